@@ -1,0 +1,1 @@
+"""The `tradewatch` command line: one module per command group, thin over the library packages."""

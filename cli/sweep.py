@@ -1,0 +1,102 @@
+"""`tradewatch sweep`: search platforms for keywords now and store what is found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+from sqlmodel import Session
+
+from cli.output import console, fail
+from leads.db import get_engine
+from leads.runs import get_run
+
+HELP = """Search one or more platforms for keywords, score every listing and store the leads.
+
+Example:
+
+    tradewatch sweep --platform demo --keywords 象牙,穿山甲
+
+    tradewatch sweep --platform demo --platform demo-js --keywords 犀牛角 --max-pages 2
+"""
+
+OUTCOME_TEXT = {
+    "ok": "正常 / ok",
+    "degraded": "降级 / degraded",
+    "broken": "失效 / broken",
+    "blocked": "被拦截 / blocked",
+    "unreachable": "无法连接 / unreachable",
+}
+
+
+def sweep(
+    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform name (repeatable).")] = None,
+    keywords: Annotated[str, typer.Option("--keywords", "-k", help="Comma-separated search keywords.")] = "",
+    profile: Annotated[
+        list[Path] | None, typer.Option("--profile", help="A platform profile file (repeatable).")
+    ] = None,
+    campaign: Annotated[str | None, typer.Option(help="Tag the leads with this special campaign.")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Result pages per keyword (default: the profile's).")] = None,
+    base_url: Annotated[str | None, typer.Option(help="Point the profile at another host, e.g. a test server.")] = None,
+) -> None:
+    from crawler.sweep import SweepRequest, run_sweep
+    from crawler.sweep_params import SweepParams
+
+    try:
+        params = SweepParams.model_validate({"keywords": keywords, "campaign": campaign, "max_pages": max_pages})
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        if field == "keywords":
+            fail("没有关键词 / no keywords given (use --keywords 象牙,穿山甲)")
+        fail(f"参数错误 / invalid {field}: {first['msg']}")
+    request = SweepRequest(
+        platforms=platform or ([] if profile else ["demo"]),
+        profile_files=profile or [],
+        params=params,
+        base_url=base_url,
+    )
+    result = run_sweep(request)
+    with Session(get_engine()) as session:
+        runs = [run for run in (get_run(session, run_id) for run_id in result.run_ids) if run]
+    table = Table(title="抓取结果 / Sweep summary")
+    for heading in (
+        "运行 Run",
+        "平台 Platform",
+        "结果 Outcome",
+        "页面 Pages",
+        "商品 Listings",
+        "命中 Hits",
+        "新线索 New leads",
+        "更新线索 Updated leads",
+        "错误 Errors",
+    ):
+        table.add_column(heading, justify="right" if heading[0] in "页商命新更错" else "left")
+    for run in runs:
+        table.add_row(
+            str(run.id),
+            run.platform,
+            OUTCOME_TEXT.get(run.outcome or "", run.outcome or "?"),
+            str(run.pages),
+            str(run.listings),
+            str(run.hits),
+            str(run.leads_new),
+            str(run.leads_updated),
+            str(run.errors),
+        )
+    out = console()
+    out.print(table)
+    out.print(f"日志 / Log: {result.log_file}", markup=False)
+    failed = [run for run in runs if run.outcome != "ok"]
+    if len(runs) < len(result.run_ids) or not runs:
+        fail("抓取没有记录运行 / the sweep recorded no run")
+    if failed:
+        names = ", ".join(f"{run.platform} ({OUTCOME_TEXT.get(run.outcome or '', run.outcome)})" for run in failed)
+        fail(f"抓取未正常完成 / sweep did not complete normally: {names}", code=3)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep", help=HELP)(sweep)

@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, items, middlewares, profiles and the demo marketplace."""

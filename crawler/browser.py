@@ -1,0 +1,55 @@
+"""Playwright set-up for JS-rendered platforms: which Chromium, how it is launched, what it may load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from leads.config import get_settings
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+
+
+def chromium_executable() -> str | None:
+    """The configured Chromium, else Debian's, else None (Playwright's own download, where it has one)."""
+    configured = get_settings().chromium_path
+    if configured:
+        return configured
+    for candidate in ("chromium", "chromium-browser"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def should_abort_request(request: Any) -> bool:
+    """Images, fonts and media are never downloaded by the browser: they cost time and hold no listing text."""
+    return request.resource_type in BLOCKED_RESOURCE_TYPES
+
+
+def playwright_settings() -> dict[str, Any]:
+    """Scrapy settings that route `meta["playwright"]` requests through Chromium."""
+    launch: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
+    executable = chromium_executable()
+    if executable:
+        launch["executable_path"] = executable
+    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    return {
+        "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
+        "PLAYWRIGHT_ABORT_REQUEST": should_abort_request,
+        "PLAYWRIGHT_MAX_CONTEXTS": 1,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+        "PLAYWRIGHT_ACCEPT_DOWNLOADS": False,
+    }

@@ -1,0 +1,64 @@
+"""Scrapy extension that records every sweep as a crawl run in the lead store, with its outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from sqlmodel import Session
+
+from crawler.run_health import counts, judge
+from leads.db import get_engine
+from leads.runs import finish_run, start_run
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in stats.items()}
+
+
+class RunRecorder:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.database_url = crawler.settings.get("TRADEWATCH_DATABASE_URL")
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider: Spider) -> None:
+        profile = getattr(spider, "profile", None)
+        params = getattr(spider, "params", None)
+        with Session(get_engine(self.database_url)) as session:
+            self.run_id = start_run(
+                session,
+                platform=profile.name if profile else spider.name,
+                keywords=params.keywords if params else [],
+                campaign=params.campaign if params else None,
+            )
+            session.commit()
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("tradewatch/run_id", self.run_id)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        assert self.crawler.stats is not None
+        stats = dict(self.crawler.stats.get_stats())
+        outcome = judge(stats, reason)
+        self.crawler.stats.set_value("tradewatch/outcome", outcome)
+        with Session(get_engine(self.database_url)) as session:
+            finish_run(
+                session,
+                self.run_id,
+                finish_reason=reason,
+                outcome=outcome,
+                counts=counts(stats),
+                stats=_jsonable(stats),
+            )
+            session.commit()

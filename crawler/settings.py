@@ -1,0 +1,45 @@
+"""Scrapy settings for tradewatch. Values that vary by deployment come from the environment (leads.config)."""
+
+BOT_NAME = "tradewatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "tradewatch/0.1 (+market supervision monitoring)"
+ROBOTSTXT_OBEY = True
+TELNETCONSOLE_ENABLED = False
+
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.1
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+ITEM_PIPELINES = {
+    "pipelines.normalise.NormaliseListingPipeline": 100,
+    "pipelines.score.ScoreListingPipeline": 200,
+    "pipelines.store.StoreListingPipeline": 300,
+}
+
+EXTENSIONS = {
+    "crawler.run_record.RunRecorder": 100,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# Chromium for JS-rendered platforms (scrapy-playwright); the download handlers are switched on per sweep
+# only for profiles with `render: js`, so static sweeps never start a browser.
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

@@ -1,0 +1,142 @@
+"""Running sweeps: each crawl in a child process of its own, because Twisted's reactor cannot restart.
+
+`run_sweep()` is what the CLI and the scheduler call; the child runs `python -m crawler.sweep REQUEST_JSON`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+
+from crawler.profiles import Profile, load_profile, load_profile_file
+from crawler.sweep_params import SweepParams
+from leads.config import get_settings
+from leads.errors import TradewatchError
+
+RESULT_PREFIX = "TRADEWATCH-SWEEP-RESULT "
+
+
+class SweepRequest(BaseModel):
+    """One sweep of one or more platforms with the same keywords."""
+
+    platforms: list[str] = Field(default_factory=list, description="Names of installed profiles.")
+    profile_files: list[Path] = Field(default_factory=list, description="Profiles given as files.")
+    params: SweepParams
+    base_url: str | None = Field(default=None, description="Point the profiles at another host.")
+    log_file: Path | None = None
+
+    @field_validator("platforms")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    def load_profiles(self) -> list[Profile]:
+        """Every profile, validated, before any request is sent."""
+        profiles = [load_profile(name) for name in self.platforms]
+        profiles += [load_profile_file(path) for path in self.profile_files]
+        if not profiles:
+            raise TradewatchError("没有指定平台 / no platform given (use --platform or --profile)")
+        if self.base_url:
+            profiles = [profile.with_base_url(self.base_url) for profile in profiles]
+        return profiles
+
+
+class SweepResult(BaseModel):
+    run_ids: list[int]
+    log_file: Path
+
+
+def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]:
+    """Per-platform Scrapy settings layered over crawler/settings.py."""
+    settings = get_settings()
+    values: dict[str, object] = {
+        "ROBOTSTXT_OBEY": profile.politeness.obey_robots,
+        "DOWNLOAD_DELAY": profile.politeness.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": profile.politeness.concurrency_per_domain,
+        "TRADEWATCH_DATABASE_URL": settings.resolved_database_url,
+        "TRADEWATCH_LEAD_THRESHOLD": settings.lead_threshold,
+    }
+    if profile.render.mode == "js":
+        from crawler.browser import playwright_settings
+
+        values.update(playwright_settings())
+    if log_file:
+        values.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": True})
+    return values
+
+
+def crawl_here(request: SweepRequest) -> list[int]:
+    """Run the sweep in this process (the child). Returns the crawl run ids."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from spiders.listing import ListingSpider
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    profiles = request.load_profiles()
+    base = get_project_settings()
+    process_settings = base.copy()
+    process_settings.setdict(crawl_settings(profiles[0], request.log_file))
+    process = CrawlerProcess(process_settings)
+    crawlers = []
+    for profile in profiles:
+        settings = base.copy()
+        settings.setdict(crawl_settings(profile, request.log_file))
+        crawler = Crawler(ListingSpider, settings)
+        crawlers.append(crawler)
+        process.crawl(
+            crawler,
+            platform=profile,
+            keywords=request.params.keywords,
+            campaign=request.params.campaign,
+            max_pages=request.params.max_pages,
+        )
+    process.start()
+    return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
+
+
+def default_log_file() -> Path:
+    logs = get_settings().resolved_home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs / f"sweep-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+
+
+def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepResult:
+    """Validate the request here, then crawl in a child process and return its run ids."""
+    request.load_profiles()  # refuse bad profiles before any process or request starts
+    if request.log_file is None:
+        request = request.model_copy(update={"log_file": default_log_file()})
+    assert request.log_file is not None
+    command = [sys.executable, "-m", "crawler.sweep", request.model_dump_json()]
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as error:
+        raise TradewatchError(f"抓取超时 / sweep timed out after {timeout} s; log: {request.log_file}") from error
+    for line in reversed(completed.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return SweepResult(run_ids=json.loads(line[len(RESULT_PREFIX) :]), log_file=request.log_file)
+    last_error = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+    raise TradewatchError(
+        f"抓取进程失败 / sweep process failed (exit {completed.returncode}): {last_error}; log: {request.log_file}"
+    )
+
+
+def _child_main(argv: list[str]) -> int:
+    request = SweepRequest.model_validate_json(argv[1])
+    try:
+        run_ids = crawl_here(request)
+    except TradewatchError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    sys.stdout.write(RESULT_PREFIX + json.dumps(run_ids) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child_main(sys.argv))

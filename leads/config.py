@@ -1,0 +1,44 @@
+"""Runtime settings shared by every part of tradewatch, read from the environment on demand.
+
+Built by a function, never at import time, so tests can point everything at a temporary home.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where tradewatch keeps its data and which services it talks to."""
+
+    model_config = SettingsConfigDict(env_prefix="TRADEWATCH_", extra="ignore")
+
+    home: Path = Field(default=Path("var"), description="Data folder: database, evidence, logs, reports.")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home if unset.")
+    redis_url: str | None = Field(default=None, description="Redis URL for distributed sweeps.")
+    officer: str | None = Field(default=None, description="The acting officer's identity.")
+    lang: str | None = Field(default=None, description="Language of officer-facing text: zh or en.")
+    chromium_path: str | None = Field(default=None, description="Chromium executable for JS-rendered sites.")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost"],
+        description="Loopback hosts the crawler may visit (the demo marketplace).",
+    )
+    lead_threshold: int = Field(default=60, ge=0, le=100, description="Score at or above which a hit is a lead.")
+
+    @property
+    def resolved_home(self) -> Path:
+        return self.home.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_home / 'tradewatch.db'}"
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment now (never cached: tests change the environment)."""
+    return Settings()

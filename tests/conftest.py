@@ -1,0 +1,95 @@
+"""Shared fixtures: a temporary tradewatch home, the real PostgreSQL and Redis, the demo marketplace."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.demo_market_fixture"] if (Path(__file__).parent / "demo_market_fixture.py").exists() else []
+
+REALPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages"
+POSTGRES_ADMIN_URL = os.environ.get("TRADEWATCH_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TRADEWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def _service_missing(what: str, how: str) -> None:
+    """In CI a missing service is a failure, never a skip; on a user's machine it is a skip with the fix."""
+    message = f"{what} is not reachable; {how}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def tw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh TRADEWATCH_HOME with its own SQLite store, for the whole process and its children."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TRADEWATCH_HOME", str(home))
+    monkeypatch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TRADEWATCH_REDIS_URL", raising=False)
+    return home
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the machine's server, dropped afterwards."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except Exception as error:  # any connection failure means the server is not there
+        _service_missing(
+            f"PostgreSQL ({POSTGRES_ADMIN_URL}: {error})",
+            "start it with: pg_ctlcluster $(ls /etc/postgresql) main start",
+        )
+    name = f"tw_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from leads.db import dispose_engines
+
+        dispose_engines()
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once on the SQLite default and once on PostgreSQL; the env points at the chosen store."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tw_home / 'tradewatch.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    host, port = "127.0.0.1", 6379
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as error:
+        _service_missing(
+            f"Redis ({host}:{port}: {error})",
+            "start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ''",
+        )
+    return REDIS_URL
+
+
+@pytest.fixture
+def realpages() -> Path:
+    """The saved real marketplace pages beside the project (third-party material, never copied in)."""
+    if not REALPAGES.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{REALPAGES} is missing", pytrace=False)
+        pytest.skip(f"saved real pages not present at {REALPAGES}")
+    return REALPAGES

@@ -1,0 +1,127 @@
+"""Sweeps end to end: the demo marketplace on a free port, the real spider, pipelines and store."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner
+
+from cli.app import app
+from crawler.demo_market.catalogue import build_catalogue
+from leads.db import get_engine
+from leads.models import CrawlRun, Lead, Listing
+
+runner = CliRunner()
+KEYWORDS = "象牙,穿山甲"
+
+
+def sweep(*args: str):
+    return runner.invoke(app, ["sweep", *args])
+
+
+def store_counts() -> tuple[int, int]:
+    with Session(get_engine()) as session:
+        return (
+            session.exec(select(func.count()).select_from(Listing)).one(),
+            session.exec(select(func.count()).select_from(Lead)).one(),
+        )
+
+
+def listing_ids(platform: str) -> set[str]:
+    with Session(get_engine()) as session:
+        return set(session.exec(select(Listing.listing_id).where(Listing.platform == platform)))
+
+
+def expected_ids(keywords: str, max_pages: int | None = None) -> set[str]:
+    catalogue = build_catalogue()
+    found: set[str] = set()
+    for keyword in keywords.split(","):
+        hits = catalogue.search(keyword)
+        found |= {listing.listing_id for listing in (hits[: max_pages * 20] if max_pages else hits)}
+    return found
+
+
+def plain_offences(keywords: str) -> set[str]:
+    catalogue = build_catalogue()
+    return {
+        listing.listing_id
+        for listing in catalogue.listings
+        if listing.kind == "plain" and any(keyword in listing.title for keyword in keywords.split(","))
+    }
+
+
+def test_sweep_stores_every_listing_found_and_leads_for_the_plainly_named(demo_market: str, tw_home: Path):
+    result = sweep("--platform", "demo", "--keywords", KEYWORDS, "--base-url", demo_market)
+    assert result.exit_code == 0, result.output
+    assert "抓取结果 / Sweep summary" in result.output
+    assert listing_ids("demo") == expected_ids(KEYWORDS)
+    with Session(get_engine()) as session:
+        lead_ids = set(
+            session.exec(select(Listing.listing_id).join(Lead, Lead.listing_id == Listing.id))  # type: ignore[arg-type]
+        )
+        run = session.exec(select(CrawlRun)).one()
+    assert plain_offences(KEYWORDS) <= lead_ids
+    assert run.outcome == "ok"
+    assert run.listings == len(expected_ids(KEYWORDS))
+    assert run.leads_new == len(lead_ids)
+
+
+def test_a_second_sweep_updates_and_never_duplicates(demo_market: str, tw_home: Path):
+    first = sweep("--platform", "demo", "--keywords", KEYWORDS, "--base-url", demo_market)
+    assert first.exit_code == 0, first.output
+    before = store_counts()
+    second = sweep("--platform", "demo", "--keywords", KEYWORDS, "--base-url", demo_market)
+    assert second.exit_code == 0, second.output
+    assert store_counts() == before
+    with Session(get_engine()) as session:
+        runs = list(session.exec(select(CrawlRun).order_by(CrawlRun.id)))  # type: ignore[arg-type]
+    assert [run.leads_new for run in runs] == [before[1], 0]
+    assert runs[1].leads_updated == before[1]
+
+
+@pytest.mark.browser
+def test_js_variant_yields_the_same_listings_as_the_plain_one(demo_market: str, tw_home: Path):
+    result = sweep(
+        "--platform", "demo", "--platform", "demo-js", "--keywords", "穿山甲", "--max-pages", "2",
+        "--base-url", demo_market,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert listing_ids("demo-js") == listing_ids("demo") == expected_ids("穿山甲", max_pages=2)
+
+
+def test_gbk_variant_titles_are_stored_as_correct_chinese(demo_market: str, tw_home: Path):
+    result = sweep("--platform", "demo-gbk", "--keywords", "象牙", "--base-url", demo_market)
+    assert result.exit_code == 0, result.output
+    catalogue = build_catalogue()
+    with Session(get_engine()) as session:
+        stored = {row.listing_id: row for row in session.exec(select(Listing))}
+    assert set(stored) == expected_ids("象牙")
+    for listing_id, row in stored.items():
+        assert row.title == catalogue.by_id[listing_id].title
+        assert row.seller == catalogue.by_id[listing_id].seller
+
+
+def test_unknown_platform_is_one_clear_line(tw_home: Path):
+    result = sweep("--platform", "nosuchshop", "--keywords", "象牙")
+    assert result.exit_code == 2
+    assert "unknown platform 'nosuchshop'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_empty_keywords_are_refused(tw_home: Path):
+    result = sweep("--platform", "demo", "--keywords", " , ")
+    assert result.exit_code == 2
+    assert "no keywords" in result.output
+
+
+def test_a_marketplace_that_is_down_is_reported_not_crashed(tw_home: Path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = sweep("--platform", "demo", "--keywords", "象牙", "--base-url", f"http://127.0.0.1:{port}")
+    assert result.exit_code == 3
+    assert "unreachable" in result.output
+    assert "Traceback" not in result.output
