@@ -8,6 +8,24 @@ from typing import Any
 
 
 @dataclass
+class PageCapture:
+    """The page a listing was read from, as fetched: what the evidence store keeps for a lead."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+    fetched_at: datetime
+    redirect_urls: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    request_headers: dict[str, list[str]] = field(default_factory=dict)
+    screenshot: bytes | None = None  # PNG, for pages rendered in the browser
+    renderer: str = "scrapy"  # "scrapy" or "playwright"
+    tool_versions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class ListingItem:
     """One listing seen on one platform. Pipelines normalise it, score it and store it."""
 
@@ -28,6 +46,7 @@ class ListingItem:
     search_url: str | None = None
     fetched_at: datetime | None = None
     score: dict[str, Any] | None = None  # ScoreResult.to_dict(), set by the score pipeline
+    capture: PageCapture | None = None  # the item page (or result page) as fetched, for evidence
     extra: dict[str, Any] = field(default_factory=dict)
 
     def listing_fields(self) -> dict[str, Any]:
