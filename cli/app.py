@@ -35,9 +35,9 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach every command group. Each group lives in its own module of `cli`."""
-    from cli import demo_market, leads_cmd, sweep
+    from cli import demo_market, evaluate, leads_cmd, score, sweep, watchlist
 
-    for module in (sweep, leads_cmd, demo_market):
+    for module in (sweep, leads_cmd, demo_market, score, watchlist, evaluate):
         module.register(app)
 
 

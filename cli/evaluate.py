@@ -1,0 +1,86 @@
+"""`tradewatch eval`: precision, recall and F1 of the scorer on a labelled set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.output import console, print_json
+
+EVAL_HELP = """Score a labelled JSONL set and print precision, recall and F1 for leads.
+
+Each line: title, description, price, expect_lead, expect_category and optionally kind (plain, obfuscated,
+code_word, hard_negative, ordinary, english). Figures are given overall, per family, per category and per
+kind, with recall on the disguised listings (obfuscated and code_word), then the misses and false alarms.
+Without FILE the evaluation set shipped with tradewatch is used.
+
+Example:
+
+    tradewatch eval
+    tradewatch eval my_labelled.jsonl --threshold 70 --json
+"""
+
+
+def eval_cmd(
+    file: Annotated[Path | None, typer.Argument(help="Labelled JSONL (default: the shipped set).")] = None,
+    threshold: Annotated[int | None, typer.Option("--threshold", "-t", min=0, max=100, help="Lead threshold.")] = None,
+    watchlist: Annotated[
+        list[Path] | None, typer.Option("--watchlist", "-w", help="Watchlist file or folder (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    from pipelines.scoring import Scorer
+    from pipelines.scoring.evaluate import evaluate, load_records
+
+    scorer = Scorer.load(watchlist or None, threshold=threshold)
+    path, records = load_records(file)
+    report = evaluate(scorer, records)
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    out = console()
+    out.print(f"评估集 / set: {path}  ({report.total} 条 / listings, 阈值 / threshold {scorer.threshold})")
+    table = Table("范围 / scope", "TP", "FP", "FN", "precision", "recall", "F1")
+
+    def row(name: str, counts: dict[str, float]) -> None:
+        table.add_row(
+            name,
+            str(counts["tp"]),
+            str(counts["fp"]),
+            str(counts["fn"]),
+            f"{counts['precision']:.3f}",
+            f"{counts['recall']:.3f}",
+            f"{counts['f1']:.3f}",
+        )
+
+    row("线索 / leads (all)", data["leads"])
+    row("伪装 / disguised", data["disguised"])
+    for name, counts in data["by_family"].items():
+        row(f"family {name}", counts)
+    for name, counts in data["by_kind"].items():
+        row(f"kind {name}", counts)
+    for name, counts in data["by_category"].items():
+        row(name, counts)
+    out.print(table)
+    if data["category_accuracy"] is not None:
+        out.print(f"类别正确率 / category accuracy on true leads: {data['category_accuracy']:.3f}")
+    for title, items in (
+        ("漏报 / misses", data["misses"]),
+        ("误报 / false alarms", data["false_alarms"]),
+        ("类别错误 / wrong category", data["wrong_category"]),
+    ):
+        out.print(f"{title}: {len(items)}")
+        for item in items:
+            out.print(
+                f"  line {item['line']} [{item['kind']}] score {item['score']} "
+                f"expected {item['expected']} got {item['got']}: {item['title']}",
+                markup=False,
+            )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eval", help=EVAL_HELP)(eval_cmd)

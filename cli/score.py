@@ -1,0 +1,87 @@
+"""`tradewatch score`: score JSONL listings against the watchlists."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from cli.output import err_console
+
+SCORE_HELP = """Score listings (JSON Lines) and write one JSON line per listing.
+
+Each input line needs `title`; `description`, `price`, `seller`, `platform`, `url` and any other keys are
+kept. Added: score (0-100), is_lead, family, category, categories, hits (term, category, field, start, end,
+matched, rule) and rules (the explanation). A bad line is reported with its number and skipped; the
+command exits 1 at the end if any line failed.
+
+Example:
+
+    tradewatch score listings.jsonl > scored.jsonl
+    echo '{"title": "象 牙手镯 老料", "price": 6800}' | tradewatch score -
+    tradewatch score listings.jsonl --threshold 70 --leads-only
+"""
+
+
+def score_cmd(
+    file: Annotated[str, typer.Argument(help="JSONL file of listings, or - for standard input.")] = "-",
+    threshold: Annotated[
+        int | None, typer.Option("--threshold", "-t", min=0, max=100, help="Lead threshold (default: configured).")
+    ] = None,
+    watchlist: Annotated[
+        list[Path] | None, typer.Option("--watchlist", "-w", help="Watchlist file or folder (repeatable).")
+    ] = None,
+    leads_only: Annotated[bool, typer.Option("--leads-only", help="Write only listings that are leads.")] = False,
+    explain: Annotated[bool, typer.Option("--explain/--no-explain", help="Include the fired rules.")] = True,
+) -> None:
+    from pipelines.scoring import Scorer
+
+    scorer = Scorer.load(watchlist or None, threshold=threshold)
+    name = "<stdin>" if file == "-" else file
+    if file == "-":
+        failed = _score_stream(scorer, sys.stdin, name, leads_only, explain)
+    else:
+        try:
+            with open(file, encoding="utf-8") as handle:
+                failed = _score_stream(scorer, handle, name, leads_only, explain)
+        except OSError as error:
+            from leads.errors import InputFileError
+
+            raise InputFileError(file, f"cannot read: {error.strerror or error}") from None
+    if failed:
+        err_console().print(f"{failed} 行失败 / {failed} line(s) failed", markup=False)
+        raise typer.Exit(1)
+
+
+def _score_stream(scorer: Any, stream: TextIO, name: str, leads_only: bool, explain: bool) -> int:
+    failed = 0
+    out = sys.stdout
+    errors = err_console()
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            failed += 1
+            errors.print(f"{name}:{number}: 不是 JSON / not JSON: {error.msg}", markup=False)
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("title"), str):
+            failed += 1
+            errors.print(f"{name}:{number}: 缺少 title / missing `title`", markup=False)
+            continue
+        result = scorer.score(record).to_dict()
+        if leads_only and not result["is_lead"]:
+            continue
+        if not explain:
+            result.pop("rules")
+        record.update(result)
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return failed
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score", help=SCORE_HELP)(score_cmd)

@@ -1,0 +1,1 @@
+"""Labelled evaluation set of marketplace listings (package data: listings.jsonl)."""

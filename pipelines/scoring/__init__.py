@@ -1,0 +1,13 @@
+"""Scoring engine: watchlists, normaliser, one-pass matcher and the explainable scorer.
+
+from pipelines.scoring import Scorer
+scorer = Scorer.load()                       # shipped watchlists, configured threshold
+result = scorer.score({"title": "...", "description": "...", "price": 1200.0})
+result.score, result.is_lead, result.category, result.hits, result.rules
+"""
+
+from .normalize import Normaliser, NormText
+from .scorer import Hit, Scorer, ScoreResult
+from .watchlist import load_watchlists, shipped_paths
+
+__all__ = ["Hit", "NormText", "Normaliser", "ScoreResult", "Scorer", "load_watchlists", "shipped_paths"]

@@ -1,0 +1,154 @@
+"""Evaluation of the scorer on a labelled JSONL set (``expect_lead``, ``expect_category``, ``kind``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from leads.errors import InputFileError
+
+from .scorer import Scorer
+
+DISGUISED_KINDS = ("obfuscated", "code_word")
+
+
+def shipped_eval_set() -> Path:
+    return Path(__file__).resolve().parent.parent / "eval_set" / "listings.jsonl"
+
+
+def read_labelled(path: Path, lines: Iterable[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record); a malformed line raises InputFileError with its line."""
+    source = lines if lines is not None else path.open(encoding="utf-8")
+    for number, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputFileError(path, f"not JSON: {error.msg}", number) from None
+        if not isinstance(record, dict) or "title" not in record or "expect_lead" not in record:
+            raise InputFileError(path, "needs `title` and `expect_lead`", number)
+        yield number, record
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, expected: bool, predicted: bool) -> None:
+        if expected and predicted:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif expected:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+@dataclass
+class Report:
+    total: int = 0
+    overall: Counts = field(default_factory=Counts)
+    category_correct: int = 0
+    by_family: dict[str, Counts] = field(default_factory=dict)
+    by_category: dict[str, Counts] = field(default_factory=dict)
+    by_kind: dict[str, Counts] = field(default_factory=dict)
+    disguised: Counts = field(default_factory=Counts)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+    wrong_category: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "leads": self.overall.to_dict(),
+            "disguised": self.disguised.to_dict(),
+            "category_accuracy": round(self.category_correct / self.overall.tp, 4) if self.overall.tp else None,
+            "by_family": {k: v.to_dict() for k, v in sorted(self.by_family.items())},
+            "by_category": {k: v.to_dict() for k, v in sorted(self.by_category.items())},
+            "by_kind": {k: v.to_dict() for k, v in sorted(self.by_kind.items())},
+            "misses": self.misses,
+            "false_alarms": self.false_alarms,
+            "wrong_category": self.wrong_category,
+        }
+
+
+def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> Report:
+    """Score every labelled listing; per family/category a listing counts where it is expected or predicted."""
+    report = Report()
+    for line, record in records:
+        report.total += 1
+        expected = bool(record["expect_lead"])
+        expected_cat = record.get("expect_category") if expected else None
+        result = scorer.score(record)
+        predicted = result.is_lead
+        report.overall.add(expected, predicted)
+        kind = str(record.get("kind") or "unlabelled")
+        report.by_kind.setdefault(kind, Counts()).add(expected, predicted)
+        if kind in DISGUISED_KINDS:
+            report.disguised.add(expected, predicted)
+        predicted_cat = result.category if predicted else None
+        for cat in {c for c in (expected_cat, predicted_cat) if c}:
+            report.by_category.setdefault(cat, Counts()).add(cat == expected_cat, cat == predicted_cat)
+        families = {c.split(".")[0] for c in (expected_cat, predicted_cat) if c}
+        for fam in families:
+            exp_f = bool(expected_cat) and expected_cat.split(".")[0] == fam
+            pred_f = bool(predicted_cat) and predicted_cat.split(".")[0] == fam
+            report.by_family.setdefault(fam, Counts()).add(exp_f, pred_f)
+        brief = {
+            "line": line,
+            "kind": kind,
+            "title": record.get("title"),
+            "score": result.score,
+            "expected": expected_cat,
+            "got": result.category,
+        }
+        if expected and not predicted:
+            report.misses.append(brief)
+        elif predicted and not expected:
+            report.false_alarms.append(brief)
+        elif expected and predicted:
+            if expected_cat and predicted_cat != expected_cat:
+                report.wrong_category.append(brief)
+            else:
+                report.category_correct += 1
+    return report
+
+
+def load_records(path: Path | None) -> tuple[Path, list[tuple[int, dict[str, Any]]]]:
+    target = path or shipped_eval_set()
+    try:
+        return target, list(read_labelled(target))
+    except OSError as error:
+        raise InputFileError(target, f"cannot read: {error.strerror or error}") from None

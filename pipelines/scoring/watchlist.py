@@ -1,0 +1,322 @@
+"""Watchlists as data: YAML files of categories, terms and context signals, validated with line numbers.
+
+A watchlist file holds any of:
+
+* ``categories``: a list of categories, each with its ``id`` (``family.name``), severity, legal basis,
+  ``search_terms`` (what a sweep types into a search box), match ``terms`` (each with weight, aliases,
+  code words, traditional-medicine, Latin, English and pinyin names, homophone variants), the
+  ``product_forms`` that matter, ``innocent_phrases`` (longer words that contain a term but mean something
+  else, e.g. 象牙白), and category-scoped ``innocence`` / ``suspicious`` context words.
+* ``signals``: listing-wide context (evasion and trade talk, innocence kinds) and the scoring weights.
+
+Several files may define the same category id; their terms and phrases are merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from leads.errors import InputFileError
+
+TermKind = Literal["name", "product", "species", "code_word", "tcm", "trade_name", "campaign"]
+CATEGORY_ID = r"^(wildlife|prohibited)\.[a-z][a-z0-9_]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TermSpec(_Model):
+    """One thing the scorer looks for, with every spelling that means it."""
+
+    term: str = Field(min_length=1)
+    weight: int = Field(ge=1, le=100)
+    kind: TermKind = "name"
+    aliases: list[str] = Field(default_factory=list)
+    code_words: list[str] = Field(default_factory=list)
+    code_weight: int | None = Field(default=None, ge=1, le=100)
+    tcm: list[str] = Field(default_factory=list)
+    latin: list[str] = Field(default_factory=list)
+    english: list[str] = Field(default_factory=list)
+    pinyin: list[str] = Field(default_factory=list)
+    variants: list[str] = Field(default_factory=list)
+    auto_pinyin: bool | None = None
+    protection: str | None = None
+    cites: str | None = None
+    note: str | None = None
+
+
+class SignalSpec(_Model):
+    """Listing-wide context words and the points they carry."""
+
+    evasion: list[str] = Field(default_factory=list)
+    trade: list[str] = Field(default_factory=list)
+    innocence: dict[str, list[str]] = Field(default_factory=dict)
+    innocent_phrases: list[str] = Field(default_factory=list)
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+class CategorySpec(_Model):
+    id: str = Field(pattern=CATEGORY_ID)
+    name_zh: str | None = None
+    name_en: str | None = None
+    severity: float | None = Field(default=None, gt=0, le=1)
+    legal_basis: dict[str, str] | None = None
+    ordinary_price_max: float | None = Field(default=None, gt=0)
+    product_forms: list[str] = Field(default_factory=list)
+    search_terms: list[str] = Field(default_factory=list)
+    terms: list[TermSpec] = Field(default_factory=list)
+    innocent_phrases: list[str] = Field(default_factory=list)
+    innocence: list[str] = Field(default_factory=list)
+    suspicious: list[str] = Field(default_factory=list)
+
+
+class WatchlistFile(_Model):
+    version: int = 1
+    description: str | None = None
+    source: str | None = None
+    categories: list[CategorySpec] = Field(default_factory=list)
+    signals: SignalSpec | None = None
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError("only version 1 is known")
+        return value
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """SafeLoader that remembers the line of every mapping and sequence item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    mapping["__line__"] = node.start_mark.line + 1
+    mapping["__lines__"] = lines
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list[Any]:
+    items = loader.construct_sequence(node, deep=True)
+    return _LineList(items, [item.start_mark.line + 1 for item in node.value])
+
+
+class _LineList(list[Any]):
+    def __init__(self, items: Iterable[Any], lines: list[int]) -> None:
+        super().__init__(items)
+        self.lines = lines
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _line_of(data: Any, loc: Sequence[int | str]) -> int | None:
+    """The deepest known line for a pydantic error location."""
+    line: int | None = data.get("__line__") if isinstance(data, dict) else None
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str):
+            line = node.get("__lines__", {}).get(part, line)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if isinstance(node, _LineList):
+                line = node.lines[part]
+            node = node[part]
+        else:
+            break
+        if isinstance(node, dict) and "__line__" in node:
+            line = node["__line__"]
+    return line
+
+
+def _strip_lines(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip_lines(v) for k, v in data.items() if k not in ("__line__", "__lines__")}
+    if isinstance(data, list):
+        return [_strip_lines(v) for v in data]
+    return data
+
+
+@dataclass
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    model: WatchlistFile
+    raw: Any
+    term_lines: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def parse_file(path: Path | str, text: str | None = None) -> tuple[LoadedFile | None, list[Problem]]:
+    """Parse and validate one watchlist file; problems carry file and line."""
+    name = str(path)
+    try:
+        content = Path(path).read_text(encoding="utf-8") if text is None else text
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(name, None, f"cannot read: {error}")]
+    try:
+        raw = yaml.load(content, Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(error, "problem", None) or str(error)
+        return None, [Problem(name, line, f"YAML: {reason}")]
+    if not isinstance(raw, dict):
+        return None, [Problem(name, 1, "a watchlist is a mapping with `categories` and/or `signals`")]
+    try:
+        model = WatchlistFile.model_validate(_strip_lines(raw))
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = [p for p in item["loc"] if isinstance(p, int | str)]
+            where = ".".join(str(p) for p in loc) or "(file)"
+            problems.append(Problem(name, _line_of(raw, loc), f"{where}: {item['msg']}"))
+        return None, problems
+    loaded = LoadedFile(name, model, raw)
+    for ci, category in enumerate(raw.get("categories") or []):
+        for ti, _term in enumerate(category.get("terms") or [] if isinstance(category, dict) else []):
+            loaded.term_lines[(model.categories[ci].id, model.categories[ci].terms[ti].term)] = (
+                _line_of(raw, ["categories", ci, "terms", ti]) or 0
+            )
+    return loaded, []
+
+
+def shipped_paths() -> list[Path]:
+    """The watchlists shipped with tradewatch (``pipelines/watchlists/*.yaml``)."""
+    folder = Path(__file__).resolve().parent.parent / "watchlists"
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def expand_paths(paths: Sequence[Path | str] | None) -> list[Path]:
+    if not paths:
+        return shipped_paths()
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            out.append(path)
+    return out
+
+
+@dataclass
+class Category:
+    """A category merged over all files."""
+
+    id: str
+    name_zh: str | None = None
+    name_en: str | None = None
+    severity: float = 1.0
+    legal_basis: dict[str, str] = field(default_factory=dict)
+    ordinary_price_max: float | None = None
+    product_forms: list[str] = field(default_factory=list)
+    search_terms: list[str] = field(default_factory=list)
+    terms: list[TermSpec] = field(default_factory=list)
+    innocent_phrases: list[str] = field(default_factory=list)
+    innocence: list[str] = field(default_factory=list)
+    suspicious: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+@dataclass
+class Watchlists:
+    categories: dict[str, Category]
+    signals: SignalSpec
+    files: list[LoadedFile]
+
+
+def merge(files: Sequence[LoadedFile]) -> Watchlists:
+    categories: dict[str, Category] = {}
+    evasion: list[str] = []
+    trade: list[str] = []
+    innocence: dict[str, list[str]] = {}
+    phrases: list[str] = []
+    weights: dict[str, float] = {}
+    for loaded in files:
+        for spec in loaded.model.categories:
+            cat = categories.setdefault(spec.id, Category(spec.id))
+            cat.sources.append(loaded.path)
+            cat.name_zh = cat.name_zh or spec.name_zh
+            cat.name_en = cat.name_en or spec.name_en
+            if spec.severity is not None:
+                cat.severity = spec.severity
+            if spec.legal_basis:
+                cat.legal_basis.update(spec.legal_basis)
+            if spec.ordinary_price_max is not None:
+                cat.ordinary_price_max = spec.ordinary_price_max
+            cat.product_forms.extend(spec.product_forms)
+            cat.search_terms.extend(spec.search_terms)
+            cat.terms.extend(spec.terms)
+            cat.innocent_phrases.extend(spec.innocent_phrases)
+            cat.innocence.extend(spec.innocence)
+            cat.suspicious.extend(spec.suspicious)
+        sig = loaded.model.signals
+        if sig is not None:
+            evasion.extend(sig.evasion)
+            trade.extend(sig.trade)
+            for kind, words in sig.innocence.items():
+                innocence.setdefault(kind, []).extend(words)
+            phrases.extend(sig.innocent_phrases)
+            weights.update(sig.weights)
+    signals = SignalSpec(evasion=evasion, trade=trade, innocence=innocence, innocent_phrases=phrases, weights=weights)
+    return Watchlists(categories, signals, list(files))
+
+
+def load_watchlists(
+    paths: Sequence[Path | str] | None = None,
+    extra_terms: Mapping[str, Sequence[str]] | None = None,
+) -> Watchlists:
+    """Load, validate and merge watchlists; raise InputFileError on the first broken file."""
+    files: list[LoadedFile] = []
+    for path in expand_paths(paths):
+        loaded, problems = parse_file(path)
+        if problems or loaded is None:
+            first = problems[0]
+            raise InputFileError(first.path, first.message, first.line)
+        files.append(loaded)
+    lists = merge(files)
+    for category_id, terms in (extra_terms or {}).items():
+        cat = lists.categories.get(category_id)
+        if cat is None:
+            if not _valid_id(category_id):
+                raise InputFileError("campaign terms", f"unknown category id {category_id!r}")
+            cat = lists.categories.setdefault(category_id, Category(category_id))
+        for term in terms:
+            if term and term.strip():
+                cat.terms.append(TermSpec(term=term.strip(), weight=70, kind="campaign"))
+                cat.search_terms.append(term.strip())
+    return lists
+
+
+def _valid_id(value: str) -> bool:
+    import re
+
+    return re.match(CATEGORY_ID, value) is not None
