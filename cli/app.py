@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -14,13 +13,25 @@ from leads.errors import TradewatchError
 class TradewatchGroup(TyperGroup):
     """A command group that reports TradewatchError as one line and a non-zero exit, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def main(self, args: Any = None, *pargs: Any, **kwargs: Any) -> Any:
+        # Choose the language before anything is parsed or printed, so help and errors use it too.
+        import sys
+
+        from cli.i18n import language_from_argv, set_language, translate_command_tree
+
+        argv = list(sys.argv[1:] if args is None else args)
+        set_language(language_from_argv(argv))
+        translate_command_tree(self)
+        return super().main(args, *pargs, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except TradewatchError as error:
+            from cli.i18n import localise_error
             from cli.output import fail
 
-            fail(str(error), error.exit_code)
+            fail(localise_error(error), error.exit_code)
 
 
 app = typer.Typer(
@@ -33,11 +44,24 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root(
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the output: zh or en (default: TRADEWATCH_LANG, locale).")
+    ] = None,
+) -> None:
+    """tradewatch: marketplace monitoring for illegal wildlife trade and prohibited goods."""
+    if lang is not None:
+        from cli.i18n import normalise_language, set_language
+
+        set_language(normalise_language(lang) or "en")
+
+
 def _register() -> None:
     """Attach every command group. Each group lives in its own module of `cli`."""
-    from cli import demo_market, evaluate, leads_cmd, score, sweep, watchlist
+    from cli import demo_market, evaluate, leads_cmd, score, stats, sweep, triage, watchlist
 
-    for module in (sweep, leads_cmd, demo_market, score, watchlist, evaluate):
+    for module in (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate):
         module.register(app)
 
 

@@ -1,123 +1,489 @@
-"""`tradewatch leads`: the verification queue from the command line."""
+"""`tradewatch leads`: the verification queue from the command line.
+
+Thin over the library: `leads.listing_query` selects, `cli.actions` (over `leads.queue`) acts, and every
+piece of scraped text is printed through `cli.safe_text`.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
 import typer
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from sqlmodel import Session
 
-from cli.output import console, fail, print_json
-from cli.safe_text import safe_text
+from cli.actions import ActionResult, LeadNotFoundError, perform
+from cli.i18n import _
+from cli.identity import require_officer
+from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
+from cli.output import console, print_json
+from cli.safe_text import highlight_terms, safe_json, safe_str, safe_text
 from leads.db import get_engine
-from leads.models import LeadStatus
-from leads.queue import get_lead, list_leads
+from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
+from leads.models import Lead, LeadStatus, Listing, utcnow
 
-leads_app = typer.Typer(help="The lead queue: list, show and work leads. 线索队列。", no_args_is_help=True)
+leads_app = typer.Typer(help="The lead queue: list, show and work leads.", no_args_is_help=True)
+
+# --- shared options -----------------------------------------------------------------------------------
+
+StatusOption = Annotated[
+    list[LeadStatus] | None, typer.Option("--status", "-s", help="Only leads in this status (repeatable).")
+]
+CategoryOption = Annotated[
+    str | None, typer.Option("--category", "-c", help="A category id (wildlife.ivory) or a family (wildlife).")
+]
+PlatformOption = Annotated[str | None, typer.Option("--platform", "-p", help="Only leads from this platform.")]
+CampaignOption = Annotated[str | None, typer.Option("--campaign", help="Only leads of this special campaign.")]
+SellerOption = Annotated[str | None, typer.Option("--seller", help="Only leads of this seller (platform id or name).")]
+MinScoreOption = Annotated[
+    int | None, typer.Option("--min-score", min=0, max=100, help="Only leads scoring at least this.")
+]
+DueBeforeOption = Annotated[
+    datetime | None,
+    typer.Option("--due-before", formats=["%Y-%m-%d"], help="Only leads due on or before this day (YYYY-MM-DD)."),
+]
+MineOption = Annotated[bool, typer.Option("--mine", help="Only leads claimed by or assigned to me.")]
+OfficerOption = Annotated[
+    str | None,
+    typer.Option("--officer", help="The acting officer (default: TRADEWATCH_OFFICER or the config file)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+LeadIdArgument = Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", "-r", help="Why (recorded in the audit trail).")]
 
 
-def _price(value: float | None, currency: str | None) -> str:
+def build_filter(
+    *,
+    status: list[LeadStatus] | None = None,
+    category: str | None = None,
+    platform: str | None = None,
+    campaign: str | None = None,
+    seller: str | None = None,
+    min_score: int | None = None,
+    due_before: datetime | None = None,
+    mine: bool = False,
+    officer: str | None = None,
+) -> LeadFilter:
+    """The library filter for the command-line filter options (`--mine` needs the acting officer)."""
+    return LeadFilter(
+        statuses=list(status or []),
+        category=category,
+        platform=platform,
+        campaign=campaign,
+        seller=seller,
+        min_score=min_score,
+        due_before=due_before.date() if due_before else None,
+        officer=require_officer(officer) if mine else None,
+    )
+
+
+# --- formatting ---------------------------------------------------------------------------------------
+
+
+def format_price(value: float | None, currency: str | None) -> str:
     if value is None:
         return "-"
-    return f"{'¥' if currency in (None, 'CNY') else (currency or '') + ' '}{value:,.2f}"
+    return f"{'¥' if currency in (None, 'CNY') else safe_str(currency) + ' '}{value:,.2f}"
+
+
+def format_time(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else "-"
+
+
+def due_text(lead: Lead, today: date | None = None) -> Text:
+    due = lead.due_date
+    if due is None:
+        return Text("-")
+    today = today or utcnow().date()
+    closed = lead.status in (LeadStatus.VERIFIED, LeadStatus.REFERRED, LeadStatus.DISMISSED)
+    if not closed and due < today:
+        return Text(f"{due:%Y-%m-%d} " + _("overdue"), style="bold red")
+    if not closed and (due - today).days <= 3:
+        return Text(f"{due:%Y-%m-%d}", style="yellow")
+    return Text(f"{due:%Y-%m-%d}")
+
+
+def officers_text(lead: Lead) -> str:
+    names = [lead.claimed_by] if lead.claimed_by else []
+    names += [name for name in lead.assignees or [] if name not in names]
+    return safe_str(", ".join(names)) if names else "-"
+
+
+def lead_json(lead: Lead, listing: Listing) -> dict[str, Any]:
+    return safe_json({"lead": lead.model_dump(mode="json"), "listing": listing.model_dump(mode="json")})
+
+
+def queue_table(rows: list[tuple[Lead, Listing]], title: str) -> Table:
+    table = Table(title=title, title_justify="left", expand=False)
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column(_("Status"), no_wrap=True)
+    table.add_column(_("Score"), justify="right", no_wrap=True)
+    table.add_column(_("Category"), overflow="fold")
+    table.add_column(_("Platform"), overflow="fold")
+    table.add_column(_("Title"), overflow="fold", ratio=3)
+    table.add_column(_("Price"), justify="right", no_wrap=True)
+    table.add_column(_("Seller"), overflow="fold")
+    table.add_column(_("Due"), no_wrap=True)
+    for lead, listing in rows:
+        table.add_row(
+            str(lead.id),
+            status_label(lead.status),
+            str(lead.score),
+            category_label(lead.category),
+            safe_text(listing.platform),
+            highlight_terms(listing.title, hit_terms(lead)),
+            format_price(listing.price, listing.currency),
+            safe_text(listing.seller or "-"),
+            due_text(lead),
+        )
+    return table
+
+
+def _rule_text(rule: dict[str, Any]) -> Text:
+    detail = ", ".join(f"{safe_str(key)}={safe_str(value)}" for key, value in rule.items() if key != "rule")
+    return Text(detail)
+
+
+def detail_renderables(detail: LeadDetail) -> list[Any]:
+    """What `leads show` prints, as Rich renderables (also used by tests of the layout)."""
+    lead, listing = detail.lead, detail.listing
+    terms = hit_terms(lead)
+    fields = Table(show_header=False, title=_("Lead {lead_id}").format(lead_id=lead.id), title_justify="left")
+    fields.add_column("field", style="bold", no_wrap=True)
+    fields.add_column("value", overflow="fold")
+    rows: list[tuple[str, Any]] = [
+        (_("Status"), status_label(lead.status)),
+        (_("Score"), str(lead.score)),
+        (_("Priority"), f"{lead.priority:g}"),
+        (_("Category"), ", ".join(category_label(c, with_id=True) for c in lead.categories) or "-"),
+        (_("Campaign"), safe_text(lead.campaign or "-")),
+        (_("Officers"), officers_text(lead)),
+        (_("Due"), due_text(lead)),
+        (_("Platform"), safe_text(listing.platform)),
+        (_("Listing id"), safe_text(listing.listing_id)),
+        (_("Title"), highlight_terms(listing.title, terms)),
+        (_("Price"), format_price(listing.price, listing.currency)),
+        (_("Seller"), safe_text(f"{listing.seller or '-'} ({listing.seller_id or '-'})")),
+        (_("Location"), safe_text(listing.location or "-")),
+        (_("Posted"), format_time(listing.posted_at)),
+        (_("URL"), safe_text(listing.url)),
+        (_("First seen"), format_time(listing.first_seen)),
+        (_("Last seen"), f"{format_time(listing.last_seen)} ({listing.times_seen}×)"),
+        (_("Description"), highlight_terms(listing.description, terms, multiline=True)),
+    ]
+    for name, value in rows:
+        fields.add_row(name, value)
+    out: list[Any] = [fields]
+    if lead.explanation:
+        reasons = Table(title=_("Why it scored"), title_justify="left")
+        reasons.add_column(_("Rule"), no_wrap=True)
+        reasons.add_column(_("Detail"), overflow="fold")
+        for rule in lead.explanation:
+            reasons.add_row(safe_text(rule.get("rule", "?")), _rule_text(rule))
+        out.append(reasons)
+    if detail.snapshots:
+        history = Table(title=_("Listing history"), title_justify="left")
+        history.add_column(_("Seen"), no_wrap=True)
+        history.add_column(_("Title"), overflow="fold")
+        history.add_column(_("Price"), justify="right")
+        history.add_column(_("Seller"), overflow="fold")
+        for snap in detail.snapshots:
+            history.add_row(
+                format_time(snap.seen_at),
+                highlight_terms(snap.title, terms),
+                format_price(snap.price, snap.currency),
+                safe_text(snap.seller or "-"),
+            )
+        out.append(history)
+    if detail.seller_leads:
+        others = Table(title=_("The seller's other leads"), title_justify="left")
+        for heading in ("ID", _("Status"), _("Score"), _("Category"), _("Title")):
+            others.add_column(heading, overflow="fold")
+        for other, other_listing in detail.seller_leads:
+            others.add_row(
+                str(other.id),
+                status_label(other.status),
+                str(other.score),
+                category_label(other.category),
+                safe_text(other_listing.title),
+            )
+        out.append(others)
+    if detail.evidence:
+        evidence = Table(title=_("Evidence"), title_justify="left")
+        evidence.add_column(_("Version"), justify="right", no_wrap=True)
+        evidence.add_column(_("Captured"), no_wrap=True)
+        evidence.add_column(_("File"), overflow="fold")
+        evidence.add_column("SHA-256", overflow="fold")
+        for capture, files in detail.evidence:
+            for index, item in enumerate(files or [None]):
+                evidence.add_row(
+                    str(capture.version) if index == 0 else "",
+                    format_time(capture.captured_at) if index == 0 else "",
+                    safe_text(f"{item.name} ({item.kind}, {item.size:,} B)") if item else "-",
+                    safe_text(item.sha256) if item else safe_text(capture.manifest_sha256),
+                )
+        out.append(evidence)
+    if detail.audit:
+        out.append(audit_table(detail.audit))
+    return out
+
+
+def audit_table(events: list[Any]) -> Table:
+    trail = Table(title=_("Audit trail"), title_justify="left")
+    trail.add_column(_("Time"), no_wrap=True)
+    trail.add_column(_("Officer"), overflow="fold")
+    trail.add_column(_("Action"), overflow="fold")
+    trail.add_column(_("Change"), overflow="fold")
+    trail.add_column(_("Reason"), overflow="fold")
+    for event in events:
+        change = ""
+        if event.from_status or event.to_status:
+            change = f"{status_label(event.from_status or '-')} → {status_label(event.to_status or '-')}"
+        trail.add_row(
+            format_time(event.created_at),
+            safe_text(event.actor),
+            safe_text(event.action),
+            change,
+            safe_text(event.reason or "", multiline=True),
+        )
+    return trail
+
+
+# --- reading ------------------------------------------------------------------------------------------
 
 
 @leads_app.command("list")
 def list_command(
-    status: Annotated[LeadStatus | None, typer.Option(help="Only leads in this status.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many leads to show.")] = 50,
-    offset: Annotated[int, typer.Option(min=0, help="Skip this many leads (paging).")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    status: StatusOption = None,
+    category: CategoryOption = None,
+    platform: PlatformOption = None,
+    campaign: CampaignOption = None,
+    seller: SellerOption = None,
+    min_score: MinScoreOption = None,
+    due_before: DueBeforeOption = None,
+    mine: MineOption = False,
+    officer: OfficerOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many leads per page.")] = 50,
+    page: Annotated[int, typer.Option(min=1, help="Which page of results.")] = 1,
+    as_json: JsonOption = False,
 ) -> None:
-    """List leads, best first.
+    """List leads, highest priority first.
 
     Example:
 
-        tradewatch leads list --status new --limit 20
+        tradewatch leads list --status queued --category wildlife --min-score 70 --page 2
     """
+    lead_filter = build_filter(
+        status=status,
+        category=category,
+        platform=platform,
+        campaign=campaign,
+        seller=seller,
+        min_score=min_score,
+        due_before=due_before,
+        mine=mine,
+        officer=officer,
+    )
     with Session(get_engine()) as session:
-        rows = list_leads(session, status=status, limit=limit, offset=offset)
+        result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit)
     if as_json:
-        print_json([{"lead": lead.model_dump(), "listing": listing.model_dump()} for lead, listing in rows])
+        print_json([lead_json(lead, listing) for lead, listing in result.rows])
         return
-    table = Table(title=f"线索队列 / Lead queue ({len(rows)})")
-    for heading in (
-        "ID",
-        "分数 Score",
-        "类别 Category",
-        "平台 Platform",
-        "标题 Title",
-        "价格 Price",
-        "卖家 Seller",
-        "首次发现 First seen",
-    ):
-        table.add_column(heading, overflow="fold")
-    for lead, listing in rows:
-        table.add_row(
-            str(lead.id),
-            str(lead.score),
-            lead.category or "-",
-            safe_text(listing.platform),
-            safe_text(listing.title),
-            _price(listing.price, listing.currency),
-            safe_text(listing.seller or "-"),
-            f"{listing.first_seen:%Y-%m-%d %H:%M}",
-        )
-    console().print(table)
+    out = console()
+    if not result.rows:
+        out.print(_("No leads match."), markup=False)
+        return
+    first, last = result.offset + 1, result.offset + len(result.rows)
+    out.print(queue_table(result.rows, _("Lead queue: {first}–{last}").format(first=first, last=last)))
+    if result.has_more:
+        out.print(_("More leads: add --page {page}").format(page=page + 1), markup=False)
 
 
 @leads_app.command("show")
-def show_command(
-    lead_id: Annotated[int, typer.Argument(help="The lead's id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-) -> None:
-    """Show one lead with its listing and why it was flagged.
+def show_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
+    """Show one lead in full: listing, hits, score, history, seller, evidence, audit trail.
+
+    The title and description are shown with the watchlist hits highlighted; the seller's other leads,
+    the listing's earlier versions, the evidence files and every recorded action follow.
 
     Example:
 
         tradewatch leads show 12
     """
     with Session(get_engine()) as session:
-        found = get_lead(session, lead_id)
-    if found is None:
-        fail(f"没有编号为 {lead_id} 的线索 / no lead with id {lead_id}", code=4)
-    lead, listing = found
+        detail = lead_detail(session, lead_id)
+    if detail is None:
+        raise LeadNotFoundError(lead_id)
     if as_json:
-        print_json({"lead": lead.model_dump(), "listing": listing.model_dump()})
+        data = lead_json(detail.lead, detail.listing)
+        data["listing_history"] = [safe_json(s.model_dump(mode="json")) for s in detail.snapshots]
+        data["seller_leads"] = [other.id for other, _listing in detail.seller_leads]
+        data["evidence"] = [
+            {**safe_json(c.model_dump(mode="json")), "files": [safe_json(f.model_dump(mode="json")) for f in files]}
+            for c, files in detail.evidence
+        ]
+        data["audit"] = [safe_json(e.model_dump(mode="json")) for e in detail.audit]
+        print_json(data)
         return
-    table = Table(show_header=False, title=f"线索 / Lead {lead.id}")
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
-    rows = [
-        ("状态 Status", lead.status.value),
-        ("分数 Score", str(lead.score)),
-        ("类别 Category", ", ".join(lead.categories) or "-"),
-        ("平台 Platform", safe_text(listing.platform)),
-        ("商品编号 Listing id", safe_text(listing.listing_id)),
-        ("标题 Title", safe_text(listing.title)),
-        ("价格 Price", _price(listing.price, listing.currency)),
-        ("卖家 Seller", safe_text(f"{listing.seller or '-'} ({listing.seller_id or '-'})")),
-        ("所在地 Location", safe_text(listing.location or "-")),
-        ("发布时间 Posted", f"{listing.posted_at:%Y-%m-%d %H:%M} UTC" if listing.posted_at else "-"),
-        ("链接 URL", safe_text(listing.url)),
-        ("首次发现 First seen", f"{listing.first_seen:%Y-%m-%d %H:%M} UTC"),
-        ("最近发现 Last seen", f"{listing.last_seen:%Y-%m-%d %H:%M} UTC ({listing.times_seen}×)"),
-        ("描述 Description", safe_text(listing.description, multiline=True)),
-    ]
-    for name, value in rows:
-        table.add_row(name, value)
-    out = console()
-    out.print(table)
-    if lead.explanation:
-        reasons = Table(title="评分依据 / Why it scored")
-        reasons.add_column("规则 Rule")
-        reasons.add_column("详情 Detail", overflow="fold")
-        for rule in lead.explanation:
-            detail = {key: value for key, value in rule.items() if key != "rule"}
-            reasons.add_row(safe_text(rule.get("rule", "?")), safe_text(detail))
-        out.print(reasons)
+    console().print(Group(*detail_renderables(detail)))
+
+
+# --- acting -------------------------------------------------------------------------------------------
+
+
+def _report(result: ActionResult) -> None:
+    if result.from_status == result.to_status:
+        message = _("Lead {lead_id}: {action} recorded ({status}).").format(
+            lead_id=result.lead_id, action=action_label(result.action), status=status_label(result.to_status)
+        )
+    else:
+        message = _("Lead {lead_id}: {before} → {after}").format(
+            lead_id=result.lead_id, before=status_label(result.from_status), after=status_label(result.to_status)
+        )
+    console().print(message, markup=False, highlight=False)
+
+
+def _act(action: str, lead_id: int, officer: str | None, reason: str | None = None, **extra: Any) -> None:
+    _report(perform(action, lead_id, officer=require_officer(officer), reason=reason, **extra))
+
+
+@leads_app.command("claim")
+def claim_command(lead_id: LeadIdArgument, officer: OfficerOption = None) -> None:
+    """Claim a queued lead to verify it yourself.
+
+    Example:
+
+        tradewatch leads claim 12 --officer 王芳
+    """
+    _act("claim", lead_id, officer)
+
+
+@leads_app.command("assign")
+def assign_command(
+    lead_id: LeadIdArgument,
+    to: Annotated[str | None, typer.Option("--to", help="The officer to assign the lead to.")] = None,
+    reason: ReasonOption = None,
+    officer: OfficerOption = None,
+) -> None:
+    """Assign a lead to an officer (a second officer for a referral, or a colleague).
+
+    Example:
+
+        tradewatch leads assign 12 --to 李明
+    """
+    if not to or not to.strip():
+        from cli.output import fail
+
+        fail(_("Say who to assign the lead to: --to NAME"))
+    _act("assign", lead_id, officer, reason, to=to.strip())
+
+
+@leads_app.command("verify")
+def verify_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Record that the listing was checked and the suspicion holds.
+
+    Example:
+
+        tradewatch leads verify 12 --reason "卖家确认为真象牙"
+    """
+    _act("verify", lead_id, officer, reason)
+
+
+@leads_app.command("dismiss")
+def dismiss_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Dismiss a lead that needs no action; a reason is required.
+
+    Common reasons: legal substitute (resin, bone, imitation); legally certified goods; duplicate of another
+    lead; listing removed; outside our jurisdiction; keyword false positive.
+
+    Example:
+
+        tradewatch leads dismiss 12 --reason "树脂仿制品"
+    """
+    if not (reason and reason.strip()):
+        from cli.output import fail
+
+        choices = "; ".join(_(text) for text in DISMISS_REASONS)
+        fail(_("A reason is required to dismiss a lead: add --reason TEXT (e.g. {choices})").format(choices=choices))
+    _act("dismiss", lead_id, officer, reason)
+
+
+@leads_app.command("escalate")
+def escalate_command(
+    lead_id: LeadIdArgument,
+    to: Annotated[str | None, typer.Option("--to", help="Who takes it over, e.g. the forestry bureau.")] = None,
+    reason: ReasonOption = None,
+    officer: OfficerOption = None,
+) -> None:
+    """Escalate a lead to another authority (e.g. the wildlife authority or the police).
+
+    Example:
+
+        tradewatch leads escalate 12 --to 市林业局 --reason "活体穿山甲，需野保部门处置"
+    """
+    if not to or not to.strip():
+        from cli.output import fail
+
+        fail(_("Say who takes the lead over: --to NAME"))
+    _act("escalate", lead_id, officer, reason, to=to.strip())
+
+
+@leads_app.command("refer")
+def refer_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Refer a verified lead for case filing (needs two officers on the lead).
+
+    Example:
+
+        tradewatch leads refer 12 --reason "证据充分，建议立案"
+    """
+    _act("refer", lead_id, officer, reason)
+
+
+@leads_app.command("reopen")
+def reopen_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Put a dismissed lead back in the queue; a reason is required.
+
+    Example:
+
+        tradewatch leads reopen 12 --reason "卖家重新上架，描述已改"
+    """
+    _act("reopen", lead_id, officer, reason)
+
+
+@leads_app.command("extend")
+def extend_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Extend a lead's deadline once by 15 working days; a reason is required.
+
+    Example:
+
+        tradewatch leads extend 12 --reason "等待平台调取交易记录"
+    """
+    _act("extend", lead_id, officer, reason)
+
+
+@leads_app.command("note")
+def note_command(
+    lead_id: LeadIdArgument,
+    text: Annotated[str, typer.Argument(help="The note.", metavar="TEXT")],
+    officer: OfficerOption = None,
+) -> None:
+    """Add a note to a lead's audit trail without changing its status.
+
+    Example:
+
+        tradewatch leads note 12 "已电话联系平台，等待回复"
+    """
+    if not text.strip():
+        from cli.output import fail
+
+        fail(_("The note is empty."))
+    _act("note", lead_id, officer, text=text.strip())
 
 
 def register(app: typer.Typer) -> None:
+    from cli import export  # noqa: F401  (adds `leads export` to the group)
+
     app.add_typer(leads_app, name="leads")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, NoReturn
 
@@ -20,11 +21,24 @@ def err_console() -> Console:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one error line (markup-free) and exit with `code`."""
-    err_console().print(f"错误 / Error: {message}", markup=False, highlight=False)
+    """Print one error line (markup-free, control characters escaped) and exit with `code`."""
+    from cli.i18n import _
+    from cli.safe_text import safe_str
+
+    err_console().print(
+        _("Error: {message}").format(message=safe_str(message)), markup=False, highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
 def print_json(data: Any) -> None:
-    """Machine-readable output for scripts (`--json`)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=2) + "\n")
+    """Machine-readable output for scripts (`--json`).
+
+    Characters that are unsafe on a terminal (C1 controls, bidi controls) are written as JSON escapes, so
+    the bytes are safe to show and a JSON parser still gets the exact text back.
+    """
+    from cli.safe_text import UNSAFE_PATTERN
+
+    text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
+    text = re.sub(UNSAFE_PATTERN, lambda match: f"\\u{ord(match.group()):04x}", text)
+    sys.stdout.write(text + "\n")

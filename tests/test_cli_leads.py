@@ -1,86 +1,280 @@
-"""`tradewatch leads list/show` through Typer's CliRunner, on a store filled through the library."""
+"""`tradewatch leads` through Typer's CliRunner, on a store filled through the library."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.app import app
 from leads.db import get_engine
-from leads.store import record_sighting
+from leads.models import AuditEvent, Lead, LeadStatus
+from tests.officer_desk_data import HOSTILE_TITLE, act, add_lead, set_due
 
 runner = CliRunner()
+WIDE = {"COLUMNS": "250", "TRADEWATCH_LANG": "en"}
+UNSAFE_BYTES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def add_lead(listing_id: str, title: str, score: int, category: str = "wildlife.ivory") -> None:
+def run(*args: str, officer: str | None = None, lang: str = "en", **env: str):
+    environment = {**WIDE, "TRADEWATCH_LANG": lang, **env}
+    if officer is not None:
+        environment["TRADEWATCH_OFFICER"] = officer
+    return runner.invoke(app, list(args), env=environment)
+
+
+def lead_of(lead_id: int) -> Lead:
     with Session(get_engine()) as session:
-        record_sighting(
-            session,
-            listing={
-                "platform": "demo",
-                "listing_id": listing_id,
-                "url": f"http://127.0.0.1:8765/plain/item/{listing_id}",
-                "title": title,
-                "description": "老货，懂的来，私聊",
-                "price": 8800.0,
-                "currency": "CNY",
-                "seller": "古玩老张",
-                "seller_id": "s1024",
-                "location": "广州",
-            },
-            score={
-                "score": score,
-                "is_lead": True,
-                "family": category.split(".")[0],
-                "category": category,
-                "categories": [category],
-                "hits": [],
-                "rules": [{"rule": "term", "term": "象牙", "points": 70}],
-            },
-            seen_at=datetime(2024, 6, 1, 2, 0, tzinfo=UTC),
-        )
-        session.commit()
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        return lead
 
 
-def test_list_shows_leads_best_first(tw_home: Path):
-    add_lead("1", "象牙手镯", 71)
-    add_lead("2", "穿山甲鳞片 中药", 93, "wildlife.pangolin")
-    result = runner.invoke(app, ["leads", "list"], env={"COLUMNS": "200"})
+def events_of(lead_id: int) -> list[AuditEvent]:
+    with Session(get_engine()) as session:
+        return list(session.exec(select(AuditEvent).where(AuditEvent.lead_pk == lead_id).order_by(AuditEvent.seq)))
+
+
+def assert_one_line_error(result, code: int, *fragments: str) -> None:
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.fixture
+def three_leads(tw_home: Path) -> dict[str, int]:
+    return {
+        "ivory": add_lead("100231", "老象牙手镯 包老保真", 71),
+        "pangolin": add_lead(
+            "100232",
+            "穿山甲鳞片 中药材 250克",
+            93,
+            "wildlife.pangolin",
+            matched="穿山甲",
+            seller="药材铺",
+            seller_id="s77",
+        ),
+        "knife": add_lead(
+            "100233",
+            "大马士革折刀 开刃",
+            65,
+            "prohibited.weapons",
+            matched="开刃",
+            seller="户外装备",
+            seller_id="s9",
+            campaign="2026清风行动",
+        ),
+    }
+
+
+# --- list ---------------------------------------------------------------------------------------------
+
+
+def test_list_shows_leads_best_first(three_leads):
+    result = run("leads", "list")
     assert result.exit_code == 0, result.output
-    assert result.output.index("穿山甲鳞片") < result.output.index("象牙手镯")
-    assert "wildlife.pangolin" in result.output
+    out = result.output
+    assert out.index("穿山甲鳞片") < out.index("老象牙手镯") < out.index("大马士革折刀")
+    assert "Pangolin" in out and "Queued" in out
 
 
-def test_list_json_is_machine_readable(tw_home: Path):
-    add_lead("1", "象牙手镯", 71)
-    result = runner.invoke(app, ["leads", "list", "--json"])
-    rows = json.loads(result.output)
-    assert [row["listing"]["title"] for row in rows] == ["象牙手镯"]
-
-
-def test_show_gives_the_listing_and_the_reason(tw_home: Path):
-    add_lead("1", "象牙手镯", 71)
-    result = runner.invoke(app, ["leads", "show", "1"], env={"COLUMNS": "200"})
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--category", "wildlife"], {"pangolin", "ivory"}),
+        (["--category", "wildlife.pangolin"], {"pangolin"}),
+        (["--category", "prohibited"], {"knife"}),
+        (["--min-score", "70"], {"pangolin", "ivory"}),
+        (["--campaign", "2026清风行动"], {"knife"}),
+        (["--seller", "s77"], {"pangolin"}),
+        (["--seller", "古玩老张"], {"ivory"}),
+        (["--platform", "demo"], {"pangolin", "ivory", "knife"}),
+        (["--platform", "taobao"], set()),
+        (["--status", "claimed"], set()),
+        (["--status", "queued", "--status", "claimed"], {"pangolin", "ivory", "knife"}),
+    ],
+)
+def test_list_filters(three_leads, args, expected):
+    result = run("leads", "list", "--json", *args)
     assert result.exit_code == 0, result.output
-    for expected in ("象牙手镯", "古玩老张", "¥8,800.00", "老货，懂的来，私聊", "评分依据"):
-        assert expected in result.output
+    ids = {row["lead"]["id"] for row in json.loads(result.output)}
+    assert ids == {three_leads[name] for name in expected}
 
 
-def test_show_unknown_lead_is_one_line_and_non_zero(tw_home: Path):
-    result = runner.invoke(app, ["leads", "show", "999"])
-    assert result.exit_code == 4
-    assert "no lead with id 999" in result.output
+def test_list_mine_and_due_before(three_leads):
+    act("claim", three_leads["knife"], "王芳")
+    set_due(three_leads["ivory"], date(2026, 3, 10))
+    mine = run("leads", "list", "--json", "--mine", officer="王芳")
+    assert [row["lead"]["id"] for row in json.loads(mine.output)] == [three_leads["knife"]]
+    due = run("leads", "list", "--json", "--due-before", "2026-03-11")
+    assert [row["lead"]["id"] for row in json.loads(due.output)] == [three_leads["ivory"]]
 
 
-def test_scraped_control_characters_never_reach_the_terminal(tw_home: Path):
-    add_lead("1", "象牙\x1b]52;c;ZXZpbA==\x07手镯\x1b[2J\x9b[link=http://x]点我[/link]\u202e\u2066", 80)
-    for args in (["leads", "list"], ["leads", "show", "1"]):
-        result = runner.invoke(app, args, env={"COLUMNS": "250"})
+def test_list_mine_without_identity_is_refused(three_leads):
+    result = run("leads", "list", "--mine")
+    assert_one_line_error(result, 2, "--officer", "TRADEWATCH_OFFICER")
+
+
+def test_list_pages(three_leads):
+    first = run("leads", "list", "--limit", "2")
+    assert "More leads: add --page 2" in first.output
+    second = run("leads", "list", "--json", "--limit", "2", "--page", "2")
+    assert [row["lead"]["id"] for row in json.loads(second.output)] == [three_leads["knife"]]
+
+
+def test_list_empty_store_says_so(tw_home):
+    result = run("leads", "list")
+    assert result.exit_code == 0
+    assert "No leads match." in result.output
+
+
+# --- show ---------------------------------------------------------------------------------------------
+
+
+def test_show_gives_listing_reason_seller_and_audit(three_leads):
+    other = add_lead("100299", "象牙吊坠 老料", 75)  # same seller s1024
+    act("claim", three_leads["ivory"], "王芳")
+    act("note", three_leads["ivory"], "王芳", text="已电话联系平台，等待回复")
+    result = run("leads", "show", str(three_leads["ivory"]))
+    assert result.exit_code == 0, result.output
+    for expected in (
+        "老象牙手镯",
+        "古玩老张",
+        "¥8,800.00",
+        "老货，懂的来，私聊看实物",
+        "Why it scored",
+        "The seller's other leads",
+        "象牙吊坠",
+        "Audit trail",
+        "已电话联系平台",
+        "Queued → Claimed",
+        "Listing history",
+    ):
+        assert expected in result.output, expected
+    data = json.loads(run("leads", "show", str(three_leads["ivory"]), "--json").output)
+    assert data["seller_leads"] == [other]
+    assert [event["action"] for event in data["audit"]] == ["created", "enqueue", "claim", "note"]
+
+
+def test_show_unknown_lead_is_one_line_and_non_zero(tw_home):
+    assert_one_line_error(run("leads", "show", "999"), 4, "No lead with id 999")
+
+
+# --- hostile text -------------------------------------------------------------------------------------
+
+
+def test_scraped_control_characters_never_reach_the_terminal(tw_home):
+    lead_id = add_lead("1", HOSTILE_TITLE, 80, description="描述\x1b[31m红字\x1b]8;;http://x\x07链接\x1b]8;;\x07\u202e")
+    for args in (["leads", "list"], ["leads", "show", str(lead_id)], ["leads", "list", "--json"]):
+        result = runner.invoke(app, args, env=WIDE)
         assert result.exit_code == 0, result.output
-        raw = result.output
-        assert not any(ch in raw for ch in "\x1b\x07\x9b\u202e\u2066")
-        assert "\\x1b" in raw and "[link=http://x]" in raw
+        raw = result.stdout_bytes.decode("utf-8")
+        assert not UNSAFE_BYTES.search(raw), (args, [c for c in raw if UNSAFE_BYTES.match(c)])
+        assert "\\x1b" in raw or "\\u001b" in raw
+    shown = runner.invoke(app, ["leads", "show", str(lead_id)], env=WIDE).output
+    assert "[link=http://evil.example]点我[/link]" in shown  # markup shown as text, not interpreted
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in shown and "\\u202e" in shown and "\\u2066" in shown
+    data = json.loads(runner.invoke(app, ["leads", "list", "--json"], env=WIDE).output)
+    assert data[0]["listing"]["title"] == HOSTILE_TITLE.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace(
+        "\x9b", "\\x9b"
+    ).replace("\u202e", "\\u202e").replace("\u2066", "\\u2066").replace("\u2069", "\\u2069")
+
+
+# --- acting -------------------------------------------------------------------------------------------
+
+
+def test_claim_verify_refer_workflow(three_leads):
+    lead_id = three_leads["pangolin"]
+    claimed = run("leads", "claim", str(lead_id), officer="王芳")
+    assert claimed.exit_code == 0, claimed.output
+    assert f"Lead {lead_id}: Queued → Claimed" in claimed.output
+    assigned = run("leads", "assign", str(lead_id), "--to", "李明", officer="王芳")
+    assert assigned.exit_code == 0, assigned.output
+    verified = run("leads", "verify", str(lead_id), "--reason", "卖家确认出售穿山甲鳞片", officer="王芳")
+    assert "Claimed → Verified" in verified.output
+    referred = run("leads", "refer", str(lead_id), "--reason", "证据充分，建议立案", officer="李明")
+    assert referred.exit_code == 0, referred.output
+    lead = lead_of(lead_id)
+    assert lead.status == LeadStatus.REFERRED
+    assert lead.assignees == ["王芳", "李明"]
+    actions = [(e.action, e.actor) for e in events_of(lead_id)][2:]
+    assert actions == [("claim", "王芳"), ("assign", "王芳"), ("verify", "王芳"), ("refer", "李明")]
+
+
+def test_dismiss_reopen_extend_escalate_note(three_leads):
+    ivory, knife = three_leads["ivory"], three_leads["knife"]
+    run("leads", "claim", str(ivory), officer="王芳")
+    dismissed = run("leads", "dismiss", str(ivory), "--reason", "树脂仿制品", officer="王芳")
+    assert dismissed.exit_code == 0 and "Claimed → Dismissed" in dismissed.output
+    reopened = run("leads", "reopen", str(ivory), "--reason", "卖家重新上架，描述已改", officer="王芳")
+    assert "Dismissed → Queued" in reopened.output
+    extended = run("leads", "extend", str(ivory), "--reason", "等待平台调取交易记录", officer="王芳")
+    assert extended.exit_code == 0, extended.output
+    assert lead_of(ivory).extended is True
+    noted = run("leads", "note", str(knife), "已截图留证", officer="李明")
+    assert noted.exit_code == 0 and "note recorded" in noted.output
+    run("leads", "claim", str(knife), officer="李明")
+    escalated = run("leads", "escalate", str(knife), "--to", "市公安局", "--reason", "疑似管制刀具", officer="李明")
+    assert escalated.exit_code == 0 and "Claimed → Escalated" in escalated.output
+    events = events_of(knife)
+    assert events[-1].action == "escalate" and events[-1].reason == "疑似管制刀具"
+    assert events[-1].details.get("to") == "市公安局"
+
+
+def test_officer_from_option_and_config_file(three_leads, tw_home):
+    by_option = run("leads", "claim", str(three_leads["ivory"]), "--officer", "赵强")
+    assert by_option.exit_code == 0, by_option.output
+    assert lead_of(three_leads["ivory"]).claimed_by == "赵强"
+    tw_home.mkdir(parents=True, exist_ok=True)
+    (tw_home / "config.toml").write_text('officer = "陈静"\n', encoding="utf-8")
+    by_config = run("leads", "claim", str(three_leads["knife"]))
+    assert by_config.exit_code == 0, by_config.output
+    assert lead_of(three_leads["knife"]).claimed_by == "陈静"
+
+
+@pytest.mark.parametrize(
+    ("args", "officer", "code", "fragments"),
+    [
+        (["leads", "claim", "999"], "王芳", 4, ("No lead with id 999",)),
+        (["leads", "verify", "{ivory}"], "王芳", 3, ("queued",)),
+        (["leads", "dismiss", "{ivory}"], "王芳", 2, ("reason is required", "--reason")),
+        (["leads", "reopen", "{ivory}"], "王芳", 2, ("reason is required",)),
+        (["leads", "escalate", "{ivory}", "--reason", "x"], "王芳", 2, ("--to",)),
+        (["leads", "claim", "{ivory}"], None, 2, ("--officer", "TRADEWATCH_OFFICER")),
+        (["leads", "note", "{ivory}", "  "], "王芳", 2, ("empty",)),
+        (["leads", "claim", "{ivory}"], "王\x1b[2J芳", 2, ("officer name",)),
+    ],
+)
+def test_refusals_are_one_clear_line(three_leads, args, officer, code, fragments):
+    args = [arg.format(**three_leads) for arg in args]
+    result = run(*args, officer=officer)
+    assert_one_line_error(result, code, *fragments)
+    assert lead_of(three_leads["ivory"]).status == LeadStatus.QUEUED
+
+
+def test_claiming_a_claimed_lead_names_who_has_it(three_leads):
+    run("leads", "claim", str(three_leads["ivory"]), officer="王芳")
+    result = run("leads", "claim", str(three_leads["ivory"]), officer="李明")
+    assert result.exit_code != 0
+    assert "王芳" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# --- help ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["list", "show", "claim", "assign", "verify", "dismiss", "escalate", "refer", "reopen", "extend", "note", "export"],
+)
+def test_every_command_has_help_with_an_example(tw_home, command):
+    result = run("leads", command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output and f"tradewatch leads {command}" in result.output

@@ -1,0 +1,139 @@
+"""`tradewatch leads export`: the filtered queue as a CSV or XLSX file with Chinese column headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlmodel import Session
+
+from cli.i18n import _
+from cli.labels import CATEGORY_NAMES, FAMILY_NAMES, STATUS_NAMES, zh
+from cli.leads_cmd import (
+    CampaignOption,
+    CategoryOption,
+    DueBeforeOption,
+    MineOption,
+    MinScoreOption,
+    OfficerOption,
+    PlatformOption,
+    SellerOption,
+    StatusOption,
+    build_filter,
+    leads_app,
+)
+from cli.output import console, err_console, fail
+from leads.db import get_engine
+from leads.export import FORMATS, write_table
+from leads.listing_query import count_matching, hit_terms, iter_leads
+from leads.models import Lead, Listing
+
+# (header, value) — headers are Chinese: the file goes to the bureau's spreadsheets and reports.
+COLUMNS: list[tuple[str, Any]] = [
+    ("线索编号", lambda lead, listing: lead.id),
+    ("状态", lambda lead, listing: zh(STATUS_NAMES.get(lead.status.value, lead.status.value))),
+    ("分数", lambda lead, listing: lead.score),
+    ("优先级", lambda lead, listing: round(lead.priority, 2)),
+    ("类别", lambda lead, listing: _category_zh(lead.category)),
+    ("类别代码", lambda lead, listing: lead.category),
+    ("平台", lambda lead, listing: listing.platform),
+    ("商品编号", lambda lead, listing: listing.listing_id),
+    ("标题", lambda lead, listing: listing.title),
+    ("价格", lambda lead, listing: listing.price),
+    ("币种", lambda lead, listing: listing.currency or "CNY"),
+    ("卖家", lambda lead, listing: listing.seller),
+    ("卖家编号", lambda lead, listing: listing.seller_id),
+    ("所在地", lambda lead, listing: listing.location),
+    ("链接", lambda lead, listing: listing.url),
+    ("命中词", lambda lead, listing: "、".join(hit_terms(lead))),
+    ("专项行动", lambda lead, listing: lead.campaign),
+    ("认领人", lambda lead, listing: lead.claimed_by),
+    ("承办人", lambda lead, listing: "、".join(lead.assignees or [])),
+    ("截止日期", lambda lead, listing: lead.due_date),
+    ("已延期", lambda lead, listing: lead.extended),
+    ("首次发现(UTC)", lambda lead, listing: listing.first_seen),
+    ("最近发现(UTC)", lambda lead, listing: listing.last_seen),
+    ("发现次数", lambda lead, listing: listing.times_seen),
+    ("线索创建(UTC)", lambda lead, listing: lead.created_at),
+]
+HEADER = [name for name, _value in COLUMNS]
+
+
+def _category_zh(category: str | None) -> str:
+    if not category:
+        return ""
+    name = CATEGORY_NAMES.get(category) or FAMILY_NAMES.get(category)
+    return zh(name) if name else category
+
+
+def export_row(lead: Lead, listing: Listing) -> list[Any]:
+    return [value(lead, listing) for _name, value in COLUMNS]
+
+
+@leads_app.command("export")
+def export_command(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="The file to write.", metavar="FILE")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv or xlsx (default: from the file name).")
+    ] = None,
+    status: StatusOption = None,
+    category: CategoryOption = None,
+    platform: PlatformOption = None,
+    campaign: CampaignOption = None,
+    seller: SellerOption = None,
+    min_score: MinScoreOption = None,
+    due_before: DueBeforeOption = None,
+    mine: MineOption = False,
+    officer: OfficerOption = None,
+) -> None:
+    """Export the leads that match the filters to a spreadsheet (Chinese column headers).
+
+    CSV is written in UTF-8 with a byte-order mark, so Excel and WPS open it correctly; cells that would
+    start a formula are neutralised.
+
+    Example:
+
+        tradewatch leads export --format xlsx --out 线索.xlsx --status verified --campaign 2024清风行动
+    """
+    if out is None:
+        fail(_("Say where to write: --out FILE"))
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        fail(_("Unknown export format {format}: use csv or xlsx").format(format=chosen or "?"))
+    if out.parent and not out.parent.exists():
+        fail(_("The folder {folder} does not exist").format(folder=out.parent))
+    lead_filter = build_filter(
+        status=status,
+        category=category,
+        platform=platform,
+        campaign=campaign,
+        seller=seller,
+        min_score=min_score,
+        due_before=due_before,
+        mine=mine,
+        officer=officer,
+    )
+    with Session(get_engine()) as session:
+        total = count_matching(session, lead_filter)
+        rows: Iterator[list[Any]] = (export_row(lead, listing) for lead, listing in iter_leads(session, lead_filter))
+        progress = Progress(
+            TextColumn(_("Exporting")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console(),
+            transient=True,
+            disable=total < 2000,
+        )
+        with progress:
+            task = progress.add_task("export", total=total)
+            try:
+                written = write_table(out, chosen, HEADER, rows, lambda n: progress.advance(task, n))
+            except OSError as error:
+                fail(_("Cannot write {path}: {error}").format(path=out, error=error.strerror or error))
+    console().print(
+        _("Exported {count} leads to {path}").format(count=written, path=out), markup=False, highlight=False
+    )

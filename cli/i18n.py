@@ -1,0 +1,205 @@
+"""Officer-facing text in Chinese or English through gettext catalogues.
+
+Message ids are English. The catalogues live in ``cli/locale/<lang>/LC_MESSAGES/tradewatch.po`` and are
+compiled to ``.mo`` with Babel (`python scripts/i18n.py compile`); a missing or stale ``.mo`` is compiled
+in memory from its ``.po`` on first use, so a fresh checkout works either way.
+
+The language is chosen, first match wins, by ``--lang``, ``TRADEWATCH_LANG``, then the locale
+(``LC_ALL``, ``LC_MESSAGES``, ``LANG``): Chinese for ``zh_*``, English otherwise.
+
+Use it as::
+
+    from cli.i18n import _
+
+    console.print(_("No lead with id {lead_id}").format(lead_id=7))
+
+Help texts of Typer commands are English msgids too; `translate_command_tree` swaps them for the chosen
+language just before the command line is parsed.
+"""
+
+from __future__ import annotations
+
+import gettext
+import inspect
+import io
+import os
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "tradewatch"
+LANGUAGES = ("zh", "en")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_state: dict[str, str | None] = {"lang": None}
+
+
+def normalise_language(value: str | None) -> str | None:
+    """`zh`, `zh_CN.UTF-8`, `zh-Hans` → `zh`; `en_US` → `en`; anything else → None."""
+    if not value:
+        return None
+    code = re.split(r"[_.@-]", value.strip().lower(), maxsplit=1)[0]
+    return code if code in LANGUAGES else None
+
+
+def language_from_argv(argv: Sequence[str]) -> str | None:
+    """The value of a `--lang X` / `--lang=X` option in the arguments, if any."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def language_from_locale() -> str:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def resolve_language(explicit: str | None = None) -> str:
+    """The language to speak: the explicit choice, then TRADEWATCH_LANG, then the locale."""
+    for candidate in (explicit, os.environ.get("TRADEWATCH_LANG")):
+        lang = normalise_language(candidate)
+        if lang:
+            return lang
+    return language_from_locale()
+
+
+def set_language(lang: str | None) -> str:
+    """Make `lang` (or the resolved default) the language of every later `_()` call; returns it."""
+    chosen = normalise_language(lang) or resolve_language()
+    _state["lang"] = chosen
+    return chosen
+
+
+def get_language() -> str:
+    lang = _state["lang"]
+    return lang if lang else set_language(None)
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def compile_po(lang: str) -> bytes:
+    """The `.mo` bytes for the `.po` catalogue of `lang` (Babel)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `lang` (cached per process)."""
+    mo, po = mo_path(lang), po_path(lang)
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    if po.exists():
+        return gettext.GNUTranslations(io.BytesIO(compile_po(lang)))
+    return gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    """The message in the current language (the English msgid when it has no translation)."""
+    return translations(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return translations(get_language()).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it now (module-level constants)."""
+    return message
+
+
+def localise_message(message: str) -> str:
+    """One side of a legacy bilingual "中文 / English" message, in the current language.
+
+    Library errors that predate the catalogues say both languages in one line; the officer sees one.
+    A message with no Chinese before the separator is returned unchanged.
+    """
+    match = re.match(r"^(?P<zh>[^/]*[\u3400-\u9fff][^/]*?) / (?P<en>.+)$", message, re.DOTALL)
+    if not match:
+        return message
+    return match.group("zh") if get_language() == "zh" else match.group("en")
+
+
+def localise_error(error: BaseException) -> str:
+    """The message of a user-facing error in the current language.
+
+    Errors may carry `msgid` (an English message with ``{name}`` placeholders) and `params`; otherwise their
+    text is translated whole when the catalogue knows it, or split when it is a legacy bilingual line.
+    """
+    msgid = getattr(error, "msgid", None)
+    if isinstance(msgid, str) and msgid:
+        params = getattr(error, "params", None) or {}
+        try:
+            return _(msgid).format(**params)
+        except (KeyError, IndexError, ValueError):
+            return _(msgid)
+    text = str(error)
+    translated = _(text)
+    return translated if translated != text else localise_message(text)
+
+
+# --- help texts of the command tree -------------------------------------------------------------------
+
+_ORIGINAL = "_tradewatch_msgids"
+
+
+def help_msgid(text: str | None) -> str | None:
+    """The msgid of a help text: the docstring as Click shows it (dedented, stripped)."""
+    return inspect.cleandoc(text) if text else None
+
+
+def iter_commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every (path, click command) of a command tree, the root first."""
+    yield path, command
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        yield from iter_commands(sub, (*path, name))
+
+
+def help_texts(command: Any) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every help msgid in a command tree with the command path it belongs to (for catalogues and tests)."""
+    for path, cmd in iter_commands(command):
+        for text in (cmd.help, cmd.short_help):
+            msgid = help_msgid(text)
+            if msgid:
+                yield path, msgid
+        for param in cmd.params:
+            msgid = help_msgid(getattr(param, "help", None))
+            if msgid:
+                yield path, msgid
+
+
+def translate_command_tree(command: Any) -> None:
+    """Replace every help text in the tree by its translation in the current language (idempotent)."""
+    for _path, cmd in iter_commands(command):
+        objects: list[Any] = [cmd, *cmd.params]
+        for obj in objects:
+            originals = obj.__dict__.setdefault(_ORIGINAL, {})
+            for attribute in ("help", "short_help"):
+                if attribute not in originals:
+                    originals[attribute] = help_msgid(getattr(obj, attribute, None))
+                msgid = originals[attribute]
+                if msgid:
+                    setattr(obj, attribute, _(msgid))

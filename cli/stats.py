@@ -1,0 +1,85 @@
+"""`tradewatch stats`: the queue in numbers, for the weekly report upwards."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Group
+from rich.table import Table
+from sqlmodel import Session
+
+from cli.i18n import _
+from cli.labels import category_label, status_label
+from cli.leads_cmd import CampaignOption, CategoryOption, JsonOption, PlatformOption, build_filter
+from cli.output import console, print_json
+from cli.safe_text import safe_json, safe_text
+from leads.db import get_engine
+from leads.stats import QueueStats, queue_stats
+
+
+def _counts(title: str, heading: str, counts: dict[str, int], label: object = None) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(heading, overflow="fold")
+    table.add_column(_("Leads"), justify="right", no_wrap=True)
+    for key, count in counts.items():
+        name = label(key) if callable(label) else safe_text(key or _("(none)"))
+        table.add_row(name, str(count))
+    return table
+
+
+def stats_renderables(stats: QueueStats) -> list[object]:
+    out: list[object] = [
+        _counts(
+            _("Leads by status ({total} in all)").format(total=stats.total),
+            _("Status"),
+            stats.by_status,
+            status_label,
+        ),
+        _counts(_("Leads by category"), _("Category"), stats.by_category, lambda c: category_label(c or None)),
+        _counts(_("Leads by platform"), _("Platform"), stats.by_platform),
+        _counts(_("Leads by campaign"), _("Campaign"), stats.by_campaign),
+    ]
+    deadlines = Table(title=_("Deadlines"), title_justify="left", show_header=False)
+    deadlines.add_column("what")
+    deadlines.add_column("count", justify="right")
+    deadlines.add_row(_("Overdue"), str(stats.overdue), style="bold red" if stats.overdue else "")
+    deadlines.add_row(_("Due within {days} days").format(days=stats.due_soon_days), str(stats.due_soon))
+    out.append(deadlines)
+    workload = Table(title=_("Workload per officer"), title_justify="left")
+    for heading in (_("Officer"), _("Claimed"), _("Assigned"), _("Verified"), _("Overdue")):
+        workload.add_column(heading, justify="left" if heading == _("Officer") else "right")
+    for officer, load in sorted(stats.workload.items()):
+        workload.add_row(
+            safe_text(officer), str(load.claimed), str(load.assigned), str(load.verified), str(load.overdue)
+        )
+    if not stats.workload:
+        workload.add_row(_("(none)"), "0", "0", "0", "0")
+    out.append(workload)
+    return out
+
+
+def stats_command(
+    category: CategoryOption = None,
+    platform: PlatformOption = None,
+    campaign: CampaignOption = None,
+    due_soon_days: Annotated[int, typer.Option("--due-soon-days", min=0, max=60, help="What counts as due soon.")] = 3,
+    as_json: JsonOption = False,
+) -> None:
+    """Leads by status, category, platform and campaign; overdue and due-soon counts; workload per officer.
+
+    Example:
+
+        tradewatch stats --campaign 2024清风行动
+    """
+    lead_filter = build_filter(category=category, platform=platform, campaign=campaign)
+    with Session(get_engine()) as session:
+        stats = queue_stats(session, lead_filter, due_soon_days=due_soon_days)
+    if as_json:
+        print_json(safe_json(stats.as_dict()))
+        return
+    console().print(Group(*stats_renderables(stats)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats")(stats_command)

@@ -1,0 +1,214 @@
+"""Finding leads for officers: filters, the priority order, paging, and everything `leads show` needs.
+
+The CLI, the triage screen and exports all select leads through `LeadFilter` and `select_leads`, so the
+same filters mean the same leads everywhere. The default order is the queue's priority: highest priority,
+then highest score, then newest; the composite indexes on `lead` (see `Lead.__table_args__`) serve it
+with and without a status or category filter.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import String, cast, false, func, or_
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from leads import models
+from leads.models import Lead, LeadStatus, Listing
+
+OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.ESCALATED)
+
+
+class LeadFilter(BaseModel):
+    """Which leads to select. Empty fields do not filter."""
+
+    statuses: list[LeadStatus] = Field(default_factory=list, description="Any of these statuses.")
+    category: str | None = Field(default=None, description="A category id, or a family such as `wildlife`.")
+    platform: str | None = None
+    campaign: str | None = None
+    seller: str | None = Field(default=None, description="The seller's platform id or name.")
+    min_score: int | None = Field(default=None, ge=0, le=100)
+    due_before: date | None = Field(default=None, description="Due on or before this day.")
+    officer: str | None = Field(default=None, description="Claimed by or assigned to this officer (`--mine`).")
+    lead_ids: list[int] = Field(default_factory=list)
+
+    @field_validator("category", "platform", "campaign", "seller", "officer")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        value = value.strip() if value else value
+        return value or None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of leads and whether there are more after it."""
+
+    rows: list[tuple[Lead, Listing]]
+    offset: int
+    limit: int
+    has_more: bool
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _json_list_contains(column: Any, value: str) -> Any:
+    """A portable test for `value` in a JSON list column (SQLite and PostgreSQL store the JSON text)."""
+    needles = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
+    text = cast(column, String)
+    return or_(*(text.like(f"%{_like_escape(needle)}%", escape="\\") for needle in needles))
+
+
+def apply_filter(statement: Any, lead_filter: LeadFilter) -> Any:
+    """Add the filter's conditions to a statement that selects from `lead` joined with `listing`."""
+    f = lead_filter
+    if f.statuses:
+        statuses = list(dict.fromkeys(f.statuses))
+        statement = statement.where(
+            col(Lead.status) == statuses[0] if len(statuses) == 1 else col(Lead.status).in_(statuses)
+        )
+    if f.category:
+        column = col(Lead.category) if "." in f.category else col(Lead.family)
+        statement = statement.where(column == f.category)
+    if f.platform:
+        statement = statement.where(col(Listing.platform) == f.platform)
+    if f.campaign:
+        statement = statement.where(col(Lead.campaign) == f.campaign)
+    if f.seller:
+        statement = statement.where(or_(col(Listing.seller_id) == f.seller, col(Listing.seller) == f.seller))
+    if f.min_score is not None:
+        statement = statement.where(col(Lead.score) >= f.min_score)
+    if f.due_before is not None:
+        statement = statement.where(col(Lead.due_date) <= f.due_before)
+    if f.officer:
+        statement = statement.where(
+            or_(col(Lead.claimed_by) == f.officer, _json_list_contains(Lead.assignees, f.officer))
+        )
+    if f.lead_ids:
+        statement = statement.where(col(Lead.id).in_(f.lead_ids) if f.lead_ids else false())
+    return statement
+
+
+def priority_order() -> tuple[Any, ...]:
+    """The queue order: priority, then score, then newest (all descending, so one index serves it)."""
+    return (col(Lead.priority).desc(), col(Lead.score).desc(), col(Lead.id).desc())
+
+
+def _base() -> SelectOfScalar[Any]:
+    return select(Lead, Listing).join(Listing, col(Lead.listing_id) == col(Listing.id))  # type: ignore[return-value]
+
+
+def select_leads(lead_filter: LeadFilter | None = None) -> Any:
+    """The statement selecting (Lead, Listing) rows in priority order."""
+    return apply_filter(_base(), lead_filter or LeadFilter()).order_by(*priority_order())
+
+
+def find_leads(session: Session, lead_filter: LeadFilter | None = None, *, limit: int = 50, offset: int = 0) -> Page:
+    """One page of matching leads, best first."""
+    statement = select_leads(lead_filter).offset(offset).limit(limit + 1)
+    rows = [(lead, listing) for lead, listing in session.exec(statement)]
+    return Page(rows=rows[:limit], offset=offset, limit=limit, has_more=len(rows) > limit)
+
+
+def count_matching(session: Session, lead_filter: LeadFilter | None = None) -> int:
+    statement = apply_filter(
+        select(func.count()).select_from(Lead).join(Listing, col(Lead.listing_id) == col(Listing.id)),
+        lead_filter or LeadFilter(),
+    )
+    return int(session.exec(statement).one())
+
+
+def iter_leads(
+    session: Session, lead_filter: LeadFilter | None = None, *, batch_size: int = 1000
+) -> Iterator[tuple[Lead, Listing]]:
+    """Every matching lead in priority order, fetched in batches (exports of any size)."""
+    result = session.exec(select_leads(lead_filter).execution_options(yield_per=batch_size))
+    yield from ((lead, listing) for lead, listing in result)
+
+
+# --- one lead in full ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LeadDetail:
+    """Everything `leads show` and the triage screen show about one lead."""
+
+    lead: Lead
+    listing: Listing
+    snapshots: list[Any] = field(default_factory=list)
+    seller_leads: list[tuple[Lead, Listing]] = field(default_factory=list)
+    evidence: list[tuple[Any, list[Any]]] = field(default_factory=list)
+    audit: list[Any] = field(default_factory=list)
+
+
+def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> LeadDetail | None:
+    """The lead with its listing's history, the seller's other leads, its evidence and its audit trail."""
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        return None
+    listing = session.get(Listing, lead.listing_id)
+    if listing is None:
+        return None
+    detail = LeadDetail(lead=lead, listing=listing)
+    snapshot_model = getattr(models, "ListingSnapshot", None)
+    if snapshot_model is not None:
+        detail.snapshots = list(
+            session.exec(
+                select(snapshot_model)
+                .where(snapshot_model.listing_pk == listing.id)
+                .order_by(col(snapshot_model.seen_at), col(snapshot_model.id))
+            )
+        )
+    seller_condition = None
+    seller_pk = getattr(listing, "seller_pk", None)
+    if seller_pk is not None:
+        seller_condition = col(Listing.seller_pk) == seller_pk
+    elif listing.seller_id:
+        seller_condition = (col(Listing.platform) == listing.platform) & (col(Listing.seller_id) == listing.seller_id)
+    if seller_condition is not None:
+        statement = (
+            _base().where(seller_condition, col(Lead.id) != lead.id).order_by(*priority_order()).limit(seller_limit)
+        )
+        detail.seller_leads = [(other, other_listing) for other, other_listing in session.exec(statement)]
+    evidence_model = getattr(models, "Evidence", None)
+    file_model = getattr(models, "EvidenceFile", None)
+    if evidence_model is not None and file_model is not None:
+        captures = session.exec(
+            select(evidence_model).where(evidence_model.lead_pk == lead.id).order_by(col(evidence_model.version))
+        )
+        for capture in captures:
+            files = list(
+                session.exec(
+                    select(file_model).where(file_model.evidence_pk == capture.id).order_by(col(file_model.name))
+                )
+            )
+            detail.evidence.append((capture, files))
+    event_model = getattr(models, "AuditEvent", None)
+    if event_model is not None:
+        detail.audit = list(
+            session.exec(select(event_model).where(event_model.lead_pk == lead.id).order_by(col(event_model.seq)))
+        )
+    return detail
+
+
+def hit_terms(lead: Lead) -> list[str]:
+    """The matched words of a lead's score, to highlight in its title and description."""
+    terms: list[str] = []
+    for source in (lead.hits or [], lead.explanation or []):
+        for item in source:
+            if not isinstance(item, dict):
+                continue
+            for key in ("matched", "text", "term", "surface", "keyword"):
+                value = item.get(key)
+                if isinstance(value, str) and value.strip():
+                    terms.append(value)
+                elif isinstance(value, list):
+                    terms.extend(str(v) for v in value if isinstance(v, str) and v.strip())
+    return list(dict.fromkeys(terms))

@@ -1,0 +1,121 @@
+"""Queue statistics for reporting upwards: leads by status, category, platform and campaign, deadlines, and
+each officer's workload. One pass of GROUP BY queries, whatever the size of the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from leads.listing_query import LeadFilter, apply_filter
+from leads.models import Lead, LeadStatus, Listing, utcnow
+
+# Statuses in which a lead's verification deadline runs.
+DEADLINE_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)
+# Statuses in which a lead is still someone's work.
+WORKLOAD_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED, LeadStatus.ESCALATED)
+DUE_SOON_DAYS = 3
+
+
+@dataclass
+class OfficerLoad:
+    claimed: int = 0
+    assigned: int = 0
+    verified: int = 0
+    overdue: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"claimed": self.claimed, "assigned": self.assigned, "verified": self.verified, "overdue": self.overdue}
+
+
+@dataclass
+class QueueStats:
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_family: dict[str, int] = field(default_factory=dict)
+    by_platform: dict[str, int] = field(default_factory=dict)
+    by_campaign: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    due_soon: int = 0
+    workload: dict[str, OfficerLoad] = field(default_factory=dict)
+    today: date | None = None
+    due_soon_days: int = DUE_SOON_DAYS
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat() if self.today else None,
+            "total": self.total,
+            "by_status": self.by_status,
+            "by_category": self.by_category,
+            "by_family": self.by_family,
+            "by_platform": self.by_platform,
+            "by_campaign": self.by_campaign,
+            "overdue": self.overdue,
+            "due_soon": self.due_soon,
+            "due_soon_days": self.due_soon_days,
+            "workload": {name: load.as_dict() for name, load in sorted(self.workload.items())},
+        }
+
+
+def _grouped(session: Session, column: Any, lead_filter: LeadFilter) -> dict[str, int]:
+    statement = (
+        select(column, func.count())
+        .select_from(Lead)
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+        .group_by(column)
+    )
+    statement = apply_filter(statement, lead_filter)
+    counts = {("" if key is None else str(getattr(key, "value", key))): int(n) for key, n in session.exec(statement)}
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _count(session: Session, lead_filter: LeadFilter, *conditions: Any) -> int:
+    statement = select(func.count()).select_from(Lead).join(Listing, col(Lead.listing_id) == col(Listing.id))
+    statement = apply_filter(statement, lead_filter).where(*conditions)
+    return int(session.exec(statement).one())
+
+
+def queue_stats(
+    session: Session,
+    lead_filter: LeadFilter | None = None,
+    *,
+    today: date | None = None,
+    due_soon_days: int = DUE_SOON_DAYS,
+) -> QueueStats:
+    """Counts over the leads that match `lead_filter` (all leads by default)."""
+    f = lead_filter or LeadFilter()
+    today = today or utcnow().date()
+    stats = QueueStats(today=today, due_soon_days=due_soon_days)
+    stats.by_status = _grouped(session, col(Lead.status), f)
+    stats.total = sum(stats.by_status.values())
+    stats.by_category = _grouped(session, col(Lead.category), f)
+    stats.by_family = _grouped(session, col(Lead.family), f)
+    stats.by_platform = _grouped(session, col(Listing.platform), f)
+    stats.by_campaign = _grouped(session, col(Lead.campaign), f)
+    running = col(Lead.status).in_(DEADLINE_STATUSES)
+    stats.overdue = _count(session, f, running, col(Lead.due_date) < today)
+    stats.due_soon = _count(
+        session, f, running, col(Lead.due_date) >= today, col(Lead.due_date) <= today + timedelta(days=due_soon_days)
+    )
+    statement = (
+        select(Lead.status, Lead.claimed_by, Lead.assignees, Lead.due_date)
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+        .where(col(Lead.status).in_(WORKLOAD_STATUSES))
+    )
+    for status, claimed_by, assignees, due in session.exec(apply_filter(statement, f)):
+        officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(assignees or [])]))
+        for officer in officers:
+            load = stats.workload.setdefault(officer, OfficerLoad())
+            if status == LeadStatus.CLAIMED and officer == claimed_by:
+                load.claimed += 1
+            elif status == LeadStatus.VERIFIED:
+                load.verified += 1
+            else:
+                load.assigned += 1
+            if status in DEADLINE_STATUSES and due is not None and due < today:
+                load.overdue += 1
+    return stats

@@ -1,0 +1,100 @@
+"""Leads for the officer-desk tests (CLI, triage screen, exports, stats), made through the library."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from leads import queue
+from leads.db import run_write
+from leads.store import record_sighting
+from leads.workdays import WorkCalendar
+
+SEEN = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+CALENDAR = WorkCalendar.of(holidays=[], workdays=[])
+HOSTILE_TITLE = (
+    "象牙\x1b]52;c;ZXZpbA==\x07手镯\x1b[2J\x9b31m[link=http://evil.example]点我[/link]\u202eRLO\u2066LRI\u2069"
+)
+
+
+def add_lead(
+    listing_id: str,
+    title: str,
+    score: int = 80,
+    category: str = "wildlife.ivory",
+    *,
+    description: str = "老货，懂的来，私聊看实物",
+    seller: str = "古玩老张",
+    seller_id: str = "s1024",
+    platform: str = "demo",
+    campaign: str | None = None,
+    matched: str | None = "象牙",
+    price: float | None = 8800.0,
+    queued: bool = True,
+) -> int:
+    """Record a sighting that makes a lead and (by default) put it in the queue; returns the lead id."""
+    hits = (
+        []
+        if matched is None
+        else [
+            {
+                "term": matched,
+                "category": category,
+                "field": "title",
+                "start": 0,
+                "end": len(matched),
+                "matched": matched,
+                "rule": "term",
+            }
+        ]
+    )
+
+    def work(session: Any) -> int:
+        sighting = record_sighting(
+            session,
+            listing={
+                "platform": platform,
+                "listing_id": listing_id,
+                "url": f"http://127.0.0.1:8765/plain/item/{listing_id}",
+                "title": title,
+                "description": description,
+                "price": price,
+                "currency": "CNY",
+                "seller": seller,
+                "seller_id": seller_id,
+                "location": "广东 广州",
+            },
+            score={
+                "score": score,
+                "is_lead": True,
+                "family": category.split(".")[0],
+                "category": category,
+                "categories": [category],
+                "hits": hits,
+                "rules": [{"rule": "term", "term": matched or "?", "category": category, "points": score}],
+            },
+            campaign=campaign,
+            seen_at=SEEN,
+            calendar=CALENDAR,
+        )
+        assert sighting.lead_pk is not None
+        if queued:
+            queue.enqueue(session, sighting.lead_pk, officer="system", now=SEEN, calendar=CALENDAR)
+        return sighting.lead_pk
+
+    return run_write(work)
+
+
+def act(action: str, lead_id: int, officer: str, **kwargs: Any) -> None:
+    run_write(lambda session: getattr(queue, action)(session, lead_id, officer=officer, **kwargs))
+
+
+def set_due(lead_id: int, due: date) -> None:
+    from leads.models import Lead
+
+    def work(session: Any) -> None:
+        lead = session.get(Lead, lead_id)
+        lead.due_date = due
+        session.add(lead)
+
+    run_write(work)
