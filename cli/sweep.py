@@ -21,6 +21,10 @@ Example:
     tradewatch sweep --platform demo --keywords 象牙,穿山甲
 
     tradewatch sweep --platform demo --platform demo-js --keywords 犀牛角 --max-pages 2
+
+    tradewatch sweep --platform demo --watchlist wildlife.ivory,wildlife.pangolin --since 2024-01-01
+
+    tradewatch sweep --profile ./my-shop.yaml --keywords 象牙
 """
 
 OUTCOME_TEXT = {
@@ -38,6 +42,13 @@ def sweep(
     profile: Annotated[
         list[Path] | None, typer.Option("--profile", help="A platform profile file (repeatable).")
     ] = None,
+    watchlist: Annotated[
+        str | None,
+        typer.Option(help="Without --keywords: search the watchlist terms of these categories (or all)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Skip listings posted before this date (YYYY-MM-DD), where the site shows it.")
+    ] = None,
     campaign: Annotated[str | None, typer.Option(help="Tag the leads with this special campaign.")] = None,
     max_pages: Annotated[int | None, typer.Option(help="Result pages per keyword (default: the profile's).")] = None,
     base_url: Annotated[str | None, typer.Option(help="Point the profile at another host, e.g. a test server.")] = None,
@@ -46,13 +57,16 @@ def sweep(
     from crawler.sweep_params import SweepParams
 
     try:
-        params = SweepParams.model_validate({"keywords": keywords, "campaign": campaign, "max_pages": max_pages})
+        params = SweepParams.model_validate(
+            {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
+        )
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        if field == "keywords":
-            fail("没有关键词 / no keywords given (use --keywords 象牙,穿山甲)")
-        fail(f"参数错误 / invalid {field}: {first['msg']}")
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if message.startswith("keywords:"):
+            fail("没有关键词 / no keywords given (use --keywords 象牙,穿山甲 or --watchlist wildlife.ivory)")
+        fail(f"参数错误 / invalid {field or 'parameters'}: {message}")
     request = SweepRequest(
         platforms=platform or ([] if profile else ["demo"]),
         profile_files=profile or [],

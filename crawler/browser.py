@@ -19,6 +19,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+MAX_PAGES = 4  # pages open at once in the one browser context; JS sweeps are limited to this many downloads
 
 
 def chromium_executable() -> str | None:
@@ -50,6 +51,7 @@ def playwright_settings() -> dict[str, Any]:
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
         "PLAYWRIGHT_ABORT_REQUEST": should_abort_request,
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
-        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": MAX_PAGES,
+        "PLAYWRIGHT_CONTEXTS": {"tradewatch": {"java_script_enabled": True, "service_workers": "block"}},
         "PLAYWRIGHT_ACCEPT_DOWNLOADS": False,
     }

@@ -1,23 +1,78 @@
 """Platform profiles: everything the generic listing spider needs to know about one marketplace.
 
 A bureau adds a platform by writing a YAML file, never Python. Profiles ship in `crawler/platforms/`, and are
-also read from `TRADEWATCH_HOME/platforms/` or a file given with `--profile`.
+also read from `TRADEWATCH_HOME/platforms/` or a file given with `--profile`. Every profile is validated
+before any request is sent; an error names the file, the field and what is wrong.
+
+The shape of a profile (see `crawler/platforms/demo.yaml` for a complete one)::
+
+    name: shop                      # lower-case id used on the command line and in the lead store
+    display_name: "某某商城 / Some shop"
+    base_url: https://www.shop.example
+    allowed_domains: [shop.example]
+    encoding: gbk                   # optional: override what the pages declare
+    search:
+      url: "{base_url}/search?q={keyword}&page={page}"    # or `form:` with action, method, keyword field
+      keyword_encoding: utf-8
+    results:
+      item: {css: "li.listing"}     # one element per listing (or `json_items:` for listings held as JSON)
+      fields:                       # per-field selectors, relative to the item
+        title: {css: "a.title::text"}
+        url: {css: "a.title::attr(href)"}
+        price: {css: "span.price ::text", join: "", regex: "([\\d.,]+)"}
+    pagination: {next_link: {css: "a.next::attr(href)"}, max_pages: 5}
+    listing_id: {url_pattern: "/item/(\\d+)"}            # or {field: listing_id}
+    item_page: {follow: true, fields: {description: {css: "div.desc ::text", join: "\\n", whitespace: lines}}}
+    render: {mode: js, wait_for: "li.listing, .no-results"}
+    politeness: {download_delay: 1.0, concurrency_per_domain: 2, obey_robots: true}
+    block_markers: ["安全验证", "请不要禁用JS"]
+    health: {min_coverage: 0.9, fields: [title, url, price]}
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import jmespath
 import yaml
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from leads.config import get_settings
 from leads.errors import InputFileError, TradewatchError
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
+_CSS = HTMLTranslator()
+
+
+def check_css(css: str) -> str:
+    """The selector if it parses (parsel's `::text` and `::attr(x)` included), else ValueError."""
+    try:
+        _CSS.css_to_xpath(css)
+    except Exception as error:  # cssselect raises several parse error types
+        raise ValueError(f"bad CSS selector {css!r}: {error}") from error
+    return css
+
+
+def check_xpath(xpath: str) -> str:
+    try:
+        etree.XPath(xpath)
+    except etree.XPathSyntaxError as error:
+        raise ValueError(f"bad XPath {xpath!r}: {error}") from error
+    return xpath
+
+
+def check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"bad regex {pattern!r}: {error}") from error
+    return pattern
 
 
 class _Strict(BaseModel):
@@ -25,46 +80,165 @@ class _Strict(BaseModel):
 
 
 class FieldSelector(_Strict):
-    """Where one field is on a page: a CSS or XPath selector, then small post-processing steps."""
+    """Where one field is on a page, and the small steps that turn what is found into its value.
 
-    css: str | None = None
-    xpath: str | None = None
-    regex: str | None = Field(default=None, description="Keep the first group (or the match) of this regex.")
+    Steps, in this order: select (css or xpath; an element gives its text) -> attribute -> first -> join -> regex ->
+    JSON path (parse the text as JSON and take a value) -> whitespace -> url-unquote. When nothing is found the
+    `fallback` selectors are tried in turn. On listings held as JSON only `json_path` is used, relative to the listing.
+    """
+
+    css: str | None = Field(default=None, description="CSS selector (parsel: `::text`, `::attr(name)`).")
+    xpath: str | None = Field(default=None, description="XPath selector.")
+    attr: str | None = Field(default=None, description="Take this attribute of each selected element.")
+    first: bool = Field(default=False, description="Keep only the first match.")
     join: str = Field(default=" ", description="How several matched strings are joined.")
+    regex: str | None = Field(default=None, description="Keep the first group (or the whole match) of this regex.")
+    json_path: str | None = Field(
+        default=None, description="JMESPath into the JSON text found (or into a JSON listing)."
+    )
+    whitespace: Literal["collapse", "lines", "keep"] = Field(
+        default="collapse", description="collapse: one line; lines: keep line breaks, trim each; keep: as found."
+    )
+    unquote: bool = Field(default=False, description="Percent-decode the value (names kept URL-encoded in pages).")
+    fallback: list[FieldSelector] = Field(default_factory=list, description="Tried in order when nothing is found.")
+
+    @field_validator("css")
+    @classmethod
+    def _css(cls, value: str | None) -> str | None:
+        return check_css(value) if value is not None else None
+
+    @field_validator("xpath")
+    @classmethod
+    def _xpath(cls, value: str | None) -> str | None:
+        return check_xpath(value) if value is not None else None
+
+    @field_validator("regex")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        return check_regex(value) if value is not None else None
+
+    @field_validator("json_path")
+    @classmethod
+    def _json(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                jmespath.compile(value)
+            except jmespath.exceptions.JMESPathError as error:
+                raise ValueError(f"bad JSON path {value!r}: {error}") from error
+        return value
 
     @model_validator(mode="after")
     def _one_selector(self) -> FieldSelector:
-        if bool(self.css) == bool(self.xpath):
-            raise ValueError("give exactly one of css or xpath")
-        if self.regex:
-            try:
-                re.compile(self.regex)
-            except re.error as error:
-                raise ValueError(f"bad regex {self.regex!r}: {error}") from error
+        if self.css and self.xpath:
+            raise ValueError("give css or xpath, not both")
+        if not (self.css or self.xpath or self.json_path):
+            raise ValueError("give a css or xpath selector (or a json_path)")
         return self
 
 
 Fields = dict[str, FieldSelector]
 
 
+class JsonItems(_Strict):
+    """Listings held as JSON inside the page (framework state in scripts) rather than as markup."""
+
+    source: str = Field(default="script::text", description="CSS selecting the texts that hold the JSON.")
+    unwrap: str | None = Field(
+        default=None,
+        description="Regex whose group 1 is a quoted JavaScript string holding JSON text (Next.js flight data); "
+        "the decoded strings are joined before the listings are looked for.",
+    )
+    key: str | None = Field(default=None, description="Every JSON object whose first key is this is a listing.")
+    path: str | None = Field(default=None, description="Or: JMESPath to the listing array in one JSON document.")
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        return check_css(value)
+
+    @field_validator("unwrap")
+    @classmethod
+    def _unwrap(cls, value: str | None) -> str | None:
+        if value is not None and re.compile(check_regex(value)).groups < 1:
+            raise ValueError("unwrap regex needs a group holding the quoted string")
+        return value
+
+    @model_validator(mode="after")
+    def _key_or_path(self) -> JsonItems:
+        if bool(self.key) == bool(self.path):
+            raise ValueError("give exactly one of key or path")
+        if self.path:
+            FieldSelector(json_path=self.path)
+        return self
+
+
+class SearchForm(_Strict):
+    """A search that is a form submission rather than a URL template."""
+
+    action: str = Field(description="Form URL; may use {base_url}.")
+    method: Literal["GET", "POST"] = "GET"
+    keyword_field: str = Field(description="Name of the form field that takes the keyword.")
+    page_field: str | None = Field(default=None, description="Name of the form field that takes the page number.")
+    fields: dict[str, str] = Field(default_factory=dict, description="Other form fields sent as they are.")
+
+
 class SearchSpec(_Strict):
-    url: str = Field(description="Template with {base_url}, {keyword} and {page}.")
+    url: str | None = Field(default=None, description="Template with {base_url}, {keyword} and {page}.")
+    form: SearchForm | None = None
     keyword_encoding: str = Field(default="utf-8", description="Encoding of the keyword in the query.")
-    first_page: int = 1
-    max_pages: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("url")
     @classmethod
-    def _has_keyword(cls, value: str) -> str:
-        if "{keyword}" not in value:
+    def _has_keyword(cls, value: str | None) -> str | None:
+        if value is not None and "{keyword}" not in value:
             raise ValueError("search url must contain {keyword}")
         return value
 
+    @field_validator("keyword_encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError as error:
+            raise ValueError(f"unknown encoding {value!r}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _url_or_form(self) -> SearchSpec:
+        if bool(self.url) == bool(self.form):
+            raise ValueError("give a search url template (or a search form), exactly one")
+        return self
+
 
 class ResultsSpec(_Strict):
-    item: FieldSelector = Field(description="Selects one element per listing on a result page.")
+    item: FieldSelector | None = Field(default=None, description="Selects one element per listing on a result page.")
+    json_items: JsonItems | None = None
     fields: Fields
-    next_page: FieldSelector | None = None
+
+    @model_validator(mode="after")
+    def _item_source(self) -> ResultsSpec:
+        if bool(self.item) == bool(self.json_items):
+            raise ValueError("give exactly one of item (a selector) or json_items")
+        if "url" not in self.fields:
+            raise ValueError("fields must include url (the listing's link)")
+        return self
+
+
+class PaginationSpec(_Strict):
+    next_link: FieldSelector | None = Field(default=None, description="Selector of the next page's link.")
+    page_param: bool = Field(default=False, description="Build next pages from the search template's {page}.")
+    has_next: FieldSelector | None = Field(default=None, description="With page_param: go on only while it matches.")
+    first_page: int = Field(default=1, ge=0)
+    page_step: int = Field(default=1, ge=1, description="{page} grows by this (offset parameters such as s=44).")
+    max_pages: int = Field(default=5, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PaginationSpec:
+        if self.next_link and self.page_param:
+            raise ValueError("give next_link or page_param, not both")
+        return self
 
 
 class ItemPageSpec(_Strict):
@@ -72,9 +246,35 @@ class ItemPageSpec(_Strict):
     fields: Fields = Field(default_factory=dict)
 
 
+class ListingIdSpec(_Strict):
+    """How a listing is recognised across sweeps: a field of the listing or a pattern over its URL."""
+
+    field: str | None = None
+    url_pattern: str | None = Field(default=None, description="Regex over the listing URL; group 1 is the id.")
+
+    @field_validator("url_pattern")
+    @classmethod
+    def _group(cls, value: str | None) -> str | None:
+        if value is not None and re.compile(check_regex(value)).groups < 1:
+            raise ValueError("url_pattern needs a group around the id, e.g. /item/(\\d+)")
+        return value
+
+    @model_validator(mode="after")
+    def _one(self) -> ListingIdSpec:
+        if not (self.field or self.url_pattern):
+            raise ValueError("give field or url_pattern")
+        return self
+
+
 class RenderSpec(_Strict):
     mode: Literal["static", "js"] = "static"
     wait_for: str | None = Field(default=None, description="CSS selector to wait for before reading the page.")
+    wait_timeout_ms: int = Field(default=15_000, ge=100, le=120_000)
+
+    @field_validator("wait_for")
+    @classmethod
+    def _css(cls, value: str | None) -> str | None:
+        return check_css(value) if value is not None else None
 
 
 class Politeness(_Strict):
@@ -83,32 +283,72 @@ class Politeness(_Strict):
     obey_robots: bool = True
 
 
+class HealthSpec(_Strict):
+    """What a healthy run of this platform looks like."""
+
+    min_coverage: float = Field(default=0.8, ge=0, le=1, description="Least share of listings with each field.")
+    fields: list[str] = Field(default_factory=lambda: ["title", "url", "price"], description="Fields watched.")
+
+
 class Profile(_Strict):
     """One marketplace."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = Field(pattern=NAME_PATTERN)
     display_name: str
     base_url: str
     allowed_domains: list[str] = Field(default_factory=list)
     encoding: str | None = Field(default=None, description="Override the page encoding.")
+    currency: str | None = Field(default=None, description="ISO 4217 code of prices shown without a sign (TWD).")
     search: SearchSpec
     results: ResultsSpec
+    pagination: PaginationSpec = Field(default_factory=PaginationSpec)
     item_page: ItemPageSpec | None = None
-    listing_id: FieldSelector | None = Field(
-        default=None, description="Regex over the item URL giving the listing id, when no field holds it."
-    )
+    listing_id: ListingIdSpec | None = Field(default=None, description="Default: the field listing_id.")
     render: RenderSpec = Field(default_factory=RenderSpec)
     politeness: Politeness = Field(default_factory=Politeness)
-    block_markers: list[str] = Field(default_factory=list)
+    block_markers: list[str] = Field(default_factory=list, description="Text that only a block page contains.")
+    block_selectors: list[str] = Field(default_factory=list, description="CSS that only matches on a block page.")
     no_results_markers: list[str] = Field(default_factory=list)
+    health: HealthSpec = Field(default_factory=HealthSpec)
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if urlsplit(value).scheme not in ("http", "https"):
+        if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).hostname:
             raise ValueError("base_url must be an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str | None) -> str | None:
+        if value is not None:
+            SearchSpec._known_encoding(value)
+        return value
+
+    @field_validator("block_selectors")
+    @classmethod
+    def _block_css(cls, value: list[str]) -> list[str]:
+        return [check_css(css) for css in value]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        item_fields = set(self.item_page.fields) if self.item_page and self.item_page.follow else set()
+        if "title" not in self.results.fields and "title" not in item_fields:
+            raise ValueError("results.fields (or item_page.fields) must include title")
+        id_spec = self.listing_id or ListingIdSpec(field="listing_id")
+        if id_spec.field and id_spec.field not in self.results.fields:
+            raise ValueError(
+                f"listing_id: no field {id_spec.field!r} in results.fields; "
+                "add it or give listing_id: {url_pattern: ...}"
+            )
+        pages_in_url = bool(self.search.url and "{page}" in self.search.url)
+        pages_in_form = bool(self.search.form and self.search.form.page_field)
+        if self.pagination.page_param and not (pages_in_url or pages_in_form):
+            raise ValueError("pagination.page_param needs {page} in search.url or a form page_field")
+        if self.render.mode == "js" and self.search.form and self.search.form.method == "POST":
+            raise ValueError("render: js cannot submit a POST search form; use a search url")
+        return self
 
     def with_base_url(self, base_url: str) -> Profile:
         """The same profile pointed at another host (the demo marketplace on a test port)."""
@@ -119,28 +359,55 @@ class Profile(_Strict):
     def domains(self) -> list[str]:
         return self.allowed_domains or [urlsplit(self.base_url).hostname or ""]
 
+    @property
+    def id_spec(self) -> ListingIdSpec:
+        return self.listing_id or ListingIdSpec(field="listing_id")
 
-def _format_validation_error(path: Path, error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(profile)"
-    return f"{where}: {first['msg']}"
+    @property
+    def follows_items(self) -> bool:
+        return bool(self.item_page and self.item_page.follow)
+
+    def all_fields(self) -> list[str]:
+        """Every field the profile extracts, result page first, without the id field."""
+        names = list(self.results.fields)
+        if self.follows_items and self.item_page:
+            names += [name for name in self.item_page.fields if name not in names]
+        return [name for name in names if name != self.id_spec.field]
 
 
-def load_profile_file(path: Path) -> Profile:
-    """Read and validate one profile file; errors name the file, the field and the reason."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputFileError(path, f"cannot read: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputFileError(path, "not valid YAML", mark.line + 1 if mark else None) from error
+def _format_validation_error(error: ValidationError) -> str:
+    parts = []
+    for detail in error.errors()[:3]:
+        where = ".".join(str(part) for part in detail["loc"]) or "(profile)"
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] == "extra_forbidden":
+            message = "unknown field"
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
+
+
+def validate_profile_data(data: Any, path: Path | str) -> Profile:
+    """Validate a profile already read from YAML; errors name the file, the field and the reason."""
     if not isinstance(data, dict):
         raise InputFileError(path, "a profile must be a mapping of fields")
     try:
         return Profile.model_validate({**data, "source": str(path)})
     except ValidationError as error:
-        raise InputFileError(path, _format_validation_error(path, error)) from error
+        raise InputFileError(path, _format_validation_error(error)) from error
+
+
+def load_profile_file(path: Path) -> Profile:
+    """Read and validate one profile file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputFileError(path, f"cannot read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise InputFileError(path, "not UTF-8 text") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputFileError(path, "not valid YAML", mark.line + 1 if mark else None) from error
+    return validate_profile_data(data, path)
 
 
 def profile_dirs() -> list[Path]:
@@ -152,8 +419,9 @@ def available_profiles() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for folder in reversed(profile_dirs()):
         if folder.is_dir():
-            for path in sorted(folder.glob("*.y*ml")):
-                found[path.stem] = path
+            for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+                if re.match(NAME_PATTERN, path.stem):
+                    found[path.stem] = path
     return dict(sorted(found.items()))
 
 

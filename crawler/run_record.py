@@ -9,7 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlmodel import Session
 
-from crawler.run_health import counts, judge
+from crawler.run_health import assess, counts
 from leads.db import get_engine
 from leads.runs import finish_run, start_run
 
@@ -49,9 +49,17 @@ class RunRecorder:
         if self.run_id is None:
             return
         assert self.crawler.stats is not None
-        stats = dict(self.crawler.stats.get_stats())
-        outcome = judge(stats, reason)
+        profile = getattr(spider, "profile", None)
+        thresholds: dict[str, Any] = {}
+        if profile is not None:
+            thresholds = {"min_coverage": profile.health.min_coverage, "fields": profile.health.fields}
+        health = assess(dict(self.crawler.stats.get_stats()), reason, **thresholds)
+        outcome = health.outcome
         self.crawler.stats.set_value("tradewatch/outcome", outcome)
+        self.crawler.stats.set_value("tradewatch/health/reasons", health.reasons)
+        for name, share in health.coverage.items():
+            self.crawler.stats.set_value(f"tradewatch/coverage/{name}", share)
+        stats = dict(self.crawler.stats.get_stats())
         with Session(get_engine(self.database_url)) as session:
             finish_run(
                 session,

@@ -23,6 +23,15 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# 429 and 503 retries wait out Retry-After (at most this many seconds) and slow the domain down.
+TRADEWATCH_RETRY_MAX_WAIT = 30
+TRADEWATCH_RETRY_BASE_WAIT = 1.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.PoliteRetryMiddleware": 550,
+    "crawler.middlewares.encoding.PageEncodingMiddleware": 580,
+}
 
 ITEM_PIPELINES = {
     "pipelines.normalise.NormaliseListingPipeline": 100,

@@ -63,9 +63,12 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
         "TRADEWATCH_LEAD_THRESHOLD": settings.lead_threshold,
     }
     if profile.render.mode == "js":
-        from crawler.browser import playwright_settings
+        from crawler.browser import MAX_PAGES, playwright_settings
 
         values.update(playwright_settings())
+        # The browser is the bottleneck: never queue more downloads than it has pages.
+        values["CONCURRENT_REQUESTS"] = MAX_PAGES
+        values["CONCURRENT_REQUESTS_PER_DOMAIN"] = min(profile.politeness.concurrency_per_domain, MAX_PAGES)
     if log_file:
         values.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": True})
     return values
@@ -84,11 +87,11 @@ def crawl_here(request: SweepRequest) -> list[int]:
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], request.log_file))
     process = CrawlerProcess(process_settings)
-    crawlers = []
+    crawlers: list[Crawler] = []
     for profile in profiles:
         settings = base.copy()
         settings.setdict(crawl_settings(profile, request.log_file))
-        crawler = Crawler(ListingSpider, settings)
+        crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
         crawlers.append(crawler)
         process.crawl(
             crawler,
@@ -96,6 +99,7 @@ def crawl_here(request: SweepRequest) -> list[int]:
             keywords=request.params.keywords,
             campaign=request.params.campaign,
             max_pages=request.params.max_pages,
+            since=request.params.since,
         )
     process.start()
     return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]

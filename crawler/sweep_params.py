@@ -2,25 +2,73 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from datetime import UTC, date, datetime, time
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+def _split(value: object) -> object:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.replace("，", ",").split(",")
+    if isinstance(value, list | tuple):
+        return list(dict.fromkeys(str(term).strip() for term in value if str(term).strip()))
+    return value
 
 
 class SweepParams(BaseModel):
-    """What one sweep asks a platform for."""
+    """What one sweep asks a platform for.
+
+    Keywords are typed into the platform's search box. Without keywords, `watchlist` names watchlist categories
+    (or `all`) whose search terms are used instead.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    keywords: list[str] = Field(min_length=1, description="Terms typed into the platform's search box.")
-    campaign: str | None = Field(default=None, description="Special campaign the sweep belongs to.")
+    keywords: list[str] = Field(default_factory=list, description="Terms typed into the platform's search box.")
+    watchlist: list[str] | None = Field(
+        default=None, description="Watchlist categories (e.g. wildlife.ivory, or all) whose search terms to use."
+    )
+    campaign: str | None = Field(default=None, max_length=128, description="Special campaign the sweep belongs to.")
     max_pages: int | None = Field(default=None, ge=1, le=1000, description="Result pages per keyword.")
+    since: datetime | None = Field(default=None, description="Skip listings posted before this (when known).")
 
     @field_validator("keywords", mode="before")
     @classmethod
-    def _split(cls, value: object) -> object:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = value.replace("，", ",").split(",")
-        if isinstance(value, list | tuple):
-            return list(dict.fromkeys(str(term).strip() for term in value if str(term).strip()))
+    def _split_keywords(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("watchlist", mode="before")
+    @classmethod
+    def _split_categories(cls, value: object) -> object:
+        return None if value is None else _split(value)
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _day_or_time(cls, value: object) -> object:
+        if isinstance(value, str) and len(value.strip()) == 10:
+            value = date.fromisoformat(value.strip())
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return datetime.combine(value, time.min, tzinfo=UTC)
         return value
+
+    @field_validator("since")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+    @model_validator(mode="after")
+    def _terms(self) -> SweepParams:
+        if not self.keywords and self.watchlist is not None:
+            from pipelines.scoring import Scorer
+
+            categories = None if not self.watchlist or "all" in self.watchlist else self.watchlist
+            self.keywords = Scorer.load().search_terms(categories)
+            if not self.keywords:
+                raise ValueError(f"watchlist categories {', '.join(self.watchlist)} have no search terms")
+        if not self.keywords:
+            raise ValueError("keywords: give at least one keyword or watchlist categories")
+        return self

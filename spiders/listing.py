@@ -1,27 +1,57 @@
 """The generic listing spider: searches a platform for keywords and yields one ListingItem per listing.
 
-Usage: everything about a site lives in its platform profile (crawler/profiles.py). Run it with
-`tradewatch sweep --platform NAME --keywords 象牙,穿山甲`, or with Scrapy itself:
-`scrapy crawl listing -a platform=demo -a keywords=象牙,穿山甲`.
+Everything about a site lives in its platform profile (crawler/profiles.py): how to search, where the
+listings and their fields are, how to page, whether item pages are visited, whether the site needs a browser,
+what its block pages say. A new platform is a YAML file, not a subclass. Run it with
+`tradewatch sweep --platform NAME --keywords 象牙,穿山甲`, `tradewatch sweep --profile my-shop.yaml ...`, or
+with Scrapy itself: `scrapy crawl listing -a platform=demo -a keywords=象牙,穿山甲`.
+
+Subclass only when a site needs code no profile can express; override `search_request()` or
+`listing_from()` and keep the rest.
+
+Stats it keeps (besides Scrapy's): `tradewatch/pages/search|item|blocked|unparsed|empty|undecodable`,
+`tradewatch/results/seen|incomplete|duplicate`, `tradewatch/items/yielded|too_old`,
+`tradewatch/field/<name>/present|missing`, `tradewatch/errors/request`, `tradewatch/js/screenshots`.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.extract import extract_field, extract_fields, select
-from crawler.items import ListingItem
+from crawler.extract import has_next_page, parse_item, parse_posted, parse_results
+from crawler.items import ListingItem, PageCapture
+from crawler.middlewares.encoding import UNDECODABLE
 from crawler.profiles import Profile, load_profile
 from crawler.sweep_params import SweepParams
 
+_LISTING_FIELDS = set(ListingItem.__dataclass_fields__) - {"platform", "listing_id", "extra", "capture", "score"}
+
+
+def _header_map(headers: Any) -> dict[str, list[str]]:
+    def text(raw: bytes | str) -> str:
+        if isinstance(raw, str):
+            return raw
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    return {text(name): [text(value) for value in values] for name, values in headers.items()}
+
 
 class ListingSpider(scrapy.Spider):
+    """Profile-driven search spider. Arguments: platform (name or Profile), keywords or watchlist, campaign,
+    max_pages, since, base_url (point the profile at another host)."""
+
     name = "listing"
 
     def __init__(
@@ -31,6 +61,8 @@ class ListingSpider(scrapy.Spider):
         campaign: str | None = None,
         max_pages: int | str | None = None,
         base_url: str | None = None,
+        watchlist: str | list[str] | None = None,
+        since: str | datetime | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -38,114 +70,226 @@ class ListingSpider(scrapy.Spider):
         if base_url:
             profile = profile.with_base_url(base_url)
         self.profile = profile
-        self.params = SweepParams.model_validate({"keywords": keywords, "campaign": campaign, "max_pages": max_pages})
+        self.params = SweepParams.model_validate(
+            {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
+        )
         self.allowed_domains = profile.domains
+        self._seen: set[str] = set()
+        self._scorer: Any = None
+        self._versions: dict[str, str] | None = None
 
     @property
     def max_pages(self) -> int:
-        return self.params.max_pages or self.profile.search.max_pages
+        return self.params.max_pages or self.profile.pagination.max_pages
+
+    @property
+    def is_js(self) -> bool:
+        return self.profile.render.mode == "js"
+
+    def count(self, key: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"tradewatch/{key}", value)
 
     # -- requests ---------------------------------------------------------------------------------------
 
-    def search_url(self, keyword: str, page: int) -> str:
-        search = self.profile.search
-        encoded = quote(keyword.encode(search.keyword_encoding, errors="strict"))
-        return search.url.format(base_url=self.profile.base_url, keyword=encoded, page=page)
+    def search_request(self, keyword: str, page_number: int) -> scrapy.Request:
+        """The request for result page `page_number` (1-based) of `keyword`."""
+        search, paging = self.profile.search, self.profile.pagination
+        page_value = paging.first_page + (page_number - 1) * paging.page_step
+        meta = {"keyword": keyword, "page_number": page_number}
+        if search.url:
+            encoded = quote(keyword.encode(search.keyword_encoding, errors="strict"))
+            url = search.url.format(base_url=self.profile.base_url, keyword=encoded, page=page_value)
+            return self._request(url, self.parse_results, meta)
+        form = search.form
+        assert form is not None
+        data = {**form.fields, form.keyword_field: keyword}
+        if form.page_field:
+            data[form.page_field] = str(page_value)
+        action = form.action.format(base_url=self.profile.base_url)
+        request = scrapy.FormRequest(
+            action, method=form.method, formdata=data, encoding=search.keyword_encoding, callback=self.parse_results
+        )
+        return request.replace(meta={**meta, **self._render_meta(item_page=False)}, errback=self.on_error)
 
-    def _request(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:
+    def _render_meta(self, *, item_page: bool) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        if self.profile.encoding:
+            meta["encoding_override"] = self.profile.encoding
+        if not self.is_js:
+            return meta
+        from scrapy_playwright.page import PageMethod
+
         render = self.profile.render
-        if render.mode == "js":
-            from scrapy_playwright.page import PageMethod
+        meta.update(
+            {
+                "playwright": True,
+                "playwright_context": "tradewatch",
+                "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+            }
+        )
+        if render.wait_for:
+            meta["playwright_page_methods"] = [
+                PageMethod("wait_for_selector", render.wait_for, timeout=render.wait_timeout_ms)
+            ]
+        if item_page:
+            meta["playwright_include_page"] = True  # kept open for a screenshot if the listing is a lead
+        return meta
 
-            meta["playwright"] = True
-            if render.wait_for:
-                meta["playwright_page_methods"] = [PageMethod("wait_for_selector", render.wait_for)]
-        return scrapy.Request(url, callback=callback, meta=meta, errback=self.on_error)
+    def _request(self, url: str, callback: Any, meta: dict[str, Any], *, item_page: bool = False) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, meta={**meta, **self._render_meta(item_page=item_page)}
+        )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        first = self.profile.search.first_page
         for keyword in self.params.keywords:
-            yield self._request(self.search_url(keyword, first), self.parse_results, keyword=keyword, page_number=1)
+            yield self.search_request(keyword, 1)
 
-    def on_error(self, failure: Any) -> None:
-        self.crawler.stats.inc_value("tradewatch/errors/request")
-        self.logger.warning("request failed: %s", failure.getErrorMessage())
+    async def on_error(self, failure: Any) -> None:
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        self.count("errors/request")
+        if failure.check(HttpError):
+            self.count(f"errors/http_{failure.value.response.status}")
+        self.logger.warning("request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
-    # -- parsing ----------------------------------------------------------------------------------------
-
-    def _decoded(self, response: Response) -> Response:
-        if self.profile.encoding and hasattr(response, "text"):
-            return response.replace(encoding=self.profile.encoding)
-        return response
-
-    def is_block_page(self, response: Response) -> bool:
-        text = getattr(response, "text", "")
-        return any(marker in text for marker in self.profile.block_markers)
+    # -- result pages -----------------------------------------------------------------------------------
 
     def parse_results(self, response: Response, **_: Any) -> Iterator[Any]:
-        response = self._decoded(response)
-        stats = self.crawler.stats
-        stats.inc_value("tradewatch/pages/search")
-        if self.is_block_page(response):
-            stats.inc_value("tradewatch/pages/blocked")
-            self.logger.warning("block page at %s", response.url)
+        if UNDECODABLE in response.flags:
             return
+        self.count("pages/search")
+        results = parse_results(self.profile, response.selector, response.text, response.url)
+        if results.blocked:
+            self._blocked(response, results.blocked)
+        self.count("results/seen", results.nodes)
+        if results.incomplete:
+            self.count("results/incomplete", results.incomplete)
+        if results.unparsed:
+            self.count("pages/unparsed")
+            self.logger.warning("no listings parsed at %s: has the layout changed?", response.url)
+        elif results.no_results:
+            self.count("pages/empty")
         keyword = response.meta["keyword"]
         page_number = response.meta["page_number"]
-        nodes = select(response, self.profile.results.item)
-        if not nodes:
-            no_results = any(marker in response.text for marker in self.profile.no_results_markers)
-            stats.inc_value("tradewatch/pages/empty" if no_results else "tradewatch/pages/unparsed")
-        for node in nodes:
-            stats.inc_value("tradewatch/results/seen")
-            fields = extract_fields(node, self.profile.results.fields)
-            if "url" not in fields:
-                stats.inc_value("tradewatch/results/no_url")
+        capture: PageCapture | None = None
+        for fields in results.listings:
+            if fields["listing_id"] in self._seen:
+                self.count("results/duplicate")
                 continue
-            fields["url"] = response.urljoin(fields["url"])
-            base = {"keyword": keyword, "search_url": response.url, **fields}
-            item_page = self.profile.item_page
-            if item_page and item_page.follow:
-                yield self._request(fields["url"], self.parse_item, partial=base)
+            self._seen.add(fields["listing_id"])
+            base = {**fields, "keyword": keyword, "search_url": response.url}
+            if self.profile.follows_items:
+                yield self._request(fields["url"], self.parse_item, {"partial": base}, item_page=True)
             else:
-                yield from self._make_item(base)
-        next_spec = self.profile.results.next_page
-        if nodes and next_spec and page_number < self.max_pages:
-            next_url = extract_field(response, next_spec)
-            if next_url:
-                yield self._request(
-                    response.urljoin(next_url), self.parse_results, keyword=keyword, page_number=page_number + 1
-                )
-
-    def parse_item(self, response: Response, **_: Any) -> Iterator[ListingItem]:
-        response = self._decoded(response)
-        stats = self.crawler.stats
-        stats.inc_value("tradewatch/pages/item")
-        if self.is_block_page(response):
-            stats.inc_value("tradewatch/pages/blocked")
+                capture = capture or self.capture(response)
+                item = self.listing_from(base, capture)
+                if item is not None:
+                    yield item
+        if page_number >= self.max_pages:
             return
-        fields = dict(response.meta["partial"])
-        assert self.profile.item_page is not None
-        fields.update(extract_fields(response, self.profile.item_page.fields))
-        fields["url"] = response.url
-        yield from self._make_item(fields)
+        if results.next_url:
+            meta = {"keyword": keyword, "page_number": page_number + 1}
+            yield self._request(results.next_url, self.parse_results, meta)
+        elif self.profile.pagination.page_param and has_next_page(self.profile, response.selector, results):
+            yield self.search_request(keyword, page_number + 1)
 
-    def _make_item(self, fields: dict[str, Any]) -> Iterator[ListingItem]:
+    def _blocked(self, response: Response, marker: str) -> None:
+        self.count("pages/blocked")
+        self.logger.error("block page at %s (%s): stopping this platform's sweep", response.url, marker)
+        raise CloseSpider("blocked")
+
+    # -- item pages -------------------------------------------------------------------------------------
+
+    async def parse_item(self, response: Response, **_: Any) -> AsyncIterator[ListingItem]:
+        page = response.meta.get("playwright_page")
+        try:
+            if UNDECODABLE in response.flags:
+                return
+            self.count("pages/item")
+            fields, blocked = parse_item(self.profile, response.selector, response.text)
+            if blocked:
+                self._blocked(response, blocked)
+            merged = {**response.meta["partial"], **fields, "url": response.url}
+            screenshot = None
+            if page is not None and self._is_lead(merged):
+                screenshot = await page.screenshot(full_page=True, type="png")
+                self.count("js/screenshots")
+            capture = self.capture(response, screenshot=screenshot, page=page)
+            if page is not None:
+                capture.tool_versions = await self._tool_versions(page)
+            item = self.listing_from(merged, capture)
+            if item is not None:
+                yield item
+        finally:
+            if page is not None:
+                await page.close()
+
+    def _is_lead(self, fields: dict[str, Any]) -> bool:
+        if self._scorer is None:
+            from pipelines.scoring import Scorer
+
+            self._scorer = Scorer.load(threshold=self.settings.getint("TRADEWATCH_LEAD_THRESHOLD", 60))
+        listing = {key: fields.get(key) or "" for key in ("title", "description")}
+        listing["price"] = fields.get("price")
+        return bool(self._scorer.score(listing).is_lead)
+
+    async def _tool_versions(self, page: Any) -> dict[str, str]:
+        if self._versions is None:
+            self._versions = {
+                "scrapy": scrapy.__version__,
+                "playwright": importlib.metadata.version("playwright"),
+                "chromium": page.context.browser.version if page.context.browser else "unknown",
+            }
+        return dict(self._versions)
+
+    # -- items ------------------------------------------------------------------------------------------
+
+    def capture(self, response: Response, *, screenshot: bytes | None = None, page: Any = None) -> PageCapture:
+        """The page as fetched, for the evidence store."""
+        redirects = list(response.meta.get("redirect_urls", []))
+        return PageCapture(
+            requested_url=redirects[0] if redirects else response.request.url if response.request else response.url,
+            final_url=response.url,
+            status=response.status,
+            headers=_header_map(response.headers),
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+            redirect_urls=redirects,
+            encoding=getattr(response, "encoding", None),
+            request_headers=_header_map(response.request.headers) if response.request else {},
+            screenshot=screenshot,
+            renderer="playwright" if self.is_js else "scrapy",
+            tool_versions={"scrapy": scrapy.__version__},
+        )
+
+    def listing_from(self, fields: dict[str, Any], capture: PageCapture | None) -> ListingItem | None:
+        """The ListingItem for extracted fields; None (counted) when it is incomplete or older than `since`."""
+        fields = dict(fields)
         listing_id = fields.pop("listing_id", None)
-        if not listing_id and self.profile.listing_id:
-            from parsel import Selector
-
-            listing_id = extract_field(Selector(text=f"<u>{fields['url']}</u>"), self.profile.listing_id)
         if not listing_id or not fields.get("title"):
-            self.crawler.stats.inc_value("tradewatch/results/incomplete")
-            return
-        known = set(ListingItem.__dataclass_fields__)
-        extra = {key: value for key, value in fields.items() if key not in known}
-        yield ListingItem(
+            self.count("results/incomplete")
+            return None
+        since = self.params.since
+        if since is not None:
+            posted = parse_posted(fields.get("posted_at"))
+            if posted is not None and posted < since:
+                self.count("items/too_old")
+                return None
+        for name in self.profile.all_fields():
+            self.count(f"field/{name}/{'present' if fields.get(name) not in (None, '') else 'missing'}")
+        self.count("items/yielded")
+        known = {key: value for key, value in fields.items() if key in _LISTING_FIELDS}
+        extra = {key: value for key, value in fields.items() if key not in _LISTING_FIELDS}
+        if self.profile.currency and not known.get("currency"):
+            known["currency"] = self.profile.currency
+        return ListingItem(
             platform=self.profile.name,
             listing_id=str(listing_id),
             campaign=self.params.campaign,
             fetched_at=datetime.now(UTC),
+            capture=capture,
             extra=extra,
-            **{key: value for key, value in fields.items() if key in known},
+            **known,
         )

@@ -1,0 +1,1 @@
+"""Downloader middlewares: page decoding and polite retries."""

@@ -1,0 +1,46 @@
+"""Give every text response the encoding its bytes really have (see crawler.encoding)."""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+
+from crawler.encoding import UndecodableError, decode_html
+
+UNDECODABLE = "undecodable"
+
+
+class PageEncodingMiddleware:
+    """Re-decides the encoding of text responses; an undecodable page is flagged and counted, never guessed.
+
+    A request may carry `meta["encoding_override"]` (the profile's `encoding`). The body bytes are kept as
+    they came, for evidence; only the codec used to read them changes.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageEncodingMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, TextResponse) or not response.body:
+            return response
+        try:
+            decoded = decode_html(
+                response.body,
+                content_type=response.headers.get(b"Content-Type"),
+                override=request.meta.get("encoding_override"),
+            )
+        except UndecodableError as error:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("tradewatch/pages/undecodable")
+            if self.crawler.spider is not None:
+                self.crawler.spider.logger.warning("undecodable page %s: %s", response.url, error)
+            return response.replace(flags=[*response.flags, UNDECODABLE])
+        if decoded.how not in ("utf-8", "ascii", "bom", "declared"):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(f"tradewatch/pages/encoding_{decoded.how}")
+        return response.replace(encoding=decoded.encoding)
