@@ -1,67 +1,162 @@
-"""Engine and session factories. Nothing is connected at import time."""
+"""Engine and session factories, schema migration on first use, and short write transactions with retry.
+
+Nothing is connected at import time. On SQLite every transaction starts with `BEGIN IMMEDIATE`, so writers
+from several crawl processes queue on the busy timeout instead of failing with "database is locked" when a
+read transaction tries to become a write transaction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import event, make_url
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import event, inspect, make_url
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session, create_engine
 
 from leads import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from leads.config import get_settings
 
+log = logging.getLogger(__name__)
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_STATEMENT_BUSY_MS = 50
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+FIRST_REVISION = "0001"
+_PG_MIGRATION_LOCK = 0x7477_6462  # "twdb": advisory lock key held while migrating
+
+T = TypeVar("T")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver must not begin transactions itself; see _sqlite_begin
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Waiting for the write lock happens in _sqlite_begin, which polls far more often than SQLite's own
+    # busy handler (it sleeps up to 100 ms at a time, which wastes most of the time when writers queue).
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_STATEMENT_BUSY_MS}")
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """Take the write lock at the start of every transaction, waiting up to the busy timeout for it."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(random.uniform(0.0005, 0.002))
+
+
 _engines: dict[str, Engine] = {}
+_ready: set[str] = set()
+_lock = threading.Lock()
 
 
 def _engine_for(url: str) -> Engine:
-    if url in _engines:
-        return _engines[url]
+    engine = _engines.get(url)
+    if engine is not None:
+        return engine
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     _engines[url] = engine
     return engine
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The engine for `url`, or for the configured store; creates the home folder and schema on first use."""
+def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
+    """The engine for `url`, or for the configured store; on first use the schema is migrated to the head."""
     if url is None:
         url = get_settings().resolved_database_url
-    sqlite_path = make_url(url).database if url.startswith("sqlite") else None
-    if sqlite_path and sqlite_path != ":memory:":
-        Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-    engine = _engine_for(url)
-    ensure_schema(engine)
+    if url.startswith("sqlite"):
+        sqlite_path = make_url(url).database
+        if sqlite_path and sqlite_path != ":memory:":
+            Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+    with _lock:
+        engine = _engine_for(url)
+    if migrate and url not in _ready:
+        ensure_schema(engine)
+        _ready.add(url)
     return engine
 
 
-_ready: set[str] = set()
+# ------------------------------------------------------------------------------------------- migrations
+
+
+def alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+@cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the schema once per engine and process."""
-    key = str(engine.url)
-    if key in _ready:
+    """Migrate to the head unless the database is there already (one cheap query in the common case)."""
+    if current_revision(engine) == head_revision():
         return
-    SQLModel.metadata.create_all(engine)
-    _ready.add(key)
+    upgrade(engine)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Run the migrations up to `revision` under a lock; returns (revision before, revision after).
+
+    Safe when several processes start at once: SQLite serialises them on `BEGIN IMMEDIATE`, PostgreSQL on an
+    advisory lock. A store made before migrations existed (tables but no version) is stamped first.
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
+        before = MigrationContext.configure(connection).get_current_revision()
+        config.attributes["connection"] = connection
+        if before is None and inspect(connection).has_table("listing"):
+            log.info("stamping a store made before migrations as %s", FIRST_REVISION)
+            command.stamp(config, FIRST_REVISION)
+        command.upgrade(config, revision)
+        after = MigrationContext.configure(connection).get_current_revision()
+    return before, after
+
+
+# ------------------------------------------------------------------------------------------------ sessions
 
 
 @contextmanager
@@ -74,6 +169,39 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_RETRYABLE = ("database is locked", "database is busy", "deadlock detected", "could not serialize access")
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A lock, busy, deadlock or serialisation failure, or a unique-key race: worth running the write again."""
+    if isinstance(error, IntegrityError):
+        return True
+    if isinstance(error, OperationalError | DBAPIError):
+        text = str(error).lower()
+        return any(marker in text for marker in _RETRYABLE)
+    return False
+
+
+def run_write(
+    work: Callable[[Session], T], *, url: str | None = None, engine: Engine | None = None, attempts: int = 8
+) -> T:
+    """Run `work(session)` in one short transaction and commit; retry it on lock and unique-key races."""
+    engine = engine or get_engine(url)
+    for attempt in range(1, attempts + 1):
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                result = work(session)
+                session.commit()
+                return result
+        except (OperationalError, IntegrityError, DBAPIError) as error:
+            if attempt == attempts or not is_retryable(error):
+                raise
+            delay = min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0)
+            log.warning("write failed (%s), retrying in %.2fs", str(error).splitlines()[0], delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def dispose_engines() -> None:

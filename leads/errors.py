@@ -16,3 +16,35 @@ class InputFileError(TradewatchError):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+class NotFound(TradewatchError):
+    """The lead, evidence or other record asked for does not exist."""
+
+    exit_code = 4
+
+
+class OfficerRequired(TradewatchError):
+    """A change of a lead was asked for without an officer identity."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "需要办案人员身份：请用 --officer 或设置 TRADEWATCH_OFFICER / an officer identity is required: "
+            "pass --officer or set TRADEWATCH_OFFICER"
+        )
+
+
+class TransitionError(TradewatchError):
+    """A lead cannot make the asked-for transition from its current state, or a rule of it is not met."""
+
+    exit_code = 3
+
+
+class ClaimConflict(TransitionError):
+    """Someone else changed the lead first (typically: claimed it a moment earlier)."""
+
+    exit_code = 5
+
+
+class EvidenceError(TradewatchError):
+    """Evidence could not be stored or exported."""

@@ -1,15 +1,16 @@
 """Database models of the lead store (SQLModel), in model families: Base for shared fields, table models.
 
-All timestamps are timezone-aware UTC.
+All timestamps are timezone-aware UTC. The schema is created and changed only by the Alembic migrations in
+`leads/migrations`; a model change without a migration fails `tests/test_migrations.py`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from leads.types import UTCDateTime
@@ -23,6 +24,14 @@ def _utc_column(**kwargs: Any) -> Any:
     return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), **kwargs))
 
 
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _json_dict() -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 class LeadStatus(StrEnum):
     """States of the verification lifecycle (see DESIGN.md)."""
 
@@ -33,6 +42,28 @@ class LeadStatus(StrEnum):
     REFERRED = "referred"
     DISMISSED = "dismissed"
     ESCALATED = "escalated"
+
+
+# ---------------------------------------------------------------------------------------------- sellers
+
+
+class SellerBase(SQLModel):
+    platform: str = Field(index=True, max_length=64)
+    seller_key: str = Field(max_length=256, description="The platform's seller id, or 'name:<name>' without one.")
+    name: str | None = None
+
+
+class Seller(SellerBase, table=True):
+    """A seller on one platform; several leads of one seller are linked through their listings."""
+
+    __table_args__ = (UniqueConstraint("platform", "seller_key", name="uq_seller_platform_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_seen: datetime = _utc_column(nullable=False)
+    last_seen: datetime = _utc_column(nullable=False)
+
+
+# --------------------------------------------------------------------------------------------- listings
 
 
 class ListingBase(SQLModel):
@@ -59,15 +90,53 @@ class Listing(ListingBase, table=True):
     first_seen: datetime = _utc_column(nullable=False)
     last_seen: datetime = _utc_column(nullable=False)
     times_seen: int = 1
+    seller_pk: int | None = Field(default=None, foreign_key="seller.id", index=True)
+    content_hash: str | None = Field(default=None, max_length=64)
+
+
+class ListingSnapshot(SQLModel, table=True):
+    """The listing's content as first seen and again whenever title, description, price or seller changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_pk: int = Field(foreign_key="listing.id", index=True)
+    seen_at: datetime = _utc_column(nullable=False)
+    title: str
+    description: str = ""
+    price: float | None = None
+    currency: str | None = Field(default=None, max_length=8)
+    seller: str | None = None
+    seller_id: str | None = Field(default=None, max_length=256)
+    content_hash: str = Field(max_length=64)
+
+
+# -------------------------------------------------------------------------------------------- campaigns
+
+
+class CampaignBase(SQLModel):
+    name: str = Field(max_length=128, unique=True)
+    title: str | None = None
+    description: str = ""
+    starts_on: date | None = Field(default=None, sa_column=Column(Date()))
+    ends_on: date | None = Field(default=None, sa_column=Column(Date()))
+
+
+class Campaign(CampaignBase, table=True):
+    """A special campaign (专项行动); leads and runs refer to it by name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _utc_column(nullable=False)
+
+
+# ------------------------------------------------------------------------------------------------ leads
 
 
 class LeadBase(SQLModel):
     score: int = Field(index=True)
     family: str | None = Field(default=None, index=True, max_length=32)
     category: str | None = Field(default=None, index=True, max_length=64)
-    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    hits: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    explanation: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    categories: list[str] = _json_list()
+    hits: list[dict[str, Any]] = _json_list()
+    explanation: list[dict[str, Any]] = _json_list()
     status: LeadStatus = Field(default=LeadStatus.NEW, index=True)
     campaign: str | None = Field(default=None, index=True, max_length=128)
 
@@ -75,10 +144,102 @@ class LeadBase(SQLModel):
 class Lead(LeadBase, table=True):
     """An investigation lead: a listing that scored at or above the threshold. One per listing."""
 
+    # the queue order (priority, score, id), with and without a status filter
+    __table_args__ = (
+        Index("ix_lead_queue_order", "priority", "score", "id"),
+        Index("ix_lead_status_queue_order", "status", "priority", "score", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     listing_id: int = Field(foreign_key="listing.id", unique=True)
     created_at: datetime = _utc_column(nullable=False)
     updated_at: datetime = _utc_column(nullable=False)
+    priority: float = Field(default=0.0, index=True)
+    assignees: list[str] = _json_list()
+    claimed_by: str | None = Field(default=None, max_length=128)
+    queued_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    due_date: date | None = Field(default=None, sa_column=Column(Date(), index=True))
+    extended: bool = False
+    extension_reason: str | None = None
+    dismissed_score: int | None = None
+    dismissed_content_hash: str | None = Field(default=None, max_length=64)
+
+
+class LeadUpdate(SQLModel):
+    """Fields an officer may change on a lead outside the state machine."""
+
+    campaign: str | None = None
+
+
+# --------------------------------------------------------------------------------------------- evidence
+
+
+class EvidenceBase(SQLModel):
+    lead_pk: int = Field(foreign_key="lead.id", index=True)
+    version: int
+    captured_at: datetime = _utc_column(nullable=False)
+    requested_url: str
+    final_url: str
+    redirect_urls: list[str] = _json_list()
+    status: int
+    method: str
+    renderer: str = Field(max_length=32)
+    tool_versions: dict[str, str] = _json_dict()
+
+
+class Evidence(EvidenceBase, table=True):
+    """One capture of a lead's page; a re-capture is a new version, files are never overwritten."""
+
+    __table_args__ = (UniqueConstraint("lead_pk", "version", name="uq_evidence_lead_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    manifest_sha256: str = Field(max_length=64)
+    created_at: datetime = _utc_column(nullable=False)
+
+
+class EvidenceFile(SQLModel, table=True):
+    """One file of a capture, stored content-addressed by its SHA-256 under TRADEWATCH_HOME/evidence."""
+
+    __table_args__ = (UniqueConstraint("evidence_pk", "name", name="uq_evidence_file_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_pk: int = Field(foreign_key="evidence.id", index=True)
+    name: str = Field(max_length=128)
+    kind: str = Field(max_length=32)
+    media_type: str = Field(max_length=128)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+
+
+# -------------------------------------------------------------------------------------------- audit log
+
+
+class AuditEvent(SQLModel, table=True):
+    """One entry of the append-only audit trail; `hash` covers the entry and the previous entry's hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    lead_pk: int | None = Field(default=None, index=True)
+    action: str = Field(max_length=32)
+    actor: str = Field(max_length=128)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    reason: str | None = None
+    details: dict[str, Any] = _json_dict()
+    created_at: datetime = _utc_column(nullable=False)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The single row holding the latest audit sequence and hash: appenders lock it, verify compares to it."""
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = Field(default="0" * 64, max_length=64)
+
+
+# ------------------------------------------------------------------------------------------- crawl runs
 
 
 class CrawlRun(SQLModel, table=True):
@@ -86,7 +247,7 @@ class CrawlRun(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(index=True, max_length=64)
-    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    keywords: list[str] = _json_list()
     campaign: str | None = Field(default=None, max_length=128)
     started_at: datetime = _utc_column(nullable=False)
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -98,4 +259,4 @@ class CrawlRun(SQLModel, table=True):
     leads_new: int = 0
     leads_updated: int = 0
     errors: int = 0
-    stats: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    stats: dict[str, Any] = _json_dict()

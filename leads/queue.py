@@ -1,19 +1,392 @@
-"""The verification queue as officers see it: leads with their listings, best first."""
+"""The verification queue and its state machine (DESIGN.md, "Lead lifecycle").
+
+Every transition is a function here: it loads the lead with a row lock, checks the transition is allowed,
+needs an officer identity (and a reason where the rules say so), and writes an audit event in the same
+transaction. The caller commits. Two officers claiming one lead at once: the second waits for the first's
+row lock (PostgreSQL) or write lock (SQLite), then finds the lead claimed and gets `ClaimConflict`.
+
+    new --enqueue--> queued --claim--> claimed --verify--> verified --refer--> referred
+                                          |--dismiss(reason)--> dismissed --reopen(reason)--> queued
+                                          \\--escalate(reason)--> escalated
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from leads.models import Lead, LeadStatus, Listing
+from leads.audit import append_event
+from leads.errors import ClaimConflict, NotFound, OfficerRequired, TransitionError
+from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.store import lead_priority
+from leads.workdays import (
+    EXTENSION_WORKING_DAYS,
+    VERIFICATION_WORKING_DAYS,
+    WorkCalendar,
+    load_calendar,
+    local_date,
+)
+
+STATUS_ZH = {
+    LeadStatus.NEW: "新线索",
+    LeadStatus.QUEUED: "待核查",
+    LeadStatus.CLAIMED: "核查中",
+    LeadStatus.VERIFIED: "已核实",
+    LeadStatus.REFERRED: "已移送立案",
+    LeadStatus.DISMISSED: "已排除",
+    LeadStatus.ESCALATED: "已上报",
+}
+ACTION_ZH = {
+    "enqueue": "入队",
+    "claim": "认领",
+    "verify": "核实",
+    "refer": "移送立案",
+    "dismiss": "排除",
+    "escalate": "上报",
+    "reopen": "重新打开",
+    "assign": "指派",
+    "extend": "延期",
+    "note": "备注",
+}
+
+# action -> (statuses it may start from, status it leads to; None = no change of status)
+TRANSITIONS: dict[str, tuple[frozenset[LeadStatus], LeadStatus | None]] = {
+    "enqueue": (frozenset({LeadStatus.NEW}), LeadStatus.QUEUED),
+    "claim": (frozenset({LeadStatus.QUEUED}), LeadStatus.CLAIMED),
+    "verify": (frozenset({LeadStatus.CLAIMED}), LeadStatus.VERIFIED),
+    "refer": (frozenset({LeadStatus.VERIFIED}), LeadStatus.REFERRED),
+    "dismiss": (frozenset({LeadStatus.CLAIMED}), LeadStatus.DISMISSED),
+    "escalate": (frozenset({LeadStatus.CLAIMED}), LeadStatus.ESCALATED),
+    "reopen": (frozenset({LeadStatus.DISMISSED}), LeadStatus.QUEUED),
+    "assign": (frozenset({LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED}), None),
+    "extend": (frozenset({LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED}), None),
+    "note": (frozenset(LeadStatus), None),
+}
+REASON_REQUIRED = frozenset({"dismiss", "escalate", "reopen", "extend"})
+# Actions only an officer on the lead (the claimant or an assignee) may take.
+ASSIGNEE_ONLY = frozenset({"verify", "refer", "dismiss", "escalate"})
+
+
+def allowed_actions(status: LeadStatus) -> list[str]:
+    """The actions the state machine allows from `status`."""
+    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+def require_officer(officer: str | None) -> str:
+    officer = (officer or "").strip()
+    if not officer:
+        raise OfficerRequired()
+    return officer
+
+
+def _require_reason(action: str, reason: str | None) -> str | None:
+    reason = (reason or "").strip() or None
+    if action in REASON_REQUIRED and reason is None:
+        raise TransitionError(
+            f"{ACTION_ZH[action]}线索需要填写理由（--reason） / a reason is required to {action} a lead (--reason)"
+        )
+    return reason
+
+
+def _lock_lead(session: Session, lead_id: int) -> Lead:
+    statement = select(Lead).where(Lead.id == lead_id).with_for_update().execution_options(populate_existing=True)
+    lead = session.exec(statement).first()
+    if lead is None:
+        raise NotFound(f"没有编号为 {lead_id} 的线索 / no lead with id {lead_id}")
+    return lead
+
+
+def _check(lead: Lead, action: str, officer: str) -> None:
+    sources, _ = TRANSITIONS[action]
+    if lead.status in sources:
+        if action in ASSIGNEE_ONLY and officer not in (lead.assignees or []):
+            raise TransitionError(
+                f"{officer} 不是线索 {lead.id} 的承办人，不能{ACTION_ZH[action]} / "
+                f"{officer} is not assigned to lead {lead.id} and cannot {action} it (claim or be assigned first)"
+            )
+        return
+    if action == "claim" and lead.status == LeadStatus.CLAIMED:
+        who = lead.claimed_by or "?"
+        raise ClaimConflict(
+            f"线索 {lead.id} 已被 {who} 认领 / lead {lead.id} was already claimed by {who}"
+            + (" (you)" if who == officer else "")
+        )
+    allowed = ", ".join(sorted(source.value for source in sources))
+    raise TransitionError(
+        f"线索 {lead.id} 当前为{STATUS_ZH[lead.status]}，不能{ACTION_ZH[action]} / "
+        f"lead {lead.id} is {lead.status.value}; {action} needs {allowed}"
+    )
+
+
+def _apply(
+    session: Session,
+    lead: Lead,
+    action: str,
+    *,
+    officer: str,
+    reason: str | None,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+) -> Lead:
+    _, target = TRANSITIONS[action]
+    before = lead.status
+    if target is not None:
+        lead.status = target
+    lead.updated_at = now
+    session.add(lead)
+    session.flush()
+    append_event(
+        session,
+        lead_pk=lead.id,
+        action=action,
+        actor=officer,
+        from_status=before.value,
+        to_status=lead.status.value,
+        reason=reason,
+        details=details,
+        at=now,
+    )
+    return lead
+
+
+def _start(session: Session, lead_id: int, action: str, officer: str | None, reason: str | None) -> tuple:
+    who = require_officer(officer)
+    why = _require_reason(action, reason)
+    lead = _lock_lead(session, lead_id)
+    _check(lead, action, who)
+    return lead, who, why
+
+
+def _set_due(lead: Lead, now: datetime, calendar: WorkCalendar | None) -> None:
+    calendar = calendar or load_calendar()
+    lead.queued_at = now
+    lead.due_date = calendar.add_working_days(local_date(now), VERIFICATION_WORKING_DAYS)
+    lead.extended = False
+    lead.extension_reason = None
+
+
+# --------------------------------------------------------------------------------------------- transitions
+
+
+def enqueue(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Lead:
+    """new -> queued, with a priority and a due date 15 working days ahead (the scheduler's feed job)."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "enqueue", officer, reason)
+    _set_due(lead, now, calendar)
+    listing = session.get(Listing, lead.listing_id)
+    assert listing is not None
+    lead.priority = lead_priority(session, lead, listing, now=now)
+    return _apply(session, lead, "enqueue", officer=who, reason=why, now=now, details={"due_date": lead.due_date})
+
+
+def feed_queue(
+    session: Session,
+    *,
+    officer: str,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
+    limit: int | None = None,
+) -> list[int]:
+    """Move every new lead (best first) into the queue; returns their ids."""
+    calendar = calendar or load_calendar()
+    statement = select(Lead.id).where(Lead.status == LeadStatus.NEW).order_by(col(Lead.score).desc(), col(Lead.id))
+    if limit is not None:
+        statement = statement.limit(limit)
+    ids = [lead_id for lead_id in session.exec(statement) if lead_id is not None]
+    for lead_id in ids:
+        enqueue(session, lead_id, officer=officer, now=now, calendar=calendar)
+    return ids
+
+
+def claim(
+    session: Session, lead_id: int, *, officer: str, reason: str | None = None, now: datetime | None = None
+) -> Lead:
+    """queued -> claimed by `officer`. Exactly one of two simultaneous claims wins; the other gets ClaimConflict."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "claim", officer, reason)
+    lead.claimed_by = who
+    lead.assignees = list(dict.fromkeys([*(lead.assignees or []), who]))
+    return _apply(session, lead, "claim", officer=who, reason=why, now=now)
+
+
+def assign(
+    session: Session, lead_id: int, *, officer: str, to: str, reason: str | None = None, now: datetime | None = None
+) -> Lead:
+    """Add officer `to` to the lead (a case is handled by at least two officers). No change of status."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "assign", officer, reason)
+    assignee = require_officer(to)
+    if assignee in (lead.assignees or []):
+        raise TransitionError(f"{assignee} 已是线索 {lead.id} 的承办人 / {assignee} is already on lead {lead.id}")
+    lead.assignees = [*(lead.assignees or []), assignee]
+    return _apply(session, lead, "assign", officer=who, reason=why, now=now, details={"assignee": assignee})
+
+
+def verify(
+    session: Session, lead_id: int, *, officer: str, reason: str | None = None, now: datetime | None = None
+) -> Lead:
+    """claimed -> verified: the officer on the lead confirmed the listing is what it looks like."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "verify", officer, reason)
+    return _apply(session, lead, "verify", officer=who, reason=why, now=now)
+
+
+def refer(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str | None = None,
+    second_officer: str | None = None,
+    to: str | None = None,
+    now: datetime | None = None,
+) -> Lead:
+    """verified -> referred for case filing (立案). Needs two distinct officers on the lead: the acting one and
+    `second_officer` or another assignee."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "refer", officer, reason)
+    officers = list(dict.fromkeys([*(lead.assignees or []), *([second_officer.strip()] if second_officer else [])]))
+    others = [name for name in officers if name and name != who]
+    if not others:
+        raise TransitionError(
+            f"移送立案需要两名不同的办案人员，线索 {lead.id} 目前只有 {who} / referral needs two distinct officers; "
+            f"lead {lead.id} has only {who} (assign a second officer or pass the second officer)"
+        )
+    lead.assignees = officers
+    details = {"officers": [who, *others], "to": to}
+    return _apply(session, lead, "refer", officer=who, reason=why, now=now, details=details)
+
+
+def dismiss(session: Session, lead_id: int, *, officer: str, reason: str, now: datetime | None = None) -> Lead:
+    """claimed -> dismissed, with a reason. Remembers score and content so a re-sighting can re-queue it."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "dismiss", officer, reason)
+    listing = session.get(Listing, lead.listing_id)
+    lead.dismissed_score = lead.score
+    lead.dismissed_content_hash = listing.content_hash if listing is not None else None
+    return _apply(session, lead, "dismiss", officer=who, reason=why, now=now, details={"score": lead.score})
+
+
+def escalate(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str,
+    to: str | None = None,
+    now: datetime | None = None,
+) -> Lead:
+    """claimed -> escalated (e.g. to the forestry and grassland / wildlife authority), with a reason."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "escalate", officer, reason)
+    return _apply(session, lead, "escalate", officer=who, reason=why, now=now, details={"to": to})
+
+
+def reopen(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Lead:
+    """dismissed -> queued, with a reason and a new due date."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "reopen", officer, reason)
+    _set_due(lead, now, calendar)
+    lead.claimed_by = None
+    return _apply(session, lead, "reopen", officer=who, reason=why, now=now, details={"due_date": lead.due_date})
+
+
+def extend(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Lead:
+    """Extend the due date once by 15 working days, with a reason."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "extend", officer, reason)
+    if lead.extended:
+        raise TransitionError(
+            f"线索 {lead.id} 的核查期限已延长过一次 / lead {lead.id} was already extended once (one extension only)"
+        )
+    calendar = calendar or load_calendar()
+    before = lead.due_date
+    start = before or (local_date(lead.queued_at) if lead.queued_at else local_date(now))
+    lead.due_date = calendar.add_working_days(start, EXTENSION_WORKING_DAYS)
+    lead.extended = True
+    lead.extension_reason = why
+    details = {"due_date_before": before, "due_date": lead.due_date}
+    return _apply(session, lead, "extend", officer=who, reason=why, now=now, details=details)
+
+
+def note(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    text: str | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Lead:
+    """Add a note to the lead's audit trail. No change of status."""
+    now = now or utcnow()
+    body = (text or reason or "").strip()
+    if not body:
+        raise TransitionError("备注内容不能为空 / a note needs text")
+    lead, who, _ = _start(session, lead_id, "note", officer, None)
+    return _apply(session, lead, "note", officer=who, reason=body, now=now)
+
+
+# --------------------------------------------------------------------------------------------- reading
 
 
 def list_leads(
-    session: Session, *, status: LeadStatus | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    status: LeadStatus | Iterable[LeadStatus] | None = None,
+    category: str | None = None,
+    campaign: str | None = None,
+    officer: str | None = None,
+    due_before: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[tuple[Lead, Listing]]:
+    """Leads with their listings in queue order: priority, then score, then oldest first."""
     statement = select(Lead, Listing).join(Listing, col(Lead.listing_id) == col(Listing.id))
-    if status is not None:
+    if isinstance(status, LeadStatus):
         statement = statement.where(Lead.status == status)
-    statement = statement.order_by(col(Lead.score).desc(), col(Lead.created_at), col(Lead.id))
+    elif status is not None:
+        statement = statement.where(col(Lead.status).in_(list(status)))
+    if category:
+        column = col(Lead.category) if "." in category else col(Lead.family)
+        statement = statement.where(column == category)
+    if campaign:
+        statement = statement.where(Lead.campaign == campaign)
+    if officer:
+        statement = statement.where(Lead.claimed_by == officer)
+    if due_before is not None:
+        statement = statement.where(col(Lead.due_date) <= due_before)
+    statement = statement.order_by(
+        col(Lead.priority).desc(), col(Lead.score).desc(), col(Lead.created_at), col(Lead.id)
+    )
     return [(lead, listing) for lead, listing in session.exec(statement.offset(offset).limit(limit))]
 
 
@@ -27,6 +400,33 @@ def get_lead(session: Session, lead_id: int) -> tuple[Lead, Listing] | None:
 
 
 def count_leads(session: Session) -> int:
-    from sqlalchemy import func
-
     return int(session.exec(select(func.count()).select_from(Lead)).one())
+
+
+def overdue_leads(session: Session, *, today: date | None = None) -> list[Lead]:
+    """Open leads past their due date (the SLA check)."""
+    today = today or local_date(utcnow())
+    open_statuses = [LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED]
+    statement = (
+        select(Lead)
+        .where(col(Lead.status).in_(open_statuses), col(Lead.due_date) < today)
+        .order_by(col(Lead.due_date), col(Lead.id))
+    )
+    return list(session.exec(statement))
+
+
+def refresh_priorities(session: Session, *, now: datetime | None = None) -> int:
+    """Recompute the priority of every open lead (age and the seller's other leads change over time)."""
+    now = now or utcnow()
+    open_statuses = [LeadStatus.NEW, LeadStatus.QUEUED, LeadStatus.CLAIMED]
+    rows = session.exec(
+        select(Lead, Listing)
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+        .where(col(Lead.status).in_(open_statuses))
+    )
+    count = 0
+    for lead, listing in rows:
+        lead.priority = lead_priority(session, lead, listing, now=now)
+        session.add(lead)
+        count += 1
+    return count

@@ -1,0 +1,106 @@
+"""Shared data and child-process workers for the lead store tests (store, queue, audit, evidence)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from leads.db import get_engine, run_write
+from leads.store import Sighting, record_sighting
+from leads.workdays import WorkCalendar
+
+T0 = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Beijing
+# A test calendar: Monday 9 March off, Saturday 14 March a working day (调休).
+CALENDAR = WorkCalendar.of(holidays=[date(2026, 3, 9)], workdays=[date(2026, 3, 14)])
+
+
+def listing(listing_id: str = "100231", **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "platform": "demo",
+        "listing_id": listing_id,
+        "url": f"http://127.0.0.1:8765/plain/item/{listing_id}",
+        "title": "老象牙手镯 包老保真",
+        "description": "祖传老货，懂的来，私聊看实物",
+        "price": 12800.0,
+        "currency": "CNY",
+        "seller": "古玩老张",
+        "seller_id": "s1024",
+        "location": "广州",
+    }
+    values.update(overrides)
+    return values
+
+
+def score(value: int = 85, category: str = "wildlife.ivory", *, is_lead: bool = True) -> dict[str, Any]:
+    return {
+        "score": value,
+        "is_lead": is_lead,
+        "family": category.split(".")[0],
+        "category": category,
+        "categories": [category],
+        "hits": [{"term": "象牙", "category": category}],
+        "rules": [{"rule": "term", "term": "象牙", "points": value}],
+    }
+
+
+def sight(
+    url: str | None = None,
+    *,
+    listing_values: dict[str, Any] | None = None,
+    score_values: dict[str, Any] | None = None,
+    seen_at: datetime = T0,
+    campaign: str | None = None,
+) -> Sighting:
+    return run_write(
+        lambda session: record_sighting(
+            session,
+            listing=listing_values or listing(),
+            score=score_values or score(),
+            campaign=campaign,
+            seen_at=seen_at,
+            calendar=CALENDAR,
+        ),
+        url=url,
+    )
+
+
+def later(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+# --- child processes (spawned: importable, plain arguments) -------------------------------------------
+
+
+def claim_worker(url: str, lead_id: int, officer: str, barrier: Any, results: Any) -> None:
+    from leads.errors import ClaimConflict
+    from leads.queue import claim
+
+    engine = get_engine(url)
+    barrier.wait(timeout=30)
+    try:
+        with Session(engine) as session:
+            claim(session, lead_id, officer=officer)
+            session.commit()
+        results.put((officer, "won"))
+    except ClaimConflict as error:
+        results.put((officer, f"conflict: {error}"))
+    except Exception as error:  # reported to the parent, which fails the test with it
+        results.put((officer, f"error: {type(error).__name__}: {error}"))
+
+
+def upsert_worker(url: str, worker: int, count: int, barrier: Any, results: Any) -> None:
+    try:
+        barrier.wait(timeout=30)
+        for n in range(count):
+            listing_id = f"w{worker}-{n:04d}"
+            sight(
+                url,
+                listing_values=listing(listing_id, title=f"象牙雕件 第{n}号", seller_id=f"s{n % 7}"),
+                score_values=score(60 + n % 40, is_lead=n % 5 == 0),
+                seen_at=T0 + timedelta(seconds=n),
+            )
+        results.put((worker, "ok"))
+    except Exception as error:
+        results.put((worker, f"error: {type(error).__name__}: {error}"))
