@@ -59,9 +59,9 @@ def _root(
 
 def _register() -> None:
     """Attach every command group. Each group lives in its own module of `cli`."""
-    from cli import demo_market, evaluate, leads_cmd, score, stats, sweep, triage, watchlist
+    from cli import demo_market, evaluate, leads_cmd, platforms, runs, score, stats, sweep, triage, watchlist
 
-    for module in (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate):
+    for module in (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs):
         module.register(app)
 
 
