@@ -68,18 +68,18 @@ def check_watchlists(paths: Sequence[Path | str] | None = None) -> CheckReport:
                         )
     lists = merge(loaded)
     report.categories = len(lists.categories)
-    for category in lists.categories.values():
-        where = category.sources[0] if category.sources else "(merged)"
-        if not category.terms:
-            report.problems.append(Problem(where, None, f"{category.id}: no match terms"))
-        if not category.search_terms:
+    for merged in lists.categories.values():
+        where = merged.sources[0] if merged.sources else "(merged)"
+        if not merged.terms:
+            report.problems.append(Problem(where, None, f"{merged.id}: no match terms"))
+        if not merged.search_terms:
             target = report.problems if not paths else report.warnings
-            target.append(Problem(where, None, f"{category.id}: no search terms"))
+            target.append(Problem(where, None, f"{merged.id}: no search terms"))
         report.terms += sum(
             1 + len(t.aliases) + len(t.code_words) + len(t.tcm) + len(t.latin) + len(t.english) + len(t.variants)
-            for t in category.terms
+            for t in merged.terms
         )
-        report.search_terms += len(set(category.search_terms))
+        report.search_terms += len(set(merged.search_terms))
     if paths is None or not paths:
         missing = [c for c in DESIGN_CATEGORIES if c not in lists.categories]
         for category_id in missing:

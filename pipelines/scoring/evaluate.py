@@ -121,10 +121,11 @@ def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> R
         predicted_cat = result.category if predicted else None
         for cat in {c for c in (expected_cat, predicted_cat) if c}:
             report.by_category.setdefault(cat, Counts()).add(cat == expected_cat, cat == predicted_cat)
-        families = {c.split(".")[0] for c in (expected_cat, predicted_cat) if c}
-        for fam in families:
-            exp_f = bool(expected_cat) and expected_cat.split(".")[0] == fam
-            pred_f = bool(predicted_cat) and predicted_cat.split(".")[0] == fam
+        exp_family = str(expected_cat).split(".")[0] if expected_cat else None
+        pred_family = predicted_cat.split(".")[0] if predicted_cat else None
+        for fam in {f for f in (exp_family, pred_family) if f}:
+            exp_f = exp_family == fam
+            pred_f = pred_family == fam
             report.by_family.setdefault(fam, Counts()).add(exp_f, pred_f)
         brief = {
             "line": line,

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
 
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
@@ -42,12 +43,33 @@ def _keep(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
 
+class _MaskTable(dict[int, str]):
+    """Translate table: a character -> one mask character per folded character (\x01 kept, \x00 dropped,
+    \x02 for each character of a multi-character folding, which makes the mask longer than the text)."""
+
+    def __init__(self, fold: _FoldTable) -> None:
+        super().__init__()
+        self._fold = fold
+
+    def __missing__(self, code: int) -> str:
+        value = self._fold[code]
+        if value is None:
+            result = "\x00"
+        elif isinstance(value, int) or len(value) == 1:
+            result = "\x01"
+        else:
+            result = "\x02" * len(value)
+        self[code] = result
+        return result
+
+
 class _FoldTable(dict[int, "str | int | None"]):
     """``str.translate`` table computed lazily: code point -> its canonical characters (None: dropped)."""
 
     def __init__(self, t2s: Mapping[int, str]) -> None:
         super().__init__()
         self._t2s = t2s
+        self.mask = _MaskTable(self)
 
     def fold(self, char: str) -> str:
         text = unicodedata.normalize("NFKC", char)
@@ -79,27 +101,37 @@ class NormText:
     def offsets(self, upto: int | None = None) -> list[int]:
         """``offsets[i]`` is the index in ``original`` of the character that produced ``text[i]``.
 
-        One extra entry at the end holds ``len(original)`` (or the end of the prefix computed), so that
-        ``offsets[end]`` is a valid exclusive end.
+        One extra entry at the end holds the exclusive end of the last character, so that ``offsets[end]``
+        is a valid exclusive end. ``upto`` limits the work to the first ``upto`` characters.
         """
         limit = len(self.text) if upto is None else min(upto, len(self.text))
-        if len(self.text) == len(self.original) and self.text == self.original[: len(self.text)]:
-            return [*range(limit), limit]
+        fast = self._fast_offsets()
+        out = fast if fast is not None else self._slow_offsets()
+        out = out[:limit]
+        out.append(out[-1] + 1 if out else 0)
+        return out
+
+    def _fast_offsets(self) -> list[int] | None:
+        """Offsets without a Python loop: a translate table maps each character to one mask byte (1: folds
+        to one character, 0: dropped); ``itertools.compress`` keeps the indexes of the ones. None when some
+        character folds to several characters (ligatures, ™), then the exact loop is used."""
+        original = self.original
+        mask = original.translate(self._table.mask)
+        if len(mask) != len(original):
+            return None
+        return list(compress(range(len(original)), mask.encode("latin-1")))
+
+    def _slow_offsets(self) -> list[int]:
         table = self._table
         out: list[int] = []
-        append = out.append
         for index, char in enumerate(self.original):
-            if len(out) >= limit:
-                break
             value = table[ord(char)]
             if value is None:
                 continue
             if isinstance(value, int):
-                append(index)
+                out.append(index)
             else:
                 out.extend([index] * len(value))
-        del out[limit:]
-        out.append(self.span_end(out[-1]) if out else 0)
         return out
 
     def span_end(self, last_index: int) -> int:

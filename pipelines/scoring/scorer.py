@@ -162,6 +162,11 @@ class Scorer:
         self._build()
         self._pattern_list = list(self._patterns)
         self._payloads = [self._patterns[p] for p in self._pattern_list]
+        self._by_kind: tuple[list[tuple[_TermRef, ...]], list[tuple[_Mask, ...]], list[tuple[_Signal, ...]]] = (
+            [tuple(x for x in ps if isinstance(x, _TermRef)) for ps in self._payloads],
+            [tuple(x for x in ps if isinstance(x, _Mask)) for ps in self._payloads],
+            [tuple(x for x in ps if isinstance(x, _Signal)) for ps in self._payloads],
+        )
         self.matcher: Matcher = build_matcher(self._pattern_list, engine)
 
     # ------------------------------------------------------------------------------------------ loading
@@ -302,17 +307,17 @@ class Scorer:
         title_len = len(views[0].norm.text)
         terms: list[tuple[_TermRef, _FieldView, int, int]] = []
         masks: list[tuple[_Mask, _FieldView, int, int]] = []
-        signals: list[tuple[_Signal, _FieldView, int, int]] = []
+        signal_places: list[tuple[int, _FieldView, int, int]] = []
+        term_payloads, mask_payloads, signal_payloads = self._by_kind
         for pattern_id, start, end in matches:
             view = views[0] if start < title_len else views[1]
             local_start, local_end = start - view.offset, end - view.offset
-            for payload in self._payloads[pattern_id]:
-                if isinstance(payload, _TermRef):
-                    terms.append((payload, view, local_start, local_end))
-                elif isinstance(payload, _Mask):
-                    masks.append((payload, view, local_start, local_end))
-                else:
-                    signals.append((payload, view, local_start, local_end))
+            for ref in term_payloads[pattern_id]:
+                terms.append((ref, view, local_start, local_end))
+            for mask_ in mask_payloads[pattern_id]:
+                masks.append((mask_, view, local_start, local_end))
+            if signal_payloads[pattern_id]:
+                signal_places.append((pattern_id, view, local_start, local_end))
         if not terms:
             return ScoreResult(0, self.threshold <= 0, None, None)
 
@@ -377,16 +382,31 @@ class Scorer:
                 last_end = o_end
                 hits.append(Hit(term, category_id, field_name, o_start, o_end, original[o_start:o_end], rule))
 
-        live_signals = [
-            (sig, view, s, e)
-            for sig, view, s, e in signals
-            if self._boundary_ok(view, s, e, sig.ascii_start, sig.ascii_end)
-        ]
+        # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料)
+        term_spans: dict[str, list[tuple[int, int]]] = {}
+        for _ref, view, start, end, _os, _oe in live:
+            term_spans.setdefault(view.name, []).append((start, end))
+        by_scope: dict[str | None, list[tuple[_Signal, _FieldView, int, int]]] = {}
+        for pattern_id, view, start, end in signal_places:
+            spans_here = term_spans.get(view.name, ())
+            if any(start < te and ts < end for ts, te in spans_here):
+                continue
+            payloads = signal_payloads[pattern_id]
+            first = payloads[0]
+            if (first.ascii_start or first.ascii_end) and not self._boundary_ok(
+                view, start, end, first.ascii_start, first.ascii_end
+            ):
+                continue
+            for sig in payloads:
+                if sig.category is None or sig.category in by_category:
+                    by_scope.setdefault(sig.category, []).append((sig, view, start, end))
+        shared = by_scope.get(None, [])
         price = _price(listing.get("price"))
         scores: dict[str, int] = {}
         for category_id, items in by_category.items():
+            scoped = shared + by_scope.get(category_id, [])
             scores[category_id], rules[category_id] = self._score_category(
-                self.categories[category_id], items, live_signals, price
+                self.categories[category_id], items, scoped, price
             )
         ranked = sorted(scores, key=lambda c: (-scores[c], c))
         all_rules: list[dict[str, Any]] = []
@@ -436,15 +456,10 @@ class Scorer:
         w = self.weights
         cid = category.id
         severity = category.severity
-        term_spans = {(view.name, s, e) for _r, view, s, e, _os, _oe in items}
-
-        def inside_term(view: _FieldView, s: int, e: int) -> bool:
-            return any(name == view.name and s < te and ts < e for name, ts, te in term_spans)
-
         # innocence: one penalty per distinct kind, never from words inside a term hit
         innocence_kinds: dict[str, str] = {}
-        for sig, view, s, e in signals:
-            if sig.kind == "innocence" and sig.category in (None, cid) and not inside_term(view, s, e):
+        for sig, *_where in signals:
+            if sig.kind == "innocence":
                 innocence_kinds.setdefault(sig.label, sig.word)
         penalty = min(w["innocence_cap"], w["innocence"] * len(innocence_kinds))
 
@@ -500,17 +515,17 @@ class Scorer:
             rules.append({"rule": "corroboration", "category": cid, "terms": others, "points": points})
             total += points
 
-        form = self._form(category, items, signals, inside_term)
+        form = self._form(category, items, signals)
         if form is not None:
             rules.append({"rule": "product_form", "category": cid, "form": form, "points": w["form"]})
             total += w["form"]
 
         context_points = 0.0
         fired: dict[str, list[str]] = {}
-        for sig, view, s, e in signals:
-            if sig.kind not in ("evasion", "trade", "suspicious") or sig.category not in (None, cid):
+        for sig, *_where in signals:
+            if sig.kind not in ("evasion", "trade", "suspicious"):
                 continue
-            if inside_term(view, s, e) or sig.word in fired.get(sig.kind, []):
+            if sig.word in fired.get(sig.kind, []):
                 continue
             fired.setdefault(sig.kind, []).append(sig.word)
         for kind in ("evasion", "trade", "suspicious"):
@@ -545,10 +560,9 @@ class Scorer:
         category: Category,
         items: list[tuple[_TermRef, _FieldView, int, int, int, int]],
         signals: list[tuple[_Signal, _FieldView, int, int]],
-        inside_term: Any,
     ) -> str | None:
-        for sig, view, s, e in signals:
-            if sig.kind == "form" and sig.category == category.id and not inside_term(view, s, e):
+        for sig, *_where in signals:
+            if sig.kind == "form":
                 return sig.word
         adjacent = self._adjacent_forms.get(category.id)
         if adjacent:

@@ -1,0 +1,102 @@
+"""`tradewatch score`, `watchlist check/explain/terms` and `eval` through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.app import app
+
+runner = CliRunner()
+
+
+def test_score_writes_one_line_per_listing_and_keeps_keys(tmp_path: Path) -> None:
+    source = tmp_path / "listings.jsonl"
+    rows = [
+        {"title": "象 牙手镯 老料", "description": "懂的来", "price": 6800, "seller": "老王", "url": "http://x/1"},
+        {"title": "象牙白衬衫", "description": "M码", "platform": "demo"},
+    ]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", str(source)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 2
+    assert out[0]["seller"] == "老王" and out[0]["url"] == "http://x/1"
+    assert out[0]["is_lead"] and out[0]["category"] == "wildlife.ivory" and out[0]["family"] == "wildlife"
+    hit = out[0]["hits"][0]
+    assert rows[0]["title"][hit["start"] : hit["end"]] == hit["matched"] == "象 牙"
+    assert set(hit) == {"term", "category", "field", "start", "end", "matched", "rule"}
+    assert out[1]["is_lead"] is False and out[1]["category"] is None and out[1]["platform"] == "demo"
+
+
+def test_score_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
+    source = tmp_path / "listings.jsonl"
+    source.write_text(
+        '{"title": "犀角杯 老货"}\nnot json\n{"description": "no title"}\n{"title": "穿山甲片 下奶"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["score", str(source)])
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 2
+    assert f"{source}:2:" in result.stderr and f"{source}:3:" in result.stderr
+
+
+def test_score_reads_stdin_and_threshold_overrides() -> None:
+    line = json.dumps({"title": "白料手串"}, ensure_ascii=False) + "\n"
+    low = runner.invoke(app, ["score", "-", "--threshold", "10"], input=line)
+    high = runner.invoke(app, ["score", "-", "--threshold", "95"], input=line)
+    assert json.loads(low.stdout)["is_lead"] is True
+    assert json.loads(high.stdout)["is_lead"] is False
+
+
+def test_watchlist_check_passes_on_shipped_and_fails_with_line(tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["watchlist", "check"])
+    assert ok.exit_code == 0, ok.output
+    broken = tmp_path / "bad.yaml"
+    broken.write_text("categories:\n  - id: wildlife.ivory\n    terms:\n      - term: x\n        weight: [\n")
+    bad = runner.invoke(app, ["watchlist", "check", str(broken)])
+    assert bad.exit_code != 0
+    assert f"{broken}:" in bad.stdout
+
+
+def test_watchlist_explain_shows_normalised_text_hits_and_rules() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "象*牙製品 老料", "-d", "私聊", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["normalised"] == "象牙制品老料"
+    assert data["hits"][0]["matched"].startswith("象*牙")
+    assert any(rule["rule"] == "evasion" for rule in data["rules"])
+
+
+def test_watchlist_terms_lists_search_terms() -> None:
+    result = runner.invoke(app, ["watchlist", "terms", "wildlife.pangolin"])
+    assert result.exit_code == 0
+    assert "穿山甲" in result.stdout.splitlines()
+
+
+def test_eval_prints_figures(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.jsonl"
+    rows = [
+        {"title": "象牙手镯", "expect_lead": True, "expect_category": "wildlife.ivory", "kind": "plain"},
+        {"title": "白料手串 懂的来", "expect_lead": True, "expect_category": "wildlife.ivory", "kind": "code_word"},
+        {"title": "象牙白衬衫", "expect_lead": False, "expect_category": None, "kind": "hard_negative"},
+    ]
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(labelled), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["leads"]["recall"] == 1.0 and data["leads"]["precision"] == 1.0
+    assert data["disguised"]["tp"] == 1
+    text = runner.invoke(app, ["eval", str(labelled)])
+    assert "precision" in text.stdout and "wildlife.ivory" in text.stdout
+
+
+def test_shipped_eval_set_meets_the_acceptance_figures() -> None:
+    result = runner.invoke(app, ["eval", "--json"])
+    data = json.loads(result.stdout)
+    assert data["total"] >= 400
+    assert data["by_kind"]["hard_negative"]["tn"] >= 100
+    assert data["leads"]["recall"] >= 0.95 and data["leads"]["precision"] >= 0.92
+    assert data["disguised"]["recall"] >= 0.9

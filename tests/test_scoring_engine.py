@@ -1,0 +1,238 @@
+"""Scoring engine: normaliser, matcher, scorer, watchlists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines.scoring import Hit, Scorer, ScoreResult
+from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
+from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
+from pipelines.scoring.normalize import Normaliser
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> Normaliser:
+    return Normaliser()
+
+
+# ------------------------------------------------------------------------------------------ normaliser
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("象 牙 手镯", "象牙手镯"),
+        ("象*牙製品", "象牙制品"),
+        ("ＸＩＡＮＧＹＡ 🐘", "xiangya"),
+        ("犀.角\u200b杯", "犀角杯"),
+        ("鶴頂紅", "鹤顶红"),
+        ("穿-山-甲", "穿山甲"),
+    ],
+)
+def test_normaliser_folds_disguises(normaliser: Normaliser, text: str, expected: str) -> None:
+    assert normaliser.fold(text) == expected
+
+
+def test_offsets_map_back_to_original_characters(normaliser: Normaliser) -> None:
+    norm = normaliser.normalise("买 象*牙 手镯")
+    start = norm.text.index("象牙")
+    o_start, o_end = norm.original_span(start, start + 2)
+    assert norm.original[o_start:o_end] == "象*牙"
+
+
+def test_offsets_with_multi_character_folding(normaliser: Normaliser) -> None:
+    norm = normaliser.normalise("™象牙")
+    assert norm.text == "tm象牙"
+    assert norm.original_span(2, 4) == (1, 3)
+
+
+def test_canonical_applies_homophone_table(scorer: Scorer) -> None:
+    assert "象牙" in scorer.normaliser.canonical("象芽手串")
+    assert "穿山甲" in scorer.normaliser.canonical("穿山假鳞片")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80))
+def test_normaliser_never_raises_and_offsets_are_consistent(normaliser: Normaliser, text: str) -> None:
+    norm = normaliser.normalise(text)
+    offsets = norm.offsets()
+    assert len(offsets) == len(norm.text) + 1
+    assert offsets == sorted(offsets)
+    for index, char in enumerate(norm.text):
+        assert char in normaliser.fold(text[offsets[index]])
+
+
+# ------------------------------------------------------------------------------------------ matcher
+
+
+PATTERNS = ["象牙", "牙手", "xiangya", "ya", "象牙手镯", "穿山甲", "甲片"]
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="象牙手镯穿山甲片xiangy ", max_size=40))
+def test_hyperscan_and_ahocorasick_agree(text: str) -> None:
+    assert HyperscanMatcher(PATTERNS).find(text) == AhoCorasickMatcher(PATTERNS).find(text)
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
+def test_both_engines_score_the_eval_set_identically() -> None:
+    fast = Scorer.load(threshold=60, engine="hyperscan")
+    fallback = Scorer.load(threshold=60, engine="ahocorasick")
+    assert fast.matcher.engine == "hyperscan" and fallback.matcher.engine == "ahocorasick-rs"
+    path = Path(__file__).resolve().parents[1] / "pipelines" / "eval_set" / "listings.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines()[:200]:
+        listing = json.loads(line)
+        assert fast.score(listing).to_dict() == fallback.score(listing).to_dict()
+
+
+# ------------------------------------------------------------------------------------------ scorer
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("象牙手镯 老料", "wildlife.ivory"),
+        ("象 牙手镯 包浆", "wildlife.ivory"),
+        ("象牙製品 老件", "wildlife.ivory"),
+        ("xiangya 手镯 私聊", "wildlife.ivory"),
+        ("白色塑料手串 懂的来", "wildlife.ivory"),
+        ("犀jiao杯 老货", "wildlife.rhino_horn"),
+        ("穿山假鳞片 下奶", "wildlife.pangolin"),
+        ("鹤顶红挂件", "wildlife.hornbill"),
+        ("弹簧刀 开刃", "prohibited.weapons"),
+        ("一次性电子烟 批发", "prohibited.tobacco"),
+    ],
+)
+def test_offers_are_leads(scorer: Scorer, title: str, category: str) -> None:
+    result = scorer.score({"title": title, "description": ""})
+    assert result.is_lead, result.rules
+    assert result.category == category
+    assert result.family == category.split(".")[0]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "象牙白衬衫 M码",
+        "《象牙塔》 二手书",
+        "牛角梳 天然",
+        "虎皮鹦鹉鸟粮",
+        "老虎钳 8寸",
+        "珊瑚绒毯 加厚",
+        "玳瑁色眼镜框 板材",
+        "穿山甲毛绒玩具",
+        "树脂仿象牙摆件",
+        "麝香葡萄 2串",
+    ],
+)
+def test_hard_negatives_are_not_leads(scorer: Scorer, title: str) -> None:
+    result = scorer.score({"title": title, "description": ""})
+    assert not result.is_lead, result.rules
+
+
+def test_code_word_stays_suspicious_beside_innocence(scorer: Scorer) -> None:
+    plain = scorer.score({"title": "树脂象牙手镯"})
+    code = scorer.score({"title": "白色塑料手镯 树脂 私聊"})
+    assert any(r["rule"] == "innocence" for r in plain.rules)
+    assert any(r["rule"] == "code_word_overrides_innocence" for r in code.rules)
+    assert code.score > plain.score
+
+
+def test_trade_signals_and_price_raise_the_score(scorer: Scorer) -> None:
+    base = scorer.score({"title": "白料手串"})
+    raised = scorer.score({"title": "白料手串", "description": "老货 包老 私聊", "price": 9000})
+    assert raised.score > base.score
+    fired = {r["rule"] for r in raised.rules}
+    assert {"evasion", "trade", "price_above_ordinary"} <= fired
+
+
+def test_hits_point_at_original_text(scorer: Scorer) -> None:
+    listing = {"title": "出 象*牙 手镯", "description": "描述：犀。角杯，懂的来"}
+    result = scorer.score(listing)
+    assert result.hits
+    for hit in result.hits:
+        assert isinstance(hit, Hit)
+        assert listing[hit.field][hit.start : hit.end] == hit.matched
+    assert {h.matched for h in result.hits} >= {"象*牙", "犀。角杯"}
+
+
+def test_result_is_json_serialisable(scorer: Scorer) -> None:
+    result = scorer.score({"title": "犀角杯", "description": "老货", "price": "8,800元"})
+    assert isinstance(result, ScoreResult)
+    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert set(data) == {"score", "is_lead", "family", "category", "categories", "hits", "rules"}
+    assert data["hits"][0]["term"] == "犀牛角"
+
+
+listing_values = st.one_of(st.none(), st.text(max_size=120), st.integers(), st.floats(allow_nan=True))
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(max_size=120), description=st.text(max_size=200), price=listing_values)
+def test_scorer_never_raises_and_spans_are_exact(scorer: Scorer, title: str, description: str, price: object) -> None:
+    listing = {"title": title, "description": description, "price": price}
+    result = scorer.score(listing)
+    assert 0 <= result.score <= 100
+    for hit in result.hits:
+        text = listing[hit.field]
+        assert 0 <= hit.start < hit.end <= len(text)
+        assert text[hit.start : hit.end] == hit.matched
+        assert scorer.normaliser.fold(hit.matched)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    noise=st.lists(st.sampled_from([" ", "*", ".", "\u200b", "🐘", "-", "，"]), min_size=3, max_size=3),
+    term=st.sampled_from(["象牙", "犀牛角", "穿山甲", "熊胆粉", "鹤顶红"]),
+)
+def test_split_terms_are_found_at_their_span(scorer: Scorer, noise: list[str], term: str) -> None:
+    disguised = "".join(c + n for c, n in zip(term, noise, strict=False)) + term[len(noise) :]
+    title = f"出{disguised}老货"
+    result = scorer.score({"title": title})
+    assert result.hits
+    assert any(title[h.start : h.end].startswith(term[0]) and h.start == 1 for h in result.hits)
+
+
+def test_search_terms_and_extra_terms() -> None:
+    scorer = Scorer.load(threshold=60, extra_terms={"wildlife.ivory": ["象牙微雕"]})
+    assert "象牙微雕" in scorer.search_terms(["wildlife.ivory"])
+    for category in DESIGN_CATEGORIES:
+        assert scorer.search_terms([category]), category
+    assert len(scorer.search_terms(["wildlife.pangolin"])) <= 60
+
+
+def test_threshold_defaults_to_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRADEWATCH_LEAD_THRESHOLD", "75")
+    assert Scorer.load().threshold == 75
+
+
+# ------------------------------------------------------------------------------------------ watchlists
+
+
+def test_shipped_watchlists_pass_the_check() -> None:
+    report = check_watchlists()
+    assert report.problems == []
+    assert report.categories >= len(DESIGN_CATEGORIES)
+
+
+def test_broken_watchlist_reports_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "campaign.yaml"
+    broken.write_text(
+        "version: 1\ncategories:\n  - id: wildlife.ivory\n    search_terms: [象牙]\n    terms:\n"
+        "      - term: 象牙微雕\n        weight: 300\n",
+        encoding="utf-8",
+    )
+    report = check_watchlists([broken])
+    assert len(report.problems) == 1
+    assert str(report.problems[0]).startswith(f"{broken}:7: categories.0.terms.0.weight")
