@@ -17,11 +17,12 @@ class TradewatchGroup(TyperGroup):
         # Choose the language before anything is parsed or printed, so help and errors use it too.
         import sys
 
-        from cli.i18n import language_from_argv, set_language, translate_command_tree
+        from cli.i18n import language_from_argv, localise_typer, set_language, translate_command_tree
 
         argv = list(sys.argv[1:] if args is None else args)
         set_language(language_from_argv(argv))
         translate_command_tree(self)
+        localise_typer()
         return super().main(args, *pargs, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
@@ -52,9 +53,12 @@ def _root(
 ) -> None:
     """tradewatch: marketplace monitoring for illegal wildlife trade and prohibited goods."""
     if lang is not None:
-        from cli.i18n import normalise_language, set_language
+        from cli.i18n import _, normalise_language, set_language
+        from cli.output import fail
 
-        set_language(normalise_language(lang) or "en")
+        if normalise_language(lang) is None:
+            fail(_("Unknown language {lang}: use zh or en").format(lang=lang))
+        set_language(lang)
 
 
 def _register() -> None:

@@ -203,3 +203,72 @@ def translate_command_tree(command: Any) -> None:
                 msgid = originals[attribute]
                 if msgid:
                     setattr(obj, attribute, _(msgid))
+
+
+# --- Typer's own words (panel titles, the help option, usage errors) ----------------------------------
+
+_TYPER_TEXTS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+_USAGE_ERRORS = [
+    (re.compile(r"^No such option: (?P<name>.+)$", re.S), N_("No such option: {name}")),
+    (re.compile(r"^No such command '(?P<name>.+)'\.$", re.S), N_("No such command: {name}")),
+    (re.compile(r"^Missing argument '(?P<name>.+)'\.$", re.S), N_("Missing argument {name}.")),
+    (re.compile(r"^Missing option '(?P<name>.+)'\.$", re.S), N_("Missing option {name}.")),
+    (re.compile(r"^Got unexpected extra arguments? \((?P<name>.+)\)$", re.S), N_("Unexpected extra argument: {name}")),
+    (
+        re.compile(r"^Invalid value for (?P<name>.+?): Input should be a valid (?:integer|number).*$", re.S),
+        N_("Invalid value for {name}: not a whole number."),
+    ),
+    (
+        re.compile(r"^Invalid value for (?P<name>.+?): (?P<value>'.*') is not a valid integer\.?$", re.S),
+        N_("Invalid value for {name}: {value} is not a whole number."),
+    ),
+    (
+        re.compile(r"^Invalid value for (?P<name>.+?): (?P<value>.+) is not one of (?P<choices>.+)\.$", re.S),
+        N_("Invalid value for {name}: {value} is not one of {choices}."),
+    ),
+    (re.compile(r"^Invalid value for (?P<name>.+?): (?P<value>.+)$", re.S), N_("Invalid value for {name}: {value}")),
+]
+_typer_state: dict[str, Any] = {}
+
+
+def localise_usage_error(message: str) -> str:
+    """A Click/Typer usage error message in the current language (unknown messages stay as they are)."""
+    for pattern, msgid in _USAGE_ERRORS:
+        match = pattern.match(message)
+        if match:
+            return _(msgid).format(**match.groupdict())
+    return message
+
+
+def localise_typer() -> None:
+    """Put Typer's panel titles, help-option text and usage errors into the current language."""
+    from typer import rich_utils
+
+    if not _typer_state:
+        _typer_state["format_help"] = rich_utils.rich_format_help
+        _typer_state["format_error"] = rich_utils.rich_format_error
+
+        def format_help(*, obj: Any, ctx: Any, markup_mode: Any) -> Any:
+            option = obj.get_help_option(ctx)
+            if option is not None:
+                option.help = _("Show this message and exit.")
+            return _typer_state["format_help"](obj=obj, ctx=ctx, markup_mode=markup_mode)
+
+        def format_error(self: Any) -> None:
+            original = self.format_message()
+            self.format_message = lambda: localise_usage_error(original)
+            return _typer_state["format_error"](self)
+
+        rich_utils.rich_format_help = format_help
+        rich_utils.rich_format_error = format_error
+    for name, msgid in _TYPER_TEXTS.items():
+        setattr(rich_utils, name, _(msgid))

@@ -45,6 +45,9 @@ CATEGORY_NAMES: dict[str, str] = {
 }
 
 ACTION_NAMES: dict[str, str] = {
+    "created": N_("created"),
+    "enqueue": N_("queued"),
+    "requeue": N_("re-queued"),
     "claim": N_("claim"),
     "assign": N_("assign"),
     "verify": N_("verify"),

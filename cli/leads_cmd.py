@@ -245,7 +245,7 @@ def audit_table(events: list[Any]) -> Table:
         trail.add_row(
             format_time(event.created_at),
             safe_text(event.actor),
-            safe_text(event.action),
+            action_label(event.action),
             change,
             safe_text(event.reason or "", multiline=True),
         )

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from cli.actions import perform
 from cli.i18n import _
-from cli.labels import DISMISS_REASONS, category_label, status_label
+from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
 from cli.safe_text import highlight_terms, safe_str, safe_text
 from leads.db import get_engine
 from leads.errors import TradewatchError
@@ -179,6 +179,7 @@ class TriageApp(App[None]):
         self.lead_filter = lead_filter or LeadFilter()
         self.filter_text = filter_text
         self.lead_ids: list[int] = []
+        self.last_message = ""
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -287,7 +288,7 @@ class TriageApp(App[None]):
                         f"{event.created_at:%m-%d %H:%M} ",
                         safe_text(event.actor),
                         " ",
-                        safe_text(event.action),
+                        action_label(event.action),
                         " ",
                         safe_text(event.reason or ""),
                     )
@@ -296,6 +297,7 @@ class TriageApp(App[None]):
         self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False)
 
     def say(self, message: str, *, error: bool = False) -> None:
+        self.last_message = message
         self.query_one("#message", Static).update(Text(safe_str(message), style="bold red" if error else "green"))
 
     # --- events -----------------------------------------------------------------------------------

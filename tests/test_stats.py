@@ -1,0 +1,72 @@
+"""`tradewatch stats` and `leads.stats.queue_stats` on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from cli.app import app
+from leads.db import get_engine
+from leads.listing_query import LeadFilter
+from leads.stats import queue_stats
+from tests.officer_desk_data import act, add_lead, set_due
+
+runner = CliRunner()
+
+
+def fill() -> dict[str, int]:
+    ids = {
+        "ivory": add_lead("700001", "老象牙手镯", 82),
+        "ivory2": add_lead("700002", "象牙印章 老料", 78, campaign="2026清风行动"),
+        "pangolin": add_lead("700003", "穿山甲鳞片", 91, "wildlife.pangolin", matched="穿山甲", platform="taobao"),
+        "knife": add_lead("700004", "开刃直刀", 66, "prohibited.weapons", matched="开刃", campaign="2026清风行动"),
+    }
+    act("claim", ids["ivory"], "王芳")
+    act("claim", ids["pangolin"], "李明")
+    act("assign", ids["pangolin"], "李明", to="王芳")
+    act("verify", ids["pangolin"], "李明")
+    act("claim", ids["knife"], "王芳")
+    act("dismiss", ids["knife"], "王芳", reason="合法户外刀具")
+    set_due(ids["ivory"], date(2026, 4, 1))
+    set_due(ids["ivory2"], date(2026, 4, 12))
+    return ids
+
+
+def test_queue_stats_counts(store_url):
+    fill()
+    with Session(get_engine()) as session:
+        stats = queue_stats(session, today=date(2026, 4, 10))
+    assert stats.total == 4
+    assert stats.by_status == {"claimed": 1, "dismissed": 1, "queued": 1, "verified": 1}
+    assert stats.by_category == {"wildlife.ivory": 2, "prohibited.weapons": 1, "wildlife.pangolin": 1}
+    assert stats.by_platform == {"demo": 3, "taobao": 1}
+    assert stats.by_campaign == {"2026清风行动": 2, "": 2}
+    assert (stats.overdue, stats.due_soon) == (1, 1)
+    assert stats.workload["王芳"].as_dict() == {"claimed": 1, "assigned": 0, "verified": 1, "overdue": 1}
+    assert stats.workload["李明"].as_dict() == {"claimed": 0, "assigned": 0, "verified": 1, "overdue": 0}
+    with Session(get_engine()) as session:
+        wildlife = queue_stats(session, LeadFilter(category="wildlife"), today=date(2026, 4, 10))
+    assert wildlife.total == 3
+
+
+def test_stats_command(tw_home):
+    fill()
+    zh = runner.invoke(app, ["stats"], env={"TRADEWATCH_LANG": "zh", "COLUMNS": "120"})
+    assert zh.exit_code == 0, zh.output
+    for text in (
+        "按状态统计",
+        "核查中",
+        "已核查",
+        "已排除",
+        "象牙",
+        "枪支及管制刀具",
+        "2026清风行动",
+        "王芳",
+        "已超期",
+    ):
+        assert text in zh.output, text
+    data = json.loads(runner.invoke(app, ["stats", "--json", "--campaign", "2026清风行动"]).output)
+    assert data["total"] == 2 and data["by_status"] == {"dismissed": 1, "queued": 1}
