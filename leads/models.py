@@ -125,6 +125,14 @@ class Campaign(CampaignBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _utc_column(nullable=False)
+    # What its sweeps search and when (leads/campaigns.py, scheduler.py).
+    keywords: list[str] = _json_list()
+    platforms: list[str] = _json_list()
+    cron: str | None = Field(default=None, max_length=128)
+    max_pages: int | None = None
+    status: str = Field(default="open", max_length=16, index=True)
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    created_by: str | None = Field(default=None, max_length=128)
 
 
 # ------------------------------------------------------------------------------------------------ leads
@@ -260,3 +268,7 @@ class CrawlRun(SQLModel, table=True):
     leads_updated: int = 0
     errors: int = 0
     stats: dict[str, Any] = _json_dict()
+
+
+# The scheduler's tables (job runs, re-checks, feed holds) belong to the same schema.
+from leads import schedule_models  # noqa: E402, F401
