@@ -63,9 +63,28 @@ def _root(
 
 def _register() -> None:
     """Attach every command group. Each group lives in its own module of `cli`."""
-    from cli import demo_market, evaluate, leads_cmd, platforms, runs, score, stats, sweep, triage, watchlist
+    from cli import (
+        audit,
+        db,
+        demo_market,
+        evaluate,
+        evidence,
+        leads_cmd,
+        platforms,
+        runs,
+        score,
+        stats,
+        sweep,
+        triage,
+        watchlist,
+    )
 
-    for module in (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs):
+    groups = (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs)
+    for module in (*groups, db, evidence, audit):
+        module.register(app)
+    from cli import campaign, report, schedule
+
+    for module in (campaign, schedule, report):
         module.register(app)
 
 

@@ -37,6 +37,7 @@ ITEM_PIPELINES = {
     "pipelines.normalise.NormaliseListingPipeline": 100,
     "pipelines.score.ScoreListingPipeline": 200,
     "pipelines.store.StoreListingPipeline": 300,
+    "pipelines.evidence.CaptureEvidencePipeline": 400,
 }
 
 EXTENSIONS = {

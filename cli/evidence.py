@@ -1,0 +1,118 @@
+"""`tradewatch evidence`: check the evidence files of leads and export a lead's evidence bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from cli.output import console, err_console, fail, print_json
+from cli.safe_text import safe_text
+from leads.db import get_engine
+from leads.evidence import export_bundle, lead_evidence, verify_evidence
+
+evidence_app = typer.Typer(help="Evidence of leads: list, verify, export. 证据。", no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@evidence_app.command("list")
+def list_command(
+    lead_id: Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")], as_json: JsonOption = False
+) -> None:
+    """List a lead's captures and their files with check values.
+
+    Example:
+
+        tradewatch evidence list 12
+    """
+    with Session(get_engine()) as session:
+        captures = lead_evidence(session, lead_id)
+    if as_json:
+        print_json(
+            [
+                {**capture.model_dump(mode="json"), "files": [file.model_dump(mode="json") for file in files]}
+                for capture, files in captures
+            ]
+        )
+        return
+    table = Table(title=f"证据 / Evidence of lead {lead_id}")
+    for heading in ("版本 Version", "取证时间 Captured (UTC)", "文件 File", "格式 Format", "大小 Size", "SHA-256"):
+        table.add_column(heading, overflow="fold")
+    for capture, files in captures:
+        for file in files:
+            table.add_row(
+                f"v{capture.version}",
+                f"{capture.captured_at:%Y-%m-%d %H:%M:%S}",
+                file.name,
+                safe_text(file.media_type),
+                str(file.size),
+                file.sha256,
+            )
+    console().print(table)
+
+
+@evidence_app.command("verify")
+def verify_command(
+    lead_id: Annotated[int | None, typer.Argument(help="The lead's id (or --all).", metavar="[ID]")] = None,
+    all_leads: Annotated[bool, typer.Option("--all", help="Verify the evidence of every lead.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Recompute the SHA-256 of every evidence file and report each mismatch or missing file.
+
+    Exits 0 when everything matches, 1 when any file was changed or is missing.
+
+    Example:
+
+        tradewatch evidence verify 12
+        tradewatch evidence verify --all
+    """
+    if (lead_id is None) == (not all_leads):
+        fail("请给出线索编号或 --all / give a lead id or --all")
+    with Session(get_engine()) as session:
+        checked, problems = verify_evidence(session, lead_pk=lead_id)
+    if as_json:
+        print_json(
+            {
+                "checked": checked,
+                "ok": not problems,
+                "problems": [
+                    {"lead": p.lead_pk, "version": p.version, "file": p.name, "problem": p.problem} for p in problems
+                ],
+            }
+        )
+    else:
+        for problem in problems:
+            err_console().print(f"不符 / MISMATCH {problem}", markup=False)
+        summary = f"已校验 {checked} 个文件，{len(problems)} 处不符 / {checked} files checked, {len(problems)} problems"
+        console().print(summary, markup=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+@evidence_app.command("export")
+def export_command(
+    lead_id: Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The zip file to write.", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a lead's evidence bundle: files, manifests, a capture record (取证记录) and SHA256SUMS.
+
+    Anyone can check the unzipped bundle with `sha256sum -c SHA256SUMS`. Evidence that fails verification
+    is not exported.
+
+    Example:
+
+        tradewatch evidence export 12 --out lead-12.zip
+    """
+    with Session(get_engine()) as session:
+        result = export_bundle(session, lead_id, out, overwrite=force)
+    console().print(
+        f"已导出 / exported {result.files} files of {result.captures} capture(s) to {result.path}", markup=False
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(evidence_app, name="evidence")

@@ -1,0 +1,482 @@
+"""The evidence store: what a lead's page looked like when captured, in files that can be checked later.
+
+Each capture of a lead is a new version (`Evidence`) with its files (`EvidenceFile`): the raw response body,
+the screenshot where the page was rendered, the HTTP exchange (status, headers, URLs, redirects), a WARC
+record of request and response, the capture metadata, and a manifest listing type, format, size and SHA-256
+of every file. Files are stored content-addressed by SHA-256 under TRADEWATCH_HOME/evidence and never
+overwritten. `verify_evidence` recomputes every hash; `export_bundle` writes a zip a stranger can check with
+`sha256sum -c SHA256SUMS`.
+
+Takes plain values (a dict with the fields of crawler.items.PageCapture), never crawler objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http
+import io
+import json
+import os
+import uuid
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from leads.config import get_settings
+from leads.errors import EvidenceError, NotFound
+from leads.models import Evidence, EvidenceFile, Lead, Listing, utcnow
+from leads.workdays import BUREAU_TZ
+
+SHA256SUMS = "SHA256SUMS"
+CAPTURE_RECORD = "capture-record.txt"
+MANIFEST = "manifest.json"
+_HOP_BY_HOP = {"content-encoding", "transfer-encoding", "content-length"}
+_BODY_EXTENSIONS = {"text/html": "html", "application/json": "json", "text/plain": "txt", "application/xml": "xml"}
+METHODS = {
+    "scrapy": "自动化 HTTP GET 抓取（Scrapy） / automated HTTP GET (Scrapy)",
+    "playwright": "无头 Chromium 浏览器渲染并截图（Playwright） / rendered and screenshotted in headless Chromium "
+    "(Playwright)",
+}
+
+
+def evidence_root(home: Path | None = None) -> Path:
+    return (home or get_settings().resolved_home) / "evidence"
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    return root / "sha256" / sha256[:2] / sha256[2:4] / sha256
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def put_blob(root: Path, data: bytes) -> tuple[str, int]:
+    """Store `data` under its SHA-256 unless already there; an existing file is never written again."""
+    digest = sha256_bytes(data)
+    path = blob_path(root, digest)
+    if path.exists():
+        return digest, len(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{digest}.{uuid.uuid4().hex}.tmp")
+    with temporary.open("xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temporary, path)  # atomic, and fails rather than replacing an existing file
+        path.chmod(0o444)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return digest, len(data)
+
+
+# -------------------------------------------------------------------------------------------- capturing
+
+
+def _header_pairs(headers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs = []
+    for name, values in headers.items():
+        for value in values if isinstance(values, list | tuple) else [values]:
+            text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            pairs.append((name.decode("latin-1") if isinstance(name, bytes) else str(name), text))
+    return pairs
+
+
+def _content_type(headers: Mapping[str, Any]) -> str:
+    for name, value in _header_pairs(headers):
+        if name.lower() == "content-type":
+            return value
+    return "application/octet-stream"
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def tool_versions(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    versions = {}
+    for package in ("tradewatch", "warcio"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "unknown"
+    versions.update(extra or {})
+    return dict(sorted(versions.items()))
+
+
+def build_warc(capture: Mapping[str, Any], captured_at: datetime, tools: Mapping[str, str]) -> bytes:
+    """A gzipped WARC 1.0 file: warcinfo, the response, the request, and the redirect chain as metadata."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    date = _warc_date(captured_at)
+    software = ", ".join(f"{name}/{version}" for name, version in tools.items())
+    writer.write_record(
+        writer.create_warcinfo_record("capture.warc.gz", {"software": software, "format": "WARC File Format 1.0"})
+    )
+    final_url = capture["final_url"]
+    body: bytes = capture["body"]
+    status = int(capture["status"])
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    # The body is stored as received after transfer decoding, so the length and encoding headers describe it.
+    response_headers = [(n, v) for n, v in _header_pairs(capture["headers"]) if n.lower() not in _HOP_BY_HOP]
+    response_headers.append(("Content-Length", str(len(body))))
+    response = writer.create_warc_record(
+        final_url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=StatusAndHeaders(f"{status} {phrase}", response_headers, protocol="HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": date},
+    )
+    writer.write_record(response)
+    response_id = response.rec_headers.get_header("WARC-Record-ID")
+    parts = urlsplit(final_url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request_headers = _header_pairs(capture.get("request_headers") or {})
+    if not any(name.lower() == "host" for name, _ in request_headers):
+        request_headers.insert(0, ("Host", parts.netloc))
+    request = writer.create_warc_record(
+        final_url,
+        "request",
+        payload=io.BytesIO(b""),
+        http_headers=StatusAndHeaders(f"GET {target} HTTP/1.1", request_headers, is_http_request=True),
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+    )
+    writer.write_record(request)
+    chain = [capture["requested_url"], *capture.get("redirect_urls", []), final_url]
+    lines = "".join(f"redirect-hop: {url}\r\n" for url in dict.fromkeys(chain))
+    meta = writer.create_warc_record(
+        final_url,
+        "metadata",
+        payload=io.BytesIO(lines.encode()),
+        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id, "Content-Type": "text/plain"},
+    )
+    writer.write_record(meta)
+    return buffer.getvalue()
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class _File:
+    name: str
+    kind: str
+    media_type: str
+    data: bytes
+
+
+def _capture_files(
+    capture: Mapping[str, Any], *, lead_pk: int, captured_at: datetime, tools: Mapping[str, str]
+) -> list[_File]:
+    content_type = _content_type(capture["headers"])
+    extension = _BODY_EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
+    renderer = capture.get("renderer") or "scrapy"
+    files = [_File(f"response-body.{extension}", "response_body", content_type, capture["body"])]
+    if capture.get("screenshot"):
+        files.append(_File("screenshot.png", "screenshot", "image/png", capture["screenshot"]))
+    exchange = {
+        "request": {"method": "GET", "url": capture["requested_url"], "headers": capture.get("request_headers") or {}},
+        "redirects": list(capture.get("redirect_urls") or []),
+        "response": {"status": int(capture["status"]), "url": capture["final_url"], "headers": capture["headers"]},
+    }
+    files.append(_File("http-exchange.json", "http_headers", "application/json", _json_bytes(exchange)))
+    files.append(_File("capture.warc.gz", "warc", "application/warc", build_warc(capture, captured_at, tools)))
+    record = {
+        "lead": lead_pk,
+        "requested_url": capture["requested_url"],
+        "final_url": capture["final_url"],
+        "redirect_urls": list(capture.get("redirect_urls") or []),
+        "status": int(capture["status"]),
+        "captured_at": captured_at.astimezone(UTC).isoformat(),
+        "method": METHODS.get(renderer, renderer),
+        "renderer": renderer,
+        "encoding": capture.get("encoding"),
+        "tool_versions": dict(tools),
+    }
+    files.append(_File("capture.json", "capture_metadata", "application/json", _json_bytes(record)))
+    return files
+
+
+def _manifest(lead_pk: int, version: int, captured_at: datetime, entries: list[dict[str, Any]]) -> bytes:
+    return _json_bytes(
+        {
+            "lead": lead_pk,
+            "version": version,
+            "captured_at": captured_at.astimezone(UTC).isoformat(),
+            "algorithm": "SHA-256",
+            "files": entries,
+        }
+    )
+
+
+def store_capture(session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None) -> Evidence:
+    """Store one capture of the lead's page as a new evidence version (files first, then the rows)."""
+    if session.get(Lead, lead_pk) is None:
+        raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
+    root = evidence_root(home)
+    captured_at = capture.get("fetched_at") or utcnow()
+    if captured_at.tzinfo is None:
+        raise EvidenceError("capture time must be timezone-aware UTC")
+    tools = tool_versions(capture.get("tool_versions"))
+    files = _capture_files(capture, lead_pk=lead_pk, captured_at=captured_at, tools=tools)
+    entries: list[dict[str, Any]] = []
+    for file in files:
+        digest, size = put_blob(root, file.data)
+        entries.append(
+            {"name": file.name, "type": file.kind, "format": file.media_type, "size": size, "sha256": digest}
+        )
+    latest = session.exec(select(func.max(Evidence.version)).where(Evidence.lead_pk == lead_pk)).one()
+    version = int(latest or 0) + 1
+    manifest = _manifest(lead_pk, version, captured_at, entries)
+    manifest_sha, manifest_size = put_blob(root, manifest)
+    renderer = capture.get("renderer") or "scrapy"
+    evidence = Evidence(
+        lead_pk=lead_pk,
+        version=version,
+        captured_at=captured_at,
+        requested_url=capture["requested_url"],
+        final_url=capture["final_url"],
+        redirect_urls=list(capture.get("redirect_urls") or []),
+        status=int(capture["status"]),
+        method=METHODS.get(renderer, renderer),
+        renderer=renderer,
+        tool_versions=tools,
+        manifest_sha256=manifest_sha,
+    )
+    session.add(evidence)
+    session.flush()
+    assert evidence.id is not None
+    for entry in entries:
+        session.add(
+            EvidenceFile(
+                evidence_pk=evidence.id,
+                name=entry["name"],
+                kind=entry["type"],
+                media_type=entry["format"],
+                size=entry["size"],
+                sha256=entry["sha256"],
+            )
+        )
+    session.add(
+        EvidenceFile(
+            evidence_pk=evidence.id,
+            name=MANIFEST,
+            kind="manifest",
+            media_type="application/json",
+            size=manifest_size,
+            sha256=manifest_sha,
+        )
+    )
+    session.flush()
+    return evidence
+
+
+def lead_evidence(session: Session, lead_pk: int) -> list[tuple[Evidence, list[EvidenceFile]]]:
+    """The lead's captures, oldest first, each with its files."""
+    captures = session.exec(select(Evidence).where(Evidence.lead_pk == lead_pk).order_by(col(Evidence.version)))
+    result = []
+    for capture in captures:
+        files = session.exec(
+            select(EvidenceFile).where(EvidenceFile.evidence_pk == capture.id).order_by(col(EvidenceFile.id))
+        )
+        result.append((capture, list(files)))
+    return result
+
+
+# ------------------------------------------------------------------------------------------ verification
+
+
+@dataclass(frozen=True)
+class EvidenceProblem:
+    lead_pk: int
+    version: int
+    name: str
+    problem: str
+    path: Path | None = None
+
+    def __str__(self) -> str:
+        return f"线索 lead {self.lead_pk} 第 v{self.version} 次取证 {self.name}: {self.problem}"
+
+
+def _check_manifest(capture: Evidence, files: list[EvidenceFile], data: bytes) -> str | None:
+    try:
+        listed = {entry["name"]: entry for entry in json.loads(data)["files"]}
+    except (ValueError, KeyError, TypeError):
+        return "清单无法解析 / manifest unreadable"
+    stored = {file.name: file for file in files if file.kind != "manifest"}
+    if set(listed) != set(stored):
+        return "清单文件列表与数据库不符 / manifest lists other files than the store"
+    for name, file in stored.items():
+        if (listed[name].get("sha256"), listed[name].get("size")) != (file.sha256, file.size):
+            return f"清单中 {name} 的校验值不符 / manifest check value of {name} differs from the store"
+    return None
+
+
+def verify_evidence(
+    session: Session, *, lead_pk: int | None = None, home: Path | None = None
+) -> tuple[int, list[EvidenceProblem]]:
+    """Recompute the SHA-256 of every evidence file (of one lead, or all). Returns (files checked, problems)."""
+    root = evidence_root(home)
+    statement = select(Evidence).order_by(col(Evidence.lead_pk), col(Evidence.version))
+    if lead_pk is not None:
+        if session.get(Lead, lead_pk) is None:
+            raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
+        statement = statement.where(Evidence.lead_pk == lead_pk)
+    checked, problems = 0, []
+    for capture in list(session.exec(statement)):
+        files = list(session.exec(select(EvidenceFile).where(EvidenceFile.evidence_pk == capture.id)))
+        for file in files:
+            checked += 1
+            path = blob_path(root, file.sha256)
+            where: dict[str, Any] = {
+                "lead_pk": capture.lead_pk,
+                "version": capture.version,
+                "name": file.name,
+                "path": path,
+            }
+            if not path.is_file():
+                problems.append(EvidenceProblem(**where, problem=f"文件缺失 / file missing ({path})"))
+                continue
+            actual = sha256_file(path)
+            if actual != file.sha256:
+                problems.append(
+                    EvidenceProblem(
+                        **where, problem=f"校验值不符 / hash mismatch: expected {file.sha256}, found {actual} ({path})"
+                    )
+                )
+            elif file.kind == "manifest":
+                issue = _check_manifest(capture, files, path.read_bytes())
+                if issue:
+                    problems.append(EvidenceProblem(**where, problem=issue))
+        if not any(file.kind == "manifest" and file.sha256 == capture.manifest_sha256 for file in files):
+            problems.append(
+                EvidenceProblem(capture.lead_pk, capture.version, MANIFEST, "清单记录缺失 / manifest record missing")
+            )
+    return checked, problems
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+
+def _beijing(moment: datetime) -> str:
+    return moment.astimezone(BUREAU_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def capture_record(
+    lead: Lead, listing: Listing, captures: Iterable[tuple[Evidence, list[tuple[str, EvidenceFile]]]]
+) -> str:
+    """The capture record (取证记录) of a bundle, in Chinese and English; the case (案由) is left blank."""
+    seller = f"{listing.seller or '-'}（{listing.seller_id or '-'}）"
+    lines = [
+        "电子数据取证记录 / Electronic data capture record",
+        "",
+        "案由 / Case: ",
+        f"线索编号 / Lead: {lead.id}",
+        f"取证对象 / Target: 平台 platform {listing.platform}，商品编号 listing {listing.listing_id}，"
+        f"卖家 seller {seller}",
+        f"商品标题 / Title: {listing.title}",
+        f"商品网址 / Listing URL: {listing.url}",
+        "",
+    ]
+    for capture, files in captures:
+        lines += [
+            f"第 {capture.version} 次取证 / Capture {capture.version}",
+            f"  请求网址 / Requested URL: {capture.requested_url}",
+            f"  最终网址 / Final URL: {capture.final_url}",
+            f"  跳转 / Redirects: {' -> '.join(capture.redirect_urls) or '无 none'}",
+            f"  HTTP 状态 / Status: {capture.status}",
+            f"  取证时间 / Capture time: {capture.captured_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+            f"（北京时间 {_beijing(capture.captured_at)}）",
+            f"  取证方法 / Method: {capture.method}",
+            "  工具版本 / Tools: " + ", ".join(f"{name} {version}" for name, version in capture.tool_versions.items()),
+            "  文件及校验值 (SHA-256) / Files and check values (SHA-256):",
+        ]
+        for path, file in files:
+            lines.append(f"    {path}  {file.size} 字节 bytes  {file.media_type}  {file.sha256}")
+        lines.append("")
+    lines += [
+        f"校验方法 / How to check: 解压后在本目录运行 `sha256sum -c {SHA256SUMS}` / "
+        f"unzip and run `sha256sum -c {SHA256SUMS}` in this folder.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    files: int
+    captures: int
+
+
+def export_bundle(
+    session: Session, lead_pk: int, out: Path, *, home: Path | None = None, overwrite: bool = False
+) -> ExportResult:
+    """Write the lead's evidence bundle: every capture's files, their manifests, a capture record, SHA256SUMS.
+
+    Refuses when any file fails verification, so a bundle never carries evidence that was altered.
+    """
+    lead = session.get(Lead, lead_pk)
+    if lead is None:
+        raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
+    listing = session.get(Listing, lead.listing_id)
+    assert listing is not None
+    captures = lead_evidence(session, lead_pk)
+    if not captures:
+        raise EvidenceError(f"线索 {lead_pk} 没有证据 / lead {lead_pk} has no evidence")
+    _, problems = verify_evidence(session, lead_pk=lead_pk, home=home)
+    if problems:
+        raise EvidenceError(f"证据校验失败，拒绝导出 / evidence failed verification, not exported: {problems[0]}")
+    if out.exists() and not overwrite:
+        raise EvidenceError(f"{out} 已存在 / {out} already exists")
+    root = evidence_root(home)
+    entries: list[tuple[str, bytes]] = []
+    listed: list[tuple[Evidence, list[tuple[str, EvidenceFile]]]] = []
+    for capture, files in captures:
+        named = []
+        for file in files:
+            path = f"v{capture.version}/{file.name}"
+            entries.append((path, blob_path(root, file.sha256).read_bytes()))
+            named.append((path, file))
+        listed.append((capture, named))
+    entries.append((CAPTURE_RECORD, capture_record(lead, listing, listed).encode()))
+    sums = "".join(f"{sha256_bytes(data)}  {path}\n" for path, data in entries)
+    entries.append((SHA256SUMS, sums.encode()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex}.tmp")
+    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for path, data in entries:
+            bundle.writestr(zipfile.ZipInfo(path, date_time=_zip_time(lead, captures)), data, zipfile.ZIP_DEFLATED)
+    temporary.replace(out)
+    return ExportResult(path=out, files=len(entries), captures=len(captures))
+
+
+def _zip_time(lead: Lead, captures: list[tuple[Evidence, list[EvidenceFile]]]) -> tuple[int, int, int, int, int, int]:
+    moment = captures[-1][0].captured_at.astimezone(BUREAU_TZ)
+    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)

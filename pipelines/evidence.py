@@ -1,0 +1,66 @@
+"""Evidence pipeline: keep the page a lead was read from (body, screenshot, headers, WARC, manifest).
+
+Runs after the store pipeline, which leaves the lead's id on the item (`item.extra["lead_pk"]`). Items
+without a lead or without a page capture pass through untouched. A capture that cannot be stored is counted
+and logged; it never drops the item.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from scrapy.crawler import Crawler
+from sqlmodel import Session
+
+from crawler.items import ListingItem
+from leads.config import get_settings
+from leads.db import get_engine, run_write
+from leads.errors import TradewatchError
+from leads.evidence import store_capture
+from leads.models import Evidence
+
+log = logging.getLogger(__name__)
+
+
+class CaptureEvidencePipeline:
+    """Stores `item.capture` as a new evidence version of the item's lead."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.database_url = crawler.settings.get("TRADEWATCH_DATABASE_URL")
+        home = crawler.settings.get("TRADEWATCH_HOME")
+        self.home = Path(home).expanduser().resolve() if home else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CaptureEvidencePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.engine = get_engine(self.database_url)
+        self.home = self.home or get_settings().resolved_home
+
+    def process_item(self, item: ListingItem) -> ListingItem:
+        lead_pk = item.extra.get("lead_pk")
+        if item.capture is None or lead_pk is None:
+            if lead_pk is not None:
+                self.stats.inc_value("tradewatch/evidence/no_capture")
+            return item
+        capture = dataclasses.asdict(item.capture)
+
+        def write(session: Session) -> Evidence:
+            return store_capture(session, lead_pk=lead_pk, capture=capture, home=self.home)
+
+        try:
+            evidence = run_write(write, engine=self.engine)
+        except (TradewatchError, OSError) as error:
+            self.stats.inc_value("tradewatch/evidence/failed")
+            log.error("evidence for lead %s not stored: %s", lead_pk, error)
+            return item
+        item.extra["evidence_version"] = evidence.version
+        self.stats.inc_value("tradewatch/evidence/captured")
+        if item.capture.screenshot:
+            self.stats.inc_value("tradewatch/evidence/screenshots")
+        return item

@@ -1,0 +1,111 @@
+"""The schema is made only by Alembic migrations, on SQLite and PostgreSQL, and always matches the models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, Integer, MetaData, inspect, text
+from sqlmodel import Session, SQLModel, select
+from typer.testing import CliRunner
+
+from cli.app import app
+from leads.db import FIRST_REVISION, current_revision, dispose_engines, get_engine, head_revision, upgrade
+from leads.models import Lead, Listing
+from tests.leadstore_support import sight
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def schema_diff(url: str, metadata: MetaData) -> list:
+    with get_engine(url, migrate=False).connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+
+def test_upgrade_on_an_empty_database_matches_the_models(store_url: str):
+    before, after = upgrade(get_engine(store_url, migrate=False))
+    assert (before, after) == (None, head_revision())
+    assert schema_diff(store_url, SQLModel.metadata) == []
+
+
+def test_a_model_change_without_a_migration_is_detected(store_url: str):
+    upgrade(get_engine(store_url, migrate=False))
+    changed = MetaData()
+    for table in SQLModel.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["lead"].append_column(Column("risk_level", Integer, nullable=True))
+    assert [diff[0] for diff in schema_diff(store_url, changed)] == ["add_column"]
+
+
+def test_upgrade_from_the_previous_migration_keeps_the_data(store_url: str):
+    engine = get_engine(store_url, migrate=False)
+    upgrade(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO listing (platform, listing_id, url, title, description, first_seen, last_seen, times_seen)"
+                " VALUES ('demo', '100231', 'http://127.0.0.1:8765/plain/item/100231', '象牙手镯', '老货',"
+                " '2024-06-01 02:00:00', '2024-06-01 02:00:00', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO lead (score, categories, hits, explanation, status, listing_id, created_at, updated_at)"
+                " VALUES (71, '[]', '[]', '[]', 'NEW', 1, '2024-06-01 02:00:00', '2024-06-01 02:00:00')"
+            )
+        )
+    assert upgrade(engine) == (FIRST_REVISION, head_revision())
+    with Session(get_engine(store_url)) as session:
+        lead = session.exec(select(Lead)).one()
+        assert (lead.score, lead.priority, lead.assignees, lead.extended) == (71, 0.0, [], False)
+    again = sight(store_url)  # the upgraded store takes new sightings of the old listing
+    assert again.lead_pk == lead.id and not again.listing_created
+
+
+def test_a_store_made_before_migrations_is_adopted(tw_home: Path):
+    url = f"sqlite:///{tw_home / 'tradewatch.db'}"
+    engine = get_engine(url, migrate=False)
+    upgrade(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+    dispose_engines()
+    sight(url)  # first use migrates
+    assert current_revision(get_engine(url)) == head_revision()
+    with Session(get_engine(url)) as session:
+        assert session.exec(select(Listing)).one().listing_id == "100231"
+
+
+def test_first_use_of_a_new_home_creates_the_schema(tw_home: Path):
+    assert not tw_home.exists()
+    engine = get_engine()
+    assert current_revision(engine) == head_revision()
+    assert {"lead", "listing", "auditevent", "evidence", "listingsnapshot"} <= set(inspect(engine).get_table_names())
+
+
+def test_alembic_command_line_upgrades_the_configured_store(store_url: str):
+    env = {**os.environ, "TRADEWATCH_DATABASE_URL": store_url}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("alembic")), "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert current_revision(get_engine(store_url, migrate=False)) == head_revision()
+
+
+def test_db_upgrade_and_current_commands(store_url: str):
+    runner = CliRunner()
+    first = runner.invoke(app, ["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert f"-> {head_revision()}" in first.output
+    again = runner.invoke(app, ["db", "upgrade"])
+    assert "up to date" in again.output
+    current = runner.invoke(app, ["db", "current", "--json"])
+    assert current.exit_code == 0 and '"up_to_date": true' in current.output
