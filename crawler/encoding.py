@@ -3,8 +3,9 @@
 Order of evidence: a byte-order mark; then bytes that are valid UTF-8 with non-ASCII text (a page that declares
 GBK but is UTF-8 is common, and GBK text is practically never valid UTF-8); then the declared charsets (profile
 override, HTTP header, `<meta>`), each widened to its superset when the strict codec fails (GBK and GB2312
-pages routinely carry GB18030-only characters); then statistical detection. A page none of these decodes
-cleanly raises `UndecodableError`: it is reported, never stored as mojibake.
+pages routinely carry GB18030-only characters); then statistical detection. A page that mixes UTF-8 text into
+another encoding, or that none of these decodes cleanly, raises `UndecodableError`: it is reported, never
+stored as mojibake.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ WIDER = {
 }
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+# Four UTF-8-encoded CJK characters in a row: in a page that is not UTF-8 as a whole, a UTF-8 fragment pasted
+# into a GBK page (GBK text practically never forms such runs). Decoding it as GBK would "succeed" as mojibake.
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){4,}")
 # Detection must be this sure (charset-normalizer's chaos: 0 is clean text) to be believed.
 MAX_CHAOS = 0.2
 # What detection may propose: the marketplaces' own encodings and Western single-byte text.
@@ -110,6 +114,12 @@ def decode_html(body: bytes, *, content_type: str | bytes | None = None, overrid
         if text is not None:
             return Decoded(text, "utf-8", declared, "utf-8")
     candidates += [normalise_name(name) for name in declared_names[1:]]
+    if _UTF8_CJK_RUN.search(body):
+        text = _strict(body, "utf-8")
+        if text is not None:  # an override said otherwise, but the bytes are UTF-8 through and through
+            return Decoded(text, "utf-8", declared, "utf-8")
+        claimed = f" (declared {declared})" if declared else ""
+        raise UndecodableError(f"the page mixes UTF-8 text with another encoding{claimed}")
     for encoding in dict.fromkeys(name for name in candidates if name):
         text = _strict(body, encoding)
         if text is not None:

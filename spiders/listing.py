@@ -11,7 +11,7 @@ Subclass only when a site needs code no profile can express; override `search_re
 
 Stats it keeps (besides Scrapy's): `tradewatch/pages/search|item|blocked|unparsed|empty|undecodable`,
 `tradewatch/results/seen|incomplete|duplicate`, `tradewatch/items/yielded|too_old`,
-`tradewatch/field/<name>/present|missing`, `tradewatch/errors/request`, `tradewatch/js/screenshots`.
+`tradewatch/field/<name>/present|missing`, `tradewatch/errors/request`, `tradewatch/js/screenshots|pages_closed`.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ class ListingSpider(scrapy.Spider):
     async def on_error(self, failure: Any) -> None:
         page = failure.request.meta.get("playwright_page")
         if page is not None:
-            await page.close()
+            await self._close_page(page)
         self.count("errors/request")
         if failure.check(HttpError):
             self.count(f"errors/http_{failure.value.response.status}")
@@ -224,7 +224,13 @@ class ListingSpider(scrapy.Spider):
                 yield item
         finally:
             if page is not None:
-                await page.close()
+                await self._close_page(page)
+
+    async def _close_page(self, page: Any) -> None:
+        """Close a browser page this spider kept open (counted: `tradewatch/js/pages_closed`)."""
+        if not page.is_closed():
+            await page.close()
+            self.count("js/pages_closed")
 
     def _is_lead(self, fields: dict[str, Any]) -> bool:
         if self._scorer is None:

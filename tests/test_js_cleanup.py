@@ -1,0 +1,62 @@
+"""JS-rendered sweeps leave no browser page or Chromium process behind, even when every request fails."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from cli.app import app
+from leads.db import get_engine
+from leads.models import CrawlRun
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+runner = CliRunner()
+
+
+def chromium_pids() -> set[int]:
+    found = set()
+    for process in psutil.process_iter(["name", "cmdline"]):
+        name = (process.info.get("name") or "").lower()
+        if "chrom" in name or "headless_shell" in name:
+            found.add(process.pid)
+    return found
+
+
+def test_200_failing_js_requests_leave_no_page_or_chromium_behind(tw_home: Path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once the probe is closed
+    before = chromium_pids()
+    keywords = ",".join(f"象牙{i}" for i in range(200))
+    result = runner.invoke(app, ["sweep", "--platform", "demo-js", "--keywords", keywords, "--max-pages", "1",
+                                 "--base-url", f"http://127.0.0.1:{port}"])  # fmt: skip
+    assert result.exit_code == 3, result.output
+    with Session(get_engine()) as session:
+        run = session.exec(select(CrawlRun)).one()
+    stats = run.stats
+    assert stats["tradewatch/errors/request"] == 200
+    assert stats["playwright/page_count"] >= 200
+    closed = stats.get("playwright/page_count/closed", 0) + stats.get("tradewatch/js/pages_closed", 0)
+    assert closed == stats["playwright/page_count"]
+    assert stats["playwright/page_count/max_concurrent"] <= 4
+    leftover = {pid for pid in chromium_pids() - before if psutil.pid_exists(pid)}
+    assert leftover == set()
+
+
+def test_js_item_pages_that_are_leads_get_a_full_page_screenshot(demo_market: str, tw_home: Path):
+    result = runner.invoke(app, ["sweep", "--platform", "demo-js", "--keywords", "象牙", "--max-pages", "1",
+                                 "--base-url", demo_market])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Session(get_engine()) as session:
+        run = session.exec(select(CrawlRun)).one()
+    assert run.stats["tradewatch/js/screenshots"] >= 1
+    assert run.stats["tradewatch/js/screenshots"] <= run.stats["tradewatch/pages/item"]
+    stats = run.stats
+    closed = stats.get("playwright/page_count/closed", 0) + stats.get("tradewatch/js/pages_closed", 0)
+    assert closed == stats["playwright/page_count"]
+    assert stats["tradewatch/js/pages_closed"] == stats["tradewatch/pages/item"]

@@ -1,0 +1,71 @@
+"""Encodings as marketplaces send them: stored text is always correct Unicode or the page is reported."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.encoding import UndecodableError, decode_html
+from crawler.middlewares.encoding import UNDECODABLE, PageEncodingMiddleware
+
+TEXT = "<html><head>{meta}</head><body><h1>祖传老象牙手镯 包浆自然 𠮷</h1><p>穿山甲鳞片 ￥260</p></body></html>"
+
+
+def page(meta: str = "") -> str:
+    return TEXT.format(meta=meta)
+
+
+def test_declared_gbk_that_needs_gb18030_is_widened():
+    body = page('<meta charset="gbk">').encode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("gbk")
+    decoded = decode_html(body)
+    assert (decoded.encoding, decoded.how) == ("gb18030", "widened")
+    assert "祖传老象牙手镯 包浆自然 𠮷" in decoded.text
+
+
+def test_a_declared_charset_the_bytes_contradict_is_overruled():
+    decoded = decode_html(page('<meta charset="gbk">').encode("utf-8"), content_type="text/html; charset=GBK")
+    assert decoded.encoding == "utf-8"
+    assert decoded.declared == "GBK"
+    assert "穿山甲鳞片" in decoded.text
+
+
+def test_utf16_with_a_bom_under_a_utf8_meta():
+    decoded = decode_html(codecs.BOM_UTF16_LE + page('<meta charset="UTF-8">').encode("utf-16-le"))
+    assert decoded.how == "bom"
+    assert "祖传老象牙手镯" in decoded.text
+
+
+def test_no_declaration_at_all_is_detected():
+    decoded = decode_html(page().replace(" 𠮷", "").encode("gbk") * 3)
+    assert decoded.encoding == "gb18030"
+    assert "穿山甲鳞片" in decoded.text
+
+
+def test_mixed_bytes_are_undecodable_not_mojibake():
+    body = page('<meta charset="gbk">').encode("gbk", errors="ignore") + "穿山甲鳞片".encode() * 20
+    with pytest.raises(UndecodableError):
+        decode_html(body)
+
+
+def test_the_middleware_sets_the_encoding_and_flags_undecodable_pages():
+    crawler = get_crawler()
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    middleware = PageEncodingMiddleware.from_crawler(crawler)
+    request = Request("http://127.0.0.1/gbk/item/1")
+    good = HtmlResponse(request.url, body=page('<meta charset="gbk">').encode("gb18030"), request=request,
+                        headers={"Content-Type": "text/html; charset=GBK"})  # fmt: skip
+    fixed = middleware.process_response(request, good)
+    assert fixed.encoding == "gb18030"
+    assert "𠮷" in fixed.text
+    assert fixed.body == good.body
+    bad = HtmlResponse(request.url, body=page().encode("gbk", "ignore") + "穿山甲".encode() * 30, request=request,
+                       headers={"Content-Type": "text/html; charset=GBK"})  # fmt: skip
+    flagged = middleware.process_response(request, bad)
+    assert UNDECODABLE in flagged.flags
+    assert crawler.stats.get_value("tradewatch/pages/undecodable") == 1  # type: ignore[union-attr]
