@@ -86,6 +86,8 @@ def crawl_here(request: SweepRequest) -> list[int]:
     base = get_project_settings()
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], request.log_file))
+    # Logging goes through loguru (leads.logging_setup), set up by the child before the crawl starts.
+    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(process_settings)
     crawlers: list[Crawler] = []
     for profile in profiles:
@@ -132,7 +134,10 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepRe
 
 
 def _child_main(argv: list[str]) -> int:
+    from leads.logging_setup import setup_logging
+
     request = SweepRequest.model_validate_json(argv[1])
+    setup_logging("sweep", path=request.log_file)
     try:
         run_ids = crawl_here(request)
     except TradewatchError as error:

@@ -1,0 +1,66 @@
+"""`tradewatch report`: the daily report and campaign reports as self-contained HTML with charts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.output import console
+from leads.errors import TradewatchError
+
+report_app = typer.Typer(name="report", help="Reports as HTML with charts: daily, per campaign.", no_args_is_help=True)
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")]
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TradewatchError(f"--date: 日期格式应为 YYYY-MM-DD / {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@report_app.command("daily")
+def daily_command(
+    out: OutOption,
+    day: Annotated[
+        str | None, typer.Option("--date", help="The day (YYYY-MM-DD, Asia/Shanghai); default today.")
+    ] = None,
+) -> None:
+    """Write the daily report: leads new, queued, verified, dismissed and overdue by category, platform and
+    campaign, the day's activity, deadlines, leads waiting for the queue, re-checks, runs and their health.
+
+    Example:
+
+        tradewatch report daily --date 2025-03-14 --out report.html
+    """
+    from leads.reports import daily_report, write_report
+
+    path = write_report(daily_report(_day(day)), out)
+    console().print(f"日报已写入 / daily report written: {path}", markup=False)
+
+
+@report_app.command("campaign")
+def campaign_command(
+    name: Annotated[str, typer.Argument(help="The campaign's name.", metavar="NAME")],
+    out: OutOption,
+) -> None:
+    """Write a campaign's report: its leads by status, category and platform, its runs and their health.
+
+    Example:
+
+        tradewatch report campaign 2025清风行动 --out qingfeng.html
+    """
+    from leads.reports import campaign_report, write_report
+
+    path = write_report(campaign_report(name), out)
+    console().print(f"专项行动报告已写入 / campaign report written: {path}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")

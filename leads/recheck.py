@@ -1,0 +1,362 @@
+"""Re-checks, store side: which listings to revisit, and what a revisit found.
+
+The re-check job revisits the listings of queued and claimed leads (`crawler.recheck` fetches them in a child
+process) and records one `ListingCheck` per visit:
+
+- `online`: the page is there and its content unchanged;
+- `changed`: title, description, price or seller changed: a new listing snapshot, the lead re-scored
+  (`leads.store.record_sighting`), and the page captured again as a new evidence version where the evidence
+  store is available;
+- `removed`: the listing is gone, recorded with the time and, on the lead, a `listing_removed` audit event
+  (a flag, not a change of status). A removal after the platform was notified (`record_platform_notice`)
+  is marked `after_notice`: a result the bureau reports.
+- `error`: the page could not be read this time (blocked, unreachable, not understood).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from loguru import logger
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from leads.audit import SYSTEM_ACTOR, append_event
+from leads.config import get_settings
+from leads.db import get_engine, run_write
+from leads.errors import NotFound, TradewatchError
+from leads.models import AuditEvent, Lead, LeadStatus, Listing, ListingSnapshot, utcnow
+from leads.schedule_models import ListingCheck
+
+if TYPE_CHECKING:
+    from crawler.items import PageCapture
+    from crawler.recheck import RecheckTarget
+
+RECHECK_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)
+ONLINE, CHANGED, REMOVED, ERROR = "online", "changed", "removed", "error"
+NOTICE_ACTION = "platform_notified"
+REMOVED_ACTION = "listing_removed"
+
+
+# ------------------------------------------------------------------------------------------------ targets
+
+
+def _latest_checks(session: Session) -> Any:
+    return (
+        select(ListingCheck.listing_pk, func.max(ListingCheck.checked_at).label("last_checked"))
+        .group_by(ListingCheck.listing_pk)
+        .subquery()
+    )
+
+
+def removed_listings(session: Session) -> set[int]:
+    """Listings whose latest check found them removed."""
+    latest = _latest_checks(session)
+    statement = (
+        select(ListingCheck.listing_pk)
+        .join(
+            latest,
+            (col(ListingCheck.listing_pk) == latest.c.listing_pk)
+            & (col(ListingCheck.checked_at) == latest.c.last_checked),
+        )
+        .where(ListingCheck.outcome == REMOVED)
+    )
+    return set(session.exec(statement))
+
+
+def select_targets(
+    session: Session, *, limit: int = 200, min_age: timedelta = timedelta(0), now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Listings of queued and claimed leads to revisit: never checked first, then longest unchecked; listings
+    already found removed and those checked within `min_age` are left out."""
+    moment = now or utcnow()
+    latest = _latest_checks(session)
+    statement = (
+        select(Lead.id, Listing.id, Listing.platform, Listing.listing_id, Listing.url, latest.c.last_checked)
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+        .outerjoin(latest, latest.c.listing_pk == col(Listing.id))
+        .where(col(Lead.status).in_(RECHECK_STATUSES))
+        .order_by(latest.c.last_checked.is_not(None), latest.c.last_checked, col(Lead.priority).desc(), col(Lead.id))
+    )
+    gone = removed_listings(session)
+    targets = []
+    for lead_pk, listing_pk, platform, listing_id, url, last_checked in session.exec(statement):
+        if listing_pk in gone:
+            continue
+        if last_checked is not None and min_age and _aware(last_checked) > moment - min_age:
+            continue
+        targets.append(
+            {"lead_pk": lead_pk, "listing_pk": listing_pk, "platform": platform, "listing_id": listing_id, "url": url}
+        )
+        if len(targets) >= limit:
+            break
+    return targets
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def rebase_url(url: str, base_url: str | None) -> str:
+    """The listing URL on another host (the demo marketplace on a test port)."""
+    if not base_url:
+        return url
+    base, parts = urlsplit(base_url), urlsplit(url)
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+
+
+# -------------------------------------------------------------------------------------------- recording
+
+
+def _check(session: Session, target: RecheckTarget, outcome: str, at: datetime, **fields: Any) -> ListingCheck:
+    check = ListingCheck(listing_pk=target.listing_pk, lead_pk=target.lead_pk, checked_at=at, outcome=outcome, **fields)
+    session.add(check)
+    session.flush()
+    return check
+
+
+def record_online(
+    target: RecheckTarget,
+    *,
+    listing: dict[str, Any],
+    score: dict[str, Any],
+    capture: PageCapture | None,
+    at: datetime | None = None,
+    url: str | None = None,
+) -> str:
+    """The page is online: update the listing (a snapshot when its content changed) and re-score the lead.
+
+    Returns `changed` or `online`."""
+    from leads.store import record_sighting
+
+    moment = at or utcnow()
+
+    def work(session: Session) -> tuple[str, int | None, int | None]:
+        stored = session.get(Listing, target.listing_pk)
+        listing_values = dict(listing, url=stored.url if stored is not None else listing.get("url"))
+        lead_before = session.get(Lead, target.lead_pk) if target.lead_pk else None
+        score_before = lead_before.score if lead_before is not None else None
+        sighting = record_sighting(session, listing=listing_values, score=score, seen_at=moment)
+        snapshot_pk = None
+        if sighting.snapshot_created:
+            snapshot_pk = session.exec(
+                select(ListingSnapshot.id)
+                .where(ListingSnapshot.listing_pk == target.listing_pk)
+                .order_by(col(ListingSnapshot.id).desc())
+                .limit(1)
+            ).first()
+        outcome = CHANGED if sighting.snapshot_created else ONLINE
+        details: dict[str, Any] = {"score_before": score_before, "score": score.get("score")}
+        if stored is not None:
+            details["price"] = stored.price
+        check = _check(
+            session,
+            target,
+            outcome,
+            moment,
+            http_status=capture.status if capture else None,
+            snapshot_pk=snapshot_pk,
+            details=details,
+        )
+        return outcome, check.id, sighting.lead_pk
+
+    outcome, check_id, lead_pk = run_write(work, url=url)
+    if outcome == CHANGED and capture is not None and lead_pk is not None and check_id is not None:
+        evidence_pk = recapture_evidence(lead_pk, capture, url=url)
+        if evidence_pk is not None:
+
+            def link(session: Session) -> None:
+                check = session.get(ListingCheck, check_id)
+                if check is not None:
+                    check.evidence_pk = evidence_pk
+                    session.add(check)
+
+            run_write(link, url=url)
+    return outcome
+
+
+def recapture_evidence(lead_pk: int, capture: PageCapture, *, url: str | None = None) -> int | None:
+    """Store the page again as the lead's next evidence version, through the evidence store if installed."""
+    try:
+        from leads import evidence  # the lead store's evidence module
+    except ImportError:
+        logger.warning("evidence store not available; lead {} page not re-captured", lead_pk)
+        return None
+    store = getattr(evidence, "store_capture", None) or getattr(evidence, "capture_evidence", None)
+    if store is None:
+        logger.warning("evidence store has no capture function; lead {} page not re-captured", lead_pk)
+        return None
+    try:
+        stored = run_write(lambda session: store(session, lead_pk=lead_pk, capture=capture), url=url)
+    except Exception as error:  # evidence failure must not lose the check itself
+        logger.error("re-capture of lead {} failed: {}", lead_pk, error)
+        return None
+    return getattr(stored, "id", stored if isinstance(stored, int) else None)
+
+
+def notified_before(session: Session, lead_pk: int | None, moment: datetime) -> datetime | None:
+    """When the platform was first notified of the lead's listing, if before `moment`."""
+    if lead_pk is None:
+        return None
+    statement = (
+        select(AuditEvent.created_at)
+        .where(AuditEvent.lead_pk == lead_pk, AuditEvent.action == NOTICE_ACTION, col(AuditEvent.created_at) <= moment)
+        .order_by(col(AuditEvent.created_at))
+        .limit(1)
+    )
+    return session.exec(statement).first()
+
+
+def record_removed(
+    target: RecheckTarget, *, http_status: int | None, at: datetime | None = None, url: str | None = None
+) -> ListingCheck:
+    """The listing is gone: one `removed` check with the time, and a `listing_removed` event on the lead."""
+    moment = at or utcnow()
+
+    def work(session: Session) -> ListingCheck:
+        notice = notified_before(session, target.lead_pk, moment)
+        details: dict[str, Any] = {"notified_at": notice.isoformat() if notice else None}
+        check = _check(
+            session, target, REMOVED, moment, http_status=http_status, after_notice=notice is not None, details=details
+        )
+        if target.lead_pk is not None:
+            reason = "商品已下架 / the listing was removed from the platform"
+            if notice is not None:
+                reason += (
+                    f"（平台已于 {notice:%Y-%m-%d} 收到通知 / after the platform was notified on {notice:%Y-%m-%d}）"
+                )
+            append_event(
+                session,
+                lead_pk=target.lead_pk,
+                action=REMOVED_ACTION,
+                actor=SYSTEM_ACTOR,
+                reason=reason,
+                details={
+                    "http_status": http_status,
+                    "check_id": check.id,
+                    "after_notice": notice is not None,
+                    "notified_at": details["notified_at"],
+                },
+                at=moment,
+            )
+        return check
+
+    return run_write(work, url=url)
+
+
+def record_error(
+    target: RecheckTarget, *, error: str, http_status: int | None, at: datetime | None = None, url: str | None = None
+) -> ListingCheck:
+    moment = at or utcnow()
+    return run_write(
+        lambda session: _check(session, target, ERROR, moment, http_status=http_status, details={"error": error}),
+        url=url,
+    )
+
+
+def record_platform_notice(
+    session: Session, lead_id: int, *, officer: str, at: datetime | None = None, reason: str | None = None
+) -> AuditEvent:
+    """Record that the platform was asked to take the lead's listing down (a later removal counts as a result)."""
+    from leads.queue import require_officer
+
+    who = require_officer(officer)
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound(f"没有编号为 {lead_id} 的线索 / no lead with id {lead_id}")
+    return append_event(
+        session,
+        lead_pk=lead_id,
+        action=NOTICE_ACTION,
+        actor=who,
+        reason=reason or "已通知平台下架 / the platform was notified to remove the listing",
+        at=at or utcnow(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- the job
+
+
+def run_rechecks(
+    *,
+    limit: int = 200,
+    min_age: timedelta = timedelta(0),
+    base_url: str | None = None,
+    now: datetime | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """The re-check job: pick the listings, crawl them in a child process, return the counts by outcome."""
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        targets = select_targets(session, limit=limit, min_age=min_age, now=now)
+    if not targets:
+        return {"checked": 0}
+    for target in targets:
+        target["url"] = rebase_url(target["url"], base_url)
+    from leads.logging_setup import run_log_path
+
+    log_file = run_log_path("recheck")
+    request = {
+        "targets": targets,
+        "base_url": base_url,
+        "database_url": settings.resolved_database_url,
+        "lead_threshold": settings.lead_threshold,
+        "log_file": str(log_file),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
+        json.dump(request, handle, ensure_ascii=False)
+        request_path = Path(handle.name)
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "crawler.recheck", str(request_path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"failed": True, "error": f"re-check timed out after {timeout} s", "log": str(log_file)}
+    finally:
+        request_path.unlink(missing_ok=True)
+    from crawler.recheck import RESULT_PREFIX
+
+    for line in reversed(completed.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            counts = json.loads(line[len(RESULT_PREFIX) :])
+            return {"checked": sum(counts.values()), **counts, "log": str(log_file)}
+    last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+    raise TradewatchError(
+        f"复查进程失败 / re-check process failed (exit {completed.returncode}): {last}; log: {log_file}"
+    )
+
+
+def check_counts(session: Session, *, start: datetime, end: datetime) -> dict[str, int]:
+    """Re-checks between two moments by outcome, and removals after notice."""
+    rows = session.exec(
+        select(ListingCheck.outcome, func.count())
+        .where(col(ListingCheck.checked_at) >= start, col(ListingCheck.checked_at) < end)
+        .group_by(ListingCheck.outcome)
+    )
+    counts = {str(outcome): int(n) for outcome, n in rows}
+    counts["removed_after_notice"] = int(
+        session.exec(
+            select(func.count())
+            .select_from(ListingCheck)
+            .where(
+                col(ListingCheck.checked_at) >= start,
+                col(ListingCheck.checked_at) < end,
+                ListingCheck.outcome == REMOVED,
+                col(ListingCheck.after_notice).is_(True),
+            )
+        ).one()
+    )
+    return counts
