@@ -178,17 +178,20 @@ def iter_commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tu
         yield from iter_commands(sub, (*path, name))
 
 
-def help_texts(command: Any) -> Iterator[tuple[tuple[str, ...], str]]:
-    """Every help msgid in a command tree with the command path it belongs to (for catalogues and tests)."""
-    for path, cmd in iter_commands(command):
+def help_texts(
+    command: Any, path: tuple[str, ...] = (), *, recurse: bool = True
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every help msgid of a command (and its subcommands) with the command path it belongs to."""
+    commands = iter_commands(command, path) if recurse else iter([(path, command)])
+    for where, cmd in commands:
         for text in (cmd.help, cmd.short_help):
             msgid = help_msgid(text)
             if msgid:
-                yield path, msgid
+                yield where, msgid
         for param in cmd.params:
             msgid = help_msgid(getattr(param, "help", None))
             if msgid:
-                yield path, msgid
+                yield where, msgid
 
 
 def translate_command_tree(command: Any) -> None:

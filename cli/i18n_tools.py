@@ -19,19 +19,21 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from cli.i18n import DOMAIN, LANGUAGES, help_texts, mo_path, po_path
+from cli.i18n import DOMAIN, LANGUAGES, help_texts, iter_commands, mo_path, po_path
 
 CLI_DIR = Path(__file__).resolve().parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
-# Command paths whose help texts are translated: the root and the groups whose output is in the catalogues.
-TRANSLATED_COMMANDS: tuple[tuple[str, ...], ...] = ((), ("leads",), ("triage",), ("stats",))
+# Help texts in the catalogues: the root, the groups below, and the commands defined in these modules.
+TRANSLATED_GROUPS: tuple[tuple[str, ...], ...] = ((), ("leads",))
+TRANSLATED_MODULES = frozenset({"cli.app", "cli.leads_cmd", "cli.export", "cli.stats", "cli.triage"})
 
 
-def _is_translated_path(path: tuple[str, ...]) -> bool:
-    if path == ():
+def _is_translated(path: tuple[str, ...], command: object) -> bool:
+    if path in TRANSLATED_GROUPS:
         return True
-    return any(prefix and path[: len(prefix)] == prefix for prefix in TRANSLATED_COMMANDS)
+    callback = getattr(command, "callback", None)
+    return getattr(callback, "__module__", None) in TRANSLATED_MODULES
 
 
 def code_msgids(files: Iterable[Path] | None = None) -> dict[str, list[tuple[str, int]]]:
@@ -55,9 +57,10 @@ def command_msgids() -> dict[str, list[tuple[str, int]]]:
     from cli.app import app
 
     found: dict[str, list[tuple[str, int]]] = {}
-    for path, msgid in help_texts(get_command(app)):
-        if _is_translated_path(path):
-            found.setdefault(msgid, []).append(("tradewatch " + " ".join(path), 0))
+    for path, command in iter_commands(get_command(app)):
+        if _is_translated(path, command):
+            for _path, msgid in help_texts(command, path, recurse=False):
+                found.setdefault(msgid, []).append(("tradewatch " + " ".join(path), 0))
     return found
 
 

@@ -156,6 +156,8 @@ class Lead(LeadBase, table=True):
     __table_args__ = (
         Index("ix_lead_queue_order", "priority", "score", "id"),
         Index("ix_lead_status_queue_order", "status", "priority", "score", "id"),
+        Index("ix_lead_category_queue_order", "category", "priority", "score", "id"),
+        Index("ix_lead_family_queue_order", "family", "priority", "score", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
