@@ -22,7 +22,9 @@ def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise TradewatchError(f"--date: 日期格式应为 YYYY-MM-DD / {value!r} is not a date (YYYY-MM-DD)") from None
+        error = TradewatchError(f"--date: 日期格式应为 YYYY-MM-DD / {value!r} is not a date (YYYY-MM-DD)")
+        error.msgid, error.params = "{message}", {"message": str(error)}  # type: ignore[attr-defined]
+        raise error from None
 
 
 @report_app.command("daily")

@@ -185,22 +185,18 @@ def record_online(
 
 
 def recapture_evidence(lead_pk: int, capture: PageCapture, *, url: str | None = None) -> int | None:
-    """Store the page again as the lead's next evidence version, through the evidence store if installed."""
+    """Store the page again as the lead's next evidence version (`leads.evidence.store_capture`)."""
+    import dataclasses
+
+    from leads.evidence import store_capture
+
+    data = dataclasses.asdict(capture)
     try:
-        from leads import evidence  # the lead store's evidence module
-    except ImportError:
-        logger.warning("evidence store not available; lead {} page not re-captured", lead_pk)
-        return None
-    store = getattr(evidence, "store_capture", None) or getattr(evidence, "capture_evidence", None)
-    if store is None:
-        logger.warning("evidence store has no capture function; lead {} page not re-captured", lead_pk)
-        return None
-    try:
-        stored = run_write(lambda session: store(session, lead_pk=lead_pk, capture=capture), url=url)
-    except Exception as error:  # evidence failure must not lose the check itself
+        stored = run_write(lambda session: store_capture(session, lead_pk=lead_pk, capture=data), url=url)
+    except (TradewatchError, OSError) as error:  # evidence failure must not lose the check itself
         logger.error("re-capture of lead {} failed: {}", lead_pk, error)
         return None
-    return getattr(stored, "id", stored if isinstance(stored, int) else None)
+    return stored.id
 
 
 def notified_before(session: Session, lead_pk: int | None, moment: datetime) -> datetime | None:

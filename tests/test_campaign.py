@@ -1,0 +1,134 @@
+"""Campaigns: created from the command line, swept on their schedule and at once, their leads tagged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+import scheduler as scheduler_module
+from cli.app import app
+from leads.db import get_engine
+from leads.models import CrawlRun, Lead
+from scheduler import load_timetable
+from tests.test_scheduler_support import (
+    clock,
+    drive,
+    local,
+    manual_schedulers,
+    runs_of,
+    start_scheduler,
+    write_timetable,
+)
+
+FIXTURES = (clock, manual_schedulers)  # used by name in the tests below
+runner = CliRunner()
+NAME = "2025清风行动"
+
+
+def cli(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def create(*extra: str, name: str = NAME):
+    return cli(
+        "campaign", "create", name, "--keywords", "象牙,穿山甲", "--platforms", "demo",
+        "--from", "2025-03-01", "--to", "2025-05-31", "--title", "2025年打击野生动物非法贸易清风行动", *extra,
+    )  # fmt: skip
+
+
+def campaign_leads(name: str = NAME) -> tuple[int, int]:
+    with Session(get_engine()) as session:
+        leads = list(session.exec(select(Lead)))
+    return sum(1 for lead in leads if lead.campaign == name), len(leads)
+
+
+def test_create_list_show_close(tw_home: Path):
+    assert create("--cron", "0 21 * * *").exit_code == 0
+    shown = cli("campaign", "show", NAME, "--json")
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["keywords"] == ["象牙", "穿山甲"] and data["platforms"] == ["demo"]
+    assert (data["from"], data["to"], data["cron"], data["status"]) == (
+        "2025-03-01",
+        "2025-05-31",
+        "0 21 * * *",
+        "open",
+    )
+    listed = json.loads(cli("campaign", "list", "--json").stdout)
+    assert [row["name"] for row in listed] == [NAME]
+    assert create().exit_code == 2  # the name is taken
+    assert cli("campaign", "close", NAME).exit_code == 0
+    assert json.loads(cli("campaign", "show", NAME, "--json").stdout)["status"] == "closed"
+    assert json.loads(cli("campaign", "list", "--open", "--json").stdout) == []
+    refused = cli("campaign", "run", NAME)
+    assert refused.exit_code == 2 and "is closed" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--platforms", "demo,nosuchshop"], "--platforms: unknown platform 'nosuchshop'"),
+        (
+            ["--to", "2025-02-01"],
+            "--to: 结束日期早于开始日期 / the end date 2025-02-01 is before the start date 2025-03-01",
+        ),
+        (["--cron", "0 25 * * *"], "--cron: 定时表达式无效 / bad cron '0 25 * * *'"),
+        (["--cron", "every night"], "--cron: 定时表达式无效 / bad cron 'every night': expected 5 fields"),
+        (["--from", "2025-13-01"], "--from: 日期格式应为 YYYY-MM-DD"),
+    ],
+)
+def test_a_malformed_campaign_is_refused_naming_the_option(tw_home: Path, args: list[str], message: str):
+    result = cli(
+        "campaign", "create", "专项-错误", "--keywords", "象牙", "--platforms", "demo",
+        "--from", "2025-03-01", "--to", "2025-03-31", *args,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert message in result.output.replace("\n", "")
+    assert "Traceback" not in result.output
+    assert json.loads(cli("campaign", "list", "--json").stdout) == []
+
+
+def test_campaign_run_sweeps_now_and_its_leads_carry_the_campaign(tw_home: Path, demo_market: str):
+    assert create().exit_code == 0
+    result = cli("campaign", "run", NAME, "--base-url", demo_market, "--max-pages", "1")
+    assert result.exit_code == 0, result.output
+    tagged, total = campaign_leads()
+    assert tagged == total > 0
+    with Session(get_engine()) as session:
+        runs = list(session.exec(select(CrawlRun)))
+    assert [(run.campaign, run.outcome) for run in runs] == [(NAME, "ok")]
+    shown = json.loads(cli("campaign", "show", NAME, "--json").stdout)
+    assert shown["leads"] == tagged and shown["runs"] == 1
+    out = tw_home / "qingfeng.html"
+    report = cli("report", "campaign", NAME, "--out", str(out))
+    assert report.exit_code == 0, report.output
+    html = out.read_text(encoding="utf-8")
+    data = json.loads(html.split('<script id="report-data" type="application/json">')[1].split("</script>")[0])
+    assert data["total"] == tagged and data["by_campaign"] == {NAME: tagged}
+    assert data["campaign"]["name"] == NAME and data["runs"]["total"] == 1
+
+
+def test_a_campaign_created_from_the_cli_is_swept_on_its_schedule(
+    tw_home: Path, demo_market: str, clock, manual_schedulers
+):
+    clock.set(local(2025, 3, 10, 12, 0))
+    assert create("--cron", "0 21 * * *", "--max-pages", "1").exit_code == 0
+    timetable = load_timetable(write_timetable(tw_home, {"base_url": demo_market, "feed": {"time": "07:30"}}))
+    sched = start_scheduler(timetable, manual_schedulers)
+    job = sched.get_job(f"campaign:{NAME}")
+    assert job is not None and job.next_run_time == local(2025, 3, 10, 21, 0)
+    drive(sched, clock, local(2025, 3, 10, 20, 30))
+    assert campaign_leads() == (0, 0)  # not before its time
+    drive(sched, clock, local(2025, 3, 10, 21, 30))
+    (run,) = runs_of(f"campaign:{NAME}")
+    assert run.outcome == "ok", run.error
+    tagged, total = campaign_leads()
+    assert tagged == total > 0
+    # closing it takes it off the schedule at the next synchronisation
+    assert cli("campaign", "close", NAME).exit_code == 0
+    scheduler_module.sync_jobs(sched, timetable, timetable.source)
+    assert sched.get_job(f"campaign:{NAME}") is None

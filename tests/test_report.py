@@ -1,0 +1,128 @@
+"""Reports: the daily report opens in a browser with its charts, and its numbers are those of `tradewatch stats`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import scheduler as scheduler_module
+from cli.app import app
+from leads.db import run_write
+from leads.feed import FeedSettings, feed_queue
+from leads.models import Lead
+from leads.queue import claim, dismiss, verify
+from leads.runs import finish_run, start_run
+from leads.workdays import local_date
+from tests.test_feed import make_leads
+from tests.test_scheduler_support import write_timetable
+
+runner = CliRunner()
+
+
+def report_data(path: Path) -> dict:
+    html = path.read_text(encoding="utf-8")
+    return json.loads(html.split('<script id="report-data" type="application/json">')[1].split("</script>")[0])
+
+
+@pytest.fixture
+def busy_day(tw_home: Path) -> dict[str, int]:
+    """Leads in every state, one overdue, campaign-tagged ones, and two runs today (one failed)."""
+    ids = make_leads(seen_at=scheduler_module.now() - timedelta(hours=2))
+    feed_queue(FeedSettings(min_score=60))
+    officer = "张伟"
+
+    def work(session) -> None:
+        claim(session, ids["100001"], officer=officer)
+        verify(session, ids["100001"], officer=officer)
+        claim(session, ids["100004"], officer=officer)
+        dismiss(session, ids["100004"], officer=officer, reason="仿制品，非真玳瑁")
+        overdue = session.get(Lead, ids["100002"])
+        overdue.due_date = date(2020, 1, 6)
+        session.add(overdue)
+        for listing_id in ("100003", "100006"):
+            lead = session.get(Lead, ids[listing_id])
+            lead.campaign = "2025清风行动"
+            session.add(lead)
+        for platform, outcome in (("demo", "ok"), ("jd", "blocked")):
+            run_id = start_run(session, platform=platform, keywords=["象牙"], campaign=None)
+            finish_run(
+                session,
+                run_id,
+                finish_reason="finished",
+                outcome=outcome,
+                counts={"pages": 3, "listings": 40, "leads_new": 2},
+                stats={},
+            )
+
+    run_write(work)
+    return ids
+
+
+def test_daily_report_numbers_match_stats(busy_day: dict[str, int], tw_home: Path):
+    out = tw_home / "report.html"
+    result = runner.invoke(app, ["report", "daily", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = report_data(out)
+    stats = runner.invoke(app, ["stats", "--json"])
+    assert stats.exit_code == 0, stats.output
+    expected = json.loads(stats.stdout)
+    for key in ("total", "by_status", "by_category", "by_platform", "by_campaign", "overdue"):
+        assert data[key] == expected[key], key
+    assert data["by_status"] == {"queued": 4, "new": 1, "verified": 1, "dismissed": 1}
+    assert data["overdue"] == 1
+    assert data["by_status_and"]["category"]["wildlife.pangolin"]["overdue"] == 1
+    assert data["by_status_and"]["campaign"]["2025清风行动"]["queued"] == 2
+    assert data["activity"]["created"] == 7 and data["activity"]["verify"] == 1 and data["activity"]["dismiss"] == 1
+    assert data["runs"]["by_platform"] == {"demo": {"ok": 1}, "jd": {"blocked": 1}}
+    html = out.read_text(encoding="utf-8")
+    assert "穿山甲鳞片" in html  # the overdue lead is listed under deadlines
+
+
+def test_a_past_day_has_no_activity_of_today(busy_day: dict[str, int], tw_home: Path):
+    out = tw_home / "old.html"
+    day = local_date(scheduler_module.now()) - timedelta(days=30)
+    assert runner.invoke(app, ["report", "daily", "--date", day.isoformat(), "--out", str(out)]).exit_code == 0
+    data = report_data(out)
+    assert data["day"] == day.isoformat()
+    assert set(data["activity"].values()) == {0} and data["runs"]["total"] == 0
+    bad = runner.invoke(app, ["report", "daily", "--date", "2025/03/14", "--out", str(out)])
+    assert bad.exit_code == 2 and "--date" in bad.output
+
+
+def test_the_scheduler_writes_the_daily_report_into_home_reports(busy_day: dict[str, int], tw_home: Path):
+    timetable = scheduler_module.load_timetable(write_timetable(tw_home, {"daily_report": {"time": "18:30"}}))
+    spec = scheduler_module.find_spec("daily-report", timetable)
+    details = scheduler_module.run_job(spec, timetable, now=scheduler_module.now())
+    path = Path(details["report"])
+    assert path.parent == tw_home.resolve() / "reports"
+    assert path.name == f"daily-{local_date(scheduler_module.now()).isoformat()}.html"
+    assert report_data(path)["total"] == 7
+
+
+@pytest.mark.browser
+def test_daily_report_opens_in_chromium_with_its_charts(busy_day: dict[str, int], tw_home: Path):
+    from playwright.sync_api import sync_playwright
+
+    from crawler.browser import CHROMIUM_ARGS
+
+    out = tw_home / "report.html"
+    assert runner.invoke(app, ["report", "daily", "--out", str(out)]).exit_code == 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(out.resolve().as_uri())
+            page.wait_for_load_state("load")
+            images = page.evaluate(
+                "() => Array.from(document.images).map(i => ({alt: i.alt, complete: i.complete, w: i.naturalWidth}))"
+            )
+            heading = page.inner_text("h1")
+        finally:
+            browser.close()
+    assert len(images) >= 5  # status, category, platform, trend, runs
+    assert all(image["complete"] and image["w"] > 0 for image in images), images
+    assert "线索日报" in heading
