@@ -775,7 +775,7 @@ def record_failed_sweep(
             session.add(run)
             session.flush()
             ids.append(run.id)
-        return ids
+        return [run_id for run_id in ids if run_id is not None]
 
     return run_write(work)
 

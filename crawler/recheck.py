@@ -124,7 +124,7 @@ class RecheckSpider(scrapy.Spider):
             record_removed(target, http_status=response.status, at=datetime.now(UTC), url=url)
             self.counts["removed"] += 1
             return
-        selector = scrapy.Selector(response)
+        selector = scrapy.Selector(response)  # type: ignore[arg-type]
         blocked = block_reason(profile, selector, text)
         if blocked:
             self._error(target, f"blocked: {blocked}", response.status)
@@ -146,7 +146,9 @@ class RecheckSpider(scrapy.Spider):
         from pipelines.normalise import NormaliseListingPipeline
 
         known = set(ListingItem.__dataclass_fields__)
-        values = {key: value for key, value in fields.items() if key in known and key not in ("platform", "url")}
+        values: dict[str, Any] = {
+            key: value for key, value in fields.items() if key in known and key not in ("platform", "url")
+        }
         values.pop("listing_id", None)
         if values.get("image_url"):
             values["image_url"] = urljoin(target.url, values["image_url"])
@@ -210,7 +212,7 @@ def crawl_here(request: RecheckRequest) -> dict[str, int]:
     process.crawl(crawler, request=request, profiles=profiles)
     process.start()
     spider = crawler.spider
-    return dict(spider.counts) if spider is not None else {}
+    return dict(spider.counts) if isinstance(spider, RecheckSpider) else {}
 
 
 def _child_main(argv: list[str]) -> int:

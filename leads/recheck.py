@@ -50,8 +50,8 @@ REMOVED_ACTION = "listing_removed"
 
 def _latest_checks(session: Session) -> Any:
     return (
-        select(ListingCheck.listing_pk, func.max(ListingCheck.checked_at).label("last_checked"))
-        .group_by(ListingCheck.listing_pk)
+        select(col(ListingCheck.listing_pk), func.max(ListingCheck.checked_at).label("last_checked"))
+        .group_by(col(ListingCheck.listing_pk))
         .subquery()
     )
 
@@ -79,7 +79,9 @@ def select_targets(
     moment = now or utcnow()
     latest = _latest_checks(session)
     statement = (
-        select(Lead.id, Listing.id, Listing.platform, Listing.listing_id, Listing.url, latest.c.last_checked)
+        select(  # type: ignore[call-overload]
+            Lead.id, Listing.id, Listing.platform, Listing.listing_id, Listing.url, latest.c.last_checked
+        )
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
         .outerjoin(latest, latest.c.listing_pk == col(Listing.id))
         .where(col(Lead.status).in_(RECHECK_STATUSES))
