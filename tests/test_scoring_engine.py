@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipelines.scoring import Hit, Scorer, ScoreResult
 from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
-from pipelines.scoring.normalize import Normaliser
+from pipelines.scoring.normalize import Normaliser, NormText
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +236,16 @@ def test_broken_watchlist_reports_file_and_line(tmp_path: Path) -> None:
     report = check_watchlists([broken])
     assert len(report.problems) == 1
     assert str(report.problems[0]).startswith(f"{broken}:7: categories.0.terms.0.weight")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80) | st.text(alphabet="象牙犀角製品ＸＩＡＮＧ ™ﬁ①🐘，。*.\u200b《》Aa", max_size=40))
+def test_fast_fold_equals_the_translate_table(normaliser: Normaliser, text: str) -> None:
+    folded = normaliser.fold(text)
+    assert folded == text.translate(normaliser._table)
+    again, marked = normaliser.fold_marked(text)
+    assert again == folded
+    if marked is not None:
+        assert len(marked) == len(text)
+    norm = normaliser.normalise(text)
+    assert norm.offsets() == NormText(text, folded, normaliser._table, marked).offsets()

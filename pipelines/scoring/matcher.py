@@ -13,8 +13,9 @@ a match; since every pattern is a literal, its start is the end minus the patter
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 Match = tuple[int, int, int]
 
@@ -24,6 +25,13 @@ class Matcher(Protocol):
 
     def find(self, text: str) -> list[Match]: ...
 
+    def scan(self, text: str) -> list[tuple[int, int]]:
+        """Raw matches, cheap to produce: ``(pattern id, engine-specific position)`` in any order, with
+        repeats. Enough to tell which patterns occur; :meth:`resolve` turns them into :meth:`find`'s list."""
+        ...
+
+    def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]: ...
+
 
 class AhoCorasickMatcher:
     engine = "ahocorasick-rs"
@@ -32,6 +40,7 @@ class AhoCorasickMatcher:
         import ahocorasick_rs
 
         self.patterns = list(patterns)
+        self._lengths = [len(p) for p in self.patterns]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self.patterns
@@ -43,9 +52,23 @@ class AhoCorasickMatcher:
             return []
         return sorted(self._automaton.find_matches_as_indexes(text, overlapping=True), key=_order)
 
+    def scan(self, text: str) -> list[tuple[int, int]]:
+        if self._automaton is None or not text:
+            return []
+        return [(index, end) for index, _start, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+
+    def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]:
+        lengths = self._lengths
+        out = [(index, end - lengths[index], end) for index, end in set(found)]
+        out.sort(key=_order)
+        return out
+
 
 def _order(match: Match) -> tuple[int, int, int]:
     return match[1], match[2], match[0]
+
+
+_CONTINUATION = bytes(1 if 0x80 <= byte < 0xC0 else 0 for byte in range(256))
 
 
 def _hs_literal(pattern: str) -> bytes:
@@ -61,52 +84,98 @@ class HyperscanMatcher:
 
         self.patterns = list(patterns)
         self._byte_lengths = [len(p.encode("utf-8")) for p in self.patterns]
-        self._db = None
-        if self.patterns:
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            ids = list(range(len(self.patterns)))
-            try:  # hs_compile_lit: the fastest to build, patterns are plain byte strings
-                db.compile(
-                    expressions=[p.encode("utf-8") for p in self.patterns],
-                    ids=ids,
-                    elements=len(ids),
-                    flags=[0] * len(ids),
-                    literal=True,
-                )
-            except TypeError:  # older bindings without literal mode: escaped byte patterns
-                db.compile(
-                    expressions=[_hs_literal(p) for p in self.patterns],
-                    ids=ids,
-                    elements=len(ids),
-                    flags=[0] * len(ids),
-                )
-            self._db = db
+        self._lengths = [len(p) for p in self.patterns]
+        self._db = _load_database(self.patterns) if self.patterns else None
+        self._scan = self._db.scan if self._db is not None else None
+        self._hs_error = hyperscan.error
 
-    def find(self, text: str) -> list[Match]:
-        if self._db is None or not text:
+    def scan(self, text: str) -> list[tuple[int, int]]:
+        """``(pattern id, end byte in the UTF-8 text)`` per match: the callback only appends a tuple."""
+        if self._scan is None or not text:
             return []
-        data = text.encode("utf-8")
         found: list[tuple[int, int]] = []
         append = found.append
 
         def on_match(pattern_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
             append((pattern_id, to))
 
-        self._db.scan(data, match_event_handler=on_match)
+        self._scan(text.encode("utf-8"), match_event_handler=on_match)
+        return found
+
+    def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]:
+        """Character offsets of raw matches, sorted, repeats removed. A byte offset becomes a character
+        offset by subtracting the UTF-8 continuation bytes before it, counted in C with ``bytes.count``
+        over a copy of the text where every continuation byte is 0x01 and every other byte 0x00."""
         if not found:
             return []
-        lengths = self._byte_lengths
-        ascii_text = len(data) == len(text)
+        byte_lengths = self._byte_lengths
+        byte_matches = [(to - byte_lengths[pattern_id], to, pattern_id) for pattern_id, to in set(found)]
+        byte_matches.sort()
+        if text.isascii():
+            return [(pattern_id, start, end) for start, end, pattern_id in byte_matches]
+        marks = text.encode("utf-8").translate(_CONTINUATION)
+        count = marks.count
+        lengths = self._lengths
         out: list[Match] = []
-        for pattern_id, to in set(found):
-            start_byte = to - lengths[pattern_id]
-            if ascii_text:
-                out.append((pattern_id, start_byte, to))
-            else:
-                start = len(data[:start_byte].decode("utf-8"))
-                out.append((pattern_id, start, start + len(self.patterns[pattern_id])))
-        out.sort(key=_order)
+        last_byte = last_char = -1
+        for start_byte, _end, pattern_id in byte_matches:
+            if start_byte != last_byte:
+                last_byte, last_char = start_byte, start_byte - count(1, 0, start_byte)
+            out.append((pattern_id, last_char, last_char + lengths[pattern_id]))
         return out
+
+    def find(self, text: str) -> list[Match]:
+        return self.resolve(text, self.scan(text))
+
+
+_DATABASE_VERSION = 1
+
+
+def _compile_database(patterns: list[str]) -> Any:
+    import hyperscan
+
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    ids = list(range(len(patterns)))
+    try:  # hs_compile_lit: the fastest to build, patterns are plain byte strings
+        db.compile(
+            expressions=[p.encode("utf-8") for p in patterns],
+            ids=ids,
+            elements=len(ids),
+            flags=[0] * len(ids),
+            literal=True,
+        )
+    except TypeError:  # older bindings without literal mode: escaped byte patterns
+        db.compile(
+            expressions=[_hs_literal(p) for p in patterns],
+            ids=ids,
+            elements=len(ids),
+            flags=[0] * len(ids),
+        )
+    return db
+
+
+def _load_database(patterns: list[str]) -> Any:
+    """The compiled database, from the on-disk cache when the same patterns were compiled before on this
+    machine (Hyperscan refuses a serialised database built for another platform: it is then recompiled)."""
+    import hyperscan
+
+    from . import cache as disk_cache
+
+    name = "hyperscan-" + disk_cache.key(
+        "hyperscan", _DATABASE_VERSION, disk_cache.package_version("hyperscan"), "\n".join(patterns)
+    )
+    data = disk_cache.read_bytes(name)
+    if data is not None:
+        try:
+            db = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)
+            return db
+        except (hyperscan.error, TypeError, ValueError, AttributeError):
+            pass
+    db = _compile_database(patterns)
+    with contextlib.suppress(hyperscan.error, TypeError, AttributeError):
+        disk_cache.write_bytes(name, hyperscan.dumpb(db))
+    return db
 
 
 def hyperscan_available() -> bool:

@@ -17,17 +17,20 @@ Pinyin and pinyin initials of watchlist terms are produced here too (:func:`piny
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
 
+from . import cache as disk_cache
+
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+_CLASSES_VERSION = 1
 
 
-@cache
-def _t2s_table() -> dict[int, str]:
+def _opencc_t2s() -> dict[int, str]:
     """Traditional -> simplified for single characters, from the official OpenCC ``t2s`` configuration."""
     import opencc
 
@@ -41,6 +44,79 @@ def _t2s_table() -> dict[int, str]:
 
 def _keep(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
+
+
+def _ranges(codes: Iterable[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for code in codes:
+        if out and out[-1][1] == code - 1:
+            out[-1][1] = code
+        else:
+            out.append([code, code])
+    return out
+
+
+def _class_body(ranges: Iterable[Iterable[int]]) -> str:
+    parts = []
+    for start, stop in ranges:
+        parts.append(re.escape(chr(start)) if start == stop else f"{re.escape(chr(start))}-{re.escape(chr(stop))}")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _CharClasses:
+    """The t2s table and, for the Basic Multilingual Plane, which characters the canonical form drops,
+    which it changes, and which become several characters. Everything else maps to itself."""
+
+    t2s: dict[int, str]
+    dropped: list[list[int]]
+    changed: list[list[int]]
+    expanded: list[list[int]]
+
+
+@cache
+def _char_classes() -> _CharClasses:
+    name = "chars-" + disk_cache.key(
+        "chars", _CLASSES_VERSION, unicodedata.unidata_version, disk_cache.package_version("opencc")
+    )
+    data = disk_cache.read_json(name)
+    if isinstance(data, dict) and set(data) == {"t2s", "dropped", "changed", "expanded"}:
+        try:
+            return _CharClasses(
+                {int(k): str(v) for k, v in data["t2s"].items()}, data["dropped"], data["changed"], data["expanded"]
+            )
+        except (TypeError, ValueError):
+            pass
+    t2s = _opencc_t2s()
+    table = _FoldTable(t2s)
+    is_normalized, category = unicodedata.is_normalized, unicodedata.category
+    dropped: list[int] = []
+    changed: list[int] = []
+    expanded: list[int] = []
+    for code in range(0x10000):
+        char = chr(code)
+        if code not in t2s and is_normalized("NFKC", char) and char.casefold() == char:
+            if category(char)[0] not in "LN":
+                dropped.append(code)
+            continue  # folds to itself or to nothing without the full computation
+        value = table[code]
+        if value is None:
+            dropped.append(code)
+        elif value != code:
+            changed.append(code)
+            if isinstance(value, str) and len(value) > 1:
+                expanded.append(code)
+    classes = _CharClasses(t2s, _ranges(dropped), _ranges(changed), _ranges(expanded))
+    disk_cache.write_json(
+        name,
+        {"t2s": {str(k): v for k, v in t2s.items()}, "dropped": classes.dropped, "changed": classes.changed,
+         "expanded": classes.expanded},
+    )  # fmt: skip
+    return classes
+
+
+def _t2s_table() -> dict[int, str]:
+    return _char_classes().t2s
 
 
 class _MaskTable(dict[int, str]):
@@ -70,6 +146,7 @@ class _FoldTable(dict[int, "str | int | None"]):
         super().__init__()
         self._t2s = t2s
         self.mask = _MaskTable(self)
+        self.patterns: _Patterns | None = None
 
     def fold(self, char: str) -> str:
         text = unicodedata.normalize("NFKC", char)
@@ -97,6 +174,7 @@ class NormText:
     original: str
     text: str
     _table: _FoldTable
+    _marked: str | None = None  # ``original`` with every dropped character replaced by NUL, if known
 
     def offsets(self, upto: int | None = None) -> list[int]:
         """``offsets[i]`` is the index in ``original`` of the character that produced ``text[i]``.
@@ -112,10 +190,20 @@ class NormText:
         return out
 
     def _fast_offsets(self) -> list[int] | None:
-        """Offsets without a Python loop: a translate table maps each character to one mask byte (1: folds
-        to one character, 0: dropped); ``itertools.compress`` keeps the indexes of the ones. None when some
-        character folds to several characters (ligatures, ™), then the exact loop is used."""
+        """Offsets without a Python loop. Usually every character folds to one character or none: dropped
+        characters are replaced by NUL with one regex substitution and ``itertools.compress`` keeps the
+        indexes of the others. Otherwise a translate table maps each character to one mask byte (1: folds to
+        one character, 0: dropped). None when some character folds to several characters (ligatures, ™),
+        then the exact loop is used."""
         original = self.original
+        patterns = self._table.patterns
+        if patterns is not None and patterns.expanding(original) is None:
+            # all characters are in the BMP: a UTF-16 unit is zero exactly where a character was dropped
+            marked = self._marked if self._marked is not None else patterns.drop("\x00", original)
+            units = marked.encode("utf-16-le")
+            size = len(original)
+            kept = int.from_bytes(units[0::2], "little") | int.from_bytes(units[1::2], "little")
+            return list(compress(range(size), kept.to_bytes(size, "little")))
         mask = original.translate(self._table.mask)
         if len(mask) != len(original):
             return None
@@ -144,13 +232,39 @@ class NormText:
         return offsets[start], offsets[end - 1] + 1
 
 
+class _Patterns:
+    """Regular expressions over the character classes: folding a text is one C-level substitution that
+    drops characters, and a search for characters that change (rare in listings: capitals, full-width
+    forms, traditional characters), which are folded run by run with the translate table."""
+
+    def __init__(self, classes: _CharClasses, table: _FoldTable) -> None:
+        self.drop: Callable[[str, str], str] = re.compile(f"[{_class_body(classes.dropped)}]").sub
+        changed = re.compile(f"[{_class_body(classes.changed)}\U00010000-\U0010ffff]+")
+        self.changed_search = changed.search
+        self.changed_sub = changed.sub
+        self.expanding = re.compile(f"[{_class_body(classes.expanded)}\U00010000-\U0010ffff]").search
+        translate = str.translate
+
+        def fold_run(match: re.Match[str]) -> str:
+            return translate(match.group(), table)
+
+        self.fold_run = fold_run
+
+
 class Normaliser:
-    """Builds canonical text. Cheap to call: one ``str.translate`` per text after warm-up."""
+    """Builds canonical text. Cheap to call: one regex substitution per text, plus a ``str.translate`` of
+    the few characters that change."""
 
     def __init__(self, variants: Mapping[str, str] | None = None) -> None:
-        self._table = _FoldTable(_t2s_table())
+        classes = _char_classes()
+        self._table = _FoldTable(classes.t2s)
         for code in range(0x80):
             self._table[code]
+        self._table.patterns = patterns = _Patterns(classes, self._table)
+        self._drop = patterns.drop
+        self._changed_search = patterns.changed_search
+        self._changed_sub = patterns.changed_sub
+        self._fold_run = patterns.fold_run
         self.variants: dict[str, str] = {}
         for variant, canonical in (variants or {}).items():
             self.add_variant(variant, canonical)
@@ -161,11 +275,27 @@ class Normaliser:
             self.variants[key] = value
 
     def fold(self, text: str) -> str:
-        """The canonical form of ``text`` (no offsets)."""
-        return text.translate(self._table)
+        """The canonical form of ``text`` (no offsets): the same as ``text.translate(table)``."""
+        if text.isascii():
+            return text.translate(self._table)
+        text = self._drop("", text)
+        if self._changed_search(text) is None:
+            return text
+        return self._changed_sub(self._fold_run, text)
+
+    def fold_marked(self, text: str) -> tuple[str, str | None]:
+        """``fold(text)`` and, unless ``text`` is ASCII, ``text`` with its dropped characters replaced by
+        NUL (what :class:`NormText` needs for offsets, at the price of one ``str.replace``)."""
+        if text.isascii():
+            return text.translate(self._table), None
+        marked = self._drop("\x00", text)
+        folded = marked.replace("\x00", "")
+        if self._changed_search(folded) is None:
+            return folded, marked
+        return self._changed_sub(self._fold_run, folded), marked
 
     def normalise(self, text: str) -> NormText:
-        return NormText(text, text.translate(self._table), self._table)
+        return NormText(text, self.fold(text), self._table)
 
     def canonical(self, text: str) -> str:
         """Folded text with homophones and look-alikes rewritten to their canonical spelling (for display)."""
@@ -198,13 +328,52 @@ def _pypinyin() -> object:
     return pypinyin
 
 
+class _SyllableCache:
+    """Pinyin syllables of watchlist terms, kept on disk so that loading the scorer needs no pypinyin
+    import (a third of a second) once the same terms were seen with the same pypinyin version."""
+
+    def __init__(self) -> None:
+        self._name: str | None = None
+        self._data: dict[str, list[str]] = {}
+        self._dirty = False
+
+    def _load(self) -> None:
+        self._name = "pinyin-" + disk_cache.key("pinyin", 1, disk_cache.package_version("pypinyin"))
+        data = disk_cache.read_json(self._name)
+        if isinstance(data, dict):
+            self._data = {k: v for k, v in data.items() if isinstance(v, list)}
+
+    def get(self, term: str) -> list[str]:
+        if self._name is None:
+            self._load()
+        syllables = self._data.get(term)
+        if syllables is None:
+            pypinyin = _pypinyin()
+            syllables = list(pypinyin.lazy_pinyin(term, errors="ignore"))  # type: ignore[attr-defined]
+            self._data[term] = syllables
+            self._dirty = True
+        return syllables
+
+    def save(self) -> None:
+        if self._dirty and self._name is not None:
+            disk_cache.write_json(self._name, self._data)
+            self._dirty = False
+
+
+_SYLLABLES = _SyllableCache()
+
+
+def save_pinyin_cache() -> None:
+    """Write newly computed pinyin spellings to the on-disk cache."""
+    _SYLLABLES.save()
+
+
 def pinyin_forms(term: str, *, mixed: bool = True) -> list[str]:
     """Pinyin spellings of a Chinese term: full pinyin (xiangya) and, if ``mixed``, the half-pinyin forms
     traders type (xiang牙, 象ya). Only for terms made entirely of Chinese characters."""
     if not term or not all(is_cjk(c) for c in term):
         return []
-    pypinyin = _pypinyin()
-    syllables: list[str] = pypinyin.lazy_pinyin(term, errors="ignore")  # type: ignore[attr-defined]
+    syllables = _SYLLABLES.get(term)
     if len(syllables) != len(term):
         return []
     forms = ["".join(syllables)]
@@ -218,8 +387,7 @@ def pinyin_initials(term: str) -> str:
     """Pinyin initials of a Chinese term (穿山甲 -> csj); empty if the term is not all Chinese."""
     if not term or not all(is_cjk(c) for c in term):
         return ""
-    pypinyin = _pypinyin()
-    syllables: list[str] = pypinyin.lazy_pinyin(term, errors="ignore")  # type: ignore[attr-defined]
+    syllables = _SYLLABLES.get(term)
     if len(syllables) != len(term):
         return ""
     return "".join(s[0] for s in syllables if s)

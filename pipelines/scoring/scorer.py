@@ -20,12 +20,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .matcher import Matcher, build_matcher
-from .normalize import Normaliser, NormText, pinyin_forms, pinyin_initials
+from .normalize import Normaliser, NormText, pinyin_forms, pinyin_initials, save_pinyin_cache
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
 FIELDS = ("title", "description")
@@ -47,6 +47,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "initials_factor": 0.7,
 }
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
 
@@ -63,7 +64,15 @@ class Hit:
     rule: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "term": self.term,
+            "category": self.category,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "matched": self.matched,
+            "rule": self.rule,
+        }
 
 
 @dataclass
@@ -125,6 +134,18 @@ def _is_ascii_alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+_ASCII_ALNUM = frozenset(ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ascii_alnum_code = _ASCII_ALNUM.__contains__
+
+
+def _widest_first(place: tuple[int, int, str]) -> tuple[int, int]:
+    return place[0], -place[1]
+
+
+def _hit_order(hit: Hit) -> tuple[bool, int, int]:
+    return hit.field != "title", hit.start, hit.end
+
+
 @dataclass
 class _FieldView:
     name: str
@@ -160,6 +181,7 @@ class Scorer:
         self._patterns: dict[str, list[_Payload]] = {}
         self._adjacent_forms: dict[str, str] = {}
         self._build()
+        save_pinyin_cache()
         self._pattern_list = list(self._patterns)
         self._payloads = [self._patterns[p] for p in self._pattern_list]
         self._by_kind: tuple[list[tuple[_TermRef, ...]], list[tuple[_Mask, ...]], list[tuple[_Signal, ...]]] = (
@@ -167,7 +189,12 @@ class Scorer:
             [tuple(x for x in ps if isinstance(x, _Mask)) for ps in self._payloads],
             [tuple(x for x in ps if isinstance(x, _Signal)) for ps in self._payloads],
         )
+        self._kinds = list(zip(*self._by_kind, strict=True))
+        self._has_terms = [bool(refs) for refs in self._by_kind[0]]
+        self._fold_table = self.normaliser._table
         self.matcher: Matcher = build_matcher(self._pattern_list, engine)
+        self._scan = self.matcher.scan
+        self._fold_marked = self.normaliser.fold_marked
 
     # ------------------------------------------------------------------------------------------ loading
 
@@ -286,95 +313,146 @@ class Scorer:
     # ------------------------------------------------------------------------------------------ scoring
 
     def score(self, listing: Mapping[str, Any]) -> ScoreResult:
-        views: list[_FieldView] = []
-        parts: list[str] = []
-        offset = 0
-        for name in FIELDS:
-            raw = listing.get(name)
-            text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-            norm = self.normaliser.normalise(text)
-            views.append(_FieldView(name, norm, offset))
-            parts.append(norm.text)
-            offset += len(norm.text) + 1
-        matches = self.matcher.find("\n".join(parts))
-        if not matches:
+        # Fast path: most listings have no term hit. Both fields are folded and scanned as one text
+        # (joined by a newline, which no pattern contains) and only pattern ids are looked at.
+        title = listing.get("title")
+        if not isinstance(title, str):
+            title = "" if title is None else str(title)
+        description = listing.get("description")
+        if not isinstance(description, str):
+            description = "" if description is None else str(description)
+        fold = self._fold_marked
+        title_text, title_marked = fold(title)
+        description_text, description_marked = fold(description)
+        joined = title_text + "\n" + description_text
+        found = self._scan(joined)
+        if not found:
             return ScoreResult(0, self.threshold <= 0, None, None)
-        return self._score_matches(listing, views, matches)
+        has_terms = self._has_terms
+        for pattern_id, _end in found:
+            if has_terms[pattern_id]:
+                break
+        else:
+            return ScoreResult(0, self.threshold <= 0, None, None)
+        table = self._fold_table
+        views = [
+            _FieldView("title", NormText(title, title_text, table, title_marked), 0),
+            _FieldView(
+                "description", NormText(description, description_text, table, description_marked), len(title_text) + 1
+            ),
+        ]
+        return self._score_matches(listing, views, self.matcher.resolve(joined, found))
 
     def _score_matches(
         self, listing: Mapping[str, Any], views: list[_FieldView], matches: list[tuple[int, int, int]]
     ) -> ScoreResult:
-        title_len = len(views[0].norm.text)
+        title_view, description_view = views
+        description_offset = description_view.offset
+        kinds = self._kinds
         terms: list[tuple[_TermRef, _FieldView, int, int]] = []
         masks: list[tuple[_Mask, _FieldView, int, int]] = []
-        signal_places: list[tuple[int, _FieldView, int, int]] = []
-        term_payloads, mask_payloads, signal_payloads = self._by_kind
+        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]] = []
         for pattern_id, start, end in matches:
-            view = views[0] if start < title_len else views[1]
-            local_start, local_end = start - view.offset, end - view.offset
-            for ref in term_payloads[pattern_id]:
-                terms.append((ref, view, local_start, local_end))
-            for mask_ in mask_payloads[pattern_id]:
-                masks.append((mask_, view, local_start, local_end))
-            if signal_payloads[pattern_id]:
-                signal_places.append((pattern_id, view, local_start, local_end))
+            refs, phrases, signals = kinds[pattern_id]
+            if start < description_offset:
+                view = title_view
+            else:
+                view = description_view
+                start -= description_offset
+                end -= description_offset
+            if refs:
+                for ref in refs:
+                    terms.append((ref, view, start, end))
+            if phrases:
+                for phrase in phrases:
+                    masks.append((phrase, view, start, end))
+            if signals:
+                signal_places.append((signals, view, start, end))
         if not terms:
             return ScoreResult(0, self.threshold <= 0, None, None)
 
-        rules: dict[str, list[dict[str, Any]]] = {}
         masked_rules: list[dict[str, Any]] = []
-        books = {view.name: _book_spans(view.norm.original) for view in views}
+        books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[_TermRef, _FieldView, int, int, int, int]] = []
+        boundary_ok = self._boundary_ok
         for ref, view, start, end in terms:
-            if not self._boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
+            if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
                 continue
-            o_start, o_end = view.span(start, end)
-            mask = next(
-                (
-                    m
-                    for m, mview, ms, me in masks
-                    if mview is view and ms <= start and end <= me and (m.category in (None, ref.category))
-                ),
-                None,
-            )
-            if mask is not None:
-                masked_rules.append(
-                    {
-                        "rule": "innocent_phrase",
-                        "category": ref.category,
-                        "term": ref.term,
-                        "phrase": mask.phrase,
-                        "field": view.name,
-                        "points": 0,
-                    }
+            offsets = view.offsets()
+            o_start, o_end = offsets[start], offsets[end - 1] + 1
+            if masks:
+                category_id = ref.category
+                mask = next(
+                    (
+                        m
+                        for m, mview, ms, me in masks
+                        if mview is view
+                        and ms <= start
+                        and end <= me
+                        and (m.category is None or m.category == category_id)
+                    ),
+                    None,
                 )
-                continue
-            book = next((b for b in books[view.name] if b[0] < o_start and o_end < b[1]), None)
-            if book is not None:
-                masked_rules.append(
-                    {
-                        "rule": "book_title",
-                        "category": ref.category,
-                        "term": ref.term,
-                        "title": view.norm.original[book[0] : book[1]],
-                        "field": view.name,
-                        "points": 0,
-                    }
-                )
-                continue
+                if mask is not None:
+                    masked_rules.append(
+                        {
+                            "rule": "innocent_phrase",
+                            "category": ref.category,
+                            "term": ref.term,
+                            "phrase": mask.phrase,
+                            "field": view.name,
+                            "points": 0,
+                        }
+                    )
+                    continue
+            spans = books.get(view.name)
+            if spans is None:
+                spans = books[view.name] = _book_spans(view.norm.original)
+            if spans:
+                book = next((b for b in spans if b[0] < o_start and o_end < b[1]), None)
+                if book is not None:
+                    masked_rules.append(
+                        {
+                            "rule": "book_title",
+                            "category": ref.category,
+                            "term": ref.term,
+                            "title": view.norm.original[book[0] : book[1]],
+                            "field": view.name,
+                            "points": 0,
+                        }
+                    )
+                    continue
             live.append((ref, view, start, end, o_start, o_end))
+        if not live:
+            return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
 
         by_category: dict[str, list[tuple[_TermRef, _FieldView, int, int, int, int]]] = {}
-        spans: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
+        places: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
+        term_spans: dict[str, list[tuple[int, int]]] = {}
         for item in live:
-            ref, view, _s, _e, o_start, o_end = item
-            by_category.setdefault(ref.category, []).append(item)
-            spans.setdefault((ref.term, ref.category, view.name), []).append((o_start, o_end, ref.rule))
+            ref, view, start, end, o_start, o_end = item
+            found_in = by_category.get(ref.category)
+            if found_in is None:
+                by_category[ref.category] = [item]
+            else:
+                found_in.append(item)
+            key = (ref.term, ref.category, view.name)
+            place = places.get(key)
+            if place is None:
+                places[key] = [(o_start, o_end, ref.rule)]
+            else:
+                place.append((o_start, o_end, ref.rule))
+            spans_here = term_spans.get(view.name)
+            if spans_here is None:
+                term_spans[view.name] = [(start, end)]
+            else:
+                spans_here.append((start, end))
         hits: list[Hit] = []
-        for (term, category_id, field_name), found in spans.items():
+        for (term, category_id, field_name), found in places.items():
             # one hit per term and place: the widest span wins over spans inside it
-            found.sort(key=lambda x: (x[0], -x[1]))
-            original = views[0].norm.original if field_name == "title" else views[1].norm.original
+            if len(found) > 1:
+                found.sort(key=_widest_first)
+            original = title_view.norm.original if field_name == "title" else description_view.norm.original
             last_end = -1
             for o_start, o_end, rule in found:
                 if o_end <= last_end:
@@ -383,42 +461,49 @@ class Scorer:
                 hits.append(Hit(term, category_id, field_name, o_start, o_end, original[o_start:o_end], rule))
 
         # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料)
-        term_spans: dict[str, list[tuple[int, int]]] = {}
-        for _ref, view, start, end, _os, _oe in live:
-            term_spans.setdefault(view.name, []).append((start, end))
-        by_scope: dict[str | None, list[tuple[_Signal, _FieldView, int, int]]] = {}
-        for pattern_id, view, start, end in signal_places:
-            spans_here = term_spans.get(view.name, ())
-            if any(start < te and ts < end for ts, te in spans_here):
+        by_scope: dict[str | None, list[_Signal]] = {}
+        for payloads, view, start, end in signal_places:
+            spans_here = term_spans.get(view.name)
+            if spans_here and any(start < te and ts < end for ts, te in spans_here):
                 continue
-            payloads = signal_payloads[pattern_id]
             first = payloads[0]
-            if (first.ascii_start or first.ascii_end) and not self._boundary_ok(
+            if (first.ascii_start or first.ascii_end) and not boundary_ok(
                 view, start, end, first.ascii_start, first.ascii_end
             ):
                 continue
             for sig in payloads:
-                if sig.category is None or sig.category in by_category:
-                    by_scope.setdefault(sig.category, []).append((sig, view, start, end))
+                scope = sig.category
+                if scope is None or scope in by_category:
+                    in_scope = by_scope.get(scope)
+                    if in_scope is None:
+                        by_scope[scope] = [sig]
+                    else:
+                        in_scope.append(sig)
         shared = by_scope.get(None, [])
         price = _price(listing.get("price"))
         scores: dict[str, int] = {}
+        rules: dict[str, list[dict[str, Any]]] = {}
+        categories = self.categories
         for category_id, items in by_category.items():
-            scoped = shared + by_scope.get(category_id, [])
+            scoped = by_scope.get(category_id)
             scores[category_id], rules[category_id] = self._score_category(
-                self.categories[category_id], items, scoped, price
+                categories[category_id], items, shared + scoped if scoped else shared, price
             )
-        ranked = sorted(scores, key=lambda c: (-scores[c], c))
-        all_rules: list[dict[str, Any]] = []
-        for category_id in ranked:
-            all_rules.extend(rules[category_id])
+        if len(scores) == 1:
+            ranked = list(scores)
+            all_rules = rules[ranked[0]]
+        else:
+            ranked = sorted(scores, key=lambda c: (-scores[c], c))
+            all_rules = []
+            for category_id in ranked:
+                all_rules.extend(rules[category_id])
+            order = {c: i for i, c in enumerate(ranked)}
+            hits.sort(key=lambda h: (order[h.category], h.field != "title", h.start, h.end))
+        if len(scores) == 1 and len(hits) > 1:
+            hits.sort(key=_hit_order)
         all_rules.extend(masked_rules)
-        if not ranked:
-            return ScoreResult(0, self.threshold <= 0, None, None, [], hits, all_rules)
         best = ranked[0]
         score = scores[best]
-        order = {c: i for i, c in enumerate(ranked)}
-        hits.sort(key=lambda h: (order[h.category], h.field != "title", h.start, h.end))
         return ScoreResult(
             score=score,
             is_lead=score >= self.threshold,
@@ -433,16 +518,17 @@ class Scorer:
         """Latin-script patterns must start and end at word boundaries of the original text."""
         if not (ascii_start or ascii_end):
             return True
-        o_start, o_end = view.span(start, end)
+        offsets = view.offsets()
+        o_start, o_end = offsets[start], offsets[end - 1] + 1
         original = view.norm.original
-        fold = self.normaliser.fold
+        table = self._fold_table
         if ascii_start and o_start > 0:
-            before = fold(original[o_start - 1])
-            if before and _is_ascii_alnum(before[-1]):
+            before = table[ord(original[o_start - 1])]
+            if before is not None and _ascii_alnum_code(before if isinstance(before, int) else ord(before[-1])):
                 return False
         if ascii_end and o_end < len(original):
-            after = fold(original[o_end])
-            if after and _is_ascii_alnum(after[0]):
+            after = table[ord(original[o_end])]
+            if after is not None and _ascii_alnum_code(after if isinstance(after, int) else ord(after[0])):
                 return False
         return True
 
@@ -450,7 +536,7 @@ class Scorer:
         self,
         category: Category,
         items: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-        signals: list[tuple[_Signal, _FieldView, int, int]],
+        signals: list[_Signal],
         price: float | None,
     ) -> tuple[int, list[dict[str, Any]]]:
         w = self.weights
@@ -458,21 +544,35 @@ class Scorer:
         severity = category.severity
         # innocence: one penalty per distinct kind, never from words inside a term hit
         innocence_kinds: dict[str, str] = {}
-        for sig, *_where in signals:
-            if sig.kind == "innocence":
-                innocence_kinds.setdefault(sig.label, sig.word)
-        penalty = min(w["innocence_cap"], w["innocence"] * len(innocence_kinds))
+        form: str | None = None
+        fired: dict[str, list[str]] = {}
+        for sig in signals:
+            kind = sig.kind
+            if kind == "innocence":
+                if sig.label not in innocence_kinds:
+                    innocence_kinds[sig.label] = sig.word
+            elif kind == "form":
+                if form is None:
+                    form = sig.word
+            else:  # evasion, trade, suspicious
+                words = fired.get(kind)
+                if words is None:
+                    fired[kind] = [sig.word]
+                elif sig.word not in words:
+                    words.append(sig.word)
+        penalty = min(w["innocence_cap"], w["innocence"] * len(innocence_kinds)) if innocence_kinds else 0
 
+        title_factor, description_factor = w["title_factor"], w["description_factor"]
         best_points = -math.inf
         best_item = items[0]
         for item in items:
-            ref, view = item[0], item[1]
-            factor = w["title_factor"] if view.name == "title" else w["description_factor"]
+            ref = item[0]
+            factor = title_factor if item[1].name == "title" else description_factor
             points = ref.weight * factor * severity - (0 if ref.code else penalty)
             if points > best_points:
                 best_points, best_item = points, item
         ref, view = best_item[0], best_item[1]
-        factor = w["title_factor"] if view.name == "title" else w["description_factor"]
+        factor = title_factor if view.name == "title" else description_factor
         rules: list[dict[str, Any]] = [
             {
                 "rule": f"term:{ref.rule}",
@@ -509,36 +609,31 @@ class Scorer:
                 )
                 total -= penalty
 
-        others = sorted({r.term for r, *_ in items} - {ref.term})
-        if others:
-            points = min(w["corroboration_cap"], w["corroboration"] * len(others))
-            rules.append({"rule": "corroboration", "category": cid, "terms": others, "points": points})
-            total += points
+        if len(items) > 1:
+            others = sorted({r.term for r, *_ in items} - {ref.term})
+            if others:
+                points = min(w["corroboration_cap"], w["corroboration"] * len(others))
+                rules.append({"rule": "corroboration", "category": cid, "terms": others, "points": points})
+                total += points
 
-        form = self._form(category, items, signals)
+        if form is None:
+            form = self._adjacent_form(category, items)
         if form is not None:
             rules.append({"rule": "product_form", "category": cid, "form": form, "points": w["form"]})
             total += w["form"]
 
-        context_points = 0.0
-        fired: dict[str, list[str]] = {}
-        for sig, *_where in signals:
-            if sig.kind not in ("evasion", "trade", "suspicious"):
-                continue
-            if sig.word in fired.get(sig.kind, []):
-                continue
-            fired.setdefault(sig.kind, []).append(sig.word)
-        for kind in ("evasion", "trade", "suspicious"):
-            if kind in fired:
-                points = w[kind] * len(fired[kind])
-                rules.append(
-                    {"rule": kind, "category": cid, "signals": fired[kind], "weight": w[kind], "points": points}
-                )
-                context_points += points
-        if context_points > w["signals_cap"]:
-            rules.append({"rule": "signals_cap", "category": cid, "points": w["signals_cap"] - context_points})
-            context_points = w["signals_cap"]
-        total += context_points
+        if fired:
+            context_points = 0.0
+            for kind in ("evasion", "trade", "suspicious"):
+                words = fired.get(kind)
+                if words:
+                    points = w[kind] * len(words)
+                    rules.append({"rule": kind, "category": cid, "signals": words, "weight": w[kind], "points": points})
+                    context_points += points
+            if context_points > w["signals_cap"]:
+                rules.append({"rule": "signals_cap", "category": cid, "points": w["signals_cap"] - context_points})
+                context_points = w["signals_cap"]
+            total += context_points
 
         if price is not None and category.ordinary_price_max and price > category.ordinary_price_max:
             rules.append(
@@ -555,15 +650,10 @@ class Scorer:
         rules.append({"rule": "category_score", "category": cid, "score": score})
         return score, rules
 
-    def _form(
-        self,
-        category: Category,
-        items: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-        signals: list[tuple[_Signal, _FieldView, int, int]],
+    def _adjacent_form(
+        self, category: Category, items: list[tuple[_TermRef, _FieldView, int, int, int, int]]
     ) -> str | None:
-        for sig, *_where in signals:
-            if sig.kind == "form":
-                return sig.word
+        """A one-character product form (皮, 骨, 牙) right after a species name."""
         adjacent = self._adjacent_forms.get(category.id)
         if adjacent:
             for _ref, view, _s, e, _os, _oe in items:
