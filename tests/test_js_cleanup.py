@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import uuid
 from pathlib import Path
 
 import psutil
@@ -18,20 +19,30 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 runner = CliRunner()
 
 
-def chromium_pids() -> set[int]:
+RUN_TAG = "TRADEWATCH_TEST_RUN_TAG"
+
+
+def chromium_pids(tag: str) -> set[int]:
+    """Chromium processes started by this test's sweep: they inherit its environment tag."""
     found = set()
-    for process in psutil.process_iter(["name", "cmdline"]):
+    for process in psutil.process_iter(["name"]):
         name = (process.info.get("name") or "").lower()
-        if "chrom" in name or "headless_shell" in name:
-            found.add(process.pid)
+        if "chrom" not in name and "headless_shell" not in name:
+            continue
+        try:
+            if process.environ().get(RUN_TAG) == tag:
+                found.add(process.pid)
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
     return found
 
 
-def test_200_failing_js_requests_leave_no_page_or_chromium_behind(tw_home: Path):
+def test_200_failing_js_requests_leave_no_page_or_chromium_behind(tw_home: Path, monkeypatch: pytest.MonkeyPatch):
+    tag = uuid.uuid4().hex
+    monkeypatch.setenv(RUN_TAG, tag)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens here once the probe is closed
-    before = chromium_pids()
     keywords = ",".join(f"象牙{i}" for i in range(200))
     result = runner.invoke(app, ["sweep", "--platform", "demo-js", "--keywords", keywords, "--max-pages", "1",
                                  "--base-url", f"http://127.0.0.1:{port}"])  # fmt: skip
@@ -44,7 +55,7 @@ def test_200_failing_js_requests_leave_no_page_or_chromium_behind(tw_home: Path)
     closed = stats.get("playwright/page_count/closed", 0) + stats.get("tradewatch/js/pages_closed", 0)
     assert closed == stats["playwright/page_count"]
     assert stats["playwright/page_count/max_concurrent"] <= 4
-    leftover = {pid for pid in chromium_pids() - before if psutil.pid_exists(pid)}
+    leftover = chromium_pids(tag)
     assert leftover == set()
 
 
