@@ -77,10 +77,11 @@ def _register() -> None:
         sweep,
         triage,
         watchlist,
+        worker,
     )
 
     groups = (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs)
-    for module in (*groups, db, evidence, audit):
+    for module in (*groups, db, evidence, audit, worker):
         module.register(app)
     from cli import campaign, report, schedule
 

@@ -25,6 +25,11 @@ Example:
     tradewatch sweep --platform demo --watchlist wildlife.ivory,wildlife.pangolin --since 2024-01-01
 
     tradewatch sweep --profile ./my-shop.yaml --keywords 象牙
+
+With TRADEWATCH_REDIS_URL set (or --distributed) the sweep is shared through Redis: this machine seeds it,
+runs --workers workers itself, and `tradewatch worker` on other machines join in.
+
+    TRADEWATCH_REDIS_URL=redis://10.0.0.5:6379/0 tradewatch sweep --platform demo --keywords 象牙 --workers 2
 """
 
 OUTCOME_TEXT = {
@@ -52,6 +57,15 @@ def sweep(
     campaign: Annotated[str | None, typer.Option(help="Tag the leads with this special campaign.")] = None,
     max_pages: Annotated[int | None, typer.Option(help="Result pages per keyword (default: the profile's).")] = None,
     base_url: Annotated[str | None, typer.Option(help="Point the profile at another host, e.g. a test server.")] = None,
+    distributed: Annotated[
+        bool | None,
+        typer.Option(
+            "--distributed/--local", help="Share the sweep through Redis (default: when TRADEWATCH_REDIS_URL is set)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Distributed sweeps: workers to run on this machine (0: only seed and wait).", min=0)
+    ] = 1,
 ) -> None:
     from crawler.sweep import SweepRequest, run_sweep
     from crawler.sweep_params import SweepParams
@@ -72,6 +86,8 @@ def sweep(
         profile_files=profile or [],
         params=params,
         base_url=base_url,
+        distributed=distributed,
+        local_workers=workers,
     )
     result = run_sweep(request)
     with Session(get_engine()) as session:
@@ -103,6 +119,8 @@ def sweep(
         )
     out = console()
     out.print(table)
+    if result.sweep_id:
+        out.print(f"分布式抓取 / Distributed sweep: {result.sweep_id}", markup=False)
     out.print(f"日志 / Log: {result.log_file}", markup=False)
     failed = [run for run in runs if run.outcome != "ok"]
     if len(runs) < len(result.run_ids) or not runs:

@@ -30,6 +30,10 @@ class SweepRequest(BaseModel):
     params: SweepParams
     base_url: str | None = Field(default=None, description="Point the profiles at another host.")
     log_file: Path | None = None
+    distributed: bool | None = Field(
+        default=None, description="Share the sweep through Redis (default: when TRADEWATCH_REDIS_URL is set)."
+    )
+    local_workers: int = Field(default=1, ge=0, description="Distributed sweeps: workers to start on this machine.")
 
     @field_validator("platforms")
     @classmethod
@@ -50,6 +54,7 @@ class SweepRequest(BaseModel):
 class SweepResult(BaseModel):
     run_ids: list[int]
     log_file: Path
+    sweep_id: str | None = None
 
 
 def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]:
@@ -119,6 +124,16 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepRe
     if request.log_file is None:
         request = request.model_copy(update={"log_file": default_log_file()})
     assert request.log_file is not None
+    redis_url = get_settings().redis_url
+    if request.distributed or (request.distributed is None and redis_url):
+        if not redis_url:
+            raise TradewatchError("分布式抓取需要 Redis / a distributed sweep needs TRADEWATCH_REDIS_URL")
+        from crawler.distributed import run_distributed_sweep
+
+        run_ids, sweep_id = run_distributed_sweep(
+            request, redis_url=redis_url, local_workers=request.local_workers, timeout=timeout
+        )
+        return SweepResult(run_ids=run_ids, log_file=request.log_file, sweep_id=sweep_id)
     command = [sys.executable, "-m", "crawler.sweep", request.model_dump_json()]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)

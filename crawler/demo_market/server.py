@@ -11,6 +11,7 @@ One server, three site variants by path prefix, same catalogue::
     /api/item/<id>                 JSON used by the js variant
     /static/img/<id>.svg           listing picture
     POST /admin/listing/<id>/remove | restore | price?value=123.45, POST /admin/reset
+    GET /admin/stats               how many times each path (with query) was requested, for tests and benchmarks
 
 Pages are built from string templates and cached per app; the catalogue is frozen, and changes made through
 /admin/ live in a per-app overlay (`MarketState`), so every app starts from the same catalogue.
@@ -24,6 +25,7 @@ import asyncio
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -72,6 +74,7 @@ class MarketState:
         self._pages: dict[tuple[str, ...], bytes] = {}
         self._cards: dict[tuple[str, str], str] = {}
         self._visible: dict[str, tuple[DemoListing, ...]] = {}
+        self.hits: Counter[str] = Counter()
 
     def changed(self) -> None:
         """Forget every rendered page after an admin change."""
@@ -329,6 +332,18 @@ async def admin_price(request: web.Request) -> web.Response:
     return _json({"id": listing_id, "price": f"{state.prices[listing_id]:.2f}"})
 
 
+async def admin_stats(request: web.Request) -> web.Response:
+    hits = _state(request).hits
+    return _json({"total": sum(hits.values()), "hits": dict(hits)})
+
+
+@web.middleware
+async def count_hits(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith("/admin/"):
+        request.app[STATE_KEY].hits[request.path_qs] += 1
+    return await handler(request)
+
+
 async def admin_reset(request: web.Request) -> web.Response:
     state = _state(request)
     state.removed.clear()
@@ -389,7 +404,7 @@ def _misbehaviour(options: MarketOptions) -> Callable[..., Awaitable[web.StreamR
 def create_app(options: MarketOptions | None = None) -> web.Application:
     """A fresh demo marketplace app. Each app has its own admin overlay, caches and misbehaviour state."""
     options = options or MarketOptions()
-    middlewares = []
+    middlewares: list[Any] = [count_hits]
     if options.rate_limit or options.error_rate or options.slow_ms:
         middlewares.append(_misbehaviour(options))
     app = web.Application(middlewares=middlewares)
@@ -408,6 +423,7 @@ def create_app(options: MarketOptions | None = None) -> web.Application:
     app.router.add_post("/admin/listing/{listing_id}/restore", admin_restore)
     app.router.add_post("/admin/listing/{listing_id}/price", admin_price)
     app.router.add_post("/admin/reset", admin_reset)
+    app.router.add_get("/admin/stats", admin_stats)
     return app
 
 

@@ -1,0 +1,80 @@
+"""`tradewatch worker`: join distributed sweeps on the shared Redis frontier and crawl until they are done."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from typing import Annotated
+
+import typer
+
+from cli.output import console, fail
+
+HELP = """Work on distributed sweeps: take requests from the shared Redis queue, store leads in the shared store.
+
+Start one (or more) on every crawl machine, with the same TRADEWATCH_REDIS_URL and TRADEWATCH_DATABASE_URL
+as the machine that runs `tradewatch sweep`. A worker killed mid-sweep loses nothing: its requests go back to
+the queue when its heartbeat expires (TRADEWATCH_LEASE_SECONDS, default 15).
+
+Example:
+
+    export TRADEWATCH_REDIS_URL=redis://10.0.0.5:6379/0
+    export TRADEWATCH_DATABASE_URL=postgresql+psycopg://tradewatch@10.0.0.5/tradewatch
+
+    tradewatch worker                      # every open sweep, one after another, until stopped
+
+    tradewatch worker --sweep 20250101T020000-a1b2c3
+
+    tradewatch worker --exit-when-idle     # stop when no sweep is open
+"""
+
+
+def worker(
+    sweep: Annotated[
+        str | None, typer.Option("--sweep", help="Join this sweep only, and exit when it is done.")
+    ] = None,
+    exit_when_idle: Annotated[
+        bool, typer.Option("--exit-when-idle", help="Exit when no sweep is open instead of waiting for one.")
+    ] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between looks for open sweeps.", min=0.1)] = 2.0,
+) -> None:
+    from crawler.distributed import connect, open_sweeps, worker_command
+    from leads.config import get_settings
+
+    redis_url = get_settings().redis_url
+    if not redis_url:
+        fail("未设置 TRADEWATCH_REDIS_URL / TRADEWATCH_REDIS_URL is not set: a worker needs the shared Redis")
+    try:
+        server = connect(redis_url)
+    except Exception as error:  # any connection failure is one line for the officer, not a traceback
+        fail(f"无法连接 Redis / cannot reach Redis at {redis_url}: {error}")
+    out = console()
+    if sweep is not None:
+        out.print(f"加入抓取 / joining sweep {sweep}", markup=False)
+        code = subprocess.call(worker_command(sweep))
+        if code == 1:
+            fail(f"抓取不存在或已完成 / sweep {sweep} is unknown or already done", code=1)
+        if code:
+            fail(f"工作进程失败 / worker failed (exit {code})", code=code)
+        out.print(f"抓取完成 / sweep {sweep} done", markup=False)
+        return
+    worked: set[str] = set()
+    try:
+        while True:
+            pending = [sweep_id for sweep_id in open_sweeps(server) if sweep_id not in worked]
+            if not pending:
+                if exit_when_idle:
+                    out.print(f"没有待抓取任务 / no open sweep; worked on {len(worked)}", markup=False)
+                    return
+                time.sleep(poll)
+                continue
+            sweep_id = pending[0]
+            out.print(f"加入抓取 / joining sweep {sweep_id}", markup=False)
+            subprocess.call(worker_command(sweep_id))
+            worked.add(sweep_id)
+    except KeyboardInterrupt:
+        out.print("已停止 / stopped", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker", help=HELP)(worker)

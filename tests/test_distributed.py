@@ -1,0 +1,253 @@
+"""Distributed sweeps on the machine's Redis and PostgreSQL: shared frontier, exactly-once fetching, workers
+that die mid-sweep, shared politeness, and the request serialiser."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from scrapy import FormRequest, Request
+from scrapy.utils.request import request_from_dict
+from sqlmodel import Session, func, select
+
+from crawler import distributed
+from crawler.demo_market.catalogue import build_catalogue
+from crawler.sweep import SweepRequest, run_sweep
+from crawler.sweep_params import SweepParams
+from leads.db import dispose_engines, get_engine
+from leads.models import AuditEvent, CrawlRun, Lead, Listing
+from spiders.listing import ListingSpider
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
+
+KEYWORDS = ["象牙", "穿山甲"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def redis_server(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("TRADEWATCH_REDIS_URL", redis_url)
+    server = distributed.connect(redis_url)
+    yield server
+    for key in server.scan_iter(f"{distributed.PREFIX}:rate:*"):
+        server.delete(key)
+
+
+def expected_ids(keywords: list[str]) -> set[str]:
+    catalogue = build_catalogue()
+    return {listing.listing_id for keyword in keywords for listing in catalogue.search(keyword)}
+
+
+def market_hits(base_url: str) -> dict[str, int]:
+    with urllib.request.urlopen(f"{base_url}/admin/stats", timeout=10) as response:
+        return json.loads(response.read())["hits"]
+
+
+def item_hits(base_url: str) -> dict[str, int]:
+    return {path: count for path, count in market_hits(base_url).items() if path.startswith("/plain/item/")}
+
+
+def stored(url: str | None = None) -> dict[str, Any]:
+    """Listing ids, and per lead (listing id) its score and category, in the store at `url`."""
+    with Session(get_engine(url)) as session:
+        listings = list(session.exec(select(Listing.listing_id)))
+        leads = {
+            listing_id: (score, category)
+            for listing_id, score, category in session.exec(
+                select(Listing.listing_id, Lead.score, Lead.category).join(Lead, Lead.listing_id == Listing.id)  # type: ignore[arg-type]
+            )
+        }
+        created = session.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "created")).one()
+        runs = list(session.exec(select(CrawlRun)))
+    return {"listings": listings, "leads": leads, "created_events": created, "runs": runs}
+
+
+def slow_profile(tmp_path: Path, concurrency: int) -> Path:
+    data = yaml.safe_load((ROOT / "crawler" / "platforms" / "demo.yaml").read_text(encoding="utf-8"))
+    data["politeness"]["concurrency_per_domain"] = concurrency
+    path = tmp_path / "demo-slow.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------------ unit
+
+
+def test_requests_survive_the_json_serialiser_with_their_callbacks():
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    plain = spider._request("http://127.0.0.1:1/plain/item/7", spider.parse_item, {"partial": {"title": "象牙"}})
+    plain.headers[b"X-Raw"] = b"\xff\x00"
+    form = FormRequest("http://127.0.0.1:1/s", formdata={"q": "穿山甲"}, callback=spider.parse_results)
+    js_spider = ListingSpider(platform="demo-js", keywords="象牙")
+    js = js_spider._request("http://127.0.0.1:1/js/item/7", js_spider.parse_item, {}, item_page=True)
+    for request, owner in ((plain, spider), (form, spider), (js, js_spider)):
+        data = distributed.JsonRequestSerializer.dumps(request.to_dict(spider=owner))
+        assert b"\x80" not in data.encode()  # JSON text, never a pickle
+        back = request_from_dict(distributed.JsonRequestSerializer.loads(data), spider=owner)
+        assert (back.url, back.method, back.body, type(back)) == (
+            request.url,
+            request.method,
+            request.body,
+            type(request),
+        )
+        assert back.callback == request.callback and back.errback == request.errback
+        assert back.headers == request.headers
+        assert set(back.meta) == set(request.meta)
+    method = request_from_dict(
+        distributed.JsonRequestSerializer.loads(distributed.JsonRequestSerializer.dumps(js.to_dict(spider=js_spider))),
+        spider=js_spider,
+    ).meta["playwright_page_methods"][0]
+    original = js.meta["playwright_page_methods"][0]
+    assert (method.method, method.args, method.kwargs) == ("wait_for_selector", original.args, original.kwargs)
+
+
+def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worker_dies(redis_server):
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    sweep_id = distributed.new_sweep_id()
+    base = distributed.sweep_key(sweep_id, "demo")
+    alive, dead = "w-alive", "w-dead"
+    distributed.register_worker(redis_server, sweep_id, alive, lease_seconds=30)
+    distributed.register_worker(redis_server, sweep_id, dead, lease_seconds=0.3)
+    redis_server.set(distributed.sweep_key(sweep_id, "seeded"), "1")
+    queues = {w: distributed.ReliableQueue(redis_server, spider, base, worker_id=w) for w in (alive, dead)}
+    urls = [f"http://127.0.0.1:1/plain/item/{n}" for n in range(4)]
+    queues[alive].push_many([Request(url, callback=spider.parse_item) for url in urls])
+    try:
+        first = queues[alive].pop()
+        held = [queues[dead].pop(), queues[dead].pop()]
+        assert first is not None and all(held)
+        assert first.url == urls[-1]  # newest first (depth first, like Scrapy's default)
+        assert len(queues[alive]) == 1 and queues[dead].in_flight() == 2
+        assert not distributed.is_done(redis_server, sweep_id, ["demo"])
+        queues[alive].ack(first.meta[distributed.LEASE_ID])
+        time.sleep(0.5)  # the dead worker's heartbeat expires
+        assert queues[dead].pop() is None  # a worker whose heartbeat expired gets nothing more
+        assert distributed.reap(redis_server, sweep_id, ["demo"]) == 2
+        assert queues[dead].in_flight() == 0
+        again = [queues[alive].pop() for _ in range(3)]
+        assert {request.url for request in again if request} == set(urls[:3])
+        assert again[0] is not None and again[0].url in {held[0].url, held[1].url}  # requeued ones go first
+        for request in again:
+            assert request is not None
+            queues[alive].ack(request.meta[distributed.LEASE_ID])
+        assert distributed.is_done(redis_server, sweep_id, ["demo"])
+    finally:
+        redis_server.delete(*redis_server.keys(distributed.sweep_key(sweep_id, "*")))
+
+
+def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):
+    """Two workers reserving slots for one domain get slots `download_delay` apart, in total, not each."""
+    from scrapy.utils.test import get_crawler
+
+    settings = {"TRADEWATCH_REDIS_URL": os.environ["TRADEWATCH_REDIS_URL"], "TRADEWATCH_SHARED_DOWNLOAD_DELAY": 0.1}
+    workers = [distributed.SharedRateLimitMiddleware(get_crawler(settings_dict=settings)) for _ in range(2)]
+    request = Request("http://127.0.0.1:1/plain/search?q=x")
+    redis_server.delete(workers[0].rate_key(request))
+    waits = [int(workers[n % 2]._reserve(keys=[workers[0].rate_key(request)], args=[100])) for n in range(10)]
+    assert waits[0] <= 5
+    gaps = [later - earlier for earlier, later in itertools.pairwise(waits)]
+    assert all(90 <= gap <= 110 for gap in gaps), waits  # the clock moves a little between calls
+
+
+# -------------------------------------------------------------------------------------------- end to end
+
+
+def test_two_workers_share_a_sweep_fetch_every_page_once_and_store_the_same_leads(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
+):
+    single_market = demo_market_factory()
+    single = run_sweep(
+        SweepRequest(
+            platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=single_market, distributed=False
+        ),
+        timeout=120,
+    )
+    assert len(single.run_ids) == 1
+    baseline = stored()
+    dispose_engines()
+
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    shared_market = demo_market_factory()
+    result = run_sweep(
+        SweepRequest(
+            platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=shared_market, local_workers=2
+        ),
+        timeout=120,
+    )
+    assert result.sweep_id is not None
+    after = stored(postgres_url)
+
+    hits = item_hits(shared_market)
+    assert set(hits) == {f"/plain/item/{listing_id}" for listing_id in expected_ids(KEYWORDS)}
+    assert set(hits.values()) == {1}, {path: n for path, n in hits.items() if n != 1}
+    searches = {path: n for path, n in market_hits(shared_market).items() if path.startswith("/plain/search")}
+    assert set(searches.values()) == {1}
+    assert sorted(after["listings"]) == sorted(baseline["listings"]) == sorted(expected_ids(KEYWORDS))
+    assert after["leads"] == baseline["leads"] and after["leads"]
+    assert after["created_events"] == len(after["leads"])
+    (run,) = after["runs"]
+    assert run.id in result.run_ids
+    assert run.outcome == "ok" and run.finish_reason == "finished"
+    assert run.listings == len(expected_ids(KEYWORDS)) and run.leads_new == len(after["leads"])
+    assert run.stats["tradewatch/workers"] == 2
+    assert run.pages == baseline["runs"][0].pages
+    assert distributed.sweep_state(redis_server, result.sweep_id) == "done"
+    assert not redis_server.exists(distributed.sweep_key(result.sweep_id, "demo", "dupefilter"))
+
+
+def test_a_worker_killed_mid_sweep_loses_nothing(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch, tmp_path
+):
+    keywords = ["象牙", "穿山甲", "手机", "沙发"]
+    single = SweepRequest(platforms=["demo"], params=SweepParams(keywords=keywords), base_url=demo_market_factory())
+    run_sweep(single.model_copy(update={"distributed": False}), timeout=120)
+    baseline = stored()
+    dispose_engines()
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    market = demo_market_factory(slow_ms=150)
+    request = SweepRequest(
+        profile_files=[slow_profile(tmp_path, concurrency=2)], params=SweepParams(keywords=keywords), base_url=market
+    )
+    spec = distributed.start_sweep(redis_server, request)
+    env = {**os.environ, "TRADEWATCH_LEASE_SECONDS": "2", "TRADEWATCH_WORKER_LOG": str(tmp_path / "workers.log")}
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "crawler.distributed", spec.sweep_id], env=env, cwd=ROOT)
+        for _ in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while sum(item_hits(market).values()) < 40:
+            assert time.monotonic() < deadline, "the sweep did not get going"
+            assert workers[0].poll() is None
+            time.sleep(0.05)
+        workers[0].send_signal(signal.SIGKILL)
+        killed_at = sum(item_hits(market).values())
+        assert distributed.wait_until_done(redis_server, spec, timeout=60)
+        assert workers[1].wait(timeout=30) == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
+    distributed.finish_sweep(redis_server, spec)
+    expected = expected_ids(keywords)
+    assert killed_at < len(expected)  # it really died mid-sweep
+    hits = item_hits(market)
+    assert set(hits) == {f"/plain/item/{listing_id}" for listing_id in expected}  # every page fetched
+    after = stored(postgres_url)
+    assert sorted(after["listings"]) == sorted(expected)  # every listing stored once
+    assert after["created_events"] == len(after["leads"])  # every lead created once
+    assert after["leads"] == baseline["leads"]  # the same leads as one process sweeping alone
+    (run,) = after["runs"]
+    assert run.finish_reason == "finished" and run.listings >= len(expected)
