@@ -432,14 +432,22 @@ def escalate_command(
 
 
 @leads_app.command("refer")
-def refer_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+def refer_command(
+    lead_id: LeadIdArgument,
+    reason: ReasonOption = None,
+    second_officer: Annotated[
+        str | None, typer.Option("--second-officer", help="The second officer, when not yet assigned to the lead.")
+    ] = None,
+    officer: OfficerOption = None,
+) -> None:
     """Refer a verified lead for case filing (needs two officers on the lead).
 
     Example:
 
         tradewatch leads refer 12 --reason "证据充分，建议立案"
     """
-    _act("refer", lead_id, officer, reason)
+    extra = {"second_officer": second_officer.strip()} if second_officer and second_officer.strip() else {}
+    _act("refer", lead_id, officer, reason, **extra)
 
 
 @leads_app.command("reopen")
