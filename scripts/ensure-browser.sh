@@ -5,7 +5,7 @@
 set -euo pipefail
 VENV=${VENV:-.venv}
 
-have_font() { fc-list 2>/dev/null | grep -qi -e wqy -e "noto sans cjk" -e "noto serif cjk"; }
+have_font() { fc-list 2>/dev/null | grep -i -e wqy -e "noto sans cjk" -e "noto serif cjk" >/dev/null; }
 
 if [ -x /usr/bin/chromium ] && have_font; then
   exit 0
