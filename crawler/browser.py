@@ -35,12 +35,21 @@ def chromium_executable() -> str | None:
 
 
 def should_abort_request(request: Any) -> bool:
-    """Images, fonts and media are never downloaded by the browser: they cost time and hold no listing text."""
+    """Images, fonts and media are never downloaded by the browser: they cost time and hold no listing text.
+
+    Sweeps use `BrowserRequestGuard`, which also refuses forbidden destinations (crawler/destination_guard.py).
+    """
     return request.resource_type in BLOCKED_RESOURCE_TYPES
 
 
 def playwright_settings() -> dict[str, Any]:
-    """Scrapy settings that route `meta["playwright"]` requests through Chromium."""
+    """Scrapy settings that route `meta["playwright"]` requests through Chromium.
+
+    Every request the browser makes is checked against the destination policy (a new `BrowserRequestGuard`
+    per call, bound to its crawl by the destination guard middleware), and downloads are refused.
+    """
+    from crawler.destination_guard import BrowserRequestGuard
+
     launch: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
     executable = chromium_executable()
     if executable:
@@ -49,9 +58,10 @@ def playwright_settings() -> dict[str, Any]:
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
-        "PLAYWRIGHT_ABORT_REQUEST": should_abort_request,
+        "PLAYWRIGHT_ABORT_REQUEST": BrowserRequestGuard(BLOCKED_RESOURCE_TYPES),
         "PLAYWRIGHT_MAX_CONTEXTS": 1,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": MAX_PAGES,
-        "PLAYWRIGHT_CONTEXTS": {"tradewatch": {"java_script_enabled": True, "service_workers": "block"}},
-        "PLAYWRIGHT_ACCEPT_DOWNLOADS": False,
+        "PLAYWRIGHT_CONTEXTS": {
+            "tradewatch": {"java_script_enabled": True, "service_workers": "block", "accept_downloads": False}
+        },
     }

@@ -1,10 +1,24 @@
-"""Downloader middleware that refuses requests (and redirects) to forbidden destinations."""
+"""Where requests may go, enforced on both download paths (see crawler/destinations.py for the policy).
+
+- `DestinationGuardMiddleware` (a downloader middleware, registered before Offsite, robots.txt and retries)
+  checks every Scrapy request before it is downloaded: first requests, followed links, redirects (which are
+  new requests), retries and robots.txt fetches alike. Stat: `tradewatch/requests/forbidden_destination`.
+- `BrowserRequestGuard` is scrapy-playwright's `PLAYWRIGHT_ABORT_REQUEST` predicate: Chromium follows
+  redirects, runs scripts and resolves names itself, so every request the browser makes (navigations,
+  redirects, fetch/XHR, frames, scripts) is checked again there. Stat: `tradewatch/browser/forbidden_destination`.
+- `guard_web_sockets` is the page init callback that does the same for WebSocket connections, which the
+  browser opens outside request routing.
+
+Allowed private hosts come from configuration only: TRADEWATCH_ALLOWED_HOSTS, the Scrapy setting of the same
+name, and the platform profile's `allow_private_hosts`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import socket
+from collections.abc import Iterable
 from typing import Any
 
 from scrapy import Request, Spider
@@ -16,14 +30,40 @@ from leads.config import get_settings
 
 logger = logging.getLogger(__name__)
 
+FORBIDDEN_STAT = "tradewatch/requests/forbidden_destination"
+BROWSER_FORBIDDEN_STAT = "tradewatch/browser/forbidden_destination"
+ALLOWED_HOSTS_META = "tradewatch_allowed_hosts"
+WEB_SOCKET_GUARD = "crawler.destination_guard.guard_web_sockets"
+
+
+def _profile_hosts(spider: Spider | None) -> list[str]:
+    profiles: list[Any] = []
+    if getattr(spider, "profile", None) is not None:
+        profiles.append(spider.profile)  # type: ignore[union-attr]
+    profiles += list((getattr(spider, "profiles", None) or {}).values())  # re-checks cover several platforms
+    return [host for profile in profiles for host in (getattr(profile, "allow_private_hosts", None) or [])]
+
 
 def policy_for(crawler: Crawler, spider: Spider | None = None) -> DestinationPolicy:
     """Allowed private hosts come from configuration: TRADEWATCH_ALLOWED_HOSTS and the platform's profile."""
     hosts = list(get_settings().allowed_hosts)
     hosts += crawler.settings.getlist("TRADEWATCH_ALLOWED_HOSTS")
-    profile = getattr(spider, "profile", None)
-    hosts += list(getattr(profile, "allow_private_hosts", []) or [])
+    hosts += _profile_hosts(spider)
     return DestinationPolicy.with_allowed(hosts)
+
+
+async def check_destination(policy: DestinationPolicy, url: str) -> None:
+    """`policy.check(url)` without blocking the event loop: names are resolved in the loop's resolver thread."""
+    host, name = policy.check_syntax(url)
+    if name is None:
+        return
+    if name not in policy._resolved:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+        except OSError:
+            infos = []
+        policy._resolved[name] = tuple(str(info[4][0]) for info in infos)
+    policy.check_addresses(host, policy._resolved[name])
 
 
 class DestinationGuardMiddleware:
@@ -32,6 +72,9 @@ class DestinationGuardMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.policy: DestinationPolicy | None = None
+        browser_guard = crawler.settings.get("PLAYWRIGHT_ABORT_REQUEST")
+        if isinstance(browser_guard, BrowserRequestGuard):
+            browser_guard.bind(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DestinationGuardMiddleware:
@@ -45,19 +88,79 @@ class DestinationGuardMiddleware:
     async def process_request(self, request: Request) -> Any:
         policy = self._policy()
         try:
-            host, name = policy.check_syntax(request.url)
-            if name is not None and name not in policy._resolved:
-                loop = asyncio.get_running_loop()
-                try:
-                    infos = await loop.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
-                except OSError:
-                    infos = []
-                policy._resolved[name] = tuple(str(info[4][0]) for info in infos)
-            if name is not None:
-                policy.check_addresses(host, policy._resolved[name])
+            await check_destination(policy, request.url)
         except ForbiddenDestination as reason:
             assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("tradewatch/requests/forbidden_destination")
+            self.crawler.stats.inc_value(FORBIDDEN_STAT)
             logger.warning("refused request to %s: %s", request.url, reason)
             raise IgnoreRequest(f"forbidden destination: {reason}") from None
+        if request.meta.get("playwright") and "playwright_page_init_callback" not in request.meta:
+            # plain strings only: requests may be serialised to a shared frontier
+            request.meta["playwright_page_init_callback"] = WEB_SOCKET_GUARD
+            request.meta[ALLOWED_HOSTS_META] = sorted(policy.allowed_hosts)
         return None
+
+
+class BrowserRequestGuard:
+    """`PLAYWRIGHT_ABORT_REQUEST` predicate: True (abort) for blocked resource types and forbidden destinations.
+
+    One instance per crawl (crawler/browser.py `playwright_settings()` makes a new one each time); the
+    destination guard middleware binds it to its crawler so it knows the platform's allowed hosts and can
+    count. Unbound, it allows only the hosts of TRADEWATCH_ALLOWED_HOSTS.
+    """
+
+    def __init__(self, blocked_resource_types: Iterable[str] = ()) -> None:
+        self.blocked_resource_types = frozenset(blocked_resource_types)
+        self.crawler: Crawler | None = None
+        self._policy: DestinationPolicy | None = None
+
+    def bind(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._policy = None
+
+    def policy(self) -> DestinationPolicy:
+        if self._policy is None:
+            if self.crawler is None:
+                self._policy = DestinationPolicy.with_allowed(get_settings().allowed_hosts)
+            else:
+                self._policy = policy_for(self.crawler, self.crawler.spider)
+        return self._policy
+
+    async def __call__(self, request: Any) -> bool:
+        if request.resource_type in self.blocked_resource_types:
+            return True
+        try:
+            await check_destination(self.policy(), request.url)
+        except ForbiddenDestination as reason:
+            if self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value(BROWSER_FORBIDDEN_STAT)
+            logger.warning("browser request refused: %s %s: %s", request.resource_type, request.url, reason)
+            return True
+        return False
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BrowserRequestGuard:
+        # Scrapy copies settings per crawler: each copy is a fresh, unbound guard.
+        return BrowserRequestGuard(self.blocked_resource_types)
+
+
+def _as_http(url: str) -> str:
+    for ws, http in (("ws://", "http://"), ("wss://", "https://")):
+        if url[: len(ws)].lower() == ws:
+            return http + url[len(ws) :]
+    return url
+
+
+async def guard_web_sockets(page: Any, request: Request) -> None:
+    """Page init callback: WebSocket connections to forbidden destinations are closed before they connect."""
+    policy = DestinationPolicy.with_allowed(request.meta.get(ALLOWED_HOSTS_META) or [])
+
+    async def handler(socket_route: Any) -> None:
+        try:
+            await check_destination(policy, _as_http(socket_route.url))
+        except ForbiddenDestination as reason:
+            logger.warning("browser WebSocket refused: %s: %s", socket_route.url, reason)
+            await socket_route.close(code=1008, reason="forbidden destination")
+            return
+        socket_route.connect_to_server()
+
+    await page.route_web_socket(lambda _url: True, handler)

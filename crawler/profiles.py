@@ -26,6 +26,7 @@ The shape of a profile (see `crawler/platforms/demo.yaml` for a complete one)::
     render: {mode: js, wait_for: "li.listing, .no-results"}
     politeness: {download_delay: 1.0, concurrency_per_domain: 2, obey_robots: true}
     block_markers: ["安全验证", "请不要禁用JS"]
+    allow_private_hosts: []         # loopback/private hosts this platform may reach (the demo: 127.0.0.1)
     health: {min_coverage: 0.9, fields: [title, url, price]}
 """
 
@@ -310,6 +311,11 @@ class Profile(_Strict):
     block_selectors: list[str] = Field(default_factory=list, description="CSS that only matches on a block page.")
     no_results_markers: list[str] = Field(default_factory=list)
     health: HealthSpec = Field(default_factory=HealthSpec)
+    allow_private_hosts: list[str] = Field(
+        default_factory=list,
+        description="Loopback or private hosts (names or addresses) this platform may reach; every other private, "
+        "loopback, link-local or metadata address is refused (crawler/destinations.py).",
+    )
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("base_url")
@@ -351,7 +357,10 @@ class Profile(_Strict):
         return self
 
     def with_base_url(self, base_url: str) -> Profile:
-        """The same profile pointed at another host (the demo marketplace on a test port)."""
+        """The same profile pointed at another host (the demo marketplace on a test port).
+
+        `allow_private_hosts` is kept as it is: pointing a profile at a private host does not allow that host.
+        """
         host = urlsplit(base_url).hostname or ""
         return self.model_copy(update={"base_url": base_url.rstrip("/"), "allowed_domains": [host]})
 

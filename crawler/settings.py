@@ -28,9 +28,20 @@ TRADEWATCH_RETRY_MAX_WAIT = 30
 TRADEWATCH_RETRY_BASE_WAIT = 1.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # First of all (before Offsite at 50, robots.txt at 100 and retries): no request, redirect or robots.txt
+    # fetch reaches a private, loopback, link-local or metadata address unless configuration allows it.
+    "crawler.destination_guard.DestinationGuardMiddleware": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.PoliteRetryMiddleware": 550,
     "crawler.middlewares.encoding.PageEncodingMiddleware": 580,
+    # Scrapy's size, decompression and redirect limits, with every refusal counted (crawler/middlewares/limits.py)
+    "crawler.middlewares.limits.DownloadFailureStatsMiddleware": 560,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.limits.CountingHttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.limits.CountingRedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.limits.CountingMetaRefreshMiddleware": 580,
 }
 
 ITEM_PIPELINES = {

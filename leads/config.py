@@ -23,8 +23,9 @@ class Settings(BaseSettings):
     lang: str | None = Field(default=None, description="Language of officer-facing text: zh or en.")
     chromium_path: str | None = Field(default=None, description="Chromium executable for JS-rendered sites.")
     allowed_hosts: list[str] = Field(
-        default_factory=lambda: ["127.0.0.1", "localhost"],
-        description="Loopback hosts the crawler may visit (the demo marketplace).",
+        default_factory=list,
+        description="Private or loopback hosts every crawl may visit (JSON list); none by default. "
+        "A platform profile allows its own with `allow_private_hosts`.",
     )
     lead_threshold: int = Field(default=60, ge=0, le=100, description="Score at or above which a hit is a lead.")
 

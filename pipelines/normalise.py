@@ -16,11 +16,19 @@ from crawler.items import ListingItem
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _PRICE = re.compile(r"(\d[\d,]*(?:\.\d+)?)")
 _CURRENCIES = {"¥": "CNY", "￥": "CNY", "元": "CNY", "$": "USD", "NT$": "TWD"}
+# Hostile pages can make any field huge; the store keeps at most this many characters (longer text is cut and
+# counted as `tradewatch/field/<name>/truncated`). A listing id or URL too long to be real drops the listing.
+MAX_CHARS = {"title": 1_000, "description": 100_000, "seller": 200, "seller_id": 200, "location": 200}
+MAX_ID_CHARS = 256
+MAX_URL_CHARS = 8_192
 
 
 def clean_text(value: Any, *, multiline: bool = False) -> str:
-    """Collapse runs of spaces, trim, and keep newlines only where the field may have paragraphs."""
-    text = unicodedata.normalize("NFC", str(value or ""))
+    """Collapse runs of spaces, trim, and keep newlines only where the field may have paragraphs.
+
+    NUL characters are removed: PostgreSQL text cannot hold them, and no marketplace text needs them.
+    """
+    text = unicodedata.normalize("NFC", str(value or "").replace("\x00", ""))
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return ("\n" if multiline else " ").join(line for line in lines if line)
 
@@ -64,15 +72,32 @@ class NormaliseListingPipeline:
     def from_crawler(cls, crawler: Crawler) -> NormaliseListingPipeline:
         return cls(crawler)
 
+    def _capped(self, name: str, value: str) -> str:
+        limit = MAX_CHARS[name]
+        if len(value) <= limit:
+            return value
+        self.stats.inc_value(f"tradewatch/field/{name}/truncated")
+        return value[:limit]
+
     def process_item(self, item: ListingItem) -> ListingItem:
-        item.title = clean_text(item.title)
-        item.description = clean_text(item.description, multiline=True)
+        item.title = self._capped("title", clean_text(item.title))
+        item.description = self._capped("description", clean_text(item.description, multiline=True))
+        item.listing_id = str(item.listing_id or "").replace("\x00", "").strip()
+        item.url = str(item.url or "").replace("\x00", "")
         if not item.title or not item.listing_id or not item.url:
             self.stats.inc_value("tradewatch/items/dropped_incomplete")
             raise DropItem("listing without title, id or URL")
+        if len(item.listing_id) > MAX_ID_CHARS or len(item.url) > MAX_URL_CHARS:
+            self.stats.inc_value("tradewatch/items/dropped_oversized")
+            raise DropItem("listing id or URL too long")
         for name in ("seller", "seller_id", "location"):
-            value = clean_text(getattr(item, name))
+            value = self._capped(name, clean_text(getattr(item, name)))
             setattr(item, name, value or None)
+        if item.image_url is not None:
+            image_url = str(item.image_url).replace("\x00", "")
+            item.image_url = image_url if 0 < len(image_url) <= MAX_URL_CHARS else None
+        if item.currency is not None and len(str(item.currency)) > 8:
+            item.currency = None
         price, currency = parse_price(item.price)
         item.price = price
         item.currency = item.currency or currency or ("CNY" if price is not None else None)
