@@ -14,13 +14,17 @@ EVAL_HELP = """Score a labelled JSONL set and print precision, recall and F1 for
 
 Each line: title, description, price, expect_lead, expect_category and optionally kind (plain, obfuscated,
 code_word, hard_negative, ordinary, english). Figures are given overall, per family, per category and per
-kind, with recall on the disguised listings (obfuscated and code_word), then the misses and false alarms.
-Without FILE the evaluation set shipped with tradewatch is used.
+kind, with recall on the disguised listings (obfuscated, code_word, or disguised in the catalogue), then the
+misses and false alarms.
+Without FILE the evaluation set shipped with tradewatch is used. `--catalogue demo` scores the demo
+marketplace catalogue instead, an independent labelled set: listings of kind plain or disguised are
+expected to be leads of their category, ordinary listings and hard negatives are not.
 
 Example:
 
     tradewatch eval
     tradewatch eval my_labelled.jsonl --threshold 70 --json
+    tradewatch eval --catalogue demo
 """
 
 
@@ -30,20 +34,32 @@ def eval_cmd(
     watchlist: Annotated[
         list[Path] | None, typer.Option("--watchlist", "-w", help="Watchlist file or folder (repeatable).")
     ] = None,
+    catalogue: Annotated[
+        str | None,
+        typer.Option("--catalogue", "-c", help="Evaluate on a labelled catalogue instead of a file: demo."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     from pipelines.scoring import Scorer
-    from pipelines.scoring.evaluate import evaluate, load_records
+    from pipelines.scoring.evaluate import CATALOGUES, catalogue_records, evaluate, load_records
 
+    if catalogue is not None and file is not None:
+        raise typer.BadParameter("give either FILE or --catalogue, not both", param_hint="--catalogue")
+    if catalogue is not None and catalogue not in CATALOGUES:
+        raise typer.BadParameter(f"unknown catalogue {catalogue!r} (known: {', '.join(CATALOGUES)})")
     scorer = Scorer.load(watchlist or None, threshold=threshold)
-    path, records = load_records(file)
+    source: object
+    if catalogue is not None:
+        source, records = catalogue_records(catalogue)
+    else:
+        source, records = load_records(file)
     report = evaluate(scorer, records)
     data = report.to_dict()
     if as_json:
         print_json(data)
         return
     out = console()
-    out.print(f"评估集 / set: {path}  ({report.total} 条 / listings, 阈值 / threshold {scorer.threshold})")
+    out.print(f"评估集 / set: {source}  ({report.total} 条 / listings, 阈值 / threshold {scorer.threshold})")
     table = Table("范围 / scope", "TP", "FP", "FN", "precision", "recall", "F1")
 
     def row(name: str, counts: dict[str, float]) -> None:

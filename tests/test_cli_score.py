@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 
 
 def test_score_writes_one_line_per_listing_and_keeps_keys(tmp_path: Path) -> None:
@@ -100,3 +100,16 @@ def test_shipped_eval_set_meets_the_acceptance_figures() -> None:
     assert data["by_kind"]["hard_negative"]["tn"] >= 100
     assert data["leads"]["recall"] >= 0.95 and data["leads"]["precision"] >= 0.92
     assert data["disguised"]["recall"] >= 0.9
+
+
+def test_eval_on_the_demo_catalogue() -> None:
+    result = runner.invoke(app, ["eval", "--catalogue", "demo", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["total"] >= 2000
+    assert set(data["by_kind"]) == {"ordinary", "plain", "disguised", "hard_negative"}
+    assert data["by_kind"]["plain"]["fn"] == 0
+    assert data["disguised"]["recall"] >= 0.9 and data["leads"]["precision"] >= 0.92
+    text = runner.invoke(app, ["eval", "--catalogue", "demo"])
+    assert "demo catalogue" in text.stdout and "precision" in text.stdout
+    assert runner.invoke(app, ["eval", "--catalogue", "nope"]).exit_code != 0

@@ -141,6 +141,81 @@ def test_hard_negatives_are_not_leads(scorer: Scorer, title: str) -> None:
     assert not result.is_lead, result.rules
 
 
+def test_negated_or_neutral_innocence_does_not_count(scorer: Scorer) -> None:
+    negated = scorer.score({"title": "象牙手镯", "description": "火烧测试过，不是树脂"})
+    assert negated.is_lead and not any(r["rule"] == "innocence" for r in negated.rules)
+    assert any(r["rule"] == "innocence_negated" for r in negated.rules)
+    chained = scorer.score({"title": "天然麝香", "description": "林麝，非人工合成"})
+    assert chained.is_lead, chained.rules
+    specimen = scorer.score({"title": "天鹅标本 整只", "description": "眼睛是玻璃的"})
+    assert specimen.is_lead and any(r["rule"] == "innocence_neutral" for r in specimen.rules)
+    imitation = scorer.score({"title": "象牙手镯", "description": "树脂材质，仿制品"})
+    assert not imitation.is_lead
+
+
+def test_plain_names_and_live_species_reach_the_threshold_alone(scorer: Scorer) -> None:
+    for title in ("麝香", "烟花", "窃听器", "虎骨", "穿山甲", "犀角", "猕猴 活体", "狨猴 幼崽", "懒猴"):
+        result = scorer.score({"title": title})
+        assert result.is_lead, (title, result.rules)
+
+
+def test_obfuscation_is_an_evasion_signal(scorer: Scorer) -> None:
+    for title, how in (("象*牙 雕件", "separators"), ("灰 鹦 活体", "separators"), ("hugu 酒", "pinyin")):
+        result = scorer.score({"title": title})
+        assert result.is_lead, (title, result.rules)
+        assert {"rule": "obfuscation", "how": how} in [
+            {"rule": r["rule"], "how": r.get("how")} for r in result.rules
+        ], result.rules
+    # two words that merely meet are not a spaced-out term
+    assert not any(r["rule"] == "obfuscation" for r in scorer.score({"title": "急出 卡西欧 手表"}).rules)
+
+
+def test_trade_names_need_their_context(scorer: Scorer) -> None:
+    assert not scorer.score({"title": "防辐射服 孕妇装 宝宝"}).is_lead
+    assert not scorer.score({"title": "辐射 检测 私聊"}).hits
+    live = scorer.score({"title": "辐射 苗子", "description": "背甲漂亮，私聊"})
+    assert live.is_lead and live.category == "wildlife.live_reptile"
+    assert not scorer.score({"title": "金刚菩提 手串 老货 包老"}).is_lead
+    assert not scorer.score({"title": "端午香囊 艾草 整个"}).is_lead
+    assert scorer.score({"title": "天然 香囊 整个", "description": "渠道货 加V"}).category == "wildlife.musk"
+
+
+def test_virtual_and_shaped_goods_are_not_leads(scorer: Scorer) -> None:
+    assert not scorer.score({"title": "鹤顶红 游戏道具 账号", "description": "游戏里的道具名字，不是实物"}).is_lead
+    assert not scorer.score({"title": "犀牛角造型手机支架", "description": "卡通犀牛造型，桌面摆件"}).is_lead
+
+
+def test_a_hit_straddling_an_earlier_hit_of_another_category_is_dropped(scorer: Scorer) -> None:
+    result = scorer.score({"title": "抹香鲸牙雕件"})
+    assert result.category == "wildlife.other" and result.is_lead
+    assert "wildlife.ivory" not in result.categories
+
+
+def test_demo_catalogue_plain_offences_are_leads_of_their_family(scorer: Scorer) -> None:
+    from crawler.demo_market.catalogue import build_catalogue
+
+    plain = [listing for listing in build_catalogue().listings if listing.kind == "plain"]
+    assert plain
+    for listing in plain:
+        result = scorer.score({"title": listing.title, "description": listing.description, "price": listing.price})
+        assert result.is_lead, (listing.title, result.score, result.rules)
+        assert listing.category is not None
+        assert result.family == listing.category.split(".")[0], (listing.title, result.category)
+
+
+def test_demo_catalogue_hard_negatives_with_trigger_words_are_not_leads(scorer: Scorer) -> None:
+    from crawler.demo_market.catalogue import build_catalogue
+
+    triggered = 0
+    for listing in build_catalogue().listings:
+        if listing.kind != "hard_negative":
+            continue
+        result = scorer.score({"title": listing.title, "description": listing.description, "price": listing.price})
+        triggered += bool(result.hits or result.rules)
+        assert not result.is_lead, (listing.title, listing.description, result.rules)
+    assert triggered > 0
+
+
 def test_code_word_stays_suspicious_beside_innocence(scorer: Scorer) -> None:
     plain = scorer.score({"title": "树脂象牙手镯"})
     code = scorer.score({"title": "白色塑料手镯 树脂 私聊"})

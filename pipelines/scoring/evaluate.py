@@ -1,4 +1,5 @@
-"""Evaluation of the scorer on a labelled JSONL set (``expect_lead``, ``expect_category``, ``kind``)."""
+"""Evaluation of the scorer on a labelled JSONL set (``expect_lead``, ``expect_category``, ``kind``), or on
+the demo marketplace catalogue, an independent labelled set (each listing's ``kind`` and ``category``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from leads.errors import InputFileError
 
 from .scorer import Scorer
 
-DISGUISED_KINDS = ("obfuscated", "code_word")
+DISGUISED_KINDS = ("obfuscated", "code_word", "disguised")
+CATALOGUES = ("demo",)
+OFFENCE_KINDS = ("plain", "disguised")
 
 
 def shipped_eval_set() -> Path:
@@ -129,6 +132,7 @@ def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> R
             report.by_family.setdefault(fam, Counts()).add(exp_f, pred_f)
         brief = {
             "line": line,
+            **({"listing_id": record["listing_id"]} if "listing_id" in record else {}),
             "kind": kind,
             "title": record.get("title"),
             "score": result.score,
@@ -153,3 +157,32 @@ def load_records(path: Path | None) -> tuple[Path, list[tuple[int, dict[str, Any
         return target, list(read_labelled(target))
     except OSError as error:
         raise InputFileError(target, f"cannot read: {error.strerror or error}") from None
+
+
+def catalogue_records(name: str = "demo") -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+    """The demo marketplace catalogue as labelled records: a listing of kind plain or disguised is expected to
+    be a lead of its ``category``; ordinary listings and hard negatives are expected not to be leads.
+    ``line`` is the listing's position in the catalogue."""
+    if name not in CATALOGUES:
+        raise InputFileError(name, f"unknown catalogue (known: {', '.join(CATALOGUES)})")
+    from crawler.demo_market.catalogue import DEFAULT_SEED, DEFAULT_SIZE, build_catalogue
+
+    catalogue = build_catalogue()
+    records: list[tuple[int, dict[str, Any]]] = []
+    for position, listing in enumerate(catalogue.listings, start=1):
+        offence = listing.kind in OFFENCE_KINDS
+        records.append(
+            (
+                position,
+                {
+                    "listing_id": listing.listing_id,
+                    "title": listing.title,
+                    "description": listing.description,
+                    "price": float(listing.price),
+                    "expect_lead": offence,
+                    "expect_category": listing.category if offence else None,
+                    "kind": listing.kind,
+                },
+            )
+        )
+    return f"demo catalogue (seed {DEFAULT_SEED}, {DEFAULT_SIZE} listings)", records

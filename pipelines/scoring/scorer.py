@@ -4,14 +4,21 @@ How a listing is scored (every step that changes the score is reported in ``rule
 
 1. Title and description are normalised (:mod:`.normalize`) and scanned once for every pattern: match
    terms and their spellings, innocent phrases, context signals.
-2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped.
+2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped, so is
+   a term that needs context (``requires``) when none of its context words is in the listing, and a term
+   hit that starts inside an earlier hit of another category and runs past it (牙雕 in 鲸牙雕件: read left
+   to right, the listing says 鲸牙).
 3. Per category: the best hit gives ``weight x field factor x category severity``; other distinct terms of
    the category add a little (corroboration); a product form (手镯, 鳞片, 活体, or 皮/骨/牙 right after a
    species name) adds; evasion and trade talk (私聊, 加V, 懂的来, 老货, 包老) and category-scoped
-   suspicious words add, capped; a price above the category's ordinary-goods range adds.
-4. Innocence signals (imitation material, toy, colour, food, plant, book, media) subtract per kind, capped,
-   from every hit except code words: 白色塑料 stays ivory code even though 塑料 is an imitation material.
-   A signal that lies inside a term hit (仿真 in 仿真枪, 塑料 in 白色塑料) does not count.
+   suspicious words add, capped; a price above the category's ordinary-goods range adds. A best hit
+   written to dodge a keyword filter (pinyin, a homophone, traditional characters, separators between its
+   characters: 象*牙, 灰 鹦) is itself evasion and adds ``obfuscation``.
+4. Innocence signals (imitation material, toy, colour, food, plant, book, media, virtual goods, shapes)
+   subtract per kind, capped, from every hit except code words: 白色塑料 stays ivory code even though 塑料
+   is an imitation material. A signal that lies inside a term hit (仿真 in 仿真枪, 塑料 in 白色塑料) or a
+   neutral phrase (玻璃眼 of a specimen), or that is negated (不是树脂, 没有人工), does not count; a
+   category may ignore kinds that say nothing about its goods (a live animal that eats fruit).
 5. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
 """
 
@@ -25,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .matcher import Matcher, build_matcher
-from .normalize import Normaliser, NormText, pinyin_forms, pinyin_initials, save_pinyin_cache
+from .normalize import Normaliser, NormText, is_cjk, pinyin_forms, pinyin_initials, save_pinyin_cache
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
 FIELDS = ("title", "description")
@@ -45,7 +52,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "innocence_cap": 70,
     "pinyin_factor": 0.9,
     "initials_factor": 0.7,
+    "obfuscation": 10,
 }
+_OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
@@ -109,6 +118,7 @@ class _TermRef:
     code: bool
     ascii_start: bool
     ascii_end: bool
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +129,7 @@ class _Mask:
 
 @dataclass(frozen=True, slots=True)
 class _Signal:
-    kind: str  # evasion, trade, suspicious, form, innocence
+    kind: str  # evasion, trade, suspicious, form, innocence, neutral
     label: str  # innocence kind or the signal kind
     category: str | None
     word: str
@@ -180,6 +190,11 @@ class Scorer:
         self.normaliser = Normaliser()
         self._patterns: dict[str, list[_Payload]] = {}
         self._adjacent_forms: dict[str, str] = {}
+        self._ignored_innocence: dict[str, frozenset[str]] = {
+            c.id: frozenset(c.innocence_ignored) for c in self.categories.values()
+        }
+        negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
+        self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
         self._build()
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
@@ -231,9 +246,10 @@ class Scorer:
         weight = float(spec.weight)
         code = spec.kind == "code_word"
         base_rule = spec.kind
+        requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
 
         def add(text: str, rule: str, w: float = weight, is_code: bool = code) -> None:
-            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False))
+            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False, requires))
 
         add(spec.term, base_rule)
         for alias in spec.aliases:
@@ -276,6 +292,8 @@ class Scorer:
                 self._add(word, _Signal("innocence", kind, None, word, False, False))
         for phrase in signals.innocent_phrases:
             self._add(phrase, _Mask(None, phrase))
+        for phrase in signals.neutral_phrases:
+            self._add(phrase, _Signal("neutral", "neutral", None, phrase, False, False))
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
@@ -378,6 +396,20 @@ class Scorer:
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
                 continue
+            if ref.requires and not any(
+                w in title_view.norm.text or w in description_view.norm.text for w in ref.requires
+            ):
+                masked_rules.append(
+                    {
+                        "rule": "needs_context",
+                        "category": ref.category,
+                        "term": ref.term,
+                        "requires": list(ref.requires),
+                        "field": view.name,
+                        "points": 0,
+                    }
+                )
+                continue
             offsets = view.offsets()
             o_start, o_end = offsets[start], offsets[end - 1] + 1
             if masks:
@@ -423,6 +455,8 @@ class Scorer:
                     )
                     continue
             live.append((ref, view, start, end, o_start, o_end))
+        if len(live) > 1:
+            live = _drop_straddling(live)
         if not live:
             return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
 
@@ -460,8 +494,16 @@ class Scorer:
                 last_end = o_end
                 hits.append(Hit(term, category_id, field_name, o_start, o_end, original[o_start:o_end], rule))
 
-        # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料)
+        # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料); an
+        # innocence word inside a neutral phrase (玻璃眼) or right after a negation (不是树脂) does not count
         by_scope: dict[str | None, list[_Signal]] = {}
+        neutral: list[tuple[_FieldView, int, int, str]] = [
+            (view, start, end, payloads[0].word)
+            for payloads, view, start, end in signal_places
+            if payloads[0].kind == "neutral"
+        ]
+        negations = self._negations
+        negated_ends: set[tuple[str, int]] = set()
         for payloads, view, start, end in signal_places:
             spans_here = term_spans.get(view.name)
             if spans_here and any(start < te and ts < end for ts, te in spans_here):
@@ -471,7 +513,17 @@ class Scorer:
                 view, start, end, first.ascii_start, first.ascii_end
             ):
                 continue
+            cleared: bool | None = None
             for sig in payloads:
+                if sig.kind == "neutral":
+                    continue
+                if sig.kind == "innocence":
+                    if cleared is None:
+                        cleared = self._innocence_cleared(
+                            view, start, end, neutral, negations, negated_ends, masked_rules, sig.word
+                        )
+                    if cleared:
+                        continue
                 scope = sig.category
                 if scope is None or scope in by_category:
                     in_scope = by_scope.get(scope)
@@ -514,6 +566,38 @@ class Scorer:
             rules=all_rules,
         )
 
+    def _innocence_cleared(
+        self,
+        view: _FieldView,
+        start: int,
+        end: int,
+        neutral: list[tuple[_FieldView, int, int, str]],
+        negations: tuple[str, ...],
+        negated_ends: set[tuple[str, int]],
+        rules: list[dict[str, Any]],
+        word: str,
+    ) -> bool:
+        """True when an innocence word says nothing about the goods: inside a neutral phrase, or negated
+        (right after a negation, or right after another negated innocence word: 非人工合成)."""
+        for nview, ns, ne, phrase in neutral:
+            if nview is view and ns <= start and end <= ne:
+                rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
+                              "points": 0})  # fmt: skip
+                return True
+        if start and negations:
+            text = view.norm.text
+            for negation in negations:
+                if start >= len(negation) and text.startswith(negation, start - len(negation)):
+                    break
+            else:
+                negation = "" if (view.name, start) in negated_ends else None
+            if negation is not None:
+                negated_ends.add((view.name, end))
+                rules.append({"rule": "innocence_negated", "signal": word, "negation": negation,
+                              "field": view.name, "points": 0})  # fmt: skip
+                return True
+        return False
+
     def _boundary_ok(self, view: _FieldView, start: int, end: int, ascii_start: bool, ascii_end: bool) -> bool:
         """Latin-script patterns must start and end at word boundaries of the original text."""
         if not (ascii_start or ascii_end):
@@ -542,15 +626,18 @@ class Scorer:
         w = self.weights
         cid = category.id
         severity = category.severity
-        # innocence: one penalty per distinct kind, never from words inside a term hit
+        # innocence: one penalty per distinct kind (``innocence_<kind>`` weighs a kind apart from the
+        # default), never from words inside a term hit
         innocence_kinds: dict[str, str] = {}
+        ignored = self._ignored_innocence.get(cid, frozenset())
         form: str | None = None
         fired: dict[str, list[str]] = {}
         for sig in signals:
             kind = sig.kind
             if kind == "innocence":
-                if sig.label not in innocence_kinds:
-                    innocence_kinds[sig.label] = sig.word
+                label = sig.label
+                if label not in innocence_kinds and label not in ignored:
+                    innocence_kinds[label] = sig.word
             elif kind == "form":
                 if form is None:
                     form = sig.word
@@ -560,7 +647,11 @@ class Scorer:
                     fired[kind] = [sig.word]
                 elif sig.word not in words:
                     words.append(sig.word)
-        penalty = min(w["innocence_cap"], w["innocence"] * len(innocence_kinds)) if innocence_kinds else 0
+        penalty = (
+            min(w["innocence_cap"], sum(w.get(f"innocence_{kind}", w["innocence"]) for kind in innocence_kinds))
+            if innocence_kinds
+            else 0
+        )
 
         title_factor, description_factor = w["title_factor"], w["description_factor"]
         best_points = -math.inf
@@ -609,6 +700,11 @@ class Scorer:
                 )
                 total -= penalty
 
+        obfuscation = self._obfuscation(ref, view, best_item[2], best_item[3], best_item[4], best_item[5])
+        if obfuscation is not None:
+            rules.append({"rule": "obfuscation", "category": cid, "how": obfuscation, "points": w["obfuscation"]})
+            total += w["obfuscation"]
+
         if len(items) > 1:
             others = sorted({r.term for r, *_ in items} - {ref.term})
             if others:
@@ -650,6 +746,30 @@ class Scorer:
         rules.append({"rule": "category_score", "category": cid, "score": score})
         return score, rules
 
+    @staticmethod
+    def _obfuscation(ref: _TermRef, view: _FieldView, start: int, end: int, o_start: int, o_end: int) -> str | None:
+        """How a hit was written to dodge keyword filters, or None: pinyin, a homophone or look-alike,
+        characters spread out by symbols or spaced one by one (象*牙, 灰 鹦), traditional characters."""
+        if ref.rule in _OBFUSCATED_RULES:
+            return "homophone" if ref.rule == "variant" else ref.rule
+        text = view.norm.original
+        original = text[o_start:o_end]
+        folded = view.norm.text[start:end]
+        if len(original) != len(folded):
+            if any(not (c.isalnum() or c.isspace()) for c in original):
+                return "separators"  # 象*牙, 犀.角
+            # spaces alone: only characters set apart one by one (灰 鹦, 三 棱 刺), not two words that
+            # happen to meet (急出 卡西欧)
+            spaced = sum(1 for c in original if c.isspace()) >= len(folded) - 1
+            before = text[o_start - 1] if o_start else " "
+            after = text[o_end] if o_end < len(text) else " "
+            if spaced and not before.isalnum() and not after.isalnum():
+                return "separators"
+            return None
+        if original != folded and any(a != b and is_cjk(a) for a, b in zip(original, folded, strict=True)):
+            return "traditional"
+        return None
+
     def _adjacent_form(
         self, category: Category, items: list[tuple[_TermRef, _FieldView, int, int, int, int]]
     ) -> str | None:
@@ -673,6 +793,22 @@ class Scorer:
             "normalised_description": self.normaliser.canonical(description) if description else "",
             **result.to_dict(),
         }
+
+
+def _drop_straddling(
+    live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
+) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
+    """Drop a hit that starts inside an earlier hit of another category and ends after it."""
+    kept = []
+    for item in live:
+        ref, view, start, end = item[0], item[1], item[2], item[3]
+        if any(
+            other[1] is view and other[2] < start < other[3] < end and other[0].category != ref.category
+            for other in live
+        ):
+            continue
+        kept.append(item)
+    return kept
 
 
 def _book_spans(text: str) -> list[tuple[int, int]]:

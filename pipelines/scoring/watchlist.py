@@ -6,8 +6,13 @@ A watchlist file holds any of:
   ``search_terms`` (what a sweep types into a search box), match ``terms`` (each with weight, aliases,
   code words, traditional-medicine, Latin, English and pinyin names, homophone variants), the
   ``product_forms`` that matter, ``innocent_phrases`` (longer words that contain a term but mean something
-  else, e.g. 象牙白), and category-scoped ``innocence`` / ``suspicious`` context words.
-* ``signals``: listing-wide context (evasion and trade talk, innocence kinds) and the scoring weights.
+  else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, and the innocence kinds
+  that say nothing about the category's goods (``innocence_ignored``: a live animal that eats fruit is not
+  food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
+  trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体, 苗子 ...).
+* ``signals``: listing-wide context (evasion and trade talk, innocence kinds), the words that negate an
+  innocence word right after them (不是树脂), phrases in which an innocence word says nothing about the goods
+  (玻璃眼 of a specimen) and the scoring weights.
 
 Several files may define the same category id; their terms and phrases are merged.
 """
@@ -47,6 +52,7 @@ class TermSpec(_Model):
     pinyin: list[str] = Field(default_factory=list)
     variants: list[str] = Field(default_factory=list)
     auto_pinyin: bool | None = None
+    requires: list[str] = Field(default_factory=list)
     protection: str | None = None
     cites: str | None = None
     note: str | None = None
@@ -59,6 +65,8 @@ class SignalSpec(_Model):
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
+    negations: list[str] = Field(default_factory=list)
+    neutral_phrases: list[str] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
 
 
@@ -74,6 +82,7 @@ class CategorySpec(_Model):
     terms: list[TermSpec] = Field(default_factory=list)
     innocent_phrases: list[str] = Field(default_factory=list)
     innocence: list[str] = Field(default_factory=list)
+    innocence_ignored: list[str] = Field(default_factory=list)
     suspicious: list[str] = Field(default_factory=list)
 
 
@@ -238,6 +247,7 @@ class Category:
     terms: list[TermSpec] = field(default_factory=list)
     innocent_phrases: list[str] = field(default_factory=list)
     innocence: list[str] = field(default_factory=list)
+    innocence_ignored: list[str] = field(default_factory=list)
     suspicious: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
@@ -259,6 +269,8 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
     trade: list[str] = []
     innocence: dict[str, list[str]] = {}
     phrases: list[str] = []
+    negations: list[str] = []
+    neutral: list[str] = []
     weights: dict[str, float] = {}
     for loaded in files:
         for spec in loaded.model.categories:
@@ -277,6 +289,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.terms.extend(spec.terms)
             cat.innocent_phrases.extend(spec.innocent_phrases)
             cat.innocence.extend(spec.innocence)
+            cat.innocence_ignored.extend(spec.innocence_ignored)
             cat.suspicious.extend(spec.suspicious)
         sig = loaded.model.signals
         if sig is not None:
@@ -285,8 +298,18 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             for kind, words in sig.innocence.items():
                 innocence.setdefault(kind, []).extend(words)
             phrases.extend(sig.innocent_phrases)
+            negations.extend(sig.negations)
+            neutral.extend(sig.neutral_phrases)
             weights.update(sig.weights)
-    signals = SignalSpec(evasion=evasion, trade=trade, innocence=innocence, innocent_phrases=phrases, weights=weights)
+    signals = SignalSpec(
+        evasion=evasion,
+        trade=trade,
+        innocence=innocence,
+        innocent_phrases=phrases,
+        negations=negations,
+        neutral_phrases=neutral,
+        weights=weights,
+    )
     return Watchlists(categories, signals, list(files))
 
 
