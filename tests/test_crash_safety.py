@@ -44,12 +44,20 @@ def _expected_listing_ids() -> set[str]:
     return {li.listing_id for kw in KEYWORDS for li in catalogue.search(kw)[: MAX_PAGES * PAGE_SIZE]}
 
 
-def _kill_sweeps(request: SweepRequest, kills: int, seed: int) -> list[float]:
-    """Start the sweep child and SIGKILL its process group after a random delay, `kills` times."""
+def _run_count(store_url: str) -> int:
+    with Session(get_engine(store_url)) as session:
+        return int(session.exec(select(func.count()).select_from(CrawlRun)).one())
+
+
+def _kill_sweeps(request: SweepRequest, store_url: str, kills: int, seed: int) -> None:
+    """Start the sweep child and SIGKILL its process group, `kills` times.
+
+    Even-numbered kills come after a random delay from the start (start-up included); odd-numbered ones after
+    a random delay once the child has recorded its run, so they land while pages are being stored.
+    """
     chooser = random.Random(seed)
-    delays = []
-    for _ in range(kills):
-        delay = chooser.uniform(1.5, 6.0)
+    for number in range(kills):
+        runs_before = _run_count(store_url)
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler.sweep", request.model_dump_json()],
             cwd=ROOT,
@@ -57,13 +65,18 @@ def _kill_sweeps(request: SweepRequest, kills: int, seed: int) -> list[float]:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        if number % 2:
+            deadline = time.monotonic() + 30
+            while _run_count(store_url) == runs_before and child.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            delay = chooser.uniform(0.0, 2.5)
+        else:
+            delay = chooser.uniform(0.5, 5.0)
         try:
             child.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait(timeout=30)
-        delays.append(delay)
-    return delays
 
 
 @pytest.mark.slow
@@ -82,13 +95,11 @@ def test_killed_sweeps_lose_nothing_and_the_rerun_finishes_the_work(
     )
     (tw_home / "logs").mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    _kill_sweeps(sweep, KILLS[backend], seed=20240601)
-    with Session(get_engine(store_url)) as session:
-        killed_runs = session.exec(select(func.count()).select_from(CrawlRun)).one()
-    assert killed_runs >= 1, "no sweep got as far as recording its run: the kills came too early"
+    _kill_sweeps(sweep, store_url, KILLS[backend], seed=20240601)
+    assert _run_count(store_url) >= 1, "no sweep got as far as recording its run: the kills came too early"
 
     result = run_sweep(sweep.model_copy(update={"log_file": tw_home / "logs" / "final.log"}), timeout=120)
-    assert time.monotonic() - started < 200
+    assert time.monotonic() - started < 220
 
     expected = _expected_listing_ids()
     scorer = Scorer.load(threshold=60)
