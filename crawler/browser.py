@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,43 @@ CHROMIUM_ARGS = [
 ]
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 MAX_PAGES = 4  # pages open at once in the one browser context; JS sweeps are limited to this many downloads
+
+
+# Host patterns the browser must never connect to, enforced by Chromium's own resolver, so that redirects
+# inside a navigation (which Playwright's routing never sees) cannot reach them either. Names that resolve
+# to private addresses through DNS are caught by the request guard instead (see SECURITY.md).
+PRIVATE_HOST_PATTERNS = (
+    "localhost",
+    "*.localhost",
+    "0.*",
+    "10.*",
+    "127.*",
+    "169.254.*",
+    "192.0.0.*",
+    "192.168.*",
+    "198.18.*",
+    "198.19.*",
+    *(f"172.{octet}.*" for octet in range(16, 32)),
+    *(f"100.{octet}.*" for octet in range(64, 128)),
+    *(f"{octet}.*" for octet in range(224, 256)),
+    "::",
+    "::1",
+    "::ffff:*",
+    "fc*:*",
+    "fd*:*",
+    "fe8*:*",
+    "fe9*:*",
+    "fea*:*",
+    "feb*:*",
+)
+
+
+def host_resolver_rules(allowed_hosts: Iterable[str] = ()) -> str:
+    """Chromium `--host-resolver-rules`: private hosts fail to resolve, except those allowed by configuration."""
+    allowed = sorted({host.strip().strip("[]").lower() for host in allowed_hosts if host.strip()})
+    rules = [f"EXCLUDE {host}" for host in allowed]
+    rules += [f"MAP {pattern} ~NOTFOUND" for pattern in PRIVATE_HOST_PATTERNS]
+    return ", ".join(rules)
 
 
 def chromium_executable() -> str | None:
@@ -42,15 +80,18 @@ def should_abort_request(request: Any) -> bool:
     return request.resource_type in BLOCKED_RESOURCE_TYPES
 
 
-def playwright_settings() -> dict[str, Any]:
+def playwright_settings(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
     """Scrapy settings that route `meta["playwright"]` requests through Chromium.
 
     Every request the browser makes is checked against the destination policy (a new `BrowserRequestGuard`
-    per call, bound to its crawl by the destination guard middleware), and downloads are refused.
+    per call, bound to its crawl by the destination guard middleware), Chromium itself refuses to resolve
+    private hosts other than `allowed_hosts` and the configured ones, and downloads are refused.
     """
     from crawler.destination_guard import BrowserRequestGuard
 
-    launch: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
+    allowed = [*get_settings().allowed_hosts, *allowed_hosts]
+    args = [*CHROMIUM_ARGS, f"--host-resolver-rules={host_resolver_rules(allowed)}"]
+    launch: dict[str, Any] = {"headless": True, "args": args}
     executable = chromium_executable()
     if executable:
         launch["executable_path"] = executable

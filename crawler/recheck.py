@@ -205,7 +205,8 @@ def crawl_here(request: RecheckRequest) -> dict[str, int]:
     if any(profile.render.mode == "js" for profile in profiles.values()):
         from crawler.browser import playwright_settings
 
-        settings.setdict(playwright_settings())
+        private = [host for profile in profiles.values() for host in profile.allow_private_hosts]
+        settings.setdict(playwright_settings(private))
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(RecheckSpider)
