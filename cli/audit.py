@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 from sqlmodel import Session
 
+from cli.i18n import _, localise_message
+from cli.labels import action_label, status_label
 from cli.output import console, err_console, fail, print_json
 from cli.safe_text import safe_text
 from leads.audit import lead_history, verify_chain
 from leads.db import get_engine
 from leads.models import Lead
 
-audit_app = typer.Typer(help="The audit trail: verify it. 审计日志。", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: verify it.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
@@ -30,29 +33,28 @@ def history_command(
     """
     with Session(get_engine()) as session:
         if session.get(Lead, lead_id) is None:
-            fail(f"没有编号为 {lead_id} 的线索 / no lead with id {lead_id}", code=4)
+            fail(_("No lead with id {lead_id}").format(lead_id=lead_id), code=4)
         events = lead_history(session, lead_id)
     if as_json:
         print_json([event.model_dump(mode="json") for event in events])
         return
-    table = Table(title=f"线索 {lead_id} 的处理记录 / History of lead {lead_id}")
-    for heading in (
-        "#",
-        "时间 Time (UTC)",
-        "操作 Action",
-        "人员 Officer",
-        "状态 Status",
-        "理由 Reason",
-        "详情 Details",
-    ):
+    table = Table(title=_("History of lead {lead_id}").format(lead_id=lead_id))
+    for heading in ("#", _("Time (UTC)"), _("Action"), _("Officer"), _("Change"), _("Reason"), _("Details")):
         table.add_column(heading, overflow="fold")
     for event in events:
-        change = f"{event.from_status or '-'} → {event.to_status or '-'}" if event.to_status else "-"
+        change = (
+            f"{status_label(event.from_status) if event.from_status else '-'} → {status_label(event.to_status)}"
+            if event.to_status
+            else "-"
+        )
+        action = action_label(event.action)
+        if action != event.action:  # the action as recorded in the chain, for matching the JSON
+            action = Text.assemble(action, (f" ({event.action})", "dim"))
         details = {key: value for key, value in event.details.items() if value not in (None, "", [], {})}
         table.add_row(
             str(event.seq),
             f"{event.created_at:%Y-%m-%d %H:%M:%S}",
-            event.action,
+            action,
             safe_text(event.actor),
             change,
             safe_text(event.reason or ""),
@@ -85,9 +87,18 @@ def verify_command(as_json: JsonOption = False) -> None:
         )
     else:
         for problem in problems:
-            err_console().print(f"不符 / BROKEN {problem}", markup=False)
-        verdict = "完整 / intact" if not problems else f"{len(problems)} 处问题 / {len(problems)} problems"
-        console().print(f"审计日志 / audit trail: {checked} events checked, {verdict}", markup=False)
+            lead = _("lead {lead_id}").format(lead_id=problem.lead_pk) if problem.lead_pk is not None else "-"
+            err_console().print(
+                _("BROKEN: event #{seq} (id {event_id}, {lead}): {problem}").format(
+                    seq=problem.seq, event_id=problem.event_id, lead=lead, problem=localise_message(problem.problem)
+                ),
+                markup=False,
+            )
+        if problems:
+            verdict = _("Audit trail: {checked} events checked, {count} problems")
+        else:
+            verdict = _("Audit trail: {checked} events checked, intact")
+        console().print(verdict.format(checked=checked, count=len(problems)), markup=False)
     if problems:
         raise typer.Exit(1)
 

@@ -1,4 +1,4 @@
-"""`tradewatch campaign`: special campaigns (专项行动) with their own keywords, platforms, dates and schedule."""
+"""`tradewatch campaign`: special campaigns with their own keywords, platforms, dates and schedule."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cli.output import console, print_json
+from cli.i18n import N_, _
+from cli.labels import status_label
+from cli.output import console, fail, print_json
 from leads.campaigns import (
-    STATE_TEXT,
     CampaignError,
     CampaignInput,
     campaign_counts,
@@ -23,16 +24,26 @@ from leads.campaigns import (
     validate_campaign,
 )
 from leads.db import get_engine, run_write
-from leads.errors import TradewatchError
 
 campaign_app = typer.Typer(
     name="campaign",
-    help="Special campaigns (专项行动): keywords, platforms, dates, schedule; their leads carry the campaign.",
+    help="Special campaigns: keywords, platforms, dates, schedule; their leads carry the campaign.",
     no_args_is_help=True,
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 NameArgument = Annotated[str, typer.Argument(help="The campaign's name, e.g. 2025清风行动.", metavar="NAME")]
+
+STATE_TEXT: dict[str, str] = {
+    "open": N_("open"),
+    "closed": N_("closed"),
+    "scheduled": N_("not started"),
+    "ended": N_("past its end date"),
+}
+
+
+def state_label(state: str) -> str:
+    return _(STATE_TEXT[state]) if state in STATE_TEXT else state
 
 
 def _date(option: str, value: str | None) -> date | None:
@@ -41,7 +52,7 @@ def _date(option: str, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise CampaignError(option, f"日期格式应为 YYYY-MM-DD / {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CampaignError(option, _("{value} is not a date (YYYY-MM-DD)").format(value=repr(value))) from None
 
 
 def _check_platforms(names: list[str]) -> list[str]:
@@ -94,12 +105,13 @@ def create_command(
     if as_json:
         print_json(campaign_dict(campaign))
         return
-    when = (
-        f"，定时 cron {campaign.cron}"
-        if campaign.cron
-        else "（无定时，用 campaign run 执行 / no schedule: use campaign run）"
-    )
-    console().print(f"已创建专项行动 / campaign created: {campaign.name}{when}", markup=False)
+    if campaign.cron:
+        message = _("Campaign created: {name}, swept on cron {cron}").format(name=campaign.name, cron=campaign.cron)
+    else:
+        message = _("Campaign created: {name} (no schedule: sweep it with `tradewatch campaign run`)").format(
+            name=campaign.name
+        )
+    console().print(message, markup=False)
 
 
 @campaign_app.command("list")
@@ -121,21 +133,15 @@ def list_command(
     if as_json:
         print_json([{**data, **counts} for data, counts in rows])
         return
-    table = Table(title="专项行动 / Campaigns")
-    for heading in (
-        "名称 Name",
-        "状态 State",
-        "起止 Dates",
-        "平台 Platforms",
-        "定时 Schedule",
-        "线索 Leads",
-        "运行 Runs",
-    ):
-        table.add_column(heading, justify="right" if heading[0] in "线运" else "left")
+    table = Table(title=_("Campaigns"))
+    for heading in (_("Name"), _("State"), _("Dates"), _("Platforms"), _("Schedule")):
+        table.add_column(heading)
+    for heading in (_("Leads"), _("Runs")):
+        table.add_column(heading, justify="right")
     for data, counts in rows:
         table.add_row(
             data["name"],
-            STATE_TEXT.get(data["state"], data["state"]),
+            state_label(data["state"]),
             f"{data['from'] or '…'} – {data['to'] or '…'}",
             ", ".join(data["platforms"]),
             data["cron"] or "—",
@@ -159,20 +165,21 @@ def show_command(name: NameArgument, as_json: JsonOption = False) -> None:
     if as_json:
         print_json({**data, **counts})
         return
-    table = Table(title=f"专项行动 / Campaign {data['name']}", show_header=False)
+    table = Table(title=_("Campaign {name}").format(name=data["name"]), show_header=False)
     table.add_column("field")
     table.add_column("value")
+    by_status = ", ".join(f"{status_label(k)}: {v}" for k, v in counts["by_status"].items())
     rows = [
-        ("标题 Title", data["title"] or ""),
-        ("说明 Description", data["description"] or ""),
-        ("关键词 Keywords", "，".join(data["keywords"])),
-        ("平台 Platforms", ", ".join(data["platforms"])),
-        ("起止 Dates", f"{data['from'] or '…'} – {data['to'] or '…'}"),
-        ("定时 Schedule", data["cron"] or "—"),
-        ("状态 State", STATE_TEXT.get(data["state"], data["state"])),
-        ("线索 Leads", str(counts["leads"])),
-        ("按状态 By status", ", ".join(f"{k}: {v}" for k, v in counts["by_status"].items()) or "—"),
-        ("运行 Runs", str(counts["runs"])),
+        (_("Title"), data["title"] or ""),
+        (_("Description"), data["description"] or ""),
+        (_("Keywords"), "，".join(data["keywords"])),
+        (_("Platforms"), ", ".join(data["platforms"])),
+        (_("Dates"), f"{data['from'] or '…'} – {data['to'] or '…'}"),
+        (_("Schedule"), data["cron"] or "—"),
+        (_("State"), state_label(data["state"])),
+        (_("Leads"), str(counts["leads"])),
+        (_("By status"), by_status or "—"),
+        (_("Runs"), str(counts["runs"])),
     ]
     for key, value in rows:
         table.add_row(key, value)
@@ -191,16 +198,16 @@ def run_command(
 
         tradewatch campaign run 2025清风行动
     """
+    from cli.i18n import localise_message
+    from cli.runs import outcome_label
     from scheduler import sweep_job
 
     with Session(get_engine()) as session:
         campaign = get_campaign(session, name)
     if campaign.status == "closed":
-        raise TradewatchError(f"专项行动已结束 / campaign {name!r} is closed")
+        fail(_("campaign {name} is closed").format(name=repr(name)))
     if not campaign.keywords or not campaign.platforms:
-        raise TradewatchError(
-            f"专项行动 {name} 没有关键词或平台 / campaign {name!r} has no keywords or platforms (create it first)"
-        )
+        fail(_("campaign {name} has no keywords or platforms (create it first)").format(name=repr(name)))
     result = sweep_job(
         platforms=list(campaign.platforms),
         keywords=list(campaign.keywords),
@@ -211,10 +218,13 @@ def run_command(
     )
     out = console()
     if result.get("failed"):
-        raise TradewatchError(f"专项行动抓取失败 / campaign sweep failed: {result.get('error')}")
-    outcomes = ", ".join(f"{platform}: {outcome}" for platform, outcome in result.get("outcomes", {}).items())
-    out.print(f"已完成 / done: runs {result['run_ids']} ({outcomes})", markup=False)
-    out.print(f"日志 / Log: {result.get('log')}", markup=False)
+        fail(_("campaign sweep failed: {error}").format(error=localise_message(str(result.get("error")))))
+    outcomes = ", ".join(
+        f"{platform}: {outcome_label(outcome)}" for platform, outcome in result.get("outcomes", {}).items()
+    )
+    runs = ", ".join(str(run_id) for run_id in result["run_ids"])
+    out.print(_("Done: runs {runs} ({outcomes})").format(runs=runs, outcomes=outcomes), markup=False)
+    out.print(_("Log: {path}").format(path=result.get("log")), markup=False)
 
 
 @campaign_app.command("close")
@@ -226,7 +236,7 @@ def close_command(name: NameArgument) -> None:
         tradewatch campaign close 2025清风行动
     """
     campaign = run_write(lambda session: close_campaign(session, name))
-    console().print(f"已结束专项行动 / campaign closed: {campaign.name}", markup=False)
+    console().print(_("Campaign closed: {name}").format(name=campaign.name), markup=False)
 
 
 def register(app: typer.Typer) -> None:

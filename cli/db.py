@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 from sqlalchemy import make_url
 
+from cli.i18n import _
 from cli.output import console, print_json
 from leads.config import get_settings
 from leads.db import current_revision, get_engine, head_revision, upgrade
 
-db_app = typer.Typer(help="The lead store database: migrations. 线索库数据库。", no_args_is_help=True)
+db_app = typer.Typer(help="The lead store database: migrations.", no_args_is_help=True)
 
 
 def _where(url: str) -> str:
@@ -38,9 +39,12 @@ def upgrade_command(
         print_json({"database": _where(url), "before": before, "after": after})
         return
     if before == after:
-        console().print(f"数据库已是最新 / database is up to date: {after} ({_where(url)})", markup=False)
+        message = _("database is up to date: {revision} ({where})").format(revision=after, where=_where(url))
     else:
-        console().print(f"数据库已升级 / database upgraded: {before or '-'} -> {after} ({_where(url)})", markup=False)
+        message = _("database upgraded: {before} -> {after} ({where})").format(
+            before=before or "-", after=after, where=_where(url)
+        )
+    console().print(message, markup=False)
 
 
 @db_app.command("current")
@@ -57,8 +61,13 @@ def current_command(as_json: Annotated[bool, typer.Option("--json", help="Print 
     if as_json:
         print_json({"database": _where(url), "current": current, "head": head, "up_to_date": current == head})
         return
-    state = "最新 / up to date" if current == head else "需要升级 / needs `tradewatch db upgrade`"
-    console().print(f"{_where(url)}: {current or '-'} (head {head}) {state}", markup=False)
+    state = _("up to date") if current == head else _("needs `tradewatch db upgrade`")
+    console().print(
+        _("{where}: revision {current} (newest {head}), {state}").format(
+            where=_where(url), current=current or "-", head=head, state=state
+        ),
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

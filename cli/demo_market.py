@@ -15,6 +15,8 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from cli.i18n import N_, _
+from cli.labels import category_label
 from cli.output import console, fail
 
 if TYPE_CHECKING:
@@ -41,6 +43,13 @@ Example:
 
     tradewatch demo-market serve --wall captcha --layout v2 --slow-ms 500
 """
+
+KIND_NAMES: dict[str, str] = {
+    "ordinary": N_("Ordinary goods"),
+    "plain": N_("Offence, named plainly"),
+    "disguised": N_("Offence, disguised"),
+    "hard_negative": N_("Legal look-alike (hard negative)"),
+}
 
 CATALOGUE_HELP = """Show how many listings of each kind and category the demo catalogue holds.
 
@@ -83,7 +92,7 @@ def serve(
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        fail(f"参数错误 / invalid --{field.replace('_', '-')}: {first['msg']}")
+        fail(_("invalid --{option}: {reason}").format(option=field.replace("_", "-"), reason=first["msg"]))
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(options, host, port))
 
@@ -95,8 +104,8 @@ async def _serve(options: MarketOptions, host: str, port: int) -> None:
         runner, base_url = await start_market(options, host, port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            fail(f"端口已被占用 / port {port} on {host} is already in use")
-        fail(f"无法监听 / cannot listen on {host}:{port}: {error.strerror or error}")
+            fail(_("port {port} on {host} is already in use").format(port=port, host=host))
+        fail(_("cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=error.strerror or error))
     out = console()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -105,21 +114,21 @@ async def _serve(options: MarketOptions, host: str, port: int) -> None:
             loop.add_signal_handler(signum, stop.set)
     try:
         for variant, label in (
-            ("plain", "服务端渲染 / HTML"),
-            ("js", "前端渲染 / JavaScript"),
-            ("gbk", "GBK 编码 / GBK"),
+            ("plain", _("HTML rendered by the server")),
+            ("js", _("rendered by JavaScript")),
+            ("gbk", _("GBK-encoded HTML")),
         ):
             out.print(
-                f"演示市场已启动 / Demo marketplace running: {base_url}/{variant}/  ({label})",
+                _("Demo marketplace running: {url}  ({variant})").format(url=f"{base_url}/{variant}/", variant=label),
                 markup=False,
                 soft_wrap=True,
             )
-        out.print("按 Ctrl-C 停止 / Press Ctrl-C to stop", markup=False, soft_wrap=True)
+        out.print(_("Press Ctrl-C to stop"), markup=False, soft_wrap=True)
         sys.stdout.flush()
         await stop.wait()
     finally:
         await runner.cleanup()
-    out.print("演示市场已停止 / Demo marketplace stopped", markup=False, soft_wrap=True)
+    out.print(_("Demo marketplace stopped"), markup=False, soft_wrap=True)
 
 
 @demo_app.command("catalogue", help=CATALOGUE_HELP)
@@ -150,19 +159,24 @@ def catalogue(
     kinds = Counter(listing.kind for listing in built.listings)
     by_category = Counter((listing.category, listing.kind) for listing in built.listings if listing.category)
     out = console()
-    kind_table = Table(title=f"演示目录 / Demo catalogue (seed {built.seed}, {len(built)} listings)")
-    kind_table.add_column("类型 Kind")
-    kind_table.add_column("数量 Count", justify="right")
+    kind_table = Table(
+        title=_("Demo catalogue (seed {seed}, {count} listings)").format(seed=built.seed, count=len(built))
+    )
+    kind_table.add_column(_("Kind"))
+    kind_table.add_column(_("Count"), justify="right")
     for kind in KINDS:
-        kind_table.add_row(kind, str(kinds[kind]))
+        label = _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+        kind_table.add_row(f"{label} ({kind})", str(kinds[kind]))
     out.print(kind_table)
-    category_table = Table(title="违规商品类别 / Offence categories")
-    category_table.add_column("类别 Category")
-    category_table.add_column("明示 Plain", justify="right")
-    category_table.add_column("伪装 Disguised", justify="right")
+    category_table = Table(title=_("Offence categories"))
+    category_table.add_column(_("Category"))
+    category_table.add_column(_("Named plainly"), justify="right")
+    category_table.add_column(_("Disguised"), justify="right")
     for category in CATEGORY_IDS:
         category_table.add_row(
-            category, str(by_category[(category, "plain")]), str(by_category[(category, "disguised")])
+            category_label(category, with_id=True),
+            str(by_category[(category, "plain")]),
+            str(by_category[(category, "disguised")]),
         )
     out.print(category_table)
 

@@ -9,12 +9,13 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
+from cli.i18n import _, localise_message
 from cli.output import console, err_console, fail, print_json
 from cli.safe_text import safe_text
 from leads.db import get_engine
 from leads.evidence import export_bundle, lead_evidence, verify_evidence
 
-evidence_app = typer.Typer(help="Evidence of leads: list, verify, export. 证据。", no_args_is_help=True)
+evidence_app = typer.Typer(help="Evidence of leads: list, verify, export.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
@@ -38,8 +39,8 @@ def list_command(
             ]
         )
         return
-    table = Table(title=f"证据 / Evidence of lead {lead_id}")
-    for heading in ("版本 Version", "取证时间 Captured (UTC)", "文件 File", "格式 Format", "大小 Size", "SHA-256"):
+    table = Table(title=_("Evidence of lead {lead_id}").format(lead_id=lead_id))
+    for heading in (_("Version"), _("Captured (UTC)"), _("File"), _("Format"), _("Size"), "SHA-256"):
         table.add_column(heading, overflow="fold")
     for capture, files in captures:
         for file in files:
@@ -70,7 +71,7 @@ def verify_command(
         tradewatch evidence verify --all
     """
     if (lead_id is None) == (not all_leads):
-        fail("请给出线索编号或 --all / give a lead id or --all")
+        fail(_("Give a lead id or --all"))
     with Session(get_engine()) as session:
         checked, problems = verify_evidence(session, lead_pk=lead_id)
     if as_json:
@@ -85,8 +86,16 @@ def verify_command(
         )
     else:
         for problem in problems:
-            err_console().print(f"不符 / MISMATCH {problem}", markup=False)
-        summary = f"已校验 {checked} 个文件，{len(problems)} 处不符 / {checked} files checked, {len(problems)} problems"
+            err_console().print(
+                _("MISMATCH: lead {lead}, capture v{version}, {file}: {problem}").format(
+                    lead=problem.lead_pk,
+                    version=problem.version,
+                    file=problem.name,
+                    problem=localise_message(problem.problem),
+                ),
+                markup=False,
+            )
+        summary = _("{checked} files checked, {problems} problems").format(checked=checked, problems=len(problems))
         console().print(summary, markup=False)
     if problems:
         raise typer.Exit(1)
@@ -98,7 +107,7 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="The zip file to write.", dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
-    """Write a lead's evidence bundle: files, manifests, a capture record (取证记录) and SHA256SUMS.
+    """Write a lead's evidence bundle: files, manifests, a capture record and SHA256SUMS.
 
     Anyone can check the unzipped bundle with `sha256sum -c SHA256SUMS`. Evidence that fails verification
     is not exported.
@@ -110,7 +119,10 @@ def export_command(
     with Session(get_engine()) as session:
         result = export_bundle(session, lead_id, out, overwrite=force)
     console().print(
-        f"已导出 / exported {result.files} files of {result.captures} capture(s) to {result.path}", markup=False
+        _("Exported {files} files of {captures} captures to {path}").format(
+            files=result.files, captures=result.captures, path=result.path
+        ),
+        markup=False,
     )
 
 

@@ -146,19 +146,30 @@ def localise_message(message: str) -> str:
 def localise_error(error: BaseException) -> str:
     """The message of a user-facing error in the current language.
 
-    Errors may carry `msgid` (an English message with ``{name}`` placeholders) and `params`; otherwise their
-    text is translated whole when the catalogue knows it, or split when it is a legacy bilingual line.
+    Errors may carry `msgid` (an English message with ``{name}`` placeholders) and `params` (legacy bilingual
+    parameters are split); otherwise their text is translated whole when the catalogue knows it, or split
+    when it is a legacy bilingual line.
     """
     msgid = getattr(error, "msgid", None)
     if isinstance(msgid, str) and msgid:
-        params = getattr(error, "params", None) or {}
+        # A parameter may itself be a legacy bilingual line (a library reason): show its one side.
+        params = {
+            key: localise_message(value) if isinstance(value, str) else value
+            for key, value in (getattr(error, "params", None) or {}).items()
+        }
         try:
             return _(msgid).format(**params)
         except (KeyError, IndexError, ValueError):
             return _(msgid)
     text = str(error)
     translated = _(text)
-    return translated if translated != text else localise_message(text)
+    if translated != text:
+        return translated
+    reason = getattr(error, "reason", None)
+    if isinstance(reason, str) and reason and text.endswith(reason):
+        # "where: reason" (a file error): the place may hold slashes, so only the reason is localised.
+        return text[: len(text) - len(reason)] + localise_message(reason)
+    return localise_message(text)
 
 
 # --- help texts of the command tree -------------------------------------------------------------------

@@ -25,8 +25,40 @@ CLI_DIR = Path(__file__).resolve().parent
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 # Help texts in the catalogues: the root, the groups below, and the commands defined in these modules.
-TRANSLATED_GROUPS: tuple[tuple[str, ...], ...] = ((), ("leads",))
-TRANSLATED_MODULES = frozenset({"cli.app", "cli.leads_cmd", "cli.export", "cli.stats", "cli.triage"})
+TRANSLATED_GROUPS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("leads",),
+    ("audit",),
+    ("campaign",),
+    ("db",),
+    ("demo-market",),
+    ("evidence",),
+    ("platforms",),
+    ("report",),
+    ("runs",),
+    ("schedule",),
+    ("watchlist",),
+)
+TRANSLATED_MODULES = frozenset(
+    {
+        "cli.app",
+        "cli.audit",
+        "cli.campaign",
+        "cli.db",
+        "cli.demo_market",
+        "cli.evidence",
+        "cli.export",
+        "cli.leads_cmd",
+        "cli.platforms",
+        "cli.report",
+        "cli.runs",
+        "cli.schedule",
+        "cli.score",
+        "cli.stats",
+        "cli.triage",
+        "cli.watchlist",
+    }
+)
 
 
 def _is_translated(path: tuple[str, ...], command: object) -> bool:

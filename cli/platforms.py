@@ -9,11 +9,24 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from cli.i18n import N_, _
 from cli.output import console, fail, print_json
 
 platforms_app = typer.Typer(help="Platform profiles: list, check against a saved page, create.", no_args_is_help=True)
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024
+
+# Headings of the listing fields `platforms check` prints.
+LISTING_COLUMNS: dict[str, str] = {
+    "listing_id": N_("Listing id"),
+    "title": N_("Title"),
+    "price": N_("Price"),
+    "seller": N_("Seller"),
+    "location": N_("Location"),
+    "url": N_("URL"),
+}
+RENDER_MODES: dict[str, str] = {"static": N_("static HTML"), "js": N_("JavaScript (browser)")}
+PAGE_KINDS: dict[str, str] = {"results": N_("search results"), "item": N_("item page")}
 
 
 def _profile(name: str | None, file: Path | None) -> Any:
@@ -22,15 +35,15 @@ def _profile(name: str | None, file: Path | None) -> Any:
     if file is not None:
         return load_profile_file(file)
     if not name:
-        fail("需要平台名称或 --profile / give a platform name or --profile FILE")
+        fail(_("Give a platform name or --profile FILE"))
     return load_profile(name)
 
 
 def _read_page(page: Path) -> bytes:
     if not page.is_file():
-        fail(f"页面文件不存在 / no such page file: {page}")
+        fail(_("no such page file: {path}").format(path=page))
     if page.stat().st_size > MAX_PAGE_BYTES:
-        fail(f"页面文件过大 / page file larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB: {page}")
+        fail(_("page file larger than {size} MB: {path}").format(size=MAX_PAGE_BYTES // (1024 * 1024), path=page))
     return page.read_bytes()
 
 
@@ -44,6 +57,7 @@ def list_platforms(
 
         tradewatch platforms list
     """
+    from cli.i18n import localise_message
     from crawler.profiles import PACKAGED_PROFILES, available_profiles, load_profile_file
     from leads.errors import TradewatchError
 
@@ -67,12 +81,15 @@ def list_platforms(
     if as_json:
         print_json(rows)
         return
-    table = Table(title="平台 / Platforms")
-    for heading in ("名称 Name", "平台 Platform", "渲染 Render", "网址 Base URL", "来源 Source"):
+    table = Table(title=_("Platforms"))
+    for heading in (_("Name"), _("Platform"), _("Rendering"), _("Base URL"), _("Source")):
         table.add_column(heading)
     for row in rows:
-        display = row["display_name"] or f"无效 / invalid: {row['error']}"
-        table.add_row(row["name"], display, row["render"], row["base_url"], row["source"])
+        invalid = _("Invalid: {error}").format(error=localise_message(row["error"] or ""))
+        display = localise_message(row["display_name"]) or invalid
+        source = _("shipped") if row["source"] == "shipped" else row["source"]
+        render = _(RENDER_MODES[row["render"]]) if row["render"] in RENDER_MODES else row["render"]
+        table.add_row(row["name"], display, render, row["base_url"], source)
     console().print(table)
 
 
@@ -98,15 +115,15 @@ def check(
     from crawler.extract import check_page
 
     if kind not in ("auto", "results", "item"):
-        fail("--kind 只能是 results、item 或 auto / --kind must be results, item or auto")
+        fail(_("--kind must be results, item or auto"))
     profile = _profile(name, profile_file)
     if file == Path():
-        fail("需要 --file 页面文件 / give the saved page with --file PAGE")
+        fail(_("Give the saved page with --file PAGE"))
     body = _read_page(file)
     try:
         result = check_page(profile, body, url or profile.base_url + "/", kind)
     except UndecodableError as error:
-        fail(f"页面无法解码 / page cannot be decoded: {error}")
+        fail(_("The page cannot be decoded: {error}").format(error=error))
     coverage = {name: {"present": have, "total": total} for name, (have, total) in result.coverage.items()}
     if as_json:
         print_json(
@@ -122,32 +139,34 @@ def check(
         )
     else:
         out = console()
+        page_kind = _(PAGE_KINDS[result.kind]) if result.kind in PAGE_KINDS else result.kind
         out.print(
-            f"平台 / Platform: {profile.name}  页面 / Page: {result.kind}  编码 / Encoding: {result.encoding}",
+            _("Platform: {platform}  Page: {kind}  Encoding: {encoding}").format(
+                platform=profile.name, kind=page_kind, encoding=result.encoding
+            ),
             markup=False,
         )
         shown = result.listings if limit <= 0 else result.listings[:limit]
         if shown:
-            table = Table(title=f"商品 / Listings ({len(result.listings)})")
-            columns = ["listing_id", "title", "price", "seller", "location", "url"]
-            for column in columns:
-                table.add_column(column, overflow="ellipsis", no_wrap=column == "url", max_width=48)
+            table = Table(title=_("Listings ({count})").format(count=len(result.listings)))
+            for column, heading in LISTING_COLUMNS.items():
+                table.add_column(_(heading), overflow="ellipsis", no_wrap=column == "url", max_width=48)
             for listing in shown:
-                table.add_row(*(str(listing.get(column, "")) for column in columns))
+                table.add_row(*(str(listing.get(column, "")) for column in LISTING_COLUMNS))
             out.print(table)
-        cov = Table(title="字段覆盖率 / Field coverage")
-        for heading in ("字段 Field", "有值 Present", "共 Total", "覆盖率 Coverage"):
+        cov = Table(title=_("Field coverage"))
+        for heading in (_("Field"), _("Present"), _("Total"), _("Coverage")):
             cov.add_column(heading)
         for field_name, (have, total) in result.coverage.items():
             cov.add_row(field_name, str(have), str(total), f"{have / total:.0%}" if total else "-")
         out.print(cov)
         if result.next_url:
-            out.print(f"下一页 / Next page: {result.next_url}", markup=False)
-        out.print(f"商品数 / Listings: {len(result.listings)}", markup=False)
+            out.print(_("Next page: {url}").format(url=result.next_url), markup=False)
+        out.print(_("Listings found: {count}").format(count=len(result.listings)), markup=False)
     if result.blocked:
-        fail(f"拦截页面 / block page: {result.blocked}", code=1)
+        fail(_("block page: {marker}").format(marker=result.blocked), code=1)
     if not result.listings:
-        fail("没有解析出商品 / no listing found on the page", code=1)
+        fail(_("no listing found on the page"), code=1)
 
 
 PROFILE_SKELETON = """\
@@ -231,23 +250,27 @@ def new(
     from leads.config import get_settings
 
     if not re.fullmatch(NAME_PATTERN, name):
-        fail(f"平台名称无效 / invalid platform name {name!r}: use lower-case letters, digits, - and _ (max 48)")
+        fail(
+            _("invalid platform name {name}: use lower-case letters, digits, - and _ (max 48)").format(name=repr(name))
+        )
     body = _read_page(file)
     folder = (out or get_settings().resolved_home / "platforms").expanduser().resolve()
     profile_path = folder / f"{name}.yaml"
     fixture = folder / "tests" / "fixtures" / f"{name}.html"
     test_path = folder / "tests" / f"test_{name.replace('-', '_')}.py"
     if profile_path.exists() and not force:
-        fail(f"已存在 / {profile_path} exists (use --force to overwrite)")
+        fail(_("{path} exists (use --force to overwrite)").format(path=profile_path))
     fixture.parent.mkdir(parents=True, exist_ok=True)
     fixture.write_bytes(body)
     profile_path.write_text(PROFILE_SKELETON.format(name=name, fixture=fixture, test=test_path), encoding="utf-8")
     test_path.write_text(TEST_SKELETON.format(name=name, ident=name.replace("-", "_")), encoding="utf-8")
     out_console = console()
-    out_console.print(f"配置 / Profile: {profile_path}", markup=False)
-    out_console.print(f"页面 / Fixture: {fixture}", markup=False)
-    out_console.print(f"测试 / Test: {test_path}", markup=False)
-    out_console.print(f"下一步 / Next: fill in the TODO selectors, then: pytest {test_path}", markup=False)
+    out_console.print(_("Profile: {path}").format(path=profile_path), markup=False)
+    out_console.print(_("Saved page (test fixture): {path}").format(path=fixture), markup=False)
+    out_console.print(_("Test: {path}").format(path=test_path), markup=False)
+    out_console.print(
+        _("Next: fill in the TODO selectors, then run: pytest {path}").format(path=test_path), markup=False
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cli.i18n import N_, _
 from cli.output import console
 from leads.errors import TradewatchError
 
@@ -22,8 +23,9 @@ def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        error = TradewatchError(f"--date: 日期格式应为 YYYY-MM-DD / {value!r} is not a date (YYYY-MM-DD)")
-        error.msgid, error.params = "{message}", {"message": str(error)}  # type: ignore[attr-defined]
+        msgid, params = N_("--date: {value} is not a date (YYYY-MM-DD)"), {"value": repr(value)}
+        error = TradewatchError(msgid.format(**params))
+        error.msgid, error.params = msgid, params  # type: ignore[attr-defined]
         raise error from None
 
 
@@ -44,7 +46,7 @@ def daily_command(
     from leads.reports import daily_report, write_report
 
     path = write_report(daily_report(_day(day)), out)
-    console().print(f"日报已写入 / daily report written: {path}", markup=False)
+    console().print(_("Daily report written: {path}").format(path=path), markup=False)
 
 
 @report_app.command("campaign")
@@ -61,7 +63,7 @@ def campaign_command(
     from leads.reports import campaign_report, write_report
 
     path = write_report(campaign_report(name), out)
-    console().print(f"专项行动报告已写入 / campaign report written: {path}", markup=False)
+    console().print(_("Campaign report written: {path}").format(path=path), markup=False)
 
 
 def register(app: typer.Typer) -> None:

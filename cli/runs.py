@@ -2,23 +2,91 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 from sqlmodel import Session
 
+from cli.i18n import N_, _, localise_message
 from cli.output import console, fail, print_json
 
 runs_app = typer.Typer(help="Recorded sweeps (crawl runs) and their outcome.", no_args_is_help=True)
 
-OUTCOME_TEXT = {
-    "ok": "正常 / ok",
-    "degraded": "降级 / degraded",
-    "broken": "失效 / broken",
-    "blocked": "被拦截 / blocked",
-    "unreachable": "无法连接 / unreachable",
+OUTCOME_TEXT: dict[str, str] = {
+    "ok": N_("ok"),
+    "degraded": N_("degraded"),
+    "broken": N_("broken"),
+    "blocked": N_("blocked"),
+    "unreachable": N_("unreachable"),
+    "failed": N_("failed"),
 }
+
+# The numbers of a run, by the keys of its JSON.
+COUNT_NAMES: dict[str, str] = {
+    "pages": N_("Pages"),
+    "listings": N_("Listings"),
+    "hits": N_("Hits"),
+    "leads_new": N_("New leads"),
+    "leads_updated": N_("Updated leads"),
+    "errors": N_("Errors"),
+    "search_pages": N_("Search result pages"),
+    "item_pages": N_("Item pages"),
+    "results_seen": N_("Results seen"),
+    "items_yielded": N_("Listings extracted"),
+    "blocked_pages": N_("Blocked pages"),
+    "unparsed_pages": N_("Pages not parsed"),
+    "undecodable_pages": N_("Pages not decodable"),
+    "retries": N_("Retries"),
+    "retries_429": N_("Retries after 429 (too many requests)"),
+    "retries_503": N_("Retries after 503 (unavailable)"),
+}
+
+
+# The health reasons a run records (English, see crawler.run_health.assess), for the officer's language.
+REASON_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?P<count>\d+) block page\(s\) seen; the sweep was stopped$"),
+     N_("{count} block page(s) seen; the sweep was stopped")),
+    (re.compile(r"^no response from the site$"), N_("no response from the site")),
+    (re.compile(r"^no result page could be read \((?P<count>\d+) failed requests\)$"),
+     N_("no result page could be read ({count} failed requests)")),
+    (re.compile(r"^finish reason (?P<reason>.+)$"), N_("finish reason {reason}")),
+    (re.compile(r"^(?P<count>\d+) result page\(s\) answered but no listing was parsed$"),
+     N_("{count} result page(s) answered but no listing was parsed")),
+    (re.compile(r"^coverage of (?P<field>\S+) (?P<share>\d+%) is under (?P<minimum>\d+%)$"),
+     N_("coverage of {field} {share} is under {minimum}")),
+    (re.compile(r"^(?P<failed>\d+) failed requests of (?P<responses>\d+) responses$"),
+     N_("{failed} failed requests of {responses} responses")),
+    (re.compile(r"^(?P<count>\d+) result page\(s\) without parsable listings$"),
+     N_("{count} result page(s) without parsable listings")),
+    (re.compile(r"^(?P<count>\d+) page\(s\) could not be decoded$"), N_("{count} page(s) could not be decoded")),
+]  # fmt: skip
+
+
+def reason_text(reason: str) -> str:
+    """A recorded health reason in the current language (an unknown one as it is)."""
+    for pattern, msgid in REASON_PATTERNS:
+        match = pattern.match(reason)
+        if match:
+            return _(msgid).format(**match.groupdict())
+    return localise_message(reason)
+
+
+def outcome_label(outcome: str | None) -> str:
+    """A run's outcome in the current language; a run without one is still running."""
+    if not outcome:
+        return _("running")
+    name = OUTCOME_TEXT.get(outcome)
+    return _(name) if name else outcome
+
+
+def _count_label(key: str) -> Text:
+    name = COUNT_NAMES.get(key)
+    if not name:
+        return Text(key)
+    return Text.assemble(_(name), (f"  {key}", "dim"))
 
 
 def _row(run: Any) -> dict[str, Any]:
@@ -59,9 +127,17 @@ def list_runs_cmd(
     if as_json:
         print_json(rows)
         return
-    table = Table(title="抓取运行 / Crawl runs")
-    for heading in ("运行 Run", "平台 Platform", "开始 Started (UTC)", "结果 Outcome", "页面 Pages", "商品 Listings",
-                    "新线索 New leads", "错误 Errors"):  # fmt: skip
+    table = Table(title=_("Crawl runs"))
+    for heading in (
+        _("Run"),
+        _("Platform"),
+        _("Started (UTC)"),
+        _("Outcome"),
+        _("Pages"),
+        _("Listings"),
+        _("New leads"),
+        _("Errors"),
+    ):
         table.add_column(heading)
     for row in rows:
         started = row["started_at"].strftime("%Y-%m-%d %H:%M") if row["started_at"] else ""
@@ -69,7 +145,7 @@ def list_runs_cmd(
             str(row["id"]),
             row["platform"],
             started,
-            OUTCOME_TEXT.get(row["outcome"] or "", row["outcome"] or "进行中 / running"),
+            outcome_label(row["outcome"]),
             str(row["pages"]),
             str(row["listings"]),
             str(row["leads_new"]),
@@ -96,7 +172,7 @@ def show(
     with Session(get_engine()) as session:
         run = get_run(session, run_id)
         if run is None:
-            fail(f"没有这个运行 / no run {run_id}")
+            fail(_("no run {run_id}").format(run_id=run_id))
         row = _row(run)
         stats = dict(run.stats or {})
     details = summary(stats)
@@ -106,27 +182,36 @@ def show(
         print_json({**row, "reasons": reasons, "coverage": coverage, "details": details})
         return
     out = console()
-    outcome = OUTCOME_TEXT.get(row["outcome"] or "", row["outcome"] or "进行中 / running")
-    out.print(f"运行 / Run {row['id']}: {row['platform']}  结果 / Outcome: {outcome}", markup=False)
-    out.print(f"关键词 / Keywords: {', '.join(row['keywords'] or [])}", markup=False)
+    out.print(
+        _("Run {run_id}: {platform}  Outcome: {outcome}").format(
+            run_id=row["id"], platform=row["platform"], outcome=outcome_label(row["outcome"])
+        ),
+        markup=False,
+    )
+    out.print(_("Keywords: {keywords}").format(keywords=", ".join(row["keywords"] or [])), markup=False)
     if row["campaign"]:
-        out.print(f"专项行动 / Campaign: {row['campaign']}", markup=False)
-    out.print(f"开始 / Started: {row['started_at']}  结束 / Finished: {row['finished_at']}", markup=False)
-    out.print(f"结束原因 / Finish reason: {row['finish_reason']}", markup=False)
+        out.print(_("Campaign: {campaign}").format(campaign=row["campaign"]), markup=False)
+    out.print(
+        _("Started: {started}  Finished: {finished}").format(
+            started=row["started_at"], finished=row["finished_at"] or "-"
+        ),
+        markup=False,
+    )
+    out.print(_("Finish reason: {reason}").format(reason=row["finish_reason"] or "-"), markup=False)
     for reason in reasons:
-        out.print(f"原因 / Reason: {reason}", markup=False)
-    table = Table(title="统计 / Numbers")
-    table.add_column("项目 Item")
-    table.add_column("数量 Count", justify="right")
+        out.print(_("Reason: {reason}").format(reason=reason_text(str(reason))), markup=False)
+    table = Table(title=_("Numbers"))
+    table.add_column(_("Item"))
+    table.add_column(_("Count"), justify="right")
     for key in ("pages", "listings", "hits", "leads_new", "leads_updated", "errors"):
-        table.add_row(key, str(row[key]))
+        table.add_row(_count_label(key), str(row[key]))
     for key, value in details.items():
         if key != "fields":
-            table.add_row(key, str(value))
+            table.add_row(_count_label(key), str(value))
     out.print(table)
     if details["fields"]:
-        fields = Table(title="字段覆盖率 / Field coverage")
-        for heading in ("字段 Field", "有值 Present", "缺失 Missing", "覆盖率 Coverage"):
+        fields = Table(title=_("Field coverage"))
+        for heading in (_("Field"), _("Present"), _("Missing"), _("Coverage")):
             fields.add_column(heading)
         for name, numbers in details["fields"].items():
             share = coverage.get(name)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from cli.output import console, print_json
+from cli.i18n import N_, _, localise_message
+from cli.output import console, fail, print_json
 from leads.db import get_engine
 
 schedule_app = typer.Typer(
@@ -23,6 +25,40 @@ TimetableOption = Annotated[
     typer.Option("--timetable", "-t", help="Timetable file (default: TRADEWATCH_HOME/schedule.yaml)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+JOB_TITLES: dict[str, str] = {
+    "nightly-sweep": N_("Nightly sweep"),
+    "feed": N_("Feed the verification queue"),
+    "deadlines": N_("Deadline check"),
+    "rechecks": N_("Re-check listings"),
+    "daily-report": N_("Daily report"),
+}
+JOB_OUTCOMES: dict[str, str] = {"ok": N_("ok"), "failed": N_("failed"), "skipped": N_("skipped")}
+_DAILY = re.compile(r"^每天 daily (?P<time>.+)$")
+
+
+def job_title(job_id: str, title: str) -> str:
+    """A job's title in the current language."""
+    if job_id in JOB_TITLES:
+        return _(JOB_TITLES[job_id])
+    if job_id.startswith("campaign:"):
+        return _("Campaign {name}").format(name=job_id.split(":", 1)[1])
+    return localise_message(title)
+
+
+def job_when(when: str) -> str:
+    """When a job runs (`每天 daily 07:30`, `cron ...`) in the current language."""
+    match = _DAILY.match(when)
+    if match:
+        return _("daily at {time}").format(time=match.group("time"))
+    return localise_message(when)
+
+
+def job_outcome(outcome: str | None) -> str:
+    if not outcome:
+        return "—"
+    return _(JOB_OUTCOMES[outcome]) if outcome in JOB_OUTCOMES else outcome
 
 
 def _local(moment: object) -> str:
@@ -64,9 +100,12 @@ def check_command(timetable: TimetableOption = None) -> None:
 
     loaded = load_timetable(timetable)
     out = console()
-    out.print(f"排班表有效 / timetable is valid: {loaded.source}", markup=False)
+    out.print(_("The timetable is valid: {path}").format(path=loaded.source), markup=False)
     for spec in timetable_specs(loaded):
-        out.print(f"  {spec.id}: {spec.description}", markup=False)
+        line = _("{job}: {title}, {when}").format(
+            job=spec.id, title=job_title(spec.id, spec.title), when=job_when(spec.description)
+        )
+        out.print(f"  {line}", markup=False)
 
 
 @schedule_app.command("list")
@@ -95,17 +134,17 @@ def list_command(timetable: TimetableOption = None, as_json: JsonOption = False)
             ]
         )
         return
-    table = Table(title="定时任务 / Scheduled jobs (Asia/Shanghai)")
-    for heading in ("任务 Job", "说明 What", "时间 When", "下次运行 Next run", "上次运行 Last run", "结果 Outcome"):
+    table = Table(title=_("Scheduled jobs (Asia/Shanghai)"))
+    for heading in (_("Job"), _("What"), _("When"), _("Next run"), _("Last run"), _("Outcome")):
         table.add_column(heading)
     for job in jobs:
         table.add_row(
             job.id,
-            job.title,
-            job.when,
+            job_title(job.id, job.title),
+            job_when(job.when),
             _local(job.next_run),
             _local(job.last_run.slot) if job.last_run else "—",
-            job.last_run.outcome if job.last_run else "—",
+            job_outcome(job.last_run.outcome if job.last_run else None),
         )
     console().print(table)
 
@@ -124,7 +163,6 @@ def run_job_command(
 
         tradewatch schedule run-job feed
     """
-    from leads.errors import TradewatchError
     from scheduler import find_spec, load_timetable, now, run_job
 
     loaded = load_timetable(timetable)
@@ -133,9 +171,9 @@ def run_job_command(
         print_json(details)
     else:
         shown = {key: value for key, value in details.items() if not isinstance(value, list)}
-        console().print(f"{job_id}: {shown}", markup=False)
+        console().print(_("Job {job}: {details}").format(job=job_id, details=_plain(shown)), markup=False)
     if details.get("failed"):
-        raise TradewatchError(f"任务失败 / job {job_id} failed: {details.get('error')}")
+        fail(_("job {job} failed: {error}").format(job=job_id, error=localise_message(str(details.get("error")))))
 
 
 @schedule_app.command("waiting")
@@ -170,14 +208,26 @@ def waiting_command(
             ]
         )
         return
-    table = Table(title="等待入队的线索 / Leads waiting for the queue")
-    for heading in ("线索 Lead", "评分 Score", "优先级 Priority", "类别 Category", "标题 Title", "原因 Reason"):
+    table = Table(title=_("Leads waiting for the queue"))
+    for heading in (_("Lead"), _("Score"), _("Priority"), _("Category"), _("Title"), _("Reason")):
         table.add_column(heading, overflow="fold")
     for lead, listing, hold in rows:
         table.add_row(
-            str(lead.id), str(lead.score), f"{lead.priority:.1f}", lead.category or "", listing.title, hold.reason
+            str(lead.id),
+            str(lead.score),
+            f"{lead.priority:.1f}",
+            lead.category or "",
+            listing.title,
+            localise_message(hold.reason),
         )
     console().print(table)
+
+
+def _plain(details: dict[str, Any]) -> str:
+    """A job's numbers as `key=value` pairs, with bilingual texts in the current language."""
+    return ", ".join(
+        f"{key}={localise_message(value) if isinstance(value, str) else value}" for key, value in details.items()
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,8 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from cli.output import err_console
+from cli.i18n import _
+from cli.output import err_console, fail
 
 SCORE_HELP = """Score listings (JSON Lines) and write one JSON line per listing.
 
@@ -48,11 +49,9 @@ def score_cmd(
             with open(file, encoding="utf-8") as handle:
                 failed = _score_stream(scorer, handle, name, leads_only, explain)
         except OSError as error:
-            from leads.errors import InputFileError
-
-            raise InputFileError(file, f"cannot read: {error.strerror or error}") from None
+            fail(_("{path}: cannot read: {error}").format(path=file, error=error.strerror or error))
     if failed:
-        err_console().print(f"{failed} 行失败 / {failed} line(s) failed", markup=False)
+        err_console().print(_("Lines that failed: {count}").format(count=failed), markup=False)
         raise typer.Exit(1)
 
 
@@ -67,11 +66,12 @@ def _score_stream(scorer: Any, stream: TextIO, name: str, leads_only: bool, expl
             record = json.loads(line)
         except json.JSONDecodeError as error:
             failed += 1
-            errors.print(f"{name}:{number}: 不是 JSON / not JSON: {error.msg}", markup=False)
+            message = _("{where}: not JSON: {error}").format(where=f"{name}:{number}", error=error.msg)
+            errors.print(message, markup=False)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("title"), str):
             failed += 1
-            errors.print(f"{name}:{number}: 缺少 title / missing `title`", markup=False)
+            errors.print(_("{where}: missing `title`").format(where=f"{name}:{number}"), markup=False)
             continue
         result = scorer.score(record).to_dict()
         if leads_only and not result["is_lead"]:

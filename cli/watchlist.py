@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from cli.i18n import _
+from cli.labels import category_label
 from cli.output import console, fail, print_json
 
 watchlist_app = typer.Typer(help="Watchlists: check them, explain scores, list search terms.", no_args_is_help=True)
@@ -34,18 +36,22 @@ def check_cmd(
     else:
         out = console()
         for problem in report.problems:
-            out.print(f"错误 / error  {problem}", markup=False)
+            out.print(_("Problem: {problem}").format(problem=problem), markup=False)
         for warning in report.warnings:
-            out.print(f"警告 / warning  {warning}", markup=False)
+            out.print(_("Warning: {warning}").format(warning=warning), markup=False)
         out.print(
-            f"{len(report.files)} 个文件 / files, {report.categories} 个类别 / categories, "
-            f"{report.terms} 个匹配词 / match terms, {report.search_terms} 个搜索词 / search terms",
+            _("{files} files, {categories} categories, {terms} match terms, {search_terms} search terms").format(
+                files=len(report.files),
+                categories=report.categories,
+                terms=report.terms,
+                search_terms=report.search_terms,
+            ),
             markup=False,
         )
     if report.problems:
-        fail(f"{len(report.problems)} 个问题 / problem(s) in the watchlists", 1)
+        fail(_("Problems in the watchlists: {count}").format(count=len(report.problems)), 1)
     if not as_json:
-        console().print("通过 / OK", markup=False)
+        console().print(_("Watchlists OK"), markup=False)
 
 
 @watchlist_app.command("explain")
@@ -71,24 +77,36 @@ def explain_cmd(
         print_json(data)
         return
     out = console()
-    out.print(f"规范化 / normalised: {data['normalised']}", markup=False)
+    out.print(_("Normalised title: {text}").format(text=data["normalised"]), markup=False)
     if description:
-        out.print(f"描述规范化 / description: {data['normalised_description']}", markup=False)
-    lead = "是 / yes" if data["is_lead"] else "否 / no"
+        out.print(_("Normalised description: {text}").format(text=data["normalised_description"]), markup=False)
     out.print(
-        f"得分 / score: {data['score']}   线索 / lead: {lead}   类别 / category: {data['category']}",
+        _("Score: {score}   Lead: {lead}   Category: {category}").format(
+            score=data["score"],
+            lead=_("yes") if data["is_lead"] else _("no"),
+            category=category_label(data["category"], with_id=True),
+        ),
         markup=False,
     )
     for hit in data["hits"]:
+        where = f"{hit['field']}[{hit['start']}:{hit['end']}]"
         out.print(
-            f"  命中 / hit: {hit['matched']!r} -> {hit['term']} [{hit['category']}] "
-            f"{hit['field']}[{hit['start']}:{hit['end']}] ({hit['rule']})",
+            "  "
+            + _("Hit: {matched} -> {term} [{category}] {where} ({rule})").format(
+                matched=repr(hit["matched"]), term=hit["term"], category=hit["category"], where=where, rule=hit["rule"]
+            ),
             markup=False,
         )
     for rule in data["rules"]:
         points = rule.get("points", rule.get("score"))
         details = {k: v for k, v in rule.items() if k not in ("rule", "points")}
-        out.print(f"  规则 / rule: {rule['rule']:<28} {points!s:>7}  {details}", markup=False)
+        out.print(
+            "  "
+            + _("Rule: {rule} {points}  {details}").format(
+                rule=f"{rule['rule']:<28}", points=f"{points!s:>7}", details=details
+            ),
+            markup=False,
+        )
 
 
 @watchlist_app.command("terms")
@@ -106,7 +124,7 @@ def terms_cmd(
     scorer = Scorer.load()
     unknown = [c for c in categories or [] if c not in scorer.categories]
     if unknown:
-        fail(f"未知类别 / unknown category: {', '.join(unknown)}")
+        fail(_("Unknown category: {categories}").format(categories=", ".join(unknown)))
     for term in scorer.search_terms(categories or None):
         typer.echo(term)
 

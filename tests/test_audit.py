@@ -12,7 +12,7 @@ from leads.db import get_engine
 from leads.queue import claim, dismiss, enqueue
 from tests.leadstore_support import CALENDAR, T0, listing, sight
 
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 
 
 def worked_lead(url: str) -> int:
@@ -43,7 +43,7 @@ def test_history_shows_who_did_what_and_why(store_url: str):
         "dismiss",
         "王建国",
         "图片为树脂仿品，非象牙",
-        "claimed → dismissed",
+        "Claimed → Dismissed",  # status names as officers read them
     ):
         assert expected in result.output
     assert runner.invoke(app, ["leads", "history", "999"]).exit_code == 4

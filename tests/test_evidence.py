@@ -194,7 +194,7 @@ def test_evidence_commands_verify_and_export(tw_home: Path, tmp_path: Path):
 
     from cli.app import app
 
-    runner = CliRunner()
+    runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
     url = f"sqlite:///{tw_home / 'tradewatch.db'}"
     lead_pk = captured_lead(url, page_capture())
     ok = runner.invoke(app, ["evidence", "verify", str(lead_pk)])

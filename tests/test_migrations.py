@@ -101,7 +101,7 @@ def test_alembic_command_line_upgrades_the_configured_store(store_url: str):
 
 
 def test_db_upgrade_and_current_commands(store_url: str):
-    runner = CliRunner()
+    runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
     first = runner.invoke(app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output
     assert f"-> {head_revision()}" in first.output

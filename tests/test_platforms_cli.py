@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 PAGE = """<html><head><meta charset="utf-8"><title>搜索 象牙 - 某集市</title></head><body>
 <div class="goods"><a class="name" href="/item/1001">老象牙手镯 保真</a><em>¥3800</em></div>
 <div class="goods"><a class="name" href="/item/1002">穿山甲鳞片 中药材</a><em>¥260</em></div>

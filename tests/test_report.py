@@ -20,7 +20,7 @@ from leads.workdays import local_date
 from tests.test_feed import make_leads
 from tests.test_scheduler_support import write_timetable
 
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 
 
 def report_data(path: Path) -> dict:

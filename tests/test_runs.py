@@ -13,7 +13,7 @@ from crawler.run_health import assess, counts, judge
 from leads.db import get_engine
 from leads.runs import finish_run, start_run
 
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 HEALTHY = {
     "downloader/response_count": 42,
     "tradewatch/pages/search": 2,
@@ -71,7 +71,7 @@ def test_runs_list_and_show(tw_home: Path):
         session.commit()
     listed = runner.invoke(app, ["runs", "list"])
     assert listed.exit_code == 0, listed.output
-    assert "抓取运行 / Crawl runs" in listed.output
+    assert "Crawl runs" in listed.output
     listed_json = runner.invoke(app, ["runs", "list", "--json"])
     assert '"platform": "demo"' in listed_json.output and '"outcome": "degraded"' in listed_json.output
     shown = runner.invoke(app, ["runs", "show", str(run_id)])
