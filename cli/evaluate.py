@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cli.i18n import N_, _
 from cli.output import console, print_json
 
 EVAL_HELP = """Score a labelled JSONL set and print precision, recall and F1 for leads.
@@ -44,9 +45,11 @@ def eval_cmd(
     from pipelines.scoring.evaluate import CATALOGUES, catalogue_records, evaluate, load_records
 
     if catalogue is not None and file is not None:
-        raise typer.BadParameter("give either FILE or --catalogue, not both", param_hint="--catalogue")
+        raise typer.BadParameter(_("give either FILE or --catalogue, not both"), param_hint="--catalogue")
     if catalogue is not None and catalogue not in CATALOGUES:
-        raise typer.BadParameter(f"unknown catalogue {catalogue!r} (known: {', '.join(CATALOGUES)})")
+        raise typer.BadParameter(
+            _("unknown catalogue {name} (known: {known})").format(name=repr(catalogue), known=", ".join(CATALOGUES))
+        )
     scorer = Scorer.load(watchlist or None, threshold=threshold)
     source: object
     if catalogue is not None:
@@ -59,8 +62,13 @@ def eval_cmd(
         print_json(data)
         return
     out = console()
-    out.print(f"评估集 / set: {source}  ({report.total} 条 / listings, 阈值 / threshold {scorer.threshold})")
-    table = Table("范围 / scope", "TP", "FP", "FN", "precision", "recall", "F1")
+    out.print(
+        _("Set: {source}  ({total} listings, threshold {threshold})").format(
+            source=source, total=report.total, threshold=scorer.threshold
+        ),
+        markup=False,
+    )
+    table = Table(_("Scope"), "TP", "FP", "FN", _("precision"), _("recall"), "F1")
 
     def row(name: str, counts: dict[str, float]) -> None:
         table.add_row(
@@ -73,27 +81,37 @@ def eval_cmd(
             f"{counts['f1']:.3f}",
         )
 
-    row("线索 / leads (all)", data["leads"])
-    row("伪装 / disguised", data["disguised"])
+    row(_("Leads (all)"), data["leads"])
+    row(_("Disguised listings"), data["disguised"])
     for name, counts in data["by_family"].items():
-        row(f"family {name}", counts)
+        row(_("Family {name}").format(name=name), counts)
     for name, counts in data["by_kind"].items():
-        row(f"kind {name}", counts)
+        row(_("Kind {name}").format(name=name), counts)
     for name, counts in data["by_category"].items():
         row(name, counts)
     out.print(table)
     if data["category_accuracy"] is not None:
-        out.print(f"类别正确率 / category accuracy on true leads: {data['category_accuracy']:.3f}")
+        out.print(
+            _("Category accuracy on true leads: {accuracy}").format(accuracy=f"{data['category_accuracy']:.3f}"),
+            markup=False,
+        )
     for title, items in (
-        ("漏报 / misses", data["misses"]),
-        ("误报 / false alarms", data["false_alarms"]),
-        ("类别错误 / wrong category", data["wrong_category"]),
+        (N_("Misses: {count}"), data["misses"]),
+        (N_("False alarms: {count}"), data["false_alarms"]),
+        (N_("Wrong category: {count}"), data["wrong_category"]),
     ):
-        out.print(f"{title}: {len(items)}")
+        out.print(_(title).format(count=len(items)), markup=False)
         for item in items:
             out.print(
-                f"  line {item['line']} [{item['kind']}] score {item['score']} "
-                f"expected {item['expected']} got {item['got']}: {item['title']}",
+                "  "
+                + _("line {line} [{kind}] score {score} expected {expected} got {got}: {title}").format(
+                    line=item["line"],
+                    kind=item["kind"],
+                    score=item["score"],
+                    expected=item["expected"],
+                    got=item["got"],
+                    title=item["title"],
+                ),
                 markup=False,
             )
 

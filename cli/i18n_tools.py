@@ -46,6 +46,7 @@ TRANSLATED_MODULES = frozenset(
         "cli.campaign",
         "cli.db",
         "cli.demo_market",
+        "cli.evaluate",
         "cli.evidence",
         "cli.export",
         "cli.leads_cmd",
@@ -55,8 +56,10 @@ TRANSLATED_MODULES = frozenset(
         "cli.schedule",
         "cli.score",
         "cli.stats",
+        "cli.sweep",
         "cli.triage",
         "cli.watchlist",
+        "cli.worker",
     }
 )
 

@@ -10,7 +10,9 @@ from pydantic import ValidationError
 from rich.table import Table
 from sqlmodel import Session
 
+from cli.i18n import _, localise_message
 from cli.output import console, fail
+from cli.runs import outcome_label
 from leads.db import get_engine
 from leads.runs import get_run
 
@@ -31,14 +33,6 @@ runs --workers workers itself, and `tradewatch worker` on other machines join in
 
     TRADEWATCH_REDIS_URL=redis://10.0.0.5:6379/0 tradewatch sweep --platform demo --keywords 象牙 --workers 2
 """
-
-OUTCOME_TEXT = {
-    "ok": "正常 / ok",
-    "degraded": "降级 / degraded",
-    "broken": "失效 / broken",
-    "blocked": "被拦截 / blocked",
-    "unreachable": "无法连接 / unreachable",
-}
 
 
 def sweep(
@@ -79,8 +73,14 @@ def sweep(
         field = ".".join(str(part) for part in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
         if message.startswith("keywords:"):
-            fail("没有关键词 / no keywords given (use --keywords 象牙,穿山甲 or --watchlist wildlife.ivory)")
-        fail(f"参数错误 / invalid {field or 'parameters'}: {message}")
+            fail(_("no keywords given (use --keywords 象牙,穿山甲 or --watchlist wildlife.ivory)"))
+        if field:
+            fail(
+                _("invalid --{option}: {reason}").format(
+                    option=field.replace("_", "-"), reason=localise_message(message)
+                )
+            )
+        fail(_("invalid parameters: {reason}").format(reason=localise_message(message)))
     request = SweepRequest(
         platforms=platform or ([] if profile else ["demo"]),
         profile_files=profile or [],
@@ -92,24 +92,16 @@ def sweep(
     result = run_sweep(request)
     with Session(get_engine()) as session:
         runs = [run for run in (get_run(session, run_id) for run_id in result.run_ids) if run]
-    table = Table(title="抓取结果 / Sweep summary")
-    for heading in (
-        "运行 Run",
-        "平台 Platform",
-        "结果 Outcome",
-        "页面 Pages",
-        "商品 Listings",
-        "命中 Hits",
-        "新线索 New leads",
-        "更新线索 Updated leads",
-        "错误 Errors",
-    ):
-        table.add_column(heading, justify="right" if heading[0] in "页商命新更错" else "left")
+    table = Table(title=_("Sweep summary"))
+    for heading in (_("Run"), _("Platform"), _("Outcome")):
+        table.add_column(heading)
+    for heading in (_("Pages"), _("Listings"), _("Hits"), _("New leads"), _("Updated leads"), _("Errors")):
+        table.add_column(heading, justify="right")
     for run in runs:
         table.add_row(
             str(run.id),
             run.platform,
-            OUTCOME_TEXT.get(run.outcome or "", run.outcome or "?"),
+            outcome_label(run.outcome) if run.outcome else "?",
             str(run.pages),
             str(run.listings),
             str(run.hits),
@@ -120,14 +112,14 @@ def sweep(
     out = console()
     out.print(table)
     if result.sweep_id:
-        out.print(f"分布式抓取 / Distributed sweep: {result.sweep_id}", markup=False)
-    out.print(f"日志 / Log: {result.log_file}", markup=False)
+        out.print(_("Distributed sweep: {sweep_id}").format(sweep_id=result.sweep_id), markup=False)
+    out.print(_("Log: {path}").format(path=result.log_file), markup=False)
     failed = [run for run in runs if run.outcome != "ok"]
     if len(runs) < len(result.run_ids) or not runs:
-        fail("抓取没有记录运行 / the sweep recorded no run")
+        fail(_("the sweep recorded no run"))
     if failed:
-        names = ", ".join(f"{run.platform} ({OUTCOME_TEXT.get(run.outcome or '', run.outcome)})" for run in failed)
-        fail(f"抓取未正常完成 / sweep did not complete normally: {names}", code=3)
+        names = ", ".join(f"{run.platform} ({outcome_label(run.outcome)})" for run in failed)
+        fail(_("sweep did not complete normally: {platforms}").format(platforms=names), code=3)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cli.i18n import _
 from cli.output import console, fail
 
 HELP = """Work on distributed sweeps: take requests from the shared Redis queue, store leads in the shared store.
@@ -43,20 +44,20 @@ def worker(
 
     redis_url = get_settings().redis_url
     if not redis_url:
-        fail("未设置 TRADEWATCH_REDIS_URL / TRADEWATCH_REDIS_URL is not set: a worker needs the shared Redis")
+        fail(_("TRADEWATCH_REDIS_URL is not set: a worker needs the shared Redis"))
     try:
         server = connect(redis_url)
     except Exception as error:  # any connection failure is one line for the officer, not a traceback
-        fail(f"无法连接 Redis / cannot reach Redis at {redis_url}: {error}")
+        fail(_("cannot reach Redis at {url}: {error}").format(url=redis_url, error=error))
     out = console()
     if sweep is not None:
-        out.print(f"加入抓取 / joining sweep {sweep}", markup=False)
+        out.print(_("joining sweep {sweep}").format(sweep=sweep), markup=False)
         code = subprocess.call(worker_command(sweep))
         if code == 1:
-            fail(f"抓取不存在或已完成 / sweep {sweep} is unknown or already done", code=1)
+            fail(_("sweep {sweep} is unknown or already done").format(sweep=sweep), code=1)
         if code:
-            fail(f"工作进程失败 / worker failed (exit {code})", code=code)
-        out.print(f"抓取完成 / sweep {sweep} done", markup=False)
+            fail(_("worker failed (exit {code})").format(code=code), code=code)
+        out.print(_("sweep {sweep} done").format(sweep=sweep), markup=False)
         return
     worked: set[str] = set()
     try:
@@ -64,16 +65,16 @@ def worker(
             pending = [sweep_id for sweep_id in open_sweeps(server) if sweep_id not in worked]
             if not pending:
                 if exit_when_idle:
-                    out.print(f"没有待抓取任务 / no open sweep; worked on {len(worked)}", markup=False)
+                    out.print(_("no open sweep; worked on {count}").format(count=len(worked)), markup=False)
                     return
                 time.sleep(poll)
                 continue
             sweep_id = pending[0]
-            out.print(f"加入抓取 / joining sweep {sweep_id}", markup=False)
+            out.print(_("joining sweep {sweep}").format(sweep=sweep_id), markup=False)
             subprocess.call(worker_command(sweep_id))
             worked.add(sweep_id)
     except KeyboardInterrupt:
-        out.print("已停止 / stopped", markup=False)
+        out.print(_("stopped"), markup=False)
 
 
 def register(app: typer.Typer) -> None:

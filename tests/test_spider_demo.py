@@ -14,7 +14,7 @@ from crawler.profiles import PACKAGED_PROFILES
 from leads.db import get_engine
 from leads.models import CrawlRun, Listing
 
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 
 
 def runs() -> list[CrawlRun]:
