@@ -22,6 +22,7 @@ OUTCOME_TEXT: dict[str, str] = {
     "blocked": N_("blocked"),
     "unreachable": N_("unreachable"),
     "failed": N_("failed"),
+    "interrupted": N_("interrupted"),
 }
 
 # The numbers of a run, by the keys of its JSON.
@@ -119,10 +120,12 @@ def list_runs_cmd(
 
         tradewatch runs list --limit 10
     """
-    from leads.db import get_engine
-    from leads.runs import list_runs
+    from leads.db import get_engine, run_write
+    from leads.runs import list_runs, mark_interrupted_runs
 
-    with Session(get_engine()) as session:
+    engine = get_engine()
+    run_write(lambda session: mark_interrupted_runs(session), engine=engine)
+    with Session(engine) as session:
         rows = [_row(run) for run in list_runs(session, limit=limit)]
     if as_json:
         print_json(rows)
@@ -166,10 +169,12 @@ def show(
         tradewatch runs show 12
     """
     from crawler.run_health import summary
-    from leads.db import get_engine
-    from leads.runs import get_run
+    from leads.db import get_engine, run_write
+    from leads.runs import get_run, mark_interrupted_runs
 
-    with Session(get_engine()) as session:
+    engine = get_engine()
+    run_write(lambda session: mark_interrupted_runs(session), engine=engine)
+    with Session(engine) as session:
         run = get_run(session, run_id)
         if run is None:
             fail(_("no run {run_id}").format(run_id=run_id))

@@ -270,6 +270,8 @@ class CrawlRun(SQLModel, table=True):
     leads_updated: int = 0
     errors: int = 0
     stats: dict[str, Any] = _json_dict()
+    host: str | None = Field(default=None, max_length=255, description="Machine the crawl ran on.")
+    pid: int | None = Field(default=None, description="Process id of the crawl, to notice one that was killed.")
 
 
 # The scheduler's tables (job runs, re-checks, feed holds) belong to the same schema.

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from leads.models import CrawlRun, utcnow
 
+INTERRUPTED = "interrupted"
+
 
 def start_run(session: Session, *, platform: str, keywords: Sequence[str], campaign: str | None) -> int:
-    run = CrawlRun(platform=platform, keywords=list(keywords), campaign=campaign)
+    """Record a run as started by this process on this machine."""
+    run = CrawlRun(
+        platform=platform,
+        keywords=list(keywords),
+        campaign=campaign,
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
     session.add(run)
     session.flush()
     assert run.id is not None
@@ -46,3 +58,35 @@ def get_run(session: Session, run_id: int) -> CrawlRun | None:
 
 def list_runs(session: Session, *, limit: int = 20) -> list[CrawlRun]:
     return list(session.exec(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(limit)))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def mark_interrupted_runs(session: Session, *, now: datetime | None = None) -> list[int]:
+    """Runs started on this machine whose process is gone without finishing (killed, power cut) are marked
+    `interrupted`, so nobody mistakes them for still running. Runs of other machines are left alone."""
+    host = socket.gethostname()
+    open_runs = session.exec(
+        select(CrawlRun).where(
+            col(CrawlRun.finished_at).is_(None), CrawlRun.host == host, col(CrawlRun.pid).is_not(None)
+        )
+    )
+    marked = []
+    for run in open_runs:
+        assert run.pid is not None and run.id is not None
+        if run.pid == os.getpid() or _process_alive(run.pid):
+            continue
+        run.finished_at = now or utcnow()
+        run.outcome = INTERRUPTED
+        run.finish_reason = "process ended without finishing"
+        session.add(run)
+        marked.append(run.id)
+    return marked

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from crawler.run_health import assess, counts, judge
 from leads.db import get_engine
+from leads.models import CrawlRun
 from leads.runs import finish_run, start_run
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
@@ -84,3 +88,23 @@ def test_runs_list_and_show(tw_home: Path):
     missing = runner.invoke(app, ["runs", "show", "999"])
     assert missing.exit_code == 2
     assert "no run 999" in missing.output
+
+
+def test_a_run_whose_process_was_killed_is_shown_as_interrupted(tw_home: Path):
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with Session(get_engine()) as session:
+            run_id = start_run(session, platform="demo", keywords=["象牙"], campaign=None)
+            session.get(CrawlRun, run_id).pid = child.pid
+            session.commit()
+        still_running = runner.invoke(app, ["runs", "show", str(run_id), "--json"])
+        assert json.loads(still_running.output)["outcome"] is None
+    finally:
+        child.kill()
+        child.wait()
+    result = runner.invoke(app, ["runs", "list"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "interrupted" in result.output
+    with Session(get_engine()) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run.outcome == "interrupted" and run.finished_at is not None
