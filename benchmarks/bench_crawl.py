@@ -1,0 +1,181 @@
+"""Crawl throughput: the same sweep of the demo marketplace by a bare Scrapy spider that only parses (the
+baseline) and by tradewatch with every pipeline on (normalise, score, store, evidence) and its run record.
+
+Both sides run in fresh child processes against one demo marketplace in a process of its own, with the same
+Scrapy concurrency, robots.txt and AutoThrottle settings; the sides alternate, and the median of the
+repetitions counts. Pages/s and items/s are measured from the spider's open to its close (process start-up
+is not counted).
+
+    python benchmarks/bench_crawl.py [--repeat 3] [--keywords 包邮,全新,二手] [--max-pages 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import market, median, report, run_child
+
+DEFAULT_KEYWORDS = "包邮,全新,二手"
+
+BARE_SETTINGS: dict[str, Any] = {
+    "ROBOTSTXT_OBEY": True,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": os.environ.get("BENCH_AUTOTHROTTLE", "1") == "1",
+    "AUTOTHROTTLE_START_DELAY": 0.1,
+    "AUTOTHROTTLE_MAX_DELAY": 30,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 8.0,
+    "TELNETCONSOLE_ENABLED": False,
+    "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+    "LOG_LEVEL": "WARNING",
+    "LOG_INSTALL_ROOT_HANDLER": False,
+}
+
+
+def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
+    from urllib.parse import quote
+
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    class BareSpider(scrapy.Spider):
+        """Searches, follows result pages and item pages, and parses the same fields as the demo profile."""
+
+        name = "bare"
+
+        async def start(self) -> Any:
+            for keyword in keywords:
+                url = f"{base_url}/plain/search?q={quote(keyword)}&page=1"
+                yield scrapy.Request(url, callback=self.parse_results, cb_kwargs={"page": 1})
+
+        def parse_results(self, response: Any, page: int) -> Any:
+            for node in response.css("ul.results li.listing"):
+                yield response.follow(node.css("a.title::attr(href)").get(), callback=self.parse_item)
+            next_url = response.css("a.next::attr(href)").get()
+            if next_url and page < max_pages:
+                yield response.follow(next_url, callback=self.parse_results, cb_kwargs={"page": page + 1})
+
+        def parse_item(self, response: Any) -> Any:
+            item = response.css("div.item")
+            yield {
+                "url": response.url,
+                "title": item.css("h1.title::text").get(),
+                "price": item.css("span.price::text").get(),
+                "description": "\n".join(item.css("div.description ::text").getall()),
+                "seller": item.css("a.seller::text").get(),
+                "seller_id": item.css("a.seller::attr(data-seller-id)").get(),
+                "location": item.css("span.location::text").get(),
+                "posted_at": item.css("time.posted::attr(datetime)").get(),
+                "image_url": item.css("img.photo::attr(src)").get(),
+            }
+
+    process = CrawlerProcess(BARE_SETTINGS)
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler)
+    process.start()
+    stats = crawler.stats.get_stats()
+    return _figures(stats, stats.get("item_scraped_count", 0))
+
+
+def _tradewatch(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
+    from sqlmodel import Session
+
+    from crawler.sweep import SweepRequest, crawl_here
+    from crawler.sweep_params import SweepParams
+    from leads.db import get_engine
+    from leads.logging_setup import setup_logging
+    from leads.runs import get_run
+
+    setup_logging("bench", level="WARNING")
+    request = SweepRequest(
+        platforms=["demo"], params=SweepParams(keywords=keywords, max_pages=max_pages), base_url=base_url
+    )
+    (run_id,) = crawl_here(request)
+    with Session(get_engine()) as session:
+        run = get_run(session, run_id)
+        assert run is not None
+        stats = dict(run.stats or {})
+        outcome = run.outcome
+    figures = _figures(stats, stats.get("tradewatch/items/scored", 0))
+    figures.update({"outcome": outcome, "leads": stats.get("tradewatch/leads/new", 0)})
+    return figures
+
+
+def _figures(stats: dict[str, Any], items: int) -> dict[str, Any]:
+    from datetime import datetime
+
+    elapsed = stats.get("elapsed_time_seconds")
+    if not elapsed:
+        start, finish = stats.get("start_time"), stats.get("finish_time")
+        start = datetime.fromisoformat(start) if isinstance(start, str) else start
+        finish = datetime.fromisoformat(finish) if isinstance(finish, str) else finish
+        elapsed = (finish - start).total_seconds()
+    pages = int(stats.get("response_received_count", 0)) - int(stats.get("robotstxt/response_count", 0))
+    return {
+        "elapsed_s": round(float(elapsed), 3),
+        "pages": pages,
+        "items": int(items),
+        "pages_per_s": round(pages / float(elapsed), 1),
+        "items_per_s": round(int(items) / float(elapsed), 1),
+    }
+
+
+def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dict[str, Any]:
+    """Alternate bare / tradewatch `repeat` times (order flipped every round); medians and the ratio."""
+    runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tradewatch": []}
+    for round_number in range(repeat):
+        order = ["bare", "tradewatch"] if round_number % 2 == 0 else ["tradewatch", "bare"]
+        for side in order:
+            with tempfile.TemporaryDirectory(prefix="tw-bench-") as home:
+                env = {"TRADEWATCH_HOME": home, "TRADEWATCH_DATABASE_URL": "", "TRADEWATCH_REDIS_URL": ""}
+                env = {**env, "TRADEWATCH_ALLOWED_HOSTS": '["127.0.0.1"]'}
+                args = [__file__, "--child", side, "--base-url", base_url, "--keywords", keywords]
+                runs[side].append(run_child([*args, "--max-pages", str(max_pages)], env=env))
+    out: dict[str, Any] = {"runs": runs}
+    for side, results in runs.items():
+        out[side] = {
+            "pages_per_s": median([r["pages_per_s"] for r in results]),
+            "items_per_s": median([r["items_per_s"] for r in results]),
+            "pages": results[0]["pages"],
+            "items": results[0]["items"],
+        }
+    out["ratio_pages"] = round(out["tradewatch"]["pages_per_s"] / out["bare"]["pages_per_s"], 3)
+    out["ratio_items"] = round(out["tradewatch"]["items_per_s"] / out["bare"]["items_per_s"], 3)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keywords", default=DEFAULT_KEYWORDS)
+    parser.add_argument("--max-pages", type=int, default=1000)
+    parser.add_argument("--child", choices=["bare", "tradewatch"], help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    keywords = [k for k in args.keywords.split(",") if k]
+    if args.child:
+        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+        side = _bare if args.child == "bare" else _tradewatch
+        report(side(args.base_url, keywords, args.max_pages))
+        return
+    started = time.monotonic()
+    with market() as base_url:
+        result = measure(base_url, keywords=args.keywords, max_pages=args.max_pages, repeat=args.repeat)
+    for side in ("bare", "tradewatch"):
+        figures = result[side]
+        print(f"{side:<11} {figures['pages_per_s']:8.1f} pages/s {figures['items_per_s']:8.1f} items/s")
+    print(f"ratio (tradewatch / bare): pages {result['ratio_pages']:.2f}, items {result['ratio_items']:.2f}")
+    print(f"({time.monotonic() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""`make bench`: every benchmark of tradewatch, written as one Markdown table to benchmarks/results/RESULTS.md
+(and printed). Each ratio is measured in one run, alternating the two sides, median of the repetitions.
+
+    python benchmarks/run_all.py            # the full set (about 30 minutes on two cores)
+    python benchmarks/run_all.py --quick    # smaller sweeps and stores (a few minutes)
+    python benchmarks/run_all.py --only crawl,store
+
+The demo marketplace is started here on a free port; PostgreSQL and Redis are the machine's
+(TRADEWATCH_TEST_POSTGRES, TRADEWATCH_TEST_REDIS); rows that need a missing service say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_crawl
+import bench_distributed
+import bench_js
+import bench_memory
+from common import RESULT_PREFIX, ROOT, machine, market
+
+RESULTS = ROOT / "benchmarks" / "results"
+SECTIONS = ("crawl", "js", "scoring", "store", "leads", "memory", "distributed")
+
+Row = tuple[str, str, str, str]  # benchmark, measured, baseline or target, verdict
+
+
+def _script(name: str, *args: str, timeout: float = 3600) -> str:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode:
+        tail = "\n".join(completed.stderr.strip().splitlines()[-5:])
+        raise RuntimeError(f"{name} failed (exit {completed.returncode}): {tail}")
+    return completed.stdout
+
+
+def _rates(figures: dict[str, Any]) -> str:
+    return f"{figures['pages_per_s']:.1f} pages/s, {figures['items_per_s']:.1f} items/s"
+
+
+def crawl(quick: bool) -> list[Row]:
+    keywords = "包邮" if quick else bench_crawl.DEFAULT_KEYWORDS
+    with market() as base_url:
+        result = bench_crawl.measure(base_url, keywords=keywords, max_pages=1000, repeat=3)
+    bare, tw = result["bare"], result["tradewatch"]
+    sweep = f"demo sweep `{keywords}`, {bare['pages']} pages, {bare['items']} items, median of 3, alternating"
+    ok = result["ratio_pages"] >= 0.8
+    return [
+        ("Crawl: bare Scrapy (parse only)", _rates(bare), sweep, "baseline"),
+        (
+            "Crawl: tradewatch, every pipeline on",
+            _rates(tw),
+            "same sweep, same run",
+            f"ratio {result['ratio_pages']:.2f} pages, {result['ratio_items']:.2f} items: "
+            + ("**met** (target ≥ 0.8)" if ok else "**MISSED** (target ≥ 0.8)"),
+        ),
+    ]  # fmt: skip
+
+
+def js(quick: bool) -> list[Row]:
+    import shutil
+
+    if not (shutil.which("chromium") or shutil.which("chromium-browser") or os.environ.get("TRADEWATCH_CHROMIUM_PATH")):
+        return [("JS path (demo-js)", "skipped", "no Chromium on this machine (make browser)", "-")]
+    with market() as base_url:
+        result = bench_js.measure(base_url, keywords="象牙,穿山甲", max_pages=2, repeat=1 if quick else 2)
+    rows = []
+    for side in ("blocking", "no blocking"):
+        figures = result[side]
+        rows.append(
+            (
+                f"JS path, resource {side}",
+                f"{figures['pages_per_s']:.1f} pages/s, peak {figures['peak_mb']:.0f} MB (process tree)",
+                f"demo-js `象牙,穿山甲`, 2 result pages each, {figures['pages']} pages",
+                "outcome " + str(figures["outcome"]),
+            )
+        )
+    return rows
+
+
+def scoring(quick: bool) -> list[Row]:
+    out = _script("bench_scoring.py").strip()
+    return [("Scoring, full watchlists (bench_scoring.py)", "see table below", "-", "-")], out
+
+
+def store(quick: bool) -> list[Row]:
+    import json
+
+    text = _script("bench_store.py", "--listings", "500" if quick else "2000")
+    line = next(line for line in reversed(text.splitlines()) if line.startswith(RESULT_PREFIX))
+    result = json.loads(line[len(RESULT_PREFIX) :])
+    rows = []
+    for engine in ("sqlite", "postgresql"):
+        figures = result.get(engine)
+        if figures is None:
+            rows.append((f"Lead store upserts, {engine}", "skipped", "PostgreSQL is not reachable", "-"))
+            continue
+        rows.append(
+            (
+                f"Lead store upserts, {engine}",
+                f"{figures['first sight']:.0f}/s first sight, {figures['seen again']:.0f}/s seen again",
+                "record_sighting, one transaction per listing (the crawl batches 100 per transaction)",
+                "-",
+            )
+        )
+    return rows
+
+
+def leads(quick: bool) -> list[Row]:
+    rows = []
+    for count in (10_000, 100_000) if quick else (10_000, 100_000, 1_000_000):
+        text = _script("bench_leads_list.py", "--leads", str(count), "--runs", "5")
+        found = re.search(r"^default order\s+([\d.]+)ms", text, re.M)
+        worst = re.search(r"slowest indexed case: ([\d.]+) ms", text)
+        default, slowest = (found.group(1) if found else "?"), (worst.group(1) if worst else "?")
+        rows.append(
+            (
+                f"`leads list` at {count:,} leads (SQLite)",
+                f"{default} ms default order, slowest filter {slowest} ms",
+                "bench_leads_list.py, median of 5, 50 leads per page",
+                "target < 500 ms: " + ("**met**" if worst and float(slowest) < 500 else "**MISSED**"),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def memory(quick: bool) -> list[Row]:
+    checkpoints = [2_000, 5_000, 10_000] if quick else [10_000, 50_000, 100_000]
+    with market() as base_url:
+        result = bench_memory.measure(base_url, checkpoints)
+    peaks = ", ".join(f"{pages:,}: {mb:.0f} MB" for pages, mb in sorted(result["peak_rss_mb"].items()))
+    return [
+        (
+            "Memory over a long sweep (peak RSS after N pages)",
+            peaks,
+            "rounds of the demo sweep with `&r=N` in every URL; Scrapy's dupe filter grows by design",
+            f"growth {result['growth']:+.0%}: " + ("**flat**" if result["flat"] else "**NOT flat**") + " (limit +20%)",
+        )
+    ]  # fmt: skip
+
+
+def distributed(quick: bool) -> list[Row]:
+    result = bench_distributed.measure([1, 2, 3], ["包邮"] if quick else ["包邮", "全新", "二手"])
+    if "skipped" in result:
+        return [("Distributed workers", "skipped", result["skipped"], "-")]
+    return [
+        (
+            f"Distributed: {run['workers']} worker(s), one sweep",
+            f"{run['pages_per_s']:.1f} pages/s ({run['pages']} pages in {run['seconds']} s)",
+            "all workers, Redis, PostgreSQL and the marketplace on this machine",
+            "-",
+        )
+        for run in result["runs"]
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sweeps and stores")
+    parser.add_argument("--only", help=f"comma-separated sections of: {', '.join(SECTIONS)}")
+    args = parser.parse_args()
+    chosen = args.only.split(",") if args.only else list(SECTIONS)
+    started = time.monotonic()
+    rows: list[Row] = []
+    extra: list[str] = []
+    for name in chosen:
+        print(f"… {name}", file=sys.stderr, flush=True)
+        try:
+            produced: Any = globals()[name](args.quick)
+        except Exception as error:  # one broken benchmark must not hide the others
+            rows.append((name, "failed", str(error).splitlines()[0][:200], "-"))
+            continue
+        if isinstance(produced, tuple):
+            produced, text = produced
+            extra.append(text)
+        rows.extend(produced)
+    info = machine()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
+    lines = [
+        f"## Benchmarks ({'quick' if args.quick else 'full'}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {info['cpu']}, {info['memory']}, {info['os']}, Python {info['python']}; "
+        f"load average at the end {load[0]:.1f}.",
+        f"Versions: {info['versions']}.",
+        "",
+        "| Benchmark | Measured | Baseline / conditions | Verdict |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "",
+        *extra,
+        "",
+        f"Took {time.monotonic() - started:.0f} s.",
+        "",
+    ]
+    text = "\n".join(lines)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "RESULTS.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The store pipeline writes in batches off the reactor thread, and keeps the lead store's semantics."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+from sqlmodel import Session, func, select
+
+from crawler.items import ListingItem
+from leads.db import get_engine
+from leads.models import AuditEvent, Lead, Listing, ListingSnapshot
+from pipelines.normalise import NormaliseListingPipeline
+from pipelines.score import ScoreListingPipeline
+from pipelines.store import StoreListingPipeline
+
+
+def item(number: int, *, title: str | None = None, price: str = "¥100") -> ListingItem:
+    return ListingItem(
+        platform="demo",
+        listing_id=str(100000 + number),
+        url=f"http://127.0.0.1:8765/plain/item/{100000 + number}",
+        title=title or (f"象牙手镯 老料 {number}" if number % 3 == 0 else f"儿童自行车 {number}"),
+        description="闲置转让",
+        price=price,
+        seller=f"卖家{number % 7}",
+        seller_id=f"s{number % 7}",
+        fetched_at=datetime(2024, 6, 1, 2, 0, tzinfo=UTC),
+    )
+
+
+def pipelines(url: str, **settings: Any) -> tuple[list[Any], Any]:
+    crawler = get_crawler(settings_dict={"TRADEWATCH_DATABASE_URL": url, **settings})
+    crawler.stats.open_spider()
+    built = [
+        cls.from_crawler(crawler) for cls in (NormaliseListingPipeline, ScoreListingPipeline, StoreListingPipeline)
+    ]
+    built[2].open_spider()
+    return built, crawler
+
+
+async def through(built: list[Any], listing: ListingItem) -> ListingItem:
+    result: Any = listing
+    for pipeline in built:
+        result = pipeline.process_item(result)
+        if asyncio.iscoroutine(result):
+            result = await result
+    return result
+
+
+def counts(url: str) -> dict[str, int]:
+    with Session(get_engine(url)) as session:
+        return {
+            name: session.exec(select(func.count()).select_from(model)).one()
+            for name, model in (("listings", Listing), ("leads", Lead), ("snapshots", ListingSnapshot))
+        } | {
+            "created": session.exec(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "created")
+            ).one()
+        }
+
+
+def test_concurrent_items_are_stored_in_few_transactions_with_their_lead_ids(store_url: str):
+    built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=25, TRADEWATCH_STORE_FLUSH_MS=20)
+
+    async def crawl() -> list[ListingItem]:
+        done = await asyncio.gather(*(through(built, item(n)) for n in range(120)))
+        await built[2].close_spider()
+        return list(done)
+
+    stored = asyncio.run(crawl())
+    assert counts(store_url) == {"listings": 120, "leads": 40, "snapshots": 120, "created": 40}
+    assert all("listing_pk" in listing.extra for listing in stored)
+    assert {(int(listing.listing_id) - 100000) % 3 == 0 for listing in stored if "lead_pk" in listing.extra} == {True}
+    assert len([listing for listing in stored if "lead_pk" in listing.extra]) == 40
+    assert crawler.stats.get_value("tradewatch/store/batches") <= 6  # 120 items, batches of 25
+    assert crawler.stats.get_value("tradewatch/listings/new") == 120
+    assert crawler.stats.get_value("tradewatch/leads/new") == 40
+
+
+def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url: str):
+    built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50)
+
+    async def crawl() -> None:
+        await asyncio.gather(through(built, item(3, price="¥100")), through(built, item(3, price="¥90")))
+        await built[2].close_spider()
+
+    asyncio.run(crawl())
+    assert counts(store_url) == {"listings": 1, "leads": 1, "snapshots": 2, "created": 1}
+    assert crawler.stats.get_value("tradewatch/leads/updated") == 1
+    with Session(get_engine(store_url)) as session:
+        assert session.exec(select(Listing)).one().times_seen == 2
+
+
+def test_one_bad_listing_costs_only_itself(store_url: str, monkeypatch: pytest.MonkeyPatch):
+    built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50)
+    import pipelines.store as store_module
+
+    real = store_module.record_sighting
+
+    def picky(session: Session, **kwargs: Any) -> Any:
+        if kwargs["listing"]["listing_id"] == "100004":
+            raise ValueError("cannot store this one")
+        return real(session, **kwargs)
+
+    monkeypatch.setattr(store_module, "record_sighting", picky)
+
+    async def crawl() -> list[Any]:
+        results = await asyncio.gather(*(through(built, item(n)) for n in range(10)), return_exceptions=True)
+        await built[2].close_spider()
+        return results
+
+    results = asyncio.run(crawl())
+    failed = [result for result in results if isinstance(result, BaseException)]
+    assert len(failed) == 1 and isinstance(failed[0], DropItem)
+    assert counts(store_url)["listings"] == 9
+    assert crawler.stats.get_value("tradewatch/store/failed") == 1
+
+
+def test_closing_the_spider_flushes_a_batch_that_is_not_full(store_url: str):
+    built, _ = pipelines(store_url, TRADEWATCH_STORE_BATCH=1000, TRADEWATCH_STORE_FLUSH_MS=60_000)
+
+    async def crawl() -> None:
+        pending = [asyncio.ensure_future(through(built, item(n))) for n in range(5)]
+        await asyncio.sleep(0.05)
+        assert not any(task.done() for task in pending)  # waiting for a full batch or the timer
+        await built[2].close_spider()
+        await asyncio.gather(*pending)
+
+    asyncio.run(crawl())
+    assert counts(store_url)["listings"] == 5
