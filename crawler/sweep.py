@@ -70,7 +70,7 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
     if profile.render.mode == "js":
         from crawler.browser import MAX_PAGES, playwright_settings
 
-        values.update(playwright_settings())
+        values.update(playwright_settings(profile.allow_private_hosts))
         # The browser is the bottleneck: never queue more downloads than it has pages.
         values["CONCURRENT_REQUESTS"] = MAX_PAGES
         values["CONCURRENT_REQUESTS_PER_DOMAIN"] = min(profile.politeness.concurrency_per_domain, MAX_PAGES)
