@@ -297,6 +297,20 @@ def store_capture(session: Session, *, lead_pk: int, capture: Mapping[str, Any],
     return evidence
 
 
+def same_as_latest_capture(session: Session, *, lead_pk: int, body: bytes, status: int) -> bool:
+    """True when the lead's newest capture holds this very response: re-seeing an unchanged page adds no
+    new evidence version (a changed page always does)."""
+    latest = session.exec(
+        select(Evidence).where(Evidence.lead_pk == lead_pk).order_by(col(Evidence.version).desc()).limit(1)
+    ).first()
+    if latest is None or latest.status != status:
+        return False
+    stored = session.exec(
+        select(EvidenceFile.sha256).where(EvidenceFile.evidence_pk == latest.id, EvidenceFile.kind == "response_body")
+    ).first()
+    return stored == sha256_bytes(body)
+
+
 def lead_evidence(session: Session, lead_pk: int) -> list[tuple[Evidence, list[EvidenceFile]]]:
     """The lead's captures, oldest first, each with its files."""
     captures = session.exec(select(Evidence).where(Evidence.lead_pk == lead_pk).order_by(col(Evidence.version)))

@@ -18,14 +18,14 @@ from crawler.items import ListingItem
 from leads.config import get_settings
 from leads.db import get_engine, run_write
 from leads.errors import TradewatchError
-from leads.evidence import store_capture
+from leads.evidence import same_as_latest_capture, store_capture
 from leads.models import Evidence
 
 log = logging.getLogger(__name__)
 
 
 class CaptureEvidencePipeline:
-    """Stores `item.capture` as a new evidence version of the item's lead."""
+    """Stores `item.capture` as a new evidence version of the item's lead, unless the page is unchanged."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -50,7 +50,9 @@ class CaptureEvidencePipeline:
             return item
         capture = dataclasses.asdict(item.capture)
 
-        def write(session: Session) -> Evidence:
+        def write(session: Session) -> Evidence | None:
+            if same_as_latest_capture(session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]):
+                return None
             return store_capture(session, lead_pk=lead_pk, capture=capture, home=self.home)
 
         try:
@@ -58,6 +60,9 @@ class CaptureEvidencePipeline:
         except (TradewatchError, OSError) as error:
             self.stats.inc_value("tradewatch/evidence/failed")
             log.error("evidence for lead %s not stored: %s", lead_pk, error)
+            return item
+        if evidence is None:
+            self.stats.inc_value("tradewatch/evidence/unchanged")
             return item
         item.extra["evidence_version"] = evidence.version
         self.stats.inc_value("tradewatch/evidence/captured")

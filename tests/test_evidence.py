@@ -47,7 +47,7 @@ def page_capture(**overrides: object) -> PageCapture:
     return PageCapture(**values)  # type: ignore[arg-type]
 
 
-def captured_lead(url: str, *captures: PageCapture) -> int:
+def captured_lead(url: str, *captures: PageCapture, stored: int | None = None) -> int:
     lead_pk = sight(url, listing_values=listing()).lead_pk
     assert lead_pk is not None
     pipeline = CaptureEvidencePipeline.from_crawler(get_crawler(settings_dict={"TRADEWATCH_DATABASE_URL": url}))
@@ -58,7 +58,7 @@ def captured_lead(url: str, *captures: PageCapture) -> int:
         )
         item.extra["lead_pk"] = lead_pk
         pipeline.process_item(item)
-    assert pipeline.stats.get_value("tradewatch/evidence/captured") == len(captures)
+    assert pipeline.stats.get_value("tradewatch/evidence/captured") == (len(captures) if stored is None else stored)
     return lead_pk
 
 
@@ -91,6 +91,14 @@ def test_a_recapture_is_a_new_version_and_nothing_is_overwritten(store_url: str,
     bodies = [next(f for f in files if f.kind == "response_body") for _, files in captures]
     assert bodies[0].sha256 != bodies[1].sha256
     assert blob_path(evidence_root(tw_home), bodies[0].sha256).read_bytes() == PAGE.encode()
+
+
+def test_seeing_the_same_page_again_adds_no_new_version(store_url: str, tw_home: Path):
+    first = page_capture()
+    again = replace(first, fetched_at=datetime(2026, 3, 6, 2, 0, tzinfo=UTC))
+    lead_pk = captured_lead(store_url, first, again, stored=1)
+    with Session(get_engine(store_url)) as session:
+        assert [capture.version for capture, _ in lead_evidence(session, lead_pk)] == [1]
 
 
 def test_warcio_check_passes_on_the_warc_we_write(tw_home: Path):
@@ -137,7 +145,8 @@ def test_verify_reports_a_missing_file(store_url: str, tw_home: Path):
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs coreutils sha256sum")
 def test_an_unzipped_bundle_checks_with_sha256sum(store_url: str, tw_home: Path, tmp_path: Path):
-    lead_pk = captured_lead(store_url, page_capture(screenshot=PNG, renderer="playwright"), page_capture())
+    changed = page_capture(body=(PAGE + "<!-- 已售 -->").encode())
+    lead_pk = captured_lead(store_url, page_capture(screenshot=PNG, renderer="playwright"), changed)
     out = tmp_path / "lead.zip"
     with Session(get_engine(store_url)) as session:
         result = export_bundle(session, lead_pk, out)
