@@ -516,7 +516,8 @@ def sweep_state(server: Redis, sweep_id: str) -> str | None:
 
 def open_sweeps(server: Redis) -> list[str]:
     """Open sweeps, oldest first."""
-    return [raw.decode() if isinstance(raw, bytes) else raw for raw in server.zrange(SWEEPS_KEY, 0, -1)]
+    members: list[Any] = list(server.zrange(SWEEPS_KEY, 0, -1))
+    return [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in members]
 
 
 def _spider_for(profile: Profile, params: dict[str, Any]) -> Spider:

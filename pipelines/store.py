@@ -145,10 +145,12 @@ class StoreListingPipeline:
             log.warning("batch of %d listings failed (%s); storing them one by one", len(batch), error)
         results: list[Sighting | BaseException] = []
         for args in batch:
+
+            def write_one(session: Session, args: dict[str, Any] = args) -> Sighting:
+                return record_sighting(session, **args)
+
             try:
-                results.append(
-                    run_write(lambda session, args=args: record_sighting(session, **args), engine=self.engine)
-                )
+                results.append(run_write(write_one, engine=self.engine))
             except Exception as error:
                 log.error(
                     "listing %s/%s not stored: %s", args["listing"]["platform"], args["listing"]["listing_id"], error
