@@ -121,11 +121,11 @@ def queue_table(rows: list[tuple[Lead, Listing]], title: str) -> Table:
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column(_("Status"), no_wrap=True)
     table.add_column(_("Score"), justify="right", no_wrap=True)
-    table.add_column(_("Category"), overflow="fold")
-    table.add_column(_("Platform"), overflow="fold")
-    table.add_column(_("Title"), overflow="fold", ratio=3)
+    table.add_column(_("Category"), overflow="fold", max_width=12)
+    table.add_column(_("Platform"), overflow="fold", max_width=10)
+    table.add_column(_("Title"), overflow="fold", min_width=18)  # the column an officer reads first
     table.add_column(_("Price"), justify="right", no_wrap=True)
-    table.add_column(_("Seller"), overflow="fold")
+    table.add_column(_("Seller"), overflow="fold", max_width=10)
     table.add_column(_("Due"), no_wrap=True)
     for lead, listing in rows:
         table.add_row(

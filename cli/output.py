@@ -12,12 +12,17 @@ from rich.console import Console
 
 
 def console() -> Console:
-    """Standard output console, made per call so CliRunner's captured streams are used."""
+    """Standard output console, made per call so CliRunner's captured streams are used.
+
+    Tables fit themselves to the terminal; print lines that must stay whole (a `file:line:` reference, a
+    path) with `soft_wrap=True`.
+    """
     return Console(file=sys.stdout, soft_wrap=False, highlight=False)
 
 
 def err_console() -> Console:
-    return Console(file=sys.stderr, highlight=False)
+    """Standard error: messages and problems, never wrapped, so each stays one line whatever the width."""
+    return Console(file=sys.stderr, soft_wrap=True, highlight=False)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -36,7 +36,7 @@ def check_cmd(
     else:
         out = console()
         for problem in report.problems:
-            out.print(_("Problem: {problem}").format(problem=problem), markup=False)
+            out.print(_("Problem: {problem}").format(problem=problem), markup=False, soft_wrap=True)
         for warning in report.warnings:
             out.print(_("Warning: {warning}").format(warning=warning), markup=False)
         out.print(

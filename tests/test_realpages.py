@@ -12,7 +12,7 @@ from crawler.extract import check_page
 from crawler.profiles import load_profile
 
 pytestmark = pytest.mark.realpages
-runner = CliRunner()
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 
 
 def check(realpages: Path, platform: str, page: str, url: str):
@@ -160,7 +160,7 @@ def test_platforms_check_command_prints_listings_and_coverage(realpages):
         app, ["platforms", "check", "jd", "--file", str(realpages / "jd-search-123-2016.html"), "--limit", "2"]
     )
     assert result.exit_code == 0, result.output
-    assert "商品数 / Listings: 60" in result.output
+    assert "Listings found: 60" in result.output
     assert "11371342" in result.output
     assert "100%" in result.output
 
