@@ -102,7 +102,7 @@ def queue_stats(
         session, f, running, col(Lead.due_date) >= today, col(Lead.due_date) <= today + timedelta(days=due_soon_days)
     )
     statement = (
-        select(Lead.status, Lead.claimed_by, Lead.assignees, Lead.due_date)
+        select(col(Lead.status), col(Lead.claimed_by), col(Lead.assignees), col(Lead.due_date))
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
         .where(col(Lead.status).in_(WORKLOAD_STATUSES))
     )

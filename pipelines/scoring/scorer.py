@@ -586,11 +586,14 @@ class Scorer:
                 return True
         if start and negations:
             text = view.norm.text
-            for negation in negations:
-                if start >= len(negation) and text.startswith(negation, start - len(negation)):
+            found: str | None = None
+            for candidate in negations:
+                if start >= len(candidate) and text.startswith(candidate, start - len(candidate)):
+                    found = candidate
                     break
             else:
-                negation = "" if (view.name, start) in negated_ends else None
+                found = "" if (view.name, start) in negated_ends else None
+            negation = found
             if negation is not None:
                 negated_ends.add((view.name, end))
                 rules.append({"rule": "innocence_negated", "signal": word, "negation": negation,
