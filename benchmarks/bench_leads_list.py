@@ -29,29 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel
 
-CATEGORIES = [
-    "wildlife.ivory",
-    "wildlife.rhino_horn",
-    "wildlife.pangolin",
-    "wildlife.tiger_leopard",
-    "wildlife.bear",
-    "wildlife.hawksbill",
-    "wildlife.hornbill",
-    "wildlife.saiga",
-    "wildlife.musk",
-    "wildlife.coral",
-    "wildlife.live_bird",
-    "wildlife.live_reptile",
-    "wildlife.primate",
-    "wildlife.other",
-    "prohibited.weapons",
-    "prohibited.drugs",
-    "prohibited.tobacco",
-    "prohibited.fireworks",
-    "prohibited.documents",
-    "prohibited.surveillance",
-    "prohibited.pesticides",
-]
+from leads.categories import CATEGORY_IDS
+
+CATEGORIES = list(CATEGORY_IDS)
 PLATFORMS = ["taobao", "xianyu", "pinduoduo", "jd", "1688", "weidian", "demo"]
 STATUSES = ["new"] * 10 + ["queued"] * 45 + ["claimed"] * 10 + ["verified"] * 5 + ["dismissed"] * 28 + ["escalated"] * 2
 TITLES = [

@@ -32,6 +32,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
+from leads.categories import CATEGORY_IDS
+
 DEFAULT_SEED = 20240601
 """Seed of the catalogue served by default."""
 
@@ -46,29 +48,6 @@ POSTING_WINDOW = timedelta(days=120)
 Kind = Literal["ordinary", "plain", "disguised", "hard_negative"]
 KINDS: tuple[Kind, ...] = ("ordinary", "plain", "disguised", "hard_negative")
 
-CATEGORY_IDS: tuple[str, ...] = (
-    "wildlife.ivory",
-    "wildlife.rhino_horn",
-    "wildlife.pangolin",
-    "wildlife.tiger_leopard",
-    "wildlife.bear",
-    "wildlife.hawksbill",
-    "wildlife.hornbill",
-    "wildlife.saiga",
-    "wildlife.musk",
-    "wildlife.coral",
-    "wildlife.live_bird",
-    "wildlife.live_reptile",
-    "wildlife.primate",
-    "wildlife.other",
-    "prohibited.weapons",
-    "prohibited.drugs",
-    "prohibited.tobacco",
-    "prohibited.fireworks",
-    "prohibited.documents",
-    "prohibited.surveillance",
-    "prohibited.pesticides",
-)
 
 # Share of each kind in a catalogue; "ordinary" takes the rest.
 _PLAIN_SHARE = 0.07

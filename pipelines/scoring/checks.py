@@ -7,16 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from leads.categories import CATEGORY_IDS
+
 from .normalize import Normaliser
 from .watchlist import LoadedFile, Problem, expand_paths, merge, parse_file
 
-DESIGN_CATEGORIES = (
-    "wildlife.ivory", "wildlife.rhino_horn", "wildlife.pangolin", "wildlife.tiger_leopard", "wildlife.bear",
-    "wildlife.hawksbill", "wildlife.hornbill", "wildlife.saiga", "wildlife.musk", "wildlife.coral",
-    "wildlife.live_bird", "wildlife.live_reptile", "wildlife.primate", "wildlife.other",
-    "prohibited.weapons", "prohibited.drugs", "prohibited.tobacco", "prohibited.fireworks",
-    "prohibited.documents", "prohibited.surveillance", "prohibited.pesticides",
-)  # fmt: skip
+DESIGN_CATEGORIES = CATEGORY_IDS
 
 
 @dataclass
