@@ -47,9 +47,12 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.normalise.NormaliseListingPipeline": 100,
     "pipelines.score.ScoreListingPipeline": 200,
+    # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer thread
+    # (pipelines.evidence.CaptureEvidencePipeline does it in the crawl thread when TRADEWATCH_STORE_EVIDENCE
+    # is False).
     "pipelines.store.StoreListingPipeline": 300,
-    "pipelines.evidence.CaptureEvidencePipeline": 400,
 }
+TRADEWATCH_STORE_EVIDENCE = True
 
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,

@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -112,13 +113,19 @@ def _warc_date(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def tool_versions(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    versions = {}
+@cache
+def _own_versions() -> tuple[tuple[str, str], ...]:
+    versions = []
     for package in ("tradewatch", "warcio"):
         try:
-            versions[package] = metadata.version(package)
+            versions.append((package, metadata.version(package)))
         except metadata.PackageNotFoundError:
-            versions[package] = "unknown"
+            versions.append((package, "unknown"))
+    return tuple(versions)
+
+
+def tool_versions(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    versions = dict(_own_versions())
     versions.update(extra or {})
     return dict(sorted(versions.items()))
 

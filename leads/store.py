@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -53,6 +54,23 @@ class Sighting:
     seller_pk: int | None = None
 
 
+@dataclass
+class KnownRows:
+    """The rows a batch of sightings touches, read in a few queries before the batch is recorded.
+
+    Made by `prefetch_sightings` inside the batch's write transaction (which holds the SQLite write lock, and
+    on PostgreSQL fails on a unique key if another writer inserts the same listing meanwhile, so the whole
+    batch is retried). `record_sighting(..., known=...)` then needs no select of its own per listing.
+    """
+
+    sellers: dict[tuple[str, str], Seller] = field(default_factory=dict)
+    listings: dict[tuple[str, str], Listing] = field(default_factory=dict)
+    leads: dict[int, Lead] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
+    seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
+    campaigns: set[str] = field(default_factory=set)
+    fresh: set[tuple[str, str]] = field(default_factory=set)  # listings inserted by the prefetch, not yet recorded
+
+
 def _norm(value: Any) -> Any:
     if value is None:
         return None
@@ -89,14 +107,30 @@ def _insert_or_get(session: Session, created: Any, find: Any) -> tuple[Any, bool
         return existing, False
 
 
+def _seller_key(seller_id: str | None, name: str | None) -> str | None:
+    return f"{seller_id}" if seller_id else (f"name:{name}" if name else None)
+
+
 def upsert_seller(
-    session: Session, *, platform: str, seller_id: str | None, name: str | None, seen_at: datetime
+    session: Session,
+    *,
+    platform: str,
+    seller_id: str | None,
+    name: str | None,
+    seen_at: datetime,
+    known: KnownRows | None = None,
 ) -> Seller | None:
     """The seller of a listing, created on first sight; keyed by seller id, or by name when there is none."""
     name = _norm(name) or None
-    key = f"{seller_id}" if seller_id else (f"name:{name}" if name else None)
+    key = _seller_key(seller_id, name)
     if key is None:
         return None
+    if known is not None and (platform, key) in known.sellers:
+        seller = known.sellers[platform, key]
+        seller.last_seen = max(seller.last_seen, seen_at)
+        if name:
+            seller.name = name
+        return seller
 
     def find() -> Seller | None:
         return session.exec(select(Seller).where(Seller.platform == platform, Seller.seller_key == key)).first()
@@ -107,21 +141,31 @@ def upsert_seller(
             session, Seller(platform=platform, seller_key=key, name=name, first_seen=seen_at, last_seen=seen_at), find
         )
         if created:
+            if known is not None:
+                known.sellers[platform, key] = seller
             return seller
     seller.last_seen = max(seller.last_seen, seen_at)
     if name:
         seller.name = name
     session.add(seller)
+    if known is not None:
+        known.sellers[platform, key] = seller
     return seller
 
 
-def ensure_campaign(session: Session, name: str) -> Campaign:
+def ensure_campaign(session: Session, name: str, known: KnownRows | None = None) -> Campaign | None:
+    """The campaign of that name, created if missing (None when `known` already lists it)."""
+    if known is not None and name in known.campaigns:
+        return None
+
     def find() -> Campaign | None:
         return session.exec(select(Campaign).where(Campaign.name == name)).first()
 
     campaign = find()
     if campaign is None:
         campaign, _ = _insert_or_get(session, Campaign(name=name), find)
+    if known is not None:
+        known.campaigns.add(name)
     return campaign
 
 
@@ -140,28 +184,49 @@ def _snapshot(listing: Listing, seen_at: datetime, digest: str) -> ListingSnapsh
     )
 
 
+def _new_listing(listing: Mapping[str, Any], seen_at: datetime, seller_pk: int | None) -> Listing:
+    created = Listing(
+        platform=listing["platform"],
+        listing_id=str(listing["listing_id"]),
+        first_seen=seen_at,
+        last_seen=seen_at,
+        seller_pk=seller_pk,
+        **_listing_values(dict(listing)),
+    )
+    created.content_hash = content_hash(created.model_dump())
+    return created
+
+
 def upsert_listing(
-    session: Session, *, listing: dict[str, Any], seen_at: datetime, seller_pk: int | None = None
+    session: Session,
+    *,
+    listing: dict[str, Any],
+    seen_at: datetime,
+    seller_pk: int | None = None,
+    known: KnownRows | None = None,
 ) -> tuple[Listing, bool, bool]:
     """Insert the listing or update the stored one. Returns (listing, created, snapshot added)."""
     platform, listing_id = listing["platform"], str(listing["listing_id"])
-    existing = _find_listing(session, platform, listing_id)
+    if known is not None and (platform, listing_id) in known.listings:
+        existing: Listing | None = known.listings[platform, listing_id]
+        if (platform, listing_id) in known.fresh:  # inserted (with its first snapshot) for this very sighting
+            known.fresh.discard((platform, listing_id))
+            assert existing is not None
+            return existing, True, False
+    else:
+        existing = _find_listing(session, platform, listing_id)
     if existing is None:
-        created = Listing(
-            platform=platform,
-            listing_id=listing_id,
-            first_seen=seen_at,
-            last_seen=seen_at,
-            seller_pk=seller_pk,
-            **_listing_values(listing),
-        )
-        created.content_hash = content_hash(created.model_dump())
+        created = _new_listing(listing, seen_at, seller_pk)
         stored, was_created = _insert_or_get(session, created, lambda: _find_listing(session, platform, listing_id))
         if was_created:
             assert stored.content_hash is not None
             session.add(_snapshot(stored, seen_at, stored.content_hash))
+            if known is not None:
+                known.listings[platform, listing_id] = stored
             return stored, True, False
         existing = stored
+        if known is not None:
+            known.listings[platform, listing_id] = stored
     for name in LISTING_FIELDS:
         value = listing.get(name)
         if value not in (None, ""):
@@ -176,7 +241,8 @@ def upsert_listing(
     existing.content_hash = digest
     session.add(existing)
     if changed:
-        session.flush()
+        if existing.id is None:
+            session.flush()
         session.add(_snapshot(existing, seen_at, digest))
     return existing, False, changed
 
@@ -194,9 +260,15 @@ def seller_lead_count(session: Session, seller_pk: int | None) -> int:
     return int(session.exec(statement).one())
 
 
-def lead_priority(session: Session, lead: Lead, listing: Listing, *, now: datetime | None = None) -> float:
+def lead_priority(
+    session: Session, lead: Lead, listing: Listing, *, now: datetime | None = None, known: KnownRows | None = None
+) -> float:
     now = now or utcnow()
-    others = seller_lead_count(session, listing.seller_pk) - (1 if lead.id is not None else 0)
+    if known is not None and (listing.seller_pk is None or listing.seller_pk in known.seller_leads):
+        count = known.seller_leads.get(listing.seller_pk, 0) if listing.seller_pk is not None else 0
+    else:
+        count = seller_lead_count(session, listing.seller_pk)
+    others = count - (1 if lead.id is not None else 0)
     age_days = (now - listing.first_seen).total_seconds() / 86_400
     return compute_priority(
         score=lead.score,
@@ -217,6 +289,117 @@ def _score_fields(score: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]]) -> KnownRows:
+    """Read (and where missing, insert) the sellers and listings of a batch of sightings in a few statements.
+
+    Each element holds `record_sighting`'s keyword arguments. Listings seen for the first time are inserted
+    here with their first snapshot, all in one flush, and are reported as created when their sighting is
+    recorded. Pass the result to every `record_sighting(..., known=...)` of the batch, in the same transaction.
+    """
+    known = KnownRows()
+    batch = [(args, args.get("seen_at") or utcnow()) for args in sightings]
+    if not batch:
+        return known
+    seller_keys: dict[str, set[str]] = {}
+    listing_keys: dict[str, set[str]] = {}
+    for args, _ in batch:
+        listing = args["listing"]
+        platform = listing["platform"]
+        listing_keys.setdefault(platform, set()).add(str(listing["listing_id"]))
+        key = _seller_key(listing.get("seller_id"), _norm(listing.get("seller")) or None)
+        if key is not None:
+            seller_keys.setdefault(platform, set()).add(key)
+    for platform, keys in seller_keys.items():
+        for seller in session.exec(
+            select(Seller).where(Seller.platform == platform, col(Seller.seller_key).in_(sorted(keys)))
+        ):
+            known.sellers[platform, seller.seller_key] = seller
+    for platform, ids in listing_keys.items():
+        for row in session.exec(
+            select(Listing).where(Listing.platform == platform, col(Listing.listing_id).in_(sorted(ids)))
+        ):
+            known.listings[platform, row.listing_id] = row
+    campaigns = {args["campaign"] for args, _ in batch if args.get("campaign")}
+    if campaigns:
+        known.campaigns = set(session.exec(select(Campaign.name).where(col(Campaign.name).in_(sorted(campaigns)))))
+    # New sellers and new listings: inserted in the order first seen, each with its first sighting's values,
+    # in one multi-row INSERT ... RETURNING per table (far cheaper than one ORM flush per row).
+    new_sellers: dict[tuple[str, str], dict[str, Any]] = {}
+    for args, seen_at in batch:
+        listing = args["listing"]
+        name = _norm(listing.get("seller")) or None
+        key = _seller_key(listing.get("seller_id"), name)
+        if key is not None and (listing["platform"], key) not in known.sellers:
+            new_sellers.setdefault(
+                (listing["platform"], key),
+                {
+                    "platform": listing["platform"],
+                    "seller_key": key,
+                    "name": name,
+                    "first_seen": seen_at,
+                    "last_seen": seen_at,
+                },
+            )
+    if new_sellers:
+        rows = list(new_sellers.values())
+        inserted = session.scalars(insert(Seller).returning(Seller, sort_by_parameter_order=True), rows).all()
+        known.sellers.update(zip(new_sellers, inserted, strict=True))
+    new_listings: dict[tuple[str, str], dict[str, Any]] = {}
+    for args, seen_at in batch:
+        listing = args["listing"]
+        platform, listing_id = listing["platform"], str(listing["listing_id"])
+        if (platform, listing_id) in known.listings or (platform, listing_id) in new_listings:
+            continue
+        key = _seller_key(listing.get("seller_id"), _norm(listing.get("seller")) or None)
+        values = _listing_values(listing)
+        new_listings[platform, listing_id] = {
+            "platform": platform,
+            "listing_id": listing_id,
+            "first_seen": seen_at,
+            "last_seen": seen_at,
+            "times_seen": 1,
+            "seller_pk": known.sellers[platform, key].id if key is not None else None,
+            **values,
+            "content_hash": content_hash(values),
+        }
+    if new_listings:
+        rows = list(new_listings.values())
+        inserted = session.scalars(insert(Listing).returning(Listing, sort_by_parameter_order=True), rows).all()
+        known.listings.update(zip(new_listings, inserted, strict=True))
+        known.fresh.update(new_listings)
+        session.execute(
+            insert(ListingSnapshot),
+            [
+                {
+                    "listing_pk": created.id,
+                    "seen_at": created.first_seen,
+                    **{name: getattr(created, name) for name in CONTENT_FIELDS},
+                    "content_hash": created.content_hash,
+                }
+                for created in inserted
+            ],
+        )
+    listing_pks = [row.id for row in known.listings.values() if row.id is not None]
+    known.leads = dict.fromkeys(listing_pks)
+    old_pks = [row.id for key, row in known.listings.items() if key not in known.fresh and row.id is not None]
+    if old_pks:
+        for lead in session.exec(select(Lead).where(col(Lead.listing_id).in_(old_pks))):
+            known.leads[lead.listing_id] = lead
+    seller_pks = sorted({seller.id for seller in known.sellers.values() if seller.id is not None})
+    known.seller_leads = dict.fromkeys(seller_pks, 0)
+    if seller_pks:
+        counts = session.exec(
+            select(Listing.seller_pk, func.count())
+            .select_from(Lead)
+            .join(Listing, col(Lead.listing_id) == col(Listing.id))
+            .where(col(Listing.seller_pk).in_(seller_pks))
+            .group_by(col(Listing.seller_pk))
+        )
+        for seller_pk, count in counts:
+            known.seller_leads[seller_pk] = int(count)
+    return known
+
+
 def record_sighting(
     session: Session,
     *,
@@ -226,40 +409,67 @@ def record_sighting(
     seen_at: datetime | None = None,
     run_id: int | None = None,
     calendar: WorkCalendar | None = None,
+    known: KnownRows | None = None,
 ) -> Sighting:
     """Store one sighting of a listing with its score; create its lead when the score says so.
 
-    Writes in the session's transaction; the caller commits (see `leads.db.run_write` for retries).
+    Writes in the session's transaction; the caller commits (see `leads.db.run_write` for retries). A batch
+    passes what `prefetch_sightings` read for it as `known`, so that no listing needs selects of its own.
     """
     seen_at = seen_at or utcnow()
     platform = listing["platform"]
     seller = upsert_seller(
-        session, platform=platform, seller_id=listing.get("seller_id"), name=listing.get("seller"), seen_at=seen_at
+        session,
+        platform=platform,
+        seller_id=listing.get("seller_id"),
+        name=listing.get("seller"),
+        seen_at=seen_at,
+        known=known,
     )
-    if seller is not None:
+    if seller is not None and seller.id is None:
         session.flush()
     seller_pk = seller.id if seller is not None else None
+    cached = known.listings.get((platform, str(listing["listing_id"]))) if known is not None else None
+    previous_seller_pk = cached.seller_pk if cached is not None else None
     stored, listing_created, snapshot_created = upsert_listing(
-        session, listing=listing, seen_at=seen_at, seller_pk=seller_pk
+        session, listing=listing, seen_at=seen_at, seller_pk=seller_pk, known=known
     )
-    session.flush()
+    if stored.id is None:
+        session.flush()
     assert stored.id is not None
     if campaign:
-        ensure_campaign(session, campaign)
+        ensure_campaign(session, campaign, known)
     fields = _score_fields(score)
     sighting: dict[str, Any] = {
         "listing_created": listing_created,
         "snapshot_created": snapshot_created,
         "seller_pk": seller_pk,
     }
-    lead = session.exec(select(Lead).where(Lead.listing_id == stored.id)).first()
+    lead: Lead | None
+    if listing_created:
+        lead = None  # a listing inserted in this transaction has no lead yet
+    elif known is not None and stored.id in known.leads:
+        lead = known.leads[stored.id]
+    else:
+        lead = session.exec(select(Lead).where(Lead.listing_id == stored.id)).first()
+    if known is not None and cached is not None and lead is not None and previous_seller_pk != stored.seller_pk:
+        # the listing moved to another seller: its lead now counts for the new one
+        for pk, step in ((previous_seller_pk, -1), (stored.seller_pk, 1)):
+            if pk is not None and pk in known.seller_leads:
+                known.seller_leads[pk] += step
     if lead is None:
+        if known is not None:
+            known.leads[stored.id] = None
         if not score.get("is_lead"):
             return Sighting(stored.id, None, lead_created=False, lead_updated=False, **sighting)
         lead = Lead(listing_id=stored.id, campaign=campaign, created_at=seen_at, updated_at=seen_at, **fields)
-        lead.priority = lead_priority(session, lead, stored, now=seen_at)
+        lead.priority = lead_priority(session, lead, stored, now=seen_at, known=known)
         session.add(lead)
         session.flush()
+        if known is not None:
+            known.leads[stored.id] = lead
+            if stored.seller_pk is not None and stored.seller_pk in known.seller_leads:
+                known.seller_leads[stored.seller_pk] += 1
         append_event(
             session,
             lead_pk=lead.id,
@@ -284,7 +494,7 @@ def record_sighting(
         setattr(lead, name, value)
     lead.campaign = lead.campaign or campaign
     lead.updated_at = max(lead.updated_at, seen_at)
-    lead.priority = lead_priority(session, lead, stored, now=seen_at)
+    lead.priority = lead_priority(session, lead, stored, now=seen_at, known=known)
     requeued = False
     if (
         lead.status == LeadStatus.DISMISSED

@@ -1,8 +1,11 @@
 """Evidence pipeline: keep the page a lead was read from (body, screenshot, headers, WARC, manifest).
 
-Runs after the store pipeline, which leaves the lead's id on the item (`item.extra["lead_pk"]`). Items
-without a lead or without a page capture pass through untouched. A capture that cannot be stored is counted
-and logged; it never drops the item.
+The store pipeline captures evidence itself, in the transaction that stores the lead (see pipelines/store.py),
+so a crawl does not enable this pipeline. It serves items stored without that (TRADEWATCH_STORE_EVIDENCE =
+False, or a lead id set by other means): it runs after the store pipeline, which leaves the lead's id on the
+item (`item.extra["lead_pk"]`), in a transaction of its own. Items whose evidence the store already handled,
+items without a lead and items without a page capture pass through untouched. A capture that cannot be
+stored is counted and logged; it never drops the item.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from leads.db import get_engine, run_write
 from leads.errors import TradewatchError
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.models import Evidence
+from pipelines.store import EVIDENCE_DONE
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ class CaptureEvidencePipeline:
         self.home = self.home or get_settings().resolved_home
 
     def process_item(self, item: ListingItem) -> ListingItem:
+        if EVIDENCE_DONE in item.extra:
+            return item
         lead_pk = item.extra.get("lead_pk")
         if item.capture is None or lead_pk is None:
             if lead_pk is not None:

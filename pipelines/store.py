@@ -1,39 +1,68 @@
-"""Store pipeline: upsert the listing (dedupe on platform + listing id, keep history) and create or update its lead.
+"""Store pipeline: upsert the listing (dedupe on platform + listing id, keep history), create or update its lead,
+and keep the page a lead was read from as evidence.
 
 Items are written in batches, off the reactor thread: `process_item` puts the item in the current batch and
 awaits it, so items keep flowing concurrently while one writer thread stores a whole batch in one
-transaction (`leads.store.record_sighting` for each listing, in order). A batch is flushed when it holds
-TRADEWATCH_STORE_BATCH items or TRADEWATCH_STORE_FLUSH_MS after its first item, and when the spider closes.
-The transaction is retried as a whole on lock, serialisation and unique-key races, so several crawl processes
-can write one store at once; if it fails otherwise, its listings are written one by one so that one bad
-listing costs only itself. An item's process_item returns only after its batch is committed, so the lead is
-stored before the next pipeline (evidence) runs and before a distributed sweep acknowledges the request.
-The lead's id is left on the item (`item.extra["lead_pk"]`) for the evidence pipeline.
+transaction: the batch's sellers, listings and leads are read in a few queries (`leads.store.prefetch_sightings`),
+then `leads.store.record_sighting` records each listing in order, and a listing that is (or already was) a lead
+gets its page capture stored as a new evidence version in the same transaction, so a lead and its evidence
+commit together (the evidence files are written, fsynced and linked before the commit; an unchanged page adds
+no new version). A batch is flushed when it holds TRADEWATCH_STORE_BATCH items or TRADEWATCH_STORE_FLUSH_MS
+after its first item, and when the spider closes. The transaction is retried as a whole on lock, serialisation
+and unique-key races, so several crawl processes can write one store at once; if it fails otherwise, its
+listings are written one by one so that one bad listing costs only itself. An evidence capture that cannot be
+stored (an evidence or file system error) is rolled back on its own, counted and logged; it never costs the
+listing. An item's process_item returns only after its batch is committed, so the lead and its evidence are
+stored before a distributed sweep acknowledges the request. The lead's id is left on the item
+(`item.extra["lead_pk"]`), and the evidence version stored, if any, as `item.extra["evidence_version"]`.
+TRADEWATCH_STORE_EVIDENCE = False leaves evidence to `pipelines.evidence.CaptureEvidencePipeline`.
 
 Stats: `tradewatch/listings/new|seen_again|changed`, `tradewatch/leads/new|updated|requeued`,
-`tradewatch/store/batches`, `tradewatch/store/failed`.
+`tradewatch/store/batches`, `tradewatch/store/failed`,
+`tradewatch/evidence/captured|unchanged|no_capture|failed|screenshots`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from sqlmodel import Session
 
-from crawler.items import ListingItem
+from crawler.items import ListingItem, PageCapture
+from leads.config import get_settings
 from leads.db import get_engine, run_write
-from leads.store import Sighting, record_sighting
+from leads.errors import TradewatchError
+from leads.evidence import same_as_latest_capture, store_capture
+from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 100
 DEFAULT_FLUSH_MS = 50
+EVIDENCE_DONE = "evidence"  # item.extra key: the store pipeline handled the item's evidence (captured|unchanged|...)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What writing one item did: the sighting, and what became of its page capture."""
+
+    sighting: Sighting
+    evidence: str | None = None  # captured | unchanged | no_capture | failed; None when the listing is no lead
+    evidence_version: int | None = None
+    error: str | None = None
+
+
+Outcome = Stored | BaseException
+Entry = tuple[dict[str, Any], PageCapture | None]  # record_sighting's arguments, and the page capture
 
 
 class StoreListingPipeline:
@@ -45,7 +74,10 @@ class StoreListingPipeline:
         self.database_url = crawler.settings.get("TRADEWATCH_DATABASE_URL")
         self.batch_size = max(1, crawler.settings.getint("TRADEWATCH_STORE_BATCH", DEFAULT_BATCH))
         self.flush_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_FLUSH_MS", DEFAULT_FLUSH_MS) / 1000
-        self._batch: list[tuple[dict[str, Any], asyncio.Future[Sighting | BaseException]]] = []
+        self.evidence = crawler.settings.getbool("TRADEWATCH_STORE_EVIDENCE", True)
+        home = crawler.settings.get("TRADEWATCH_HOME")
+        self.home = Path(home).expanduser().resolve() if home else None
+        self._batch: list[tuple[dict[str, Any], asyncio.Future[Outcome]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Future[Any]] = set()
         self._executor: ThreadPoolExecutor | None = None
@@ -56,6 +88,7 @@ class StoreListingPipeline:
 
     def open_spider(self) -> None:
         self.engine = get_engine(self.database_url)
+        self.home = self.home or get_settings().resolved_home
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tradewatch-store")
 
     async def close_spider(self) -> None:
@@ -77,6 +110,9 @@ class StoreListingPipeline:
             "run_id": run_id,
         }
 
+    def _capture(self, item: ListingItem) -> PageCapture | None:
+        return item.capture if self.evidence else None
+
     def process_item(self, item: ListingItem) -> ListingItem | Coroutine[Any, Any, ListingItem]:
         """In a crawl (an event loop runs): a coroutine that resolves when the item's batch is committed.
         Without an event loop (scripts, unit tests): the item is written now, in its own transaction."""
@@ -87,22 +123,22 @@ class StoreListingPipeline:
         return self._process_batched(item)
 
     def _process_now(self, item: ListingItem) -> ListingItem:
-        outcome = self._write([self._sighting_args(item)])[0]
+        outcome = self._write([(self._sighting_args(item), self._capture(item))])[0]
         if isinstance(outcome, BaseException):
             raise outcome
         return self._finish(item, outcome)
 
     async def _process_batched(self, item: ListingItem) -> ListingItem:
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[Sighting | BaseException] = loop.create_future()
-        self._batch.append((self._sighting_args(item), done))
+        done: asyncio.Future[Outcome] = loop.create_future()
+        self._batch.append(((self._sighting_args(item), self._capture(item)), done))
         if len(self._batch) >= self.batch_size:
             self._flush()
         elif self._timer is None:
             self._timer = loop.call_later(self.flush_seconds, self._flush)
         return self._finish(item, await done)
 
-    def _finish(self, item: ListingItem, outcome: Sighting | BaseException) -> ListingItem:
+    def _finish(self, item: ListingItem, outcome: Outcome) -> ListingItem:
         if isinstance(outcome, BaseException):
             self.stats.inc_value("tradewatch/store/failed")
             raise DropItem(f"listing {item.platform}/{item.listing_id} not stored: {outcome}") from outcome
@@ -117,13 +153,13 @@ class StoreListingPipeline:
         if not batch:
             return
         loop = asyncio.get_running_loop()
-        writing = loop.run_in_executor(self._executor, self._write, [args for args, _ in batch])
+        writing = loop.run_in_executor(self._executor, self._write, [entry for entry, _ in batch])
         self._writing.add(writing)
 
-        def finished(future: asyncio.Future[list[Sighting | BaseException]]) -> None:
+        def finished(future: asyncio.Future[list[Outcome]]) -> None:
             self._writing.discard(future)
             error = future.exception()
-            results: list[Sighting | BaseException] = [error] * len(batch) if error else future.result()
+            results: list[Outcome] = [error] * len(batch) if error else future.result()
             for (_, done), result in zip(batch, results, strict=True):
                 if not done.done():
                     done.set_result(result)
@@ -131,11 +167,12 @@ class StoreListingPipeline:
         writing.add_done_callback(finished)
         self.stats.inc_value("tradewatch/store/batches")
 
-    def _write(self, batch: list[dict[str, Any]]) -> list[Sighting | BaseException]:
+    def _write(self, batch: list[Entry]) -> list[Outcome]:
         """In the writer thread: the batch in one transaction, or listing by listing if that fails."""
 
-        def write_all(session: Session) -> list[Sighting | BaseException]:
-            return [record_sighting(session, **args) for args in batch]
+        def write_all(session: Session) -> list[Outcome]:
+            known = prefetch_sightings(session, [args for args, _ in batch])
+            return [self._store(session, args, capture, known) for args, capture in batch]
 
         try:
             return run_write(write_all, engine=self.engine)
@@ -143,11 +180,12 @@ class StoreListingPipeline:
             if len(batch) == 1:
                 return [error]
             log.warning("batch of %d listings failed (%s); storing them one by one", len(batch), error)
-        results: list[Sighting | BaseException] = []
-        for args in batch:
+        results: list[Outcome] = []
+        for entry in batch:
+            args = entry[0]
 
-            def write_one(session: Session, args: dict[str, Any] = args) -> Sighting:
-                return record_sighting(session, **args)
+            def write_one(session: Session, entry: Entry = entry) -> Stored:
+                return self._store(session, *entry, None)
 
             try:
                 results.append(run_write(write_one, engine=self.engine))
@@ -158,9 +196,32 @@ class StoreListingPipeline:
                 results.append(error)
         return results
 
+    def _store(
+        self, session: Session, args: dict[str, Any], capture: PageCapture | None, known: KnownRows | None
+    ) -> Stored:
+        """One listing, and the evidence of its lead, in the batch's transaction."""
+        sighting = record_sighting(session, **args, known=known)
+        if not self.evidence or sighting.lead_pk is None:
+            return Stored(sighting)
+        if capture is None:
+            return Stored(sighting, "no_capture")
+        values = {field.name: getattr(capture, field.name) for field in dataclasses.fields(capture)}
+        lead_pk = sighting.lead_pk
+        try:
+            with session.begin_nested():  # a capture that fails is rolled back alone; the listing stays
+                if not sighting.lead_created and same_as_latest_capture(
+                    session, lead_pk=lead_pk, body=capture.body, status=capture.status
+                ):
+                    return Stored(sighting, "unchanged")
+                evidence = store_capture(session, lead_pk=lead_pk, capture=values, home=self.home)
+        except (TradewatchError, OSError) as error:
+            return Stored(sighting, "failed", error=str(error))
+        return Stored(sighting, "captured", evidence_version=evidence.version)
+
     # -- stats --------------------------------------------------------------------------------------------
 
-    def _record(self, item: ListingItem, sighting: Sighting) -> None:
+    def _record(self, item: ListingItem, stored: Stored) -> None:
+        sighting = stored.sighting
         item.extra["listing_pk"] = sighting.listing_pk
         if sighting.lead_pk is not None:
             item.extra["lead_pk"] = sighting.lead_pk
@@ -175,3 +236,13 @@ class StoreListingPipeline:
             self.stats.inc_value("tradewatch/leads/updated")
         if sighting.lead_requeued:
             self.stats.inc_value("tradewatch/leads/requeued")
+        if stored.evidence is None:
+            return
+        item.extra[EVIDENCE_DONE] = stored.evidence
+        self.stats.inc_value(f"tradewatch/evidence/{stored.evidence}")
+        if stored.evidence == "failed":
+            log.error("evidence for lead %s not stored: %s", sighting.lead_pk, stored.error)
+        elif stored.evidence == "captured":
+            item.extra["evidence_version"] = stored.evidence_version
+            if item.capture is not None and item.capture.screenshot:
+                self.stats.inc_value("tradewatch/evidence/screenshots")
