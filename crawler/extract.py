@@ -11,11 +11,14 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin
 
 import jmespath
+from lxml import etree
 from parsel import Selector, SelectorList
+from parsel.csstranslator import css2xpath
 
 from crawler.profiles import FieldSelector, JsonItems, Profile
 
@@ -32,6 +35,62 @@ def select(node: Selector | SelectorList, spec: FieldSelector) -> SelectorList:
     if spec.xpath:
         return node.xpath(spec.xpath)
     return SelectorList([node]) if isinstance(node, Selector) else node
+
+
+# Namespaces parsel gives every selector (EXSLT regular expressions and sets); a query gets those it names.
+_EXSLT = {"re": "http://exslt.org/regular-expressions", "set": "http://exslt.org/sets"}
+_WHOLE_TEXT = etree.XPath(".//text()", smart_strings=False)
+
+
+@lru_cache(maxsize=1024)
+def _compiled(css: str | None, xpath: str | None) -> etree.XPath | None:
+    """A field's query compiled once (CSS translated as parsel does for HTML); None when lxml refuses it."""
+    query = css2xpath(css) if css else xpath
+    if not query:
+        return None
+    namespaces = {prefix: uri for prefix, uri in _EXSLT.items() if f"{prefix}:" in query}
+    try:
+        return etree.XPath(query, namespaces=namespaces, smart_strings=False)
+    except (etree.XPathError, ValueError):
+        return None
+
+
+def _fast_strings(node: Node, spec: FieldSelector) -> list[str] | None:
+    """`_strings(select(node, spec), spec.attr)` evaluated on lxml directly, without a parsel Selector per match.
+
+    None when the fast path does not apply (not an HTML element selector, extra namespaces, a query that yields
+    a number or boolean); the caller then goes through parsel.
+    """
+    if not isinstance(node, Selector) or node.type != "html" or not (spec.css or spec.xpath):
+        return None
+    root = node.root
+    if not hasattr(root, "xpath") or not set(node.namespaces) <= _EXSLT.keys():
+        return None
+    compiled = _compiled(spec.css, spec.xpath)
+    if compiled is None:
+        return None
+    try:
+        found = compiled(root)
+    except etree.XPathError:
+        return None
+    if not isinstance(found, list):
+        return None
+    attr = spec.attr
+    out: list[str] = []
+    for value in found:
+        if isinstance(value, str):
+            if not attr:
+                out.append(value)
+        elif hasattr(value, "attrib"):
+            if attr:
+                text = value.get(attr)
+                if text is not None:
+                    out.append(text)
+            else:
+                out.append("".join(_WHOLE_TEXT(value)))
+        else:
+            return None
+    return out
 
 
 def _strings(found: SelectorList, attr: str | None) -> list[str]:
@@ -83,7 +142,10 @@ def _apply(node: Node, spec: FieldSelector) -> str | None:
     if isinstance(node, Mapping):  # a listing held as JSON: the path, then the text steps
         text = _regex(_as_text(jmespath.search(spec.json_path or "@", node), spec.join), spec.regex)
     else:
-        parts = [part for part in _strings(select(node, spec), spec.attr) if part.strip()]
+        strings = _fast_strings(node, spec)
+        if strings is None:
+            strings = _strings(select(node, spec), spec.attr)
+        parts = [part for part in strings if part.strip()]
         if spec.first:
             parts = parts[:1]
         text = _regex(spec.join.join(parts), spec.regex)

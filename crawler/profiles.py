@@ -267,6 +267,9 @@ class ListingIdSpec(_Strict):
         return self
 
 
+_DEFAULT_ID_SPEC = ListingIdSpec(field="listing_id")
+
+
 class RenderSpec(_Strict):
     mode: Literal["static", "js"] = "static"
     wait_for: str | None = Field(default=None, description="CSS selector to wait for before reading the page.")
@@ -370,7 +373,7 @@ class Profile(_Strict):
 
     @property
     def id_spec(self) -> ListingIdSpec:
-        return self.listing_id or ListingIdSpec(field="listing_id")
+        return self.listing_id or _DEFAULT_ID_SPEC
 
     @property
     def follows_items(self) -> bool:

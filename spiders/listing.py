@@ -70,6 +70,7 @@ class ListingSpider(scrapy.Spider):
         if base_url:
             profile = profile.with_base_url(base_url)
         self.profile = profile
+        self._field_names = profile.all_fields()
         self.params = SweepParams.model_validate(
             {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
         )
@@ -283,7 +284,7 @@ class ListingSpider(scrapy.Spider):
             if posted is not None and posted < since:
                 self.count("items/too_old")
                 return None
-        for name in self.profile.all_fields():
+        for name in self._field_names:
             self.count(f"field/{name}/{'present' if fields.get(name) not in (None, '') else 'missing'}")
         self.count("items/yielded")
         known = {key: value for key, value in fields.items() if key in _LISTING_FIELDS}

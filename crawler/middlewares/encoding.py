@@ -6,7 +6,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
-from crawler.encoding import UndecodableError, decode_html
+from crawler.encoding import UndecodableError, decode_html, header_charset, normalise_name
 
 UNDECODABLE = "undecodable"
 
@@ -28,12 +28,10 @@ class PageEncodingMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or not response.body:
             return response
+        content_type = response.headers.get(b"Content-Type")
         try:
-            decoded = decode_html(
-                response.body,
-                content_type=response.headers.get(b"Content-Type"),
-                override=request.meta.get("encoding_override"),
-            )
+            override = request.meta.get("encoding_override")
+            decoded = decode_html(response.body, content_type=content_type, override=override)
         except UndecodableError as error:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("tradewatch/pages/undecodable")
@@ -43,4 +41,6 @@ class PageEncodingMiddleware:
         if decoded.how not in ("utf-8", "ascii", "bom", "declared"):
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(f"tradewatch/pages/encoding_{decoded.how}")
+        if decoded.encoding == "utf-8" and normalise_name(header_charset(content_type)) == "utf-8":
+            return response  # the common case: Scrapy already reads the page as the UTF-8 its header declares
         return response.replace(encoding=decoded.encoding)
