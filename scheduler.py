@@ -46,7 +46,7 @@ from sqlmodel import Session, col, select
 
 from leads.config import get_settings
 from leads.db import get_engine, run_write
-from leads.errors import InputFileError, TradewatchError
+from leads.errors import InputFileError, TradewatchError, describe_validation_error
 from leads.models import Campaign, CrawlRun
 from leads.schedule_models import JobRun
 
@@ -265,24 +265,13 @@ def default_timetable_path() -> Path:
     return get_settings().resolved_home / TIMETABLE_FILE
 
 
-def _format_error(error: ValidationError) -> str:
-    parts = []
-    for detail in error.errors()[:3]:
-        where = ".".join(str(part) for part in detail["loc"]) or "(timetable)"
-        message = str(detail["msg"]).removeprefix("Value error, ")
-        if detail["type"] == "extra_forbidden":
-            message = "unknown field"
-        parts.append(f"{where}: {message}")
-    return "; ".join(parts)
-
-
 def parse_timetable(data: Any, path: Path | str) -> Timetable:
     if not isinstance(data, dict):
         raise InputFileError(path, "排班表必须是键值映射 / the timetable must be a mapping of jobs")
     try:
         timetable = Timetable.model_validate({**data, "source": str(path)})
     except ValidationError as error:
-        raise InputFileError(path, _format_error(error)) from None
+        raise InputFileError(path, describe_validation_error(error, whole="(timetable)")) from None
     except TradewatchError as error:  # a platform profile that does not load
         raise InputFileError(path, str(error)) from None
     if timetable.nightly_sweep and timetable.nightly_sweep.watchlist:

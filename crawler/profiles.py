@@ -44,7 +44,7 @@ from parsel.csstranslator import HTMLTranslator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from leads.config import get_settings
-from leads.errors import InputFileError, TradewatchError
+from leads.errors import InputFileError, TradewatchError, describe_validation_error
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
@@ -387,17 +387,6 @@ class Profile(_Strict):
         return [name for name in names if name != self.id_spec.field]
 
 
-def _format_validation_error(error: ValidationError) -> str:
-    parts = []
-    for detail in error.errors()[:3]:
-        where = ".".join(str(part) for part in detail["loc"]) or "(profile)"
-        message = str(detail["msg"]).removeprefix("Value error, ")
-        if detail["type"] == "extra_forbidden":
-            message = "unknown field"
-        parts.append(f"{where}: {message}")
-    return "; ".join(parts)
-
-
 def validate_profile_data(data: Any, path: Path | str) -> Profile:
     """Validate a profile already read from YAML; errors name the file, the field and the reason."""
     if not isinstance(data, dict):
@@ -405,7 +394,7 @@ def validate_profile_data(data: Any, path: Path | str) -> Profile:
     try:
         return Profile.model_validate({**data, "source": str(path)})
     except ValidationError as error:
-        raise InputFileError(path, _format_validation_error(error)) from error
+        raise InputFileError(path, describe_validation_error(error, whole="(profile)")) from error
 
 
 def load_profile_file(path: Path) -> Profile:

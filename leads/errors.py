@@ -1,5 +1,7 @@
 """Errors meant for the person at the keyboard: one clear line, no traceback."""
 
+from pydantic import ValidationError
+
 
 class TradewatchError(Exception):
     """A failure the user can act on. The message is shown as one line and the command exits non-zero."""
@@ -48,3 +50,15 @@ class ClaimConflict(TransitionError):
 
 class EvidenceError(TradewatchError):
     """Evidence could not be stored or exported."""
+
+
+def describe_validation_error(error: ValidationError, *, whole: str = "(file)", limit: int = 3) -> str:
+    """A pydantic ValidationError as `field.path: reason; ...`, the first few problems, for one-line errors."""
+    parts = []
+    for detail in error.errors()[:limit]:
+        where = ".".join(str(part) for part in detail["loc"]) or whole
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail["type"] == "extra_forbidden":
+            message = "unknown field"
+        parts.append(f"{where}: {message}")
+    return "; ".join(parts)
