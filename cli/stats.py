@@ -63,7 +63,9 @@ def stats_command(
     category: CategoryOption = None,
     platform: PlatformOption = None,
     campaign: CampaignOption = None,
-    due_soon_days: Annotated[int, typer.Option("--due-soon-days", min=0, max=60, help="What counts as due soon.")] = 3,
+    due_soon_days: Annotated[
+        int, typer.Option("--due-soon-days", min=0, max=60, help="Working days ahead that count as due soon.")
+    ] = 3,
     as_json: JsonOption = False,
 ) -> None:
     """Leads by status, category, platform and campaign; overdue and due-soon counts; workload per officer.
@@ -73,8 +75,14 @@ def stats_command(
         tradewatch stats --campaign 2024清风行动
     """
     lead_filter = build_filter(category=category, platform=platform, campaign=campaign)
+    from leads.deadlines import due_soon_days as calendar_days_for
+    from leads.models import utcnow
+    from leads.workdays import load_calendar, local_date
+
+    today = local_date(utcnow())  # the bureau's date, not UTC's
+    window = calendar_days_for(today, load_calendar(), due_soon_days)
     with Session(get_engine()) as session:
-        stats = queue_stats(session, lead_filter, due_soon_days=due_soon_days)
+        stats = queue_stats(session, lead_filter, today=today, due_soon_days=window)
     if as_json:
         print_json(safe_json(stats.as_dict()))
         return

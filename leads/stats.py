@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from leads.listing_query import LeadFilter, apply_filter
 from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.workdays import local_date
 
 # Statuses in which a lead's verification deadline runs.
 DEADLINE_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)
@@ -88,7 +89,7 @@ def queue_stats(
 ) -> QueueStats:
     """Counts over the leads that match `lead_filter` (all leads by default)."""
     f = lead_filter or LeadFilter()
-    today = today or utcnow().date()
+    today = today or local_date(utcnow())
     stats = QueueStats(today=today, due_soon_days=due_soon_days)
     stats.by_status = _grouped(session, col(Lead.status), f)
     stats.total = sum(stats.by_status.values())

@@ -70,3 +70,19 @@ def test_stats_command(tw_home):
         assert text in zh.output, text
     data = json.loads(runner.invoke(app, ["stats", "--json", "--campaign", "2026清风行动"]).output)
     assert data["total"] == 2 and data["by_status"] == {"dismissed": 1, "queued": 1}
+
+
+def test_due_soon_counts_working_days_from_the_bureaus_date(tw_home, monkeypatch):
+    from datetime import UTC, datetime
+
+    import leads.models
+
+    ids = fill()
+    # Friday 2026-11-27, 23:30 in Beijing (15:30 UTC): due next Wednesday is 3 working days away (5 calendar days).
+    monkeypatch.setattr(leads.models, "utcnow", lambda: datetime(2026, 11, 27, 15, 30, tzinfo=UTC))
+    set_due(ids["ivory"], date(2026, 12, 2))
+    set_due(ids["ivory2"], date(2026, 12, 3))
+    result = runner.invoke(app, ["stats", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["due_soon"], data["overdue"]) == (1, 0)
