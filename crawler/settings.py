@@ -47,12 +47,14 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.normalise.NormaliseListingPipeline": 100,
     "pipelines.score.ScoreListingPipeline": 200,
-    # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer thread
+    # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer
     # (pipelines.evidence.CaptureEvidencePipeline does it in the crawl thread when TRADEWATCH_STORE_EVIDENCE
     # is False).
     "pipelines.store.StoreListingPipeline": 300,
 }
 TRADEWATCH_STORE_EVIDENCE = True
+# The store's writer runs in a process of its own (pipelines/store.py), off the crawl process's interpreter.
+TRADEWATCH_STORE_PROCESS = True
 
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,
