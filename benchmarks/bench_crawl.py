@@ -25,20 +25,38 @@ from common import market, median, report, run_child
 
 DEFAULT_KEYWORDS = "包邮,全新,二手"
 
-BARE_SETTINGS: dict[str, Any] = {
-    "ROBOTSTXT_OBEY": True,
-    "CONCURRENT_REQUESTS": 32,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-    "DOWNLOAD_DELAY": 0,
-    "AUTOTHROTTLE_ENABLED": os.environ.get("BENCH_AUTOTHROTTLE", "1") == "1",
-    "AUTOTHROTTLE_START_DELAY": 0.1,
-    "AUTOTHROTTLE_MAX_DELAY": 30,
-    "AUTOTHROTTLE_TARGET_CONCURRENCY": 8.0,
-    "TELNETCONSOLE_ENABLED": False,
-    "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
-    "LOG_LEVEL": "WARNING",
-    "LOG_INSTALL_ROOT_HANDLER": False,
-}
+
+def _bare_settings() -> dict[str, Any]:
+    """Scrapy's own knobs as tradewatch sets them (crawler/settings.py and the demo profile), so both sides
+    crawl with the same concurrency, robots.txt and AutoThrottle; the rest is Scrapy's defaults."""
+    from crawler import settings as tradewatch
+    from crawler.profiles import load_profile
+
+    profile = load_profile("demo")
+    shared = [
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_ITEMS",
+        "DOWNLOAD_TIMEOUT",
+        "AUTOTHROTTLE_ENABLED",
+        "AUTOTHROTTLE_START_DELAY",
+        "AUTOTHROTTLE_MAX_DELAY",
+        "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        "TWISTED_REACTOR",
+    ]
+    values: dict[str, Any] = {name: getattr(tradewatch, name) for name in shared}
+    values.update(
+        {
+            "ROBOTSTXT_OBEY": profile.politeness.obey_robots,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": profile.politeness.concurrency_per_domain,
+            "DOWNLOAD_DELAY": profile.politeness.download_delay,
+            "TELNETCONSOLE_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "LOG_INSTALL_ROOT_HANDLER": False,
+        }
+    )
+    if os.environ.get("BENCH_AUTOTHROTTLE", "1") != "1":
+        values["AUTOTHROTTLE_ENABLED"] = False
+    return values
 
 
 def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
@@ -78,7 +96,7 @@ def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
                 "image_url": item.css("img.photo::attr(src)").get(),
             }
 
-    process = CrawlerProcess(BARE_SETTINGS)
+    process = CrawlerProcess(_bare_settings())
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler)
     process.start()

@@ -10,6 +10,9 @@ TELNETCONSOLE_ENABLED = False
 
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# Items of one response processed at once. Scrapy starts this many tasks for every response (default 100);
+# a listing page yields one item and a result page a few dozen, so 8 keeps them flowing at a tenth of the cost.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
@@ -58,7 +61,9 @@ TRADEWATCH_STORE_PROCESS = True
 
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,
+    "crawler.gc_tuning.GarbageCollectorTuning": 900,
 }
+TRADEWATCH_GC_THRESHOLD = 5000
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -84,6 +84,7 @@ def crawl_here(request: SweepRequest) -> list[int]:
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from leads.writer import start_writer_early, stop_unused_writers
     from spiders.listing import ListingSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -94,6 +95,11 @@ def crawl_here(request: SweepRequest) -> list[int]:
     # Logging goes through loguru (leads.logging_setup), set up by the child before the crawl starts.
     process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(process_settings)
+    if base.getbool("TRADEWATCH_STORE_PROCESS"):  # one writer per platform crawl, warming up while Scrapy starts
+        settings = get_settings()
+        evidence = base.getbool("TRADEWATCH_STORE_EVIDENCE", True)
+        for _ in profiles:
+            start_writer_early(settings.resolved_database_url, settings.resolved_home, evidence=evidence)
     crawlers: list[Crawler] = []
     for profile in profiles:
         settings = base.copy()
@@ -108,7 +114,10 @@ def crawl_here(request: SweepRequest) -> list[int]:
             max_pages=request.params.max_pages,
             since=request.params.since,
         )
-    process.start()
+    try:
+        process.start()
+    finally:
+        stop_unused_writers()
     return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
 
 

@@ -98,16 +98,16 @@ def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url
 
 def test_one_bad_listing_costs_only_itself(store_url: str, monkeypatch: pytest.MonkeyPatch):
     built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50)
-    import pipelines.store as store_module
+    import leads.writer as writer_module
 
-    real = store_module.record_sighting
+    real = writer_module.record_sighting
 
     def picky(session: Session, **kwargs: Any) -> Any:
         if kwargs["listing"]["listing_id"] == "100004":
             raise ValueError("cannot store this one")
         return real(session, **kwargs)
 
-    monkeypatch.setattr(store_module, "record_sighting", picky)
+    monkeypatch.setattr(writer_module, "record_sighting", picky)
 
     async def crawl() -> list[Any]:
         results = await asyncio.gather(*(through(built, item(n)) for n in range(10)), return_exceptions=True)
@@ -133,3 +133,69 @@ def test_closing_the_spider_flushes_a_batch_that_is_not_full(store_url: str):
 
     asyncio.run(crawl())
     assert counts(store_url)["listings"] == 5
+
+
+class _Engine:
+    """Stands in for Scrapy's engine: records why the pipeline asked to close the spider."""
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+
+    async def close_spider_async(self, *, reason: str) -> None:
+        self.reasons.append(reason)
+
+
+def test_a_writer_process_that_dies_fails_its_items_and_closes_the_spider(store_url: str):
+    built, crawler = pipelines(store_url, TRADEWATCH_STORE_PROCESS=True, TRADEWATCH_STORE_BATCH=5)
+    store = built[2]
+    crawler.engine = _Engine()
+    writer = store._writer
+    assert writer is not None and writer.process.is_alive()
+
+    async def crawl() -> list[Any]:
+        first = await asyncio.gather(*(through(built, item(n)) for n in range(5)))
+        assert all("listing_pk" in listing.extra for listing in first)  # the writer stored a whole batch
+        writer.process.kill()
+        writer.process.join()
+        later = await asyncio.gather(*(through(built, item(n)) for n in range(5, 12)), return_exceptions=True)
+        await asyncio.wait_for(store.close_spider(), timeout=30)  # closing does not hang on the dead writer
+        await asyncio.sleep(0)  # let the requested close run
+        return later
+
+    later = asyncio.run(crawl())
+    assert all(isinstance(result, DropItem) for result in later)
+    assert "writer process" in str(later[0])
+    assert counts(store_url)["listings"] == 5  # what was committed before the death stays; nothing half-written
+    assert crawler.stats.get_value("tradewatch/store/writer_died") == 1
+    assert crawler.stats.get_value("tradewatch/store/failed") == 7
+    assert crawler.engine.reasons == ["store_writer_died"]
+
+
+def test_a_crawl_closed_by_a_dead_writer_is_recorded_as_broken():
+    from crawler.run_health import assess
+
+    stats = {"downloader/response_count": 40, "tradewatch/pages/search": 4, "tradewatch/results/seen": 120}
+    health = assess(stats, "store_writer_died")
+    assert health.outcome == "broken"
+    assert "store_writer_died" in health.reasons[0]
+
+
+def test_a_writer_started_early_is_handed_to_the_store_that_matches_it(store_url: str, tmp_path):
+    from leads import writer as writer_module
+
+    writer_module.start_writer_early(store_url, tmp_path, evidence=True)
+    writer_module.start_writer_early(store_url, tmp_path, evidence=False)
+    early = list(writer_module._started_early)
+    try:
+        taken = writer_module.writer_for(store_url, tmp_path, evidence=True)
+        assert taken is early[0]  # no second interpreter started for it
+        assert writer_module._started_early == [early[1]]
+        fresh = writer_module.writer_for(store_url, tmp_path / "other", evidence=True)
+        assert fresh not in early  # another store gets a writer of its own
+        for writer in (taken, fresh):
+            writer.stop()
+            assert writer.process.exitcode == 0
+    finally:
+        writer_module.stop_unused_writers()
+    assert writer_module._started_early == []
+    assert not early[1].process.is_alive()
