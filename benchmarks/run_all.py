@@ -57,10 +57,11 @@ def _rates(figures: dict[str, Any]) -> str:
 
 def crawl(quick: bool) -> list[Row]:
     keywords = "包邮" if quick else bench_crawl.DEFAULT_KEYWORDS
+    repeat = 3 if quick else 5
     with market() as base_url:
-        result = bench_crawl.measure(base_url, keywords=keywords, max_pages=1000, repeat=3)
+        result = bench_crawl.measure(base_url, keywords=keywords, max_pages=1000, repeat=repeat)
     bare, tw = result["bare"], result["tradewatch"]
-    sweep = f"demo sweep `{keywords}`, {bare['pages']} pages, {bare['items']} items, median of 3, alternating"
+    sweep = f"demo sweep `{keywords}`, {bare['pages']} pages, {bare['items']} items, median of {repeat}, alternating"
     ok = result["ratio_pages"] >= 0.8
     return [
         ("Crawl: bare Scrapy (parse only)", _rates(bare), sweep, "baseline"),

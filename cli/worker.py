@@ -27,6 +27,12 @@ Example:
     tradewatch worker --sweep 20250101T020000-a1b2c3
 
     tradewatch worker --exit-when-idle     # stop when no sweep is open
+
+A sweep whose coordinator is gone (its machine died, or its `tradewatch sweep` was killed) stays open. Finish
+it from any machine: wait for the workers to work off its queue, then record its runs as the coordinator would
+(add --abandon to drop what is still queued and record the runs as abandoned on what was crawled):
+
+    tradewatch worker --finish 20250101T020000-a1b2c3
 """
 
 
@@ -38,6 +44,19 @@ def worker(
         bool, typer.Option("--exit-when-idle", help="Exit when no sweep is open instead of waiting for one.")
     ] = False,
     poll: Annotated[float, typer.Option(help="Seconds between looks for open sweeps.", min=0.1)] = 2.0,
+    finish: Annotated[
+        str | None,
+        typer.Option(
+            "--finish",
+            help="Finish this sweep for a coordinator that is gone: wait until it is done, then record its runs.",
+        ),
+    ] = None,
+    abandon: Annotated[
+        bool, typer.Option("--abandon", help="With --finish: drop what is still queued and finish now.")
+    ] = False,
+    timeout: Annotated[
+        float | None, typer.Option(help="With --finish: give up after this many seconds (the sweep stays open).")
+    ] = None,
 ) -> None:
     from crawler.distributed import connect, open_sweeps, worker_command
     from leads.config import get_settings
@@ -50,6 +69,11 @@ def worker(
     except Exception as error:  # any connection failure is one line for the officer, not a traceback
         fail(_("cannot reach Redis at {url}: {error}").format(url=redis_url, error=error))
     out = console()
+    if abandon and finish is None:
+        fail(_("--abandon needs --finish SWEEP"))
+    if finish is not None:
+        _finish(server, finish, abandon=abandon, timeout=timeout)
+        return
     if sweep is not None:
         out.print(_("joining sweep {sweep}").format(sweep=sweep), markup=False)
         code = subprocess.call(worker_command(sweep))
@@ -75,6 +99,30 @@ def worker(
             worked.add(sweep_id)
     except KeyboardInterrupt:
         out.print(_("stopped"), markup=False)
+
+
+def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | None) -> None:
+    from sqlmodel import Session
+
+    from crawler.distributed import take_over_sweep
+    from leads.db import get_engine
+    from leads.errors import TradewatchError
+    from leads.runs import get_run
+
+    out = console()
+    out.print(_("finishing sweep {sweep}").format(sweep=sweep_id), markup=False)
+    try:
+        spec = take_over_sweep(server, sweep_id, abandon=abandon, timeout=timeout)  # type: ignore[arg-type]
+    except TradewatchError as error:
+        fail(str(error))
+    with Session(get_engine()) as session:
+        for platform, run_id in spec.run_ids.items():
+            run = get_run(session, run_id)
+            outcome = run.outcome if run is not None else "?"
+            out.print(
+                _("run {run} ({platform}): {outcome}").format(run=run_id, platform=platform, outcome=outcome),
+                markup=False,
+            )
 
 
 def register(app: typer.Typer) -> None:

@@ -724,7 +724,8 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from crawler.sweep import crawl_settings
+    from crawler.sweep import crawl_settings, start_store_writers
+    from leads.writer import stop_unused_writers
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     server = connect(redis_url)
@@ -736,6 +737,7 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
     lease = lease_seconds or float(os.environ.get("TRADEWATCH_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
     register_worker(server, sweep_id, worker_id, lease)
     base = get_project_settings()
+    start_store_writers(base, len(profiles))
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], None))
     process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
@@ -760,7 +762,10 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
         crawler = ScrapyCrawler(queued_spider_class(ListingSpider), settings, init_reactor=first)
         first = False
         process.crawl(crawler, platform=profile, **spec.params)
-    process.start()
+    try:
+        process.start()
+    finally:
+        stop_unused_writers()
     server.delete(heartbeat_key(worker_id))
     server.srem(sweep_key(sweep_id, "workers"), worker_id)
     return True
@@ -807,11 +812,16 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
     return spec
 
 
-def wait_until_done(server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5) -> bool:
-    """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile)."""
+def wait_until_done(
+    server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False
+) -> bool:
+    """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile).
+    With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while deadline is None or time.monotonic() < deadline:
         reap(server, spec.sweep_id, spec.platforms)
+        if drop_queued:
+            server.delete(*(f"{sweep_key(spec.sweep_id, platform)}:requests" for platform in spec.platforms))
         if is_done(server, spec.sweep_id, spec.platforms):
             server.set(sweep_key(spec.sweep_id, "state"), "done", ex=KEEP_SECONDS)
             # Idle workers now close; wait (briefly) for their final stats.
@@ -824,14 +834,20 @@ def wait_until_done(server: Redis, spec: SweepSpec, *, timeout: float | None = N
     return False
 
 
-def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = None, reason: str | None = None) -> None:
-    """Judge each platform's run on the summed stats of every worker and finish it in the lead store."""
+def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = None, reason: str | None = None) -> bool:
+    """Judge each platform's run on the summed stats of every worker and finish it in the lead store.
+
+    Only one caller finishes a sweep (a claim on Redis): its coordinator, or whoever took it over after the
+    coordinator was lost. Returns False when someone else had finished it already."""
     from sqlmodel import Session
 
     from crawler.run_health import assess, counts
     from leads.db import get_engine
     from leads.runs import finish_run
 
+    claim = sweep_key(spec.sweep_id, "finisher")
+    if not server.set(claim, f"{socket.gethostname()}:{os.getpid()}", nx=True, ex=KEEP_SECONDS):
+        return False
     finished = [
         r.decode() if isinstance(r, bytes) else r
         for r in server.lrange(sweep_key(spec.sweep_id, "finish_reasons"), 0, -1)
@@ -858,6 +874,35 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
         session.commit()
     server.delete(sweep_key(spec.sweep_id, "finish_reasons"))
     close_sweep(server, spec)
+    return True
+
+
+ABANDONED = "abandoned"
+
+
+def take_over_sweep(
+    server: Redis, sweep_id: str, *, abandon: bool = False, timeout: float | None = None,
+    database_url: str | None = None,
+) -> SweepSpec:  # fmt: skip
+    """Finish an open sweep whose coordinator is gone (its machine died, or its `tradewatch sweep` was killed),
+    as the coordinator would have: wait until the workers have worked off its queue, then judge and finish its
+    runs. With `abandon`, drop what is still queued now instead: the workers finish the pages they hold and
+    leave, and the runs are finished as `abandoned` on what was crawled. Raises TradewatchError for a sweep
+    that is unknown or not open, or still not done after `timeout` seconds (it then stays open)."""
+    from leads.errors import TradewatchError
+
+    spec = load_spec(server, sweep_id)
+    if spec is None or sweep_state(server, sweep_id) != "open":
+        raise TradewatchError(f"没有进行中的分布式抓取 {sweep_id} / no open sweep {sweep_id}")
+    if abandon:
+        if not wait_until_done(server, spec, timeout=timeout, drop_queued=True):
+            raise TradewatchError(f"抓取 {sweep_id} 的工作进程未退出 / the workers of sweep {sweep_id} did not leave")
+        finish_sweep(server, spec, database_url=database_url, reason=ABANDONED)
+        return spec
+    if not wait_until_done(server, spec, timeout=timeout):
+        raise TradewatchError(f"抓取 {sweep_id} 仍未完成 / sweep {sweep_id} is not done after {timeout} s")
+    finish_sweep(server, spec, database_url=database_url)
+    return spec
 
 
 def worker_command(sweep_id: str) -> list[str]:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -18,6 +19,9 @@ from crawler.profiles import Profile, load_profile, load_profile_file
 from crawler.sweep_params import SweepParams
 from leads.config import get_settings
 from leads.errors import TradewatchError
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 RESULT_PREFIX = "TRADEWATCH-SWEEP-RESULT "
 
@@ -79,27 +83,37 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
     return values
 
 
+def start_store_writers(base: Settings, crawls: int) -> None:
+    """With TRADEWATCH_STORE_PROCESS, start the store's writer process of each platform crawl now, before
+    Scrapy builds the crawls, so that its start-up overlaps Scrapy's instead of the first pages
+    (`leads.writer.start_writer_early`; the caller stops unused ones with `stop_unused_writers`)."""
+    from leads.writer import start_writer_early
+
+    if not base.getbool("TRADEWATCH_STORE_PROCESS"):
+        return
+    settings = get_settings()
+    evidence = base.getbool("TRADEWATCH_STORE_EVIDENCE", True)
+    for _ in range(crawls):
+        start_writer_early(settings.resolved_database_url, settings.resolved_home, evidence=evidence)
+
+
 def crawl_here(request: SweepRequest) -> list[int]:
     """Run the sweep in this process (the child). Returns the crawl run ids."""
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from leads.writer import start_writer_early, stop_unused_writers
+    from leads.writer import stop_unused_writers
     from spiders.listing import ListingSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     profiles = request.load_profiles()
     base = get_project_settings()
+    start_store_writers(base, len(profiles))
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], request.log_file))
     # Logging goes through loguru (leads.logging_setup), set up by the child before the crawl starts.
     process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(process_settings)
-    if base.getbool("TRADEWATCH_STORE_PROCESS"):  # one writer per platform crawl, warming up while Scrapy starts
-        settings = get_settings()
-        evidence = base.getbool("TRADEWATCH_STORE_EVIDENCE", True)
-        for _ in profiles:
-            start_writer_early(settings.resolved_database_url, settings.resolved_home, evidence=evidence)
     crawlers: list[Crawler] = []
     for profile in profiles:
         settings = base.copy()

@@ -251,3 +251,61 @@ def test_a_worker_killed_mid_sweep_loses_nothing(
     assert after["leads"] == baseline["leads"]  # the same leads as one process sweeping alone
     (run,) = after["runs"]
     assert run.finish_reason == "finished" and run.listings >= len(expected)
+
+
+def test_a_sweep_whose_coordinator_is_gone_is_finished_from_another_machine(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch, tmp_path
+):
+    """The coordinator seeded the sweep and died: workers still crawl it, and `worker --finish` records it."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    market = demo_market_factory()
+    spec = distributed.start_sweep(
+        redis_server, SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=market)
+    )
+    assert spec.sweep_id in distributed.open_sweeps(redis_server)  # nobody will finish it but us
+    env = {**os.environ, "TRADEWATCH_WORKER_LOG": str(tmp_path / "worker.log")}
+    worker = subprocess.Popen(distributed.worker_command(spec.sweep_id), env=env, cwd=ROOT)
+    try:
+        result = CliRunner(env={"TRADEWATCH_LANG": "en"}).invoke(
+            app, ["worker", "--finish", spec.sweep_id, "--timeout", "120"]
+        )
+        assert worker.wait(timeout=60) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+    assert result.exit_code == 0, result.output
+    run_id = spec.run_ids["demo"]
+    assert f"run {run_id} (demo): ok" in result.output
+    after = stored(postgres_url)
+    (run,) = after["runs"]
+    assert run.finish_reason == "finished" and run.outcome == "ok"
+    assert sorted(after["listings"]) == sorted(expected_ids(KEYWORDS))
+    assert spec.sweep_id not in distributed.open_sweeps(redis_server)
+    assert not distributed.finish_sweep(redis_server, spec)  # finished once: a late coordinator does nothing
+
+    again = CliRunner(env={"TRADEWATCH_LANG": "en"}).invoke(app, ["worker", "--finish", spec.sweep_id])
+    assert again.exit_code != 0 and spec.sweep_id in again.output
+
+
+def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
+):
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    spec = distributed.start_sweep(
+        redis_server,
+        SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=demo_market_factory()),
+    )
+    queue = f"{distributed.sweep_key(spec.sweep_id, 'demo')}:requests"
+    assert redis_server.zcard(queue) == len(KEYWORDS)  # seeded, and no worker ever came
+
+    distributed.take_over_sweep(redis_server, spec.sweep_id, abandon=True, timeout=30)
+
+    assert not redis_server.exists(queue)
+    assert spec.sweep_id not in distributed.open_sweeps(redis_server)
+    (run,) = stored(postgres_url)["runs"]
+    assert run.finish_reason == "abandoned" and run.finished_at is not None and run.outcome != "ok"
