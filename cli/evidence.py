@@ -13,9 +13,16 @@ from cli.i18n import _, localise_message
 from cli.output import console, err_console, fail, print_json
 from cli.safe_text import safe_text
 from leads.db import get_engine
-from leads.evidence import export_bundle, lead_evidence, verify_evidence
+from leads.evidence import (
+    evidence_root,
+    export_bundle,
+    lead_evidence,
+    remove_stale_temporaries,
+    stale_temporaries,
+    verify_evidence,
+)
 
-evidence_app = typer.Typer(help="Evidence of leads: list, verify, export.", no_args_is_help=True)
+evidence_app = typer.Typer(help="Evidence of leads: list, verify, export, tidy.", no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
@@ -124,6 +131,33 @@ def export_command(
         ),
         markup=False,
     )
+
+
+@evidence_app.command("tidy")
+def tidy_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only count them; delete nothing.")] = False,
+) -> None:
+    """Delete the partial files that sweeps killed mid-write left in the evidence folder.
+
+    Only unfinished temporary files older than an hour are touched: no evidence row refers to them, and no
+    sweep is still writing them. Stored evidence files are never deleted.
+
+    Example:
+
+        tradewatch evidence tidy --dry-run
+        tradewatch evidence tidy
+    """
+    root = evidence_root()
+    if dry_run:
+        found = stale_temporaries(root)
+        size = sum(path.stat().st_size for path in found if path.exists())
+        console().print(
+            _("{count} partial files ({size} bytes) would be deleted").format(count=len(found), size=size),
+            markup=False,
+        )
+        return
+    removed = remove_stale_temporaries(root)
+    console().print(_("{count} partial files deleted").format(count=len(removed)), markup=False)
 
 
 def register(app: typer.Typer) -> None:

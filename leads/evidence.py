@@ -12,11 +12,13 @@ Takes plain values (a dict with the fields of crawler.items.PageCapture), never 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http
 import io
 import json
 import os
+import time
 import uuid
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -88,6 +90,39 @@ def put_blob(root: Path, data: bytes) -> tuple[str, int]:
     finally:
         temporary.unlink()
     return digest, len(data)
+
+
+STALE_TEMPORARY_SECONDS = 3600
+
+
+def stale_temporaries(
+    root: Path, *, older_than: float = STALE_TEMPORARY_SECONDS, now: float | None = None
+) -> list[Path]:
+    """Partial files a process killed mid-write left in the blob folders (`put_blob`'s `.<sha256>.<uuid>.tmp`),
+    older than `older_than` seconds: no row refers to them and no writer still holds them. A younger one may
+    belong to a sweep writing right now, so it is left alone."""
+    folder = root / "sha256"
+    if not folder.is_dir():
+        return []
+    cutoff = (time.time() if now is None else now) - older_than
+    found = []
+    for path in folder.glob("??/??/.*.tmp"):
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                found.append(path)
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def remove_stale_temporaries(root: Path, *, older_than: float = STALE_TEMPORARY_SECONDS) -> list[Path]:
+    """Delete what `stale_temporaries` finds; returns the files deleted."""
+    removed = []
+    for path in stale_temporaries(root, older_than=older_than):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 # -------------------------------------------------------------------------------------------- capturing
