@@ -65,7 +65,7 @@ class KnownRows:
 
     sellers: dict[tuple[str, str], Seller] = field(default_factory=dict)
     listings: dict[tuple[str, str], Listing] = field(default_factory=dict)
-    leads: dict[int, Lead] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
+    leads: dict[int, Lead | None] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
     seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
     campaigns: set[str] = field(default_factory=set)
     fresh: set[tuple[str, str]] = field(default_factory=set)  # listings inserted by the prefetch, not yet recorded
@@ -126,11 +126,11 @@ def upsert_seller(
     if key is None:
         return None
     if known is not None and (platform, key) in known.sellers:
-        seller = known.sellers[platform, key]
-        seller.last_seen = max(seller.last_seen, seen_at)
+        cached = known.sellers[platform, key]
+        cached.last_seen = max(cached.last_seen, seen_at)
         if name:
-            seller.name = name
-        return seller
+            cached.name = name
+        return cached
 
     def find() -> Seller | None:
         return session.exec(select(Seller).where(Seller.platform == platform, Seller.seller_key == key)).first()
@@ -364,8 +364,10 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
         }
     if new_listings:
         rows = list(new_listings.values())
-        inserted = session.scalars(insert(Listing).returning(Listing, sort_by_parameter_order=True), rows).all()
-        known.listings.update(zip(new_listings, inserted, strict=True))
+        inserted_listings = session.scalars(
+            insert(Listing).returning(Listing, sort_by_parameter_order=True), rows
+        ).all()
+        known.listings.update(zip(new_listings, inserted_listings, strict=True))
         known.fresh.update(new_listings)
         session.execute(
             insert(ListingSnapshot),
@@ -376,7 +378,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
                     **{name: getattr(created, name) for name in CONTENT_FIELDS},
                     "content_hash": created.content_hash,
                 }
-                for created in inserted
+                for created in inserted_listings
             ],
         )
     listing_pks = [row.id for row in known.listings.values() if row.id is not None]
@@ -396,7 +398,8 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
             .group_by(col(Listing.seller_pk))
         )
         for seller_pk, count in counts:
-            known.seller_leads[seller_pk] = int(count)
+            if seller_pk is not None:
+                known.seller_leads[seller_pk] = int(count)
     return known
 
 

@@ -65,7 +65,7 @@ class StoreListingPipeline:
         self.evidence = crawler.settings.getbool("TRADEWATCH_STORE_EVIDENCE", True)
         home = crawler.settings.get("TRADEWATCH_HOME")
         self.home = Path(home).expanduser().resolve() if home else None
-        self._batch: list[tuple[dict[str, Any], asyncio.Future[Outcome]]] = []
+        self._batch: list[tuple[Entry, asyncio.Future[Outcome]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Future[Any]] = set()
         self._executor: ThreadPoolExecutor | None = None
