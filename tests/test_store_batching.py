@@ -171,15 +171,6 @@ def test_a_writer_process_that_dies_fails_its_items_and_closes_the_spider(store_
     assert crawler.engine.reasons == ["store_writer_died"]
 
 
-def test_a_crawl_closed_by_a_dead_writer_is_recorded_as_broken():
-    from crawler.run_health import assess
-
-    stats = {"downloader/response_count": 40, "tradewatch/pages/search": 4, "tradewatch/results/seen": 120}
-    health = assess(stats, "store_writer_died")
-    assert health.outcome == "broken"
-    assert "store_writer_died" in health.reasons[0]
-
-
 def test_a_writer_started_early_is_handed_to_the_store_that_matches_it(store_url: str, tmp_path):
     from leads import writer as writer_module
 
