@@ -104,7 +104,9 @@ def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
     return _figures(stats, stats.get("item_scraped_count", 0))
 
 
-def _tradewatch(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
+def sweep_figures(platform: str, base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
+    """A tradewatch sweep of one platform in this process, every pipeline on; its figures, outcome and leads
+    as its crawl run recorded them."""
     from sqlmodel import Session
 
     from crawler.sweep import SweepRequest, crawl_here
@@ -115,7 +117,7 @@ def _tradewatch(base_url: str, keywords: list[str], max_pages: int) -> dict[str,
 
     setup_logging("bench", level="WARNING")
     request = SweepRequest(
-        platforms=["demo"], params=SweepParams(keywords=keywords, max_pages=max_pages), base_url=base_url
+        platforms=[platform], params=SweepParams(keywords=keywords, max_pages=max_pages), base_url=base_url
     )
     (run_id,) = crawl_here(request)
     with Session(get_engine()) as session:
@@ -126,6 +128,10 @@ def _tradewatch(base_url: str, keywords: list[str], max_pages: int) -> dict[str,
     figures = _figures(stats, stats.get("tradewatch/items/scored", 0))
     figures.update({"outcome": outcome, "leads": stats.get("tradewatch/leads/new", 0)})
     return figures
+
+
+def _tradewatch(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
+    return sweep_figures("demo", base_url, keywords, max_pages)
 
 
 def _figures(stats: dict[str, Any], items: int) -> dict[str, Any]:

@@ -25,26 +25,7 @@ def _child(base_url: str, keywords: list[str], max_pages: int, blocking: bool) -
 
     if not blocking:
         crawler.browser.BLOCKED_RESOURCE_TYPES = frozenset()
-    from sqlmodel import Session
-
-    from crawler.sweep import SweepRequest, crawl_here
-    from crawler.sweep_params import SweepParams
-    from leads.db import get_engine
-    from leads.logging_setup import setup_logging
-    from leads.runs import get_run
-
-    setup_logging("bench", level="WARNING")
-    request = SweepRequest(
-        platforms=["demo-js"], params=SweepParams(keywords=keywords, max_pages=max_pages), base_url=base_url
-    )
-    (run_id,) = crawl_here(request)
-    with Session(get_engine()) as session:
-        run = get_run(session, run_id)
-        assert run is not None
-        stats = dict(run.stats or {})
-    figures = bench_crawl._figures(stats, stats.get("tradewatch/items/scored", 0))
-    figures["outcome"] = run.outcome
-    return figures
+    return bench_crawl.sweep_figures("demo-js", base_url, keywords, max_pages)
 
 
 def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dict[str, Any]:
