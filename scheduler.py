@@ -44,9 +44,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from leads.config import get_settings
+from core.config import get_settings
+from core.errors import InputFileError, TradewatchError, describe_validation_error
 from leads.db import get_engine, run_write
-from leads.errors import InputFileError, TradewatchError, describe_validation_error
 from leads.models import Campaign, CrawlRun
 from leads.schedule_models import JobRun
 
@@ -675,8 +675,8 @@ def run_job(spec: JobSpec, timetable: Timetable, *, now: datetime) -> dict[str, 
         )
         return summary
     if spec.kind == "daily-report":
+        from core.workdays import local_date
         from leads.reports import write_daily_report
-        from leads.workdays import local_date
 
         path = write_daily_report(local_date(now))
         return {"report": str(path)}
@@ -932,7 +932,7 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m scheduler [TIMETABLE]`: the same as `tradewatch schedule run`."""
     import sys
 
-    from leads.logging_setup import setup_logging
+    from core.logging_setup import setup_logging
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:

@@ -109,10 +109,10 @@ def sweep_figures(platform: str, base_url: str, keywords: list[str], max_pages: 
     as its crawl run recorded them."""
     from sqlmodel import Session
 
+    from core.logging_setup import setup_logging
     from crawler.sweep import SweepRequest, crawl_here
     from crawler.sweep_params import SweepParams
     from leads.db import get_engine
-    from leads.logging_setup import setup_logging
     from leads.runs import get_run
 
     setup_logging("bench", level="WARNING")

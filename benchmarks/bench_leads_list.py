@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel
 
-from leads.categories import CATEGORY_IDS
+from core.categories import CATEGORY_IDS
 
 CATEGORIES = list(CATEGORY_IDS)
 PLATFORMS = ["taobao", "xianyu", "pinduoduo", "jd", "1688", "weidian", "demo"]

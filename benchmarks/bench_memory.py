@@ -33,9 +33,9 @@ def _child(base_url: str, checkpoints: list[int]) -> dict[str, Any]:
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from core.logging_setup import setup_logging
     from crawler.profiles import load_profile
     from crawler.sweep import crawl_settings
-    from leads.logging_setup import setup_logging
     from spiders.listing import ListingSpider
 
     setup_logging("bench", level="WARNING")

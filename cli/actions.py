@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from cli.i18n import _
 from cli.labels import action_label
+from core.errors import TradewatchError
 from leads.db import run_write
-from leads.errors import TradewatchError
 from leads.models import Lead, LeadStatus
 
 ACTIONS = ("claim", "assign", "verify", "dismiss", "escalate", "refer", "reopen", "extend", "note")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from leads.errors import TradewatchError
+from core.errors import TradewatchError
 
 
 class TradewatchGroup(TyperGroup):

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from cli.i18n import _, localise_message
 from cli.labels import action_label, status_label
 from cli.output import console, err_console, fail, print_json
-from cli.safe_text import safe_text
+from core.safe_text import safe_text
 from leads.audit import lead_history, verify_chain
 from leads.db import get_engine
 from leads.models import Lead

@@ -9,7 +9,7 @@ from sqlalchemy import make_url
 
 from cli.i18n import _
 from cli.output import console, print_json
-from leads.config import get_settings
+from core.config import get_settings
 from leads.db import current_revision, get_engine, head_revision, upgrade
 
 db_app = typer.Typer(help="The lead store database: migrations.", no_args_is_help=True)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from cli.i18n import _, localise_message
 from cli.output import console, err_console, fail, print_json
-from cli.safe_text import safe_text
+from core.safe_text import safe_text
 from leads.db import get_engine
 from leads.evidence import (
     evidence_root,

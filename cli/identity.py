@@ -14,9 +14,9 @@ import tomllib
 from pathlib import Path
 
 from cli.i18n import _
-from cli.safe_text import is_safe
-from leads.config import get_settings
-from leads.errors import TradewatchError
+from core.config import get_settings
+from core.errors import TradewatchError
+from core.safe_text import is_safe
 
 MAX_OFFICER_LENGTH = 128
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cli.i18n import N_, _
-from cli.safe_text import safe_str
+from core.safe_text import safe_str
 
 STATUS_NAMES: dict[str, str] = {
     "new": N_("New"),

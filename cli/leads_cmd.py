@@ -1,7 +1,7 @@
 """`tradewatch leads`: the verification queue from the command line.
 
 Thin over the library: `leads.listing_query` selects, `cli.actions` (over `leads.queue`) acts, and every
-piece of scraped text is printed through `cli.safe_text`.
+piece of scraped text is printed through `core.safe_text`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cli.i18n import _
 from cli.identity import require_officer
 from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
 from cli.output import console, print_json
-from cli.safe_text import highlight_terms, safe_json, safe_str, safe_text
+from core.safe_text import highlight_terms, safe_json, safe_str, safe_text
 from leads.db import get_engine
 from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
 from leads.models import Lead, LeadStatus, Listing, utcnow

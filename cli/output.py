@@ -28,7 +28,7 @@ def err_console() -> Console:
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one error line (markup-free, control characters escaped) and exit with `code`."""
     from cli.i18n import _
-    from cli.safe_text import safe_str
+    from core.safe_text import safe_str
 
     err_console().print(
         _("Error: {message}").format(message=safe_str(message)), markup=False, highlight=False, soft_wrap=True
@@ -42,7 +42,7 @@ def print_json(data: Any) -> None:
     Characters that are unsafe on a terminal (C1 controls, bidi controls) are written as JSON escapes, so
     the bytes are safe to show and a JSON parser still gets the exact text back.
     """
-    from cli.safe_text import UNSAFE_PATTERN
+    from core.safe_text import UNSAFE_PATTERN
 
     text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
     text = re.sub(UNSAFE_PATTERN, lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -58,8 +58,8 @@ def list_platforms(
         tradewatch platforms list
     """
     from cli.i18n import localise_message
+    from core.errors import TradewatchError
     from crawler.profiles import PACKAGED_PROFILES, available_profiles, load_profile_file
-    from leads.errors import TradewatchError
 
     rows = []
     for name, path in available_profiles().items():
@@ -246,8 +246,8 @@ def new(
 
         tradewatch platforms new xianyu --file ~/Downloads/xianyu-search.html
     """
+    from core.config import get_settings
     from crawler.profiles import NAME_PATTERN
-    from leads.config import get_settings
 
     if not re.fullmatch(NAME_PATTERN, name):
         fail(

@@ -10,7 +10,7 @@ import typer
 
 from cli.i18n import N_, _
 from cli.output import console
-from leads.errors import TradewatchError
+from core.errors import TradewatchError
 
 report_app = typer.Typer(name="report", help="Reports as HTML with charts: daily, per campaign.", no_args_is_help=True)
 

@@ -79,7 +79,7 @@ def run_command(timetable: TimetableOption = None) -> None:
     """
     from loguru import logger
 
-    from leads.logging_setup import setup_logging
+    from core.logging_setup import setup_logging
     from scheduler import load_timetable, run_forever
 
     loaded = load_timetable(timetable)

@@ -13,7 +13,7 @@ from cli.i18n import _
 from cli.labels import category_label, status_label
 from cli.leads_cmd import CampaignOption, CategoryOption, JsonOption, PlatformOption, build_filter
 from cli.output import console, print_json
-from cli.safe_text import safe_json, safe_text
+from core.safe_text import safe_json, safe_text
 from leads.db import get_engine
 from leads.stats import QueueStats, queue_stats
 
@@ -75,9 +75,9 @@ def stats_command(
         tradewatch stats --campaign 2024清风行动
     """
     lead_filter = build_filter(category=category, platform=platform, campaign=campaign)
+    from core.workdays import load_calendar, local_date
     from leads.deadlines import due_soon_days as calendar_days_for
     from leads.models import utcnow
-    from leads.workdays import load_calendar, local_date
 
     today = local_date(utcnow())  # the bureau's date, not UTC's
     window = calendar_days_for(today, load_calendar(), due_soon_days)

@@ -58,8 +58,8 @@ def worker(
         float | None, typer.Option(help="With --finish: give up after this many seconds (the sweep stays open).")
     ] = None,
 ) -> None:
+    from core.config import get_settings
     from crawler.distributed import connect, open_sweeps, worker_command
-    from leads.config import get_settings
 
     redis_url = get_settings().redis_url
     if not redis_url:
@@ -104,9 +104,9 @@ def worker(
 def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | None) -> None:
     from sqlmodel import Session
 
+    from core.errors import TradewatchError
     from crawler.distributed import take_over_sweep
     from leads.db import get_engine
-    from leads.errors import TradewatchError
     from leads.runs import get_run
 
     out = console()

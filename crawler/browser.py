@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from leads.config import get_settings
+from core.config import get_settings
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

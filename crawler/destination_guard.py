@@ -25,8 +25,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from core.config import get_settings
 from crawler.destinations import DestinationPolicy, ForbiddenDestination
-from leads.config import get_settings
 
 logger = logging.getLogger(__name__)
 

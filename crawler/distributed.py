@@ -889,7 +889,7 @@ def take_over_sweep(
     runs. With `abandon`, drop what is still queued now instead: the workers finish the pages they hold and
     leave, and the runs are finished as `abandoned` on what was crawled. Raises TradewatchError for a sweep
     that is unknown or not open, or still not done after `timeout` seconds (it then stays open)."""
-    from leads.errors import TradewatchError
+    from core.errors import TradewatchError
 
     spec = load_spec(server, sweep_id)
     if spec is None or sweep_state(server, sweep_id) != "open":
@@ -910,8 +910,8 @@ def worker_command(sweep_id: str) -> list[str]:
 
 
 def _child_main(argv: list[str]) -> int:
-    from leads.config import get_settings
-    from leads.logging_setup import setup_logging
+    from core.config import get_settings
+    from core.logging_setup import setup_logging
 
     settings = get_settings()
     if not settings.redis_url:
@@ -934,7 +934,7 @@ def run_distributed_sweep(
     the runs. Returns (run ids, sweep id). Workers on other machines join with `tradewatch worker`."""
     import subprocess
 
-    from leads.errors import TradewatchError
+    from core.errors import TradewatchError
 
     server = connect(redis_url)
     spec = start_sweep(server, request)

@@ -43,8 +43,8 @@ from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from leads.config import get_settings
-from leads.errors import InputFileError, TradewatchError, describe_validation_error
+from core.config import get_settings
+from core.errors import InputFileError, TradewatchError, describe_validation_error
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"

@@ -217,8 +217,8 @@ def crawl_here(request: RecheckRequest) -> dict[str, int]:
 
 
 def _child_main(argv: list[str]) -> int:
-    from leads.errors import TradewatchError
-    from leads.logging_setup import setup_logging
+    from core.errors import TradewatchError
+    from core.logging_setup import setup_logging
 
     request = RecheckRequest.model_validate_json(Path(argv[1]).read_text(encoding="utf-8"))
     setup_logging("recheck", path=request.log_file)

@@ -1,4 +1,4 @@
-"""Scrapy settings for tradewatch. Values that vary by deployment come from the environment (leads.config)."""
+"""Scrapy settings for tradewatch. Values that vary by deployment come from the environment (core.config)."""
 
 BOT_NAME = "tradewatch"
 SPIDER_MODULES = ["spiders"]

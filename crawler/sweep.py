@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.config import get_settings
+from core.errors import TradewatchError
 from crawler.profiles import Profile, load_profile, load_profile_file
 from crawler.sweep_params import SweepParams
-from leads.config import get_settings
-from leads.errors import TradewatchError
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -111,7 +111,7 @@ def crawl_here(request: SweepRequest) -> list[int]:
     start_store_writers(base, len(profiles))
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], request.log_file))
-    # Logging goes through loguru (leads.logging_setup), set up by the child before the crawl starts.
+    # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.
     process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(process_settings)
     crawlers: list[Crawler] = []
@@ -172,7 +172,7 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepRe
 
 
 def _child_main(argv: list[str]) -> int:
-    from leads.logging_setup import setup_logging
+    from core.logging_setup import setup_logging
 
     request = SweepRequest.model_validate_json(argv[1])
     setup_logging("sweep", path=request.log_file)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from leads.errors import NotFound, TradewatchError
+from core.errors import NotFound, TradewatchError
 from leads.models import Campaign, CrawlRun, Lead, utcnow
 
 OPEN, CLOSED = "open", "closed"
@@ -182,7 +182,7 @@ def campaign_counts(session: Session, name: str) -> dict[str, Any]:
 
 
 def campaign_dict(campaign: Campaign, *, today: date | None = None) -> dict[str, Any]:
-    from leads.workdays import local_date
+    from core.workdays import local_date
 
     today = today or local_date(utcnow())
     return {

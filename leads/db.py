@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
+from core.config import get_settings
 from leads import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from leads.config import get_settings
 
 log = logging.getLogger(__name__)
 

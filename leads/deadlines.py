@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.workdays import WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.db import run_write
 from leads.models import AuditEvent, Lead, Listing, utcnow
 from leads.stats import DEADLINE_STATUSES
-from leads.workdays import WorkCalendar, load_calendar, local_date
 
 DUE_SOON_WORKING_DAYS = 3
 DUE_SOON, OVERDUE = "due_soon", "overdue"

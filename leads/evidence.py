@@ -33,10 +33,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from leads.config import get_settings
-from leads.errors import EvidenceError, NotFound
+from core.config import get_settings
+from core.errors import EvidenceError, NotFound
+from core.workdays import BUREAU_TZ
 from leads.models import Evidence, EvidenceFile, Lead, Listing, utcnow
-from leads.workdays import BUREAU_TZ
 
 SHA256SUMS = "SHA256SUMS"
 CAPTURE_RECORD = "capture-record.txt"

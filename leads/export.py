@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from cli.safe_text import neutralise_formula, safe_str
+from core.safe_text import neutralise_formula, safe_str
 
 FORMATS = ("csv", "xlsx")
 Progress = Callable[[int], None]

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from leads.config import get_settings
+from core.config import get_settings
+from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.db import run_write
 from leads.models import Lead, LeadStatus, Listing, utcnow
 from leads.queue import enqueue, refresh_priorities
 from leads.schedule_models import FeedHold
-from leads.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 
 FEED_ACTOR = "scheduler"
 BELOW_THRESHOLD, CAPACITY, NO_TEAM = "below_threshold", "capacity", "no_team"

@@ -19,17 +19,17 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from leads.audit import append_event
-from leads.errors import ClaimConflict, NotFound, OfficerRequired, TransitionError
-from leads.models import Lead, LeadStatus, Listing, utcnow
-from leads.store import lead_priority
-from leads.workdays import (
+from core.errors import ClaimConflict, NotFound, OfficerRequired, TransitionError
+from core.workdays import (
     EXTENSION_WORKING_DAYS,
     VERIFICATION_WORKING_DAYS,
     WorkCalendar,
     load_calendar,
     local_date,
 )
+from leads.audit import append_event
+from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.store import lead_priority
 
 STATUS_ZH = {
     LeadStatus.NEW: "新线索",

@@ -28,10 +28,10 @@ from loguru import logger
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.config import get_settings
+from core.errors import NotFound, TradewatchError
 from leads.audit import SYSTEM_ACTOR, append_event
-from leads.config import get_settings
 from leads.db import get_engine, run_write
-from leads.errors import NotFound, TradewatchError
 from leads.models import AuditEvent, Lead, LeadStatus, Listing, ListingSnapshot, utcnow
 from leads.schedule_models import ListingCheck
 
@@ -300,7 +300,7 @@ def run_rechecks(
         return {"checked": 0}
     for target in targets:
         target["url"] = rebase_url(target["url"], base_url)
-    from leads.logging_setup import run_log_path
+    from core.logging_setup import run_log_path
 
     log_file = run_log_path("recheck")
     request = {

@@ -20,15 +20,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from leads.config import get_settings
+from core.config import get_settings
+from core.errors import TradewatchError
+from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.db import get_engine
 from leads.deadlines import DUE_SOON_WORKING_DAYS, due_soon_days, find_deadlines
-from leads.errors import TradewatchError
 from leads.listing_query import LeadFilter
 from leads.models import AuditEvent, CrawlRun, Lead, LeadStatus, Listing, utcnow
 from leads.schedule_models import FeedHold, JobRun
 from leads.stats import DEADLINE_STATUSES, queue_stats
-from leads.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CJK_FONTS = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei")

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.workdays import local_date
 from leads.listing_query import LeadFilter, apply_filter
 from leads.models import Lead, LeadStatus, Listing, utcnow
-from leads.workdays import local_date
 
 # Statuses in which a lead's verification deadline runs.
 DEADLINE_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)

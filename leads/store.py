@@ -19,10 +19,10 @@ from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.models import Campaign, Lead, LeadStatus, Listing, ListingSnapshot, Seller, utcnow
 from leads.priority import compute_priority
-from leads.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar, local_date
 
 LISTING_FIELDS = (
     "url",

@@ -28,8 +28,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.errors import TradewatchError
 from leads.db import get_engine, run_write
-from leads.errors import TradewatchError
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from scrapy.crawler import Crawler
 from sqlmodel import Session
 
+from core.config import get_settings
+from core.errors import TradewatchError
 from crawler.items import ListingItem
-from leads.config import get_settings
 from leads.db import get_engine, run_write
-from leads.errors import TradewatchError
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.models import Evidence
 from pipelines.store import EVIDENCE_DONE

@@ -34,8 +34,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from core.config import get_settings
 from crawler.items import ListingItem, PageCapture
-from leads.config import get_settings
 from leads.db import get_engine
 from leads.writer import Entry, Outcome, Stored, StoreWriterDied, WriterProcess, write_batch, writer_for
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.workdays import WorkCalendar
 from leads.db import get_engine, run_write
 from leads.store import Sighting, record_sighting
-from leads.workdays import WorkCalendar
 
 T0 = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Beijing
 # A test calendar: Monday 9 March off, Saturday 14 March a working day (调休).
@@ -74,7 +74,7 @@ def later(hours: float) -> datetime:
 
 
 def claim_worker(url: str, lead_id: int, officer: str, barrier: Any, results: Any) -> None:
-    from leads.errors import ClaimConflict
+    from core.errors import ClaimConflict
     from leads.queue import claim
 
     engine = get_engine(url)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from core.workdays import WorkCalendar
 from leads import queue
 from leads.db import run_write
 from leads.store import record_sighting
-from leads.workdays import WorkCalendar
 
 SEEN = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 CALENDAR = WorkCalendar.of(holidays=[], workdays=[])

@@ -4,8 +4,8 @@ shown without its severity, name or watchlist terms."""
 from __future__ import annotations
 
 from cli.labels import CATEGORY_NAMES, FAMILY_NAMES
+from core.categories import CATEGORY_IDS, FAMILIES, family_of
 from crawler.demo_market.catalogue import build_catalogue
-from leads.categories import CATEGORY_IDS, FAMILIES, family_of
 from leads.priority import CATEGORY_SEVERITY, FAMILY_SEVERITY
 from pipelines.scoring import Scorer
 

@@ -11,12 +11,12 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.app import app
+from core.workdays import BUREAU_TZ, WorkCalendar
 from leads.db import get_engine, run_write
 from leads.deadlines import check_deadlines, due_soon_days, working_days_between
 from leads.models import AuditEvent, Lead
 from leads.queue import claim
 from leads.stats import queue_stats
-from leads.workdays import BUREAU_TZ, WorkCalendar
 from tests.test_feed import make_leads
 
 # 2025-03-14 is a Friday; the next working days are Mon 17, Tue 18, Wed 19.

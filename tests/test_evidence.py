@@ -15,9 +15,9 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlmodel import Session, select
 
+from core.errors import EvidenceError
 from crawler.items import ListingItem, PageCapture
 from leads.db import get_engine
-from leads.errors import EvidenceError
 from leads.evidence import blob_path, evidence_root, export_bundle, lead_evidence, verify_evidence
 from leads.models import EvidenceFile
 from pipelines.evidence import CaptureEvidencePipeline

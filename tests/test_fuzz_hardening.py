@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from parsel import Selector
 
-from cli.safe_text import FORMULA_TRIGGERS, is_safe, neutralise_formula, safe_str
+from core.safe_text import FORMULA_TRIGGERS, is_safe, neutralise_formula, safe_str
 from crawler.extract import parse_results
 from crawler.profiles import load_profile
 from leads.export import export_cell

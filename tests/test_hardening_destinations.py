@@ -122,7 +122,7 @@ def test_robots_txt_fetches_are_checked_too(victim: LocalServer, fast: None, tw_
 
 
 def test_the_demo_marketplace_is_allowed_by_its_profile_not_by_a_default():
-    from leads.config import Settings
+    from core.config import Settings
 
     assert Settings().allowed_hosts == [] or Settings.model_fields["allowed_hosts"].default_factory() == []
     assert Settings.model_fields["allowed_hosts"].default_factory() == []

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from core.errors import InputFileError, TradewatchError
 from crawler.profiles import PACKAGED_PROFILES, available_profiles, load_profile, load_profile_file
-from leads.errors import InputFileError, TradewatchError
 
 MINIMAL = {
     "name": "xianyu",

@@ -8,12 +8,12 @@ from itertools import product
 import pytest
 from sqlmodel import Session
 
+from core.errors import ClaimConflict, OfficerRequired, TransitionError
+from core.workdays import WorkCalendar, load_calendar
 from leads import queue
 from leads.audit import lead_history
 from leads.db import get_engine
-from leads.errors import ClaimConflict, OfficerRequired, TransitionError
 from leads.models import Lead, LeadStatus
-from leads.workdays import WorkCalendar, load_calendar
 from tests.leadstore_support import CALENDAR, T0, listing, sight
 
 A, B = "王建国", "李娜"
@@ -146,7 +146,7 @@ def test_the_due_date_uses_the_bureau_calendar_day():
     calendar = WorkCalendar.of()
     # 2026-03-05 17:30 UTC is already Friday 6 March in Beijing
     moment = datetime(2026, 3, 5, 17, 30, tzinfo=UTC)
-    from leads.workdays import local_date
+    from core.workdays import local_date
 
     assert local_date(moment) == date(2026, 3, 6)
     assert calendar.add_working_days(local_date(moment), 1) == date(2026, 3, 9)

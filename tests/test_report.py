@@ -11,12 +11,12 @@ from typer.testing import CliRunner
 
 import scheduler as scheduler_module
 from cli.app import app
+from core.workdays import local_date
 from leads.db import run_write
 from leads.feed import FeedSettings, feed_queue
 from leads.models import Lead
 from leads.queue import claim, dismiss, verify
 from leads.runs import finish_run, start_run
-from leads.workdays import local_date
 from tests.test_feed import make_leads
 from tests.test_scheduler_support import write_timetable
 

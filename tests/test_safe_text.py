@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from cli.safe_text import escape_markup, highlight_terms, is_safe, neutralise_formula, safe_json, safe_str, safe_text
+from core.safe_text import escape_markup, highlight_terms, is_safe, neutralise_formula, safe_json, safe_str, safe_text
 
 UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

@@ -13,9 +13,9 @@ import pytest
 from sqlmodel import Session, select
 
 import scheduler as scheduler_module
+from core.errors import InputFileError, TradewatchError
 from crawler.sweep import SweepResult
 from leads.db import get_engine, run_write
-from leads.errors import InputFileError, TradewatchError
 from leads.models import CrawlRun
 from leads.runs import start_run
 from scheduler import SchedulerBusy, SchedulerLock, load_timetable

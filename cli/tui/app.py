@@ -1,7 +1,7 @@
 """The triage screen: the queue on the left, the selected lead on the right, one key per action.
 
 Built for an 80×24 terminal over SSH: no mouse needed, no wide layout. Every piece of scraped text is put on
-screen as a Rich `Text` made by `cli.safe_text` (Textual would read a plain string as markup), and every
+screen as a Rich `Text` made by `core.safe_text` (Textual would read a plain string as markup), and every
 action goes through `cli.actions` to the state machine in `leads.queue`, which writes the audit trail.
 """
 
@@ -24,9 +24,9 @@ from textual.widgets.option_list import Option
 from cli.actions import perform
 from cli.i18n import _
 from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
-from cli.safe_text import highlight_terms, safe_str, safe_text
+from core.errors import TradewatchError
+from core.safe_text import highlight_terms, safe_str, safe_text
 from leads.db import get_engine
-from leads.errors import TradewatchError
 from leads.listing_query import LeadFilter, find_leads, hit_terms, lead_detail
 from leads.models import LeadStatus
 

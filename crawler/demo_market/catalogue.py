@@ -32,7 +32,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
-from leads.categories import CATEGORY_IDS
+from core.categories import CATEGORY_IDS
 
 DEFAULT_SEED = 20240601
 """Seed of the catalogue served by default."""

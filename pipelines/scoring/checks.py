@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leads.categories import CATEGORY_IDS
+from core.categories import CATEGORY_IDS
 
 from .normalize import Normaliser
 from .watchlist import LoadedFile, Problem, expand_paths, merge, parse_file

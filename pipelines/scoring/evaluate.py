@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leads.errors import InputFileError
+from core.errors import InputFileError
 
 from .scorer import Scorer
 

@@ -227,7 +227,7 @@ class Scorer:
         ``threshold`` None reads the configured lead threshold (``TRADEWATCH_LEAD_THRESHOLD``, default 60).
         """
         if threshold is None:
-            from leads.config import get_settings
+            from core.config import get_settings
 
             threshold = get_settings().lead_threshold
         return cls(load_watchlists(paths, extra_terms), threshold=threshold, engine=engine)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from leads.errors import InputFileError
+from core.errors import InputFileError
 
 TermKind = Literal["name", "product", "species", "code_word", "tcm", "trade_name", "campaign"]
 CATEGORY_ID = r"^(wildlife|prohibited)\.[a-z][a-z0-9_]*$"

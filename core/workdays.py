@@ -2,7 +2,7 @@
 
 The calendar is a YAML file with two lists of ISO dates: `holidays` (days off that would otherwise be working
 days) and `workdays` (weekend days that are working days, 调休). `TRADEWATCH_HOME/holidays.yaml` replaces the
-shipped default (`leads/holidays_cn.yaml`, China's public holidays as announced by the State Council).
+shipped default (`core/holidays_cn.yaml`, China's public holidays as announced by the State Council).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from leads.config import get_settings
-from leads.errors import InputFileError
+from core.config import get_settings
+from core.errors import InputFileError
 
 BUREAU_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has no daylight saving time
 DEFAULT_CALENDAR = Path(__file__).resolve().parent / "holidays_cn.yaml"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from loguru import logger
 
-from leads.config import get_settings
+from core.config import get_settings
 
 ROTATION = "20 MB"
 RETENTION_DAYS = 60
