@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import math
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -17,7 +20,8 @@ SCORE_HELP = """Score listings (JSON Lines) and write one JSON line per listing.
 Each input line needs `title`; `description`, `price`, `seller`, `platform`, `url` and any other keys are
 kept. Added: score (0-100), is_lead, family, category, categories, hits (term, category, field, start, end,
 matched, rule) and rules (the explanation). A bad line is reported with its number and skipped; the
-command exits 1 at the end if any line failed.
+command exits 1 at the end if any line failed. Output is strict JSON: lone surrogates (and bytes that are not
+UTF-8) become U+FFFD and NaN or Infinity become null, each reported with its line number.
 
 Example:
 
@@ -43,10 +47,11 @@ def score_cmd(
     scorer = Scorer.load(watchlist or None, threshold=threshold)
     name = "<stdin>" if file == "-" else file
     if file == "-":
-        failed = _score_stream(scorer, sys.stdin, name, leads_only, explain)
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
+        failed = _score_stream(scorer, stdin, name, leads_only, explain)
     else:
         try:
-            with open(file, encoding="utf-8") as handle:
+            with open(file, encoding="utf-8", errors="surrogateescape") as handle:
                 failed = _score_stream(scorer, handle, name, leads_only, explain)
         except OSError as error:
             fail(_("{path}: cannot read: {error}").format(path=file, error=error.strerror or error))
@@ -69,6 +74,11 @@ def _score_stream(scorer: Any, stream: TextIO, name: str, leads_only: bool, expl
             message = _("{where}: not JSON: {error}").format(where=f"{name}:{number}", error=error.msg)
             errors.print(message, markup=False)
             continue
+        record, repaired = strict_json_value(record)
+        if repaired:
+            errors.print(
+                _("{where}: invalid characters or numbers replaced").format(where=f"{name}:{number}"), markup=False
+            )
         if not isinstance(record, dict) or not isinstance(record.get("title"), str):
             failed += 1
             errors.print(_("{where}: missing `title`").format(where=f"{name}:{number}"), markup=False)
@@ -79,8 +89,30 @@ def _score_stream(scorer: Any, stream: TextIO, name: str, leads_only: bool, expl
         if not explain:
             result.pop("rules")
         record.update(result)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json.dumps(strict_json_value(record)[0], ensure_ascii=False, allow_nan=False) + "\n")
     return failed
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def strict_json_value(value: Any) -> tuple[Any, bool]:
+    """`value` with lone surrogates replaced by U+FFFD and NaN/Infinity by None; and whether anything changed.
+
+    Python's JSON reader accepts both (`"\\ud800"`, `NaN`), but neither can be written as UTF-8 or strict JSON.
+    """
+    if isinstance(value, str):
+        fixed = _SURROGATE.sub("\ufffd", value)
+        return fixed, fixed != value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, True
+    if isinstance(value, dict):
+        pairs = [(strict_json_value(key), strict_json_value(item)) for key, item in value.items()]
+        return {key: item for (key, _k), (item, _i) in pairs}, any(k or i for (_, k), (_, i) in pairs)
+    if isinstance(value, list):
+        items = [strict_json_value(item) for item in value]
+        return [item for item, _c in items], any(changed for _i, changed in items)
+    return value, False
 
 
 def register(app: typer.Typer) -> None:

@@ -41,6 +41,10 @@ _UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){4,}")
 MAX_CHAOS = 0.2
 # What detection may propose: the marketplaces' own encodings and Western single-byte text.
 DETECTABLE = ["gb18030", "big5", "cp932", "euc_kr", "cp1252"]
+# A page declared in one of these is CJK text: detection may only propose another CJK encoding, since any
+# bytes at all "decode" as cp1252, which would turn invalid CJK bytes into mojibake instead of a report.
+CJK = frozenset({"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "cp932", "shift_jis", "euc_jp",
+                 "iso2022_jp", "euc_kr", "cp949", "johab"})  # fmt: skip
 
 
 class UndecodableError(ValueError):
@@ -133,17 +137,19 @@ def decode_html(body: bytes, *, content_type: str | bytes | None = None, overrid
         text = _strict(body, "utf-8")
         if text is not None:
             return Decoded(text, "utf-8", declared, "utf-8")
-    return _detect(body, declared)
+    cjk_declared = any(name in CJK for name in candidates if name)
+    return _detect(body, declared, cjk_only=cjk_declared)
 
 
-def _detect(body: bytes, declared: str | None) -> Decoded:
+def _detect(body: bytes, declared: str | None, *, cjk_only: bool = False) -> Decoded:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(body, cp_isolation=DETECTABLE).best()
+    detectable = [name for name in DETECTABLE if name in CJK] if cjk_only else DETECTABLE
+    best = from_bytes(body, cp_isolation=detectable).best()
     if best is not None and best.chaos <= MAX_CHAOS:
         encoding = normalise_name(best.encoding)
         text = _strict(body, encoding) if encoding else None
-        if encoding and text is not None:
+        if encoding and text is not None and (not cjk_only or encoding in CJK):
             return Decoded(text, encoding, declared, "detected")
     claimed = f" (declared {declared})" if declared else ""
     raise UndecodableError(f"no encoding decodes the page cleanly{claimed}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -113,3 +114,32 @@ def test_eval_on_the_demo_catalogue() -> None:
     text = runner.invoke(app, ["eval", "--catalogue", "demo"])
     assert "demo catalogue" in text.stdout and "precision" in text.stdout
     assert runner.invoke(app, ["eval", "--catalogue", "nope"]).exit_code != 0
+
+
+def test_score_replaces_lone_surrogates_and_non_finite_numbers_and_reports_the_line(tmp_path: Path) -> None:
+    source = tmp_path / "listings.jsonl"
+    lines = [
+        '{"title": "犀角杯 老货"}',
+        '{"title": "象\\ud800牙手镯 老料", "seller": "\\udfff王"}',
+        '{"title": "穿山甲片 下奶", "price": NaN, "weight": Infinity, "old": -1e999}',
+        b'{"title": "\xe8\xb1\xa1\xff\xe7\x89\x99"}'.decode("utf-8", "surrogateescape"),
+        '{"title": "虎骨酒 泡酒"}',
+    ]
+    source.write_bytes("\n".join(lines).encode("utf-8", "surrogateescape") + b"\n")
+    result = runner.invoke(app, ["score", str(source)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line, parse_constant=lambda name: pytest.fail(f"not strict JSON: {name}"))
+           for line in result.stdout.splitlines()]  # fmt: skip
+    titles = ["犀角杯 老货", "象\ufffd牙手镯 老料", "穿山甲片 下奶", "象\ufffd牙", "虎骨酒 泡酒"]
+    assert [row["title"] for row in out] == titles
+    assert out[1]["seller"] == "\ufffd王"
+    assert (out[2]["price"], out[2]["weight"], out[2]["old"]) == (None, None, None)
+    reported = [line.split(":")[1] for line in result.stderr.splitlines() if "replaced" in line]
+    assert reported == ["2", "3", "4"]
+
+
+def test_score_from_stdin_survives_a_lone_surrogate() -> None:
+    result = runner.invoke(app, ["score", "-"], input='{"title": "象\\ud800牙"}\n{"title": "穿山甲鳞片"}\n')
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["title"] for line in result.stdout.splitlines()] == ["象\ufffd牙", "穿山甲鳞片"]
+    assert "<stdin>:1:" in result.stderr

@@ -69,3 +69,15 @@ def test_the_middleware_sets_the_encoding_and_flags_undecodable_pages():
     flagged = middleware.process_response(request, bad)
     assert UNDECODABLE in flagged.flags
     assert crawler.stats.get_value("tradewatch/pages/undecodable") == 1  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("charset", ["gbk", "gb2312", "big5"])
+def test_a_page_declared_cjk_is_never_read_as_cp1252(charset: str):
+    # small, and its only non-ASCII bytes are invalid in the declared charset and its superset
+    body = f'<html><head><meta charset="{charset}"></head><body>\xff\xff\xff\xfe\x80\x80</body></html>'
+    body_bytes = body.encode("latin-1")
+    assert body_bytes.decode("cp1252", errors="strict")  # the mojibake reading exists
+    with pytest.raises(UndecodableError):
+        decode_html(body_bytes)
+    with pytest.raises(UndecodableError):
+        decode_html(body_bytes.replace(charset.encode(), b"x"), content_type=f"text/html; charset={charset}")
