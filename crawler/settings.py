@@ -50,14 +50,15 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.normalise.NormaliseListingPipeline": 100,
     "pipelines.score.ScoreListingPipeline": 200,
-    # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer
-    # (pipelines.evidence.CaptureEvidencePipeline does it in the crawl thread when TRADEWATCH_STORE_EVIDENCE
-    # is False).
+    # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer.
     "pipelines.store.StoreListingPipeline": 300,
 }
-TRADEWATCH_STORE_EVIDENCE = True
-# The store's writer runs in a process of its own (pipelines/store.py), off the crawl process's interpreter.
-TRADEWATCH_STORE_PROCESS = True
+# The store's writer (leads.writer.STORE_WRITERS): `process` runs it in a process of its own, off the crawl
+# process's interpreter; `thread` in a thread of the crawl process.
+TRADEWATCH_STORE_WRITER = "process"
+# A batch of the store is written when it holds this many items, or this many milliseconds after its first.
+TRADEWATCH_STORE_BATCH = 100
+TRADEWATCH_STORE_FLUSH_MS = 50
 
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,

@@ -84,17 +84,15 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
 
 
 def start_store_writers(base: Settings, crawls: int) -> None:
-    """With TRADEWATCH_STORE_PROCESS, start the store's writer process of each platform crawl now, before
-    Scrapy builds the crawls, so that its start-up overlaps Scrapy's instead of the first pages
-    (`leads.writer.start_writer_early`; the caller stops unused ones with `stop_unused_writers`)."""
-    from leads.writer import start_writer_early
+    """Start the store writer of each platform crawl now, before Scrapy builds the crawls, where the writer
+    backend has something to start (a writer process), so that its start-up overlaps Scrapy's instead of the
+    first pages (the caller stops unused ones with `leads.writer.stop_unused_writers`)."""
+    from leads.writer import store_writer
 
-    if not base.getbool("TRADEWATCH_STORE_PROCESS"):
-        return
     settings = get_settings()
-    evidence = base.getbool("TRADEWATCH_STORE_EVIDENCE", True)
+    backend = store_writer(base["TRADEWATCH_STORE_WRITER"])
     for _ in range(crawls):
-        start_writer_early(settings.resolved_database_url, settings.resolved_home, evidence=evidence)
+        backend.start_early(settings.resolved_database_url, settings.resolved_home)
 
 
 def crawl_here(request: SweepRequest) -> list[int]:

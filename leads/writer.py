@@ -1,4 +1,4 @@
-"""Writing batches of listings to the lead store, in the calling thread or in a writer process of its own.
+"""The store writer: batches of listings written to the lead store, by one of two backends behind one interface.
 
 A batch is stored in one transaction: its sellers, listings and leads are read in a few queries
 (`leads.store.prefetch_sightings`), then `leads.store.record_sighting` records each listing in order, and a
@@ -9,8 +9,11 @@ serialisation and unique-key races, so several crawl processes can write one sto
 otherwise, its listings are written one by one so that one bad listing costs only itself. An evidence capture
 that cannot be stored (an evidence or file system error) is rolled back on its own; it never costs the listing.
 
-The writer process (`WriterProcess`) imports only the store's modules, not Scrapy, so it starts quickly beside a
-crawl; batches go to it as plain values and what each write did comes back. It dies with the crawl process.
+A backend (`StoreWriter`) is looked up by name in `STORE_WRITERS`, as Scrapy's files pipeline looks up its
+stores in `STORE_SCHEMES`: `process` (`ProcessWriter`, what crawls run) writes in a process of its own, which
+imports only the store's modules, not Scrapy, so it starts quickly beside a crawl; batches go to it as plain
+values and what each write did comes back, and it dies with the crawl process. `thread` (`ThreadWriter`) writes
+in the thread that calls it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from sqlmodel import Session
 
@@ -58,12 +61,12 @@ class StoreWriterDied(RuntimeError):
     """The writer process is gone: nothing more can be stored in this crawl."""
 
 
-def write_batch(batch: list[Entry], *, engine: Any, home: Path | None, evidence: bool) -> list[Outcome]:
+def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[Outcome]:
     """In the writer: the batch in one transaction, or listing by listing if that fails."""
 
     def write_all(session: Session) -> list[Outcome]:
         known = prefetch_sightings(session, [args for args, _ in batch])
-        return [_store(session, args, capture, known, home=home, evidence=evidence) for args, capture in batch]
+        return [_store(session, args, capture, known, home=home) for args, capture in batch]
 
     try:
         return run_write(write_all, engine=engine)
@@ -76,7 +79,7 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None, evidence:
         args = entry[0]
 
         def write_one(session: Session, entry: Entry = entry) -> Stored:
-            return _store(session, *entry, None, home=home, evidence=evidence)
+            return _store(session, *entry, None, home=home)
 
         try:
             results.append(run_write(write_one, engine=engine))
@@ -93,11 +96,10 @@ def _store(
     known: KnownRows | None,
     *,
     home: Path | None,
-    evidence: bool,
 ) -> Stored:
     """One listing, and the evidence of its lead, in the batch's transaction."""
     sighting = record_sighting(session, **args, known=known)
-    if not evidence or sighting.lead_pk is None:
+    if sighting.lead_pk is None:
         return Stored(sighting)
     if capture is None:
         return Stored(sighting, "no_capture")
@@ -114,29 +116,94 @@ def _store(
     return Stored(sighting, "captured", evidence_version=captured.version)
 
 
-# -- the writer process -----------------------------------------------------------------------------------
+# -- the backends -----------------------------------------------------------------------------------------
+
+
+class StoreWriter(Protocol):
+    """A backend of the store pipeline. `write` stores one batch (`write_batch`) and returns what each entry
+    did; it is called from one thread at a time. `open` gives the writer of a store, `start_early` may start
+    it before the crawl is built, and `stop` is called once the last batch was answered."""
+
+    @classmethod
+    def open(cls, database_url: str, home: Path | None) -> StoreWriter: ...
+
+    @classmethod
+    def start_early(cls, database_url: str, home: Path | None) -> None: ...
+
+    def write(self, batch: list[Entry]) -> list[Outcome]: ...
+
+    def stop(self) -> None: ...
+
+
+class ThreadWriter:
+    """Writes in the calling thread (the store pipeline's one writer thread)."""
+
+    def __init__(self, database_url: str, home: Path | None) -> None:
+        self.engine = get_engine(database_url)
+        self.home = home
+
+    @classmethod
+    def open(cls, database_url: str, home: Path | None) -> ThreadWriter:
+        return cls(database_url, home)
+
+    @classmethod
+    def start_early(cls, database_url: str, home: Path | None) -> None:
+        """Nothing to start: the thread's writer is ready at once."""
+
+    def write(self, batch: list[Entry]) -> list[Outcome]:
+        return write_batch(batch, engine=self.engine, home=self.home)
+
+    def stop(self) -> None:
+        """Nothing to stop: the engine is shared with the rest of the process."""
+
 
 _POLL_SECONDS = 1.0
 
 
-class WriterProcess:
-    """`write_batch` in a process of its own ('spawn' context). `write` is called from one thread at a time: it
-    sends a batch, waits for its outcomes, and raises StoreWriterDied if the process is gone."""
+class ProcessWriter:
+    """`write_batch` in a process of its own ('spawn' context): `write` sends a batch, waits for its outcomes,
+    and raises StoreWriterDied if the process is gone."""
 
-    def __init__(self, database_url: str, home: Path | None, *, evidence: bool) -> None:
-        self.key = (database_url, str(home) if home else None, evidence)
+    _started_early: ClassVar[list[ProcessWriter]] = []
+
+    def __init__(self, database_url: str, home: Path | None) -> None:
+        self.key = (database_url, str(home) if home else None)
         context = multiprocessing.get_context("spawn")
         child_requests, self._requests = context.Pipe(duplex=False)  # (receiving end, sending end)
         self._results, child_results = context.Pipe(duplex=False)
         self.process = context.Process(
             target=_writer_main,
-            args=(database_url, str(home) if home else None, evidence, child_requests, child_results, os.getpid()),
+            args=(database_url, str(home) if home else None, child_requests, child_results, os.getpid()),
             name="tradewatch-store",
             daemon=True,
         )
         self.process.start()
         child_requests.close()  # the child's ends: a dead child then shows as EOF / a broken pipe here
         child_results.close()
+
+    @classmethod
+    def open(cls, database_url: str, home: Path | None) -> ProcessWriter:
+        """A writer for this store: one started early for it if there is one still alive, else a new one.
+        The schema is brought up to date here first; the writer process never migrates."""
+        get_engine(database_url)
+        key = (database_url, str(home) if home else None)
+        for writer in list(cls._started_early):
+            if writer.key == key and writer.process.is_alive():
+                cls._started_early.remove(writer)
+                return writer
+        return cls(database_url, home)
+
+    @classmethod
+    def start_early(cls, database_url: str, home: Path | None) -> None:
+        """Start a writer before the crawl is built, so that its start-up (a new interpreter importing the store)
+        runs while Scrapy sets itself up rather than while the first pages come in; `open` hands it over."""
+        cls._started_early.append(cls(database_url, home))
+
+    @classmethod
+    def stop_unused(cls) -> None:
+        """Stop the writers started early that no crawl took (a crawl that failed before its store opened)."""
+        while cls._started_early:
+            cls._started_early.pop().stop()
 
     def write(self, batch: list[Entry]) -> list[Outcome]:
         try:
@@ -162,34 +229,26 @@ class WriterProcess:
         self._results.close()
 
 
-_started_early: list[WriterProcess] = []
+STORE_WRITERS: dict[str, type[StoreWriter]] = {"process": ProcessWriter, "thread": ThreadWriter}
 
 
-def start_writer_early(database_url: str, home: Path | None, *, evidence: bool) -> None:
-    """Start a writer before the crawl is built, so that its start-up (a new interpreter importing the store)
-    runs while Scrapy sets itself up rather than while the first pages come in; `writer_for` hands it over."""
-    _started_early.append(WriterProcess(database_url, home, evidence=evidence))
-
-
-def writer_for(database_url: str, home: Path | None, *, evidence: bool) -> WriterProcess:
-    """A writer for this store: one started early for it if there is one still alive, else a new one."""
-    key = (database_url, str(home) if home else None, evidence)
-    for writer in list(_started_early):
-        if writer.key == key and writer.process.is_alive():
-            _started_early.remove(writer)
-            return writer
-    return WriterProcess(database_url, home, evidence=evidence)
+def store_writer(name: str) -> type[StoreWriter]:
+    """The backend called `name` (the TRADEWATCH_STORE_WRITER setting)."""
+    try:
+        return STORE_WRITERS[name]
+    except KeyError:
+        known = ", ".join(STORE_WRITERS)
+        raise TradewatchError(
+            f"未知的存储写入方式 {name!r}（可选 {known}）/ unknown store writer {name!r} (one of {known})"
+        ) from None
 
 
 def stop_unused_writers() -> None:
-    """Stop the writers started early that no crawl took (a crawl that failed before its store opened)."""
-    while _started_early:
-        _started_early.pop().stop()
+    """Stop every writer a backend started early that no crawl took."""
+    ProcessWriter.stop_unused()
 
 
-def _writer_main(
-    database_url: str, home: str | None, evidence: bool, requests: Any, results: Any, crawl_pid: int
-) -> None:
+def _writer_main(database_url: str, home: str | None, requests: Any, results: Any, crawl_pid: int) -> None:
     """The writer process: batches in, outcomes out, until told to stop or the crawl process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl decides when to stop; it flushes first
     _die_with_parent(crawl_pid)
@@ -202,7 +261,7 @@ def _writer_main(
             return
         if batch is None:
             break
-        outcomes = write_batch(batch, engine=engine, home=root, evidence=evidence)
+        outcomes = write_batch(batch, engine=engine, home=root)
         results.send([_portable(outcome) for outcome in outcomes])
     # Every batch sent was answered, so everything is committed: close the connections and leave without the
     # interpreter's slow teardown of a process that only ever held the store's modules.

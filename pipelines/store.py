@@ -1,20 +1,20 @@
 """Store pipeline: upsert the listing (dedupe on platform + listing id, keep history), create or update its lead,
 and keep the page a lead was read from as evidence.
 
-Items are written in batches, off the reactor thread: `process_item` puts the item in the current batch and
-awaits it, so items keep flowing concurrently while one writer stores a whole batch in one transaction
-(`leads.writer.write_batch`: listings, leads and the evidence of each lead together). With
-TRADEWATCH_STORE_PROCESS (set in crawler.settings) the writer is a process of its own (`leads.writer.
-WriterProcess`), started when the spider opens and stopped, after its last batch, when it closes; batches go to
-it as plain values (the listing's fields, score, campaign and times, and the page capture as a dict). A writer
-process that dies fails every pending and later item and closes the spider (`store_writer_died`); it is in the
-crawl's process group, so killing the crawl kills it too and leaves only committed batches. Otherwise the writer
-is a thread. A batch is flushed when it holds TRADEWATCH_STORE_BATCH items or TRADEWATCH_STORE_FLUSH_MS after
-its first item, and when the spider closes. An item's process_item returns only after its batch is committed,
-so the lead and its evidence are stored before a distributed sweep acknowledges the request. The lead's id is
-left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
-`item.extra["evidence_version"]`. TRADEWATCH_STORE_EVIDENCE = False leaves evidence to
-`pipelines.evidence.CaptureEvidencePipeline`.
+The pipeline decides and batches; a store writer (`leads.writer.StoreWriter`) writes. `process_item` puts the
+item in the current batch and awaits it, so items keep flowing concurrently while the writer stores a whole
+batch in one transaction (`leads.writer.write_batch`: listings, leads and the evidence of each lead together),
+off the reactor thread. A batch is flushed when it holds TRADEWATCH_STORE_BATCH items or TRADEWATCH_STORE_FLUSH_MS
+after its first item, and when the spider closes. An item's process_item returns only after its batch is
+committed, so the lead and its evidence are stored before a distributed sweep acknowledges the request. The
+lead's id is left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
+`item.extra["evidence_version"]`.
+
+TRADEWATCH_STORE_WRITER names the writer (`leads.writer.STORE_WRITERS`): `process`, what crawls run, is a process
+of its own, opened when the spider opens and stopped, after its last batch, when it closes; batches go to it as
+plain values. A writer process that dies fails every pending and later item and closes the spider
+(`store_writer_died`); it is in the crawl's process group, so killing the crawl kills it too and leaves only
+committed batches. `thread` writes in a thread of the crawl process.
 
 Stats: `tradewatch/listings/new|seen_again|changed`, `tradewatch/leads/new|updated|requeued`,
 `tradewatch/store/batches`, `tradewatch/store/failed`, `tradewatch/store/writer_died`,
@@ -36,14 +36,11 @@ from scrapy.exceptions import DropItem
 
 from core.config import get_settings
 from crawler.items import ListingItem, PageCapture
-from leads.db import get_engine
-from leads.writer import Entry, Outcome, Stored, StoreWriterDied, WriterProcess, write_batch, writer_for
+from leads.writer import Entry, Outcome, Stored, StoreWriter, StoreWriterDied, store_writer
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH = 100
-DEFAULT_FLUSH_MS = 50
-EVIDENCE_DONE = "evidence"  # item.extra key: the store pipeline handled the item's evidence (captured|unchanged|...)
+EVIDENCE_DONE = "evidence"  # item.extra key: what became of the item's page capture (captured|unchanged|...)
 
 
 def capture_values(capture: PageCapture | None) -> dict[str, Any] | None:
@@ -60,17 +57,16 @@ class StoreListingPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.database_url = crawler.settings.get("TRADEWATCH_DATABASE_URL")
-        self.batch_size = max(1, crawler.settings.getint("TRADEWATCH_STORE_BATCH", DEFAULT_BATCH))
-        self.flush_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_FLUSH_MS", DEFAULT_FLUSH_MS) / 1000
-        self.evidence = crawler.settings.getbool("TRADEWATCH_STORE_EVIDENCE", True)
+        self.batch_size = max(1, crawler.settings.getint("TRADEWATCH_STORE_BATCH"))
+        self.flush_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_FLUSH_MS") / 1000
+        self.backend = store_writer(crawler.settings["TRADEWATCH_STORE_WRITER"])
         home = crawler.settings.get("TRADEWATCH_HOME")
         self.home = Path(home).expanduser().resolve() if home else None
         self._batch: list[tuple[Entry, asyncio.Future[Outcome]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._writing: set[asyncio.Future[Any]] = set()
         self._executor: ThreadPoolExecutor | None = None
-        self.use_process = crawler.settings.getbool("TRADEWATCH_STORE_PROCESS", False)
-        self._writer: WriterProcess | None = None
+        self._writer: StoreWriter | None = None
         self._writer_failed = False
         self._closing: asyncio.Future[None] | None = None
 
@@ -79,12 +75,10 @@ class StoreListingPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.engine = get_engine(self.database_url)
-        self.home = self.home or get_settings().resolved_home
+        settings = get_settings()
+        self.home = self.home or settings.resolved_home
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tradewatch-store")
-        if self.use_process:
-            url = self.database_url or self.engine.url.render_as_string(hide_password=False)
-            self._writer = writer_for(url, self.home, evidence=self.evidence)
+        self._writer = self.backend.open(self.database_url or settings.resolved_database_url, self.home)
 
     async def close_spider(self) -> None:
         self._flush()
@@ -107,9 +101,6 @@ class StoreListingPipeline:
             "run_id": run_id,
         }
 
-    def _capture(self, item: ListingItem) -> dict[str, Any] | None:
-        return capture_values(item.capture) if self.evidence else None
-
     def process_item(self, item: ListingItem) -> ListingItem | Coroutine[Any, Any, ListingItem]:
         """In a crawl (an event loop runs): a coroutine that resolves when the item's batch is committed.
         Without an event loop (scripts, unit tests): the item is written now, in its own transaction."""
@@ -120,7 +111,7 @@ class StoreListingPipeline:
         return self._process_batched(item)
 
     def _process_now(self, item: ListingItem) -> ListingItem:
-        outcome = self._write([(self._sighting_args(item), self._capture(item))])[0]
+        outcome = self._opened().write([(self._sighting_args(item), capture_values(item.capture))])[0]
         if isinstance(outcome, BaseException):
             raise outcome
         return self._finish(item, outcome)
@@ -128,7 +119,7 @@ class StoreListingPipeline:
     async def _process_batched(self, item: ListingItem) -> ListingItem:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[Outcome] = loop.create_future()
-        self._batch.append(((self._sighting_args(item), self._capture(item)), done))
+        self._batch.append(((self._sighting_args(item), capture_values(item.capture)), done))
         if len(self._batch) >= self.batch_size:
             self._flush()
         elif self._timer is None:
@@ -150,8 +141,7 @@ class StoreListingPipeline:
         if not batch:
             return
         loop = asyncio.get_running_loop()
-        write = self._writer.write if self._writer is not None else self._write
-        writing = loop.run_in_executor(self._executor, write, [entry for entry, _ in batch])
+        writing = loop.run_in_executor(self._executor, self._opened().write, [entry for entry, _ in batch])
         self._writing.add(writing)
 
         def finished(future: asyncio.Future[list[Outcome]]) -> None:
@@ -177,8 +167,10 @@ class StoreListingPipeline:
         if engine is not None:
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason="store_writer_died"))
 
-    def _write(self, batch: list[Entry]) -> list[Outcome]:
-        return write_batch(batch, engine=self.engine, home=self.home, evidence=self.evidence)
+    def _opened(self) -> StoreWriter:
+        if self._writer is None:
+            raise RuntimeError("the store pipeline writes only between open_spider and close_spider")
+        return self._writer
 
     # -- stats --------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -12,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from scrapy.utils.test import get_crawler
 from sqlmodel import Session, select
 
 from core.errors import EvidenceError
@@ -20,44 +20,26 @@ from crawler.items import ListingItem, PageCapture
 from leads.db import get_engine
 from leads.evidence import blob_path, evidence_root, export_bundle, lead_evidence, verify_evidence
 from leads.models import EvidenceFile
-from pipelines.evidence import CaptureEvidencePipeline
-from tests.leadstore_support import listing, sight
+from pipelines.store import StoreListingPipeline
+from tests.crawl_support import PAGE, PNG, page_capture, project_crawler
+from tests.leadstore_support import listing, score, sight
 
 WARCIO = Path(sys.executable).with_name("warcio")
-PAGE = "<html><head><meta charset='utf-8'><title>老象牙手镯</title></head><body>包老保真 ¥12800</body></html>"
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x1f\x15\xc4\x89tradewatch"
-
-
-def page_capture(**overrides: object) -> PageCapture:
-    values: dict[str, object] = {
-        "requested_url": "http://127.0.0.1:8765/plain/item/100231?from=search",
-        "final_url": "http://127.0.0.1:8765/plain/item/100231",
-        "status": 200,
-        "headers": {"Content-Type": ["text/html; charset=utf-8"], "Content-Encoding": ["gzip"], "Server": ["demo"]},
-        "body": PAGE.encode(),
-        "fetched_at": datetime(2026, 3, 5, 2, 0, 7, tzinfo=UTC),
-        "redirect_urls": ["http://127.0.0.1:8765/plain/item/100231?from=search"],
-        "encoding": "utf-8",
-        "request_headers": {"User-Agent": ["tradewatch/0.1"], "Accept-Language": ["zh-CN"]},
-        "screenshot": None,
-        "renderer": "scrapy",
-        "tool_versions": {"scrapy": "2.13.4"},
-    }
-    values.update(overrides)
-    return PageCapture(**values)  # type: ignore[arg-type]
 
 
 def captured_lead(url: str, *captures: PageCapture, stored: int | None = None) -> int:
+    """A lead, then its listing seen again once per capture, through the store pipeline (which keeps a lead's
+    page as evidence in the transaction that stores the sighting)."""
     lead_pk = sight(url, listing_values=listing()).lead_pk
     assert lead_pk is not None
-    pipeline = CaptureEvidencePipeline.from_crawler(get_crawler(settings_dict={"TRADEWATCH_DATABASE_URL": url}))
+    pipeline = StoreListingPipeline.from_crawler(project_crawler(TRADEWATCH_DATABASE_URL=url))
     pipeline.open_spider()
-    for capture in captures:
-        item = ListingItem(
-            platform="demo", listing_id="100231", url=capture.final_url, title="老象牙手镯", capture=capture
-        )
-        item.extra["lead_pk"] = lead_pk
-        pipeline.process_item(item)
+    try:
+        for capture in captures:
+            item = ListingItem(**listing(url=capture.final_url), score=score(), capture=capture)
+            assert pipeline.process_item(item).extra["lead_pk"] == lead_pk
+    finally:
+        asyncio.run(pipeline.close_spider())
     assert pipeline.stats.get_value("tradewatch/evidence/captured") == (len(captures) if stored is None else stored)
     return lead_pk
 
@@ -186,14 +168,16 @@ def test_export_refuses_altered_evidence(store_url: str, tw_home: Path, tmp_path
     assert not (tmp_path / "lead.zip").exists()
 
 
-def test_items_without_a_lead_or_capture_pass_through(tw_home: Path):
+def test_listings_that_are_no_lead_keep_no_evidence(tw_home: Path):
     url = f"sqlite:///{tw_home / 'tradewatch.db'}"
-    pipeline = CaptureEvidencePipeline.from_crawler(get_crawler(settings_dict={"TRADEWATCH_DATABASE_URL": url}))
+    pipeline = StoreListingPipeline.from_crawler(project_crawler(TRADEWATCH_DATABASE_URL=url))
     pipeline.open_spider()
-    item = ListingItem(
-        platform="demo", listing_id="1", url="http://127.0.0.1/1", title="儿童自行车", capture=page_capture()
-    )
-    assert pipeline.process_item(item) is item
+    item = ListingItem(**listing(title="儿童自行车"), score=score(5, is_lead=False), capture=page_capture())
+    try:
+        stored = pipeline.process_item(item)
+    finally:
+        asyncio.run(pipeline.close_spider())
+    assert "listing_pk" in stored.extra and "lead_pk" not in stored.extra
     assert pipeline.stats.get_value("tradewatch/evidence/captured") is None
     assert not evidence_root(tw_home).exists()
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from scrapy.utils.test import get_crawler
 from sqlalchemy import inspect
 from sqlmodel import Session
 from typer.testing import CliRunner
@@ -27,10 +26,10 @@ from crawler.items import ListingItem, PageCapture
 from leads.db import get_engine
 from leads.evidence import verify_evidence
 from leads.models import Lead, Listing
-from pipelines.evidence import CaptureEvidencePipeline
 from pipelines.normalise import NormaliseListingPipeline
 from pipelines.score import ScoreListingPipeline
 from pipelines.store import StoreListingPipeline
+from tests.crawl_support import project_crawler
 
 SQL = "'); DROP TABLE listing;--"
 OSC52 = "\x1b]52;c;aGFja2Vk\x07"
@@ -40,13 +39,12 @@ runner = CliRunner()
 
 
 def _run_pipelines(item: ListingItem, store_url: str, home: Path) -> ListingItem:
-    crawler = get_crawler(settings_dict={"TRADEWATCH_DATABASE_URL": store_url, "TRADEWATCH_HOME": str(home)})
+    crawler = project_crawler(TRADEWATCH_DATABASE_URL=store_url, TRADEWATCH_HOME=str(home))
     crawler.stats.open_spider()
     pipelines = [
         NormaliseListingPipeline.from_crawler(crawler),
         ScoreListingPipeline.from_crawler(crawler),
         StoreListingPipeline.from_crawler(crawler),
-        CaptureEvidencePipeline.from_crawler(crawler),
     ]
 
     async def run() -> ListingItem:

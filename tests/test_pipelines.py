@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from leads.models import Lead, Listing
 from pipelines.normalise import NormaliseListingPipeline, parse_price, parse_time
 from pipelines.score import ScoreListingPipeline
 from pipelines.store import StoreListingPipeline
+from tests.crawl_support import project_crawler
 
 
 def make_item(**overrides: object) -> ListingItem:
@@ -100,15 +102,19 @@ def test_store_dedupes_listings_and_updates_the_lead(tw_home: Path):
     url = f"sqlite:///{tw_home / 'tradewatch.db'}"
     normalise, _ = build(NormaliseListingPipeline)
     scorer, _ = build(ScoreListingPipeline)
-    store, crawler = build(StoreListingPipeline, TRADEWATCH_DATABASE_URL=url)
+    crawler = project_crawler(TRADEWATCH_DATABASE_URL=url)
+    store = StoreListingPipeline.from_crawler(crawler)
     store.open_spider()
 
     def sweep(item: ListingItem) -> None:
         store.process_item(scorer.process_item(normalise.process_item(item)))
 
-    sweep(make_item(title="象牙手镯", price="¥12,800"))
-    sweep(make_item(title="象牙手镯", price="¥9,800"))
-    sweep(make_item(listing_id="100232", title="儿童自行车 16寸", description="闲置，孩子长大了"))
+    try:
+        sweep(make_item(title="象牙手镯", price="¥12,800"))
+        sweep(make_item(title="象牙手镯", price="¥9,800"))
+        sweep(make_item(listing_id="100232", title="儿童自行车 16寸", description="闲置，孩子长大了"))
+    finally:
+        asyncio.run(store.close_spider())
     assert _counts(url) == (2, 1)
     assert crawler.stats.get_value("tradewatch/leads/new") == 1
     assert crawler.stats.get_value("tradewatch/leads/updated") == 1

@@ -53,12 +53,9 @@ def test_a_rate_limited_site_is_crawled_completely_and_slower(demo_market_factor
 
 
 def test_settings_are_polite_by_default():
-    from scrapy.utils.test import get_crawler
+    from tests.crawl_support import project_crawler
 
-    from crawler import settings
-
-    crawler = get_crawler(settings_dict={k: getattr(settings, k) for k in dir(settings) if k.isupper()})
-    values = crawler.settings
+    values = project_crawler().settings
     assert values.getbool("ROBOTSTXT_OBEY")
     assert not values.getbool("TELNETCONSOLE_ENABLED")
     assert values.getbool("AUTOTHROTTLE_ENABLED")

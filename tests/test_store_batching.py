@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 from sqlmodel import Session, func, select
 
 from crawler.items import ListingItem
@@ -17,6 +16,7 @@ from leads.models import AuditEvent, Lead, Listing, ListingSnapshot
 from pipelines.normalise import NormaliseListingPipeline
 from pipelines.score import ScoreListingPipeline
 from pipelines.store import StoreListingPipeline
+from tests.crawl_support import project_crawler
 
 
 def item(number: int, *, title: str | None = None, price: str = "¥100") -> ListingItem:
@@ -34,7 +34,8 @@ def item(number: int, *, title: str | None = None, price: str = "¥100") -> List
 
 
 def pipelines(url: str, **settings: Any) -> tuple[list[Any], Any]:
-    crawler = get_crawler(settings_dict={"TRADEWATCH_DATABASE_URL": url, **settings})
+    """The sweep's pipelines on the project's settings: the store writes through its writer process."""
+    crawler = project_crawler(TRADEWATCH_DATABASE_URL=url, **settings)
     crawler.stats.open_spider()
     built = [
         cls.from_crawler(crawler) for cls in (NormaliseListingPipeline, ScoreListingPipeline, StoreListingPipeline)
@@ -97,7 +98,10 @@ def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url
 
 
 def test_one_bad_listing_costs_only_itself(store_url: str, monkeypatch: pytest.MonkeyPatch):
-    built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50)
+    # The thread writer, so that the failure planted below is in the process that writes.
+    built, crawler = pipelines(
+        store_url, TRADEWATCH_STORE_WRITER="thread", TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50
+    )
     import leads.writer as writer_module
 
     real = writer_module.record_sighting
@@ -146,7 +150,7 @@ class _Engine:
 
 
 def test_a_writer_process_that_dies_fails_its_items_and_closes_the_spider(store_url: str):
-    built, crawler = pipelines(store_url, TRADEWATCH_STORE_PROCESS=True, TRADEWATCH_STORE_BATCH=5)
+    built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=5)
     store = built[2]
     crawler.engine = _Engine()
     writer = store._writer
@@ -172,21 +176,58 @@ def test_a_writer_process_that_dies_fails_its_items_and_closes_the_spider(store_
 
 
 def test_a_writer_started_early_is_handed_to_the_store_that_matches_it(store_url: str, tmp_path):
-    from leads import writer as writer_module
+    from leads.writer import ProcessWriter, stop_unused_writers
 
-    writer_module.start_writer_early(store_url, tmp_path, evidence=True)
-    writer_module.start_writer_early(store_url, tmp_path, evidence=False)
-    early = list(writer_module._started_early)
+    ProcessWriter.start_early(store_url, tmp_path)
+    ProcessWriter.start_early(store_url, tmp_path / "other home")
+    early = list(ProcessWriter._started_early)
     try:
-        taken = writer_module.writer_for(store_url, tmp_path, evidence=True)
+        taken = ProcessWriter.open(store_url, tmp_path)
         assert taken is early[0]  # no second interpreter started for it
-        assert writer_module._started_early == [early[1]]
-        fresh = writer_module.writer_for(store_url, tmp_path / "other", evidence=True)
+        assert ProcessWriter._started_early == [early[1]]
+        fresh = ProcessWriter.open(store_url, tmp_path / "a third home")
         assert fresh not in early  # another store gets a writer of its own
         for writer in (taken, fresh):
             writer.stop()
             assert writer.process.exitcode == 0
     finally:
-        writer_module.stop_unused_writers()
-    assert writer_module._started_early == []
+        stop_unused_writers()
+    assert ProcessWriter._started_early == []
     assert not early[1].process.is_alive()
+
+
+@pytest.mark.parametrize("name", ["process", "thread"])
+def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_home, name: str):
+    from leads.writer import store_writer
+    from pipelines.store import capture_values
+    from tests.crawl_support import page_capture
+
+    writer = store_writer(name).open(store_url, tw_home)
+    listings = [item(n) for n in (3, 4)]
+    scores = [{"score": 90, "is_lead": True, "category": "wildlife.ivory"}, {}]
+    entries = [
+        (
+            {
+                "listing": listing.listing_fields() | {"price": 100.0, "currency": "CNY"},
+                "score": score,
+                "campaign": None,
+                "seen_at": listing.fetched_at,
+            },
+            capture_values(page_capture()),
+        )
+        for listing, score in zip(listings, scores, strict=True)
+    ]
+    try:
+        outcomes = writer.write(entries)
+    finally:
+        writer.stop()
+    assert [outcome.evidence for outcome in outcomes] == ["captured", None]  # evidence only for the lead
+    assert outcomes[0].sighting.lead_created and outcomes[1].sighting.lead_pk is None
+    assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
+
+
+def test_an_unknown_writer_is_one_clear_error():
+    from core.errors import TradewatchError
+
+    with pytest.raises(TradewatchError, match="unknown store writer 'disk'"):
+        StoreListingPipeline.from_crawler(project_crawler(TRADEWATCH_STORE_WRITER="disk"))
