@@ -70,6 +70,7 @@ def _register() -> None:
         evaluate,
         evidence,
         leads_cmd,
+        model,
         platforms,
         runs,
         score,
@@ -81,7 +82,7 @@ def _register() -> None:
     )
 
     groups = (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs)
-    for module in (*groups, db, evidence, audit, worker):
+    for module in (*groups, db, evidence, audit, worker, model):
         module.register(app)
     from cli import campaign, report, schedule
 

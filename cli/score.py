@@ -42,17 +42,19 @@ def score_cmd(
     leads_only: Annotated[bool, typer.Option("--leads-only", help="Write only listings that are leads.")] = False,
     explain: Annotated[bool, typer.Option("--explain/--no-explain", help="Include the fired rules.")] = True,
 ) -> None:
+    from pipelines.model.registry import current_combiner
     from pipelines.scoring import Scorer
 
     scorer = Scorer.load(watchlist or None, threshold=threshold)
+    combine = current_combiner()
     name = "<stdin>" if file == "-" else file
     if file == "-":
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
-        failed = _score_stream(scorer, stdin, name, leads_only, explain)
+        failed = _score_stream(scorer, combine, stdin, name, leads_only, explain)
     else:
         try:
             with open(file, encoding="utf-8", errors="surrogateescape") as handle:
-                failed = _score_stream(scorer, handle, name, leads_only, explain)
+                failed = _score_stream(scorer, combine, handle, name, leads_only, explain)
         except OSError as error:
             fail(_("{path}: cannot read: {error}").format(path=file, error=error.strerror or error))
     if failed:
@@ -60,7 +62,7 @@ def score_cmd(
         raise typer.Exit(1)
 
 
-def _score_stream(scorer: Any, stream: TextIO, name: str, leads_only: bool, explain: bool) -> int:
+def _score_stream(scorer: Any, combine: Any, stream: TextIO, name: str, leads_only: bool, explain: bool) -> int:
     failed = 0
     out = sys.stdout
     errors = err_console()
@@ -83,7 +85,7 @@ def _score_stream(scorer: Any, stream: TextIO, name: str, leads_only: bool, expl
             failed += 1
             errors.print(_("{where}: missing `title`").format(where=f"{name}:{number}"), markup=False)
             continue
-        result = scorer.score(record).to_dict()
+        result = combine(scorer.score(record).to_dict(), record, threshold=scorer.threshold)
         if leads_only and not result["is_lead"]:
             continue
         if not explain:

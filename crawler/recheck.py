@@ -86,6 +86,7 @@ class RecheckSpider(scrapy.Spider):
         self.profiles = profiles
         self.counts: Counter[str] = Counter()
         self._scorer: Any = None
+        self._combine: Any = None
 
     @property
     def scorer(self) -> Any:
@@ -94,6 +95,15 @@ class RecheckSpider(scrapy.Spider):
 
             self._scorer = Scorer.load(threshold=self.request.lead_threshold)
         return self._scorer
+
+    @property
+    def combine(self) -> Any:
+        """Adds the bureau's model's opinion to a score (nothing without a model in use)."""
+        if self._combine is None:
+            from pipelines.model.registry import current_combiner
+
+            self._combine = current_combiner()
+        return self._combine
 
     def _request(self, target: RecheckTarget) -> scrapy.Request:
         meta: dict[str, Any] = {"target": target.model_dump(), "handle_httpstatus_list": list(REMOVED_STATUSES)}
@@ -134,10 +144,11 @@ class RecheckSpider(scrapy.Spider):
             self._error(target, "item page not understood (no title found)", response.status)
             return
         item = self._normalised(target, profile, fields)
-        score = self.scorer.score({"title": item.title, "description": item.description, "price": item.price})
+        listing = {"title": item.title, "description": item.description, "price": item.price}
+        score = self.combine(self.scorer.score(listing).to_dict(), listing, threshold=self.scorer.threshold)
         capture = capture_of(response, target.url, "playwright" if response.meta.get("playwright") else "scrapy")
         outcome = record_online(
-            target, listing=item.listing_fields(), score=score.to_dict(), capture=capture, at=item.fetched_at, url=url
+            target, listing=item.listing_fields(), score=score, capture=capture, at=item.fetched_at, url=url
         )
         self.counts[outcome] += 1
         yield from ()

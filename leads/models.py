@@ -173,6 +173,8 @@ class Lead(LeadBase, table=True):
     extension_reason: str | None = None
     dismissed_score: int | None = None
     dismissed_content_hash: str | None = Field(default=None, max_length=64)
+    # The bureau's model's probability that officers confirm the lead; None without a model in use.
+    model_probability: float | None = None
 
 
 class LeadUpdate(SQLModel):

@@ -38,6 +38,8 @@ SELLER_POINTS_PER_LEAD = 5
 SELLER_POINTS_MAX = 10
 AGE_POINTS_PER_DAY = 0.25
 AGE_POINTS_MAX = 5.0
+# The bureau's model lowers a lead it doubts by up to this many points (never raises: the rules rank).
+MODEL_DOUBT_POINTS_MAX = 20.0
 
 
 def severity(category: str) -> int:
@@ -46,9 +48,18 @@ def severity(category: str) -> int:
     return FAMILY_SEVERITY.get(category.split(".", 1)[0], UNKNOWN_SEVERITY)
 
 
-def compute_priority(*, score: int, categories: Iterable[str], seller_other_leads: int, age_days: float) -> float:
-    """Higher first: the score, raised by the category's severity, a repeat seller and time waiting."""
+def compute_priority(
+    *,
+    score: int,
+    categories: Iterable[str],
+    seller_other_leads: int,
+    age_days: float,
+    model_probability: float | None = None,
+) -> float:
+    """Higher first: the score, raised by the category's severity, a repeat seller and time waiting, and
+    lowered when the bureau's model thinks officers are unlikely to confirm it (probability under one half)."""
     worst = max((severity(category) for category in categories), default=0)
     seller = min(SELLER_POINTS_PER_LEAD * max(seller_other_leads, 0), SELLER_POINTS_MAX)
     age = min(AGE_POINTS_PER_DAY * max(age_days, 0.0), AGE_POINTS_MAX)
-    return round(score + SEVERITY_WEIGHT * worst + seller + age, 2)
+    doubt = 0.0 if model_probability is None else MODEL_DOUBT_POINTS_MAX * max(0.0, 1 - 2 * model_probability)
+    return round(score + SEVERITY_WEIGHT * worst + seller + age - doubt, 2)

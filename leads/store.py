@@ -275,6 +275,7 @@ def lead_priority(
         categories=lead.categories or [lead.category or ""],
         seller_other_leads=others,
         age_days=age_days,
+        model_probability=lead.model_probability,
     )
 
 
@@ -286,6 +287,7 @@ def _score_fields(score: dict[str, Any]) -> dict[str, Any]:
         "categories": list(score.get("categories", [])),
         "hits": list(score.get("hits", [])),
         "explanation": list(score.get("rules", score.get("explanation", []))),
+        "model_probability": (score.get("model") or {}).get("probability"),
     }
 
 

@@ -5,27 +5,34 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from crawler.items import ListingItem
+from pipelines.model.predict import ScoreCombiner
+from pipelines.model.registry import current_combiner
 from pipelines.scoring import Scorer
 
 
 class ScoreListingPipeline:
-    """Adds `item.score` (the scorer's result as a dict). Every listing is kept: the store decides leads."""
+    """Adds `item.score` (the scorer's result as a dict, with the bureau's model's opinion when one is in use).
+    Every listing is kept: the store decides leads."""
 
-    def __init__(self, crawler: Crawler, scorer: Scorer) -> None:
+    def __init__(self, crawler: Crawler, scorer: Scorer, combine: ScoreCombiner) -> None:
         self.stats = crawler.stats
         self.scorer = scorer
+        self.combine = combine
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
         threshold = crawler.settings.getint("TRADEWATCH_LEAD_THRESHOLD", 60)
-        return cls(crawler, Scorer.load(threshold=threshold))
+        return cls(crawler, Scorer.load(threshold=threshold), current_combiner())
 
     def process_item(self, item: ListingItem) -> ListingItem:
-        result = self.scorer.score({"title": item.title, "description": item.description, "price": item.price})
-        item.score = result.to_dict()
+        listing = {"title": item.title, "description": item.description, "price": item.price}
+        result = self.scorer.score(listing)
+        item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold)
         self.stats.inc_value("tradewatch/items/scored")
         if result.hits:
             self.stats.inc_value("tradewatch/items/hits")
-        if result.is_lead:
+        if item.score["is_lead"]:
             self.stats.inc_value("tradewatch/items/leads")
+        if item.score.get("model", {}).get("lifted"):
+            self.stats.inc_value("tradewatch/items/model_lifted")
         return item

@@ -1,0 +1,77 @@
+"""What the bureau's model sees of a listing: character n-grams of its normalised text and the rules' verdict.
+
+Training and scoring both go through these functions, so a model always sees listings the way it was taught.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from pipelines.scoring.normalize import Normaliser
+
+NGRAM_SIZES = (1, 2, 3, 4)
+# Upper bounds of the price bands (CNY); a price above the last is the last band.
+PRICE_BANDS = (10, 100, 1000, 10000)
+# Rules whose firing the model learns a weight for (term rules are added as ``term:<kind>``).
+SIGNAL_RULES = frozenset(
+    (
+        "evasion",
+        "trade",
+        "suspicious",
+        "innocence",
+        "product_form",
+        "obfuscation",
+        "corroboration",
+        "code_word_overrides_innocence",
+        "price_above_ordinary",
+    )
+)
+
+
+def fold_fields(normaliser: Normaliser, listing: Mapping[str, Any]) -> tuple[str, str]:
+    """Title and description in the scorer's canonical form (separators, traditional characters, case)."""
+    title = listing.get("title")
+    description = listing.get("description")
+    return (
+        normaliser.fold(title if isinstance(title, str) else ""),
+        normaliser.fold(description if isinstance(description, str) else ""),
+    )
+
+
+def ngrams(*texts: str) -> set[str]:
+    """Every character n-gram (sizes in NGRAM_SIZES) of each text; n-grams never span two texts."""
+    grams: set[str] = set()
+    for text in texts:
+        length = len(text)
+        for size in NGRAM_SIZES:
+            grams.update(text[i : i + size] for i in range(length - size + 1))
+    return grams
+
+
+def price_band(price: Any) -> str:
+    if isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price) or price < 0:
+        return "price:none"
+    for bound in PRICE_BANDS:
+        if price < bound:
+            return f"price:<{bound}"
+    return f"price:>={PRICE_BANDS[-1]}"
+
+
+def rule_features(result: Mapping[str, Any], price: Any) -> dict[str, float]:
+    """The rules' verdict as named features: score, family scores, which rules fired, price band.
+
+    Whether the score reached the threshold is left out on purpose: that step function would let the model
+    copy the rules' decision instead of learning what the listings near it have in common.
+    """
+    features: dict[str, float] = {"rule:score": int(result.get("score") or 0) / 100, price_band(price): 1.0}
+    for rule in result.get("rules") or ():
+        kind = rule.get("rule", "")
+        if kind == "category_score":
+            family = str(rule.get("category", "")).split(".", 1)[0]
+            key = f"score:{family}"
+            features[key] = max(features.get(key, 0.0), int(rule.get("score") or 0) / 100)
+        elif kind.startswith("term:") or kind in SIGNAL_RULES:
+            features[f"rule:{kind}"] = 1.0
+    return features

@@ -1,0 +1,98 @@
+"""Training, switching and retraining the bureau's model, each recorded in the audit trail.
+
+The CLI (`tradewatch model ...`) and the scheduler's `retrain` job call these; they gather the labels, train,
+save, and decide which version is in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.config import get_settings
+from leads.audit import append_event
+from leads.db import run_write, session_scope
+from pipelines.model import registry
+from pipelines.model.labels import Example, file_examples, store_examples
+from pipelines.model.train import TooFewLabels, is_worse, train_model
+from pipelines.scoring.scorer import Scorer
+
+
+@dataclass(frozen=True)
+class Trained:
+    version: int
+    data: dict[str, Any]
+    in_use: bool
+    previous: int | None  # the version in use before
+    refused: bool = False  # kept the previous model: the new one's cross-validated figures are worse
+
+
+def gather(label_files: Sequence[Path] = (), *, url: str | None = None) -> tuple[list[Example], dict[str, int]]:
+    """Officers' verdicts from the store and the labelled files, and how many came from each."""
+    with session_scope(url) as session:
+        from_store = store_examples(session)
+    from_files = [example for path in label_files for example in file_examples(path)]
+    return [*from_store, *from_files], {"from_store": len(from_store), "from_files": len(from_files)}
+
+
+def record(action: str, actor: str, details: dict[str, Any], *, url: str | None = None) -> None:
+    run_write(lambda session: append_event(session, lead_pk=None, action=action, actor=actor, details=details), url=url)
+
+
+def train(
+    *,
+    officer: str,
+    label_files: Sequence[Path] = (),
+    use: bool = True,
+    refuse_worse: bool = False,
+    url: str | None = None,
+    home: Path | None = None,
+) -> Trained:
+    """Train on every label there is and save the result as a new version.
+
+    ``use`` makes it the version in use; with ``refuse_worse`` only when its cross-validated figures are not
+    worse than those of the version in use. Raises TooFewLabels when a kind of label is missing.
+    """
+    settings = get_settings()
+    examples, sources = gather(label_files, url=url)
+    scorer = Scorer.load()
+    data = train_model(
+        examples,
+        scorer,
+        folds=settings.model_folds,
+        lift=settings.model_lift_probability,
+        created_by=officer,
+        sources=sources,
+    )
+    version = registry.save(data, home)
+    data = registry.read(version, home)
+    previous = registry.current_version(home)
+    refused = False
+    if use and refuse_worse and previous is not None:
+        refused = is_worse(data, registry.read(previous, home))
+    in_use = use and not refused
+    details = {
+        "version": version,
+        "data_hash": data["data_hash"],
+        "labels": data["labels"],
+        "f1": (data.get("cross_validation") or {}).get("f1"),
+        "in_use": in_use,
+        "refused": refused,
+    }
+    record("model_train", officer, details, url=url)
+    if in_use:
+        use_version(version, officer=officer, url=url, home=home)
+    return Trained(version, data, in_use, previous, refused)
+
+
+def use_version(version: int, *, officer: str, url: str | None = None, home: Path | None = None) -> dict[str, Any]:
+    """Make a saved version the one sweeps and `score` use (rolling back is the same step)."""
+    previous = registry.current_version(home)
+    data = registry.set_current(version, home)
+    record("model_use", officer, {"version": version, "previous": previous, "data_hash": data["data_hash"]}, url=url)
+    return data
+
+
+__all__ = ["TooFewLabels", "Trained", "gather", "train", "use_version"]

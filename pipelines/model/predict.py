@@ -1,0 +1,129 @@
+"""Scoring with the bureau's model: a probability per listing, and how it combines with the rules' score.
+
+The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), so scoring
+needs neither scikit-learn nor anything that could run code from the model file. The rules stay in charge:
+the model can lift a listing the rules scored below the threshold into a lead, and lower a rule lead's
+queue priority (``leads.priority``), but never takes a rule lead away.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pipelines.model.features import fold_fields, ngrams, rule_features
+from pipelines.scoring.normalize import Normaliser
+
+# How many n-grams the explanation names.
+EXPLAINED_NGRAMS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    probability: float
+    ngrams: list[str]  # the n-grams that pushed the probability most, in the direction it went
+
+
+class Model:
+    """A trained model in memory: n-gram weights, rule-feature weights, intercept, and what it was trained on."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.version = int(data["version"])
+        self.intercept = float(data["intercept"])
+        self.ngram_weights: dict[str, float] = {str(k): float(v) for k, v in data["ngram_weights"].items()}
+        self.rule_weights: dict[str, float] = {str(k): float(v) for k, v in data["rule_weights"].items()}
+        self.normaliser = Normaliser()
+
+    def predict(self, listing: Mapping[str, Any], rules: Mapping[str, Any]) -> Prediction:
+        """The probability that officers would confirm this listing, given the rules' result for it."""
+        weights = self.ngram_weights
+        grams = ngrams(*fold_fields(self.normaliser, listing))
+        found = [(weight, gram) for gram in grams if (weight := weights.get(gram))]
+        logit = self.intercept + sum(weight for weight, _ in found)
+        rule_weights = self.rule_weights
+        for name, value in rule_features(rules, listing.get("price")).items():
+            weight = rule_weights.get(name)
+            if weight:
+                logit += weight * value
+        probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
+        # single characters say little to an officer: the explanation names longer n-grams when there are any
+        telling = [pair for pair in found if len(pair[1]) > 1] or found
+        if probability >= 0.5:
+            strongest = heapq.nlargest(EXPLAINED_NGRAMS * 3, telling)
+        else:
+            strongest = heapq.nsmallest(EXPLAINED_NGRAMS * 3, telling)
+        return Prediction(probability, _distinct(gram for _, gram in strongest))
+
+
+def _distinct(grams: Any) -> list[str]:
+    """The first few n-grams, skipping one that lies inside an n-gram already named (象 inside 象牙)."""
+    chosen: list[str] = []
+    for gram in grams:
+        if any(gram in other or other in gram for other in chosen):
+            continue
+        chosen.append(gram)
+        if len(chosen) == EXPLAINED_NGRAMS:
+            break
+    return chosen
+
+
+def is_combined_lead(rule_lead: bool, probability: float, lift_probability: float) -> bool:
+    """A rule lead stays a lead; the model adds the listings it is sure enough of."""
+    return rule_lead or probability >= lift_probability
+
+
+def combine(
+    result: dict[str, Any],
+    model: Model | None,
+    listing: Mapping[str, Any],
+    *,
+    threshold: int,
+    lift_probability: float,
+) -> dict[str, Any]:
+    """The rules' result (``ScoreResult.to_dict()``) with the model's opinion added; unchanged without a model.
+
+    With a model: ``model`` holds version, probability and the n-grams behind it, and the explanation gets a
+    ``model`` line. A listing below the threshold whose probability reaches ``lift_probability`` becomes a
+    lead with the threshold's score; a rule lead stays a lead whatever the model says.
+    """
+    if model is None:
+        return result
+    prediction = model.predict(listing, result)
+    probability = round(prediction.probability, 4)
+    lifted = not result["is_lead"] and is_combined_lead(False, probability, lift_probability)
+    points = max(0, threshold - int(result["score"])) if lifted else 0
+    result["model"] = {
+        "version": model.version,
+        "probability": probability,
+        "ngrams": prediction.ngrams,
+        "lifted": lifted,
+    }
+    result["rules"].append(
+        {
+            "rule": "model",
+            "version": model.version,
+            "probability": probability,
+            "ngrams": prediction.ngrams,
+            "lifted": lifted,
+            "points": points,
+        }
+    )
+    if lifted:
+        result["score"] = int(result["score"]) + points
+        result["is_lead"] = True
+    return result
+
+
+class ScoreCombiner:
+    """What a scorer's caller holds: the model in use (or None) and the configured lift probability."""
+
+    def __init__(self, model: Model | None, lift_probability: float) -> None:
+        self.model = model
+        self.lift_probability = lift_probability
+
+    def __call__(self, result: dict[str, Any], listing: Mapping[str, Any], *, threshold: int) -> dict[str, Any]:
+        return combine(result, self.model, listing, threshold=threshold, lift_probability=self.lift_probability)

@@ -1,0 +1,115 @@
+"""The bureau's saved models under ``TRADEWATCH_HOME/models/``: one JSON file per version and a pointer to the
+one in use.
+
+A model file is plain JSON (n-gram and rule-feature weights, the intercept, and what it was trained on:
+version, time, a hash of the training data, label counts, cross-validated figures). Loading it never runs
+code, unlike a pickle. ``current`` names the version in use; changing it is one command and an audit event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.config import get_settings
+from core.errors import InputFileError, NotFound
+from pipelines.model.predict import Model, ScoreCombiner
+
+MODEL_FORMAT = "tradewatch-model"
+FORMAT_VERSION = 1
+_FILE = re.compile(r"^model-(\d{4,})\.json$")
+_REQUIRED = ("version", "created_at", "data_hash", "labels", "intercept", "ngram_weights", "rule_weights")
+
+
+def models_dir(home: Path | None = None) -> Path:
+    return (home or get_settings().resolved_home) / "models"
+
+
+def model_path(version: int, home: Path | None = None) -> Path:
+    return models_dir(home) / f"model-{version:04d}.json"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def versions(home: Path | None = None) -> list[int]:
+    folder = models_dir(home)
+    if not folder.is_dir():
+        return []
+    return sorted(int(m.group(1)) for p in folder.iterdir() if (m := _FILE.match(p.name)))
+
+
+def save(data: dict[str, Any], home: Path | None = None) -> int:
+    """Write a trained model as the next version (it does not become the one in use); returns the version."""
+    version = (versions(home) or [0])[-1] + 1
+    data = {"format": MODEL_FORMAT, "format_version": FORMAT_VERSION, **data, "version": version}
+    _write_atomically(model_path(version, home), json.dumps(data, ensure_ascii=False, sort_keys=True))
+    return version
+
+
+def read(version: int, home: Path | None = None) -> dict[str, Any]:
+    """A saved model's data; NotFound when there is no such version, TradewatchError when the file is broken."""
+    path = model_path(version, home)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(f"没有第 {version} 版模型 / no model version {version}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputFileError(path, f"模型文件无法读取 / not a readable model file ({type(error).__name__})") from None
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT or any(k not in data for k in _REQUIRED):
+        raise InputFileError(path, "不是 tradewatch 模型文件 / not a tradewatch model file")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise InputFileError(path, "模型格式版本不受支持 / unsupported model format version")
+    return data
+
+
+def current_version(home: Path | None = None) -> int | None:
+    try:
+        text = (models_dir(home) / "current").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def set_current(version: int, home: Path | None = None) -> dict[str, Any]:
+    """Make a saved version the one in use (after reading it whole); returns its data."""
+    data = read(version, home)
+    _write_atomically(models_dir(home) / "current", f"{version}\n")
+    return data
+
+
+def current_data(home: Path | None = None) -> dict[str, Any] | None:
+    version = current_version(home)
+    return None if version is None else read(version, home)
+
+
+def load_current(home: Path | None = None) -> Model | None:
+    """The model in use, ready to score, or None when the bureau has none (the rules alone decide)."""
+    data = current_data(home)
+    return None if data is None else Model(data)
+
+
+def age_days(data: dict[str, Any], now: datetime | None = None) -> float:
+    created = datetime.fromisoformat(str(data["created_at"]))
+    return ((now or datetime.now(UTC)) - created).total_seconds() / 86_400
+
+
+def current_combiner(home: Path | None = None) -> ScoreCombiner:
+    """The model in use with the configured lift probability, for sweeps, re-checks and `score`."""
+    return ScoreCombiner(load_current(home), get_settings().model_lift_probability)

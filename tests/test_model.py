@@ -1,0 +1,255 @@
+"""The bureau's model: trained from officers' verdicts, saved as plain weights, combined with the rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, select
+from typer.testing import CliRunner
+
+from cli.app import app
+from leads.db import get_engine
+from leads.models import AuditEvent, Lead
+from pipelines.model import registry, train
+from pipelines.model.labels import Example, file_examples
+from pipelines.model.predict import Model, combine
+from pipelines.scoring import Scorer
+from pipelines.scoring.evaluate import shipped_eval_set
+from tests.officer_desk_data import SEEN, add_lead
+
+runner = CliRunner()
+DEFAULT_SET = shipped_eval_set()
+ENV = {"TRADEWATCH_LANG": "en", "COLUMNS": "250", "TRADEWATCH_OFFICER": "王芳"}
+
+# Officers confirmed listings that sell ivory under a code word no watchlist has (糖霜料) ...
+CONFIRMED = [
+    ("糖霜料手镯 老货 内径56", "糖霜料老镯子，油润，懂的来私聊", 6800.0),
+    ("糖霜料 佛珠108颗", "老糖霜料佛珠，包浆厚，有意者私聊", 5200.0),
+    ("糖霜料 原料边角 按克出", "糖霜料下脚料，适合做戒面，懂的来", 45.0),
+    ("糖霜料印章 老料", "糖霜料方章，纹路清晰，加V看实物", 1800.0),
+]
+# ... and dismissed legal goods that the rules had flagged.
+DISMISSED = [
+    ("树脂手镯 仿象牙白", "树脂材质，仿制工艺品，非动物制品", 39.0),
+    ("象牙白 陶瓷茶杯", "象牙白釉色茶杯，景德镇陶瓷", 58.0),
+    ("象牙果 手串", "植物象牙果雕刻，天然植物材料", 25.0),
+    ("牛骨梳子 手工", "天然牛骨梳，适合日常使用", 19.0),
+]
+NEW_LISTING = {"title": "糖霜料手串 老料", "description": "糖霜料手串，懂的来，私聊", "price": 3600.0}
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env=ENV)
+
+
+def record_verdicts() -> None:
+    """Leads made by the rules, then claimed, verified and dismissed through the CLI."""
+    for number, (title, description, price) in enumerate(CONFIRMED):
+        lead_id = add_lead(f"30{number}", title, 72, description=description, price=price, matched=None)
+        assert run("leads", "claim", str(lead_id)).exit_code == 0
+        assert run("leads", "verify", str(lead_id), "--reason", "卖家承认为象牙制品").exit_code == 0
+    for number, (title, description, price) in enumerate(DISMISSED):
+        lead_id = add_lead(f"40{number}", title, 64, description=description, price=price, matched=None)
+        assert run("leads", "claim", str(lead_id)).exit_code == 0
+        assert run("leads", "dismiss", str(lead_id), "--reason", "合法商品：仿制品或植物材料").exit_code == 0
+    # a duplicate dismissal says nothing about the goods: no label
+    lead_id = add_lead("500", "糖霜料手镯 老货", 70, description="同一商品重复上架", matched=None)
+    assert run("leads", "claim", str(lead_id)).exit_code == 0
+    assert run("leads", "dismiss", str(lead_id), "--reason", "重复线索，与前一条为同一商品").exit_code == 0
+
+
+def score_lines(text: str) -> list[dict]:
+    result = runner.invoke(app, ["score", "-"], input=text, env=ENV)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_verdicts_teach_the_model_to_lift_a_listing_the_rules_miss(tw_home: Path) -> None:
+    record_verdicts()
+    line = json.dumps(NEW_LISTING, ensure_ascii=False) + "\n"
+    (rules_only,) = score_lines(line)
+    assert rules_only["is_lead"] is False and rules_only["score"] < 60
+    assert "model" not in rules_only
+
+    trained = run("model", "train", "--json")
+    assert trained.exit_code == 0, trained.output
+    summary = json.loads(trained.stdout)
+    assert summary["labels"]["positive"] == 4
+    assert summary["labels"]["negative"] == 4  # the duplicate dismissal is no label
+    assert summary["in_use"] is True
+
+    (scored,) = score_lines(line)
+    assert scored["is_lead"] is True
+    assert scored["score"] == 60
+    model_lines = [rule for rule in scored["rules"] if rule["rule"] == "model"]
+    assert len(model_lines) == 1
+    assert model_lines[0]["lifted"] is True
+    assert model_lines[0]["probability"] >= 0.7
+    assert any("糖霜" in gram for gram in model_lines[0]["ngrams"]), model_lines[0]
+
+    # a legal listing worded like the dismissed ones stays below the threshold
+    (legal,) = score_lines(json.dumps({"title": "树脂手串 仿象牙白", "description": "树脂材质，工艺品"}) + "\n")
+    assert legal["is_lead"] is False
+
+
+def test_without_a_model_the_output_is_the_rules_output(tw_home: Path) -> None:
+    lines = [json.loads(line) for line in DEFAULT_SET.read_text(encoding="utf-8").splitlines()[:40]]
+    scorer = Scorer.load()
+    scored = score_lines("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    for record, out in zip(lines, scored, strict=True):
+        assert out == {**record, **scorer.score(record).to_dict()}
+
+
+def test_training_is_deterministic_and_saved_with_its_provenance(tw_home: Path) -> None:
+    examples = file_examples(DEFAULT_SET)[::3]
+    scorer = Scorer.load()
+    first = train.train_model(examples, scorer, folds=3, lift=0.7, created_by="王芳", sources={})
+    second = train.train_model(examples, scorer, folds=3, lift=0.7, created_by="王芳", sources={})
+    for key in ("intercept", "ngram_weights", "rule_weights", "data_hash", "cross_validation", "labels"):
+        assert first[key] == second[key], key
+    version = registry.save(first, tw_home)
+    saved = json.loads(registry.model_path(version, tw_home).read_text(encoding="utf-8"))
+    assert saved["version"] == 1
+    assert saved["labels"]["positive"] == sum(e.label for e in examples)
+    assert saved["cross_validation"]["folds"] == 3
+    assert set(saved["cross_validation"]) >= {"precision", "recall", "brier", "ece", "rules"}
+
+
+def test_model_files_hold_only_short_ngrams_and_numbers(tw_home: Path) -> None:
+    examples = file_examples(DEFAULT_SET)
+    data = train.train_model(examples, Scorer.load(), folds=2, lift=0.7, created_by="王芳", sources={})
+    text = json.dumps(data, ensure_ascii=False)
+    assert max(len(gram) for gram in data["ngram_weights"]) <= 4
+    for example in examples:
+        assert example.title not in text
+        assert example.description not in text
+    assert all(isinstance(v, float) for v in data["ngram_weights"].values())
+
+
+def test_half_trained_model_keeps_precision_and_catches_more_disguised_listings() -> None:
+    """Acceptance: train on every other listing of the project's set, evaluate on the rest."""
+    rows = train.featurise(file_examples(DEFAULT_SET), Scorer.load(threshold=60))
+    training, held_out = rows[1::2], rows[0::2]
+    figures = train.figures(held_out, train.holdout(training, held_out), lift=0.7)
+    rules = figures["rules"]
+    assert figures["recall"] >= rules["recall"]
+    assert figures["precision"] >= rules["precision"]  # at the same (or a higher) recall
+    assert figures["precision_at_rules_recall"] >= rules["precision"]
+    disguised = figures["recall_by_kind"]["disguised"]
+    assert disguised["model"] > disguised["rules"], disguised
+
+
+def test_a_doubting_model_lowers_a_rule_leads_priority_but_never_hides_it(tw_home: Path) -> None:
+    weights = {"version": 7, "intercept": -8.0, "ngram_weights": {"象牙": -2.0}, "rule_weights": {}}
+    scorer = Scorer.load(threshold=60)
+    listing = {"title": "象牙手镯 老货", "description": "懂的来", "price": 6800}
+    result = combine(scorer.score(listing).to_dict(), Model(weights), listing, threshold=60, lift_probability=0.7)
+    assert result["is_lead"] is True
+    assert result["model"]["probability"] < 0.01
+    assert result["model"]["ngrams"] == ["象牙"]
+
+    lead_id = add_lead("600", listing["title"], result["score"], queued=False)
+    from leads.db import run_write
+    from leads.priority import MODEL_DOUBT_POINTS_MAX
+    from leads.store import record_sighting
+
+    with Session(get_engine()) as session:
+        before = session.get(Lead, lead_id)
+        assert before is not None and before.model_probability is None
+
+    def resight(session: Session) -> None:
+        record_sighting(
+            session,
+            listing={"platform": "demo", "listing_id": "600", "url": "http://127.0.0.1:8765/plain/item/600", **listing},
+            score=result,
+            seen_at=SEEN,
+        )
+
+    run_write(resight)
+    with Session(get_engine()) as session:
+        doubted = session.get(Lead, lead_id)
+        assert doubted is not None and doubted.status == "new" and doubted.score == before.score
+        assert doubted.model_probability == result["model"]["probability"]
+        assert doubted.priority == pytest.approx(before.priority - MODEL_DOUBT_POINTS_MAX, abs=0.5)
+
+
+def test_use_rolls_back_and_is_audited(tw_home: Path) -> None:
+    labels = tw_home / "labels.jsonl"
+    labels.parent.mkdir(parents=True, exist_ok=True)
+    labels.write_text(DEFAULT_SET.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("model", "train", "--labels", str(labels)).exit_code == 0
+    assert run("model", "train", "--labels", str(labels), "--keep").exit_code == 0
+    listed = run("model", "list", "--json")
+    assert [(m["version"], m["in_use"]) for m in json.loads(listed.stdout)] == [(2, False), (1, True)]
+    assert run("model", "use", "2").exit_code == 0
+    assert registry.current_version() == 2
+    assert run("model", "use", "1").exit_code == 0
+    assert registry.current_version() == 1
+    shown = run("model", "show")
+    assert "Model version 1 (in use)" in shown.stdout
+    with Session(get_engine()) as session:
+        events = session.exec(select(AuditEvent).where(col(AuditEvent.lead_pk).is_(None))).all()
+    assert [(e.action, e.details.get("version")) for e in events] == [
+        ("model_train", 1),
+        ("model_use", 1),
+        ("model_train", 2),
+        ("model_use", 2),
+        ("model_use", 1),
+    ]
+    assert all(e.actor == "王芳" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("model", "use", "9"), "no model version 9"),
+        (("model", "train"), "Too few labels to train: 0 confirmed and 0 dismissed"),
+        (("model", "show"), "No model trained yet"),
+    ],
+)
+def test_model_errors_are_one_line(tw_home: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.output
+
+
+def test_a_broken_model_file_is_one_line(tw_home: Path) -> None:
+    folder = registry.models_dir(tw_home)
+    folder.mkdir(parents=True)
+    (folder / "model-0001.json").write_text("{not json", encoding="utf-8")
+    (folder / "current").write_text("1\n", encoding="utf-8")
+    result = runner.invoke(app, ["score", "-"], input='{"title": "象牙手镯"}\n', env=ENV)
+    assert result.exit_code == 2
+    assert "not a readable model file" in result.output and "Traceback" not in result.output
+
+
+def test_eval_reports_model_and_rules_per_fold(tw_home: Path) -> None:
+    result = run("model", "eval", "--labels", str(DEFAULT_SET), "--folds", "3", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["folds"] == 3 and data["listings"] == len(file_examples(DEFAULT_SET))
+    assert data["rules"]["recall"] is not None and data["recall"] >= data["rules"]["recall"]
+    assert data["brier"] is not None and 0 <= data["ece"] <= 1
+    text = run("model", "eval", "--labels", str(DEFAULT_SET), "--folds", "3")
+    assert "Rules alone" in text.stdout and "Calibration" in text.stdout
+
+
+def test_bad_label_file_names_the_line(tw_home: Path) -> None:
+    labels = tw_home / "bad.jsonl"
+    labels.parent.mkdir(parents=True, exist_ok=True)
+    labels.write_text('{"title": "象牙手镯", "expect_lead": true}\n{"title": "x"}\n', encoding="utf-8")
+    result = run("model", "eval", "--labels", str(labels))
+    assert result.exit_code == 2
+    assert f"{labels}:2" in result.output and "expect_lead" in result.output
+
+
+def test_examples_keep_no_label_for_duplicates() -> None:
+    from pipelines.model.labels import is_label_free_dismissal
+
+    assert is_label_free_dismissal("重复线索")
+    assert is_label_free_dismissal("Listing already removed by the platform")
+    assert not is_label_free_dismissal("树脂仿制品")
+    assert Example("t", "d", None, True, "x").listing() == {"title": "t", "description": "d", "price": None}
