@@ -184,6 +184,9 @@ class Team(_Strict):
         default_factory=list, description="Category ids or families it handles; empty: everything."
     )
     daily_capacity: int | None = Field(default=None, ge=0, description="Leads queued per day; none: no limit.")
+    members: list[str] = Field(
+        default_factory=list, description="Officers of the team: they may claim its `new` leads by hand."
+    )
 
     def handles(self, category: str | None) -> bool:
         if not self.categories:

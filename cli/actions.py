@@ -18,8 +18,20 @@ from core.errors import TradewatchError
 from leads.db import run_write
 from leads.models import Lead, LeadStatus
 
-ACTIONS = ("claim", "assign", "verify", "dismiss", "escalate", "refer", "reopen", "extend", "note")
-NEEDS_REASON = frozenset({"dismiss", "escalate", "refer", "reopen", "extend"})
+ACTIONS = (
+    "hand_queue",
+    "claim",
+    "assign",
+    "verify",
+    "dismiss",
+    "escalate",
+    "refer",
+    "confirm_referral",
+    "reopen",
+    "extend",
+    "note",
+)
+NEEDS_REASON = frozenset({"hand_queue", "dismiss", "escalate", "refer", "reopen", "extend"})
 
 
 class LeadNotFoundError(TradewatchError):

@@ -52,6 +52,7 @@ TRANSLATED_MODULES = frozenset(
         "cli.export",
         "cli.leads_cmd",
         "cli.model",
+        "cli.notices",
         "cli.platforms",
         "cli.report",
         "cli.runs",

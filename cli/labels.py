@@ -47,6 +47,11 @@ CATEGORY_NAMES: dict[str, str] = {
 ACTION_NAMES: dict[str, str] = {
     "created": N_("created"),
     "enqueue": N_("queued"),
+    "hand_queue": N_("queued by hand"),
+    "confirm_referral": N_("confirm referral"),
+    "notify": N_("notice sent"),
+    "notice_reply": N_("notice reply"),
+    "listing_removed": N_("listing removed"),
     "requeue": N_("re-queued"),
     "claim": N_("claim"),
     "assign": N_("assign"),

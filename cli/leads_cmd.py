@@ -350,15 +350,46 @@ def _act(action: str, lead_id: int, officer: str | None, reason: str | None = No
     _report(perform(action, lead_id, officer=require_officer(officer), reason=reason, **extra))
 
 
+@leads_app.command("queue")
+def queue_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Put a new lead into the verification queue by hand; a reason is required.
+
+    Example:
+
+        tradewatch leads queue 12 --reason "群众举报，优先核查"
+    """
+    _act("hand_queue", lead_id, officer, reason)
+
+
 @leads_app.command("claim")
 def claim_command(lead_id: LeadIdArgument, officer: OfficerOption = None) -> None:
-    """Claim a queued lead to verify it yourself.
+    """Claim a queued lead to verify it yourself, or a new one of your team's categories.
+
+    A new lead may be claimed by a member of a team that covers its category (the timetable's
+    feed.teams[].members); its deadline starts then.
 
     Example:
 
         tradewatch leads claim 12 --officer 王芳
     """
-    _act("claim", lead_id, officer)
+    who = require_officer(officer)
+    _report(perform("claim", lead_id, officer=who, team_categories=_team_categories(lead_id, who)))
+
+
+def _team_categories(lead_id: int, officer: str) -> list[str]:
+    """The categories the officer's teams cover, read from the timetable only for a new lead."""
+    with Session(get_engine()) as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None or lead.status != LeadStatus.NEW:
+            return []
+    from scheduler import default_timetable_path, load_timetable
+
+    if not default_timetable_path().is_file():
+        return []
+    from leads.feed import FeedSettings, officer_categories
+
+    feed = load_timetable().feed
+    return officer_categories(FeedSettings.from_job(feed).teams, officer) if feed is not None else []
 
 
 @leads_app.command("assign")
@@ -432,22 +463,27 @@ def escalate_command(
 
 
 @leads_app.command("refer")
-def refer_command(
-    lead_id: LeadIdArgument,
-    reason: ReasonOption = None,
-    second_officer: Annotated[
-        str | None, typer.Option("--second-officer", help="The second officer, when not yet assigned to the lead.")
-    ] = None,
-    officer: OfficerOption = None,
-) -> None:
-    """Refer a verified lead for case filing (needs two officers on the lead).
+def refer_command(lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None) -> None:
+    """Put a verified lead forward for case filing; a second officer confirms with confirm-referral.
 
     Example:
 
         tradewatch leads refer 12 --reason "证据充分，建议立案"
     """
-    extra = {"second_officer": second_officer.strip()} if second_officer and second_officer.strip() else {}
-    _act("refer", lead_id, officer, reason, **extra)
+    _act("refer", lead_id, officer, reason)
+
+
+@leads_app.command("confirm-referral")
+def confirm_referral_command(
+    lead_id: LeadIdArgument, reason: ReasonOption = None, officer: OfficerOption = None
+) -> None:
+    """Confirm a referral another officer put forward; the lead is then referred for case filing.
+
+    Example:
+
+        tradewatch leads confirm-referral 12 --officer 李明
+    """
+    _act("confirm_referral", lead_id, officer, reason)
 
 
 @leads_app.command("reopen")
@@ -492,6 +528,6 @@ def note_command(
 
 
 def register(app: typer.Typer) -> None:
-    from cli import export  # noqa: F401  (adds `leads export` to the group)
+    from cli import export, notices  # noqa: F401  (add `leads export`, `notify` and `notice-reply` to the group)
 
     app.add_typer(leads_app, name="leads")

@@ -36,7 +36,7 @@ from sqlmodel import Session, col, select
 from core.config import get_settings
 from core.errors import EvidenceError, NotFound
 from core.workdays import BUREAU_TZ
-from leads.models import Evidence, EvidenceFile, Lead, Listing, utcnow
+from leads.models import Evidence, EvidenceFile, Lead, Listing, Notice, utcnow
 
 SHA256SUMS = "SHA256SUMS"
 CAPTURE_RECORD = "capture-record.txt"
@@ -434,7 +434,35 @@ def verify_evidence(
             problems.append(
                 EvidenceProblem(capture.lead_pk, capture.version, MANIFEST, "清单记录缺失 / manifest record missing")
             )
+    notices = select(Notice).where(col(Notice.lead_pk).is_not(None)).order_by(col(Notice.id))
+    if lead_pk is not None:
+        notices = notices.where(Notice.lead_pk == lead_pk)
+    for notice in session.exec(notices):
+        for name, digest in notice_documents(notice):
+            checked += 1
+            problem = _blob_problem(root, digest)
+            if problem:
+                problems.append(EvidenceProblem(notice.lead_pk or 0, 0, name, problem, blob_path(root, digest)))
     return checked, problems
+
+
+def notice_documents(notice: Notice) -> list[tuple[str, str]]:
+    """(file name, SHA-256) of a notice's documents: the DOCX, and the PDF where one was made."""
+    stem = notice.document_name.rsplit(".", 1)[0]
+    files = [(notice.document_name, notice.document_sha256)]
+    if notice.pdf_sha256:
+        files.append((f"{stem}.pdf", notice.pdf_sha256))
+    return files
+
+
+def _blob_problem(root: Path, digest: str) -> str | None:
+    path = blob_path(root, digest)
+    if not path.is_file():
+        return f"文件缺失 / file missing ({path})"
+    actual = sha256_file(path)
+    if actual != digest:
+        return f"校验值不符 / hash mismatch: expected {digest}, found {actual} ({path})"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -445,7 +473,10 @@ def _beijing(moment: datetime) -> str:
 
 
 def capture_record(
-    lead: Lead, listing: Listing, captures: Iterable[tuple[Evidence, list[tuple[str, EvidenceFile]]]]
+    lead: Lead,
+    listing: Listing,
+    captures: Iterable[tuple[Evidence, list[tuple[str, EvidenceFile]]]],
+    notices: Iterable[tuple[Notice, list[tuple[str, str, int]]]] = (),
 ) -> str:
     """The capture record (取证记录) of a bundle, in Chinese and English; the case (案由) is left blank."""
     seller = f"{listing.seller or '-'}（{listing.seller_id or '-'}）"
@@ -476,6 +507,17 @@ def capture_record(
         for path, file in files:
             lines.append(f"    {path}  {file.size} 字节 bytes  {file.media_type}  {file.sha256}")
         lines.append("")
+    for notice, documents in notices:
+        reply = f"{notice.replied_at:%Y-%m-%d} {notice.reply_text}" if notice.replied_at else "未回复 none yet"
+        lines += [
+            f"通知 / Notice {notice.id}",
+            f"  对象 / To: {notice.recipient}  方式 / Channel: {notice.channel}  文号 / Ref: {notice.reference or '-'}",
+            f"  发出 / Sent: {_beijing(notice.sent_at)} 北京时间 by {notice.sent_by}  "
+            f"回复期限 / Reply by: {notice.reply_due:%Y-%m-%d}",
+            f"  回复 / Reply: {reply}",
+        ]
+        lines += [f"    {path}  {size} 字节 bytes  {digest}" for path, digest, size in documents]
+        lines.append("")
     lines += [
         f"校验方法 / How to check: 解压后在本目录运行 `sha256sum -c {SHA256SUMS}` / "
         f"unzip and run `sha256sum -c {SHA256SUMS}` in this folder.",
@@ -504,7 +546,8 @@ def export_bundle(
     listing = session.get(Listing, lead.listing_id)
     assert listing is not None
     captures = lead_evidence(session, lead_pk)
-    if not captures:
+    notices = list(session.exec(select(Notice).where(Notice.lead_pk == lead_pk).order_by(col(Notice.id))))
+    if not captures and not notices:
         raise EvidenceError(f"线索 {lead_pk} 没有证据 / lead {lead_pk} has no evidence")
     _, problems = verify_evidence(session, lead_pk=lead_pk, home=home)
     if problems:
@@ -521,7 +564,15 @@ def export_bundle(
             entries.append((path, blob_path(root, file.sha256).read_bytes()))
             named.append((path, file))
         listed.append((capture, named))
-    entries.append((CAPTURE_RECORD, capture_record(lead, listing, listed).encode()))
+    notice_files: list[tuple[Notice, list[tuple[str, str, int]]]] = []
+    for notice in notices:
+        documents = []
+        for name, digest in notice_documents(notice):
+            data = blob_path(root, digest).read_bytes()
+            entries.append((f"notices/{name}", data))
+            documents.append((f"notices/{name}", digest, len(data)))
+        notice_files.append((notice, documents))
+    entries.append((CAPTURE_RECORD, capture_record(lead, listing, listed, notice_files).encode()))
     sums = "".join(f"{sha256_bytes(data)}  {path}\n" for path, data in entries)
     entries.append((SHA256SUMS, sums.encode()))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -534,5 +585,5 @@ def export_bundle(
 
 
 def _zip_time(lead: Lead, captures: list[tuple[Evidence, list[EvidenceFile]]]) -> tuple[int, int, int, int, int, int]:
-    moment = captures[-1][0].captured_at.astimezone(BUREAU_TZ)
+    moment = (captures[-1][0].captured_at if captures else lead.updated_at).astimezone(BUREAU_TZ)
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)

@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
+from core.categories import FAMILIES
 from core.config import get_settings
 from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.db import run_write
 from leads.models import Lead, LeadStatus, Listing, utcnow
-from leads.queue import enqueue, refresh_priorities
+from leads.queue import covers, enqueue, refresh_priorities
 from leads.schedule_models import FeedHold
 
 FEED_ACTOR = "scheduler"
@@ -32,12 +33,10 @@ class TeamCapacity:
     name: str
     categories: tuple[str, ...] = ()
     daily_capacity: int | None = None
+    members: tuple[str, ...] = ()
 
     def handles(self, category: str | None) -> bool:
-        if not self.categories:
-            return True
-        category = category or ""
-        return any(category == wanted or category.startswith(f"{wanted}.") for wanted in self.categories)
+        return not self.categories or covers(self.categories, category)
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,10 @@ class FeedSettings:
     @classmethod
     def from_job(cls, job: Any) -> FeedSettings:
         """From the timetable's `feed:` entry."""
-        teams = tuple(TeamCapacity(team.name, tuple(team.categories), team.daily_capacity) for team in job.teams)
+        teams = tuple(
+            TeamCapacity(team.name, tuple(team.categories), team.daily_capacity, tuple(team.members))
+            for team in job.teams
+        )
         if not teams and job.daily_capacity is not None:
             teams = (TeamCapacity(ALL, (), job.daily_capacity),)
         return cls(min_score=job.min_score, teams=teams)
@@ -76,6 +78,15 @@ def _day_bounds(moment: datetime) -> tuple[datetime, datetime]:
     day = local_date(moment)
     start = datetime.combine(day, time(0, 0), BUREAU_TZ)
     return start, start + timedelta(days=1)
+
+
+def officer_categories(teams: tuple[TeamCapacity, ...], officer: str) -> list[str]:
+    """The categories (ids or families) covered by the teams `officer` is a member of."""
+    covered: list[str] = []
+    for team in teams:
+        if officer in team.members:
+            covered.extend(team.categories or FAMILIES)
+    return list(dict.fromkeys(covered))
 
 
 def team_for(teams: tuple[TeamCapacity, ...], category: str | None) -> TeamCapacity | None:

@@ -175,6 +175,9 @@ class Lead(LeadBase, table=True):
     dismissed_content_hash: str | None = Field(default=None, max_length=64)
     # The bureau's model's probability that officers confirm the lead; None without a model in use.
     model_probability: float | None = None
+    referral_requested_by: str | None = Field(
+        default=None, max_length=128, description="Who asked for referral; a second officer must confirm it."
+    )
 
 
 class LeadUpdate(SQLModel):
@@ -221,6 +224,38 @@ class EvidenceFile(SQLModel, table=True):
     media_type: str = Field(max_length=128)
     size: int
     sha256: str = Field(max_length=64, index=True)
+
+
+# ---------------------------------------------------------------------------------------------- notices
+
+
+class Notice(SQLModel, table=True):
+    """A notice sent about a subject (a lead, or another kind such as a rules finding) to the platform or the
+    wildlife authority, with the reply-by date in working days and the reply once recorded.
+
+    The document itself is stored content-addressed in the evidence store (`document_sha256`)."""
+
+    __table_args__ = (Index("ix_notice_subject", "subject_kind", "subject_pk"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject_kind: str = Field(max_length=32)
+    subject_pk: int
+    lead_pk: int | None = Field(default=None, foreign_key="lead.id", index=True)
+    recipient: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    reference: str | None = Field(default=None, max_length=128)
+    sent_by: str = Field(max_length=128)
+    sent_at: datetime = _utc_column(nullable=False, index=True)
+    reply_due: date = Field(sa_column=Column(Date(), nullable=False, index=True))
+    replied_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    replied_by: str | None = Field(default=None, max_length=128)
+    reply_text: str | None = None
+    template: str = Field(max_length=128)
+    document_name: str = Field(max_length=128)
+    document_sha256: str = Field(max_length=64)
+    document_size: int
+    pdf_sha256: str | None = Field(default=None, max_length=64)
+    pdf_size: int | None = None
 
 
 # -------------------------------------------------------------------------------------------- audit log

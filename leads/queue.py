@@ -5,14 +5,16 @@ needs an officer identity (and a reason where the rules say so), and writes an a
 transaction. The caller commits. Two officers claiming one lead at once: the second waits for the first's
 row lock (PostgreSQL) or write lock (SQLite), then finds the lead claimed and gets `ClaimConflict`.
 
-    new --enqueue--> queued --claim--> claimed --verify--> verified --refer--> referred
+    new --enqueue / hand_queue(reason)--> queued --claim--> claimed --verify--> verified
+     \\--claim (the officer's team covers the category)--------------^
                                           |--dismiss(reason)--> dismissed --reopen(reason)--> queued
                                           \\--escalate(reason)--> escalated
+    verified --refer (one officer asks)--> verified --confirm_referral (another officer)--> referred
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -42,6 +44,8 @@ STATUS_ZH = {
 }
 ACTION_ZH = {
     "enqueue": "入队",
+    "hand_queue": "手动入队",
+    "confirm_referral": "确认移送立案",
     "claim": "认领",
     "verify": "核实",
     "refer": "移送立案",
@@ -56,9 +60,11 @@ ACTION_ZH = {
 # action -> (statuses it may start from, status it leads to; None = no change of status)
 TRANSITIONS: dict[str, tuple[frozenset[LeadStatus], LeadStatus | None]] = {
     "enqueue": (frozenset({LeadStatus.NEW}), LeadStatus.QUEUED),
-    "claim": (frozenset({LeadStatus.QUEUED}), LeadStatus.CLAIMED),
+    "hand_queue": (frozenset({LeadStatus.NEW}), LeadStatus.QUEUED),
+    "claim": (frozenset({LeadStatus.NEW, LeadStatus.QUEUED}), LeadStatus.CLAIMED),
     "verify": (frozenset({LeadStatus.CLAIMED}), LeadStatus.VERIFIED),
-    "refer": (frozenset({LeadStatus.VERIFIED}), LeadStatus.REFERRED),
+    "refer": (frozenset({LeadStatus.VERIFIED}), None),
+    "confirm_referral": (frozenset({LeadStatus.VERIFIED}), LeadStatus.REFERRED),
     "dismiss": (frozenset({LeadStatus.CLAIMED}), LeadStatus.DISMISSED),
     "escalate": (frozenset({LeadStatus.CLAIMED}), LeadStatus.ESCALATED),
     "reopen": (frozenset({LeadStatus.DISMISSED}), LeadStatus.QUEUED),
@@ -66,7 +72,7 @@ TRANSITIONS: dict[str, tuple[frozenset[LeadStatus], LeadStatus | None]] = {
     "extend": (frozenset({LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED}), None),
     "note": (frozenset(LeadStatus), None),
 }
-REASON_REQUIRED = frozenset({"dismiss", "escalate", "reopen", "extend"})
+REASON_REQUIRED = frozenset({"hand_queue", "dismiss", "escalate", "reopen", "extend"})
 # Actions only an officer on the lead (the claimant or an assignee) may take.
 ASSIGNEE_ONLY = frozenset({"verify", "refer", "dismiss", "escalate"})
 
@@ -182,13 +188,50 @@ def enqueue(
     calendar: WorkCalendar | None = None,
 ) -> Lead:
     """new -> queued, with a priority and a due date 15 working days ahead (the scheduler's feed job)."""
+    return _into_queue(session, lead_id, "enqueue", officer=officer, reason=reason, now=now, calendar=calendar)
+
+
+def hand_queue(
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Lead:
+    """new -> queued by an officer, with a reason: a lead the feed left waiting that should not wait."""
+    return _into_queue(session, lead_id, "hand_queue", officer=officer, reason=reason, now=now, calendar=calendar)
+
+
+def _into_queue(
+    session: Session,
+    lead_id: int,
+    action: str,
+    *,
+    officer: str,
+    reason: str | None,
+    now: datetime | None,
+    calendar: WorkCalendar | None,
+) -> Lead:
     now = now or utcnow()
-    lead, who, why = _start(session, lead_id, "enqueue", officer, reason)
+    lead, who, why = _start(session, lead_id, action, officer, reason)
+    _open_for_work(session, lead, now, calendar)
+    return _apply(session, lead, action, officer=who, reason=why, now=now, details={"due_date": lead.due_date})
+
+
+def _open_for_work(session: Session, lead: Lead, now: datetime, calendar: WorkCalendar | None) -> None:
+    """A lead leaving `new`: its due date starts now, and its priority is computed."""
     _set_due(lead, now, calendar)
     listing = session.get(Listing, lead.listing_id)
     assert listing is not None
     lead.priority = lead_priority(session, lead, listing, now=now)
-    return _apply(session, lead, "enqueue", officer=who, reason=why, now=now, details={"due_date": lead.due_date})
+
+
+def covers(categories: Sequence[str], category: str | None) -> bool:
+    """Whether a team's categories (ids or families) cover `category`."""
+    category = category or ""
+    return any(category == wanted or category.startswith(f"{wanted}.") for wanted in categories)
 
 
 def feed_queue(
@@ -211,11 +254,29 @@ def feed_queue(
 
 
 def claim(
-    session: Session, lead_id: int, *, officer: str, reason: str | None = None, now: datetime | None = None
+    session: Session,
+    lead_id: int,
+    *,
+    officer: str,
+    reason: str | None = None,
+    team_categories: Sequence[str] | None = None,
+    now: datetime | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> Lead:
-    """queued -> claimed by `officer`. Exactly one of two simultaneous claims wins; the other gets ClaimConflict."""
+    """queued -> claimed by `officer`. Exactly one of two simultaneous claims wins; the other gets ClaimConflict.
+
+    A `new` lead may be claimed too when the officer's teams (`team_categories`: the categories or families
+    they cover) cover its category; its due date then starts now."""
     now = now or utcnow()
     lead, who, why = _start(session, lead_id, "claim", officer, reason)
+    if lead.status == LeadStatus.NEW:
+        if not covers(team_categories or (), lead.category):
+            raise TransitionError(
+                f"线索 {lead.id} 为新线索，只有负责类别 {lead.category or '-'} 的小组成员可以直接认领 / "
+                f"lead {lead.id} is new; only a member of a team covering {lead.category or '-'} may claim it "
+                f"(or queue it first)"
+            )
+        _open_for_work(session, lead, now, calendar)
     lead.claimed_by = who
     lead.assignees = list(dict.fromkeys([*(lead.assignees or []), who]))
     return _apply(session, lead, "claim", officer=who, reason=why, now=now)
@@ -249,24 +310,43 @@ def refer(
     *,
     officer: str,
     reason: str | None = None,
-    second_officer: str | None = None,
     to: str | None = None,
     now: datetime | None = None,
 ) -> Lead:
-    """verified -> referred for case filing (立案). Needs two distinct officers on the lead: the acting one and
-    `second_officer` or another assignee."""
+    """Ask for a verified lead's referral for case filing (立案). The lead stays verified until a second,
+    different officer confirms (`confirm_referral`): one officer alone can never refer a case."""
     now = now or utcnow()
     lead, who, why = _start(session, lead_id, "refer", officer, reason)
-    officers = list(dict.fromkeys([*(lead.assignees or []), *([second_officer.strip()] if second_officer else [])]))
-    others = [name for name in officers if name and name != who]
-    if not others:
+    if lead.referral_requested_by:
         raise TransitionError(
-            f"移送立案需要两名不同的办案人员，线索 {lead.id} 目前只有 {who} / referral needs two distinct officers; "
-            f"lead {lead.id} has only {who} (assign a second officer or pass the second officer)"
+            f"线索 {lead.id} 已由 {lead.referral_requested_by} 提请移送立案，等待另一名办案人员确认 / "
+            f"lead {lead.id} was already put forward for referral by {lead.referral_requested_by}; "
+            f"another officer must confirm it"
         )
-    lead.assignees = officers
-    details = {"officers": [who, *others], "to": to}
-    return _apply(session, lead, "refer", officer=who, reason=why, now=now, details=details)
+    lead.referral_requested_by = who
+    return _apply(session, lead, "refer", officer=who, reason=why, now=now, details={"to": to})
+
+
+def confirm_referral(
+    session: Session, lead_id: int, *, officer: str, reason: str | None = None, now: datetime | None = None
+) -> Lead:
+    """verified -> referred: a second officer, not the one who asked, confirms the referral."""
+    now = now or utcnow()
+    lead, who, why = _start(session, lead_id, "confirm_referral", officer, reason)
+    asked = lead.referral_requested_by
+    if not asked:
+        raise TransitionError(
+            f"线索 {lead.id} 尚未提请移送立案（先用 leads refer） / lead {lead.id} was not put forward for "
+            f"referral (leads refer first)"
+        )
+    if asked == who:
+        raise TransitionError(
+            f"移送立案须由另一名办案人员确认，{who} 不能确认自己的提请 / referral of lead {lead.id} needs a second "
+            f"officer: {who} cannot confirm their own request"
+        )
+    lead.assignees = list(dict.fromkeys([*(lead.assignees or []), asked, who]))
+    details = {"officers": [asked, who]}
+    return _apply(session, lead, "confirm_referral", officer=who, reason=why, now=now, details=details)
 
 
 def dismiss(session: Session, lead_id: int, *, officer: str, reason: str, now: datetime | None = None) -> Lead:
@@ -308,6 +388,7 @@ def reopen(
     lead, who, why = _start(session, lead_id, "reopen", officer, reason)
     _set_due(lead, now, calendar)
     lead.claimed_by = None
+    lead.referral_requested_by = None
     return _apply(session, lead, "reopen", officer=who, reason=why, now=now, details={"due_date": lead.due_date})
 
 

@@ -1,15 +1,15 @@
 """Re-checks, store side: which listings to revisit, and what a revisit found.
 
-The re-check job revisits the listings of queued and claimed leads (`crawler.recheck` fetches them in a child
-process) and records one `ListingCheck` per visit:
+The re-check job revisits the listings of queued and claimed leads, and of every lead a notice was sent about
+until its listing is gone (`crawler.recheck` fetches them in a child process), and records one `ListingCheck` per visit:
 
 - `online`: the page is there and its content unchanged;
 - `changed`: title, description, price or seller changed: a new listing snapshot, the lead re-scored
   (`leads.store.record_sighting`), and the page captured again as a new evidence version where the evidence
   store is available;
 - `removed`: the listing is gone, recorded with the time and, on the lead, a `listing_removed` audit event
-  (a flag, not a change of status). A removal after the platform was notified (`record_platform_notice`)
-  is marked `after_notice`: a result the bureau reports.
+  (a flag, not a change of status). A removal after a notice was sent (`leads.notices`) is marked
+  `after_notice`: a result the bureau reports.
 - `error`: the page could not be read this time (blocked, unreachable, not understood).
 """
 
@@ -29,10 +29,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
-from core.errors import NotFound, TradewatchError
+from core.errors import TradewatchError
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.db import get_engine, run_write
-from leads.models import AuditEvent, Lead, LeadStatus, Listing, ListingSnapshot, utcnow
+from leads.models import Lead, LeadStatus, Listing, ListingSnapshot, Notice, utcnow
+from leads.notices import first_notice_before
 from leads.schedule_models import ListingCheck
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 RECHECK_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)
 ONLINE, CHANGED, REMOVED, ERROR = "online", "changed", "removed", "error"
-NOTICE_ACTION = "platform_notified"
 REMOVED_ACTION = "listing_removed"
 
 
@@ -84,7 +84,7 @@ def select_targets(
         )
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
         .outerjoin(latest, latest.c.listing_pk == col(Listing.id))
-        .where(col(Lead.status).in_(RECHECK_STATUSES))
+        .where(col(Lead.status).in_(RECHECK_STATUSES) | col(Lead.id).in_(select(Notice.lead_pk)))
         .order_by(latest.c.last_checked.is_not(None), latest.c.last_checked, col(Lead.priority).desc(), col(Lead.id))
     )
     gone = removed_listings(session)
@@ -201,19 +201,6 @@ def recapture_evidence(lead_pk: int, capture: PageCapture, *, url: str | None = 
     return stored.id
 
 
-def notified_before(session: Session, lead_pk: int | None, moment: datetime) -> datetime | None:
-    """When the platform was first notified of the lead's listing, if before `moment`."""
-    if lead_pk is None:
-        return None
-    statement = (
-        select(AuditEvent.created_at)
-        .where(AuditEvent.lead_pk == lead_pk, AuditEvent.action == NOTICE_ACTION, col(AuditEvent.created_at) <= moment)
-        .order_by(col(AuditEvent.created_at))
-        .limit(1)
-    )
-    return session.exec(statement).first()
-
-
 def record_removed(
     target: RecheckTarget, *, http_status: int | None, at: datetime | None = None, url: str | None = None
 ) -> ListingCheck:
@@ -221,7 +208,7 @@ def record_removed(
     moment = at or utcnow()
 
     def work(session: Session) -> ListingCheck:
-        notice = notified_before(session, target.lead_pk, moment)
+        notice = first_notice_before(session, target.lead_pk, moment)
         details: dict[str, Any] = {"notified_at": notice.isoformat() if notice else None}
         check = _check(
             session, target, REMOVED, moment, http_status=http_status, after_notice=notice is not None, details=details
@@ -229,9 +216,7 @@ def record_removed(
         if target.lead_pk is not None:
             reason = "商品已下架 / the listing was removed from the platform"
             if notice is not None:
-                reason += (
-                    f"（平台已于 {notice:%Y-%m-%d} 收到通知 / after the platform was notified on {notice:%Y-%m-%d}）"
-                )
+                reason += f"（已于 {notice:%Y-%m-%d} 发出通知 / removed after notice of {notice:%Y-%m-%d}）"
             append_event(
                 session,
                 lead_pk=target.lead_pk,
@@ -258,26 +243,6 @@ def record_error(
     return run_write(
         lambda session: _check(session, target, ERROR, moment, http_status=http_status, details={"error": error}),
         url=url,
-    )
-
-
-def record_platform_notice(
-    session: Session, lead_id: int, *, officer: str, at: datetime | None = None, reason: str | None = None
-) -> AuditEvent:
-    """Record that the platform was asked to take the lead's listing down (a later removal counts as a result)."""
-    from leads.queue import require_officer
-
-    who = require_officer(officer)
-    lead = session.get(Lead, lead_id)
-    if lead is None:
-        raise NotFound(f"没有编号为 {lead_id} 的线索 / no lead with id {lead_id}")
-    return append_event(
-        session,
-        lead_pk=lead_id,
-        action=NOTICE_ACTION,
-        actor=who,
-        reason=reason or "已通知平台下架 / the platform was notified to remove the listing",
-        at=at or utcnow(),
     )
 
 

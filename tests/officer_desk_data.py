@@ -98,3 +98,31 @@ def set_due(lead_id: int, due: date) -> None:
         session.add(lead)
 
     run_write(work)
+
+
+def send_notice(lead_id: int, officer: str, recipient: str = "platform", *, verify: bool = True) -> int:
+    """Claim (and verify) the lead as `officer` where needed, then send a notice through the library; its id."""
+    from leads.models import Lead, LeadStatus
+    from leads.notice_document import render_notice
+    from leads.notices import prepare_lead_notice, record_lead_notice
+
+    def status() -> LeadStatus:
+        return run_write(lambda session: session.get(Lead, lead_id).status)
+
+    if status() == LeadStatus.QUEUED:
+        act("claim", lead_id, officer)
+    if verify and status() == LeadStatus.CLAIMED:
+        act("verify", lead_id, officer, reason="平台页面截图与描述一致")
+    prepared = run_write(
+        lambda session: prepare_lead_notice(
+            session, lead_id, recipient=recipient, channel="portal", reference=None, officer=officer
+        )
+    )
+    rendered = render_notice(prepared.template, prepared.context)
+    notice = run_write(
+        lambda session: record_lead_notice(
+            session, prepared, rendered, channel="portal", reference=None, officer=officer
+        )
+    )
+    assert notice.id is not None
+    return notice.id

@@ -200,13 +200,24 @@ def test_claim_verify_refer_workflow(three_leads):
     assert assigned.exit_code == 0, assigned.output
     verified = run("leads", "verify", str(lead_id), "--reason", "卖家确认出售穿山甲鳞片", officer="王芳")
     assert "Claimed → Verified" in verified.output
-    referred = run("leads", "refer", str(lead_id), "--reason", "证据充分，建议立案", officer="李明")
-    assert referred.exit_code == 0, referred.output
+    asked = run("leads", "refer", str(lead_id), "--reason", "证据充分，建议立案", officer="李明")
+    assert asked.exit_code == 0, asked.output
+    assert lead_of(lead_id).status == LeadStatus.VERIFIED  # assigning a second officer alone refers nothing
+    assert_one_line_error(run("leads", "confirm-referral", str(lead_id), officer="李明"), 3, "second officer")
+    confirmed = run("leads", "confirm-referral", str(lead_id), officer="王芳")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "Verified → Referred" in confirmed.output
     lead = lead_of(lead_id)
     assert lead.status == LeadStatus.REFERRED
     assert lead.assignees == ["王芳", "李明"]
     actions = [(e.action, e.actor) for e in events_of(lead_id)][2:]
-    assert actions == [("claim", "王芳"), ("assign", "王芳"), ("verify", "王芳"), ("refer", "李明")]
+    assert actions == [
+        ("claim", "王芳"),
+        ("assign", "王芳"),
+        ("verify", "王芳"),
+        ("refer", "李明"),
+        ("confirm_referral", "王芳"),
+    ]
 
 
 def test_dismiss_reopen_extend_escalate_note(three_leads):
@@ -272,7 +283,24 @@ def test_claiming_a_claimed_lead_names_who_has_it(three_leads):
 
 @pytest.mark.parametrize(
     "command",
-    ["list", "show", "claim", "assign", "verify", "dismiss", "escalate", "refer", "reopen", "extend", "note", "export"],
+    [
+        "list",
+        "show",
+        "queue",
+        "claim",
+        "assign",
+        "verify",
+        "dismiss",
+        "escalate",
+        "refer",
+        "confirm-referral",
+        "reopen",
+        "extend",
+        "note",
+        "notify",
+        "notice-reply",
+        "export",
+    ],
 )
 def test_every_command_has_help_with_an_example(tw_home, command):
     result = run("leads", command, "--help")

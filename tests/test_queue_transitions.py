@@ -22,16 +22,18 @@ PATHS: dict[LeadStatus, list[str]] = {
     LeadStatus.QUEUED: ["enqueue"],
     LeadStatus.CLAIMED: ["enqueue", "claim"],
     LeadStatus.VERIFIED: ["enqueue", "claim", "verify"],
-    LeadStatus.REFERRED: ["enqueue", "claim", "verify", "refer"],
+    LeadStatus.REFERRED: ["enqueue", "claim", "verify", "refer", "confirm_referral"],
     LeadStatus.DISMISSED: ["enqueue", "claim", "dismiss"],
     LeadStatus.ESCALATED: ["enqueue", "claim", "escalate"],
 }
 ARGS = {
     "enqueue": {"calendar": CALENDAR},
-    "claim": {},
+    "hand_queue": {"reason": "群众举报，优先核查", "calendar": CALENDAR},
+    "claim": {"team_categories": ["wildlife"], "calendar": CALENDAR},
     "assign": {"to": B},
     "verify": {"reason": "已截图核实，商品描述为象牙制品"},
-    "refer": {"second_officer": B, "reason": "证据充分，移送立案"},
+    "refer": {"reason": "证据充分，移送立案"},
+    "confirm_referral": {"reason": "复核同意移送"},
     "dismiss": {"reason": "仿制品，材质为树脂"},
     "escalate": {"reason": "涉及活体，移交林业部门", "to": "区林业局"},
     "reopen": {"reason": "卖家更换了描述", "calendar": CALENDAR},
@@ -40,8 +42,14 @@ ARGS = {
 }
 
 
-def act(session: Session, action: str, lead_id: int, officer: str = A, **overrides: object) -> Lead:
-    return getattr(queue, action)(session, lead_id, officer=officer, now=T0, **{**ARGS[action], **overrides})
+# Actions taken by a second officer (the one who confirms another's referral), and what must come first.
+SECOND_OFFICER = frozenset({"confirm_referral"})
+BEFORE = {"confirm_referral": "refer"}
+
+
+def act(session: Session, action: str, lead_id: int, officer: str | None = None, **overrides: object) -> Lead:
+    who = officer or (B if action in SECOND_OFFICER else A)
+    return getattr(queue, action)(session, lead_id, officer=who, now=T0, **{**ARGS[action], **overrides})
 
 
 def make_lead(url: str, n: int, status: LeadStatus) -> int:
@@ -60,6 +68,9 @@ def test_every_allowed_and_refused_transition(store_url: str):
         lead_id = make_lead(store_url, n, status)
         sources, target = queue.TRANSITIONS[action]
         with Session(get_engine(store_url)) as session:
+            if status in sources and action in BEFORE:
+                act(session, BEFORE[action], lead_id)
+                session.commit()
             events_before = len(lead_history(session, lead_id))
             if status in sources:
                 lead = act(session, action, lead_id)
@@ -67,7 +78,7 @@ def test_every_allowed_and_refused_transition(store_url: str):
                 assert lead.status == (target or status), (status, action)
                 history = lead_history(session, lead_id)
                 assert len(history) == events_before + 1
-                assert (history[-1].action, history[-1].actor) == (action, A)
+                assert (history[-1].action, history[-1].actor) == (action, B if action in SECOND_OFFICER else A)
                 assert (history[-1].from_status, history[-1].to_status) == (status.value, lead.status.value)
             else:
                 with pytest.raises(TransitionError) as refused:
@@ -99,17 +110,45 @@ def test_a_reason_is_required_where_the_rules_say_so(store_url: str, action: str
         act(session, action, lead_id, reason="  ")
 
 
-def test_referral_needs_two_distinct_officers(store_url: str):
+def test_referral_needs_a_second_officer_to_confirm(store_url: str):
     lead_id = make_lead(store_url, 1, LeadStatus.VERIFIED)
     with Session(get_engine(store_url)) as session:
-        for second in (None, A):
-            with pytest.raises(TransitionError, match="two distinct officers"):
-                act(session, "refer", lead_id, second_officer=second)
+        with pytest.raises(TransitionError, match="not put forward"):
+            act(session, "confirm_referral", lead_id)
         act(session, "assign", lead_id, to=B)
-        lead = act(session, "refer", lead_id, second_officer=None)
+        lead = act(session, "refer", lead_id)
+        assert lead.status == LeadStatus.VERIFIED  # two officers on the lead, yet nothing is referred
+        with pytest.raises(TransitionError, match="already put forward"):
+            act(session, "refer", lead_id, officer=B)
+        with pytest.raises(TransitionError, match="cannot confirm their own"):
+            act(session, "confirm_referral", lead_id, officer=A)
+        lead = act(session, "confirm_referral", lead_id, officer="张伟")
         session.commit()
         assert lead.status == LeadStatus.REFERRED
-        assert lead_history(session, lead_id)[-1].details["officers"] == [A, B]
+        assert lead_history(session, lead_id)[-1].details["officers"] == [A, "张伟"]
+
+
+def test_a_new_lead_is_claimed_only_by_a_team_covering_its_category(store_url: str):
+    lead_id = make_lead(store_url, 1, LeadStatus.NEW)
+    with Session(get_engine(store_url)) as session:
+        for categories in ([], ["prohibited"], ["wildlife.pangolin"]):
+            with pytest.raises(TransitionError, match=r"only a member of a team covering wildlife\.ivory"):
+                act(session, "claim", lead_id, team_categories=categories)
+        lead = act(session, "claim", lead_id, team_categories=["wildlife.ivory"])
+        session.commit()
+        assert (lead.status, lead.claimed_by) == (LeadStatus.CLAIMED, A)
+        assert lead.due_date == CALENDAR.add_working_days(date(2026, 3, 5), 15)
+
+
+def test_queueing_by_hand_needs_a_new_lead_and_a_reason(store_url: str):
+    lead_id = make_lead(store_url, 1, LeadStatus.NEW)
+    with Session(get_engine(store_url)) as session:
+        lead = act(session, "hand_queue", lead_id)
+        session.commit()
+        assert lead.status == LeadStatus.QUEUED and lead.due_date is not None
+        assert lead_history(session, lead_id)[-1].reason == "群众举报，优先核查"
+        with pytest.raises(TransitionError, match="queued"):
+            act(session, "hand_queue", lead_id)
 
 
 def test_only_an_officer_on_the_lead_may_verify_it(store_url: str):

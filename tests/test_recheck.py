@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 
 from crawler.sweep import SweepRequest, run_sweep
 from crawler.sweep_params import SweepParams
-from leads.db import get_engine, run_write
+from leads.db import get_engine
 from leads.feed import feed_queue
 from leads.models import AuditEvent, Evidence, Lead, LeadStatus, Listing, ListingSnapshot
-from leads.recheck import record_platform_notice, run_rechecks, select_targets
+from leads.recheck import run_rechecks, select_targets
 from leads.schedule_models import ListingCheck
+from tests.officer_desk_data import send_notice
 
 
 def admin(base_url: str, path: str) -> None:
@@ -38,7 +39,7 @@ def test_recheck_records_one_removal_and_one_changed_snapshot(demo_market_factor
         )
         evidence_before = len(list(session.exec(select(Evidence))))
     (gone_lead, gone), (changed_lead, changed) = rows[0], rows[1]
-    run_write(lambda session: record_platform_notice(session, gone_lead.id, officer="王建国"))
+    send_notice(gone_lead.id, "王建国")
     admin(base_url, f"/admin/listing/{gone.listing_id}/remove")
     admin(base_url, f"/admin/listing/{changed.listing_id}/price?value=39999.00")
 
@@ -56,7 +57,7 @@ def test_recheck_records_one_removal_and_one_changed_snapshot(demo_market_factor
                 select(AuditEvent).where(AuditEvent.lead_pk == gone_lead.id, AuditEvent.action == "listing_removed")
             )
         )
-        assert len(events) == 1 and "after the platform was notified" in (events[0].reason or "")
+        assert len(events) == 1 and "removed after notice" in (events[0].reason or "")
         change = checks[changed.id]
         assert change.outcome == "changed" and change.snapshot_pk is not None
         snapshot = session.get(ListingSnapshot, change.snapshot_pk)
