@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from core.errors import TradewatchError
+from core.config import get_settings
+from core.errors import InfrastructureError, TradewatchError
+from core.failures import infrastructure_error
+from core.logging_setup import log_failure
+
+HELP_OPTIONS = {"-h", "--help"}
 
 
 class TradewatchGroup(TyperGroup):
@@ -20,6 +25,7 @@ class TradewatchGroup(TyperGroup):
         from cli.i18n import language_from_argv, localise_typer, set_language, translate_command_tree
 
         argv = list(sys.argv[1:] if args is None else args)
+        self.argv = argv
         set_language(language_from_argv(argv))
         translate_command_tree(self)
         localise_typer()
@@ -27,12 +33,36 @@ class TradewatchGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            if not HELP_OPTIONS & set(getattr(self, "argv", [])):
+                get_settings()  # every setting validated once, before any command runs
             return super().invoke(ctx)
         except TradewatchError as error:
+            if isinstance(error, InfrastructureError):
+                infrastructure_failure(self.command_name(), error, error)
             from cli.i18n import localise_error
             from cli.output import fail
 
             fail(localise_error(error), error.exit_code)
+        except Exception as error:
+            known = infrastructure_error(error)
+            if known is None:
+                raise
+            infrastructure_failure(self.command_name(), error, known)
+
+    def command_name(self) -> str:
+        """`tradewatch-<group>`, naming the log file of a failure."""
+        words = [arg for arg in getattr(self, "argv", []) if not arg.startswith("-")][:1]
+        return "-".join(["tradewatch", *words])
+
+
+def infrastructure_failure(command: str, error: BaseException, known: InfrastructureError) -> NoReturn:
+    """One line saying what failed and where the traceback is; the exit code of the failure's kind."""
+    from cli.i18n import _, localise_error
+    from cli.output import fail
+
+    log = log_failure(error, command)
+    details = _("details in {log}").format(log=log) if log else _("no log could be written")
+    fail(f"{localise_error(known)} ({details})", known.exit_code)
 
 
 app = typer.Typer(

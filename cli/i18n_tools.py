@@ -102,9 +102,20 @@ def command_msgids() -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def error_msgids() -> dict[str, list[tuple[str, int]]]:
+    """Messages of the infrastructure errors (`core.errors`), which the CLI translates by their `msgid`."""
+    from core import errors
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    for value in vars(errors).values():
+        if isinstance(value, type) and issubclass(value, errors.InfrastructureError) and value.msgid != "{what}":
+            found.setdefault(value.msgid, []).append((f"core/errors.py ({value.__name__})", 0))
+    return found
+
+
 def all_msgids() -> dict[str, list[tuple[str, int]]]:
     merged = code_msgids()
-    for msgid, where in command_msgids().items():
+    for msgid, where in (*command_msgids().items(), *error_msgids().items()):
         merged.setdefault(msgid, []).extend(where)
     return merged
 

@@ -13,6 +13,9 @@ from sqlmodel import Session
 from cli.i18n import _, localise_message
 from cli.output import console, fail
 from cli.runs import outcome_label
+from core.errors import StoreUnavailable
+from core.failures import store_location
+from crawler.run_health import STORE_UNAVAILABLE
 from leads.db import get_engine
 from leads.runs import get_run
 
@@ -114,6 +117,10 @@ def sweep(
     if result.sweep_id:
         out.print(_("Distributed sweep: {sweep_id}").format(sweep_id=result.sweep_id), markup=False)
     out.print(_("Log: {path}").format(path=result.log_file), markup=False)
+    if any(run.finish_reason == STORE_UNAVAILABLE for run in runs):
+        raise StoreUnavailable(
+            where=store_location(), reason=_("the store was lost during the sweep; what was committed is kept")
+        )
     failed = [run for run in runs if run.outcome != "ok"]
     if len(runs) < len(result.run_ids) or not runs:
         fail(_("the sweep recorded no run"))

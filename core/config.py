@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import ConfigurationError
+
+DATABASE_SCHEMES = ("sqlite", "postgresql")
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 class Settings(BaseSettings):
@@ -41,6 +46,52 @@ class Settings(BaseSettings):
         default=10, ge=1, le=60, description="Working days a notice's recipient has to reply."
     )
 
+    @field_validator("home")
+    @classmethod
+    def _home_is_a_folder(cls, value: Path) -> Path:
+        path = value.expanduser()
+        for place in (path, *path.parents):
+            if place.exists():
+                if not place.is_dir():
+                    raise ValueError(f"指向的是文件而不是文件夹 / {place} is a file, not a folder")
+                break
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        from core.failures import mask_url
+
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(
+                f"不是数据库地址 / {mask_url(value)!r} is not a database URL (e.g. postgresql+psycopg://user@host/db)"
+            ) from None
+        if url.get_backend_name() not in DATABASE_SCHEMES:
+            backend = url.get_backend_name()
+            raise ValueError(
+                f"不支持 {backend}，请用 sqlite 或 postgresql / {backend} is not supported: use sqlite or postgresql"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme, separator, _rest = value.partition("://")
+        if not separator or scheme.lower() not in REDIS_SCHEMES:
+            from core.failures import mask_url
+
+            raise ValueError(f"不是 Redis 地址 / {mask_url(value)!r} is not a Redis URL (e.g. redis://10.0.0.5:6379/0)")
+        return value
+
     @property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()
@@ -53,5 +104,14 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Read the settings from the environment now (never cached: tests change the environment)."""
-    return Settings()
+    """Read and validate the settings from the environment now (never cached: tests change the environment).
+
+    Raises ConfigurationError, naming the variable and what is wrong with it.
+    """
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        setting = "TRADEWATCH_" + str(first["loc"][0]).upper() if first["loc"] else "TRADEWATCH_*"
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(setting=setting, reason=reason) from error

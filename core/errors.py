@@ -52,6 +52,56 @@ class EvidenceError(TradewatchError):
     """Evidence could not be stored or exported."""
 
 
+class InfrastructureError(TradewatchError):
+    """Configuration or a service around tradewatch failed: one line saying what, where and what to do.
+
+    `msgid` is the English message with `{name}` placeholders filled from `params` (translated by the CLI);
+    each kind has its own exit code, listed in the README, so scripts and the scheduler can tell them apart.
+    """
+
+    msgid = "{what}"
+    params: dict[str, object]
+
+    def __init__(self, **params: object) -> None:
+        self.params = params
+        super().__init__(self.msgid.format(**params))
+
+
+class ConfigurationError(InfrastructureError):
+    """A setting (environment variable or configuration file) has a value tradewatch cannot use."""
+
+    exit_code = 78  # sysexits EX_CONFIG
+    msgid = "invalid setting {setting}: {reason}. Fix the environment variable or configuration file and retry"
+
+
+class StoreUnavailable(InfrastructureError):
+    """The lead store cannot be reached or opened (server down, database missing, connection lost)."""
+
+    exit_code = 69  # sysexits EX_UNAVAILABLE
+    msgid = "lead store unavailable at {where}: {reason}. Check that the database is running and reachable"
+
+
+class StoreCorrupt(InfrastructureError):
+    """The lead store opens but is not a readable tradewatch database."""
+
+    exit_code = 65  # sysexits EX_DATAERR
+    msgid = "lead store at {where} is damaged or not a tradewatch database: {reason}. Restore it from a backup"
+
+
+class FrontierUnavailable(InfrastructureError):
+    """Redis, the shared crawl frontier of distributed sweeps, cannot be reached."""
+
+    exit_code = 75  # sysexits EX_TEMPFAIL
+    msgid = "Redis unavailable at {where}: {reason}. Check that Redis is running, then rerun or finish the sweep"
+
+
+class DiskError(InfrastructureError):
+    """A file under the data folder cannot be written (disk full, read-only, no permission)."""
+
+    exit_code = 74  # sysexits EX_IOERR
+    msgid = "cannot write {where}: {reason}. Free disk space or fix the folder's permissions"
+
+
 def describe_validation_error(error: ValidationError, *, whole: str = "(file)", limit: int = 3) -> str:
     """A pydantic ValidationError as `field.path: reason; ...`, the first few problems, for one-line errors."""
     parts = []

@@ -7,11 +7,14 @@ are deleted when a new run starts.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import re
 import sys
+import tempfile
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +91,28 @@ def setup_logging(run_name: str, *, path: Path | None = None, level: str = "INFO
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     logging.captureWarnings(True)
     return path
+
+
+def log_failure(error: BaseException, run_name: str) -> Path | None:
+    """Write `error` with its whole traceback to a log file of its own; returns the file, or None if none could be
+    written. Falls back to the system's temporary folder when the data folder is what failed (a file, full)."""
+    from core.errors import TradewatchError
+
+    text = f"{datetime.now(UTC).isoformat()} {run_name} failed\n" + "".join(traceback.format_exception(error))
+    folders: list[Path] = []
+    with contextlib.suppress(TradewatchError):
+        folders.append(get_settings().resolved_home / "logs")
+    folders.append(Path(tempfile.gettempdir()) / "tradewatch-logs")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{_NAME.sub('_', run_name) or 'run'}-{stamp}.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
 
 
 def stop_logging() -> None:

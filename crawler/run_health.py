@@ -2,6 +2,8 @@
 
 `assess()` is a pure function of the stats, the finish reason and the profile's thresholds. Outcomes:
 
+- `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
+  was committed before stays;
 - `blocked`: block pages were seen (captcha, login wall, anti-bot shell), or the sweep was stopped for one;
 - `unreachable`: the site never gave a result page (connection errors, only HTTP errors);
 - `broken`: the finish reason was not normal, or result pages answered but no listing could be parsed
@@ -18,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE = "ok", "degraded", "broken", "blocked", "unreachable"
-OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE)
+FAILED = "failed"
+OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE, FAILED)
 NORMAL_FINISH = "finished"
+STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline lost the lead store
 DEFAULT_FIELDS = ("title", "url", "price")
 
 
@@ -66,6 +70,8 @@ def assess(
     responses = _count(stats, "downloader/response_count")
     search_pages = _count(stats, "tradewatch/pages/search")
     blocked = _count(stats, "tradewatch/pages/blocked")
+    if finish_reason == STORE_UNAVAILABLE:
+        return Health(FAILED, ["store unavailable"], coverage)
     if blocked or finish_reason == BLOCKED:
         return Health(BLOCKED, [f"{blocked} block page(s) seen; the sweep was stopped"], coverage)
     if responses == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime
 from typing import Any
 
@@ -9,9 +11,13 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlmodel import Session
 
+from core.failures import is_store_unavailable
 from crawler.run_health import assess, counts
 from leads.db import get_engine
 from leads.runs import finish_run, start_run
+
+log = logging.getLogger(__name__)
+RECOVERY_POLL_SECONDS = 2.0
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
@@ -22,6 +28,7 @@ class RunRecorder:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.database_url = crawler.settings.get("TRADEWATCH_DATABASE_URL")
+        self.recovery_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_RECOVERY_SECONDS")
         self.run_id: int | None = None
 
     @classmethod
@@ -60,13 +67,28 @@ class RunRecorder:
         for name, share in health.coverage.items():
             self.crawler.stats.set_value(f"tradewatch/coverage/{name}", share)
         stats = dict(self.crawler.stats.get_stats())
-        with Session(get_engine(self.database_url)) as session:
-            finish_run(
-                session,
-                self.run_id,
-                finish_reason=reason,
-                outcome=outcome,
-                counts=counts(stats),
-                stats=_jsonable(stats),
-            )
-            session.commit()
+        deadline = time.monotonic() + self.recovery_seconds
+        while True:
+            try:
+                with Session(get_engine(self.database_url)) as session:
+                    finish_run(
+                        session,
+                        self.run_id,
+                        finish_reason=reason,
+                        outcome=outcome,
+                        counts=counts(stats),
+                        stats=_jsonable(stats),
+                    )
+                    session.commit()
+                return
+            except Exception as error:
+                if not is_store_unavailable(error) or time.monotonic() > deadline:
+                    log.critical(
+                        "run %s could not be recorded as %s (%s): the lead store is unavailable",
+                        self.run_id,
+                        outcome,
+                        ", ".join(health.reasons) or reason,
+                        exc_info=True,
+                    )
+                    return
+                time.sleep(RECOVERY_POLL_SECONDS)  # the crawl is over: wait for the store to come back

@@ -59,6 +59,9 @@ TRADEWATCH_STORE_WRITER = "process"
 # A batch of the store is written when it holds this many items, or this many milliseconds after its first.
 TRADEWATCH_STORE_BATCH = 100
 TRADEWATCH_STORE_FLUSH_MS = 50
+# A sweep that lost the lead store stops fetching and waits this long for it to come back to record its run as
+# failed (after that the failure is only in the sweep's log).
+TRADEWATCH_STORE_RECOVERY_SECONDS = 60
 
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,

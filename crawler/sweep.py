@@ -11,7 +11,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from scrapy.settings import Settings
 
 RESULT_PREFIX = "TRADEWATCH-SWEEP-RESULT "
+FAILURE_PREFIX = "TRADEWATCH-SWEEP-FAILURE "  # an infrastructure failure of the child: its kind and parameters
 
 
 class SweepRequest(BaseModel):
@@ -141,7 +142,10 @@ def default_log_file() -> Path:
 
 def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepResult:
     """Validate the request here, then crawl in a child process and return its run ids."""
+    from leads.db import get_engine
+
     request.load_profiles()  # refuse bad profiles before any process or request starts
+    get_engine(get_settings().resolved_database_url)  # and a store that cannot be opened
     if request.log_file is None:
         request = request.model_copy(update={"log_file": default_log_file()})
     assert request.log_file is not None
@@ -163,22 +167,44 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepRe
     for line in reversed(completed.stdout.splitlines()):
         if line.startswith(RESULT_PREFIX):
             return SweepResult(run_ids=json.loads(line[len(RESULT_PREFIX) :]), log_file=request.log_file)
+        if line.startswith(FAILURE_PREFIX):
+            raise child_failure(json.loads(line[len(FAILURE_PREFIX) :]))
     last_error = (completed.stderr.strip().splitlines() or ["no output"])[-1]
     raise TradewatchError(
         f"抓取进程失败 / sweep process failed (exit {completed.returncode}): {last_error}; log: {request.log_file}"
     )
 
 
+def child_failure(report: dict[str, Any]) -> TradewatchError:
+    """The infrastructure error a child process reported (`FAILURE_PREFIX`), to be raised in the parent."""
+    from core import errors
+
+    kind = getattr(errors, str(report.get("kind")), None)
+    if isinstance(kind, type) and issubclass(kind, errors.InfrastructureError):
+        return kind(**report.get("params", {}))
+    return TradewatchError(str(report))
+
+
 def _child_main(argv: list[str]) -> int:
+    from loguru import logger
+
+    from core.failures import infrastructure_error
     from core.logging_setup import setup_logging
 
     request = SweepRequest.model_validate_json(argv[1])
     setup_logging("sweep", path=request.log_file)
     try:
         run_ids = crawl_here(request)
-    except TradewatchError as error:
-        sys.stderr.write(f"{error}\n")
-        return 2
+    except Exception as error:
+        known = infrastructure_error(error)
+        if known is None and not isinstance(error, TradewatchError):
+            raise
+        logger.opt(exception=error).error("sweep failed: {}", error)
+        if known is None:
+            sys.stderr.write(f"{error}\n")
+            return 2
+        sys.stdout.write(FAILURE_PREFIX + json.dumps({"kind": type(known).__name__, "params": known.params}) + "\n")
+        return known.exit_code
     sys.stdout.write(RESULT_PREFIX + json.dumps(run_ids) + "\n")
     return 0
 

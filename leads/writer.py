@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Protocol
 from sqlmodel import Session
 
 from core.errors import TradewatchError
+from core.failures import is_store_unavailable
 from leads.db import get_engine, run_write
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting
@@ -54,7 +55,19 @@ Entry = tuple[dict[str, Any], Mapping[str, Any] | None]  # record_sighting's arg
 
 
 class WriteFailed(Exception):
-    """A listing the writer process could not store (the original error, as text)."""
+    """A listing the writer process could not store (the original error, as text, and whether it was the store
+    itself that was lost)."""
+
+    def __init__(self, message: str, *, store_unavailable: bool = False) -> None:
+        super().__init__(message)
+        self.store_unavailable = store_unavailable
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_write_failed, (str(self), self.store_unavailable))
+
+
+def _write_failed(message: str, store_unavailable: bool) -> WriteFailed:
+    return WriteFailed(message, store_unavailable=store_unavailable)
 
 
 class StoreWriterDied(RuntimeError):
@@ -286,5 +299,5 @@ def _die_with_parent(crawl_pid: int) -> None:
 def _portable(outcome: Outcome) -> Outcome:
     """An outcome that can cross the pipe: errors become WriteFailed with their text."""
     if isinstance(outcome, BaseException):
-        return WriteFailed(f"{type(outcome).__name__}: {outcome}")
+        return WriteFailed(f"{type(outcome).__name__}: {outcome}", store_unavailable=is_store_unavailable(outcome))
     return outcome

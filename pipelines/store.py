@@ -17,7 +17,8 @@ plain values. A writer process that dies fails every pending and later item and 
 committed batches. `thread` writes in a thread of the crawl process.
 
 Stats: `tradewatch/listings/new|seen_again|changed`, `tradewatch/leads/new|updated|requeued`,
-`tradewatch/store/batches`, `tradewatch/store/failed`, `tradewatch/store/writer_died`,
+`tradewatch/store/batches`, `tradewatch/store/failed`, `tradewatch/store/writer_died`, `tradewatch/store/unavailable`
+(the store's connection failed: the spider closes with `store_unavailable` and its run is recorded as failed),
 `tradewatch/evidence/captured|unchanged|no_capture|failed|screenshots`.
 """
 
@@ -35,7 +36,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from core.config import get_settings
+from core.failures import is_store_unavailable
 from crawler.items import ListingItem, PageCapture
+from crawler.run_health import STORE_UNAVAILABLE
 from leads.writer import Entry, Outcome, Stored, StoreWriter, StoreWriterDied, store_writer
 
 log = logging.getLogger(__name__)
@@ -67,7 +70,7 @@ class StoreListingPipeline:
         self._writing: set[asyncio.Future[Any]] = set()
         self._executor: ThreadPoolExecutor | None = None
         self._writer: StoreWriter | None = None
-        self._writer_failed = False
+        self._stopping = False
         self._closing: asyncio.Future[None] | None = None
 
     @classmethod
@@ -129,6 +132,8 @@ class StoreListingPipeline:
     def _finish(self, item: ListingItem, outcome: Outcome) -> ListingItem:
         if isinstance(outcome, BaseException):
             self.stats.inc_value("tradewatch/store/failed")
+            if getattr(outcome, "store_unavailable", False) or is_store_unavailable(outcome):
+                self._store_lost(outcome)
             raise DropItem(f"listing {item.platform}/{item.listing_id} not stored: {outcome}") from outcome
         self._record(item, outcome)
         return item
@@ -158,14 +163,22 @@ class StoreListingPipeline:
         self.stats.inc_value("tradewatch/store/batches")
 
     def _writer_died(self, error: StoreWriterDied) -> None:
-        if self._writer_failed:
+        self._stop_crawl("store_writer_died", "tradewatch/store/writer_died", error)
+
+    def _store_lost(self, error: BaseException) -> None:
+        """The lead store went away: stop fetching (nothing more could be kept); committed batches stay."""
+        self._stop_crawl(STORE_UNAVAILABLE, "tradewatch/store/unavailable", error)
+
+    def _stop_crawl(self, reason: str, stat: str, error: BaseException) -> None:
+        """Close the spider once, for the first store failure that makes going on pointless."""
+        if self._stopping:
             return
-        self._writer_failed = True
-        log.critical("%s: closing the spider", error)
-        self.stats.set_value("tradewatch/store/writer_died", 1)
+        self._stopping = True
+        log.critical("%s (%s): closing the spider", reason, error)
+        self.stats.set_value(stat, 1)
         engine = getattr(self.crawler, "engine", None)
         if engine is not None:
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason="store_writer_died"))
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
 
     def _opened(self) -> StoreWriter:
         if self._writer is None:

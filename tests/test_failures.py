@@ -1,0 +1,107 @@
+"""Configuration and infrastructure failures, as an officer meets them at the command line: one line on standard
+error saying what failed, where and what to do, an exit code per kind, and the traceback in a log file only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cli.app import app
+from core.errors import ConfigurationError, FrontierUnavailable, StoreCorrupt, StoreUnavailable
+from tests.conftest import POSTGRES_ADMIN_URL
+
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
+LOG = re.compile(r"\(details in (?P<path>\S+\.log)\)$")
+
+
+def assert_one_line(result: Result, code: int, *expected: str) -> Path:
+    """The failure is one line on stderr with `expected` in it, exit `code`, no traceback but in the log."""
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert "sqlalche.me" not in result.stderr  # SQLAlchemy's "background on this error" link is not an answer
+    for text in expected:
+        assert text in lines[0], lines[0]
+    match = LOG.search(lines[0])
+    assert match, lines[0]
+    log = Path(match["path"])
+    assert "Traceback (most recent call last)" in log.read_text(encoding="utf-8")
+    return log
+
+
+def test_postgresql_not_listening(tw_home: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", "postgresql+psycopg://tradewatch:s3cret@127.0.0.1:1/leads")
+    result = runner.invoke(app, ["leads", "list"])
+    log = assert_one_line(
+        result, StoreUnavailable.exit_code, "lead store unavailable", "tradewatch:***@127.0.0.1:1/leads", "refused"
+    )
+    assert "s3cret" not in result.output + result.stderr
+    assert log.parent == tw_home / "logs"
+
+
+def test_postgresql_database_that_does_not_exist(postgres_url: str, tw_home: Path, monkeypatch: pytest.MonkeyPatch):
+    missing = postgres_url.rsplit("/", 1)[0] + "/tw_no_such_database"
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", missing)
+    result = runner.invoke(app, ["stats"])
+    assert_one_line(result, StoreUnavailable.exit_code, "tw_no_such_database", "does not exist")
+    assert POSTGRES_ADMIN_URL  # the server itself is up: only the database is missing
+
+
+def test_a_corrupt_sqlite_store(tw_home: Path):
+    tw_home.mkdir(parents=True)
+    (tw_home / "tradewatch.db").write_bytes(b"\x13\x37 not sqlite at all " * 400)
+    result = runner.invoke(app, ["leads", "list"])
+    assert_one_line(result, StoreCorrupt.exit_code, str(tw_home / "tradewatch.db"), "not a database", "backup")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("TRADEWATCH_DATABASE_URL", "garbage", "'garbage' is not a database URL"),
+        ("TRADEWATCH_DATABASE_URL", "mysql://tw:s3cret@db.example/leads", "mysql is not supported"),
+        ("TRADEWATCH_LEAD_THRESHOLD", "abc", "valid integer"),
+        ("TRADEWATCH_LEAD_THRESHOLD", "101", "less than or equal to 100"),
+        ("TRADEWATCH_REDIS_URL", "http://10.0.0.5:6379", "is not a Redis URL"),
+    ],
+)
+def test_a_bad_setting_is_refused_at_start_up(
+    tw_home: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+):
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["leads", "list"])
+    assert_one_line(result, ConfigurationError.exit_code, f"invalid setting {variable}", expected)
+    assert "s3cret" not in result.stderr
+    assert not (tw_home / "tradewatch.db").exists()  # refused before anything was opened
+
+
+def test_a_home_that_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    home = tmp_path / "home"
+    home.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("TRADEWATCH_HOME", str(home))
+    monkeypatch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
+    result = runner.invoke(app, ["stats"])
+    log = assert_one_line(result, ConfigurationError.exit_code, "TRADEWATCH_HOME", f"{home} is a file, not a folder")
+    assert not log.is_relative_to(home)
+
+
+def test_redis_gone_when_a_sweep_starts(tw_home: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TRADEWATCH_REDIS_URL", "redis://:s3cret@127.0.0.1:1/0")
+    result = runner.invoke(app, ["sweep", "--platform", "demo", "--keywords", "象牙", "--workers", "0"])
+    assert_one_line(result, FrontierUnavailable.exit_code, "Redis unavailable at redis://:***@127.0.0.1:1/0")
+    assert "s3cret" not in result.stderr
+
+
+def test_the_failure_is_told_in_chinese_too(tw_home: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", "postgresql+psycopg://tradewatch@127.0.0.1:1/leads")
+    result = runner.invoke(app, ["--lang", "zh", "leads", "list"])
+    assert result.exit_code == StoreUnavailable.exit_code
+    assert "线索库无法访问" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_works_whatever_the_settings(tw_home: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TRADEWATCH_LEAD_THRESHOLD", "abc")
+    assert runner.invoke(app, ["leads", "list", "--help"]).exit_code == 0
