@@ -10,8 +10,12 @@ import typer
 from cli.i18n import _
 from cli.labels import category_label
 from cli.output import console, fail, print_json
+from core.safe_text import safe_str, safe_text
 
-watchlist_app = typer.Typer(help="Watchlists: check them, explain scores, list search terms.", no_args_is_help=True)
+watchlist_app = typer.Typer(
+    help="Watchlists: check them, explain scores, list search terms, discover and accept code words.",
+    no_args_is_help=True,
+)
 
 
 @watchlist_app.command("check")
@@ -127,6 +131,81 @@ def terms_cmd(
         fail(_("Unknown category: {categories}").format(categories=", ".join(unknown)))
     for term in scorer.search_terms(categories or None):
         typer.echo(term)
+
+
+@watchlist_app.command("suggest")
+def suggest_cmd(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=200, help="How many suggestions.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Propose code words: terms over-represented in confirmed leads against dismissed and ordinary listings.
+
+    Each suggestion shows in how many confirmed leads, dismissed leads and ordinary listings it appears, how
+    often with trade talk, from how many sellers, and three confirmed leads that use it. Terms a watchlist
+    already covers are left out. Accept one with `tradewatch watchlist accept`.
+
+    Example:
+
+        tradewatch watchlist suggest --limit 5
+    """
+    from leads.db import session_scope
+    from pipelines.model.codewords import suggest
+    from pipelines.scoring import Scorer
+
+    with session_scope() as session:
+        suggestions = suggest(session, Scorer.load(), limit=limit)
+    if as_json:
+        print_json([vars(s) for s in suggestions])
+        return
+    out = console()
+    if not suggestions:
+        out.print(_("No suggestions: too few confirmed leads, or every frequent term is already listed"), markup=False)
+        return
+    for s in suggestions:
+        out.print(
+            safe_text(s.term, style="bold"),
+            _(
+                "confirmed {confirmed}, dismissed {dismissed}, ordinary {ordinary}, with trade talk "
+                "{trade}, sellers {sellers}, log-odds {odds}"
+            ).format(
+                confirmed=s.confirmed,
+                dismissed=s.dismissed,
+                ordinary=s.ordinary,
+                trade=s.with_trade_talk,
+                sellers=s.sellers,
+                odds=s.log_odds,
+            ),
+        )
+        for example in s.examples:
+            out.print("    ", safe_text(example))
+
+
+@watchlist_app.command("accept")
+def accept_cmd(
+    term: Annotated[str, typer.Argument(help="The term to add.")],
+    category: Annotated[str, typer.Option("--category", "-c", help="Category id, e.g. wildlife.ivory.")],
+    weight: Annotated[int, typer.Option("--weight", min=1, max=100, help="Points before severity.")] = 55,
+    officer: Annotated[str | None, typer.Option("--officer", help="Acting officer (default: configured).")] = None,
+) -> None:
+    """Add a term to the bureau's own watchlist (TRADEWATCH_HOME/watchlists/bureau.yaml) as a code word.
+
+    The file records who accepted the term and when; the audit trail records it too. Sweeps, re-checks and
+    `score` load the bureau's watchlists beside the shipped ones from then on.
+
+    Example:
+
+        tradewatch watchlist accept 糖霜料 --category wildlife.ivory
+    """
+    from cli.identity import require_officer
+    from pipelines.scoring import Scorer
+    from pipelines.scoring.bureau import accept_term
+
+    who = require_officer(officer)
+    path = accept_term(term, category, weight=weight, officer=who, known_categories=set(Scorer.load().categories))
+    console().print(
+        _("Accepted {term} into {category}: {path}").format(term=safe_str(term), category=category, path=path),
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,15 +9,14 @@ code, unlike a pickle. ``current`` names the version in use; changing it is one 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from core.config import get_settings
 from core.errors import InputFileError, NotFound
+from core.files import write_text_atomically
 from pipelines.model.predict import Model, ScoreCombiner
 
 MODEL_FORMAT = "tradewatch-model"
@@ -34,20 +33,6 @@ def model_path(version: int, home: Path | None = None) -> Path:
     return models_dir(home) / f"model-{version:04d}.json"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def versions(home: Path | None = None) -> list[int]:
     folder = models_dir(home)
     if not folder.is_dir():
@@ -59,7 +44,7 @@ def save(data: dict[str, Any], home: Path | None = None) -> int:
     """Write a trained model as the next version (it does not become the one in use); returns the version."""
     version = (versions(home) or [0])[-1] + 1
     data = {"format": MODEL_FORMAT, "format_version": FORMAT_VERSION, **data, "version": version}
-    _write_atomically(model_path(version, home), json.dumps(data, ensure_ascii=False, sort_keys=True))
+    write_text_atomically(model_path(version, home), json.dumps(data, ensure_ascii=False, sort_keys=True))
     return version
 
 
@@ -90,7 +75,7 @@ def current_version(home: Path | None = None) -> int | None:
 def set_current(version: int, home: Path | None = None) -> dict[str, Any]:
     """Make a saved version the one in use (after reading it whole); returns its data."""
     data = read(version, home)
-    _write_atomically(models_dir(home) / "current", f"{version}\n")
+    write_text_atomically(models_dir(home) / "current", f"{version}\n")
     return data
 
 

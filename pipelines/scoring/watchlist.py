@@ -56,6 +56,8 @@ class TermSpec(_Model):
     protection: str | None = None
     cites: str | None = None
     note: str | None = None
+    accepted_by: str | None = Field(default=None, description="The officer who added the term to a bureau list.")
+    accepted_at: str | None = Field(default=None, description="When (ISO 8601, UTC).")
 
 
 class SignalSpec(_Model):
@@ -220,9 +222,24 @@ def shipped_paths() -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
+def bureau_dir() -> Path:
+    """The bureau's own watchlists (``TRADEWATCH_HOME/watchlists/``), loaded beside the shipped ones."""
+    from core.config import get_settings
+
+    return get_settings().resolved_home / "watchlists"
+
+
+def bureau_paths() -> list[Path]:
+    folder = bureau_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
 def expand_paths(paths: Sequence[Path | str] | None) -> list[Path]:
+    """The given files and folders' watchlists; none given: the shipped ones and the bureau's own."""
     if not paths:
-        return shipped_paths()
+        return [*shipped_paths(), *bureau_paths()]
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
