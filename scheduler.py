@@ -5,7 +5,7 @@ How it holds together:
 
 - The timetable is a YAML file, `TRADEWATCH_HOME/schedule.yaml` (see `Timetable`), validated before anything
   runs; campaigns with a cron come from the lead store (`tradewatch campaign create ... --cron`).
-- `run_forever()` starts a `BlockingScheduler` in Asia/Shanghai whose jobs live in a SQLAlchemy job store in
+- `run_forever()` starts a `BlockingScheduler` in the bureau's timezone whose jobs live in a SQLAlchemy job store in
   the lead database. Jobs coalesce, run one instance at a time, and have a misfire grace long enough that a
   nightly sweep missed while the machine was off runs once when it is back.
 - Jobs kept in the store are not re-added at start (re-adding would forget a missed run); a job is replaced
@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -46,11 +46,12 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.errors import InputFileError, TradewatchError, describe_validation_error
+from core.workdays import BUREAU_TIMEZONE
 from leads.db import get_engine, run_write
 from leads.models import Campaign, CrawlRun
 from leads.schedule_models import JobRun
 
-TIMEZONE = ZoneInfo("Asia/Shanghai")
+TIMEZONE = ZoneInfo(BUREAU_TIMEZONE)
 TIMETABLE_FILE = "schedule.yaml"
 JOBSTORE_TABLE = "apscheduler_jobs"
 DEFAULT_MISFIRE_GRACE_HOURS = 20.0
@@ -81,7 +82,8 @@ class _Strict(BaseModel):
 class When(_Strict):
     """When a job runs: `time: "02:00"` every day, or `cron: "30 2 * * mon-fri"` (minute hour day month weekday).
 
-    Times are Asia/Shanghai. In APScheduler's cron, weekday numbers start at Monday = 0; use names (mon-fri).
+    Times are the bureau's (`BUREAU_TIMEZONE`). In APScheduler's cron, weekday numbers start at Monday = 0;
+    use names (mon-fri).
     """
 
     time: str | None = Field(default=None, description="HH:MM (or HH:MM:SS), every day.")
@@ -229,7 +231,7 @@ class ReportJob(When):
 class Timetable(_Strict):
     """The scheduler's configuration file (`TRADEWATCH_HOME/schedule.yaml`)."""
 
-    timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
+    timezone: str = BUREAU_TIMEZONE
     misfire_grace_hours: float = Field(
         default=DEFAULT_MISFIRE_GRACE_HOURS,
         gt=0,
@@ -243,6 +245,13 @@ class Timetable(_Strict):
     rechecks: RecheckJob | None = None
     daily_report: ReportJob | None = None
     source: str | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _bureau_timezone(cls, value: str) -> str:
+        if value != BUREAU_TIMEZONE:
+            raise ValueError(f"the timetable's times are the bureau's: timezone must be {BUREAU_TIMEZONE}")
+        return value
 
     @field_validator("base_url")
     @classmethod

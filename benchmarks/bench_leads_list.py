@@ -150,9 +150,9 @@ def main() -> int:
     url = f"sqlite:///{home / 'tradewatch.db'}"
     os.environ["TRADEWATCH_DATABASE_URL"] = url
 
+    from core.statuses import LeadStatus
     from leads.db import get_engine
     from leads.listing_query import LeadFilter, find_leads
-    from leads.models import LeadStatus
 
     engine = get_engine(url)
     with Session(engine) as session:

@@ -15,8 +15,9 @@ from sqlmodel import Session
 from cli.i18n import _
 from cli.labels import action_label
 from core.errors import TradewatchError
+from core.statuses import LeadStatus
 from leads.db import run_write
-from leads.models import Lead, LeadStatus
+from leads.models import Lead
 
 ACTIONS = (
     "hand_queue",

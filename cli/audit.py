@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -12,19 +11,17 @@ from sqlmodel import Session
 
 from cli.i18n import _, localise_message
 from cli.labels import action_label, status_label
-from cli.output import console, err_console, fail, print_json
+from cli.lead_options import LeadIdArgument
+from cli.output import JsonOption, console, fail, print_json, report_verification
 from core.safe_text import safe_text
-from leads.audit import lead_history, verify_chain
+from leads.audit import AuditProblem, lead_history, verify_chain
 from leads.db import get_engine
 from leads.models import Lead
 
 audit_app = typer.Typer(help="The audit trail: verify it.", no_args_is_help=True)
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
-def history_command(
-    lead_id: Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")], as_json: JsonOption = False
-) -> None:
+def history_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
     """Show everything that happened to a lead: who did what, when, from which state to which, and why.
 
     Example:
@@ -75,32 +72,23 @@ def verify_command(as_json: JsonOption = False) -> None:
     """
     with Session(get_engine()) as session:
         checked, problems = verify_chain(session)
-    if as_json:
-        print_json(
-            {
-                "checked": checked,
-                "ok": not problems,
-                "problems": [
-                    {"seq": p.seq, "event_id": p.event_id, "lead": p.lead_pk, "problem": p.problem} for p in problems
-                ],
-            }
+
+    def line(problem: AuditProblem) -> str:
+        lead = _("lead {lead_id}").format(lead_id=problem.lead_pk) if problem.lead_pk is not None else "-"
+        return _("BROKEN: event #{seq} (id {event_id}, {lead}): {problem}").format(
+            seq=problem.seq, event_id=problem.event_id, lead=lead, problem=localise_message(problem.problem)
         )
-    else:
-        for problem in problems:
-            lead = _("lead {lead_id}").format(lead_id=problem.lead_pk) if problem.lead_pk is not None else "-"
-            err_console().print(
-                _("BROKEN: event #{seq} (id {event_id}, {lead}): {problem}").format(
-                    seq=problem.seq, event_id=problem.event_id, lead=lead, problem=localise_message(problem.problem)
-                ),
-                markup=False,
-            )
-        if problems:
-            verdict = _("Audit trail: {checked} events checked, {count} problems")
-        else:
-            verdict = _("Audit trail: {checked} events checked, intact")
-        console().print(verdict.format(checked=checked, count=len(problems)), markup=False)
-    if problems:
-        raise typer.Exit(1)
+
+    report_verification(
+        checked,
+        problems,
+        as_json=as_json,
+        problem_json=lambda p: {"seq": p.seq, "event_id": p.event_id, "lead": p.lead_pk, "problem": p.problem},
+        problem_line=line,
+        summary=_("Audit trail: {checked} events checked, {count} problems")
+        if problems
+        else _("Audit trail: {checked} events checked, intact"),
+    )
 
 
 def register(app: typer.Typer) -> None:

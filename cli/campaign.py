@@ -10,8 +10,9 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cli.i18n import N_, _
+from cli.identity import current_officer
 from cli.labels import status_label
-from cli.output import console, fail, print_json
+from cli.output import JsonOption, console, fail, print_json
 from leads.campaigns import (
     CampaignError,
     CampaignInput,
@@ -31,7 +32,6 @@ campaign_app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 NameArgument = Annotated[str, typer.Argument(help="The campaign's name, e.g. 2025清风行动.", metavar="NAME")]
 
 STATE_TEXT: dict[str, str] = {
@@ -68,7 +68,9 @@ def create_command(
         list[str], typer.Option("--keywords", "-k", help="Search keywords, comma-separated or repeated.")
     ],
     platforms: Annotated[list[str], typer.Option("--platforms", "-p", help="Platforms, comma-separated or repeated.")],
-    date_from: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD, Asia/Shanghai).")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, the bureau's calendar).")
+    ] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day, included (YYYY-MM-DD).")] = None,
     cron: Annotated[
         str | None,
@@ -77,7 +79,9 @@ def create_command(
     title: Annotated[str | None, typer.Option(help="A readable title for reports.")] = None,
     description: Annotated[str, typer.Option(help="What the campaign is about.")] = "",
     max_pages: Annotated[int | None, typer.Option(min=1, max=1000, help="Result pages per keyword.")] = None,
-    officer: Annotated[str | None, typer.Option(envvar="TRADEWATCH_OFFICER", help="Who creates it.")] = None,
+    officer: Annotated[
+        str | None, typer.Option(help="Who creates it (default: TRADEWATCH_OFFICER or the config file).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a campaign. With --cron the running scheduler sweeps it on that schedule between its dates.
@@ -101,7 +105,8 @@ def create_command(
         ),
         check_platforms=_check_platforms,
     )
-    campaign = run_write(lambda session: create_campaign(session, data, created_by=officer))
+    creator = current_officer(officer)
+    campaign = run_write(lambda session: create_campaign(session, data, created_by=creator))
     if as_json:
         print_json(campaign_dict(campaign))
         return

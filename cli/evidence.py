@@ -10,7 +10,8 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cli.i18n import _, localise_message
-from cli.output import console, err_console, fail, print_json
+from cli.lead_options import LeadIdArgument
+from cli.output import JsonOption, console, fail, print_json, report_verification
 from core.safe_text import safe_text
 from leads.db import get_engine
 from leads.evidence import (
@@ -23,13 +24,10 @@ from leads.evidence import (
 )
 
 evidence_app = typer.Typer(help="Evidence of leads: list, verify, export, tidy.", no_args_is_help=True)
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @evidence_app.command("list")
-def list_command(
-    lead_id: Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")], as_json: JsonOption = False
-) -> None:
+def list_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
     """List a lead's captures and their files with check values.
 
     Example:
@@ -81,36 +79,21 @@ def verify_command(
         fail(_("Give a lead id or --all"))
     with Session(get_engine()) as session:
         checked, problems = verify_evidence(session, lead_pk=lead_id)
-    if as_json:
-        print_json(
-            {
-                "checked": checked,
-                "ok": not problems,
-                "problems": [
-                    {"lead": p.lead_pk, "version": p.version, "file": p.name, "problem": p.problem} for p in problems
-                ],
-            }
-        )
-    else:
-        for problem in problems:
-            err_console().print(
-                _("MISMATCH: lead {lead}, capture v{version}, {file}: {problem}").format(
-                    lead=problem.lead_pk,
-                    version=problem.version,
-                    file=problem.name,
-                    problem=localise_message(problem.problem),
-                ),
-                markup=False,
-            )
-        summary = _("{checked} files checked, {problems} problems").format(checked=checked, problems=len(problems))
-        console().print(summary, markup=False)
-    if problems:
-        raise typer.Exit(1)
+    report_verification(
+        checked,
+        problems,
+        as_json=as_json,
+        problem_json=lambda p: {"lead": p.lead_pk, "version": p.version, "file": p.name, "problem": p.problem},
+        problem_line=lambda p: _("MISMATCH: lead {lead}, capture v{version}, {file}: {problem}").format(
+            lead=p.lead_pk, version=p.version, file=p.name, problem=localise_message(p.problem)
+        ),
+        summary=_("{checked} files checked, {count} problems"),
+    )
 
 
 @evidence_app.command("export")
 def export_command(
-    lead_id: Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")],
+    lead_id: LeadIdArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="The zip file to write.", dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:

@@ -1,4 +1,7 @@
-"""`tradewatch leads export`: the filtered queue as a CSV or XLSX file with Chinese column headers."""
+"""`tradewatch leads export`: the filtered queue as a CSV or XLSX file with Chinese column headers.
+
+`cli.leads_cmd` adds the command to the `leads` group.
+"""
 
 from __future__ import annotations
 
@@ -12,23 +15,11 @@ from sqlmodel import Session
 
 from cli.i18n import _
 from cli.labels import CATEGORY_NAMES, FAMILY_NAMES, STATUS_NAMES, zh
-from cli.leads_cmd import (
-    CampaignOption,
-    CategoryOption,
-    DueBeforeOption,
-    MineOption,
-    MinScoreOption,
-    OfficerOption,
-    PlatformOption,
-    SellerOption,
-    StatusOption,
-    build_filter,
-    leads_app,
-)
+from cli.lead_options import filter_options
 from cli.output import console, err_console, fail
 from leads.db import get_engine
 from leads.export import FORMATS, write_table
-from leads.listing_query import count_matching, hit_terms, iter_leads
+from leads.listing_query import LeadFilter, count_matching, hit_terms, iter_leads
 from leads.models import Lead, Listing
 
 # (header, value) — headers are Chinese: the file goes to the bureau's spreadsheets and reports.
@@ -73,21 +64,13 @@ def export_row(lead: Lead, listing: Listing) -> list[Any]:
     return [value(lead, listing) for _name, value in COLUMNS]
 
 
-@leads_app.command("export")
+@filter_options
 def export_command(
+    lead_filter: LeadFilter,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="The file to write.", metavar="FILE")] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="csv or xlsx (default: from the file name).")
     ] = None,
-    status: StatusOption = None,
-    category: CategoryOption = None,
-    platform: PlatformOption = None,
-    campaign: CampaignOption = None,
-    seller: SellerOption = None,
-    min_score: MinScoreOption = None,
-    due_before: DueBeforeOption = None,
-    mine: MineOption = False,
-    officer: OfficerOption = None,
 ) -> None:
     """Export the leads that match the filters to a spreadsheet (Chinese column headers).
 
@@ -105,17 +88,6 @@ def export_command(
         fail(_("Unknown export format {format}: use csv or xlsx").format(format=chosen or "?"))
     if out.parent and not out.parent.exists():
         fail(_("The folder {folder} does not exist").format(folder=out.parent))
-    lead_filter = build_filter(
-        status=status,
-        category=category,
-        platform=platform,
-        campaign=campaign,
-        seller=seller,
-        min_score=min_score,
-        due_before=due_before,
-        mine=mine,
-        officer=officer,
-    )
     with Session(get_engine()) as session:
         total = count_matching(session, lead_filter)
         rows: Iterator[list[Any]] = (export_row(lead, listing) for lead, listing in iter_leads(session, lead_filter))

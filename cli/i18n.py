@@ -22,12 +22,14 @@ from __future__ import annotations
 import gettext
 import inspect
 import io
-import os
 import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from core.config import get_settings
+from core.errors import ConfigurationError
 
 DOMAIN = "tradewatch"
 LANGUAGES = ("zh", "en")
@@ -56,21 +58,21 @@ def language_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
-def language_from_locale() -> str:
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+def language_from_locale(locale: str | None) -> str:
+    return "zh" if locale and locale.lower().startswith("zh") else "en"
 
 
 def resolve_language(explicit: str | None = None) -> str:
     """The language to speak: the explicit choice, then TRADEWATCH_LANG, then the locale."""
-    for candidate in (explicit, os.environ.get("TRADEWATCH_LANG")):
+    try:
+        settings = get_settings()
+    except ConfigurationError:  # the command reports it; meanwhile speak the explicit choice or English
+        return normalise_language(explicit) or "en"
+    for candidate in (explicit, settings.lang):
         lang = normalise_language(candidate)
         if lang:
             return lang
-    return language_from_locale()
+    return language_from_locale(settings.locale)
 
 
 def set_language(lang: str | None) -> str:

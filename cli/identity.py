@@ -9,7 +9,6 @@ The officer comes from, first match wins: the `--officer` option, the `TRADEWATC
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 
@@ -29,10 +28,10 @@ class IdentityError(TradewatchError):
 
 def config_paths() -> list[Path]:
     """The config files looked at, in order."""
-    explicit = os.environ.get("TRADEWATCH_CONFIG")
-    if explicit:
-        return [Path(explicit).expanduser()]
-    return [get_settings().resolved_home / "config.toml", Path("~/.config/tradewatch/config.toml").expanduser()]
+    settings = get_settings()
+    if settings.config_file:
+        return [settings.config_file.expanduser()]
+    return [settings.resolved_home / "config.toml", Path("~/.config/tradewatch/config.toml").expanduser()]
 
 
 def officer_from_config() -> str | None:
@@ -60,7 +59,7 @@ def validate_officer(name: str) -> str:
 
 def current_officer(explicit: str | None = None) -> str | None:
     """The acting officer, or None when none is configured."""
-    for candidate in (explicit, os.environ.get("TRADEWATCH_OFFICER")):
+    for candidate in (explicit, get_settings().officer):
         if candidate and candidate.strip():
             return validate_officer(candidate)
     from_config = officer_from_config()

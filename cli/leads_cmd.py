@@ -16,68 +16,20 @@ from rich.text import Text
 from sqlmodel import Session
 
 from cli.actions import ActionResult, LeadNotFoundError, perform
+from cli.export import export_command
 from cli.i18n import _
 from cli.identity import require_officer
 from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
-from cli.output import console, print_json
+from cli.lead_options import LeadIdArgument, OfficerOption, ReasonOption, filter_options
+from cli.notices import notice_reply_command, notify_command
+from cli.output import JsonOption, console, print_json
 from core.safe_text import highlight_terms, safe_json, safe_str, safe_text
+from core.statuses import LeadStatus
 from leads.db import get_engine
 from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
-from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.models import Lead, Listing, utcnow
 
 leads_app = typer.Typer(help="The lead queue: list, show and work leads.", no_args_is_help=True)
-
-# --- shared options -----------------------------------------------------------------------------------
-
-StatusOption = Annotated[
-    list[LeadStatus] | None, typer.Option("--status", "-s", help="Only leads in this status (repeatable).")
-]
-CategoryOption = Annotated[
-    str | None, typer.Option("--category", "-c", help="A category id (wildlife.ivory) or a family (wildlife).")
-]
-PlatformOption = Annotated[str | None, typer.Option("--platform", "-p", help="Only leads from this platform.")]
-CampaignOption = Annotated[str | None, typer.Option("--campaign", help="Only leads of this special campaign.")]
-SellerOption = Annotated[str | None, typer.Option("--seller", help="Only leads of this seller (platform id or name).")]
-MinScoreOption = Annotated[
-    int | None, typer.Option("--min-score", min=0, max=100, help="Only leads scoring at least this.")
-]
-DueBeforeOption = Annotated[
-    datetime | None,
-    typer.Option("--due-before", formats=["%Y-%m-%d"], help="Only leads due on or before this day (YYYY-MM-DD)."),
-]
-MineOption = Annotated[bool, typer.Option("--mine", help="Only leads claimed by or assigned to me.")]
-OfficerOption = Annotated[
-    str | None,
-    typer.Option("--officer", help="The acting officer (default: TRADEWATCH_OFFICER or the config file)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-LeadIdArgument = Annotated[int, typer.Argument(help="The lead's id.", metavar="ID")]
-ReasonOption = Annotated[str | None, typer.Option("--reason", "-r", help="Why (recorded in the audit trail).")]
-
-
-def build_filter(
-    *,
-    status: list[LeadStatus] | None = None,
-    category: str | None = None,
-    platform: str | None = None,
-    campaign: str | None = None,
-    seller: str | None = None,
-    min_score: int | None = None,
-    due_before: datetime | None = None,
-    mine: bool = False,
-    officer: str | None = None,
-) -> LeadFilter:
-    """The library filter for the command-line filter options (`--mine` needs the acting officer)."""
-    return LeadFilter(
-        statuses=list(status or []),
-        category=category,
-        platform=platform,
-        campaign=campaign,
-        seller=seller,
-        min_score=min_score,
-        due_before=due_before.date() if due_before else None,
-        officer=require_officer(officer) if mine else None,
-    )
 
 
 # --- formatting ---------------------------------------------------------------------------------------
@@ -98,7 +50,7 @@ def due_text(lead: Lead, today: date | None = None) -> Text:
     if due is None:
         return Text("-")
     today = today or utcnow().date()
-    closed = lead.status in (LeadStatus.VERIFIED, LeadStatus.REFERRED, LeadStatus.DISMISSED)
+    closed = lead.status in LeadStatus.CLOSED
     if not closed and due < today:
         return Text(f"{due:%Y-%m-%d} " + _("overdue"), style="bold red")
     if not closed and (due - today).days <= 3:
@@ -256,16 +208,9 @@ def audit_table(events: list[Any]) -> Table:
 
 
 @leads_app.command("list")
+@filter_options
 def list_command(
-    status: StatusOption = None,
-    category: CategoryOption = None,
-    platform: PlatformOption = None,
-    campaign: CampaignOption = None,
-    seller: SellerOption = None,
-    min_score: MinScoreOption = None,
-    due_before: DueBeforeOption = None,
-    mine: MineOption = False,
-    officer: OfficerOption = None,
+    lead_filter: LeadFilter,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many leads per page.")] = 50,
     page: Annotated[int, typer.Option(min=1, help="Which page of results.")] = 1,
     as_json: JsonOption = False,
@@ -276,17 +221,6 @@ def list_command(
 
         tradewatch leads list --status queued --category wildlife --min-score 70 --page 2
     """
-    lead_filter = build_filter(
-        status=status,
-        category=category,
-        platform=platform,
-        campaign=campaign,
-        seller=seller,
-        min_score=min_score,
-        due_before=due_before,
-        mine=mine,
-        officer=officer,
-    )
     with Session(get_engine()) as session:
         result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit)
     if as_json:
@@ -527,7 +461,10 @@ def note_command(
     _act("note", lead_id, officer, text=text.strip())
 
 
-def register(app: typer.Typer) -> None:
-    from cli import export, notices  # noqa: F401  (add `leads export`, `notify` and `notice-reply` to the group)
+leads_app.command("export")(export_command)
+leads_app.command("notify")(notify_command)
+leads_app.command("notice-reply")(notice_reply_command)
 
+
+def register(app: typer.Typer) -> None:
     app.add_typer(leads_app, name="leads")

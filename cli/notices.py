@@ -1,4 +1,5 @@
 """`tradewatch leads notify` and `leads notice-reply`: notices to the platform or the wildlife authority.
+`cli.leads_cmd` adds the commands to the `leads` group.
 
 Thin over `leads.notices`: the legal basis and the species' protection class come from the watchlists
 (`pipelines.scoring.legal`), the document from a template (`leads.notice_document`), and the record, the
@@ -18,7 +19,7 @@ from cli.actions import LeadNotFoundError
 from cli.i18n import N_, _
 from cli.identity import require_officer
 from cli.labels import CATEGORY_NAMES, zh
-from cli.leads_cmd import LeadIdArgument, OfficerOption, leads_app
+from cli.lead_options import LeadIdArgument, OfficerOption
 from cli.output import console, fail
 from core.config import get_settings
 from leads.db import get_engine, run_write
@@ -57,7 +58,6 @@ def _legal_context(lead: Lead, listing: Listing) -> tuple[list[dict[str, str]], 
     return legal, species
 
 
-@leads_app.command("notify")
 def notify_command(
     lead_id: LeadIdArgument,
     to: Annotated[Recipient, typer.Option("--to", help="Who is notified: platform or wildlife (the authority).")],
@@ -141,7 +141,6 @@ def _write_copies(folder: Path, name: str, docx: bytes, pdf: bytes | None) -> li
     return written
 
 
-@leads_app.command("notice-reply")
 def notice_reply_command(
     lead_id: LeadIdArgument,
     text: Annotated[str | None, typer.Option("--text", "-t", help="What the recipient answered.")] = None,

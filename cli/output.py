@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def console() -> Console:
@@ -47,3 +50,27 @@ def print_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
     text = re.sub(UNSAFE_PATTERN, lambda match: f"\\u{ord(match.group()):04x}", text)
     sys.stdout.write(text + "\n")
+
+
+Problem = TypeVar("Problem")
+
+
+def report_verification(
+    checked: int,
+    problems: Sequence[Problem],
+    *,
+    as_json: bool,
+    problem_json: Callable[[Problem], dict[str, Any]],
+    problem_line: Callable[[Problem], str],
+    summary: str,
+) -> None:
+    """The result of a `verify` command: JSON, or one line per problem on stderr and a summary; exit 1 on any
+    problem. `summary` may use `{checked}` and `{count}`."""
+    if as_json:
+        print_json({"checked": checked, "ok": not problems, "problems": [problem_json(p) for p in problems]})
+    else:
+        for problem in problems:
+            err_console().print(problem_line(problem), markup=False)
+        console().print(summary.format(checked=checked, count=len(problems)), markup=False)
+    if problems:
+        raise typer.Exit(1)

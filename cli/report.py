@@ -33,7 +33,7 @@ def _day(value: str | None) -> date | None:
 def daily_command(
     out: OutOption,
     day: Annotated[
-        str | None, typer.Option("--date", help="The day (YYYY-MM-DD, Asia/Shanghai); default today.")
+        str | None, typer.Option("--date", help="The day (YYYY-MM-DD, the bureau's calendar); default today.")
     ] = None,
 ) -> None:
     """Write the daily report: leads new, queued, verified, dismissed and overdue by category, platform and

@@ -11,7 +11,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cli.i18n import N_, _, localise_message
-from cli.output import console, fail, print_json
+from cli.output import JsonOption, console, fail, print_json
 from leads.db import get_engine
 
 schedule_app = typer.Typer(
@@ -24,7 +24,6 @@ TimetableOption = Annotated[
     Path | None,
     typer.Option("--timetable", "-t", help="Timetable file (default: TRADEWATCH_HOME/schedule.yaml)."),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 JOB_TITLES: dict[str, str] = {
@@ -134,7 +133,7 @@ def list_command(timetable: TimetableOption = None, as_json: JsonOption = False)
             ]
         )
         return
-    table = Table(title=_("Scheduled jobs (Asia/Shanghai)"))
+    table = Table(title=_("Scheduled jobs (the bureau's time)"))
     for heading in (_("Job"), _("What"), _("When"), _("Next run"), _("Last run"), _("Outcome")):
         table.add_column(heading)
     for job in jobs:

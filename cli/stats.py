@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from cli.i18n import _
 from cli.labels import category_label, status_label
-from cli.leads_cmd import CampaignOption, CategoryOption, JsonOption, PlatformOption, build_filter
-from cli.output import console, print_json
+from cli.lead_options import CampaignOption, CategoryOption, PlatformOption, build_filter
+from cli.output import JsonOption, console, print_json
 from core.safe_text import safe_json, safe_text
 from leads.db import get_engine
 from leads.stats import QueueStats, queue_stats

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.identity import current_officer
-from cli.leads_cmd import OfficerOption
+from cli.lead_options import OfficerOption
 from cli.output import fail
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.errors import ConfigurationError
@@ -19,7 +19,7 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 class Settings(BaseSettings):
     """Where tradewatch keeps its data and which services it talks to."""
 
-    model_config = SettingsConfigDict(env_prefix="TRADEWATCH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="TRADEWATCH_", extra="ignore", env_ignore_empty=True)
 
     home: Path = Field(default=Path("var"), description="Data folder: database, evidence, logs, reports.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home if unset.")
@@ -44,6 +44,24 @@ class Settings(BaseSettings):
     bureau_name: str = Field(default="市场监督管理局", description="The bureau's name, as notices are signed.")
     notice_reply_working_days: int = Field(
         default=10, ge=1, le=60, description="Working days a notice's recipient has to reply."
+    )
+    config_file: Path | None = Field(
+        default=None,
+        validation_alias="TRADEWATCH_CONFIG",
+        description="TOML file with `officer = ...`; else home/config.toml, then ~/.config/tradewatch/config.toml.",
+    )
+    cache_dir: str | None = Field(
+        default=None, description="Cache of compiled matcher tables; `off` turns it off. Default: the user's cache."
+    )
+    user_cache_home: Path = Field(
+        default_factory=lambda: Path.home() / ".cache",
+        validation_alias="XDG_CACHE_HOME",
+        description="The user's cache folder (XDG), where the matcher cache lives unless cache_dir says otherwise.",
+    )
+    locale: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("LC_ALL", "LC_MESSAGES", "LANG"),
+        description="The system locale (LC_ALL, LC_MESSAGES, LANG): the language when `lang` is unset.",
     )
 
     @field_validator("home")
@@ -112,6 +130,8 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         first = error.errors()[0]
-        setting = "TRADEWATCH_" + str(first["loc"][0]).upper() if first["loc"] else "TRADEWATCH_*"
+        name = str(first["loc"][0]) if first["loc"] else "*"
+        # a field read under its own variable name (XDG_CACHE_HOME, LANG) is reported under that name
+        setting = name if name.isupper() else f"TRADEWATCH_{name.upper()}"
         reason = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigurationError(setting=setting, reason=reason) from error

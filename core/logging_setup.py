@@ -113,12 +113,3 @@ def log_failure(error: BaseException, run_name: str) -> Path | None:
         except OSError:
             continue
     return None
-
-
-def stop_logging() -> None:
-    """Close the run's log file (tests and short-lived commands)."""
-    logger.remove()
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, InterceptHandler):
-            root.removeHandler(handler)

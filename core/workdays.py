@@ -17,7 +17,8 @@ import yaml
 from core.config import get_settings
 from core.errors import InputFileError
 
-BUREAU_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # China has no daylight saving time
+BUREAU_TIMEZONE = "Asia/Shanghai"  # the bureau's calendar: deadlines, reports, the scheduler's times
+BUREAU_TZ = timezone(timedelta(hours=8), BUREAU_TIMEZONE)  # China has no daylight saving time
 DEFAULT_CALENDAR = Path(__file__).resolve().parent / "holidays_cn.yaml"
 VERIFICATION_WORKING_DAYS = 15
 EXTENSION_WORKING_DAYS = 15

@@ -72,14 +72,6 @@ def chromium_executable() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-def should_abort_request(request: Any) -> bool:
-    """Images, fonts and media are never downloaded by the browser: they cost time and hold no listing text.
-
-    Sweeps use `BrowserRequestGuard`, which also refuses forbidden destinations (crawler/destination_guard.py).
-    """
-    return request.resource_type in BLOCKED_RESOURCE_TYPES
-
-
 def playwright_settings(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
     """Scrapy settings that route `meta["playwright"]` requests through Chromium.
 

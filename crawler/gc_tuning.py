@@ -33,7 +33,7 @@ class GarbageCollectorTuning:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GarbageCollectorTuning:
-        extension = cls(crawler.settings.getint("TRADEWATCH_GC_THRESHOLD", 0))
+        extension = cls(crawler.settings.getint("TRADEWATCH_GC_THRESHOLD"))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         return extension
 

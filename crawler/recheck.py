@@ -44,7 +44,7 @@ class RecheckRequest(BaseModel):
     targets: list[RecheckTarget] = Field(default_factory=list)
     base_url: str | None = None
     database_url: str | None = None
-    lead_threshold: int = 60
+    lead_threshold: int  # the configured one (core.config), passed by the caller
     log_file: Path | None = None
 
 

@@ -1,7 +1,7 @@
 """Special campaigns (专项行动): their keywords, platforms, dates and schedule, and what they found.
 
 A campaign's sweeps tag every lead they create with the campaign's name; `tradewatch report campaign NAME`
-counts them. Dates are the bureau's (Asia/Shanghai) calendar days, both ends included.
+counts them. Dates are the bureau's calendar days (`core.workdays.BUREAU_TZ`), both ends included.
 """
 
 from __future__ import annotations

@@ -11,8 +11,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -157,18 +156,6 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
 
 
 # ------------------------------------------------------------------------------------------------ sessions
-
-
-@contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(get_engine(url), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 _RETRYABLE = ("database is locked", "database is busy", "deadlock detected", "could not serialize access")

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.statuses import LeadStatus
 from core.workdays import WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.db import run_write
 from leads.models import AuditEvent, Lead, Listing, utcnow
-from leads.stats import DEADLINE_STATUSES
 
 DUE_SOON_WORKING_DAYS = 3
 DUE_SOON, OVERDUE = "due_soon", "overdue"
@@ -85,7 +85,7 @@ def find_deadlines(
     statement = (
         select(Lead, Listing)
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(DEADLINE_STATUSES), col(Lead.due_date).is_not(None), col(Lead.due_date) <= limit)
+        .where(col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date).is_not(None), col(Lead.due_date) <= limit)
         .order_by(col(Lead.due_date), col(Lead.priority).desc(), col(Lead.id))
     )
     report = DeadlineReport(today=today)

@@ -15,9 +15,10 @@ from sqlmodel import Session, col, delete, select
 
 from core.categories import FAMILIES
 from core.config import get_settings
+from core.statuses import LeadStatus
 from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.db import run_write
-from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.models import Lead, Listing, utcnow
 from leads.queue import covers, enqueue, refresh_priorities
 from leads.schedule_models import FeedHold
 

@@ -19,10 +19,9 @@ from sqlalchemy import String, cast, false, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from core.statuses import LeadStatus
 from leads import models
-from leads.models import Lead, LeadStatus, Listing
-
-OPEN_STATUSES = (LeadStatus.NEW, LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.ESCALATED)
+from leads.models import Lead, Listing
 
 
 class LeadFilter(BaseModel):

@@ -7,12 +7,12 @@ All timestamps are timezone-aware UTC. The schema is created and changed only by
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.statuses import LeadStatus
 from leads.types import UTCDateTime
 
 
@@ -30,18 +30,6 @@ def _json_list() -> Any:
 
 def _json_dict() -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class LeadStatus(StrEnum):
-    """States of the verification lifecycle (see DESIGN.md)."""
-
-    NEW = "new"
-    QUEUED = "queued"
-    CLAIMED = "claimed"
-    VERIFIED = "verified"
-    REFERRED = "referred"
-    DISMISSED = "dismissed"
-    ESCALATED = "escalated"
 
 
 # ---------------------------------------------------------------------------------------------- sellers
@@ -178,12 +166,6 @@ class Lead(LeadBase, table=True):
     referral_requested_by: str | None = Field(
         default=None, max_length=128, description="Who asked for referral; a second officer must confirm it."
     )
-
-
-class LeadUpdate(SQLModel):
-    """Fields an officer may change on a lead outside the state machine."""
-
-    campaign: str | None = None
 
 
 # --------------------------------------------------------------------------------------------- evidence

@@ -24,10 +24,11 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.errors import NotFound, TransitionError
+from core.statuses import LeadStatus
 from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.audit import append_event
 from leads.evidence import evidence_root, lead_evidence, put_blob
-from leads.models import Lead, LeadStatus, Listing, Notice, utcnow
+from leads.models import Lead, Listing, Notice, utcnow
 from leads.notice_document import RenderedNotice
 from leads.queue import STATUS_ZH, require_officer
 

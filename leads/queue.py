@@ -14,14 +14,14 @@ row lock (PostgreSQL) or write lock (SQLite), then finds the lead claimed and ge
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import ClaimConflict, NotFound, OfficerRequired, TransitionError
+from core.statuses import LeadStatus
 from core.workdays import (
     EXTENSION_WORKING_DAYS,
     VERIFICATION_WORKING_DAYS,
@@ -30,7 +30,7 @@ from core.workdays import (
     local_date,
 )
 from leads.audit import append_event
-from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.models import Lead, Listing, utcnow
 from leads.store import lead_priority
 
 STATUS_ZH = {
@@ -68,8 +68,8 @@ TRANSITIONS: dict[str, tuple[frozenset[LeadStatus], LeadStatus | None]] = {
     "dismiss": (frozenset({LeadStatus.CLAIMED}), LeadStatus.DISMISSED),
     "escalate": (frozenset({LeadStatus.CLAIMED}), LeadStatus.ESCALATED),
     "reopen": (frozenset({LeadStatus.DISMISSED}), LeadStatus.QUEUED),
-    "assign": (frozenset({LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED}), None),
-    "extend": (frozenset({LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED}), None),
+    "assign": (frozenset(LeadStatus.ASSIGNABLE), None),
+    "extend": (frozenset(LeadStatus.ASSIGNABLE), None),
     "note": (frozenset(LeadStatus), None),
 }
 REASON_REQUIRED = frozenset({"hand_queue", "dismiss", "escalate", "reopen", "extend"})
@@ -232,25 +232,6 @@ def covers(categories: Sequence[str], category: str | None) -> bool:
     """Whether a team's categories (ids or families) cover `category`."""
     category = category or ""
     return any(category == wanted or category.startswith(f"{wanted}.") for wanted in categories)
-
-
-def feed_queue(
-    session: Session,
-    *,
-    officer: str,
-    now: datetime | None = None,
-    calendar: WorkCalendar | None = None,
-    limit: int | None = None,
-) -> list[int]:
-    """Move every new lead (best first) into the queue; returns their ids."""
-    calendar = calendar or load_calendar()
-    statement = select(Lead.id).where(Lead.status == LeadStatus.NEW).order_by(col(Lead.score).desc(), col(Lead.id))
-    if limit is not None:
-        statement = statement.limit(limit)
-    ids = [lead_id for lead_id in session.exec(statement) if lead_id is not None]
-    for lead_id in ids:
-        enqueue(session, lead_id, officer=officer, now=now, calendar=calendar)
-    return ids
 
 
 def claim(
@@ -436,74 +417,13 @@ def note(
     return _apply(session, lead, "note", officer=who, reason=body, now=now)
 
 
-# --------------------------------------------------------------------------------------------- reading
-
-
-def list_leads(
-    session: Session,
-    *,
-    status: LeadStatus | Iterable[LeadStatus] | None = None,
-    category: str | None = None,
-    campaign: str | None = None,
-    officer: str | None = None,
-    due_before: date | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[tuple[Lead, Listing]]:
-    """Leads with their listings in queue order: priority, then score, then oldest first."""
-    statement = select(Lead, Listing).join(Listing, col(Lead.listing_id) == col(Listing.id))
-    if isinstance(status, LeadStatus):
-        statement = statement.where(Lead.status == status)
-    elif status is not None:
-        statement = statement.where(col(Lead.status).in_(list(status)))
-    if category:
-        column = col(Lead.category) if "." in category else col(Lead.family)
-        statement = statement.where(column == category)
-    if campaign:
-        statement = statement.where(Lead.campaign == campaign)
-    if officer:
-        statement = statement.where(Lead.claimed_by == officer)
-    if due_before is not None:
-        statement = statement.where(col(Lead.due_date) <= due_before)
-    statement = statement.order_by(
-        col(Lead.priority).desc(), col(Lead.score).desc(), col(Lead.created_at), col(Lead.id)
-    )
-    return [(lead, listing) for lead, listing in session.exec(statement.offset(offset).limit(limit))]
-
-
-def get_lead(session: Session, lead_id: int) -> tuple[Lead, Listing] | None:
-    lead = session.get(Lead, lead_id)
-    if lead is None:
-        return None
-    listing = session.get(Listing, lead.listing_id)
-    assert listing is not None
-    return lead, listing
-
-
-def count_leads(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(Lead)).one())
-
-
-def overdue_leads(session: Session, *, today: date | None = None) -> list[Lead]:
-    """Open leads past their due date (the SLA check)."""
-    today = today or local_date(utcnow())
-    open_statuses = [LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED]
-    statement = (
-        select(Lead)
-        .where(col(Lead.status).in_(open_statuses), col(Lead.due_date) < today)
-        .order_by(col(Lead.due_date), col(Lead.id))
-    )
-    return list(session.exec(statement))
-
-
 def refresh_priorities(session: Session, *, now: datetime | None = None) -> int:
     """Recompute the priority of every open lead (age and the seller's other leads change over time)."""
     now = now or utcnow()
-    open_statuses = [LeadStatus.NEW, LeadStatus.QUEUED, LeadStatus.CLAIMED]
     rows = session.exec(
         select(Lead, Listing)
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(open_statuses))
+        .where(col(Lead.status).in_(LeadStatus.UNDECIDED))
     )
     count = 0
     for lead, listing in rows:

@@ -30,9 +30,10 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.errors import TradewatchError
+from core.statuses import LeadStatus
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.db import get_engine, run_write
-from leads.models import Lead, LeadStatus, Listing, ListingSnapshot, Notice, utcnow
+from leads.models import Lead, Listing, ListingSnapshot, Notice, utcnow
 from leads.notices import first_notice_before
 from leads.schedule_models import ListingCheck
 
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from crawler.items import PageCapture
     from crawler.recheck import RecheckTarget
 
-RECHECK_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)
 ONLINE, CHANGED, REMOVED, ERROR = "online", "changed", "removed", "error"
 REMOVED_ACTION = "listing_removed"
 
@@ -84,7 +84,7 @@ def select_targets(
         )
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
         .outerjoin(latest, latest.c.listing_pk == col(Listing.id))
-        .where(col(Lead.status).in_(RECHECK_STATUSES) | col(Lead.id).in_(select(Notice.lead_pk)))
+        .where(col(Lead.status).in_(LeadStatus.OPEN) | col(Lead.id).in_(select(Notice.lead_pk)))
         .order_by(latest.c.last_checked.is_not(None), latest.c.last_checked, col(Lead.priority).desc(), col(Lead.id))
     )
     gone = removed_listings(session)

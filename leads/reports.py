@@ -22,13 +22,14 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.errors import TradewatchError
+from core.statuses import LeadStatus
 from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.db import get_engine
 from leads.deadlines import DUE_SOON_WORKING_DAYS, due_soon_days, find_deadlines
 from leads.listing_query import LeadFilter
-from leads.models import AuditEvent, CrawlRun, Lead, LeadStatus, Listing, utcnow
+from leads.models import AuditEvent, CrawlRun, Lead, Listing, utcnow
 from leads.schedule_models import FeedHold, JobRun
-from leads.stats import DEADLINE_STATUSES, queue_stats
+from leads.stats import queue_stats
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CJK_FONTS = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei")
@@ -173,7 +174,7 @@ def crosstab(session: Session, column: Any, lead_filter: LeadFilter, today: date
         select(column, func.count())
         .select_from(Lead)
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(DEADLINE_STATUSES), col(Lead.due_date) < today)
+        .where(col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date) < today)
     )
     for key, count in session.exec(apply_filter(overdue, lead_filter).group_by(column)):
         table.setdefault(_key(key), {})["overdue"] = int(count)

@@ -10,14 +10,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.statuses import LeadStatus
 from core.workdays import local_date
 from leads.listing_query import LeadFilter, apply_filter
-from leads.models import Lead, LeadStatus, Listing, utcnow
+from leads.models import Lead, Listing, utcnow
 
-# Statuses in which a lead's verification deadline runs.
-DEADLINE_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED)
-# Statuses in which a lead is still someone's work.
-WORKLOAD_STATUSES = (LeadStatus.QUEUED, LeadStatus.CLAIMED, LeadStatus.VERIFIED, LeadStatus.ESCALATED)
 DUE_SOON_DAYS = 3
 
 
@@ -97,7 +94,7 @@ def queue_stats(
     stats.by_family = _grouped(session, col(Lead.family), f)
     stats.by_platform = _grouped(session, col(Listing.platform), f)
     stats.by_campaign = _grouped(session, col(Lead.campaign), f)
-    running = col(Lead.status).in_(DEADLINE_STATUSES)
+    running = col(Lead.status).in_(LeadStatus.OPEN)
     stats.overdue = _count(session, f, running, col(Lead.due_date) < today)
     stats.due_soon = _count(
         session, f, running, col(Lead.due_date) >= today, col(Lead.due_date) <= today + timedelta(days=due_soon_days)
@@ -105,7 +102,7 @@ def queue_stats(
     statement = (
         select(col(Lead.status), col(Lead.claimed_by), col(Lead.assignees), col(Lead.due_date))
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(WORKLOAD_STATUSES))
+        .where(col(Lead.status).in_(LeadStatus.ON_DESK))
     )
     for status, claimed_by, assignees, due in session.exec(apply_filter(statement, f)):
         officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(assignees or [])]))
@@ -117,6 +114,6 @@ def queue_stats(
                 load.verified += 1
             else:
                 load.assigned += 1
-            if status in DEADLINE_STATUSES and due is not None and due < today:
+            if status in LeadStatus.OPEN and due is not None and due < today:
                 load.overdue += 1
     return stats

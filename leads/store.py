@@ -19,9 +19,10 @@ from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.statuses import LeadStatus
 from core.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
-from leads.models import Campaign, Lead, LeadStatus, Listing, ListingSnapshot, Seller, utcnow
+from leads.models import Campaign, Lead, Listing, ListingSnapshot, Seller, utcnow
 from leads.priority import compute_priority
 
 LISTING_FIELDS = (

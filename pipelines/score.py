@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from crawler.items import ListingItem
 from pipelines.model.predict import ScoreCombiner
 from pipelines.model.registry import current_combiner
 from pipelines.scoring import Scorer
+
+
+def crawl_scorer(settings: BaseSettings) -> Scorer:
+    """The scorer of a crawl: the crawl's TRADEWATCH_LEAD_THRESHOLD if the runner set one, else the configured one."""
+    threshold = settings.get("TRADEWATCH_LEAD_THRESHOLD")
+    return Scorer.load(threshold=None if threshold is None else int(threshold))
 
 
 class ScoreListingPipeline:
@@ -21,8 +28,7 @@ class ScoreListingPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        threshold = crawler.settings.getint("TRADEWATCH_LEAD_THRESHOLD", 60)
-        return cls(crawler, Scorer.load(threshold=threshold), current_combiner())
+        return cls(crawler, crawl_scorer(crawler.settings), current_combiner())
 
     def process_item(self, item: ListingItem) -> ListingItem:
         listing = {"title": item.title, "description": item.description, "price": item.price}

@@ -235,9 +235,9 @@ class ListingSpider(scrapy.Spider):
 
     def _is_lead(self, fields: dict[str, Any]) -> bool:
         if self._scorer is None:
-            from pipelines.scoring import Scorer
+            from pipelines.score import crawl_scorer
 
-            self._scorer = Scorer.load(threshold=self.settings.getint("TRADEWATCH_LEAD_THRESHOLD", 60))
+            self._scorer = crawl_scorer(self.settings)
         listing = {key: fields.get(key) or "" for key in ("title", "description")}
         listing["price"] = fields.get("price")
         return bool(self._scorer.score(listing).is_lead)

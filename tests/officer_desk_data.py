@@ -102,7 +102,8 @@ def set_due(lead_id: int, due: date) -> None:
 
 def send_notice(lead_id: int, officer: str, recipient: str = "platform", *, verify: bool = True) -> int:
     """Claim (and verify) the lead as `officer` where needed, then send a notice through the library; its id."""
-    from leads.models import Lead, LeadStatus
+    from core.statuses import LeadStatus
+    from leads.models import Lead
     from leads.notice_document import render_notice
     from leads.notices import prepare_lead_notice, record_lead_notice
 

@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.app import app
+from core.statuses import LeadStatus
 from leads.db import get_engine
-from leads.models import AuditEvent, Lead, LeadStatus
+from leads.models import AuditEvent, Lead
 from tests.officer_desk_data import HOSTILE_TITLE, act, add_lead, set_due
 
 runner = CliRunner()

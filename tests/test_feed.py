@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.app import app
+from core.statuses import LeadStatus
 from core.workdays import BUREAU_TZ, WorkCalendar
 from leads.db import get_engine, run_write
 from leads.feed import BELOW_THRESHOLD, CAPACITY, NO_TEAM, FeedSettings, TeamCapacity, feed_queue
-from leads.models import Lead, LeadStatus
+from leads.models import Lead
 from leads.schedule_models import FeedHold
 from leads.store import record_sighting
 

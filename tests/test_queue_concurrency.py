@@ -6,9 +6,10 @@ import multiprocessing
 
 from sqlmodel import Session
 
+from core.statuses import LeadStatus
 from leads.audit import lead_history
 from leads.db import dispose_engines, get_engine
-from leads.models import Lead, LeadStatus
+from leads.models import Lead
 from leads.queue import enqueue
 from tests.leadstore_support import CALENDAR, T0, claim_worker, sight
 

@@ -9,11 +9,12 @@ import pytest
 from sqlmodel import Session
 
 from core.errors import ClaimConflict, OfficerRequired, TransitionError
+from core.statuses import LeadStatus
 from core.workdays import WorkCalendar, load_calendar
 from leads import queue
 from leads.audit import lead_history
 from leads.db import get_engine
-from leads.models import Lead, LeadStatus
+from leads.models import Lead
 from tests.leadstore_support import CALENDAR, T0, listing, sight
 
 A, B = "王建国", "李娜"
@@ -202,13 +203,3 @@ def test_a_home_calendar_replaces_the_shipped_one(tw_home):
     tw_home.mkdir(parents=True, exist_ok=True)
     (tw_home / "holidays.yaml").write_text("holidays: [2026-03-06]\nworkdays: []\n", encoding="utf-8")
     assert load_calendar().add_working_days(date(2026, 3, 5), 1) == date(2026, 3, 9)
-
-
-def test_feed_queue_moves_new_leads_best_first(store_url: str):
-    low = make_lead(store_url, 1, LeadStatus.NEW)
-    with Session(get_engine(store_url)) as session:
-        fed = queue.feed_queue(session, officer="scheduler", now=T0, calendar=CALENDAR)
-        session.commit()
-        assert fed == [low]
-        assert session.get(Lead, low).status == LeadStatus.QUEUED  # type: ignore[union-attr]
-        assert queue.overdue_leads(session, today=date(2026, 3, 27)) == [session.get(Lead, low)]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
+from core.statuses import LeadStatus
 from leads.audit import lead_history
 from leads.db import get_engine
-from leads.models import Lead, LeadStatus, Listing, ListingSnapshot, Seller
-from leads.queue import claim, dismiss, enqueue, list_leads
+from leads.listing_query import find_leads
+from leads.models import Lead, Listing, ListingSnapshot, Seller
+from leads.queue import claim, dismiss, enqueue
 from leads.store import content_hash, seller_lead_count
 from tests.leadstore_support import CALENDAR, later, listing, score, sight
 
@@ -108,7 +110,7 @@ def test_a_seller_with_several_leads_is_one_seller_and_ranks_higher(store_url: s
         assert _count(session, Seller) == 2
         assert first.seller_pk == second.seller_pk != other.seller_pk
         assert seller_lead_count(session, first.seller_pk) == 2
-        order = [listing_row.listing_id for _, listing_row in list_leads(session)]
+        order = [listing_row.listing_id for _, listing_row in find_leads(session).rows]
     assert order.index("3") < order.index("2")
 
 
@@ -117,4 +119,4 @@ def test_priority_orders_by_score_then_severity(store_url: str):
     sight(store_url, listing_values=listing("2", seller_id="b"), score_values=score(80, "wildlife.pangolin"))
     sight(store_url, listing_values=listing("3", seller_id="c"), score_values=score(95, "wildlife.other"))
     with Session(get_engine(store_url)) as session:
-        assert [row.listing_id for _, row in list_leads(session)] == ["3", "2", "1"]
+        assert [row.listing_id for _, row in find_leads(session).rows] == ["3", "2", "1"]

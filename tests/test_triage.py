@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Input, OptionList
 
 from cli.i18n import set_language
 from cli.tui.app import ReasonScreen, TriageApp, parse_filter
+from core.statuses import LeadStatus
 from leads.db import get_engine
-from leads.models import AuditEvent, Lead, LeadStatus
+from leads.models import AuditEvent, Lead
 from tests.officer_desk_data import HOSTILE_TITLE, add_lead
 
 UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -26,9 +26,9 @@ from cli.i18n import _
 from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
 from core.errors import TradewatchError
 from core.safe_text import highlight_terms, safe_str, safe_text
+from core.statuses import LeadStatus
 from leads.db import get_engine
 from leads.listing_query import LeadFilter, find_leads, hit_terms, lead_detail
-from leads.models import LeadStatus
 
 PAGE_SIZE = 200
 

@@ -7,7 +7,7 @@ Markup contract of layout ``v1`` (crawler profiles depend on it):
   ("没有找到相关宝贝") when the page has no listing; ``a.next`` ("下一页") only when a next page exists.
 - item page: ``div.item[data-id]`` holding ``h1.title``, ``span.price``, ``div.description`` (one ``<p>`` per
   line), ``a.seller[data-seller-id]``, ``span.location``, ``time.posted[datetime]`` (UTC ISO 8601 in the
-  attribute, Asia/Shanghai time as text) and ``img.photo``.
+  attribute, the bureau's local time as text) and ``img.photo``.
 - seller page: ``div.seller-profile[data-seller-id]`` with ``h1.seller-name`` and ``span.location``, then the
   seller's listings as an ``ul.results`` like the search page.
 
@@ -19,12 +19,13 @@ as the server renders for the ``plain`` variant; `tests/test_demo_market.py` che
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 from typing import Any, Literal
 from urllib.parse import quote
 
+from core.workdays import BUREAU_TZ
 from crawler.demo_market.catalogue import DemoListing, DemoSeller, format_price
 from crawler.demo_market.options import Layout, Wall
 
@@ -34,8 +35,6 @@ PAGE_SIZE = 20
 SITE_NAME = "闲置集市"
 NO_RESULTS = "没有找到相关宝贝"
 
-# Asia/Shanghai has had no daylight saving time since 1991: a fixed offset is exact for the catalogue.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # Characters JavaScript's encodeURIComponent leaves alone, so server and script build identical links.
 _URI_COMPONENT_SAFE = "-_.!~*'()"
@@ -57,7 +56,7 @@ def search_url(variant: Variant, keyword: str, page: int) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(BUREAU_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def encode_page(html: str, variant: Variant) -> bytes:

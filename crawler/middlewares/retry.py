@@ -42,8 +42,8 @@ class PoliteRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: BaseSettings):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("TRADEWATCH_RETRY_MAX_WAIT", 60.0)
-        self.base_wait = settings.getfloat("TRADEWATCH_RETRY_BASE_WAIT", 1.0)
+        self.max_wait = settings.getfloat("TRADEWATCH_RETRY_MAX_WAIT")
+        self.base_wait = settings.getfloat("TRADEWATCH_RETRY_BASE_WAIT")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PoliteRetryMiddleware:

@@ -17,9 +17,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from core.errors import InputFileError
-from leads.models import AuditEvent, Lead, LeadStatus, Listing
+from core.statuses import LeadStatus
+from leads.models import AuditEvent, Lead, Listing
 
-POSITIVE_STATUSES = (LeadStatus.VERIFIED, LeadStatus.REFERRED, LeadStatus.ESCALATED)
 # A dismissal whose reason says one of these is no label (checked case-insensitively).
 NO_LABEL_REASONS = ("重复", "duplicate", "已下架", "已删除", "已移除", "已失效", "链接失效", "removed")
 
@@ -52,7 +52,7 @@ def store_examples(session: Session) -> list[Example]:
     for lead_pk, reason in session.exec(dismissals.order_by(col(AuditEvent.seq))):
         if lead_pk is not None:
             reasons[lead_pk] = reason  # the latest dismissal counts
-    statuses = [*POSITIVE_STATUSES, LeadStatus.DISMISSED]
+    statuses = [*LeadStatus.CONFIRMED, LeadStatus.DISMISSED]
     rows = session.exec(
         select(Lead, Listing)
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
@@ -68,7 +68,7 @@ def store_examples(session: Session) -> list[Example]:
                 title=listing.title,
                 description=listing.description or "",
                 price=listing.price,
-                label=lead.status in POSITIVE_STATUSES,
+                label=lead.status in LeadStatus.CONFIRMED,
                 source=f"lead {lead.id}",
                 seller=listing.seller_id or listing.seller,
             )

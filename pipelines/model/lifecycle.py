@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from core.config import get_settings
 from leads.audit import append_event
-from leads.db import run_write, session_scope
+from leads.db import get_engine, run_write
 from pipelines.model import registry
 from pipelines.model.labels import Example, file_examples, store_examples
 from pipelines.model.train import TooFewLabels, is_worse, train_model
@@ -31,7 +33,7 @@ class Trained:
 
 def gather(label_files: Sequence[Path] = (), *, url: str | None = None) -> tuple[list[Example], dict[str, int]]:
     """Officers' verdicts from the store and the labelled files, and how many came from each."""
-    with session_scope(url) as session:
+    with Session(get_engine(url)) as session:
         from_store = store_examples(session)
     from_files = [example for path in label_files for example in file_examples(path)]
     return [*from_store, *from_files], {"from_store": len(from_store), "from_files": len(from_files)}

@@ -19,15 +19,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from core.config import get_settings
+
 
 def cache_dir() -> Path | None:
-    configured = os.environ.get("TRADEWATCH_CACHE_DIR")
+    settings = get_settings()
+    configured = settings.cache_dir
     if configured is not None:
-        if configured.strip().lower() in ("", "off", "0", "none"):
+        if configured.strip().lower() in ("off", "0", "none"):
             return None
         return Path(configured) / "scoring"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tradewatch" / "scoring"
+    return settings.user_cache_home / "tradewatch" / "scoring"
 
 
 def key(*parts: object) -> str:

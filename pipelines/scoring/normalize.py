@@ -115,10 +115,6 @@ def _char_classes() -> _CharClasses:
     return classes
 
 
-def _t2s_table() -> dict[int, str]:
-    return _char_classes().t2s
-
-
 class _MaskTable(dict[int, str]):
     """Translate table: a character -> one mask character per folded character (\x01 kept, \x00 dropped,
     \x02 for each character of a multi-character folding, which makes the mask longer than the text)."""

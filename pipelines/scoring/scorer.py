@@ -180,7 +180,7 @@ class Scorer:
         self,
         watchlists: Watchlists,
         *,
-        threshold: int = 60,
+        threshold: int,
         engine: str | None = None,
     ) -> None:
         self.watchlists = watchlists
@@ -224,7 +224,7 @@ class Scorer:
     ) -> Scorer:
         """Build a scorer from watchlist files (None: the shipped ones) plus campaign terms.
 
-        ``threshold`` None reads the configured lead threshold (``TRADEWATCH_LEAD_THRESHOLD``, default 60).
+        ``threshold`` None reads the configured lead threshold (``core.config``).
         """
         if threshold is None:
             from core.config import get_settings
