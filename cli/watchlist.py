@@ -148,11 +148,13 @@ def suggest_cmd(
 
         tradewatch watchlist suggest --limit 5
     """
-    from leads.db import session_scope
+    from sqlmodel import Session
+
+    from leads.db import get_engine
     from pipelines.model.codewords import suggest
     from pipelines.scoring import Scorer
 
-    with session_scope() as session:
+    with Session(get_engine()) as session:
         suggestions = suggest(session, Scorer.load(), limit=limit)
     if as_json:
         print_json([vars(s) for s in suggestions])
