@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -12,13 +13,13 @@ from sqlmodel import Session
 from cli.i18n import _, localise_message
 from cli.labels import action_label, status_label
 from cli.lead_options import LeadIdArgument
-from cli.output import JsonOption, console, fail, print_json, report_verification
+from cli.output import JsonOption, console, err_console, fail, print_json, report_verification
 from core.safe_text import safe_text
-from leads.audit import AuditProblem, lead_history, verify_chain
+from leads.audit import SYSTEM_ACTOR, AuditProblem, anchor_head, anchor_path, lead_history, rotate_key, verify_chain
 from leads.db import get_engine
 from leads.models import Lead
 
-audit_app = typer.Typer(help="The audit trail: verify it.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: verify it, anchor its head, rotate its key.", no_args_is_help=True)
 
 
 def history_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
@@ -62,7 +63,8 @@ def history_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> Non
 
 @audit_app.command("verify")
 def verify_command(as_json: JsonOption = False) -> None:
-    """Recompute the hash chain of the audit trail; report every edited, deleted or reordered event.
+    """Recompute the hash chain of the audit trail, check every event's signature (the key in
+    TRADEWATCH_HOME/keys) and every anchor; report every edited, deleted or reordered event, earliest first.
 
     Exits 0 when the chain is intact, 1 otherwise.
 
@@ -79,6 +81,14 @@ def verify_command(as_json: JsonOption = False) -> None:
             seq=problem.seq, event_id=problem.event_id, lead=lead, problem=localise_message(problem.problem)
         )
 
+    if problems and not as_json:  # the rewrite starts here: everything after it follows from it
+        first = problems[0]
+        err_console().print(
+            _("First event that disagrees: #{seq} (id {event_id})").format(
+                seq=first.seq, event_id=first.event_id if first.event_id is not None else "-"
+            ),
+            markup=False,
+        )
     report_verification(
         checked,
         problems,
@@ -89,6 +99,43 @@ def verify_command(as_json: JsonOption = False) -> None:
         if problems
         else _("Audit trail: {checked} events checked, intact"),
     )
+
+
+@audit_app.command("anchor")
+def anchor_command() -> None:
+    """Append the audit chain's current head to the anchor file outside the database, and print it.
+
+    Keep a copy of the file elsewhere (or the printed line): `audit verify` then detects a store rolled back or
+    rewritten before that moment. The daily report anchors and prints the head too.
+
+    Example:
+
+        tradewatch audit anchor
+    """
+    with Session(get_engine()) as session:
+        anchor = anchor_head(session)
+    console().print(anchor.line(), markup=False, soft_wrap=True)
+    err_console().print(_("Anchored in {path}").format(path=anchor_path()), markup=False)
+
+
+@audit_app.command("rotate-key")
+def rotate_key_command(
+    officer: Annotated[str | None, typer.Option(help="Who rotates the key (default: TRADEWATCH_OFFICER).")] = None,
+) -> None:
+    """Start a new audit key; the rotation is recorded in the chain and the old key is kept to check old events.
+
+    Copy the keys folder (TRADEWATCH_HOME/keys) to every machine that writes the store afterwards.
+
+    Example:
+
+        tradewatch audit rotate-key --officer 王芳
+    """
+    from cli.identity import current_officer
+
+    with Session(get_engine()) as session:
+        old, new = rotate_key(session, actor=current_officer(officer) or SYSTEM_ACTOR)
+        session.commit()
+    console().print(_("Audit key {old} replaced by key {new}").format(old=old, new=new), markup=False)
 
 
 def register(app: typer.Typer) -> None:

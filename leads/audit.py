@@ -1,20 +1,32 @@
-"""The audit trail: append-only, every event hashing the one before it, checked by `verify_chain`.
+"""The audit trail: append-only, every event hashing the one before it, signed with a key outside the database,
+checked by `verify_chain`.
 
 All events form one chain ordered by `seq`. Appending locks the single `AuditHead` row (a row lock on
 PostgreSQL; SQLite write transactions are serialised anyway), so concurrent writers never fork the chain.
 The head row also records the last sequence number and hash, so deleting the newest events is detected too.
+
+The hash chain is public SHA-256: anyone can recompute it, so on its own it only shows accidents. Each event's
+hash and the head are therefore also signed with an HMAC whose key lives in `TRADEWATCH_HOME/keys/`
+(`leads.audit_keys`): rewriting history needs the key, not only the database. Anchors (`anchor_head`) copy the
+head into an append-only file outside the database, so rolling the whole store back to an older, validly signed
+state is detected too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.config import get_settings
+from leads.audit_keys import AuditKey, create_key, key_for, load_keys, signing_key
 from leads.models import AuditEvent, AuditHead, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -41,6 +53,14 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+def event_mac(key: AuditKey, event: AuditEvent) -> str:
+    return key.mac("event", key.id, event.seq, event.hash)
+
+
+def head_mac(key: AuditKey, seq: int, hash_: str) -> str:
+    return key.mac("head", key.id, seq, hash_)
+
+
 def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(details, ensure_ascii=False, default=str))
 
@@ -63,6 +83,7 @@ def append_event(
     ).first()
     if head is None:  # a store whose migration did not seed the head row
         head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
+    key = signing_key(head.seq + 1, head.key_id)
     moment = at or utcnow()
     event = AuditEvent(
         seq=head.seq + 1,
@@ -78,7 +99,9 @@ def append_event(
         hash="",
     )
     event.hash = event_hash(event)
+    event.key_id, event.mac = key.id, event_mac(key, event)
     head.seq, head.hash = event.seq, event.hash
+    head.key_id, head.mac = key.id, head_mac(key, event.seq, event.hash)
     session.add(event)
     session.add(head)
     session.flush()
@@ -105,16 +128,22 @@ class AuditProblem:
         return f"事件 event #{self.seq} (id {self.event_id}, {lead}): {self.problem}"
 
 
-def verify_chain(session: Session) -> tuple[int, list[AuditProblem]]:
-    """Recompute the whole chain. Returns (events checked, problems); no problems means nothing was touched."""
+def verify_chain(session: Session, *, home: Path | None = None) -> tuple[int, list[AuditProblem]]:
+    """Recompute the whole chain, check every signature and every anchor.
+
+    Returns (events checked, problems), problems ordered by event; no problems means nothing was touched.
+    """
     problems: list[AuditProblem] = []
+    keys = load_keys(home)
     expected_prev = GENESIS_HASH
     expected_seq = 1
     count = 0
     statement = select(AuditEvent).order_by(col(AuditEvent.seq), col(AuditEvent.id))
     last_id = 0
+    hashes: dict[int, str] = {}
     for event in session.exec(statement):
         count += 1
+        hashes[event.seq] = event.hash
         where = {"seq": event.seq, "event_id": event.id, "lead_pk": event.lead_pk}
         if event.seq != expected_seq:
             missing = "missing or renumbered" if event.seq > expected_seq else "duplicated"
@@ -131,6 +160,9 @@ def verify_chain(session: Session) -> tuple[int, list[AuditProblem]]:
         actual = event_hash(event)
         if actual != event.hash:
             problems.append(AuditProblem(**where, problem="内容被修改 / event content edited (hash mismatch)"))
+        signature = _signature_problem(keys, event)
+        if signature:
+            problems.append(AuditProblem(**where, problem=signature))
         expected_prev = event.hash
         expected_seq = event.seq + 1
     head = session.get(AuditHead, 1)
@@ -144,4 +176,134 @@ def verify_chain(session: Session) -> tuple[int, list[AuditProblem]]:
                 "(newest events deleted?)",
             )
         )
+    elif head is not None and head.seq:
+        key = key_for(keys, head.seq)
+        if key is not None and (head.key_id != key.id or head.mac != head_mac(key, head.seq, head.hash)):
+            problems.append(
+                AuditProblem(
+                    seq=head.seq,
+                    event_id=None,
+                    lead_pk=None,
+                    problem="链尾签名不符 / chain head signature wrong (head rewritten without the audit key)",
+                )
+            )
+    problems += verify_anchors(hashes, keys, home=home)
+    problems.sort(key=lambda problem: problem.seq if problem.seq is not None else 0)
     return count, problems
+
+
+def _signature_problem(keys: list[AuditKey], event: AuditEvent) -> str | None:
+    key = key_for(keys, event.seq)
+    if key is None:
+        if event.mac is not None or event.key_id is not None:
+            return f"无法核对签名 / signed with audit key {event.key_id}, which this machine does not have"
+        return None  # an event from before the trail had keys: its hash chain is all there is
+    if event.key_id != key.id or event.mac is None or event.mac != event_mac(key, event):
+        return "签名不符 / signature wrong: event rewritten by someone without the audit key"
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ keys
+
+
+def rotate_key(session: Session, *, actor: str, home: Path | None = None) -> tuple[int, int]:
+    """Start a new audit key; the rotation is an event of the chain, signed with the old key.
+
+    Returns (old key id, new key id). The old key stays in the folder: it still checks the events it signed.
+    """
+    head = session.exec(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    ).first()
+    seq = head.seq if head is not None else 0
+    old = signing_key(seq + 1, head.key_id if head is not None else None, home)
+    new = create_key(seq + 2, home)  # the rotation event (seq + 1) is the old key's last
+    append_event(
+        session, lead_pk=None, action="key_rotated", actor=actor, details={"from_key": old.id, "to_key": new.id}
+    )
+    return old.id, new.id
+
+
+# --------------------------------------------------------------------------------------------- anchors
+
+ANCHOR_FILE = "audit-anchors.txt"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's head at one moment, as written to the anchor file (and printed in the daily report)."""
+
+    at: str
+    seq: int
+    hash: str
+    key_id: int | None
+    mac: str | None
+
+    def line(self) -> str:
+        return f"{self.at} seq={self.seq} hash={self.hash} key={self.key_id or '-'} mac={self.mac or '-'}"
+
+
+def anchor_path(home: Path | None = None) -> Path:
+    return (home or get_settings().resolved_home) / ANCHOR_FILE
+
+
+def anchor_head(session: Session, *, home: Path | None = None) -> Anchor:
+    """Append the chain's current head to the anchor file (opened for appending only, flushed to disk)."""
+    head = session.get(AuditHead, 1)
+    seq, hash_ = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    key = key_for(load_keys(home), seq)
+    at = utcnow().isoformat(timespec="seconds").replace("+00:00", "Z")
+    anchor = Anchor(at, seq, hash_, key.id if key else None, key.mac("anchor", at, seq, hash_) if key else None)
+    path = anchor_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+        handle.write(anchor.line() + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return anchor
+
+
+_ANCHOR_LINE = re.compile(
+    r"^(?P<at>\S+) seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64}) key=(?P<key>\d+|-) mac=(?P<mac>[0-9a-f]{64}|-)$"
+)
+
+
+def verify_anchors(hashes: dict[int, str], keys: list[AuditKey], *, home: Path | None = None) -> list[AuditProblem]:
+    """Every anchor must name an event the store still holds, with the same hash."""
+    path = anchor_path(home)
+    if not path.exists():
+        return []
+    problems = []
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.strip():
+            continue
+        match = _ANCHOR_LINE.match(text.strip())
+        if match is None:
+            problems.append(
+                AuditProblem(None, None, None, f"锚点文件第 {number} 行无法识别 / anchor line {number} unreadable")
+            )
+            continue
+        seq, hash_ = int(match["seq"]), match["hash"]
+        key = {k.id: k for k in keys}.get(int(match["key"])) if match["key"] != "-" else None
+        if match["key"] != "-" and (key is None or match["mac"] != key.mac("anchor", match["at"], seq, hash_)):
+            problems.append(
+                AuditProblem(
+                    seq, None, None, f"锚点第 {number} 行被改动 / anchor line {number} altered (signature wrong)"
+                )
+            )
+            continue
+        if seq == 0:
+            continue
+        stored = hashes.get(seq)
+        if stored != hash_:
+            now = "missing" if stored is None else f"{stored[:12]}…"
+            problems.append(
+                AuditProblem(
+                    seq,
+                    None,
+                    None,
+                    f"与第 {number} 行锚点（{match['at']}）不符 / disagrees with the anchor of {match['at']} "
+                    f"(line {number}): anchored {hash_[:12]}…, store has {now}",
+                )
+            )
+    return problems

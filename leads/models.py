@@ -258,6 +258,8 @@ class AuditEvent(SQLModel, table=True):
     created_at: datetime = _utc_column(nullable=False)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    key_id: int | None = None  # the audit key (leads.audit_keys) whose HMAC `mac` is; None before keys
+    mac: str | None = Field(default=None, max_length=64)
 
 
 class AuditHead(SQLModel, table=True):
@@ -266,6 +268,8 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(default="0" * 64, max_length=64)
+    key_id: int | None = None
+    mac: str | None = Field(default=None, max_length=64)
 
 
 # ------------------------------------------------------------------------------------------- crawl runs

@@ -24,6 +24,7 @@ from core.config import get_settings
 from core.errors import TradewatchError
 from core.statuses import LeadStatus
 from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
+from leads.audit import anchor_head
 from leads.db import get_engine
 from leads.deadlines import DUE_SOON_WORKING_DAYS, due_soon_days, find_deadlines
 from leads.listing_query import LeadFilter
@@ -291,6 +292,8 @@ def daily_report(
         )
         trend = new_leads_per_day(session, day)
         waiting = _waiting_rows(session)
+        # The audit chain's head, appended to the anchor file and printed: a printout proves the day's state.
+        numbers["audit_anchor"] = anchor_head(session).line()
     report = Report(
         kind="daily",
         title=f"线索日报 {day.isoformat()} / Daily lead report",
