@@ -14,7 +14,7 @@ How it holds together:
   happens to the processes.
 - Only one scheduler drives a store: `SchedulerLock` is a file lock beside a SQLite database, or a
   PostgreSQL advisory lock held on its own connection. A second scheduler refuses with a clear message.
-- Every crawl runs in a child process (`crawler.sweep.run_sweep`, `leads.recheck.run_rechecks`). A child that
+- Every crawl runs in a child process (`runners.sweep.run_sweep`, `runners.recheck.run_rechecks`). A child that
   dies is recorded as a failed crawl run and the scheduler goes on.
 
 The job functions take the moment as an argument (`now=`) and the module clock is `now()`, so tests drive
@@ -674,7 +674,7 @@ def run_job(spec: JobSpec, timetable: Timetable, *, now: datetime) -> dict[str, 
         report = check_deadlines(now=now, working_days=timetable.deadlines.due_soon_working_days)
         return report.summary()
     if spec.kind == "rechecks":
-        from leads.recheck import run_rechecks
+        from runners.recheck import run_rechecks
 
         assert timetable.rechecks is not None
         entry_r = timetable.rechecks
@@ -705,8 +705,8 @@ def sweep_job(
     timeout: float | None,
 ) -> dict[str, Any]:
     """One sweep in a child process. A child that fails is recorded as failed crawl runs; never raises for it."""
-    from crawler.sweep import SweepRequest, run_sweep
     from crawler.sweep_params import SweepParams
+    from runners.sweep import SweepRequest, run_sweep
 
     request = SweepRequest(
         platforms=platforms,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, market, postgres_admin_available, redis_available
+from common import market, postgres_admin_available, redis_available
 
 REDIS_URL = os.environ.get("TRADEWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get("TRADEWATCH_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
@@ -36,31 +35,31 @@ def _served(base_url: str) -> int:
 
 
 def one(base_url: str, workers: int, keywords: list[str], database_url: str) -> dict[str, Any]:
-    from crawler import distributed
-    from crawler.sweep import SweepRequest
+    from crawler.distributed.keys import connect
+    from crawler.distributed.sweeps import sweep_stats
     from crawler.sweep_params import SweepParams
+    from runners.distributed.coordinator import finish_sweep, start_sweep, wait_until_done
+    from runners.distributed.worker import start_worker
+    from runners.sweep_request import SweepRequest
 
     os.environ["TRADEWATCH_DATABASE_URL"] = database_url
-    server = distributed.connect(REDIS_URL)
+    os.environ["TRADEWATCH_REDIS_URL"] = REDIS_URL
+    server = connect(REDIS_URL)
     request = SweepRequest(platforms=["demo"], params=SweepParams(keywords=keywords, max_pages=1000), base_url=base_url)
-    spec = distributed.start_sweep(server, request, database_url=database_url)
+    spec = start_sweep(server, request, database_url=database_url)
     served_before = _served(base_url)
-    env = {**os.environ, "TRADEWATCH_REDIS_URL": REDIS_URL, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(distributed.worker_command(spec.sweep_id), env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
-        for _ in range(workers)
-    ]
+    procs = [start_worker(spec.sweep_id) for _ in range(workers)]
     try:
         while _served(base_url) == served_before:
             time.sleep(0.02)
         first = time.monotonic()
-        assert distributed.wait_until_done(server, spec, timeout=900, poll=0.05)
+        assert wait_until_done(server, spec, timeout=900, poll=0.05)
         elapsed = time.monotonic() - first
     finally:
         for proc in procs:
-            proc.wait(timeout=120)
-    stats = distributed.sweep_stats(server, spec.sweep_id, "demo")
-    distributed.finish_sweep(server, spec, database_url=database_url)
+            proc.result(timeout=120)
+    stats = sweep_stats(server, spec.sweep_id, "demo")
+    finish_sweep(server, spec, database_url=database_url)
     pages = int(stats.get("response_received_count", 0)) - int(stats.get("robotstxt/response_count", 0))
     return {"workers": workers, "pages": pages, "seconds": round(elapsed, 2), "pages_per_s": round(pages / elapsed, 1)}
 

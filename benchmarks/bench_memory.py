@@ -35,7 +35,7 @@ def _child(base_url: str, checkpoints: list[int]) -> dict[str, Any]:
 
     from core.logging_setup import setup_logging
     from crawler.profiles import load_profile
-    from crawler.sweep import crawl_settings
+    from runners.crawl_settings import crawl_settings
     from spiders.listing import ListingSpider
 
     setup_logging("bench", level="WARNING")

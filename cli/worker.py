@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
 from typing import Annotated
 
 import typer
@@ -59,7 +57,9 @@ def worker(
     ] = None,
 ) -> None:
     from core.config import get_settings
-    from crawler.distributed import connect, open_sweeps, worker_command
+    from core.errors import TradewatchError
+    from crawler.distributed.keys import connect
+    from runners.distributed.worker import work_on_open_sweeps, work_on_sweep
 
     redis_url = get_settings().redis_url
     if not redis_url:
@@ -74,29 +74,21 @@ def worker(
     if finish is not None:
         _finish(server, finish, abandon=abandon, timeout=timeout)
         return
-    if sweep is not None:
-        out.print(_("joining sweep {sweep}").format(sweep=sweep), markup=False)
-        code = subprocess.call(worker_command(sweep))
-        if code == 1:
-            fail(_("sweep {sweep} is unknown or already done").format(sweep=sweep), code=1)
-        if code:
-            fail(_("worker failed (exit {code})").format(code=code), code=code)
-        out.print(_("sweep {sweep} done").format(sweep=sweep), markup=False)
-        return
-    worked: set[str] = set()
+
+    def joining(sweep_id: str) -> None:
+        out.print(_("joining sweep {sweep}").format(sweep=sweep_id), markup=False)
+
     try:
-        while True:
-            pending = [sweep_id for sweep_id in open_sweeps(server) if sweep_id not in worked]
-            if not pending:
-                if exit_when_idle:
-                    out.print(_("no open sweep; worked on {count}").format(count=len(worked)), markup=False)
-                    return
-                time.sleep(poll)
-                continue
-            sweep_id = pending[0]
-            out.print(_("joining sweep {sweep}").format(sweep=sweep_id), markup=False)
-            subprocess.call(worker_command(sweep_id))
-            worked.add(sweep_id)
+        if sweep is not None:
+            joining(sweep)
+            if not work_on_sweep(sweep):
+                fail(_("sweep {sweep} is unknown or already done").format(sweep=sweep), code=1)
+            out.print(_("sweep {sweep} done").format(sweep=sweep), markup=False)
+            return
+        worked = work_on_open_sweeps(redis_url, exit_when_idle=exit_when_idle, poll=poll, joining=joining)
+        out.print(_("no open sweep; worked on {count}").format(count=worked), markup=False)
+    except TradewatchError as error:
+        fail(str(error))
     except KeyboardInterrupt:
         out.print(_("stopped"), markup=False)
 
@@ -105,9 +97,9 @@ def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | No
     from sqlmodel import Session
 
     from core.errors import TradewatchError
-    from crawler.distributed import take_over_sweep
     from leads.db import get_engine
     from leads.runs import get_run
+    from runners.distributed.coordinator import take_over_sweep
 
     out = console()
     out.print(_("finishing sweep {sweep}").format(sweep=sweep_id), markup=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -23,6 +23,40 @@ class PageCapture:
     screenshot: bytes | None = None  # PNG, for pages rendered in the browser
     renderer: str = "scrapy"  # "scrapy" or "playwright"
     tool_versions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, response: Any, *, renderer: str, tool_versions: dict[str, str], screenshot: bytes | None = None
+    ) -> PageCapture:
+        """The Scrapy response as fetched, now: the URL first asked for (before redirects), headers both ways."""
+        redirects = list(response.meta.get("redirect_urls", []))
+        request = response.request
+        return cls(
+            requested_url=redirects[0] if redirects else request.url if request is not None else response.url,
+            final_url=response.url,
+            status=response.status,
+            headers=_header_map(response.headers),
+            body=response.body,
+            fetched_at=datetime.now(UTC),
+            redirect_urls=redirects,
+            encoding=getattr(response, "encoding", None),
+            request_headers=_header_map(request.headers) if request is not None else {},
+            screenshot=screenshot,
+            renderer=renderer,
+            tool_versions=tool_versions,
+        )
+
+
+def _header_map(headers: Any) -> dict[str, list[str]]:
+    def text(raw: bytes | str) -> str:
+        if isinstance(raw, str):
+            return raw
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    return {text(name): [text(value) for value in values] for name, values in headers.items()}
 
 
 @dataclass
@@ -65,3 +99,20 @@ class ListingItem:
             "posted_at": self.posted_at,
             "image_url": self.image_url,
         }
+
+
+@dataclass
+class RecheckVisit:
+    """A re-check visit that found no listing to read: the listing was removed, or the page could not be read
+    (blocked, unreachable, not understood). `target` is the listing re-checked (`leads.recheck.RecheckTarget`'s
+    fields). A page that could be read is yielded as a ListingItem instead, with its target in
+    `extra[RECHECK_TARGET]`."""
+
+    target: dict[str, Any]
+    outcome: str  # "removed" | "error"
+    checked_at: datetime
+    http_status: int | None = None
+    error: str | None = None
+
+
+RECHECK_TARGET = "recheck_target"  # ListingItem.extra key: the re-check target the listing was read for

@@ -1,7 +1,8 @@
 """Re-checks, store side: which listings to revisit, and what a revisit found.
 
 The re-check job revisits the listings of queued and claimed leads, and of every lead a notice was sent about
-until its listing is gone (`crawler.recheck` fetches them in a child process), and records one `ListingCheck` per visit:
+until its listing is gone (`runners.recheck` crawls them in a child process, and `pipelines.recheck` hands what
+each visit found to the functions here), and records one `ListingCheck` per visit:
 
 - `online`: the page is there and its content unchanged;
 - `changed`: title, description, price or seller changed: a new listing snapshot, the lead re-scored
@@ -15,37 +16,38 @@ until its listing is gone (`crawler.recheck` fetches them in a child process), a
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import tempfile
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 from loguru import logger
+from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.config import get_settings
 from core.errors import TradewatchError
 from core.statuses import LeadStatus
 from leads.audit import SYSTEM_ACTOR, append_event
-from leads.db import get_engine, run_write
+from leads.db import run_write
 from leads.models import Lead, Listing, ListingSnapshot, Notice, utcnow
 from leads.notices import first_notice_before
 from leads.schedule_models import ListingCheck
-
-if TYPE_CHECKING:
-    from crawler.items import PageCapture
-    from crawler.recheck import RecheckTarget
 
 ONLINE, CHANGED, REMOVED, ERROR = "online", "changed", "removed", "error"
 REMOVED_ACTION = "listing_removed"
 
 
 # ------------------------------------------------------------------------------------------------ targets
+
+
+class RecheckTarget(BaseModel):
+    """One listing to revisit, and the lead it belongs to (as `select_targets` gives them)."""
+
+    lead_pk: int | None
+    listing_pk: int
+    platform: str
+    listing_id: str
+    url: str
 
 
 def _latest_checks(session: Session) -> Any:
@@ -108,14 +110,6 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def rebase_url(url: str, base_url: str | None) -> str:
-    """The listing URL on another host (the demo marketplace on a test port)."""
-    if not base_url:
-        return url
-    base, parts = urlsplit(base_url), urlsplit(url)
-    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
-
-
 # -------------------------------------------------------------------------------------------- recording
 
 
@@ -131,11 +125,12 @@ def record_online(
     *,
     listing: dict[str, Any],
     score: dict[str, Any],
-    capture: PageCapture | None,
+    capture: Mapping[str, Any] | None,
     at: datetime | None = None,
     url: str | None = None,
 ) -> str:
     """The page is online: update the listing (a snapshot when its content changed) and re-score the lead.
+    `capture` is the page as fetched (the fields of a page capture), kept as evidence when the listing changed.
 
     Returns `changed` or `online`."""
     from leads.store import record_sighting
@@ -165,7 +160,7 @@ def record_online(
             target,
             outcome,
             moment,
-            http_status=capture.status if capture else None,
+            http_status=capture["status"] if capture else None,
             snapshot_pk=snapshot_pk,
             details=details,
         )
@@ -186,15 +181,12 @@ def record_online(
     return outcome
 
 
-def recapture_evidence(lead_pk: int, capture: PageCapture, *, url: str | None = None) -> int | None:
+def recapture_evidence(lead_pk: int, capture: Mapping[str, Any], *, url: str | None = None) -> int | None:
     """Store the page again as the lead's next evidence version (`leads.evidence.store_capture`)."""
-    import dataclasses
-
     from leads.evidence import store_capture
 
-    data = dataclasses.asdict(capture)
     try:
-        stored = run_write(lambda session: store_capture(session, lead_pk=lead_pk, capture=data), url=url)
+        stored = run_write(lambda session: store_capture(session, lead_pk=lead_pk, capture=capture), url=url)
     except (TradewatchError, OSError) as error:  # evidence failure must not lose the check itself
         logger.error("re-capture of lead {} failed: {}", lead_pk, error)
         return None
@@ -246,60 +238,7 @@ def record_error(
     )
 
 
-# ---------------------------------------------------------------------------------------------- the job
-
-
-def run_rechecks(
-    *,
-    limit: int = 200,
-    min_age: timedelta = timedelta(0),
-    base_url: str | None = None,
-    now: datetime | None = None,
-    timeout: float | None = None,
-) -> dict[str, Any]:
-    """The re-check job: pick the listings, crawl them in a child process, return the counts by outcome."""
-    settings = get_settings()
-    with Session(get_engine()) as session:
-        targets = select_targets(session, limit=limit, min_age=min_age, now=now)
-    if not targets:
-        return {"checked": 0}
-    for target in targets:
-        target["url"] = rebase_url(target["url"], base_url)
-    from core.logging_setup import run_log_path
-
-    log_file = run_log_path("recheck")
-    request = {
-        "targets": targets,
-        "base_url": base_url,
-        "database_url": settings.resolved_database_url,
-        "lead_threshold": settings.lead_threshold,
-        "log_file": str(log_file),
-    }
-    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
-        json.dump(request, handle, ensure_ascii=False)
-        request_path = Path(handle.name)
-    try:
-        completed = subprocess.run(
-            [sys.executable, "-m", "crawler.recheck", str(request_path)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"failed": True, "error": f"re-check timed out after {timeout} s", "log": str(log_file)}
-    finally:
-        request_path.unlink(missing_ok=True)
-    from crawler.recheck import RESULT_PREFIX
-
-    for line in reversed(completed.stdout.splitlines()):
-        if line.startswith(RESULT_PREFIX):
-            counts = json.loads(line[len(RESULT_PREFIX) :])
-            return {"checked": sum(counts.values()), **counts, "log": str(log_file)}
-    last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-    raise TradewatchError(
-        f"复查进程失败 / re-check process failed (exit {completed.returncode}): {last}; log: {log_file}"
-    )
+# ------------------------------------------------------------------------------------------------ counts
 
 
 def check_counts(session: Session, *, start: datetime, end: datetime) -> dict[str, int]:

@@ -79,7 +79,9 @@ class NormaliseListingPipeline:
         self.stats.inc_value(f"tradewatch/field/{name}/truncated")
         return value[:limit]
 
-    def process_item(self, item: ListingItem) -> ListingItem:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ListingItem):  # a re-check visit that read no listing
+            return item
         item.title = self._capped("title", clean_text(item.title))
         item.description = self._capped("description", clean_text(item.description, multiline=True))
         item.listing_id = str(item.listing_id or "").replace("\x00", "").strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
@@ -30,7 +32,9 @@ class ScoreListingPipeline:
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
         return cls(crawler, crawl_scorer(crawler.settings), current_combiner())
 
-    def process_item(self, item: ListingItem) -> ListingItem:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ListingItem):  # a re-check visit that read no listing
+            return item
         listing = {"title": item.title, "description": item.description, "price": item.price}
         result = self.scorer.score(listing)
         item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold)

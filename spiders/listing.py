@@ -36,18 +36,6 @@ from crawler.sweep_params import SweepParams
 _LISTING_FIELDS = set(ListingItem.__dataclass_fields__) - {"platform", "listing_id", "extra", "capture", "score"}
 
 
-def _header_map(headers: Any) -> dict[str, list[str]]:
-    def text(raw: bytes | str) -> str:
-        if isinstance(raw, str):
-            return raw
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
-
-    return {text(name): [text(value) for value in values] for name, values in headers.items()}
-
-
 class ListingSpider(scrapy.Spider):
     """Profile-driven search spider. Arguments: platform (name or Profile), keywords or watchlist, campaign,
     max_pages, since, base_url (point the profile at another host)."""
@@ -255,20 +243,11 @@ class ListingSpider(scrapy.Spider):
 
     def capture(self, response: Response, *, screenshot: bytes | None = None, page: Any = None) -> PageCapture:
         """The page as fetched, for the evidence store."""
-        redirects = list(response.meta.get("redirect_urls", []))
-        return PageCapture(
-            requested_url=redirects[0] if redirects else response.request.url if response.request else response.url,
-            final_url=response.url,
-            status=response.status,
-            headers=_header_map(response.headers),
-            body=response.body,
-            fetched_at=datetime.now(UTC),
-            redirect_urls=redirects,
-            encoding=getattr(response, "encoding", None),
-            request_headers=_header_map(response.request.headers) if response.request else {},
-            screenshot=screenshot,
+        return PageCapture.of(
+            response,
             renderer="playwright" if self.is_js else "scrapy",
             tool_versions={"scrapy": scrapy.__version__},
+            screenshot=screenshot,
         )
 
     def listing_from(self, fields: dict[str, Any], capture: PageCapture | None) -> ListingItem | None:

@@ -1,6 +1,6 @@
 """Crash safety: sweeps killed with SIGKILL at random moments lose nothing and leave nothing half-done.
 
-Real sweep processes (`python -m crawler.sweep REQUEST_JSON`, as `run_sweep` starts them) crawl a slowed-down
+Real sweep processes (`python -m runners.sweep REQUEST_FILE`, as `run_sweep` starts them) crawl a slowed-down
 demo marketplace and are killed, process group and all, after seeded random delays. A final sweep then runs
 to completion. Afterwards every listing and lead exists exactly once, the leads are those an uninterrupted
 sweep makes, every evidence file referenced is complete on disk with its recorded SHA-256 and size, the audit
@@ -25,13 +25,13 @@ from sqlmodel import Session, col, select
 
 from crawler.demo_market.catalogue import build_catalogue
 from crawler.demo_market.pages import PAGE_SIZE
-from crawler.sweep import SweepRequest, run_sweep
 from crawler.sweep_params import SweepParams
 from leads.audit import verify_chain
 from leads.db import get_engine
 from leads.evidence import verify_evidence
 from leads.models import CrawlRun, Evidence, Lead, Listing
 from pipelines.scoring import Scorer
+from runners.sweep import SweepRequest, run_sweep
 
 KEYWORDS = ["象牙", "穿山甲", "犀牛角"]
 MAX_PAGES = 2
@@ -56,10 +56,12 @@ def _kill_sweeps(request: SweepRequest, store_url: str, kills: int, seed: int) -
     a random delay once the child has recorded its run, so they land while pages are being stored.
     """
     chooser = random.Random(seed)
+    request_file = request.log_file.with_suffix(".json")
+    request_file.write_text(request.model_dump_json(), encoding="utf-8")
     for number in range(kills):
         runs_before = _run_count(store_url)
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.sweep", request.model_dump_json()],
+            [sys.executable, "-m", "runners.sweep", str(request_file)],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

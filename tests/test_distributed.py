@@ -7,8 +7,6 @@ import itertools
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,12 +19,16 @@ from scrapy import FormRequest, Request
 from scrapy.utils.request import request_from_dict
 from sqlmodel import Session, func, select
 
-from crawler import distributed
 from crawler.demo_market.catalogue import build_catalogue
-from crawler.sweep import SweepRequest, run_sweep
+from crawler.distributed import keys, serializer, sweeps
+from crawler.distributed.components import SharedRateLimitMiddleware
+from crawler.distributed.queue import ReliableQueue
 from crawler.sweep_params import SweepParams
 from leads.db import dispose_engines, get_engine
 from leads.models import AuditEvent, CrawlRun, Lead, Listing
+from runners.distributed import coordinator
+from runners.distributed.worker import start_worker
+from runners.sweep import SweepRequest, run_sweep
 from spiders.listing import ListingSpider
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -38,9 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def redis_server(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("TRADEWATCH_REDIS_URL", redis_url)
-    server = distributed.connect(redis_url)
+    server = keys.connect(redis_url)
     yield server
-    for key in server.scan_iter(f"{distributed.PREFIX}:rate:*"):
+    for key in server.scan_iter(f"{keys.PREFIX}:rate:*"):
         server.delete(key)
 
 
@@ -92,9 +94,9 @@ def test_requests_survive_the_json_serialiser_with_their_callbacks():
     js_spider = ListingSpider(platform="demo-js", keywords="象牙")
     js = js_spider._request("http://127.0.0.1:1/js/item/7", js_spider.parse_item, {}, item_page=True)
     for request, owner in ((plain, spider), (form, spider), (js, js_spider)):
-        data = distributed.JsonRequestSerializer.dumps(request.to_dict(spider=owner))
+        data = serializer.JsonRequestSerializer.dumps(request.to_dict(spider=owner))
         assert b"\x80" not in data.encode()  # JSON text, never a pickle
-        back = request_from_dict(distributed.JsonRequestSerializer.loads(data), spider=owner)
+        back = request_from_dict(serializer.JsonRequestSerializer.loads(data), spider=owner)
         assert (back.url, back.method, back.body, type(back)) == (
             request.url,
             request.method,
@@ -105,7 +107,7 @@ def test_requests_survive_the_json_serialiser_with_their_callbacks():
         assert back.headers == request.headers
         assert set(back.meta) == set(request.meta)
     method = request_from_dict(
-        distributed.JsonRequestSerializer.loads(distributed.JsonRequestSerializer.dumps(js.to_dict(spider=js_spider))),
+        serializer.JsonRequestSerializer.loads(serializer.JsonRequestSerializer.dumps(js.to_dict(spider=js_spider))),
         spider=js_spider,
     ).meta["playwright_page_methods"][0]
     original = js.meta["playwright_page_methods"][0]
@@ -114,13 +116,13 @@ def test_requests_survive_the_json_serialiser_with_their_callbacks():
 
 def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worker_dies(redis_server):
     spider = ListingSpider(platform="demo", keywords="象牙")
-    sweep_id = distributed.new_sweep_id()
-    base = distributed.sweep_key(sweep_id, "demo")
+    sweep_id = sweeps.new_sweep_id()
+    base = keys.sweep_key(sweep_id, "demo")
     alive, dead = "w-alive", "w-dead"
-    distributed.register_worker(redis_server, sweep_id, alive, lease_seconds=30)
-    distributed.register_worker(redis_server, sweep_id, dead, lease_seconds=0.3)
-    redis_server.set(distributed.sweep_key(sweep_id, "seeded"), "1")
-    queues = {w: distributed.ReliableQueue(redis_server, spider, base, worker_id=w) for w in (alive, dead)}
+    sweeps.register_worker(redis_server, sweep_id, alive, lease_seconds=30)
+    sweeps.register_worker(redis_server, sweep_id, dead, lease_seconds=0.3)
+    redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
+    queues = {w: ReliableQueue(redis_server, spider, base, worker_id=w) for w in (alive, dead)}
     urls = [f"http://127.0.0.1:1/plain/item/{n}" for n in range(4)]
     queues[alive].push_many([Request(url, callback=spider.parse_item) for url in urls])
     try:
@@ -129,21 +131,21 @@ def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worke
         assert first is not None and all(held)
         assert first.url == urls[-1]  # newest first (depth first, like Scrapy's default)
         assert len(queues[alive]) == 1 and queues[dead].in_flight() == 2
-        assert not distributed.is_done(redis_server, sweep_id, ["demo"])
-        queues[alive].ack(first.meta[distributed.LEASE_ID])
+        assert not sweeps.is_done(redis_server, sweep_id, ["demo"])
+        queues[alive].ack(first.meta[keys.LEASE_ID])
         time.sleep(0.5)  # the dead worker's heartbeat expires
         assert queues[dead].pop() is None  # a worker whose heartbeat expired gets nothing more
-        assert distributed.reap(redis_server, sweep_id, ["demo"]) == 2
+        assert sweeps.reap(redis_server, sweep_id, ["demo"]) == 2
         assert queues[dead].in_flight() == 0
         again = [queues[alive].pop() for _ in range(3)]
         assert {request.url for request in again if request} == set(urls[:3])
         assert again[0] is not None and again[0].url in {held[0].url, held[1].url}  # requeued ones go first
         for request in again:
             assert request is not None
-            queues[alive].ack(request.meta[distributed.LEASE_ID])
-        assert distributed.is_done(redis_server, sweep_id, ["demo"])
+            queues[alive].ack(request.meta[keys.LEASE_ID])
+        assert sweeps.is_done(redis_server, sweep_id, ["demo"])
     finally:
-        redis_server.delete(*redis_server.keys(distributed.sweep_key(sweep_id, "*")))
+        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
 
 
 def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):
@@ -151,7 +153,7 @@ def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):
     from scrapy.utils.test import get_crawler
 
     settings = {"TRADEWATCH_REDIS_URL": os.environ["TRADEWATCH_REDIS_URL"], "TRADEWATCH_SHARED_DOWNLOAD_DELAY": 0.1}
-    workers = [distributed.SharedRateLimitMiddleware(get_crawler(settings_dict=settings)) for _ in range(2)]
+    workers = [SharedRateLimitMiddleware(get_crawler(settings_dict=settings)) for _ in range(2)]
     request = Request("http://127.0.0.1:1/plain/search?q=x")
     redis_server.delete(workers[0].rate_key(request))
     waits = [int(workers[n % 2]._reserve(keys=[workers[0].rate_key(request)], args=[100])) for n in range(10)]
@@ -202,8 +204,8 @@ def test_two_workers_share_a_sweep_fetch_every_page_once_and_store_the_same_lead
     assert run.listings == len(expected_ids(KEYWORDS)) and run.leads_new == len(after["leads"])
     assert run.stats["tradewatch/workers"] == 2
     assert run.pages == baseline["runs"][0].pages
-    assert distributed.sweep_state(redis_server, result.sweep_id) == "done"
-    assert not redis_server.exists(distributed.sweep_key(result.sweep_id, "demo", "dupefilter"))
+    assert sweeps.sweep_state(redis_server, result.sweep_id) == "done"
+    assert not redis_server.exists(keys.sweep_key(result.sweep_id, "demo", "dupefilter"))
 
 
 def test_a_worker_killed_mid_sweep_loses_nothing(
@@ -219,28 +221,23 @@ def test_a_worker_killed_mid_sweep_loses_nothing(
     request = SweepRequest(
         profile_files=[slow_profile(tmp_path, concurrency=2)], params=SweepParams(keywords=keywords), base_url=market
     )
-    spec = distributed.start_sweep(redis_server, request)
-    env = {**os.environ, "TRADEWATCH_LEASE_SECONDS": "2", "TRADEWATCH_WORKER_LOG": str(tmp_path / "workers.log")}
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "crawler.distributed", spec.sweep_id], env=env, cwd=ROOT)
-        for _ in range(2)
-    ]
+    spec = coordinator.start_sweep(redis_server, request)
+    monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "2")
+    workers = [start_worker(spec.sweep_id, tmp_path / "workers.log") for _ in range(2)]
     try:
         deadline = time.monotonic() + 60
         while sum(item_hits(market).values()) < 40:
             assert time.monotonic() < deadline, "the sweep did not get going"
-            assert workers[0].poll() is None
+            assert workers[0].process.poll() is None
             time.sleep(0.05)
-        workers[0].send_signal(signal.SIGKILL)
+        workers[0].process.send_signal(signal.SIGKILL)
         killed_at = sum(item_hits(market).values())
-        assert distributed.wait_until_done(redis_server, spec, timeout=60)
-        assert workers[1].wait(timeout=30) == 0
+        assert coordinator.wait_until_done(redis_server, spec, timeout=60)
+        assert workers[1].result(timeout=30) == {"worked": True}
     finally:
         for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-            worker.wait()
-    distributed.finish_sweep(redis_server, spec)
+            worker.close()
+    coordinator.finish_sweep(redis_server, spec)
     expected = expected_ids(keywords)
     assert killed_at < len(expected)  # it really died mid-sweep
     hits = item_hits(market)
@@ -263,21 +260,18 @@ def test_a_sweep_whose_coordinator_is_gone_is_finished_from_another_machine(
 
     monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
     market = demo_market_factory()
-    spec = distributed.start_sweep(
+    spec = coordinator.start_sweep(
         redis_server, SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=market)
     )
-    assert spec.sweep_id in distributed.open_sweeps(redis_server)  # nobody will finish it but us
-    env = {**os.environ, "TRADEWATCH_WORKER_LOG": str(tmp_path / "worker.log")}
-    worker = subprocess.Popen(distributed.worker_command(spec.sweep_id), env=env, cwd=ROOT)
+    assert spec.sweep_id in sweeps.open_sweeps(redis_server)  # nobody will finish it but us
+    worker = start_worker(spec.sweep_id, tmp_path / "worker.log")
     try:
         result = CliRunner(env={"TRADEWATCH_LANG": "en"}).invoke(
             app, ["worker", "--finish", spec.sweep_id, "--timeout", "120"]
         )
-        assert worker.wait(timeout=60) == 0
+        assert worker.result(timeout=60) == {"worked": True}
     finally:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait()
+        worker.close()
     assert result.exit_code == 0, result.output
     run_id = spec.run_ids["demo"]
     assert f"run {run_id} (demo): ok" in result.output
@@ -285,8 +279,8 @@ def test_a_sweep_whose_coordinator_is_gone_is_finished_from_another_machine(
     (run,) = after["runs"]
     assert run.finish_reason == "finished" and run.outcome == "ok"
     assert sorted(after["listings"]) == sorted(expected_ids(KEYWORDS))
-    assert spec.sweep_id not in distributed.open_sweeps(redis_server)
-    assert not distributed.finish_sweep(redis_server, spec)  # finished once: a late coordinator does nothing
+    assert spec.sweep_id not in sweeps.open_sweeps(redis_server)
+    assert not coordinator.finish_sweep(redis_server, spec)  # finished once: a late coordinator does nothing
 
     again = CliRunner(env={"TRADEWATCH_LANG": "en"}).invoke(app, ["worker", "--finish", spec.sweep_id])
     assert again.exit_code != 0 and spec.sweep_id in again.output
@@ -296,16 +290,16 @@ def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
     demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
 ):
     monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
-    spec = distributed.start_sweep(
+    spec = coordinator.start_sweep(
         redis_server,
         SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=demo_market_factory()),
     )
-    queue = f"{distributed.sweep_key(spec.sweep_id, 'demo')}:requests"
+    queue = f"{keys.sweep_key(spec.sweep_id, 'demo')}:requests"
     assert redis_server.zcard(queue) == len(KEYWORDS)  # seeded, and no worker ever came
 
-    distributed.take_over_sweep(redis_server, spec.sweep_id, abandon=True, timeout=30)
+    coordinator.take_over_sweep(redis_server, spec.sweep_id, abandon=True, timeout=30)
 
     assert not redis_server.exists(queue)
-    assert spec.sweep_id not in distributed.open_sweeps(redis_server)
+    assert spec.sweep_id not in sweeps.open_sweeps(redis_server)
     (run,) = stored(postgres_url)["runs"]
     assert run.finish_reason == "abandoned" and run.finished_at is not None and run.outcome != "ok"

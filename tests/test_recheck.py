@@ -8,13 +8,14 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
-from crawler.sweep import SweepRequest, run_sweep
 from crawler.sweep_params import SweepParams
 from leads.db import get_engine
 from leads.feed import feed_queue
 from leads.models import AuditEvent, Evidence, Lead, Listing, ListingSnapshot
-from leads.recheck import run_rechecks, select_targets
+from leads.recheck import select_targets
 from leads.schedule_models import ListingCheck
+from runners.recheck import run_rechecks
+from runners.sweep import SweepRequest, run_sweep
 from tests.officer_desk_data import send_notice
 
 

@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 import scheduler as scheduler_module
 from core.errors import InputFileError, TradewatchError
-from crawler.sweep import SweepResult
 from leads.db import get_engine, run_write
 from leads.models import CrawlRun
 from leads.runs import start_run
+from runners.sweep_request import SweepResult
 from scheduler import SchedulerBusy, SchedulerLock, load_timetable
 from tests.test_scheduler_support import (
     SHANGHAI,
@@ -46,7 +46,7 @@ def sweeps(monkeypatch: pytest.MonkeyPatch, tw_home: Path) -> list[dict]:
         )
         return SweepResult(run_ids=[], log_file=tw_home / "logs" / "fake.log")
 
-    monkeypatch.setattr("crawler.sweep.run_sweep", fake_run_sweep)
+    monkeypatch.setattr("runners.sweep.run_sweep", fake_run_sweep)
     return calls
 
 
@@ -129,7 +129,7 @@ def test_a_crashed_sweep_child_is_a_failed_run_and_the_scheduler_goes_on(
         run_write(lambda session: start_run(session, platform="demo", keywords=["象牙"], campaign=None))
         raise TradewatchError("抓取进程失败 / sweep process failed (exit -9): Killed")
 
-    monkeypatch.setattr("crawler.sweep.run_sweep", crashing_run_sweep)
+    monkeypatch.setattr("runners.sweep.run_sweep", crashing_run_sweep)
     data = {
         "nightly_sweep": {"time": "02:00", "platforms": ["demo", "demo-gbk"], "keywords": ["象牙"]},
         "feed": {"time": "07:30"},

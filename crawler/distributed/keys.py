@@ -1,0 +1,92 @@
+"""Distributed sweeps: Redis keys, connection, and the Lua scripts that move requests and reserve slots."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from typing import TYPE_CHECKING
+
+from scrapy_redis.connection import get_redis
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+
+PREFIX = "tradewatch"
+SWEEPS_KEY = f"{PREFIX}:sweeps"
+LEASE_ID = "tradewatch_lease"  # request.meta key of the popped request's lease
+DEFAULT_LEASE_SECONDS = 15.0
+HEARTBEAT_SECONDS = 1.0
+KEEP_SECONDS = 7 * 86_400  # spec and state of a finished sweep are kept this long
+REQUEUED_SCORE = -1e15  # requeued requests go to the front of the queue
+
+
+def connect(url: str) -> Redis:
+    """A Redis client for `url` (bytes in, bytes out), checked with a PING."""
+    server = get_redis(url=url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+    server.ping()
+    return server
+
+
+def sweep_key(sweep_id: str, *parts: str) -> str:
+    return ":".join((PREFIX, "sweep", sweep_id, *parts))
+
+
+def heartbeat_key(worker_id: str) -> str:
+    return f"{PREFIX}:worker:{worker_id}"
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+# Pop the first request of the queue into the worker's processing hash; refuse when the worker is not alive.
+POP_SCRIPT = """
+if redis.call('EXISTS', KEYS[3]) == 0 then return false end
+local found = redis.call('ZRANGE', KEYS[1], 0, 0)
+local member = found[1]
+if not member then return false end
+redis.call('ZREM', KEYS[1], member)
+local lease = string.match(member, '^([^|]+)|')
+redis.call('HSET', KEYS[2], lease, member)
+return member
+"""
+
+# Push a request with a sequence number (its lease id); newer requests of the same priority go first.
+PUSH_SCRIPT = """
+local seq = redis.call('INCR', KEYS[2])
+local member = string.format('%012d', seq) .. '|' .. ARGV[2]
+redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) * 1e12 - seq, member)
+return seq
+"""
+
+# Move every request a dead worker held back to the queue (skipped while its heartbeat lives).
+REAP_SCRIPT = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+local held = redis.call('HVALS', KEYS[1])
+for _, member in ipairs(held) do redis.call('ZADD', KEYS[2], ARGV[1], member) end
+redis.call('DEL', KEYS[1])
+return #held
+"""
+
+# GCRA reservation: the caller may send at (returned ms from now); the domain's next slot moves by interval.
+RESERVE_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.floor(tat + interval - now) + 60000)
+return tat - now
+"""
+
+# Push the domain's next slot to at least now + ARGV[1] ms (the site asked us to wait).
+PENALISE_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ = now + tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < until_ then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 60000) end
+return until_ - now
+"""

@@ -1,0 +1,154 @@
+"""Distributed sweeps: the scrapy-redis scheduler on the reliable queue, acknowledging requests when done."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler as RedisScheduler
+
+from crawler.distributed.keys import DEFAULT_LEASE_SECONDS, LEASE_ID, connect, new_worker_id, sweep_key
+from crawler.distributed.queue import ReliableQueue
+from crawler.distributed.sweeps import register_worker
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+
+class ReliableScheduler(RedisScheduler):
+    """scrapy-redis's scheduler on a `ReliableQueue`, acknowledging requests when Scrapy is done with them.
+
+    "Done" is when the engine takes the request off its in-progress set, which it does after the downloader
+    output was handled: the response's callback output consumed, its items through every item pipeline, its
+    requests scheduled; or the failure's errback run. Scrapy has no signal for that moment, so `open()` wraps
+    the engine slot's `remove_request` (the one Scrapy internal this module relies on; checked at open).
+    Stats deltas go to Redis with each acknowledgement, in the same transaction.
+    """
+
+    def __init__(self, server: Redis, crawler: Crawler, **kwargs: Any) -> None:
+        super().__init__(server, persist=True, **kwargs)
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.sweep_id: str = settings["TRADEWATCH_SWEEP_ID"]
+        self.platform: str = settings["TRADEWATCH_SWEEP_PLATFORM"]
+        self.worker_id: str = settings.get("TRADEWATCH_WORKER_ID") or new_worker_id()
+        self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+        self.base_key = sweep_key(self.sweep_id, self.platform)
+        self._reported: dict[str, float] = {}
+        self._pending_cache: tuple[float, bool] = (0.0, False)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReliableScheduler:
+        server = connect(crawler.settings["TRADEWATCH_REDIS_URL"])
+        dupefilter = RFPDupeFilter(
+            server,
+            key=sweep_key(
+                crawler.settings["TRADEWATCH_SWEEP_ID"], crawler.settings["TRADEWATCH_SWEEP_PLATFORM"], "dupefilter"
+            ),
+        )
+        return cls(server, crawler, dupefilter=dupefilter)
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.queue = ReliableQueue(self.server, spider, self.base_key, self.worker_id)
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        if slot is None or not callable(getattr(slot, "remove_request", None)):
+            raise RuntimeError("this Scrapy version's engine has no request slot to acknowledge requests from")
+        finished = slot.remove_request
+
+        def remove_request(request: Request) -> None:
+            finished(request)
+            lease = request.meta.get(LEASE_ID)
+            if lease is not None:
+                self.acknowledge(lease)
+
+        slot.remove_request = remove_request
+        self._slot = slot
+        register_worker(self.server, self.sweep_id, self.worker_id, self.lease_seconds)
+
+    def close(self, reason: str) -> None:
+        self.flush_stats()
+
+    def poke(self) -> None:
+        """Ask the engine to look at the queue now (it otherwise polls every few seconds when idle)."""
+        slot = getattr(self, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()
+
+    # -- requests -----------------------------------------------------------------------------------------
+
+    def enqueue_request(self, request: Request) -> bool:
+        lease = request.meta.get(LEASE_ID)
+        if lease is None:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
+            return True
+        # A successor of a popped request (redirect, retry): queue it and acknowledge the original at once.
+        fresh = not request.dont_filter and self.df.request_seen(request)
+        pipe = self.server.pipeline(transaction=True)
+        if not fresh:
+            self.queue.push_many([request], pipe=pipe)
+        self.queue.ack(lease, pipe=pipe)
+        self._stats_into(pipe)
+        pipe.execute()
+        if fresh:
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        now = time.monotonic()
+        checked, pending = self._pending_cache
+        if now - checked > 0.05:
+            pending = len(self.queue) > 0
+            self._pending_cache = (now, pending)
+        return pending
+
+    def acknowledge(self, lease: str) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        self.queue.ack(lease, pipe=pipe)
+        self._stats_into(pipe)
+        pipe.execute()
+
+    # -- stats --------------------------------------------------------------------------------------------
+
+    def _stats_into(self, pipe: Any) -> None:
+        if self.stats is None:
+            return
+        key = f"{self.base_key}:stats"
+        for name, value in self.stats.get_stats().items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if name.startswith(("tradewatch/coverage/", "tradewatch/run_id", "elapsed_time")) or "memusage" in name:
+                continue
+            delta = value - self._reported.get(name, 0)
+            if delta:
+                if isinstance(value, int):
+                    pipe.hincrby(key, name, int(delta))
+                else:
+                    pipe.hincrbyfloat(key, name, delta)
+                self._reported[name] = value
+
+    def flush_stats(self) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        self._stats_into(pipe)
+        pipe.execute()

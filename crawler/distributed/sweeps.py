@@ -1,0 +1,135 @@
+"""Distributed sweeps: the records of sweeps and their workers in Redis (spec, state, heartbeats, stats)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from crawler.distributed.keys import KEEP_SECONDS, REAP_SCRIPT, REQUEUED_SCORE, SWEEPS_KEY, heartbeat_key, sweep_key
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from crawler.profiles import Profile
+
+log = logging.getLogger(__name__)
+
+
+def register_worker(server: Redis, sweep_id: str, worker_id: str, lease_seconds: float) -> None:
+    pipe = server.pipeline(transaction=True)
+    pipe.set(heartbeat_key(worker_id), str(time.time()), px=int(lease_seconds * 1000))
+    pipe.sadd(sweep_key(sweep_id, "workers"), worker_id)
+    pipe.execute()
+
+
+def reap(server: Redis, sweep_id: str, platforms: Iterable[str]) -> int:
+    """Requeue what workers whose heartbeat expired were holding; returns how many requests went back."""
+    script = server.register_script(REAP_SCRIPT)
+    moved = 0
+    platforms = list(platforms)
+    for raw in server.smembers(sweep_key(sweep_id, "workers")):
+        worker_id = raw.decode() if isinstance(raw, bytes) else raw
+        alive = False
+        for platform in platforms:
+            base = sweep_key(sweep_id, platform)
+            keys = [f"{base}:processing:{worker_id}", f"{base}:requests", heartbeat_key(worker_id)]
+            result = int(script(keys=keys, args=[REQUEUED_SCORE]))
+            if result < 0:
+                alive = True
+                break
+            if result:
+                log.warning(
+                    "worker %s is gone: %d request(s) of %s went back to the queue", worker_id, result, platform
+                )
+            moved += result
+        if not alive:
+            server.srem(sweep_key(sweep_id, "workers"), worker_id)
+    return moved
+
+
+def is_done(server: Redis, sweep_id: str, platforms: Iterable[str]) -> bool:
+    """Seeded, nothing queued and nothing held by any worker: read in one transaction."""
+    platforms = list(platforms)
+    workers = [w.decode() if isinstance(w, bytes) else w for w in server.smembers(sweep_key(sweep_id, "workers"))]
+    pipe = server.pipeline(transaction=True)
+    pipe.exists(sweep_key(sweep_id, "seeded"))
+    pipe.smembers(sweep_key(sweep_id, "workers"))
+    for platform in platforms:
+        base = sweep_key(sweep_id, platform)
+        pipe.zcard(f"{base}:requests")
+        for worker_id in workers:
+            pipe.hlen(f"{base}:processing:{worker_id}")
+    seeded, members, *counts = pipe.execute()
+    known = {w.decode() if isinstance(w, bytes) else w for w in members}
+    if not known <= set(workers):  # a worker joined while we looked: look again later
+        return False
+    return bool(seeded) and not any(counts)
+
+
+class SweepSpec(BaseModel):
+    """What every worker needs to crawl a sweep: the profiles themselves (other machines may not have the
+    files), the parameters, and the crawl run of each platform."""
+
+    sweep_id: str
+    profiles: list[dict[str, Any]]
+    params: dict[str, Any]
+    run_ids: dict[str, int] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    def load_profiles(self) -> list[Profile]:
+        from crawler.profiles import Profile
+
+        return [Profile.model_validate(data) for data in self.profiles]
+
+    @property
+    def platforms(self) -> list[str]:
+        return [str(data["name"]) for data in self.profiles]
+
+
+def new_sweep_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+def load_spec(server: Redis, sweep_id: str) -> SweepSpec | None:
+    raw = server.get(sweep_key(sweep_id, "spec"))
+    return SweepSpec.model_validate_json(raw) if raw else None
+
+
+def sweep_state(server: Redis, sweep_id: str) -> str | None:
+    raw = server.get(sweep_key(sweep_id, "state"))
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+def open_sweeps(server: Redis) -> list[str]:
+    """Open sweeps, oldest first."""
+    members: list[Any] = list(server.zrange(SWEEPS_KEY, 0, -1))
+    return [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in members]
+
+
+def sweep_stats(server: Redis, sweep_id: str, platform: str) -> dict[str, int | float]:
+    raw = server.hgetall(sweep_key(sweep_id, platform, "stats"))
+    out: dict[str, int | float] = {}
+    for key, value in raw.items():
+        name = key.decode() if isinstance(key, bytes) else key
+        text = value.decode() if isinstance(value, bytes) else value
+        out[name] = int(text) if text.lstrip("-").isdigit() else float(text)
+    return out
+
+
+def close_sweep(server: Redis, spec: SweepSpec) -> None:
+    """Mark the sweep done and drop its queues, dupe filters and counters; spec and state are kept a while."""
+    pipe = server.pipeline(transaction=True)
+    pipe.set(sweep_key(spec.sweep_id, "state"), "done", ex=KEEP_SECONDS)
+    pipe.expire(sweep_key(spec.sweep_id, "spec"), KEEP_SECONDS)
+    pipe.zrem(SWEEPS_KEY, spec.sweep_id)
+    for platform in spec.platforms:
+        base = sweep_key(spec.sweep_id, platform)
+        pipe.delete(f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats")
+    pipe.delete(sweep_key(spec.sweep_id, "seeded"), sweep_key(spec.sweep_id, "workers"))
+    pipe.execute()

@@ -1,0 +1,151 @@
+"""The one way crawls run in child processes (Twisted's reactor cannot restart), and the one way they answer.
+
+The parent (`ChildCrawl`, `run_child`) writes the request, a pydantic model, to a temporary JSON file and runs
+`python -m MODULE FILE`; the module's `__main__` hands the file to `child_main`, which sets up the run's log,
+does the work and writes one line on standard output: `RESULT_PREFIX` and JSON, `{"result": ...}`, or
+`{"failure": {"kind": ..., "params": ...}}` for an infrastructure failure (`core.failures`: the store, Redis, the
+disk), which the parent raises again as the same `core.errors.InfrastructureError`. Any other TradewatchError
+becomes its message on standard error and exit code 2; the parent then raises a TradewatchError naming the
+child's last error line and its log. Other exceptions are the child's traceback, in its log. The child's
+output goes to temporary files, never to pipes, so a long crawl that writes much cannot stall on a full pipe.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from pydantic import BaseModel
+
+from core.errors import TradewatchError
+
+RESULT_PREFIX = "TRADEWATCH-RESULT "
+FAILED_EXIT = 2
+
+Request = TypeVar("Request", bound=BaseModel)
+
+
+class ChildTimedOut(TradewatchError):
+    """The child did not finish in time; it was killed."""
+
+
+class ChildCrawl:
+    """A crawl started in a child process: `python -m module` with `request`. `what` names it in errors, in
+    Chinese and English (e.g. ("抓取", "sweep"))."""
+
+    def __init__(
+        self,
+        module: str,
+        request: BaseModel,
+        *,
+        what: tuple[str, str],
+        log_file: Path | None = None,
+    ) -> None:
+        self.what = what
+        self.log_file = log_file
+        with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
+            handle.write(request.model_dump_json())
+            self.request_path = Path(handle.name)
+        self._stdout: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
+        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, str(self.request_path)],
+            stdout=self._stdout,
+            stderr=self._stderr,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Wait for the child and return its result; raises ChildTimedOut (the child killed) or TradewatchError."""
+        zh, en = self.what
+        where = f"; log: {self.log_file}" if self.log_file else ""
+        try:
+            try:
+                code = self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise ChildTimedOut(f"{zh}超时 / {en} timed out after {timeout} s{where}") from None
+            for line in reversed(_read(self._stdout).splitlines()):
+                if line.startswith(RESULT_PREFIX):
+                    answer = json.loads(line[len(RESULT_PREFIX) :])
+                    if "failure" in answer:
+                        raise _failure(answer["failure"])
+                    return answer["result"]
+            last = (_read(self._stderr).strip().splitlines() or ["no output"])[-1]
+            raise TradewatchError(f"{zh}进程失败 / {en} process failed (exit {code}): {last}{where}")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Kill a child still running (a parent interrupted while waiting) and remove the temporary files."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._stdout.close()
+        self._stderr.close()
+        self.request_path.unlink(missing_ok=True)
+
+
+def run_child(
+    module: str,
+    request: BaseModel,
+    *,
+    what: tuple[str, str],
+    log_file: Path | None = None,
+    timeout: float | None = None,
+) -> Any:
+    """Run `python -m module` with `request` and return its result (see `ChildCrawl.result`)."""
+    return ChildCrawl(module, request, what=what, log_file=log_file).result(timeout)
+
+
+def _read(output: IO[bytes]) -> str:
+    output.flush()
+    output.seek(0)
+    return output.read().decode("utf-8", errors="replace")
+
+
+def _failure(report: dict[str, Any]) -> TradewatchError:
+    """The infrastructure error a child reported, to be raised in the parent."""
+    from core import errors
+
+    kind = getattr(errors, str(report.get("kind")), None)
+    if isinstance(kind, type) and issubclass(kind, errors.InfrastructureError):
+        return kind(**report.get("params", {}))
+    return TradewatchError(str(report))
+
+
+def _answer(answer: dict[str, Any]) -> None:
+    sys.stdout.write(RESULT_PREFIX + json.dumps(answer) + "\n")
+    sys.stdout.flush()
+
+
+def child_main(run_name: str, request_type: type[Request], work: Callable[[Request], Any]) -> int:
+    """The child's side: read the request named on the command line, log to its `log_file` (if it has one),
+    do the work, and answer with one result line. Returns the exit code."""
+    from loguru import logger
+
+    from core.failures import infrastructure_error
+    from core.logging_setup import setup_logging
+
+    request = request_type.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    setup_logging(run_name, path=getattr(request, "log_file", None))
+    try:
+        result = work(request)
+    except Exception as error:
+        known = infrastructure_error(error)
+        if known is None and not isinstance(error, TradewatchError):
+            raise
+        logger.opt(exception=error).error("{} failed: {}", run_name, error)
+        if known is None:
+            sys.stderr.write(f"{error}\n")
+            return FAILED_EXIT
+        _answer({"failure": {"kind": type(known).__name__, "params": known.params}})
+        return known.exit_code
+    _answer({"result": result})
+    return 0

@@ -1,0 +1,46 @@
+"""The Scrapy settings of one platform's crawl, and the store writers a crawl process starts before its crawls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.config import get_settings
+from crawler.profiles import Profile
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+
+def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]:
+    """Per-platform Scrapy settings layered over crawler/settings.py."""
+    settings = get_settings()
+    values: dict[str, object] = {
+        "ROBOTSTXT_OBEY": profile.politeness.obey_robots,
+        "DOWNLOAD_DELAY": profile.politeness.download_delay,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": profile.politeness.concurrency_per_domain,
+        "TRADEWATCH_DATABASE_URL": settings.resolved_database_url,
+        "TRADEWATCH_LEAD_THRESHOLD": settings.lead_threshold,
+    }
+    if profile.render.mode == "js":
+        from crawler.browser import MAX_PAGES, playwright_settings
+
+        values.update(playwright_settings(profile.allow_private_hosts))
+        # The browser is the bottleneck: never queue more downloads than it has pages.
+        values["CONCURRENT_REQUESTS"] = MAX_PAGES
+        values["CONCURRENT_REQUESTS_PER_DOMAIN"] = min(profile.politeness.concurrency_per_domain, MAX_PAGES)
+    if log_file:
+        values.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": True})
+    return values
+
+
+def start_store_writers(base: Settings, crawls: int) -> None:
+    """Start the store writer of each platform crawl now, before Scrapy builds the crawls, where the writer
+    backend has something to start (a writer process), so that its start-up overlaps Scrapy's instead of the
+    first pages (the caller stops unused ones with `leads.writer.stop_unused_writers`)."""
+    from leads.writer import store_writer
+
+    settings = get_settings()
+    backend = store_writer(base["TRADEWATCH_STORE_WRITER"])
+    for _ in range(crawls):
+        backend.start_early(settings.resolved_database_url, settings.resolved_home)

@@ -1,0 +1,209 @@
+"""Distributed sweeps: the coordinator seeds a sweep, waits until its workers are done, and finishes its runs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, Spider
+from scrapy_redis.dupefilter import RFPDupeFilter
+
+from core.errors import TradewatchError
+from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, sweep_key
+from crawler.distributed.queue import ReliableQueue
+from crawler.distributed.sweeps import (
+    SweepSpec,
+    close_sweep,
+    is_done,
+    load_spec,
+    new_sweep_id,
+    reap,
+    sweep_state,
+    sweep_stats,
+)
+from runners.distributed.worker import start_worker
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from crawler.profiles import Profile
+    from runners.sweep_request import SweepRequest
+
+log = logging.getLogger(__name__)
+
+
+def _spider_for(profile: Profile, params: dict[str, Any]) -> Spider:
+    from spiders.listing import ListingSpider
+
+    return ListingSpider(platform=profile, **params)
+
+
+def seed(server: Redis, spec: SweepSpec) -> int:
+    """Write the spec and put every start request of every platform in the queue. Returns how many."""
+    import asyncio
+
+    pipe = server.pipeline(transaction=True)
+    pipe.set(sweep_key(spec.sweep_id, "spec"), spec.model_dump_json())
+    pipe.set(sweep_key(spec.sweep_id, "state"), "open")
+    total = 0
+    for profile in spec.load_profiles():
+        spider = _spider_for(profile, spec.params)
+
+        async def starts(current: Spider = spider) -> list[Request]:
+            return [request async for request in current.start()]
+
+        requests = asyncio.run(starts())
+        base = sweep_key(spec.sweep_id, profile.name)
+        queue = ReliableQueue(server, spider, base, worker_id="coordinator")
+        dupefilter = RFPDupeFilter(server, key=f"{base}:dupefilter")
+        fresh = [request for request in requests if not dupefilter.request_seen(request)]
+        queue.push_many(fresh, pipe=pipe)
+        total += len(fresh)
+    pipe.set(sweep_key(spec.sweep_id, "seeded"), "1")
+    pipe.zadd(SWEEPS_KEY, {spec.sweep_id: time.time()})
+    pipe.execute()
+    return total
+
+
+def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | None = None) -> SweepSpec:
+    """Record one crawl run per platform, write the spec and seed the queue. Returns the spec."""
+    from sqlmodel import Session
+
+    from leads.db import get_engine
+    from leads.runs import start_run
+
+    profiles = request.load_profiles()
+    params = request.params.model_dump(mode="json", include={"keywords", "campaign", "max_pages", "since"})
+    run_ids: dict[str, int] = {}
+    with Session(get_engine(database_url)) as session:
+        for profile in profiles:
+            run_ids[profile.name] = start_run(
+                session, platform=profile.name, keywords=request.params.keywords, campaign=request.params.campaign
+            )
+        session.commit()
+    spec = SweepSpec(
+        sweep_id=new_sweep_id(),
+        profiles=[profile.model_dump(mode="json") for profile in profiles],
+        params=params,
+        run_ids=run_ids,
+    )
+    seed(server, spec)
+    return spec
+
+
+def wait_until_done(
+    server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False
+) -> bool:
+    """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile).
+    With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while deadline is None or time.monotonic() < deadline:
+        reap(server, spec.sweep_id, spec.platforms)
+        if drop_queued:
+            server.delete(*(f"{sweep_key(spec.sweep_id, platform)}:requests" for platform in spec.platforms))
+        if is_done(server, spec.sweep_id, spec.platforms):
+            server.set(sweep_key(spec.sweep_id, "state"), "done", ex=KEEP_SECONDS)
+            # Idle workers now close; wait (briefly) for their final stats.
+            settle = time.monotonic() + 30
+            while server.scard(sweep_key(spec.sweep_id, "workers")) and time.monotonic() < settle:
+                reap(server, spec.sweep_id, spec.platforms)
+                time.sleep(0.2)
+            return True
+        time.sleep(poll)
+    return False
+
+
+def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = None, reason: str | None = None) -> bool:
+    """Judge each platform's run on the summed stats of every worker and finish it in the lead store.
+
+    Only one caller finishes a sweep (a claim on Redis): its coordinator, or whoever took it over after the
+    coordinator was lost. Returns False when someone else had finished it already."""
+    from sqlmodel import Session
+
+    from crawler.run_health import assess, counts
+    from leads.db import get_engine
+    from leads.runs import finish_run
+
+    claim = sweep_key(spec.sweep_id, "finisher")
+    if not server.set(claim, f"{socket.gethostname()}:{os.getpid()}", nx=True, ex=KEEP_SECONDS):
+        return False
+    finished = [
+        r.decode() if isinstance(r, bytes) else r
+        for r in server.lrange(sweep_key(spec.sweep_id, "finish_reasons"), 0, -1)
+    ]
+    reasons = set(finished)
+    if reason is None:
+        reason = next(iter(reasons - {"finished"}), "finished")
+    profiles = {profile.name: profile for profile in spec.load_profiles()}
+    with Session(get_engine(database_url)) as session:
+        for platform, run_id in spec.run_ids.items():
+            stats: dict[str, Any] = dict(sweep_stats(server, spec.sweep_id, platform))
+            profile = profiles[platform]
+            health = assess(stats, reason, min_coverage=profile.health.min_coverage, fields=profile.health.fields)
+            stats.update(
+                {
+                    "tradewatch/outcome": health.outcome,
+                    "tradewatch/health/reasons": health.reasons,
+                    "tradewatch/sweep_id": spec.sweep_id,
+                    "tradewatch/workers": len(finished),
+                    **{f"tradewatch/coverage/{name}": share for name, share in health.coverage.items()},
+                }
+            )
+            finish_run(session, run_id, finish_reason=reason, outcome=health.outcome, counts=counts(stats), stats=stats)
+        session.commit()
+    server.delete(sweep_key(spec.sweep_id, "finish_reasons"))
+    close_sweep(server, spec)
+    return True
+
+
+ABANDONED = "abandoned"
+
+
+def take_over_sweep(
+    server: Redis, sweep_id: str, *, abandon: bool = False, timeout: float | None = None,
+    database_url: str | None = None,
+) -> SweepSpec:  # fmt: skip
+    """Finish an open sweep whose coordinator is gone (its machine died, or its `tradewatch sweep` was killed),
+    as the coordinator would have: wait until the workers have worked off its queue, then judge and finish its
+    runs. With `abandon`, drop what is still queued now instead: the workers finish the pages they hold and
+    leave, and the runs are finished as `abandoned` on what was crawled. Raises TradewatchError for a sweep
+    that is unknown or not open, or still not done after `timeout` seconds (it then stays open)."""
+    spec = load_spec(server, sweep_id)
+    if spec is None or sweep_state(server, sweep_id) != "open":
+        raise TradewatchError(f"没有进行中的分布式抓取 {sweep_id} / no open sweep {sweep_id}")
+    if abandon:
+        if not wait_until_done(server, spec, timeout=timeout, drop_queued=True):
+            raise TradewatchError(f"抓取 {sweep_id} 的工作进程未退出 / the workers of sweep {sweep_id} did not leave")
+        finish_sweep(server, spec, database_url=database_url, reason=ABANDONED)
+        return spec
+    if not wait_until_done(server, spec, timeout=timeout):
+        raise TradewatchError(f"抓取 {sweep_id} 仍未完成 / sweep {sweep_id} is not done after {timeout} s")
+    finish_sweep(server, spec, database_url=database_url)
+    return spec
+
+
+def run_distributed_sweep(
+    request: SweepRequest, *, redis_url: str, local_workers: int = 1, timeout: float | None = None
+) -> tuple[list[int], str]:
+    """Seed the sweep, start `local_workers` workers here, wait until every worker's share is done, finish
+    the runs. Returns (run ids, sweep id). Workers on other machines join with `tradewatch worker`."""
+    server = connect(redis_url)
+    spec = start_sweep(server, request)
+    log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
+    workers = [start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers)]
+    try:
+        done = wait_until_done(server, spec, timeout=timeout)
+    finally:
+        for worker in workers:
+            try:
+                worker.result(timeout=60)
+            except TradewatchError as error:  # the sweep's state in Redis says what was done, not the worker
+                log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
+    if not done:
+        finish_sweep(server, spec, reason="timeout")
+        raise TradewatchError(f"抓取超时 / sweep {spec.sweep_id} timed out after {timeout} s")
+    finish_sweep(server, spec)
+    return list(spec.run_ids.values()), spec.sweep_id

@@ -1,0 +1,92 @@
+"""Running sweeps: each crawl in a child process of its own (`runners.child`).
+
+`run_sweep()` is what the CLI and the scheduler call: it validates the request here, then runs
+`python -m runners.sweep REQUEST_FILE`, whose answer is the crawl run ids; or, with Redis, a distributed sweep
+(`runners.distributed.coordinator`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.config import get_settings
+from core.errors import TradewatchError
+from runners.child import child_main, run_child
+from runners.crawl_settings import crawl_settings, start_store_writers
+from runners.sweep_request import SweepRequest, SweepResult
+
+WHAT = ("抓取", "sweep")
+
+
+def crawl_here(request: SweepRequest) -> list[int]:
+    """Run the sweep in this process (the child). Returns the crawl run ids."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from leads.writer import stop_unused_writers
+    from spiders.listing import ListingSpider
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    profiles = request.load_profiles()
+    base = get_project_settings()
+    start_store_writers(base, len(profiles))
+    process_settings = base.copy()
+    process_settings.setdict(crawl_settings(profiles[0], request.log_file))
+    # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.
+    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    process = CrawlerProcess(process_settings)
+    crawlers: list[Crawler] = []
+    for profile in profiles:
+        settings = base.copy()
+        settings.setdict(crawl_settings(profile, request.log_file))
+        crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
+        crawlers.append(crawler)
+        process.crawl(
+            crawler,
+            platform=profile,
+            keywords=request.params.keywords,
+            campaign=request.params.campaign,
+            max_pages=request.params.max_pages,
+            since=request.params.since,
+        )
+    try:
+        process.start()
+    finally:
+        stop_unused_writers()
+    return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
+
+
+def default_log_file() -> Path:
+    logs = get_settings().resolved_home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    return logs / f"sweep-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+
+
+def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepResult:
+    """Validate the request here, then crawl in a child process and return its run ids."""
+    from leads.db import get_engine
+
+    request.load_profiles()  # refuse bad profiles before any process or request starts
+    get_engine(get_settings().resolved_database_url)  # and a store that cannot be opened
+    if request.log_file is None:
+        request = request.model_copy(update={"log_file": default_log_file()})
+    assert request.log_file is not None
+    redis_url = get_settings().redis_url
+    if request.distributed or (request.distributed is None and redis_url):
+        if not redis_url:
+            raise TradewatchError("分布式抓取需要 Redis / a distributed sweep needs TRADEWATCH_REDIS_URL")
+        from runners.distributed.coordinator import run_distributed_sweep
+
+        run_ids, sweep_id = run_distributed_sweep(
+            request, redis_url=redis_url, local_workers=request.local_workers, timeout=timeout
+        )
+        return SweepResult(run_ids=run_ids, log_file=request.log_file, sweep_id=sweep_id)
+    run_ids = run_child("runners.sweep", request, what=WHAT, log_file=request.log_file, timeout=timeout)
+    return SweepResult(run_ids=run_ids, log_file=request.log_file)
+
+
+if __name__ == "__main__":
+    sys.exit(child_main("sweep", SweepRequest, crawl_here))

@@ -1,0 +1,47 @@
+"""What a sweep is asked to do (`SweepRequest`) and what it answers (`SweepResult`): one or more platforms,
+their keywords, and where it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+
+from core.errors import TradewatchError
+from crawler.profiles import Profile, load_profile, load_profile_file
+from crawler.sweep_params import SweepParams
+
+
+class SweepRequest(BaseModel):
+    """One sweep of one or more platforms with the same keywords."""
+
+    platforms: list[str] = Field(default_factory=list, description="Names of installed profiles.")
+    profile_files: list[Path] = Field(default_factory=list, description="Profiles given as files.")
+    params: SweepParams
+    base_url: str | None = Field(default=None, description="Point the profiles at another host.")
+    log_file: Path | None = None
+    distributed: bool | None = Field(
+        default=None, description="Share the sweep through Redis (default: when TRADEWATCH_REDIS_URL is set)."
+    )
+    local_workers: int = Field(default=1, ge=0, description="Distributed sweeps: workers to start on this machine.")
+
+    @field_validator("platforms")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    def load_profiles(self) -> list[Profile]:
+        """Every profile, validated, before any request is sent."""
+        profiles = [load_profile(name) for name in self.platforms]
+        profiles += [load_profile_file(path) for path in self.profile_files]
+        if not profiles:
+            raise TradewatchError("没有指定平台 / no platform given (use --platform or --profile)")
+        if self.base_url:
+            profiles = [profile.with_base_url(self.base_url) for profile in profiles]
+        return profiles
+
+
+class SweepResult(BaseModel):
+    run_ids: list[int]
+    log_file: Path
+    sweep_id: str | None = None
