@@ -20,11 +20,10 @@ from crawler.distributed.keys import (
     PREFIX,
     RESERVE_SCRIPT,
     connect,
-    heartbeat_key,
     sweep_key,
 )
 from crawler.distributed.scheduler import ReliableScheduler
-from crawler.distributed.sweeps import is_done, reap, sweep_state
+from crawler.distributed.sweeps import is_done, reap, register_worker, sweep_state
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +73,9 @@ class SweepWorkerExtension:
     def beat(self) -> None:
         now = time.monotonic()
         try:
-            self.server.set(heartbeat_key(self.worker_id), str(time.time()), px=int(self.lease_seconds * 1000))
+            # Re-joining with every beat: a worker that missed its lease (a stalled machine) was taken off the
+            # sweep by a reap, and the sweep must see what it pops from now on.
+            register_worker(self.server, self.sweep_id, self.worker_id, self.lease_seconds)
             if now - self._last_reap > HEARTBEAT_SECONDS:
                 self._last_reap = now
                 reap(self.server, self.sweep_id, self.platforms)
