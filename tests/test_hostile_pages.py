@@ -3,11 +3,15 @@ outcome, and nothing crashes the process.
 
 One sweep (module fixture) searches a local site for one keyword per case, so all cases share one crawl; each
 test then checks its own counter. A well-formed page in the same sweep proves the crawl went on around them.
+The sweep runs with the production settings (`crawler/settings.py`, read through Scrapy's settings): the size
+and decompression caps under test are the ones a real crawl has, so removing one fails these tests. Only the
+timeout and the retries are shortened, to keep the test quick.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import sys
 from pathlib import Path
@@ -16,6 +20,7 @@ from typing import Any
 import brotli
 import pytest
 from aiohttp import web
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
 from tests.hardening_support import (
     LocalServer,
@@ -27,19 +32,35 @@ from tests.hardening_support import (
     write_profile,
 )
 
-MAX_SIZE = 1024 * 1024  # DOWNLOAD_MAXSIZE for these sweeps; production uses 16 MiB (crawler/settings.py)
-TIMEOUT = 2
+
+def production_settings() -> Settings:
+    """Scrapy's settings as a crawl gets them: Scrapy's defaults with `crawler/settings.py` over them."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
+PRODUCTION = production_settings()
+MAX_SIZE = PRODUCTION.getint("DOWNLOAD_MAXSIZE")  # the cap on the wire and while decompressing
+TIMEOUT = 5  # production waits 30 s; the `hang` case waits this long twice
 
 
 def _page(case: str) -> str:
     return listing_html([(f"{case}-1", f"象牙手镯 {case}", f"/item/{case}")])
 
 
-def _compressed(encoding: str) -> web.Response:
-    expanded = b"<html><body>" + b" " * (20 * MAX_SIZE) + b"</body></html>"
-    body = gzip.compress(expanded, 9) if encoding == "gzip" else brotli.compress(expanded, quality=5)
+@functools.cache
+def _bomb(encoding: str) -> bytes:
+    """A small body that expands past the cap (made once, before the server starts: compressing it blocks)."""
+    expanded = b"<html><body>" + b" " * (3 * MAX_SIZE) + b"</body></html>"
+    body = gzip.compress(expanded, 6) if encoding == "gzip" else brotli.compress(expanded, quality=5)
     assert len(body) < MAX_SIZE // 10
-    return web.Response(body=body, headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": encoding})
+    return body
+
+
+def _compressed(encoding: str) -> web.Response:
+    headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": encoding}
+    return web.Response(body=_bomb(encoding), headers=headers)
 
 
 INVALID_BYTES = {
@@ -130,14 +151,9 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         monkeypatch.setenv("TRADEWATCH_HOME", str(home))
         monkeypatch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
         monkeypatch.delenv("TRADEWATCH_REDIS_URL", raising=False)
-        crawl_settings_module(
-            folder,
-            monkeypatch,
-            DOWNLOAD_MAXSIZE=MAX_SIZE,
-            DOWNLOAD_WARNSIZE=MAX_SIZE // 2,
-            DOWNLOAD_TIMEOUT=TIMEOUT,
-            RETRY_TIMES=1,
-        )
+        assert_project_sets_the_size_cap()
+        _bomb("gzip"), _bomb("br")
+        crawl_settings_module(folder, monkeypatch, DOWNLOAD_TIMEOUT=TIMEOUT, RETRY_TIMES=1)
         with LocalServer({"/search": search, "/loop/{step}": loop}) as site:
             result, run = sweep(write_profile(folder, site.url), ",".join(CASES))
         assert run is not None
@@ -150,6 +166,23 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             listings = {listing.listing_id: listing for listing in session.exec(select(Listing))}
         assert_clean_exit(result, home / "logs")
         return {"result": result, "run": run, "stats": run.stats, "listings": listings, "hits": site.hits}
+
+
+def assert_project_sets_the_size_cap() -> None:
+    """Without it a crawl would take Scrapy's default of 1 GiB per response (and per decompressed body)."""
+    assert PRODUCTION.getpriority("DOWNLOAD_MAXSIZE") == SETTINGS_PRIORITIES["project"], (
+        "DOWNLOAD_MAXSIZE is not set in crawler/settings.py"
+    )
+    assert MAX_SIZE <= 64 * 1024 * 1024
+
+
+def test_the_production_settings_cap_every_response():
+    assert_project_sets_the_size_cap()
+    middlewares = PRODUCTION.getdict("DOWNLOADER_MIDDLEWARES")
+    # decompression goes through the counting middleware, which keeps Scrapy's cap while decompressing
+    assert middlewares.get("crawler.middlewares.limits.CountingHttpCompressionMiddleware")
+    assert middlewares.get("crawler.middlewares.encoding.PageEncodingMiddleware")
+    assert middlewares.get("crawler.destination_guard.DestinationGuardMiddleware")
 
 
 def test_the_sweep_finishes_and_keeps_the_good_pages(hostile_run: dict[str, Any]):
