@@ -7,6 +7,7 @@ piece of scraped text is printed through `core.safe_text`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -30,6 +31,11 @@ from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, l
 from leads.models import Lead, Listing, utcnow
 
 leads_app = typer.Typer(help="The lead queue: list, show and work leads.", no_args_is_help=True)
+
+
+class LeadOrder(StrEnum):
+    PRIORITY = "priority"
+    UNCERTAIN = "uncertain"
 
 
 # --- formatting ---------------------------------------------------------------------------------------
@@ -213,16 +219,21 @@ def list_command(
     lead_filter: LeadFilter,
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many leads per page.")] = 50,
     page: Annotated[int, typer.Option(min=1, help="Which page of results.")] = 1,
+    sort: Annotated[
+        LeadOrder,
+        typer.Option("--sort", help="priority: the queue's order; uncertain: leads the model is least sure of first."),
+    ] = LeadOrder.PRIORITY,
     as_json: JsonOption = False,
 ) -> None:
-    """List leads, highest priority first.
+    """List leads, highest priority first (or, with --sort uncertain, those the bureau's model is least sure of).
 
     Example:
 
         tradewatch leads list --status queued --category wildlife --min-score 70 --page 2
+        tradewatch leads list --status queued --sort uncertain
     """
     with Session(get_engine()) as session:
-        result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit)
+        result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit, order=sort.value)
     if as_json:
         print_json([lead_json(lead, listing) for lead, listing in result.rows])
         return

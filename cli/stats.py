@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from sqlmodel import Session
 
 from cli.i18n import _
@@ -83,10 +84,44 @@ def stats_command(
     window = calendar_days_for(today, load_calendar(), due_soon_days)
     with Session(get_engine()) as session:
         stats = queue_stats(session, lead_filter, today=today, due_soon_days=window)
+    model = model_summary()
     if as_json:
-        print_json(safe_json(stats.as_dict()))
+        print_json(safe_json({**stats.as_dict(), "model": model}))
         return
-    console().print(Group(*stats_renderables(stats)))
+    console().print(Group(*stats_renderables(stats), model_line(model)))
+
+
+def model_summary() -> dict[str, Any] | None:
+    """The bureau's model in use: version, labels it learnt from, when it was trained and how long ago."""
+    from pipelines.model import registry
+
+    data = registry.current_data()
+    if data is None:
+        return None
+    return {
+        "version": data["version"],
+        "labels": data["labels"]["total"],
+        "positive": data["labels"]["positive"],
+        "negative": data["labels"]["negative"],
+        "created_at": data["created_at"],
+        "age_days": round(registry.age_days(data), 1),
+    }
+
+
+def model_line(model: dict[str, Any] | None) -> Text:
+    if model is None:
+        return Text(_("Model: none trained, the rules alone score listings"))
+    return Text(
+        _(
+            "Model: version {version}, {labels} labels ({positive} confirmed, {negative} dismissed), {days} days old"
+        ).format(
+            version=model["version"],
+            labels=model["labels"],
+            positive=model["positive"],
+            negative=model["negative"],
+            days=model["age_days"],
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -100,18 +100,35 @@ def priority_order() -> tuple[Any, ...]:
     return (col(Lead.priority).desc(), col(Lead.score).desc(), col(Lead.id).desc())
 
 
+def uncertainty_order() -> tuple[Any, ...]:
+    """Leads the bureau's model is least sure of first (probability nearest one half), so that an officer's
+    verdict teaches it the most; leads it has not scored last; ties in queue order."""
+    probability = col(Lead.model_probability)
+    return (probability.is_(None), func.abs(probability - 0.5), *priority_order())
+
+
+ORDERS = {"priority": priority_order, "uncertain": uncertainty_order}
+
+
 def _base() -> SelectOfScalar[Any]:
     return select(Lead, Listing).join(Listing, col(Lead.listing_id) == col(Listing.id))  # type: ignore[return-value]
 
 
-def select_leads(lead_filter: LeadFilter | None = None) -> Any:
-    """The statement selecting (Lead, Listing) rows in priority order."""
-    return apply_filter(_base(), lead_filter or LeadFilter()).order_by(*priority_order())
+def select_leads(lead_filter: LeadFilter | None = None, *, order: str = "priority") -> Any:
+    """The statement selecting (Lead, Listing) rows in an order of ORDERS (default: the queue's priority)."""
+    return apply_filter(_base(), lead_filter or LeadFilter()).order_by(*ORDERS[order]())
 
 
-def find_leads(session: Session, lead_filter: LeadFilter | None = None, *, limit: int = 50, offset: int = 0) -> Page:
-    """One page of matching leads, best first."""
-    statement = select_leads(lead_filter).offset(offset).limit(limit + 1)
+def find_leads(
+    session: Session,
+    lead_filter: LeadFilter | None = None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    order: str = "priority",
+) -> Page:
+    """One page of matching leads, best first (or in another order of ORDERS)."""
+    statement = select_leads(lead_filter, order=order).offset(offset).limit(limit + 1)
     rows = [(lead, listing) for lead, listing in session.exec(statement)]
     return Page(rows=rows[:limit], offset=offset, limit=limit, has_more=len(rows) > limit)
 

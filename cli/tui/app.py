@@ -169,6 +169,7 @@ class TriageApp(App[None]):
         Binding("e", "escalate", _("Escalate")),
         Binding("n", "next_lead", _("Next")),
         Binding("slash", "focus_filter", _("Filter")),
+        Binding("u", "toggle_order", _("Uncertain first")),
         Binding("r", "refresh", _("Refresh"), show=False),
         Binding("q", "quit", _("Quit")),
     ]
@@ -180,6 +181,7 @@ class TriageApp(App[None]):
         self.filter_text = filter_text
         self.lead_ids: list[int] = []
         self.last_message = ""
+        self.order = "priority"  # or "uncertain": the leads the bureau's model is least sure of first
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -210,7 +212,7 @@ class TriageApp(App[None]):
     def reload(self, keep_index: int | None = None) -> None:
         table = self.query_one("#queue", DataTable)
         with Session(get_engine()) as session:
-            page = find_leads(session, self.lead_filter, limit=PAGE_SIZE)
+            page = find_leads(session, self.lead_filter, limit=PAGE_SIZE, order=self.order)
         table.clear()
         self.lead_ids = []
         for lead, listing in page.rows:
@@ -384,6 +386,15 @@ class TriageApp(App[None]):
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_toggle_order(self) -> None:
+        self.order = "priority" if self.order == "uncertain" else "uncertain"
+        self.reload()
+        self.say(
+            _("Order: leads the model is least sure of first")
+            if self.order == "uncertain"
+            else _("Order: highest priority first")
+        )
 
     def action_refresh(self) -> None:
         self.reload(keep_index=self.query_one("#queue", DataTable).cursor_row)
