@@ -228,6 +228,10 @@ class ReportJob(When):
     pass
 
 
+class RetrainJob(When):
+    labels: list[str] = Field(default_factory=list, description="Labelled JSONL files added to the verdicts.")
+
+
 class Timetable(_Strict):
     """The scheduler's configuration file (`TRADEWATCH_HOME/schedule.yaml`)."""
 
@@ -244,6 +248,7 @@ class Timetable(_Strict):
     deadlines: DeadlineJob | None = None
     rechecks: RecheckJob | None = None
     daily_report: ReportJob | None = None
+    retrain: RetrainJob | None = None
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")
@@ -523,6 +528,7 @@ JOB_TITLES = {
     "deadlines": "期限检查 / deadline check",
     "rechecks": "复查商品 / re-check listings",
     "daily-report": "日报 / daily report",
+    "retrain": "重新训练模型 / retrain the bureau's model",
 }
 
 
@@ -561,6 +567,7 @@ def timetable_specs(timetable: Timetable) -> list[JobSpec]:
         ("deadlines", timetable.deadlines),
         ("rechecks", timetable.rechecks),
         ("daily-report", timetable.daily_report),
+        ("retrain", timetable.retrain),
     ]
     for job_id, entry in entries:
         if entry is None or not entry.enabled:
@@ -692,7 +699,47 @@ def run_job(spec: JobSpec, timetable: Timetable, *, now: datetime) -> dict[str, 
 
         path = write_daily_report(local_date(now))
         return {"report": str(path)}
+    if spec.kind == "retrain":
+        assert timetable.retrain is not None
+        base = Path(timetable.source).parent if timetable.source else Path.cwd()
+        return retrain_job([base / path for path in timetable.retrain.labels])
     raise TradewatchError(f"unknown job kind {spec.kind!r}")
+
+
+def retrain_job(label_files: list[Path]) -> dict[str, Any]:
+    """Train a new model on every verdict; put it in use only when its cross-validated figures are not worse
+    than those of the model in use. The `note` says what happened (the daily report shows it)."""
+    from pipelines.model.lifecycle import TooFewLabels, train
+
+    try:
+        trained = train(officer=SCHEDULER_ACTOR, label_files=label_files, use=True, refuse_worse=True)
+    except TooFewLabels as error:
+        return {
+            "trained": False,
+            "note": f"标注太少，未训练（确认 {error.positive}，排除 {error.negative}）/ too few labels to train "
+            f"({error.positive} confirmed, {error.negative} dismissed)",
+        }
+    f1 = (trained.data.get("cross_validation") or {}).get("f1")
+    details: dict[str, Any] = {
+        "trained": True,
+        "version": trained.version,
+        "in_use": trained.in_use,
+        "refused": trained.refused,
+        "labels": trained.data["labels"]["total"],
+        "f1": f1,
+    }
+    if trained.refused:
+        from pipelines.model.registry import read
+
+        old_f1 = (read(trained.previous).get("cross_validation") or {}).get("f1") if trained.previous else None
+        details["note"] = (
+            f"新模型第 {trained.version} 版交叉验证 F1 {f1} 低于在用第 {trained.previous} 版的 {old_f1}，未替换 / "
+            f"new model {trained.version}'s cross-validated F1 {f1} is worse than {old_f1} of version "
+            f"{trained.previous} in use: not replaced"
+        )
+    else:
+        details["note"] = f"第 {trained.version} 版已启用（F1 {f1}）/ version {trained.version} in use (F1 {f1})"
+    return details
 
 
 def sweep_job(
