@@ -17,10 +17,12 @@ from cli.i18n import _
 from cli.labels import CATEGORY_NAMES, FAMILY_NAMES, STATUS_NAMES, zh
 from cli.lead_options import filter_options
 from cli.output import console, err_console, fail
+from core.workdays import local_date
 from leads.db import get_engine
 from leads.export import FORMATS, write_table
+from leads.lead_marks import LeadMarks, with_marks
 from leads.listing_query import LeadFilter, count_matching, hit_terms, iter_leads
-from leads.models import Lead, Listing
+from leads.models import Lead, Listing, utcnow
 
 # (header, value) — headers are Chinese: the file goes to the bureau's spreadsheets and reports.
 COLUMNS: list[tuple[str, Any]] = [
@@ -50,7 +52,26 @@ COLUMNS: list[tuple[str, Any]] = [
     ("发现次数", lambda lead, listing: listing.times_seen),
     ("线索创建(UTC)", lambda lead, listing: lead.created_at),
 ]
-HEADER = [name for name, _value in COLUMNS]
+NOTICE_STATES = {"sent": "已发出待回复", "answered": "已回复", "overdue": "逾期未回复"}
+# Columns read beside each batch of leads (leads.lead_marks), and the score's explanation.
+MARK_COLUMNS: list[tuple[str, Any]] = [
+    ("评分说明", lambda lead, marks: score_explanation(lead)),
+    ("证据清单SHA-256", lambda lead, marks: marks.manifest_sha256),
+    ("通知状态", lambda lead, marks: NOTICE_STATES.get(marks.notice_state or "", "")),
+    ("商品已下架", lambda lead, marks: marks.removed),
+]
+HEADER = [name for name, _value in COLUMNS] + [name for name, _value in MARK_COLUMNS]
+
+
+def score_explanation(lead: Lead) -> str:
+    """Every rule that made the score, with its points: `规则 词 +分; …`."""
+    parts = []
+    for rule in lead.explanation or []:
+        what = rule.get("term") or rule.get("matched") or rule.get("detail") or ""
+        points = rule.get("points")
+        sign = f" {points:+g}" if isinstance(points, int | float) else ""
+        parts.append(f"{rule.get('rule', '?')} {what}{sign}".replace("  ", " ").strip())
+    return "; ".join(parts)
 
 
 def _category_zh(category: str | None) -> str:
@@ -60,8 +81,8 @@ def _category_zh(category: str | None) -> str:
     return zh(name) if name else category
 
 
-def export_row(lead: Lead, listing: Listing) -> list[Any]:
-    return [value(lead, listing) for _name, value in COLUMNS]
+def export_row(lead: Lead, listing: Listing, marks: LeadMarks) -> list[Any]:
+    return [value(lead, listing) for _name, value in COLUMNS] + [value(lead, marks) for _name, value in MARK_COLUMNS]
 
 
 @filter_options
@@ -90,7 +111,11 @@ def export_command(
         fail(_("The folder {folder} does not exist").format(folder=out.parent))
     with Session(get_engine()) as session:
         total = count_matching(session, lead_filter)
-        rows: Iterator[list[Any]] = (export_row(lead, listing) for lead, listing in iter_leads(session, lead_filter))
+        today = local_date(utcnow())
+        rows: Iterator[list[Any]] = (
+            export_row(lead, listing, marks)
+            for lead, listing, marks in with_marks(session, iter_leads(session, lead_filter), today)
+        )
         progress = Progress(
             TextColumn(_("Exporting")),
             BarColumn(),

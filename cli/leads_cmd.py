@@ -26,7 +26,9 @@ from cli.notices import notice_reply_command, notify_command
 from cli.output import JsonOption, console, print_json
 from core.safe_text import highlight_terms, safe_json, safe_str, safe_text
 from core.statuses import LeadStatus
+from core.workdays import local_date
 from leads.db import get_engine
+from leads.lead_marks import LeadMarks, lead_marks
 from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
 from leads.models import Lead, Listing, utcnow
 
@@ -74,7 +76,15 @@ def lead_json(lead: Lead, listing: Listing) -> dict[str, Any]:
     return safe_json({"lead": lead.model_dump(mode="json"), "listing": listing.model_dump(mode="json")})
 
 
-def queue_table(rows: list[tuple[Lead, Listing]], title: str) -> Table:
+def status_text(lead: Lead, marks: LeadMarks | None) -> Text:
+    """The lead's status, and a mark when the re-check found its listing removed."""
+    text = Text(status_label(lead.status))
+    if marks is not None and marks.removed:
+        text.append(" " + _("[removed]"), style="bold magenta")
+    return text
+
+
+def queue_table(rows: list[tuple[Lead, Listing]], title: str, marks: dict[int, LeadMarks] | None = None) -> Table:
     table = Table(title=title, title_justify="left", expand=False)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column(_("Status"), no_wrap=True)
@@ -88,7 +98,7 @@ def queue_table(rows: list[tuple[Lead, Listing]], title: str) -> Table:
     for lead, listing in rows:
         table.add_row(
             str(lead.id),
-            status_label(lead.status),
+            status_text(lead, (marks or {}).get(lead.id or 0)),
             str(lead.score),
             category_label(lead.category),
             safe_text(listing.platform),
@@ -113,7 +123,7 @@ def detail_renderables(detail: LeadDetail) -> list[Any]:
     fields.add_column("field", style="bold", no_wrap=True)
     fields.add_column("value", overflow="fold")
     rows: list[tuple[str, Any]] = [
-        (_("Status"), status_label(lead.status)),
+        (_("Status"), status_text(lead, detail.marks)),
         (_("Score"), str(lead.score)),
         (_("Priority"), f"{lead.priority:g}"),
         (_("Category"), ", ".join(category_label(c, with_id=True) for c in lead.categories) or "-"),
@@ -234,15 +244,21 @@ def list_command(
     """
     with Session(get_engine()) as session:
         result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit, order=sort.value)
+        marks = lead_marks(session, result.rows, local_date(utcnow()))
     if as_json:
-        print_json([lead_json(lead, listing) for lead, listing in result.rows])
+        print_json(
+            [
+                {**lead_json(lead, listing), "listing_removed": marks[lead.id or 0].removed}
+                for lead, listing in result.rows
+            ]
+        )
         return
     out = console()
     if not result.rows:
         out.print(_("No leads match."), markup=False)
         return
     first, last = result.offset + 1, result.offset + len(result.rows)
-    out.print(queue_table(result.rows, _("Lead queue: {first}–{last}").format(first=first, last=last)))
+    out.print(queue_table(result.rows, _("Lead queue: {first}–{last}").format(first=first, last=last), marks))
     if result.has_more:
         out.print(_("More leads: add --page {page}").format(page=page + 1), markup=False)
 

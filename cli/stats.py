@@ -29,7 +29,7 @@ def _counts(title: str, heading: str, counts: dict[str, int], label: object = No
     return table
 
 
-def stats_renderables(stats: QueueStats) -> list[object]:
+def stats_renderables(stats: QueueStats, working_days: int) -> list[object]:
     out: list[object] = [
         _counts(
             _("Leads by status ({total} in all)").format(total=stats.total),
@@ -45,8 +45,17 @@ def stats_renderables(stats: QueueStats) -> list[object]:
     deadlines.add_column("what")
     deadlines.add_column("count", justify="right")
     deadlines.add_row(_("Overdue"), str(stats.overdue), style="bold red" if stats.overdue else "")
-    deadlines.add_row(_("Due within {days} days").format(days=stats.due_soon_days), str(stats.due_soon))
+    deadlines.add_row(_("Due within {days} working days").format(days=working_days), str(stats.due_soon))
     out.append(deadlines)
+    notices = Table(title=_("Notices"), title_justify="left", show_header=False)
+    notices.add_column("what")
+    notices.add_column("count", justify="right")
+    notices.add_row(_("Sent"), str(stats.notices.get("sent", 0)))
+    notices.add_row(_("Answered"), str(stats.notices.get("answered", 0)))
+    overdue = stats.notices.get("overdue", 0)
+    notices.add_row(_("No reply by the reply-by date"), str(overdue), style="bold red" if overdue else "")
+    notices.add_row(_("Listings removed after notice"), str(stats.notices.get("removed_after_notice", 0)))
+    out.append(notices)
     workload = Table(title=_("Workload per officer"), title_justify="left")
     for heading in (_("Officer"), _("Claimed"), _("Assigned"), _("Verified"), _("Overdue")):
         workload.add_column(heading, justify="left" if heading == _("Officer") else "right")
@@ -86,9 +95,9 @@ def stats_command(
         stats = queue_stats(session, lead_filter, today=today, due_soon_days=window)
     model = model_summary()
     if as_json:
-        print_json(safe_json({**stats.as_dict(), "model": model}))
+        print_json(safe_json({**stats.as_dict(), "due_soon_working_days": due_soon_days, "model": model}))
         return
-    console().print(Group(*stats_renderables(stats), model_line(model)))
+    console().print(Group(*stats_renderables(stats, due_soon_days), model_line(model)))
 
 
 def model_summary() -> dict[str, Any] | None:

@@ -20,8 +20,10 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from core.statuses import LeadStatus
+from core.workdays import local_date
 from leads import models
-from leads.models import Lead, Listing
+from leads.lead_marks import LeadMarks, lead_marks
+from leads.models import Lead, Listing, utcnow
 
 
 class LeadFilter(BaseModel):
@@ -162,6 +164,7 @@ class LeadDetail:
     seller_leads: list[tuple[Lead, Listing]] = field(default_factory=list)
     evidence: list[tuple[Any, list[Any]]] = field(default_factory=list)
     audit: list[Any] = field(default_factory=list)
+    marks: LeadMarks | None = None
 
 
 def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> LeadDetail | None:
@@ -206,6 +209,7 @@ def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> Le
                 )
             )
             detail.evidence.append((capture, files))
+    detail.marks = lead_marks(session, [(lead, listing)], local_date(utcnow())).get(lead.id or 0)
     event_model = getattr(models, "AuditEvent", None)
     if event_model is not None:
         detail.audit = list(

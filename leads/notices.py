@@ -366,29 +366,6 @@ def lead_notices(session: Session, lead_pk: int) -> list[Notice]:
     return list(session.exec(select(Notice).where(Notice.lead_pk == lead_pk).order_by(col(Notice.id))))
 
 
-def latest_notice_states(session: Session, lead_pks: Sequence[int], today: date) -> dict[int, str]:
-    """The state of each lead's latest notice (leads without one are left out), for lists and exports."""
-    if not lead_pks:
-        return {}
-    rows = session.exec(select(Notice).where(col(Notice.lead_pk).in_(list(lead_pks))).order_by(col(Notice.id)))
-    return {notice.lead_pk: notice_state(notice, today) for notice in rows if notice.lead_pk is not None}
-
-
-def notice_counts(session: Session, *, start: datetime, end: datetime, today: date) -> dict[str, int]:
-    """Notices sent between two moments, and of those: answered, overdue (no reply past the reply-by date)."""
-    in_window = (col(Notice.sent_at) >= start, col(Notice.sent_at) < end)
-    sent = session.exec(select(func.count()).select_from(Notice).where(*in_window)).one()
-    answered = session.exec(
-        select(func.count()).select_from(Notice).where(*in_window, col(Notice.replied_at).is_not(None))
-    ).one()
-    overdue = session.exec(
-        select(func.count())
-        .select_from(Notice)
-        .where(*in_window, col(Notice.replied_at).is_(None), col(Notice.reply_due) < today)
-    ).one()
-    return {"notices_sent": int(sent), "notices_answered": int(answered), "notices_overdue": int(overdue)}
-
-
 def first_notice_before(session: Session, lead_pk: int | None, moment: datetime) -> datetime | None:
     """When a notice about the lead was first sent, if before `moment`."""
     if lead_pk is None:

@@ -59,7 +59,10 @@ ACTIVITY = {
     "enqueue": "入队 queued",
     "verify": "核实 verified",
     "dismiss": "排除 dismissed",
-    "refer": "移送立案 referred",
+    "refer": "提请移送 put forward for referral",
+    "confirm_referral": "移送立案 referred",
+    "notify": "发出通知 notices sent",
+    "notice_reply": "通知回复 notice replies",
     "escalate": "上报 escalated",
     "listing_removed": "商品下架 listings removed",
 }

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 from core.statuses import LeadStatus
 from core.workdays import local_date
 from leads.listing_query import LeadFilter, apply_filter
-from leads.models import Lead, Listing, utcnow
+from leads.models import Lead, Listing, Notice, utcnow
+from leads.schedule_models import ListingCheck
 
 DUE_SOON_DAYS = 3
 
@@ -40,6 +41,7 @@ class QueueStats:
     overdue: int = 0
     due_soon: int = 0
     workload: dict[str, OfficerLoad] = field(default_factory=dict)
+    notices: dict[str, int] = field(default_factory=dict)
     today: date | None = None
     due_soon_days: int = DUE_SOON_DAYS
 
@@ -56,6 +58,7 @@ class QueueStats:
             "due_soon": self.due_soon,
             "due_soon_days": self.due_soon_days,
             "workload": {name: load.as_dict() for name, load in sorted(self.workload.items())},
+            "notices": self.notices,
         }
 
 
@@ -75,6 +78,32 @@ def _count(session: Session, lead_filter: LeadFilter, *conditions: Any) -> int:
     statement = select(func.count()).select_from(Lead).join(Listing, col(Lead.listing_id) == col(Listing.id))
     statement = apply_filter(statement, lead_filter).where(*conditions)
     return int(session.exec(statement).one())
+
+
+def notice_stats(session: Session, lead_filter: LeadFilter, today: date) -> dict[str, int]:
+    """Notices about the matching leads: sent, answered, overdue (no reply past the reply-by date), and the
+    leads whose listing a re-check found removed after a notice."""
+
+    base = (
+        select(func.count())
+        .select_from(Notice)
+        .join(Lead, col(Lead.id) == col(Notice.lead_pk))
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+    )
+    base = apply_filter(base, lead_filter)
+    removed = (
+        select(func.count(func.distinct(ListingCheck.lead_pk)))
+        .select_from(ListingCheck)
+        .join(Lead, col(Lead.id) == col(ListingCheck.lead_pk))
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+        .where(ListingCheck.outcome == "removed", col(ListingCheck.after_notice).is_(True))
+    )
+    return {
+        "sent": int(session.exec(base).one()),
+        "answered": int(session.exec(base.where(col(Notice.replied_at).is_not(None))).one()),
+        "overdue": int(session.exec(base.where(col(Notice.replied_at).is_(None), col(Notice.reply_due) < today)).one()),
+        "removed_after_notice": int(session.exec(apply_filter(removed, lead_filter)).one()),
+    }
 
 
 def queue_stats(
@@ -104,6 +133,7 @@ def queue_stats(
         .join(Listing, col(Lead.listing_id) == col(Listing.id))
         .where(col(Lead.status).in_(LeadStatus.ON_DESK))
     )
+    stats.notices = notice_stats(session, f, today)
     for status, claimed_by, assignees, due in session.exec(apply_filter(statement, f)):
         officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(assignees or [])]))
         for officer in officers:

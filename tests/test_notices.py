@@ -7,7 +7,7 @@ import os
 import stat
 import zipfile
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -185,23 +185,28 @@ def test_a_pdf_is_made_where_a_converter_is_installed(pangolin_lead: int, tw_hom
 
 
 def test_overdue_and_answered_states(pangolin_lead: int):
-    from leads.notices import ANSWERED, OVERDUE, SENT, notice_counts, notice_state
+    from leads.listing_query import LeadFilter
+    from leads.notices import ANSWERED, OVERDUE, SENT, notice_state
+    from leads.stats import queue_stats
 
     assert run("leads", "notify", str(pangolin_lead), "--to", "wildlife").exit_code == 0
     with Session(get_engine()) as session:
         notice = session.exec(select(Notice)).one()
         lead = session.get(Lead, pangolin_lead)
         assert lead is not None
-        start, end = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
         assert notice_state(notice, notice.reply_due) == SENT
         assert notice_state(notice, date.fromordinal(notice.reply_due.toordinal() + 1)) == OVERDUE
         late = date.fromordinal(notice.reply_due.toordinal() + 1)
-        assert notice_counts(session, start=start, end=end, today=late) == {
-            "notices_sent": 1,
-            "notices_answered": 0,
-            "notices_overdue": 1,
+        assert queue_stats(session, today=late).notices == {
+            "sent": 1,
+            "answered": 0,
+            "overdue": 1,
+            "removed_after_notice": 0,
         }
+        assert queue_stats(session, LeadFilter(category="prohibited"), today=late).notices["sent"] == 0
     run("leads", "notice-reply", str(pangolin_lead), "--text", "已立案调查")
     with Session(get_engine()) as session:
         notice = session.exec(select(Notice)).one()
         assert notice_state(notice, late) == ANSWERED
+        assert queue_stats(session, today=late).notices["answered"] == 1
+        assert queue_stats(session, today=late).notices["overdue"] == 0

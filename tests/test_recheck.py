@@ -14,6 +14,7 @@ from leads.feed import feed_queue
 from leads.models import AuditEvent, Evidence, Lead, Listing, ListingSnapshot
 from leads.recheck import select_targets
 from leads.schedule_models import ListingCheck
+from leads.stats import queue_stats
 from runners.recheck import run_rechecks
 from runners.sweep import SweepRequest, run_sweep
 from tests.officer_desk_data import send_notice
@@ -54,6 +55,7 @@ def test_recheck_records_one_removal_and_one_changed_snapshot(demo_market_factor
         removal = checks[gone.id]
         assert removal.outcome == "removed" and removal.http_status == 404 and removal.checked_at is not None
         assert removal.after_notice is True
+        assert queue_stats(session).notices["removed_after_notice"] == 1
         events = list(
             session.exec(
                 select(AuditEvent).where(AuditEvent.lead_pk == gone_lead.id, AuditEvent.action == "listing_removed")
