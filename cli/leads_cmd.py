@@ -26,7 +26,7 @@ from cli.notices import notice_reply_command, notify_command
 from cli.output import JsonOption, console, print_json
 from core.safe_text import highlight_terms, safe_json, safe_str, safe_text
 from core.statuses import LeadStatus
-from core.workdays import local_date
+from core.workdays import load_calendar, local_date
 from leads.db import get_engine
 from leads.lead_marks import LeadMarks, lead_marks
 from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
@@ -53,17 +53,28 @@ def format_time(value: datetime | None) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC" if value else "-"
 
 
-def due_text(lead: Lead, today: date | None = None) -> Text:
+def due_text(lead: Lead, today: date | None = None, known_until: date | None = None) -> Text:
+    """The due date, red when overdue, yellow when close; flagged when it lies beyond the holiday calendar's
+    known years (`known_until`), where only weekends were counted."""
     due = lead.due_date
     if due is None:
         return Text("-")
     today = today or utcnow().date()
     closed = lead.status in LeadStatus.CLOSED
     if not closed and due < today:
-        return Text(f"{due:%Y-%m-%d} " + _("overdue"), style="bold red")
-    if not closed and (due - today).days <= 3:
-        return Text(f"{due:%Y-%m-%d}", style="yellow")
-    return Text(f"{due:%Y-%m-%d}")
+        text = Text(f"{due:%Y-%m-%d} " + _("overdue"), style="bold red")
+    elif not closed and (due - today).days <= 3:
+        text = Text(f"{due:%Y-%m-%d}", style="yellow")
+    else:
+        text = Text(f"{due:%Y-%m-%d}")
+    if known_until is not None and due > known_until:
+        text.append(" ⚠ " + _("holidays after {day} unknown").format(day=f"{known_until:%Y-%m-%d}"), style="magenta")
+    return text
+
+
+def calendar_known_until() -> date | None:
+    """The last day the holiday calendar knows (None: all), for the due-date warning."""
+    return load_calendar().last_known_day
 
 
 def officers_text(lead: Lead) -> str:
@@ -84,7 +95,12 @@ def status_text(lead: Lead, marks: LeadMarks | None) -> Text:
     return text
 
 
-def queue_table(rows: list[tuple[Lead, Listing]], title: str, marks: dict[int, LeadMarks] | None = None) -> Table:
+def queue_table(
+    rows: list[tuple[Lead, Listing]],
+    title: str,
+    marks: dict[int, LeadMarks] | None = None,
+    known_until: date | None = None,
+) -> Table:
     table = Table(title=title, title_justify="left", expand=False)
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column(_("Status"), no_wrap=True)
@@ -105,7 +121,7 @@ def queue_table(rows: list[tuple[Lead, Listing]], title: str, marks: dict[int, L
             highlight_terms(listing.title, hit_terms(lead)),
             format_price(listing.price, listing.currency),
             safe_text(listing.seller or "-"),
-            due_text(lead),
+            due_text(lead, known_until=known_until),
         )
     return table
 
@@ -129,7 +145,7 @@ def detail_renderables(detail: LeadDetail) -> list[Any]:
         (_("Category"), ", ".join(category_label(c, with_id=True) for c in lead.categories) or "-"),
         (_("Campaign"), safe_text(lead.campaign or "-")),
         (_("Officers"), officers_text(lead)),
-        (_("Due"), due_text(lead)),
+        (_("Due"), due_text(lead, known_until=calendar_known_until())),
         (_("Platform"), safe_text(listing.platform)),
         (_("Listing id"), safe_text(listing.listing_id)),
         (_("Title"), highlight_terms(listing.title, terms)),
@@ -258,7 +274,8 @@ def list_command(
         out.print(_("No leads match."), markup=False)
         return
     first, last = result.offset + 1, result.offset + len(result.rows)
-    out.print(queue_table(result.rows, _("Lead queue: {first}–{last}").format(first=first, last=last), marks))
+    title = _("Lead queue: {first}–{last}").format(first=first, last=last)
+    out.print(queue_table(result.rows, title, marks, calendar_known_until()))
     if result.has_more:
         out.print(_("More leads: add --page {page}").format(page=page + 1), markup=False)
 

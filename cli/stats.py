@@ -56,6 +56,12 @@ def stats_renderables(stats: QueueStats, working_days: int) -> list[object]:
     notices.add_row(_("No reply by the reply-by date"), str(overdue), style="bold red" if overdue else "")
     notices.add_row(_("Listings removed after notice"), str(stats.notices.get("removed_after_notice", 0)))
     out.append(notices)
+    if stats.beyond_calendar and stats.calendar_known_until is not None:
+        warning = _(
+            "Warning: {count} open leads are due after {day}, beyond the holiday calendar's known years; their "
+            "due dates count weekends only (upgrade chinese-calendar or add the year to holidays.yaml)."
+        ).format(count=stats.beyond_calendar, day=f"{stats.calendar_known_until:%Y-%m-%d}")
+        out.append(Text(warning, style="bold magenta"))
     workload = Table(title=_("Workload per officer"), title_justify="left")
     for heading in (_("Officer"), _("Claimed"), _("Assigned"), _("Verified"), _("Overdue")):
         workload.add_column(heading, justify="left" if heading == _("Officer") else "right")
@@ -90,9 +96,12 @@ def stats_command(
     from leads.models import utcnow
 
     today = local_date(utcnow())  # the bureau's date, not UTC's
-    window = calendar_days_for(today, load_calendar(), due_soon_days)
+    calendar = load_calendar()
+    window = calendar_days_for(today, calendar, due_soon_days)
     with Session(get_engine()) as session:
-        stats = queue_stats(session, lead_filter, today=today, due_soon_days=window)
+        stats = queue_stats(
+            session, lead_filter, today=today, due_soon_days=window, known_until=calendar.last_known_day
+        )
     model = model_summary()
     if as_json:
         print_json(safe_json({**stats.as_dict(), "due_soon_working_days": due_soon_days, "model": model}))

@@ -42,6 +42,8 @@ class QueueStats:
     due_soon: int = 0
     workload: dict[str, OfficerLoad] = field(default_factory=dict)
     notices: dict[str, int] = field(default_factory=dict)
+    beyond_calendar: int = 0
+    calendar_known_until: date | None = None
     today: date | None = None
     due_soon_days: int = DUE_SOON_DAYS
 
@@ -59,6 +61,8 @@ class QueueStats:
             "due_soon_days": self.due_soon_days,
             "workload": {name: load.as_dict() for name, load in sorted(self.workload.items())},
             "notices": self.notices,
+            "beyond_calendar": self.beyond_calendar,
+            "calendar_known_until": self.calendar_known_until.isoformat() if self.calendar_known_until else None,
         }
 
 
@@ -112,11 +116,14 @@ def queue_stats(
     *,
     today: date | None = None,
     due_soon_days: int = DUE_SOON_DAYS,
+    known_until: date | None = None,
 ) -> QueueStats:
-    """Counts over the leads that match `lead_filter` (all leads by default)."""
+    """Counts over the leads that match `lead_filter` (all leads by default). Open leads due after
+    `known_until` (the holiday calendar's last known day) are counted as a warning: their due dates count
+    weekends only."""
     f = lead_filter or LeadFilter()
     today = today or local_date(utcnow())
-    stats = QueueStats(today=today, due_soon_days=due_soon_days)
+    stats = QueueStats(today=today, due_soon_days=due_soon_days, calendar_known_until=known_until)
     stats.by_status = _grouped(session, col(Lead.status), f)
     stats.total = sum(stats.by_status.values())
     stats.by_category = _grouped(session, col(Lead.category), f)
@@ -134,6 +141,8 @@ def queue_stats(
         .where(col(Lead.status).in_(LeadStatus.ON_DESK))
     )
     stats.notices = notice_stats(session, f, today)
+    if known_until is not None:
+        stats.beyond_calendar = _count(session, f, running, col(Lead.due_date) > known_until)
     for status, claimed_by, assignees, due in session.exec(apply_filter(statement, f)):
         officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(assignees or [])]))
         for officer in officers:

@@ -69,3 +69,21 @@ def test_export_carries_explanation_manifest_hash_and_notice_state(tw_home: Path
     assert by_id[noticed]["通知状态"] == "已发出待回复"
     assert by_id[noticed]["商品已下架"] == "是"
     assert (by_id[plain]["证据清单SHA-256"], by_id[plain]["通知状态"], by_id[plain]["商品已下架"]) == ("", "", "否")
+
+
+def test_a_due_date_beyond_the_calendar_warns_on_the_lead_and_in_stats(tw_home: Path):
+    from tests.officer_desk_data import set_due
+
+    late = add_lead("700021", "象牙手镯 老料", 88)
+    inside = add_lead("700022", "象牙印章", 77)
+    set_due(late, datetime(2027, 1, 8).date())
+    set_due(inside, datetime(2026, 12, 30).date())
+    shown = runner.invoke(app, ["leads", "show", str(late)], env=ENV)
+    assert "2026-12-31 之后的节假日未知" in shown.output
+    other = runner.invoke(app, ["leads", "show", str(inside)], env=ENV)
+    assert "节假日未知" not in other.output
+    stats = runner.invoke(app, ["stats"], env={**ENV, "TRADEWATCH_LANG": "en"})
+    assert "Warning: 1 open leads are due after 2026-12-31" in " ".join(stats.output.split())
+    data = json.loads(runner.invoke(app, ["stats", "--json"], env=ENV).output)
+    assert (data["beyond_calendar"], data["calendar_known_until"]) == (1, "2026-12-31")
+    assert data["due_soon_working_days"] == 3

@@ -8,7 +8,7 @@ from itertools import product
 import pytest
 from sqlmodel import Session
 
-from core.errors import ClaimConflict, OfficerRequired, TransitionError
+from core.errors import ClaimConflict, InputFileError, OfficerRequired, TransitionError
 from core.statuses import LeadStatus
 from core.workdays import WorkCalendar, load_calendar
 from leads import queue
@@ -192,14 +192,29 @@ def test_the_due_date_uses_the_bureau_calendar_day():
     assert calendar.add_working_days(local_date(moment), 1) == date(2026, 3, 9)
 
 
-def test_the_shipped_calendar_knows_the_2026_national_day_holiday():
+def test_the_national_calendar_knows_the_2026_national_day_holiday(tw_home):
     calendar = load_calendar()
     assert not calendar.is_working_day(date(2026, 10, 5))
     assert calendar.is_working_day(date(2026, 10, 10))  # Saturday, 调休
     assert calendar.add_working_days(date(2026, 9, 30), 15) == date(2026, 10, 27)
 
 
-def test_a_home_calendar_replaces_the_shipped_one(tw_home):
+def test_the_bureau_adds_local_rest_days_to_the_national_calendar(tw_home):
     tw_home.mkdir(parents=True, exist_ok=True)
     (tw_home / "holidays.yaml").write_text("holidays: [2026-03-06]\nworkdays: []\n", encoding="utf-8")
-    assert load_calendar().add_working_days(date(2026, 3, 5), 1) == date(2026, 3, 9)
+    calendar = load_calendar()
+    assert calendar.add_working_days(date(2026, 3, 5), 1) == date(2026, 3, 9)
+    assert not calendar.is_working_day(date(2026, 10, 5))  # the national holidays still hold
+
+
+def test_a_year_beyond_the_calendar_is_flagged_not_guessed(tw_home):
+    calendar = load_calendar()
+    assert calendar.knows(date(2026, 12, 31)) and not calendar.knows(date(2027, 1, 1))
+    assert calendar.last_known_day == date(2026, 12, 31)
+    tw_home.mkdir(parents=True, exist_ok=True)
+    (tw_home / "holidays.yaml").write_text("holidays: [2027-01-01]\nknown_years: [2027]\n", encoding="utf-8")
+    extended = load_calendar()
+    assert extended.knows(date(2027, 6, 1)) and not extended.is_working_day(date(2027, 1, 1))
+    (tw_home / "holidays.yaml").write_text("known_years: [二〇二七]\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="known_years"):
+        load_calendar()
