@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,26 +17,37 @@ platforms_app = typer.Typer(help="Platform profiles: list, check against a saved
 
 MAX_PAGE_BYTES = 32 * 1024 * 1024
 
-# Headings of the listing fields `platforms check` prints.
-LISTING_COLUMNS: dict[str, str] = {
-    "listing_id": N_("Listing id"),
-    "title": N_("Title"),
-    "price": N_("Price"),
-    "seller": N_("Seller"),
-    "location": N_("Location"),
-    "url": N_("URL"),
+# Headings of the listing columns `platforms check` prints, and the most each other column takes on a terminal of
+# 80 columns and on a wide one: the title (which wraps) keeps at least TITLE_WIDTH characters.
+LISTING_COLUMNS: dict[str, tuple[str, int, int]] = {
+    "listing_id": (N_("Listing id"), 8, 16),
+    "title": (N_("Title"), 0, 0),
+    "price": (N_("Price"), 8, 16),
+    "stored": (N_("Stored"), 12, 36),
+    "seller": (N_("Seller"), 6, 16),
+    "url": (N_("URL"), 11, 48),
+}
+TITLE_WIDTH = 16
+WIDE = 120
+REJECT_REASONS: dict[str, str] = {
+    "missing": N_("missing"),
+    "field_error": N_("selector failed"),
+    "duplicate": N_("duplicate"),
 }
 RENDER_MODES: dict[str, str] = {"static": N_("static HTML"), "js": N_("JavaScript (browser)")}
 PAGE_KINDS: dict[str, str] = {"results": N_("search results"), "item": N_("item page")}
 
 
 def _profile(name: str | None, file: Path | None) -> Any:
+    """The profile named NAME, or read from a file given as NAME (a path) or with --profile."""
     from crawler.profiles import load_profile, load_profile_file
 
     if file is not None:
         return load_profile_file(file)
     if not name:
         fail(_("Give a platform name or --profile FILE"))
+    if name.endswith((".yaml", ".yml")) or "/" in name or Path(name).is_file():
+        return load_profile_file(Path(name).expanduser())
     return load_profile(name)
 
 
@@ -93,9 +105,96 @@ def list_platforms(
     console().print(table)
 
 
+def _stored_cell(stored: dict[str, Any]) -> str:
+    """Price and time as the store would keep them: `15.9 EUR 2024-06-03T11:05:00Z`, `?` where unread."""
+    price = "?" if stored.get("price_raw") else "-" if stored["price"] is None else f"{stored['price']:g}"
+    currency = stored["currency"] or ("" if stored["price"] is None else "?")
+    posted = "?" if stored.get("posted_raw") else stored["posted_at"] or ""
+    return " ".join(part for part in (price, currency, posted) if part)
+
+
+def _check_json(profile: Any, result: Any) -> dict[str, Any]:
+    return {
+        "platform": profile.name,
+        "kind": result.kind,
+        "encoding": result.encoding,
+        "blocked": result.blocked,
+        "matched": result.matched,
+        "listings": [
+            {**listing, "stored": stored} for listing, stored in zip(result.listings, result.stored, strict=True)
+        ],
+        "rejected": result.rejects(),
+        "rejected_listings": [
+            {
+                "reason": rejection.reason,
+                "field": rejection.field,
+                "detail": rejection.detail,
+                "fields": rejection.fields,
+            }
+            for rejection in result.rejected
+        ],
+        "field_errors": result.field_errors,
+        "field_error_details": result.error_details,
+        "unparsed": result.unparsed,
+        "coverage": {name: {"present": have, "total": total} for name, (have, total) in result.coverage.items()},
+        "health": {"outcome": result.health.outcome, "reasons": result.health.reasons},
+        "next_url": result.next_url,
+    }
+
+
+def _print_check(profile: Any, result: Any, limit: int) -> None:
+    from core.safe_text import safe_str, safe_text
+
+    out = console()
+    page_kind = _(PAGE_KINDS[result.kind]) if result.kind in PAGE_KINDS else result.kind
+    out.print(
+        _("Platform: {platform}  Page: {kind}  Encoding: {encoding}").format(
+            platform=profile.name, kind=page_kind, encoding=result.encoding
+        ),
+        markup=False,
+    )
+    shown = list(zip(result.listings, result.stored, strict=True))
+    shown = shown if limit <= 0 else shown[:limit]
+    if shown:
+        table = Table(title=_("Listings ({count})").format(count=len(result.listings)))
+        for column, (heading, narrow, wide) in LISTING_COLUMNS.items():
+            if column == "title":
+                table.add_column(_(heading), overflow="fold", min_width=TITLE_WIDTH)
+            else:
+                most = wide if out.width >= WIDE else narrow
+                table.add_column(_(heading), overflow="ellipsis", no_wrap=True, max_width=most)
+        for listing, stored in shown:
+            cells = {column: listing.get(column, "") for column in LISTING_COLUMNS}
+            cells["stored"] = _stored_cell(stored)
+            table.add_row(*(safe_text(cells[column]) for column in LISTING_COLUMNS))
+        out.print(table)
+    cov = Table(title=_("Field coverage (of {count} matched listings)").format(count=result.matched))
+    for heading in (_("Field"), _("Present"), _("Total"), _("Coverage"), _("Errors"), _("Unparsed")):
+        cov.add_column(heading)
+    for field_name, (have, total) in result.coverage.items():
+        errors, unparsed = result.field_errors.get(field_name, 0), result.unparsed.get(field_name, 0)
+        share = f"{have / total:.0%}" if total else "-"
+        cov.add_row(field_name, str(have), str(total), share, str(errors or ""), str(unparsed or ""))
+    out.print(cov)
+    for key, count in result.rejects().items():
+        reason, field_name = key.split(": ", 1)
+        label = _(REJECT_REASONS[reason]) if reason in REJECT_REASONS else reason
+        out.print(_("Rejected: {count} ({reason}: {field})").format(count=count, reason=label, field=field_name))
+    for field_name, detail in result.error_details.items():
+        out.print(
+            _("Selector failed: {field}: {detail}").format(field=field_name, detail=safe_str(detail)), markup=False
+        )
+    if result.next_url:
+        out.print(_("Next page: {url}").format(url=safe_str(result.next_url)), markup=False)
+    out.print(
+        _("Listings found: {count} of {matched} matched").format(count=len(result.listings), matched=result.matched),
+        markup=False,
+    )
+
+
 @platforms_app.command("check")
 def check(
-    name: Annotated[str | None, typer.Argument(help="Platform name (or use --profile).")] = None,
+    name: Annotated[str | None, typer.Argument(help="Platform name or a profile file (or use --profile).")] = None,
     file: Annotated[Path, typer.Option("--file", "-f", help="A saved page of the platform.")] = Path(),
     url: Annotated[str | None, typer.Option(help="The URL the page was saved from (for links and ids).")] = None,
     profile_file: Annotated[Path | None, typer.Option("--profile", help="A profile file instead of NAME.")] = None,
@@ -103,16 +202,19 @@ def check(
     limit: Annotated[int, typer.Option(help="Listings to print (0: all).")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Run a profile over one saved page and print the listings and the field coverage.
+    """Run a profile over one saved page and print what a sweep would store: each listing as found and as
+    stored (price, ISO 4217 currency, UTC time), the listings rejected and why, field coverage over every
+    matched listing, and the outcome the profile's health thresholds give.
 
-    Exit code 1 when the page is a block page or no listing was found.
+    Exit code 1 when the page is a block page or no listing was kept, 3 when a sweep would not be `ok`.
 
     Example:
 
         tradewatch platforms check taobao --file taobao-search.html --url "https://s.taobao.com/search?q=象牙"
+        tradewatch platforms check ./xianzhi.yaml --file saved-search.html --json
     """
     from crawler.encoding import UndecodableError
-    from crawler.extract import check_page
+    from crawler.page_check import check_page
 
     if kind not in ("auto", "results", "item"):
         fail(_("--kind must be results, item or auto"))
@@ -124,49 +226,52 @@ def check(
         result = check_page(profile, body, url or profile.base_url + "/", kind)
     except UndecodableError as error:
         fail(_("The page cannot be decoded: {error}").format(error=error))
-    coverage = {name: {"present": have, "total": total} for name, (have, total) in result.coverage.items()}
     if as_json:
-        print_json(
-            {
-                "platform": profile.name,
-                "kind": result.kind,
-                "encoding": result.encoding,
-                "blocked": result.blocked,
-                "listings": result.listings,
-                "coverage": coverage,
-                "next_url": result.next_url,
-            }
-        )
+        print_json(_check_json(profile, result))
     else:
-        out = console()
-        page_kind = _(PAGE_KINDS[result.kind]) if result.kind in PAGE_KINDS else result.kind
-        out.print(
-            _("Platform: {platform}  Page: {kind}  Encoding: {encoding}").format(
-                platform=profile.name, kind=page_kind, encoding=result.encoding
-            ),
-            markup=False,
-        )
-        shown = result.listings if limit <= 0 else result.listings[:limit]
-        if shown:
-            table = Table(title=_("Listings ({count})").format(count=len(result.listings)))
-            for column, heading in LISTING_COLUMNS.items():
-                table.add_column(_(heading), overflow="ellipsis", no_wrap=column == "url", max_width=48)
-            for listing in shown:
-                table.add_row(*(str(listing.get(column, "")) for column in LISTING_COLUMNS))
-            out.print(table)
-        cov = Table(title=_("Field coverage"))
-        for heading in (_("Field"), _("Present"), _("Total"), _("Coverage")):
-            cov.add_column(heading)
-        for field_name, (have, total) in result.coverage.items():
-            cov.add_row(field_name, str(have), str(total), f"{have / total:.0%}" if total else "-")
-        out.print(cov)
-        if result.next_url:
-            out.print(_("Next page: {url}").format(url=result.next_url), markup=False)
-        out.print(_("Listings found: {count}").format(count=len(result.listings)), markup=False)
+        _print_check(profile, result, limit)
     if result.blocked:
         fail(_("block page: {marker}").format(marker=result.blocked), code=1)
     if not result.listings:
+        if result.rejected:
+            reasons = ", ".join(f"{key}: {count}" for key, count in result.rejects().items())
+            fail(
+                _("no listing kept: {matched} matched, all rejected ({reasons})").format(
+                    matched=result.matched, reasons=reasons
+                ),
+                code=1,
+            )
         fail(_("no listing found on the page"), code=1)
+    if result.health.outcome != "ok":
+        fail(
+            _("a sweep of such pages would be {outcome}: {reasons}").format(
+                outcome=result.health.outcome, reasons="; ".join(result.health.reasons)
+            ),
+            code=3,
+        )
+
+
+SCHEMA_FORMATS = ("markdown", "json")
+
+
+@platforms_app.command("schema")
+def schema(
+    output_format: Annotated[
+        str, typer.Option("--format", help="markdown (a reference to read) or json (JSON Schema for editors).")
+    ] = "markdown",
+) -> None:
+    """Print every key a platform profile takes, with its type, default and description, from the profile models.
+
+    Example:
+
+        tradewatch platforms schema > profile-reference.md
+        tradewatch platforms schema --format json > tradewatch-profile.schema.json
+    """
+    from crawler.profile_schema import json_schema, markdown
+
+    if output_format not in SCHEMA_FORMATS:
+        fail(_("--format must be markdown or json"))
+    sys.stdout.write(json_schema() if output_format == "json" else markdown())
 
 
 PROFILE_SKELETON = """\
@@ -209,7 +314,7 @@ TEST_SKELETON = '''\
 
 from pathlib import Path
 
-from crawler.extract import check_page
+from crawler.page_check import check_page
 from crawler.profiles import load_profile_file
 
 HERE = Path(__file__).resolve().parent

@@ -168,7 +168,7 @@ def show(
 
         tradewatch runs show 12
     """
-    from crawler.run_health import summary
+    from crawler.run_health import REASONS_STAT, summary
     from leads.db import get_engine, run_write
     from leads.runs import get_run, mark_interrupted_runs
 
@@ -181,7 +181,7 @@ def show(
         row = _row(run)
         stats = dict(run.stats or {})
     details = summary(stats)
-    reasons = list(stats.get("tradewatch/health/reasons") or [])
+    reasons = list(stats.get(REASONS_STAT) or [])
     coverage = {key.rsplit("/", 1)[1]: value for key, value in stats.items() if key.startswith("tradewatch/coverage/")}
     if as_json:
         print_json({**row, "reasons": reasons, "coverage": coverage, "details": details})

@@ -125,7 +125,12 @@ def sweep(
     if len(runs) < len(result.run_ids) or not runs:
         fail(_("the sweep recorded no run"))
     if failed:
-        names = ", ".join(f"{run.platform} ({outcome_label(run.outcome)})" for run in failed)
+        from crawler.run_health import REASONS_STAT
+
+        names = ", ".join(
+            f"{run.platform} ({'; '.join([outcome_label(run.outcome), *(run.stats or {}).get(REASONS_STAT, [])])})"
+            for run in failed
+        )
         fail(_("sweep did not complete normally: {platforms}").format(platforms=names), code=3)
 
 

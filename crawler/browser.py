@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ CHROMIUM_ARGS = [
 ]
 BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
 MAX_PAGES = 4  # pages open at once in the one browser context; JS sweeps are limited to this many downloads
+SERVER_RESPONSE_WAIT = 10.0  # seconds an item page's callback waits for the browser to hand over the raw response
 
 
 # Host patterns the browser must never connect to, enforced by Chromium's own resolver, so that redirects
@@ -58,6 +60,23 @@ def host_resolver_rules(allowed_hosts: Iterable[str] = ()) -> str:
     rules = [f"EXCLUDE {host}" for host in allowed]
     rules += [f"MAP {pattern} ~NOTFOUND" for pattern in PRIVATE_HOST_PATTERNS]
     return ", ".join(rules)
+
+
+@dataclass(frozen=True)
+class ServerResponse:
+    """A rendered page's own HTTP response as the browser received it, before any script ran."""
+
+    status: int
+    headers: dict[str, list[str]]  # names as sent, every value of repeated headers
+    body: bytes  # after transfer and content decoding, as the browser holds it
+
+
+async def read_server_response(response: Any) -> ServerResponse:
+    """Read a Playwright navigation response: its status, headers as received, and body."""
+    headers: dict[str, list[str]] = {}
+    for header in await response.headers_array():
+        headers.setdefault(header["name"], []).append(header["value"])
+    return ServerResponse(status=response.status, headers=headers, body=await response.body())
 
 
 def chromium_executable() -> str | None:

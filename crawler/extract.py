@@ -7,10 +7,11 @@ page behaves exactly as it will in a sweep.
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -20,9 +21,10 @@ from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import css2xpath
 
-from crawler.profiles import FieldSelector, JsonItems, Profile
+from crawler.profiles import URL_FIELDS, FieldSelector, JsonItems, ListingFields, Profile
 
 Node = Selector | SelectorList | Mapping[str, Any]
+log = logging.getLogger(__name__)
 _SPACES = re.compile(r"\s+")
 
 
@@ -129,51 +131,95 @@ def _as_text(value: Any, join: str) -> str:
     return str(value)
 
 
+class FieldError(Exception):
+    """A selector step failed at run time on this listing (a JMESPath type error, a regex that gave up)."""
+
+
 def _regex(text: str, pattern: str | None) -> str:
     if not pattern or not text:
         return text
-    match = re.search(pattern, text)
+    try:
+        match = re.search(pattern, text)
+    except (re.error, RecursionError) as error:
+        raise FieldError(f"regex {pattern!r}: {error}") from error
     if not match:
         return ""
     return (match.group(1) or "") if match.groups() else match.group(0)
 
 
-def _apply(node: Node, spec: FieldSelector) -> str | None:
+def _json_path(path: str, data: Any) -> Any:
+    try:
+        return jmespath.search(path, data)
+    except jmespath.exceptions.JMESPathError as error:
+        raise FieldError(f"JSON path {path!r}: {error}") from error
+
+
+def _apply(node: Node, spec: FieldSelector, single: bool) -> str | None:
+    first = spec.first or (single and "join" not in spec.model_fields_set)
     if isinstance(node, Mapping):  # a listing held as JSON: the path, then the text steps
-        text = _regex(_as_text(jmespath.search(spec.json_path or "@", node), spec.join), spec.regex)
+        found = _json_path(spec.json_path or "@", node)
+        if first and isinstance(found, list):
+            found = next((part for part in found if part not in (None, "")), None)
+        text = _regex(_as_text(found, spec.join), spec.regex)
     else:
         strings = _fast_strings(node, spec)
         if strings is None:
             strings = _strings(select(node, spec), spec.attr)
         parts = [part for part in strings if part.strip()]
-        if spec.first:
+        if first:
             parts = parts[:1]
         text = _regex(spec.join.join(parts), spec.regex)
         if spec.json_path and text:
             try:
-                text = _as_text(jmespath.search(spec.json_path, json.loads(text)), spec.join)
+                data = json.loads(text)
             except ValueError:
-                text = ""
+                data = None
+            text = _as_text(_json_path(spec.json_path, data), spec.join) if data is not None else ""
     if spec.unquote and text:
         text = unquote(text)
     text = _whitespace(text, spec.whitespace)
     return text or None
 
 
-def extract_field(node: Node, spec: FieldSelector) -> str | None:
-    """The field's value after every step; the fallbacks in turn when nothing is found; None when absent."""
-    value = _apply(node, spec)
+def extract_field(node: Node, spec: FieldSelector, *, single: bool = False) -> str | None:
+    """The field's value after every step; the fallbacks in turn when nothing is found; None when absent.
+
+    `single`: the field holds one address (`url`, `image_url`, the next page's link), so only the first match is
+    kept unless the selector gives `join` itself. Raises FieldError when a step fails at run time.
+    """
+    value = _apply(node, spec, single)
     for alternative in spec.fallback:
         if value is not None:
             break
-        value = extract_field(node, alternative)
+        value = extract_field(node, alternative, single=single)
     return value
 
 
-def extract_fields(node: Node, fields: Mapping[str, FieldSelector]) -> dict[str, str]:
-    """All fields that have a value; missing fields are left out so coverage can be counted."""
-    values = {name: extract_field(node, spec) for name, spec in fields.items()}
-    return {name: value for name, value in values.items() if value is not None}
+@dataclass
+class Row:
+    """The fields one listing (or item page) gave, and the fields whose selector failed on it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def extract_row(node: Node, fields: ListingFields) -> Row:
+    """All fields that have a value (missing fields are left out so coverage can be counted), and field errors."""
+    row = Row()
+    for name, spec in fields.selectors().items():
+        try:
+            value = extract_field(node, spec, single=name in URL_FIELDS)
+        except FieldError as error:
+            row.errors[name] = str(error)
+            continue
+        if value is not None:
+            row.values[name] = value
+    return row
+
+
+def extract_fields(node: Node, fields: ListingFields) -> dict[str, str]:
+    """All fields that have a value; a field whose selector fails on this node is left out like a missing one."""
+    return extract_row(node, fields).values
 
 
 # -- listings held as JSON -------------------------------------------------------------------------------------
@@ -197,7 +243,7 @@ def json_listings(page: Selector, spec: JsonItems) -> list[dict[str, Any]]:
         for text in texts:
             try:
                 found = jmespath.search(spec.path, json.loads(text))
-            except ValueError:
+            except (ValueError, jmespath.exceptions.JMESPathError):
                 continue
             if isinstance(found, list):
                 return [entry for entry in found if isinstance(entry, dict)]
@@ -220,16 +266,43 @@ def json_listings(page: Selector, spec: JsonItems) -> list[dict[str, Any]]:
 
 # -- pages ---------------------------------------------------------------------------------------------------
 
+# Text a reader sees: never the page's own scripts, styles or templates (a JS page's script holds the words of
+# every page it can draw, its block page's included). What <noscript> says is seen only without a browser.
+_VISIBLE = "//text()[not(ancestor::script or ancestor::style or ancestor::template{extra})]"
+_VISIBLE_STATIC = etree.XPath(_VISIBLE.format(extra=""), smart_strings=False)
+_VISIBLE_RENDERED = etree.XPath(_VISIBLE.format(extra=" or ancestor::noscript"), smart_strings=False)
 
-def block_reason(profile: Profile, page: Selector, text: str) -> str | None:
-    """The block marker the page shows, if any."""
-    for marker in profile.block_markers:
-        if marker in text:
-            return marker
+
+def visible_text(page: Selector, *, rendered: bool = False) -> str:
+    """The page's text as a reader sees it, without script, style and template bodies.
+
+    `rendered`: the page is a browser's DOM (scripts ran), so <noscript> text is not shown either.
+    """
+    root = page.root
+    if not hasattr(root, "xpath"):
+        return ""
+    return " ".join((_VISIBLE_RENDERED if rendered else _VISIBLE_STATIC)(root))
+
+
+def block_reason(profile: Profile, page: Selector, *, rendered: bool = False) -> str | None:
+    """The block marker the page shows to a reader (never one inside a script), if any."""
+    if profile.block_markers:
+        text = visible_text(page, rendered=rendered)
+        for marker in profile.block_markers:
+            if marker in text:
+                return marker
     for css in profile.block_selectors:
         if page.css(css):
             return css
     return None
+
+
+def shows_no_results(profile: Profile, page: Selector, *, rendered: bool = False) -> bool:
+    """Whether the page says, in its visible text, that the search found nothing."""
+    if not profile.no_results_markers:
+        return False
+    text = visible_text(page, rendered=rendered)
+    return any(marker in text for marker in profile.no_results_markers)
 
 
 def listing_id(profile: Profile, fields: Mapping[str, Any]) -> str | None:
@@ -244,17 +317,41 @@ def listing_id(profile: Profile, fields: Mapping[str, Any]) -> str | None:
     return None
 
 
+# Why a matched listing is not kept; the spider counts each as `tradewatch/results/rejected/<reason>`.
+MISSING, FIELD_ERROR, DUPLICATE = "missing", "field_error", "duplicate"
+
+
+@dataclass
+class Rejection:
+    """A listing the item selector matched but the profile could not keep, and the field that failed."""
+
+    reason: str  # missing | field_error | duplicate
+    field: str
+    fields: dict[str, str]
+    detail: str = ""
+
+
 @dataclass
 class ResultsPage:
     """What one result page holds, as the profile sees it."""
 
     listings: list[dict[str, str]] = field(default_factory=list)
-    nodes: int = 0  # elements (or JSON objects) the item selector matched
-    incomplete: int = 0  # matched but without a URL, title or id
-    duplicates: int = 0
+    rows: list[dict[str, str]] = field(default_factory=list)  # every matched listing's fields, kept or not
+    rejected: list[Rejection] = field(default_factory=list)
+    field_errors: Counter[str] = field(default_factory=Counter)  # field -> listings its selector failed on
+    error_details: dict[str, str] = field(default_factory=dict)  # field -> the first failure, for the profile's author
     blocked: str | None = None
     no_results: bool = False
     next_url: str | None = None
+
+    @property
+    def nodes(self) -> int:
+        """Elements (or JSON objects) the item selector matched."""
+        return len(self.rows)
+
+    def rejects(self) -> Counter[tuple[str, str]]:
+        """(reason, field) -> listings rejected for it."""
+        return Counter((rejection.reason, rejection.field) for rejection in self.rejected)
 
     @property
     def unparsed(self) -> bool:
@@ -262,8 +359,19 @@ class ResultsPage:
         return not self.listings and not self.no_results and not self.blocked
 
 
-def parse_results(profile: Profile, page: Selector, text: str, url: str) -> ResultsPage:
-    """Every listing on a result page (url made absolute, listing_id set), and the next page's link."""
+def _missing(profile: Profile, fields: Mapping[str, str], ident: str | None) -> str | None:
+    """The first field a listing needs but lacks: url, title (unless item pages give it), the id."""
+    if "url" not in fields:
+        return "url"
+    if not profile.follows_items and not fields.get("title"):
+        return "title"
+    if not ident:
+        return profile.id_spec.field or "listing_id"
+    return None
+
+
+def parse_results(profile: Profile, page: Selector, url: str, *, rendered: bool = False) -> ResultsPage:
+    """Every listing on a result page (url made absolute, listing_id set), the rejected ones, the next page."""
     result = ResultsPage()
     nodes: Iterable[Node]
     if profile.results.json_items:
@@ -273,27 +381,41 @@ def parse_results(profile: Profile, page: Selector, text: str, url: str) -> Resu
         nodes = select(page, profile.results.item)
     seen: set[str] = set()
     for node in nodes:
-        result.nodes += 1
-        fields = extract_fields(node, profile.results.fields)
+        row = extract_row(node, profile.results.fields)
+        fields = row.values
+        result.rows.append(fields)
+        result.field_errors.update(row.errors.keys())
+        for name, detail in row.errors.items():
+            result.error_details.setdefault(name, detail)
         if "url" in fields:
             fields["url"] = urljoin(url, fields["url"])
+        if "image_url" in fields:
+            fields["image_url"] = urljoin(url, fields["image_url"])
         ident = listing_id(profile, fields)
-        title_needed = not profile.follows_items
-        if not ident or "url" not in fields or (title_needed and not fields.get("title")):
-            result.incomplete += 1
+        lacking = _missing(profile, fields, ident)
+        if lacking:
+            failed = lacking in row.errors
+            reason, detail = (FIELD_ERROR, row.errors[lacking]) if failed else (MISSING, "")
+            result.rejected.append(Rejection(reason, lacking, dict(fields), detail))
             continue
+        assert ident is not None
         if ident in seen:
-            result.duplicates += 1
+            result.rejected.append(Rejection(DUPLICATE, "listing_id", dict(fields)))
             continue
         seen.add(ident)
         fields["listing_id"] = ident
         result.listings.append(fields)
     if not result.listings:
-        result.blocked = block_reason(profile, page, text)
-        result.no_results = any(marker in text for marker in profile.no_results_markers)
+        result.blocked = block_reason(profile, page, rendered=rendered)
+        result.no_results = shows_no_results(profile, page, rendered=rendered)
     next_spec = profile.pagination.next_link
     if result.listings and next_spec:
-        next_url = extract_field(page, next_spec)
+        try:
+            next_url = extract_field(page, next_spec, single=True)
+        except FieldError as error:
+            result.field_errors["next_link"] += 1
+            log.warning("next page link: %s", error)
+            next_url = None
         result.next_url = urljoin(url, next_url) if next_url else None
     return result
 
@@ -303,91 +425,31 @@ def has_next_page(profile: Profile, page: Selector, results: ResultsPage) -> boo
     if not results.listings:
         return False
     spec = profile.pagination.has_next
-    return spec is None or extract_field(page, spec) is not None
+    try:
+        return spec is None or extract_field(page, spec) is not None
+    except FieldError:
+        return False
 
 
-def parse_item(profile: Profile, page: Selector, text: str) -> tuple[dict[str, str], str | None]:
-    """Fields of an item page, and the block marker when the page is a block page instead."""
-    fields = extract_fields(page, profile.item_page.fields) if profile.item_page else {}
-    blocked = None if fields.get("title") else block_reason(profile, page, text)
-    return fields, blocked
+@dataclass
+class ItemPage:
+    """The fields of an item page, the fields whose selector failed, and the block marker of a block page."""
+
+    fields: dict[str, str]
+    errors: dict[str, str]
+    blocked: str | None
+
+
+def parse_item(profile: Profile, page: Selector, url: str, *, rendered: bool = False) -> ItemPage:
+    """Fields of an item page (links made absolute), and the block marker when the page is a block page instead."""
+    row = extract_row(page, profile.item_page.fields) if profile.item_page else Row()
+    for name in URL_FIELDS & row.values.keys():
+        row.values[name] = urljoin(url, row.values[name])
+    blocked = None if row.values.get("title") else block_reason(profile, page, rendered=rendered)
+    return ItemPage(row.values, row.errors, blocked)
 
 
 def coverage(listings: Iterable[Mapping[str, Any]], names: Iterable[str]) -> dict[str, tuple[int, int]]:
     """For each field: (listings that have it, listings)."""
     rows = list(listings)
     return {name: (sum(1 for row in rows if row.get(name) not in (None, "")), len(rows)) for name in names}
-
-
-# -- one saved page --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class PageCheck:
-    """What a profile makes of one page: for `tradewatch platforms check` and the profile tests."""
-
-    kind: str  # results | item
-    encoding: str
-    listings: list[dict[str, str]]
-    coverage: dict[str, tuple[int, int]]
-    blocked: str | None = None
-    next_url: str | None = None
-    incomplete: int = 0
-    duplicates: int = 0
-
-
-def check_page(
-    profile: Profile, body: bytes, url: str, kind: str = "auto", content_type: str | None = None
-) -> PageCheck:
-    """Decode a saved page as the crawler would and run the profile over it. Raises UndecodableError."""
-    from crawler.encoding import decode_html
-
-    decoded = decode_html(body, content_type=content_type, override=profile.encoding)
-    page = Selector(text=decoded.text, base_url=url)
-    results = parse_results(profile, page, decoded.text, url) if kind in ("auto", "results") else None
-    if results is not None and (kind == "results" or results.listings or not profile.item_page):
-        names = ["listing_id", *[name for name in profile.results.fields if name != "listing_id"]]
-        next_url = results.next_url
-        if profile.pagination.page_param and has_next_page(profile, page, results):
-            next_url = next_url or "(next page by page parameter)"
-        return PageCheck(
-            kind="results",
-            encoding=decoded.encoding,
-            listings=results.listings,
-            coverage=coverage(results.listings, names),
-            blocked=results.blocked,
-            next_url=next_url,
-            incomplete=results.incomplete,
-            duplicates=results.duplicates,
-        )
-    fields, blocked = parse_item(profile, page, decoded.text)
-    listings: list[dict[str, str]] = []
-    if fields:
-        fields.setdefault("url", url)
-        ident = listing_id(profile, fields)
-        if ident:
-            fields["listing_id"] = ident
-        listings.append(fields)
-    names = ["listing_id", "url", *(profile.item_page.fields if profile.item_page else {})]
-    return PageCheck(
-        kind="item",
-        encoding=decoded.encoding,
-        listings=listings,
-        coverage=coverage(listings, dict.fromkeys(names)),
-        blocked=blocked,
-    )
-
-
-def parse_posted(value: Any) -> datetime | None:
-    """A posted time as an aware UTC datetime: ISO 8601 (also `-0500` offsets) or a Unix timestamp; else None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        try:
-            moment = datetime.fromtimestamp(float(text), UTC) if text.isdigit() else datetime.fromisoformat(text)
-        except (ValueError, OverflowError):
-            return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

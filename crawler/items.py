@@ -21,6 +21,7 @@ class PageCapture:
     encoding: str | None = None
     request_headers: dict[str, list[str]] = field(default_factory=dict)
     screenshot: bytes | None = None  # PNG, for pages rendered in the browser
+    rendered: bytes | None = None  # the DOM the browser rendered (UTF-8 HTML); `body` is then the server's response
     renderer: str = "scrapy"  # "scrapy" or "playwright"
     tool_versions: dict[str, str] = field(default_factory=dict)
 
@@ -75,6 +76,10 @@ class ListingItem:
     location: str | None = None
     posted_at: Any = None  # raw text until normalised to an aware UTC datetime
     image_url: str | None = None
+    price_raw: str | None = None  # set by normalising: the page's text when no price could be read from it
+    posted_raw: str | None = None  # likewise for the posted time
+    default_currency: str | None = None  # the profile's `currency:`, for prices that show no sign
+    timezone: str | None = None  # the profile's `timezone:`, for times shown without an offset
     keyword: str | None = None
     campaign: str | None = None
     search_url: str | None = None
@@ -98,6 +103,8 @@ class ListingItem:
             "location": self.location,
             "posted_at": self.posted_at,
             "image_url": self.image_url,
+            "price_raw": self.price_raw,
+            "posted_raw": self.posted_raw,
         }
 
 

@@ -32,23 +32,28 @@ The shape of a profile (see `crawler/platforms/demo.yaml` for a complete one)::
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jmespath
 import yaml
+from babel.numbers import list_currencies
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.config import get_settings
 from core.errors import InputFileError, TradewatchError, describe_validation_error
+from core.workdays import BUREAU_TZ
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
 _CSS = HTMLTranslator()
+BUREAU_TIMEZONE = str(BUREAU_TZ.tzname(None))  # the default `timezone:` of a profile
 
 
 def check_css(css: str) -> str:
@@ -77,7 +82,26 @@ def check_regex(pattern: str) -> str:
 
 
 class _Strict(BaseModel):
+    """Every profile model refuses keys it does not define, naming the closest known key."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = [name for name, info in cls.model_fields.items() if not info.exclude]
+            for key in data:
+                if isinstance(key, str) and key not in cls.model_fields:
+                    raise ValueError(unknown_key_message(key, known))
+        return data
+
+
+def unknown_key_message(key: str, known: list[str]) -> str:
+    """`unknown field 'locaton' (did you mean 'location'?; known: ...)`."""
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {close[0]!r}?; " if close else ""
+    return f"unknown field {key!r} ({hint}known: {', '.join(known)})"
 
 
 class FieldSelector(_Strict):
@@ -137,7 +161,48 @@ class FieldSelector(_Strict):
         return self
 
 
-Fields = dict[str, FieldSelector]
+_FIELD = "Selector of the listing's "
+
+
+class ListingFields(_Strict):
+    """The listing fields the store understands, each a selector. Others go under `extra` and are kept as they are.
+
+    `url` and `image_url` keep the first match unless `join` is given; a price keeps its currency sign or code
+    (`currency:` of the profile is used when it shows none); a posted time may be absolute, relative (`3天前`),
+    Chinese or Russian, or Unix seconds or milliseconds, read in the profile's `timezone`.
+    """
+
+    listing_id: FieldSelector | None = Field(default=None, description=_FIELD + "id on the platform.")
+    title: FieldSelector | None = Field(default=None, description=_FIELD + "title.")
+    url: FieldSelector | None = Field(default=None, description=_FIELD + "link (made absolute).")
+    price: FieldSelector | None = Field(default=None, description=_FIELD + "price, with its sign or code.")
+    currency: FieldSelector | None = Field(
+        default=None, description=_FIELD + "currency, when the page shows it apart from the price."
+    )
+    seller: FieldSelector | None = Field(default=None, description=_FIELD + "seller (shop) name.")
+    seller_id: FieldSelector | None = Field(default=None, description=_FIELD + "seller id on the platform.")
+    location: FieldSelector | None = Field(default=None, description=_FIELD + "location (city, province).")
+    posted_at: FieldSelector | None = Field(default=None, description=_FIELD + "time it was posted.")
+    description: FieldSelector | None = Field(default=None, description=_FIELD + "description text.")
+    image_url: FieldSelector | None = Field(default=None, description=_FIELD + "main picture (made absolute).")
+    extra: dict[str, FieldSelector] = Field(
+        default_factory=dict, description="Other fields, kept with the listing under these names (not scored)."
+    )
+
+    @model_validator(mode="after")
+    def _extra_names(self) -> ListingFields:
+        clash = sorted(set(self.extra) & (set(type(self).model_fields) - {"extra"}))
+        if clash:
+            raise ValueError(f"extra: {', '.join(clash)} is a listing field; give it outside extra")
+        return self
+
+    def selectors(self) -> dict[str, FieldSelector]:
+        """Every field with a selector, by name: the understood ones in order, then the extra ones."""
+        known = {name: getattr(self, name) for name in type(self).model_fields if name != "extra"}
+        return {**{name: spec for name, spec in known.items() if spec is not None}, **self.extra}
+
+
+URL_FIELDS = frozenset({"url", "image_url"})  # one address each: the first match unless `join` is given
 
 
 class JsonItems(_Strict):
@@ -177,15 +242,17 @@ class SearchForm(_Strict):
     """A search that is a form submission rather than a URL template."""
 
     action: str = Field(description="Form URL; may use {base_url}.")
-    method: Literal["GET", "POST"] = "GET"
+    method: Literal["GET", "POST"] = Field(default="GET", description="HTTP method of the form.")
     keyword_field: str = Field(description="Name of the form field that takes the keyword.")
     page_field: str | None = Field(default=None, description="Name of the form field that takes the page number.")
     fields: dict[str, str] = Field(default_factory=dict, description="Other form fields sent as they are.")
 
 
 class SearchSpec(_Strict):
+    """How a keyword search is asked for: a URL template or a form."""
+
     url: str | None = Field(default=None, description="Template with {base_url}, {keyword} and {page}.")
-    form: SearchForm | None = None
+    form: SearchForm | None = Field(default=None, description="Or: a form to submit.")
     keyword_encoding: str = Field(default="utf-8", description="Encoding of the keyword in the query.")
 
     @field_validator("url")
@@ -214,26 +281,30 @@ class SearchSpec(_Strict):
 
 
 class ResultsSpec(_Strict):
+    """A result page: what one listing is (an element or a JSON object) and where its fields are."""
+
     item: FieldSelector | None = Field(default=None, description="Selects one element per listing on a result page.")
-    json_items: JsonItems | None = None
-    fields: Fields
+    json_items: JsonItems | None = Field(default=None, description="Or: listings held as JSON in the page.")
+    fields: ListingFields = Field(description="Where each field is, relative to one listing.")
 
     @model_validator(mode="after")
     def _item_source(self) -> ResultsSpec:
         if bool(self.item) == bool(self.json_items):
             raise ValueError("give exactly one of item (a selector) or json_items")
-        if "url" not in self.fields:
+        if self.fields.url is None:
             raise ValueError("fields must include url (the listing's link)")
         return self
 
 
 class PaginationSpec(_Strict):
+    """Further result pages: a next link, or the search template's {page} (a page number or an offset)."""
+
     next_link: FieldSelector | None = Field(default=None, description="Selector of the next page's link.")
     page_param: bool = Field(default=False, description="Build next pages from the search template's {page}.")
     has_next: FieldSelector | None = Field(default=None, description="With page_param: go on only while it matches.")
-    first_page: int = Field(default=1, ge=0)
+    first_page: int = Field(default=1, ge=0, description="{page} of the first result page (0 for offsets).")
     page_step: int = Field(default=1, ge=1, description="{page} grows by this (offset parameters such as s=44).")
-    max_pages: int = Field(default=5, ge=1, le=1000)
+    max_pages: int = Field(default=5, ge=1, le=1000, description="Result pages read per keyword at most.")
 
     @model_validator(mode="after")
     def _one_way(self) -> PaginationSpec:
@@ -243,14 +314,16 @@ class PaginationSpec(_Strict):
 
 
 class ItemPageSpec(_Strict):
-    follow: bool = True
-    fields: Fields = Field(default_factory=dict)
+    """Each listing's own page, read after the result page; its fields win over the result page's."""
+
+    follow: bool = Field(default=True, description="Visit each listing's page.")
+    fields: ListingFields = Field(default_factory=ListingFields, description="Fields read on the item page.")
 
 
 class ListingIdSpec(_Strict):
     """How a listing is recognised across sweeps: a field of the listing or a pattern over its URL."""
 
-    field: str | None = None
+    field: str | None = Field(default=None, description="Name of the field that holds the id.")
     url_pattern: str | None = Field(default=None, description="Regex over the listing URL; group 1 is the id.")
 
     @field_validator("url_pattern")
@@ -271,9 +344,13 @@ _DEFAULT_ID_SPEC = ListingIdSpec(field="listing_id")
 
 
 class RenderSpec(_Strict):
-    mode: Literal["static", "js"] = "static"
+    """Whether pages are read as served or rendered in Chromium, and what to wait for."""
+
+    mode: Literal["static", "js"] = Field(
+        default="static", description="static: the HTML as served; js: rendered in Chromium first."
+    )
     wait_for: str | None = Field(default=None, description="CSS selector to wait for before reading the page.")
-    wait_timeout_ms: int = Field(default=15_000, ge=100, le=120_000)
+    wait_timeout_ms: int = Field(default=15_000, ge=100, le=120_000, description="How long to wait for wait_for.")
 
     @field_validator("wait_for")
     @classmethod
@@ -282,9 +359,11 @@ class RenderSpec(_Strict):
 
 
 class Politeness(_Strict):
-    download_delay: float = Field(default=0.0, ge=0)
-    concurrency_per_domain: int = Field(default=8, ge=1, le=64)
-    obey_robots: bool = True
+    """How gently the marketplace is crawled."""
+
+    download_delay: float = Field(default=0.0, ge=0, description="Seconds between requests to the site.")
+    concurrency_per_domain: int = Field(default=8, ge=1, le=64, description="Requests to the site at once.")
+    obey_robots: bool = Field(default=True, description="Follow the site's robots.txt.")
 
 
 class HealthSpec(_Strict):
@@ -297,23 +376,35 @@ class HealthSpec(_Strict):
 class Profile(_Strict):
     """One marketplace."""
 
-    name: str = Field(pattern=NAME_PATTERN)
-    display_name: str
-    base_url: str
-    allowed_domains: list[str] = Field(default_factory=list)
+    name: str = Field(pattern=NAME_PATTERN, description="Lower-case id used on the command line and in the store.")
+    display_name: str = Field(description="Name shown to officers, Chinese and English (`某某商城 / Some shop`).")
+    base_url: str = Field(description="The marketplace's address (http or https); {base_url} in templates.")
+    allowed_domains: list[str] = Field(
+        default_factory=list, description="Hosts the crawl may follow links to (default: the base_url's host)."
+    )
     encoding: str | None = Field(default=None, description="Override the page encoding.")
-    currency: str | None = Field(default=None, description="ISO 4217 code of prices shown without a sign (TWD).")
-    search: SearchSpec
-    results: ResultsSpec
-    pagination: PaginationSpec = Field(default_factory=PaginationSpec)
-    item_page: ItemPageSpec | None = None
+    currency: str | None = Field(
+        default=None,
+        description="ISO 4217 code (EUR, RUB, TWD) of prices shown without a sign or code, and of signs several "
+        "currencies share ($, kr); without it such a price is stored without a currency.",
+    )
+    timezone: str = Field(
+        default=BUREAU_TIMEZONE,
+        description="IANA time zone of times the pages show without an offset (Europe/Moscow); stored as UTC.",
+    )
+    search: SearchSpec = Field(description="How to ask the marketplace for a keyword.")
+    results: ResultsSpec = Field(description="Where the listings and their fields are on a result page.")
+    pagination: PaginationSpec = Field(default_factory=PaginationSpec, description="How to reach further pages.")
+    item_page: ItemPageSpec | None = Field(default=None, description="Read each listing's own page too.")
     listing_id: ListingIdSpec | None = Field(default=None, description="Default: the field listing_id.")
-    render: RenderSpec = Field(default_factory=RenderSpec)
-    politeness: Politeness = Field(default_factory=Politeness)
+    render: RenderSpec = Field(default_factory=RenderSpec, description="Static HTML or rendered in Chromium.")
+    politeness: Politeness = Field(default_factory=Politeness, description="How gently the site is crawled.")
     block_markers: list[str] = Field(default_factory=list, description="Text that only a block page contains.")
     block_selectors: list[str] = Field(default_factory=list, description="CSS that only matches on a block page.")
-    no_results_markers: list[str] = Field(default_factory=list)
-    health: HealthSpec = Field(default_factory=HealthSpec)
+    no_results_markers: list[str] = Field(
+        default_factory=list, description="Text of the page that says a search found nothing (not a broken layout)."
+    )
+    health: HealthSpec = Field(default_factory=HealthSpec, description="What a healthy run looks like.")
     allow_private_hosts: list[str] = Field(
         default_factory=list,
         description="Loopback or private hosts (names or addresses) this platform may reach; every other private, "
@@ -335,6 +426,22 @@ class Profile(_Strict):
             SearchSpec._known_encoding(value)
         return value
 
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str | None) -> str | None:
+        if value is not None and value not in list_currencies():
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code (CNY, EUR, RUB, USD, ...)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (IANA names such as Asia/Shanghai)") from error
+        return value
+
     @field_validator("block_selectors")
     @classmethod
     def _block_css(cls, value: list[str]) -> list[str]:
@@ -342,11 +449,11 @@ class Profile(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
-        item_fields = set(self.item_page.fields) if self.item_page and self.item_page.follow else set()
-        if "title" not in self.results.fields and "title" not in item_fields:
+        item_fields = set(self.item_page.fields.selectors()) if self.follows_items and self.item_page else set()
+        if "title" not in self.results.fields.selectors() and "title" not in item_fields:
             raise ValueError("results.fields (or item_page.fields) must include title")
         id_spec = self.listing_id or ListingIdSpec(field="listing_id")
-        if id_spec.field and id_spec.field not in self.results.fields:
+        if id_spec.field and id_spec.field not in self.results.fields.selectors():
             raise ValueError(
                 f"listing_id: no field {id_spec.field!r} in results.fields; "
                 "add it or give listing_id: {url_pattern: ...}"
@@ -381,9 +488,9 @@ class Profile(_Strict):
 
     def all_fields(self) -> list[str]:
         """Every field the profile extracts, result page first, without the id field."""
-        names = list(self.results.fields)
+        names = list(self.results.fields.selectors())
         if self.follows_items and self.item_page:
-            names += [name for name in self.item_page.fields if name not in names]
+            names += [name for name in self.item_page.fields.selectors() if name not in names]
         return [name for name in names if name != self.id_spec.field]
 
 

@@ -5,7 +5,8 @@
 - `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
   was committed before stays;
 - `blocked`: block pages were seen (captcha, login wall, anti-bot shell), or the sweep was stopped for one;
-- `unreachable`: the site never gave a result page (connection errors, only HTTP errors);
+- `unreachable`: the site never gave a result page; the reason names the cause where the stats show it
+  (a refused private address, robots.txt, DNS, HTTP 5xx, HTTP 404 on every search);
 - `broken`: the finish reason was not normal, or result pages answered but no listing could be parsed
   (a changed layout);
 - `degraded`: listings came, but a watched field's coverage is under the threshold, many requests failed,
@@ -15,9 +16,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, FORBIDDEN_STAT
 
 OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE = "ok", "degraded", "broken", "blocked", "unreachable"
 FAILED = "failed"
@@ -25,6 +28,7 @@ OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE, FAILED)
 NORMAL_FINISH = "finished"
 STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline lost the lead store
 DEFAULT_FIELDS = ("title", "url", "price")
+REASONS_STAT = "tradewatch/health/reasons"  # the run's stats keep why it was judged so
 
 
 def _count(stats: Mapping[str, Any], key: str) -> int:
@@ -38,19 +42,53 @@ class Health:
     coverage: dict[str, float] = field(default_factory=dict)
 
 
+def rejected_for(stats: Mapping[str, Any], name: str) -> int:
+    """Listings the item selector matched but the spider rejected because this field was missing or failed."""
+    return sum(_count(stats, f"tradewatch/results/rejected/{reason}/{name}") for reason in ("missing", "field_error"))
+
+
 def field_coverage(stats: Mapping[str, Any], fields: Sequence[str]) -> dict[str, float]:
-    """Share of yielded listings that had each field (`url` and `title` are always there when yielded)."""
+    """Share of listings that had each field, over the yielded ones and those rejected for lacking it.
+
+    `url` and `title` are always there when yielded, so only their rejects lower their coverage.
+    """
     yielded = _count(stats, "tradewatch/items/yielded")
-    if not yielded:
-        return {}
     out: dict[str, float] = {}
     for name in fields:
-        if name in ("url", "title"):
-            out[name] = 1.0
+        rejected = rejected_for(stats, name)
+        if not yielded + rejected:
             continue
-        present = _count(stats, f"tradewatch/field/{name}/present")
-        out[name] = round(min(present / yielded, 1.0), 4)
+        present = yielded if name in ("url", "title") else _count(stats, f"tradewatch/field/{name}/present")
+        out[name] = round(min(present / (yielded + rejected), 1.0), 4)
     return out
+
+
+def _http_errors(stats: Mapping[str, Any], low: int, high: int) -> int:
+    prefix = "tradewatch/errors/http_"
+    return sum(
+        _count(stats, key) for key in stats if key.startswith(prefix) and low <= int(key[len(prefix) :] or 0) <= high
+    )
+
+
+# Why a sweep never read a result page, most telling first: (it applies, the reason the run records).
+UNREACHABLE_CAUSES: tuple[tuple[Callable[[Mapping[str, Any]], bool], str], ...] = (
+    (
+        lambda stats: _count(stats, FORBIDDEN_STAT) + _count(stats, BROWSER_FORBIDDEN_STAT) > 0,
+        "refused: private address (allow it in allow_private_hosts)",
+    ),
+    (lambda stats: _count(stats, "robotstxt/forbidden") > 0, "robots.txt disallows"),
+    (lambda stats: _count(stats, "tradewatch/errors/dns") > 0, "DNS failure"),
+    (lambda stats: _http_errors(stats, 500, 599) > 0, "HTTP 5xx"),
+    (
+        lambda stats: _http_errors(stats, 404, 404) > 0 and _http_errors(stats, 404, 404) == errors(stats),
+        "HTTP 404 on every search",
+    ),
+)
+
+
+def unreachable_causes(stats: Mapping[str, Any]) -> list[str]:
+    """The causes the stats show for a sweep that read no result page (empty when none is known)."""
+    return [reason for applies, reason in UNREACHABLE_CAUSES if applies(stats)]
 
 
 def errors(stats: Mapping[str, Any]) -> int:
@@ -74,15 +112,17 @@ def assess(
         return Health(FAILED, ["store unavailable"], coverage)
     if blocked or finish_reason == BLOCKED:
         return Health(BLOCKED, [f"{blocked} block page(s) seen; the sweep was stopped"], coverage)
-    if responses == 0:
-        return Health(UNREACHABLE, ["no response from the site"], coverage)
-    if search_pages == 0:
-        return Health(UNREACHABLE, [f"no result page could be read ({errors(stats)} failed requests)"], coverage)
+    if responses == 0 or search_pages == 0:
+        default = "no response from the site" if responses == 0 else "no result page could be read"
+        causes = unreachable_causes(stats) or [f"{default} ({errors(stats)} failed requests)"]
+        return Health(UNREACHABLE, causes, coverage)
     if finish_reason != NORMAL_FINISH:
         return Health(BROKEN, [f"finish reason {finish_reason!r}"], coverage)
     unparsed = _count(stats, "tradewatch/pages/unparsed")
-    if _count(stats, "tradewatch/results/seen") == 0 and unparsed:
-        return Health(BROKEN, [f"{unparsed} result page(s) answered but no listing was parsed"], coverage)
+    if _count(stats, "tradewatch/items/yielded") == 0 and unparsed:
+        rejects = _count(stats, "tradewatch/results/seen")
+        why = f"; {rejects} matched listing(s) rejected" if rejects else ""
+        return Health(BROKEN, [f"{unparsed} result page(s) answered but no listing was parsed{why}"], coverage)
     reasons = [
         f"coverage of {name} {share:.0%} is under {min_coverage:.0%}"
         for name, share in coverage.items()

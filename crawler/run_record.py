@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from sqlmodel import Session
 
 from core.failures import is_store_unavailable
-from crawler.run_health import assess, counts
+from crawler.run_health import REASONS_STAT, assess, counts
 from leads.db import get_engine
 from leads.runs import finish_run, start_run
 
@@ -63,7 +63,7 @@ class RunRecorder:
         health = assess(dict(self.crawler.stats.get_stats()), reason, **thresholds)
         outcome = health.outcome
         self.crawler.stats.set_value("tradewatch/outcome", outcome)
-        self.crawler.stats.set_value("tradewatch/health/reasons", health.reasons)
+        self.crawler.stats.set_value(REASONS_STAT, health.reasons)
         for name, share in health.coverage.items():
             self.crawler.stats.set_value(f"tradewatch/coverage/{name}", share)
         stats = dict(self.crawler.stats.get_stats())

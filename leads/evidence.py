@@ -1,10 +1,12 @@
 """The evidence store: what a lead's page looked like when captured, in files that can be checked later.
 
-Each capture of a lead is a new version (`Evidence`) with its files (`EvidenceFile`): the raw response body,
-the screenshot where the page was rendered, the HTTP exchange (status, headers, URLs, redirects), a WARC
-record of request and response, the capture metadata, and a manifest listing type, format, size and SHA-256
-of every file. Files are stored content-addressed by SHA-256 under TRADEWATCH_HOME/evidence and never
-overwritten. `verify_evidence` recomputes every hash; `export_bundle` writes a zip a stranger can check with
+Each capture of a lead is a new version (`Evidence`) with its files (`EvidenceFile`): the raw response body
+(for a page rendered in the browser, the server's own response as received), the rendered DOM and the
+screenshot where the page was rendered, the HTTP exchange (status, headers, URLs, redirects), a WARC file
+with the response, the request and the redirect chain (and the rendered DOM and screenshot, each a record of
+its own), the capture metadata, and a manifest listing type, format, size and SHA-256 of every file. Files
+are stored content-addressed by SHA-256 under TRADEWATCH_HOME/evidence and never overwritten.
+`verify_evidence` recomputes every hash; `export_bundle` writes a zip a stranger can check with
 `sha256sum -c SHA256SUMS`.
 
 Takes plain values (a dict with the fields of crawler.items.PageCapture), never crawler objects.
@@ -218,6 +220,21 @@ def build_warc(capture: Mapping[str, Any], captured_at: datetime, tools: Mapping
         warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id, "Content-Type": "text/plain"},
     )
     writer.write_record(meta)
+    # A rendered page: what the browser made of the response, and what it showed, each a record of its own.
+    for media_type, data in (
+        ("text/html; charset=utf-8", capture.get("rendered")),
+        ("image/png", capture.get("screenshot")),
+    ):
+        if data:
+            resource = writer.create_warc_record(
+                final_url,
+                "resource",
+                payload=io.BytesIO(data),
+                length=len(data),
+                warc_content_type=media_type,
+                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
+            )
+            writer.write_record(resource)
     return buffer.getvalue()
 
 
@@ -240,6 +257,8 @@ def _capture_files(
     extension = _BODY_EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
     renderer = capture.get("renderer") or "scrapy"
     files = [_File(f"response-body.{extension}", "response_body", content_type, capture["body"])]
+    if capture.get("rendered"):
+        files.append(_File("rendered-dom.html", "rendered_dom", "text/html; charset=utf-8", capture["rendered"]))
     if capture.get("screenshot"):
         files.append(_File("screenshot.png", "screenshot", "image/png", capture["screenshot"]))
     exchange = {

@@ -67,6 +67,8 @@ class ListingBase(SQLModel):
     location: str | None = None
     posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     image_url: str | None = None
+    price_raw: str | None = Field(default=None, max_length=200)  # the page's price text when it could not be read
+    posted_raw: str | None = Field(default=None, max_length=200)  # the page's time text when it could not be read
 
 
 class Listing(ListingBase, table=True):

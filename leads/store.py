@@ -36,6 +36,8 @@ LISTING_FIELDS = (
     "location",
     "posted_at",
     "image_url",
+    "price_raw",
+    "posted_raw",
 )
 CONTENT_FIELDS = ("title", "description", "price", "currency", "seller", "seller_id")
 _SPACE = re.compile(r"\s+")

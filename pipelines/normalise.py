@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import ListingItem
+from crawler.profiles import BUREAU_TIMEZONE
+from crawler.stored_values import read_values
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
-_PRICE = re.compile(r"(\d[\d,]*(?:\.\d+)?)")
-_CURRENCIES = {"¥": "CNY", "￥": "CNY", "元": "CNY", "$": "USD", "NT$": "TWD"}
 # Hostile pages can make any field huge; the store keeps at most this many characters (longer text is cut and
 # counted as `tradewatch/field/<name>/truncated`). A listing id or URL too long to be real drops the listing.
 MAX_CHARS = {"title": 1_000, "description": 100_000, "seller": 200, "seller_id": 200, "location": 200}
@@ -33,37 +31,12 @@ def clean_text(value: Any, *, multiline: bool = False) -> str:
     return ("\n" if multiline else " ").join(line for line in lines if line)
 
 
-def parse_price(value: Any) -> tuple[float | None, str | None]:
-    """'¥1,234.00' -> (1234.0, 'CNY'); text without a number gives (None, None)."""
-    if value is None:
-        return None, None
-    if isinstance(value, int | float):
-        return float(value), None
-    text = str(value)
-    match = _PRICE.search(text)
-    if not match:
-        return None, None
-    try:
-        amount = float(Decimal(match.group(1).replace(",", "")))
-    except InvalidOperation:
-        return None, None
-    currency = next((code for sign, code in _CURRENCIES.items() if sign in text), None)
-    return amount, currency
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An ISO-8601 timestamp as an aware UTC datetime; naive times are taken as UTC."""
-    if value is None or isinstance(value, datetime):
-        return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
-    try:
-        parsed = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 class NormaliseListingPipeline:
-    """Validates that a listing has an id, URL and title, and normalises text, price and time."""
+    """Validates that a listing has an id, URL and title, and normalises text, price and time.
+
+    Price and posted time are read by `crawler.stored_values` (as `platforms check` shows them); text that
+    cannot be read is kept in `price_raw` / `posted_raw` and counted as `tradewatch/field/<name>/unparsed`.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -98,13 +71,18 @@ class NormaliseListingPipeline:
         if item.image_url is not None:
             image_url = str(item.image_url).replace("\x00", "")
             item.image_url = image_url if 0 < len(image_url) <= MAX_URL_CHARS else None
-        if item.currency is not None and len(str(item.currency)) > 8:
-            item.currency = None
-        price, currency = parse_price(item.price)
-        item.price = price
-        item.currency = item.currency or currency or ("CNY" if price is not None else None)
-        raw_posted = item.posted_at
-        item.posted_at = parse_time(raw_posted)
+        values = read_values(
+            {"price": item.price, "currency": item.currency, "posted_at": item.posted_at},
+            default_currency=item.default_currency,
+            timezone=item.timezone or BUREAU_TIMEZONE,
+            now=item.fetched_at,
+        )
+        item.price, item.currency, item.posted_at = values.price, values.currency, values.posted_at
+        item.price_raw, item.posted_raw = values.price_raw, values.posted_raw
+        for name in values.unparsed:
+            self.stats.inc_value(f"tradewatch/field/{name}/unparsed")
+        if item.price is not None and item.currency is None:
+            self.stats.inc_value("tradewatch/field/currency/unknown")
         for name in ("price", "seller", "location", "posted_at", "description"):
             if getattr(item, name) in (None, ""):
                 self.stats.inc_value(f"tradewatch/field/{name}/missing")

@@ -10,14 +10,17 @@ Subclass only when a site needs code no profile can express; override `search_re
 `listing_from()` and keep the rest.
 
 Stats it keeps (besides Scrapy's): `tradewatch/pages/search|item|blocked|unparsed|empty|undecodable`,
-`tradewatch/results/seen|incomplete|duplicate`, `tradewatch/items/yielded|too_old`,
-`tradewatch/field/<name>/present|missing`, `tradewatch/errors/request`, `tradewatch/js/screenshots|pages_closed`.
+`tradewatch/results/seen|incomplete|duplicate`, `tradewatch/results/rejected/<reason>/<field>` (reason: missing,
+field_error, duplicate), `tradewatch/items/yielded|too_old`, `tradewatch/field/<name>/present|missing|error`,
+`tradewatch/errors/request|dns|http_<status>`, `tradewatch/js/screenshots|pages_closed`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import importlib.metadata
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -26,14 +29,17 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 
-from crawler.extract import has_next_page, parse_item, parse_posted, parse_results
+from crawler.browser import SERVER_RESPONSE_WAIT, ServerResponse, read_server_response
+from crawler.extract import DUPLICATE, has_next_page, parse_item, parse_results
 from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
-from crawler.profiles import Profile, load_profile
+from crawler.profiles import ListingFields, Profile, load_profile
+from crawler.stored_values import parse_posted
 from crawler.sweep_params import SweepParams
 
-_LISTING_FIELDS = set(ListingItem.__dataclass_fields__) - {"platform", "listing_id", "extra", "capture", "score"}
+_LISTING_FIELDS = set(ListingFields.model_fields) - {"listing_id", "extra"}  # the rest go to `extra`
 
 
 class ListingSpider(scrapy.Spider):
@@ -66,6 +72,7 @@ class ListingSpider(scrapy.Spider):
         self._seen: set[str] = set()
         self._scorer: Any = None
         self._versions: dict[str, str] | None = None
+        self._server_responses: dict[str, asyncio.Future[ServerResponse]] = {}
 
     @property
     def max_pages(self) -> int:
@@ -115,6 +122,7 @@ class ListingSpider(scrapy.Spider):
                 "playwright": True,
                 "playwright_context": "tradewatch",
                 "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+                "playwright_page_event_handlers": {"response": "_remember_server_response"},  # by name: meta is pickled
             }
         )
         if render.wait_for:
@@ -130,6 +138,36 @@ class ListingSpider(scrapy.Spider):
             url, callback=callback, errback=self.on_error, meta={**meta, **self._render_meta(item_page=item_page)}
         )
 
+    # -- the server's own response of a rendered page ---------------------------------------------------------
+
+    def _remember_server_response(self, response: Any) -> None:
+        """Browser event: start reading the body and headers of a page's own (navigation) response as received.
+
+        Evidence of a rendered page keeps these beside the rendered DOM; they are read while the page is open.
+        """
+        request = response.request
+        if not request.is_navigation_request() or request.frame.parent_frame is not None:
+            return
+        if 300 <= response.status < 400:
+            return
+        self._server_responses[response.url] = asyncio.ensure_future(read_server_response(response))
+
+    def _take_server_response(self, url: str) -> ServerResponse | None:
+        """The remembered server response of `url` if it has been read, else None (forgotten either way)."""
+        task = self._server_responses.pop(url, None)
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            if task is not None and not task.done():
+                task.cancel()
+            return None
+        return task.result()
+
+    async def _await_server_response(self, url: str) -> ServerResponse | None:
+        """The remembered server response of `url`, waited for while the page is still open."""
+        task = self._server_responses.get(url)
+        if task is not None:
+            await asyncio.wait([task], timeout=SERVER_RESPONSE_WAIT)
+        return self._take_server_response(url)
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for keyword in self.params.keywords:
             yield self.search_request(keyword, 1)
@@ -141,6 +179,8 @@ class ListingSpider(scrapy.Spider):
         self.count("errors/request")
         if failure.check(HttpError):
             self.count(f"errors/http_{failure.value.response.status}")
+        elif failure.check(DNSLookupError) or "ERR_NAME_NOT_RESOLVED" in failure.getErrorMessage():
+            self.count("errors/dns")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
     # -- result pages -----------------------------------------------------------------------------------
@@ -149,12 +189,15 @@ class ListingSpider(scrapy.Spider):
         if UNDECODABLE in response.flags:
             return
         self.count("pages/search")
-        results = parse_results(self.profile, response.selector, response.text, response.url)
+        results = parse_results(self.profile, response.selector, response.url, rendered=self.is_js)
         if results.blocked:
             self._blocked(response, results.blocked)
         self.count("results/seen", results.nodes)
-        if results.incomplete:
-            self.count("results/incomplete", results.incomplete)
+        for (reason, name), rejected in results.rejects().items():
+            self.count(f"results/rejected/{reason}/{name}", rejected)
+            if reason != DUPLICATE:
+                self.count("results/incomplete", rejected)
+        self._count_field_errors(results.field_errors)
         if results.unparsed:
             self.count("pages/unparsed")
             self.logger.warning("no listings parsed at %s: has the layout changed?", response.url)
@@ -172,7 +215,7 @@ class ListingSpider(scrapy.Spider):
             if self.profile.follows_items:
                 yield self._request(fields["url"], self.parse_item, {"partial": base}, item_page=True)
             else:
-                capture = capture or self.capture(response)
+                capture = capture or self.capture(response, server=self._take_server_response(response.url))
                 item = self.listing_from(base, capture)
                 if item is not None:
                     yield item
@@ -183,6 +226,11 @@ class ListingSpider(scrapy.Spider):
             yield self._request(results.next_url, self.parse_results, meta)
         elif self.profile.pagination.page_param and has_next_page(self.profile, response.selector, results):
             yield self.search_request(keyword, page_number + 1)
+
+    def _count_field_errors(self, errors: Mapping[str, int]) -> None:
+        """Count selectors that failed at run time (`tradewatch/field/<name>/error`); the listing goes on."""
+        for name, failed in errors.items():
+            self.count(f"field/{name}/error", failed)
 
     def _blocked(self, response: Response, marker: str) -> None:
         self.count("pages/blocked")
@@ -197,15 +245,17 @@ class ListingSpider(scrapy.Spider):
             if UNDECODABLE in response.flags:
                 return
             self.count("pages/item")
-            fields, blocked = parse_item(self.profile, response.selector, response.text)
-            if blocked:
-                self._blocked(response, blocked)
-            merged = {**response.meta["partial"], **fields, "url": response.url}
+            item_page = parse_item(self.profile, response.selector, response.url, rendered=self.is_js)
+            if item_page.blocked:
+                self._blocked(response, item_page.blocked)
+            self._count_field_errors(dict.fromkeys(item_page.errors, 1))
+            merged = {**response.meta["partial"], **item_page.fields, "url": response.url}
             screenshot = None
             if page is not None and self._is_lead(merged):
                 screenshot = await page.screenshot(full_page=True, type="png")
                 self.count("js/screenshots")
-            capture = self.capture(response, screenshot=screenshot, page=page)
+            server = await self._await_server_response(response.url) if page is not None else None
+            capture = self.capture(response, screenshot=screenshot, server=server)
             if page is not None:
                 capture.tool_versions = await self._tool_versions(page)
             item = self.listing_from(merged, capture)
@@ -241,13 +291,21 @@ class ListingSpider(scrapy.Spider):
 
     # -- items ------------------------------------------------------------------------------------------
 
-    def capture(self, response: Response, *, screenshot: bytes | None = None, page: Any = None) -> PageCapture:
-        """The page as fetched, for the evidence store."""
-        return PageCapture.of(
+    def capture(
+        self, response: Response, *, screenshot: bytes | None = None, server: ServerResponse | None = None
+    ) -> PageCapture:
+        """The page as fetched, for the evidence store: for a rendered page the server's own response (body and
+        headers as received) when the browser gave it, with the rendered DOM beside it."""
+        capture = PageCapture.of(
             response,
             renderer="playwright" if self.is_js else "scrapy",
             tool_versions={"scrapy": scrapy.__version__},
             screenshot=screenshot,
+        )
+        if server is None:
+            return capture
+        return dataclasses.replace(
+            capture, status=server.status, headers=server.headers, body=server.body, rendered=response.body
         )
 
     def listing_from(self, fields: dict[str, Any], capture: PageCapture | None) -> ListingItem | None:
@@ -259,7 +317,7 @@ class ListingSpider(scrapy.Spider):
             return None
         since = self.params.since
         if since is not None:
-            posted = parse_posted(fields.get("posted_at"))
+            posted = parse_posted(fields.get("posted_at"), self.profile.timezone)
             if posted is not None and posted < since:
                 self.count("items/too_old")
                 return None
@@ -268,9 +326,9 @@ class ListingSpider(scrapy.Spider):
         self.count("items/yielded")
         known = {key: value for key, value in fields.items() if key in _LISTING_FIELDS}
         extra = {key: value for key, value in fields.items() if key not in _LISTING_FIELDS}
-        if self.profile.currency and not known.get("currency"):
-            known["currency"] = self.profile.currency
         return ListingItem(
+            default_currency=self.profile.currency,
+            timezone=self.profile.timezone,
             platform=self.profile.name,
             listing_id=str(listing_id),
             campaign=self.params.campaign,

@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from crawler.extract import block_reason, extract_fields
 from crawler.items import RECHECK_TARGET, ListingItem, PageCapture, RecheckVisit
-from crawler.profiles import Profile
+from crawler.profiles import ListingFields, Profile
 
 REMOVED_STATUSES = (404, 410)
 # Text of the pages marketplaces show for a listing taken down (checked when the page is not a 404).
@@ -64,7 +64,7 @@ class RecheckSpider(scrapy.Spider):
             yield RecheckVisit(target, "removed", datetime.now(UTC), http_status=response.status)
             return
         selector = scrapy.Selector(response)  # type: ignore[arg-type]
-        blocked = block_reason(profile, selector, text)
+        blocked = block_reason(profile, selector, rendered=bool(response.meta.get("playwright")))
         if blocked:
             yield self._error(target, f"blocked: {blocked}", response.status)
             return
@@ -80,12 +80,13 @@ class RecheckSpider(scrapy.Spider):
 
     @staticmethod
     def _listing(target: dict[str, Any], profile: Profile, fields: dict[str, str], capture: PageCapture) -> ListingItem:
-        known = set(ListingItem.__dataclass_fields__) - {"platform", "listing_id", "url", "extra", "capture", "score"}
+        known = set(ListingFields.model_fields) - {"listing_id", "url", "extra"}
         values: dict[str, Any] = {key: value for key, value in fields.items() if key in known}
         if values.get("image_url"):
             values["image_url"] = urljoin(target["url"], values["image_url"])
-        values.setdefault("currency", profile.currency)
         return ListingItem(
+            default_currency=profile.currency,
+            timezone=profile.timezone,
             platform=target["platform"],
             listing_id=target["listing_id"],
             url=target["url"],

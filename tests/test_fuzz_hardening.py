@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from functools import cache
 
+from babel.numbers import list_currencies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from parsel import Selector
@@ -13,8 +14,9 @@ from parsel import Selector
 from core.safe_text import FORMULA_TRIGGERS, is_safe, neutralise_formula, safe_str
 from crawler.extract import parse_results
 from crawler.profiles import load_profile
+from crawler.stored_values import parse_price
 from leads.export import export_cell
-from pipelines.normalise import MAX_CHARS, clean_text, parse_price
+from pipelines.normalise import MAX_CHARS, clean_text
 from pipelines.scoring import Scorer
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,9 +45,9 @@ def test_clean_text_has_no_nul_no_double_spaces_and_is_idempotent(value: str, mu
 @FUZZ
 @given(text)
 def test_parse_price_gives_a_non_negative_number_or_nothing(value: str):
-    amount, currency = parse_price(value)
-    assert amount is None or amount >= 0
-    assert currency in (None, "CNY", "USD", "TWD")
+    price = parse_price(value)
+    assert price.amount is None or price.amount >= 0
+    assert price.currency is None or price.currency in list_currencies()
 
 
 @FUZZ
@@ -69,7 +71,7 @@ def test_profile_extraction_on_generated_html(listings: list[tuple[str, str]], n
         for index, (lid, title) in enumerate(listings)
     )
     page = f'<html><body>{noise}<ul class="results">{cards}</ul>{noise}</body></html>'
-    results = parse_results(profile, Selector(text=page), page, "http://127.0.0.1:8765/plain/search?q=x")
+    results = parse_results(profile, Selector(text=page), "http://127.0.0.1:8765/plain/search?q=x")
     for listing in results.listings:
         assert listing["listing_id"] and listing["url"].startswith("http")
     assert len(results.listings) <= len(listings)

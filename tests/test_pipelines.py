@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import Lead, Listing
-from pipelines.normalise import NormaliseListingPipeline, parse_price, parse_time
+from pipelines.normalise import NormaliseListingPipeline
 from pipelines.score import ScoreListingPipeline
 from pipelines.store import StoreListingPipeline
 from tests.crawl_support import project_crawler
@@ -41,19 +41,6 @@ def make_item(**overrides: object) -> ListingItem:
 def build(pipeline_cls, **settings):
     crawler = get_crawler(settings_dict=settings)
     return pipeline_cls.from_crawler(crawler), crawler
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [("¥12,800.00", (12800.0, "CNY")), ("￥ 35", (35.0, "CNY")), ("面议", (None, None)), (99, (99.0, None))],
-)
-def test_prices_are_parsed_with_their_currency(raw, expected):
-    assert parse_price(raw) == expected
-
-
-def test_times_become_aware_utc():
-    assert parse_time("2024-05-01T16:30:00+08:00") == datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
-    assert parse_time("不是时间") is None
 
 
 def test_normalise_cleans_text_and_types():

@@ -56,10 +56,28 @@ def test_a_minimal_profile_loads_with_defaults(tmp_path: Path):
         ({"colour": "red"}, "colour", "unknown field"),
         ({"results": {**MINIMAL["results"], "item": {"css": "div..feeds"}}}, "results.item", "bad CSS selector"),
         (
-            {"results": {**MINIMAL["results"], "fields": {"url": {"css": "a::attr(href)"}, "x": {"xpath": "//a["}}}},
-            "results.fields.x",
+            {
+                "results": {
+                    **MINIMAL["results"],
+                    "fields": {"url": {"css": "a::attr(href)"}, "extra": {"x": {"xpath": "//a["}}},
+                }
+            },
+            "results.fields.extra.x",
             "bad XPath",
         ),
+        (
+            {
+                "results": {
+                    **MINIMAL["results"],
+                    "fields": {**MINIMAL["results"]["fields"], "locaton": {"css": "b::text"}},
+                }
+            },
+            "results.fields",
+            "unknown field 'locaton' (did you mean 'location'?; known: listing_id, title, url, price,",
+        ),
+        ({"helth": {"min_coverage": 0.5}}, "(profile)", "unknown field 'helth' (did you mean 'health'?"),
+        ({"currency": "€"}, "currency", "not an ISO 4217 currency code"),
+        ({"timezone": "Beijing"}, "timezone", "unknown time zone 'Beijing'"),
         ({"search": {"keyword_encoding": "gbk"}}, "search", "give a search url template"),
         ({"search": {"url": "{base_url}/search"}}, "search.url", "must contain {keyword}"),
         ({"base_url": "ftp://example.com"}, "base_url", "http(s) URL"),

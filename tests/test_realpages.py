@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from crawler.extract import check_page
+from crawler.page_check import check_page
 from crawler.profiles import load_profile
 
 pytestmark = pytest.mark.realpages
@@ -28,14 +28,14 @@ SEARCH_PAGES = [
      {"title": 29, "price": 29, "url": 29}),
     ("jd", "jd-search-123-2016.html", "https://search.jd.com/Search?keyword=123", 60,
      {"title": 60, "price": 60, "url": 60}),
-    # 60 cards, six SKUs shown twice: 54 listings
+    # 60 cards, six SKUs shown twice: 54 listings (coverage is over every card matched)
     ("jd", "jd-search-phone-2024.html", "https://search.jd.com/Search?keyword=%E6%89%8B%E6%9C%BA", 54,
-     {"title": 54, "price": 54, "url": 54, "seller": 54}),
+     {"title": 60, "price": 60, "url": 60, "seller": 60}),
     ("1688", "1688-search-cable-2024.html", "https://s.1688.com/selloffer/offer_search.htm", 20,
      {"title": 20, "price": 20, "url": 20, "seller": 20}),
     # every goods object appears twice in the page's streamed JSON: 30 listings
     ("momo", "momo-search-traditional.html", "https://www.momoshop.com.tw/search/searchShop.jsp?keyword=iphone", 30,
-     {"title": 30, "price": 30, "url": 30}),
+     {"title": 60, "price": 60, "url": 60}),
     # 26 of the 120 listings show no price
     ("craigslist", "craigslist-search.html", "https://boston.craigslist.org/search/sss", 120,
      {"title": 120, "price": 94, "url": 120, "location": 120}),
@@ -52,12 +52,14 @@ def test_every_listing_on_a_search_page_is_extracted(realpages, platform, page, 
     assert len(result.listings) == count
     assert len({listing["listing_id"] for listing in result.listings}) == count
     for field, expected in present.items():
-        assert result.coverage[field] == (expected, count), field
+        assert result.coverage[field] == (expected, result.matched), field
     assert all(listing["url"].startswith("https://") for listing in result.listings)
 
 
 def test_taobao_values(realpages):
-    first = check(realpages, "taobao", "taobao-search-ipad-2018.html", "https://s.taobao.com/search?q=ipad").listings[0]
+    result = check(realpages, "taobao", "taobao-search-ipad-2018.html", "https://s.taobao.com/search?q=ipad")
+    first = result.listings[0]
+    assert (result.stored[0]["price"], result.stored[0]["currency"]) == (2288.0, "CNY")
     assert first["listing_id"] == "566741234264"
     assert first["title"] == "2018新款 Apple/苹果 9.7英寸iPad 智能平板电脑 正品国行新品"
     assert first["price"] == "2288.00"
@@ -90,10 +92,12 @@ def test_1688_split_prices_and_encoded_sellers(realpages):
 
 
 def test_momo_traditional_chinese_from_embedded_json(realpages):
-    first = check(realpages, "momo", "momo-search-traditional.html", "https://www.momoshop.com.tw/").listings[0]
+    result = check(realpages, "momo", "momo-search-traditional.html", "https://www.momoshop.com.tw/")
+    first = result.listings[0]
     assert first["listing_id"] == "14985082"
     assert first["title"] == "【Apple】iPhone 16(128G/6.1吋)(45W雙孔閃充組)"
     assert first["price"] == "22,300"
+    assert (result.stored[0]["price"], result.stored[0]["currency"]) == (22300.0, "TWD")
 
 
 def test_craigslist_search_values_and_last_page(realpages):

@@ -123,7 +123,7 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
     coordinator was lost. Returns False when someone else had finished it already."""
     from sqlmodel import Session
 
-    from crawler.run_health import assess, counts
+    from crawler.run_health import REASONS_STAT, assess, counts
     from leads.db import get_engine
     from leads.runs import finish_run
 
@@ -146,7 +146,7 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
             stats.update(
                 {
                     "tradewatch/outcome": health.outcome,
-                    "tradewatch/health/reasons": health.reasons,
+                    REASONS_STAT: health.reasons,
                     "tradewatch/sweep_id": spec.sweep_id,
                     "tradewatch/workers": len(finished),
                     **{f"tradewatch/coverage/{name}": share for name, share in health.coverage.items()},
