@@ -48,12 +48,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.config import get_settings
 from core.errors import InputFileError, TradewatchError, describe_validation_error
-from core.workdays import BUREAU_TZ
+from core.workdays import BUREAU_TIMEZONE
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
 _CSS = HTMLTranslator()
-BUREAU_TIMEZONE = str(BUREAU_TZ.tzname(None))  # the default `timezone:` of a profile
 
 
 def check_css(css: str) -> str:

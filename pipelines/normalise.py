@@ -9,8 +9,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from core.workdays import BUREAU_TIMEZONE
 from crawler.items import ListingItem
-from crawler.profiles import BUREAU_TIMEZONE
 from crawler.stored_values import read_values
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
