@@ -23,7 +23,7 @@ from cli.lead_options import LeadIdArgument, OfficerOption
 from cli.output import console, fail
 from core.config import get_settings
 from leads.db import get_engine, run_write
-from leads.models import Lead, Listing
+from leads.models import Lead, Listing, Notice
 
 
 class Recipient(StrEnum):
@@ -80,11 +80,35 @@ def notify_command(
 
         tradewatch leads notify 12 --to wildlife --channel letter --ref 穿市监通〔2026〕18号
     """
+    who = require_officer(officer)
+    reference = ref.strip() if ref and ref.strip() else None
+    notice, written = send_lead_notice(
+        lead_id, to.value, channel=channel.value, reference=reference, officer=who, out=out
+    )
+    out_console = console()
+    out_console.print(sent_message(lead_id, notice), markup=False, highlight=False)
+    for path in written:
+        out_console.print(_("Document: {path}").format(path=path), markup=False, highlight=False, soft_wrap=True)
+    if notice.pdf_sha256 is None:
+        out_console.print(_("No PDF: LibreOffice (soffice) is not installed."), markup=False, highlight=False)
+
+
+def sent_message(lead_id: int, notice: Notice) -> str:
+    return _("Lead {lead_id}: notice {notice_id} to {recipient} recorded; reply due {due}.").format(
+        lead_id=lead_id,
+        notice_id=notice.id,
+        recipient=_(RECIPIENT_NAMES[notice.recipient]),
+        due=f"{notice.reply_due:%Y-%m-%d}",
+    )
+
+
+def send_lead_notice(
+    lead_id: int, recipient: str, *, channel: str, reference: str | None, officer: str, out: Path | None = None
+) -> tuple[Notice, list[Path]]:
+    """Render, record and copy out a lead's notice (the command and the triage screen); the notice and the copies."""
     from leads.notice_document import render_notice
     from leads.notices import prepare_lead_notice, record_lead_notice
 
-    who = require_officer(officer)
-    reference = ref.strip() if ref and ref.strip() else None
     category_names = {category: zh(name) for category, name in CATEGORY_NAMES.items()}
     with Session(get_engine()) as session:
         lead = session.get(Lead, lead_id)
@@ -96,10 +120,10 @@ def notify_command(
         prepared = prepare_lead_notice(
             session,
             lead_id,
-            recipient=to.value,
-            channel=channel.value,
+            recipient=recipient,
+            channel=channel,
             reference=reference,
-            officer=who,
+            officer=officer,
             legal=legal,
             species=species,
             category_names=category_names,
@@ -107,21 +131,12 @@ def notify_command(
     rendered = render_notice(prepared.template, prepared.context)
     notice = run_write(
         lambda session: record_lead_notice(
-            session, prepared, rendered, channel=channel.value, reference=reference, officer=who
+            session, prepared, rendered, channel=channel, reference=reference, officer=officer
         )
     )
     assert notice.id is not None
     folder = out if out is not None else get_settings().resolved_home / "notices"
-    written = _write_copies(folder, notice.document_name, rendered.docx, rendered.pdf)
-    message = _("Lead {lead_id}: notice {notice_id} to {recipient} recorded; reply due {due}.").format(
-        lead_id=lead_id, notice_id=notice.id, recipient=_(RECIPIENT_NAMES[to.value]), due=f"{notice.reply_due:%Y-%m-%d}"
-    )
-    out_console = console()
-    out_console.print(message, markup=False, highlight=False)
-    for path in written:
-        out_console.print(_("Document: {path}").format(path=path), markup=False, highlight=False, soft_wrap=True)
-    if rendered.pdf is None:
-        out_console.print(_("No PDF: LibreOffice (soffice) is not installed."), markup=False, highlight=False)
+    return notice, _write_copies(folder, notice.document_name, rendered.docx, rendered.pdf)
 
 
 def _write_copies(folder: Path, name: str, docx: bytes, pdf: bytes | None) -> list[Path]:

@@ -186,3 +186,90 @@ def test_filter_bar_narrows_the_queue(queue):
 
 def test_hostile_text_is_shown_escaped_on_the_triage_screen(tw_home):
     asyncio.run(_test_hostile_text_is_shown_escaped_on_the_triage_screen(tw_home))
+
+
+# --- a key for every action, and where the cursor goes -------------------------------------------------
+
+
+async def _press_on(app: TriageApp, pilot, lead_id: int, *keys: str) -> None:
+    """Put the cursor on `lead_id`, then press `keys` (typed text included)."""
+    app.query_one("#queue", DataTable).move_cursor(row=app.lead_ids.index(lead_id))
+    await pilot.pause()
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def _test_keys_for_queue_assign_note_and_extend(tw_home):
+    new = add_lead("210001", "穿山甲鳞片 整片", 90, "wildlife.pangolin", matched="穿山甲", queued=False)
+    other = add_lead("210002", "象牙手镯", 70, queued=False)
+    app = TriageApp(officer="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _press_on(app, pilot, new, "w", *"举报", "enter")
+        assert lead_of(new).status == LeadStatus.QUEUED
+        assert events_of(new)[-1].reason == "举报"
+        assert app.current_lead_id() == new  # the cursor stays on the acted lead
+        await _press_on(app, pilot, new, "a", *"李明", "enter")
+        assert lead_of(new).assignees == ["李明"]
+        await _press_on(app, pilot, new, "t", *"已联系平台", "enter")
+        assert (events_of(new)[-1].action, events_of(new)[-1].reason) == ("note", "已联系平台")
+        due = lead_of(new).due_date
+        await _press_on(app, pilot, new, "x", *"等待平台数据", "enter")
+        extended = lead_of(new)
+        assert extended.extended and extended.due_date is not None and due is not None and extended.due_date > due
+        assert app.current_lead_id() == new and "recorded" in app.last_message
+        await _press_on(app, pilot, other, "escape")  # nothing asked, nothing done
+        assert lead_of(other).status == LeadStatus.NEW
+
+
+async def _test_keys_for_refer_confirm_reopen_and_notify(tw_home):
+    from leads.models import Notice
+    from tests.officer_desk_data import act
+
+    lead_id = add_lead("210011", "鹩哥活体 会说话", 88, "wildlife.live_bird", matched="鹩哥")
+    dismissed = add_lead("210012", "树脂象牙 仿品", 62)
+    act("claim", lead_id, "王芳")
+    act("verify", lead_id, "王芳", reason="实物为活体鹩哥")
+    act("claim", dismissed, "王芳")
+    act("dismiss", dismissed, "王芳", reason="树脂仿制品")
+    app = TriageApp(officer="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _press_on(app, pilot, lead_id, "m")
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press("down", "enter")  # the wildlife authority
+        await pilot.pause()
+        await _press_on(app, pilot, lead_id, "f", *"证据充分", "enter")
+        assert lead_of(lead_id).referral_requested_by == "王芳"
+        await _press_on(app, pilot, lead_id, "k")
+        assert "second officer" in app.last_message  # the same officer cannot confirm
+        await _press_on(app, pilot, dismissed, "o", *"卖家重新上架", "enter")
+        assert lead_of(dismissed).status == LeadStatus.QUEUED
+    with Session(get_engine()) as session:
+        notice = session.exec(select(Notice)).one()
+    assert (notice.lead_pk, notice.recipient, notice.sent_by) == (lead_id, "wildlife", "王芳")
+    second = TriageApp(officer="李明")
+    async with second.run_test(size=(80, 24)) as pilot:
+        await _press_on(second, pilot, lead_id, "k")
+    assert lead_of(lead_id).status == LeadStatus.REFERRED
+
+
+async def _test_a_lead_leaving_the_filter_moves_the_cursor_with_a_message(queue):
+    app = TriageApp(officer="王芳")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"status:queued", "enter")
+        await pilot.pause()
+        await _press_on(app, pilot, queue["ivory"], "c")
+        assert queue["ivory"] not in app.lead_ids
+        assert app.current_lead_id() == queue["bird"]
+        assert f"now on lead {queue['bird']}" in app.last_message
+
+
+def test_keys_for_queue_assign_note_and_extend(tw_home):
+    asyncio.run(_test_keys_for_queue_assign_note_and_extend(tw_home))
+
+
+def test_keys_for_refer_confirm_reopen_and_notify(tw_home):
+    asyncio.run(_test_keys_for_refer_confirm_reopen_and_notify(tw_home))
+
+
+def test_a_lead_leaving_the_filter_moves_the_cursor_with_a_message(queue):
+    asyncio.run(_test_a_lead_leaving_the_filter_moves_the_cursor_with_a_message(queue))

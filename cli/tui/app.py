@@ -118,34 +118,35 @@ class ReasonScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class EscalateScreen(ModalScreen[tuple[str, str] | None]):
-    """Ask who takes the lead over and why."""
+class PromptScreen(ModalScreen[list[str] | None]):
+    """Ask for one or more lines of text (who, why, the note); every field must be filled in."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
     DEFAULT_CSS = """
-    EscalateScreen { align: center middle; }
-    EscalateScreen > Vertical { width: 70; max-width: 100%; height: auto; border: round $accent;
-                                background: $surface; padding: 0 1; }
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical { width: 70; max-width: 100%; height: auto; border: round $accent;
+                              background: $surface; padding: 0 1; }
     """
+
+    def __init__(self, title: str, placeholders: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholders = placeholders
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(_("Escalate to whom, and why?"), style="bold"))
-            yield Input(placeholder=_("To (e.g. the forestry bureau)"), id="to")
-            yield Input(placeholder=_("Reason"), id="reason")
+            yield Label(Text(self.title_text, style="bold"))
+            for index, placeholder in enumerate(self.placeholders):
+                yield Input(placeholder=placeholder, id=f"field{index}")
 
-    @on(Input.Submitted, "#to")
-    def _next(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted, "#reason")
-    def _done(self) -> None:
-        to = self.query_one("#to", Input).value.strip()
-        reason = self.query_one("#reason", Input).value.strip()
-        if not to:
-            self.query_one("#to", Input).focus()
-        elif reason:
-            self.dismiss((to, reason))
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        fields = list(self.query(Input))
+        for field in fields:
+            if not field.value.strip():
+                field.focus()
+                return
+        self.dismiss([field.value.strip() for field in fields])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -167,6 +168,14 @@ class TriageApp(App[None]):
         Binding("v", "verify", _("Verify")),
         Binding("d", "dismiss_lead", _("Dismiss")),
         Binding("e", "escalate", _("Escalate")),
+        Binding("w", "queue_lead", _("Queue")),
+        Binding("a", "assign", _("Assign")),
+        Binding("f", "refer", _("Refer")),
+        Binding("k", "confirm_referral", _("Confirm referral")),
+        Binding("t", "note", _("Note")),
+        Binding("x", "extend", _("Extend")),
+        Binding("o", "reopen", _("Reopen")),
+        Binding("m", "notify", _("Notify")),
         Binding("n", "next_lead", _("Next")),
         Binding("slash", "focus_filter", _("Filter")),
         Binding("u", "toggle_order", _("Uncertain first")),
@@ -333,7 +342,6 @@ class TriageApp(App[None]):
                 _("Who is acting? Start the triage screen with --officer NAME or set TRADEWATCH_OFFICER."), error=True
             )
             return False
-        index = self.query_one("#queue", DataTable).cursor_row or 0
         try:
             result = perform(action, lead_id, officer=self.officer, **kwargs)
         except TradewatchError as error:
@@ -341,13 +349,103 @@ class TriageApp(App[None]):
 
             self.say(localise_error(error), error=True)
             return False
-        self.say(
-            _("Lead {lead_id}: {before} → {after}").format(
+        if result.from_status == result.to_status:
+            message = _("Lead {lead_id}: {action} recorded ({status}).").format(
+                lead_id=lead_id, action=action_label(action), status=status_label(result.to_status)
+            )
+        else:
+            message = _("Lead {lead_id}: {before} → {after}").format(
                 lead_id=lead_id, before=status_label(result.from_status), after=status_label(result.to_status)
             )
-        )
-        self.reload(keep_index=index + 1 if advance and lead_id in self.lead_ids else index)
+        self.after_action(lead_id, message, advance=advance)
         return True
+
+    def after_action(self, lead_id: int, message: str, *, advance: bool = False) -> None:
+        """Keep the cursor on the acted lead, or move it on and say so: to the next lead when the action
+        finished this one (`advance`), or when the lead left the filtered list."""
+        index = self.query_one("#queue", DataTable).cursor_row or 0
+        self.reload(keep_index=index)
+        if lead_id in self.lead_ids:
+            index = self.lead_ids.index(lead_id)
+            if advance and index + 1 < len(self.lead_ids):
+                index += 1
+            self.query_one("#queue", DataTable).move_cursor(row=index)
+        current = self.current_lead_id()
+        if current is not None and current != lead_id:
+            if lead_id not in self.lead_ids:
+                message += " " + _("It left this list; now on lead {next_id}.").format(next_id=current)
+            else:
+                message += " " + _("Now on lead {next_id}.").format(next_id=current)
+        self.say(message)
+
+    def _ask(self, title: str, placeholders: list[str], then: Any) -> None:
+        """Ask for text, then act with it (nothing happens on Escape)."""
+        if self.current_lead_id() is None:
+            self.say(_("No lead selected."), error=True)
+            return
+
+        def done(answer: list[str] | None) -> None:
+            if answer:
+                then(*answer)
+
+        self.push_screen(PromptScreen(title, placeholders), done)
+
+    def action_queue_lead(self) -> None:
+        self._ask(_("Why queue this lead by hand?"), [_("Reason")], lambda why: self._act("hand_queue", reason=why))
+
+    def action_assign(self) -> None:
+        self._ask(_("Assign the lead to whom?"), [_("Officer")], lambda who: self._act("assign", to=who))
+
+    def action_refer(self) -> None:
+        self._ask(_("Why refer this lead for case filing?"), [_("Reason")], lambda why: self._act("refer", reason=why))
+
+    def action_confirm_referral(self) -> None:
+        self._act("confirm_referral", advance=True)
+
+    def action_note(self) -> None:
+        self._ask(_("Note"), [_("Note")], lambda text: self._act("note", text=text))
+
+    def action_extend(self) -> None:
+        self._ask(_("Why extend the deadline?"), [_("Reason")], lambda why: self._act("extend", reason=why))
+
+    def action_reopen(self) -> None:
+        self._ask(_("Why reopen this lead?"), [_("Reason")], lambda why: self._act("reopen", reason=why))
+
+    def action_notify(self) -> None:
+        lead_id = self.current_lead_id()
+        if lead_id is None:
+            self.say(_("No lead selected."), error=True)
+            return
+        from cli.notices import RECIPIENT_NAMES, send_lead_notice, sent_message
+
+        recipients = list(RECIPIENT_NAMES)
+
+        def done(choice: str | None) -> None:
+            if not choice:
+                return
+            labels = {_(RECIPIENT_NAMES[key]): key for key in recipients}
+            if choice not in labels:
+                self.say(_("Pick the platform or the wildlife authority."), error=True)
+                return
+            if not self.officer:
+                self.say(
+                    _("Who is acting? Start the triage screen with --officer NAME or set TRADEWATCH_OFFICER."),
+                    error=True,
+                )
+                return
+            try:
+                notice, _copies = send_lead_notice(
+                    lead_id, labels[choice], channel="letter", reference=None, officer=self.officer
+                )
+            except TradewatchError as error:
+                from cli.i18n import localise_error
+
+                self.say(localise_error(error), error=True)
+                return
+            self.after_action(lead_id, sent_message(lead_id, notice))
+
+        choices = [_(RECIPIENT_NAMES[key]) for key in recipients]
+        self.push_screen(ReasonScreen(_("Send a notice to whom?"), choices), done)
 
     def action_claim(self) -> None:
         self._act("claim")
@@ -372,11 +470,12 @@ class TriageApp(App[None]):
             self.say(_("No lead selected."), error=True)
             return
 
-        def done(answer: tuple[str, str] | None) -> None:
+        def done(answer: list[str] | None) -> None:
             if answer:
                 self._act("escalate", to=answer[0], reason=answer[1], advance=True)
 
-        self.push_screen(EscalateScreen(), done)
+        title = _("Escalate to whom, and why?")
+        self.push_screen(PromptScreen(title, [_("To (e.g. the forestry bureau)"), _("Reason")]), done)
 
     def action_next_lead(self) -> None:
         table = self.query_one("#queue", DataTable)
