@@ -173,6 +173,7 @@ class ListingSpider(scrapy.Spider):
             yield self.search_request(keyword, 1)
 
     async def on_error(self, failure: Any) -> None:
+        self._take_server_response(failure.request.url)  # a failed page's response is never needed
         page = failure.request.meta.get("playwright_page")
         if page is not None:
             await self._close_page(page)
@@ -186,6 +187,7 @@ class ListingSpider(scrapy.Spider):
     # -- result pages -----------------------------------------------------------------------------------
 
     def parse_results(self, response: Response, **_: Any) -> Iterator[Any]:
+        server = self._take_server_response(response.url) if self.is_js else None  # taken always: nothing kept
         if UNDECODABLE in response.flags:
             return
         self.count("pages/search")
@@ -215,7 +217,7 @@ class ListingSpider(scrapy.Spider):
             if self.profile.follows_items:
                 yield self._request(fields["url"], self.parse_item, {"partial": base}, item_page=True)
             else:
-                capture = capture or self.capture(response, server=self._take_server_response(response.url))
+                capture = capture or self.capture(response, server=server)
                 item = self.listing_from(base, capture)
                 if item is not None:
                     yield item
@@ -262,6 +264,7 @@ class ListingSpider(scrapy.Spider):
             if item is not None:
                 yield item
         finally:
+            self._take_server_response(response.url)  # forgotten whether it was used or not
             if page is not None:
                 await self._close_page(page)
 
