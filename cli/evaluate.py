@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from cli.i18n import N_, _
@@ -42,7 +43,7 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     from pipelines.scoring import Scorer
-    from pipelines.scoring.evaluate import CATALOGUES, catalogue_records, evaluate, load_records
+    from pipelines.scoring.evaluate import CATALOGUES, catalogue_records, evaluate, load_records, split_records
 
     if catalogue is not None and file is not None:
         raise typer.BadParameter(_("give either FILE or --catalogue, not both"), param_hint="--catalogue")
@@ -56,15 +57,27 @@ def eval_cmd(
         source, records = catalogue_records(catalogue)
     else:
         source, records = load_records(file)
-    report = evaluate(scorer, records)
-    data = report.to_dict()
+    if catalogue is None and file is None:
+        # the shipped set: its dev part (what rules are tuned on) and its locked test part, apart
+        parts = {name: evaluate(scorer, part) for name, part in split_records(records).items()}
+    else:
+        parts = {"all": evaluate(scorer, records)}
+    data = {name: report.to_dict() for name, report in parts.items()}
     if as_json:
-        print_json(data)
+        print_json(data if len(data) > 1 else data["all"])
         return
     out = console()
+    for name, report in parts.items():
+        heading = {"dev": _("Part dev (rules are tuned on it)"), "test": _("Part test (locked: measured only)")}
+        if name in heading:
+            out.print(heading[name], markup=False)
+        _print_report(out, source, report.total, scorer.threshold, data[name])
+
+
+def _print_report(out: Console, source: object, total: int, threshold: int, data: dict[str, Any]) -> None:
     out.print(
         _("Set: {source}  ({total} listings, threshold {threshold})").format(
-            source=source, total=report.total, threshold=scorer.threshold
+            source=source, total=total, threshold=threshold
         ),
         markup=False,
     )
@@ -87,6 +100,8 @@ def eval_cmd(
         row(_("Family {name}").format(name=name), counts)
     for name, counts in data["by_kind"].items():
         row(_("Kind {name}").format(name=name), counts)
+    for name, counts in data["by_class"].items():
+        row(_("Class {name}").format(name=name), counts)
     for name, counts in data["by_category"].items():
         row(name, counts)
     out.print(table)

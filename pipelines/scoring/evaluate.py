@@ -3,6 +3,7 @@ the demo marketplace catalogue, an independent labelled set (each listing's ``ki
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +19,43 @@ CATALOGUES = ("demo",)
 OFFENCE_KINDS = ("plain", "disguised")
 
 
+# The shipped set is split once, by a fixed seed, into ``dev`` (rules and weights are tuned on it) and a
+# locked ``test`` part (only measured). A listing's part follows from its text alone, so adding listings never
+# moves an existing one; ``eval_set/test.lock`` holds a digest of the test part, and a test fails when the
+# test part changes without the lock being renewed on purpose.
+SPLIT_SEED = "tradewatch-eval-split-1"
+TEST_SHARE_PERMILLE = 300
+PARTS = ("dev", "test")
+
+
 def shipped_eval_set() -> Path:
     return Path(__file__).resolve().parent.parent / "eval_set" / "listings.jsonl"
+
+
+def split_of(record: dict[str, Any]) -> str:
+    """``dev`` or ``test`` for a labelled listing, from a keyed hash of its title and description."""
+    text = f"{SPLIT_SEED}\n{record.get('title') or ''}\n{record.get('description') or ''}"
+    bucket = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") % 1000
+    return "test" if bucket < TEST_SHARE_PERMILLE else "dev"
+
+
+def split_records(
+    records: Iterable[tuple[int, dict[str, Any]]],
+) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    parts: dict[str, list[tuple[int, dict[str, Any]]]] = {part: [] for part in PARTS}
+    for line, record in records:
+        parts[split_of(record)].append((line, record))
+    return parts
+
+
+def test_part_digest(records: Iterable[tuple[int, dict[str, Any]]]) -> str:
+    """SHA-256 over the test part's listings (order-free), the value kept in ``eval_set/test.lock``."""
+    rows = sorted(
+        json.dumps(record, ensure_ascii=False, sort_keys=True)
+        for _line, record in records
+        if split_of(record) == "test"
+    )
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
 def read_labelled(path: Path, lines: Iterable[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -87,6 +123,7 @@ class Report:
     by_family: dict[str, Counts] = field(default_factory=dict)
     by_category: dict[str, Counts] = field(default_factory=dict)
     by_kind: dict[str, Counts] = field(default_factory=dict)
+    by_class: dict[str, Counts] = field(default_factory=dict)
     disguised: Counts = field(default_factory=Counts)
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
@@ -101,6 +138,7 @@ class Report:
             "by_family": {k: v.to_dict() for k, v in sorted(self.by_family.items())},
             "by_category": {k: v.to_dict() for k, v in sorted(self.by_category.items())},
             "by_kind": {k: v.to_dict() for k, v in sorted(self.by_kind.items())},
+            "by_class": {k: v.to_dict() for k, v in sorted(self.by_class.items())},
             "misses": self.misses,
             "false_alarms": self.false_alarms,
             "wrong_category": self.wrong_category,
@@ -119,6 +157,8 @@ def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> R
         report.overall.add(expected, predicted)
         kind = str(record.get("kind") or "unlabelled")
         report.by_kind.setdefault(kind, Counts()).add(expected, predicted)
+        if record.get("class"):
+            report.by_class.setdefault(str(record["class"]), Counts()).add(expected, predicted)
         if kind in DISGUISED_KINDS:
             report.disguised.add(expected, predicted)
         predicted_cat = result.category if predicted else None
