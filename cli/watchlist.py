@@ -92,6 +92,12 @@ def explain_cmd(
         ),
         markup=False,
     )
+    mechanisms = {
+        "term": _("watchlist term"),
+        "dictionary_alias": _("dictionary alias"),
+        "generated_variant": _("generated variant"),
+        "trade_pattern": _("trade pattern"),
+    }
     for hit in data["hits"]:
         where = f"{hit['field']}[{hit['start']}:{hit['end']}]"
         out.print(
@@ -101,6 +107,9 @@ def explain_cmd(
             ),
             markup=False,
         )
+        out.print("    " + _("Found by: {mechanism}").format(mechanism=mechanisms[hit["mechanism"]]), markup=False)
+        if hit.get("source"):
+            out.print("    " + _("Source: {source}").format(source=hit["source"]), markup=False)
     for rule in data["rules"]:
         points = rule.get("points", rule.get("score"))
         details = {k: v for k, v in rule.items() if k not in ("rule", "points")}

@@ -57,8 +57,9 @@ TRADED_AQUATIC_ORDERS = (
 )
 TRADED_AQUATIC_CLASSES = ("珊瑚纲", "水螅纲")
 
-# Everyday words that are also species names: matching them would only produce false leads.
-STOPLIST = {
+# Everyday words that are also species names (鸳鸯锅, 小熊猫玩偶, 白鹤牌): they stay species terms, but count
+# only in a listing that also speaks of the animal as goods (``requires``: AMBIGUOUS_CONTEXT).
+AMBIGUOUS = {
     "野猫",
     "野牛",
     "马鹿",
@@ -83,6 +84,41 @@ STOPLIST = {
 }
 
 
+# What a listing says when it sells the animal itself or a part of it, rather than a namesake.
+AMBIGUOUS_CONTEXT = [
+    "活体",
+    "活的",
+    "幼崽",
+    "幼鸟",
+    "雏鸟",
+    "亚成",
+    "成鸟",
+    "一对",
+    "标本",
+    "野生",
+    "野外",
+    "刚下山",
+    "皮张",
+    "整张",
+    "头骨",
+    "角",
+    "骨",
+    "胆",
+    "鞭",
+    "肉",
+    "鸟蛋",
+    "种蛋",
+    "放生",
+    "驯养",
+    "可上手",
+]
+# Aquatic taxa nobody trades as goods today, and the one-character names (狼, 獐, 鲥): kept, with the same
+# need for context, so that every species of the list has a match term.
+# The list writes 鵟 (buzzards) with a private-use code point; 𫛭 is its standard simplified form.
+PRIVATE_USE = {"\ue147": "𫛭"}
+TRADITIONAL_OF = {"𫛭": "鵟"}
+
+
 def category_for(row: dict[str, str]) -> str:
     cls, order, family, name = row["纲"], row["目"], row["科"], row["种"]
     if "灵长目" in order:
@@ -95,7 +131,7 @@ def category_for(row: dict[str, str]) -> str:
         return "wildlife.bear"
     if "麝科" in family:
         return "wildlife.musk"
-    if name in ("虎", "豹", "雪豹", "云豹") or name.endswith(("虎", "豹")):
+    if "哺乳纲" in cls and (name in ("虎", "豹", "雪豹", "云豹") or name.endswith(("虎", "豹"))):
         return "wildlife.tiger_leopard"
     if name in ("高鼻羚羊", "藏羚"):
         return "wildlife.saiga"
@@ -123,6 +159,7 @@ def species_name(raw: str) -> str:
 
 
 def read_species(path: Path) -> list[dict[str, str]]:
+    """Every row of the list, with its name in standard characters and whether it needs context."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     out = []
@@ -130,12 +167,12 @@ def read_species(path: Path) -> list[dict[str, str]]:
         aquatic = "*" in row["种"]
         cls = row["纲"]
         order = clean(row["目"])
-        if aquatic and not (order in TRADED_AQUATIC_ORDERS or any(c in cls for c in TRADED_AQUATIC_CLASSES)):
-            continue
-        name = species_name(row["种"])
-        if len(name) < 2 or name in STOPLIST or any(unicodedata.category(c) == "Co" for c in name):
-            continue
-        out.append({**row, "name": name})
+        untraded = aquatic and not (order in TRADED_AQUATIC_ORDERS or any(c in cls for c in TRADED_AQUATIC_CLASSES))
+        name = "".join(PRIVATE_USE.get(c, c) for c in species_name(row["种"]))
+        if any(unicodedata.category(c) == "Co" for c in name):
+            raise SystemExit(f"unmapped private-use character in {row['种']!r}: add it to PRIVATE_USE")
+        ambiguous = untraded or len(name) < 2 or name in AMBIGUOUS
+        out.append({**row, "name": name, "ambiguous": "yes" if ambiguous else ""})
     return out
 
 
@@ -152,9 +189,15 @@ def build_species(data: Path) -> dict[str, object]:
         latin = row["学名"].strip()
         if latin and not latin.endswith("spp."):
             entry["latin"] = [latin]
-        old = re.findall(r"原名“([^”]+)”", row.get("备注", ""))
-        if old:
-            entry["aliases"] = [species_name(o) for o in old if len(species_name(o)) >= 2]
+        aliases = [species_name(o) for o in re.findall(r"原名“([^”]+)”", row.get("备注", ""))]
+        aliases = [a for a in aliases if len(a) >= 2]
+        traditional = "".join(TRADITIONAL_OF.get(c, c) for c in row["name"])
+        if traditional != row["name"]:
+            aliases.append(traditional)
+        if aliases:
+            entry["aliases"] = aliases
+        if row["ambiguous"]:
+            entry["requires"] = list(AMBIGUOUS_CONTEXT)
         if "仅限野外种群" in row.get("备注", ""):
             entry["note"] = "仅限野外种群 / wild populations only"
         grouped[category_for(row)].append(entry)

@@ -48,7 +48,7 @@ def split_records(
     return parts
 
 
-def test_part_digest(records: Iterable[tuple[int, dict[str, Any]]]) -> str:
+def locked_part_digest(records: Iterable[tuple[int, dict[str, Any]]]) -> str:
     """SHA-256 over the test part's listings (order-free), the value kept in ``eval_set/test.lock``."""
     rows = sorted(
         json.dumps(record, ensure_ascii=False, sort_keys=True)

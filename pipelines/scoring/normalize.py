@@ -135,6 +135,32 @@ class _MaskTable(dict[int, str]):
         return result
 
 
+# Animal pictographs (🐘, 🦏, 🐅 …): sellers write 🦏角 for 犀牛角. Only these blocks are read as words; every
+# other emoji is dropped like punctuation.
+_ANIMAL_EMOJI = ((0x1F400, 0x1F43F), (0x1F54A, 0x1F54A), (0x1F577, 0x1F578), (0x1F980, 0x1F9AF),
+                 (0x1FAB0, 0x1FABF), (0x1FACE, 0x1FACF))  # fmt: skip
+
+
+@cache
+def emoji_names() -> dict[str, str]:
+    """Animal emoji -> their Chinese name from the ``emoji`` package's CLDR annotations (🐘 -> 大象); a
+    face (🐯 tiger face) takes the name of the whole animal (🐅 老虎) where there is one."""
+    import emoji
+
+    emoji.config.load_language("zh")
+    by_english = {data.get("en"): data for data in emoji.EMOJI_DATA.values()}
+    names: dict[str, str] = {}
+    for char, data in emoji.EMOJI_DATA.items():
+        if len(char) != 1 or not any(start <= ord(char) <= stop for start, stop in _ANIMAL_EMOJI):
+            continue
+        english = str(data.get("en", ""))
+        whole = by_english.get(english.replace("_face:", ":")) if english.endswith("_face:") else None
+        name = str((whole or data).get("zh", "")).strip(":").replace("_", "")
+        if name:
+            names[char] = name
+    return names
+
+
 class _FoldTable(dict[int, "str | int | None"]):
     """``str.translate`` table computed lazily: code point -> its canonical characters (None: dropped)."""
 
@@ -145,6 +171,13 @@ class _FoldTable(dict[int, "str | int | None"]):
         self.patterns: _Patterns | None = None
 
     def fold(self, char: str) -> str:
+        if ord(char) >= 0x1F400:
+            name = emoji_names().get(char)
+            if name is not None:
+                return self.fold_text(name)
+        return self.fold_text(char)
+
+    def fold_text(self, char: str) -> str:
         text = unicodedata.normalize("NFKC", char)
         text = "".join(self._t2s.get(ord(c), c) for c in text).casefold()
         text = unicodedata.normalize("NFKC", text)

@@ -19,7 +19,11 @@ How a listing is scored (every step that changes the score is reported in ``rule
    is an imitation material. A signal that lies inside a term hit (仿真 in 仿真枪, 塑料 in 白色塑料) or a
    neutral phrase (玻璃眼 of a specimen), or that is negated (不是树脂, 没有人工), does not count; a
    category may ignore kinds that say nothing about its goods (a live animal that eats fruit).
-5. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
+5. A term hit right after a negation (不含穿山甲), an imitation marker (仿犀角) or a substitute marker (代替犀角),
+   or right before one (熊胆替代品), is dropped: the listing says the goods are not the thing.
+6. With no term hit, an animal part or live animal of wild provenance sold with evasion talk
+   (刚下山 野生 胆 见面交易) is a ``trade_pattern`` hit of ``wildlife.other``, scored like a term.
+7. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
 """
 
 from __future__ import annotations
@@ -32,7 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from .matcher import Matcher, build_matcher
-from .normalize import Normaliser, NormText, is_cjk, pinyin_forms, pinyin_initials, save_pinyin_cache
+from .normalize import (
+    Normaliser,
+    NormText,
+    emoji_names,
+    is_cjk,
+    pinyin_forms,
+    pinyin_initials,
+    save_pinyin_cache,
+)
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
 FIELDS = ("title", "description")
@@ -53,7 +65,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "pinyin_factor": 0.9,
     "initials_factor": 0.7,
     "obfuscation": 10,
+    "trade_pattern": 50,
 }
+# A listing that names no known species but sells an animal part or a live animal (胆, 鞭, 头骨, 幼崽) of wild
+# provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
+TRADE_PATTERN_CATEGORY = "wildlife.other"
 _OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -71,6 +87,8 @@ class Hit:
     end: int
     matched: str
     rule: str
+    mechanism: str = "term"
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,7 +99,25 @@ class Hit:
             "end": self.end,
             "matched": self.matched,
             "rule": self.rule,
+            "mechanism": self.mechanism,
+            **({"source": self.source} if self.source else {}),
         }
+
+
+# How a hit came about: a watchlist term as written, an alias found in a dictionary, a spelling generated from
+# a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), or the trade pattern.
+MECHANISMS = ("term", "dictionary_alias", "generated_variant", "trade_pattern")
+_GENERATED_RULES = frozenset(("pinyin", "initials", "variant"))
+
+
+def _mechanism(rule: str, source: str | None, matched: str) -> str:
+    if rule == "trade_pattern":
+        return "trade_pattern"
+    if rule in _GENERATED_RULES or any(ord(c) >= 0x1F400 for c in matched):
+        return "generated_variant"
+    if source:
+        return "dictionary_alias"
+    return "term"
 
 
 @dataclass
@@ -119,6 +155,7 @@ class _TermRef:
     ascii_start: bool
     ascii_end: bool
     requires: tuple[str, ...] = ()
+    source: str | None = None  # a dictionary alias's provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +185,7 @@ _ASCII_ALNUM = frozenset(ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyzAB
 _ascii_alnum_code = _ASCII_ALNUM.__contains__
 
 
-def _widest_first(place: tuple[int, int, str]) -> tuple[int, int]:
+def _widest_first(place: tuple[int, int, str, str | None]) -> tuple[int, int]:
     return place[0], -place[1]
 
 
@@ -195,6 +232,14 @@ class Scorer:
         }
         negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
         self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
+        fold_all = self._fold_words
+        self._before_term = (
+            ("negated_term", fold_all(watchlists.signals.term_negations)),
+            ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
+            ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
+        )
+        self._after_term = (("substitute_term", fold_all(watchlists.signals.substitute_markers)),)
+        self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
         self._build()
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
@@ -206,6 +251,12 @@ class Scorer:
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
         self._has_terms = [bool(refs) for refs in self._by_kind[0]]
+        # per pattern: 1 an animal part, 2 a word of wild provenance, 0 neither (the trade pattern needs both)
+        self._trade_anchors = [
+            1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
+            else 0
+            for signals in self._by_kind[2]
+        ]  # fmt: skip
         self._fold_table = self.normaliser._table
         self.matcher: Matcher = build_matcher(self._pattern_list, engine)
         self._scan = self.matcher.scan
@@ -232,6 +283,14 @@ class Scorer:
             threshold = get_settings().lead_threshold
         return cls(load_watchlists(paths, extra_terms), threshold=threshold, engine=engine)
 
+    def _form_words(self, category: Category) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
+
+    def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
+        """Folded, non-empty, longest first (so 不含有 is tried before 不含)."""
+        folded = {self.normaliser.fold(word) for word in words}
+        return tuple(sorted((w for w in folded if w), key=len, reverse=True))
+
     def _add(self, text: str, payload: _Payload) -> None:
         key = self.normaliser.fold(text)
         if not key:
@@ -249,7 +308,7 @@ class Scorer:
         requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
 
         def add(text: str, rule: str, w: float = weight, is_code: bool = code) -> None:
-            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False, requires))
+            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False, requires, spec.source))
 
         add(spec.term, base_rule)
         for alias in spec.aliases:
@@ -280,6 +339,13 @@ class Scorer:
                 initials = pinyin_initials(folded)
                 if len(initials) >= 3:
                     add(initials, "initials", weight * self.weights["initials_factor"], code)
+                elif len(initials) == 2:
+                    # two capitals (XY for 象牙) are too short to mean anything alone: they count only in a
+                    # listing that also names one of the category's product forms (which also tells XY for 象牙
+                    # in 手镯 from XY for 香烟)
+                    ref = _TermRef(category.id, spec.term, "initials", weight * self.weights["initials_factor"],
+                                   code, False, False, self._form_words(category))  # fmt: skip
+                    self._add(initials, ref)
 
     def _build(self) -> None:
         signals = self.watchlists.signals
@@ -294,6 +360,17 @@ class Scorer:
             self._add(phrase, _Mask(None, phrase))
         for phrase in signals.neutral_phrases:
             self._add(phrase, _Signal("neutral", "neutral", None, phrase, False, False))
+        # one-character parts (胆, 骨) are everywhere in ordinary text: rather than patterns the matcher reports
+        # in every listing, they are looked for only once a word of wild provenance was found
+        single = []
+        for word in signals.animal_parts:
+            if len(self.normaliser.fold(word)) == 1:
+                single.append(self.normaliser.fold(word))
+            else:
+                self._add(word, _Signal("part", "part", None, word, False, False))
+        self._single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
+        for word in signals.wild_provenance:
+            self._add(word, _Signal("provenance", "provenance", None, word, False, False))
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
@@ -351,7 +428,11 @@ class Scorer:
             if has_terms[pattern_id]:
                 break
         else:
-            return ScoreResult(0, self.threshold <= 0, None, None)
+            # no term: only an animal part with a word of wild provenance can still make a trade pattern
+            anchors = self._trade_anchors
+            kinds = {anchors[pattern_id] for pattern_id, _end in found}
+            if 2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))):
+                return ScoreResult(0, self.threshold <= 0, None, None)
         table = self._fold_table
         views = [
             _FieldView("title", NormText(title, title_text, table, title_marked), 0),
@@ -386,12 +467,10 @@ class Scorer:
                     masks.append((phrase, view, start, end))
             if signals:
                 signal_places.append((signals, view, start, end))
-        if not terms:
-            return ScoreResult(0, self.threshold <= 0, None, None)
-
         masked_rules: list[dict[str, Any]] = []
         books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[_TermRef, _FieldView, int, int, int, int]] = []
+        scoped: list[tuple[_FieldView, int, int]] = []
         boundary_ok = self._boundary_ok
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
@@ -409,6 +488,14 @@ class Scorer:
                         "points": 0,
                     }
                 )
+                continue
+            scope = self._scope(view, start, end)
+            if scope is not None:
+                scoped.append((view, start, end))
+                masked_rules.append(
+                    {"rule": scope[0], "category": ref.category, "term": ref.term, "marker": scope[1],
+                     "field": view.name, "points": 0}
+                )  # fmt: skip
                 continue
             offsets = view.offsets()
             o_start, o_end = offsets[start], offsets[end - 1] + 1
@@ -455,10 +542,16 @@ class Scorer:
                     )
                     continue
             live.append((ref, view, start, end, o_start, o_end))
+        if scoped:  # 山甲 inside a negated 不含穿山甲 is negated with it
+            live = [i for i in live if not any(v is i[1] and s <= i[2] and i[3] <= e for v, s, e in scoped)]
         if len(live) > 1:
             live = _drop_straddling(live)
         if not live:
-            return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
+            pattern = self._trade_pattern(signal_places, views)
+            if pattern is None:
+                return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
+            live = [pattern[0]]
+            masked_rules.append(pattern[1])
 
         by_category: dict[str, list[tuple[_TermRef, _FieldView, int, int, int, int]]] = {}
         places: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
@@ -473,9 +566,9 @@ class Scorer:
             key = (ref.term, ref.category, view.name)
             place = places.get(key)
             if place is None:
-                places[key] = [(o_start, o_end, ref.rule)]
+                places[key] = [(o_start, o_end, ref.rule, ref.source)]
             else:
-                place.append((o_start, o_end, ref.rule))
+                place.append((o_start, o_end, ref.rule, ref.source))
             spans_here = term_spans.get(view.name)
             if spans_here is None:
                 term_spans[view.name] = [(start, end)]
@@ -488,11 +581,15 @@ class Scorer:
                 found.sort(key=_widest_first)
             original = title_view.norm.original if field_name == "title" else description_view.norm.original
             last_end = -1
-            for o_start, o_end, rule in found:
+            for o_start, o_end, rule, source in found:
                 if o_end <= last_end:
                     continue
                 last_end = o_end
-                hits.append(Hit(term, category_id, field_name, o_start, o_end, original[o_start:o_end], rule))
+                matched = original[o_start:o_end]
+                hits.append(
+                    Hit(term, category_id, field_name, o_start, o_end, matched, rule, _mechanism(rule, source, matched),
+                        source)
+                )  # fmt: skip
 
         # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料); an
         # innocence word inside a neutral phrase (玻璃眼) or right after a negation (不是树脂) does not count
@@ -565,6 +662,69 @@ class Scorer:
             hits=hits,
             rules=all_rules,
         )
+
+    def _scope(self, view: _FieldView, start: int, end: int) -> tuple[str, str] | None:
+        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it."""
+        text = view.norm.text
+        for rule, words in self._before_term:
+            for word in words:
+                if start >= len(word) and text.startswith(word, start - len(word)):
+                    return rule, word
+        for rule, words in self._after_term:
+            for word in words:
+                if text.startswith(word, end):
+                    return rule, word
+        return None
+
+    def _trade_pattern(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
+    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
+        """An animal part or live animal of wild provenance, offered with evasion talk, when no watchlist term
+        names the species: the first part becomes a hit of TRADE_PATTERN_CATEGORY."""
+        part: tuple[_Signal, _FieldView, int, int] | None = None
+        provenance: list[str] = []
+        talk = False
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                if sig.kind == "part" and part is None and self._stands_alone(view, start, end):
+                    part = (sig, view, start, end)
+                elif sig.kind == "provenance" and sig.word not in provenance:
+                    provenance.append(sig.word)
+                elif sig.kind == "evasion":
+                    talk = True
+        if not provenance or not talk or TRADE_PATTERN_CATEGORY not in self.categories:
+            return None
+        if part is None and self._single_parts is not None:
+            part = next(
+                (
+                    (_Signal("part", "part", None, match.group(), False, False), view, match.start(), match.end())
+                    for view in views
+                    for match in self._single_parts.finditer(view.norm.text)
+                    if self._stands_alone(view, match.start(), match.end())
+                ),
+                None,
+            )
+        if part is None:
+            return None
+        sig, view, start, end = part
+        ref = _TermRef(TRADE_PATTERN_CATEGORY, sig.word, "trade_pattern", self.weights["trade_pattern"], False,
+                       False, False)  # fmt: skip
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "trade_pattern_context", "category": TRADE_PATTERN_CATEGORY, "part": sig.word,
+                       "provenance": provenance, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    @staticmethod
+    def _stands_alone(view: _FieldView, start: int, end: int) -> bool:
+        """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆; never inside
+        another word (骨瓷, 角落, 胆大, 牛角梳)."""
+        if end - start > 1:
+            return True
+        o_start, o_end = view.span(start, end)
+        text = view.norm.original
+        before = text[o_start - 1] if o_start else " "
+        after = text[o_end] if o_end < len(text) else " "
+        return (not before.isalnum() or before == "的") and not after.isalnum()
 
     def _innocence_cleared(
         self,
@@ -656,13 +816,21 @@ class Scorer:
             else 0
         )
 
+        # a homonym kind (a gemstone's 红料) says what a code word means here: it counts against code words too
+        homonyms = [kind for kind in innocence_kinds if kind in self._homonym_kinds]
+        code_penalty = (
+            min(w["innocence_cap"], sum(w.get(f"innocence_{kind}", w["innocence"]) for kind in homonyms))
+            if homonyms
+            else 0
+        )
+
         title_factor, description_factor = w["title_factor"], w["description_factor"]
         best_points = -math.inf
         best_item = items[0]
         for item in items:
             ref = item[0]
             factor = title_factor if item[1].name == "title" else description_factor
-            points = ref.weight * factor * severity - (0 if ref.code else penalty)
+            points = ref.weight * factor * severity - (code_penalty if ref.code else penalty)
             if points > best_points:
                 best_points, best_item = points, item
         ref, view = best_item[0], best_item[1]
@@ -682,7 +850,17 @@ class Scorer:
         ]
         total = ref.weight * factor * severity
         if innocence_kinds:
-            if ref.code:
+            if ref.code and homonyms:
+                rules.append(
+                    {
+                        "rule": "homonym",
+                        "category": cid,
+                        "signals": {k: innocence_kinds[k] for k in sorted(homonyms)},
+                        "points": -code_penalty,
+                    }
+                )
+                total -= code_penalty
+            elif ref.code:
                 rules.append(
                     {
                         "rule": "code_word_overrides_innocence",
@@ -745,8 +923,8 @@ class Scorer:
                 }
             )
             total += w["price"]
-        score = max(0, min(100, round(total)))
-        rules.append({"rule": "category_score", "category": cid, "score": score})
+        score = spread_score(total)
+        rules.append({"rule": "category_score", "category": cid, "points": round(total, 1), "score": score})
         return score, rules
 
     @staticmethod
@@ -758,6 +936,8 @@ class Scorer:
         text = view.norm.original
         original = text[o_start:o_end]
         folded = view.norm.text[start:end]
+        if any(ord(c) >= 0x1F400 and c in emoji_names() for c in original):
+            return "emoji"  # 🦏角
         if len(original) != len(folded):
             if any(not (c.isalnum() or c.isspace()) for c in original):
                 return "separators"  # 象*牙, 犀.角
@@ -796,6 +976,20 @@ class Scorer:
             "normalised_description": self.normaliser.canonical(description) if description else "",
             **result.to_dict(),
         }
+
+
+SPREAD_FROM = 80
+SPREAD_SCALE = 30
+
+
+def spread_score(points: float) -> int:
+    """Points to the 0-100 score: unchanged up to SPREAD_FROM, then compressed toward 100 without reaching it,
+    so that strong leads keep their order instead of all sharing 100 (a listing with every signal stays
+    above one with a few)."""
+    if points <= SPREAD_FROM:
+        return max(0, round(points))
+    room = 100 - SPREAD_FROM
+    return min(99, round(SPREAD_FROM + room * (1 - math.exp(-(points - SPREAD_FROM) / SPREAD_SCALE))))
 
 
 def _drop_straddling(

