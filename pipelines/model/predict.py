@@ -16,6 +16,7 @@ from typing import Any
 
 from pipelines.model.features import fold_fields, ngrams, rule_features
 from pipelines.scoring.normalize import Normaliser
+from pipelines.scoring.scorer import CLEARING_RULES
 
 # How many n-grams the explanation names.
 EXPLAINED_NGRAMS = 3
@@ -71,9 +72,16 @@ def _distinct(grams: Any) -> list[str]:
     return chosen
 
 
-def is_combined_lead(rule_lead: bool, probability: float, lift_probability: float) -> bool:
-    """A rule lead stays a lead; the model adds the listings it is sure enough of."""
-    return rule_lead or probability >= lift_probability
+def is_combined_lead(rule_lead: bool, probability: float, lift_probability: float, *, cleared: bool = False) -> bool:
+    """A rule lead stays a lead; the model adds the listings it is sure enough of, except those the rules
+    cleared by reading them (a gemstone's 红料, 不含穿山甲, 仿犀角): there the words the model learned from
+    leads are known to mean something else."""
+    return rule_lead or (probability >= lift_probability and not cleared)
+
+
+def cleared_by_rules(result: Mapping[str, Any]) -> bool:
+    """Whether the rules' explanation says a term hit means something else here."""
+    return any(rule.get("rule") in CLEARING_RULES for rule in result.get("rules", ()))
 
 
 def combine(
@@ -94,7 +102,9 @@ def combine(
         return result
     prediction = model.predict(listing, result)
     probability = round(prediction.probability, 4)
-    lifted = not result["is_lead"] and is_combined_lead(False, probability, lift_probability)
+    lifted = not result["is_lead"] and is_combined_lead(
+        False, probability, lift_probability, cleared=cleared_by_rules(result)
+    )
     points = max(0, threshold - int(result["score"])) if lifted else 0
     result["model"] = {
         "version": model.version,

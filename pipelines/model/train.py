@@ -16,7 +16,7 @@ from typing import Any
 
 from pipelines.model.features import fold_fields, ngrams, rule_features
 from pipelines.model.labels import Example, data_hash
-from pipelines.model.predict import Model, is_combined_lead
+from pipelines.model.predict import Model, cleared_by_rules, is_combined_lead
 from pipelines.scoring.evaluate import DISGUISED_KINDS
 from pipelines.scoring.normalize import Normaliser
 from pipelines.scoring.scorer import Scorer
@@ -109,7 +109,18 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
 
 def _decisions(rows: Sequence[Row], probabilities: Sequence[float], lift: float) -> list[bool]:
     """Which listings rules and model together make leads (what `combine` decides)."""
-    return [is_combined_lead(bool(r.rules["is_lead"]), p, lift) for r, p in zip(rows, probabilities, strict=True)]
+    return [
+        is_combined_lead(bool(r.rules["is_lead"]), p, lift, cleared=cleared_by_rules(r.rules))
+        for r, p in zip(rows, probabilities, strict=True)
+    ]
+
+
+def _usable(rows: Sequence[Row], probabilities: Sequence[float]) -> list[float]:
+    """The probabilities as the combination uses them: none for a listing the rules cleared (it is never lifted)."""
+    return [
+        0.0 if cleared_by_rules(r.rules) and not r.rules["is_lead"] else p
+        for r, p in zip(rows, probabilities, strict=True)
+    ]
 
 
 def _precision_recall(labels: Sequence[bool], decided: Sequence[bool]) -> tuple[float | None, float | None]:
@@ -177,7 +188,9 @@ def figures(rows: Sequence[Row], probabilities: Sequence[float], *, lift: float)
         **calibration(labels, probabilities),
         "rules": {"precision": rules_precision, "recall": rules_recall, "f1": _f1(rules_precision, rules_recall)},
         "precision_at_rules_recall": (
-            precision_at_recall(labels, probabilities, rules_recall) if rules_recall is not None else None
+            precision_at_recall(labels, _usable(rows, probabilities), rules_recall)
+            if rules_recall is not None
+            else None
         ),
         "recall_by_kind": {
             kind: {

@@ -71,6 +71,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
 TRADE_PATTERN_CATEGORY = "wildlife.other"
 _OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
+# Explanation rules that say a term hit means something else in this listing (what a learned model must not
+# overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
+CLEARING_RULES = frozenset(("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "homonym"))
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
