@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path("var"), description="Data folder: database, evidence, logs, reports.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home if unset.")
     redis_url: str | None = Field(default=None, description="Redis URL for distributed sweeps.")
+    lease_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="Distributed sweeps: how long a silent worker keeps its requests before others take them.",
+    )
     officer: str | None = Field(default=None, description="The acting officer's identity.")
     lang: str | None = Field(default=None, description="Language of officer-facing text: zh or en.")
     chromium_path: str | None = Field(default=None, description="Chromium executable for JS-rendered sites.")

@@ -13,7 +13,6 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from crawler.distributed.keys import (
-    DEFAULT_LEASE_SECONDS,
     HEARTBEAT_SECONDS,
     KEEP_SECONDS,
     PENALISE_SCRIPT,
@@ -37,7 +36,7 @@ class SweepWorkerExtension:
         settings = crawler.settings
         self.sweep_id = settings["TRADEWATCH_SWEEP_ID"]
         self.platforms = settings.getlist("TRADEWATCH_SWEEP_PLATFORMS")
-        self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+        self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS")
         self.server = connect(settings["TRADEWATCH_REDIS_URL"])
         self.loop: Any = None
         self._last_reap = 0.0

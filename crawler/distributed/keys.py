@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 PREFIX = "tradewatch"
 SWEEPS_KEY = f"{PREFIX}:sweeps"
 LEASE_ID = "tradewatch_lease"  # request.meta key of the popped request's lease
-DEFAULT_LEASE_SECONDS = 15.0
 HEARTBEAT_SECONDS = 1.0
 KEEP_SECONDS = 7 * 86_400  # spec and state of a finished sweep are kept this long
 REQUEUED_SCORE = -1e15  # requeued requests go to the front of the queue

@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
-from crawler.distributed.keys import DEFAULT_LEASE_SECONDS, LEASE_ID, connect, new_worker_id, sweep_key
+from crawler.distributed.keys import LEASE_ID, connect, new_worker_id, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import register_worker
 
@@ -36,7 +36,7 @@ class ReliableScheduler(RedisScheduler):
         self.sweep_id: str = settings["TRADEWATCH_SWEEP_ID"]
         self.platform: str = settings["TRADEWATCH_SWEEP_PLATFORM"]
         self.worker_id: str = settings.get("TRADEWATCH_WORKER_ID") or new_worker_id()
-        self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+        self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS")
         self.base_key = sweep_key(self.sweep_id, self.platform)
         self._reported: dict[str, float] = {}
         self._pending_cache: tuple[float, bool] = (0.0, False)

@@ -19,8 +19,9 @@ from typing import Any
 from pydantic import BaseModel
 from scrapy import Spider
 
+from core.config import get_settings
 from core.errors import TradewatchError
-from crawler.distributed.keys import DEFAULT_LEASE_SECONDS, connect, heartbeat_key, new_worker_id, sweep_key
+from crawler.distributed.keys import connect, heartbeat_key, new_worker_id, sweep_key
 from crawler.distributed.sweeps import load_spec, open_sweeps, register_worker, sweep_state
 from runners.child import ChildCrawl, child_main
 
@@ -71,7 +72,7 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
         return False
     profiles = spec.load_profiles()
     worker_id = new_worker_id()
-    lease = lease_seconds or float(os.environ.get("TRADEWATCH_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
+    lease = lease_seconds or get_settings().lease_seconds
     register_worker(server, sweep_id, worker_id, lease)
     base = get_project_settings()
     start_store_writers(base, len(profiles))
@@ -165,8 +166,6 @@ def work_on_open_sweeps(
 
 def _work(request: WorkerRequest) -> dict[str, bool]:
     """The child: crawl the sweep here."""
-    from core.config import get_settings
-
     redis_url = get_settings().redis_url
     if not redis_url:
         raise TradewatchError("工作进程需要 Redis / a worker needs TRADEWATCH_REDIS_URL")
