@@ -232,6 +232,18 @@ class RetrainJob(When):
     labels: list[str] = Field(default_factory=list, description="Labelled JSONL files added to the verdicts.")
 
 
+class RulesSweepJob(When):
+    """The sweep of the platforms' rules pages (`tradewatch rules sweep`), weekly: `cron: "0 3 * * mon"`."""
+
+    platforms: list[str] = Field(default_factory=list, description="Default: every platform with rules_pages.")
+    timeout_minutes: float = Field(default=30, gt=0)
+
+    @field_validator("platforms")
+    @classmethod
+    def _platforms(cls, value: list[str]) -> list[str]:
+        return check_platforms(value)
+
+
 class Timetable(_Strict):
     """The scheduler's configuration file (`TRADEWATCH_HOME/schedule.yaml`)."""
 
@@ -249,6 +261,7 @@ class Timetable(_Strict):
     rechecks: RecheckJob | None = None
     daily_report: ReportJob | None = None
     retrain: RetrainJob | None = None
+    rules_sweep: RulesSweepJob | None = None
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")
@@ -529,6 +542,7 @@ JOB_TITLES = {
     "rechecks": "复查商品 / re-check listings",
     "daily-report": "日报 / daily report",
     "retrain": "重新训练模型 / retrain the bureau's model",
+    "rules-sweep": "平台规则监测 / platform rules sweep",
 }
 
 
@@ -568,6 +582,7 @@ def timetable_specs(timetable: Timetable) -> list[JobSpec]:
         ("rechecks", timetable.rechecks),
         ("daily-report", timetable.daily_report),
         ("retrain", timetable.retrain),
+        ("rules-sweep", timetable.rules_sweep),
     ]
     for job_id, entry in entries:
         if entry is None or not entry.enabled:
@@ -703,6 +718,12 @@ def run_job(spec: JobSpec, timetable: Timetable, *, now: datetime) -> dict[str, 
         assert timetable.retrain is not None
         base = Path(timetable.source).parent if timetable.source else Path.cwd()
         return retrain_job([base / path for path in timetable.retrain.labels])
+    if spec.kind == "rules-sweep":
+        from runners.rules import rules_sweep_job
+
+        assert timetable.rules_sweep is not None
+        entry_s = timetable.rules_sweep
+        return rules_sweep_job(entry_s.platforms, base_url=timetable.base_url, timeout=entry_s.timeout_minutes * 60)
     raise TradewatchError(f"unknown job kind {spec.kind!r}")
 
 

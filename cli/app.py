@@ -114,9 +114,9 @@ def _register() -> None:
     groups = (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs)
     for module in (*groups, db, evidence, audit, worker, model):
         module.register(app)
-    from cli import campaign, report, schedule
+    from cli import campaign, report, rules, schedule
 
-    for module in (campaign, schedule, report):
+    for module in (campaign, schedule, report, rules):
         module.register(app)
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cli.i18n import N_, _
 from cli.output import console, print_json
+from core.safe_text import safe_str
 
 EVAL_HELP = """Score a labelled JSONL set and print precision, recall and F1 for leads.
 
@@ -20,13 +21,16 @@ kind, with recall on the disguised listings (obfuscated, code_word, or disguised
 misses and false alarms.
 Without FILE the evaluation set shipped with tradewatch is used. `--catalogue demo` scores the demo
 marketplace catalogue instead, an independent labelled set: listings of kind plain or disguised are
-expected to be leads of their category, ordinary listings and hard negatives are not.
+expected to be leads of their category, ordinary listings and hard negatives are not. `--rules` evaluates
+the unfair-clause watchlist on the labelled clause set: recall and precision on its dev part and on its
+locked test part.
 
 Example:
 
     tradewatch eval
     tradewatch eval my_labelled.jsonl --threshold 70 --json
     tradewatch eval --catalogue demo
+    tradewatch eval --rules
 """
 
 
@@ -40,8 +44,15 @@ def eval_cmd(
         str | None,
         typer.Option("--catalogue", "-c", help="Evaluate on a labelled catalogue instead of a file: demo."),
     ] = None,
+    rules: Annotated[
+        bool,
+        typer.Option("--rules", help="Evaluate the unfair-clause watchlist on the labelled clause set instead."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
+    if rules:
+        _eval_rules(as_json)
+        return
     from pipelines.scoring import Scorer
     from pipelines.scoring.evaluate import CATALOGUES, catalogue_records, evaluate, load_records, split_records
 
@@ -129,6 +140,46 @@ def _print_report(out: Console, source: object, total: int, threshold: int, data
                 ),
                 markup=False,
             )
+
+
+def _eval_rules(as_json: bool) -> None:
+    """Recall and precision of the clause scorer on the dev part and the locked test part of the clause set."""
+    from pipelines.rules import ClauseScorer
+    from pipelines.rules.evaluate import CLAUSE_SET, evaluate_clause_set
+
+    scorer = ClauseScorer.load()
+    parts = evaluate_clause_set(scorer)
+    if as_json:
+        print_json({"set": str(CLAUSE_SET), "threshold": scorer.threshold, "parts": [p.to_dict() for p in parts]})
+        return
+    out = console()
+    out.print(
+        _("Clause set: {source} (threshold {threshold}; test part locked)").format(
+            source=CLAUSE_SET, threshold=scorer.threshold
+        ),
+        markup=False,
+        soft_wrap=True,
+    )
+    parts_names = {"dev": N_("dev"), "test": N_("test (locked)")}
+    table = Table(_("Part"), _("clauses"), _("unfair"), "TP", "FP", "FN", _("precision"), _("recall"))
+    for part in parts:
+        table.add_row(
+            _(parts_names[part.name]),
+            str(part.total),
+            str(part.tp + part.fn),
+            str(part.tp),
+            str(part.fp),
+            str(part.fn),
+            f"{part.precision:.3f}",
+            f"{part.recall:.3f}",
+        )
+    out.print(table)
+    for part in parts:
+        for title, items in ((N_("Misses: {count}"), part.misses), (N_("False alarms: {count}"), part.false_alarms)):
+            if items:
+                out.print(f"[{_(parts_names[part.name])}] " + _(title).format(count=len(items)), markup=False)
+            for item in items:
+                out.print(f"  {safe_str(item['id'])} ({item['score']}): {safe_str(item['text'])}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -136,10 +136,10 @@ def send_lead_notice(
     )
     assert notice.id is not None
     folder = out if out is not None else get_settings().resolved_home / "notices"
-    return notice, _write_copies(folder, notice.document_name, rendered.docx, rendered.pdf)
+    return notice, write_copies(folder, notice.document_name, rendered.docx, rendered.pdf)
 
 
-def _write_copies(folder: Path, name: str, docx: bytes, pdf: bytes | None) -> list[Path]:
+def write_copies(folder: Path, name: str, docx: bytes, pdf: bytes | None) -> list[Path]:
     """Copies for the officer to send; the stored originals stay in the evidence store."""
     if folder.suffix.lower() == ".docx":
         folder, name = folder.parent, folder.name

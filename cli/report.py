@@ -12,7 +12,9 @@ from cli.i18n import N_, _
 from cli.output import console
 from core.errors import TradewatchError
 
-report_app = typer.Typer(name="report", help="Reports as HTML with charts: daily, per campaign.", no_args_is_help=True)
+report_app = typer.Typer(
+    name="report", help="Reports as HTML with charts: daily, per campaign, platform rules.", no_args_is_help=True
+)
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")]
 
@@ -64,6 +66,25 @@ def campaign_command(
 
     path = write_report(campaign_report(name), out)
     console().print(_("Campaign report written: {path}").format(path=path), markup=False)
+
+
+@report_app.command("rules")
+def rules_command(out: OutOption) -> None:
+    """Write the platform rules watch report: per platform, the rules pages' versions and changes, the
+    unfair-clause findings with their status, and what became of the rectification notices.
+
+    Example:
+
+        tradewatch report rules --out rules.html
+    """
+    from sqlmodel import Session
+
+    from leads.db import get_engine
+    from leads.rules_report import write_rules_report
+
+    with Session(get_engine()) as session:
+        path = write_rules_report(session, out)
+    console().print(_("Rules report written: {path}").format(path=path), markup=False)
 
 
 def register(app: typer.Typer) -> None:

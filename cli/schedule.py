@@ -151,7 +151,7 @@ def list_command(timetable: TimetableOption = None, as_json: JsonOption = False)
 @schedule_app.command("run-job")
 def run_job_command(
     job_id: Annotated[
-        str, typer.Argument(help="nightly-sweep, feed, deadlines, rechecks, daily-report, campaign:NAME")
+        str, typer.Argument(help="nightly-sweep, feed, deadlines, rechecks, daily-report, rules-sweep, campaign:NAME")
     ],
     timetable: TimetableOption = None,
     as_json: JsonOption = False,

@@ -7,6 +7,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -62,28 +63,42 @@ def score_cmd(
         raise typer.Exit(1)
 
 
+class JsonLines:
+    """The records of a JSON Lines stream as (where, record); a line that is not JSON is reported with its
+    `file:line` and counted in `failed`, as is every line the caller `reject`s. Lone surrogates and NaN or
+    Infinity in a record are replaced (`strict_json_value`) and reported."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream, self.name, self.failed = stream, name, 0
+
+    def reject(self, message: str) -> None:
+        self.failed += 1
+        err_console().print(message, markup=False)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        for number, line in enumerate(self.stream, start=1):
+            if not line.strip():
+                continue
+            where = f"{self.name}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                self.reject(_("{where}: not JSON: {error}").format(where=where, error=error.msg))
+                continue
+            record, repaired = strict_json_value(record)
+            if repaired:
+                err_console().print(
+                    _("{where}: invalid characters or numbers replaced").format(where=where), markup=False
+                )
+            yield where, record
+
+
 def _score_stream(scorer: Any, combine: Any, stream: TextIO, name: str, leads_only: bool, explain: bool) -> int:
-    failed = 0
     out = sys.stdout
-    errors = err_console()
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            failed += 1
-            message = _("{where}: not JSON: {error}").format(where=f"{name}:{number}", error=error.msg)
-            errors.print(message, markup=False)
-            continue
-        record, repaired = strict_json_value(record)
-        if repaired:
-            errors.print(
-                _("{where}: invalid characters or numbers replaced").format(where=f"{name}:{number}"), markup=False
-            )
+    lines = JsonLines(stream, name)
+    for where, record in lines:
         if not isinstance(record, dict) or not isinstance(record.get("title"), str):
-            failed += 1
-            errors.print(_("{where}: missing `title`").format(where=f"{name}:{number}"), markup=False)
+            lines.reject(_("{where}: missing `title`").format(where=where))
             continue
         result = combine(scorer.score(record).to_dict(), record, threshold=scorer.threshold)
         if leads_only and not result["is_lead"]:
@@ -92,7 +107,7 @@ def _score_stream(scorer: Any, combine: Any, stream: TextIO, name: str, leads_on
             result.pop("rules")
         record.update(result)
         out.write(json.dumps(strict_json_value(record)[0], ensure_ascii=False, allow_nan=False) + "\n")
-    return failed
+    return lines.failed
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

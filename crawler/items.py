@@ -123,3 +123,20 @@ class RecheckVisit:
 
 
 RECHECK_TARGET = "recheck_target"  # ListingItem.extra key: the re-check target the listing was read for
+
+
+@dataclass
+class RulesPageItem:
+    """One fetch of a platform's rules page: its main text and the page as fetched, or what went wrong.
+
+    `problem` is None for a page read, else `unreachable` (no answer), `http_<status>`, `blocked` (a block
+    page) or `empty` (the main-text selector matched nothing). A page with a problem is never stored.
+    """
+
+    platform: str
+    page: str
+    url: str
+    text: str = ""
+    capture: PageCapture | None = None
+    problem: str | None = None
+    detail: str | None = None

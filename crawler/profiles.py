@@ -28,6 +28,8 @@ The shape of a profile (see `crawler/platforms/demo.yaml` for a complete one)::
     block_markers: ["安全验证", "请不要禁用JS"]
     allow_private_hosts: []         # loopback/private hosts this platform may reach (the demo: 127.0.0.1)
     health: {min_coverage: 0.9, fields: [title, url, price]}
+    rules_pages:                    # agreements and rules watched by `tradewatch rules sweep`
+      - {name: 用户协议, url: "{base_url}/rules/agreement", main: {css: "article.agreement"}}
 """
 
 from __future__ import annotations
@@ -372,6 +374,33 @@ class HealthSpec(_Strict):
     fields: list[str] = Field(default_factory=lambda: ["title", "url", "price"], description="Fields watched.")
 
 
+class RulesPageSpec(_Strict):
+    """One page of the platform's rules to watch (`tradewatch rules sweep`): an agreement, rules, a policy."""
+
+    name: str = Field(min_length=1, max_length=64, description="What the page is: 用户协议, 平台规则, 隐私政策 ...")
+    url: str = Field(description="The page; may use {base_url}.")
+    main: FieldSelector = Field(description="Selects the element(s) holding the page's main text.")
+    render: Literal["static", "js"] | None = Field(default=None, description="Default: the profile's render mode.")
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if not value.isprintable() or value != value.strip() or "/" in value:
+            raise ValueError("a page name is printable text without slashes or surrounding spaces")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        resolved = value.replace("{base_url}", "http://base.example")
+        if urlsplit(resolved).scheme not in ("http", "https") or not urlsplit(resolved).hostname:
+            raise ValueError("url must be an http(s) URL or start with {base_url}")
+        return value
+
+    def resolved_url(self, base_url: str) -> str:
+        return self.url.replace("{base_url}", base_url)
+
+
 class Profile(_Strict):
     """One marketplace."""
 
@@ -408,6 +437,9 @@ class Profile(_Strict):
         default_factory=list,
         description="Loopback or private hosts (names or addresses) this platform may reach; every other private, "
         "loopback, link-local or metadata address is refused (crawler/destinations.py).",
+    )
+    rules_pages: list[RulesPageSpec] = Field(
+        default_factory=list, description="Agreements, rules and policies watched for changes and unfair clauses."
     )
     source: str | None = Field(default=None, exclude=True)
 
@@ -463,6 +495,9 @@ class Profile(_Strict):
             raise ValueError("pagination.page_param needs {page} in search.url or a form page_field")
         if self.render.mode == "js" and self.search.form and self.search.form.method == "POST":
             raise ValueError("render: js cannot submit a POST search form; use a search url")
+        names = [page.name for page in self.rules_pages]
+        if len(names) != len(set(names)):
+            raise ValueError("rules_pages: every page needs a name of its own")
         return self
 
     def with_base_url(self, base_url: str) -> Profile:
@@ -530,6 +565,13 @@ def available_profiles() -> dict[str, Path]:
                 if re.match(NAME_PATTERN, path.stem):
                     found[path.stem] = path
     return dict(sorted(found.items()))
+
+
+def spider_profile(platform: str | Profile | None, base_url: str | None = None) -> Profile:
+    """The profile a spider was given (a Profile, or an installed profile's name; default demo), pointed at
+    `base_url` when one is given."""
+    profile = platform if isinstance(platform, Profile) else load_profile(platform or "demo")
+    return profile.with_base_url(base_url) if base_url else profile
 
 
 def load_profile(name: str) -> Profile:

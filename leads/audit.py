@@ -46,6 +46,8 @@ def _canonical(event: AuditEvent) -> bytes:
         "at": event.created_at.isoformat(timespec="microseconds"),
         "prev": event.prev_hash,
     }
+    if event.rule_finding_pk is not None:  # events of rule findings; lead events hash as they always did
+        payload["rule_finding"] = event.rule_finding_pk
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
@@ -71,6 +73,7 @@ def append_event(
     lead_pk: int | None,
     action: str,
     actor: str,
+    rule_finding_pk: int | None = None,
     from_status: str | None = None,
     to_status: str | None = None,
     reason: str | None = None,
@@ -88,6 +91,7 @@ def append_event(
     event = AuditEvent(
         seq=head.seq + 1,
         lead_pk=lead_pk,
+        rule_finding_pk=rule_finding_pk,
         action=action,
         actor=actor,
         from_status=from_status,

@@ -251,7 +251,7 @@ class _File:
 
 
 def _capture_files(
-    capture: Mapping[str, Any], *, lead_pk: int, captured_at: datetime, tools: Mapping[str, str]
+    capture: Mapping[str, Any], *, subject: Mapping[str, Any], captured_at: datetime, tools: Mapping[str, str]
 ) -> list[_File]:
     content_type = _content_type(capture["headers"])
     extension = _BODY_EXTENSIONS.get(content_type.split(";")[0].strip().lower(), "bin")
@@ -269,7 +269,7 @@ def _capture_files(
     files.append(_File("http-exchange.json", "http_headers", "application/json", _json_bytes(exchange)))
     files.append(_File("capture.warc.gz", "warc", "application/warc", build_warc(capture, captured_at, tools)))
     record = {
-        "lead": lead_pk,
+        **subject,
         "requested_url": capture["requested_url"],
         "final_url": capture["final_url"],
         "redirect_urls": list(capture.get("redirect_urls") or []),
@@ -284,10 +284,10 @@ def _capture_files(
     return files
 
 
-def _manifest(lead_pk: int, version: int, captured_at: datetime, entries: list[dict[str, Any]]) -> bytes:
+def _manifest(subject: Mapping[str, Any], version: int, captured_at: datetime, entries: list[dict[str, Any]]) -> bytes:
     return _json_bytes(
         {
-            "lead": lead_pk,
+            **subject,
             "version": version,
             "captured_at": captured_at.astimezone(UTC).isoformat(),
             "algorithm": "SHA-256",
@@ -296,64 +296,85 @@ def _manifest(lead_pk: int, version: int, captured_at: datetime, entries: list[d
     )
 
 
-def store_capture(session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None) -> Evidence:
-    """Store one capture of the lead's page as a new evidence version (files first, then the rows)."""
-    if session.get(Lead, lead_pk) is None:
-        raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
+@dataclass(frozen=True)
+class WrittenCapture:
+    """The files of one capture, stored content-addressed: their manifest entries (the manifest's own last)."""
+
+    captured_at: datetime
+    renderer: str
+    tools: dict[str, str]
+    entries: list[dict[str, Any]]
+    manifest_sha256: str
+
+
+def file_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of an evidence file's row, from its manifest entry."""
+    return {
+        "name": entry["name"],
+        "kind": entry["type"],
+        "media_type": entry["format"],
+        "size": entry["size"],
+        "sha256": entry["sha256"],
+    }
+
+
+def write_capture(
+    capture: Mapping[str, Any], *, subject: Mapping[str, Any], version: int, home: Path | None = None
+) -> WrittenCapture:
+    """Write one capture's files (body, screenshot, HTTP exchange, WARC, capture record) and its manifest.
+
+    `subject` names what was captured ({"lead": 12}, or a platform's rules page) in the capture record and the
+    manifest. The caller records the entries in its own tables.
+    """
     root = evidence_root(home)
     captured_at = capture.get("fetched_at") or utcnow()
     if captured_at.tzinfo is None:
         raise EvidenceError("capture time must be timezone-aware UTC")
     tools = tool_versions(capture.get("tool_versions"))
-    files = _capture_files(capture, lead_pk=lead_pk, captured_at=captured_at, tools=tools)
     entries: list[dict[str, Any]] = []
-    for file in files:
+    for file in _capture_files(capture, subject=subject, captured_at=captured_at, tools=tools):
         digest, size = put_blob(root, file.data)
         entries.append(
             {"name": file.name, "type": file.kind, "format": file.media_type, "size": size, "sha256": digest}
         )
+    manifest_sha, manifest_size = put_blob(root, _manifest(subject, version, captured_at, entries))
+    entries.append(
+        {
+            "name": MANIFEST,
+            "type": "manifest",
+            "format": "application/json",
+            "size": manifest_size,
+            "sha256": manifest_sha,
+        }
+    )
+    return WrittenCapture(captured_at, capture.get("renderer") or "scrapy", tools, entries, manifest_sha)
+
+
+def store_capture(session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None) -> Evidence:
+    """Store one capture of the lead's page as a new evidence version (files first, then the rows)."""
+    if session.get(Lead, lead_pk) is None:
+        raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
     latest = session.exec(select(func.max(Evidence.version)).where(Evidence.lead_pk == lead_pk)).one()
     version = int(latest or 0) + 1
-    manifest = _manifest(lead_pk, version, captured_at, entries)
-    manifest_sha, manifest_size = put_blob(root, manifest)
-    renderer = capture.get("renderer") or "scrapy"
+    written = write_capture(capture, subject={"lead": lead_pk}, version=version, home=home)
     evidence = Evidence(
         lead_pk=lead_pk,
         version=version,
-        captured_at=captured_at,
+        captured_at=written.captured_at,
         requested_url=capture["requested_url"],
         final_url=capture["final_url"],
         redirect_urls=list(capture.get("redirect_urls") or []),
         status=int(capture["status"]),
-        method=METHODS.get(renderer, renderer),
-        renderer=renderer,
-        tool_versions=tools,
-        manifest_sha256=manifest_sha,
+        method=METHODS.get(written.renderer, written.renderer),
+        renderer=written.renderer,
+        tool_versions=written.tools,
+        manifest_sha256=written.manifest_sha256,
     )
     session.add(evidence)
     session.flush()
     assert evidence.id is not None
-    for entry in entries:
-        session.add(
-            EvidenceFile(
-                evidence_pk=evidence.id,
-                name=entry["name"],
-                kind=entry["type"],
-                media_type=entry["format"],
-                size=entry["size"],
-                sha256=entry["sha256"],
-            )
-        )
-    session.add(
-        EvidenceFile(
-            evidence_pk=evidence.id,
-            name=MANIFEST,
-            kind="manifest",
-            media_type="application/json",
-            size=manifest_size,
-            sha256=manifest_sha,
-        )
-    )
+    for entry in written.entries:
+        session.add(EvidenceFile(evidence_pk=evidence.id, **file_fields(entry)))
     session.flush()
     return evidence
 

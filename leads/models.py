@@ -251,6 +251,7 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
     lead_pk: int | None = Field(default=None, index=True)
+    rule_finding_pk: int | None = Field(default=None, index=True)
     action: str = Field(max_length=32)
     actor: str = Field(max_length=128)
     from_status: str | None = Field(default=None, max_length=16)
@@ -299,5 +300,5 @@ class CrawlRun(SQLModel, table=True):
     pid: int | None = Field(default=None, description="Process id of the crawl, to notice one that was killed.")
 
 
-# The scheduler's tables (job runs, re-checks, feed holds) belong to the same schema.
-from leads import schedule_models  # noqa: E402, F401
+# The scheduler's tables (job runs, re-checks, feed holds) and the rules watch's belong to the same schema.
+from leads import rules_models, schedule_models  # noqa: E402, F401

@@ -82,8 +82,10 @@ def record_notice(
     due: date,
     now: datetime,
     home: Path | None = None,
+    rule_finding_pk: int | None = None,
 ) -> Notice:
-    """Store the rendered document in the evidence store and record the notice and its audit event."""
+    """Store the rendered document in the evidence store and record the notice and its audit event (tied to
+    the lead, or to the rule finding the notice is about)."""
     if recipient not in RECIPIENTS:
         raise TransitionError(f"未知的通知对象 {recipient} / unknown recipient {recipient}")
     if channel not in CHANNELS:
@@ -127,6 +129,7 @@ def record_notice(
     append_event(
         session,
         lead_pk=lead_pk,
+        rule_finding_pk=rule_finding_pk,
         action=NOTIFY_ACTION,
         actor=officer,
         from_status=status,

@@ -89,11 +89,16 @@ def require_officer(officer: str | None) -> str:
     return officer
 
 
-def _require_reason(action: str, reason: str | None) -> str | None:
+LEAD_NOUN = ("线索", "lead")
+
+
+def require_reason(action: str, reason: str | None, noun: tuple[str, str] = LEAD_NOUN) -> str | None:
+    """The reason, stripped; TransitionError when the action needs one and none was given."""
     reason = (reason or "").strip() or None
     if action in REASON_REQUIRED and reason is None:
         raise TransitionError(
-            f"{ACTION_ZH[action]}线索需要填写理由（--reason） / a reason is required to {action} a lead (--reason)"
+            f"{ACTION_ZH[action]}{noun[0]}需要填写理由（--reason） / a reason is required to {action} a {noun[1]} "
+            "(--reason)"
         )
     return reason
 
@@ -106,25 +111,29 @@ def _lock_lead(session: Session, lead_id: int) -> Lead:
     return lead
 
 
-def _check(lead: Lead, action: str, officer: str) -> None:
+def check_transition(subject: Any, action: str, officer: str, noun: tuple[str, str] = LEAD_NOUN) -> None:
+    """Raise unless the state machine lets `officer` take `action` on `subject` (a lead, or anything worked
+    through the same states: it has `id`, `status`, `assignees` and `claimed_by`)."""
     sources, _ = TRANSITIONS[action]
-    if lead.status in sources:
-        if action in ASSIGNEE_ONLY and officer not in (lead.assignees or []):
+    status = LeadStatus(subject.status)
+    zh, en = noun
+    if status in sources:
+        if action in ASSIGNEE_ONLY and officer not in (subject.assignees or []):
             raise TransitionError(
-                f"{officer} 不是线索 {lead.id} 的承办人，不能{ACTION_ZH[action]} / "
-                f"{officer} is not assigned to lead {lead.id} and cannot {action} it (claim or be assigned first)"
+                f"{officer} 不是{zh} {subject.id} 的承办人，不能{ACTION_ZH[action]} / "
+                f"{officer} is not assigned to {en} {subject.id} and cannot {action} it (claim or be assigned first)"
             )
         return
-    if action == "claim" and lead.status == LeadStatus.CLAIMED:
-        who = lead.claimed_by or "?"
+    if action == "claim" and status == LeadStatus.CLAIMED:
+        who = subject.claimed_by or "?"
         raise ClaimConflict(
-            f"线索 {lead.id} 已被 {who} 认领 / lead {lead.id} was already claimed by {who}"
+            f"{zh} {subject.id} 已被 {who} 认领 / {en} {subject.id} was already claimed by {who}"
             + (" (you)" if who == officer else "")
         )
     allowed = ", ".join(sorted(source.value for source in sources))
     raise TransitionError(
-        f"线索 {lead.id} 当前为{STATUS_ZH[lead.status]}，不能{ACTION_ZH[action]} / "
-        f"lead {lead.id} is {lead.status.value}; {action} needs {allowed}"
+        f"{zh} {subject.id} 当前为{STATUS_ZH[status]}，不能{ACTION_ZH[action]} / "
+        f"{en} {subject.id} is {status.value}; {action} needs {allowed}"
     )
 
 
@@ -161,9 +170,9 @@ def _apply(
 
 def _start(session: Session, lead_id: int, action: str, officer: str | None, reason: str | None) -> tuple:
     who = require_officer(officer)
-    why = _require_reason(action, reason)
+    why = require_reason(action, reason)
     lead = _lock_lead(session, lead_id)
-    _check(lead, action, who)
+    check_transition(lead, action, who)
     return lead, who, why
 
 

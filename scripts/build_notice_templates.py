@@ -1,11 +1,12 @@
-"""Build the shipped notice templates `leads/templates/notice-platform.docx` and `notice-wildlife.docx`.
+"""Build the shipped notice templates `leads/templates/notice-platform.docx`, `notice-wildlife.docx` and
+`notice-rectification.docx` (整改通知 / 约谈 about an unfair clause in a platform's rules).
 
 They are Word documents with docxtpl (Jinja) tags; a bureau copies one to `TRADEWATCH_HOME/templates/`, puts
 its letterhead and wording around the tags in Word, and tradewatch uses that copy instead. Each tag sits in
 one paragraph written as one run, so Word keeps it whole.
 
 Usage:
-    python scripts/build_notice_templates.py [--out leads/templates]
+    python scripts/build_notice_templates.py [--out leads/templates] [--only notice-rectification]
 """
 
 from __future__ import annotations
@@ -60,6 +61,25 @@ CLOSING = [
     "经办人：{{ notice.officer }}",
 ]
 
+RULES_PAGE = [
+    "平台：{{ page.platform }}　页面：{{ page.name }}（第 {{ page.version }} 版）",
+    "页面网址：{{ page.url }}",
+    "取证时间：{{ page.captured_at }}　证据清单 SHA-256：{{ page.manifest_sha256 }}",
+]
+CLAUSE = [
+    "条款问题编号：{{ subject.id }}　条款：{{ clause.number }}　类别：{{ clause.group }}",
+    "条款原文：{{ clause.text }}",
+    "{%p if clause.previous %}",
+    "上一版本中的表述：{{ clause.previous }}",
+    "{%p endif %}",
+]
+BASIS = [
+    "{%p for item in basis %}",
+    "{{ item }}",
+    "{%p endfor %}",
+    "{{ notice.demand }}",
+]
+
 TEMPLATES: dict[str, dict[str, object]] = {
     "notice-platform": {
         "title": "关于协助处置涉嫌违法商品信息的通知函",
@@ -82,6 +102,19 @@ TEMPLATES: dict[str, dict[str, object]] = {
             ("一、商品信息", LISTING),
             ("二、物种保护级别及法律依据", SPECIES + GROUNDS),
             ("三、电子证据", EVIDENCE),
+        ],
+    },
+    "notice-rectification": {
+        "title": "{{ notice.title }}",
+        "opening": "{{ notice.recipient }}：",
+        "body": "我局在对平台服务协议和交易规则的监测中发现，贵平台以下格式条款涉嫌免除或者减轻经营者责任、"
+        "加重消费者责任、"
+        "排除或者限制消费者权利。依据《中华人民共和国电子商务法》《中华人民共和国消费者权益保护法》"
+        "《合同行政监督管理办法》等规定，请贵平台对照整改。",
+        "sections": [
+            ("一、规则页面及电子证据", RULES_PAGE),
+            ("二、涉嫌不公平的格式条款", CLAUSE),
+            ("三、法律依据及整改要求", BASIS),
         ],
     },
 }
@@ -121,9 +154,12 @@ def build(spec: dict[str, object]) -> Document:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder to write the templates to")
+    parser.add_argument("--only", choices=sorted(TEMPLATES), action="append", help="build only this template")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, spec in TEMPLATES.items():
+        if args.only and name not in args.only:
+            continue
         path = args.out / f"{name}.docx"
         build(spec).save(str(path))
         print(f"wrote {path}")

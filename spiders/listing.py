@@ -35,7 +35,7 @@ from crawler.browser import SERVER_RESPONSE_WAIT, ServerResponse, read_server_re
 from crawler.extract import DUPLICATE, has_next_page, parse_item, parse_results
 from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
-from crawler.profiles import ListingFields, Profile, load_profile
+from crawler.profiles import ListingFields, Profile, spider_profile
 from crawler.stored_values import parse_posted
 from crawler.sweep_params import SweepParams
 
@@ -60,10 +60,7 @@ class ListingSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        profile = platform if isinstance(platform, Profile) else load_profile(platform or "demo")
-        if base_url:
-            profile = profile.with_base_url(base_url)
-        self.profile = profile
+        self.profile = profile = spider_profile(platform, base_url)
         self._field_names = profile.all_fields()
         self.params = SweepParams.model_validate(
             {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}

@@ -10,7 +10,10 @@ One server, three site variants by path prefix, same catalogue::
     /api/search?q=&page=           JSON used by the js variant
     /api/item/<id>                 JSON used by the js variant
     /static/img/<id>.svg           listing picture
+    /plain/rules/<page>  /js/rules/<page>  /api/rules/<page>
+                                   rules pages (agreement, privacy) in the version set by the control below
     POST /admin/listing/<id>/remove | restore | price?value=123.45, POST /admin/reset
+    POST /admin/rules/version?value=1|2|3   which version of the rules pages is served
     GET /admin/stats               how many times each path (with query) was requested, for tests and benchmarks
 
 Pages are built from string templates and cached per app; the catalogue is frozen, and changes made through
@@ -55,6 +58,7 @@ from crawler.demo_market.pages import (
     wall_body,
     wall_title,
 )
+from crawler.demo_market.rules_pages import RULES_SCRIPT, RULES_VERSIONS, TITLES, rules_body, rules_json
 
 _CACHE_LIMIT = 8192
 _JSON = "application/json; charset=utf-8"
@@ -70,6 +74,7 @@ class MarketState:
         self.options = options
         self.removed: set[str] = set()
         self.prices: dict[str, Decimal] = {}
+        self.rules_version = 1
         self.markup = {v: Markup(v, options.layout) for v in VARIANTS}
         self._pages: dict[tuple[str, ...], bytes] = {}
         self._cards: dict[tuple[str, str], str] = {}
@@ -332,6 +337,40 @@ async def admin_price(request: web.Request) -> web.Response:
     return _json({"id": listing_id, "price": f"{state.prices[listing_id]:.2f}"})
 
 
+def _rules_page(request: web.Request) -> str:
+    page = request.match_info["page"]
+    if page not in TITLES:
+        raise web.HTTPNotFound()
+    return page
+
+
+async def rules(request: web.Request) -> web.Response:
+    state, variant, page = _state(request), _variant(request), _rules_page(request)
+    if variant == "js":
+        return _html(
+            layout_page("js", TITLES[page], '<div class="loading">加载中…</div>', script=RULES_SCRIPT).encode(), "js"
+        )
+    body = layout_page(variant, TITLES[page], rules_body(page, state.rules_version))  # type: ignore[arg-type]
+    return _html(encode_page(body, variant), variant)
+
+
+async def api_rules(request: web.Request) -> web.Response:
+    state, page = _state(request), _rules_page(request)
+    return web.Response(body=rules_json(page, state.rules_version), headers={"Content-Type": _JSON})  # type: ignore[arg-type]
+
+
+async def admin_rules_version(request: web.Request) -> web.Response:
+    state = _state(request)
+    try:
+        version = int(request.query.get("value", ""))
+    except ValueError:
+        version = 0
+    if version not in RULES_VERSIONS:
+        return _json({"error": f"value must be one of {list(RULES_VERSIONS)}"}, status=400)
+    state.rules_version = version
+    return _json({"rules_version": version})
+
+
 async def admin_stats(request: web.Request) -> web.Response:
     hits = _state(request).hits
     return _json({"total": sum(hits.values()), "hits": dict(hits)})
@@ -348,6 +387,7 @@ async def admin_reset(request: web.Request) -> web.Response:
     state = _state(request)
     state.removed.clear()
     state.prices.clear()
+    state.rules_version = 1
     state.changed()
     return _json({"reset": True})
 
@@ -419,6 +459,9 @@ def create_app(options: MarketOptions | None = None) -> web.Application:
     app.router.add_get(f"/{variant}/seller/{{seller_id}}", seller)
     app.router.add_get("/api/search", api_search)
     app.router.add_get("/api/item/{listing_id}", api_item)
+    app.router.add_get(f"/{variant}/rules/{{page}}", rules)
+    app.router.add_get("/api/rules/{page}", api_rules)
+    app.router.add_post("/admin/rules/version", admin_rules_version)
     app.router.add_post("/admin/listing/{listing_id}/remove", admin_remove)
     app.router.add_post("/admin/listing/{listing_id}/restore", admin_restore)
     app.router.add_post("/admin/listing/{listing_id}/price", admin_price)

@@ -58,8 +58,11 @@ def locked_part_digest(records: Iterable[tuple[int, dict[str, Any]]]) -> str:
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
-def read_labelled(path: Path, lines: Iterable[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, record); a malformed line raises InputFileError with its line."""
+def read_labelled(
+    path: Path, lines: Iterable[str] | None = None, required: tuple[str, ...] = ("title", "expect_lead")
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record); a malformed line, or one without the `required` keys, raises InputFileError
+    with its line."""
     source = lines if lines is not None else path.open(encoding="utf-8")
     for number, line in enumerate(source, start=1):
         if not line.strip():
@@ -68,8 +71,8 @@ def read_labelled(path: Path, lines: Iterable[str] | None = None) -> Iterator[tu
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputFileError(path, f"not JSON: {error.msg}", number) from None
-        if not isinstance(record, dict) or "title" not in record or "expect_lead" not in record:
-            raise InputFileError(path, "needs `title` and `expect_lead`", number)
+        if not isinstance(record, dict) or any(key not in record for key in required):
+            raise InputFileError(path, "needs " + " and ".join(f"`{key}`" for key in required), number)
         yield number, record
 
 

@@ -1,0 +1,145 @@
+"""The labelled clause set, its dev/test split, and recall and precision of the clause scorer on each part.
+
+The set (`pipelines/eval_set/clauses.jsonl`) holds clauses worded like real platform agreements and merchants'
+terms, about half of them lawful look-alikes. It is split once by a fixed seed: a clause's part follows from a
+hash of the seed and its id, so adding clauses never moves old ones. The test part is locked: its ids and a
+SHA-256 of its records are kept in `clauses_test.lock.json`, and evaluation refuses to run when the test part
+no longer matches it. Patterns are tuned on the dev part only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.errors import InputFileError
+
+from ..scoring.evaluate import read_labelled
+from .scorer import ClauseScorer
+
+SPLIT_SEED = "tradewatch-clauses-2026"
+TEST_SHARE = 0.3
+EVAL_DIR = Path(__file__).resolve().parent.parent / "eval_set"
+CLAUSE_SET = EVAL_DIR / "clauses.jsonl"
+TEST_LOCK = EVAL_DIR / "clauses_test.lock.json"
+
+
+def read_clauses(path: Path = CLAUSE_SET) -> list[dict[str, Any]]:
+    """Every labelled clause (`id`, `text`, `unfair`, `group`); a malformed line names its number."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise InputFileError(path, f"cannot read: {error.strerror or error}") from None
+    return [record for _, record in read_labelled(path, lines, required=("id", "text", "unfair"))]
+
+
+def in_test_part(clause_id: str, seed: str = SPLIT_SEED) -> bool:
+    """Whether a clause belongs to the test part: decided by a hash of the seed and its id, never by order."""
+    digest = hashlib.sha256(f"{seed}:{clause_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < TEST_SHARE
+
+
+def split(records: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(dev, test)."""
+    dev: list[dict[str, Any]] = []
+    test: list[dict[str, Any]] = []
+    for record in records:
+        (test if in_test_part(str(record["id"])) else dev).append(record)
+    return dev, test
+
+
+def part_digest(records: Iterable[dict[str, Any]]) -> str:
+    """SHA-256 over the id, text and label of each record, in id order."""
+    lines = [
+        json.dumps([r["id"], r["text"], bool(r["unfair"]), r.get("group")], ensure_ascii=False)
+        for r in sorted(records, key=lambda r: str(r["id"]))
+    ]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def lock_data(test: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"seed": SPLIT_SEED, "ids": sorted(str(r["id"]) for r in test), "sha256": part_digest(test)}
+
+
+def check_lock(test: list[dict[str, Any]], lock_path: Path = TEST_LOCK) -> None:
+    """Refuse to evaluate on a test part that differs from the locked one (edited, added or removed clauses)."""
+    try:
+        locked = json.loads(lock_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputFileError(lock_path, f"cannot read the test lock: {error}") from None
+    if lock_data(test) != locked:
+        raise InputFileError(
+            lock_path, "测试集已被改动，与锁定的不符 / the locked test part of the clause set was changed"
+        )
+
+
+@dataclass
+class PartFigures:
+    """Counts and figures of one part; `misses` and `false_alarms` name the clauses."""
+
+    name: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "part": self.name,
+            "clauses": self.total,
+            "unfair": self.tp + self.fn,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "misses": self.misses,
+            "false_alarms": self.false_alarms,
+        }
+
+
+def evaluate_part(scorer: ClauseScorer, name: str, records: Iterable[dict[str, Any]]) -> PartFigures:
+    figures = PartFigures(name)
+    for record in records:
+        result = scorer.score(str(record["text"]))
+        expected, predicted = bool(record["unfair"]), result.unfair
+        brief = {"id": record["id"], "score": result.score, "text": record["text"]}
+        if expected and predicted:
+            figures.tp += 1
+        elif predicted:
+            figures.fp += 1
+            figures.false_alarms.append(brief)
+        elif expected:
+            figures.fn += 1
+            figures.misses.append(brief)
+        else:
+            figures.tn += 1
+    return figures
+
+
+def evaluate_clause_set(
+    scorer: ClauseScorer, path: Path = CLAUSE_SET, lock_path: Path = TEST_LOCK
+) -> tuple[PartFigures, PartFigures]:
+    """Figures on the dev and the locked test part of the clause set."""
+    dev, test = split(read_clauses(path))
+    check_lock(test, lock_path)
+    return evaluate_part(scorer, "dev", dev), evaluate_part(scorer, "test", test)

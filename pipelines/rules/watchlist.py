@@ -1,0 +1,142 @@
+"""The unfair-clause watchlist as data: patterns of unfair format clauses (不公平格式条款) in three groups,
+each with its legal basis and examples, and the lawful signals that mark a look-alike.
+
+Validated like the listing watchlists: the schema by pydantic, then every pattern's `examples` must score as
+unfair and its `lawful_examples` must not (`check_watchlist`); errors name the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from core.errors import InputFileError, describe_validation_error
+
+GROUPS = ("exempt_liability", "add_obligation", "exclude_rights")
+Group = Literal["exempt_liability", "add_obligation", "exclude_rights"]
+SHIPPED_WATCHLIST = Path(__file__).resolve().parent / "unfair_clauses.yaml"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _regexes(values: list[str]) -> list[str]:
+    for value in values:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"bad regex {value!r}: {error}") from error
+    return values
+
+
+class GroupSpec(_Model):
+    name_zh: str
+    name_en: str
+
+
+class ClausePattern(_Model):
+    """One kind of unfair clause. It fires when one of `any` and every one of `all` match the clause."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: Group
+    name_zh: str
+    name_en: str
+    weight: int = Field(ge=1, le=100)
+    any: list[str] = Field(min_length=1)
+    all: list[str] = Field(default_factory=list)
+    basis: list[str] = Field(min_length=1, description="Articles of the law this kind of clause offends.")
+    examples: list[str] = Field(min_length=1, description="Clauses that must score as unfair.")
+    lawful_examples: list[str] = Field(default_factory=list, description="Look-alikes that must not.")
+
+    _check_any = field_validator("any")(classmethod(lambda cls, v: _regexes(v)))
+    _check_all = field_validator("all")(classmethod(lambda cls, v: _regexes(v)))
+
+
+class LawfulSignal(_Model):
+    """Wording that keeps or grants the user's rights (提前七日公示, 依法承担, 可随时取消): lowers the score."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str
+    points: int = Field(le=-1, ge=-100)
+    note_zh: str
+    note_en: str
+
+    _check = field_validator("pattern")(classmethod(lambda cls, v: _regexes([v])[0]))
+
+
+class ClauseWatchlist(_Model):
+    threshold: int = Field(ge=1, le=100)
+    extra_hit_points: int = Field(default=10, ge=0, le=50, description="Added for each further pattern that fires.")
+    groups: dict[Group, GroupSpec]
+    patterns: list[ClausePattern] = Field(min_length=1)
+    lawful_signals: list[LawfulSignal] = Field(default_factory=list)
+
+    @field_validator("groups")
+    @classmethod
+    def _all_groups(cls, value: dict[str, GroupSpec]) -> dict[str, GroupSpec]:
+        missing = [group for group in GROUPS if group not in value]
+        if missing:
+            raise ValueError(f"groups missing: {', '.join(missing)}")
+        return value
+
+    @field_validator("patterns")
+    @classmethod
+    def _unique(cls, value: list[ClausePattern]) -> list[ClausePattern]:
+        seen: set[str] = set()
+        for pattern in value:
+            if pattern.id in seen:
+                raise ValueError(f"pattern id {pattern.id!r} given twice")
+            seen.add(pattern.id)
+        return value
+
+
+def _line_of(path: Path, text: str, error: ValidationError) -> int | None:
+    """The line of the first pattern named in the error (patterns.N), found in the YAML's node marks."""
+    location = error.errors()[0]["loc"]
+    if len(location) < 2 or location[0] not in ("patterns", "lawful_signals"):
+        return None
+    try:
+        root = yaml.compose(text)
+        for key, value in root.value:
+            if key.value == location[0]:
+                return int(value.value[int(location[1])].start_mark.line) + 1
+    except (yaml.YAMLError, AttributeError, IndexError, TypeError, ValueError):
+        return None
+    return None
+
+
+def load_clause_watchlist(path: Path | None = None) -> ClauseWatchlist:
+    """Read and validate the watchlist (default: the shipped one)."""
+    path = path or SHIPPED_WATCHLIST
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data: Any = yaml.safe_load(text)
+    except OSError as error:
+        raise InputFileError(path, f"cannot read: {error.strerror}") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputFileError(path, "not valid YAML", mark.line + 1 if mark else None) from error
+    if not isinstance(data, dict):
+        raise InputFileError(path, "a clause watchlist must be a mapping")
+    try:
+        return ClauseWatchlist.model_validate(data)
+    except ValidationError as error:
+        raise InputFileError(path, describe_validation_error(error), _line_of(Path(path), text, error)) from error
+
+
+def check_examples(scorer: Any) -> list[str]:
+    """Every pattern's example that does not score unfair, and every lawful example that does."""
+    problems = []
+    for pattern in scorer.watchlist.patterns:
+        for example in pattern.examples:
+            if not scorer.score(example).unfair:
+                problems.append(f"{pattern.id}: example not scored unfair / 示例未判为不公平: {example}")
+        for example in pattern.lawful_examples:
+            if scorer.score(example).unfair:
+                problems.append(f"{pattern.id}: lawful example scored unfair / 合法示例被判为不公平: {example}")
+    return problems

@@ -1,0 +1,173 @@
+"""Clause segmentation, the unfair-clause watchlist and scorer, the labelled clause set and its locked split,
+and `tradewatch rules score` / `tradewatch eval --rules`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from core.errors import InputFileError
+from pipelines.rules import ClauseScorer, normalised_text, segment
+from pipelines.rules.evaluate import (
+    CLAUSE_SET,
+    TEST_LOCK,
+    check_lock,
+    evaluate_clause_set,
+    lock_data,
+    read_clauses,
+    split,
+)
+from pipelines.rules.watchlist import SHIPPED_WATCHLIST, check_examples, load_clause_watchlist
+
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
+
+AGREEMENT = """闲置集市用户服务协议
+第一章 总则
+第一条 本协议是用户与运营方之间的约定。
+第二条 用户注册时应当提供真实信息，
+并妥善保管账户密码。
+第二章 交易规则
+第三条 商品一经售出，概不退换。
+（一） 定制商品除外。
+"""
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ClauseScorer:
+    return ClauseScorer.load()
+
+
+def test_articles_become_clauses_with_their_chapter_and_continuation_lines():
+    clauses = segment(AGREEMENT)
+    assert [(c.number, c.text, c.section) for c in clauses] == [
+        ("", "闲置集市用户服务协议", ""),
+        ("第一条", "本协议是用户与运营方之间的约定。", "第一章 总则"),
+        ("第二条", "用户注册时应当提供真实信息，并妥善保管账户密码。", "第一章 总则"),
+        ("第三条", "商品一经售出，概不退换。", "第二章 交易规则"),
+        ("（一）", "定制商品除外。", "第二章 交易规则"),
+    ]
+    assert [c.index for c in clauses] == [1, 2, 3, 4, 5]
+
+
+def test_whitespace_and_full_width_forms_do_not_change_the_normalised_text():
+    again = AGREEMENT.replace("第一条 ", "第一条　　").replace("约定。", "约定。 ").replace("\n并妥善", "\n  并妥善")
+    assert normalised_text(segment(again)) == normalised_text(segment(AGREEMENT))
+    assert normalised_text(segment(AGREEMENT.replace("概不退换", "可以退换"))) != normalised_text(segment(AGREEMENT))
+
+
+def test_an_unfair_clause_is_explained_with_its_group_and_legal_basis(scorer: ClauseScorer):
+    result = scorer.score("本活动最终解释权归本公司所有。")
+    assert result.unfair and result.score >= scorer.threshold
+    assert result.group == "exclude_rights"
+    assert result.basis == ["《合同行政监督管理办法》第十条第（七）项"]
+    assert [(rule["rule"], rule["matched"]) for rule in result.explanation] == [("final_interpretation", "最终解释权")]
+
+
+@pytest.mark.parametrize(
+    ("clause", "group"),
+    [
+        ("商品售出概不退换。", "exempt_liability"),
+        ("本平台有权随时单方变更本协议且无需通知。", "exclude_rights"),
+        ("买家逾期付款的，每逾期一日按订单金额的5%支付违约金。", "add_obligation"),
+    ],
+)
+def test_the_issues_examples_score_unfair_in_their_group(scorer: ClauseScorer, clause: str, group: str):
+    result = scorer.score(clause)
+    assert (result.unfair, result.group) == (True, group)
+
+
+def test_a_lawful_look_alike_is_lowered_by_the_signal_that_keeps_the_users_right(scorer: ClauseScorer):
+    result = scorer.score("本平台有权随时调整交易规则，调整内容将提前七日在首页公示。")
+    assert not result.unfair
+    assert [rule["rule"] for rule in result.explanation] == ["unilateral_change", "advance_notice"]
+    assert result.group is None and result.basis == []
+
+
+def test_every_pattern_holds_to_its_examples_and_names_a_legal_basis(scorer: ClauseScorer):
+    assert check_examples(scorer) == []
+    watchlist = load_clause_watchlist()
+    assert {pattern.group for pattern in watchlist.patterns} == {"exempt_liability", "add_obligation", "exclude_rights"}
+    assert all(pattern.basis and pattern.examples for pattern in watchlist.patterns)
+
+
+def test_a_broken_watchlist_names_the_file_line_and_field(tmp_path: Path):
+    shipped = SHIPPED_WATCHLIST.read_text(encoding="utf-8")
+    text = shipped.replace('any: ["最终解释权"', 'any: ["最终(解释权"', 1)
+    bad = tmp_path / "clauses.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError) as error:
+        load_clause_watchlist(bad)
+    assert error.value.line is not None and error.value.path == bad
+    assert "bad regex" in str(error.value) and "patterns" in str(error.value)
+
+
+def test_the_clause_set_is_large_half_lawful_and_split_once_with_a_locked_test_part():
+    records = read_clauses()
+    assert len(records) >= 200
+    assert len({r["id"] for r in records}) == len(records)
+    unfair = sum(1 for r in records if r["unfair"])
+    assert 0.4 <= unfair / len(records) <= 0.6
+    assert {r["group"] for r in records if r["unfair"]} == {"exempt_liability", "add_obligation", "exclude_rights"}
+    dev, test = split(records)
+    assert len(test) >= 60 and len(dev) + len(test) == len(records)
+    assert split(records) == (dev, test)  # the same split every time
+    assert json.loads(TEST_LOCK.read_text(encoding="utf-8")) == lock_data(test)
+
+
+def test_a_changed_test_part_is_refused(tmp_path: Path):
+    records = read_clauses()
+    _, test = split(records)
+    edited = [dict(r, unfair=not r["unfair"]) if r["id"] == test[0]["id"] else r for r in records]
+    path = tmp_path / "clauses.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in edited), encoding="utf-8")
+    with pytest.raises(InputFileError, match="locked test part"):
+        check_lock(split(read_clauses(path))[1])
+
+
+def test_recall_and_precision_on_the_locked_test_part_are_at_least_0_9(scorer: ClauseScorer):
+    dev, test = evaluate_clause_set(scorer)
+    assert test.total >= 60
+    assert test.recall >= 0.9 and test.precision >= 0.9, test.to_dict()
+    assert dev.recall >= 0.9 and dev.precision >= 0.9, dev.to_dict()
+
+
+def test_eval_rules_prints_recall_and_precision_of_both_parts():
+    result = runner.invoke(app, ["eval", "--rules", "--json"])
+    assert result.exit_code == 0, result.output
+    parts = {part["part"]: part for part in json.loads(result.output)["parts"]}
+    assert set(parts) == {"dev", "test"}
+    assert parts["test"]["clauses"] >= 60 and parts["test"]["recall"] >= 0.9 and parts["test"]["precision"] >= 0.9
+    table = runner.invoke(app, ["eval", "--rules"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "precision" in table.output and "recall" in table.output
+    assert str(CLAUSE_SET.name) in table.output
+
+
+def test_rules_score_reads_and_writes_json_lines(tmp_path: Path):
+    source = tmp_path / "clauses.jsonl"
+    source.write_text(
+        '{"id": "a1", "text": "本活动最终解释权归本公司所有。"}\n'
+        "not json\n"
+        '{"id": "a2", "text": "商品自签收之日起七日内可无理由退货。"}\n'
+        '{"text": "没有编号"}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["rules", "score", str(source)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(line["id"], line["unfair"], line["group"]) for line in lines] == [
+        ("a1", True, "exclude_rights"),
+        ("a2", False, None),
+    ]
+    assert set(lines[0]) == {"id", "unfair", "group", "score", "basis", "explanation"}
+    assert lines[0]["explanation"][0]["rule"] == "final_interpretation"
+    assert f"{source}:2: not JSON" in result.stderr and f"{source}:4: needs `id` and `text`" in result.stderr
+
+
+def test_rules_check_passes_on_the_shipped_watchlist():
+    result = runner.invoke(app, ["rules", "check"])
+    assert result.exit_code == 0, result.output
+    assert "every example scored as labelled" in result.output
