@@ -84,6 +84,13 @@ def crawl_here(request: RulesSweepRequest) -> list[dict[str, Any]]:
     for crawler in crawlers:
         if crawler.stats:
             outcomes += crawler.stats.get_value(OUTCOMES) or []
+    # A page whose processing failed in the crawl (an error in the log) still gets its line in the report.
+    seen = {(outcome["platform"], outcome["page"]) for outcome in outcomes}
+    wanted = [(p, page) for p in profiles for page in p.rules_pages if not request.pages or page.name in request.pages]
+    for profile, page in wanted:
+        if (profile.name, page.name) not in seen:
+            url = page.resolved_url(profile.base_url)
+            outcomes.append({"platform": profile.name, "page": page.name, "url": url, "problem": "failed"})
     return outcomes
 
 

@@ -99,7 +99,7 @@ class RulesSpider(scrapy.Spider):
     def parse_page(self, response: Response, **_: Any) -> Iterator[RulesPageItem]:
         page = self._page(response.meta["rules_page"])
         item = RulesPageItem(platform=self.profile.name, page=page.name, url=page.resolved_url(self.profile.base_url))
-        blocked = block_reason(self.profile, response.selector, response.text)
+        blocked = block_reason(self.profile, response.selector, rendered=self._is_js(page))
         if blocked:
             item.problem, item.detail = "blocked", blocked
         else:
