@@ -71,6 +71,7 @@ def _findings_for(
 ) -> list[int]:
     """A finding for every unfair clause that is new (or on the first version seen) or changed."""
     raised = []
+    candidates: list[tuple[str, dict[str, Any], dict[str, Any] | None]]
     if first:
         candidates = [(FIRST_SEEN, clause, None) for clause in version.clauses]
     else:

@@ -61,15 +61,18 @@ def rules_report(session: Session, *, now: datetime | None = None) -> RulesRepor
     findings = list(session.exec(select(RuleFinding).order_by(col(RuleFinding.id))))
     notices: dict[int, tuple[RectificationNotice, Notice]] = {}
     statement = select(RectificationNotice, Notice).join(Notice, col(RectificationNotice.notice_pk) == col(Notice.id))
-    for follow_up, notice in session.exec(statement.order_by(col(RectificationNotice.id))):
-        notices[follow_up.finding_pk] = (follow_up, notice)  # the latest notice of each finding
+    for pair in session.exec(statement.order_by(col(RectificationNotice.id))):
+        notices[pair[0].finding_pk] = (pair[0], pair[1])  # the latest notice of each finding
     names = sorted({v.platform for v in versions} | {f.platform for f in findings})
     platforms = []
     for name in names:
         own = [f for f in findings if f.platform == name]
         rows = []
         for finding in own:
-            follow_up, notice = notices.get(finding.id or 0, (None, None))
+            follow_up: RectificationNotice | None = None
+            notice: Notice | None = None
+            if finding.id in notices:
+                follow_up, notice = notices[finding.id]
             rows.append(
                 {
                     "id": finding.id,

@@ -64,7 +64,7 @@ def segment(text: str) -> list[Clause]:
             pieces.append((number, [body] if body else [], section))
         else:
             pieces[-1][1].append(line)
-    clauses = []
+    clauses: list[Clause] = []
     for number, lines, where in pieces:
         body = "".join(lines).strip()
         if body:

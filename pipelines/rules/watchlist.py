@@ -102,6 +102,8 @@ def _line_of(path: Path, text: str, error: ValidationError) -> int | None:
         return None
     try:
         root = yaml.compose(text)
+        if root is None:
+            return None
         for key, value in root.value:
             if key.value == location[0]:
                 return int(value.value[int(location[1])].start_mark.line) + 1
