@@ -83,7 +83,9 @@ def rules_report(session: Session, *, now: datetime | None = None) -> RulesRepor
                     "group": finding.group,
                     "clause": finding.clause_text,
                     "basis": finding.basis,
-                    "notice": f"{NOTICE_KINDS[follow_up.kind]} {notice.reference or ''}".strip() if notice else None,
+                    "notice": f"{NOTICE_KINDS[follow_up.kind]} {notice.reference or ''}".strip()
+                    if follow_up and notice
+                    else None,
                     "outcome": follow_up.outcome if follow_up else None,
                 }
             )
