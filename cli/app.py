@@ -124,4 +124,9 @@ _register()
 
 
 def main() -> None:
+    import logging
+
+    # Library log records of the command's own process never reach the terminal (Python's last-resort
+    # handler would print warnings there); runs log to their files (core.logging_setup), failures as one line.
+    logging.getLogger().addHandler(logging.NullHandler())
     app()

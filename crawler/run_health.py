@@ -10,7 +10,7 @@
 - `broken`: the finish reason was not normal, or result pages answered but no listing could be parsed
   (a changed layout);
 - `degraded`: listings came, but a watched field's coverage is under the threshold, many requests failed,
-  or pages could not be decoded;
+  pages could not be decoded, or evidence could not be stored;
 - `ok`: none of the above.
 """
 
@@ -136,6 +136,9 @@ def assess(
     undecodable = _count(stats, "tradewatch/pages/undecodable")
     if undecodable:
         reasons.append(f"{undecodable} page(s) could not be decoded")
+    no_evidence = _count(stats, "tradewatch/evidence/failed")
+    if no_evidence:  # e.g. the disk is full: the leads are stored, their evidence is not
+        reasons.append(f"evidence of {no_evidence} lead(s) could not be stored (see the log)")
     return Health(DEGRADED if reasons else OK, reasons, coverage)
 
 

@@ -196,12 +196,17 @@ def run_distributed_sweep(
     workers = [start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers)]
     try:
         done = wait_until_done(server, spec, timeout=timeout)
-    finally:
+    except BaseException:
+        # The coordinator cannot go on (Redis lost, interrupted): stop its workers now. What they committed
+        # stays; `tradewatch worker --finish` finishes the sweep from any machine later.
         for worker in workers:
-            try:
-                worker.result(timeout=60)
-            except TradewatchError as error:  # the sweep's state in Redis says what was done, not the worker
-                log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
+            worker.close()
+        raise
+    for worker in workers:
+        try:
+            worker.result(timeout=60)
+        except TradewatchError as error:  # the sweep's state in Redis says what was done, not the worker
+            log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
     if not done:
         finish_sweep(server, spec, reason="timeout")
         raise TradewatchError(f"抓取超时 / sweep {spec.sweep_id} timed out after {timeout} s")
