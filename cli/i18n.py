@@ -253,6 +253,8 @@ _USAGE_ERRORS = [
     ),
     (re.compile(r"^Invalid value for (?P<name>.+?): (?P<value>.+)$", re.S), N_("Invalid value for {name}: {value}")),
 ]
+# Click's own words in a help page's usage line.
+_USAGE_WORDS = (N_("Usage:"), N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
 _typer_state: dict[str, Any] = {}
 
 
@@ -261,15 +263,32 @@ def localise_usage_error(message: str) -> str:
     for pattern, msgid in _USAGE_ERRORS:
         match = pattern.match(message)
         if match:
-            return _(msgid).format(**match.groupdict())
+            # Click quotes each of an option's names: '--out' / '-o' reads --out / -o.
+            fields = {key: value.replace("' / '", " / ") for key, value in match.groupdict().items()}
+            return _(msgid).format(**fields)
     return message
+
+
+def _localise_metavars(command: Any) -> None:
+    """The `[OPTIONS]` and `COMMAND [ARGS]...` of a usage line in the current language."""
+    command.options_metavar = _("[OPTIONS]")
+    if hasattr(command, "subcommand_metavar"):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
 
 
 def localise_typer() -> None:
     """Put Typer's panel titles, help-option text and usage errors into the current language."""
     from typer import rich_utils
+    from typer._click import formatting
 
     if not _typer_state:
+        write_usage = formatting.HelpFormatter.write_usage
+
+        def localised_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            # Typer's own copy of Click writes a fixed English "Usage: " prefix.
+            write_usage(self, prog, args, prefix if prefix is not None else _("Usage:") + " ")
+
+        formatting.HelpFormatter.write_usage = localised_usage  # type: ignore[method-assign]
         _typer_state["format_help"] = rich_utils.rich_format_help
         _typer_state["format_error"] = rich_utils.rich_format_error
 
@@ -277,9 +296,12 @@ def localise_typer() -> None:
             option = obj.get_help_option(ctx)
             if option is not None:
                 option.help = _("Show this message and exit.")
+            _localise_metavars(obj)
             return _typer_state["format_help"](obj=obj, ctx=ctx, markup_mode=markup_mode)
 
         def format_error(self: Any) -> None:
+            if getattr(self, "ctx", None) is not None:
+                _localise_metavars(self.ctx.command)
             original = self.format_message()
             self.format_message = lambda: localise_usage_error(original)
             return _typer_state["format_error"](self)

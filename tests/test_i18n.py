@@ -81,9 +81,19 @@ def test_help_is_in_the_chosen_language(tw_home, command):
     assert zh.exit_code == 0 and en.exit_code == 0
     assert "示例" in zh.output and "显示本帮助并退出" in zh.output and "选项" in zh.output
     assert "Example:" not in zh.output
+    assert "用法：" in zh.output and "Usage:" not in zh.output and "[OPTIONS]" not in zh.output
     assert "Example:" in en.output and "Show this message and exit." in en.output
+    assert "Usage: tradewatch" in en.output
     english_only = CJK.sub("", en.output.split("Example:")[0])
     assert english_only == en.output.split("Example:")[0]  # nothing Chinese before the example
+
+
+def test_a_missing_option_names_it_plainly_in_either_language(tw_home):
+    zh = runner.invoke(app, ["report", "daily"], env={"TRADEWATCH_LANG": "zh", "COLUMNS": "200"})
+    en = runner.invoke(app, ["report", "daily"], env={"TRADEWATCH_LANG": "en", "COLUMNS": "200"})
+    assert zh.exit_code == en.exit_code == 2
+    assert "缺少选项 --out / -o。" in zh.output and "[OPTIONS]" not in zh.output and "用法：" in zh.output
+    assert "Missing option --out / -o." in en.output
 
 
 def test_output_and_errors_follow_the_language(tw_home):
