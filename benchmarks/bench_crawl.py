@@ -110,10 +110,10 @@ def sweep_figures(platform: str, base_url: str, keywords: list[str], max_pages: 
     from sqlmodel import Session
 
     from core.logging_setup import setup_logging
-    from crawler.sweep_params import SweepParams
     from leads.db import get_engine
     from leads.runs import get_run
     from runners.sweep import SweepRequest, crawl_here
+    from spiders.sweep_params import SweepParams
 
     setup_logging("bench", level="WARNING")
     request = SweepRequest(

@@ -37,10 +37,10 @@ def _served(base_url: str) -> int:
 def one(base_url: str, workers: int, keywords: list[str], database_url: str) -> dict[str, Any]:
     from crawler.distributed.keys import connect
     from crawler.distributed.sweeps import sweep_stats
-    from crawler.sweep_params import SweepParams
     from runners.distributed.coordinator import finish_sweep, start_sweep, wait_until_done
     from runners.distributed.worker import start_worker
     from runners.sweep_request import SweepRequest
+    from spiders.sweep_params import SweepParams
 
     os.environ["TRADEWATCH_DATABASE_URL"] = database_url
     os.environ["TRADEWATCH_REDIS_URL"] = REDIS_URL

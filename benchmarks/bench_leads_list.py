@@ -1,7 +1,7 @@
 """`leads list` on a store of 1,000,000 leads: the query behind it must answer in under half a second.
 
 Builds a SQLite store through the migrations, bulk-inserts one million listings and leads with SQLAlchemy
-core (executemany in batches), then times the query function `leads.listing_query.find_leads` — the default
+core (executemany in batches), then times the query function `leads.lead_query.find_leads` — the default
 priority order, a status filter, a category filter, a family filter and a platform filter — taking the
 median of several runs each. Baselines measured in the same run: a primary-key `SELECT … LIMIT 50` (the
 fastest possible page) and the same queries after dropping the queue-order indexes.
@@ -152,7 +152,7 @@ def main() -> int:
 
     from core.statuses import LeadStatus
     from leads.db import get_engine
-    from leads.listing_query import LeadFilter, find_leads
+    from leads.lead_query import LeadFilter, find_leads
 
     engine = get_engine(url)
     with Session(engine) as session:

@@ -148,7 +148,7 @@ def run(count: int = 20000, repeats: int = 3) -> list[dict[str, Any]]:
         rows.append({"figure": figure, "value": value, "unit": unit, "note": note})
 
     start = time.perf_counter()
-    scorer = Scorer.load(threshold=60)
+    scorer = Scorer.load()  # the configured lead threshold
     load_seconds = time.perf_counter() - start
 
     corpora = {

@@ -56,7 +56,7 @@ def _date(option: str, value: str | None) -> date | None:
 
 
 def _check_platforms(names: list[str]) -> list[str]:
-    from scheduler import check_platforms
+    from crawler.profiles import check_platforms
 
     return check_platforms(names)
 
@@ -205,7 +205,7 @@ def run_command(
     """
     from cli.i18n import localise_message
     from cli.runs import outcome_label
-    from scheduler import sweep_job
+    from runners.scheduled import sweep_job
 
     with Session(get_engine()) as session:
         campaign = get_campaign(session, name)

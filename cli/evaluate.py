@@ -34,6 +34,9 @@ Example:
 """
 
 
+CATALOGUES = ("demo",)  # labelled catalogues `--catalogue` knows: the demo marketplace's
+
+
 def eval_cmd(
     file: Annotated[Path | None, typer.Argument(help="Labelled JSONL (default: the shipped set).")] = None,
     threshold: Annotated[int | None, typer.Option("--threshold", "-t", min=0, max=100, help="Lead threshold.")] = None,
@@ -54,7 +57,7 @@ def eval_cmd(
         _eval_rules(as_json)
         return
     from pipelines.scoring import Scorer
-    from pipelines.scoring.evaluate import CATALOGUES, catalogue_records, evaluate, load_records, split_records
+    from pipelines.scoring.evaluate import catalogue_records, evaluate, load_records, split_records
 
     if catalogue is not None and file is not None:
         raise typer.BadParameter(_("give either FILE or --catalogue, not both"), param_hint="--catalogue")
@@ -65,7 +68,12 @@ def eval_cmd(
     scorer = Scorer.load(watchlist or None, threshold=threshold)
     source: object
     if catalogue is not None:
-        source, records = catalogue_records(catalogue)
+        from crawler.demo_market.catalogue import DEFAULT_SEED, DEFAULT_SIZE, build_catalogue
+
+        source, records = (
+            f"demo catalogue (seed {DEFAULT_SEED}, {DEFAULT_SIZE} listings)",
+            catalogue_records(build_catalogue().listings),
+        )
     else:
         source, records = load_records(file)
     if catalogue is None and file is None:

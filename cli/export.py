@@ -21,7 +21,7 @@ from core.workdays import local_date
 from leads.db import get_engine
 from leads.export import FORMATS, write_table
 from leads.lead_marks import LeadMarks, with_marks
-from leads.listing_query import LeadFilter, count_matching, hit_terms, iter_leads
+from leads.lead_query import LeadFilter, count_matching, hit_terms, iter_leads
 from leads.models import Lead, Listing, utcnow
 
 # (header, value) — headers are Chinese: the file goes to the bureau's spreadsheets and reports.

@@ -1,6 +1,6 @@
 """`tradewatch leads`: the verification queue from the command line.
 
-Thin over the library: `leads.listing_query` selects, `cli.actions` (over `leads.queue`) acts, and every
+Thin over the library: `leads.lead_query` selects, `cli.actions` (over `leads.queue`) acts, and every
 piece of scraped text is printed through `core.safe_text`.
 """
 
@@ -29,7 +29,7 @@ from core.statuses import LeadStatus
 from core.workdays import load_calendar, local_date
 from leads.db import get_engine
 from leads.lead_marks import LeadMarks, lead_marks
-from leads.listing_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
+from leads.lead_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
 from leads.models import Lead, Listing, utcnow
 
 leads_app = typer.Typer(help="The lead queue: list, show and work leads.", no_args_is_help=True)
@@ -360,7 +360,7 @@ def _team_categories(lead_id: int, officer: str) -> list[str]:
         lead = session.get(Lead, lead_id)
         if lead is None or lead.status != LeadStatus.NEW:
             return []
-    from scheduler import default_timetable_path, load_timetable
+    from leads.timetable import default_timetable_path, load_timetable
 
     if not default_timetable_path().is_file():
         return []

@@ -61,7 +61,7 @@ def job_outcome(outcome: str | None) -> str:
 
 
 def _local(moment: object) -> str:
-    from scheduler import TIMEZONE
+    from leads.timetable import TIMEZONE
 
     return moment.astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M") if moment else "—"  # type: ignore[attr-defined]
 
@@ -95,7 +95,8 @@ def check_command(timetable: TimetableOption = None) -> None:
 
         tradewatch schedule check --timetable var/schedule.yaml
     """
-    from scheduler import load_timetable, timetable_specs
+    from leads.timetable import timetable_specs
+    from scheduler import load_timetable
 
     loaded = load_timetable(timetable)
     out = console()

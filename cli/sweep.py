@@ -64,8 +64,8 @@ def sweep(
         int, typer.Option(help="Distributed sweeps: workers to run on this machine (0: only seed and wait).", min=0)
     ] = 1,
 ) -> None:
-    from crawler.sweep_params import SweepParams
     from runners.sweep import SweepRequest, run_sweep
+    from spiders.sweep_params import SweepParams
 
     try:
         params = SweepParams.model_validate(

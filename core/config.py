@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.errors import ConfigurationError
+from core.safe_text import mask_url
 
 DATABASE_SCHEMES = ("sqlite", "postgresql")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
@@ -88,8 +89,6 @@ class Settings(BaseSettings):
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
-        from core.failures import mask_url
-
         try:
             url = make_url(value)
         except (ArgumentError, ValueError):
@@ -110,8 +109,6 @@ class Settings(BaseSettings):
             return None
         scheme, separator, _rest = value.partition("://")
         if not separator or scheme.lower() not in REDIS_SCHEMES:
-            from core.failures import mask_url
-
             raise ValueError(f"不是 Redis 地址 / {mask_url(value)!r} is not a Redis URL (e.g. redis://10.0.0.5:6379/0)")
         return value
 

@@ -19,16 +19,11 @@ from core.errors import (
     StoreUnavailable,
     TradewatchError,
 )
+from core.safe_text import mask_url
 
 # SQLite and PostgreSQL messages that mean the file or database is not a readable tradewatch store.
 _CORRUPT = ("file is not a database", "database disk image is malformed", "unsupported file format")
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
-_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
-
-
-def mask_url(url: str) -> str:
-    """A service URL with its password replaced by `***` (URLs without one are unchanged)."""
-    return _PASSWORD.sub(r"\g<scheme>:***@", url)
 
 
 def _chain(error: BaseException) -> list[BaseException]:

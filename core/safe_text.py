@@ -122,3 +122,11 @@ def neutralise_formula(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.IGNORECASE)
+
+
+def mask_url(url: str) -> str:
+    """A service URL with its password replaced by `***` (URLs without one are unchanged), fit for messages."""
+    return _PASSWORD.sub(r"\g<scheme>:***@", url)

@@ -581,3 +581,14 @@ def load_profile(name: str) -> Profile:
         known = ", ".join(profiles) or "none"
         raise TradewatchError(f"未知平台 / unknown platform {name!r} (known: {known})")
     return load_profile_file(profiles[name])
+
+
+def check_platforms(names: list[str]) -> list[str]:
+    """The names without repeats, if each is an installed and valid platform profile; else ValueError (an
+    unknown name) or TradewatchError (a profile that does not load)."""
+    known = available_profiles()
+    for name in names:
+        if name not in known:
+            raise ValueError(f"unknown platform {name!r} (known: {', '.join(known) or 'none'})")
+        load_profile(name)
+    return list(dict.fromkeys(names))

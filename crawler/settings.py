@@ -48,7 +48,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "pipelines.normalise.NormaliseListingPipeline": 100,
+    "pipelines.normalise_item.NormaliseListingPipeline": 100,
     "pipelines.score.ScoreListingPipeline": 200,
     # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer.
     "pipelines.store.StoreListingPipeline": 300,

@@ -81,7 +81,7 @@ def validate_campaign(data: CampaignInput, *, check_platforms: Any = None) -> Ca
         )
     cron = data.cron.strip() if data.cron else None
     if cron:
-        from scheduler import check_cron
+        from leads.timetable import check_cron
 
         try:
             check_cron(cron)

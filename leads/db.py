@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from core.config import get_settings
-from leads import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from leads import models, rules_models, schedule_models  # noqa: F401  (register the tables on SQLModel.metadata)
 
 log = logging.getLogger(__name__)
 

@@ -298,7 +298,3 @@ class CrawlRun(SQLModel, table=True):
     stats: dict[str, Any] = _json_dict()
     host: str | None = Field(default=None, max_length=255, description="Machine the crawl ran on.")
     pid: int | None = Field(default=None, description="Process id of the crawl, to notice one that was killed.")
-
-
-# The scheduler's tables (job runs, re-checks, feed holds) and the rules watch's belong to the same schema.
-from leads import rules_models, schedule_models  # noqa: E402, F401

@@ -27,7 +27,7 @@ from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.audit import anchor_head
 from leads.db import get_engine
 from leads.deadlines import DUE_SOON_WORKING_DAYS, due_soon_days, find_deadlines
-from leads.listing_query import LeadFilter
+from leads.lead_query import LeadFilter
 from leads.models import AuditEvent, CrawlRun, Lead, Listing, utcnow
 from leads.schedule_models import FeedHold, JobRun
 from leads.stats import queue_stats
@@ -164,7 +164,7 @@ def _key(value: Any) -> str:
 
 def crosstab(session: Session, column: Any, lead_filter: LeadFilter, today: date) -> dict[str, dict[str, int]]:
     """Counts by `column` and status, with an `overdue` column (deadline running, due before today)."""
-    from leads.listing_query import apply_filter
+    from leads.lead_query import apply_filter
 
     base = (
         select(column, Lead.status, func.count())

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from leads.db import get_engine, run_write
 from leads.models import CrawlRun, utcnow
 
 INTERRUPTED = "interrupted"
@@ -90,3 +91,67 @@ def mark_interrupted_runs(session: Session, *, now: datetime | None = None) -> l
         session.add(run)
         marked.append(run.id)
     return marked
+
+
+def record_failed_sweep(
+    *,
+    platforms: list[str],
+    keywords: list[str],
+    campaign: str | None,
+    after_id: int,
+    started: datetime,
+    error: str,
+) -> list[int]:
+    """Mark the runs a dead sweep child left unfinished as failed, and add a failed run for each platform
+    the child never recorded. Returns the run ids."""
+    reason = f"process failed: {error}"[:500]
+    finished = utcnow()
+
+    def work(session: Session) -> list[int]:
+        ids = []
+        left = session.exec(
+            select(CrawlRun).where(
+                col(CrawlRun.id) > after_id,
+                col(CrawlRun.platform).in_(platforms),
+                col(CrawlRun.finished_at).is_(None),
+                CrawlRun.campaign == campaign,
+            )
+        )
+        seen = set()
+        for run in left:
+            run.finished_at, run.outcome, run.finish_reason = finished, "failed", reason
+            session.add(run)
+            seen.add(run.platform)
+            ids.append(run.id)
+        for platform in platforms:
+            if platform in seen:
+                continue
+            run = CrawlRun(
+                platform=platform,
+                keywords=keywords,
+                campaign=campaign,
+                started_at=started,
+                finished_at=finished,
+                outcome="failed",
+                finish_reason=reason,
+                errors=1,
+            )
+            session.add(run)
+            session.flush()
+            ids.append(run.id)
+        return [run_id for run_id in ids if run_id is not None]
+
+    return run_write(work)
+
+
+def latest_run_id() -> int:
+    """The id of the newest crawl run (0 for none): runs recorded after it belong to a sweep started now."""
+    with Session(get_engine()) as session:
+        return session.exec(select(CrawlRun.id).order_by(col(CrawlRun.id).desc()).limit(1)).first() or 0
+
+
+def run_outcomes(run_ids: Sequence[int]) -> dict[str, str | None]:
+    """The outcome of each of these runs, by platform."""
+    with Session(get_engine()) as session:
+        runs = [session.get(CrawlRun, run_id) for run_id in run_ids]
+    return {run.platform: run.outcome for run in runs if run is not None}

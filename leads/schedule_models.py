@@ -1,5 +1,5 @@
 """Tables of the scheduler: which job ran for which scheduled time, re-checks of listings, and leads the
-feed left waiting (with the reason). Imported by `leads.models`, so they are part of the store's schema.
+feed left waiting (with the reason). Part of the store's schema: `leads.db` and the migrations import them.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from leads.models import utcnow
 from leads.types import UTCDateTime
 
 
 def _utc(nullable: bool = False, **kwargs: Any) -> Any:
-    from leads.models import utcnow
-
     if nullable:
         return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, **kwargs))
     return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, **kwargs))

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
 from core.workdays import local_date
-from leads.listing_query import LeadFilter, apply_filter
+from leads.lead_query import LeadFilter, apply_filter
 from leads.models import Lead, Listing, Notice, utcnow
 from leads.schedule_models import ListingCheck
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from core.errors import TradewatchError
 from crawler.profiles import Profile, load_profile, load_profile_file
-from crawler.sweep_params import SweepParams
+from spiders.sweep_params import SweepParams
 
 
 class SweepRequest(BaseModel):

@@ -37,7 +37,7 @@ from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
 from crawler.profiles import ListingFields, Profile, spider_profile
 from crawler.stored_values import parse_posted
-from crawler.sweep_params import SweepParams
+from spiders.sweep_params import SweepParams
 
 _LISTING_FIELDS = set(ListingFields.model_fields) - {"listing_id", "extra"}  # the rest go to `extra`
 

@@ -14,7 +14,7 @@ from cli.app import app
 from leads.db import get_engine
 from leads.models import CrawlRun, Lead
 from scheduler import load_timetable
-from tests.test_scheduler_support import (
+from tests.scheduler_support import (
     clock,
     drive,
     local,

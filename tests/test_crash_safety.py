@@ -25,13 +25,13 @@ from sqlmodel import Session, col, select
 
 from crawler.demo_market.catalogue import build_catalogue
 from crawler.demo_market.pages import PAGE_SIZE
-from crawler.sweep_params import SweepParams
 from leads.audit import verify_chain
 from leads.db import get_engine
 from leads.evidence import verify_evidence
 from leads.models import CrawlRun, Evidence, Lead, Listing
 from pipelines.scoring import Scorer
 from runners.sweep import SweepRequest, run_sweep
+from spiders.sweep_params import SweepParams
 
 KEYWORDS = ["象牙", "穿山甲", "犀牛角"]
 MAX_PAGES = 2

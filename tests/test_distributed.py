@@ -23,13 +23,13 @@ from crawler.demo_market.catalogue import build_catalogue
 from crawler.distributed import keys, serializer, sweeps
 from crawler.distributed.components import SharedRateLimitMiddleware
 from crawler.distributed.queue import ReliableQueue
-from crawler.sweep_params import SweepParams
 from leads.db import dispose_engines, get_engine
 from leads.models import AuditEvent, CrawlRun, Lead, Listing
 from runners.distributed import coordinator
 from runners.distributed.worker import start_worker
 from runners.sweep import SweepRequest, run_sweep
 from spiders.listing import ListingSpider
+from spiders.sweep_params import SweepParams
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 

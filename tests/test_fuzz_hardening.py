@@ -16,7 +16,7 @@ from crawler.extract import parse_results
 from crawler.profiles import load_profile
 from crawler.stored_values import parse_price
 from leads.export import export_cell
-from pipelines.normalise import MAX_CHARS, clean_text
+from pipelines.normalise_item import MAX_CHARS, clean_text
 from pipelines.scoring import Scorer
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

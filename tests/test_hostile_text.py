@@ -26,7 +26,7 @@ from crawler.items import ListingItem, PageCapture
 from leads.db import get_engine
 from leads.evidence import verify_evidence
 from leads.models import Lead, Listing
-from pipelines.normalise import NormaliseListingPipeline
+from pipelines.normalise_item import NormaliseListingPipeline
 from pipelines.score import ScoreListingPipeline
 from pipelines.store import StoreListingPipeline
 from tests.crawl_support import project_crawler

@@ -185,7 +185,7 @@ def test_a_pdf_is_made_where_a_converter_is_installed(pangolin_lead: int, tw_hom
 
 
 def test_overdue_and_answered_states(pangolin_lead: int):
-    from leads.listing_query import LeadFilter
+    from leads.lead_query import LeadFilter
     from leads.notices import ANSWERED, OVERDUE, SENT, notice_state
     from leads.stats import queue_stats
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
-from crawler.sweep_params import SweepParams
 from leads.db import get_engine
 from leads.feed import feed_queue
 from leads.models import AuditEvent, Evidence, Lead, Listing, ListingSnapshot
@@ -17,6 +16,7 @@ from leads.schedule_models import ListingCheck
 from leads.stats import queue_stats
 from runners.recheck import run_rechecks
 from runners.sweep import SweepRequest, run_sweep
+from spiders.sweep_params import SweepParams
 from tests.officer_desk_data import send_notice
 
 

@@ -17,8 +17,8 @@ from leads.feed import FeedSettings, feed_queue
 from leads.models import Lead
 from leads.queue import claim, dismiss, verify
 from leads.runs import finish_run, start_run
+from tests.scheduler_support import write_timetable
 from tests.test_feed import make_leads
-from tests.test_scheduler_support import write_timetable
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
 

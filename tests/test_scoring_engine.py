@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from pipelines.scoring import Hit, Scorer, ScoreResult
 from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
+from pipelines.scoring.fold_text import Normaliser, NormText
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
-from pipelines.scoring.normalize import Normaliser, NormText
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from leads.db import get_engine
-from leads.listing_query import LeadFilter
+from leads.lead_query import LeadFilter
 from leads.stats import queue_stats
 from tests.officer_desk_data import act, add_lead, set_due
 

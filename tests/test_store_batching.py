@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import AuditEvent, Lead, Listing, ListingSnapshot
-from pipelines.normalise import NormaliseListingPipeline
+from pipelines.normalise_item import NormaliseListingPipeline
 from pipelines.score import ScoreListingPipeline
 from pipelines.store import StoreListingPipeline
 from tests.crawl_support import project_crawler

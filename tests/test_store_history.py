@@ -7,7 +7,7 @@ from sqlmodel import Session, col, func, select
 from core.statuses import LeadStatus
 from leads.audit import lead_history
 from leads.db import get_engine
-from leads.listing_query import find_leads
+from leads.lead_query import find_leads
 from leads.models import Lead, Listing, ListingSnapshot, Seller
 from leads.queue import claim, dismiss, enqueue
 from leads.store import content_hash, seller_lead_count

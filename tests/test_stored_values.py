@@ -12,7 +12,7 @@ from crawler.items import ListingItem
 from crawler.page_check import PageCheck, check_page
 from crawler.profiles import Profile
 from crawler.stored_values import currency_code, parse_posted, parse_price
-from pipelines.normalise import NormaliseListingPipeline
+from pipelines.normalise_item import NormaliseListingPipeline
 
 PAGES = Path(__file__).parent / "pages"
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Beijing, when the pages were saved

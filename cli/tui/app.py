@@ -28,7 +28,7 @@ from core.errors import TradewatchError
 from core.safe_text import highlight_terms, safe_str, safe_text
 from core.statuses import LeadStatus
 from leads.db import get_engine
-from leads.listing_query import LeadFilter, find_leads, hit_terms, lead_detail
+from leads.lead_query import LeadFilter, find_leads, hit_terms, lead_detail
 
 PAGE_SIZE = 200
 

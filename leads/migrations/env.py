@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-from leads import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from leads import models, rules_models, schedule_models  # noqa: F401  (register the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

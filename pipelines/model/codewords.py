@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 from leads.models import Lead, Listing
 from pipelines.model.features import fold_fields
 from pipelines.model.labels import Example, store_examples
+from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.matcher import Matcher
-from pipelines.scoring.normalize import Normaliser
 from pipelines.scoring.scorer import Scorer
 
 CANDIDATE_SIZES = (2, 3, 4)

@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from pipelines.scoring.normalize import Normaliser
+from pipelines.scoring.fold_text import Normaliser
 
 NGRAM_SIZES = (1, 2, 3, 4)
 # Upper bounds of the price bands (CNY); a price above the last is the last band.

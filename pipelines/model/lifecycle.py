@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlmodel import Session
 from core.config import get_settings
 from leads.audit import append_event
 from leads.db import get_engine, run_write
+from leads.timetable import SCHEDULER_ACTOR, JobSpec, Timetable
 from pipelines.model import registry
 from pipelines.model.labels import Example, file_examples, store_examples
 from pipelines.model.train import TooFewLabels, is_worse, train_model
@@ -98,3 +100,39 @@ def use_version(version: int, *, officer: str, url: str | None = None, home: Pat
 
 
 __all__ = ["TooFewLabels", "Trained", "gather", "train", "use_version"]
+
+
+def retrain_job(spec: JobSpec, timetable: Timetable, now: datetime) -> dict[str, Any]:
+    """The scheduled retraining: a new model on every verdict and the timetable's label files, put in use only
+    when its cross-validated figures are not worse than those of the model in use. The `note` says what
+    happened (the daily report shows it)."""
+    assert timetable.retrain is not None
+    base = Path(timetable.source).parent if timetable.source else Path.cwd()
+    label_files = [base / path for path in timetable.retrain.labels]
+    try:
+        trained = train(officer=SCHEDULER_ACTOR, label_files=label_files, use=True, refuse_worse=True)
+    except TooFewLabels as error:
+        return {
+            "trained": False,
+            "note": f"标注太少，未训练（确认 {error.positive}，排除 {error.negative}）/ too few labels to train "
+            f"({error.positive} confirmed, {error.negative} dismissed)",
+        }
+    f1 = (trained.data.get("cross_validation") or {}).get("f1")
+    details: dict[str, Any] = {
+        "trained": True,
+        "version": trained.version,
+        "in_use": trained.in_use,
+        "refused": trained.refused,
+        "labels": trained.data["labels"]["total"],
+        "f1": f1,
+    }
+    if trained.refused:
+        old_f1 = (registry.read(trained.previous).get("cross_validation") or {}).get("f1") if trained.previous else None
+        details["note"] = (
+            f"新模型第 {trained.version} 版交叉验证 F1 {f1} 低于在用第 {trained.previous} 版的 {old_f1}，未替换 / "
+            f"new model {trained.version}'s cross-validated F1 {f1} is worse than {old_f1} of version "
+            f"{trained.previous} in use: not replaced"
+        )
+    else:
+        details["note"] = f"第 {trained.version} 版已启用（F1 {f1}）/ version {trained.version} in use (F1 {f1})"
+    return details

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipelines.model.features import fold_fields, ngrams, rule_features
-from pipelines.scoring.normalize import Normaliser
+from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.scorer import CLEARING_RULES
 
 # How many n-grams the explanation names.

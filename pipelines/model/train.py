@@ -18,7 +18,7 @@ from pipelines.model.features import fold_fields, ngrams, rule_features
 from pipelines.model.labels import Example, data_hash
 from pipelines.model.predict import Model, cleared_by_rules, is_combined_lead
 from pipelines.scoring.evaluate import DISGUISED_KINDS
-from pipelines.scoring.normalize import Normaliser
+from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.scorer import Scorer
 
 SEED = 0

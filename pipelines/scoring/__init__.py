@@ -6,7 +6,7 @@ result = scorer.score({"title": "...", "description": "...", "price": 1200.0})
 result.score, result.is_lead, result.category, result.hits, result.rules
 """
 
-from .normalize import Normaliser, NormText
+from .fold_text import Normaliser, NormText
 from .scorer import Hit, Scorer, ScoreResult
 from .watchlist import load_watchlists, shipped_paths
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.categories import CATEGORY_IDS
 
-from .normalize import Normaliser
+from .fold_text import Normaliser
 from .watchlist import LoadedFile, Problem, expand_paths, merge, parse_file
 
 DESIGN_CATEGORIES = CATEGORY_IDS

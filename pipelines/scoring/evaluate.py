@@ -15,7 +15,6 @@ from core.errors import InputFileError
 from .scorer import Scorer
 
 DISGUISED_KINDS = ("obfuscated", "code_word", "disguised")
-CATALOGUES = ("demo",)
 OFFENCE_KINDS = ("plain", "disguised")
 
 
@@ -202,17 +201,14 @@ def load_records(path: Path | None) -> tuple[Path, list[tuple[int, dict[str, Any
         raise InputFileError(target, f"cannot read: {error.strerror or error}") from None
 
 
-def catalogue_records(name: str = "demo") -> tuple[str, list[tuple[int, dict[str, Any]]]]:
-    """The demo marketplace catalogue as labelled records: a listing of kind plain or disguised is expected to
-    be a lead of its ``category``; ordinary listings and hard negatives are expected not to be leads.
-    ``line`` is the listing's position in the catalogue."""
-    if name not in CATALOGUES:
-        raise InputFileError(name, f"unknown catalogue (known: {', '.join(CATALOGUES)})")
-    from crawler.demo_market.catalogue import DEFAULT_SEED, DEFAULT_SIZE, build_catalogue
-
-    catalogue = build_catalogue()
+def catalogue_records(listings: Iterable[Any]) -> list[tuple[int, dict[str, Any]]]:
+    """A labelled catalogue's listings (with ``listing_id``, ``title``, ``description``, ``price``, ``kind``
+    and ``category``, as the demo marketplace's) as labelled records: a listing of kind plain or disguised is
+    expected to be a lead of its ``category``; ordinary listings and hard negatives are expected not to be
+    leads. ``line`` is the listing's position in the catalogue. The caller builds the catalogue, so the scorer
+    does not depend on the crawl side."""
     records: list[tuple[int, dict[str, Any]]] = []
-    for position, listing in enumerate(catalogue.listings, start=1):
+    for position, listing in enumerate(listings, start=1):
         offence = listing.kind in OFFENCE_KINDS
         records.append(
             (
@@ -228,4 +224,4 @@ def catalogue_records(name: str = "demo") -> tuple[str, list[tuple[int, dict[str
                 },
             )
         )
-    return f"demo catalogue (seed {DEFAULT_SEED}, {DEFAULT_SIZE} listings)", records
+    return records

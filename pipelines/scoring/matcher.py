@@ -1,6 +1,6 @@
 """One-pass multi-pattern matcher over normalised text.
 
-All patterns are literals in canonical form (letters and digits only, see :mod:`.normalize`). They are
+All patterns are literals in canonical form (letters and digits only, see :mod:`.fold_text`). They are
 compiled once into a single Hyperscan database where the platform has Hyperscan, and into an Aho-Corasick
 automaton (``ahocorasick-rs``) otherwise. Both report every occurrence of every pattern, overlapping ones
 included, as ``(pattern id, start, end)`` in character offsets, sorted; tests check they agree.

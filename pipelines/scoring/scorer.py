@@ -2,7 +2,7 @@
 
 How a listing is scored (every step that changes the score is reported in ``rules``):
 
-1. Title and description are normalised (:mod:`.normalize`) and scanned once for every pattern: match
+1. Title and description are normalised (:mod:`.fold_text`) and scanned once for every pattern: match
    terms and their spellings, innocent phrases, context signals.
 2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped, so is
    a term that needs context (``requires``) when none of its context words is in the listing, and a term
@@ -35,8 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .matcher import Matcher, build_matcher
-from .normalize import (
+from .fold_text import (
     Normaliser,
     NormText,
     emoji_names,
@@ -45,6 +44,7 @@ from .normalize import (
     pinyin_initials,
     save_pinyin_cache,
 )
+from .matcher import Matcher, build_matcher
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
 FIELDS = ("title", "description")

@@ -27,10 +27,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.errors import InputFileError
+from core.errors import InputFileError, TradewatchError
 
 TermKind = Literal["name", "product", "species", "code_word", "tcm", "trade_name", "campaign"]
 CATEGORY_ID = r"^(wildlife|prohibited)\.[a-z][a-z0-9_]*$"
+SHIPPED_WATCHLISTS = Path(__file__).resolve().parent.parent / "watchlists"
 
 
 class _Model(BaseModel):
@@ -228,8 +229,7 @@ def parse_file(path: Path | str, text: str | None = None) -> tuple[LoadedFile | 
 
 def shipped_paths() -> list[Path]:
     """The watchlists shipped with tradewatch (``pipelines/watchlists/*.yaml``)."""
-    folder = Path(__file__).resolve().parent.parent / "watchlists"
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    return sorted(p for p in SHIPPED_WATCHLISTS.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def bureau_dir() -> Path:
@@ -356,3 +356,35 @@ def _valid_id(value: str) -> bool:
     import re
 
     return re.match(CATEGORY_ID, value) is not None
+
+
+def find_watchlist(name: str, near: Path | None = None) -> Path:
+    """A watchlist by file name or by name (``wildlife``): the file itself, beside ``near`` (a timetable), in
+    ``TRADEWATCH_HOME/watchlists`` or among the shipped ones."""
+    from core.config import get_settings
+
+    candidates = [Path(name)]
+    if near is not None:
+        candidates.append(near.parent / name)
+    home = get_settings().resolved_home / "watchlists"
+    candidates += [home / f"{name}.yaml", SHIPPED_WATCHLISTS / f"{name}.yaml"]
+    for candidate in candidates:
+        if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+            return candidate
+    raise TradewatchError(f"未知监测清单 / unknown watchlist {name!r}")
+
+
+def watchlist_search_terms(name: str, categories: Sequence[str] = (), near: Path | None = None) -> list[str]:
+    """What a sweep types into search boxes for a watchlist: its categories' ``search_terms``, optionally of
+    some categories or families only (``wildlife.ivory``, ``wildlife``)."""
+    wanted = [category for category in categories if category]
+    terms: list[str] = []
+    for category in load_watchlists([find_watchlist(name, near)]).categories.values():
+        if wanted and not any(category.id == w or category.id.startswith(f"{w}.") for w in wanted):
+            continue
+        terms += category.search_terms
+    if not terms:
+        raise TradewatchError(
+            f"监测清单 {name} 没有检索词 / watchlist {name!r} has no search terms for {wanted or 'any'}"
+        )
+    return list(dict.fromkeys(terms))

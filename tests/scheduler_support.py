@@ -21,8 +21,9 @@ from sqlmodel import Session, col, select
 import scheduler as scheduler_module
 from leads.db import get_engine
 from leads.schedule_models import JobRun
+from leads.timetable import TIMEZONE, Timetable
 
-SHANGHAI = scheduler_module.TIMEZONE
+SHANGHAI = TIMEZONE
 
 
 class FakeClock:
@@ -84,7 +85,7 @@ def manual_schedulers() -> Iterator[list[ManualScheduler]]:
             sched.shutdown()
 
 
-def start_scheduler(timetable: scheduler_module.Timetable, started: list[ManualScheduler]) -> ManualScheduler:
+def start_scheduler(timetable: Timetable, started: list[ManualScheduler]) -> ManualScheduler:
     sched = scheduler_module.configure(ManualScheduler(), timetable, executor=DebugExecutor())
     sched.start()
     started.append(sched)
