@@ -470,7 +470,7 @@ class Profile(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r} (IANA names such as Asia/Shanghai)") from error
+            raise ValueError(f"unknown time zone {value!r} (IANA names such as {BUREAU_TIMEZONE})") from error
         return value
 
     @field_validator("block_selectors")
