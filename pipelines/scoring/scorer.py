@@ -473,7 +473,7 @@ class Scorer:
         masked_rules: list[dict[str, Any]] = []
         books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[_TermRef, _FieldView, int, int, int, int]] = []
-        scoped: list[tuple[_FieldView, int, int]] = []
+        scoped_spans: list[tuple[_FieldView, int, int]] = []
         boundary_ok = self._boundary_ok
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
@@ -492,11 +492,11 @@ class Scorer:
                     }
                 )
                 continue
-            scope = self._scope(view, start, end)
-            if scope is not None:
-                scoped.append((view, start, end))
+            marker = self._scope(view, start, end)
+            if marker is not None:
+                scoped_spans.append((view, start, end))
                 masked_rules.append(
-                    {"rule": scope[0], "category": ref.category, "term": ref.term, "marker": scope[1],
+                    {"rule": marker[0], "category": ref.category, "term": ref.term, "marker": marker[1],
                      "field": view.name, "points": 0}
                 )  # fmt: skip
                 continue
@@ -545,8 +545,8 @@ class Scorer:
                     )
                     continue
             live.append((ref, view, start, end, o_start, o_end))
-        if scoped:  # 山甲 inside a negated 不含穿山甲 is negated with it
-            live = [i for i in live if not any(v is i[1] and s <= i[2] and i[3] <= e for v, s, e in scoped)]
+        if scoped_spans:  # 山甲 inside a negated 不含穿山甲 is negated with it
+            live = [i for i in live if not any(v is i[1] and s <= i[2] and i[3] <= e for v, s, e in scoped_spans)]
         if len(live) > 1:
             live = _drop_straddling(live)
         if not live:
@@ -557,7 +557,7 @@ class Scorer:
             masked_rules.append(pattern[1])
 
         by_category: dict[str, list[tuple[_TermRef, _FieldView, int, int, int, int]]] = {}
-        places: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}
+        places: dict[tuple[str, str, str], list[tuple[int, int, str, str | None]]] = {}
         term_spans: dict[str, list[tuple[int, int]]] = {}
         for item in live:
             ref, view, start, end, o_start, o_end = item
