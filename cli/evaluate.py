@@ -153,17 +153,24 @@ def _print_report(out: Console, source: object, total: int, threshold: int, data
 def _eval_rules(as_json: bool) -> None:
     """Recall and precision of the clause scorer on the dev part and the locked test part of the clause set."""
     from pipelines.rules import ClauseScorer
-    from pipelines.rules.evaluate import CLAUSE_SET, evaluate_clause_set
+    from pipelines.rules.evaluate import CLAUSE_SET, TEST_SET, evaluate_clause_set
 
     scorer = ClauseScorer.load()
     parts = evaluate_clause_set(scorer)
     if as_json:
-        print_json({"set": str(CLAUSE_SET), "threshold": scorer.threshold, "parts": [p.to_dict() for p in parts]})
+        print_json(
+            {
+                "set": str(CLAUSE_SET),
+                "test_set": str(TEST_SET),
+                "threshold": scorer.threshold,
+                "parts": [p.to_dict() for p in parts],
+            }
+        )
         return
     out = console()
     out.print(
-        _("Clause set: {source} (threshold {threshold}; test part locked)").format(
-            source=CLAUSE_SET, threshold=scorer.threshold
+        _("Clause set: dev {dev}, test {test} (threshold {threshold}; test part locked)").format(
+            dev=CLAUSE_SET, test=TEST_SET, threshold=scorer.threshold
         ),
         markup=False,
         soft_wrap=True,

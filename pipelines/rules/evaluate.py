@@ -1,10 +1,11 @@
-"""The labelled clause set, its dev/test split, and recall and precision of the clause scorer on each part.
+"""The labelled clause set, its dev and locked test parts, and recall and precision of the clause scorer on each.
 
-The set (`pipelines/eval_set/clauses.jsonl`) holds clauses worded like real platform agreements and merchants'
-terms, about half of them lawful look-alikes. It is split once by a fixed seed: a clause's part follows from a
-hash of the seed and its id, so adding clauses never moves old ones. The test part is locked: its ids and a
-SHA-256 of its records are kept in `clauses_test.lock.json`, and evaluation refuses to run when the test part
-no longer matches it. Patterns are tuned on the dev part only.
+The clauses are worded like real platform agreements and merchants' terms, about half of them lawful
+look-alikes. They sit in two files: `clauses.jsonl` is the dev part that patterns are tuned on, and
+`clauses_test.jsonl` is the test part that is only measured. The parts are files rather than a hash of each
+id because the first test part was tuned on and so joined dev; a test part written apart from dev replaced it.
+The test part is locked: its ids and a SHA-256 of its records are kept in `clauses_test.lock.json`, and
+evaluation refuses to run when the test part no longer matches it, or when an id is in both parts.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from core.errors import InputFileError
 from ..scoring.evaluate import read_labelled
 from .scorer import ClauseScorer
 
-SPLIT_SEED = "tradewatch-clauses-2026"
-TEST_SHARE = 0.3
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval_set"
 CLAUSE_SET = EVAL_DIR / "clauses.jsonl"
+TEST_SET = EVAL_DIR / "clauses_test.jsonl"
 TEST_LOCK = EVAL_DIR / "clauses_test.lock.json"
 
 
@@ -37,18 +37,14 @@ def read_clauses(path: Path = CLAUSE_SET) -> list[dict[str, Any]]:
     return [record for _, record in read_labelled(path, lines, required=("id", "text", "unfair"))]
 
 
-def in_test_part(clause_id: str, seed: str = SPLIT_SEED) -> bool:
-    """Whether a clause belongs to the test part: decided by a hash of the seed and its id, never by order."""
-    digest = hashlib.sha256(f"{seed}:{clause_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < TEST_SHARE
-
-
-def split(records: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(dev, test)."""
-    dev: list[dict[str, Any]] = []
-    test: list[dict[str, Any]] = []
-    for record in records:
-        (test if in_test_part(str(record["id"])) else dev).append(record)
+def read_parts(
+    dev_path: Path = CLAUSE_SET, test_path: Path = TEST_SET
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(dev, test); an id in both parts is refused, since a clause would then be tuned on and measured."""
+    dev, test = read_clauses(dev_path), read_clauses(test_path)
+    shared = sorted({str(r["id"]) for r in dev} & {str(r["id"]) for r in test})
+    if shared:
+        raise InputFileError(test_path, "ids also in the dev part: " + ", ".join(shared[:5]))
     return dev, test
 
 
@@ -62,7 +58,7 @@ def part_digest(records: Iterable[dict[str, Any]]) -> str:
 
 
 def lock_data(test: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"seed": SPLIT_SEED, "ids": sorted(str(r["id"]) for r in test), "sha256": part_digest(test)}
+    return {"set": TEST_SET.name, "ids": sorted(str(r["id"]) for r in test), "sha256": part_digest(test)}
 
 
 def check_lock(test: list[dict[str, Any]], lock_path: Path = TEST_LOCK) -> None:
@@ -137,9 +133,9 @@ def evaluate_part(scorer: ClauseScorer, name: str, records: Iterable[dict[str, A
 
 
 def evaluate_clause_set(
-    scorer: ClauseScorer, path: Path = CLAUSE_SET, lock_path: Path = TEST_LOCK
+    scorer: ClauseScorer, path: Path = CLAUSE_SET, test_path: Path = TEST_SET, lock_path: Path = TEST_LOCK
 ) -> tuple[PartFigures, PartFigures]:
     """Figures on the dev and the locked test part of the clause set."""
-    dev, test = split(read_clauses(path))
+    dev, test = read_parts(path, test_path)
     check_lock(test, lock_path)
     return evaluate_part(scorer, "dev", dev), evaluate_part(scorer, "test", test)
