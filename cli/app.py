@@ -114,9 +114,9 @@ def _register() -> None:
     groups = (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs)
     for module in (*groups, db, evidence, audit, worker, model):
         module.register(app)
-    from cli import campaign, report, rules, schedule
+    from cli import campaign, ocr, report, rules, schedule
 
-    for module in (campaign, schedule, report, rules):
+    for module in (campaign, schedule, report, rules, ocr):
         module.register(app)
 
 

@@ -54,6 +54,7 @@ TRANSLATED_MODULES = frozenset(
         "cli.leads_cmd",
         "cli.model",
         "cli.notices",
+        "cli.ocr",
         "cli.platforms",
         "cli.report",
         "cli.rules",

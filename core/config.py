@@ -5,6 +5,7 @@ Built by a function, never at import time, so tests can point everything at a te
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
@@ -64,6 +65,22 @@ class Settings(BaseSettings):
         validation_alias="XDG_CACHE_HOME",
         description="The user's cache folder (XDG), where the matcher cache lives unless cache_dir says otherwise.",
     )
+    ocr_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Processes reading listing photos (OCR); default: cores minus one, at least one.",
+    )
+    ocr_queue: int = Field(
+        default=8, ge=1, le=1000, description="Photos with the OCR pool at once; more wait, slowing the crawl."
+    )
+    image_max_pixels: int = Field(
+        default=30_000_000, ge=10_000, description="Photos with more pixels are skipped unread (and counted)."
+    )
+    image_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, description="Largest photo downloaded, in bytes.")
+    sweep_image_budget: int = Field(
+        default=2000, ge=0, description="Photos one sweep downloads and reads at most (0: none); the rest are counted."
+    )
     locale: str | None = Field(
         default=None,
         validation_alias=AliasChoices("LC_ALL", "LC_MESSAGES", "LANG"),
@@ -115,6 +132,10 @@ class Settings(BaseSettings):
     @property
     def resolved_home(self) -> Path:
         return self.home.expanduser().resolve()
+
+    @property
+    def resolved_ocr_workers(self) -> int:
+        return self.ocr_workers or max(1, (os.cpu_count() or 1) - 1)
 
     @property
     def resolved_database_url(self) -> str:

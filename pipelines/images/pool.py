@@ -1,0 +1,120 @@
+"""OCR off the crawl thread: a bounded pool of worker processes with a queue limit, and a cache by image hash.
+
+The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work itself. At most
+`queue_limit` images are with the pool at once; the item that would be one more waits for a slot, and so
+holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from pipelines.images.reading import ImageReading, read_image
+
+FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
+
+
+class ReadingCache:
+    """Readings by content hash under the home (`images/readings/ab/<sha256>.json`): a photo is read once,
+    whichever listing or seller uses it again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, sha256: str) -> Path:
+        return self.folder / sha256[:2] / f"{sha256}.json"
+
+    def get(self, sha256: str, *, ocr: bool) -> ImageReading | None:
+        try:
+            reading = ImageReading.from_dict(json.loads(self._path(sha256).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+        if ocr and reading.lines is None and reading.problem is None:
+            return None  # hashed without OCR before: read it now
+        return reading
+
+    def put(self, reading: ImageReading) -> None:
+        path = self._path(reading.sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(reading.to_dict(), ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+
+
+class ImagePool:
+    """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash."""
+
+    def __init__(self, *, workers: int, queue_limit: int, max_pixels: int, cache: ReadingCache) -> None:
+        self.workers, self.queue_limit, self.max_pixels, self.cache = workers, queue_limit, max_pixels, cache
+        self._executor: ProcessPoolExecutor | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._pending: dict[tuple[str, bool], asyncio.Future[ImageReading]] = {}
+        self.submitted = 0
+        self.cached = 0
+        self.waited = 0  # items held back because the queue was full
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # spawn: a worker never inherits the crawl's reactor, sockets or threads
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._executor
+
+    async def read(self, path: Path, sha256: str, *, ocr: bool) -> ImageReading:
+        """The reading of the stored image `path` whose content hash is `sha256`."""
+        cached = self.cache.get(sha256, ocr=ocr)
+        if cached is not None:
+            self.cached += 1
+            return cached
+        key = (sha256, ocr)
+        pending = self._pending.get(key)
+        if pending is not None:  # the same photo in another listing of this sweep, already with the pool
+            self.cached += 1
+            return await asyncio.shield(pending)
+        future: asyncio.Future[ImageReading] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            reading = await self._submit(path, sha256, ocr=ocr)
+            future.set_result(reading)
+            return reading
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: waiters get it, nobody else is warned
+            raise
+        finally:
+            del self._pending[key]
+
+    async def _submit(self, path: Path, sha256: str, *, ocr: bool) -> ImageReading:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.queue_limit)
+        if self._slots.locked():
+            self.waited += 1
+        async with self._slots:
+            self.submitted += 1
+            try:
+                work = self._pool().submit(read_image, str(path), ocr=ocr, max_pixels=self.max_pixels)
+                reading = await asyncio.wrap_future(work)
+            except BrokenProcessPool as error:
+                self.close(wait=False)  # a new pool for the next image
+                return ImageReading(sha256=sha256, problem=FAILED, detail=str(error))
+        self.cache.put(reading)
+        return reading
+
+    @property
+    def backlog(self) -> int:
+        return len(self._pending)
+
+    def worker_pids(self) -> list[int]:
+        processes = getattr(self._executor, "_processes", None) or {}
+        return list(processes)
+
+    def close(self, *, wait: bool = True) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=wait, cancel_futures=not wait)
+            self._executor = None

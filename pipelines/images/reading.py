@@ -1,0 +1,143 @@
+"""What one image holds: checked before it is decoded, its perceptual hash, its text.
+
+Runs in the pool's worker processes (pipelines/images/pool.py) and in `tradewatch ocr`. RapidOCR's Chinese
+models ship inside the `rapidocr_onnxruntime` wheel, so reading needs no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+# Problems of an image that is not read (counted as `tradewatch/images/skipped/<problem>`)
+NOT_AN_IMAGE = "not_an_image"  # SVG, HTML, anything Pillow does not know as a raster format
+TOO_LARGE = "too_large"  # more pixels than TRADEWATCH_IMAGE_MAX_PIXELS (50-megapixel photos, decompression bombs)
+BROKEN = "broken"  # truncated or corrupt data
+PROBLEMS = (NOT_AN_IMAGE, TOO_LARGE, BROKEN)
+RASTER_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"})
+
+
+@dataclass
+class TextLine:
+    """One line of text found in an image, with the recogniser's confidence (0-1)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass
+class ImageReading:
+    """An image's hashes and size, and its lines of text (None: not read; `problem` says why it was skipped)."""
+
+    sha256: str
+    phash: str | None = None
+    width: int = 0
+    height: int = 0
+    lines: list[TextLine] | None = None
+    problem: str | None = None
+    detail: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImageReading:
+        lines = data.get("lines")
+        return cls(**{**data, "lines": None if lines is None else [TextLine(**line) for line in lines]})
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines or [])
+
+
+class ImageProblem(Exception):
+    def __init__(self, problem: str, detail: str) -> None:
+        super().__init__(detail)
+        self.problem, self.detail = problem, detail
+
+
+def check_header(data: bytes, max_pixels: int) -> tuple[str, int, int]:
+    """(format, width, height) from the header alone, nothing decoded; ImageProblem for what must not be read."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                fmt, (width, height) = image.format or "", image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageProblem(TOO_LARGE, str(error)) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise ImageProblem(NOT_AN_IMAGE, str(error) or type(error).__name__) from None
+    if fmt not in RASTER_FORMATS:
+        raise ImageProblem(NOT_AN_IMAGE, f"format {fmt}")
+    if width * height > max_pixels:
+        raise ImageProblem(TOO_LARGE, f"{width}x{height} pixels")
+    return fmt, width, height
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    check_header(data, max_pixels)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.load()  # a truncated file fails here (Pillow refuses truncated images by default)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageProblem(TOO_LARGE, str(error)) from None
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise ImageProblem(BROKEN, str(error) or type(error).__name__) from None
+    return image.convert("RGB")
+
+
+_ENGINE: Any = None
+
+
+def _engine() -> Any:
+    """One recogniser per process, on one thread: the pool's size is the number of cores used."""
+    global _ENGINE
+    if _ENGINE is None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _ENGINE = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    return _ENGINE
+
+
+def recognise(image: Image.Image) -> list[TextLine]:
+    """The lines of text in an image, top to bottom, then left to right."""
+    import numpy as np
+
+    result, _elapsed = _engine()(np.asarray(image)[:, :, ::-1])  # RapidOCR takes BGR arrays as OpenCV does
+    boxes = sorted(result or [], key=lambda found: (round(_top(found[0]) / 10), _left(found[0])))
+    return [TextLine(str(text), round(float(score), 3)) for _box, text, score in boxes if str(text).strip()]
+
+
+def _top(box: Any) -> float:
+    return min(point[1] for point in box)
+
+
+def _left(box: Any) -> float:
+    return min(point[0] for point in box)
+
+
+def read_image(path: str | Path, *, ocr: bool, max_pixels: int) -> ImageReading:
+    """Hashes, size and (with `ocr`) text of the image file at `path`; a bad image gives `problem`, never raises."""
+    import imagehash
+
+    data = Path(path).read_bytes()
+    reading = ImageReading(sha256=hashlib.sha256(data).hexdigest())
+    try:
+        image = _decode(data, max_pixels)
+    except ImageProblem as problem:
+        reading.problem, reading.detail = problem.problem, problem.detail
+        return reading
+    reading.width, reading.height = image.size
+    reading.phash = str(imagehash.phash(image))
+    if ocr:
+        reading.lines = recognise(image)
+    return reading

@@ -1,0 +1,99 @@
+"""Reading listing photos: text, hashes, hostile images refused, the pool's cache and back-pressure, `tradewatch ocr`.
+
+OCR is CPU-heavy on a shared machine: the few photos here are the demo's smallest, each read once or twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from crawler.demo_market.photos import PHOTOS, FontMissing, cjk_font_path, photo_bytes
+from pipelines.images.pool import ImagePool, ReadingCache
+from pipelines.images.reading import BROKEN, NOT_AN_IMAGE, TOO_LARGE, read_image
+from tests.image_support import write_hostile
+
+runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
+MAX_PIXELS = 30_000_000
+
+
+@pytest.fixture(scope="module")
+def rhino_photo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("photos") / "card-rhino.jpg"
+    path.write_bytes(photo_bytes("card-rhino"))
+    return path
+
+
+def test_demo_photos_are_the_same_bytes_every_time() -> None:
+    from crawler.demo_market.photos import render_photo
+
+    assert render_photo(PHOTOS["lookalike-comb"]) == render_photo(PHOTOS["lookalike-comb"])
+
+
+def test_missing_font_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cjk_font_path.cache_clear()
+    monkeypatch.setenv("TRADEWATCH_CJK_FONT", str(tmp_path / "none.ttc"))
+    with pytest.raises(FontMissing, match="fonts-wqy-zenhei"):
+        cjk_font_path()
+    cjk_font_path.cache_clear()
+
+
+def test_text_and_hashes_of_a_photo(rhino_photo: Path) -> None:
+    reading = read_image(rhino_photo, ocr=True, max_pixels=MAX_PIXELS)
+    assert reading.problem is None
+    assert (reading.width, reading.height) == PHOTOS["card-rhino"].size
+    text = reading.text.replace(" ", "")
+    assert "犀牛角杯" in text and "微信详谈" in text
+    assert reading.phash and len(reading.phash) == 16
+    unread = read_image(rhino_photo, ocr=False, max_pixels=MAX_PIXELS)
+    assert unread.lines is None and unread.phash == reading.phash and unread.sha256 == reading.sha256
+
+
+def test_hostile_images_are_refused_with_their_reason(tmp_path: Path, rhino_photo: Path) -> None:
+    files = write_hostile(tmp_path, rhino_photo.read_bytes())
+    expected = {"too_large": TOO_LARGE, "bomb": TOO_LARGE, "broken": BROKEN, "not_an_image": NOT_AN_IMAGE}
+    for key, path in files.items():
+        reading = read_image(path, ocr=False, max_pixels=MAX_PIXELS)
+        assert reading.problem == expected[key], (key, reading.detail)
+        assert reading.lines is None and reading.phash is None
+
+
+def test_pool_reads_off_the_loop_caches_by_hash_and_holds_back(tmp_path: Path, rhino_photo: Path) -> None:
+    svg = write_hostile(tmp_path / "bad", rhino_photo.read_bytes())["not_an_image"]
+    cache = ReadingCache(tmp_path / "readings")
+    sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
+
+    async def run() -> tuple[list[str | None], ImagePool]:
+        pool = ImagePool(workers=1, queue_limit=1, max_pixels=MAX_PIXELS, cache=cache)
+        try:
+            first = await asyncio.gather(
+                pool.read(rhino_photo, sha, ocr=False),
+                pool.read(svg, hashlib.sha256(svg.read_bytes()).hexdigest(), ocr=False),
+            )
+            again = await pool.read(rhino_photo, sha, ocr=False)
+            return [first[0].phash, first[1].problem, again.phash], pool
+        finally:
+            pool.close()
+
+    (phash, problem, cached_phash), pool = asyncio.run(run())
+    assert problem == NOT_AN_IMAGE and phash and cached_phash == phash
+    assert pool.submitted == 2 and pool.cached == 1
+    assert pool.waited == 1  # the second image waited for the single slot
+    assert cache.get(sha, ocr=False) is not None and cache.get(sha, ocr=True) is None
+
+
+def test_ocr_command_prints_text_and_names_bad_files(rhino_photo: Path, tmp_path: Path) -> None:
+    svg = tmp_path / "drawing.svg"
+    svg.write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    result = runner.invoke(app, ["ocr", str(rhino_photo), str(svg), str(tmp_path / "absent.jpg")])
+    assert result.exit_code == 1
+    assert "懂的来" in result.stdout.replace(" ", "")
+    assert "drawing.svg: skipped: not a photo" in result.stderr
+    assert "absent.jpg: cannot read" in result.stderr
+    zh = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["ocr", str(svg)])
+    assert zh.exit_code == 1 and "跳过" in zh.stderr
