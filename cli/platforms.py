@@ -201,10 +201,17 @@ def check(
     kind: Annotated[str, typer.Option(help="results, item or auto.")] = "auto",
     limit: Annotated[int, typer.Option(help="Listings to print (0: all).")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    keyword: Annotated[
+        str | None, typer.Option(help="The keyword the page was searched for (left out of a proposed marker).")
+    ] = None,
 ) -> None:
     """Run a profile over one saved page and print what a sweep would store: each listing as found and as
     stored (price, ISO 4217 currency, UTC time), the listings rejected and why, field coverage over every
     matched listing, and the outcome the profile's health thresholds give.
+
+    A page of a search that found nothing (save one for a nonsense keyword) is accepted when the profile's
+    `no_results_markers` or `no_results_selectors` recognise it; when they do not, the markers and selectors
+    the page suggests are printed to add to the profile.
 
     Exit code 1 when the page is a block page or no listing was kept, 3 when a sweep would not be `ok`.
 
@@ -212,6 +219,7 @@ def check(
 
         tradewatch platforms check taobao --file taobao-search.html --url "https://s.taobao.com/search?q=象牙"
         tradewatch platforms check ./xianzhi.yaml --file saved-search.html --json
+        tradewatch platforms check demo --file empty-search.html --keyword qzxv123
     """
     from crawler.encoding import UndecodableError
     from crawler.page_check import check_page
@@ -226,12 +234,25 @@ def check(
         result = check_page(profile, body, url or profile.base_url + "/", kind)
     except UndecodableError as error:
         fail(_("The page cannot be decoded: {error}").format(error=error))
+    proposal = None
+    if not result.listings and not result.blocked and not result.no_results and result.kind == "results":
+        from crawler.page_check import propose_no_results
+
+        proposal = propose_no_results(body, url or profile.base_url + "/", keyword=keyword, encoding=profile.encoding)
     if as_json:
-        print_json(_check_json(profile, result))
+        extra: dict[str, Any] = {"no_results": result.no_results}
+        if proposal is not None:
+            extra["proposed"] = {"no_results_markers": proposal.markers, "no_results_selectors": proposal.selectors}
+        print_json({**_check_json(profile, result), **extra})
     else:
         _print_check(profile, result, limit)
     if result.blocked:
         fail(_("block page: {marker}").format(marker=result.blocked), code=1)
+    if result.no_results and not result.listings:
+        console().print(_("The profile recognises this page as a search with no results."), markup=False)
+        return
+    if proposal is not None and not as_json and (proposal.markers or proposal.selectors):
+        _print_proposal(proposal)
     if not result.listings:
         if result.rejected:
             reasons = ", ".join(f"{key}: {count}" for key, count in result.rejects().items())
@@ -249,6 +270,24 @@ def check(
             ),
             code=3,
         )
+
+
+def _print_proposal(proposal: Any) -> None:
+    """The empty-results markers a page suggests, as YAML lines to paste into the profile."""
+    from core.safe_text import safe_str
+
+    out = console()
+    out.print(_("If this is a search that found nothing, add to the profile:"), markup=False)
+    if proposal.markers:
+        out.print(safe_str(_yaml_list("no_results_markers", proposal.markers)), markup=False)
+    if proposal.selectors:
+        out.print(safe_str(_yaml_list("no_results_selectors", proposal.selectors)), markup=False)
+
+
+def _yaml_list(key: str, values: list[str]) -> str:
+    import json
+
+    return f"{key}: [{', '.join(json.dumps(value, ensure_ascii=False) for value in values)}]"
 
 
 SCHEMA_FORMATS = ("markdown", "json")
@@ -304,7 +343,7 @@ politeness:
   concurrency_per_domain: 2
   obey_robots: true
 block_markers: ["安全验证", "请登录"]
-health:
+{no_results}health:
   min_coverage: 0.9
   fields: [title, url, price]
 """
@@ -343,13 +382,20 @@ def new(
         Path | None, typer.Option(help="Folder for the profile (default: TRADEWATCH_HOME/platforms).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing profile of that name.")] = False,
+    empty_page: Annotated[
+        Path | None,
+        typer.Option(help="A saved search page for a nonsense keyword: its 'nothing found' marker is proposed."),
+    ] = None,
+    keyword: Annotated[str | None, typer.Option(help="The nonsense keyword of --empty-page.")] = None,
 ) -> None:
     """Write a profile skeleton, a copy of the page as its test fixture, and a test that fails until the
-    selectors are filled in.
+    selectors are filled in. With --empty-page, the profile's `no_results_markers` and `no_results_selectors`
+    are filled from a saved search that found nothing.
 
     Example:
 
         tradewatch platforms new xianyu --file ~/Downloads/xianyu-search.html
+        tradewatch platforms new xianyu --file search.html --empty-page empty.html --keyword qzxv123
     """
     from core.config import get_settings
     from crawler.profiles import NAME_PATTERN
@@ -367,7 +413,24 @@ def new(
         fail(_("{path} exists (use --force to overwrite)").format(path=profile_path))
     fixture.parent.mkdir(parents=True, exist_ok=True)
     fixture.write_bytes(body)
-    profile_path.write_text(PROFILE_SKELETON.format(name=name, fixture=fixture, test=test_path), encoding="utf-8")
+    no_results = "no_results_markers: []                    # TODO: text of a search that found nothing\n"
+    if empty_page is not None:
+        from crawler.page_check import propose_no_results
+
+        proposal = propose_no_results(_read_page(empty_page), "https://www.example.com/", keyword=keyword)
+        no_results = (
+            "".join(
+                _yaml_list(key, values) + "\n"
+                for key, values in (
+                    ("no_results_markers", proposal.markers),
+                    ("no_results_selectors", proposal.selectors),
+                )
+                if values
+            )
+            or no_results
+        )
+    skeleton = PROFILE_SKELETON.format(name=name, fixture=fixture, test=test_path, no_results=no_results)
+    profile_path.write_text(skeleton, encoding="utf-8")
     test_path.write_text(TEST_SKELETON.format(name=name, ident=name.replace("-", "_")), encoding="utf-8")
     out_console = console()
     out_console.print(_("Profile: {path}").format(path=profile_path), markup=False)

@@ -39,6 +39,7 @@ COUNT_NAMES: dict[str, str] = {
     "items_yielded": N_("Listings extracted"),
     "blocked_pages": N_("Blocked pages"),
     "unparsed_pages": N_("Pages not parsed"),
+    "no_results": N_("Searches with no results (no_results)"),
     "undecodable_pages": N_("Pages not decodable"),
     "retries": N_("Retries"),
     "retries_429": N_("Retries after 429 (too many requests)"),

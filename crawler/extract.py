@@ -298,7 +298,9 @@ def block_reason(profile: Profile, page: Selector, *, rendered: bool = False) ->
 
 
 def shows_no_results(profile: Profile, page: Selector, *, rendered: bool = False) -> bool:
-    """Whether the page says, in its visible text, that the search found nothing."""
+    """Whether the page says, by a marker in its visible text or a selector, that the search found nothing."""
+    if any(page.css(css) for css in profile.no_results_selectors):
+        return True
     if not profile.no_results_markers:
         return False
     text = visible_text(page, rendered=rendered)

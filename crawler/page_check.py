@@ -7,6 +7,7 @@ profile's `health` thresholds by the same rules as a finished run.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ class PageCheck:
     error_details: dict[str, str] = field(default_factory=dict)
     unparsed: dict[str, int] = field(default_factory=dict)
     blocked: str | None = None
+    no_results: bool = False  # the profile recognises the page as a search that found nothing
     next_url: str | None = None
 
     @property
@@ -123,6 +125,7 @@ def check_page(
             field_errors=dict(results.field_errors),
             error_details=results.error_details,
             blocked=results.blocked,
+            no_results=results.no_results,
             next_url=next_url,
         )
     else:
@@ -150,3 +153,73 @@ def check_page(
     check.unparsed = dict(Counter(name for stored in check.stored for name, raw in raw_of.items() if stored.get(raw)))
     check.health = _judge(profile, check.listings, check, list(dict.fromkeys(names)))
     return check
+
+
+# Phrases marketplaces use on a search page that found nothing (simplified, traditional, English).
+EMPTY_PHRASES = re.compile(
+    r"没有找到|沒有找到|未找到|找不到|没找到|沒找到|没有搜到|没有相关|沒有相關|无相关|無相關|查無|查无|暂无|暫無|"
+    r"无结果|無結果|no results|nothing found|did not match|0 results|no matches|no items found",
+    re.IGNORECASE,
+)
+_MARKER_MAX = 40
+
+
+@dataclass
+class NoResultsProposal:
+    """What a profile could use to recognise a search that found nothing: marker texts and CSS selectors."""
+
+    markers: list[str] = field(default_factory=list)
+    selectors: list[str] = field(default_factory=list)
+
+
+def _own_selector(node: Selector) -> str | None:
+    """`tag.class` or `tag#id` of an element, when it has either (a selector independent of the keyword)."""
+    tag = node.root.tag if isinstance(node.root.tag, str) else None
+    if tag is None or tag in ("body", "html"):
+        return None
+    classes = (node.attrib.get("class") or "").split()
+    if classes:
+        return f"{tag}.{classes[0]}"
+    ident = node.attrib.get("id")
+    return f"{tag}#{ident}" if ident and re.fullmatch(r"[A-Za-z][\w-]*", ident) else None
+
+
+def _marker(text: str, keyword: str | None) -> str:
+    """The part of a notice that does not depend on the keyword searched for (the longer side of it)."""
+    if keyword and keyword in text:
+        before, _, after = text.partition(keyword)
+        text = max(before, after, key=len)
+    return text.strip(" \t\"'“”‘’「」『』:：,，.。!！")
+
+
+def propose_no_results(
+    body: bytes, url: str, *, keyword: str | None = None, content_type: str | None = None, encoding: str | None = None
+) -> NoResultsProposal:
+    """From a saved search page for a nonsense keyword, the markers and selectors that say "nothing found".
+
+    The innermost elements whose short text holds a known "nothing found" phrase are proposed: their text
+    (without the keyword) as a marker, their tag and class as a selector.
+    """
+    from crawler.encoding import decode_html
+
+    decoded = decode_html(body, content_type=content_type, override=encoding)
+    page = Selector(text=decoded.text, base_url=url)
+    proposal = NoResultsProposal()
+    for node in page.xpath("//body//*[not(self::script or self::style)]"):
+        text = " ".join("".join(node.xpath(".//text()").getall()).split())
+        if not text or len(text) > _MARKER_MAX * 2 or not EMPTY_PHRASES.search(text):
+            continue
+        inner = [
+            child
+            for child in node.xpath("./*")
+            if EMPTY_PHRASES.search(" ".join("".join(child.xpath(".//text()").getall()).split()))
+        ]
+        if inner:
+            continue  # an element inside says it more precisely
+        marker = _marker(text, keyword)
+        if 2 <= len(marker) <= _MARKER_MAX and marker not in proposal.markers:
+            proposal.markers.append(marker)
+        selector = _own_selector(node)
+        if selector and selector not in proposal.selectors:
+            proposal.selectors.append(selector)
+    return proposal

@@ -432,6 +432,9 @@ class Profile(_Strict):
     no_results_markers: list[str] = Field(
         default_factory=list, description="Text of the page that says a search found nothing (not a broken layout)."
     )
+    no_results_selectors: list[str] = Field(
+        default_factory=list, description="CSS that only matches on a page saying a search found nothing."
+    )
     health: HealthSpec = Field(default_factory=HealthSpec, description="What a healthy run looks like.")
     allow_private_hosts: list[str] = Field(
         default_factory=list,
@@ -473,7 +476,7 @@ class Profile(_Strict):
             raise ValueError(f"unknown time zone {value!r} (IANA names such as {BUREAU_TIMEZONE})") from error
         return value
 
-    @field_validator("block_selectors")
+    @field_validator("block_selectors", "no_results_selectors")
     @classmethod
     def _block_css(cls, value: list[str]) -> list[str]:
         return [check_css(css) for css in value]

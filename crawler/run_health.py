@@ -169,6 +169,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "items_yielded": _count(stats, "tradewatch/items/yielded"),
         "blocked_pages": _count(stats, "tradewatch/pages/blocked"),
         "unparsed_pages": _count(stats, "tradewatch/pages/unparsed"),
+        "no_results": _count(stats, "tradewatch/pages/empty"),
         "undecodable_pages": _count(stats, "tradewatch/pages/undecodable"),
         "retries": _count(stats, "tradewatch/retries/count"),
         "retries_429": _count(stats, "tradewatch/retries/429"),
