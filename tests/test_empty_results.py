@@ -60,41 +60,15 @@ def test_a_selector_alone_recognises_the_empty_page(demo_market: str, tmp_path: 
 def test_platforms_check_proposes_the_marker_and_accepts_a_recognised_page(demo_market: str, tmp_path: Path):
     page = tmp_path / "empty.html"
     page.write_bytes(empty_page(demo_market))
-    unknown = runner.invoke(
-        app,
-        [
-            "platforms",
-            "check",
-            "--profile",
-            str(profile_without_markers(tmp_path)),
-            "--file",
-            str(page),
-            "--kind",
-            "results",
-            "--keyword",
-            "qzxv硼砂鲸",
-        ],
-    )
+    unmarked = ["platforms", "check", "--profile", str(profile_without_markers(tmp_path)), "--file", str(page)]
+    unknown = runner.invoke(app, [*unmarked, "--kind", "results", "--keyword", "qzxv硼砂鲸"])
     assert unknown.exit_code == 1, unknown.output
     assert 'no_results_markers: ["没有找到相关宝贝"]' in unknown.output
     assert 'no_results_selectors: ["p.empty"]' in unknown.output
     known = runner.invoke(app, ["platforms", "check", "demo", "--file", str(page), "--kind", "results"])
     assert known.exit_code == 0, known.output
     assert "recognises this page as a search with no results" in known.output
-    as_json = runner.invoke(
-        app,
-        [
-            "platforms",
-            "check",
-            "--profile",
-            str(profile_without_markers(tmp_path)),
-            "--file",
-            str(page),
-            "--kind",
-            "results",
-            "--json",
-        ],
-    )
+    as_json = runner.invoke(app, [*unmarked, "--kind", "results", "--json"])
     assert json.loads(as_json.stdout)["proposed"]["no_results_markers"] == ["没有找到相关宝贝"]
 
 
