@@ -183,6 +183,24 @@ def test_eval_rules_prints_recall_and_precision_of_both_parts(scorer: ClauseScor
     rows = {line.split("│")[1].strip(): line for line in table.output.splitlines() if line.count("│") > 3}
     for name, part in (("dev", parts["dev"]), ("test (locked)", parts["test"])):
         assert f"{part['precision']:.3f}" in rows[name] and f"{part['recall']:.3f}" in rows[name]
+    assert f"[test (locked)] Misses: {parts['test']['fn']}" in table.output
+    shown = result.output + table.output
+    assert not [r["id"] for r in read_clauses(TEST_SET) if r["text"] in shown or f'"{r["id"]}"' in shown]
+
+
+def test_the_dev_parts_misses_are_listed_and_the_test_parts_only_counted(scorer: ClauseScorer, tmp_path: Path):
+    clauses = [
+        {"id": "d1", "text": "本店商品一律不退不换，顾客不得以任何理由要求退款。", "unfair": False, "group": None},
+        {"id": "d2", "text": "会员可在每月第一个工作日领取积分兑换券。", "unfair": True, "group": "add_obligation"},
+    ]
+    for name, rows in (("dev.jsonl", clauses), ("test.jsonl", [dict(r, id="t" + r["id"]) for r in clauses])):
+        (tmp_path / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    lock = tmp_path / "lock.json"
+    lock.write_text(json.dumps(lock_data(read_clauses(tmp_path / "test.jsonl"))), encoding="utf-8")
+    dev, test = evaluate_clause_set(scorer, tmp_path / "dev.jsonl", tmp_path / "test.jsonl", lock)
+    assert [(dev.fp, dev.fn), (test.fp, test.fn)] == [(1, 1), (1, 1)]
+    assert [m["id"] for m in dev.false_alarms + dev.misses] == ["d1", "d2"]
+    assert test.false_alarms == test.misses == []
 
 
 def test_rules_score_reads_and_writes_json_lines(tmp_path: Path):
