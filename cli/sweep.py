@@ -63,6 +63,9 @@ def sweep(
     workers: Annotated[
         int, typer.Option(help="Distributed sweeps: workers to run on this machine (0: only seed and wait).", min=0)
     ] = 1,
+    ocr: Annotated[
+        bool, typer.Option("--ocr/--no-ocr", help="Read the text in listing photos (photos are hashed either way).")
+    ] = True,
 ) -> None:
     from runners.sweep import SweepRequest, run_sweep
     from spiders.sweep_params import SweepParams
@@ -70,6 +73,7 @@ def sweep(
     try:
         params = SweepParams.model_validate(
             {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
+            | {"ocr": ocr}
         )
     except ValidationError as error:
         first = error.errors()[0]

@@ -76,6 +76,10 @@ class ListingItem:
     location: str | None = None
     posted_at: Any = None  # raw text until normalised to an aware UTC datetime
     image_url: str | None = None
+    images: list[str] = field(default_factory=list)  # the listing's photos: absolute addresses, in page order
+    image_text: str = ""  # the text read in the photos (OCR), one line per line found, set by the image pipeline
+    # the photos as downloaded and read: url, path (under the home), sha256, phash, lines (list of str), problem
+    image_readings: list[dict[str, Any]] = field(default_factory=list)
     price_raw: str | None = None  # set by normalising: the page's text when no price could be read from it
     posted_raw: str | None = None  # likewise for the posted time
     default_currency: str | None = None  # the profile's `currency:`, for prices that show no sign

@@ -186,6 +186,11 @@ class ListingFields(_Strict):
     posted_at: FieldSelector | None = Field(default=None, description=_FIELD + "time it was posted.")
     description: FieldSelector | None = Field(default=None, description=_FIELD + "description text.")
     image_url: FieldSelector | None = Field(default=None, description=_FIELD + "main picture (made absolute).")
+    images: FieldSelector | None = Field(
+        default=None,
+        description="Selector of the listing's photos, every match (addresses made absolute): downloaded, hashed "
+        "and read for text (OCR) unless the profile says `ocr: off`.",
+    )
     extra: dict[str, FieldSelector] = Field(
         default_factory=dict, description="Other fields, kept with the listing under these names (not scored)."
     )
@@ -443,6 +448,10 @@ class Profile(_Strict):
     )
     rules_pages: list[RulesPageSpec] = Field(
         default_factory=list, description="Agreements, rules and policies watched for changes and unfair clauses."
+    )
+    ocr: bool = Field(
+        default=True,
+        description="Read the text in listing photos (`images:` selectors); `off` still downloads and hashes them.",
     )
     source: str | None = Field(default=None, exclude=True)
 

@@ -49,6 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.normalise_item.NormaliseListingPipeline": 100,
+    # Listing photos: downloaded through Scrapy's media machinery, then hashed and read (OCR) in a process pool.
+    "pipelines.images.download.ListingImagesPipeline": 150,
+    "pipelines.images.download.ReadImagesPipeline": 160,
     "pipelines.score.ScoreListingPipeline": 200,
     # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer.
     "pipelines.store.StoreListingPipeline": 300,

@@ -19,6 +19,26 @@ def crawl_scorer(settings: BaseSettings) -> Scorer:
     return Scorer.load(threshold=None if threshold is None else int(threshold))
 
 
+def place_image_hits(score: dict[str, Any], readings: list[dict[str, Any]]) -> None:
+    """Name the photo and the line of each hit in `image_text`: `image` (its stored path), `image_url`, `line`.
+
+    `image_text` is the photos' lines in order, one per line of text, so a hit's offset gives its line.
+    """
+    places: list[tuple[int, dict[str, Any], str]] = []  # (start offset, photo, line)
+    offset = 0
+    for reading in readings:
+        for line in reading.get("lines") or []:
+            places.append((offset, reading, line))
+            offset += len(line) + 1
+    for hit in score.get("hits", []):
+        if hit.get("field") != "image_text":
+            continue
+        for start, reading, line in reversed(places):
+            if start <= hit["start"]:
+                hit.update({"image": reading["path"], "image_url": reading["url"], "line": line})
+                break
+
+
 class ScoreListingPipeline:
     """Adds `item.score` (the scorer's result as a dict, with the bureau's model's opinion when one is in use).
     Every listing is kept: the store decides leads."""
@@ -36,8 +56,11 @@ class ScoreListingPipeline:
         if not isinstance(item, ListingItem):  # a re-check visit that read no listing
             return item
         listing = {"title": item.title, "description": item.description, "price": item.price}
-        result = self.scorer.score(listing)
+        scored = {**listing, "image_text": item.image_text}
+        result = self.scorer.score(scored)
         item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold)
+        if item.image_text:
+            place_image_hits(item.score, item.image_readings)
         self.stats.inc_value("tradewatch/items/scored")
         if result.hits:
             self.stats.inc_value("tradewatch/items/hits")

@@ -51,6 +51,7 @@ def crawl_here(request: SweepRequest) -> list[int]:
             campaign=request.params.campaign,
             max_pages=request.params.max_pages,
             since=request.params.since,
+            ocr=request.params.ocr,
         )
     try:
         process.start()

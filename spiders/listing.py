@@ -23,7 +23,7 @@ import importlib.metadata
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -57,6 +57,7 @@ class ListingSpider(scrapy.Spider):
         base_url: str | None = None,
         watchlist: str | list[str] | None = None,
         since: str | datetime | None = None,
+        ocr: bool | str = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -64,6 +65,7 @@ class ListingSpider(scrapy.Spider):
         self._field_names = profile.all_fields()
         self.params = SweepParams.model_validate(
             {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
+            | {"ocr": ocr not in (False, "false", "0", "off")}
         )
         self.allowed_domains = profile.domains
         self._seen: set[str] = set()
@@ -74,6 +76,11 @@ class ListingSpider(scrapy.Spider):
     @property
     def max_pages(self) -> int:
         return self.params.max_pages or self.profile.pagination.max_pages
+
+    @property
+    def reads_images(self) -> bool:
+        """Whether the text of listing photos is read in this sweep (photos are hashed either way)."""
+        return self.params.ocr and self.profile.ocr
 
     @property
     def is_js(self) -> bool:
@@ -308,6 +315,11 @@ class ListingSpider(scrapy.Spider):
             capture, status=server.status, headers=server.headers, body=server.body, rendered=response.body
         )
 
+    @staticmethod
+    def _image_urls(value: str, page_url: str) -> list[str]:
+        """The photo addresses of an `images` value (matches joined by whitespace), absolute, each once."""
+        return list(dict.fromkeys(urljoin(page_url, part) for part in str(value).split() if part))
+
     def listing_from(self, fields: dict[str, Any], capture: PageCapture | None) -> ListingItem | None:
         """The ListingItem for extracted fields; None (counted) when it is incomplete or older than `since`."""
         fields = dict(fields)
@@ -325,6 +337,8 @@ class ListingSpider(scrapy.Spider):
             self.count(f"field/{name}/{'present' if fields.get(name) not in (None, '') else 'missing'}")
         self.count("items/yielded")
         known = {key: value for key, value in fields.items() if key in _LISTING_FIELDS}
+        if "images" in known:
+            known["images"] = self._image_urls(known["images"], str(fields.get("url") or ""))
         extra = {key: value for key, value in fields.items() if key not in _LISTING_FIELDS}
         return ListingItem(
             default_currency=self.profile.currency,

@@ -33,6 +33,7 @@ class SweepParams(BaseModel):
     campaign: str | None = Field(default=None, max_length=128, description="Special campaign the sweep belongs to.")
     max_pages: int | None = Field(default=None, ge=1, le=1000, description="Result pages per keyword.")
     since: datetime | None = Field(default=None, description="Skip listings posted before this (when known).")
+    ocr: bool = Field(default=True, description="Read the text in listing photos (where the profile allows).")
 
     @field_validator("keywords", mode="before")
     @classmethod

@@ -7,9 +7,11 @@ are equal field by field, and listing ids are stable. The catalogue mixes four k
 - ``plain``: an offence named plainly in the title (象牙手镯, 穿山甲鳞片, 弹簧刀, 百草枯 ...);
 - ``disguised``: an offence hidden by separators, traditional characters, code words, homophones, pinyin,
   or only hinted at in the description (私聊 / 加V / 懂的来 / 包老 ...);
-- ``hard_negative``: a legal listing whose title uses a trigger word (象牙白衬衫, 牛角梳, 老虎钳 ...).
+- ``hard_negative``: a legal listing whose title uses a trigger word (象牙白衬衫, 牛角梳, 老虎钳 ...);
+- ``photo``: a listing whose telling words are only in its photo (crawler/demo_market/photos.py): an offence,
+  or an innocent look-alike (category None).
 
-``plain`` and ``disguised`` listings carry the expected category id; the others carry ``None``.
+``plain``, ``disguised`` and offending ``photo`` listings carry the expected category id; the others carry ``None``.
 All text is GBK-encodable so the GBK variant of the site can serve it unchanged.
 
 Usage::
@@ -45,8 +47,8 @@ EPOCH = datetime(2024, 6, 1, 0, 0, tzinfo=UTC)
 
 POSTING_WINDOW = timedelta(days=120)
 
-Kind = Literal["ordinary", "plain", "disguised", "hard_negative"]
-KINDS: tuple[Kind, ...] = ("ordinary", "plain", "disguised", "hard_negative")
+Kind = Literal["ordinary", "plain", "disguised", "hard_negative", "photo"]
+KINDS: tuple[Kind, ...] = ("ordinary", "plain", "disguised", "hard_negative", "photo")
 
 
 # Share of each kind in a catalogue; "ordinary" takes the rest.
@@ -90,6 +92,7 @@ class DemoListing:
     image: str
     kind: Kind
     category: str | None
+    photos: tuple[str, ...] = ()  # file names under /static/photo/ (crawler/demo_market/photos.py)
 
     @property
     def price_text(self) -> str:
@@ -844,7 +847,34 @@ class _Generator:
                     category=spec.category if spec is not None else None,
                 )
             )
+        listings += self._photo_listings(sellers)
         return Catalogue(self.seed, listings, sellers)
+
+    @staticmethod
+    def _photo_listings(sellers: list[DemoSeller]) -> list[DemoListing]:
+        """The fixed listings whose offence (or innocent look-alike) is only in the photo."""
+        from crawler.demo_market.photos import PHOTO_LISTINGS
+
+        listings = []
+        for number, spec in enumerate(PHOTO_LISTINGS):
+            seller = sellers[spec.seller % len(sellers)]
+            listings.append(
+                DemoListing(
+                    listing_id=spec.listing_id,
+                    title=spec.title,
+                    description=spec.description,
+                    price=Decimal(spec.price),
+                    seller=seller.name,
+                    seller_id=seller.seller_id,
+                    location=seller.location,
+                    posted_at=EPOCH - timedelta(hours=number + 1),
+                    image=f"/static/img/{spec.listing_id}.svg",
+                    kind="photo",
+                    category=spec.category,
+                    photos=spec.photos,
+                )
+            )
+        return listings
 
     def _sellers(self, count: int) -> list[DemoSeller]:
         rng = self.rng

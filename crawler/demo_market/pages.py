@@ -225,7 +225,8 @@ class Markup:
             return (
                 f'<div class="item" data-id="{lid}">'
                 f'<img class="photo" src="/static/img/{lid}.svg" alt="{e(listing.title)}">'
-                f'<h1 class="title">{e(listing.title)}</h1>'
+                + "".join(f'<img class="shot" src="/static/photo/{name}" alt="">' for name in listing.photos)
+                + f'<h1 class="title">{e(listing.title)}</h1>'
                 f'<div class="meta"><span class="price">{format_price(price)}</span>'
                 f'<span class="location">{e(listing.location)}</span>'
                 f'<time class="posted" datetime="{posted.isoformat()}">{local_time(posted)}</time></div>'

@@ -151,3 +151,114 @@ def render_photo(spec: PhotoSpec) -> bytes:
 def photo_bytes(name: str) -> bytes:
     """The demo photo called `name` (KeyError for an unknown name)."""
     return render_photo(PHOTOS[name])
+
+
+# Hostile files served as photos of one listing: each must be counted and skipped, the sweep going on.
+def fifty_megapixel_jpeg() -> bytes:
+    """A real 8165x6124 JPEG (50 megapixels) of one grey: huge in pixels, small in bytes."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (8165, 6124), 128).save(out, format="JPEG", quality=50)
+    return out.getvalue()
+
+
+def bomb_png() -> bytes:
+    """A 20000x20000 one-bit PNG of a few kilobytes: 400 megapixels once decoded."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (20000, 20000), 0).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+SVG_PHOTO = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text y="50">象牙</text></svg>'.encode()
+
+HOSTILE = {
+    "hostile-fifty.jpg": ("image/jpeg", fifty_megapixel_jpeg),
+    "hostile-bomb.png": ("image/png", bomb_png),
+    "hostile-cut.jpg": ("image/jpeg", lambda: photo_bytes("card-rhino")[:20_000]),
+    "hostile-drawing.svg": ("image/svg+xml", lambda: SVG_PHOTO),
+}
+
+
+@lru_cache(maxsize=16)
+def served_photo(file_name: str) -> tuple[bytes, str]:
+    """(body, content type) of `/static/photo/<file_name>`; KeyError for an unknown name."""
+    if file_name in HOSTILE:
+        content_type, make = HOSTILE[file_name]
+        return make(), content_type
+    name, _dot, extension = file_name.rpartition(".")
+    if extension != "jpg" or name not in PHOTOS:
+        raise KeyError(file_name)
+    return photo_bytes(name), "image/jpeg"
+
+
+@dataclass(frozen=True)
+class PhotoListing:
+    """A listing whose photos carry what its text does not say: found only by reading the photos."""
+
+    listing_id: str
+    title: str
+    description: str
+    price: str
+    photos: tuple[str, ...]  # file names under /static/photo/
+    category: str | None  # what a correct reading finds; None for an innocent look-alike
+    seller: int  # which of the catalogue's sellers (index), so two sellers can share a photo
+
+
+PHOTO_KEYWORD = "详见图片"  # every photo listing says so, and no other listing does
+_SHIPPING = "支持同城面交，外地走快递，拍下后两天内发货。不退不换，介意勿拍，有问题请留言咨询，诚心要的可小刀。"
+PHOTO_LISTINGS: tuple[PhotoListing, ...] = tuple(
+    PhotoListing(listing_id, title, f"{text}{_SHIPPING}详见图片。", price, photos, category, seller)
+    for listing_id, title, text, price, photos, category, seller in (
+        (
+            "099001",
+            "老物件手镯 家中旧藏",
+            "家里老人留下的，成色如图。",
+            "6800.00",
+            ("card-ivory.jpg",),
+            "wildlife.ivory",
+            0,
+        ),
+        (
+            "099002",
+            "收藏品 现货供应",
+            "量大可谈，规格价格看图。",
+            "300.00",
+            ("pricelist-pangolin.jpg",),
+            "wildlife.pangolin",
+            1,
+        ),
+        (
+            "099003",
+            "老杯子 茶具摆件",
+            "一只老杯子，包浆自然。",
+            "12000.00",
+            ("card-rhino.jpg",),
+            "wildlife.rhino_horn",
+            2,
+        ),
+        (
+            "099004",
+            "原料摆件 整块",
+            "整块原料，实物拍摄。",
+            "8800.00",
+            ("shared-hornbill.jpg",),
+            "wildlife.hornbill",
+            3,
+        ),
+        ("099005", "收藏摆件 实拍", "朋友转让的摆件。", "9200.00", ("shared-hornbill.jpg",), "wildlife.hornbill", 4),
+        ("099006", "陶瓷碗 全新", "景德镇瓷器，没用过。", "58.00", ("lookalike-porcelain.jpg",), None, 5),
+        ("099007", "手工梳子 送礼", "手工打磨的梳子。", "35.00", ("lookalike-comb.jpg",), None, 6),
+        (
+            "099008",
+            "旧相机配件 一批",
+            "相机配件打包出。",
+            "120.00",
+            ("hostile-fifty.jpg", "hostile-bomb.png", "hostile-cut.jpg", "hostile-drawing.svg", "lookalike-comb.jpg"),
+            None,
+            7,
+        ),
+    )
+)

@@ -188,6 +188,16 @@ async def image(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": "image/svg+xml", "Cache-Control": "max-age=86400"})
 
 
+async def photo(request: web.Request) -> web.Response:
+    from crawler.demo_market.photos import served_photo
+
+    try:
+        body, content_type = served_photo(request.match_info["name"])
+    except KeyError:
+        raise web.HTTPNotFound() from None
+    return web.Response(body=body, headers={"Content-Type": content_type, "Cache-Control": "max-age=86400"})
+
+
 async def search(request: web.Request) -> web.Response:
     state, variant = _state(request), _variant(request)
     walled = _walled(state, variant)
@@ -453,6 +463,7 @@ def create_app(options: MarketOptions | None = None) -> web.Application:
     app.router.add_get("/", home)
     app.router.add_get("/robots.txt", robots)
     app.router.add_get(r"/static/img/{listing_id:[0-9A-Za-z_-]+}.svg", image)
+    app.router.add_get(r"/static/photo/{name:[0-9a-z-]+\.(?:jpg|png|svg)}", photo)
     app.router.add_get(f"/{variant}/", search)
     app.router.add_get(f"/{variant}/search", search)
     app.router.add_get(f"/{variant}/item/{{listing_id}}", item)

@@ -47,11 +47,12 @@ from .fold_text import (
 from .matcher import Matcher, build_matcher
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
-FIELDS = ("title", "description")
+FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "title_factor": 1.0,
     "description_factor": 0.9,
+    "image_text_factor": 0.9,
     "corroboration": 5,
     "corroboration_cap": 10,
     "form": 12,
@@ -419,10 +420,16 @@ class Scorer:
         description = listing.get("description")
         if not isinstance(description, str):
             description = "" if description is None else str(description)
+        image_text = listing.get("image_text")
+        if not isinstance(image_text, str):
+            image_text = "" if image_text is None else str(image_text)
         fold = self._fold_marked
         title_text, title_marked = fold(title)
         description_text, description_marked = fold(description)
         joined = title_text + "\n" + description_text
+        if image_text:
+            image_folded, image_marked = fold(image_text)
+            joined += "\n" + image_folded
         found = self._scan(joined)
         if not found:
             return ScoreResult(0, self.threshold <= 0, None, None)
@@ -443,25 +450,27 @@ class Scorer:
                 "description", NormText(description, description_text, table, description_marked), len(title_text) + 1
             ),
         ]
+        if image_text:
+            offset = len(title_text) + len(description_text) + 2
+            views.append(_FieldView("image_text", NormText(image_text, image_folded, table, image_marked), offset))
         return self._score_matches(listing, views, self.matcher.resolve(joined, found))
 
     def _score_matches(
         self, listing: Mapping[str, Any], views: list[_FieldView], matches: list[tuple[int, int, int]]
     ) -> ScoreResult:
-        title_view, description_view = views
-        description_offset = description_view.offset
+        by_name = {view.name: view for view in views}
         kinds = self._kinds
         terms: list[tuple[_TermRef, _FieldView, int, int]] = []
         masks: list[tuple[_Mask, _FieldView, int, int]] = []
         signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]] = []
         for pattern_id, start, end in matches:
             refs, phrases, signals = kinds[pattern_id]
-            if start < description_offset:
-                view = title_view
-            else:
-                view = description_view
-                start -= description_offset
-                end -= description_offset
+            view = views[0]
+            for later in views[1:]:
+                if start >= later.offset:
+                    view = later
+            start -= view.offset
+            end -= view.offset
             if refs:
                 for ref in refs:
                     terms.append((ref, view, start, end))
@@ -478,9 +487,7 @@ class Scorer:
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
                 continue
-            if ref.requires and not any(
-                w in title_view.norm.text or w in description_view.norm.text for w in ref.requires
-            ):
+            if ref.requires and not any(w in other.norm.text for w in ref.requires for other in views):
                 masked_rules.append(
                     {
                         "rule": "needs_context",
@@ -582,7 +589,7 @@ class Scorer:
             # one hit per term and place: the widest span wins over spans inside it
             if len(found) > 1:
                 found.sort(key=_widest_first)
-            original = title_view.norm.original if field_name == "title" else description_view.norm.original
+            original = by_name[field_name].norm.original
             last_end = -1
             for o_start, o_end, rule, source in found:
                 if o_end <= last_end:
@@ -827,17 +834,16 @@ class Scorer:
             else 0
         )
 
-        title_factor, description_factor = w["title_factor"], w["description_factor"]
         best_points = -math.inf
         best_item = items[0]
         for item in items:
             ref = item[0]
-            factor = title_factor if item[1].name == "title" else description_factor
+            factor = w[f"{item[1].name}_factor"]
             points = ref.weight * factor * severity - (code_penalty if ref.code else penalty)
             if points > best_points:
                 best_points, best_item = points, item
         ref, view = best_item[0], best_item[1]
-        factor = title_factor if view.name == "title" else description_factor
+        factor = w[f"{view.name}_factor"]
         rules: list[dict[str, Any]] = [
             {
                 "rule": f"term:{ref.rule}",

@@ -1,0 +1,162 @@
+"""Listing photos downloaded through Scrapy's media machinery, then hashed and read in the pool.
+
+`ListingImagesPipeline` is Scrapy's FilesPipeline: photo requests go through the downloader like pages do, so
+the destination guard, allowed domains, robots.txt, politeness, retries and size caps apply to them. A photo is
+stored once, by its content hash, under `TRADEWATCH_HOME/images/`. Its header is checked before it is stored:
+SVG and other non-raster files, and photos with too many pixels (decompression bombs) are counted
+(`tradewatch/images/skipped/<problem>`) and dropped; the listing goes on without them.
+
+`ReadImagesPipeline` hands each stored photo to the OCR pool (pipelines/images/pool.py) and sets the listing's
+`image_text` and `image_readings`. Stats: `tradewatch/images/requested|stored|over_budget|failed|read|ocr`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.media import FileException
+
+from core.config import get_settings
+from crawler.items import ListingItem
+from pipelines.images.pool import ImagePool, ReadingCache
+from pipelines.images.reading import ImageProblem, check_header
+
+IMAGES_FOLDER = "images"  # under the home: photos by content hash, and the readings cache
+PHOTOS_PER_LISTING = 8
+
+
+def photo_path(sha256: str) -> str:
+    """Where a photo is stored, relative to the images folder: by content, so each photo is kept once."""
+    return f"{sha256[:2]}/{sha256}"
+
+
+class ListingImagesPipeline(FilesPipeline):
+    """Downloads each listing's photos (at most `PHOTOS_PER_LISTING`, and the sweep's image budget)."""
+
+    def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
+        super().__init__(store_uri, crawler=crawler)
+        settings = get_settings()
+        self.root = Path(store_uri)
+        self.max_pixels = settings.image_max_pixels
+        self.max_bytes = settings.image_max_bytes
+        self.budget = settings.sweep_image_budget
+        self.requested = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ListingImagesPipeline:
+        return cls(str(get_settings().resolved_home / IMAGES_FOLDER), crawler=crawler)
+
+    def count(self, key: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"tradewatch/images/{key}", value)
+
+    def get_media_requests(self, item: Any, info: Any) -> list[Request]:
+        if not isinstance(item, ListingItem) or not item.images:
+            return []
+        urls = item.images[:PHOTOS_PER_LISTING]
+        allowed = max(0, min(len(urls), self.budget - self.requested))
+        if allowed < len(urls):
+            self.count("over_budget", len(urls) - allowed)
+        self.requested += allowed
+        self.count("requested", allowed)
+        meta = {"download_maxsize": self.max_bytes, "download_warnsize": self.max_bytes}
+        return [Request(url, callback=NO_CALLBACK, meta=meta) for url in urls[:allowed]]
+
+    def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
+        return None  # stored by content: what a photo is is known only once it is downloaded
+
+    def file_path(
+        self, request: Request, response: Response | None = None, info: Any = None, *, item: Any = None
+    ) -> str:
+        if response is None:
+            return "by-url/" + hashlib.sha1(request.url.encode(), usedforsecurity=False).hexdigest()
+        return photo_path(hashlib.sha256(response.body).hexdigest())
+
+    async def file_downloaded(self, response: Response, request: Request, info: Any, *, item: Any = None) -> str:
+        try:
+            check_header(response.body, self.max_pixels)
+        except ImageProblem as problem:
+            self.count(f"skipped/{problem.problem}")
+            raise FileException(f"{problem.problem}: {problem.detail}") from None
+        sha256 = hashlib.sha256(response.body).hexdigest()
+        path = photo_path(sha256)
+        if not (self.root / path).exists():
+            await asyncio.to_thread(self.store.persist_file, path, BytesIO(response.body), info)
+            self.count("stored")
+        return sha256
+
+    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+        if not isinstance(item, ListingItem):
+            return item
+        readings = []
+        for ok, value in results:
+            if ok:
+                readings.append(
+                    {"url": value["url"], "path": f"{IMAGES_FOLDER}/{value['path']}", "sha256": value["checksum"]}
+                )
+            else:
+                self.count("failed")
+        item.image_readings = readings
+        return item
+
+
+class ReadImagesPipeline:
+    """Hashes and (where the sweep and profile allow) reads the text of each stored photo, in the OCR pool.
+
+    The pool's queue limit holds items here when OCR falls behind, which slows the crawl rather than
+    piling up work; the crawl ends only once every item has passed, so the backlog is drained by then.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = get_settings()
+        self.crawler = crawler
+        self.home = settings.resolved_home
+        self.pool = ImagePool(
+            workers=settings.resolved_ocr_workers,
+            queue_limit=settings.ocr_queue,
+            max_pixels=settings.image_max_pixels,
+            cache=ReadingCache(self.home / IMAGES_FOLDER / "readings"),
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReadImagesPipeline:
+        return cls(crawler)
+
+    def count(self, key: str, value: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"tradewatch/images/{key}", value)
+
+    def close_spider(self) -> None:
+        self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ListingItem) or not item.image_readings:
+            return item
+        ocr = bool(getattr(self.crawler.spider, "reads_images", True))
+        readings = await asyncio.gather(
+            *(self.pool.read(self.home / entry["path"], entry["sha256"], ocr=ocr) for entry in item.image_readings)
+        )
+        kept, lines = [], []
+        for entry, reading in zip(item.image_readings, readings, strict=True):
+            if reading.problem:
+                self.count(f"skipped/{reading.problem}")
+                continue
+            self.count("read")
+            entry.update({"phash": reading.phash, "width": reading.width, "height": reading.height})
+            if reading.lines is not None:
+                self.count("ocr")
+                entry["lines"] = [line.text for line in reading.lines]
+                lines += entry["lines"]
+            kept.append(entry)
+        item.image_readings = kept
+        item.image_text = "\n".join(lines)
+        return item
