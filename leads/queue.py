@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from core.errors import ClaimConflict, NotFound, OfficerRequired, TransitionError
 from core.statuses import LeadStatus
@@ -31,7 +31,7 @@ from core.workdays import (
 )
 from leads.audit import append_event
 from leads.models import Lead, Listing, utcnow
-from leads.store import lead_priority
+from leads.store import lead_priority, reprioritise
 
 STATUS_ZH = {
     LeadStatus.NEW: "新线索",
@@ -428,15 +428,4 @@ def note(
 
 def refresh_priorities(session: Session, *, now: datetime | None = None) -> int:
     """Recompute the priority of every open lead (age and the seller's other leads change over time)."""
-    now = now or utcnow()
-    rows = session.exec(
-        select(Lead, Listing)
-        .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(LeadStatus.UNDECIDED))
-    )
-    count = 0
-    for lead, listing in rows:
-        lead.priority = lead_priority(session, lead, listing, now=now)
-        session.add(lead)
-        count += 1
-    return count
+    return reprioritise(session, now=now or utcnow())

@@ -72,6 +72,7 @@ class KnownRows:
     seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
     campaigns: set[str] = field(default_factory=set)
     fresh: set[tuple[str, str]] = field(default_factory=set)  # listings inserted by the prefetch, not yet recorded
+    grown_sellers: set[int] = field(default_factory=set)  # sellers who gained a further lead in this batch
 
 
 def _norm(value: Any) -> Any:
@@ -282,6 +283,30 @@ def lead_priority(
     )
 
 
+def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Recompute the priority of the undecided leads (of these sellers only, when given).
+
+    A seller's further lead raises all their leads, the earlier ones too: otherwise the order in which a sweep
+    happened to store a repeat seller's listings would decide which of them ranks higher.
+    """
+    statement = (
+        select(Lead, Listing)
+        .join(Listing, col(Lead.listing_id) == col(Listing.id))
+        .where(col(Lead.status).in_(LeadStatus.UNDECIDED))
+    )
+    if seller_pks is not None:
+        pks = sorted(set(seller_pks))
+        if not pks:
+            return 0
+        statement = statement.where(col(Listing.seller_pk).in_(pks))
+    count = 0
+    for lead, listing in session.exec(statement):
+        lead.priority = lead_priority(session, lead, listing, now=now)
+        session.add(lead)
+        count += 1
+    return count
+
+
 def _score_fields(score: dict[str, Any]) -> dict[str, Any]:
     return {
         "score": int(score.get("score", 0)),
@@ -478,6 +503,10 @@ def record_sighting(
             known.leads[stored.id] = lead
             if stored.seller_pk is not None and stored.seller_pk in known.seller_leads:
                 known.seller_leads[stored.seller_pk] += 1
+                if known.seller_leads[stored.seller_pk] > 1:
+                    known.grown_sellers.add(stored.seller_pk)
+        elif stored.seller_pk is not None:
+            reprioritise(session, seller_pks=[stored.seller_pk], now=seen_at)
         append_event(
             session,
             lead_pk=lead.id,

@@ -35,7 +35,7 @@ from core.errors import TradewatchError
 from core.failures import is_store_unavailable
 from leads.db import get_engine, run_write
 from leads.evidence import same_as_latest_capture, store_capture
-from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting
+from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,10 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
 
     def write_all(session: Session) -> list[Outcome]:
         known = prefetch_sightings(session, [args for args, _ in batch])
-        return [_store(session, args, capture, known, home=home) for args, capture in batch]
+        outcomes = [_store(session, args, capture, known, home=home) for args, capture in batch]
+        moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
+        reprioritise(session, seller_pks=known.grown_sellers, now=max(moments, default=None))
+        return outcomes
 
     try:
         return run_write(write_all, engine=engine)

@@ -120,3 +120,35 @@ def test_priority_orders_by_score_then_severity(store_url: str):
     sight(store_url, listing_values=listing("3", seller_id="c"), score_values=score(95, "wildlife.other"))
     with Session(get_engine(store_url)) as session:
         assert [row.listing_id for _, row in find_leads(session).rows] == ["3", "2", "1"]
+
+
+def _priorities(url: str) -> dict[str, float]:
+    with Session(get_engine(url)) as session:
+        rows = session.exec(
+            select(Listing.listing_id, Lead.priority).join(Lead, col(Lead.listing_id) == col(Listing.id))
+        )
+        return {listing_id: priority for listing_id, priority in rows}
+
+
+def test_a_repeat_sellers_earlier_lead_ranks_as_high_as_the_later_one(store_url: str):
+    """The order in which a sweep stores a seller's listings must not decide which of them ranks higher."""
+    sight(store_url, listing_values=listing("1"), score_values=score(80), seen_at=later(0))
+    alone = _priorities(store_url)["1"]
+    sight(store_url, listing_values=listing("2", title="象牙印章 老料"), score_values=score(80), seen_at=later(0))
+    priorities = _priorities(store_url)
+    assert priorities["1"] == priorities["2"] > alone
+
+
+def test_a_batch_ranks_a_repeat_sellers_leads_alike_whatever_their_order(store_url: str, tmp_path):
+    from leads.writer import write_batch
+
+    def entry(listing_id: str, seller_id: str) -> tuple[dict, None]:
+        values = listing(listing_id, seller_id=seller_id, title=f"象牙手镯 老料 {listing_id}")
+        return ({"listing": values, "score": score(80), "seen_at": later(0)}, None)
+
+    engine = get_engine(store_url)
+    write_batch([entry("1", "s1"), entry("2", "s1")], engine=engine, home=tmp_path)
+    write_batch([entry("3", "s2")], engine=engine, home=tmp_path)
+    write_batch([entry("4", "s2")], engine=engine, home=tmp_path)
+    priorities = _priorities(store_url)
+    assert priorities["1"] == priorities["2"] == priorities["3"] == priorities["4"]
