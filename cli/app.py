@@ -1,18 +1,88 @@
-"""Root of the `tradewatch` command: assembles the command groups and turns known errors into one line."""
+"""Root of the `tradewatch` command: finds the command groups and turns known errors into one line.
+
+A command's module is imported only when that command runs or shows its help, so `tradewatch --help` and a
+quick `leads list` do not pay for the crawler's, the scheduler's or the model's libraries.
+"""
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
 from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
+from cli.i18n import N_
 from core.config import get_settings
 from core.errors import InfrastructureError, TradewatchError
 from core.failures import infrastructure_error
-from core.logging_setup import log_failure
 
 HELP_OPTIONS = {"-h", "--help"}
+
+# Every top-level command in the order of `tradewatch --help`: the module whose `register` attaches it and
+# the summary that help lists, so the list needs no import (tests hold each summary to the command's help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "sweep": ("cli.sweep", N_("Search one or more platforms for keywords, score every listing and store the leads.")),
+    "triage": (
+        "cli.triage",
+        N_("Work the queue on one screen: the list on the left, the lead on the right, one key per action."),
+    ),
+    "stats": (
+        "cli.stats",
+        N_("Leads by status, category, platform and campaign; overdue and due-soon counts; workload per officer."),
+    ),
+    "score": ("cli.score", N_("Score listings (JSON Lines) and write one JSON line per listing.")),
+    "eval": ("cli.evaluate", N_("Score a labelled JSONL set and print precision, recall and F1 for leads.")),
+    "worker": (
+        "cli.worker",
+        N_("Work on distributed sweeps: take requests from the shared Redis queue, store leads in the shared store."),
+    ),
+    "ocr": ("cli.ocr", N_("Print the text in image files, as a sweep reads listing photos (OCR, offline models).")),
+    "leads": ("cli.leads_cmd", N_("The lead queue: list, show and work leads.")),
+    "demo-market": (
+        "cli.demo_market",
+        N_("A local web shop standing in for a Chinese second-hand marketplace, with a deterministic catalogue."),
+    ),
+    "watchlist": (
+        "cli.watchlist",
+        N_("Watchlists: check them, explain scores, list search terms, discover and accept code words."),
+    ),
+    "platforms": ("cli.platforms", N_("Platform profiles: list, check against a saved page, create.")),
+    "runs": ("cli.runs", N_("Recorded sweeps (crawl runs) and their outcome.")),
+    "db": ("cli.db", N_("The lead store database: migrations.")),
+    "evidence": ("cli.evidence", N_("Evidence of leads: list, verify, export, tidy.")),
+    "audit": ("cli.audit", N_("The audit trail: verify it, anchor its head, rotate its key.")),
+    "model": (
+        "cli.model",
+        N_("The bureau's model: learnt from officers' verdicts, it re-ranks the queue beside the rules."),
+    ),
+    "campaign": (
+        "cli.campaign",
+        N_("Special campaigns: keywords, platforms, dates, schedule; their leads carry the campaign."),
+    ),
+    "schedule": (
+        "cli.schedule",
+        N_("The scheduler: nightly sweeps, campaigns, queue feeding, deadlines, re-checks, daily report."),
+    ),
+    "report": ("cli.report", N_("Reports as HTML with charts: daily, per campaign, platform rules.")),
+    "rules": ("cli.rules", N_("Platform rules watch: versions, diffs and unfair-clause findings.")),
+}
+
+
+@cache
+def _registered(module_name: str) -> typer.Typer:
+    """The commands a module registers, attached once per process to an app of their own."""
+    holder = typer.Typer()
+    importlib.import_module(module_name).register(holder)
+    return holder
+
+
+def load_command(name: str) -> Any:
+    """The Click command of one top-level command, built afresh (help texts are translated in place)."""
+    from typer.main import get_group
+
+    return get_group(_registered(COMMANDS[name][0])).commands[name]
 
 
 class TradewatchGroup(TyperGroup):
@@ -30,6 +100,39 @@ class TradewatchGroup(TyperGroup):
         translate_command_tree(self)
         localise_typer()
         return super().main(args, *pargs, **kwargs)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command, its module imported now; while the root's help is drawn, a summary stands in for it."""
+        command = self.commands.get(cmd_name)
+        if command is not None or cmd_name not in COMMANDS:
+            return command
+        if getattr(self, "listing", False):
+            from typer.core import TyperCommand
+
+            from cli.i18n import _
+
+            return TyperCommand(cmd_name, help=_(COMMANDS[cmd_name][1]))
+        command = self.commands[cmd_name] = load_command(cmd_name)
+        if hasattr(self, "argv"):  # running: its help in the chosen language, as `main` made the root's
+            from cli.i18n import translate_command_tree
+
+            translate_command_tree(command)
+        return command
+
+    def load_all(self) -> None:
+        """Import every command, for what walks the whole tree (the catalogue's help texts, their tests)."""
+        for name in self.list_commands(None):
+            self.get_command(None, name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -59,6 +162,7 @@ def infrastructure_failure(command: str, error: BaseException, known: Infrastruc
     """One line saying what failed and where the traceback is; the exit code of the failure's kind."""
     from cli.i18n import _, localise_error
     from cli.output import fail
+    from core.logging_setup import log_failure
 
     log = log_failure(error, command)
     details = _("details in {log}").format(log=log) if log else _("no log could be written")
@@ -89,38 +193,6 @@ def _root(
         if normalise_language(lang) is None:
             fail(_("Unknown language {lang}: use zh or en").format(lang=lang))
         set_language(lang)
-
-
-def _register() -> None:
-    """Attach every command group. Each group lives in its own module of `cli`."""
-    from cli import (
-        audit,
-        db,
-        demo_market,
-        evaluate,
-        evidence,
-        leads_cmd,
-        model,
-        platforms,
-        runs,
-        score,
-        stats,
-        sweep,
-        triage,
-        watchlist,
-        worker,
-    )
-
-    groups = (sweep, leads_cmd, triage, stats, demo_market, score, watchlist, evaluate, platforms, runs)
-    for module in (*groups, db, evidence, audit, worker, model):
-        module.register(app)
-    from cli import campaign, ocr, report, rules, schedule
-
-    for module in (campaign, schedule, report, rules, ocr):
-        module.register(app)
-
-
-_register()
 
 
 def main() -> None:

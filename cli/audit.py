@@ -139,7 +139,4 @@ def rotate_key_command(
 
 
 def register(app: typer.Typer) -> None:
-    from cli.leads_cmd import leads_app
-
-    leads_app.command("history")(history_command)
     app.add_typer(audit_app, name="audit")

@@ -184,11 +184,18 @@ def help_msgid(text: str | None) -> str | None:
     return inspect.cleandoc(text) if text else None
 
 
-def iter_commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Every (path, click command) of a command tree, the root first."""
+def iter_commands(
+    command: Any, path: tuple[str, ...] = (), *, loaded_only: bool = False
+) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every (path, click command) of a command tree, the root first.
+
+    A lazy group loads all of its commands first, unless `loaded_only` asks for those it has loaded so far.
+    """
+    if hasattr(command, "load_all") and not loaded_only:
+        command.load_all()
     yield path, command
     for name, sub in sorted(getattr(command, "commands", {}).items()):
-        yield from iter_commands(sub, (*path, name))
+        yield from iter_commands(sub, (*path, name), loaded_only=loaded_only)
 
 
 def help_texts(
@@ -208,8 +215,8 @@ def help_texts(
 
 
 def translate_command_tree(command: Any) -> None:
-    """Replace every help text in the tree by its translation in the current language (idempotent)."""
-    for _path, cmd in iter_commands(command):
+    """Replace every help text in the loaded tree by its translation in the current language (idempotent)."""
+    for _path, cmd in iter_commands(command, loaded_only=True):
         objects: list[Any] = [cmd, *cmd.params]
         for obj in objects:
             originals = obj.__dict__.setdefault(_ORIGINAL, {})

@@ -17,6 +17,7 @@ from rich.text import Text
 from sqlmodel import Session
 
 from cli.actions import ActionResult, LeadNotFoundError, perform
+from cli.audit import history_command
 from cli.export import export_command
 from cli.i18n import _
 from cli.identity import require_officer
@@ -508,6 +509,7 @@ def note_command(
 leads_app.command("export")(export_command)
 leads_app.command("notify")(notify_command)
 leads_app.command("notice-reply")(notice_reply_command)
+leads_app.command("history")(history_command)
 
 
 def register(app: typer.Typer) -> None:
