@@ -9,9 +9,11 @@ distort the figure), for
 * offences only: the catalogue's real offers (plain and disguised), same length;
 * the labelled eval set as shipped (about 60 % offences, short descriptions);
 
-both for ``Scorer.score`` and for ``Scorer.score(...).to_dict()`` (what the crawl's score pipeline does),
-and the matcher's MB/s over the normalised text beside a plain Hyperscan scan of the same text with the
-same patterns (the baseline: no normalisation, no hit handling, a callback that only counts).
+both for ``Scorer.score`` and for ``Scorer.score(...).to_dict()`` (what the crawl's score pipeline does);
+for the typical mix also with the bureau's model loaded (trained here on 10,000 generated labels, see
+:mod:`bench_model`, which adds the training time), scored as the crawl's pipeline does, beside the rules
+alone in the same run; and the matcher's MB/s over the normalised text beside a plain Hyperscan scan of the
+same text with the same patterns (the baseline: no normalisation, no hit handling, a callback that only counts).
 
 Run as a script:   python benchmarks/bench_scoring.py        (prints a Markdown table)
 From other code:   rows = bench_scoring.run()                (a list of dicts, one per figure)
@@ -35,10 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from core.config import get_settings  # noqa: E402
 from pipelines.scoring import Scorer  # noqa: E402
 
 EVAL_SET = ROOT / "pipelines" / "eval_set" / "listings.jsonl"
 TARGET_PER_SECOND = 20000
+TARGET_WITH_MODEL = 10000
 DESCRIPTION_CHARS = 200
 
 # Seller boilerplate as it follows the item text on a second-hand marketplace.
@@ -140,8 +144,13 @@ def _mix(listings: Sequence[dict[str, Any]]) -> str:
     return ", ".join(f"{kind} {100 * n / total:.0f}%" for kind, n in counts.most_common())
 
 
-def run(count: int = 20000, repeats: int = 3) -> list[dict[str, Any]]:
-    """Measure and return one row per figure: ``{"figure", "value", "unit", "note"}``."""
+def run(count: int = 20000, repeats: int = 3, labels: int | None = None) -> list[dict[str, Any]]:
+    """Measure and return one row per figure: ``{"figure", "value", "unit", "note"}``; ``labels`` is how many
+    generated labels the model is trained on (bench_model.LABELS by default)."""
+    import bench_model
+
+    from pipelines.model.predict import Model, ScoreCombiner
+
     rows: list[dict[str, Any]] = []
 
     def row(figure: str, value: float | int | str | None, unit: str = "", note: str = "") -> None:
@@ -184,6 +193,42 @@ def run(count: int = 20000, repeats: int = 3) -> list[dict[str, Any]]:
                 "listings/s",
                 f"{per_item_dict * 1e6:.1f} µs CPU each",
             )
+        model_data, training_rows = bench_model.train(labels or bench_model.LABELS)
+        rows.extend(training_rows)
+        combine = ScoreCombiner(Model(model_data), get_settings().model_lift_probability)
+        threshold = scorer.threshold
+
+        def with_model(listing: dict[str, Any]) -> dict[str, Any]:
+            result = scorer.score(listing)  # as pipelines/score.py does
+            return combine(result.to_dict(), listing, threshold=threshold, folded=result.folded)
+
+        typical = corpora["typical mix"]
+        lifted = sum(bool(with_model(x)["model"]["lifted"]) for x in typical)
+        # rules alone and with the model, alternating, so that both see the same load
+        alone, combined = [], []
+        for _ in range(repeats):
+            alone.append(_cpu_seconds_per_item(lambda x: scorer.score(x).to_dict(), typical, 1))
+            combined.append(_cpu_seconds_per_item(with_model, typical, 1))
+        model_rate = round(1 / min(combined))
+        row(
+            "typical mix: rules only",
+            round(1 / min(alone)),
+            "listings/s",
+            f"{min(alone) * 1e6:.1f} µs CPU each, score().to_dict()",
+        )
+        row(
+            "typical mix: rules + model",
+            model_rate,
+            "listings/s",
+            f"{min(combined) * 1e6:.1f} µs CPU each; {len(model_data['ngram_weights']):,} n-grams; "
+            f"model lifted {100 * lifted / len(typical):.1f}%",
+        )
+        row(
+            "target (with model)",
+            TARGET_WITH_MODEL,
+            "listings/s",
+            f"{'met' if model_rate >= TARGET_WITH_MODEL else 'NOT met'}: {model_rate / TARGET_WITH_MODEL:.2f}x",
+        )
         row(
             "target (typical mix)",
             TARGET_PER_SECOND,

@@ -100,7 +100,8 @@ def _score_stream(scorer: Any, combine: Any, stream: TextIO, name: str, leads_on
         if not isinstance(record, dict) or not isinstance(record.get("title"), str):
             lines.reject(_("{where}: missing `title`").format(where=where))
             continue
-        result = combine(scorer.score(record).to_dict(), record, threshold=scorer.threshold)
+        scored = scorer.score(record)
+        result = combine(scored.to_dict(), record, threshold=scorer.threshold, folded=scored.folded)
         if leads_only and not result["is_lead"]:
             continue
         if not explain:

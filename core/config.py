@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         "threshold becomes a lead anyway.",
     )
     model_folds: int = Field(default=5, ge=2, le=20, description="Folds of the model's cross-validation.")
+    model_max_ngrams: int = Field(
+        default=2000,
+        ge=1,
+        description="N-grams a trained model keeps, those of largest weight: fewer score faster, more fit closer.",
+    )
     bureau_name: str = Field(default="市场监督管理局", description="The bureau's name, as notices are signed.")
     notice_reply_working_days: int = Field(
         default=10, ge=1, le=60, description="Working days a notice's recipient has to reply."

@@ -58,7 +58,7 @@ class ScoreListingPipeline:
         listing = {"title": item.title, "description": item.description, "price": item.price}
         scored = {**listing, "image_text": item.image_text}
         result = self.scorer.score(scored)
-        item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold)
+        item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold, folded=result.folded)
         if item.image_text:
             place_image_hits(item.score, item.image_readings)
         self.stats.inc_value("tradewatch/items/scored")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,12 @@ from cli.app import app
 from leads.db import get_engine
 from leads.models import AuditEvent, Lead
 from pipelines.model import registry, train
+from pipelines.model.features import fold_fields, ngrams, rule_features
 from pipelines.model.labels import Example, file_examples
 from pipelines.model.predict import Model, combine
 from pipelines.scoring import Scorer
 from pipelines.scoring.evaluate import shipped_eval_set
+from pipelines.scoring.fold_text import Normaliser
 from tests.model_support import ENV, NEW_LISTING, record_verdicts, run, score_lines
 from tests.officer_desk_data import SEEN, add_lead
 
@@ -213,3 +217,59 @@ def test_examples_keep_no_label_for_duplicates() -> None:
     assert is_label_free_dismissal("Listing already removed by the platform")
     assert not is_label_free_dismissal("树脂仿制品")
     assert Example("t", "d", None, True, "x").listing() == {"title": "t", "description": "d", "price": None}
+
+
+def _straightforward(model: Model, listing: dict, rules: dict) -> tuple[float, list[str]]:
+    """The model's definition, computed the plain way: every distinct n-gram of the normalised fields looked
+    up in the weights, rule features added, the strongest telling n-grams named."""
+    grams = ngrams(*fold_fields(Normaliser(), listing))
+    found = [(weight, gram) for gram in grams if (weight := model.ngram_weights.get(gram))]
+    logit = model.intercept + sum(weight for weight, _ in found)
+    logit += sum(
+        model.rule_weights.get(name, 0.0) * value for name, value in rule_features(rules, listing.get("price")).items()
+    )
+    probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
+    telling = [pair for pair in found if len(pair[1]) > 1] or found
+    pick = heapq.nlargest if probability >= 0.5 else heapq.nsmallest
+    chosen: list[str] = []
+    for _, gram in pick(9, telling):
+        if not any(gram in other or other in gram for other in chosen):
+            chosen.append(gram)
+    return probability, chosen[:3]
+
+
+def test_fast_scoring_gives_the_straightforward_results_on_the_eval_set() -> None:
+    """The one-pass n-gram search and the scorer's normalised text change nothing beyond float noise."""
+    examples = file_examples(DEFAULT_SET)
+    scorer = Scorer.load(threshold=60)
+    model = Model({"version": 1, **train.fit(train.featurise(examples[1::2], scorer), max_ngrams=300)})
+    assert len(model.ngram_weights) == 300
+    lifted = named = 0
+    for example in examples:
+        listing = example.listing()
+        scored = scorer.score(listing)
+        assert scored.folded == fold_fields(Normaliser(), listing)
+        rules = scored.to_dict()
+        fast = model.predict(listing, rules, scored.folded)
+        probability, grams = _straightforward(model, listing, rules)
+        assert fast.probability == pytest.approx(probability, abs=1e-12), example.title
+        assert fast.ngrams == grams, example.title
+        assert model.predict(listing, rules).probability == pytest.approx(probability, abs=1e-12)
+        named += bool(grams)
+        lifted += probability >= 0.7 and not rules["is_lead"]
+    assert named > len(examples) // 2 and lifted > 0  # the comparison covered explanations and lifts
+
+
+def test_a_trained_model_keeps_only_its_strongest_ngrams(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = train.featurise(file_examples(DEFAULT_SET)[::2], Scorer.load())
+    full = train.fit(rows, max_ngrams=10**6)["ngram_weights"]
+    monkeypatch.setenv("TRADEWATCH_MODEL_MAX_NGRAMS", "50")
+    pruned = train.fit(rows)["ngram_weights"]
+    assert len(full) > 500 and len(pruned) == 50
+    weakest_kept = min(abs(w) for w in pruned.values())
+    assert all(full[gram] == weight for gram, weight in pruned.items())
+    assert (
+        sum(1 for w in full.values() if abs(w) > weakest_kept)
+        < 50
+        <= sum(1 for w in full.values() if abs(w) >= weakest_kept)
+    )

@@ -31,13 +31,13 @@ SIGNAL_RULES = frozenset(
 
 
 def fold_fields(normaliser: Normaliser, listing: Mapping[str, Any]) -> tuple[str, str]:
-    """Title and description in the scorer's canonical form (separators, traditional characters, case)."""
-    title = listing.get("title")
-    description = listing.get("description")
-    return (
-        normaliser.fold(title if isinstance(title, str) else ""),
-        normaliser.fold(description if isinstance(description, str) else ""),
-    )
+    """Title and description in the scorer's canonical form (separators, traditional characters, case), read
+    as the scorer reads them, so that ``ScoreResult.folded`` can stand in for this."""
+    return normaliser.fold(_text(listing.get("title"))), normaliser.fold(_text(listing.get("description")))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
 
 
 def ngrams(*texts: str) -> set[str]:

@@ -1,7 +1,9 @@
 """Scoring with the bureau's model: a probability per listing, and how it combines with the rules' score.
 
 The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), so scoring
-needs neither scikit-learn nor anything that could run code from the model file. The rules stay in charge:
+needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found in one
+Aho-Corasick pass over the normalised text (the sweep scores every listing, and looking up each of a
+listing's ~800 n-grams in Python costs more than the rules). The rules stay in charge:
 the model can lift a listing the rules scored below the threshold into a lead, and lower a rule lead's
 queue priority (``leads.priority``), but never takes a rule lead away.
 """
@@ -12,9 +14,12 @@ import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from pipelines.model.features import fold_fields, ngrams, rule_features
+import ahocorasick_rs
+
+from pipelines.model.features import fold_fields, rule_features
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.scorer import CLEARING_RULES
 
@@ -29,35 +34,67 @@ class Prediction:
 
 
 class Model:
-    """A trained model in memory: n-gram weights, rule-feature weights, intercept, and what it was trained on."""
+    """A trained model in memory: n-gram weights, rule-feature weights, intercept, and what it was trained on.
+
+    Single characters are looked up as a set (most matches are single characters, and one set intersection
+    in C is cheaper than a match each); longer n-grams are found by one Aho-Corasick pass. Those are numbered by
+    weight, strongest first (ties by the n-gram, as ``(weight, n-gram)`` tuples sort), so the n-grams that
+    pushed a probability most are the lowest or highest numbers found.
+    """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
         self.version = int(data["version"])
         self.intercept = float(data["intercept"])
-        self.ngram_weights: dict[str, float] = {str(k): float(v) for k, v in data["ngram_weights"].items()}
+        self.ngram_weights: dict[str, float] = {str(k): float(v) for k, v in data["ngram_weights"].items() if v}
         self.rule_weights: dict[str, float] = {str(k): float(v) for k, v in data["rule_weights"].items()}
         self.normaliser = Normaliser()
+        self._singles = {gram: weight for gram, weight in self.ngram_weights.items() if len(gram) == 1}
+        self._single_set = frozenset(self._singles)
+        ranked = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) > 1), reverse=True)
+        self._grams = [gram for _, gram in ranked]
+        self._weights = [weight for weight, _ in ranked]
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(self._grams, matchkind=ahocorasick_rs.MatchKind.Standard)
+            if self._grams
+            else None
+        )
 
-    def predict(self, listing: Mapping[str, Any], rules: Mapping[str, Any]) -> Prediction:
-        """The probability that officers would confirm this listing, given the rules' result for it."""
-        weights = self.ngram_weights
-        grams = ngrams(*fold_fields(self.normaliser, listing))
-        found = [(weight, gram) for gram in grams if (weight := weights.get(gram))]
-        logit = self.intercept + sum(weight for weight, _ in found)
+    def predict(
+        self, listing: Mapping[str, Any], rules: Mapping[str, Any], folded: tuple[str, str] | None = None
+    ) -> Prediction:
+        """The probability that officers would confirm this listing, given the rules' result for it;
+        ``folded`` is its normalised title and description when the scorer has them (``ScoreResult.folded``)."""
+        title, description = folded or fold_fields(self.normaliser, listing)
+        singles = self._singles
+        chars = self._single_set.intersection(title + description)
+        # a newline is never part of a normalised text, so no n-gram spans the two fields
+        matches = (
+            self._automaton.find_matches_as_indexes(title + "\n" + description, overlapping=True)
+            if self._automaton is not None
+            else ()
+        )
+        found = set(map(_FIRST, matches))  # each n-gram counts once, however often it occurs
+        logit = self.intercept + sum(map(self._weights.__getitem__, found)) + sum(map(singles.__getitem__, chars))
         rule_weights = self.rule_weights
         for name, value in rule_features(rules, listing.get("price")).items():
             weight = rule_weights.get(name)
             if weight:
                 logit += weight * value
         probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
-        # single characters say little to an officer: the explanation names longer n-grams when there are any
-        telling = [pair for pair in found if len(pair[1]) > 1] or found
-        if probability >= 0.5:
-            strongest = heapq.nlargest(EXPLAINED_NGRAMS * 3, telling)
-        else:
-            strongest = heapq.nsmallest(EXPLAINED_NGRAMS * 3, telling)
-        return Prediction(probability, _distinct(gram for _, gram in strongest))
+        named = EXPLAINED_NGRAMS * 3
+        up = probability >= 0.5
+        if found:
+            ordered = sorted(found)
+            grams = self._grams
+            strongest = [grams[index] for index in (ordered[:named] if up else ordered[: -named - 1 : -1])]
+        else:  # single characters say little to an officer: named only when no longer n-gram is found
+            pairs = [(singles[char], char) for char in chars]
+            strongest = [gram for _, gram in (heapq.nlargest if up else heapq.nsmallest)(named, pairs)]
+        return Prediction(probability, _distinct(strongest))
+
+
+_FIRST = itemgetter(0)
 
 
 def _distinct(grams: Any) -> list[str]:
@@ -91,6 +128,7 @@ def combine(
     *,
     threshold: int,
     lift_probability: float,
+    folded: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """The rules' result (``ScoreResult.to_dict()``) with the model's opinion added; unchanged without a model.
 
@@ -100,7 +138,7 @@ def combine(
     """
     if model is None:
         return result
-    prediction = model.predict(listing, result)
+    prediction = model.predict(listing, result, folded)
     probability = round(prediction.probability, 4)
     lifted = not result["is_lead"] and is_combined_lead(
         False, probability, lift_probability, cleared=cleared_by_rules(result)
@@ -135,5 +173,14 @@ class ScoreCombiner:
         self.model = model
         self.lift_probability = lift_probability
 
-    def __call__(self, result: dict[str, Any], listing: Mapping[str, Any], *, threshold: int) -> dict[str, Any]:
-        return combine(result, self.model, listing, threshold=threshold, lift_probability=self.lift_probability)
+    def __call__(
+        self,
+        result: dict[str, Any],
+        listing: Mapping[str, Any],
+        *,
+        threshold: int,
+        folded: tuple[str, str] | None = None,
+    ) -> dict[str, Any]:
+        return combine(
+            result, self.model, listing, threshold=threshold, lift_probability=self.lift_probability, folded=folded
+        )

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.config import get_settings
 from pipelines.model.features import fold_fields, ngrams, rule_features
 from pipelines.model.labels import Example, data_hash
 from pipelines.model.predict import Model, cleared_by_rules, is_combined_lead
 from pipelines.scoring.evaluate import DISGUISED_KINDS
-from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.scorer import Scorer
 
 SEED = 0
 REGULARISATION_C = 5.0
+TOLERANCE = 1e-3  # of the solver's stopping rule: weights settle to well under the 6 decimals kept
 MIN_PER_CLASS = 2  # labels of each kind needed to train at all
 SMALL_SET = 200  # below this many examples an n-gram seen once is kept
 CALIBRATION_BINS = 10
@@ -37,61 +38,120 @@ class TooFewLabels(ValueError):
 
 @dataclass
 class Row:
-    """An example as the model sees it: its n-grams, the rules' result, and its label."""
+    """An example as the model sees it: its n-grams, the rules' result, its normalised text, and its label."""
 
     example: Example
     grams: list[str]
     rules: dict[str, Any]
+    folded: tuple[str, str] | None = None
 
 
 def featurise(examples: Sequence[Example], scorer: Scorer) -> list[Row]:
-    normaliser = Normaliser()
-    return [
-        Row(e, sorted(ngrams(*fold_fields(normaliser, e.listing()))), scorer.score(e.listing()).to_dict())
-        for e in examples
-    ]
+    """Each example scored once by the rules; its n-grams are taken from the text as the scorer normalised it."""
+    rows = []
+    for example in examples:
+        result = scorer.score(example.listing())
+        folded = result.folded or fold_fields(scorer.normaliser, example.listing())
+        rows.append(Row(example, sorted(ngrams(*folded)), result.to_dict(), folded))
+    return rows
 
 
 def _identity(grams: list[str]) -> list[str]:
     return grams
 
 
-def fit(rows: Sequence[Row], *, seed: int = SEED) -> dict[str, Any]:
-    """The weights of a model trained on ``rows``: intercept, n-gram weights, rule-feature weights."""
-    from scipy.sparse import hstack
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
+@dataclass
+class Design:
+    """The feature matrix of a list of rows, built once and sliced for each fold of the cross-validation."""
 
-    labels = [row.example.label for row in rows]
-    positive = sum(labels)
-    if positive < MIN_PER_CLASS or len(labels) - positive < MIN_PER_CLASS:
-        raise TooFewLabels(positive, len(labels) - positive)
-    text = CountVectorizer(analyzer=_identity, binary=True, min_df=1 if len(rows) < SMALL_SET else 2)
-    rule = DictVectorizer()
-    matrix = hstack(
-        [
-            text.fit_transform([row.grams for row in rows]),
-            rule.fit_transform([rule_features(row.rules, row.example.price) for row in rows]),
-        ]
-    ).tocsr()
-    classifier = LogisticRegression(
-        C=REGULARISATION_C, class_weight="balanced", solver="liblinear", random_state=seed, max_iter=2000
-    )
-    classifier.fit(matrix, labels)
-    weights = classifier.coef_[0]
-    names = [*text.get_feature_names_out(), *rule.get_feature_names_out()]
-    split = len(text.vocabulary_)
-    return {
-        "intercept": round(float(classifier.intercept_[0]), 6),
-        "ngram_weights": {n: round(float(w), 6) for n, w in zip(names[:split], weights[:split], strict=True) if w},
-        "rule_weights": {n: round(float(w), 6) for n, w in zip(names[split:], weights[split:], strict=True) if w},
-    }
+    matrix: Any  # scipy.sparse CSR, one row per example, n-gram columns first
+    labels: Any  # numpy bool array
+    names: list[str]
+    ngram_count: int
+
+    @classmethod
+    def build(cls, rows: Sequence[Row]) -> Design:
+        import numpy as np
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        text = CountVectorizer(analyzer=_identity, binary=True, min_df=1 if len(rows) < SMALL_SET else 2)
+        rule = DictVectorizer()
+        matrix = hstack(
+            [
+                text.fit_transform([row.grams for row in rows]),
+                rule.fit_transform([rule_features(row.rules, row.example.price) for row in rows]),
+            ]
+        ).tocsr()
+        names = [*text.get_feature_names_out(), *rule.get_feature_names_out()]
+        labels = np.array([row.example.label for row in rows], dtype=bool)
+        return cls(matrix, labels, names, len(text.vocabulary_))
+
+    def fit(self, indices: Any = None, *, seed: int = SEED, max_ngrams: int | None = None) -> dict[str, Any]:
+        """The weights of a model trained on the rows at ``indices`` (all rows by default), keeping the
+        ``max_ngrams`` n-grams of largest weight (the setting ``model_max_ngrams`` by default).
+
+        An n-gram absent from those rows gets no weight (its column is empty), so slicing one matrix built
+        over every row trains the same model as a matrix built over the slice alone, but for the ``min_df``
+        cut, which counts all rows.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        matrix, labels = (self.matrix, self.labels) if indices is None else (self.matrix[indices], self.labels[indices])
+        positive = int(labels.sum())
+        _check_counts(positive, len(labels) - positive)
+        # the dual solver: far fewer examples than n-grams, where it converges several times faster
+        classifier = LogisticRegression(
+            C=REGULARISATION_C,
+            class_weight="balanced",
+            solver="liblinear",
+            dual=True,
+            tol=TOLERANCE,
+            random_state=seed,
+            max_iter=2000,
+        )
+        classifier.fit(matrix, labels)
+        weights = classifier.coef_[0]
+        split = self.ngram_count
+        names = self.names
+        ngram_weights = {n: round(float(w), 6) for n, w in zip(names[:split], weights[:split], strict=True)}
+        return {
+            "intercept": round(float(classifier.intercept_[0]), 6),
+            "ngram_weights": strongest(ngram_weights, _max_ngrams(max_ngrams)),
+            "rule_weights": {n: round(float(w), 6) for n, w in zip(names[split:], weights[split:], strict=True) if w},
+        }
+
+
+def _max_ngrams(value: int | None) -> int:
+    return get_settings().model_max_ngrams if value is None else value
+
+
+def strongest(weights: dict[str, float], limit: int) -> dict[str, float]:
+    """The ``limit`` n-grams of largest absolute weight (ties by the n-gram), none of weight zero.
+
+    Scoring finds a model's n-grams in each listing; the weakest thousands of an unpruned model change a
+    probability by little and cost most of the time.
+    """
+    kept = sorted(((abs(w), g) for g, w in weights.items() if w), key=lambda pair: (-pair[0], pair[1]))[:limit]
+    return {gram: weights[gram] for _, gram in sorted(kept, key=lambda pair: pair[1])}
+
+
+def fit(rows: Sequence[Row], *, seed: int = SEED, max_ngrams: int | None = None) -> dict[str, Any]:
+    """The weights of a model trained on ``rows``: intercept, n-gram weights, rule-feature weights."""
+    positive = sum(1 for row in rows if row.example.label)
+    _check_counts(positive, len(rows) - positive)
+    return Design.build(rows).fit(seed=seed, max_ngrams=max_ngrams)
+
+
+def _check_counts(positive: int, negative: int) -> None:
+    if positive < MIN_PER_CLASS or negative < MIN_PER_CLASS:
+        raise TooFewLabels(positive, negative)
 
 
 def predict_rows(weights: dict[str, Any], rows: Sequence[Row]) -> list[float]:
     model = Model({"version": 0, **weights})
-    return [model.predict(row.example.listing(), row.rules).probability for row in rows]
+    return [model.predict(row.example.listing(), row.rules, row.folded).probability for row in rows]
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -208,9 +268,11 @@ def holdout(train: Sequence[Row], test: Sequence[Row], *, seed: int = SEED) -> l
     return predict_rows(fit(train, seed=seed), test)
 
 
-def fold_predictions(rows: Sequence[Row], folds: int, *, seed: int = SEED) -> tuple[list[float], list[int]] | None:
+def fold_predictions(
+    rows: Sequence[Row], folds: int, *, seed: int = SEED, design: Design | None = None
+) -> tuple[list[float], list[int]] | None:
     """Out-of-fold probabilities of every row and its fold (stratified, shuffled with the seed); None when
-    there are too few labels of a kind for two folds."""
+    there are too few labels of a kind for two folds. The feature matrix is built once (or given)."""
     from sklearn.model_selection import StratifiedKFold
 
     labels = [row.example.label for row in rows]
@@ -218,11 +280,12 @@ def fold_predictions(rows: Sequence[Row], folds: int, *, seed: int = SEED) -> tu
     folds = min(folds, smallest // MIN_PER_CLASS if smallest >= 2 * MIN_PER_CLASS else 0)
     if folds < 2:
         return None
+    design = design or Design.build(rows)
     probabilities = [0.0] * len(rows)
     fold_of = [0] * len(rows)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for number, (train_index, test_index) in enumerate(splitter.split(labels, labels), start=1):
-        predicted = holdout([rows[i] for i in train_index], [rows[i] for i in test_index], seed=seed)
+        predicted = predict_rows(design.fit(train_index, seed=seed), [rows[i] for i in test_index])
         for i, probability in zip(test_index, predicted, strict=True):
             probabilities[i] = probability
             fold_of[i] = number
@@ -240,17 +303,25 @@ def train_model(
     seed: int = SEED,
 ) -> dict[str, Any]:
     """A model trained on every example, with its cross-validated figures and what it was trained on."""
-    rows = featurise(examples, scorer)
-    weights = fit(rows, seed=seed)
-    cross = fold_predictions(rows, folds, seed=seed)
     positive = sum(1 for e in examples if e.label)
+    _check_counts(positive, len(examples) - positive)
+    rows = featurise(examples, scorer)
+    design = Design.build(rows)
+    weights = design.fit(seed=seed)
+    cross = fold_predictions(rows, folds, seed=seed, design=design)
     return {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "created_by": created_by,
         "data_hash": data_hash(examples),
         "labels": {"positive": positive, "negative": len(examples) - positive, "total": len(examples), **sources},
         "cross_validation": None if cross is None else {"folds": max(cross[1]), **figures(rows, cross[0], lift=lift)},
-        "parameters": {"ngram_sizes": [1, 2, 3, 4], "C": REGULARISATION_C, "seed": seed, "threshold": scorer.threshold},
+        "parameters": {
+            "ngram_sizes": [1, 2, 3, 4],
+            "C": REGULARISATION_C,
+            "seed": seed,
+            "threshold": scorer.threshold,
+            "max_ngrams": _max_ngrams(None),
+        },
         **weights,
     }
 

@@ -133,6 +133,8 @@ class ScoreResult:
     categories: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    # title and description as scored (normalised); not part of the result, saves the model folding them again
+    folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -431,8 +433,9 @@ class Scorer:
             image_folded, image_marked = fold(image_text)
             joined += "\n" + image_folded
         found = self._scan(joined)
+        folded = (title_text, description_text)
         if not found:
-            return ScoreResult(0, self.threshold <= 0, None, None)
+            return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         has_terms = self._has_terms
         for pattern_id, _end in found:
             if has_terms[pattern_id]:
@@ -442,7 +445,7 @@ class Scorer:
             anchors = self._trade_anchors
             kinds = {anchors[pattern_id] for pattern_id, _end in found}
             if 2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))):
-                return ScoreResult(0, self.threshold <= 0, None, None)
+                return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
         views = [
             _FieldView("title", NormText(title, title_text, table, title_marked), 0),
@@ -453,7 +456,9 @@ class Scorer:
         if image_text:
             offset = len(title_text) + len(description_text) + 2
             views.append(_FieldView("image_text", NormText(image_text, image_folded, table, image_marked), offset))
-        return self._score_matches(listing, views, self.matcher.resolve(joined, found))
+        result = self._score_matches(listing, views, self.matcher.resolve(joined, found))
+        result.folded = folded
+        return result
 
     def _score_matches(
         self, listing: Mapping[str, Any], views: list[_FieldView], matches: list[tuple[int, int, int]]
