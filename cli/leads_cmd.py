@@ -25,6 +25,7 @@ from cli.labels import DISMISS_REASONS, action_label, category_label, status_lab
 from cli.lead_options import LeadIdArgument, OfficerOption, ReasonOption, filter_options
 from cli.notices import notice_reply_command, notify_command
 from cli.output import JsonOption, console, print_json
+from cli.photos_view import photo_texts, same_photo_texts
 from core.safe_text import highlight_terms, safe_json, safe_str, safe_text
 from core.statuses import LeadStatus
 from core.workdays import load_calendar, local_date
@@ -159,6 +160,10 @@ def detail_renderables(detail: LeadDetail) -> list[Any]:
         (_("Last seen"), f"{format_time(listing.last_seen)} ({listing.times_seen}×)"),
         (_("Description"), highlight_terms(listing.description, terms, multiline=True)),
     ]
+    if listing.images:
+        rows.append((_("Text in photos"), Text("\n").join(photo_texts(listing, terms))))
+    if detail.same_photo:
+        rows.append((_("Same photo elsewhere"), Text("\n").join(same_photo_texts(detail.same_photo))))
     for name, value in rows:
         fields.add_row(name, value)
     out: list[Any] = [fields]
@@ -300,6 +305,10 @@ def show_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
         data = lead_json(detail.lead, detail.listing)
         data["listing_history"] = [safe_json(s.model_dump(mode="json")) for s in detail.snapshots]
         data["seller_leads"] = [other.id for other, _listing in detail.seller_leads]
+        data["same_photo"] = [
+            {"platform": other.platform, "listing_id": other.listing_id, "lead": other_lead.id if other_lead else None}
+            for other, other_lead in detail.same_photo
+        ]
         data["evidence"] = [
             {**safe_json(c.model_dump(mode="json")), "files": [safe_json(f.model_dump(mode="json")) for f in files]}
             for c, files in detail.evidence

@@ -109,6 +109,8 @@ class ListingItem:
             "image_url": self.image_url,
             "price_raw": self.price_raw,
             "posted_raw": self.posted_raw,
+            "image_text": self.image_text,
+            "images": self.image_readings,
         }
 
 

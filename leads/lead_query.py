@@ -165,6 +165,26 @@ class LeadDetail:
     evidence: list[tuple[Any, list[Any]]] = field(default_factory=list)
     audit: list[Any] = field(default_factory=list)
     marks: LeadMarks | None = None
+    same_photo: list[tuple[Listing, Lead | None]] = field(default_factory=list)  # other listings, any platform
+
+
+def same_photo_listings(session: Session, listing: Listing, *, limit: int = 20) -> list[tuple[Listing, Lead | None]]:
+    """Other listings, on any platform, with a photo of the same perceptual hash as one of this listing's:
+    the same photo reused, re-encoded or resized by another seller (or the same seller under another account)."""
+    hashes = sorted({str(photo["phash"]) for photo in listing.images or [] if photo.get("phash")})
+    if not hashes:
+        return []
+    text = cast(col(Listing.images), String)
+    # the JSON as stored, `"phash": "<16 hex digits>"`; the hash is bound as a parameter, never built into SQL
+    wanted = or_(*(text.like(f'%"phash": "{phash}"%') for phash in hashes if phash.isalnum()))
+    statement = (
+        select(Listing, Lead)
+        .outerjoin(Lead, col(Lead.listing_id) == col(Listing.id))
+        .where(wanted, col(Listing.id) != listing.id)
+        .order_by(col(Listing.platform), col(Listing.listing_id))
+        .limit(limit)
+    )
+    return [(other, lead) for other, lead in session.exec(statement)]
 
 
 def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> LeadDetail | None:
@@ -176,6 +196,7 @@ def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> Le
     if listing is None:
         return None
     detail = LeadDetail(lead=lead, listing=listing)
+    detail.same_photo = same_photo_listings(session, listing)
     snapshot_model = getattr(models, "ListingSnapshot", None)
     if snapshot_model is not None:
         detail.snapshots = list(

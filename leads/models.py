@@ -82,6 +82,9 @@ class Listing(ListingBase, table=True):
     times_seen: int = 1
     seller_pk: int | None = Field(default=None, foreign_key="seller.id", index=True)
     content_hash: str | None = Field(default=None, max_length=64)
+    image_text: str = Field(default="", description="Text read in the listing's photos (OCR), one line per line.")
+    # the photos as last read: url, path (under the home), sha256, phash (perceptual), width, height, lines
+    images: list[dict[str, Any]] = _json_list()
 
 
 class ListingSnapshot(SQLModel, table=True):

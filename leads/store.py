@@ -38,6 +38,8 @@ LISTING_FIELDS = (
     "image_url",
     "price_raw",
     "posted_raw",
+    "image_text",
+    "images",
 )
 CONTENT_FIELDS = ("title", "description", "price", "currency", "seller", "seller_id")
 _SPACE = re.compile(r"\s+")

@@ -6,6 +6,7 @@ OCR is CPU-heavy on a shared machine: one worker, the demo's photo listings only
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -22,17 +23,25 @@ IMAGE_ONLY = {spec.listing_id for spec in PHOTO_LISTINGS if spec.category}
 LOOK_ALIKES = {spec.listing_id for spec in PHOTO_LISTINGS if not spec.category}
 
 
-def sweep_photos(base_url: str, *extra: str) -> tuple[set[str], set[str], dict]:
-    """(listing ids stored, listing ids that are leads, the run's stats) of a sweep of the photo listings."""
-    result = runner.invoke(
-        app, ["sweep", "--platform", "demo", "--keywords", PHOTO_KEYWORD, "--base-url", base_url, *extra]
-    )
+def sweep_photos(base_url: str, *extra: str, platforms: tuple[str, ...] = ("demo",)) -> tuple[set, set, dict]:
+    """((platform, listing id) stored, those that are leads, the stats of each platform's run) of a sweep of the
+    photo listings."""
+    chosen = [arg for platform in platforms for arg in ("--platform", platform)]
+    result = runner.invoke(app, ["sweep", *chosen, "--keywords", PHOTO_KEYWORD, "--base-url", base_url, *extra])
     assert result.exit_code == 0, result.output
     with Session(get_engine()) as session:
-        stored = set(session.exec(select(Listing.listing_id)))
-        leads = set(session.exec(select(Listing.listing_id).join(Lead, Lead.listing_id == Listing.id)))
-        stats = session.exec(select(CrawlRun.stats)).one()
+        stored = set(session.exec(select(Listing.platform, Listing.listing_id)))
+        leads = set(
+            session.exec(select(Listing.platform, Listing.listing_id).join(Lead, Lead.listing_id == Listing.id))
+        )
+        stats = {run.platform: run.stats for run in session.exec(select(CrawlRun))}
     return stored, leads, stats
+
+
+def lead_of(platform: str, listing_id: str) -> int:
+    with Session(get_engine()) as session:
+        statement = select(Lead.id).join(Listing, Lead.listing_id == Listing.id)
+        return session.exec(statement.where(Listing.platform == platform, Listing.listing_id == listing_id)).one()
 
 
 @pytest.fixture
@@ -40,23 +49,37 @@ def one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRADEWATCH_OCR_WORKERS", "1")
 
 
-def test_image_only_leads_need_ocr_and_hostile_photos_are_skipped(
+def test_image_only_leads_need_ocr_reused_photos_are_linked_and_hostile_photos_skipped(
     demo_market: str, tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_worker: None
 ) -> None:
-    stored, leads, stats = sweep_photos(demo_market)
-    assert stored == IMAGE_ONLY | LOOK_ALIKES  # the listing with hostile photos is stored like any other
-    assert leads == IMAGE_ONLY
-    # 50 megapixels and the decompression bomb: too large; the SVG: not an image; the truncated JPEG: broken
-    assert stats["tradewatch/images/skipped/too_large"] == 2
-    assert stats["tradewatch/images/skipped/not_an_image"] == 1
-    assert stats["tradewatch/images/skipped/broken"] == 1
-    # the photo two sellers share is stored and read once
+    platforms = ("demo", "demo-gbk")
+    stored, leads, stats = sweep_photos(demo_market, platforms=platforms)
+    assert stored == {(platform, i) for platform in platforms for i in IMAGE_ONLY | LOOK_ALIKES}
+    assert leads == {(platform, i) for platform in platforms for i in IMAGE_ONLY}
+    for platform in platforms:
+        # 50 megapixels and the decompression bomb: too large; the SVG: not an image; the cut JPEG: broken
+        assert stats[platform]["tradewatch/images/skipped/too_large"] == 2
+        assert stats[platform]["tradewatch/images/skipped/not_an_image"] == 1
+        assert stats[platform]["tradewatch/images/skipped/broken"] == 1
+    # every photo is stored once by its content, whichever listing, seller or platform shows it
     distinct = {name for spec in PHOTO_LISTINGS for name in spec.photos if not name.startswith("hostile-")}
-    assert stats["tradewatch/images/stored"] == len(distinct) + 1  # + the truncated JPEG, refused when decoded
-    assert len(list((tw_home / "images").glob("??/*"))) == len(distinct) + 1
+    assert len(list((tw_home / "images").glob("??/*"))) == len(distinct) + 1  # + the cut JPEG, refused on decoding
+
+    shown = runner.invoke(app, ["leads", "show", str(lead_of("demo", "099004"))], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    output = shown.output
+    assert "Text in photos" in output and "鹤顶红" in output and "images/" in output
+    assert "Same photo elsewhere" in output
+    # the other seller's listing on this platform and both listings on the other platform use the same photo
+    for platform, listing_id in (("demo", "099005"), ("demo-gbk", "099004"), ("demo-gbk", "099005")):
+        assert f"{platform} {listing_id}" in output
+    assert "099001" not in output.split("Same photo elsewhere")[1]
+    data = json.loads(runner.invoke(app, ["leads", "show", str(lead_of("demo", "099004")), "--json"]).stdout)
+    hits = [hit for hit in data["lead"]["hits"] if hit["field"] == "image_text"]
+    assert hits and all(hit["image"].startswith("images/") and "鹤顶红" in hit["line"] for hit in hits[:1])
 
     monkeypatch.setenv("TRADEWATCH_HOME", str(tmp_path / "without-ocr"))
     stored, leads, stats = sweep_photos(demo_market, "--no-ocr")
-    assert stored == IMAGE_ONLY | LOOK_ALIKES
+    assert stored == {("demo", i) for i in IMAGE_ONLY | LOOK_ALIKES}
     assert leads == set()
-    assert "tradewatch/images/ocr" not in stats and stats["tradewatch/images/read"] >= len(distinct)
+    assert "tradewatch/images/ocr" not in stats["demo"] and stats["demo"]["tradewatch/images/read"] >= len(distinct)

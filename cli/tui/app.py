@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from cli.actions import perform
 from cli.i18n import _
 from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
+from cli.photos_view import photo_texts, same_photo_texts
 from core.errors import TradewatchError
 from core.safe_text import highlight_terms, safe_str, safe_text
 from core.statuses import LeadStatus
@@ -277,6 +278,14 @@ class TriageApp(App[None]):
             lines.append(Text.assemble((f"{name}: ", "dim"), value))
         lines.append(Text(""))
         lines.append(highlight_terms(listing.description, terms, multiline=True))
+        if listing.images:
+            lines.append(Text(""))
+            lines.append(Text(_("Text in photos"), style="bold underline"))
+            lines.extend(photo_texts(listing, terms))
+        if detail.same_photo:
+            lines.append(Text(""))
+            lines.append(Text(_("Same photo elsewhere"), style="bold underline"))
+            lines.extend(same_photo_texts(detail.same_photo))
         if lead.explanation:
             lines.append(Text(""))
             lines.append(Text(_("Why it scored"), style="bold underline"))
