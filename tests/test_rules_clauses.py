@@ -89,6 +89,59 @@ def test_a_lawful_look_alike_is_lowered_by_the_signal_that_keeps_the_users_right
     assert result.group is None and result.basis == []
 
 
+def test_a_lawful_context_lowers_only_the_sentence_it_stands_in(scorer: ClauseScorer):
+    lawful = "演出门票售出后，非因主办方原因不予退换；演出取消或延期的，购票人可申请全额退票。"
+    unfair = "演出门票售出后不予退换。主办方原因导致演出取消的，可申请全额退票。"
+    assert not scorer.score(lawful).unfair
+    result = scorer.score(unfair)
+    assert result.unfair and result.group == "exempt_liability"
+    assert [rule["rule"] for rule in result.explanation] == ["no_returns_after_sale"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "unfair", "why"),
+    [
+        ("业主逾期缴纳物业费的，每日按欠缴金额的百分之三加收滞纳金。", True, "百分之三 > 0.05%/日"),
+        ("业主逾期缴纳物业费的，每日按欠缴金额的万分之五支付违约金。", False, None),
+        ("学员中途退学的，须支付课程总价30%的违约金。", True, "30% ≥ 20%"),
+        ("卖家未按时发货的，应向买家支付订单金额5%的违约金。", False, None),
+        ("借款人逾期还款的，按借款利率上浮50%计收逾期利息。", False, None),
+        ("收件人拒收的，寄件人须承担双倍运费。", True, "双倍 ≥ 2倍"),
+        ("酒店预订成功后取消的，须支付全部房费作为取消费。", True, "支付全部（全额）"),
+    ],
+)
+def test_a_charge_is_unfair_when_out_of_proportion_to_what_it_is_charged_on(
+    scorer: ClauseScorer, clause: str, unfair: bool, why: str | None
+):
+    result = scorer.score(clause)
+    assert result.unfair is unfair
+    penalties = [rule["matched"] for rule in result.explanation if rule["rule"] == "excessive_penalty"]
+    assert penalties == ([why] if why else [])
+
+
+@pytest.mark.parametrize(
+    ("clause", "unfair"),
+    [
+        ("物业公司有权根据经营成本自行调整收费标准。", True),
+        ("本机构可根据教学需要随时调整课程安排及收费标准。", True),
+        ("物业服务收费标准的调整，须经业主大会依法表决通过后方可执行。", False),
+        ("旅客不得就行程安排向任何部门投诉。", True),
+        ("旅行社不得拒绝旅客的投诉，并应在七日内答复。", False),
+    ],
+)
+def test_one_structure_reads_every_industrys_parties(scorer: ClauseScorer, clause: str, unfair: bool):
+    result = scorer.score(clause)
+    assert result.unfair is unfair
+    assert result.group == ("exclude_rights" if unfair else None)
+
+
+def test_an_unknown_term_in_a_pattern_is_named(tmp_path: Path):
+    bad = tmp_path / "clauses.yaml"
+    bad.write_text(SHIPPED_WATCHLIST.read_text(encoding="utf-8").replace("与{operator}无关", "与{seller}无关"), "utf-8")
+    with pytest.raises(InputFileError, match=r"unknown term \{seller\}"):
+        load_clause_watchlist(bad)
+
+
 def test_every_pattern_holds_to_its_examples_and_names_a_legal_basis(scorer: ClauseScorer):
     assert check_examples(scorer) == []
     watchlist = load_clause_watchlist()
@@ -175,14 +228,15 @@ def test_eval_rules_prints_recall_and_precision_of_both_parts(scorer: ClauseScor
     result = runner.invoke(app, ["eval", "--rules", "--json"])
     assert result.exit_code == 0, result.output
     parts = {part["part"]: part for part in json.loads(result.output)["parts"]}
-    assert parts == {part.name: part.to_dict() for part in evaluate_clause_set(scorer)}
+    figures = {part.name: part for part in evaluate_clause_set(scorer)}
+    assert parts == {name: part.to_dict() for name, part in figures.items()}
     assert parts["test"]["clauses"] == len(read_clauses(TEST_SET))
     table = runner.invoke(app, ["eval", "--rules"], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "precision" in table.output and "recall" in table.output
     assert CLAUSE_SET.name in table.output and TEST_SET.name in table.output
     rows = {line.split("│")[1].strip(): line for line in table.output.splitlines() if line.count("│") > 3}
-    for name, part in (("dev", parts["dev"]), ("test (locked)", parts["test"])):
-        assert f"{part['precision']:.3f}" in rows[name] and f"{part['recall']:.3f}" in rows[name]
+    for name, part in (("dev", figures["dev"]), ("test (locked)", figures["test"])):
+        assert f"{part.precision:.3f}" in rows[name] and f"{part.recall:.3f}" in rows[name]
     assert f"[test (locked)] Misses: {parts['test']['fn']}" in table.output
     shown = result.output + table.output
     assert not [r["id"] for r in read_clauses(TEST_SET) if r["text"] in shown or f'"{r["id"]}"' in shown]

@@ -1,9 +1,13 @@
 """Scoring of clauses against the unfair-clause watchlist, with an explanation of every point.
 
-A pattern fires when one of its `any` regexes and all of its `all` regexes match the normalised clause. The
-score is the strongest fired pattern's weight, plus `extra_hit_points` for each further pattern, minus the
-points of every lawful signal found, kept within 0..100. A clause at or above the threshold is unfair; its
-group and legal basis are the strongest pattern's.
+A clause is scored sentence by sentence (split at 。！？), because a lawful context (依法, 提前七日通知,
+因本公司原因…全额退款) only answers the restriction it stands beside: a refund promised in one sentence does not
+excuse a penalty in the next. In a sentence, a pattern fires when one of its `any` regexes and all of its
+`all` regexes match, none of its `none` regexes does and, with `amount`, a charge is out of proportion. The
+sentence's score is the strongest fired pattern's weight, plus `extra_hit_points` for each further pattern,
+minus the points of every lawful signal found there, kept within 0..100; the clause takes its highest-scoring
+sentence, with that sentence's explanation. A clause at or above the threshold is unfair; its group and legal
+basis are the strongest pattern's.
 """
 
 from __future__ import annotations
@@ -15,7 +19,65 @@ from pathlib import Path
 from typing import Any
 
 from .clauses import normalise
-from .watchlist import ClausePattern, ClauseWatchlist, load_clause_watchlist
+from .watchlist import AmountCheck, ClausePattern, ClauseWatchlist, load_clause_watchlist
+
+SENTENCE_END = re.compile(r"(?<=[。!?])")  # after NFKC folding ！？ are ASCII, 。 stays
+_CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_NUMBER = r"[\d.]+|[零〇一二两三四五六七八九十]+"
+RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%")
+MULTIPLE = re.compile(r"([\d.]+|[一二两三四五六七八九十双]+)倍")
+WHOLE_AMOUNT = re.compile(r"(支付|扣除|收取|扣|没收)[^。;,]{0,8}(全部|全额|全款)|(全部|全额)[^。;]{0,10}作为")
+DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;,]{0,8}$")
+NOT_A_CHARGE = re.compile(
+    r"(上浮|下浮|上调|下调|不超过|不高于|最高|最多|返还|补贴)[^。;,]{0,4}$|(折扣|优惠|减免)[^。;,]?$"
+)
+
+
+def chinese_number(text: str) -> float | None:
+    """50, 0.5, 三, 二十, 十五, 五十 → the number (up to 99 in words); anything else None."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        value = (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+        return float(value)
+    if len(text) == 1 and text in _CN_DIGITS:
+        return float(_CN_DIGITS[text])
+    return None
+
+
+def excessive_charge(sentence: str, check: AmountCheck) -> str | None:
+    """The wording of a charge out of proportion in the sentence and the limit it passes (in the clause's own
+    notation, as the explanation quotes the clause), or None. Rates after
+    上浮, 不超过, 优惠 … qualify something else (an interest rate, a cap, a discount) and are not charges."""
+    for found in RATE.finditer(sentence):
+        before = sentence[max(0, found.start() - 14) : found.start()]
+        if NOT_A_CHARGE.search(before):
+            continue
+        if found.group(3):
+            percent = float(found.group(3))
+        else:
+            number = chinese_number(found.group(2))
+            if number is None:
+                continue
+            percent = number * {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}[found.group(1)]
+        daily = bool(DAILY.search(before))
+        if daily and percent > check.max_daily_percent:
+            return f"{found.group(0)} > {check.max_daily_percent:g}%/日"
+        if not daily and percent >= check.min_percent:
+            return f"{found.group(0)} ≥ {check.min_percent:g}%"
+    for found in MULTIPLE.finditer(sentence):
+        before = sentence[max(0, found.start() - 14) : found.start()]
+        number = 2.0 if found.group(1) == "双" else chinese_number(found.group(1))
+        if number is not None and number >= check.min_multiple and not NOT_A_CHARGE.search(before):
+            return f"{found.group(0)} ≥ {check.min_multiple:g}倍"
+    if check.whole_amount:
+        whole = WHOLE_AMOUNT.search(sentence)
+        if whole:
+            return f"{whole.group(0)}（全额）"
+    return None
 
 
 @dataclass(frozen=True)
@@ -41,6 +103,10 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(unicodedata.normalize("NFKC", pattern))
 
 
+def sentences(clause: str) -> list[str]:
+    return [part for part in SENTENCE_END.split(clause) if part.strip()] or [clause]
+
+
 def _first_match(patterns: list[re.Pattern[str]], text: str) -> str | None:
     for pattern in patterns:
         found = pattern.search(text)
@@ -55,10 +121,17 @@ class ClauseScorer:
     def __init__(self, watchlist: ClauseWatchlist) -> None:
         self.watchlist = watchlist
         self.threshold = watchlist.threshold
+        expand = watchlist.expand
         self._patterns = [
-            (spec, [_compile(r) for r in spec.any], [_compile(r) for r in spec.all]) for spec in watchlist.patterns
+            (
+                spec,
+                [_compile(expand(r)) for r in spec.any],
+                [_compile(expand(r)) for r in spec.all],
+                [_compile(expand(r)) for r in spec.none],
+            )
+            for spec in watchlist.patterns
         ]
-        self._signals = [(signal, _compile(signal.pattern)) for signal in watchlist.lawful_signals]
+        self._signals = [(signal, _compile(expand(signal.pattern))) for signal in watchlist.lawful_signals]
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClauseScorer:
@@ -71,11 +144,39 @@ class ClauseScorer:
         return str(spec.name_zh if lang == "zh" else spec.name_en)
 
     def score(self, text: str) -> ClauseResult:
-        clause = normalise(text)
+        scored = [self._score_sentence(sentence) for sentence in sentences(normalise(text))]
+        score, fired, explanation = max(scored, key=lambda sentence: (sentence[0], bool(sentence[1])))
+        unfair = score >= self.threshold
+        top = fired[0][0] if fired else None
+        return ClauseResult(
+            score=score,
+            unfair=unfair,
+            group=top.group if top and unfair else None,
+            basis=list(top.basis) if top and unfair else [],
+            explanation=explanation,
+        )
+
+    def _fires(
+        self,
+        sentence: str,
+        spec: ClausePattern,
+        any_of: list[re.Pattern[str]],
+        all_of: list[re.Pattern[str]],
+        none_of: list[re.Pattern[str]],
+    ) -> str | None:
+        """What the pattern matched in the sentence, or None when it does not fire there."""
+        matched = _first_match(any_of, sentence)
+        if matched is None or not all(p.search(sentence) for p in all_of) or any(p.search(sentence) for p in none_of):
+            return None
+        if spec.amount is not None:
+            return excessive_charge(sentence, spec.amount)
+        return matched
+
+    def _score_sentence(self, sentence: str) -> tuple[int, list[tuple[ClausePattern, str]], list[dict[str, Any]]]:
         fired: list[tuple[ClausePattern, str]] = []
-        for spec, any_of, all_of in self._patterns:
-            matched = _first_match(any_of, clause)
-            if matched is not None and all(pattern.search(clause) for pattern in all_of):
+        for spec, any_of, all_of, none_of in self._patterns:
+            matched = self._fires(sentence, spec, any_of, all_of, none_of)
+            if matched is not None:
                 fired.append((spec, matched))
         fired.sort(key=lambda hit: -hit[0].weight)
         explanation: list[dict[str, Any]] = []
@@ -95,7 +196,7 @@ class ClauseScorer:
                 }
             )
         for signal, pattern in self._signals:
-            found = pattern.search(clause)
+            found = pattern.search(sentence)
             if found and fired:
                 points += signal.points
                 explanation.append(
@@ -109,13 +210,4 @@ class ClauseScorer:
                         "basis": [],
                     }
                 )
-        score = max(0, min(100, points))
-        unfair = score >= self.threshold
-        top = fired[0][0] if fired else None
-        return ClauseResult(
-            score=score,
-            unfair=unfair,
-            group=top.group if top and unfair else None,
-            basis=list(top.basis) if top and unfair else [],
-            explanation=explanation,
-        )
+        return max(0, min(100, points)), fired, explanation

@@ -1,6 +1,11 @@
 """The unfair-clause watchlist as data: patterns of unfair format clauses (不公平格式条款) in three groups,
 each with its legal basis and examples, and the lawful signals that mark a look-alike.
 
+Patterns describe a clause's structure rather than list its phrasings: `terms` names the parties once
+(`{user}`: 用户, 买家, 学员, 业主, 承租人 …; `{operator}`: 本公司, 平台, 主办方, 物业 …) so that one regex reads
+"the operator may change at will" in every industry; `none` keeps a pattern from firing where the sentence
+turns the duty around (平台不得…); `amount` fires only on a charge out of proportion to what it is charged on.
+
 Validated like the listing watchlists: the schema by pydantic, then every pattern's `examples` must score as
 unfair and its `lawful_examples` must not (`check_watchlist`); errors name the file, the line and the field.
 """
@@ -12,13 +17,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from core.errors import InputFileError, describe_validation_error
 
 GROUPS = ("exempt_liability", "add_obligation", "exclude_rights")
 Group = Literal["exempt_liability", "add_obligation", "exclude_rights"]
 SHIPPED_WATCHLIST = Path(__file__).resolve().parent / "unfair_clauses.yaml"
+TERM = re.compile(r"\{([a-z_]+)\}")  # {user}; never a quantifier such as {0,8}
 
 
 class _Model(BaseModel):
@@ -39,8 +45,19 @@ class GroupSpec(_Model):
     name_en: str
 
 
+class AmountCheck(_Model):
+    """When a charge is out of proportion (《民法典》第五百八十五条): a one-off share of the price, a daily rate
+    above the lawful late-payment rate, a multiple of the price, or the whole price kept as a charge."""
+
+    min_percent: float = Field(default=20, gt=0, description="A one-off charge of at least this share (%).")
+    max_daily_percent: float = Field(default=0.05, gt=0, description="A daily rate above this (%) is excessive.")
+    min_multiple: float = Field(default=2, gt=1, description="A charge of this many times the price or more.")
+    whole_amount: bool = Field(default=True, description="The whole price or payment kept as a charge.")
+
+
 class ClausePattern(_Model):
-    """One kind of unfair clause. It fires when one of `any` and every one of `all` match the clause."""
+    """One kind of unfair clause. It fires when one of `any` and every one of `all` match one sentence of the
+    clause, none of `none` does, and, with `amount`, the sentence names a charge out of proportion."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     group: Group
@@ -49,12 +66,15 @@ class ClausePattern(_Model):
     weight: int = Field(ge=1, le=100)
     any: list[str] = Field(min_length=1)
     all: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list, description="Wording that turns the sentence around.")
+    amount: AmountCheck | None = None
     basis: list[str] = Field(min_length=1, description="Articles of the law this kind of clause offends.")
     examples: list[str] = Field(min_length=1, description="Clauses that must score as unfair.")
     lawful_examples: list[str] = Field(default_factory=list, description="Look-alikes that must not.")
 
     _check_any = field_validator("any")(classmethod(lambda cls, v: _regexes(v)))
     _check_all = field_validator("all")(classmethod(lambda cls, v: _regexes(v)))
+    _check_none = field_validator("none")(classmethod(lambda cls, v: _regexes(v)))
 
 
 class LawfulSignal(_Model):
@@ -73,6 +93,7 @@ class ClauseWatchlist(_Model):
     threshold: int = Field(ge=1, le=100)
     extra_hit_points: int = Field(default=10, ge=0, le=50, description="Added for each further pattern that fires.")
     groups: dict[Group, GroupSpec]
+    terms: dict[str, str] = Field(default_factory=dict, description="{name} in a regex stands for this regex.")
     patterns: list[ClausePattern] = Field(min_length=1)
     lawful_signals: list[LawfulSignal] = Field(default_factory=list)
 
@@ -93,6 +114,25 @@ class ClauseWatchlist(_Model):
                 raise ValueError(f"pattern id {pattern.id!r} given twice")
             seen.add(pattern.id)
         return value
+
+    @model_validator(mode="after")
+    def _terms_known(self) -> ClauseWatchlist:
+        for pattern in self.patterns:
+            for regex in [*pattern.any, *pattern.all, *pattern.none]:
+                _regexes([self.expand(regex)])
+        for signal in self.lawful_signals:
+            _regexes([self.expand(signal.pattern)])
+        return self
+
+    def expand(self, regex: str) -> str:
+        """The regex with every `{name}` of `terms` put in; an unknown name is an error."""
+
+        def term(found: re.Match[str]) -> str:
+            if found.group(1) not in self.terms:
+                raise ValueError(f"unknown term {{{found.group(1)}}} in {regex!r}")
+            return f"(?:{self.terms[found.group(1)]})"
+
+        return TERM.sub(term, regex)
 
 
 def _line_of(path: Path, text: str, error: ValidationError) -> int | None:
