@@ -99,6 +99,20 @@ def test_a_lawful_context_lowers_only_the_sentence_it_stands_in(scorer: ClauseSc
 
 
 @pytest.mark.parametrize(
+    ("clause", "unfair"),
+    [
+        ("顾客可申请退款，但须支付订单金额30%的手续费。", True),
+        ("顾客可申请退款，本店不收取任何手续费。", False),
+        ("商品售出后概不退换，但存在质量问题的除外。", False),
+    ],
+)
+def test_a_right_granted_before_but_and_taken_back_after_it_does_not_lower_the_score(
+    scorer: ClauseScorer, clause: str, unfair: bool
+):
+    assert scorer.score(clause).unfair is unfair
+
+
+@pytest.mark.parametrize(
     ("clause", "unfair", "why"),
     [
         ("业主逾期缴纳物业费的，每日按欠缴金额的百分之三加收滞纳金。", True, "百分之三 > 0.05%/日"),

@@ -5,7 +5,8 @@ A clause is scored sentence by sentence (split at 。！？), because a lawful c
 excuse a penalty in the next. In a sentence, a pattern fires when one of its `any` regexes and all of its
 `all` regexes match, none of its `none` regexes does and, with `amount`, a charge is out of proportion. The
 sentence's score is the strongest fired pattern's weight, plus `extra_hit_points` for each further pattern,
-minus the points of every lawful signal found there, kept within 0..100; the clause takes its highest-scoring
+minus the points of every lawful signal found there (a signal before a turn, 但 or 但是, that leads into the
+restriction is taken back by it), kept within 0..100; the clause takes its highest-scoring
 sentence, with that sentence's explanation. A clause at or above the threshold is unfair; its group and legal
 basis are the strongest pattern's.
 """
@@ -22,6 +23,7 @@ from .clauses import normalise
 from .watchlist import AmountCheck, ClausePattern, ClauseWatchlist, load_clause_watchlist
 
 SENTENCE_END = re.compile(r"(?<=[。!?])")  # after NFKC folding ！？ are ASCII, 。 stays
+TURN = re.compile(r"但是?|然而|不过")
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _NUMBER = r"[\d.]+|[零〇一二两三四五六七八九十]+"
 RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%")
@@ -48,9 +50,9 @@ def chinese_number(text: str) -> float | None:
     return None
 
 
-def excessive_charge(sentence: str, check: AmountCheck) -> str | None:
-    """The wording of a charge out of proportion in the sentence and the limit it passes (in the clause's own
-    notation, as the explanation quotes the clause), or None. Rates after
+def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | None:
+    """The wording of a charge out of proportion in the sentence, the limit it passes (in the clause's own
+    notation, as the explanation quotes the clause) and where it ends, or None. Rates after
     上浮, 不超过, 优惠 … qualify something else (an interest rate, a cap, a discount) and are not charges."""
     for found in RATE.finditer(sentence):
         before = sentence[max(0, found.start() - 14) : found.start()]
@@ -65,18 +67,18 @@ def excessive_charge(sentence: str, check: AmountCheck) -> str | None:
             percent = number * {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}[found.group(1)]
         daily = bool(DAILY.search(before))
         if daily and percent > check.max_daily_percent:
-            return f"{found.group(0)} > {check.max_daily_percent:g}%/日"
+            return f"{found.group(0)} > {check.max_daily_percent:g}%/日", found.end()
         if not daily and percent >= check.min_percent:
-            return f"{found.group(0)} ≥ {check.min_percent:g}%"
+            return f"{found.group(0)} ≥ {check.min_percent:g}%", found.end()
     for found in MULTIPLE.finditer(sentence):
         before = sentence[max(0, found.start() - 14) : found.start()]
         number = 2.0 if found.group(1) == "双" else chinese_number(found.group(1))
         if number is not None and number >= check.min_multiple and not NOT_A_CHARGE.search(before):
-            return f"{found.group(0)} ≥ {check.min_multiple:g}倍"
+            return f"{found.group(0)} ≥ {check.min_multiple:g}倍", found.end()
     if check.whole_amount:
         whole = WHOLE_AMOUNT.search(sentence)
         if whole:
-            return f"{whole.group(0)}（全额）"
+            return f"{whole.group(0)}（全额）", whole.end()
     return None
 
 
@@ -107,11 +109,11 @@ def sentences(clause: str) -> list[str]:
     return [part for part in SENTENCE_END.split(clause) if part.strip()] or [clause]
 
 
-def _first_match(patterns: list[re.Pattern[str]], text: str) -> str | None:
+def _first_match(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:
     for pattern in patterns:
         found = pattern.search(text)
         if found:
-            return found.group(0)
+            return found
     return None
 
 
@@ -163,21 +165,23 @@ class ClauseScorer:
         any_of: list[re.Pattern[str]],
         all_of: list[re.Pattern[str]],
         none_of: list[re.Pattern[str]],
-    ) -> str | None:
-        """What the pattern matched in the sentence, or None when it does not fire there."""
+    ) -> tuple[str, int] | None:
+        """What the pattern matched in the sentence and where it ends, or None when it does not fire there."""
         matched = _first_match(any_of, sentence)
         if matched is None or not all(p.search(sentence) for p in all_of) or any(p.search(sentence) for p in none_of):
             return None
         if spec.amount is not None:
             return excessive_charge(sentence, spec.amount)
-        return matched
+        return matched.group(0), matched.end()
 
     def _score_sentence(self, sentence: str) -> tuple[int, list[tuple[ClausePattern, str]], list[dict[str, Any]]]:
         fired: list[tuple[ClausePattern, str]] = []
+        last_end = 0
         for spec, any_of, all_of, none_of in self._patterns:
-            matched = self._fires(sentence, spec, any_of, all_of, none_of)
-            if matched is not None:
-                fired.append((spec, matched))
+            hit = self._fires(sentence, spec, any_of, all_of, none_of)
+            if hit is not None:
+                fired.append((spec, hit[0]))
+                last_end = max(last_end, hit[1])
         fired.sort(key=lambda hit: -hit[0].weight)
         explanation: list[dict[str, Any]] = []
         points = 0
@@ -195,8 +199,11 @@ class ClauseScorer:
                     "basis": spec.basis,
                 }
             )
+        # a lawful context before a turn (但, 但是 …) that leads to the restriction is taken back by it:
+        # 用户可申请退款，但须支付30%手续费 stays unfair; 概不退换，但质量问题除外 does not
+        turn = max((t.end() for t in TURN.finditer(sentence, 0, last_end)), default=0)
         for signal, pattern in self._signals:
-            found = pattern.search(sentence)
+            found = pattern.search(sentence, turn)
             if found and fired:
                 points += signal.points
                 explanation.append(
