@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from loguru import logger
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
@@ -11,6 +12,7 @@ from crawler.items import ListingItem
 from pipelines.model.predict import ScoreCombiner
 from pipelines.model.registry import current_combiner
 from pipelines.scoring import Scorer
+from pipelines.scoring.campaign_terms import campaign_scorer
 
 
 def crawl_scorer(settings: BaseSettings) -> Scorer:
@@ -41,9 +43,11 @@ def place_image_hits(score: dict[str, Any], readings: list[dict[str, Any]]) -> N
 
 class ScoreListingPipeline:
     """Adds `item.score` (the scorer's result as a dict, with the bureau's model's opinion when one is in use).
-    Every listing is kept: the store decides leads."""
+    Every listing is kept: the store decides leads. A campaign's sweep also scores the campaign's keywords
+    (:mod:`pipelines.scoring.campaign_terms`)."""
 
     def __init__(self, crawler: Crawler, scorer: Scorer, combine: ScoreCombiner) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.scorer = scorer
         self.combine = combine
@@ -51,6 +55,19 @@ class ScoreListingPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
         return cls(crawler, crawl_scorer(crawler.settings), current_combiner())
+
+    def open_spider(self) -> None:
+        params = getattr(self.crawler.spider, "params", None)
+        campaign = getattr(params, "campaign", None)
+        if not campaign:
+            return
+        self.scorer, unplaced = campaign_scorer(self.scorer, list(getattr(params, "keywords", None) or ()))
+        if unplaced:
+            logger.warning(
+                "campaign {}: no category for {} (none of its keywords is in a watchlist): searched, not scored",
+                campaign,
+                ", ".join(unplaced),
+            )
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ListingItem):  # a re-check visit that read no listing
