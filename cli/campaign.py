@@ -141,7 +141,7 @@ def list_command(
     table = Table(title=_("Campaigns"))
     for heading in (_("Name"), _("State"), _("Dates"), _("Platforms"), _("Schedule")):
         table.add_column(heading)
-    for heading in (_("Leads"), _("Runs")):
+    for heading in (_("Found"), _("Seen again"), _("Runs")):
         table.add_column(heading, justify="right")
     for data, counts in rows:
         table.add_row(
@@ -151,6 +151,7 @@ def list_command(
             ", ".join(data["platforms"]),
             data["cron"] or "—",
             str(counts["leads"]),
+            str(counts["seen_again"]),
             str(counts["runs"]),
         )
     console().print(table)
@@ -182,8 +183,9 @@ def show_command(name: NameArgument, as_json: JsonOption = False) -> None:
         (_("Dates"), f"{data['from'] or '…'} – {data['to'] or '…'}"),
         (_("Schedule"), data["cron"] or "—"),
         (_("State"), state_label(data["state"])),
-        (_("Leads"), str(counts["leads"])),
+        (_("Found by the campaign"), str(counts["leads"])),
         (_("By status"), by_status or "—"),
+        (_("Older leads seen again"), str(counts["seen_again"])),
         (_("Runs"), str(counts["runs"])),
     ]
     for key, value in rows:

@@ -133,13 +133,17 @@ def N_(message: str) -> str:
     return message
 
 
+# "中文 / English": the first " / " with Chinese before it (a value such as a cron `*/6` may hold a slash).
+BILINGUAL_LINE = re.compile(r"^(?P<zh>[^\n]*?[\u3400-\u9fff][^\n]*?) / (?P<en>.+)$", re.DOTALL)
+
+
 def localise_message(message: str) -> str:
     """One side of a legacy bilingual "中文 / English" message, in the current language.
 
     Library errors that predate the catalogues say both languages in one line; the officer sees one.
     A message with no Chinese before the separator is returned unchanged.
     """
-    match = re.match(r"^(?P<zh>[^/]*[\u3400-\u9fff][^/]*?) / (?P<en>.+)$", message, re.DOTALL)
+    match = BILINGUAL_LINE.match(message)
     if not match:
         return message
     return match.group("zh") if get_language() == "zh" else match.group("en")
@@ -241,6 +245,10 @@ _TYPER_TEXTS = {
     "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
 }
 _USAGE_ERRORS = [
+    (
+        re.compile(r"^No such option: (?P<name>\S+) \(Possible options: (?P<choices>.+)\)$", re.S),
+        N_("No such option: {name} (did you mean one of {choices}?)"),
+    ),
     (re.compile(r"^No such option: (?P<name>.+)$", re.S), N_("No such option: {name}")),
     (re.compile(r"^No such command '(?P<name>.+)'\.$", re.S), N_("No such command: {name}")),
     (re.compile(r"^Missing argument '(?P<name>.+)'\.$", re.S), N_("Missing argument {name}.")),
@@ -258,6 +266,12 @@ _USAGE_ERRORS = [
         re.compile(r"^Invalid value for (?P<name>.+?): (?P<value>.+) is not one of (?P<choices>.+)\.$", re.S),
         N_("Invalid value for {name}: {value} is not one of {choices}."),
     ),
+    (
+        re.compile(
+            r"^Invalid value for (?P<name>.+?): (?P<value>.+) does not match the formats? (?P<formats>.+)\.$", re.S
+        ),
+        N_("Invalid value for {name}: {value} is not a date in the form {formats}."),
+    ),
     (re.compile(r"^Invalid value for (?P<name>.+?): (?P<value>.+)$", re.S), N_("Invalid value for {name}: {value}")),
 ]
 # Click's own words in a help page's usage line.
@@ -270,8 +284,11 @@ def localise_usage_error(message: str) -> str:
     for pattern, msgid in _USAGE_ERRORS:
         match = pattern.match(message)
         if match:
-            # Click quotes each of an option's names: '--out' / '-o' reads --out / -o.
-            fields = {key: value.replace("' / '", " / ") for key, value in match.groupdict().items()}
+            # Click quotes each of an option's names: '--out' / '-o' reads --out / -o; Typer's conversions
+            # prefix their reason with pydantic's "Value error, ".
+            fields = {key: value.removeprefix("Value error, ") for key, value in match.groupdict().items()}
+            if "name" in fields:
+                fields["name"] = fields["name"].replace("' / '", " / ").strip("'")
             return _(msgid).format(**fields)
     return message
 

@@ -11,7 +11,9 @@ from rich.table import Table
 from sqlmodel import Session
 
 from cli.i18n import N_, _, localise_message
+from cli.labels import category_label
 from cli.output import JsonOption, console, fail, print_json
+from core.safe_text import safe_text
 from leads.db import get_engine
 
 schedule_app = typer.Typer(
@@ -34,6 +36,45 @@ JOB_TITLES: dict[str, str] = {
     "daily-report": N_("Daily report"),
 }
 JOB_OUTCOMES: dict[str, str] = {"ok": N_("ok"), "failed": N_("failed"), "skipped": N_("skipped")}
+# What a job's result says, key by key (`schedule run-job`); a key missing here is shown as it is.
+RESULT_LABELS: dict[str, str] = {
+    "queued": N_("Leads queued"),
+    "waiting": N_("Leads left waiting"),
+    "waiting_by_reason": N_("Waiting, by reason"),
+    "queued_by_team": N_("Queued, by team"),
+    "today": N_("Day"),
+    "due_soon": N_("Due soon"),
+    "overdue": N_("Overdue"),
+    "marked": N_("Newly marked in the audit trail"),
+    "report": N_("Report written to"),
+    "run_ids": N_("Crawl runs"),
+    "outcomes": N_("Outcome by platform"),
+    "log": N_("Log file"),
+    "checked": N_("Listings re-checked"),
+    "online": N_("Still online"),
+    "changed": N_("Changed"),
+    "removed": N_("Removed"),
+    "removed_after_notice": N_("Removed after notice"),
+    "error": N_("Error"),
+    "pages": N_("Rules pages read"),
+    "new_versions": N_("New versions"),
+    "unchanged": N_("Unchanged"),
+    "findings": N_("Findings"),
+    "follow_ups": N_("Follow-ups"),
+    "trained": N_("Trained"),
+    "version": N_("Model version"),
+    "in_use": N_("In use"),
+    "refused": N_("Refused (worse than the model in use)"),
+    "labels": N_("Labels"),
+    "f1": N_("F1 (cross-validated)"),
+    "note": N_("Note"),
+}
+# Why the feed left a lead `new` (leads.feed's hold codes).
+WAITING_REASONS: dict[str, str] = {
+    "below_threshold": N_("below the feed's score threshold"),
+    "capacity": N_("the team's daily capacity is reached"),
+    "no_team": N_("no team covers its category"),
+}
 _DAILY = re.compile(r"^每天 daily (?P<time>.+)$")
 
 
@@ -170,8 +211,10 @@ def run_job_command(
     if as_json:
         print_json(details)
     else:
-        shown = {key: value for key, value in details.items() if not isinstance(value, list)}
-        console().print(_("Job {job}: {details}").format(job=job_id, details=_plain(shown)), markup=False)
+        out = console()
+        out.print(_("Job {job} ran:").format(job=job_id), markup=False)
+        for line in result_lines(details):
+            out.print(f"  {line}", markup=False)
     if details.get("failed"):
         fail(_("job {job} failed: {error}").format(job=job_id, error=localise_message(str(details.get("error")))))
 
@@ -216,18 +259,48 @@ def waiting_command(
             str(lead.id),
             str(lead.score),
             f"{lead.priority:.1f}",
-            lead.category or "",
-            listing.title,
-            localise_message(hold.reason),
+            category_label(lead.category),
+            safe_text(listing.title),
+            safe_text(localise_message(hold.reason)),
         )
     console().print(table)
 
 
-def _plain(details: dict[str, Any]) -> str:
-    """A job's numbers as `key=value` pairs, with bilingual texts in the current language."""
-    return ", ".join(
-        f"{key}={localise_message(value) if isinstance(value, str) else value}" for key, value in details.items()
-    )
+def _value_text(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return "—"
+    if key == "run_ids" and isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    if isinstance(value, list):
+        return str(len(value))
+    if isinstance(value, dict):
+        from cli.runs import OUTCOME_TEXT
+
+        names = WAITING_REASONS if key == "waiting_by_reason" else OUTCOME_TEXT if key == "outcomes" else {}
+        parts = [
+            _("{label}: {value}").format(
+                label=_(names[name]) if name in names else safe_text(str(name)),
+                value=_(names[str(count)]) if key == "outcomes" and str(count) in names else safe_text(str(count)),
+            )
+            for name, count in value.items()
+        ]
+        return ", ".join(parts) or "—"
+    if isinstance(value, str):
+        return safe_text(localise_message(value))
+    return str(value)
+
+
+def result_lines(details: dict[str, Any]) -> list[str]:
+    """A job's result, one labelled line per figure, in the current language (lists of ids are left out)."""
+    lines = []
+    for key, value in details.items():
+        if key in ("failed", "queued_ids") or (key.endswith("_ids") and key != "run_ids"):
+            continue
+        label = _(RESULT_LABELS[key]) if key in RESULT_LABELS else key
+        lines.append(_("{label}: {value}").format(label=label, value=_value_text(key, value)))
+    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from cli.labels import category_label, status_label
 from cli.lead_options import CampaignOption, CategoryOption, PlatformOption, build_filter
 from cli.output import JsonOption, console, print_json
 from core.safe_text import safe_json, safe_text
+from core.workdays import DUE_SOON_WORKING_DAYS
 from leads.db import get_engine
 from leads.stats import QueueStats, queue_stats
 
@@ -81,7 +82,7 @@ def stats_command(
     campaign: CampaignOption = None,
     due_soon_days: Annotated[
         int, typer.Option("--due-soon-days", min=0, max=60, help="Working days ahead that count as due soon.")
-    ] = 3,
+    ] = DUE_SOON_WORKING_DAYS,
     as_json: JsonOption = False,
 ) -> None:
     """Leads by status, category, platform and campaign; overdue and due-soon counts; workload per officer.

@@ -1,5 +1,7 @@
 """Errors meant for the person at the keyboard: one clear line, no traceback."""
 
+import re
+
 from pydantic import ValidationError
 
 
@@ -102,13 +104,57 @@ class DiskError(InfrastructureError):
     msgid = "cannot write {where}: {reason}. Free disk space or fix the folder's permissions"
 
 
-def describe_validation_error(error: ValidationError, *, whole: str = "(file)", limit: int = 3) -> str:
-    """A pydantic ValidationError as `field.path: reason; ...`, the first few problems, for one-line errors."""
-    parts = []
+# Pydantic's error types in Chinese, for files officers write (a type missing here keeps its English text).
+_VALIDATION_ZH = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "未知字段",
+    "int_parsing": "不是整数",
+    "int_type": "不是整数",
+    "int_from_float": "不是整数",
+    "float_parsing": "不是数字",
+    "float_type": "不是数字",
+    "bool_parsing": "不是 true 或 false",
+    "bool_type": "不是 true 或 false",
+    "string_type": "不是文本",
+    "list_type": "不是列表",
+    "dict_type": "不是键值映射",
+    "model_type": "不是键值映射",
+    "model_attributes_type": "不是键值映射",
+    "too_short": "项数太少",
+    "string_too_short": "不能为空",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "必须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "必须小于 {lt}",
+    "literal_error": "只能是 {expected}",
+    "enum": "只能是 {expected}",
+}
+_BILINGUAL = re.compile(r"^(?P<zh>[^\n]*?[\u3400-\u9fff][^\n]*?) / (?P<en>.+)$", re.DOTALL)
+
+
+def describe_validation_error(
+    error: ValidationError, *, whole: str = "(file)", limit: int = 3, bilingual: bool = False
+) -> str:
+    """A pydantic ValidationError as `field.path: reason; ...`, the first few problems, for one-line errors.
+
+    `bilingual`: the whole line as "中文 / English" (a validator's own message may be bilingual already), so
+    that the command line shows the officer's language."""
+    parts, english, chinese = [], [], []
     for detail in error.errors()[:limit]:
         where = ".".join(str(part) for part in detail["loc"]) or whole
         message = str(detail["msg"]).removeprefix("Value error, ")
         if detail["type"] == "extra_forbidden":
             message = "unknown field"
         parts.append(f"{where}: {message}")
-    return "; ".join(parts)
+        both = _BILINGUAL.match(message)
+        english.append(f"{where}: {both.group('en')}" if both else f"{where}: {message}")
+        if both:
+            chinese.append(f"{where}：{both.group('zh')}")
+        elif detail["type"] in _VALIDATION_ZH:
+            text = _VALIDATION_ZH[detail["type"]].format(**{k: v for k, v in (detail.get("ctx") or {}).items()})
+            chinese.append(f"{where}：{text}")
+        else:
+            chinese.append(f"{where}：{message}")
+    if not bilingual:
+        return "; ".join(parts)
+    return "；".join(chinese) + " / " + "; ".join(english)

@@ -28,6 +28,8 @@ BUREAU_TZ = timezone(timedelta(hours=8), BUREAU_TIMEZONE)  # China has no daylig
 OVERRIDE_FILE = "holidays.yaml"
 VERIFICATION_WORKING_DAYS = 15
 EXTENSION_WORKING_DAYS = 15
+# an open lead due within this many working days is "due soon" (stats, reports, the deadline job)
+DUE_SOON_WORKING_DAYS = 3
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Special campaigns (专项行动): their keywords, platforms, dates and schedule, and what they found.
 
-A campaign's sweeps tag every lead they create with the campaign's name; `tradewatch report campaign NAME`
-counts them. Dates are the bureau's calendar days (`core.workdays.BUREAU_TZ`), both ends included.
+A campaign's sweeps tag every lead they create with the campaign's name (`Lead.campaign`, "found by the
+campaign") and note every older lead they see again (`LeadCampaign`, "seen again"); `tradewatch report campaign
+NAME` counts the two apart, so a campaign never claims an older lead as its own. Dates are the bureau's
+calendar days (`core.workdays.BUREAU_TZ`), both ends included.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import NotFound, TradewatchError
-from leads.models import Campaign, CrawlRun, Lead, utcnow
+from leads.models import Campaign, CrawlRun, Lead, LeadCampaign, utcnow
 
 OPEN, CLOSED = "open", "closed"
 NAME_MAX = 128
@@ -169,8 +171,18 @@ STATE_TEXT = {
 }
 
 
+def seen_again_count(session: Session, name: str) -> int:
+    """Older leads (found outside the campaign) that the campaign's sweeps saw again."""
+    statement = (
+        select(func.count())
+        .select_from(LeadCampaign)
+        .where(LeadCampaign.campaign == name, col(LeadCampaign.found).is_(False))
+    )
+    return int(session.exec(statement).one())
+
+
 def campaign_counts(session: Session, name: str) -> dict[str, Any]:
-    """Leads by status and runs of the campaign."""
+    """The leads the campaign found, by status; the older leads it saw again; its runs."""
     by_status = {
         str(getattr(status, "value", status)): int(count)
         for status, count in session.exec(
@@ -178,7 +190,12 @@ def campaign_counts(session: Session, name: str) -> dict[str, Any]:
         )
     }
     runs = int(session.exec(select(func.count()).select_from(CrawlRun).where(CrawlRun.campaign == name)).one())
-    return {"leads": sum(by_status.values()), "by_status": by_status, "runs": runs}
+    return {
+        "leads": sum(by_status.values()),
+        "by_status": by_status,
+        "seen_again": seen_again_count(session, name),
+        "runs": runs,
+    }
 
 
 def campaign_dict(campaign: Campaign, *, today: date | None = None) -> dict[str, Any]:

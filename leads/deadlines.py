@@ -14,12 +14,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
-from core.workdays import WorkCalendar, load_calendar, local_date
+from core.workdays import DUE_SOON_WORKING_DAYS, WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.db import run_write
 from leads.models import AuditEvent, Lead, Listing, utcnow
 
-DUE_SOON_WORKING_DAYS = 3
 DUE_SOON, OVERDUE = "due_soon", "overdue"
 
 

@@ -139,6 +139,7 @@ class LeadBase(SQLModel):
     hits: list[dict[str, Any]] = _json_list()
     explanation: list[dict[str, Any]] = _json_list()
     status: LeadStatus = Field(default=LeadStatus.NEW, index=True)
+    # the campaign whose sweep found the lead; every campaign that saw it is in LeadCampaign
     campaign: str | None = Field(default=None, index=True, max_length=128)
 
 
@@ -171,6 +172,25 @@ class Lead(LeadBase, table=True):
     referral_requested_by: str | None = Field(
         default=None, max_length=128, description="Who asked for referral; a second officer must confirm it."
     )
+
+
+class LeadCampaign(SQLModel, table=True):
+    """A campaign that saw a lead: `found` when the campaign's sweep created the lead, else seen again.
+
+    `Lead.campaign` names the campaign that found the lead and is never changed by a later campaign, so a
+    campaign's report counts as its own only the leads first seen during it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("lead_pk", "campaign", name="uq_leadcampaign_lead_campaign"),
+        Index("ix_leadcampaign_campaign_found", "campaign", "found"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_pk: int = Field(foreign_key="lead.id", index=True)
+    campaign: str = Field(max_length=128)
+    found: bool = False
+    first_seen_at: datetime = _utc_column(nullable=False)
 
 
 # --------------------------------------------------------------------------------------------- evidence

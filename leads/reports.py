@@ -28,13 +28,13 @@ from leads.audit import anchor_head
 from leads.db import get_engine
 from leads.deadlines import DUE_SOON_WORKING_DAYS, due_soon_days, find_deadlines
 from leads.lead_query import LeadFilter
-from leads.models import AuditEvent, CrawlRun, Lead, Listing, utcnow
+from leads.models import AuditEvent, CrawlRun, Lead, LeadCampaign, Listing, utcnow
 from leads.schedule_models import FeedHold, JobRun
 from leads.stats import queue_stats
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CJK_FONTS = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei")
-REPORT_STATUSES = (LeadStatus.NEW, LeadStatus.QUEUED, LeadStatus.VERIFIED, LeadStatus.DISMISSED)
+REPORT_STATUSES = tuple(LeadStatus)  # every status has its column, so a row adds up to its total
 STATUS_TEXT = {
     "new": "新线索 New",
     "queued": "待核查 Queued",
@@ -268,24 +268,49 @@ def _common(
     return numbers, by
 
 
+def _past_numbers(past: Any, working_days: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    numbers = past.stats.as_dict()
+    numbers["due_soon_working_days"] = working_days
+    by = {name: past.by[name] for name in ("category", "platform", "campaign")}
+    numbers["by_status_and"] = {
+        name: {key: _status_row(row) for key, row in table.items()} for name, table in by.items()
+    }
+    return numbers, by
+
+
 def daily_report(
     day: date | None = None, *, calendar: WorkCalendar | None = None, working_days: int = DUE_SOON_WORKING_DAYS
 ) -> Report:
-    """Everything the daily report shows for the bureau's day `day` (default: today)."""
+    """Everything the daily report shows for the bureau's day `day` (default: today). The queue is as it
+    stood at the end of that day: a past day's is rebuilt from the audit trail (leads.as_of)."""
     calendar = calendar or load_calendar()
-    day = day or local_date(utcnow())
+    today = local_date(utcnow())
+    day = day or today
     start, end = day_bounds(day)
+    past = None
     with Session(get_engine()) as session:
-        numbers, by = _common(session, LeadFilter(), day, calendar, working_days)
+        if day < today:
+            # a past day: the statuses and due dates of then, from the audit trail, not today's
+            from leads.as_of import past_queue
+
+            past = past_queue(session, day, end, calendar=calendar, working_days=working_days)
+            numbers, by = _past_numbers(past, working_days)
+        else:
+            numbers, by = _common(session, LeadFilter(), day, calendar, working_days)
+        numbers["as_of"] = end.isoformat()
         numbers["activity"] = activity(session, start, end)
         runs = run_rows(session, start, end)
         numbers["runs"] = {"total": len(runs), "by_platform": run_health(runs)}
         from leads.recheck import check_counts
 
         numbers["rechecks"] = check_counts(session, start=start, end=end)
+        numbers["past"] = past is not None
         holds = session.exec(select(FeedHold.code, func.count()).group_by(FeedHold.code))
         numbers["waiting"] = {str(code): int(n) for code, n in holds}
-        deadlines = find_deadlines(session, today=day, calendar=calendar, working_days=working_days)
+        if past is not None and past.deadlines is not None:
+            deadlines = past.deadlines
+        else:
+            deadlines = find_deadlines(session, today=day, calendar=calendar, working_days=working_days)
         jobs = list(
             session.exec(
                 select(JobRun)
@@ -331,6 +356,9 @@ def campaign_report(
     with Session(get_engine()) as session:
         campaign = get_campaign(session, name)
         numbers, by = _common(session, lead_filter, day, calendar, working_days)
+        # found: the leads its sweeps created (counted above); seen again: older leads its sweeps met
+        numbers["found"] = numbers["total"]
+        numbers["seen_again"] = _seen_again_by_status(session, name)
         lead_ids = set(session.exec(select(Lead.id).where(Lead.campaign == name)))
         numbers["activity"] = activity(
             session, datetime(2000, 1, 1, tzinfo=BUREAU_TZ), day_bounds(day)[1], {i for i in lead_ids if i is not None}
@@ -351,6 +379,18 @@ def campaign_report(
     )
     report.charts = _charts(numbers, {k: v for k, v in by.items() if k != "campaign"}, runs, trend)
     return report
+
+
+def _seen_again_by_status(session: Session, name: str) -> dict[str, Any]:
+    rows = session.exec(
+        select(Lead.status, func.count())
+        .select_from(LeadCampaign)
+        .join(Lead, col(Lead.id) == col(LeadCampaign.lead_pk))
+        .where(LeadCampaign.campaign == name, col(LeadCampaign.found).is_(False))
+        .group_by(Lead.status)
+    )
+    by_status = {_key(status): int(count) for status, count in rows}
+    return {"total": sum(by_status.values()), "by_status": by_status}
 
 
 def _charts(

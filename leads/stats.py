@@ -11,12 +11,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
-from core.workdays import local_date
+from core.workdays import DUE_SOON_WORKING_DAYS, load_calendar, local_date
 from leads.lead_query import LeadFilter, apply_filter
 from leads.models import Lead, Listing, Notice, utcnow
 from leads.schedule_models import ListingCheck
-
-DUE_SOON_DAYS = 3
 
 
 @dataclass
@@ -45,7 +43,7 @@ class QueueStats:
     beyond_calendar: int = 0
     calendar_known_until: date | None = None
     today: date | None = None
-    due_soon_days: int = DUE_SOON_DAYS
+    due_soon_days: int = 0  # the due-soon window in calendar days from `today` (working days converted)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,7 +56,7 @@ class QueueStats:
             "by_campaign": self.by_campaign,
             "overdue": self.overdue,
             "due_soon": self.due_soon,
-            "due_soon_days": self.due_soon_days,
+            "due_soon_until": (self.today + timedelta(days=self.due_soon_days)).isoformat() if self.today else None,
             "workload": {name: load.as_dict() for name, load in sorted(self.workload.items())},
             "notices": self.notices,
             "beyond_calendar": self.beyond_calendar,
@@ -115,14 +113,18 @@ def queue_stats(
     lead_filter: LeadFilter | None = None,
     *,
     today: date | None = None,
-    due_soon_days: int = DUE_SOON_DAYS,
+    due_soon_days: int | None = None,
     known_until: date | None = None,
 ) -> QueueStats:
-    """Counts over the leads that match `lead_filter` (all leads by default). Open leads due after
+    """Counts over the leads that match `lead_filter` (all leads by default). Due soon: due within
+    `due_soon_days` calendar days (`leads.deadlines.due_soon_days` converts the working days of the rule; by
+    default the rule's own DUE_SOON_WORKING_DAYS). Open leads due after
     `known_until` (the holiday calendar's last known day) are counted as a warning: their due dates count
     weekends only."""
     f = lead_filter or LeadFilter()
     today = today or local_date(utcnow())
+    if due_soon_days is None:  # the rule: due within DUE_SOON_WORKING_DAYS working days
+        due_soon_days = (load_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS) - today).days
     stats = QueueStats(today=today, due_soon_days=due_soon_days, calendar_known_until=known_until)
     stats.by_status = _grouped(session, col(Lead.status), f)
     stats.total = sum(stats.by_status.values())

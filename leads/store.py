@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from core.statuses import LeadStatus
 from core.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
-from leads.models import Campaign, Lead, Listing, ListingSnapshot, Seller, utcnow
+from leads.models import Campaign, Lead, LeadCampaign, Listing, ListingSnapshot, Seller, utcnow
 from leads.priority import compute_priority
 
 LISTING_FIELDS = (
@@ -73,6 +73,7 @@ class KnownRows:
     leads: dict[int, Lead | None] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
     seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
     campaigns: set[str] = field(default_factory=set)
+    lead_campaigns: set[tuple[int, str]] = field(default_factory=set)  # (lead pk, campaign) already linked
     fresh: set[tuple[str, str]] = field(default_factory=set)  # listings inserted by the prefetch, not yet recorded
     grown_sellers: set[int] = field(default_factory=set)  # sellers who gained a further lead in this batch
 
@@ -419,6 +420,16 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     if old_pks:
         for lead in session.exec(select(Lead).where(col(Lead.listing_id).in_(old_pks))):
             known.leads[lead.listing_id] = lead
+    old_leads = [lead.id for lead in known.leads.values() if lead is not None and lead.id is not None]
+    if campaigns and old_leads:
+        known.lead_campaigns = {
+            (lead_pk, name)
+            for lead_pk, name in session.exec(
+                select(LeadCampaign.lead_pk, LeadCampaign.campaign).where(
+                    col(LeadCampaign.lead_pk).in_(old_leads), col(LeadCampaign.campaign).in_(sorted(campaigns))
+                )
+            )
+        }
     seller_pks = sorted({seller.id for seller in known.sellers.values() if seller.id is not None})
     known.seller_leads = dict.fromkeys(seller_pks, 0)
     if seller_pks:
@@ -433,6 +444,27 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
             if seller_pk is not None:
                 known.seller_leads[seller_pk] = int(count)
     return known
+
+
+def link_campaign(
+    session: Session, lead_pk: int, campaign: str, *, found: bool, seen_at: datetime, known: KnownRows | None = None
+) -> None:
+    """Note that `campaign` saw the lead (`found`: its sweep created it). Once per lead and campaign; a
+    concurrent sweep's row for the same pair wins."""
+    if known is not None:
+        if (lead_pk, campaign) in known.lead_campaigns:
+            return
+        known.lead_campaigns.add((lead_pk, campaign))
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.execute(
+        dialect_insert(LeadCampaign)
+        .values(lead_pk=lead_pk, campaign=campaign, found=found, first_seen_at=seen_at)
+        .on_conflict_do_nothing(index_elements=["lead_pk", "campaign"])
+    )
 
 
 def record_sighting(
@@ -501,6 +533,8 @@ def record_sighting(
         lead.priority = lead_priority(session, lead, stored, now=seen_at, known=known)
         session.add(lead)
         session.flush()
+        if campaign:
+            link_campaign(session, lead.id, campaign, found=True, seen_at=seen_at, known=known)
         if known is not None:
             known.leads[stored.id] = lead
             if stored.seller_pk is not None and stored.seller_pk in known.seller_leads:
@@ -531,7 +565,8 @@ def record_sighting(
     old_score = lead.score
     for name, value in fields.items():
         setattr(lead, name, value)
-    lead.campaign = lead.campaign or campaign
+    if campaign and lead.id is not None:
+        link_campaign(session, lead.id, campaign, found=False, seen_at=seen_at, known=known)
     lead.updated_at = max(lead.updated_at, seen_at)
     lead.priority = lead_priority(session, lead, stored, now=seen_at, known=known)
     requeued = False

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.errors import InputFileError, TradewatchError, describe_validation_error
-from core.workdays import BUREAU_TIMEZONE
+from core.workdays import BUREAU_TIMEZONE, DUE_SOON_WORKING_DAYS
 from leads.db import get_engine
 from leads.models import Campaign
 
@@ -59,20 +59,23 @@ class When(_Strict):
     @classmethod
     def _time(cls, value: str | None) -> str | None:
         if value is not None and not _TIME.match(str(value)):
-            raise ValueError(f"time {value!r} is not HH:MM (24-hour clock)")
+            raise ValueError(f"时间 {value!r} 不是 HH:MM（24 小时制） / time {value!r} is not HH:MM (24-hour clock)")
         return value
 
     @field_validator("cron")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if value is not None:
-            check_cron(value)
+            try:
+                check_cron(value)
+            except ValueError as error:
+                raise ValueError(f"定时表达式 {value!r} 无效 / {error}") from None
         return value
 
     @model_validator(mode="after")
     def _one(self) -> When:
         if bool(self.time) == bool(self.cron):
-            raise ValueError("give exactly one of time (HH:MM) or cron")
+            raise ValueError("time（HH:MM）和 cron 须且只能给一个 / give exactly one of time (HH:MM) or cron")
         return self
 
     def trigger(self, *, start: datetime | None = None, end: datetime | None = None) -> Any:
@@ -140,7 +143,7 @@ class NightlySweep(When):
     @model_validator(mode="after")
     def _something_to_search(self) -> NightlySweep:
         if not self.keywords and not self.watchlist:
-            raise ValueError("give keywords or a watchlist to search for")
+            raise ValueError("须给出关键词（keywords）或词表（watchlist） / give keywords or a watchlist to search for")
         return self
 
 
@@ -171,14 +174,17 @@ class FeedJob(When):
     def _teams(self) -> FeedJob:
         names = [team.name for team in self.teams]
         if len(set(names)) != len(names):
-            raise ValueError("team names must be unique")
+            raise ValueError("小组名称不能重复 / team names must be unique")
         if self.teams and self.daily_capacity is not None:
-            raise ValueError("give daily_capacity per team, or one daily_capacity without teams")
+            raise ValueError(
+                "daily_capacity 要么按小组给出，要么不分小组给一个 / give daily_capacity per team, or one "
+                "daily_capacity without teams"
+            )
         return self
 
 
 class DeadlineJob(When):
-    due_soon_working_days: int = Field(default=3, ge=0, le=30)
+    due_soon_working_days: int = Field(default=DUE_SOON_WORKING_DAYS, ge=0, le=30)
 
 
 class RecheckJob(When):
@@ -232,14 +238,17 @@ class Timetable(_Strict):
     @classmethod
     def _bureau_timezone(cls, value: str) -> str:
         if value != BUREAU_TIMEZONE:
-            raise ValueError(f"the timetable's times are the bureau's: timezone must be {BUREAU_TIMEZONE}")
+            raise ValueError(
+                f"排班表使用本局时间，timezone 必须是 {BUREAU_TIMEZONE} / the timetable's times are the bureau's: "
+                f"timezone must be {BUREAU_TIMEZONE}"
+            )
         return value
 
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^/]+", value):
-            raise ValueError("base_url must be an http(s) URL")
+            raise ValueError("base_url 必须是 http(s) 网址 / base_url must be an http(s) URL")
         return value
 
 
@@ -262,7 +271,7 @@ def parse_timetable(
             {**data, "source": str(path)}, context={"check_platforms": check_platforms}
         )
     except ValidationError as error:
-        raise InputFileError(path, describe_validation_error(error, whole="(timetable)")) from None
+        raise InputFileError(path, describe_validation_error(error, whole="(timetable)", bilingual=True)) from None
     except TradewatchError as error:  # a platform profile that does not load
         raise InputFileError(path, str(error)) from None
     sweep = timetable.nightly_sweep
@@ -270,8 +279,16 @@ def parse_timetable(
         try:
             search_terms(sweep.watchlist, sweep.categories, Path(path))
         except TradewatchError as error:
-            raise InputFileError(path, f"nightly_sweep.watchlist: {error}") from None
+            raise InputFileError(path, _bilingual_field("nightly_sweep.watchlist", str(error))) from None
     return timetable
+
+
+def _bilingual_field(field: str, message: str) -> str:
+    """`field: reason` with a bilingual reason kept bilingual as a whole line ("字段：中文 / field: English")."""
+    zh, separator, en = message.partition(" / ")
+    if separator and any("\u3400" <= ch <= "\u9fff" for ch in zh):
+        return f"{field}：{zh} / {field}: {en}"
+    return f"{field}: {message}"
 
 
 def load_timetable(
@@ -289,12 +306,12 @@ def load_timetable(
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise InputFileError(path, f"cannot read: {error.strerror}") from None
+        raise InputFileError(path, f"无法读取（{error.strerror}） / cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
-        raise InputFileError(path, "not UTF-8 text") from None
+        raise InputFileError(path, "不是 UTF-8 文本 / not UTF-8 text") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise InputFileError(path, "not valid YAML", mark.line + 1 if mark else None) from None
+        raise InputFileError(path, "不是有效的 YAML / not valid YAML", mark.line + 1 if mark else None) from None
     return parse_timetable(data, path, check_platforms=check_platforms, search_terms=search_terms)
 
 

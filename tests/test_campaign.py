@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 import scheduler as scheduler_module
 from cli.app import app
 from leads.db import get_engine
-from leads.models import CrawlRun, Lead
+from leads.models import CrawlRun, Lead, LeadCampaign, Listing
+from leads.reports import campaign_report
 from scheduler import load_timetable
 from tests.scheduler_support import (
     clock,
@@ -23,6 +27,7 @@ from tests.scheduler_support import (
     start_scheduler,
     write_timetable,
 )
+from tests.test_store_batching import item, pipelines, through
 
 FIXTURES = (clock, manual_schedulers)  # used by name in the tests below
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
@@ -129,3 +134,49 @@ def test_a_campaign_created_from_the_cli_is_swept_on_its_schedule(
     assert cli("campaign", "close", NAME).exit_code == 0
     scheduler_module.sync_jobs(sched, timetable, timetable.source)
     assert sched.get_job(f"campaign:{NAME}") is None
+
+
+def sweep_items(url: str, numbers: range, *, at: datetime, campaign: str | None) -> None:
+    """One sweep through the real pipelines and writer, its listings fetched at `at` (the sweep's clock)."""
+    built, _ = pipelines(url, TRADEWATCH_STORE_BATCH=4, TRADEWATCH_STORE_FLUSH_MS=20)
+
+    async def crawl() -> None:
+        listings = [dataclasses.replace(item(number), fetched_at=at, campaign=campaign) for number in numbers]
+        await asyncio.gather(*(through(built, listing) for listing in listings))
+        await built[2].close_spider()
+
+    asyncio.run(crawl())
+
+
+def test_a_campaign_counts_older_leads_it_sees_again_apart_from_those_it_found(store_url: str, tw_home: Path):
+    # items 0, 3, 6 score as leads; 0 and 3 are found by a plain sweep before the campaign
+    sweep_items(store_url, range(5), at=local(2025, 2, 20, 10), campaign=None)
+    assert create().exit_code == 0  # 2025-03-01 – 2025-05-31
+    sweep_items(store_url, range(8), at=local(2025, 3, 10, 21), campaign=NAME)
+    sweep_items(store_url, range(8), at=local(2025, 3, 11, 21), campaign=NAME)  # the next night: nothing new
+    sweep_items(store_url, range(8), at=local(2025, 3, 12, 21), campaign="2025春雷行动")
+    with Session(get_engine()) as session:
+        rows = session.exec(select(Listing.listing_id, Lead).join(Lead, col(Lead.listing_id) == col(Listing.id)))
+        found_by = {listing_id: lead.campaign for listing_id, lead in rows}
+        links = set(
+            session.exec(
+                select(Listing.listing_id, LeadCampaign.campaign, LeadCampaign.found)
+                .join(Lead, col(Lead.listing_id) == col(Listing.id))
+                .join(LeadCampaign, col(LeadCampaign.lead_pk) == col(Lead.id))
+            )
+        )
+    assert found_by == {"100000": None, "100003": None, "100006": NAME}  # older leads never re-tagged
+    assert links == {
+        ("100000", NAME, False), ("100003", NAME, False), ("100006", NAME, True),
+        ("100000", "2025春雷行动", False), ("100003", "2025春雷行动", False), ("100006", "2025春雷行动", False),
+    }  # fmt: skip
+    report = campaign_report(NAME, day=date(2025, 3, 12))
+    assert report.numbers["found"] == report.numbers["total"] == 1
+    assert report.numbers["seen_again"] == {"total": 2, "by_status": {"new": 2}}
+    assert report.numbers["by_campaign"] == {NAME: 1}
+    shown = json.loads(cli("campaign", "show", NAME, "--json").stdout)
+    assert (shown["leads"], shown["seen_again"]) == (1, 2)
+    page = cli("report", "campaign", NAME, "--out", str(tw_home / "qingfeng.html"))
+    assert page.exit_code == 0, page.output
+    html = (tw_home / "qingfeng.html").read_text(encoding="utf-8")
+    assert "Found by this campaign<b>1</b>" in html and "Seen again by this campaign<b>2</b>" in html

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 from typer.testing import CliRunner
 
 import scheduler as scheduler_module
 from cli.app import app
-from core.workdays import local_date
-from leads.db import run_write
+from core.workdays import BUREAU_TZ, local_date
+from leads.db import get_engine, run_write
 from leads.feed import FeedSettings, feed_queue
 from leads.models import Lead
 from leads.queue import claim, dismiss, verify
 from leads.runs import finish_run, start_run
+from leads.stats import queue_stats
+from tests.leadstore_support import listing, sight
 from tests.scheduler_support import write_timetable
 from tests.test_feed import make_leads
 
@@ -126,3 +129,45 @@ def test_daily_report_opens_in_chromium_with_its_charts(busy_day: dict[str, int]
     assert len(images) >= 5  # status, category, platform, trend, runs
     assert all(image["complete"] and image["w"] > 0 for image in images), images
     assert "线索日报" in heading
+
+
+def test_a_past_day_shows_the_statuses_and_deadlines_of_that_day(tw_home: Path):
+    """Leads change after D (verified, claimed, a new one found); the report for D still shows D's queue."""
+    ids = make_leads(seen_at=datetime(2025, 2, 10, 6, 0, tzinfo=BUREAU_TZ))
+    feed_queue(FeedSettings(min_score=60), now=datetime(2025, 2, 10, 7, 30, tzinfo=BUREAU_TZ))  # due early March
+    officer, on_d = "张伟", datetime(2025, 3, 12, 10, 0, tzinfo=BUREAU_TZ)
+
+    def day_d(session) -> None:
+        claim(session, ids["100001"], officer=officer, now=on_d)
+        claim(session, ids["100004"], officer=officer, now=on_d)
+        dismiss(session, ids["100004"], officer=officer, reason="仿制品，非真玳瑁", now=on_d)
+
+    run_write(day_d)
+    with Session(get_engine()) as session:
+        at_d = queue_stats(session, today=date(2025, 3, 12))  # what `stats` said at the end of D
+    assert at_d.by_status == {"queued": 4, "claimed": 1, "dismissed": 1, "new": 1}
+
+    later = datetime(2025, 3, 14, 9, 0, tzinfo=BUREAU_TZ)
+
+    def afterwards(session) -> None:
+        verify(session, ids["100001"], officer=officer, now=later)
+        claim(session, ids["100002"], officer="李明", now=later)
+        verify(session, ids["100002"], officer="李明", now=later)
+
+    run_write(afterwards)
+    sight(listing_values=listing("200001"), seen_at=later)  # found after D
+    out = tw_home / "d.html"
+    result = runner.invoke(app, ["report", "daily", "--date", "2025-03-12", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = report_data(out)
+    assert data["past"] is True
+    for key in ("total", "by_status", "by_category", "by_platform", "by_campaign"):
+        assert data[key] == at_d.as_dict()[key], key
+    # due 2025-03-04 (15 working days from 10 Feb): the four queued and the claimed lead were overdue on D
+    assert data["overdue"] == 5 and data["by_status_and"]["category"]["wildlife.ivory"]["overdue"] == 1
+    assert data["workload"] == {officer: {"claimed": 1, "assigned": 0, "verified": 0, "overdue": 1}}
+    assert data["activity"]["dismiss"] == 1 and data["activity"]["verify"] == 0
+    html = out.read_text(encoding="utf-8")
+    assert "lead statuses as at the end of that day" in html and "老象牙手镯" in html  # listed as overdue
+    now = runner.invoke(app, ["stats", "--json"])
+    assert json.loads(now.stdout)["by_status"] != data["by_status"]  # today's queue is another

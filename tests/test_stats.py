@@ -86,3 +86,12 @@ def test_due_soon_counts_working_days_from_the_bureaus_date(tw_home, monkeypatch
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert (data["due_soon"], data["overdue"]) == (1, 0)
+    # every label says what is counted: 3 working days (the one rule), never the 5 calendar days behind them
+    assert (data["due_soon_working_days"], data["due_soon_until"]) == (3, "2026-12-02")
+    assert "due_soon_days" not in data
+    text = runner.invoke(app, ["stats"], env={"TRADEWATCH_LANG": "en", "COLUMNS": "120"}).output
+    assert "Due within 3 working days" in text and "5 days" not in text
+    zh = runner.invoke(app, ["stats"], env={"TRADEWATCH_LANG": "zh", "COLUMNS": "120"}).output
+    assert "3 个工作日内到期" in zh
+    with Session(get_engine()) as session:  # the library's default is the same rule
+        assert queue_stats(session, today=date(2026, 11, 27)).due_soon == 1
