@@ -25,9 +25,8 @@ MAX_PAGES = 4  # pages open at once in the one browser context; JS sweeps are li
 SERVER_RESPONSE_WAIT = 10.0  # seconds an item page's callback waits for the browser to hand over the raw response
 
 
-# Host patterns the browser must never connect to, enforced by Chromium's own resolver, so that redirects
-# inside a navigation (which Playwright's routing never sees) cannot reach them either. Names that resolve
-# to private addresses through DNS are caught by the request guard instead (see SECURITY.md).
+# Host patterns Chromium's own resolver refuses, a second line behind the resolving proxy (crawler/browser_proxy.py),
+# which checks every connection, redirect hops and names that DNS resolves to private addresses included.
 PRIVATE_HOST_PATTERNS = (
     "localhost",
     "*.localhost",
@@ -95,7 +94,8 @@ def playwright_settings(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
     """Scrapy settings that route `meta["playwright"]` requests through Chromium.
 
     Every request the browser makes is checked against the destination policy (a new `BrowserRequestGuard`
-    per call, bound to its crawl by the destination guard middleware), Chromium itself refuses to resolve
+    per call, bound to its crawl by the destination guard middleware), every connection it opens goes through
+    the crawl's resolving proxy (`GuardedPlaywrightDownloadHandler`), Chromium itself refuses to resolve
     private hosts other than `allowed_hosts` and the configured ones, and downloads are refused.
     """
     from crawler.destination_guard import BrowserRequestGuard
@@ -106,7 +106,7 @@ def playwright_settings(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
     executable = chromium_executable()
     if executable:
         launch["executable_path"] = executable
-    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    handler = "crawler.browser_proxy.GuardedPlaywrightDownloadHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "PLAYWRIGHT_LAUNCH_OPTIONS": launch,

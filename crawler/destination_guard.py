@@ -8,6 +8,9 @@
   redirects, fetch/XHR, frames, scripts) is checked again there. Stat: `tradewatch/browser/forbidden_destination`.
 - `guard_web_sockets` is the page init callback that does the same for WebSocket connections, which the
   browser opens outside request routing.
+- Redirect hops inside a navigation never reach Playwright's routing, and Chromium resolves names itself: its
+  connections all go through the resolving proxy of crawler/browser_proxy.py, which checks and connects to the
+  same address (`destination_addresses`).
 
 Allowed private hosts come from configuration only: TRADEWATCH_ALLOWED_HOSTS, the Scrapy setting of the same
 name, and the platform profile's `allow_private_hosts`.
@@ -18,15 +21,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, cast
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
 from core.config import get_settings
-from crawler.destinations import DestinationPolicy, ForbiddenDestination
+from crawler.destinations import DestinationPolicy, ForbiddenDestination, literal_ip
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +57,46 @@ def policy_for(crawler: Crawler, spider: Spider | None = None) -> DestinationPol
     return DestinationPolicy.with_allowed(hosts)
 
 
-async def check_destination(policy: DestinationPolicy, url: str) -> None:
-    """`policy.check(url)` without blocking the event loop: names are resolved in the loop's resolver thread."""
+Resolver = Callable[[str], Awaitable[tuple[str, ...]]]
+
+
+async def resolve_host(name: str) -> tuple[str, ...]:
+    """The addresses DNS gives for `name` (empty when it does not resolve), looked up in the event loop's
+    resolver thread so the reactor never blocks. The default of `TRADEWATCH_DNS_RESOLVER`."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return ()
+    return tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def resolver_for(settings: BaseSettings | None) -> Resolver:
+    """The crawl's resolver: `TRADEWATCH_DNS_RESOLVER` (an import path), else `resolve_host`."""
+    path = settings.get("TRADEWATCH_DNS_RESOLVER") if settings is not None else None
+    return cast(Resolver, load_object(path)) if path else resolve_host
+
+
+async def check_destination(policy: DestinationPolicy, url: str, resolve: Resolver = resolve_host) -> None:
+    """`policy.check(url)` without blocking the event loop, names resolved by `resolve` (cached per policy)."""
     host, name = policy.check_syntax(url)
     if name is None:
         return
     if name not in policy._resolved:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
-        except OSError:
-            infos = []
-        policy._resolved[name] = tuple(str(info[4][0]) for info in infos)
+        policy._resolved[name] = tuple(await resolve(name))
     policy.check_addresses(host, policy._resolved[name])
+
+
+async def destination_addresses(policy: DestinationPolicy, url: str, resolve: Resolver) -> tuple[str, ...]:
+    """The addresses a connection for `url` may use: resolved now (never from a cache, so a second DNS answer
+    cannot differ from the one checked) and every one checked. Empty when the name does not resolve."""
+    host, name = policy.check_syntax(url)
+    literal = literal_ip(host)
+    if literal is not None:
+        return (literal,)
+    addresses = tuple(await resolve(host))
+    if name is not None:
+        policy.check_addresses(host, addresses)
+    return addresses
 
 
 class DestinationGuardMiddleware:
@@ -72,6 +105,7 @@ class DestinationGuardMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.policy: DestinationPolicy | None = None
+        self.resolve = resolver_for(crawler.settings)
         browser_guard = crawler.settings.get("PLAYWRIGHT_ABORT_REQUEST")
         if isinstance(browser_guard, BrowserRequestGuard):
             browser_guard.bind(crawler)
@@ -88,7 +122,7 @@ class DestinationGuardMiddleware:
     async def process_request(self, request: Request) -> Any:
         policy = self._policy()
         try:
-            await check_destination(policy, request.url)
+            await check_destination(policy, request.url, self.resolve)
         except ForbiddenDestination as reason:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(FORBIDDEN_STAT)
@@ -113,10 +147,12 @@ class BrowserRequestGuard:
         self.blocked_resource_types = frozenset(blocked_resource_types)
         self.crawler: Crawler | None = None
         self._policy: DestinationPolicy | None = None
+        self.resolve: Resolver = resolve_host
 
     def bind(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self._policy = None
+        self.resolve = resolver_for(crawler.settings)
 
     def policy(self) -> DestinationPolicy:
         if self._policy is None:
@@ -130,7 +166,7 @@ class BrowserRequestGuard:
         if request.resource_type in self.blocked_resource_types:
             return True
         try:
-            await check_destination(self.policy(), request.url)
+            await check_destination(self.policy(), request.url, self.resolve)
         except ForbiddenDestination as reason:
             if self.crawler is not None and self.crawler.stats is not None:
                 self.crawler.stats.inc_value(BROWSER_FORBIDDEN_STAT)

@@ -48,7 +48,7 @@ def is_forbidden_address(address: str) -> bool:
     return any(ip in network for network in FORBIDDEN_NETWORKS)
 
 
-def _literal_ip(host: str) -> str | None:
+def literal_ip(host: str) -> str | None:
     try:
         return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
@@ -74,7 +74,7 @@ class DestinationPolicy:
         host = (parts.hostname or "").lower()
         if not host:
             raise ForbiddenDestination("no host in URL")
-        literal = _literal_ip(host)
+        literal = literal_ip(host)
         if host in self.allowed_hosts or (literal and literal in self.allowed_hosts):
             return host, None
         if literal is not None:

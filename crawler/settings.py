@@ -47,6 +47,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.limits.CountingMetaRefreshMiddleware": 580,
 }
 
+# How the destination guards resolve host names (an import path of `async def (name) -> tuple of addresses`).
+# The browser's proxy connects to exactly the address this resolver gave and the guard checked.
+TRADEWATCH_DNS_RESOLVER = "crawler.destination_guard.resolve_host"
+
 ITEM_PIPELINES = {
     "pipelines.normalise_item.NormaliseListingPipeline": 100,
     # Listing photos: downloaded through Scrapy's media machinery, then hashed and read (OCR) in a process pool.

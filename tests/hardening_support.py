@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from aiohttp import web
+from scrapy.settings import Settings
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner, Result
 
@@ -131,6 +132,28 @@ def write_profile(folder: Path, base_url: str, name: str = "hostile", **override
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def production_settings() -> Settings:
+    """Scrapy's settings as a crawl gets them: Scrapy's defaults with `crawler/settings.py` over them."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
+MARKET_HOST = "market.example"
+REBIND_HOST = "rebind.example"
+
+
+async def rebinding_resolver(name: str) -> tuple[str, ...]:
+    """DNS for the browser tests: the marketplace's name resolves to the local site (an allowed private host),
+    and a public-looking name an attacker controls resolves to another loopback address."""
+    answers = {MARKET_HOST: ("127.0.0.1",), REBIND_HOST: ("127.0.0.2",)}
+    if name in answers:
+        return answers[name]
+    from crawler.destination_guard import resolve_host
+
+    return await resolve_host(name)
 
 
 def crawl_settings_module(folder: Path, monkeypatch: Any, **values: Any) -> None:

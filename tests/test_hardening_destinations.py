@@ -11,6 +11,8 @@ from aiohttp import web
 
 from crawler.profiles import load_profile
 from tests.hardening_support import (
+    MARKET_HOST,
+    REBIND_HOST,
     LocalServer,
     assert_clean_exit,
     crawl_settings_module,
@@ -169,13 +171,13 @@ Promise.all(tries).then(() => {{
 
 
 def _js_profile(tmp_path: Path, base_url: str, **overrides) -> Path:
+    values = {"allowed_domains": ["127.0.0.1", "127.0.0.2"], **overrides}
     return write_profile(
         tmp_path,
         base_url,
         name="hostile-js",
         render={"mode": "js", "wait_for": "li.listing, .never", "wait_timeout_ms": 8000},
-        allowed_domains=["127.0.0.1", "127.0.0.2"],
-        **overrides,
+        **values,
     )
 
 
@@ -209,6 +211,46 @@ def test_a_redirect_inside_the_browser_to_a_forbidden_address_is_aborted(
     assert victim.total == 0
     assert run is not None and run.stats.get("tradewatch/errors/request", 0) >= 1
     assert run.outcome == "unreachable"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("how", ["allowed", "redirect", "script navigation"])
+def test_a_public_looking_name_that_resolves_to_a_private_address_is_refused_inside_the_browser(
+    how: str, victim: LocalServer, tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # DNS (the crawl's resolver setting) answers market.example with the site on 127.0.0.1, allowed by the
+    # profile by name only, and rebind.example with 127.0.0.2, which no configuration allows. Chromium itself
+    # can resolve neither: whatever it fetches went through the crawl's resolving proxy.
+    crawl_settings_module(tmp_path, monkeypatch, TRADEWATCH_DNS_RESOLVER="tests.hardening_support.rebinding_resolver")
+    target = victim.url.replace("127.0.0.2", REBIND_HOST) + "/latest/meta-data/"
+    pages = {
+        "allowed": listing_html([("1", "象牙手镯", "/item/1")]),
+        "script navigation": f"<html><body><script>location.assign({target!r});</script></body></html>",
+    }
+
+    async def search(request: web.Request) -> web.Response:
+        return html_response(pages[how])
+
+    routes = _redirecting_site(target) if how == "redirect" else {"/search": search}
+    with LocalServer(routes) as site:
+        profile = _js_profile(
+            tmp_path,
+            site.url.replace("127.0.0.1", MARKET_HOST),
+            allow_private_hosts=[MARKET_HOST],
+            allowed_domains=[MARKET_HOST, REBIND_HOST],
+        )
+        result, run = sweep(profile)
+        assert site.hits["/search"] >= 1
+    assert_clean_exit(result)
+    assert victim.total == 0, victim.hits
+    assert run is not None
+    if how == "allowed":
+        assert run.listings == 1, run.stats
+        assert run.stats.get(BROWSER_STAT, 0) == 0
+    else:
+        # A redirect hop never reaches Playwright's routing: only the browser's resolving proxy can refuse it.
+        assert run.stats.get(BROWSER_STAT, 0) >= 1, run.stats
+        assert run.listings == 0
 
 
 def test_chromium_refuses_to_resolve_private_hosts_except_allowed_ones():

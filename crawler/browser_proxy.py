@@ -1,0 +1,211 @@
+"""Chromium reaches the network only through a local proxy that resolves, checks and connects itself.
+
+Chromium follows a navigation's redirects without asking Playwright's routing, and resolves names on its own,
+so a checked name could still lead it to a private address: a redirect hop to a public-looking name that DNS
+resolves to the bureau's network, or a name that answers once with a public address and then with a private
+one (DNS rebinding). Here the browser is launched with `--proxy-server` pointing at `ResolvingProxy` on
+127.0.0.1 (Playwright proxies loopback too), so every HTTP request, every `CONNECT` tunnel (HTTPS, WebSockets)
+and every redirect hop arrives as a host name at the proxy. The proxy resolves the name once with the crawl's
+resolver (`TRADEWATCH_DNS_RESOLVER`), checks every address against the destination policy and connects to
+exactly an address it checked; a refused destination gets its connection closed, which the browser reports as
+a failed request. WebRTC is kept to proxied TCP, so it cannot reach addresses around the proxy either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, destination_addresses, policy_for, resolver_for
+from crawler.destinations import DestinationPolicy, ForbiddenDestination
+
+logger = logging.getLogger(__name__)
+
+HEAD_LIMIT = 64 * 1024  # bytes of a request line and headers the proxy reads before giving up on a request
+CONNECT_TIMEOUT = 30.0  # seconds to reach a checked address (as DOWNLOAD_TIMEOUT bounds the whole download)
+HOP_BY_HOP = frozenset({"proxy-connection", "proxy-authorization", "connection", "keep-alive"})
+WEBRTC_POLICY = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"
+RESOLVER_RULES = "--host-resolver-rules="
+PROXY_HOST = "127.0.0.1"
+
+Destination = Callable[[str], Awaitable[tuple[str, ...]]]
+
+
+class ResolvingProxy:
+    """A forward HTTP proxy on 127.0.0.1 for one browser. `destination(url)` returns the checked addresses of
+    the URL's host (empty when it does not resolve) or raises ForbiddenDestination; `refused` is told why.
+
+    One upstream connection per request: a browser's connection to a proxy may carry requests for several
+    hosts, so after each response both sides are closed and the next request is checked anew.
+    """
+
+    def __init__(self, destination: Destination, refused: Callable[[str, str], None]) -> None:
+        self.destination = destination
+        self.refused = refused
+        self.socket: socket.socket | None = None
+        self.server: asyncio.Server | None = None
+
+    def bind(self) -> int:
+        """Listen now (connections wait in the backlog until `start`), so the browser's launch options can
+        name the port before the event loop runs. Returns the port."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((PROXY_HOST, 0))
+        listener.listen(128)
+        listener.setblocking(False)
+        self.socket = listener
+        return int(listener.getsockname()[1])
+
+    async def start(self) -> None:
+        if self.server is None:
+            if self.socket is None:
+                self.bind()
+            self.server = await asyncio.start_server(self._serve, sock=self.socket, limit=HEAD_LIMIT)
+
+    async def close(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.server.wait_closed(), 1.0)
+            self.server = None
+        elif self.socket is not None:
+            self.socket.close()
+        self.socket = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream: asyncio.StreamWriter | None = None
+        head = b""
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), CONNECT_TIMEOUT)
+            method, target, version, headers = _parse_head(head)
+            tunnel = method == "CONNECT"
+            url = f"https://{target}/" if tunnel else target
+            parts = urlsplit(url)
+            if not parts.hostname or (not tunnel and parts.scheme.lower() != "http"):
+                raise ForbiddenDestination(f"proxy request for {target!r} is not a plain http URL or a tunnel")
+            port = parts.port or (443 if tunnel else 80)
+            upstream_reader, upstream = await self._connect(url, port)
+            if upstream is None:
+                return
+            if tunnel:
+                writer.write(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+            else:
+                upstream.write(_origin_head(method, parts, version, headers))
+            sending = asyncio.ensure_future(_pipe(reader, upstream))
+            try:
+                await _pipe(upstream_reader, writer)  # the exchange ends when the server's side does
+            finally:
+                sending.cancel()
+        except ForbiddenDestination as reason:
+            self.refused(_target_of(head), str(reason))
+        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            pass  # not a request the proxy can serve: the browser sees a failed request
+        except OSError as error:
+            logger.debug("browser proxy: %s", error)
+        finally:
+            for stream in (upstream, writer):
+                if stream is not None:
+                    stream.close()
+
+    async def _connect(self, url: str, port: int) -> tuple[Any, asyncio.StreamWriter | None]:
+        """Connect to the first checked address that answers: the address checked is the address used."""
+        for address in await self.destination(url):
+            try:
+                return await asyncio.wait_for(asyncio.open_connection(address, port), CONNECT_TIMEOUT)
+            except (TimeoutError, OSError):
+                continue
+        return None, None
+
+
+def _parse_head(head: bytes) -> tuple[str, str, str, list[tuple[str, str]]]:
+    lines = head.decode("latin-1").split("\r\n")
+    method, target, version = lines[0].split(" ")
+    headers = []
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(":")
+            headers.append((name.strip(), value.strip()))
+    return method.upper(), target, version, headers
+
+
+def _target_of(head: bytes) -> str:
+    first = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+    return first[1] if len(first) > 1 else "(unreadable request)"
+
+
+def _origin_head(method: str, parts: Any, version: str, headers: list[tuple[str, str]]) -> bytes:
+    """The request as the origin server expects it: a path, no proxy headers, and one request per connection
+    (WebSocket upgrades keep their own `Connection` header)."""
+    path = parts.path or "/"
+    if parts.query:
+        path += f"?{parts.query}"
+    upgrade = any(name.lower() == "upgrade" for name, _ in headers)
+    kept = [(name, value) for name, value in headers if name.lower() not in HOP_BY_HOP]
+    if upgrade:
+        kept += [(name, value) for name, value in headers if name.lower() == "connection"]
+    else:
+        kept.append(("Connection", "close"))
+    lines = [f"{method} {path} {version}", *(f"{name}: {value}" for name, value in kept), "", ""]
+    return "\r\n".join(lines).encode("latin-1")
+
+
+async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    try:
+        while data := await source.read(65536):
+            sink.write(data)
+            await sink.drain()
+        if sink.can_write_eof():
+            sink.write_eof()
+    except OSError:
+        sink.close()
+
+
+def _reaching_proxy(arg: str) -> str:
+    """Chromium's resolver rules (crawler/browser.py) refuse loopback; the proxy's own address is let through."""
+    if arg.startswith(RESOLVER_RULES):
+        return f"{RESOLVER_RULES}EXCLUDE {PROXY_HOST}, {arg[len(RESOLVER_RULES) :]}"
+    return arg
+
+
+class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's download handler with Chromium launched behind this crawl's `ResolvingProxy`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.crawler = crawler
+        self.resolve = resolver_for(crawler.settings)
+        self._policy: DestinationPolicy | None = None
+        self.proxy = ResolvingProxy(self._destination, self._refused)
+        port = self.proxy.bind()
+        launch = self.config.launch_options
+        # "<-loopback>": loopback addresses go through the proxy too (Chromium would connect to them directly)
+        launch["proxy"] = {"server": f"http://{PROXY_HOST}:{port}", "bypass": "<-loopback>"}
+        launch["args"] = [*(_reaching_proxy(arg) for arg in launch.get("args", [])), WEBRTC_POLICY]
+
+    async def _destination(self, url: str) -> tuple[str, ...]:
+        if self._policy is None:
+            self._policy = policy_for(self.crawler, self.crawler.spider)
+        return await destination_addresses(self._policy, url, self.resolve)
+
+    def _refused(self, target: str, reason: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(BROWSER_FORBIDDEN_STAT)
+        logger.warning("browser connection refused: %s: %s", target, reason)
+
+    async def _launch(self) -> None:
+        await self.proxy.start()
+        await super()._launch()
+
+    async def _close(self) -> None:
+        try:
+            await super()._close()
+        finally:
+            await self.proxy.close()
