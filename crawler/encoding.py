@@ -36,9 +36,12 @@ _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", r
 _HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 # Four UTF-8-encoded CJK characters in a row: in a page that is not UTF-8 as a whole, a UTF-8 fragment pasted
 # into a GBK page (GBK text practically never forms such runs). Decoding it as GBK would "succeed" as mojibake.
-_UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){4,}")
-# Detection must be this sure (charset-normalizer's chaos: 0 is clean text) to be believed.
+UTF8_CJK_RUN = 4
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){%d,}" % UTF8_CJK_RUN)
+# Detection must be this sure (charset-normalizer's chaos: 0 is clean text, 1 is noise) to be believed.
 MAX_CHAOS = 0.2
+# A page without `</head>` has its `<meta charset>` looked for in this many leading bytes only.
+META_SEARCH_BYTES = 1 << 20
 # What detection may propose: the marketplaces' own encodings and Western single-byte text.
 DETECTABLE = ["gb18030", "big5", "cp932", "euc_kr", "cp1252"]
 # A page declared in one of these is CJK text: detection may only propose another CJK encoding, since any
@@ -85,7 +88,7 @@ def meta_charset(body: bytes) -> str | None:
     head_end = body.find(b"</head")
     if head_end < 0:
         head_end = body.find(b"</HEAD")
-    match = _META.search(body[: head_end if head_end > 0 else 1 << 20])
+    match = _META.search(body[: head_end if head_end > 0 else META_SEARCH_BYTES])
     return match.group(1).decode("ascii") if match else None
 
 
@@ -145,7 +148,7 @@ def _detect(body: bytes, declared: str | None, *, cjk_only: bool = False) -> Dec
     from charset_normalizer import from_bytes
 
     detectable = [name for name in DETECTABLE if name in CJK] if cjk_only else DETECTABLE
-    best = from_bytes(body, cp_isolation=detectable).best()
+    best = from_bytes(body, cp_isolation=detectable, threshold=MAX_CHAOS).best()
     if best is not None and best.chaos <= MAX_CHAOS:
         encoding = normalise_name(best.encoding)
         text = _strict(body, encoding) if encoding else None

@@ -20,7 +20,7 @@ from typing import Any
 import brotli
 import pytest
 from aiohttp import web
-from scrapy.settings import SETTINGS_PRIORITIES, Settings
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from tests.hardening_support import (
     LocalServer,
@@ -28,17 +28,10 @@ from tests.hardening_support import (
     crawl_settings_module,
     html_response,
     listing_html,
+    production_settings,
     sweep,
     write_profile,
 )
-
-
-def production_settings() -> Settings:
-    """Scrapy's settings as a crawl gets them: Scrapy's defaults with `crawler/settings.py` over them."""
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    return settings
-
 
 PRODUCTION = production_settings()
 MAX_SIZE = PRODUCTION.getint("DOWNLOAD_MAXSIZE")  # the cap on the wire and while decompressing
