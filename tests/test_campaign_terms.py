@@ -6,12 +6,21 @@ from pathlib import Path
 
 import pytest
 from scrapy.utils.test import get_crawler
+from sqlmodel import Session, col, select
+from typer.testing import CliRunner
 
+from cli.app import app
 from crawler.items import ListingItem
+from leads.db import get_engine
+from leads.models import Lead, Listing
 from pipelines.score import ScoreListingPipeline
 from pipelines.scoring import Scorer
 from pipelines.scoring.campaign_terms import campaign_terms
+from scheduler import load_timetable
 from spiders.listing import ListingSpider
+from tests.scheduler_support import clock, drive, local, manual_schedulers, runs_of, start_scheduler, write_timetable
+
+FIXTURES = (clock, manual_schedulers)  # used by name below
 
 NAME = "2025清风行动"
 # a code word for ivory that no watchlist has, and a listing only that word gives away
@@ -71,3 +80,33 @@ def test_a_bureau_watchlist_term_needs_no_campaign_category(tw_home: Path) -> No
     assert campaign_terms([CODE_WORD], Scorer.load(threshold=60)) == ({}, [])
     scored = _score_in_sweep([CODE_WORD], NAME)  # a campaign of only that word: scored as the bureau says
     assert scored["is_lead"] is True and scored["category"] == "wildlife.ivory"
+
+
+def test_a_campaign_swept_by_the_scheduler_scores_its_own_keyword(
+    tw_home: Path, demo_market: str, clock, manual_schedulers
+) -> None:
+    """老物件 is in no watchlist: the campaign's sweep scores it as ivory, the category of its other keyword."""
+    assert campaign_terms(["象牙", "老物件"], Scorer.load(threshold=60)) == ({"wildlife.ivory": ["老物件"]}, [])
+    clock.set(local(2025, 3, 10, 12, 0))
+    created = CliRunner(env={"TRADEWATCH_LANG": "en"}).invoke(
+        app,
+        ["campaign", "create", NAME, "--keywords", "象牙,老物件", "--platforms", "demo", "--from", "2025-03-01",
+         "--to", "2025-05-31", "--cron", "0 21 * * *", "--max-pages", "1"],
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    timetable = load_timetable(write_timetable(tw_home, {"base_url": demo_market, "feed": {"time": "07:30"}}))
+    sched = start_scheduler(timetable, manual_schedulers)
+    drive(sched, clock, local(2025, 3, 10, 21, 30))
+    (run,) = runs_of(f"campaign:{NAME}")
+    assert run.outcome == "ok", run.error
+    with Session(get_engine()) as session:
+        found = session.exec(
+            select(Lead)
+            .join(Listing, col(Lead.listing_id) == col(Listing.id))
+            .where(Listing.title == "老物件手镯 家中旧藏")
+        ).all()
+    (lead,) = found
+    assert lead.campaign == NAME and lead.category == "wildlife.ivory"
+    assert any(
+        (hit["term"], hit["category"], hit["field"]) == ("老物件", "wildlife.ivory", "title") for hit in lead.hits
+    )
