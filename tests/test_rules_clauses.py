@@ -122,6 +122,9 @@ def test_a_right_granted_before_but_and_taken_back_after_it_does_not_lower_the_s
         ("借款人逾期还款的，按借款利率上浮50%计收逾期利息。", False, None),
         ("收件人拒收的，寄件人须承担双倍运费。", True, "双倍 ≥ 2倍"),
         ("酒店预订成功后取消的，须支付全部房费作为取消费。", True, "支付全部（全额）"),
+        ("雇主与家政人员私下签约的，须向本公司支付相当于十二个月服务费的违约金。", True, "十二个月服务费 ≥ 3个月"),
+        ("租客提前退租的，应提前30日书面通知出租人，并按一个月租金支付违约金。", False, None),
+        ("违约金以守约方的实际损失为限，最高不超过合同总价的20%。", False, None),
     ],
 )
 def test_a_charge_is_unfair_when_out_of_proportion_to_what_it_is_charged_on(
@@ -131,6 +134,31 @@ def test_a_charge_is_unfair_when_out_of_proportion_to_what_it_is_charged_on(
     assert result.unfair is unfair
     penalties = [rule["matched"] for rule in result.explanation if rule["rule"] == "excessive_penalty"]
     assert penalties == ([why] if why else [])
+
+
+def test_a_lawful_signal_after_a_negation_does_not_lower_the_score(scorer: ClauseScorer):
+    lawful = scorer.score("物业公司调整收费标准的，须经业主大会同意。")
+    result = scorer.score("物业公司有权根据实际情况调整服务内容及收费标准，调整无需经业主大会同意。")
+    assert result.unfair and result.group == "exclude_rights"
+    assert [rule["rule"] for rule in result.explanation] == ["unilateral_change"]
+    assert not lawful.unfair
+
+
+@pytest.mark.parametrize(
+    ("clause", "unfair"),
+    [
+        ("会员卡遗失补办的，每次收取工本费300元。", True),
+        ("入住日前一天18点前取消预订的免费；逾期取消的，收取首晚房费。", False),
+        ("因用户个人原因未能在有效期内使用的，所购次卡自动作废，剩余次数不予延期或退费。", True),
+        ("会员须每年缴纳年费，无论本年度是否使用本中心任何服务，年费均不予减免或退还。", True),
+        ("问：可以取消自动续费吗？答：自动续费开通后须连续使用满12个月方可取消，期间不能退订。", True),
+        ("您的会员将自动续期。续期扣费前5日我们会以短信通知您，您可在扣费前随时取消。", False),
+    ],
+)
+def test_a_fee_for_the_act_and_a_refusal_of_several_things_are_read_by_structure(
+    scorer: ClauseScorer, clause: str, unfair: bool
+):
+    assert scorer.score(clause).unfair is unfair
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ excuse a penalty in the next. In a sentence, a pattern fires when one of its `an
 `all` regexes match, none of its `none` regexes does and, with `amount`, a charge is out of proportion. The
 sentence's score is the strongest fired pattern's weight, plus `extra_hit_points` for each further pattern,
 minus the points of every lawful signal found there (a signal before a turn, 但 or 但是, that leads into the
-restriction is taken back by it), kept within 0..100; the clause takes its highest-scoring
-sentence, with that sentence's explanation. A clause at or above the threshold is unfair; its group and legal
-basis are the strongest pattern's.
+restriction is taken back by it, and a signal right after a negation does not count), kept within
+0..100; the clause takes its highest-scoring sentence, with that sentence's explanation. A clause at or above
+the threshold is unfair; its group and legal basis are the strongest pattern's.
 """
 
 from __future__ import annotations
@@ -24,14 +24,20 @@ from .watchlist import AmountCheck, ClausePattern, ClauseWatchlist, load_clause_
 
 SENTENCE_END = re.compile(r"(?<=[。!?])")  # after NFKC folding ！？ are ASCII, 。 stays
 TURN = re.compile(r"但是?|然而|不过")
+# a lawful signal right after a negation is its opposite: 无需经业主大会同意, 不全额退款, 未依法通知
+NEGATED = re.compile(r"(无需|无须|毋须|不必|不需|不经|未经|不|未|无)$")
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _NUMBER = r"[\d.]+|[零〇一二两三四五六七八九十]+"
 RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%")
 MULTIPLE = re.compile(r"([\d.]+|[一二两三四五六七八九十双]+)倍")
-WHOLE_AMOUNT = re.compile(r"(支付|扣除|收取|扣|没收)[^。;,]{0,8}(全部|全额|全款)|(全部|全额)[^。;]{0,10}作为")
+MONTHS = re.compile(rf"({_NUMBER})个月的?(租金|服务费|管理费|会费|月费|费用|工资)")
+WHOLE_AMOUNT = re.compile(
+    r"(支付|扣除|收取|扣|没收)[^。;,]{0,8}(全部|全额|全款)|(全部|全额)[^。;]{0,10}作为"
+    r"|按[^。;,]{0,4}全部[^。;,]{0,6}(利息|租金|费用|价款|款项|团款|房费)"
+)
 DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;,]{0,8}$")
 NOT_A_CHARGE = re.compile(
-    r"(上浮|下浮|上调|下调|不超过|不高于|最高|最多|返还|补贴)[^。;,]{0,4}$|(折扣|优惠|减免)[^。;,]?$"
+    r"(上浮|下浮|上调|下调|不超过|不高于|最高|最多|返还|补贴)[^。;,]{0,8}$|(折扣|优惠|减免)[^。;,]?$"
 )
 
 
@@ -51,7 +57,8 @@ def chinese_number(text: str) -> float | None:
 
 
 def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | None:
-    """The wording of a charge out of proportion in the sentence, the limit it passes (in the clause's own
+    """The wording of a charge out of proportion in the sentence (a share, a daily rate, a multiple, months of
+    rent or fees, the whole amount), the limit it passes (in the clause's own
     notation, as the explanation quotes the clause) and where it ends, or None. Rates after
     上浮, 不超过, 优惠 … qualify something else (an interest rate, a cap, a discount) and are not charges."""
     for found in RATE.finditer(sentence):
@@ -75,6 +82,10 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
         number = 2.0 if found.group(1) == "双" else chinese_number(found.group(1))
         if number is not None and number >= check.min_multiple and not NOT_A_CHARGE.search(before):
             return f"{found.group(0)} ≥ {check.min_multiple:g}倍", found.end()
+    for found in MONTHS.finditer(sentence):
+        months = chinese_number(found.group(1))
+        if months is not None and months >= check.min_months:
+            return f"{found.group(0)} ≥ {check.min_months:g}个月", found.end()
     if check.whole_amount:
         whole = WHOLE_AMOUNT.search(sentence)
         if whole:
@@ -204,6 +215,8 @@ class ClauseScorer:
         turn = max((t.end() for t in TURN.finditer(sentence, 0, last_end)), default=0)
         for signal, pattern in self._signals:
             found = pattern.search(sentence, turn)
+            if found and NEGATED.search(sentence, 0, found.start()):
+                found = None
             if found and fired:
                 points += signal.points
                 explanation.append(

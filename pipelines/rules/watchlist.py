@@ -47,12 +47,16 @@ class GroupSpec(_Model):
 
 class AmountCheck(_Model):
     """When a charge is out of proportion (《民法典》第五百八十五条): a one-off share of the price, a daily rate
-    above the lawful late-payment rate, a multiple of the price, or the whole price kept as a charge."""
+    above the lawful late-payment rate, a multiple of the price, several months' rent or fees, or the whole price
+    kept as a charge."""
 
     min_percent: float = Field(default=20, gt=0, description="A one-off charge of at least this share (%).")
     max_daily_percent: float = Field(default=0.05, gt=0, description="A daily rate above this (%) is excessive.")
     min_multiple: float = Field(default=2, gt=1, description="A charge of this many times the price or more.")
     whole_amount: bool = Field(default=True, description="The whole price or payment kept as a charge.")
+    min_months: float = Field(
+        default=3, gt=1, description="A charge of this many months' rent or fees or more (租期 charges)."
+    )
 
 
 class ClausePattern(_Model):
