@@ -145,20 +145,31 @@ def test_a_lawful_signal_after_a_negation_does_not_lower_the_score(scorer: Claus
 
 
 @pytest.mark.parametrize(
-    ("clause", "unfair"),
+    ("clause", "rules"),
     [
-        ("会员卡遗失补办的，每次收取工本费300元。", True),
-        ("入住日前一天18点前取消预订的免费；逾期取消的，收取首晚房费。", False),
-        ("因用户个人原因未能在有效期内使用的，所购次卡自动作废，剩余次数不予延期或退费。", True),
-        ("会员须每年缴纳年费，无论本年度是否使用本中心任何服务，年费均不予减免或退还。", True),
-        ("问：可以取消自动续费吗？答：自动续费开通后须连续使用满12个月方可取消，期间不能退订。", True),
-        ("您的会员将自动续期。续期扣费前5日我们会以短信通知您，您可在扣费前随时取消。", False),
+        ("会员卡遗失补办的，每次收取工本费300元。", ["fees_for_exercising_rights"]),
+        ("入住日前一天18点前取消预订的免费；逾期取消的，收取首晚房费。", []),
+        (
+            "因用户个人原因未能在有效期内使用的，所购次卡自动作废，剩余次数不予延期或退费。",
+            ["no_cancellation_or_refund"],
+        ),
+        (
+            "会员须每年缴纳年费，无论本年度是否使用本中心任何服务，年费均不予减免或退还。",
+            ["forfeits_balance_or_deposit"],
+        ),
+        (
+            "问：可以取消自动续费吗？答：自动续费开通后须连续使用满12个月方可取消，期间不能退订。",
+            ["auto_renewal_without_notice", "no_cancellation_or_refund"],
+        ),
+        ("您的会员将自动续期。续期扣费前5日我们会以短信通知您，您可在扣费前随时取消。", []),
     ],
 )
 def test_a_fee_for_the_act_and_a_refusal_of_several_things_are_read_by_structure(
-    scorer: ClauseScorer, clause: str, unfair: bool
+    scorer: ClauseScorer, clause: str, rules: list[str]
 ):
-    assert scorer.score(clause).unfair is unfair
+    result = scorer.score(clause)
+    assert [rule["rule"] for rule in result.explanation] == rules
+    assert result.unfair is bool(rules)
 
 
 @pytest.mark.parametrize(
