@@ -166,6 +166,7 @@ class LeadDetail:
     audit: list[Any] = field(default_factory=list)
     marks: LeadMarks | None = None
     same_photo: list[tuple[Listing, Lead | None]] = field(default_factory=list)  # other listings, any platform
+    seen_again_by: list[str] = field(default_factory=list)  # campaigns that met the lead after it was found
 
 
 def same_photo_listings(session: Session, listing: Listing, *, limit: int = 20) -> list[tuple[Listing, Lead | None]]:
@@ -197,6 +198,13 @@ def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> Le
         return None
     detail = LeadDetail(lead=lead, listing=listing)
     detail.same_photo = same_photo_listings(session, listing)
+    detail.seen_again_by = list(
+        session.exec(
+            select(models.LeadCampaign.campaign)
+            .where(models.LeadCampaign.lead_pk == lead.id, col(models.LeadCampaign.found).is_(False))
+            .order_by(col(models.LeadCampaign.first_seen_at), col(models.LeadCampaign.id))
+        )
+    )
     snapshot_model = getattr(models, "ListingSnapshot", None)
     if snapshot_model is not None:
         detail.snapshots = list(

@@ -170,6 +170,14 @@ def test_a_campaign_counts_older_leads_it_sees_again_apart_from_those_it_found(s
         ("100000", NAME, False), ("100003", NAME, False), ("100006", NAME, True),
         ("100000", "2025春雷行动", False), ("100003", "2025春雷行动", False), ("100006", "2025春雷行动", False),
     }  # fmt: skip
+    with Session(get_engine()) as session:
+        older = session.exec(
+            select(Lead.id).join(Listing, col(Lead.listing_id) == col(Listing.id)).where(Listing.listing_id == "100000")
+        ).one()
+    shown = runner.invoke(app, ["leads", "show", str(older)], env={"COLUMNS": "200"}).output.splitlines()
+    (again,) = [line for line in shown if "Seen again by campaigns" in line]
+    (found,) = [line for line in shown if "Found by campaign" in line]
+    assert f"{NAME}，2025春雷行动" in again and NAME not in found
     report = campaign_report(NAME, day=date(2025, 3, 12))
     assert report.numbers["found"] == report.numbers["total"] == 1
     assert report.numbers["seen_again"] == {"total": 2, "by_status": {"new": 2}}

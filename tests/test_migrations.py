@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from leads.db import FIRST_REVISION, current_revision, dispose_engines, get_engine, head_revision, upgrade
-from leads.models import Lead, Listing
+from leads.models import Lead, LeadCampaign, Listing
 from tests.leadstore_support import sight
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,3 +110,44 @@ def test_db_upgrade_and_current_commands(store_url: str):
     assert "up to date" in again.output
     current = runner.invoke(app, ["db", "current", "--json"])
     assert current.exit_code == 0 and '"up_to_date": true' in current.output
+
+
+def test_campaign_tags_are_carried_over_as_found_or_seen_again(store_url: str):
+    """A lead tagged by the campaign that created it stays that campaign's find; a tag a later campaign put
+    on an older lead becomes 'seen again' (the lead's created event says who found it)."""
+    engine = get_engine(store_url, migrate=False)
+    upgrade(engine, FIRST_REVISION)
+    with engine.begin() as connection:
+        for number in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO listing (platform, listing_id, url, title, description, first_seen, last_seen,"
+                    " times_seen) VALUES ('demo', :id, 'http://127.0.0.1:8765/plain/item/1', '象牙手镯', '老货',"
+                    " '2025-03-10 02:00:00', '2025-03-10 02:00:00', 1)"
+                ),
+                {"id": f"10023{number}"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO lead (score, categories, hits, explanation, status, listing_id, created_at,"
+                    " updated_at, campaign) VALUES (71, '[]', '[]', '[]', 'NEW', :pk, '2025-03-10 02:00:00',"
+                    " '2025-03-10 02:00:00', '2025清风行动')"
+                ),
+                {"pk": number},
+            )
+    upgrade(engine, "0011")
+    with engine.begin() as connection:
+        for seq, (lead_pk, campaign) in enumerate(((1, "2025清风行动"), (2, None)), start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO auditevent (seq, lead_pk, action, actor, details, created_at, prev_hash, hash)"
+                    " VALUES (:seq, :lead, 'created', 'system', :details, '2025-03-10 02:00:00', 'p', 'h')"
+                ),
+                {"seq": seq, "lead": lead_pk, "details": json.dumps({"campaign": campaign}, ensure_ascii=False)},
+            )
+    upgrade(engine)
+    with Session(get_engine(store_url)) as session:
+        found_by = {lead.id: lead.campaign for lead in session.exec(select(Lead))}
+        links = {(link.lead_pk, link.campaign, link.found) for link in session.exec(select(LeadCampaign))}
+    assert found_by == {1: "2025清风行动", 2: None}
+    assert links == {(1, "2025清风行动", True), (2, "2025清风行动", False)}
