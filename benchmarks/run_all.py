@@ -27,10 +27,11 @@ import bench_crawl
 import bench_distributed
 import bench_js
 import bench_memory
+import bench_ocr
 from common import RESULT_PREFIX, ROOT, machine, market
 
 RESULTS = ROOT / "benchmarks" / "results"
-SECTIONS = ("crawl", "js", "scoring", "store", "leads", "memory", "distributed")
+SECTIONS = ("crawl", "js", "ocr", "scoring", "store", "leads", "memory", "distributed")
 
 Row = tuple[str, str, str, str]  # benchmark, measured, baseline or target, verdict
 
@@ -94,6 +95,26 @@ def js(quick: bool) -> list[Row]:
             )
         )
     return rows
+
+
+def ocr(quick: bool) -> list[Row]:
+    from core.config import get_settings
+
+    workers = get_settings().resolved_ocr_workers
+    result = bench_ocr.measure(keywords=bench_ocr.DEFAULT_KEYWORDS, repeat=1 if quick else 3, workers=workers)
+    reading, pool, crawled = result["reading"], result["pool"], result["crawl"]
+    accurate = reading["accuracy"] >= bench_ocr.TARGET_ACCURACY
+    kept = crawled["ratio_pages"] >= bench_ocr.TARGET_RATIO
+    photos = f"{reading['images']} demo photos, {reading['characters']} characters"
+    return [
+        ("OCR: character accuracy", f"{reading['accuracy']:.4f}", photos,
+         "**met** (target ≥ 0.95)" if accurate else "**MISSED** (target ≥ 0.95)"),
+        ("OCR: images/s per core", f"{reading['images_per_s_per_core']:.2f}", "one recogniser, one thread", "-"),
+        ("OCR: pool peak memory", f"{pool['pool_peak_rss_mb']} MB", f"{pool['workers']} workers", "-"),
+        ("Crawl with OCR on vs off", f"{crawled['on']['pages_per_s']:.1f} vs {crawled['off']['pages_per_s']:.1f}",
+         f"demo sweep `{bench_ocr.DEFAULT_KEYWORDS}`, backlog drained",
+         f"ratio {crawled['ratio_pages']:.2f}: " + ("**met** (target ≥ 0.8)" if kept else "**MISSED** (target ≥ 0.8)")),
+    ]  # fmt: skip
 
 
 def scoring(quick: bool) -> list[Row]:

@@ -220,6 +220,19 @@ def build_warc(capture: Mapping[str, Any], captured_at: datetime, tools: Mapping
         warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id, "Content-Type": "text/plain"},
     )
     writer.write_record(meta)
+    # Photos whose text produced a hit: each the response that brought it, a record of its own.
+    for photo in capture.get("photos") or []:
+        body = photo["body"]
+        headers = [("Content-Type", photo["content_type"]), ("Content-Length", str(len(body)))]
+        writer.write_record(
+            writer.create_warc_record(
+                photo["url"],
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+                warc_headers_dict={"WARC-Date": date},
+            )
+        )
     # A rendered page: what the browser made of the response, and what it showed, each a record of its own.
     for media_type, data in (
         ("text/html; charset=utf-8", capture.get("rendered")),
@@ -266,6 +279,9 @@ def _capture_files(
         "redirects": list(capture.get("redirect_urls") or []),
         "response": {"status": int(capture["status"]), "url": capture["final_url"], "headers": capture["headers"]},
     }
+    for number, photo in enumerate(capture.get("photos") or [], start=1):
+        extension = photo["content_type"].split("/")[-1].replace("jpeg", "jpg")
+        files.append(_File(f"photo-{number}.{extension}", "photo", photo["content_type"], photo["body"]))
     files.append(_File("http-exchange.json", "http_headers", "application/json", _json_bytes(exchange)))
     files.append(_File("capture.warc.gz", "warc", "application/warc", build_warc(capture, captured_at, tools)))
     record = {

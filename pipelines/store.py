@@ -53,6 +53,21 @@ def capture_values(capture: PageCapture | None) -> dict[str, Any] | None:
     return {field.name: getattr(capture, field.name) for field in dataclasses.fields(capture)}
 
 
+_PHOTO_TYPES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG", "image/png"),
+    (b"GIF8", "image/gif"),
+    (b"BM", "image/bmp"),
+)
+
+
+def photo_media_type(data: bytes) -> str:
+    """The media type of a stored photo, from its first bytes (only checked raster photos are stored)."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return next((media for magic, media in _PHOTO_TYPES if data.startswith(magic)), "application/octet-stream")
+
+
 class StoreListingPipeline:
     """Writes every listing to the lead store; listings that scored as leads get a lead."""
 
@@ -92,6 +107,22 @@ class StoreListingPipeline:
         if self._writer is not None:
             self._writer.stop()
 
+    def _evidence(self, item: ListingItem) -> dict[str, Any] | None:
+        """The page capture, with the photos whose text produced a hit (kept as evidence beside the page)."""
+        values = capture_values(item.capture)
+        if values is None or not item.image_text or self.home is None:
+            return values
+        photos = {hit["image"]: hit.get("image_url") for hit in (item.score or {}).get("hits", []) if hit.get("image")}
+        kept = []
+        for path, url in photos.items():
+            try:
+                data = (self.home / path).read_bytes()
+            except OSError:
+                self.stats.inc_value("tradewatch/evidence/photo_missing")
+                continue
+            kept.append({"url": url, "path": path, "body": data, "content_type": photo_media_type(data)})
+        return {**values, "photos": kept} if kept else values
+
     # -- batching -----------------------------------------------------------------------------------------
 
     def _sighting_args(self, item: ListingItem) -> dict[str, Any]:
@@ -114,7 +145,7 @@ class StoreListingPipeline:
         return self._process_batched(item)
 
     def _process_now(self, item: ListingItem) -> ListingItem:
-        outcome = self._opened().write([(self._sighting_args(item), capture_values(item.capture))])[0]
+        outcome = self._opened().write([(self._sighting_args(item), self._evidence(item))])[0]
         if isinstance(outcome, BaseException):
             raise outcome
         return self._finish(item, outcome)
@@ -122,7 +153,7 @@ class StoreListingPipeline:
     async def _process_batched(self, item: ListingItem) -> ListingItem:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[Outcome] = loop.create_future()
-        self._batch.append(((self._sighting_args(item), capture_values(item.capture)), done))
+        self._batch.append(((self._sighting_args(item), self._evidence(item)), done))
         if len(self._batch) >= self.batch_size:
             self._flush()
         elif self._timer is None:

@@ -97,3 +97,23 @@ def test_ocr_command_prints_text_and_names_bad_files(rhino_photo: Path, tmp_path
     assert "absent.jpg: cannot read" in result.stderr
     zh = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["ocr", str(svg)])
     assert zh.exit_code == 1 and "跳过" in zh.stderr
+
+
+def test_a_sweep_downloads_photos_within_its_budget(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.items import ListingItem
+    from pipelines.images.download import ListingImagesPipeline
+    from tests.crawl_support import project_crawler
+
+    monkeypatch.setenv("TRADEWATCH_SWEEP_IMAGE_BUDGET", "3")
+    crawler = project_crawler()
+    crawler.stats.open_spider()
+    pipeline = ListingImagesPipeline.from_crawler(crawler)
+    photos = [f"http://127.0.0.1:8765/static/photo/{name}.jpg" for name in ("card-ivory", "card-rhino")]
+    wanted = []
+    for listing_id in ("100001", "100002", "100003"):
+        item = ListingItem(platform="demo", listing_id=listing_id, url="http://127.0.0.1:8765/", title="手镯")
+        item.images = photos
+        wanted.append([request.url for request in pipeline.get_media_requests(item, None)])
+    assert wanted == [photos, photos[:1], []]
+    assert crawler.stats.get_value("tradewatch/images/over_budget") == 3
+    assert crawler.stats.get_value("tradewatch/images/requested") == 3

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
 
 from cli.app import app
 from crawler.demo_market.photos import PHOTO_KEYWORD, PHOTO_LISTINGS
 from leads.db import get_engine
+from leads.evidence import blob_path, evidence_root, lead_evidence
 from leads.models import CrawlRun, Lead, Listing
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
@@ -49,6 +51,7 @@ def one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRADEWATCH_OCR_WORKERS", "1")
 
 
+@pytest.mark.timeout(900)  # three sweeps reading photos on one OCR worker; a shared machine makes them slow
 def test_image_only_leads_need_ocr_reused_photos_are_linked_and_hostile_photos_skipped(
     demo_market: str, tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_worker: None
 ) -> None:
@@ -77,6 +80,19 @@ def test_image_only_leads_need_ocr_reused_photos_are_linked_and_hostile_photos_s
     data = json.loads(runner.invoke(app, ["leads", "show", str(lead_of("demo", "099004")), "--json"]).stdout)
     hits = [hit for hit in data["lead"]["hits"] if hit["field"] == "image_text"]
     assert hits and all(hit["image"].startswith("images/") and "鹤顶红" in hit["line"] for hit in hits[:1])
+
+    # the photo that produced the hits is evidence: in the manifest with its hash, and in the WARC as a response
+    shared_photo = next(photo for photo in data["listing"]["images"] if "鹤顶红" in "".join(photo["lines"]))
+    with Session(get_engine()) as session:
+        captures = lead_evidence(session, lead_of("demo", "099004"))
+    files = captures[-1][1]
+    photos = [file for file in files if file.kind == "photo"]
+    assert [(file.sha256, file.media_type) for file in photos] == [(shared_photo["sha256"], "image/jpeg")]
+    warc = next(file for file in files if file.kind == "warc")
+    root = evidence_root()
+    with blob_path(root, warc.sha256).open("rb") as stream:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(stream)]
+    assert ("response", shared_photo["url"]) in records
 
     monkeypatch.setenv("TRADEWATCH_HOME", str(tmp_path / "without-ocr"))
     stored, leads, stats = sweep_photos(demo_market, "--no-ocr")
