@@ -1,19 +1,23 @@
 """Shared helpers of the benchmarks: the demo marketplace in a process of its own, child processes that
-report JSON, peak memory of a process tree, medians, and the machine's description."""
+report JSON, CPU time and peak memory of a whole process tree, medians, and the machine's description."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,28 +57,19 @@ def market(**options: Any) -> Iterator[str]:
 
 
 def run_child(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: float = 1800) -> dict[str, Any]:
-    """Run `python <args>` and return the JSON it printed after RESULT_PREFIX; peak RSS of its tree is added."""
-    process = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    peak = TreePeak(process.pid)
-    peak.start()
-    try:
-        out, err = process.communicate(timeout=timeout)
-    finally:
-        peak.stop()
-    for line in reversed(out.splitlines()):
+    """Run `python <args>` and return the JSON it printed after RESULT_PREFIX, with the figures of its process
+    tree added (`run_tree`): tree_peak_rss_mb, tree_peak_pss_mb, cpu_s, wall_s."""
+    tree = run_tree([sys.executable, *args], env=env, timeout=timeout)
+    for line in reversed(tree.stdout.splitlines()):
         if line.startswith(RESULT_PREFIX):
             result = json.loads(line[len(RESULT_PREFIX) :])
-            result.setdefault("tree_peak_rss_mb", peak.peak_mb)
+            result.setdefault("tree_peak_rss_mb", tree.peak_rss_mb)
+            result.setdefault("tree_peak_pss_mb", tree.peak_pss_mb)
+            result.setdefault("cpu_s", tree.cpu_s)
+            result.setdefault("wall_s", tree.wall_s)
             return result
-    tail = "\n".join(err.strip().splitlines()[-15:])
-    raise RuntimeError(f"{' '.join(args)} failed (exit {process.returncode}):\n{tail}")
+    tail = "\n".join(tree.stderr.strip().splitlines()[-15:])
+    raise RuntimeError(f"{' '.join(args)} failed (exit {tree.returncode}):\n{tail}")
 
 
 def report(result: dict[str, Any]) -> None:
@@ -83,13 +78,121 @@ def report(result: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-class TreePeak:
-    """Samples the summed RSS of a process and all its descendants (Chromium included) every 50 ms."""
+@dataclass
+class TreeRun:
+    """What `run_tree` measured of one command and every process it started."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    returncode: int
+    stdout: str
+    stderr: str
+    wall_s: float
+    cpu_s: float  # user + system of the command and all its descendants, leftovers included
+    peak_rss_mb: float
+    peak_pss_mb: float
+    leftovers: int  # descendants still running when the command exited (waited for: their CPU counts)
+    killed: int  # of those, the ones still running `grace` seconds later, killed
+
+
+def _become_subreaper() -> None:
+    """Orphaned descendants (a browser whose parent has exited) are re-parented to this process, so that it
+    can wait for them and their CPU time is counted (`/usr/bin/time` alone misses them). Linux only."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _cpu(usage: Any) -> float:
+    return float(usage.ru_utime + usage.ru_stime)
+
+
+def run_tree(
+    command: Sequence[str], *, env: dict[str, str] | None = None, timeout: float = 1800, grace: float = 20.0
+) -> TreeRun:
+    """Run `command` with this process as subreaper, sample its tree's memory, and wait for every descendant.
+
+    CPU comes from the kernel's resource usage of each process as it is reaped: the command's includes every
+    descendant it waited for; orphans are re-parented here and waited for too (killed after `grace` s)."""
+    import psutil
+
+    _become_subreaper()
+    own = {child.pid for child in psutil.Process().children()}
+    out = tempfile.TemporaryFile()  # noqa: SIM115  files, not pipes: no stall on a full pipe; closed below
+    err = tempfile.TemporaryFile()  # noqa: SIM115
+    started = time.monotonic()
+    process = subprocess.Popen(
+        list(command),
+        cwd=ROOT,
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
+        stdout=out,
+        stderr=err,
+        stdin=subprocess.DEVNULL,
+    )
+    peak = TreePeak(process.pid)
+    peak.start()
+    try:
+        cpu, status = _wait(process.pid, timeout)
+        wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        leftovers = 0
+        killed: set[int] = set()
+        deadline = time.monotonic() + grace
+        while True:
+            orphans = [child.pid for child in psutil.Process().children() if child.pid not in own]
+            if not orphans:
+                break
+            leftovers = max(leftovers, len(orphans))
+            for pid in orphans:
+                if time.monotonic() > deadline and pid not in killed:
+                    killed.add(pid)
+                    with suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                with suppress(ChildProcessError):
+                    reaped, _status, usage = os.wait4(pid, os.WNOHANG)
+                    if reaped:
+                        cpu += _cpu(usage)
+            time.sleep(0.05)
+    finally:
+        peak.stop()
+    with out, err:
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    return TreeRun(
+        returncode=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
+        wall_s=round(wall, 3),
+        cpu_s=round(cpu, 2),
+        peak_rss_mb=round(peak.peak_mb, 1),
+        peak_pss_mb=round(peak.peak_pss_mb, 1),
+        leftovers=leftovers,
+        killed=len(killed),
+    )
+
+
+def _wait(pid: int, timeout: float) -> tuple[float, int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        reaped, status, usage = os.wait4(pid, os.WNOHANG)
+        if reaped:
+            return _cpu(usage), status
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            _reaped, status, usage = os.wait4(pid, 0)
+            raise RuntimeError(f"process {pid} timed out after {timeout} s and was killed")
+        time.sleep(0.02)
+
+
+class TreePeak:
+    """Samples the summed RSS and PSS of a process and all its descendants (Chromium included).
+
+    PSS shares each shared page among the processes that map it, so a tree's sum counts it once; summed RSS
+    counts it once per process."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
         self.pid = pid
         self.interval = interval
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -101,15 +204,18 @@ class TreePeak:
         except psutil.NoSuchProcess:
             return
         while not self._stop.is_set():
-            total = 0
+            rss = pss = 0
             try:
                 for proc in [root, *root.children(recursive=True)]:
                     with suppress(psutil.Error):
-                        total += proc.memory_info().rss
+                        memory = proc.memory_full_info()
+                        rss += memory.rss
+                        pss += memory.pss
             except psutil.Error:
                 break
-            self.peak_mb = max(self.peak_mb, total / 2**20)
-            time.sleep(self.interval)
+            self.peak_mb = max(self.peak_mb, rss / 2**20)
+            self.peak_pss_mb = max(self.peak_pss_mb, pss / 2**20)
+            self._stop.wait(self.interval)
 
     def start(self) -> None:
         self._thread.start()
@@ -117,6 +223,11 @@ class TreePeak:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, to print beside every figure (pages/s depends on them)."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def median(values: Sequence[float]) -> float:
