@@ -17,8 +17,9 @@ import asyncio
 import contextlib
 import logging
 import socket
+import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
@@ -176,7 +177,30 @@ def _reaching_proxy(arg: str) -> str:
 
 
 class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's download handler with Chromium launched behind this crawl's `ResolvingProxy`."""
+    """scrapy-playwright's download handler with Chromium launched behind this crawl's `ResolvingProxy`.
+
+    One per crawl for every scheme: Scrapy builds a download handler per scheme, and scrapy-playwright launches
+    a browser per handler when contexts are configured at start-up, so registering http and https would keep
+    a second, idle Chromium (about 100 MB) and proxy for the whole sweep. Scrapy closes the handler once per
+    scheme; only the first call closes it.
+    """
+
+    _per_crawler: ClassVar[weakref.WeakKeyDictionary[Crawler, GuardedPlaywrightDownloadHandler]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> GuardedPlaywrightDownloadHandler:
+        handler = cls._per_crawler.get(crawler)
+        if handler is None:
+            handler = cls._per_crawler[crawler] = cls(crawler)
+        return handler
+
+    async def close(self) -> None:
+        if getattr(self, "_closing", False):
+            return
+        self._closing = True
+        await super().close()
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)

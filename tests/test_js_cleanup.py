@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import uuid
 from pathlib import Path
 
@@ -71,3 +72,48 @@ def test_js_item_pages_that_are_leads_get_a_full_page_screenshot(demo_market: st
     closed = stats.get("playwright/page_count/closed", 0) + stats.get("tradewatch/js/pages_closed", 0)
     assert closed == stats["playwright/page_count"]
     assert stats["tradewatch/js/pages_closed"] == stats["tradewatch/pages/item"]
+
+
+def browser_pids(tag: str) -> dict[int, str]:
+    """Chromium browsers of this test's sweep: the Chromium processes Playwright's driver (node) started itself,
+    not their renderers, zygotes, crash handlers or the wrapper script's subshells."""
+    found = {}
+    for pid in chromium_pids(tag):
+        try:
+            process = psutil.Process(pid)
+            parent = process.parent()
+            if parent is not None and parent.name().lower().startswith("node"):
+                found[pid] = " ".join(process.cmdline())[:80]
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_a_js_sweep_runs_one_browser_for_http_and_https(
+    demo_market: str, tw_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    tag = uuid.uuid4().hex
+    monkeypatch.setenv(RUN_TAG, tag)
+    seen: dict[int, str] = {}
+    most = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal most
+        while not done.is_set():
+            now = browser_pids(tag)
+            seen.update(now)
+            most = max(most, len(now))
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        result = runner.invoke(app, ["sweep", "--platform", "demo-js", "--keywords", "象牙", "--max-pages", "1",
+                                     "--base-url", demo_market])  # fmt: skip
+    finally:
+        done.set()
+        watcher.join()
+    assert result.exit_code == 0, result.output
+    assert most == 1 and len(seen) == 1, seen
+    assert chromium_pids(tag) == set()
