@@ -62,6 +62,22 @@ def _bare_settings() -> dict[str, Any]:
     return values
 
 
+def bare_item(response: Any) -> dict[str, Any]:
+    """An item page's fields as the bare spiders parse them: the demo profile's selectors."""
+    item = response.css("div.item")
+    return {
+        "url": response.url,
+        "title": item.css("h1.title::text").get(),
+        "price": item.css("span.price::text").get(),
+        "description": "\n".join(item.css("div.description ::text").getall()),
+        "seller": item.css("a.seller::text").get(),
+        "seller_id": item.css("a.seller::attr(data-seller-id)").get(),
+        "location": item.css("span.location::text").get(),
+        "posted_at": item.css("time.posted::attr(datetime)").get(),
+        "image_url": item.css("img.photo::attr(src)").get(),
+    }
+
+
 def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
     from urllib.parse import quote
 
@@ -86,18 +102,7 @@ def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
                 yield response.follow(next_url, callback=self.parse_results, cb_kwargs={"page": page + 1})
 
         def parse_item(self, response: Any) -> Any:
-            item = response.css("div.item")
-            yield {
-                "url": response.url,
-                "title": item.css("h1.title::text").get(),
-                "price": item.css("span.price::text").get(),
-                "description": "\n".join(item.css("div.description ::text").getall()),
-                "seller": item.css("a.seller::text").get(),
-                "seller_id": item.css("a.seller::attr(data-seller-id)").get(),
-                "location": item.css("span.location::text").get(),
-                "posted_at": item.css("time.posted::attr(datetime)").get(),
-                "image_url": item.css("img.photo::attr(src)").get(),
-            }
+            yield bare_item(response)
 
     process = CrawlerProcess(_bare_settings())
     crawler = process.create_crawler(BareSpider)

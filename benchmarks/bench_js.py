@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, load_average, market, median, report, run_child, run_tree
+from common import ROOT, TreeRun, load_average, market, median, report, run_child, run_tree
 
 CRAWLEE_VENV = Path(__file__).resolve().parent / ".crawlee-venv"
 CRAWLEE_SCRIPT = Path(__file__).resolve().parent / "crawlee_js.py"
@@ -100,18 +100,7 @@ def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
                 yield response.follow(next_url, self.parse_results, meta=meta, cb_kwargs={"page": page + 1})
 
         def parse_item(self, response: Any) -> Any:
-            item = response.css("div.item")
-            yield {
-                "url": response.url,
-                "title": item.css("h1.title::text").get(),
-                "price": item.css("span.price::text").get(),
-                "description": "\n".join(item.css("div.description ::text").getall()),
-                "seller": item.css("a.seller::text").get(),
-                "seller_id": item.css("a.seller::attr(data-seller-id)").get(),
-                "location": item.css("span.location::text").get(),
-                "posted_at": item.css("time.posted::attr(datetime)").get(),
-                "image_url": item.css("img.photo::attr(src)").get(),
-            }
+            yield bench_crawl.bare_item(response)
 
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     settings = {
@@ -175,17 +164,13 @@ def _tradewatch(base_url: str, keywords: str, max_pages: int) -> dict[str, Any]:
         figures = run_child([__file__, "--read-run"], env=env)
     for name in ("tree_peak_rss_mb", "tree_peak_pss_mb", "cpu_s", "wall_s"):
         figures.pop(name, None)
-    figures.update(
-        {
-            "tree_peak_rss_mb": tree.peak_rss_mb,
-            "tree_peak_pss_mb": tree.peak_pss_mb,
-            "cpu_s": tree.cpu_s,
-            "wall_s": tree.wall_s,
-            "leftovers": tree.leftovers,
-            "killed": tree.killed,
-        }
-    )
+    figures.update(_tree_figures(tree))
     return figures
+
+
+def _tree_figures(tree: TreeRun) -> dict[str, Any]:
+    names = ("peak_rss_mb", "peak_pss_mb", "cpu_s", "wall_s", "leftovers", "killed")
+    return {("tree_" + name if name.startswith("peak") else name): getattr(tree, name) for name in names}
 
 
 def crawlee_python() -> Path | None:
@@ -220,16 +205,7 @@ def _crawlee(python: Path, base_url: str, keywords: list[str], max_pages: int) -
     else:
         tail = "\n".join(tree.stderr.strip().splitlines()[-15:])
         raise RuntimeError(f"Crawlee failed (exit {tree.returncode}):\n{tail}")
-    figures.update(
-        {
-            "tree_peak_rss_mb": tree.peak_rss_mb,
-            "tree_peak_pss_mb": tree.peak_pss_mb,
-            "cpu_s": tree.cpu_s,
-            "wall_s": tree.wall_s,
-            "leftovers": tree.leftovers,
-            "killed": tree.killed,
-        }
-    )
+    figures.update(_tree_figures(tree))
     return figures
 
 
