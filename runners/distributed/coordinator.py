@@ -76,7 +76,7 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
     from leads.runs import start_run
 
     profiles = request.load_profiles()
-    params = request.params.model_dump(mode="json", include={"keywords", "campaign", "max_pages", "since"})
+    params = request.params.model_dump(mode="json", include={"keywords", "campaign", "max_pages", "since", "ocr"})
     run_ids: dict[str, int] = {}
     with Session(get_engine(database_url)) as session:
         for profile in profiles:
