@@ -18,6 +18,7 @@ from core.failures import store_location
 from crawler.run_health import STORE_UNAVAILABLE
 from leads.db import get_engine
 from leads.runs import get_run
+from runners.sweep_request import SweepRequest
 
 HELP = """Search one or more platforms for keywords, score every listing and store the leads.
 
@@ -30,6 +31,13 @@ Example:
     tradewatch sweep --platform demo --watchlist wildlife.ivory,wildlife.pangolin --since 2024-01-01
 
     tradewatch sweep --profile ./my-shop.yaml --keywords 象牙
+
+Feeds of the profile (category pages, newest listings, sitemaps) are swept with --feed or --all-feeds, with or
+without keywords; every listing they hold is scored. --budget bounds the requests sent to each platform.
+
+    tradewatch sweep --platform demo --all-feeds
+
+    tradewatch sweep --platform demo --feed newest --watchlist all --budget 500
 
 With TRADEWATCH_REDIS_URL set (or --distributed) the sweep is shared through Redis: this machine seeds it,
 runs --workers workers itself, and `tradewatch worker` on other machines join in.
@@ -66,21 +74,37 @@ def sweep(
     ocr: Annotated[
         bool, typer.Option("--ocr/--no-ocr", help="Read the text in listing photos (photos are hashed either way).")
     ] = True,
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="A feed of the profile to sweep (repeatable).")
+    ] = None,
+    all_feeds: Annotated[bool, typer.Option("--all-feeds", help="Sweep every feed of each profile.")] = False,
+    budget: Annotated[
+        int | None, typer.Option(help="Requests per platform at most (default: the profile's budget).", min=1)
+    ] = None,
 ) -> None:
-    from runners.sweep import SweepRequest, run_sweep
+    from runners.sweep import run_sweep
     from spiders.sweep_params import SweepParams
 
     try:
         params = SweepParams.model_validate(
-            {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
-            | {"ocr": ocr}
+            {
+                "keywords": keywords,
+                "watchlist": watchlist,
+                "campaign": campaign,
+                "max_pages": max_pages,
+                "since": since,
+                "feeds": feed or [],
+                "all_feeds": all_feeds,
+                "budget": budget,
+                "ocr": ocr,
+            }
         )
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
         if message.startswith("keywords:"):
-            fail(_("no keywords given (use --keywords 象牙,穿山甲 or --watchlist wildlife.ivory)"))
+            fail(_("no keywords given (use --keywords 象牙,穿山甲, --watchlist wildlife.ivory or --all-feeds)"))
         if field:
             fail(
                 _("invalid --{option}: {reason}").format(
@@ -96,6 +120,7 @@ def sweep(
         distributed=distributed,
         local_workers=workers,
     )
+    _check_feeds(request)
     result = run_sweep(request)
     with Session(get_engine()) as session:
         runs = [run for run in (get_run(session, run_id) for run_id in result.run_ids) if run]
@@ -118,6 +143,16 @@ def sweep(
         )
     out = console()
     out.print(table)
+    for run in runs:
+        stats = run.stats or {}
+        skipped = int(stats.get("tradewatch/budget/skipped") or 0)
+        if skipped:
+            out.print(
+                _("{platform}: stopped at the budget of {budget} requests; {skipped} requests not made").format(
+                    platform=run.platform, budget=stats.get("tradewatch/budget/limit"), skipped=skipped
+                ),
+                markup=False,
+            )
     if result.sweep_id:
         out.print(_("Distributed sweep: {sweep_id}").format(sweep_id=result.sweep_id), markup=False)
     out.print(_("Log: {path}").format(path=result.log_file), markup=False)
@@ -136,6 +171,14 @@ def sweep(
             for run in failed
         )
         fail(_("sweep did not complete normally: {platforms}").format(platforms=names), code=3)
+
+
+def _check_feeds(request: SweepRequest) -> None:
+    """One clear line when --all-feeds meets a profile without feeds and nothing else to do (an unknown feed is
+    refused by the request's profiles)."""
+    for loaded in request.load_profiles():
+        if request.params.all_feeds and not loaded.feeds and not request.params.keywords:
+            fail(_("platform {platform} has no feeds: give --keywords or --watchlist").format(platform=loaded.name))
 
 
 def register(app: typer.Typer) -> None:

@@ -125,12 +125,20 @@ def explain_cmd(
 @watchlist_app.command("terms")
 def terms_cmd(
     categories: Annotated[list[str] | None, typer.Argument(help="Category ids (default: all).")] = None,
+    stats: Annotated[
+        str | None,
+        typer.Option(help="A platform: each term's past yield there (leads per search), in the order a sweep uses."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output (with --stats).")] = False,
 ) -> None:
-    """Print the search terms a sweep types into a platform's search box, one a line.
+    """Print the search terms a sweep types into a platform's search box, one a line. With --stats PLATFORM,
+    the terms in the order a sweep of that platform searches them (highest past yield first) with their
+    searches, leads and leads per search over its recorded runs.
 
     Example:
 
         tradewatch watchlist terms wildlife.ivory wildlife.pangolin
+        tradewatch watchlist terms --stats demo
     """
     from pipelines.scoring import Scorer
 
@@ -138,8 +146,51 @@ def terms_cmd(
     unknown = [c for c in categories or [] if c not in scorer.categories]
     if unknown:
         fail(_("Unknown category: {categories}").format(categories=", ".join(unknown)))
-    for term in scorer.search_terms(categories or None):
-        typer.echo(term)
+    terms = scorer.search_terms(categories or None)
+    if stats is None:
+        for term in terms:
+            typer.echo(term)
+        return
+    _print_yields(stats, terms, as_json)
+
+
+def _print_yields(platform: str, terms: list[str], as_json: bool) -> None:
+    from rich.table import Table
+    from sqlmodel import Session
+
+    from leads.db import get_engine
+    from leads.sweep_memory import by_yield, term_yields
+
+    with Session(get_engine()) as session:
+        yields = term_yields(session, platform)
+    ordered = by_yield([*terms, *(term for term in yields if term not in terms)], yields)
+    rows = [
+        {
+            "term": term,
+            "searches": yields[term].searches if term in yields else 0,
+            "leads": yields[term].leads if term in yields else 0,
+            "leads_per_search": round(yields[term].per_search, 4) if term in yields else None,
+            "runs": yields[term].runs if term in yields else 0,
+        }
+        for term in ordered
+    ]
+    if as_json:
+        print_json({"platform": platform, "terms": rows})
+        return
+    table = Table(title=_("Search terms on {platform} by past yield").format(platform=safe_str(platform)))
+    table.add_column(_("Term"))
+    for heading in (_("Searches"), _("Leads"), _("Leads per search"), _("Runs")):
+        table.add_column(heading, justify="right")
+    for row in rows:
+        share = row["leads_per_search"]
+        table.add_row(
+            safe_text(row["term"]),
+            str(row["searches"]),
+            str(row["leads"]),
+            "-" if share is None else f"{share:.2f}",
+            str(row["runs"]),
+        )
+    console().print(table)
 
 
 @watchlist_app.command("suggest")

@@ -28,6 +28,9 @@ The shape of a profile (see `crawler/platforms/demo.yaml` for a complete one)::
     block_markers: ["安全验证", "请不要禁用JS"]
     allow_private_hosts: []         # loopback/private hosts this platform may reach (the demo: 127.0.0.1)
     health: {min_coverage: 0.9, fields: [title, url, price]}
+    feeds:                          # listings reached without the search box: categories, newest, sitemaps
+      - {name: newest, url: "{base_url}/newest?page={page}", newest_first: true}
+      - {name: all-items, url: "{base_url}/sitemap.xml", kind: sitemap, item_pattern: "/item/(\\d+)"}
     rules_pages:                    # agreements and rules watched by `tradewatch rules sweep`
       - {name: 用户协议, url: "{base_url}/rules/agreement", main: {css: "article.agreement"}}
 """
@@ -260,6 +263,11 @@ class SearchSpec(_Strict):
     url: str | None = Field(default=None, description="Template with {base_url}, {keyword} and {page}.")
     form: SearchForm | None = Field(default=None, description="Or: a form to submit.")
     keyword_encoding: str = Field(default="utf-8", description="Encoding of the keyword in the query.")
+    variants: list[Literal["traditional", "pinyin", "code_words"]] = Field(
+        default_factory=list,
+        description="Variants of each watchlist term this search does not fold and so must be typed separately: "
+        "traditional forms, pinyin, the watchlists' code words.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -317,6 +325,51 @@ class PaginationSpec(_Strict):
         if self.next_link and self.page_param:
             raise ValueError("give next_link or page_param, not both")
         return self
+
+
+class FeedSpec(_Strict):
+    """Listings reached without the search box: a category page, a "newest listings" page, a seller's shop, or
+    a sitemap. Every listing a feed holds is scored; its item pages are followed as for a search."""
+
+    name: str = Field(pattern=NAME_PATTERN, description="Name used with `tradewatch sweep --feed NAME`.")
+    url: str = Field(description="First page; may use {base_url} and {page} (numbered as pagination says).")
+    kind: Literal["pages", "sitemap"] = Field(
+        default="pages", description="pages: result pages like a search's; sitemap: an XML sitemap (or index)."
+    )
+    newest_first: bool = Field(
+        default=False,
+        description="The feed lists the newest listings first: paging stops at a page whose listings are all "
+        "stored already and unchanged (a sitemap skips stored listings).",
+    )
+    results: ResultsSpec | None = Field(default=None, description="Default: the profile's results.")
+    pagination: PaginationSpec | None = Field(default=None, description="Default: the profile's pagination.")
+    item_pattern: str | None = Field(
+        default=None, description="Sitemaps: regex over the URLs listed; those matching are item pages, group 1 the id."
+    )
+
+    @field_validator("item_pattern")
+    @classmethod
+    def _group(cls, value: str | None) -> str | None:
+        if value is not None and re.compile(check_regex(value)).groups < 1:
+            raise ValueError("item_pattern needs a group around the listing id, e.g. /item/(\\d+)")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        resolved = value.replace("{base_url}", "http://base.example").replace("{page}", "1")
+        if urlsplit(resolved).scheme not in ("http", "https") or not urlsplit(resolved).hostname:
+            raise ValueError("url must be an http(s) URL or start with {base_url}")
+        return value
+
+    @model_validator(mode="after")
+    def _sitemap_items(self) -> FeedSpec:
+        if self.kind == "sitemap" and not self.item_pattern:
+            raise ValueError("a sitemap feed needs item_pattern (which of its URLs are item pages)")
+        return self
+
+    def page_url(self, base_url: str, page: int) -> str:
+        return self.url.replace("{base_url}", base_url).replace("{page}", str(page))
 
 
 class ItemPageSpec(_Strict):
@@ -453,6 +506,12 @@ class Profile(_Strict):
         default=True,
         description="Read the text in listing photos (`images:` selectors); `off` still downloads and hashes them.",
     )
+    feeds: list[FeedSpec] = Field(
+        default_factory=list, description="Category pages, newest listings, shops or sitemaps swept besides search."
+    )
+    budget: int | None = Field(
+        default=None, ge=1, description="Requests one sweep may send to this platform at most (`--budget` overrides)."
+    )
     source: str | None = Field(default=None, exclude=True)
 
     @field_validator("base_url")
@@ -510,7 +569,28 @@ class Profile(_Strict):
         names = [page.name for page in self.rules_pages]
         if len(names) != len(set(names)):
             raise ValueError("rules_pages: every page needs a name of its own")
+        feeds = [feed.name for feed in self.feeds]
+        if len(feeds) != len(set(feeds)):
+            raise ValueError("feeds: every feed needs a name of its own")
+        for feed in self.feeds:
+            paging = feed.pagination or self.pagination
+            if paging.page_param and "{page}" not in feed.url:
+                raise ValueError(f"feeds: {feed.name}: page_param pagination needs {{page}} in its url")
         return self
+
+    def feed(self, name: str) -> FeedSpec:
+        """The feed called `name`; ValueError naming the known ones if there is none."""
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        known = ", ".join(feed.name for feed in self.feeds) or "none"
+        raise ValueError(f"platform {self.name} has no feed {name!r} (known: {known})")
+
+    def for_feed(self, feed: FeedSpec) -> Profile:
+        """This profile reading a feed's pages: the feed's results and pagination where it gives them."""
+        return self.model_copy(
+            update={"results": feed.results or self.results, "pagination": feed.pagination or self.pagination}
+        )
 
     def with_base_url(self, base_url: str) -> Profile:
         """The same profile pointed at another host (the demo marketplace on a test port).

@@ -106,7 +106,7 @@ def assess(
     """The run's outcome, why, and the coverage of the watched fields."""
     coverage = field_coverage(stats, fields)
     responses = _count(stats, "downloader/response_count")
-    search_pages = _count(stats, "tradewatch/pages/search")
+    search_pages = _count(stats, "tradewatch/pages/search") + _count(stats, "tradewatch/pages/sitemap")
     blocked = _count(stats, "tradewatch/pages/blocked")
     if finish_reason == STORE_UNAVAILABLE:
         return Health(FAILED, ["store unavailable"], coverage)
@@ -150,7 +150,7 @@ def judge(stats: Mapping[str, Any], finish_reason: str, **thresholds: Any) -> st
 def counts(stats: Mapping[str, Any]) -> dict[str, int]:
     """The headline numbers a run keeps in its own columns."""
     return {
-        "pages": _count(stats, "tradewatch/pages/search") + _count(stats, "tradewatch/pages/item"),
+        "pages": sum(_count(stats, f"tradewatch/pages/{kind}") for kind in ("search", "item", "sitemap")),
         "listings": _count(stats, "tradewatch/items/scored"),
         "hits": _count(stats, "tradewatch/items/leads"),
         "leads_new": _count(stats, "tradewatch/leads/new"),
@@ -170,6 +170,11 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "blocked_pages": _count(stats, "tradewatch/pages/blocked"),
         "unparsed_pages": _count(stats, "tradewatch/pages/unparsed"),
         "no_results": _count(stats, "tradewatch/pages/empty"),
+        "feed_pages": _count(stats, "tradewatch/feeds/pages"),
+        "sitemap_pages": _count(stats, "tradewatch/pages/sitemap"),
+        "feed_unchanged": _count(stats, "tradewatch/feeds/unchanged"),
+        "budget": _count(stats, "tradewatch/budget/limit"),
+        "budget_skipped": _count(stats, "tradewatch/budget/skipped"),
         "undecodable_pages": _count(stats, "tradewatch/pages/undecodable"),
         "retries": _count(stats, "tradewatch/retries/count"),
         "retries_429": _count(stats, "tradewatch/retries/429"),

@@ -131,6 +131,11 @@ class NightlySweep(When):
         default=None, description="Also search a watchlist's search terms (name, e.g. wildlife, or a file)."
     )
     categories: list[str] = Field(default_factory=list, description="Only these categories of the watchlist.")
+    feeds: list[str] = Field(
+        default_factory=list, description="Feeds of the profiles to sweep too (category pages, newest, sitemaps)."
+    )
+    all_feeds: bool = Field(default=False, description="Sweep every feed of each platform's profile too.")
+    budget: int | None = Field(default=None, ge=1, description="Requests per platform at most (default: profile's).")
     max_pages: int | None = Field(default=None, ge=1, le=1000)
     timeout_minutes: float = Field(default=180, gt=0, description="A sweep running longer is stopped as failed.")
 
@@ -142,8 +147,10 @@ class NightlySweep(When):
 
     @model_validator(mode="after")
     def _something_to_search(self) -> NightlySweep:
-        if not self.keywords and not self.watchlist:
-            raise ValueError("须给出关键词（keywords）或词表（watchlist） / give keywords or a watchlist to search for")
+        if not self.keywords and not self.watchlist and not self.feeds and not self.all_feeds:
+            raise ValueError(
+                "须给出关键词（keywords）、词表（watchlist）或订阅源（feeds） / give keywords, a watchlist or feeds to sweep"
+            )
         return self
 
 

@@ -83,6 +83,10 @@ class ScoreListingPipeline:
             self.stats.inc_value("tradewatch/items/hits")
         if item.score["is_lead"]:
             self.stats.inc_value("tradewatch/items/leads")
+            if item.keyword:  # the term's yield: leads per search (leads.sweep_memory)
+                found = dict(self.stats.get_value("tradewatch/term_leads") or {})
+                found[item.keyword] = found.get(item.keyword, 0) + 1
+                self.stats.set_value("tradewatch/term_leads", found)
         if item.score.get("model", {}).get("lifted"):
             self.stats.inc_value("tradewatch/items/model_lifted")
         return item

@@ -43,6 +43,9 @@ def nightly_sweep_job(spec: JobSpec, timetable: Timetable, now: datetime) -> dic
         base_url=timetable.base_url,
         timeout=entry.timeout_minutes * 60,
         started=now,
+        feeds=entry.feeds,
+        all_feeds=entry.all_feeds,
+        budget=entry.budget,
     )
 
 
@@ -83,12 +86,22 @@ def sweep_job(
     base_url: str | None,
     timeout: float | None,
     started: datetime | None = None,
+    feeds: list[str] | None = None,
+    all_feeds: bool = False,
+    budget: int | None = None,
 ) -> dict[str, Any]:
     """One sweep in a child process (`tradewatch campaign run` too). A child that fails is recorded as failed
     crawl runs; never raises for it."""
     request = SweepRequest(
         platforms=platforms,
-        params=SweepParams(keywords=keywords, campaign=campaign, max_pages=max_pages),
+        params=SweepParams(
+            keywords=keywords,
+            campaign=campaign,
+            max_pages=max_pages,
+            feeds=feeds or [],
+            all_feeds=all_feeds,
+            budget=budget,
+        ),
         base_url=base_url,
     )
     started = started or utcnow()

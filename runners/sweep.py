@@ -11,12 +11,17 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.config import get_settings
 from core.errors import TradewatchError
 from runners.child import child_main, run_child
 from runners.crawl_settings import crawl_settings, start_store_writers
 from runners.sweep_request import SweepRequest, SweepResult
+
+if TYPE_CHECKING:
+    from crawler.profiles import Profile
+    from spiders.sweep_params import SweepParams
 
 WHAT = ("抓取", "sweep")
 
@@ -44,20 +49,42 @@ def crawl_here(request: SweepRequest) -> list[int]:
         settings.setdict(crawl_settings(profile, request.log_file))
         crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
         crawlers.append(crawler)
+        keywords, known = sweep_memory(profile, request.params)
         process.crawl(
             crawler,
             platform=profile,
-            keywords=request.params.keywords,
+            keywords=keywords,
             campaign=request.params.campaign,
             max_pages=request.params.max_pages,
             since=request.params.since,
             ocr=request.params.ocr,
+            feeds=request.params.feeds,
+            all_feeds=request.params.all_feeds,
+            budget=request.params.budget,
+            known=known,
         )
     try:
         process.start()
     finally:
         stop_unused_writers()
     return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
+
+
+def sweep_memory(profile: Profile, params: SweepParams) -> tuple[list[str], dict[str, tuple[str | None, str | None]]]:
+    """What the store knows for this platform's sweep: its keywords (with the variants its search needs)
+    ordered by past yield, and the listings stored already when a newest-first feed is swept."""
+    from sqlmodel import Session
+
+    from leads.db import get_engine
+    from leads.sweep_memory import by_yield, stored_listings, term_yields
+    from spiders.search_variants import with_variants
+
+    keywords = with_variants(profile, params)
+    feeds = profile.feeds if params.all_feeds else [profile.feed(name) for name in params.feeds]
+    with Session(get_engine()) as session:
+        ordered = by_yield(keywords, term_yields(session, profile.name)) if keywords else []
+        known = stored_listings(session, profile.name) if any(feed.newest_first for feed in feeds) else {}
+    return ordered, known
 
 
 def default_log_file() -> Path:

@@ -38,6 +38,10 @@ class SweepRequest(BaseModel):
             raise TradewatchError("没有指定平台 / no platform given (use --platform or --profile)")
         if self.base_url:
             profiles = [profile.with_base_url(self.base_url) for profile in profiles]
+        for profile in profiles:
+            missing = [name for name in self.params.feeds if name not in {feed.name for feed in profile.feeds}]
+            if missing:
+                raise TradewatchError(f"平台没有该订阅源 / platform {profile.name} has no feed {', '.join(missing)}")
         return profiles
 
 

@@ -6,10 +6,16 @@ what its block pages say. A new platform is a YAML file, not a subclass. Run it 
 `tradewatch sweep --platform NAME --keywords 象牙,穿山甲`, `tradewatch sweep --profile my-shop.yaml ...`, or
 with Scrapy itself: `scrapy crawl listing -a platform=demo -a keywords=象牙,穿山甲`.
 
+Feeds (`-a feeds=newest,category-wenwan` or `-a all_feeds=1`) walk the profile's category pages, newest
+listings and sitemaps besides the searches: every listing found is scored. A feed sorted newest first stops
+paging at a page whose listings are all in `known` (listing id -> stored title and price, given by the runner)
+and unchanged. `budget` bounds the requests one sweep sends to the platform.
+
 Subclass only when a site needs code no profile can express; override `search_request()` or
 `listing_from()` and keep the rest.
 
-Stats it keeps (besides Scrapy's): `tradewatch/pages/search|item|blocked|unparsed|empty|undecodable`,
+Stats it keeps (besides Scrapy's): `tradewatch/pages/search|item|blocked|unparsed|empty|undecodable|sitemap`,
+`tradewatch/feeds/pages|unchanged|stopped`, `tradewatch/budget/limit|skipped`, `tradewatch/terms` (searches per term),
 `tradewatch/results/seen|incomplete|duplicate`, `tradewatch/results/rejected/<reason>/<field>` (reason: missing,
 field_error, duplicate), `tradewatch/items/yielded|too_old`, `tradewatch/field/<name>/present|missing|error`,
 `tradewatch/errors/request|dns|http_<status>`, `tradewatch/js/screenshots|pages_closed`.
@@ -20,8 +26,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import importlib.metadata
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -35,8 +43,8 @@ from crawler.browser import SERVER_RESPONSE_WAIT, ServerResponse, read_server_re
 from crawler.extract import DUPLICATE, has_next_page, parse_item, parse_results
 from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
-from crawler.profiles import ListingFields, Profile, spider_profile
-from crawler.stored_values import parse_posted
+from crawler.profiles import FeedSpec, ListingFields, Profile, spider_profile
+from crawler.stored_values import parse_posted, read_values
 from spiders.sweep_params import SweepParams
 
 _LISTING_FIELDS = set(ListingFields.model_fields) - {"listing_id", "extra"}  # the rest go to `extra`
@@ -58,15 +66,33 @@ class ListingSpider(scrapy.Spider):
         watchlist: str | list[str] | None = None,
         since: str | datetime | None = None,
         ocr: bool | str = True,
+        feeds: str | list[str] | None = None,
+        all_feeds: bool | str = False,
+        budget: int | str | None = None,
+        known: Mapping[str, tuple[str | None, str | None]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.profile = profile = spider_profile(platform, base_url)
         self._field_names = profile.all_fields()
         self.params = SweepParams.model_validate(
-            {"keywords": keywords, "watchlist": watchlist, "campaign": campaign, "max_pages": max_pages, "since": since}
-            | {"ocr": ocr not in (False, "false", "0", "off")}
+            {
+                "keywords": keywords,
+                "watchlist": watchlist,
+                "campaign": campaign,
+                "max_pages": max_pages,
+                "since": since,
+                "feeds": feeds,
+                "all_feeds": all_feeds in (True, "1", "true", "yes"),
+                "budget": budget,
+                "ocr": ocr not in (False, "false", "0", "off"),
+            }
         )
+        self.feeds = profile.feeds if self.params.all_feeds else [profile.feed(name) for name in self.params.feeds]
+        self._feed_profiles = {feed.name: profile.for_feed(feed) for feed in self.feeds}
+        self.known = dict(known or {})
+        self.budget = self.params.budget or profile.budget
+        self._spent = 0
         self.allowed_domains = profile.domains
         self._seen: set[str] = set()
         self._scorer: Any = None
@@ -76,6 +102,12 @@ class ListingSpider(scrapy.Spider):
     @property
     def max_pages(self) -> int:
         return self.params.max_pages or self.profile.pagination.max_pages
+
+    def _max_pages(self, page_profile: Profile) -> int:
+        """Pages read per keyword, or per feed (a feed's own pagination may allow more than a search's)."""
+        if page_profile is self.profile:
+            return self.max_pages
+        return page_profile.pagination.max_pages
 
     @property
     def reads_images(self) -> bool:
@@ -91,6 +123,17 @@ class ListingSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"tradewatch/{key}", value)
 
     # -- requests ---------------------------------------------------------------------------------------
+
+    def _spend(self) -> bool:
+        """Whether one more request fits the sweep's budget (counted); past it, the request is counted as skipped."""
+        if self.budget is not None:
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value("tradewatch/budget/limit", self.budget)
+            if self._spent >= self.budget:
+                self.count("budget/skipped")
+                return False
+        self._spent += 1
+        return True
 
     def search_request(self, keyword: str, page_number: int) -> scrapy.Request:
         """The request for result page `page_number` (1-based) of `keyword`."""
@@ -173,8 +216,67 @@ class ListingSpider(scrapy.Spider):
         return self._take_server_response(url)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for feed in self.feeds:
+            if self._spend():
+                yield self.feed_request(feed)
         for keyword in self.params.keywords:
+            if not self._spend():
+                break
+            self._count_term(keyword)
             yield self.search_request(keyword, 1)
+
+    def feed_request(self, feed: FeedSpec) -> scrapy.Request:
+        """The first request of a feed: its first page, or its sitemap."""
+        paging = self._feed_profiles[feed.name].pagination
+        url = feed.page_url(self.profile.base_url, paging.first_page)
+        if feed.kind == "sitemap":
+            return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, meta={"feed": feed.name})
+        return self._request(url, self.parse_results, {"feed": feed.name, "page_number": 1})
+
+    def _count_term(self, keyword: str) -> None:
+        """One more search of `keyword` (`tradewatch/terms`: term -> searches), for its yield per search."""
+        assert self.crawler.stats is not None
+        terms = dict(self.crawler.stats.get_value("tradewatch/terms") or {})
+        terms[keyword] = terms.get(keyword, 0) + 1
+        self.crawler.stats.set_value("tradewatch/terms", terms)
+
+    # -- sitemaps ---------------------------------------------------------------------------------------
+
+    def parse_sitemap(self, response: Response, **_: Any) -> Iterator[scrapy.Request]:
+        """A sitemap feed through Scrapy's sitemap support: an index is followed, a URL set's item pages
+        (the feed's `item_pattern`) are visited; a newest-first feed skips listings already stored."""
+        from scrapy.spiders import SitemapSpider
+        from scrapy.utils.sitemap import Sitemap
+
+        feed = self.profile.feed(response.meta["feed"])
+        body = SitemapSpider._get_sitemap_body(self, response)  # type: ignore[arg-type]  # gunzips, limits size
+        if body is None:
+            self.count("pages/unparsed")
+            self.logger.warning("not a sitemap at %s", response.url)
+            return
+        self.count("pages/sitemap")
+        sitemap = Sitemap(body)
+        locations = [entry["loc"] for entry in sitemap if entry.get("loc")]
+        if sitemap.type == "sitemapindex":
+            for url in locations:
+                if self._spend():
+                    yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, meta=response.meta)
+            return
+        assert feed.item_pattern is not None
+        pattern = re.compile(feed.item_pattern)
+        for url in locations:
+            match = pattern.search(url)
+            if match is None:
+                continue
+            ident = match.group(1)
+            if ident in self._seen or (feed.newest_first and ident in self.known):
+                self.count("feeds/unchanged" if ident in self.known else "results/duplicate")
+                continue
+            self._seen.add(ident)
+            self.count("results/seen")
+            partial = {"listing_id": ident, "url": url, "feed": feed.name, "search_url": response.url}
+            if self._spend():
+                yield self._request(url, self.parse_item, {"partial": partial}, item_page=True)
 
     async def on_error(self, failure: Any) -> None:
         self._take_server_response(failure.request.url)  # a failed page's response is never needed
@@ -194,8 +296,12 @@ class ListingSpider(scrapy.Spider):
         server = self._take_server_response(response.url) if self.is_js else None  # taken always: nothing kept
         if UNDECODABLE in response.flags:
             return
-        self.count("pages/search")
-        results = parse_results(self.profile, response.selector, response.url, rendered=self.is_js)
+        feed_name = response.meta.get("feed")
+        page_profile = self._feed_profiles[feed_name] if feed_name else self.profile
+        self.count("pages/search")  # a result page, of a search or a feed
+        if feed_name:
+            self.count("feeds/pages")
+        results = parse_results(page_profile, response.selector, response.url, rendered=self.is_js)
         if results.blocked:
             self._blocked(response, results.blocked)
         self.count("results/seen", results.nodes)
@@ -209,29 +315,68 @@ class ListingSpider(scrapy.Spider):
             self.logger.warning("no listings parsed at %s: has the layout changed?", response.url)
         elif results.no_results:
             self.count("pages/empty")
-        keyword = response.meta["keyword"]
+        keyword = response.meta.get("keyword")
         page_number = response.meta["page_number"]
+        incremental = feed_name is not None and self.profile.feed(feed_name).newest_first
         capture: PageCapture | None = None
+        unchanged = 0
         for fields in results.listings:
+            if incremental and self._unchanged(fields):
+                unchanged += 1
+                self.count("feeds/unchanged")
+                continue
             if fields["listing_id"] in self._seen:
                 self.count("results/duplicate")
                 continue
             self._seen.add(fields["listing_id"])
             base = {**fields, "keyword": keyword, "search_url": response.url}
+            if feed_name:
+                base["feed"] = feed_name
             if self.profile.follows_items:
-                yield self._request(fields["url"], self.parse_item, {"partial": base}, item_page=True)
+                if self._spend():
+                    yield self._request(fields["url"], self.parse_item, {"partial": base}, item_page=True)
             else:
                 capture = capture or self.capture(response, server=server)
                 item = self.listing_from(base, capture)
                 if item is not None:
                     yield item
-        if page_number >= self.max_pages:
+        if page_number >= self._max_pages(page_profile):
             return
+        if incremental and results.listings and unchanged == len(results.listings):
+            self.count("feeds/stopped")  # newest first: everything further on is stored already
+            return
+        meta = {"keyword": keyword, "feed": feed_name, "page_number": page_number + 1}
         if results.next_url:
-            meta = {"keyword": keyword, "page_number": page_number + 1}
-            yield self._request(results.next_url, self.parse_results, meta)
-        elif self.profile.pagination.page_param and has_next_page(self.profile, response.selector, results):
-            yield self.search_request(keyword, page_number + 1)
+            if self._spend():
+                yield self._request(results.next_url, self.parse_results, meta)
+        elif page_profile.pagination.page_param and has_next_page(page_profile, response.selector, results):
+            if not self._spend():
+                return
+            if feed_name:
+                url = self.profile.feed(feed_name).page_url(
+                    self.profile.base_url, self._page_value(page_profile, page_number + 1)
+                )
+                yield self._request(url, self.parse_results, meta)
+            elif keyword is not None:
+                yield self.search_request(keyword, page_number + 1)
+
+    @staticmethod
+    def _page_value(page_profile: Profile, page_number: int) -> int:
+        paging = page_profile.pagination
+        return paging.first_page + (page_number - 1) * paging.page_step
+
+    def _unchanged(self, fields: Mapping[str, Any]) -> bool:
+        """Whether a feed's listing is stored already with the same title and price (as far as the page shows)."""
+        stored = self.known.get(str(fields["listing_id"]))
+        if stored is None:
+            return False
+        title, price = stored
+        if fields.get("title") and title is not None and fields["title"] != title:
+            return False
+        if fields.get("price") and price is not None:
+            values = read_values(dict(fields), default_currency=self.profile.currency, timezone=self.profile.timezone)
+            return values.price is not None and Decimal(str(values.price)) == Decimal(price)
+        return True
 
     def _count_field_errors(self, errors: Mapping[str, int]) -> None:
         """Count selectors that failed at run time (`tradewatch/field/<name>/error`); the listing goes on."""
@@ -336,6 +481,7 @@ class ListingSpider(scrapy.Spider):
         for name in self._field_names:
             self.count(f"field/{name}/{'present' if fields.get(name) not in (None, '') else 'missing'}")
         self.count("items/yielded")
+        keyword, search_url = fields.pop("keyword", None), fields.pop("search_url", None)
         known = {key: value for key, value in fields.items() if key in _LISTING_FIELDS}
         if "images" in known:
             known["images"] = self._image_urls(known["images"], str(fields.get("url") or ""))
@@ -346,6 +492,8 @@ class ListingSpider(scrapy.Spider):
             platform=self.profile.name,
             listing_id=str(listing_id),
             campaign=self.params.campaign,
+            keyword=keyword,
+            search_url=search_url,
             fetched_at=datetime.now(UTC),
             capture=capture,
             extra=extra,

@@ -21,7 +21,8 @@ class SweepParams(BaseModel):
     """What one sweep asks a platform for.
 
     Keywords are typed into the platform's search box. Without keywords, `watchlist` names watchlist categories
-    (or `all`) whose search terms are used instead.
+    (or `all`) whose search terms are used instead. Feeds (category pages, newest listings, sitemaps) are swept
+    besides, or instead of, searches.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -34,10 +35,20 @@ class SweepParams(BaseModel):
     max_pages: int | None = Field(default=None, ge=1, le=1000, description="Result pages per keyword.")
     since: datetime | None = Field(default=None, description="Skip listings posted before this (when known).")
     ocr: bool = Field(default=True, description="Read the text in listing photos (where the profile allows).")
+    feeds: list[str] = Field(default_factory=list, description="Feeds of the profiles to sweep (by name).")
+    all_feeds: bool = Field(default=False, description="Sweep every feed of each profile.")
+    budget: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="Requests per platform at most (default: the profile's)."
+    )
 
     @field_validator("keywords", mode="before")
     @classmethod
     def _split_keywords(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _split_feeds(cls, value: object) -> object:
         return _split(value)
 
     @field_validator("watchlist", mode="before")
@@ -70,6 +81,10 @@ class SweepParams(BaseModel):
             self.keywords = Scorer.load().search_terms(categories)
             if not self.keywords:
                 raise ValueError(f"watchlist categories {', '.join(self.watchlist)} have no search terms")
-        if not self.keywords:
-            raise ValueError("keywords: give at least one keyword or watchlist categories")
+        if not self.keywords and not self.sweeps_feeds:
+            raise ValueError("keywords: give at least one keyword, watchlist categories or feeds")
         return self
+
+    @property
+    def sweeps_feeds(self) -> bool:
+        return bool(self.feeds or self.all_feeds)

@@ -50,3 +50,23 @@ def test_the_readme_example_checks_and_sweeps_ok_against_the_demo_marketplace(de
     assert run.outcome == "ok"
     assert listings and all(listing.posted_at is not None and listing.description for listing in listings)
     assert all(listing.currency == "CNY" and listing.price_raw is None for listing in listings)
+
+
+def test_the_readme_example_shows_a_feed_search_variants_and_an_empty_results_marker(demo_market, tw_home):
+    folder = tw_home / "platforms"
+    folder.mkdir(parents=True)
+    (folder / "xianzhi.yaml").write_text(readme_profile(), encoding="utf-8")
+    from crawler.profiles import load_profile
+
+    profile = load_profile("xianzhi")
+    assert profile.search.variants == ["traditional", "code_words"]
+    assert profile.no_results_markers and profile.no_results_selectors
+    assert {feed.name for feed in profile.feeds} == {"newest", "collectibles", "sitemap"}
+    swept = runner.invoke(
+        app, ["sweep", "--platform", "xianzhi", "--feed", "newest", "--budget", "25", "--base-url", demo_market]
+    )
+    assert swept.exit_code == 0, swept.output
+    with Session(get_engine()) as session:
+        [run] = session.exec(select(CrawlRun)).all()
+    assert run.outcome == "ok"
+    assert run.stats["tradewatch/feeds/pages"] == 2 and run.stats["tradewatch/pages/item"] == 23

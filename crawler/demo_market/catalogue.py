@@ -12,6 +12,10 @@ are equal field by field, and listing ids are stable. The catalogue mixes four k
   or an innocent look-alike (category None).
 
 ``plain``, ``disguised`` and offending ``photo`` listings carry the expected category id; the others carry ``None``.
+A few hand-written ``disguised`` listings (`UNSEARCHABLE`) are written so that the site's own search returns them
+for no watchlist search term: spaced characters (象 牙), traditional forms (鶴頂紅), code words the watchlists
+do not search for (白货); only the category pages, the newest listings and the sitemap reach them.
+Every listing sits in one market category (`MARKET_CATEGORIES`), as a shop's category pages show them.
 All text is GBK-encodable so the GBK variant of the site can serve it unchanged.
 
 Usage::
@@ -63,6 +67,31 @@ _DISGUISE_WEIGHTS = {
 }
 _DISGUISED_SHARE = 0.055
 _HARD_NEGATIVE_SHARE = 0.10
+
+# Market categories of the site's category pages (slug -> name); a listing's category is fixed by its id.
+MARKET_CATEGORIES: dict[str, str] = {
+    "digital": "数码",
+    "home": "家居",
+    "fashion": "服饰",
+    "collectibles": "文玩收藏",
+    "baby": "母婴",
+    "books": "图书",
+}
+
+# (title, description, category id, price): listings the site's search cannot find for any watchlist term.
+UNSEARCHABLE: tuple[tuple[str, str, str, int], ...] = (
+    (
+        "出 象 牙 手 镯 老料 包浆好",
+        "老 象 牙 料子，私聊看实物视频。\n同城可面交，外地走快递。",
+        "wildlife.ivory",
+        12800,
+    ),
+    ("白货 手镯 老料 懂的来", "大象的牙齿 料子，纹路清晰，懂的来。\n不懂勿扰，私聊。", "wildlife.ivory", 9600),
+    ("鶴頂紅 雕件 老貨 收藏", "盔頭完整，顏色正，懂的來。\n可視頻看貨。", "wildlife.hornbill", 16800),
+    ("穿 山 甲 片 野生 干货", "药用，量大从优，私聊。\n默认顺丰发货。", "wildlife.pangolin", 3800),
+    ("熊膽粉 正品 老貨", "野生 干品，私聊。\n量大可議價。", "wildlife.bear", 2600),
+    ("犀 角 杯 老 件", "犀 角 料，包老，可视频。\n诚心要的私聊。", "wildlife.rhino_horn", 88000),
+)
 
 _DESCRIPTION_MIN = 60
 _DESCRIPTION_MAX = 300
@@ -146,6 +175,16 @@ class Catalogue:
 
     def of_kind(self, kind: Kind) -> tuple[DemoListing, ...]:
         return tuple(li for li in self.listings if li.kind == kind)
+
+    def in_category(self, slug: str) -> tuple[DemoListing, ...]:
+        """The listings of a market category, newest first (empty for an unknown slug)."""
+        return tuple(li for li in self.listings if market_category(li) == slug)
+
+
+def market_category(listing: DemoListing) -> str:
+    """The market category (a `MARKET_CATEGORIES` slug) a listing is shown under."""
+    slugs = tuple(MARKET_CATEGORIES)
+    return slugs[int(listing.listing_id) % len(slugs)]
 
 
 def _result_order(listing: DemoListing) -> tuple[float, str]:
@@ -848,6 +887,7 @@ class _Generator:
                 )
             )
         listings += self._photo_listings(sellers)
+        listings += self._unsearchable(traders, {listing.listing_id for listing in listings})
         return Catalogue(self.seed, listings, sellers)
 
     @staticmethod
@@ -875,6 +915,38 @@ class _Generator:
                 )
             )
         return listings
+
+    def _unsearchable(self, traders: list[DemoSeller], taken: set[str]) -> list[DemoListing]:
+        """The hand-written listings no search term finds, from a generator of their own (so that every other
+        listing stays as it was), with the lowest ids no other listing has."""
+        rng = random.Random(self.seed + 1)
+        window = int(POSTING_WINDOW.total_seconds() // 60)
+        free = (str(number) for number in range(100000, 1000000) if str(number) not in taken)
+        out = []
+        for title, description, category, price in UNSEARCHABLE:
+            seller = rng.choice(traders)
+            sid = next(free)
+            text = description
+            for sentence in rng.sample(_GENERIC_SENTENCES, k=len(_GENERIC_SENTENCES)):
+                if len(text) >= _DESCRIPTION_MIN:
+                    break
+                text += sentence
+            out.append(
+                DemoListing(
+                    listing_id=sid,
+                    title=title,
+                    description=text,
+                    price=Decimal(price).quantize(Decimal("0.01")),
+                    seller=seller.name,
+                    seller_id=seller.seller_id,
+                    location=seller.location,
+                    posted_at=EPOCH - timedelta(minutes=rng.randrange(1, window)),
+                    image=f"/static/img/{sid}.svg",
+                    kind="disguised",
+                    category=category,
+                )
+            )
+        return out
 
     def _sellers(self, count: int) -> list[DemoSeller]:
         rng = self.rng

@@ -8,6 +8,8 @@ Markup contract of layout ``v1`` (crawler profiles depend on it):
 - item page: ``div.item[data-id]`` holding ``h1.title``, ``span.price``, ``div.description`` (one ``<p>`` per
   line), ``a.seller[data-seller-id]``, ``span.location``, ``time.posted[datetime]`` (UTC ISO 8601 in the
   attribute, the bureau's local time as text) and ``img.photo``.
+- category page (``/<v>/category/<slug>?page=N``) and newest listings (``/<v>/newest?page=N``): like a search
+  page, newest first, 20 listings a page.
 - seller page: ``div.seller-profile[data-seller-id]`` with ``h1.seller-name`` and ``span.location``, then the
   seller's listings as an ``ul.results`` like the search page.
 
@@ -19,6 +21,7 @@ as the server renders for the ``plain`` variant; `tests/test_demo_market.py` che
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from html import escape
@@ -191,18 +194,30 @@ class Markup:
             f'<span class="goods-area">{e(listing.location)}</span></div></div>'
         )
 
-    def search_body(self, keyword: str, page: int, total: int, cards: list[str], has_next: bool) -> str:
+    def search_body(
+        self,
+        keyword: str,
+        page: int,
+        total: int,
+        cards: list[str],
+        has_next: bool,
+        link: Callable[[int], str] | None = None,
+    ) -> str:
+        """A result page: of a search for `keyword`, or (with `link`, the URL of a page number) of a category or
+        the newest listings."""
         v = self.variant
+        if link is None:
+            link = lambda number: search_url(v, keyword, number)  # noqa: E731
         if self.layout == "v1":
             parts = [f'<div class="result-count">共 {total} 件宝贝</div>', '<ul class="results">', *cards, "</ul>"]
             if not cards:
                 parts.append(f'<p class="empty">{NO_RESULTS}</p>')
             parts.append('<div class="pager">')
             if page > 1:
-                parts.append(f'<a class="prev" href="{search_url(v, keyword, page - 1)}">上一页</a>')
+                parts.append(f'<a class="prev" href="{link(page - 1)}">上一页</a>')
             parts.append(f'<span class="page-no">第 {page} 页</span>')
             if has_next:
-                parts.append(f'<a class="next" href="{search_url(v, keyword, page + 1)}">下一页</a>')
+                parts.append(f'<a class="next" href="{link(page + 1)}">下一页</a>')
             parts.append("</div>")
             return "".join(parts)
         parts = [f'<div class="goods-total">共找到 <b>{total}</b> 件商品</div>', '<div class="goods-list">', *cards]
@@ -211,10 +226,10 @@ class Markup:
             parts.append(f'<div class="no-goods">{NO_RESULTS}</div>')
         parts.append('<nav class="pagination">')
         if page > 1:
-            parts.append(f'<a class="pager-prev" href="{search_url(v, keyword, page - 1)}">&lt; 上一页</a>')
+            parts.append(f'<a class="pager-prev" href="{link(page - 1)}">&lt; 上一页</a>')
         parts.append(f'<em class="pager-current">{page}</em>')
         if has_next:
-            parts.append(f'<a class="pager-next" href="{search_url(v, keyword, page + 1)}">下一页 &gt;</a>')
+            parts.append(f'<a class="pager-next" href="{link(page + 1)}">下一页 &gt;</a>')
         parts.append("</nav>")
         return "".join(parts)
 
@@ -454,3 +469,25 @@ def js_shell(layout: Layout, page: Literal["search", "item"]) -> str:
     """A js-variant page without any listing data: ``main#app`` is filled by the script."""
     title = "搜索结果" if page == "search" else "宝贝详情"
     return layout_page("js", title, '<div class="loading">加载中…</div>', script=js_script(layout, page))
+
+
+SITEMAP_SIZE = 500  # item URLs per sitemap file
+
+
+def sitemap_index(base_url: str, parts: int) -> bytes:
+    """The sitemap index: one sitemap file per `SITEMAP_SIZE` listings."""
+    entries = "".join(f"<sitemap><loc>{base_url}/sitemap-{n}.xml</loc></sitemap>" for n in range(1, parts + 1))
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="{_SITEMAP_NS}">{entries}</sitemapindex>'
+    return xml.encode()
+
+
+def sitemap_urls(base_url: str, listings: list[DemoListing]) -> bytes:
+    """A sitemap URL set of the plain site's item pages, with each listing's posting time as lastmod."""
+    entries = "".join(
+        f"<url><loc>{base_url}/plain/item/{li.listing_id}</loc><lastmod>{li.posted_at:%Y-%m-%d}</lastmod></url>"
+        for li in listings
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{_SITEMAP_NS}">{entries}</urlset>'.encode()
+
+
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -7,6 +7,9 @@ One server, three site variants by path prefix, same catalogue::
     /<v>/  /<v>/search?q=&page=    search results, 20 per page (v = plain | js | gbk)
     /<v>/item/<id>                 item page (404 when unknown or removed)
     /<v>/seller/<seller_id>        seller page with the seller's listings
+    /<v>/category/<slug>?page=     a market category's listings, newest first (v = plain | gbk)
+    /<v>/newest?page=              every listing, newest first (v = plain | gbk)
+    /sitemap.xml, /sitemap-<n>.xml sitemap index and its URL sets of the plain site's item pages
     /api/search?q=&page=           JSON used by the js variant
     /api/item/<id>                 JSON used by the js variant
     /static/img/<id>.svg           listing picture
@@ -37,11 +40,12 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 
-from crawler.demo_market.catalogue import Catalogue, DemoListing, build_catalogue
+from crawler.demo_market.catalogue import MARKET_CATEGORIES, Catalogue, DemoListing, build_catalogue
 from crawler.demo_market.options import MarketOptions
 from crawler.demo_market.pages import (
     PAGE_SIZE,
     ROBOTS_TXT,
+    SITEMAP_SIZE,
     VARIANTS,
     Markup,
     Variant,
@@ -55,6 +59,8 @@ from crawler.demo_market.pages import (
     listing_summary,
     listing_svg,
     not_found_body,
+    sitemap_index,
+    sitemap_urls,
     wall_body,
     wall_title,
 )
@@ -217,6 +223,59 @@ async def search(request: web.Request) -> web.Response:
         return encode_page(layout_page(variant, title, body, keyword=keyword), variant)
 
     return _html(state.page(("search", variant, keyword, str(page)), render), variant)
+
+
+def _browse(request: web.Request, what: str, found: tuple[DemoListing, ...], title: str, path: str) -> web.Response:
+    """A page of listings without a search: a category or the newest listings, newest first."""
+    state, variant = _state(request), _variant(request)
+    walled = _walled(state, variant)
+    if walled is not None:
+        return walled
+    if variant == "js":
+        raise web.HTTPNotFound()
+    _, page = _params(request, variant)
+    visible = tuple(li for li in found if li.listing_id not in state.removed) if state.removed else found
+
+    def render() -> bytes:
+        start = (page - 1) * PAGE_SIZE
+        cards = [state.card(variant, li) for li in visible[start : start + PAGE_SIZE]]
+        has_next = start + PAGE_SIZE < len(visible)
+        link = lambda number: f"/{variant}/{path}?page={number}"  # noqa: E731
+        body = state.markup[variant].search_body("", page, len(visible), cards, has_next, link=link)
+        return encode_page(layout_page(variant, title, body), variant)
+
+    return _html(state.page((what, variant, path, str(page)), render), variant)
+
+
+async def category(request: web.Request) -> web.Response:
+    slug = request.match_info["slug"]
+    if slug not in MARKET_CATEGORIES:
+        raise web.HTTPNotFound()
+    found = _state(request).catalogue.in_category(slug)
+    return _browse(request, "category", found, MARKET_CATEGORIES[slug], f"category/{slug}")
+
+
+async def newest(request: web.Request) -> web.Response:
+    return _browse(request, "newest", _state(request).catalogue.listings, "最新发布", "newest")
+
+
+def _site(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+async def sitemap(request: web.Request) -> web.Response:
+    parts = -(-len(_state(request).catalogue) // SITEMAP_SIZE)
+    return web.Response(body=sitemap_index(_site(request), parts), content_type="application/xml")
+
+
+async def sitemap_part(request: web.Request) -> web.Response:
+    state = _state(request)
+    number = int(request.match_info["number"])
+    listings = [li for li in state.catalogue.listings if li.listing_id not in state.removed]
+    chunk = listings[(number - 1) * SITEMAP_SIZE : number * SITEMAP_SIZE]
+    if number < 1 or not chunk:
+        raise web.HTTPNotFound()
+    return web.Response(body=sitemap_urls(_site(request), chunk), content_type="application/xml")
 
 
 def _lookup(state: MarketState, listing_id: str) -> tuple[DemoListing | None, bool]:
@@ -468,6 +527,10 @@ def create_app(options: MarketOptions | None = None) -> web.Application:
     app.router.add_get(f"/{variant}/search", search)
     app.router.add_get(f"/{variant}/item/{{listing_id}}", item)
     app.router.add_get(f"/{variant}/seller/{{seller_id}}", seller)
+    app.router.add_get(f"/{variant}/category/{{slug}}", category)
+    app.router.add_get(f"/{variant}/newest", newest)
+    app.router.add_get("/sitemap.xml", sitemap)
+    app.router.add_get(r"/sitemap-{number:\d+}.xml", sitemap_part)
     app.router.add_get("/api/search", api_search)
     app.router.add_get("/api/item/{listing_id}", api_item)
     app.router.add_get(f"/{variant}/rules/{{page}}", rules)
