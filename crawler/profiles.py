@@ -77,6 +77,14 @@ def check_xpath(xpath: str) -> str:
     return xpath
 
 
+def check_url_template(value: str) -> str:
+    """The template if, with {base_url} and {page} filled in, it is an http(s) URL; else ValueError."""
+    resolved = value.replace("{base_url}", "http://base.example").replace("{page}", "1")
+    if urlsplit(resolved).scheme not in ("http", "https") or not urlsplit(resolved).hostname:
+        raise ValueError("url must be an http(s) URL or start with {base_url}")
+    return value
+
+
 def check_regex(pattern: str) -> str:
     try:
         re.compile(pattern)
@@ -357,10 +365,7 @@ class FeedSpec(_Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        resolved = value.replace("{base_url}", "http://base.example").replace("{page}", "1")
-        if urlsplit(resolved).scheme not in ("http", "https") or not urlsplit(resolved).hostname:
-            raise ValueError("url must be an http(s) URL or start with {base_url}")
-        return value
+        return check_url_template(value)
 
     @model_validator(mode="after")
     def _sitemap_items(self) -> FeedSpec:
@@ -450,10 +455,7 @@ class RulesPageSpec(_Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        resolved = value.replace("{base_url}", "http://base.example")
-        if urlsplit(resolved).scheme not in ("http", "https") or not urlsplit(resolved).hostname:
-            raise ValueError("url must be an http(s) URL or start with {base_url}")
-        return value
+        return check_url_template(value)
 
     def resolved_url(self, base_url: str) -> str:
         return self.url.replace("{base_url}", base_url)

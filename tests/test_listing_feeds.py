@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -66,6 +67,7 @@ def precision(flagged: set[str], truth: set[str]) -> float:
     return len(flagged & truth) / len(flagged)
 
 
+@pytest.mark.timeout(1500)  # two sweeps of the whole demo catalogue (2,500 pages), on a shared machine
 def test_category_feeds_find_the_catalogues_leads_and_a_second_sweep_costs_little(demo_market: str, tw_home: Path):
     feeds = [arg for name in CATEGORY_FEEDS for arg in ("--feed", name)]
     first = sweep(*feeds, "--base-url", demo_market)
