@@ -149,7 +149,8 @@ class NightlySweep(When):
     def _something_to_search(self) -> NightlySweep:
         if not self.keywords and not self.watchlist and not self.feeds and not self.all_feeds:
             raise ValueError(
-                "须给出关键词（keywords）、词表（watchlist）或订阅源（feeds） / give keywords, a watchlist or feeds to sweep"
+                "须给出关键词（keywords）或词表（watchlist），或订阅源（feeds） / "
+                "give keywords or a watchlist to search for, or feeds to sweep"
             )
         return self
 
