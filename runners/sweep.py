@@ -32,6 +32,7 @@ def crawl_here(request: SweepRequest) -> list[int]:
     from scrapy.utils.project import get_project_settings
 
     from leads.writer import stop_unused_writers
+    from pipelines.images.download import ImageBudget
     from spiders.listing import ListingSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -44,9 +45,11 @@ def crawl_here(request: SweepRequest) -> list[int]:
     process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(process_settings)
     crawlers: list[Crawler] = []
+    budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
     for profile in profiles:
         settings = base.copy()
         settings.setdict(crawl_settings(profile, request.log_file))
+        settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
         crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
         crawlers.append(crawler)
         keywords, known = sweep_memory(profile, request.params)

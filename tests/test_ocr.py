@@ -101,19 +101,28 @@ def test_ocr_command_prints_text_and_names_bad_files(rhino_photo: Path, tmp_path
 
 def test_a_sweep_downloads_photos_within_its_budget(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crawler.items import ListingItem
-    from pipelines.images.download import ListingImagesPipeline
+    from pipelines.images.download import ImageBudget, ListingImagesPipeline
     from tests.crawl_support import project_crawler
 
     monkeypatch.setenv("TRADEWATCH_SWEEP_IMAGE_BUDGET", "3")
-    crawler = project_crawler()
-    crawler.stats.open_spider()
-    pipeline = ListingImagesPipeline.from_crawler(crawler)
+    alone = project_crawler()
+    assert ListingImagesPipeline.from_crawler(alone).budget.left == 3  # the configured budget
+    # two platforms of one sweep share its budget
+    budget = ImageBudget(3)
+    crawlers = [project_crawler(TRADEWATCH_IMAGE_BUDGET=budget) for _ in range(2)]
+    pipelines = []
+    for crawler in crawlers:
+        crawler.stats.open_spider()
+        pipelines.append(ListingImagesPipeline.from_crawler(crawler))
     photos = [f"http://127.0.0.1:8765/static/photo/{name}.jpg" for name in ("card-ivory", "card-rhino")]
     wanted = []
-    for listing_id in ("100001", "100002", "100003"):
+    for pipeline, listing_id in zip(
+        (pipelines[0], pipelines[1], pipelines[0]), ("100001", "100002", "100003"), strict=True
+    ):
         item = ListingItem(platform="demo", listing_id=listing_id, url="http://127.0.0.1:8765/", title="手镯")
         item.images = photos
         wanted.append([request.url for request in pipeline.get_media_requests(item, None)])
     assert wanted == [photos, photos[:1], []]
-    assert crawler.stats.get_value("tradewatch/images/over_budget") == 3
-    assert crawler.stats.get_value("tradewatch/images/requested") == 3
+    assert crawlers[0].stats.get_value("tradewatch/images/over_budget") == 2
+    assert crawlers[1].stats.get_value("tradewatch/images/over_budget") == 1
+    assert crawlers[0].stats.get_value("tradewatch/images/requested") == 2

@@ -34,6 +34,25 @@ IMAGES_FOLDER = "images"  # under the home: photos by content hash, and the read
 PHOTOS_PER_LISTING = 8
 
 
+class ImageBudget:
+    """Photos a sweep may still download, shared by the crawls of its platforms (`TRADEWATCH_IMAGE_BUDGET`)."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ImageBudget:
+        return self  # Scrapy copies a crawl's settings; the budget stays the sweep's one counter
+
+    def __copy__(self) -> ImageBudget:
+        return self
+
+    def take(self, wanted: int) -> int:
+        """How many of `wanted` photos may be downloaded; they are spent."""
+        granted = max(0, min(wanted, self.left))
+        self.left -= granted
+        return granted
+
+
 def photo_path(sha256: str) -> str:
     """Where a photo is stored, relative to the images folder: by content, so each photo is kept once."""
     return f"{sha256[:2]}/{sha256}"
@@ -48,8 +67,10 @@ class ListingImagesPipeline(FilesPipeline):
         self.root = Path(store_uri)
         self.max_pixels = settings.image_max_pixels
         self.max_bytes = settings.image_max_bytes
-        self.budget = settings.sweep_image_budget
-        self.requested = 0
+        shared = crawler.settings.get("TRADEWATCH_IMAGE_BUDGET")
+        self.budget: ImageBudget = (
+            shared if isinstance(shared, ImageBudget) else ImageBudget(settings.sweep_image_budget)
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ListingImagesPipeline:
@@ -63,10 +84,9 @@ class ListingImagesPipeline(FilesPipeline):
         if not isinstance(item, ListingItem) or not item.images:
             return []
         urls = item.images[:PHOTOS_PER_LISTING]
-        allowed = max(0, min(len(urls), self.budget - self.requested))
+        allowed = self.budget.take(len(urls))
         if allowed < len(urls):
             self.count("over_budget", len(urls) - allowed)
-        self.requested += allowed
         self.count("requested", allowed)
         meta = {"download_maxsize": self.max_bytes, "download_warnsize": self.max_bytes}
         return [Request(url, callback=NO_CALLBACK, meta=meta) for url in urls[:allowed]]
