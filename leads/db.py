@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -109,8 +110,29 @@ def alembic_config() -> Any:
     return config
 
 
+# `revision: str = "0011"` and `down_revision: str | None = "0010"` lines of a migration file
+_REVISION_LINE = re.compile(r'^(revision|down_revision)\b[^=\n]*=\s*(?:"([^"]*)"|None)\s*$', re.M)
+
+
 @cache
 def head_revision() -> str:
+    """The newest migration: the one no other revises.
+
+    Read from the files' revision lines, because every command checks the store against it on start-up and
+    importing Alembic with every migration costs more than the rest of a quick `leads list`; should the
+    files ever have other than one head, Alembic itself decides (and says what is wrong).
+    """
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        fields = {match.group(1): match.group(2) for match in _REVISION_LINE.finditer(path.read_text("utf-8"))}
+        if fields.get("revision"):
+            revisions.add(fields["revision"])
+        if fields.get("down_revision"):
+            revised.add(fields["down_revision"])
+    heads = revisions - revised
+    if len(heads) == 1:
+        return heads.pop()
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -119,10 +141,11 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The store's revision (None before the first migration), read without importing Alembic."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import String, cast, false, func, or_
+from sqlalchemy import String, and_, cast, false, func, literal_column, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -89,36 +89,62 @@ def apply_filter(statement: Any, lead_filter: LeadFilter) -> Any:
     if f.due_before is not None:
         statement = statement.where(col(Lead.due_date) <= f.due_before)
     if f.officer:
-        statement = statement.where(
-            or_(col(Lead.claimed_by) == f.officer, _json_list_contains(Lead.assignees, f.officer))
-        )
+        # `json_array_length(assignees) > 0` lets an expression index find the few assigned leads first.
+        assigned = and_(func.json_array_length(col(Lead.assignees)) > 0, _json_list_contains(Lead.assignees, f.officer))
+        statement = statement.where(or_(col(Lead.claimed_by) == f.officer, assigned))
     if f.lead_ids:
         statement = statement.where(col(Lead.id).in_(f.lead_ids) if f.lead_ids else false())
     return statement
 
 
-def priority_order() -> tuple[Any, ...]:
-    """The queue order: priority, then score, then newest (all descending, so one index serves it)."""
-    return (col(Lead.priority).desc(), col(Lead.score).desc(), col(Lead.id).desc())
+def priority_order(*, sort_matches: bool = False) -> tuple[Any, ...]:
+    """The queue order: priority, then score, then newest (all descending, so one index serves it).
+
+    With `sort_matches` the same order is written so that no index can serve it (`+ 0`): the database then
+    finds the few matching leads through the filter's own indexes and sorts them, instead of walking the
+    whole queue in order looking for them.
+    """
+    columns = (col(Lead.priority), col(Lead.score), col(Lead.id))
+    return tuple((column + 0 if sort_matches else column).desc() for column in columns)
 
 
-def uncertainty_order() -> tuple[Any, ...]:
+def uncertainty_order(*, sort_matches: bool = False) -> tuple[Any, ...]:
     """Leads the bureau's model is least sure of first (probability nearest one half), so that an officer's
-    verdict teaches it the most; leads it has not scored last; ties in queue order."""
+    verdict teaches it the most; leads it has not scored last; ties in queue order.
+
+    Written exactly as the expression index `ix_lead_uncertainty_order` (0.5 a literal, not a parameter)."""
     probability = col(Lead.model_probability)
-    return (probability.is_(None), func.abs(probability - 0.5), *priority_order())
+    nearness = func.abs(probability - literal_column("0.5"))
+    if sort_matches:
+        unscored = func.coalesce(probability * 0, 1)  # 1 without a probability, like `IS NULL`, unindexed
+        return (unscored, nearness + 0, *priority_order(sort_matches=True))
+    return (probability.is_(None), nearness, *priority_order())
 
 
 ORDERS = {"priority": priority_order, "uncertain": uncertainty_order}
+# A filter matching fewer leads than this is answered by sorting its matches (see `priority_order`).
+FEW_MATCHES = 2000
 
 
 def _base() -> SelectOfScalar[Any]:
     return select(Lead, Listing).join(Listing, col(Lead.listing_id) == col(Listing.id))  # type: ignore[return-value]
 
 
-def select_leads(lead_filter: LeadFilter | None = None, *, order: str = "priority") -> Any:
+def select_leads(lead_filter: LeadFilter | None = None, *, order: str = "priority", sort_matches: bool = False) -> Any:
     """The statement selecting (Lead, Listing) rows in an order of ORDERS (default: the queue's priority)."""
-    return apply_filter(_base(), lead_filter or LeadFilter()).order_by(*ORDERS[order]())
+    return apply_filter(_base(), lead_filter or LeadFilter()).order_by(*ORDERS[order](sort_matches=sort_matches))
+
+
+def has_few_matches(session: Session, lead_filter: LeadFilter) -> bool:
+    """Whether the filter matches fewer than FEW_MATCHES leads: a count that stops there, in no order, so
+    each filter's own index answers it quickly whether it matches a handful of leads or most of them."""
+    if lead_filter == LeadFilter():
+        return False
+    probe = apply_filter(
+        select(col(Lead.id)).join(Listing, col(Lead.listing_id) == col(Listing.id)), lead_filter
+    ).limit(FEW_MATCHES)
+    found = session.exec(select(func.count()).select_from(probe.subquery())).one()
+    return int(found) < FEW_MATCHES
 
 
 def find_leads(
@@ -130,7 +156,9 @@ def find_leads(
     order: str = "priority",
 ) -> Page:
     """One page of matching leads, best first (or in another order of ORDERS)."""
-    statement = select_leads(lead_filter, order=order).offset(offset).limit(limit + 1)
+    lead_filter = lead_filter or LeadFilter()
+    few = has_few_matches(session, lead_filter)
+    statement = select_leads(lead_filter, order=order, sort_matches=few).offset(offset).limit(limit + 1)
     rows = [(lead, listing) for lead, listing in session.exec(statement)]
     return Page(rows=rows[:limit], offset=offset, limit=limit, has_more=len(rows) > limit)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.statuses import LeadStatus
@@ -62,7 +62,7 @@ class ListingBase(SQLModel):
     description: str = ""
     price: float | None = None
     currency: str | None = Field(default=None, max_length=8)
-    seller: str | None = None
+    seller: str | None = Field(default=None, index=True)
     seller_id: str | None = Field(default=None, index=True, max_length=256)
     location: str | None = None
     posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -152,6 +152,16 @@ class Lead(LeadBase, table=True):
         Index("ix_lead_status_queue_order", "status", "priority", "score", "id"),
         Index("ix_lead_category_queue_order", "category", "priority", "score", "id"),
         Index("ix_lead_family_queue_order", "family", "priority", "score", "id"),
+        # `--mine`: the few leads with assignees; `--sort uncertain`: leads_query.uncertainty_order's terms
+        Index("ix_lead_assignee_count", text("json_array_length(assignees)")),
+        Index(
+            "ix_lead_uncertainty_order",
+            text("(model_probability IS NULL)"),
+            text("abs(model_probability - 0.5)"),
+            text("priority DESC"),
+            text("score DESC"),
+            text("id DESC"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -160,7 +170,7 @@ class Lead(LeadBase, table=True):
     updated_at: datetime = _utc_column(nullable=False)
     priority: float = Field(default=0.0, index=True)
     assignees: list[str] = _json_list()
-    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_by: str | None = Field(default=None, max_length=128, index=True)
     queued_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     due_date: date | None = Field(default=None, sa_column=Column(Date(), index=True))
     extended: bool = False

@@ -3,11 +3,12 @@ each officer's workload. One pass of GROUP BY queries, whatever the size of the 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, and_, cast, func
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
@@ -64,21 +65,23 @@ class QueueStats:
         }
 
 
+def _leads(statement: Any, lead_filter: LeadFilter, *, listing: bool = False) -> Any:
+    """`statement` over the leads, joined with their listings only when a listing column is used: on a store
+    of a million leads the join costs more than the count."""
+    if listing or lead_filter.platform or lead_filter.seller:
+        statement = statement.join(Listing, col(Lead.listing_id) == col(Listing.id))
+    return apply_filter(statement, lead_filter)
+
+
 def _grouped(session: Session, column: Any, lead_filter: LeadFilter) -> dict[str, int]:
-    statement = (
-        select(column, func.count())
-        .select_from(Lead)
-        .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .group_by(column)
-    )
-    statement = apply_filter(statement, lead_filter)
+    statement = select(column, func.count()).select_from(Lead)
+    statement = _leads(statement, lead_filter, listing=column.table is Listing.__table__).group_by(column)
     counts = {("" if key is None else str(getattr(key, "value", key))): int(n) for key, n in session.exec(statement)}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _count(session: Session, lead_filter: LeadFilter, *conditions: Any) -> int:
-    statement = select(func.count()).select_from(Lead).join(Listing, col(Lead.listing_id) == col(Listing.id))
-    statement = apply_filter(statement, lead_filter).where(*conditions)
+    statement = _leads(select(func.count()).select_from(Lead), lead_filter).where(*conditions)
     return int(session.exec(statement).one())
 
 
@@ -137,24 +140,29 @@ def queue_stats(
     stats.due_soon = _count(
         session, f, running, col(Lead.due_date) >= today, col(Lead.due_date) <= today + timedelta(days=due_soon_days)
     )
-    statement = (
-        select(col(Lead.status), col(Lead.claimed_by), col(Lead.assignees), col(Lead.due_date))
-        .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(LeadStatus.ON_DESK))
-    )
+    # Workload: the leads on officers' desks grouped in the database (one row per status, claimant,
+    # assignees and overdue-ness), so its cost does not grow with the number of leads.
+    overdue = and_(col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date) < today)
+    assigned = cast(col(Lead.assignees), String)
+    statement = _leads(
+        select(col(Lead.status), col(Lead.claimed_by), assigned, overdue, func.count()).select_from(Lead), f
+    ).where(col(Lead.status).in_(LeadStatus.ON_DESK))
     stats.notices = notice_stats(session, f, today)
     if known_until is not None:
         stats.beyond_calendar = _count(session, f, running, col(Lead.due_date) > known_until)
-    for status, claimed_by, assignees, due in session.exec(apply_filter(statement, f)):
-        officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(assignees or [])]))
+    for status, claimed_by, assignees, late, count in session.exec(
+        statement.group_by(col(Lead.status), col(Lead.claimed_by), assigned, overdue)
+    ):
+        names = json.loads(assignees) if assignees else []
+        officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(names or [])]))
         for officer in officers:
             load = stats.workload.setdefault(officer, OfficerLoad())
             if status == LeadStatus.CLAIMED and officer == claimed_by:
-                load.claimed += 1
+                load.claimed += count
             elif status == LeadStatus.VERIFIED:
-                load.verified += 1
+                load.verified += count
             else:
-                load.assigned += 1
-            if status in LeadStatus.OPEN and due is not None and due < today:
-                load.overdue += 1
+                load.assigned += count
+            if late:
+                load.overdue += count
     return stats

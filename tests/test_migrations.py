@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, inspect, text
@@ -151,3 +152,30 @@ def test_campaign_tags_are_carried_over_as_found_or_seen_again(store_url: str):
         links = {(link.lead_pk, link.campaign, link.found) for link in session.exec(select(LeadCampaign))}
     assert found_by == {1: "2025清风行动", 2: None}
     assert links == {(1, "2025清风行动", True), (2, "2025清风行动", False)}
+
+
+def test_head_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from leads.db import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_second_head_is_left_to_alembic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import shutil
+
+    from alembic.util import CommandError
+
+    from leads import db
+
+    shutil.copytree(db.MIGRATIONS_DIR, tmp_path / "migrations")
+    fork = tmp_path / "migrations" / "versions" / "9999_fork.py"
+    fork.write_text('revision: str = "9999"\ndown_revision: str | None = "0001"\n', encoding="utf-8")
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", tmp_path / "migrations")
+    db.head_revision.cache_clear()
+    try:
+        with pytest.raises(CommandError):
+            db.head_revision()
+    finally:
+        db.head_revision.cache_clear()

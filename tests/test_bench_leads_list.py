@@ -1,0 +1,55 @@
+"""The `leads list` benchmark's smoke test: its cases find what they should, and it times whole commands.
+
+Timings are not asserted here (benchmarks/bench_leads_list.py judges them at a million leads)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_leads_list  # noqa: E402
+
+NOTHING_MATCHES = ("(none match)", "--platform unknown")
+
+
+def test_every_case_finds_leads_unless_it_is_meant_to_find_none(tw_home: Path) -> None:
+    url = f"sqlite:///{tw_home / 'bench.db'}"
+    bench_leads_list.build_store(url, 2_000)
+    for case in bench_leads_list.cases():
+        _seconds, rows = bench_leads_list.query_seconds(url, case, runs=1)
+        expected_empty = any(marker in case.name for marker in NOTHING_MATCHES)
+        assert (rows == 0) is expected_empty, case.name
+
+
+@pytest.mark.timeout(600)
+def test_quick_bench_times_whole_commands(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(tmp_path)}
+    env.pop("TRADEWATCH_DATABASE_URL", None)
+    script = str(ROOT / "benchmarks" / "bench_leads_list.py")
+    done = subprocess.run(
+        [sys.executable, script, "--quick", "--engines", "sqlite", "--only", "^--mine$|^--seller \\(none"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    (sqlite,) = result["engines"]
+    rows = {row["case"]: row for row in sqlite["rows"]}
+    assert set(rows) == {"leads list --mine", "leads list --seller (none match)", "stats"}
+    assert rows["leads list --mine"]["rows"] > 0
+    assert rows["leads list --seller (none match)"]["rows"] == 0
+    assert all(row["wall"] > 0 and row["cpu"] > 0 for row in rows.values())
+    assert result["help"]["wall"] > 0
+    assert not list((ROOT / "benchmarks" / ".cache").glob("leads-*-2000.db")), "--quick must not leave a cache"
