@@ -67,6 +67,8 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None, timeout
             result.setdefault("tree_peak_pss_mb", tree.peak_pss_mb)
             result.setdefault("cpu_s", tree.cpu_s)
             result.setdefault("wall_s", tree.wall_s)
+            result.setdefault("leftovers", tree.leftovers)
+            result.setdefault("killed", tree.killed)
             return result
     tail = "\n".join(tree.stderr.strip().splitlines()[-15:])
     raise RuntimeError(f"{' '.join(args)} failed (exit {tree.returncode}):\n{tail}")
