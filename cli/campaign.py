@@ -79,6 +79,9 @@ def create_command(
     title: Annotated[str | None, typer.Option(help="A readable title for reports.")] = None,
     description: Annotated[str, typer.Option(help="What the campaign is about.")] = "",
     max_pages: Annotated[int | None, typer.Option(min=1, max=1000, help="Result pages per keyword.")] = None,
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="A feed of the platforms' profiles to sweep too (repeatable).")
+    ] = None,
     officer: Annotated[
         str | None, typer.Option(help="Who creates it (default: TRADEWATCH_OFFICER or the config file).")
     ] = None,
@@ -102,6 +105,7 @@ def create_command(
             title=title,
             description=description,
             max_pages=max_pages,
+            feeds=feed,
         ),
         check_platforms=_check_platforms,
     )
@@ -222,6 +226,7 @@ def run_command(
         max_pages=max_pages or campaign.max_pages,
         base_url=base_url,
         timeout=None,
+        feeds=list(campaign.feeds or []),
     )
     out = console()
     if result.get("failed"):

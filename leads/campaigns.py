@@ -47,6 +47,7 @@ class CampaignInput:
     title: str | None = None
     description: str = ""
     max_pages: int | None = None
+    feeds: list[str] | None = None  # feeds of the platforms' profiles swept besides the keywords
 
 
 def _split(values: list[str] | str | None) -> list[str]:
@@ -99,6 +100,7 @@ def validate_campaign(data: CampaignInput, *, check_platforms: Any = None) -> Ca
         title=(data.title or "").strip() or None,
         description=data.description.strip(),
         max_pages=data.max_pages,
+        feeds=_split(data.feeds),
     )
 
 
@@ -124,6 +126,7 @@ def create_campaign(session: Session, data: CampaignInput, *, created_by: str | 
     campaign.description = data.description
     campaign.keywords = list(data.keywords)
     campaign.platforms = list(data.platforms)
+    campaign.feeds = list(data.feeds or [])
     campaign.starts_on = data.starts_on
     campaign.ends_on = data.ends_on
     campaign.cron = data.cron
@@ -208,6 +211,7 @@ def campaign_dict(campaign: Campaign, *, today: date | None = None) -> dict[str,
         "description": campaign.description,
         "keywords": list(campaign.keywords or []),
         "platforms": list(campaign.platforms or []),
+        "feeds": list(campaign.feeds or []),
         "from": campaign.starts_on.isoformat() if campaign.starts_on else None,
         "to": campaign.ends_on.isoformat() if campaign.ends_on else None,
         "cron": campaign.cron,

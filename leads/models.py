@@ -121,6 +121,7 @@ class Campaign(CampaignBase, table=True):
     # What its sweeps search and when (leads/campaigns.py, scheduler.py).
     keywords: list[str] = _json_list()
     platforms: list[str] = _json_list()
+    feeds: list[str] = _json_list()  # feeds of the platforms' profiles swept besides the keywords
     cron: str | None = Field(default=None, max_length=128)
     max_pages: int | None = None
     status: str = Field(default="open", max_length=16, index=True)

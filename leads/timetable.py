@@ -376,7 +376,13 @@ def campaign_spec(campaign: Campaign) -> JobSpec | None:
         kind="campaign",
         campaign=campaign.name,
         signature=_signature(
-            cron, campaign.starts_on, campaign.ends_on, campaign.keywords, campaign.platforms, campaign.max_pages
+            cron,
+            campaign.starts_on,
+            campaign.ends_on,
+            campaign.keywords,
+            campaign.platforms,
+            campaign.max_pages,
+            *([list(campaign.feeds)] if getattr(campaign, "feeds", None) else []),
         ),
     )
 

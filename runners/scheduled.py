@@ -61,6 +61,7 @@ def campaign_sweep_job(spec: JobSpec, timetable: Timetable, now: datetime) -> di
         base_url=timetable.base_url,
         timeout=None,
         started=now,
+        feeds=list(campaign.feeds or []),
     )
 
 

@@ -197,3 +197,28 @@ def test_a_nightly_sweep_entry_names_feeds(monkeypatch, tw_home: Path):
     (request,) = asked
     assert request.params.feeds == ["newest"] and request.params.keywords == []
     assert request.params.budget == 400
+
+
+def test_a_campaign_names_feeds_its_sweeps_walk(monkeypatch, tw_home: Path):
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from runners import scheduled, sweep
+    from runners.sweep_request import SweepRequest, SweepResult
+
+    create = ["campaign", "create", "2026清风行动", "--keywords", "象牙", "--platforms", "demo"]
+    created = runner.invoke(app, [*create, "--feed", "newest", "--feed", "category-collectibles", "--json"])
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.stdout)["feeds"] == ["newest", "category-collectibles"]
+    asked: list[SweepRequest] = []
+
+    def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepResult:
+        asked.append(request)
+        return SweepResult(run_ids=[], log_file=tw_home / "sweep.log")
+
+    monkeypatch.setattr(sweep, "run_sweep", run_sweep)
+    spec, timetable = SimpleNamespace(campaign="2026清风行动"), SimpleNamespace(base_url=None)
+    scheduled.campaign_sweep_job(spec, timetable, datetime(2026, 3, 5, 13, tzinfo=UTC))  # type: ignore[arg-type]
+    (request,) = asked
+    assert request.params.feeds == ["newest", "category-collectibles"]
+    assert request.params.keywords == ["象牙"] and request.params.campaign == "2026清风行动"
