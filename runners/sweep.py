@@ -109,6 +109,11 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepRe
     if request.distributed or (request.distributed is None and redis_url):
         if not redis_url:
             raise TradewatchError("分布式抓取需要 Redis / a distributed sweep needs TRADEWATCH_REDIS_URL")
+        if request.params.sweeps_feeds or request.params.budget:
+            # Workers share keyword searches only: a feed's incremental stop and a per-platform budget need one crawl.
+            raise TradewatchError(
+                "订阅源和请求预算只能在本机抓取 / feeds and request budgets are swept on one machine: use --local"
+            )
         from runners.distributed.coordinator import run_distributed_sweep
 
         run_ids, sweep_id = run_distributed_sweep(

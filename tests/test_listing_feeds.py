@@ -222,3 +222,12 @@ def test_a_campaign_names_feeds_its_sweeps_walk(monkeypatch, tw_home: Path):
     (request,) = asked
     assert request.params.feeds == ["newest", "category-collectibles"]
     assert request.params.keywords == ["象牙"] and request.params.campaign == "2026清风行动"
+
+
+def test_feeds_are_not_shared_through_redis_but_refused_in_one_line(tw_home: Path, monkeypatch):
+    monkeypatch.setenv("TRADEWATCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+    result = sweep("--feed", "newest", "--distributed")
+    assert result.exit_code != 0
+    assert "feeds and request budgets are swept on one machine: use --local" in result.output
+    assert "Traceback" not in result.output
+    assert runs() == []
