@@ -234,7 +234,12 @@ class ListingSpider(scrapy.Spider):
         return self._request(url, self.parse_results, {"feed": feed.name, "page_number": 1})
 
     def _count_term(self, keyword: str) -> None:
-        """One more search of `keyword` (`tradewatch/terms`: term -> searches), for its yield per search."""
+        """One more search of `keyword` (`tradewatch/terms`: term -> searches), for its yield per search.
+
+        A distributed sweep's coordinator asks an unbound spider for its start requests only: nothing to count.
+        """
+        if getattr(self, "crawler", None) is None:
+            return
         assert self.crawler.stats is not None
         terms = dict(self.crawler.stats.get_value("tradewatch/terms") or {})
         terms[keyword] = terms.get(keyword, 0) + 1

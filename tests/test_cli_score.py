@@ -114,7 +114,7 @@ def test_eval_on_the_demo_catalogue() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["total"] >= 2000
-    assert set(data["by_kind"]) == {"ordinary", "plain", "disguised", "hard_negative"}
+    assert set(data["by_kind"]) == {"ordinary", "plain", "disguised", "hard_negative", "photo"}
     assert data["by_kind"]["plain"]["fn"] == 0
     assert data["disguised"]["recall"] >= 0.9 and data["leads"]["precision"] >= 0.92
     text = runner.invoke(app, ["eval", "--catalogue", "demo"])

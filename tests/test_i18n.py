@@ -254,7 +254,7 @@ def test_outputs_and_errors_of_every_command_group_follow_the_language(tw_home, 
         (["demo-market", "catalogue"], 0, "合法相似商品", "Legal look-alike"),
         (["demo-market", "serve", "--error-rate", "5"], 2, "参数 --error-rate 无效", "invalid --error-rate"),
         # sweep, worker, eval
-        (["sweep", "--platform", "demo"], 2, "没有关键词", "no keywords given"),
+        (["sweep", "--platform", "demo"], 2, "未提供关键词", "no keywords given"),
         (["sweep", "--platform", "nosuchshop", "--keywords", "象牙"], 2, "未知平台", "unknown platform"),
         (["worker", "--exit-when-idle"], 2, "未设置 TRADEWATCH_REDIS_URL", "TRADEWATCH_REDIS_URL is not set"),
         (["eval"], 0, "精确率", "precision"),
