@@ -302,12 +302,24 @@ def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, n
         if not pks:
             return 0
         statement = statement.where(col(Listing.seller_pk).in_(pks))
-    count = 0
-    for lead, listing in session.exec(statement):
-        lead.priority = lead_priority(session, lead, listing, now=now)
+    rows = list(session.exec(statement))
+    sellers = sorted({listing.seller_pk for _, listing in rows if listing.seller_pk is not None})
+    counts = KnownRows(seller_leads=dict.fromkeys(sellers, 0))  # one grouped count, not one per lead
+    for start in range(0, len(sellers), 5_000):
+        chunk = sellers[start : start + 5_000]
+        grouped = (
+            select(Listing.seller_pk, func.count())
+            .select_from(Lead)
+            .join(Listing, col(Lead.listing_id) == col(Listing.id))
+            .where(col(Listing.seller_pk).in_(chunk))
+            .group_by(col(Listing.seller_pk))
+        )
+        for seller_pk, number in session.exec(grouped):
+            counts.seller_leads[seller_pk] = int(number)
+    for lead, listing in rows:
+        lead.priority = lead_priority(session, lead, listing, now=now, known=counts)
         session.add(lead)
-        count += 1
-    return count
+    return len(rows)
 
 
 def _score_fields(score: dict[str, Any]) -> dict[str, Any]:
