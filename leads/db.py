@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -40,7 +41,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # the driver must not begin transactions itself; see _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _wait_for_lock(lambda: cursor.execute("PRAGMA journal_mode=WAL"))
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Waiting for the write lock happens in _sqlite_begin, which polls far more often than SQLite's own
@@ -49,19 +50,30 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
-    """Take the write lock at the start of every transaction, waiting up to the busy timeout for it."""
+def _wait_for_lock(statement: Callable[[], object]) -> None:
+    """Run `statement`, again and again while the database is locked, up to the busy timeout.
+
+    For what SQLite's busy handler does not wait for: `BEGIN IMMEDIATE` (see `_sqlite_begin`), and turning a
+    new store into WAL mode, which fails at once with "database is locked" when another process is turning it
+    at the same moment (both read the header, then both want to write it); processes that start together on
+    a new home race exactly so.
+    """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            statement()
             return
-        except OperationalError as error:
+        except (sqlite3.OperationalError, OperationalError) as error:
             if "locked" not in str(error) and "busy" not in str(error):
                 raise
             if time.monotonic() > deadline:
                 raise
         time.sleep(random.uniform(0.0005, 0.002))
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Take the write lock at the start of every transaction, waiting up to the busy timeout for it."""
+    _wait_for_lock(lambda: connection.exec_driver_sql("BEGIN IMMEDIATE"))
 
 
 _engines: dict[str, Engine] = {}

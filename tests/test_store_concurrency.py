@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+import threading
 from pathlib import Path
 
 from sqlmodel import Session, func, select
@@ -32,3 +34,22 @@ def test_four_processes_upsert_500_listings_each_into_one_sqlite_home(tw_home: P
         assert session.exec(select(func.count()).select_from(Lead)).one() == WORKERS * PER_WORKER // 5
         checked, problems = verify_chain(session)
     assert checked == WORKERS * PER_WORKER // 5 and problems == []
+
+
+def test_opening_a_store_another_process_is_writing_before_it_is_in_wal_mode_waits_for_it(tmp_path: Path):
+    # Turning a store into WAL mode fails at once with "database is locked" (SQLite's busy handler does not
+    # wait for it) while another connection holds the write lock of a store not yet in WAL mode, which is
+    # what processes starting together on a new home do to each other.
+    path = tmp_path / "tradewatch.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (a)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(0.3, lambda: writer.execute("COMMIT"))
+    release.start()
+    try:
+        with get_engine(f"sqlite:///{path}", migrate=False).connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        release.join()
+        writer.close()
