@@ -23,7 +23,10 @@ Without FILE the evaluation set shipped with tradewatch is used. `--catalogue de
 marketplace catalogue instead, an independent labelled set: listings of kind plain or disguised are
 expected to be leads of their category, ordinary listings and hard negatives are not. `--rules` evaluates
 the unfair-clause watchlist on the labelled clause set: recall and precision on its dev part and on its
-locked test part.
+locked test part. `--background FILE` scores a background set of real, ordinary listings (one title per
+line, or JSON Lines with `title`; `# source:` and `# licence:` lines say where they come from) and reports the
+false alarms per 10,000 listings. The misses and false alarms of the shipped set's locked test part are
+counted, not listed.
 
 Example:
 
@@ -31,6 +34,7 @@ Example:
     tradewatch eval my_labelled.jsonl --threshold 70 --json
     tradewatch eval --catalogue demo
     tradewatch eval --rules
+    tradewatch eval --background ordinary_titles.txt
 """
 
 
@@ -51,16 +55,23 @@ def eval_cmd(
         bool,
         typer.Option("--rules", help="Evaluate the unfair-clause watchlist on the labelled clause set instead."),
     ] = False,
+    background: Annotated[
+        Path | None,
+        typer.Option("--background", "-b", help="Count false alarms on a file of real, ordinary listing titles."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
+    if sum(bool(x) for x in (file is not None, catalogue is not None, rules, background is not None)) > 1:
+        raise typer.BadParameter(_("give only one of FILE, --catalogue, --rules and --background"))
     if rules:
         _eval_rules(as_json)
+        return
+    if background is not None:
+        _eval_background(background, watchlist, threshold, as_json)
         return
     from pipelines.scoring import Scorer
     from pipelines.scoring.evaluate import catalogue_records, evaluate, load_records, split_records
 
-    if catalogue is not None and file is not None:
-        raise typer.BadParameter(_("give either FILE or --catalogue, not both"), param_hint="--catalogue")
     if catalogue is not None and catalogue not in CATALOGUES:
         raise typer.BadParameter(
             _("unknown catalogue {name} (known: {known})").format(name=repr(catalogue), known=", ".join(CATALOGUES))
@@ -81,7 +92,7 @@ def eval_cmd(
         parts = {name: evaluate(scorer, part) for name, part in split_records(records).items()}
     else:
         parts = {"all": evaluate(scorer, records)}
-    data = {name: report.to_dict() for name, report in parts.items()}
+    data = {name: report.to_dict(listed=name != "test") for name, report in parts.items()}
     if as_json:
         print_json(data if len(data) > 1 else data["all"])
         return
@@ -134,6 +145,9 @@ def _print_report(out: Console, source: object, total: int, threshold: int, data
         (N_("False alarms: {count}"), data["false_alarms"]),
         (N_("Wrong category: {count}"), data["wrong_category"]),
     ):
+        if isinstance(items, int):  # the locked test part: counted, not listed
+            out.print(_(title).format(count=items), markup=False)
+            continue
         out.print(_(title).format(count=len(items)), markup=False)
         for item in items:
             out.print(
@@ -144,10 +158,58 @@ def _print_report(out: Console, source: object, total: int, threshold: int, data
                     score=item["score"],
                     expected=item["expected"],
                     got=item["got"],
-                    title=item["title"],
+                    title=safe_str(item["title"]),
                 ),
                 markup=False,
             )
+    if not data.get("listed", True):
+        out.print(_("The test part's listings are counted, not listed: rules are tuned on dev only."), markup=False)
+
+
+def _eval_background(path: Path, watchlist: list[Path] | None, threshold: int | None, as_json: bool) -> None:
+    """False alarms per 10,000 on a background set of real, ordinary listings: every lead there is false."""
+    from pipelines.scoring import Scorer
+    from pipelines.scoring.evaluate import evaluate_background, read_background
+
+    report = read_background(path)
+    if not report.total:
+        raise typer.BadParameter(_("{path} holds no listing titles").format(path=path), param_hint="--background")
+    scorer = Scorer.load(watchlist or None, threshold=threshold)
+    evaluate_background(scorer, report)
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    out = console()
+    unknown = _("not recorded")
+    out.print(
+        _("Background set: {path} ({total} ordinary listings; source: {source}; licence: {licence})").format(
+            path=path,
+            total=report.total,
+            source=safe_str(report.source or unknown),
+            licence=safe_str(report.licence or unknown),
+        ),
+        markup=False,
+        soft_wrap=True,
+    )
+    verdict = _("met") if report.per_10k <= data["target_per_10k"] else _("missed")
+    out.print(
+        _("Flagged as leads: {flagged}, {rate} per 10,000 (target at most {target}: {verdict})").format(
+            flagged=len(report.flagged),
+            rate=f"{report.per_10k:.1f}",
+            target=f"{data['target_per_10k']:g}",
+            verdict=verdict,
+        ),
+        markup=False,
+    )
+    for item in report.flagged:
+        out.print(
+            "  "
+            + _("line {line} score {score} {category}: {title}").format(
+                line=item["line"], score=item["score"], category=item["got"], title=safe_str(item["title"])
+            ),
+            markup=False,
+        )
 
 
 def _eval_rules(as_json: bool) -> None:

@@ -143,6 +143,21 @@ def test_ordinary_products_are_not_leads(scorer: Scorer, title: str) -> None:
     assert not verdict(scorer, title)[0]
 
 
+# one character left by folding (槍 to 枪) or a one-character alias (弩) ends countless ordinary product names: it
+# counts only beside a product form of its category or a word that moves the deal out of sight
+@pytest.mark.parametrize(
+    "title", ["额温枪 家用 婴儿", "电子体温枪 红外线 母婴款", "洗车水枪 高压 家用", "弩弓座 配件 收纳"]
+)
+def test_a_one_character_form_in_an_ordinary_product_name_is_not_a_hit(scorer: Scorer, title: str) -> None:
+    assert not verdict(scorer, title)[0]
+
+
+@pytest.mark.parametrize("title", ["高压 槍 可发射 出售", "弩 出售 私聊 隐秘发货"])
+def test_a_one_character_form_beside_a_product_form_or_evasion_is_a_lead(scorer: Scorer, title: str) -> None:
+    is_lead, category, _mechanisms, _rules = verdict(scorer, title)
+    assert is_lead and category == "prohibited.weapons"
+
+
 # 7. scores spread: more evidence ranks higher, and 100 is not a ceiling every strong lead shares
 def test_strong_leads_keep_their_order(scorer: Scorer) -> None:
     plain = scorer.score({"title": "犀牛角杯 老料"}).score

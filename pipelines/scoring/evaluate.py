@@ -131,9 +131,13 @@ class Report:
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
     wrong_category: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, listed: bool = True) -> dict[str, Any]:
+        """The figures; with ``listed`` false (the locked test part) misses, false alarms and wrong categories are
+        counted, not listed, so that nobody tunes a rule on a listing of the test part."""
+        items = {"misses": self.misses, "false_alarms": self.false_alarms, "wrong_category": self.wrong_category}
         return {
             "total": self.total,
+            "listed": listed,
             "leads": self.overall.to_dict(),
             "disguised": self.disguised.to_dict(),
             "category_accuracy": round(self.category_correct / self.overall.tp, 4) if self.overall.tp else None,
@@ -141,9 +145,7 @@ class Report:
             "by_category": {k: v.to_dict() for k, v in sorted(self.by_category.items())},
             "by_kind": {k: v.to_dict() for k, v in sorted(self.by_kind.items())},
             "by_class": {k: v.to_dict() for k, v in sorted(self.by_class.items())},
-            "misses": self.misses,
-            "false_alarms": self.false_alarms,
-            "wrong_category": self.wrong_category,
+            **{name: (rows if listed else len(rows)) for name, rows in items.items()},
         }
 
 
@@ -225,3 +227,83 @@ def catalogue_records(listings: Iterable[Any]) -> list[tuple[int, dict[str, Any]
             )
         )
     return records
+
+
+# False alarms per 10,000 ordinary listings that the acceptance allows on a background set.
+BACKGROUND_TARGET_PER_10K = 5.0
+
+
+@dataclass
+class BackgroundReport:
+    """How many real, ordinary listings (a background set nobody here wrote) the scorer flags as leads."""
+
+    total: int = 0
+    source: str | None = None
+    licence: str | None = None
+    flagged: list[dict[str, Any]] = field(default_factory=list)
+    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list, repr=False)
+
+    @property
+    def per_10k(self) -> float:
+        return 10_000 * len(self.flagged) / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "source": self.source,
+            "licence": self.licence,
+            "flagged": len(self.flagged),
+            "false_alarms_per_10k": round(self.per_10k, 2),
+            "target_per_10k": BACKGROUND_TARGET_PER_10K,
+            "false_alarms": self.flagged,
+        }
+
+
+def read_background(path: Path, lines: Iterable[str] | None = None) -> BackgroundReport:
+    """Read a background set: one ordinary listing per line, either its title as plain text or a JSON object with
+    ``title`` (and optionally ``description`` and ``price``). ``# source: …`` and ``# licence: …`` comment lines
+    record where the titles come from; other ``#`` lines and blank lines are skipped. The records are kept in the
+    report's ``records`` for :func:`evaluate_background`."""
+    report = BackgroundReport()
+    records = report.records
+    try:
+        source = lines if lines is not None else path.open(encoding="utf-8")
+        for number, raw in enumerate(source, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("#"):
+                key, _sep, value = line.lstrip("#").partition(":")
+                key = key.strip().lower()
+                if key == "source":
+                    report.source = value.strip() or None
+                elif key in {"licence", "license"}:
+                    report.licence = value.strip() or None
+                continue
+            if line.startswith("{"):
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise InputFileError(path, f"not JSON: {error.msg}", number) from None
+                if not isinstance(record, dict) or not isinstance(record.get("title"), str):
+                    raise InputFileError(path, "needs `title`", number)
+            else:
+                record = {"title": line}
+            records.append((number, record))
+    except UnicodeDecodeError:
+        raise InputFileError(path, "not UTF-8 text") from None
+    except OSError as error:
+        raise InputFileError(path, f"cannot read: {error.strerror or error}") from None
+    report.total = len(records)
+    return report
+
+
+def evaluate_background(scorer: Scorer, report: BackgroundReport) -> BackgroundReport:
+    """Score every listing of a background set read by :func:`read_background`; each lead is a false alarm."""
+    for line, record in report.records:
+        result = scorer.score(record)
+        if result.is_lead:
+            report.flagged.append(
+                {"line": line, "title": record.get("title"), "score": result.score, "got": result.category}
+            )
+    return report

@@ -292,6 +292,11 @@ class Scorer:
     def _form_words(self, category: Category) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
 
+    def _short_form_context(self, category: Category) -> tuple[str, ...]:
+        """What a one-character term form needs beside it: the category's product forms or an evasion word."""
+        evasion = (self.normaliser.fold(w) for w in self.watchlists.signals.evasion)
+        return tuple(dict.fromkeys((*self._form_words(category), *(w for w in evasion if w))))
+
     def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
         """Folded, non-empty, longest first (so 不含有 is tried before 不含)."""
         folded = {self.normaliser.fold(word) for word in words}
@@ -313,8 +318,14 @@ class Scorer:
         base_rule = spec.kind
         requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
 
+        context = self._short_form_context(category)
+
         def add(text: str, rule: str, w: float = weight, is_code: bool = code) -> None:
-            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False, requires, spec.source))
+            # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
+            # names (额温枪, 水枪): like two initials, it counts only beside one of the category's product forms or
+            # a word that moves the deal out of sight
+            needs = requires or (context if len(self.normaliser.fold(text)) == 1 else ())
+            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source))
 
         add(spec.term, base_rule)
         for alias in spec.aliases:
