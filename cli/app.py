@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from cli.i18n import N_
-from core.config import get_settings
 from core.errors import InfrastructureError, TradewatchError
 from core.failures import infrastructure_error
 
@@ -137,6 +136,8 @@ class TradewatchGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             if not HELP_OPTIONS & set(getattr(self, "argv", [])):
+                from core.config import get_settings
+
                 get_settings()  # every setting validated once, before any command runs
             return super().invoke(ctx)
         except TradewatchError as error:

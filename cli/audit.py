@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -15,9 +15,11 @@ from cli.labels import action_label, status_label
 from cli.lead_options import LeadIdArgument
 from cli.output import JsonOption, console, err_console, fail, print_json, report_verification
 from core.safe_text import safe_text
-from leads.audit import SYSTEM_ACTOR, AuditProblem, anchor_head, anchor_path, lead_history, rotate_key, verify_chain
 from leads.db import get_engine
 from leads.models import Lead
+
+if TYPE_CHECKING:  # the audit chain's module (signing keys) is loaded by the commands that use it
+    from leads.audit import AuditProblem
 
 audit_app = typer.Typer(help="The audit trail: verify it, anchor its head, rotate its key.", no_args_is_help=True)
 
@@ -29,6 +31,8 @@ def history_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> Non
 
         tradewatch leads history 12
     """
+    from leads.audit import lead_history
+
     with Session(get_engine()) as session:
         if session.get(Lead, lead_id) is None:
             fail(_("No lead with id {lead_id}").format(lead_id=lead_id), code=4)
@@ -72,6 +76,8 @@ def verify_command(as_json: JsonOption = False) -> None:
 
         tradewatch audit verify
     """
+    from leads.audit import verify_chain
+
     with Session(get_engine()) as session:
         checked, problems = verify_chain(session)
 
@@ -112,6 +118,8 @@ def anchor_command() -> None:
 
         tradewatch audit anchor
     """
+    from leads.audit import anchor_head, anchor_path
+
     with Session(get_engine()) as session:
         anchor = anchor_head(session)
     console().print(anchor.line(), markup=False, soft_wrap=True)
@@ -131,6 +139,7 @@ def rotate_key_command(
         tradewatch audit rotate-key --officer 王芳
     """
     from cli.identity import current_officer
+    from leads.audit import SYSTEM_ACTOR, rotate_key
 
     with Session(get_engine()) as session:
         old, new = rotate_key(session, actor=current_officer(officer) or SYSTEM_ACTOR)

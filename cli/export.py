@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlmodel import Session
 
 from cli.i18n import _
@@ -109,6 +108,8 @@ def export_command(
         fail(_("Unknown export format {format}: use csv or xlsx").format(format=chosen or "?"))
     if out.parent and not out.parent.exists():
         fail(_("The folder {folder} does not exist").format(folder=out.parent))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Session(get_engine()) as session:
         total = count_matching(session, lead_filter)
         today = local_date(utcnow())

@@ -1,8 +1,10 @@
 """Officer-facing text in Chinese or English through gettext catalogues.
 
 Message ids are English. The catalogues live in ``cli/locale/<lang>/LC_MESSAGES/tradewatch.po`` and are
-compiled to ``.mo`` with Babel (`python scripts/i18n.py compile`); a missing or stale ``.mo`` is compiled
-in memory from its ``.po`` on first use, so a fresh checkout works either way.
+compiled to ``.mo`` with Babel (`python -m cli.i18n_tools compile`). The ``.mo`` is read whenever it exists,
+without comparing file times (a checkout gives both files arbitrary ones, and compiling the ``.po`` costs
+every command a third of a second); `tests/test_i18n.py` holds each ``.mo`` to its ``.po``. Only a missing
+``.mo`` is compiled in memory from its ``.po``.
 
 The language is chosen, first match wins, by ``--lang``, ``TRADEWATCH_LANG``, then the locale
 (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): Chinese for ``zh_*``, English otherwise.
@@ -23,13 +25,14 @@ import gettext
 import inspect
 import io
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from core.config import get_settings
-from core.errors import ConfigurationError
+from cli.import_hooks import when_imported
+from core.environment import LOCALE_VARIABLES, environment_value, setting_variable
 
 DOMAIN = "tradewatch"
 LANGUAGES = ("zh", "en")
@@ -63,16 +66,15 @@ def language_from_locale(locale: str | None) -> str:
 
 
 def resolve_language(explicit: str | None = None) -> str:
-    """The language to speak: the explicit choice, then TRADEWATCH_LANG, then the locale."""
-    try:
-        settings = get_settings()
-    except ConfigurationError:  # the command reports it; meanwhile speak the explicit choice or English
-        return normalise_language(explicit) or "en"
-    for candidate in (explicit, settings.lang):
+    """The language to speak: the explicit choice, then TRADEWATCH_LANG, then the locale.
+
+    Read from the environment directly (the same variables as the settings), so that help needs no
+    settings and an invalid setting is reported in the chosen language."""
+    for candidate in (explicit, environment_value(setting_variable("lang"))):
         lang = normalise_language(candidate)
         if lang:
             return lang
-    return language_from_locale(settings.locale)
+    return language_from_locale(environment_value(*LOCALE_VARIABLES))
 
 
 def set_language(lang: str | None) -> str:
@@ -110,11 +112,12 @@ def compile_po(lang: str) -> bytes:
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of `lang` (cached per process)."""
-    mo, po = mo_path(lang), po_path(lang)
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as handle:
+    try:
+        with mo_path(lang).open("rb") as handle:
             return gettext.GNUTranslations(handle)
-    if po.exists():
+    except FileNotFoundError:
+        pass
+    if po_path(lang).exists():
         return gettext.GNUTranslations(io.BytesIO(compile_po(lang)))
     return gettext.NullTranslations()
 
@@ -301,18 +304,36 @@ def _localise_metavars(command: Any) -> None:
 
 
 def localise_typer() -> None:
-    """Put Typer's panel titles, help-option text and usage errors into the current language."""
-    from typer import rich_utils
+    """Put Typer's panel titles, help-option text and usage errors into the current language.
+
+    Typer imports its Rich helpers (with Markdown, Pygments and Rich's tracebacks) only to draw help or an
+    error; they are changed as soon as they are imported, so a command that draws neither never loads them.
+    """
     from typer._click import formatting
 
-    if not _typer_state:
-        write_usage = formatting.HelpFormatter.write_usage
+    if "write_usage" not in _typer_state:
+        write_usage = _typer_state["write_usage"] = formatting.HelpFormatter.write_usage
 
         def localised_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
             # Typer's own copy of Click writes a fixed English "Usage: " prefix.
             write_usage(self, prog, args, prefix if prefix is not None else _("Usage:") + " ")
 
         formatting.HelpFormatter.write_usage = localised_usage  # type: ignore[method-assign]
+    if RICH_UTILS in sys.modules:
+        _localise_rich_utils(sys.modules[RICH_UTILS])
+    elif not _typer_state.get("hooked"):
+        _typer_state["hooked"] = True
+        when_imported(RICH_UTILS, _localise_rich_utils, RICH_STANDINS)
+
+
+RICH_UTILS = "typer.rich_utils"
+# What Typer's Rich helpers import for Markdown help and pretty tracebacks, neither of which tradewatch draws.
+RICH_STANDINS = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+def _localise_rich_utils(rich_utils: Any) -> None:
+    """Typer's help and error drawing in the current language, the language of the moment they are drawn."""
+    if "format_help" not in _typer_state:
         _typer_state["format_help"] = rich_utils.rich_format_help
         _typer_state["format_error"] = rich_utils.rich_format_error
 
@@ -321,6 +342,7 @@ def localise_typer() -> None:
             if option is not None:
                 option.help = _("Show this message and exit.")
             _localise_metavars(obj)
+            _typer_texts(rich_utils)
             return _typer_state["format_help"](obj=obj, ctx=ctx, markup_mode=markup_mode)
 
         def format_error(self: Any) -> None:
@@ -328,9 +350,14 @@ def localise_typer() -> None:
                 _localise_metavars(self.ctx.command)
             original = self.format_message()
             self.format_message = lambda: localise_usage_error(original)
+            _typer_texts(rich_utils)
             return _typer_state["format_error"](self)
 
         rich_utils.rich_format_help = format_help
         rich_utils.rich_format_error = format_error
+    _typer_texts(rich_utils)
+
+
+def _typer_texts(rich_utils: Any) -> None:
     for name, msgid in _TYPER_TEXTS.items():
         setattr(rich_utils, name, _(msgid))

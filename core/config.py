@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.environment import ENV_PREFIX, LOCALE_VARIABLES, setting_variable
 from core.errors import ConfigurationError
 from core.safe_text import mask_url
 
@@ -21,7 +22,7 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 class Settings(BaseSettings):
     """Where tradewatch keeps its data and which services it talks to."""
 
-    model_config = SettingsConfigDict(env_prefix="TRADEWATCH_", extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", env_ignore_empty=True)
 
     home: Path = Field(default=Path("var"), description="Data folder: database, evidence, logs, reports.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home if unset.")
@@ -88,7 +89,7 @@ class Settings(BaseSettings):
     )
     locale: str | None = Field(
         default=None,
-        validation_alias=AliasChoices("LC_ALL", "LC_MESSAGES", "LANG"),
+        validation_alias=AliasChoices(*LOCALE_VARIABLES),
         description="The system locale (LC_ALL, LC_MESSAGES, LANG): the language when `lang` is unset.",
     )
 
@@ -160,6 +161,6 @@ def get_settings() -> Settings:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "*"
         # a field read under its own variable name (XDG_CACHE_HOME, LANG) is reported under that name
-        setting = name if name.isupper() else f"TRADEWATCH_{name.upper()}"
+        setting = name if name.isupper() else setting_variable(name)
         reason = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigurationError(setting=setting, reason=reason) from error

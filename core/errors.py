@@ -1,8 +1,12 @@
 """Errors meant for the person at the keyboard: one clear line, no traceback."""
 
-import re
+from __future__ import annotations
 
-from pydantic import ValidationError
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class TradewatchError(Exception):

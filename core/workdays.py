@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-import yaml
-
 from core.config import get_settings
 from core.errors import InputFileError
 
@@ -119,6 +117,8 @@ def load_calendar(path: Path | None = None) -> WorkCalendar:
         path = get_settings().resolved_home / OVERRIDE_FILE
         if not path.is_file():
             return national
+    import yaml  # only for a bureau's own file: most commands find none
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as error:

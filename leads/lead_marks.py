@@ -11,7 +11,7 @@ from itertools import islice
 from sqlmodel import Session, col, select
 
 from leads.models import Evidence, Lead, Listing, Notice
-from leads.notices import notice_state
+from leads.notice_state import notice_state
 from leads.schedule_models import ListingCheck
 
 REMOVED = "removed"

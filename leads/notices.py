@@ -44,20 +44,12 @@ TEMPLATES = {PLATFORM: "notice-platform", WILDLIFE: "notice-wildlife"}
 NOTICE_STATUSES = frozenset({LeadStatus.CLAIMED, LeadStatus.VERIFIED, LeadStatus.ESCALATED, LeadStatus.REFERRED})
 NOTIFY_ACTION = "notify"
 REPLY_ACTION = "notice_reply"
-SENT, ANSWERED, OVERDUE = "sent", "answered", "overdue"
 
 
 def reply_due(now: datetime, calendar: WorkCalendar | None = None) -> date:
     """The reply-by date: the configured number of working days after the day the notice is sent."""
     calendar = calendar or load_calendar()
     return calendar.add_working_days(local_date(now), get_settings().notice_reply_working_days)
-
-
-def notice_state(notice: Notice, today: date) -> str:
-    """answered, overdue (no reply after the reply-by date) or sent (waiting for the reply)."""
-    if notice.replied_at is not None:
-        return ANSWERED
-    return OVERDUE if notice.reply_due < today else SENT
 
 
 def document_name(notice_id: int, suffix: str) -> str:

@@ -17,7 +17,16 @@ from cli import i18n
 from cli.app import COMMANDS, TradewatchGroup, app, load_command
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("sqlalchemy", "sqlmodel", "scrapy", "twisted", "apscheduler", "sklearn", "alembic")
+# Libraries a quick command must not load: the crawler's, the scheduler's, the model's, the migrations', the
+# notice documents', the catalogue compiler, Typer's drawing of help (Markdown, Pygments, Rich's tracebacks),
+# the settings' validation and the store's.
+CRAWL = {"scrapy", "twisted", "playwright", "scrapy_playwright", "hyperscan", "apscheduler", "sklearn", "onnxruntime"}
+STORE = {"sqlalchemy", "sqlmodel", "psycopg"}
+HEAVY = (
+    *sorted(CRAWL | STORE),
+    *("alembic", "docxtpl", "docx", "loguru", "openpyxl", "yaml", "babel", "markdown_it", "pygments"),
+    *("pydantic", "pydantic_settings"),
+)
 
 
 def _modules_after(args: list[str], home: Path) -> tuple[int, str, list[str]]:
@@ -45,11 +54,45 @@ def test_root_help_lists_every_command_without_importing_heavy_libraries(tmp_pat
         assert f" {name} " in output
 
 
-def test_leads_list_on_an_empty_store_needs_no_crawler_scheduler_or_model(tmp_path: Path) -> None:
+def test_leads_list_loads_the_store_and_nothing_of_the_crawl_the_migrations_or_the_help(tmp_path: Path) -> None:
+    _modules_after(["leads", "list"], tmp_path)  # a new store is migrated (Alembic) once
     code, output, heavy = _modules_after(["leads", "list"], tmp_path)
     assert code == 0, output
     assert "No leads match" in output
-    assert not {"scrapy", "twisted", "apscheduler", "sklearn"} & set(heavy)
+    assert set(heavy) == {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings"}
+
+
+def test_a_page_of_leads_with_notices_loads_no_more(tw_home: Path) -> None:
+    """Leads on the page bring their marks (a notice's state) and due dates, not the machinery behind them."""
+    from tests.officer_desk_data import add_lead, send_notice
+
+    send_notice(add_lead("880001", "老象牙手镯 包老保真"), "王芳")
+    add_lead("880002", "穿山甲鳞片 中药材", category="wildlife.pangolin", matched="穿山甲")
+    code, output, heavy = _modules_after(["leads", "list"], tw_home)
+    assert code == 0, output
+    assert "穿山甲鳞片" in output
+    assert set(heavy) == {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings"}
+
+
+def test_typers_markdown_and_tracebacks_stand_in_until_used(tmp_path: Path) -> None:
+    """Help is drawn without them; Typer's helpers still get the real classes when they do use them."""
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from cli.app import app\n"
+        "assert CliRunner().invoke(app, ['leads', '--help']).exit_code == 0\n"
+        "assert 'markdown_it' not in sys.modules and 'rich.traceback' not in sys.modules\n"
+        "from typer import rich_utils\n"
+        "text = rich_utils._make_rich_text(text='**穿山甲**', markup_mode='markdown')\n"
+        "try:\n"
+        "    raise ValueError('象牙')\n"
+        "except ValueError as error:\n"
+        "    trace = rich_utils.Traceback.from_exception(type(error), error, error.__traceback__)\n"
+        "print(type(text).__module__, type(trace).__module__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(tmp_path), "TRADEWATCH_LANG": "en"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["rich.markdown", "rich.traceback"]
 
 
 def test_the_root_group_lists_exactly_the_registered_commands() -> None:

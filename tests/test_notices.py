@@ -186,7 +186,7 @@ def test_a_pdf_is_made_where_a_converter_is_installed(pangolin_lead: int, tw_hom
 
 def test_overdue_and_answered_states(pangolin_lead: int):
     from leads.lead_query import LeadFilter
-    from leads.notices import ANSWERED, OVERDUE, SENT, notice_state
+    from leads.notice_state import ANSWERED, OVERDUE, SENT, notice_state
     from leads.stats import queue_stats
 
     assert run("leads", "notify", str(pangolin_lead), "--to", "wildlife").exit_code == 0
