@@ -204,7 +204,8 @@ def test_every_pattern_holds_to_its_examples_and_names_a_legal_basis(scorer: Cla
 
 def test_a_broken_watchlist_names_the_file_line_and_field(tmp_path: Path):
     shipped = SHIPPED_WATCHLIST.read_text(encoding="utf-8")
-    text = shipped.replace('any: ["最终解释权"', 'any: ["最终(解释权"', 1)
+    text = shipped.replace('- "最终解释权?"', '- "最终(解释权"', 1)
+    assert text != shipped
     bad = tmp_path / "clauses.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(InputFileError) as error:

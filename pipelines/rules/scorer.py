@@ -1,12 +1,13 @@
 """Scoring of clauses against the unfair-clause watchlist, with an explanation of every point.
 
-A clause is scored sentence by sentence (split at 。！？), because a lawful context (依法, 提前七日通知,
+A clause is scored sentence by sentence (split at 。！？ and before a numbered item of a list), with
+traditional characters read as simplified, because a lawful context (依法, 提前七日通知,
 因本公司原因…全额退款) only answers the restriction it stands beside: a refund promised in one sentence does not
 excuse a penalty in the next. In a sentence, a pattern fires when one of its `any` regexes and all of its
 `all` regexes match, none of its `none` regexes does and, with `amount`, a charge is out of proportion. The
 sentence's score is the strongest fired pattern's weight, plus `extra_hit_points` for each further pattern,
 minus the points of every lawful signal found there (a signal before a turn, 但 or 但是, that leads into the
-restriction is taken back by it, and a signal right after a negation does not count), kept within
+restriction is taken back by it; a signal right after a negation or inside quotation marks does not count), kept within
 0..100; the clause takes its highest-scoring sentence, with that sentence's explanation. A clause at or above
 the threshold is unfair; its group and legal basis are the strongest pattern's.
 """
@@ -19,11 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..scoring.fold_text import to_simplified
 from .clauses import normalise
 from .watchlist import AmountCheck, ClausePattern, ClauseWatchlist, load_clause_watchlist
 
-SENTENCE_END = re.compile(r"(?<=[。!?])")  # after NFKC folding ！？ are ASCII, 。 stays
+# after NFKC folding ！？；（） are ASCII, 。 stays; a ; that leads into a numbered item (；12.3, ；(二), ；2、)
+# ends a sentence too: the items of a list are separate terms, and a right granted in one does not answer another
+SENTENCE_END = re.compile(
+    r"(?<=[。!?])|(?<=;)(?=\d+(?:\.\d+)+(?![\d%])|\d+[、)]|\(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)"
+)
 TURN = re.compile(r"但是?|然而|不过")
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
 # a lawful signal right after a negation is its opposite: 无需经业主大会同意, 不全额退款, 未依法通知
 NEGATED = re.compile(r"(无需|无须|毋须|不必|不需|不经|未经|不|未|无)$")
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
@@ -157,7 +164,7 @@ class ClauseScorer:
         return str(spec.name_zh if lang == "zh" else spec.name_en)
 
     def score(self, text: str) -> ClauseResult:
-        scored = [self._score_sentence(sentence) for sentence in sentences(normalise(text))]
+        scored = [self._score_sentence(sentence) for sentence in sentences(to_simplified(normalise(text)))]
         score, fired, explanation = max(scored, key=lambda sentence: (sentence[0], bool(sentence[1])))
         unfair = score >= self.threshold
         top = fired[0][0] if fired else None
@@ -213,9 +220,13 @@ class ClauseScorer:
         # a lawful context before a turn (但, 但是 …) that leads to the restriction is taken back by it:
         # 用户可申请退款，但须支付30%手续费 stays unfair; 概不退换，但质量问题除外 does not
         turn = max((t.end() for t in TURN.finditer(sentence, 0, last_end)), default=0)
+        # wording in quotation marks is a name or a slogan (承诺的“不过全额退费”), not a commitment of the clause
+        quoted = [q.span() for q in QUOTED.finditer(sentence)]
         for signal, pattern in self._signals:
             found = pattern.search(sentence, turn)
             if found and NEGATED.search(sentence, 0, found.start()):
+                found = None
+            if found and any(start <= found.start() < end for start, end in quoted):
                 found = None
             if found and fired:
                 points += signal.points

@@ -42,6 +42,12 @@ def _opencc_t2s() -> dict[int, str]:
     return {ord(src): dst for src, dst in zip(chars, converted, strict=True) if src != dst and len(dst) == 1}
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters written as simplified (OpenCC ``t2s``, character level); nothing else changes,
+    so punctuation and spacing stay where they are."""
+    return text.translate(_char_classes().t2s)
+
+
 def _keep(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
