@@ -29,7 +29,7 @@ from .watchlist import AmountCheck, ClausePattern, ClauseWatchlist, load_clause_
 SENTENCE_END = re.compile(
     r"(?<=[。!?])|(?<=;)(?=\d+(?:\.\d+)+(?![\d%])|\d+[、)]|\(\d+\)|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)"
 )
-TURN = re.compile(r"但是?|然而|不过")
+TURN = re.compile(r"但是?|然而|不过|除此(之|以)?外")  # 除此之外: what was granted before is all there is
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
 # a lawful signal right after a negation is its opposite: 无需经业主大会同意, 不全额退款, 未依法通知
 NEGATED = re.compile(r"(无需|无须|毋须|不必|不需|不经|未经|不|未|无)$")
