@@ -39,9 +39,11 @@ RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%
 MULTIPLE = re.compile(r"([\d.]+|[一二两三四五六七八九十双]+)倍")
 MONTHS = re.compile(rf"({_NUMBER})个月的?(租金|服务费|管理费|会费|月费|费用|工资)")
 WHOLE_AMOUNT = re.compile(
-    r"(支付|扣除|收取|扣|没收)[^。;,]{0,8}(全部|全额|全款)|(全部|全额)[^。;]{0,10}作为"
+    r"(支付|扣除|收取|扣|没收|缴清|付清|交清|补交|补缴)[^。;,]{0,8}(全部|全额|全款)|(全部|全额)[^。;]{0,10}作为"
     r"|按[^。;,]{0,4}全部[^。;,]{0,6}(利息|租金|费用|价款|款项|团款|房费)"
 )
+# a cap in money right after the share (…的20%收取违约金，最高不超过300元) bounds the charge
+CAPPED = re.compile(r"[^。;]{0,12}((最高|最多|上限为?|封顶)(不超过|不高于)?|不超过|不高于)[^。;,]{0,3}[\d,]+元")
 DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;,]{0,8}$")
 NOT_A_CHARGE = re.compile(
     r"(上浮|下浮|上调|下调|不超过|不高于|最高|最多|返还|补贴)[^。;,]{0,8}$|(折扣|优惠|减免)[^。;,]?$"
@@ -70,7 +72,7 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
     上浮, 不超过, 优惠 … qualify something else (an interest rate, a cap, a discount) and are not charges."""
     for found in RATE.finditer(sentence):
         before = sentence[max(0, found.start() - 14) : found.start()]
-        if NOT_A_CHARGE.search(before):
+        if NOT_A_CHARGE.search(before) or CAPPED.match(sentence, found.end()):
             continue
         if found.group(3):
             percent = float(found.group(3))
