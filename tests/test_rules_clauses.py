@@ -155,7 +155,7 @@ def test_a_lawful_signal_after_a_negation_does_not_lower_the_score(scorer: Claus
         ),
         (
             "会员须每年缴纳年费，无论本年度是否使用本中心任何服务，年费均不予减免或退还。",
-            ["forfeits_balance_or_deposit"],
+            ["disclaims_all_liability", "forfeits_balance_or_deposit"],
         ),
         (
             "问：可以取消自动续费吗？答：自动续费开通后须连续使用满12个月方可取消，期间不能退订。",
