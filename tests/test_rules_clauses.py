@@ -190,7 +190,9 @@ def test_one_structure_reads_every_industrys_parties(scorer: ClauseScorer, claus
 
 def test_an_unknown_term_in_a_pattern_is_named(tmp_path: Path):
     bad = tmp_path / "clauses.yaml"
-    bad.write_text(SHIPPED_WATCHLIST.read_text(encoding="utf-8").replace("与{operator}无关", "与{seller}无关"), "utf-8")
+    shipped = SHIPPED_WATCHLIST.read_text(encoding="utf-8")
+    assert "与{operator}(无关" in shipped
+    bad.write_text(shipped.replace("与{operator}(无关", "与{seller}(无关"), "utf-8")
     with pytest.raises(InputFileError, match=r"unknown term \{seller\}"):
         load_clause_watchlist(bad)
 

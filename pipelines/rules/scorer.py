@@ -1,15 +1,16 @@
 """Scoring of clauses against the unfair-clause watchlist, with an explanation of every point.
 
-A clause is scored sentence by sentence (split at 。！？ and before a numbered item of a list), with
-traditional characters read as simplified, because a lawful context (依法, 提前七日通知,
-因本公司原因…全额退款) only answers the restriction it stands beside: a refund promised in one sentence does not
-excuse a penalty in the next. In a sentence, a pattern fires when one of its `any` regexes and all of its
-`all` regexes match, none of its `none` regexes does and, with `amount`, a charge is out of proportion. The
-sentence's score is the strongest fired pattern's weight, plus `extra_hit_points` for each further pattern,
-minus the points of every lawful signal found there (a signal before a turn, 但 or 但是, that leads into the
-restriction is taken back by it; a signal right after a negation or inside quotation marks does not count), kept within
-0..100; the clause takes its highest-scoring sentence, with that sentence's explanation. A clause at or above
-the threshold is unfair; its group and legal basis are the strongest pattern's.
+A clause is read with traditional characters as simplified and English loanwords (refund, fee) as their
+Chinese, and scored sentence by sentence (split at 。！？ and before a numbered item of a list), because a
+lawful context (依法, 提前七日通知, 因本公司原因…全额退款) only answers the restriction it stands beside:
+a refund promised in one sentence does not excuse a penalty in the next. In a sentence, a pattern fires when
+one of its `any` regexes and all of its `all` regexes match, none of its `none` regexes does and, with
+`amount`, a charge is out of proportion. The sentence's score is the strongest fired pattern's weight, plus
+`extra_hit_points` for each further pattern, minus the points of every lawful signal found there (a signal
+before a turn, 但, 但是 or 除此之外, that leads into the restriction is taken back by it; a signal right after
+a negation or inside quotation marks does not count), kept within 0..100; the clause takes its
+highest-scoring sentence, with that sentence's explanation. A clause at or above the threshold is unfair;
+its group and legal basis are the strongest pattern's.
 """
 
 from __future__ import annotations
@@ -154,6 +155,11 @@ class ClauseScorer:
             for spec in watchlist.patterns
         ]
         self._signals = [(signal, _compile(expand(signal.pattern))) for signal in watchlist.lawful_signals]
+        words = sorted(watchlist.loanwords, key=len, reverse=True)  # non-refundable before refund
+        self._loanwords = (
+            re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None,
+            {word.lower(): chinese for word, chinese in watchlist.loanwords.items()},
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClauseScorer:
@@ -166,7 +172,7 @@ class ClauseScorer:
         return str(spec.name_zh if lang == "zh" else spec.name_en)
 
     def score(self, text: str) -> ClauseResult:
-        scored = [self._score_sentence(sentence) for sentence in sentences(to_simplified(normalise(text)))]
+        scored = [self._score_sentence(sentence) for sentence in sentences(self._read(text))]
         score, fired, explanation = max(scored, key=lambda sentence: (sentence[0], bool(sentence[1])))
         unfair = score >= self.threshold
         top = fired[0][0] if fired else None
@@ -177,6 +183,13 @@ class ClauseScorer:
             basis=list(top.basis) if top and unfair else [],
             explanation=explanation,
         )
+
+    def _read(self, text: str) -> str:
+        """The clause as the patterns read it: full-width forms folded, whitespace removed, traditional characters
+        as simplified, English loanwords (refund, fee) as their Chinese."""
+        text = to_simplified(normalise(text))
+        pattern, chinese = self._loanwords
+        return pattern.sub(lambda found: chinese[found.group(0).lower()], text) if pattern else text
 
     def _fires(
         self,

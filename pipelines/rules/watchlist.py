@@ -98,6 +98,9 @@ class ClauseWatchlist(_Model):
     extra_hit_points: int = Field(default=10, ge=0, le=50, description="Added for each further pattern that fires.")
     groups: dict[Group, GroupSpec]
     terms: dict[str, str] = Field(default_factory=dict, description="{name} in a regex stands for this regex.")
+    loanwords: dict[str, str] = Field(
+        default_factory=dict, description="English words in Chinese terms (refund, fee) read as their Chinese."
+    )
     patterns: list[ClausePattern] = Field(min_length=1)
     lawful_signals: list[LawfulSignal] = Field(default_factory=list)
 
