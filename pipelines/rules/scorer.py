@@ -45,7 +45,8 @@ WHOLE_AMOUNT = re.compile(
 )
 # a cap in money right after the share (…的20%收取违约金，最高不超过300元) bounds the charge
 CAPPED = re.compile(r"[^。;]{0,12}((最高|最多|上限为?|封顶)(不超过|不高于)?|不超过|不高于)[^。;,]{0,3}[\d,]+元")
-DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;,]{0,8}$")
+# 每逾期一日，应向甲方支付应付款项千分之三: the day may stand a comma before the rate
+DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;]{0,18}$")
 NOT_A_CHARGE = re.compile(
     r"(上浮|下浮|上调|下调|不超过|不高于|最高|最多|返还|补贴)[^。;,]{0,8}$|(折扣|优惠|减免)[^。;,]?$"
 )
@@ -75,6 +76,7 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
         before = sentence[max(0, found.start() - 14) : found.start()]
         if NOT_A_CHARGE.search(before) or CAPPED.match(sentence, found.end()):
             continue
+        daily = bool(DAILY.search(sentence[max(0, found.start() - 24) : found.start()]))
         if found.group(3):
             percent = float(found.group(3))
         else:
@@ -82,7 +84,6 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
             if number is None:
                 continue
             percent = number * {"百分之": 1.0, "千分之": 0.1, "万分之": 0.01}[found.group(1)]
-        daily = bool(DAILY.search(before))
         if daily and percent > check.max_daily_percent:
             return f"{found.group(0)} > {check.max_daily_percent:g}%/日", found.end()
         if not daily and percent >= check.min_percent:
