@@ -153,6 +153,8 @@ class Lead(LeadBase, table=True):
         Index("ix_lead_status_queue_order", "status", "priority", "score", "id"),
         Index("ix_lead_category_queue_order", "category", "priority", "score", "id"),
         Index("ix_lead_family_queue_order", "family", "priority", "score", "id"),
+        # the open leads by due date (overdue, due soon) counted from the index alone
+        Index("ix_lead_status_due_date", "status", "due_date"),
         # `--mine`: the few leads with assignees; `--sort uncertain`: leads_query.uncertainty_order's terms
         Index("ix_lead_assignee_count", text("json_array_length(assignees)")),
         Index(
@@ -183,6 +185,29 @@ class Lead(LeadBase, table=True):
     referral_requested_by: str | None = Field(
         default=None, max_length=128, description="Who asked for referral; a second officer must confirm it."
     )
+
+
+class LeadTally(SQLModel, table=True):
+    """How many leads there are of each status, category, family, campaign and platform, for `stats`.
+
+    Never written by the application: triggers on `lead` (migration 0015) add +1/-1 in the transaction of
+    every insert, delete and change, so the counts stay exact whoever writes. On PostgreSQL each writer adds
+    to its own `slot`, so concurrent sweeps do not queue on one row; a count is the sum over the slots.
+    Empty category, family, campaign or platform is ''.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("slot", "status", "category", "family", "campaign", "platform", name="uq_leadtally_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot: int
+    status: str = Field(max_length=16)  # as `lead.status` stores it
+    category: str = Field(max_length=64)
+    family: str = Field(max_length=32)
+    campaign: str = Field(max_length=128)
+    platform: str = Field(max_length=64)
+    n: int
 
 
 class LeadCampaign(SQLModel, table=True):

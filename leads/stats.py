@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func
+from sqlalchemy import String, and_, cast, func, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
 from core.workdays import DUE_SOON_WORKING_DAYS, load_calendar, local_date
 from leads.lead_query import LeadFilter, apply_filter
-from leads.models import Lead, Listing, Notice, utcnow
+from leads.models import Lead, LeadTally, Listing, Notice, utcnow
 from leads.schedule_models import ListingCheck
 
 
@@ -73,16 +73,46 @@ def _leads(statement: Any, lead_filter: LeadFilter, *, listing: bool = False) ->
     return apply_filter(statement, lead_filter)
 
 
+def _ranked(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(((key, n) for key, n in counts.items() if n), key=lambda item: (-item[1], item[0])))
+
+
 def _grouped(session: Session, column: Any, lead_filter: LeadFilter) -> dict[str, int]:
     statement = select(column, func.count()).select_from(Lead)
     statement = _leads(statement, lead_filter, listing=column.table is Listing.__table__).group_by(column)
     counts = {("" if key is None else str(getattr(key, "value", key))): int(n) for key, n in session.exec(statement)}
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return _ranked(counts)
 
 
-def _count(session: Session, lead_filter: LeadFilter, *conditions: Any) -> int:
-    statement = _leads(select(func.count()).select_from(Lead), lead_filter).where(*conditions)
-    return int(session.exec(statement).one())
+# The filters the tally can answer: those on its own columns.
+_TALLIED = {"category", "platform", "campaign"}
+
+
+def _tallied(session: Session, lead_filter: LeadFilter) -> dict[str, dict[str, int]] | None:
+    """The breakdowns by status, category, family, platform and campaign read from `LeadTally` (a few
+    thousand rows however many leads), or None when the filter uses a column the tally does not keep."""
+    if set(lead_filter.model_dump(exclude_defaults=True)) - _TALLIED:
+        return None
+    # read as the lead's own column type, so the stored status comes back as a LeadStatus
+    status = type_coerce(col(LeadTally.status), Lead.__table__.c.status.type)  # type: ignore[attr-defined]
+    keys = (status, col(LeadTally.category), col(LeadTally.family), col(LeadTally.platform), col(LeadTally.campaign))
+    statement = select(*keys, func.sum(col(LeadTally.n))).group_by(*keys)
+    f = lead_filter
+    if f.category:
+        statement = statement.where(
+            (col(LeadTally.category) if "." in f.category else col(LeadTally.family)) == f.category
+        )
+    if f.platform:
+        statement = statement.where(col(LeadTally.platform) == f.platform)
+    if f.campaign:
+        statement = statement.where(col(LeadTally.campaign) == f.campaign)
+    names = ("by_status", "by_category", "by_family", "by_platform", "by_campaign")
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    for *row, n in session.exec(statement):
+        row[0] = row[0].value
+        for name, key in zip(names, row, strict=True):
+            counts[name][key] = counts[name].get(key, 0) + int(n)
+    return {name: _ranked(values) for name, values in counts.items()}
 
 
 def notice_stats(session: Session, lead_filter: LeadFilter, today: date) -> dict[str, int]:
@@ -129,27 +159,39 @@ def queue_stats(
     if due_soon_days is None:  # the rule: due within DUE_SOON_WORKING_DAYS working days
         due_soon_days = (load_calendar().add_working_days(today, DUE_SOON_WORKING_DAYS) - today).days
     stats = QueueStats(today=today, due_soon_days=due_soon_days, calendar_known_until=known_until)
-    stats.by_status = _grouped(session, col(Lead.status), f)
+    tallied = _tallied(session, f)
+    if tallied is not None:
+        for name, counts in tallied.items():
+            setattr(stats, name, counts)
+    else:
+        stats.by_status = _grouped(session, col(Lead.status), f)
+        stats.by_category = _grouped(session, col(Lead.category), f)
+        stats.by_family = _grouped(session, col(Lead.family), f)
+        stats.by_platform = _grouped(session, col(Listing.platform), f)
+        stats.by_campaign = _grouped(session, col(Lead.campaign), f)
     stats.total = sum(stats.by_status.values())
-    stats.by_category = _grouped(session, col(Lead.category), f)
-    stats.by_family = _grouped(session, col(Lead.family), f)
-    stats.by_platform = _grouped(session, col(Listing.platform), f)
-    stats.by_campaign = _grouped(session, col(Lead.campaign), f)
-    running = col(Lead.status).in_(LeadStatus.OPEN)
-    stats.overdue = _count(session, f, running, col(Lead.due_date) < today)
-    stats.due_soon = _count(
-        session, f, running, col(Lead.due_date) >= today, col(Lead.due_date) <= today + timedelta(days=due_soon_days)
+    # Open leads by due date, in one pass of the (status, due_date) index: overdue, due soon, beyond the calendar.
+    by_due = _leads(select(col(Lead.due_date), func.count()).select_from(Lead), f).where(
+        col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date).is_not(None)
     )
+    soon_until = today + timedelta(days=due_soon_days)
+    for due, count in session.exec(by_due.group_by(col(Lead.due_date))):
+        stats.overdue += count if due < today else 0
+        stats.due_soon += count if today <= due <= soon_until else 0
+        if known_until is not None and due > known_until:
+            stats.beyond_calendar += count
     # Workload: the leads on officers' desks grouped in the database (one row per status, claimant,
     # assignees and overdue-ness), so its cost does not grow with the number of leads.
     overdue = and_(col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date) < today)
     assigned = cast(col(Lead.assignees), String)
     statement = _leads(
         select(col(Lead.status), col(Lead.claimed_by), assigned, overdue, func.count()).select_from(Lead), f
-    ).where(col(Lead.status).in_(LeadStatus.ON_DESK))
+    ).where(
+        col(Lead.status).in_(LeadStatus.ON_DESK),
+        # only leads with an officer add to a workload: the indexes on the claimant and the assignees find them
+        or_(col(Lead.claimed_by).is_not(None), func.json_array_length(col(Lead.assignees)) > 0),
+    )
     stats.notices = notice_stats(session, f, today)
-    if known_until is not None:
-        stats.beyond_calendar = _count(session, f, running, col(Lead.due_date) > known_until)
     for status, claimed_by, assignees, late, count in session.exec(
         statement.group_by(col(Lead.status), col(Lead.claimed_by), assigned, overdue)
     ):

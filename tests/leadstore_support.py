@@ -104,3 +104,31 @@ def upsert_worker(url: str, worker: int, count: int, barrier: Any, results: Any)
         results.put((worker, "ok"))
     except Exception as error:
         results.put((worker, f"error: {type(error).__name__}: {error}"))
+
+
+def tally_worker(url: str, worker: int, count: int, barrier: Any, results: Any) -> None:
+    """Leads made, re-scored into another category, queued, claimed and dismissed, racing other workers."""
+    from leads.queue import claim, dismiss, enqueue
+
+    try:
+        barrier.wait(timeout=60)
+        lead_pks = []
+        for n in range(count):
+            category = ("wildlife.ivory", "wildlife.pangolin", "prohibited.weapons")[n % 3]
+            values = listing(f"t{worker}-{n:03d}", platform=("demo", "taobao")[n % 2], seller_id=f"s{n % 5}")
+            campaign = "2026清风行动" if n % 4 == 0 else None
+            seen = sight(url, listing_values=values, score_values=score(70 + n % 30, category), campaign=campaign)
+            lead_pks.append(seen.lead_pk)
+            if n % 5 == 1:  # seen again and scored into another category
+                sight(url, listing_values=values, score_values=score(90, "wildlife.rhino"), seen_at=later(1))
+        for n, lead_pk in enumerate(lead_pks):
+            officer = f"干警{worker}"
+            if n % 2 == 0:
+                run_write(lambda s, pk=lead_pk: enqueue(s, pk, officer="system", calendar=CALENDAR), url=url)
+            if n % 4 == 0:
+                run_write(lambda s, pk=lead_pk, who=officer: claim(s, pk, officer=who, calendar=CALENDAR), url=url)
+            if n % 8 == 0:
+                run_write(lambda s, pk=lead_pk, who=officer: dismiss(s, pk, officer=who, reason="合法商品"), url=url)
+        results.put((worker, "ok"))
+    except Exception as error:  # reported to the parent, which fails the test with it
+        results.put((worker, f"error: {type(error).__name__}: {error}"))

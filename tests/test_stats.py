@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, col, delete, select
 from typer.testing import CliRunner
 
 from cli.app import app
 from leads.db import get_engine
 from leads.lead_query import LeadFilter
-from leads.stats import queue_stats
+from leads.models import Lead, LeadCampaign, Listing
+from leads.stats import _grouped, _tallied, queue_stats
+from tests.leadstore_support import listing, sight, tally_worker
 from tests.officer_desk_data import act, add_lead, set_due
 
 runner = CliRunner()
@@ -95,3 +98,53 @@ def test_due_soon_counts_working_days_from_the_bureaus_date(tw_home, monkeypatch
     assert "3 个工作日内到期" in zh
     with Session(get_engine()) as session:  # the library's default is the same rule
         assert queue_stats(session, today=date(2026, 11, 27)).due_soon == 1
+
+
+def from_scratch(session: Session, lead_filter: LeadFilter) -> dict[str, dict[str, int]]:
+    columns = {
+        "by_status": col(Lead.status),
+        "by_category": col(Lead.category),
+        "by_family": col(Lead.family),
+        "by_platform": col(Listing.platform),
+        "by_campaign": col(Lead.campaign),
+    }
+    return {name: _grouped(session, column, lead_filter) for name, column in columns.items()}
+
+
+def test_the_tally_stats_read_equals_a_count_from_scratch_after_concurrent_writes(store_url):
+    workers, per_worker = 3, 24
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(workers), ctx.Queue()
+    processes = [
+        ctx.Process(target=tally_worker, args=(store_url, n, per_worker, barrier, results)) for n in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = dict(results.get(timeout=300) for _ in processes)
+    for process in processes:
+        process.join(timeout=30)
+    assert outcomes == {n: "ok" for n in range(workers)}
+    # Changes no command makes today, by hand: a lead deleted, and a lead moved to another platform's listing.
+    other = sight(store_url, listing_values=listing("jd-1", platform="jd"), score_values={"score": 10})
+    engine = get_engine(store_url)
+    with Session(engine) as session:
+        gone, moved = session.exec(select(Lead).order_by(col(Lead.id)).limit(2)).all()
+        session.exec(delete(LeadCampaign).where(col(LeadCampaign.lead_pk) == gone.id))
+        session.delete(gone)
+        moved.listing_id = other.listing_pk
+        session.add(moved)
+        session.commit()
+    with Session(engine) as session:
+        everything = from_scratch(session, LeadFilter())
+        assert sum(everything["by_status"].values()) == workers * per_worker - 1
+        assert everything["by_platform"]["jd"] == 1 and len(everything["by_status"]) == 4
+        assert everything["by_category"]["wildlife.rhino"] > 0
+        for lead_filter in (
+            LeadFilter(),
+            LeadFilter(category="wildlife"),
+            LeadFilter(category="wildlife.rhino"),
+            LeadFilter(platform="taobao"),
+            LeadFilter(campaign="2026清风行动", platform="demo"),
+        ):
+            assert _tallied(session, lead_filter) == from_scratch(session, lead_filter), lead_filter
+        assert _tallied(session, LeadFilter(min_score=80)) is None  # a filter the tally cannot answer
