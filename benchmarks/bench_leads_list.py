@@ -230,7 +230,7 @@ def build_store(url: str, count: int, seed: int = 20260301) -> float:
     """Migrate a new store at `url` and insert `count` leads; returns the seconds it took."""
     from sqlmodel import SQLModel
 
-    from leads.db import dispose_engines, get_engine
+    from leads.db import dispose_engines, get_engine, refresh_planner_statistics
 
     engine = get_engine(url)
     tables = SQLModel.metadata.tables
@@ -249,9 +249,13 @@ def build_store(url: str, count: int, seed: int = 20260301) -> float:
                 print(f"  {done:>9,} leads inserted ({time.perf_counter() - began:.0f} s)", file=sys.stderr, flush=True)
         for index in indexes:
             index.create(connection)
-    # Statistics for the planner, and on PostgreSQL the visibility map autovacuum keeps in a live store.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE")
+    # Statistics for the planner as a live store has them: on SQLite what each sweep's end leaves, on
+    # PostgreSQL what autovacuum keeps (with the visibility map).
+    if engine.dialect.name == "sqlite":
+        refresh_planner_statistics(engine)
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
     dispose_engines()
     return time.perf_counter() - began
 

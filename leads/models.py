@@ -155,6 +155,17 @@ class Lead(LeadBase, table=True):
         Index("ix_lead_family_queue_order", "family", "priority", "score", "id"),
         # the open leads by due date (overdue, due soon) counted from the index alone
         Index("ix_lead_status_due_date", "status", "due_date"),
+        # `--status S --mine`, and `--status S --sort uncertain` read in order
+        Index("ix_lead_status_claimed_by", "status", "claimed_by"),
+        Index(
+            "ix_lead_status_uncertainty_order",
+            "status",
+            text("(model_probability IS NULL)"),
+            text("abs(model_probability - 0.5)"),
+            text("priority DESC"),
+            text("score DESC"),
+            text("id DESC"),
+        ),
         # `--mine`: the few leads with assignees; `--sort uncertain`: leads_query.uncertainty_order's terms
         Index("ix_lead_assignee_count", text("json_array_length(assignees)")),
         Index(

@@ -33,7 +33,7 @@ from sqlmodel import Session
 
 from core.errors import TradewatchError
 from core.failures import is_store_unavailable
-from leads.db import get_engine, run_write
+from leads.db import get_engine, refresh_planner_statistics, run_write
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise
 
@@ -170,7 +170,9 @@ class ThreadWriter:
         return write_batch(batch, engine=self.engine, home=self.home)
 
     def stop(self) -> None:
-        """Nothing to stop: the engine is shared with the rest of the process."""
+        """Nothing to stop (the engine is shared with the rest of the process); the planner's statistics are
+        refreshed after the sweep's writes."""
+        refresh_planner_statistics(self.engine)
 
 
 _POLL_SECONDS = 1.0
@@ -281,6 +283,7 @@ def _writer_main(database_url: str, home: str | None, requests: Any, results: An
         results.send([_portable(outcome) for outcome in outcomes])
     # Every batch sent was answered, so everything is committed: close the connections and leave without the
     # interpreter's slow teardown of a process that only ever held the store's modules.
+    refresh_planner_statistics(engine)
     engine.dispose()
     logging.shutdown()
     os._exit(0)

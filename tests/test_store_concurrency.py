@@ -53,3 +53,17 @@ def test_opening_a_store_another_process_is_writing_before_it_is_in_wal_mode_wai
     finally:
         release.join()
         writer.close()
+
+
+def test_a_sweeps_writer_leaves_sqlite_the_spread_of_the_leads_for_its_query_planner(tw_home: Path):
+    from leads.writer import ThreadWriter
+    from tests.leadstore_support import listing, score, sight
+
+    url = f"sqlite:///{tw_home / 'tradewatch.db'}"
+    for n in range(30):
+        sight(url, listing_values=listing(f"p{n}", seller_id=f"s{n % 3}"), score_values=score(70 + n))
+    writer = ThreadWriter.open(url, tw_home)
+    writer.stop()
+    with get_engine(url).connect() as connection:
+        analysed = set(connection.exec_driver_sql("SELECT idx FROM sqlite_stat1 WHERE tbl = 'lead'").scalars())
+    assert {"ix_lead_status_queue_order", "ix_lead_status_uncertainty_order"} <= analysed

@@ -12,7 +12,9 @@ The existing leads are counted once here, after the triggers exist (on PostgreSQ
 SQLite drops a table's triggers with the table: a later migration that rebuilds `lead` (batch mode)
 must create them again (`create_triggers`).
 
-The index on (status, due_date) counts the open leads by due date (overdue, due soon) from the index alone.
+Indexes: (status, due_date) counts the open leads by due date (overdue, due soon) from the index alone;
+(status, claimed_by) finds an officer's leads of one status (`--status claimed --mine`); and the uncertainty
+order after the status reads `--status queued --sort uncertain` in order instead of sorting every queued lead.
 
 Revision ID: 0015
 Revises: 0014
@@ -126,9 +128,25 @@ def upgrade() -> None:
         "coalesce(listing.platform, '')"
     )
     op.create_index("ix_lead_status_due_date", "lead", ["status", "due_date"], unique=False)
+    op.create_index("ix_lead_status_claimed_by", "lead", ["status", "claimed_by"], unique=False)
+    op.create_index(
+        "ix_lead_status_uncertainty_order",
+        "lead",
+        [
+            "status",
+            sa.text("(model_probability IS NULL)"),
+            sa.text("abs(model_probability - 0.5)"),
+            sa.text("priority DESC"),
+            sa.text("score DESC"),
+            sa.text("id DESC"),
+        ],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_lead_status_uncertainty_order", table_name="lead")
+    op.drop_index("ix_lead_status_claimed_by", table_name="lead")
     op.drop_index("ix_lead_status_due_date", table_name="lead")
     drop_triggers()
     op.drop_table("leadtally")
