@@ -6,6 +6,7 @@ Training and scoring both go through these functions, so a model always sees lis
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from pipelines.scoring.fold_text import Normaliser
 NGRAM_SIZES = (1, 2, 3, 4)
 # Upper bounds of the price bands (CNY); a price above the last is the last band.
 PRICE_BANDS = (10, 100, 1000, 10000)
+_BAND_NAMES = (*(f"price:<{bound}" for bound in PRICE_BANDS), f"price:>={PRICE_BANDS[-1]}")
 # Rules whose firing the model learns a weight for (term rules are added as ``term:<kind>``).
 SIGNAL_RULES = frozenset(
     (
@@ -53,10 +55,7 @@ def ngrams(*texts: str) -> set[str]:
 def price_band(price: Any) -> str:
     if isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price) or price < 0:
         return "price:none"
-    for bound in PRICE_BANDS:
-        if price < bound:
-            return f"price:<{bound}"
-    return f"price:>={PRICE_BANDS[-1]}"
+    return _BAND_NAMES[bisect_right(PRICE_BANDS, price)]
 
 
 def rule_features(result: Mapping[str, Any], price: Any) -> dict[str, float]:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 
@@ -27,8 +26,7 @@ from pipelines.scoring.scorer import CLEARING_RULES
 EXPLAINED_NGRAMS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
+class Prediction(NamedTuple):  # a tuple: built for every listing scored, cheaper than a frozen dataclass
     probability: float
     ngrams: list[str]  # the n-grams that pushed the probability most, in the direction it went
 
@@ -39,7 +37,8 @@ class Model:
     Single characters are looked up as a set (most matches are single characters, and one set intersection
     in C is cheaper than a match each); longer n-grams are found by one Aho-Corasick pass. Those are numbered by
     weight, strongest first (ties by the n-gram, as ``(weight, n-gram)`` tuples sort), so the n-grams that
-    pushed a probability most are the lowest or highest numbers found.
+    pushed a probability most are the lowest or highest numbers found; which of them overlap is worked out
+    once here, not for every explanation.
     """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
@@ -54,6 +53,7 @@ class Model:
         ranked = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) > 1), reverse=True)
         self._grams = [gram for _, gram in ranked]
         self._weights = [weight for weight, _ in ranked]
+        self._overlaps = _overlaps(self._grams)
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._grams, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._grams
@@ -66,15 +66,16 @@ class Model:
         """The probability that officers would confirm this listing, given the rules' result for it;
         ``folded`` is its normalised title and description when the scorer has them (``ScoreResult.folded``)."""
         title, description = folded or fold_fields(self.normaliser, listing)
-        singles = self._singles
-        chars = self._single_set.intersection(title + description)
-        # a newline is never part of a normalised text, so no n-gram spans the two fields
-        matches = (
-            self._automaton.find_matches_as_indexes(title + "\n" + description, overlapping=True)
+        # a newline is never part of a normalised text (nor a kept n-gram), so no n-gram spans the two fields
+        text = title + "\n" + description
+        chars = self._single_set.intersection(text)
+        # each n-gram counts once, however often it occurs
+        found = (
+            set(map(_FIRST, self._automaton.find_matches_as_indexes(text, overlapping=True)))
             if self._automaton is not None
             else ()
         )
-        found = set(map(_FIRST, matches))  # each n-gram counts once, however often it occurs
+        singles = self._singles
         logit = self.intercept + sum(map(self._weights.__getitem__, found)) + sum(map(singles.__getitem__, chars))
         rule_weights = self.rule_weights
         for name, value in rule_features(rules, listing.get("price")).items():
@@ -82,31 +83,50 @@ class Model:
             if weight:
                 logit += weight * value
         probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
-        named = EXPLAINED_NGRAMS * 3
-        up = probability >= 0.5
         if found:
-            ordered = sorted(found)
-            grams = self._grams
-            strongest = [grams[index] for index in (ordered[:named] if up else ordered[: -named - 1 : -1])]
-        else:  # single characters say little to an officer: named only when no longer n-gram is found
-            pairs = [(singles[char], char) for char in chars]
-            strongest = [gram for _, gram in (heapq.nlargest if up else heapq.nsmallest)(named, pairs)]
-        return Prediction(probability, _distinct(strongest))
+            return Prediction(probability, self._explain(found, up=probability >= 0.5))
+        # single characters say little to an officer: named only when no longer n-gram is found (and as they
+        # never lie inside one another, the strongest three are named)
+        pairs = [(singles[char], char) for char in chars]
+        strongest = (heapq.nlargest if probability >= 0.5 else heapq.nsmallest)(EXPLAINED_NGRAMS, pairs)
+        return Prediction(probability, [char for _, char in strongest])
+
+    def _explain(self, found: set[int], *, up: bool) -> list[str]:
+        """The strongest n-grams found in the direction the probability went, skipping one that lies inside
+        an n-gram already named (象 inside 象牙)."""
+        ordered = sorted(found)
+        candidates = ordered[:_CANDIDATES] if up else ordered[: -_CANDIDATES - 1 : -1]
+        chosen: list[int] = []
+        overlapping: set[int] = set()
+        for index in candidates:
+            if index in overlapping:
+                continue
+            chosen.append(index)
+            if len(chosen) == EXPLAINED_NGRAMS:
+                break
+            overlapping.update(self._overlaps.get(index, ()))
+        return [self._grams[index] for index in chosen]
 
 
 _FIRST = itemgetter(0)
 
 
-def _distinct(grams: Any) -> list[str]:
-    """The first few n-grams, skipping one that lies inside an n-gram already named (象 inside 象牙)."""
-    chosen: list[str] = []
-    for gram in grams:
-        if any(gram in other or other in gram for other in chosen):
-            continue
-        chosen.append(gram)
-        if len(chosen) == EXPLAINED_NGRAMS:
-            break
-    return chosen
+# How many of the strongest n-grams found are looked at to name EXPLAINED_NGRAMS that do not overlap.
+_CANDIDATES = EXPLAINED_NGRAMS * 3
+
+
+def _overlaps(grams: list[str]) -> dict[int, set[int]]:
+    """For each n-gram (by its number), the numbers of the n-grams that lie inside it or contain it."""
+    number = {gram: index for index, gram in enumerate(grams)}
+    pairs: dict[int, set[int]] = {}
+    for index, gram in enumerate(grams):
+        for size in range(1, len(gram)):
+            for start in range(len(gram) - size + 1):
+                inside = number.get(gram[start : start + size])
+                if inside is not None:
+                    pairs.setdefault(index, set()).add(inside)
+                    pairs.setdefault(inside, set()).add(index)
+    return pairs
 
 
 def is_combined_lead(rule_lead: bool, probability: float, lift_probability: float, *, cleared: bool = False) -> bool:
@@ -140,8 +160,11 @@ def combine(
         return result
     prediction = model.predict(listing, result, folded)
     probability = round(prediction.probability, 4)
-    lifted = not result["is_lead"] and is_combined_lead(
-        False, probability, lift_probability, cleared=cleared_by_rules(result)
+    # the rules' explanation is read for a clearing only where the probability could lift the listing
+    lifted = (
+        not result["is_lead"]
+        and probability >= lift_probability
+        and is_combined_lead(False, probability, lift_probability, cleared=cleared_by_rules(result))
     )
     points = max(0, threshold - int(result["score"])) if lifted else 0
     result["model"] = {
