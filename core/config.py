@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     ocr_queue: int = Field(
         default=8, ge=1, le=1000, description="Photos with the OCR pool at once; more wait, slowing the crawl."
     )
+    ocr_detect_side: int = Field(
+        default=640,
+        ge=160,
+        le=4000,
+        description="Longest side, in pixels, of the copy of a photo in which OCR looks for text; lines are read "
+        "from the photo at full size.",
+    )
     image_max_pixels: int = Field(
         default=30_000_000, ge=10_000, description="Photos with more pixels are skipped unread (and counted)."
     )

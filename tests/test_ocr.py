@@ -54,6 +54,41 @@ def test_text_and_hashes_of_a_photo(rhino_photo: Path) -> None:
     assert unread.lines is None and unread.phash == reading.phash and unread.sha256 == reading.sha256
 
 
+def test_text_is_found_in_a_smaller_copy_and_read_at_full_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from pipelines.images import reading as module
+
+    class Engine:
+        """RapidOCR's calls as `recognise` makes them: find on the copy, read each line from the photo."""
+
+        text_score = 0.5
+
+        def __init__(self) -> None:
+            self.found_in: tuple[int, ...] = ()
+            self.cropped_from: tuple[int, ...] = ()
+            self.boxes: list[np.ndarray] = []
+
+        def __call__(self, image: np.ndarray, **steps: bool) -> tuple[list, list]:
+            if steps.get("use_det") is False:
+                return [["象牙手镯", 0.97]], [0.0]
+            self.found_in = image.shape
+            return [[[10, 20], [110, 20], [110, 40], [10, 40]]], [0.0]
+
+        def get_crop_img_list(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[np.ndarray]:
+            self.cropped_from, self.boxes = image.shape, boxes
+            return [image[:10, :10]]
+
+    engine = Engine()
+    monkeypatch.setattr(module, "_ENGINE", engine)
+    lines = module.recognise(Image.new("RGB", (2000, 1500), (250, 248, 240)), detect_side=640)
+    assert engine.found_in[:2] == (480, 640)  # the longest side at 640, the shape kept
+    assert engine.cropped_from[:2] == (1500, 2000)  # the line is read from the photo itself
+    assert engine.boxes[0].tolist()[0] == pytest.approx([31.25, 62.5])  # the box scaled back to the photo
+    assert [(line.text, line.confidence) for line in lines] == [("象牙手镯", 0.97)]
+
+
 def test_hostile_images_are_refused_with_their_reason(tmp_path: Path, rhino_photo: Path) -> None:
     files = write_hostile(tmp_path, rhino_photo.read_bytes())
     expected = {"too_large": TOO_LARGE, "bomb": TOO_LARGE, "broken": BROKEN, "not_an_image": NOT_AN_IMAGE}

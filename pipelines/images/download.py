@@ -144,6 +144,7 @@ class ReadImagesPipeline:
             workers=settings.resolved_ocr_workers,
             queue_limit=settings.ocr_queue,
             max_pixels=settings.image_max_pixels,
+            detect_side=settings.ocr_detect_side,
             cache=ReadingCache(self.home / IMAGES_FOLDER / "readings"),
         )
 

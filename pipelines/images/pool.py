@@ -50,8 +50,11 @@ class ReadingCache:
 class ImagePool:
     """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash."""
 
-    def __init__(self, *, workers: int, queue_limit: int, max_pixels: int, cache: ReadingCache) -> None:
+    def __init__(
+        self, *, workers: int, queue_limit: int, max_pixels: int, cache: ReadingCache, detect_side: int | None = None
+    ) -> None:
         self.workers, self.queue_limit, self.max_pixels, self.cache = workers, queue_limit, max_pixels, cache
+        self.detect_side = detect_side
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._pending: dict[tuple[str, bool], asyncio.Future[ImageReading]] = {}
@@ -98,7 +101,9 @@ class ImagePool:
         async with self._slots:
             self.submitted += 1
             try:
-                work = self._pool().submit(read_image, str(path), ocr=ocr, max_pixels=self.max_pixels)
+                work = self._pool().submit(
+                    read_image, str(path), ocr=ocr, max_pixels=self.max_pixels, detect_side=self.detect_side
+                )
                 reading = await asyncio.wrap_future(work)
             except BrokenProcessPool as error:
                 self.close(wait=False)  # a new pool for the next image
