@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import load_average, market, median, report, run_child
+from common import create_store, load_average, market, median, report, run_child
 
 DEFAULT_KEYWORDS = "包邮,全新,二手"
 CPU_TARGET = 1.2  # tradewatch's CPU per page at most this many times bare Scrapy's
@@ -172,6 +172,8 @@ def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dic
             with tempfile.TemporaryDirectory(prefix="tw-bench-") as home:
                 env = {"TRADEWATCH_HOME": home, "TRADEWATCH_DATABASE_URL": "", "TRADEWATCH_REDIS_URL": ""}
                 env = {**env, "TRADEWATCH_ALLOWED_HOSTS": '["127.0.0.1"]'}
+                if side == "tradewatch":
+                    create_store(env)
                 args = [__file__, "--child", side, "--base-url", base_url, "--keywords", keywords]
                 runs[side].append(run_child([*args, "--max-pages", str(max_pages)], env=env))
     out: dict[str, Any] = {"runs": runs, "load": loads}

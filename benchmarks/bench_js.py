@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, TreeRun, load_average, market, median, report, run_child, run_tree
+from common import ROOT, TreeRun, create_store, load_average, market, median, report, run_child, run_tree
 
 CRAWLEE_VENV = Path(__file__).resolve().parent / ".crawlee-venv"
 CRAWLEE_SCRIPT = Path(__file__).resolve().parent / "crawlee_js.py"
@@ -157,7 +157,7 @@ def _tradewatch(base_url: str, keywords: str, max_pages: int) -> dict[str, Any]:
         env = {"TRADEWATCH_HOME": home, "TRADEWATCH_DATABASE_URL": "", "TRADEWATCH_REDIS_URL": ""}
         command = [sys.executable, "-c", "from cli.app import main; main()", "sweep", "--platform", PLATFORM]
         command += ["--keywords", keywords, "--max-pages", str(max_pages), "--base-url", base_url]
-        run_child([__file__, "--init-store"], env=env)  # an officer's store exists: its migrations are not timed
+        create_store(env)
         tree = run_tree(command, env=env)
         if tree.returncode != 0:
             tail = "\n".join(tree.stderr.strip().splitlines()[-15:] or tree.stdout.strip().splitlines()[-15:])
@@ -323,18 +323,11 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
     parser.add_argument("--child", choices=["bare"], help=argparse.SUPPRESS)
     parser.add_argument("--read-run", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--init-store", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     keywords = [k for k in args.keywords.split(",") if k]
     if args.read_run:
         report(_read_run(os.environ["TRADEWATCH_HOME"]))
-        return
-    if args.init_store:
-        from leads.db import get_engine
-
-        get_engine()
-        report({})
         return
     if args.child:
         os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")

@@ -74,6 +74,14 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None, timeout
     raise RuntimeError(f"{' '.join(args)} failed (exit {tree.returncode}):\n{tail}")
 
 
+def create_store(env: dict[str, str]) -> None:
+    """Create (migrate) the lead store that `env` names, untimed: an officer's store exists before a sweep,
+    and its migrations are not the sweep's cost."""
+    code = "from leads.db import get_engine; get_engine()"
+    environment = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, check=True)
+
+
 def report(result: dict[str, Any]) -> None:
     """What a child prints for `run_child`."""
     sys.stdout.write(RESULT_PREFIX + json.dumps(result, default=str) + "\n")

@@ -11,6 +11,11 @@ from crawler.profiles import Profile
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
+# A JS crawl writes the store in its own thread: its crawl thread mostly waits on Chromium, so the writes cost
+# it no pages, and a writer process (an interpreter with the store's imports, and multiprocessing's resource
+# tracker) would only add memory and start-up beside the browser.
+JS_STORE_WRITER = "thread"
+
 
 def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]:
     """Per-platform Scrapy settings layered over crawler/settings.py."""
@@ -29,18 +34,19 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
         # The browser is the bottleneck: never queue more downloads than it has pages.
         values["CONCURRENT_REQUESTS"] = MAX_PAGES
         values["CONCURRENT_REQUESTS_PER_DOMAIN"] = min(profile.politeness.concurrency_per_domain, MAX_PAGES)
+        values["TRADEWATCH_STORE_WRITER"] = JS_STORE_WRITER
     if log_file:
         values.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": True})
     return values
 
 
-def start_store_writers(base: Settings, crawls: int) -> None:
+def start_store_writers(base: Settings, profiles: list[Profile]) -> None:
     """Start the store writer of each platform crawl now, before Scrapy builds the crawls, where the writer
     backend has something to start (a writer process), so that its start-up overlaps Scrapy's instead of the
     first pages (the caller stops unused ones with `leads.writer.stop_unused_writers`)."""
     from leads.writer import store_writer
 
     settings = get_settings()
-    backend = store_writer(base["TRADEWATCH_STORE_WRITER"])
-    for _ in range(crawls):
-        backend.start_early(settings.resolved_database_url, settings.resolved_home)
+    for profile in profiles:
+        name = JS_STORE_WRITER if profile.render.mode == "js" else base["TRADEWATCH_STORE_WRITER"]
+        store_writer(name).start_early(settings.resolved_database_url, settings.resolved_home)

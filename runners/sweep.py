@@ -38,7 +38,7 @@ def crawl_here(request: SweepRequest) -> list[int]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     profiles = request.load_profiles()
     base = get_project_settings()
-    start_store_writers(base, len(profiles))
+    start_store_writers(base, profiles)
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], request.log_file))
     # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.

@@ -196,6 +196,28 @@ def test_a_writer_started_early_is_handed_to_the_store_that_matches_it(store_url
     assert not early[1].process.is_alive()
 
 
+def test_a_js_crawl_writes_in_its_own_thread_and_starts_no_writer_process(store_url: str, tw_home, monkeypatch):
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.profiles import load_profile
+    from leads.writer import ProcessWriter, stop_unused_writers
+    from runners.crawl_settings import crawl_settings, start_store_writers
+
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", store_url)
+    base = get_project_settings()
+    js, static = load_profile("demo-js"), load_profile("demo")
+    assert crawl_settings(js, None)["TRADEWATCH_STORE_WRITER"] == "thread"
+    assert "TRADEWATCH_STORE_WRITER" not in crawl_settings(static, None)  # the project's process writer
+    try:
+        start_store_writers(base, [js])
+        assert ProcessWriter._started_early == []  # no interpreter (nor resource tracker) beside the browser
+        start_store_writers(base, [static, js])
+        assert len(ProcessWriter._started_early) == 1  # the static crawl's writer only
+    finally:
+        stop_unused_writers()
+
+
 @pytest.mark.parametrize("name", ["process", "thread"])
 def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_home, name: str):
     from leads.writer import store_writer

@@ -75,7 +75,7 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
     lease = lease_seconds or get_settings().lease_seconds
     register_worker(server, sweep_id, worker_id, lease)
     base = get_project_settings()
-    start_store_writers(base, len(profiles))
+    start_store_writers(base, profiles)
     process_settings = base.copy()
     process_settings.setdict(crawl_settings(profiles[0], None))
     process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
