@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from loguru import logger
 from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
 
 from crawler.items import ListingItem
 from pipelines.model.predict import ScoreCombiner
@@ -14,11 +14,18 @@ from pipelines.model.registry import current_combiner
 from pipelines.scoring import Scorer
 from pipelines.scoring.campaign_terms import campaign_scorer
 
+_CRAWL_SCORERS: weakref.WeakKeyDictionary[Crawler, Scorer] = weakref.WeakKeyDictionary()
 
-def crawl_scorer(settings: BaseSettings) -> Scorer:
-    """The scorer of a crawl: the crawl's TRADEWATCH_LEAD_THRESHOLD if the runner set one, else the configured one."""
-    threshold = settings.get("TRADEWATCH_LEAD_THRESHOLD")
-    return Scorer.load(threshold=None if threshold is None else int(threshold))
+
+def crawl_scorer(crawler: Crawler) -> Scorer:
+    """The scorer of a crawl, built once and shared by this pipeline and the spider (which screenshots the
+    rendered pages that score as leads): the crawl's TRADEWATCH_LEAD_THRESHOLD if the runner set one, else the
+    configured one."""
+    scorer = _CRAWL_SCORERS.get(crawler)
+    if scorer is None:
+        threshold = crawler.settings.get("TRADEWATCH_LEAD_THRESHOLD")
+        scorer = _CRAWL_SCORERS[crawler] = Scorer.load(threshold=None if threshold is None else int(threshold))
+    return scorer
 
 
 def place_image_hits(score: dict[str, Any], readings: list[dict[str, Any]]) -> None:
@@ -54,7 +61,7 @@ class ScoreListingPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        return cls(crawler, crawl_scorer(crawler.settings), current_combiner())
+        return cls(crawler, crawl_scorer(crawler), current_combiner())
 
     def open_spider(self) -> None:
         params = getattr(self.crawler.spider, "params", None)

@@ -432,7 +432,7 @@ class ListingSpider(scrapy.Spider):
         if self._scorer is None:
             from pipelines.score import crawl_scorer
 
-            self._scorer = crawl_scorer(self.settings)
+            self._scorer = crawl_scorer(self.crawler)
         listing = {key: fields.get(key) or "" for key in ("title", "description")}
         listing["price"] = fields.get("price")
         return bool(self._scorer.score(listing).is_lead)

@@ -78,6 +78,26 @@ def test_score_pipeline_keeps_an_ordinary_listing_without_a_lead():
     assert crawler.stats.get_value("tradewatch/items/leads") is None
 
 
+def test_one_scorer_per_crawl_shared_by_the_pipeline_and_the_spider(monkeypatch: pytest.MonkeyPatch):
+    from pipelines.score import crawl_scorer
+    from pipelines.scoring import Scorer
+
+    built: list[Scorer] = []
+    load = Scorer.load
+
+    def counted(*args: object, **kwargs: object) -> Scorer:
+        built.append(load(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(Scorer, "load", counted)
+    pipeline, crawler = build(ScoreListingPipeline)
+    assert crawl_scorer(crawler) is pipeline.scorer  # what the spider asks for before screenshotting a page
+    assert len(built) == 1
+    other = project_crawler(TRADEWATCH_LEAD_THRESHOLD=90)
+    assert crawl_scorer(other) is not pipeline.scorer and crawl_scorer(other).threshold == 90
+    assert len(built) == 2
+
+
 def _counts(url: str) -> tuple[int, int]:
     with Session(get_engine(url)) as session:
         listings = session.exec(select(func.count()).select_from(Listing)).one()
