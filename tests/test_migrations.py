@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, select
 from typer.testing import CliRunner
 
 from cli.app import app
+from leads import rules_models, schedule_models  # noqa: F401  (every table on SQLModel.metadata)
 from leads.db import FIRST_REVISION, current_revision, dispose_engines, get_engine, head_revision, upgrade
 from leads.models import Lead, LeadCampaign, Listing
 from tests.leadstore_support import sight
