@@ -93,3 +93,15 @@ def test_sqlite_reads_the_uncertainty_order_and_the_assigned_leads_from_their_in
         assert "ix_lead_assignee_count" in mine
         seller = _plan(session, lead_query.select_leads(LeadFilter(seller="古玩老张"), sort_matches=True))
         assert "ix_listing_seller" in seller
+
+
+def test_sqlite_reads_many_matches_of_a_platform_or_campaign_and_queued_uncertain_leads_in_index_order(
+    tw_home: object,
+) -> None:
+    fill()
+    with Session(get_engine()) as session:
+        for lead_filter in (LeadFilter(platform="taobao"), LeadFilter(campaign="2026清风行动")):
+            walked = _plan(session, lead_query.select_leads(lead_filter).limit(51))
+            assert "ix_lead_queue_order" in walked and "TEMP B-TREE" not in walked, walked
+        queued = _plan(session, lead_query.select_leads(LeadFilter(statuses=["queued"]), order="uncertain").limit(51))
+        assert "ix_lead_status_uncertainty_order" in queued and "TEMP B-TREE" not in queued, queued
