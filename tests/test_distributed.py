@@ -156,10 +156,18 @@ def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):
     workers = [SharedRateLimitMiddleware(get_crawler(settings_dict=settings)) for _ in range(2)]
     request = Request("http://127.0.0.1:1/plain/search?q=x")
     redis_server.delete(workers[0].rate_key(request))
-    waits = [int(workers[n % 2]._reserve(keys=[workers[0].rate_key(request)], args=[100])) for n in range(10)]
-    assert waits[0] <= 5
-    gaps = [later - earlier for earlier, later in itertools.pairwise(waits)]
-    assert all(90 <= gap <= 110 for gap in gaps), waits  # the clock moves a little between calls
+    # Each reservation answers "wait N ms from now"; the slot it grants lies between (call start + N) and
+    # (call end + N). On a busy machine a call may take a while, so a gap is checked against both bounds: one
+    # limiter for both workers puts its slots 100 ms apart (a limiter per worker would give gaps near 0 or 200).
+    slots = []
+    for n in range(10):
+        started = time.monotonic() * 1000
+        wait = int(workers[n % 2]._reserve(keys=[workers[0].rate_key(request)], args=[100]))
+        slots.append((started + wait, time.monotonic() * 1000 + wait))
+        if n == 0:
+            assert wait <= 5
+    for (early_lo, early_hi), (late_lo, late_hi) in itertools.pairwise(slots):
+        assert late_lo - early_hi <= 110 and late_hi - early_lo >= 90, slots
 
 
 # -------------------------------------------------------------------------------------------- end to end
