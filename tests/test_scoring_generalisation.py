@@ -170,3 +170,37 @@ def test_the_locked_test_part_is_unchanged() -> None:
     _source, records = load_records(None)
     lock = (ROOT / "pipelines" / "eval_set" / "test.lock").read_text(encoding="utf-8").strip()
     assert locked_part_digest(records) == lock
+
+
+# the trade pattern names the category whose trait and product form the listing shows
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("野生 鳞片 炒过 通乳 一两", "没有手续，私聊", "wildlife.pangolin"),
+        ("越南带回 角料 酒杯 马蹄底", "不走物流，见面交易", "wildlife.rhino_horn"),
+    ],
+)
+def test_trade_pattern_takes_the_category_its_traits_show(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    is_lead, got, mechanisms, _rules = verdict(scorer, title, description)
+    assert is_lead and got == category and mechanisms == {"trade_pattern"}
+
+
+# lawful namesakes by context: a drug approval number, honest mammoth ivory, jade's 白料, a name's inner code word
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("熊胆粉 国药准字 药店 正品 0.5克", ""),
+        ("猛犸牙 手串 国检证书 可复检", ""),
+        ("和田玉 白料 手镯 私聊 老料", ""),
+        ("穿山甲 公仔 文创 钥匙扣", "保护穿山甲公益周边，卡通造型"),
+    ],
+)
+def test_lawful_look_alikes_are_not_leads(scorer: Scorer, title: str, description: str) -> None:
+    assert not verdict(scorer, title, description)[0]
+
+
+@pytest.mark.parametrize("title", ["熊胆粉 散装 没有批号 私人转让 私聊", "猛犸牙 手镯 老货 懂的来 私聊"])
+def test_the_same_goods_without_papers_or_with_trade_talk_are_leads(scorer: Scorer, title: str) -> None:
+    assert verdict(scorer, title)[0]

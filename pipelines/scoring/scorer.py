@@ -22,7 +22,8 @@ How a listing is scored (every step that changes the score is reported in ``rule
 5. A term hit right after a negation (不含穿山甲), an imitation marker (仿犀角) or a substitute marker (代替犀角),
    or right before one (熊胆替代品), is dropped: the listing says the goods are not the thing.
 6. With no term hit, an animal part or live animal of wild provenance sold with evasion talk
-   (刚下山 野生 胆 见面交易) is a ``trade_pattern`` hit of ``wildlife.other``, scored like a term.
+   (刚下山 野生 胆 见面交易) is a ``trade_pattern`` hit of ``wildlife.other``, or of the one wildlife category
+   whose trait (its ``suspicious`` words) and product form the listing shows (通乳 鳞片), scored like a term.
 7. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
 """
 
@@ -189,6 +190,22 @@ def _is_ascii_alnum(char: str) -> bool:
 
 _ASCII_ALNUM = frozenset(ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _ascii_alnum_code = _ASCII_ALNUM.__contains__
+
+
+def _drop_inner_code_words(
+    live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
+) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
+    """A code word inside a name of its own category (山甲 in 穿山甲) is that name, not a code word: it must not
+    escape the innocence the name's listing shows (a 穿山甲 logo on hiking boots)."""
+    names = [(view, start, end, ref.category) for ref, view, start, end, _o, _e in live if not ref.code]
+    if not names:
+        return live
+    return [
+        item
+        for item in live
+        if not item[0].code
+        or not any(v is item[1] and c == item[0].category and s <= item[2] and item[3] <= e for v, s, e, c in names)
+    ]
 
 
 def _widest_first(place: tuple[int, int, str, str | None]) -> tuple[int, int]:
@@ -571,7 +588,7 @@ class Scorer:
         if scoped_spans:  # 山甲 inside a negated 不含穿山甲 is negated with it
             live = [i for i in live if not any(v is i[1] and s <= i[2] and i[3] <= e for v, s, e in scoped_spans)]
         if len(live) > 1:
-            live = _drop_straddling(live)
+            live = _drop_straddling(_drop_inner_code_words(live))
         if not live:
             pattern = self._trade_pattern(signal_places, views)
             if pattern is None:
@@ -702,6 +719,20 @@ class Scorer:
                     return rule, word
         return None
 
+    @staticmethod
+    def _shown_categories(signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]) -> set[str]:
+        """The categories whose goods the listing shows a trait of (a ``suspicious`` word: 通乳, 马蹄底) and a
+        product form of (鳞片, 角料)."""
+        traits: set[str] = set()
+        forms: set[str] = set()
+        for signals, _view, _start, _end in signal_places:
+            for sig in signals:
+                if sig.category is not None and sig.kind == "suspicious":
+                    traits.add(sig.category)
+                elif sig.category is not None and sig.kind == "form":
+                    forms.add(sig.category)
+        return traits & forms
+
     def _trade_pattern(
         self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
@@ -733,10 +764,13 @@ class Scorer:
         if part is None:
             return None
         sig, view, start, end = part
-        ref = _TermRef(TRADE_PATTERN_CATEGORY, sig.word, "trade_pattern", self.weights["trade_pattern"], False,
-                       False, False)  # fmt: skip
+        # the one wildlife category whose goods the listing shows a trait and a product form of decides it
+        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
+        known = [cid for cid in self._shown_categories(signal_places) if cid.startswith(family)]
+        category = known[0] if len(known) == 1 else TRADE_PATTERN_CATEGORY
+        ref = _TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
         o_start, o_end = view.span(start, end)
-        explanation = {"rule": "trade_pattern_context", "category": TRADE_PATTERN_CATEGORY, "part": sig.word,
+        explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
 
