@@ -9,11 +9,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.statuses import LeadStatus
 from leads.types import UTCDateTime
+
+
+class StoreModel(SQLModel):
+    """The base of every model of the store: pydantic builds a model's validator and serializer when first used,
+    not on import (reading leads never validates them; building them for every table was a tenth of a quick
+    command's start-up)."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 def utcnow() -> datetime:
@@ -35,7 +44,7 @@ def _json_dict() -> Any:
 # ---------------------------------------------------------------------------------------------- sellers
 
 
-class SellerBase(SQLModel):
+class SellerBase(StoreModel):
     platform: str = Field(index=True, max_length=64)
     seller_key: str = Field(max_length=256, description="The platform's seller id, or 'name:<name>' without one.")
     name: str | None = None
@@ -54,7 +63,7 @@ class Seller(SellerBase, table=True):
 # --------------------------------------------------------------------------------------------- listings
 
 
-class ListingBase(SQLModel):
+class ListingBase(StoreModel):
     platform: str = Field(index=True, max_length=64)
     listing_id: str = Field(max_length=256)
     url: str
@@ -87,7 +96,7 @@ class Listing(ListingBase, table=True):
     images: list[dict[str, Any]] = _json_list()
 
 
-class ListingSnapshot(SQLModel, table=True):
+class ListingSnapshot(StoreModel, table=True):
     """The listing's content as first seen and again whenever title, description, price or seller changed."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,7 +114,7 @@ class ListingSnapshot(SQLModel, table=True):
 # -------------------------------------------------------------------------------------------- campaigns
 
 
-class CampaignBase(SQLModel):
+class CampaignBase(StoreModel):
     name: str = Field(max_length=128, unique=True)
     title: str | None = None
     description: str = ""
@@ -132,7 +141,7 @@ class Campaign(CampaignBase, table=True):
 # ------------------------------------------------------------------------------------------------ leads
 
 
-class LeadBase(SQLModel):
+class LeadBase(StoreModel):
     score: int = Field(index=True)
     family: str | None = Field(default=None, index=True, max_length=32)
     category: str | None = Field(default=None, index=True, max_length=64)
@@ -198,7 +207,7 @@ class Lead(LeadBase, table=True):
     )
 
 
-class LeadTally(SQLModel, table=True):
+class LeadTally(StoreModel, table=True):
     """How many leads there are of each status, category, family, campaign and platform, for `stats`.
 
     Never written by the application: triggers on `lead` (migration 0015) add +1/-1 in the transaction of
@@ -221,7 +230,7 @@ class LeadTally(SQLModel, table=True):
     n: int
 
 
-class LeadCampaign(SQLModel, table=True):
+class LeadCampaign(StoreModel, table=True):
     """A campaign that saw a lead: `found` when the campaign's sweep created the lead, else seen again.
 
     `Lead.campaign` names the campaign that found the lead and is never changed by a later campaign, so a
@@ -243,7 +252,7 @@ class LeadCampaign(SQLModel, table=True):
 # --------------------------------------------------------------------------------------------- evidence
 
 
-class EvidenceBase(SQLModel):
+class EvidenceBase(StoreModel):
     lead_pk: int = Field(foreign_key="lead.id", index=True)
     version: int
     captured_at: datetime = _utc_column(nullable=False)
@@ -266,7 +275,7 @@ class Evidence(EvidenceBase, table=True):
     created_at: datetime = _utc_column(nullable=False)
 
 
-class EvidenceFile(SQLModel, table=True):
+class EvidenceFile(StoreModel, table=True):
     """One file of a capture, stored content-addressed by its SHA-256 under TRADEWATCH_HOME/evidence."""
 
     __table_args__ = (UniqueConstraint("evidence_pk", "name", name="uq_evidence_file_name"),)
@@ -283,7 +292,7 @@ class EvidenceFile(SQLModel, table=True):
 # ---------------------------------------------------------------------------------------------- notices
 
 
-class Notice(SQLModel, table=True):
+class Notice(StoreModel, table=True):
     """A notice sent about a subject (a lead, or another kind such as a rules finding) to the platform or the
     wildlife authority, with the reply-by date in working days and the reply once recorded.
 
@@ -315,7 +324,7 @@ class Notice(SQLModel, table=True):
 # -------------------------------------------------------------------------------------------- audit log
 
 
-class AuditEvent(SQLModel, table=True):
+class AuditEvent(StoreModel, table=True):
     """One entry of the append-only audit trail; `hash` covers the entry and the previous entry's hash."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -335,7 +344,7 @@ class AuditEvent(SQLModel, table=True):
     mac: str | None = Field(default=None, max_length=64)
 
 
-class AuditHead(SQLModel, table=True):
+class AuditHead(StoreModel, table=True):
     """The single row holding the latest audit sequence and hash: appenders lock it, verify compares to it."""
 
     id: int = Field(default=1, primary_key=True)
@@ -348,7 +357,7 @@ class AuditHead(SQLModel, table=True):
 # ------------------------------------------------------------------------------------------- crawl runs
 
 
-class CrawlRun(SQLModel, table=True):
+class CrawlRun(StoreModel, table=True):
     """One sweep of one platform: what it asked for, what it saw and how it ended."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from leads.models import StoreModel
 from leads.types import UTCDateTime
 
 
@@ -26,7 +27,7 @@ def _json(factory: Any = list) -> Any:
     return Field(default_factory=factory, sa_column=Column(JSON, nullable=False))
 
 
-class RulesVersion(SQLModel, table=True):
+class RulesVersion(StoreModel, table=True):
     """One version of a platform's rules page: kept only when its normalised text changed.
 
     `clauses` holds each clause (index, number, section, text) with its score against the unfair-clause
@@ -52,7 +53,7 @@ class RulesVersion(SQLModel, table=True):
     manifest_sha256: str = Field(max_length=64)
 
 
-class RulesEvidenceFile(SQLModel, table=True):
+class RulesEvidenceFile(StoreModel, table=True):
     """One evidence file of a rules version (raw page, WARC, capture record ...), content-addressed by SHA-256."""
 
     __table_args__ = (UniqueConstraint("version_pk", "name", name="uq_rulesevidence_version_name"),)
@@ -66,7 +67,7 @@ class RulesEvidenceFile(SQLModel, table=True):
     sha256: str = Field(max_length=64)
 
 
-class RuleFinding(SQLModel, table=True):
+class RuleFinding(StoreModel, table=True):
     """A new or changed clause that scored as unfair: worked through the same states as a lead."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -90,7 +91,7 @@ class RuleFinding(SQLModel, table=True):
     removed_in_version_pk: int | None = Field(default=None, foreign_key="rulesversion.id")
 
 
-class RectificationNotice(SQLModel, table=True):
+class RectificationNotice(StoreModel, table=True):
     """A rectification notice (整改通知) or interview (约谈) about a finding, and what the next version showed.
 
     The notice itself (document, recipient, channel, reply) is a `Notice` of the notice machinery."""

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from leads.models import utcnow
+from leads.models import StoreModel, utcnow
 from leads.types import UTCDateTime
 
 
@@ -20,7 +20,7 @@ def _utc(nullable: bool = False, **kwargs: Any) -> Any:
     return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, **kwargs))
 
 
-class JobRun(SQLModel, table=True):
+class JobRun(StoreModel, table=True):
     """One execution of a scheduled job for one scheduled time (`slot`); a slot runs at most once."""
 
     __table_args__ = (UniqueConstraint("job_id", "slot", name="uq_jobrun_job_slot"),)
@@ -35,7 +35,7 @@ class JobRun(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class ListingCheck(SQLModel, table=True):
+class ListingCheck(StoreModel, table=True):
     """One re-check of a listing's page: still online, changed, removed, or not checkable this time."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,7 +50,7 @@ class ListingCheck(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-class FeedHold(SQLModel, table=True):
+class FeedHold(StoreModel, table=True):
     """A `new` lead the feed did not queue on its last run, and why (below threshold, team at capacity)."""
 
     lead_pk: int = Field(foreign_key="lead.id", primary_key=True)
