@@ -250,6 +250,7 @@ class Scorer:
         self.normaliser = Normaliser()
         self._patterns: dict[str, list[_Payload]] = {}
         self._adjacent_forms: dict[str, str] = {}
+        self._short_context: dict[str, tuple[str, ...]] = {}
         self._ignored_innocence: dict[str, frozenset[str]] = {
             c.id: frozenset(c.innocence_ignored) for c in self.categories.values()
         }
@@ -310,17 +311,22 @@ class Scorer:
         return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
 
     def _short_form_context(self, category: Category) -> tuple[str, ...]:
-        """What a one-character term form needs beside it: the category's product forms or an evasion word."""
-        evasion = (self.normaliser.fold(w) for w in self.watchlists.signals.evasion)
-        return tuple(dict.fromkeys((*self._form_words(category), *(w for w in evasion if w))))
+        """What a one-character term form needs beside it: the category's product forms or an evasion word
+        (worked out once per category: it is asked for while the tables are built)."""
+        context = self._short_context.get(category.id)
+        if context is None:
+            evasion = (self.normaliser.fold(w) for w in self.watchlists.signals.evasion)
+            context = tuple(dict.fromkeys((*self._form_words(category), *(w for w in evasion if w))))
+            self._short_context[category.id] = context
+        return context
 
     def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
         """Folded, non-empty, longest first (so 不含有 is tried before 不含)."""
         folded = {self.normaliser.fold(word) for word in words}
         return tuple(sorted((w for w in folded if w), key=len, reverse=True))
 
-    def _add(self, text: str, payload: _Payload) -> None:
-        key = self.normaliser.fold(text)
+    def _add(self, text: str, payload: _Payload, key: str | None = None) -> None:
+        key = self.normaliser.fold(text) if key is None else key
         if not key:
             return
         if isinstance(payload, _TermRef | _Signal):
@@ -335,14 +341,14 @@ class Scorer:
         base_rule = spec.kind
         requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
 
-        context = self._short_form_context(category)
-
         def add(text: str, rule: str, w: float = weight, is_code: bool = code) -> None:
             # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
             # names (额温枪, 水枪): like two initials, it counts only beside one of the category's product forms or
             # a word that moves the deal out of sight
-            needs = requires or (context if len(self.normaliser.fold(text)) == 1 else ())
-            self._add(text, _TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source))
+            key = self.normaliser.fold(text)
+            needs = requires or (self._short_form_context(category) if len(key) == 1 else ())
+            ref = _TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
+            self._add(text, ref, key)
 
         add(spec.term, base_rule)
         for alias in spec.aliases:
