@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -132,3 +134,17 @@ def tally_worker(url: str, worker: int, count: int, barrier: Any, results: Any) 
         results.put((worker, "ok"))
     except Exception as error:  # reported to the parent, which fails the test with it
         results.put((worker, f"error: {type(error).__name__}: {error}"))
+
+
+def run_workers(target: Callable[..., None], arg_sets: Sequence[tuple[Any, ...]], timeout: float) -> dict[Any, str]:
+    """Run `target(*args, barrier, results)` in one spawned process per argument set, all released together by
+    the barrier, and return what each put on `results` as (key, outcome) pairs."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(len(arg_sets)), ctx.Queue()
+    processes = [ctx.Process(target=target, args=(*args, barrier, results)) for args in arg_sets]
+    for process in processes:
+        process.start()
+    outcomes = dict(results.get(timeout=timeout) for _ in processes)
+    for process in processes:
+        process.join(timeout=30)
+    return outcomes

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-
 from sqlmodel import Session
 
 from core.statuses import LeadStatus
@@ -11,7 +9,7 @@ from leads.audit import lead_history
 from leads.db import dispose_engines, get_engine
 from leads.models import Lead
 from leads.queue import enqueue
-from tests.leadstore_support import CALENDAR, T0, claim_worker, sight
+from tests.leadstore_support import CALENDAR, T0, claim_worker, run_workers, sight
 
 
 def test_two_officers_claim_at_once_and_exactly_one_wins(store_url: str):
@@ -21,15 +19,8 @@ def test_two_officers_claim_at_once_and_exactly_one_wins(store_url: str):
         enqueue(session, lead_id, officer="scheduler", now=T0, calendar=CALENDAR)
         session.commit()
     dispose_engines()  # no pooled connection shared with the children
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(2), ctx.Queue()
     officers = ["王建国", "李娜"]
-    workers = [ctx.Process(target=claim_worker, args=(store_url, lead_id, name, barrier, results)) for name in officers]
-    for worker in workers:
-        worker.start()
-    outcomes = dict(results.get(timeout=60) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=30)
+    outcomes = run_workers(claim_worker, [(store_url, lead_id, name) for name in officers], timeout=60)
     assert sorted(outcome.split(":")[0] for outcome in outcomes.values()) == ["conflict", "won"], outcomes
     winner = next(name for name, outcome in outcomes.items() if outcome == "won")
     loser = next(name for name in officers if name != winner)

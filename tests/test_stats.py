@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 from datetime import date
 
 from sqlmodel import Session, col, delete, select
@@ -14,7 +13,7 @@ from leads.db import get_engine
 from leads.lead_query import LeadFilter
 from leads.models import Lead, LeadCampaign, Listing
 from leads.stats import _grouped, _tallied, queue_stats
-from tests.leadstore_support import listing, sight, tally_worker
+from tests.leadstore_support import listing, run_workers, sight, tally_worker
 from tests.officer_desk_data import act, add_lead, set_due
 
 runner = CliRunner()
@@ -113,16 +112,7 @@ def from_scratch(session: Session, lead_filter: LeadFilter) -> dict[str, dict[st
 
 def test_the_tally_stats_read_equals_a_count_from_scratch_after_concurrent_writes(store_url):
     workers, per_worker = 3, 24
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(workers), ctx.Queue()
-    processes = [
-        ctx.Process(target=tally_worker, args=(store_url, n, per_worker, barrier, results)) for n in range(workers)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = dict(results.get(timeout=300) for _ in processes)
-    for process in processes:
-        process.join(timeout=30)
+    outcomes = run_workers(tally_worker, [(store_url, n, per_worker) for n in range(workers)], timeout=300)
     assert outcomes == {n: "ok" for n in range(workers)}
     # Changes no command makes today, by hand: a lead deleted, and a lead moved to another platform's listing.
     other = sight(store_url, listing_values=listing("jd-1", platform="jd"), score_values={"score": 10})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import sqlite3
 import threading
 from pathlib import Path
@@ -12,7 +11,7 @@ from sqlmodel import Session, func, select
 from leads.audit import verify_chain
 from leads.db import get_engine
 from leads.models import Lead, Listing
-from tests.leadstore_support import upsert_worker
+from tests.leadstore_support import run_workers, upsert_worker
 
 WORKERS, PER_WORKER = 4, 500
 
@@ -20,14 +19,7 @@ WORKERS, PER_WORKER = 4, 500
 def test_four_processes_upsert_500_listings_each_into_one_sqlite_home(tw_home: Path):
     # The children start on a home that does not exist yet, so they also race to create and migrate it.
     url = f"sqlite:///{tw_home / 'tradewatch.db'}"
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
-    workers = [ctx.Process(target=upsert_worker, args=(url, n, PER_WORKER, barrier, results)) for n in range(WORKERS)]
-    for worker in workers:
-        worker.start()
-    outcomes = dict(results.get(timeout=120) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=30)
+    outcomes = run_workers(upsert_worker, [(url, n, PER_WORKER) for n in range(WORKERS)], timeout=120)
     assert outcomes == {n: "ok" for n in range(WORKERS)}
     with Session(get_engine(url)) as session:
         assert session.exec(select(func.count()).select_from(Listing)).one() == WORKERS * PER_WORKER
