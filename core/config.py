@@ -1,17 +1,20 @@
 """Runtime settings shared by every part of tradewatch, read from the environment on demand.
 
-Built by a function, never at import time, so tests can point everything at a temporary home.
+Built by a function, never at import time, so tests can point everything at a temporary home. The model reads
+its own variables (`TRADEWATCH_<FIELD>`, or a field's alias): pydantic-settings would do the same for these flat
+fields but costs every command its import (with asyncio and dotenv) and a scan of the environment per source.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from core.environment import ENV_PREFIX, LOCALE_VARIABLES, setting_variable
+from core.environment import LOCALE_VARIABLES, setting_variable
 from core.errors import ConfigurationError
 from core.safe_text import mask_url
 
@@ -19,10 +22,15 @@ DATABASE_SCHEMES = ("sqlite", "postgresql")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
-class Settings(BaseSettings):
-    """Where tradewatch keeps its data and which services it talks to."""
+class Settings(BaseModel):
+    """Where tradewatch keeps its data and which services it talks to.
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", env_ignore_empty=True)
+    `Settings()` reads the environment: each field from `TRADEWATCH_<FIELD>` (names matched without case, empty
+    values ignored) or from the variables of its alias, the first set one winning; values given as arguments
+    win over the environment. A list is written as JSON.
+    """
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     home: Path = Field(default=Path("var"), description="Data folder: database, evidence, logs, reports.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under home if unset.")
@@ -99,6 +107,34 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices(*LOCALE_VARIABLES),
         description="The system locale (LC_ALL, LC_MESSAGES, LANG): the language when `lang` is unset.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, data: Any) -> Any:
+        given = dict(data) if isinstance(data, dict) else {}
+        found = {key.lower(): value for key, value in os.environ.items() if value}
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            variables = [str(v) for v in (alias.choices if isinstance(alias, AliasChoices) else [alias or name])]
+            if name in given or any(variable in given for variable in variables):
+                continue
+            # a field read under its own variable keeps that name (XDG_CACHE_HOME), so an error can name it
+            for variable in variables:
+                key = variable.lower() if alias else setting_variable(name).lower()
+                if key in found:
+                    given[variable] = found[key]
+                    break
+        return given
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _json_list(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise ValueError(f'不是 JSON 列表 / {value!r} is not a JSON list (e.g. ["10.0.0.5"])') from None
 
     @field_validator("home")
     @classmethod

@@ -59,7 +59,7 @@ def test_leads_list_loads_the_store_and_nothing_of_the_crawl_the_migrations_or_t
     code, output, heavy = _modules_after(["leads", "list"], tmp_path)
     assert code == 0, output
     assert "No leads match" in output
-    assert set(heavy) == {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings"}
+    assert set(heavy) == {"sqlalchemy", "sqlmodel", "pydantic"}
 
 
 def test_a_page_of_leads_with_notices_loads_no_more(tw_home: Path) -> None:
@@ -71,7 +71,7 @@ def test_a_page_of_leads_with_notices_loads_no_more(tw_home: Path) -> None:
     code, output, heavy = _modules_after(["leads", "list"], tw_home)
     assert code == 0, output
     assert "穿山甲鳞片" in output
-    assert set(heavy) == {"sqlalchemy", "sqlmodel", "pydantic", "pydantic_settings"}
+    assert set(heavy) == {"sqlalchemy", "sqlmodel", "pydantic"}
 
 
 def test_typers_markdown_and_tracebacks_stand_in_until_used(tmp_path: Path) -> None:
