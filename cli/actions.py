@@ -8,16 +8,16 @@ officer in their language through `cli.i18n.localise_error`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from cli.i18n import _
 from cli.labels import action_label
 from core.errors import TradewatchError
 from core.statuses import LeadStatus
 from leads.db import run_write
-from leads.models import Lead
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 ACTIONS = (
     "hand_queue",
@@ -74,6 +74,8 @@ def perform(action: str, lead_id: int, *, officer: str, reason: str | None = Non
     kwargs: dict[str, Any] = {"officer": officer, **extra}
     if reason is not None:
         kwargs["reason"] = reason.strip()
+
+    from leads.models import Lead
 
     def work(session: Session) -> tuple[str, str]:
         lead = session.get(Lead, lead_id)

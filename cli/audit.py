@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlmodel import Session
 
 from cli.i18n import _, localise_message
 from cli.labels import action_label, status_label
@@ -16,7 +15,9 @@ from cli.lead_options import LeadIdArgument
 from cli.output import JsonOption, console, err_console, fail, print_json, report_verification
 from core.safe_text import safe_text
 from leads.db import get_engine
-from leads.models import Lead
+
+if TYPE_CHECKING:
+    pass
 
 if TYPE_CHECKING:  # the audit chain's module (signing keys) is loaded by the commands that use it
     from leads.audit import AuditProblem
@@ -31,7 +32,10 @@ def history_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> Non
 
         tradewatch leads history 12
     """
+    from sqlmodel import Session
+
     from leads.audit import lead_history
+    from leads.models import Lead
 
     with Session(get_engine()) as session:
         if session.get(Lead, lead_id) is None:
@@ -76,6 +80,8 @@ def verify_command(as_json: JsonOption = False) -> None:
 
         tradewatch audit verify
     """
+    from sqlmodel import Session
+
     from leads.audit import verify_chain
 
     with Session(get_engine()) as session:
@@ -118,6 +124,8 @@ def anchor_command() -> None:
 
         tradewatch audit anchor
     """
+    from sqlmodel import Session
+
     from leads.audit import anchor_head, anchor_path
 
     with Session(get_engine()) as session:
@@ -138,6 +146,8 @@ def rotate_key_command(
 
         tradewatch audit rotate-key --officer 王芳
     """
+    from sqlmodel import Session
+
     from cli.identity import current_officer
     from leads.audit import SYSTEM_ACTOR, rotate_key
 

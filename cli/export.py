@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlmodel import Session
 
 from cli.i18n import _
 from cli.labels import CATEGORY_NAMES, FAMILY_NAMES, STATUS_NAMES, zh
@@ -20,8 +19,11 @@ from core.workdays import local_date
 from leads.db import get_engine
 from leads.export import FORMATS, write_table
 from leads.lead_marks import LeadMarks, with_marks
-from leads.lead_query import LeadFilter, count_matching, hit_terms, iter_leads
-from leads.models import Lead, Listing, utcnow
+from leads.lead_view import LeadFilter, hit_terms
+from leads.types import utcnow
+
+if TYPE_CHECKING:
+    from leads.models import Lead, Listing
 
 # (header, value) — headers are Chinese: the file goes to the bureau's spreadsheets and reports.
 COLUMNS: list[tuple[str, Any]] = [
@@ -109,6 +111,9 @@ def export_command(
     if out.parent and not out.parent.exists():
         fail(_("The folder {folder} does not exist").format(folder=out.parent))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from sqlmodel import Session
+
+    from leads.lead_query import count_matching, iter_leads
 
     with Session(get_engine()) as session:
         total = count_matching(session, lead_filter)

@@ -17,7 +17,7 @@ import typer
 
 from cli.identity import require_officer
 from core.statuses import LeadStatus
-from leads.lead_query import LeadFilter
+from leads.lead_view import LeadFilter
 
 StatusOption = Annotated[
     list[LeadStatus] | None, typer.Option("--status", "-s", help="Only leads in this status (repeatable).")

@@ -1,20 +1,20 @@
 """`tradewatch leads`: the verification queue from the command line.
 
-Thin over the library: `leads.lead_query` selects, `cli.actions` (over `leads.queue`) acts, and every
-piece of scraped text is printed through `core.safe_text`.
+Thin over the library: `leads.lead_view` and `leads.lead_query` select, `cli.actions` (over `leads.queue`)
+acts, and every piece of scraped text is printed through `core.safe_text`. `leads list` reads its page
+through the view's columns (SQLAlchemy Core); the ORM and the models are imported by the commands that use them.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from sqlmodel import Session
 
 from cli.actions import ActionResult, LeadNotFoundError, perform
 from cli.audit import history_command
@@ -31,8 +31,12 @@ from core.statuses import LeadStatus
 from core.workdays import load_calendar, local_date
 from leads.db import get_engine
 from leads.lead_marks import LeadMarks, lead_marks
-from leads.lead_query import LeadDetail, LeadFilter, find_leads, hit_terms, lead_detail
-from leads.models import Lead, Listing, utcnow
+from leads.lead_view import LeadFilter, find_lead_rows, hit_terms
+from leads.types import utcnow
+
+if TYPE_CHECKING:
+    from leads.lead_query import LeadDetail
+    from leads.models import Lead, Listing
 
 leads_app = typer.Typer(help="The lead queue: list, show and work leads.", no_args_is_help=True)
 
@@ -265,17 +269,12 @@ def list_command(
         tradewatch leads list --status queued --category wildlife --min-score 70 --page 2
         tradewatch leads list --status queued --sort uncertain
     """
-    with Session(get_engine()) as session:
-        result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit, order=sort.value)
-        marks = lead_marks(session, result.rows, local_date(utcnow()))
     if as_json:
-        print_json(
-            [
-                {**lead_json(lead, listing), "listing_removed": marks[lead.id or 0].removed}
-                for lead, listing in result.rows
-            ]
-        )
+        _print_json_page(lead_filter, limit=limit, page=page, order=sort.value)
         return
+    with get_engine().connect() as connection:
+        result = find_lead_rows(connection, lead_filter, limit=limit, offset=(page - 1) * limit, order=sort.value)
+        marks = lead_marks(connection, result.rows, local_date(utcnow()))
     out = console()
     if not result.rows:
         out.print(_("No leads match."), markup=False)
@@ -285,6 +284,20 @@ def list_command(
     out.print(queue_table(result.rows, title, marks, calendar_known_until()))
     if result.has_more:
         out.print(_("More leads: add --page {page}").format(page=page + 1), markup=False)
+
+
+def _print_json_page(lead_filter: LeadFilter, *, limit: int, page: int, order: str) -> None:
+    """A page of leads as JSON: every field of the lead and its listing, read as the store's models."""
+    from sqlmodel import Session
+
+    from leads.lead_query import find_leads
+
+    with Session(get_engine()) as session:
+        result = find_leads(session, lead_filter, limit=limit, offset=(page - 1) * limit, order=order)
+        marks = lead_marks(session, result.rows, local_date(utcnow()))
+    print_json(
+        [{**lead_json(lead, listing), "listing_removed": marks[lead.id or 0].removed} for lead, listing in result.rows]
+    )
 
 
 @leads_app.command("show")
@@ -298,6 +311,10 @@ def show_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
 
         tradewatch leads show 12
     """
+    from sqlmodel import Session
+
+    from leads.lead_query import lead_detail
+
     with Session(get_engine()) as session:
         detail = lead_detail(session, lead_id)
     if detail is None:
@@ -367,6 +384,10 @@ def claim_command(lead_id: LeadIdArgument, officer: OfficerOption = None) -> Non
 
 def _team_categories(lead_id: int, officer: str) -> list[str]:
     """The categories the officer's teams cover, read from the timetable only for a new lead."""
+    from sqlmodel import Session
+
+    from leads.models import Lead
+
     with Session(get_engine()) as session:
         lead = session.get(Lead, lead_id)
         if lead is None or lead.status != LeadStatus.NEW:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
 from cli.actions import LeadNotFoundError
 from cli.i18n import N_, _
@@ -23,7 +22,11 @@ from cli.lead_options import LeadIdArgument, OfficerOption
 from cli.output import console, fail
 from core.config import get_settings
 from leads.db import get_engine, run_write
-from leads.models import Lead, Listing, Notice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from leads.models import Lead, Listing, Notice
 
 
 class Recipient(StrEnum):
@@ -106,6 +109,9 @@ def send_lead_notice(
     lead_id: int, recipient: str, *, channel: str, reference: str | None, officer: str, out: Path | None = None
 ) -> tuple[Notice, list[Path]]:
     """Render, record and copy out a lead's notice (the command and the triage screen); the notice and the copies."""
+    from sqlmodel import Session
+
+    from leads.models import Lead, Listing
     from leads.notice_document import render_notice
     from leads.notices import prepare_lead_notice, record_lead_notice
 
@@ -170,6 +176,7 @@ def notice_reply_command(
 
         tradewatch leads notice-reply 12 --text "平台已下架该商品并封禁店铺"
     """
+    from leads.models import Lead
     from leads.notices import LEAD, record_reply
 
     if not (text and text.strip()):

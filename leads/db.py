@@ -16,18 +16,19 @@ import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import event, inspect, make_url
+from sqlalchemy import create_engine, event, inspect, make_url
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlmodel import Session, create_engine
 
 from core.config import get_settings
 
-# The tables every other model module refers to; a module using the scheduler's or the rules watch's tables
-# imports them itself (the migrations and their tests import all three), so a quick command loads neither.
-from leads import models  # noqa: F401
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# No model is imported here: what uses the ORM imports its models (the migrations and their tests import them
+# all), and `leads list` reads its page through SQLAlchemy Core (`leads.lead_view`) without the ORM.
 
 log = logging.getLogger(__name__)
 
@@ -235,6 +236,8 @@ def run_write(
     work: Callable[[Session], T], *, url: str | None = None, engine: Engine | None = None, attempts: int = 8
 ) -> T:
     """Run `work(session)` in one short transaction and commit; retry it on lock and unique-key races."""
+    from sqlmodel import Session
+
     engine = engine or get_engine(url)
     for attempt in range(1, attempts + 1):
         try:

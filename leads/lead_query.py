@@ -8,130 +8,41 @@ with and without a status or category filter.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import String, and_, cast, false, func, literal_column, or_
+from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from core.statuses import LeadStatus
 from core.workdays import local_date
-from leads import models
+from leads import lead_view, models
 from leads.lead_marks import LeadMarks, lead_marks
+from leads.lead_view import FEW_MATCHES, LeadFilter, Page, hit_terms
 from leads.models import Lead, Listing, utcnow
 
+__all__ = ["FEW_MATCHES", "LeadFilter", "Page", "hit_terms"]
 
-class LeadFilter(BaseModel):
-    """Which leads to select. Empty fields do not filter."""
-
-    statuses: list[LeadStatus] = Field(default_factory=list, description="Any of these statuses.")
-    category: str | None = Field(default=None, description="A category id, or a family such as `wildlife`.")
-    platform: str | None = None
-    campaign: str | None = None
-    seller: str | None = Field(default=None, description="The seller's platform id or name.")
-    min_score: int | None = Field(default=None, ge=0, le=100)
-    due_before: date | None = Field(default=None, description="Due on or before this day.")
-    officer: str | None = Field(default=None, description="Claimed by or assigned to this officer (`--mine`).")
-    lead_ids: list[int] = Field(default_factory=list)
-
-    @field_validator("category", "platform", "campaign", "seller", "officer")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        value = value.strip() if value else value
-        return value or None
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of leads and whether there are more after it."""
-
-    rows: list[tuple[Lead, Listing]]
-    offset: int
-    limit: int
-    has_more: bool
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _json_list_contains(column: Any, value: str) -> Any:
-    """A portable test for `value` in a JSON list column (SQLite and PostgreSQL store the JSON text)."""
-    needles = {json.dumps(value), json.dumps(value, ensure_ascii=False)}
-    text = cast(column, String)
-    return or_(*(text.like(f"%{_like_escape(needle)}%", escape="\\") for needle in needles))
-
-
-def _unindexed(column: Any, walk_order: bool) -> Any:
-    """The column as is, or, while the leads are read in the queue's order, written so that no index serves
-    it (`|| ''`): SQLite, told by its statistics that a platform or campaign matches a seventh of the leads,
-    would otherwise fetch them all through that index and sort them to show the first fifty."""
-    return column.concat("") if walk_order else column
+LEAD_TABLE, LISTING_TABLE = Lead.__table__, Listing.__table__  # type: ignore[attr-defined]
 
 
 def apply_filter(statement: Any, lead_filter: LeadFilter, *, walk_order: bool = False) -> Any:
-    """Add the filter's conditions to a statement that selects from `lead` joined with `listing`
-    (`walk_order`: the statement reads many matches in an indexed order; see `_unindexed`)."""
-    f = lead_filter
-    if f.statuses:
-        statuses = list(dict.fromkeys(f.statuses))
-        statement = statement.where(
-            col(Lead.status) == statuses[0] if len(statuses) == 1 else col(Lead.status).in_(statuses)
-        )
-    if f.category:
-        column = col(Lead.category) if "." in f.category else col(Lead.family)
-        statement = statement.where(column == f.category)
-    if f.platform:
-        statement = statement.where(_unindexed(col(Listing.platform), walk_order) == f.platform)
-    if f.campaign:
-        statement = statement.where(_unindexed(col(Lead.campaign), walk_order) == f.campaign)
-    if f.seller:
-        statement = statement.where(or_(col(Listing.seller_id) == f.seller, col(Listing.seller) == f.seller))
-    if f.min_score is not None:
-        statement = statement.where(col(Lead.score) >= f.min_score)
-    if f.due_before is not None:
-        statement = statement.where(col(Lead.due_date) <= f.due_before)
-    if f.officer:
-        # `json_array_length(assignees) > 0` lets an expression index find the few assigned leads first.
-        assigned = and_(func.json_array_length(col(Lead.assignees)) > 0, _json_list_contains(Lead.assignees, f.officer))
-        statement = statement.where(or_(col(Lead.claimed_by) == f.officer, assigned))
-    if f.lead_ids:
-        statement = statement.where(col(Lead.id).in_(f.lead_ids) if f.lead_ids else false())
-    return statement
+    """Add the filter's conditions to a statement that selects from `Lead` joined with `Listing`."""
+    return lead_view.apply_filter(statement, lead_filter, walk_order=walk_order, lead=LEAD_TABLE, listing=LISTING_TABLE)
 
 
 def priority_order(*, sort_matches: bool = False) -> tuple[Any, ...]:
-    """The queue order: priority, then score, then newest (all descending, so one index serves it).
-
-    With `sort_matches` the same order is written so that no index can serve it (`+ 0`): the database then
-    finds the few matching leads through the filter's own indexes and sorts them, instead of walking the
-    whole queue in order looking for them.
-    """
-    columns = (col(Lead.priority), col(Lead.score), col(Lead.id))
-    return tuple((column + 0 if sort_matches else column).desc() for column in columns)
+    """The queue order on `Lead` (see `leads.lead_view.priority_order`)."""
+    return lead_view.priority_order(sort_matches=sort_matches, lead=LEAD_TABLE)
 
 
 def uncertainty_order(*, sort_matches: bool = False) -> tuple[Any, ...]:
-    """Leads the bureau's model is least sure of first (probability nearest one half), so that an officer's
-    verdict teaches it the most; leads it has not scored last; ties in queue order.
-
-    Written exactly as the expression index `ix_lead_uncertainty_order` (0.5 a literal, not a parameter)."""
-    probability = col(Lead.model_probability)
-    nearness = func.abs(probability - literal_column("0.5"))
-    if sort_matches:
-        unscored = func.coalesce(probability * 0, 1)  # 1 without a probability, like `IS NULL`, unindexed
-        return (unscored, nearness + 0, *priority_order(sort_matches=True))
-    return (probability.is_(None), nearness, *priority_order())
+    """Least certain leads first on `Lead` (see `leads.lead_view.uncertainty_order`)."""
+    return lead_view.uncertainty_order(sort_matches=sort_matches, lead=LEAD_TABLE)
 
 
 ORDERS = {"priority": priority_order, "uncertain": uncertainty_order}
-# A filter matching fewer leads than this is answered by sorting its matches (see `priority_order`).
-FEW_MATCHES = 2000
 
 
 def _base() -> SelectOfScalar[Any]:
@@ -145,15 +56,8 @@ def select_leads(lead_filter: LeadFilter | None = None, *, order: str = "priorit
 
 
 def has_few_matches(session: Session, lead_filter: LeadFilter) -> bool:
-    """Whether the filter matches fewer than FEW_MATCHES leads: a count that stops there, in no order, so
-    each filter's own index answers it quickly whether it matches a handful of leads or most of them."""
-    if lead_filter == LeadFilter():
-        return False
-    probe = apply_filter(
-        select(col(Lead.id)).join(Listing, col(Lead.listing_id) == col(Listing.id)), lead_filter
-    ).limit(FEW_MATCHES)
-    found = session.exec(select(func.count()).select_from(probe.subquery())).one()
-    return int(found) < FEW_MATCHES
+    """Whether the filter matches fewer than `lead_view.FEW_MATCHES` leads (see there)."""
+    return lead_view.has_few_matches(session, lead_filter, lead=LEAD_TABLE, listing=LISTING_TABLE)
 
 
 def find_leads(
@@ -164,7 +68,7 @@ def find_leads(
     offset: int = 0,
     order: str = "priority",
 ) -> Page:
-    """One page of matching leads, best first (or in another order of ORDERS)."""
+    """One page of matching leads as models, best first (or in another order of ORDERS)."""
     lead_filter = lead_filter or LeadFilter()
     few = has_few_matches(session, lead_filter)
     statement = select_leads(lead_filter, order=order, sort_matches=few).offset(offset).limit(limit + 1)
@@ -282,19 +186,3 @@ def lead_detail(session: Session, lead_id: int, *, seller_limit: int = 20) -> Le
             session.exec(select(event_model).where(event_model.lead_pk == lead.id).order_by(col(event_model.seq)))
         )
     return detail
-
-
-def hit_terms(lead: Lead) -> list[str]:
-    """The matched words of a lead's score, to highlight in its title and description."""
-    terms: list[str] = []
-    for source in (lead.hits or [], lead.explanation or []):
-        for item in source:
-            if not isinstance(item, dict):
-                continue
-            for key in ("matched", "text", "term", "surface", "keyword"):
-                value = item.get(key)
-                if isinstance(value, str) and value.strip():
-                    terms.append(value)
-                elif isinstance(value, list):
-                    terms.extend(str(v) for v in value if isinstance(v, str) and v.strip())
-    return list(dict.fromkeys(terms))

@@ -6,7 +6,7 @@ All timestamps are timezone-aware UTC. The schema is created and changed only by
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ConfigDict
@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from core.statuses import LeadStatus
 from leads.types import UTCDateTime
+from leads.types import utcnow as utcnow  # the store's clock, imported from here by most of the store
 
 
 class StoreModel(SQLModel):
@@ -23,10 +24,6 @@ class StoreModel(SQLModel):
     command's start-up)."""
 
     model_config = ConfigDict(defer_build=True)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _utc_column(**kwargs: Any) -> Any:

@@ -9,6 +9,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC in and out, also on SQLite, which stores no zone."""
 

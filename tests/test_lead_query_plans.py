@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from leads import lead_query
+from leads import lead_query, lead_view
 from leads.db import get_engine
 from leads.lead_query import LeadFilter, find_leads, has_few_matches
 from tests.officer_desk_data import act, add_lead, set_due
@@ -71,7 +71,7 @@ def test_a_page_is_the_same_either_way(store_url: str, monkeypatch: pytest.Monke
         assert has_few_matches(session, LeadFilter(statuses=["queued"]))
         assert not has_few_matches(session, LeadFilter())
         few = [find_leads(session, f, limit=2).rows for f in FILTERS]
-        monkeypatch.setattr(lead_query, "FEW_MATCHES", 1)
+        monkeypatch.setattr(lead_view, "FEW_MATCHES", 1)
         assert not has_few_matches(session, LeadFilter(statuses=["queued"]))
         many = [find_leads(session, f, limit=2).rows for f in FILTERS]
     assert [[lead.id for lead, _ in page] for page in few] == [[lead.id for lead, _ in page] for page in many]
@@ -105,3 +105,62 @@ def test_sqlite_reads_many_matches_of_a_platform_or_campaign_and_queued_uncertai
             assert "ix_lead_queue_order" in walked and "TEMP B-TREE" not in walked, walked
         queued = _plan(session, lead_query.select_leads(LeadFilter(statuses=["queued"]), order="uncertain").limit(51))
         assert "ix_lead_status_uncertainty_order" in queued and "TEMP B-TREE" not in queued, queued
+
+
+def test_the_view_reads_each_column_as_the_models_type_it() -> None:
+    """`leads list` reads through `lead_view`'s columns: each is a column of the model's table, of its type."""
+    from sqlalchemy import Enum, String
+    from sqlmodel import SQLModel
+    from sqlmodel.sql.sqltypes import AutoString
+
+    import leads.models
+    import leads.schedule_models  # the re-checks' table
+
+    for view in lead_view.VIEW:
+        table = SQLModel.metadata.tables[view.name]
+        for column in view.c:
+            model_type = table.c[column.name].type  # KeyError: a column the models do not have
+            text = isinstance(model_type, AutoString) and type(column.type) is String  # SQLModel's str
+            assert text or isinstance(model_type, type(column.type)), (view.name, column.name, model_type)
+            if isinstance(column.type, Enum):
+                assert column.type.enums == model_type.enums  # type: ignore[attr-defined]
+    assert leads.models.Lead.__tablename__ == lead_view.LEAD.name
+
+
+@pytest.mark.parametrize("order", list(lead_view.ORDERS))
+def test_the_views_page_is_the_models_page(store_url: str, order: str) -> None:
+    """The page `leads list` shows (Core rows) holds the leads, fields and marks the models' page holds."""
+    from leads.db import run_write
+    from leads.lead_marks import lead_marks
+    from leads.schedule_models import ListingCheck
+    from leads.types import utcnow
+    from tests.officer_desk_data import send_notice
+
+    fill()
+    send_notice(1, "王芳")
+    run_write(lambda session: session.add(ListingCheck(listing_pk=3, outcome="removed", checked_at=utcnow())))
+    today = date(2026, 4, 2)
+    fields = ("id", "status", "score", "category", "due_date", "hits", "claimed_by", "assignees")
+    listing_fields = ("id", "platform", "title", "price", "currency", "seller", "seller_id")
+    engine = get_engine()
+    for lead_filter in FILTERS:
+        for offset in (0, 2):
+            with Session(engine) as session:
+                models_page = find_leads(session, lead_filter, limit=2, offset=offset, order=order)
+                models_marks = lead_marks(session, models_page.rows, today)
+            with engine.connect() as connection:
+                view_page = lead_view.find_lead_rows(connection, lead_filter, limit=2, offset=offset, order=order)
+                view_marks = lead_marks(connection, view_page.rows, today)
+            assert view_page.has_more == models_page.has_more
+            assert [
+                ([getattr(lead, f) for f in fields], [getattr(listing, f) for f in listing_fields])
+                for lead, listing in view_page.rows
+            ] == [
+                ([getattr(lead, f) for f in fields], [getattr(listing, f) for f in listing_fields])
+                for lead, listing in models_page.rows
+            ], lead_filter
+            assert view_marks == models_marks
+    with engine.connect() as connection:
+        marks = lead_marks(connection, lead_view.find_lead_rows(connection, LeadFilter(lead_ids=[1, 3])).rows, today)
+    assert marks[1].notice_state == "sent" and not marks[1].removed
+    assert marks[3].removed and marks[3].notice_state is None
