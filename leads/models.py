@@ -227,6 +227,29 @@ class LeadTally(StoreModel, table=True):
     n: int
 
 
+class OfficerTally(StoreModel, table=True):
+    """How many leads on each officer's desk there are of each role, status and due date, for `stats`.
+
+    Never written by the application: triggers on `lead` (migration 0016) keep it, as they keep `LeadTally`.
+    A lead counts once for its claimant (role `claimant`) and once for each other assignee (`assignee`), while
+    its status is one of LeadStatus.ON_DESK. A lead without a due date is counted under NO_DUE_DATE.
+    """
+
+    __table_args__ = (UniqueConstraint("slot", "officer", "role", "status", "due_date", name="uq_officertally_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot: int
+    officer: str
+    role: str = Field(max_length=16)  # "claimant" or "assignee"
+    status: str = Field(max_length=16)  # as `lead.status` stores it
+    due_date: date = Field(sa_column=Column(Date(), nullable=False))
+    n: int
+
+
+# The due date under which OfficerTally counts leads that have none (migration 0016 writes the same day).
+NO_DUE_DATE = date(9999, 12, 31)
+
+
 class LeadCampaign(StoreModel, table=True):
     """A campaign that saw a lead: `found` when the campaign's sweep created the lead, else seen again.
 

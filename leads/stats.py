@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from core.statuses import LeadStatus
 from core.workdays import DUE_SOON_WORKING_DAYS, load_calendar, local_date
 from leads.lead_query import LeadFilter, apply_filter
-from leads.models import Lead, LeadTally, Listing, Notice, utcnow
+from leads.models import Lead, LeadTally, Listing, Notice, OfficerTally, utcnow
 from leads.schedule_models import ListingCheck
 
 
@@ -83,6 +83,9 @@ def _grouped(session: Session, column: Any, lead_filter: LeadFilter) -> dict[str
     counts = {("" if key is None else str(getattr(key, "value", key))): int(n) for key, n in session.exec(statement)}
     return _ranked(counts)
 
+
+# OfficerTally's role of a lead's claimant (the other role is "assignee").
+CLAIMANT = "claimant"
 
 # The filters the tally can answer: those on its own columns.
 _TALLIED = {"category", "platform", "campaign"}
@@ -170,41 +173,70 @@ def queue_stats(
         stats.by_platform = _grouped(session, col(Listing.platform), f)
         stats.by_campaign = _grouped(session, col(Lead.campaign), f)
     stats.total = sum(stats.by_status.values())
-    # Open leads by due date, in one pass of the (status, due_date) index: overdue, due soon, beyond the calendar.
-    by_due = _leads(select(col(Lead.due_date), func.count()).select_from(Lead), f).where(
-        col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date).is_not(None)
-    )
+    # Open leads by due date: a range count on the (status, due_date) index each, whatever the size of the store.
     soon_until = today + timedelta(days=due_soon_days)
-    for due, count in session.exec(by_due.group_by(col(Lead.due_date))):
-        stats.overdue += count if due < today else 0
-        stats.due_soon += count if today <= due <= soon_until else 0
-        if known_until is not None and due > known_until:
-            stats.beyond_calendar += count
-    # Workload: the leads on officers' desks grouped in the database (one row per status, claimant,
-    # assignees and overdue-ness), so its cost does not grow with the number of leads.
+    stats.overdue = _open_due(session, f, col(Lead.due_date) < today)
+    stats.due_soon = _open_due(session, f, col(Lead.due_date).between(today, soon_until))
+    if known_until is not None:
+        stats.beyond_calendar = _open_due(session, f, col(Lead.due_date) > known_until)
+    stats.notices = notice_stats(session, f, today)
+    stats.workload = _workload(session, f, today)
+    return stats
+
+
+def _open_due(session: Session, lead_filter: LeadFilter, due: Any) -> int:
+    """How many open leads match the filter and have a due date in the range `due`."""
+    statement = _leads(select(func.count()).select_from(Lead), lead_filter).where(
+        col(Lead.status).in_(LeadStatus.OPEN), due
+    )
+    return int(session.exec(statement).one())
+
+
+def _add_load(
+    workload: dict[str, OfficerLoad], officer: str, *, claimant: bool, status: Any, late: bool, n: int
+) -> None:
+    """Count `n` leads of `status` on `officer`'s desk: claimed (as the claimant of a claimed lead), verified,
+    or else assigned; and overdue when `late`."""
+    load = workload.setdefault(officer, OfficerLoad())
+    if status == LeadStatus.CLAIMED and claimant:
+        load.claimed += n
+    elif status == LeadStatus.VERIFIED:
+        load.verified += n
+    else:
+        load.assigned += n
+    if late:
+        load.overdue += n
+
+
+def _workload(session: Session, lead_filter: LeadFilter, today: date) -> dict[str, OfficerLoad]:
+    """Each officer's leads: read from `OfficerTally` (a few thousand rows) for all leads; with a filter the
+    tally cannot answer, the leads on desks grouped in the database (one row per status, claimant, assignees
+    and overdue-ness)."""
+    workload: dict[str, OfficerLoad] = {}
+    if not lead_filter.model_dump(exclude_defaults=True):
+        status = type_coerce(col(OfficerTally.status), Lead.__table__.c.status.type)  # type: ignore[attr-defined]
+        stored_open = [member.name for member in LeadStatus.OPEN]  # the tally holds the status as stored
+        late = and_(col(OfficerTally.status).in_(stored_open), col(OfficerTally.due_date) < today)
+        keys = (col(OfficerTally.officer), col(OfficerTally.role), status, late)
+        tallied = (
+            select(*keys, func.sum(col(OfficerTally.n))).group_by(*keys).having(func.sum(col(OfficerTally.n)) != 0)
+        )
+        for officer, role, lead_status, is_late, n in session.exec(tallied):
+            _add_load(workload, officer, claimant=role == CLAIMANT, status=lead_status, late=bool(is_late), n=int(n))
+        return workload
     overdue = and_(col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date) < today)
     assigned = cast(col(Lead.assignees), String)
     statement = _leads(
-        select(col(Lead.status), col(Lead.claimed_by), assigned, overdue, func.count()).select_from(Lead), f
+        select(col(Lead.status), col(Lead.claimed_by), assigned, overdue, func.count()).select_from(Lead), lead_filter
     ).where(
         col(Lead.status).in_(LeadStatus.ON_DESK),
         # only leads with an officer add to a workload: the indexes on the claimant and the assignees find them
         or_(col(Lead.claimed_by).is_not(None), func.json_array_length(col(Lead.assignees)) > 0),
     )
-    stats.notices = notice_stats(session, f, today)
-    for status, claimed_by, assignees, late, count in session.exec(
+    for lead_status, claimed_by, assignees, late_, n in session.exec(
         statement.group_by(col(Lead.status), col(Lead.claimed_by), assigned, overdue)
     ):
         names = json.loads(assignees) if assignees else []
-        officers = list(dict.fromkeys([*([claimed_by] if claimed_by else []), *(names or [])]))
-        for officer in officers:
-            load = stats.workload.setdefault(officer, OfficerLoad())
-            if status == LeadStatus.CLAIMED and officer == claimed_by:
-                load.claimed += count
-            elif status == LeadStatus.VERIFIED:
-                load.verified += count
-            else:
-                load.assigned += count
-            if late:
-                load.overdue += count
-    return stats
+        for officer in dict.fromkeys([*([claimed_by] if claimed_by else []), *(names or [])]):
+            _add_load(workload, officer, claimant=officer == claimed_by, status=lead_status, late=bool(late_), n=n)
+    return workload

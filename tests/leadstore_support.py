@@ -7,10 +7,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from core.statuses import LeadStatus
 from core.workdays import WorkCalendar
 from leads.db import get_engine, run_write
+from leads.models import Lead
 from leads.store import Sighting, record_sighting
 
 T0 = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Beijing
@@ -134,6 +136,64 @@ def tally_worker(url: str, worker: int, count: int, barrier: Any, results: Any) 
         results.put((worker, "ok"))
     except Exception as error:  # reported to the parent, which fails the test with it
         results.put((worker, f"error: {type(error).__name__}: {error}"))
+
+
+DESK_OFFICERS = ("王芳", "李明", "张伟")  # shared by every worker, so their tally rows are written concurrently
+
+
+def desk_worker(url: str, worker: int, count: int, barrier: Any, results: Any) -> None:
+    """Leads queued, claimed, assigned, verified, escalated, dismissed and reopened, and extended, by officers
+    whom every worker shares, racing other workers."""
+    from leads.queue import assign, claim, dismiss, enqueue, escalate, extend, reopen, verify
+
+    def write(action: Callable[..., Any], lead_pk: int, **values: Any) -> None:
+        run_write(lambda s: action(s, lead_pk, **values), url=url)
+
+    try:
+        barrier.wait(timeout=60)
+        for n in range(count):
+            values = listing(f"d{worker}-{n:03d}", platform=("demo", "taobao")[n % 2])
+            lead_pk = sight(url, listing_values=values, score_values=score(70 + n % 30)).lead_pk
+            officer = DESK_OFFICERS[(worker + n) % 3]
+            other = DESK_OFFICERS[(worker + n + 1) % 3]
+            step = n % 6
+            if step == 5:  # stays new
+                continue
+            write(enqueue, lead_pk, officer="system", calendar=CALENDAR)
+            if step == 4:  # stays queued, nobody's
+                continue
+            write(claim, lead_pk, officer=officer, calendar=CALENDAR)
+            if step in (0, 1, 2):
+                write(assign, lead_pk, officer=officer, to=other)
+            if step == 0:
+                write(verify, lead_pk, officer=officer)
+            elif step == 1:
+                write(escalate, lead_pk, officer=officer, reason="移交林业部门")
+            elif step == 2:  # queued again, its claimant gone and its assignees kept
+                write(dismiss, lead_pk, officer=officer, reason="合法商品")
+                write(reopen, lead_pk, officer=other, reason="复核", calendar=CALENDAR)
+            else:
+                write(extend, lead_pk, officer=officer, reason="待平台协查", calendar=CALENDAR)
+        results.put((worker, "ok"))
+    except Exception as error:  # reported to the parent, which fails the test with it
+        results.put((worker, f"error: {type(error).__name__}: {error}"))
+
+
+def workload_from_leads(session: Session, today: date) -> dict[str, dict[str, int]]:
+    """Each officer's workload counted lead by lead in Python: the claimant once, each other assignee once."""
+    loads: dict[str, dict[str, int]] = {}
+    for lead in session.exec(select(Lead).where(col(Lead.status).in_(LeadStatus.ON_DESK))):
+        for officer in dict.fromkeys([*([lead.claimed_by] if lead.claimed_by else []), *lead.assignees]):
+            load = loads.setdefault(officer, {"claimed": 0, "assigned": 0, "verified": 0, "overdue": 0})
+            if lead.status == LeadStatus.CLAIMED and officer == lead.claimed_by:
+                load["claimed"] += 1
+            elif lead.status == LeadStatus.VERIFIED:
+                load["verified"] += 1
+            else:
+                load["assigned"] += 1
+            late = lead.status in LeadStatus.OPEN and lead.due_date is not None and lead.due_date < today
+            load["overdue"] += late
+    return loads
 
 
 def run_workers(target: Callable[..., None], arg_sets: Sequence[tuple[Any, ...]], timeout: float) -> dict[Any, str]:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,26 @@ def test_a_second_head_is_left_to_alembic(tmp_path: Path, monkeypatch: pytest.Mo
             db.head_revision()
     finally:
         db.head_revision.cache_clear()
+
+
+def test_the_officer_tally_counts_the_leads_already_on_desks(store_url: str):
+    """Upgrading a store that has leads on officers' desks counts them into the tally once, exactly."""
+    from alembic import command
+
+    from leads.db import alembic_config
+    from leads.lead_query import LeadFilter
+    from leads.stats import _workload
+    from tests.leadstore_support import desk_worker, run_workers, workload_from_leads
+
+    assert run_workers(desk_worker, [(store_url, 0, 12)], timeout=300) == {0: "ok"}
+    engine = get_engine(store_url, migrate=False)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+    assert not inspect(engine).has_table("officertally")
+    upgrade(engine)
+    with Session(engine) as session:
+        for day in (date(2026, 1, 1), date(2027, 1, 1)):
+            loads = {name: load.as_dict() for name, load in _workload(session, LeadFilter(), day).items()}
+            assert loads == workload_from_leads(session, day) and loads, day

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, delete, select
 from typer.testing import CliRunner
 
 from cli.app import app
+from core.statuses import LeadStatus
 from leads.db import get_engine
 from leads.lead_query import LeadFilter
 from leads.models import Lead, LeadCampaign, Listing
-from leads.stats import _grouped, _tallied, queue_stats
-from tests.leadstore_support import listing, run_workers, sight, tally_worker
+from leads.stats import _grouped, _tallied, _workload, queue_stats
+from tests.leadstore_support import (
+    DESK_OFFICERS,
+    desk_worker,
+    listing,
+    run_workers,
+    sight,
+    tally_worker,
+    workload_from_leads,
+)
 from tests.officer_desk_data import act, add_lead, set_due
 
 runner = CliRunner()
@@ -138,3 +147,45 @@ def test_the_tally_stats_read_equals_a_count_from_scratch_after_concurrent_write
         ):
             assert _tallied(session, lead_filter) == from_scratch(session, lead_filter), lead_filter
         assert _tallied(session, LeadFilter(min_score=80)) is None  # a filter the tally cannot answer
+
+
+def test_the_officer_tally_equals_a_count_lead_by_lead_after_concurrent_writes(store_url):
+    workers, per_worker = 3, 18
+    outcomes = run_workers(desk_worker, [(store_url, n, per_worker) for n in range(workers)], timeout=300)
+    assert outcomes == {n: "ok" for n in range(workers)}
+    engine = get_engine(store_url)
+    with Session(engine) as session:
+        dues = sorted({due for due in session.exec(select(Lead.due_date)) if due is not None})
+        # before every due date, between them, and after all: none, some and every open lead overdue
+        days = (dues[0], dues[len(dues) // 2], dues[-1] + timedelta(days=1))
+        counted = {
+            day: {name: load.as_dict() for name, load in _workload(session, LeadFilter(), day).items()} for day in days
+        }
+        for day in days:
+            assert counted[day] == workload_from_leads(session, day), day
+    # every role, desk status and overdue-ness occurred, for officers shared by the workers
+    assert set(counted[days[0]]) == set(DESK_OFFICERS)
+    totals = {key: sum(load[key] for load in counted[days[-1]].values()) for key in ("claimed", "assigned", "verified")}
+    assert all(totals.values()), totals
+    assert sum(load["overdue"] for load in counted[days[-1]].values()) > sum(
+        load["overdue"] for load in counted[days[0]].values()
+    )
+    # Changes no command makes, by hand: assignees rewritten with a repeat and the claimant, a due date
+    # removed, a lead on a desk deleted, one closed.
+    with Session(engine) as session:
+        claimed = session.exec(select(Lead).where(Lead.status == LeadStatus.CLAIMED).order_by(col(Lead.id))).all()
+        claimed[0].assignees = ["赵磊", "赵磊", claimed[0].claimed_by or ""]
+        claimed[1].due_date = None
+        claimed[2].status = LeadStatus.REFERRED
+        session.add_all(claimed[:3])
+        session.exec(delete(LeadCampaign).where(col(LeadCampaign.lead_pk) == claimed[3].id))
+        session.delete(claimed[3])
+        session.commit()
+    with Session(engine) as session:
+        for day in days:
+            expected = workload_from_leads(session, day)
+            assert {name: load.as_dict() for name, load in _workload(session, LeadFilter(), day).items()} == expected
+            # a filter the tally cannot answer counts from the leads themselves, to the same numbers
+            fallback = _workload(session, LeadFilter(min_score=0), day)
+            assert {name: load.as_dict() for name, load in fallback.items()} == expected
+        assert workload_from_leads(session, days[0])["赵磊"]["assigned"] == 1
