@@ -27,6 +27,20 @@ def test_every_case_finds_leads_unless_it_is_meant_to_find_none(tw_home: Path) -
         _seconds, rows = bench_leads_list.query_seconds(url, case, runs=1)
         expected_empty = any(marker in case.name for marker in NOTHING_MATCHES)
         assert (rows == 0) is expected_empty, case.name
+    # the store's tallies, kept by the triggers through the batched bulk insert, count what is there
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from leads.db import get_engine
+    from leads.lead_query import LeadFilter
+    from leads.stats import _workload, queue_stats
+    from tests.leadstore_support import workload_from_leads
+
+    with Session(get_engine(url)) as session:
+        assert queue_stats(session, today=date(2026, 6, 1)).total == 2_000
+        loads = {name: load.as_dict() for name, load in _workload(session, LeadFilter(), date(2026, 6, 1)).items()}
+        assert loads == workload_from_leads(session, date(2026, 6, 1)) and len(loads) == len(bench_leads_list.OFFICERS)
 
 
 @pytest.mark.timeout(600)
