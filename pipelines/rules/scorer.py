@@ -36,7 +36,7 @@ QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
 NEGATED = re.compile(r"(无需|无须|毋须|不必|不需|不经|未经|不|未|无)$")
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _NUMBER = r"[\d.]+|[零〇一二两三四五六七八九十]+"
-RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%")
+RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%|(?<=的)(一半|半数)")  # 日租金的一半: 50%
 MULTIPLE = re.compile(r"([\d.]+|[一二两三四五六七八九十双]+)倍")
 MONTHS = re.compile(rf"({_NUMBER})个月的?(租金|服务费|管理费|会费|月费|费用|工资)")
 WHOLE_AMOUNT = re.compile(
@@ -47,8 +47,10 @@ WHOLE_AMOUNT = re.compile(
 CAPPED = re.compile(r"[^。;]{0,12}((最高|最多|上限为?|封顶)(不超过|不高于)?|不超过|不高于)[^。;,]{0,3}[\d,]+元")
 # 每逾期一日，应向甲方支付应付款项千分之三: the day may stand a comma before the rate
 DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;]{0,18}$")
+# …and a rate of what the user gets back (退还50%学费) is a refund, unless a deduction comes first (退还时扣除30%)
 NOT_A_CHARGE = re.compile(
     r"(上浮|下浮|上调|下调|不超过|不高于|最高(?![日月]?收费|标准|档)|最多|返还|补贴)[^。;,]{0,8}$|(折扣|优惠|减免)[^。;,]?$"
+    r"|(退还|退回)[^。;,扣收付罚]{0,6}$"
 )
 
 
@@ -77,7 +79,9 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
         if NOT_A_CHARGE.search(before) or CAPPED.match(sentence, found.end()):
             continue
         daily = bool(DAILY.search(sentence[max(0, found.start() - 24) : found.start()]))
-        if found.group(3):
+        if found.group(4):
+            percent = 50.0
+        elif found.group(3):
             percent = float(found.group(3))
         else:
             number = chinese_number(found.group(2))
@@ -238,7 +242,10 @@ class ClauseScorer:
         turn = max((t.end() for t in TURN.finditer(sentence, 0, last_end)), default=0)
         # wording in quotation marks is a name or a slogan (承诺的“不过全额退费”), not a commitment of the clause
         quoted = [q.span() for q in QUOTED.finditer(sentence)]
+        fired_ids = {spec.id for spec, _ in fired}
         for signal, pattern in self._signals:
+            if fired_ids & set(signal.not_with):
+                continue
             found = pattern.search(sentence, turn)
             if found and NEGATED.search(sentence, 0, found.start()):
                 found = None

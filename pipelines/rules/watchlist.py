@@ -87,6 +87,11 @@ class LawfulSignal(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     pattern: str
     points: int = Field(le=-1, ge=-100)
+    not_with: list[str] = Field(
+        default_factory=list,
+        description="Patterns it does not answer: where one fired, the signal does not count (a fee shown in advance"
+        " may still be out of proportion).",
+    )
     note_zh: str
     note_en: str
 
@@ -127,8 +132,12 @@ class ClauseWatchlist(_Model):
         for pattern in self.patterns:
             for regex in [*pattern.any, *pattern.all, *pattern.none]:
                 _regexes([self.expand(regex)])
+        known = {pattern.id for pattern in self.patterns}
         for signal in self.lawful_signals:
             _regexes([self.expand(signal.pattern)])
+            unknown = [name for name in signal.not_with if name not in known]
+            if unknown:
+                raise ValueError(f"signal {signal.id!r}: not_with names no pattern: {', '.join(unknown)}")
         return self
 
     def expand(self, regex: str) -> str:
