@@ -32,8 +32,9 @@ SENTENCE_END = re.compile(
 )
 TURN = re.compile(r"但是?|然而|不过|除此(之|以)?外")  # 除此之外: what was granted before is all there is
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
-# a lawful signal right after a negation is its opposite: 无需经业主大会同意, 不全额退款, 未依法通知
-NEGATED = re.compile(r"(无需|无须|毋须|不必|不需|不经|未经|不|未|无)$")
+# a lawful signal right after a negation is its opposite: 无需经业主大会同意, 不全额退款, 未依法通知, and after a
+# duty denied: 无义务将泄露情况告知
+NEGATED = re.compile(r"(无需|无须|毋须|不必|不需|不经|未经|不|未|无|(没有|无|不负有|不承担)[^。;,]{0,2}义务)$")
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _NUMBER = r"[\d.]+|[零〇一二两三四五六七八九十]+"
 RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%|(?<=的)(一半|半数)")  # 日租金的一半: 50%
