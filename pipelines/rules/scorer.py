@@ -47,7 +47,11 @@ WHOLE_AMOUNT = re.compile(
 # a cap in money right after the share (…的20%收取违约金，最高不超过300元) bounds the charge
 CAPPED = re.compile(r"[^。;]{0,12}((最高|最多|上限为?|封顶)(不超过|不高于)?|不超过|不高于)[^。;,]{0,3}[\d,]+元")
 # 每逾期一日，应向甲方支付应付款项千分之三: the day may stand a comma before the rate
-DAILY = re.compile(r"(每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;]{0,18}$")
+DAILY = re.compile(
+    r"(每(逾期|迟延|延迟|超期)[^。;,]{0,4}?[一1]?[日天]|每(逾期)?[一1]?[日天]|按日|日(利率|费率|息))[^。;]{0,18}$"
+)
+# a multiple of the whole contract (合同总额一倍) is a share of it, however small the multiple
+WHOLE_BASE = re.compile(r"(总额|总价|总金额|合同金额|合同价款|全部价款)[^。;,]{0,2}$")
 # …and a rate of what the user gets back (退还50%学费) is a refund, unless a deduction comes first (退还时扣除30%)
 NOT_A_CHARGE = re.compile(
     r"(上浮|下浮|上调|下调|不超过|不高于|最高(?![日月]?收费|标准|档)|最多|返还|补贴)[^。;,]{0,8}$|(折扣|优惠|减免)[^。;,]?$"
@@ -96,8 +100,12 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
     for found in MULTIPLE.finditer(sentence):
         before = sentence[max(0, found.start() - 14) : found.start()]
         number = 2.0 if found.group(1) == "双" else chinese_number(found.group(1))
-        if number is not None and number >= check.min_multiple and not NOT_A_CHARGE.search(before):
+        if number is None or NOT_A_CHARGE.search(before):
+            continue
+        if number >= check.min_multiple:
             return f"{found.group(0)} ≥ {check.min_multiple:g}倍", found.end()
+        if WHOLE_BASE.search(before) and number * 100 >= check.min_percent:
+            return f"{found.group(0)} ≥ {check.min_percent:g}%", found.end()
     for found in MONTHS.finditer(sentence):
         months = chinese_number(found.group(1))
         if months is not None and months >= check.min_months:
