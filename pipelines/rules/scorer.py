@@ -40,9 +40,10 @@ _NUMBER = r"[\d.]+|[零〇一二两三四五六七八九十]+"
 RATE = re.compile(rf"(百分之|千分之|万分之)({_NUMBER})|(\d+(?:\.\d+)?)%|(?<=的)(一半|半数)")  # 日租金的一半: 50%
 MULTIPLE = re.compile(r"([\d.]+|[一二两三四五六七八九十双]+)倍")
 MONTHS = re.compile(rf"({_NUMBER})个月的?(租金|服务费|管理费|会费|月费|费用|工资)")
+YEARS = re.compile(rf"({_NUMBER})年的?(租金|服务费|管理费|会费|中介费|年费|费用)")  # 一年的中介费: twelve months
 WHOLE_AMOUNT = re.compile(
     r"(支付|扣除|收取|扣|没收|缴清|付清|交清|补交|补缴)[^。;,]{0,8}(全部|全额|全款)|(全部|全额)[^。;]{0,10}作为"
-    r"|按[^。;,]{0,4}全部[^。;,]{0,6}(利息|租金|费用|价款|款项|团款|房费)"
+    r"|按[^。;,]{0,4}全部[^。;,]{0,6}(利息|租金|费用|价款|款项|团款|房费)|(全额|全部)(扣除|扣收|没收)"
 )
 # a cap in money right after the share (…的20%收取违约金，最高不超过300元) bounds the charge
 CAPPED = re.compile(r"[^。;]{0,12}((最高|最多|上限为?|封顶)(不超过|不高于)?|不超过|不高于)[^。;,]{0,3}[\d,]+元")
@@ -109,6 +110,10 @@ def excessive_charge(sentence: str, check: AmountCheck) -> tuple[str, int] | Non
     for found in MONTHS.finditer(sentence):
         months = chinese_number(found.group(1))
         if months is not None and months >= check.min_months:
+            return f"{found.group(0)} ≥ {check.min_months:g}个月", found.end()
+    for found in YEARS.finditer(sentence):
+        years = chinese_number(found.group(1))
+        if years is not None and years * 12 >= check.min_months:
             return f"{found.group(0)} ≥ {check.min_months:g}个月", found.end()
     if check.whole_amount:
         whole = WHOLE_AMOUNT.search(sentence)
