@@ -262,11 +262,11 @@ def test_a_clause_in_both_parts_is_refused(tmp_path: Path):
         read_parts(dev, TEST_SET)
 
 
-# The blind measurement of the test part written apart from dev: precision 0.979, recall 0.870 (0.978, 0.815
-# before the patterns were read by mechanism against 821 more dev clauses; 0.976, 0.759 after the first structural
-# patterns; 0.969, 0.574 with phrase lists). The floor below keeps the scorer from falling under it; the issue's
-# acceptance (0.9 and 0.9) is not met yet.
-TEST_FLOOR = {"precision": 0.97, "recall": 0.85}
+# The blind measurement of the test part written apart from dev: precision 0.980, recall 0.907 (0.979, 0.870 before
+# 835 more dev clauses were written in eight batches, each scored before the patterns were read against it; 0.978,
+# 0.815 before that round; 0.976, 0.759 after the first structural patterns; 0.969, 0.574 with phrase lists). The
+# floor below keeps the scorer from falling under it.
+TEST_FLOOR = {"precision": 0.97, "recall": 0.9}
 
 
 def test_the_scorer_holds_on_dev_and_does_not_fall_below_its_blind_test_figures(scorer: ClauseScorer):
@@ -276,7 +276,6 @@ def test_the_scorer_holds_on_dev_and_does_not_fall_below_its_blind_test_figures(
     assert test.precision >= TEST_FLOOR["precision"] and test.recall >= TEST_FLOOR["recall"], test.to_dict()
 
 
-@pytest.mark.xfail(strict=True, reason="blind test recall 0.870: the patterns do not yet generalise beyond dev")
 def test_recall_and_precision_on_the_locked_test_part_are_at_least_0_9(scorer: ClauseScorer):
     _, test = evaluate_clause_set(scorer)
     assert test.recall >= 0.9 and test.precision >= 0.9, test.to_dict()
