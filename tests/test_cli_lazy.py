@@ -76,6 +76,15 @@ def test_a_page_of_leads_with_notices_loads_no_more(tw_home: Path) -> None:
     assert set(heavy) == {"sqlalchemy", "pydantic"}
 
 
+def test_stats_describes_the_model_without_loading_the_scoring_tables(tmp_path: Path) -> None:
+    """`stats` names the model in use; loading the scorer's tables (YAML, the watchlist) is for scoring."""
+    _modules_after(["stats"], tmp_path)  # a new store is migrated (Alembic) once
+    code, output, heavy = _modules_after(["stats"], tmp_path)
+    assert code == 0, output
+    assert "Workload per officer" in output
+    assert not set(heavy) & {"yaml", "alembic", *CRAWL}, heavy
+
+
 def test_typers_markdown_and_tracebacks_stand_in_until_used(tmp_path: Path) -> None:
     """Help is drawn without them; Typer's helpers still get the real classes when they do use them."""
     script = (

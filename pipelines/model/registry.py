@@ -12,12 +12,14 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.config import get_settings
 from core.errors import InputFileError, NotFound
 from core.files import write_text_atomically
-from pipelines.model.predict import Model, ScoreCombiner
+
+if TYPE_CHECKING:
+    from pipelines.model.predict import Model, ScoreCombiner
 
 MODEL_FORMAT = "tradewatch-model"
 FORMAT_VERSION = 1
@@ -86,6 +88,8 @@ def current_data(home: Path | None = None) -> dict[str, Any] | None:
 
 def load_current(home: Path | None = None) -> Model | None:
     """The model in use, ready to score, or None when the bureau has none (the rules alone decide)."""
+    from pipelines.model.predict import Model  # the scoring tables: only to score, not to describe a model
+
     data = current_data(home)
     return None if data is None else Model(data)
 
@@ -97,4 +101,6 @@ def age_days(data: dict[str, Any], now: datetime | None = None) -> float:
 
 def current_combiner(home: Path | None = None) -> ScoreCombiner:
     """The model in use with the configured lift probability, for sweeps, re-checks and `score`."""
+    from pipelines.model.predict import ScoreCombiner
+
     return ScoreCombiner(load_current(home), get_settings().model_lift_probability)
