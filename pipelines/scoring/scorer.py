@@ -68,6 +68,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "initials_factor": 0.7,
     "obfuscation": 10,
     "trade_pattern": 50,
+    "concealed_goods": 50,
+    "term_negation_gap": 2,
 }
 # A listing that names no known species but sells an animal part or a live animal (胆, 鞭, 头骨, 幼崽) of wild
 # provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
@@ -77,6 +79,8 @@ _OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "homonym"))
 
+# characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
+_GAP_STOPS = frozenset("是的了")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
@@ -113,10 +117,11 @@ class Hit:
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), or the trade pattern.
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "trade_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "variant"))
+_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods"))
 
 
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule == "trade_pattern":
+    if rule in _PATTERN_RULES:
         return "trade_pattern"
     if rule in _GENERATED_RULES or any(ord(c) >= 0x1F400 for c in matched):
         return "generated_variant"
@@ -256,6 +261,7 @@ class Scorer:
         }
         negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
         self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
+        self._covers = self._fold_words(watchlists.signals.cover_markers)
         fold_all = self._fold_words
         self._before_term = (
             ("negated_term", fold_all(watchlists.signals.term_negations)),
@@ -263,6 +269,11 @@ class Scorer:
             ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
         )
         self._after_term = (("substitute_term", fold_all(watchlists.signals.substitute_markers)),)
+        self._negation_gap = int(self.weights["term_negation_gap"])
+        self._gap_negations = tuple(w for w in self._before_term[0][1] if len(w) > 1)
+        self._imitation_words = fold_all(
+            (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
+        )
         self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
         self._build()
         save_pinyin_cache()
@@ -275,10 +286,11 @@ class Scorer:
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
         self._has_terms = [bool(refs) for refs in self._by_kind[0]]
-        # per pattern: 1 an animal part, 2 a word of wild provenance, 0 neither (the trade pattern needs both)
+        # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
+        # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
-            else 0
+            else 3 if any(sig.kind == "conceal" for sig in signals) else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
         self._fold_table = self.normaliser._table
@@ -411,6 +423,8 @@ class Scorer:
         self._single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
         for word in signals.wild_provenance:
             self._add(word, _Signal("provenance", "provenance", None, word, False, False))
+        for word in signals.concealment:
+            self._add(word, _Signal("conceal", "conceal", None, word, False, False))
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
@@ -475,10 +489,13 @@ class Scorer:
             if has_terms[pattern_id]:
                 break
         else:
-            # no term: only an animal part with a word of wild provenance can still make a trade pattern
+            # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
+            # talk that hides what the goods are a concealed-goods pattern
             anchors = self._trade_anchors
             kinds = {anchors[pattern_id] for pattern_id, _end in found}
-            if 2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))):
+            if 3 not in kinds and (
+                2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined)))
+            ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
         views = [
@@ -522,6 +539,7 @@ class Scorer:
         books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[_TermRef, _FieldView, int, int, int, int]] = []
         scoped_spans: list[tuple[_FieldView, int, int]] = []
+        denied: set[tuple[str, str]] = set()
         boundary_ok = self._boundary_ok
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
@@ -541,6 +559,8 @@ class Scorer:
             marker = self._scope(view, start, end)
             if marker is not None:
                 scoped_spans.append((view, start, end))
+                if marker[0] != "imitation_term":
+                    denied.add((ref.category, ref.term))
                 masked_rules.append(
                     {"rule": marker[0], "category": ref.category, "term": ref.term, "marker": marker[1],
                      "field": view.name, "points": 0}
@@ -593,10 +613,15 @@ class Scorer:
             live.append((ref, view, start, end, o_start, o_end))
         if scoped_spans:  # 山甲 inside a negated 不含穿山甲 is negated with it
             live = [i for i in live if not any(v is i[1] and s <= i[2] and i[3] <= e for v, s, e in scoped_spans)]
+        if denied and live:  # a term the listing itself denies (不含虎骨) means the same elsewhere in it (虎骨贴)
+            kept = [i for i in live if (i[0].category, i[0].term) not in denied]
+            if len(kept) < len(live):
+                masked_rules.append({"rule": "denied_elsewhere", "terms": sorted({t for _c, t in denied}), "points": 0})
+                live = kept
         if len(live) > 1:
             live = _drop_straddling(_drop_inner_code_words(live))
         if not live:
-            pattern = self._trade_pattern(signal_places, views)
+            pattern = self._concealed_goods(signal_places) or self._trade_pattern(signal_places, views)
             if pattern is None:
                 return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
             live = [pattern[0]]
@@ -713,12 +738,25 @@ class Scorer:
         )
 
     def _scope(self, view: _FieldView, start: int, end: int) -> tuple[str, str] | None:
-        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it."""
+        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, or negated
+        by a negation a short modifier away (不含现代象牙)."""
         text = view.norm.text
         for rule, words in self._before_term:
             for word in words:
                 if start >= len(word) and text.startswith(word, start - len(word)):
                     return rule, word
+        gap = self._negation_gap
+        if gap and start > 2 and self._gap_negations:
+            for skip in range(1, min(gap, start - 2) + 1):
+                between = text[start - skip : start]
+                if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
+                    break
+                if any(w in between for w in self._imitation_words):
+                    break  # 不是人工麝香 denies the imitation: the goods are the real thing
+                for word in self._gap_negations:
+                    at = start - skip - len(word)
+                    if at >= 0 and text.startswith(word, at):
+                        return "negated_term", word + between
         for rule, words in self._after_term:
             for word in words:
                 if text.startswith(word, end):
@@ -738,6 +776,35 @@ class Scorer:
                 elif sig.category is not None and sig.kind == "form":
                     forms.add(sig.category)
         return traits & forms
+
+    def _concealed_goods(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
+    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
+        """A listing that says it hides what its goods are (不方便写名字, 快递单写厨具, 字是故意写的), when no
+        watchlist term names them: the one category whose traits (``suspicious`` words and product forms) the
+        listing shows most, at least two distinct ones, becomes a hit at its first concealment phrase."""
+        conceal: tuple[_Signal, _FieldView, int, int] | None = None
+        shown: dict[str, set[str]] = {}
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                if sig.kind == "conceal":
+                    if conceal is None:
+                        conceal = (sig, view, start, end)
+                elif sig.category is not None and sig.kind in ("suspicious", "form"):
+                    shown.setdefault(sig.category, set()).add(sig.word)
+        if conceal is None or not shown:
+            return None
+        most = max(len(words) for words in shown.values())
+        best = [cid for cid, words in shown.items() if len(words) == most]
+        if most < 2 or len(best) != 1:
+            return None
+        category = best[0]
+        sig, view, start, end = conceal
+        ref = _TermRef(category, sig.word, "concealed_goods", self.weights["concealed_goods"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
+                       "traits": sorted(shown[category]), "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
 
     def _trade_pattern(
         self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
@@ -803,13 +870,21 @@ class Scorer:
         rules: list[dict[str, Any]],
         word: str,
     ) -> bool:
-        """True when an innocence word says nothing about the goods: inside a neutral phrase, or negated
-        (right after a negation, or right after another negated innocence word: 非人工合成)."""
+        """True when an innocence word says nothing about the goods: inside a neutral phrase, the cover a listing
+        declares the goods as (快递单写厨具, 写的是工艺品), or negated (right after a negation, or right after another
+        negated innocence word: 非人工合成)."""
         for nview, ns, ne, phrase in neutral:
             if nview is view and ns <= start and end <= ne:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
                               "points": 0})  # fmt: skip
                 return True
+        if start and self._covers:
+            text = view.norm.text
+            for cover in self._covers:
+                if text.startswith(cover, max(0, start - len(cover))) and start >= len(cover):
+                    rules.append({"rule": "innocence_cover", "signal": word, "cover": cover, "field": view.name,
+                                  "points": 0})  # fmt: skip
+                    return True
         if start and negations:
             text = view.norm.text
             found: str | None = None

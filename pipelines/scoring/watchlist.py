@@ -73,6 +73,8 @@ class SignalSpec(_Model):
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
     wild_provenance: list[str] = Field(default_factory=list)
+    concealment: list[str] = Field(default_factory=list)
+    cover_markers: list[str] = Field(default_factory=list)
     term_negations: list[str] = Field(default_factory=list)
     imitation_markers: list[str] = Field(default_factory=list)
     substitute_markers: list[str] = Field(default_factory=list)
