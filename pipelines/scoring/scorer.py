@@ -275,6 +275,7 @@ class Scorer:
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
         )
         self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
+        self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._build()
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
@@ -423,6 +424,8 @@ class Scorer:
         self._single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
         for word in signals.wild_provenance:
             self._add(word, _Signal("provenance", "provenance", None, word, False, False))
+        for word in signals.live_forms:
+            self._add(word, _Signal("live", "live", None, word, False, False))
         for word in signals.concealment:
             self._add(word, _Signal("conceal", "conceal", None, word, False, False))
         for category in self.categories.values():
@@ -703,6 +706,8 @@ class Scorer:
                     else:
                         in_scope.append(sig)
         shared = by_scope.get(None, [])
+        # a live animal for sale (活体, 幼鸟, 可上手): its cage, feed and colours are the animal's, not the goods
+        live_goods = any(sig.kind == "live" for sig in shared)
         price = _price(listing.get("price"))
         scores: dict[str, int] = {}
         rules: dict[str, list[dict[str, Any]]] = {}
@@ -710,7 +715,7 @@ class Scorer:
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
             scores[category_id], rules[category_id] = self._score_category(
-                categories[category_id], items, shared + scoped if scoped else shared, price
+                categories[category_id], items, shared + scoped if scoped else shared, price, live_goods
             )
         if len(scores) == 1:
             ranked = list(scores)
@@ -926,6 +931,7 @@ class Scorer:
         items: list[tuple[_TermRef, _FieldView, int, int, int, int]],
         signals: list[_Signal],
         price: float | None,
+        live_goods: bool = False,
     ) -> tuple[int, list[dict[str, Any]]]:
         w = self.weights
         cid = category.id
@@ -936,11 +942,18 @@ class Scorer:
         ignored = self._ignored_innocence.get(cid, frozenset())
         form: str | None = None
         fired: dict[str, list[str]] = {}
+        if live_goods:
+            ignored = ignored | self._accessory_kinds
+        ignored_words: set[str] = set()
         for sig in signals:
             kind = sig.kind
             if kind == "innocence":
                 label = sig.label
-                if label not in innocence_kinds and label not in ignored:
+                # a word of a kind that says nothing here says nothing as the category's word either (鸟粮 of a
+                # live bird for sale)
+                if label in ignored:
+                    ignored_words.add(sig.word)
+                elif label not in innocence_kinds and sig.word not in ignored_words:
                     innocence_kinds[label] = sig.word
             elif kind == "form":
                 if form is None:
