@@ -79,6 +79,11 @@ _OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "homonym"))
 
+# a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
+_TRAIT_SPREAD_MAX = 2
+# a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
+# (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
+_COMPOSITION_DENIAL = "不含"
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
 _GAP_STOPS = frozenset("是的了")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -271,6 +276,7 @@ class Scorer:
         self._after_term = (("substitute_term", fold_all(watchlists.signals.substitute_markers)),)
         self._negation_gap = int(self.weights["term_negation_gap"])
         self._gap_negations = tuple(w for w in self._before_term[0][1] if len(w) > 1)
+        self._composition_denial = _COMPOSITION_DENIAL
         self._imitation_words = fold_all(
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
         )
@@ -445,6 +451,11 @@ class Scorer:
                 else:
                     self._add(word, _Signal("form", "form", category.id, word, False, False))
             self._adjacent_forms[category.id] = "".join(dict.fromkeys(adjacent))
+        spread: dict[str, set[str]] = {}
+        for category in self.categories.values():
+            for word in (*category.suspicious, *category.product_forms):
+                spread.setdefault(word, set()).add(category.id)
+        self._trait_spread = {word: len(ids) for word, ids in spread.items()}
 
     # ------------------------------------------------------------------------------------------ queries
 
@@ -562,7 +573,7 @@ class Scorer:
             marker = self._scope(view, start, end)
             if marker is not None:
                 scoped_spans.append((view, start, end))
-                if marker[0] != "imitation_term":
+                if marker[0] == "substitute_term" or marker[1].startswith(self._composition_denial):
                     denied.add((ref.category, ref.term))
                 masked_rules.append(
                     {"rule": marker[0], "category": ref.category, "term": ref.term, "marker": marker[1],
@@ -768,47 +779,60 @@ class Scorer:
                     return rule, word
         return None
 
-    @staticmethod
-    def _shown_categories(signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]) -> set[str]:
-        """The categories whose goods the listing shows a trait of (a ``suspicious`` word: 通乳, 马蹄底) and a
-        product form of (鳞片, 角料)."""
-        traits: set[str] = set()
-        forms: set[str] = set()
+    def _shown_category(
+        self,
+        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
+        family: str = "",
+        minimum: float = 2,
+        need_trait: bool = False,
+    ) -> tuple[str | None, list[str]]:
+        """The one category (of ``family`` if given) whose goods the listing shows most of, and the words shown:
+        its traits (``suspicious`` words: 通乳, 马蹄底) count 2, its product forms (鳞片, 角料) 1, and a word that
+        more than _TRAIT_SPREAD_MAX categories share (活体, 手串) a quarter of that; it needs ``minimum`` points
+        (with a trait among them if ``need_trait``), and a tie names none."""
+        shown: dict[str, dict[str, int]] = {}
         for signals, _view, _start, _end in signal_places:
             for sig in signals:
-                if sig.category is not None and sig.kind == "suspicious":
-                    traits.add(sig.category)
-                elif sig.category is not None and sig.kind == "form":
-                    forms.add(sig.category)
-        return traits & forms
+                if sig.category is not None and sig.kind in ("suspicious", "form") and sig.category.startswith(family):
+                    words = shown.setdefault(sig.category, {})
+                    words[sig.word] = words.get(sig.word, 0) | (2 if sig.kind == "suspicious" else 1)
+        if not shown:
+            return None, []
+        spread = self._trait_spread
+        points = {
+            cid: sum(v if spread.get(w, 0) <= _TRAIT_SPREAD_MAX else v / 4 for w, v in words.items())
+            for cid, words in shown.items()
+        }
+        most = max(points.values())
+        best = [cid for cid, value in points.items() if value == most]
+        if most < minimum or len(best) != 1 or (need_trait and not any(v & 2 for v in shown[best[0]].values())):
+            return None, []
+        return best[0], sorted(shown[best[0]])
 
     def _concealed_goods(
         self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
         """A listing that says it hides what its goods are (不方便写名字, 快递单写厨具, 字是故意写的), when no
         watchlist term names them: the one category whose traits (``suspicious`` words and product forms) the
-        listing shows most, at least two distinct ones, becomes a hit at its first concealment phrase."""
-        conceal: tuple[_Signal, _FieldView, int, int] | None = None
-        shown: dict[str, set[str]] = {}
-        for signals, view, start, end in signal_places:
-            for sig in signals:
-                if sig.kind == "conceal":
-                    if conceal is None:
-                        conceal = (sig, view, start, end)
-                elif sig.category is not None and sig.kind in ("suspicious", "form"):
-                    shown.setdefault(sig.category, set()).add(sig.word)
-        if conceal is None or not shown:
+        listing shows most (:meth:`_shown_category`) becomes a hit at its first concealment phrase."""
+        conceal = next(
+            ((sig, view, start, end) for signals, view, start, end in signal_places for sig in signals
+             if sig.kind == "conceal"),
+            None,
+        )  # fmt: skip
+        if conceal is None:
             return None
-        most = max(len(words) for words in shown.values())
-        best = [cid for cid, words in shown.items() if len(words) == most]
-        if most < 2 or len(best) != 1:
+        # a listing that shows an animal part, a live animal or wild provenance hides wildlife
+        animal = any(sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals)
+        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "." if animal else ""
+        category, traits = self._shown_category(signal_places, family, 1.5)
+        if category is None:
             return None
-        category = best[0]
         sig, view, start, end = conceal
         ref = _TermRef(category, sig.word, "concealed_goods", self.weights["concealed_goods"], False, False, False)
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
-                       "traits": sorted(shown[category]), "points": 0}  # fmt: skip
+                       "traits": traits, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
 
     def _trade_pattern(
@@ -842,10 +866,9 @@ class Scorer:
         if part is None:
             return None
         sig, view, start, end = part
-        # the one wildlife category whose goods the listing shows a trait and a product form of decides it
-        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
-        known = [cid for cid in self._shown_categories(signal_places) if cid.startswith(family)]
-        category = known[0] if len(known) == 1 else TRADE_PATTERN_CATEGORY
+        # the one wildlife category whose goods the listing shows most of (a trait and a product form) decides it
+        shown, _traits = self._shown_category(signal_places, TRADE_PATTERN_CATEGORY.split(".")[0] + ".", 3, True)
+        category = shown or TRADE_PATTERN_CATEGORY
         ref = _TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
