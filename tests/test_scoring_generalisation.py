@@ -204,3 +204,83 @@ def test_lawful_look_alikes_are_not_leads(scorer: Scorer, title: str, descriptio
 @pytest.mark.parametrize("title", ["熊胆粉 散装 没有批号 私人转让 私聊", "猛犸牙 手镯 老货 懂的来 私聊"])
 def test_the_same_goods_without_papers_or_with_trade_talk_are_leads(scorer: Scorer, title: str) -> None:
     assert verdict(scorer, title)[0]
+
+
+# a listing that hides what it sells: the category whose traits it shows most is named, never a guess
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("老手镯 人字纹 油润", "平台不让写名字，懂行的来", "wildlife.ivory"),
+        ("户外 长管 配件齐 打猎", "快递单写五金，你懂的", "prohibited.weapons"),
+    ],
+)
+def test_concealed_goods_take_the_category_their_traits_show(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    is_lead, got, mechanisms, rules = verdict(scorer, title, description)
+    assert is_lead and got == category
+    assert mechanisms == {"trade_pattern"} and "concealed_goods_context" in rules
+
+
+def test_concealment_talk_without_traits_is_no_lead(scorer: Scorer) -> None:
+    assert verdict(scorer, "好东西 便宜出", "不方便写名字，私聊")[2] == set()
+
+
+# the reach of a negation: across a modifier, never across an imitation word; a 不含 denial holds listing-wide
+def test_a_negation_reaches_a_term_across_a_modifier(scorer: Scorer) -> None:
+    is_lead, _category, _mechanisms, rules = verdict(scorer, "平安扣 猛犸材质", "不含现代象牙，附检测证书")
+    assert not is_lead and "negated_term" in rules
+
+
+def test_denying_the_imitation_affirms_the_goods(scorer: Scorer) -> None:
+    assert verdict(scorer, "天然麝香 一克", "不是人工麝香，私聊")[0]
+
+
+def test_a_denied_ingredient_is_denied_wherever_the_listing_names_it(scorer: Scorer) -> None:
+    is_lead, _category, _mechanisms, rules = verdict(scorer, "虎骨膏 关节 正品", "老字号，现在不含虎骨成分")
+    assert not is_lead and "denied_elsewhere" in rules
+
+
+# what a listing declares to the courier, and the flavour of the goods, are not what the goods are
+def test_the_declared_cover_is_not_innocence(scorer: Scorer) -> None:
+    is_lead, category, _mechanisms, rules = verdict(scorer, "组合烟花 100发 过年", "外箱写的是工艺品，快递包邮")
+    assert is_lead and category == "prohibited.fireworks" and "innocence_cover" in rules
+
+
+def test_a_flavour_is_not_food(scorer: Scorer) -> None:
+    is_lead, category, _mechanisms, rules = verdict(scorer, "一次性 可吸 水果口味", "含尼古丁，十支一盒")
+    assert is_lead and category == "prohibited.tobacco" and "innocence_flavour" in rules
+
+
+# namesakes by the kind of goods: a goldfish variety, a minted coin, nail tips
+@pytest.mark.parametrize(
+    "title", ["锦鲤 鹤顶红 鱼苗 十条", "大熊猫 纪念银币 一盎司 正规发行", "甲片 穿戴甲 美甲 短款 24片"]
+)
+def test_goods_of_a_namesake_kind_are_not_leads(scorer: Scorer, title: str) -> None:
+    assert not verdict(scorer, title)[0]
+
+
+# everyday nouns that are goods of a category only with a word of forging, hiding or nicotine
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("护照 定制 各国 加急", "", "prohibited.documents"),
+        ("摄像头 伪装成闹钟", "放卧室对方不知道", "prohibited.surveillance"),
+    ],
+)
+def test_everyday_nouns_with_their_trade_words_are_leads(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    is_lead, got, _mechanisms, _rules = verdict(scorer, title, description)
+    assert is_lead and got == category
+
+
+@pytest.mark.parametrize("title", ["护照夹 皮质 旅行 收纳", "摄像头 家用 监控 手机远程", "营业执照 办理指南 流程"])
+def test_everyday_nouns_alone_are_not_leads(scorer: Scorer, title: str) -> None:
+    assert not verdict(scorer, title)[0]
+
+
+def test_a_live_birds_cage_and_feed_are_not_innocence(scorer: Scorer) -> None:
+    is_lead, category, _mechanisms, rules = verdict(scorer, "画眉 活体 公鸟 会叫", "带鸟笼和鸟粮一起给")
+    assert is_lead and category == "wildlife.live_bird" and "innocence" not in rules
+    assert not verdict(scorer, "鸟笼 竹制 画眉笼 老手艺", "配鸟粮盒，不含鸟")[0]

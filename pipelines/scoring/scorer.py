@@ -267,6 +267,7 @@ class Scorer:
         negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
         self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
         self._covers = self._fold_words(watchlists.signals.cover_markers)
+        self._flavours = self._fold_words(watchlists.signals.flavour_markers)
         fold_all = self._fold_words
         self._before_term = (
             ("negated_term", fold_all(watchlists.signals.term_negations)),
@@ -898,14 +899,21 @@ class Scorer:
         rules: list[dict[str, Any]],
         word: str,
     ) -> bool:
-        """True when an innocence word says nothing about the goods: inside a neutral phrase, the cover a listing
-        declares the goods as (快递单写厨具, 写的是工艺品), or negated (right after a negation, or right after another
+        """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the goods
+        (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), or negated (right after a negation, or right after another
         negated innocence word: 非人工合成)."""
         for nview, ns, ne, phrase in neutral:
             if nview is view and ns <= start and end <= ne:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
                               "points": 0})  # fmt: skip
                 return True
+        if self._flavours:
+            text = view.norm.text
+            for flavour in self._flavours:
+                if text.startswith(flavour, end):
+                    rules.append({"rule": "innocence_flavour", "signal": word, "flavour": flavour, "field": view.name,
+                                  "points": 0})  # fmt: skip
+                    return True
         if start and self._covers:
             text = view.norm.text
             for cover in self._covers:

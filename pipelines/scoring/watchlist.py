@@ -75,6 +75,7 @@ class SignalSpec(_Model):
     wild_provenance: list[str] = Field(default_factory=list)
     concealment: list[str] = Field(default_factory=list)
     cover_markers: list[str] = Field(default_factory=list)
+    flavour_markers: list[str] = Field(default_factory=list)
     live_forms: list[str] = Field(default_factory=list)
     accessory_kinds: list[str] = Field(default_factory=list)
     term_negations: list[str] = Field(default_factory=list)
