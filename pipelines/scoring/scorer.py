@@ -899,9 +899,9 @@ class Scorer:
         rules: list[dict[str, Any]],
         word: str,
     ) -> bool:
-        """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the goods
-        (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), or negated (right after a negation, or right after another
-        negated innocence word: 非人工合成)."""
+        """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the
+        goods (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), or
+        negated (right after a negation, or right after another negated innocence word: 非人工合成)."""
         for nview, ns, ne, phrase in neutral:
             if nview is view and ns <= start and end <= ne:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
