@@ -69,6 +69,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "obfuscation": 10,
     "trade_pattern": 50,
     "concealed_goods": 50,
+    "concealment": 12,
     "term_negation_gap": 2,
 }
 # A listing that names no known species but sells an animal part or a live animal (胆, 鞭, 头骨, 幼崽) of wild
@@ -1085,11 +1086,14 @@ class Scorer:
 
         if fired:
             context_points = 0.0
-            for kind in ("evasion", "trade", "suspicious"):
+            for kind, weight in (("evasion", "evasion"), ("trade", "trade"), ("suspicious", "suspicious"),
+                                 ("conceal", "concealment")):  # fmt: skip
                 words = fired.get(kind)
                 if words:
-                    points = w[kind] * len(words)
-                    rules.append({"rule": kind, "category": cid, "signals": words, "weight": w[kind], "points": points})
+                    points = w[weight] * len(words)
+                    rules.append(
+                        {"rule": weight, "category": cid, "signals": words, "weight": w[weight], "points": points}
+                    )
                     context_points += points
             if context_points > w["signals_cap"]:
                 rules.append({"rule": "signals_cap", "category": cid, "points": w["signals_cap"] - context_points})
