@@ -284,3 +284,27 @@ def test_a_live_birds_cage_and_feed_are_not_innocence(scorer: Scorer) -> None:
     is_lead, category, _mechanisms, rules = verdict(scorer, "画眉 活体 公鸟 会叫", "带鸟笼和鸟粮一起给")
     assert is_lead and category == "wildlife.live_bird" and "innocence" not in rules
     assert not verdict(scorer, "鸟笼 竹制 画眉笼 老手艺", "配鸟粮盒，不含鸟")[0]
+
+
+# an animal described instead of named: two traits of one wildlife category alone, with trade talk
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("鸟头 盔 红皮 整块", "南洋过来的，私聊", "wildlife.hornbill"),
+        ("大蜥蜴 活的 会咬人", "河边抓的，没证，自提", "wildlife.live_reptile"),
+    ],
+)
+def test_traits_of_one_category_name_it(scorer: Scorer, title: str, description: str, category: str) -> None:
+    is_lead, got, mechanisms, rules = verdict(scorer, title, description)
+    assert is_lead and got == category
+    assert mechanisms == {"trade_pattern"} and "trait_pattern_context" in rules
+
+
+@pytest.mark.parametrize(("title", "description"), [("鸟头 盔 红皮 整块", ""), ("蜥蜴 爬宠 饲养箱 会咬人吗", "包邮")])
+def test_traits_without_trade_talk_or_with_one_trait_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert not verdict(scorer, title, description)[0]
+
+
+def test_a_code_word_is_not_read_across_two_words(scorer: Scorer) -> None:
+    # 包过 (a forger's promise) in 大礼包 过年 is the end of one word and the start of the next
+    assert verdict(scorer, "年货 大礼包 过年 快递包邮", "私聊")[2] == set()

@@ -82,6 +82,8 @@ CLEARING_RULES = frozenset(("innocent_phrase", "negated_term", "imitation_term",
 
 # a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
 _TRAIT_SPREAD_MAX = 2
+# traits of one wildlife category alone a listing must show for the trait pattern
+_TRAIT_PATTERN_MIN = 2
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -123,7 +125,7 @@ class Hit:
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), or the trade pattern.
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "trade_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "variant"))
-_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods"))
+_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
 
 
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
@@ -297,9 +299,14 @@ class Scorer:
         self._has_terms = [bool(refs) for refs in self._by_kind[0]]
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
+        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
         self._trade_anchors = [
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
-            else 3 if any(sig.kind == "conceal" for sig in signals) else 0
+            else 3 if any(sig.kind == "conceal" for sig in signals)
+            else 4 if any(sig.kind == "suspicious" and (sig.category or "").startswith(family)
+                          and sig.category != TRADE_PATTERN_CATEGORY and self._trait_spread.get(sig.word) == 1
+                          for sig in signals)
+            else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
         self._fold_table = self.normaliser._table
@@ -509,8 +516,11 @@ class Scorer:
             # talk that hides what the goods are a concealed-goods pattern
             anchors = self._trade_anchors
             kinds = {anchors[pattern_id] for pattern_id, _end in found}
-            if 3 not in kinds and (
-                2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined)))
+            traits = sum(1 for pattern_id, _end in found if anchors[pattern_id] == 4)
+            if (
+                3 not in kinds
+                and traits < _TRAIT_PATTERN_MIN
+                and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
@@ -584,6 +594,8 @@ class Scorer:
                 continue
             offsets = view.offsets()
             o_start, o_end = offsets[start], offsets[end - 1] + 1
+            if ref.code and not _whole_words_across_spaces(view.norm.original, o_start, o_end):
+                continue
             if masks:
                 category_id = ref.category
                 mask = next(
@@ -637,7 +649,11 @@ class Scorer:
         if len(live) > 1:
             live = _drop_straddling(_drop_inner_code_words(live))
         if not live:
-            pattern = self._concealed_goods(signal_places) or self._trade_pattern(signal_places, views)
+            pattern = (
+                self._concealed_goods(signal_places)
+                or self._trait_pattern(signal_places)
+                or self._trade_pattern(signal_places, views)
+            )
             if pattern is None:
                 return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
             live = [pattern[0]]
@@ -835,6 +851,43 @@ class Scorer:
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
                        "traits": traits, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def _trait_pattern(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
+    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
+        """A listing that describes an animal instead of naming it: two or more traits that belong to one wildlife
+        category alone (鸟头, 红皮; 透明角, 镑片; 会咬人, 蜥蜴), with evasion, trade or wild-provenance talk, when no
+        term names it, is a hit of that category at its first trait."""
+        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
+        traits: dict[str, list[tuple[str, _FieldView, int, int]]] = {}
+        talk = False
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                kind = sig.kind
+                if kind in ("evasion", "trade", "provenance", "conceal"):
+                    talk = True
+                elif (
+                    kind == "suspicious"
+                    and sig.category is not None
+                    and sig.category.startswith(family)
+                    and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
+                    and self._trait_spread.get(sig.word) == 1
+                ):
+                    shown = traits.setdefault(sig.category, [])
+                    if all(word != sig.word for word, *_ in shown):
+                        shown.append((sig.word, view, start, end))
+        if not talk:
+            return None
+        best = [cid for cid, shown in traits.items() if len(shown) >= _TRAIT_PATTERN_MIN]
+        if len(best) != 1:
+            return None
+        category = best[0]
+        word, view, start, end = traits[category][0]
+        ref = _TermRef(category, word, "trait_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "trait_pattern_context", "category": category,
+                       "traits": sorted(w for w, *_ in traits[category]), "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
 
     def _trade_pattern(
@@ -1178,6 +1231,17 @@ def spread_score(points: float) -> int:
         return max(0, round(points))
     room = 100 - SPREAD_FROM
     return min(99, round(SPREAD_FROM + room * (1 - math.exp(-(points - SPREAD_FROM) / SPREAD_SCALE))))
+
+
+def _whole_words_across_spaces(text: str, start: int, end: int) -> bool:
+    """A code word that runs across a space must start and end at the edges of the words it joins: 叶 子 is spelled
+    apart, but 包过 in 大礼包 过年 is the end of one word and the start of the next (a name keeps its reading:
+    亚洲犀 角尖)."""
+    if not any(c.isspace() for c in text[start:end]):
+        return True
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
 
 
 def _drop_straddling(
