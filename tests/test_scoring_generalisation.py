@@ -308,3 +308,14 @@ def test_traits_without_trade_talk_or_with_one_trait_are_no_lead(scorer: Scorer,
 def test_a_code_word_is_not_read_across_two_words(scorer: Scorer) -> None:
     # 包过 (a forger's promise) in 大礼包 过年 is the end of one word and the start of the next
     assert verdict(scorer, "年货 大礼包 过年 快递包邮", "私聊")[2] == set()
+
+
+def test_a_comparison_is_not_the_goods(scorer: Scorer) -> None:
+    is_lead, _category, _mechanisms, rules = verdict(scorer, "白玉萝卜 新鲜 五斤", "又长又白，形状像象牙，脆甜")
+    assert not is_lead and "simile_term" in rules
+
+
+def test_a_code_word_beside_the_open_name_is_that_name_and_innocence_counts(scorer: Scorer) -> None:
+    # 甲片 hides 穿山甲 only where the name is not written: here it is the leather keyring's scales
+    assert not verdict(scorer, "穿山甲 甲片 钥匙扣", "卷起来的造型，皮革手工，挂包用")[0]
+    assert verdict(scorer, "甲片 炮制 下奶 一两", "私聊")[0]

@@ -78,7 +78,9 @@ TRADE_PATTERN_CATEGORY = "wildlife.other"
 _OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
-CLEARING_RULES = frozenset(("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "homonym"))
+CLEARING_RULES = frozenset(
+    ("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "simile_term", "homonym")
+)
 
 # a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
 _TRAIT_SPREAD_MAX = 2
@@ -276,6 +278,7 @@ class Scorer:
             ("negated_term", fold_all(watchlists.signals.term_negations)),
             ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
             ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
+            ("simile_term", fold_all(watchlists.signals.simile_markers)),
         )
         self._after_term = (("substitute_term", fold_all(watchlists.signals.substitute_markers)),)
         self._negation_gap = int(self.weights["term_negation_gap"])
@@ -637,6 +640,7 @@ class Scorer:
                             "points": 0,
                         }
                     )
+                    denied.add((ref.category, ref.term))  # the listing is about the book wherever it names it
                     continue
             live.append((ref, view, start, end, o_start, o_end))
         if scoped_spans:  # 山甲 inside a negated 不含穿山甲 is negated with it
@@ -1063,6 +1067,11 @@ class Scorer:
             else 0
         )
 
+        # a code word hides the name; where the listing names the goods in the open as well, the code word is
+        # that name again and no longer stands above the listing's innocence (穿山甲 钥匙扣 甲片)
+        named = any(not item[0].code for item in items)
+        if named:
+            code_penalty = penalty
         best_points = -math.inf
         best_item = items[0]
         for item in items:
@@ -1088,7 +1097,7 @@ class Scorer:
         ]
         total = ref.weight * factor * severity
         if innocence_kinds:
-            if ref.code and homonyms:
+            if ref.code and homonyms and not named:
                 rules.append(
                     {
                         "rule": "homonym",
@@ -1098,7 +1107,7 @@ class Scorer:
                     }
                 )
                 total -= code_penalty
-            elif ref.code:
+            elif ref.code and not named:
                 rules.append(
                     {
                         "rule": "code_word_overrides_innocence",

@@ -81,6 +81,7 @@ class SignalSpec(_Model):
     term_negations: list[str] = Field(default_factory=list)
     imitation_markers: list[str] = Field(default_factory=list)
     substitute_markers: list[str] = Field(default_factory=list)
+    simile_markers: list[str] = Field(default_factory=list)
     homonym_kinds: list[str] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
 
