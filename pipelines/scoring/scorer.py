@@ -67,8 +67,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "pinyin_factor": 0.9,
     "initials_factor": 0.7,
     "obfuscation": 10,
-    "trade_pattern": 50,
-    "concealed_goods": 50,
+    "trade_pattern": 55,
+    "concealed_goods": 55,
     "concealment": 12,
     "term_negation_gap": 2,
 }
