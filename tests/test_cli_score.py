@@ -95,11 +95,12 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
     assert "precision" in text.stdout and "wildlife.ivory" in text.stdout
 
 
-# The locked test part as measured once the labelled set grew to 2,016 listings written apart from the rules
-# (584 in the test part): recall 0.728, precision 0.974, disguised recall 0.573, hard-negative false alarms
-# 7/172, category accuracy 0.954. The floor below keeps the scorer from sliding back; issue 13's targets are
-# the strict xfail after it, and pass once the scorer generalises to them.
-TEST_PART_FLOOR = {"recall": 0.72, "precision": 0.96, "disguised": 0.56, "category_accuracy": 0.95}
+# The locked test part (584 listings written apart from the rules), measured once after the scorer was tuned on
+# dev by mechanism (concealed goods, trait pattern, negation reach, namesake kinds): recall 0.787, precision
+# 0.972, disguised recall 0.660, hard-negative false alarms 8/172, category accuracy 0.957 (before: 0.728, 0.974,
+# 0.573, 7/172, 0.954). The floor below keeps the scorer from sliding back; issue 13's targets are the strict
+# xfail after it, and pass once the scorer generalises to them.
+TEST_PART_FLOOR = {"recall": 0.78, "precision": 0.97, "disguised": 0.65, "category_accuracy": 0.955}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:
