@@ -172,21 +172,6 @@ def test_the_locked_test_part_is_unchanged() -> None:
     assert locked_part_digest(records) == lock
 
 
-# the trade pattern names the category whose trait and product form the listing shows
-@pytest.mark.parametrize(
-    ("title", "description", "category"),
-    [
-        ("野生 鳞片 炒过 通乳 一两", "没有手续，私聊", "wildlife.pangolin"),
-        ("越南带回 角料 酒杯 马蹄底", "不走物流，见面交易", "wildlife.rhino_horn"),
-    ],
-)
-def test_trade_pattern_takes_the_category_its_traits_show(
-    scorer: Scorer, title: str, description: str, category: str
-) -> None:
-    is_lead, got, mechanisms, _rules = verdict(scorer, title, description)
-    assert is_lead and got == category and mechanisms == {"trade_pattern"}
-
-
 # lawful namesakes by context: a drug approval number, honest mammoth ivory, jade's 白料, a name's inner code word
 @pytest.mark.parametrize(
     ("title", "description"),
@@ -206,24 +191,41 @@ def test_the_same_goods_without_papers_or_with_trade_talk_are_leads(scorer: Scor
     assert verdict(scorer, title)[0]
 
 
-# a listing that hides what it sells: the category whose traits it shows most is named, never a guess
+# listings that name no term: one that hides what it sells (concealed goods), describes the animal instead of
+# naming it (trait pattern) or sells a part of wild provenance (trade pattern) is a lead of the category its traits
+# show, never a guess
 @pytest.mark.parametrize(
-    ("title", "description", "category"),
+    ("title", "description", "category", "context"),
     [
-        ("老手镯 人字纹 油润", "平台不让写名字，懂行的来", "wildlife.ivory"),
-        ("户外 长管 配件齐 打猎", "快递单写五金，你懂的", "prohibited.weapons"),
+        ("老手镯 人字纹 油润", "平台不让写名字，懂行的来", "wildlife.ivory", "concealed_goods_context"),
+        ("户外 长管 配件齐 打猎", "快递单写五金，你懂的", "prohibited.weapons", "concealed_goods_context"),
+        ("鸟头 盔 红皮 整块", "南洋过来的，私聊", "wildlife.hornbill", "trait_pattern_context"),
+        ("大蜥蜴 活的 会咬人", "河边抓的，没证，自提", "wildlife.live_reptile", "trait_pattern_context"),
+        ("野生 鳞片 炒过 通乳 一两", "没有手续，私聊", "wildlife.pangolin", "trade_pattern_context"),
+        ("越南带回 角料 酒杯 马蹄底", "不走物流，见面交易", "wildlife.rhino_horn", "trade_pattern_context"),
     ],
 )
-def test_concealed_goods_take_the_category_their_traits_show(
-    scorer: Scorer, title: str, description: str, category: str
+def test_unnamed_goods_take_the_category_their_traits_show(
+    scorer: Scorer, title: str, description: str, category: str, context: str
 ) -> None:
     is_lead, got, mechanisms, rules = verdict(scorer, title, description)
     assert is_lead and got == category
-    assert mechanisms == {"trade_pattern"} and "concealed_goods_context" in rules
+    assert mechanisms == {"trade_pattern"} and context in rules
 
 
-def test_concealment_talk_without_traits_is_no_lead(scorer: Scorer) -> None:
-    assert verdict(scorer, "好东西 便宜出", "不方便写名字，私聊")[2] == set()
+# the patterns' words alone: concealment talk without traits, traits without talk or one trait only, and a code
+# word read across two words (包过, a forger's promise, in 大礼包 过年)
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("好东西 便宜出", "不方便写名字，私聊"),
+        ("鸟头 盔 红皮 整块", ""),
+        ("蜥蜴 爬宠 饲养箱 会咬人吗", "包邮"),
+        ("年货 大礼包 过年 快递包邮", "私聊"),
+    ],
+)
+def test_pattern_words_alone_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert not verdict(scorer, title, description)[0]
 
 
 # the reach of a negation: across a modifier, never across an imitation word; a 不含 denial holds listing-wide
@@ -284,30 +286,6 @@ def test_a_live_birds_cage_and_feed_are_not_innocence(scorer: Scorer) -> None:
     is_lead, category, _mechanisms, rules = verdict(scorer, "画眉 活体 公鸟 会叫", "带鸟笼和鸟粮一起给")
     assert is_lead and category == "wildlife.live_bird" and "innocence" not in rules
     assert not verdict(scorer, "鸟笼 竹制 画眉笼 老手艺", "配鸟粮盒，不含鸟")[0]
-
-
-# an animal described instead of named: two traits of one wildlife category alone, with trade talk
-@pytest.mark.parametrize(
-    ("title", "description", "category"),
-    [
-        ("鸟头 盔 红皮 整块", "南洋过来的，私聊", "wildlife.hornbill"),
-        ("大蜥蜴 活的 会咬人", "河边抓的，没证，自提", "wildlife.live_reptile"),
-    ],
-)
-def test_traits_of_one_category_name_it(scorer: Scorer, title: str, description: str, category: str) -> None:
-    is_lead, got, mechanisms, rules = verdict(scorer, title, description)
-    assert is_lead and got == category
-    assert mechanisms == {"trade_pattern"} and "trait_pattern_context" in rules
-
-
-@pytest.mark.parametrize(("title", "description"), [("鸟头 盔 红皮 整块", ""), ("蜥蜴 爬宠 饲养箱 会咬人吗", "包邮")])
-def test_traits_without_trade_talk_or_with_one_trait_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    assert not verdict(scorer, title, description)[0]
-
-
-def test_a_code_word_is_not_read_across_two_words(scorer: Scorer) -> None:
-    # 包过 (a forger's promise) in 大礼包 过年 is the end of one word and the start of the next
-    assert verdict(scorer, "年货 大礼包 过年 快递包邮", "私聊")[2] == set()
 
 
 def test_a_comparison_is_not_the_goods(scorer: Scorer) -> None:
