@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_, type_coerce
+from sqlalchemy import String, and_, cast, func, or_, true, type_coerce
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
@@ -118,29 +118,31 @@ def _tallied(session: Session, lead_filter: LeadFilter) -> dict[str, dict[str, i
     return {name: _ranked(values) for name, values in counts.items()}
 
 
+def _lead_matches(lead_pk: Any, lead_filter: LeadFilter) -> Any:
+    """The row's lead (`lead_pk`) matches the filter, as a correlated EXISTS: the notices and re-checks are
+    read first and each one's lead looked up, rather than every matching lead of a million searched for
+    notices (SQLite, taking a category for a thousand leads, did that: 0.75 s of CPU at a million leads)."""
+    if not lead_filter.model_dump(exclude_defaults=True):
+        return true()
+    lead = _leads(select(col(Lead.id)).select_from(Lead), lead_filter).where(col(Lead.id) == lead_pk)
+    return lead.exists()
+
+
 def notice_stats(session: Session, lead_filter: LeadFilter, today: date) -> dict[str, int]:
     """Notices about the matching leads: sent, answered, overdue (no reply past the reply-by date), and the
     leads whose listing a re-check found removed after a notice."""
-
-    base = (
-        select(func.count())
-        .select_from(Notice)
-        .join(Lead, col(Lead.id) == col(Notice.lead_pk))
-        .join(Listing, col(Lead.listing_id) == col(Listing.id))
-    )
-    base = apply_filter(base, lead_filter)
+    base = select(func.count()).select_from(Notice).where(_lead_matches(col(Notice.lead_pk), lead_filter))
     removed = (
         select(func.count(func.distinct(ListingCheck.lead_pk)))
         .select_from(ListingCheck)
-        .join(Lead, col(Lead.id) == col(ListingCheck.lead_pk))
-        .join(Listing, col(Lead.listing_id) == col(Listing.id))
         .where(ListingCheck.outcome == "removed", col(ListingCheck.after_notice).is_(True))
+        .where(_lead_matches(col(ListingCheck.lead_pk), lead_filter))
     )
     return {
         "sent": int(session.exec(base).one()),
         "answered": int(session.exec(base.where(col(Notice.replied_at).is_not(None))).one()),
         "overdue": int(session.exec(base.where(col(Notice.replied_at).is_(None), col(Notice.reply_due) < today)).one()),
-        "removed_after_notice": int(session.exec(apply_filter(removed, lead_filter)).one()),
+        "removed_after_notice": int(session.exec(removed).one()),
     }
 
 

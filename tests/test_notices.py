@@ -204,6 +204,10 @@ def test_overdue_and_answered_states(pangolin_lead: int):
             "removed_after_notice": 0,
         }
         assert queue_stats(session, LeadFilter(category="prohibited"), today=late).notices["sent"] == 0
+        # a filter keeps the notices whose lead matches it, through the lead's listing too
+        wildlife = queue_stats(session, LeadFilter(category="wildlife"), today=late).notices
+        assert (wildlife["sent"], wildlife["overdue"]) == (1, 1)
+        assert queue_stats(session, LeadFilter(platform="no-such-platform"), today=late).notices["sent"] == 0
     run("leads", "notice-reply", str(pangolin_lead), "--text", "已立案调查")
     with Session(get_engine()) as session:
         notice = session.exec(select(Notice)).one()

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from core.statuses import LeadStatus
 from leads.db import get_engine
 from leads.feed import feed_queue
+from leads.lead_query import LeadFilter
 from leads.models import AuditEvent, Evidence, Lead, Listing, ListingSnapshot
 from leads.recheck import select_targets
 from leads.schedule_models import ListingCheck
@@ -56,6 +57,9 @@ def test_recheck_records_one_removal_and_one_changed_snapshot(demo_market_factor
         assert removal.outcome == "removed" and removal.http_status == 404 and removal.checked_at is not None
         assert removal.after_notice is True
         assert queue_stats(session).notices["removed_after_notice"] == 1
+        on_platform = queue_stats(session, LeadFilter(platform=gone.platform)).notices["removed_after_notice"]
+        assert on_platform == 1
+        assert queue_stats(session, LeadFilter(platform="no-such-platform")).notices["removed_after_notice"] == 0
         events = list(
             session.exec(
                 select(AuditEvent).where(AuditEvent.lead_pk == gone_lead.id, AuditEvent.action == "listing_removed")
