@@ -13,6 +13,9 @@ from typing import Any
 from pipelines.scoring.fold_text import Normaliser
 
 NGRAM_SIZES = (1, 2, 3, 4)
+# Joins the normalised title and description into the one text scoring searches: it never belongs to a
+# normalised text, so no n-gram holds it and none is found across the two fields.
+FIELD_SEPARATOR = "\n"
 # Upper bounds of the price bands (CNY); a price above the last is the last band.
 PRICE_BANDS = (10, 100, 1000, 10000)
 _BAND_NAMES = (*(f"price:<{bound}" for bound in PRICE_BANDS), f"price:>={PRICE_BANDS[-1]}")

@@ -1,24 +1,21 @@
 """Scoring with the bureau's model: a probability per listing, and how it combines with the rules' score.
 
 The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), so scoring
-needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found in one
-Aho-Corasick pass over the normalised text (the sweep scores every listing, and looking up each of a
-listing's ~800 n-grams in Python costs more than the rules). The rules stay in charge:
+needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found by
+walking a trie over the normalised text with numpy (:mod:`pipelines.model.ngram_index`: the sweep scores every
+listing, and looking up each of a listing's ~800 n-grams in Python costs more than the rules). The rules stay
+in charge:
 the model can lift a listing the rules scored below the threshold into a lead, and lower a rule lead's
 queue priority (``leads.priority``), but never takes a rule lead away.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Mapping
-from operator import itemgetter
 from typing import Any, NamedTuple
 
-import ahocorasick_rs
-
-from pipelines.model.features import fold_fields, rule_features
+from pipelines.model.features import FIELD_SEPARATOR, fold_fields, rule_features
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.scorer import CLEARING_RULES
 
@@ -34,31 +31,27 @@ class Prediction(NamedTuple):  # a tuple: built for every listing scored, cheape
 class Model:
     """A trained model in memory: n-gram weights, rule-feature weights, intercept, and what it was trained on.
 
-    Single characters are looked up as a set (most matches are single characters, and one set intersection
-    in C is cheaper than a match each); longer n-grams are found by one Aho-Corasick pass. Those are numbered by
-    weight, strongest first (ties by the n-gram, as ``(weight, n-gram)`` tuples sort), so the n-grams that
-    pushed a probability most are the lowest or highest numbers found; which of them overlap is worked out
-    once here, not for every explanation.
+    The n-grams are numbered by weight, strongest first (ties by the n-gram, as ``(weight, n-gram)`` tuples
+    sort), those of two or more characters before single characters, so that the n-grams that pushed a
+    probability most are the lowest or highest numbers found; which of them overlap is worked out once here,
+    not for every explanation.
     """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
+        from pipelines.model.ngram_index import NgramIndex  # numpy and numba: only where a model is in use
+
         self.data = data
         self.version = int(data["version"])
         self.intercept = float(data["intercept"])
-        self.ngram_weights: dict[str, float] = {str(k): float(v) for k, v in data["ngram_weights"].items() if v}
+        self.ngram_weights: dict[str, float] = {str(k): float(v) for k, v in data["ngram_weights"].items() if v and k}
         self.rule_weights: dict[str, float] = {str(k): float(v) for k, v in data["rule_weights"].items()}
         self.normaliser = Normaliser()
-        self._singles = {gram: weight for gram, weight in self.ngram_weights.items() if len(gram) == 1}
-        self._single_set = frozenset(self._singles)
-        ranked = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) > 1), reverse=True)
-        self._grams = [gram for _, gram in ranked]
-        self._weights = [weight for weight, _ in ranked]
-        self._overlaps = _overlaps(self._grams)
-        self._automaton = (
-            ahocorasick_rs.AhoCorasick(self._grams, matchkind=ahocorasick_rs.MatchKind.Standard)
-            if self._grams
-            else None
-        )
+        longer = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) > 1), reverse=True)
+        singles = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) == 1), reverse=True)
+        self._grams = [gram for _, gram in longer + singles]
+        self._longer = len(longer)
+        self._overlaps = _overlaps(self._grams[: self._longer])
+        self._index = NgramIndex(self._grams, [weight for weight, _ in longer + singles])
 
     def predict(
         self, listing: Mapping[str, Any], rules: Mapping[str, Any], folded: tuple[str, str] | None = None
@@ -66,36 +59,28 @@ class Model:
         """The probability that officers would confirm this listing, given the rules' result for it;
         ``folded`` is its normalised title and description when the scorer has them (``ScoreResult.folded``)."""
         title, description = folded or fold_fields(self.normaliser, listing)
-        # a newline is never part of a normalised text (nor a kept n-gram), so no n-gram spans the two fields
-        text = title + "\n" + description
-        chars = self._single_set.intersection(text)
-        # each n-gram counts once, however often it occurs
-        found = (
-            set(map(_FIRST, self._automaton.find_matches_as_indexes(text, overlapping=True)))
-            if self._automaton is not None
-            else ()
-        )
-        singles = self._singles
-        logit = self.intercept + sum(map(self._weights.__getitem__, found)) + sum(map(singles.__getitem__, chars))
+        # each n-gram counts once, however often it occurs; none spans the two fields
+        ngram_logit, found = self._index.find(title + FIELD_SEPARATOR + description)
+        logit = self.intercept + ngram_logit
         rule_weights = self.rule_weights
         for name, value in rule_features(rules, listing.get("price")).items():
             weight = rule_weights.get(name)
             if weight:
                 logit += weight * value
         probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
-        if found:
-            return Prediction(probability, self._explain(found, up=probability >= 0.5))
+        up = probability >= 0.5
+        longer = int(found.searchsorted(self._longer))  # how many of those found have two or more characters
+        if longer:
+            return Prediction(probability, self._explain(found[:longer], up=up))
         # single characters say little to an officer: named only when no longer n-gram is found (and as they
         # never lie inside one another, the strongest three are named)
-        pairs = [(singles[char], char) for char in chars]
-        strongest = (heapq.nlargest if probability >= 0.5 else heapq.nsmallest)(EXPLAINED_NGRAMS, pairs)
-        return Prediction(probability, [char for _, char in strongest])
+        named = found[:EXPLAINED_NGRAMS] if up else found[: -EXPLAINED_NGRAMS - 1 : -1]
+        return Prediction(probability, [self._grams[number] for number in named.tolist()])
 
-    def _explain(self, found: set[int], *, up: bool) -> list[str]:
-        """The strongest n-grams found in the direction the probability went, skipping one that lies inside
-        an n-gram already named (象 inside 象牙)."""
-        ordered = sorted(found)
-        candidates = ordered[:_CANDIDATES] if up else ordered[: -_CANDIDATES - 1 : -1]
+    def _explain(self, found: Any, *, up: bool) -> list[str]:
+        """The strongest n-grams found (their numbers, ascending) in the direction the probability went,
+        skipping one that lies inside an n-gram already named (象 inside 象牙)."""
+        candidates = (found[:_CANDIDATES] if up else found[: -_CANDIDATES - 1 : -1]).tolist()
         chosen: list[int] = []
         overlapping: set[int] = set()
         for index in candidates:
@@ -106,9 +91,6 @@ class Model:
                 break
             overlapping.update(self._overlaps.get(index, ()))
         return [self._grams[index] for index in chosen]
-
-
-_FIRST = itemgetter(0)
 
 
 # How many of the strongest n-grams found are looked at to name EXPLAINED_NGRAMS that do not overlap.
