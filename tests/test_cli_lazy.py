@@ -20,10 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # Libraries a quick command must not load: the crawler's, the scheduler's, the model's, the migrations', the
 # notice documents', the catalogue compiler, Typer's drawing of help (Markdown, Pygments, Rich's tracebacks),
 # the settings' validation and the store's.
-CRAWL = {"scrapy", "twisted", "playwright", "scrapy_playwright", "hyperscan", "apscheduler", "sklearn", "onnxruntime"}
+CRAWL = {"scrapy", "twisted", "playwright", "scrapy_playwright", "hyperscan", "apscheduler", "onnxruntime"}
+MODEL = {"sklearn", "numpy", "numba"}
 STORE = {"sqlalchemy", "sqlmodel", "psycopg"}
 HEAVY = (
-    *sorted(CRAWL | STORE),
+    *sorted(CRAWL | MODEL | STORE),
     *("alembic", "docxtpl", "docx", "loguru", "openpyxl", "yaml", "babel", "markdown_it", "pygments"),
     *("pydantic", "pydantic_settings"),
 )
