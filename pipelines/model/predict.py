@@ -81,20 +81,23 @@ class Model:
         """The strongest n-grams found (their numbers, ascending) in the direction the probability went,
         skipping one that lies inside an n-gram already named (象 inside 象牙)."""
         candidates = (found[:_CANDIDATES] if up else found[: -_CANDIDATES - 1 : -1]).tolist()
+        overlaps = self._overlaps
         chosen: list[int] = []
-        overlapping: set[int] = set()
         for index in candidates:
-            if index in overlapping:
-                continue
-            chosen.append(index)
-            if len(chosen) == EXPLAINED_NGRAMS:
-                break
-            overlapping.update(self._overlaps.get(index, ()))
+            # looked up in the few named so far: an n-gram inside many others would make a union costly
+            for named in chosen:
+                if index in overlaps.get(named, _NONE):
+                    break
+            else:
+                chosen.append(index)
+                if len(chosen) == EXPLAINED_NGRAMS:
+                    break
         return [self._grams[index] for index in chosen]
 
 
 # How many of the strongest n-grams found are looked at to name EXPLAINED_NGRAMS that do not overlap.
 _CANDIDATES = EXPLAINED_NGRAMS * 3
+_NONE: frozenset[int] = frozenset()
 
 
 def _overlaps(grams: list[str]) -> dict[int, set[int]]:
