@@ -1,12 +1,11 @@
 """Scoring with the bureau's model: a probability per listing, and how it combines with the rules' score.
 
 The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), so scoring
-needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found by
-walking a trie over the normalised text with numpy (:mod:`pipelines.model.ngram_index`: the sweep scores every
+needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found by one
+compiled walk of a trie over the normalised text (:mod:`pipelines.model.ngram_index`: the sweep scores every
 listing, and looking up each of a listing's ~800 n-grams in Python costs more than the rules). The rules stay
-in charge:
-the model can lift a listing the rules scored below the threshold into a lead, and lower a rule lead's
-queue priority (``leads.priority``), but never takes a rule lead away.
+in charge: the model can lift a listing the rules scored below the threshold into a lead, and lower a rule
+lead's queue priority (``leads.priority``), but never takes a rule lead away.
 """
 
 from __future__ import annotations
