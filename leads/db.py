@@ -99,6 +99,13 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
+def forget_inherited_engines() -> None:
+    """In a forked process: let go of the parent's pooled connections without closing them (they are the
+    parent's), so that this process opens its own, as SQLAlchemy advises for forked processes."""
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
 def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
     """The engine for `url`, or for the configured store; on first use the schema is migrated to the head."""
     if url is None:

@@ -10,8 +10,9 @@ otherwise, its listings are written one by one so that one bad listing costs onl
 that cannot be stored (an evidence or file system error) is rolled back on its own; it never costs the listing.
 
 A backend (`StoreWriter`) is looked up by name in `STORE_WRITERS`, as Scrapy's files pipeline looks up its
-stores in `STORE_SCHEMES`: `process` (`ProcessWriter`, what crawls run) writes in a process of its own, which
-imports only the store's modules, not Scrapy, so it starts quickly beside a crawl; batches go to it as plain
+stores in `STORE_SCHEMES`: `process` (`ProcessWriter`, what static crawls run) writes in a process of its own,
+forked from the crawl process before Scrapy is built (or spawned, importing only the store's modules, where the
+crawl process already runs other threads), so it starts quickly beside a crawl; batches go to it as plain
 values and what each write did comes back, and it dies with the crawl process. `thread` (`ThreadWriter`) writes
 in the thread that calls it.
 """
@@ -19,11 +20,13 @@ in the thread that calls it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +36,7 @@ from sqlmodel import Session
 
 from core.errors import TradewatchError
 from core.failures import is_store_unavailable
-from leads.db import get_engine, refresh_planner_statistics, run_write
+from leads.db import forget_inherited_engines, get_engine, refresh_planner_statistics, run_write
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise
 
@@ -178,15 +181,26 @@ class ThreadWriter:
 _POLL_SECONDS = 1.0
 
 
+def _start_method() -> str:
+    """'fork' while this process runs no other thread (a crawl process before Scrapy is built): the writer then
+    starts with the store's modules already imported, where 'spawn' starts an interpreter that imports them and
+    the crawl's main module again, with multiprocessing's resource tracker beside it (about half a second of CPU
+    per sweep). With other threads running, 'spawn': a fork would copy the locks they hold."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 class ProcessWriter:
-    """`write_batch` in a process of its own ('spawn' context): `write` sends a batch, waits for its outcomes,
+    """`write_batch` in a process of its own (`_start_method`): `write` sends a batch, waits for its outcomes,
     and raises StoreWriterDied if the process is gone."""
 
     _started_early: ClassVar[list[ProcessWriter]] = []
 
     def __init__(self, database_url: str, home: Path | None) -> None:
         self.key = (database_url, str(home) if home else None)
-        context = multiprocessing.get_context("spawn")
+        self.start_method = _start_method()
+        context = multiprocessing.get_context(self.start_method)
         child_requests, self._requests = context.Pipe(duplex=False)  # (receiving end, sending end)
         self._results, child_results = context.Pipe(duplex=False)
         self.process = context.Process(
@@ -270,6 +284,8 @@ def _writer_main(database_url: str, home: str | None, requests: Any, results: An
     """The writer process: batches in, outcomes out, until told to stop or the crawl process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl decides when to stop; it flushes first
     _die_with_parent(crawl_pid)
+    forget_inherited_engines()  # forked: the crawl process's pooled connections stay its own
+    gc.freeze()  # what it started with lives on: the cycle collector need not walk it (nor copy its pages)
     engine = get_engine(database_url, migrate=False)
     root = Path(home) if home else None
     while True:

@@ -248,6 +248,91 @@ def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
+def _batch_entries() -> list[Any]:
+    """Two listings as the store pipeline hands them to its writer: a lead with its page capture, and a plain one."""
+    from pipelines.store import capture_values
+    from tests.crawl_support import page_capture
+
+    listings = [item(n) for n in (3, 4)]
+    scores = [{"score": 90, "is_lead": True, "category": "wildlife.ivory"}, {}]
+    return [
+        (
+            {
+                "listing": listing.listing_fields() | {"price": 100.0, "currency": "CNY"},
+                "score": score,
+                "campaign": None,
+                "seen_at": listing.fetched_at,
+            },
+            capture_values(page_capture()),
+        )
+        for listing, score in zip(listings, scores, strict=True)
+    ]
+
+
+# A crawl process as it starts its writer: one thread, an engine with a pooled connection already open.
+_FORKED_WRITER = """
+import pickle, sys
+from pathlib import Path
+from sqlmodel import Session, func, select
+from leads.db import get_engine
+from leads.models import Listing
+from leads.writer import ProcessWriter
+
+url, home, entries = sys.argv[1], Path(sys.argv[2]), pickle.loads(Path(sys.argv[3]).read_bytes())
+engine = get_engine(url)
+with Session(engine) as session:
+    session.exec(select(func.count()).select_from(Listing)).one()
+ProcessWriter.start_early(url, home)
+writer = ProcessWriter.open(url, home)
+outcomes = writer.write(entries)
+writer.stop()
+with Session(engine) as session:  # the crawl process's own connections still work
+    listings = session.exec(select(func.count()).select_from(Listing)).one()
+print(writer.start_method, writer.process.exitcode, [outcome.evidence for outcome in outcomes], listings)
+"""
+
+
+def test_a_writer_started_before_any_other_thread_is_forked_and_stores_like_a_spawned_one(
+    store_url: str, tw_home, tmp_path
+):
+    import pickle
+    import subprocess
+    import sys
+
+    get_engine(store_url)  # the store exists, as the sweep's parent makes sure
+    batch = tmp_path / "batch.pickle"
+    batch.write_bytes(pickle.dumps(_batch_entries()))
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_WRITER, store_url, str(tw_home), str(batch)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["fork", "0", "['captured',", "None]", "2"]
+    assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
+
+
+def test_a_writer_started_beside_other_threads_is_spawned(store_url: str, tw_home):
+    import threading
+
+    from leads.writer import ProcessWriter
+
+    hold = threading.Event()
+    other = threading.Thread(target=hold.wait)
+    other.start()
+    try:
+        writer = ProcessWriter.open(store_url, tw_home)
+        try:
+            assert writer.start_method == "spawn"
+            assert [outcome.evidence for outcome in writer.write(_batch_entries())] == ["captured", None]
+        finally:
+            writer.stop()
+    finally:
+        hold.set()
+        other.join()
+
+
 def test_an_unknown_writer_is_one_clear_error():
     from core.errors import TradewatchError
 
