@@ -79,14 +79,16 @@ def append_event(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
+    home: Path | None = None,
 ) -> AuditEvent:
-    """Add one event to the chain in the session's transaction (committed or rolled back with the change)."""
+    """Add one event to the chain in the session's transaction (committed or rolled back with the change).
+    `home`: where the audit keys are (None: the configured home, read from the settings)."""
     head = session.exec(
         select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
     ).first()
     if head is None:  # a store whose migration did not seed the head row
         head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
-    key = signing_key(head.seq + 1, head.key_id)
+    key = signing_key(head.seq + 1, head.key_id, home)
     moment = at or utcnow()
     event = AuditEvent(
         seq=head.seq + 1,

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert
@@ -489,11 +490,13 @@ def record_sighting(
     run_id: int | None = None,
     calendar: WorkCalendar | None = None,
     known: KnownRows | None = None,
+    home: Path | None = None,
 ) -> Sighting:
     """Store one sighting of a listing with its score; create its lead when the score says so.
 
     Writes in the session's transaction; the caller commits (see `leads.db.run_write` for retries). A batch
-    passes what `prefetch_sightings` read for it as `known`, so that no listing needs selects of its own.
+    passes what `prefetch_sightings` read for it as `known`, so that no listing needs selects of its own, and
+    the store's home (where the audit keys are), so that no event reads the settings again.
     """
     seen_at = seen_at or utcnow()
     platform = listing["platform"]
@@ -560,6 +563,7 @@ def record_sighting(
             lead_pk=lead.id,
             action="created",
             actor=SYSTEM_ACTOR,
+            home=home,
             to_status=LeadStatus.NEW.value,
             details={
                 "platform": platform,
@@ -597,6 +601,7 @@ def record_sighting(
             lead_pk=lead.id,
             action="requeued",
             actor=SYSTEM_ACTOR,
+            home=home,
             from_status=LeadStatus.DISMISSED.value,
             to_status=LeadStatus.QUEUED.value,
             reason=(
@@ -618,6 +623,7 @@ def record_sighting(
             lead_pk=lead.id,
             action="resighted",
             actor=SYSTEM_ACTOR,
+            home=home,
             details={
                 "content_changed": snapshot_created,
                 "score_before": old_score,

@@ -117,7 +117,7 @@ def _store(
     home: Path | None,
 ) -> Stored:
     """One listing, and the evidence of its lead, in the batch's transaction."""
-    sighting = record_sighting(session, **args, known=known)
+    sighting = record_sighting(session, **args, known=known, home=home)
     if sighting.lead_pk is None:
         return Stored(sighting)
     if capture is None:

@@ -5,7 +5,9 @@ The pipeline decides and batches; a store writer (`leads.writer.StoreWriter`) wr
 item in the current batch and awaits it, so items keep flowing concurrently while the writer stores a whole
 batch in one transaction (`leads.writer.write_batch`: listings, leads and the evidence of each lead together),
 off the reactor thread. A batch is flushed when it holds TRADEWATCH_STORE_BATCH items or TRADEWATCH_STORE_FLUSH_MS
-after its first item, and when the spider closes. An item's process_item returns only after its batch is
+after its first item, and when the spider closes; while the writer is still busy with the previous batch, the next
+one grows (up to TRADEWATCH_STORE_BATCH) and is sent as soon as the writer is free, so a busy writer gets fewer,
+larger transactions instead of a queue of small ones. An item's process_item returns only after its batch is
 committed, so the lead and its evidence are stored before a distributed sweep acknowledges the request. The
 lead's id is left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
 `item.extra["evidence_version"]`.
@@ -99,7 +101,7 @@ class StoreListingPipeline:
         self._writer = self.backend.open(self.database_url or settings.resolved_database_url, self.home)
 
     async def close_spider(self) -> None:
-        self._flush()
+        self._flush(now=True)
         while self._writing:
             await asyncio.gather(*self._writing, return_exceptions=True)
         if self._executor is not None:
@@ -169,10 +171,12 @@ class StoreListingPipeline:
         self._record(item, outcome)
         return item
 
-    def _flush(self) -> None:
+    def _flush(self, *, now: bool = False) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._writing and not now and len(self._batch) < self.batch_size:
+            return  # the writer is busy: this batch grows until it is free (`finished` sends it then)
         batch, self._batch = self._batch, []
         if not batch:
             return
@@ -189,6 +193,8 @@ class StoreListingPipeline:
             for (_, done), result in zip(batch, results, strict=True):
                 if not done.done():
                     done.set_result(result)
+            if self._batch and not self._writing:
+                self._flush()
 
         writing.add_done_callback(finished)
         self.stats.inc_value("tradewatch/store/batches")

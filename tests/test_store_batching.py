@@ -83,6 +83,45 @@ def test_concurrent_items_are_stored_in_few_transactions_with_their_lead_ids(sto
     assert crawler.stats.get_value("tradewatch/leads/new") == 40
 
 
+def test_items_that_come_while_the_writer_is_busy_go_in_one_batch_when_it_is_free(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    import threading
+
+    import leads.writer as writer_module
+
+    built, crawler = pipelines(
+        store_url, TRADEWATCH_STORE_WRITER="thread", TRADEWATCH_STORE_BATCH=25, TRADEWATCH_STORE_FLUSH_MS=10
+    )
+    real = writer_module.write_batch
+    sizes: list[int] = []
+    release = threading.Event()
+
+    def slow_first(batch: list[Any], **kwargs: Any) -> list[Any]:
+        sizes.append(len(batch))
+        if len(sizes) == 1:
+            release.wait(10)  # the writer stays busy with the first batch until every later item has come
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(writer_module, "write_batch", slow_first)
+
+    async def crawl() -> None:
+        first = asyncio.ensure_future(through(built, item(0)))
+        later = []
+        for number in range(1, 9):  # each well after the flush delay of the one before
+            await asyncio.sleep(0.03)
+            later.append(asyncio.ensure_future(through(built, item(number))))
+        await asyncio.sleep(0.03)
+        release.set()
+        await asyncio.gather(first, *later)
+        await built[2].close_spider()
+
+    asyncio.run(crawl())
+    assert sizes == [1, 8]  # not eight batches of one queued behind the first
+    assert crawler.stats.get_value("tradewatch/store/batches") == 2
+    assert counts(store_url)["listings"] == 9
+
+
 def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url: str):
     built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50)
 
