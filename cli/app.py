@@ -211,9 +211,22 @@ def _start_up_done() -> None:
         gc.enable()
 
 
+_one_command = False
+
+
+def one_command_process() -> bool:
+    """True in the `tradewatch` program (`main`), which runs one command and exits; False where commands are
+    invoked in a longer-lived process (CliRunner in tests). A sweep crawls in the command's own process only in
+    the first, since Twisted's reactor starts once per process."""
+    return _one_command
+
+
 def main() -> None:
     import gc
     import logging
+
+    global _one_command
+    _one_command = True
 
     # Start-up makes some hundred thousand objects that all live on (modules, classes, functions, tables);
     # the cycle collector's passes over them are a tenth of a quick command's CPU. It runs again once the

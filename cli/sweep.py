@@ -121,7 +121,9 @@ def sweep(
         local_workers=workers,
     )
     _check_feeds(request)
-    result = run_sweep(request)
+    from cli.app import one_command_process
+
+    result = run_sweep(request, here=one_command_process())
     with Session(get_engine()) as session:
         runs = [run for run in (get_run(session, run_id) for run_id in result.run_ids) if run]
     table = Table(title=_("Sweep summary"))

@@ -8,6 +8,9 @@ disk), which the parent raises again as the same `core.errors.InfrastructureErro
 becomes its message on standard error and exit code 2; the parent then raises a TradewatchError naming the
 child's last error line and its log. Other exceptions are the child's traceback, in its log. The child's
 output goes to temporary files, never to pipes, so a long crawl that writes much cannot stall on a full pipe.
+
+A process that runs nothing after the crawl (the `tradewatch` command itself) does the work in itself instead
+(`work_here`), with the same log and the same errors: no second interpreter starts and waits beside the crawl.
 """
 
 from __future__ import annotations
@@ -123,6 +126,28 @@ def _failure(report: dict[str, Any]) -> TradewatchError:
 def _answer(answer: dict[str, Any]) -> None:
     sys.stdout.write(RESULT_PREFIX + json.dumps(answer) + "\n")
     sys.stdout.flush()
+
+
+def work_here(run_name: str, request: Request, work: Callable[[Request], Any], *, what: tuple[str, str]) -> Any:
+    """Do a child's work in this process, which must run no other crawl before or after it (Twisted's reactor
+    starts once per process): logged to the request's `log_file` as in the child; infrastructure and tradewatch
+    errors are raised as `run_child` raises them, any other exception is logged with its traceback and raised
+    as one TradewatchError naming the log."""
+    from loguru import logger
+
+    from core.failures import infrastructure_error
+    from core.logging_setup import setup_logging
+
+    log_file = setup_logging(run_name, path=getattr(request, "log_file", None))
+    try:
+        return work(request)
+    except Exception as error:
+        logger.opt(exception=error).error("{} failed: {}", run_name, error)
+        if infrastructure_error(error) is not None or isinstance(error, TradewatchError):
+            raise
+        zh, en = what
+        failed = f"{type(error).__name__}: {error}".splitlines()[0]
+        raise TradewatchError(f"{zh}失败 / {en} failed: {failed}; log: {log_file}") from error
 
 
 def child_main(run_name: str, request_type: type[Request], work: Callable[[Request], Any]) -> int:

@@ -2,7 +2,8 @@
 
 `run_sweep()` is what the CLI and the scheduler call: it validates the request here, then runs
 `python -m runners.sweep REQUEST_FILE`, whose answer is the crawl run ids; or, with Redis, a distributed sweep
-(`runners.distributed.coordinator`).
+(`runners.distributed.coordinator`). The `tradewatch sweep` command, a process that exits after its one sweep,
+crawls in itself (`here=True`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from core.config import get_settings
 from core.errors import TradewatchError
-from runners.child import child_main, run_child
+from runners.child import child_main, run_child, work_here
 from runners.crawl_settings import crawl_settings, start_store_writers
 from runners.sweep_request import SweepRequest, SweepResult
 
@@ -96,8 +97,12 @@ def default_log_file() -> Path:
     return logs / f"sweep-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
 
 
-def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepResult:
-    """Validate the request here, then crawl in a child process and return its run ids."""
+def run_sweep(request: SweepRequest, *, timeout: float | None = None, here: bool = False) -> SweepResult:
+    """Validate the request here, then crawl in a child process and return its run ids.
+
+    `here`: a local sweep crawls in this process instead, for a caller that runs nothing else in it before or
+    after (Twisted's reactor starts once per process); no timeout applies then.
+    """
     from leads.db import get_engine
 
     request.load_profiles()  # refuse bad profiles before any process or request starts
@@ -120,7 +125,10 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None) -> SweepRe
             request, redis_url=redis_url, local_workers=request.local_workers, timeout=timeout
         )
         return SweepResult(run_ids=run_ids, log_file=request.log_file, sweep_id=sweep_id)
-    run_ids = run_child("runners.sweep", request, what=WHAT, log_file=request.log_file, timeout=timeout)
+    if here:
+        run_ids = work_here("sweep", request, crawl_here, what=WHAT)
+    else:
+        run_ids = run_child("runners.sweep", request, what=WHAT, log_file=request.log_file, timeout=timeout)
     return SweepResult(run_ids=run_ids, log_file=request.log_file)
 
 

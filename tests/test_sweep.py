@@ -125,3 +125,33 @@ def test_a_marketplace_that_is_down_is_reported_not_crashed(tw_home: Path):
     assert result.exit_code == 3
     assert "unreachable" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_tradewatch_command_crawls_in_its_own_process(demo_market: str, tw_home: Path):
+    import contextlib
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    command = [sys.executable, "-c", "from cli.app import main; main()", "sweep", "--platform", "demo"]
+    command += ["--keywords", "象牙", "--max-pages", "1", "--base-url", demo_market]
+    env = {**os.environ, "TRADEWATCH_LANG": "en"}
+    children: set[str] = set()
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        parent = psutil.Process(process.pid)
+        while process.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                children |= {" ".join(child.cmdline()) for child in parent.children(recursive=True)}
+            time.sleep(0.02)
+        output, errors = process.communicate()
+    assert process.returncode == 0, errors
+    assert "Sweep summary" in output
+    assert not [line for line in children if "runners.sweep" in line]  # no crawl child waited on
+    with Session(get_engine()) as session:
+        run = session.exec(select(CrawlRun)).one()
+    assert run.outcome == "ok" and run.listings > 0
+    (log,) = (tw_home / "logs").glob("sweep-*.log")
+    assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
