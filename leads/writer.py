@@ -200,7 +200,8 @@ class ProcessWriter:
     def __init__(self, database_url: str, home: Path | None) -> None:
         self.key = (database_url, str(home) if home else None)
         self.start_method = _start_method()
-        context = multiprocessing.get_context(self.start_method)
+        fork = self.start_method == "fork"
+        context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         child_requests, self._requests = context.Pipe(duplex=False)  # (receiving end, sending end)
         self._results, child_results = context.Pipe(duplex=False)
         self.process = context.Process(
