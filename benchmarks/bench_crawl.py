@@ -31,7 +31,8 @@ CPU_TARGET = 1.2  # tradewatch's CPU per page at most this many times bare Scrap
 
 def _bare_settings() -> dict[str, Any]:
     """Scrapy's own knobs as tradewatch sets them (crawler/settings.py and the demo profile), so both sides
-    crawl with the same concurrency, robots.txt and AutoThrottle; the rest is Scrapy's defaults."""
+    crawl with the same concurrency, robots.txt and AutoThrottle, and start neither the telnet console nor the
+    remote control; the rest is Scrapy's defaults."""
     from crawler import settings as tradewatch
     from crawler.profiles import load_profile
 
@@ -45,6 +46,8 @@ def _bare_settings() -> dict[str, Any]:
         "AUTOTHROTTLE_MAX_DELAY",
         "AUTOTHROTTLE_TARGET_CONCURRENCY",
         "TWISTED_REACTOR",
+        "TELNETCONSOLE_ENABLED",
+        "REMOTE_CONTROL_ENABLED",
     ]
     values: dict[str, Any] = {name: getattr(tradewatch, name) for name in shared}
     values.update(
@@ -52,7 +55,6 @@ def _bare_settings() -> dict[str, Any]:
             "ROBOTSTXT_OBEY": profile.politeness.obey_robots,
             "CONCURRENT_REQUESTS_PER_DOMAIN": profile.politeness.concurrency_per_domain,
             "DOWNLOAD_DELAY": profile.politeness.download_delay,
-            "TELNETCONSOLE_ENABLED": False,
             "LOG_LEVEL": "WARNING",
             "LOG_INSTALL_ROOT_HANDLER": False,
         }

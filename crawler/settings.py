@@ -7,6 +7,10 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = "tradewatch/0.1 (+market supervision monitoring)"
 ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control is off like the telnet console: an HTTP server on localhost that runs Python code sent
+# to it (its token in a file under the user's profile), nothing a sweep needs; it also cost each crawl the import
+# of aiohttp's server at start-up and the server's stop at shutdown.
+REMOTE_CONTROL_ENABLED = False
 
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8

@@ -154,4 +154,6 @@ def test_the_tradewatch_command_crawls_in_its_own_process(demo_market: str, tw_h
         run = session.exec(select(CrawlRun)).one()
     assert run.outcome == "ok" and run.listings > 0
     (log,) = (tw_home / "logs").glob("sweep-*.log")
-    assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
+    text = log.read_text(encoding="utf-8")
+    assert "Spider closed (finished)" in text
+    assert "Remote control" not in text  # no HTTP server that runs code sent to it
