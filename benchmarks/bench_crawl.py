@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import create_store, load_average, market, median, report, run_child
+from common import compile_project, create_store, load_average, market, median, report, run_child
 
 DEFAULT_KEYWORDS = "包邮,全新,二手"
 CPU_TARGET = 1.2  # tradewatch's CPU per page at most this many times bare Scrapy's
@@ -165,6 +165,7 @@ def _figures(stats: dict[str, Any], items: int) -> dict[str, Any]:
 
 def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dict[str, Any]:
     """Alternate bare / tradewatch `repeat` times (order flipped every round); medians and the ratio."""
+    compile_project()
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tradewatch": []}
     loads: list[str] = []
     for round_number in range(repeat):

@@ -25,7 +25,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, TreeRun, create_store, load_average, market, median, report, run_child, run_tree
+from common import (
+    ROOT,
+    TreeRun,
+    compile_project,
+    create_store,
+    load_average,
+    market,
+    median,
+    report,
+    run_child,
+    run_tree,
+)
 
 CRAWLEE_VENV = Path(__file__).resolve().parent / ".crawlee-venv"
 CRAWLEE_SCRIPT = Path(__file__).resolve().parent / "crawlee_js.py"
@@ -233,6 +244,7 @@ def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int, crawlee: Path | None) -> dict[str, Any]:
     """Alternate the contenders `repeat` times (order rotated every round); medians of each."""
+    compile_project()
     words = [k for k in keywords.split(",") if k]
     sides = ["tradewatch", "bare", *(["crawlee"] if crawlee else [])]
     runs: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}

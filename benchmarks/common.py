@@ -82,6 +82,18 @@ def create_store(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, check=True)
 
 
+PROJECT_PACKAGES = ("cli", "core", "crawler", "leads", "pipelines", "runners", "scheduler", "spiders")
+
+
+def compile_project() -> None:
+    """Compile the project's modules to bytecode (`__pycache__`, ignored by git) before anything is timed, as
+    pip does for an installed copy: where PYTHONDONTWRITEBYTECODE is set, every tradewatch process would
+    otherwise compile them from source again (about 0.1 s of CPU each), while Scrapy's, in site-packages, are
+    compiled already."""
+    folders = [str(ROOT / name) for name in PROJECT_PACKAGES]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], cwd=ROOT, check=True)
+
+
 def report(result: dict[str, Any]) -> None:
     """What a child prints for `run_child`."""
     sys.stdout.write(RESULT_PREFIX + json.dumps(result, default=str) + "\n")
