@@ -257,36 +257,6 @@ def test_a_js_crawl_writes_in_its_own_thread_and_starts_no_writer_process(store_
         stop_unused_writers()
 
 
-@pytest.mark.parametrize("name", ["process", "thread"])
-def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_home, name: str):
-    from leads.writer import store_writer
-    from pipelines.store import capture_values
-    from tests.crawl_support import page_capture
-
-    writer = store_writer(name).open(store_url, tw_home)
-    listings = [item(n) for n in (3, 4)]
-    scores = [{"score": 90, "is_lead": True, "category": "wildlife.ivory"}, {}]
-    entries = [
-        (
-            {
-                "listing": listing.listing_fields() | {"price": 100.0, "currency": "CNY"},
-                "score": score,
-                "campaign": None,
-                "seen_at": listing.fetched_at,
-            },
-            capture_values(page_capture()),
-        )
-        for listing, score in zip(listings, scores, strict=True)
-    ]
-    try:
-        outcomes = writer.write(entries)
-    finally:
-        writer.stop()
-    assert [outcome.evidence for outcome in outcomes] == ["captured", None]  # evidence only for the lead
-    assert outcomes[0].sighting.lead_created and outcomes[1].sighting.lead_pk is None
-    assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
-
-
 def _batch_entries() -> list[Any]:
     """Two listings as the store pipeline hands them to its writer: a lead with its page capture, and a plain one."""
     from pipelines.store import capture_values
@@ -306,6 +276,20 @@ def _batch_entries() -> list[Any]:
         )
         for listing, score in zip(listings, scores, strict=True)
     ]
+
+
+@pytest.mark.parametrize("name", ["process", "thread"])
+def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_home, name: str):
+    from leads.writer import store_writer
+
+    writer = store_writer(name).open(store_url, tw_home)
+    try:
+        outcomes = writer.write(_batch_entries())
+    finally:
+        writer.stop()
+    assert [outcome.evidence for outcome in outcomes] == ["captured", None]  # evidence only for the lead
+    assert outcomes[0].sighting.lead_created and outcomes[1].sighting.lead_pk is None
+    assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
 # A crawl process as it starts its writer: one thread, an engine with a pooled connection already open.
