@@ -99,11 +99,21 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
-def forget_inherited_engines() -> None:
-    """In a forked process: let go of the parent's pooled connections without closing them (they are the
-    parent's), so that this process opens its own, as SQLAlchemy advises for forked processes."""
+_inherited: list[Engine] = []
+
+
+def close_pooled_connections() -> None:
+    """Close the connections every engine keeps in its pool (they reopen when next needed): before a fork, so
+    that the child inherits no open database connection (SQLite's must never cross a fork)."""
     for engine in _engines.values():
-        engine.dispose(close=False)
+        engine.dispose()
+
+
+def forget_inherited_engines() -> None:
+    """In a forked process: set the parent's engines aside, never to be used or closed here (closing an SQLite
+    connection inherited across a fork can drop the locks of this process's own), so that it opens its own."""
+    _inherited.extend(_engines.values())
+    _engines.clear()
 
 
 def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:

@@ -36,7 +36,13 @@ from sqlmodel import Session
 
 from core.errors import TradewatchError
 from core.failures import is_store_unavailable
-from leads.db import forget_inherited_engines, get_engine, refresh_planner_statistics, run_write
+from leads.db import (
+    close_pooled_connections,
+    forget_inherited_engines,
+    get_engine,
+    refresh_planner_statistics,
+    run_write,
+)
 from leads.evidence import same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise
 
@@ -201,6 +207,8 @@ class ProcessWriter:
         self.key = (database_url, str(home) if home else None)
         self.start_method = _start_method()
         fork = self.start_method == "fork"
+        if fork:
+            close_pooled_connections()
         context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         child_requests, self._requests = context.Pipe(duplex=False)  # (receiving end, sending end)
         self._results, child_results = context.Pipe(duplex=False)
@@ -285,7 +293,7 @@ def _writer_main(database_url: str, home: str | None, requests: Any, results: An
     """The writer process: batches in, outcomes out, until told to stop or the crawl process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl decides when to stop; it flushes first
     _die_with_parent(crawl_pid)
-    forget_inherited_engines()  # forked: the crawl process's pooled connections stay its own
+    forget_inherited_engines()  # forked: the crawl process's engines stay its own
     gc.freeze()  # what it started with lives on: the cycle collector need not walk it (nor copy its pages)
     engine = get_engine(database_url, migrate=False)
     root = Path(home) if home else None

@@ -305,13 +305,16 @@ url, home, entries = sys.argv[1], Path(sys.argv[2]), pickle.loads(Path(sys.argv[
 engine = get_engine(url)
 with Session(engine) as session:
     session.exec(select(func.count()).select_from(Listing)).one()
+pooled = engine.pool.checkedin()
 ProcessWriter.start_early(url, home)
+inherited = engine.pool.checkedin()  # open connections the writer would have inherited
 writer = ProcessWriter.open(url, home)
 outcomes = writer.write(entries)
 writer.stop()
 with Session(engine) as session:  # the crawl process's own connections still work
     listings = session.exec(select(func.count()).select_from(Listing)).one()
 print(writer.start_method, writer.process.exitcode, [outcome.evidence for outcome in outcomes], listings)
+print(pooled, inherited)
 """
 
 
@@ -332,7 +335,7 @@ def test_a_writer_started_before_any_other_thread_is_forked_and_stores_like_a_sp
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["fork", "0", "['captured',", "None]", "2"]
+    assert done.stdout.split() == ["fork", "0", "['captured',", "None]", "2", "1", "0"]
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
