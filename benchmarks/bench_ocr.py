@@ -9,9 +9,12 @@ of the OCR pool, and a crawl's pages/s with OCR on against the same sweep with O
 - crawl: a sweep of the demo (`包邮` and the photo listings' keyword) with OCR on and off, each in a fresh home
   and child process, sides alternating; pages/s from the spider's open to its close, the OCR backlog drained
   before the crawl closes (the items wait for it), and the CPU time of the crawl thread per 1,000 pages (the
-  figure a busy machine leaves alone). One untimed sweep comes first: the demo renders each page and photo
-  when first asked for (2.6 CPU s for the photos alone), which a marketplace does not, and which would fall
-  on whichever side ran first.
+  figure a busy machine leaves alone). Each sweep runs as `tradewatch sweep` does (`crawl_here`): its OCR pool
+  starts before the crawl is built, at TRADEWATCH_OCR_NICE. One untimed sweep comes first: the demo renders
+  each page and photo when first asked for (2.6 CPU s for the photos alone), which a marketplace does not,
+  and which would fall on whichever side ran first. Every timed sweep is listed under the table with the
+  load average it started at, and the CPU seconds of its whole process tree (the crawl process, its store
+  writer and OCR workers): on minus off is what reading the photos cost.
 
     python benchmarks/bench_ocr.py [--repeat 2] [--keywords 包邮,详见图片] [--workers N]
 """
@@ -160,12 +163,13 @@ def crawl(keywords: str, repeat: int) -> dict[str, Any]:
             order = ["on", "off"] if round_number % 2 == 0 else ["off", "on"]
             for side in order:
                 load.append(os.getloadavg()[0])
-                runs[side].append(sweep(side, base_url))
-    out: dict[str, Any] = {}
+                runs[side].append({**sweep(side, base_url), "side": side, "round": round_number + 1, "load": load[-1]})
+    out: dict[str, Any] = {"runs": runs}
     for side, results in runs.items():
         out[side] = {
             "pages_per_s": median([r["pages_per_s"] for r in results]),
             "thread_cpu_per_1000": median([r["thread_cpu_per_1000"] for r in results]),
+            "tree_cpu_s": median([r["cpu_s"] for r in results]),
             "pages": results[0]["pages"],
             "leads": results[0]["leads"],
             "ocr_images": results[0]["ocr_images"],
@@ -200,9 +204,18 @@ def table(result: dict[str, Any]) -> str:
         ("Crawl thread CPU s per 1,000 pages, OCR off / on",
          f"{crawled['off']['thread_cpu_per_1000']:.2f} / {crawled['on']['thread_cpu_per_1000']:.2f}",
          "-", f"ratio {crawled['ratio_thread_cpu']:.2f}"),
+        ("Sweep CPU s, whole process tree, OCR off / on",
+         f"{crawled['off']['tree_cpu_s']:.2f} / {crawled['on']['tree_cpu_s']:.2f}", "-", "-"),
     ]  # fmt: skip
     lines = ["| benchmark | measured | target | verdict |", "|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["", "Timed sweeps (pages/s from the spider's open to its close, the OCR backlog drained):"]
+    for run in sorted(crawled["runs"]["on"] + crawled["runs"]["off"], key=lambda run: run["round"]):
+        lines.append(
+            f"  round {run['round']} OCR {run['side']:>3}: {run['pages_per_s']:6.1f} pages/s, {run['pages']} pages in "
+            f"{run['elapsed_s']:.2f} s, {run['ocr_images']} photos read, tree CPU {run['cpu_s']:.2f} s, "
+            f"load {run['load']:.1f}"
+        )
     return "\n".join(lines)
 
 
@@ -223,8 +236,10 @@ def main() -> None:
     elif args.child in ("on", "off"):
         report(_sweep(args.base_url, args.keywords.split(","), args.child == "on"))
     else:
+        settings = get_settings()
+        print(f"OCR pool: {args.workers} worker(s), nice {settings.ocr_nice}, queue limit {settings.ocr_queue}")
         print(table(measure(keywords=args.keywords, repeat=args.repeat, workers=args.workers)))
-        print(f"load average: {os.getloadavg()}")
+        print("load average at the end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
 
 
 if __name__ == "__main__":

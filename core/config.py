@@ -88,6 +88,13 @@ class Settings(BaseModel):
     ocr_queue: int = Field(
         default=8, ge=1, le=1000, description="Photos with the OCR pool at once; more wait, slowing the crawl."
     )
+    ocr_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="How much lower the OCR processes' CPU priority is than the crawl's (nice): the crawl gets the "
+        "cores first and OCR reads in the time left.",
+    )
     ocr_detect_side: int = Field(
         default=640,
         ge=160,

@@ -33,44 +33,52 @@ def crawl_here(request: SweepRequest) -> list[int]:
     from scrapy.utils.project import get_project_settings
 
     from leads.writer import stop_unused_writers
-    from pipelines.images.download import ImageBudget
+    from pipelines.images.download import ImageBudget, image_pool
     from spiders.listing import ListingSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     profiles = request.load_profiles()
     base = get_project_settings()
-    start_store_writers(base, profiles)
-    process_settings = base.copy()
-    process_settings.setdict(crawl_settings(profiles[0], request.log_file))
-    # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.
-    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-    process = CrawlerProcess(process_settings)
-    crawlers: list[Crawler] = []
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
-    for profile in profiles:
-        settings = base.copy()
-        settings.setdict(crawl_settings(profile, request.log_file))
-        settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
-        crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
-        crawlers.append(crawler)
-        keywords, known = sweep_memory(profile, request.params)
-        process.crawl(
-            crawler,
-            platform=profile,
-            keywords=keywords,
-            campaign=request.params.campaign,
-            max_pages=request.params.max_pages,
-            since=request.params.since,
-            ocr=request.params.ocr,
-            feeds=request.params.feeds,
-            all_feeds=request.params.all_feeds,
-            budget=request.params.budget,
-            known=known,
-        )
+    # One OCR pool for the sweep too, started now if it will get photos: its workers start up (and load the
+    # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
+    with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
+    pool = image_pool(warm=request.params.ocr and any(profile.ocr for profile in with_photos))
+    if with_photos:
+        pool.start()
     try:
+        start_store_writers(base, profiles)
+        process_settings = base.copy()
+        process_settings.setdict(crawl_settings(profiles[0], request.log_file))
+        # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.
+        process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+        process = CrawlerProcess(process_settings)
+        crawlers: list[Crawler] = []
+        for profile in profiles:
+            settings = base.copy()
+            settings.setdict(crawl_settings(profile, request.log_file))
+            settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
+            settings.set("TRADEWATCH_IMAGE_POOL", pool)
+            crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
+            crawlers.append(crawler)
+            keywords, known = sweep_memory(profile, request.params)
+            process.crawl(
+                crawler,
+                platform=profile,
+                keywords=keywords,
+                campaign=request.params.campaign,
+                max_pages=request.params.max_pages,
+                since=request.params.since,
+                ocr=request.params.ocr,
+                feeds=request.params.feeds,
+                all_feeds=request.params.all_feeds,
+                budget=request.params.budget,
+                known=known,
+            )
         process.start()
     finally:
         stop_unused_writers()
+        pool.close()
     return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
 
 

@@ -161,3 +161,50 @@ def test_a_sweep_downloads_photos_within_its_budget(tw_home: Path, monkeypatch: 
     assert crawlers[0].stats.get_value("tradewatch/images/over_budget") == 2
     assert crawlers[1].stats.get_value("tradewatch/images/over_budget") == 1
     assert crawlers[0].stats.get_value("tradewatch/images/requested") == 2
+
+
+def recogniser_loaded() -> tuple[int, bool]:
+    """(niceness, recogniser loaded) of the pool worker that runs this."""
+    import os
+
+    from pipelines.images import reading
+
+    return os.nice(0), reading._ENGINE is not None
+
+
+def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loaded(tmp_path: Path) -> None:
+    import os
+
+    cache = ReadingCache(tmp_path / "readings")
+    for warm in (True, False):
+        pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=cache, nice=5, warm=warm)
+        try:
+            pool.start()
+            assert len(pool.worker_pids()) == 1  # started before any photo came
+            assert pool._executor is not None
+            niceness, loaded = pool._executor.submit(recogniser_loaded).result(timeout=300)
+        finally:
+            pool.close()
+        assert niceness == min(19, os.nice(0) + 5)
+        assert loaded is warm  # a sweep that only hashes photos does not load the recogniser
+
+
+def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -> None:
+    from scrapy.settings import Settings
+
+    from pipelines.images.download import ReadImagesPipeline, image_pool
+    from tests.crawl_support import project_crawler
+
+    shared = image_pool(warm=False)
+    settings = Settings({"TRADEWATCH_IMAGE_POOL": shared})
+    assert settings.copy()["TRADEWATCH_IMAGE_POOL"] is shared  # Scrapy copies each crawl's settings
+    pipelines = [ReadImagesPipeline.from_crawler(project_crawler(TRADEWATCH_IMAGE_POOL=shared)) for _ in range(2)]
+    assert all(pipeline.pool is shared for pipeline in pipelines)
+    shared.start()
+    try:
+        pipelines[0].close_spider()
+        assert shared._executor is not None and shared.worker_pids()  # the sweep closes it, after every crawl
+    finally:
+        shared.close()
+    alone = ReadImagesPipeline.from_crawler(project_crawler())
+    assert alone.pool is not shared and alone.owns_pool

@@ -129,24 +129,35 @@ class ListingImagesPipeline(FilesPipeline):
         return item
 
 
+def image_pool(*, warm: bool) -> ImagePool:
+    """The OCR pool as the settings size it; `warm`: its workers load the recogniser as they start."""
+    settings = get_settings()
+    return ImagePool(
+        workers=settings.resolved_ocr_workers,
+        queue_limit=settings.ocr_queue,
+        max_pixels=settings.image_max_pixels,
+        detect_side=settings.ocr_detect_side,
+        nice=settings.ocr_nice,
+        warm=warm,
+        cache=ReadingCache(settings.resolved_home / IMAGES_FOLDER / "readings"),
+    )
+
+
 class ReadImagesPipeline:
     """Hashes and (where the sweep and profile allow) reads the text of each stored photo, in the OCR pool.
 
-    The pool's queue limit holds items here when OCR falls behind, which slows the crawl rather than
-    piling up work; the crawl ends only once every item has passed, so the backlog is drained by then.
+    The pool is the sweep's (`TRADEWATCH_IMAGE_POOL`, started before the crawls and shared by them), else one
+    of this crawl's own, started when the spider opens. Its queue limit holds items here when OCR falls
+    behind, which slows the crawl rather than piling up work; the crawl ends only once every item has passed,
+    so the backlog is drained by then.
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = get_settings()
         self.crawler = crawler
-        self.home = settings.resolved_home
-        self.pool = ImagePool(
-            workers=settings.resolved_ocr_workers,
-            queue_limit=settings.ocr_queue,
-            max_pixels=settings.image_max_pixels,
-            detect_side=settings.ocr_detect_side,
-            cache=ReadingCache(self.home / IMAGES_FOLDER / "readings"),
-        )
+        self.home = get_settings().resolved_home
+        shared = crawler.settings.get("TRADEWATCH_IMAGE_POOL")
+        self.owns_pool = not isinstance(shared, ImagePool)
+        self.pool: ImagePool = image_pool(warm=False) if self.owns_pool else shared
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReadImagesPipeline:
@@ -156,13 +167,23 @@ class ReadImagesPipeline:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"tradewatch/images/{key}", value)
 
+    def open_spider(self) -> None:
+        if self.owns_pool and getattr(self.crawler.spider, "shows_photos", False):
+            self.pool.warm = self.reads_text
+            self.pool.start()
+
     def close_spider(self) -> None:
-        self.pool.close()
+        if self.owns_pool:
+            self.pool.close()
+
+    @property
+    def reads_text(self) -> bool:
+        return bool(getattr(self.crawler.spider, "reads_images", True))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ListingItem) or not item.image_readings:
             return item
-        ocr = bool(getattr(self.crawler.spider, "reads_images", True))
+        ocr = self.reads_text
         readings = await asyncio.gather(
             *(self.pool.read(self.home / entry["path"], entry["sha256"], ocr=ocr) for entry in item.image_readings)
         )

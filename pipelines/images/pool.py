@@ -3,6 +3,11 @@
 The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work itself. At most
 `queue_limit` images are with the pool at once; the item that would be one more waits for a slot, and so
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
+
+The workers run at a lower CPU priority (`nice`): the crawl thread, the store writer and whatever else the
+sweep needs get the cores first, and OCR reads in the time they leave, draining its backlog while the crawl
+waits for it at the end. A sweep starts its pool before the crawl is built (`start`), so that the workers'
+start-up and the recogniser's loading overlap Scrapy's own start-up instead of the first photos.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
-from pipelines.images.reading import ImageReading, read_image
+from pipelines.images.reading import ImageReading, read_image, warm_up
 
 FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
 
@@ -47,14 +54,35 @@ class ReadingCache:
         temporary.replace(path)
 
 
+def _start_worker(nice: int, warm: bool, detect_side: int | None) -> None:
+    """Run by each worker as it starts: lower its priority by `nice`, and with `warm` load the recogniser and
+    run it once now rather than on the first photo."""
+    if nice:
+        with suppress(OSError):  # a platform without nice(2): the worker reads at the crawl's priority
+            os.nice(nice)
+    if warm:
+        warm_up(detect_side)
+
+
 class ImagePool:
-    """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash."""
+    """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash.
+
+    `nice` is how much lower the workers' CPU priority is than the crawl's; `warm` loads the recogniser as
+    each worker starts (a sweep that reads text), where it would otherwise load on the first photo."""
 
     def __init__(
-        self, *, workers: int, queue_limit: int, max_pixels: int, cache: ReadingCache, detect_side: int | None = None
+        self,
+        *,
+        workers: int,
+        queue_limit: int,
+        max_pixels: int,
+        cache: ReadingCache,
+        detect_side: int | None = None,
+        nice: int = 0,
+        warm: bool = False,
     ) -> None:
         self.workers, self.queue_limit, self.max_pixels, self.cache = workers, queue_limit, max_pixels, cache
-        self.detect_side = detect_side
+        self.detect_side, self.nice, self.warm = detect_side, nice, warm
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._pending: dict[tuple[str, bool], asyncio.Future[ImageReading]] = {}
@@ -66,8 +94,26 @@ class ImagePool:
         if self._executor is None:
             # spawn: a worker never inherits the crawl's reactor, sockets or threads
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self.nice, self.warm, self.detect_side),
+            )
         return self._executor
+
+    def start(self) -> None:
+        """Start every worker now (a sweep calls this before its crawls are built); otherwise the first photos
+        start them."""
+        executor = self._pool()
+        for _ in range(self.workers):
+            executor.submit(os.getpid)  # each submission finding no idle worker starts one
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ImagePool:
+        return self  # Scrapy copies a crawl's settings; the crawls of a sweep share its one pool
+
+    def __copy__(self) -> ImagePool:
+        return self
 
     async def read(self, path: Path, sha256: str, *, ocr: bool) -> ImageReading:
         """The reading of the stored image `path` whose content hash is `sha256`."""
