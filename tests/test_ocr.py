@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -206,5 +207,14 @@ def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -
         assert shared._executor is not None and shared.worker_pids()  # the sweep closes it, after every crawl
     finally:
         shared.close()
-    alone = ReadImagesPipeline.from_crawler(project_crawler())
-    assert alone.pool is not shared and alone.owns_pool
+    # a crawl built without the sweep's pool (a distributed worker's) starts its own as its spider opens
+    crawler = project_crawler()
+    alone = ReadImagesPipeline.from_crawler(crawler)
+    assert alone.pool is not shared
+    crawler.spider = SimpleNamespace(shows_photos=True, reads_images=False)
+    alone.open_spider()
+    try:
+        assert len(alone.pool.worker_pids()) == alone.pool.workers and alone.pool.warm is False
+    finally:
+        alone.close_spider()
+    assert alone.pool._executor is None  # closed with its crawl
