@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +238,8 @@ def main() -> None:
         report(_sweep(args.base_url, args.keywords.split(","), args.child == "on"))
     else:
         settings = get_settings()
+        started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print(f"bench_ocr.py --repeat {args.repeat}, started {started}, load average {os.getloadavg()[0]:.2f}")
         print(f"OCR pool: {args.workers} worker(s), nice {settings.ocr_nice}, queue limit {settings.ocr_queue}")
         print(table(measure(keywords=args.keywords, repeat=args.repeat, workers=args.workers)))
         print("load average at the end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
