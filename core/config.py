@@ -89,11 +89,11 @@ class Settings(BaseModel):
         default=8, ge=1, le=1000, description="Photos with the OCR pool at once; more wait, slowing the crawl."
     )
     ocr_nice: int = Field(
-        default=10,
+        default=0,
         ge=0,
         le=19,
-        description="How much lower the OCR processes' CPU priority is than the crawl's (nice): the crawl gets the "
-        "cores first and OCR reads in the time left.",
+        description="How much lower the OCR processes' CPU priority is than the crawl's (nice): above 0, other work "
+        "on the machine gets the cores before OCR, and the sweep waits longer for its photos.",
     )
     ocr_detect_side: int = Field(
         default=640,

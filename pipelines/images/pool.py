@@ -4,10 +4,11 @@ The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work 
 `queue_limit` images are with the pool at once; the item that would be one more waits for a slot, and so
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
 
-The workers run at a lower CPU priority (`nice`): the crawl thread, the store writer and whatever else the
-sweep needs get the cores first, and OCR reads in the time they leave, draining its backlog while the crawl
-waits for it at the end. A sweep starts its pool before the crawl is built (`start`), so that the workers'
-start-up and the recogniser's loading overlap Scrapy's own start-up instead of the first photos.
+A sweep starts its pool before the crawl is built (`start`), so that the workers' start-up and the
+recogniser's loading overlap Scrapy's own start-up instead of the first photos. `nice` can lower the workers'
+CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: on a shared
+machine a lower priority costs the whole sweep (Linux shares the CPU between sessions, and a low-priority
+worker wins its session a smaller share of the core it runs on), so the crawl waits longer for its photos.
 """
 
 from __future__ import annotations
