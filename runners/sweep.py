@@ -40,14 +40,14 @@ def crawl_here(request: SweepRequest) -> list[int]:
     profiles = request.load_profiles()
     base = get_project_settings()
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
-    # One OCR pool for the sweep too, started now if it will get photos: its workers start up (and load the
-    # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
     with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
     pool = image_pool(warm=request.params.ocr and any(profile.ocr for profile in with_photos))
-    if with_photos:
-        pool.start()
     try:
-        start_store_writers(base, profiles)
+        start_store_writers(base, profiles)  # first: a writer forks only while this process has one thread
+        # One OCR pool for the sweep too, started now if it will get photos: its workers start up (and load the
+        # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
+        if with_photos:
+            pool.start()
         process_settings = base.copy()
         process_settings.setdict(crawl_settings(profiles[0], request.log_file))
         # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.
