@@ -6,9 +6,9 @@ holds Scrapy's item slots, which slows the downloader: back-pressure instead of 
 
 A sweep starts its pool before the crawl is built (`start`), so that the workers' start-up and the
 recogniser's loading overlap Scrapy's own start-up instead of the first photos. `nice` can lower the workers'
-CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: on a shared
-machine a lower priority costs the whole sweep (Linux shares the CPU between sessions, and a low-priority
-worker wins its session a smaller share of the core it runs on), so the crawl waits longer for its photos.
+CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: measured on a
+shared machine, a lower priority made the crawl wait longer for its photos (likely because Linux shares the
+CPU between sessions core by core, and a low-priority worker wins its session a smaller share of its core).
 """
 
 from __future__ import annotations
