@@ -107,7 +107,11 @@ def explain_cmd(
             ),
             markup=False,
         )
-        out.print("    " + _("Found by: {mechanism}").format(mechanism=mechanisms[hit["mechanism"]]), markup=False)
+        if hit["mechanism"] == "homophone":
+            mechanism = _("homophone of {term} ({reading})").format(term=hit["term"], reading=hit.get("reading", ""))
+        else:
+            mechanism = mechanisms[hit["mechanism"]]
+        out.print("    " + _("Found by: {mechanism}").format(mechanism=mechanism), markup=False)
         if hit.get("source"):
             out.print("    " + _("Source: {source}").format(source=hit["source"]), markup=False)
     for rule in data["rules"]:

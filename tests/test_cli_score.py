@@ -72,6 +72,12 @@ def test_watchlist_explain_shows_normalised_text_hits_and_rules() -> None:
     assert any(rule["rule"] == "evasion" for rule in data["rules"])
 
 
+def test_watchlist_explain_names_a_homophone_and_its_reading() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "凶掌 冻品 私聊"])
+    assert result.exit_code == 0, result.output
+    assert "homophone of 熊掌 (xiong zhang)" in result.stdout
+
+
 def test_watchlist_terms_lists_search_terms() -> None:
     result = runner.invoke(app, ["watchlist", "terms", "wildlife.pangolin"])
     assert result.exit_code == 0

@@ -68,6 +68,42 @@ def test_two_initials_alone_are_not_a_hit(scorer: Scorer) -> None:
     assert verdict(scorer, "XY轴 滑台 模组 步进电机")[2] == set()
 
 
+# 2b. homophones: the listing's characters read as toneless pinyin match a term's syllables (pypinyin), guarded by
+# jieba's dictionary, a product form or trade talk, and a character of the term kept in place
+@pytest.mark.parametrize(
+    ("title", "term", "reading", "category"),
+    [
+        ("凶掌 冻品 一对 私聊", "熊掌", "xiong zhang", "wildlife.bear"),
+        ("川山钾 鳞片 下奶 懂的来", "穿山甲", "chuan shan jia", "wildlife.pangolin"),
+        ("令羊脚 片 老货 私聊", "羚羊角", "ling yang jiao", "wildlife.saiga"),
+    ],
+)
+def test_homophones_of_terms_are_found(scorer: Scorer, title: str, term: str, reading: str, category: str) -> None:
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.mechanism == "homophone")
+    assert (hit.term, hit.reading) == (term, reading)
+    assert hit.matched == title.split()[0]
+    assert any(r["rule"] == "obfuscation" and r["how"] == "homophone" for r in result.rules)
+
+
+def test_a_homophone_needs_a_product_form_or_trade_talk(scorer: Scorer) -> None:
+    assert verdict(scorer, "凶掌 一个", "就是一个")[2] == set()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "手工 包子 冷冻 一袋 私聊",  # 包子 is a dictionary word that reads like 豹子
+        "巴西龟 活体 宠物龟 私聊",  # 西龟 runs across the edge of 巴西
+        "兄。掌 老货 私聊",  # 兄 and 掌 stand in two sentences
+        "北海 珊瑚 摆件 是珊瑚 私聊",  # 是珊瑚 reads like 石珊瑚 but writes 珊瑚 itself
+    ],
+)
+def test_ordinary_words_that_read_like_a_term_are_no_homophone(scorer: Scorer, title: str) -> None:
+    assert "homophone" not in verdict(scorer, title)[2]
+
+
 # 3. unknown species, known trade
 def test_trade_pattern_without_a_species_word(scorer: Scorer) -> None:
     is_lead, category, mechanisms, rules = verdict(

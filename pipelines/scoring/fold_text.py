@@ -418,6 +418,14 @@ def pinyin_forms(term: str, *, mixed: bool = True) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+def syllables(term: str) -> list[str]:
+    """Toneless pinyin syllables of a Chinese term, one per character (熊掌 -> xiong, zhang); empty otherwise."""
+    if not term or not all(is_cjk(c) for c in term):
+        return []
+    found = _SYLLABLES.get(term)
+    return list(found) if len(found) == len(term) else []
+
+
 def pinyin_initials(term: str) -> str:
     """Pinyin initials of a Chinese term (穿山甲 -> csj); empty if the term is not all Chinese."""
     if not term or not all(is_cjk(c) for c in term):

@@ -44,7 +44,9 @@ from .fold_text import (
     pinyin_forms,
     pinyin_initials,
     save_pinyin_cache,
+    syllables,
 )
+from .homophones import build_table, usable
 from .matcher import Matcher, build_matcher
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
@@ -66,6 +68,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "innocence_cap": 70,
     "pinyin_factor": 0.9,
     "initials_factor": 0.7,
+    "homophone_factor": 0.9,
     "obfuscation": 10,
     "trade_pattern": 55,
     "concealed_goods": 55,
@@ -75,7 +78,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # A listing that names no known species but sells an animal part or a live animal (胆, 鞭, 头骨, 幼崽) of wild
 # provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
 TRADE_PATTERN_CATEGORY = "wildlife.other"
-_OBFUSCATED_RULES = frozenset(("pinyin", "variant"))
+_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone"))
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(
@@ -108,6 +111,7 @@ class Hit:
     rule: str
     mechanism: str = "term"
     source: str | None = None
+    reading: str | None = None  # a homophone's toneless pinyin (xiong zhang)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,12 +124,14 @@ class Hit:
             "rule": self.rule,
             "mechanism": self.mechanism,
             **({"source": self.source} if self.source else {}),
+            **({"reading": self.reading} if self.reading else {}),
         }
 
 
 # How a hit came about: a watchlist term as written, an alias found in a dictionary, a spelling generated from
-# a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), or the trade pattern.
-MECHANISMS = ("term", "dictionary_alias", "generated_variant", "trade_pattern")
+# a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
+# like a term (:mod:`.homophones`), or the trade pattern.
+MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "variant"))
 _PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
 
@@ -133,6 +139,8 @@ _PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern")
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
     if rule in _PATTERN_RULES:
         return "trade_pattern"
+    if rule == "homophone":
+        return "homophone"
     if rule in _GENERATED_RULES or any(ord(c) >= 0x1F400 for c in matched):
         return "generated_variant"
     if source:
@@ -177,7 +185,7 @@ class _TermRef:
     ascii_start: bool
     ascii_end: bool
     requires: tuple[str, ...] = ()
-    source: str | None = None  # a dictionary alias's provenance
+    source: str | None = None  # a dictionary alias's provenance; a homophone's reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +297,7 @@ class Scorer:
         )
         self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
+        self._homophone_terms: dict[str, tuple[list[str], list[_TermRef]]] = {}
         self._build()
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
@@ -299,6 +308,7 @@ class Scorer:
             [tuple(x for x in ps if isinstance(x, _Signal)) for ps in self._payloads],
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
+        self._build_homophones()
         self._has_terms = [bool(refs) for refs in self._by_kind[0]]
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
@@ -351,6 +361,81 @@ class Scorer:
             self._short_context[category.id] = context
         return context
 
+    def _homophone_context(self, category: Category) -> tuple[str, ...]:
+        """What a homophone needs in the listing: a product form of the category, trade or evasion talk."""
+        signals = self.watchlists.signals
+        words = (w for w in (*self._form_words(category), *self._fold_words((*signals.trade, *signals.evasion))))
+        return tuple(dict.fromkeys(w for w in words if len(w) > 1))
+
+    def _build_homophones(self) -> None:
+        """Pattern ids past the matcher's for each term's coded reading, and the automaton that finds them."""
+        self._homophone_codes: dict[int, str] = {}
+        self._homophone_find: Any = None
+        if not self._homophone_terms:
+            return
+        table = build_table({term: reading for term, (reading, _refs) in self._homophone_terms.items()})
+        by_code: dict[str, list[_TermRef]] = {}
+        spellings: dict[str, list[str]] = {}
+        for term, (reading, refs) in self._homophone_terms.items():
+            code = table.code(reading)
+            if code is not None:
+                by_code.setdefault(code, []).extend(refs)
+                spellings.setdefault(code, []).append(term)
+        if not by_code:
+            return
+        import ahocorasick_rs
+
+        codes = list(by_code)
+        self._homophone_spellings = [tuple(spellings[c]) for c in codes]
+        self._homophone_first = len(self._kinds)
+        self._kinds.extend((tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes)
+        self._homophone_codes = table.codes
+        self._homophone_skip = table.ordinary | set(self._patterns)
+        self._homophone_joins = table.joins
+        automaton = ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._homophone_find = automaton.find_matches_as_indexes
+
+    def _homophones(self, joined: str) -> list[tuple[int, int, int]]:
+        """(pattern id, start, end) of spellings in ``joined`` that read like a term and are not written as one.
+
+        The spelling keeps at least one of the term's characters in its place (兄掌, 川山夹, 令羊角): a reading
+        with none of them (带毛 for 玳瑁, 蛇箱 for 麝香) is nearly always ordinary words that sound alike."""
+        coded = joined.translate(self._homophone_codes)
+        if coded == joined:
+            return []
+        skip, spellings = self._homophone_skip, self._homophone_spellings
+        first = self._homophone_first
+        return [
+            (first + index, start, end)
+            for index, start, end in self._homophone_find(coded, overlapping=True)
+            if (written := joined[start:end]) not in skip
+            and any(a == b for term in spellings[index] for a, b in zip(written, term, strict=True))
+        ]
+
+    def _homophone_stands(
+        self,
+        homophone: _TermRef,
+        terms: list[tuple[_TermRef, _FieldView, int, int]],
+        view: _FieldView,
+        start: int,
+        end: int,
+        o_start: int,
+        o_end: int,
+    ) -> bool:
+        """A homophone is written as one run of characters (not 话。没 across a sentence), neither of its edges
+        forms a dictionary word with the character beside it (巴西龟, 杀草效果), and it overlaps no written
+        spelling of another term (是珊瑚 is not 石珊瑚); one of its own (山甲 in 串山甲) it may hold."""
+        if o_end - o_start != end - start:
+            return False
+        original, joins = view.norm.original, self._homophone_joins
+        if original[max(o_start - 1, 0) : o_start + 1] in joins or original[o_end - 1 : o_end + 1] in joins:
+            return False
+        return not any(
+            other is view and ref.rule != "homophone" and s < end and start < e
+            and (ref.term != homophone.term or not (start <= s and e <= end))
+            for ref, other, s, e in terms
+        )  # fmt: skip
+
     def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
         """Folded, non-empty, longest first (so 不含有 is tried before 不含)."""
         folded = {self.normaliser.fold(word) for word in words}
@@ -400,6 +485,15 @@ class Scorer:
         for word in spec.pinyin:
             add(word, "pinyin", weight * pinyin_factor, code)
         auto = spec.auto_pinyin if spec.auto_pinyin is not None else spec.kind in ("name", "product")
+        if spec.auto_pinyin is not False and spec.kind in ("name", "product", "species"):
+            homophone_needs = requires or self._homophone_context(category)
+            for name in (spec.term, *spec.aliases):
+                folded = self.normaliser.fold(name)
+                reading = syllables(folded)
+                if usable(reading, folded):
+                    ref = _TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
+                                   code, False, False, homophone_needs, " ".join(reading))  # fmt: skip
+                    self._homophone_terms.setdefault(folded, (reading, []))[1].append(ref)
         if auto:
             names = [spec.term, *spec.aliases, *spec.tcm]
             for name in names:
@@ -510,11 +604,10 @@ class Scorer:
         folded = (title_text, description_text)
         if not found:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
-        has_terms = self._has_terms
-        for pattern_id, _end in found:
-            if has_terms[pattern_id]:
-                break
-        else:
+        # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
+        # is read for them
+        homophones = self._homophones(joined) if self._homophone_find is not None else []
+        if not homophones and not any(self._has_terms[pattern_id] for pattern_id, _end in found):
             # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
             # talk that hides what the goods are a concealed-goods pattern
             anchors = self._trade_anchors
@@ -536,7 +629,10 @@ class Scorer:
         if image_text:
             offset = len(title_text) + len(description_text) + 2
             views.append(_FieldView("image_text", NormText(image_text, image_folded, table, image_marked), offset))
-        result = self._score_matches(listing, views, self.matcher.resolve(joined, found))
+        matches = self.matcher.resolve(joined, found)
+        if homophones:
+            matches = matches + homophones
+        result = self._score_matches(listing, views, matches)
         result.folded = folded
         return result
 
@@ -597,6 +693,8 @@ class Scorer:
                 continue
             offsets = view.offsets()
             o_start, o_end = offsets[start], offsets[end - 1] + 1
+            if ref.rule == "homophone" and not self._homophone_stands(ref, terms, view, start, end, o_start, o_end):
+                continue
             if ref.code and not _whole_words_across_spaces(view.norm.original, o_start, o_end):
                 continue
             if masks:
@@ -696,10 +794,14 @@ class Scorer:
                     continue
                 last_end = o_end
                 matched = original[o_start:o_end]
-                hits.append(
-                    Hit(term, category_id, field_name, o_start, o_end, matched, rule, _mechanism(rule, source, matched),
-                        source)
-                )  # fmt: skip
+                if rule == "homophone":
+                    hits.append(Hit(term, category_id, field_name, o_start, o_end, matched, rule, "homophone",
+                                    reading=source))  # fmt: skip
+                else:
+                    hits.append(
+                        Hit(term, category_id, field_name, o_start, o_end, matched, rule,
+                            _mechanism(rule, source, matched), source)
+                    )  # fmt: skip
 
         # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料); an
         # innocence word inside a neutral phrase (玻璃眼) or right after a negation (不是树脂) does not count
@@ -1182,7 +1284,7 @@ class Scorer:
         """How a hit was written to dodge keyword filters, or None: pinyin, a homophone or look-alike,
         characters spread out by symbols or spaced one by one (象*牙, 灰 鹦), traditional characters."""
         if ref.rule in _OBFUSCATED_RULES:
-            return "homophone" if ref.rule == "variant" else ref.rule
+            return "homophone" if ref.rule in ("variant", "homophone") else ref.rule
         text = view.norm.original
         original = text[o_start:o_end]
         folded = view.norm.text[start:end]

@@ -1,0 +1,139 @@
+"""Homophones of watchlist terms, read from the listing's sound rather than listed one by one.
+
+Sellers write a term with other characters of the same sound (兄掌 for 熊掌, 川山夹 for 穿山甲, 弥猴 for 猕猴).
+Listing every such spelling would take thousands of patterns; instead each Chinese character of the folded
+listing is read as its toneless syllable (the most common reading in pypinyin's character dictionary) and the
+syllable sequences of the watchlists' multi-character names are looked for in that reading. A sequence found
+where the listing writes something other than the term is a homophone of it, except where the written form is
+an ordinary word with that reading: every word of jieba's dictionary that reads like a term (摄像 for 麝香) is
+kept apart, and so is a reading that runs across the edge of a dictionary word (西龟 in 巴西龟, 效果 after
+杀草 read as 草鸮). The tables are built once per set of terms and library versions and kept in the scorer's cache.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from . import cache as disk_cache
+
+_VERSION = 1
+# each syllable becomes one private-use character: folded text has none (they are dropped as non-letters), so
+# a coded term can only match coded characters
+_CODE_BASE = 0xE000
+_MIN_SYLLABLES = 2
+
+
+def _toneless(reading: str) -> str:
+    """pypinyin's tone-marked reading as its plain style spells it (xiōng -> xiong, lǜ -> lv)."""
+    reading = reading.replace("ü", "v")
+    return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+
+
+def _char_readings(wanted: set[str]) -> dict[str, str]:
+    """Character -> its most common toneless syllable, for the characters whose syllable is in ``wanted``."""
+    from pypinyin import pinyin_dict
+
+    out: dict[str, str] = {}
+    for code, readings in pinyin_dict.pinyin_dict.items():
+        syllable = _toneless(readings.split(",")[0])
+        if syllable in wanted:
+            out[chr(code)] = syllable
+    return out
+
+
+def _dictionary_words() -> Iterable[str]:
+    """The words of jieba's dictionary, read from its file without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jieba's dictionary is needed to tell homophones from ordinary words")
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            word = line.split(" ", 1)[0]
+            if word:
+                yield word
+
+
+@dataclass(frozen=True)
+class HomophoneTable:
+    """The coded reading of characters and what must not count as a homophone."""
+
+    codes: dict[int, str]  # character -> its syllable's private-use character
+    syllables: list[str]  # index = code - _CODE_BASE
+    ordinary: frozenset[str]  # written forms that read like a term but are dictionary words
+    joins: frozenset[str]  # two-character dictionary words that may tie a homophone's edge to its neighbour
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.syllables)}
+
+    def code(self, syllables: Iterable[str]) -> str | None:
+        """The coded form of a syllable sequence, None if a syllable has no character in the table."""
+        index = self._index
+        out = []
+        for syllable in syllables:
+            position = index.get(syllable)
+            if position is None:
+                return None
+            out.append(chr(_CODE_BASE + position))
+        return "".join(out)
+
+    def read(self, code: str) -> str:
+        return " ".join(self.syllables[ord(c) - _CODE_BASE] for c in code)
+
+
+def build_table(terms: Mapping[str, list[str]]) -> HomophoneTable:
+    """Tables for ``terms`` (folded term -> its syllables), from the on-disk cache when it has them."""
+    name = "homophones-" + disk_cache.key(
+        "homophones", _VERSION, disk_cache.package_version("pypinyin"), disk_cache.package_version("jieba"),
+        sorted((t, " ".join(s)) for t, s in terms.items()),
+    )  # fmt: skip
+    data = disk_cache.read_json(name)
+    if isinstance(data, dict) and set(data) == {"chars", "syllables", "ordinary", "joins"}:
+        try:
+            chars = {str(k): str(v) for k, v in data["chars"].items()}
+            return HomophoneTable(
+                {ord(c): chr(_CODE_BASE + int(i)) for i, group in chars.items() for c in group},
+                [str(s) for s in data["syllables"]],
+                frozenset(str(w) for w in data["ordinary"]),
+                frozenset(str(w) for w in data["joins"]),
+            )
+        except (TypeError, ValueError):
+            pass
+    wanted = sorted({s for syllables in terms.values() for s in syllables})
+    readings = _char_readings(set(wanted))
+    position = {s: i for i, s in enumerate(wanted)}
+    codes = {ord(c): chr(_CODE_BASE + position[s]) for c, s in readings.items()}
+    coded_terms = {"".join(chr(_CODE_BASE + position[s]) for s in syllables) for syllables in terms.values()}
+    lengths = {len(syllables) for syllables in terms.values()}
+    firsts = {chr(_CODE_BASE + position[syllables[0]]) for syllables in terms.values()}
+    lasts = {chr(_CODE_BASE + position[syllables[-1]]) for syllables in terms.values()}
+    ordinary: set[str] = set()
+    joins: set[str] = set()
+    for word in _dictionary_words():
+        if word in terms:
+            continue
+        coded = word.translate(codes)
+        if len(word) in lengths and coded in coded_terms:
+            ordinary.add(word)
+        if len(word) == 2 and (coded[1] in firsts or coded[0] in lasts):
+            joins.add(word)
+    groups: dict[int, list[str]] = {}
+    for char, syllable in readings.items():
+        groups.setdefault(position[syllable], []).append(char)
+    disk_cache.write_json(
+        name,
+        {"chars": {str(i): "".join(g) for i, g in groups.items()}, "syllables": wanted, "ordinary": sorted(ordinary),
+         "joins": sorted(joins)},
+    )  # fmt: skip
+    return HomophoneTable(codes, wanted, frozenset(ordinary), frozenset(joins))
+
+
+def usable(syllables: list[str], term: str) -> bool:
+    """Whether a term is read for homophones: a Chinese term of two or more syllables, one per character."""
+    return len(syllables) >= _MIN_SYLLABLES and len(syllables) == len(term)
