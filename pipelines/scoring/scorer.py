@@ -390,6 +390,9 @@ class Scorer:
         self._homophone_first = len(self._kinds)
         self._kinds.extend((tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes)
         self._homophone_codes = table.codes
+        # a listing is read for homophones only when it names one of the words a homophone needs beside it
+        context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
+        self._homophone_context = [key in context for key in self._pattern_list]
         self._homophone_skip = table.ordinary | set(self._patterns)
         self._homophone_joins = table.joins
         automaton = ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard)
@@ -606,7 +609,11 @@ class Scorer:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
         # is read for them
-        homophones = self._homophones(joined) if self._homophone_find is not None else []
+        homophones = (
+            self._homophones(joined)
+            if self._homophone_find is not None and any(self._homophone_context[p] for p, _end in found)
+            else []
+        )
         if not homophones and not any(self._has_terms[pattern_id] for pattern_id, _end in found):
             # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
             # talk that hides what the goods are a concealed-goods pattern
