@@ -104,9 +104,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # The locked test part (584 listings written apart from the rules), measured once after the scorer was tuned on
 # dev by mechanism (concealed goods, trait pattern, negation reach, namesake kinds): recall 0.787, precision
 # 0.972, disguised recall 0.660, hard-negative false alarms 8/172, category accuracy 0.957 (before: 0.728, 0.974,
-# 0.573, 7/172, 0.954). The floor below keeps the scorer from sliding back; issue 13's targets are the strict
-# xfail after it, and pass once the scorer generalises to them.
-TEST_PART_FLOOR = {"recall": 0.78, "precision": 0.97, "disguised": 0.65, "category_accuracy": 0.955}
+# 0.573, 7/172, 0.954). Homophones read by their pinyin then moved it to recall 0.789, precision 0.972, disguised
+# recall 0.665, hard-negative false alarms 8/172, category accuracy 0.957. The floor below keeps the scorer from
+# sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer generalises to them.
+TEST_PART_FLOOR = {"recall": 0.789, "precision": 0.972, "disguised": 0.664, "category_accuracy": 0.957}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:
