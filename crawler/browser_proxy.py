@@ -45,7 +45,9 @@ class ResolvingProxy:
     the URL's host (empty when it does not resolve) or raises ForbiddenDestination; `refused` is told why.
 
     One upstream connection per request: a browser's connection to a proxy may carry requests for several
-    hosts, so after each response both sides are closed and the next request is checked anew.
+    hosts, so after each response both sides are closed and the next request is checked anew. Every
+    connection's task is kept until it ends, and `close` cancels and awaits those still open (a browser's idle
+    keep-alive or tunnel), so none is left pending when the event loop stops.
     """
 
     def __init__(self, destination: Destination, refused: Callable[[str, str], None]) -> None:
@@ -53,6 +55,7 @@ class ResolvingProxy:
         self.refused = refused
         self.socket: socket.socket | None = None
         self.server: asyncio.Server | None = None
+        self.connections: set[asyncio.Task[None]] = set()
 
     def bind(self) -> int:
         """Listen now (connections wait in the backlog until `start`), so the browser's launch options can
@@ -69,17 +72,32 @@ class ResolvingProxy:
         if self.server is None:
             if self.socket is None:
                 self.bind()
-            self.server = await asyncio.start_server(self._serve, sock=self.socket, limit=HEAD_LIMIT)
+            self.server = await asyncio.start_server(self._accept, sock=self.socket, limit=HEAD_LIMIT)
 
     async def close(self) -> None:
-        if self.server is not None:
-            self.server.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.server.wait_closed(), 1.0)
-            self.server = None
+        server, self.server = self.server, None
+        if server is not None:
+            server.close()
         elif self.socket is not None:
             self.socket.close()
         self.socket = None
+        open_connections = list(self.connections)
+        for task in open_connections:
+            task.cancel()
+        if open_connections:
+            await asyncio.wait(open_connections, timeout=1.0)
+        if server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(server.wait_closed(), 1.0)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.connections.add(task)
+        try:
+            await self._serve(reader, writer)
+        finally:
+            self.connections.discard(task)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         upstream: asyncio.StreamWriter | None = None
@@ -105,6 +123,8 @@ class ResolvingProxy:
                 await _pipe(upstream_reader, writer)  # the exchange ends when the server's side does
             finally:
                 sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, OSError):
+                    await sending  # ended before its connection's task is, never left pending
         except ForbiddenDestination as reason:
             self.refused(_target_of(head), str(reason))
         except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):

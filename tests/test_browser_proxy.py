@@ -80,3 +80,40 @@ def test_one_private_answer_among_public_ones_refuses_the_name(market: LocalServ
     assert body.startswith("failed:")
     assert set(refusals) == {f"http://mixed.example:{port}/: mixed.example resolves to private address 127.0.0.1"}
     assert market.total == 0
+
+
+def test_closing_the_proxy_ends_every_connection_a_browser_left_open():
+    """A connection still open when the browser goes (an idle keep-alive, a request half sent) is cancelled and
+    awaited by `close`: no task of the proxy outlives it to be destroyed pending with the event loop."""
+
+    async def scenario() -> tuple[int, set[asyncio.Task]]:
+        proxy = ResolvingProxy(lambda target: destination_addresses(DestinationPolicy(), target, _none), _collect([]))
+        port = proxy.bind()
+        await proxy.start()
+        writers = []
+        for _ in range(3):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET http://market.example/ HTTP/1.1\r\nHost: mar")  # the head never ends
+            await writer.drain()
+            writers.append(writer)
+        serving: set[asyncio.Task] = set()
+        for _ in range(200):  # until the proxy waits on all three (a task each, and one per wait on some Pythons)
+            serving = asyncio.all_tasks() - {asyncio.current_task()}
+            if len(serving) >= 3:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        serving = asyncio.all_tasks() - {asyncio.current_task()}
+        await proxy.close()
+        left = {task for task in serving if not task.done()}
+        for writer in writers:
+            writer.close()
+        return len(serving), left
+
+    serving, left = asyncio.run(scenario())
+    assert serving >= 3
+    assert left == set()
+
+
+async def _none(name: str) -> tuple[str, ...]:
+    return ()
