@@ -22,9 +22,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from playwright.async_api import Page
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from crawler.browser_pages import PagePool
 from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, destination_addresses, policy_for, resolver_for
 from crawler.destinations import DestinationPolicy, ForbiddenDestination
 
@@ -197,12 +201,18 @@ def _reaching_proxy(arg: str) -> str:
 
 
 class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's download handler with Chromium launched behind this crawl's `ResolvingProxy`.
+    """scrapy-playwright's download handler with Chromium launched behind this crawl's `ResolvingProxy`, and its
+    pages reused across requests (crawler/browser_pages.py) instead of opened and closed for each.
 
     One per crawl for every scheme: Scrapy builds a download handler per scheme, and scrapy-playwright launches
     a browser per handler when contexts are configured at start-up, so registering http and https would keep
     a second, idle Chromium (about 100 MB) and proxy for the whole sweep. Scrapy closes the handler once per
     scheme; only the first call closes it.
+
+    Reuse goes through scrapy-playwright's own `playwright_page` meta key: every download is given an idle page
+    (or a new one) and keeps it (`playwright_include_page`) so that the pool, not the library, decides what
+    becomes of it; a request that asked to keep its page gets it in its callback, which hands it back with
+    `release_page`.
     """
 
     _per_crawler: ClassVar[weakref.WeakKeyDictionary[Crawler, GuardedPlaywrightDownloadHandler]] = (
@@ -228,6 +238,7 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self.resolve = resolver_for(crawler.settings)
         self._policy: DestinationPolicy | None = None
         self.proxy = ResolvingProxy(self._destination, self._refused)
+        self.pages = PagePool(self.config.max_pages_per_context, self._count)
         port = self.proxy.bind()
         launch = self.config.launch_options
         # "<-loopback>": loopback addresses go through the proxy too (Chromium would connect to them directly)
@@ -244,12 +255,55 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self.crawler.stats.inc_value(BROWSER_FORBIDDEN_STAT)
         logger.warning("browser connection refused: %s: %s", target, reason)
 
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
     async def _launch(self) -> None:
         await self.proxy.start()
         await super()._launch()
 
     async def _close(self) -> None:
         try:
-            await super()._close()
+            self.pages.forget()
+            await super()._close()  # closes the context, and with it every page
         finally:
             await self.proxy.close()
+
+    async def _create_page(self, request: Request, spider: Spider) -> Page:
+        """A new page, put in the request's meta at once so that a failure after it still finds it."""
+        page = await super()._create_page(request, spider)
+        request.meta["playwright_page"] = page
+        return page
+
+    async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+        keep = bool(request.meta.get("playwright_include_page"))
+        page = await self.pages.acquire()
+        if page is not None:
+            request.meta["playwright_page"] = page
+        else:
+            request.meta.pop("playwright_page", None)  # a page of an earlier attempt is not this slot's
+        request.meta["playwright_include_page"] = True
+        failed = True
+        try:
+            response = await super()._download_request(request, spider)
+            failed = False
+            return response
+        finally:
+            if not keep:
+                del request.meta["playwright_include_page"]
+            page = request.meta.get("playwright_page")
+            self.pages.lend(page, self._listeners(request))
+            if page is not None and (failed or not keep):
+                del request.meta["playwright_page"]  # an errback finds no page to close: it is given back here
+                await self.pages.release(page, failed=failed)
+
+    def _listeners(self, request: Request) -> list[tuple[str, Any]]:
+        """The request's own page event handlers (`playwright_page_event_handlers`), as they were attached."""
+        spider = self.crawler.spider
+        listeners = []
+        for event, handler in (request.meta.get("playwright_page_event_handlers") or {}).items():
+            listener = getattr(spider, handler, None) if isinstance(handler, str) else handler
+            if listener is not None:
+                listeners.append((event, listener))
+        return listeners

@@ -18,7 +18,8 @@ Stats it keeps (besides Scrapy's): `tradewatch/pages/search|item|blocked|unparse
 `tradewatch/feeds/pages|unchanged|stopped`, `tradewatch/budget/limit|skipped`, `tradewatch/terms` (searches per term),
 `tradewatch/results/seen|incomplete|duplicate`, `tradewatch/results/rejected/<reason>/<field>` (reason: missing,
 field_error, duplicate), `tradewatch/items/yielded|too_old`, `tradewatch/field/<name>/present|missing|error`,
-`tradewatch/errors/request|dns|http_<status>`, `tradewatch/js/screenshots|pages_closed`.
+`tradewatch/errors/request|dns|http_<status>`, `tradewatch/js/screenshots` (the browser's pages are counted by
+crawler/browser_pages.py: `tradewatch/js/pages_reused|pages_closed`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
 from crawler.browser import SERVER_RESPONSE_WAIT, ServerResponse, read_server_response
+from crawler.browser_pages import release_page
 from crawler.extract import DUPLICATE, has_next_page, parse_item, parse_results
 from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
@@ -182,7 +184,7 @@ class ListingSpider(scrapy.Spider):
                 PageMethod("wait_for_selector", render.wait_for, timeout=render.wait_timeout_ms)
             ]
         if item_page:
-            meta["playwright_include_page"] = True  # kept open for a screenshot if the listing is a lead
+            meta["playwright_include_page"] = True  # kept for a screenshot if the listing is a lead, then released
         return meta
 
     def _request(self, url: str, callback: Any, meta: dict[str, Any], *, item_page: bool = False) -> scrapy.Request:
@@ -292,7 +294,7 @@ class ListingSpider(scrapy.Spider):
         self._take_server_response(failure.request.url)  # a failed page's response is never needed
         page = failure.request.meta.get("playwright_page")
         if page is not None:
-            await self._close_page(page)
+            await release_page(page)
         self.count("errors/request")
         if failure.check(HttpError):
             self.count(f"errors/http_{failure.value.response.status}")
@@ -425,13 +427,7 @@ class ListingSpider(scrapy.Spider):
         finally:
             self._take_server_response(response.url)  # forgotten whether it was used or not
             if page is not None:
-                await self._close_page(page)
-
-    async def _close_page(self, page: Any) -> None:
-        """Close a browser page this spider kept open (counted: `tradewatch/js/pages_closed`)."""
-        if not page.is_closed():
-            await page.close()
-            self.count("js/pages_closed")
+                await release_page(page)  # for the next request to navigate again
 
     def _is_lead(self, fields: dict[str, Any]) -> bool:
         if self._scorer is None:
