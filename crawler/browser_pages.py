@@ -46,8 +46,23 @@ class PagePool:
                 return page
         return None
 
-    def lend(self, page: Any | None, listeners: list[Listener]) -> None:
-        """The acquired slot's request holds `page` (None: it got none, and the slot is free again)."""
+    def renew(self, page: Any) -> bool:
+        """Whether `page` is lent already: a retry of a request that kept its page (its response retried
+        before any callback saw it) goes on with the same page and slot, its listeners to be attached anew."""
+        listeners = self._lent.get(page)
+        if listeners is None:
+            return False
+        for event, listener in listeners:
+            page.remove_listener(event, listener)
+        listeners.clear()
+        return True
+
+    def lend(self, page: Any | None, listeners: list[Listener], *, replacing: Any | None = None) -> None:
+        """The request holding a slot holds `page` (None: it got none, and the slot is free again), in place of
+        the page `replacing` when a renewed page had closed and a new one was opened for it."""
+        if replacing is not None and replacing is not page:
+            self._lent.pop(replacing, None)
+            _pools.pop(replacing, None)
         if page is None:
             self._slots.release()
             return

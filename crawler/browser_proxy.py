@@ -278,23 +278,29 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
         keep = bool(request.meta.get("playwright_include_page"))
-        page = await self.pages.acquire()
-        if page is not None:
-            request.meta["playwright_page"] = page
-        else:
-            request.meta.pop("playwright_page", None)  # a page of an earlier attempt is not this slot's
+        held = request.meta.get("playwright_page")
+        if held is None or not self.pages.renew(held):
+            held = None
+            page = await self.pages.acquire()
+            if page is not None:
+                request.meta["playwright_page"] = page
+            else:
+                request.meta.pop("playwright_page", None)
         request.meta["playwright_include_page"] = True
-        failed = True
+        failed, kept = True, False
         try:
             response = await super()._download_request(request, spider)
             failed = False
+            # only a page whose response reaches its callback is kept: an error status goes to the errback or is
+            # retried, and a retried response would keep its page (and a slot) waiting in the scheduler
+            kept = keep and 200 <= response.status < 300
             return response
         finally:
             if not keep:
                 del request.meta["playwright_include_page"]
             page = request.meta.get("playwright_page")
-            self.pages.lend(page, self._listeners(request))
-            if page is not None and (failed or not keep):
+            self.pages.lend(page, self._listeners(request), replacing=held)
+            if page is not None and not kept:
                 del request.meta["playwright_page"]  # an errback finds no page to close: it is given back here
                 await self.pages.release(page, failed=failed)
 

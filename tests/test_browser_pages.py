@@ -102,3 +102,24 @@ def test_a_page_no_pool_lent_is_closed_by_release_page():
     page = FakePage()
     asyncio.run(release_page(page))
     assert page.closed
+
+
+def test_a_retried_request_that_kept_its_page_goes_on_with_it_and_its_slot():
+    async def scenario() -> tuple[bool, FakePage, bool]:
+        pool = PagePool(1, lambda key: None)
+        await pool.acquire()
+        page = FakePage()
+        listener = object()
+        page.on("response", listener)
+        pool.lend(page, [("response", listener)])  # kept for a callback that never came: the response was retried
+        renewed = pool.renew(page)
+        page.on("response", listener)  # attached again by the retry's download
+        pool.lend(page, [("response", listener)], replacing=page)
+        await release_page(page)
+        free = await asyncio.wait_for(pool.acquire(), 1.0) is page
+        return renewed, page, free
+
+    renewed, page, free = asyncio.run(scenario())
+    assert renewed
+    assert page.listeners == []
+    assert free
