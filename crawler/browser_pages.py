@@ -100,10 +100,11 @@ class PagePool:
         self._count(CLOSED_STAT)
 
 
-async def release_page(page: Any) -> None:
-    """A spider callback is done with the page its request kept: back to its pool, or closed if none lent it."""
+async def release_page(page: Any, *, close: bool = False) -> None:
+    """A spider callback is done with the page its request kept: back to its pool (closed there if `close`),
+    or closed if no pool lent it."""
     pool = _pools.get(page)
     if pool is not None:
-        await pool.release(page)
+        await pool.release(page, failed=close)
     elif not page.is_closed():
         await page.close()

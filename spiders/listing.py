@@ -404,6 +404,7 @@ class ListingSpider(scrapy.Spider):
 
     async def parse_item(self, response: Response, **_: Any) -> AsyncIterator[ListingItem]:
         page = response.meta.get("playwright_page")
+        screenshot = None
         try:
             if UNDECODABLE in response.flags:
                 return
@@ -413,7 +414,6 @@ class ListingSpider(scrapy.Spider):
                 self._blocked(response, item_page.blocked)
             self._count_field_errors(dict.fromkeys(item_page.errors, 1))
             merged = {**response.meta["partial"], **item_page.fields, "url": response.url}
-            screenshot = None
             if page is not None and self._is_lead(merged):
                 screenshot = await page.screenshot(full_page=True, type="png")
                 self.count("js/screenshots")
@@ -427,7 +427,7 @@ class ListingSpider(scrapy.Spider):
         finally:
             self._take_server_response(response.url)  # forgotten whether it was used or not
             if page is not None:
-                await release_page(page)  # for the next request to navigate again
+                await release_page(page, close=screenshot is not None)
 
     def _is_lead(self, fields: dict[str, Any]) -> bool:
         if self._scorer is None:
