@@ -6,7 +6,8 @@ the crawl several round trips to the browser per page.
 request keeps its page, `playwright_include_page`, as item pages do for a lead's screenshot), or is idle. A
 page whose download failed is closed rather than reused; the pages still open at the crawl's end close with
 its browser context. `release_page(page)` gives a kept page back from a spider callback; it is the one call a
-spider makes instead of `page.close()`.
+spider makes instead of `page.close()`. `release_page(page, close=True)` closes it instead: a renderer that took
+a full-page screenshot keeps its memory (peak PSS of a demo-js sweep about 880 MB against 810 MB).
 
 Stats: `tradewatch/js/pages_reused` (downloads that navigated an idle page), `tradewatch/js/pages_closed`.
 """

@@ -427,7 +427,7 @@ class ListingSpider(scrapy.Spider):
         finally:
             self._take_server_response(response.url)  # forgotten whether it was used or not
             if page is not None:
-                await release_page(page, close=screenshot is not None)
+                await release_page(page, close=screenshot is not None)  # a screenshot's memory stays with its renderer
 
     def _is_lead(self, fields: dict[str, Any]) -> bool:
         if self._scorer is None:
