@@ -9,6 +9,7 @@ from core.config import get_settings
 from crawler.profiles import Profile
 
 if TYPE_CHECKING:
+    from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
 # A JS crawl writes the store in its own thread: its crawl thread mostly waits on Chromium, so the writes cost
@@ -38,6 +39,23 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
     if log_file:
         values.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": True})
     return values
+
+
+def platform_settings(base: Settings, profile: Profile, log_file: Path | None) -> Settings:
+    """The project's settings with one platform's crawl settings over them."""
+    settings = base.copy()
+    settings.setdict(crawl_settings(profile, log_file))
+    return settings
+
+
+def crawler_process(base: Settings, profiles: list[Profile], log_file: Path | None) -> CrawlerProcess:
+    """The process that runs the crawls of `profiles` (its own settings are the first platform's)."""
+    from scrapy.crawler import CrawlerProcess
+
+    settings = platform_settings(base, profiles[0], log_file)
+    # Logging goes through loguru (core.logging_setup), set up before the crawl starts.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    return CrawlerProcess(settings)
 
 
 def start_store_writers(base: Settings, profiles: list[Profile]) -> None:

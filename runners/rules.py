@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from core.errors import TradewatchError
 from crawler.profiles import Profile, load_profile, load_profile_file
 from runners.child import child_main, run_child
-from runners.crawl_settings import crawl_settings
+from runners.crawl_settings import crawler_process, platform_settings
 from runners.sweep import default_log_file
 
 WHAT = ("规则抓取", "rules sweep")
@@ -59,7 +59,7 @@ class RulesSweepRequest(BaseModel):
 
 def crawl_here(request: RulesSweepRequest) -> list[dict[str, Any]]:
     """Run the rules sweep in this process (the child). Returns every page's outcome."""
-    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings
 
     from pipelines.rules_page import OUTCOMES
@@ -68,15 +68,10 @@ def crawl_here(request: RulesSweepRequest) -> list[dict[str, Any]]:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     profiles = request.load_profiles()
     base = get_project_settings()
-    process_settings = base.copy()
-    process_settings.setdict(crawl_settings(profiles[0], request.log_file))
-    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-    process = CrawlerProcess(process_settings)
+    process = crawler_process(base, profiles, request.log_file)
     crawlers: list[Crawler] = []
     for profile in profiles:
-        settings = base.copy()
-        settings.setdict(crawl_settings(profile, request.log_file))
-        crawler = Crawler(RulesSpider, settings, init_reactor=not crawlers)
+        crawler = Crawler(RulesSpider, platform_settings(base, profile, request.log_file), init_reactor=not crawlers)
         crawlers.append(crawler)
         process.crawl(crawler, platform=profile, pages=request.pages)
     process.start()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from core.config import get_settings
 from core.errors import TradewatchError
 from runners.child import child_main, run_child, work_here
-from runners.crawl_settings import crawl_settings, start_store_writers
+from runners.crawl_settings import crawler_process, platform_settings, start_store_writers
 from runners.sweep_request import SweepRequest, SweepResult
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ WHAT = ("抓取", "sweep")
 
 def crawl_here(request: SweepRequest) -> list[int]:
     """Run the sweep in this process (the child). Returns the crawl run ids."""
-    from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings
 
     from leads.writer import stop_unused_writers
@@ -48,15 +48,10 @@ def crawl_here(request: SweepRequest) -> list[int]:
         # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
         if with_photos:
             pool.start()
-        process_settings = base.copy()
-        process_settings.setdict(crawl_settings(profiles[0], request.log_file))
-        # Logging goes through loguru (core.logging_setup), set up by the child before the crawl starts.
-        process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-        process = CrawlerProcess(process_settings)
+        process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
         for profile in profiles:
-            settings = base.copy()
-            settings.setdict(crawl_settings(profile, request.log_file))
+            settings = platform_settings(base, profile, request.log_file)
             settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
             settings.set("TRADEWATCH_IMAGE_POOL", pool)
             crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)

@@ -59,11 +59,10 @@ def worker_settings(
 
 def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = None) -> bool:
     """Work on the sweep in this process until it is done. Returns False when there was nothing to do."""
-    from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     from leads.writer import stop_unused_writers
-    from runners.crawl_settings import crawl_settings, start_store_writers
+    from runners.crawl_settings import crawler_process, platform_settings, start_store_writers
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     server = connect(redis_url)
@@ -76,18 +75,14 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
     register_worker(server, sweep_id, worker_id, lease)
     base = get_project_settings()
     start_store_writers(base, profiles)
-    process_settings = base.copy()
-    process_settings.setdict(crawl_settings(profiles[0], None))
-    process_settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-    process = CrawlerProcess(process_settings)
+    process = crawler_process(base, profiles, None)
     from scrapy.crawler import Crawler as ScrapyCrawler
 
     from spiders.listing import ListingSpider
 
     first = True
     for profile in profiles:
-        settings = base.copy()
-        settings.setdict(crawl_settings(profile, None))
+        settings = platform_settings(base, profile, None)
         settings.setdict(
             worker_settings(
                 redis_url=redis_url, sweep_id=sweep_id, platform=profile.name, platforms=spec.platforms,
