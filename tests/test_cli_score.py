@@ -105,9 +105,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # dev by mechanism (concealed goods, trait pattern, negation reach, namesake kinds): recall 0.787, precision
 # 0.972, disguised recall 0.660, hard-negative false alarms 8/172, category accuracy 0.957 (before: 0.728, 0.974,
 # 0.573, 7/172, 0.954). Homophones read by their pinyin then moved it to recall 0.789, precision 0.972, disguised
-# recall 0.665, hard-negative false alarms 8/172, category accuracy 0.957. The floor below keeps the scorer from
-# sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer generalises to them.
-TEST_PART_FLOOR = {"recall": 0.789, "precision": 0.972, "disguised": 0.664, "category_accuracy": 0.957}
+# recall 0.665, hard-negative false alarms 8/172, category accuracy 0.957. The scope of innocence words (a colour
+# that describes the goods, an imitation they are compared with, a cover the listing declares or takes back) then
+# moved it to recall 0.806, precision 0.973, disguised recall 0.686, hard-negative false alarms 8/172, category
+# accuracy 0.951: the leads it found were misses before, two of them now in a neighbouring category, so the share
+# fell while the leads of the right category rose (269 to 273). The floor below keeps the scorer from sliding back;
+# issue 13's targets are the strict xfail after it, and pass once the scorer generalises to them.
+TEST_PART_FLOOR = {"recall": 0.806, "precision": 0.972, "disguised": 0.686, "category_accuracy": 0.951}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:

@@ -333,3 +333,44 @@ def test_a_code_word_beside_the_open_name_is_that_name_and_innocence_counts(scor
     # 甲片 hides 穿山甲 only where the name is not written: here it is the leather keyring's scales
     assert not verdict(scorer, "穿山甲 甲片 钥匙扣", "卷起来的造型，皮革手工，挂包用")[0]
     assert verdict(scorer, "甲片 炮制 下奶 一两", "私聊")[0]
+
+
+# 4b. the sentence around an innocence word decides whether it speaks of the goods: a colour that describes them,
+# an imitation they are compared with, a cover the listing declares or takes back
+@pytest.mark.parametrize(
+    ("title", "description", "rule"),
+    [
+        ("熊胆 一个 阴干 整个", "山里收的熊胆，个头不小，颜色乌黑发亮，不走快递，同城看货。", "innocence_descriptive"),
+        ("老玳瑁 发簪 清代", "玳瑁发簪，透光看斑纹自然，和亚克力那种仿的区别很明显，私聊。", "innocence_compared"),
+        ("麝香 整颗 野的", "野生麝香整颗，比人工的香味浓得多，只见面交易。", "innocence_compared"),
+        ("老犀角 小杯 工艺品 实为老料", "东西是老的，见面看货，不走物流。", "innocence_revealed"),
+        ("三棱刺 开刃 随身", "钢材硬，开刃锋利，以儿童玩具的名义发货，私聊。", "innocence_cover"),
+    ],
+)
+def test_an_innocence_word_the_sentence_takes_back_does_not_count(
+    scorer: Scorer, title: str, description: str, rule: str
+) -> None:
+    lead, _category, _mechanisms, rules = verdict(scorer, title, description)
+    assert lead and rule in rules
+
+
+def test_a_word_declared_as_the_cover_is_the_cover_wherever_the_listing_repeats_it(scorer: Scorer) -> None:
+    description = "说是水果刀，其实是匕首款，双刃开锋，刃长十八公分，快递单写厨具，懂的拍。"
+    result = scorer.score({"title": "水果刀 大号 开锋 随身", "description": description})
+    assert result.is_lead and result.category == "prohibited.weapons"
+    assert not any(r["rule"] == "innocence" for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("玳瑁纹 发夹 抓夹", "醋酸板材抓夹，玳瑁只是花纹的叫法，颜色有琥珀、黑茶两种，日常百搭。"),
+        ("象牙白 乳胶漆 5L", "室内墙面乳胶漆，颜色叫象牙白，环保无味，刷两遍。"),
+        ("象牙 雕刻 摆件 树脂", "树脂雕刻摆件，看着像象牙，其实是树脂做的，适合送礼。"),
+        ("犀牛角 造型 开瓶器", "锌合金开瓶器，犀牛角造型，颜色有银色和古铜色，和真角没关系。"),
+    ],
+)
+def test_colour_choices_imitations_and_lawful_covers_still_clear_the_goods(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert not scorer.score({"title": title, "description": description}).is_lead

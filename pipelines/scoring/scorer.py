@@ -94,6 +94,8 @@ _TRAIT_PATTERN_MIN = 2
 _COMPOSITION_DENIAL = "不含"
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
 _GAP_STOPS = frozenset("是的了")
+# innocence clearings that make the word a cover for the whole listing
+_COVER_RULES = frozenset(("innocence_cover", "innocence_revealed"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
@@ -289,6 +291,14 @@ class Scorer:
             ("simile_term", fold_all(watchlists.signals.simile_markers)),
         )
         self._after_term = (("substitute_term", fold_all(watchlists.signals.substitute_markers)),)
+        sig_spec = watchlists.signals
+        self._cover_after = fold_all(sig_spec.cover_after_markers)
+        self._reveals = fold_all(sig_spec.reveal_markers)
+        self._choice_words = frozenset(fold_all(sig_spec.choice_words))
+        self._choice_markers = (*fold_all(sig_spec.choice_markers), *sig_spec.choice_markers)
+        self._comparisons = fold_all(sig_spec.comparison_markers)
+        self._differences = fold_all(sig_spec.difference_markers)
+        self._comparatives = fold_all(sig_spec.comparative_markers)
         self._negation_gap = int(self.weights["term_negation_gap"])
         self._gap_negations = tuple(w for w in self._before_term[0][1] if len(w) > 1)
         self._composition_denial = _COMPOSITION_DENIAL
@@ -820,6 +830,7 @@ class Scorer:
         ]
         negations = self._negations
         negated_ends: set[tuple[str, int]] = set()
+        covers: set[str] = set()
         for payloads, view, start, end in signal_places:
             spans_here = term_spans.get(view.name)
             if spans_here and any(start < te and ts < end for ts, te in spans_here):
@@ -838,6 +849,8 @@ class Scorer:
                         cleared = self._innocence_cleared(
                             view, start, end, neutral, negations, negated_ends, masked_rules, sig.word
                         )
+                        if cleared and masked_rules[-1]["rule"] in _COVER_RULES:
+                            covers.add(sig.word)
                     if cleared:
                         continue
                 scope = sig.category
@@ -847,6 +860,9 @@ class Scorer:
                         by_scope[scope] = [sig]
                     else:
                         in_scope.append(sig)
+        if covers:  # a word the listing declares as its cover is the cover wherever it repeats it
+            for scope, sigs in by_scope.items():
+                by_scope[scope] = [x for x in sigs if x.kind != "innocence" or x.word not in covers]
         shared = by_scope.get(None, [])
         # a live animal for sale (活体, 幼鸟, 可上手): its cage, feed and colours are the animal's, not the goods
         live_goods = any(sig.kind == "live" for sig in shared)
@@ -1074,6 +1090,8 @@ class Scorer:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
                               "points": 0})  # fmt: skip
                 return True
+        if self._scoped_out(view, start, end, word, rules):
+            return True
         if self._flavours:
             text = view.norm.text
             for flavour in self._flavours:
@@ -1104,6 +1122,63 @@ class Scorer:
                               "field": view.name, "points": 0})  # fmt: skip
                 return True
         return False
+
+    def _scoped_out(self, view: _FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:
+        """True when the sentence around an innocence word says it is not the goods: a colour word that describes
+        the goods instead of offering a choice (颜色金黄), a comparison that sets the goods apart from it
+        (和骨雕塑料差别很大, 比人工香), the cover it is declared as (工艺品名义发货) or takes back (工艺品 实为老料).
+        The folded text finds the markers; the original text tells where a clause ends."""
+        text = view.norm.text
+        how: dict[str, str] | None = None
+        if word in self._choice_words:
+            o_end = view.span(start, end)[1]
+            original = view.norm.original
+            window = original[o_end : o_end + 4].lstrip()
+            offers = any(m in window[: len(m) + 1] for m in self._choice_markers)
+            if window and not _breaks_clause(window[0]) and not offers:
+                how = {"rule": "innocence_descriptive", "describes": window}
+        if how is None:
+            before = text[max(0, start - 6) : start]
+            if before:
+                comparative = next((m for m in self._comparatives if before.endswith(m)), None)
+                if comparative is not None and self._one_clause(view, start - len(comparative), end):
+                    how = {"rule": "innocence_compared", "marker": comparative}
+                elif any(m in before for m in self._comparisons):
+                    rest = text[end : end + 14]
+                    for difference in self._differences:
+                        at = rest.find(difference)
+                        if at >= 0 and self._one_clause(view, start - 1, end + at + len(difference)):
+                            how = {"rule": "innocence_compared", "marker": difference}
+                            break
+        if how is None and self._cover_after:
+            # the cover may name the goods in a few words (儿童玩具的名义): the marker within four characters
+            following = text[end : end + 8]
+            for cover in self._cover_after:
+                at = following.find(cover)
+                if 0 <= at <= 4 and self._one_clause(view, start, end + at + len(cover)):
+                    how = {"rule": "innocence_cover", "cover": cover}
+                    break
+        if how is None and self._reveals:
+            following = text[end : end + 30]
+            for marker in self._reveals:
+                at = following.find(marker)
+                if at >= 0:
+                    revealed = following[at + len(marker) : at + len(marker) + 8]
+                    if not any(w in revealed for w in self._imitation_words):
+                        how = {"rule": "innocence_revealed", "marker": marker}
+                    break
+        if how is None:
+            return False
+        rules.append({**how, "signal": word, "field": view.name, "points": 0})
+        return True
+
+    @staticmethod
+    def _one_clause(view: _FieldView, start: int, end: int) -> bool:
+        """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text."""
+        if start < 0 or end > len(view.norm.text):
+            return False
+        o_start, o_end = view.span(start, end)
+        return not any(_breaks_clause(c) for c in view.norm.original[o_start:o_end])
 
     def _boundary_ok(self, view: _FieldView, start: int, end: int, ascii_start: bool, ascii_end: bool) -> bool:
         """Latin-script patterns must start and end at word boundaries of the original text."""
@@ -1349,6 +1424,11 @@ def spread_score(points: float) -> int:
         return max(0, round(points))
     room = 100 - SPREAD_FROM
     return min(99, round(SPREAD_FROM + room * (1 - math.exp(-(points - SPREAD_FROM) / SPREAD_SCALE))))
+
+
+def _breaks_clause(char: str) -> bool:
+    """Punctuation ends a clause; letters, digits and spaces (which separate a title's words) do not."""
+    return not (char.isalnum() or char.isspace())
 
 
 def _whole_words_across_spaces(text: str, start: int, end: int) -> bool:
