@@ -98,6 +98,11 @@ def explain_cmd(
         "generated_variant": _("generated variant"),
         "trade_pattern": _("trade pattern"),
     }
+    # a spelling generated from a term says how it was made from it
+    generated = {
+        "pinyin": _("pinyin of {term}"),
+        "initials": _("pinyin initials of {term}"),
+    }
     for hit in data["hits"]:
         where = f"{hit['field']}[{hit['start']}:{hit['end']}]"
         out.print(
@@ -109,6 +114,8 @@ def explain_cmd(
         )
         if hit["mechanism"] == "homophone":
             mechanism = _("homophone of {term} ({reading})").format(term=hit["term"], reading=hit.get("reading", ""))
+        elif hit["mechanism"] == "generated_variant" and hit["rule"] in generated:
+            mechanism = generated[hit["rule"]].format(term=hit["term"])
         else:
             mechanism = mechanisms[hit["mechanism"]]
         out.print("    " + _("Found by: {mechanism}").format(mechanism=mechanism), markup=False)

@@ -78,6 +78,12 @@ def test_watchlist_explain_names_a_homophone_and_its_reading() -> None:
     assert "homophone of 熊掌 (xiong zhang)" in result.stdout
 
 
+def test_watchlist_explain_names_the_term_a_pinyin_spelling_stands_for() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "wa wa yu 野生 活的 一条"])
+    assert result.exit_code == 0, result.output
+    assert "pinyin of 大鲵" in result.stdout
+
+
 def test_watchlist_terms_lists_search_terms() -> None:
     result = runner.invoke(app, ["watchlist", "terms", "wildlife.pangolin"])
     assert result.exit_code == 0

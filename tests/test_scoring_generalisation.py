@@ -68,14 +68,42 @@ def test_two_initials_alone_are_not_a_hit(scorer: Scorer) -> None:
     assert verdict(scorer, "XY轴 滑台 模组 步进电机")[2] == set()
 
 
+# 2a. pinyin of a species of the national list: counts beside a product form or trade talk, never alone
+@pytest.mark.parametrize(
+    ("title", "term", "category"),
+    [
+        ("huamei 野生 幼鸟 会叫 私聊", "画眉", "wildlife.live_bird"),
+        ("Zhu Huan 幼鸟 一对 私聊", "朱鹮", "wildlife.live_bird"),
+    ],
+)
+def test_pinyin_of_a_species_is_found_with_context(scorer: Scorer, title: str, term: str, category: str) -> None:
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.rule == "pinyin")
+    assert (hit.term, hit.mechanism) == (term, "generated_variant")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "huamei 眉笔 防水 不晕染 一支",  # a brand-like word with nothing of the trade beside it
+        "HM 幼鸟 笼子 转让",  # two capitals of a species (画眉) could be anything, even beside a product form
+    ],
+)
+def test_pinyin_of_a_species_alone_is_no_hit(scorer: Scorer, title: str) -> None:
+    assert verdict(scorer, title)[2] == set()
+
+
 # 2b. homophones: the listing's characters read as toneless pinyin match a term's syllables (pypinyin), guarded by
-# jieba's dictionary, a product form or trade talk, and a character of the term kept in place
+# jieba's dictionary, a product form or trade talk, and for a term of two syllables a character of it kept in place
 @pytest.mark.parametrize(
     ("title", "term", "reading", "category"),
     [
         ("凶掌 冻品 一对 私聊", "熊掌", "xiong zhang", "wildlife.bear"),
         ("川山钾 鳞片 下奶 懂的来", "穿山甲", "chuan shan jia", "wildlife.pangolin"),
         ("令羊脚 片 老货 私聊", "羚羊角", "ling yang jiao", "wildlife.saiga"),
+        # three syllables or more: every character may be replaced
+        ("船衫佳 鳞片 下奶 懂的来", "穿山甲", "chuan shan jia", "wildlife.pangolin"),
     ],
 )
 def test_homophones_of_terms_are_found(scorer: Scorer, title: str, term: str, reading: str, category: str) -> None:
@@ -98,6 +126,7 @@ def test_a_homophone_needs_a_product_form_or_trade_talk(scorer: Scorer) -> None:
         "巴西龟 活体 宠物龟 私聊",  # 西龟 runs across the edge of 巴西
         "兄。掌 老货 私聊",  # 兄 and 掌 stand in two sentences
         "北海 珊瑚 摆件 是珊瑚 私聊",  # 是珊瑚 reads like 石珊瑚 but writes 珊瑚 itself
+        "羊毛 带毛 整张 老货 私聊",  # 带毛 reads like 玳瑁 with none of its characters: two syllables are not enough
     ],
 )
 def test_ordinary_words_that_read_like_a_term_are_no_homophone(scorer: Scorer, title: str) -> None:

@@ -26,6 +26,9 @@ _VERSION = 1
 # a coded term can only match coded characters
 _CODE_BASE = 0xE000
 _MIN_SYLLABLES = 2
+# a reading of this many syllables may replace every character of a term (船衫佳 for 穿山甲); a shorter one must
+# keep one of them in place, or ordinary pairs of words that sound alike would count (带毛 for 玳瑁)
+FREE_SPELLING = 3
 
 
 def _toneless(reading: str) -> str:

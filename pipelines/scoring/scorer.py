@@ -41,13 +41,12 @@ from .fold_text import (
     NormText,
     emoji_names,
     is_cjk,
-    pinyin_forms,
-    pinyin_initials,
     save_pinyin_cache,
     syllables,
 )
-from .homophones import build_table, usable
+from .homophones import FREE_SPELLING, build_table, usable
 from .matcher import Matcher, build_matcher
+from .spellings import pinyin_spellings
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
@@ -411,8 +410,9 @@ class Scorer:
     def _homophones(self, joined: str) -> list[tuple[int, int, int]]:
         """(pattern id, start, end) of spellings in ``joined`` that read like a term and are not written as one.
 
-        The spelling keeps at least one of the term's characters in its place (兄掌, 川山夹, 令羊角): a reading
-        with none of them (带毛 for 玳瑁, 蛇箱 for 麝香) is nearly always ordinary words that sound alike."""
+        A spelling of two syllables keeps one of the term's characters in its place (兄掌 for 熊掌): one with
+        none of them (带毛 for 玳瑁, 蛇箱 for 麝香) is nearly always ordinary words that sound alike. Three
+        syllables or more (船衫佳 for 穿山甲) rarely read like a term by chance, so every character may differ."""
         coded = joined.translate(self._homophone_codes)
         if coded == joined:
             return []
@@ -422,7 +422,10 @@ class Scorer:
             (first + index, start, end)
             for index, start, end in self._homophone_find(coded, overlapping=True)
             if (written := joined[start:end]) not in skip
-            and any(a == b for term in spellings[index] for a, b in zip(written, term, strict=True))
+            and (
+                end - start >= FREE_SPELLING
+                or any(a == b for term in spellings[index] for a, b in zip(written, term, strict=True))
+            )
         ]
 
     def _homophone_stands(
@@ -498,32 +501,26 @@ class Scorer:
         for word in spec.pinyin:
             add(word, "pinyin", weight * pinyin_factor, code)
         auto = spec.auto_pinyin if spec.auto_pinyin is not None else spec.kind in ("name", "product")
-        if spec.auto_pinyin is not False and spec.kind in ("name", "product", "species"):
-            homophone_needs = requires or self._homophone_context(category)
+        generated = spec.auto_pinyin is not False and spec.kind in ("name", "product", "species")
+        # what a spelling that could be anything needs beside it: a product form of the category or trade talk
+        context = (requires or self._homophone_context(category)) if generated else requires
+        if generated:
             for name in (spec.term, *spec.aliases):
                 folded = self.normaliser.fold(name)
                 reading = syllables(folded)
                 if usable(reading, folded):
                     ref = _TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
-                                   code, False, False, homophone_needs, " ".join(reading))  # fmt: skip
+                                   code, False, False, context, " ".join(reading))  # fmt: skip
                     self._homophone_terms.setdefault(folded, (reading, []))[1].append(ref)
-        if auto:
-            names = [spec.term, *spec.aliases, *spec.tcm]
-            for name in names:
-                folded = self.normaliser.fold(name)
-                for form in pinyin_forms(folded):
-                    if len(form) >= 5 or not form.isascii():
-                        add(form, "pinyin", weight * pinyin_factor, code)
-                initials = pinyin_initials(folded)
-                if len(initials) >= 3:
-                    add(initials, "initials", weight * self.weights["initials_factor"], code)
-                elif len(initials) == 2:
-                    # two capitals (XY for 象牙) are too short to mean anything alone: they count only in a
-                    # listing that also names one of the category's product forms (which also tells XY for 象牙
-                    # in 手镯 from XY for 香烟)
-                    ref = _TermRef(category.id, spec.term, "initials", weight * self.weights["initials_factor"],
-                                   code, False, False, self._form_words(category))  # fmt: skip
-                    self._add(initials, ref)
+        if auto or (generated and spec.auto_pinyin is None):
+            # a species of the national list in pinyin (huamei) could be anything without context
+            names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
+            needs = {"": requires, "context": context, "forms": requires or self._form_words(category)}
+            factors = {"pinyin": pinyin_factor, "initials": self.weights["initials_factor"]}
+            for spelling in pinyin_spellings(names, plain=auto):
+                ref = _TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
+                               False, needs[spelling.needs])  # fmt: skip
+                self._add(spelling.text, ref)
 
     def _build(self) -> None:
         signals = self.watchlists.signals

@@ -1,0 +1,47 @@
+"""Spellings generated from a term, so that no one has to type them into a watchlist.
+
+A seller who dodges a keyword filter writes the term's pinyin (xiangya, xiang牙, XY). Each spelling says how
+much of the listing it needs beside it: a watchlist name or product spelt out in pinyin is plain enough alone,
+but a species of the national list in pinyin (huamei) could be anything, so it counts only together with a
+product form or trade talk, and two capitals of a species not at all. Homophones are read from the listing's
+sound instead (:mod:`.homophones`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .fold_text import pinyin_forms, pinyin_initials
+
+# what a spelling needs in the listing: nothing, a product form of its category or trade/evasion talk, or a
+# product form of its category (which also tells XY for 象牙 beside 手镯 from XY for 香烟)
+Needs = Literal["", "context", "forms"]
+
+_MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong", are ordinary syllables)
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    text: str
+    rule: str  # pinyin (full or mixed) or initials
+    needs: Needs
+
+
+def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
+    """The pinyin spellings of a term's folded names. ``plain`` names (watchlist names and products) stand
+    alone in full pinyin; the rest (species) need a product form or trade talk."""
+    out: list[Spelling] = []
+    loose: Needs = "" if plain else "context"
+    for name in names:
+        for form in pinyin_forms(name):
+            if len(form) >= _MIN_PINYIN or not form.isascii():
+                out.append(Spelling(form, "pinyin", loose))
+        initials = pinyin_initials(name)
+        if len(initials) >= 3:
+            out.append(Spelling(initials, "initials", loose))
+        elif len(initials) == 2 and plain:
+            # two capitals are too short to mean anything alone; those of a species (ML for 麋鹿 is also the
+            # sizes M, L) not even beside a product form
+            out.append(Spelling(initials, "initials", "forms"))
+    return list(dict.fromkeys(out))
