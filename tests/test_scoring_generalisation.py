@@ -403,3 +403,26 @@ def test_colour_choices_imitations_and_lawful_covers_still_clear_the_goods(
     scorer: Scorer, title: str, description: str
 ) -> None:
     assert not scorer.score({"title": title, "description": description}).is_lead
+
+
+def test_an_innocence_word_split_by_punctuation_was_never_written(scorer: Scorer) -> None:
+    # folded text drops the comma: 水，果树 would read 水果 (food) and clear the herbicide
+    result = scorer.score({"title": "除草剂 百草枯 新版", "description": "一瓶兑半桶水，果树下面打一遍，量大优惠。"})
+    assert result.is_lead and any(r["rule"] == "innocence_across_clauses" for r in result.rules)
+
+
+def test_a_whole_hide_sold_with_concealment_is_a_trade_pattern(scorer: Scorer) -> None:
+    lead, category, mechanisms, _rules = verdict(scorer, "野生 皮子 整张 老货", "不能写名字，只能当面交易。")
+    assert lead and category == "wildlife.other" and mechanisms == {"trade_pattern"}
+    assert not scorer.score({"title": "野生 整张 老货 地毯"}).is_lead  # no talk that hides the deal
+
+
+def test_a_name_inside_a_longer_name_of_another_category_gives_way(scorer: Scorer) -> None:
+    result = scorer.score({"title": "盔犀鸟 头骨 标本 老货", "description": "见面交易，私聊。"})
+    assert result.category == "wildlife.hornbill" and result.categories == ["wildlife.hornbill"]
+
+
+def test_what_a_live_animal_eats_is_not_food_for_sale(scorer: Scorer) -> None:
+    result = scorer.score({"title": "盔犀鸟 幼鸟 活体", "description": "平时喂水果和面包虫，没有手续，同城自提。"})
+    assert result.is_lead and result.category == "wildlife.hornbill"
+    assert not any(r["rule"] == "innocence" for r in result.rules)

@@ -7,7 +7,7 @@ How a listing is scored (every step that changes the score is reported in ``rule
 2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped, so is
    a term that needs context (``requires``) when none of its context words is in the listing, and a term
    hit that starts inside an earlier hit of another category and runs past it (牙雕 in 鲸牙雕件: read left
-   to right, the listing says 鲸牙).
+   to right, the listing says 鲸牙), or a hit inside a longer hit of another category (犀鸟 in 盔犀鸟).
 3. Per category: the best hit gives ``weight x field factor x category severity``; other distinct terms of
    the category add a little (corroboration); a product form (手镯, 鳞片, 活体, or 皮/骨/牙 right after a
    species name) adds; evasion and trade talk (私聊, 加V, 懂的来, 老货, 包老) and category-scoped
@@ -1030,7 +1030,7 @@ class Scorer:
                     part = (sig, view, start, end)
                 elif sig.kind == "provenance" and sig.word not in provenance:
                     provenance.append(sig.word)
-                elif sig.kind == "evasion":
+                elif sig.kind in ("evasion", "conceal"):
                     talk = True
         if not provenance or not talk or TRADE_PATTERN_CATEGORY not in self.categories:
             return None
@@ -1087,6 +1087,10 @@ class Scorer:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
                               "points": 0})  # fmt: skip
                 return True
+        if end - start > 1 and not self._one_clause(view, start, end):
+            # folding drops punctuation, so 水，果园 reads 水果园; a word split by punctuation was never written
+            rules.append({"rule": "innocence_across_clauses", "signal": word, "field": view.name, "points": 0})
+            return True
         if self._scoped_out(view, start, end, word, rules):
             return True
         if self._flavours:
@@ -1442,12 +1446,18 @@ def _whole_words_across_spaces(text: str, start: int, end: int) -> bool:
 def _drop_straddling(
     live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
 ) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
-    """Drop a hit that starts inside an earlier hit of another category and ends after it."""
+    """Drop a hit that starts inside an earlier hit of another category and ends after it, or lies inside a longer
+    hit of another category (犀鸟 of live birds inside 盔犀鸟, the hornbill): the longer name says what it is."""
     kept = []
     for item in live:
         ref, view, start, end = item[0], item[1], item[2], item[3]
         if any(
-            other[1] is view and other[2] < start < other[3] < end and other[0].category != ref.category
+            other[1] is view
+            and other[0].category != ref.category
+            and (
+                other[2] < start < other[3] < end
+                or (other[2] <= start and end <= other[3] and other[3] - other[2] > end - start)
+            )
             for other in live
         ):
             continue
