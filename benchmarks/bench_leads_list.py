@@ -139,29 +139,30 @@ def cases() -> list[Case]:
 # --- the store ----------------------------------------------------------------------------------------
 
 
-def _row_defaults(table: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """Fill every column the values leave out: None where nullable, else a neutral value of its type."""
-    row = dict(values)
-    for column in table.columns:
-        if column.name in row or column.primary_key:
+def _model_defaults(model: Any) -> dict[str, Any]:
+    """What the store writes for the columns a row leaves out: the model's defaults (an empty list for a JSON
+    list such as `images`, where the column's type alone suggests nothing). Required columns have none."""
+    from pydantic_core import PydanticUndefined
+
+    defaults: dict[str, Any] = {}
+    for column in model.__table__.columns:
+        field = model.model_fields.get(column.name)
+        if column.primary_key or field is None:
             continue
-        if column.nullable:
-            row[column.name] = None
-        else:
-            python_type = getattr(column.type, "python_type", str)
-            row[column.name] = {bool: False, int: 0, float: 0.0, list: [], dict: {}}.get(python_type, "")
-    return row
+        if field.default_factory is not None:
+            defaults[column.name] = field.default_factory()
+        elif field.default is not PydanticUndefined:
+            defaults[column.name] = field.default
+    return defaults
 
 
 def _rows(count: int, seed: int) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """Listings and leads in batches: realistic spreads of status, category, platform, seller and officer."""
-    from sqlmodel import SQLModel
-
     from core.categories import CATEGORY_IDS
+    from leads.models import Lead, Listing
 
     categories = list(CATEGORY_IDS)
-    tables = SQLModel.metadata.tables
-    listing_table, lead_table = tables["listing"], tables["lead"]
+    listing_defaults, lead_defaults = _model_defaults(Listing), _model_defaults(Lead)
     rng = random.Random(seed)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for offset in range(0, count, BATCH):
@@ -176,52 +177,46 @@ def _rows(count: int, seed: int) -> Iterator[tuple[list[dict[str, Any]], list[di
             claimed_by = rng.choice(OFFICERS) if on_desk else None
             assignees = [rng.choice(OFFICERS)] if on_desk and rng.random() < 0.3 else []
             listings.append(
-                _row_defaults(
-                    listing_table,
-                    {
-                        "id": index,
-                        "platform": rng.choice(PLATFORMS),
-                        "listing_id": str(10_000_000 + index),
-                        "url": f"https://item.example.com/{index}",
-                        "title": f"{rng.choice(TITLES)} {index}",
-                        "description": "祖传老货，懂的来，私聊看实物",
-                        "price": float(rng.randint(50, 50_000)),
-                        "currency": "CNY",
-                        "seller": f"卖家{seller}",
-                        "seller_id": f"s{seller}",
-                        "first_seen": seen,
-                        "last_seen": seen,
-                        "times_seen": 1,
-                    },
-                )
+                {
+                    **listing_defaults,
+                    "id": index,
+                    "platform": rng.choice(PLATFORMS),
+                    "listing_id": str(10_000_000 + index),
+                    "url": f"https://item.example.com/{index}",
+                    "title": f"{rng.choice(TITLES)} {index}",
+                    "description": "祖传老货，懂的来，私聊看实物",
+                    "price": float(rng.randint(50, 50_000)),
+                    "currency": "CNY",
+                    "seller": f"卖家{seller}",
+                    "seller_id": f"s{seller}",
+                    "first_seen": seen,
+                    "last_seen": seen,
+                    "times_seen": 1,
+                }
             )
             leads.append(
-                _row_defaults(
-                    lead_table,
-                    {
-                        "id": index,
-                        "listing_id": index,
-                        "score": score,
-                        "family": category.split(".")[0],
-                        "category": category,
-                        "categories": [category],
-                        "hits": [],
-                        "explanation": [],
-                        "status": status,
-                        "campaign": CAMPAIGN if index % 10 == 0 else None,
-                        "priority": round(score + rng.random() * 20, 3),
-                        "assignees": assignees,
-                        "claimed_by": claimed_by,
-                        "model_probability": round(rng.random(), 4) if index % 3 == 0 else None,
-                        "due_date": date(2026, 2, 1) + timedelta(days=index * 300 // count)
-                        if status != "new"
-                        else None,
-                        "created_at": seen,
-                        "updated_at": seen,
-                        "queued_at": seen if status != "new" else None,
-                        "extended": False,
-                    },
-                )
+                {
+                    **lead_defaults,
+                    "id": index,
+                    "listing_id": index,
+                    "score": score,
+                    "family": category.split(".")[0],
+                    "category": category,
+                    "categories": [category],
+                    "hits": [],
+                    "explanation": [],
+                    "status": status,
+                    "campaign": CAMPAIGN if index % 10 == 0 else None,
+                    "priority": round(score + rng.random() * 20, 3),
+                    "assignees": assignees,
+                    "claimed_by": claimed_by,
+                    "model_probability": round(rng.random(), 4) if index % 3 == 0 else None,
+                    "due_date": date(2026, 2, 1) + timedelta(days=index * 300 // count) if status != "new" else None,
+                    "created_at": seen,
+                    "updated_at": seen,
+                    "queued_at": seen if status != "new" else None,
+                    "extended": False,
+                }
             )
         yield listings, leads
 
@@ -267,14 +262,17 @@ def build_store(url: str, count: int, seed: int = 20260301) -> float:
 
 def _revision() -> str:
     """The schema's version: the head revision and a digest of the migrations (an index added to the
-    newest migration while it is being written changes it too)."""
+    newest migration while it is being written changes it too) and of the code that makes the rows."""
     import hashlib
+    import inspect
 
     from leads.db import MIGRATIONS_DIR, head_revision
 
     digest = hashlib.sha256()
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
         digest.update(path.read_bytes())
+    for maker in (_model_defaults, _rows):
+        digest.update(inspect.getsource(maker).encode())
     return f"{head_revision()}_{digest.hexdigest()[:8]}"
 
 

@@ -67,3 +67,36 @@ def test_quick_bench_times_whole_commands(tmp_path: Path) -> None:
     assert all(row["wall"] > 0 and row["cpu"] > 0 for row in rows.values())
     assert result["help"]["wall"] > 0
     assert not list((ROOT / "benchmarks" / ".cache").glob("leads-*-2000.db")), "--quick must not leave a cache"
+
+
+def test_generated_rows_hold_what_the_store_writes(tw_home: Path) -> None:
+    """A generated lead reads back as the store's own leads do: JSON lists are lists (`images` was once an
+    empty string, and `leads list --json` warned that the model could not serialise it)."""
+    import warnings
+
+    from sqlmodel import Session
+
+    from leads.db import get_engine
+    from leads.models import Lead, Listing
+    from tests.leadstore_support import sight
+
+    url = f"sqlite:///{tw_home / 'bench.db'}"
+    bench_leads_list.build_store(url, 40)
+    stored = sight(url)
+    with Session(get_engine(url)) as session:
+        store_lead = session.get(Lead, stored.lead_pk)
+        assert store_lead is not None
+        pairs = [
+            (store_lead, session.get(Lead, 1)),
+            (session.get(Listing, store_lead.listing_id), session.get(Listing, 1)),
+        ]
+        for written, generated in pairs:
+            assert written is not None and generated is not None
+            for name in type(written).model_fields:
+                mine, theirs = getattr(written, name), getattr(generated, name)
+                if mine is not None and theirs is not None:
+                    assert type(theirs) is type(mine), (name, theirs, mine)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                generated.model_dump(mode="json")
+        assert session.get(Listing, 1).images == []
