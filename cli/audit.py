@@ -12,7 +12,7 @@ from rich.text import Text
 from cli.i18n import _, localise_message
 from cli.labels import action_label, status_label
 from cli.lead_options import LeadIdArgument
-from cli.output import JsonOption, console, err_console, fail, print_json, report_verification
+from cli.output import JsonOption, console, err_console, fail, model_json, print_json, report_verification
 from core.safe_text import safe_text
 from leads.db import get_engine
 
@@ -42,7 +42,7 @@ def history_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> Non
             fail(_("No lead with id {lead_id}").format(lead_id=lead_id), code=4)
         events = lead_history(session, lead_id)
     if as_json:
-        print_json([event.model_dump(mode="json") for event in events])
+        print_json([model_json(event) for event in events])
         return
     table = Table(title=_("History of lead {lead_id}").format(lead_id=lead_id))
     for heading in ("#", _("Time (UTC)"), _("Action"), _("Officer"), _("Change"), _("Reason"), _("Details")):

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from cli.i18n import _, localise_message
 from cli.lead_options import LeadIdArgument
-from cli.output import JsonOption, console, fail, print_json, report_verification
+from cli.output import JsonOption, console, fail, model_json, print_json, report_verification
 from core.safe_text import safe_text
 from leads.db import get_engine
 from leads.evidence import (
@@ -38,10 +38,7 @@ def list_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
         captures = lead_evidence(session, lead_id)
     if as_json:
         print_json(
-            [
-                {**capture.model_dump(mode="json"), "files": [file.model_dump(mode="json") for file in files]}
-                for capture, files in captures
-            ]
+            [{**model_json(capture), "files": [model_json(file) for file in files]} for capture, files in captures]
         )
         return
     table = Table(title=_("Evidence of lead {lead_id}").format(lead_id=lead_id))

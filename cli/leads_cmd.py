@@ -24,7 +24,7 @@ from cli.identity import require_officer
 from cli.labels import DISMISS_REASONS, action_label, category_label, status_label
 from cli.lead_options import LeadIdArgument, OfficerOption, ReasonOption, filter_options
 from cli.notices import notice_reply_command, notify_command
-from cli.output import JsonOption, console, print_json
+from cli.output import JsonOption, console, model_json, print_json
 from cli.photos_view import photo_texts, same_photo_texts
 from core.safe_text import highlight_terms, safe_json, safe_str, safe_text
 from core.statuses import LeadStatus
@@ -90,7 +90,7 @@ def officers_text(lead: Lead) -> str:
 
 
 def lead_json(lead: Lead, listing: Listing) -> dict[str, Any]:
-    return safe_json({"lead": lead.model_dump(mode="json"), "listing": listing.model_dump(mode="json")})
+    return safe_json({"lead": model_json(lead), "listing": model_json(listing)})
 
 
 def status_text(lead: Lead, marks: LeadMarks | None) -> Text:
@@ -321,17 +321,17 @@ def show_command(lead_id: LeadIdArgument, as_json: JsonOption = False) -> None:
         raise LeadNotFoundError(lead_id)
     if as_json:
         data = lead_json(detail.lead, detail.listing)
-        data["listing_history"] = [safe_json(s.model_dump(mode="json")) for s in detail.snapshots]
+        data["listing_history"] = [safe_json(model_json(s)) for s in detail.snapshots]
         data["seller_leads"] = [other.id for other, _listing in detail.seller_leads]
         data["same_photo"] = [
             {"platform": other.platform, "listing_id": other.listing_id, "lead": other_lead.id if other_lead else None}
             for other, other_lead in detail.same_photo
         ]
         data["evidence"] = [
-            {**safe_json(c.model_dump(mode="json")), "files": [safe_json(f.model_dump(mode="json")) for f in files]}
+            {**safe_json(model_json(c)), "files": [safe_json(model_json(f)) for f in files]}
             for c, files in detail.evidence
         ]
-        data["audit"] = [safe_json(e.model_dump(mode="json")) for e in detail.audit]
+        data["audit"] = [safe_json(model_json(e)) for e in detail.audit]
         print_json(data)
         return
     console().print(Group(*detail_renderables(detail)))

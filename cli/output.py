@@ -6,10 +6,13 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -50,6 +53,16 @@ def print_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, default=str, indent=2)
     text = re.sub(UNSAFE_PATTERN, lambda match: f"\\u{ord(match.group()):04x}", text)
     sys.stdout.write(text + "\n")
+
+
+def model_json(model: BaseModel) -> dict[str, Any]:
+    """A model as JSON with its fields in the order the model declares them.
+
+    A row the ORM loaded dumps its fields in the order they were loaded, which differs from one command and one
+    process to the next; scripts and diffs of `--json` output want one order.
+    """
+    data = model.model_dump(mode="json")
+    return {name: data[name] for name in type(model).model_fields if name in data}
 
 
 Problem = TypeVar("Problem")

@@ -19,7 +19,7 @@ from rich.text import Text
 from cli.i18n import N_, _
 from cli.identity import require_officer
 from cli.labels import action_label, status_label
-from cli.output import console, err_console, fail, print_json
+from cli.output import console, err_console, fail, model_json, print_json
 from core.safe_text import safe_json, safe_str, safe_text
 
 rules_app = typer.Typer(
@@ -327,7 +327,7 @@ def findings_command(
     with _session() as session:
         found = list_findings(session, status=status, platform=platform, offset=(page_number - 1) * 50)
     if as_json:
-        print_json(safe_json([finding.model_dump(mode="json") for finding in found]))
+        print_json(safe_json([model_json(finding) for finding in found]))
         return
     table = Table(title=_("Rule findings"), title_justify="left")
     table.add_column("ID", justify="right", no_wrap=True)
@@ -373,17 +373,17 @@ def show_command(finding_id: FindingArgument, as_json: JsonOption = False) -> No
         print_json(
             safe_json(
                 {
-                    "finding": finding.model_dump(mode="json"),
+                    "finding": model_json(finding),
                     "version": version.version if version else None,
                     "context": context,
                     "notices": [
                         {
-                            **notice.model_dump(mode="json"),
+                            **model_json(notice),
                             **follow_up.model_dump(mode="json", include={"kind", "outcome"}),
                         }
                         for follow_up, notice in notices
                     ],
-                    "events": [event.model_dump(mode="json") for event in events],
+                    "events": [model_json(event) for event in events],
                 }
             )
         )

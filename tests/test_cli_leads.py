@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from core.statuses import LeadStatus
 from leads.db import get_engine
-from leads.models import AuditEvent, Lead
+from leads.models import AuditEvent, Lead, Listing
 from tests.officer_desk_data import HOSTILE_TITLE, act, add_lead, set_due
 
 runner = CliRunner()
@@ -129,6 +129,21 @@ def test_list_pages(three_leads):
     assert "More leads: add --page 2" in first.output
     second = run("leads", "list", "--json", "--limit", "2", "--page", "2")
     assert [row["lead"]["id"] for row in json.loads(second.output)] == [three_leads["knife"]]
+
+
+def test_list_json_has_one_order_of_fields_in_every_language(three_leads):
+    """Scripts and diffs read `--json`: the fields come in the models' declared order, not the order the ORM
+    happened to load them in."""
+    for lang in ("en", "zh"):
+        rows = json.loads(run("leads", "list", "--json", lang=lang).output)
+        assert len(rows) == 3
+        for row in rows:
+            assert list(row) == ["lead", "listing", "listing_removed"]
+            assert list(row["lead"]) == list(Lead.model_fields)
+            assert list(row["listing"]) == list(Listing.model_fields)
+    shown = json.loads(run("leads", "show", str(three_leads["ivory"]), "--json", lang="zh").output)
+    assert list(shown["lead"]) == list(Lead.model_fields)
+    assert [list(event) for event in shown["audit"]] == [list(AuditEvent.model_fields)] * len(shown["audit"])
 
 
 def test_list_empty_store_says_so(tw_home):
