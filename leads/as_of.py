@@ -102,11 +102,12 @@ def _officers(session: Session, lead_pks: list[int], end: datetime) -> dict[int,
             if lead_pk is None:
                 continue
             claimed_by, names = officers.get(lead_pk, (None, []))
-            added = {
+            added_by_action: dict[str, list[Any]] = {
                 "claim": [actor],
                 "assign": [(details or {}).get("assignee")],
                 "confirm_referral": list((details or {}).get("officers") or []),
-            }[action]
+            }
+            added = added_by_action[action]
             claimed_by = actor if action == "claim" else claimed_by
             officers[lead_pk] = (claimed_by, list(dict.fromkeys([*names, *(str(name) for name in added if name)])))
     return officers
@@ -141,7 +142,8 @@ def past_queue(session: Session, day: date, end: datetime, *, calendar: WorkCale
         "campaign": col(Lead.campaign),
     }
     grouped = session.exec(
-        select(at.c.status, *columns.values(), func.count())
+        # SQLModel's `select` is typed for at most four fixed columns; at run time it takes any number
+        select(at.c.status, *columns.values(), func.count())  # type: ignore[call-overload]
         .select_from(at)
         .join(Lead, col(Lead.id) == at.c.lead_pk)
         .join(Listing, col(Lead.listing_id) == col(Listing.id))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ConfigDict
 from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
@@ -23,7 +22,7 @@ class StoreModel(SQLModel):
     not on import (reading leads never validates them; building them for every table was a tenth of a quick
     command's start-up)."""
 
-    model_config = ConfigDict(defer_build=True)
+    model_config = {"defer_build": True}
 
 
 def _utc_column(**kwargs: Any) -> Any:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
 from core.workdays import DUE_SOON_WORKING_DAYS, load_calendar, local_date
-from leads.lead_query import LeadFilter, apply_filter
+from leads.lead_query import LISTING_TABLE, LeadFilter, apply_filter
 from leads.models import Lead, LeadTally, Listing, Notice, OfficerTally, utcnow
 from leads.schedule_models import ListingCheck
 
@@ -79,7 +79,7 @@ def _ranked(counts: dict[str, int]) -> dict[str, int]:
 
 def _grouped(session: Session, column: Any, lead_filter: LeadFilter) -> dict[str, int]:
     statement = select(column, func.count()).select_from(Lead)
-    statement = _leads(statement, lead_filter, listing=column.table is Listing.__table__).group_by(column)
+    statement = _leads(statement, lead_filter, listing=column.table is LISTING_TABLE).group_by(column)
     counts = {("" if key is None else str(getattr(key, "value", key))): int(n) for key, n in session.exec(statement)}
     return _ranked(counts)
 
@@ -99,7 +99,8 @@ def _tallied(session: Session, lead_filter: LeadFilter) -> dict[str, dict[str, i
     # read as the lead's own column type, so the stored status comes back as a LeadStatus
     status = type_coerce(col(LeadTally.status), Lead.__table__.c.status.type)  # type: ignore[attr-defined]
     keys = (status, col(LeadTally.category), col(LeadTally.family), col(LeadTally.platform), col(LeadTally.campaign))
-    statement = select(*keys, func.sum(col(LeadTally.n))).group_by(*keys)
+    # SQLModel's `select` is typed for at most four columns; at run time it takes any number
+    statement = select(*keys, func.sum(col(LeadTally.n))).group_by(*keys)  # type: ignore[call-overload]
     f = lead_filter
     if f.category:
         statement = statement.where(
@@ -221,7 +222,9 @@ def _workload(session: Session, lead_filter: LeadFilter, today: date) -> dict[st
         late = and_(col(OfficerTally.status).in_(stored_open), col(OfficerTally.due_date) < today)
         keys = (col(OfficerTally.officer), col(OfficerTally.role), status, late)
         tallied = (
-            select(*keys, func.sum(col(OfficerTally.n))).group_by(*keys).having(func.sum(col(OfficerTally.n)) != 0)
+            select(*keys, func.sum(col(OfficerTally.n)))  # type: ignore[call-overload]  # SQLModel: four columns
+            .group_by(*keys)
+            .having(func.sum(col(OfficerTally.n)) != 0)
         )
         for officer, role, lead_status, is_late, n in session.exec(tallied):
             _add_load(workload, officer, claimant=role == CLAIMANT, status=lead_status, late=bool(is_late), n=int(n))
@@ -229,7 +232,10 @@ def _workload(session: Session, lead_filter: LeadFilter, today: date) -> dict[st
     overdue = and_(col(Lead.status).in_(LeadStatus.OPEN), col(Lead.due_date) < today)
     assigned = cast(col(Lead.assignees), String)
     statement = _leads(
-        select(col(Lead.status), col(Lead.claimed_by), assigned, overdue, func.count()).select_from(Lead), lead_filter
+        select(  # type: ignore[call-overload]  # SQLModel's select is typed for four columns
+            col(Lead.status), col(Lead.claimed_by), assigned, overdue, func.count()
+        ).select_from(Lead),
+        lead_filter,
     ).where(
         col(Lead.status).in_(LeadStatus.ON_DESK),
         # only leads with an officer add to a workload: the indexes on the claimant and the assignees find them

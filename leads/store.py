@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,10 @@ from core.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.models import Campaign, Lead, LeadCampaign, Listing, ListingSnapshot, Seller, utcnow
 from leads.priority import compute_priority
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 
 LISTING_FIELDS = (
     "url",
@@ -316,7 +320,8 @@ def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, n
             .group_by(col(Listing.seller_pk))
         )
         for seller_pk, number in session.exec(grouped):
-            counts.seller_leads[seller_pk] = int(number)
+            if seller_pk is not None:
+                counts.seller_leads[seller_pk] = int(number)
     for lead, listing in rows:
         lead.priority = lead_priority(session, lead, listing, now=now, known=counts)
         session.add(lead)
@@ -468,15 +473,19 @@ def link_campaign(
         if (lead_pk, campaign) in known.lead_campaigns:
             return
         known.lead_campaigns.add((lead_pk, campaign))
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    statement: PostgresqlInsert | SqliteInsert
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement = postgresql.insert(LeadCampaign)
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(LeadCampaign)
     session.execute(
-        dialect_insert(LeadCampaign)
-        .values(lead_pk=lead_pk, campaign=campaign, found=found, first_seen_at=seen_at)
-        .on_conflict_do_nothing(index_elements=["lead_pk", "campaign"])
+        statement.values(lead_pk=lead_pk, campaign=campaign, found=found, first_seen_at=seen_at).on_conflict_do_nothing(
+            index_elements=["lead_pk", "campaign"]
+        )
     )
 
 
@@ -548,6 +557,7 @@ def record_sighting(
         lead.priority = lead_priority(session, lead, stored, now=seen_at, known=known)
         session.add(lead)
         session.flush()
+        assert lead.id is not None
         if campaign:
             link_campaign(session, lead.id, campaign, found=True, seen_at=seen_at, known=known)
         if known is not None:

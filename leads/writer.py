@@ -88,7 +88,7 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
 
     def write_all(session: Session) -> list[Outcome]:
         known = prefetch_sightings(session, [args for args, _ in batch])
-        outcomes = [_store(session, args, capture, known, home=home) for args, capture in batch]
+        outcomes: list[Outcome] = [_store(session, args, capture, known, home=home) for args, capture in batch]
         moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
         reprioritise(session, seller_pks=known.grown_sellers, now=max(moments, default=None))
         return outcomes

@@ -23,7 +23,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
-from scrapy.pipelines.media import FileException
+from scrapy.pipelines.media import FileException, FileInfoOrError
 
 from core.config import get_settings
 from crawler.items import ListingItem
@@ -114,12 +114,13 @@ class ListingImagesPipeline(FilesPipeline):
             self.count("stored")
         return sha256
 
-    def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
+    def item_completed(self, results: list[FileInfoOrError], item: Any, info: Any) -> Any:
         if not isinstance(item, ListingItem):
             return item
         readings = []
-        for ok, value in results:
-            if ok:
+        for result in results:
+            if result[0]:
+                value = result[1]
                 readings.append(
                     {"url": value["url"], "path": f"{IMAGES_FOLDER}/{value['path']}", "sha256": value["checksum"]}
                 )

@@ -401,7 +401,7 @@ class Scorer:
         self._homophone_codes = table.codes
         # a listing is read for homophones only when it names one of the words a homophone needs beside it
         context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
-        self._homophone_context = [key in context for key in self._pattern_list]
+        self._pattern_in_homophone_context = [key in context for key in self._pattern_list]
         self._homophone_skip = table.ordinary | set(self._patterns)
         self._homophone_joins = table.joins
         automaton = ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard)
@@ -618,7 +618,7 @@ class Scorer:
         # is read for them
         homophones = (
             self._homophones(joined)
-            if self._homophone_find is not None and any(self._homophone_context[p] for p, _end in found)
+            if self._homophone_find is not None and any(self._pattern_in_homophone_context[p] for p, _end in found)
             else []
         )
         if not homophones and not any(self._has_terms[pattern_id] for pattern_id, _end in found):
