@@ -116,9 +116,11 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # moved it to recall 0.806, precision 0.973, disguised recall 0.686, hard-negative false alarms 8/172, category
 # accuracy 0.951: the leads it found were misses before, two of them now in a neighbouring category, so the share
 # fell while the leads of the right category rose (269 to 273). A name inside a longer name of another category
-# giving way (犀鸟 in 盔犀鸟) moved category accuracy to 0.955, the rest unchanged. The floor below keeps the scorer
-# from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer generalises to them.
-TEST_PART_FLOOR = {"recall": 0.806, "precision": 0.972, "disguised": 0.686, "category_accuracy": 0.954}
+# giving way (犀鸟 in 盔犀鸟) moved category accuracy to 0.955, the rest unchanged. The traits of one category standing
+# in for wild provenance in the trade pattern then moved it to recall 0.809, precision 0.973, disguised recall 0.692,
+# hard-negative false alarms 8/172, category accuracy 0.962. The floor below keeps the scorer from sliding back;
+# issue 13's targets are the strict xfail after it, and pass once the scorer generalises to them.
+TEST_PART_FLOOR = {"recall": 0.809, "precision": 0.972, "disguised": 0.691, "category_accuracy": 0.961}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:

@@ -426,3 +426,10 @@ def test_what_a_live_animal_eats_is_not_food_for_sale(scorer: Scorer) -> None:
     result = scorer.score({"title": "盔犀鸟 幼鸟 活体", "description": "平时喂水果和面包虫，没有手续，同城自提。"})
     assert result.is_lead and result.category == "wildlife.hornbill"
     assert not any(r["rule"] == "innocence" for r in result.rules)
+
+
+def test_the_traits_of_one_category_stand_in_for_wild_provenance_in_the_trade_pattern(scorer: Scorer) -> None:
+    description = "黄底，长两米，没有任何手续，面交。"
+    lead, category, mechanisms, _rules = verdict(scorer, "一整张 黑条纹 皮 带头带爪", description)
+    assert lead and category == "wildlife.tiger_leopard" and mechanisms == {"trade_pattern"}
+    assert not scorer.score({"title": "黑条纹 整张 皮 地毯", "description": "人造毛，私聊。"}).is_lead

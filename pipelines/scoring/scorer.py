@@ -630,6 +630,7 @@ class Scorer:
             if (
                 3 not in kinds
                 and traits < _TRAIT_PATTERN_MIN
+                and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
@@ -1019,8 +1020,9 @@ class Scorer:
     def _trade_pattern(
         self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """An animal part or live animal of wild provenance, offered with evasion talk, when no watchlist term
-        names the species: the first part becomes a hit of TRADE_PATTERN_CATEGORY."""
+        """An animal part or live animal of wild provenance (or showing the traits of one wildlife category),
+        offered with evasion talk, when no watchlist term names the species: the first part becomes a hit of
+        TRADE_PATTERN_CATEGORY, or of the category shown."""
         part: tuple[_Signal, _FieldView, int, int] | None = None
         provenance: list[str] = []
         talk = False
@@ -1032,9 +1034,15 @@ class Scorer:
                     provenance.append(sig.word)
                 elif sig.kind in ("evasion", "conceal"):
                     talk = True
-        if not provenance or not talk or TRADE_PATTERN_CATEGORY not in self.categories:
+        if not talk or TRADE_PATTERN_CATEGORY not in self.categories:
             return None
-        if part is None and self._single_parts is not None:
+        # the one wildlife category whose goods the listing shows most of (a trait and a product form) decides it;
+        # a listing that shows them stands in for the word of wild provenance (黑条纹 整张皮 带头 见面交易)
+        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
+        shown, _traits = self._shown_category(signal_places, family, 3, True)
+        if not provenance and shown is None:
+            return None
+        if part is None and provenance and self._single_parts is not None:
             part = next(
                 (
                     (_Signal("part", "part", None, match.group(), False, False), view, match.start(), match.end())
@@ -1047,8 +1055,8 @@ class Scorer:
         if part is None:
             return None
         sig, view, start, end = part
-        # the one wildlife category whose goods the listing shows most of (a trait and a product form) decides it
-        shown, _traits = self._shown_category(signal_places, TRADE_PATTERN_CATEGORY.split(".")[0] + ".", 3, True)
+        if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
+            shown = self._shown_category(signal_places, family, 2, True)[0]
         category = shown or TRADE_PATTERN_CATEGORY
         ref = _TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
         o_start, o_end = view.span(start, end)
