@@ -58,13 +58,13 @@ def print_json(data: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
-def model_json(model: BaseModel) -> dict[str, Any]:
-    """A model as JSON with its fields in the order the model declares them.
+def model_json(model: BaseModel, **options: Any) -> dict[str, Any]:
+    """A model as JSON with its fields in the order the model declares them (`options`: `include`, `exclude`).
 
     A row the ORM loaded dumps its fields in the order they were loaded, which differs from one command and one
     process to the next; scripts and diffs of `--json` output want one order.
     """
-    data = model.model_dump(mode="json")
+    data = model.model_dump(mode="json", **options)
     return {name: data[name] for name in type(model).model_fields if name in data}
 
 

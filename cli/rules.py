@@ -150,7 +150,7 @@ def history_command(
     with _session() as session:
         versions = list_versions(session, platform, page)
     if as_json:
-        print_json(safe_json([v.model_dump(mode="json", exclude={"clauses"}) for v in versions]))
+        print_json(safe_json([model_json(v, exclude={"clauses"}) for v in versions]))
         return
     table = Table(title=_("Rules versions"), title_justify="left")
     for name in (_("Platform"), _("Page"), _("Version"), _("Captured (UTC)"), _("Clauses"), _("Added")):
@@ -379,7 +379,7 @@ def show_command(finding_id: FindingArgument, as_json: JsonOption = False) -> No
                     "notices": [
                         {
                             **model_json(notice),
-                            **follow_up.model_dump(mode="json", include={"kind", "outcome"}),
+                            **model_json(follow_up, include={"kind", "outcome"}),
                         }
                         for follow_up, notice in notices
                     ],

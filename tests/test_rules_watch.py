@@ -18,7 +18,7 @@ from crawler.demo_market import rules_pages as demo
 from leads.audit import verify_chain
 from leads.db import get_engine, run_write
 from leads.evidence import blob_path, evidence_root, sha256_file
-from leads.models import Notice
+from leads.models import AuditEvent, Notice
 from leads.rule_findings import prepare_finding_notice, transition
 from leads.rules import PageSighting, list_versions, record_sighting, versions_diff
 from leads.rules_models import RectificationNotice, RuleFinding, RulesEvidenceFile, RulesVersion
@@ -117,6 +117,8 @@ def test_a_notice_is_followed_by_clause_removed_when_the_next_version_drops_it(t
 def test_history_diff_show_and_report_for_the_officer(three_versions: str, tmp_path: Path):
     history = runner.invoke(app, ["rules", "history", "demo", AGREEMENT])
     assert history.exit_code == 0 and all(f"v{n}" in history.output for n in (1, 2, 3))
+    versions = json.loads(runner.invoke(app, ["rules", "history", "demo", AGREEMENT, "--json"]).output)
+    assert [list(v) for v in versions] == [[name for name in RulesVersion.model_fields if name != "clauses"]] * 3
     diff = runner.invoke(app, ["rules", "diff", "demo", AGREEMENT, "--from", "1", "--to", "2"])
     assert diff.exit_code == 0, diff.output
     assert "+ added" in diff.output and demo.NO_RETURNS in diff.output and "- removed" in diff.output
@@ -208,8 +210,10 @@ def test_findings_share_the_queues_state_machine_and_audit_trail(tw_home: Path):
     assert claim.exit_code == 0
     listed = runner.invoke(app, ["rules", "findings", "--status", "claimed", "--json"])
     assert [f["id"] for f in json.loads(listed.output)] == [second]
+    assert list(json.loads(listed.output)[0]) == list(RuleFinding.model_fields)  # the model's order, always
     show = runner.invoke(app, ["rules", "show", str(first), "--json"])
     events = json.loads(show.output)["events"]
+    assert all(list(event) == list(AuditEvent.model_fields) for event in events)
     assert [(e["action"], e["actor"], e["reason"]) for e in events] == [
         ("raise", "rules-watch", None),
         ("claim", "王芳", None),
