@@ -433,3 +433,8 @@ def test_the_traits_of_one_category_stand_in_for_wild_provenance_in_the_trade_pa
     lead, category, mechanisms, _rules = verdict(scorer, "一整张 黑条纹 皮 带头带爪", description)
     assert lead and category == "wildlife.tiger_leopard" and mechanisms == {"trade_pattern"}
     assert not scorer.score({"title": "黑条纹 整张 皮 地毯", "description": "人造毛，私聊。"}).is_lead
+
+
+def test_a_comparison_reaches_across_a_short_modifier(scorer: Scorer) -> None:
+    result = scorer.score({"title": "老象牙 印章 一方", "description": "手感温润，比市面上的树脂货重得多，私聊。"})
+    assert result.is_lead and any(r["rule"] == "innocence_compared" for r in result.rules)

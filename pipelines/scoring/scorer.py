@@ -1149,8 +1149,9 @@ class Scorer:
         if how is None:
             before = text[max(0, start - 6) : start]
             if before:
-                comparative = next((m for m in self._comparatives if before.endswith(m)), None)
-                if comparative is not None and self._one_clause(view, start - len(comparative), end):
+                # 比 right before the word or a short modifier away (比现在的树脂货重)
+                at, comparative = max(((before.rfind(m), m) for m in self._comparatives), default=(-1, ""))
+                if at >= 0 and self._one_clause(view, start - len(before) + at, end):
                     how = {"rule": "innocence_compared", "marker": comparative}
                 elif any(m in before for m in self._comparisons):
                     rest = text[end : end + 14]
