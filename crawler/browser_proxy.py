@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
@@ -25,8 +26,16 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.http import Response
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from scrapy_playwright._utils import (
+    _attach_page_event_handlers,
+    _encode_body,
+    _get_page_content,
+    _maybe_execute_page_init_callback,
+    _set_redirect_meta,
+)
+from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
 from crawler.browser_pages import PagePool
 from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, destination_addresses, policy_for, resolver_for
@@ -213,6 +222,12 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     (or a new one) and keeps it (`playwright_include_page`) so that the pool, not the library, decides what
     becomes of it; a request that asked to keep its page gets it in its callback, which hands it back with
     `release_page`.
+
+    A download makes fewer round trips to the browser than scrapy-playwright's: a page's route and its init
+    callback (the WebSocket guard) are set once when the page is opened, the route then serving whichever
+    request the page downloads, instead of being removed and added again for every request; the response's
+    headers are read once, for the navigation only (not for every sub-resource), and neither the TLS details nor
+    the server's address are asked for (the resolving proxy already checked the address).
     """
 
     _per_crawler: ClassVar[weakref.WeakKeyDictionary[Crawler, GuardedPlaywrightDownloadHandler]] = (
@@ -239,6 +254,7 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._policy: DestinationPolicy | None = None
         self.proxy = ResolvingProxy(self._destination, self._refused)
         self.pages = PagePool(self.config.max_pages_per_context, self._count)
+        self._routes: weakref.WeakKeyDictionary[Page, Callable[..., Awaitable[None]]] = weakref.WeakKeyDictionary()
         port = self.proxy.bind()
         launch = self.config.launch_options
         # "<-loopback>": loopback addresses go through the proxy too (Chromium would connect to them directly)
@@ -275,6 +291,86 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         page = await super()._create_page(request, spider)
         request.meta["playwright_page"] = page
         return page
+
+    async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
+        page = request.meta.get("playwright_page")
+        created = not isinstance(page, Page) or page.is_closed()
+        if created:
+            page = await self._create_page(request=request, spider=spider)
+        context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
+        _attach_page_event_handlers(page=page, request=request, spider=spider, context_name=context_name)
+        self._routes[page] = self._make_request_handler(
+            context_name=context_name,
+            method=request.method,
+            url=request.url,
+            headers=request.headers,
+            body=request.body,
+            encoding=request.encoding,
+            spider=spider,
+            initial_request_done=asyncio.Event(),
+        )
+        if created:
+            routes = self._routes
+
+            async def route(route: Any, browser_request: Any) -> None:
+                await routes[page](route, browser_request)
+
+            await page.route("**", route)
+            await _maybe_execute_page_init_callback(
+                page=page, request=request, context_name=context_name, spider=spider
+            )
+        return await self._download_with_page(request, page, spider)
+
+    async def _download_with_page(self, request: Request, page: Page, spider: Spider) -> Response:
+        """Navigate, apply the request's page methods, and build the response from the rendered DOM. Every
+        download keeps its page (the pool decides what becomes of it); a download the browser starts fails."""
+        request.meta["playwright_page"] = page
+        started = time.time()
+        goto = dict(request.meta.get("playwright_page_goto_kwargs") or {})
+        goto.pop("url", None)
+        response = await page.goto(url=request.url, **goto)
+        headers = Headers()
+        if response is not None:
+            await _set_redirect_meta(request=request, response=response)
+            headers = Headers(await response.all_headers())
+            headers.pop("Content-Encoding", None)
+        await self._apply_page_methods(page, request, spider)
+        text = await _get_page_content(
+            page=page,
+            spider=spider,
+            context_name=request.meta["playwright_context"],
+            scrapy_request_url=request.url,
+            scrapy_request_method=request.method,
+        )
+        request.meta["download_latency"] = time.time() - started
+        body, encoding = _encode_body(headers=headers, text=text)
+        response_class = responsetypes.from_args(headers=headers, url=page.url, body=body)
+        return response_class(
+            url=page.url,
+            status=response.status if response is not None else 200,
+            headers=headers,
+            body=body,
+            request=request,
+            flags=["playwright"],
+            encoding=encoding,
+        )
+
+    async def _apply_page_methods(self, page: Page, request: Request, spider: Spider) -> None:
+        """Page methods as scrapy-playwright applies them, except that `wait_for_selector` waits through a
+        locator: the same condition (by default attached and visible), without an element handle for the
+        browser to adopt, describe, preview and release afterwards."""
+        methods = request.meta.get("playwright_page_methods") or ()
+        if isinstance(methods, dict):
+            methods = list(methods.values())
+        if not all(getattr(method, "method", None) == "wait_for_selector" for method in methods):
+            await super()._apply_page_methods(page, request, spider)
+            return
+        for method in methods:
+            options = dict(method.kwargs)
+            selector = options.pop("selector", None) or method.args[0]
+            options.pop("strict", None)
+            await page.locator(selector).first.wait_for(**options)
+            await page.wait_for_load_state(timeout=self.config.navigation_timeout_ms)
 
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
         keep = bool(request.meta.get("playwright_include_page"))
