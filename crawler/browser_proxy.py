@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from playwright.async_api import Page
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Route
+from playwright.async_api import Request as BrowserRequest
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, Response
@@ -32,6 +36,8 @@ from scrapy_playwright._utils import (
     _attach_page_event_handlers,
     _encode_body,
     _get_page_content,
+    _is_safe_close_error,
+    _maybe_await,
     _maybe_execute_page_init_callback,
     _set_redirect_meta,
 )
@@ -209,6 +215,21 @@ def _reaching_proxy(arg: str) -> str:
     return arg
 
 
+@dataclass
+class _Download:
+    """The Scrapy request a page is downloading: its own navigation, the first, is sent as the request says."""
+
+    request: Request
+    navigated: bool = False
+
+    def is_navigation(self, browser_request: BrowserRequest) -> bool:
+        return (
+            not self.navigated
+            and browser_request.is_navigation_request()
+            and browser_request.url.rstrip("/") == self.request.url.rstrip("/")
+        )
+
+
 class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's download handler with Chromium launched behind this crawl's `ResolvingProxy`, and its
     pages reused across requests (crawler/browser_pages.py) instead of opened and closed for each.
@@ -225,9 +246,10 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     A download makes fewer round trips to the browser than scrapy-playwright's: a page's route and its init
     callback (the WebSocket guard) are set once when the page is opened, the route then serving whichever
-    request the page downloads, instead of being removed and added again for every request; the response's
-    headers are read once, for the navigation only (not for every sub-resource), and neither the TLS details nor
-    the server's address are asked for (the resolving proxy already checked the address).
+    request the page downloads, instead of being removed and added again for every request; the route sends a
+    sub-resource on unchanged (the context carries Scrapy's user agent) rather than reading its headers first;
+    the response's headers are read once, for the navigation only (not for every sub-resource), and neither the
+    TLS details nor the server's address are asked for (the resolving proxy already checked the address).
     """
 
     _per_crawler: ClassVar[weakref.WeakKeyDictionary[Crawler, GuardedPlaywrightDownloadHandler]] = (
@@ -254,7 +276,9 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._policy: DestinationPolicy | None = None
         self.proxy = ResolvingProxy(self._destination, self._refused)
         self.pages = PagePool(self.config.max_pages_per_context, self._count)
-        self._routes: weakref.WeakKeyDictionary[Page, Callable[..., Awaitable[None]]] = weakref.WeakKeyDictionary()
+        self._downloads: weakref.WeakKeyDictionary[Page, _Download] = weakref.WeakKeyDictionary()
+        for context in self.config.startup_context_kwargs.values():  # sub-resources go with Scrapy's user agent too
+            context.setdefault("user_agent", crawler.settings.get("USER_AGENT"))
         port = self.proxy.bind()
         launch = self.config.launch_options
         # "<-loopback>": loopback addresses go through the proxy too (Chromium would connect to them directly)
@@ -299,27 +323,44 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             page = await self._create_page(request=request, spider=spider)
         context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
         _attach_page_event_handlers(page=page, request=request, spider=spider, context_name=context_name)
-        self._routes[page] = self._make_request_handler(
-            context_name=context_name,
-            method=request.method,
-            url=request.url,
-            headers=request.headers,
-            body=request.body,
-            encoding=request.encoding,
-            spider=spider,
-            initial_request_done=asyncio.Event(),
-        )
+        self._downloads[page] = _Download(request)
         if created:
-            routes = self._routes
-
-            async def route(route: Any, browser_request: Any) -> None:
-                await routes[page](route, browser_request)
-
-            await page.route("**", route)
+            await page.route("**", functools.partial(self._route, weakref.ref(page)))
             await _maybe_execute_page_init_callback(
                 page=page, request=request, context_name=context_name, spider=spider
             )
         return await self._download_with_page(request, page, spider)
+
+    async def _route(self, page: weakref.ref[Page], route: Route, browser_request: BrowserRequest) -> None:
+        """Every request of a page: aborted if blocked (resource type or destination), else continued as the
+        browser made it, except the navigation of the Scrapy request itself, which goes with the request's
+        method, body and headers (scrapy-playwright's default; no round trip to read the browser's headers)."""
+        if self.abort_request is not None and await _maybe_await(self.abort_request(browser_request)):
+            await route.abort()
+            self.stats.inc_value("playwright/request_count/aborted")
+            return
+        overrides: dict[str, Any] = {}
+        download = self._downloads.get(page()) if page() is not None else None
+        if download is not None and download.is_navigation(browser_request):
+            download.navigated = True
+            request = download.request
+            headers = request.headers.to_unicode_dict()
+            headers.setdefault("user-agent", browser_request.headers.get("user-agent"))
+            if referer := browser_request.headers.get("referer"):
+                headers.setdefault("referer", referer)
+            request.headers.clear()
+            request.headers.update(headers)  # the request that reaches the callback has the headers sent
+            overrides["headers"] = dict(headers)
+            if request.method.upper() != browser_request.method.upper():
+                overrides["method"] = request.method
+            if request.body:
+                overrides["post_data"] = request.body.decode(request.encoding)
+        try:
+            await route.continue_(**overrides)
+        except PlaywrightError as error:
+            if not _is_safe_close_error(error):
+                raise
+            logger.debug("browser request not continued, its page closed: %s", browser_request.url)
 
     async def _download_with_page(self, request: Request, page: Page, spider: Spider) -> Response:
         """Navigate, apply the request's page methods, and build the response from the rendered DOM. Every
