@@ -102,6 +102,8 @@ def explain_cmd(
     generated = {
         "pinyin": _("pinyin of {term}"),
         "initials": _("pinyin initials of {term}"),
+        "split": _("split characters of {term}"),
+        "lookalike": _("look-alike of {term}"),
     }
     for hit in data["hits"]:
         where = f"{hit['field']}[{hit['start']}:{hit['end']}]"

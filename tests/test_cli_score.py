@@ -84,6 +84,12 @@ def test_watchlist_explain_names_the_term_a_pinyin_spelling_stands_for() -> None
     assert "pinyin of 大鲵" in result.stdout
 
 
+def test_watchlist_explain_names_the_term_a_look_alike_stands_for() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "能掌 冷冻 两只 私聊"])
+    assert result.exit_code == 0, result.output
+    assert "look-alike of 熊掌" in result.stdout
+
+
 def test_watchlist_terms_lists_search_terms() -> None:
     result = runner.invoke(app, ["watchlist", "terms", "wildlife.pangolin"])
     assert result.exit_code == 0

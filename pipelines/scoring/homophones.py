@@ -49,17 +49,18 @@ def _char_readings(wanted: set[str]) -> dict[str, str]:
     return out
 
 
-def _dictionary_words() -> Iterable[str]:
-    """The words of jieba's dictionary, read from its file without importing jieba."""
+def dictionary_entries() -> Iterable[tuple[str, int]]:
+    """The words of jieba's dictionary with their counts, read from its file without importing jieba."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jieba's dictionary is needed to tell homophones from ordinary words")
+        raise RuntimeError("jieba's dictionary is needed to tell disguised spellings from ordinary words")
     path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
     with path.open(encoding="utf-8") as handle:
         for line in handle:
-            word = line.split(" ", 1)[0]
+            word, _, rest = line.partition(" ")
             if word:
-                yield word
+                count = rest.split(" ", 1)[0]
+                yield word, int(count) if count.isdigit() else 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def build_table(terms: Mapping[str, list[str]]) -> HomophoneTable:
     lasts = {chr(_CODE_BASE + position[syllables[-1]]) for syllables in terms.values()}
     ordinary: set[str] = set()
     joins: set[str] = set()
-    for word in _dictionary_words():
+    for word, _count in dictionary_entries():
         if word in terms:
             continue
         coded = word.translate(codes)

@@ -46,6 +46,7 @@ from .fold_text import (
 )
 from .homophones import FREE_SPELLING, build_table, usable
 from .matcher import Matcher, build_matcher
+from .shapes import shape_spellings
 from .spellings import pinyin_spellings
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
@@ -68,6 +69,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "pinyin_factor": 0.9,
     "initials_factor": 0.7,
     "homophone_factor": 0.9,
+    "shape_factor": 0.9,
     "obfuscation": 10,
     "trade_pattern": 55,
     "concealed_goods": 55,
@@ -77,7 +79,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # A listing that names no known species but sells an animal part or a live animal (胆, 鞭, 头骨, 幼崽) of wild
 # provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
 TRADE_PATTERN_CATEGORY = "wildlife.other"
-_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone"))
+_SHAPE_RULES = frozenset(("split", "lookalike"))  # a character written by its parts (:mod:`.shapes`)
+_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", *_SHAPE_RULES))
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(
@@ -133,7 +136,7 @@ class Hit:
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
 # like a term (:mod:`.homophones`), or the trade pattern.
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern")
-_GENERATED_RULES = frozenset(("pinyin", "initials", "variant"))
+_GENERATED_RULES = frozenset(("pinyin", "initials", "variant", *_SHAPE_RULES))
 _PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
 
 
@@ -275,6 +278,7 @@ class Scorer:
         self._patterns: dict[str, list[_Payload]] = {}
         self._adjacent_forms: dict[str, str] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
+        self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._ignored_innocence: dict[str, frozenset[str]] = {
             c.id: frozenset(c.innocence_ignored) for c in self.categories.values()
         }
@@ -307,7 +311,9 @@ class Scorer:
         self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._homophone_terms: dict[str, tuple[list[str], list[_TermRef]]] = {}
+        self._shape_terms: dict[str, list[_TermRef]] = {}
         self._build()
+        self._build_shapes()
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
         self._payloads = [self._patterns[p] for p in self._pattern_list]
@@ -371,10 +377,15 @@ class Scorer:
         return context
 
     def _homophone_context(self, category: Category) -> tuple[str, ...]:
-        """What a homophone needs in the listing: a product form of the category, trade or evasion talk."""
-        signals = self.watchlists.signals
-        words = (w for w in (*self._form_words(category), *self._fold_words((*signals.trade, *signals.evasion))))
-        return tuple(dict.fromkeys(w for w in words if len(w) > 1))
+        """What a homophone or another generated spelling needs in the listing: a product form of the category,
+        trade or evasion talk (worked out once per category)."""
+        context = self._spelling_context.get(category.id)
+        if context is None:
+            signals = self.watchlists.signals
+            words = (*self._form_words(category), *self._fold_words((*signals.trade, *signals.evasion)))
+            context = tuple(dict.fromkeys(w for w in words if len(w) > 1))
+            self._spelling_context[category.id] = context
+        return context
 
     def _build_homophones(self) -> None:
         """Pattern ids past the matcher's for each term's coded reading, and the automaton that finds them."""
@@ -406,6 +417,16 @@ class Scorer:
         self._homophone_joins = table.joins
         automaton = ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard)
         self._homophone_find = automaton.find_matches_as_indexes
+
+    def _build_shapes(self) -> None:
+        """Patterns for the names written by the parts of their characters (木仓 for 枪, 能掌 for 熊掌)."""
+        shapes = shape_spellings(self._shape_terms)
+        self._shape_joins = shapes.joins
+        for name, forms in shapes.forms.items():
+            for form, rule in forms:
+                if form not in self._patterns:
+                    for ref in self._shape_terms[name]:
+                        self._add(form, replace(ref, rule=rule), form)
 
     def _homophones(self, joined: str) -> list[tuple[int, int, int]]:
         """(pattern id, start, end) of spellings in ``joined`` that read like a term and are not written as one.
@@ -452,6 +473,11 @@ class Scorer:
             for ref, other, s, e in terms
         )  # fmt: skip
 
+    def _joined(self, original: str, o_start: int, o_end: int) -> bool:
+        """Whether a short spelling by shape makes a dictionary word with a character beside it (能骨 in 可能骨折)."""
+        joins = self._shape_joins
+        return original[max(o_start - 1, 0) : o_start + 1] in joins or original[o_end - 1 : o_end + 1] in joins
+
     def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
         """Folded, non-empty, longest first (so 不含有 is tried before 不含)."""
         folded = {self.normaliser.fold(word) for word in words}
@@ -481,6 +507,11 @@ class Scorer:
             needs = requires or (self._short_form_context(category) if len(key) == 1 else ())
             ref = _TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
             self._add(text, ref, key)
+            if len(key) == 1 and is_cjk(key):
+                # and so does the character written as its two parts (木仓 for 枪)
+                shape = _TermRef(category.id, spec.term, "split", w * self.weights["shape_factor"], is_code, False,
+                                 False, needs)  # fmt: skip
+                self._shape_terms.setdefault(key, []).append(shape)
 
         add(spec.term, base_rule)
         for alias in spec.aliases:
@@ -512,6 +543,10 @@ class Scorer:
                     ref = _TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
                                    code, False, False, context, " ".join(reading))  # fmt: skip
                     self._homophone_terms.setdefault(folded, (reading, []))[1].append(ref)
+                if folded:
+                    ref = _TermRef(category.id, spec.term, "lookalike", weight * self.weights["shape_factor"], code,
+                                   False, False, context)  # fmt: skip
+                    self._shape_terms.setdefault(folded, []).append(ref)
         if auto or (generated and spec.auto_pinyin is None):
             # a species of the national list in pinyin (huamei) could be anything without context
             names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
@@ -709,6 +744,8 @@ class Scorer:
             offsets = view.offsets()
             o_start, o_end = offsets[start], offsets[end - 1] + 1
             if ref.rule == "homophone" and not self._homophone_stands(ref, terms, view, start, end, o_start, o_end):
+                continue
+            if end - start == 2 and ref.rule in _SHAPE_RULES and self._joined(view.norm.original, o_start, o_end):
                 continue
             if ref.code and not _whole_words_across_spaces(view.norm.original, o_start, o_end):
                 continue
