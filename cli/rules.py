@@ -37,6 +37,7 @@ PROBLEMS = {
     "unreachable": N_("could not be reached"),
     "blocked": N_("answered with a block page"),
     "empty": N_("main-text selector matched nothing"),
+    "not_text": N_("answered with a file, not a page of text"),
     "failed": N_("failed while being read (see the log)"),
 }
 # Values stored by the library, shown in the officer's language.

@@ -136,7 +136,8 @@ class RulesPageItem:
     """One fetch of a platform's rules page: its main text and the page as fetched, or what went wrong.
 
     `problem` is None for a page read, else `unreachable` (no answer), `http_<status>`, `blocked` (a block
-    page) or `empty` (the main-text selector matched nothing). A page with a problem is never stored.
+    page), `not_text` (a file, not a page) or `empty` (the main-text selector matched nothing). A page with a
+    problem is never stored.
     """
 
     platform: str

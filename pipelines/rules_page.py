@@ -1,7 +1,7 @@
 """Rules-page pipeline: segment a fetched rules page into clauses, score every clause against the
 unfair-clause watchlist, and store the page as a new version when its text changed (`leads.rules`).
 
-Each page's outcome (stored as version N, unchanged, or its problem: unreachable, http_404, blocked, empty) is
+Each page's outcome (stored as version N, unchanged, or its problem: unreachable, http_404, blocked, not_text, empty) is
 appended to the crawl stat `tradewatch/rules/outcomes`, which the sweep's runner reports. A page with a
 problem, or whose text has no clause, is never stored. Other items pass through untouched.
 

@@ -36,7 +36,7 @@ from urllib.parse import quote, urljoin
 
 import scrapy
 from scrapy.exceptions import CloseSpider
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
@@ -304,7 +304,7 @@ class ListingSpider(scrapy.Spider):
 
     # -- result pages -----------------------------------------------------------------------------------
 
-    def parse_results(self, response: Response, **_: Any) -> Iterator[Any]:
+    def parse_results(self, response: TextResponse, **_: Any) -> Iterator[Any]:
         server = self._take_server_response(response.url) if self.is_js else None  # taken always: nothing kept
         if UNDECODABLE in response.flags:
             return
@@ -402,7 +402,7 @@ class ListingSpider(scrapy.Spider):
 
     # -- item pages -------------------------------------------------------------------------------------
 
-    async def parse_item(self, response: Response, **_: Any) -> AsyncIterator[ListingItem]:
+    async def parse_item(self, response: TextResponse, **_: Any) -> AsyncIterator[ListingItem]:
         page = response.meta.get("playwright_page")
         screenshot = None
         try:

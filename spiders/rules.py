@@ -12,11 +12,11 @@ Stats: `tradewatch/rules/pages|read|problems`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
 from lxml import etree
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract import block_reason, select
@@ -29,7 +29,7 @@ _BLOCKS = frozenset(
 )
 
 
-def main_text(response: Response, page: RulesPageSpec) -> str:
+def main_text(response: TextResponse, page: RulesPageSpec) -> str:
     """The text of the elements `page.main` selects, one line per paragraph-like element."""
     lines: list[str] = []
     for found in select(response.selector, page.main):
@@ -49,7 +49,8 @@ class RulesSpider(scrapy.Spider):
     """Arguments: platform (name or Profile), pages (names to fetch; default all), base_url."""
 
     name = "rules"
-    custom_settings: ClassVar[dict[str, Any]] = {
+    # typed as Scrapy declares it (it reads it from the class); a constant, never changed
+    custom_settings: dict[str, Any] | None = {  # noqa: RUF012
         "ITEM_PIPELINES": {"pipelines.rules_page.StoreRulesPagePipeline": 100},
         "EXTENSIONS": {"crawler.run_record.RunRecorder": None},
         "RETRY_TIMES": 1,
@@ -99,8 +100,9 @@ class RulesSpider(scrapy.Spider):
     def parse_page(self, response: Response, **_: Any) -> Iterator[RulesPageItem]:
         page = self._page(response.meta["rules_page"])
         item = RulesPageItem(platform=self.profile.name, page=page.name, url=page.resolved_url(self.profile.base_url))
-        blocked = block_reason(self.profile, response.selector, rendered=self._is_js(page))
-        if blocked:
+        if not isinstance(response, TextResponse):  # a PDF or an image where the page was: no text to read
+            item.problem, item.detail = "not_text", (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
+        elif blocked := block_reason(self.profile, response.selector, rendered=self._is_js(page)):
             item.problem, item.detail = "blocked", blocked
         else:
             item.text = main_text(response, page)

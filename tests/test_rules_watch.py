@@ -154,6 +154,27 @@ def test_a_page_that_fails_or_matches_nothing_is_reported_and_never_stored(demo_
         assert list_versions(session) == []
 
 
+def test_a_rules_page_that_is_a_file_is_a_problem_not_a_crash(tw_home: Path):
+    """A PDF where the agreement page was has no text to read: the page is reported, not read as one."""
+    from scrapy.http import Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from cli.labels import zh
+    from cli.rules import PROBLEMS
+    from spiders.rules import RulesSpider
+
+    crawler = get_crawler(RulesSpider)
+    spider = RulesSpider.from_crawler(crawler, platform="demo", base_url="http://127.0.0.1:8765")
+    page = spider.pages[0]
+    request = Request(page.resolved_url(spider.profile.base_url), meta={"rules_page": page.name})
+    pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"
+    response = Response(request.url, headers={"Content-Type": "application/pdf"}, body=pdf, request=request)
+    (item,) = spider.parse_page(response)
+    assert (item.problem, item.detail, item.text, item.capture) == ("not_text", "application/pdf", "", None)
+    assert crawler.stats is not None and crawler.stats.get_value("tradewatch/rules/problems") == 1
+    assert zh(PROBLEMS[item.problem]) == "返回的是文件，不是文本页面"  # what the sweep prints for it
+
+
 def sighting(text: str, capture_body: bytes = b"<html>v</html>") -> PageSighting:
     clauses, digest = scored_clauses(text, ClauseScorer.load())
     capture = {
