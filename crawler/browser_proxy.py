@@ -30,7 +30,7 @@ from playwright.async_api import Page, Route
 from playwright.async_api import Request as BrowserRequest
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.http import Headers, Response
+from scrapy.http import Headers, HtmlResponse, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy_playwright._utils import (
     _attach_page_event_handlers,
@@ -215,6 +215,13 @@ def _reaching_proxy(arg: str) -> str:
     return arg
 
 
+def rendered_response_class(headers: Headers, url: str, body: bytes) -> type[TextResponse]:
+    """The class of a rendered page's response. Its body is the DOM as HTML whatever type the server sent (a PDF
+    or an image the browser shows in a page), so it is never a bare Response, which would refuse the encoding."""
+    response_class = responsetypes.from_args(headers=headers, url=url, body=body)
+    return response_class if issubclass(response_class, TextResponse) else HtmlResponse
+
+
 @dataclass
 class _Download:
     """The Scrapy request a page is downloading: its own navigation, the first, is sent as the request says."""
@@ -318,9 +325,10 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
         page = request.meta.get("playwright_page")
-        created = not isinstance(page, Page) or page.is_closed()
-        if created:
-            page = await self._create_page(request=request, spider=spider)
+        if isinstance(page, Page) and not page.is_closed():
+            created = False
+        else:
+            page, created = await self._create_page(request=request, spider=spider), True
         context_name = request.meta.setdefault("playwright_context", DEFAULT_CONTEXT_NAME)
         _attach_page_event_handlers(page=page, request=request, spider=spider, context_name=context_name)
         self._downloads[page] = _Download(request)
@@ -340,7 +348,7 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self.stats.inc_value("playwright/request_count/aborted")
             return
         overrides: dict[str, Any] = {}
-        download = self._downloads.get(page()) if page() is not None else None
+        download = self._downloads.get(live) if (live := page()) is not None else None
         if download is not None and download.is_navigation(browser_request):
             download.navigated = True
             request = download.request
@@ -349,7 +357,9 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             if referer := browser_request.headers.get("referer"):
                 headers.setdefault("referer", referer)
             request.headers.clear()
-            request.headers.update(headers)  # the request that reaches the callback has the headers sent
+            # the request that reaches the callback has the headers sent (Scrapy types to_unicode_dict() with
+            # str or bytes keys and update() with one kind)
+            request.headers.update(headers)  # type: ignore[arg-type]
             overrides["headers"] = dict(headers)
             if request.method.upper() != browser_request.method.upper():
                 overrides["method"] = request.method
@@ -385,8 +395,7 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         )
         request.meta["download_latency"] = time.time() - started
         body, encoding = _encode_body(headers=headers, text=text)
-        response_class = responsetypes.from_args(headers=headers, url=page.url, body=body)
-        return response_class(
+        return rendered_response_class(headers, page.url, body)(
             url=page.url,
             status=response.status if response is not None else 200,
             headers=headers,

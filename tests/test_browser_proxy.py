@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from crawler.browser_proxy import ResolvingProxy
+from crawler.browser_proxy import ResolvingProxy, rendered_response_class
 from crawler.destination_guard import destination_addresses
 from crawler.destinations import DestinationPolicy
 from tests.hardening_support import LocalServer, html_response
@@ -117,3 +117,16 @@ def test_closing_the_proxy_ends_every_connection_a_browser_left_open():
 
 async def _none(name: str) -> tuple[str, ...]:
     return ()
+
+
+def test_a_rendered_page_is_a_text_response_whatever_type_the_server_sent():
+    """Chromium shows a PDF or an image inside a page: what it renders is HTML, read with the page's encoding."""
+    from scrapy.http import Headers, TextResponse
+
+    dom = b"<html><body><embed type='application/pdf' src='/plain/item/100231.pdf'></body></html>"
+    url = "http://127.0.0.1:8765/plain/item/100231.pdf"
+    for content_type in ("application/pdf", "image/png", "application/octet-stream", "text/html; charset=utf-8"):
+        made = rendered_response_class(Headers({"Content-Type": content_type}), url, dom)
+        response = made(url=url, body=dom, encoding="utf-8", headers={"Content-Type": content_type})
+        assert isinstance(response, TextResponse), content_type
+        assert response.css("embed::attr(type)").get() == "application/pdf"
