@@ -124,9 +124,11 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # fell while the leads of the right category rose (269 to 273). A name inside a longer name of another category
 # giving way (犀鸟 in 盔犀鸟) moved category accuracy to 0.955, the rest unchanged. The traits of one category standing
 # in for wild provenance in the trade pattern then moved it to recall 0.809, precision 0.973, disguised recall 0.692,
-# hard-negative false alarms 8/172, category accuracy 0.962. The floor below keeps the scorer from sliding back;
-# issue 13's targets are the strict xfail after it, and pass once the scorer generalises to them.
-TEST_PART_FLOOR = {"recall": 0.809, "precision": 0.972, "disguised": 0.691, "category_accuracy": 0.961}
+# hard-negative false alarms 8/172, category accuracy 0.962. Two code words of one term corroborating each other
+# and the words a trade name needs counting as its evidence then moved it to recall 0.817, precision 0.973,
+# disguised recall 0.703, hard-negative false alarms 8/172, category accuracy 0.962. The floor below keeps the
+# scorer from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer generalises.
+TEST_PART_FLOOR = {"recall": 0.817, "precision": 0.973, "disguised": 0.702, "category_accuracy": 0.962}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:

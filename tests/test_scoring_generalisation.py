@@ -471,3 +471,24 @@ def test_the_traits_of_one_category_stand_in_for_wild_provenance_in_the_trade_pa
 def test_a_comparison_reaches_across_a_short_modifier(scorer: Scorer) -> None:
     result = scorer.score({"title": "老象牙 印章 一方", "description": "手感温润，比市面上的树脂货重得多，私聊。"})
     assert result.is_lead and any(r["rule"] == "innocence_compared" for r in result.rules)
+
+
+def test_two_code_words_of_one_term_corroborate_each_other(scorer: Scorer) -> None:
+    result = scorer.score({"title": "溜冰 嗨药 一包", "description": "同城，私聊。"})
+    corroboration = next(r for r in result.rules if r["rule"] == "corroboration")
+    assert result.is_lead and corroboration["terms"] == ["嗨药"]
+
+
+def test_the_words_a_trade_name_needs_count_as_its_evidence(scorer: Scorer) -> None:
+    result = scorer.score({"title": "鼠药 原粉 急性 一小包", "description": "拌米里用，效果猛。"})
+    suspicious = next(r for r in result.rules if r["rule"] == "suspicious")
+    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert set(suspicious["signals"]) == {"原粉", "急性"}
+
+
+def test_a_trade_word_inside_an_innocent_phrase_is_that_phrase(scorer: Scorer) -> None:
+    result = scorer.score(
+        {"title": "防偷拍 检测仪 出差 酒店", "description": "能查出针孔摄像头和窃听器，无线信号也能测。"}
+    )
+    assert not result.is_lead
+    assert not any("偷拍" in r.get("signals", ()) for r in result.rules if r["rule"] == "suspicious")

@@ -594,6 +594,14 @@ class Scorer:
                 self._add(word, _Signal("innocence", "category", category.id, word, False, False))
             for word in category.suspicious:
                 self._add(word, _Signal("suspicious", "suspicious", category.id, word, False, False))
+            # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
+            # the listing sells the banned kind: they count as the category's suspicious words; a species name's
+            # context (活体, 标本) only says an animal is meant
+            for spec in category.terms:
+                if spec.kind != "species":
+                    for word in spec.requires:
+                        if word not in category.suspicious and word not in category.product_forms:
+                            self._add(word, _Signal("context", "context", category.id, word, False, False))
             adjacent = []
             for word in category.product_forms:
                 folded = self.normaliser.fold(word)
@@ -876,8 +884,10 @@ class Scorer:
             ):
                 continue
             cleared: bool | None = None
+            # a trade word inside an innocent phrase is that phrase's (偷拍 in 防偷拍)
+            in_phrase = bool(masks) and any(mv is view and ms <= start and end <= me for _m, mv, ms, me in masks)
             for sig in payloads:
-                if sig.kind == "neutral":
+                if sig.kind == "neutral" or (in_phrase and sig.kind in ("suspicious", "context")):
                     continue
                 if sig.kind == "innocence":
                     if cleared is None:
@@ -1365,7 +1375,12 @@ class Scorer:
             total += w["obfuscation"]
 
         if len(items) > 1:
-            others = sorted({r.term for r, *_ in items} - {ref.term})
+            # another term, or another code word of the same term (奶茶包 and 上头 both say drugs)
+            best_word = view.norm.text[best_item[2] : best_item[3]]
+            others = sorted(
+                {r.term for r, *_ in items} - {ref.term}
+                | {v.norm.text[s:e] for r, v, s, e, *_ in items if r.code and r.term == ref.term} - {best_word}
+            )
             if others:
                 points = min(w["corroboration_cap"], w["corroboration"] * len(others))
                 rules.append({"rule": "corroboration", "category": cid, "terms": others, "points": points})
@@ -1380,7 +1395,7 @@ class Scorer:
         if fired:
             context_points = 0.0
             for kind, weight in (("evasion", "evasion"), ("trade", "trade"), ("suspicious", "suspicious"),
-                                 ("conceal", "concealment")):  # fmt: skip
+                                 ("context", "suspicious"), ("conceal", "concealment")):  # fmt: skip
                 words = fired.get(kind)
                 if words:
                     points = w[weight] * len(words)
