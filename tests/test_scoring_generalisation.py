@@ -492,3 +492,15 @@ def test_a_trade_word_inside_an_innocent_phrase_is_that_phrase(scorer: Scorer) -
     )
     assert not result.is_lead
     assert not any("偷拍" in r.get("signals", ()) for r in result.rules if r["rule"] == "suspicious")
+
+
+def test_a_word_that_holds_an_imitation_character_is_not_an_imitation(scorer: Scorer) -> None:
+    result = scorer.score({"title": "金刚鹦鹉 活体 一只", "description": "会模仿人说话，手养的，没有证，同城自提。"})
+    assert result.is_lead and not any(r["rule"] == "innocence" for r in result.rules)
+
+
+def test_what_the_platform_only_lets_a_seller_call_the_goods_is_a_cover(scorer: Scorer) -> None:
+    description = "平台上只能叫零食，收到就知道了，中华和软玉溪都有。"
+    result = scorer.score({"title": "零食 一条 外烟 免税", "description": description})
+    assert result.is_lead and result.category == "prohibited.tobacco"
+    assert any(r["rule"] == "innocence_cover" for r in result.rules)
