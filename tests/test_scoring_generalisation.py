@@ -55,6 +55,7 @@ def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, categor
         ("🐅骨一副 老货 懂的来", "wildlife.tiger_leopard"),
         ("🐆皮 整张 老货 私聊", "wildlife.tiger_leopard"),
         ("ＸＹ印章 老料 白度高 私聊", "wildlife.ivory"),
+        ("chuanshan甲 片 下奶 私聊", "wildlife.pangolin"),  # two of three characters in pinyin
     ],
 )
 def test_generated_spellings_are_found(scorer: Scorer, title: str, category: str) -> None:

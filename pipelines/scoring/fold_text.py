@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import compress
+from itertools import compress, product
 
 from . import cache as disk_cache
 
@@ -405,7 +405,7 @@ def save_pinyin_cache() -> None:
 
 def pinyin_forms(term: str, *, mixed: bool = True) -> list[str]:
     """Pinyin spellings of a Chinese term: full pinyin (xiangya) and, if ``mixed``, the half-pinyin forms
-    traders type (xiang牙, 象ya). Only for terms made entirely of Chinese characters."""
+    traders type (xiang牙, 象ya, chuanshan甲). Only for terms made entirely of Chinese characters."""
     if not term or not all(is_cjk(c) for c in term):
         return []
     syllables = _SYLLABLES.get(term)
@@ -413,8 +413,10 @@ def pinyin_forms(term: str, *, mixed: bool = True) -> list[str]:
         return []
     forms = ["".join(syllables)]
     if mixed and 2 <= len(term) <= 3:
-        for index in range(len(term)):
-            forms.append(term[:index] + syllables[index] + term[index + 1 :])
+        # every mix of the two but all-pinyin and all-characters: 象ya, xiang牙, chuanshan甲, 穿shanjia
+        for spelled in product((False, True), repeat=len(term)):
+            if any(spelled) and not all(spelled):
+                forms.append("".join(s if p else c for c, s, p in zip(term, syllables, spelled, strict=True)))
     return list(dict.fromkeys(forms))
 
 
