@@ -505,3 +505,11 @@ def test_what_the_platform_only_lets_a_seller_call_the_goods_is_a_cover(scorer: 
     result = scorer.score({"title": "零食 一条 外烟 免税", "description": description})
     assert result.is_lead and result.category == "prohibited.tobacco"
     assert any(r["rule"] == "innocence_cover" for r in result.rules)
+
+
+def test_what_the_goods_were_made_into_is_still_the_goods(scorer: Scorer) -> None:
+    description = "一整张豹皮，老人留下的，后来做成了地毯，铜钱花纹清楚，不走快递，面交。"
+    result = scorer.score({"title": "豹皮 整张 地毯 老的", "description": description})
+    assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    assert any(r["rule"] == "innocence_made_into" for r in result.rules)
+    assert not any(r["rule"] == "innocence" for r in result.rules)  # the title's 地毯 is the same rug

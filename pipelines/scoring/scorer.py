@@ -97,7 +97,7 @@ _COMPOSITION_DENIAL = "不含"
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
 _GAP_STOPS = frozenset("是的了")
 # innocence clearings that make the word a cover for the whole listing
-_COVER_RULES = frozenset(("innocence_cover", "innocence_revealed"))
+_COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
@@ -285,6 +285,7 @@ class Scorer:
         negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
         self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
         self._covers = self._fold_words(watchlists.signals.cover_markers)
+        self._made_into = self._fold_words(watchlists.signals.made_into_markers)
         self._flavours = self._fold_words(watchlists.signals.flavour_markers)
         fold_all = self._fold_words
         self._before_term = (
@@ -1135,8 +1136,9 @@ class Scorer:
         word: str,
     ) -> bool:
         """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the
-        goods (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), or
-        negated (right after a negation, or right after another negated innocence word: 非人工合成)."""
+        goods (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), what
+        they were made into (做成了地毯), or negated (right after a negation, or right after another negated
+        innocence word: 非人工合成)."""
         for nview, ns, ne, phrase in neutral:
             if nview is view and ns <= start and end <= ne:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
@@ -1155,13 +1157,13 @@ class Scorer:
                     rules.append({"rule": "innocence_flavour", "signal": word, "flavour": flavour, "field": view.name,
                                   "points": 0})  # fmt: skip
                     return True
-        if start and self._covers:
+        if start and (self._covers or self._made_into):
             text = view.norm.text
-            for cover in self._covers:
-                if text.startswith(cover, max(0, start - len(cover))) and start >= len(cover):
-                    rules.append({"rule": "innocence_cover", "signal": word, "cover": cover, "field": view.name,
-                                  "points": 0})  # fmt: skip
-                    return True
+            for rule, markers in (("innocence_cover", self._covers), ("innocence_made_into", self._made_into)):
+                for cover in markers:
+                    if text.startswith(cover, max(0, start - len(cover))) and start >= len(cover):
+                        rules.append({"rule": rule, "signal": word, "cover": cover, "field": view.name, "points": 0})
+                        return True
         if start and negations:
             text = view.norm.text
             found: str | None = None

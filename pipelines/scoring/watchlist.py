@@ -76,6 +76,7 @@ class SignalSpec(_Model):
     concealment: list[str] = Field(default_factory=list)
     cover_markers: list[str] = Field(default_factory=list)
     cover_after_markers: list[str] = Field(default_factory=list)
+    made_into_markers: list[str] = Field(default_factory=list)
     reveal_markers: list[str] = Field(default_factory=list)
     choice_words: list[str] = Field(default_factory=list)
     choice_markers: list[str] = Field(default_factory=list)
