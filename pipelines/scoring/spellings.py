@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .fold_text import pinyin_forms, pinyin_initials
+from .fold_text import emoji_names, pinyin_forms, pinyin_initials
 
 # what a spelling needs in the listing: nothing, a product form of its category or trade/evasion talk, or a
 # product form of its category (which also tells XY for 象牙 beside 手镯 from XY for 香烟)
@@ -24,7 +24,7 @@ _MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong"
 @dataclass(frozen=True, slots=True)
 class Spelling:
     text: str
-    rule: str  # pinyin (full or mixed) or initials
+    rule: str  # pinyin (full or mixed), initials, or emoji
     needs: Needs
 
 
@@ -44,4 +44,20 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
             # two capitals are too short to mean anything alone; those of a species (ML for 麋鹿 is also the
             # sizes M, L) not even beside a product form
             out.append(Spelling(initials, "initials", "forms"))
+    return list(dict.fromkeys(out))
+
+
+def emoji_spellings(names: list[str]) -> list[Spelling]:
+    """A name whose end an animal emoji draws over the character before it: 小熊🐼 for 小熊猫 reads 小熊熊猫
+    once folded (🐼 is 熊猫). An emoji that only completes a name (🦏角) needs nothing here: folded, it is the
+    name. These count beside a product form or trade talk."""
+    out: list[Spelling] = []
+    words = set(emoji_names().values())
+    for name in names:
+        for cut in range(1, len(name)):
+            head, tail = name[:cut], name[cut:]
+            for word in words:
+                lead = len(word) - len(tail)
+                if lead > 0 and word.endswith(tail) and head.endswith(word[:lead]):
+                    out.append(Spelling(head + word, "emoji", "context"))
     return list(dict.fromkeys(out))
