@@ -1,7 +1,9 @@
 """The JS path beside its peers: a tradewatch sweep of the demo marketplace's JS variant (`tradewatch sweep`,
 every pipeline on, screenshots of its leads), a bare scrapy-playwright spider and Crawlee for Python's
-PlaywrightCrawler, on the same pages with the same selectors, Chromium, launch arguments, resource blocking
-and pages in flight. The contenders alternate; medians count.
+PlaywrightCrawler, on the same pages with the same selectors, wait, Chromium, launch arguments, blocked resource
+types and pages in flight. The contenders alternate; medians count. tradewatch adds its own launch arguments:
+its resolving proxy, and images switched off in Blink (`crawler.browser.IMAGES_OFF`), where the bare spider and
+Crawlee abort each image request in their route.
 
 Figures per contender: pages/s from the crawl's start to its end; CPU seconds per 100 pages of every process
 of the tree (Python, Chromium, the store writer; leftovers waited for, see common.run_tree); peak PSS of the
