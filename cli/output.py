@@ -20,18 +20,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 def console() -> Console:
     """Standard output console, made per call so CliRunner's captured streams are used.
 
-    Markup is off: every string it prints (a table cell, a table's title, a message) is shown as it is, so a
-    listing title, category id or campaign name with `[red]` in it is never read as a style; style with
-    `rich.text.Text`. Tables fit themselves to the terminal; print lines that must stay whole (a `file:line:`
-    reference, a path) with `soft_wrap=True`.
+    Markup and emoji codes are off: every string it prints (a table cell, a table's title, a message) is shown
+    as it is, so a listing title, category id or campaign name with `[red]` or `:fire:` in it is never read as
+    a style or an emoji; style with `rich.text.Text`. Tables fit themselves to the terminal; print lines that
+    must stay whole (a `file:line:` reference, a path) with `soft_wrap=True`.
     """
-    return Console(file=sys.stdout, soft_wrap=False, highlight=False, markup=False)
+    return Console(file=sys.stdout, soft_wrap=False, highlight=False, markup=False, emoji=False)
 
 
 def err_console() -> Console:
     """Standard error: messages and problems, never wrapped, so each stays one line whatever the width; markup
-    is off as on `console()`."""
-    return Console(file=sys.stderr, soft_wrap=True, highlight=False, markup=False)
+    and emoji codes are off as on `console()`."""
+    return Console(file=sys.stderr, soft_wrap=True, highlight=False, markup=False, emoji=False)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -1,5 +1,6 @@
-"""Text with `[...]` in it (scraped titles and sellers, category ids, campaign and officer names) is shown as it
-is in every table and line the CLI prints: Rich never reads it as markup, which would style it or swallow it."""
+"""Text with `[...]` or `:name:` in it (scraped titles and sellers, category ids, campaign and officer names) is
+shown as it is in every table and line the CLI prints: Rich never reads it as markup, which would style it or
+swallow it, nor as an emoji code."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ WIDE = {"COLUMNS": "250", "TRADEWATCH_LANG": "zh"}
 CLI = Path(__file__).resolve().parents[1] / "cli"
 
 TITLE = "[bold]象牙[/bold]手镯 [red]包邮"
-CATEGORY = "[b]象牙"  # an id no catalogue knows, shown as it is
+CATEGORY = "[b]象牙:x:"  # an id no catalogue knows, shown as it is (no style, no emoji)
 SELLER = "[red]老张"
 CAMPAIGN = "[bold]2026清风行动[/bold]"
 OFFICER = "[i]王芳"
@@ -70,7 +71,7 @@ def test_stats_and_history_show_brackets_as_text(bracketed_lead: int):
 
 
 def test_campaign_tables_show_brackets_as_text(tw_home: Path):
-    title, keyword = "[bold]2026年清风行动[/bold]", "[red]象牙"
+    title, keyword = "[bold]2026年清风行动[/bold] :fire:", "[red]象牙"
     shown("campaign", "create", "2026清风行动", "--keywords", keyword, "--platforms", "demo", "--title", title)
     out = shown("campaign", "show", "2026清风行动")
     assert title in out and keyword in out
