@@ -526,3 +526,10 @@ def test_what_the_goods_were_made_into_is_still_the_goods(scorer: Scorer) -> Non
     assert result.is_lead and result.category == "wildlife.tiger_leopard"
     assert any(r["rule"] == "innocence_made_into" for r in result.rules)
     assert not any(r["rule"] == "innocence" for r in result.rules)  # the title's 地毯 is the same rug
+
+
+def test_the_fallback_category_does_not_compete_with_a_species_trait(scorer: Scorer) -> None:
+    # 山里 is a trait of wildlife.other (provenance); 大猫 says which animal
+    result = scorer.score({"title": "山里 老猎户 留下的 大猫 爪子 两只", "description": "晒干的，不走物流，只能面交。"})
+    assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    assert {h.mechanism for h in result.hits} == {"trade_pattern"}

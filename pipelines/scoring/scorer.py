@@ -992,7 +992,12 @@ class Scorer:
         shown: dict[str, dict[str, int]] = {}
         for signals, _view, _start, _end in signal_places:
             for sig in signals:
-                if sig.category is not None and sig.kind in ("suspicious", "form") and sig.category.startswith(family):
+                if (
+                    sig.category is not None
+                    and sig.kind in ("suspicious", "form")
+                    and sig.category.startswith(family)
+                    and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
+                ):
                     words = shown.setdefault(sig.category, {})
                     words[sig.word] = words.get(sig.word, 0) | (2 if sig.kind == "suspicious" else 1)
         if not shown:
