@@ -533,3 +533,11 @@ def test_the_fallback_category_does_not_compete_with_a_species_trait(scorer: Sco
     result = scorer.score({"title": "山里 老猎户 留下的 大猫 爪子 两只", "description": "晒干的，不走物流，只能面交。"})
     assert result.is_lead and result.category == "wildlife.tiger_leopard"
     assert {h.mechanism for h in result.hits} == {"trade_pattern"}
+
+
+def test_a_pattern_anchored_in_the_description_weighs_as_in_the_title(scorer: Scorer) -> None:
+    description = "晚上往天上打特别好看，说名字会被删，图片里有，快递可发。"
+    result = scorer.score({"title": "手持 三十六发 一盒十支", "description": description})
+    assert result.is_lead and result.category == "prohibited.fireworks"
+    first = result.rules[0]
+    assert first["rule"] == "term:concealed_goods" and first["field"] == "description" and first["field_factor"] == 1.0

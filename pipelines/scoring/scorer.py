@@ -1330,12 +1330,13 @@ class Scorer:
         best_item = items[0]
         for item in items:
             ref = item[0]
-            factor = w[f"{item[1].name}_factor"]
+            factor = 1.0 if ref.rule in _PATTERN_RULES else w[f"{item[1].name}_factor"]
             points = ref.weight * factor * severity - (code_penalty if ref.code else penalty)
             if points > best_points:
                 best_points, best_item = points, item
         ref, view = best_item[0], best_item[1]
-        factor = w[f"{view.name}_factor"]
+        # a pattern's anchor (a concealment phrase, a trait) is no weaker in the description than in the title
+        factor = 1.0 if ref.rule in _PATTERN_RULES else w[f"{view.name}_factor"]
         rules: list[dict[str, Any]] = [
             {
                 "rule": f"term:{ref.rule}",
