@@ -10,6 +10,7 @@ sound instead (:mod:`.homophones`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from .fold_text import emoji_names, pinyin_forms, pinyin_initials
@@ -47,17 +48,26 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
     return list(dict.fromkeys(out))
 
 
+@cache
+def _emoji_endings() -> dict[str, list[str]]:
+    """Animal emoji names by each ending they may share with a name (熊猫 under 猫)."""
+    endings: dict[str, list[str]] = {}
+    for word in sorted(set(emoji_names().values())):
+        for cut in range(1, len(word)):
+            endings.setdefault(word[cut:], []).append(word)
+    return endings
+
+
 def emoji_spellings(names: list[str]) -> list[Spelling]:
     """A name whose end an animal emoji draws over the character before it: 小熊🐼 for 小熊猫 reads 小熊熊猫
     once folded (🐼 is 熊猫). An emoji that only completes a name (🦏角) needs nothing here: folded, it is the
     name. These count beside a product form or trade talk."""
     out: list[Spelling] = []
-    words = set(emoji_names().values())
+    endings = _emoji_endings()
     for name in names:
         for cut in range(1, len(name)):
             head, tail = name[:cut], name[cut:]
-            for word in words:
-                lead = len(word) - len(tail)
-                if lead > 0 and word.endswith(tail) and head.endswith(word[:lead]):
+            for word in endings.get(tail, ()):
+                if head.endswith(word[: len(word) - len(tail)]):
                     out.append(Spelling(head + word, "emoji", "context"))
     return list(dict.fromkeys(out))
