@@ -66,7 +66,7 @@ def _fast_strings(node: Node, spec: FieldSelector) -> list[str] | None:
     if not isinstance(node, Selector) or node.type != "html" or not (spec.css or spec.xpath):
         return None
     root = node.root
-    if not hasattr(root, "xpath") or not set(node.namespaces) <= _EXSLT.keys():
+    if not hasattr(root, "xpath") or not node.namespaces.keys() <= _EXSLT.keys():
         return None
     compiled = _compiled(spec.css, spec.xpath)
     if compiled is None:
@@ -156,7 +156,8 @@ def _json_path(path: str, data: Any) -> Any:
 
 def _apply(node: Node, spec: FieldSelector, single: bool) -> str | None:
     first = spec.first or (single and "join" not in spec.model_fields_set)
-    if isinstance(node, Mapping):  # a listing held as JSON: the path, then the text steps
+    # a listing held as JSON: the path, then the text steps (Selectors first: an ABC check costs more)
+    if not isinstance(node, Selector | SelectorList) and isinstance(node, Mapping):
         found = _json_path(spec.json_path or "@", node)
         if first and isinstance(found, list):
             found = next((part for part in found if part not in (None, "")), None)

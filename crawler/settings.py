@@ -74,6 +74,9 @@ TRADEWATCH_STORE_FLUSH_MS = 50
 # failed (after that the failure is only in the sweep's log).
 TRADEWATCH_STORE_RECOVERY_SECONDS = 60
 
+# Scrapy's in-memory stats, without the per-read deprecation shim that cost more than the counting (crawl_stats.py).
+STATS_CLASS = "crawler.crawl_stats.CrawlStats"
+
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,
     "crawler.gc_tuning.GarbageCollectorTuning": 900,
