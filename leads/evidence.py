@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
@@ -366,12 +366,21 @@ def write_capture(
     return WrittenCapture(captured_at, capture.get("renderer") or "scrapy", tools, entries, manifest_sha)
 
 
-def store_capture(session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None) -> Evidence:
-    """Store one capture of the lead's page as a new evidence version (files first, then the rows)."""
+def store_capture(
+    session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None, first: bool = False
+) -> Evidence:
+    """Store one capture of the lead's page as a new evidence version (files first, then the rows).
+
+    `first`: the lead was created in this transaction, so this is its version 1 (no query for the last one).
+    The file rows go in one multi-row INSERT: a lead's capture has half a dozen files, and the store writer
+    stores one capture per new lead."""
     if session.get(Lead, lead_pk) is None:
         raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
-    latest = session.exec(select(func.max(Evidence.version)).where(Evidence.lead_pk == lead_pk)).one()
-    version = int(latest or 0) + 1
+    if first:
+        version = 1
+    else:
+        latest = session.exec(select(func.max(Evidence.version)).where(Evidence.lead_pk == lead_pk)).one()
+        version = int(latest or 0) + 1
     written = write_capture(capture, subject={"lead": lead_pk}, version=version, home=home)
     evidence = Evidence(
         lead_pk=lead_pk,
@@ -389,9 +398,8 @@ def store_capture(session: Session, *, lead_pk: int, capture: Mapping[str, Any],
     session.add(evidence)
     session.flush()
     assert evidence.id is not None
-    for entry in written.entries:
-        session.add(EvidenceFile(evidence_pk=evidence.id, **file_fields(entry)))
-    session.flush()
+    rows = [{"evidence_pk": evidence.id, **file_fields(entry)} for entry in written.entries]
+    session.execute(insert(EvidenceFile), rows)
     return evidence
 
 

@@ -135,7 +135,7 @@ def _store(
                 session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]
             ):
                 return Stored(sighting, "unchanged")
-            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home)
+            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, first=sighting.lead_created)
     except (TradewatchError, OSError) as error:
         return Stored(sighting, "failed", error=str(error))
     return Stored(sighting, "captured", evidence_version=captured.version)
