@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import built
 from .fold_text import (
     Normaliser,
     NormText,
@@ -48,7 +49,7 @@ from .homophones import FREE_SPELLING, build_table, usable
 from .matcher import Matcher, build_matcher
 from .shapes import shape_spellings
 from .spellings import emoji_spellings, pinyin_spellings
-from .watchlist import Category, TermSpec, Watchlists, load_watchlists
+from .watchlist import Category, TermSpec, Watchlists, expand_paths, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
 
@@ -183,6 +184,12 @@ class ScoreResult:
 # Pattern payloads ------------------------------------------------------------------------------------
 
 
+def _by_fields(self: Any) -> tuple[Any, ...]:
+    """Pickles a slotted dataclass as its constructor's arguments: loading a cached scorer (tens of thousands of
+    these) then takes a fraction of the time that dataclasses' generic __setstate__ does."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
 @dataclass(frozen=True, slots=True)
 class _TermRef:
     category: str
@@ -195,11 +202,15 @@ class _TermRef:
     requires: tuple[str, ...] = ()
     source: str | None = None  # a dictionary alias's provenance; a homophone's reading
 
+    __reduce__ = _by_fields
+
 
 @dataclass(frozen=True, slots=True)
 class _Mask:
     category: str | None
     phrase: str
+
+    __reduce__ = _by_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +221,8 @@ class _Signal:
     word: str
     ascii_start: bool
     ascii_end: bool
+
+    __reduce__ = _by_fields
 
 
 _Payload = _TermRef | _Mask | _Signal
@@ -262,6 +275,13 @@ class _FieldView:
     def span(self, start: int, end: int) -> tuple[int, int]:
         offsets = self.offsets()
         return offsets[start], offsets[end - 1] + 1
+
+
+def _homophone_automaton(codes: list[str]) -> Any:
+    """What finds the coded readings of the watchlist's terms in a listing's coded text."""
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard).find_matches_as_indexes
 
 
 class Scorer:
@@ -342,10 +362,27 @@ class Scorer:
             else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
+        self._engine = engine
+        self._attach()
+
+    # Made again when a cached scorer is loaded (pipelines.scoring.built): compiled automata and bound methods
+    # do not pickle, and each comes quickly from its own cache or its tables.
+    _REBUILT = ("normaliser", "_fold_table", "matcher", "_scan", "_fold_marked", "_homophone_find")
+
+    def _attach(self) -> None:
         self._fold_table = self.normaliser._table
-        self.matcher: Matcher = build_matcher(self._pattern_list, engine)
+        self.matcher: Matcher = build_matcher(self._pattern_list, self._engine)
         self._scan = self.matcher.scan
         self._fold_marked = self.normaliser.fold_marked
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name not in self._REBUILT}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        codes = state.get("_homophone_automaton_codes")
+        self.__dict__.update(state, _homophone_find=_homophone_automaton(codes) if codes else None)
+        self.normaliser = Normaliser()
+        self._attach()
 
     # ------------------------------------------------------------------------------------------ loading
 
@@ -366,7 +403,15 @@ class Scorer:
             from core.config import get_settings
 
             threshold = get_settings().lead_threshold
-        return cls(load_watchlists(paths, extra_terms), threshold=threshold, engine=engine)
+        files = expand_paths(paths)
+        name = built.entry_name(files, extra_terms, engine)
+        scorer = built.load(name) if name else None
+        if not isinstance(scorer, cls):
+            scorer = cls(load_watchlists(files, extra_terms), threshold=threshold, engine=engine)
+            if name:
+                built.save(name, scorer)
+        scorer.threshold = threshold
+        return scorer
 
     def _form_words(self, category: Category) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
@@ -408,8 +453,6 @@ class Scorer:
                 spellings.setdefault(code, []).append(term)
         if not by_code:
             return
-        import ahocorasick_rs
-
         codes = list(by_code)
         self._homophone_spellings = [tuple(spellings[c]) for c in codes]
         self._homophone_first = len(self._kinds)
@@ -420,8 +463,8 @@ class Scorer:
         self._pattern_in_homophone_context = [key in context for key in self._pattern_list]
         self._homophone_skip = table.ordinary | set(self._patterns)
         self._homophone_joins = table.joins
-        automaton = ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard)
-        self._homophone_find = automaton.find_matches_as_indexes
+        self._homophone_automaton_codes = codes
+        self._homophone_find = _homophone_automaton(codes)
 
     def _build_shapes(self) -> None:
         """Patterns for the names written by the parts of their characters (木仓 for 枪, 能掌 for 熊掌)."""

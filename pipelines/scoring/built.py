@@ -1,0 +1,77 @@
+"""The built scorer kept on disk (in `pipelines.scoring.cache`'s directory), so a sweep, an evaluation or a
+command that scores does not build it again from the watchlists: parsing the files and building the tables
+took about 0.4 s of CPU per process, more than the rest of a crawl's start-up beside Scrapy's own.
+
+An entry is named by a hash of everything the scorer is built from: the watchlist files (names and bytes),
+the campaign terms, the matcher engine, every file of the scoring package and the versions of the libraries
+its tables come from. A stale entry is therefore never read; one that cannot be read, unpickled or written
+only means the scorer is built in-process. The entry is a pickle in the user's own cache directory, trusted
+as the installed code is (`TRADEWATCH_CACHE_DIR=off` turns it off).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import cache as disk_cache
+
+log = logging.getLogger(__name__)
+
+_VERSION = 1
+# the libraries whose data the scorer's tables are made of
+_LIBRARIES = ("pypinyin", "jieba", "opencc", "hyperscan", "ahocorasick-rs", "pyahocorasick", "pyyaml", "pydantic")
+
+
+@cache
+def _package_digest() -> str:
+    """A hash of the scoring package's own files: changed code builds a different scorer."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def entry_name(
+    paths: Sequence[Path], extra_terms: Mapping[str, Sequence[str]] | None, engine: str | None
+) -> str | None:
+    """The cache entry of a scorer built from these watchlists, terms and engine; None if a file cannot be read
+    (building it then reports the problem)."""
+    try:
+        files = [(str(path), path.read_bytes()) for path in paths]
+    except OSError:
+        return None
+    terms = json.dumps({name: list(words) for name, words in (extra_terms or {}).items()}, ensure_ascii=False)
+    versions = [disk_cache.package_version(name) for name in _LIBRARIES]
+    parts = [part for name, data in files for part in (name, data)]
+    return "scorer-" + disk_cache.key("scorer", _VERSION, _package_digest(), versions, engine, terms, *parts)
+
+
+def load(name: str) -> Any | None:
+    """The scorer stored under `name`, or None."""
+    data = disk_cache.read_bytes(name)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)  # our own entry, named by the hash of what it was built from
+    except Exception as error:  # a truncated or foreign file: build again
+        log.debug("scorer cache entry %s unreadable: %s", name, error)
+        return None
+
+
+def save(name: str, scorer: Any) -> None:
+    """Store the scorer under `name` if it can be pickled."""
+    try:
+        data = pickle.dumps(scorer, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        log.debug("scorer not cached: %s", error)
+        return
+    disk_cache.write_bytes(name, data)

@@ -1,0 +1,95 @@
+"""The built scorer kept on disk: loaded instead of built when nothing it is made of changed, built again
+when a watchlist, the campaign terms or the entry itself changed, and scoring exactly as a built one does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines.scoring import Scorer
+from pipelines.scoring import scorer as scorer_module
+from pipelines.scoring.watchlist import shipped_paths
+
+LISTINGS = [
+    {"title": "正品犀牛角手镯 老料", "description": "边境过来的货，不走物流，见面交易", "price": 8800.0},
+    {"title": "穿山甲鳞片 通乳下奶", "description": "野生的，懂的来，私聊", "price": 260.0},
+    {"title": "兄掌 山货 刚下山", "description": "送礼佳品，冷链包邮", "price": 1200.0},
+    {"title": "仿象牙白陶瓷碗", "description": "景德镇全新未用，树脂工艺品", "price": 35.0},
+    {"title": "二手儿童自行车", "description": "九成新，自提优先", "price": 120.0},
+]
+
+
+@pytest.fixture
+def watchlists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped watchlists copied into a folder of their own, and a cache directory of the test's."""
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "watchlists"
+    folder.mkdir()
+    for path in shipped_paths():
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the scorers built from watchlist files (not loaded from the cache)."""
+    built: list[int] = []
+    real = scorer_module.load_watchlists
+
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scorer_module, "load_watchlists", counting)
+    return built
+
+
+def _scores(scorer: Scorer) -> list[dict[str, object]]:
+    return [scorer.score(listing).to_dict() for listing in LISTINGS]
+
+
+def test_a_cached_scorer_is_loaded_and_scores_as_the_built_one(watchlists: Path, builds: list[int]) -> None:
+    built = Scorer.load([watchlists], threshold=60)
+    loaded = Scorer.load([watchlists], threshold=60)
+    assert len(builds) == 1  # the second came from the cache
+    assert loaded is not built
+    assert _scores(loaded) == _scores(built)
+    assert any(result["is_lead"] for result in _scores(loaded))  # the listings above do exercise the rules
+    assert len(list((watchlists.parent / "cache" / "scoring").glob("scorer-*"))) == 1
+
+
+def test_the_threshold_is_the_callers_not_the_cached_ones(watchlists: Path, builds: list[int]) -> None:
+    Scorer.load([watchlists], threshold=60)
+    strict = Scorer.load([watchlists], threshold=1000)
+    assert len(builds) == 1
+    assert strict.threshold == 1000
+    assert not any(result["is_lead"] for result in _scores(strict))
+
+
+def test_a_changed_watchlist_or_campaign_term_builds_again(watchlists: Path, builds: list[int]) -> None:
+    Scorer.load([watchlists], threshold=60)
+    Scorer.load([watchlists], threshold=60, extra_terms={"wildlife.ivory": ["猛犸牙雕"]})
+    assert len(builds) == 2
+    first = sorted(watchlists.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n# 修订\n", encoding="utf-8")
+    Scorer.load([watchlists], threshold=60)
+    assert len(builds) == 3
+
+
+def test_an_unreadable_entry_is_built_again(watchlists: Path, builds: list[int]) -> None:
+    expected = _scores(Scorer.load([watchlists], threshold=60))
+    (entry,) = (watchlists.parent / "cache" / "scoring").glob("scorer-*")
+    entry.write_bytes(b"\x80\x05 truncated")
+    again = Scorer.load([watchlists], threshold=60)
+    assert len(builds) == 2
+    assert _scores(again) == expected
+
+
+def test_no_entry_with_the_cache_off(watchlists: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", "off")
+    Scorer.load([watchlists], threshold=60)
+    Scorer.load([watchlists], threshold=60)
+    assert len(builds) == 2
+    assert not (watchlists.parent / "cache").exists()
