@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.scoring import Scorer
+from pipelines.scoring import Scorer, built
 from pipelines.scoring import scorer as scorer_module
 from pipelines.scoring.watchlist import shipped_paths
 
@@ -93,3 +93,13 @@ def test_no_entry_with_the_cache_off(watchlists: Path, builds: list[int], monkey
     Scorer.load([watchlists], threshold=60)
     assert len(builds) == 2
     assert not (watchlists.parent / "cache").exists()
+
+
+def test_only_the_newest_entries_are_kept(watchlists: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(built, "KEEP", 2)
+    for campaign in ("象牙", "穿山甲", "熊胆"):
+        Scorer.load([watchlists], threshold=60, extra_terms={"wildlife.other": [campaign]})
+    entries = list((watchlists.parent / "cache" / "scoring").glob("scorer-*"))
+    assert len(entries) == 2
+    newest = built.entry_name(sorted(watchlists.iterdir()), {"wildlife.other": ["熊胆"]}, None)
+    assert newest in {path.name for path in entries}

@@ -25,6 +25,8 @@ from . import cache as disk_cache
 log = logging.getLogger(__name__)
 
 _VERSION = 1
+_PREFIX = "scorer-"
+KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of
 _LIBRARIES = ("pypinyin", "jieba", "opencc", "hyperscan", "ahocorasick-rs", "pyahocorasick", "pyyaml", "pydantic")
 
@@ -52,7 +54,7 @@ def entry_name(
     terms = json.dumps({name: list(words) for name, words in (extra_terms or {}).items()}, ensure_ascii=False)
     versions = [disk_cache.package_version(name) for name in _LIBRARIES]
     parts = [part for name, data in files for part in (name, data)]
-    return "scorer-" + disk_cache.key("scorer", _VERSION, _package_digest(), versions, engine, terms, *parts)
+    return _PREFIX + disk_cache.key("scorer", _VERSION, _package_digest(), versions, engine, terms, *parts)
 
 
 def load(name: str) -> Any | None:
@@ -75,3 +77,17 @@ def save(name: str, scorer: Any) -> None:
         log.debug("scorer not cached: %s", error)
         return
     disk_cache.write_bytes(name, data)
+    _prune()
+
+
+def _prune() -> None:
+    """Remove all but the KEEP newest entries: the others are of watchlists or code since replaced."""
+    directory = disk_cache.cache_dir()
+    if directory is None:
+        return
+    try:
+        entries = sorted(directory.glob(_PREFIX + "*"), key=lambda path: path.stat().st_mtime, reverse=True)
+        for path in entries[KEEP:]:
+            path.unlink(missing_ok=True)
+    except OSError:  # another process pruned meanwhile, or the directory is not ours to clean
+        pass
