@@ -69,6 +69,24 @@ def test_two_initials_alone_are_not_a_hit(scorer: Scorer) -> None:
     assert verdict(scorer, "XY轴 滑台 模组 步进电机")[2] == set()
 
 
+@pytest.mark.parametrize(
+    "title", ["羊皮夹克 M、L 两个码 现货", "真皮夹克 M L 两个码", "羊绒大衣 Y/S 可选 包邮", "冲锋衣 X.Y 款 户外"]
+)
+def test_initials_written_apart_are_no_hit_without_goods(scorer: Scorer, title: str) -> None:
+    # sizes and style codes are letters with separators between them; initials of a term are written together
+    assert verdict(scorer, title)[2] == set()
+
+
+def test_initials_written_apart_beside_their_goods_are_found(scorer: Scorer) -> None:
+    is_lead, category, mechanisms, _rules = verdict(scorer, "X Y 手镯 老料 满纹 懂的来")
+    assert is_lead and category == "wildlife.ivory" and "generated_variant" in mechanisms
+
+
+@pytest.mark.parametrize("title", ["纯棉卫衣 颜色有黑、白、粉三色", "儿童袜子 白/粉/蓝 五双装", "发圈 白／粉 两色"])
+def test_a_list_of_colours_is_no_term_read_across_it(scorer: Scorer, title: str) -> None:
+    assert verdict(scorer, title)[2] == set()
+
+
 # 2a. pinyin of a species of the national list: counts beside a product form or trade talk, never alone
 @pytest.mark.parametrize(
     ("title", "term", "category"),

@@ -100,6 +100,8 @@ _GAP_STOPS = frozenset("是的了")
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# characters that separate the items of a list: a term read across one (白、粉 in 黑、白、粉) is two words
+_LIST_SEPARATORS = re.compile("[、/／]")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
 
@@ -415,6 +417,12 @@ class Scorer:
 
     def _form_words(self, category: Category) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
+
+    def _shows_form(self, category_id: str, views: list[_FieldView]) -> bool:
+        """Whether the listing names a product form of the category of two or more characters (手串, 鳞片): one
+        character (皮 of 真皮) is inside too many ordinary words."""
+        forms = self._form_words(self.categories[category_id])
+        return any(len(form) > 1 and form in view.norm.text for form in forms for view in views)
 
     def _short_form_context(self, category: Category) -> tuple[str, ...]:
         """What a one-character term form needs beside it: the category's product forms or an evasion word
@@ -802,6 +810,14 @@ class Scorer:
             if ref.rule == "homophone" and not self._homophone_stands(ref, terms, view, start, end, o_start, o_end):
                 continue
             if end - start == 2 and ref.rule in _SHAPE_RULES and self._joined(view.norm.original, o_start, o_end):
+                continue
+            if _LIST_SEPARATORS.search(view.norm.original, o_start, o_end) or (
+                ref.rule == "initials"
+                and not view.norm.original[o_start:o_end].isalnum()
+                and not self._shows_form(ref.category, views)
+            ):
+                # 黑、白、粉 lists colours, M、L sizes; initials written apart (X Y) stand for a term only beside
+                # its goods (X Y 手串)
                 continue
             if ref.rule == "emoji" and not _has_emoji(view.norm.original[o_start:o_end]):
                 continue  # 小熊熊猫 spelt out is a stammer, not 小熊🐼
