@@ -215,6 +215,39 @@ def test_trade_pattern_needs_part_provenance_and_talk(scorer: Scorer, title: str
     assert not verdict(scorer, title)[0]
 
 
+# 3a. prohibited goods described by what they do: traits of one prohibited category, with evasion talk or three
+# of them, stand in for the name
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("微型录音笔 偷听 对方不知情", "放包里就行，私聊", "prohibited.surveillance"),
+        ("自制 响炮 炸石头 点火", "每个带引线，只发熟人", "prohibited.fireworks"),
+        ("证书 不用考 官网能查", "交钱出证，一周到手", "prohibited.documents"),
+        ("果园 老药 禁用 高毒", "库存不多，私聊发图", "prohibited.pesticides"),
+    ],
+)
+def test_traits_of_a_prohibited_category_describe_its_goods(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == category
+    assert {h.rule for h in result.hits} == {"trait_pattern"}
+    assert any(r["rule"] == "trait_pattern_context" and len(r["traits"]) >= 2 for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # fireworks may not be posted, so its suspicious words include delivery words: they are no traits
+        ("速冻饺子 过年 顺丰 发货 包邮 冷链", "批发价，全国包邮，过年送礼"),
+        ("家用监控摄像头 手机远程看 夜视", "双向通话，包邮，支持云存储"),
+        ("录音笔 会议 偷听", ""),  # one trait without talk
+    ],
+)
+def test_delivery_words_and_one_trait_make_no_pattern(scorer: Scorer, title: str, description: str) -> None:
+    assert not scorer.score({"title": title, "description": description}).hits
+
+
 # 4. hard negatives through the scope of negation, imitation and substitute markers, and homonym kinds
 @pytest.mark.parametrize(
     ("title", "rule"),

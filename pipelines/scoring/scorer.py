@@ -24,6 +24,8 @@ How a listing is scored (every step that changes the score is reported in ``rule
 6. With no term hit, an animal part or live animal of wild provenance sold with evasion talk
    (刚下山 野生 胆 见面交易) is a ``trade_pattern`` hit of ``wildlife.other``, or of the one wildlife category
    whose trait (its ``suspicious`` words) and product form the listing shows (通乳 鳞片), scored like a term.
+   Goods described by what they are or do rather than named (偷听 对方不知情 of a hidden recorder) are a
+   ``trait_pattern`` hit: two traits of one category with such talk, or three of one prohibited category.
 7. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
 """
 
@@ -92,6 +94,9 @@ CLEARING_RULES = frozenset(
 _TRAIT_SPREAD_MAX = 2
 # traits of one wildlife category alone a listing must show for the trait pattern
 _TRAIT_PATTERN_MIN = 2
+# traits of one category alone that describe its goods well enough without any evasion or trade talk
+_TRAIT_PATTERN_ALONE = 3
+_TRAIT_ALONE_FAMILY = TRADE_PATTERN_CATEGORY.split(".")[0] + "."  # whose traits always need the talk
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -337,6 +342,7 @@ class Scorer:
         )
         self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
+        self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
         self._homophone_terms: dict[str, tuple[list[str], list[_TermRef]]] = {}
         self._shape_terms: dict[str, list[_TermRef]] = {}
         self._build()
@@ -354,13 +360,10 @@ class Scorer:
         self._has_terms = [bool(refs) for refs in self._by_kind[0]]
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
-        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
         self._trade_anchors = [
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
             else 3 if any(sig.kind == "conceal" for sig in signals)
-            else 4 if any(sig.kind == "suspicious" and (sig.category or "").startswith(family)
-                          and sig.category != TRADE_PATTERN_CATEGORY and self._trait_spread.get(sig.word) == 1
-                          for sig in signals)
+            else 4 if any(self._is_trait(sig) for sig in signals)
             else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
@@ -1098,13 +1101,25 @@ class Scorer:
                        "traits": traits, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
 
+    def _is_trait(self, sig: _Signal) -> bool:
+        """A word that tells one category's goods apart by what they are or do (通乳 of pangolin scales, 远程看
+        of a hidden camera): a ``suspicious`` word of that category alone, and no word every shop uses for delivery
+        and sale (快递, 顺丰, 批发), which would make frozen dumplings fireworks."""
+        return (
+            sig.kind == "suspicious"
+            and sig.category is not None
+            and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
+            and self._trait_spread.get(sig.word) == 1
+            and sig.word not in self._commerce
+        )
+
     def _trait_pattern(
         self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """A listing that describes an animal instead of naming it: two or more traits that belong to one wildlife
-        category alone (鸟头, 红皮; 透明角, 镑片; 会咬人, 蜥蜴), with evasion, trade or wild-provenance talk, when no
-        term names it, is a hit of that category at its first trait."""
-        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
+        """A listing that describes its goods instead of naming them: two or more traits that belong to one
+        category alone (鸟头, 红皮 of a hornbill; 偷听, 对方不知道 of a hidden recorder), with evasion, trade or
+        wild-provenance talk, or three traits of one prohibited category, when no term names them, is a hit of
+        that category at its first trait."""
         traits: dict[str, list[tuple[str, _FieldView, int, int]]] = {}
         talk = False
         for signals, view, start, end in signal_places:
@@ -1112,19 +1127,17 @@ class Scorer:
                 kind = sig.kind
                 if kind in ("evasion", "trade", "provenance", "conceal"):
                     talk = True
-                elif (
-                    kind == "suspicious"
-                    and sig.category is not None
-                    and sig.category.startswith(family)
-                    and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
-                    and self._trait_spread.get(sig.word) == 1
-                ):
+                elif self._is_trait(sig):
                     shown = traits.setdefault(sig.category, [])
                     if all(word != sig.word for word, *_ in shown):
                         shown.append((sig.word, view, start, end))
-        if not talk:
-            return None
-        best = [cid for cid, shown in traits.items() if len(shown) >= _TRAIT_PATTERN_MIN]
+        # a banned function (偷听, 炸石头, 不用考) says more than an animal's looks: only prohibited goods may go
+        # without the talk
+        need = _TRAIT_PATTERN_MIN if talk else _TRAIT_PATTERN_ALONE
+        best = [
+            cid for cid, shown in traits.items()
+            if len(shown) >= need and (talk or not cid.startswith(_TRAIT_ALONE_FAMILY))
+        ]  # fmt: skip
         if len(best) != 1:
             return None
         category = best[0]
