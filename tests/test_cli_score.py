@@ -129,9 +129,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # disguised recall 0.703, hard-negative false alarms 8/172, category accuracy 0.962; wildlife.other's provenance
 # traits no longer competing with a species trait moved category accuracy to 0.966. Traits of one prohibited
 # category describing its goods (偷听 不知情; three of them without talk) then moved it to recall 0.820, disguised
-# recall 0.708, the rest unchanged. The floor below keeps the
-# scorer from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer generalises.
-TEST_PART_FLOOR = {"recall": 0.820, "precision": 0.973, "disguised": 0.708, "category_accuracy": 0.965}
+# recall 0.708, the rest unchanged. Prohibited categories ignoring colour words as innocence then moved it to
+# recall 0.823, disguised recall 0.714. The floor below keeps the scorer from sliding back; issue 13's targets are
+# the strict xfail after it, and pass once the scorer generalises.
+TEST_PART_FLOOR = {"recall": 0.823, "precision": 0.973, "disguised": 0.713, "category_accuracy": 0.965}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.scoring import Scorer
+from pipelines.scoring import Scorer, ScoreResult
 from pipelines.scoring.evaluate import load_records, locked_part_digest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +30,12 @@ def scorer() -> Scorer:
 def verdict(scorer: Scorer, title: str, description: str = "") -> tuple[bool, str | None, set[str], set[str]]:
     result = scorer.score({"title": title, "description": description})
     return result.is_lead, result.category, {h.mechanism for h in result.hits}, {r["rule"] for r in result.rules}
+
+
+def lead_of(scorer: Scorer, title: str, description: str, category: str) -> ScoreResult:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == category
+    return result
 
 
 # 1. colloquial and folk names, from CC-CEDICT's glosses
@@ -229,8 +235,7 @@ def test_trade_pattern_needs_part_provenance_and_talk(scorer: Scorer, title: str
 def test_traits_of_a_prohibited_category_describe_its_goods(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
+    result = lead_of(scorer, title, description, category)
     assert {h.rule for h in result.hits} == {"trait_pattern"}
     assert any(r["rule"] == "trait_pattern_context" and len(r["traits"]) >= 2 for r in result.rules)
 
@@ -246,6 +251,21 @@ def test_traits_of_a_prohibited_category_describe_its_goods(
 )
 def test_delivery_words_and_one_trait_make_no_pattern(scorer: Scorer, title: str, description: str) -> None:
     assert not scorer.score({"title": title, "description": description}).hits
+
+
+# the colours a prohibited product comes in are no sign it is ordinary goods (its names are no colour names)
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("悦刻 主机 全新 原装", "颜色有冰川白、午夜黑两种，烟弹另拍", "prohibited.tobacco"),
+        ("甩棍 防身 随身", "颜色有黑色和银色，私聊", "prohibited.weapons"),
+        ("笑气 一箱 派对", "罐子颜色随机发", "prohibited.drugs"),
+    ],
+)
+def test_colours_of_prohibited_goods_do_not_clear_them(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    assert not any(r["rule"] == "innocence" for r in lead_of(scorer, title, description, category).rules)
 
 
 # 4. hard negatives through the scope of negation, imitation and substitute markers, and homonym kinds
