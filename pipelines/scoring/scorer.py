@@ -381,12 +381,17 @@ class Scorer:
         self._fold_marked = self.normaliser.fold_marked
 
     def __getstate__(self) -> dict[str, Any]:
-        return {name: value for name, value in self.__dict__.items() if name not in self._REBUILT}
+        state = {name: value for name, value in self.__dict__.items() if name not in self._REBUILT}
+        state["_normaliser_variants"] = dict(self.normaliser.variants)  # the watchlists' spellings, for display
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        variants = state.pop("_normaliser_variants", {})
         codes = state.get("_homophone_automaton_codes")
         self.__dict__.update(state, _homophone_find=_homophone_automaton(codes) if codes else None)
         self.normaliser = Normaliser()
+        self.normaliser.variants.update(variants)
         self._attach()
 
     # ------------------------------------------------------------------------------------------ loading
