@@ -1132,7 +1132,7 @@ class Scorer:
                 kind = sig.kind
                 if kind in ("evasion", "trade", "provenance", "conceal"):
                     talk = True
-                elif self._is_trait(sig):
+                elif sig.category is not None and self._is_trait(sig):  # (_is_trait asks it too; mypy reads this)
                     shown = traits.setdefault(sig.category, [])
                     if all(word != sig.word for word, *_ in shown):
                         shown.append((sig.word, view, start, end))
