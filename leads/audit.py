@@ -18,11 +18,13 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
@@ -33,25 +35,41 @@ GENESIS_HASH = "0" * 64
 SYSTEM_ACTOR = "system"
 
 
-def _canonical(event: AuditEvent) -> bytes:
+_HASHED = (
+    "seq",
+    "lead_pk",
+    "rule_finding_pk",
+    "action",
+    "actor",
+    "from_status",
+    "to_status",
+    "reason",
+    "details",
+    "created_at",
+    "prev_hash",
+)
+
+
+def _canonical(event: AuditEvent | Mapping[str, Any]) -> bytes:
+    row = event if isinstance(event, Mapping) else {name: getattr(event, name) for name in _HASHED}
     payload = {
-        "seq": event.seq,
-        "lead": event.lead_pk,
-        "action": event.action,
-        "actor": event.actor,
-        "from": event.from_status,
-        "to": event.to_status,
-        "reason": event.reason,
-        "details": event.details,
-        "at": event.created_at.isoformat(timespec="microseconds"),
-        "prev": event.prev_hash,
+        "seq": row["seq"],
+        "lead": row["lead_pk"],
+        "action": row["action"],
+        "actor": row["actor"],
+        "from": row["from_status"],
+        "to": row["to_status"],
+        "reason": row["reason"],
+        "details": row["details"],
+        "at": row["created_at"].isoformat(timespec="microseconds"),
+        "prev": row["prev_hash"],
     }
-    if event.rule_finding_pk is not None:  # events of rule findings; lead events hash as they always did
-        payload["rule_finding"] = event.rule_finding_pk
+    if row["rule_finding_pk"] is not None:  # events of rule findings; lead events hash as they always did
+        payload["rule_finding"] = row["rule_finding_pk"]
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def event_hash(event: AuditEvent) -> str:
+def event_hash(event: AuditEvent | Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
@@ -67,6 +85,42 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(details, ensure_ascii=False, default=str))
 
 
+@dataclass
+class _Head:
+    """The chain's head as this transaction left it: read (and locked) by its first event, kept for the next."""
+
+    transaction: Any
+    seq: int
+    hash: str
+    key_id: int | None
+
+
+_HEAD_CACHE = "audit_head"
+_HEAD = AuditHead.__table__  # type: ignore[attr-defined]
+_EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def _locked_head(session: Session) -> _Head:
+    """The head, selected and locked once per transaction (a row lock on PostgreSQL), then kept in the session:
+    no other writer can move it while the lock is held. A savepoint starts afresh, as one rolled back may have
+    undone events."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    cached = session.info.get(_HEAD_CACHE)
+    if cached is not None and cached.transaction is transaction:
+        return cast(_Head, cached)
+    connection = session.connection()
+    row = connection.execute(
+        select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.key_id).where(_HEAD.c.id == 1).with_for_update()
+    ).first()
+    if row is None:  # a store whose migration did not seed the head row
+        connection.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS_HASH))
+        head = _Head(transaction, 0, GENESIS_HASH, None)
+    else:
+        head = _Head(transaction, row.seq, row.hash, row.key_id)
+    session.info[_HEAD_CACHE] = head
+    return head
+
+
 def append_event(
     session: Session,
     *,
@@ -80,38 +134,40 @@ def append_event(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
     home: Path | None = None,
-) -> AuditEvent:
-    """Add one event to the chain in the session's transaction (committed or rolled back with the change).
-    `home`: where the audit keys are (None: the configured home, read from the settings)."""
-    head = session.exec(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
-    ).first()
-    if head is None:  # a store whose migration did not seed the head row
-        head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
+) -> int:
+    """Add one event to the chain in the session's transaction (committed or rolled back with the change), and
+    return its sequence number. `home`: where the audit keys are (None: the configured home, read from the
+    settings). The event and the head are written as plain rows: a batch of sightings appends many events, and
+    an ORM object and a flush each cost more than the hashing."""
+    head = _locked_head(session)
     key = signing_key(head.seq + 1, head.key_id, home)
-    moment = at or utcnow()
-    event = AuditEvent(
-        seq=head.seq + 1,
-        lead_pk=lead_pk,
-        rule_finding_pk=rule_finding_pk,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        details=_jsonable(details or {}),
-        created_at=moment,
-        prev_hash=head.hash,
-        hash="",
+    row: dict[str, Any] = {
+        "seq": head.seq + 1,
+        "lead_pk": lead_pk,
+        "rule_finding_pk": rule_finding_pk,
+        "action": action,
+        "actor": actor,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "details": _jsonable(details or {}),
+        "created_at": at or utcnow(),
+        "prev_hash": head.hash,
+    }
+    row["hash"] = event_hash(row)
+    row["key_id"], row["mac"] = key.id, key.mac("event", key.id, row["seq"], row["hash"])
+    connection = session.connection()
+    connection.execute(insert(_EVENTS), row)
+    connection.execute(
+        update(_HEAD)
+        .where(_HEAD.c.id == 1)
+        .values(seq=row["seq"], hash=row["hash"], key_id=key.id, mac=head_mac(key, row["seq"], row["hash"]))
     )
-    event.hash = event_hash(event)
-    event.key_id, event.mac = key.id, event_mac(key, event)
-    head.seq, head.hash = event.seq, event.hash
-    head.key_id, head.mac = key.id, head_mac(key, event.seq, event.hash)
-    session.add(event)
-    session.add(head)
-    session.flush()
-    return event
+    head.seq, head.hash, head.key_id = row["seq"], row["hash"], key.id
+    loaded = session.identity_map.get(session.identity_key(AuditHead, 1))
+    if loaded is not None:  # an AuditHead read earlier in this session: read it again when next used
+        session.expire(loaded)
+    return int(row["seq"])
 
 
 def lead_history(session: Session, lead_pk: int) -> list[AuditEvent]:

@@ -38,7 +38,7 @@ from sqlmodel import Session, col, select
 from core.config import get_settings
 from core.errors import EvidenceError, NotFound
 from core.workdays import BUREAU_TZ
-from leads.models import Evidence, EvidenceFile, Lead, Listing, Notice, utcnow
+from leads.models import Evidence, EvidenceFile, Lead, Listing, Notice, model_defaults, utcnow
 
 SHA256SUMS = "SHA256SUMS"
 CAPTURE_RECORD = "capture-record.txt"
@@ -366,41 +366,54 @@ def write_capture(
     return WrittenCapture(captured_at, capture.get("renderer") or "scrapy", tools, entries, manifest_sha)
 
 
+@dataclass(frozen=True)
+class StoredCapture:
+    """The evidence row a capture became."""
+
+    id: int
+    version: int
+
+
+_EVIDENCE = Evidence.__table__  # type: ignore[attr-defined]
+_EVIDENCE_FILES = EvidenceFile.__table__  # type: ignore[attr-defined]
+
+
 def store_capture(
     session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None, first: bool = False
-) -> Evidence:
+) -> StoredCapture:
     """Store one capture of the lead's page as a new evidence version (files first, then the rows).
 
     `first`: the lead was created in this transaction, so this is its version 1 (no query for the last one).
     The file rows go in one multi-row INSERT: a lead's capture has half a dozen files, and the store writer
     stores one capture per new lead."""
-    if session.get(Lead, lead_pk) is None:
-        raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
-    if first:
+    if first:  # the lead's row was inserted in this very transaction
         version = 1
     else:
+        if session.get(Lead, lead_pk) is None:
+            raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
         latest = session.exec(select(func.max(Evidence.version)).where(Evidence.lead_pk == lead_pk)).one()
         version = int(latest or 0) + 1
     written = write_capture(capture, subject={"lead": lead_pk}, version=version, home=home)
-    evidence = Evidence(
-        lead_pk=lead_pk,
-        version=version,
-        captured_at=written.captured_at,
-        requested_url=capture["requested_url"],
-        final_url=capture["final_url"],
-        redirect_urls=list(capture.get("redirect_urls") or []),
-        status=int(capture["status"]),
-        method=METHODS.get(written.renderer, written.renderer),
-        renderer=written.renderer,
-        tool_versions=written.tools,
-        manifest_sha256=written.manifest_sha256,
+    values = {
+        **model_defaults(Evidence),
+        "lead_pk": lead_pk,
+        "version": version,
+        "captured_at": written.captured_at,
+        "requested_url": capture["requested_url"],
+        "final_url": capture["final_url"],
+        "redirect_urls": list(capture.get("redirect_urls") or []),
+        "status": int(capture["status"]),
+        "method": METHODS.get(written.renderer, written.renderer),
+        "renderer": written.renderer,
+        "tool_versions": written.tools,
+        "manifest_sha256": written.manifest_sha256,
+    }
+    connection = session.connection()  # plain rows: no model object to build, no flush of the whole session
+    evidence_pk = connection.execute(insert(_EVIDENCE).returning(_EVIDENCE.c.id), values).scalar_one()
+    connection.execute(
+        insert(_EVIDENCE_FILES), [{"evidence_pk": evidence_pk, **file_fields(e)} for e in written.entries]
     )
-    session.add(evidence)
-    session.flush()
-    assert evidence.id is not None
-    rows = [{"evidence_pk": evidence.id, **file_fields(entry)} for entry in written.entries]
-    session.execute(insert(EvidenceFile), rows)
-    return evidence
+    return StoredCapture(evidence_pk, version)
 
 
 def same_as_latest_capture(session: Session, *, lead_pk: int, body: bytes, status: int) -> bool:

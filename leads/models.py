@@ -6,8 +6,10 @@ All timestamps are timezone-aware UTC. The schema is created and changed only by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from sqlalchemy import JSON, Column, Date, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -23,6 +25,22 @@ class StoreModel(SQLModel):
     command's start-up)."""
 
     model_config = {"defer_build": True}
+
+
+def model_defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """The values a new row of `model` gets for the fields it is not given (its defaults, factories called), for
+    a plain INSERT that builds no model object."""
+    return {name: factory() if factory is not None else default for name, default, factory in _defaults(model)}
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+    """Each optional field's default or factory, looked up once (pydantic inspects a factory on every call)."""
+    return tuple(
+        (name, field.default, cast(Callable[[], Any] | None, field.default_factory))
+        for name, field in model.model_fields.items()
+        if not field.is_required() and name != "id"
+    )
 
 
 def _utc_column(**kwargs: Any) -> Any:

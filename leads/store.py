@@ -23,7 +23,16 @@ from sqlmodel import Session, col, select
 from core.statuses import LeadStatus
 from core.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar, local_date
 from leads.audit import SYSTEM_ACTOR, append_event
-from leads.models import Campaign, Lead, LeadCampaign, Listing, ListingSnapshot, Seller, utcnow
+from leads.models import (
+    Campaign,
+    Lead,
+    LeadCampaign,
+    Listing,
+    ListingSnapshot,
+    Seller,
+    model_defaults,
+    utcnow,
+)
 from leads.priority import compute_priority
 
 if TYPE_CHECKING:
@@ -48,6 +57,7 @@ LISTING_FIELDS = (
 )
 CONTENT_FIELDS = ("title", "description", "price", "currency", "seller", "seller_id")
 _SPACE = re.compile(r"\s+")
+_LEADS = Lead.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -139,8 +149,9 @@ def upsert_seller(
         return None
     if known is not None and (platform, key) in known.sellers:
         cached = known.sellers[platform, key]
-        cached.last_seen = max(cached.last_seen, seen_at)
-        if name:
+        if seen_at > cached.last_seen:  # assigned only when it changes: an unchanged row costs the flush nothing
+            cached.last_seen = seen_at
+        if name and name != cached.name:
             cached.name = name
         return cached
 
@@ -275,19 +286,40 @@ def seller_lead_count(session: Session, seller_pk: int | None) -> int:
 def lead_priority(
     session: Session, lead: Lead, listing: Listing, *, now: datetime | None = None, known: KnownRows | None = None
 ) -> float:
+    return _priority(session, _priority_fields(lead), listing, stored=lead.id is not None, now=now, known=known)
+
+
+def _priority_fields(lead: Lead | Mapping[str, Any]) -> dict[str, Any]:
+    row = lead if isinstance(lead, Mapping) else {name: getattr(lead, name) for name in _PRIORITY_INPUTS}
+    return {name: row[name] for name in _PRIORITY_INPUTS}
+
+
+_PRIORITY_INPUTS = ("score", "categories", "category", "model_probability")
+
+
+def _priority(
+    session: Session,
+    lead: Mapping[str, Any],
+    listing: Listing,
+    *,
+    stored: bool,
+    now: datetime | None = None,
+    known: KnownRows | None = None,
+) -> float:
+    """A lead's priority from its score fields; `stored`: the lead is already counted among its seller's."""
     now = now or utcnow()
     if known is not None and (listing.seller_pk is None or listing.seller_pk in known.seller_leads):
         count = known.seller_leads.get(listing.seller_pk, 0) if listing.seller_pk is not None else 0
     else:
         count = seller_lead_count(session, listing.seller_pk)
-    others = count - (1 if lead.id is not None else 0)
+    others = count - (1 if stored else 0)
     age_days = (now - listing.first_seen).total_seconds() / 86_400
     return compute_priority(
-        score=lead.score,
-        categories=lead.categories or [lead.category or ""],
+        score=lead["score"],
+        categories=lead["categories"] or [lead["category"] or ""],
         seller_other_leads=others,
         age_days=age_days,
-        model_probability=lead.model_probability,
+        model_probability=lead["model_probability"],
     )
 
 
@@ -450,6 +482,8 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
         }
     seller_pks = sorted({seller.id for seller in known.sellers.values() if seller.id is not None})
     known.seller_leads = dict.fromkeys(seller_pks, 0)
+    # a seller inserted above has no lead yet: only the sellers already stored are counted
+    seller_pks = sorted({row.id for key, row in known.sellers.items() if key not in new_sellers and row.id is not None})
     if seller_pks:
         counts = session.exec(
             select(Listing.seller_pk, func.count())
@@ -553,15 +587,21 @@ def record_sighting(
             known.leads[stored.id] = None
         if not score.get("is_lead"):
             return Sighting(stored.id, None, lead_created=False, lead_updated=False, **sighting)
-        lead = Lead(listing_id=stored.id, campaign=campaign, created_at=seen_at, updated_at=seen_at, **fields)
-        lead.priority = lead_priority(session, lead, stored, now=seen_at, known=known)
-        session.add(lead)
-        session.flush()
-        assert lead.id is not None
+        # a plain INSERT ... RETURNING: an ORM object and its flush cost more than the rest of the sighting
+        values = {
+            **model_defaults(Lead),
+            **fields,
+            "listing_id": stored.id,
+            "campaign": campaign,
+            "created_at": seen_at,
+            "updated_at": seen_at,
+        }
+        values["priority"] = _priority(session, values, stored, stored=False, now=seen_at, known=known)
+        lead_pk = session.connection().execute(insert(_LEADS).returning(_LEADS.c.id), values).scalar_one()
         if campaign:
-            link_campaign(session, lead.id, campaign, found=True, seen_at=seen_at, known=known)
+            link_campaign(session, lead_pk, campaign, found=True, seen_at=seen_at, known=known)
         if known is not None:
-            known.leads[stored.id] = lead
+            del known.leads[stored.id]  # seen again in this batch: read from the store like any other lead
             if stored.seller_pk is not None and stored.seller_pk in known.seller_leads:
                 known.seller_leads[stored.seller_pk] += 1
                 if known.seller_leads[stored.seller_pk] > 1:
@@ -570,7 +610,7 @@ def record_sighting(
             reprioritise(session, seller_pks=[stored.seller_pk], now=seen_at)
         append_event(
             session,
-            lead_pk=lead.id,
+            lead_pk=lead_pk,
             action="created",
             actor=SYSTEM_ACTOR,
             home=home,
@@ -579,14 +619,14 @@ def record_sighting(
                 "platform": platform,
                 "listing_id": stored.listing_id,
                 "url": stored.url,
-                "score": lead.score,
-                "category": lead.category,
+                "score": values["score"],
+                "category": values["category"],
                 "campaign": campaign,
                 "run_id": run_id,
             },
             at=seen_at,
         )
-        return Sighting(stored.id, lead.id, lead_created=True, lead_updated=False, **sighting)
+        return Sighting(stored.id, lead_pk, lead_created=True, lead_updated=False, **sighting)
 
     old_score = lead.score
     for name, value in fields.items():

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from core.errors import ConfigurationError
-from leads.audit import GENESIS_HASH, event_hash, lead_history, verify_chain
+from leads.audit import GENESIS_HASH, append_event, event_hash, lead_history, verify_chain
 from leads.db import dispose_engines, get_engine
 from leads.models import AuditEvent, AuditHead
 from leads.queue import claim, dismiss, enqueue, reopen
@@ -71,6 +71,25 @@ def test_an_untouched_chain_verifies(store_url: str):
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "5 events checked" in result.output and "intact" in result.output
+
+
+def test_events_of_one_transaction_chain_on_across_a_savepoint_rolled_back(store_url: str):
+    lead_pk = worked_lead(store_url)
+    with Session(get_engine(store_url)) as session:
+        head_before = session.get(AuditHead, 1)
+        assert head_before is not None and head_before.seq == 5
+        assert append_event(session, lead_pk=lead_pk, action="note", actor="王建国", reason="电话核实卖家身份") == 6
+        with pytest.raises(RuntimeError), session.begin_nested():
+            append_event(session, lead_pk=lead_pk, action="note", actor="王建国", reason="此条随保存点撤销")
+            raise RuntimeError("savepoint rolled back")
+        assert append_event(session, lead_pk=lead_pk, action="note", actor="李娜", reason="复核完毕") == 7
+        assert session.get(AuditHead, 1).seq == 7  # the head read earlier in this session is not left stale
+        session.commit()
+    with Session(get_engine(store_url)) as session:
+        count, problems = verify_chain(session)
+        reasons = [event.reason for event in lead_history(session, lead_pk)][-2:]
+    assert (count, problems) == (7, [])
+    assert reasons == ["电话核实卖家身份", "复核完毕"]
 
 
 def test_editing_one_event_in_the_database_is_reported_with_event_and_lead(store_url: str):
