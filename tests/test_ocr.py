@@ -218,3 +218,60 @@ def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -
     finally:
         alone.close_spider()
     assert alone.pool._executor is None  # closed with its crawl
+
+
+_POOL_OWNER = """
+import sys, time
+from pathlib import Path
+from pipelines.images.pool import ImagePool, ReadingCache
+
+pool = ImagePool(workers=1, queue_limit=2, max_pixels=1000, cache=ReadingCache(Path(sys.argv[1])))
+pool.start()
+while not pool.worker_pids():
+    time.sleep(0.05)
+print(*pool.worker_pids(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_worker_ends_when_the_sweep_that_started_it_is_killed(tmp_path: Path) -> None:
+    """A sweep killed outright (SIGKILL, the out-of-memory killer) cannot close its pool: its OCR workers must
+    not stay behind, each holding the recogniser's memory."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    workers: list[int] = []
+    owner = subprocess.Popen(
+        [sys.executable, "-c", _POOL_OWNER, str(tmp_path / "readings")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert owner.stdout is not None
+        workers += [int(pid) for pid in owner.stdout.readline().split()]
+        assert workers
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.1)
+            alive = [pid for pid in workers if _running(pid)]
+        assert not alive, f"OCR workers {alive} outlived the killed sweep"
+    finally:
+        owner.kill()
+        for pid in filter(_running, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (not a zombie waiting for init to reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -55,9 +57,25 @@ class ReadingCache:
         temporary.replace(path)
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it is gone. A worker waits on the pool's call queue, whose
+    writing end it holds itself, so a sweep killed outright (SIGKILL, out of memory) would leave it waiting for
+    ever, holding the recogniser's memory: the parent's sentinel tells when the parent died."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _start_worker(nice: int, warm: bool, detect_side: int | None) -> None:
-    """Run by each worker as it starts: lower its priority by `nice`, and with `warm` load the recogniser and
-    run it once now rather than on the first photo."""
+    """Run by each worker as it starts: end with the sweep, lower its priority by `nice`, and with `warm` load
+    the recogniser and run it once now rather than on the first photo."""
+    _exit_with_parent()
     if nice:
         with suppress(OSError):  # a platform without nice(2): the worker reads at the crawl's priority
             os.nice(nice)
