@@ -34,7 +34,10 @@ def report_data(path: Path) -> dict:
 @pytest.fixture
 def busy_day(tw_home: Path) -> dict[str, int]:
     """Leads in every state, one overdue, campaign-tagged ones, and two runs today (one failed)."""
-    ids = make_leads(seen_at=scheduler_module.now() - timedelta(hours=2))
+    now = scheduler_module.now()
+    # seen two hours ago, but on the bureau's today even just after its midnight (16:00-18:00 UTC)
+    midnight = now.astimezone(BUREAU_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    ids = make_leads(seen_at=max(now - timedelta(hours=2), midnight))
     feed_queue(FeedSettings(min_score=60))
     officer = "张伟"
 
