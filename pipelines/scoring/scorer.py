@@ -47,7 +47,7 @@ from .fold_text import (
     save_pinyin_cache,
     syllables,
 )
-from .homophones import FREE_SPELLING, build_table, usable
+from .homophones import FREE_SPELLING, ReadingCoder, build_table, usable
 from .matcher import Matcher, build_matcher
 from .shapes import shape_spellings
 from .spellings import emoji_spellings, pinyin_spellings
@@ -372,7 +372,7 @@ class Scorer:
 
     # Made again when a cached scorer is loaded (pipelines.scoring.built): compiled automata and bound methods
     # do not pickle, and each comes quickly from its own cache or its tables.
-    _REBUILT = ("normaliser", "_fold_table", "matcher", "_scan", "_fold_marked", "_homophone_find")
+    _REBUILT = ("normaliser", "_fold_table", "matcher", "_scan", "_fold_marked", "_homophone_find", "_homophone_read")
 
     def _attach(self) -> None:
         self._fold_table = self.normaliser._table
@@ -390,6 +390,7 @@ class Scorer:
         variants = state.pop("_normaliser_variants", {})
         codes = state.get("_homophone_automaton_codes")
         self.__dict__.update(state, _homophone_find=_homophone_automaton(codes) if codes else None)
+        self._homophone_read = ReadingCoder(self._homophone_codes)
         self.normaliser = Normaliser()
         self.normaliser.variants.update(variants)
         self._attach()
@@ -457,6 +458,7 @@ class Scorer:
         """Pattern ids past the matcher's for each term's coded reading, and the automaton that finds them."""
         self._homophone_codes: dict[int, str] = {}
         self._homophone_find: Any = None
+        self._homophone_read = ReadingCoder(self._homophone_codes)
         if not self._homophone_terms:
             return
         table = build_table({term: reading for term, (reading, _refs) in self._homophone_terms.items()})
@@ -474,6 +476,7 @@ class Scorer:
         self._homophone_first = len(self._kinds)
         self._kinds.extend((tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes)
         self._homophone_codes = table.codes
+        self._homophone_read = ReadingCoder(table.codes)
         # a listing is read for homophones only when it names one of the words a homophone needs beside it
         context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
         self._pattern_in_homophone_context = [key in context for key in self._pattern_list]
@@ -498,7 +501,7 @@ class Scorer:
         A spelling of two syllables keeps one of the term's characters in its place (兄掌 for 熊掌): one with
         none of them (带毛 for 玳瑁, 蛇箱 for 麝香) is nearly always ordinary words that sound alike. Three
         syllables or more (船衫佳 for 穿山甲) rarely read like a term by chance, so every character may differ."""
-        coded = joined.translate(self._homophone_codes)
+        coded = self._homophone_read(joined)
         if coded == joined:
             return []
         skip, spellings = self._homophone_skip, self._homophone_spellings
