@@ -102,6 +102,7 @@ def explain_cmd(
     generated = {
         "pinyin": _("pinyin of {term}"),
         "initials": _("pinyin initials of {term}"),
+        "capitals": _("capitals standing for {term} (pinyin or English initials)"),
         "split": _("split characters of {term}"),
         "lookalike": _("look-alike of {term}"),
         "emoji": _("emoji spelling of {term}"),

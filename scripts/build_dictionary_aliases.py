@@ -8,6 +8,9 @@ wheel) glosses each word in English and often gives the Latin name, so:
   the genus of a whole-genus row, is an alias of that species, in the species' category;
 * an entry whose first sense is the English name of a category's animal (``bear``, ``black bear``, ``owl``)
   is an alias in that category;
+* an entry whose first sense is the one a species of the national list has in the dictionary is an alias of
+  that species: the English name bridges a folk name and the list's name (山猫 "lynx" is 猞猁 "lynx"), and a
+  Latin name the list spells differently still names its genus (石鲮鱼 "pangolin (Manis pentadactylata)");
 * every alias is a species term that counts only in a listing that sells the animal or a part of it
   (``requires``), as the ambiguous names of the national list do;
 * an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
@@ -27,6 +30,7 @@ import argparse
 import re
 import sys
 from collections import defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import yaml
@@ -86,27 +90,69 @@ def read_cedict() -> tuple[Path, list[tuple[str, str, str, int]]]:
     return path, entries
 
 
+def same_species(epithet: str, rows: list[dict[str, str]]) -> dict[str, str] | None:
+    """The listed species of a genus whose epithet the dictionary spells a little differently (pentadactylata for
+    Manis pentadactyla): at most two letters apart."""
+    for row in rows:
+        listed = row["学名"].split()[1]
+        if listed[:4] == epithet[:4] and SequenceMatcher(None, listed, epithet).ratio() >= 0.9:
+            return row
+    return None
+
+
+def plain_sense(first: str) -> str:
+    """A first sense as a name: lower case, without an article or a parenthesis (``pangolin (Manis …)``)."""
+    return re.sub(r"\s*\([^)]*\)", "", first).strip().lower().removeprefix("the ")
+
+
+def species_senses(
+    species: list[dict[str, str]], entries: list[tuple[str, str, str, int]]
+) -> dict[str, dict[str, str]]:
+    """The dictionary's first sense of each species of the national list that it has as a headword (猞猁
+    "lynx"), for senses that name one species only; generic senses (``monkey``) that a category's animals share
+    are left to CATEGORY_ANIMALS."""
+    rows = {row["name"]: row for row in species}
+    found: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for word, first, _gloss, _line in entries:
+        row = rows.get(word)
+        if row is not None:
+            found[plain_sense(first)].append(row)
+    return {sense: hits[0] for sense, hits in found.items() if sense and len({h["name"] for h in hits}) == 1}
+
+
 def build(data: Path) -> dict[str, object]:
     review = yaml.safe_load(REVIEW.read_text(encoding="utf-8")) or {}
     rejected = {str(item["word"]): str(item["reason"]) for item in review.get("reject", [])}
     species = read_species(data / "national-protected-wildlife-2021.csv")
     by_latin: dict[str, dict[str, str]] = {}
     by_genus: dict[str, dict[str, str]] = {}
+    genus_rows: dict[str, list[dict[str, str]]] = defaultdict(list)  # for epithets spelt another way
     for row in species:
         latin = row["学名"].strip().split()
         if len(latin) >= 2 and latin[1] != "spp.":
             by_latin[f"{latin[0]} {latin[1]}"] = row
         elif latin:
             by_genus[latin[0]] = row
+        if len(latin) >= 2:
+            genus_rows[latin[0]].append(row)
     shipped = Path(__file__).resolve().parents[1] / "pipelines" / "watchlists"
     watchlists = load_watchlists([p for p in sorted(shipped.glob("*.yaml")) if p.name != "dictionary_aliases.yaml"])
     known: set[str] = set()
+    known_in: dict[str, set[str]] = defaultdict(set)  # category id -> its terms and their spellings
+    # what a listing says when it sells one of a category's goods: the animal or a part (AMBIGUOUS_CONTEXT), or a
+    # product form of two or more characters (鳞片 of pangolin scales)
+    goods_context: dict[str, list[str]] = {}
     for category in watchlists.categories.values():
         for spec in category.terms:
-            known.update([spec.term, *spec.aliases, *spec.code_words, *spec.tcm, *spec.variants])
+            names = [spec.term, *spec.aliases, *spec.code_words, *spec.tcm, *spec.variants]
+            known.update(names)
+            known_in[category.id].update(names)
+        forms = [form for form in category.product_forms if len(form) > 1 and form not in AMBIGUOUS_CONTEXT]
+        goods_context[category.id] = [*AMBIGUOUS_CONTEXT, *forms]
     plain_terms = sorted({t for t in known if len(t) >= 2 and not t.isascii()}, key=len, reverse=True)
 
     source_path, entries = read_cedict()
+    by_sense = species_senses(species, entries)
     aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
     namesakes: list[str] = []
     seen: set[str] = set()
@@ -117,22 +163,29 @@ def build(data: Path) -> dict[str, object]:
         target: tuple[str, int, str] | None = None
         for genus, epithet in LATIN.findall(gloss):
             row = by_latin.get(f"{genus} {epithet}") if epithet else None
-            row = row or by_genus.get(genus)
+            row = row or by_genus.get(genus) or (same_species(epithet, genus_rows[genus]) if epithet else None)
             if row is not None:
                 target = (category_for(row), WEIGHT.get(row["保护级别"].strip(), 50), row["name"])
                 break
         if target is None:
-            sense = first.lower().removeprefix("the ")
+            sense = plain_sense(first)
             for category_id, animals in CATEGORY_ANIMALS.items():
                 if sense in animals:
                     target = (category_id, SPECIES_KIND_WEIGHT, sense)
                     break
+        if target is None and sense in by_sense:
+            row = by_sense[sense]
+            target = (category_for(row), WEIGHT.get(row["保护级别"].strip(), 50), row["name"])
         if target is not None:
-            if word not in known:
+            # a word inside another category's term is read as that term (山猫 in 山猫骨, a tiger's code word)
+            elsewhere = any(word in name for cid, names in known_in.items() if cid != target[0] for name in names)
+            if word not in known and not elsewhere:
                 seen.add(word)
                 # everyday words with an animal sense (天鹅, 大虫) count only where the listing sells the animal
                 alias = {"term": word, "weight": target[1], "kind": "species", "note": f"= {target[2]}"}
-                aliases[target[0]].append({**alias, "requires": list(AMBIGUOUS_CONTEXT), "source": provenance})
+                aliases[target[0]].append(
+                    {**alias, "requires": goods_context.get(target[0], AMBIGUOUS_CONTEXT), "source": provenance}
+                )
             continue
         if NAMESAKE.search(first.lower()) and word not in known and any(t in word and t != word for t in plain_terms):
             seen.add(word)

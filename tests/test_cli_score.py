@@ -90,6 +90,12 @@ def test_watchlist_explain_names_the_term_a_look_alike_stands_for() -> None:
     assert "look-alike of 熊掌" in result.stdout
 
 
+def test_watchlist_explain_names_the_term_capitals_stand_for() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "RH 扳指 老货 私聊"])
+    assert result.exit_code == 0, result.output
+    assert "capitals standing for 犀牛角" in result.stdout
+
+
 def test_watchlist_terms_lists_search_terms() -> None:
     result = runner.invoke(app, ["watchlist", "terms", "wildlife.pangolin"])
     assert result.exit_code == 0
@@ -132,7 +138,7 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # recall 0.708, the rest unchanged. Prohibited categories ignoring colour words as innocence then moved it to
 # recall 0.823, disguised recall 0.714. The floor below keeps the scorer from sliding back; issue 13's targets are
 # the strict xfail after it, and pass once the scorer generalises.
-TEST_PART_FLOOR = {"recall": 0.823, "precision": 0.973, "disguised": 0.713, "category_accuracy": 0.965}
+TEST_PART_FLOOR = {"recall": 0.828, "precision": 0.973, "disguised": 0.724, "category_accuracy": 0.966}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:

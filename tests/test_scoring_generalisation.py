@@ -45,6 +45,8 @@ def lead_of(scorer: Scorer, title: str, description: str, category: str) -> Scor
         ("马熊胆 干的 一个 懂的来", "wildlife.bear"),
         ("黑貂皮 一张 野生 私聊", "wildlife.other"),
         ("猢狲 幼崽 活体 会作揖", "wildlife.primate"),
+        ("红熊猫 幼崽 活体 私聊", "wildlife.other"),  # gloss "red panda", the dictionary's sense of 小熊猫
+        ("羱羊角 一对 老货 私聊", "wildlife.other"),  # gloss "ibex", the dictionary's sense of 北山羊
     ],
 )
 def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, category: str) -> None:
@@ -612,3 +614,61 @@ def test_a_pattern_anchored_in_the_description_weighs_as_in_the_title(scorer: Sc
     assert result.is_lead and result.category == "prohibited.fireworks"
     first = result.rules[0]
     assert first["rule"] == "term:concealed_goods" and first["field"] == "description" and first["field_factor"] == 1.0
+
+
+# capitals that stand for a name: the initials of its English name (RH, rhino horn) or two pinyin initials of a
+# species (ＨＭ, 画眉), only as capitals beside the goods and the talk of their trade
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("RH 扳指 老货", "懂RH的来，私聊", "wildlife.rhino_horn"),
+        ("HH 吊坠 老件", "HH的，私聊，不走快递", "wildlife.hornbill"),
+        ("ＨＭ 鸟苗 刚出窝 山里掏的", "ＨＭ 懂的来，私聊，不发快递", "wildlife.live_bird"),
+    ],
+)
+def test_capitals_of_a_name_beside_goods_and_trade_talk_are_found(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = lead_of(scorer, title, description, category)
+    assert {(h.rule, h.mechanism) for h in result.hits} == {("capitals", "generated_variant")}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("rh 扳指 老货", "私聊"),  # lower case: letters of a word or a unit
+        ("RH阴性 血型 科普", "献血知识，私聊"),  # a blood group, no goods
+        ("ＨＭ 幼鸟 一窝", "自家繁殖，会叫"),  # no trade, evasion or wild provenance
+    ],
+)
+def test_capitals_without_their_goods_and_trade_talk_are_no_hit(scorer: Scorer, title: str, description: str) -> None:
+    assert not any(h.rule == "capitals" for h in scorer.score({"title": title, "description": description}).hits)
+
+
+# the reach of a negation over an innocence word: across a noun phrase, not across 是, 的, a space or punctuation
+def test_a_negation_reaches_an_innocence_word_across_a_noun_phrase(scorer: Scorer) -> None:
+    is_lead, category, _mechanisms, rules = verdict(scorer, "气枪 全金属 长管", "不是那种塑料玩具，私聊")
+    assert is_lead and category == "prohibited.weapons" and "innocence_negated" in rules
+
+
+@pytest.mark.parametrize("description", ["不是象牙 树脂仿品", "不是象牙是树脂的", "这不是象牙，树脂"])
+def test_a_negation_does_not_reach_past_a_contrast_or_a_break(scorer: Scorer, description: str) -> None:
+    assert not verdict(scorer, "象牙 手镯", description)[0]
+
+
+def test_a_categorys_own_goods_are_not_its_innocence(scorer: Scorer) -> None:
+    # 糖果 is how the drugs category's pills are sold; for the drugs category it is no food
+    result = lead_of(scorer, "夜场 糖果 嗨一晚 十颗起", "私聊，老客户介绍", "prohibited.drugs")
+    assert not any(r["rule"] == "innocence" for r in result.rules if r.get("category") == "prohibited.drugs")
+
+
+# a dictionary's English gloss bridges a folk name and a listed species; a Latin name spelt differently still
+# names its species; a word inside another category's term stays that term's
+def test_a_folk_name_with_a_misspelt_latin_name_is_the_species(scorer: Scorer) -> None:
+    result = lead_of(scorer, "石鲮鱼 鳞片 干的", "老家带的，私聊", "wildlife.pangolin")
+    alias = next(h for h in result.hits if h.mechanism == "dictionary_alias")
+    assert alias.source and "Manis" in alias.source
+
+
+def test_a_dictionary_alias_inside_another_categorys_term_gives_way(scorer: Scorer) -> None:
+    assert lead_of(scorer, "山猫骨 泡酒", "私聊", "wildlife.tiger_leopard")

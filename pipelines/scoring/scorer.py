@@ -50,7 +50,7 @@ from .fold_text import (
 from .homophones import FREE_SPELLING, ReadingCoder, build_table, usable
 from .matcher import Matcher, build_matcher
 from .shapes import shape_spellings
-from .spellings import emoji_spellings, pinyin_spellings
+from .spellings import emoji_spellings, english_capitals, pinyin_spellings
 from .watchlist import Category, TermSpec, Watchlists, expand_paths, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
@@ -102,6 +102,10 @@ _TRAIT_ALONE_FAMILY = TRADE_PATTERN_CATEGORY.split(".")[0] + "."  # whose traits
 _COMPOSITION_DENIAL = "不含"
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
 _GAP_STOPS = frozenset("是的了")
+# how far (folded characters) a negation reaches across a noun phrase to an innocence word, and the words of
+# contrast that end its reach (不是象牙是树脂 says 树脂)
+_NEGATION_REACH = 8
+_NEGATION_STOPS = frozenset("是的但而却就")
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -144,7 +148,9 @@ class Hit:
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
 # like a term (:mod:`.homophones`), or the trade pattern.
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern")
-_GENERATED_RULES = frozenset(("pinyin", "initials", "variant", "emoji", *_SHAPE_RULES))
+_GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", *_SHAPE_RULES))
+# short initials of a term that count only where they stand next to the goods (X Y 手串)
+_INITIALS_RULES = frozenset(("initials", "capitals"))
 _PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
 
 
@@ -312,6 +318,10 @@ class Scorer:
         self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._ignored_innocence: dict[str, frozenset[str]] = {
             c.id: frozenset(c.innocence_ignored) for c in self.categories.values()
+        }
+        # a category's own goods and traits (糖果 of drugs sold as sweets) are never its innocence
+        self._own_goods: dict[str, frozenset[str]] = {
+            c.id: frozenset((*c.product_forms, *c.suspicious)) for c in self.categories.values()
         }
         negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
         self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
@@ -614,15 +624,21 @@ class Scorer:
                     ref = _TermRef(category.id, spec.term, "lookalike", weight * self.weights["shape_factor"], code,
                                    False, False, context)  # fmt: skip
                     self._shape_terms.setdefault(folded, []).append(ref)
+        forms = self._form_words(category)
+        needs = {"": requires, "context": context, "forms": requires or forms,
+                 "goods_and_talk": requires or tuple(form for form in forms if len(form) > 1)}  # fmt: skip
+        initials_factor = self.weights["initials_factor"]
+        factors = {"pinyin": pinyin_factor, "initials": initials_factor, "capitals": initials_factor,
+                   "emoji": pinyin_factor}  # fmt: skip
+        spellings = english_capitals(spec.english)
         if auto or (generated and spec.auto_pinyin is None):
             # a species of the national list in pinyin (huamei) could be anything without context
             names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
-            needs = {"": requires, "context": context, "forms": requires or self._form_words(category)}
-            factors = {"pinyin": pinyin_factor, "initials": self.weights["initials_factor"], "emoji": pinyin_factor}
-            for spelling in (*pinyin_spellings(names, plain=auto), *emoji_spellings(names)):
-                ref = _TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
-                               False, needs[spelling.needs])  # fmt: skip
-                self._add(spelling.text, ref)
+            spellings += [*pinyin_spellings(names, plain=auto), *emoji_spellings(names)]
+        for spelling in spellings:
+            ref = _TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
+                           False, needs[spelling.needs])  # fmt: skip
+            self._add(spelling.text, ref)
 
     def _build(self) -> None:
         signals = self.watchlists.signals
@@ -790,10 +806,18 @@ class Scorer:
         live: list[tuple[_TermRef, _FieldView, int, int, int, int]] = []
         scoped_spans: list[tuple[_FieldView, int, int]] = []
         denied: set[tuple[str, str]] = set()
+        capitals: set[tuple[str, str, int]] = set()
         boundary_ok = self._boundary_ok
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
                 continue
+            if ref.rule == "capitals":
+                o_start, o_end = view.span(start, end)
+                if not (view.norm.original[o_start:o_end].isupper() and self._trade_talk(signal_places)):
+                    continue  # rh, hm in lower case are words and units; RH with nothing of a trade is a blood group
+                if (ref.category, view.name, start) in capitals:
+                    continue  # the same capitals of two species (one category's) are one hit, not corroboration
+                capitals.add((ref.category, view.name, start))
             if ref.requires and not any(w in other.norm.text for w in ref.requires for other in views):
                 masked_rules.append(
                     {
@@ -823,7 +847,7 @@ class Scorer:
             if end - start == 2 and ref.rule in _SHAPE_RULES and self._joined(view.norm.original, o_start, o_end):
                 continue
             if _LIST_SEPARATORS.search(view.norm.original, o_start, o_end) or (
-                ref.rule == "initials"
+                ref.rule in _INITIALS_RULES
                 and not view.norm.original[o_start:o_end].isalnum()
                 and not self._shows_form(ref.category, views)
             ):
@@ -1204,6 +1228,15 @@ class Scorer:
         return (ref, view, start, end, o_start, o_end), explanation
 
     @staticmethod
+    def _trade_talk(signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]) -> bool:
+        """Whether the listing talks trade, evasion or wild provenance (私聊, 不走物流, 野山货)."""
+        return any(
+            sig.kind in ("evasion", "trade", "provenance", "conceal")
+            for signals, *_ in signal_places
+            for sig in signals
+        )
+
+    @staticmethod
     def _stands_alone(view: _FieldView, start: int, end: int) -> bool:
         """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆; never inside
         another word (骨瓷, 角落, 胆大, 牛角梳)."""
@@ -1263,7 +1296,7 @@ class Scorer:
                     found = candidate
                     break
             else:
-                found = "" if (view.name, start) in negated_ends else None
+                found = "" if (view.name, start) in negated_ends else self._reaching_negation(view, start, negations)
             negation = found
             if negation is not None:
                 negated_ends.add((view.name, end))
@@ -1271,6 +1304,24 @@ class Scorer:
                               "field": view.name, "points": 0})  # fmt: skip
                 return True
         return False
+
+    def _reaching_negation(self, view: _FieldView, start: int, negations: tuple[str, ...]) -> str | None:
+        """A negation of two or more characters a few words before an innocence word, in the same run of text,
+        that reaches it across a noun phrase (不是那种塑料水弹, 不是水弹那种塑料玩具); a word of contrast or a
+        modifier's 的 (是, 但, 的), or a space or punctuation between them ends its reach (不是象牙是树脂, 不是象牙
+        树脂, 不是金属的那种塑料玩具)."""
+        text = view.norm.text
+        before = text[max(0, start - _NEGATION_REACH) : start]
+        for candidate in negations:
+            at = before.rfind(candidate) if len(candidate) > 1 else -1
+            if at < 0:
+                continue
+            gap = before[at + len(candidate) :]
+            offsets = view.offsets()
+            between = view.norm.original[offsets[start - len(before) + at] : offsets[start]]
+            if gap and not any(c in _NEGATION_STOPS for c in gap) and all(c.isalnum() for c in between):
+                return candidate
+        return None
 
     def _scoped_out(self, view: _FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:
         """True when the sentence around an innocence word says it is not the goods: a colour word that describes
@@ -1367,7 +1418,7 @@ class Scorer:
         fired: dict[str, list[str]] = {}
         if live_goods:
             ignored = ignored | self._accessory_kinds
-        ignored_words: set[str] = set()
+        ignored_words: set[str] = set(self._own_goods.get(cid, ()))
         for sig in signals:
             kind = sig.kind
             if kind == "innocence":

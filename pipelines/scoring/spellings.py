@@ -9,15 +9,18 @@ sound instead (:mod:`.homophones`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
 from .fold_text import emoji_names, pinyin_forms, pinyin_initials
 
-# what a spelling needs in the listing: nothing, a product form of its category or trade/evasion talk, or a
-# product form of its category (which also tells XY for 象牙 beside 手镯 from XY for 香烟)
-Needs = Literal["", "context", "forms"]
+# what a spelling needs in the listing: nothing, a product form of its category or trade/evasion talk, a
+# product form of its category (which also tells XY for 象牙 beside 手镯 from XY for 香烟), or, for capitals
+# that could stand for anything (RH, ＨＭ), a product form of two or more characters and (checked as the listing
+# is scored) trade, evasion or wild-provenance talk
+Needs = Literal["", "context", "forms", "goods_and_talk"]
 
 _MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong", are ordinary syllables)
 
@@ -25,7 +28,7 @@ _MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong"
 @dataclass(frozen=True, slots=True)
 class Spelling:
     text: str
-    rule: str  # pinyin (full or mixed), initials, or emoji
+    rule: str  # pinyin (full or mixed), initials, capitals, or emoji
     needs: Needs
 
 
@@ -41,10 +44,24 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
         initials = pinyin_initials(name)
         if len(initials) >= 3:
             out.append(Spelling(initials, "initials", loose))
-        elif len(initials) == 2 and plain:
+        elif len(initials) == 2:
             # two capitals are too short to mean anything alone; those of a species (ML for 麋鹿 is also the
-            # sizes M, L) not even beside a product form
-            out.append(Spelling(initials, "initials", "forms"))
+            # sizes M, L) only as capitals beside the goods and the talk of their trade (ＨＭ 幼鸟 野山货)
+            out.append(
+                Spelling(initials, "initials", "forms") if plain else Spelling(initials, "capitals", "goods_and_talk")
+            )
+    return list(dict.fromkeys(out))
+
+
+def english_capitals(english: list[str]) -> list[Spelling]:
+    """The initials of a term's English names of two or more words (RH for rhino horn, HH for helmeted hornbill),
+    as sellers write them to keep the name out of a listing. Capitals that short stand for anything (RH is a blood
+    group too), so they count only as capitals beside the goods and the talk of their trade."""
+    out: list[Spelling] = []
+    for name in english:
+        words = re.findall(r"[A-Za-z]+", name)
+        if len(words) >= 2:
+            out.append(Spelling("".join(word[0] for word in words).lower(), "capitals", "goods_and_talk"))
     return list(dict.fromkeys(out))
 
 
