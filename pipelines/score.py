@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import weakref
+from concurrent.futures import Future
 from typing import Any
 
 from loguru import logger
@@ -14,18 +16,38 @@ from pipelines.model.registry import current_combiner
 from pipelines.scoring import Scorer
 from pipelines.scoring.campaign_terms import campaign_scorer
 
-_CRAWL_SCORERS: weakref.WeakKeyDictionary[Crawler, Scorer] = weakref.WeakKeyDictionary()
+_CRAWL_SCORERS: weakref.WeakKeyDictionary[Crawler, Future[Scorer]] = weakref.WeakKeyDictionary()
+_CRAWL_SCORERS_LOCK = threading.Lock()
 
 
 def crawl_scorer(crawler: Crawler) -> Scorer:
     """The scorer of a crawl, built once and shared by this pipeline and the spider (which screenshots the
     rendered pages that score as leads): the crawl's TRADEWATCH_LEAD_THRESHOLD if the runner set one, else the
-    configured one."""
-    scorer = _CRAWL_SCORERS.get(crawler)
-    if scorer is None:
-        threshold = crawler.settings.get("TRADEWATCH_LEAD_THRESHOLD")
-        scorer = _CRAWL_SCORERS[crawler] = Scorer.load(threshold=None if threshold is None else int(threshold))
-    return scorer
+    configured one. Waits for it if `load_crawl_scorer` is still loading it."""
+    return load_crawl_scorer(crawler, background=False).result()
+
+
+def load_crawl_scorer(crawler: Crawler, *, background: bool = True) -> Future[Scorer]:
+    """The crawl's scorer as a future, its loading started now if it has not been yet: in a thread of its own
+    (`background`), so that the crawl goes on opening meanwhile, or else in the caller."""
+    with _CRAWL_SCORERS_LOCK:
+        future = _CRAWL_SCORERS.get(crawler)
+        if future is not None:
+            return future
+        future = _CRAWL_SCORERS[crawler] = Future()
+    if background:
+        threading.Thread(target=_load_scorer, args=(crawler, future), name="tradewatch-scorer", daemon=True).start()
+    else:
+        _load_scorer(crawler, future)
+    return future
+
+
+def _load_scorer(crawler: Crawler, future: Future[Scorer]) -> None:
+    threshold = crawler.settings.get("TRADEWATCH_LEAD_THRESHOLD")
+    try:
+        future.set_result(Scorer.load(threshold=None if threshold is None else int(threshold)))
+    except BaseException as error:  # raised again to whoever asks for the scorer
+        future.set_exception(error)
 
 
 def place_image_hits(score: dict[str, Any], readings: list[dict[str, Any]]) -> None:
@@ -53,22 +75,32 @@ class ScoreListingPipeline:
     Every listing is kept: the store decides leads. A campaign's sweep also scores the campaign's keywords
     (:mod:`pipelines.scoring.campaign_terms`)."""
 
-    def __init__(self, crawler: Crawler, scorer: Scorer, combine: ScoreCombiner) -> None:
+    def __init__(self, crawler: Crawler, combine: ScoreCombiner) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.scorer = scorer
         self.combine = combine
+        self._scorer: Scorer | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        return cls(crawler, crawl_scorer(crawler), current_combiner())
+        return cls(crawler, current_combiner())
+
+    @property
+    def scorer(self) -> Scorer:
+        """The crawl's scorer (`crawl_scorer`), or the campaign's made from it in `open_spider`."""
+        if self._scorer is None:
+            self._scorer = crawl_scorer(self.crawler)
+        return self._scorer
 
     def open_spider(self) -> None:
+        # The scorer loads (from its cache, a fifth of a second of CPU) while the crawl opens and fetches its
+        # first pages, a JS crawl's browser starting meanwhile: the first item waits for it only if it comes first.
+        load_crawl_scorer(self.crawler)
         params = getattr(self.crawler.spider, "params", None)
         campaign = getattr(params, "campaign", None)
         if not campaign:
             return
-        self.scorer, unplaced = campaign_scorer(self.scorer, list(getattr(params, "keywords", None) or ()))
+        self._scorer, unplaced = campaign_scorer(self.scorer, list(getattr(params, "keywords", None) or ()))
         if unplaced:
             logger.warning(
                 "campaign {}: no category for {} (none of its keywords is in a watchlist): searched, not scored",

@@ -14,7 +14,7 @@ from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import AuditEvent, Lead, Listing, ListingSnapshot
 from pipelines.normalise_item import NormaliseListingPipeline
-from pipelines.score import ScoreListingPipeline
+from pipelines.score import ScoreListingPipeline, crawl_scorer
 from pipelines.store import StoreListingPipeline
 from tests.crawl_support import project_crawler
 
@@ -41,6 +41,7 @@ def pipelines(url: str, **settings: Any) -> tuple[list[Any], Any]:
         cls.from_crawler(crawler) for cls in (NormaliseListingPipeline, ScoreListingPipeline, StoreListingPipeline)
     ]
     built[2].open_spider()
+    crawl_scorer(crawler)  # loaded while the crawl opens, before its first item (items here come at set times)
     return built, crawler
 
 
