@@ -6,6 +6,7 @@ quick `leads list` do not pay for the crawler's, the scheduler's or the model's 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from functools import cache
 from typing import Annotated, Any, NoReturn
@@ -236,4 +237,28 @@ def main() -> None:
     # Library log records of the command's own process never reach the terminal (Python's last-resort
     # handler would print warnings there); runs log to their files (core.logging_setup), failures as one line.
     logging.getLogger().addHandler(logging.NullHandler())
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        _leave(done.code)
+    _leave(0)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process once the command is done, without tearing down every module and object that start-up
+    made (about 0.2 s of CPU after a sweep): what Python's exit does before that is done first, in its order:
+    threads other than daemons waited for (idle pool workers told to stop), the exit handlers run (logs closed,
+    helper processes ended), the output flushed. An exit code that is a message takes Python's own exit."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    if not (code is None or isinstance(code, int)):
+        raise SystemExit(code)
+    threading._shutdown()  # type: ignore[attr-defined]  # what the interpreter's own exit calls first
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code or 0)

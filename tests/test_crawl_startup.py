@@ -1,0 +1,101 @@
+"""What a sweep's start-up and exit leave out or overlap: extensions never imported, the scorer loaded while
+the crawl opens, and the `tradewatch` process ending without tearing its modules down."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from crawler.items import ListingItem
+from pipelines.score import ScoreListingPipeline, crawl_scorer
+from pipelines.scoring import Scorer
+from tests.crawl_support import project_crawler
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _python(code: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(home), "TRADEWATCH_LANG": "en"}
+    env.pop("TRADEWATCH_DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_a_crawl_lists_its_extensions_without_importing_the_telnet_console_or_the_remote_control(tmp_path: Path):
+    code = (
+        "import json, os, sys\n"
+        "os.environ['SCRAPY_SETTINGS_MODULE'] = 'crawler.settings'\n"
+        "from scrapy.utils.project import get_project_settings\n"
+        "from scrapy.utils.conf import build_component_list\n"
+        "settings = get_project_settings()\n"
+        "names = build_component_list(settings.get_component_priority_dict_with_base('EXTENSIONS'))\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('aiohttp', 'twisted.conch', 'scrapy.extensions.')))\n"
+        "print(json.dumps([names, loaded]))\n"
+    )
+    done = _python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    names, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "crawler.run_record.RunRecorder" in names and "scrapy.extensions.corestats.CoreStats" in names
+    assert "scrapy.extensions.closespider.CloseSpider" in names  # the rest of Scrapy's list is kept
+    assert not any("telnet" in name or "remote_control" in name for name in names)
+    assert not [module for module in loaded if module.startswith(("aiohttp", "twisted.conch"))]
+    assert "scrapy.extensions.remote_control" not in loaded and "scrapy.extensions.telnet" not in loaded
+
+
+def test_the_score_pipeline_opens_while_its_scorer_is_still_loading(monkeypatch: pytest.MonkeyPatch):
+    load = Scorer.load
+    release = threading.Event()
+    loading = threading.Event()
+
+    def slow_load(*args: object, **kwargs: object) -> Scorer:
+        loading.set()
+        assert release.wait(60)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(Scorer, "load", slow_load)
+    crawler = project_crawler(TRADEWATCH_LEAD_THRESHOLD=60)
+    pipeline = ScoreListingPipeline.from_crawler(crawler)
+    pipeline.open_spider()  # returns with the scorer not loaded yet
+    assert loading.wait(60)
+    release.set()
+    item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯 老货")
+    assert pipeline.process_item(item).score["is_lead"] is True  # the first item waited for it
+    assert crawl_scorer(crawler) is pipeline.scorer  # one scorer for the crawl, the spider's too
+
+
+def test_a_scorer_that_cannot_load_fails_where_it_is_asked_for(monkeypatch: pytest.MonkeyPatch):
+    def broken(*args: object, **kwargs: object) -> Scorer:
+        raise ValueError("watchlist 象牙.yaml: bad term")
+
+    monkeypatch.setattr(Scorer, "load", broken)
+    crawler = project_crawler()
+    pipeline = ScoreListingPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯")
+    with pytest.raises(ValueError, match="bad term"):
+        pipeline.process_item(item)
+    with pytest.raises(ValueError, match="bad term"):
+        crawl_scorer(crawler)
+
+
+def test_the_tradewatch_process_ends_as_python_would_threads_waited_for_and_exit_handlers_run(tmp_path: Path):
+    code = (
+        "import atexit, sys, threading, time\n"
+        "atexit.register(lambda: print('exit handler ran', flush=True))\n"
+        "def late():\n"
+        "    time.sleep(0.2)\n"
+        "    sys.stdout.write('thread finished\\n')\n"
+        "threading.Thread(target=late).start()\n"
+        "sys.argv = ['tradewatch', 'runs', 'show', '4711']\n"
+        "from cli.app import main\n"
+        "main()\n"
+    )
+    done = _python(code, tmp_path)
+    assert done.returncode == 2, done.stderr  # the command's own exit code: no such run
+    assert "4711" in done.stderr
+    assert done.stdout.splitlines()[-2:] == ["thread finished", "exit handler ran"]
