@@ -42,10 +42,17 @@ def load_crawl_scorer(crawler: Crawler, *, background: bool = True) -> Future[Sc
     return future
 
 
+# Scored once as the scorer loads, so that what it builds on its first listing (numpy and the homophone table,
+# for one) is built there too, not while the first listing of the crawl waits: trade talk and a watchlist term.
+WARM_UP_LISTING = {"title": "老象牙手镯 包老保真", "description": "祖传老货 懂的来私聊", "price": 12800.0}
+
+
 def _load_scorer(crawler: Crawler, future: Future[Scorer]) -> None:
     threshold = crawler.settings.get("TRADEWATCH_LEAD_THRESHOLD")
     try:
-        future.set_result(Scorer.load(threshold=None if threshold is None else int(threshold)))
+        scorer = Scorer.load(threshold=None if threshold is None else int(threshold))
+        scorer.score(WARM_UP_LISTING)
+        future.set_result(scorer)
     except BaseException as error:  # raised again to whoever asks for the scorer
         future.set_exception(error)
 

@@ -99,3 +99,18 @@ def test_the_tradewatch_process_ends_as_python_would_threads_waited_for_and_exit
     assert done.returncode == 2, done.stderr  # the command's own exit code: no such run
     assert "4711" in done.stderr
     assert done.stdout.splitlines()[-2:] == ["thread finished", "exit handler ran"]
+
+
+def test_the_scorer_scores_a_listing_in_its_loading_thread_before_the_crawl_gets_it(monkeypatch: pytest.MonkeyPatch):
+    score = Scorer.score
+    threads: list[str] = []
+
+    def recorded(self: Scorer, listing: dict) -> object:
+        threads.append(threading.current_thread().name)
+        return score(self, listing)
+
+    monkeypatch.setattr(Scorer, "score", recorded)
+    crawler = project_crawler()
+    ScoreListingPipeline.from_crawler(crawler).open_spider()
+    crawl_scorer(crawler)
+    assert threads == ["tradewatch-scorer"]  # what its first listing builds is built there, off the crawl's thread
