@@ -265,6 +265,42 @@ def _drop_inner_code_words(
     ]
 
 
+class _Markers:
+    """Marker words of rules tried in order, found by the text right before or after a position: one dict probe
+    per word length instead of a ``startswith`` per word (they are tried at every term hit). The first rule with
+    a word there wins, and its longest word there."""
+
+    def __init__(self, rules: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self._rules: dict[str, tuple[int, str]] = {}
+        for index, (rule, words) in enumerate(rules):
+            for word in words:
+                self._rules.setdefault(word, (index, rule))
+        self._lengths = tuple(sorted({len(word) for word in self._rules}, reverse=True))
+
+    def _best(self, text: str, start: int, end: int, ending: bool) -> tuple[str, str] | None:
+        rules = self._rules
+        best: tuple[int, str, str] | None = None
+        for length in self._lengths:  # longest first: a later word of the same rule is shorter
+            if ending:
+                if length > end:
+                    continue
+                word = text[end - length : end]
+            else:
+                word = text[start : start + length]
+            found = rules.get(word)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], found[1], word)
+        return None if best is None else (best[1], best[2])
+
+    def ending_at(self, text: str, position: int) -> tuple[str, str] | None:
+        """(rule, word) of a marker that ends right before ``position``."""
+        return self._best(text, position, position, True)
+
+    def starting_at(self, text: str, position: int) -> tuple[str, str] | None:
+        """(rule, word) of a marker that starts at ``position``."""
+        return self._best(text, position, position, False)
+
+
 def _widest_first(place: tuple[int, int, str, str | None]) -> tuple[int, int]:
     return place[0], -place[1]
 
@@ -329,13 +365,16 @@ class Scorer:
         self._made_into = self._fold_words(watchlists.signals.made_into_markers)
         self._flavours = self._fold_words(watchlists.signals.flavour_markers)
         fold_all = self._fold_words
-        self._before_term = (
-            ("negated_term", fold_all(watchlists.signals.term_negations)),
-            ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
-            ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
-            ("simile_term", fold_all(watchlists.signals.simile_markers)),
+        term_negations = fold_all(watchlists.signals.term_negations)
+        self._before_term = _Markers(
+            (
+                ("negated_term", term_negations),
+                ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
+                ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
+                ("simile_term", fold_all(watchlists.signals.simile_markers)),
+            )
         )
-        self._after_term = (("substitute_term", fold_all(watchlists.signals.substitute_markers)),)
+        self._after_term = _Markers((("substitute_term", fold_all(watchlists.signals.substitute_markers)),))
         sig_spec = watchlists.signals
         self._cover_after = fold_all(sig_spec.cover_after_markers)
         self._reveals = fold_all(sig_spec.reveal_markers)
@@ -345,7 +384,7 @@ class Scorer:
         self._differences = fold_all(sig_spec.difference_markers)
         self._comparatives = fold_all(sig_spec.comparative_markers)
         self._negation_gap = int(self.weights["term_negation_gap"])
-        self._gap_negations = tuple(w for w in self._before_term[0][1] if len(w) > 1)
+        self._gap_negations = _Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
         self._imitation_words = fold_all(
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
@@ -1050,27 +1089,21 @@ class Scorer:
         """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, or negated
         by a negation a short modifier away (不含现代象牙)."""
         text = view.norm.text
-        for rule, words in self._before_term:
-            for word in words:
-                if start >= len(word) and text.startswith(word, start - len(word)):
-                    return rule, word
+        marker = self._before_term.ending_at(text, start)
+        if marker is not None:
+            return marker
         gap = self._negation_gap
-        if gap and start > 2 and self._gap_negations:
+        if gap and start > 2:
             for skip in range(1, min(gap, start - 2) + 1):
                 between = text[start - skip : start]
                 if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
                     break
                 if any(w in between for w in self._imitation_words):
                     break  # 不是人工麝香 denies the imitation: the goods are the real thing
-                for word in self._gap_negations:
-                    at = start - skip - len(word)
-                    if at >= 0 and text.startswith(word, at):
-                        return "negated_term", word + between
-        for rule, words in self._after_term:
-            for word in words:
-                if text.startswith(word, end):
-                    return rule, word
-        return None
+                negation = self._gap_negations.ending_at(text, start - skip)
+                if negation is not None:
+                    return "negated_term", negation[1] + between
+        return self._after_term.starting_at(text, end)
 
     def _shown_category(
         self,
