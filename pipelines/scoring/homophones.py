@@ -144,28 +144,67 @@ def usable(syllables: list[str], term: str) -> bool:
     return len(syllables) >= _MIN_SYLLABLES and len(syllables) == len(term)
 
 
-class ReadingCoder:
-    """``text.translate(codes)`` in one array lookup, for folded text. ``str.translate`` with a dict looks up every
-    character in Python (about 0.1 µs each), and a listing's reading is wanted for every listing with trade talk;
-    numpy maps the text's UTF-32 code points through a table instead. The table runs one past the highest coded
-    character, and a code point beyond it reads as that last, uncoded entry: the reading is only searched for
-    coded characters, so which uncoded character stands in a place changes nothing (folded text has no
-    private-use characters, the codes'). Built on first use (about a millisecond), not pickled with the scorer."""
+class ReadingFinder:
+    """Where the coded readings of terms occur in a folded text: ``(index in codes, start, end)``, in the order an
+    overlapping Aho-Corasick scan reports them (by end, the longer of two first).
 
-    def __init__(self, codes: Mapping[int, str]) -> None:
+    The text's reading is ``text.translate(table)``, done as one numpy lookup of its UTF-32 code points: a
+    translate with a dict looks up every character in Python (about 0.1 µs each), and the reading is wanted for
+    every listing with trade talk. The table runs one past the highest coded character, and a code point beyond
+    it reads as that last, uncoded entry: only coded characters can make a match, so which uncoded character
+    stands in a place changes nothing (folded text has no private-use characters, the codes'). With Hyperscan
+    the UTF-32 bytes are scanned as they are, for the codes' UTF-32 bytes, and a match that does not start on
+    a character's first byte is dropped; otherwise the reading is decoded and scanned with ``ahocorasick-rs``.
+    The numpy table is built on first use (about a millisecond)."""
+
+    def __init__(self, table: Mapping[int, str], codes: list[str], engine: str | None) -> None:
+        from .matcher import hyperscan_available, load_database
+
+        self._table = table
         self._codes = codes
         self._take: Any = None
         self._numpy: Any = None
+        self._scan: Any = None
+        self._find: Any = None
+        if engine == "hyperscan" or (engine is None and hyperscan_available()):
+            self._scan = load_database(codes, "utf-32-le").scan
+            self._byte_lengths = [4 * len(code) for code in codes]
+        else:
+            import ahocorasick_rs
+
+            automaton = ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard)
+            self._find = automaton.find_matches_as_indexes
 
     def _build(self) -> Any:
         import numpy as np
 
-        table = np.arange(max(self._codes, default=0) + 2, dtype=np.uint32)
-        table[np.fromiter(self._codes.keys(), np.uint32)] = np.fromiter(map(ord, self._codes.values()), np.uint32)
+        table = np.arange(max(self._table, default=0) + 2, dtype=np.uint32)
+        table[np.fromiter(self._table.keys(), np.uint32)] = np.fromiter(map(ord, self._table.values()), np.uint32)
         self._take, self._numpy = table.take, np
         return table.take
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str) -> list[tuple[int, int, int]]:
         take = self._take if self._take is not None else self._build()
         points = self._numpy.frombuffer(text.encode("utf-32-le"), dtype=self._numpy.uint32)
-        return take(points, mode="clip").tobytes().decode("utf-32-le")
+        coded = take(points, mode="clip").tobytes()
+        if self._scan is None:
+            return list(self._find(coded.decode("utf-32-le"), overlapping=True))
+        found: list[tuple[int, int]] = []
+        append = found.append
+
+        def on_match(index: int, _from: int, to: int, _flags: int, _context: object) -> None:
+            append((index, to))
+
+        self._scan(coded, match_event_handler=on_match)
+        if not found:
+            return []
+        lengths = self._byte_lengths
+        matches = [
+            (index, (to - lengths[index]) // 4, to // 4) for index, to in set(found) if not (to - lengths[index]) % 4
+        ]
+        matches.sort(key=_by_end_longest_first)
+        return matches
+
+
+def _by_end_longest_first(match: tuple[int, int, int]) -> tuple[int, int]:
+    return match[2], match[1]

@@ -71,9 +71,9 @@ def _order(match: Match) -> tuple[int, int, int]:
 _CONTINUATION = bytes(1 if 0x80 <= byte < 0xC0 else 0 for byte in range(256))
 
 
-def _hs_literal(pattern: str) -> bytes:
-    """A pattern as an expression that matches exactly its UTF-8 bytes."""
-    return "".join(f"\\x{byte:02x}" for byte in pattern.encode("utf-8")).encode("ascii")
+def _hs_literal(pattern: str, encoding: str) -> bytes:
+    """A pattern as an expression that matches exactly its bytes in ``encoding``."""
+    return "".join(f"\\x{byte:02x}" for byte in pattern.encode(encoding)).encode("ascii")
 
 
 class HyperscanMatcher:
@@ -85,7 +85,7 @@ class HyperscanMatcher:
         self.patterns = list(patterns)
         self._byte_lengths = [len(p.encode("utf-8")) for p in self.patterns]
         self._lengths = [len(p) for p in self.patterns]
-        self._db = _load_database(self.patterns) if self.patterns else None
+        self._db = load_database(self.patterns) if self.patterns else None
         self._scan = self._db.scan if self._db is not None else None
         self._hs_error = hyperscan.error
 
@@ -131,22 +131,19 @@ class HyperscanMatcher:
 _DATABASE_VERSION = 1
 
 
-def _compile_database(patterns: list[str]) -> Any:
+def _compile_database(patterns: list[str], encoding: str) -> Any:
     import hyperscan
 
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     ids = list(range(len(patterns)))
-    try:  # hs_compile_lit: the fastest to build, patterns are plain byte strings
+    expressions = [p.encode(encoding) for p in patterns]
+    try:  # hs_compile_lit: the fastest to build, patterns are plain byte strings (the bindings end one at a NUL)
+        if any(0 in expression for expression in expressions):
+            raise TypeError("a NUL byte")
+        db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=[0] * len(ids), literal=True)
+    except TypeError:  # older bindings without literal mode, or a NUL byte: escaped byte patterns
         db.compile(
-            expressions=[p.encode("utf-8") for p in patterns],
-            ids=ids,
-            elements=len(ids),
-            flags=[0] * len(ids),
-            literal=True,
-        )
-    except TypeError:  # older bindings without literal mode: escaped byte patterns
-        db.compile(
-            expressions=[_hs_literal(p) for p in patterns],
+            expressions=[_hs_literal(p, encoding) for p in patterns],
             ids=ids,
             elements=len(ids),
             flags=[0] * len(ids),
@@ -154,15 +151,16 @@ def _compile_database(patterns: list[str]) -> Any:
     return db
 
 
-def _load_database(patterns: list[str]) -> Any:
-    """The compiled database, from the on-disk cache when the same patterns were compiled before on this
-    machine (Hyperscan refuses a serialised database built for another platform: it is then recompiled)."""
+def load_database(patterns: list[str], encoding: str = "utf-8") -> Any:
+    """The compiled database of ``patterns`` as literals in ``encoding``, from the on-disk cache when the same
+    patterns were compiled before on this machine (Hyperscan refuses a serialised database built for another
+    platform: it is then recompiled)."""
     import hyperscan
 
     from . import cache as disk_cache
 
     name = "hyperscan-" + disk_cache.key(
-        "hyperscan", _DATABASE_VERSION, disk_cache.package_version("hyperscan"), "\n".join(patterns)
+        "hyperscan", _DATABASE_VERSION, disk_cache.package_version("hyperscan"), encoding, "\n".join(patterns)
     )
     data = disk_cache.read_bytes(name)
     if data is not None:
@@ -172,7 +170,7 @@ def _load_database(patterns: list[str]) -> Any:
             return db
         except (hyperscan.error, TypeError, ValueError, AttributeError):
             pass
-    db = _compile_database(patterns)
+    db = _compile_database(patterns, encoding)
     with contextlib.suppress(hyperscan.error, TypeError, AttributeError):
         disk_cache.write_bytes(name, hyperscan.dumpb(db))
     return db

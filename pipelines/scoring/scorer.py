@@ -47,7 +47,7 @@ from .fold_text import (
     save_pinyin_cache,
     syllables,
 )
-from .homophones import FREE_SPELLING, ReadingCoder, build_table, usable
+from .homophones import FREE_SPELLING, ReadingFinder, build_table, usable
 from .matcher import Matcher, build_matcher
 from .shapes import shape_spellings
 from .spellings import emoji_spellings, english_capitals, pinyin_spellings
@@ -326,13 +326,6 @@ class _FieldView:
         return offsets[start], offsets[end - 1] + 1
 
 
-def _homophone_automaton(codes: list[str]) -> Any:
-    """What finds the coded readings of the watchlist's terms in a listing's coded text."""
-    import ahocorasick_rs
-
-    return ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard).find_matches_as_indexes
-
-
 class Scorer:
     """Scores listings against the watchlists. Build once (:meth:`load`), call :meth:`score` per listing."""
 
@@ -344,6 +337,7 @@ class Scorer:
         engine: str | None = None,
     ) -> None:
         self.watchlists = watchlists
+        self._engine = engine
         self.threshold = threshold
         self.categories: dict[str, Category] = watchlists.categories
         self.weights = {**DEFAULT_WEIGHTS, **watchlists.signals.weights}
@@ -416,12 +410,11 @@ class Scorer:
             else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
-        self._engine = engine
         self._attach()
 
     # Made again when a cached scorer is loaded (pipelines.scoring.built): compiled automata and bound methods
     # do not pickle, and each comes quickly from its own cache or its tables.
-    _REBUILT = ("normaliser", "_fold_table", "matcher", "_scan", "_fold_marked", "_homophone_find", "_homophone_read")
+    _REBUILT = ("normaliser", "_fold_table", "matcher", "_scan", "_fold_marked", "_homophone_find")
 
     def _attach(self) -> None:
         self._fold_table = self.normaliser._table
@@ -438,8 +431,8 @@ class Scorer:
         state = dict(state)
         variants = state.pop("_normaliser_variants", {})
         codes = state.get("_homophone_automaton_codes")
-        self.__dict__.update(state, _homophone_find=_homophone_automaton(codes) if codes else None)
-        self._homophone_read = ReadingCoder(self._homophone_codes)
+        finder = ReadingFinder(state["_homophone_codes"], codes, state["_engine"]) if codes else None
+        self.__dict__.update(state, _homophone_find=finder)
         self.normaliser = Normaliser()
         self.normaliser.variants.update(variants)
         self._attach()
@@ -506,8 +499,7 @@ class Scorer:
     def _build_homophones(self) -> None:
         """Pattern ids past the matcher's for each term's coded reading, and the automaton that finds them."""
         self._homophone_codes: dict[int, str] = {}
-        self._homophone_find: Any = None
-        self._homophone_read = ReadingCoder(self._homophone_codes)
+        self._homophone_find: Any = None  # a ReadingFinder when the watchlists have homophones
         if not self._homophone_terms:
             return
         table = build_table({term: reading for term, (reading, _refs) in self._homophone_terms.items()})
@@ -525,14 +517,13 @@ class Scorer:
         self._homophone_first = len(self._kinds)
         self._kinds.extend((tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes)
         self._homophone_codes = table.codes
-        self._homophone_read = ReadingCoder(table.codes)
         # a listing is read for homophones only when it names one of the words a homophone needs beside it
         context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
         self._pattern_in_homophone_context = [key in context for key in self._pattern_list]
         self._homophone_skip = table.ordinary | set(self._patterns)
         self._homophone_joins = table.joins
         self._homophone_automaton_codes = codes
-        self._homophone_find = _homophone_automaton(codes)
+        self._homophone_find = ReadingFinder(table.codes, codes, self._engine)
 
     def _build_shapes(self) -> None:
         """Patterns for the names written by the parts of their characters (木仓 for 枪, 能掌 for 熊掌)."""
@@ -550,14 +541,14 @@ class Scorer:
         A spelling of two syllables keeps one of the term's characters in its place (兄掌 for 熊掌): one with
         none of them (带毛 for 玳瑁, 蛇箱 for 麝香) is nearly always ordinary words that sound alike. Three
         syllables or more (船衫佳 for 穿山甲) rarely read like a term by chance, so every character may differ."""
-        coded = self._homophone_read(joined)
-        if coded == joined:
+        found = self._homophone_find(joined)
+        if not found:
             return []
         skip, spellings = self._homophone_skip, self._homophone_spellings
         first = self._homophone_first
         return [
             (first + index, start, end)
-            for index, start, end in self._homophone_find(coded, overlapping=True)
+            for index, start, end in found
             if (written := joined[start:end]) not in skip
             and (
                 end - start >= FREE_SPELLING
