@@ -400,7 +400,7 @@ class Scorer:
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
         self._build_homophones()
-        self._has_terms = [bool(refs) for refs in self._by_kind[0]]
+        self._term_patterns = frozenset(index for index, refs in enumerate(self._by_kind[0]) if refs)
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
@@ -519,7 +519,7 @@ class Scorer:
         self._homophone_codes = table.codes
         # a listing is read for homophones only when it names one of the words a homophone needs beside it
         context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
-        self._pattern_in_homophone_context = [key in context for key in self._pattern_list]
+        self._homophone_context_patterns = frozenset(i for i, key in enumerate(self._pattern_list) if key in context)
         self._homophone_skip = table.ordinary | set(self._patterns)
         self._homophone_joins = table.joins
         self._homophone_automaton_codes = codes
@@ -772,16 +772,17 @@ class Scorer:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
         # is read for them
+        ids = {pattern_id for pattern_id, _end in found}
         homophones = (
             self._homophones(joined)
-            if self._homophone_find is not None and any(self._pattern_in_homophone_context[p] for p, _end in found)
+            if self._homophone_find is not None and not self._homophone_context_patterns.isdisjoint(ids)
             else []
         )
-        if not homophones and not any(self._has_terms[pattern_id] for pattern_id, _end in found):
+        if not homophones and self._term_patterns.isdisjoint(ids):
             # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
             # talk that hides what the goods are a concealed-goods pattern
             anchors = self._trade_anchors
-            kinds = {anchors[pattern_id] for pattern_id, _end in found}
+            kinds = {anchors[pattern_id] for pattern_id in ids}
             traits = sum(1 for pattern_id, _end in found if anchors[pattern_id] == 4)
             if (
                 3 not in kinds
