@@ -114,3 +114,12 @@ def test_the_scorer_scores_a_listing_in_its_loading_thread_before_the_crawl_gets
     ScoreListingPipeline.from_crawler(crawler).open_spider()
     crawl_scorer(crawler)
     assert threads == ["tradewatch-scorer"]  # what its first listing builds is built there, off the crawl's thread
+
+
+def test_the_tradewatch_process_closes_the_store_as_it_leaves(tmp_path: Path):
+    done = _python(
+        "import sys\nsys.argv = ['tradewatch', 'runs', 'list']\nfrom cli.app import main\nmain()\n", tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    # the last connection closed: SQLite checkpointed its write-ahead log into the database and removed it
+    assert sorted(path.name for path in tmp_path.glob("tradewatch.db*")) == ["tradewatch.db"]
