@@ -149,6 +149,8 @@ class Hit:
 # like a term (:mod:`.homophones`), or the trade pattern.
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", *_SHAPE_RULES))
+# signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
+_TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
 _PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
@@ -400,7 +402,19 @@ class Scorer:
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
         self._build_homophones()
-        self._term_patterns = frozenset(index for index, refs in enumerate(self._by_kind[0]) if refs)
+        # capitals (RH, ＨＭ) are two letters that ordinary words and units contain (500ml, PS): a pattern that is
+        # only capitals makes no term by itself, and a listing with no other term is read for them only if it
+        # also talks trade, as they need
+        term_refs = self._by_kind[0]
+        self._term_patterns = frozenset(
+            i for i, refs in enumerate(term_refs) if any(r.rule != "capitals" for r in refs)
+        )
+        self._capital_patterns = frozenset(
+            i for i, refs in enumerate(term_refs) if any(r.rule == "capitals" for r in refs)
+        )
+        self._talk_patterns = frozenset(
+            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind in _TALK for sig in signals)
+        )
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
@@ -778,7 +792,11 @@ class Scorer:
             if self._homophone_find is not None and not self._homophone_context_patterns.isdisjoint(ids)
             else []
         )
-        if not homophones and self._term_patterns.isdisjoint(ids):
+        if (
+            not homophones
+            and self._term_patterns.isdisjoint(ids)
+            and (self._capital_patterns.isdisjoint(ids) or self._talk_patterns.isdisjoint(ids))
+        ):
             # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
             # talk that hides what the goods are a concealed-goods pattern
             anchors = self._trade_anchors
@@ -1255,11 +1273,7 @@ class Scorer:
     @staticmethod
     def _trade_talk(signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]) -> bool:
         """Whether the listing talks trade, evasion or wild provenance (私聊, 不走物流, 野山货)."""
-        return any(
-            sig.kind in ("evasion", "trade", "provenance", "conceal")
-            for signals, *_ in signal_places
-            for sig in signals
-        )
+        return any(sig.kind in _TALK for signals, *_ in signal_places for sig in signals)
 
     @staticmethod
     def _stands_alone(view: _FieldView, start: int, end: int) -> bool:
@@ -1443,7 +1457,8 @@ class Scorer:
         fired: dict[str, list[str]] = {}
         if live_goods:
             ignored = ignored | self._accessory_kinds
-        ignored_words: set[str] = set(self._own_goods.get(cid, ()))
+        ignored_words: set[str] = set()
+        own_goods = self._own_goods.get(cid, frozenset())
         for sig in signals:
             kind = sig.kind
             if kind == "innocence":
@@ -1452,7 +1467,7 @@ class Scorer:
                 # live bird for sale)
                 if label in ignored:
                     ignored_words.add(sig.word)
-                elif label not in innocence_kinds and sig.word not in ignored_words:
+                elif label not in innocence_kinds and sig.word not in ignored_words and sig.word not in own_goods:
                     innocence_kinds[label] = sig.word
             elif kind == "form":
                 if form is None:
