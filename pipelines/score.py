@@ -8,6 +8,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from loguru import logger
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.items import ListingItem
@@ -90,7 +91,15 @@ class ScoreListingPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        return cls(crawler, current_combiner())
+        pipeline = cls(crawler, current_combiner())
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        return pipeline
+
+    def spider_opened(self) -> None:
+        # The scorer loads (from its cache, a fifth of a second of CPU) once the spider is open, while the crawl
+        # fetches its first pages and a JS crawl's browser starts: the first item waits for it only if it comes
+        # sooner. Not before: a thread holding the interpreter's lock would hold up the opening itself.
+        load_crawl_scorer(self.crawler)
 
     @property
     def scorer(self) -> Scorer:
@@ -100,9 +109,6 @@ class ScoreListingPipeline:
         return self._scorer
 
     def open_spider(self) -> None:
-        # The scorer loads (from its cache, a fifth of a second of CPU) while the crawl opens and fetches its
-        # first pages, a JS crawl's browser starting meanwhile: the first item waits for it only if it comes first.
-        load_crawl_scorer(self.crawler)
         params = getattr(self.crawler.spider, "params", None)
         campaign = getattr(params, "campaign", None)
         if not campaign:

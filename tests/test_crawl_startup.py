@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from scrapy import signals
 
 from crawler.items import ListingItem
 from pipelines.score import ScoreListingPipeline, crawl_scorer
@@ -60,7 +61,8 @@ def test_the_score_pipeline_opens_while_its_scorer_is_still_loading(monkeypatch:
     monkeypatch.setattr(Scorer, "load", slow_load)
     crawler = project_crawler(TRADEWATCH_LEAD_THRESHOLD=60)
     pipeline = ScoreListingPipeline.from_crawler(crawler)
-    pipeline.open_spider()  # returns with the scorer not loaded yet
+    pipeline.open_spider()
+    crawler.signals.send_catch_log(signals.spider_opened, spider=None)  # returns with the scorer not loaded yet
     assert loading.wait(60)
     release.set()
     item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯 老货")
@@ -75,7 +77,7 @@ def test_a_scorer_that_cannot_load_fails_where_it_is_asked_for(monkeypatch: pyte
     monkeypatch.setattr(Scorer, "load", broken)
     crawler = project_crawler()
     pipeline = ScoreListingPipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    crawler.signals.send_catch_log(signals.spider_opened, spider=None)
     item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯")
     with pytest.raises(ValueError, match="bad term"):
         pipeline.process_item(item)
@@ -111,8 +113,9 @@ def test_the_scorer_scores_a_listing_in_its_loading_thread_before_the_crawl_gets
 
     monkeypatch.setattr(Scorer, "score", recorded)
     crawler = project_crawler()
-    ScoreListingPipeline.from_crawler(crawler).open_spider()
-    crawl_scorer(crawler)
+    pipeline = ScoreListingPipeline.from_crawler(crawler)
+    crawler.signals.send_catch_log(signals.spider_opened, spider=None)
+    assert pipeline.scorer is crawl_scorer(crawler)
     assert threads == ["tradewatch-scorer"]  # what its first listing builds is built there, off the crawl's thread
 
 
