@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
+MAX_KEPT_HOSTS = 4096  # hosts whose answer a policy keeps (a hostile page may link to any number of them)
 FORBIDDEN_NETWORKS = tuple(
     ipaddress.ip_network(network)
     for network in (
@@ -61,17 +62,37 @@ class DestinationPolicy:
 
     allowed_hosts: frozenset[str] = frozenset()
     _resolved: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # (scheme, netloc) -> check_syntax's answer: a crawl asks again for every page of the same few hosts
+    _syntax: dict[tuple[str, str], tuple[str, str | None] | ForbiddenDestination] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def with_allowed(cls, hosts: Iterable[str]) -> DestinationPolicy:
         return cls(allowed_hosts=frozenset(host.strip().lower().strip("[]") for host in hosts if host.strip()))
 
     def check_syntax(self, url: str) -> tuple[str, str | None]:
-        """Scheme and host checks that need no DNS. Returns (host, literal address or None)."""
+        """Scheme and host checks that need no DNS. Returns (host, the name to resolve or None).
+
+        The answer depends on the URL's scheme and network location alone, and is kept for each of them."""
         parts = urlsplit(url)
-        if parts.scheme.lower() not in ALLOWED_SCHEMES:
-            raise ForbiddenDestination(f"scheme {parts.scheme or '(none)'!r} is not allowed")
-        host = (parts.hostname or "").lower()
+        key = (parts.scheme, parts.netloc)
+        answer = self._syntax.get(key)
+        if answer is None:
+            try:
+                answer = self._check_host(parts.scheme, parts.hostname)
+            except ForbiddenDestination as refusal:
+                answer = refusal
+            if len(self._syntax) < MAX_KEPT_HOSTS:
+                self._syntax[key] = answer
+        if isinstance(answer, ForbiddenDestination):
+            raise ForbiddenDestination(*answer.args)
+        return answer
+
+    def _check_host(self, scheme: str, hostname: str | None) -> tuple[str, str | None]:
+        if scheme.lower() not in ALLOWED_SCHEMES:
+            raise ForbiddenDestination(f"scheme {scheme or '(none)'!r} is not allowed")
+        host = (hostname or "").lower()
         if not host:
             raise ForbiddenDestination("no host in URL")
         literal = literal_ip(host)

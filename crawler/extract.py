@@ -207,7 +207,7 @@ class Row:
 def extract_row(node: Node, fields: ListingFields) -> Row:
     """All fields that have a value (missing fields are left out so coverage can be counted), and field errors."""
     row = Row()
-    for name, spec in fields.selectors().items():
+    for name, spec in fields.selector_items:
         try:
             value = extract_field(node, spec, single=name in URL_FIELDS)
         except FieldError as error:

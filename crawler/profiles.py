@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -215,8 +216,13 @@ class ListingFields(_Strict):
 
     def selectors(self) -> dict[str, FieldSelector]:
         """Every field with a selector, by name: the understood ones in order, then the extra ones."""
+        return dict(self.selector_items)
+
+    @cached_property
+    def selector_items(self) -> tuple[tuple[str, FieldSelector], ...]:
+        """`selectors()` as pairs, worked out once: extraction reads them for every listing of every page."""
         known = {name: getattr(self, name) for name in type(self).model_fields if name != "extra"}
-        return {**{name: spec for name, spec in known.items() if spec is not None}, **self.extra}
+        return tuple({**{name: spec for name, spec in known.items() if spec is not None}, **self.extra}.items())
 
 
 URL_FIELDS = frozenset({"url", "image_url"})  # one address each: the first match unless `join` is given

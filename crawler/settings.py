@@ -96,6 +96,8 @@ TRADEWATCH_GC_THRESHOLD = 5000
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Scrapy's lines for every page and item (DEBUG) are formatted only when LOG_LEVEL is DEBUG (crawler/log_formatter.py).
+LOG_FORMATTER = "crawler.log_formatter.CrawlLogFormatter"
 
 # Chromium for JS-rendered platforms (scrapy-playwright); the download handlers are switched on per sweep
 # only for profiles with `render: js`, so static sweeps never start a browser.

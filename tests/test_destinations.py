@@ -53,6 +53,23 @@ def test_a_host_allowed_by_configuration_passes_and_only_that_host():
         policy.check("file:///127.0.0.1")
 
 
+def test_a_hosts_answer_is_kept_and_a_refusal_stays_a_refusal(monkeypatch: pytest.MonkeyPatch):
+    from crawler import destinations
+
+    policy = DestinationPolicy.with_allowed(["127.0.0.1"])
+    for page in range(3):  # every page of a host gets the same answer, whether it was worked out or kept
+        assert policy.check_syntax(f"http://127.0.0.1:8765/plain/item/{page}") == ("127.0.0.1", None)
+        assert policy.check_syntax(f"https://www.Goofish.com/item?id={page}") == ("www.goofish.com", "www.goofish.com")
+        with pytest.raises(ForbiddenDestination, match=r"169\.254\.169\.254"):
+            policy.check_syntax(f"http://169.254.169.254/latest/meta-data/{page}")
+        with pytest.raises(ForbiddenDestination, match="scheme"):
+            policy.check_syntax(f"ftp://127.0.0.1/{page}")
+    monkeypatch.setattr(destinations, "MAX_KEPT_HOSTS", len(policy._syntax))  # a full memory still decides
+    with pytest.raises(ForbiddenDestination):
+        policy.check_syntax("http://10.1.2.3/")
+    assert ("http", "10.1.2.3") not in policy._syntax
+
+
 def _middleware(allowed: list[str]) -> DestinationGuardMiddleware:
     crawler = get_crawler(settings_dict={"TRADEWATCH_ALLOWED_HOSTS": allowed})
     return DestinationGuardMiddleware.from_crawler(crawler)
