@@ -48,11 +48,14 @@ log = logging.getLogger(__name__)
 EVIDENCE_DONE = "evidence"  # item.extra key: what became of the item's page capture (captured|unchanged|...)
 
 
+_CAPTURE_FIELDS = tuple(field.name for field in dataclasses.fields(PageCapture))
+
+
 def capture_values(capture: PageCapture | None) -> dict[str, Any] | None:
     """The page capture as plain values (the fields of PageCapture), as `leads.evidence.store_capture` takes it."""
     if capture is None:
         return None
-    return {field.name: getattr(capture, field.name) for field in dataclasses.fields(capture)}
+    return {name: getattr(capture, name) for name in _CAPTURE_FIELDS}
 
 
 _PHOTO_TYPES = (

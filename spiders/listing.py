@@ -76,7 +76,11 @@ class ListingSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.profile = profile = spider_profile(platform, base_url)
-        self._field_names = profile.all_fields()
+        # field -> its coverage stats (`tradewatch/field/<name>/present|missing`), counted for every listing
+        self._coverage_keys = {
+            name: (f"tradewatch/field/{name}/present", f"tradewatch/field/{name}/missing")
+            for name in profile.all_fields()
+        }
         self.params = SweepParams.model_validate(
             {
                 "keywords": keywords,
@@ -479,8 +483,9 @@ class ListingSpider(scrapy.Spider):
             if posted is not None and posted < since:
                 self.count("items/too_old")
                 return None
-        for name in self._field_names:
-            self.count(f"field/{name}/{'present' if fields.get(name) not in (None, '') else 'missing'}")
+        assert self.crawler.stats is not None
+        for name, (present, missing) in self._coverage_keys.items():
+            self.crawler.stats.inc_value(present if fields.get(name) not in (None, "") else missing)
         self.count("items/yielded")
         keyword, search_url = fields.pop("keyword", None), fields.pop("search_url", None)
         known = {key: value for key, value in fields.items() if key in _LISTING_FIELDS}
