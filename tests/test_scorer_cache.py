@@ -3,7 +3,11 @@ when a watchlist, the campaign terms or the entry itself changed, and scoring ex
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,8 @@ import pytest
 from pipelines.scoring import Scorer, built
 from pipelines.scoring import scorer as scorer_module
 from pipelines.scoring.watchlist import shipped_paths
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LISTINGS = [
     {"title": "正品犀牛角手镯 老料", "description": "边境过来的货，不走物流，见面交易", "price": 8800.0},
@@ -122,3 +128,26 @@ def test_only_the_newest_entries_are_kept(watchlists: Path, monkeypatch: pytest.
     assert len(entries) == 2
     newest = built.entry_name(sorted(watchlists.iterdir()), {"wildlife.other": ["熊胆"]}, None)
     assert newest in {path.name for path in entries}
+
+
+_EXPLAIN = """
+import json
+from pipelines.scoring import Scorer
+listing = {"title": "虎皮鹦鹉 一对 活体", "description": "人工繁殖虎皮鹦鹉一对，会下蛋", "price": 80.0}
+result = Scorer.load().score(listing)
+print(json.dumps(result.to_dict(), ensure_ascii=False))
+"""
+
+
+def test_scorers_built_under_different_hash_seeds_explain_a_listing_in_the_same_words(tmp_path: Path) -> None:
+    """The cache keeps whichever process built it first, so the build must not depend on the set order of a
+    process: a term's context words (here of a weapon term's generated spelling) are listed in one order."""
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TRADEWATCH_CACHE_DIR": "off", "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-c", _EXPLAIN], env=env, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    needs = [rule for rule in outputs[0]["rules"] if rule["rule"] == "needs_context"]
+    assert needs and len(needs[0]["requires"]) > 10  # the listing shows a long list of context words
+    assert outputs[0] == outputs[1]

@@ -355,8 +355,7 @@ class Scorer:
         self._own_goods: dict[str, frozenset[str]] = {
             c.id: frozenset((*c.product_forms, *c.suspicious)) for c in self.categories.values()
         }
-        negations = {self.normaliser.fold(w) for w in watchlists.signals.negations}
-        self._negations = tuple(sorted((w for w in negations if w), key=len, reverse=True))
+        self._negations = self._fold_words(watchlists.signals.negations)
         self._covers = self._fold_words(watchlists.signals.cover_markers)
         self._made_into = self._fold_words(watchlists.signals.made_into_markers)
         self._flavours = self._fold_words(watchlists.signals.flavour_markers)
@@ -600,9 +599,10 @@ class Scorer:
         return original[max(o_start - 1, 0) : o_start + 1] in joins or original[o_end - 1 : o_end + 1] in joins
 
     def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
-        """Folded, non-empty, longest first (so 不含有 is tried before 不含)."""
+        """Folded, non-empty, longest first (so 不含有 is tried before 不含), words of one length in text order so
+        that a scorer built in any process (whatever its hash seed) explains a listing in the same words."""
         folded = {self.normaliser.fold(word) for word in words}
-        return tuple(sorted((w for w in folded if w), key=len, reverse=True))
+        return tuple(sorted((w for w in folded if w), key=lambda w: (-len(w), w)))
 
     def _add(self, text: str, payload: _Payload, key: str | None = None) -> None:
         key = self.normaliser.fold(text) if key is None else key
