@@ -47,7 +47,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     _wait_for_lock(lambda: cursor.execute("PRAGMA journal_mode=WAL"))
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL, not WAL's usual NORMAL: a committed transaction (a lead acknowledged to the crawl, an officer's
+    # decision and its audit event) must survive a power cut too, as the evidence files it names already do.
+    cursor.execute("PRAGMA synchronous=FULL")
     # Waiting for the write lock happens in _sqlite_begin, which polls far more often than SQLite's own
     # busy handler (it sleeps up to 100 ms at a time, which wastes most of the time when writers queue).
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_STATEMENT_BUSY_MS}")

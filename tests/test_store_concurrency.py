@@ -47,6 +47,13 @@ def test_opening_a_store_another_process_is_writing_before_it_is_in_wal_mode_wai
         writer.close()
 
 
+def test_a_store_commits_durably_on_sqlite(tmp_path: Path):
+    # In WAL mode SQLite's NORMAL setting may lose the last commits on a power cut; a store's commits are
+    # leads acknowledged to the crawl and officers' decisions, so each waits for the disk (FULL = 2).
+    with get_engine(f"sqlite:///{tmp_path / 'tradewatch.db'}", migrate=False).connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
 def test_a_sweeps_writer_leaves_sqlite_the_spread_of_the_leads_for_its_query_planner(tw_home: Path):
     from leads.writer import ThreadWriter
     from tests.leadstore_support import listing, score, sight
