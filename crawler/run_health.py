@@ -27,6 +27,8 @@ FAILED = "failed"
 OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE, FAILED)
 NORMAL_FINISH = "finished"
 STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline lost the lead store
+SCORER_FAILED = "scorer_failed"  # finish reason: the crawl's scorer could not be loaded (a broken watchlist)
+SCORER_FAILED_STAT = "tradewatch/scoring/failed"  # the first line of what was wrong
 DEFAULT_FIELDS = ("title", "url", "price")
 REASONS_STAT = "tradewatch/health/reasons"  # the run's stats keep why it was judged so
 
@@ -110,6 +112,8 @@ def assess(
     blocked = _count(stats, "tradewatch/pages/blocked")
     if finish_reason == STORE_UNAVAILABLE:
         return Health(FAILED, ["store unavailable"], coverage)
+    if finish_reason == SCORER_FAILED:
+        return Health(FAILED, [f"scorer not loaded: {stats.get(SCORER_FAILED_STAT) or 'see the log'}"], coverage)
     if blocked or finish_reason == BLOCKED:
         return Health(BLOCKED, [f"{blocked} block page(s) seen; the sweep was stopped"], coverage)
     if responses == 0 or search_pages == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import threading
 import weakref
 from concurrent.futures import Future
@@ -10,8 +12,10 @@ from typing import Any
 from loguru import logger
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from crawler.items import ListingItem
+from crawler.run_health import SCORER_FAILED, SCORER_FAILED_STAT
 from pipelines.model.predict import ScoreCombiner
 from pipelines.model.registry import current_combiner
 from pipelines.scoring import Scorer
@@ -88,6 +92,7 @@ class ScoreListingPipeline:
         self.stats = crawler.stats
         self.combine = combine
         self._scorer: Scorer | None = None
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
@@ -99,7 +104,24 @@ class ScoreListingPipeline:
         # The scorer loads (from its cache, a fifth of a second of CPU) once the spider is open, while the crawl
         # fetches its first pages and a JS crawl's browser starts: the first item waits for it only if it comes
         # sooner. Not before: a thread holding the interpreter's lock would hold up the opening itself.
-        load_crawl_scorer(self.crawler)
+        load_crawl_scorer(self.crawler).add_done_callback(self._loaded)
+
+    def _loaded(self, future: Future[Scorer]) -> None:
+        """A scorer that failed to load (a watchlist broken after the sweep's own check) stops the crawl: every
+        listing fetched from then on could only be dropped unscored, and the run must not read as ok."""
+        error = future.exception()
+        if error is None:
+            return
+        reactor = sys.modules.get("twisted.internet.reactor")  # the crawl's, never installed from here
+        if reactor is not None:
+            reactor.callFromThread(self._stop_crawl, error)
+
+    def _stop_crawl(self, error: BaseException) -> None:
+        logger.opt(exception=error).critical("the scorer could not be loaded: closing the spider")
+        self.stats.set_value(SCORER_FAILED_STAT, str(error).splitlines()[0] if str(error) else type(error).__name__)
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None:
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=SCORER_FAILED))
 
     @property
     def scorer(self) -> Scorer:
@@ -124,9 +146,13 @@ class ScoreListingPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ListingItem):  # a re-check visit that read no listing
             return item
+        try:
+            scorer = self.scorer
+        except Exception:  # logged once where the crawl is stopped (_stop_crawl)
+            raise DropItem("not scored: the scorer could not be loaded") from None
         listing = {"title": item.title, "description": item.description, "price": item.price}
         scored = {**listing, "image_text": item.image_text}
-        result = self.scorer.score(scored)
+        result = scorer.score(scored)
         item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold, folded=result.folded)
         if item.image_text:
             place_image_hits(item.score, item.image_readings)

@@ -102,8 +102,10 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None, here: bool
     after (Twisted's reactor starts once per process); no timeout applies then.
     """
     from leads.db import get_engine
+    from pipelines.scoring import Scorer
 
     request.load_profiles()  # refuse bad profiles before any process or request starts
+    Scorer.check()  # and broken watchlists (the crawl loads its scorer only once its first requests are out)
     get_engine(get_settings().resolved_database_url)  # and a store that cannot be opened
     if request.log_file is None:
         request = request.model_copy(update={"log_file": default_log_file()})

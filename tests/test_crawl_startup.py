@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from crawler.items import ListingItem
 from pipelines.score import ScoreListingPipeline, crawl_scorer
@@ -79,10 +80,31 @@ def test_a_scorer_that_cannot_load_fails_where_it_is_asked_for(monkeypatch: pyte
     pipeline = ScoreListingPipeline.from_crawler(crawler)
     crawler.signals.send_catch_log(signals.spider_opened, spider=None)
     item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯")
-    with pytest.raises(ValueError, match="bad term"):
+    with pytest.raises(DropItem, match="not scored"):
         pipeline.process_item(item)
     with pytest.raises(ValueError, match="bad term"):
         crawl_scorer(crawler)
+
+
+def test_a_crawl_whose_scorer_fails_to_load_stops_and_says_so(demo_market: str, tmp_path: Path):
+    # The sweep checks the watchlists before it starts; should the crawl's own load still fail (a file broken
+    # in between), the crawl stops at once and the run reads failed with the reason, not ok with 0 listings.
+    code = (
+        "import sys\n"
+        "from pipelines.scoring import Scorer\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise ValueError('watchlist 象牙.yaml: bad term')\n"
+        "Scorer.check = classmethod(lambda cls, paths=None: None)\n"
+        "Scorer.load = classmethod(broken)\n"
+        "sys.argv = ['tradewatch', 'sweep', '--platform', 'demo', '--keywords', '象牙',"
+        f" '--base-url', {demo_market!r}]\n"
+        "from cli.app import main\n"
+        "main()\n"
+    )
+    done = _python(code, tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "scorer not loaded: watchlist 象牙.yaml: bad term" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
 
 
 def test_the_tradewatch_process_ends_as_python_would_threads_waited_for_and_exit_handlers_run(tmp_path: Path):

@@ -111,6 +111,18 @@ def test_unknown_platform_is_one_clear_line(tw_home: Path):
     assert "Traceback" not in result.output
 
 
+def test_a_broken_watchlist_of_the_bureau_is_one_line_naming_it_before_any_request(demo_market: str, tw_home: Path):
+    folder = tw_home / "watchlists"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "本局关注.yaml").write_text("categories:\n  - id: [wildlife.ivory\n", encoding="utf-8")
+    result = sweep("--platform", "demo", "--keywords", "象牙", "--base-url", demo_market)
+    assert result.exit_code == 2
+    assert "本局关注.yaml:3" in result.output  # the file and the line the officer has to mend
+    assert "Traceback" not in result.output
+    with Session(get_engine()) as session:
+        assert session.exec(select(func.count()).select_from(CrawlRun)).one() == 0  # no crawl started
+
+
 def test_empty_keywords_are_refused(tw_home: Path):
     result = sweep("--platform", "demo", "--keywords", " , ")
     assert result.exit_code == 2

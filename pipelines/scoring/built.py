@@ -72,6 +72,12 @@ def load(name: str) -> Any | None:
         return None
 
 
+def cached(name: str) -> bool:
+    """Whether an entry is stored under `name` (it is only ever written for watchlists that built)."""
+    directory = disk_cache.cache_dir()
+    return directory is not None and (directory / name).is_file()
+
+
 def save(name: str, scorer: Any) -> None:
     """Store the scorer under `name` if it can be pickled."""
     try:

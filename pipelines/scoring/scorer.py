@@ -479,6 +479,17 @@ class Scorer:
         scorer.threshold = threshold
         return scorer
 
+    @classmethod
+    def check(cls, paths: Sequence[Path] | None = None) -> None:
+        """Raise the first problem of the watchlists a crawl's scorer will be built from (`InputFileError`,
+        naming the file and line), before the crawl starts: the crawl loads its scorer in the background, after
+        its first requests. Costs a hash of the files when a scorer built from them is cached (they were read
+        without a problem then), else a read of every file."""
+        files = expand_paths(paths)
+        name = built.entry_name(files, None, None)
+        if name is None or not built.cached(name):
+            load_watchlists(files)
+
     def _form_words(self, category: Category) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
 
