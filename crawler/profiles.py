@@ -620,6 +620,14 @@ class Profile(_Strict):
     def follows_items(self) -> bool:
         return bool(self.item_page and self.item_page.follow)
 
+    @property
+    def shows_photos(self) -> bool:
+        """Whether any of its pages names listing photos (`images:`): a sweep of it needs the OCR pool."""
+        fields = [self.results.fields, *(feed.results.fields for feed in self.feeds if feed.results)]
+        if self.follows_items and self.item_page:
+            fields.append(self.item_page.fields)
+        return any(spec.images is not None for spec in fields)
+
     def all_fields(self) -> list[str]:
         """Every field the profile extracts, result page first, without the id field."""
         names = list(self.results.fields.selectors())

@@ -40,9 +40,14 @@ def crawl_here(request: SweepRequest) -> list[int]:
     profiles = request.load_profiles()
     base = get_project_settings()
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
-    pool = image_pool()  # one for the sweep too: its workers start with the first photo of any of its crawls
+    with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
+    pool = image_pool(warm=request.params.ocr and any(profile.ocr for profile in with_photos))
     try:
         start_store_writers(base, profiles)  # first: a writer forks only while this process has one thread
+        # One OCR pool for the sweep too, started now if it will get photos: its workers start up (and load the
+        # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
+        if with_photos:
+            pool.start()
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
         for profile in profiles:

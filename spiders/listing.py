@@ -121,6 +121,11 @@ class ListingSpider(scrapy.Spider):
         return self.params.ocr and self.profile.ocr
 
     @property
+    def shows_photos(self) -> bool:
+        """Whether this platform's pages name listing photos, which the OCR pool then hashes and reads."""
+        return self.profile.shows_photos
+
+    @property
     def is_js(self) -> bool:
         return self.profile.render.mode == "js"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -172,83 +173,62 @@ def recogniser_loaded() -> tuple[int, bool]:
     return os.nice(0), reading._ENGINE is not None
 
 
-def test_pool_starts_its_workers_with_the_first_photo_and_loads_the_recogniser_for_text(
-    tmp_path: Path, rhino_photo: Path
-) -> None:
+def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loaded(tmp_path: Path) -> None:
     import os
 
-    sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
-    for ocr in (False, True):
-        pool = ImagePool(
-            workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path / str(ocr)), nice=5
-        )
+    cache = ReadingCache(tmp_path / "readings")
+    for warm in (True, False):
+        pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=cache, nice=5, warm=warm)
         try:
-            assert pool.worker_pids() == []  # nothing started before a photo came
-            reading = asyncio.run(pool.read(rhino_photo, sha, ocr=ocr))
-            assert reading.phash and (reading.lines is not None) is ocr
-            assert len(pool.worker_pids()) == 1
+            pool.start()
+            assert len(pool.worker_pids()) == 1  # started before any photo came
             assert pool._executor is not None
             niceness, loaded = pool._executor.submit(recogniser_loaded).result(timeout=300)
         finally:
             pool.close()
         assert niceness == min(19, os.nice(0) + 5)
-        assert loaded is ocr  # a sweep that only hashes photos does not load the recogniser
+        assert loaded is warm  # a sweep that only hashes photos does not load the recogniser
 
 
-def test_a_photo_read_before_starts_no_worker(tmp_path: Path, rhino_photo: Path) -> None:
-    sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
-    cache = ReadingCache(tmp_path / "readings")
-    cache.put(read_image(rhino_photo, ocr=False, max_pixels=MAX_PIXELS))
-    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=cache)
-    try:
-        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=False))
-        assert reading.phash and pool.cached == 1
-        assert pool._executor is None and pool.worker_pids() == []
-    finally:
-        pool.close()
-
-
-def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path, rhino_photo: Path) -> None:
+def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -> None:
     from scrapy.settings import Settings
 
     from pipelines.images.download import ReadImagesPipeline, image_pool
     from tests.crawl_support import project_crawler
 
-    shared = image_pool()
+    shared = image_pool(warm=False)
     settings = Settings({"TRADEWATCH_IMAGE_POOL": shared})
     assert settings.copy()["TRADEWATCH_IMAGE_POOL"] is shared  # Scrapy copies each crawl's settings
     pipelines = [ReadImagesPipeline.from_crawler(project_crawler(TRADEWATCH_IMAGE_POOL=shared)) for _ in range(2)]
     assert all(pipeline.pool is shared for pipeline in pipelines)
-    sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
+    shared.start()
     try:
-        asyncio.run(shared.read(rhino_photo, sha, ocr=False))
         pipelines[0].close_spider()
         assert shared._executor is not None and shared.worker_pids()  # the sweep closes it, after every crawl
     finally:
         shared.close()
-    # a crawl built without the sweep's pool (a distributed worker's) has its own, closed with its crawl
+    # a crawl built without the sweep's pool (a distributed worker's) starts its own as its spider opens
     crawler = project_crawler()
     alone = ReadImagesPipeline.from_crawler(crawler)
-    assert alone.pool is not shared and alone.pool.worker_pids() == []
-    drawing = tw_home / "drawing.svg"  # not read before: the shared pool's readings are in the same cache
-    drawing.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert alone.pool is not shared
+    crawler.spider = SimpleNamespace(shows_photos=True, reads_images=False)
+    alone.open_spider()
     try:
-        asyncio.run(alone.pool.read(drawing, hashlib.sha256(drawing.read_bytes()).hexdigest(), ocr=False))
-        assert len(alone.pool.worker_pids()) == 1
+        assert len(alone.pool.worker_pids()) == alone.pool.workers and alone.pool.warm is False
     finally:
         alone.close_spider()
-    assert alone.pool._executor is None
+    assert alone.pool._executor is None  # closed with its crawl
 
 
 _POOL_OWNER = """
-import asyncio, sys, time
+import sys, time
 from pathlib import Path
 from pipelines.images.pool import ImagePool, ReadingCache
 
 pool = ImagePool(workers=1, queue_limit=2, max_pixels=1000, cache=ReadingCache(Path(sys.argv[1])))
-photo = Path(sys.argv[1]).parent / "photo.svg"
-photo.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-asyncio.run(pool.read(photo, "0" * 64, ocr=False))  # the first photo starts the worker
+pool.start()
+while not pool.worker_pids():
+    time.sleep(0.05)
 print(*pool.worker_pids(), flush=True)
 time.sleep(600)
 """

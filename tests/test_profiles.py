@@ -50,6 +50,15 @@ def test_a_minimal_profile_loads_with_defaults(tmp_path: Path):
     assert profile.all_fields() == ["title", "url", "price"]
 
 
+def test_a_profile_shows_photos_when_a_page_it_reads_names_them(tmp_path: Path):
+    assert load_profile_file(PACKAGED_PROFILES / "demo.yaml").shows_photos  # on the listing's own page
+    assert not load_profile_file(write(tmp_path, MINIMAL)).shows_photos
+    on_results = {**MINIMAL["results"], "fields": {**MINIMAL["results"]["fields"], "images": {"css": "img::attr(src)"}}}
+    assert load_profile_file(write(tmp_path, {**MINIMAL, "results": on_results})).shows_photos
+    unread_page = {"follow": False, "fields": {"images": {"css": "img::attr(src)"}}}
+    assert not load_profile_file(write(tmp_path, {**MINIMAL, "item_page": unread_page})).shows_photos
+
+
 @pytest.mark.parametrize(
     ("change", "field", "reason"),
     [

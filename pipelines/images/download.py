@@ -130,8 +130,8 @@ class ListingImagesPipeline(FilesPipeline):
         return item
 
 
-def image_pool() -> ImagePool:
-    """The OCR pool as the settings size it (no process starts before its first photo)."""
+def image_pool(*, warm: bool) -> ImagePool:
+    """The OCR pool as the settings size it; `warm`: its workers load the recogniser as they start."""
     settings = get_settings()
     return ImagePool(
         workers=settings.resolved_ocr_workers,
@@ -139,6 +139,7 @@ def image_pool() -> ImagePool:
         max_pixels=settings.image_max_pixels,
         detect_side=settings.ocr_detect_side,
         nice=settings.ocr_nice,
+        warm=warm,
         cache=ReadingCache(settings.resolved_home / IMAGES_FOLDER / "readings"),
     )
 
@@ -146,8 +147,8 @@ def image_pool() -> ImagePool:
 class ReadImagesPipeline:
     """Hashes and (where the sweep and profile allow) reads the text of each stored photo, in the OCR pool.
 
-    The pool is the sweep's (`TRADEWATCH_IMAGE_POOL`, shared by its crawls), else one of this crawl's own; either
-    starts its workers with the first photo to read. Its queue limit holds items here when OCR falls
+    The pool is the sweep's (`TRADEWATCH_IMAGE_POOL`, started before the crawls and shared by them), else one
+    of this crawl's own, started when the spider opens. Its queue limit holds items here when OCR falls
     behind, which slows the crawl rather than piling up work; the crawl ends only once every item has passed,
     so the backlog is drained by then.
     """
@@ -157,7 +158,7 @@ class ReadImagesPipeline:
         self.home = get_settings().resolved_home
         shared = crawler.settings.get("TRADEWATCH_IMAGE_POOL")
         self.owns_pool = not isinstance(shared, ImagePool)
-        self.pool: ImagePool = image_pool() if self.owns_pool else shared
+        self.pool: ImagePool = image_pool(warm=False) if self.owns_pool else shared
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReadImagesPipeline:
@@ -166,6 +167,11 @@ class ReadImagesPipeline:
     def count(self, key: str, value: int = 1) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"tradewatch/images/{key}", value)
+
+    def open_spider(self) -> None:
+        if self.owns_pool and getattr(self.crawler.spider, "shows_photos", False):
+            self.pool.warm = self.reads_text
+            self.pool.start()
 
     def close_spider(self) -> None:
         if self.owns_pool:

@@ -4,11 +4,9 @@ The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work 
 `queue_limit` images are with the pool at once; the item that would be one more waits for a slot, and so
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
 
-The workers start with the first photo that is not in the cache, and a worker loads the recogniser with the
-first photo it reads text in: a sweep that finds no photo, or only photos read before, starts no process
-(one worker's start-up and the recogniser's loading cost about 1.5 CPU s), and the first photo's reading is
-the recogniser's warm-up. `nice` can lower the workers' CPU priority (TRADEWATCH_OCR_NICE): other work then
-gets the cores first. It is 0 by default: measured on a
+A sweep starts its pool before the crawl is built (`start`), so that the workers' start-up and the
+recogniser's loading overlap Scrapy's own start-up instead of the first photos. `nice` can lower the workers'
+CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: measured on a
 shared machine, a lower priority made the crawl wait longer for its photos (likely because Linux shares the
 CPU between sessions core by core, and a low-priority worker wins its session a smaller share of its core).
 """
@@ -27,7 +25,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from pipelines.images.reading import ImageReading, read_image
+from pipelines.images.reading import ImageReading, read_image, warm_up
 
 FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
 
@@ -74,18 +72,22 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _start_worker(nice: int) -> None:
-    """Run by each worker as it starts: end with the sweep, and lower its priority by `nice`."""
+def _start_worker(nice: int, warm: bool, detect_side: int | None) -> None:
+    """Run by each worker as it starts: end with the sweep, lower its priority by `nice`, and with `warm` load
+    the recogniser and run it once now rather than on the first photo."""
     _exit_with_parent()
     if nice:
         with suppress(OSError):  # a platform without nice(2): the worker reads at the crawl's priority
             os.nice(nice)
+    if warm:
+        warm_up(detect_side)
 
 
 class ImagePool:
     """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash.
 
-    `nice` is how much lower the workers' CPU priority is than the crawl's."""
+    `nice` is how much lower the workers' CPU priority is than the crawl's; `warm` loads the recogniser as
+    each worker starts (a sweep that reads text), where it would otherwise load on the first photo."""
 
     def __init__(
         self,
@@ -96,9 +98,10 @@ class ImagePool:
         cache: ReadingCache,
         detect_side: int | None = None,
         nice: int = 0,
+        warm: bool = False,
     ) -> None:
         self.workers, self.queue_limit, self.max_pixels, self.cache = workers, queue_limit, max_pixels, cache
-        self.detect_side, self.nice = detect_side, nice
+        self.detect_side, self.nice, self.warm = detect_side, nice, warm
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._pending: dict[tuple[str, bool], asyncio.Future[ImageReading]] = {}
@@ -114,9 +117,16 @@ class ImagePool:
                 self.workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self.nice,),
+                initargs=(self.nice, self.warm, self.detect_side),
             )
         return self._executor
+
+    def start(self) -> None:
+        """Start every worker now (a sweep calls this before its crawls are built); otherwise the first photos
+        start them."""
+        executor = self._pool()
+        for _ in range(self.workers):
+            executor.submit(os.getpid)  # each submission finding no idle worker starts one
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ImagePool:
         return self  # Scrapy copies a crawl's settings; the crawls of a sweep share its one pool

@@ -142,6 +142,18 @@ def recognise(image: Image.Image, detect_side: int | None = None) -> list[TextLi
     return [TextLine(text, round(score, 3)) for _box, text, score in found]
 
 
+def warm_up(detect_side: int | None = None) -> None:
+    """Load the recogniser and run it once on a blank photo and a blank line: ONNX Runtime sizes its buffers on
+    the first run of each model (about 0.2 CPU s), which the first listing photo would pay otherwise."""
+    import imagehash
+    import numpy as np
+
+    blank = Image.new("RGB", (640, 480), "white")
+    imagehash.phash(blank)
+    recognise(blank, detect_side)
+    _engine()(np.full((48, 320, 3), 255, dtype=np.uint8), use_det=False)
+
+
 def _top(box: Any) -> float:
     return min(point[1] for point in box)
 
