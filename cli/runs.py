@@ -46,6 +46,7 @@ COUNT_NAMES: dict[str, str] = {
     "budget": N_("Request budget"),
     "budget_skipped": N_("Requests not made (budget reached)"),
     "undecodable_pages": N_("Pages not decodable"),
+    "not_text_pages": N_("Pages that were not web pages"),
     "retries": N_("Retries"),
     "retries_429": N_("Retries after 429 (too many requests)"),
     "retries_503": N_("Retries after 503 (unavailable)"),
@@ -69,6 +70,8 @@ REASON_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?P<count>\d+) result page\(s\) without parsable listings$"),
      N_("{count} result page(s) without parsable listings")),
     (re.compile(r"^(?P<count>\d+) page\(s\) could not be decoded$"), N_("{count} page(s) could not be decoded")),
+    (re.compile(r"^(?P<count>\d+) page\(s\) were not web pages \(a picture, PDF or download\)$"),
+     N_("{count} page(s) were not web pages (a picture, PDF or download)")),
 ]  # fmt: skip
 
 

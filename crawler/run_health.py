@@ -140,6 +140,9 @@ def assess(
     undecodable = _count(stats, "tradewatch/pages/undecodable")
     if undecodable:
         reasons.append(f"{undecodable} page(s) could not be decoded")
+    not_text = _count(stats, "tradewatch/pages/not_text")
+    if not_text:
+        reasons.append(f"{not_text} page(s) were not web pages (a picture, PDF or download)")
     no_evidence = _count(stats, "tradewatch/evidence/failed")
     if no_evidence:  # e.g. the disk is full: the leads are stored, their evidence is not
         reasons.append(f"evidence of {no_evidence} lead(s) could not be stored (see the log)")
@@ -180,6 +183,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "budget": _count(stats, "tradewatch/budget/limit"),
         "budget_skipped": _count(stats, "tradewatch/budget/skipped"),
         "undecodable_pages": _count(stats, "tradewatch/pages/undecodable"),
+        "not_text_pages": _count(stats, "tradewatch/pages/not_text"),
         "retries": _count(stats, "tradewatch/retries/count"),
         "retries_429": _count(stats, "tradewatch/retries/429"),
         "retries_503": _count(stats, "tradewatch/retries/503"),

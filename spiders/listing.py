@@ -31,7 +31,7 @@ import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote, urljoin
 
 import scrapy
@@ -306,11 +306,21 @@ class ListingSpider(scrapy.Spider):
             self.count("errors/dns")
         self.logger.warning("request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
+    def _readable(self, response: Response) -> TypeGuard[TextResponse]:
+        """Whether a page has text to parse: an undecodable page was counted by the encoding middleware; a
+        picture, PDF or download where a web page was expected is counted here, never parsed."""
+        if not isinstance(response, TextResponse):
+            self.count("pages/not_text")
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            self.logger.warning("not a web page at %s (%s)", response.url, content_type[:80] or "no content type")
+            return False
+        return UNDECODABLE not in response.flags
+
     # -- result pages -----------------------------------------------------------------------------------
 
-    def parse_results(self, response: TextResponse, **_: Any) -> Iterator[Any]:
+    def parse_results(self, response: Response, **_: Any) -> Iterator[Any]:
         server = self._take_server_response(response.url) if self.is_js else None  # taken always: nothing kept
-        if UNDECODABLE in response.flags:
+        if not self._readable(response):
             return
         feed_name = response.meta.get("feed")
         page_profile = self._feed_profiles[feed_name] if feed_name else self.profile
@@ -406,11 +416,11 @@ class ListingSpider(scrapy.Spider):
 
     # -- item pages -------------------------------------------------------------------------------------
 
-    async def parse_item(self, response: TextResponse, **_: Any) -> AsyncIterator[ListingItem]:
+    async def parse_item(self, response: Response, **_: Any) -> AsyncIterator[ListingItem]:
         page = response.meta.get("playwright_page")
         screenshot = None
         try:
-            if UNDECODABLE in response.flags:
+            if not self._readable(response):
                 return
             self.count("pages/item")
             item_page = parse_item(self.profile, response.selector, response.url, rendered=self.is_js)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from crawler.extract import block_reason, extract_fields
 from crawler.items import RECHECK_TARGET, ListingItem, PageCapture, RecheckVisit
@@ -63,7 +63,11 @@ class RecheckSpider(scrapy.Spider):
         if response.status in REMOVED_STATUSES or any(marker in text for marker in REMOVAL_MARKERS):
             yield RecheckVisit(target, "removed", datetime.now(UTC), http_status=response.status)
             return
-        selector = scrapy.Selector(response)  # type: ignore[arg-type]
+        if not isinstance(response, TextResponse):  # a picture or a download where the listing was
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")[:80]
+            yield self._error(target, f"not a web page ({content_type or 'no content type'})", response.status)
+            return
+        selector = scrapy.Selector(response)
         blocked = block_reason(profile, selector, rendered=bool(response.meta.get("playwright")))
         if blocked:
             yield self._error(target, f"blocked: {blocked}", response.status)

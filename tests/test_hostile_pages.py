@@ -113,6 +113,8 @@ async def search(request: web.Request) -> web.StreamResponse:
         return html_response(listing_html([("bigtitle-1", "象牙" + "x" * 1_000_000, "/item/bigtitle")]))
     if case.startswith("enc-"):
         return _encoded(case[4:])
+    if case == "binary":  # a picture where the result page should be
+        return web.Response(body=b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, content_type="image/png")
     if case == "loop":
         raise web.HTTPFound("/loop/1")
     if case == "hang":
@@ -132,7 +134,7 @@ async def loop(request: web.Request) -> web.Response:
     raise web.HTTPFound(f"/loop/{step + 1}")
 
 
-CASES = ["ok", "huge", "hugechunked", "gzip", "br", "nested", "malformed", "bigtitle", "loop", "hang", "cut"]
+CASES = ["ok", "huge", "hugechunked", "gzip", "br", "nested", "malformed", "bigtitle", "binary", "loop", "hang", "cut"]
 CASES += [f"enc-{charset}" for charset in INVALID_BYTES]
 
 
@@ -211,6 +213,11 @@ def test_a_megabyte_title_is_stored_bounded(hostile_run: dict[str, Any]):
 def test_invalid_bytes_in_every_supported_encoding_are_reported_not_stored(hostile_run: dict[str, Any]):
     assert hostile_run["stats"]["tradewatch/pages/undecodable"] == len(INVALID_BYTES)
     assert "enc" not in hostile_run["listings"]
+
+
+def test_a_page_that_is_not_text_is_counted_not_parsed(hostile_run: dict[str, Any]):
+    assert hostile_run["stats"]["tradewatch/pages/not_text"] == 1
+    assert not any(key.startswith("spider_exceptions") for key in hostile_run["stats"])
 
 
 def test_an_endless_redirect_loop_is_cut_and_counted(hostile_run: dict[str, Any]):

@@ -82,3 +82,19 @@ def test_recheck_records_one_removal_and_one_changed_snapshot(demo_market_factor
         targets = select_targets(session)
         assert gone.id not in {target["listing_pk"] for target in targets}
         assert len(targets) == len(rows) - 1
+
+
+def test_a_listing_url_that_now_serves_a_picture_is_an_error_visit_not_a_crash():
+    """The platform answers with an image where the item page was: the check is recorded as an error."""
+    from scrapy.http import Request, Response
+
+    from crawler.profiles import load_profile
+    from spiders.recheck import RecheckSpider
+
+    target = {"platform": "demo", "listing_id": "DM-1", "url": "http://127.0.0.1:8765/item/DM-1"}
+    spider = RecheckSpider(targets=[target], profiles={"demo": load_profile("demo")})
+    request = Request(target["url"], meta={"target": target})
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    response = Response(target["url"], headers={"Content-Type": "image/png"}, body=picture, request=request)
+    (visit,) = spider.parse_page(response)
+    assert visit.outcome == "error" and visit.error == "not a web page (image/png)"
