@@ -6,7 +6,6 @@ quick `leads list` do not pay for the crawler's, the scheduler's or the model's 
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from functools import cache
 from typing import Annotated, Any, NoReturn
@@ -246,25 +245,7 @@ def main() -> None:
 
 def _leave(code: object) -> NoReturn:
     """End the process once the command is done, without tearing down every module and object that start-up
-    made (about 0.2 s of CPU after a sweep): what Python's exit does before that is done first, in its order:
-    threads other than daemons waited for (idle pool workers told to stop), the exit handlers run (logs closed,
-    helper processes ended); then the store's pooled connections are closed, as their finalisers would (SQLite's
-    log checkpointed, PostgreSQL's sessions ended), and the output flushed. An exit code that is a message takes
-    Python's own exit."""
-    import atexit
-    import os
-    import sys
-    import threading
+    made (runners.process_exit)."""
+    from runners.process_exit import leave
 
-    if not (code is None or isinstance(code, int)):
-        raise SystemExit(code)
-    threading._shutdown()  # type: ignore[attr-defined]  # what the interpreter's own exit calls first
-    atexit._run_exitfuncs()
-    if "leads.db" in sys.modules:
-        from leads.db import close_pooled_connections
-
-        close_pooled_connections()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code or 0)
+    leave(code)

@@ -9,7 +9,6 @@ outcome.
 from __future__ import annotations
 
 import os
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from sqlmodel import Session
 from core.config import get_settings
 from leads.recheck import RecheckTarget, select_targets
 from runners.child import ChildTimedOut, child_main, run_child
+from runners.process_exit import leave
 
 WHAT = ("复查", "re-check")
 STORE_PIPELINE = "pipelines.store.StoreListingPipeline"
@@ -122,4 +122,4 @@ def run_rechecks(
 
 
 if __name__ == "__main__":
-    sys.exit(child_main("recheck", RecheckRequest, crawl_here))
+    leave(child_main("recheck", RecheckRequest, crawl_here))

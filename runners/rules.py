@@ -8,7 +8,6 @@ stores the versions, and answers with each page's outcome.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from core.errors import TradewatchError
 from crawler.profiles import Profile, load_profile, load_profile_file
 from runners.child import child_main, run_child
 from runners.crawl_settings import crawler_process, platform_settings
+from runners.process_exit import leave
 from runners.sweep import default_log_file
 
 WHAT = ("规则抓取", "rules sweep")
@@ -115,4 +115,4 @@ def rules_sweep_job(platforms: list[str], *, base_url: str | None, timeout: floa
 
 
 if __name__ == "__main__":
-    sys.exit(child_main("rules", RulesSweepRequest, crawl_here))
+    leave(child_main("rules", RulesSweepRequest, crawl_here))

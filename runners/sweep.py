@@ -9,7 +9,6 @@ crawls in itself (`here=True`).
 from __future__ import annotations
 
 import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from core.config import get_settings
 from core.errors import TradewatchError
 from runners.child import child_main, run_child, work_here
 from runners.crawl_settings import crawler_process, platform_settings, start_store_writers
+from runners.process_exit import leave
 from runners.sweep_request import SweepRequest, SweepResult
 
 if TYPE_CHECKING:
@@ -138,4 +138,4 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None, here: bool
 
 
 if __name__ == "__main__":
-    sys.exit(child_main("sweep", SweepRequest, crawl_here))
+    leave(child_main("sweep", SweepRequest, crawl_here))

@@ -8,15 +8,22 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from sqlmodel import Session
 
 from crawler.items import ListingItem
+from leads.db import get_engine
+from leads.models import CrawlRun
 from pipelines.score import ScoreListingPipeline, crawl_scorer
 from pipelines.scoring import Scorer
+from runners.child import RESULT_PREFIX
+from runners.sweep_request import SweepRequest
+from spiders.sweep_params import SweepParams
 from tests.crawl_support import project_crawler
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,3 +155,70 @@ def test_the_tradewatch_process_closes_the_store_as_it_leaves(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     # the last connection closed: SQLite checkpointed its write-ahead log into the database and removed it
     assert sorted(path.name for path in tmp_path.glob("tradewatch.db*")) == ["tradewatch.db"]
+
+
+def _teardown_marker(path: Path) -> str:
+    """Code that keeps an object whose finaliser, which creates `path`, only Python's module teardown calls."""
+    return (
+        "import os\n"
+        "class Teardown:\n"
+        f"    path, open, close = {str(path)!r}, os.open, os.close\n"
+        "    def __del__(self):\n"
+        "        self.close(self.open(self.path, os.O_CREAT | os.O_WRONLY))\n"
+        "kept = Teardown()\n"
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_sweep_child_leaves_without_teardown_once_its_run_is_committed_and_its_browser_gone(
+    demo_market: str, tmp_path: Path
+):
+    from tests.test_js_cleanup import RUN_TAG, chromium_pids
+
+    tag = uuid.uuid4().hex
+    request = SweepRequest(
+        platforms=["demo-js"],
+        params=SweepParams(keywords="象牙", max_pages=1),
+        base_url=demo_market,
+        log_file=tmp_path / "sweep.log",
+        distributed=False,
+    )
+    request_file = tmp_path / "request.json"
+    request_file.write_text(request.model_dump_json(), encoding="utf-8")
+    torn_down = tmp_path / "torn-down"
+    # `python -m runners.sweep FILE`, with an exit handler that must run and an object whose finaliser only
+    # Python's module teardown would call
+    code = (
+        _teardown_marker(torn_down) + "import atexit, runpy, sys\n"
+        "atexit.register(lambda: print('exit handler ran', flush=True))\n"
+        f"sys.argv = ['runners.sweep', {str(request_file)!r}]\n"
+        "runpy.run_module('runners.sweep', run_name='__main__', alter_sys=True)\n"
+    )
+    home = tmp_path / "home"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(home), "TRADEWATCH_LANG": "en", RUN_TAG: tag}
+    env.pop("TRADEWATCH_DATABASE_URL", None)
+    env.pop("TRADEWATCH_REDIS_URL", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    # the browser is gone and the run committed by the time the child has exited; nothing was torn down
+    assert chromium_pids(tag) == set()
+    assert done.stdout.splitlines()[-1] == "exit handler ran"
+    assert not torn_down.exists()
+    # the child's last connection closed: SQLite checkpointed its write-ahead log into the database and removed it
+    assert sorted(path.name for path in home.glob("tradewatch.db*")) == ["tradewatch.db"]
+    answer = next(line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX))
+    (run_id,) = json.loads(answer[len(RESULT_PREFIX) :])["result"]
+    url = f"sqlite:///{home / 'tradewatch.db'}"
+    with Session(get_engine(url)) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.outcome == "ok" and run.finished_at is not None
+        assert run.stats["tradewatch/js/screenshots"] == run.leads_new > 0
+
+
+def test_python_s_own_exit_would_have_torn_the_child_down(tmp_path: Path):
+    # the finaliser above does run where the process ends as Python ends it: its absence means something
+    torn_down = tmp_path / "torn-down"
+    done = _python(_teardown_marker(torn_down), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert torn_down.exists()

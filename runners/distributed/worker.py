@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from core.errors import TradewatchError
 from crawler.distributed.keys import connect, heartbeat_key, new_worker_id, sweep_key
 from crawler.distributed.sweeps import load_spec, open_sweeps, register_worker, sweep_state
 from runners.child import ChildCrawl, child_main
+from runners.process_exit import leave
 
 log = logging.getLogger(__name__)
 
@@ -168,4 +168,4 @@ def _work(request: WorkerRequest) -> dict[str, bool]:
 
 
 if __name__ == "__main__":
-    sys.exit(child_main("worker", WorkerRequest, _work))
+    leave(child_main("worker", WorkerRequest, _work))
