@@ -136,9 +136,12 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # traits no longer competing with a species trait moved category accuracy to 0.966. Traits of one prohibited
 # category describing its goods (偷听 不知情; three of them without talk) then moved it to recall 0.820, disguised
 # recall 0.708, the rest unchanged. Prohibited categories ignoring colour words as innocence then moved it to
-# recall 0.823, disguised recall 0.714. The floor below keeps the scorer from sliding back; issue 13's targets are
-# the strict xfail after it, and pass once the scorer generalises.
-TEST_PART_FLOOR = {"recall": 0.828, "precision": 0.973, "disguised": 0.724, "category_accuracy": 0.966}
+# recall 0.823, disguised recall 0.714. The test part then grew to 695 listings with a batch of 346 written without
+# reading the rules (111 of them fell into it): recall 0.837, precision 0.975, disguised recall 0.748, hard-negative
+# false alarms 9/198, category accuracy 0.966 (before: 0.829, 0.974, 0.724, 8/172, 0.966). The floor below keeps
+# the scorer from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer
+# generalises.
+TEST_PART_FLOOR = {"recall": 0.837, "precision": 0.975, "disguised": 0.748, "category_accuracy": 0.966}
 
 
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:
