@@ -72,7 +72,9 @@ class Settings(BaseModel):
         description="TOML file with `officer = ...`; else home/config.toml, then ~/.config/tradewatch/config.toml.",
     )
     cache_dir: str | None = Field(
-        default=None, description="Cache of compiled matcher tables; `off` turns it off. Default: the user's cache."
+        default=None,
+        description="Cache of compiled matcher tables and the browser driver's code; `off` turns it off. "
+        "Default: the user's cache.",
     )
     user_cache_home: Path = Field(
         default_factory=lambda: Path.home() / ".cache",
@@ -192,6 +194,15 @@ class Settings(BaseModel):
     @property
     def resolved_ocr_workers(self) -> int:
         return self.ocr_workers or max(1, (os.cpu_count() or 1) - 1)
+
+    @property
+    def resolved_cache_dir(self) -> Path | None:
+        """tradewatch's cache folder (TRADEWATCH_CACHE_DIR, else the user's cache); None where it is off."""
+        if self.cache_dir is None:
+            return self.user_cache_home / "tradewatch"
+        if self.cache_dir.strip().lower() in ("off", "0", "none"):
+            return None
+        return Path(self.cache_dir)
 
     @property
     def resolved_database_url(self) -> str:

@@ -38,12 +38,17 @@ def crawl_here(request: SweepRequest) -> list[int]:
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     profiles = request.load_profiles()
+    renders_js = any(profile.render.mode == "js" for profile in profiles)
+    if renders_js:
+        from crawler.browser_driver import start_driver_early, stop_unused_driver
     base = get_project_settings()
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
     with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
     pool = image_pool(warm=request.params.ocr and any(profile.ocr for profile in with_photos))
     try:
         start_store_writers(base, profiles)  # first: a writer forks only while this process has one thread
+        if renders_js:  # Playwright's driver starts while the crawls are built, not once their engine starts
+            start_driver_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"])
         # One OCR pool for the sweep too, started now if it will get photos: its workers start up (and load the
         # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
         if with_photos:
@@ -74,6 +79,8 @@ def crawl_here(request: SweepRequest) -> list[int]:
     finally:
         stop_unused_writers()
         pool.close()
+        if renders_js:
+            stop_unused_driver()
     return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
 
 

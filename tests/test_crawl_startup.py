@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from sqlmodel import Session
 
+from crawler.browser import NODE_COMPILE_CACHE, driver_compile_cache
 from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import CrawlRun
@@ -222,3 +223,58 @@ def test_python_s_own_exit_would_have_torn_the_child_down(tmp_path: Path):
     done = _python(_teardown_marker(torn_down), tmp_path)
     assert done.returncode == 0, done.stderr
     assert torn_down.exists()
+
+
+def test_the_browser_driver_s_code_cache_is_named_only_while_the_driver_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.delenv(NODE_COMPILE_CACHE, raising=False)
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    with driver_compile_cache():
+        assert os.environ[NODE_COMPILE_CACHE] == str(tmp_path / "cache" / "node")
+        assert (tmp_path / "cache" / "node").is_dir()
+    assert NODE_COMPILE_CACHE not in os.environ
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", "off")
+    with driver_compile_cache():
+        assert NODE_COMPILE_CACHE not in os.environ
+    monkeypatch.setenv(NODE_COMPILE_CACHE, str(tmp_path / "own"))  # an operator's own setting is kept
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    with driver_compile_cache():
+        assert os.environ[NODE_COMPILE_CACHE] == str(tmp_path / "own")
+    assert os.environ[NODE_COMPILE_CACHE] == str(tmp_path / "own")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_js_sweep_takes_the_driver_started_while_the_crawl_was_built_and_caches_its_compiled_code(
+    demo_market: str, tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    monkeypatch.delenv(NODE_COMPILE_CACHE, raising=False)
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(app, ["sweep", "--platform", "demo-js", "--keywords", "象牙", "--max-pages", "1",
+                                      "--base-url", demo_market])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (log,) = (tw_home / "logs").glob("sweep-*.log")
+    assert "Playwright driver started early" in log.read_text(encoding="utf-8")
+    assert [path for path in (tmp_path / "cache" / "node").rglob("*") if path.is_file()]  # read by the next start
+
+
+@pytest.mark.browser
+def test_a_driver_started_early_that_no_crawl_took_is_stopped(tmp_path: Path):
+    code = (
+        "import psutil\n"
+        "from crawler.browser_driver import start_driver_early, stop_unused_driver\n"
+        "def drivers():\n"
+        "    return [c for c in psutil.Process().children() if c.is_running() and c.status() != 'zombie']\n"
+        "start_driver_early('twisted.internet.asyncioreactor.AsyncioSelectorReactor', None)\n"
+        "print(len(drivers()))\n"
+        "stop_unused_driver()\n"
+        "print(len(drivers()))\n"
+    )
+    done = _python(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "0"]  # spawned at once, then stopped
