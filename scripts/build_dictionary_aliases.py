@@ -14,7 +14,9 @@ wheel) glosses each word in English and often gives the Latin name, so:
 * every alias is a species term that counts only in a listing that sells the animal or a part of it
   (``requires``), as the ambiguous names of the national list do;
 * an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
-  namesake (虎皮兰? no entry; 象拔蚌 "elephant trunk clam", 眉笔 "eyebrow pencil") is an innocent phrase.
+  namesake (虎皮兰? no entry; 象拔蚌 "elephant trunk clam", 眉笔 "eyebrow pencil") is an innocent phrase;
+* an entry that contains a term but names another animal than the term's (麝香猫 "civet" holds musk's 麝香) is
+  an alias of ``wildlife.other``: the longer name says which animal the listing sells, if it sells one.
 
 Every alias records the dictionary line it came from. ``scripts/dictionary_alias_review.yaml`` holds the
 reviewed decisions: rejected candidates, each with a reason. The output is
@@ -73,7 +75,15 @@ NAMESAKE = re.compile(
     r"dish|food|cake|candy|jelly|snack|soup|noodles?|clam|shellfish|pencil|cosmetics|makeup|tool|pliers|"
     r"wrench|clamp|brand|trademark|toy|place name|county|district|mountain)\b"
 )
+# First senses that name an animal: a Latin binomial alone in brackets (``(Botaurus stellaris)``), a zoology label,
+# or an animal noun as the sense's head, its last word ("civet", not "tortoise shell").
+ANIMAL_SENSE = re.compile(r"\([A-Z][a-z]+ [a-z]+\)|\(zoology\)")
+ANIMAL_HEAD = re.compile(
+    r"\b(cat|civet|turtle|tortoise|terrapin|shark|fish|rat|mouse|beetle|weevil|moth|butterfly|snake|bird|frog|toad|"
+    r"deer|dog|ant|bee|wasp|spider|crab|shrimp|lizard|gecko|squirrel|bat|fly|worm|snail|squid|eel|insect)s?$"
+)
 SPECIES_KIND_WEIGHT = 55
+OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
 
 
 def read_cedict() -> tuple[Path, list[tuple[str, str, str, int]]]:
@@ -118,6 +128,19 @@ def species_senses(
         if row is not None:
             found[plain_sense(first)].append(row)
     return {sense: hits[0] for sense, hits in found.items() if sense and len({h["name"] for h in hits}) == 1}
+
+
+def other_animal(word: str, first: str, known_in: dict[str, set[str]]) -> bool:
+    """Whether a word is another animal than the one a term inside it names (麝香猫 "civet" holds the musk term
+    麝香): its first sense names an animal, none of the animals of the categories whose terms it holds, and its
+    head, the end of the word, is none of those terms (彩虹鹦鹉 is a 鹦鹉, 杀鼠药 a 鼠药)."""
+    sense = plain_sense(first)
+    if not (ANIMAL_SENSE.search(first) or ANIMAL_HEAD.search(sense)):
+        return False
+    held = [(cid, name) for cid, names in known_in.items() for name in names if len(name) >= 2 and name in word]
+    if any(word.endswith(name) for _cid, name in held):
+        return False
+    return not any(animal in sense for cid, _name in held for animal in CATEGORY_ANIMALS.get(cid, ()))
 
 
 def build(data: Path) -> dict[str, object]:
@@ -187,9 +210,18 @@ def build(data: Path) -> dict[str, object]:
                     {**alias, "requires": goods_context.get(target[0], AMBIGUOUS_CONTEXT), "source": provenance}
                 )
             continue
-        if NAMESAKE.search(first.lower()) and word not in known and any(t in word and t != word for t in plain_terms):
+        if word in known or not any(t in word and t != word for t in plain_terms):
+            continue
+        if NAMESAKE.search(first.lower()):
             seen.add(word)
             namesakes.append(word)
+        elif other_animal(word, first, known_in):
+            # another animal: sold as one, it is wildlife of no category of its own; the term inside it gives way
+            seen.add(word)
+            alias = {"term": word, "weight": SPECIES_KIND_WEIGHT, "kind": "species", "note": "another animal"}
+            aliases[OTHER_ANIMALS].append(
+                {**alias, "requires": goods_context.get(OTHER_ANIMALS, AMBIGUOUS_CONTEXT), "source": provenance}
+            )
     categories: list[dict[str, object]] = [
         {"id": category_id, "terms": sorted(terms, key=lambda t: str(t["term"]))}
         for category_id, terms in sorted(aliases.items())

@@ -672,3 +672,47 @@ def test_a_folk_name_with_a_misspelt_latin_name_is_the_species(scorer: Scorer) -
 
 def test_a_dictionary_alias_inside_another_categorys_term_gives_way(scorer: Scorer) -> None:
     assert lead_of(scorer, "山猫骨 泡酒", "私聊", "wildlife.tiger_leopard")
+
+
+# Hard negatives and categories decided by what a word is, not by a term it holds
+def test_a_dictionary_animal_holding_another_categorys_term_is_that_animal(scorer: Scorer) -> None:
+    # 麝香猫 "civet" holds musk's 麝香: sold, the civet is wildlife of no category of its own, never musk
+    result = lead_of(scorer, "出 麝香猫 幼崽 两只 私聊", "", "wildlife.other")
+    hit = next(h for h in result.hits if h.term == "麝香猫")
+    assert hit.mechanism == "dictionary_alias" and hit.source and "civet" in hit.source
+    assert "wildlife.musk" not in result.categories
+    # 大麻鳽, a bittern, holds the drug 大麻
+    assert "prohibited.drugs" not in scorer.score({"title": "大麻鳽 标本 一只 老货 私聊"}).categories
+
+
+@pytest.mark.parametrize("title", ["石虎骨 一副 懂的来", "狸子皮一张 带尾 私聊"])
+def test_a_species_name_with_a_part_of_its_category_after_it_sells_the_animal(scorer: Scorer, title: str) -> None:
+    result = lead_of(scorer, title, "", "wildlife.other")
+    assert not any(r["rule"] == "needs_context" for r in result.rules)
+
+
+def test_a_longer_word_after_a_species_name_is_not_its_part(scorer: Scorer) -> None:
+    result = scorer.score({"title": "大天鹅羽绒服 女款 加厚"})
+    assert not result.is_lead and any(r["rule"] == "needs_context" for r in result.rules)
+
+
+def test_a_flavour_is_read_in_one_clause_only(scorer: Scorer) -> None:
+    # 植物，味道清香 names a plant, then a scent: the plant is innocence, not a flavour of the goods
+    result = scorer.score({"title": "香薰蜡烛 熊掌造型", "description": "植物，味道清香，卧室用"})
+    innocence = next(r for r in result.rules if r["rule"] == "innocence")
+    assert "plant" in innocence["signals"] and not result.is_lead
+    assert not any(r["rule"] == "innocence_flavour" for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "marker"),
+    [
+        ("露营折叠刀 户外 不锈钢", "刀长8厘米，不属于管制刀具，露营削水果用。", "不属于"),
+    ],
+)
+def test_a_term_the_listing_says_its_goods_are_not_is_no_hit(
+    scorer: Scorer, title: str, description: str, marker: str
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert not result.is_lead
+    assert any(r["rule"] == "negated_term" and r["marker"] == marker for r in result.rules)

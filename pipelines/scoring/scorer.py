@@ -109,6 +109,7 @@ _NEGATION_STOPS = frozenset("是的但而却就")
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list: a term read across one (白、粉 in 黑、白、粉) is two words
 _LIST_SEPARATORS = re.compile("[、/／]")
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
@@ -878,7 +879,11 @@ class Scorer:
                 if (ref.category, view.name, start) in capitals:
                     continue  # the same capitals of two species (one category's) are one hit, not corroboration
                 capitals.add((ref.category, view.name, start))
-            if ref.requires and not any(w in other.norm.text for w in ref.requires for other in views):
+            if (
+                ref.requires
+                and not any(w in other.norm.text for w in ref.requires for other in views)
+                and not (ref.rule == "species" and self._names_a_part(ref.category, view, end))
+            ):
                 masked_rules.append(
                     {
                         "rule": "needs_context",
@@ -1106,6 +1111,18 @@ class Scorer:
             rules=all_rules,
         )
 
+    def _names_a_part(self, category_id: str, view: _FieldView, end: int) -> bool:
+        """Whether a species name is written with one of its category's one-character parts right after it, ending
+        the word or before a count (石虎皮 一张, 豹猫骨一副): the name of a part of the animal, which sells it as the
+        context words of a species do; a longer word is something else (大天鹅羽绒服)."""
+        text = view.norm.text
+        if end >= len(text) or text[end] not in self._adjacent_forms.get(category_id, ""):
+            return False
+        o_end = view.span(end, end + 1)[1]
+        original = view.norm.original
+        after = original[o_end] if o_end < len(original) else " "
+        return not after.isalnum() or after in _COUNTS
+
     def _scope(self, view: _FieldView, start: int, end: int) -> tuple[str, str] | None:
         """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, or negated
         by a negation a short modifier away (不含现代象牙)."""
@@ -1327,7 +1344,8 @@ class Scorer:
         if self._flavours:
             text = view.norm.text
             for flavour in self._flavours:
-                if text.startswith(flavour, end):
+                # in one clause: 植物，味道苦 says a plant, then its taste
+                if text.startswith(flavour, end) and self._one_clause(view, start, end + len(flavour)):
                     rules.append({"rule": "innocence_flavour", "signal": word, "flavour": flavour, "field": view.name,
                                   "points": 0})  # fmt: skip
                     return True
