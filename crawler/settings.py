@@ -77,9 +77,11 @@ ITEM_PIPELINES = {
 # The store's writer (leads.writer.STORE_WRITERS): `process` runs it in a process of its own, off the crawl
 # process's interpreter; `thread` in a thread of the crawl process.
 TRADEWATCH_STORE_WRITER = "process"
-# A batch of the store is written when it holds this many items, or this many milliseconds after its first.
+# A batch of the store is written when it holds this many items, when no item came for FLUSH_MS milliseconds, or
+# at the latest MAX_WAIT_MS after its first item (pipelines/store.py).
 TRADEWATCH_STORE_BATCH = 100
 TRADEWATCH_STORE_FLUSH_MS = 50
+TRADEWATCH_STORE_MAX_WAIT_MS = 1000
 # A sweep that lost the lead store stops fetching and waits this long for it to come back to record its run as
 # failed (after that the failure is only in the sweep's log).
 TRADEWATCH_STORE_RECOVERY_SECONDS = 60

@@ -4,12 +4,14 @@ and keep the page a lead was read from as evidence.
 The pipeline decides and batches; a store writer (`leads.writer.StoreWriter`) writes. `process_item` puts the
 item in the current batch and awaits it, so items keep flowing concurrently while the writer stores a whole
 batch in one transaction (`leads.writer.write_batch`: listings, leads and the evidence of each lead together),
-off the reactor thread. A batch is flushed when it holds TRADEWATCH_STORE_BATCH items or TRADEWATCH_STORE_FLUSH_MS
-after its first item, and when the spider closes; while the writer is still busy with the previous batch, the next
-one grows (up to TRADEWATCH_STORE_BATCH) and is sent as soon as the writer is free, so a busy writer gets fewer,
-larger transactions instead of a queue of small ones. An item's process_item returns only after its batch is
-committed, so the lead and its evidence are stored before a distributed sweep acknowledges the request. The
-lead's id is left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
+off the reactor thread. A batch is flushed when it holds TRADEWATCH_STORE_BATCH items, when no item came for
+TRADEWATCH_STORE_FLUSH_MS, at the latest TRADEWATCH_STORE_MAX_WAIT_MS after its first item, and when the spider
+closes: a steady stream of items goes in few, large transactions (each costs the writer a few milliseconds whatever
+its size), and the last items of a crawl are stored soon after they came. While the writer is still busy with the
+previous batch, the next one grows (up to TRADEWATCH_STORE_BATCH) and is sent as soon as the writer is free, so a
+busy writer gets fewer, larger transactions instead of a queue of small ones. An item's process_item returns only
+after its batch is committed, so the lead and its evidence are stored before a distributed sweep acknowledges the
+request. The lead's id is left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
 `item.extra["evidence_version"]`.
 
 TRADEWATCH_STORE_WRITER names the writer (`leads.writer.STORE_WRITERS`): `process`, what crawls run, is a process
@@ -82,11 +84,13 @@ class StoreListingPipeline:
         self.database_url = crawler.settings.get("TRADEWATCH_DATABASE_URL")
         self.batch_size = max(1, crawler.settings.getint("TRADEWATCH_STORE_BATCH"))
         self.flush_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_FLUSH_MS") / 1000
+        self.max_wait_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_MAX_WAIT_MS") / 1000
         self.backend = store_writer(crawler.settings["TRADEWATCH_STORE_WRITER"])
         home = crawler.settings.get("TRADEWATCH_HOME")
         self.home = Path(home).expanduser().resolve() if home else None
         self._batch: list[tuple[Entry, asyncio.Future[Outcome]]] = []
         self._timer: asyncio.TimerHandle | None = None
+        self._first_at = self._last_at = 0.0  # when the current batch's first and latest items came (loop time)
         self._writing: set[asyncio.Future[Any]] = set()
         self._executor: ThreadPoolExecutor | None = None
         self._writer: StoreWriter | None = None
@@ -159,11 +163,25 @@ class StoreListingPipeline:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[Outcome] = loop.create_future()
         self._batch.append(((self._sighting_args(item), self._evidence(item)), done))
+        self._last_at = loop.time()
+        if len(self._batch) == 1:
+            self._first_at = self._last_at
         if len(self._batch) >= self.batch_size:
             self._flush()
         elif self._timer is None:
-            self._timer = loop.call_later(self.flush_seconds, self._flush)
+            self._timer = loop.call_later(min(self.flush_seconds, self.max_wait_seconds), self._due)
         return self._finish(item, await done)
+
+    def _due(self) -> None:
+        """The batch's timer: flush once no item came for flush_seconds or the first waited max_wait_seconds;
+        otherwise wait for whichever comes first (one timer per batch, not one per item)."""
+        self._timer = None
+        loop = asyncio.get_running_loop()
+        due = min(self._last_at + self.flush_seconds, self._first_at + self.max_wait_seconds)
+        if not self._batch or loop.time() >= due:
+            self._flush()
+        else:
+            self._timer = loop.call_at(due, self._due)
 
     def _finish(self, item: ListingItem, outcome: Outcome) -> ListingItem:
         if isinstance(outcome, BaseException):

@@ -154,6 +154,9 @@ def test_an_unzipped_bundle_checks_with_sha256sum(store_url: str, tw_home: Path,
     manifest = json.loads((unpacked / "v1" / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
         assert (unpacked / "v1" / entry["name"]).stat().st_size == entry["size"]
+    for name in ("manifest.json", "capture.json", "http-exchange.json"):  # one line each: json's C encoder
+        text = (unpacked / "v1" / name).read_text(encoding="utf-8")
+        assert text.count("\n") == 1 and json.loads(text)
 
 
 def test_export_refuses_altered_evidence(store_url: str, tw_home: Path, tmp_path: Path):

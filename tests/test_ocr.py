@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -275,3 +276,67 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def _stripes(width: int, height: int, *, across: bool) -> Any:
+    """Grey stripes (rows or columns of one value): most of their frequencies are exactly zero, so a hash
+    computed with rounding errors of its own would differ from imagehash's on them."""
+    import numpy as np
+    from PIL import Image
+
+    values = np.random.default_rng(width * height).integers(0, 256, height if across else width, dtype=np.uint8)
+    grid = np.repeat(values[:, None], width, 1) if across else np.repeat(values[None, :], height, 0)
+    return Image.fromarray(grid).convert("RGB")
+
+
+def test_the_perceptual_hash_is_imagehash_s() -> None:
+    """Stored photos are linked by their hash (leads.lead_query): the hash computed without scipy is the very one
+    imagehash gives, for photos, noise, stripes and blank images alike."""
+    import io
+
+    import imagehash
+    import numpy as np
+    from PIL import Image
+
+    from pipelines.images.reading import perceptual_hash
+
+    rng = np.random.default_rng(7)
+    images = [Image.open(io.BytesIO(photo_bytes(name))).convert("RGB") for name in PHOTOS]
+    images += [Image.fromarray(rng.integers(0, 256, (90 + n, 160 - n, 3), dtype=np.uint8)) for n in range(0, 60, 3)]
+    images += [_stripes(60 + n, 40 + 2 * n, across=n % 2 == 0) for n in range(20)]
+    images += [Image.new("RGB", (64, 48), colour) for colour in ("white", "black", (200, 30, 30))]
+    assert [perceptual_hash(image) for image in images] == [str(imagehash.phash(image)) for image in images]
+
+
+def modules_loaded() -> tuple[bool, bool]:
+    """(scipy imported, the starting process's main module imported) in the pool worker that runs this."""
+    import sys
+
+    return "scipy" in sys.modules, "__mp_main__" in sys.modules and hasattr(sys.modules["__mp_main__"], "MARK")
+
+
+def test_a_worker_imports_neither_scipy_nor_the_main_module(
+    tmp_path: Path, rhino_photo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's start-up is part of every sweep with photos: it hashes and reads photos without scipy, and is
+    not made to import the main module of the process that started it (the CLI, a sweep's child, a script)."""
+    import sys
+    import types
+
+    script = tmp_path / "sweep_main.py"
+    script.write_text(f"MARK = 1\nopen({str(tmp_path / 'imported')!r}, 'w').close()\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path / "readings"))
+    try:
+        pool.start()
+        assert pool._executor is not None
+        sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
+        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=False))
+        scipy_loaded, main_loaded = pool._executor.submit(modules_loaded).result(timeout=300)
+    finally:
+        pool.close()
+    assert reading.phash and reading.problem is None
+    assert not scipy_loaded
+    assert not main_loaded and not (tmp_path / "imported").exists()

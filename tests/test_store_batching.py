@@ -123,6 +123,70 @@ def test_items_that_come_while_the_writer_is_busy_go_in_one_batch_when_it_is_fre
     assert counts(store_url)["listings"] == 9
 
 
+def _batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the batches the (thread) writer is given, in order."""
+    import leads.writer as writer_module
+
+    real = writer_module.write_batch
+    sizes: list[int] = []
+
+    def counted(batch: list[Any], **kwargs: Any) -> list[Any]:
+        sizes.append(len(batch))
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(writer_module, "write_batch", counted)
+    return sizes
+
+
+def timed_pipelines(store_url: str, *, flush_ms: int, max_wait_ms: int) -> tuple[list[Any], Any]:
+    return pipelines(
+        store_url,
+        TRADEWATCH_STORE_WRITER="thread",
+        TRADEWATCH_STORE_BATCH=100,
+        TRADEWATCH_STORE_FLUSH_MS=flush_ms,
+        TRADEWATCH_STORE_MAX_WAIT_MS=max_wait_ms,
+    )
+
+
+def test_a_steady_stream_of_items_goes_in_one_batch_stored_soon_after_the_last(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Items that keep coming (each well within the flush delay of the one before) are one transaction, not one
+    per flush delay; it is committed once they stop, before the spider closes."""
+    sizes = _batch_sizes(monkeypatch)
+    built, crawler = timed_pipelines(store_url, flush_ms=400, max_wait_ms=60_000)
+
+    async def crawl() -> list[int]:
+        stream = []
+        for number in range(12):
+            stream.append(asyncio.ensure_future(through(built, item(number))))
+            await asyncio.sleep(0.04)  # 0.48 s in all: more than the flush delay
+        await asyncio.gather(*stream)  # committed without the spider closing
+        committed = list(sizes)
+        await built[2].close_spider()
+        return committed
+
+    assert asyncio.run(crawl()) == [12]
+    assert counts(store_url)["listings"] == 12
+    assert crawler.stats.get_value("tradewatch/store/batches") == 1
+
+
+def test_a_batch_waits_at_most_its_maximum_for_more_items(store_url: str, monkeypatch: pytest.MonkeyPatch):
+    """However steadily items come, a batch is sent once its first item waited TRADEWATCH_STORE_MAX_WAIT_MS."""
+    sizes = _batch_sizes(monkeypatch)
+    built, _ = timed_pipelines(store_url, flush_ms=60_000, max_wait_ms=100)
+
+    async def crawl() -> None:
+        first = asyncio.ensure_future(through(built, item(0)))
+        await asyncio.wait_for(first, timeout=30)  # stored long before the flush delay of a minute
+        await through(built, item(1))
+        await built[2].close_spider()
+
+    asyncio.run(crawl())
+    assert sizes == [1, 1]
+    assert counts(store_url)["listings"] == 2
+
+
 def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url: str):
     built, crawler = pipelines(store_url, TRADEWATCH_STORE_BATCH=10, TRADEWATCH_STORE_FLUSH_MS=50)
 
