@@ -249,3 +249,7 @@ def _leave(code: object) -> NoReturn:
     from runners.process_exit import leave
 
     leave(code)
+
+
+if __name__ == "__main__":  # `python -m cli.app`, as the `tradewatch` script
+    main()

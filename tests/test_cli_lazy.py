@@ -136,3 +136,12 @@ def test_root_help_reads_the_same_whether_commands_are_loaded_or_not(monkeypatch
     assert lazy.exit_code == loaded.exit_code == 0
     assert "在一个或多个平台上搜索关键词" in lazy.output
     assert lazy.output == loaded.output
+
+
+def test_python_dash_m_runs_the_same_command_line(tmp_path: Path):
+    env = {**os.environ, "TRADEWATCH_HOME": str(tmp_path), "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.app", "--help"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "leads" in done.stdout and "sweep" in done.stdout
