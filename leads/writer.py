@@ -130,12 +130,16 @@ def _store(
         return Stored(sighting, "no_capture")
     lead_pk = sighting.lead_pk
     try:
-        with session.begin_nested():  # a capture that fails is rolled back alone; the listing stays
-            if not sighting.lead_created and same_as_latest_capture(
-                session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]
-            ):
-                return Stored(sighting, "unchanged")
-            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, first=sighting.lead_created)
+        if sighting.lead_created:
+            # A new lead's first capture writes its files before any of its rows, and nothing after the files can
+            # fail with an evidence or file system error: there is no row to roll back, so no savepoint (whose
+            # start flushes the session: one flush per new lead instead of one per batch).
+            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, first=True)
+        else:
+            with session.begin_nested():  # a capture that fails is rolled back alone; the listing stays
+                if same_as_latest_capture(session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]):
+                    return Stored(sighting, "unchanged")
+                captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home)
     except (TradewatchError, OSError) as error:
         return Stored(sighting, "failed", error=str(error))
     return Stored(sighting, "captured", evidence_version=captured.version)

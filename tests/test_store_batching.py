@@ -357,6 +357,35 @@ def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
+def test_evidence_that_cannot_be_written_costs_neither_the_lead_nor_the_batch(
+    store_url: str, tw_home, monkeypatch: pytest.MonkeyPatch
+):
+    """A full disk while a new lead's capture is written, and again while a known lead's changed page is: each
+    lead and listing is stored with the rest of its batch, and neither leaves an evidence row."""
+    import leads.evidence as evidence_module
+    from leads.models import Evidence
+    from leads.writer import ThreadWriter
+
+    def disk_full(root: Any, data: bytes) -> tuple[str, int]:
+        raise OSError(28, "No space left on device")
+
+    writer = ThreadWriter.open(store_url, tw_home)
+    lead, plain = _batch_entries()
+    known = writer.write([lead])[0]  # a lead with its first capture
+    monkeypatch.setattr(evidence_module, "put_blob", disk_full)
+    listing = lead[0]["listing"] | {"listing_id": "100009", "url": "http://127.0.0.1:8765/plain/item/100009"}
+    new_lead = ({**lead[0], "listing": listing}, lead[1])
+    assert lead[1] is not None
+    sold = (lead[0], {**lead[1], "body": lead[1]["body"] + "<!-- 已售 -->".encode()})  # a new version is due
+    outcomes = writer.write([new_lead, sold, plain])
+    assert [outcome.evidence for outcome in outcomes] == ["failed", "failed", None]
+    assert outcomes[0].sighting.lead_created and "No space left" in (outcomes[0].error or "")
+    assert outcomes[1].sighting.lead_pk == known.sighting.lead_pk and not outcomes[1].sighting.lead_created
+    with Session(get_engine(store_url)) as session:
+        assert [row.lead_pk for row in session.exec(select(Evidence))] == [known.sighting.lead_pk]
+    assert counts(store_url) == {"listings": 3, "leads": 2, "snapshots": 3, "created": 2}
+
+
 # A crawl process as it starts its writer: one thread, an engine with a pooled connection already open.
 _FORKED_WRITER = """
 import pickle, sys
