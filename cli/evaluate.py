@@ -28,11 +28,18 @@ line, or JSON Lines with `title`; `# source:` and `# licence:` lines say where t
 false alarms per 10,000 listings. The misses and false alarms of the shipped set's locked test part are
 counted, not listed.
 
+Listings are scored as a sweep scores them: the rules and the model in use (the bureau's own, else the seed
+model shipped with tradewatch), which can lift a listing the rules scored below the threshold. On the shipped
+set's dev part, which the model learnt from, each listing is scored instead by a model of the same recipe
+learnt from the other folds (cross-validation), so the dev figures are not training-set figures; the locked
+test part is scored by the model in use. `--rules-only` scores with the rules alone, for comparison.
+
 Example:
 
     tradewatch eval
     tradewatch eval my_labelled.jsonl --threshold 70 --json
     tradewatch eval --catalogue demo
+    tradewatch eval --rules-only
     tradewatch eval --rules
     tradewatch eval --background ordinary_titles.txt
 """
@@ -59,6 +66,9 @@ def eval_cmd(
         Path | None,
         typer.Option("--background", "-b", help="Count false alarms on a file of real, ordinary listing titles."),
     ] = None,
+    rules_only: Annotated[
+        bool, typer.Option("--rules-only", help="Score with the rules alone, without the model in use.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     if sum(bool(x) for x in (file is not None, catalogue is not None, rules, background is not None)) > 1:
@@ -67,10 +77,10 @@ def eval_cmd(
         _eval_rules(as_json)
         return
     if background is not None:
-        _eval_background(background, watchlist, threshold, as_json)
+        _eval_background(background, watchlist, threshold, rules_only, as_json)
         return
     from pipelines.scoring import Scorer
-    from pipelines.scoring.evaluate import catalogue_records, evaluate, load_records, split_records
+    from pipelines.scoring.evaluate import Combine, catalogue_records, evaluate, load_records, split_records
 
     if catalogue is not None and catalogue not in CATALOGUES:
         raise typer.BadParameter(
@@ -87,21 +97,85 @@ def eval_cmd(
         )
     else:
         source, records = load_records(file)
+    combiner = None if rules_only else _model_in_use()
+    scored_with = _scored_with(combiner)
+    add: Combine | None = None
+    if combiner is not None:
+        from pipelines.model.evaluate import sweep_combine
+
+        add = sweep_combine(combiner, scorer.threshold)
+    how = {"all": scored_with, "test": scored_with}
     if catalogue is None and file is None:
         # the shipped set: its dev part (what rules are tuned on) and its locked test part, apart
-        parts = {name: evaluate(scorer, part) for name, part in split_records(records).items()}
+        split = split_records(records)
+        dev_add = add
+        how["dev"] = scored_with
+        if combiner is not None:
+            from core.config import get_settings
+            from pipelines.model.evaluate import cross_validated_combine
+
+            dev_add, folds = cross_validated_combine(
+                split["dev"], scorer, folds=get_settings().model_folds, lift=combiner.lift_probability
+            )
+            how["dev"] = {**scored_with, "dev_folds": folds}
+        parts = {"dev": evaluate(scorer, split["dev"], dev_add), "test": evaluate(scorer, split["test"], add)}
     else:
-        parts = {"all": evaluate(scorer, records)}
-    data = {name: report.to_dict(listed=name != "test") for name, report in parts.items()}
+        parts = {"all": evaluate(scorer, records, add)}
+    data = {name: {**report.to_dict(listed=name != "test"), "scored_with": how[name]} for name, report in parts.items()}
     if as_json:
         print_json(data if len(data) > 1 else data["all"])
         return
     out = console()
+    _print_scored_with(out, how.get("dev", scored_with))
     for name, report in parts.items():
         heading = {"dev": _("Part dev (rules are tuned on it)"), "test": _("Part test (locked: measured only)")}
         if name in heading:
             out.print(heading[name], markup=False)
         _print_report(out, source, report.total, scorer.threshold, data[name])
+
+
+def _model_in_use() -> Any:
+    """The combiner of the model in use (the bureau's, else the seed), or None when there is no model."""
+    from pipelines.model.registry import current_combiner
+
+    combiner = current_combiner()
+    return combiner if combiner.model is not None else None
+
+
+def _scored_with(combiner: Any) -> dict[str, Any]:
+    if combiner is None:
+        return {"model": None}
+    model = combiner.model
+    return {
+        "model": "seed" if model.is_seed else "bureau",
+        "version": model.version,
+        "lift_probability": combiner.lift_probability,
+    }
+
+
+def _print_scored_with(out: Console, scored_with: dict[str, Any]) -> None:
+    if scored_with["model"] is None:
+        out.print(_("Scored with the rules alone"), markup=False)
+        return
+    model = (
+        _("the seed model shipped with tradewatch")
+        if scored_with["model"] == "seed"
+        else _("the bureau's model version {version}").format(version=scored_with["version"])
+    )
+    out.print(
+        _("Scored as a sweep scores: the rules and {model} (lifts a listing at probability {lift})").format(
+            model=model, lift=scored_with["lift_probability"]
+        ),
+        markup=False,
+    )
+    if "dev_folds" in scored_with:
+        out.print(
+            _(
+                "Part dev: each listing scored by a model learnt from the other {folds} folds of the dev part "
+                "(cross-validated, not the model in use)"
+            ).format(folds=scored_with["dev_folds"] - 1),
+            markup=False,
+        )
 
 
 def _print_report(out: Console, source: object, total: int, threshold: int, data: dict[str, Any]) -> None:
@@ -166,7 +240,9 @@ def _print_report(out: Console, source: object, total: int, threshold: int, data
         out.print(_("The test part's listings are counted, not listed: rules are tuned on dev only."), markup=False)
 
 
-def _eval_background(path: Path, watchlist: list[Path] | None, threshold: int | None, as_json: bool) -> None:
+def _eval_background(
+    path: Path, watchlist: list[Path] | None, threshold: int | None, rules_only: bool, as_json: bool
+) -> None:
     """False alarms per 10,000 on a background set of real, ordinary listings: every lead there is false."""
     from pipelines.scoring import Scorer
     from pipelines.scoring.evaluate import evaluate_background, read_background
@@ -175,12 +251,20 @@ def _eval_background(path: Path, watchlist: list[Path] | None, threshold: int | 
     if not report.total:
         raise typer.BadParameter(_("{path} holds no listing titles").format(path=path), param_hint="--background")
     scorer = Scorer.load(watchlist or None, threshold=threshold)
-    evaluate_background(scorer, report)
-    data = report.to_dict()
+    combiner = None if rules_only else _model_in_use()
+    if combiner is not None:
+        from pipelines.model.evaluate import sweep_combine
+
+        evaluate_background(scorer, report, sweep_combine(combiner, scorer.threshold))
+    else:
+        evaluate_background(scorer, report)
+    scored_with = _scored_with(combiner)
+    data = {**report.to_dict(), "scored_with": scored_with}
     if as_json:
         print_json(data)
         return
     out = console()
+    _print_scored_with(out, scored_with)
     unknown = _("not recorded")
     out.print(
         _("Background set: {path} ({total} ordinary listings; source: {source}; licence: {licence})").format(

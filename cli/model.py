@@ -71,9 +71,11 @@ def _summary(data: dict[str, Any], current: int | None) -> dict[str, Any]:
     from pipelines.model.registry import age_days
 
     cross = data.get("cross_validation") or {}
+    seed = bool(data.get("seed"))
     return {
         "version": data["version"],
-        "in_use": data["version"] == current,
+        "seed": seed,
+        "in_use": current is None if seed else data["version"] == current,
         "created_at": data["created_at"],
         "created_by": data.get("created_by"),
         "age_days": round(age_days(data), 2),
@@ -82,18 +84,31 @@ def _summary(data: dict[str, Any], current: int | None) -> dict[str, Any]:
         "cross_validation": data.get("cross_validation"),
         "f1": cross.get("f1"),
         "ngrams": len(data["ngram_weights"]),
+        **({"trained_on": data.get("trained_on")} if seed else {}),
     }
+
+
+def _seed_summary(current: int | None) -> dict[str, Any] | None:
+    from pipelines.model.registry import read_seed
+
+    data = read_seed()
+    return None if data is None else _summary(data, current)
 
 
 def _print_model(summary: dict[str, Any]) -> None:
     out = console()
     labels = summary["labels"]
-    out.print(
-        _("Model version {version}{in_use}").format(
-            version=summary["version"], in_use=_(" (in use)") if summary["in_use"] else ""
-        ),
-        markup=False,
-    )
+    in_use = _(" (in use)") if summary["in_use"] else ""
+    if summary["seed"]:
+        out.print(
+            _("Seed model shipped with tradewatch{in_use}: learnt from the labelled set's dev part").format(
+                in_use=in_use
+            )
+            + (_(", until the bureau trains its own") if summary["in_use"] else ""),
+            markup=False,
+        )
+    else:
+        out.print(_("Model version {version}{in_use}").format(version=summary["version"], in_use=in_use), markup=False)
     out.print(
         _("Trained {created_at} by {officer}, {days} days ago").format(
             created_at=summary["created_at"], officer=summary["created_by"] or "-", days=f"{summary['age_days']:.1f}"
@@ -101,11 +116,15 @@ def _print_model(summary: dict[str, Any]) -> None:
         markup=False,
     )
     out.print(
-        _("Labels: {positive} confirmed, {negative} dismissed ({store} from the store, {files} from files)").format(
+        _(
+            "Labels: {positive} confirmed, {negative} dismissed ({store} from the store, {files} from files, "
+            "{dev} from the labelled set's dev part)"
+        ).format(
             positive=labels["positive"],
             negative=labels["negative"],
             store=labels.get("from_store", 0),
             files=labels.get("from_files", 0),
+            dev=labels.get("from_dev_part", 0),
         ),
         markup=False,
     )
@@ -130,12 +149,21 @@ def train_cmd(
     use: Annotated[
         bool, typer.Option("--use/--keep", help="Put the new model in use (default) or only save it.")
     ] = True,
+    dev_rows: Annotated[
+        bool,
+        typer.Option(
+            "--dev-rows/--no-dev-rows",
+            help="Learn from the labelled set's dev part too, as the seed model did (default), or not.",
+        ),
+    ] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Train a model on officers' verdicts (and labelled files), save it as the next version and use it.
 
     Verified, referred and escalated leads are positives; dismissed leads are negatives, unless dismissed
-    as a duplicate or because the listing was already removed. Training is deterministic (fixed seed).
+    as a duplicate or because the listing was already removed. The dev part of the shipped labelled set,
+    which the seed model learnt from, is added unless --no-dev-rows: a bureau with few verdicts keeps what
+    the seed knew. Training is deterministic (fixed seed).
 
     Example:
 
@@ -147,7 +175,7 @@ def train_cmd(
 
     who = require_officer(officer)
     try:
-        trained = train(officer=who, label_files=labels or [], use=use)
+        trained = train(officer=who, label_files=labels or [], use=use, dev_rows=dev_rows)
     except TooFewLabels as error:
         _too_few(error)
     summary = _summary(trained.data, trained.version if trained.in_use else trained.previous)
@@ -174,6 +202,9 @@ def list_cmd(as_json: JsonOption = False) -> None:
 
     current = registry.current_version()
     summaries = [_summary(registry.read(version), current) for version in reversed(registry.versions())]
+    seed = _seed_summary(current)
+    if seed is not None:
+        summaries.append(seed)
     if as_json:
         print_json(summaries)
         return
@@ -185,7 +216,7 @@ def list_cmd(as_json: JsonOption = False) -> None:
         out.print(
             _("{mark} version {version}  {created_at}  labels {labels}  F1 {f1}").format(
                 mark="*" if summary["in_use"] else " ",
-                version=summary["version"],
+                version=_("seed (shipped)") if summary["seed"] else summary["version"],
                 created_at=summary["created_at"],
                 labels=summary["labels"]["total"],
                 f1=_percent(summary["f1"]),
@@ -196,7 +227,9 @@ def list_cmd(as_json: JsonOption = False) -> None:
 
 @model_app.command("show")
 def show_cmd(
-    version: Annotated[int | None, typer.Argument(help="Version (default: the one in use).")] = None,
+    version: Annotated[
+        int | None, typer.Argument(help="Version (default: the one in use; 0: the shipped seed model).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show one model: when and by whom it was trained, its labels, data hash and cross-validated figures.
@@ -211,9 +244,10 @@ def show_cmd(
     current = registry.current_version()
     if version is None:
         version = current
-    if version is None:
+    seed = _seed_summary(current) if version is None or version == 0 else None
+    if seed is None and version in (None, 0):
         fail(_("No model trained yet: the rules alone score listings"), 4)
-    summary = _summary(registry.read(version), current)
+    summary = seed if seed is not None else _summary(registry.read(version), current)
     if as_json:
         print_json(summary)
         return

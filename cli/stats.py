@@ -111,14 +111,16 @@ def stats_command(
 
 
 def model_summary() -> dict[str, Any] | None:
-    """The bureau's model in use: version, labels it learnt from, when it was trained and how long ago."""
+    """The model in use (the bureau's, else the seed shipped with tradewatch): version, labels it learnt from,
+    when it was trained and how long ago."""
     from pipelines.model import registry
 
-    data = registry.current_data()
+    data = registry.in_use_data()
     if data is None:
         return None
     return {
         "version": data["version"],
+        "seed": registry.is_seed(data),
         "labels": data["labels"]["total"],
         "positive": data["labels"]["positive"],
         "negative": data["labels"]["negative"],
@@ -130,6 +132,13 @@ def model_summary() -> dict[str, Any] | None:
 def model_line(model: dict[str, Any] | None) -> Text:
     if model is None:
         return Text(_("Model: none trained, the rules alone score listings"))
+    if model.get("seed"):
+        return Text(
+            _(
+                "Model: the seed shipped with tradewatch ({labels} labelled listings of the dev part, {positive} "
+                "leads), until the bureau trains its own"
+            ).format(labels=model["labels"], positive=model["positive"])
+        )
     return Text(
         _(
             "Model: version {version}, {labels} labels ({positive} confirmed, {negative} dismissed), {days} days old"

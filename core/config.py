@@ -50,11 +50,11 @@ class Settings(BaseModel):
     )
     lead_threshold: int = Field(default=60, ge=0, le=100, description="Score at or above which a hit is a lead.")
     model_lift_probability: float = Field(
-        default=0.7,
+        default=0.9,
         gt=0,
         le=1,
-        description="Probability of the bureau's model at or above which a listing the rules scored below the "
-        "threshold becomes a lead anyway.",
+        description="Probability of the model in use (the bureau's, else the shipped seed) at or above which a "
+        "listing the rules scored below the threshold becomes a lead anyway.",
     )
     model_folds: int = Field(default=5, ge=2, le=20, description="Folds of the model's cross-validation.")
     model_max_ngrams: int = Field(

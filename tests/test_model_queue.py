@@ -71,8 +71,9 @@ def test_triage_screen_toggles_uncertainty_first(tw_home: Path) -> None:
 
 def test_stats_show_the_models_labels_and_age(tw_home: Path) -> None:
     add_lead("800", "老象牙手镯 包老保真", 95)
-    assert "Model: none trained" in run("stats").stdout
-    assert json.loads(run("stats", "--json").stdout)["model"] is None
+    assert "Model: the seed shipped with tradewatch" in run("stats").stdout  # a fresh home: the seed is in use
+    seed = json.loads(run("stats", "--json").stdout)["model"]
+    assert seed["seed"] is True and seed["version"] == 0 and seed["labels"] >= 1400
     version = registry.save(
         {
             "created_at": "2026-11-21T02:00:00+00:00",
@@ -88,6 +89,7 @@ def test_stats_show_the_models_labels_and_age(tw_home: Path) -> None:
     registry.set_current(version, tw_home)
     data = json.loads(run("stats", "--json").stdout)["model"]
     assert (data["version"], data["labels"], data["positive"], data["negative"]) == (1, 200, 120, 80)
+    assert data["seed"] is False
     assert data["age_days"] > 9
     text = run("stats").stdout
     assert "Model: version 1, 200 labels (120 confirmed, 80 dismissed)" in text

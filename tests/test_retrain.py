@@ -30,7 +30,8 @@ def test_retrain_refuses_a_worse_model_and_the_daily_report_says_so(tw_home: Pat
     write_labels(tw_home / "good.jsonl")
     write_labels(tw_home / "careless.jsonl", flip_every=4)
     timetable_file = tw_home / "schedule.yaml"
-    timetable_file.write_text('retrain: {time: "03:00", labels: [good.jsonl]}\n', encoding="utf-8")
+    # the bureau's own labels alone, so that the careless ones are not outweighed by the dev rows
+    timetable_file.write_text('retrain: {time: "03:00", labels: [good.jsonl], dev_rows: false}\n', encoding="utf-8")
     timetable = scheduler.load_timetable(timetable_file)
     spec = scheduler.find_spec("retrain", timetable)
 
@@ -38,7 +39,7 @@ def test_retrain_refuses_a_worse_model_and_the_daily_report_says_so(tw_home: Pat
     assert (first["version"], first["in_use"], first["refused"]) == (1, True, False)
     assert registry.current_version() == 1
 
-    timetable_file.write_text('retrain: {time: "03:00", labels: [careless.jsonl]}\n', encoding="utf-8")
+    timetable_file.write_text('retrain: {time: "03:00", labels: [careless.jsonl], dev_rows: false}\n', encoding="utf-8")
     second = scheduler.execute("retrain", str(timetable_file))
     assert second["outcome"] == "ok"
     assert (second["version"], second["in_use"], second["refused"]) == (2, False, True)

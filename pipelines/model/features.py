@@ -6,6 +6,7 @@ Training and scoring both go through these functions, so a model always sees lis
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any
@@ -13,6 +14,11 @@ from typing import Any
 from pipelines.scoring.fold_text import Normaliser
 
 NGRAM_SIZES = (1, 2, 3, 4)
+# Which text a model's n-grams come from (recorded in the model's ``parameters``): the title alone. The labelled
+# listings' descriptions hold the trade talk of leads (面交, 诚心要的, 私聊) that ordinary second-hand listings
+# share, so n-grams of descriptions taught a model to lift a used iPad sold 同城面交; the description still
+# speaks through the rules' features (evasion, trade, …). Models saved before this say nothing: both fields.
+NGRAM_FIELDS = "title"
 # Joins the normalised title and description into the one text scoring searches: it never belongs to a
 # normalised text, so no n-gram holds it and none is found across the two fields.
 FIELD_SEPARATOR = "\n"
@@ -41,6 +47,11 @@ def fold_fields(normaliser: Normaliser, listing: Mapping[str, Any]) -> tuple[str
     return normaliser.fold(_text(listing.get("title"))), normaliser.fold(_text(listing.get("description")))
 
 
+def title_only(parameters: Mapping[str, Any] | None) -> bool:
+    """Whether a model with these ``parameters`` reads n-grams of the title alone."""
+    return (parameters or {}).get("ngram_fields") == "title"
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
@@ -53,6 +64,20 @@ def ngrams(*texts: str) -> set[str]:
         for size in NGRAM_SIZES:
             grams.update(text[i : i + size] for i in range(length - size + 1))
     return grams
+
+
+_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_chinese(text: str) -> bool:
+    return _CHINESE.search(text) is not None
+
+
+def title_ngrams(title: str) -> set[str]:
+    """The n-grams a model learns from a normalised title: those holding a Chinese character. The labelled
+    listings in English are nearly all offences (79 of the dev part's 84), so n-grams of Latin letters and digits
+    taught a model that a headphone's model number (XBA-300AP) looks like a lead; the rules read those."""
+    return {gram for gram in ngrams(title) if len(gram) > 1 and _CHINESE.search(gram)}
 
 
 def price_band(price: Any) -> str:

@@ -35,6 +35,7 @@ class Example:
     source: str
     kind: str | None = None
     seller: str | None = None
+    category: str | None = None  # a positive's expected category, where the label says it
 
     def listing(self) -> dict[str, Any]:
         return {"title": self.title, "description": self.description, "price": self.price}
@@ -71,6 +72,7 @@ def store_examples(session: Session) -> list[Example]:
                 label=lead.status in LeadStatus.CONFIRMED,
                 source=f"lead {lead.id}",
                 seller=listing.seller_id or listing.seller,
+                category=lead.category if lead.status in LeadStatus.CONFIRMED else None,
             )
         )
     return examples
@@ -105,9 +107,16 @@ def file_examples(path: Path) -> list[Example]:
                 label=record["expect_lead"],
                 source=f"{path.name}:{number}",
                 kind=record.get("kind") if isinstance(record.get("kind"), str) else None,
+                category=expected_category(record),
             )
         )
     return examples
+
+
+def expected_category(record: dict[str, Any]) -> str | None:
+    """A labelled lead's expected category, None for a non-lead or a lead without one."""
+    category = record.get("expect_category")
+    return category if record["expect_lead"] and isinstance(category, str) and category else None
 
 
 def data_hash(examples: Iterable[Example]) -> str:

@@ -20,7 +20,7 @@ from leads.db import get_engine, run_write
 from leads.timetable import SCHEDULER_ACTOR, JobSpec, Timetable
 from pipelines.model import registry
 from pipelines.model.labels import Example, file_examples, store_examples
-from pipelines.model.train import TooFewLabels, is_worse, train_model
+from pipelines.model.train import MIN_PER_CLASS, TooFewLabels, is_worse, train_model
 from pipelines.scoring.scorer import Scorer
 
 
@@ -33,12 +33,23 @@ class Trained:
     refused: bool = False  # kept the previous model: the new one's cross-validated figures are worse
 
 
-def gather(label_files: Sequence[Path] = (), *, url: str | None = None) -> tuple[list[Example], dict[str, int]]:
-    """Officers' verdicts from the store and the labelled files, and how many came from each."""
+def gather(
+    label_files: Sequence[Path] = (), *, url: str | None = None, dev_rows: bool = True
+) -> tuple[list[Example], dict[str, int]]:
+    """Officers' verdicts from the store, the labelled files and (``dev_rows``) the dev part of the labelled
+    set the seed model learnt from, and how many came from each.
+
+    The dev rows are in by default: a bureau with thirty verdicts would otherwise trade what the seed knew
+    (code words, disguised spellings, hard negatives) for a model that has seen thirty listings.
+    """
+    from pipelines.model.seed import dev_examples
+
     with Session(get_engine(url)) as session:
         from_store = store_examples(session)
     from_files = [example for path in label_files for example in file_examples(path)]
-    return [*from_store, *from_files], {"from_store": len(from_store), "from_files": len(from_files)}
+    from_dev = dev_examples() if dev_rows else []
+    sources = {"from_store": len(from_store), "from_files": len(from_files), "from_dev_part": len(from_dev)}
+    return [*from_store, *from_files, *from_dev], sources
 
 
 def record(action: str, actor: str, details: dict[str, Any], *, url: str | None = None) -> None:
@@ -51,16 +62,24 @@ def train(
     label_files: Sequence[Path] = (),
     use: bool = True,
     refuse_worse: bool = False,
+    dev_rows: bool = True,
     url: str | None = None,
     home: Path | None = None,
 ) -> Trained:
-    """Train on every label there is and save the result as a new version.
+    """Train on every label there is (with the labelled set's dev part unless ``dev_rows`` is false) and save
+    the result as a new version.
 
     ``use`` makes it the version in use; with ``refuse_worse`` only when its cross-validated figures are not
-    worse than those of the version in use. Raises TooFewLabels when a kind of label is missing.
+    worse than those of the version in use. Raises TooFewLabels when the bureau's own labels (verdicts and
+    files) lack a kind.
     """
     settings = get_settings()
-    examples, sources = gather(label_files, url=url)
+    examples, sources = gather(label_files, url=url, dev_rows=dev_rows)
+    own = examples[: sources["from_store"] + sources["from_files"]]
+    positive = sum(1 for example in own if example.label)
+    if positive < MIN_PER_CLASS or len(own) - positive < MIN_PER_CLASS:
+        # the dev rows alone would only learn the seed model again
+        raise TooFewLabels(positive, len(own) - positive)
     scorer = Scorer.load()
     data = train_model(
         examples,
@@ -110,7 +129,13 @@ def retrain_job(spec: JobSpec, timetable: Timetable, now: datetime) -> dict[str,
     base = Path(timetable.source).parent if timetable.source else Path.cwd()
     label_files = [base / path for path in timetable.retrain.labels]
     try:
-        trained = train(officer=SCHEDULER_ACTOR, label_files=label_files, use=True, refuse_worse=True)
+        trained = train(
+            officer=SCHEDULER_ACTOR,
+            label_files=label_files,
+            use=True,
+            refuse_worse=True,
+            dev_rows=timetable.retrain.dev_rows,
+        )
     except TooFewLabels as error:
         return {
             "trained": False,

@@ -11,10 +11,19 @@ lead's queue priority (``leads.priority``), but never takes a rule lead away.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
-from pipelines.model.features import FIELD_SEPARATOR, fold_fields, rule_features
+from pipelines.model.features import (
+    FIELD_SEPARATOR,
+    NGRAM_SIZES,
+    fold_fields,
+    has_chinese,
+    ngrams,
+    rule_features,
+    title_only,
+)
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.scorer import CLEARING_RULES
 
@@ -27,6 +36,38 @@ class Prediction(NamedTuple):  # a tuple: built for every listing scored, cheape
     ngrams: list[str]  # the n-grams that pushed the probability most, in the direction it went
 
 
+class _Index(Protocol):
+    def find(self, text: str) -> tuple[float, Any]: ...
+
+
+class TitleIndex:
+    """A model's n-grams found in a title by looking each of the title's n-grams up in a dict: a title has a
+    hundred or so (a listing's title and description together ~800, where :class:`NgramIndex`'s compiled walk
+    pays), so this costs about what the walk costs and needs neither numpy nor numba, nothing to import or to
+    load from numba's cache when a sweep or `tradewatch score` starts."""
+
+    def __init__(self, grams: Sequence[str], weights: Sequence[float]) -> None:
+        self._number = {gram: number for number, gram in enumerate(grams)}
+        self._weights = list(weights)
+        # only the lengths the model has are looked up (a seed's n-grams have two characters or more)
+        self._sizes = sorted({len(gram) for gram in grams} & set(NGRAM_SIZES))
+
+    def find(self, text: str) -> tuple[float, list[int]]:
+        """The sum of the weights of the n-grams that occur in ``text`` (each once) and their numbers, ascending."""
+        get = self._number.get
+        length = len(text)
+        found = sorted(
+            {
+                number
+                for size in self._sizes
+                for start in range(length - size + 1)
+                if (number := get(text[start : start + size])) is not None
+            }
+        )
+        weights = self._weights
+        return sum(weights[number] for number in found), found
+
+
 class Model:
     """A trained model in memory: n-gram weights, rule-feature weights, intercept, and what it was trained on.
 
@@ -37,8 +78,6 @@ class Model:
     """
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        from pipelines.model.ngram_index import NgramIndex  # numpy and numba: only where a model is in use
-
         self.data = data
         self.version = int(data["version"])
         self.intercept = float(data["intercept"])
@@ -50,7 +89,21 @@ class Model:
         self._grams = [gram for _, gram in longer + singles]
         self._longer = len(longer)
         self._overlaps = _overlaps(self._grams[: self._longer])
-        self._index = NgramIndex(self._grams, [weight for weight, _ in longer + singles])
+        # the seed shipped with tradewatch (learnt from the evaluation set's dev part), not a bureau's own
+        self.is_seed = bool(data.get("seed"))
+        self.title_only = title_only(data.get("parameters"))
+        weights = [weight for weight, _ in longer + singles]
+        self._index: _Index
+        if self.title_only:
+            self._index = TitleIndex(self._grams, weights)
+        else:  # title and description: the compiled walk (numpy and numba, imported only for such a model)
+            from pipelines.model.ngram_index import NgramIndex
+
+            self._index = NgramIndex(self._grams, weights)
+        categories = data.get("categories") or {}
+        self.category_intercepts = {str(c): float(b) for c, b in (categories.get("intercepts") or {}).items()}
+        self._category_data: Mapping[str, Mapping[str, float]] = categories.get("ngram_weights") or {}
+        self._category_weights: dict[str, list[tuple[str, float]]] | None = None  # built when first asked
 
     def predict(
         self, listing: Mapping[str, Any], rules: Mapping[str, Any], folded: tuple[str, str] | None = None
@@ -59,7 +112,11 @@ class Model:
         ``folded`` is its normalised title and description when the scorer has them (``ScoreResult.folded``)."""
         title, description = folded or fold_fields(self.normaliser, listing)
         # each n-gram counts once, however often it occurs; none spans the two fields
-        ngram_logit, found = self._index.find(title + FIELD_SEPARATOR + description)
+        if self.title_only:
+            ngram_logit, found = self._index.find(title)
+        else:
+            ngram_logit, numbers = self._index.find(title + FIELD_SEPARATOR + description)
+            found = numbers.tolist()
         logit = self.intercept + ngram_logit
         rule_weights = self.rule_weights
         for name, value in rule_features(rules, listing.get("price")).items():
@@ -68,18 +125,35 @@ class Model:
                 logit += weight * value
         probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
         up = probability >= 0.5
-        longer = int(found.searchsorted(self._longer))  # how many of those found have two or more characters
+        longer = bisect_left(found, self._longer)  # how many of those found have two or more characters
         if longer:
             return Prediction(probability, self._explain(found[:longer], up=up))
         # single characters say little to an officer: named only when no longer n-gram is found (and as they
         # never lie inside one another, the strongest three are named)
         named = found[:EXPLAINED_NGRAMS] if up else found[: -EXPLAINED_NGRAMS - 1 : -1]
-        return Prediction(probability, [self._grams[number] for number in named.tolist()])
+        return Prediction(probability, [self._grams[number] for number in named])
 
-    def _explain(self, found: Any, *, up: bool) -> list[str]:
+    def category(self, folded: tuple[str, str]) -> str | None:
+        """The category the per-category weights give a listing (normalised title and description), or None
+        for a model trained without categories. Asked only for a listing the model lifts, so it stays in Python."""
+        if not self.category_intercepts:
+            return None
+        scores = dict(self.category_intercepts)
+        table = self._category_weights
+        if table is None:  # n-gram -> (category, weight): a listing's n-grams are looked up once for all
+            table = self._category_weights = {}
+            for category, weights in self._category_data.items():
+                for gram, weight in weights.items():
+                    table.setdefault(str(gram), []).append((str(category), float(weight)))
+        for gram in ngrams(*folded):
+            for category, weight in table.get(gram, ()):
+                scores[category] += weight
+        return max(sorted(scores), key=scores.__getitem__)
+
+    def _explain(self, found: list[int], *, up: bool) -> list[str]:
         """The strongest n-grams found (their numbers, ascending) in the direction the probability went,
         skipping one that lies inside an n-gram already named (象 inside 象牙)."""
-        candidates = (found[:_CANDIDATES] if up else found[: -_CANDIDATES - 1 : -1]).tolist()
+        candidates = found[:_CANDIDATES] if up else found[: -_CANDIDATES - 1 : -1]
         overlaps = self._overlaps
         chosen: list[int] = []
         for index in candidates:
@@ -113,11 +187,21 @@ def _overlaps(grams: list[str]) -> dict[int, set[int]]:
     return pairs
 
 
-def is_combined_lead(rule_lead: bool, probability: float, lift_probability: float, *, cleared: bool = False) -> bool:
+def is_combined_lead(
+    rule_lead: bool, probability: float, lift_probability: float, *, cleared: bool = False, chinese: bool = True
+) -> bool:
     """A rule lead stays a lead; the model adds the listings it is sure enough of, except those the rules
     cleared by reading them (a gemstone's 红料, 不含穿山甲, 仿犀角): there the words the model learned from
-    leads are known to mean something else."""
-    return rule_lead or (probability >= lift_probability and not cleared)
+    leads are known to mean something else; and except titles without Chinese (see ``lift_allowed``)."""
+    return rule_lead or (probability >= lift_probability and not cleared and chinese)
+
+
+def lift_allowed(title: str) -> bool:
+    """Whether a model may lift a listing with this normalised title: one with a Chinese character. The
+    labelled listings written in English are nearly all offences (79 of the dev part's 84), so a model learns
+    English itself as a sign of one and lifted ordinary English titles (a used bicycle, at 0.9); the rules
+    still read English listings."""
+    return has_chinese(title)
 
 
 def cleared_by_rules(result: Mapping[str, Any]) -> bool:
@@ -138,7 +222,8 @@ def combine(
 
     With a model: ``model`` holds version, probability and the n-grams behind it, and the explanation gets a
     ``model`` line. A listing below the threshold whose probability reaches ``lift_probability`` becomes a
-    lead with the threshold's score; a rule lead stays a lead whatever the model says.
+    lead with the threshold's score, and, where the rules gave it no category, the model's category (the
+    ``model`` line then says ``category_from_model``); a rule lead stays a lead whatever the model says.
     """
     if model is None:
         return result
@@ -148,28 +233,35 @@ def combine(
     lifted = (
         not result["is_lead"]
         and probability >= lift_probability
-        and is_combined_lead(False, probability, lift_probability, cleared=cleared_by_rules(result))
+        and is_combined_lead(
+            False,
+            probability,
+            lift_probability,
+            cleared=cleared_by_rules(result),
+            chinese=lift_allowed((folded or fold_fields(model.normaliser, listing))[0]),
+        )
     )
     points = max(0, threshold - int(result["score"])) if lifted else 0
-    result["model"] = {
+    opinion: dict[str, Any] = {
         "version": model.version,
+        "seed": model.is_seed,
         "probability": probability,
         "ngrams": prediction.ngrams,
         "lifted": lifted,
     }
-    result["rules"].append(
-        {
-            "rule": "model",
-            "version": model.version,
-            "probability": probability,
-            "ngrams": prediction.ngrams,
-            "lifted": lifted,
-            "points": points,
-        }
-    )
+    line: dict[str, Any] = {"rule": "model", **opinion, "points": points}
     if lifted:
         result["score"] = int(result["score"]) + points
         result["is_lead"] = True
+        category = None if result.get("category") else model.category(folded or fold_fields(model.normaliser, listing))
+        if category is not None:
+            result["category"] = category
+            result["family"] = category.split(".", 1)[0]
+            result["categories"] = [category]
+            line["category"] = category
+            line["category_from_model"] = True
+    result["model"] = opinion
+    result["rules"].append(line)
     return result
 
 

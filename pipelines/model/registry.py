@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 MODEL_FORMAT = "tradewatch-model"
 FORMAT_VERSION = 1
 _FILE = re.compile(r"^model-(\d{4,})\.json$")
+# The seed model shipped with tradewatch (see pipelines.model.seed, which builds it).
+SEED_FILE = Path(__file__).resolve().with_name("seed.json")
 _REQUIRED = ("version", "created_at", "data_hash", "labels", "intercept", "ngram_weights", "rule_weights")
 
 
@@ -54,9 +56,26 @@ def read(version: int, home: Path | None = None) -> dict[str, Any]:
     """A saved model's data; NotFound when there is no such version, TradewatchError when the file is broken."""
     path = model_path(version, home)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return _read_file(path)
     except FileNotFoundError:
         raise NotFound(f"没有第 {version} 版模型 / no model version {version}") from None
+
+
+def read_seed() -> dict[str, Any] | None:
+    """The data of the seed model shipped with tradewatch (:mod:`pipelines.model.seed`), or None when the
+    package holds none."""
+    try:
+        return _read_file(SEED_FILE)
+    except FileNotFoundError:
+        return None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    """A model file's data, checked; FileNotFoundError when it is missing, TradewatchError when it is broken."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InputFileError(path, f"模型文件无法读取 / not a readable model file ({type(error).__name__})") from None
     if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT or any(k not in data for k in _REQUIRED):
@@ -86,11 +105,22 @@ def current_data(home: Path | None = None) -> dict[str, Any] | None:
     return None if version is None else read(version, home)
 
 
+def in_use_data(home: Path | None = None) -> dict[str, Any] | None:
+    """The data of the model sweeps use: the bureau's own in use, else the seed shipped with tradewatch
+    (:mod:`pipelines.model.seed`), else None (the rules alone decide)."""
+    data = current_data(home)
+    return data if data is not None else read_seed()
+
+
+def is_seed(data: dict[str, Any]) -> bool:
+    return bool(data.get("seed"))
+
+
 def load_current(home: Path | None = None) -> Model | None:
-    """The model in use, ready to score, or None when the bureau has none (the rules alone decide)."""
+    """The model in use (the bureau's own, else the seed), ready to score, or None: the rules alone decide."""
     from pipelines.model.predict import Model  # the scoring tables: only to score, not to describe a model
 
-    data = current_data(home)
+    data = in_use_data(home)
     return None if data is None else Model(data)
 
 
@@ -100,7 +130,8 @@ def age_days(data: dict[str, Any], now: datetime | None = None) -> float:
 
 
 def current_combiner(home: Path | None = None) -> ScoreCombiner:
-    """The model in use with the configured lift probability, for sweeps, re-checks and `score`."""
-    from pipelines.model.predict import ScoreCombiner
+    """The model in use with its configured lift probability, for sweeps, re-checks, `score` and `eval`."""
+    from pipelines.model.predict import Model, ScoreCombiner
 
-    return ScoreCombiner(load_current(home), get_settings().model_lift_probability)
+    data = in_use_data(home)
+    return ScoreCombiner(None if data is None else Model(data), get_settings().model_lift_probability)

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.config import get_settings
-from pipelines.model.features import fold_fields, ngrams, rule_features
+from pipelines.model.features import NGRAM_FIELDS, NGRAM_SIZES, fold_fields, ngrams, rule_features, title_ngrams
 from pipelines.model.labels import Example, data_hash
-from pipelines.model.predict import Model, cleared_by_rules, is_combined_lead
+from pipelines.model.predict import Model, cleared_by_rules, is_combined_lead, lift_allowed
 from pipelines.scoring.evaluate import DISGUISED_KINDS
 from pipelines.scoring.scorer import Scorer
 
@@ -28,6 +28,11 @@ REGULARISATION_C = 5.0
 TOLERANCE = 1e-2
 MIN_PER_CLASS = 2  # labels of each kind needed to train at all
 SMALL_SET = 200  # below this many examples an n-gram seen once is kept
+# The per-category model (which category a lifted lead gets): its regularisation and the n-grams it keeps
+# for each category, those of largest weight.
+CATEGORY_C = 5.0
+CATEGORY_MAX_NGRAMS = 2000
+MIN_CATEGORIES = 2  # categories needed to learn one
 CALIBRATION_BINS = 10
 
 
@@ -49,12 +54,13 @@ class Row:
 
 
 def featurise(examples: Sequence[Example], scorer: Scorer) -> list[Row]:
-    """Each example scored once by the rules; its n-grams are taken from the text as the scorer normalised it."""
+    """Each example scored once by the rules; its n-grams are taken from the title as the scorer normalised
+    it (``NGRAM_FIELDS``), those holding a Chinese character (``title_ngrams``)."""
     rows = []
     for example in examples:
         result = scorer.score(example.listing())
         folded = result.folded or fold_fields(scorer.normaliser, example.listing())
-        rows.append(Row(example, sorted(ngrams(*folded)), result.to_dict(), folded))
+        rows.append(Row(example, sorted(title_ngrams(folded[0])), result.to_dict(), folded))
     return rows
 
 
@@ -119,6 +125,7 @@ class Design:
         names = self.names
         ngram_weights = {n: round(float(w), 6) for n, w in zip(names[:split], weights[:split], strict=True)}
         return {
+            "parameters": {"ngram_fields": NGRAM_FIELDS},
             "intercept": round(float(classifier.intercept_[0]), 6),
             "ngram_weights": strongest(ngram_weights, _max_ngrams(max_ngrams)),
             "rule_weights": {n: round(float(w), 6) for n, w in zip(names[split:], weights[split:], strict=True) if w},
@@ -144,6 +151,57 @@ def fit(rows: Sequence[Row], *, seed: int = SEED, max_ngrams: int | None = None)
     positive = sum(1 for row in rows if row.example.label)
     _check_counts(positive, len(rows) - positive)
     return Design.build(rows).fit(seed=seed, max_ngrams=max_ngrams)
+
+
+def fit_categories(
+    rows: Sequence[Row], *, seed: int = SEED, max_ngrams: int = CATEGORY_MAX_NGRAMS
+) -> dict[str, Any] | None:
+    """Per-category weights over the n-grams of the positives that name a category (a multinomial logistic
+    regression), for the category of a lead the model lifts; None with fewer than two categories."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    named = [row for row in rows if row.example.label and row.example.category]
+    labels = [str(row.example.category) for row in named]
+    if len(set(labels)) < MIN_CATEGORIES:
+        return None
+    text = CountVectorizer(analyzer=_identity, binary=True, min_df=1 if len(named) < SMALL_SET else 2)
+    # title and description: which goods a listing sells is often said in its description only
+    matrix = text.fit_transform([sorted(ngrams(*(row.folded or ("", "")))) for row in named])
+    classifier = LogisticRegression(C=CATEGORY_C, max_iter=3000, random_state=seed)
+    classifier.fit(matrix, labels)
+    classes = [str(c) for c in classifier.classes_]
+    coef, intercepts = classifier.coef_, classifier.intercept_
+    if len(classes) == 2:  # scikit-learn keeps one row for two classes: the second's against the first's
+        coef, intercepts = np.vstack([-coef / 2, coef / 2]), np.array([-intercepts[0] / 2, intercepts[0] / 2])
+    names = text.get_feature_names_out()
+    return {
+        "intercepts": {c: round(float(b), 6) for c, b in zip(classes, intercepts, strict=True)},
+        "ngram_weights": {
+            c: strongest({n: round(float(w), 6) for n, w in zip(names, weights, strict=True)}, max_ngrams)
+            for c, weights in zip(classes, coef, strict=True)
+        },
+    }
+
+
+def category_accuracy(rows: Sequence[Row], folds: int, *, seed: int = SEED) -> float | None:
+    """Cross-validated share of the positives naming a category that the per-category model names rightly
+    (stratified folds); None when there are too few of a category for the folds."""
+    from sklearn.model_selection import StratifiedKFold
+
+    named = [row for row in rows if row.example.label and row.example.category]
+    labels = [str(row.example.category) for row in named]
+    if len(set(labels)) < MIN_CATEGORIES or min(labels.count(c) for c in set(labels)) < folds:
+        return None
+    right = 0
+    for train_index, test_index in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(
+        labels, labels
+    ):
+        weights = fit_categories([named[i] for i in train_index], seed=seed)
+        model = Model({"version": 0, "intercept": 0.0, "ngram_weights": {}, "rule_weights": {}, "categories": weights})
+        right += sum(model.category(named[i].folded or ("", "")) == labels[i] for i in test_index)
+    return round(right / len(named), 4)
 
 
 def _check_counts(positive: int, negative: int) -> None:
@@ -172,15 +230,20 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
 def _decisions(rows: Sequence[Row], probabilities: Sequence[float], lift: float) -> list[bool]:
     """Which listings rules and model together make leads (what `combine` decides)."""
     return [
-        is_combined_lead(bool(r.rules["is_lead"]), p, lift, cleared=cleared_by_rules(r.rules))
+        is_combined_lead(bool(r.rules["is_lead"]), p, lift, cleared=cleared_by_rules(r.rules), chinese=_chinese(r))
         for r, p in zip(rows, probabilities, strict=True)
     ]
 
 
+def _chinese(row: Row) -> bool:
+    return lift_allowed((row.folded or ("", ""))[0])
+
+
 def _usable(rows: Sequence[Row], probabilities: Sequence[float]) -> list[float]:
-    """The probabilities as the combination uses them: none for a listing the rules cleared (it is never lifted)."""
+    """The probabilities as the combination uses them: none for a listing the rules cleared or a title without
+    Chinese (neither is ever lifted)."""
     return [
-        0.0 if cleared_by_rules(r.rules) and not r.rules["is_lead"] else p
+        0.0 if (cleared_by_rules(r.rules) or not _chinese(r)) and not r.rules["is_lead"] else p
         for r, p in zip(rows, probabilities, strict=True)
     ]
 
@@ -270,11 +333,9 @@ def holdout(train: Sequence[Row], test: Sequence[Row], *, seed: int = SEED) -> l
     return predict_rows(fit(train, seed=seed), test)
 
 
-def fold_predictions(
-    rows: Sequence[Row], folds: int, *, seed: int = SEED, design: Design | None = None
-) -> tuple[list[float], list[int]] | None:
-    """Out-of-fold probabilities of every row and its fold (stratified, shuffled with the seed); None when
-    there are too few labels of a kind for two folds. The feature matrix is built once (or given)."""
+def fold_splits(rows: Sequence[Row], folds: int, *, seed: int = SEED) -> list[tuple[Any, Any]] | None:
+    """The (train, held-out) row indices of each fold (stratified by label, shuffled with the seed), as few
+    folds as the smaller kind of label allows; None when that is fewer than two."""
     from sklearn.model_selection import StratifiedKFold
 
     labels = [row.example.label for row in rows]
@@ -282,11 +343,21 @@ def fold_predictions(
     folds = min(folds, smallest // MIN_PER_CLASS if smallest >= 2 * MIN_PER_CLASS else 0)
     if folds < 2:
         return None
+    return list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(labels, labels))
+
+
+def fold_predictions(
+    rows: Sequence[Row], folds: int, *, seed: int = SEED, design: Design | None = None
+) -> tuple[list[float], list[int]] | None:
+    """Out-of-fold probabilities of every row and its fold (stratified, shuffled with the seed); None when
+    there are too few labels of a kind for two folds. The feature matrix is built once (or given)."""
+    splits = fold_splits(rows, folds, seed=seed)
+    if splits is None:
+        return None
     design = design or Design.build(rows)
     probabilities = [0.0] * len(rows)
     fold_of = [0] * len(rows)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for number, (train_index, test_index) in enumerate(splitter.split(labels, labels), start=1):
+    for number, (train_index, test_index) in enumerate(splits, start=1):
         predicted = predict_rows(design.fit(train_index, seed=seed), [rows[i] for i in test_index])
         for i, probability in zip(test_index, predicted, strict=True):
             probabilities[i] = probability
@@ -303,22 +374,34 @@ def train_model(
     created_by: str,
     sources: dict[str, int],
     seed: int = SEED,
+    category_folds: bool = False,
 ) -> dict[str, Any]:
-    """A model trained on every example, with its cross-validated figures and what it was trained on."""
+    """A model trained on every example, with its cross-validated figures and what it was trained on, and
+    per-category weights where its positives name two categories or more (their accuracy cross-validated too
+    with ``category_folds``: five more fits of the slowest part, so for the seed's build, not every retraining)."""
     positive = sum(1 for e in examples if e.label)
     _check_counts(positive, len(examples) - positive)
     rows = featurise(examples, scorer)
     design = Design.build(rows)
     weights = design.fit(seed=seed)
+    weights.pop("parameters")
     cross = fold_predictions(rows, folds, seed=seed, design=design)
+    categories = fit_categories(rows, seed=seed)
+    cross_validation = None
+    if cross is not None:
+        cross_validation = {"folds": max(cross[1]), **figures(rows, cross[0], lift=lift)}
+        if categories is not None and category_folds:
+            cross_validation["category_accuracy"] = category_accuracy(rows, max(cross[1]), seed=seed)
     return {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "created_by": created_by,
         "data_hash": data_hash(examples),
         "labels": {"positive": positive, "negative": len(examples) - positive, "total": len(examples), **sources},
-        "cross_validation": None if cross is None else {"folds": max(cross[1]), **figures(rows, cross[0], lift=lift)},
+        "cross_validation": cross_validation,
+        "categories": categories,
         "parameters": {
-            "ngram_sizes": [1, 2, 3, 4],
+            "ngram_fields": NGRAM_FIELDS,
+            "ngram_sizes": list(NGRAM_SIZES),
             "C": REGULARISATION_C,
             "seed": seed,
             "threshold": scorer.threshold,

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from core.errors import InputFileError
 
-from .scorer import Scorer
+from .scorer import Scorer, ScoreResult
+
+# What a sweep adds to the rules' result (the model in use, see pipelines.model.predict.combine), given the
+# labelled listing's line, the record and the rules' result; returns the combined result as a dict.
+Combine = Callable[[int, dict[str, Any], ScoreResult], dict[str, Any]]
 
 DISGUISED_KINDS = ("obfuscated", "code_word", "disguised")
 OFFENCE_KINDS = ("plain", "disguised")
@@ -149,15 +153,26 @@ class Report:
         }
 
 
-def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> Report:
-    """Score every labelled listing; per family/category a listing counts where it is expected or predicted."""
+def _decision(
+    scorer: Scorer, line: int, record: dict[str, Any], combine: Combine | None
+) -> tuple[bool, int, str | None]:
+    """Lead or not, score and category of a listing: the rules' alone, or with what ``combine`` adds."""
+    result = scorer.score(record)
+    if combine is None:
+        return result.is_lead, result.score, result.category
+    combined = combine(line, record, result)
+    return bool(combined["is_lead"]), int(combined["score"]), combined.get("category")
+
+
+def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]], combine: Combine | None = None) -> Report:
+    """Score every labelled listing (with the rules alone, or with what ``combine`` adds, as a sweep does);
+    per family/category a listing counts where it is expected or predicted."""
     report = Report()
     for line, record in records:
         report.total += 1
         expected = bool(record["expect_lead"])
         expected_cat = record.get("expect_category") if expected else None
-        result = scorer.score(record)
-        predicted = result.is_lead
+        predicted, score, category = _decision(scorer, line, record, combine)
         report.overall.add(expected, predicted)
         kind = str(record.get("kind") or "unlabelled")
         report.by_kind.setdefault(kind, Counts()).add(expected, predicted)
@@ -165,7 +180,7 @@ def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> R
             report.by_class.setdefault(str(record["class"]), Counts()).add(expected, predicted)
         if kind in DISGUISED_KINDS:
             report.disguised.add(expected, predicted)
-        predicted_cat = result.category if predicted else None
+        predicted_cat = category if predicted else None
         for cat in {c for c in (expected_cat, predicted_cat) if c}:
             report.by_category.setdefault(cat, Counts()).add(cat == expected_cat, cat == predicted_cat)
         exp_family = str(expected_cat).split(".")[0] if expected_cat else None
@@ -179,9 +194,9 @@ def evaluate(scorer: Scorer, records: Iterable[tuple[int, dict[str, Any]]]) -> R
             **({"listing_id": record["listing_id"]} if "listing_id" in record else {}),
             "kind": kind,
             "title": record.get("title"),
-            "score": result.score,
+            "score": score,
             "expected": expected_cat,
-            "got": result.category,
+            "got": category,
         }
         if expected and not predicted:
             report.misses.append(brief)
@@ -298,12 +313,11 @@ def read_background(path: Path, lines: Iterable[str] | None = None) -> Backgroun
     return report
 
 
-def evaluate_background(scorer: Scorer, report: BackgroundReport) -> BackgroundReport:
-    """Score every listing of a background set read by :func:`read_background`; each lead is a false alarm."""
+def evaluate_background(scorer: Scorer, report: BackgroundReport, combine: Combine | None = None) -> BackgroundReport:
+    """Score every listing of a background set read by :func:`read_background` (with the rules alone, or with
+    what ``combine`` adds); each lead is a false alarm."""
     for line, record in report.records:
-        result = scorer.score(record)
-        if result.is_lead:
-            report.flagged.append(
-                {"line": line, "title": record.get("title"), "score": result.score, "got": result.category}
-            )
+        is_lead, score, category = _decision(scorer, line, record, combine)
+        if is_lead:
+            report.flagged.append({"line": line, "title": record.get("title"), "score": score, "got": category})
     return report

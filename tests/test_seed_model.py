@@ -1,0 +1,102 @@
+"""The seed model shipped with tradewatch: learnt from the labelled set's dev part, in use on a fresh install."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipelines.model import registry
+from pipelines.model.registry import SEED_FILE, read_seed
+from pipelines.model.seed import dev_hash, dev_records, is_stale
+from tests.model_support import run, score_lines
+
+# Disguised listings with no watchlist term that the rules alone leave below the threshold; none of them is a
+# row of the labelled set.
+DISGUISED = [
+    (
+        {"title": "姥爷留下的 白色长牙 一根 来路早 懂的来", "description": "老物件 整根 有纹理 私聊看货"},
+        "wildlife.ivory",
+    ),
+    ({"title": "祖上传下来的 白色老料 雕件 来路早", "description": "懂的来 见面交易"}, "wildlife.ivory"),
+    ({"title": "小金条 冰荔枝 两颗一盒 懂的来", "description": "口感顺滑 私聊"}, "prohibited.tobacco"),
+]
+# A hard negative the seed would lift on its words (its probability is above the seed's lift probability), but
+# whose rules read the imitation and the negation: never lifted.
+HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来", "description": "树脂材质"}
+
+
+def _jsonl(*records: dict) -> str:
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+
+
+def test_the_shipped_seed_is_learnt_from_the_current_dev_rows() -> None:
+    """Fails when dev rows were added or changed without `python scripts/build_seed_model.py`."""
+    data = read_seed()
+    assert data is not None and SEED_FILE.name == "seed.json"
+    records = dev_records()
+    assert not is_stale(data), "pipelines/model/seed.json is stale: run python scripts/build_seed_model.py"
+    assert data["trained_on"] == {
+        "set": "pipelines/eval_set/listings.jsonl",
+        "part": "dev",
+        "rows": len(records),
+        "rows_hash": dev_hash(records),
+    }
+    assert data["labels"]["total"] == len(records) == data["labels"]["from_dev_part"]
+    # one row more or one row edited is another hash
+    assert dev_hash([*records, {"title": "外婆的 白色长牙 手镯", "expect_lead": True}]) != dev_hash(records)
+    assert dev_hash([{**records[0], "expect_lead": not records[0]["expect_lead"]}, *records[1:]]) != dev_hash(records)
+    cross = data["cross_validation"]
+    assert cross["recall"] > cross["rules"]["recall"] and cross["precision"] >= 0.95
+    assert cross["category_accuracy"] is not None and len(data["categories"]["intercepts"]) >= 20
+
+
+def test_the_seed_is_in_use_on_a_fresh_home_and_says_so(tw_home: Path) -> None:
+    assert registry.current_version(tw_home) is None
+    data = registry.in_use_data(tw_home)
+    assert data is not None and data["seed"] is True
+    combiner = registry.current_combiner(tw_home)
+    assert combiner.model is not None and combiner.model.is_seed
+    assert combiner.lift_probability == 0.9
+    listed = json.loads(run("model", "list", "--json").stdout)
+    assert [(m["seed"], m["in_use"]) for m in listed] == [(True, True)]
+    shown = run("model", "show")
+    assert shown.exit_code == 0 and "Seed model shipped with tradewatch (in use)" in shown.stdout
+    assert "until the bureau trains its own" in run("stats").stdout
+
+
+def test_the_seed_lifts_disguised_listings_with_a_category_from_the_model(tw_home: Path) -> None:
+    scored = score_lines(_jsonl(*(listing for listing, _category in DISGUISED)))
+    for (listing, category), out in zip(DISGUISED, scored, strict=True):
+        model_line = next(rule for rule in out["rules"] if rule["rule"] == "model")
+        assert out["is_lead"] is True and model_line["lifted"] is True, listing
+        assert model_line["seed"] is True and model_line["probability"] >= 0.9
+        assert out["category"] == category and out["family"] == category.split(".")[0]
+        assert model_line["category"] == category and model_line["category_from_model"] is True
+        assert not any(rule["rule"] == "category_score" for rule in out["rules"])  # the rules gave none
+
+
+def test_the_seed_does_not_lift_a_hard_negative_the_rules_cleared(tw_home: Path) -> None:
+    (out,) = score_lines(_jsonl(HARD_NEGATIVE))
+    assert out["model"]["seed"] is True and out["model"]["probability"] >= 0.9
+    assert out["is_lead"] is False and out["model"]["lifted"] is False
+    assert "category_from_model" not in next(rule for rule in out["rules"] if rule["rule"] == "model")
+
+
+def test_eval_says_what_it_scored_with(tw_home: Path) -> None:
+    with_seed = json.loads(run("eval", "--catalogue", "demo", "--json").stdout)
+    rules_only = json.loads(run("eval", "--catalogue", "demo", "--rules-only", "--json").stdout)
+    assert with_seed["scored_with"] == {"model": "seed", "version": 0, "lift_probability": 0.9}
+    assert rules_only["scored_with"] == {"model": None}
+    assert with_seed["total"] == rules_only["total"] >= 2000
+    assert with_seed["leads"]["tp"] >= rules_only["leads"]["tp"]  # the model never takes a rule lead away
+    text = run("eval", "--catalogue", "demo").stdout
+    assert "the rules and the seed model shipped with tradewatch" in text
+    assert "Scored with the rules alone" in run("eval", "--catalogue", "demo", "--rules-only").stdout
+
+
+def test_eval_of_the_shipped_set_cross_validates_the_dev_part(tw_home: Path) -> None:
+    data = json.loads(run("eval", "--json").stdout)
+    assert set(data) == {"dev", "test"}
+    assert data["dev"]["scored_with"]["dev_folds"] == 5 and data["dev"]["scored_with"]["model"] == "seed"
+    assert "dev_folds" not in data["test"]["scored_with"]
+    assert data["test"]["listed"] is False
