@@ -23,6 +23,9 @@ from pipelines.scoring.campaign_terms import campaign_scorer
 
 _CRAWL_SCORERS: weakref.WeakKeyDictionary[Crawler, Future[Scorer]] = weakref.WeakKeyDictionary()
 _CRAWL_SCORERS_LOCK = threading.Lock()
+# The score pipeline of each crawl, so that the spider decides which rendered pages to screenshot as leads the
+# way the pipeline will decide it (campaign terms and the model in use included), not by the rules alone.
+_CRAWL_PIPELINES: weakref.WeakKeyDictionary[Crawler, ScoreListingPipeline] = weakref.WeakKeyDictionary()
 
 
 def crawl_scorer(crawler: Crawler) -> Scorer:
@@ -30,6 +33,15 @@ def crawl_scorer(crawler: Crawler) -> Scorer:
     rendered pages that score as leads): the crawl's TRADEWATCH_LEAD_THRESHOLD if the runner set one, else the
     configured one. Waits for it if `load_crawl_scorer` is still loading it."""
     return load_crawl_scorer(crawler, background=False).result()
+
+
+def would_be_lead(crawler: Crawler, listing: dict[str, Any]) -> bool:
+    """Whether a listing (title, description, price) will be a lead of this crawl: scored as its score
+    pipeline scores it, or by the crawl's scorer alone in a crawl without one."""
+    pipeline = _CRAWL_PIPELINES.get(crawler)
+    if pipeline is not None:
+        return pipeline.is_lead(listing)
+    return bool(crawl_scorer(crawler).score(listing).is_lead)
 
 
 def load_crawl_scorer(crawler: Crawler, *, background: bool = True) -> Future[Scorer]:
@@ -96,7 +108,7 @@ class ScoreListingPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        pipeline = cls(crawler, current_combiner())
+        pipeline = _CRAWL_PIPELINES[crawler] = cls(crawler, current_combiner())
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
 
@@ -142,6 +154,14 @@ class ScoreListingPipeline:
                 campaign,
                 ", ".join(unplaced),
             )
+
+    def score(self, listing: dict[str, Any]) -> dict[str, Any]:
+        """The listing's result as a dict: the rules (with the campaign's terms) and the model in use."""
+        result = self.scorer.score(listing)
+        return self.combine(result.to_dict(), listing, threshold=self.scorer.threshold, folded=result.folded)
+
+    def is_lead(self, listing: dict[str, Any]) -> bool:
+        return bool(self.score(listing)["is_lead"])
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ListingItem):  # a re-check visit that read no listing

@@ -101,7 +101,6 @@ class ListingSpider(scrapy.Spider):
         self._spent = 0
         self.allowed_domains = profile.domains
         self._seen: set[str] = set()
-        self._scorer: Any = None
         self._versions: dict[str, str] | None = None
         self._server_responses: dict[str, asyncio.Future[ServerResponse]] = {}
 
@@ -444,13 +443,13 @@ class ListingSpider(scrapy.Spider):
                 await release_page(page, close=screenshot is not None)  # a screenshot's memory stays with its renderer
 
     def _is_lead(self, fields: dict[str, Any]) -> bool:
-        if self._scorer is None:
-            from pipelines.score import crawl_scorer
+        """Whether the page's listing will be a lead, decided as the score pipeline will decide it (campaign
+        terms and the model in use included), so that every lead of a rendered page has its screenshot."""
+        from pipelines.score import would_be_lead
 
-            self._scorer = crawl_scorer(self.crawler)
         listing = {key: fields.get(key) or "" for key in ("title", "description")}
         listing["price"] = fields.get("price")
-        return bool(self._scorer.score(listing).is_lead)
+        return would_be_lead(self.crawler, listing)
 
     async def _tool_versions(self, page: Any) -> dict[str, str]:
         if self._versions is None:

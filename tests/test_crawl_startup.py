@@ -10,6 +10,7 @@ import sys
 import threading
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from scrapy import signals
@@ -20,10 +21,11 @@ from crawler.browser import NODE_COMPILE_CACHE, driver_compile_cache
 from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import CrawlRun
-from pipelines.score import ScoreListingPipeline, crawl_scorer
+from pipelines.score import ScoreListingPipeline, crawl_scorer, would_be_lead
 from pipelines.scoring import Scorer
 from runners.child import RESULT_PREFIX
 from runners.sweep_request import SweepRequest
+from spiders.listing import ListingSpider
 from spiders.sweep_params import SweepParams
 from tests.crawl_support import project_crawler
 
@@ -77,6 +79,22 @@ def test_the_score_pipeline_opens_while_its_scorer_is_still_loading(monkeypatch:
     item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯 老货")
     assert pipeline.process_item(item).score["is_lead"] is True  # the first item waited for it
     assert crawl_scorer(crawler) is pipeline.scorer  # one scorer for the crawl, the spider's too
+
+
+def test_the_spider_screenshots_what_the_pipeline_will_make_a_lead(tw_home: Path):
+    """A rendered page's screenshot is taken when its listing will be a lead, and the model in use (here the
+    seed shipped with tradewatch) makes leads the rules alone score below the threshold."""
+    crawler = project_crawler()
+    pipeline = ScoreListingPipeline.from_crawler(crawler)
+    crawler.signals.send_catch_log(signals.spider_opened, spider=None)
+    disguised = {"title": "外公留下的 白色老料 挂件 来路早 懂的来", "description": "私聊 见面交易", "price": None}
+    assert crawl_scorer(crawler).score(disguised).is_lead is False  # the rules alone
+    assert would_be_lead(crawler, disguised) is True
+    assert pipeline.score(disguised)["model"]["lifted"] is True
+    spider = SimpleNamespace(crawler=crawler)  # what the spider asks for a rendered item page's fields
+    assert ListingSpider._is_lead(spider, {"title": disguised["title"], "description": disguised["description"]})  # type: ignore[arg-type]
+    ordinary = {"title": "白色陶瓷马克杯 大容量", "description": "家用办公 微波炉可用", "price": 29.0}
+    assert would_be_lead(crawler, ordinary) is False
 
 
 def test_a_scorer_that_cannot_load_fails_where_it_is_asked_for(monkeypatch: pytest.MonkeyPatch):
