@@ -295,3 +295,25 @@ def test_a_trained_model_keeps_only_its_strongest_ngrams(tw_home: Path, monkeypa
         < 50
         <= sum(1 for w in full.values() if abs(w) >= weakest_kept)
     )
+
+
+@pytest.mark.parametrize(
+    "grams",
+    [
+        ["象牙", "老料", "懂的", "懂的来", "见面交", "见面交易", "私聊", "白色老料", "来路早"],  # a seed's lengths
+        ["象", "牙", "象牙", "象牙手", "象牙手镯"],  # single characters too
+        ["象牙手", "见面交易"],  # no pairs
+    ],
+)
+def test_a_title_index_finds_every_ngram_of_the_model_that_occurs(grams: list[str]) -> None:
+    """The look-up that skips longer n-grams where none of the model's starts finds what looking up every
+    n-gram at every place finds, ends of the title included."""
+    from pipelines.model.predict import TitleIndex
+
+    weights = [0.5 + number for number in range(len(grams))]
+    index = TitleIndex(grams, weights)
+    for title in ["白色老料 象牙手镯 懂的来 见面交易", "见面交易", "象牙", "懂的", "料", "", "来路早 私聊 老料象牙手"]:
+        every = sorted(
+            {grams.index(title[i : i + n]) for n in range(1, 5) for i in range(len(title)) if title[i : i + n] in grams}
+        )
+        assert index.find(title) == (sum(weights[number] for number in every), every), title
