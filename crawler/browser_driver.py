@@ -20,10 +20,10 @@ from scrapy_playwright.provider import PlaywrightBrowserProvider
 
 from crawler.browser import driver_compile_cache
 
-# Event-loop steps run at once: enough for the driver's process to be spawned (about five), the rest of its
-# start-up (Node loading the scripts, the handshake) goes on while the crawl runs.
 logger = logging.getLogger(__name__)
 
+# Event-loop steps run at once: enough for the driver's process to be spawned (about five), the rest of its
+# start-up (Node loading the scripts, the handshake) goes on while the crawl runs.
 SPAWN_STEPS = 20
 STOP_TIMEOUT = 10.0  # seconds an unused driver has to finish starting before it is stopped
 
