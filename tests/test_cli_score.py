@@ -142,12 +142,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # reading the rules (111 of them fell into it): recall 0.837, precision 0.975, disguised recall 0.748, hard-negative
 # false alarms 9/198, category accuracy 0.966 (before: 0.829, 0.974, 0.724, 8/172, 0.966). The floor below keeps
 # the scorer from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer
-# generalises. This floor is the rules' alone (`--rules-only`).
-TEST_PART_FLOOR = {"recall": 0.837, "precision": 0.975, "disguised": 0.748, "category_accuracy": 0.966}
+# generalises. The test part then grew to 815 listings with a second batch of 327 written without reading the
+# rules (120 of them fell into it): recall 0.834, precision 0.979, disguised recall 0.746, hard-negative false
+# alarms 9/232, category accuracy 0.964. This floor is the rules' alone (`--rules-only`).
+TEST_PART_FLOOR = {"recall": 0.834, "precision": 0.978, "disguised": 0.746, "category_accuracy": 0.964}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
-# fresh install scores, measured on the same 695 listings: recall 0.863, precision 0.976, disguised recall 0.789,
-# hard-negative false alarms 9/198, category accuracy 0.962 (the rules alone: 0.837, 0.976, 0.749, 9/198, 0.967).
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.862, "precision": 0.976, "disguised": 0.788, "category_accuracy": 0.962}
+# fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
+# 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
+# the 695 before the second batch: 0.863, 0.976, 0.789, 9/198, 0.962).
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.858, "precision": 0.979, "disguised": 0.786, "category_accuracy": 0.960}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
