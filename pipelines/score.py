@@ -155,10 +155,14 @@ class ScoreListingPipeline:
                 ", ".join(unplaced),
             )
 
-    def score(self, listing: dict[str, Any]) -> dict[str, Any]:
-        """The listing's result as a dict: the rules (with the campaign's terms) and the model in use."""
-        result = self.scorer.score(listing)
-        return self.combine(result.to_dict(), listing, threshold=self.scorer.threshold, folded=result.folded)
+    def score(self, listing: dict[str, Any], image_text: str | None = None) -> dict[str, Any]:
+        """The listing's result as a dict: the rules (with the campaign's terms, and the text read from its
+        photos) and the model in use (which reads title and description only)."""
+        return self._score_with(self.scorer, listing, image_text)
+
+    def _score_with(self, scorer: Scorer, listing: dict[str, Any], image_text: str | None) -> dict[str, Any]:
+        result = scorer.score({**listing, "image_text": image_text})
+        return self.combine(result.to_dict(), listing, threshold=scorer.threshold, folded=result.folded)
 
     def is_lead(self, listing: dict[str, Any]) -> bool:
         return bool(self.score(listing)["is_lead"])
@@ -171,13 +175,11 @@ class ScoreListingPipeline:
         except Exception:  # logged once where the crawl is stopped (_stop_crawl)
             raise DropItem("not scored: the scorer could not be loaded") from None
         listing = {"title": item.title, "description": item.description, "price": item.price}
-        scored = {**listing, "image_text": item.image_text}
-        result = scorer.score(scored)
-        item.score = self.combine(result.to_dict(), listing, threshold=self.scorer.threshold, folded=result.folded)
+        item.score = self._score_with(scorer, listing, item.image_text)
         if item.image_text:
             place_image_hits(item.score, item.image_readings)
         self.stats.inc_value("tradewatch/items/scored")
-        if result.hits:
+        if item.score["hits"]:
             self.stats.inc_value("tradewatch/items/hits")
         if item.score["is_lead"]:
             self.stats.inc_value("tradewatch/items/leads")
