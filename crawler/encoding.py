@@ -72,6 +72,12 @@ def normalise_name(name: str | None) -> str | None:
         return None
 
 
+def content_type_text(value: bytes | None, limit: int = 80) -> str:
+    """A Content-Type header as text to report (latin-1, as HTTP headers are), at most `limit` characters;
+    empty when there is none."""
+    return (value or b"").decode("latin-1")[:limit]
+
+
 def header_charset(content_type: str | bytes | None) -> str | None:
     if not content_type:
         return None

@@ -42,6 +42,7 @@ from twisted.internet.error import DNSLookupError
 
 from crawler.browser import SERVER_RESPONSE_WAIT, ServerResponse, read_server_response
 from crawler.browser_pages import release_page
+from crawler.encoding import content_type_text
 from crawler.extract import DUPLICATE, has_next_page, parse_item, parse_results
 from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
@@ -310,8 +311,8 @@ class ListingSpider(scrapy.Spider):
         picture, PDF or download where a web page was expected is counted here, never parsed."""
         if not isinstance(response, TextResponse):
             self.count("pages/not_text")
-            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-            self.logger.warning("not a web page at %s (%s)", response.url, content_type[:80] or "no content type")
+            content_type = content_type_text(response.headers.get(b"Content-Type"))
+            self.logger.warning("not a web page at %s (%s)", response.url, content_type or "no content type")
             return False
         return UNDECODABLE not in response.flags
 

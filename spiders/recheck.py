@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawler.encoding import content_type_text
 from crawler.extract import block_reason, extract_fields
 from crawler.items import RECHECK_TARGET, ListingItem, PageCapture, RecheckVisit
 from crawler.profiles import ListingFields, Profile
@@ -64,7 +65,7 @@ class RecheckSpider(scrapy.Spider):
             yield RecheckVisit(target, "removed", datetime.now(UTC), http_status=response.status)
             return
         if not isinstance(response, TextResponse):  # a picture or a download where the listing was
-            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")[:80]
+            content_type = content_type_text(response.headers.get(b"Content-Type"))
             yield self._error(target, f"not a web page ({content_type or 'no content type'})", response.status)
             return
         selector = scrapy.Selector(response)

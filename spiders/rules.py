@@ -19,6 +19,7 @@ from lxml import etree
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.encoding import content_type_text
 from crawler.extract import block_reason, select
 from crawler.items import PageCapture, RulesPageItem
 from crawler.profiles import Profile, RulesPageSpec, spider_profile
@@ -101,7 +102,7 @@ class RulesSpider(scrapy.Spider):
         page = self._page(response.meta["rules_page"])
         item = RulesPageItem(platform=self.profile.name, page=page.name, url=page.resolved_url(self.profile.base_url))
         if not isinstance(response, TextResponse):  # a PDF or an image where the page was: no text to read
-            item.problem, item.detail = "not_text", (response.headers.get(b"Content-Type") or b"?").decode("latin-1")
+            item.problem, item.detail = "not_text", content_type_text(response.headers.get(b"Content-Type")) or "?"
         elif blocked := block_reason(self.profile, response.selector, rendered=self._is_js(page)):
             item.problem, item.detail = "blocked", blocked
         else:
