@@ -97,20 +97,23 @@ def file_examples(path: Path) -> list[Example]:
         if not isinstance(record.get("expect_lead"), bool):
             reason = "缺少 expect_lead（true 或 false）/ missing `expect_lead` (true or false)"
             raise InputFileError(path, reason, number)
-        price = record.get("price")
-        description = record.get("description")
-        examples.append(
-            Example(
-                title=record["title"],
-                description=description if isinstance(description, str) else "",
-                price=float(price) if isinstance(price, int | float) and not isinstance(price, bool) else None,
-                label=record["expect_lead"],
-                source=f"{path.name}:{number}",
-                kind=record.get("kind") if isinstance(record.get("kind"), str) else None,
-                category=expected_category(record),
-            )
-        )
+        examples.append(record_example(record, f"{path.name}:{number}"))
     return examples
+
+
+def record_example(record: dict[str, Any], source: str) -> Example:
+    """A labelled listing in the evaluation set's format (``title`` and ``expect_lead`` checked) as an example."""
+    price = record.get("price")
+    description = record.get("description")
+    return Example(
+        title=str(record["title"]),
+        description=description if isinstance(description, str) else "",
+        price=float(price) if isinstance(price, int | float) and not isinstance(price, bool) else None,
+        label=bool(record["expect_lead"]),
+        source=source,
+        kind=record.get("kind") if isinstance(record.get("kind"), str) else None,
+        category=expected_category(record),
+    )
 
 
 def expected_category(record: dict[str, Any]) -> str | None:

@@ -10,14 +10,12 @@ locked test part is never read here: rows are chosen by :func:`pipelines.scoring
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines.model.labels import Example, expected_category
-from pipelines.scoring.evaluate import read_labelled, shipped_eval_set, split_of
+from pipelines.model.labels import Example, record_example
+from pipelines.scoring.evaluate import read_labelled, records_digest, shipped_eval_set, split_of
 
 SEED_VERSION = 0  # never a saved version's number: those start at 1
 SEED_CREATOR = "tradewatch (labelled set, dev part)"
@@ -31,28 +29,13 @@ def dev_records(path: Path | None = None) -> list[dict[str, Any]]:
 
 def dev_hash(records: list[dict[str, Any]]) -> str:
     """SHA-256 over the dev rows as stored (order-free): any added, removed or edited row changes it."""
-    rows = sorted(json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records)
-    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
+    return records_digest(records)
 
 
 def dev_examples(records: list[dict[str, Any]] | None = None) -> list[Example]:
     """The dev rows as labelled examples, with their kind and expected category."""
-    examples = []
-    for number, record in enumerate(dev_records() if records is None else records, start=1):
-        price = record.get("price")
-        description = record.get("description")
-        examples.append(
-            Example(
-                title=str(record["title"]),
-                description=description if isinstance(description, str) else "",
-                price=float(price) if isinstance(price, int | float) and not isinstance(price, bool) else None,
-                label=bool(record["expect_lead"]),
-                source=f"dev:{number}",
-                kind=record.get("kind") if isinstance(record.get("kind"), str) else None,
-                category=expected_category(record),
-            )
-        )
-    return examples
+    rows = dev_records() if records is None else records
+    return [record_example(record, f"dev:{number}") for number, record in enumerate(rows, start=1)]
 
 
 def build(records: list[dict[str, Any]] | None = None, *, lift: float, folds: int) -> dict[str, Any]:

@@ -53,11 +53,12 @@ def split_records(
 
 def locked_part_digest(records: Iterable[tuple[int, dict[str, Any]]]) -> str:
     """SHA-256 over the test part's listings (order-free), the value kept in ``eval_set/test.lock``."""
-    rows = sorted(
-        json.dumps(record, ensure_ascii=False, sort_keys=True)
-        for _line, record in records
-        if split_of(record) == "test"
-    )
+    return records_digest(record for _line, record in records if split_of(record) == "test")
+
+
+def records_digest(records: Iterable[dict[str, Any]]) -> str:
+    """SHA-256 over labelled listings as stored, whatever their order: any added, removed or edited one changes it."""
+    rows = sorted(json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records)
     return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
 
