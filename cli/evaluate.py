@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,6 +12,9 @@ from rich.table import Table
 from cli.i18n import N_, _
 from cli.output import console, print_json
 from core.safe_text import safe_str
+
+if TYPE_CHECKING:
+    from pipelines.scoring.evaluate import Combine
 
 EVAL_HELP = """Score a labelled JSONL set and print precision, recall and F1 for leads.
 
@@ -80,7 +83,7 @@ def eval_cmd(
         _eval_background(background, watchlist, threshold, rules_only, as_json)
         return
     from pipelines.scoring import Scorer
-    from pipelines.scoring.evaluate import Combine, catalogue_records, evaluate, load_records, split_records
+    from pipelines.scoring.evaluate import catalogue_records, evaluate, load_records, split_records
 
     if catalogue is not None and catalogue not in CATALOGUES:
         raise typer.BadParameter(
@@ -97,13 +100,8 @@ def eval_cmd(
         )
     else:
         source, records = load_records(file)
-    combiner = None if rules_only else _model_in_use()
+    combiner, add = _sweep_model(rules_only, scorer.threshold)
     scored_with = _scored_with(combiner)
-    add: Combine | None = None
-    if combiner is not None:
-        from pipelines.model.evaluate import sweep_combine
-
-        add = sweep_combine(combiner, scorer.threshold)
     how = {"all": scored_with, "test": scored_with}
     if catalogue is None and file is None:
         # the shipped set: its dev part (what rules are tuned on) and its locked test part, apart
@@ -140,6 +138,16 @@ def _model_in_use() -> Any:
 
     combiner = current_combiner()
     return combiner if combiner.model is not None else None
+
+
+def _sweep_model(rules_only: bool, threshold: int) -> tuple[Any, Combine | None]:
+    """The model in use and how a sweep adds it to the rules' scores; (None, None) with the rules alone."""
+    combiner = None if rules_only else _model_in_use()
+    if combiner is None:
+        return None, None
+    from pipelines.model.evaluate import sweep_combine
+
+    return combiner, sweep_combine(combiner, threshold)
 
 
 def _scored_with(combiner: Any) -> dict[str, Any]:
@@ -251,13 +259,8 @@ def _eval_background(
     if not report.total:
         raise typer.BadParameter(_("{path} holds no listing titles").format(path=path), param_hint="--background")
     scorer = Scorer.load(watchlist or None, threshold=threshold)
-    combiner = None if rules_only else _model_in_use()
-    if combiner is not None:
-        from pipelines.model.evaluate import sweep_combine
-
-        evaluate_background(scorer, report, sweep_combine(combiner, scorer.threshold))
-    else:
-        evaluate_background(scorer, report)
+    combiner, add = _sweep_model(rules_only, scorer.threshold)
+    evaluate_background(scorer, report, add)
     scored_with = _scored_with(combiner)
     data = {**report.to_dict(), "scored_with": scored_with}
     if as_json:
