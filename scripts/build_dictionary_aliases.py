@@ -8,6 +8,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
   the genus of a whole-genus row, is an alias of that species, in the species' category;
 * an entry whose first sense is the English name of a category's animal (``bear``, ``black bear``, ``owl``)
   is an alias in that category;
+* an entry whose first sense gives a category's generic animal name as a dialect or colloquial word (马骝
+  "monkey (dialect)") is an alias in that category, where the everyday word (猴子 "monkey") is not;
 * an entry whose first sense is the one a species of the national list has in the dictionary is an alias of
   that species: the English name bridges a folk name and the list's name (山猫 "lynx" is 猞猁 "lynx"), and a
   Latin name the list spells differently still names its genus (石鲮鱼 "pangolin (Manis pentadactylata)");
@@ -69,6 +71,10 @@ CATEGORY_ANIMALS: dict[str, tuple[str, ...]] = {
     "wildlife.primate": ("macaque", "gibbon", "loris", "langur", "snub-nosed monkey", "golden monkey"),
     "wildlife.live_reptile": ("giant salamander", "pangolin turtle", "soft-shelled turtle", "box turtle"),
 }
+# Generic names of a category's animals: everyday words (猴子 "monkey") are no alias, but a first sense that gives
+# one as a dialect or colloquial word (马骝 "monkey (dialect)") names the animal the way a region's sellers do.
+DIALECT_ANIMALS: dict[str, tuple[str, ...]] = {"wildlife.primate": ("monkey",)}
+DIALECT = re.compile(r"\([^)]*\b(?:dialect|Cantonese|colloquial|coll\.)[^)]*\)")
 # First senses that make a word containing a watchlist term a namesake of the goods.
 NAMESAKE = re.compile(
     r"\b(plant|flower|orchid|cactus|fern|grass|herb|shrub|tree|vegetable|fruit|mushroom|fungus|melon|bean|"
@@ -195,6 +201,11 @@ def build(data: Path) -> dict[str, object]:
             for category_id, animals in CATEGORY_ANIMALS.items():
                 if sense in animals:
                     target = (category_id, SPECIES_KIND_WEIGHT, sense)
+                    break
+        if target is None and DIALECT.search(first):
+            for category_id, animals in DIALECT_ANIMALS.items():
+                if sense in animals:
+                    target = (category_id, SPECIES_KIND_WEIGHT, f"{sense} (dialect)")
                     break
         if target is None and sense in by_sense:
             row = by_sense[sense]

@@ -47,6 +47,7 @@ def lead_of(scorer: Scorer, title: str, description: str, category: str) -> Scor
         ("猢狲 幼崽 活体 会作揖", "wildlife.primate"),
         ("红熊猫 幼崽 活体 私聊", "wildlife.other"),  # gloss "red panda", the dictionary's sense of 小熊猫
         ("羱羊角 一对 老货 私聊", "wildlife.other"),  # gloss "ibex", the dictionary's sense of 北山羊
+        ("马骝 幼崽 活体 会翻跟头", "wildlife.primate"),  # gloss "monkey (dialect)": a region's word, not 猴子
     ],
 )
 def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, category: str) -> None:
@@ -54,6 +55,22 @@ def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, categor
     assert result.is_lead and result.category == category
     alias = next(h for h in result.hits if h.mechanism == "dictionary_alias")
     assert alias.source and alias.source.startswith("CC-CEDICT line ")
+
+
+def test_a_dialect_alias_needs_the_animal_or_its_goods(scorer: Scorer) -> None:
+    # 马骝 is also what people call a child: without a live animal or a part of one it is no hit
+    assert verdict(scorer, "马骝 公仔 毛绒 玩具 生日礼物")[2] == set()
+
+
+def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialect() -> None:
+    spec = importlib.util.spec_from_file_location("build_aliases", ROOT / "scripts" / "build_dictionary_aliases.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.DIALECT.search("monkey (dialect)")
+    assert module.DIALECT.search("(coll.) snake")
+    assert not module.DIALECT.search("monkey")
+    assert not module.DIALECT.search("monkey (Macaca mulatta)")
 
 
 # 2. spellings generated from a term: emoji, two pinyin initials with a product form, full-width letters
@@ -88,6 +105,43 @@ def test_initials_written_apart_are_no_hit_without_goods(scorer: Scorer, title: 
 def test_initials_written_apart_beside_their_goods_are_found(scorer: Scorer) -> None:
     is_lead, category, mechanisms, _rules = verdict(scorer, "X Y 手镯 老料 满纹 懂的来")
     assert is_lead and category == "wildlife.ivory" and "generated_variant" in mechanisms
+
+
+@pytest.mark.parametrize(
+    ("title", "term", "category"),
+    [("S X 仁 两克 老客户 自提", "麝香", "wildlife.musk"), ("Ｌ Ｙ Ｊ 丝 泡水 退热 小包", "羚羊角", "wildlife.saiga")],
+)
+def test_initials_written_apart_right_before_a_short_form_are_found(
+    scorer: Scorer, title: str, term: str, category: str
+) -> None:
+    # a one-character form (仁, 丝) is too short to count anywhere in the listing, but the next word after the
+    # initials names the goods they stand for
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.rule == "initials")
+    assert hit.term == term and hit.mechanism == "generated_variant"
+
+
+@pytest.mark.parametrize(
+    ("title", "written", "category"),
+    [("cs甲 鳞片 一斤 下奶", "cs甲", "wildlife.pangolin"), ("犀nj 杯 老料 懂的来", "犀nj", "wildlife.rhino_horn")],
+)
+def test_initials_mixed_with_the_rest_of_the_name_are_found(
+    scorer: Scorer, title: str, written: str, category: str
+) -> None:
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == category
+    assert any(h.rule == "initials" and h.matched.startswith(written) for h in result.hits)
+
+
+def test_initials_mixed_with_a_name_need_goods_or_trade_talk(scorer: Scorer) -> None:
+    assert verdict(scorer, "cs甲 一个")[2] == set()
+
+
+@pytest.mark.parametrize("title", ["S X 片 原装 屏幕 维修", "刻字戒指 字母 S X", "真皮 夹克 M L 码 现货"])
+def test_initials_written_apart_before_no_form_of_theirs_are_no_hit(scorer: Scorer, title: str) -> None:
+    # 片 is no form of musk; nothing follows the letters of an engraving; M L are sizes
+    assert verdict(scorer, title)[2] == set()
 
 
 @pytest.mark.parametrize("title", ["纯棉卫衣 颜色有黑、白、粉三色", "儿童袜子 白/粉/蓝 五双装", "发圈 白／粉 两色"])
@@ -203,6 +257,34 @@ def test_a_homophone_needs_a_product_form_or_trade_talk(scorer: Scorer) -> None:
     ],
 )
 def test_ordinary_words_that_read_like_a_term_are_no_homophone(scorer: Scorer, title: str) -> None:
+    assert "homophone" not in verdict(scorer, title)[2]
+
+
+@pytest.mark.parametrize(
+    ("title", "goods"),
+    [("带帽 发簪 老物件 纹路自然", "发簪"), ("带帽 眼镜框 老式 黄斑 包浆", "眼镜"), ("带帽 手镯 一只 老货", "手镯")],
+)
+def test_a_dictionary_word_reading_like_a_term_counts_right_before_its_goods(
+    scorer: Scorer, title: str, goods: str
+) -> None:
+    # 带帽 is a word of jieba's dictionary that reads like 玳瑁: beside the goods of hawksbill it is the disguise
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == "wildlife.hawksbill"
+    hit = next(h for h in result.hits if h.mechanism == "homophone")
+    assert (hit.term, hit.matched, hit.reading) == ("玳瑁", "带帽", "dai mao")
+    assert title.split()[1].startswith(goods)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "带帽 卫衣 加绒 男款 秋冬",  # no goods of the term's category
+        "带帽 挂件 卡通 钥匙扣",  # 挂件: goods of too many categories to say which term
+        "加厚 带帽 围巾 手镯 礼盒",  # the goods are not the next word
+        "带毛 梳子 宠物 去浮毛",  # no word of the dictionary, and no talk of a trade
+    ],
+)
+def test_a_word_reading_like_a_term_without_its_goods_next_is_no_homophone(scorer: Scorer, title: str) -> None:
     assert "homophone" not in verdict(scorer, title)[2]
 
 

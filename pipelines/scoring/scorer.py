@@ -92,6 +92,9 @@ CLEARING_RULES = frozenset(
 
 # a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
 _TRAIT_SPREAD_MAX = 2
+# goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
+# fewer sell them (not 手串, 标本, 活体)
+_HOMOPHONE_GOODS_SPREAD_MAX = 3
 # traits of one wildlife category alone a listing must show for the trait pattern
 _TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
@@ -539,6 +542,17 @@ class Scorer:
             return
         codes = list(by_code)
         self._homophone_spellings = [tuple(spellings[c]) for c in codes]
+        # the goods a homophone that is an ordinary word may stand right before (带帽 梳子 for 玳瑁): its terms'
+        # product forms of two or more characters that few categories share
+        spread = self._trait_spread
+        self._homophone_goods = [
+            tuple(dict.fromkeys(
+                form for category_id in dict.fromkeys(ref.category for ref in by_code[c])
+                for form in self._form_words(self.categories[category_id])
+                if len(form) > 1 and spread.get(form, 0) <= _HOMOPHONE_GOODS_SPREAD_MAX
+            ))
+            for c in codes
+        ]  # fmt: skip
         self._homophone_first = len(self._kinds)
         self._kinds.extend((tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes)
         self._homophone_codes = table.codes
@@ -546,6 +560,7 @@ class Scorer:
         context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
         self._homophone_context_patterns = frozenset(i for i, key in enumerate(self._pattern_list) if key in context)
         self._homophone_skip = table.ordinary | set(self._patterns)
+        self._homophone_words = table.ordinary
         self._homophone_joins = table.joins
         self._homophone_automaton_codes = codes
         self._homophone_find = ReadingFinder(table.codes, codes, self._engine)
@@ -560,26 +575,38 @@ class Scorer:
                     for ref in self._shape_terms[name]:
                         self._add(form, replace(ref, rule=rule), form)
 
-    def _homophones(self, joined: str) -> list[tuple[int, int, int]]:
+    def _homophones(self, joined: str, talk: bool) -> list[tuple[int, int, int]]:
         """(pattern id, start, end) of spellings in ``joined`` that read like a term and are not written as one.
 
         A spelling of two syllables keeps one of the term's characters in its place (兄掌 for 熊掌): one with
         none of them (带毛 for 玳瑁, 蛇箱 for 麝香) is nearly always ordinary words that sound alike. Three
-        syllables or more (船衫佳 for 穿山甲) rarely read like a term by chance, so every character may differ."""
+        syllables or more (船衫佳 for 穿山甲) rarely read like a term by chance, so every character may differ.
+        A dictionary word that reads like the term (带帽) counts where the next word is a product form of the
+        term's category that few categories share (带帽 梳子), and two syllables with none of the term's characters
+        there too if the listing talks trade, evasion or wild provenance: context decides, not the word."""
         found = self._homophone_find(joined)
         if not found:
             return []
-        skip, spellings = self._homophone_skip, self._homophone_spellings
-        first = self._homophone_first
-        return [
-            (first + index, start, end)
-            for index, start, end in found
-            if (written := joined[start:end]) not in skip
-            and (
+        skip, spellings, patterns = self._homophone_skip, self._homophone_spellings, self._patterns
+        first, goods, ordinary = self._homophone_first, self._homophone_goods, self._homophone_words
+        out = []
+        for index, start, end in found:
+            written = joined[start:end]
+            stands = written not in skip and (
                 end - start >= FREE_SPELLING
                 or any(a == b for term in spellings[index] for a, b in zip(written, term, strict=True))
             )
-        ]
+            # a dictionary word that reads like the term is a pun a seller can pick (带帽 for 玳瑁): it counts right
+            # before the term's goods (带帽 梳子); two syllables with none of the term's characters that are no word
+            # (带毛) there too, in a listing that talks trade; never another term as written
+            if not stands and (
+                written in patterns
+                or not (talk or written in ordinary)
+                or not any(joined.startswith(form, end) for form in goods[index])
+            ):
+                continue
+            out.append((first + index, start, end))
+        return out
 
     def _homophone_stands(
         self,
@@ -800,7 +827,7 @@ class Scorer:
         # is read for them
         ids = {pattern_id for pattern_id, _end in found}
         homophones = (
-            self._homophones(joined)
+            self._homophones(joined, not self._talk_patterns.isdisjoint(ids))
             if self._homophone_find is not None and not self._homophone_context_patterns.isdisjoint(ids)
             else []
         )
@@ -915,9 +942,10 @@ class Scorer:
                 ref.rule in _INITIALS_RULES
                 and not view.norm.original[o_start:o_end].isalnum()
                 and not self._shows_form(ref.category, views)
+                and not self._form_follows(ref.category, view, end)
             ):
                 # 黑、白、粉 lists colours, M、L sizes; initials written apart (X Y) stand for a term only beside
-                # its goods (X Y 手串)
+                # its goods (X Y 手串) or right before one of them, however short (L Y J 粉, S X 仁)
                 continue
             if ref.rule == "emoji" and not _has_emoji(view.norm.original[o_start:o_end]):
                 continue  # 小熊熊猫 spelt out is a stammer, not 小熊🐼
@@ -1110,6 +1138,16 @@ class Scorer:
             hits=hits,
             rules=all_rules,
         )
+
+    def _form_follows(self, category_id: str, view: _FieldView, end: int) -> bool:
+        """Whether a product form of the category, of any length, is the next word after ``end`` (S X 仁, L Y J
+        粉): spelt-out initials and the goods they name, where a lone letter pair and a size would not be."""
+        text = view.norm.text
+        if end >= len(text):
+            return False
+        if text[end] in self._adjacent_forms.get(category_id, ""):
+            return True
+        return any(text.startswith(form, end) for form in self._form_words(self.categories[category_id]))
 
     def _names_a_part(self, category_id: str, view: _FieldView, end: int) -> bool:
         """Whether a species name is written with one of its category's one-character parts right after it, ending

@@ -1,6 +1,6 @@
 """Spellings generated from a term, so that no one has to type them into a watchlist.
 
-A seller who dodges a keyword filter writes the term's pinyin (xiangya, xiang牙, XY). Each spelling says how
+A seller who dodges a keyword filter writes the term's pinyin (xiangya, xiang牙, XY, cs甲). Each spelling says how
 much of the listing it needs beside it: a watchlist name or product spelt out in pinyin is plain enough alone,
 but a species of the national list in pinyin (huamei) could be anything, so it counts only together with a
 product form or trade talk, and two capitals of a species not at all. Homophones are read from the listing's
@@ -44,6 +44,10 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
         initials = pinyin_initials(name)
         if len(initials) >= 3:
             out.append(Spelling(initials, "initials", loose))
+            # the initials of the name's first or last two characters with the rest written out (圆鼻JX for
+            # 圆鼻巨蜥, cs甲 for 穿山甲): beside a product form or trade talk
+            out.append(Spelling(initials[:2] + name[2:], "initials", "context"))
+            out.append(Spelling(name[:-2] + initials[-2:], "initials", "context"))
         elif len(initials) == 2:
             # two capitals are too short to mean anything alone; those of a species (ML for 麋鹿 is also the
             # sizes M, L) only as capitals beside the goods and the talk of their trade (ＨＭ 幼鸟 野山货)
