@@ -97,6 +97,7 @@ def explain_cmd(
         "dictionary_alias": _("dictionary alias"),
         "generated_variant": _("generated variant"),
         "trade_pattern": _("trade pattern"),
+        "goods_pattern": _("trade pattern of prohibited goods (product forms and traits of one category)"),
     }
     # a spelling generated from a term says how it was made from it
     generated = {

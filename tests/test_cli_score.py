@@ -98,6 +98,13 @@ def test_watchlist_explain_names_the_term_capitals_stand_for() -> None:
     assert "capitals standing for 犀牛角" in result.stdout
 
 
+def test_watchlist_explain_names_the_trade_pattern_of_prohibited_goods() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "老款 长家伙 零件 全齐", "-d", "到手自己装，只见面交易"])
+    assert result.exit_code == 0, result.output
+    assert "trade pattern of prohibited goods" in result.stdout
+    assert "goods_pattern_context" in result.stdout
+
+
 def test_watchlist_terms_lists_search_terms() -> None:
     result = runner.invoke(app, ["watchlist", "terms", "wildlife.pangolin"])
     assert result.exit_code == 0
@@ -144,13 +151,16 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # the scorer from sliding back; issue 13's targets are the strict xfail after it, and pass once the scorer
 # generalises. The test part then grew to 815 listings with a second batch of 327 written without reading the
 # rules (120 of them fell into it): recall 0.834, precision 0.979, disguised recall 0.746, hard-negative false
-# alarms 9/232, category accuracy 0.964. This floor is the rules' alone (`--rules-only`).
-TEST_PART_FLOOR = {"recall": 0.834, "precision": 0.978, "disguised": 0.746, "category_accuracy": 0.964}
+# alarms 9/232, category accuracy 0.964. The trade pattern of prohibited goods, delivery words no longer deciding
+# a concealed category, a namesake title and 未 then moved it to recall 0.848, precision 0.979, disguised recall
+# 0.772, 9/232, category accuracy 0.965. This floor is the rules' alone (`--rules-only`).
+TEST_PART_FLOOR = {"recall": 0.848, "precision": 0.978, "disguised": 0.772, "category_accuracy": 0.964}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
-# the 695 before the second batch: 0.863, 0.976, 0.789, 9/198, 0.962).
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.858, "precision": 0.979, "disguised": 0.786, "category_accuracy": 0.960}
+# the 695 before the second batch: 0.863, 0.976, 0.789, 9/198, 0.962). With the rules of the row above and the
+# seed learnt again on them: recall 0.872, precision 0.980, disguised recall 0.812, 9/232, category accuracy 0.961.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.872, "precision": 0.979, "disguised": 0.811, "category_accuracy": 0.960}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -798,3 +798,70 @@ def test_a_term_the_listing_says_its_goods_are_not_is_no_hit(
     result = scorer.score({"title": title, "description": description})
     assert not result.is_lead
     assert any(r["rule"] == "negated_term" and r["marker"] == marker for r in result.rules)
+
+
+# prohibited goods sold by their trade with no product word: the product forms (a count of the category's own
+# unit, 88发, 两桶, counts as one) and traits of one prohibited category with evasion or concealment talk
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("老款 长家伙 零件 全齐", "到手自己装，只见面交易", "prohibited.weapons"),
+        ("年货 88发 一大盒", "响声大，快递不收，懂的来自提", "prohibited.fireworks"),
+        ("老牌子 杀草的 还剩两桶", "老配方，一瓶兑一桶水，私聊，不走快递", "prohibited.pesticides"),
+    ],
+)
+def test_prohibited_goods_sold_by_their_trade_alone_are_leads(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    is_lead, got, mechanisms, rules = verdict(scorer, title, description)
+    assert is_lead and got == category
+    assert mechanisms == {"goods_pattern"} and "goods_pattern_context" in rules
+
+
+# one product form, delivery and sale words (发货, 顺丰, 两箱) or a unit shared by two categories (克) say nothing of
+# which goods
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("家用 工具箱 配件 齐全", "同城自提，私聊"),
+        ("手工 水饺 两箱 冷冻", "冷冻发货，外地顺丰，私聊下单"),
+        ("自家 晒的 花茶 每袋50克", "量少，私聊，不走快递"),
+    ],
+)
+def test_trade_talk_without_the_goods_of_one_prohibited_category_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert not verdict(scorer, title, description)[0]
+
+
+def test_delivery_words_do_not_decide_the_category_of_concealed_goods(scorer: Scorer) -> None:
+    """发货 and 快递 are fireworks' traits (they may not be posted) but every listing says them: beside a word of
+    another category's goods they no longer make concealed goods fireworks."""
+    result = scorer.score({"title": "老牌 杀虫 原药 一瓶", "description": "一瓶兑两桶水，懂的来，发货写化肥，快递发"})
+    assert result.is_lead and result.category == "prohibited.pesticides"
+
+
+def test_a_term_in_the_description_of_a_namesake_named_in_the_title_describes_it(scorer: Scorer) -> None:
+    """打钉枪 in the title is a tool; its description's 不用火药 says how it works, not that explosives are sold."""
+    result = scorer.score({"title": "家用 电动 打钉枪 装修", "description": "锂电款，不用火药，五金店正品，送钉子两盒"})
+    assert not result.is_lead
+    assert any(rule["rule"] == "namesake_described" for rule in result.rules)
+
+
+def test_a_namesake_in_the_title_does_not_cover_trade_talk_about_the_real_goods(scorer: Scorer) -> None:
+    """A seller who titles the goods as a namesake and talks trade in the description keeps the description's term."""
+    result = scorer.score({"title": "水枪 大号", "description": "其实是真枪，带钢珠，懂的私聊"})
+    assert result.is_lead and result.category == "prohibited.weapons"
+
+
+def test_an_innocence_word_after_wei_is_negated(scorer: Scorer) -> None:
+    """未染色 says the coral is not dyed: the colour word is no innocence."""
+    result = scorer.score({"title": "红珊瑚 原枝 天然 未染色", "description": "颜色深红，没有证书"})
+    assert result.is_lead and result.category == "wildlife.coral"
+    assert any(r["rule"] == "innocence_negated" and r["negation"] == "未" for r in result.rules)
+
+
+def test_photos_and_videos_offered_are_sale_talk_not_media_goods(scorer: Scorer) -> None:
+    offered = scorer.score({"title": "东北虎 幼崽 活体", "description": "照片视频都有，同城自提"})
+    poster = scorer.score({"title": "东北虎 幼崽 照片 海报", "description": "装饰画"})
+    assert offered.is_lead and not poster.is_lead

@@ -100,6 +100,12 @@ _TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
 _TRAIT_ALONE_FAMILY = TRADE_PATTERN_CATEGORY.split(".")[0] + "."  # whose traits always need the talk
+# the family whose goods may be sold by their trade alone (大家伙 全套 散件 自己装 懂的来), with the points of its
+# product forms and traits (:meth:`Scorer._shown_category`) such a listing must show
+_GOODS_FAMILY = "prohibited."
+_GOODS_PATTERN_MIN = 3
+# a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
+_COUNTED = "0-9一二两三四五六七八九十百千几"
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -151,13 +157,13 @@ class Hit:
 # How a hit came about: a watchlist term as written, an alias found in a dictionary, a spelling generated from
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
 # like a term (:mod:`.homophones`), or the trade pattern.
-MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern")
+MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", "goods_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", *_SHAPE_RULES))
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
 _TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
-_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern"))
+_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern"))
 
 
 def _has_emoji(text: str) -> bool:
@@ -165,6 +171,8 @@ def _has_emoji(text: str) -> bool:
 
 
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
+    if rule == "goods_pattern":
+        return "goods_pattern"
     if rule in _PATTERN_RULES:
         return "trade_pattern"
     if rule == "homophone":
@@ -418,6 +426,12 @@ class Scorer:
         self._talk_patterns = frozenset(
             i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind in _TALK for sig in signals)
         )
+        # a product form or trait of prohibited goods: with talk, the anchor of the goods pattern
+        self._goods_patterns = frozenset(
+            i for i, signals in enumerate(self._by_kind[2])
+            if any(sig.kind in ("form", "suspicious") and (sig.category or "").startswith(_GOODS_FAMILY)
+                   and sig.word not in self._commerce for sig in signals)
+        )  # fmt: skip
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
@@ -781,6 +795,15 @@ class Scorer:
             for word in (*category.suspicious, *category.product_forms):
                 spread.setdefault(word, set()).add(category.id)
         self._trait_spread = {word: len(ids) for word, ids in spread.items()}
+        # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
+        units: dict[str, list[str]] = {}
+        for category_id, chars in self._adjacent_forms.items():
+            if category_id.startswith(_GOODS_FAMILY):
+                for char in chars:
+                    units.setdefault(char, []).append(category_id)
+        units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
+        self._counted_units = units
+        self._counted = re.compile(f"[{_COUNTED}]([{re.escape(''.join(units))}])") if units else None
 
     # ------------------------------------------------------------------------------------------ queries
 
@@ -846,6 +869,10 @@ class Scorer:
                 and traits < _TRAIT_PATTERN_MIN
                 and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
+                and (
+                    self._talk_patterns.isdisjoint(ids)
+                    or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))
+                )
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
@@ -1002,6 +1029,8 @@ class Scorer:
             if len(kept) < len(live):
                 masked_rules.append({"rule": "denied_elsewhere", "terms": sorted({t for _c, t in denied}), "points": 0})
                 live = kept
+        if live and masked_rules:
+            live = self._namesake_described(live, masked_rules, signal_places)
         if len(live) > 1:
             live = _drop_straddling(_drop_inner_code_words(live))
         if not live:
@@ -1009,6 +1038,7 @@ class Scorer:
                 self._concealed_goods(signal_places)
                 or self._trait_pattern(signal_places)
                 or self._trade_pattern(signal_places, views)
+                or self._goods_pattern(signal_places, views)
             )
             if pattern is None:
                 return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
@@ -1149,6 +1179,28 @@ class Scorer:
             return True
         return any(text.startswith(form, end) for form in self._form_words(self.categories[category_id]))
 
+    def _namesake_described(
+        self,
+        live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
+        masked_rules: list[dict[str, Any]],
+        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
+    ) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
+        """A title that names a namesake of a family's goods (射钉枪, 电子鞭炮) and no term says what is sold: a term
+        of that family in the description alone (不用火药) describes the namesake, unless the listing talks trade,
+        evasion or concealment (水枪 玩具 …其实是真枪 私聊)."""
+        families = {
+            rule["category"].split(".", 1)[0]
+            for rule in masked_rules
+            if rule["rule"] == "innocent_phrase" and rule["field"] == "title"
+        }
+        if not families or any(item[1].name == "title" for item in live) or self._trade_talk(signal_places):
+            return live
+        kept = [item for item in live if item[0].code or item[0].category.split(".", 1)[0] not in families]
+        if len(kept) < len(live):
+            masked_rules.append({"rule": "namesake_described", "terms": sorted({i[0].term for i in live} - {
+                i[0].term for i in kept}), "points": 0})  # fmt: skip
+        return kept
+
     def _names_a_part(self, category_id: str, view: _FieldView, end: int) -> bool:
         """Whether a species name is written with one of its category's one-character parts right after it, ending
         the word or before a count (石虎皮 一张, 豹猫骨一副): the name of a part of the animal, which sells it as the
@@ -1187,12 +1239,17 @@ class Scorer:
         family: str = "",
         minimum: float = 2,
         need_trait: bool = False,
+        counted: Iterable[tuple[str, str]] = (),
+        commerce_fallback: bool = True,
     ) -> tuple[str | None, list[str]]:
         """The one category (of ``family`` if given) whose goods the listing shows most of, and the words shown:
         its traits (``suspicious`` words: 通乳, 马蹄底) count 2, its product forms (鳞片, 角料) 1, and a word that
         more than _TRAIT_SPREAD_MAX categories share (活体, 手串) a quarter of that; it needs ``minimum`` points
-        (with a trait among them if ``need_trait``), and a tie names none."""
+        (with a trait among them if ``need_trait``), and a tie names none. ``counted`` adds (category, unit) forms
+        read after a count (36发); words of delivery and sale (``commerce``: 发货, 快递) count for a category without
+        a word of its own only where those of the others name none, and never without ``commerce_fallback``."""
         shown: dict[str, dict[str, int]] = {}
+        commerce = self._commerce
         for signals, _view, _start, _end in signal_places:
             for sig in signals:
                 if (
@@ -1202,7 +1259,30 @@ class Scorer:
                     and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
                 ):
                     words = shown.setdefault(sig.category, {})
-                    words[sig.word] = words.get(sig.word, 0) | (2 if sig.kind == "suspicious" else 1)
+                    words[sig.word] = words.get(sig.word, 0) | (1 if sig.kind == "form" else 2)
+        for category_id, word in counted:
+            if category_id.startswith(family):
+                words = shown.setdefault(category_id, {})
+                words[word] = words.get(word, 0) | 1
+        # words of delivery and sale (发货, 快递) are traits of fireworks, which may not be posted, but every
+        # listing uses them: they count for a category only beside a word of its own, or where that names none
+        telling = {cid for cid, words in shown.items() if any(w not in commerce for w in words)}
+        if not commerce_fallback:
+            return self._most_shown(
+                {cid: {w: v for w, v in shown[cid].items() if w not in commerce} for cid in telling},
+                minimum,
+                need_trait,
+            )
+        if telling and len(telling) < len(shown):
+            best = self._most_shown({cid: shown[cid] for cid in telling}, minimum, need_trait)
+            if best[0] is not None:
+                return best
+        return self._most_shown(shown, minimum, need_trait)
+
+    def _most_shown(
+        self, shown: dict[str, dict[str, int]], minimum: float, need_trait: bool
+    ) -> tuple[str | None, list[str]]:
+        """The one category of ``shown`` (its words, 2 for a trait, 1 for a product form) with the most points."""
         if not shown:
             return None, []
         spread = self._trait_spread
@@ -1334,6 +1414,63 @@ class Scorer:
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def _counted_forms(self, views: list[_FieldView]) -> list[tuple[str, str, _FieldView, int, int]]:
+        """(category, words, view, start, end) of each one-character unit of prohibited goods after a count (36发,
+        一桶): a product form of each category that lists the unit."""
+        counted: list[tuple[str, str, _FieldView, int, int]] = []
+        if self._counted is not None:
+            units = self._counted_units
+            for view in views:
+                for match in self._counted.finditer(view.norm.text):
+                    for category_id in units[match.group(1)]:
+                        counted.append((category_id, match.group(), view, match.start(1), match.end(1)))
+        return counted
+
+    def _goods_pattern(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
+    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
+        """Prohibited goods sold by their trade with no product word (大家伙 全套 散件 自己装 懂的来; 一箱36发
+        过年 快递不收): with evasion or concealment talk and nothing of an animal, the one prohibited
+        category whose product forms (散件, a unit after a count: 36发, 一桶) and traits (自己装, 打野兔) the
+        listing shows most, by at least _GOODS_PATTERN_MIN points and two words, becomes a hit at its first word
+        shown."""
+        talk = False
+        for signals, *_place in signal_places:
+            for sig in signals:
+                if sig.kind in ("part", "live", "provenance"):
+                    return None  # an animal's part or a live animal is wildlife's trade pattern
+                if sig.kind in ("evasion", "conceal"):
+                    talk = True
+        if not talk:
+            return None
+        counted = self._counted_forms(views)
+        # a word read across two words (包过 in 大礼包 过年) is not shown
+        places = [
+            place for place in signal_places
+            if _whole_words_across_spaces(place[1].norm.original, *place[1].span(place[2], place[3]))
+        ]  # fmt: skip
+        category, shown = self._shown_category(
+            places,
+            _GOODS_FAMILY,
+            _GOODS_PATTERN_MIN,
+            counted=[(c, w) for c, w, *_ in counted],
+            commerce_fallback=False,
+        )
+        if category is None or len(shown) < 2:  # a form and a trait, or two of either: never one word alone
+            return None
+        anchors = [
+            (view, start, end)
+            for signals, view, start, end in places
+            for sig in signals
+            if sig.category == category and sig.word in shown
+        ] + [(view, start, end) for c, _w, view, start, end in counted if c == category]
+        view, start, end = min(anchors, key=lambda a: (a[0].offset, a[1]))
+        word = view.norm.text[start:end]
+        ref = _TermRef(category, word, "goods_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "goods_pattern_context", "category": category, "shown": shown, "points": 0}
         return (ref, view, start, end, o_start, o_end), explanation
 
     @staticmethod
