@@ -217,6 +217,25 @@ def test_demo_catalogue_hard_negatives_with_trigger_words_are_not_leads(scorer: 
     assert triggered > 0
 
 
+def test_demo_catalogue_leads_are_ranked_not_tied_at_the_top(scorer: Scorer) -> None:
+    """Best first must mean something: on the demo marketplace's leads, at most a tenth share the top score."""
+    from collections import Counter
+
+    from crawler.demo_market.catalogue import build_catalogue
+
+    scores = [
+        result.score
+        for listing in build_catalogue().listings
+        if (
+            result := scorer.score({"title": listing.title, "description": listing.description, "price": listing.price})
+        ).is_lead
+    ]
+    assert len(scores) >= 100
+    counts = Counter(scores)
+    assert counts[max(scores)] <= 0.10 * len(scores), counts.most_common(3)
+    assert len(counts) >= 10
+
+
 def test_code_word_stays_suspicious_beside_innocence(scorer: Scorer) -> None:
     plain = scorer.score({"title": "树脂象牙手镯"})
     code = scorer.score({"title": "白色塑料手镯 树脂 私聊"})
