@@ -8,8 +8,9 @@ off the reactor thread. A batch is flushed when it holds TRADEWATCH_STORE_BATCH 
 TRADEWATCH_STORE_FLUSH_MS, at the latest TRADEWATCH_STORE_MAX_WAIT_MS after its first item, and when the spider
 closes: a steady stream of items goes in few, large transactions (each costs the writer a few milliseconds whatever
 its size), and the last items of a crawl are stored soon after they came. While the writer is still busy with the
-previous batch, the next one grows (up to TRADEWATCH_STORE_BATCH) and is sent as soon as the writer is free, so a
-busy writer gets fewer, larger transactions instead of a queue of small ones. An item's process_item returns only
+previous batch, the next one grows (up to TRADEWATCH_STORE_BATCH) and is sent once the writer is free and the batch
+is due by those rules, so a busy writer gets fewer, larger transactions instead of a queue of small ones (sent the
+moment the writer was free, a sweep's batches were a handful of items each). An item's process_item returns only
 after its batch is committed, so the lead and its evidence are stored before a distributed sweep acknowledges the
 request. The lead's id is left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
 `item.extra["evidence_version"]`.
@@ -176,6 +177,15 @@ class StoreListingPipeline:
         """The batch's timer: flush once no item came for flush_seconds or the first waited max_wait_seconds;
         otherwise wait for whichever comes first (one timer per batch, not one per item)."""
         self._timer = None
+        self._send_when_due()
+
+    def _send_when_due(self) -> None:
+        """Flush the batch if it is due, else set the timer for when it will be. A writer that has just become
+        free gets the batch that grew meanwhile only when it is due too: sent at once, it would be a handful of
+        items, and each transaction costs the writer a few milliseconds whatever its size."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         loop = asyncio.get_running_loop()
         due = min(self._last_at + self.flush_seconds, self._first_at + self.max_wait_seconds)
         if not self._batch or loop.time() >= due:
@@ -215,7 +225,7 @@ class StoreListingPipeline:
                 if not done.done():
                     done.set_result(result)
             if self._batch and not self._writing:
-                self._flush()
+                self._send_when_due()
 
         writing.add_done_callback(finished)
         self.stats.inc_value("tradewatch/store/batches")

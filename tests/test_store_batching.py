@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,16 +85,11 @@ def test_concurrent_items_are_stored_in_few_transactions_with_their_lead_ids(sto
     assert crawler.stats.get_value("tradewatch/leads/new") == 40
 
 
-def test_items_that_come_while_the_writer_is_busy_go_in_one_batch_when_it_is_free(
-    store_url: str, monkeypatch: pytest.MonkeyPatch
-):
-    import threading
-
+def _busy_with_first_batch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], threading.Event]:
+    """The sizes of the batches the (thread) writer is given, in order, and the event that lets it finish the
+    first one: it stays busy with that batch until the event is set."""
     import leads.writer as writer_module
 
-    built, crawler = pipelines(
-        store_url, TRADEWATCH_STORE_WRITER="thread", TRADEWATCH_STORE_BATCH=25, TRADEWATCH_STORE_FLUSH_MS=10
-    )
     real = writer_module.write_batch
     sizes: list[int] = []
     release = threading.Event()
@@ -101,10 +97,20 @@ def test_items_that_come_while_the_writer_is_busy_go_in_one_batch_when_it_is_fre
     def slow_first(batch: list[Any], **kwargs: Any) -> list[Any]:
         sizes.append(len(batch))
         if len(sizes) == 1:
-            release.wait(10)  # the writer stays busy with the first batch until every later item has come
+            release.wait(10)
         return real(batch, **kwargs)
 
     monkeypatch.setattr(writer_module, "write_batch", slow_first)
+    return sizes, release
+
+
+def test_items_that_come_while_the_writer_is_busy_go_in_one_batch_when_it_is_free(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    built, crawler = pipelines(
+        store_url, TRADEWATCH_STORE_WRITER="thread", TRADEWATCH_STORE_BATCH=25, TRADEWATCH_STORE_FLUSH_MS=10
+    )
+    sizes, release = _busy_with_first_batch(monkeypatch)  # until every later item has come
 
     async def crawl() -> None:
         first = asyncio.ensure_future(through(built, item(0)))
@@ -169,6 +175,35 @@ def test_a_steady_stream_of_items_goes_in_one_batch_stored_soon_after_the_last(
     assert asyncio.run(crawl()) == [12]
     assert counts(store_url)["listings"] == 12
     assert crawler.stats.get_value("tradewatch/store/batches") == 1
+
+
+def test_a_writer_that_becomes_free_gets_the_growing_batch_only_once_it_is_due(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """Items that came while the writer was busy are not sent the moment it is free while more keep coming (a
+    handful per transaction, and each costs the writer a few milliseconds whatever its size): they go with the
+    ones after them, once no item came for the flush delay."""
+    built, _ = timed_pipelines(store_url, flush_ms=800, max_wait_ms=60_000)
+    sizes, release = _busy_with_first_batch(monkeypatch)  # while the next items come
+
+    async def crawl() -> None:
+        first = asyncio.ensure_future(through(built, item(0)))
+        await asyncio.sleep(1.0)  # past the flush delay: the first batch goes, and the writer stays busy with it
+        stream = []
+        for number in range(1, 5):
+            stream.append(asyncio.ensure_future(through(built, item(number))))
+            await asyncio.sleep(0.05)
+        release.set()
+        await first  # the writer is free again, with four items waiting and more to come
+        for number in range(5, 9):
+            stream.append(asyncio.ensure_future(through(built, item(number))))
+            await asyncio.sleep(0.05)
+        await asyncio.gather(*stream)
+        await built[2].close_spider()
+
+    asyncio.run(crawl())
+    assert sizes == [1, 8]  # not [1, 4, 4]
+    assert counts(store_url)["listings"] == 9
 
 
 def test_a_batch_waits_at_most_its_maximum_for_more_items(store_url: str, monkeypatch: pytest.MonkeyPatch):
