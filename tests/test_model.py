@@ -306,13 +306,15 @@ def test_a_trained_model_keeps_only_its_strongest_ngrams(tw_home: Path, monkeypa
     ],
 )
 def test_a_title_index_finds_every_ngram_of_the_model_that_occurs(grams: list[str]) -> None:
-    """The look-up that skips longer n-grams where none of the model's starts finds what looking up every
-    n-gram at every place finds, ends of the title included."""
+    """The automaton finds what looking up every n-gram at every place finds, each n-gram once however often
+    and wherever it occurs (inside a longer one, at the ends of the title)."""
     from pipelines.model.predict import TitleIndex
 
     weights = [0.5 + number for number in range(len(grams))]
     index = TitleIndex(grams, weights)
-    for title in ["白色老料 象牙手镯 懂的来 见面交易", "见面交易", "象牙", "懂的", "料", "", "来路早 私聊 老料象牙手"]:
+    titles = ["白色老料 象牙手镯 懂的来 见面交易", "见面交易", "象牙", "懂的", "料", "", "来路早 私聊 老料象牙手"]
+    titles.append("象牙象牙手镯象牙")
+    for title in titles:
         every = sorted(
             {grams.index(title[i : i + n]) for n in range(1, 5) for i in range(len(title)) if title[i : i + n] in grams}
         )

@@ -81,9 +81,18 @@ def title_ngrams(title: str) -> set[str]:
 
 
 def price_band(price: Any) -> str:
-    if isinstance(price, bool) or not isinstance(price, int | float) or not math.isfinite(price) or price < 0:
+    if isinstance(price, bool) or not isinstance(price, (int, float)) or not math.isfinite(price) or price < 0:
         return "price:none"
     return _BAND_NAMES[bisect_right(PRICE_BANDS, price)]
+
+
+def _rule_feature(kind: str) -> str | None:
+    """The feature a fired rule of this kind sets, or None for a rule the model learns nothing from."""
+    return f"rule:{kind}" if kind.startswith("term:") or kind in SIGNAL_RULES else None
+
+
+# rule kind -> its feature (``_rule_feature``), filled as kinds are met: every listing scored passes here
+_RULE_FEATURES: dict[str, str | None] = {}
 
 
 def rule_features(result: Mapping[str, Any], price: Any) -> dict[str, float]:
@@ -93,12 +102,21 @@ def rule_features(result: Mapping[str, Any], price: Any) -> dict[str, float]:
     copy the rules' decision instead of learning what the listings near it have in common.
     """
     features: dict[str, float] = {"rule:score": int(result.get("score") or 0) / 100, price_band(price): 1.0}
-    for rule in result.get("rules") or ():
+    rules = result.get("rules")
+    if not rules:
+        return features
+    known = _RULE_FEATURES
+    for rule in rules:
         kind = rule.get("rule", "")
         if kind == "category_score":
             family = str(rule.get("category", "")).split(".", 1)[0]
             key = f"score:{family}"
             features[key] = max(features.get(key, 0.0), int(rule.get("score") or 0) / 100)
-        elif kind.startswith("term:") or kind in SIGNAL_RULES:
-            features[f"rule:{kind}"] = 1.0
+            continue
+        try:
+            name = known[kind]
+        except KeyError:
+            name = known[kind] = _rule_feature(kind)
+        if name is not None:
+            features[name] = 1.0
     return features

@@ -1,11 +1,13 @@
 """Scoring with the bureau's model: a probability per listing, and how it combines with the rules' score.
 
 The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), so scoring
-needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found by one
-compiled walk of a trie over the normalised text (:mod:`pipelines.model.ngram_index`: the sweep scores every
-listing, and looking up each of a listing's ~800 n-grams in Python costs more than the rules). The rules stay
-in charge: the model can lift a listing the rules scored below the threshold into a lead, and lower a rule
-lead's queue priority (``leads.priority``), but never takes a rule lead away.
+needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found in the
+normalised text by compiled code (the sweep scores every listing, and looking up each of a listing's n-grams in
+Python costs a large share of what the rules cost): an Aho-Corasick automaton over the title for a model of the
+title alone (:class:`TitleIndex`), one walk of a trie over title and description for an older model of both
+(:mod:`pipelines.model.ngram_index`). The rules stay in charge: the model can lift a listing the rules scored
+below the threshold into a lead, and lower a rule lead's queue priority (``leads.priority``), but never takes a
+rule lead away.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
+
+import ahocorasick_rs
 
 from pipelines.model.features import (
     FIELD_SEPARATOR,
-    NGRAM_SIZES,
     fold_fields,
     has_chinese,
     ngrams,
@@ -40,48 +44,36 @@ class _Index(Protocol):
     def find(self, text: str) -> tuple[float, Any]: ...
 
 
+_FIRST = itemgetter(0)
+
+
 class TitleIndex:
-    """A model's n-grams found in a title by looking the title's n-grams up in a dict: a title has a hundred or
-    so (a listing's title and description together ~800, where :class:`NgramIndex`'s compiled walk pays), so
-    this costs about what the walk costs and needs neither numpy nor numba, nothing to import or to load from
-    numba's cache when a sweep or `tradewatch score` starts. A longer n-gram is looked up only where the model
-    has one starting with the two characters there (most places have none), which halves the look-ups."""
+    """A model's n-grams found in a title by an Aho-Corasick automaton (compiled code): a title holds two or three
+    of a model's n-grams, so the automaton's matches, one tuple each, are few, and one call finds them all. Looking
+    the title's n-grams up in a dict, a slice and a look-up at every place, cost twice as much; the compiled walk
+    of :class:`NgramIndex` (which pays for a title and description together) needs numba, slow to import when a
+    sweep or `tradewatch score` starts."""
 
     def __init__(self, grams: Sequence[str], weights: Sequence[float]) -> None:
-        self._number = {gram: number for number, gram in enumerate(grams)}
+        if not all(grams) or len(grams) != len(weights):
+            raise ValueError("one weight for each n-gram, and no empty n-gram")
         self._weights = list(weights)
-        # only the lengths the model has are looked up (a seed's n-grams have two characters or more)
-        self._sizes = sorted({len(gram) for gram in grams} & set(NGRAM_SIZES))
-        longer: dict[str, set[int]] = {}
-        for gram in grams:
-            if len(gram) > 2 and len(gram) in self._sizes:
-                longer.setdefault(gram[:2], set()).add(len(gram))
-        self._longer = {pair: tuple(sorted(sizes)) for pair, sizes in longer.items()}
+        self._matches = (
+            ahocorasick_rs.AhoCorasick(grams, matchkind=ahocorasick_rs.MatchKind.Standard).find_matches_as_indexes
+            if grams
+            else None
+        )
 
     def find(self, text: str) -> tuple[float, list[int]]:
-        """The sum of the weights of the n-grams that occur in ``text`` (each once) and their numbers, ascending."""
-        get = self._number.get
-        if self._sizes[:1] != [2]:  # single characters, or no pairs: every length everywhere
-            found = {
-                number
-                for size in self._sizes
-                for start in range(len(text) - size + 1)
-                if (number := get(text[start : start + size])) is not None
-            }
-        else:
-            found = set()
-            longer = self._longer.get
-            for start in range(len(text) - 1):
-                pair = text[start : start + 2]
-                if (number := get(pair)) is not None:
-                    found.add(number)
-                for size in longer(pair, ()):
-                    # near the end the slice is shorter: then it is a shorter n-gram, already looked up here
-                    if (number := get(text[start : start + size])) is not None:
-                        found.add(number)
+        """The sum of the weights of the n-grams that occur in ``text`` (normalised: no lone surrogates), each
+        once, and their numbers, ascending."""
+        if self._matches is None:
+            return 0, []
+        found = set(map(_FIRST, self._matches(text, overlapping=True)))  # (number, start, end) of each occurrence
+        if not found:
+            return 0, []
         ordered = sorted(found)
-        weights = self._weights
-        return sum(weights[number] for number in ordered), ordered
+        return sum(map(self._weights.__getitem__, ordered)), ordered
 
 
 class Model:
@@ -139,7 +131,12 @@ class Model:
             weight = rule_weights.get(name)
             if weight:
                 logit += weight * value
-        probability = 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
+        # the logit bounded to [-50, 50] (so that exp cannot overflow), by comparisons: cheaper than min and max
+        if logit > 50.0:
+            logit = 50.0
+        elif logit < -50.0:
+            logit = -50.0
+        probability = 1 / (1 + math.exp(-logit))
         up = probability >= 0.5
         longer = bisect_left(found, self._longer)  # how many of those found have two or more characters
         if longer:
@@ -170,8 +167,12 @@ class Model:
         """The strongest n-grams found (their numbers, ascending) in the direction the probability went,
         skipping one that lies inside an n-gram already named (象 inside 象牙)."""
         candidates = found[:_CANDIDATES] if up else found[: -_CANDIDATES - 1 : -1]
+        grams = self._grams
+        if len(candidates) == 1:  # most titles hold one or two of a model's longer n-grams
+            return [grams[candidates[0]]]
         overlaps = self._overlaps
         chosen: list[int] = []
+        names: list[str] = []
         for index in candidates:
             # looked up in the few named so far: an n-gram inside many others would make a union costly
             for named in chosen:
@@ -179,9 +180,10 @@ class Model:
                     break
             else:
                 chosen.append(index)
+                names.append(grams[index])
                 if len(chosen) == EXPLAINED_NGRAMS:
                     break
-        return [self._grams[index] for index in chosen]
+        return names
 
 
 # How many of the strongest n-grams found are looked at to name EXPLAINED_NGRAMS that do not overlap.
