@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from playwright.async_api import Playwright, PlaywrightContextManager
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
-from crawler.browser import driver_compile_cache
+from crawler.browser import driver_environment
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def start_driver_early(reactor: str, event_loop: str | None) -> None:
     install_reactor(reactor, event_loop)
     loop = asyncio.get_event_loop()
     manager = PlaywrightContextManager()
-    with driver_compile_cache():
+    with driver_environment():
         playwright = loop.create_task(manager.start())
         loop.run_until_complete(_steps(SPAWN_STEPS))
     _started = _Started(loop, manager, playwright)
@@ -93,7 +93,7 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
     async def start(self) -> None:
         started = _take()
         if started is None:
-            with driver_compile_cache():
+            with driver_environment():
                 await super().start()
             return
         self.playwright_context_manager = started.manager

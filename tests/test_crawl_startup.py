@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from sqlmodel import Session
 
-from crawler.browser import NODE_COMPILE_CACHE, driver_compile_cache
+from crawler.browser import DRIVER_NODE_OPTIONS, NODE_COMPILE_CACHE, NODE_OPTIONS, driver_environment
 from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import CrawlRun
@@ -248,18 +248,31 @@ def test_the_browser_driver_s_code_cache_is_named_only_while_the_driver_starts(
 ):
     monkeypatch.delenv(NODE_COMPILE_CACHE, raising=False)
     monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    with driver_compile_cache():
+    with driver_environment():
         assert os.environ[NODE_COMPILE_CACHE] == str(tmp_path / "cache" / "node")
         assert (tmp_path / "cache" / "node").is_dir()
     assert NODE_COMPILE_CACHE not in os.environ
     monkeypatch.setenv("TRADEWATCH_CACHE_DIR", "off")
-    with driver_compile_cache():
+    with driver_environment():
         assert NODE_COMPILE_CACHE not in os.environ
     monkeypatch.setenv(NODE_COMPILE_CACHE, str(tmp_path / "own"))  # an operator's own setting is kept
     monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    with driver_compile_cache():
+    with driver_environment():
         assert os.environ[NODE_COMPILE_CACHE] == str(tmp_path / "own")
     assert os.environ[NODE_COMPILE_CACHE] == str(tmp_path / "own")
+
+
+def test_the_browser_driver_starts_with_a_small_young_generation_unless_the_operator_set_node_s_options(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.delenv(NODE_OPTIONS, raising=False)
+    with driver_environment():
+        assert os.environ[NODE_OPTIONS] == "--max-semi-space-size=1" == DRIVER_NODE_OPTIONS
+    assert NODE_OPTIONS not in os.environ
+    monkeypatch.setenv(NODE_OPTIONS, "--max-old-space-size=512")
+    with driver_environment():
+        assert os.environ[NODE_OPTIONS] == "--max-old-space-size=512"
+    assert os.environ[NODE_OPTIONS] == "--max-old-space-size=512"
 
 
 @pytest.mark.browser
