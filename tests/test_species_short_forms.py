@@ -1,0 +1,96 @@
+"""Species named by the part of their list name that sellers write: the name without its place or direction word
+(泰国圆斑蝰 -> 圆斑蝰), or the family's name that ends the names of its listed species (柱星螅科 -> 柱星螅). The forms
+are cut by rule in scripts/build_wildlife_watchlist.py; each hit says which list name it was cut from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.scoring import Scorer
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECIES = ROOT / "pipelines" / "watchlists" / "wildlife_species.yaml"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+@pytest.fixture(scope="module")
+def short_forms() -> dict[str, dict[str, object]]:
+    data = yaml.safe_load(SPECIES.read_text(encoding="utf-8"))
+    return {
+        term["term"]: term
+        for category in data["categories"]
+        for term in category["terms"]
+        if str(term.get("source", "")).endswith("(national list)")
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "term", "cut_from", "category"),
+    [
+        (
+            "圆斑蝰 成体 两条 山里抓的",
+            "不走快递，同城自提。",
+            "圆斑蝰",
+            "short form of 泰国圆斑蝰",
+            "wildlife.live_reptile",
+        ),
+        ("秋沙鸭 标本 老货 转让", "", "秋沙鸭", "short form of 中华秋沙鸭", "wildlife.live_bird"),
+        ("柱星螅 摆件 一大枝", "潜水带上来的，枝杈多。", "柱星螅", "family name of 扇形柱星螅", "wildlife.coral"),
+    ],
+)
+def test_a_short_form_of_a_listed_name_is_a_lead_and_says_where_it_came_from(
+    scorer: Scorer, title: str, description: str, term: str, cut_from: str, category: str
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.term == term)
+    assert hit.mechanism == "generated_variant"
+    assert hit.source is not None and hit.source.startswith(cut_from) and hit.source.endswith("(national list)")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "秋沙鸭 摄影 明信片 一套",  # a photo of the bird
+        "柱星螅 科普 挂图 教学用",  # a family's name holds unlisted species: it needs the goods beside it
+        "仓鼠兔子 笼子 通用 活体",  # 鼠兔 (伊犁鼠兔) read across two words
+        "珠母贝 大号 原壳 海南",  # 大珠母贝 without 大 is every pearl oyster: it needs the goods beside it
+        "锹甲 活体 一对 成虫",  # the list names two stag beetles of hundreds: no family name for them
+    ],
+)
+def test_ordinary_listings_with_a_short_form_stay_quiet(scorer: Scorer, title: str) -> None:
+    assert not scorer.score({"title": title}).is_lead
+
+
+def test_a_short_form_inside_its_full_name_is_not_a_second_name(scorer: Scorer) -> None:
+    result = scorer.score({"title": "泰国圆斑蝰 活体 一条"})
+    assert [h.term for h in result.hits] == ["泰国圆斑蝰"]
+    assert "corroboration" not in {r["rule"] for r in result.rules}
+
+
+def test_forms_that_the_dictionary_knows_as_something_of_their_own_are_not_made(
+    short_forms: dict[str, dict[str, object]],
+) -> None:
+    # 北山羊 -> 山羊 "goat", 亚历山大鹦鹉 -> 鹦鹉 "parrot", 大壁虎 -> 壁虎 "gecko", 小体鲟 -> 体鲟 (小体 is one word)
+    assert short_forms and not {"山羊", "鹦鹉", "壁虎", "体鲟", "熊猫"} & set(short_forms)
+    assert "requires" not in short_forms["圆斑蝰"]  # no dictionary word, three characters: a name of its own
+    assert "requires" in short_forms["斑羚"]  # a dictionary word: only with the goods
+
+
+def test_a_dictionary_alias_with_a_second_sense_counts_with_the_animal(scorer: Scorer) -> None:
+    # 火狐 is the dictionary's red panda and the Firefox browser: the browser is never sold as a live cub
+    result = scorer.score({"title": "火狐 幼崽 一只 可上手 私聊"})
+    assert result.is_lead and any(h.term == "火狐" and h.mechanism == "dictionary_alias" for h in result.hits)
+    assert not scorer.score({"title": "火狐浏览器 插件 安装 教程"}).hits
+
+
+def test_a_listed_name_that_is_an_everyday_word_counts_with_a_live_animal_word(scorer: Scorer) -> None:
+    result = scorer.score({"title": "小熊猫 手养 亲人", "description": "吃苹果和竹叶，私聊，不走物流，只能自提。"})
+    assert result.is_lead and result.category == "wildlife.other"
