@@ -10,7 +10,8 @@ of the OCR pool, and a crawl's pages/s with OCR on against the same sweep with O
   and child process, sides alternating; pages/s from the spider's open to its close, the OCR backlog drained
   before the crawl closes (the items wait for it), and the CPU time of the crawl thread per 1,000 pages (the
   figure a busy machine leaves alone). Each sweep runs as `tradewatch sweep` does (`crawl_here`): its OCR pool
-  starts before the crawl is built, at TRADEWATCH_OCR_NICE. One untimed sweep comes first: the demo renders
+  starts on the first photo that needs reading, inside the timed crawl (the recogniser's loading included),
+  at TRADEWATCH_OCR_NICE. One untimed sweep comes first: the demo renders
   each page and photo when first asked for (2.6 CPU s for the photos alone), which a marketplace does not,
   and which would fall on whichever side ran first. Every timed sweep is listed under the table with the
   load average it started at, and the CPU seconds of its whole process tree (the crawl process, its store

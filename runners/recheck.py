@@ -45,6 +45,9 @@ def rebase_url(url: str, base_url: str | None) -> str:
 
 def crawl_here(request: RecheckRequest) -> dict[str, int]:
     """Run the re-checks in this process (the child). Returns the counts by outcome."""
+    from runners.crawl_settings import import_http_handler
+
+    import_http_handler()
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from core.errors import TradewatchError
 from crawler.profiles import Profile, load_profile, load_profile_file
 from runners.child import child_main, run_child
-from runners.crawl_settings import crawler_process, platform_settings
+from runners.crawl_settings import crawler_process, import_http_handler, platform_settings
 from runners.process_exit import leave
 from runners.sweep import default_log_file
 
@@ -59,6 +59,7 @@ class RulesSweepRequest(BaseModel):
 
 def crawl_here(request: RulesSweepRequest) -> list[dict[str, Any]]:
     """Run the rules sweep in this process (the child). Returns every page's outcome."""
+    import_http_handler()
     from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings
 

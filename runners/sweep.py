@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from core.config import get_settings
 from core.errors import TradewatchError
 from runners.child import child_main, run_child, work_here
-from runners.crawl_settings import crawler_process, platform_settings, start_store_writers
+from runners.crawl_settings import crawler_process, import_http_handler, platform_settings, start_store_writers
 from runners.process_exit import leave
 from runners.sweep_request import SweepRequest, SweepResult
 
@@ -29,6 +29,7 @@ WHAT = ("抓取", "sweep")
 
 def crawl_here(request: SweepRequest) -> list[int]:
     """Run the sweep in this process (the child). Returns the crawl run ids."""
+    import_http_handler()
     from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings
 
@@ -44,15 +45,13 @@ def crawl_here(request: SweepRequest) -> list[int]:
     base = get_project_settings()
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
     with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
+    # One OCR pool for the sweep: its workers start on the first photo that needs reading, and then load the
+    # recogniser at once if any platform's photos are read.
     pool = image_pool(warm=request.params.ocr and any(profile.ocr for profile in with_photos))
     try:
         start_store_writers(base, profiles)  # first: a writer forks only while this process has one thread
         if renders_js:  # Playwright's driver starts while the crawls are built, not once their engine starts
             start_driver_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"])
-        # One OCR pool for the sweep too, started now if it will get photos: its workers start up (and load the
-        # recogniser, if any platform's photos are read) while Scrapy builds the crawls, not on the first photos.
-        if with_photos:
-            pool.start()
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
         for profile in profiles:

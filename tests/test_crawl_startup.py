@@ -11,6 +11,7 @@ import threading
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from scrapy import signals
@@ -38,6 +39,13 @@ def _python(code: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
+def _printed_json(code: str, home: Path) -> Any:
+    """What `code`, run in a fresh interpreter, printed as JSON on its last line."""
+    done = _python(code, home)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_a_crawl_lists_its_extensions_without_importing_the_telnet_console_or_the_remote_control(tmp_path: Path):
     code = (
         "import json, os, sys\n"
@@ -49,9 +57,7 @@ def test_a_crawl_lists_its_extensions_without_importing_the_telnet_console_or_th
         "loaded = sorted(m for m in sys.modules if m.startswith(('aiohttp', 'twisted.conch', 'scrapy.extensions.')))\n"
         "print(json.dumps([names, loaded]))\n"
     )
-    done = _python(code, tmp_path)
-    assert done.returncode == 0, done.stderr
-    names, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    names, loaded = _printed_json(code, tmp_path)
     assert "crawler.run_record.RunRecorder" in names and "scrapy.extensions.corestats.CoreStats" in names
     assert "scrapy.extensions.closespider.CloseSpider" in names  # the rest of Scrapy's list is kept
     assert not any("telnet" in name or "remote_control" in name for name in names)
@@ -309,3 +315,44 @@ def test_a_driver_started_early_that_no_crawl_took_is_stopped(tmp_path: Path):
     done = _python(code, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "0"]  # spawned at once, then stopped
+
+
+class _Imported(Exception):
+    """Raised in place of importing Scrapy's HTTP handler, to show which step of a crawl process comes first."""
+
+
+def test_a_crawl_process_imports_scrapy_s_http_handler_first_where_its_deprecated_aliases_are_cheap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Each deprecated alias of the handler's modules calls inspect.stack(), whose cost grows with the frames
+    # below it times the modules loaded: imported as Scrapy's engine is built, some 40 frames deep.
+    code = (
+        "import inspect, json, sys\n"
+        "depths, stack = [], inspect.stack\n"
+        "def counted(*args, **kwargs):\n"
+        "    depths.append(len(stack(0)) - 1)\n"
+        "    return stack(*args, **kwargs)\n"
+        "inspect.stack = counted\n"
+        "from runners.crawl_settings import import_http_handler\n"
+        "import_http_handler()\n"
+        "print(json.dumps([depths, 'scrapy.core.downloader.contextfactory' in sys.modules]))\n"
+    )
+    depths, loaded = _printed_json(code, tmp_path)
+    assert loaded and len(depths) == 3 and max(depths) <= 25
+    # and a sweep, a re-check and a rules sweep do it before anything else
+    from runners import recheck, rules, sweep
+    from runners.recheck import RecheckRequest
+    from runners.rules import RulesSweepRequest
+
+    def imported() -> None:
+        raise _Imported
+
+    monkeypatch.setattr("runners.crawl_settings.import_http_handler", imported)
+    for module in (sweep, rules):
+        monkeypatch.setattr(module, "import_http_handler", imported)
+    with pytest.raises(_Imported):
+        sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"])))
+    with pytest.raises(_Imported):
+        rules.crawl_here(RulesSweepRequest(platforms=["demo"]))
+    with pytest.raises(_Imported):
+        recheck.crawl_here(RecheckRequest(database_url="sqlite://", lead_threshold=60))

@@ -174,6 +174,27 @@ def recogniser_loaded() -> tuple[int, bool]:
     return os.nice(0), reading._ENGINE is not None
 
 
+def test_the_pool_starts_every_worker_on_the_first_photo_that_needs_reading(tmp_path: Path, rhino_photo: Path) -> None:
+    """A sweep that meets only photos read before (or none) starts no worker process."""
+    cache = ReadingCache(tmp_path / "readings")
+    known = read_image(rhino_photo, ocr=False, max_pixels=MAX_PIXELS)
+    cache.put(known)
+    pool = ImagePool(workers=2, queue_limit=2, max_pixels=MAX_PIXELS, cache=cache)
+
+    async def run() -> tuple[list[int], list[int], str | None]:
+        await pool.read(rhino_photo, known.sha256, ocr=False)
+        before = pool.worker_pids()
+        fresh = await pool.read(rhino_photo, "0" * 64, ocr=False)  # the same bytes under a name not in the cache
+        return before, pool.worker_pids(), fresh.phash
+
+    try:
+        before, after, phash = asyncio.run(run())
+    finally:
+        pool.close()
+    assert before == [] and pool.cached == 1
+    assert len(after) == 2 and phash == known.phash
+
+
 def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loaded(tmp_path: Path) -> None:
     import os
 
@@ -215,7 +236,8 @@ def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -
     crawler.spider = SimpleNamespace(shows_photos=True, reads_images=False)
     alone.open_spider()
     try:
-        assert len(alone.pool.worker_pids()) == alone.pool.workers and alone.pool.warm is False
+        assert alone.pool.warm is False and not alone.pool.worker_pids()  # none before a photo needs reading
+        alone.pool.start()
     finally:
         alone.close_spider()
     assert alone.pool._executor is None  # closed with its crawl
@@ -330,10 +352,9 @@ def test_a_worker_imports_neither_scipy_nor_the_main_module(
     monkeypatch.setitem(sys.modules, "__main__", main)
     pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path / "readings"))
     try:
-        pool.start()
-        assert pool._executor is not None
         sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
-        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=False))
+        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=False))  # the first photo starts the worker
+        assert pool._executor is not None
         scipy_loaded, main_loaded = pool._executor.submit(modules_loaded).result(timeout=300)
     finally:
         pool.close()

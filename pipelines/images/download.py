@@ -147,8 +147,8 @@ def image_pool(*, warm: bool) -> ImagePool:
 class ReadImagesPipeline:
     """Hashes and (where the sweep and profile allow) reads the text of each stored photo, in the OCR pool.
 
-    The pool is the sweep's (`TRADEWATCH_IMAGE_POOL`, started before the crawls and shared by them), else one
-    of this crawl's own, started when the spider opens. Its queue limit holds items here when OCR falls
+    The pool is the sweep's (`TRADEWATCH_IMAGE_POOL`, shared by its crawls), else one of this crawl's own; either
+    starts its workers on the first photo that needs reading. Its queue limit holds items here when OCR falls
     behind, which slows the crawl rather than piling up work; the crawl ends only once every item has passed,
     so the backlog is drained by then.
     """
@@ -169,9 +169,8 @@ class ReadImagesPipeline:
         self.crawler.stats.inc_value(f"tradewatch/images/{key}", value)
 
     def open_spider(self) -> None:
-        if self.owns_pool and getattr(self.crawler.spider, "shows_photos", False):
+        if self.owns_pool:
             self.pool.warm = self.reads_text
-            self.pool.start()
 
     def close_spider(self) -> None:
         if self.owns_pool:

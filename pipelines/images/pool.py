@@ -4,8 +4,9 @@ The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work 
 `queue_limit` images are with the pool at once; the item that would be one more waits for a slot, and so
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
 
-A sweep starts its pool before the crawl is built (`start`), so that the workers' start-up and the
-recogniser's loading overlap Scrapy's own start-up instead of the first photos. `nice` can lower the workers'
+The workers start with the first photo that needs reading (one not in the cache), all of them at once: a
+sweep that meets no such photo starts none (a worker's start-up and the recogniser's loading cost about a CPU
+second, more than the rest of a short sweep's start-up beside Scrapy's own). `nice` can lower the workers'
 CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: measured on a
 shared machine, a lower priority made the crawl wait longer for its photos (likely because Linux shares the
 CPU between sessions core by core, and a low-priority worker wins its session a smaller share of its core).
@@ -105,7 +106,8 @@ class ImagePool:
     """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash.
 
     `nice` is how much lower the workers' CPU priority is than the crawl's; `warm` loads the recogniser as
-    each worker starts (a sweep that reads text), where it would otherwise load on the first photo."""
+    each worker starts (a sweep that reads text): the first photo starts every worker, and the others are then
+    ready for the next photos."""
 
     def __init__(
         self,
@@ -129,20 +131,20 @@ class ImagePool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # spawn: a worker never inherits the crawl's reactor, sockets or threads
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(self.nice, self.warm),
-            )
+            self.start()
+            assert self._executor is not None
         return self._executor
 
     def start(self) -> None:
-        """Start every worker now (a sweep calls this before its crawls are built); otherwise the first photos
-        start them."""
-        executor = self._pool()
+        """Start every worker now (the first photo that needs reading does, if nothing did before)."""
+        if self._executor is not None:
+            return
+        # spawn: a worker never inherits the crawl's reactor, sockets or threads
+        context = multiprocessing.get_context("spawn")
+        executor = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_start_worker, initargs=(self.nice, self.warm)
+        )
+        self._executor = executor
         with _main_module_hidden():
             for _ in range(self.workers):
                 executor.submit(os.getpid)  # each submission finding no idle worker starts one

@@ -59,10 +59,12 @@ def worker_settings(
 
 def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = None) -> bool:
     """Work on the sweep in this process until it is done. Returns False when there was nothing to do."""
+    from runners.crawl_settings import crawler_process, import_http_handler, platform_settings, start_store_writers
+
+    import_http_handler()
     from scrapy.utils.project import get_project_settings
 
     from leads.writer import stop_unused_writers
-    from runners.crawl_settings import crawler_process, platform_settings, start_store_writers
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     server = connect(redis_url)
