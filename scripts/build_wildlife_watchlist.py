@@ -127,7 +127,7 @@ TRADITIONAL_OF = {"𫛭": "鵟"}
 
 
 def category_for(row: dict[str, str]) -> str:
-    cls, order, family, name = row["纲"], row["目"], row["科"], row["种"]
+    cls, order, family, name = row["纲"], row["目"], row["科"], species_name(row["种"])
     if "灵长目" in order:
         return "wildlife.primate"
     if "鳞甲目" in order:
@@ -140,7 +140,7 @@ def category_for(row: dict[str, str]) -> str:
         return "wildlife.musk"
     if "哺乳纲" in cls and (name in ("虎", "豹", "雪豹", "云豹") or name.endswith(("虎", "豹"))):
         return "wildlife.tiger_leopard"
-    if name in ("高鼻羚羊", "藏羚"):
+    if name == "高鼻羚羊":  # the saiga category is saiga horn; the Tibetan antelope (藏羚) is a species of its own
         return "wildlife.saiga"
     if "犀鸟科" in family:
         return "wildlife.hornbill"

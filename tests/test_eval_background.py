@@ -110,3 +110,28 @@ def test_real_marketplace_titles_raise_no_false_alarm(realpages: Path, tmp_path:
     data = json.loads(runner.invoke(app, ["eval", "--background", str(background), "--json"]).stdout)
     assert data["total"] == len(titles)
     assert data["false_alarms"] == []
+
+
+# The saved item pages: a phone, a keyboard case, a solar tea light and a motorcycle, each with its description.
+REAL_ITEM_PAGES = [
+    ("craigslist", "craigslist-item.html",
+     "https://boston.craigslist.org/nos/for/d/peabody-solar-tea-light/7692736931.html"),
+    ("craigslist", "craigslist-item-no-price.html",
+     "https://boston.craigslist.org/nos/mcd/d/salem-2019-suzuki-dr650-skuuk-ca-suzuki/7647523987.html"),
+    ("tmall", "tmall-item-gbk.html", "https://detail.tmall.com/item.htm?id=605258110430"),
+    ("taobao-item", "taobao-item-charset-mismatch.html", "https://item.taobao.com/item.htm?id=562283240178"),
+]  # fmt: skip
+
+
+@pytest.mark.realpages
+def test_real_item_pages_with_their_descriptions_raise_no_false_alarm(realpages: Path, tmp_path: Path) -> None:
+    rows: list[str] = []
+    for platform, page, url in REAL_ITEM_PAGES:
+        [listing] = check_page(load_profile(platform), (realpages / page).read_bytes(), url).listings
+        record = {"title": listing["title"], "description": listing.get("description") or ""}
+        rows.append(json.dumps(record, ensure_ascii=False))
+    assert sum(1 for row in rows if json.loads(row)["description"]) >= 3
+    background = write_background(tmp_path / "items.jsonl", rows, "# source: ../shared/realpages item pages\n")
+    data = json.loads(runner.invoke(app, ["eval", "--background", str(background), "--json"]).stdout)
+    assert data["total"] == len(REAL_ITEM_PAGES)
+    assert data["false_alarms"] == []

@@ -780,7 +780,7 @@ def test_a_longer_word_after_a_species_name_is_not_its_part(scorer: Scorer) -> N
 
 def test_a_flavour_is_read_in_one_clause_only(scorer: Scorer) -> None:
     # 植物，味道清香 names a plant, then a scent: the plant is innocence, not a flavour of the goods
-    result = scorer.score({"title": "香薰蜡烛 熊掌造型", "description": "植物，味道清香，卧室用"})
+    result = scorer.score({"title": "熊掌 香薰蜡烛", "description": "植物，味道清香，卧室用"})
     innocence = next(r for r in result.rules if r["rule"] == "innocence")
     assert "plant" in innocence["signals"] and not result.is_lead
     assert not any(r["rule"] == "innocence_flavour" for r in result.rules)
@@ -865,3 +865,75 @@ def test_photos_and_videos_offered_are_sale_talk_not_media_goods(scorer: Scorer)
     offered = scorer.score({"title": "东北虎 幼崽 活体", "description": "照片视频都有，同城自提"})
     poster = scorer.score({"title": "东北虎 幼崽 照片 海报", "description": "装饰画"})
     assert offered.is_lead and not poster.is_lead
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("藏羚羊角 一对 野生 老货", "私聊，见面交易", "wildlife.other"),
+        ("沙图什 围巾 原色 真品", "能穿过戒指，私下交易", "wildlife.other"),
+        ("高鼻羚羊 角 整支 老货", "私聊", "wildlife.saiga"),
+        ("羚羊角丝 泡水 退热 一两", "正宗老货", "wildlife.saiga"),
+    ],
+)
+def test_the_tibetan_antelope_is_its_own_species_not_saiga_horn(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    """The national list has 藏羚 and 高鼻羚羊 as two rows; the saiga category is saiga horn."""
+    lead_of(scorer, title, description, category)
+
+
+def test_every_national_list_row_of_the_saiga_category_is_the_saiga() -> None:
+    spec = importlib.util.spec_from_file_location("build_wildlife", ROOT / "scripts" / "build_wildlife_watchlist.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    with NATIONAL_LIST.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    saiga = {build.species_name(row["种"]) for row in rows if build.category_for(row) == "wildlife.saiga"}
+    assert saiga == {"高鼻羚羊"}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("烟花造型 蜡烛 生日 派对", "数字蜡烛，插在蛋糕上"),
+        ("手枪造型 打火机 金属 充气", "送男友，点烟用"),
+        ("电子烟造型 U盘 32G 创意", "礼品，USB3.0"),
+        ("穿山甲系列 遥控 挖掘机 儿童", "合金车身，充电款"),
+    ],
+)
+def test_a_term_before_a_shape_marker_is_the_shape_of_other_goods(scorer: Scorer, title: str, description: str) -> None:
+    is_lead, _category, _mechanisms, rules = verdict(scorer, title, description)
+    assert not is_lead and "shape_term" in rules
+
+
+def test_a_shape_word_before_the_goods_is_their_shape_not_innocence(scorer: Scorer) -> None:
+    is_lead, category, _mechanisms, rules = verdict(scorer, "蜡烛造型的冷烟花 婚礼 整箱", "室内可放，量大从优")
+    assert is_lead and category == "prohibited.fireworks"
+    assert "innocence_shape_of_goods" in rules and "innocence" not in rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("红色 鞭炮 挂饰 春节 门口", "绒布做的，十串一包"), ("鞭炮挂件 新年 装饰 一对", "不能点燃，挂客厅喜庆")],
+)
+def test_an_ornament_is_not_goods_that_are_never_made_into_one(scorer: Scorer, title: str, description: str) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert not result.is_lead
+    assert any(r["rule"] == "innocence" and "decoration" in r["signals"] for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("鞭炮 整箱 批发 春节", "大地红 一万响", "prohibited.fireworks"),
+        ("象牙 挂件 老料 包浆", "私聊", "wildlife.ivory"),
+        ("虎牙 挂件 装饰 真牙", "山里来的，私聊", "wildlife.tiger_leopard"),
+    ],
+)
+def test_an_ornament_says_nothing_about_goods_sold_as_ornaments(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = lead_of(scorer, title, description, category)
+    assert not any(r["rule"] == "innocence" for r in result.rules)

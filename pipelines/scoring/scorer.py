@@ -87,7 +87,7 @@ _OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *_SHAP
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(
-    ("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "simile_term", "homonym")
+    ("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "simile_term", "shape_term", "homonym")
 )
 
 # a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
@@ -115,6 +115,8 @@ _GAP_STOPS = frozenset("是的了")
 # contrast that end its reach (不是象牙是树脂 says 树脂)
 _NEGATION_REACH = 8
 _NEGATION_STOPS = frozenset("是的但而却就")
+# characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
+_SHAPE_REACH = 2
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -372,9 +374,19 @@ class Scorer:
         self._adjacent_forms: dict[str, str] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         self._spelling_context: dict[str, tuple[str, ...]] = {}
-        self._ignored_innocence: dict[str, frozenset[str]] = {
-            c.id: frozenset(c.innocence_ignored) for c in self.categories.values()
+        # a kind of form_kinds says nothing about a category that sells its goods in one of the kind's forms (ivory
+        # carved into 挂件 is sold as 摆件 too), and everything about one that never does (鞭炮挂件)
+        form_kinds = {
+            kind: frozenset(watchlists.signals.innocence.get(kind, ())) for kind in watchlists.signals.form_kinds
         }
+        self._ignored_innocence: dict[str, frozenset[str]] = {
+            c.id: frozenset(
+                (*c.innocence_ignored, *(kind for kind, words in form_kinds.items() if words & set(c.product_forms)))
+            )
+            for c in self.categories.values()
+        }
+        self._form_kinds = frozenset(form_kinds)
+        self._own_innocence = {c.id: frozenset(c.innocence) for c in self.categories.values()}
         # a category's own goods and traits (糖果 of drugs sold as sweets) are never its innocence
         self._own_goods: dict[str, frozenset[str]] = {
             c.id: frozenset((*c.product_forms, *c.suspicious)) for c in self.categories.values()
@@ -393,7 +405,13 @@ class Scorer:
                 ("simile_term", fold_all(watchlists.signals.simile_markers)),
             )
         )
-        self._after_term = _Markers((("substitute_term", fold_all(watchlists.signals.substitute_markers)),))
+        self._shape_words = frozenset(fold_all(watchlists.signals.shape_markers))
+        self._after_term = _Markers(
+            (
+                ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
+                ("shape_term", self._shape_words),
+            )
+        )
         sig_spec = watchlists.signals
         self._cover_after = fold_all(sig_spec.cover_after_markers)
         self._reveals = fold_all(sig_spec.reveal_markers)
@@ -1130,6 +1148,11 @@ class Scorer:
                 if sig.kind == "neutral" or (in_phrase and sig.kind in ("suspicious", "context")):
                     continue
                 if sig.kind == "innocence":
+                    if cleared is None and sig.word in self._shape_words and self._shapes_a_term(view, end, spans_here):
+                        # 蜡烛造型冷烟花: the shape of the goods named right after it, not other goods
+                        masked_rules.append({"rule": "innocence_shape_of_goods", "signal": sig.word,
+                                             "field": view.name, "points": 0})  # fmt: skip
+                        cleared = True
                     if cleared is None:
                         cleared = self._innocence_cleared(
                             view, start, end, neutral, negations, negated_ends, masked_rules, sig.word
@@ -1230,8 +1253,9 @@ class Scorer:
         return not after.isalnum() or after in _COUNTS
 
     def _scope(self, view: _FieldView, start: int, end: int) -> tuple[str, str] | None:
-        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, or negated
-        by a negation a short modifier away (不含现代象牙)."""
+        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, names the
+        shape or product line of other goods (电子烟造型笔), or is negated by a negation a short modifier away
+        (不含现代象牙)."""
         text = view.norm.text
         marker = self._before_term.ending_at(text, start)
         if marker is not None:
@@ -1633,6 +1657,14 @@ class Scorer:
         return True
 
     @staticmethod
+    def _shapes_a_term(view: _FieldView, end: int, spans: list[tuple[int, int]] | None) -> bool:
+        """True when a term hit starts right after a shape word ending at ``end``, or a short modifier later
+        (造型的冷烟花), in one clause."""
+        return bool(spans) and any(
+            end <= ts <= end + _SHAPE_REACH and Scorer._one_clause(view, end - 1, ts + 1) for ts, _te in spans or ()
+        )
+
+    @staticmethod
     def _one_clause(view: _FieldView, start: int, end: int) -> bool:
         """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text."""
         if start < 0 or end > len(view.norm.text):
@@ -1677,8 +1709,11 @@ class Scorer:
         fired: dict[str, list[str]] = {}
         if live_goods:
             ignored = ignored | self._accessory_kinds
+        if all(ref.rule in _PATTERN_RULES for ref, *_place in items):
+            ignored = ignored | self._form_kinds  # goods no word names may be the ornament (猫王牙挂件)
         ignored_words: set[str] = set()
         own_goods = self._own_goods.get(cid, frozenset())
+        own_innocence = self._own_innocence.get(cid, frozenset())
         for sig in signals:
             kind = sig.kind
             if kind == "innocence":
@@ -1687,7 +1722,13 @@ class Scorer:
                 # live bird for sale)
                 if label in ignored:
                     ignored_words.add(sig.word)
-                elif label not in innocence_kinds and sig.word not in ignored_words and sig.word not in own_goods:
+                elif (
+                    label not in innocence_kinds
+                    and sig.word not in ignored_words
+                    and sig.word not in own_goods
+                    # a category's own innocence word (摆件 of a live bird) counts there, not again as a form
+                    and not (label in self._form_kinds and sig.word in own_innocence)
+                ):
                     innocence_kinds[label] = sig.word
             elif kind == "form":
                 if form is None:

@@ -91,6 +91,8 @@ class SignalSpec(_Model):
     imitation_markers: list[str] = Field(default_factory=list)
     substitute_markers: list[str] = Field(default_factory=list)
     simile_markers: list[str] = Field(default_factory=list)
+    shape_markers: list[str] = Field(default_factory=list)
+    form_kinds: list[str] = Field(default_factory=list)
     homonym_kinds: list[str] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
 
