@@ -69,10 +69,13 @@ class TitleIndex:
         once, and their numbers, ascending."""
         if self._matches is None:
             return 0, []
-        found = set(map(_FIRST, self._matches(text, overlapping=True)))  # (number, start, end) of each occurrence
-        if not found:
+        matches = self._matches(text, overlapping=True)  # (number, start, end) of each occurrence
+        if not matches:
             return 0, []
-        ordered = sorted(found)
+        if len(matches) == 1:
+            number = matches[0][0]
+            return 0 + self._weights[number], [number]  # what the sum below makes of one weight
+        ordered = sorted(set(map(_FIRST, matches)))
         return sum(map(self._weights.__getitem__, ordered)), ordered
 
 

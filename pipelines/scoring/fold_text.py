@@ -285,9 +285,11 @@ class _Patterns:
 
     def __init__(self, classes: _CharClasses, table: _FoldTable) -> None:
         self.drop: Callable[[str, str], str] = re.compile(f"[{_class_body(classes.dropped)}]").sub
-        changed = re.compile(f"[{_class_body(classes.changed)}\U00010000-\U0010ffff]+")
-        self.changed_search = changed.search
-        self.changed_sub = changed.sub
+        changed_class = f"[{_class_body(classes.changed)}\U00010000-\U0010ffff]"
+        # whether a text has a character that changes: a search for one character is a scan for the first
+        # character of the class, half the cost of a search for a run, which tries a match at every place
+        self.changed_search = re.compile(changed_class).search
+        self.changed_sub = re.compile(changed_class + "+").sub
         self.expanding = re.compile(f"[{_class_body(classes.expanded)}\U00010000-\U0010ffff]").search
         translate = str.translate
 

@@ -14,7 +14,7 @@ a match; since every pattern is a literal, its start is the end minus the patter
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 Match = tuple[int, int, int]
@@ -94,12 +94,7 @@ class HyperscanMatcher:
         if self._scan is None or not text:
             return []
         found: list[tuple[int, int]] = []
-        append = found.append
-
-        def on_match(pattern_id: int, _from: int, to: int, _flags: int, _context: object) -> None:
-            append((pattern_id, to))
-
-        self._scan(text.encode("utf-8"), match_event_handler=on_match)
+        self._scan(text.encode("utf-8"), match_event_handler=_append_match, context=found.append)
         return found
 
     def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]:
@@ -117,15 +112,23 @@ class HyperscanMatcher:
         count = marks.count
         lengths = self._lengths
         out: list[Match] = []
-        last_byte = last_char = -1
+        # the matches go by start: each start's character offset is the last one's plus the characters between
+        last_byte = last_char = 0
         for start_byte, _end, pattern_id in byte_matches:
             if start_byte != last_byte:
-                last_byte, last_char = start_byte, start_byte - count(1, 0, start_byte)
+                last_char += start_byte - last_byte - count(1, last_byte, start_byte)
+                last_byte = start_byte
             out.append((pattern_id, last_char, last_char + lengths[pattern_id]))
         return out
 
     def find(self, text: str) -> list[Match]:
         return self.resolve(text, self.scan(text))
+
+
+def _append_match(pattern_id: int, _from: int, to: int, _flags: int, append: Callable[[tuple[int, int]], None]) -> None:
+    """Hyperscan's match callback: the list's ``append`` comes as the scan's context, so no closure is made per
+    scan."""
+    append((pattern_id, to))
 
 
 _DATABASE_VERSION = 1
