@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -208,8 +209,9 @@ class ScoreResult:
             "family": self.family,
             "category": self.category,
             "categories": list(self.categories),
-            "hits": [hit.to_dict() for hit in self.hits],
-            "rules": [dict(rule) for rule in self.rules],
+            # map, not a comprehension: most listings have neither, and a comprehension is a call of its own
+            "hits": list(map(Hit.to_dict, self.hits)),
+            "rules": list(map(dict, self.rules)),
         }
 
 
@@ -327,6 +329,9 @@ class _Markers:
     def starting_at(self, text: str, position: int) -> tuple[str, str] | None:
         """(rule, word) of a marker that starts at ``position``."""
         return self._best(text, position, position, False)
+
+
+_first = itemgetter(0)  # the pattern id of a raw match, in compiled code
 
 
 def _widest_first(place: tuple[int, int, str, str | None]) -> tuple[int, int]:
@@ -878,7 +883,7 @@ class Scorer:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
         # is read for them
-        ids = {pattern_id for pattern_id, _end in found}
+        ids = set(map(_first, found))
         homophones = (
             self._homophones(joined, not self._talk_patterns.isdisjoint(ids))
             if self._homophone_find is not None and not self._homophone_context_patterns.isdisjoint(ids)
@@ -892,8 +897,8 @@ class Scorer:
             # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
             # talk that hides what the goods are a concealed-goods pattern
             anchors = self._trade_anchors
-            kinds = {anchors[pattern_id] for pattern_id in ids}
-            traits = sum(1 for pattern_id, _end in found if anchors[pattern_id] == 4)
+            kinds = set(map(anchors.__getitem__, ids))
+            traits = list(map(anchors.__getitem__, map(_first, found))).count(4)
             if (
                 3 not in kinds
                 and traits < _TRAIT_PATTERN_MIN
