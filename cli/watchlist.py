@@ -107,6 +107,7 @@ def explain_cmd(
         "split": _("split characters of {term}"),
         "lookalike": _("look-alike of {term}"),
         "emoji": _("emoji spelling of {term}"),
+        "digits": _("numerals of {term} written as digits"),
     }
     for hit in data["hits"]:
         where = f"{hit['field']}[{hit['start']}:{hit['end']}]"

@@ -98,6 +98,18 @@ def test_watchlist_explain_names_the_term_capitals_stand_for() -> None:
     assert "capitals standing for 犀牛角" in result.stdout
 
 
+def test_watchlist_explain_names_a_numeral_written_as_digits() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "老式 2踢脚 一箱", "-d", "快递不发"])
+    assert result.exit_code == 0, result.output
+    assert "numerals of 烟花 written as digits" in result.stdout
+
+
+def test_watchlist_explain_shows_the_route_of_a_trade_pattern() -> None:
+    result = runner.invoke(app, ["watchlist", "explain", "林子里前天逮的 活体 一只", "-d", "只能上门提货，不走快递"])
+    assert result.exit_code == 0, result.output
+    assert "trade_pattern_context" in result.stdout and "'capture': '林子里前天逮'" in result.stdout
+
+
 def test_watchlist_explain_names_the_trade_pattern_of_prohibited_goods() -> None:
     result = runner.invoke(app, ["watchlist", "explain", "老款 长家伙 零件 全齐", "-d", "到手自己装，只见面交易"])
     assert result.exit_code == 0, result.output
@@ -155,17 +167,23 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # a concealed category, a namesake title and 未 then moved it to recall 0.848, precision 0.979, disguised recall
 # 0.772, 9/232, category accuracy 0.965. The test part then grew to 920 listings with a third batch of 363 written
 # without reading the rules (105 of them fell into it): recall 0.852, precision 0.982, disguised recall 0.783,
-# 9/263, category accuracy 0.963; the category floor follows that growth, the others still hold. This floor is the
-# rules' alone (`--rules-only`).
-TEST_PART_FLOOR = {"recall": 0.848, "precision": 0.978, "disguised": 0.772, "category_accuracy": 0.962}
+# 9/263, category accuracy 0.963; the category floor follows that growth, the others still hold. Trade talk without
+# a species word (provenance told as a capture, an animal sold alive or just killed, concealment standing in for
+# provenance) and fireworks named by digits and product forms then moved it from recall 0.852, precision 0.982,
+# disguised recall 0.783, 9/263, category accuracy 0.965 to 0.855, 0.982, 0.790, 9/263, 0.963 (the new leads of
+# unknown species are wildlife.other where the label names the species' own category). This floor is the rules'
+# alone (`--rules-only`).
+TEST_PART_FLOOR = {"recall": 0.855, "precision": 0.978, "disguised": 0.79, "category_accuracy": 0.962}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
 # the 695 before the second batch: 0.863, 0.976, 0.789, 9/198, 0.962). With the rules of the row above and the
 # seed learnt again on them: recall 0.872, precision 0.980, disguised recall 0.812, 9/232, category accuracy 0.961.
 # Grown to 920 by the third batch, the seed rebuilt with its dev rows: recall 0.873, precision 0.982, disguised
-# recall 0.820, 9/263, category accuracy 0.960 (0.9595); the category floor follows that growth.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.872, "precision": 0.979, "disguised": 0.811, "category_accuracy": 0.959}
+# recall 0.820, 9/263, category accuracy 0.960 (0.9595); the category floor follows that growth. With the trade
+# routes of the row above and the seed learnt again on them: recall 0.878, precision 0.982, disguised recall 0.823,
+# 9/263, category accuracy 0.960 (from 0.878, 0.982, 0.823, 9/263, 0.962: the seed already lifted those leads).
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.878, "precision": 0.979, "disguised": 0.823, "category_accuracy": 0.959}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

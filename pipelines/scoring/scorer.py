@@ -51,7 +51,7 @@ from .fold_text import (
 from .homophones import FREE_SPELLING, ReadingFinder, build_table, usable
 from .matcher import Matcher, build_matcher
 from .shapes import shape_spellings
-from .spellings import emoji_spellings, english_capitals, pinyin_spellings
+from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
 from .watchlist import Category, TermSpec, Watchlists, expand_paths, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
@@ -121,6 +121,12 @@ _SHAPE_REACH = 2
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# what may stand right before a one-character part (野生的胆, 带皮带骨) and right after it (胆粉) in a word of its own
+_PART_AFTER = "的带"
+_PART_BEFORE = "粉"
+# what may end the word before a form of a live animal (刚下山的 活的, 是活的)
+_WORD_ENDS = "的是刚都还也"
+_WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list: a term read across one (白、粉 in 黑、白、粉) is two words
 _LIST_SEPARATORS = re.compile("[、/／]")
@@ -163,7 +169,7 @@ class Hit:
 # the end of the provenance of a form that scripts/build_wildlife_watchlist.py cut from a name of the list
 GENERATED_FROM_LIST = "(national list)"
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", "goods_pattern")
-_GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", *_SHAPE_RULES))
+_GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *_SHAPE_RULES))
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
 _TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
@@ -402,6 +408,7 @@ class Scorer:
         self._flavours = self._fold_words(watchlists.signals.flavour_markers)
         fold_all = self._fold_words
         term_negations = fold_all(watchlists.signals.term_negations)
+        self._term_negations = term_negations
         self._before_term = _Markers(
             (
                 ("negated_term", term_negations),
@@ -761,12 +768,16 @@ class Scorer:
                  "goods_and_talk": requires or tuple(form for form in forms if len(form) > 1)}  # fmt: skip
         initials_factor = self.weights["initials_factor"]
         factors = {"pinyin": pinyin_factor, "initials": initials_factor, "capitals": initials_factor,
-                   "emoji": pinyin_factor}  # fmt: skip
+                   "emoji": pinyin_factor, "digits": pinyin_factor}  # fmt: skip
         spellings = english_capitals(spec.english)
         if auto or (generated and spec.auto_pinyin is None):
             # a species of the national list in pinyin (huamei) could be anything without context
             names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
-            spellings += [*pinyin_spellings(names, plain=auto), *emoji_spellings(names)]
+            spellings += [
+                *pinyin_spellings(names, plain=auto),
+                *emoji_spellings(names),
+                *digit_spellings(names, plain=auto),
+            ]
         for spelling in spellings:
             ref = _TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
                            False, needs[spelling.needs])  # fmt: skip
@@ -796,6 +807,17 @@ class Scorer:
         self._single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
         for word in signals.wild_provenance:
             self._add(word, _Signal("provenance", "provenance", None, word, False, False))
+        for word in signals.fresh_forms:
+            self._add(word, _Signal("part", "fresh", None, word, False, False))
+        fold = self.normaliser.fold
+        self._farmed = (
+            re.compile(_alternatives(fold(w) for w in signals.farmed_animals)) if signals.farmed_animals else None
+        )
+        self._capture = _capture_pattern(
+            [fold(w) for w in signals.capture_places],
+            [fold(w) for w in signals.capture_doers],
+            [fold(w) for w in signals.capture_verbs],
+        )
         for word in signals.live_forms:
             self._add(word, _Signal("live", "live", None, word, False, False))
         for word in signals.concealment:
@@ -904,6 +926,7 @@ class Scorer:
                 and traits < _TRAIT_PATTERN_MIN
                 and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
+                and (1 not in kinds or self._capture is None or not self._capture.search(joined))
                 and (
                     self._talk_patterns.isdisjoint(ids)
                     or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))
@@ -1419,33 +1442,54 @@ class Scorer:
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
         """An animal part or live animal of wild provenance (or showing the traits of one wildlife category),
         offered with evasion talk, when no watchlist term names the species: the first part becomes a hit of
-        TRADE_PATTERN_CATEGORY, or of the category shown."""
+        TRADE_PATTERN_CATEGORY, or of the category shown. The provenance may be told as a capture (山里刚抓的),
+        and talk that hides what the animal is (是什么牙懂的都懂) stands in for it."""
         part: tuple[_Signal, _FieldView, int, int] | None = None
+        fresh: list[tuple[_Signal, _FieldView, int, int]] = []
         provenance: list[str] = []
+        concealment: str | None = None
         talk = False
         for signals, view, start, end in signal_places:
             for sig in signals:
-                if sig.kind == "part" and part is None and self._stands_alone(view, start, end):
+                if sig.kind == "part" and sig.label == "fresh":
+                    fresh.append((sig, view, start, end))
+                elif sig.kind == "part" and part is None and self._stands_alone(view, start, end):
                     part = (sig, view, start, end)
                 elif sig.kind == "provenance" and sig.word not in provenance:
                     provenance.append(sig.word)
                 elif sig.kind in ("evasion", "conceal"):
                     talk = True
+                    if sig.kind == "conceal" and concealment is None:
+                        concealment = sig.word
         if not talk or TRADE_PATTERN_CATEGORY not in self.categories:
             return None
+        route: dict[str, Any] = {}
+        if not provenance and self._capture is not None:
+            capture = next((m.group() for view in views if (m := self._capture.search(view.norm.text))), None)
+            if capture is not None:
+                provenance.append(capture)
+                route["capture"] = capture
+        if part is None and fresh and not self._names_farmed(views):
+            part = next((place for place in fresh if self._stands_after_a_word(*place[1:])), None)
+            if part is not None:
+                route["fresh"] = part[0].word
         # the one wildlife category whose goods the listing shows most of (a trait and a product form) decides it;
         # a listing that shows them stands in for the word of wild provenance (黑条纹 整张皮 带头 见面交易)
         family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
         shown, _traits = self._shown_category(signal_places, family, 3, True)
         if not provenance and shown is None:
-            return None
-        if part is None and provenance and self._single_parts is not None:
+            # a listing that hides what its animal is, and moves the deal out of sight, says as much as provenance
+            evasion = any(sig.kind == "evasion" for signals, *_ in signal_places for sig in signals)
+            if concealment is None or not evasion:
+                return None
+            route["concealment"] = concealment
+        if part is None and (provenance or concealment) and self._single_parts is not None:
             part = next(
                 (
                     (_Signal("part", "part", None, match.group(), False, False), view, match.start(), match.end())
                     for view in views
                     for match in self._single_parts.finditer(view.norm.text)
-                    if self._stands_alone(view, match.start(), match.end())
+                    if self._stands_alone(view, match.start(), match.end(), provenance)
                 ),
                 None,
             )
@@ -1458,8 +1502,30 @@ class Scorer:
         ref = _TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
-                       "provenance": provenance, "points": 0}  # fmt: skip
+                       "provenance": provenance, **route, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _names_farmed(self, views: list[_FieldView]) -> bool:
+        """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the
+        wild kind (野兔, 野鸭)."""
+        if self._farmed is None:
+            return False
+        negations = self._term_negations
+        for view in views:
+            text = view.norm.text
+            for match in self._farmed.finditer(text):
+                before = text[max(0, match.start() - 3) : match.start()]
+                if not before.endswith(_WILD_KIND) and not any(before.endswith(word) for word in negations):
+                    return True
+        return False
+
+    @staticmethod
+    def _stands_after_a_word(view: _FieldView, start: int, end: int) -> bool:
+        """A form of a live animal (活的) only where it starts a word: 刚下山的 活的, never 好养活的, 包活的."""
+        o_start = view.span(start, end)[0]
+        text = view.norm.original
+        before = text[o_start - 1] if o_start else " "
+        return not before.isalnum() or before in _WORD_ENDS
 
     def _counted_forms(self, views: list[_FieldView]) -> list[tuple[str, str, _FieldView, int, int]]:
         """(category, words, view, start, end) of each one-character unit of prohibited goods after a count (36发,
@@ -1524,16 +1590,20 @@ class Scorer:
         return any(sig.kind in _TALK for signals, *_ in signal_places for sig in signals)
 
     @staticmethod
-    def _stands_alone(view: _FieldView, start: int, end: int) -> bool:
-        """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆; never inside
-        another word (骨瓷, 角落, 胆大, 牛角梳)."""
+    def _stands_alone(view: _FieldView, start: int, end: int, provenance: Sequence[str] = ()) -> bool:
+        """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆, 带皮带骨, right after a
+        word of wild provenance (野生鞭), or ground to powder (胆粉); never inside another word (骨瓷, 角落, 胆大,
+        牛角梳)."""
         if end - start > 1:
             return True
         o_start, o_end = view.span(start, end)
         text = view.norm.original
         before = text[o_start - 1] if o_start else " "
         after = text[o_end] if o_end < len(text) else " "
-        return (not before.isalnum() or before == "的") and not after.isalnum()
+        after_word = (
+            not before.isalnum() or before in _PART_AFTER or any(view.norm.text[:start].endswith(w) for w in provenance)
+        )
+        return after_word and (not after.isalnum() or after in _PART_BEFORE)
 
     def _innocence_cleared(
         self,
@@ -1927,6 +1997,25 @@ class Scorer:
 
 SPREAD_FROM = 80
 SPREAD_SCALE = 30
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of the words, longest first."""
+    return "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
+
+
+def _capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re.Pattern[str] | None:
+    """Provenance told as a capture: a place of the wild and, at most three characters later, a verb of catching
+    (山里刚抓的, 林子里逮的, 刚从山上下来), or a doer right before the verb and 的 (自己套的); on folded text."""
+    if not verbs or not (places or doers):
+        return None
+    verb = _alternatives(verbs)
+    forms = []
+    if places:
+        forms.append(f"(?:{_alternatives(places)}).{{0,3}}?(?:{verb})")
+    if doers:
+        forms.append(f"(?:{_alternatives(doers)})(?:{verb})的")
+    return re.compile("|".join(forms))
 
 
 def spread_score(points: float) -> int:

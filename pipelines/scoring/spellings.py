@@ -57,6 +57,21 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
     return list(dict.fromkeys(out))
 
 
+_DIGITS = str.maketrans("〇零一二两三四五六七八九", "001223456789")
+
+
+def digit_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
+    """A name with a numeral in it written with Arabic digits, as sellers and input methods do (2踢脚 for 二踢脚, 424
+    for 四二四). Only names of three or more characters: a shorter one (二胡) leaves a digit and one character that
+    could be anything. ``plain`` as for pinyin."""
+    out: list[Spelling] = []
+    for name in names:
+        digits = name.translate(_DIGITS)
+        if digits != name and len(name) >= 3:
+            out.append(Spelling(digits, "digits", "" if plain else "context"))
+    return list(dict.fromkeys(out))
+
+
 def english_capitals(english: list[str]) -> list[Spelling]:
     """The initials of a term's English names of two or more words (RH for rhino horn, HH for helmeted hornbill),
     as sellers write them to keep the name out of a listing. Capitals that short stand for anything (RH is a blood

@@ -1,0 +1,122 @@
+"""Routes to a lead when no species or product word names the goods (issue 13, classes 3 and 6), each with the
+look-alike that must stay quiet. Examples are worded apart from the labelled set."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer, ScoreResult
+from pipelines.scoring.spellings import digit_spellings
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
+    return scorer.score({"title": title, "description": description})
+
+
+def trade_context(result: ScoreResult) -> dict[str, object]:
+    return next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
+
+
+def test_a_capture_in_the_wild_is_provenance(scorer: Scorer) -> None:
+    result = score(scorer, "林子里前天逮的 活体 一只 尾巴蓬松", "别问叫什么，只能上门提货，不走快递")
+    assert result.is_lead and result.category == "wildlife.other"
+    assert {h.mechanism for h in result.hits} == {"trade_pattern"}
+    assert trade_context(result)["capture"] == "林子里前天逮"
+
+
+def test_a_capture_on_a_farm_stays_quiet(scorer: Scorer) -> None:
+    # no place of the wild and no catching: a farmer's own produce
+    assert not score(scorer, "自家院里养的 活体 兔子 两只", "不走快递，同城自提").is_lead
+
+
+def test_an_animal_sold_alive_or_just_killed_is_a_part_of_the_trade(scorer: Scorer) -> None:
+    result = score(scorer, "后山下来的野物 活的 两只", "没有检疫，只能当面交易，不走物流")
+    assert result.is_lead and result.category == "wildlife.other"
+    assert trade_context(result)["fresh"] == "活的"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("农家散养 土鸡 野生放养 现杀", "不走快递，同城见面交易"),  # a farmed animal, said so
+        ("野生 河虾 活的 一斤", "不走快递，见面交易"),  # seafood sold alive
+        ("野外 拓展 好养活的 绿萝", "不走快递，见面交易"),  # 活的 inside another word
+    ],
+)
+def test_farm_produce_alive_or_just_killed_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert not score(scorer, title, description).is_lead
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("野鸭 活的 刚下山 三只", "不走物流，见面交易"),  # the wild kind of a farmed animal
+        ("刚下山 活的 一只 大个", "不是牛也不是羊，不走物流，见面交易"),  # farmed animals denied
+    ],
+)
+def test_a_farmed_name_denied_or_wild_does_not_stop_the_trade_pattern(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and trade_context(result)["fresh"] == "活的"
+
+
+def test_concealing_the_animal_stands_in_for_provenance(scorer: Scorer) -> None:
+    result = score(scorer, "爪 一副 老货 晒干的", "什么爪子懂的都懂，不多说。只接受见面交易，不走快递")
+    assert result.is_lead and result.category == "wildlife.other"
+    assert trade_context(result)["concealment"] == "懂的都懂"
+
+
+def test_concealment_without_evasion_is_no_trade_pattern(scorer: Scorer) -> None:
+    result = score(scorer, "老货 牙 一对 盘玩", "是什么牙懂的都懂，支持验货")
+    assert all(rule["rule"] != "trade_pattern_context" for rule in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "part"),
+    [
+        ("野生鞭 一根 泡酒用", "没有手续，同城当面交易", "鞭"),  # right after a word of wild provenance
+        ("刚下山 胆粉 一小瓶", "不走物流，见面交易", "胆"),  # ground to powder
+        ("刚打的 带皮带骨 二十斤", "没有检疫，不走物流", "骨"),  # with its hide and bones
+    ],
+)
+def test_a_one_character_part_stands_beside_provenance_powder_or_hide(
+    scorer: Scorer, title: str, description: str, part: str
+) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and trade_context(result)["part"] == part
+
+
+def test_a_one_character_part_inside_a_word_stays_quiet(scorer: Scorer) -> None:
+    assert not score(scorer, "野生 骨瓷 皮革 胆大 角落", "不走物流，见面交易").is_lead
+
+
+def test_a_numeral_written_in_digits_is_a_generated_variant(scorer: Scorer) -> None:
+    result = score(scorer, "老式 2踢脚 一箱", "快递不发，只能自提")
+    assert result.is_lead and result.category == "prohibited.fireworks"
+    hit = next(h for h in result.hits if h.rule == "digits")
+    assert hit.mechanism == "generated_variant" and hit.term == "烟花"
+
+
+def test_digit_spellings_only_of_names_long_enough() -> None:
+    assert [s.text for s in digit_spellings(["二踢脚", "二胡", "穿山甲"], plain=True)] == ["2踢脚"]
+
+
+@pytest.mark.parametrize(
+    "title", ["婚庆 冷光喷泉 一箱 室外", "冷焰火 舞台 开场 整箱", "仙女棒 手持 拍照 一盒", "sparklers 婚礼 入场"]
+)
+def test_fireworks_named_by_their_product_form(scorer: Scorer, title: str) -> None:
+    result = score(scorer, title)
+    assert result.is_lead and result.category == "prohibited.fireworks"
+
+
+@pytest.mark.parametrize(
+    "title", ["冷光 美白 牙齿 仪器", "庭院 喷泉 水泵 静音", "电子仙女棒 LED 发光 儿童", "2号 电池 一板"]
+)
+def test_look_alikes_of_firework_forms_stay_quiet(scorer: Scorer, title: str) -> None:
+    assert not score(scorer, title).is_lead
