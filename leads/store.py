@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers, instrumentation, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
@@ -512,9 +512,9 @@ def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]])
     objects = []
     for pk, values in zip(ids, complete, strict=True):
         created = manager.new_instance()  # as the ORM makes a row it reads: no validation, no change history
-        for name, value in values.items():
-            set_committed_value(created, name, value)
-        set_committed_value(created, "id", pk)
+        state = instance_state(created)
+        state.dict.update(values, id=pk)
+        state._commit_all(state.dict)  # as the ORM's loading does once it has filled a new row's object
         make_transient_to_detached(created)
         objects.append(created)
     session.add_all(objects)
