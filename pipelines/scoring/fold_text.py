@@ -243,13 +243,16 @@ class NormText:
         then the exact loop is used."""
         original = self.original
         patterns = self._table.patterns
-        if patterns is not None and patterns.expanding(original) is None:
-            # all characters are in the BMP: a UTF-16 unit is zero exactly where a character was dropped
+        if patterns is not None:
             marked = self._marked if self._marked is not None else patterns.drop("\x00", original)
             units = marked.encode("utf-16-le")
             size = len(original)
-            kept = int.from_bytes(units[0::2], "little") | int.from_bytes(units[1::2], "little")
-            return list(compress(range(size), kept.to_bytes(size, "little")))
+            # all characters in the BMP (one UTF-16 unit each), and as many kept as the text has: each kept
+            # character folds to one (without a search of the text for those that fold to several). Then a
+            # UTF-16 unit is zero exactly where a character was dropped.
+            if len(units) == 2 * size and size - marked.count("\x00") == len(self.text):
+                kept = int.from_bytes(units[0::2], "little") | int.from_bytes(units[1::2], "little")
+                return list(compress(range(size), kept.to_bytes(size, "little")))
         mask = original.translate(self._table.mask)
         if len(mask) != len(original):
             return None
@@ -290,7 +293,6 @@ class _Patterns:
         # character of the class, half the cost of a search for a run, which tries a match at every place
         self.changed_search = re.compile(changed_class).search
         self.changed_sub = re.compile(changed_class + "+").sub
-        self.expanding = re.compile(f"[{_class_body(classes.expanded)}\U00010000-\U0010ffff]").search
         translate = str.translate
 
         def fold_run(match: re.Match[str]) -> str:
