@@ -114,6 +114,8 @@ def test_items_that_come_while_the_writer_is_busy_go_in_one_batch_when_it_is_fre
 
     async def crawl() -> None:
         first = asyncio.ensure_future(through(built, item(0)))
+        while not sizes:  # the writer has taken the first item alone, however late its flush timer fired
+            await asyncio.sleep(0.005)
         later = []
         for number in range(1, 9):  # each well after the flush delay of the one before
             await asyncio.sleep(0.03)
