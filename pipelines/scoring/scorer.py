@@ -119,6 +119,10 @@ _NEGATION_STOPS = frozenset("是的但而却就")
 # characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
 _SHAPE_REACH = 2
 # innocence clearings that make the word a cover for the whole listing
+# how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
+_COVER_REACH = 6
+# how far after a media word a refusal and a verb of showing are read for (照片 不方便发)
+_WITHHELD_REACH = 7
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # what may stand right before a one-character part (野生的胆, 带皮带骨) and right after it (胆粉) in a word of its own
@@ -427,6 +431,9 @@ class Scorer:
         sig_spec = watchlists.signals
         self._cover_after = fold_all(sig_spec.cover_after_markers)
         self._reveals = fold_all(sig_spec.reveal_markers)
+        self._media_words = frozenset(fold_all(sig_spec.innocence.get("media", ())))
+        self._refusals = fold_all(sig_spec.refusal_markers)
+        self._showing = fold_all(sig_spec.showing_verbs)
         self._choice_words = frozenset(fold_all(sig_spec.choice_words))
         self._choice_markers = (*fold_all(sig_spec.choice_markers), *sig_spec.choice_markers)
         self._comparisons = fold_all(sig_spec.comparison_markers)
@@ -820,7 +827,9 @@ class Scorer:
         )
         for word in signals.live_forms:
             self._add(word, _Signal("live", "live", None, word, False, False))
-        for word in signals.concealment:
+        # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own
+        paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
+        for word in dict.fromkeys((*signals.concealment, *paired)):
             self._add(word, _Signal("conceal", "conceal", None, word, False, False))
         for category in self.categories.values():
             for spec in category.terms:
@@ -1097,7 +1106,7 @@ class Scorer:
             live = _drop_straddling(_drop_inner_code_words(live))
         if not live:
             pattern = (
-                self._concealed_goods(signal_places)
+                self._concealed_goods(signal_places, views)
                 or self._trait_pattern(signal_places)
                 or self._trade_pattern(signal_places, views)
                 or self._goods_pattern(signal_places, views)
@@ -1365,7 +1374,7 @@ class Scorer:
         return best[0], sorted(shown[best[0]])
 
     def _concealed_goods(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
         """A listing that says it hides what its goods are (不方便写名字, 快递单写厨具, 字是故意写的), when no
         watchlist term names them: the one category whose traits (``suspicious`` words and product forms) the
@@ -1377,8 +1386,11 @@ class Scorer:
         )  # fmt: skip
         if conceal is None:
             return None
-        # a listing that shows an animal part, a live animal or wild provenance hides wildlife
-        animal = any(sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals)
+        # a listing that shows an animal part (a one-character one as a word of its own: 是什么牙), a live animal or
+        # wild provenance hides wildlife
+        animal = any(
+            sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals
+        ) or self._shows_single_part(views)
         family = TRADE_PATTERN_CATEGORY.split(".")[0] + "." if animal else ""
         category, traits = self._shown_category(signal_places, family, 1.5)
         if category is None:
@@ -1389,6 +1401,16 @@ class Scorer:
         explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
                        "traits": traits, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _shows_single_part(self, views: list[_FieldView]) -> bool:
+        """Whether a one-character animal part (牙, 骨, 胆) stands as a word of its own in the listing."""
+        if self._single_parts is None:
+            return False
+        return any(
+            self._stands_alone(view, match.start(), match.end())
+            for view in views
+            for match in self._single_parts.finditer(view.norm.text)
+        )
 
     def _is_trait(self, sig: _Signal) -> bool:
         """A word that tells one category's goods apart by what they are or do (通乳 of pangolin scales, 远程看
@@ -1631,6 +1653,9 @@ class Scorer:
             return True
         if self._scoped_out(view, start, end, word, rules):
             return True
+        if word in self._media_words and self._withheld(view, start, end):
+            rules.append({"rule": "innocence_withheld", "signal": word, "field": view.name, "points": 0})
+            return True
         if self._flavours:
             text = view.norm.text
             for flavour in self._flavours:
@@ -1640,10 +1665,17 @@ class Scorer:
                                   "points": 0})  # fmt: skip
                     return True
         if start and (self._covers or self._made_into):
-            text = view.norm.text
+            # the cover may name the goods in a few words before the word (外包装写婚庆道具): the marker ends within
+            # _COVER_REACH characters before it, in the same clause
+            before = view.norm.text[max(0, start - _COVER_REACH - 8) : start]
             for rule, markers in (("innocence_cover", self._covers), ("innocence_made_into", self._made_into)):
                 for cover in markers:
-                    if text.startswith(cover, max(0, start - len(cover))) and start >= len(cover):
+                    at = before.rfind(cover)
+                    if (
+                        at >= 0
+                        and len(before) - at - len(cover) <= _COVER_REACH
+                        and self._one_clause(view, start - len(before) + at, end)
+                    ):
                         rules.append({"rule": rule, "signal": word, "cover": cover, "field": view.name, "points": 0})
                         return True
         if start and negations:
@@ -1661,6 +1693,21 @@ class Scorer:
                 rules.append({"rule": "innocence_negated", "signal": word, "negation": negation,
                               "field": view.name, "points": 0})  # fmt: skip
                 return True
+        return False
+
+    def _withheld(self, view: _FieldView, start: int, end: int) -> bool:
+        """True when a refusal follows a media word (at once or one character later: 照片都不发) and a verb of showing
+        follows the refusal within three characters, all in one clause (照片不方便发, 视频不给看)."""
+        following = view.norm.text[end : end + _WITHHELD_REACH]
+        for refusal in self._refusals:
+            at = following.find(refusal)
+            if 0 <= at <= 1:
+                after = at + len(refusal)
+                rest = following[after : after + 4]
+                for verb in self._showing:
+                    where = rest.find(verb)
+                    if where >= 0 and self._one_clause(view, start, end + after + where + len(verb)):
+                        return True
         return False
 
     def _reaching_negation(self, view: _FieldView, start: int, negations: tuple[str, ...]) -> str | None:
