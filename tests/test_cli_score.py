@@ -171,9 +171,11 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # a species word (provenance told as a capture, an animal sold alive or just killed, concealment standing in for
 # provenance) and fireworks named by digits and product forms then moved it from recall 0.852, precision 0.982,
 # disguised recall 0.783, 9/263, category accuracy 0.965 to 0.855, 0.982, 0.790, 9/263, 0.963 (the new leads of
-# unknown species are wildlife.other where the label names the species' own category). This floor is the rules'
-# alone (`--rules-only`).
-TEST_PART_FLOOR = {"recall": 0.855, "precision": 0.978, "disguised": 0.79, "category_accuracy": 0.962}
+# unknown species are wildlife.other where the label names the species' own category). A cover named in a few
+# words, a withheld photo, the goods' identity left unsaid and bear fat or a young monkey after a colloquial name
+# then moved it to recall 0.859, precision 0.982, disguised recall 0.793, 9/263, category accuracy 0.963. This
+# floor is the rules' alone (`--rules-only`).
+TEST_PART_FLOOR = {"recall": 0.858, "precision": 0.978, "disguised": 0.793, "category_accuracy": 0.962}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -183,7 +185,9 @@ TEST_PART_FLOOR = {"recall": 0.855, "precision": 0.978, "disguised": 0.79, "cate
 # recall 0.820, 9/263, category accuracy 0.960 (0.9595); the category floor follows that growth. With the trade
 # routes of the row above and the seed learnt again on them: recall 0.878, precision 0.982, disguised recall 0.823,
 # 9/263, category accuracy 0.960 (from 0.878, 0.982, 0.823, 9/263, 0.962: the seed already lifted those leads).
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.878, "precision": 0.979, "disguised": 0.823, "category_accuracy": 0.959}
+# With the covers, withheld photos and unsaid identities of the row above and the seed learnt again on them:
+# recall 0.880, precision 0.982, disguised recall 0.827, 9/263, category accuracy 0.960.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.879, "precision": 0.979, "disguised": 0.826, "category_accuracy": 0.959}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
