@@ -165,6 +165,31 @@ def test_a_sweep_downloads_photos_within_its_budget(tw_home: Path, monkeypatch: 
     assert crawlers[0].stats.get_value("tradewatch/images/requested") == 2
 
 
+def test_the_sweeps_pool_starts_as_its_first_photos_are_requested(tw_home: Path) -> None:
+    """Its workers start up while the photos download, behind the pages queued before them; a listing without
+    photos, or over the budget, starts none."""
+    from crawler.items import ListingItem
+    from pipelines.images.download import ImageBudget, ListingImagesPipeline
+    from tests.crawl_support import project_crawler
+
+    class Pool(ImagePool):
+        starts = 0
+
+        def start(self) -> None:
+            self.starts += 1
+
+    pool = Pool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tw_home / "readings"))
+    crawler = project_crawler(TRADEWATCH_IMAGE_POOL=pool, TRADEWATCH_IMAGE_BUDGET=ImageBudget(1))
+    crawler.stats.open_spider()
+    pipeline = ListingImagesPipeline.from_crawler(crawler)
+    plain = ListingItem(platform="demo", listing_id="100001", url="http://127.0.0.1:8765/", title="手镯")
+    assert pipeline.get_media_requests(plain, None) == [] and pool.starts == 0
+    shown = ListingItem(platform="demo", listing_id="100002", url="http://127.0.0.1:8765/", title="手镯")
+    shown.images = ["http://127.0.0.1:8765/static/photo/card-ivory.jpg"]
+    assert len(pipeline.get_media_requests(shown, None)) == 1 and pool.starts == 1
+    assert pipeline.get_media_requests(shown, None) == [] and pool.starts == 1  # the budget is spent
+
+
 def recogniser_loaded() -> tuple[int, bool]:
     """(niceness, recogniser loaded) of the pool worker that runs this."""
     import os

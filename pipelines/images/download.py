@@ -88,8 +88,18 @@ class ListingImagesPipeline(FilesPipeline):
         if allowed < len(urls):
             self.count("over_budget", len(urls) - allowed)
         self.count("requested", allowed)
+        if allowed:
+            self.start_readers()
         meta = {"download_maxsize": self.max_bytes, "download_warnsize": self.max_bytes}
         return [Request(url, callback=NO_CALLBACK, meta=meta) for url in urls[:allowed]]
+
+    def start_readers(self) -> None:
+        """Start the sweep's OCR workers as its first photos are requested: they start up (and load the
+        recogniser) while the photos download, queued behind pages, instead of after them. A sweep whose
+        listings show no photo starts none."""
+        pool = self.crawler.settings.get("TRADEWATCH_IMAGE_POOL")
+        if isinstance(pool, ImagePool):
+            pool.start()
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
         return None  # stored by content: what a photo is is known only once it is downloaded
