@@ -937,3 +937,42 @@ def test_an_ornament_says_nothing_about_goods_sold_as_ornaments(
 ) -> None:
     result = lead_of(scorer, title, description, category)
     assert not any(r["rule"] == "innocence" for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "rule"),
+    [
+        ("穿山甲 电动 疏通机 家用", "穿山甲牌电动疏通机，弹簧软轴十米，下水道堵了都能通", "head_term"),
+        ("鸳鸯 刺绣 枕巾 一对 婚庆", "枕巾角上绣着鸳鸯，纯棉，两条", "head_term"),
+        ("穿山甲 挖掘机 履带 工地 二手", "穿山甲牌挖掘机，履带式，工地用", "head_term"),
+        ("Rhino 7 建模 课程 零基础", "犀牛软件入门到精通，网盘发送", "head_term"),
+        ("摩托车 排气 消音器 改装 钛合金", "摩托车排气消音器，声浪浑厚，直接替换原车", "part_term"),
+        ("KO-LA 神仙水 喷雾 补水", "KO-LA神仙水补水喷雾，随身带", "brand_term"),
+    ],
+)
+def test_a_term_that_names_other_goods_is_their_brand_motif_or_part(
+    scorer: Scorer, title: str, description: str, rule: str
+) -> None:
+    is_lead, _category, _mechanisms, rules = verdict(scorer, title, description)
+    assert not is_lead and rule in rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # the goods' own traits (查聊天记录) say the software is the goods
+        ("手机监听 软件 看对方聊天记录", "对方不知道，装好就能用", "prohibited.surveillance"),
+        # trade talk keeps a term before a goods noun the goods
+        ("穿山甲 工具 野生 不走物流", "山里刚下来的，私聊", "wildlife.pangolin"),
+        # no goods noun within reach of the term (五颜六色的卡通印花 on the pills themselves)
+        ("摇头丸 五颜六色 卡通印花 派对", "十粒一板，懂的来", "prohibited.drugs"),
+        # a silencer after a firearm, and a model number (AK-47) is no brand
+        ("手枪 消音器 全套 螺纹", "私聊", "prohibited.weapons"),
+        ("AK-47 消音器 一体", "私聊发货", "prohibited.weapons"),
+        ("鸳鸯 活体 一对 野生", "刚抓的，同城自提", "wildlife.live_bird"),
+    ],
+)
+def test_a_term_beside_goods_words_it_does_not_name_stays_a_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    lead_of(scorer, title, description, category)

@@ -88,8 +88,22 @@ _OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *_SHAP
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
 CLEARING_RULES = frozenset(
-    ("innocent_phrase", "negated_term", "imitation_term", "substitute_term", "simile_term", "shape_term", "homonym")
+    (
+        "innocent_phrase",
+        "negated_term",
+        "imitation_term",
+        "substitute_term",
+        "simile_term",
+        "shape_term",
+        "head_term",
+        "part_term",
+        "brand_term",
+        "homonym",
+    )
 )
+# rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
+# the same family then describe those goods too (:meth:`Scorer._namesake_described`)
+_NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term"))
 
 # a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
 _TRAIT_SPREAD_MAX = 2
@@ -118,6 +132,14 @@ _NEGATION_REACH = 8
 _NEGATION_STOPS = frozenset("是的但而却就")
 # characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
 _SHAPE_REACH = 2
+# Chinese characters of the same clause between a term and the head noun of the goods it names (穿山甲 管道疏通机);
+# Latin letters and digits between them (Rhino 8 建模教程) are a model or version and do not count
+_HEAD_REACH = 2
+_HEAD_SPAN = 8
+# a Latin brand of letters joined by a hyphen right beside a term (SK-II 神仙水); a model with digits (AK-47) is
+# no brand here
+_BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-[A-Za-z]+\s?$")
+_BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-[A-Za-z]+(?![A-Za-z0-9-])")
 # innocence clearings that make the word a cover for the whole listing
 # how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
 _COVER_REACH = 6
@@ -419,8 +441,10 @@ class Scorer:
                 ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
                 ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
                 ("simile_term", fold_all(watchlists.signals.simile_markers)),
+                ("part_term", fold_all(watchlists.signals.part_owners)),
             )
         )
+        self._goods_heads = _Markers((("head_term", fold_all(watchlists.signals.goods_heads)),))
         self._shape_words = frozenset(fold_all(watchlists.signals.shape_markers))
         self._after_term = _Markers(
             (
@@ -1016,7 +1040,7 @@ class Scorer:
                     }
                 )
                 continue
-            marker = self._scope(view, start, end)
+            marker = self._scope(view, start, end) or self._names_goods(ref, view, start, end, signal_places)
             if marker is not None:
                 scoped_spans.append((view, start, end))
                 if marker[0] == "substitute_term" or marker[1].startswith(self._composition_denial):
@@ -1267,11 +1291,17 @@ class Scorer:
         families = {
             rule["category"].split(".", 1)[0]
             for rule in masked_rules
-            if rule["rule"] == "innocent_phrase" and rule["field"] == "title"
+            if rule["rule"] in _NAMESAKE_RULES and rule["field"] == "title"
         }
         if not families or any(item[1].name == "title" for item in live) or self._trade_talk(signal_places):
             return live
-        kept = [item for item in live if item[0].code or item[0].category.split(".", 1)[0] not in families]
+        dropped = [item for item in live if not item[0].code and item[0].category.split(".", 1)[0] in families]
+        # a code word inside a dropped name is that name again (山甲 in 穿山甲牌)
+        kept = [
+            item
+            for item in live
+            if item not in dropped and not any(d[1] is item[1] and d[2] <= item[2] and item[3] <= d[3] for d in dropped)
+        ]
         if len(kept) < len(live):
             masked_rules.append({"rule": "namesake_described", "terms": sorted({i[0].term for i in live} - {
                 i[0].term for i in kept}), "points": 0})  # fmt: skip
@@ -1726,6 +1756,42 @@ class Scorer:
             between = view.norm.original[offsets[start - len(before) + at] : offsets[start]]
             if gap and not any(c in _NEGATION_STOPS for c in gap) and all(c.isalnum() for c in between):
                 return candidate
+        return None
+
+    def _names_goods(
+        self,
+        ref: _TermRef,
+        view: _FieldView,
+        start: int,
+        end: int,
+        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
+    ) -> tuple[str, str] | None:
+        """(rule, word) when a term names other goods rather than being sold: a Latin brand right beside it (SK-II
+        神仙水), or the head noun of other goods a few characters after it in one clause (穿山甲 管道疏通机,
+        鸳鸯戏水刺绣枕套), unless that noun is the category's own goods, or the listing talks trade or shows a
+        trait of the category's goods (监听 软件 看对方聊天记录)."""
+        o_start, o_end = view.span(start, end)
+        original = view.norm.original
+        if "-" in original:
+            brand = _BRAND_BEFORE.search(original, max(0, o_start - 40), o_start) or _BRAND_AFTER.match(original, o_end)
+            if brand is not None:
+                return "brand_term", brand.group().strip()
+        text = view.norm.text
+        own = self._own_goods.get(ref.category, frozenset())
+        chinese = 0
+        for at in range(end, min(end + _HEAD_SPAN, len(text))):
+            head = self._goods_heads.starting_at(text, at)
+            if head is not None and head[1] not in own and self._one_clause(view, start, at + len(head[1])):
+                shown = any(
+                    sig.kind in _TALK or (sig.kind == "suspicious" and sig.category == ref.category)
+                    for signals, *_ in signal_places
+                    for sig in signals
+                )
+                return None if shown else head
+            if is_cjk(text[at]):
+                chinese += 1
+                if chinese > _HEAD_REACH:
+                    break
         return None
 
     def _scoped_out(self, view: _FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:

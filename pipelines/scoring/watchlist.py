@@ -101,6 +101,8 @@ class SignalSpec(_Model):
     substitute_markers: list[str] = Field(default_factory=list)
     simile_markers: list[str] = Field(default_factory=list)
     shape_markers: list[str] = Field(default_factory=list)
+    goods_heads: list[str] = Field(default_factory=list)
+    part_owners: list[str] = Field(default_factory=list)
     form_kinds: list[str] = Field(default_factory=list)
     homonym_kinds: list[str] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
