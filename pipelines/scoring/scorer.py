@@ -156,6 +156,9 @@ _WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野�
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list: a term read across one (白、粉 in 黑、白、粉) is two words
 _LIST_SEPARATORS = re.compile("[、/／]")
+# a count and a classifier of animals (一只, 两条, 三头): Chinese counts animals with these measure words
+_COUNTED_ANIMALS = re.compile(f"[{_COUNTED}][只条头]")
+_COUNT_REACH = 6  # folded characters after a species name within which a count of animals offers it
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
 
@@ -746,12 +749,12 @@ class Scorer:
         base_rule = spec.kind
         requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
 
-        def add(text: str, rule: str, w: float = weight, is_code: bool = code) -> None:
+        def add(text: str, rule: str, w: float = weight, is_code: bool = code, gated: tuple[str, ...] = ()) -> None:
             # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
             # names (额温枪, 水枪): like two initials, it counts only beside one of the category's product forms or
             # a word that moves the deal out of sight
             key = self.normaliser.fold(text)
-            needs = requires or (self._short_form_context(category) if len(key) == 1 else ())
+            needs = requires or gated or (self._short_form_context(category) if len(key) == 1 else ())
             ref = _TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
             self._add(text, ref, key)
             if len(key) == 1 and is_cjk(key):
@@ -770,8 +773,11 @@ class Scorer:
             add(word, "tcm")
         for word in spec.latin:
             add(word, "latin")
+        # a species' English name ("snow leopard", "tortoiseshell") is also a pattern, a colour or a product line's
+        # name: like its pinyin, it counts beside a product form of the category or trade talk
+        english_needs = self._homophone_context(category) if spec.kind == "species" else ()
         for word in spec.english:
-            add(word, "english")
+            add(word, "english", gated=english_needs)
         for word in spec.variants:
             add(word, "variant", weight, code)
             self.normaliser.add_variant(word, spec.term)
@@ -1027,7 +1033,10 @@ class Scorer:
             if (
                 ref.requires
                 and not any(w in other.norm.text for w in ref.requires for other in views)
-                and not (ref.rule == "species" and self._names_a_part(ref.category, view, end))
+                and not (
+                    ref.rule == "species"
+                    and (self._names_a_part(ref.category, view, end) or _count_after(view, end, 2) is not None)
+                )
             ):
                 masked_rules.append(
                     {
@@ -1712,7 +1721,11 @@ class Scorer:
             text = view.norm.text
             found: str | None = None
             for candidate in negations:
-                if start >= len(candidate) and text.startswith(candidate, start - len(candidate)):
+                if (
+                    start >= len(candidate)
+                    and text.startswith(candidate, start - len(candidate))
+                    and self._starts_a_word(view, start - len(candidate), candidate)
+                ):
                     found = candidate
                     break
             else:
@@ -1724,6 +1737,15 @@ class Scorer:
                               "field": view.name, "points": 0})  # fmt: skip
                 return True
         return False
+
+    @staticmethod
+    def _starts_a_word(view: _FieldView, start: int, word: str) -> bool:
+        """Whether a Latin negation (not, non) found at folded ``start`` begins a word of the original text: folding
+        drops spaces, so the end of "cannot" or "piano" reads the same as "not" or "no"."""
+        if not word.isascii():
+            return True
+        o_start = view.span(start, start + len(word))[0]
+        return o_start == 0 or not view.norm.original[o_start - 1].isalpha()
 
     def _withheld(self, view: _FieldView, start: int, end: int) -> bool:
         """True when a refusal follows a media word (at once or one character later: 照片都不发) and a verb of showing
@@ -1754,7 +1776,12 @@ class Scorer:
             gap = before[at + len(candidate) :]
             offsets = view.offsets()
             between = view.norm.original[offsets[start - len(before) + at] : offsets[start]]
-            if gap and not any(c in _NEGATION_STOPS for c in gap) and all(c.isalnum() for c in between):
+            if (
+                gap
+                and not any(c in _NEGATION_STOPS for c in gap)
+                and all(c.isalnum() for c in between)
+                and self._starts_a_word(view, start - len(before) + at, candidate)
+            ):
                 return candidate
         return None
 
@@ -2021,7 +2048,7 @@ class Scorer:
                 total += points
 
         if form is None:
-            form = self._adjacent_form(category, items)
+            form = self._adjacent_form(category, items) or self._counted_animal(items)
         if form is not None:
             rules.append({"rule": "product_form", "category": cid, "form": form, "points": w["form"]})
             total += w["form"]
@@ -2096,6 +2123,17 @@ class Scorer:
                         return char
         return None
 
+    @staticmethod
+    def _counted_animal(items: list[tuple[_TermRef, _FieldView, int, int, int, int]]) -> str | None:
+        """A count of animals a few words after a species name of the national list (黄爪隼 出 一只, 石龟 两只): the
+        listing offers the animals themselves, which says as much as a product form."""
+        for ref, view, _s, e, _os, _oe in items:
+            if ref.rule == "species":
+                found = _count_after(view, e)
+                if found is not None:
+                    return found
+        return None
+
     # ------------------------------------------------------------------------------------------ explain
 
     def explain(self, text: str, description: str = "", price: float | None = None) -> dict[str, Any]:
@@ -2139,6 +2177,16 @@ def spread_score(points: float) -> int:
         return max(0, round(points))
     room = 100 - SPREAD_FROM
     return min(99, round(SPREAD_FROM + room * (1 - math.exp(-(points - SPREAD_FROM) / SPREAD_SCALE))))
+
+
+def _count_after(view: _FieldView, end: int, reach: int = _COUNT_REACH) -> str | None:
+    """A count of animals (一只, 两条) within ``reach`` folded characters after ``end``, in the same clause. A species
+    name followed by one names the animals for sale; right after it (白鹤 一只, not 鹰嘴一只), it is the context an
+    ambiguous name needs."""
+    found = _COUNTED_ANIMALS.search(view.norm.text, end, end + reach)
+    if found is None or not Scorer._one_clause(view, end - 1, found.end()):
+        return None
+    return found.group()
 
 
 def _breaks_clause(char: str) -> bool:
