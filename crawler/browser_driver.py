@@ -6,6 +6,10 @@ Chromium; the crawl waits for both. `start_driver_early` installs the crawl's re
 driver on its event loop, so Node loads while Scrapy builds the crawl; `EarlyDriverProvider`, the crawl's
 browser provider (`PLAYWRIGHT_BROWSER_PROVIDER`), then takes that driver instead of starting one. A driver no
 crawl took (the crawl failed before its engine started) is stopped by `stop_unused_driver`.
+
+The provider also ends the browser at the crawl's close (`end_browser`): once its contexts are closed, the browser's
+process group is killed and its profile folder removed, instead of Playwright's graceful close, in which
+Chromium takes 0.2-0.4 s to shut down a profile that is thrown away after.
 """
 
 from __future__ import annotations
@@ -13,9 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import shutil
+import signal
 from dataclasses import dataclass
+from pathlib import Path
+from tempfile import gettempdir
 
-from playwright.async_api import Playwright, PlaywrightContextManager
+from playwright.async_api import Browser, Playwright, PlaywrightContextManager
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
 from crawler.browser import driver_environment
@@ -26,6 +35,9 @@ logger = logging.getLogger(__name__)
 # start-up (Node loading the scripts, the handshake) goes on while the crawl runs.
 SPAWN_STEPS = 20
 STOP_TIMEOUT = 10.0  # seconds an unused driver has to finish starting before it is stopped
+END_TIMEOUT = 5.0  # seconds Playwright has to see a killed browser gone before it is closed the graceful way
+USER_DATA_DIR = "--user-data-dir="  # Chromium's argument naming its profile folder
+PLAYWRIGHT_PROFILE = "playwright_chromiumdev_profile-"  # how Playwright names the temporary profile it makes
 
 
 @dataclass
@@ -101,3 +113,58 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
         self.playwright = await started.playwright
         logger.info("Playwright driver started early (%s)", "waited for" if waited else "ready")
         self.browser_type = getattr(self.playwright, self.config.browser_type_name)
+
+    async def launch_browser(self) -> Browser:
+        browser = await super().launch_browser()
+        local = not (self.config.cdp_url or self.config.connect_url)
+        self._process: asyncio.Future[BrowserProcess | None] | None = (
+            asyncio.ensure_future(browser_process(browser)) if local else None
+        )
+        return browser
+
+    async def end_browser(self, browser: Browser) -> None:
+        """End a browser this provider launched at once, its contexts closed: SIGKILL to its process group (its
+        renderers, zygotes and helpers die with it, none outlives the crawl), then its profile folder removed,
+        as Playwright's driver does after a close of its own. A browser whose process was not found, or that
+        does not lead a process group of its own, is left to Playwright's graceful close."""
+        process = getattr(self, "_process", None)
+        if process is None or not browser.is_connected():
+            return
+        found = await process
+        if found is None or found.pid == os.getpgrp():
+            return
+        try:
+            if os.getpgid(found.pid) != found.pid:
+                return
+            gone = asyncio.Event()
+            browser.once("disconnected", lambda _browser: gone.set())
+            os.killpg(found.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(gone.wait(), END_TIMEOUT)
+        if found.profile:
+            shutil.rmtree(found.profile, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class BrowserProcess:
+    pid: int
+    profile: Path | None  # the temporary profile folder Playwright made for this browser
+
+
+async def browser_process(browser: Browser) -> BrowserProcess | None:
+    """The browser's own process (Chromium's `SystemInfo.getProcessInfo`) and its profile folder, or None."""
+    try:
+        session = await browser.new_browser_cdp_session()
+        info = await session.send("SystemInfo.getProcessInfo")
+        await session.detach()
+        pid = next(int(process["id"]) for process in info["processInfo"] if process["type"] == "browser")
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            args = handle.read().decode("utf-8", "replace").split("\0")
+    except Exception:  # another browser, another system: the graceful close then
+        logger.debug("browser process not found", exc_info=True)
+        return None
+    folders = [Path(arg.removeprefix(USER_DATA_DIR)) for arg in args if arg.startswith(USER_DATA_DIR)]
+    temporary = [f for f in folders if f.name.startswith(PLAYWRIGHT_PROFILE) and f.parent == Path(gettempdir())]
+    return BrowserProcess(pid, temporary[0] if temporary else None)

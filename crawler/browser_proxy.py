@@ -43,6 +43,7 @@ from scrapy_playwright._utils import (
 )
 from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
+from crawler.browser_driver import EarlyDriverProvider
 from crawler.browser_pages import PagePool
 from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, destination_addresses, policy_for, resolver_for
 from crawler.destinations import DestinationPolicy, ForbiddenDestination
@@ -313,7 +314,9 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _close(self) -> None:
         try:
             self.pages.forget()
-            await super()._close()  # closes the context, and with it every page
+            if isinstance(getattr(self, "browser_provider", None), EarlyDriverProvider) and hasattr(self, "browser"):
+                await self.browser_provider.end_browser(self.browser)  # its contexts and pages with it
+            await super()._close()  # closes what is left: contexts, the browser (gracefully), the driver
         finally:
             await self.proxy.close()
 

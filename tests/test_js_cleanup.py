@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import uuid
@@ -125,3 +126,39 @@ def test_a_js_sweep_runs_one_browser_for_http_and_https(
     assert result.exit_code == 0, result.output
     assert most == 1 and len(seen) == 1, seen
     assert chromium_pids(tag) == set()
+
+
+def test_a_crawl_s_browser_ends_with_every_process_of_its_group_and_its_profile_folder():
+    import asyncio
+
+    from scrapy.settings import Settings
+    from scrapy_playwright.handler import Config
+
+    from crawler.browser import playwright_settings
+    from crawler.browser_driver import EarlyDriverProvider, browser_process
+
+    async def sweep_end() -> tuple[int, Path | None, bool]:
+        provider = EarlyDriverProvider(Config.from_settings(Settings(playwright_settings())))
+        await provider.start()
+        try:
+            browser = await provider.launch_browser()
+            page = await (await browser.new_context()).new_page()
+            await page.set_content("<p>象牙手镯 ¥3800</p><script>document.title = 'x'</script>")
+            found = await browser_process(browser)
+            assert found is not None
+            await provider.end_browser(browser)
+            return found.pid, found.profile, browser.is_connected()
+        finally:
+            await provider.close()
+
+    pid, profile, connected = asyncio.run(sweep_end())
+    assert not connected
+    assert profile is not None and not profile.exists()
+    living = []
+    for process in psutil.process_iter(["pid"]):
+        try:
+            if os.getpgid(process.pid) == pid and process.status() != psutil.STATUS_ZOMBIE:
+                living.append(process.pid)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    assert living == []
