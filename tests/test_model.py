@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
@@ -319,3 +321,40 @@ def test_a_title_index_finds_every_ngram_of_the_model_that_occurs(grams: list[st
             {grams.index(title[i : i + n]) for n in range(1, 5) for i in range(len(title)) if title[i : i + n] in grams}
         )
         assert index.find(title) == (sum(weights[number] for number in every), every), title
+
+
+@pytest.mark.parametrize(
+    "price", [None, "12", True, -1, float("nan"), float("inf"), 0, 9.99, 10, 99, 500.0, 5000, 10**6]
+)
+@pytest.mark.parametrize("score", [0, 35])
+def test_a_result_without_rules_adds_score_and_price_band_as_rule_features_do(price: object, score: int) -> None:
+    """A result without fired rules (most listings) is scored without building its features: the logit is the
+    same sum, to the last bit, as adding each of rule_features' weights in its order."""
+    from pipelines.model.features import PRICE_BAND_NAMES
+
+    weights = {band: 0.37 * (number + 1) - 1.1 for number, band in enumerate(PRICE_BAND_NAMES)}
+    model = Model({"version": 1, "intercept": -0.731, "ngram_weights": {"象牙": 1.3}, "rule_weights": {
+        "rule:score": 5.156694, **weights}})  # fmt: skip
+    rules = {"score": score, "is_lead": False, "rules": []}
+    logit = model.intercept + 0
+    for name, value in rule_features(rules, price).items():
+        logit += model.rule_weights[name] * value
+    assert model.predict({"title": "旧书一本", "price": price}, rules).probability == 1 / (1 + math.exp(-logit))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        st.floats(min_value=0.0, max_value=1.0),
+        # the doubles next to a half of the fourth decimal, where rounding the product could go the other way
+        st.integers(0, 9999).flatmap(
+            lambda k: st.sampled_from(
+                [(2 * k + 1) / 20000, math.nextafter((2 * k + 1) / 20000, 0), math.nextafter((2 * k + 1) / 20000, 1)]
+            )
+        ),
+    )
+)
+def test_a_probability_is_rounded_as_the_built_in_rounds_it(probability: float) -> None:
+    from pipelines.model.predict import round_4
+
+    assert repr(round_4(probability)) == repr(round(probability, 4))

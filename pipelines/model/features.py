@@ -22,9 +22,10 @@ NGRAM_FIELDS = "title"
 # Joins the normalised title and description into the one text scoring searches: it never belongs to a
 # normalised text, so no n-gram holds it and none is found across the two fields.
 FIELD_SEPARATOR = "\n"
-# Upper bounds of the price bands (CNY); a price above the last is the last band.
+# Upper bounds of the price bands (CNY); a price above the last is the last band. A listing without a usable
+# price has a band of its own, the first of PRICE_BAND_NAMES.
 PRICE_BANDS = (10, 100, 1000, 10000)
-_BAND_NAMES = (*(f"price:<{bound}" for bound in PRICE_BANDS), f"price:>={PRICE_BANDS[-1]}")
+PRICE_BAND_NAMES = ("price:none", *(f"price:<{bound}" for bound in PRICE_BANDS), f"price:>={PRICE_BANDS[-1]}")
 # Rules whose firing the model learns a weight for (term rules are added as ``term:<kind>``).
 SIGNAL_RULES = frozenset(
     (
@@ -82,8 +83,8 @@ def title_ngrams(title: str) -> set[str]:
 
 def price_band(price: Any) -> str:
     if isinstance(price, bool) or not isinstance(price, (int, float)) or not math.isfinite(price) or price < 0:
-        return "price:none"
-    return _BAND_NAMES[bisect_right(PRICE_BANDS, price)]
+        return PRICE_BAND_NAMES[0]
+    return PRICE_BAND_NAMES[1 + bisect_right(PRICE_BANDS, price)]
 
 
 def _rule_feature(kind: str) -> str | None:

@@ -15,16 +15,17 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 import ahocorasick_rs
 
 from pipelines.model.features import (
     FIELD_SEPARATOR,
+    PRICE_BAND_NAMES,
     fold_fields,
     has_chinese,
     ngrams,
+    price_band,
     rule_features,
     title_only,
 )
@@ -42,9 +43,6 @@ class Prediction(NamedTuple):  # a tuple: built for every listing scored, cheape
 
 class _Index(Protocol):
     def find(self, text: str) -> tuple[float, Any]: ...
-
-
-_FIRST = itemgetter(0)
 
 
 class TitleIndex:
@@ -74,9 +72,20 @@ class TitleIndex:
             return 0, []
         if len(matches) == 1:
             number = matches[0][0]
-            return 0 + self._weights[number], [number]  # what the sum below makes of one weight
-        ordered = sorted(set(map(_FIRST, matches)))
-        return sum(map(self._weights.__getitem__, ordered)), ordered
+            return 0 + self._weights[number], [number]  # what the loop below makes of one weight
+        # sorted in place and added up in a loop: a title's few matches cost less so than through a set, a sorted
+        # copy and sum(); the weights are added in ascending order of their numbers, from 0
+        matches.sort()
+        weights = self._weights
+        total: float = 0
+        ordered: list[int] = []
+        last = -1
+        for number, _start, _end in matches:
+            if number != last:
+                ordered.append(number)
+                total += weights[number]
+                last = number
+        return total, ordered
 
 
 class Model:
@@ -94,6 +103,9 @@ class Model:
         self.intercept = float(data["intercept"])
         self.ngram_weights: dict[str, float] = {str(k): float(v) for k, v in data["ngram_weights"].items() if v and k}
         self.rule_weights: dict[str, float] = {str(k): float(v) for k, v in data["rule_weights"].items()}
+        # what a result without a fired rule (most listings) adds to the logit: its score, and its price band
+        self._score_weight = self.rule_weights.get("rule:score")
+        self._band_weights = {band: self.rule_weights.get(band) for band in PRICE_BAND_NAMES}
         self.normaliser = Normaliser()
         longer = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) > 1), reverse=True)
         singles = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) == 1), reverse=True)
@@ -121,6 +133,13 @@ class Model:
     ) -> Prediction:
         """The probability that officers would confirm this listing, given the rules' result for it;
         ``folded`` is its normalised title and description when the scorer has them (``ScoreResult.folded``)."""
+        return Prediction(*self._predict(listing, rules, folded))
+
+    def _predict(
+        self, listing: Mapping[str, Any], rules: Mapping[str, Any], folded: tuple[str, str] | None
+    ) -> tuple[float, list[str]]:
+        """What ``predict`` says, as a plain tuple: ``combine`` runs for every listing a sweep scores, and making
+        a named tuple calls its ``__new__`` in Python."""
         title, description = folded or fold_fields(self.normaliser, listing)
         # each n-gram counts once, however often it occurs; none spans the two fields
         if self.title_only:
@@ -129,11 +148,19 @@ class Model:
             ngram_logit, numbers = self._index.find(title + FIELD_SEPARATOR + description)
             found = numbers.tolist()
         logit = self.intercept + ngram_logit
-        rule_weights = self.rule_weights
-        for name, value in rule_features(rules, listing.get("price")).items():
-            weight = rule_weights.get(name)
+        if rules.get("rules"):
+            rule_weights = self.rule_weights
+            for name, value in rule_features(rules, listing.get("price")).items():
+                weight = rule_weights.get(name)
+                if weight:
+                    logit += weight * value
+        else:  # the two features rule_features gives a result without rules, added in its order, without a dict
+            weight = self._score_weight
             if weight:
-                logit += weight * value
+                logit += weight * (int(rules.get("score") or 0) / 100)
+            weight = self._band_weights[price_band(listing.get("price"))]
+            if weight:
+                logit += weight  # times the band's value, 1.0
         # the logit bounded to [-50, 50] (so that exp cannot overflow), by comparisons: cheaper than min and max
         if logit > 50.0:
             logit = 50.0
@@ -143,11 +170,11 @@ class Model:
         up = probability >= 0.5
         longer = bisect_left(found, self._longer)  # how many of those found have two or more characters
         if longer:
-            return Prediction(probability, self._explain(found[:longer], up=up))
+            return probability, self._explain(found[:longer], up=up)
         # single characters say little to an officer: named only when no longer n-gram is found (and as they
         # never lie inside one another, the strongest three are named)
         named = found[:EXPLAINED_NGRAMS] if up else found[: -EXPLAINED_NGRAMS - 1 : -1]
-        return Prediction(probability, [self._grams[number] for number in named])
+        return probability, [self._grams[number] for number in named]
 
     def category(self, folded: tuple[str, str]) -> str | None:
         """The category the per-category weights give a listing (normalised title and description), or None
@@ -208,6 +235,19 @@ def _overlaps(grams: list[str]) -> dict[int, set[int]]:
     return pairs
 
 
+def round_4(probability: float) -> float:
+    """``round(probability, 4)``, exactly, for a probability (0 to 1): the built-in formats the number as text
+    and reads it back, a twentieth of what the model costs a listing. Four decimals are the multiple of 1/10,000
+    nearest to 10,000 times the probability, halves to even; the product, rounded to a double, is within 1e-12
+    of the exact one, so only a product that near a half could round the other way: that is left to the
+    built-in. The quotient by 10,000 is the double nearest to the decimal, as the built-in's reading is."""
+    scaled = probability * 10000.0
+    whole = round(scaled)
+    if abs(abs(scaled - whole) - 0.5) < 1e-9:
+        return round(probability, 4)
+    return whole / 10000
+
+
 def is_combined_lead(
     rule_lead: bool, probability: float, lift_probability: float, *, cleared: bool = False, chinese: bool = True
 ) -> bool:
@@ -248,8 +288,8 @@ def combine(
     """
     if model is None:
         return result
-    prediction = model.predict(listing, result, folded)
-    probability = round(prediction.probability, 4)
+    exact, names = model._predict(listing, result, folded)
+    probability = round_4(exact)
     # the rules' explanation is read for a clearing only where the probability could lift the listing
     lifted = (
         not result["is_lead"]
@@ -263,14 +303,18 @@ def combine(
         )
     )
     points = max(0, threshold - int(result["score"])) if lifted else 0
-    opinion: dict[str, Any] = {
-        "version": model.version,
-        "seed": model.is_seed,
+    version, seed = model.version, model.is_seed
+    opinion = {"version": version, "seed": seed, "probability": probability, "ngrams": names, "lifted": lifted}
+    # the same keys after "rule", written out: cheaper than unpacking the opinion for every listing
+    line: dict[str, Any] = {
+        "rule": "model",
+        "version": version,
+        "seed": seed,
         "probability": probability,
-        "ngrams": prediction.ngrams,
+        "ngrams": names,
         "lifted": lifted,
+        "points": points,
     }
-    line: dict[str, Any] = {"rule": "model", **opinion, "points": points}
     if lifted:
         result["score"] = int(result["score"]) + points
         result["is_lead"] = True
