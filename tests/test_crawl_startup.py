@@ -317,6 +317,25 @@ def test_a_driver_started_early_that_no_crawl_took_is_stopped(tmp_path: Path):
     assert done.stdout.split() == ["1", "0"]  # spawned at once, then stopped
 
 
+def test_scrapy_s_http_handler_is_imported_without_reading_the_source_of_the_frames_below(tmp_path: Path):
+    # its deprecated aliases only want the module of the frame that made them, not the frames' source lines
+    code = (
+        "import json, linecache\n"
+        "from runners.crawl_settings import import_http_handler\n"
+        "before = set(linecache.cache)\n"
+        "import_http_handler()\n"
+        "import inspect, sys\n"
+        "read = [name for name in set(linecache.cache) - before if name.endswith('.py')]\n"
+        "from scrapy.core.downloader import contextfactory\n"
+        "made_in = contextfactory.ScrapyClientContextFactory.__module__\n"
+        "print(json.dumps([read, made_in, inspect.stack.__module__]))\n"
+    )
+    read, made_in, stack_of = _printed_json(code, tmp_path)
+    assert read == []
+    assert made_in == "scrapy.core.downloader.contextfactory"  # each alias still names the module that made it
+    assert stack_of == "inspect"  # and inspect.stack is itself again
+
+
 class _Imported(Exception):
     """Raised in place of importing Scrapy's HTTP handler, to show which step of a crawl process comes first."""
 
@@ -324,15 +343,16 @@ class _Imported(Exception):
 def test_a_crawl_process_imports_scrapy_s_http_handler_first_where_its_deprecated_aliases_are_cheap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    # Each deprecated alias of the handler's modules calls inspect.stack(), whose cost grows with the frames
+    # Each deprecated alias of the handler's modules reads the stack (inspect.stack()), whose cost grows with the frames
     # below it times the modules loaded: imported as Scrapy's engine is built, some 40 frames deep.
     code = (
         "import inspect, json, sys\n"
-        "depths, stack = [], inspect.stack\n"
-        "def counted(*args, **kwargs):\n"
-        "    depths.append(len(stack(0)) - 1)\n"
-        "    return stack(*args, **kwargs)\n"
-        "inspect.stack = counted\n"
+        "depths, outer = [], inspect.getouterframes\n"
+        "def counted(frame, context=1):\n"
+        "    frames = outer(frame, context)\n"
+        "    depths.append(len(frames) - 1)\n"
+        "    return frames\n"
+        "inspect.getouterframes = counted\n"
         "from runners.crawl_settings import import_http_handler\n"
         "import_http_handler()\n"
         "print(json.dumps([depths, 'scrapy.core.downloader.contextfactory' in sys.modules]))\n"
