@@ -1,9 +1,14 @@
-"""Replacing a small file so that readers see the old content or the new, never half of it."""
+"""Files made durable: a small file replaced so that readers see the old content or the new, never half of it,
+and many new files synced together."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import tempfile
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 
 
@@ -20,3 +25,37 @@ def write_text_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def sync_together(paths: Iterable[Path], *, anchor: Path) -> None:
+    """Make the files and directories at `paths` durable, all on the file system that `anchor` is on.
+
+    On Linux one syncfs(2) of that file system: one journal commit for all of them, where an fsync of each
+    commits once per file (the store writer makes a batch's evidence durable this way, five to seven files per
+    lead). Elsewhere, or where the C library has no syncfs, an fsync of each."""
+    syncfs = _syncfs()
+    if syncfs is not None:
+        descriptor = os.open(anchor, os.O_RDONLY)
+        try:
+            if syncfs(descriptor) != 0:
+                number = ctypes.get_errno()
+                raise OSError(number, os.strerror(number), str(anchor))
+        finally:
+            os.close(descriptor)
+        return
+    for path in paths:
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+@cache
+def _syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None

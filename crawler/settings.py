@@ -78,9 +78,11 @@ ITEM_PIPELINES = {
 # process's interpreter; `thread` in a thread of the crawl process.
 TRADEWATCH_STORE_WRITER = "process"
 # A batch of the store is written when it holds this many items, when no item came for FLUSH_MS milliseconds, or
-# at the latest MAX_WAIT_MS after its first item (pipelines/store.py).
+# at the latest MAX_WAIT_MS after its first item (pipelines/store.py). FLUSH_MS is a quarter of a second: on a busy
+# machine items come in bursts with gaps longer than 50 ms, and each gap cost a transaction of a handful of items
+# (the writer's cost is mostly per transaction); an item waits at most MAX_WAIT_MS for its commit either way.
 TRADEWATCH_STORE_BATCH = 100
-TRADEWATCH_STORE_FLUSH_MS = 50
+TRADEWATCH_STORE_FLUSH_MS = 250
 TRADEWATCH_STORE_MAX_WAIT_MS = 1000
 # A sweep that lost the lead store stops fetching and waits this long for it to come back to record its run as
 # failed (after that the failure is only in the sweep's log).

@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.errors import EvidenceError, NotFound
+from core.files import sync_together
 from core.workdays import BUREAU_TZ
 from leads.models import Evidence, EvidenceFile, Lead, Listing, Notice, model_defaults, utcnow
 
@@ -78,20 +79,80 @@ def put_blob(root: Path, data: bytes) -> tuple[str, int]:
     path = blob_path(root, digest)
     if path.exists():
         return digest, len(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{digest}.{uuid.uuid4().hex}.tmp")
-    with temporary.open("xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    temporary = _write_temporary(path, data, sync=True)
     try:
-        os.link(temporary, path)  # atomic, and fails rather than replacing an existing file
+        _link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return digest, len(data)
+
+
+def _write_temporary(path: Path, data: bytes, *, sync: bool) -> Path:
+    """`data` in a new temporary file beside `path`, fsynced if `sync`; nothing is left of it if the write fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with temporary.open("xb") as handle:
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _link(temporary: Path, path: Path) -> None:
+    """The synced temporary file under its address: atomic, and never replacing a file already there."""
+    try:
+        os.link(temporary, path)
         path.chmod(0o444)
     except FileExistsError:
         pass
-    finally:
-        temporary.unlink()
-    return digest, len(data)
+
+
+class BlobBatch:
+    """The blobs of one transaction, made durable together before it commits (the store writer's batch).
+
+    `put` writes a new blob to a temporary file at once, so a full disk fails the capture that wrote it, as
+    `put_blob` does. `finish` syncs every file written (one syncfs on Linux, `core.files.sync_together`), links
+    each under its address, and syncs again so that the links are durable too: two syncs a batch where
+    `put_blob` fsyncs each file (a lead's capture has five to seven). A blob is linked only once its content is
+    durable, so a crash never leaves a short file under an address. `discard` removes what was never linked (a
+    transaction that failed before `finish`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._pending: dict[str, Path] = {}  # temporary file by digest
+
+    def put(self, data: bytes) -> tuple[str, int]:
+        """Like `put_blob`, but durable and linked only at `finish`."""
+        digest = sha256_bytes(data)
+        if digest not in self._pending:
+            path = blob_path(self.root, digest)
+            if not path.exists():
+                self._pending[digest] = _write_temporary(path, data, sync=False)
+        return digest, len(data)
+
+    def finish(self) -> None:
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        try:
+            sync_together(pending.values(), anchor=self.root)
+            links = [blob_path(self.root, digest) for digest in pending]
+            for temporary, path in zip(pending.values(), links, strict=True):
+                _link(temporary, path)
+            sync_together({path.parent for path in links}, anchor=self.root)
+        finally:
+            for temporary in pending.values():
+                temporary.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        pending, self._pending = self._pending, {}
+        for temporary in pending.values():
+            temporary.unlink(missing_ok=True)
 
 
 STALE_TEMPORARY_SECONDS = 3600
@@ -337,25 +398,32 @@ def file_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def write_capture(
-    capture: Mapping[str, Any], *, subject: Mapping[str, Any], version: int, home: Path | None = None
+    capture: Mapping[str, Any],
+    *,
+    subject: Mapping[str, Any],
+    version: int,
+    home: Path | None = None,
+    blobs: BlobBatch | None = None,
 ) -> WrittenCapture:
     """Write one capture's files (body, screenshot, HTTP exchange, WARC, capture record) and its manifest.
 
     `subject` names what was captured ({"lead": 12}, or a platform's rules page) in the capture record and the
-    manifest. The caller records the entries in its own tables.
+    manifest. The caller records the entries in its own tables. With `blobs`, the files are durable only once
+    the caller has finished that batch (before its transaction commits); without, each is when this returns.
     """
     root = evidence_root(home)
+    put = blobs.put if blobs is not None else partial(put_blob, root)
     captured_at = capture.get("fetched_at") or utcnow()
     if captured_at.tzinfo is None:
         raise EvidenceError("capture time must be timezone-aware UTC")
     tools = tool_versions(capture.get("tool_versions"))
     entries: list[dict[str, Any]] = []
     for file in _capture_files(capture, subject=subject, captured_at=captured_at, tools=tools):
-        digest, size = put_blob(root, file.data)
+        digest, size = put(file.data)
         entries.append(
             {"name": file.name, "type": file.kind, "format": file.media_type, "size": size, "sha256": digest}
         )
-    manifest_sha, manifest_size = put_blob(root, _manifest(subject, version, captured_at, entries))
+    manifest_sha, manifest_size = put(_manifest(subject, version, captured_at, entries))
     entries.append(
         {
             "name": MANIFEST,
@@ -381,13 +449,19 @@ _EVIDENCE_FILES = EvidenceFile.__table__  # type: ignore[attr-defined]
 
 
 def store_capture(
-    session: Session, *, lead_pk: int, capture: Mapping[str, Any], home: Path | None = None, first: bool = False
+    session: Session,
+    *,
+    lead_pk: int,
+    capture: Mapping[str, Any],
+    home: Path | None = None,
+    first: bool = False,
+    blobs: BlobBatch | None = None,
 ) -> StoredCapture:
     """Store one capture of the lead's page as a new evidence version (files first, then the rows).
 
     `first`: the lead was created in this transaction, so this is its version 1 (no query for the last one).
     The file rows go in one multi-row INSERT: a lead's capture has half a dozen files, and the store writer
-    stores one capture per new lead."""
+    stores one capture per new lead. `blobs`: the files' batch (`write_capture`)."""
     if first:  # the lead's row was inserted in this very transaction
         version = 1
     else:
@@ -395,7 +469,7 @@ def store_capture(
             raise NotFound(f"没有编号为 {lead_pk} 的线索 / no lead with id {lead_pk}")
         latest = session.exec(select(func.max(Evidence.version)).where(Evidence.lead_pk == lead_pk)).one()
         version = int(latest or 0) + 1
-    written = write_capture(capture, subject={"lead": lead_pk}, version=version, home=home)
+    written = write_capture(capture, subject={"lead": lead_pk}, version=version, home=home, blobs=blobs)
     values = {
         **model_defaults(Evidence),
         "lead_pk": lead_pk,

@@ -3,11 +3,12 @@
 A batch is stored in one transaction: its sellers, listings and leads are read in a few queries
 (`leads.store.prefetch_sightings`), then `leads.store.record_sighting` records each listing in order, and a
 listing that is (or already was) a lead gets its page capture stored as a new evidence version in the same
-transaction, so a lead and its evidence commit together (the evidence files are written, fsynced and linked
-before the commit; an unchanged page adds no new version). The transaction is retried as a whole on lock,
-serialisation and unique-key races, so several crawl processes can write one store at once; if it fails
-otherwise, its listings are written one by one so that one bad listing costs only itself. An evidence capture
-that cannot be stored (an evidence or file system error) is rolled back on its own; it never costs the listing.
+transaction, so a lead and its evidence commit together (the batch's evidence files are written, synced together
+and linked before the commit, `leads.evidence.BlobBatch`; an unchanged page adds no new version). The
+transaction is retried as a whole on lock, serialisation and unique-key races, so several crawl processes can
+write one store at once; if it fails otherwise, its listings are written one by one (each evidence file synced as
+it is written) so that one bad listing costs only itself. An evidence capture that cannot be stored (an evidence
+or file system error) is rolled back on its own; it never costs the listing.
 
 A backend (`StoreWriter`) is looked up by name in `STORE_WRITERS`, as Scrapy's files pipeline looks up its
 stores in `STORE_SCHEMES`: `process` (`ProcessWriter`, what static crawls run) writes in a process of its own,
@@ -43,7 +44,7 @@ from leads.db import (
     refresh_planner_statistics,
     run_write,
 )
-from leads.evidence import same_as_latest_capture, store_capture
+from leads.evidence import BlobBatch, evidence_root, same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise
 
 log = logging.getLogger(__name__)
@@ -87,10 +88,17 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
     """In the writer: the batch in one transaction, or listing by listing if that fails."""
 
     def write_all(session: Session) -> list[Outcome]:
-        known = prefetch_sightings(session, [args for args, _ in batch])
-        outcomes: list[Outcome] = [_store(session, args, capture, known, home=home) for args, capture in batch]
-        moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
-        reprioritise(session, seller_pks=known.grown_sellers, now=max(moments, default=None))
+        blobs = BlobBatch(evidence_root(home))
+        try:
+            known = prefetch_sightings(session, [args for args, _ in batch])
+            outcomes: list[Outcome] = [
+                _store(session, args, capture, known, home=home, blobs=blobs) for args, capture in batch
+            ]
+            moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
+            reprioritise(session, seller_pks=known.grown_sellers, now=max(moments, default=None))
+            blobs.finish()  # the batch's evidence files are durable before its rows commit
+        finally:
+            blobs.discard()
         return outcomes
 
     try:
@@ -104,7 +112,7 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
         args = entry[0]
 
         def write_one(session: Session, entry: Entry = entry) -> Stored:
-            return _store(session, *entry, None, home=home)
+            return _store(session, *entry, None, home=home, blobs=None)  # each file synced as it is written
 
         try:
             results.append(run_write(write_one, engine=engine))
@@ -121,8 +129,9 @@ def _store(
     known: KnownRows | None,
     *,
     home: Path | None,
+    blobs: BlobBatch | None,
 ) -> Stored:
-    """One listing, and the evidence of its lead, in the batch's transaction."""
+    """One listing, and the evidence of its lead, in the batch's transaction (its files in `blobs`, if given)."""
     sighting = record_sighting(session, **args, known=known, home=home)
     if sighting.lead_pk is None:
         return Stored(sighting)
@@ -134,12 +143,12 @@ def _store(
             # A new lead's first capture writes its files before any of its rows, and nothing after the files can
             # fail with an evidence or file system error: there is no row to roll back, so no savepoint (whose
             # start flushes the session: one flush per new lead instead of one per batch).
-            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, first=True)
+            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, first=True, blobs=blobs)
         else:
             with session.begin_nested():  # a capture that fails is rolled back alone; the listing stays
                 if same_as_latest_capture(session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]):
                     return Stored(sighting, "unchanged")
-                captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home)
+                captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, blobs=blobs)
     except (TradewatchError, OSError) as error:
         return Stored(sighting, "failed", error=str(error))
     return Stored(sighting, "captured", evidence_version=captured.version)

@@ -403,13 +403,13 @@ def test_evidence_that_cannot_be_written_costs_neither_the_lead_nor_the_batch(
     from leads.models import Evidence
     from leads.writer import ThreadWriter
 
-    def disk_full(root: Any, data: bytes) -> tuple[str, int]:
+    def disk_full(path: Any, data: bytes, *, sync: bool) -> Any:
         raise OSError(28, "No space left on device")
 
     writer = ThreadWriter.open(store_url, tw_home)
     lead, plain = _batch_entries()
     known = writer.write([lead])[0]  # a lead with its first capture
-    monkeypatch.setattr(evidence_module, "put_blob", disk_full)
+    monkeypatch.setattr(evidence_module, "_write_temporary", disk_full)
     listing = lead[0]["listing"] | {"listing_id": "100009", "url": "http://127.0.0.1:8765/plain/item/100009"}
     new_lead = ({**lead[0], "listing": listing}, lead[1])
     assert lead[1] is not None
@@ -495,3 +495,72 @@ def test_an_unknown_writer_is_one_clear_error():
 
     with pytest.raises(TradewatchError, match="unknown store writer 'disk'"):
         StoreListingPipeline.from_crawler(project_crawler(TRADEWATCH_STORE_WRITER="disk"))
+
+
+def test_a_batchs_evidence_is_synced_together_and_linked_before_its_rows_commit(
+    store_url: str, tw_home, monkeypatch: pytest.MonkeyPatch
+):
+    """Two new leads' captures in one batch: their files are synced in two calls for the whole batch (contents,
+    then links), no file is under its address before its content was synced, and both syncs come before the
+    batch's evidence rows are committed."""
+    import leads.evidence as evidence_module
+    from leads.evidence import blob_path, evidence_root
+    from leads.models import EvidenceFile
+    from leads.writer import ThreadWriter
+
+    root = evidence_root(tw_home)
+    events: list[tuple[str, int, int]] = []  # (what, paths given, files under their address)
+
+    def recording_sync(paths: Any, *, anchor: Any) -> None:
+        linked = sum(1 for path in root.glob("sha256/??/??/*") if not path.name.startswith("."))
+        events.append(("sync", len(list(paths)), linked))
+
+    commit = Session.commit
+
+    def recording_commit(self: Session) -> None:
+        events.append(("commit", 0, 0))
+        commit(self)
+
+    monkeypatch.setattr(Session, "commit", recording_commit)
+    monkeypatch.setattr(evidence_module, "sync_together", recording_sync)
+    writer = ThreadWriter.open(store_url, tw_home)
+    lead, plain = _batch_entries()
+    assert lead[1] is not None
+    listing = lead[0]["listing"] | {"listing_id": "100009", "url": "http://127.0.0.1:8765/plain/item/100009"}
+    other = ({**lead[0], "listing": listing}, {**lead[1], "body": lead[1]["body"] + "<!-- 另一件 -->".encode()})
+    outcomes = writer.write([lead, other, plain])
+
+    assert [outcome.evidence for outcome in outcomes] == ["captured", "captured", None]
+    with Session(get_engine(store_url)) as session:
+        digests = set(session.exec(select(EvidenceFile.sha256)))
+    assert [what for what, _, _ in events] == ["sync", "sync", "commit"], events  # synced before the commit
+    (_, contents, linked_then), (_, _, linked_after) = events[:2]
+    assert contents == len(digests)  # each distinct file once, whatever the number of captures
+    assert linked_then == 0  # nothing under its address before its content is synced
+    assert linked_after == len(digests)
+    assert all(blob_path(root, digest).exists() for digest in digests)
+    assert not list(root.glob("sha256/??/??/.*.tmp"))  # no temporary file left
+
+
+def test_a_batch_that_fails_leaves_no_temporary_evidence_file(store_url: str, tw_home, monkeypatch: pytest.MonkeyPatch):
+    """The file system fails as the batch's evidence is synced: the batch is stored listing by listing, each
+    capture synced on its own, and nothing of the failed attempt is left in the evidence folders."""
+    import leads.evidence as evidence_module
+    from leads.evidence import blob_path, evidence_root
+    from leads.models import EvidenceFile
+    from leads.writer import ThreadWriter
+
+    def failing_sync(paths: Any, *, anchor: Any) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(evidence_module, "sync_together", failing_sync)
+    writer = ThreadWriter.open(store_url, tw_home)
+    outcomes = writer.write(_batch_entries())
+
+    assert [outcome.evidence for outcome in outcomes] == ["captured", None]
+    root = evidence_root(tw_home)
+    with Session(get_engine(store_url)) as session:
+        digests = list(session.exec(select(EvidenceFile.sha256)))
+    assert digests and all(blob_path(root, digest).exists() for digest in digests)
+    assert not list(root.glob("sha256/??/??/.*.tmp"))
+    assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
