@@ -98,6 +98,7 @@ def explain_cmd(
         "generated_variant": _("generated variant"),
         "trade_pattern": _("trade pattern"),
         "goods_pattern": _("trade pattern of prohibited goods (product forms and traits of one category)"),
+        "function_pattern": _("function pattern of prohibited goods (what the goods do, with company)"),
     }
     # a spelling generated from a term says how it was made from it
     generated = {

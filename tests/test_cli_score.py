@@ -179,7 +179,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # floor follows that growth, the others still hold. Bred animals, goods for an animal, pests, namesakes, a part
 # word after another animal's name and a pesticide's number and formulation then gave recall 0.865, precision
 # 0.979, disguised recall 0.801, 12/294, category accuracy 0.962. This floor is the rules' alone (`--rules-only`).
-TEST_PART_FLOOR = {"recall": 0.858, "precision": 0.978, "disguised": 0.793, "category_accuracy": 0.962}
+# The function pattern of prohibited goods (what the goods do, with company), measured before those: recall
+# 0.862 -> 0.871 (560/643), precision 0.979, disguised recall 0.798 -> 0.813 (269/331), 12/294, category accuracy
+# 0.960 -> 0.961; the floor follows, rounded down, and holds on the tree with both.
+TEST_PART_FLOOR = {"recall": 0.870, "precision": 0.979, "disguised": 0.812, "category_accuracy": 0.962}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -194,8 +197,11 @@ TEST_PART_FLOOR = {"recall": 0.858, "precision": 0.978, "disguised": 0.793, "cat
 # fourth batch, the seed rebuilt with its dev rows: recall 0.888, precision 0.979, disguised recall 0.837, 12/294,
 # category accuracy 0.958; the category floor follows that growth. With the bred animals, goods for an animal,
 # pests and namesakes of the row above and the seed learnt again on them: recall 0.893, precision 0.980,
-# disguised recall 0.837, 12/294, category accuracy 0.959 (551 of 574).
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.879, "precision": 0.979, "disguised": 0.826, "category_accuracy": 0.959}
+# disguised recall 0.837, 12/294, category accuracy 0.959 (551 of 574). The function pattern of prohibited goods
+# and the seed learnt again on it, measured before those: recall 0.890 -> 0.893 (574/643), precision 0.980,
+# disguised recall 0.837 -> 0.840 (278/331), 12/294, category accuracy 0.958; the floor follows, rounded down,
+# and holds on the tree with both.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.892, "precision": 0.979, "disguised": 0.839, "category_accuracy": 0.959}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

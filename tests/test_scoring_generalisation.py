@@ -807,7 +807,7 @@ def test_a_term_the_listing_says_its_goods_are_not_is_no_hit(
     [
         ("老款 长家伙 零件 全齐", "到手自己装，只见面交易", "prohibited.weapons"),
         ("年货 88发 一大盒", "响声大，快递不收，懂的来自提", "prohibited.fireworks"),
-        ("老牌子 杀草的 还剩两桶", "老配方，一瓶兑一桶水，私聊，不走快递", "prohibited.pesticides"),
+        ("老牌子 除草的 还剩两桶", "老配方，一瓶兑两桶水，私聊，不走快递", "prohibited.pesticides"),
     ],
 )
 def test_prohibited_goods_sold_by_their_trade_alone_are_leads(

@@ -24,7 +24,9 @@ DISGUISED = [
 ]
 # A hard negative the seed would lift on its words (its probability is above the seed's lift probability), but
 # whose rules read the imitation and the negation: never lifted.
-HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来", "description": "树脂材质"}
+# (老货 in the title: without it, the seed learnt again with the function pattern of prohibited goods gives 0.888,
+# just under the lift probability)
+HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来 老货", "description": "树脂材质"}
 
 
 def _jsonl(*records: dict) -> str:

@@ -127,6 +127,10 @@ _WILD_FAMILY = _TRAIT_ALONE_FAMILY  # the family of animals, whose bred kinds ma
 # product forms and traits (:meth:`Scorer._shown_category`) such a listing must show
 _GOODS_FAMILY = "prohibited."
 _GOODS_PATTERN_MIN = 3
+# words of one prohibited category (its functions, traits and product forms), a function among them, a listing
+# must show for the function pattern with evasion or trade talk; without the talk, this many must be functions or
+# traits, and one of them a trait or a further word beside them (:meth:`Scorer._function_pattern`)
+_FUNCTION_PATTERN_WORDS = 2
 # a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
 _COUNTED = "0-9一二两三四五六七八九十百千几"
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
@@ -207,13 +211,21 @@ class Hit:
 GENERATED_FROM_LIST = "(national list)"
 # the start of the provenance of a trade name of a listed species that the build script writes from its table
 TRADE_NAME_SOURCE = "trade name of "
-MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", "goods_pattern")
+MECHANISMS = (
+    "term",
+    "dictionary_alias",
+    "generated_variant",
+    "homophone",
+    "trade_pattern",
+    "goods_pattern",
+    "function_pattern",
+)
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *_SHAPE_RULES))
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
 _TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
-_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern"))
+_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern", "function_pattern"))
 
 
 def _has_emoji(text: str) -> bool:
@@ -221,8 +233,8 @@ def _has_emoji(text: str) -> bool:
 
 
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule == "goods_pattern":
-        return "goods_pattern"
+    if rule in ("goods_pattern", "function_pattern"):
+        return rule
     if rule in _PATTERN_RULES:
         return "trade_pattern"
     if rule == "homophone":
@@ -544,6 +556,10 @@ class Scorer:
             if any(sig.kind in ("form", "suspicious") and (sig.category or "").startswith(_GOODS_FAMILY)
                    and sig.word not in self._commerce for sig in signals)
         )  # fmt: skip
+        # a function of prohibited goods (打电话就能听, 升空): the anchor of the function pattern, talk or not
+        self._function_patterns = frozenset(
+            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind == "function" for sig in signals)
+        )
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
@@ -921,6 +937,8 @@ class Scorer:
                 self._add(word, _Signal("innocence", "category", category.id, word, False, False))
             for word in category.suspicious:
                 self._add(word, _Signal("suspicious", "suspicious", category.id, word, False, False))
+            for word in category.functions:
+                self._add(word, _Signal("function", "function", category.id, word, False, False))
             # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
             # the listing sells the banned kind: they count as the category's suspicious words; a species name's
             # context (活体, 标本) only says an animal is meant
@@ -942,6 +960,11 @@ class Scorer:
             for word in (*category.suspicious, *category.product_forms):
                 spread.setdefault(word, set()).add(category.id)
         self._trait_spread = {word: len(ids) for word, ids in spread.items()}
+        functions: dict[str, set[str]] = {}
+        for category in self.categories.values():
+            for word in category.functions:
+                functions.setdefault(word, set()).add(category.id)
+        self._function_spread = {word: len(ids) for word, ids in functions.items()}
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
         for category_id, chars in self._adjacent_forms.items():
@@ -1006,8 +1029,9 @@ class Scorer:
             and self._term_patterns.isdisjoint(ids)
             and (self._capital_patterns.isdisjoint(ids) or self._talk_patterns.isdisjoint(ids))
         ):
-            # no term: only an animal part with a word of wild provenance can still make a trade pattern, or
-            # talk that hides what the goods are a concealed-goods pattern
+            # no term: only an animal part with a word of wild provenance can still make a trade pattern, talk
+            # that hides what the goods are a concealed-goods pattern, or a function of prohibited goods a function
+            # pattern
             anchors = self._trade_anchors
             kinds = set(map(anchors.__getitem__, ids))
             traits = list(map(anchors.__getitem__, map(_first, found))).count(4)
@@ -1021,6 +1045,7 @@ class Scorer:
                     self._talk_patterns.isdisjoint(ids)
                     or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))
                 )
+                and self._function_patterns.isdisjoint(ids)
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
@@ -1200,6 +1225,7 @@ class Scorer:
                 self._concealed_goods(signal_places, views)
                 or self._trait_pattern(signal_places)
                 or self._trade_pattern(signal_places, views)
+                or self._function_pattern(signal_places, views)
                 or self._goods_pattern(signal_places, views)
             )
             if pattern is not None and pattern[0][0].category.startswith(_WILD_FAMILY):
@@ -1427,7 +1453,9 @@ class Scorer:
         more than _TRAIT_SPREAD_MAX categories share (活体, 手串) a quarter of that; it needs ``minimum`` points
         (with a trait among them if ``need_trait``), and a tie names none. ``counted`` adds (category, unit) forms
         read after a count (36发); words of delivery and sale (``commerce``: 发货, 快递) count for a category without
-        a word of its own only where those of the others name none, and never without ``commerce_fallback``."""
+        a word of its own only where those of the others name none, and never without ``commerce_fallback``.
+        A function (``functions``: 隐藏, 上天) is not counted: one alone would decide a category, where the function
+        pattern asks for company."""
         shown: dict[str, dict[str, int]] = {}
         commerce = self._commerce
         for signals, _view, _start, _end in signal_places:
@@ -1776,6 +1804,81 @@ class Scorer:
         ref = _TermRef(category, word, "goods_pattern", self.weights["trade_pattern"], False, False, False)
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "goods_pattern_context", "category": category, "shown": shown, "points": 0}
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def _function_pattern(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
+    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
+        """Prohibited goods told by what they do, not by name (打电话就能听 对方不知道; 点火 升空 一箱36发; 代开
+        税点低 私聊): the one prohibited category of which the listing shows a function (``functions`` of
+        prohibited.yaml) and company, _FUNCTION_PATTERN_WORDS words of that category in all (its functions, its
+        traits, its product forms, a count of its unit), becomes a hit at its first function. Without evasion,
+        concealment or trade talk the company must be a trait, or a third word with a second function or trait:
+        an ordinary camera 能拍 远程 and a drone that 升空 上天 name what ordinary goods do. A word two categories
+        list tells neither; a listing that shows an animal's part, a live animal or wild provenance is wildlife's
+        (its trade pattern)."""
+        spread = self._trait_spread
+        commerce = self._commerce
+        talk = False
+        shown: dict[str, dict[str, tuple[int, _FieldView, int, int]]] = {}
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                kind = sig.kind
+                if kind in ("live", "provenance") or (kind == "part" and sig.label != "fresh"):
+                    return None
+                whole = _whole_words_across_spaces(view.norm.original, *view.span(start, end))
+                if kind in ("evasion", "conceal", "trade") and sig.word not in commerce:
+                    talk = talk or whole  # 包过 read across 大礼包 过年 is no talk
+                elif (
+                    kind in ("function", "suspicious", "form")
+                    and sig.category is not None
+                    and sig.category.startswith(_GOODS_FAMILY)
+                    and sig.word not in commerce
+                    and (kind == "function" or spread.get(sig.word, 0) == 1)
+                    and whole
+                ):
+                    # 2 a function, 1 a trait, 0 a product form
+                    rank = 2 if kind == "function" else 1 if kind == "suspicious" else 0
+                    words = shown.setdefault(sig.category, {})
+                    if rank > words.get(sig.word, (-1,))[0]:
+                        words[sig.word] = (rank, view, start, end)
+        for category_id, word, view, start, end in self._counted_forms(views):
+            shown.setdefault(category_id, {}).setdefault(word, (0, view, start, end))
+        functions = self._function_spread
+        candidates = []
+        for category_id, found in shown.items():
+            # a word inside another one shown (看不出来 in 别人看不出来) is that word again
+            words = {
+                w: place for w, place in found.items()
+                if not any(o != w and p[1] is place[1] and p[2] <= place[2] and place[3] <= p[3]
+                           for o, p in found.items())
+            }  # fmt: skip
+            told = [w for w, (rank, *_p) in words.items() if rank == 2 and functions.get(w) == 1]
+            ranks = [rank for rank, *_p in words.values()]
+            strong = sum(1 for rank in ranks if rank > 0)
+            alone = strong >= _FUNCTION_PATTERN_WORDS and (1 in ranks or len(words) > _FUNCTION_PATTERN_WORDS)
+            if told and len(words) >= _FUNCTION_PATTERN_WORDS and (talk or alone):
+                shown[category_id] = words
+                candidates.append((sum(rank + 1 for rank in ranks), category_id, told))
+        if not candidates:
+            return None
+        candidates.sort(reverse=True)
+        if len(candidates) > 1 and candidates[1][0] == candidates[0][0]:
+            return None  # a tie names none
+        _points, category, told = candidates[0]
+        words = shown[category]
+        _rank, view, start, end = min((words[w] for w in told), key=lambda p: (p[1].offset, p[2]))
+        word = view.norm.text[start:end]
+        ref = _TermRef(category, word, "function_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {
+            "rule": "function_pattern_context",
+            "category": category,
+            "functions": sorted(told),
+            "company": sorted(w for w in words if w not in told),
+            "talk": talk,
+            "points": 0,
+        }
         return (ref, view, start, end, o_start, o_end), explanation
 
     @staticmethod
@@ -2222,7 +2325,8 @@ class Scorer:
         if fired:
             context_points = 0.0
             for kind, weight in (("evasion", "evasion"), ("trade", "trade"), ("suspicious", "suspicious"),
-                                 ("context", "suspicious"), ("conceal", "concealment")):  # fmt: skip
+                                 ("context", "suspicious"), ("function", "suspicious"),
+                                 ("conceal", "concealment")):  # fmt: skip
                 words = fired.get(kind)
                 if words:
                     points = w[weight] * len(words)

@@ -6,7 +6,9 @@ A watchlist file holds any of:
   ``search_terms`` (what a sweep types into a search box), match ``terms`` (each with weight, aliases,
   code words, traditional-medicine, Latin, English and pinyin names, homophone variants), the
   ``product_forms`` that matter, ``innocent_phrases`` (longer words that contain a term but mean something
-  else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, and the innocence kinds
+  else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, the ``functions`` of
+  prohibited goods (what they do: 打电话就能听, 升空, 代开; they make a lead with company, see the scorer's
+  function pattern), and the innocence kinds
   that say nothing about the category's goods (``innocence_ignored``: a live animal that eats fruit is not
   food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
   trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体, 苗子 ...).
@@ -133,6 +135,7 @@ class CategorySpec(_Model):
     innocence: list[str] = Field(default_factory=list)
     innocence_ignored: list[str] = Field(default_factory=list)
     suspicious: list[str] = Field(default_factory=list)
+    functions: list[str] = Field(default_factory=list)
 
 
 class WatchlistFile(_Model):
@@ -312,6 +315,7 @@ class Category:
     innocence: list[str] = field(default_factory=list)
     innocence_ignored: list[str] = field(default_factory=list)
     suspicious: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -351,6 +355,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.innocence.extend(spec.innocence)
             cat.innocence_ignored.extend(spec.innocence_ignored)
             cat.suspicious.extend(spec.suspicious)
+            cat.functions.extend(spec.functions)
         sig = loaded.model.signals
         if sig is not None:
             for name in _SIGNAL_LISTS:

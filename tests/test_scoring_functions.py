@@ -1,0 +1,100 @@
+"""The function pattern: prohibited goods told by what they do (打电话就能听, 升空, 代开, 贴舌头), with no word that
+names them. A function makes a lead only with company of its own category (another function, a trait, a product
+form with trade talk); one function in an ordinary listing is none. Examples are worded apart from the shipped
+evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from pipelines.scoring import Scorer
+from pipelines.scoring.watchlist import load_watchlists
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def _context(scorer: Scorer, title: str, description: str) -> tuple[bool, str | None, set[str], dict | None]:
+    result = scorer.score({"title": title, "description": description})
+    context = next((r for r in result.rules if r["rule"] == "function_pattern_context"), None)
+    return result.is_lead, result.category, {h.mechanism for h in result.hits}, context
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category", "function"),
+    [
+        ("小夜灯 插座款 卧室", "插上以后手机随时听房间里在说什么，对方一点不知道", "prohibited.surveillance", "随时听"),
+        ("年夜 大礼盒 一箱", "点火后升空，在天上炸开，一箱49发，快递不收，私聊", "prohibited.fireworks", "升空"),
+        ("各行业 专票 普票", "代开，税点低，真票可查验，私聊报金额", "prohibited.documents", "代开"),
+        ("新到 小方块 彩色 一张", "贴舌头下面，一次一张，同城见面，不走快递", "prohibited.drugs", "贴舌头"),
+        ("加长 精密 钢管 一根", "内壁有膛线，4.5口径，装上提高精度，懂的来", "prohibited.weapons", "口径"),
+        ("冰西瓜 新口味 补货", "三颗一盒，通用一代杆，老客户懂的来", "prohibited.tobacco", "三颗一盒"),
+        ("老牌子 打草 一瓶", "一瓶兑一桶水，第二天草就枯，私聊", "prohibited.pesticides", "兑一桶水"),
+    ],
+)
+def test_goods_told_by_what_they_do_are_leads_of_their_category(
+    scorer: Scorer, title: str, description: str, category: str, function: str
+) -> None:
+    is_lead, got, mechanisms, context = _context(scorer, title, description)
+    assert is_lead and got == category
+    assert mechanisms == {"function_pattern"}
+    assert context is not None and function in context["functions"] and context["category"] == category
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # what an ordinary camera, drone or lens does, and product forms that are no function
+        ("家用 监控摄像头 夜视 高清", "店铺家用都可以，手机远程实时看画面，夜视清晰，支持录像回放"),
+        ("无人机 航拍 入门 折叠", "新手一键升空，一键返航，能飞上天三十分钟"),
+        ("相机 UV镜 多层镀膜", "适用77mm口径镜头，防刮，超薄框"),
+        # one function and a product form need trade talk beside them
+        ("手机信号 放大器 家用", "基站信号增强，地下室也能用，无线"),
+        # trade talk read across two words (大礼包 过年 is no 包过) is no talk
+        ("老人手机 大礼包 过年 送礼", "无线充电，一键群发拜年短信"),
+        ("企业 短信 平台 验证码", "企业短信群发平台，三网合一，正规签名报备"),
+    ],
+)
+def test_a_function_without_company_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    is_lead, _got, mechanisms, context = _context(scorer, title, description)
+    assert not is_lead and "function_pattern" not in mechanisms and context is None
+
+
+def test_a_live_animal_leaves_the_listing_to_the_wildlife_patterns(scorer: Scorer) -> None:
+    """隐藏 and 别人不知道 are functions of covert cameras, but beside a live animal (活体) the goods are an
+    animal, which the wildlife patterns judge."""
+    is_lead, _got, _mechanisms, context = _context(
+        scorer, "活体 一只 好养", "别人不知道的品种，能拍能录视频看状态，隐藏在纸箱里发"
+    )
+    assert not is_lead and context is None
+
+
+def test_a_word_inside_another_one_shown_is_not_counted_twice(scorer: Scorer) -> None:
+    """别人看不出来 holds the trait 看不出来: one word, so it and a product form make no lead without talk."""
+    is_lead, _got, _mechanisms, context = _context(scorer, "便携 夜视 小巧", "别人看不出来")
+    assert not is_lead and context is None
+
+
+def test_functions_are_the_words_of_one_category_and_not_its_traits() -> None:
+    """A function is counted once: it is no trait or product form of its category as well, and no two prohibited
+    categories list the same one (it would tell neither)."""
+    seen: dict[str, str] = {}
+    for category in load_watchlists().categories.values():
+        own = set(category.suspicious) | set(category.product_forms)
+        assert not own & set(category.functions), category.id
+        for word in category.functions:
+            assert seen.setdefault(word, category.id) == category.id, word
+
+
+def test_watchlist_explain_names_the_function_pattern_and_its_words() -> None:
+    runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
+    description = "三颗一盒，通用一代杆，老客户懂的来"
+    result = runner.invoke(app, ["watchlist", "explain", "冰西瓜 新口味 补货", "-d", description])
+    assert result.exit_code == 0, result.output
+    assert "function pattern of prohibited goods" in result.stdout
+    assert "function_pattern_context" in result.stdout and "三颗一盒" in result.stdout
