@@ -181,8 +181,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # 0.979, disguised recall 0.801, 12/294, category accuracy 0.962. This floor is the rules' alone (`--rules-only`).
 # The function pattern of prohibited goods (what the goods do, with company), measured before those: recall
 # 0.862 -> 0.871 (560/643), precision 0.979, disguised recall 0.798 -> 0.813 (269/331), 12/294, category accuracy
-# 0.960 -> 0.961; the floor follows, rounded down, and holds on the tree with both.
-TEST_PART_FLOOR = {"recall": 0.870, "precision": 0.979, "disguised": 0.812, "category_accuracy": 0.962}
+# 0.960 -> 0.961; the floor follows, rounded down, and holds on the tree with both. Wildlife goods told by a
+# diagnostic trait (交叉纹, 毛发纤维, 会抱人) with a product form, talk or a denied look-alike then gave recall 0.879,
+# precision 0.979, disguised recall 0.825, 12/294, category accuracy 0.963.
+TEST_PART_FLOOR = {"recall": 0.878, "precision": 0.979, "disguised": 0.824, "category_accuracy": 0.962}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -200,8 +202,9 @@ TEST_PART_FLOOR = {"recall": 0.870, "precision": 0.979, "disguised": 0.812, "cat
 # disguised recall 0.837, 12/294, category accuracy 0.959 (551 of 574). The function pattern of prohibited goods
 # and the seed learnt again on it, measured before those: recall 0.890 -> 0.893 (574/643), precision 0.980,
 # disguised recall 0.837 -> 0.840 (278/331), 12/294, category accuracy 0.958; the floor follows, rounded down,
-# and holds on the tree with both.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.892, "precision": 0.979, "disguised": 0.839, "category_accuracy": 0.959}
+# and holds on the tree with both. With the diagnostic traits of the row above and the seed learnt again on them:
+# recall 0.899, precision 0.980, disguised recall 0.846, 12/294, category accuracy 0.960.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.898, "precision": 0.979, "disguised": 0.845, "category_accuracy": 0.959}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

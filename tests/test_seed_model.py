@@ -13,8 +13,9 @@ from tests.model_support import run, score_lines
 # Disguised listings with no watchlist term that the rules alone leave below the threshold; none of them is a
 # row of the labelled set.
 DISGUISED = [
+    # (白色长牙 there would be a diagnostic trait of ivory, which the rules read themselves)
     (
-        {"title": "姥爷留下的 白色长牙 一根 来路早 懂的来", "description": "老物件 整根 有纹理 私聊看货"},
+        {"title": "姥爷留下的 白色大牙 一根 来路早 懂的来", "description": "老物件 整根 有纹理 私聊看货"},
         "wildlife.ivory",
     ),
     # (懂的来 in the title: with it in the description only, the seed learnt from the fourth batch's dev rows gives
@@ -25,8 +26,9 @@ DISGUISED = [
 # A hard negative the seed would lift on its words (its probability is above the seed's lift probability), but
 # whose rules read the imitation and the negation: never lifted.
 # (老货 in the title: without it, the seed learnt again with the function pattern of prohibited goods gives 0.888,
-# just under the lift probability)
-HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来 老货", "description": "树脂材质"}
+# just under the lift probability; 私聊 in the description: without it, the seed learnt again with the diagnostic
+# traits of wildlife gives 0.860)
+HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来 老货", "description": "树脂材质 私聊"}
 
 
 def _jsonl(*records: dict) -> str:

@@ -26,6 +26,9 @@ How a listing is scored (every step that changes the score is reported in ``rule
    whose trait (its ``suspicious`` words) and product form the listing shows (通乳 鳞片), scored like a term.
    Goods described by what they are or do rather than named (偷听 对方不知情 of a hidden recorder) are a
    ``trait_pattern`` hit: two traits of one category with such talk, or three of one prohibited category.
+   One diagnostic trait of a wildlife category (交叉纹 of ivory, 毛发纤维 of rhino horn: its ``traits``) with a
+   product form of that category, wild provenance, evasion or the denial of a look-alike (不是牛角, 非塑料, 非猫非狗)
+   is a ``diagnostic_trait`` hit of that category.
 7. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
 """
 
@@ -76,6 +79,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "shape_factor": 0.9,
     "obfuscation": 10,
     "trade_pattern": 55,
+    "lookalike_denial": 10,
     "concealed_goods": 55,
     "concealment": 12,
     "term_negation_gap": 2,
@@ -113,6 +117,8 @@ _TRAIT_SPREAD_MAX = 2
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
 # fewer sell them (not 手串, 标本, 活体)
 _HOMOPHONE_GOODS_SPREAD_MAX = 3
+# characters (folded) a denial may reach across to the look-alike it denies (不是家养的猪)
+_DENIAL_GAP = 3
 # traits of one wildlife category alone a listing must show for the trait pattern
 _TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
@@ -219,13 +225,16 @@ MECHANISMS = (
     "trade_pattern",
     "goods_pattern",
     "function_pattern",
+    "diagnostic_trait",
 )
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *_SHAPE_RULES))
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
 _TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
-_PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern", "function_pattern"))
+_PATTERN_RULES = frozenset(
+    ("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern", "function_pattern", "diagnostic_trait")
+)
 
 
 def _has_emoji(text: str) -> bool:
@@ -233,7 +242,7 @@ def _has_emoji(text: str) -> bool:
 
 
 def _mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule in ("goods_pattern", "function_pattern"):
+    if rule in ("goods_pattern", "function_pattern", "diagnostic_trait"):
         return rule
     if rule in _PATTERN_RULES:
         return "trade_pattern"
@@ -565,6 +574,7 @@ class Scorer:
         self._trade_anchors = [
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
             else 3 if any(sig.kind == "conceal" for sig in signals)
+            else 5 if any(sig.word in self._diagnostic for sig in signals if sig.label == "trait")
             else 4 if any(self._is_trait(sig) for sig in signals)
             else 0
             for signals in self._by_kind[2]
@@ -935,8 +945,10 @@ class Scorer:
                 self._add(phrase, _Mask(category.id, phrase))
             for word in category.innocence:
                 self._add(word, _Signal("innocence", "category", category.id, word, False, False))
+            traits = frozenset(category.traits)
             for word in category.suspicious:
-                self._add(word, _Signal("suspicious", "suspicious", category.id, word, False, False))
+                label = "trait" if word in traits else "suspicious"
+                self._add(word, _Signal("suspicious", label, category.id, word, False, False))
             for word in category.functions:
                 self._add(word, _Signal("function", "function", category.id, word, False, False))
             # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
@@ -965,6 +977,17 @@ class Scorer:
             for word in category.functions:
                 functions.setdefault(word, set()).add(category.id)
         self._function_spread = {word: len(ids) for word, ids in functions.items()}
+        # a diagnostic trait that one wildlife category alone lists, and the look-alikes a listing denies being
+        listed: dict[str, set[str]] = {}
+        for category in self.categories.values():
+            for word in category.traits:
+                listed.setdefault(word, set()).add(category.id)
+        self._diagnostic = {
+            word: next(iter(ids)) for word, ids in listed.items()
+            if len(ids) == 1 and next(iter(ids)).startswith(_TRAIT_ALONE_FAMILY)
+        }  # fmt: skip
+        self._lookalike_denial = self._denial_pattern()
+        self._pets = re.compile(_alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
         for category_id, chars in self._adjacent_forms.items():
@@ -974,6 +997,22 @@ class Scorer:
         units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
         self._counted_units = units
         self._counted = re.compile(f"[{_COUNTED}]([{re.escape(''.join(units))}])") if units else None
+
+    def _denial_pattern(self) -> re.Pattern[str] | None:
+        """A term negation a few characters before a common substitute (不是牛角, 非塑料, 不是家养的猪, 非猫非狗): the
+        imitation words, every wildlife category's innocence words, farmed and pet animals. One pattern for every
+        look-alike, so that no listing's denial needs an entry of its own."""
+        signals = self.watchlists.signals
+        lookalikes = {
+            *signals.innocence.get("imitation", ()), *signals.imitation_markers,
+            *signals.farmed_animals, *signals.pet_animals,
+            *(w for c in self.categories.values() if c.id.startswith(_TRAIT_ALONE_FAMILY) for w in c.innocence),
+        }  # fmt: skip
+        negations = [w for w in self._term_negations if w]
+        if not lookalikes or not negations:
+            return None
+        gap = f"[^{''.join(sorted(_NEGATION_STOPS - {'的'}))}\\s\\d]{{0,{_DENIAL_GAP}}}?"
+        return re.compile(f"(?:{_alternatives(negations)}){gap}(?:{_alternatives(self._fold_words(lookalikes))})")
 
     # ------------------------------------------------------------------------------------------ queries
 
@@ -1037,6 +1076,7 @@ class Scorer:
             traits = list(map(anchors.__getitem__, map(_first, found))).count(4)
             if (
                 3 not in kinds
+                and 5 not in kinds
                 and traits < _TRAIT_PATTERN_MIN
                 and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
@@ -1223,9 +1263,10 @@ class Scorer:
         if not live:
             pattern = (
                 self._concealed_goods(signal_places, views)
-                or self._trait_pattern(signal_places)
+                or self._trait_pattern(signal_places, views)
                 or self._trade_pattern(signal_places, views)
                 or self._function_pattern(signal_places, views)
+                or self._diagnostic_trait(signal_places, views)
                 or self._goods_pattern(signal_places, views)
             )
             if pattern is not None and pattern[0][0].category.startswith(_WILD_FAMILY):
@@ -1573,12 +1614,12 @@ class Scorer:
         )
 
     def _trait_pattern(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
     ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
         """A listing that describes its goods instead of naming them: two or more traits that belong to one
         category alone (鸟头, 红皮 of a hornbill; 偷听, 对方不知道 of a hidden recorder), with evasion, trade or
         wild-provenance talk, or three traits of one prohibited category, when no term names them, is a hit of
-        that category at its first trait."""
+        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
         traits: dict[str, list[tuple[str, _FieldView, int, int]]] = {}
         talk = False
         for signals, view, start, end in signal_places:
@@ -1597,7 +1638,7 @@ class Scorer:
             cid for cid, shown in traits.items()
             if len(shown) >= need and (talk or not cid.startswith(_TRAIT_ALONE_FAMILY))
         ]  # fmt: skip
-        if len(best) != 1:
+        if len(best) != 1 or (best[0].startswith(_TRAIT_ALONE_FAMILY) and self._names_pet(views, signal_places)):
             return None
         category = best[0]
         word, view, start, end = traits[category][0]
@@ -1606,6 +1647,66 @@ class Scorer:
         explanation = {"rule": "trait_pattern_context", "category": category,
                        "traits": sorted(w for w, *_ in traits[category]), "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _diagnostic_trait(
+        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
+    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
+        """Goods told by the mark experts know them by (有交叉纹 of ivory, 毛发纤维 of rhino horn, 会抱人 of a
+        primate) rather than named: a diagnostic trait of one wildlife category, shown with a product form of that
+        category that few others share, wild provenance, evasion or concealment, a live animal, or the denial of a
+        look-alike (不是牛角, 非塑料, 非猫非狗), is a hit of that category at its first trait. A listing that names
+        an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
+        traits: dict[str, list[tuple[str, _FieldView, int, int]]] = {}
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                owner = self._diagnostic.get(sig.word) if sig.label == "trait" else None
+                if owner is not None and owner == sig.category:
+                    shown = traits.setdefault(owner, [])
+                    if all(word != sig.word for word, *_ in shown):
+                        shown.append((sig.word, view, start, end))
+        if not traits:
+            return None
+        most = max(map(len, traits.values()))
+        best = [cid for cid, shown in traits.items() if len(shown) == most]
+        if len(best) != 1 or self._names_pet(views, signal_places):
+            return None
+        category = best[0]
+        own = {word for word, *_ in traits[category]}
+        support: list[str] = []
+        for signals, *_place in signal_places:
+            for sig in signals:
+                if sig.word in support or sig.word in own:
+                    continue
+                if sig.kind in ("evasion", "provenance", "conceal", "live") or (
+                    sig.kind == "form"
+                    and sig.category == category
+                    and self._trait_spread.get(sig.word, 0) <= _TRAIT_SPREAD_MAX
+                ):
+                    support.append(sig.word)
+        pattern = self._lookalike_denial
+        denied = [] if pattern is None else [m.group() for view in views for m in pattern.finditer(view.norm.text)]
+        if not support and not denied:
+            return None
+        # a denied look-alike is a claim of the real thing no other rule weighs: it adds to the trait's weight
+        weight = self.weights["trade_pattern"] + (self.weights["lookalike_denial"] if denied else 0)
+        word, view, start, end = traits[category][0]
+        ref = _TermRef(category, word, "diagnostic_trait", weight, False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "diagnostic_trait_context", "category": category, "traits": sorted(own),
+                       "support": support, "denied": denied, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def _names_pet(
+        self, views: list[_FieldView], signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
+    ) -> bool:
+        """Whether the listing names an ordinary pet (猫, 仓鼠) other than to deny it (非猫非狗) or inside a word of a
+        wildlife category (大猫 of a tiger)."""
+        inside = [
+            (view, start, end)
+            for signals, view, start, end in signal_places
+            if any((sig.category or "").startswith(_TRAIT_ALONE_FAMILY) for sig in signals)
+        ]
+        return self._names_undenied(self._pets, views, "", inside)
 
     def _trade_pattern(
         self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
@@ -1730,14 +1831,29 @@ class Scorer:
     def _names_farmed(self, views: list[_FieldView]) -> bool:
         """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the
         wild kind (野兔, 野鸭)."""
-        if self._farmed is None:
+        return self._names_undenied(self._farmed, views, _WILD_KIND)
+
+    def _names_undenied(
+        self,
+        pattern: re.Pattern[str] | None,
+        views: list[_FieldView],
+        wild_kind: str,
+        inside: Sequence[tuple[_FieldView, int, int]] = (),
+    ) -> bool:
+        """Whether a word of ``pattern`` stands in the listing neither right after a negation nor, if ``wild_kind``
+        is given, right after it, nor within one of the ``inside`` places."""
+        if pattern is None:
             return False
         negations = self._term_negations
         for view in views:
             text = view.norm.text
-            for match in self._farmed.finditer(text):
+            for match in pattern.finditer(text):
                 before = text[max(0, match.start() - 3) : match.start()]
-                if not before.endswith(_WILD_KIND) and not any(before.endswith(word) for word in negations):
+                if (
+                    not (wild_kind and before.endswith(wild_kind))
+                    and not any(before.endswith(w) for w in negations)
+                    and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
+                ):
                     return True
         return False
 

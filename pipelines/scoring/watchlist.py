@@ -6,7 +6,8 @@ A watchlist file holds any of:
   ``search_terms`` (what a sweep types into a search box), match ``terms`` (each with weight, aliases,
   code words, traditional-medicine, Latin, English and pinyin names, homophone variants), the
   ``product_forms`` that matter, ``innocent_phrases`` (longer words that contain a term but mean something
-  else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, the ``functions`` of
+  else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, its diagnostic ``traits``
+  (the marks experts tell its material or animal by, 交叉纹 of ivory; suspicious words too), the ``functions`` of
   prohibited goods (what they do: 打电话就能听, 升空, 代开; they make a lead with company, see the scorer's
   function pattern), and the innocence kinds
   that say nothing about the category's goods (``innocence_ignored``: a live animal that eats fruit is not
@@ -82,6 +83,7 @@ class SignalSpec(_Model):
     farmed_animals: list[str] = Field(default_factory=list)
     bred_provenance: list[str] = Field(default_factory=list)
     licence_papers: list[str] = Field(default_factory=list)
+    pet_animals: list[str] = Field(default_factory=list)
     capture_places: list[str] = Field(default_factory=list)
     capture_doers: list[str] = Field(default_factory=list)
     capture_verbs: list[str] = Field(default_factory=list)
@@ -136,6 +138,7 @@ class CategorySpec(_Model):
     innocence_ignored: list[str] = Field(default_factory=list)
     suspicious: list[str] = Field(default_factory=list)
     functions: list[str] = Field(default_factory=list)
+    traits: list[str] = Field(default_factory=list)
 
 
 class WatchlistFile(_Model):
@@ -316,6 +319,8 @@ class Category:
     innocence_ignored: list[str] = field(default_factory=list)
     suspicious: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
+    # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
+    traits: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -356,6 +361,8 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.innocence_ignored.extend(spec.innocence_ignored)
             cat.suspicious.extend(spec.suspicious)
             cat.functions.extend(spec.functions)
+            cat.traits.extend(spec.traits)
+            cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
         if sig is not None:
             for name in _SIGNAL_LISTS:

@@ -1,0 +1,91 @@
+"""Diagnostic traits: wildlife goods described by the marks experts tell them by rather than named.
+
+A trait of one category (交叉纹 of ivory, 毛发纤维 of rhino horn, 会抱人 of a primate) makes a lead of that category
+only beside something that says the goods are sold as the real thing: a product form of that category, wild
+provenance or evasion, a live animal, or the denial of a look-alike (不是牛角, 非塑料, 非猫非狗). The examples are
+written for these tests, apart from the labelled set.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from pipelines.scoring import Scorer
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def _diagnostic(scorer: Scorer, title: str, description: str) -> tuple[bool, str | None, dict | None, set[str]]:
+    result = scorer.score({"title": title, "description": description})
+    context = next((r for r in result.rules if r["rule"] == "diagnostic_trait_context"), None)
+    return result.is_lead, result.category, context, {h.mechanism for h in result.hits}
+
+
+# one trait, each kind of support
+@pytest.mark.parametrize(
+    ("title", "description", "category", "support"),
+    [
+        # evasion
+        ("老镯子一只 断面看得到交叉纹", "祖上传下来的，没有任何票据，只收现金当面交易", "wildlife.ivory", "当面交易"),
+        # wild provenance
+        ("野外 捡到的 角 有鬃丝", "山上放羊时捡的，整支，重七百多克", "wildlife.rhino_horn", "鬃丝"),
+        # denial of a look-alike (an imitation material)
+        ("老发簪 焦发味 非树脂", "烧一下有焦发味，绝对天然", "wildlife.hawksbill", "非树脂"),
+        # denial of a look-alike (an ordinary pet)
+        ("小家伙 晚上精神 会抱人", "不是猫也不是狗，吃香蕉苹果，看视频再说", "wildlife.primate", "不是猫"),
+        # a product form of the category few others sell
+        ("对光看 里面血丝明显", "整支 原角 老药铺出来的", "wildlife.saiga", "原角"),
+    ],
+)
+def test_a_diagnostic_trait_with_support_is_a_lead_of_its_category(
+    scorer: Scorer, title: str, description: str, category: str, support: str
+) -> None:
+    is_lead, got, context, mechanisms = _diagnostic(scorer, title, description)
+    assert is_lead and got == category
+    assert mechanisms == {"diagnostic_trait"}
+    assert context is not None and context["category"] == category
+    assert any(support in word for word in (*context["support"], *context["denied"], *context["traits"]))
+
+
+# the trait alone, an imitation declared, a named ordinary pet, a look-alike affirmed rather than denied, a denial
+# without any trait
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("复古手镯 交叉纹 设计", "925银 百搭 送女友"),
+        ("树脂手镯 仿牙 有交叉纹", "工艺品 没有证书 当面交易"),
+        ("仓鼠 昼伏夜出 会抱人", "自家繁殖，包活，同城自提，私聊"),
+        ("牛角梳 鬃丝 纹路漂亮", "天然牦牛角，手工打磨"),
+        ("宝宝 长牙期 牙胶", "硅胶材质 可水煮"),
+        ("桃木梳 非塑料", "天然桃木 手工打磨 私聊"),
+    ],
+)
+def test_a_trait_without_support_or_beside_ordinary_goods_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    is_lead, _category, _context, _mechanisms = _diagnostic(scorer, title, description)
+    assert not is_lead
+
+
+def test_denial_of_a_look_alike_is_one_pattern_over_substitutes() -> None:
+    """Every imitation word, farmed or pet animal and a wildlife category's innocence word is a look-alike."""
+    scorer = Scorer.load(threshold=60)
+    denial = scorer._lookalike_denial
+    assert denial is not None
+    for text in ("不是牛角", "非塑料", "不是家养的猪", "非狗", "不是板材"):
+        assert denial.search(scorer.normaliser.fold(text)), text
+    # affirming a look-alike, or a contrast before it, is no denial
+    for text in ("就是牛角", "不是这个是塑料"):
+        assert not denial.search(scorer.normaliser.fold(text)), text
+
+
+def test_explain_names_the_mechanism() -> None:
+    result = CliRunner().invoke(app, ["watchlist", "explain", "老镯子 有交叉纹", "--description", "没有手续 私下交易"])
+    assert result.exit_code == 0, result.output
+    assert "diagnostic_trait_context" in result.output
+    assert "交叉纹" in result.output
