@@ -183,7 +183,9 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # 0.862 -> 0.871 (560/643), precision 0.979, disguised recall 0.798 -> 0.813 (269/331), 12/294, category accuracy
 # 0.960 -> 0.961; the floor follows, rounded down, and holds on the tree with both. Wildlife goods told by a
 # diagnostic trait (交叉纹, 毛发纤维, 会抱人) with a product form, talk or a denied look-alike then gave recall 0.879,
-# precision 0.979, disguised recall 0.825, 12/294, category accuracy 0.963.
+# precision 0.979, disguised recall 0.825, 12/294, category accuracy 0.963. The test part then grew to 1,160
+# listings with a fifth batch of 400 written without reading the rules (122 of them fell into it): recall 0.883,
+# precision 0.982, disguised recall 0.830, 12/328, category accuracy 0.962 (0.9623); the floor still holds.
 TEST_PART_FLOOR = {"recall": 0.878, "precision": 0.979, "disguised": 0.824, "category_accuracy": 0.962}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -203,7 +205,9 @@ TEST_PART_FLOOR = {"recall": 0.878, "precision": 0.979, "disguised": 0.824, "cat
 # and the seed learnt again on it, measured before those: recall 0.890 -> 0.893 (574/643), precision 0.980,
 # disguised recall 0.837 -> 0.840 (278/331), 12/294, category accuracy 0.958; the floor follows, rounded down,
 # and holds on the tree with both. With the diagnostic traits of the row above and the seed learnt again on them:
-# recall 0.899, precision 0.980, disguised recall 0.846, 12/294, category accuracy 0.960.
+# recall 0.899, precision 0.980, disguised recall 0.846, 12/294, category accuracy 0.960. Grown to 1,160 by the
+# fifth batch, the seed rebuilt with its dev rows: recall 0.901, precision 0.982, disguised recall 0.851, 12/328,
+# category accuracy 0.960 (0.9599); the floor still holds.
 TEST_PART_FLOOR_WITH_SEED = {"recall": 0.898, "precision": 0.979, "disguised": 0.845, "category_accuracy": 0.959}
 
 
