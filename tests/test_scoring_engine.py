@@ -13,6 +13,7 @@ from pipelines.scoring import Hit, Scorer, ScoreResult
 from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
 from pipelines.scoring.fold_text import Normaliser, NormText
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
+from pipelines.scoring.scorer import _Markers
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +72,20 @@ def test_normaliser_never_raises_and_offsets_are_consistent(normaliser: Normalis
     assert offsets == sorted(offsets)
     for index, char in enumerate(norm.text):
         assert char in normaliser.fold(text[offsets[index]])
+
+
+MARKER_RULES = (("head", ["笼子", "缸", "龟粮"]), ("part", ["背甲", "甲"]), ("latin", ["not", "no"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="笼子缸龟粮背甲片notx ", max_size=30))
+def test_markers_found_at_a_position_as_by_a_probe_per_length(text: str) -> None:
+    # the first and last characters of the markers rule out a position without a probe: what they leave must
+    # be what a probe of every length finds, at every position (the text's two ends included)
+    markers = _Markers(MARKER_RULES)
+    for position in range(len(text) + 1):
+        assert markers.starting_at(text, position) == markers._best(text, position, position, False)
+        assert markers.ending_at(text, position) == markers._best(text, position, position, True)
 
 
 # ------------------------------------------------------------------------------------------ matcher

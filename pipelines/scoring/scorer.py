@@ -366,8 +366,8 @@ def _drop_owned_code_words(
     """A code word of one category that stands right after a name of another (海龟 背甲片: 甲片 is pangolin's code
     word) is a part of the named animal: the name decides the category, not the part word."""
     names = [(view, end, ref.category) for ref, view, _start, end, _o, _e in live if not ref.code]
-    if not names:
-        return live
+    if not names or len(names) == len(live):
+        return live  # no name, or no code word beside the names
     return [
         item
         for item in live
@@ -395,6 +395,11 @@ class _Markers:
             for word in words:
                 self._rules.setdefault(word, (index, rule))
         self._lengths = tuple(sorted({len(word) for word in self._rules}, reverse=True))
+        # the characters a marker starts and ends with: a position next to none of them has no marker, without a
+        # probe per length (most positions tried)
+        self._firsts = frozenset(word[0] for word in self._rules if word)
+        self._lasts = frozenset(word[-1] for word in self._rules if word)
+        self._has_empty = "" in self._rules
 
     def _best(self, text: str, start: int, end: int, ending: bool) -> tuple[str, str] | None:
         rules = self._rules
@@ -413,10 +418,14 @@ class _Markers:
 
     def ending_at(self, text: str, position: int) -> tuple[str, str] | None:
         """(rule, word) of a marker that ends right before ``position``."""
+        if 0 < position <= len(text) and not self._has_empty and text[position - 1] not in self._lasts:
+            return None
         return self._best(text, position, position, True)
 
     def starting_at(self, text: str, position: int) -> tuple[str, str] | None:
         """(rule, word) of a marker that starts at ``position``."""
+        if 0 <= position < len(text) and not self._has_empty and text[position] not in self._firsts:
+            return None
         return self._best(text, position, position, False)
 
 
@@ -1933,6 +1942,8 @@ class Scorer:
         an ordinary camera 能拍 远程 and a drone that 升空 上天 name what ordinary goods do. A word two categories
         list tells neither; a listing that shows an animal's part, a live animal or wild provenance is wildlife's
         (its trade pattern)."""
+        if not any(sig.kind == "function" for signals, *_place in signal_places for sig in signals):
+            return None  # the pattern is anchored on a function: without one, nothing below can make it
         spread = self._trait_spread
         commerce = self._commerce
         talk = False
