@@ -148,7 +148,7 @@ def category_for(row: dict[str, str]) -> str:
         return "wildlife.hawksbill"
     if "鸟纲" in cls:
         return "wildlife.live_bird"
-    if "爬行纲" in cls or "两栖纲" in cls:
+    if "爬行纲" in cls:  # amphibians (两栖纲: 大鲵, 蝾螈, 蛙) are not reptiles: they fall to wildlife.other
         return "wildlife.live_reptile"
     if "珊瑚纲" in cls or "水螅纲" in cls:
         return "wildlife.coral"

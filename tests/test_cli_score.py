@@ -186,7 +186,9 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # precision 0.979, disguised recall 0.825, 12/294, category accuracy 0.963. The test part then grew to 1,160
 # listings with a fifth batch of 400 written without reading the rules (122 of them fell into it): recall 0.883,
 # precision 0.982, disguised recall 0.830, 12/328, category accuracy 0.962 (0.9623); the floor still holds.
-TEST_PART_FLOOR = {"recall": 0.878, "precision": 0.979, "disguised": 0.824, "category_accuracy": 0.962}
+# Amphibians filed under wildlife.other, as the set labels them, rather than with the reptiles (the live-reptile
+# category names reptiles), then gave category accuracy 0.970 (617/636), the rest unchanged; the floor follows.
+TEST_PART_FLOOR = {"recall": 0.878, "precision": 0.979, "disguised": 0.824, "category_accuracy": 0.970}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -207,8 +209,9 @@ TEST_PART_FLOOR = {"recall": 0.878, "precision": 0.979, "disguised": 0.824, "cat
 # and holds on the tree with both. With the diagnostic traits of the row above and the seed learnt again on them:
 # recall 0.899, precision 0.980, disguised recall 0.846, 12/294, category accuracy 0.960. Grown to 1,160 by the
 # fifth batch, the seed rebuilt with its dev rows: recall 0.901, precision 0.982, disguised recall 0.851, 12/328,
-# category accuracy 0.960 (0.9599); the floor still holds.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.898, "precision": 0.979, "disguised": 0.845, "category_accuracy": 0.959}
+# category accuracy 0.960 (0.9599); the floor still holds. With amphibians under wildlife.other, as the row above,
+# and the seed learnt again: category accuracy 0.968 (628/649), the rest unchanged; the floor follows.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.898, "precision": 0.979, "disguised": 0.845, "category_accuracy": 0.967}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
