@@ -93,7 +93,9 @@ def test_the_spider_screenshots_what_the_pipeline_will_make_a_lead(tw_home: Path
     crawler = project_crawler()
     pipeline = ScoreListingPipeline.from_crawler(crawler)
     crawler.signals.send_catch_log(signals.spider_opened, spider=None)
-    disguised = {"title": "外公留下的 白色老料 挂件 来路早 懂的来", "description": "私聊 见面交易", "price": None}
+    # an example the seed lifts well clear of its lift probability (0.98), so that relearning it on a grown set
+    # does not move it under
+    disguised = {"title": "祖上传下来的 白色老料 雕件 来路早 懂的来", "description": "见面交易", "price": None}
     assert crawl_scorer(crawler).score(disguised).is_lead is False  # the rules alone
     assert would_be_lead(crawler, disguised) is True
     assert pipeline.score(disguised)["model"]["lifted"] is True
