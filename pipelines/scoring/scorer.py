@@ -42,6 +42,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from core.categories import WILDLIFE
+
 from . import built
 from .fold_text import (
     Normaliser,
@@ -123,12 +125,12 @@ _DENIAL_GAP = 3
 _TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
-_TRAIT_ALONE_FAMILY = TRADE_PATTERN_CATEGORY.split(".")[0] + "."  # whose traits always need the talk
+# the wildlife family: its traits always need the talk, and its bred animals may be legal goods
+_WILDLIFE_PREFIX = WILDLIFE + "."
 # characters that may stand between a name and a code word that names its part (海龟背甲片: 背)
 _OWNED_PART_GAP = 1
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
-_WILD_FAMILY = _TRAIT_ALONE_FAMILY  # the family of animals, whose bred kinds may be legal goods
 # the family whose goods may be sold by their trade alone (大家伙 全套 散件 自己装 懂的来), with the points of its
 # product forms and traits (:meth:`Scorer._shown_category`) such a listing must show
 _GOODS_FAMILY = "prohibited."
@@ -993,7 +995,7 @@ class Scorer:
                 listed.setdefault(word, set()).add(category.id)
         self._diagnostic = {
             word: next(iter(ids)) for word, ids in listed.items()
-            if len(ids) == 1 and next(iter(ids)).startswith(_TRAIT_ALONE_FAMILY)
+            if len(ids) == 1 and next(iter(ids)).startswith(_WILDLIFE_PREFIX)
         }  # fmt: skip
         self._lookalike_denial = self._denial_pattern()
         self._pets = re.compile(_alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
@@ -1015,7 +1017,7 @@ class Scorer:
         lookalikes = {
             *signals.innocence.get("imitation", ()), *signals.imitation_markers,
             *signals.farmed_animals, *signals.pet_animals,
-            *(w for c in self.categories.values() if c.id.startswith(_TRAIT_ALONE_FAMILY) for w in c.innocence),
+            *(w for c in self.categories.values() if c.id.startswith(_WILDLIFE_PREFIX) for w in c.innocence),
         }  # fmt: skip
         negations = [w for w in self._term_negations if w]
         if not lookalikes or not negations:
@@ -1263,7 +1265,7 @@ class Scorer:
         if live and self._bred is not None:
             bred = self._bred_animal(live, views, signal_places)
             if bred is not None:
-                live = [item for item in live if not item[0].category.startswith(_WILD_FAMILY)]
+                live = [item for item in live if not item[0].category.startswith(_WILDLIFE_PREFIX)]
                 masked_rules.append(bred)
                 if not live:
                     return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
@@ -1278,7 +1280,7 @@ class Scorer:
                 or self._diagnostic_trait(signal_places, views)
                 or self._goods_pattern(signal_places, views)
             )
-            if pattern is not None and pattern[0][0].category.startswith(_WILD_FAMILY):
+            if pattern is not None and pattern[0][0].category.startswith(_WILDLIFE_PREFIX):
                 homonym = self._homonym_goods(signal_places)
                 if homonym is not None and pattern[1]["rule"] in _DESCRIBED_PATTERNS:
                     masked_rules.append({"rule": "homonym", "category": pattern[0][0].category,
@@ -1572,7 +1574,7 @@ class Scorer:
         animal = any(
             sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals
         ) or self._shows_single_part(views)
-        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "." if animal else ""
+        family = _WILDLIFE_PREFIX if animal else ""
         category, traits = self._shown_category(signal_places, family, 1.5)
         if category is None:
             return None
@@ -1645,9 +1647,9 @@ class Scorer:
         need = _TRAIT_PATTERN_MIN if talk else _TRAIT_PATTERN_ALONE
         best = [
             cid for cid, shown in traits.items()
-            if len(shown) >= need and (talk or not cid.startswith(_TRAIT_ALONE_FAMILY))
+            if len(shown) >= need and (talk or not cid.startswith(_WILDLIFE_PREFIX))
         ]  # fmt: skip
-        if len(best) != 1 or (best[0].startswith(_TRAIT_ALONE_FAMILY) and self._names_pet(views, signal_places)):
+        if len(best) != 1 or (best[0].startswith(_WILDLIFE_PREFIX) and self._names_pet(views, signal_places)):
             return None
         category = best[0]
         word, view, start, end = traits[category][0]
@@ -1713,7 +1715,7 @@ class Scorer:
         inside = [
             (view, start, end)
             for signals, view, start, end in signal_places
-            if any((sig.category or "").startswith(_TRAIT_ALONE_FAMILY) for sig in signals)
+            if any((sig.category or "").startswith(_WILDLIFE_PREFIX) for sig in signals)
         ]
         return self._names_undenied(self._pets, views, "", inside)
 
@@ -1801,7 +1803,7 @@ class Scorer:
         猫舍, 家养) and either names a species the national list protects only in the wild (乌龟 as a pet) or shows
         the papers of a legal trade in bred animals (驯养繁殖证明, 血统证), and it talks no evasion, concealment or
         wild provenance (不是野生 denies it). None otherwise."""
-        terms = sorted({ref.term for ref, *_ in live if ref.category.startswith(_WILD_FAMILY)})
+        terms = sorted({ref.term for ref, *_ in live if ref.category.startswith(_WILDLIFE_PREFIX)})
         if not terms:
             return None
         negations = self._term_negations
@@ -2181,7 +2183,7 @@ class Scorer:
         # alias 珊瑚缸): the goods still follow two characters of it
         accessory = (
             None
-            if not ref.category.startswith(_WILD_FAMILY)
+            if not ref.category.startswith(_WILDLIFE_PREFIX)
             else (self._accessory_heads.starting_at(text, end) if after and not after.isspace() else None)
             or next(
                 (
