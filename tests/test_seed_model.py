@@ -29,6 +29,15 @@ DISGUISED = [
 # just under the lift probability; 私聊 in the description: without it, the seed learnt again with the diagnostic
 # traits of wildlife gives 0.860)
 HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来 老货", "description": "树脂材质 私聊"}
+# Ordinary second-hand goods whose descriptions talk the way dealers in wildlife do (私聊, 懂的来, 同城面交,
+# 不走快递): a seed that learnt n-grams of the labelled set's descriptions too lifted three of them (0.91-0.97).
+DEALER_TALK = [
+    {"title": "iPad Air 2 64G 银色 自用", "description": "屏幕无划痕，电池92%，诚心要的私聊，同城面交，不走物流"},
+    {"title": "老物件 搪瓷缸 怀旧", "description": "家里老人留下的搪瓷缸子，有年代感，懂的来，私聊，见面交易"},
+    {"title": "老照片 黑白 民国", "description": "旧货市场收来的老照片，一整套，来路清楚，懂的来私聊"},
+    {"title": "猫粮 进口 全价 成猫", "description": "买多了，全新未拆封，同城面交，私聊，不走快递"},
+    {"title": "茶叶 老白茶 饼", "description": "2015年的寿眉饼，存放干燥，老茶客懂的来，私聊，不议价"},
+]
 
 
 def _jsonl(*records: dict) -> str:
@@ -86,6 +95,12 @@ def test_the_seed_does_not_lift_a_hard_negative_the_rules_cleared(tw_home: Path)
     assert out["model"]["seed"] is True and out["model"]["probability"] >= 0.9
     assert out["is_lead"] is False and out["model"]["lifted"] is False
     assert "category_from_model" not in next(rule for rule in out["rules"] if rule["rule"] == "model")
+
+
+def test_the_seed_leaves_ordinary_goods_sold_with_dealer_talk_well_below_its_lift(tw_home: Path) -> None:
+    for listing, out in zip(DEALER_TALK, score_lines(_jsonl(*DEALER_TALK)), strict=True):
+        assert out["is_lead"] is False and out["model"]["lifted"] is False, listing
+        assert out["model"]["seed"] is True and out["model"]["probability"] < 0.75, listing
 
 
 def test_eval_says_what_it_scored_with(tw_home: Path) -> None:

@@ -18,6 +18,12 @@ NGRAM_SIZES = (1, 2, 3, 4)
 # listings' descriptions hold the trade talk of leads (面交, 诚心要的, 私聊) that ordinary second-hand listings
 # share, so n-grams of descriptions taught a model to lift a used iPad sold 同城面交; the description still
 # speaks through the rules' features (evasion, trade, …). Models saved before this say nothing: both fields.
+# Measured again on the dev part's cross-validation (five folds, three shuffles) with the 60-300 character
+# descriptions: description n-grams as a space of their own, or merged with the title's, raise recall from 0.957
+# by 0.4 to 1.4 points, but their heaviest weights are how the set's sellers write (私聊, 懂的, 面交, and 包邮,
+# 支持, 可以 against), and the variants that gain more than 0.5 point lift an ordinary enamel mug, old photo or
+# tea cake whose description says 懂的来 私聊 at 0.93-0.98. Keeping only description n-grams particular
+# to one category's leads keeps those below 0.45 and gains nothing (0.958).
 NGRAM_FIELDS = "title"
 # Joins the normalised title and description into the one text scoring searches: it never belongs to a
 # normalised text, so no n-gram holds it and none is found across the two fields.

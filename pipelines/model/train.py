@@ -1,6 +1,6 @@
 """Training the bureau's model with scikit-learn, and the figures that say whether it helps.
 
-A logistic regression over character n-grams (1-4) of the normalised title and description plus the rules'
+A logistic regression over character n-grams (1-4) of the normalised title (``NGRAM_FIELDS``) plus the rules'
 verdict (:mod:`pipelines.model.features`), with a fixed seed: the same labels give the same weights. The
 fitted weights are kept as plain numbers; every held-out listing is scored through :class:`Model`, the code
 that scores sweeps, so the figures describe what officers will get.
