@@ -99,16 +99,17 @@ class ScoreListingPipeline:
     Every listing is kept: the store decides leads. A campaign's sweep also scores the campaign's keywords
     (:mod:`pipelines.scoring.campaign_terms`)."""
 
-    def __init__(self, crawler: Crawler, combine: ScoreCombiner) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.combine = combine
+        self._combine: ScoreCombiner | None = None
+        self._combine_lock = threading.Lock()
         self._scorer: Scorer | None = None
         self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScoreListingPipeline:
-        pipeline = _CRAWL_PIPELINES[crawler] = cls(crawler, current_combiner())
+        pipeline = _CRAWL_PIPELINES[crawler] = cls(crawler)
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         return pipeline
 
@@ -118,12 +119,26 @@ class ScoreListingPipeline:
         # sooner. Not before: a thread holding the interpreter's lock would hold up the opening itself.
         load_crawl_scorer(self.crawler).add_done_callback(self._loaded)
 
+    @property
+    def combine(self) -> ScoreCombiner:
+        """The model in use with its lift probability: read in the scorer's loading thread once the scorer is
+        loaded (`_loaded`; some 0.05 CPU s that the crawl's start-up no longer waits for), or here if asked first."""
+        with self._combine_lock:
+            if self._combine is None:
+                self._combine = current_combiner()
+            return self._combine
+
     def _loaded(self, future: Future[Scorer]) -> None:
-        """A scorer that failed to load (a watchlist broken after the sweep's own check) stops the crawl: every
-        listing fetched from then on could only be dropped unscored, and the run must not read as ok."""
+        """A scorer or a model that failed to load (a watchlist broken after the sweep's own check, a broken model
+        file) stops the crawl: every listing fetched from then on could only be dropped unscored, and the run
+        must not read as ok."""
         error = future.exception()
         if error is None:
-            return
+            try:
+                self.combine  # noqa: B018  (read now, off the crawl's thread)
+                return
+            except Exception as failed:
+                error = failed
         reactor = sys.modules.get("twisted.internet.reactor")  # the crawl's, never installed from here
         if reactor is not None:
             reactor.callFromThread(self._stop_crawl, error)

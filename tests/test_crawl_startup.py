@@ -175,6 +175,30 @@ def test_the_scorer_scores_a_listing_in_its_loading_thread_before_the_crawl_gets
     assert threads == ["tradewatch-scorer"]  # what its first listing builds is built there, off the crawl's thread
 
 
+def test_the_model_in_use_is_read_in_the_scorer_s_loading_thread_not_as_the_crawl_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from pipelines.model.registry import current_combiner
+
+    threads: list[str] = []
+
+    def recorded() -> object:
+        threads.append(threading.current_thread().name)
+        return current_combiner()
+
+    monkeypatch.setattr("pipelines.score.current_combiner", recorded)
+    crawler = project_crawler()
+    pipeline = ScoreListingPipeline.from_crawler(crawler)
+    assert threads == []  # building the crawl does not read it
+    crawler.signals.send_catch_log(signals.spider_opened, spider=None)
+    for thread in threading.enumerate():
+        if thread.name == "tradewatch-scorer":
+            thread.join(60)
+    item = ListingItem(platform="demo", listing_id="9", url="http://127.0.0.1:8765/plain/item/9", title="象牙手镯 老货")
+    assert pipeline.process_item(item).score["is_lead"] is True
+    assert threads == ["tradewatch-scorer"]  # read once, beside the scorer, and used by the first item
+
+
 def test_the_tradewatch_process_closes_the_store_as_it_leaves(tmp_path: Path):
     done = _python(
         "import sys\nsys.argv = ['tradewatch', 'runs', 'list']\nfrom cli.app import main\nmain()\n", tmp_path
