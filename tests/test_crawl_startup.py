@@ -199,6 +199,21 @@ def test_the_model_in_use_is_read_in_the_scorer_s_loading_thread_not_as_the_craw
     assert threads == ["tradewatch-scorer"]  # read once, beside the scorer, and used by the first item
 
 
+def test_a_crawl_process_loads_pillow_with_its_first_photo_not_as_it_starts(tmp_path: Path):
+    code = (
+        "import base64, json, sys\n"
+        "import cli.sweep, runners.sweep, spiders.listing, pipelines.images.download, pipelines.images.pool\n"
+        "before = 'PIL' in sys.modules\n"
+        "from pipelines.images.reading import check_header\n"
+        "png = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLv'\n"
+        "                       'AAAAAElFTkSuQmCC')\n"
+        "print(json.dumps([before, check_header(png, 100), 'PIL' in sys.modules]))\n"
+    )
+    before, header, after = _printed_json(code, tmp_path)
+    assert before is False
+    assert header == ["PNG", 1, 1] and after is True
+
+
 def test_the_tradewatch_process_closes_the_store_as_it_leaves(tmp_path: Path):
     done = _python(
         "import sys\nsys.argv = ['tradewatch', 'runs', 'list']\nfrom cli.app import main\nmain()\n", tmp_path

@@ -12,9 +12,10 @@ import io
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:  # Pillow is imported where an image is opened: a crawl process starts without it (0.02 CPU s)
+    from PIL import Image
 
 # Problems of an image that is not read (counted as `tradewatch/images/skipped/<problem>`)
 NOT_AN_IMAGE = "not_an_image"  # SVG, HTML, anything Pillow does not know as a raster format
@@ -66,6 +67,8 @@ class ImageProblem(Exception):
 
 def check_header(data: bytes, max_pixels: int) -> tuple[str, int, int]:
     """(format, width, height) from the header alone, nothing decoded; ImageProblem for what must not be read."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -83,6 +86,8 @@ def check_header(data: bytes, max_pixels: int) -> tuple[str, int, int]:
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    from PIL import Image
+
     check_header(data, max_pixels)
     try:
         with warnings.catch_warnings():
@@ -163,6 +168,7 @@ def perceptual_hash(image: Image.Image) -> str:
     products: imagehash computes every frequency with scipy, whose import alone costs an OCR worker about
     0.2 CPU s."""
     import numpy as np
+    from PIL import Image
 
     pixels = np.asarray(image.convert("L").resize((PHASH_SIDE, PHASH_SIDE), Image.Resampling.LANCZOS), dtype=float)
     rows = _dct_rows()
@@ -179,6 +185,7 @@ def warm_up() -> None:
     line, which the first listing photo would pay otherwise. The photo is small: finding text in a blank one at
     the detector's full size (640) cost 0.2 CPU s and saved the first photo only 0.05 s of its own."""
     import numpy as np
+    from PIL import Image
 
     blank = Image.new("RGB", (WARM_UP_SIDE, WARM_UP_SIDE * 3 // 4), "white")
     perceptual_hash(blank)
