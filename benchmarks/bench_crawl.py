@@ -6,7 +6,9 @@ Scrapy concurrency, robots.txt and AutoThrottle settings; the sides alternate, a
 repetitions counts. Pages/s and items/s are measured from the spider's open to its close (process start-up
 is not counted). CPU seconds per 1,000 pages count every process of each side's tree from start to exit (the
 store writer and any helper included, see common.run_tree): on a busy machine, where pages/s says more about
-the neighbours than about the crawler, this figure still compares the two.
+the neighbours than about the crawler, this figure still compares the two. It is split by process too: the
+crawl process's own from what it reports as it ends, the store writer's, the OCR worker's and any other's as
+sampled while they ran (`unsampled`: their last fifth of a second, which no sample saw).
 
     python benchmarks/bench_crawl.py [--repeat 3] [--keywords 包邮,全新,二手] [--max-pages 1000]
 """
@@ -163,6 +165,29 @@ def _figures(stats: dict[str, Any], items: int) -> dict[str, Any]:
     }
 
 
+# What each kind of process in a side's tree is (common.process_kind), as the table names it.
+PROCESS_NAMES = {
+    "main": "crawl",
+    "forked": "store writer",
+    "spawned": "OCR worker",
+    "resource tracker": "resource tracker",
+    "unsampled": "unsampled",
+}
+
+
+def _by_process(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Median CPU s per 1,000 pages of each kind of process over the runs (0 in a run that had none)."""
+    order = list(PROCESS_NAMES)
+    found = {kind for r in results for kind in r.get("cpu_by_process", {})}
+    kinds = sorted(found, key=lambda kind: (order.index(kind) if kind in order else len(order), kind))
+    return {
+        PROCESS_NAMES.get(kind, kind): round(
+            median([1000 * r.get("cpu_by_process", {}).get(kind, 0.0) / max(r["pages"], 1) for r in results]), 2
+        )
+        for kind in kinds
+    }
+
+
 def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dict[str, Any]:
     """Alternate bare / tradewatch `repeat` times (order flipped every round); medians and the ratio."""
     compile_project()
@@ -185,6 +210,7 @@ def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dic
             "pages_per_s": median([r["pages_per_s"] for r in results]),
             "items_per_s": median([r["items_per_s"] for r in results]),
             "cpu_per_1000": round(median([1000 * r["cpu_s"] / max(r["pages"], 1) for r in results]), 1),
+            "cpu_per_1000_by_process": _by_process(results),
             "pages": results[0]["pages"],
             "items": results[0]["items"],
         }
@@ -215,6 +241,9 @@ def main() -> None:
         figures = result[side]
         rates = f"{figures['pages_per_s']:8.1f} pages/s {figures['items_per_s']:8.1f} items/s"
         print(f"{side:<11} {rates} {figures['cpu_per_1000']:8.1f} CPU s per 1,000 pages ({figures['pages']} pages)")
+    for who in ("bare", "tradewatch"):
+        split = ", ".join(f"{name} {cpu:.2f}" for name, cpu in result[who]["cpu_per_1000_by_process"].items())
+        print(f"  {who} CPU s per 1,000 pages by process (medians): {split}")
     print(f"ratio (tradewatch / bare): pages {result['ratio_pages']:.2f}, items {result['ratio_items']:.2f}")
     cpu_target = "" if result["ratio_cpu"] <= CPU_TARGET else f"  TARGET MISSED (≤ {CPU_TARGET})"
     print(f"CPU per page (tradewatch / bare, every process counted): {result['ratio_cpu']:.2f}{cpu_target}")

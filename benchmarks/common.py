@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None, timeout
             result.setdefault("wall_s", tree.wall_s)
             result.setdefault("leftovers", tree.leftovers)
             result.setdefault("killed", tree.killed)
+            result.setdefault("cpu_by_process", cpu_by_process(tree, result.get("own_cpu_s")))
             return result
     tail = "\n".join(tree.stderr.strip().splitlines()[-15:])
     raise RuntimeError(f"{' '.join(args)} failed (exit {tree.returncode}):\n{tail}")
@@ -95,7 +96,11 @@ def compile_project() -> None:
 
 
 def report(result: dict[str, Any]) -> None:
-    """What a child prints for `run_child`."""
+    """What a child prints for `run_child`, with its own CPU so far (`own_cpu_s`: its threads, not its children)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result = {"own_cpu_s": round(usage.ru_utime + usage.ru_stime, 3), **result}
     sys.stdout.write(RESULT_PREFIX + json.dumps(result, default=str) + "\n")
     sys.stdout.flush()
 
@@ -113,6 +118,45 @@ class TreeRun:
     peak_pss_mb: float
     leftovers: int  # descendants still running when the command exited (waited for: their CPU counts)
     killed: int  # of those, the ones still running `grace` seconds later, killed
+    # CPU s of each kind of process (`process_kind`) as last sampled while it ran (`TreePeak`): what a process
+    # spent in its last sampling interval is missing, so these add up to a little less than cpu_s
+    sampled_cpu_s: dict[str, float] = field(default_factory=dict)
+
+
+def cpu_by_process(tree: TreeRun, own_cpu_s: float | None = None) -> dict[str, float]:
+    """The tree's CPU s by kind of process: the command's own from what it reported (`own_cpu_s`, exact) or else
+    as sampled, the others as sampled, and what no sample saw (the last moments of each process) as `unsampled`."""
+    split = dict(tree.sampled_cpu_s)
+    if own_cpu_s is not None:
+        split["main"] = float(own_cpu_s)
+    split["unsampled"] = max(0.0, tree.cpu_s - sum(split.values()))
+    return {kind: round(seconds, 2) for kind, seconds in split.items()}
+
+
+def process_kind(process: Any, root: Any) -> str:
+    """What a process of a measured tree is: `main` (the command), `forked` (a child forked from it: same command
+    line, such as the store writer), `spawned` (a multiprocessing worker, such as OCR), `resource tracker`,
+    `chromium`, or its name."""
+    import psutil
+
+    if process.pid == root.pid:
+        return "main"
+    try:
+        command = process.cmdline()
+        name = process.name()
+    except psutil.Error:
+        return "other"
+    text = " ".join(command)
+    if "resource_tracker" in text:
+        return "resource tracker"
+    if "multiprocessing" in text and ("spawn_main" in text or "forkserver" in text):
+        return "spawned"
+    if "chrom" in name.lower() or "headless_shell" in name:
+        return "chromium"
+    with suppress(psutil.Error):
+        if command == root.cmdline():
+            return "forked"
+    return name or "other"
 
 
 def _become_subreaper() -> None:
@@ -188,6 +232,7 @@ def run_tree(
         peak_pss_mb=round(peak.peak_pss_mb, 1),
         leftovers=leftovers,
         killed=len(killed),
+        sampled_cpu_s=peak.cpu_by_kind(),
     )
 
 
@@ -205,7 +250,8 @@ def _wait(pid: int, timeout: float) -> tuple[float, int]:
 
 
 class TreePeak:
-    """Samples the summed RSS and PSS of a process and all its descendants (Chromium included).
+    """Samples the summed RSS and PSS of a process and all its descendants (Chromium included), and the CPU time
+    of each (`cpu_by_kind`).
 
     PSS shares each shared page among the processes that map it, so a tree's sum counts it once; summed RSS
     counts it once per process."""
@@ -215,6 +261,7 @@ class TreePeak:
         self.interval = interval
         self.peak_mb = 0.0
         self.peak_pss_mb = 0.0
+        self._cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU s of its own at its latest sample)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -230,6 +277,9 @@ class TreePeak:
             try:
                 for proc in [root, *root.children(recursive=True)]:
                     with suppress(psutil.Error):
+                        times = proc.cpu_times()
+                        kind = self._cpu[proc.pid][0] if proc.pid in self._cpu else process_kind(proc, root)
+                        self._cpu[proc.pid] = (kind, times.user + times.system)
                         memory = proc.memory_full_info()
                         rss += memory.rss
                         pss += memory.pss
@@ -241,6 +291,13 @@ class TreePeak:
 
     def start(self) -> None:
         self._thread.start()
+
+    def cpu_by_kind(self) -> dict[str, float]:
+        """CPU s of the processes sampled, summed by kind (`process_kind`)."""
+        totals: dict[str, float] = {}
+        for kind, seconds in self._cpu.values():
+            totals[kind] = totals.get(kind, 0.0) + seconds
+        return totals
 
     def stop(self) -> None:
         self._stop.set()
