@@ -19,6 +19,7 @@ from crawler.demo_market.photos import PHOTOS, FontMissing, cjk_font_path, photo
 from pipelines.images.pool import ImagePool, ReadingCache
 from pipelines.images.reading import BROKEN, NOT_AN_IMAGE, TOO_LARGE, read_image
 from tests.image_support import write_hostile
+from tests.worker_probe import modules_loaded
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
 MAX_PIXELS = 30_000_000
@@ -355,18 +356,12 @@ def test_the_perceptual_hash_is_imagehash_s() -> None:
     assert [perceptual_hash(image) for image in images] == [str(imagehash.phash(image)) for image in images]
 
 
-def modules_loaded() -> tuple[bool, bool]:
-    """(scipy imported, the starting process's main module imported) in the pool worker that runs this."""
-    import sys
-
-    return "scipy" in sys.modules, "__mp_main__" in sys.modules and hasattr(sys.modules["__mp_main__"], "MARK")
-
-
-def test_a_worker_imports_neither_scipy_nor_the_main_module(
+def test_a_worker_imports_neither_scipy_nor_the_main_module_nor_the_configuration(
     tmp_path: Path, rhino_photo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker's start-up is part of every sweep with photos: it hashes and reads photos without scipy, and is
-    not made to import the main module of the process that started it (the CLI, a sweep's child, a script)."""
+    """A worker's start-up is part of every sweep with photos: it hashes and reads photos without scipy, is not
+    made to import the main module of the process that started it (the CLI, a sweep's child, a script), and
+    reads the text of photos with the settings the pool was given, not the configuration's own imports."""
     import sys
     import types
 
@@ -375,14 +370,16 @@ def test_a_worker_imports_neither_scipy_nor_the_main_module(
     main = types.ModuleType("__main__")
     main.__file__ = str(script)
     monkeypatch.setitem(sys.modules, "__main__", main)
-    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path / "readings"))
+    readings = ReadingCache(tmp_path / "readings")
+    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=readings, detect_side=640)
     try:
         sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
-        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=False))  # the first photo starts the worker
+        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=True))  # the first photo starts the worker
         assert pool._executor is not None
-        scipy_loaded, main_loaded = pool._executor.submit(modules_loaded).result(timeout=300)
+        scipy_loaded, main_loaded, config_loaded = pool._executor.submit(modules_loaded).result(timeout=300)
     finally:
         pool.close()
-    assert reading.phash and reading.problem is None
+    assert reading.phash and reading.problem is None and reading.lines
     assert not scipy_loaded
     assert not main_loaded and not (tmp_path / "imported").exists()
+    assert not config_loaded

@@ -129,10 +129,12 @@ def recognise(image: Image.Image, detect_side: int | None = None) -> list[TextLi
     is then read from the photo at full size, so small writing keeps its detail."""
     import numpy as np
 
-    from core.config import get_settings
+    if not detect_side:  # the pool's workers are given it: they start without the configuration's imports (0.1 CPU s)
+        from core.config import get_settings
 
+        detect_side = get_settings().ocr_detect_side
     engine = _engine()
-    scale = (detect_side or get_settings().ocr_detect_side) / max(image.size)
+    scale = detect_side / max(image.size)
     small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
     boxes, _elapsed = engine(_bgr(small), use_cls=False, use_rec=False)
     full = _bgr(image)
