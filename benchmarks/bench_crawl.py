@@ -233,6 +233,10 @@ def main() -> None:
         os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
         side = _bare if args.child == "bare" else _tradewatch
         report(side(args.base_url, keywords, args.max_pages))
+        if args.child == "tradewatch":
+            from runners.process_exit import leave
+
+            leave(0)  # as `tradewatch sweep` and every crawl child end (Python's teardown spared)
         return
     started = time.monotonic()
     with market() as base_url:
