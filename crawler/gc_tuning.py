@@ -8,6 +8,10 @@ When the spider opens, everything built so far is moved to the permanent generat
 process) and the youngest generation is collected less often, so collections only look at what the crawl
 itself allocates. Objects frozen are never collected: that is only what was built before the first page.
 
+While a crawl process builds its crawls (Scrapy's components, the browser's driver, the handler's imports) the
+collector can be switched off (`pause_collector`): what is built then lives on too, and its passes over it cost
+about 0.02 CPU s of the start-up. The first spider to open switches it on again, with all of that frozen.
+
 Setting: TRADEWATCH_GC_THRESHOLD (allocations between collections of the youngest generation; 0 leaves
 Python's default).
 """
@@ -23,6 +27,27 @@ from scrapy.crawler import Crawler
 log = logging.getLogger(__name__)
 
 _frozen = False
+_paused = False
+
+
+def pause_collector() -> bool:
+    """Switch the cycle collector off until the first spider opens (or `resume_collector`). Returns whether
+    this call switched it off: False where it was off already, which is then left to whoever switched it off."""
+    global _paused
+    if not gc.isenabled():
+        return False
+    gc.disable()
+    _paused = True
+    return True
+
+
+def resume_collector(paused: bool) -> None:
+    """Switch the collector on again after `pause_collector` returned `paused`, if no spider did (one that
+    failed to open, an interrupted start-up)."""
+    global _paused
+    if paused and _paused:
+        _paused = False
+        gc.enable()
 
 
 class GarbageCollectorTuning:
@@ -38,11 +63,14 @@ class GarbageCollectorTuning:
         return extension
 
     def spider_opened(self) -> None:
-        global _frozen
+        global _frozen, _paused
         if _frozen:
             return
         _frozen = True
         gc.freeze()
+        if _paused:
+            _paused = False
+            gc.enable()
         if self.threshold > 0:
             _, middle, oldest = gc.get_threshold()
             gc.set_threshold(self.threshold, middle, oldest)

@@ -28,7 +28,18 @@ WHAT = ("抓取", "sweep")
 
 
 def crawl_here(request: SweepRequest) -> list[int]:
-    """Run the sweep in this process (the child). Returns the crawl run ids."""
+    """Run the sweep in this process (the child). Returns the crawl run ids. The cycle collector is off while
+    the crawls are built, until the first spider opens (`crawler.gc_tuning`)."""
+    from crawler.gc_tuning import pause_collector, resume_collector
+
+    paused = pause_collector()
+    try:
+        return _crawl_here(request)
+    finally:
+        resume_collector(paused)
+
+
+def _crawl_here(request: SweepRequest) -> list[int]:
     import_http_handler()
     from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings

@@ -15,10 +15,13 @@ from crawler import gc_tuning
 def fresh_collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     thresholds = gc.get_threshold()
     monkeypatch.setattr(gc_tuning, "_frozen", False)
+    monkeypatch.setattr(gc_tuning, "_paused", False)
+    enabled = gc.isenabled()
     gc.unfreeze()
     yield
     gc.unfreeze()
     gc.set_threshold(*thresholds)
+    gc.enable() if enabled else gc.disable()
 
 
 def test_opening_the_spider_freezes_what_was_built_and_sets_the_threshold(fresh_collector: None):
@@ -44,3 +47,28 @@ def test_a_second_crawl_in_the_process_does_not_freeze_the_first_ones_objects(fr
 
     assert gc.get_freeze_count() == frozen  # the first crawl's live objects stay collectable
     del in_flight
+
+
+def test_the_collector_paused_while_the_crawl_is_built_runs_again_once_the_spider_opens(fresh_collector: None):
+    gc.enable()
+    paused = gc_tuning.pause_collector()
+    assert paused and not gc.isenabled()
+    gc_tuning.GarbageCollectorTuning(threshold=0).spider_opened()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    gc_tuning.resume_collector(paused)  # after the crawl: nothing left to do
+    assert gc.isenabled()
+
+
+def test_a_crawl_that_never_opens_switches_the_collector_on_again(fresh_collector: None):
+    gc.enable()
+    paused = gc_tuning.pause_collector()
+    gc_tuning.resume_collector(paused)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_collector_switched_off_by_someone_else_stays_off(fresh_collector: None):
+    gc.disable()
+    paused = gc_tuning.pause_collector()
+    gc_tuning.GarbageCollectorTuning(threshold=0).spider_opened()
+    gc_tuning.resume_collector(paused)
+    assert not paused and not gc.isenabled()
