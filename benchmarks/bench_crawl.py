@@ -16,6 +16,7 @@ sampled while they ran (`unsampled`: their last fifth of a second, which no samp
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -82,7 +83,9 @@ def bare_item(response: Any) -> dict[str, Any]:
     }
 
 
-def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
+def _bare(base_url: str, keywords: list[str], max_pages: int, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The bare spider's sweep; `settings` as `_bare_settings` gives them, read by the parent so that the bare
+    child pays none of tradewatch's imports (its settings module, the profiles and their pydantic models)."""
     from urllib.parse import quote
 
     import scrapy
@@ -108,7 +111,7 @@ def _bare(base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
         def parse_item(self, response: Any) -> Any:
             yield bare_item(response)
 
-    process = CrawlerProcess(_bare_settings())
+    process = CrawlerProcess(settings if settings is not None else _bare_settings())
     crawler = process.create_crawler(BareSpider)
     process.crawl(crawler)
     process.start()
@@ -191,6 +194,7 @@ def _by_process(results: list[dict[str, Any]]) -> dict[str, float]:
 def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dict[str, Any]:
     """Alternate bare / tradewatch `repeat` times (order flipped every round); medians and the ratio."""
     compile_project()
+    bare_settings = json.dumps(_bare_settings())
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tradewatch": []}
     loads: list[str] = []
     for round_number in range(repeat):
@@ -203,6 +207,8 @@ def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dic
                 if side == "tradewatch":
                     create_store(env)
                 args = [__file__, "--child", side, "--base-url", base_url, "--keywords", keywords]
+                if side == "bare":
+                    args += ["--bare-settings", bare_settings]
                 runs[side].append(run_child([*args, "--max-pages", str(max_pages)], env=env))
     out: dict[str, Any] = {"runs": runs, "load": loads}
     for side, results in runs.items():
@@ -227,17 +233,19 @@ def main() -> None:
     parser.add_argument("--max-pages", type=int, default=1000)
     parser.add_argument("--child", choices=["bare", "tradewatch"], help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-settings", help=argparse.SUPPRESS)
     args = parser.parse_args()
     keywords = [k for k in args.keywords.split(",") if k]
     if args.child:
         os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-        side = _bare if args.child == "bare" else _tradewatch
-        report(side(args.base_url, keywords, args.max_pages))
-        if args.child == "tradewatch":
-            from runners.process_exit import leave
+        if args.child == "bare":
+            settings = json.loads(args.bare_settings) if args.bare_settings else None
+            report(_bare(args.base_url, keywords, args.max_pages, settings))
+            return
+        report(_tradewatch(args.base_url, keywords, args.max_pages))
+        from runners.process_exit import leave
 
-            leave(0)  # as `tradewatch sweep` and every crawl child end (Python's teardown spared)
-        return
+        leave(0)  # as `tradewatch sweep` and every crawl child end (Python's teardown spared)
     started = time.monotonic()
     with market() as base_url:
         result = measure(base_url, keywords=args.keywords, max_pages=args.max_pages, repeat=args.repeat)
