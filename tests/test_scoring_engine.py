@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from pipelines.scoring import Hit, Scorer, ScoreResult
 from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
 from pipelines.scoring.fold_text import Normaliser, NormText
+from pipelines.scoring.markers import Markers
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
-from pipelines.scoring.scorer import _Markers
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ MARKER_RULES = (("head", ["笼子", "缸", "龟粮"]), ("part", ["背甲", "甲"
 def test_markers_found_at_a_position_as_by_a_probe_per_length(text: str) -> None:
     # the first and last characters of the markers rule out a position without a probe: what they leave must
     # be what a probe of every length finds, at every position (the text's two ends included)
-    markers = _Markers(MARKER_RULES)
+    markers = Markers(MARKER_RULES)
     for position in range(len(text) + 1):
         assert markers.starting_at(text, position) == markers._best(text, position, position, False)
         assert markers.ending_at(text, position) == markers._best(text, position, position, True)

@@ -14,7 +14,8 @@ from pipelines.model.predict import Model, ScoreCombiner, combine
 from pipelines.model.seed import SEED_VERSION, dev_examples
 from pipelines.model.train import Design, featurise, fit_categories, fold_splits
 from pipelines.scoring.evaluate import Combine
-from pipelines.scoring.scorer import Scorer, ScoreResult
+from pipelines.scoring.hits import ScoreResult
+from pipelines.scoring.scorer import Scorer
 
 
 def sweep_combine(combiner: ScoreCombiner, threshold: int) -> Combine:

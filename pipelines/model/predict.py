@@ -30,7 +30,7 @@ from pipelines.model.features import (
     title_only,
 )
 from pipelines.scoring.fold_text import Normaliser
-from pipelines.scoring.scorer import CLEARING_RULES
+from pipelines.scoring.hits import CLEARING_RULES
 
 # How many n-grams the explanation names.
 EXPLAINED_NGRAMS = 3

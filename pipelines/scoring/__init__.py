@@ -7,7 +7,8 @@ result.score, result.is_lead, result.category, result.hits, result.rules
 """
 
 from .fold_text import Normaliser, NormText
-from .scorer import Hit, Scorer, ScoreResult
+from .hits import Hit, ScoreResult
+from .scorer import Scorer
 from .watchlist import load_watchlists, shipped_paths
 
 __all__ = ["Hit", "NormText", "Normaliser", "ScoreResult", "Scorer", "load_watchlists", "shipped_paths"]

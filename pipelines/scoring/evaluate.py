@@ -12,7 +12,8 @@ from typing import Any
 
 from core.errors import InputFileError
 
-from .scorer import Scorer, ScoreResult
+from .hits import ScoreResult
+from .scorer import Scorer
 
 # What a sweep adds to the rules' result (the model in use, see pipelines.model.predict.combine), given the
 # labelled listing's line, the record and the rules' result; returns the combined result as a dict.

@@ -7,7 +7,8 @@ How a listing is scored (every step that changes the score is reported in ``rule
 2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped, so is
    a term that needs context (``requires``) when none of its context words is in the listing, and a term
    hit that starts inside an earlier hit of another category and runs past it (牙雕 in 鲸牙雕件: read left
-   to right, the listing says 鲸牙), or a hit inside a longer hit of another category (犀鸟 in 盔犀鸟).
+   to right, the listing says 鲸牙), or a hit inside a longer hit of another category (犀鸟 in 盔犀鸟)
+   (:mod:`.overlaps`; positions in the text: :mod:`.clauses`).
 3. Per category: the best hit gives ``weight x field factor x category severity``; other distinct terms of
    the category add a little (corroboration); a product form (手镯, 鳞片, 活体, or 皮/骨/牙 right after a
    species name) adds; evasion and trade talk (私聊, 加V, 懂的来, 老货, 包老) and category-scoped
@@ -18,9 +19,9 @@ How a listing is scored (every step that changes the score is reported in ``rule
    subtract per kind, capped, from every hit except code words: 白色塑料 stays ivory code even though 塑料
    is an imitation material. A signal that lies inside a term hit (仿真 in 仿真枪, 塑料 in 白色塑料) or a
    neutral phrase (玻璃眼 of a specimen), or that is negated (不是树脂, 没有人工), does not count; a
-   category may ignore kinds that say nothing about its goods (a live animal that eats fruit).
+   category may ignore kinds that say nothing about its goods (a live animal that eats fruit) (:mod:`.scope`).
 5. A term hit right after a negation (不含穿山甲), an imitation marker (仿犀角) or a substitute marker (代替犀角),
-   or right before one (熊胆替代品), is dropped: the listing says the goods are not the thing.
+   or right before one (熊胆替代品), is dropped: the listing says the goods are not the thing (:mod:`.scope`).
 6. With no term hit, an animal part or live animal of wild provenance sold with evasion talk
    (刚下山 野生 胆 见面交易) is a ``trade_pattern`` hit of ``wildlife.other``, or of the one wildlife category
    whose trait (its ``suspicious`` words) and product form the listing shows (通乳 鳞片), scored like a term.
@@ -28,8 +29,10 @@ How a listing is scored (every step that changes the score is reported in ``rule
    ``trait_pattern`` hit: two traits of one category with such talk, or three of one prohibited category.
    One diagnostic trait of a wildlife category (交叉纹 of ivory, 毛发纤维 of rhino horn: its ``traits``) with a
    product form of that category, wild provenance, evasion or the denial of a look-alike (不是牛角, 非塑料, 非猫非狗)
-   is a ``diagnostic_trait`` hit of that category.
-7. The listing's score is its best category's; ``categories`` lists all categories hit, best first.
+   is a ``diagnostic_trait`` hit of that category (:mod:`.animals`; bred animals: :mod:`.bred`; prohibited goods
+   sold by their trade or function: :mod:`.goods`; the category shown: :mod:`.shown`).
+7. The listing's score is its best category's, its points spread to 0-100 (:mod:`.spread`); ``categories`` lists
+   all categories hit, best first (the result and its hits: :mod:`.hits`).
 """
 
 from __future__ import annotations
@@ -37,14 +40,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from core.categories import WILDLIFE
-
 from . import built
+from .animals import TRAIT_PATTERN_MIN, AnimalPatterns
+from .bred import BredClaims
+from .clauses import (
+    COUNTED,
+    ascii_alnum_code,
+    book_spans,
+    count_after,
+    is_ascii_alnum,
+    shapes_a_term,
+    whole_words_across_spaces,
+)
 from .fold_text import (
     Normaliser,
     NormText,
@@ -53,10 +65,18 @@ from .fold_text import (
     save_pinyin_cache,
     syllables,
 )
+from .goods import GoodsPatterns
+from .hits import PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
 from .homophones import FREE_SPELLING, ReadingFinder, build_table, usable
+from .markers import Markers
 from .matcher import Matcher, build_matcher
+from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
+from .payloads import TALK, FieldView, Mask, Payload, Signal, TermRef
+from .scope import NEGATION_STOPS, Scope
 from .shapes import creature_characters, shape_spellings
+from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
 from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
+from .spread import spread_score
 from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, expand_paths, load_watchlists
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
@@ -86,349 +106,30 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "concealment": 12,
     "term_negation_gap": 2,
 }
-# A listing that names no known species but sells an animal part or a live animal (胆, 鞭, 头骨, 幼崽) of wild
-# provenance (刚下山, 野生) with evasion talk (不走物流, 见面交易) is scored under this category.
-TRADE_PATTERN_CATEGORY = "wildlife.other"
-_SHAPE_RULES = frozenset(("split", "lookalike"))  # a character written by its parts (:mod:`.shapes`)
-_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *_SHAPE_RULES))
-# Explanation rules that say a term hit means something else in this listing (what a learned model must not
-# overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
-CLEARING_RULES = frozenset(
-    (
-        "innocent_phrase",
-        "negated_term",
-        "imitation_term",
-        "substitute_term",
-        "simile_term",
-        "shape_term",
-        "head_term",
-        "part_term",
-        "brand_term",
-        "homonym",
-        "bred_term",
-        "accessory_term",
-        "creature_term",
-    )
-)
+_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *SHAPE_RULES))
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
 # the same family then describe those goods too (:meth:`Scorer._namesake_described`)
 _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term"))
 
-# a trait or product form that more categories than this share (活体, 手串, 同城) tells none of them apart
-_TRAIT_SPREAD_MAX = 2
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
 # fewer sell them (not 手串, 标本, 活体)
 _HOMOPHONE_GOODS_SPREAD_MAX = 3
 # characters (folded) a denial may reach across to the look-alike it denies (不是家养的猪)
 _DENIAL_GAP = 3
-# traits of one wildlife category alone a listing must show for the trait pattern
-_TRAIT_PATTERN_MIN = 2
-# traits of one category alone that describe its goods well enough without any evasion or trade talk
-_TRAIT_PATTERN_ALONE = 3
-# the wildlife family: its traits always need the talk, and its bred animals may be legal goods
-_WILDLIFE_PREFIX = WILDLIFE + "."
-# characters that may stand between a name and a code word that names its part (海龟背甲片: 背)
-_OWNED_PART_GAP = 1
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
-# the family whose goods may be sold by their trade alone (大家伙 全套 散件 自己装 懂的来), with the points of its
-# product forms and traits (:meth:`Scorer._shown_category`) such a listing must show
-_GOODS_FAMILY = "prohibited."
-_GOODS_PATTERN_MIN = 3
-# words of one prohibited category (its functions, traits and product forms), a function among them, a listing
-# must show for the function pattern with evasion or trade talk; without the talk, this many must be functions or
-# traits, and one of them a trait or a further word beside them (:meth:`Scorer._function_pattern`)
-_FUNCTION_PATTERN_WORDS = 2
-# a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
-_COUNTED = "0-9一二两三四五六七八九十百千几"
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
-# characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
-_GAP_STOPS = frozenset("是的了")
-# how far (folded characters) a negation reaches across a noun phrase to an innocence word, and the words of
-# contrast that end its reach (不是象牙是树脂 says 树脂)
-_NEGATION_REACH = 8
-_NEGATION_STOPS = frozenset("是的但而却就")
-# characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
-_SHAPE_REACH = 2
-# Chinese characters of the same clause between a term and the head noun of the goods it names (穿山甲 管道疏通机);
-# Latin letters and digits between them (Rhino 8 建模教程) are a model or version and do not count
-_HEAD_REACH = 2
-_HEAD_SPAN = 8
-# a Latin brand of letters joined by a hyphen right beside a term (SK-II 神仙水); a model with digits (AK-47) is
-# no brand here
-_BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-[A-Za-z]+\s?$")
-_BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-[A-Za-z]+(?![A-Za-z0-9-])")
 # innocence clearings that make the word a cover for the whole listing
-# how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
-_COVER_REACH = 6
-# how far after a media word a refusal and a verb of showing are read for (照片 不方便发)
-_WITHHELD_REACH = 7
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-# what may stand right before a one-character part (野生的胆, 带皮带骨) and right after it (胆粉) in a word of its own
-_PART_AFTER = "的带"
-_PART_BEFORE = "粉"
-# what may end the word before a form of a live animal (刚下山的 活的, 是活的)
-_WORD_ENDS = "的是刚都还也"
-_WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list: a term read across one (白、粉 in 黑、白、粉) is two words
 _LIST_SEPARATORS = re.compile("[、/／]")
-# a count and a classifier of animals (一只, 两条, 三头): Chinese counts animals with these measure words
-_COUNTED_ANIMALS = re.compile(f"[{_COUNTED}][只条头]")
-_COUNT_REACH = 6  # folded characters after a species name within which a count of animals offers it
-_BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A watchlist term found in a listing; ``start:end`` index the original field text."""
-
-    term: str
-    category: str
-    field: str
-    start: int
-    end: int
-    matched: str
-    rule: str
-    mechanism: str = "term"
-    source: str | None = None
-    reading: str | None = None  # a homophone's toneless pinyin (xiong zhang)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "term": self.term,
-            "category": self.category,
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "matched": self.matched,
-            "rule": self.rule,
-            "mechanism": self.mechanism,
-            **({"source": self.source} if self.source else {}),
-            **({"reading": self.reading} if self.reading else {}),
-        }
-
-
-# How a hit came about: a watchlist term as written, an alias found in a dictionary, a spelling generated from
-# a term (pinyin, initials, homophone table, emoji, traditional or full-width forms), a spelling that reads
-# like a term (:mod:`.homophones`), or the trade pattern.
-# the end of the provenance of a form that scripts/build_wildlife_watchlist.py cut from a name of the list
-GENERATED_FROM_LIST = "(national list)"
-# the start of the provenance of a trade name of a listed species that the build script writes from its table
-TRADE_NAME_SOURCE = "trade name of "
-MECHANISMS = (
-    "term",
-    "dictionary_alias",
-    "generated_variant",
-    "homophone",
-    "trade_pattern",
-    "goods_pattern",
-    "function_pattern",
-    "diagnostic_trait",
-)
-_GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *_SHAPE_RULES))
-# signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
-_TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
-_PATTERN_RULES = frozenset(
-    ("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern", "function_pattern", "diagnostic_trait")
-)
-
-
-def _has_emoji(text: str) -> bool:
-    return any(ord(c) >= 0x1F400 for c in text)
-
-
-def _mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule in ("goods_pattern", "function_pattern", "diagnostic_trait"):
-        return rule
-    if rule in _PATTERN_RULES:
-        return "trade_pattern"
-    if rule == "homophone":
-        return "homophone"
-    if rule in _GENERATED_RULES or _has_emoji(matched):
-        return "generated_variant"
-    if source:
-        # a short form cut from a name of the national list by rule, a trade name of a listed species (a watchlist
-        # term with its attestation), or an alias found in a dictionary
-        if source.endswith(GENERATED_FROM_LIST):
-            return "generated_variant"
-        return "term" if source.startswith(TRADE_NAME_SOURCE) else "dictionary_alias"
-    return "term"
-
-
-@dataclass
-class ScoreResult:
-    score: int
-    is_lead: bool
-    family: str | None
-    category: str | None
-    categories: list[str] = field(default_factory=list)
-    hits: list[Hit] = field(default_factory=list)
-    rules: list[dict[str, Any]] = field(default_factory=list)
-    # title and description as scored (normalised); not part of the result, saves the model folding them again
-    folded: tuple[str, str] | None = field(default=None, repr=False, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "score": self.score,
-            "is_lead": self.is_lead,
-            "family": self.family,
-            "category": self.category,
-            "categories": list(self.categories),
-            # map, not a comprehension: most listings have neither, and a comprehension is a call of its own
-            "hits": list(map(Hit.to_dict, self.hits)),
-            "rules": list(map(dict, self.rules)),
-        }
-
-
-# Pattern payloads ------------------------------------------------------------------------------------
-
-
-def _by_fields(self: Any) -> tuple[Any, ...]:
-    """Pickles a slotted dataclass as its constructor's arguments: loading a cached scorer (tens of thousands of
-    these) then takes a fraction of the time that dataclasses' generic __setstate__ does."""
-    return type(self), tuple(getattr(self, name) for name in self.__slots__)
-
-
-@dataclass(frozen=True, slots=True)
-class _TermRef:
-    category: str
-    term: str
-    rule: str
-    weight: float
-    code: bool
-    ascii_start: bool
-    ascii_end: bool
-    requires: tuple[str, ...] = ()
-    source: str | None = None  # a dictionary alias's provenance; a homophone's reading
-
-    __reduce__ = _by_fields
-
-
-@dataclass(frozen=True, slots=True)
-class _Mask:
-    category: str | None
-    phrase: str
-
-    __reduce__ = _by_fields
-
-
-@dataclass(frozen=True, slots=True)
-class _Signal:
-    kind: str  # evasion, trade, suspicious, form, innocence, neutral
-    label: str  # innocence kind or the signal kind
-    category: str | None
-    word: str
-    ascii_start: bool
-    ascii_end: bool
-
-    __reduce__ = _by_fields
-
-
-_Payload = _TermRef | _Mask | _Signal
-
-
-def _is_ascii_alnum(char: str) -> bool:
-    return char.isascii() and char.isalnum()
-
-
-_ASCII_ALNUM = frozenset(ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_ascii_alnum_code = _ASCII_ALNUM.__contains__
-
-
-def _drop_inner_code_words(
-    live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
-    """A code word inside a name of its own category (山甲 in 穿山甲) is that name, not a code word: it must not
-    escape the innocence the name's listing shows (a 穿山甲 logo on hiking boots). Nor is a short form inside the
-    name it was cut from (圆斑蝰 in 泰国圆斑蝰) a second name that corroborates it."""
-    names = [(view, start, end, ref.category) for ref, view, start, end, _o, _e in live if not ref.code]
-    if not names:
-        return live
-    return [
-        item
-        for item in live
-        if not (item[0].code or _cut_from_list(item[0]))
-        or not any(
-            v is item[1] and c == item[0].category and s <= item[2] and item[3] <= e
-            and (item[0].code or e - s > item[3] - item[2])
-            for v, s, e, c in names
-        )
-    ]  # fmt: skip
-
-
-def _drop_owned_code_words(
-    live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
-    """A code word of one category that stands right after a name of another (海龟 背甲片: 甲片 is pangolin's code
-    word) is a part of the named animal: the name decides the category, not the part word."""
-    names = [(view, end, ref.category) for ref, view, _start, end, _o, _e in live if not ref.code]
-    if not names or len(names) == len(live):
-        return live  # no name, or no code word beside the names
-    return [
-        item
-        for item in live
-        if not item[0].code
-        or not any(
-            v is item[1] and c != item[0].category and 0 <= item[2] - e <= _OWNED_PART_GAP
-            and Scorer._one_clause(item[1], e - 1, item[2] + 1)
-            for v, e, c in names
-        )
-    ]  # fmt: skip
-
-
-def _cut_from_list(ref: _TermRef) -> bool:
-    return ref.source is not None and ref.source.endswith(GENERATED_FROM_LIST)
-
-
-class _Markers:
-    """Marker words of rules tried in order, found by the text right before or after a position: one dict probe
-    per word length instead of a ``startswith`` per word (they are tried at every term hit). The first rule with
-    a word there wins, and its longest word there."""
-
-    def __init__(self, rules: Iterable[tuple[str, Iterable[str]]]) -> None:
-        self._rules: dict[str, tuple[int, str]] = {}
-        for index, (rule, words) in enumerate(rules):
-            for word in words:
-                self._rules.setdefault(word, (index, rule))
-        self._lengths = tuple(sorted({len(word) for word in self._rules}, reverse=True))
-        # the characters a marker starts and ends with: a position next to none of them has no marker, without a
-        # probe per length (most positions tried)
-        self._firsts = frozenset(word[0] for word in self._rules if word)
-        self._lasts = frozenset(word[-1] for word in self._rules if word)
-        self._has_empty = "" in self._rules
-
-    def _best(self, text: str, start: int, end: int, ending: bool) -> tuple[str, str] | None:
-        rules = self._rules
-        best: tuple[int, str, str] | None = None
-        for length in self._lengths:  # longest first: a later word of the same rule is shorter
-            if ending:
-                if length > end:
-                    continue
-                word = text[end - length : end]
-            else:
-                word = text[start : start + length]
-            found = rules.get(word)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = (found[0], found[1], word)
-        return None if best is None else (best[1], best[2])
-
-    def ending_at(self, text: str, position: int) -> tuple[str, str] | None:
-        """(rule, word) of a marker that ends right before ``position``."""
-        if 0 < position <= len(text) and not self._has_empty and text[position - 1] not in self._lasts:
-            return None
-        return self._best(text, position, position, True)
-
-    def starting_at(self, text: str, position: int) -> tuple[str, str] | None:
-        """(rule, word) of a marker that starts at ``position``."""
-        if 0 <= position < len(text) and not self._has_empty and text[position] not in self._firsts:
-            return None
-        return self._best(text, position, position, False)
 
 
 _first = itemgetter(0)  # the pattern id of a raw match, in compiled code
@@ -440,23 +141,6 @@ def _widest_first(place: tuple[int, int, str, str | None]) -> tuple[int, int]:
 
 def _hit_order(hit: Hit) -> tuple[bool, int, int]:
     return hit.field != "title", hit.start, hit.end
-
-
-@dataclass
-class _FieldView:
-    name: str
-    norm: NormText
-    offset: int  # position of this field in the scanned text
-    _offsets: list[int] | None = None
-
-    def offsets(self) -> list[int]:
-        if self._offsets is None:
-            self._offsets = self.norm.offsets()
-        return self._offsets
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        offsets = self.offsets()
-        return offsets[start], offsets[end - 1] + 1
 
 
 class Scorer:
@@ -475,7 +159,7 @@ class Scorer:
         self.categories: dict[str, Category] = watchlists.categories
         self.weights = {**DEFAULT_WEIGHTS, **watchlists.signals.weights}
         self.normaliser = Normaliser()
-        self._patterns: dict[str, list[_Payload]] = {}
+        self._patterns: dict[str, list[Payload]] = {}
         self._adjacent_forms: dict[str, str] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         self._spelling_context: dict[str, tuple[str, ...]] = {}
@@ -503,7 +187,7 @@ class Scorer:
         fold_all = self._fold_words
         term_negations = fold_all(watchlists.signals.term_negations)
         self._term_negations = term_negations
-        self._before_term = _Markers(
+        self._before_term = Markers(
             (
                 ("negated_term", term_negations),
                 ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
@@ -512,11 +196,11 @@ class Scorer:
                 ("part_term", fold_all(watchlists.signals.part_owners)),
             )
         )
-        self._goods_heads = _Markers((("head_term", fold_all(watchlists.signals.goods_heads)),))
-        self._accessory_heads = _Markers((("accessory_term", fold_all(watchlists.signals.accessory_heads)),))
+        self._goods_heads = Markers((("head_term", fold_all(watchlists.signals.goods_heads)),))
+        self._accessory_heads = Markers((("accessory_term", fold_all(watchlists.signals.accessory_heads)),))
         self._creatures = creature_characters()
         self._shape_words = frozenset(fold_all(watchlists.signals.shape_markers))
-        self._after_term = _Markers(
+        self._after_term = Markers(
             (
                 ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
                 ("shape_term", self._shape_words),
@@ -534,7 +218,7 @@ class Scorer:
         self._differences = fold_all(sig_spec.difference_markers)
         self._comparatives = fold_all(sig_spec.comparative_markers)
         self._negation_gap = int(self.weights["term_negation_gap"])
-        self._gap_negations = _Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
+        self._gap_negations = Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
         self._imitation_words = fold_all(
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
@@ -543,17 +227,18 @@ class Scorer:
         self._namesake_kinds = frozenset(watchlists.signals.namesake_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
-        self._homophone_terms: dict[str, tuple[list[str], list[_TermRef]]] = {}
-        self._shape_terms: dict[str, list[_TermRef]] = {}
+        self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
+        self._shape_terms: dict[str, list[TermRef]] = {}
         self._build()
         self._build_shapes()
+        self._shown = ShownGoods(self._commerce, self._trait_spread)
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
         self._payloads = [self._patterns[p] for p in self._pattern_list]
-        self._by_kind: tuple[list[tuple[_TermRef, ...]], list[tuple[_Mask, ...]], list[tuple[_Signal, ...]]] = (
-            [tuple(x for x in ps if isinstance(x, _TermRef)) for ps in self._payloads],
-            [tuple(x for x in ps if isinstance(x, _Mask)) for ps in self._payloads],
-            [tuple(x for x in ps if isinstance(x, _Signal)) for ps in self._payloads],
+        self._by_kind: tuple[list[tuple[TermRef, ...]], list[tuple[Mask, ...]], list[tuple[Signal, ...]]] = (
+            [tuple(x for x in ps if isinstance(x, TermRef)) for ps in self._payloads],
+            [tuple(x for x in ps if isinstance(x, Mask)) for ps in self._payloads],
+            [tuple(x for x in ps if isinstance(x, Signal)) for ps in self._payloads],
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
         self._build_homophones()
@@ -568,12 +253,12 @@ class Scorer:
             i for i, refs in enumerate(term_refs) if any(r.rule == "capitals" for r in refs)
         )
         self._talk_patterns = frozenset(
-            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind in _TALK for sig in signals)
+            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind in TALK for sig in signals)
         )
         # a product form or trait of prohibited goods: with talk, the anchor of the goods pattern
         self._goods_patterns = frozenset(
             i for i, signals in enumerate(self._by_kind[2])
-            if any(sig.kind in ("form", "suspicious") and (sig.category or "").startswith(_GOODS_FAMILY)
+            if any(sig.kind in ("form", "suspicious") and (sig.category or "").startswith(GOODS_FAMILY)
                    and sig.word not in self._commerce for sig in signals)
         )  # fmt: skip
         # a function of prohibited goods (打电话就能听, 升空): the anchor of the function pattern, talk or not
@@ -586,10 +271,59 @@ class Scorer:
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
             else 3 if any(sig.kind == "conceal" for sig in signals)
             else 5 if any(sig.word in self._diagnostic for sig in signals if sig.label == "trait")
-            else 4 if any(self._is_trait(sig) for sig in signals)
+            else 4 if any(self._shown.is_trait(sig) for sig in signals)
             else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
+        self._animals = AnimalPatterns(
+            self._shown,
+            self.weights,
+            self.categories,
+            capture=self._capture,
+            live_words=self._live_words,
+            single_parts=self._single_parts,
+            farmed=self._farmed,
+            pets=self._pets,
+            diagnostic=self._diagnostic,
+            lookalike_denial=self._lookalike_denial,
+            trait_spread=self._trait_spread,
+            term_negations=self._term_negations,
+            namesake_kinds=self._namesake_kinds,
+        )
+        self._bred_claims = BredClaims(self._bred, self._licences, self._wild_only, self._term_negations)
+        self._goods = GoodsPatterns(
+            self._shown,
+            self.weights,
+            commerce=self._commerce,
+            counted=self._counted,
+            counted_units=self._counted_units,
+            function_spread=self._function_spread,
+            trait_spread=self._trait_spread,
+        )
+        self._scoping = Scope(
+            before_term=self._before_term,
+            after_term=self._after_term,
+            gap_negations=self._gap_negations,
+            negation_gap=self._negation_gap,
+            imitation_words=self._imitation_words,
+            covers=self._covers,
+            made_into=self._made_into,
+            flavours=self._flavours,
+            media_words=self._media_words,
+            refusals=self._refusals,
+            showing=self._showing,
+            goods_heads=self._goods_heads,
+            accessory_heads=self._accessory_heads,
+            creatures=self._creatures,
+            own_goods=self._own_goods,
+            choice_words=self._choice_words,
+            choice_markers=self._choice_markers,
+            comparisons=self._comparisons,
+            differences=self._differences,
+            comparatives=self._comparatives,
+            cover_after=self._cover_after,
+            reveals=self._reveals,
+        )
         self._attach()
 
     # Made again when a cached scorer is loaded (pipelines.scoring.built): compiled automata and bound methods
@@ -660,7 +394,7 @@ class Scorer:
     def _form_words(self, category: Category) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
 
-    def _shows_form(self, category_id: str, views: list[_FieldView]) -> bool:
+    def _shows_form(self, category_id: str, views: list[FieldView]) -> bool:
         """Whether the listing names a product form of the category of two or more characters (手串, 鳞片): one
         character (皮 of 真皮) is inside too many ordinary words."""
         forms = self._form_words(self.categories[category_id])
@@ -694,7 +428,7 @@ class Scorer:
         if not self._homophone_terms:
             return
         table = build_table({term: reading for term, (reading, _refs) in self._homophone_terms.items()})
-        by_code: dict[str, list[_TermRef]] = {}
+        by_code: dict[str, list[TermRef]] = {}
         spellings: dict[str, list[str]] = {}
         for term, (reading, refs) in self._homophone_terms.items():
             code = table.code(reading)
@@ -773,9 +507,9 @@ class Scorer:
 
     def _homophone_stands(
         self,
-        homophone: _TermRef,
-        terms: list[tuple[_TermRef, _FieldView, int, int]],
-        view: _FieldView,
+        homophone: TermRef,
+        terms: list[tuple[TermRef, FieldView, int, int]],
+        view: FieldView,
         start: int,
         end: int,
         o_start: int,
@@ -806,12 +540,12 @@ class Scorer:
         folded = {self.normaliser.fold(word) for word in words}
         return tuple(sorted((w for w in folded if w), key=lambda w: (-len(w), w)))
 
-    def _add(self, text: str, payload: _Payload, key: str | None = None) -> None:
+    def _add(self, text: str, payload: Payload, key: str | None = None) -> None:
         key = self.normaliser.fold(text) if key is None else key
         if not key:
             return
-        if isinstance(payload, _TermRef | _Signal):
-            payload = replace(payload, ascii_start=_is_ascii_alnum(key[0]), ascii_end=_is_ascii_alnum(key[-1]))
+        if isinstance(payload, TermRef | Signal):
+            payload = replace(payload, ascii_start=is_ascii_alnum(key[0]), ascii_end=is_ascii_alnum(key[-1]))
         bucket = self._patterns.setdefault(key, [])
         if payload not in bucket:
             bucket.append(payload)
@@ -828,11 +562,11 @@ class Scorer:
             # a word that moves the deal out of sight
             key = self.normaliser.fold(text)
             needs = requires or gated or (self._short_form_context(category) if len(key) == 1 else ())
-            ref = _TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
+            ref = TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
             self._add(text, ref, key)
             if len(key) == 1 and is_cjk(key):
                 # and so does the character written as its two parts (木仓 for 枪)
-                shape = _TermRef(category.id, spec.term, "split", w * self.weights["shape_factor"], is_code, False,
+                shape = TermRef(category.id, spec.term, "split", w * self.weights["shape_factor"], is_code, False,
                                  False, needs)  # fmt: skip
                 self._shape_terms.setdefault(key, []).append(shape)
 
@@ -866,11 +600,11 @@ class Scorer:
                 folded = self.normaliser.fold(name)
                 reading = syllables(folded)
                 if usable(reading, folded):
-                    ref = _TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
+                    ref = TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
                                    code, False, False, context, " ".join(reading))  # fmt: skip
                     self._homophone_terms.setdefault(folded, (reading, []))[1].append(ref)
                 if folded:
-                    ref = _TermRef(category.id, spec.term, "lookalike", weight * self.weights["shape_factor"], code,
+                    ref = TermRef(category.id, spec.term, "lookalike", weight * self.weights["shape_factor"], code,
                                    False, False, context)  # fmt: skip
                     self._shape_terms.setdefault(folded, []).append(ref)
         forms = self._form_words(category)
@@ -889,23 +623,23 @@ class Scorer:
                 *digit_spellings(names, plain=auto),
             ]
         for spelling in spellings:
-            ref = _TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
+            ref = TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
                            False, needs[spelling.needs])  # fmt: skip
             self._add(spelling.text, ref)
 
     def _build(self) -> None:
         signals = self.watchlists.signals
         for word in signals.evasion:
-            self._add(word, _Signal("evasion", "evasion", None, word, False, False))
+            self._add(word, Signal("evasion", "evasion", None, word, False, False))
         for word in signals.trade:
-            self._add(word, _Signal("trade", "trade", None, word, False, False))
+            self._add(word, Signal("trade", "trade", None, word, False, False))
         for kind, words in signals.innocence.items():
             for word in words:
-                self._add(word, _Signal("innocence", kind, None, word, False, False))
+                self._add(word, Signal("innocence", kind, None, word, False, False))
         for phrase in signals.innocent_phrases:
-            self._add(phrase, _Mask(None, phrase))
+            self._add(phrase, Mask(None, phrase))
         for phrase in signals.neutral_phrases:
-            self._add(phrase, _Signal("neutral", "neutral", None, phrase, False, False))
+            self._add(phrase, Signal("neutral", "neutral", None, phrase, False, False))
         # one-character parts (胆, 骨) are everywhere in ordinary text: rather than patterns the matcher reports
         # in every listing, they are looked for only once a word of wild provenance was found
         single = []
@@ -913,12 +647,12 @@ class Scorer:
             if len(self.normaliser.fold(word)) == 1:
                 single.append(self.normaliser.fold(word))
             else:
-                self._add(word, _Signal("part", "part", None, word, False, False))
+                self._add(word, Signal("part", "part", None, word, False, False))
         self._single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
         for word in signals.wild_provenance:
-            self._add(word, _Signal("provenance", "provenance", None, word, False, False))
+            self._add(word, Signal("provenance", "provenance", None, word, False, False))
         for word in signals.fresh_forms:
-            self._add(word, _Signal("part", "fresh", None, word, False, False))
+            self._add(word, Signal("part", "fresh", None, word, False, False))
         fold = self.normaliser.fold
         self._farmed = (
             re.compile(_alternatives(fold(w) for w in signals.farmed_animals)) if signals.farmed_animals else None
@@ -941,27 +675,27 @@ class Scorer:
             [fold(w) for w in signals.capture_verbs],
         )
         for word in signals.live_forms:
-            self._add(word, _Signal("live", "live", None, word, False, False))
+            self._add(word, Signal("live", "live", None, word, False, False))
         self._live_words = frozenset(signals.live_forms)
         for word in signals.namesake_materials:
-            self._add(word, _Signal("material", "material", None, word, False, False))
+            self._add(word, Signal("material", "material", None, word, False, False))
         # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own
         paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
         for word in dict.fromkeys((*signals.concealment, *paired)):
-            self._add(word, _Signal("conceal", "conceal", None, word, False, False))
+            self._add(word, Signal("conceal", "conceal", None, word, False, False))
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
             for phrase in category.innocent_phrases:
-                self._add(phrase, _Mask(category.id, phrase))
+                self._add(phrase, Mask(category.id, phrase))
             for word in category.innocence:
-                self._add(word, _Signal("innocence", "category", category.id, word, False, False))
+                self._add(word, Signal("innocence", "category", category.id, word, False, False))
             traits = frozenset(category.traits)
             for word in category.suspicious:
                 label = "trait" if word in traits else "suspicious"
-                self._add(word, _Signal("suspicious", label, category.id, word, False, False))
+                self._add(word, Signal("suspicious", label, category.id, word, False, False))
             for word in category.functions:
-                self._add(word, _Signal("function", "function", category.id, word, False, False))
+                self._add(word, Signal("function", "function", category.id, word, False, False))
             # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
             # the listing sells the banned kind: they count as the category's suspicious words; a species name's
             # context (活体, 标本) only says an animal is meant
@@ -969,14 +703,14 @@ class Scorer:
                 if spec.kind != "species":
                     for word in spec.requires:
                         if word not in category.suspicious and word not in category.product_forms:
-                            self._add(word, _Signal("context", "context", category.id, word, False, False))
+                            self._add(word, Signal("context", "context", category.id, word, False, False))
             adjacent = []
             for word in category.product_forms:
                 folded = self.normaliser.fold(word)
                 if len(folded) == 1:
                     adjacent.append(folded)
                 else:
-                    self._add(word, _Signal("form", "form", category.id, word, False, False))
+                    self._add(word, Signal("form", "form", category.id, word, False, False))
             self._adjacent_forms[category.id] = "".join(dict.fromkeys(adjacent))
         spread: dict[str, set[str]] = {}
         for category in self.categories.values():
@@ -995,19 +729,19 @@ class Scorer:
                 listed.setdefault(word, set()).add(category.id)
         self._diagnostic = {
             word: next(iter(ids)) for word, ids in listed.items()
-            if len(ids) == 1 and next(iter(ids)).startswith(_WILDLIFE_PREFIX)
+            if len(ids) == 1 and next(iter(ids)).startswith(WILDLIFE_PREFIX)
         }  # fmt: skip
         self._lookalike_denial = self._denial_pattern()
         self._pets = re.compile(_alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
         for category_id, chars in self._adjacent_forms.items():
-            if category_id.startswith(_GOODS_FAMILY):
+            if category_id.startswith(GOODS_FAMILY):
                 for char in chars:
                     units.setdefault(char, []).append(category_id)
         units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
         self._counted_units = units
-        self._counted = re.compile(f"[{_COUNTED}]([{re.escape(''.join(units))}])") if units else None
+        self._counted = re.compile(f"[{COUNTED}]([{re.escape(''.join(units))}])") if units else None
 
     def _denial_pattern(self) -> re.Pattern[str] | None:
         """A term negation a few characters before a common substitute (不是牛角, 非塑料, 不是家养的猪, 非猫非狗): the
@@ -1017,12 +751,12 @@ class Scorer:
         lookalikes = {
             *signals.innocence.get("imitation", ()), *signals.imitation_markers,
             *signals.farmed_animals, *signals.pet_animals,
-            *(w for c in self.categories.values() if c.id.startswith(_WILDLIFE_PREFIX) for w in c.innocence),
+            *(w for c in self.categories.values() if c.id.startswith(WILDLIFE_PREFIX) for w in c.innocence),
         }  # fmt: skip
         negations = [w for w in self._term_negations if w]
         if not lookalikes or not negations:
             return None
-        gap = f"[^{''.join(sorted(_NEGATION_STOPS - {'的'}))}\\s\\d]{{0,{_DENIAL_GAP}}}?"
+        gap = f"[^{''.join(sorted(NEGATION_STOPS - {'的'}))}\\s\\d]{{0,{_DENIAL_GAP}}}?"
         return re.compile(f"(?:{_alternatives(negations)}){gap}(?:{_alternatives(self._fold_words(lookalikes))})")
 
     # ------------------------------------------------------------------------------------------ queries
@@ -1088,7 +822,7 @@ class Scorer:
             if (
                 3 not in kinds
                 and 5 not in kinds
-                and traits < _TRAIT_PATTERN_MIN
+                and traits < TRAIT_PATTERN_MIN
                 and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
                 and (1 not in kinds or self._capture is None or not self._capture.search(joined))
@@ -1101,14 +835,14 @@ class Scorer:
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
         views = [
-            _FieldView("title", NormText(title, title_text, table, title_marked), 0),
-            _FieldView(
+            FieldView("title", NormText(title, title_text, table, title_marked), 0),
+            FieldView(
                 "description", NormText(description, description_text, table, description_marked), len(title_text) + 1
             ),
         ]
         if image_text:
             offset = len(title_text) + len(description_text) + 2
-            views.append(_FieldView("image_text", NormText(image_text, image_folded, table, image_marked), offset))
+            views.append(FieldView("image_text", NormText(image_text, image_folded, table, image_marked), offset))
         matches = self.matcher.resolve(joined, found)
         if homophones:
             matches = matches + homophones
@@ -1117,13 +851,13 @@ class Scorer:
         return result
 
     def _score_matches(
-        self, listing: Mapping[str, Any], views: list[_FieldView], matches: list[tuple[int, int, int]]
+        self, listing: Mapping[str, Any], views: list[FieldView], matches: list[tuple[int, int, int]]
     ) -> ScoreResult:
         by_name = {view.name: view for view in views}
         kinds = self._kinds
-        terms: list[tuple[_TermRef, _FieldView, int, int]] = []
-        masks: list[tuple[_Mask, _FieldView, int, int]] = []
-        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]] = []
+        terms: list[tuple[TermRef, FieldView, int, int]] = []
+        masks: list[tuple[Mask, FieldView, int, int]] = []
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
         for pattern_id, start, end in matches:
             refs, phrases, signals = kinds[pattern_id]
             view = views[0]
@@ -1142,8 +876,8 @@ class Scorer:
                 signal_places.append((signals, view, start, end))
         masked_rules: list[dict[str, Any]] = []
         books: dict[str, list[tuple[int, int]]] = {}
-        live: list[tuple[_TermRef, _FieldView, int, int, int, int]] = []
-        scoped_spans: list[tuple[_FieldView, int, int]] = []
+        live: list[tuple[TermRef, FieldView, int, int, int, int]] = []
+        scoped_spans: list[tuple[FieldView, int, int]] = []
         denied: set[tuple[str, str]] = set()
         capitals: set[tuple[str, str, int]] = set()
         boundary_ok = self._boundary_ok
@@ -1162,7 +896,7 @@ class Scorer:
                 and not any(w in other.norm.text for w in ref.requires for other in views)
                 and not (
                     ref.rule == "species"
-                    and (self._names_a_part(ref.category, view, end) or _count_after(view, end, 2) is not None)
+                    and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
                 )
             ):
                 masked_rules.append(
@@ -1176,7 +910,9 @@ class Scorer:
                     }
                 )
                 continue
-            marker = self._scope(view, start, end) or self._names_goods(ref, view, start, end, signal_places)
+            marker = self._scoping.term_scope(view, start, end) or self._scoping.names_goods(
+                ref, view, start, end, signal_places
+            )
             if marker is not None:
                 scoped_spans.append((view, start, end))
                 if marker[0] == "substitute_term" or marker[1].startswith(self._composition_denial):
@@ -1192,7 +928,7 @@ class Scorer:
                 continue
             if (
                 end - start == 2
-                and (ref.rule in _SHAPE_RULES or _cut_from_list(ref))
+                and (ref.rule in SHAPE_RULES or cut_from_list(ref))
                 and self._joined(view.norm.original, o_start, o_end)
             ):
                 continue  # nor is a two-character short form of a listed name (鼠兔 in 仓鼠兔子)
@@ -1205,9 +941,9 @@ class Scorer:
                 # 黑、白、粉 lists colours, M、L sizes; initials written apart (X Y) stand for a term only beside
                 # its goods (X Y 手串) or right before one of them, however short (L Y J 粉, S X 仁)
                 continue
-            if ref.rule == "emoji" and not _has_emoji(view.norm.original[o_start:o_end]):
+            if ref.rule == "emoji" and not has_emoji(view.norm.original[o_start:o_end]):
                 continue  # 小熊熊猫 spelt out is a stammer, not 小熊🐼
-            if ref.code and not _whole_words_across_spaces(view.norm.original, o_start, o_end):
+            if ref.code and not whole_words_across_spaces(view.norm.original, o_start, o_end):
                 continue
             if masks:
                 category_id = ref.category
@@ -1236,7 +972,7 @@ class Scorer:
                     continue
             spans = books.get(view.name)
             if spans is None:
-                spans = books[view.name] = _book_spans(view.norm.original)
+                spans = books[view.name] = book_spans(view.norm.original)
             if spans:
                 book = next((b for b in spans if b[0] < o_start and o_end < b[1]), None)
                 if book is not None:
@@ -1263,25 +999,25 @@ class Scorer:
         if live and masked_rules:
             live = self._namesake_described(live, masked_rules, signal_places)
         if live and self._bred is not None:
-            bred = self._bred_animal(live, views, signal_places)
+            bred = self._bred_claims.bred_animal(live, views, signal_places)
             if bred is not None:
-                live = [item for item in live if not item[0].category.startswith(_WILDLIFE_PREFIX)]
+                live = [item for item in live if not item[0].category.startswith(WILDLIFE_PREFIX)]
                 masked_rules.append(bred)
                 if not live:
                     return ScoreResult(0, self.threshold <= 0, None, None, [], [], masked_rules)
         if len(live) > 1:
-            live = _drop_straddling(_drop_owned_code_words(_drop_inner_code_words(live)))
+            live = drop_straddling(drop_owned_code_words(drop_inner_code_words(live)))
         if not live:
             pattern = (
-                self._concealed_goods(signal_places, views)
-                or self._trait_pattern(signal_places, views)
-                or self._trade_pattern(signal_places, views)
-                or self._function_pattern(signal_places, views)
-                or self._diagnostic_trait(signal_places, views)
-                or self._goods_pattern(signal_places, views)
+                self._animals.concealed_goods(signal_places, views)
+                or self._animals.trait_pattern(signal_places, views)
+                or self._animals.trade_pattern(signal_places, views)
+                or self._goods.function_pattern(signal_places, views)
+                or self._animals.diagnostic_trait(signal_places, views)
+                or self._goods.goods_pattern(signal_places, views)
             )
-            if pattern is not None and pattern[0][0].category.startswith(_WILDLIFE_PREFIX):
-                homonym = self._homonym_goods(signal_places)
+            if pattern is not None and pattern[0][0].category.startswith(WILDLIFE_PREFIX):
+                homonym = self._animals.homonym_goods(signal_places)
                 if homonym is not None and pattern[1]["rule"] in _DESCRIBED_PATTERNS:
                     masked_rules.append({"rule": "homonym", "category": pattern[0][0].category,
                                          "signals": homonym, "points": 0})  # fmt: skip
@@ -1291,7 +1027,7 @@ class Scorer:
             live = [pattern[0]]
             masked_rules.append(pattern[1])
 
-        by_category: dict[str, list[tuple[_TermRef, _FieldView, int, int, int, int]]] = {}
+        by_category: dict[str, list[tuple[TermRef, FieldView, int, int, int, int]]] = {}
         places: dict[tuple[str, str, str], list[tuple[int, int, str, str | None]]] = {}
         term_spans: dict[str, list[tuple[int, int]]] = {}
         for item in live:
@@ -1330,13 +1066,13 @@ class Scorer:
                 else:
                     hits.append(
                         Hit(term, category_id, field_name, o_start, o_end, matched, rule,
-                            _mechanism(rule, source, matched), source)
+                            mechanism(rule, source, matched), source)
                     )  # fmt: skip
 
         # context signals count once, and never when they lie inside a term hit (塑料 in 白色塑料); an
         # innocence word inside a neutral phrase (玻璃眼) or right after a negation (不是树脂) does not count
-        by_scope: dict[str | None, list[_Signal]] = {}
-        neutral: list[tuple[_FieldView, int, int, str]] = [
+        by_scope: dict[str | None, list[Signal]] = {}
+        neutral: list[tuple[FieldView, int, int, str]] = [
             (view, start, end, payloads[0].word)
             for payloads, view, start, end in signal_places
             if payloads[0].kind == "neutral"
@@ -1360,13 +1096,13 @@ class Scorer:
                 if sig.kind == "neutral" or (in_phrase and sig.kind in ("suspicious", "context")):
                     continue
                 if sig.kind == "innocence":
-                    if cleared is None and sig.word in self._shape_words and self._shapes_a_term(view, end, spans_here):
+                    if cleared is None and sig.word in self._shape_words and shapes_a_term(view, end, spans_here):
                         # 蜡烛造型冷烟花: the shape of the goods named right after it, not other goods
                         masked_rules.append({"rule": "innocence_shape_of_goods", "signal": sig.word,
                                              "field": view.name, "points": 0})  # fmt: skip
                         cleared = True
                     if cleared is None:
-                        cleared = self._innocence_cleared(
+                        cleared = self._scoping.innocence_cleared(
                             view, start, end, neutral, negations, negated_ends, masked_rules, sig.word
                         )
                         if cleared and masked_rules[-1]["rule"] in _COVER_RULES:
@@ -1420,7 +1156,7 @@ class Scorer:
             rules=all_rules,
         )
 
-    def _form_follows(self, category_id: str, view: _FieldView, end: int) -> bool:
+    def _form_follows(self, category_id: str, view: FieldView, end: int) -> bool:
         """Whether a product form of the category, of any length, is the next word after ``end`` (S X 仁, L Y J
         粉): spelt-out initials and the goods they name, where a lone letter pair and a size would not be."""
         text = view.norm.text
@@ -1432,10 +1168,10 @@ class Scorer:
 
     def _namesake_described(
         self,
-        live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
+        live: list[tuple[TermRef, FieldView, int, int, int, int]],
         masked_rules: list[dict[str, Any]],
-        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
-    ) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+    ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
         """A title that names a namesake of a family's goods (射钉枪, 电子鞭炮) and no term says what is sold: a term
         of that family in the description alone (不用火药) describes the namesake, unless the listing talks trade,
         evasion or concealment (水枪 玩具 …其实是真枪 私聊)."""
@@ -1458,7 +1194,7 @@ class Scorer:
                 i[0].term for i in kept}), "points": 0})  # fmt: skip
         return kept
 
-    def _names_a_part(self, category_id: str, view: _FieldView, end: int) -> bool:
+    def _names_a_part(self, category_id: str, view: FieldView, end: int) -> bool:
         """Whether a species name is written with one of its category's one-character parts right after it, ending
         the word or before a count (石虎皮 一张, 豹猫骨一副): the name of a part of the animal, which sells it as the
         context words of a species do; a longer word is something else (大天鹅羽绒服)."""
@@ -1470,819 +1206,12 @@ class Scorer:
         after = original[o_end] if o_end < len(original) else " "
         return not after.isalnum() or after in _COUNTS
 
-    def _scope(self, view: _FieldView, start: int, end: int) -> tuple[str, str] | None:
-        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, names the
-        shape or product line of other goods (电子烟造型笔), or is negated by a negation a short modifier away
-        (不含现代象牙)."""
-        text = view.norm.text
-        marker = self._before_term.ending_at(text, start)
-        if marker is not None:
-            return marker
-        gap = self._negation_gap
-        if gap and start > 2:
-            for skip in range(1, min(gap, start - 2) + 1):
-                between = text[start - skip : start]
-                if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
-                    break
-                if any(w in between for w in self._imitation_words):
-                    break  # 不是人工麝香 denies the imitation: the goods are the real thing
-                negation = self._gap_negations.ending_at(text, start - skip)
-                if negation is not None:
-                    return "negated_term", negation[1] + between
-        return self._after_term.starting_at(text, end)
-
-    def _shown_category(
-        self,
-        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
-        family: str = "",
-        minimum: float = 2,
-        need_trait: bool = False,
-        counted: Iterable[tuple[str, str]] = (),
-        commerce_fallback: bool = True,
-    ) -> tuple[str | None, list[str]]:
-        """The one category (of ``family`` if given) whose goods the listing shows most of, and the words shown:
-        its traits (``suspicious`` words: 通乳, 马蹄底) count 2, its product forms (鳞片, 角料) 1, and a word that
-        more than _TRAIT_SPREAD_MAX categories share (活体, 手串) a quarter of that; it needs ``minimum`` points
-        (with a trait among them if ``need_trait``), and a tie names none. ``counted`` adds (category, unit) forms
-        read after a count (36发); words of delivery and sale (``commerce``: 发货, 快递) count for a category without
-        a word of its own only where those of the others name none, and never without ``commerce_fallback``.
-        A function (``functions``: 隐藏, 上天) is not counted: one alone would decide a category, where the function
-        pattern asks for company."""
-        shown: dict[str, dict[str, int]] = {}
-        commerce = self._commerce
-        for signals, _view, _start, _end in signal_places:
-            for sig in signals:
-                if (
-                    sig.category is not None
-                    and sig.kind in ("suspicious", "form")
-                    and sig.category.startswith(family)
-                    and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
-                ):
-                    words = shown.setdefault(sig.category, {})
-                    words[sig.word] = words.get(sig.word, 0) | (1 if sig.kind == "form" else 2)
-        for category_id, word in counted:
-            if category_id.startswith(family):
-                words = shown.setdefault(category_id, {})
-                words[word] = words.get(word, 0) | 1
-        # words of delivery and sale (发货, 快递) are traits of fireworks, which may not be posted, but every
-        # listing uses them: they count for a category only beside a word of its own, or where that names none
-        telling = {cid for cid, words in shown.items() if any(w not in commerce for w in words)}
-        if not commerce_fallback:
-            return self._most_shown(
-                {cid: {w: v for w, v in shown[cid].items() if w not in commerce} for cid in telling},
-                minimum,
-                need_trait,
-            )
-        if telling and len(telling) < len(shown):
-            best = self._most_shown({cid: shown[cid] for cid in telling}, minimum, need_trait)
-            if best[0] is not None:
-                return best
-        return self._most_shown(shown, minimum, need_trait)
-
-    def _most_shown(
-        self, shown: dict[str, dict[str, int]], minimum: float, need_trait: bool
-    ) -> tuple[str | None, list[str]]:
-        """The one category of ``shown`` (its words, 2 for a trait, 1 for a product form) with the most points."""
-        if not shown:
-            return None, []
-        spread = self._trait_spread
-        points = {
-            cid: sum(v if spread.get(w, 0) <= _TRAIT_SPREAD_MAX else v / 4 for w, v in words.items())
-            for cid, words in shown.items()
-        }
-        most = max(points.values())
-        best = [cid for cid, value in points.items() if value == most]
-        if most < minimum or len(best) != 1 or (need_trait and not any(v & 2 for v in shown[best[0]].values())):
-            return None, []
-        return best[0], sorted(shown[best[0]])
-
-    def _concealed_goods(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
-    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """A listing that says it hides what its goods are (不方便写名字, 快递单写厨具, 字是故意写的), when no
-        watchlist term names them: the one category whose traits (``suspicious`` words and product forms) the
-        listing shows most (:meth:`_shown_category`) becomes a hit at its first concealment phrase."""
-        conceal = next(
-            ((sig, view, start, end) for signals, view, start, end in signal_places for sig in signals
-             if sig.kind == "conceal"),
-            None,
-        )  # fmt: skip
-        if conceal is None:
-            return None
-        # a listing that shows an animal part (a one-character one as a word of its own: 是什么牙), a live animal or
-        # wild provenance hides wildlife
-        animal = any(
-            sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals
-        ) or self._shows_single_part(views)
-        family = _WILDLIFE_PREFIX if animal else ""
-        category, traits = self._shown_category(signal_places, family, 1.5)
-        if category is None:
-            return None
-        sig, view, start, end = conceal
-        ref = _TermRef(category, sig.word, "concealed_goods", self.weights["concealed_goods"], False, False, False)
-        o_start, o_end = view.span(start, end)
-        explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
-                       "traits": traits, "points": 0}  # fmt: skip
-        return (ref, view, start, end, o_start, o_end), explanation
-
-    def _homonym_goods(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
-    ) -> dict[str, str] | None:
-        """The namesake kinds and materials the title names its goods by (蜜蜡 of amber beads, 纪念币), none negated
-        (不是南红): goods of another kind, whose looks are not an animal's traits. None if it names none."""
-        found: dict[str, str] = {}
-        negations = self._term_negations
-        for signals, view, start, _end in signal_places:
-            if view.name != "title":
-                continue
-            for sig in signals:
-                if (
-                    sig.kind == "material" or (sig.kind == "innocence" and sig.label in self._namesake_kinds)
-                ) and not self._negated_before(view.norm.text, start, negations):
-                    found.setdefault(sig.label, sig.word)
-        return found or None
-
-    def _shows_single_part(self, views: list[_FieldView]) -> bool:
-        """Whether a one-character animal part (牙, 骨, 胆) stands as a word of its own in the listing."""
-        if self._single_parts is None:
-            return False
-        return any(
-            self._stands_alone(view, match.start(), match.end())
-            for view in views
-            for match in self._single_parts.finditer(view.norm.text)
-        )
-
-    def _is_trait(self, sig: _Signal) -> bool:
-        """A word that tells one category's goods apart by what they are or do (通乳 of pangolin scales, 远程看
-        of a hidden camera): a ``suspicious`` word of that category alone, and no word every shop uses for delivery
-        and sale (快递, 顺丰, 批发), which would make frozen dumplings fireworks."""
-        return (
-            sig.kind == "suspicious"
-            and sig.category is not None
-            and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
-            and self._trait_spread.get(sig.word) == 1
-            and sig.word not in self._commerce
-        )
-
-    def _trait_pattern(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
-    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """A listing that describes its goods instead of naming them: two or more traits that belong to one
-        category alone (鸟头, 红皮 of a hornbill; 偷听, 对方不知道 of a hidden recorder), with evasion, trade or
-        wild-provenance talk, or three traits of one prohibited category, when no term names them, is a hit of
-        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
-        traits: dict[str, list[tuple[str, _FieldView, int, int]]] = {}
-        talk = False
-        for signals, view, start, end in signal_places:
-            for sig in signals:
-                kind = sig.kind
-                if kind in ("evasion", "trade", "provenance", "conceal"):
-                    talk = True
-                elif sig.category is not None and self._is_trait(sig):  # (_is_trait asks it too; mypy reads this)
-                    shown = traits.setdefault(sig.category, [])
-                    if all(word != sig.word for word, *_ in shown):
-                        shown.append((sig.word, view, start, end))
-        # a banned function (偷听, 炸石头, 不用考) says more than an animal's looks: only prohibited goods may go
-        # without the talk
-        need = _TRAIT_PATTERN_MIN if talk else _TRAIT_PATTERN_ALONE
-        best = [
-            cid for cid, shown in traits.items()
-            if len(shown) >= need and (talk or not cid.startswith(_WILDLIFE_PREFIX))
-        ]  # fmt: skip
-        if len(best) != 1 or (best[0].startswith(_WILDLIFE_PREFIX) and self._names_pet(views, signal_places)):
-            return None
-        category = best[0]
-        word, view, start, end = traits[category][0]
-        ref = _TermRef(category, word, "trait_pattern", self.weights["trade_pattern"], False, False, False)
-        o_start, o_end = view.span(start, end)
-        explanation = {"rule": "trait_pattern_context", "category": category,
-                       "traits": sorted(w for w, *_ in traits[category]), "points": 0}  # fmt: skip
-        return (ref, view, start, end, o_start, o_end), explanation
-
-    def _diagnostic_trait(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
-    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """Goods told by the mark experts know them by (有交叉纹 of ivory, 毛发纤维 of rhino horn, 会抱人 of a
-        primate) rather than named: a diagnostic trait of one wildlife category, shown with a product form of that
-        category that few others share, wild provenance, evasion or concealment, a live animal, or the denial of a
-        look-alike (不是牛角, 非塑料, 非猫非狗), is a hit of that category at its first trait. A listing that names
-        an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
-        traits: dict[str, list[tuple[str, _FieldView, int, int]]] = {}
-        for signals, view, start, end in signal_places:
-            for sig in signals:
-                owner = self._diagnostic.get(sig.word) if sig.label == "trait" else None
-                if owner is not None and owner == sig.category:
-                    shown = traits.setdefault(owner, [])
-                    if all(word != sig.word for word, *_ in shown):
-                        shown.append((sig.word, view, start, end))
-        if not traits:
-            return None
-        most = max(map(len, traits.values()))
-        best = [cid for cid, shown in traits.items() if len(shown) == most]
-        if len(best) != 1 or self._names_pet(views, signal_places):
-            return None
-        category = best[0]
-        own = {word for word, *_ in traits[category]}
-        support: list[str] = []
-        for signals, *_place in signal_places:
-            for sig in signals:
-                if sig.word in support or sig.word in own:
-                    continue
-                if sig.kind in ("evasion", "provenance", "conceal", "live") or (
-                    sig.kind == "form"
-                    and sig.category == category
-                    and self._trait_spread.get(sig.word, 0) <= _TRAIT_SPREAD_MAX
-                ):
-                    support.append(sig.word)
-        pattern = self._lookalike_denial
-        denied = [] if pattern is None else [m.group() for view in views for m in pattern.finditer(view.norm.text)]
-        if not support and not denied:
-            return None
-        # a denied look-alike is a claim of the real thing no other rule weighs: it adds to the trait's weight
-        weight = self.weights["trade_pattern"] + (self.weights["lookalike_denial"] if denied else 0)
-        word, view, start, end = traits[category][0]
-        ref = _TermRef(category, word, "diagnostic_trait", weight, False, False, False)
-        o_start, o_end = view.span(start, end)
-        explanation = {"rule": "diagnostic_trait_context", "category": category, "traits": sorted(own),
-                       "support": support, "denied": denied, "points": 0}  # fmt: skip
-        return (ref, view, start, end, o_start, o_end), explanation
-
-    def _names_pet(
-        self, views: list[_FieldView], signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]
-    ) -> bool:
-        """Whether the listing names an ordinary pet (猫, 仓鼠) other than to deny it (非猫非狗) or inside a word of a
-        wildlife category (大猫 of a tiger)."""
-        inside = [
-            (view, start, end)
-            for signals, view, start, end in signal_places
-            if any((sig.category or "").startswith(_WILDLIFE_PREFIX) for sig in signals)
-        ]
-        return self._names_undenied(self._pets, views, "", inside)
-
-    def _trade_pattern(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
-    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """An animal part or live animal of wild provenance (or showing the traits of one wildlife category),
-        offered with evasion talk, when no watchlist term names the species: the first part becomes a hit of
-        TRADE_PATTERN_CATEGORY, or of the category shown. The provenance may be told as a capture (山里刚抓的),
-        and talk that hides what the animal is (是什么牙懂的都懂) stands in for it."""
-        part: tuple[_Signal, _FieldView, int, int] | None = None
-        fresh: list[tuple[_Signal, _FieldView, int, int]] = []
-        provenance: list[str] = []
-        concealment: str | None = None
-        talk = False
-        for signals, view, start, end in signal_places:
-            for sig in signals:
-                if sig.kind == "part" and sig.label == "fresh":
-                    fresh.append((sig, view, start, end))
-                elif sig.kind == "part" and part is None and self._stands_alone(view, start, end):
-                    part = (sig, view, start, end)
-                elif sig.kind == "provenance" and sig.word not in provenance:
-                    provenance.append(sig.word)
-                elif sig.kind in ("evasion", "conceal"):
-                    talk = True
-                    if sig.kind == "conceal" and concealment is None:
-                        concealment = sig.word
-        if not talk or TRADE_PATTERN_CATEGORY not in self.categories:
-            return None
-        route: dict[str, Any] = {}
-        if not provenance and self._capture is not None:
-            capture = next((m.group() for view in views if (m := self._capture.search(view.norm.text))), None)
-            if capture is not None:
-                provenance.append(capture)
-                route["capture"] = capture
-        if part is None and fresh and not self._names_farmed(views):
-            part = next((place for place in fresh if self._stands_after_a_word(*place[1:])), None)
-            if part is not None:
-                route["fresh"] = part[0].word
-        # the one wildlife category whose goods the listing shows most of (a trait and a product form) decides it;
-        # a listing that shows them stands in for the word of wild provenance (黑条纹 整张皮 带头 见面交易)
-        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
-        shown, _traits = self._shown_category(signal_places, family, 3, True)
-        if not provenance and shown is None:
-            # a listing that hides what its animal is, and moves the deal out of sight, says as much as provenance
-            evasion = any(sig.kind == "evasion" for signals, *_ in signal_places for sig in signals)
-            if concealment is None or not evasion:
-                return None
-            route["concealment"] = concealment
-        if part is None and (provenance or concealment) and self._single_parts is not None:
-            part = next(
-                (
-                    (_Signal("part", "part", None, match.group(), False, False), view, match.start(), match.end())
-                    for view in views
-                    for match in self._single_parts.finditer(view.norm.text)
-                    if self._stands_alone(view, match.start(), match.end(), provenance)
-                ),
-                None,
-            )
-        if part is None:
-            return None
-        sig, view, start, end = part
-        # a live animal's word only one category sells (幼鸟: a live bird) names the animal better than traits others
-        # share (亲人); a part (皮, 头骨, 整张) may be any animal's
-        owners = [c.id for c in self.categories.values() if c.id.startswith(family) and sig.word in c.product_forms]
-        if len(owners) == 1 and owners[0] != TRADE_PATTERN_CATEGORY and sig.word in self._live_words:
-            shown = owners[0]
-            route["part_of"] = shown
-        if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
-            shown = self._shown_category(signal_places, family, 2, True)[0]
-        category = shown or TRADE_PATTERN_CATEGORY
-        ref = _TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
-        o_start, o_end = view.span(start, end)
-        explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
-                       "provenance": provenance, **route, "points": 0}  # fmt: skip
-        return (ref, view, start, end, o_start, o_end), explanation
-
-    def _bred_animal(
-        self,
-        live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-        views: list[_FieldView],
-        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
-    ) -> dict[str, Any] | None:
-        """The ``bred_term`` rule when the listing's animal is bred, not taken from the wild: it says so (人工繁殖,
-        猫舍, 家养) and either names a species the national list protects only in the wild (乌龟 as a pet) or shows
-        the papers of a legal trade in bred animals (驯养繁殖证明, 血统证), and it talks no evasion, concealment or
-        wild provenance (不是野生 denies it). None otherwise."""
-        terms = sorted({ref.term for ref, *_ in live if ref.category.startswith(_WILDLIFE_PREFIX)})
-        if not terms:
-            return None
-        negations = self._term_negations
-        for signals, view, start, _end in signal_places:
-            for sig in signals:
-                if sig.kind in ("evasion", "conceal") or (
-                    sig.kind == "provenance" and not self._negated_before(view.norm.text, start, negations)
-                ):
-                    return None
-        bred = self._first_unnegated(self._bred, views, negations)
-        if bred is None:
-            return None
-        wild_only = sorted({ref.term for ref, *_ in live if (ref.category, ref.term) in self._wild_only})
-        licence = self._first_unnegated(self._licences, views, negations)
-        if not wild_only and licence is None:
-            return None
-        how = {"licence": licence} if licence is not None else {"wild_only": wild_only}
-        return {"rule": "bred_term", "terms": terms, "bred": bred, **how, "points": 0}
-
     @staticmethod
-    def _negated_before(text: str, start: int, negations: tuple[str, ...]) -> bool:
-        before = text[max(0, start - 3) : start]
-        return any(before.endswith(word) for word in negations)
-
-    def _first_unnegated(
-        self, pattern: re.Pattern[str] | None, views: list[_FieldView], negations: tuple[str, ...]
-    ) -> str | None:
-        """The first word of ``pattern`` in the listing that no negation stands right before (没有繁育证)."""
-        if pattern is not None:
-            for view in views:
-                for match in pattern.finditer(view.norm.text):
-                    if not self._negated_before(view.norm.text, match.start(), negations):
-                        return match.group()
-        return None
-
-    def _names_farmed(self, views: list[_FieldView]) -> bool:
-        """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the
-        wild kind (野兔, 野鸭)."""
-        return self._names_undenied(self._farmed, views, _WILD_KIND)
-
-    def _names_undenied(
-        self,
-        pattern: re.Pattern[str] | None,
-        views: list[_FieldView],
-        wild_kind: str,
-        inside: Sequence[tuple[_FieldView, int, int]] = (),
-    ) -> bool:
-        """Whether a word of ``pattern`` stands in the listing neither right after a negation nor, if ``wild_kind``
-        is given, right after it, nor within one of the ``inside`` places."""
-        if pattern is None:
-            return False
-        negations = self._term_negations
-        for view in views:
-            text = view.norm.text
-            for match in pattern.finditer(text):
-                before = text[max(0, match.start() - 3) : match.start()]
-                if (
-                    not (wild_kind and before.endswith(wild_kind))
-                    and not any(before.endswith(w) for w in negations)
-                    and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
-                ):
-                    return True
-        return False
-
-    @staticmethod
-    def _stands_after_a_word(view: _FieldView, start: int, end: int) -> bool:
-        """A form of a live animal (活的) only where it starts a word: 刚下山的 活的, never 好养活的, 包活的."""
-        o_start = view.span(start, end)[0]
-        text = view.norm.original
-        before = text[o_start - 1] if o_start else " "
-        return not before.isalnum() or before in _WORD_ENDS
-
-    def _counted_forms(self, views: list[_FieldView]) -> list[tuple[str, str, _FieldView, int, int]]:
-        """(category, words, view, start, end) of each one-character unit of prohibited goods after a count (36发,
-        一桶): a product form of each category that lists the unit."""
-        counted: list[tuple[str, str, _FieldView, int, int]] = []
-        if self._counted is not None:
-            units = self._counted_units
-            for view in views:
-                for match in self._counted.finditer(view.norm.text):
-                    for category_id in units[match.group(1)]:
-                        counted.append((category_id, match.group(), view, match.start(1), match.end(1)))
-        return counted
-
-    def _goods_pattern(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
-    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """Prohibited goods sold by their trade with no product word (大家伙 全套 散件 自己装 懂的来; 一箱36发
-        过年 快递不收): with evasion or concealment talk and nothing of an animal, the one prohibited
-        category whose product forms (散件, a unit after a count: 36发, 一桶) and traits (自己装, 打野兔) the
-        listing shows most, by at least _GOODS_PATTERN_MIN points and two words, becomes a hit at its first word
-        shown."""
-        talk = False
-        for signals, *_place in signal_places:
-            for sig in signals:
-                if sig.kind in ("part", "live", "provenance"):
-                    return None  # an animal's part or a live animal is wildlife's trade pattern
-                if sig.kind in ("evasion", "conceal"):
-                    talk = True
-        if not talk:
-            return None
-        counted = self._counted_forms(views)
-        # a word read across two words (包过 in 大礼包 过年) is not shown
-        places = [
-            place for place in signal_places
-            if _whole_words_across_spaces(place[1].norm.original, *place[1].span(place[2], place[3]))
-        ]  # fmt: skip
-        category, shown = self._shown_category(
-            places,
-            _GOODS_FAMILY,
-            _GOODS_PATTERN_MIN,
-            counted=[(c, w) for c, w, *_ in counted],
-            commerce_fallback=False,
-        )
-        if category is None or len(shown) < 2:  # a form and a trait, or two of either: never one word alone
-            return None
-        anchors = [
-            (view, start, end)
-            for signals, view, start, end in places
-            for sig in signals
-            if sig.category == category and sig.word in shown
-        ] + [(view, start, end) for c, _w, view, start, end in counted if c == category]
-        view, start, end = min(anchors, key=lambda a: (a[0].offset, a[1]))
-        word = view.norm.text[start:end]
-        ref = _TermRef(category, word, "goods_pattern", self.weights["trade_pattern"], False, False, False)
-        o_start, o_end = view.span(start, end)
-        explanation = {"rule": "goods_pattern_context", "category": category, "shown": shown, "points": 0}
-        return (ref, view, start, end, o_start, o_end), explanation
-
-    def _function_pattern(
-        self, signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]], views: list[_FieldView]
-    ) -> tuple[tuple[_TermRef, _FieldView, int, int, int, int], dict[str, Any]] | None:
-        """Prohibited goods told by what they do, not by name (打电话就能听 对方不知道; 点火 升空 一箱36发; 代开
-        税点低 私聊): the one prohibited category of which the listing shows a function (``functions`` of
-        prohibited.yaml) and company, _FUNCTION_PATTERN_WORDS words of that category in all (its functions, its
-        traits, its product forms, a count of its unit), becomes a hit at its first function. Without evasion,
-        concealment or trade talk the company must be a trait, or a third word with a second function or trait:
-        an ordinary camera 能拍 远程 and a drone that 升空 上天 name what ordinary goods do. A word two categories
-        list tells neither; a listing that shows an animal's part, a live animal or wild provenance is wildlife's
-        (its trade pattern)."""
-        if not any(sig.kind == "function" for signals, *_place in signal_places for sig in signals):
-            return None  # the pattern is anchored on a function: without one, nothing below can make it
-        spread = self._trait_spread
-        commerce = self._commerce
-        talk = False
-        shown: dict[str, dict[str, tuple[int, _FieldView, int, int]]] = {}
-        for signals, view, start, end in signal_places:
-            for sig in signals:
-                kind = sig.kind
-                if kind in ("live", "provenance") or (kind == "part" and sig.label != "fresh"):
-                    return None
-                whole = _whole_words_across_spaces(view.norm.original, *view.span(start, end))
-                if kind in ("evasion", "conceal", "trade") and sig.word not in commerce:
-                    talk = talk or whole  # 包过 read across 大礼包 过年 is no talk
-                elif (
-                    kind in ("function", "suspicious", "form")
-                    and sig.category is not None
-                    and sig.category.startswith(_GOODS_FAMILY)
-                    and sig.word not in commerce
-                    and (kind == "function" or spread.get(sig.word, 0) == 1)
-                    and whole
-                ):
-                    # 2 a function, 1 a trait, 0 a product form
-                    rank = 2 if kind == "function" else 1 if kind == "suspicious" else 0
-                    words = shown.setdefault(sig.category, {})
-                    if rank > words.get(sig.word, (-1,))[0]:
-                        words[sig.word] = (rank, view, start, end)
-        for category_id, word, view, start, end in self._counted_forms(views):
-            shown.setdefault(category_id, {}).setdefault(word, (0, view, start, end))
-        functions = self._function_spread
-        candidates = []
-        for category_id, found in shown.items():
-            # a word inside another one shown (看不出来 in 别人看不出来) is that word again
-            words = {
-                w: place for w, place in found.items()
-                if not any(o != w and p[1] is place[1] and p[2] <= place[2] and place[3] <= p[3]
-                           for o, p in found.items())
-            }  # fmt: skip
-            told = [w for w, (rank, *_p) in words.items() if rank == 2 and functions.get(w) == 1]
-            ranks = [rank for rank, *_p in words.values()]
-            strong = sum(1 for rank in ranks if rank > 0)
-            alone = strong >= _FUNCTION_PATTERN_WORDS and (1 in ranks or len(words) > _FUNCTION_PATTERN_WORDS)
-            if told and len(words) >= _FUNCTION_PATTERN_WORDS and (talk or alone):
-                shown[category_id] = words
-                candidates.append((sum(rank + 1 for rank in ranks), category_id, told))
-        if not candidates:
-            return None
-        candidates.sort(reverse=True)
-        if len(candidates) > 1 and candidates[1][0] == candidates[0][0]:
-            return None  # a tie names none
-        _points, category, told = candidates[0]
-        words = shown[category]
-        _rank, view, start, end = min((words[w] for w in told), key=lambda p: (p[1].offset, p[2]))
-        word = view.norm.text[start:end]
-        ref = _TermRef(category, word, "function_pattern", self.weights["trade_pattern"], False, False, False)
-        o_start, o_end = view.span(start, end)
-        explanation = {
-            "rule": "function_pattern_context",
-            "category": category,
-            "functions": sorted(told),
-            "company": sorted(w for w in words if w not in told),
-            "talk": talk,
-            "points": 0,
-        }
-        return (ref, view, start, end, o_start, o_end), explanation
-
-    @staticmethod
-    def _trade_talk(signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]]) -> bool:
+    def _trade_talk(signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]) -> bool:
         """Whether the listing talks trade, evasion or wild provenance (私聊, 不走物流, 野山货)."""
-        return any(sig.kind in _TALK for signals, *_ in signal_places for sig in signals)
+        return any(sig.kind in TALK for signals, *_ in signal_places for sig in signals)
 
-    @staticmethod
-    def _stands_alone(view: _FieldView, start: int, end: int, provenance: Sequence[str] = ()) -> bool:
-        """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆, 带皮带骨, right after a
-        word of wild provenance (野生鞭), or ground to powder (胆粉); never inside another word (骨瓷, 角落, 胆大,
-        牛角梳)."""
-        if end - start > 1:
-            return True
-        o_start, o_end = view.span(start, end)
-        text = view.norm.original
-        before = text[o_start - 1] if o_start else " "
-        after = text[o_end] if o_end < len(text) else " "
-        after_word = (
-            not before.isalnum() or before in _PART_AFTER or any(view.norm.text[:start].endswith(w) for w in provenance)
-        )
-        return after_word and (not after.isalnum() or after in _PART_BEFORE)
-
-    def _innocence_cleared(
-        self,
-        view: _FieldView,
-        start: int,
-        end: int,
-        neutral: list[tuple[_FieldView, int, int, str]],
-        negations: tuple[str, ...],
-        negated_ends: set[tuple[str, int]],
-        rules: list[dict[str, Any]],
-        word: str,
-    ) -> bool:
-        """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the
-        goods (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), what
-        they were made into (做成了地毯), or negated (right after a negation, or right after another negated
-        innocence word: 非人工合成)."""
-        for nview, ns, ne, phrase in neutral:
-            if nview is view and ns <= start and end <= ne:
-                rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
-                              "points": 0})  # fmt: skip
-                return True
-        if end - start > 1 and not self._one_clause(view, start, end):
-            # folding drops punctuation, so 水，果园 reads 水果园; a word split by punctuation was never written
-            rules.append({"rule": "innocence_across_clauses", "signal": word, "field": view.name, "points": 0})
-            return True
-        if self._scoped_out(view, start, end, word, rules):
-            return True
-        if word in self._media_words and self._withheld(view, start, end):
-            rules.append({"rule": "innocence_withheld", "signal": word, "field": view.name, "points": 0})
-            return True
-        if self._flavours:
-            text = view.norm.text
-            for flavour in self._flavours:
-                # in one clause: 植物，味道苦 says a plant, then its taste
-                if text.startswith(flavour, end) and self._one_clause(view, start, end + len(flavour)):
-                    rules.append({"rule": "innocence_flavour", "signal": word, "flavour": flavour, "field": view.name,
-                                  "points": 0})  # fmt: skip
-                    return True
-        if start and (self._covers or self._made_into):
-            # the cover may name the goods in a few words before the word (外包装写婚庆道具): the marker ends within
-            # _COVER_REACH characters before it, in the same clause
-            before = view.norm.text[max(0, start - _COVER_REACH - 8) : start]
-            for rule, markers in (("innocence_cover", self._covers), ("innocence_made_into", self._made_into)):
-                for cover in markers:
-                    at = before.rfind(cover)
-                    if (
-                        at >= 0
-                        and len(before) - at - len(cover) <= _COVER_REACH
-                        and self._one_clause(view, start - len(before) + at, end)
-                    ):
-                        rules.append({"rule": rule, "signal": word, "cover": cover, "field": view.name, "points": 0})
-                        return True
-        if start and negations:
-            text = view.norm.text
-            found: str | None = None
-            for candidate in negations:
-                if (
-                    start >= len(candidate)
-                    and text.startswith(candidate, start - len(candidate))
-                    and self._starts_a_word(view, start - len(candidate), candidate)
-                ):
-                    found = candidate
-                    break
-            else:
-                found = "" if (view.name, start) in negated_ends else self._reaching_negation(view, start, negations)
-            negation = found
-            if negation is not None:
-                negated_ends.add((view.name, end))
-                rules.append({"rule": "innocence_negated", "signal": word, "negation": negation,
-                              "field": view.name, "points": 0})  # fmt: skip
-                return True
-        return False
-
-    @staticmethod
-    def _starts_a_word(view: _FieldView, start: int, word: str) -> bool:
-        """Whether a Latin negation (not, non) found at folded ``start`` begins a word of the original text: folding
-        drops spaces, so the end of "cannot" or "piano" reads the same as "not" or "no"."""
-        if not word.isascii():
-            return True
-        o_start = view.span(start, start + len(word))[0]
-        return o_start == 0 or not view.norm.original[o_start - 1].isalpha()
-
-    def _withheld(self, view: _FieldView, start: int, end: int) -> bool:
-        """True when a refusal follows a media word (at once or one character later: 照片都不发) and a verb of showing
-        follows the refusal within three characters, all in one clause (照片不方便发, 视频不给看)."""
-        following = view.norm.text[end : end + _WITHHELD_REACH]
-        for refusal in self._refusals:
-            at = following.find(refusal)
-            if 0 <= at <= 1:
-                after = at + len(refusal)
-                rest = following[after : after + 4]
-                for verb in self._showing:
-                    where = rest.find(verb)
-                    if where >= 0 and self._one_clause(view, start, end + after + where + len(verb)):
-                        return True
-        return False
-
-    def _reaching_negation(self, view: _FieldView, start: int, negations: tuple[str, ...]) -> str | None:
-        """A negation of two or more characters a few words before an innocence word, in the same run of text,
-        that reaches it across a noun phrase (不是那种塑料水弹, 不是水弹那种塑料玩具); a word of contrast or a
-        modifier's 的 (是, 但, 的), or a space or punctuation between them ends its reach (不是象牙是树脂, 不是象牙
-        树脂, 不是金属的那种塑料玩具)."""
-        text = view.norm.text
-        before = text[max(0, start - _NEGATION_REACH) : start]
-        for candidate in negations:
-            at = before.rfind(candidate) if len(candidate) > 1 else -1
-            if at < 0:
-                continue
-            gap = before[at + len(candidate) :]
-            offsets = view.offsets()
-            between = view.norm.original[offsets[start - len(before) + at] : offsets[start]]
-            if (
-                gap
-                and not any(c in _NEGATION_STOPS for c in gap)
-                and all(c.isalnum() for c in between)
-                and self._starts_a_word(view, start - len(before) + at, candidate)
-            ):
-                return candidate
-        return None
-
-    def _names_goods(
-        self,
-        ref: _TermRef,
-        view: _FieldView,
-        start: int,
-        end: int,
-        signal_places: list[tuple[tuple[_Signal, ...], _FieldView, int, int]],
-    ) -> tuple[str, str] | None:
-        """(rule, word) when a term names other goods rather than being sold: a Latin brand right beside it (SK-II
-        神仙水); a creature's character joined to a prohibited term (白粉虱: a pest); goods made for an animal right
-        after its name (珊瑚灯, 乌龟缸) unless the listing talks evasion; or the head noun of other goods a few
-        characters after it in one clause (穿山甲 管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own
-        goods, or the listing talks trade or shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
-        o_start, o_end = view.span(start, end)
-        original = view.norm.original
-        if "-" in original:
-            brand = _BRAND_BEFORE.search(original, max(0, o_start - 40), o_start) or _BRAND_AFTER.match(original, o_end)
-            if brand is not None:
-                return "brand_term", brand.group().strip()
-        text = view.norm.text
-        after = original[o_end : o_end + 1]
-        if (
-            ref.category.startswith(_GOODS_FAMILY)
-            and after in self._creatures
-            and not any(after in word for word in self._own_goods.get(ref.category, ()))
-        ):
-            # 白粉虱, 白粉蝶 written as one word: a pest, not the goods; a creature the category's own traits name
-            # (打鸟 of an air gun) is its prey
-            return "creature_term", after
-        # the head follows the name in the same word (珊瑚灯, not 蓝点颏 笼子), or ends a name written as one word (an
-        # alias 珊瑚缸): the goods still follow two characters of it
-        accessory = (
-            None
-            if not ref.category.startswith(_WILDLIFE_PREFIX)
-            else (self._accessory_heads.starting_at(text, end) if after and not after.isspace() else None)
-            or next(
-                (
-                    found
-                    for back in range(1, end - start - 1)
-                    if (found := self._accessory_heads.starting_at(text, end - back)) is not None
-                    and len(found[1]) == back
-                ),
-                None,
-            )
-        )
-        if accessory is not None and not any(
-            sig.kind in ("evasion", "conceal") for signals, *_ in signal_places for sig in signals
-        ):
-            return accessory  # goods for the animal (珊瑚灯, 龟粮): its traits (海缸) are theirs too
-        own = self._own_goods.get(ref.category, frozenset())
-        chinese = 0
-        for at in range(end, min(end + _HEAD_SPAN, len(text))):
-            head = self._goods_heads.starting_at(text, at)
-            if head is not None and head[1] not in own and self._one_clause(view, start, at + len(head[1])):
-                shown = any(
-                    sig.kind in _TALK or (sig.kind == "suspicious" and sig.category == ref.category)
-                    for signals, *_ in signal_places
-                    for sig in signals
-                )
-                return None if shown else head
-            if is_cjk(text[at]):
-                chinese += 1
-                if chinese > _HEAD_REACH:
-                    break
-        return None
-
-    def _scoped_out(self, view: _FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:
-        """True when the sentence around an innocence word says it is not the goods: a colour word that describes
-        the goods instead of offering a choice (颜色金黄), a comparison that sets the goods apart from it
-        (和骨雕塑料差别很大, 比人工香), the cover it is declared as (工艺品名义发货) or takes back (工艺品 实为老料).
-        The folded text finds the markers; the original text tells where a clause ends."""
-        text = view.norm.text
-        how: dict[str, str] | None = None
-        if word in self._choice_words:
-            o_end = view.span(start, end)[1]
-            original = view.norm.original
-            window = original[o_end : o_end + 4].lstrip()
-            offers = any(m in window[: len(m) + 1] for m in self._choice_markers)
-            if window and not _breaks_clause(window[0]) and not offers:
-                how = {"rule": "innocence_descriptive", "describes": window}
-        if how is None:
-            before = text[max(0, start - 6) : start]
-            if before:
-                # 比 right before the word or a short modifier away (比现在的树脂货重)
-                at, comparative = max(((before.rfind(m), m) for m in self._comparatives), default=(-1, ""))
-                if at >= 0 and self._one_clause(view, start - len(before) + at, end):
-                    how = {"rule": "innocence_compared", "marker": comparative}
-                elif any(m in before for m in self._comparisons):
-                    rest = text[end : end + 14]
-                    for difference in self._differences:
-                        at = rest.find(difference)
-                        if at >= 0 and self._one_clause(view, start - 1, end + at + len(difference)):
-                            how = {"rule": "innocence_compared", "marker": difference}
-                            break
-        if how is None and self._cover_after:
-            # the cover may name the goods in a few words (儿童玩具的名义): the marker within four characters
-            following = text[end : end + 8]
-            for cover in self._cover_after:
-                at = following.find(cover)
-                if 0 <= at <= 4 and self._one_clause(view, start, end + at + len(cover)):
-                    how = {"rule": "innocence_cover", "cover": cover}
-                    break
-        if how is None and self._reveals:
-            following = text[end : end + 30]
-            for marker in self._reveals:
-                at = following.find(marker)
-                if at >= 0:
-                    revealed = following[at + len(marker) : at + len(marker) + 8]
-                    if not any(w in revealed for w in self._imitation_words):
-                        how = {"rule": "innocence_revealed", "marker": marker}
-                    break
-        if how is None:
-            return False
-        rules.append({**how, "signal": word, "field": view.name, "points": 0})
-        return True
-
-    @staticmethod
-    def _shapes_a_term(view: _FieldView, end: int, spans: list[tuple[int, int]] | None) -> bool:
-        """True when a term hit starts right after a shape word ending at ``end``, or a short modifier later
-        (造型的冷烟花), in one clause."""
-        return bool(spans) and any(
-            end <= ts <= end + _SHAPE_REACH and Scorer._one_clause(view, end - 1, ts + 1) for ts, _te in spans or ()
-        )
-
-    @staticmethod
-    def _one_clause(view: _FieldView, start: int, end: int) -> bool:
-        """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text."""
-        if start < 0 or end > len(view.norm.text):
-            return False
-        o_start, o_end = view.span(start, end)
-        return not any(_breaks_clause(c) for c in view.norm.original[o_start:o_end])
-
-    def _boundary_ok(self, view: _FieldView, start: int, end: int, ascii_start: bool, ascii_end: bool) -> bool:
+    def _boundary_ok(self, view: FieldView, start: int, end: int, ascii_start: bool, ascii_end: bool) -> bool:
         """Latin-script patterns must start and end at word boundaries of the original text."""
         if not (ascii_start or ascii_end):
             return True
@@ -2292,19 +1221,19 @@ class Scorer:
         table = self._fold_table
         if ascii_start and o_start > 0:
             before = table[ord(original[o_start - 1])]
-            if before is not None and _ascii_alnum_code(before if isinstance(before, int) else ord(before[-1])):
+            if before is not None and ascii_alnum_code(before if isinstance(before, int) else ord(before[-1])):
                 return False
         if ascii_end and o_end < len(original):
             after = table[ord(original[o_end])]
-            if after is not None and _ascii_alnum_code(after if isinstance(after, int) else ord(after[0])):
+            if after is not None and ascii_alnum_code(after if isinstance(after, int) else ord(after[0])):
                 return False
         return True
 
     def _score_category(
         self,
         category: Category,
-        items: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-        signals: list[_Signal],
+        items: list[tuple[TermRef, FieldView, int, int, int, int]],
+        signals: list[Signal],
         price: float | None,
         live_goods: bool = False,
     ) -> tuple[int, list[dict[str, Any]]]:
@@ -2319,7 +1248,7 @@ class Scorer:
         fired: dict[str, list[str]] = {}
         if live_goods:
             ignored = ignored | self._accessory_kinds
-        if all(ref.rule in _PATTERN_RULES for ref, *_place in items):
+        if all(ref.rule in PATTERN_RULES for ref, *_place in items):
             ignored = ignored | self._form_kinds  # goods no word names may be the ornament (猫王牙挂件)
         ignored_words: set[str] = set()
         own_goods = self._own_goods.get(cid, frozenset())
@@ -2372,13 +1301,13 @@ class Scorer:
         best_item = items[0]
         for item in items:
             ref = item[0]
-            factor = 1.0 if ref.rule in _PATTERN_RULES else w[f"{item[1].name}_factor"]
+            factor = 1.0 if ref.rule in PATTERN_RULES else w[f"{item[1].name}_factor"]
             points = ref.weight * factor * severity - (code_penalty if ref.code else penalty)
             if points > best_points:
                 best_points, best_item = points, item
         ref, view = best_item[0], best_item[1]
         # a pattern's anchor (a concealment phrase, a trait) is no weaker in the description than in the title
-        factor = 1.0 if ref.rule in _PATTERN_RULES else w[f"{view.name}_factor"]
+        factor = 1.0 if ref.rule in PATTERN_RULES else w[f"{view.name}_factor"]
         rules: list[dict[str, Any]] = [
             {
                 "rule": f"term:{ref.rule}",
@@ -2484,7 +1413,7 @@ class Scorer:
         return score, rules
 
     @staticmethod
-    def _obfuscation(ref: _TermRef, view: _FieldView, start: int, end: int, o_start: int, o_end: int) -> str | None:
+    def _obfuscation(ref: TermRef, view: FieldView, start: int, end: int, o_start: int, o_end: int) -> str | None:
         """How a hit was written to dodge keyword filters, or None: pinyin, a homophone or look-alike,
         characters spread out by symbols or spaced one by one (象*牙, 灰 鹦), traditional characters."""
         if ref.rule in _OBFUSCATED_RULES:
@@ -2510,7 +1439,7 @@ class Scorer:
         return None
 
     def _adjacent_form(
-        self, category: Category, items: list[tuple[_TermRef, _FieldView, int, int, int, int]]
+        self, category: Category, items: list[tuple[TermRef, FieldView, int, int, int, int]]
     ) -> str | None:
         """A one-character product form (皮, 骨, 牙) right after a species name."""
         adjacent = self._adjacent_forms.get(category.id)
@@ -2523,12 +1452,12 @@ class Scorer:
         return None
 
     @staticmethod
-    def _counted_animal(items: list[tuple[_TermRef, _FieldView, int, int, int, int]]) -> str | None:
+    def _counted_animal(items: list[tuple[TermRef, FieldView, int, int, int, int]]) -> str | None:
         """A count of animals a few words after a species name of the national list (黄爪隼 出 一只, 石龟 两只): the
         listing offers the animals themselves, which says as much as a product form."""
         for ref, view, _s, e, _os, _oe in items:
             if ref.rule == "species":
-                found = _count_after(view, e)
+                found = count_after(view, e)
                 if found is not None:
                     return found
         return None
@@ -2543,10 +1472,6 @@ class Scorer:
             "normalised_description": self.normaliser.canonical(description) if description else "",
             **result.to_dict(),
         }
-
-
-SPREAD_FROM = 80
-SPREAD_SCALE = 30
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -2566,70 +1491,6 @@ def _capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> r
     if doers:
         forms.append(f"(?:{_alternatives(doers)})(?:{verb})的")
     return re.compile("|".join(forms))
-
-
-def spread_score(points: float) -> int:
-    """Points to the 0-100 score: unchanged up to SPREAD_FROM, then compressed toward 100 without reaching it,
-    so that strong leads keep their order instead of all sharing 100 (a listing with every signal stays
-    above one with a few)."""
-    if points <= SPREAD_FROM:
-        return max(0, round(points))
-    room = 100 - SPREAD_FROM
-    return min(99, round(SPREAD_FROM + room * (1 - math.exp(-(points - SPREAD_FROM) / SPREAD_SCALE))))
-
-
-def _count_after(view: _FieldView, end: int, reach: int = _COUNT_REACH) -> str | None:
-    """A count of animals (一只, 两条) within ``reach`` folded characters after ``end``, in the same clause. A species
-    name followed by one names the animals for sale; right after it (白鹤 一只, not 鹰嘴一只), it is the context an
-    ambiguous name needs."""
-    found = _COUNTED_ANIMALS.search(view.norm.text, end, end + reach)
-    if found is None or not Scorer._one_clause(view, end - 1, found.end()):
-        return None
-    return found.group()
-
-
-def _breaks_clause(char: str) -> bool:
-    """Punctuation ends a clause; letters, digits and spaces (which separate a title's words) do not."""
-    return not (char.isalnum() or char.isspace())
-
-
-def _whole_words_across_spaces(text: str, start: int, end: int) -> bool:
-    """A code word that runs across a space must start and end at the edges of the words it joins: 叶 子 is spelled
-    apart, but 包过 in 大礼包 过年 is the end of one word and the start of the next (a name keeps its reading:
-    亚洲犀 角尖)."""
-    if not any(c.isspace() for c in text[start:end]):
-        return True
-    before = text[start - 1] if start else " "
-    after = text[end] if end < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
-
-
-def _drop_straddling(
-    live: list[tuple[_TermRef, _FieldView, int, int, int, int]],
-) -> list[tuple[_TermRef, _FieldView, int, int, int, int]]:
-    """Drop a hit that starts inside an earlier hit of another category and ends after it, or lies inside a longer
-    hit of another category (犀鸟 of live birds inside 盔犀鸟, the hornbill): the longer name says what it is."""
-    kept = []
-    for item in live:
-        ref, view, start, end = item[0], item[1], item[2], item[3]
-        if any(
-            other[1] is view
-            and other[0].category != ref.category
-            and (
-                other[2] < start < other[3] < end
-                or (other[2] <= start and end <= other[3] and other[3] - other[2] > end - start)
-            )
-            for other in live
-        ):
-            continue
-        kept.append(item)
-    return kept
-
-
-def _book_spans(text: str) -> list[tuple[int, int]]:
-    if "《" not in text and "〈" not in text:
-        return []
-    return [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
 
 
 def _price(value: Any) -> float | None:

@@ -1,0 +1,310 @@
+"""Wildlife offered without a name the watchlists know: an animal part or a live animal of wild provenance with
+evasion talk (the trade pattern), talk that hides what the goods are, traits of one category, or one diagnostic
+trait with support. Each makes a hit when no term names the goods; an ordinary pet or farm animal named, or
+goods of a namesake kind (蜜蜡, 纪念币), say the listing sells something else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .clauses import negated_before, stands_after_a_word, stands_alone
+from .payloads import FieldView, Signal, TermRef
+from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
+from .watchlist import Category
+
+# traits of one wildlife category alone a listing must show for the trait pattern
+TRAIT_PATTERN_MIN = 2
+# traits of one category alone that describe its goods well enough without any evasion or trade talk
+_TRAIT_PATTERN_ALONE = 3
+_WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
+
+
+class AnimalPatterns:
+    """The wildlife patterns with the scorer's tables they read (built once per scorer)."""
+
+    def __init__(
+        self,
+        shown: ShownGoods,
+        weights: dict[str, float],
+        categories: dict[str, Category],
+        *,
+        capture: re.Pattern[str] | None,
+        live_words: frozenset[str],
+        single_parts: re.Pattern[str] | None,
+        farmed: re.Pattern[str] | None,
+        pets: re.Pattern[str] | None,
+        diagnostic: dict[str, str],
+        lookalike_denial: re.Pattern[str] | None,
+        trait_spread: dict[str, int],
+        term_negations: tuple[str, ...],
+        namesake_kinds: frozenset[str],
+    ) -> None:
+        self._shown = shown
+        self.weights = weights
+        self.categories = categories
+        self._capture = capture
+        self._live_words = live_words
+        self._single_parts = single_parts
+        self._farmed = farmed
+        self._pets = pets
+        self._diagnostic = diagnostic
+        self._lookalike_denial = lookalike_denial
+        self._trait_spread = trait_spread
+        self._term_negations = term_negations
+        self._namesake_kinds = namesake_kinds
+
+    def concealed_goods(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """A listing that says it hides what its goods are (不方便写名字, 快递单写厨具, 字是故意写的), when no
+        watchlist term names them: the one category whose traits (``suspicious`` words and product forms) the
+        listing shows most (:meth:`shown_category`) becomes a hit at its first concealment phrase."""
+        conceal = next(
+            ((sig, view, start, end) for signals, view, start, end in signal_places for sig in signals
+             if sig.kind == "conceal"),
+            None,
+        )  # fmt: skip
+        if conceal is None:
+            return None
+        # a listing that shows an animal part (a one-character one as a word of its own: 是什么牙), a live animal or
+        # wild provenance hides wildlife
+        animal = any(
+            sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals
+        ) or self._shows_single_part(views)
+        family = WILDLIFE_PREFIX if animal else ""
+        category, traits = self._shown.shown_category(signal_places, family, 1.5)
+        if category is None:
+            return None
+        sig, view, start, end = conceal
+        ref = TermRef(category, sig.word, "concealed_goods", self.weights["concealed_goods"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
+                       "traits": traits, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def homonym_goods(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+    ) -> dict[str, str] | None:
+        """The namesake kinds and materials the title names its goods by (蜜蜡 of amber beads, 纪念币), none negated
+        (不是南红): goods of another kind, whose looks are not an animal's traits. None if it names none."""
+        found: dict[str, str] = {}
+        negations = self._term_negations
+        for signals, view, start, _end in signal_places:
+            if view.name != "title":
+                continue
+            for sig in signals:
+                if (
+                    sig.kind == "material" or (sig.kind == "innocence" and sig.label in self._namesake_kinds)
+                ) and not negated_before(view.norm.text, start, negations):
+                    found.setdefault(sig.label, sig.word)
+        return found or None
+
+    def _shows_single_part(self, views: list[FieldView]) -> bool:
+        """Whether a one-character animal part (牙, 骨, 胆) stands as a word of its own in the listing."""
+        if self._single_parts is None:
+            return False
+        return any(
+            stands_alone(view, match.start(), match.end())
+            for view in views
+            for match in self._single_parts.finditer(view.norm.text)
+        )
+
+    def trait_pattern(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """A listing that describes its goods instead of naming them: two or more traits that belong to one
+        category alone (鸟头, 红皮 of a hornbill; 偷听, 对方不知道 of a hidden recorder), with evasion, trade or
+        wild-provenance talk, or three traits of one prohibited category, when no term names them, is a hit of
+        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
+        traits: dict[str, list[tuple[str, FieldView, int, int]]] = {}
+        talk = False
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                kind = sig.kind
+                if kind in ("evasion", "trade", "provenance", "conceal"):
+                    talk = True
+                elif sig.category is not None and self._shown.is_trait(sig):  # (is_trait asks it too; mypy reads this)
+                    shown = traits.setdefault(sig.category, [])
+                    if all(word != sig.word for word, *_ in shown):
+                        shown.append((sig.word, view, start, end))
+        # a banned function (偷听, 炸石头, 不用考) says more than an animal's looks: only prohibited goods may go
+        # without the talk
+        need = TRAIT_PATTERN_MIN if talk else _TRAIT_PATTERN_ALONE
+        best = [
+            cid for cid, shown in traits.items()
+            if len(shown) >= need and (talk or not cid.startswith(WILDLIFE_PREFIX))
+        ]  # fmt: skip
+        if len(best) != 1 or (best[0].startswith(WILDLIFE_PREFIX) and self._names_pet(views, signal_places)):
+            return None
+        category = best[0]
+        word, view, start, end = traits[category][0]
+        ref = TermRef(category, word, "trait_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "trait_pattern_context", "category": category,
+                       "traits": sorted(w for w, *_ in traits[category]), "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def diagnostic_trait(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """Goods told by the mark experts know them by (有交叉纹 of ivory, 毛发纤维 of rhino horn, 会抱人 of a
+        primate) rather than named: a diagnostic trait of one wildlife category, shown with a product form of that
+        category that few others share, wild provenance, evasion or concealment, a live animal, or the denial of a
+        look-alike (不是牛角, 非塑料, 非猫非狗), is a hit of that category at its first trait. A listing that names
+        an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
+        traits: dict[str, list[tuple[str, FieldView, int, int]]] = {}
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                owner = self._diagnostic.get(sig.word) if sig.label == "trait" else None
+                if owner is not None and owner == sig.category:
+                    shown = traits.setdefault(owner, [])
+                    if all(word != sig.word for word, *_ in shown):
+                        shown.append((sig.word, view, start, end))
+        if not traits:
+            return None
+        most = max(map(len, traits.values()))
+        best = [cid for cid, shown in traits.items() if len(shown) == most]
+        if len(best) != 1 or self._names_pet(views, signal_places):
+            return None
+        category = best[0]
+        own = {word for word, *_ in traits[category]}
+        support: list[str] = []
+        for signals, *_place in signal_places:
+            for sig in signals:
+                if sig.word in support or sig.word in own:
+                    continue
+                if sig.kind in ("evasion", "provenance", "conceal", "live") or (
+                    sig.kind == "form"
+                    and sig.category == category
+                    and self._trait_spread.get(sig.word, 0) <= TRAIT_SPREAD_MAX
+                ):
+                    support.append(sig.word)
+        pattern = self._lookalike_denial
+        denied = [] if pattern is None else [m.group() for view in views for m in pattern.finditer(view.norm.text)]
+        if not support and not denied:
+            return None
+        # a denied look-alike is a claim of the real thing no other rule weighs: it adds to the trait's weight
+        weight = self.weights["trade_pattern"] + (self.weights["lookalike_denial"] if denied else 0)
+        word, view, start, end = traits[category][0]
+        ref = TermRef(category, word, "diagnostic_trait", weight, False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "diagnostic_trait_context", "category": category, "traits": sorted(own),
+                       "support": support, "denied": denied, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def _names_pet(
+        self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+    ) -> bool:
+        """Whether the listing names an ordinary pet (猫, 仓鼠) other than to deny it (非猫非狗) or inside a word of a
+        wildlife category (大猫 of a tiger)."""
+        inside = [
+            (view, start, end)
+            for signals, view, start, end in signal_places
+            if any((sig.category or "").startswith(WILDLIFE_PREFIX) for sig in signals)
+        ]
+        return self._names_undenied(self._pets, views, "", inside)
+
+    def trade_pattern(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """An animal part or live animal of wild provenance (or showing the traits of one wildlife category),
+        offered with evasion talk, when no watchlist term names the species: the first part becomes a hit of
+        TRADE_PATTERN_CATEGORY, or of the category shown. The provenance may be told as a capture (山里刚抓的),
+        and talk that hides what the animal is (是什么牙懂的都懂) stands in for it."""
+        part: tuple[Signal, FieldView, int, int] | None = None
+        fresh: list[tuple[Signal, FieldView, int, int]] = []
+        provenance: list[str] = []
+        concealment: str | None = None
+        talk = False
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                if sig.kind == "part" and sig.label == "fresh":
+                    fresh.append((sig, view, start, end))
+                elif sig.kind == "part" and part is None and stands_alone(view, start, end):
+                    part = (sig, view, start, end)
+                elif sig.kind == "provenance" and sig.word not in provenance:
+                    provenance.append(sig.word)
+                elif sig.kind in ("evasion", "conceal"):
+                    talk = True
+                    if sig.kind == "conceal" and concealment is None:
+                        concealment = sig.word
+        if not talk or TRADE_PATTERN_CATEGORY not in self.categories:
+            return None
+        route: dict[str, Any] = {}
+        if not provenance and self._capture is not None:
+            capture = next((m.group() for view in views if (m := self._capture.search(view.norm.text))), None)
+            if capture is not None:
+                provenance.append(capture)
+                route["capture"] = capture
+        if part is None and fresh and not self._names_farmed(views):
+            part = next((place for place in fresh if stands_after_a_word(*place[1:])), None)
+            if part is not None:
+                route["fresh"] = part[0].word
+        # the one wildlife category whose goods the listing shows most of (a trait and a product form) decides it;
+        # a listing that shows them stands in for the word of wild provenance (黑条纹 整张皮 带头 见面交易)
+        family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
+        shown, _traits = self._shown.shown_category(signal_places, family, 3, True)
+        if not provenance and shown is None:
+            # a listing that hides what its animal is, and moves the deal out of sight, says as much as provenance
+            evasion = any(sig.kind == "evasion" for signals, *_ in signal_places for sig in signals)
+            if concealment is None or not evasion:
+                return None
+            route["concealment"] = concealment
+        if part is None and (provenance or concealment) and self._single_parts is not None:
+            part = next(
+                (
+                    (Signal("part", "part", None, match.group(), False, False), view, match.start(), match.end())
+                    for view in views
+                    for match in self._single_parts.finditer(view.norm.text)
+                    if stands_alone(view, match.start(), match.end(), provenance)
+                ),
+                None,
+            )
+        if part is None:
+            return None
+        sig, view, start, end = part
+        # a live animal's word only one category sells (幼鸟: a live bird) names the animal better than traits others
+        # share (亲人); a part (皮, 头骨, 整张) may be any animal's
+        owners = [c.id for c in self.categories.values() if c.id.startswith(family) and sig.word in c.product_forms]
+        if len(owners) == 1 and owners[0] != TRADE_PATTERN_CATEGORY and sig.word in self._live_words:
+            shown = owners[0]
+            route["part_of"] = shown
+        if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
+            shown = self._shown.shown_category(signal_places, family, 2, True)[0]
+        category = shown or TRADE_PATTERN_CATEGORY
+        ref = TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
+                       "provenance": provenance, **route, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def _names_farmed(self, views: list[FieldView]) -> bool:
+        """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the
+        wild kind (野兔, 野鸭)."""
+        return self._names_undenied(self._farmed, views, _WILD_KIND)
+
+    def _names_undenied(
+        self,
+        pattern: re.Pattern[str] | None,
+        views: list[FieldView],
+        wild_kind: str,
+        inside: Sequence[tuple[FieldView, int, int]] = (),
+    ) -> bool:
+        """Whether a word of ``pattern`` stands in the listing neither right after a negation nor, if ``wild_kind``
+        is given, right after it, nor within one of the ``inside`` places."""
+        if pattern is None:
+            return False
+        negations = self._term_negations
+        for view in views:
+            text = view.norm.text
+            for match in pattern.finditer(text):
+                before = text[max(0, match.start() - 3) : match.start()]
+                if (
+                    not (wild_kind and before.endswith(wild_kind))
+                    and not any(before.endswith(w) for w in negations)
+                    and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
+                ):
+                    return True
+        return False

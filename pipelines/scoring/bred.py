@@ -1,0 +1,69 @@
+"""Bred animals, not taken from the wild: a listing that says so (人工繁殖, 猫舍) and names a species protected only in
+the wild, or shows the papers of a legal trade in bred animals, sells legal goods unless it talks evasion."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .clauses import negated_before
+from .payloads import FieldView, Signal, TermRef
+from .shown import WILDLIFE_PREFIX
+
+
+class BredClaims:
+    """The words of breeding and licence papers, the species protected only in the wild, and the negations that
+    deny a claim (没有繁育证)."""
+
+    def __init__(
+        self,
+        bred: re.Pattern[str] | None,
+        licences: re.Pattern[str] | None,
+        wild_only: frozenset[tuple[str, str]],
+        term_negations: tuple[str, ...],
+    ) -> None:
+        self._bred = bred
+        self._licences = licences
+        self._wild_only = wild_only
+        self._term_negations = term_negations
+
+    def bred_animal(
+        self,
+        live: list[tuple[TermRef, FieldView, int, int, int, int]],
+        views: list[FieldView],
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+    ) -> dict[str, Any] | None:
+        """The ``bred_term`` rule when the listing's animal is bred, not taken from the wild: it says so (人工繁殖,
+        猫舍, 家养) and either names a species the national list protects only in the wild (乌龟 as a pet) or shows
+        the papers of a legal trade in bred animals (驯养繁殖证明, 血统证), and it talks no evasion, concealment or
+        wild provenance (不是野生 denies it). None otherwise."""
+        terms = sorted({ref.term for ref, *_ in live if ref.category.startswith(WILDLIFE_PREFIX)})
+        if not terms:
+            return None
+        negations = self._term_negations
+        for signals, view, start, _end in signal_places:
+            for sig in signals:
+                if sig.kind in ("evasion", "conceal") or (
+                    sig.kind == "provenance" and not negated_before(view.norm.text, start, negations)
+                ):
+                    return None
+        bred = self._first_unnegated(self._bred, views, negations)
+        if bred is None:
+            return None
+        wild_only = sorted({ref.term for ref, *_ in live if (ref.category, ref.term) in self._wild_only})
+        licence = self._first_unnegated(self._licences, views, negations)
+        if not wild_only and licence is None:
+            return None
+        how = {"licence": licence} if licence is not None else {"wild_only": wild_only}
+        return {"rule": "bred_term", "terms": terms, "bred": bred, **how, "points": 0}
+
+    def _first_unnegated(
+        self, pattern: re.Pattern[str] | None, views: list[FieldView], negations: tuple[str, ...]
+    ) -> str | None:
+        """The first word of ``pattern`` in the listing that no negation stands right before (没有繁育证)."""
+        if pattern is not None:
+            for view in views:
+                for match in pattern.finditer(view.norm.text):
+                    if not negated_before(view.norm.text, match.start(), negations):
+                        return match.group()
+        return None

@@ -1,0 +1,118 @@
+"""Where a word stands in a field's text: at a word's edge, alone, in one clause with another, after a count or a
+negation, inside a book title. Questions about positions in the folded and original text, asked by every pattern
+of the scorer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .payloads import FieldView
+
+# a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
+COUNTED = "0-9一二两三四五六七八九十百千几"
+# a count and a classifier of animals (一只, 两条, 三头): Chinese counts animals with these measure words
+_COUNTED_ANIMALS = re.compile(f"[{COUNTED}][只条头]")
+_COUNT_REACH = 6  # folded characters after a species name within which a count of animals offers it
+_BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
+# what may stand right before a one-character part (野生的胆, 带皮带骨) and right after it (胆粉) in a word of its own
+_PART_AFTER = "的带"
+_PART_BEFORE = "粉"
+# what may end the word before a form of a live animal (刚下山的 活的, 是活的)
+_WORD_ENDS = "的是刚都还也"
+# characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
+_SHAPE_REACH = 2
+
+
+def is_ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+_ASCII_ALNUM = frozenset(ord(c) for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+ascii_alnum_code = _ASCII_ALNUM.__contains__
+
+
+def breaks_clause(char: str) -> bool:
+    """Punctuation ends a clause; letters, digits and spaces (which separate a title's words) do not."""
+    return not (char.isalnum() or char.isspace())
+
+
+def one_clause(view: FieldView, start: int, end: int) -> bool:
+    """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text."""
+    if start < 0 or end > len(view.norm.text):
+        return False
+    o_start, o_end = view.span(start, end)
+    return not any(breaks_clause(c) for c in view.norm.original[o_start:o_end])
+
+
+def whole_words_across_spaces(text: str, start: int, end: int) -> bool:
+    """A code word that runs across a space must start and end at the edges of the words it joins: 叶 子 is spelled
+    apart, but 包过 in 大礼包 过年 is the end of one word and the start of the next (a name keeps its reading:
+    亚洲犀 角尖)."""
+    if not any(c.isspace() for c in text[start:end]):
+        return True
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
+
+
+def count_after(view: FieldView, end: int, reach: int = _COUNT_REACH) -> str | None:
+    """A count of animals (一只, 两条) within ``reach`` folded characters after ``end``, in the same clause. A species
+    name followed by one names the animals for sale; right after it (白鹤 一只, not 鹰嘴一只), it is the context an
+    ambiguous name needs."""
+    found = _COUNTED_ANIMALS.search(view.norm.text, end, end + reach)
+    if found is None or not one_clause(view, end - 1, found.end()):
+        return None
+    return found.group()
+
+
+def book_spans(text: str) -> list[tuple[int, int]]:
+    if "《" not in text and "〈" not in text:
+        return []
+    return [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(text)]
+
+
+def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str] = ()) -> bool:
+    """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆, 带皮带骨, right after a
+    word of wild provenance (野生鞭), or ground to powder (胆粉); never inside another word (骨瓷, 角落, 胆大,
+    牛角梳)."""
+    if end - start > 1:
+        return True
+    o_start, o_end = view.span(start, end)
+    text = view.norm.original
+    before = text[o_start - 1] if o_start else " "
+    after = text[o_end] if o_end < len(text) else " "
+    after_word = (
+        not before.isalnum() or before in _PART_AFTER or any(view.norm.text[:start].endswith(w) for w in provenance)
+    )
+    return after_word and (not after.isalnum() or after in _PART_BEFORE)
+
+
+def stands_after_a_word(view: FieldView, start: int, end: int) -> bool:
+    """A form of a live animal (活的) only where it starts a word: 刚下山的 活的, never 好养活的, 包活的."""
+    o_start = view.span(start, end)[0]
+    text = view.norm.original
+    before = text[o_start - 1] if o_start else " "
+    return not before.isalnum() or before in _WORD_ENDS
+
+
+def starts_a_word(view: FieldView, start: int, word: str) -> bool:
+    """Whether a Latin negation (not, non) found at folded ``start`` begins a word of the original text: folding
+    drops spaces, so the end of "cannot" or "piano" reads the same as "not" or "no"."""
+    if not word.isascii():
+        return True
+    o_start = view.span(start, start + len(word))[0]
+    return o_start == 0 or not view.norm.original[o_start - 1].isalpha()
+
+
+def negated_before(text: str, start: int, negations: tuple[str, ...]) -> bool:
+    before = text[max(0, start - 3) : start]
+    return any(before.endswith(word) for word in negations)
+
+
+def shapes_a_term(view: FieldView, end: int, spans: list[tuple[int, int]] | None) -> bool:
+    """True when a term hit starts right after a shape word ending at ``end``, or a short modifier later
+    (造型的冷烟花), in one clause."""
+    return bool(spans) and any(
+        end <= ts <= end + _SHAPE_REACH and one_clause(view, end - 1, ts + 1) for ts, _te in spans or ()
+    )

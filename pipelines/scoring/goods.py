@@ -1,0 +1,177 @@
+"""Prohibited goods sold without a product word: by their trade (大家伙 全套 散件 自己装 with evasion talk: the goods
+pattern) or by what they do (打电话就能听, 升空: the function pattern), for the one prohibited category whose words
+the listing shows."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .clauses import whole_words_across_spaces
+from .payloads import FieldView, Signal, TermRef
+from .shown import GOODS_FAMILY, ShownGoods
+
+# the points of product forms and traits (:meth:`.ShownGoods.shown_category`) a listing of prohibited goods sold by
+# its trade alone must show
+_GOODS_PATTERN_MIN = 3
+# words of one prohibited category (its functions, traits and product forms), a function among them, a listing
+# must show for the function pattern with evasion or trade talk; without the talk, this many must be functions or
+# traits, and one of them a trait or a further word beside them (:meth:`GoodsPatterns.function_pattern`)
+_FUNCTION_PATTERN_WORDS = 2
+
+
+class GoodsPatterns:
+    """The prohibited-goods patterns with the scorer's tables they read (built once per scorer)."""
+
+    def __init__(
+        self,
+        shown: ShownGoods,
+        weights: dict[str, float],
+        *,
+        commerce: frozenset[str],
+        counted: re.Pattern[str] | None,
+        counted_units: dict[str, list[str]],
+        function_spread: dict[str, int],
+        trait_spread: dict[str, int],
+    ) -> None:
+        self._shown = shown
+        self.weights = weights
+        self._commerce = commerce
+        self._counted = counted
+        self._counted_units = counted_units
+        self._function_spread = function_spread
+        self._trait_spread = trait_spread
+
+    def _counted_forms(self, views: list[FieldView]) -> list[tuple[str, str, FieldView, int, int]]:
+        """(category, words, view, start, end) of each one-character unit of prohibited goods after a count (36发,
+        一桶): a product form of each category that lists the unit."""
+        counted: list[tuple[str, str, FieldView, int, int]] = []
+        if self._counted is not None:
+            units = self._counted_units
+            for view in views:
+                for match in self._counted.finditer(view.norm.text):
+                    for category_id in units[match.group(1)]:
+                        counted.append((category_id, match.group(), view, match.start(1), match.end(1)))
+        return counted
+
+    def goods_pattern(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """Prohibited goods sold by their trade with no product word (大家伙 全套 散件 自己装 懂的来; 一箱36发
+        过年 快递不收): with evasion or concealment talk and nothing of an animal, the one prohibited
+        category whose product forms (散件, a unit after a count: 36发, 一桶) and traits (自己装, 打野兔) the
+        listing shows most, by at least _GOODS_PATTERN_MIN points and two words, becomes a hit at its first word
+        shown."""
+        talk = False
+        for signals, *_place in signal_places:
+            for sig in signals:
+                if sig.kind in ("part", "live", "provenance"):
+                    return None  # an animal's part or a live animal is wildlife's trade pattern
+                if sig.kind in ("evasion", "conceal"):
+                    talk = True
+        if not talk:
+            return None
+        counted = self._counted_forms(views)
+        # a word read across two words (包过 in 大礼包 过年) is not shown
+        places = [
+            place for place in signal_places
+            if whole_words_across_spaces(place[1].norm.original, *place[1].span(place[2], place[3]))
+        ]  # fmt: skip
+        category, shown = self._shown.shown_category(
+            places,
+            GOODS_FAMILY,
+            _GOODS_PATTERN_MIN,
+            counted=[(c, w) for c, w, *_ in counted],
+            commerce_fallback=False,
+        )
+        if category is None or len(shown) < 2:  # a form and a trait, or two of either: never one word alone
+            return None
+        anchors = [
+            (view, start, end)
+            for signals, view, start, end in places
+            for sig in signals
+            if sig.category == category and sig.word in shown
+        ] + [(view, start, end) for c, _w, view, start, end in counted if c == category]
+        view, start, end = min(anchors, key=lambda a: (a[0].offset, a[1]))
+        word = view.norm.text[start:end]
+        ref = TermRef(category, word, "goods_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "goods_pattern_context", "category": category, "shown": shown, "points": 0}
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def function_pattern(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """Prohibited goods told by what they do, not by name (打电话就能听 对方不知道; 点火 升空 一箱36发; 代开
+        税点低 私聊): the one prohibited category of which the listing shows a function (``functions`` of
+        prohibited.yaml) and company, _FUNCTION_PATTERN_WORDS words of that category in all (its functions, its
+        traits, its product forms, a count of its unit), becomes a hit at its first function. Without evasion,
+        concealment or trade talk the company must be a trait, or a third word with a second function or trait:
+        an ordinary camera 能拍 远程 and a drone that 升空 上天 name what ordinary goods do. A word two categories
+        list tells neither; a listing that shows an animal's part, a live animal or wild provenance is wildlife's
+        (its trade pattern)."""
+        if not any(sig.kind == "function" for signals, *_place in signal_places for sig in signals):
+            return None  # the pattern is anchored on a function: without one, nothing below can make it
+        spread = self._trait_spread
+        commerce = self._commerce
+        talk = False
+        shown: dict[str, dict[str, tuple[int, FieldView, int, int]]] = {}
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                kind = sig.kind
+                if kind in ("live", "provenance") or (kind == "part" and sig.label != "fresh"):
+                    return None
+                whole = whole_words_across_spaces(view.norm.original, *view.span(start, end))
+                if kind in ("evasion", "conceal", "trade") and sig.word not in commerce:
+                    talk = talk or whole  # 包过 read across 大礼包 过年 is no talk
+                elif (
+                    kind in ("function", "suspicious", "form")
+                    and sig.category is not None
+                    and sig.category.startswith(GOODS_FAMILY)
+                    and sig.word not in commerce
+                    and (kind == "function" or spread.get(sig.word, 0) == 1)
+                    and whole
+                ):
+                    # 2 a function, 1 a trait, 0 a product form
+                    rank = 2 if kind == "function" else 1 if kind == "suspicious" else 0
+                    words = shown.setdefault(sig.category, {})
+                    if rank > words.get(sig.word, (-1,))[0]:
+                        words[sig.word] = (rank, view, start, end)
+        for category_id, word, view, start, end in self._counted_forms(views):
+            shown.setdefault(category_id, {}).setdefault(word, (0, view, start, end))
+        functions = self._function_spread
+        candidates = []
+        for category_id, found in shown.items():
+            # a word inside another one shown (看不出来 in 别人看不出来) is that word again
+            words = {
+                w: place for w, place in found.items()
+                if not any(o != w and p[1] is place[1] and p[2] <= place[2] and place[3] <= p[3]
+                           for o, p in found.items())
+            }  # fmt: skip
+            told = [w for w, (rank, *_p) in words.items() if rank == 2 and functions.get(w) == 1]
+            ranks = [rank for rank, *_p in words.values()]
+            strong = sum(1 for rank in ranks if rank > 0)
+            alone = strong >= _FUNCTION_PATTERN_WORDS and (1 in ranks or len(words) > _FUNCTION_PATTERN_WORDS)
+            if told and len(words) >= _FUNCTION_PATTERN_WORDS and (talk or alone):
+                shown[category_id] = words
+                candidates.append((sum(rank + 1 for rank in ranks), category_id, told))
+        if not candidates:
+            return None
+        candidates.sort(reverse=True)
+        if len(candidates) > 1 and candidates[1][0] == candidates[0][0]:
+            return None  # a tie names none
+        _points, category, told = candidates[0]
+        words = shown[category]
+        _rank, view, start, end = min((words[w] for w in told), key=lambda p: (p[1].offset, p[2]))
+        word = view.norm.text[start:end]
+        ref = TermRef(category, word, "function_pattern", self.weights["trade_pattern"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {
+            "rule": "function_pattern_context",
+            "category": category,
+            "functions": sorted(told),
+            "company": sorted(w for w in words if w not in told),
+            "talk": talk,
+            "points": 0,
+        }
+        return (ref, view, start, end, o_start, o_end), explanation

@@ -1,0 +1,73 @@
+"""What the matcher's patterns stand for (a term, an innocent phrase, a context signal) and the field a hit lies in:
+the small records every part of the scorer passes around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .fold_text import NormText
+
+# signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
+TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
+
+
+def _by_fields(self: Any) -> tuple[Any, ...]:
+    """Pickles a slotted dataclass as its constructor's arguments: loading a cached scorer (tens of thousands of
+    these) then takes a fraction of the time that dataclasses' generic __setstate__ does."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    category: str
+    term: str
+    rule: str
+    weight: float
+    code: bool
+    ascii_start: bool
+    ascii_end: bool
+    requires: tuple[str, ...] = ()
+    source: str | None = None  # a dictionary alias's provenance; a homophone's reading
+
+    __reduce__ = _by_fields
+
+
+@dataclass(frozen=True, slots=True)
+class Mask:
+    category: str | None
+    phrase: str
+
+    __reduce__ = _by_fields
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    kind: str  # evasion, trade, suspicious, form, innocence, neutral
+    label: str  # innocence kind or the signal kind
+    category: str | None
+    word: str
+    ascii_start: bool
+    ascii_end: bool
+
+    __reduce__ = _by_fields
+
+
+Payload = TermRef | Mask | Signal
+
+
+@dataclass
+class FieldView:
+    name: str
+    norm: NormText
+    offset: int  # position of this field in the scanned text
+    _offsets: list[int] | None = None
+
+    def offsets(self) -> list[int]:
+        if self._offsets is None:
+            self._offsets = self.norm.offsets()
+        return self._offsets
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        offsets = self.offsets()
+        return offsets[start], offsets[end - 1] + 1

@@ -1,0 +1,334 @@
+"""How far a word's meaning reaches: a term hit negated, imitated or substituted by the words beside it (不含穿山甲,
+仿犀角, 熊胆替代品) or naming other goods' shape, part or brand, and an innocence word that is negated, a cover
+(包装写 婚庆道具), a flavour or a choice rather than what is sold. What the scorer asks at every term hit and
+every innocence signal."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .clauses import breaks_clause, one_clause, starts_a_word
+from .fold_text import is_cjk
+from .markers import Markers
+from .payloads import TALK, FieldView, Signal, TermRef
+from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
+
+# characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
+_GAP_STOPS = frozenset("是的了")
+# how far (folded characters) a negation reaches across a noun phrase to an innocence word, and the words of
+# contrast that end its reach (不是象牙是树脂 says 树脂)
+_NEGATION_REACH = 8
+NEGATION_STOPS = frozenset("是的但而却就")
+# Chinese characters of the same clause between a term and the head noun of the goods it names (穿山甲 管道疏通机);
+# Latin letters and digits between them (Rhino 8 建模教程) are a model or version and do not count
+_HEAD_REACH = 2
+_HEAD_SPAN = 8
+# a Latin brand of letters joined by a hyphen right beside a term (SK-II 神仙水); a model with digits (AK-47) is
+# no brand here
+_BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-[A-Za-z]+\s?$")
+_BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-[A-Za-z]+(?![A-Za-z0-9-])")
+# how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
+_COVER_REACH = 6
+# how far after a media word a refusal and a verb of showing are read for (照片 不方便发)
+_WITHHELD_REACH = 7
+
+
+class Scope:
+    """The marker words and tables the scope of terms and innocence words reads (built once per scorer)."""
+
+    def __init__(
+        self,
+        *,
+        before_term: Markers,
+        after_term: Markers,
+        gap_negations: Markers,
+        negation_gap: int,
+        imitation_words: tuple[str, ...],
+        covers: tuple[str, ...],
+        made_into: tuple[str, ...],
+        flavours: tuple[str, ...],
+        media_words: frozenset[str],
+        refusals: tuple[str, ...],
+        showing: tuple[str, ...],
+        goods_heads: Markers,
+        accessory_heads: Markers,
+        creatures: frozenset[str],
+        own_goods: dict[str, frozenset[str]],
+        choice_words: frozenset[str],
+        choice_markers: tuple[str, ...],
+        comparisons: tuple[str, ...],
+        differences: tuple[str, ...],
+        comparatives: tuple[str, ...],
+        cover_after: tuple[str, ...],
+        reveals: tuple[str, ...],
+    ) -> None:
+        self._before_term = before_term
+        self._after_term = after_term
+        self._gap_negations = gap_negations
+        self._negation_gap = negation_gap
+        self._imitation_words = imitation_words
+        self._covers = covers
+        self._made_into = made_into
+        self._flavours = flavours
+        self._media_words = media_words
+        self._refusals = refusals
+        self._showing = showing
+        self._goods_heads = goods_heads
+        self._accessory_heads = accessory_heads
+        self._creatures = creatures
+        self._own_goods = own_goods
+        self._choice_words = choice_words
+        self._choice_markers = choice_markers
+        self._comparisons = comparisons
+        self._differences = differences
+        self._comparatives = comparatives
+        self._cover_after = cover_after
+        self._reveals = reveals
+
+    def term_scope(self, view: FieldView, start: int, end: int) -> tuple[str, str] | None:
+        """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, names the
+        shape or product line of other goods (电子烟造型笔), or is negated by a negation a short modifier away
+        (不含现代象牙)."""
+        text = view.norm.text
+        marker = self._before_term.ending_at(text, start)
+        if marker is not None:
+            return marker
+        gap = self._negation_gap
+        if gap and start > 2:
+            for skip in range(1, min(gap, start - 2) + 1):
+                between = text[start - skip : start]
+                if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
+                    break
+                if any(w in between for w in self._imitation_words):
+                    break  # 不是人工麝香 denies the imitation: the goods are the real thing
+                negation = self._gap_negations.ending_at(text, start - skip)
+                if negation is not None:
+                    return "negated_term", negation[1] + between
+        return self._after_term.starting_at(text, end)
+
+    def innocence_cleared(
+        self,
+        view: FieldView,
+        start: int,
+        end: int,
+        neutral: list[tuple[FieldView, int, int, str]],
+        negations: tuple[str, ...],
+        negated_ends: set[tuple[str, int]],
+        rules: list[dict[str, Any]],
+        word: str,
+    ) -> bool:
+        """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the
+        goods (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), what
+        they were made into (做成了地毯), or negated (right after a negation, or right after another negated
+        innocence word: 非人工合成)."""
+        for nview, ns, ne, phrase in neutral:
+            if nview is view and ns <= start and end <= ne:
+                rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
+                              "points": 0})  # fmt: skip
+                return True
+        if end - start > 1 and not one_clause(view, start, end):
+            # folding drops punctuation, so 水，果园 reads 水果园; a word split by punctuation was never written
+            rules.append({"rule": "innocence_across_clauses", "signal": word, "field": view.name, "points": 0})
+            return True
+        if self._scoped_out(view, start, end, word, rules):
+            return True
+        if word in self._media_words and self._withheld(view, start, end):
+            rules.append({"rule": "innocence_withheld", "signal": word, "field": view.name, "points": 0})
+            return True
+        if self._flavours:
+            text = view.norm.text
+            for flavour in self._flavours:
+                # in one clause: 植物，味道苦 says a plant, then its taste
+                if text.startswith(flavour, end) and one_clause(view, start, end + len(flavour)):
+                    rules.append({"rule": "innocence_flavour", "signal": word, "flavour": flavour, "field": view.name,
+                                  "points": 0})  # fmt: skip
+                    return True
+        if start and (self._covers or self._made_into):
+            # the cover may name the goods in a few words before the word (外包装写婚庆道具): the marker ends within
+            # _COVER_REACH characters before it, in the same clause
+            before = view.norm.text[max(0, start - _COVER_REACH - 8) : start]
+            for rule, markers in (("innocence_cover", self._covers), ("innocence_made_into", self._made_into)):
+                for cover in markers:
+                    at = before.rfind(cover)
+                    if (
+                        at >= 0
+                        and len(before) - at - len(cover) <= _COVER_REACH
+                        and one_clause(view, start - len(before) + at, end)
+                    ):
+                        rules.append({"rule": rule, "signal": word, "cover": cover, "field": view.name, "points": 0})
+                        return True
+        if start and negations:
+            text = view.norm.text
+            found: str | None = None
+            for candidate in negations:
+                if (
+                    start >= len(candidate)
+                    and text.startswith(candidate, start - len(candidate))
+                    and starts_a_word(view, start - len(candidate), candidate)
+                ):
+                    found = candidate
+                    break
+            else:
+                found = "" if (view.name, start) in negated_ends else self._reaching_negation(view, start, negations)
+            negation = found
+            if negation is not None:
+                negated_ends.add((view.name, end))
+                rules.append({"rule": "innocence_negated", "signal": word, "negation": negation,
+                              "field": view.name, "points": 0})  # fmt: skip
+                return True
+        return False
+
+    def _withheld(self, view: FieldView, start: int, end: int) -> bool:
+        """True when a refusal follows a media word (at once or one character later: 照片都不发) and a verb of showing
+        follows the refusal within three characters, all in one clause (照片不方便发, 视频不给看)."""
+        following = view.norm.text[end : end + _WITHHELD_REACH]
+        for refusal in self._refusals:
+            at = following.find(refusal)
+            if 0 <= at <= 1:
+                after = at + len(refusal)
+                rest = following[after : after + 4]
+                for verb in self._showing:
+                    where = rest.find(verb)
+                    if where >= 0 and one_clause(view, start, end + after + where + len(verb)):
+                        return True
+        return False
+
+    def _reaching_negation(self, view: FieldView, start: int, negations: tuple[str, ...]) -> str | None:
+        """A negation of two or more characters a few words before an innocence word, in the same run of text,
+        that reaches it across a noun phrase (不是那种塑料水弹, 不是水弹那种塑料玩具); a word of contrast or a
+        modifier's 的 (是, 但, 的), or a space or punctuation between them ends its reach (不是象牙是树脂, 不是象牙
+        树脂, 不是金属的那种塑料玩具)."""
+        text = view.norm.text
+        before = text[max(0, start - _NEGATION_REACH) : start]
+        for candidate in negations:
+            at = before.rfind(candidate) if len(candidate) > 1 else -1
+            if at < 0:
+                continue
+            gap = before[at + len(candidate) :]
+            offsets = view.offsets()
+            between = view.norm.original[offsets[start - len(before) + at] : offsets[start]]
+            if (
+                gap
+                and not any(c in NEGATION_STOPS for c in gap)
+                and all(c.isalnum() for c in between)
+                and starts_a_word(view, start - len(before) + at, candidate)
+            ):
+                return candidate
+        return None
+
+    def names_goods(
+        self,
+        ref: TermRef,
+        view: FieldView,
+        start: int,
+        end: int,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+    ) -> tuple[str, str] | None:
+        """(rule, word) when a term names other goods rather than being sold: a Latin brand right beside it (SK-II
+        神仙水); a creature's character joined to a prohibited term (白粉虱: a pest); goods made for an animal right
+        after its name (珊瑚灯, 乌龟缸) unless the listing talks evasion; or the head noun of other goods a few
+        characters after it in one clause (穿山甲 管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own
+        goods, or the listing talks trade or shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
+        o_start, o_end = view.span(start, end)
+        original = view.norm.original
+        if "-" in original:
+            brand = _BRAND_BEFORE.search(original, max(0, o_start - 40), o_start) or _BRAND_AFTER.match(original, o_end)
+            if brand is not None:
+                return "brand_term", brand.group().strip()
+        text = view.norm.text
+        after = original[o_end : o_end + 1]
+        if (
+            ref.category.startswith(GOODS_FAMILY)
+            and after in self._creatures
+            and not any(after in word for word in self._own_goods.get(ref.category, ()))
+        ):
+            # 白粉虱, 白粉蝶 written as one word: a pest, not the goods; a creature the category's own traits name
+            # (打鸟 of an air gun) is its prey
+            return "creature_term", after
+        # the head follows the name in the same word (珊瑚灯, not 蓝点颏 笼子), or ends a name written as one word (an
+        # alias 珊瑚缸): the goods still follow two characters of it
+        accessory = (
+            None
+            if not ref.category.startswith(WILDLIFE_PREFIX)
+            else (self._accessory_heads.starting_at(text, end) if after and not after.isspace() else None)
+            or next(
+                (
+                    found
+                    for back in range(1, end - start - 1)
+                    if (found := self._accessory_heads.starting_at(text, end - back)) is not None
+                    and len(found[1]) == back
+                ),
+                None,
+            )
+        )
+        if accessory is not None and not any(
+            sig.kind in ("evasion", "conceal") for signals, *_ in signal_places for sig in signals
+        ):
+            return accessory  # goods for the animal (珊瑚灯, 龟粮): its traits (海缸) are theirs too
+        own = self._own_goods.get(ref.category, frozenset())
+        chinese = 0
+        for at in range(end, min(end + _HEAD_SPAN, len(text))):
+            head = self._goods_heads.starting_at(text, at)
+            if head is not None and head[1] not in own and one_clause(view, start, at + len(head[1])):
+                shown = any(
+                    sig.kind in TALK or (sig.kind == "suspicious" and sig.category == ref.category)
+                    for signals, *_ in signal_places
+                    for sig in signals
+                )
+                return None if shown else head
+            if is_cjk(text[at]):
+                chinese += 1
+                if chinese > _HEAD_REACH:
+                    break
+        return None
+
+    def _scoped_out(self, view: FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:
+        """True when the sentence around an innocence word says it is not the goods: a colour word that describes
+        the goods instead of offering a choice (颜色金黄), a comparison that sets the goods apart from it
+        (和骨雕塑料差别很大, 比人工香), the cover it is declared as (工艺品名义发货) or takes back (工艺品 实为老料).
+        The folded text finds the markers; the original text tells where a clause ends."""
+        text = view.norm.text
+        how: dict[str, str] | None = None
+        if word in self._choice_words:
+            o_end = view.span(start, end)[1]
+            original = view.norm.original
+            window = original[o_end : o_end + 4].lstrip()
+            offers = any(m in window[: len(m) + 1] for m in self._choice_markers)
+            if window and not breaks_clause(window[0]) and not offers:
+                how = {"rule": "innocence_descriptive", "describes": window}
+        if how is None:
+            before = text[max(0, start - 6) : start]
+            if before:
+                # 比 right before the word or a short modifier away (比现在的树脂货重)
+                at, comparative = max(((before.rfind(m), m) for m in self._comparatives), default=(-1, ""))
+                if at >= 0 and one_clause(view, start - len(before) + at, end):
+                    how = {"rule": "innocence_compared", "marker": comparative}
+                elif any(m in before for m in self._comparisons):
+                    rest = text[end : end + 14]
+                    for difference in self._differences:
+                        at = rest.find(difference)
+                        if at >= 0 and one_clause(view, start - 1, end + at + len(difference)):
+                            how = {"rule": "innocence_compared", "marker": difference}
+                            break
+        if how is None and self._cover_after:
+            # the cover may name the goods in a few words (儿童玩具的名义): the marker within four characters
+            following = text[end : end + 8]
+            for cover in self._cover_after:
+                at = following.find(cover)
+                if 0 <= at <= 4 and one_clause(view, start, end + at + len(cover)):
+                    how = {"rule": "innocence_cover", "cover": cover}
+                    break
+        if how is None and self._reveals:
+            following = text[end : end + 30]
+            for marker in self._reveals:
+                at = following.find(marker)
+                if at >= 0:
+                    revealed = following[at + len(marker) : at + len(marker) + 8]
+                    if not any(w in revealed for w in self._imitation_words):
+                        how = {"rule": "innocence_revealed", "marker": marker}
+                    break
+        if how is None:
+            return False
+        rules.append({**how, "signal": word, "field": view.name, "points": 0})
+        return True
