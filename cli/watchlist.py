@@ -122,6 +122,8 @@ def explain_cmd(
         )
         if hit["mechanism"] == "homophone":
             mechanism = _("homophone of {term} ({reading})").format(term=hit["term"], reading=hit.get("reading", ""))
+        elif hit["rule"] == "animal":
+            mechanism = _("dictionary alias of a kind of protected animal, not a species: counts for a wild one sold")
         elif hit["mechanism"] == "generated_variant" and hit["rule"] in generated:
             mechanism = generated[hit["rule"]].format(term=hit["term"])
         else:

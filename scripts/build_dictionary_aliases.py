@@ -18,7 +18,15 @@ wheel) glosses each word in English and often gives the Latin name, so:
 * an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
   namesake (虎皮兰? no entry; 象拔蚌 "elephant trunk clam", 眉笔 "eyebrow pencil") is an innocent phrase;
 * an entry that contains a term but names another animal than the term's (麝香猫 "civet" holds musk's 麝香) is
-  an alias of ``wildlife.other``: the longer name says which animal the listing sells, if it sells one.
+  an alias of ``wildlife.other``: the longer name says which animal the listing sells, if it sells one;
+* an entry whose first sense, or a sense it marks dialect or colloquial, is the bare English head noun of a kind
+  of animal the national list protects (长虫 "(coll.) snake", 盐蛇 "(dialect) gecko", 壁虎 "gecko") is a
+  *generic animal* word (kind ``animal``): no species, so it makes a lead only with wild provenance and a live
+  animal or a product form (the scorer's trade pattern). The head nouns are read off the dictionary's senses of
+  the list's own land vertebrates (by name, or by a Latin genus of the list: 蛤蚧 "tokay gecko (Gekko gecko)"),
+  each with the category most of them have; heads the dictionary also gives a farmed or pet animal (鸡 "fowl",
+  甲鱼 "turtle", 猫 "cat") are left out, and the word must end with a creature's character (虫, 鸟, 鱼 in it) or
+  with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal.
 
 Every alias records the dictionary line it came from. ``scripts/dictionary_alias_review.yaml`` holds the
 reviewed decisions: rejected candidates, each with a reason. The output is
@@ -33,7 +41,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -89,6 +98,16 @@ ANIMAL_HEAD = re.compile(
     r"deer|dog|ant|bee|wasp|spider|crab|shrimp|lizard|gecko|squirrel|bat|fly|worm|snail|squid|eel|insect)s?$"
 )
 SPECIES_KIND_WEIGHT = 55
+# a sense that is a bare English name of an animal, one or two words ("snake", "leopard cat")
+EVERYDAY_HEAD = re.compile(r"^[a-z][a-z-]*(?: [a-z][a-z-]*)?$")
+# The classes of the national list whose animals a generic word may name: land vertebrates. A fish or shellfish
+# of wild provenance is a fishery's everyday catch (野生 鳗鱼 活的); only a listed species' name makes it a lead.
+GENERIC_CLASSES = ("哺乳纲", "鸟纲", "爬行纲", "两栖纲")
+# ... and those whose listed genera hold few animals besides the listed ones: a bird or mammal genus of the list
+# also holds everyday and farmed kinds (Columba: the rock dove; Bos: the yak)
+GENUS_CLASSES = ("爬行纲", "两栖纲")
+KIND_OF = re.compile(r"\bkind of ([a-z]+)")
+GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese)[^)]*\)")
 OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
 
 
@@ -149,9 +168,102 @@ def other_animal(word: str, first: str, known_in: dict[str, set[str]]) -> bool:
     return not any(animal in sense for cid, _name in held for animal in CATEGORY_ANIMALS.get(cid, ()))
 
 
+def generic_class(row: dict[str, str]) -> bool:
+    return any(cls in row["纲"] for cls in GENERIC_CLASSES)
+
+
+def sense_head(sense: str) -> str:
+    """The head noun of a sense: its last word, lower case, without a parenthesis or a comment after a comma
+    ("tokay gecko (Gekko gecko), used in TCM")."""
+    words = plain_sense(sense).split(",")[0].split()
+    return words[-1] if words else ""
+
+
+def protected_heads(
+    species: list[dict[str, str]], entries: list[tuple[str, str, str, int]], farmed: Sequence[str]
+) -> dict[str, str]:
+    """Head noun -> category of the kinds of land vertebrates the national list protects, from the dictionary's
+    first senses of its species (猞猁 "lynx") and of other words of its genera (蛤蚧 "tokay gecko (Gekko gecko)");
+    heads of a farmed or pet animal's senses (鸡 "fowl/chicken", 甲鱼 "turtle/terrapin") are left out."""
+    kept = [row for row in species if generic_class(row)]
+    by_name = {row["name"]: row for row in kept}
+    by_genus = {row["学名"].split()[0]: row for row in kept if row["学名"].split()}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    excluded: set[str] = set()
+    for word, first, gloss, _line in entries:
+        if word in farmed:
+            excluded.update(sense_head(sense) for sense in gloss.split("/"))
+        # the sense that gives the list's genus is the one that names the animal (火蜥蜴 "fire lizard/fire-bellied
+        # salamander (Cynops …)"); a sense may say its kind after a comma ("…, kind of snake")
+        row, sense = by_name.get(word), first
+        if row is None:
+            sense = next((s for s in gloss.split("/") if any(g in by_genus for g, _e in LATIN.findall(s))), "")
+            row = next((by_genus[g] for g, _e in LATIN.findall(sense) if g in by_genus), None)
+        kind = KIND_OF.search(sense)
+        head = kind.group(1) if kind else sense_head(sense)
+        if row is not None and EVERYDAY_HEAD.match(head):
+            counts[head][category_for(row)] += 1
+    return {head: found.most_common(1)[0][0] for head, found in counts.items() if head not in excluded}
+
+
+def generic_sense(gloss: str) -> str | None:
+    """The sense of an entry that may be a generic animal's: the first, or one marked dialect or colloquial
+    (山鸡 "Reeves's pheasant (Syrmaticus reevesii)/(dialect) pheasant"), as a plain lower-case name."""
+    senses = gloss.split("/")
+    for sense in senses[:1] + [s for s in senses[1:] if GENERIC_SENSE.search(s)]:
+        plain = GENERIC_SENSE.sub("", sense).strip().lower()
+        if plain and EVERYDAY_HEAD.match(plain):
+            return plain
+    return None
+
+
+def generic_animals(
+    species: list[dict[str, str]],
+    entries: list[tuple[str, str, str, int]],
+    farmed: Sequence[str],
+    skip: Callable[[str], bool],
+) -> dict[str, list[dict[str, object]]]:
+    """Category -> generic animal words (kind ``animal``): entries whose sense is a protected kind's head noun."""
+    from pipelines.scoring.shapes import creature_characters
+
+    heads = protected_heads(species, entries, farmed)
+    by_genus = {
+        row["学名"].split()[0]: row
+        for row in species
+        if row["学名"].split() and any(c in row["纲"] for c in GENUS_CLASSES)
+    }
+    endings = creature_characters() | {row["name"][-1] for row in species if generic_class(row)}
+    found: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for word, _first, gloss, line in entries:
+        if len(word) < 2 or any(c.isascii() for c in word) or word[-1] not in endings or skip(word):
+            continue
+        sense = generic_sense(gloss)
+        category = heads.get(sense) if sense else None
+        if category is None:
+            # an animal of a genus of the list that the list does not name (蝾螈 "fire-bellied salamander (Cynops
+            # orientalis)", where 潮汕蝾螈 is Cynops orphicus)
+            genus = next((g for g, _e in LATIN.findall(gloss) if g in by_genus), None)
+            if genus is None:
+                continue
+            category, sense = category_for(by_genus[genus]), f"{genus} (a genus of the list)"
+        found[category].append(
+            {
+                "term": word,
+                "weight": SPECIES_KIND_WEIGHT,
+                "kind": "animal",
+                "note": f"= {sense}",
+                "source": f"CC-CEDICT line {line}: {word} /{gloss}/",
+            }
+        )
+    return found
+
+
 def build(data: Path) -> dict[str, object]:
     review = yaml.safe_load(REVIEW.read_text(encoding="utf-8")) or {}
     rejected = {str(item["word"]): str(item["reason"]) for item in review.get("reject", [])}
+    # a word rejected as a species alias may still be a generic animal word (山鸡 sold farmed as food is no lead,
+    # 山鸡 of wild provenance sold alive is)
+    generic_ok = {str(item["word"]) for item in review.get("reject", []) if item.get("generic")}
     species = read_species(data / "national-protected-wildlife-2021.csv")
     by_latin: dict[str, dict[str, str]] = {}
     by_genus: dict[str, dict[str, str]] = {}
@@ -233,6 +345,14 @@ def build(data: Path) -> dict[str, object]:
             aliases[OTHER_ANIMALS].append(
                 {**alias, "requires": goods_context.get(OTHER_ANIMALS, AMBIGUOUS_CONTEXT), "source": provenance}
             )
+    shipped_signals = watchlists.signals
+    farmed = [*shipped_signals.farmed_animals, *shipped_signals.pet_animals]
+
+    def skip_generic(word: str) -> bool:
+        return word in seen or word in known or (word in rejected and word not in generic_ok)
+
+    for category_id, words in generic_animals(species, entries, farmed, skip_generic).items():
+        aliases[category_id].extend(words)
     categories: list[dict[str, object]] = [
         {"id": category_id, "terms": sorted(terms, key=lambda t: str(t["term"]))}
         for category_id, terms in sorted(aliases.items())

@@ -11,8 +11,8 @@ from .payloads import FieldView
 
 # a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
 COUNTED = "0-9一二两三四五六七八九十百千几"
-# a count and a classifier of animals (一只, 两条, 三头): Chinese counts animals with these measure words
-_COUNTED_ANIMALS = re.compile(f"[{COUNTED}][只条头]")
+# a count and a classifier of animals (一只, 两条, 三头, 一对): Chinese counts animals with these measure words
+_COUNTED_ANIMALS = re.compile(f"[{COUNTED}][只条头对]")
 _COUNT_REACH = 6  # folded characters after a species name within which a count of animals offers it
 _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 # what may stand right before a one-character part (野生的胆, 带皮带骨) and right after it (胆粉) in a word of its own

@@ -5,7 +5,9 @@ How a listing is scored (every step that changes the score is reported in ``rule
 1. Title and description are normalised (:mod:`.fold_text`) and scanned once for every pattern: match
    terms and their spellings, innocent phrases, context signals.
 2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped, so is
-   a term that needs context (``requires``) when none of its context words is in the listing, and a term
+   a term that needs context (``requires``) when none of its context words is in the listing (wild provenance
+   is context for a species name too), a generic animal word (kind ``animal``: 长虫 "snake") unless the listing
+   sells a wild one (wild provenance with a live animal, a part, a product form, a count or evasion), and a term
    hit that starts inside an earlier hit of another category and runs past it (牙雕 in 鲸牙雕件: read left
    to right, the listing says 鲸牙), or a hit inside a longer hit of another category (犀鸟 in 盔犀鸟)
    (:mod:`.overlaps`; positions in the text: :mod:`.clauses`).
@@ -54,6 +56,7 @@ from .clauses import (
     book_spans,
     count_after,
     is_ascii_alnum,
+    negated_before,
     shapes_a_term,
     whole_words_across_spaces,
 )
@@ -891,12 +894,22 @@ class Scorer:
                 if (ref.category, view.name, start) in capitals:
                     continue  # the same capitals of two species (one category's) are one hit, not corroboration
                 capitals.add((ref.category, view.name, start))
+            if ref.rule == "animal" and not self._sells_wild_animal(ref.category, view, end, signal_places, views):
+                # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
+                masked_rules.append({"rule": "needs_wild_animal", "category": ref.category, "term": ref.term,
+                                     "field": view.name, "points": 0})  # fmt: skip
+                continue
             if (
                 ref.requires
                 and not any(w in other.norm.text for w in ref.requires for other in views)
                 and not (
                     ref.rule == "species"
-                    and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
+                    and (
+                        self._names_a_part(ref.category, view, end)
+                        or count_after(view, end, 2) is not None
+                        # wild provenance in any language (wild caught) is context the name's words give in Chinese
+                        or any(sig.kind == "provenance" for signals, *_ in signal_places for sig in signals)
+                    )
                 )
             ):
                 masked_rules.append(
@@ -1194,6 +1207,34 @@ class Scorer:
                 i[0].term for i in kept}), "points": 0})  # fmt: skip
         return kept
 
+    def _sells_wild_animal(
+        self,
+        category_id: str,
+        view: FieldView,
+        end: int,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        views: list[FieldView],
+    ) -> bool:
+        """Whether a listing that names an animal by a generic word (长虫 "snake") sells a wild one: a word of
+        wild provenance not negated (野生, not 不是野生) or a capture (山上套的), with a live animal (活的, 幼崽), an
+        animal part, a product form of the category or a count of animals (一条) after the word: the trade
+        pattern, with the animal known; evasion talk (私聊, 没有手续) sells it as well."""
+        negations = self._term_negations
+        wild = any(
+            sig.kind == "provenance" and not negated_before(place.norm.text, start, negations)
+            for signals, place, start, _end in signal_places
+            for sig in signals
+        ) or (self._capture is not None and any(self._capture.search(v.norm.text) for v in views))
+        if not wild:
+            return False
+        sold = any(sig.kind in ("live", "part", "evasion") for signals, *_ in signal_places for sig in signals)
+        return (
+            sold
+            or self._shows_form(category_id, views)
+            or self._names_a_part(category_id, view, end)
+            or count_after(view, end) is not None
+        )
+
     def _names_a_part(self, category_id: str, view: FieldView, end: int) -> bool:
         """Whether a species name is written with one of its category's one-character parts right after it, ending
         the word or before a count (石虎皮 一张, 豹猫骨一副): the name of a part of the animal, which sells it as the
@@ -1246,23 +1287,24 @@ class Scorer:
         ignored = self._ignored_innocence.get(cid, frozenset())
         form: str | None = None
         fired: dict[str, list[str]] = {}
-        if live_goods:
+        # a count of animals after a species name (红嘴相思鸟 一对) offers live animals as a live form does, and a
+        # generic animal word counts only where the animal itself is sold (山猫 仔 ... 幼猫粮)
+        if live_goods or any(item[0].rule == "animal" for item in items) or self._counted_animal(items) is not None:
             ignored = ignored | self._accessory_kinds
         if all(ref.rule in PATTERN_RULES for ref, *_place in items):
             ignored = ignored | self._form_kinds  # goods no word names may be the ornament (猫王牙挂件)
-        ignored_words: set[str] = set()
+        # a word of a kind that says nothing here says nothing as the category's word either (鸟粮 of a live bird
+        # for sale), whichever of its kinds the scan reported first
+        ignored_words = {sig.word for sig in signals if sig.kind == "innocence" and sig.label in ignored}
         own_goods = self._own_goods.get(cid, frozenset())
         own_innocence = self._own_innocence.get(cid, frozenset())
         for sig in signals:
             kind = sig.kind
             if kind == "innocence":
                 label = sig.label
-                # a word of a kind that says nothing here says nothing as the category's word either (鸟粮 of a
-                # live bird for sale)
-                if label in ignored:
-                    ignored_words.add(sig.word)
-                elif (
-                    label not in innocence_kinds
+                if (
+                    label not in ignored
+                    and label not in innocence_kinds
                     and sig.word not in ignored_words
                     and sig.word not in own_goods
                     # a category's own innocence word (摆件 of a live bird) counts there, not again as a form
@@ -1456,7 +1498,7 @@ class Scorer:
         """A count of animals a few words after a species name of the national list (黄爪隼 出 一只, 石龟 两只): the
         listing offers the animals themselves, which says as much as a product form."""
         for ref, view, _s, e, _os, _oe in items:
-            if ref.rule == "species":
+            if ref.rule in ("species", "animal"):
                 found = count_after(view, e)
                 if found is not None:
                     return found

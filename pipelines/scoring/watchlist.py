@@ -32,7 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.errors import InputFileError, TradewatchError
 
-TermKind = Literal["name", "product", "species", "code_word", "tcm", "trade_name", "campaign"]
+# kind ``animal``: a generic word for a kind of animal the national list protects (长虫 "snake"), no species: it
+# counts only where the listing sells a wild one (wild provenance with a live animal, a part or a product form)
+TermKind = Literal["name", "product", "species", "code_word", "tcm", "trade_name", "campaign", "animal"]
 CATEGORY_ID = r"^(wildlife|prohibited)\.[a-z][a-z0-9_]*$"
 SHIPPED_WATCHLISTS = Path(__file__).resolve().parent.parent / "watchlists"
 # The note scripts/build_wildlife_watchlist.py gives a species the national list protects only in the wild

@@ -1,0 +1,110 @@
+"""Animals named by a generic word, and listed species a listing offers alive, worded apart from the shipped
+evaluation set: dictionary words for a kind of animal the national list protects (四脚蛇 "lizard") make a lead
+only when the listing sells a wild one; a count of animals lets a live animal's feed describe it; wild
+provenance in English gives a species name its context; a shell is the goods of a listed mollusc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.scoring import Scorer, ScoreResult
+
+ROOT = Path(__file__).resolve().parents[1]
+ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+@pytest.fixture(scope="module")
+def animal_terms() -> dict[str, dict[str, object]]:
+    data = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    return {
+        str(term["term"]): {**term, "category": category["id"]}
+        for category in data["categories"]
+        for term in category["terms"]
+        if term["kind"] == "animal"
+    }
+
+
+def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
+    return scorer.score({"title": title, "description": description})
+
+
+@pytest.mark.parametrize(
+    ("title", "term", "category"),
+    [
+        ("四脚蛇 两条 山里刚抓的 要的私聊", "四脚蛇", "wildlife.live_reptile"),
+        ("蝮蛇 一条 刚抓 泡酒用", "蝮蛇", "wildlife.live_reptile"),
+        ("鹧鸪 两只 林子里逮的 活的", "鹧鸪", "wildlife.live_bird"),
+        ("青蛙 野生 活的 一斤", "青蛙", "wildlife.other"),
+    ],
+)
+def test_a_generic_animal_word_of_wild_provenance_sold_is_a_lead(
+    scorer: Scorer, title: str, term: str, category: str
+) -> None:
+    result = score(scorer, title)
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.term == term)
+    assert hit.rule == "animal" and hit.mechanism == "dictionary_alias"
+    assert hit.source and hit.source.startswith("CC-CEDICT line ")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "四脚蛇 活体 人工繁殖 宠物 好养",  # bred, no word of the wild
+        "四脚蛇 科普 挂图 野生动物",  # the wild, but nothing sold
+        "蝮蛇 不是野生 活体 一条",  # the wild denied
+        "鹧鸪 现杀 一只 农家散养",  # sold, but farm produce
+    ],
+)
+def test_a_generic_animal_word_needs_a_wild_one_sold(scorer: Scorer, title: str) -> None:
+    result = score(scorer, title)
+    assert not result.is_lead
+    assert any(r["rule"] == "needs_wild_animal" for r in result.rules)
+
+
+def test_generic_animal_words_come_from_the_dictionary_by_the_list_s_kinds(
+    animal_terms: dict[str, dict[str, object]],
+) -> None:
+    # the folk names of the dev misses, each in the category of the kind the list protects
+    assert animal_terms["长虫"]["category"] == "wildlife.live_reptile"
+    assert animal_terms["长虫"]["note"] == "= snake"
+    assert animal_terms["盐蛇"]["category"] == "wildlife.live_reptile"
+    assert animal_terms["壁虎"]["note"] == "= gecko"
+    assert animal_terms["山鸡"]["category"] == "wildlife.live_bird"
+    assert animal_terms["蝾螈"]["category"] == "wildlife.other"  # an amphibian of a genus of the list
+    for term in animal_terms.values():
+        assert str(term["source"]).startswith("CC-CEDICT line ")
+
+
+def test_farmed_and_pet_animals_are_no_generic_animal_words(animal_terms: dict[str, dict[str, object]]) -> None:
+    # the senses the dictionary gives a farmed or pet animal (鸡 "fowl", 鱼 "fish", 猫 "cat") name no protected kind
+    for word in ("鸡", "鸭", "鱼", "猫", "狗", "甲鱼", "牛蛙", "家鸡", "鸽子", "兔子"):
+        assert word not in animal_terms
+    farmed_senses = {"= fowl", "= chicken", "= duck", "= fish", "= cat", "= dog", "= pigeon", "= rabbit"}
+    assert not {str(term["note"]) for term in animal_terms.values()} & farmed_senses
+    # a word whose sense is an animal's but which names a thing is no animal: 吊机 "crane", 印章 "seal"
+    assert "吊机" not in animal_terms and "印章" not in animal_terms
+
+
+def test_a_listed_species_offered_as_a_pair_is_a_live_animal_its_feed_does_not_clear(scorer: Scorer) -> None:
+    result = score(scorer, "勺嘴鹬 一对 野生 吃鸟粮")
+    assert result.is_lead and result.category == "wildlife.live_bird"
+    assert not [r for r in result.rules if r["rule"] == "innocence"]
+
+
+def test_wild_provenance_in_english_gives_a_species_name_its_context(scorer: Scorer) -> None:
+    assert score(scorer, "wild caught 脊蛇 adult 私聊").is_lead
+    assert not score(scorer, "脊蛇 adult 私聊").is_lead
+
+
+def test_a_shell_is_the_goods_of_a_listed_mollusc(scorer: Scorer) -> None:
+    result = score(scorer, "大珠母贝 贝壳 野生 大个")
+    assert result.is_lead and result.category == "wildlife.other"
