@@ -190,8 +190,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # category names reptiles), then gave category accuracy 0.970 (617/636), the rest unchanged; the floor follows.
 # Generic animal words of the dictionary (长虫, 盐蛇) sold wild, a count of animals as a live animal, wild caught as
 # context and a shell as a mollusc's goods then gave recall 0.885 (637/720, 0.8847), the rest unchanged; the floor
-# follows, rounded down.
-TEST_PART_FLOOR = {"recall": 0.884, "precision": 0.979, "disguised": 0.824, "category_accuracy": 0.970}
+# follows, rounded down. The test part then grew to 1,283 listings with a sixth batch of 400 written without
+# reading the rules (123 of them fell into it): recall 0.889 (710/799), precision 0.979 (710/725), disguised recall
+# 0.835 (353/423), 15/367, category accuracy 0.970 (0.9704); the floor follows, rounded down.
+TEST_PART_FLOOR = {"recall": 0.888, "precision": 0.979, "disguised": 0.834, "category_accuracy": 0.970}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -215,8 +217,10 @@ TEST_PART_FLOOR = {"recall": 0.884, "precision": 0.979, "disguised": 0.824, "cat
 # category accuracy 0.960 (0.9599); the floor still holds. With amphibians under wildlife.other, as the row above,
 # and the seed learnt again: category accuracy 0.968 (628/649), the rest unchanged; the floor follows.
 # With the generic animal words of the row above and the seed learnt again: recall 0.903 (650/720, 0.9028), the
-# rest unchanged; the floor follows, rounded down.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.902, "precision": 0.979, "disguised": 0.845, "category_accuracy": 0.967}
+# rest unchanged; the floor follows, rounded down. Grown to 1,283 by the sixth batch, the seed rebuilt with its
+# dev rows: recall 0.905 (723/799), precision 0.980 (723/738), disguised recall 0.853 (361/423), 15/367, category
+# accuracy 0.968 (0.9682); the floor follows, rounded down.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.904, "precision": 0.979, "disguised": 0.853, "category_accuracy": 0.968}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
