@@ -50,8 +50,9 @@ def _char_readings(wanted: set[str]) -> dict[str, str]:
     return out
 
 
-def dictionary_entries() -> Iterable[tuple[str, int]]:
-    """The words of jieba's dictionary with their counts, read from its file without importing jieba."""
+def dictionary_words() -> Iterable[tuple[str, int, str]]:
+    """The words of jieba's dictionary with their counts and part-of-speech tags, read from its file without
+    importing jieba."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("jieba's dictionary is needed to tell disguised spellings from ordinary words")
@@ -60,8 +61,13 @@ def dictionary_entries() -> Iterable[tuple[str, int]]:
         for line in handle:
             word, _, rest = line.partition(" ")
             if word:
-                count = rest.split(" ", 1)[0]
-                yield word, int(count) if count.isdigit() else 0
+                count, _, tag = rest.partition(" ")
+                yield word, int(count) if count.isdigit() else 0, tag.strip()
+
+
+def dictionary_entries() -> Iterable[tuple[str, int]]:
+    """The words of jieba's dictionary with their counts."""
+    return ((word, count) for word, count, _tag in dictionary_words())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .fold_text import is_cjk
 from .markers import Markers
 from .payloads import TALK, FieldView, Signal, TermRef
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
+from .words import WordEdges
 
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
 _GAP_STOPS = frozenset("是的了")
@@ -62,6 +63,10 @@ class Scope:
         comparatives: tuple[str, ...],
         cover_after: tuple[str, ...],
         reveals: tuple[str, ...],
+        fitting_heads: Markers,
+        fitting_markers: Markers,
+        fitting_words: frozenset[str],
+        word_edges: WordEdges,
     ) -> None:
         self._before_term = before_term
         self._after_term = after_term
@@ -85,6 +90,10 @@ class Scope:
         self._comparatives = comparatives
         self._cover_after = cover_after
         self._reveals = reveals
+        self._fitting_heads = fitting_heads
+        self._fitting_markers = fitting_markers
+        self._fitting_words = fitting_words
+        self._word_edges = word_edges
 
     def term_scope(self, view: FieldView, start: int, end: int) -> tuple[str, str] | None:
         """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, names the
@@ -118,9 +127,10 @@ class Scope:
         rules: list[dict[str, Any]],
         word: str,
     ) -> bool:
-        """True when an innocence word says nothing about the goods: inside a neutral phrase, a flavour of the
-        goods (水果味 of an e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), what
-        they were made into (做成了地毯), or negated (right after a negation, or right after another negated
+        """True when an innocence word says nothing about the goods: inside a neutral phrase, not a word of the
+        text (口红 in 胸口红得), the material of a fitting (南红隔珠), a flavour of the goods (水果味 of an
+        e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), what they were made
+        into (做成了地毯), or negated (right after a negation, or right after another negated
         innocence word: 非人工合成)."""
         for nview, ns, ne, phrase in neutral:
             if nview is view and ns <= start and end <= ne:
@@ -131,6 +141,19 @@ class Scope:
             # folding drops punctuation, so 水，果园 reads 水果园; a word split by punctuation was never written
             rules.append({"rule": "innocence_across_clauses", "signal": word, "field": view.name, "points": 0})
             return True
+        if end - start > 1 and (crossing := self._word_edges.crossed(view, start, end)) is not None:
+            # 胸口红得 is 胸口 + 红得: the dictionary's likelier words leave 口红 unwritten
+            rules.append({"rule": "innocence_not_a_word", "signal": word, "word": crossing, "field": view.name,
+                          "points": 0})  # fmt: skip
+            return True
+        if word in self._fitting_words:
+            text = view.norm.text
+            fitting = self._fitting_heads.starting_at(text, end) or self._fitting_markers.ending_at(text, start)
+            if fitting is not None:
+                # 南红隔珠, 配南红: the material of a fitting that comes with the goods, not of the goods
+                rules.append({"rule": fitting[0], "signal": word, "fitting": fitting[1], "field": view.name,
+                              "points": 0})  # fmt: skip
+                return True
         if self._scoped_out(view, start, end, word, rules):
             return True
         if word in self._media_words and self._withheld(view, start, end):

@@ -81,6 +81,7 @@ from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
 from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
 from .spread import spread_score
 from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, expand_paths, load_watchlists
+from .words import WordEdges
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
 
@@ -326,6 +327,19 @@ class Scorer:
             comparatives=self._comparatives,
             cover_after=self._cover_after,
             reveals=self._reveals,
+            fitting_heads=Markers((("innocence_fitting", fold_all(watchlists.signals.fitting_heads)),)),
+            fitting_markers=Markers((("innocence_fitting", fold_all(watchlists.signals.fitting_markers)),)),
+            fitting_words=frozenset(
+                w for kind in watchlists.signals.fitting_kinds for w in watchlists.signals.innocence.get(kind, ())
+            ),
+            word_edges=WordEdges.of_dictionary(
+                self._fold_words(
+                    (
+                        *(w for words in watchlists.signals.innocence.values() for w in words),
+                        *(w for c in self.categories.values() for w in c.innocence),
+                    )
+                )
+            ),
         )
         self._attach()
 
