@@ -24,7 +24,7 @@ from . import cache as disk_cache
 
 log = logging.getLogger(__name__)
 
-_VERSION = 2  # 2: the payload records moved to .payloads (class paths in the pickle)
+_VERSION = 3  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths)
 _PREFIX = "scorer-"
 KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of

@@ -3,7 +3,8 @@
 How a listing is scored (every step that changes the score is reported in ``rules``):
 
 1. Title and description are normalised (:mod:`.fold_text`) and scanned once for every pattern: match
-   terms and their spellings, innocent phrases, context signals.
+   terms and their spellings, innocent phrases, context signals (the patterns and the word tables beside them are
+   built once from the watchlists: :mod:`.tables`).
 2. A term hit inside an innocent phrase (象牙白, 虎皮鹦鹉, 老虎钳) or a book title (《象牙塔》) is dropped, so is
    a term that needs context (``requires``) when none of its context words is in the listing (wild provenance
    is context for a species name too), a generic animal word (kind ``animal``: 长虫 "snake") unless the listing
@@ -16,7 +17,7 @@ How a listing is scored (every step that changes the score is reported in ``rule
    species name) adds; evasion and trade talk (私聊, 加V, 懂的来, 老货, 包老) and category-scoped
    suspicious words add, capped; a price above the category's ordinary-goods range adds. A best hit
    written to dodge a keyword filter (pinyin, a homophone, traditional characters, separators between its
-   characters: 象*牙, 灰 鹦) is itself evasion and adds ``obfuscation``.
+   characters: 象*牙, 灰 鹦) is itself evasion and adds ``obfuscation`` (:mod:`.category_score`).
 4. Innocence signals (imitation material, toy, colour, food, plant, book, media, virtual goods, shapes)
    subtract per kind, capped, from every hit except code words: 白色塑料 stays ivory code even though 塑料
    is an imitation material. A signal that lies inside a term hit (仿真 in 仿真枪, 塑料 in 白色塑料) or a
@@ -42,7 +43,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -50,12 +50,11 @@ from typing import Any
 from . import built
 from .animals import TRAIT_PATTERN_MIN, AnimalPatterns
 from .bred import BredClaims
+from .category_score import CategoryScorer
 from .clauses import (
-    COUNTED,
     ascii_alnum_code,
     book_spans,
     count_after,
-    is_ascii_alnum,
     negated_before,
     shapes_a_term,
     whole_words_across_spaces,
@@ -63,24 +62,20 @@ from .clauses import (
 from .fold_text import (
     Normaliser,
     NormText,
-    emoji_names,
-    is_cjk,
     save_pinyin_cache,
-    syllables,
 )
 from .goods import GoodsPatterns
-from .hits import PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
-from .homophones import FREE_SPELLING, ReadingFinder, build_table, usable
+from .hits import SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
+from .homophones import FREE_SPELLING, ReadingFinder
 from .markers import Markers
 from .matcher import Matcher, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
-from .payloads import TALK, FieldView, Mask, Payload, Signal, TermRef
-from .scope import NEGATION_STOPS, Scope
-from .shapes import creature_characters, shape_spellings
+from .payloads import TALK, FieldView, Mask, Signal, TermRef
+from .scope import Scope
+from .shapes import creature_characters
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
-from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
-from .spread import spread_score
-from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, expand_paths, load_watchlists
+from .tables import Tables, fold_words, form_words
+from .watchlist import Category, Watchlists, expand_paths, load_watchlists
 from .words import WordEdges
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
@@ -110,16 +105,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "concealment": 12,
     "term_negation_gap": 2,
 }
-_OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *SHAPE_RULES))
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
 # the same family then describe those goods too (:meth:`Scorer._namesake_described`)
 _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term"))
 
-# goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
-# fewer sell them (not 手串, 标本, 活体)
-_HOMOPHONE_GOODS_SPREAD_MAX = 3
-# characters (folded) a denial may reach across to the look-alike it denies (不是家养的猪)
-_DENIAL_GAP = 3
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
@@ -163,10 +152,6 @@ class Scorer:
         self.categories: dict[str, Category] = watchlists.categories
         self.weights = {**DEFAULT_WEIGHTS, **watchlists.signals.weights}
         self.normaliser = Normaliser()
-        self._patterns: dict[str, list[Payload]] = {}
-        self._adjacent_forms: dict[str, str] = {}
-        self._short_context: dict[str, tuple[str, ...]] = {}
-        self._spelling_context: dict[str, tuple[str, ...]] = {}
         # a kind of form_kinds says nothing about a category that sells its goods in one of the kind's forms (ivory
         # carved into 挂件 is sold as 摆件 too), and everything about one that never does (鞭炮挂件)
         form_kinds = {
@@ -231,10 +216,16 @@ class Scorer:
         self._namesake_kinds = frozenset(watchlists.signals.namesake_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
-        self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
-        self._shape_terms: dict[str, list[TermRef]] = {}
-        self._build()
-        self._build_shapes()
+        tables = Tables(watchlists, self.weights, self.normaliser, term_negations)
+        self._patterns = tables.patterns
+        self._adjacent_forms = tables.adjacent_forms
+        self._shape_joins = tables.shape_joins
+        self._single_parts, self._capture, self._live_words = tables.single_parts, tables.capture, tables.live_words
+        self._farmed, self._pets, self._diagnostic = tables.farmed, tables.pets, tables.diagnostic
+        self._bred, self._licences, self._wild_only = tables.bred, tables.licences, tables.wild_only
+        self._trait_spread, self._function_spread = tables.trait_spread, tables.function_spread
+        self._lookalike_denial = tables.lookalike_denial
+        self._counted, self._counted_units = tables.counted, tables.counted_units
         self._shown = ShownGoods(self._commerce, self._trait_spread)
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
@@ -245,7 +236,20 @@ class Scorer:
             [tuple(x for x in ps if isinstance(x, Signal)) for ps in self._payloads],
         )
         self._kinds = list(zip(*self._by_kind, strict=True))
-        self._build_homophones()
+        self._homophone_codes: dict[int, str] = {}
+        self._homophone_find: Any = None  # a ReadingFinder when the watchlists have homophones
+        homophones = tables.homophones(self._pattern_list)
+        if homophones is not None:
+            # pattern ids past the matcher's for each term's coded reading, and the automaton that finds them
+            self._homophone_first = len(self._kinds)
+            self._kinds.extend(homophones.kinds)
+            self._homophone_spellings, self._homophone_goods = homophones.spellings, homophones.goods
+            self._homophone_codes = homophones.codes
+            self._homophone_context_patterns = homophones.context_patterns
+            self._homophone_skip, self._homophone_words = homophones.skip, homophones.ordinary
+            self._homophone_joins = homophones.joins
+            self._homophone_automaton_codes = homophones.automaton_codes
+            self._homophone_find = ReadingFinder(homophones.codes, homophones.automaton_codes, engine)
         # capitals (RH, ＨＭ) are two letters that ordinary words and units contain (500ml, PS): a pattern that is
         # only capitals makes no term by itself, and a listing with no other term is read for them only if it
         # also talks trade, as they need
@@ -341,6 +345,17 @@ class Scorer:
                 )
             ),
         )
+        self._category_scorer = CategoryScorer(
+            self.weights,
+            adjacent_forms=self._adjacent_forms,
+            ignored_innocence=self._ignored_innocence,
+            own_goods=self._own_goods,
+            own_innocence=self._own_innocence,
+            form_kinds=self._form_kinds,
+            accessory_kinds=self._accessory_kinds,
+            homonym_kinds=self._homonym_kinds,
+            namesake_kinds=self._namesake_kinds,
+        )
         self._attach()
 
     # Made again when a cached scorer is loaded (pipelines.scoring.built): compiled automata and bound methods
@@ -409,85 +424,13 @@ class Scorer:
             load_watchlists(files)
 
     def _form_words(self, category: Category) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in category.product_forms) if f))
+        return form_words(self.normaliser.fold, category)
 
     def _shows_form(self, category_id: str, views: list[FieldView]) -> bool:
         """Whether the listing names a product form of the category of two or more characters (手串, 鳞片): one
         character (皮 of 真皮) is inside too many ordinary words."""
         forms = self._form_words(self.categories[category_id])
         return any(len(form) > 1 and form in view.norm.text for form in forms for view in views)
-
-    def _short_form_context(self, category: Category) -> tuple[str, ...]:
-        """What a one-character term form needs beside it: the category's product forms or an evasion word
-        (worked out once per category: it is asked for while the tables are built)."""
-        context = self._short_context.get(category.id)
-        if context is None:
-            evasion = (self.normaliser.fold(w) for w in self.watchlists.signals.evasion)
-            context = tuple(dict.fromkeys((*self._form_words(category), *(w for w in evasion if w))))
-            self._short_context[category.id] = context
-        return context
-
-    def _homophone_context(self, category: Category) -> tuple[str, ...]:
-        """What a homophone or another generated spelling needs in the listing: a product form of the category,
-        trade or evasion talk (worked out once per category)."""
-        context = self._spelling_context.get(category.id)
-        if context is None:
-            signals = self.watchlists.signals
-            words = (*self._form_words(category), *self._fold_words((*signals.trade, *signals.evasion)))
-            context = tuple(dict.fromkeys(w for w in words if len(w) > 1))
-            self._spelling_context[category.id] = context
-        return context
-
-    def _build_homophones(self) -> None:
-        """Pattern ids past the matcher's for each term's coded reading, and the automaton that finds them."""
-        self._homophone_codes: dict[int, str] = {}
-        self._homophone_find: Any = None  # a ReadingFinder when the watchlists have homophones
-        if not self._homophone_terms:
-            return
-        table = build_table({term: reading for term, (reading, _refs) in self._homophone_terms.items()})
-        by_code: dict[str, list[TermRef]] = {}
-        spellings: dict[str, list[str]] = {}
-        for term, (reading, refs) in self._homophone_terms.items():
-            code = table.code(reading)
-            if code is not None:
-                by_code.setdefault(code, []).extend(refs)
-                spellings.setdefault(code, []).append(term)
-        if not by_code:
-            return
-        codes = list(by_code)
-        self._homophone_spellings = [tuple(spellings[c]) for c in codes]
-        # the goods a homophone that is an ordinary word may stand right before (带帽 梳子 for 玳瑁): its terms'
-        # product forms of two or more characters that few categories share
-        spread = self._trait_spread
-        self._homophone_goods = [
-            tuple(dict.fromkeys(
-                form for category_id in dict.fromkeys(ref.category for ref in by_code[c])
-                for form in self._form_words(self.categories[category_id])
-                if len(form) > 1 and spread.get(form, 0) <= _HOMOPHONE_GOODS_SPREAD_MAX
-            ))
-            for c in codes
-        ]  # fmt: skip
-        self._homophone_first = len(self._kinds)
-        self._kinds.extend((tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes)
-        self._homophone_codes = table.codes
-        # a listing is read for homophones only when it names one of the words a homophone needs beside it
-        context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
-        self._homophone_context_patterns = frozenset(i for i, key in enumerate(self._pattern_list) if key in context)
-        self._homophone_skip = table.ordinary | set(self._patterns)
-        self._homophone_words = table.ordinary
-        self._homophone_joins = table.joins
-        self._homophone_automaton_codes = codes
-        self._homophone_find = ReadingFinder(table.codes, codes, self._engine)
-
-    def _build_shapes(self) -> None:
-        """Patterns for the names written by the parts of their characters (木仓 for 枪, 能掌 for 熊掌)."""
-        shapes = shape_spellings(self._shape_terms)
-        self._shape_joins = shapes.joins
-        for name, forms in shapes.forms.items():
-            for form, rule in forms:
-                if form not in self._patterns:
-                    for ref in self._shape_terms[name]:
-                        self._add(form, replace(ref, rule=rule), form)
 
     def _homophones(self, joined: str, talk: bool) -> list[tuple[int, int, int]]:
         """(pattern id, start, end) of spellings in ``joined`` that read like a term and are not written as one.
@@ -552,229 +495,7 @@ class Scorer:
         return original[max(o_start - 1, 0) : o_start + 1] in joins or original[o_end - 1 : o_end + 1] in joins
 
     def _fold_words(self, words: Iterable[str]) -> tuple[str, ...]:
-        """Folded, non-empty, longest first (so 不含有 is tried before 不含), words of one length in text order so
-        that a scorer built in any process (whatever its hash seed) explains a listing in the same words."""
-        folded = {self.normaliser.fold(word) for word in words}
-        return tuple(sorted((w for w in folded if w), key=lambda w: (-len(w), w)))
-
-    def _add(self, text: str, payload: Payload, key: str | None = None) -> None:
-        key = self.normaliser.fold(text) if key is None else key
-        if not key:
-            return
-        if isinstance(payload, TermRef | Signal):
-            payload = replace(payload, ascii_start=is_ascii_alnum(key[0]), ascii_end=is_ascii_alnum(key[-1]))
-        bucket = self._patterns.setdefault(key, [])
-        if payload not in bucket:
-            bucket.append(payload)
-
-    def _add_term(self, category: Category, spec: TermSpec) -> None:
-        weight = float(spec.weight)
-        code = spec.kind == "code_word"
-        base_rule = spec.kind
-        requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
-
-        def add(text: str, rule: str, w: float = weight, is_code: bool = code, gated: tuple[str, ...] = ()) -> None:
-            # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
-            # names (额温枪, 水枪): like two initials, it counts only beside one of the category's product forms or
-            # a word that moves the deal out of sight
-            key = self.normaliser.fold(text)
-            needs = requires or gated or (self._short_form_context(category) if len(key) == 1 else ())
-            ref = TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
-            self._add(text, ref, key)
-            if len(key) == 1 and is_cjk(key):
-                # and so does the character written as its two parts (木仓 for 枪)
-                shape = TermRef(category.id, spec.term, "split", w * self.weights["shape_factor"], is_code, False,
-                                 False, needs)  # fmt: skip
-                self._shape_terms.setdefault(key, []).append(shape)
-
-        add(spec.term, base_rule)
-        for alias in spec.aliases:
-            add(alias, "alias" if base_rule in ("name", "product") else base_rule)
-        code_weight = float(spec.code_weight or spec.weight)
-        for word in spec.code_words:
-            add(word, "code_word", code_weight, True)
-        for word in spec.tcm:
-            add(word, "tcm")
-        for word in spec.latin:
-            add(word, "latin")
-        # a species' English name ("snow leopard", "tortoiseshell") is also a pattern, a colour or a product line's
-        # name: like its pinyin, it counts beside a product form of the category or trade talk
-        english_needs = self._homophone_context(category) if spec.kind == "species" else ()
-        for word in spec.english:
-            add(word, "english", gated=english_needs)
-        for word in spec.variants:
-            add(word, "variant", weight, code)
-            self.normaliser.add_variant(word, spec.term)
-        pinyin_factor = self.weights["pinyin_factor"]
-        for word in spec.pinyin:
-            add(word, "pinyin", weight * pinyin_factor, code)
-        auto = spec.auto_pinyin if spec.auto_pinyin is not None else spec.kind in ("name", "product")
-        generated = spec.auto_pinyin is not False and spec.kind in ("name", "product", "species")
-        # what a spelling that could be anything needs beside it: a product form of the category or trade talk
-        context = (requires or self._homophone_context(category)) if generated else requires
-        if generated:
-            for name in (spec.term, *spec.aliases):
-                folded = self.normaliser.fold(name)
-                reading = syllables(folded)
-                if usable(reading, folded):
-                    ref = TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
-                                   code, False, False, context, " ".join(reading))  # fmt: skip
-                    self._homophone_terms.setdefault(folded, (reading, []))[1].append(ref)
-                if folded:
-                    ref = TermRef(category.id, spec.term, "lookalike", weight * self.weights["shape_factor"], code,
-                                   False, False, context)  # fmt: skip
-                    self._shape_terms.setdefault(folded, []).append(ref)
-        forms = self._form_words(category)
-        needs = {"": requires, "context": context, "forms": requires or forms,
-                 "goods_and_talk": requires or tuple(form for form in forms if len(form) > 1)}  # fmt: skip
-        initials_factor = self.weights["initials_factor"]
-        factors = {"pinyin": pinyin_factor, "initials": initials_factor, "capitals": initials_factor,
-                   "emoji": pinyin_factor, "digits": pinyin_factor}  # fmt: skip
-        spellings = english_capitals(spec.english)
-        if auto or (generated and spec.auto_pinyin is None):
-            # a species of the national list in pinyin (huamei) could be anything without context
-            names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
-            spellings += [
-                *pinyin_spellings(names, plain=auto),
-                *emoji_spellings(names),
-                *digit_spellings(names, plain=auto),
-            ]
-        for spelling in spellings:
-            ref = TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
-                           False, needs[spelling.needs])  # fmt: skip
-            self._add(spelling.text, ref)
-
-    def _build(self) -> None:
-        signals = self.watchlists.signals
-        for word in signals.evasion:
-            self._add(word, Signal("evasion", "evasion", None, word, False, False))
-        for word in signals.trade:
-            self._add(word, Signal("trade", "trade", None, word, False, False))
-        for kind, words in signals.innocence.items():
-            for word in words:
-                self._add(word, Signal("innocence", kind, None, word, False, False))
-        for phrase in signals.innocent_phrases:
-            self._add(phrase, Mask(None, phrase))
-        for phrase in signals.neutral_phrases:
-            self._add(phrase, Signal("neutral", "neutral", None, phrase, False, False))
-        # one-character parts (胆, 骨) are everywhere in ordinary text: rather than patterns the matcher reports
-        # in every listing, they are looked for only once a word of wild provenance was found
-        single = []
-        for word in signals.animal_parts:
-            if len(self.normaliser.fold(word)) == 1:
-                single.append(self.normaliser.fold(word))
-            else:
-                self._add(word, Signal("part", "part", None, word, False, False))
-        self._single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
-        for word in signals.wild_provenance:
-            self._add(word, Signal("provenance", "provenance", None, word, False, False))
-        for word in signals.fresh_forms:
-            self._add(word, Signal("part", "fresh", None, word, False, False))
-        fold = self.normaliser.fold
-        self._farmed = (
-            re.compile(_alternatives(fold(w) for w in signals.farmed_animals)) if signals.farmed_animals else None
-        )
-        self._bred = (
-            re.compile(_alternatives(fold(w) for w in signals.bred_provenance)) if signals.bred_provenance else None
-        )
-        self._licences = (
-            re.compile(_alternatives(fold(w) for w in signals.licence_papers)) if signals.licence_papers else None
-        )
-        self._wild_only = frozenset(
-            (category.id, spec.term)
-            for category in self.categories.values()
-            for spec in category.terms
-            if spec.note == WILD_ONLY_NOTE
-        )
-        self._capture = _capture_pattern(
-            [fold(w) for w in signals.capture_places],
-            [fold(w) for w in signals.capture_doers],
-            [fold(w) for w in signals.capture_verbs],
-        )
-        for word in signals.live_forms:
-            self._add(word, Signal("live", "live", None, word, False, False))
-        self._live_words = frozenset(signals.live_forms)
-        for word in signals.namesake_materials:
-            self._add(word, Signal("material", "material", None, word, False, False))
-        # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own
-        paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
-        for word in dict.fromkeys((*signals.concealment, *paired)):
-            self._add(word, Signal("conceal", "conceal", None, word, False, False))
-        for category in self.categories.values():
-            for spec in category.terms:
-                self._add_term(category, spec)
-            for phrase in category.innocent_phrases:
-                self._add(phrase, Mask(category.id, phrase))
-            for word in category.innocence:
-                self._add(word, Signal("innocence", "category", category.id, word, False, False))
-            traits = frozenset(category.traits)
-            for word in category.suspicious:
-                label = "trait" if word in traits else "suspicious"
-                self._add(word, Signal("suspicious", label, category.id, word, False, False))
-            for word in category.functions:
-                self._add(word, Signal("function", "function", category.id, word, False, False))
-            # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
-            # the listing sells the banned kind: they count as the category's suspicious words; a species name's
-            # context (活体, 标本) only says an animal is meant
-            for spec in category.terms:
-                if spec.kind != "species":
-                    for word in spec.requires:
-                        if word not in category.suspicious and word not in category.product_forms:
-                            self._add(word, Signal("context", "context", category.id, word, False, False))
-            adjacent = []
-            for word in category.product_forms:
-                folded = self.normaliser.fold(word)
-                if len(folded) == 1:
-                    adjacent.append(folded)
-                else:
-                    self._add(word, Signal("form", "form", category.id, word, False, False))
-            self._adjacent_forms[category.id] = "".join(dict.fromkeys(adjacent))
-        spread: dict[str, set[str]] = {}
-        for category in self.categories.values():
-            for word in (*category.suspicious, *category.product_forms):
-                spread.setdefault(word, set()).add(category.id)
-        self._trait_spread = {word: len(ids) for word, ids in spread.items()}
-        functions: dict[str, set[str]] = {}
-        for category in self.categories.values():
-            for word in category.functions:
-                functions.setdefault(word, set()).add(category.id)
-        self._function_spread = {word: len(ids) for word, ids in functions.items()}
-        # a diagnostic trait that one wildlife category alone lists, and the look-alikes a listing denies being
-        listed: dict[str, set[str]] = {}
-        for category in self.categories.values():
-            for word in category.traits:
-                listed.setdefault(word, set()).add(category.id)
-        self._diagnostic = {
-            word: next(iter(ids)) for word, ids in listed.items()
-            if len(ids) == 1 and next(iter(ids)).startswith(WILDLIFE_PREFIX)
-        }  # fmt: skip
-        self._lookalike_denial = self._denial_pattern()
-        self._pets = re.compile(_alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
-        # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
-        units: dict[str, list[str]] = {}
-        for category_id, chars in self._adjacent_forms.items():
-            if category_id.startswith(GOODS_FAMILY):
-                for char in chars:
-                    units.setdefault(char, []).append(category_id)
-        units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
-        self._counted_units = units
-        self._counted = re.compile(f"[{COUNTED}]([{re.escape(''.join(units))}])") if units else None
-
-    def _denial_pattern(self) -> re.Pattern[str] | None:
-        """A term negation a few characters before a common substitute (不是牛角, 非塑料, 不是家养的猪, 非猫非狗): the
-        imitation words, every wildlife category's innocence words, farmed and pet animals. One pattern for every
-        look-alike, so that no listing's denial needs an entry of its own."""
-        signals = self.watchlists.signals
-        lookalikes = {
-            *signals.innocence.get("imitation", ()), *signals.imitation_markers,
-            *signals.farmed_animals, *signals.pet_animals,
-            *(w for c in self.categories.values() if c.id.startswith(WILDLIFE_PREFIX) for w in c.innocence),
-        }  # fmt: skip
-        negations = [w for w in self._term_negations if w]
-        if not lookalikes or not negations:
-            return None
-        gap = f"[^{''.join(sorted(NEGATION_STOPS - {'的'}))}\\s\\d]{{0,{_DENIAL_GAP}}}?"
-        return re.compile(f"(?:{_alternatives(negations)}){gap}(?:{_alternatives(self._fold_words(lookalikes))})")
+        return fold_words(self.normaliser.fold, words)
 
     # ------------------------------------------------------------------------------------------ queries
 
@@ -1153,9 +874,10 @@ class Scorer:
         scores: dict[str, int] = {}
         rules: dict[str, list[dict[str, Any]]] = {}
         categories = self.categories
+        score_category = self._category_scorer.score
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
-            scores[category_id], rules[category_id] = self._score_category(
+            scores[category_id], rules[category_id] = score_category(
                 categories[category_id], items, shared + scoped if scoped else shared, price, live_goods
             )
         if len(scores) == 1:
@@ -1284,240 +1006,6 @@ class Scorer:
                 return False
         return True
 
-    def _score_category(
-        self,
-        category: Category,
-        items: list[tuple[TermRef, FieldView, int, int, int, int]],
-        signals: list[Signal],
-        price: float | None,
-        live_goods: bool = False,
-    ) -> tuple[int, list[dict[str, Any]]]:
-        w = self.weights
-        cid = category.id
-        severity = category.severity
-        # innocence: one penalty per distinct kind (``innocence_<kind>`` weighs a kind apart from the
-        # default), never from words inside a term hit
-        innocence_kinds: dict[str, str] = {}
-        ignored = self._ignored_innocence.get(cid, frozenset())
-        form: str | None = None
-        fired: dict[str, list[str]] = {}
-        # a count of animals after a species name (红嘴相思鸟 一对) offers live animals as a live form does, and a
-        # generic animal word counts only where the animal itself is sold (山猫 仔 ... 幼猫粮)
-        if live_goods or any(item[0].rule == "animal" for item in items) or self._counted_animal(items) is not None:
-            ignored = ignored | self._accessory_kinds
-        if all(ref.rule in PATTERN_RULES for ref, *_place in items):
-            ignored = ignored | self._form_kinds  # goods no word names may be the ornament (猫王牙挂件)
-        # a word of a kind that says nothing here says nothing as the category's word either (鸟粮 of a live bird
-        # for sale), whichever of its kinds the scan reported first
-        ignored_words = {sig.word for sig in signals if sig.kind == "innocence" and sig.label in ignored}
-        own_goods = self._own_goods.get(cid, frozenset())
-        own_innocence = self._own_innocence.get(cid, frozenset())
-        for sig in signals:
-            kind = sig.kind
-            if kind == "innocence":
-                label = sig.label
-                if (
-                    label not in ignored
-                    and label not in innocence_kinds
-                    and sig.word not in ignored_words
-                    and sig.word not in own_goods
-                    # a category's own innocence word (摆件 of a live bird) counts there, not again as a form
-                    and not (label in self._form_kinds and sig.word in own_innocence)
-                ):
-                    innocence_kinds[label] = sig.word
-            elif kind == "form":
-                if form is None:
-                    form = sig.word
-            else:  # evasion, trade, suspicious
-                words = fired.get(kind)
-                if words is None:
-                    fired[kind] = [sig.word]
-                elif sig.word not in words:
-                    words.append(sig.word)
-        penalty = (
-            min(w["innocence_cap"], sum(w.get(f"innocence_{kind}", w["innocence"]) for kind in innocence_kinds))
-            if innocence_kinds
-            else 0
-        )
-
-        # a homonym kind (a gemstone's 红料) says what a code word means here: it counts against code words too
-        homonyms = [kind for kind in innocence_kinds if kind in self._homonym_kinds]
-        code_penalty = (
-            min(w["innocence_cap"], sum(w.get(f"innocence_{kind}", w["innocence"]) for kind in homonyms))
-            if homonyms
-            else 0
-        )
-
-        # a code word hides the name; where the listing names the goods in the open as well, the code word is
-        # that name again and no longer stands above the listing's innocence (穿山甲 钥匙扣 甲片)
-        named = any(not item[0].code for item in items)
-        if named:
-            code_penalty = penalty
-        best_points = -math.inf
-        best_item = items[0]
-        for item in items:
-            ref = item[0]
-            factor = 1.0 if ref.rule in PATTERN_RULES else w[f"{item[1].name}_factor"]
-            points = ref.weight * factor * severity - (code_penalty if ref.code else penalty)
-            if points > best_points:
-                best_points, best_item = points, item
-        ref, view = best_item[0], best_item[1]
-        # a pattern's anchor (a concealment phrase, a trait) is no weaker in the description than in the title
-        factor = 1.0 if ref.rule in PATTERN_RULES else w[f"{view.name}_factor"]
-        rules: list[dict[str, Any]] = [
-            {
-                "rule": f"term:{ref.rule}",
-                "category": cid,
-                "term": ref.term,
-                "matched": view.norm.original[best_item[4] : best_item[5]],
-                "field": view.name,
-                "weight": ref.weight,
-                "field_factor": factor,
-                "severity": severity,
-                "points": round(ref.weight * factor * severity, 1),
-            }
-        ]
-        total = ref.weight * factor * severity
-        if innocence_kinds:
-            if ref.code and homonyms and not named:
-                rules.append(
-                    {
-                        "rule": "homonym",
-                        "category": cid,
-                        "signals": {k: innocence_kinds[k] for k in sorted(homonyms)},
-                        "points": -code_penalty,
-                    }
-                )
-                total -= code_penalty
-            elif ref.code and not named:
-                rules.append(
-                    {
-                        "rule": "code_word_overrides_innocence",
-                        "category": cid,
-                        "signals": sorted(innocence_kinds.values()),
-                        "points": 0,
-                    }
-                )
-            else:
-                rules.append(
-                    {
-                        "rule": "innocence",
-                        "category": cid,
-                        "signals": {k: v for k, v in sorted(innocence_kinds.items())},
-                        "weight": w["innocence"],
-                        "points": -penalty,
-                    }
-                )
-                total -= penalty
-                namesakes = {k: v for k, v in sorted(innocence_kinds.items()) if k in self._namesake_kinds}
-                if namesakes:  # goods of another kind altogether (大熊猫 金银币): a namesake a model must not lift
-                    rules.append({"rule": "homonym", "category": cid, "signals": namesakes, "points": 0})
-
-        obfuscation = self._obfuscation(ref, view, best_item[2], best_item[3], best_item[4], best_item[5])
-        if obfuscation is not None:
-            rules.append({"rule": "obfuscation", "category": cid, "how": obfuscation, "points": w["obfuscation"]})
-            total += w["obfuscation"]
-
-        if len(items) > 1:
-            # another term, or another code word of the same term (奶茶包 and 上头 both say drugs)
-            best_word = view.norm.text[best_item[2] : best_item[3]]
-            others = sorted(
-                {r.term for r, *_ in items} - {ref.term}
-                | {v.norm.text[s:e] for r, v, s, e, *_ in items if r.code and r.term == ref.term} - {best_word}
-            )
-            if others:
-                points = min(w["corroboration_cap"], w["corroboration"] * len(others))
-                rules.append({"rule": "corroboration", "category": cid, "terms": others, "points": points})
-                total += points
-
-        if form is None:
-            form = self._adjacent_form(category, items) or self._counted_animal(items)
-        if form is not None:
-            rules.append({"rule": "product_form", "category": cid, "form": form, "points": w["form"]})
-            total += w["form"]
-
-        if fired:
-            context_points = 0.0
-            for kind, weight in (("evasion", "evasion"), ("trade", "trade"), ("suspicious", "suspicious"),
-                                 ("context", "suspicious"), ("function", "suspicious"),
-                                 ("conceal", "concealment")):  # fmt: skip
-                words = fired.get(kind)
-                if words:
-                    points = w[weight] * len(words)
-                    rules.append(
-                        {"rule": weight, "category": cid, "signals": words, "weight": w[weight], "points": points}
-                    )
-                    context_points += points
-            if context_points > w["signals_cap"]:
-                rules.append({"rule": "signals_cap", "category": cid, "points": w["signals_cap"] - context_points})
-                context_points = w["signals_cap"]
-            total += context_points
-
-        if price is not None and category.ordinary_price_max and price > category.ordinary_price_max:
-            rules.append(
-                {
-                    "rule": "price_above_ordinary",
-                    "category": cid,
-                    "price": price,
-                    "ordinary_max": category.ordinary_price_max,
-                    "points": w["price"],
-                }
-            )
-            total += w["price"]
-        score = spread_score(total)
-        rules.append({"rule": "category_score", "category": cid, "points": round(total, 1), "score": score})
-        return score, rules
-
-    @staticmethod
-    def _obfuscation(ref: TermRef, view: FieldView, start: int, end: int, o_start: int, o_end: int) -> str | None:
-        """How a hit was written to dodge keyword filters, or None: pinyin, a homophone or look-alike,
-        characters spread out by symbols or spaced one by one (象*牙, 灰 鹦), traditional characters."""
-        if ref.rule in _OBFUSCATED_RULES:
-            return "homophone" if ref.rule in ("variant", "homophone") else ref.rule
-        text = view.norm.original
-        original = text[o_start:o_end]
-        folded = view.norm.text[start:end]
-        if any(ord(c) >= 0x1F400 and c in emoji_names() for c in original):
-            return "emoji"  # 🦏角
-        if len(original) != len(folded):
-            if any(not (c.isalnum() or c.isspace()) for c in original):
-                return "separators"  # 象*牙, 犀.角
-            # spaces alone: only characters set apart one by one (灰 鹦, 三 棱 刺), not two words that
-            # happen to meet (急出 卡西欧)
-            spaced = sum(1 for c in original if c.isspace()) >= len(folded) - 1
-            before = text[o_start - 1] if o_start else " "
-            after = text[o_end] if o_end < len(text) else " "
-            if spaced and not before.isalnum() and not after.isalnum():
-                return "separators"
-            return None
-        if original != folded and any(a != b and is_cjk(a) for a, b in zip(original, folded, strict=True)):
-            return "traditional"
-        return None
-
-    def _adjacent_form(
-        self, category: Category, items: list[tuple[TermRef, FieldView, int, int, int, int]]
-    ) -> str | None:
-        """A one-character product form (皮, 骨, 牙) right after a species name."""
-        adjacent = self._adjacent_forms.get(category.id)
-        if adjacent:
-            for _ref, view, _s, e, _os, _oe in items:
-                following = view.norm.text[e : e + 2]
-                for char in following:
-                    if char in adjacent:
-                        return char
-        return None
-
-    @staticmethod
-    def _counted_animal(items: list[tuple[TermRef, FieldView, int, int, int, int]]) -> str | None:
-        """A count of animals a few words after a species name of the national list (黄爪隼 出 一只, 石龟 两只): the
-        listing offers the animals themselves, which says as much as a product form."""
-        for ref, view, _s, e, _os, _oe in items:
-            if ref.rule in ("species", "animal"):
-                found = count_after(view, e)
-                if found is not None:
-                    return found
-        return None
-
     # ------------------------------------------------------------------------------------------ explain
 
     def explain(self, text: str, description: str = "", price: float | None = None) -> dict[str, Any]:
@@ -1528,25 +1016,6 @@ class Scorer:
             "normalised_description": self.normaliser.canonical(description) if description else "",
             **result.to_dict(),
         }
-
-
-def _alternatives(words: Iterable[str]) -> str:
-    """A regex alternation of the words, longest first."""
-    return "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
-
-
-def _capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re.Pattern[str] | None:
-    """Provenance told as a capture: a place of the wild and, at most three characters later, a verb of catching
-    (山里刚抓的, 林子里逮的, 刚从山上下来), or a doer right before the verb and 的 (自己套的); on folded text."""
-    if not verbs or not (places or doers):
-        return None
-    verb = _alternatives(verbs)
-    forms = []
-    if places:
-        forms.append(f"(?:{_alternatives(places)}).{{0,3}}?(?:{verb})")
-    if doers:
-        forms.append(f"(?:{_alternatives(doers)})(?:{verb})的")
-    return re.compile("|".join(forms))
 
 
 def _price(value: Any) -> float | None:

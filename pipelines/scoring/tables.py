@@ -1,0 +1,389 @@
+"""The tables a scorer is built from: the matcher's patterns (every term, its spellings, every signal word and
+phrase, each with what it stands for) and the word tables the scorer and its pattern objects read beside them
+(one-character parts and forms, farmed and pet animals, capture talk, diagnostic traits, homophone readings).
+Built once per scorer from the watchlists; the built scorer is cached (:mod:`.built`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from .clauses import COUNTED, is_ascii_alnum
+from .fold_text import Normaliser, is_cjk, syllables
+from .homophones import build_table, usable
+from .payloads import Mask, Payload, Signal, TermRef
+from .scope import NEGATION_STOPS
+from .shapes import shape_spellings
+from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
+from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
+from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists
+
+# goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
+# fewer sell them (not 手串, 标本, 活体)
+_HOMOPHONE_GOODS_SPREAD_MAX = 3
+# characters (folded) a denial may reach across to the look-alike it denies (不是家养的猪)
+_DENIAL_GAP = 3
+
+
+def fold_words(fold: Callable[[str], str], words: Iterable[str]) -> tuple[str, ...]:
+    """Folded, non-empty, longest first (so 不含有 is tried before 不含), words of one length in text order so
+    that a scorer built in any process (whatever its hash seed) explains a listing in the same words."""
+    folded = {fold(word) for word in words}
+    return tuple(sorted((w for w in folded if w), key=lambda w: (-len(w), w)))
+
+
+def form_words(fold: Callable[[str], str], category: Category) -> tuple[str, ...]:
+    """The category's product forms, folded, in watchlist order."""
+    return tuple(dict.fromkeys(f for f in (fold(w) for w in category.product_forms) if f))
+
+
+@dataclass(frozen=True)
+class HomophoneTables:
+    """The coded readings of the terms a homophone may stand for, one automaton pattern per code."""
+
+    kinds: list[tuple[tuple[TermRef, ...], tuple[Mask, ...], tuple[Signal, ...]]]  # per code: its terms
+    spellings: list[tuple[str, ...]]  # per code: the terms as written
+    goods: list[tuple[str, ...]]  # per code: the goods an ordinary word reading like it may stand before
+    codes: dict[int, str]  # character -> the code of its syllable
+    automaton_codes: list[str]
+    context_patterns: frozenset[int]  # the pattern ids of the words a homophone needs beside it
+    skip: frozenset[str]  # written forms that are never a homophone: dictionary words and patterns
+    ordinary: frozenset[str]
+    joins: frozenset[str]
+
+
+class Tables:
+    """Builds the matcher's patterns and the word tables from the watchlists (:meth:`Scorer.__init__` reads them)."""
+
+    def __init__(
+        self,
+        watchlists: Watchlists,
+        weights: dict[str, float],
+        normaliser: Normaliser,
+        term_negations: tuple[str, ...],
+    ) -> None:
+        self.watchlists = watchlists
+        self.categories = watchlists.categories
+        self.weights = weights
+        self.normaliser = normaliser  # spelling variants are added to it
+        self._term_negations = term_negations
+        self.patterns: dict[str, list[Payload]] = {}
+        self.adjacent_forms: dict[str, str] = {}
+        self._short_context: dict[str, tuple[str, ...]] = {}
+        self._spelling_context: dict[str, tuple[str, ...]] = {}
+        self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
+        self._shape_terms: dict[str, list[TermRef]] = {}
+        self._build()
+        self._build_shapes()
+
+    def _add(self, text: str, payload: Payload, key: str | None = None) -> None:
+        key = self.normaliser.fold(text) if key is None else key
+        if not key:
+            return
+        if isinstance(payload, TermRef | Signal):
+            payload = replace(payload, ascii_start=is_ascii_alnum(key[0]), ascii_end=is_ascii_alnum(key[-1]))
+        bucket = self.patterns.setdefault(key, [])
+        if payload not in bucket:
+            bucket.append(payload)
+
+    def _add_term(self, category: Category, spec: TermSpec) -> None:
+        weight = float(spec.weight)
+        code = spec.kind == "code_word"
+        base_rule = spec.kind
+        requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
+
+        def add(text: str, rule: str, w: float = weight, is_code: bool = code, gated: tuple[str, ...] = ()) -> None:
+            # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
+            # names (额温枪, 水枪): like two initials, it counts only beside one of the category's product forms or
+            # a word that moves the deal out of sight
+            key = self.normaliser.fold(text)
+            needs = requires or gated or (self._short_form_context(category) if len(key) == 1 else ())
+            ref = TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
+            self._add(text, ref, key)
+            if len(key) == 1 and is_cjk(key):
+                # and so does the character written as its two parts (木仓 for 枪)
+                shape = TermRef(category.id, spec.term, "split", w * self.weights["shape_factor"], is_code, False,
+                                 False, needs)  # fmt: skip
+                self._shape_terms.setdefault(key, []).append(shape)
+
+        add(spec.term, base_rule)
+        for alias in spec.aliases:
+            add(alias, "alias" if base_rule in ("name", "product") else base_rule)
+        code_weight = float(spec.code_weight or spec.weight)
+        for word in spec.code_words:
+            add(word, "code_word", code_weight, True)
+        for word in spec.tcm:
+            add(word, "tcm")
+        for word in spec.latin:
+            add(word, "latin")
+        # a species' English name ("snow leopard", "tortoiseshell") is also a pattern, a colour or a product line's
+        # name: like its pinyin, it counts beside a product form of the category or trade talk
+        english_needs = self._homophone_context(category) if spec.kind == "species" else ()
+        for word in spec.english:
+            add(word, "english", gated=english_needs)
+        for word in spec.variants:
+            add(word, "variant", weight, code)
+            self.normaliser.add_variant(word, spec.term)
+        pinyin_factor = self.weights["pinyin_factor"]
+        for word in spec.pinyin:
+            add(word, "pinyin", weight * pinyin_factor, code)
+        auto = spec.auto_pinyin if spec.auto_pinyin is not None else spec.kind in ("name", "product")
+        generated = spec.auto_pinyin is not False and spec.kind in ("name", "product", "species")
+        # what a spelling that could be anything needs beside it: a product form of the category or trade talk
+        context = (requires or self._homophone_context(category)) if generated else requires
+        if generated:
+            for name in (spec.term, *spec.aliases):
+                folded = self.normaliser.fold(name)
+                reading = syllables(folded)
+                if usable(reading, folded):
+                    ref = TermRef(category.id, spec.term, "homophone", weight * self.weights["homophone_factor"],
+                                   code, False, False, context, " ".join(reading))  # fmt: skip
+                    self._homophone_terms.setdefault(folded, (reading, []))[1].append(ref)
+                if folded:
+                    ref = TermRef(category.id, spec.term, "lookalike", weight * self.weights["shape_factor"], code,
+                                   False, False, context)  # fmt: skip
+                    self._shape_terms.setdefault(folded, []).append(ref)
+        forms = form_words(self.normaliser.fold, category)
+        needs = {"": requires, "context": context, "forms": requires or forms,
+                 "goods_and_talk": requires or tuple(form for form in forms if len(form) > 1)}  # fmt: skip
+        initials_factor = self.weights["initials_factor"]
+        factors = {"pinyin": pinyin_factor, "initials": initials_factor, "capitals": initials_factor,
+                   "emoji": pinyin_factor, "digits": pinyin_factor}  # fmt: skip
+        spellings = english_capitals(spec.english)
+        if auto or (generated and spec.auto_pinyin is None):
+            # a species of the national list in pinyin (huamei) could be anything without context
+            names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
+            spellings += [
+                *pinyin_spellings(names, plain=auto),
+                *emoji_spellings(names),
+                *digit_spellings(names, plain=auto),
+            ]
+        for spelling in spellings:
+            ref = TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
+                           False, needs[spelling.needs])  # fmt: skip
+            self._add(spelling.text, ref)
+
+    def _build(self) -> None:
+        """The patterns of every signal word, phrase and term, and the word tables read beside them."""
+        signals = self.watchlists.signals
+        for word in signals.evasion:
+            self._add(word, Signal("evasion", "evasion", None, word, False, False))
+        for word in signals.trade:
+            self._add(word, Signal("trade", "trade", None, word, False, False))
+        for kind, words in signals.innocence.items():
+            for word in words:
+                self._add(word, Signal("innocence", kind, None, word, False, False))
+        for phrase in signals.innocent_phrases:
+            self._add(phrase, Mask(None, phrase))
+        for phrase in signals.neutral_phrases:
+            self._add(phrase, Signal("neutral", "neutral", None, phrase, False, False))
+        # one-character parts (胆, 骨) are everywhere in ordinary text: rather than patterns the matcher reports
+        # in every listing, they are looked for only once a word of wild provenance was found
+        single = []
+        for word in signals.animal_parts:
+            if len(self.normaliser.fold(word)) == 1:
+                single.append(self.normaliser.fold(word))
+            else:
+                self._add(word, Signal("part", "part", None, word, False, False))
+        self.single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
+        for word in signals.wild_provenance:
+            self._add(word, Signal("provenance", "provenance", None, word, False, False))
+        for word in signals.fresh_forms:
+            self._add(word, Signal("part", "fresh", None, word, False, False))
+        fold = self.normaliser.fold
+        self.farmed = (
+            re.compile(alternatives(fold(w) for w in signals.farmed_animals)) if signals.farmed_animals else None
+        )
+        self.bred = (
+            re.compile(alternatives(fold(w) for w in signals.bred_provenance)) if signals.bred_provenance else None
+        )
+        self.licences = (
+            re.compile(alternatives(fold(w) for w in signals.licence_papers)) if signals.licence_papers else None
+        )
+        self.wild_only = frozenset(
+            (category.id, spec.term)
+            for category in self.categories.values()
+            for spec in category.terms
+            if spec.note == WILD_ONLY_NOTE
+        )
+        self.capture = capture_pattern(
+            [fold(w) for w in signals.capture_places],
+            [fold(w) for w in signals.capture_doers],
+            [fold(w) for w in signals.capture_verbs],
+        )
+        for word in signals.live_forms:
+            self._add(word, Signal("live", "live", None, word, False, False))
+        self.live_words = frozenset(signals.live_forms)
+        for word in signals.namesake_materials:
+            self._add(word, Signal("material", "material", None, word, False, False))
+        # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own
+        paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
+        for word in dict.fromkeys((*signals.concealment, *paired)):
+            self._add(word, Signal("conceal", "conceal", None, word, False, False))
+        for category in self.categories.values():
+            for spec in category.terms:
+                self._add_term(category, spec)
+            for phrase in category.innocent_phrases:
+                self._add(phrase, Mask(category.id, phrase))
+            for word in category.innocence:
+                self._add(word, Signal("innocence", "category", category.id, word, False, False))
+            traits = frozenset(category.traits)
+            for word in category.suspicious:
+                label = "trait" if word in traits else "suspicious"
+                self._add(word, Signal("suspicious", label, category.id, word, False, False))
+            for word in category.functions:
+                self._add(word, Signal("function", "function", category.id, word, False, False))
+            # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
+            # the listing sells the banned kind: they count as the category's suspicious words; a species name's
+            # context (活体, 标本) only says an animal is meant
+            for spec in category.terms:
+                if spec.kind != "species":
+                    for word in spec.requires:
+                        if word not in category.suspicious and word not in category.product_forms:
+                            self._add(word, Signal("context", "context", category.id, word, False, False))
+            adjacent = []
+            for word in category.product_forms:
+                folded = self.normaliser.fold(word)
+                if len(folded) == 1:
+                    adjacent.append(folded)
+                else:
+                    self._add(word, Signal("form", "form", category.id, word, False, False))
+            self.adjacent_forms[category.id] = "".join(dict.fromkeys(adjacent))
+        spread: dict[str, set[str]] = {}
+        for category in self.categories.values():
+            for word in (*category.suspicious, *category.product_forms):
+                spread.setdefault(word, set()).add(category.id)
+        self.trait_spread = {word: len(ids) for word, ids in spread.items()}
+        functions: dict[str, set[str]] = {}
+        for category in self.categories.values():
+            for word in category.functions:
+                functions.setdefault(word, set()).add(category.id)
+        self.function_spread = {word: len(ids) for word, ids in functions.items()}
+        # a diagnostic trait that one wildlife category alone lists, and the look-alikes a listing denies being
+        listed: dict[str, set[str]] = {}
+        for category in self.categories.values():
+            for word in category.traits:
+                listed.setdefault(word, set()).add(category.id)
+        self.diagnostic = {
+            word: next(iter(ids)) for word, ids in listed.items()
+            if len(ids) == 1 and next(iter(ids)).startswith(WILDLIFE_PREFIX)
+        }  # fmt: skip
+        self.lookalike_denial = self._denial_pattern()
+        self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
+        # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
+        units: dict[str, list[str]] = {}
+        for category_id, chars in self.adjacent_forms.items():
+            if category_id.startswith(GOODS_FAMILY):
+                for char in chars:
+                    units.setdefault(char, []).append(category_id)
+        units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
+        self.counted_units = units
+        self.counted = re.compile(f"[{COUNTED}]([{re.escape(''.join(units))}])") if units else None
+
+    def _denial_pattern(self) -> re.Pattern[str] | None:
+        """A term negation a few characters before a common substitute (不是牛角, 非塑料, 不是家养的猪, 非猫非狗): the
+        imitation words, every wildlife category's innocence words, farmed and pet animals. One pattern for every
+        look-alike, so that no listing's denial needs an entry of its own."""
+        signals = self.watchlists.signals
+        lookalikes = {
+            *signals.innocence.get("imitation", ()), *signals.imitation_markers,
+            *signals.farmed_animals, *signals.pet_animals,
+            *(w for c in self.categories.values() if c.id.startswith(WILDLIFE_PREFIX) for w in c.innocence),
+        }  # fmt: skip
+        negations = [w for w in self._term_negations if w]
+        if not lookalikes or not negations:
+            return None
+        gap = f"[^{''.join(sorted(NEGATION_STOPS - {'的'}))}\\s\\d]{{0,{_DENIAL_GAP}}}?"
+        words = fold_words(self.normaliser.fold, lookalikes)
+        return re.compile(f"(?:{alternatives(negations)}){gap}(?:{alternatives(words)})")
+
+    def _short_form_context(self, category: Category) -> tuple[str, ...]:
+        """What a one-character term form needs beside it: the category's product forms or an evasion word
+        (worked out once per category: it is asked for while the tables are built)."""
+        context = self._short_context.get(category.id)
+        if context is None:
+            evasion = (self.normaliser.fold(w) for w in self.watchlists.signals.evasion)
+            context = tuple(dict.fromkeys((*form_words(self.normaliser.fold, category), *(w for w in evasion if w))))
+            self._short_context[category.id] = context
+        return context
+
+    def _homophone_context(self, category: Category) -> tuple[str, ...]:
+        """What a homophone or another generated spelling needs in the listing: a product form of the category,
+        trade or evasion talk (worked out once per category)."""
+        context = self._spelling_context.get(category.id)
+        if context is None:
+            signals, fold = self.watchlists.signals, self.normaliser.fold
+            words = (*form_words(fold, category), *fold_words(fold, (*signals.trade, *signals.evasion)))
+            context = tuple(dict.fromkeys(w for w in words if len(w) > 1))
+            self._spelling_context[category.id] = context
+        return context
+
+    def _build_shapes(self) -> None:
+        """Patterns for the names written by the parts of their characters (木仓 for 枪, 能掌 for 熊掌)."""
+        shapes = shape_spellings(self._shape_terms)
+        self.shape_joins = shapes.joins
+        for name, forms in shapes.forms.items():
+            for form, rule in forms:
+                if form not in self.patterns:
+                    for ref in self._shape_terms[name]:
+                        self._add(form, replace(ref, rule=rule), form)
+
+    def homophones(self, pattern_list: list[str]) -> HomophoneTables | None:
+        """The terms' coded readings, which follow the matcher's pattern ids, or None without homophones."""
+        if not self._homophone_terms:
+            return None
+        table = build_table({term: reading for term, (reading, _refs) in self._homophone_terms.items()})
+        by_code: dict[str, list[TermRef]] = {}
+        spellings: dict[str, list[str]] = {}
+        for term, (reading, refs) in self._homophone_terms.items():
+            code = table.code(reading)
+            if code is not None:
+                by_code.setdefault(code, []).extend(refs)
+                spellings.setdefault(code, []).append(term)
+        if not by_code:
+            return None
+        codes = list(by_code)
+        # the goods a homophone that is an ordinary word may stand right before (带帽 梳子 for 玳瑁): its terms'
+        # product forms of two or more characters that few categories share
+        spread, fold = self.trait_spread, self.normaliser.fold
+        goods = [
+            tuple(dict.fromkeys(
+                form for category_id in dict.fromkeys(ref.category for ref in by_code[c])
+                for form in form_words(fold, self.categories[category_id])
+                if len(form) > 1 and spread.get(form, 0) <= _HOMOPHONE_GOODS_SPREAD_MAX
+            ))
+            for c in codes
+        ]  # fmt: skip
+        # a listing is read for homophones only when it names one of the words a homophone needs beside it
+        context = {word for refs in by_code.values() for ref in refs for word in ref.requires}
+        return HomophoneTables(
+            kinds=[(tuple(dict.fromkeys(by_code[c])), (), ()) for c in codes],
+            spellings=[tuple(spellings[c]) for c in codes],
+            goods=goods,
+            codes=table.codes,
+            automaton_codes=codes,
+            context_patterns=frozenset(i for i, key in enumerate(pattern_list) if key in context),
+            skip=table.ordinary | set(self.patterns),
+            ordinary=table.ordinary,
+            joins=table.joins,
+        )
+
+
+def alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of the words, longest first."""
+    return "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
+
+
+def capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re.Pattern[str] | None:
+    """Provenance told as a capture: a place of the wild and, at most three characters later, a verb of catching
+    (山里刚抓的, 林子里逮的, 刚从山上下来), or a doer right before the verb and 的 (自己套的); on folded text."""
+    if not verbs or not (places or doers):
+        return None
+    verb = alternatives(verbs)
+    forms = []
+    if places:
+        forms.append(f"(?:{alternatives(places)}).{{0,3}}?(?:{verb})")
+    if doers:
+        forms.append(f"(?:{alternatives(doers)})(?:{verb})的")
+    return re.compile("|".join(forms))
