@@ -220,12 +220,10 @@ class Scorer:
         self._patterns = tables.patterns
         self._adjacent_forms = tables.adjacent_forms
         self._shape_joins = tables.shape_joins
-        self._single_parts, self._capture, self._live_words = tables.single_parts, tables.capture, tables.live_words
-        self._farmed, self._pets, self._diagnostic = tables.farmed, tables.pets, tables.diagnostic
-        self._bred, self._licences, self._wild_only = tables.bred, tables.licences, tables.wild_only
-        self._trait_spread, self._function_spread = tables.trait_spread, tables.function_spread
+        # the tables the scoring below reads itself; those only the pattern objects read go to them directly
+        self._single_parts, self._capture, self._diagnostic = tables.single_parts, tables.capture, tables.diagnostic
+        self._bred, self._trait_spread, self._counted = tables.bred, tables.trait_spread, tables.counted
         self._lookalike_denial = tables.lookalike_denial
-        self._counted, self._counted_units = tables.counted, tables.counted_units
         self._shown = ShownGoods(self._commerce, self._trait_spread)
         save_pinyin_cache()
         self._pattern_list = list(self._patterns)
@@ -288,24 +286,24 @@ class Scorer:
             self.weights,
             self.categories,
             capture=self._capture,
-            live_words=self._live_words,
+            live_words=tables.live_words,
             single_parts=self._single_parts,
-            farmed=self._farmed,
-            pets=self._pets,
+            farmed=tables.farmed,
+            pets=tables.pets,
             diagnostic=self._diagnostic,
             lookalike_denial=self._lookalike_denial,
             trait_spread=self._trait_spread,
             term_negations=self._term_negations,
             namesake_kinds=self._namesake_kinds,
         )
-        self._bred_claims = BredClaims(self._bred, self._licences, self._wild_only, self._term_negations)
+        self._bred_claims = BredClaims(self._bred, tables.licences, tables.wild_only, self._term_negations)
         self._goods = GoodsPatterns(
             self._shown,
             self.weights,
             commerce=self._commerce,
             counted=self._counted,
-            counted_units=self._counted_units,
-            function_spread=self._function_spread,
+            counted_units=tables.counted_units,
+            function_spread=tables.function_spread,
             trait_spread=self._trait_spread,
         )
         self._scoping = Scope(
