@@ -185,12 +185,29 @@ def test_a_writer_that_becomes_free_gets_the_growing_batch_only_once_it_is_due(
     """Items that came while the writer was busy are not sent the moment it is free while more keep coming (a
     handful per transaction, and each costs the writer a few milliseconds whatever its size): they go with the
     ones after them, once no item came for the flush delay."""
+    import leads.writer as writer_module
+
     built, _ = timed_pipelines(store_url, flush_ms=800, max_wait_ms=60_000)
-    sizes, release = _busy_with_first_batch(monkeypatch)  # while the next items come
+    real = writer_module.write_batch
+    sizes: list[int] = []
+    written, release = threading.Event(), threading.Event()
+
+    def busy_after_the_first(batch: list[Any], **kwargs: Any) -> list[Any]:
+        """Writes the first batch, then stays busy until released: however long that write took, the items
+        that come meanwhile are fresh when the writer becomes free."""
+        sizes.append(len(batch))
+        result = real(batch, **kwargs)
+        if len(sizes) == 1:
+            written.set()
+            release.wait(30)
+        return result
+
+    monkeypatch.setattr(writer_module, "write_batch", busy_after_the_first)
 
     async def crawl() -> None:
         first = asyncio.ensure_future(through(built, item(0)))
-        await asyncio.sleep(1.0)  # past the flush delay: the first batch goes, and the writer stays busy with it
+        while not written.is_set():  # the first batch went after the flush delay, and is written
+            await asyncio.sleep(0.01)
         stream = []
         for number in range(1, 5):
             stream.append(asyncio.ensure_future(through(built, item(number))))
