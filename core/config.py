@@ -73,8 +73,8 @@ class Settings(BaseModel):
     )
     cache_dir: str | None = Field(
         default=None,
-        description="Cache of compiled matcher tables and the browser driver's code; `off` turns it off. "
-        "Default: the user's cache.",
+        description="Cache of compiled matcher tables, the OCR models' optimised graphs and the browser driver's code; "
+        "`off` turns it off. Default: the user's cache.",
     )
     user_cache_home: Path = Field(
         default_factory=lambda: Path.home() / ".cache",

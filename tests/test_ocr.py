@@ -238,6 +238,36 @@ def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loa
         assert loaded is warm  # a sweep that only hashes photos does not load the recogniser
 
 
+def test_workers_load_the_models_optimised_once_and_read_the_same_text(
+    tmp_path: Path, rhino_photo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recogniser's models are optimised once into the cache and loaded from there, reading what the wheel's
+    models read; a damaged copy costs no photo its text and is made again by the next worker."""
+    from pipelines.images import reading
+
+    monkeypatch.setattr(reading, "_ENGINE", None)
+    monkeypatch.setattr(reading, "_MODEL_CACHE", None)
+    from_wheel = read_image(rhino_photo, ocr=True, max_pixels=MAX_PIXELS).lines
+    folder = tmp_path / "ocr"
+    pool = ImagePool(
+        workers=1, queue_limit=1, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path / "readings"), models=folder
+    )
+    try:
+        sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
+        from_copies = asyncio.run(pool.read(rhino_photo, sha, ocr=True)).lines
+    finally:
+        pool.close()
+    copies = sorted(folder.glob("*.onnx"))
+    assert len(copies) == 3 and not list(folder.glob(".*"))  # detector, classifier, recogniser; no temporaries
+    assert from_copies and from_copies == from_wheel
+
+    copies[0].write_bytes(b"not a model")
+    monkeypatch.setattr(reading, "_ENGINE", None)
+    monkeypatch.setattr(reading, "_MODEL_CACHE", folder)
+    assert read_image(rhino_photo, ocr=True, max_pixels=MAX_PIXELS).lines == from_wheel
+    assert not copies[0].exists()  # removed, to be made again
+
+
 def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -> None:
     from scrapy.settings import Settings
 
@@ -376,10 +406,12 @@ def test_a_worker_imports_neither_scipy_nor_the_main_module_nor_the_configuratio
         sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
         reading = asyncio.run(pool.read(rhino_photo, sha, ocr=True))  # the first photo starts the worker
         assert pool._executor is not None
-        scipy_loaded, main_loaded, config_loaded = pool._executor.submit(modules_loaded).result(timeout=300)
+        probe = pool._executor.submit(modules_loaded).result(timeout=300)
+        scipy_loaded, main_loaded, config_loaded, asyncio_loaded = probe
     finally:
         pool.close()
     assert reading.phash and reading.problem is None and reading.lines
     assert not scipy_loaded
     assert not main_loaded and not (tmp_path / "imported").exists()
     assert not config_loaded
+    assert not asyncio_loaded  # the pool's own module is not the worker's

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 
 
-def modules_loaded() -> tuple[bool, bool, bool]:
-    """(scipy imported, the starting process's main module imported, the configuration imported)."""
+def modules_loaded() -> tuple[bool, bool, bool, bool]:
+    """(scipy imported, the starting process's main module imported, the configuration imported, asyncio
+    imported)."""
     main = "__mp_main__" in sys.modules and hasattr(sys.modules["__mp_main__"], "MARK")
-    return "scipy" in sys.modules, main, "core.config" in sys.modules
+    return "scipy" in sys.modules, main, "core.config" in sys.modules, "asyncio" in sys.modules

@@ -27,6 +27,7 @@ from scrapy.pipelines.media import FileException, FileInfoOrError
 
 from core.config import get_settings
 from crawler.items import ListingItem
+from pipelines.images.models import configured_folder
 from pipelines.images.pool import ImagePool, ReadingCache
 from pipelines.images.reading import ImageProblem, check_header
 
@@ -151,6 +152,7 @@ def image_pool(*, warm: bool) -> ImagePool:
         nice=settings.ocr_nice,
         warm=warm,
         cache=ReadingCache(settings.resolved_home / IMAGES_FOLDER / "readings"),
+        models=configured_folder(),
     )
 
 

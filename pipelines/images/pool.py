@@ -22,16 +22,16 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import sys
-import threading
 import types
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pipelines.images.reading import ImageReading, read_image, warm_up
+from pipelines.images.reading import ImageReading, read_image
+from pipelines.images.worker import start_worker
 
 FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
 
@@ -63,21 +63,6 @@ class ReadingCache:
         temporary.replace(path)
 
 
-def _exit_with_parent() -> None:
-    """End this worker when the process that started it is gone. A worker waits on the pool's call queue, whose
-    writing end it holds itself, so a sweep killed outright (SIGKILL, out of memory) would leave it waiting for
-    ever, holding the recogniser's memory: the parent's sentinel tells when the parent died."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
 @contextmanager
 def _main_module_hidden() -> Iterator[None]:
     """While workers are spawned: multiprocessing has a spawned process import the starting process's main module
@@ -93,23 +78,13 @@ def _main_module_hidden() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-def _start_worker(nice: int, warm: bool) -> None:
-    """Run by each worker as it starts: end with the sweep, lower its priority by `nice`, and with `warm` load
-    the recogniser and run it once now rather than on the first photo."""
-    _exit_with_parent()
-    if nice:
-        with suppress(OSError):  # a platform without nice(2): the worker reads at the crawl's priority
-            os.nice(nice)
-    if warm:
-        warm_up()
-
-
 class ImagePool:
     """Reads images in `workers` processes, `queue_limit` at most at once; readings cached by hash.
 
     `nice` is how much lower the workers' CPU priority is than the crawl's; `warm` loads the recogniser as
     each worker starts (a sweep that reads text): the first photo starts every worker, and the others are then
-    ready for the next photos."""
+    ready for the next photos. `models` is the folder of the recogniser's optimised models (None: the wheel's
+    models are loaded as they are, `pipelines.images.models`)."""
 
     def __init__(
         self,
@@ -121,9 +96,10 @@ class ImagePool:
         detect_side: int | None = None,
         nice: int = 0,
         warm: bool = False,
+        models: Path | None = None,
     ) -> None:
         self.workers, self.queue_limit, self.max_pixels, self.cache = workers, queue_limit, max_pixels, cache
-        self.detect_side, self.nice, self.warm = detect_side, nice, warm
+        self.detect_side, self.nice, self.warm, self.models = detect_side, nice, warm, models
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._pending: dict[tuple[str, bool], asyncio.Future[ImageReading]] = {}
@@ -144,7 +120,7 @@ class ImagePool:
         # spawn: a worker never inherits the crawl's reactor, sockets or threads
         context = multiprocessing.get_context("spawn")
         executor = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_start_worker, initargs=(self.nice, self.warm)
+            self.workers, mp_context=context, initializer=start_worker, initargs=(self.nice, self.warm, self.models)
         )
         self._executor = executor
         with _main_module_hidden():

@@ -102,16 +102,46 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
 
 
 _ENGINE: Any = None
+_UNSET: Any = object()
+_MODEL_CACHE: Path | None = _UNSET
+
+
+def use_model_cache(folder: Path | None) -> None:
+    """Where the recogniser keeps its models' optimised graphs (None: nowhere), given to a pool worker, which
+    does not import the configuration; a process that never calls this asks the configuration."""
+    global _MODEL_CACHE
+    _MODEL_CACHE = folder
+
+
+def _model_cache() -> Path | None:
+    if _MODEL_CACHE is _UNSET:
+        from pipelines.images.models import configured_folder
+
+        return configured_folder()
+    return _MODEL_CACHE
 
 
 def _engine() -> Any:
     """One recogniser per process, on one thread: the pool's size is the number of cores used. RapidOCR's own
-    enlarging of the detector's input is off (`det_limit_side_len`): `recognise` sizes that input itself."""
+    enlarging of the detector's input is off (`det_limit_side_len`): `recognise` sizes that input itself. Its
+    models are loaded from their optimised copies in the cache (`pipelines.images.models`) where there are
+    some, else from the wheel."""
     global _ENGINE
     if _ENGINE is None:
         from rapidocr_onnxruntime import RapidOCR
 
-        _ENGINE = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, det_limit_side_len=32)
+        from pipelines.images.models import discard, optimised_models
+
+        options = {"intra_op_num_threads": 1, "inter_op_num_threads": 1, "det_limit_side_len": 32}
+        folder = _model_cache()
+        paths = optimised_models(folder) if folder is not None else {}
+        try:
+            _ENGINE = RapidOCR(**options, **paths)
+        except Exception:  # an optimised copy that cannot be loaded (a damaged file): the wheel's models
+            if not paths:
+                raise
+            discard(paths)
+            _ENGINE = RapidOCR(**options)
     return _ENGINE
 
 

@@ -1,0 +1,41 @@
+"""What a pool worker runs as it starts, apart from the pool (`pipelines.images.pool`): a worker need not import
+the pool's asyncio (about 0.02 CPU s of its start-up)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from contextlib import suppress
+from pathlib import Path
+
+from pipelines.images.reading import use_model_cache, warm_up
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it is gone. A worker waits on the pool's call queue, whose
+    writing end it holds itself, so a sweep killed outright (SIGKILL, out of memory) would leave it waiting for
+    ever, holding the recogniser's memory: the parent's sentinel tells when the parent died."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def start_worker(nice: int, warm: bool, models: Path | None) -> None:
+    """Run by each worker as it starts: end with the sweep, lower its priority by `nice`, keep the recogniser's
+    optimised models in `models`, and with `warm` load the recogniser and run it once now rather than on the
+    first photo."""
+    _exit_with_parent()
+    use_model_cache(models)
+    if nice:
+        with suppress(OSError):  # a platform without nice(2): the worker reads at the crawl's priority
+            os.nice(nice)
+    if warm:
+        warm_up()
