@@ -12,6 +12,13 @@ While a crawl process builds its crawls (Scrapy's components, the browser's driv
 collector can be switched off (`pause_collector`): what is built then lives on too, and its passes over it cost
 about 0.02 CPU s of the start-up. The first spider to open switches it on again, with all of that frozen.
 
+The crawl's scorer and model are loaded in a thread of their own once the spider is open (pipelines.score), and
+they are as long-lived: some 140,000 objects, which the young collections walked again and again while they
+were unpickled and which the full collections would walk for the rest of the crawl. The collector is off while
+a scorer loads (`lasting_build`), and the first scorer of the process is frozen once loaded. That freeze also
+takes what the crawl holds at that moment (its first pages in flight): objects frozen are still freed when no
+longer referenced; only those in a reference cycle stay, once, for the process's life.
+
 Setting: TRADEWATCH_GC_THRESHOLD (allocations between collections of the youngest generation; 0 leaves
 Python's default).
 """
@@ -20,6 +27,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -28,6 +38,10 @@ log = logging.getLogger(__name__)
 
 _frozen = False
 _paused = False
+_lasting_frozen = False
+_builds = 0  # lasting builds under way
+_builds_switched_off = False  # whether the first of them switched the collector off
+_builds_lock = threading.Lock()
 
 
 def pause_collector() -> bool:
@@ -48,6 +62,32 @@ def resume_collector(paused: bool) -> None:
     if paused and _paused:
         _paused = False
         gc.enable()
+
+
+@contextmanager
+def lasting_build() -> Iterator[None]:
+    """Build what lives as long as the process (a crawl's scorer) with the collector off; freeze it once built,
+    the first time in the process. Builds may overlap (one per crawl, each in its thread): the collector is off
+    from the first one's start to the last one's end, then left as it was found (off if someone else switched
+    it off)."""
+    global _builds, _builds_switched_off, _lasting_frozen
+    with _builds_lock:
+        if _builds == 0:
+            _builds_switched_off = gc.isenabled()
+            gc.disable()
+        _builds += 1
+    built = False
+    try:
+        yield
+        built = True
+    finally:
+        with _builds_lock:
+            _builds -= 1
+            if built and not _lasting_frozen:
+                _lasting_frozen = True
+                gc.freeze()
+            if _builds == 0 and _builds_switched_off:
+                gc.enable()
 
 
 class GarbageCollectorTuning:

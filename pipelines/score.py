@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.gc_tuning import lasting_build
 from crawler.items import ListingItem
 from crawler.run_health import SCORER_FAILED, SCORER_FAILED_STAT
 from pipelines.model.predict import ScoreCombiner
@@ -65,13 +66,17 @@ WARM_UP_LISTING = {"title": "老象牙手镯 包老保真", "description": "祖�
 
 
 def _load_scorer(crawler: Crawler, future: Future[Scorer]) -> None:
+    """Load the scorer, warm it up and hand it over; what the future's callbacks build with it (the model in use,
+    `ScoreListingPipeline._loaded`) is built here too, inside `lasting_build`."""
     threshold = crawler.settings.get("TRADEWATCH_LEAD_THRESHOLD")
     try:
-        scorer = Scorer.load(threshold=None if threshold is None else int(threshold))
-        scorer.score(WARM_UP_LISTING)
-        future.set_result(scorer)
+        with lasting_build():
+            scorer = Scorer.load(threshold=None if threshold is None else int(threshold))
+            scorer.score(WARM_UP_LISTING)
+            future.set_result(scorer)
     except BaseException as error:  # raised again to whoever asks for the scorer
-        future.set_exception(error)
+        if not future.done():
+            future.set_exception(error)
 
 
 def place_image_hits(score: dict[str, Any], readings: list[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@ the crawl opens, and the `tradewatch` process ending without tearing its modules
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ from crawler.browser import DRIVER_NODE_OPTIONS, NODE_COMPILE_CACHE, NODE_OPTION
 from crawler.items import ListingItem
 from leads.db import get_engine
 from leads.models import CrawlRun
-from pipelines.score import ScoreListingPipeline, crawl_scorer, would_be_lead
+from pipelines.score import ScoreListingPipeline, crawl_scorer, load_crawl_scorer, would_be_lead
 from pipelines.scoring import Scorer
 from runners.child import RESULT_PREFIX
 from runners.sweep_request import SweepRequest
@@ -173,6 +174,37 @@ def test_the_scorer_scores_a_listing_in_its_loading_thread_before_the_crawl_gets
     crawler.signals.send_catch_log(signals.spider_opened, spider=None)
     assert pipeline.scorer is crawl_scorer(crawler)
     assert threads == ["tradewatch-scorer"]  # what its first listing builds is built there, off the crawl's thread
+
+
+def _join_scorer_threads() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "tradewatch-scorer":
+            thread.join(60)
+
+
+def test_the_crawl_s_scorer_loads_with_the_collector_off_and_is_frozen_once_loaded(monkeypatch: pytest.MonkeyPatch):
+    from crawler import gc_tuning
+
+    _join_scorer_threads()  # the earlier tests' crawls: loaded and frozen before this one starts
+    monkeypatch.setattr(gc_tuning, "_lasting_frozen", False)
+    score = Scorer.score
+    collecting: list[bool] = []
+
+    def recorded(self: Scorer, listing: dict) -> object:
+        collecting.append(gc.isenabled())
+        return score(self, listing)
+
+    monkeypatch.setattr(Scorer, "score", recorded)
+    gc.enable()
+    try:
+        crawler = project_crawler()
+        scorer = load_crawl_scorer(crawler).result(timeout=120)
+        _join_scorer_threads()  # frozen once its future's callbacks ran too
+        assert collecting == [False]  # its warm-up, in the loading thread
+        assert gc.isenabled()
+        assert not any(found is scorer for found in gc.get_objects())  # frozen: no collection walks its tables
+    finally:
+        gc.unfreeze()
 
 
 def test_the_model_in_use_is_read_in_the_scorer_s_loading_thread_not_as_the_crawl_is_built(

@@ -16,6 +16,7 @@ def fresh_collector(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     thresholds = gc.get_threshold()
     monkeypatch.setattr(gc_tuning, "_frozen", False)
     monkeypatch.setattr(gc_tuning, "_paused", False)
+    monkeypatch.setattr(gc_tuning, "_lasting_frozen", False)
     enabled = gc.isenabled()
     gc.unfreeze()
     yield
@@ -72,3 +73,48 @@ def test_a_collector_switched_off_by_someone_else_stays_off(fresh_collector: Non
     gc_tuning.GarbageCollectorTuning(threshold=0).spider_opened()
     gc_tuning.resume_collector(paused)
     assert not paused and not gc.isenabled()
+
+
+def _collectable(thing: object) -> bool:
+    """Whether the collector still walks `thing` (frozen objects are in none of its generations)."""
+    return any(found is thing for found in gc.get_objects())
+
+
+def test_what_a_lasting_build_makes_is_built_with_the_collector_off_and_frozen_the_first_time(fresh_collector: None):
+    gc.enable()
+    with gc_tuning.lasting_build():
+        assert not gc.isenabled()
+        first = {"象牙": ["猛犸牙", "老料"]}  # stands in for a scorer's tables
+    assert gc.isenabled()
+    assert not _collectable(first)
+
+    with gc_tuning.lasting_build():
+        second = {"穿山甲": ["鳞片", "甲片"]}  # a second crawl's scorer: built with the collector off, not frozen
+    assert gc.isenabled()
+    assert _collectable(second)  # the first crawl's pages in flight at that moment stay collectable
+
+
+def test_a_build_that_fails_freezes_nothing_and_switches_the_collector_on_again(fresh_collector: None):
+    gc.enable()
+    with pytest.raises(ValueError), gc_tuning.lasting_build():
+        half_built = {"犀角": []}
+        raise ValueError("watchlist broken")
+    assert gc.isenabled() and _collectable(half_built)
+
+
+def test_overlapping_builds_keep_the_collector_off_until_the_last_one_ends(fresh_collector: None):
+    gc.enable()
+    first, second = gc_tuning.lasting_build(), gc_tuning.lasting_build()  # two crawls' scorers, two threads
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second is still being built
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_a_lasting_build_leaves_a_collector_switched_off_by_someone_else_off(fresh_collector: None):
+    gc.disable()
+    with gc_tuning.lasting_build():
+        pass
+    assert not gc.isenabled()
