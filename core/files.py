@@ -27,7 +27,7 @@ def write_text_atomically(path: Path, text: str) -> None:
         raise
 
 
-def sync_together(paths: Iterable[Path], *, anchor: Path) -> None:
+def sync_together(paths: Iterable[str | Path], *, anchor: Path) -> None:
     """Make the files and directories at `paths` durable, all on the file system that `anchor` is on.
 
     On Linux one syncfs(2) of that file system: one journal commit for all of them, where an fsync of each

@@ -420,13 +420,14 @@ def test_evidence_that_cannot_be_written_costs_neither_the_lead_nor_the_batch(
     from leads.models import Evidence
     from leads.writer import ThreadWriter
 
-    def disk_full(path: Any, data: bytes, *, sync: bool) -> Any:
+    def disk_full(*args: Any, **kwargs: Any) -> Any:
         raise OSError(28, "No space left on device")
 
     writer = ThreadWriter.open(store_url, tw_home)
     lead, plain = _batch_entries()
     known = writer.write([lead])[0]  # a lead with its first capture
-    monkeypatch.setattr(evidence_module, "_write_temporary", disk_full)
+    monkeypatch.setattr(evidence_module, "_write_temporary", disk_full)  # a file synced as it is written
+    monkeypatch.setattr(evidence_module, "_write_new", disk_full)  # a file of the batch's, synced with the rest
     listing = lead[0]["listing"] | {"listing_id": "100009", "url": "http://127.0.0.1:8765/plain/item/100009"}
     new_lead = ({**lead[0], "listing": listing}, lead[1])
     assert lead[1] is not None
