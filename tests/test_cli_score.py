@@ -192,8 +192,14 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # context and a shell as a mollusc's goods then gave recall 0.885 (637/720, 0.8847), the rest unchanged; the floor
 # follows, rounded down. The test part then grew to 1,283 listings with a sixth batch of 400 written without
 # reading the rules (123 of them fell into it): recall 0.889 (710/799), precision 0.979 (710/725), disguised recall
-# 0.835 (353/423), 15/367, category accuracy 0.970 (0.9704); the floor follows, rounded down.
-TEST_PART_FLOOR = {"recall": 0.888, "precision": 0.979, "disguised": 0.834, "category_accuracy": 0.970}
+# 0.835 (353/423), 15/367, category accuracy 0.970 (0.9704); the floor follows, rounded down. Provenance told
+# aside in the trade pattern (a denied look-alike, papers denied, a place of the wild before the part, a source
+# withheld, a place and a verb of bringing out) and a wild young animal without talk then gave recall 0.900
+# (719/799), precision 0.980, disguised recall 0.853 (361/423), 15/367, category accuracy 0.964 (693/719): the
+# leads of the right category rose (689 to 693) and none changed category, but five of the nine new leads, of
+# species no word names, fell under wildlife.other or a neighbouring category, so the share fell; the floor
+# follows, rounded down.
+TEST_PART_FLOOR = {"recall": 0.899, "precision": 0.979, "disguised": 0.853, "category_accuracy": 0.963}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -219,8 +225,11 @@ TEST_PART_FLOOR = {"recall": 0.888, "precision": 0.979, "disguised": 0.834, "cat
 # With the generic animal words of the row above and the seed learnt again: recall 0.903 (650/720, 0.9028), the
 # rest unchanged; the floor follows, rounded down. Grown to 1,283 by the sixth batch, the seed rebuilt with its
 # dev rows: recall 0.905 (723/799), precision 0.980 (723/738), disguised recall 0.853 (361/423), 15/367, category
-# accuracy 0.968 (0.9682); the floor follows, rounded down.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.904, "precision": 0.979, "disguised": 0.853, "category_accuracy": 0.968}
+# accuracy 0.968 (0.9682); the floor follows, rounded down. With provenance told aside, as the row above, and
+# the seed learnt again: recall 0.915 (731/799), precision 0.980, disguised recall 0.870 (368/423), 15/367,
+# category accuracy 0.962 (703/731, from 700/723): the new leads of unnamed species fall under wildlife.other
+# more often than the model would have put them; the floor follows, rounded down.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.914, "precision": 0.979, "disguised": 0.869, "category_accuracy": 0.961}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

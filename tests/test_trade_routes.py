@@ -96,6 +96,47 @@ def test_a_one_character_part_inside_a_word_stays_quiet(scorer: Scorer) -> None:
     assert not score(scorer, "野生 骨瓷 皮革 胆大 角落", "不走物流，见面交易").is_lead
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "route", "shown"),
+    [
+        # a denied look-alike claims the real animal: it stands in for provenance, and beside it for the talk
+        ("皮子 一张 带毛 挂墙", "不是羊皮也不是狗皮，只当面交易", "denied", "不是羊"),
+        ("野生 骨头 一副 泡酒", "不是猪骨也不是牛骨，看货再说", "denied", "不是猪"),
+        # papers denied, beside other talk
+        ("兽皮 一整张 挂墙 收藏", "没有任何证件，私聊，只同城自提", "papers", "没有任何证件"),
+        # a place of the wild right before the goods
+        ("深林里的 皮子 一整张", "只当面交易，不走快递", "place", "林里的"),
+        # a source withheld is provenance the seller will not tell
+        ("头骨 一个 带牙 完整", "出处别问，不走快递", None, None),
+    ],
+)
+def test_provenance_told_without_a_word_of_it(
+    scorer: Scorer, title: str, description: str, route: str | None, shown: str | None
+) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and result.category.startswith("wildlife.")
+    if route is not None:
+        assert trade_context(result)[route] == shown
+
+
+def test_a_wild_young_animal_needs_no_talk(scorer: Scorer) -> None:
+    result = score(scorer, "野外捡的 幼崽 一只 还没睁眼", "每天喂奶，会养的来")
+    assert result.is_lead and trade_context(result)["part"] == "幼崽"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("赛鸽 幼崽 一对 血统", "家鸽不属于野生动物，同城自提"),  # wild provenance denied, a farmed animal named
+        ("牛角梳 手工 老货", "不是塑料不是树脂，支持验货"),  # a denied imitation, no part of its own
+        ("证书 原件 丢了 补办", "没有证件怎么办，私聊"),  # papers denied, no animal part
+        ("山里的 蘑菇 一斤", "来源别问，同城自提"),  # a source withheld, no animal
+    ],
+)
+def test_the_new_provenance_routes_need_an_animal_part(scorer: Scorer, title: str, description: str) -> None:
+    assert not score(scorer, title, description).is_lead
+
+
 def test_a_numeral_written_in_digits_is_a_generated_variant(scorer: Scorer) -> None:
     result = score(scorer, "老式 2踢脚 一箱", "快递不发，只能自提")
     assert result.is_lead and result.category == "prohibited.fireworks"

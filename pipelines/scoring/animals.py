@@ -18,7 +18,9 @@ from .watchlist import Category
 TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
-_WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
+_WILD_KIND = "野"
+# routes of the trade pattern that tell provenance or talk without a word of it
+_TOLD_ASIDE = frozenset(("denied", "papers", "place"))  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 
 
 class AnimalPatterns:
@@ -40,6 +42,8 @@ class AnimalPatterns:
         trait_spread: dict[str, int],
         term_negations: tuple[str, ...],
         namesake_kinds: frozenset[str],
+        papers_denied: re.Pattern[str] | None = None,
+        wild_place_before: re.Pattern[str] | None = None,
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -54,6 +58,8 @@ class AnimalPatterns:
         self._trait_spread = trait_spread
         self._term_negations = term_negations
         self._namesake_kinds = namesake_kinds
+        self._papers_denied = papers_denied
+        self._wild_place_before = wild_place_before
 
     def concealed_goods(
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
@@ -218,19 +224,30 @@ class AnimalPatterns:
         provenance: list[str] = []
         concealment: str | None = None
         talk = False
+        talk_places: list[tuple[FieldView, int, int]] = []
+        placed: str | None = None  # a place of the wild right before a part (深山皮子)
         for signals, view, start, end in signal_places:
             for sig in signals:
                 if sig.kind == "part" and sig.label == "fresh":
                     fresh.append((sig, view, start, end))
-                elif sig.kind == "part" and part is None and stands_alone(view, start, end):
-                    part = (sig, view, start, end)
-                elif sig.kind == "provenance" and sig.word not in provenance:
-                    provenance.append(sig.word)
+                elif sig.kind == "part" and stands_alone(view, start, end):
+                    if part is None:
+                        part = (sig, view, start, end)
+                    if placed is None and self._wild_place_before is not None:
+                        before = self._wild_place_before.search(view.norm.text, max(0, start - 4), start)
+                        placed = None if before is None else before.group()
+                elif (
+                    sig.kind == "provenance"
+                    and sig.word not in provenance
+                    and not negated_before(view.norm.text, start, self._term_negations)
+                ):
+                    provenance.append(sig.word)  # 不属于野生动物 denies it
                 elif sig.kind in ("evasion", "conceal"):
                     talk = True
+                    talk_places.append((view, start, end))
                     if sig.kind == "conceal" and concealment is None:
                         concealment = sig.word
-        if not talk or TRADE_PATTERN_CATEGORY not in self.categories:
+        if TRADE_PATTERN_CATEGORY not in self.categories:
             return None
         route: dict[str, Any] = {}
         if not provenance and self._capture is not None:
@@ -238,6 +255,31 @@ class AnimalPatterns:
             if capture is not None:
                 provenance.append(capture)
                 route["capture"] = capture
+        if not provenance and placed is not None:
+            provenance.append(placed)
+            route["place"] = placed
+        if not provenance and talk and self._papers_denied is not None:
+            # goods without the papers a legal trade needs (没有任何手续), beside other talk, are of wild provenance
+            papers = self._papers_without(views, talk_places)
+            if papers is not None:
+                words, view, start, end = papers
+                provenance.append(words)
+                route["papers"] = words
+                # the papers named (证书) are no trait of the goods
+                signal_places = [
+                    place for place in signal_places if place[1] is not view or not start <= place[2] < end
+                ]
+        # the denial of a farmed or imitation look-alike (不是家养的, 非牛角, 不是人工繁殖的) claims the wild, real
+        # animal: beside a word of provenance it stands in for the talk, and without one for the provenance
+        denied = self._denied_lookalike(views) if not talk or not provenance else None
+        if not talk:
+            if provenance and denied is not None:
+                route["denied"] = denied
+            # a live animal of wild provenance (野生 幼崽, 山上掏的 雏鸟) is the offence itself: it needs no talk
+            elif not (
+                provenance and part is not None and part[0].word in self._live_words and not self._names_farmed(views)
+            ):
+                return None
         if part is None and fresh and not self._names_farmed(views):
             part = next((place for place in fresh if stands_after_a_word(*place[1:])), None)
             if part is not None:
@@ -246,12 +288,16 @@ class AnimalPatterns:
         # a listing that shows them stands in for the word of wild provenance (黑条纹 整张皮 带头 见面交易)
         family = TRADE_PATTERN_CATEGORY.split(".")[0] + "."
         shown, _traits = self._shown.shown_category(signal_places, family, 3, True)
-        if not provenance and shown is None:
+        if not provenance:
             # a listing that hides what its animal is, and moves the deal out of sight, says as much as provenance
             evasion = any(sig.kind == "evasion" for signals, *_ in signal_places for sig in signals)
-            if concealment is None or not evasion:
+            if shown is None and concealment is not None and evasion:
+                route["concealment"] = concealment
+            elif denied is not None:
+                provenance.append(denied)
+                route["denied"] = denied
+            elif shown is None:
                 return None
-            route["concealment"] = concealment
         if part is None and (provenance or concealment) and self._single_parts is not None:
             part = next(
                 (
@@ -273,12 +319,37 @@ class AnimalPatterns:
             route["part_of"] = shown
         if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
             shown = self._shown.shown_category(signal_places, family, 2, True)[0]
+        if shown is None and not route.keys().isdisjoint(_TOLD_ASIDE):
+            # provenance or talk told aside (a denied look-alike, papers, a place) says less of the goods than a
+            # diagnostic trait: the category that names
+            diagnostic = self.diagnostic_trait(signal_places, views)
+            if diagnostic is not None:
+                return diagnostic
         category = shown or TRADE_PATTERN_CATEGORY
         ref = TermRef(category, sig.word, "trade_pattern", self.weights["trade_pattern"], False, False, False)
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, **route, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _papers_without(
+        self, views: list[FieldView], talk_places: list[tuple[FieldView, int, int]]
+    ) -> tuple[str, FieldView, int, int] | None:
+        """The first denial of papers (没有证件, 无手续) with talk elsewhere in the listing than inside it."""
+        assert self._papers_denied is not None
+        for view in views:
+            for match in self._papers_denied.finditer(view.norm.text):
+                start, end = match.span()
+                if any(v is not view or e <= start or end <= s for v, s, e in talk_places):
+                    return match.group(), view, start, end
+        return None
+
+    def _denied_lookalike(self, views: list[FieldView]) -> str | None:
+        """The first denial of a look-alike in the listing (不是牛角, 不是家养的), or None."""
+        pattern = self._lookalike_denial
+        if pattern is None:
+            return None
+        return next((m.group() for view in views if (m := pattern.search(view.norm.text))), None)
 
     def _names_farmed(self, views: list[FieldView]) -> bool:
         """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the

@@ -281,6 +281,9 @@ class Scorer:
             else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
+        # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
+        # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
+        self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
         self._animals = AnimalPatterns(
             self._shown,
             self.weights,
@@ -295,6 +298,8 @@ class Scorer:
             trait_spread=self._trait_spread,
             term_negations=self._term_negations,
             namesake_kinds=self._namesake_kinds,
+            papers_denied=tables.papers_denied,
+            wild_place_before=tables.wild_place_before,
         )
         self._bred_claims = BredClaims(self._bred, tables.licences, tables.wild_only, self._term_negations)
         self._goods = GoodsPatterns(
@@ -562,6 +567,7 @@ class Scorer:
                 and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
                 and (1 not in kinds or self._capture is None or not self._capture.search(joined))
+                and (1 not in kinds or not any(p is not None and p.search(joined) for p in self._part_provenance))
                 and (
                     self._talk_patterns.isdisjoint(ids)
                     or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))

@@ -187,7 +187,12 @@ class Tables:
             else:
                 self._add(word, Signal("part", "part", None, word, False, False))
         self.single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
-        for word in signals.wild_provenance:
+        # a source withheld (来源别问, 不问来路) is provenance the seller will not tell: pairs of the two lists
+        withheld = (
+            *(noun + verb for noun in signals.source_nouns for verb in signals.withholding_verbs),
+            *(verb + noun for noun in signals.source_nouns for verb in signals.withholding_verbs if "问" in verb),
+        )
+        for word in dict.fromkeys((*signals.wild_provenance, *withheld)):
             self._add(word, Signal("provenance", "provenance", None, word, False, False))
         for word in signals.fresh_forms:
             self._add(word, Signal("part", "fresh", None, word, False, False))
@@ -212,6 +217,18 @@ class Tables:
             [fold(w) for w in signals.capture_doers],
             [fold(w) for w in signals.capture_verbs],
         )
+        # papers denied (没有任何手续, 无证件): a negation a few characters before a paper word
+        negations = [w for w in self._term_negations if w]
+        papers = [fold(w) for w in signals.papers]
+        self.papers_denied = (
+            re.compile(f"(?:{alternatives(negations)}).{{0,2}}?(?:{alternatives(papers)})")
+            if negations and any(papers)
+            else None
+        )
+        # a place of the wild right before the goods (深山皮子, 海里龟的标本, 山里的香包) tells their provenance
+        places = [fold(w) for w in signals.capture_places]
+        self.wild_place_before = re.compile(f"(?:{alternatives(places)})的?$") if any(places) else None
+        self.wild_places = re.compile(alternatives(places)) if any(places) else None
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))
         self.live_words = frozenset(signals.live_forms)
