@@ -1,4 +1,4 @@
-"""The crawl's browser provider: Playwright's driver, and the browser, started early where there are.
+"""The crawl's browser provider: Playwright's driver, and the browser, taken from an early start where there was one.
 
 scrapy-playwright starts the driver (a Node.js process that loads Playwright's scripts: 0.3-1 s, most of it in
 Node) when the engine starts, after Scrapy has built the crawl and opened the spider, and only then launches
@@ -75,6 +75,8 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
             self.config.launch_options,
         )
         if not same:
+            if not started.launch.adopted:  # no crawl's proxy listens on it
+                started.launch.listener.close()
             self._closing_early = asyncio.ensure_future(_close_early(started.browser))
             return None
         waited = not started.browser.done()

@@ -528,3 +528,33 @@ def test_a_crawl_process_imports_scrapy_s_http_handler_first_where_its_deprecate
         rules.crawl_here(RulesSweepRequest(platforms=["demo"]))
     with pytest.raises(_Imported):
         recheck.crawl_here(RecheckRequest(database_url="sqlite://", lead_threshold=60))
+
+
+def test_a_crawl_launching_with_other_options_closes_the_early_browser_and_its_unused_socket():
+    import asyncio
+
+    from crawler import browser_early
+    from crawler.browser import launch_options, listening_socket
+    from crawler.browser_driver import EarlyDriverProvider
+
+    class Launched:
+        closed = False
+
+        async def close(self) -> None:
+            Launched.closed = True
+
+    async def scenario() -> tuple[object, int]:
+        given = launch_options(["127.0.0.1"])
+        listener = listening_socket()
+        browser: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        browser.set_result(Launched())
+        launch = browser_early.EarlyLaunch("chromium", given, given, listener)
+        provider = EarlyDriverProvider(SimpleNamespace(browser_type_name="chromium", launch_options={"other": 1}))  # type: ignore[arg-type]
+        provider._early = browser_early.EarlyStart(None, None, None, launch, browser)  # type: ignore[arg-type]
+        taken = await provider._early_browser()
+        await provider._closing_early
+        return taken, listener.fileno()
+
+    taken, fileno = asyncio.run(scenario())
+    assert taken is None  # the crawl launches its own
+    assert Launched.closed and fileno == -1
