@@ -144,11 +144,27 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None, here: bool
     """Validate the request here, then crawl in a child process and return its run ids.
 
     `here`: a local sweep crawls in this process instead, for a caller that runs nothing else in it before or
-    after (Twisted's reactor starts once per process); no timeout applies then.
+    after (Twisted's reactor starts once per process); no timeout applies then. What it builds from here on (the
+    profiles, the store's models, the watchlists' check, the crawl) lives as long as the process: the cycle
+    collector is off from here, as in `crawl_here`, until the first spider opens (`crawler.gc_tuning`).
     """
-    profiles = request.load_profiles()  # refuse bad profiles before any process or request starts
     redis_url = get_settings().redis_url
     distributed = request.distributed or (request.distributed is None and bool(redis_url))
+    if not here or distributed:
+        return _run_sweep(request, timeout, here=here, distributed=distributed, redis_url=redis_url)
+    from crawler.gc_tuning import pause_collector, resume_collector
+
+    paused = pause_collector()
+    try:
+        return _run_sweep(request, timeout, here=here, distributed=distributed, redis_url=redis_url)
+    finally:
+        resume_collector(paused)
+
+
+def _run_sweep(
+    request: SweepRequest, timeout: float | None, *, here: bool, distributed: bool, redis_url: str | None
+) -> SweepResult:
+    profiles = request.load_profiles()  # refuse bad profiles before any process or request starts
     # A sweep that crawls here and renders every platform in Chromium starts the browser now, while the checks
     # below and the crawl's imports run; where a platform's store writer is a process, once that has forked.
     early = here and not distributed and all(profile.render.mode == "js" for profile in profiles)

@@ -558,3 +558,26 @@ def test_a_crawl_launching_with_other_options_closes_the_early_browser_and_its_u
     taken, fileno = asyncio.run(scenario())
     assert taken is None  # the crawl launches its own
     assert Launched.closed and fileno == -1
+
+
+def test_a_sweep_that_crawls_here_builds_with_the_collector_off_from_its_start(
+    tw_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from crawler import gc_tuning
+    from runners import sweep
+    from runners.sweep_request import SweepResult
+
+    monkeypatch.setattr(gc_tuning, "_paused", False)
+    collecting: list[bool] = []
+
+    def recorded(request: SweepRequest, timeout: float | None, **_: object) -> SweepResult:
+        collecting.append(gc.isenabled())  # the profiles, the store and the watchlists' check are built here
+        return SweepResult(run_ids=[], log_file=tw_home / "sweep.log")
+
+    monkeypatch.setattr(sweep, "_run_sweep", recorded)
+    request = SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"]))
+    gc.enable()
+    sweep.run_sweep(request, here=True)
+    assert gc.isenabled()  # no spider opened to switch it on: on again as the sweep returns
+    sweep.run_sweep(request)  # crawled by a child process: this one goes on with its collector
+    assert collecting == [False, True]
