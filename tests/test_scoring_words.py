@@ -76,3 +76,14 @@ def test_an_imitation_stays_cleared_beside_a_fitting(scorer: Scorer) -> None:
     result = scorer.score({"title": "仿象牙 手串 配南红隔珠", "description": ""})
     assert not result.is_lead
     assert "imitation_term" in {r["rule"] for r in result.rules}
+
+
+def test_a_chinese_character_is_one_of_the_listed_ranges_or_a_supplementary_ideograph() -> None:
+    """is_cjk writes the ranges out as comparisons: it agrees with them at and around every edge."""
+    from pipelines.scoring.fold_text import _CJK_RANGES, is_cjk
+
+    ranges = (*_CJK_RANGES, (0x20000, 0x31350))
+    edges = {edge + step for bounds in ranges for edge in bounds for step in (-1, 0, 1)}
+    for code in sorted(edges | {0x41, 0x3001, 0x8C61, 0x7259, 0xFF21}):
+        assert is_cjk(chr(code)) == any(start <= code < stop for start, stop in ranges), hex(code)
+    assert is_cjk("象") and is_cjk("𠀀") and not is_cjk("A") and not is_cjk("，")

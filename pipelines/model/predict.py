@@ -13,7 +13,7 @@ rule lead away.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
@@ -22,6 +22,7 @@ import ahocorasick_rs
 from pipelines.model.features import (
     FIELD_SEPARATOR,
     PRICE_BAND_NAMES,
+    PRICE_BANDS,
     fold_fields,
     has_chinese,
     ngrams,
@@ -106,6 +107,8 @@ class Model:
         # what a result without a fired rule (most listings) adds to the logit: its score, and its price band
         self._score_weight = self.rule_weights.get("rule:score")
         self._band_weights = {band: self.rule_weights.get(band) for band in PRICE_BAND_NAMES}
+        # the weight of a finite, non-negative float price's band, by ``bisect_right(PRICE_BANDS, price)``
+        self._float_band_weights = [self._band_weights[band] for band in PRICE_BAND_NAMES[1:]]
         self.normaliser = Normaliser()
         longer = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) > 1), reverse=True)
         singles = sorted(((w, g) for g, w in self.ngram_weights.items() if len(g) == 1), reverse=True)
@@ -158,7 +161,13 @@ class Model:
             weight = self._score_weight
             if weight:
                 logit += weight * (int(rules.get("score") or 0) / 100)
-            weight = self._band_weights[price_band(listing.get("price"))]
+            price = listing.get("price")
+            # a price as the crawl stores it (a float) finds its band without price_band's type checks: a float
+            # is finite and not negative exactly when it lies in [0, inf) (NaN compares false)
+            if type(price) is float and 0.0 <= price < _INFINITY:
+                weight = self._float_band_weights[bisect_right(PRICE_BANDS, price)]
+            else:
+                weight = self._band_weights[price_band(price)]
             if weight:
                 logit += weight  # times the band's value, 1.0
         # the logit bounded to [-50, 50] (so that exp cannot overflow), by comparisons: cheaper than min and max
@@ -169,6 +178,8 @@ class Model:
         probability = 1 / (1 + math.exp(-logit))
         up = probability >= 0.5
         longer = bisect_left(found, self._longer)  # how many of those found have two or more characters
+        if longer == 1:  # what _explain makes of one n-gram, without the call
+            return probability, [self._grams[found[0]]]
         if longer:
             return probability, self._explain(found[:longer], up=up)
         # single characters say little to an officer: named only when no longer n-gram is found (and as they
@@ -216,6 +227,7 @@ class Model:
         return names
 
 
+_INFINITY = math.inf
 # How many of the strongest n-grams found are looked at to name EXPLAINED_NGRAMS that do not overlap.
 _CANDIDATES = EXPLAINED_NGRAMS * 3
 _NONE: frozenset[int] = frozenset()
@@ -286,52 +298,12 @@ def combine(
     lead with the threshold's score, and, where the rules gave it no category, the model's category (the
     ``model`` line then says ``category_from_model``); a rule lead stays a lead whatever the model says.
     """
-    if model is None:
-        return result
-    exact, names = model._predict(listing, result, folded)
-    probability = round_4(exact)
-    # the rules' explanation is read for a clearing only where the probability could lift the listing
-    lifted = (
-        not result["is_lead"]
-        and probability >= lift_probability
-        and is_combined_lead(
-            False,
-            probability,
-            lift_probability,
-            cleared=cleared_by_rules(result),
-            chinese=lift_allowed((folded or fold_fields(model.normaliser, listing))[0]),
-        )
-    )
-    points = max(0, threshold - int(result["score"])) if lifted else 0
-    version, seed = model.version, model.is_seed
-    opinion = {"version": version, "seed": seed, "probability": probability, "ngrams": names, "lifted": lifted}
-    # the same keys after "rule", written out: cheaper than unpacking the opinion for every listing
-    line: dict[str, Any] = {
-        "rule": "model",
-        "version": version,
-        "seed": seed,
-        "probability": probability,
-        "ngrams": names,
-        "lifted": lifted,
-        "points": points,
-    }
-    if lifted:
-        result["score"] = int(result["score"]) + points
-        result["is_lead"] = True
-        category = None if result.get("category") else model.category(folded or fold_fields(model.normaliser, listing))
-        if category is not None:
-            result["category"] = category
-            result["family"] = category.split(".", 1)[0]
-            result["categories"] = [category]
-            line["category"] = category
-            line["category_from_model"] = True
-    result["model"] = opinion
-    result["rules"].append(line)
-    return result
+    return ScoreCombiner(model, lift_probability)(result, listing, threshold=threshold, folded=folded)
 
 
 class ScoreCombiner:
-    """What a scorer's caller holds: the model in use (or None) and the configured lift probability."""
+    """What a scorer's caller holds: the model in use (or None) and the configured lift probability; called for
+    every listing a sweep scores, so :func:`combine`'s work is done here, without a second call."""
 
     def __init__(self, model: Model | None, lift_probability: float) -> None:
         self.model = model
@@ -345,6 +317,50 @@ class ScoreCombiner:
         threshold: int,
         folded: tuple[str, str] | None = None,
     ) -> dict[str, Any]:
-        return combine(
-            result, self.model, listing, threshold=threshold, lift_probability=self.lift_probability, folded=folded
+        """See :func:`combine`."""
+        model = self.model
+        if model is None:
+            return result
+        lift_probability = self.lift_probability
+        exact, names = model._predict(listing, result, folded)
+        probability = round_4(exact)
+        # the rules' explanation is read for a clearing only where the probability could lift the listing
+        lifted = (
+            not result["is_lead"]
+            and probability >= lift_probability
+            and is_combined_lead(
+                False,
+                probability,
+                lift_probability,
+                cleared=cleared_by_rules(result),
+                chinese=lift_allowed((folded or fold_fields(model.normaliser, listing))[0]),
+            )
         )
+        points = max(0, threshold - int(result["score"])) if lifted else 0
+        version, seed = model.version, model.is_seed
+        opinion = {"version": version, "seed": seed, "probability": probability, "ngrams": names, "lifted": lifted}
+        # the same keys after "rule", written out: cheaper than unpacking the opinion for every listing
+        line: dict[str, Any] = {
+            "rule": "model",
+            "version": version,
+            "seed": seed,
+            "probability": probability,
+            "ngrams": names,
+            "lifted": lifted,
+            "points": points,
+        }
+        if lifted:
+            result["score"] = int(result["score"]) + points
+            result["is_lead"] = True
+            category = (
+                None if result.get("category") else model.category(folded or fold_fields(model.normaliser, listing))
+            )
+            if category is not None:
+                result["category"] = category
+                result["family"] = category.split(".", 1)[0]
+                result["categories"] = [category]
+                line["category"] = category
+                line["category_from_model"] = True
+        result["model"] = opinion
+        result["rules"].append(line)
+        return result

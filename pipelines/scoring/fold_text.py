@@ -26,7 +26,7 @@ from itertools import compress, product
 
 from . import cache as disk_cache
 
-_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # is_cjk writes them out
 _CLASSES_VERSION = 1
 
 
@@ -367,8 +367,11 @@ class Normaliser:
 
 
 def is_cjk(char: str) -> bool:
+    """Whether ``char`` is a Chinese character: one of _CJK_RANGES or of the supplementary planes' ideographs.
+    The ranges are written out as comparisons, the commonest first: the scope of a term asks this of the
+    characters around every hit, one at a time."""
     code = ord(char)
-    return any(start <= code < stop for start, stop in _CJK_RANGES) or 0x20000 <= code < 0x31350
+    return 0x4E00 <= code < 0xA000 or 0x3400 <= code < 0x4DC0 or 0xF900 <= code < 0xFB00 or 0x20000 <= code < 0x31350
 
 
 @cache

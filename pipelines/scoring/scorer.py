@@ -588,13 +588,15 @@ class Scorer:
         matches = self.matcher.resolve(joined, found)
         if homophones:
             matches = matches + homophones
-        result = self._score_matches(listing, views, matches)
+        result = self._score_matches(listing, views, matches, joined)
         result.folded = folded
         return result
 
     def _score_matches(
-        self, listing: Mapping[str, Any], views: list[FieldView], matches: list[tuple[int, int, int]]
+        self, listing: Mapping[str, Any], views: list[FieldView], matches: list[tuple[int, int, int]], joined: str
     ) -> ScoreResult:
+        """The result of a listing whose scan found ``matches`` in ``joined`` (its fields' normalised texts, one
+        line each: a word that no field holds is not in it either, since no word holds a line break)."""
         by_name = {view.name: view for view in views}
         kinds = self._kinds
         terms: list[tuple[TermRef, FieldView, int, int]] = []
@@ -640,7 +642,7 @@ class Scorer:
                 continue
             if (
                 ref.requires
-                and not any(w in other.norm.text for w in ref.requires for other in views)
+                and not any(w in joined for w in ref.requires)
                 and not (
                     ref.rule == "species"
                     and (
