@@ -22,6 +22,8 @@ class Markers:
         self._firsts = frozenset(word[0] for word in self._rules if word)
         self._lasts = frozenset(word[-1] for word in self._rules if word)
         self._has_empty = "" in self._rules
+        # for a caller that tries many positions: the characters a marker starts with, None if any may
+        self.firsts: frozenset[str] | None = None if self._has_empty else self._firsts
 
     def _best(self, text: str, start: int, end: int, ending: bool) -> tuple[str, str] | None:
         rules = self._rules

@@ -73,6 +73,8 @@ class Scope:
         self._gap_negations = gap_negations
         self._negation_gap = negation_gap
         self._imitation_words = imitation_words
+        # those that fit in the gap between a negation and a term (the rest are never inside it)
+        self._gap_imitations = tuple(w for w in imitation_words if len(w) <= negation_gap)
         self._covers = covers
         self._made_into = made_into
         self._flavours = flavours
@@ -109,7 +111,7 @@ class Scope:
                 between = text[start - skip : start]
                 if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
                     break
-                if any(w in between for w in self._imitation_words):
+                if any(w in between for w in self._gap_imitations):
                     break  # 不是人工麝香 denies the imitation: the goods are the real thing
                 negation = self._gap_negations.ending_at(text, start - skip)
                 if negation is not None:
@@ -291,8 +293,10 @@ class Scope:
             return accessory  # goods for the animal (珊瑚灯, 龟粮): its traits (海缸) are theirs too
         own = self._own_goods.get(ref.category, frozenset())
         chinese = 0
+        heads = self._goods_heads
+        firsts = heads.firsts  # a head starts with one of these (None: with any character)
         for at in range(end, min(end + _HEAD_SPAN, len(text))):
-            head = self._goods_heads.starting_at(text, at)
+            head = heads.starting_at(text, at) if firsts is None or text[at] in firsts else None
             if head is not None and head[1] not in own and one_clause(view, start, at + len(head[1])):
                 shown = any(
                     sig.kind in TALK or (sig.kind == "suspicious" and sig.category == ref.category)

@@ -602,10 +602,11 @@ class Scorer:
         terms: list[tuple[TermRef, FieldView, int, int]] = []
         masks: list[tuple[Mask, FieldView, int, int]] = []
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
+        first_view, later_views = views[0], views[1:]
         for pattern_id, start, end in matches:
             refs, phrases, signals = kinds[pattern_id]
-            view = views[0]
-            for later in views[1:]:
+            view = first_view
+            for later in later_views:
                 if start >= later.offset:
                     view = later
             start -= view.offset
@@ -1027,7 +1028,7 @@ class Scorer:
 def _price(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):  # a tuple: int | float builds a union at every call
         number = float(value)
     else:
         match = re.search(r"\d+(?:\.\d+)?", str(value).replace(",", ""))
