@@ -161,3 +161,47 @@ def test_fireworks_named_by_their_product_form(scorer: Scorer, title: str) -> No
 )
 def test_look_alikes_of_firework_forms_stay_quiet(scorer: Scorer, title: str) -> None:
     assert not score(scorer, title).is_lead
+
+
+def test_a_part_the_dictionary_names_inside_a_word_is_that_part(scorer: Scorer) -> None:
+    # 苦胆 is "gall bladder" in CC-CEDICT: the part 胆 inside that word is the animal's
+    result = score(scorer, "后山 野的 苦胆 风干 两个", "只能见面交易，不走快递")
+    assert result.is_lead and trade_context(result)["part"] == "苦胆"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("野生 大胆 创意 手机壳", "只能见面交易，不走快递"),  # 大胆 "brazen"
+        ("野外 主角 同款 帽子", "只能见面交易，不走快递"),  # 主角 "leading role"
+        ("野生 皮肤 保湿 面霜", "只能见面交易，不走快递"),  # 皮肤: a person's skin
+    ],
+)
+def test_a_part_character_inside_a_word_of_another_sense_is_no_part(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert not score(scorer, title, description).is_lead
+
+
+def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_dictionary_aliases.py"
+    spec = importlib.util.spec_from_file_location("build_aliases_parts", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    entries = [
+        ("苦胆", "gall bladder", "gall bladder", 1),
+        ("大胆", "brazen", "brazen/bold", 2),
+        ("主角", "leading role", "leading role", 3),
+        ("刷牙", "to brush one's teeth", "to brush one's teeth", 4),
+        ("骨瓷", "bone china (fine white porcelain)", "bone china", 5),
+        ("牛角", "cow horn", "cow horn", 6),
+        ("鹿角", "antler", "antler/deer horn", 7),
+        ("生皮", "pelt", "pelt/raw hide", 8),  # 野生 皮肤 holds it
+    ]
+    found = module.part_compounds(entries, ["胆", "角", "牙", "骨", "皮"], ["牛"], set(), ["野生"])
+    assert [(item["word"], item["part"]) for item in found] == [("苦胆", "胆"), ("鹿角", "角")]
+    assert found[0]["source"] == "CC-CEDICT line 1: 苦胆 /gall bladder/"

@@ -187,6 +187,10 @@ class Tables:
             else:
                 self._add(word, Signal("part", "part", None, word, False, False))
         self.single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
+        # a word the dictionary glosses as an animal part (苦胆 "gall bladder") is that part, where the part's
+        # character inside another word (主角, 大胆) is not
+        for compound in signals.part_compounds:
+            self._add(compound.word, Signal("part", "part", None, compound.word, False, False))
         # a source withheld (来源别问, 不问来路) is provenance the seller will not tell: pairs of the two lists
         withheld = (
             *(noun + verb for noun in signals.source_nouns for verb in signals.withholding_verbs),

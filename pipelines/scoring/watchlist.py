@@ -70,6 +70,14 @@ class TermSpec(_Model):
     source: str | None = Field(default=None, description="Where a generated term came from (a dictionary line).")
 
 
+class PartCompound(_Model):
+    """A dictionary word that holds a one-character animal part and means that part (苦胆 "gall bladder")."""
+
+    word: str = Field(min_length=2)
+    part: str = Field(min_length=1, max_length=1)
+    source: str | None = Field(default=None, description="The dictionary line that says so.")
+
+
 class SignalSpec(_Model):
     """Listing-wide context words and the points they carry."""
 
@@ -80,6 +88,7 @@ class SignalSpec(_Model):
     negations: list[str] = Field(default_factory=list)
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
+    part_compounds: list[PartCompound] = Field(default_factory=list)
     wild_provenance: list[str] = Field(default_factory=list)
     fresh_forms: list[str] = Field(default_factory=list)
     farmed_animals: list[str] = Field(default_factory=list)
@@ -345,7 +354,7 @@ class Watchlists:
 def merge(files: Sequence[LoadedFile]) -> Watchlists:
     categories: dict[str, Category] = {}
     # every list of the signals is merged by concatenation, innocence by kind, weights by update
-    lists: dict[str, list[str]] = {name: [] for name in _SIGNAL_LISTS}
+    lists: dict[str, list[Any]] = {name: [] for name in _SIGNAL_LISTS}
     innocence: dict[str, list[str]] = {}
     weights: dict[str, float] = {}
     for loaded in files:
