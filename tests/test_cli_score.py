@@ -199,7 +199,9 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # leads of the right category rose (689 to 693) and none changed category, but five of the nine new leads, of
 # species no word names, fell under wildlife.other or a neighbouring category, so the share fell; the floor
 # follows, rounded down.
-TEST_PART_FLOOR = {"recall": 0.899, "precision": 0.979, "disguised": 0.853, "category_accuracy": 0.963}
+# English evasion generated as pairs (no shipping, cash only) then gave recall 0.901 (720/799), the rest unchanged;
+# the floor follows, rounded down.
+TEST_PART_FLOOR = {"recall": 0.901, "precision": 0.979, "disguised": 0.853, "category_accuracy": 0.963}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -228,8 +230,9 @@ TEST_PART_FLOOR = {"recall": 0.899, "precision": 0.979, "disguised": 0.853, "cat
 # accuracy 0.968 (0.9682); the floor follows, rounded down. With provenance told aside, as the row above, and
 # the seed learnt again: recall 0.915 (731/799), precision 0.980, disguised recall 0.870 (368/423), 15/367,
 # category accuracy 0.962 (703/731, from 700/723): the new leads of unnamed species fall under wildlife.other
-# more often than the model would have put them; the floor follows, rounded down.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.914, "precision": 0.979, "disguised": 0.869, "category_accuracy": 0.961}
+# more often than the model would have put them; the floor follows, rounded down. English evasion generated as
+# pairs, and the seed learnt again: recall 0.916 (732/799), the rest unchanged; the floor follows, rounded down.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.916, "precision": 0.979, "disguised": 0.869, "category_accuracy": 0.961}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

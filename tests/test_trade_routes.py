@@ -205,3 +205,17 @@ def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
     found = module.part_compounds(entries, ["胆", "角", "牙", "骨", "皮"], ["牛"], set(), ["野生"])
     assert [(item["word"], item["part"]) for item in found] == [("苦胆", "胆"), ("鹿角", "角")]
     assert found[0]["source"] == "CC-CEDICT line 1: 苦胆 /gall bladder/"
+
+
+@pytest.mark.parametrize(
+    "talk", ["no shipping, cash only", "meet in person only", "no questions asked", "only local pickup"]
+)
+def test_english_evasion_is_talk_of_the_trade_pattern(scorer: Scorer, talk: str) -> None:
+    # a part of wild provenance needs talk: the English phrases are generated pairs, not a list
+    result = score(scorer, "野生 骨 一副 老货", talk)
+    assert result.is_lead and trade_context(result)["part"] == "骨"
+
+
+@pytest.mark.parametrize("description", ["free shipping, cash on delivery", "casino chips, shipping in 3 days"])
+def test_english_shipping_words_without_a_refusal_are_no_talk(scorer: Scorer, description: str) -> None:
+    assert not score(scorer, "野生 骨 一副 老货", description).is_lead

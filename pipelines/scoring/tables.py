@@ -167,7 +167,13 @@ class Tables:
     def _build(self) -> None:
         """The patterns of every signal word, phrase and term, and the word tables read beside them."""
         signals = self.watchlists.signals
-        for word in signals.evasion:
+        # English evasion as generated pairs (no shipping, cash only, only meet in person)
+        english = (
+            *(f"{refusal} {channel}" for refusal in signals.english_refusals for channel in signals.english_channels),
+            *(f"{way} {only}" for way in signals.english_handovers for only in signals.english_only),
+            *(f"{only} {way}" for way in signals.english_handovers for only in signals.english_only),
+        )
+        for word in dict.fromkeys((*signals.evasion, *english)):
             self._add(word, Signal("evasion", "evasion", None, word, False, False))
         for word in signals.trade:
             self._add(word, Signal("trade", "trade", None, word, False, False))

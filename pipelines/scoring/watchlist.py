@@ -82,6 +82,10 @@ class SignalSpec(_Model):
     """Listing-wide context words and the points they carry."""
 
     evasion: list[str] = Field(default_factory=list)
+    english_refusals: list[str] = Field(default_factory=list)
+    english_channels: list[str] = Field(default_factory=list)
+    english_handovers: list[str] = Field(default_factory=list)
+    english_only: list[str] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
