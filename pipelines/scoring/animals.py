@@ -18,9 +18,9 @@ from .watchlist import Category
 TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
-_WILD_KIND = "野"
+_WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 # routes of the trade pattern that tell provenance or talk without a word of it
-_TOLD_ASIDE = frozenset(("denied", "papers", "place"))  # before a farmed animal's name, its wild kind (野兔, 野鸭)
+_TOLD_ASIDE = frozenset(("denied", "papers", "place"))
 
 
 class AnimalPatterns:
