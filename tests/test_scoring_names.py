@@ -72,6 +72,15 @@ def test_english_names_come_from_the_dictionary() -> None:
         ("过山风 活体 两米多 野外抓的 私聊", "过山风", "wildlife.live_reptile"),
         ("蓝点颏 笼养 会叫 野鸟 转让", "蓝点颏", "wildlife.live_bird"),
         ("六眼龟 苗子 野外 一对", "六眼龟", "wildlife.live_reptile"),
+        # folk names: of a bird market, a falconer, a fishmonger, the materia medica
+        ("红靛颏 野生 刚网的 已开口 面交", "红靛颏", "wildlife.live_bird"),
+        ("禾花雀 冰鲜 整只 一盒二十只 野生 私聊", "禾花雀", "wildlife.live_bird"),
+        ("秦吉了 幼鸟 野的 会说话 私聊", "秦吉了", "wildlife.live_bird"),
+        ("鸭虎 野的 刚网到 熬好了 面交", "鸭虎", "wildlife.live_bird"),
+        ("金钱猫 活体 山里抓的 一只", "金钱猫", "wildlife.other"),
+        ("石爬子 野生 活的 河里捞的 五条", "石爬子", "wildlife.other"),
+        ("脆蛇 野生 晒干 两条 私聊", "脆蛇", "wildlife.live_reptile"),
+        ("石鲮 鳞片 半斤 老家带的 私聊", "石鲮", "wildlife.pangolin"),
     ],
 )
 def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
@@ -92,6 +101,11 @@ def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
         ("水犀 老片 一克 退烧 私聊", "wildlife.rhino_horn"),
         ("山君 爪 一对 老挂件 私聊", "wildlife.tiger_leopard"),
         ("龙鲤 干货 带甲 一只 山里收的", "wildlife.pangolin"),
+        # carvers' names of a casque and of a horn
+        ("鸟盔 一小块 红皮 黄心 未雕 面交", "wildlife.hornbill"),
+        ("盔料 边角 几块 红皮 私聊", "wildlife.hornbill"),
+        ("通天料 扳指 一枚 竹丝纹 懂的来", "wildlife.rhino_horn"),
+        ("犀杯 一只 明代 包浆 私聊", "wildlife.rhino_horn"),
     ],
 )
 def test_trade_names_of_goods_say_their_category(scorer: Scorer, title: str, category: str) -> None:
@@ -106,6 +120,10 @@ def test_trade_names_of_goods_say_their_category(scorer: Scorer, title: str, cat
         "龙鲤 锦鲤 观赏鱼 鱼苗",  # a koi
         "山君 书法 字画 手写",  # a name in a calligraphy
         "白料 和田玉 籽料 手镯",  # white jade, not ivory
+        "禾花雀 图案 瓷盘 摆件",  # a plate painted with the bird
+        "秦吉了 唐诗 书法 字画",  # a poem
+        "金钱猫 毛绒玩具 抱枕",  # a plush toy
+        "鸭虎 卡通 贴纸 一套",  # a sticker
     ],
 )
 def test_trade_names_without_the_animal_or_its_goods_are_no_lead(scorer: Scorer, title: str) -> None:
@@ -176,3 +194,42 @@ def test_the_end_of_another_english_word_is_no_negation(scorer: Scorer, title: s
     result = score(scorer, title)
     assert not result.is_lead
     assert not rules_of(result, "innocence_negated")
+
+
+# --- folk and trade names no dictionary glosses as the species, English names told by English context
+
+
+def test_a_whole_animal_is_the_context_a_dictionary_name_needs(scorer: Scorer) -> None:
+    result = score(scorer, "石鲮鱼 整只 晒干的 老家的")
+    assert result.is_lead and result.category == "wildlife.pangolin"
+    assert not score(scorer, "石鲮鱼 中药 图谱 书").is_lead
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Wild-caught blue-winged pitta, live", "Caught last week, eating well. Collect in person.",
+         "wildlife.live_bird"),
+        ("Hand-raised baby macaque", "Bottle-fed, very tame, comes with a cage. Collect in person.",
+         "wildlife.primate"),
+    ],
+)  # fmt: skip
+def test_english_name_with_english_provenance_or_rearing_is_a_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and result.category == category
+
+
+def test_a_lower_case_compound_is_no_latin_brand(scorer: Scorer) -> None:
+    result = score(scorer, "Wild-caught hooded pitta 一只")
+    assert not rules_of(result, "brand_term")
+    assert rules_of(score(scorer, "ZE-NA 穿山甲 疏通剂"), "brand_term")  # a brand still names other goods
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Python 3 programming, 2nd edition, wild caught exceptions chapter", "python 皮纹 手提包 压纹 人造革"],
+)
+def test_english_species_name_of_other_things_is_no_lead(scorer: Scorer, title: str) -> None:
+    assert not score(scorer, title).is_lead

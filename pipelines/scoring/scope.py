@@ -26,9 +26,9 @@ NEGATION_STOPS = frozenset("是的但而却就")
 _HEAD_REACH = 2
 _HEAD_SPAN = 8
 # a Latin brand of letters joined by a hyphen right beside a term (SK-II 神仙水); a model with digits (AK-47) is
-# no brand here
-_BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-[A-Za-z]+\s?$")
-_BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-[A-Za-z]+(?![A-Za-z0-9-])")
+# no brand here, nor an English compound in lower case after its hyphen (Wild-caught hooded pitta, hand-raised)
+_BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-(?![a-z]+\s?$)[A-Za-z]+\s?$")
+_BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-(?![a-z]+(?![A-Za-z0-9-]))[A-Za-z]+(?![A-Za-z0-9-])")
 # how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
 _COVER_REACH = 6
 # how far after a media word a refusal and a verb of showing are read for (照片 不方便发)

@@ -646,12 +646,13 @@ class Scorer:
                 and not any(w in joined for w in ref.requires)
                 and not (
                     ref.rule == "species"
-                    and (
-                        self._names_a_part(ref.category, view, end)
-                        or count_after(view, end, 2) is not None
-                        # wild provenance in any language (wild caught) is context the name's words give in Chinese
-                        or any(sig.kind == "provenance" for signals, *_ in signal_places for sig in signals)
-                    )
+                    and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
+                )
+                # wild provenance in any language (wild caught) is context the name's words give in Chinese, for
+                # the name and for its English name (Wild-caught hooded pitta); a count is not (Python 3)
+                and not (
+                    ref.rule in ("species", "english")
+                    and any(sig.kind == "provenance" for signals, *_ in signal_places for sig in signals)
                 )
             ):
                 masked_rules.append(
