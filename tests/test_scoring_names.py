@@ -212,9 +212,11 @@ def test_a_whole_animal_is_the_context_a_dictionary_name_needs(scorer: Scorer) -
          "wildlife.live_bird"),
         ("Hand-raised baby macaque", "Bottle-fed, very tame, comes with a cage. Collect in person.",
          "wildlife.primate"),
+        ("Red-crowned crane chicks, two available", "", "wildlife.live_bird"),
+        ("Juvenile Asian leopard cat, cash only", "", "wildlife.other"),
     ],
 )  # fmt: skip
-def test_english_name_with_english_provenance_or_rearing_is_a_lead(
+def test_english_name_with_english_provenance_rearing_or_youth_is_a_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
     result = score(scorer, title, description)
@@ -232,4 +234,12 @@ def test_a_lower_case_compound_is_no_latin_brand(scorer: Scorer) -> None:
     ["Python 3 programming, 2nd edition, wild caught exceptions chapter", "python 皮纹 手提包 压纹 人造革"],
 )
 def test_english_species_name_of_other_things_is_no_lead(scorer: Scorer, title: str) -> None:
+    assert not score(scorer, title).is_lead
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Snow leopard baby blanket, soft fleece", "Snow Leopard live night, band tickets", "Rubik cube, crane pattern"],
+)
+def test_english_words_of_babies_shows_and_cubes_are_no_context(scorer: Scorer, title: str) -> None:
     assert not score(scorer, title).is_lead

@@ -108,6 +108,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
 # the same family then describe those goods too (:meth:`Scorer._namesake_described`)
 _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term"))
+# the signals that give a species name, or its English name, the context its own words need
+_NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
@@ -648,11 +650,12 @@ class Scorer:
                     ref.rule == "species"
                     and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
                 )
-                # wild provenance in any language (wild caught) is context the name's words give in Chinese, for
-                # the name and for its English name (Wild-caught hooded pitta); a count is not (Python 3)
+                # wild provenance in any language (wild caught) and a live or young animal in English (chick, baby)
+                # are context the name's words give in Chinese, for the name and for its English name (Wild-caught
+                # hooded pitta); a count is not (Python 3)
                 and not (
                     ref.rule in ("species", "english")
-                    and any(sig.kind == "provenance" for signals, *_ in signal_places for sig in signals)
+                    and any(sig.kind in _NAME_CONTEXT for signals, *_ in signal_places for sig in signals)
                 )
             ):
                 masked_rules.append(

@@ -242,6 +242,8 @@ class Tables:
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))
         self.live_words = frozenset(signals.live_forms)
+        for word in signals.english_live_forms:  # whole English words: the context of a species' English name
+            self._add(word, Signal("english_live", "live", None, word, False, False))
         for word in signals.namesake_materials:
             self._add(word, Signal("material", "material", None, word, False, False))
         # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own

@@ -120,6 +120,7 @@ class SignalSpec(_Model):
     comparative_markers: list[str] = Field(default_factory=list)
     flavour_markers: list[str] = Field(default_factory=list)
     live_forms: list[str] = Field(default_factory=list)
+    english_live_forms: list[str] = Field(default_factory=list)
     commerce: list[str] = Field(default_factory=list)
     accessory_kinds: list[str] = Field(default_factory=list)
     term_negations: list[str] = Field(default_factory=list)
