@@ -204,7 +204,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # The test part then grew to 1,401 listings with a seventh batch of 400 written without reading the rules (118 of
 # them fell into it): recall 0.901 (790/876, 0.9018), precision 0.980 (790/806, 0.9801), disguised recall 0.856
 # (399/466, 0.8562), 16/396, category accuracy 0.966 (763/790, 0.9658); the floor follows, rounded down.
-TEST_PART_FLOOR = {"recall": 0.901, "precision": 0.980, "disguised": 0.856, "category_accuracy": 0.965}
+# Wildlife goods told by a capture, a hunt, a shell or tortoiseshell's marks, and wild provenance as trade talk,
+# then gave recall 0.906 (794/876, 0.9064), precision 0.980 (794/810), disguised recall 0.860 (401/466, 0.8605),
+# 16/396, category accuracy 0.966 (767/794, 0.9660); the floor follows, rounded down.
+TEST_PART_FLOOR = {"recall": 0.906, "precision": 0.980, "disguised": 0.860, "category_accuracy": 0.965}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -238,8 +241,11 @@ TEST_PART_FLOOR = {"recall": 0.901, "precision": 0.980, "disguised": 0.856, "cat
 # Grown to 1,401 by the seventh batch, the seed rebuilt with its dev rows: recall 0.914 (801/876, 0.9144),
 # precision 0.980 (801/817, 0.9804), disguised recall 0.869 (405/466, 0.8691), 16/396, category accuracy 0.963
 # (772/801, 0.9638). Recall fell with the set's growth (the part gained 77 leads and 69 more were found), so its
-# floor follows it down; precision and category are raised to the new figures, rounded down.
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.914, "precision": 0.980, "disguised": 0.869, "category_accuracy": 0.963}
+# floor follows it down; precision and category are raised to the new figures, rounded down. With the described
+# goods of the floor above and the seed learnt again: recall 0.918 (804/876, 0.9178), precision 0.980 (804/820),
+# disguised recall 0.875 (408/466, 0.8755), 16/396, category accuracy 0.964 (775/804, 0.9639); the floor follows,
+# rounded down.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.917, "precision": 0.980, "disguised": 0.875, "category_accuracy": 0.963}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -21,6 +21,10 @@ _TRAIT_PATTERN_ALONE = 3
 _WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 # routes of the trade pattern that tell provenance or talk without a word of it
 _TOLD_ASIDE = frozenset(("denied", "papers", "place"))
+# what may follow a caught animal's word (鸟一对, 鸟崽两只, 小家伙的)
+_CAUGHT_AFTER = frozenset("一二两三四五六七八九十几只对个的")
+# characters of description (红, 活石头) a capture's animal or goods word may stand after the capture
+_CAUGHT_GAP = 4
 
 
 class AnimalPatterns:
@@ -44,6 +48,9 @@ class AnimalPatterns:
         namesake_kinds: frozenset[str],
         papers_denied: re.Pattern[str] | None = None,
         wild_place_before: re.Pattern[str] | None = None,
+        caught: re.Pattern[str] | None = None,
+        hunted: re.Pattern[str] | None = None,
+        caught_animals: dict[str, str | None] | None = None,
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -60,6 +67,17 @@ class AnimalPatterns:
         self._namesake_kinds = namesake_kinds
         self._papers_denied = papers_denied
         self._wild_place_before = wild_place_before
+        self._caught = caught
+        self._hunted = hunted
+        self._caught_animals = caught_animals or {}
+        # the goods words (product forms) that one wildlife category alone sells (枝 of coral, 镜框 of tortoiseshell)
+        owners: dict[str, set[str]] = {}
+        for category in categories.values():
+            if category.id.startswith(WILDLIFE_PREFIX) and category.id != TRADE_PATTERN_CATEGORY:
+                for form in category.product_forms:
+                    owners.setdefault(form, set()).add(category.id)
+        self._own_goods = {form: next(iter(ids)) for form, ids in owners.items() if len(ids) == 1}
+        self._own_goods_longest = max(map(len, self._own_goods), default=0)
 
     def concealed_goods(
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
@@ -272,12 +290,36 @@ class AnimalPatterns:
         # the denial of a farmed or imitation look-alike (不是家养的, 非牛角, 不是人工繁殖的) claims the wild, real
         # animal: beside a word of provenance it stands in for the talk, and without one for the provenance
         denied = self._denied_lookalike(views) if not talk or not provenance else None
+        if part is None:
+            caught = self._caught_animal(views) or self._caught_goods(views)
+            if caught is not None:
+                part, capture = caught
+                if capture not in provenance:
+                    provenance.append(capture)
+                route[part[0].label] = part[0].word
+        if (
+            part is None
+            and provenance
+            and fresh
+            and (talk or self._shown.shown_category(signal_places, WILDLIFE_PREFIX, 2)[0] is not None)
+            and not self._names_farmed(views)
+        ):
+            # an animal sold alive (活的, 鲜活) of wild provenance is a live animal too: without talk, where the
+            # listing shows which (海缸 of a coral), since mushrooms are sold 鲜活 as well
+            part = next((place for place in fresh if stands_after_a_word(*place[1:])), None)
+            if part is not None:
+                route["fresh"] = part[0].word
         if not talk:
             if provenance and denied is not None:
                 route["denied"] = denied
+            elif provenance and part is not None and (hunted := self._hunted_by(views)) is not None:
+                route["hunted"] = hunted  # a part the seller says he or a neighbour hunted (老乡自己打的)
             # a live animal of wild provenance (野生 幼崽, 山上掏的 雏鸟) is the offence itself: it needs no talk
             elif not (
-                provenance and part is not None and part[0].word in self._live_words and not self._names_farmed(views)
+                provenance
+                and part is not None
+                and (part[0].word in self._live_words or part[0].label in ("fresh", "caught"))
+                and not self._names_farmed(views)
             ):
                 return None
         if part is None and fresh and not self._names_farmed(views):
@@ -317,6 +359,12 @@ class AnimalPatterns:
         if len(owners) == 1 and owners[0] != TRADE_PATTERN_CATEGORY and sig.word in self._live_words:
             shown = owners[0]
             route["part_of"] = shown
+        elif sig.label == "caught" and self._caught_animals.get(sig.word):
+            shown = self._caught_animals[sig.word]  # a bird caught (山里刚抓的鸟) is a live bird
+            route["part_of"] = shown
+        elif sig.label == "caught_goods":
+            shown = sig.category  # goods taken from the sea (海里捞的红枝) are of the one category that sells them
+            route["part_of"] = shown
         if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
             shown = self._shown.shown_category(signal_places, family, 2, True)[0]
         if shown is None and not route.keys().isdisjoint(_TOLD_ASIDE):
@@ -331,6 +379,57 @@ class AnimalPatterns:
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, **route, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _caught_animal(self, views: list[FieldView]) -> tuple[tuple[Signal, FieldView, int, int], str] | None:
+        """The first generic animal word written right after a capture (山里刚抓的鸟, 林子里逮的彩色长尾鸟), within
+        one run of characters of the original text, as a live animal, and the capture."""
+        if self._caught is None:
+            return None
+        for view in views:
+            for match in self._caught.finditer(view.norm.text):
+                start, end = match.span("animal")
+                o_start, o_end = view.span(match.end() - len(match.group("animal")) - len(match.group("gap")), end)
+                after = view.norm.original[o_end : o_end + 1]
+                # the word ends there, or a count follows (鸟崽两只); 鸟语花香 is another word
+                if view.norm.original[o_start:o_end].isalnum() and (not after.isalnum() or after in _CAUGHT_AFTER):
+                    capture = view.norm.text[match.start() : start - len(match.group("gap"))].removesuffix("的")
+                    sig = Signal("part", "caught", None, match.group("animal"), False, False)
+                    return (sig, view, start, end), capture
+        return None
+
+    def _hunted_by(self, views: list[FieldView]) -> str | None:
+        """A doer and a verb of hunting (自己打的, 刚套的), unless the listing names a farmed animal (自己抓的鸡)."""
+        if self._hunted is None or self._names_farmed(views):
+            return None
+        return next((m.group() for view in views if (m := self._hunted.search(view.norm.text))), None)
+
+    def _caught_goods(self, views: list[FieldView]) -> tuple[tuple[Signal, FieldView, int, int], str] | None:
+        """The first goods word of one wildlife category (枝 of coral) written a few characters after a capture
+        (海里捞的红枝, 海里采的活石头断枝), within one run of characters, as a part of wild provenance, and the
+        capture. Goods gathered are no live animal: the trade pattern still asks for talk or a denied look-alike."""
+        if self._capture is None or not self._own_goods:
+            return None
+        for view in views:
+            text, original = view.norm.text, view.norm.original
+            for match in self._capture.finditer(text):
+                start = match.end() + (text.startswith("的", match.end()))
+                for begin in range(start, min(start + _CAUGHT_GAP + 1, len(text))):
+                    word = self._goods_word_at(text, begin)
+                    if word is None:
+                        continue
+                    end = begin + len(word)
+                    o_start, o_end = view.span(start, end)
+                    after = original[o_end : o_end + 1]
+                    if original[o_start:o_end].isalnum() and (not after.isalnum() or after in _CAUGHT_AFTER):
+                        sig = Signal("part", "caught_goods", self._own_goods[word], word, False, False)
+                        return (sig, view, begin, end), text[match.start() : match.end()]
+                    break
+        return None
+
+    def _goods_word_at(self, text: str, begin: int) -> str | None:
+        """The longest goods word of one wildlife category that starts at ``begin`` of ``text``, or None."""
+        goods, longest = self._own_goods, self._own_goods_longest
+        return next((text[begin:at] for at in range(begin + longest, begin, -1) if text[begin:at] in goods), None)
 
     def _papers_without(
         self, views: list[FieldView], talk_places: list[tuple[FieldView, int, int]]

@@ -10,6 +10,7 @@ from .clauses import count_after
 from .fold_text import emoji_names, is_cjk
 from .hits import PATTERN_RULES, SHAPE_RULES
 from .payloads import FieldView, Signal, TermRef
+from .shown import WILDLIFE_PREFIX
 from .spread import spread_score
 from .watchlist import Category
 
@@ -60,6 +61,7 @@ class CategoryScorer:
         ignored = self._ignored_innocence.get(cid, frozenset())
         form: str | None = None
         fired: dict[str, list[str]] = {}
+        wild = cid.startswith(WILDLIFE_PREFIX)
         # a count of animals after a species name (红嘴相思鸟 一对) offers live animals as a live form does, and a
         # generic animal word counts only where the animal itself is sold (山猫 仔 ... 幼猫粮)
         if live_goods or any(item[0].rule == "animal" for item in items) or self._counted_animal(items) is not None:
@@ -88,6 +90,10 @@ class CategoryScorer:
                 if form is None:
                     form = sig.word
             else:  # evasion, trade, suspicious
+                if kind == "provenance":
+                    if not wild:
+                        continue
+                    kind = "trade"  # wild provenance (野采, 海里的) is trade talk of an animal's goods
                 words = fired.get(kind)
                 if words is None:
                     fired[kind] = [sig.word]

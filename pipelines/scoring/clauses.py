@@ -18,8 +18,10 @@ _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 # what may stand right before a one-character part (野生的胆, 带皮带骨) and right after it (胆粉) in a word of its own
 _PART_AFTER = "的带"
 _PART_BEFORE = "粉"
+_PART_SIZES = "大小整"  # a word of size between a word of provenance and a part (野生大胆, 野生小胆)
 # what may end the word before a form of a live animal (刚下山的 活的, 是活的)
 _WORD_ENDS = "的是刚都还也"
+_LIST_MARK = "、"  # the enumeration comma between the words of a list
 # characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
 _SHAPE_REACH = 2
 
@@ -37,12 +39,15 @@ def breaks_clause(char: str) -> bool:
     return not (char.isalnum() or char.isspace())
 
 
-def one_clause(view: FieldView, start: int, end: int) -> bool:
-    """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text."""
+def one_clause(view: FieldView, start: int, end: int, in_lists: bool = False) -> bool:
+    """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text; with
+    ``in_lists``, the enumeration comma (、) of a list of words does not end the clause (跟骨头、树脂、塑料都不一样
+    compares the goods with each of the three)."""
     if start < 0 or end > len(view.norm.text):
         return False
     o_start, o_end = view.span(start, end)
-    return not any(breaks_clause(c) for c in view.norm.original[o_start:o_end])
+    text = view.norm.original[o_start:o_end]
+    return not any(breaks_clause(c) for c in (text.replace(_LIST_MARK, "") if in_lists else text))
 
 
 def whole_words_across_spaces(text: str, start: int, end: int) -> bool:
@@ -74,7 +79,7 @@ def book_spans(text: str) -> list[tuple[int, int]]:
 
 def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str] = ()) -> bool:
     """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆, 带皮带骨, right after a
-    word of wild provenance (野生鞭), or ground to powder (胆粉); never inside another word (骨瓷, 角落, 胆大,
+    word of wild provenance (野生鞭, 野生大胆), or ground to powder (胆粉); never inside another word (骨瓷, 角落, 胆大,
     牛角梳)."""
     if end - start > 1:
         return True
@@ -82,8 +87,13 @@ def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str
     text = view.norm.original
     before = text[o_start - 1] if o_start else " "
     after = text[o_end] if o_end < len(text) else " "
+    folded = view.norm.text
+    # right after a word of provenance, or a word of size away from it (野生大胆: a big gall, not 大胆 "bold")
+    head = start - 1 if start and folded[start - 1] in _PART_SIZES else start
     after_word = (
-        not before.isalnum() or before in _PART_AFTER or any(view.norm.text[:start].endswith(w) for w in provenance)
+        not before.isalnum()
+        or before in _PART_AFTER
+        or any(folded[:start].endswith(w) or folded[:head].endswith(w) for w in provenance)
     )
     return after_word and (not after.isalnum() or after in _PART_BEFORE)
 

@@ -335,7 +335,7 @@ class Scope:
                     rest = text[end : end + 14]
                     for difference in self._differences:
                         at = rest.find(difference)
-                        if at >= 0 and one_clause(view, start - 1, end + at + len(difference)):
+                        if at >= 0 and one_clause(view, start - 1, end + at + len(difference), in_lists=True):
                             how = {"rule": "innocence_compared", "marker": difference}
                             break
         if how is None and self._cover_after:

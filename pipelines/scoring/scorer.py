@@ -302,6 +302,9 @@ class Scorer:
             namesake_kinds=self._namesake_kinds,
             papers_denied=tables.papers_denied,
             wild_place_before=tables.wild_place_before,
+            caught=tables.caught,
+            hunted=tables.hunted,
+            caught_animals=tables.caught_animals,
         )
         self._bred_claims = BredClaims(self._bred, tables.licences, tables.wild_only, self._term_negations)
         self._goods = GoodsPatterns(
@@ -575,6 +578,8 @@ class Scorer:
                     or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))
                 )
                 and self._function_patterns.isdisjoint(ids)
+                # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance
+                and (self._capture is None or not self._capture.search(joined))
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table

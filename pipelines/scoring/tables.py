@@ -24,6 +24,8 @@ from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists
 _HOMOPHONE_GOODS_SPREAD_MAX = 3
 # characters (folded) a denial may reach across to the look-alike it denies (不是家养的猪)
 _DENIAL_GAP = 3
+# characters of description (彩色长尾) a capture's animal word may stand after the capture
+_CAUGHT_GAP = 4
 
 
 def fold_words(fold: Callable[[str], str], words: Iterable[str]) -> tuple[str, ...]:
@@ -225,7 +227,19 @@ class Tables:
         self.capture = capture_pattern(
             [fold(w) for w in signals.capture_places],
             [fold(w) for w in signals.capture_doers],
-            [fold(w) for w in signals.capture_verbs],
+            [fold(w) for w in (*signals.hunting_verbs, *signals.capture_verbs)],
+        )
+        # a doer right before a verb of hunting and 的 (自己打的, 老乡套的): the seller says the animal was poached
+        doers, hunting = [fold(w) for w in signals.capture_doers], [fold(w) for w in signals.hunting_verbs]
+        hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
+        self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
+        # a generic animal word a few characters after a capture (山里刚抓的鸟, 林子里逮的彩色长尾鸟): the animal caught
+        caught = {fold(animal.word): animal.category for animal in signals.caught_animals if fold(animal.word)}
+        self.caught_animals = caught
+        self.caught = (
+            re.compile(f"(?:{self.capture.pattern})的?(?P<gap>.{{0,{_CAUGHT_GAP}}}?)(?P<animal>{alternatives(caught)})")
+            if self.capture is not None and caught
+            else None
         )
         # papers denied (没有任何手续, 无证件): a negation a few characters before a paper word
         negations = [w for w in self._term_negations if w]

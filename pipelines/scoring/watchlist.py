@@ -78,6 +78,13 @@ class PartCompound(_Model):
     source: str | None = Field(default=None, description="The dictionary line that says so.")
 
 
+class CaughtAnimal(_Model):
+    """A generic word for an animal (鸟, 小家伙) that, right after a capture, is the live animal caught."""
+
+    word: str = Field(min_length=1)
+    category: str | None = Field(default=None, description="The category it names; None: the listing's traits.")
+
+
 class SignalSpec(_Model):
     """Listing-wide context words and the points they carry."""
 
@@ -103,6 +110,8 @@ class SignalSpec(_Model):
     capture_places: list[str] = Field(default_factory=list)
     capture_doers: list[str] = Field(default_factory=list)
     capture_verbs: list[str] = Field(default_factory=list)
+    hunting_verbs: list[str] = Field(default_factory=list)
+    caught_animals: list[CaughtAnimal] = Field(default_factory=list)
     concealment: list[str] = Field(default_factory=list)
     identity_nouns: list[str] = Field(default_factory=list)
     source_nouns: list[str] = Field(default_factory=list)
