@@ -243,3 +243,11 @@ def test_english_species_name_of_other_things_is_no_lead(scorer: Scorer, title: 
 )
 def test_english_words_of_babies_shows_and_cubes_are_no_context(scorer: Scorer, title: str) -> None:
     assert not score(scorer, title).is_lead
+
+
+def test_an_innocence_word_read_across_a_space_is_no_word(scorer: Scorer) -> None:
+    # 生鲜 (fresh food) is the end of 野生 and the start of 鲜活, written apart
+    result = score(scorer, "石爬子 野生 鲜活 三斤 同城送")
+    assert result.is_lead and result.category == "wildlife.other"
+    assert not rules_of(result, "innocence")
+    assert rules_of(score(scorer, "熊掌 树 脂 摆件"), "innocence")  # a word spelt apart is still the word

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .clauses import breaks_clause, one_clause, starts_a_word
+from .clauses import breaks_clause, one_clause, starts_a_word, whole_words_across_spaces
 from .fold_text import is_cjk
 from .markers import Markers
 from .payloads import TALK, FieldView, Signal, TermRef
@@ -142,6 +142,11 @@ class Scope:
         if end - start > 1 and not one_clause(view, start, end):
             # folding drops punctuation, so 水，果园 reads 水果园; a word split by punctuation was never written
             rules.append({"rule": "innocence_across_clauses", "signal": word, "field": view.name, "points": 0})
+            return True
+        if end - start > 1 and not whole_words_across_spaces(view.norm.original, *view.span(start, end)):
+            # nor is one read across a space from the end of one word into the next (生鲜 in 野生 鲜活)
+            rules.append({"rule": "innocence_not_a_word", "signal": word, "word": "", "field": view.name,
+                          "points": 0})  # fmt: skip
             return True
         if end - start > 1 and (crossing := self._word_edges.crossed(view, start, end)) is not None:
             # 胸口红得 is 胸口 + 红得: the dictionary's likelier words leave 口红 unwritten
