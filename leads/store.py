@@ -16,10 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers, instrumentation, make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
@@ -61,6 +62,7 @@ CONTENT_FIELDS = ("title", "description", "price", "currency", "seller", "seller
 _SPACE = re.compile(r"\s+")
 _LEADS = Lead.__table__  # type: ignore[attr-defined]
 _SNAPSHOTS = ListingSnapshot.__table__  # type: ignore[attr-defined]
+_LISTINGS = Listing.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,15 @@ def seller_lead_count(session: Session, seller_pk: int | None) -> int:
 def lead_priority(
     session: Session, lead: Lead, listing: Listing, *, now: datetime | None = None, known: KnownRows | None = None
 ) -> float:
-    return _priority(session, _priority_fields(lead), listing, stored=lead.id is not None, now=now, known=known)
+    return _priority(
+        session,
+        _priority_fields(lead),
+        listing.seller_pk,
+        listing.first_seen,
+        stored=lead.id is not None,
+        now=now,
+        known=known,
+    )
 
 
 def _priority_fields(lead: Lead | Mapping[str, Any]) -> dict[str, Any]:
@@ -303,20 +313,22 @@ _PRIORITY_INPUTS = ("score", "categories", "category", "model_probability")
 def _priority(
     session: Session,
     lead: Mapping[str, Any],
-    listing: Listing,
+    seller_pk: int | None,
+    first_seen: datetime,
     *,
     stored: bool,
     now: datetime | None = None,
     known: KnownRows | None = None,
 ) -> float:
-    """A lead's priority from its score fields; `stored`: the lead is already counted among its seller's."""
+    """A lead's priority from its score fields and its listing's seller and first sight; `stored`: the lead is
+    already counted among its seller's."""
     now = now or utcnow()
-    if known is not None and (listing.seller_pk is None or listing.seller_pk in known.seller_leads):
-        count = known.seller_leads.get(listing.seller_pk, 0) if listing.seller_pk is not None else 0
+    if known is not None and (seller_pk is None or seller_pk in known.seller_leads):
+        count = known.seller_leads.get(seller_pk, 0) if seller_pk is not None else 0
     else:
-        count = seller_lead_count(session, listing.seller_pk)
+        count = seller_lead_count(session, seller_pk)
     others = count - (1 if stored else 0)
-    age_days = (now - listing.first_seen).total_seconds() / 86_400
+    age_days = (now - first_seen).total_seconds() / 86_400
     return compute_priority(
         score=lead["score"],
         categories=lead["categories"] or [lead["category"] or ""],
@@ -330,36 +342,65 @@ def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, n
     """Recompute the priority of the undecided leads (of these sellers only, when given).
 
     A seller's further lead raises all their leads, the earlier ones too: otherwise the order in which a sweep
-    happened to store a repeat seller's listings would decide which of them ranks higher.
+    happened to store a repeat seller's listings would decide which of them ranks higher. The leads are read
+    and updated as plain rows (the store writer does this once a batch, mostly for leads it has just inserted
+    as rows, which the ORM would load as new objects), and only the priorities that changed are written.
     """
     statement = (
-        select(Lead, Listing)
-        .join(Listing, col(Lead.listing_id) == col(Listing.id))
-        .where(col(Lead.status).in_(LeadStatus.UNDECIDED))
+        sa_select(
+            _LEADS.c.id,
+            _LEADS.c.priority,
+            *(_LEADS.c[name] for name in _PRIORITY_INPUTS),
+            _LISTINGS.c.seller_pk,
+            _LISTINGS.c.first_seen,
+        )
+        .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
+        .where(_LEADS.c.status.in_(LeadStatus.UNDECIDED))
     )
     if seller_pks is not None:
         pks = sorted(set(seller_pks))
         if not pks:
             return 0
-        statement = statement.where(col(Listing.seller_pk).in_(pks))
-    rows = list(session.exec(statement))
-    sellers = sorted({listing.seller_pk for _, listing in rows if listing.seller_pk is not None})
+        statement = statement.where(_LISTINGS.c.seller_pk.in_(pks))
+    session.flush()  # the session's pending changes (a lead re-scored in this batch) are what the rows say
+    connection = session.connection()
+    rows = connection.execute(statement).all()
+    sellers = sorted({row.seller_pk for row in rows if row.seller_pk is not None})
     counts = KnownRows(seller_leads=dict.fromkeys(sellers, 0))  # one grouped count, not one per lead
     for start in range(0, len(sellers), 5_000):
         chunk = sellers[start : start + 5_000]
         grouped = (
-            select(Listing.seller_pk, func.count())
-            .select_from(Lead)
-            .join(Listing, col(Lead.listing_id) == col(Listing.id))
-            .where(col(Listing.seller_pk).in_(chunk))
-            .group_by(col(Listing.seller_pk))
+            sa_select(_LISTINGS.c.seller_pk, func.count())
+            .select_from(_LEADS)
+            .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
+            .where(_LISTINGS.c.seller_pk.in_(chunk))
+            .group_by(_LISTINGS.c.seller_pk)
         )
-        for seller_pk, number in session.exec(grouped):
+        for seller_pk, number in connection.execute(grouped):
             if seller_pk is not None:
                 counts.seller_leads[seller_pk] = int(number)
-    for lead, listing in rows:
-        lead.priority = lead_priority(session, lead, listing, now=now, known=counts)
-        session.add(lead)
+    changed = []
+    for row in rows:
+        priority = _priority(
+            session,
+            {name: getattr(row, name) for name in _PRIORITY_INPUTS},
+            row.seller_pk,
+            row.first_seen,
+            stored=True,
+            now=now,
+            known=counts,
+        )
+        if priority != row.priority:
+            changed.append({"lead_pk": row.id, "new_priority": priority})
+    if changed:
+        connection.execute(
+            update(_LEADS).where(_LEADS.c.id == bindparam("lead_pk")).values(priority=bindparam("new_priority")),
+            changed,
+        )
+        for values in changed:  # a lead the session holds as an object shows its new priority too
+            loaded = session.identity_map.get(session.identity_key(Lead, values["lead_pk"]))
+            if loaded is not None:
+                set_committed_value(loaded, "priority", values["new_priority"])
     return len(rows)
 
 
@@ -619,7 +660,9 @@ def record_sighting(
             "created_at": seen_at,
             "updated_at": seen_at,
         }
-        values["priority"] = _priority(session, values, stored, stored=False, now=seen_at, known=known)
+        values["priority"] = _priority(
+            session, values, stored.seller_pk, stored.first_seen, stored=False, now=seen_at, known=known
+        )
         lead_pk = session.connection().execute(insert(_LEADS).returning(_LEADS.c.id), values).scalar_one()
         if campaign:
             link_campaign(session, lead_pk, campaign, found=True, seen_at=seen_at, known=known)

@@ -10,7 +10,7 @@ from leads.db import get_engine
 from leads.lead_query import find_leads
 from leads.models import Lead, Listing, ListingSnapshot, Seller
 from leads.queue import claim, dismiss, enqueue
-from leads.store import content_hash, seller_lead_count
+from leads.store import content_hash, record_sighting, seller_lead_count
 from tests.leadstore_support import CALENDAR, later, listing, score, sight
 
 
@@ -152,3 +152,15 @@ def test_a_batch_ranks_a_repeat_sellers_leads_alike_whatever_their_order(store_u
     write_batch([entry("4", "s2")], engine=engine, home=tmp_path)
     priorities = _priorities(store_url)
     assert priorities["1"] == priorities["2"] == priorities["3"] == priorities["4"]
+
+
+def test_a_lead_the_session_holds_shows_the_priority_its_sellers_further_lead_gave_it(store_url: str):
+    sight(store_url, listing_values=listing("1"), score_values=score(80), seen_at=later(0))
+    with Session(get_engine(store_url)) as session:
+        held = session.exec(select(Lead)).one()
+        alone = held.priority
+        record_sighting(session, listing=listing("2", title="象牙印章 老料"), score=score(80), seen_at=later(0))
+        assert held.priority > alone  # the object, before the commit, not only the row
+        session.commit()
+    priorities = _priorities(store_url)
+    assert priorities["1"] == priorities["2"] > alone
