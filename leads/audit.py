@@ -3,7 +3,8 @@ checked by `verify_chain`.
 
 All events form one chain ordered by `seq`. Appending locks the single `AuditHead` row (a row lock on
 PostgreSQL; SQLite write transactions are serialised anyway), so concurrent writers never fork the chain.
-The head row also records the last sequence number and hash, so deleting the newest events is detected too.
+The head row also records the last sequence number and hash, so deleting the newest events is detected too;
+it is written once when a transaction (or savepoint) that appended events commits, not once per event.
 
 The hash chain is public SHA-256: anyone can recompute it, so on its own it only shows accidents. Each event's
 hash and the head are therefore also signed with an HMAC whose key lives in `TRADEWATCH_HOME/keys/`
@@ -19,12 +20,15 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, inspect, update
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
@@ -87,38 +91,109 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class _Head:
-    """The chain's head as this transaction left it: read (and locked) by its first event, kept for the next."""
+    """The chain's head as one transaction (or savepoint) has moved it: read and locked by the first event of
+    the outermost transaction that appends one, kept in the session for the next. `written`: the head row holds
+    it too; the row is written once, when that transaction or savepoint commits (`_write_head`), not once per
+    event."""
 
-    transaction: Any
     seq: int
     hash: str
     key_id: int | None
+    key: AuditKey | None = None  # the key that signed the newest event, for the head's own signature
+    written: bool = True
+    released: bool = False  # the savepoint committed: its head passes to the enclosing transaction
 
 
-_HEAD_CACHE = "audit_head"
+_HEADS = "audit_heads"  # session.info: {transaction or savepoint: _Head}
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
-def _locked_head(session: Session) -> _Head:
+def _current(session: OrmSession) -> Any:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _nearest(session: OrmSession, heads: dict[Any, _Head]) -> tuple[Any, _Head | None]:
+    """The innermost transaction or savepoint, and the head as it or the closest enclosing one left it."""
+    transaction = current = _current(session)
+    while transaction is not None and transaction not in heads:
+        transaction = transaction.parent
+    return current, heads.get(transaction) if transaction is not None else None
+
+
+def _locked_head(session: OrmSession) -> _Head:
     """The head, selected and locked once per transaction (a row lock on PostgreSQL), then kept in the session:
-    no other writer can move it while the lock is held. A savepoint starts afresh, as one rolled back may have
-    undone events."""
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    cached = session.info.get(_HEAD_CACHE)
-    if cached is not None and cached.transaction is transaction:
-        return cast(_Head, cached)
+    no other writer can move it while the lock is held. A savepoint starts from the head as the transaction
+    around it left it, so one rolled back takes its own events' head with it and leaves the enclosing one."""
+    heads: dict[Any, _Head] = session.info.setdefault(_HEADS, {})
+    current, nearest = _nearest(session, heads)
+    if nearest is not None:
+        if current not in heads:
+            heads[current] = replace(nearest, released=False)
+        return heads[current]
     connection = session.connection()
     row = connection.execute(
         select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.key_id).where(_HEAD.c.id == 1).with_for_update()
     ).first()
     if row is None:  # a store whose migration did not seed the head row
         connection.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS_HASH))
-        head = _Head(transaction, 0, GENESIS_HASH, None)
+        head = _Head(0, GENESIS_HASH, None)
     else:
-        head = _Head(transaction, row.seq, row.hash, row.key_id)
-    session.info[_HEAD_CACHE] = head
+        head = _Head(row.seq, row.hash, row.key_id)
+    heads[_current(session)] = head
     return head
+
+
+def _write_head(session: OrmSession) -> None:
+    """Write the head row as the innermost transaction or savepoint sees it, if the row does not hold it yet.
+    Written inside a savepoint, the enclosing transaction's head stays unwritten until the savepoint commits."""
+    heads: dict[Any, _Head] | None = session.info.get(_HEADS)
+    if not heads:
+        return
+    current, head = _nearest(session, heads)
+    if head is None or head.written or head.key is None:
+        return
+    session.connection().execute(
+        update(_HEAD)
+        .where(_HEAD.c.id == 1)
+        .values(seq=head.seq, hash=head.hash, key_id=head.key_id, mac=head_mac(head.key, head.seq, head.hash))
+    )
+    heads[current] = replace(head, written=True, released=False)
+
+
+@sa_event.listens_for(OrmSession, "before_commit")
+def _head_before_commit(session: OrmSession) -> None:
+    _write_head(session)
+
+
+@sa_event.listens_for(OrmSession, "after_commit")
+def _head_after_commit(session: OrmSession) -> None:
+    heads: dict[Any, _Head] | None = session.info.get(_HEADS)
+    if heads and (head := heads.get(_current(session))) is not None:
+        head.released = True
+
+
+@sa_event.listens_for(OrmSession, "after_transaction_end")
+def _head_after_transaction_end(session: OrmSession, transaction: Any) -> None:
+    heads: dict[Any, _Head] | None = session.info.get(_HEADS)
+    if not heads:
+        return
+    if transaction.parent is None:
+        heads.clear()
+        return
+    head = heads.pop(transaction, None)
+    if head is not None and head.released:  # a savepoint released: its events stay, and so does its head
+        heads[_current(session)] = replace(head, released=False)
+
+
+@sa_event.listens_for(OrmSession, "do_orm_execute")
+def _head_before_read(state: ORMExecuteState) -> None:
+    """An AuditHead read through the session sees the events appended before it."""
+    if state.session.info.get(_HEADS) and _HEAD_MAPPER in state.all_mappers:
+        _write_head(state.session)
+
+
+_HEAD_MAPPER = inspect(AuditHead)
 
 
 def append_event(
@@ -137,8 +212,8 @@ def append_event(
 ) -> int:
     """Add one event to the chain in the session's transaction (committed or rolled back with the change), and
     return its sequence number. `home`: where the audit keys are (None: the configured home, read from the
-    settings). The event and the head are written as plain rows: a batch of sightings appends many events, and
-    an ORM object and a flush each cost more than the hashing."""
+    settings). The event is written as a plain row: a batch of sightings appends many events, and an ORM object
+    and a flush each cost more than the hashing. The head row is written when the transaction commits."""
     head = _locked_head(session)
     key = signing_key(head.seq + 1, head.key_id, home)
     row: dict[str, Any] = {
@@ -156,14 +231,8 @@ def append_event(
     }
     row["hash"] = event_hash(row)
     row["key_id"], row["mac"] = key.id, key.mac("event", key.id, row["seq"], row["hash"])
-    connection = session.connection()
-    connection.execute(insert(_EVENTS), row)
-    connection.execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == 1)
-        .values(seq=row["seq"], hash=row["hash"], key_id=key.id, mac=head_mac(key, row["seq"], row["hash"]))
-    )
-    head.seq, head.hash, head.key_id = row["seq"], row["hash"], key.id
+    session.connection().execute(insert(_EVENTS), row)
+    head.seq, head.hash, head.key_id, head.key, head.written = row["seq"], row["hash"], key.id, key, False
     loaded = session.identity_map.get(session.identity_key(AuditHead, 1))
     if loaded is not None:  # an AuditHead read earlier in this session: read it again when next used
         session.expire(loaded)
@@ -273,11 +342,9 @@ def rotate_key(session: Session, *, actor: str, home: Path | None = None) -> tup
 
     Returns (old key id, new key id). The old key stays in the folder: it still checks the events it signed.
     """
-    head = session.exec(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
-    ).first()
-    seq = head.seq if head is not None else 0
-    old = signing_key(seq + 1, head.key_id if head is not None else None, home)
+    head = _locked_head(session)  # as the rotation event will see it
+    seq = head.seq
+    old = signing_key(seq + 1, head.key_id, home)
     new = create_key(seq + 2, home)  # the rotation event (seq + 1) is the old key's last
     append_event(
         session, lead_pk=None, action="key_rotated", actor=actor, details={"from_key": old.id, "to_key": new.id}

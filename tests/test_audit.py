@@ -7,9 +7,10 @@ import re
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import ProgrammingError
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
@@ -90,6 +91,63 @@ def test_events_of_one_transaction_chain_on_across_a_savepoint_rolled_back(store
         reasons = [event.reason for event in lead_history(session, lead_pk)][-2:]
     assert (count, problems) == (7, [])
     assert reasons == ["电话核实卖家身份", "复核完毕"]
+
+
+def test_the_head_row_is_the_last_committed_event_whatever_the_savepoints_did(store_url: str):
+    """The head row is written when a transaction or savepoint commits, not per event: a savepoint released
+    keeps its events and their head, one rolled back takes away its own and leaves the enclosing ones."""
+    lead_pk = worked_lead(store_url)  # five events
+    engine = get_engine(store_url)
+
+    def note(session: Session, reason: str) -> int:
+        return append_event(session, lead_pk=lead_pk, action="note", actor="王建国", reason=reason)
+
+    with Session(engine) as session:
+        assert note(session, "第一条") == 6
+        with session.begin_nested():
+            assert note(session, "第二条") == 7
+            with session.begin_nested():
+                assert note(session, "第三条") == 8
+        with pytest.raises(RuntimeError), session.begin_nested():
+            assert note(session, "撤销的一条") == 9
+            assert session.get(AuditHead, 1).seq == 9  # type: ignore[union-attr]  # read inside the savepoint
+            raise RuntimeError("savepoint rolled back")
+        assert note(session, "第四条") == 9
+        assert session.get(AuditHead, 1).seq == 9  # type: ignore[union-attr]
+        session.commit()
+    with Session(engine) as session, pytest.raises(RuntimeError), session.begin():
+        note(session, "整个事务撤销")
+        raise RuntimeError("transaction rolled back")
+    with Session(engine) as session:
+        count, problems = verify_chain(session)
+        head = session.get(AuditHead, 1)
+        last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc())).first()
+        reasons = [event.reason for event in lead_history(session, lead_pk)][-4:]
+    assert (count, problems) == (9, [])
+    assert head is not None and last is not None and (head.seq, head.hash) == (last.seq, last.hash)
+    assert reasons == ["第一条", "第二条", "第三条", "第四条"]
+
+
+def test_a_transaction_of_many_events_writes_the_head_row_once(store_url: str):
+    lead_pk = worked_lead(store_url)
+    engine = get_engine(store_url)
+    head_updates: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE AUDITHEAD"):
+            head_updates.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with Session(engine) as session:
+            for number in range(20):
+                append_event(session, lead_pk=lead_pk, action="note", actor="王建国", reason=f"第 {number} 条")
+            session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    with Session(engine) as session:
+        assert verify_chain(session) == (25, [])
+    assert len(head_updates) == 1
 
 
 def test_editing_one_event_in_the_database_is_reported_with_event_and_lead(store_url: str):
