@@ -8,11 +8,16 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.table import Table
+from sqlmodel import Session
 
 from cli.i18n import _, localise_message
 from cli.output import console, fail
+from cli.runs import outcome_label
 from core.errors import StoreUnavailable
 from core.failures import store_location
+from crawler.run_health import STORE_UNAVAILABLE
+from leads.db import get_engine
+from leads.runs import get_run
 from runners.sweep_request import SweepRequest
 
 HELP = """Search one or more platforms for keywords, score every listing and store the leads.
@@ -119,15 +124,6 @@ def sweep(
     from cli.app import one_command_process
 
     result = run_sweep(request, here=one_command_process())
-    # The store's and the crawl's modules are imported once the sweep has started: a JS sweep's browser starts
-    # before them (runners.sweep.run_sweep), and the crawl needs them anyway.
-    from sqlmodel import Session
-
-    from cli.runs import outcome_label
-    from crawler.run_health import STORE_UNAVAILABLE
-    from leads.db import get_engine
-    from leads.runs import get_run
-
     with Session(get_engine()) as session:
         runs = [run for run in (get_run(session, run_id) for run_id in result.run_ids) if run]
     table = Table(title=_("Sweep summary"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,9 +35,6 @@ MAX_PAGES = 4  # pages open at once in the one browser context; JS sweeps are li
 SERVER_RESPONSE_WAIT = 10.0  # seconds an item page's callback waits for the browser to hand over the raw response
 NODE_COMPILE_CACHE = "NODE_COMPILE_CACHE"  # Node.js's own setting: the folder of its on-disk code cache
 NODE_OPTIONS = "NODE_OPTIONS"  # Node.js's own setting: its command-line options
-PROXY_HOST = "127.0.0.1"  # where the crawl's resolving proxy listens (crawler/browser_proxy.py)
-WEBRTC_POLICY = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"  # WebRTC only over the proxy
-RESOLVER_RULES = "--host-resolver-rules="
 # Peak PSS of a JS sweep's tree: the driver 116-121 MB instead of 131-143 (bench_js.py), at no measured speed cost.
 DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
 
@@ -139,46 +135,6 @@ def chromium_executable() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-def launch_options(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
-    """Chromium's launch options (`PLAYWRIGHT_LAUNCH_OPTIONS`) for a crawl whose profile allows `allowed_hosts`."""
-    allowed = [*get_settings().allowed_hosts, *allowed_hosts]
-    args = [*CHROMIUM_ARGS, f"--host-resolver-rules={host_resolver_rules(allowed)}"]
-    if "image" in BLOCKED_RESOURCE_TYPES:
-        args.append(IMAGES_OFF)
-    launch: dict[str, Any] = {"headless": True, "args": args}
-    executable = chromium_executable()
-    if executable:
-        launch["executable_path"] = executable
-    return launch
-
-
-def listening_socket() -> socket.socket:
-    """A socket listening on a free port of 127.0.0.1, for the crawl's resolving proxy (crawler/browser_proxy.py)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((PROXY_HOST, 0))
-    listener.listen(128)
-    listener.setblocking(False)
-    return listener
-
-
-def _reaching_proxy(arg: str) -> str:
-    """Chromium's resolver rules refuse loopback; the proxy's own address is let through."""
-    if arg.startswith(RESOLVER_RULES):
-        return f"{RESOLVER_RULES}EXCLUDE {PROXY_HOST}, {arg[len(RESOLVER_RULES) :]}"
-    return arg
-
-
-def behind_proxy(launch: dict[str, Any], port: int) -> dict[str, Any]:
-    """Launch options that put Chromium behind the resolving proxy listening on `port`."""
-    return {
-        **launch,
-        # "<-loopback>": loopback addresses go through the proxy too (Chromium would connect to them directly)
-        "proxy": {"server": f"http://{PROXY_HOST}:{port}", "bypass": "<-loopback>"},
-        "args": [*(_reaching_proxy(arg) for arg in launch.get("args", [])), WEBRTC_POLICY],
-    }
-
-
 def playwright_settings(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
     """Scrapy settings that route `meta["playwright"]` requests through Chromium.
 
@@ -189,10 +145,18 @@ def playwright_settings(allowed_hosts: Iterable[str] = ()) -> dict[str, Any]:
     """
     from crawler.destination_guard import BrowserRequestGuard
 
+    allowed = [*get_settings().allowed_hosts, *allowed_hosts]
+    args = [*CHROMIUM_ARGS, f"--host-resolver-rules={host_resolver_rules(allowed)}"]
+    if "image" in BLOCKED_RESOURCE_TYPES:
+        args.append(IMAGES_OFF)
+    launch: dict[str, Any] = {"headless": True, "args": args}
+    executable = chromium_executable()
+    if executable:
+        launch["executable_path"] = executable
     handler = "crawler.browser_proxy.GuardedPlaywrightDownloadHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
-        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(allowed_hosts),
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch,
         "PLAYWRIGHT_ABORT_REQUEST": BrowserRequestGuard(BLOCKED_RESOURCE_TYPES),
         "PLAYWRIGHT_BROWSER_PROVIDER": "crawler.browser_driver.EarlyDriverProvider",
         "PLAYWRIGHT_MAX_CONTEXTS": 1,

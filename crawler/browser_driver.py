@@ -1,10 +1,11 @@
-"""The crawl's browser provider: Playwright's driver, and the browser, taken from an early start where there was one.
+"""Playwright's driver started while the crawl is still being built, instead of once its engine has started.
 
 scrapy-playwright starts the driver (a Node.js process that loads Playwright's scripts: 0.3-1 s, most of it in
 Node) when the engine starts, after Scrapy has built the crawl and opened the spider, and only then launches
-Chromium; the crawl waits for both. `crawler.browser_early` starts both while the crawl process is still
-importing and building the crawl; `EarlyDriverProvider`, the crawl's browser provider (`PLAYWRIGHT_BROWSER_PROVIDER`),
-then takes that driver instead of starting one, and that browser where its crawl launches with the same options.
+Chromium; the crawl waits for both. `start_driver_early` installs the crawl's reactor at once and spawns the
+driver on its event loop, so Node loads while Scrapy builds the crawl; `EarlyDriverProvider`, the crawl's
+browser provider (`PLAYWRIGHT_BROWSER_PROVIDER`), then takes that driver instead of starting one. A driver no
+crawl took (the crawl failed before its engine started) is stopped by `stop_unused_driver`.
 
 The provider also ends the browser at the crawl's close (`end_browser`): once its contexts are closed, the browser's
 process group is killed and its profile folder removed, instead of Playwright's graceful close, in which
@@ -23,25 +24,86 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import gettempdir
 
-from playwright.async_api import Browser
+from playwright.async_api import Browser, Playwright, PlaywrightContextManager
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
 from crawler.browser import driver_environment
-from crawler.browser_early import EarlyStart, take_started
 
 logger = logging.getLogger(__name__)
 
+# Event-loop steps run at once: enough for the driver's process to be spawned (about five), the rest of its
+# start-up (Node loading the scripts, the handshake) goes on while the crawl runs.
+SPAWN_STEPS = 20
+STOP_TIMEOUT = 10.0  # seconds an unused driver has to finish starting before it is stopped
 END_TIMEOUT = 5.0  # seconds Playwright has to see a killed browser gone before it is closed the graceful way
 USER_DATA_DIR = "--user-data-dir="  # Chromium's argument naming its profile folder
 PLAYWRIGHT_PROFILE = "playwright_chromiumdev_profile-"  # how Playwright names the temporary profile it makes
+
+
+@dataclass
+class _Started:
+    loop: asyncio.AbstractEventLoop
+    manager: PlaywrightContextManager
+    playwright: asyncio.Task[Playwright]
+
+
+_started: _Started | None = None
+
+
+def start_driver_early(reactor: str, event_loop: str | None) -> None:
+    """Install the crawl's Twisted reactor (`TWISTED_REACTOR`, `ASYNCIO_EVENT_LOOP`: Scrapy installs the same
+    later and finds it there) and spawn Playwright's driver on its event loop. Call it once no process is forked
+    any more (the driver's spawn starts asyncio's child watcher thread)."""
+    global _started
+    from scrapy.utils.reactor import install_reactor
+
+    if _started is not None:
+        return
+    install_reactor(reactor, event_loop)
+    loop = asyncio.get_event_loop()
+    manager = PlaywrightContextManager()
+    with driver_environment():
+        playwright = loop.create_task(manager.start())
+        loop.run_until_complete(_steps(SPAWN_STEPS))
+    _started = _Started(loop, manager, playwright)
+
+
+async def _steps(count: int) -> None:
+    for _ in range(count):
+        await asyncio.sleep(0)
+
+
+def _take() -> _Started | None:
+    """The driver started early on the running loop, for the first crawl that asks."""
+    global _started
+    started = _started
+    if started is None or started.loop is not asyncio.get_running_loop():
+        return None
+    _started = None
+    return started
+
+
+def stop_unused_driver() -> None:
+    """Stop a driver started early that no crawl took, once the crawl's event loop has stopped."""
+    global _started
+    started, _started = _started, None
+    if started is None or started.loop.is_closed() or started.loop.is_running():
+        return
+    started.loop.run_until_complete(_stop(started))
+
+
+async def _stop(started: _Started) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(asyncio.shield(started.playwright), STOP_TIMEOUT)
+    with contextlib.suppress(Exception):
+        await started.manager.__aexit__()
 
 
 class EarlyDriverProvider(PlaywrightBrowserProvider):
     """scrapy-playwright's provider, with the driver `start_driver_early` started where there is one."""
 
     async def start(self) -> None:
-        self._early: EarlyStart | None = None
-        started = take_started()
+        started = _take()
         if started is None:
             with driver_environment():
                 await super().start()
@@ -51,41 +113,13 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
         self.playwright = await started.playwright
         logger.info("Playwright driver started early (%s)", "waited for" if waited else "ready")
         self.browser_type = getattr(self.playwright, self.config.browser_type_name)
-        self._early = started if started.browser is not None else None
 
     async def launch_browser(self) -> Browser:
-        browser = await self._early_browser()
-        if browser is None:
-            browser = await super().launch_browser()
+        browser = await super().launch_browser()
         local = not (self.config.cdp_url or self.config.connect_url)
         self._process: asyncio.Future[BrowserProcess | None] | None = (
             asyncio.ensure_future(browser_process(browser)) if local else None
         )
-        return browser
-
-    async def _early_browser(self) -> Browser | None:
-        """The browser launched with the driver, where this crawl launches with the same options (only for its
-        first launch: a browser launched again after a disconnection is launched here); else None, and an early
-        browser of other options is closed."""
-        started, self._early = getattr(self, "_early", None), None
-        if started is None or started.browser is None or started.launch is None:
-            return None
-        same = (started.launch.browser_type, started.launch.options) == (
-            self.config.browser_type_name,
-            self.config.launch_options,
-        )
-        if not same:
-            if not started.launch.adopted:  # no crawl's proxy listens on it
-                started.launch.listener.close()
-            self._closing_early = asyncio.ensure_future(_close_early(started.browser))
-            return None
-        waited = not started.browser.done()
-        try:
-            browser = await started.browser
-        except Exception:
-            logger.warning("the browser launched early failed; launching it again", exc_info=True)
-            return None
-        logger.info("Browser %s launched early (%s)", started.launch.browser_type, "waited for" if waited else "ready")
         return browser
 
     async def end_browser(self, browser: Browser) -> None:
@@ -111,11 +145,6 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
             await asyncio.wait_for(gone.wait(), END_TIMEOUT)
         if found.profile:
             shutil.rmtree(found.profile, ignore_errors=True)
-
-
-async def _close_early(browser: asyncio.Task[Browser]) -> None:
-    with contextlib.suppress(Exception):
-        await (await browser).close()
 
 
 @dataclass(frozen=True)

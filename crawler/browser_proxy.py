@@ -43,9 +43,7 @@ from scrapy_playwright._utils import (
 )
 from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
 
-from crawler.browser import behind_proxy, listening_socket
 from crawler.browser_driver import EarlyDriverProvider
-from crawler.browser_early import take_early_listener
 from crawler.browser_pages import PagePool
 from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, destination_addresses, policy_for, resolver_for
 from crawler.destinations import DestinationPolicy, ForbiddenDestination
@@ -55,6 +53,9 @@ logger = logging.getLogger(__name__)
 HEAD_LIMIT = 64 * 1024  # bytes of a request line and headers the proxy reads before giving up on a request
 CONNECT_TIMEOUT = 30.0  # seconds to reach a checked address (as DOWNLOAD_TIMEOUT bounds the whole download)
 HOP_BY_HOP = frozenset({"proxy-connection", "proxy-authorization", "connection", "keep-alive"})
+WEBRTC_POLICY = "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"
+RESOLVER_RULES = "--host-resolver-rules="
+PROXY_HOST = "127.0.0.1"
 
 Destination = Callable[[str], Awaitable[tuple[str, ...]]]
 
@@ -76,11 +77,16 @@ class ResolvingProxy:
         self.server: asyncio.Server | None = None
         self.connections: set[asyncio.Task[None]] = set()
 
-    def bind(self, listener: socket.socket | None = None) -> int:
+    def bind(self) -> int:
         """Listen now (connections wait in the backlog until `start`), so the browser's launch options can
-        name the port before the event loop runs; on `listener` where one listens already. Returns the port."""
-        self.socket = listener if listener is not None else listening_socket()
-        return int(self.socket.getsockname()[1])
+        name the port before the event loop runs. Returns the port."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((PROXY_HOST, 0))
+        listener.listen(128)
+        listener.setblocking(False)
+        self.socket = listener
+        return int(listener.getsockname()[1])
 
     async def start(self) -> None:
         if self.server is None:
@@ -203,6 +209,13 @@ async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> Non
         sink.close()
 
 
+def _reaching_proxy(arg: str) -> str:
+    """Chromium's resolver rules (crawler/browser.py) refuse loopback; the proxy's own address is let through."""
+    if arg.startswith(RESOLVER_RULES):
+        return f"{RESOLVER_RULES}EXCLUDE {PROXY_HOST}, {arg[len(RESOLVER_RULES) :]}"
+    return arg
+
+
 def rendered_response_class(headers: Headers, url: str, body: bytes) -> type[TextResponse]:
     """The class of a rendered page's response. Its body is the DOM as HTML whatever type the server sent (a PDF
     or an image the browser shows in a page), so it is never a bare Response, which would refuse the encoding."""
@@ -274,9 +287,11 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._downloads: weakref.WeakKeyDictionary[Page, _Download] = weakref.WeakKeyDictionary()
         for context in self.config.startup_context_kwargs.values():  # sub-resources go with Scrapy's user agent too
             context.setdefault("user_agent", crawler.settings.get("USER_AGENT"))
+        port = self.proxy.bind()
         launch = self.config.launch_options
-        port = self.proxy.bind(take_early_listener(launch))
-        launch.update(behind_proxy(launch, port))
+        # "<-loopback>": loopback addresses go through the proxy too (Chromium would connect to them directly)
+        launch["proxy"] = {"server": f"http://{PROXY_HOST}:{port}", "bypass": "<-loopback>"}
+        launch["args"] = [*(_reaching_proxy(arg) for arg in launch.get("args", [])), WEBRTC_POLICY]
 
     async def _destination(self, url: str) -> tuple[str, ...]:
         if self._policy is None:

@@ -21,8 +21,6 @@ from runners.process_exit import leave
 from runners.sweep_request import SweepRequest, SweepResult
 
 if TYPE_CHECKING:
-    from scrapy.settings import Settings
-
     from crawler.profiles import Profile
     from spiders.sweep_params import SweepParams
 
@@ -43,47 +41,42 @@ def crawl_here(request: SweepRequest) -> list[int]:
 
 def _crawl_here(request: SweepRequest) -> list[int]:
     import_http_handler()
+    from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings
 
     from leads.writer import stop_unused_writers
+    from pipelines.images.download import ImageBudget, image_pool
+    from spiders.listing import ListingSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     profiles = request.load_profiles()
-    first_js = next((profile for profile in profiles if profile.render.mode == "js"), None)
+    renders_js = any(profile.render.mode == "js" for profile in profiles)
+    if renders_js:
+        from crawler.browser_driver import start_driver_early, stop_unused_driver
     base = get_project_settings()
-    pool = None
+    budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
+    with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
+    # One OCR pool for the sweep. A sweep that reads the text of its photos starts the workers now, so that they
+    # start up and load the recogniser while Scrapy builds the crawls, not inside the crawl on its first photos
+    # (bench_ocr's OCR on/off pages/s ratio); one that only hashes its photos starts them when it requests its
+    # first photo, and one whose platforms show none never does.
+    reads_text = request.params.ocr and any(profile.ocr for profile in with_photos)
+    pool = image_pool(warm=reads_text)
     try:
         start_store_writers(base, profiles)  # first: a writer forks only while this process has one thread
-        if first_js is not None:  # unless `run_sweep` did already
-            _launch_browser_early(base, first_js)
-        from scrapy.crawler import Crawler
-
-        from pipelines.images.download import ImageBudget, image_pool
-        from spiders.listing import ListingSpider
-
-        budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
-        with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
-        # One OCR pool for the sweep. A sweep that reads the text of its photos starts the workers now, so that
-        # they start up and load the recogniser while Scrapy builds the crawls, not inside the crawl on its first
-        # photos (bench_ocr's OCR on/off pages/s ratio); one that only hashes its photos starts them when it
-        # requests its first photo, and one whose platforms show none never does.
-        reads_text = request.params.ocr and any(profile.ocr for profile in with_photos)
-        pool = image_pool(warm=reads_text)
+        if renders_js:  # Playwright's driver starts while the crawls are built, not once their engine starts
+            start_driver_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"])
         if reads_text:
             pool.start()
-        memory = [sweep_memory(profile, request.params) for profile in profiles]
-        if first_js is not None:
-            from crawler.browser_early import take_loop_back
-
-            take_loop_back()  # Scrapy's crawls, as they are built, schedule work on the event loop
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
-        for profile, (keywords, known) in zip(profiles, memory, strict=True):
+        for profile in profiles:
             settings = platform_settings(base, profile, request.log_file)
             settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
             settings.set("TRADEWATCH_IMAGE_POOL", pool)
             crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
             crawlers.append(crawler)
+            keywords, known = sweep_memory(profile, request.params)
             process.crawl(
                 crawler,
                 platform=profile,
@@ -100,21 +93,10 @@ def _crawl_here(request: SweepRequest) -> list[int]:
         process.start()
     finally:
         stop_unused_writers()
-        if pool is not None:
-            pool.close()
-        if first_js is not None:
-            from crawler.browser_early import stop_unused_driver
-
+        pool.close()
+        if renders_js:
             stop_unused_driver()
     return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
-
-
-def _launch_browser_early(base: Settings, profile: Profile) -> None:
-    """Playwright's driver starts, and Chromium launches, while this process imports what the crawl needs and
-    builds it, not once the crawl's engine starts (crawler/browser_early.py)."""
-    from crawler.browser_early import launch_early
-
-    launch_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"], profile.allow_private_hosts)
 
 
 def sweep_memory(profile: Profile, params: SweepParams) -> tuple[list[str], dict[str, tuple[str | None, str | None]]]:
@@ -164,24 +146,12 @@ def run_sweep(request: SweepRequest, *, timeout: float | None = None, here: bool
 def _run_sweep(
     request: SweepRequest, timeout: float | None, *, here: bool, distributed: bool, redis_url: str | None
 ) -> SweepResult:
-    profiles = request.load_profiles()  # refuse bad profiles before any process or request starts
-    # A sweep that crawls here and renders every platform in Chromium starts the browser now, while the checks
-    # below and the crawl's imports run; where a platform's store writer is a process, once that has forked.
-    early = here and not distributed and all(profile.render.mode == "js" for profile in profiles)
-    if early:
-        from scrapy.utils.project import get_project_settings
+    from leads.db import get_engine
+    from pipelines.scoring import Scorer
 
-        os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-        _launch_browser_early(get_project_settings(), profiles[0])
-        import_http_handler()  # here, where the stack below is short (as at the start of `crawl_here`)
-    try:
-        _check_before_sweep()
-    except BaseException:
-        if early:
-            from crawler.browser_early import stop_unused_driver
-
-            stop_unused_driver()
-        raise
+    request.load_profiles()  # refuse bad profiles before any process or request starts
+    Scorer.check()  # and broken watchlists (the crawl loads its scorer only once its first requests are out)
+    get_engine(get_settings().resolved_database_url)  # and a store that cannot be opened
     if request.log_file is None:
         request = request.model_copy(update={"log_file": default_log_file()})
     assert request.log_file is not None
@@ -204,16 +174,6 @@ def _run_sweep(
     else:
         run_ids = run_child("runners.sweep", request, what=WHAT, log_file=request.log_file, timeout=timeout)
     return SweepResult(run_ids=run_ids, log_file=request.log_file)
-
-
-def _check_before_sweep() -> None:
-    """Refuse broken watchlists (the crawl loads its scorer only once its first requests are out) and a store that
-    cannot be opened before any process or request starts."""
-    from leads.db import get_engine
-    from pipelines.scoring import Scorer
-
-    Scorer.check()
-    get_engine(get_settings().resolved_database_url)
 
 
 if __name__ == "__main__":
