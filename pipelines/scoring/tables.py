@@ -413,9 +413,14 @@ class Tables:
         )
 
 
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The words escaped for a regex, longest first."""
+    return [re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True)]
+
+
 def alternatives(words: Iterable[str]) -> str:
     """A regex alternation of the words, longest first."""
-    return "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
+    return "|".join(longest_first(words))
 
 
 def capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re.Pattern[str] | None:
@@ -424,9 +429,8 @@ def capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re
     if not verbs or not (places or doers):
         return None
     verb = alternatives(verbs)
-    forms = []
-    if places:
-        forms.append(f"(?:{alternatives(places)}).{{0,3}}?(?:{verb})")
-    if doers:
-        forms.append(f"(?:{alternatives(doers)})(?:{verb})的")
+    # one branch per place and per doer, each starting with its word: re skips to the characters that can start
+    # one (a leading group of two forms would make it try every position, about 6x the search's cost)
+    forms = [f"{place}.{{0,3}}?(?:{verb})" for place in longest_first(places)]
+    forms += [f"{doer}(?:{verb})的" for doer in longest_first(doers)]
     return re.compile("|".join(forms))
