@@ -1,7 +1,8 @@
 """How far talk of hiding the goods reaches (issue 13, classes 3 and 4): a cover named in a few words, a photo
 the seller withholds, the goods' identity left unsaid, hidden goods told by an animal part, and a product or a
-young one written right after a colloquial name. Each lead has the look-alike that must stay quiet. Examples are
-worded apart from the labelled set."""
+young one written right after a colloquial name; innocence words in seller talk about the listing rather than the
+goods (a photo offered, the buyers' trade, a drink mixed into, the vessel) and a caught animal's trait. Each lead
+has the look-alike that must stay quiet. Examples are worded apart from the labelled set."""
 
 from __future__ import annotations
 
@@ -93,3 +94,69 @@ def test_a_product_or_young_one_after_a_colloquial_name_sells_the_animal(
 )
 def test_a_colloquial_name_in_other_goods_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
     assert not score(scorer, title, description).is_lead
+
+
+def test_photos_the_seller_offers_are_no_media_for_sale(scorer: Scorer) -> None:
+    result = score(scorer, "豹子牙 吊坠 一颗 老货", "豹子牙一颗，包银头。要的私聊，可以补几张细节照片给你")
+    assert result.is_lead and "innocence_service" in rules_of(result)
+
+
+def test_a_photo_print_for_sale_stays_media(scorer: Scorer) -> None:
+    result = score(scorer, "东北虎 摄影 照片 装框 客厅挂画", "高清打印照片，实木框，尺寸六十乘九十")
+    assert not result.is_lead and "innocence_service" not in rules_of(result)
+
+
+def test_the_trade_of_the_buyers_is_not_the_goods(scorer: Scorer) -> None:
+    result = score(scorer, "麝香仁 散仁 五克", "天然麝香仁五克，做香水的师傅都来拿，私聊")
+    assert result.is_lead and "innocence_buyer" in rules_of(result)
+
+
+def test_goods_made_for_a_use_keep_their_innocence(scorer: Scorer) -> None:
+    # a mould makes drinks: 做 without a buyer after it is what the goods are for
+    result = score(scorer, "熊掌造型 硅胶模具", "熊掌造型的硅胶模具，做饮料做冰块都好看，可定做logo")
+    assert not result.is_lead
+    assert not {"innocence_buyer", "innocence_use"} & rules_of(result)
+
+
+def test_a_drink_the_goods_are_mixed_into_is_not_the_goods(scorer: Scorer) -> None:
+    result = score(scorer, "听话水 一小瓶", "无色无味，混进饮料里喝不出来，匿名发货")
+    assert result.is_lead and "innocence_use" in rules_of(result)
+
+
+def test_the_vessel_the_goods_travel_in_is_not_the_goods(scorer: Scorer) -> None:
+    result = score(scorer, "熊胆粉 一两 野生", "野生熊胆粉一两，装在罐头瓶里寄，私聊")
+    assert result.is_lead
+    vessel = next(rule for rule in result.rules if rule["rule"] == "innocence_vessel")
+    assert vessel["signal"] == "罐头"
+
+
+def test_food_sold_in_a_jar_stays_food(scorer: Scorer) -> None:
+    result = score(scorer, "熊猫 饼干 罐头 礼盒", "熊猫造型饼干，铁罐装，送小朋友")
+    assert not result.is_lead and "innocence_vessel" not in rules_of(result)
+
+
+def test_a_caught_birds_trait_is_no_innocence(scorer: Scorer) -> None:
+    result = score(scorer, "林子里套的鸟 一只 会学舌", "林子里套的，黑色，长大会学舌，懂的来，不走快递")
+    assert result.is_lead and "innocence_captured" in rules_of(result)
+
+
+def test_a_bred_bird_keeps_its_papers(scorer: Scorer) -> None:
+    result = score(scorer, "八哥 人工繁育 会学舌", "人工繁育的八哥，有驯养证，会学舌，笼子一起送")
+    assert not result.is_lead and "innocence_captured" not in rules_of(result)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("金刚 鹦鹉 毛绒 玩具 会学舌", "毛绒鹦鹉玩具，录音会学舌，送孩子"),
+        ("老虎 摄影 作品 照片", "草原上拍的老虎照片，可以发电子版给你看效果"),
+    ],
+)
+def test_seller_talk_look_alikes_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert not score(scorer, title, description).is_lead
+
+
+def test_a_praised_print_stays_media(scorer: Scorer) -> None:
+    # 的 ends a verb's reach: 拍得好看的照片 praises the print, and 看 is no service anyway
+    result = score(scorer, "雪豹 照片 高清 冲印", "雪山上拍得好看的照片，冲印后发你的照片都是原图，装框另算")
+    assert not result.is_lead

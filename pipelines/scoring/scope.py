@@ -6,6 +6,7 @@ every innocence signal."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .clauses import breaks_clause, one_clause, starts_a_word, whole_words_across_spaces
@@ -31,8 +32,65 @@ _BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-(?![a-z]+\s?$)[A-Za-z
 _BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-(?![a-z]+(?![A-Za-z0-9-]))[A-Za-z]+(?![A-Za-z0-9-])")
 # how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
 _COVER_REACH = 6
+# how many characters a depiction may stand after a verb of the seller's service (可以提供更多照片)
+_SERVICE_REACH = 4
+# 做 X 的 + a buyer noun names the buyers' trade (做香水的朋友)
+_TRADE_VERB = "做"
+_OF = "的"
 # how far after a media word a refusal and a verb of showing are read for (照片 不方便发)
 _WITHHELD_REACH = 7
+
+
+@dataclass(frozen=True)
+class SellerTalk:
+    """Where an innocence word is the seller's talk about the listing rather than the goods: depictions the seller
+    offers or asks for (可以提供更多照片, 先发样品照片), the trade of the buyers or what they mix the goods into
+    (做香水的朋友用它, 兑饮料喝), and the vessel the goods travel in (装在罐头瓶里, 塑料壶装好发货)."""
+
+    service_verbs: tuple[str, ...]
+    depictions: frozenset[str]
+    use_markers: tuple[str, ...]
+    buyer_nouns: tuple[str, ...]
+    vessel_heads: tuple[str, ...]
+    vessel_after: tuple[str, ...]
+    packing_markers: tuple[str, ...]
+
+    def about_listing(self, view: FieldView, start: int, end: int, word: str) -> tuple[str, str] | None:
+        """(rule, marker) when the innocence word at ``start:end`` is talk about the listing, in one clause."""
+        text = view.norm.text
+        if word in self.depictions:
+            before = text[max(0, start - _SERVICE_REACH - 2) : start]
+            for verb in self.service_verbs:
+                at = before.rfind(verb)
+                gap = before[at + len(verb) :]
+                if (
+                    at >= 0
+                    and len(gap) <= _SERVICE_REACH
+                    and not any(c in _GAP_STOPS for c in gap)
+                    and one_clause(view, start - len(before) + at, end)
+                ):
+                    return "innocence_service", verb
+        for marker in self.use_markers:
+            if (
+                start >= len(marker)
+                and text.startswith(marker, start - len(marker))
+                and one_clause(view, start - len(marker), end)
+            ):
+                return "innocence_use", marker
+        if start and text[start - 1] == _TRADE_VERB and text.startswith(_OF, end):
+            buyer = next((n for n in self.buyer_nouns if text.startswith(n, end + 1)), None)
+            if buyer is not None and one_clause(view, start - 1, end + 1 + len(buyer)):
+                return "innocence_buyer", buyer
+        for head in self.vessel_heads:
+            if text.startswith(head, end):
+                after = end + len(head)
+                follows = next((m for m in self.vessel_after if text.startswith(m, after)), None)
+                packed = next(
+                    (m for m in self.packing_markers if start >= len(m) and text.startswith(m, start - len(m))), None
+                )
+                if (follows or packed) and one_clause(view, start - len(packed or ""), after + len(follows or "")):
+                    return "innocence_vessel", head
+        return None
 
 
 class Scope:
@@ -52,6 +110,7 @@ class Scope:
         media_words: frozenset[str],
         refusals: tuple[str, ...],
         showing: tuple[str, ...],
+        talk: SellerTalk,
         goods_heads: Markers,
         accessory_heads: Markers,
         creatures: frozenset[str],
@@ -81,6 +140,7 @@ class Scope:
         self._media_words = media_words
         self._refusals = refusals
         self._showing = showing
+        self._talk = talk
         self._goods_heads = goods_heads
         self._accessory_heads = accessory_heads
         self._creatures = creatures
@@ -132,8 +192,8 @@ class Scope:
         """True when an innocence word says nothing about the goods: inside a neutral phrase, not a word of the
         text (口红 in 胸口红得), the material of a fitting (南红隔珠), a flavour of the goods (水果味 of an
         e-cigarette), the cover a listing declares the goods as (快递单写厨具, 写的是工艺品), what they were made
-        into (做成了地毯), or negated (right after a negation, or right after another negated
-        innocence word: 非人工合成)."""
+        into (做成了地毯), seller talk about the listing (可以提供更多照片, 做香水的朋友, 装在罐头瓶里), or negated
+        (right after a negation, or right after another negated innocence word: 非人工合成)."""
         for nview, ns, ne, phrase in neutral:
             if nview is view and ns <= start and end <= ne:
                 rules.append({"rule": "innocence_neutral", "signal": word, "phrase": phrase, "field": view.name,
@@ -165,6 +225,10 @@ class Scope:
             return True
         if word in self._media_words and self._withheld(view, start, end):
             rules.append({"rule": "innocence_withheld", "signal": word, "field": view.name, "points": 0})
+            return True
+        talk = self._talk.about_listing(view, start, end, word)
+        if talk is not None:
+            rules.append({"rule": talk[0], "signal": word, "marker": talk[1], "field": view.name, "points": 0})
             return True
         if self._flavours:
             text = view.norm.text

@@ -71,7 +71,7 @@ from .markers import Markers
 from .matcher import Matcher, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
 from .payloads import TALK, FieldView, Mask, Signal, TermRef
-from .scope import Scope
+from .scope import Scope, SellerTalk
 from .shapes import creature_characters
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
 from .tables import Tables, fold_words, form_words
@@ -225,6 +225,7 @@ class Scorer:
         # the tables the scoring below reads itself; those only the pattern objects read go to them directly
         self._single_parts, self._capture, self._diagnostic = tables.single_parts, tables.capture, tables.diagnostic
         self._bred, self._trait_spread, self._counted = tables.bred, tables.trait_spread, tables.counted
+        self._licences = tables.licences
         self._lookalike_denial = tables.lookalike_denial
         self._shown = ShownGoods(self._commerce, self._trait_spread)
         save_pinyin_cache()
@@ -328,6 +329,15 @@ class Scorer:
             media_words=self._media_words,
             refusals=self._refusals,
             showing=self._showing,
+            talk=SellerTalk(
+                service_verbs=fold_all(sig_spec.service_verbs),
+                depictions=frozenset(fold_all(sig_spec.depictions)),
+                use_markers=fold_all(sig_spec.use_markers),
+                buyer_nouns=fold_all(sig_spec.buyer_nouns),
+                vessel_heads=fold_all(sig_spec.vessel_heads),
+                vessel_after=fold_all(sig_spec.vessel_after),
+                packing_markers=fold_all(sig_spec.packing_markers),
+            ),
             goods_heads=self._goods_heads,
             accessory_heads=self._accessory_heads,
             creatures=self._creatures,
@@ -883,6 +893,8 @@ class Scorer:
         if covers:  # a word the listing declares as its cover is the cover wherever it repeats it
             for scope, sigs in by_scope.items():
                 by_scope[scope] = [x for x in sigs if x.kind != "innocence" or x.word not in covers]
+        if self._capture is not None and self._capture.search(joined):
+            self._drop_captured_traits(by_scope, masked_rules)
         shared = by_scope.get(None, [])
         # a live animal for sale (活体, 幼鸟, 可上手): its cage, feed and colours are the animal's, not the goods
         live_goods = any(sig.kind == "live" for sig in shared)
@@ -920,6 +932,28 @@ class Scorer:
             hits=hits,
             rules=all_rules,
         )
+
+    def _drop_captured_traits(self, by_scope: dict[str | None, list[Signal]], rules: list[dict[str, Any]]) -> None:
+        """A listing that tells the capture of its animal (山上掏的鸟崽) sells a wild one: a wildlife category's own
+        innocence word (学舌 of a talking bird) is then the wild animal's trait, not lawful goods; only a word of
+        breeding or of its papers (人工繁育, 驯养证) still counts, for it contradicts the capture."""
+        for scope, sigs in by_scope.items():
+            if scope is None or not scope.startswith(WILDLIFE_PREFIX):
+                continue
+            own = self._own_innocence.get(scope, frozenset())
+            traits = {
+                sig.word
+                for sig in sigs
+                if sig.kind == "innocence"
+                and sig.word in own
+                and not any(p is not None and p.search(sig.word) for p in (self._bred, self._licences))
+            }
+            if traits:
+                by_scope[scope] = [sig for sig in sigs if sig.kind != "innocence" or sig.word not in traits]
+                rules.extend(
+                    {"rule": "innocence_captured", "category": scope, "signal": word, "points": 0}
+                    for word in sorted(traits)
+                )
 
     def _form_follows(self, category_id: str, view: FieldView, end: int) -> bool:
         """Whether a product form of the category, of any length, is the next word after ``end`` (S X 仁, L Y J
