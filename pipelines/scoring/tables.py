@@ -161,6 +161,11 @@ class Tables:
                 *emoji_spellings(names),
                 *digit_spellings(names, plain=auto),
             ]
+        elif spec.kind == "trade_name" and spec.auto_pinyin is not False:
+            # an everyday name that needs a word of its trade (摄像头 + 录像) is dodged the same way (zhen孔, SXT):
+            # its pinyin and initials of three letters or more need that word too; two letters (HZ) are units
+            names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases)]
+            spellings += [s for s in pinyin_spellings(names, plain=True) if len(s.text) > 2]
         for spelling in spellings:
             ref = TermRef(category.id, spec.term, spelling.rule, weight * factors[spelling.rule], code, False,
                            False, needs[spelling.needs])  # fmt: skip
@@ -169,11 +174,13 @@ class Tables:
     def _build(self) -> None:
         """The patterns of every signal word, phrase and term, and the word tables read beside them."""
         signals = self.watchlists.signals
-        # English evasion as generated pairs (no shipping, cash only, only meet in person)
+        # English evasion and bans told aside as generated pairs (no shipping, cash only, 国家不让卖)
         english = (
             *(f"{refusal} {channel}" for refusal in signals.english_refusals for channel in signals.english_channels),
             *(f"{way} {only}" for way in signals.english_handovers for only in signals.english_only),
             *(f"{only} {way}" for way in signals.english_handovers for only in signals.english_only),
+            # a ban told aside (国家不让卖, 城里禁放, 快递不让走): the seller knows the goods may not be sold or sent
+            *(f"{holder}{verb}" for holder in signals.ban_holders for verb in signals.ban_verbs),
         )
         for word in dict.fromkeys((*signals.evasion, *english)):
             self._add(word, Signal("evasion", "evasion", None, word, False, False))

@@ -1,0 +1,136 @@
+"""Prohibited goods told without their name: a trade name dodged by its pinyin or initials (zhen孔, SXT), a ban the
+seller tells aside (国家不让卖, 城里禁放), a street or loan name from the dictionary (克他命 "ketamine"), a product
+the goods outdo (草甘膦比不了), a covert device told by going unnoticed. Each with the
+ordinary listing it must leave alone. Examples are worded apart from the shipped evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer
+from pipelines.scoring.watchlist import load_watchlists
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def _score(scorer: Scorer, title: str, description: str = "") -> tuple[bool, str | None, list, list]:
+    result = scorer.score({"title": title, "description": description})
+    return result.is_lead, result.category, result.hits, result.rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "term"),
+    [
+        ("LYB 钥匙扣款 待机长", "放在对方车里，对方完全不知道，声控开始录，私聊，不走平台", "隐蔽摄录器材"),
+        ("zhen孔 小方盒 一个", "插上就能录像，手机远程看，拍下私聊", "针孔"),
+    ],
+)
+def test_a_trade_name_spelt_in_pinyin_or_initials_is_the_trade_name(
+    scorer: Scorer, title: str, description: str, term: str
+) -> None:
+    lead, category, hits, _rules = _score(scorer, title, description)
+    assert lead and category == "prohibited.surveillance"
+    assert any(h.term == term and h.mechanism == "generated_variant" for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("SXT 三脚架 支架 通用", "铝合金三脚架，可调高度，手机相机都能装"),
+        ("LYB 办公 会议 记录", "高清降噪，会议记录，一键转文字"),
+    ],
+)
+def test_initials_of_a_trade_name_need_its_trade_word(scorer: Scorer, title: str, description: str) -> None:
+    lead, _category, hits, _rules = _score(scorer, title, description)
+    assert not lead
+    assert not any(h.category == "prohibited.surveillance" for h in hits)
+
+
+def test_a_ban_told_aside_is_evasion_talk(scorer: Scorer) -> None:
+    lead, category, _hits, rules = _score(
+        scorer, "除草 老药 原装 一瓶", "国家不让卖了，最后几桶，一瓶兑一桶水，太阳一晒草就枯"
+    )
+    assert lead and category == "prohibited.pesticides"
+    evasion = next(r for r in rules if r["rule"] == "evasion")
+    assert "国家不让卖" in evasion["signals"]
+
+
+def test_the_ban_pairs_are_generated_from_two_short_lists() -> None:
+    signals = load_watchlists().signals
+    assert "国家" in signals.ban_holders and "禁放" in signals.ban_verbs
+    assert len(signals.ban_holders) * len(signals.ban_verbs) > 4 * (len(signals.ban_holders) + len(signals.ban_verbs))
+
+
+def test_an_electronic_firecracker_sold_for_a_town_that_bans_them_is_no_lead(scorer: Scorer) -> None:
+    lead, *_ = _score(scorer, "电子鞭炮 LED 声光 婚庆", "市区禁放也能用，插电就响，没有火药")
+    assert not lead
+
+
+def test_a_product_the_goods_outdo_does_not_clear_them(scorer: Scorer) -> None:
+    lead, category, _hits, rules = _score(
+        scorer, "老药 除草剂 剧毒 原液", "以前的配方，现在的草甘膦都比不了，打一遍一年不长，私聊"
+    )
+    assert lead and category == "prohibited.pesticides"
+    assert any(r["rule"] == "innocence_compared" and r["marker"] == "比不了" for r in rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("台灯 书房 手机远程看画面", "放书房没人发现，夜视清楚，能录像录音，不走平台"),
+        ("数据线 充电款 录像", "插着充电就在录，谁也发现不了，手机随时看回放，私聊"),
+    ],
+)
+def test_a_covert_camera_on_an_everyday_carrier_is_told_by_going_unnoticed(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    lead, category, _hits, _rules = _score(scorer, title, description)
+    assert lead and category == "prohibited.surveillance"
+
+
+def test_an_ordinary_lamp_that_nobody_notices_is_no_lead(scorer: Scorer) -> None:
+    lead, *_ = _score(scorer, "极简 台灯 书房", "放在书房没人发现它的存在感，护眼无频闪，三档调光")
+    assert not lead
+
+
+def test_an_heirloom_left_by_the_elders_is_no_goods_for_the_elderly(scorer: Scorer) -> None:
+    lead, category, _hits, rules = _score(
+        scorer, "台灯 带远程看画面 放客厅", "台灯带远程看画面，放客厅没人发现，夜视。家里老人留下的，面交"
+    )
+    assert lead and category == "prohibited.surveillance"
+    assert not any(r["rule"] == "innocence" for r in rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("LED 烟花灯 儿童 玩具 装饰", "电池款，插电发光，儿童房装饰"),
+        ("烟花 投影灯 星空 儿童 房间", "投影出烟花的样子，USB供电，睡前氛围"),
+    ],
+)
+def test_a_lamp_or_toy_that_shows_fireworks_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    lead, *_ = _score(scorer, title, description)
+    assert not lead
+
+
+def test_an_aroma_word_does_not_clear_an_e_cigarette(scorer: Scorer) -> None:
+    lead, category, *_ = _score(scorer, "香薰 雾化棒 一次性", "尼古丁盐5%，芒果味，抽完就扔")
+    assert lead and category == "prohibited.tobacco"
+    assert not _score(scorer, "香薰 蜡烛 大豆蜡 卧室", "助眠香薰蜡烛，燃烧四十小时")[0]
+
+
+def test_a_street_name_from_the_dictionary_is_an_alias_of_its_term(scorer: Scorer) -> None:
+    lead, category, hits, _rules = _score(scorer, "克他命 一小包", "夜场用，同城可送，一克起")
+    assert lead and category == "prohibited.drugs"
+    hit = next(h for h in hits if h.matched == "克他命")
+    assert hit.mechanism == "dictionary_alias" and hit.source.startswith("CC-CEDICT line ")
+
+
+def test_a_dictionary_alias_of_prohibited_goods_needs_their_context(scorer: Scorer) -> None:
+    # 白面儿 "heroin" is also flour; 几号 "(slang) heroin" was rejected on review, as it asks a date
+    assert not _score(scorer, "白面儿 五斤装 家用", "高筋面粉，蒸馒头包子")[0]
+    assert not _score(scorer, "几号发货 一克 黄金 吊坠", "足金999，几号能到")[0]
