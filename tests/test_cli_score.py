@@ -221,12 +221,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # down; recall, disguised recall and category are raised to the new figures, rounded down. Until then the part's
 # hard negatives stayed within the acceptance figure (at most 5% flagged, 16/396); the batch brought 25/440 (5.7%),
 # so that check becomes a measured ceiling, rounded up, like the floors (the acceptance test keeps the 5%).
+# A word read in another sense kept where it repeats (冰糖 beside 老冰糖, 烟花 图案), a brand mark after a name that
+# needs context (白鹤牌) and a title that names its goods leaving nothing to conceal then gave precision 0.974
+# (852/875, 0.9737), 23/440 (0.0523), the rest unchanged; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR = {
     "recall": 0.909,
-    "precision": 0.971,
+    "precision": 0.973,
     "disguised": 0.868,
     "category_accuracy": 0.967,
-    "hard_negatives_flagged": 0.057,
+    "hard_negatives_flagged": 0.053,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -272,13 +275,15 @@ TEST_PART_FLOOR = {
 # 0.972 (863/888, 0.9718), disguised recall 0.880 (441/501, 0.8802), 25/440, category accuracy 0.965 (0.9652).
 # Precision fell with the set's growth (nine new false alarms, none added by the seed), so its floor follows it
 # down; recall, disguised recall and category are raised to the new figures, rounded down; the hard negatives'
-# ceiling is the rules' one (25/440, the seed adds none).
+# ceiling is the rules' one (25/440, the seed adds none). With the words read in another sense, as the row
+# above, and the seed learnt again: precision 0.974 (863/886, 0.9740), disguised recall 0.882 (442/501, 0.8822),
+# 23/440, the rest unchanged; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR_WITH_SEED = {
     "recall": 0.921,
-    "precision": 0.971,
-    "disguised": 0.880,
+    "precision": 0.974,
+    "disguised": 0.882,
     "category_accuracy": 0.965,
-    "hard_negatives_flagged": 0.057,
+    "hard_negatives_flagged": 0.053,
 }
 
 

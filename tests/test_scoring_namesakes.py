@@ -146,3 +146,61 @@ def test_the_goods_word_decides_the_category(scorer: Scorer, title: str, descrip
 def test_a_number_or_a_wood_named_like_goods_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
     is_lead, _category, _rules = rules_of(scorer, title, description)
     assert not is_lead
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a code word the listing also writes inside a phrase of its everyday sense
+        ("冰糖 单晶冰糖 一斤装", "单晶冰糖，煲汤用的，批发私聊，见面交易"),
+        # a term the title reads as a print repeats in the description as the same print
+        ("烟花 图案 抱枕 沙发", "抱枕上印满烟花，棉麻的，私聊"),
+    ],
+)
+def test_a_word_the_listing_reads_in_another_sense_keeps_it_where_it_repeats(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    is_lead, _category, rules = rules_of(scorer, title, description)
+    assert not is_lead
+    assert "read_aside_elsewhere" in rules
+
+
+def test_the_code_word_alone_is_still_a_lead(scorer: Scorer) -> None:
+    is_lead, category, _rules = rules_of(scorer, "冰糖 一克 懂的来", "冰糖，纯度高，一克起，懂的来，见面交易")
+    assert is_lead and category == "prohibited.drugs"
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "rule"),
+    [
+        # an ambiguous name made a brand: the goods are the brand's tea
+        ("白鹤牌 茉莉花茶 罐装", "白鹤牌花茶，平台上不方便说，加V批发", "brand_term"),
+        # a farmed animal named in the title, sold alive with dealer talk
+        (
+            "山鸡 养殖场 活体 二十只起",
+            "养殖场人工养的山鸡，活体批发，见面交易，加V看视频，平台上不方便说",
+            "needs_wild_animal",
+        ),
+    ],
+)
+def test_talk_that_hides_nothing_the_title_names_is_no_concealed_goods(
+    scorer: Scorer, title: str, description: str, rule: str
+) -> None:
+    is_lead, _category, rules = rules_of(scorer, title, description)
+    assert not is_lead
+    assert rule in rules and "concealed_goods_context" not in rules and "trade_pattern_context" not in rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # a name that lacks context in the title, with concealment: the goods are still hidden
+        ("猪婆龙 苗子 一尺", "老家河里的猪婆龙，平台不让写全名，私聊看视频", "wildlife.live_reptile"),
+        ("白鹤 幼鸟 一只", "刚抓的白鹤幼鸟，私聊", "wildlife.live_bird"),
+    ],
+)
+def test_a_name_without_a_brand_mark_keeps_the_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    is_lead, found, _rules = rules_of(scorer, title, description)
+    assert is_lead and found == category

@@ -113,6 +113,15 @@ _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
+# rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
+# elsewhere in the listing, it names the same goods
+_READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term"))
+# rules that set aside a term the title names its goods by (白鹤牌 of tea, 七彩山鸡 of a farm, not a name
+# that lacks context: 猪婆龙苗 hides its goods): the title says
+# what is sold, so talk that hides the goods (平台上不方便说) hides nothing
+_TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
+# the mark of a brand after a name (白鹤牌)
+_BRAND_MARK = "牌"
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -643,6 +652,8 @@ class Scorer:
         live: list[tuple[TermRef, FieldView, int, int, int, int]] = []
         scoped_spans: list[tuple[FieldView, int, int]] = []
         denied: set[tuple[str, str]] = set()
+        # (category, word) of terms the listing itself shows in another sense (老冰糖, 烟花图案)
+        read_aside: set[tuple[str, str]] = set()
         capitals: set[tuple[str, str, int]] = set()
         boundary_ok = self._boundary_ok
         for ref, view, start, end in terms:
@@ -675,6 +686,11 @@ class Scorer:
                     and any(sig.kind in _NAME_CONTEXT for signals, *_ in signal_places for sig in signals)
                 )
             ):
+                if view.norm.text.startswith(_BRAND_MARK, end):
+                    # a name that needs context, made a brand (白鹤牌 绿茶): the goods are the brand's
+                    masked_rules.append({"rule": "brand_term", "category": ref.category, "term": ref.term,
+                                         "marker": _BRAND_MARK, "field": view.name, "points": 0})  # fmt: skip
+                    continue
                 masked_rules.append(
                     {
                         "rule": "needs_context",
@@ -693,6 +709,8 @@ class Scorer:
                 scoped_spans.append((view, start, end))
                 if marker[0] == "substitute_term" or marker[1].startswith(self._composition_denial):
                     denied.add((ref.category, ref.term))
+                elif marker[0] in _READ_AS_OTHER_GOODS:
+                    read_aside.add((ref.category, view.norm.text[start:end]))
                 masked_rules.append(
                     {"rule": marker[0], "category": ref.category, "term": ref.term, "marker": marker[1],
                      "field": view.name, "points": 0}
@@ -735,6 +753,8 @@ class Scorer:
                     None,
                 )
                 if mask is not None:
+                    if ref.code:  # an everyday word used as a code word (冰糖) read in its everyday sense here
+                        read_aside.add((ref.category, view.norm.text[start:end]))
                     masked_rules.append(
                         {
                             "rule": "innocent_phrase",
@@ -772,6 +792,12 @@ class Scorer:
             if len(kept) < len(live):
                 masked_rules.append({"rule": "denied_elsewhere", "terms": sorted({t for _c, t in denied}), "points": 0})
                 live = kept
+        if read_aside and live:  # a word the listing shows in another sense (老冰糖) has it where it repeats (冰糖)
+            kept = [i for i in live if (i[0].category, i[1].norm.text[i[2] : i[3]]) not in read_aside]
+            if len(kept) < len(live):
+                masked_rules.append({"rule": "read_aside_elsewhere", "words": sorted({w for _c, w in read_aside}),
+                                     "points": 0})  # fmt: skip
+                live = kept
         if live and masked_rules:
             live = self._namesake_described(live, masked_rules, signal_places)
         if live and self._bred is not None:
@@ -784,10 +810,11 @@ class Scorer:
         if len(live) > 1:
             live = drop_straddling(drop_owned_code_words(drop_inner_code_words(live)))
         if not live:
+            named = any(r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules)
             pattern = (
-                self._animals.concealed_goods(signal_places, views)
+                (None if named else self._animals.concealed_goods(signal_places, views))
                 or self._animals.trait_pattern(signal_places, views)
-                or self._animals.trade_pattern(signal_places, views)
+                or (None if named else self._animals.trade_pattern(signal_places, views))
                 or self._goods.function_pattern(signal_places, views)
                 or self._animals.diagnostic_trait(signal_places, views)
                 or self._goods.goods_pattern(signal_places, views)
