@@ -223,13 +223,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # so that check becomes a measured ceiling, rounded up, like the floors (the acceptance test keeps the 5%).
 # A word read in another sense kept where it repeats (冰糖 beside 老冰糖, 烟花 图案), a brand mark after a name that
 # needs context (白鹤牌) and a title that names its goods leaving nothing to conceal then gave precision 0.974
-# (852/875, 0.9737), 23/440 (0.0523), the rest unchanged; the floor and the ceiling follow, rounded.
+# (852/875, 0.9737), 23/440 (0.0523), the rest unchanged; the floor and the ceiling follow, rounded. Stamps,
+# souvenir sheets and museum merchandise as media innocence words then gave precision 0.976 (852/873, 0.9759),
+# 21/440 (0.0477), the rest unchanged; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR = {
     "recall": 0.909,
-    "precision": 0.973,
+    "precision": 0.975,
     "disguised": 0.868,
     "category_accuracy": 0.967,
-    "hard_negatives_flagged": 0.053,
+    "hard_negatives_flagged": 0.048,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -277,13 +279,15 @@ TEST_PART_FLOOR = {
 # down; recall, disguised recall and category are raised to the new figures, rounded down; the hard negatives'
 # ceiling is the rules' one (25/440, the seed adds none). With the words read in another sense, as the row
 # above, and the seed learnt again: precision 0.974 (863/886, 0.9740), disguised recall 0.882 (442/501, 0.8822),
-# 23/440, the rest unchanged; the floor and the ceiling follow, rounded.
+# 23/440, the rest unchanged; the floor and the ceiling follow, rounded. With stamps and merchandise as media, as
+# the row above, and the seed learnt again: recall 0.922 (864/937, 0.9221), precision 0.976 (864/885, 0.9763),
+# disguised recall 0.882 (442/501), 21/440, category accuracy 0.965; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.921,
-    "precision": 0.974,
+    "recall": 0.922,
+    "precision": 0.976,
     "disguised": 0.882,
     "category_accuracy": 0.965,
-    "hard_negatives_flagged": 0.053,
+    "hard_negatives_flagged": 0.048,
 }
 
 

@@ -204,3 +204,22 @@ def test_a_name_without_a_brand_mark_keeps_the_lead(
 ) -> None:
     is_lead, found, _rules = rules_of(scorer, title, description)
     assert is_lead and found == category
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # the animal is the picture of a stamp or a museum's merchandise
+        ("丹顶鹤 邮票 四方连", "丹顶鹤邮票四方连，邮局发行，品相好，私聊"),
+        ("金丝猴 文创 徽章", "博物馆文创徽章，金属的，加V"),
+    ],
+)
+def test_an_animal_depicted_on_a_stamp_or_merchandise_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    is_lead, _category, rules = rules_of(scorer, title, description)
+    assert not is_lead
+    assert "innocence" in rules
+
+
+def test_a_stamp_of_a_drug_trade_is_its_own_product_form(scorer: Scorer) -> None:
+    is_lead, category, _rules = rules_of(scorer, "LSD 邮票 一张", "邮票纸，贴舌头，懂的来")
+    assert is_lead and category == "prohibited.drugs"
