@@ -223,3 +223,14 @@ def test_an_animal_depicted_on_a_stamp_or_merchandise_is_no_lead(scorer: Scorer,
 def test_a_stamp_of_a_drug_trade_is_its_own_product_form(scorer: Scorer) -> None:
     is_lead, category, _rules = rules_of(scorer, "LSD 邮票 一张", "邮票纸，贴舌头，懂的来")
     assert is_lead and category == "prohibited.drugs"
+
+
+def test_a_term_the_listing_says_it_has_nothing_to_do_with_is_denied(scorer: Scorer) -> None:
+    is_lead, _category, rules = rules_of(scorer, "穿山龙 切片 一斤", "穿山龙切片，跟穿山甲没关系，是植物的根，私聊")
+    assert not is_lead
+    assert rules["unrelated_term"]["marker"] == "没关系"
+
+
+def test_an_answer_in_another_clause_denies_nothing(scorer: Scorer) -> None:
+    is_lead, category, _rules = rules_of(scorer, "穿山甲 甲片 一两", "穿山甲片，没关系，私聊")
+    assert is_lead and category == "wildlife.pangolin"

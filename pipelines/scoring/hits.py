@@ -16,6 +16,7 @@ CLEARING_RULES = frozenset(
         "negated_term",
         "imitation_term",
         "substitute_term",
+        "unrelated_term",
         "simile_term",
         "shape_term",
         "head_term",

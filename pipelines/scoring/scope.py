@@ -178,7 +178,10 @@ class Scope:
                 negation = self._gap_negations.ending_at(text, start - skip)
                 if negation is not None:
                     return "negated_term", negation[1] + between
-        return self._after_term.starting_at(text, end)
+        after = self._after_term.starting_at(text, end)
+        if after is not None and after[0] == "unrelated_term" and not one_clause(view, start, end + len(after[1])):
+            return None  # 甲片，没关系 answers something else: only 跟穿山甲没关系 in one clause denies the goods
+        return after
 
     def innocence_cleared(
         self,

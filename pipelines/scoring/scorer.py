@@ -113,6 +113,8 @@ _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
+# markers after a term that deny the goods are it wherever the listing names it (熊胆替代品, 跟穿山甲没关系)
+_DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
 # elsewhere in the listing, it names the same goods
 _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term"))
@@ -203,6 +205,7 @@ class Scorer:
         self._after_term = Markers(
             (
                 ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
+                ("unrelated_term", fold_all(watchlists.signals.unrelated_markers)),
                 ("shape_term", self._shape_words),
             )
         )
@@ -707,7 +710,7 @@ class Scorer:
             )
             if marker is not None:
                 scoped_spans.append((view, start, end))
-                if marker[0] == "substitute_term" or marker[1].startswith(self._composition_denial):
+                if marker[0] in _DENYING_RULES or marker[1].startswith(self._composition_denial):
                     denied.add((ref.category, ref.term))
                 elif marker[0] in _READ_AS_OTHER_GOODS:
                     read_aside.add((ref.category, view.norm.text[start:end]))

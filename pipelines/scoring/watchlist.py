@@ -145,6 +145,7 @@ class SignalSpec(_Model):
     term_negations: list[str] = Field(default_factory=list)
     imitation_markers: list[str] = Field(default_factory=list)
     substitute_markers: list[str] = Field(default_factory=list)
+    unrelated_markers: list[str] = Field(default_factory=list)
     simile_markers: list[str] = Field(default_factory=list)
     shape_markers: list[str] = Field(default_factory=list)
     goods_heads: list[str] = Field(default_factory=list)
