@@ -183,6 +183,26 @@ def test_an_emoji_over_the_end_of_a_name_is_found(scorer: Scorer) -> None:
     assert (hit.term, hit.matched, hit.mechanism) == ("小熊猫", "小熊🐼", "generated_variant")
 
 
+def test_an_animal_emoji_is_not_read_into_a_phrase_across_a_space(scorer: Scorer) -> None:
+    # 🪸 红色 names a red coral: the colour 珊瑚红 would run across the space into the middle of 红色
+    result = scorer.score({"title": "🪸 红色 一大枝 原生 未抛光 私聊"})
+    assert result.category == "wildlife.coral" and "innocent_phrase" not in {r["rule"] for r in result.rules}
+    # a phrase over whole words still holds, and a written name may stand in a compound split by a space
+    assert scorer.score({"title": "🪸 红 卫衣 加绒 女款"}).category is None
+    assert scorer.score({"title": "穿山甲 毛绒玩偶 儿童 礼物"}).category is None
+
+
+def test_a_wild_animal_sold_alive_keeps_its_traits_out_of_innocence(scorer: Scorer) -> None:
+    # 学舌 of a talking bird is the wild one's trait once the listing says 野生 and 幼鸟; bred, it still counts
+    assert scorer.score({"title": "鹩哥 野生 幼鸟 会学舌 两只"}).is_lead
+    assert not scorer.score({"title": "鹩哥 不是野生 幼鸟 会学舌 人工繁育"}).is_lead
+
+
+def test_an_english_novelty_document_is_a_forged_one_but_not_its_cover(scorer: Scorer) -> None:
+    assert scorer.score({"title": "Novelty ID card, any name, realistic hologram"}).category == "prohibited.documents"
+    assert scorer.score({"title": "Novelty passport holder, travel gift, leather"}).category is None
+
+
 def test_a_name_spelt_with_the_emoji_name_written_out_is_no_emoji_spelling(scorer: Scorer) -> None:
     # the folded text is the same (小熊熊猫), but no emoji stands in it
     assert "emoji" not in {h.rule for h in scorer.score({"title": "小熊熊猫 活体 一只 可上手 私聊"}).hits}

@@ -744,6 +744,10 @@ class Scorer:
                 continue
             if masks:
                 category_id = ref.category
+                # an animal's pictograph is the animal: a phrase runs across a space from it only as whole words
+                # (🪸 红色 is a red coral, not the colour 珊瑚红), where a written name may stand in a compound
+                # split by a space (穿山甲 毛绒玩具)
+                pictograph = has_emoji(view.norm.original[o_start:o_end])
                 mask = next(
                     (
                         m
@@ -752,6 +756,10 @@ class Scorer:
                         and ms <= start
                         and end <= me
                         and (m.category is None or m.category == category_id)
+                        and (
+                            not pictograph
+                            or whole_words_across_spaces(view.norm.original, offsets[ms], offsets[me - 1] + 1)
+                        )
                     ),
                     None,
                 )
@@ -925,7 +933,8 @@ class Scorer:
         if covers:  # a word the listing declares as its cover is the cover wherever it repeats it
             for scope, sigs in by_scope.items():
                 by_scope[scope] = [x for x in sigs if x.kind != "innocence" or x.word not in covers]
-        if self._capture is not None and self._capture.search(joined):
+        captured = self._capture is not None and self._capture.search(joined) is not None
+        if captured or self._sold_wild(by_scope, signal_places, views):
             self._drop_captured_traits(by_scope, masked_rules)
         shared = by_scope.get(None, [])
         # a live animal for sale (活体, 幼鸟, 可上手): its cage, feed and colours are the animal's, not the goods
@@ -963,6 +972,26 @@ class Scorer:
             categories=ranked,
             hits=hits,
             rules=all_rules,
+        )
+
+    def _sold_wild(
+        self,
+        by_scope: dict[str | None, list[Signal]],
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        views: list[FieldView],
+    ) -> bool:
+        """Whether a listing says its animal is wild (野生, not negated) and names it alive or as the goods of its
+        category (活体, 成鸟): it sells a caught one, as a capture told does (九官鸟 会学舌 野生 成鸟)."""
+        negations = self._term_negations
+        if not any(
+            sig.kind == "provenance" and not negated_before(view.norm.text, start, negations)
+            for signals, view, start, _end in signal_places
+            for sig in signals
+        ):
+            return False
+        return any(sig.kind == "live" for signals, *_ in signal_places for sig in signals) or any(
+            scope is not None and scope.startswith(WILDLIFE_PREFIX) and self._shows_form(scope, views)
+            for scope in by_scope
         )
 
     def _drop_captured_traits(self, by_scope: dict[str | None, list[Signal]], rules: list[dict[str, Any]]) -> None:
