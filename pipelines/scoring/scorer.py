@@ -595,7 +595,6 @@ class Scorer:
                 and traits < TRAIT_PATTERN_MIN
                 and not (1 in kinds and traits)
                 and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
-                and (1 not in kinds or self._capture is None or not self._capture.search(joined))
                 and (1 not in kinds or not any(p is not None and p.search(joined) for p in self._part_provenance))
                 and (
                     self._talk_patterns.isdisjoint(ids)
