@@ -26,7 +26,11 @@ wheel) glosses each word in English and often gives the Latin name, so:
   the list's own land vertebrates (by name, or by a Latin genus of the list: 蛤蚧 "tokay gecko (Gekko gecko)"),
   each with the category most of them have; heads the dictionary also gives a farmed or pet animal (鸡 "fowl",
   甲鱼 "turtle", 猫 "cat") are left out, and the word must end with a creature's character (虫, 鸟, 鱼 in it) or
-  with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal.
+  with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal. A
+  category's own animals (``elephant``) are such heads too, and a word the review rejects as a species alias with
+  ``generic: true`` (大象, 大笨象 "(slang) elephant": toys and prints, not ivory) stays a generic word, which the
+  scorer also reads with a possessive and a part in a listing that sells it (大笨象的牙 + a product form or trade
+  talk); a sense marked slang is read as a dialect one.
 
 Prohibited goods have their street, loan and old names too (K仔 "ketamine (slang)", 克他命 "ketamine (loanword)",
 海洛英 "heroin", 散弹枪 "shotgun", 电枪 "stun gun/Taser"): an entry whose first sense is one of the English names a
@@ -121,7 +125,7 @@ GENERIC_CLASSES = ("哺乳纲", "鸟纲", "爬行纲", "两栖纲")
 # also holds everyday and farmed kinds (Columba: the rock dove; Bos: the yak)
 GENUS_CLASSES = ("爬行纲", "两栖纲")
 KIND_OF = re.compile(r"\bkind of ([a-z]+)")
-GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese)[^)]*\)")
+GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese|slang)[^)]*\)")
 OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
 PROHIBITED = "prohibited."  # the family whose terms' English names find street and loan names
 
@@ -242,6 +246,11 @@ def generic_animals(
     from pipelines.scoring.shapes import creature_characters
 
     heads = protected_heads(species, entries, farmed)
+    # a category's own animals are protected kinds too, where the dictionary has no entry for the list's species
+    # (亚洲象): a word rejected as that animal's species alias (大象, 大笨象 "(slang) elephant") stays a generic word
+    for category_id, animals in CATEGORY_ANIMALS.items():
+        for animal in animals:
+            heads.setdefault(animal, category_id)
     by_genus = {
         row["学名"].split()[0]: row
         for row in species

@@ -124,6 +124,8 @@ _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term"))
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
 # the mark of a brand after a name (白鹤牌)
 _BRAND_MARK = "牌"
+# the possessive between an animal's word and its part (山猫的皮)
+_POSSESSIVE = "的"
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -231,6 +233,8 @@ class Scorer:
         self._namesake_kinds = frozenset(watchlists.signals.namesake_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
+        # the animal parts a generic animal word names with a possessive (大笨象的牙, 山猫的皮), longest first
+        self._possessed_parts = tuple(sorted(set(fold_all(watchlists.signals.animal_parts)), key=len, reverse=True))
         tables = Tables(watchlists, self.weights, self.normaliser, term_negations)
         self._patterns = tables.patterns
         self._adjacent_forms = tables.adjacent_forms
@@ -668,7 +672,11 @@ class Scorer:
                 if (ref.category, view.name, start) in capitals:
                     continue  # the same capitals of two species (one category's) are one hit, not corroboration
                 capitals.add((ref.category, view.name, start))
-            if ref.rule == "animal" and not self._sells_wild_animal(ref.category, view, end, signal_places, views):
+            if (
+                ref.rule == "animal"
+                and not self._sells_wild_animal(ref.category, view, end, signal_places, views)
+                and not self._sells_possessed_part(ref.category, view, end, self._trade_talk(signal_places), views)
+            ):
                 # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
                 masked_rules.append({"rule": "needs_wild_animal", "category": ref.category, "term": ref.term,
                                      "field": view.name, "points": 0})  # fmt: skip
@@ -1080,6 +1088,22 @@ class Scorer:
             or self._names_a_part(category_id, view, end)
             or count_after(view, end) is not None
         )
+
+    def _sells_possessed_part(
+        self, category_id: str, view: FieldView, end: int, talk: bool, views: list[FieldView]
+    ) -> bool:
+        """Whether a generic animal word (大笨象 "elephant", 山猫 "lynx") is written with a possessive and one of the
+        animal's parts (大笨象的牙, 山猫的皮) in a listing that sells it: trade, evasion or provenance talk, a product
+        form of the category, or a count after the part. A farmed animal's part (牛的角) has no such word, and the
+        bare word (大象 玩具) no part."""
+        text = view.norm.text
+        if not text.startswith(_POSSESSIVE, end):
+            return False
+        at = end + len(_POSSESSIVE)
+        part = next((p for p in self._possessed_parts if text.startswith(p, at)), None)
+        if part is None:
+            return False
+        return talk or self._shows_form(category_id, views) or count_after(view, at + len(part)) is not None
 
     def _names_a_part(self, category_id: str, view: FieldView, end: int) -> bool:
         """Whether a species name is written with one of its category's one-character parts right after it, ending

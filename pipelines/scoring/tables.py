@@ -26,6 +26,8 @@ _HOMOPHONE_GOODS_SPREAD_MAX = 3
 _DENIAL_GAP = 3
 # characters of description (彩色长尾) a capture's animal word may stand after the capture
 _CAUGHT_GAP = 4
+# the possessive between an animal's name and its part (大猫的骨)
+_POSSESSIVE = "的"
 
 
 def fold_words(fold: Callable[[str], str], words: Iterable[str]) -> tuple[str, ...]:
@@ -76,6 +78,9 @@ class Tables:
         self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
         self._shape_terms: dict[str, list[TermRef]] = {}
+        self._one_char_parts = frozenset(
+            f for f in (normaliser.fold(word) for word in watchlists.signals.animal_parts) if len(f) == 1
+        )
         self._build()
         self._build_shapes()
 
@@ -88,6 +93,14 @@ class Tables:
         bucket = self.patterns.setdefault(key, [])
         if payload not in bucket:
             bucket.append(payload)
+
+    def _possessive_form(self, name: str) -> str | None:
+        """A name of an animal's part (大猫骨: the animal's name, two characters or more, then a one-character part)
+        with the possessive between them (大猫的骨), else None."""
+        folded = self.normaliser.fold(name)
+        if len(folded) < 3 or folded[-1] not in self._one_char_parts or not all(map(is_cjk, folded)):
+            return None
+        return folded[:-1] + _POSSESSIVE + folded[-1]
 
     def _add_term(self, category: Category, spec: TermSpec) -> None:
         weight = float(spec.weight)
@@ -115,6 +128,16 @@ class Tables:
         code_weight = float(spec.code_weight or spec.weight)
         for word in spec.code_words:
             add(word, "code_word", code_weight, True)
+        if category.id.startswith(WILDLIFE_PREFIX):
+            # an animal's name and its part (大猫骨, 山君皮) are also written with a possessive (大猫的骨头)
+            for name, rule, w, is_code in (
+                (spec.term, base_rule, weight, code),
+                *((a, "alias" if base_rule in ("name", "product") else base_rule, weight, code) for a in spec.aliases),
+                *((c, "code_word", code_weight, True) for c in spec.code_words),
+            ):
+                possessive = self._possessive_form(name)
+                if possessive:
+                    add(possessive, rule, w, is_code)
         for word in spec.tcm:
             add(word, "tcm")
         for word in spec.latin:

@@ -1,0 +1,76 @@
+"""An animal's part written with a possessive, worded apart from the shipped evaluation set: a folk or dictionary
+name of an animal (大象, 山猫) then 的 and a part (牙, 皮) is the animal's part where the listing sells it, and a
+watchlist name of a part (大猫骨, 山君爪) is the same name written 大猫的骨; the bare animal, a toy, an imitation
+and a farmed animal's part are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.scoring import Scorer, ScoreResult
+
+ROOT = Path(__file__).resolve().parents[1]
+ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def score(scorer: Scorer, title: str) -> ScoreResult:
+    return scorer.score({"title": title})
+
+
+@pytest.mark.parametrize(
+    ("title", "term", "category"),
+    [
+        ("大象的牙 手串 老料 懂的来", "大象", "wildlife.ivory"),
+        ("大笨象的牙 原料 两根 私聊", "大笨象", "wildlife.ivory"),
+        ("山猫的皮 一整张 不走快递", "山猫", "wildlife.other"),
+    ],
+)
+def test_a_folk_animal_name_with_its_part_sold_is_a_lead(scorer: Scorer, title: str, term: str, category: str) -> None:
+    result = score(scorer, title)
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.term == term)
+    assert hit.rule == "animal" and hit.mechanism == "dictionary_alias"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "大象的鼻子 毛绒玩具 私聊",  # a possessive, but no part of the animal
+        "大象 玩具 儿童 包邮",  # the animal itself, a toy
+        "大象的牙 树脂 仿真 摆件",  # an imitation
+        "山猫的皮 卡通 贴纸",  # a part, but nothing sold as one
+        "牛的角 梳子 私聊",  # a farmed animal's part
+    ],
+)
+def test_a_possessive_part_needs_the_animal_s_goods_sold(scorer: Scorer, title: str) -> None:
+    assert not score(scorer, title).is_lead
+
+
+@pytest.mark.parametrize(
+    ("title", "matched"),
+    [("山君的爪 一对 老货", "山君的爪"), ("大猫的皮 整张 见面交易", "大猫的皮"), ("大猫的骨头 一副 私聊", "大猫的骨")],
+)
+def test_a_part_s_name_is_also_written_with_a_possessive(scorer: Scorer, title: str, matched: str) -> None:
+    result = score(scorer, title)
+    assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    assert any(h.matched == matched and h.rule == "code_word" for h in result.hits)
+
+
+def test_an_elephant_word_rejected_as_ivory_is_a_generic_animal_word() -> None:
+    data = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    kinds = {
+        (str(term["term"]), category["id"]): term["kind"]
+        for category in data["categories"]
+        for term in category["terms"]
+    }
+    # the dictionary's slang and everyday names of the elephant count only as an animal sold, never as ivory
+    assert kinds[("大笨象", "wildlife.ivory")] == "animal"
+    assert kinds[("大象", "wildlife.ivory")] == "animal"
