@@ -38,6 +38,12 @@ prohibited term lists (``english`` in prohibited.yaml) is an alias of that term,
 counts only beside what a listing that sells the goods says (the term's own ``requires``, otherwise the category's
 product forms, traits and functions), as a slang word is also everyday text.
 
+A plant is often named after an animal or its part (虎掌菌 "tiger's paw" mushroom, 麝香百合 the musk lily): words
+of one or two characters whose sense is a plant, a fungus or a fruit (菌 "fungus", 百合 "lily") are *plant heads*
+(``signals.plant_heads``); a wildlife term joined to one, a character or two apart, is the plant's name. Words
+that name a cage (笼 "basket/cage", 鸟笼 "birdcage") are *cage heads* (``signals.cage_heads``): joined to an
+animal's name and ending the word (画眉笼), they name goods for keeping it, not the animal.
+
 An animal part is often written inside a word (苦胆 "gall bladder"), where the scorer cannot tell it from the
 same character inside an ordinary word (主角 "leading role", 大胆 "brazen"). The dictionary can: a word that holds
 a one-character part of the signals and whose first sense is a plain English noun phrase headed by an animal part
@@ -332,6 +338,58 @@ def part_compounds(
     return sorted(found.values(), key=lambda item: item["word"])
 
 
+# the English heads of a plant, a fungus or the fruit of one ("fungus", "lily", "grape"): a word of the dictionary
+# with such a sense that a wildlife term stands right before is the head of a plant's name (虎掌菌, 麝香百合)
+PLANT_HEADS = frozenset(
+    ("flower", "orchid", "cactus", "fern", "grass", "herb", "shrub", "vegetable", "fruit", "mushroom", "fungus",
+     "fungi", "melon", "bean", "lily", "grape")
+)  # fmt: skip
+# ... and the senses that a character whose every sense is one of a fungus's may also have (菌 "germ/bacteria/fungus")
+MICROBE_HEADS = frozenset(("germ", "germs", "bacteria", "mold", "mould"))
+
+
+def plant_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
+    """Words of one or two characters that name a plant, a fungus or a fruit: the first sense is one, a bare noun
+    with at most one modifier ("water lily", not "to plant"); a character whose every sense is a plant's or a
+    fungus's (菌 "germ/bacteria/fungus/mold") is one too."""
+
+    def head(sense: str) -> str | None:
+        plain = plain_sense(sense)
+        words = plain.split()
+        return words[-1] if 1 <= len(words) <= 2 and not plain.startswith("to ") else None
+
+    found: set[str] = set()
+    for word, first, gloss, _line in entries:
+        if not 1 <= len(word) <= 2 or any(c.isascii() for c in word):
+            continue
+        senses = [sense for sense in gloss.split("/") if sense and not sense.startswith("CL:")]
+        heads = [head(sense) for sense in senses]
+        if head(first) in PLANT_HEADS or (
+            len(word) == 1 and set(heads) <= PLANT_HEADS | MICROBE_HEADS and PLANT_HEADS.intersection(heads)
+        ):
+            found.add(word)
+    return sorted(found)
+
+
+# the English heads of a cage ("cage", "birdcage"): goods for keeping an animal, not the animal (画眉笼)
+CAGE_HEADS = frozenset(("cage", "birdcage"))
+
+
+def cage_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
+    """Words of one or two characters that name a cage: the first sense, or the second of one character (笼
+    "basket/cage"), is a cage with at most one modifier ("bird cage"); not a verb (to cage) nor a figure."""
+    found: set[str] = set()
+    for word, _first, gloss, _line in entries:
+        if not 1 <= len(word) <= 2 or any(c.isascii() for c in word):
+            continue
+        senses = [sense for sense in gloss.split("/") if sense and not sense.startswith("CL:")]
+        for sense in senses[: 2 if len(word) == 1 else 1]:
+            words = plain_sense(sense).split()
+            if 1 <= len(words) <= 2 and words[-1] in CAGE_HEADS and words[0] not in ("to", "elevator", "net"):
+                found.add(word)
+    return sorted(found)
+
+
 def prohibited_aliases(
     watchlists: Watchlists, entries: list[tuple[str, str, str, int]], known: set[str], rejected: dict[str, str]
 ) -> dict[str, list[dict[str, object]]]:
@@ -480,6 +538,8 @@ def build(data: Path) -> dict[str, object]:
             "part_compounds": part_compounds(
                 entries, shipped_signals.animal_parts, farmed, known, shipped_signals.wild_provenance
             ),
+            "plant_heads": plant_heads(entries),
+            "cage_heads": cage_heads(entries),
         },
     }
 

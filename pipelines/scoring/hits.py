@@ -26,6 +26,7 @@ CLEARING_RULES = frozenset(
         "bred_term",
         "accessory_term",
         "creature_term",
+        "plant_term",
     )
 )
 

@@ -67,6 +67,7 @@ from .fold_text import (
 from .goods import GoodsPatterns
 from .hits import SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
 from .homophones import FREE_SPELLING, ReadingFinder
+from .joined_heads import JoinedHeads
 from .markers import Markers
 from .matcher import Matcher, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
@@ -107,7 +108,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
 # the same family then describe those goods too (:meth:`Scorer._namesake_described`)
-_NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term"))
+_NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term", "plant_term"))
 # the signals that give a species name, or its English name, the context its own words need
 _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
@@ -117,7 +118,7 @@ _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context
 _DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
 # elsewhere in the listing, it names the same goods
-_READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term"))
+_READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plant_term"))
 # rules that set aside a term the title names its goods by (白鹤牌 of tea, 七彩山鸡 of a farm, not a name
 # that lacks context: 猪婆龙苗 hides its goods): the title says
 # what is sold, so talk that hides the goods (平台上不方便说) hides nothing
@@ -126,6 +127,8 @@ _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RU
 _BRAND_MARK = "牌"
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
+# characters between a wildlife term and the plant's name it begins (掌 in 虎掌菌)
+_PLANT_GAP = 2
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -233,6 +236,8 @@ class Scorer:
         self._namesake_kinds = frozenset(watchlists.signals.namesake_kinds)
         self._accessory_kinds = frozenset(watchlists.signals.accessory_kinds)
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
+        self._plant_heads = JoinedHeads(fold_all(watchlists.signals.plant_heads), _PLANT_GAP)
+        self._cage_heads = JoinedHeads(fold_all(watchlists.signals.cage_heads), 0)
         # the animal parts a generic animal word names with a possessive (大笨象的牙, 山猫的皮), longest first
         self._possessed_parts = tuple(sorted(set(fold_all(watchlists.signals.animal_parts)), key=len, reverse=True))
         tables = Tables(watchlists, self.weights, self.normaliser, term_negations)
@@ -712,8 +717,10 @@ class Scorer:
                     }
                 )
                 continue
-            marker = self._scoping.term_scope(view, start, end) or self._scoping.names_goods(
-                ref, view, start, end, signal_places
+            evasion = any(sig.kind in ("evasion", "conceal") for signals, *_ in signal_places for sig in signals)
+            marker = self._joined_goods(ref, view, start, end, evasion) or (
+                self._scoping.term_scope(view, start, end)
+                or self._scoping.names_goods(ref, view, start, end, signal_places)
             )
             if marker is not None:
                 scoped_spans.append((view, start, end))
@@ -1088,6 +1095,22 @@ class Scorer:
             or self._names_a_part(category_id, view, end)
             or count_after(view, end) is not None
         )
+
+    def _joined_goods(
+        self, ref: TermRef, view: FieldView, start: int, end: int, evasion: bool
+    ) -> tuple[str, str] | None:
+        """(rule, name) when a wildlife term begins the name of other goods that a dictionary word ends: a plant
+        (虎掌菌, 麝香百合), whatever the listing says, or a cage for the animal (画眉笼) unless the listing talks
+        evasion or concealment."""
+        if not ref.category.startswith(WILDLIFE_PREFIX):
+            return None
+        plant = self._plant_heads.named(view, start, end)
+        if plant is not None:
+            return "plant_term", plant
+        cage = self._cage_heads.named(view, start, end)
+        if cage is not None and not evasion:
+            return "accessory_term", cage
+        return None
 
     def _sells_possessed_part(
         self, category_id: str, view: FieldView, end: int, talk: bool, views: list[FieldView]

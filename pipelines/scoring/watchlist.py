@@ -102,6 +102,8 @@ class SignalSpec(_Model):
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
+    plant_heads: list[str] = Field(default_factory=list)
+    cage_heads: list[str] = Field(default_factory=list)
     wild_provenance: list[str] = Field(default_factory=list)
     fresh_forms: list[str] = Field(default_factory=list)
     farmed_animals: list[str] = Field(default_factory=list)

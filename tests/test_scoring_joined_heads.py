@@ -1,0 +1,75 @@
+"""Other goods named after an animal or its part, worded apart from the shipped evaluation set: a wildlife term that
+begins a plant's name (a dictionary word for a plant, fungus or fruit ends the word: 虎头菇, 熊掌菌, 象牙兰) is the
+plant, whatever the listing says; one joined to a word for a cage (画眉笼) is goods for keeping the animal unless
+the listing talks evasion. The animal's goods written apart from such a word stay leads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.scoring import Scorer, ScoreResult
+
+ROOT = Path(__file__).resolve().parents[1]
+ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
+    return scorer.score({"title": title, "description": description})
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "plant"),
+    [
+        ("虎头菇 干货 野生 私聊", "", "虎头菇"),
+        ("熊掌菌 野生 一斤 不走快递", "山里的熊掌菌晒干的", "熊掌菌"),
+        ("象牙兰 盆栽 私聊", "", "象牙兰"),
+        ("犀角兰 盆栽 野生 私聊", "", "犀角兰"),
+    ],
+)
+def test_a_wildlife_term_that_begins_a_plant_s_name_is_the_plant(
+    scorer: Scorer, title: str, description: str, plant: str
+) -> None:
+    result = score(scorer, title, description)
+    assert not result.is_lead
+    assert any(r["rule"] == "plant_term" and r["marker"] == plant for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "虎骨 老货 私聊",  # no word after the term
+        "犀角 兰花图案 私聊 老货",  # a plant word apart from the term
+        "象牙花件 老料 私聊",  # a plant's character inside a longer word
+    ],
+)
+def test_the_animal_s_goods_apart_from_a_plant_word_stay_leads(scorer: Scorer, title: str) -> None:
+    assert score(scorer, title).is_lead
+
+
+@pytest.mark.parametrize("title", ["画眉笼 红木 老师傅手工 一手货源", "鹩哥鸟笼 竹编 手工 一手货源"])
+def test_a_cage_joined_to_a_bird_s_name_is_goods_for_keeping_it(scorer: Scorer, title: str) -> None:
+    result = score(scorer, title)
+    assert not result.is_lead
+    assert any(r["rule"] == "accessory_term" for r in result.rules)
+
+
+@pytest.mark.parametrize("title", ["画眉笼 野生 刚抓的 私聊 不走快递", "画眉 笼养 野生 一只 私聊"])
+def test_a_caged_bird_sold_with_evasion_or_kept_in_a_cage_is_still_a_lead(scorer: Scorer, title: str) -> None:
+    assert score(scorer, title).is_lead
+
+
+def test_plant_and_cage_heads_come_from_the_dictionary() -> None:
+    signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
+    plants, cages = set(signals["plant_heads"]), set(signals["cage_heads"])
+    assert {"菌", "百合", "兰", "菇"} <= plants
+    # verbs and figures of speech are no heads: 种 "to plant", 华 "magnificent/.../flower", 荐 "to recommend"
+    assert not {"种", "华", "荐", "栽"} & plants
+    assert {"笼", "鸟笼"} <= cages and "罐笼" not in cages
