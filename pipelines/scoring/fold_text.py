@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, product
+from pathlib import Path
 
 from . import cache as disk_cache
 
@@ -178,6 +179,29 @@ def _emoji_names() -> dict[str, str]:
     return names
 
 
+# Pictographs of prohibited goods (🧨, 🚬, 🔫): the generated table of the goods watchlists
+# (scripts/build_goods_emoji.py). Each stays in the canonical form as itself, a one-character short form of its
+# term; every other pictograph outside the animal blocks is still dropped like punctuation.
+_GOODS_EMOJI = Path(__file__).resolve().parent.parent / "watchlists" / "goods_emoji.yaml"
+
+
+@cache
+def goods_pictographs() -> frozenset[str]:
+    """The pictographs the goods table gives a term (read once, on the first pictograph a text holds)."""
+    import yaml
+
+    try:
+        data = yaml.load(_GOODS_EMOJI.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError:
+        return frozenset()
+    return frozenset(
+        str(term["term"])
+        for category in (data or {}).get("categories") or ()
+        for term in category.get("terms") or ()
+        if len(str(term.get("term", ""))) == 1
+    )
+
+
 class _FoldTable(dict[int, "str | int | None"]):
     """``str.translate`` table computed lazily: code point -> its canonical characters (None: dropped)."""
 
@@ -192,6 +216,8 @@ class _FoldTable(dict[int, "str | int | None"]):
             name = emoji_names().get(char)
             if name is not None:
                 return self.fold_text(name)
+            if char in goods_pictographs():
+                return char
         return self.fold_text(char)
 
     def fold_text(self, char: str) -> str:
