@@ -19,7 +19,7 @@ from crawler.demo_market.photos import PHOTOS, FontMissing, cjk_font_path, photo
 from pipelines.images.pool import ImagePool, ReadingCache
 from pipelines.images.reading import BROKEN, NOT_AN_IMAGE, TOO_LARGE, read_image
 from tests.image_support import write_hostile
-from tests.worker_probe import modules_loaded
+from tests.worker_probe import blas_threads, modules_loaded
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
 MAX_PIXELS = 30_000_000
@@ -236,6 +236,26 @@ def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loa
             pool.close()
         assert niceness == min(19, os.nice(0) + 5)
         assert loaded is warm  # a sweep that only hashes photos does not load the recogniser
+
+
+def test_a_workers_maths_library_runs_on_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recogniser has a thread of its own; numpy's BLAS starts none beside it (one per core otherwise), and
+    an officer's own setting is kept."""
+    pytest.importorskip("threadpoolctl")
+    cache = ReadingCache(tmp_path / "readings")
+    for setting, expected in ((None, 1), ("2", 2)):
+        if setting is None:
+            monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+        else:
+            monkeypatch.setenv("OPENBLAS_NUM_THREADS", setting)
+        pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=cache)
+        try:
+            pool.start()
+            assert pool._executor is not None
+            threads = pool._executor.submit(blas_threads).result(timeout=300)
+        finally:
+            pool.close()
+        assert threads and all(number == expected for number in threads)
 
 
 def test_workers_load_the_models_optimised_once_and_read_the_same_text(

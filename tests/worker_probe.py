@@ -11,3 +11,11 @@ def modules_loaded() -> tuple[bool, bool, bool, bool]:
     imported)."""
     main = "__mp_main__" in sys.modules and hasattr(sys.modules["__mp_main__"], "MARK")
     return "scipy" in sys.modules, main, "core.config" in sys.modules, "asyncio" in sys.modules
+
+
+def blas_threads() -> list[int]:
+    """The threads of each BLAS library numpy loads in the worker that runs this."""
+    import numpy  # noqa: F401  (loads its BLAS)
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool.get("user_api") == "blas"]

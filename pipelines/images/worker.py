@@ -28,11 +28,20 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+# Nothing a worker does is a matrix product worth a second thread: the recogniser runs on one thread of its own
+# (ONNX Runtime's), and the perceptual hash multiplies 8x32 matrices. OpenBLAS, loaded with numpy, would start a
+# thread per core all the same, about 0.05 CPU s of each worker's start-up. It reads this as it loads, so it is
+# set before the worker's first import of numpy; a value the officer set is kept.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1"}
+
+
 def start_worker(nice: int, warm: bool, models: Path | None) -> None:
-    """Run by each worker as it starts: end with the sweep, lower its priority by `nice`, keep the recogniser's
-    optimised models in `models`, and with `warm` load the recogniser and run it once now rather than on the
-    first photo."""
+    """Run by each worker as it starts: end with the sweep, keep numpy's maths library to one thread, lower its
+    priority by `nice`, keep the recogniser's optimised models in `models`, and with `warm` load the recogniser
+    and run it once now rather than on the first photo."""
     _exit_with_parent()
+    for name, value in SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
     use_model_cache(models)
     if nice:
         with suppress(OSError):  # a platform without nice(2): the worker reads at the crawl's priority
