@@ -5,7 +5,7 @@ Each capture of a lead is a new version (`Evidence`) with its files (`EvidenceFi
 screenshot where the page was rendered, the HTTP exchange (status, headers, URLs, redirects), a WARC file
 with the response, the request and the redirect chain (and the rendered DOM and screenshot, each a record of
 its own), the capture metadata, and a manifest listing type, format, size and SHA-256 of every file. Files
-are stored content-addressed by SHA-256 under TRADEWATCH_HOME/evidence and never overwritten.
+are stored content-addressed by SHA-256 under TRADEWATCH_HOME/evidence (`blob_path`) and never overwritten.
 `verify_evidence` recomputes every hash; `export_bundle` writes a zip a stranger can check with
 `sha256sum -c SHA256SUMS`.
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache, partial
 from importlib import metadata
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,6 +59,22 @@ def evidence_root(home: Path | None = None) -> Path:
 
 
 def blob_path(root: Path, sha256: str) -> Path:
+    """Where the blob `sha256` is: `sha256/ab/<sha256>` under the evidence root, named by its first two hex
+    digits. Blobs stored before under two folder levels (`sha256/ab/cd/<sha256>`) stay there and are found there.
+
+    One level: a store's blobs share 256 folders, all made within its first few hundred files, where two levels
+    made a folder for nearly every file of a store's first tens of thousands (a new folder costs the store
+    writer more CPU than the file in it); 256 folders still keep a million blobs to about 4,000 a folder."""
+    path = root / "sha256" / sha256[:2] / sha256
+    if not path.exists():
+        earlier = _two_level_path(root, sha256)
+        if earlier.exists():
+            return earlier
+    return path
+
+
+def _two_level_path(root: Path, sha256: str) -> Path:
+    """Where a blob stored under the earlier layout is."""
     return root / "sha256" / sha256[:2] / sha256[2:4] / sha256
 
 
@@ -77,7 +94,7 @@ def put_blob(root: Path, data: bytes) -> tuple[str, int]:
     """Store `data` under its SHA-256 unless already there; an existing file is never written again."""
     digest = sha256_bytes(data)
     path = blob_path(root, digest)
-    if path.exists():
+    if path.exists():  # under either layout
         return digest, len(data)
     temporary = _write_temporary(path, data, sync=True)
     try:
@@ -147,8 +164,8 @@ class BlobBatch:
         """Like `put_blob`, but durable and linked only at `finish`."""
         digest = sha256_bytes(data)
         if digest not in self._pending:
-            folder = f"{self._blobs}/{digest[:2]}/{digest[2:4]}"
-            if not os.path.exists(f"{folder}/{digest}"):
+            folder = f"{self._blobs}/{digest[:2]}"
+            if not os.path.exists(f"{folder}/{digest}") and not os.path.exists(f"{folder}/{digest[2:4]}/{digest}"):
                 self._pending[digest] = _write_new(f"{folder}/.{digest}.{uuid.uuid4().hex}.tmp", data)
         return digest, len(data)
 
@@ -184,13 +201,14 @@ def stale_temporaries(
 ) -> list[Path]:
     """Partial files a process killed mid-write left in the blob folders (`put_blob`'s `.<sha256>.<uuid>.tmp`),
     older than `older_than` seconds: no row refers to them and no writer still holds them. A younger one may
-    belong to a sweep writing right now, so it is left alone."""
+    belong to a sweep writing right now, so it is left alone. The folders of both layouts (`blob_path`) are
+    searched."""
     folder = root / "sha256"
     if not folder.is_dir():
         return []
     cutoff = (time.time() if now is None else now) - older_than
     found = []
-    for path in folder.glob("??/??/.*.tmp"):
+    for path in chain(folder.glob("??/.*.tmp"), folder.glob("??/??/.*.tmp")):
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
                 found.append(path)

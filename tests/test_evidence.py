@@ -18,7 +18,16 @@ from sqlmodel import Session, select
 from core.errors import EvidenceError
 from crawler.items import ListingItem, PageCapture
 from leads.db import get_engine
-from leads.evidence import blob_path, evidence_root, export_bundle, lead_evidence, verify_evidence
+from leads.evidence import (
+    BlobBatch,
+    blob_path,
+    evidence_root,
+    export_bundle,
+    lead_evidence,
+    put_blob,
+    sha256_bytes,
+    verify_evidence,
+)
 from leads.models import EvidenceFile
 from pipelines.store import StoreListingPipeline
 from tests.crawl_support import PAGE, PNG, page_capture, project_crawler
@@ -61,6 +70,51 @@ def test_a_capture_stores_every_file_content_addressed_with_a_manifest(store_url
     assert {"type", "format", "size", "sha256"} <= set(manifest["files"][0])
     exchange = json.loads(blob_path(root, kinds["http_headers"].sha256).read_bytes())
     assert exchange["response"]["status"] == 200 and exchange["request"]["url"].endswith("from=search")
+
+
+def stored_files(root: Path) -> list[str]:
+    return sorted(str(path.relative_to(root / "sha256")) for path in (root / "sha256").rglob("*") if path.is_file())
+
+
+def test_blobs_are_stored_one_folder_deep_and_blobs_of_the_earlier_two_level_layout_are_found_and_kept(
+    tw_home: Path,
+):
+    root = evidence_root(tw_home)
+    single, _ = put_blob(root, "<html>象牙手镯</html>".encode())
+    batch = BlobBatch(root)
+    batched, _ = batch.put(b"<html>batch</html>")
+    batch.finish()
+    assert stored_files(root) == sorted([f"{single[:2]}/{single}", f"{batched[:2]}/{batched}"])
+    # a store written before: its blobs two folders deep are read where they are and never written again
+    earlier_data = "<html>穿山甲鳞片</html>".encode()
+    earlier = sha256_bytes(earlier_data)
+    path = root / "sha256" / earlier[:2] / earlier[2:4] / earlier
+    path.parent.mkdir(parents=True)
+    path.write_bytes(earlier_data)
+    assert blob_path(root, earlier) == path
+    assert put_blob(root, earlier_data) == (earlier, len(earlier_data))
+    again = BlobBatch(root)
+    assert again.put(earlier_data) == (earlier, len(earlier_data))
+    again.finish()
+    assert stored_files(root) == sorted(
+        [f"{single[:2]}/{single}", f"{batched[:2]}/{batched}", f"{earlier[:2]}/{earlier[2:4]}/{earlier}"]
+    )
+
+
+def test_a_capture_stored_under_the_earlier_layout_verifies_and_exports(store_url: str, tw_home: Path, tmp_path: Path):
+    lead_pk = captured_lead(store_url, page_capture())
+    root = evidence_root(tw_home)
+    for name in stored_files(root):  # as a store written before kept them
+        digest = name.split("/")[-1]
+        earlier = root / "sha256" / digest[:2] / digest[2:4] / digest
+        earlier.parent.mkdir(parents=True, exist_ok=True)
+        (root / "sha256" / name).rename(earlier)
+    with Session(get_engine(store_url)) as session:
+        checked, problems = verify_evidence(session, lead_pk=lead_pk)
+        assert checked >= 5 and problems == []
+        result = export_bundle(session, lead_pk, tmp_path / "case.zip")
+    with zipfile.ZipFile(result.path) as bundle:
+        assert bundle.read("v1/response-body.html") == PAGE.encode()
 
 
 def test_a_recapture_is_a_new_version_and_nothing_is_overwritten(store_url: str, tw_home: Path):

@@ -14,8 +14,10 @@ from leads.evidence import blob_path, evidence_root, put_blob
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
 
 
-def partial(root: Path, digest: str, *, age_seconds: float) -> Path:
-    path = blob_path(root, digest).with_name(f".{digest}.0123456789abcdef.tmp")
+def partial(root: Path, digest: str, *, age_seconds: float, two_levels: bool = False) -> Path:
+    """A temporary file as a killed write leaves it (`two_levels`: in a folder of the earlier layout)."""
+    folder = root / "sha256" / digest[:2] / (digest[2:4] if two_levels else "")
+    path = folder / f".{digest}.0123456789abcdef.tmp"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes("<html>象牙手镯 半截".encode())
     moment = time.time() - age_seconds
@@ -28,16 +30,17 @@ def test_tidy_deletes_only_old_partial_files(tw_home: Path):
     digest, _ = put_blob(root, "<html>象牙手镯 老料</html>".encode())
     stored = blob_path(root, digest)
     old = partial(root, "ab" * 32, age_seconds=3 * 3600)
+    older = partial(root, "ef" * 32, age_seconds=3 * 3600, two_levels=True)
     fresh = partial(root, "cd" * 32, age_seconds=60)  # a sweep may be writing it right now
 
     dry = runner.invoke(app, ["evidence", "tidy", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "1 partial files" in dry.output and old.exists()
+    assert "2 partial files" in dry.output and old.exists() and older.exists()
 
     result = runner.invoke(app, ["evidence", "tidy"])
     assert result.exit_code == 0, result.output
-    assert "1 partial files deleted" in result.output
-    assert not old.exists()
+    assert "2 partial files deleted" in result.output
+    assert not old.exists() and not older.exists()
     assert fresh.exists() and stored.exists()
     assert stored.read_bytes() == "<html>象牙手镯 老料</html>".encode()
 

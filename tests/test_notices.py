@@ -18,7 +18,15 @@ from typer.testing import CliRunner
 from cli.app import app
 from core.workdays import load_calendar, local_date
 from leads.db import get_engine, run_write
-from leads.evidence import export_bundle, lead_evidence, sha256_bytes, store_capture, verify_evidence
+from leads.evidence import (
+    blob_path,
+    evidence_root,
+    export_bundle,
+    lead_evidence,
+    sha256_bytes,
+    store_capture,
+    verify_evidence,
+)
 from leads.models import AuditEvent, Lead, Notice
 from tests.officer_desk_data import act, add_lead
 from tests.test_cli_leads import assert_one_line_error
@@ -106,8 +114,7 @@ def test_the_case_bundle_carries_the_notice_and_verify_checks_it(pangolin_lead: 
     # a notice document altered on disk fails verification and blocks the export
     with Session(get_engine()) as session:
         notice = session.exec(select(Notice)).one()
-    blob = tw_home / "evidence" / "sha256" / notice.document_sha256[:2] / notice.document_sha256[2:4]
-    path = blob / notice.document_sha256
+    path = blob_path(evidence_root(tw_home), notice.document_sha256)
     path.chmod(stat.S_IWUSR | stat.S_IRUSR)
     path.write_bytes(b"altered")
     with Session(get_engine()) as session:
