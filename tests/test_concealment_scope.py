@@ -160,3 +160,13 @@ def test_a_praised_print_stays_media(scorer: Scorer) -> None:
     # 的 ends a verb's reach: 拍得好看的照片 praises the print, and 看 is no service anyway
     result = score(scorer, "雪豹 照片 高清 冲印", "雪山上拍得好看的照片，冲印后发你的照片都是原图，装框另算")
     assert not result.is_lead
+
+
+def test_a_title_named_by_an_innocent_phrase_hides_nothing(scorer: Scorer) -> None:
+    # the dictionary's namesake (象拔蚌, a clam) names the goods: fresh and talk of the platform are a fishmonger's
+    result = score(scorer, "象拔蚌 鲜活 两只", "鲜活象拔蚌两只，平台上不方便说，加V看视频")
+    assert not result.is_lead
+    assert "trade_pattern_context" not in rules_of(result)
+    # the same talk with no name for the goods, and an animal of wild provenance, is still the trade pattern
+    hidden = score(scorer, "鲜活 两只 刚到", "鲜活的，平台上不方便说，加V看视频，山里刚抓的")
+    assert hidden.is_lead and "trade_pattern_context" in rules_of(hidden)

@@ -835,7 +835,11 @@ class Scorer:
         if len(live) > 1:
             live = drop_straddling(drop_owned_code_words(drop_inner_code_words(live)))
         if not live:
-            named = any(r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules)
+            # a title that names its goods by a term set aside, or by an innocent phrase (象拔蚌, 麝香葡萄), hides
+            # nothing: its talk is a seller's, not concealment
+            named = any(r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules) or any(
+                view is first_view for _mask, view, _start, _end in masks
+            )
             pattern = (
                 (None if named else self._animals.concealed_goods(signal_places, views))
                 or self._animals.trait_pattern(signal_places, views)
