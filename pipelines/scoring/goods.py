@@ -33,6 +33,8 @@ class GoodsPatterns:
         counted_units: dict[str, list[str]],
         function_spread: dict[str, int],
         trait_spread: dict[str, int],
+        shapes: dict[str, tuple[str, ...]] | None = None,
+        negations: tuple[str, ...] = (),
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -41,6 +43,8 @@ class GoodsPatterns:
         self._counted_units = counted_units
         self._function_spread = function_spread
         self._trait_spread = trait_spread
+        self._shapes = shapes or {}
+        self._negations = negations
 
     def _counted_forms(self, views: list[FieldView]) -> list[tuple[str, str, FieldView, int, int]]:
         """(category, words, view, start, end) of each one-character unit of prohibited goods after a count (36发,
@@ -53,6 +57,40 @@ class GoodsPatterns:
                     for category_id in units[match.group(1)]:
                         counted.append((category_id, match.group(), view, match.start(1), match.end(1)))
         return counted
+
+    def _negated(self, text: str, start: int) -> bool:
+        """Whether a term negation (不含, 无, 没有) ends right before ``start``, or one of two characters or more
+        one character before it (不含有尼古丁 also reads as 不含 + 有)."""
+        return any(
+            text.endswith(neg, 0, start) or (len(neg) > 1 and start > 0 and text.endswith(neg, 0, start - 1))
+            for neg in self._negations
+        )
+
+    def _title_shapes(
+        self, views: list[FieldView], shown: dict[str, dict[str, tuple[int, FieldView, int, int]]]
+    ) -> list[tuple[str, str, FieldView, int, int]]:
+        """(category, shape, view, start, end) of each everyday shape of a category's goods (``shapes``: 笔, 棒)
+        that heads a word of the title (香薰笔, 蒸汽棒: the last character before a space, punctuation or the
+        end), for the categories of which the listing already shows a word: a shape alone tells nothing."""
+        found: list[tuple[str, str, FieldView, int, int]] = []
+        title = views[0]
+        text = title.norm.text
+        if not text:
+            return found
+        offsets = title.norm.offsets()
+        for category_id in shown:
+            for shape in self._shapes.get(category_id, ()):
+                at = text.find(shape)
+                while at >= 0:
+                    end = at + len(shape)
+                    o_end = offsets[end - 1] + 1
+                    # the head of a longer word: the character before it is of the same word, and the word ends at
+                    # the end of the title or before a character the canonical form drops (a space, a comma)
+                    if at > 0 and offsets[at - 1] == offsets[at] - 1 and (end == len(text) or offsets[end] > o_end):
+                        found.append((category_id, shape, title, at, end))
+                        break
+                    at = text.find(shape, end)
+        return found
 
     def goods_pattern(
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
@@ -105,7 +143,9 @@ class GoodsPatterns:
         """Prohibited goods told by what they do, not by name (打电话就能听 对方不知道; 点火 升空 一箱36发; 代开
         税点低 私聊): the one prohibited category of which the listing shows a function (``functions`` of
         prohibited.yaml) and company, _FUNCTION_PATTERN_WORDS words of that category in all (its functions, its
-        traits, its product forms, a count of its unit), becomes a hit at its first function. Without evasion,
+        traits, its product forms, a count of its unit, an everyday shape of its goods heading a word of the title:
+        香薰笔), becomes a hit at its first function. A defining property (尼古丁, 蒸汽 of e-cigarettes) counts as a
+        function, except right after a negation (不含尼古丁). Without evasion,
         concealment or trade talk the company must be a trait, or a third word with a second function or trait:
         an ordinary camera 能拍 远程 and a drone that 升空 上天 name what ordinary goods do. A word two categories
         list tells neither; a listing that shows an animal's part, a live animal or wild provenance is wildlife's
@@ -122,6 +162,8 @@ class GoodsPatterns:
                 if kind in ("live", "provenance") or (kind == "part" and sig.label != "fresh"):
                     return None
                 whole = whole_words_across_spaces(view.norm.original, *view.span(start, end))
+                if sig.label == "defining" and self._negated(view.norm.text, start):
+                    continue  # 不含尼古丁 says what the goods are not
                 if kind in ("evasion", "conceal", "trade") and sig.word not in commerce:
                     talk = talk or whole  # 包过 read across 大礼包 过年 is no talk
                 elif (
@@ -139,6 +181,8 @@ class GoodsPatterns:
                         words[sig.word] = (rank, view, start, end)
         for category_id, word, view, start, end in self._counted_forms(views):
             shown.setdefault(category_id, {}).setdefault(word, (0, view, start, end))
+        for category_id, word, view, start, end in self._title_shapes(views, shown):
+            shown[category_id].setdefault(word, (0, view, start, end))
         functions = self._function_spread
         candidates = []
         for category_id, found in shown.items():

@@ -338,6 +338,8 @@ class Scorer:
             counted_units=tables.counted_units,
             function_spread=tables.function_spread,
             trait_spread=self._trait_spread,
+            shapes=tables.shapes,
+            negations=term_negations,
         )
         self._scoping = Scope(
             before_term=self._before_term,

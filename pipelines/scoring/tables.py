@@ -74,6 +74,8 @@ class Tables:
         self._term_negations = term_negations
         self.patterns: dict[str, list[Payload]] = {}
         self.adjacent_forms: dict[str, str] = {}
+        # per category: the everyday shapes its goods are sold in (笔, 棒 of an e-cigarette), folded
+        self.shapes: dict[str, tuple[str, ...]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
@@ -307,6 +309,12 @@ class Tables:
                 self._add(word, Signal("suspicious", label, category.id, word, False, False))
             for word in category.functions:
                 self._add(word, Signal("function", "function", category.id, word, False, False))
+            # what the goods are made of or give off (尼古丁, 蒸汽) tells them as what they do does
+            for word in category.defining:
+                self._add(word, Signal("function", "defining", category.id, word, False, False))
+            shapes = tuple(dict.fromkeys(f for f in map(self.normaliser.fold, category.shapes) if f))
+            if shapes:
+                self.shapes[category.id] = shapes
             # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
             # the listing sells the banned kind: they count as the category's suspicious words; a species name's
             # context (活体, 标本) only says an animal is meant
@@ -330,7 +338,7 @@ class Tables:
         self.trait_spread = {word: len(ids) for word, ids in spread.items()}
         functions: dict[str, set[str]] = {}
         for category in self.categories.values():
-            for word in category.functions:
+            for word in (*category.functions, *category.defining):
                 functions.setdefault(word, set()).add(category.id)
         self.function_spread = {word: len(ids) for word, ids in functions.items()}
         # a diagnostic trait that one wildlife category alone lists, and the look-alikes a listing denies being

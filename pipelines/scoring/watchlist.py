@@ -9,7 +9,10 @@ A watchlist file holds any of:
   else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, its diagnostic ``traits``
   (the marks experts tell its material or animal by, 交叉纹 of ivory; suspicious words too), the ``functions`` of
   prohibited goods (what they do: 打电话就能听, 升空, 代开; they make a lead with company, see the scorer's
-  function pattern), and the innocence kinds
+  function pattern), the ``defining`` properties of prohibited goods (what they are made of or give off:
+  尼古丁 and 蒸汽 of e-cigarettes; they count as functions, but not right after a negation: 不含尼古丁), the
+  everyday ``shapes`` the goods are sold in (笔, 棒 of an e-cigarette: company of a function or property only as
+  the head of a title word, 香薰笔), and the innocence kinds
   that say nothing about the category's goods (``innocence_ignored``: a live animal that eats fruit is not
   food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
   trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体, 苗子 ...).
@@ -181,6 +184,8 @@ class CategorySpec(_Model):
     innocence_ignored: list[str] = Field(default_factory=list)
     suspicious: list[str] = Field(default_factory=list)
     functions: list[str] = Field(default_factory=list)
+    defining: list[str] = Field(default_factory=list)
+    shapes: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
 
 
@@ -362,6 +367,8 @@ class Category:
     innocence_ignored: list[str] = field(default_factory=list)
     suspicious: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
+    defining: list[str] = field(default_factory=list)
+    shapes: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -404,6 +411,8 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.innocence_ignored.extend(spec.innocence_ignored)
             cat.suspicious.extend(spec.suspicious)
             cat.functions.extend(spec.functions)
+            cat.defining.extend(spec.defining)
+            cat.shapes.extend(spec.shapes)
             cat.traits.extend(spec.traits)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
