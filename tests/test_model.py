@@ -323,6 +323,31 @@ def test_a_title_index_finds_every_ngram_of_the_model_that_occurs(grams: list[st
         assert index.find(title) == (sum(weights[number] for number in every), every), title
 
 
+def test_a_title_seen_before_gives_what_a_fresh_model_gives() -> None:
+    """What a title's n-grams give is kept per title: a listing whose title the model has seen, with other rules,
+    another price and the probability going the other way, gets what a model that never saw the title gives,
+    whatever the caller did with the n-grams named to it before."""
+    data = {"version": 1, "intercept": -0.4, "ngram_weights": {"象牙": 2.1, "手镯": 0.4, "老料": 0.9, "旧书": -1.7},
+            "rule_weights": {"rule:score": 5.2, "rule:innocence": -6.0, "price:<100": -0.8, "price:<10": -7.5},
+            "parameters": {"ngram_fields": "title"}}  # fmt: skip
+    model = Model(data)
+    innocent = {"score": 0, "is_lead": False, "rules": [{"rule": "innocence", "points": -20}]}
+    cases = [
+        ({"title": "象牙手镯 老料", "price": 50.0}, {"score": 0, "is_lead": False, "rules": []}),
+        ({"title": "象牙手镯 老料", "price": 5.0}, {"score": 0, "is_lead": False, "rules": []}),
+        ({"title": "象牙手镯 老料", "price": 50.0}, innocent),
+        ({"title": "旧书 象牙手镯", "price": None}, {"score": 35, "is_lead": False, "rules": []}),
+    ]
+    directions = set()
+    for listing, rules in cases * 2:
+        fresh = Model(data).predict(listing, rules)
+        assert model.predict(listing, rules) == fresh
+        assert len(fresh.ngrams) > 1
+        directions.add(fresh.probability >= 0.5)
+        model.predict(listing, rules).ngrams.append("旧书")
+    assert directions == {True, False}
+
+
 @pytest.mark.parametrize(
     "price", [None, "12", True, -1, float("nan"), float("inf"), 0, 9.99, 10, 99, 500.0, 5000, 10**6]
 )

@@ -126,6 +126,8 @@ class Model:
             from pipelines.model.ngram_index import NgramIndex
 
             self._index = NgramIndex(self._grams, weights)
+        # normalised title -> what its n-grams give (see _title_entry), for a model of the title alone
+        self._by_title: dict[str, list[Any]] = {}
         categories = data.get("categories") or {}
         self.category_intercepts = {str(c): float(b) for c, b in (categories.get("intercepts") or {}).items()}
         self._category_data: Mapping[str, Mapping[str, float]] = categories.get("ngram_weights") or {}
@@ -145,12 +147,18 @@ class Model:
         a named tuple calls its ``__new__`` in Python."""
         title, description = folded or fold_fields(self.normaliser, listing)
         # each n-gram counts once, however often it occurs; none spans the two fields
+        entry: list[Any] | None
         if self.title_only:
-            ngram_logit, found = self._index.find(title)
+            # what a title's n-grams give is kept per distinct title: listings of a sweep share titles
+            entry = self._by_title.get(title)
+            if entry is None:
+                entry = self._title_entry(title)
+            logit = entry[0]
         else:
+            entry = None
             ngram_logit, numbers = self._index.find(title + FIELD_SEPARATOR + description)
             found = numbers.tolist()
-        logit = self.intercept + ngram_logit
+            logit = self.intercept + ngram_logit
         if rules.get("rules"):
             rule_weights = self.rule_weights
             for name, value in rule_features(rules, listing.get("price")).items():
@@ -177,15 +185,38 @@ class Model:
             logit = -50.0
         probability = 1 / (1 + math.exp(-logit))
         up = probability >= 0.5
+        if entry is None:
+            return probability, self._named(found, up)
+        # the n-grams named for this title in the direction the probability went, worked out once per direction
+        names = entry[1] if up else entry[2]
+        if names is None:
+            names = self._named(entry[3], up)
+            entry[1 if up else 2] = names
+        return probability, list(names)  # a copy: the result's owner may change its list
+
+    def _title_entry(self, title: str) -> list[Any]:
+        """``[intercept + the weights of the title's n-grams, names if up, names if down, the n-grams' numbers]``
+        for a normalised title, the names left None until asked; kept in ``_by_title``, emptied when full."""
+        by_title = self._by_title
+        if len(by_title) >= _TITLES_KEPT:
+            by_title.clear()
+        ngram_logit, found = self._index.find(title)
+        entry: list[Any] = [self.intercept + ngram_logit, None, None, found]
+        by_title[title] = entry
+        return entry
+
+    def _named(self, found: list[int], up: bool) -> list[str]:
+        """The n-grams an explanation names, of those found (their numbers, ascending), for a probability that
+        went up (``up``) or down."""
         longer = bisect_left(found, self._longer)  # how many of those found have two or more characters
         if longer == 1:  # what _explain makes of one n-gram, without the call
-            return probability, [self._grams[found[0]]]
+            return [self._grams[found[0]]]
         if longer:
-            return probability, self._explain(found[:longer], up=up)
+            return self._explain(found[:longer], up=up)
         # single characters say little to an officer: named only when no longer n-gram is found (and as they
         # never lie inside one another, the strongest three are named)
         named = found[:EXPLAINED_NGRAMS] if up else found[: -EXPLAINED_NGRAMS - 1 : -1]
-        return probability, [self._grams[number] for number in named]
+        return [self._grams[number] for number in named]
 
     def category(self, folded: tuple[str, str]) -> str | None:
         """The category the per-category weights give a listing (normalised title and description), or None
@@ -228,6 +259,8 @@ class Model:
 
 
 _INFINITY = math.inf
+# How many distinct titles a model keeps what their n-grams give for (a few hundred bytes each).
+_TITLES_KEPT = 1 << 15
 # How many of the strongest n-grams found are looked at to name EXPLAINED_NGRAMS that do not overlap.
 _CANDIDATES = EXPLAINED_NGRAMS * 3
 _NONE: frozenset[int] = frozenset()
