@@ -79,6 +79,18 @@ class Sighting:
     seller_pk: int | None = None
 
 
+class InsertedRow:
+    """A row a batch has just inserted, as the values it was inserted with (and its id), read as attributes like
+    a model object: what recording its sighting reads of it, without the ORM object and the session's
+    bookkeeping of it (`_insert_rows(..., tracked=False)`)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:  # for the type checker: the columns are set in __init__
+        raise AttributeError(name)
+
+
 @dataclass
 class KnownRows:
     """The rows a batch of sightings touches, read in a few queries before the batch is recorded.
@@ -89,7 +101,8 @@ class KnownRows:
     """
 
     sellers: dict[tuple[str, str], Seller] = field(default_factory=dict)
-    listings: dict[tuple[str, str], Listing] = field(default_factory=dict)
+    # a listing the prefetch inserted is a plain row (`InsertedRow`) until the batch sees it a second time
+    listings: dict[tuple[str, str], Listing | InsertedRow] = field(default_factory=dict)
     leads: dict[int, Lead | None] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
     seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
     campaigns: set[str] = field(default_factory=set)
@@ -235,12 +248,16 @@ def upsert_listing(
 ) -> tuple[Listing, bool, bool]:
     """Insert the listing or update the stored one. Returns (listing, created, snapshot added)."""
     platform, listing_id = listing["platform"], str(listing["listing_id"])
+    existing: Listing | None
     if known is not None and (platform, listing_id) in known.listings:
-        existing: Listing | None = known.listings[platform, listing_id]
+        cached = known.listings[platform, listing_id]
         if (platform, listing_id) in known.fresh:  # inserted (with its first snapshot) for this very sighting
             known.fresh.discard((platform, listing_id))
-            assert existing is not None
-            return existing, True, False
+            return cached, True, False  # type: ignore[return-value]  # read as a Listing
+        if isinstance(cached, InsertedRow):  # seen again in its batch: updated as an object the session tracks
+            (cached,) = _tracked(session, Listing, [vars(cached)])
+            known.listings[platform, listing_id] = cached
+        existing = cached
     else:
         existing = _find_listing(session, platform, listing_id)
     if existing is None:
@@ -489,7 +506,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
             "content_hash": content_hash(values),
         }
     if new_listings:
-        inserted_listings = _insert_rows(session, Listing, list(new_listings.values()))
+        inserted_listings = _insert_rows(session, Listing, list(new_listings.values()), tracked=False)
         known.listings.update(zip(new_listings, inserted_listings, strict=True))
         known.fresh.update(new_listings)
         session.connection().execute(
@@ -538,23 +555,33 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     return known
 
 
-def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[Any]:
+def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]], *, tracked: bool = True) -> list[Any]:
     """Insert new rows of `model` in one multi-row INSERT ... RETURNING of their ids only, and give them back as
-    model objects in the session's identity map, as if they had been read: later changes to them (a listing seen
+    model objects in the session's identity map, as if they had been read: later changes to them (a seller seen
     again in the same batch) are flushed as updates. Building the objects from the values already at hand costs
-    a fraction of an ORM insert that reads every column back into new objects."""
+    a fraction of an ORM insert that reads every column back into new objects. With `tracked=False` they come
+    back as plain rows (`InsertedRow`), for rows that are mostly only read: a listing's first sighting."""
     table = model.__table__
     # as the ORM does, a None leaves the column to its default (image_text's "" rather than NULL)
     complete = [{**model_defaults(model), **{name: v for name, v in row.items() if v is not None}} for row in rows]
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = session.connection().execute(statement, complete).scalars().all()
+    for pk, values in zip(ids, complete, strict=True):
+        values["id"] = pk
+    if not tracked:
+        return [InsertedRow(values) for values in complete]
+    return _tracked(session, model, complete)
+
+
+def _tracked(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[Any]:
+    """Objects of `model` for rows stored already (ids included) in the session, as if they had been read."""
     configure_mappers()  # a no-op once done; the objects below need their attributes instrumented
     manager = instrumentation.manager_of_class(model)
     objects = []
-    for pk, values in zip(ids, complete, strict=True):
+    for values in rows:
         created = manager.new_instance()  # as the ORM makes a row it reads: no validation, no change history
         state = instance_state(created)
-        state.dict.update(values, id=pk)
+        state.dict.update(values)
         state._commit_all(state.dict)  # as the ORM's loading does once it has filled a new row's object
         make_transient_to_detached(created)
         objects.append(created)

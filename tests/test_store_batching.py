@@ -255,6 +255,33 @@ def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url
         assert session.exec(select(Listing)).one().times_seen == 2
 
 
+def test_listings_first_seen_in_a_batch_are_recorded_as_plain_rows_until_seen_again(store_url: str):
+    """A batch's new listings are inserted by its prefetch and recorded without an object the session tracks
+    (nothing of them to flush); one seen a second time in the batch becomes one, and its change is stored."""
+    from leads.db import run_write
+    from leads.store import prefetch_sightings, record_sighting
+    from tests.leadstore_support import T0, later, listing, score
+
+    first = [{"listing": listing(str(number)), "score": score(), "seen_at": T0} for number in (1, 2, 3)]
+    again = {"listing": listing("2", title="老象牙手镯 降价"), "score": score(), "seen_at": later(1)}
+
+    def write(session: Session) -> tuple[list[str], list[str]]:
+        known = prefetch_sightings(session, [*first, again])
+        for args in first:
+            assert record_sighting(session, **args, known=known).listing_created
+        tracked_before = sorted(obj.listing_id for obj in session.identity_map.values() if isinstance(obj, Listing))
+        assert not record_sighting(session, **again, known=known).listing_created
+        tracked_after = sorted(obj.listing_id for obj in session.identity_map.values() if isinstance(obj, Listing))
+        return tracked_before, tracked_after
+
+    assert run_write(write, url=store_url) == ([], ["2"])
+    with Session(get_engine(store_url)) as session:
+        stored = {row.listing_id: row for row in session.exec(select(Listing))}
+    assert sorted(stored) == ["1", "2", "3"]
+    assert stored["2"].title == "老象牙手镯 降价" and stored["2"].times_seen == 2
+    assert [stored[key].times_seen for key in ("1", "3")] == [1, 1]
+
+
 def test_one_bad_listing_costs_only_itself(store_url: str, monkeypatch: pytest.MonkeyPatch):
     # The thread writer, so that the failure planted below is in the process that writes.
     built, crawler = pipelines(
