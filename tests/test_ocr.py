@@ -19,7 +19,7 @@ from crawler.demo_market.photos import PHOTOS, FontMissing, cjk_font_path, photo
 from pipelines.images.pool import ImagePool, ReadingCache
 from pipelines.images.reading import BROKEN, NOT_AN_IMAGE, TOO_LARGE, read_image
 from tests.image_support import write_hostile
-from tests.worker_probe import blas_threads, modules_loaded
+from tests.worker_probe import blas_threads, mark_at_exit, modules_loaded
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
 MAX_PIXELS = 30_000_000
@@ -256,6 +256,25 @@ def test_a_workers_maths_library_runs_on_one_thread(tmp_path: Path, monkeypatch:
         finally:
             pool.close()
         assert threads and all(number == expected for number in threads)
+
+
+def test_a_closed_pools_workers_leave_without_the_interpreters_teardown(tmp_path: Path, rhino_photo: Path) -> None:
+    """Once the pool is closed its workers exit at once, cleanly (exit code 0), without the interpreter taking
+    numpy, ONNX Runtime and the recogniser apart: nothing registered to run at the interpreter's exit runs."""
+    cache = ReadingCache(tmp_path / "readings")
+    mark = tmp_path / "torn-down"
+    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=cache)
+    try:
+        sha = hashlib.sha256(rhino_photo.read_bytes()).hexdigest()
+        reading = asyncio.run(pool.read(rhino_photo, sha, ocr=True))
+        assert pool._executor is not None
+        processes = list(pool._executor._processes.values())  # type: ignore[attr-defined]
+        pid = pool._executor.submit(mark_at_exit, str(mark)).result(timeout=300)
+    finally:
+        pool.close()
+    assert reading.lines and [process.pid for process in processes] == [pid]
+    assert [process.exitcode for process in processes] == [0]
+    assert not mark.exists()
 
 
 def test_workers_load_the_models_optimised_once_and_read_the_same_text(

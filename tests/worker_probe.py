@@ -19,3 +19,13 @@ def blas_threads() -> list[int]:
     from threadpoolctl import threadpool_info
 
     return [pool["num_threads"] for pool in threadpool_info() if pool.get("user_api") == "blas"]
+
+
+def mark_at_exit(path: str) -> int:
+    """Have the interpreter's teardown in the worker that runs this write `path`; the worker's pid."""
+    import atexit
+    import os
+    from pathlib import Path
+
+    atexit.register(Path(path).write_text, "torn down")
+    return os.getpid()

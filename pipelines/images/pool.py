@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing
-import multiprocessing.connection
 import os
 import sys
 import types
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.images.reading import ImageReading, read_image
-from pipelines.images.worker import start_worker
+from pipelines.images.worker import WorkerContext, start_worker
 
 FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
 
@@ -117,10 +115,13 @@ class ImagePool:
         """Start every worker now (the first photo that needs reading does, if nothing did before)."""
         if self._executor is not None:
             return
-        # spawn: a worker never inherits the crawl's reactor, sockets or threads
-        context = multiprocessing.get_context("spawn")
+        # spawn: a worker never inherits the crawl's reactor, sockets or threads; and it leaves without the
+        # interpreter's teardown once the pool is closed (`WorkerContext`)
         executor = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=start_worker, initargs=(self.nice, self.warm, self.models)
+            self.workers,
+            mp_context=WorkerContext(),
+            initializer=start_worker,
+            initargs=(self.nice, self.warm, self.models),
         )
         self._executor = executor
         with _main_module_hidden():
