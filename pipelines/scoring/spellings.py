@@ -54,6 +54,10 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
             out.append(
                 Spelling(initials, "initials", "forms") if plain else Spelling(initials, "capitals", "goods_and_talk")
             )
+            if plain and len(name) == 2:
+                # a two-character name with one character for its initial (Q支 for 枪支): beside a product form
+                out.append(Spelling(initials[0] + name[1], "initials", "forms"))
+                out.append(Spelling(name[0] + initials[1], "initials", "forms"))
     return list(dict.fromkeys(out))
 
 
