@@ -60,8 +60,8 @@ def load_crawl_scorer(crawler: Crawler, *, background: bool = True) -> Future[Sc
     return future
 
 
-# Scored once as the scorer loads, so that what it builds on its first listing (numpy and the homophone table,
-# for one) is built there too, not while the first listing of the crawl waits: trade talk and a watchlist term.
+# Scored once as the scorer loads, so that what it builds on its first listing (the lazily built tables, for
+# one) is built there too, not while the first listing of the crawl waits: trade talk and a watchlist term.
 WARM_UP_LISTING = {"title": "老象牙手镯 包老保真", "description": "祖传老货 懂的来私聊", "price": 12800.0}
 
 

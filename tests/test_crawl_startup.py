@@ -246,6 +246,24 @@ def test_a_crawl_process_loads_pillow_with_its_first_photo_not_as_it_starts(tmp_
     assert header == ["PNG", 1, 1] and after is True
 
 
+def test_a_crawl_s_scorer_reads_homophones_without_loading_numpy(tmp_path: Path):
+    """The scorer a crawl loads and warms up reads a listing's sound without numpy, whose import alone cost a
+    crawl process more CPU than the readings of all its listings."""
+    code = (
+        "import json, sys\n"
+        "from pipelines.score import WARM_UP_LISTING\n"
+        "from pipelines.scoring import Scorer\n"
+        "scorer = Scorer.load()\n"
+        "scorer.score(WARM_UP_LISTING)\n"
+        "result = scorer.score({'title': '川山钾 鳞片 下奶 懂的来'})\n"
+        "found = [hit.term for hit in result.hits if hit.mechanism == 'homophone']\n"
+        "print(json.dumps([found, 'numpy' in sys.modules]))\n"
+    )
+    found, numpy_loaded = _printed_json(code, tmp_path)
+    assert found == ["穿山甲"]
+    assert numpy_loaded is False
+
+
 def test_the_tradewatch_process_closes_the_store_as_it_leaves(tmp_path: Path):
     done = _python(
         "import sys\nsys.argv = ['tradewatch', 'runs', 'list']\nfrom cli.app import main\nmain()\n", tmp_path
