@@ -423,12 +423,14 @@ def test_scrapy_s_http_handler_is_imported_without_reading_the_source_of_the_fra
         "read = [name for name in set(linecache.cache) - before if name.endswith('.py')]\n"
         "from scrapy.core.downloader import contextfactory\n"
         "made_in = contextfactory.ScrapyClientContextFactory.__module__\n"
-        "print(json.dumps([read, made_in, inspect.stack.__module__]))\n"
+        "looked_up = len(inspect._filesbymodname)\n"
+        "print(json.dumps([read, made_in, looked_up, inspect.stack.__module__, inspect.getmodule.__module__]))\n"
     )
-    read, made_in, stack_of = _printed_json(code, tmp_path)
+    read, made_in, looked_up, stack_of, getmodule_of = _printed_json(code, tmp_path)
     assert read == []
     assert made_in == "scrapy.core.downloader.contextfactory"  # each alias still names the module that made it
-    assert stack_of == "inspect"  # and inspect.stack is itself again
+    assert looked_up == 0  # found by the frame's globals, not by the file of every module loaded
+    assert (stack_of, getmodule_of) == ("inspect", "inspect")  # and inspect's functions are themselves again
 
 
 class _Imported(Exception):
