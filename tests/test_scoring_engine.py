@@ -45,6 +45,18 @@ def test_normaliser_folds_disguises(normaliser: Normaliser, text: str, expected:
     assert normaliser.fold(text) == expected
 
 
+def test_the_scorer_and_the_model_fold_with_one_table_and_keep_their_own_variants(scorer: Scorer) -> None:
+    from pipelines.model.predict import Model
+    from pipelines.model.registry import read_seed
+
+    seed = read_seed()
+    assert seed is not None
+    model = Model(seed)
+    assert model.normaliser._table is scorer.normaliser._table  # filled and compiled once per process
+    assert scorer.normaliser.variants and not model.normaliser.variants
+    assert model.normaliser.fold("象*牙製品") == scorer.normaliser.fold("象*牙製品") == "象牙制品"
+
+
 def test_offsets_map_back_to_original_characters(normaliser: Normaliser) -> None:
     norm = normaliser.normalise("买 象*牙 手镯")
     start = norm.text.index("象牙")

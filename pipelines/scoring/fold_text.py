@@ -327,16 +327,28 @@ class _Patterns:
         self.fold_run = fold_run
 
 
+@cache
+def _shared_table() -> _FoldTable:
+    """The fold table with its patterns, one for the process: every Normaliser folds alike (its variants are only
+    for display), and a crawl process makes two, the scorer's and the model's, each of which filled a table of
+    its own and compiled the same character classes again (some 0.02 CPU s); a character the model folds now is
+    folded already when the scorer meets it. Two threads that ask at once may each build one; either will do."""
+    classes = _char_classes()
+    table = _FoldTable(classes.t2s)
+    for code in range(0x80):
+        table[code]
+    table.patterns = _Patterns(classes, table)
+    return table
+
+
 class Normaliser:
     """Builds canonical text. Cheap to call: one regex substitution per text, plus a ``str.translate`` of
     the few characters that change."""
 
     def __init__(self, variants: Mapping[str, str] | None = None) -> None:
-        classes = _char_classes()
-        self._table = _FoldTable(classes.t2s)
-        for code in range(0x80):
-            self._table[code]
-        self._table.patterns = patterns = _Patterns(classes, self._table)
+        self._table = _shared_table()
+        patterns = self._table.patterns
+        assert patterns is not None
         self._drop = patterns.drop
         self._changed_search = patterns.changed_search
         self._changed_sub = patterns.changed_sub
