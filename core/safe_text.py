@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape as _rich_escape
-from rich.text import Text
+if TYPE_CHECKING:  # Rich is imported where a Text is made: a crawl process only ever needs `safe_str`
+    from rich.text import Text
 
 # C0 controls except newline, DEL and C1 controls; bidi embeddings, overrides, isolates and marks;
 # zero-width and other invisible format characters; line/paragraph separators; the BOM.
@@ -55,12 +55,16 @@ def is_safe(text: str) -> bool:
 
 def safe_text(value: object, *, style: str = "", multiline: bool = False) -> Text:
     """A Rich Text of scraped content: markup in it is never interpreted."""
+    from rich.text import Text
+
     return Text(safe_str(value, multiline=multiline), style=style)
 
 
 def escape_markup(value: object, *, multiline: bool = False) -> str:
     """Scraped text made safe to embed in a Rich markup string (prefer `safe_text` where possible)."""
-    return _rich_escape(safe_str(value, multiline=multiline))
+    from rich.markup import escape
+
+    return escape(safe_str(value, multiline=multiline))
 
 
 def safe_json(value: Any) -> Any:
@@ -97,6 +101,8 @@ def highlight_terms(
     Terms are searched in the original text (case-insensitively) and the highlights are carried over to the
     sanitised text, so a hit stays highlighted even where escapes lengthen the text before it.
     """
+    from rich.text import Text
+
     raw = "" if value is None else str(value)
     wanted = sorted({term for term in terms if term}, key=len, reverse=True)
     spans: list[tuple[int, int]] = []

@@ -264,6 +264,20 @@ def test_a_crawl_s_scorer_reads_homophones_without_loading_numpy(tmp_path: Path)
     assert numpy_loaded is False
 
 
+def test_a_crawl_process_leaves_rich_out(tmp_path: Path):
+    """Rich draws the command line's output: a crawl child (the scheduler's) makes scraped text safe with
+    `safe_str` and never builds a Rich Text."""
+    code = (
+        "import json, sys\n"
+        "import runners.sweep, spiders.listing, crawler.run_record, core.failures\n"
+        "import pipelines.normalise_item, pipelines.score, pipelines.store, pipelines.images.download\n"
+        "from core.safe_text import safe_str\n"
+        "safe_str('\\x1b[31m 象牙')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))\n"
+    )
+    assert _printed_json(code, tmp_path) == []
+
+
 def test_the_tradewatch_process_closes_the_store_as_it_leaves(tmp_path: Path):
     done = _python(
         "import sys\nsys.argv = ['tradewatch', 'runs', 'list']\nfrom cli.app import main\nmain()\n", tmp_path
