@@ -16,15 +16,23 @@ class JoinedHeads:
 
     def __init__(self, heads: Iterable[str], gap: int) -> None:
         self._heads = frozenset(h for h in heads if h)
+        self._firsts = frozenset(h[0] for h in self._heads)
         self._longest = max(map(len, self._heads), default=0)
         self._gap = gap
+
+    @property
+    def firsts(self) -> frozenset[str]:
+        """The characters a head starts with."""
+        return self._firsts
 
     def named(self, view: FieldView, start: int, end: int) -> str | None:
         """The name of other goods a term at ``start:end`` begins (虎掌菌), where a head ends the word at most
         ``gap`` characters after it; None otherwise (虎皮 整张, 花纹 in 虎皮花纹 is no word's end)."""
-        if not self._heads:
-            return None
         text = view.norm.text
+        firsts = self._firsts
+        # most terms have no head's first character after them: nothing to look up
+        if firsts.isdisjoint(text[end : end + self._gap + 1]):
+            return None
         original = view.norm.original
         size = len(text)
         o_start = view.span(start, end)[0]
@@ -32,6 +40,8 @@ class JoinedHeads:
             at = end + gap
             if at >= size:
                 return None
+            if text[at] not in firsts:
+                continue
             for length in range(min(self._longest, size - at), 0, -1):
                 stop = at + length
                 if text[at:stop] not in self._heads:

@@ -238,6 +238,8 @@ class Scorer:
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
         self._plant_heads = JoinedHeads(fold_all(watchlists.signals.plant_heads), _PLANT_GAP)
         self._cage_heads = JoinedHeads(fold_all(watchlists.signals.cage_heads), 0)
+        # the characters either kind of head starts with: most wildlife terms have none after them
+        self._head_firsts = self._plant_heads.firsts | self._cage_heads.firsts
         # the animal parts a generic animal word names with a possessive (大笨象的牙, 山猫的皮), longest first
         self._possessed_parts = tuple(sorted(set(fold_all(watchlists.signals.animal_parts)), key=len, reverse=True))
         tables = Tables(watchlists, self.weights, self.normaliser, term_negations)
@@ -682,7 +684,7 @@ class Scorer:
             if (
                 ref.rule == "animal"
                 and not self._sells_wild_animal(ref.category, view, end, signal_places, views)
-                and not self._sells_possessed_part(ref.category, view, end, self._trade_talk(signal_places), views)
+                and not self._sells_possessed_part(ref.category, view, end, signal_places, views)
             ):
                 # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
                 masked_rules.append({"rule": "needs_wild_animal", "category": ref.category, "term": ref.term,
@@ -719,8 +721,7 @@ class Scorer:
                     }
                 )
                 continue
-            evasion = any(sig.kind in ("evasion", "conceal") for signals, *_ in signal_places for sig in signals)
-            marker = self._joined_goods(ref, view, start, end, evasion) or (
+            marker = self._joined_goods(ref, view, start, end, signal_places) or (
                 self._scoping.term_scope(view, start, end)
                 or self._scoping.names_goods(ref, view, start, end, signal_places)
             )
@@ -1103,28 +1104,32 @@ class Scorer:
         )
 
     def _joined_goods(
-        self, ref: TermRef, view: FieldView, start: int, end: int, evasion: bool
+        self, ref: TermRef, view: FieldView, start: int, end: int, places: list[Any]
     ) -> tuple[str, str] | None:
         """(rule, name) when a wildlife term begins the name of other goods that a dictionary word ends: a plant
         (虎掌菌, 麝香百合), whatever the listing says, or a cage for the animal (画眉笼) unless the listing talks
-        evasion or concealment."""
-        if not ref.category.startswith(WILDLIFE_PREFIX):
+        evasion or concealment (``places``: the listing's signals and where they are)."""
+        if not ref.category.startswith(WILDLIFE_PREFIX) or self._head_firsts.isdisjoint(
+            view.norm.text[end : end + _PLANT_GAP + 1]
+        ):
             return None
         plant = self._plant_heads.named(view, start, end)
         if plant is not None:
             return "plant_term", plant
         cage = self._cage_heads.named(view, start, end)
-        if cage is not None and not evasion:
+        if cage is not None and not any(
+            sig.kind in ("evasion", "conceal") for signals, *_ in places for sig in signals
+        ):
             return "accessory_term", cage
         return None
 
     def _sells_possessed_part(
-        self, category_id: str, view: FieldView, end: int, talk: bool, views: list[FieldView]
+        self, category_id: str, view: FieldView, end: int, places: list[Any], views: list[FieldView]
     ) -> bool:
         """Whether a generic animal word (大笨象 "elephant", 山猫 "lynx") is written with a possessive and one of the
-        animal's parts (大笨象的牙, 山猫的皮) in a listing that sells it: trade, evasion or provenance talk, a product
-        form of the category, or a count after the part. A farmed animal's part (牛的角) has no such word, and the
-        bare word (大象 玩具) no part."""
+        animal's parts (大笨象的牙, 山猫的皮) in a listing that sells it: trade, evasion or provenance talk (in
+        ``places``, the listing's signals), a product form of the category, or a count after the part. A farmed
+        animal's part (牛的角) has no such word, and the bare word (大象 玩具) no part."""
         text = view.norm.text
         if not text.startswith(_POSSESSIVE, end):
             return False
@@ -1132,7 +1137,11 @@ class Scorer:
         part = next((p for p in self._possessed_parts if text.startswith(p, at)), None)
         if part is None:
             return False
-        return talk or self._shows_form(category_id, views) or count_after(view, at + len(part)) is not None
+        return (
+            self._trade_talk(places)
+            or self._shows_form(category_id, views)
+            or count_after(view, at + len(part)) is not None
+        )
 
     def _names_a_part(self, category_id: str, view: FieldView, end: int) -> bool:
         """Whether a species name is written with one of its category's one-character parts right after it, ending
