@@ -97,8 +97,11 @@ EXTENSIONS = {
 }
 # A crawl leaves some 25 objects a page in reference cycles (Deferreds, failures), alive while the page is in flight: at
 # 5,000 the young collections caught them alive and the middle generation's collections (0.03 s each) walked them
-# again; at 20,000 most are dead when the young generation is collected (crawler/gc_tuning.py).
-TRADEWATCH_GC_THRESHOLD = 20000
+# again; at 20,000 most were dead when the young generation was collected, but a demo sweep (1,578 pages) still made
+# 12-13 young collections and one of the middle generation (0.05-0.08 s, some 43,000 objects that had lived through
+# a young one), 0.17-0.21 s of CPU after the spider opened; at 50,000, 2-3 young collections and none of the middle
+# one, 0.04-0.06 s, with the same peak memory of the process (crawler/gc_tuning.py).
+TRADEWATCH_GC_THRESHOLD = 50000
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
