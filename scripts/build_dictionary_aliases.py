@@ -44,6 +44,12 @@ of one or two characters whose sense is a plant, a fungus or a fruit (菌 "fungu
 that name a cage (笼 "basket/cage", 鸟笼 "birdcage") are *cage heads* (``signals.cage_heads``): joined to an
 animal's name and ending the word (画眉笼), they name goods for keeping it, not the animal.
 
+Kitchen, butcher's, fruit and carving knives, scissors and razors are everyday goods, sharp (开刃, 锋利) as a
+controlled knife is: words whose first sense is one ("kitchen knife", "meat cleaver", "scissors") are *blade goods*
+(``signals.blade_goods``); a knife character (刀 "knife") right after a word whose first sense is an everyday use
+(厨 "kitchen", 骨 "bone", 水果 "fruit": ``signals.blade_uses``) names one too (剔骨刀, 厨师刀). Words that frame
+goods as a means of defence (防身 "self-protection") are ``signals.defence_words``.
+
 An animal part is often written inside a word (苦胆 "gall bladder"), where the scorer cannot tell it from the
 same character inside an ordinary word (主角 "leading role", 大胆 "brazen"). The dictionary can: a word that holds
 a one-character part of the signals and whose first sense is a plain English noun phrase headed by an animal part
@@ -390,6 +396,60 @@ def cage_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
     return sorted(found)
 
 
+# the English heads of everyday cutting goods ("kitchen knife", "scissors", "razor"): a knife only with a modifier
+# of kitchen, food or craft use (EVERYDAY_USES), the others whatever modifies them; never a weapon's sense
+BLADE_HEADS = frozenset(
+    ("knife", "cleaver", "scissors", "shears", "razor", "shaver", "clippers", "scraper", "spatula", "peeler",
+     "sharpener", "trowel")
+)  # fmt: skip
+KNIFE_HEADS = frozenset(("knife",))
+# the English senses of a use of a knife in a kitchen, at a butcher's, at a table or in a craft: a dictionary word
+# with such a first sense right before a knife character (厨 "kitchen" in 厨刀, 骨 "bone" in 剔骨刀) names an
+# everyday knife, as does a knife compound glossed with one ("paring knife", "meat cleaver")
+EVERYDAY_USES = frozenset(
+    ("kitchen", "cook", "chef", "cooking", "vegetable", "vegetables", "fruit", "paring", "meat", "butcher's",
+     "butcher", "bread", "cheese", "steak", "bone", "pig", "pork", "hog", "fish", "carving", "to carve",
+     "woodwork", "carpentry", "utility", "putty", "pencil", "table", "slice", "to slice", "to peel", "to pare")
+)  # fmt: skip
+# the English senses that frame goods as a means of defence (防身 "self-protection"): no everyday use
+DEFENCE_SENSES = ("self-protection", "self-defense", "self-defence")
+
+
+def everyday_blades(entries: list[tuple[str, str, str, int]]) -> dict[str, list[str]]:
+    """Everyday cutting goods the dictionary names (a kitchen, butcher's, fruit or carving knife, a cleaver,
+    scissors, a razor, a scraper): ``blade_goods``, words whose first sense is one; ``blade_characters``, the
+    characters whose first sense is a knife or scissors (刀, 剪); ``blade_uses``, words of one or two characters
+    whose first sense is a use of an everyday knife (厨 "kitchen", 骨 "bone"); ``defence_words``, words whose
+    first sense frames goods as a means of defence (防身)."""
+    goods: set[str] = set()
+    characters: set[str] = set()
+    uses: set[str] = set()
+    defence: set[str] = set()
+    for word, first, _gloss, _line in entries:
+        if any(c.isascii() for c in word):
+            continue
+        plain = plain_sense(first)
+        words = plain.split()
+        if any(plain.startswith(sense) for sense in DEFENCE_SENSES):
+            defence.add(word)
+        if not words:
+            continue
+        if len(word) == 1 and plain in ("knife", "scissors"):
+            characters.add(word)
+        if 1 <= len(word) <= 2 and plain in EVERYDAY_USES:
+            uses.add(word)
+        if 2 <= len(word) <= 4 and 1 <= len(words) <= 3 and words[-1] in BLADE_HEADS:
+            modifier = " ".join(words[:-1])
+            if words[-1] not in KNIFE_HEADS or modifier in EVERYDAY_USES:
+                goods.add(word)
+    return {
+        "blade_goods": sorted(goods),
+        "blade_characters": sorted(characters),
+        "blade_uses": sorted(uses),
+        "defence_words": sorted(defence),
+    }
+
+
 def prohibited_aliases(
     watchlists: Watchlists, entries: list[tuple[str, str, str, int]], known: set[str], rejected: dict[str, str]
 ) -> dict[str, list[dict[str, object]]]:
@@ -540,6 +600,7 @@ def build(data: Path) -> dict[str, object]:
             ),
             "plant_heads": plant_heads(entries),
             "cage_heads": cage_heads(entries),
+            **everyday_blades(entries),
         },
     }
 

@@ -27,6 +27,7 @@ CLEARING_RULES = frozenset(
         "accessory_term",
         "creature_term",
         "plant_term",
+        "everyday_goods",
     )
 )
 

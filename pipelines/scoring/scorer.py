@@ -49,6 +49,7 @@ from typing import Any
 
 from . import built
 from .animals import TRAIT_PATTERN_MIN, AnimalPatterns
+from .blades import EverydayBlades
 from .bred import BredClaims
 from .category_score import CategoryScorer
 from .clauses import (
@@ -114,6 +115,8 @@ _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
+# the pattern of a category's traits, which everyday goods of a namesake kind may show too (开刃 of a kitchen knife)
+_TRAIT_PATTERN = "trait_pattern_context"
 # markers after a term that deny the goods are it wherever the listing names it (熊胆替代品, 跟穿山甲没关系)
 _DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
@@ -240,6 +243,13 @@ class Scorer:
         self._cage_heads = JoinedHeads(fold_all(watchlists.signals.cage_heads), 0)
         # the characters either kind of head starts with: most wildlife terms have none after them
         self._head_firsts = self._plant_heads.firsts | self._cage_heads.firsts
+        self._blades = EverydayBlades(
+            fold_all(watchlists.signals.blade_goods),
+            fold_all(watchlists.signals.blade_characters),
+            fold_all(watchlists.signals.blade_uses),
+            fold_all(watchlists.signals.defence_words),
+            fold_all((*watchlists.signals.ban_holders, *watchlists.signals.papers)),
+        )
         # the animal parts a generic animal word names with a possessive (大笨象的牙, 山猫的皮), longest first
         self._possessed_parts = tuple(sorted(set(fold_all(watchlists.signals.animal_parts)), key=len, reverse=True))
         tables = Tables(watchlists, self.weights, self.normaliser, term_negations)
@@ -851,6 +861,11 @@ class Scorer:
                 or self._animals.diagnostic_trait(signal_places, views)
                 or self._goods.goods_pattern(signal_places, views)
             )
+            if pattern is not None and pattern[1]["rule"] == _TRAIT_PATTERN:
+                everyday = self._blades.set_aside(views, signal_places, pattern[0][0].category)
+                if everyday is not None:  # 开刃 锋利 of a kitchen knife (厨刀, 剔骨刀) describe the knife
+                    masked_rules.append(everyday)
+                    pattern = None
             if pattern is not None and pattern[0][0].category.startswith(WILDLIFE_PREFIX):
                 homonym = self._animals.homonym_goods(signal_places)
                 if homonym is not None and pattern[1]["rule"] in _DESCRIBED_PATTERNS:
