@@ -264,6 +264,22 @@ def test_a_crawl_s_scorer_reads_homophones_without_loading_numpy(tmp_path: Path)
     assert numpy_loaded is False
 
 
+def test_a_crawl_s_scorer_folds_long_descriptions_without_loading_numpy(tmp_path: Path):
+    """Long texts are folded through a numpy table only once a process has folded enough of them to repay the
+    import: a crawl's few hundred listings with descriptions are folded by the patterns."""
+    code = (
+        "import json, sys\n"
+        "from pipelines.scoring import Scorer\n"
+        "scorer = Scorer.load()\n"
+        "for number in range(300):\n"
+        "    scorer.score({'title': f'旧书 {number}', 'description': f'个人闲置，九成新，{number} 元。' * 8})\n"
+        "print(json.dumps([scorer.normaliser.fold('Ａ，象牙。' * 20), 'numpy' in sys.modules]))\n"
+    )
+    folded, numpy_loaded = _printed_json(code, tmp_path)
+    assert folded == "a象牙" * 20
+    assert numpy_loaded is False
+
+
 def test_a_crawl_process_leaves_rich_out(tmp_path: Path):
     """Rich draws the command line's output: a crawl child (the scheduler's) makes scraped text safe with
     `safe_str` and never builds a Rich Text."""

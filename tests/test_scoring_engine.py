@@ -388,9 +388,38 @@ def test_a_long_text_folds_through_the_table_of_code_points_as_through_the_patte
     marks, same offsets, whatever the text holds (emoji beyond the BMP, lone surrogates, NUL, no Chinese)."""
     patterns = normaliser._table.patterns
     assert patterns is not None
+    if patterns._kinds is None:  # built once the process has folded TABLE_AFTER long texts
+        patterns._build_kinds()
     dropped = patterns.drop("", text)
     expected = patterns.changed_sub(patterns.fold_run, dropped) if patterns.changed_search(dropped) else dropped
     assert normaliser.fold(text) == expected == normaliser.fold_marked(text)[0]
     assert patterns.mark(text) == patterns.drop("\x00", text)
     folded, marked = normaliser.fold_marked(text)
     assert NormText(text, folded, normaliser._table, marked).offsets() == normaliser.normalise(text).offsets()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="川穿船山衫钾甲假佳兄熊掌带玳帽瑁毛鳞片下奶懂的来象芽牙 \n0a", max_size=60))
+@example("川山钾 鳞片 下奶 懂的来\n船衫佳 兄掌 带帽 梳子")
+def test_a_reading_looked_up_with_numpy_finds_what_the_translate_finds(
+    scorer: Scorer, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Once numpy is loaded, a text's sound is read through a table of code points instead of str.translate:
+    the same spellings are found, with either engine."""
+    import sys
+
+    from pipelines.scoring.homophones import ReadingFinder
+
+    finder = scorer._homophone_find
+    assert finder is not None
+    for engine in ("hyperscan", "ahocorasick"):
+        if engine == "hyperscan" and not hyperscan_available():
+            continue
+        by_table = ReadingFinder(finder._table, finder._codes, engine)
+        by_table._build()
+        with monkeypatch.context() as patched:
+            patched.delitem(sys.modules, "numpy", raising=False)
+            by_translate = ReadingFinder(finder._table, finder._codes, engine)
+            expected = by_translate(text)
+            assert by_translate._take is None
+        assert by_table(text) == expected

@@ -18,6 +18,7 @@ Pinyin and pinyin initials of watchlist terms are produced here too (:func:`piny
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -311,6 +312,8 @@ class NormText:
 # From how many characters a text is folded through a table of code points (_Patterns.drop_long) rather than by
 # regular expressions: below it the table's fixed cost outweighs what the substitution pays per dropped character.
 LONG_TEXT = 64
+# How many long texts a process folds by the patterns before it builds the table (see _Patterns.drop_long).
+TABLE_AFTER = 10_000
 # what _Patterns' table of code points says of a character: dropped (0, so that numpy's compress leaves it out)
 _DROPPED, _KEPT, _CHANGED = 0, 1, 2
 _CHANGED_BYTE = bytes([_CHANGED])
@@ -335,7 +338,8 @@ class _Patterns:
 
         self.fold_run = fold_run
         self._classes = classes
-        self._kinds: Any = None  # code point -> _DROPPED, _KEPT or _CHANGED (numpy's take), built on first use
+        self._kinds: Any = None  # code point -> _DROPPED, _KEPT or _CHANGED (numpy's take), built when it pays
+        self._waiting = TABLE_AFTER
         self._frombuffer: Any = None
         self._where: Any = None
         self._dtype: Any = None
@@ -360,17 +364,24 @@ class _Patterns:
         points = self._frombuffer(text.encode("utf-32-le", "surrogatepass"), self._dtype)
         return points, take(points, mode="clip")
 
-    def drop_long(self, text: str) -> tuple[str, bool]:
+    def drop_long(self, text: str) -> tuple[str, bool] | None:
         """``drop("", text)`` for a long text, and whether a character of the changed class is left: for a text
         of a few hundred characters, one lookup of its UTF-32 code points in a table (numpy) costs a fraction of
-        the substitution, which pays for every dropped character (a description's spaces and punctuation)."""
+        the substitution, which pays for every dropped character (a description's spaces and punctuation).
+        None (use the patterns) until the process has folded TABLE_AFTER long texts, unless numpy is loaded
+        already: importing it costs a process about 0.1 CPU s, what the table saves on some 10,000 texts, and a
+        crawl's scorer reads a few hundred listings."""
+        if self._kinds is None:
+            self._waiting -= 1
+            if self._waiting > 0 and "numpy" not in sys.modules:
+                return None
         points, kinds = self._points_and_kinds(text)
         folded = points.compress(kinds).tobytes().decode("utf-32-le", "surrogatepass")
         return folded, _CHANGED_BYTE in kinds.tobytes()
 
     def mark(self, text: str) -> str:
         """``drop("\x00", text)``: ``text`` with its dropped characters replaced by NUL."""
-        if len(text) < LONG_TEXT or text.isascii():
+        if self._kinds is None or len(text) < LONG_TEXT or text.isascii():
             return self.drop("\x00", text)
         points, kinds = self._points_and_kinds(text)
         return (
@@ -419,8 +430,8 @@ class Normaliser:
         """The canonical form of ``text`` (no offsets): the same as ``text.translate(table)``."""
         if text.isascii():
             return text.translate(self._table)
-        if len(text) >= LONG_TEXT:
-            text, changes = self._drop_long(text)
+        if len(text) >= LONG_TEXT and (dropped := self._drop_long(text)) is not None:
+            text, changes = dropped
             return self._changed_sub(self._fold_run, text) if changes else text
         text = self._drop("", text)
         if self._changed_search(text) is None:
@@ -432,8 +443,8 @@ class Normaliser:
         NUL (what :class:`NormText` needs for offsets, at the price of one ``str.replace``)."""
         if text.isascii():
             return text.translate(self._table), None
-        if len(text) >= LONG_TEXT:  # NormText marks the text if it is asked for offsets
-            folded, changes = self._drop_long(text)
+        if len(text) >= LONG_TEXT and (dropped := self._drop_long(text)) is not None:
+            folded, changes = dropped  # NormText marks the text if it is asked for offsets
             return (self._changed_sub(self._fold_run, folded) if changes else folded), None
         marked = self._drop("\x00", text)
         folded = marked.replace("\x00", "")
