@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipelines.scoring import Hit, Scorer, ScoreResult
 from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
-from pipelines.scoring.fold_text import LONG_TEXT, Normaliser, NormText
+from pipelines.scoring.fold_text import Normaliser, NormText
 from pipelines.scoring.markers import Markers
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
 
@@ -374,38 +374,13 @@ def test_fast_fold_equals_the_translate_table(normaliser: Normaliser, text: str)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.text(min_size=LONG_TEXT, max_size=300)
-    | st.text(alphabet="象牙犀角製品ＸＩＡＮＧ ™ﬁ①🐘🦏，。*.\u200b\x00\ud800《》Aa\n", min_size=LONG_TEXT, max_size=200)
-    | st.text(alphabet="象牙手镯老料，。 ", min_size=LONG_TEXT, max_size=200)
-)
-@example("老料象牙手镯，" * 10 + "🦏角 🐘")  # beyond the BMP the only characters that change
-@example("象牙手镯 \ud800" * 10)
-def test_a_long_text_folds_through_the_table_of_code_points_as_through_the_patterns(
-    normaliser: Normaliser, text: str
-) -> None:
-    """A description's length is folded with a table of code points, not the substitutions: same text, same
-    marks, same offsets, whatever the text holds (emoji beyond the BMP, lone surrogates, NUL, no Chinese)."""
-    patterns = normaliser._table.patterns
-    assert patterns is not None
-    if patterns._kinds is None:  # built once the process has folded TABLE_AFTER long texts
-        patterns._build_kinds()
-    dropped = patterns.drop("", text)
-    expected = patterns.changed_sub(patterns.fold_run, dropped) if patterns.changed_search(dropped) else dropped
-    assert normaliser.fold(text) == expected == normaliser.fold_marked(text)[0]
-    assert patterns.mark(text) == patterns.drop("\x00", text)
-    folded, marked = normaliser.fold_marked(text)
-    assert NormText(text, folded, normaliser._table, marked).offsets() == normaliser.normalise(text).offsets()
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet="川穿船山衫钾甲假佳兄熊掌带玳帽瑁毛鳞片下奶懂的来象芽牙 \n0a", max_size=60))
 @example("川山钾 鳞片 下奶 懂的来\n船衫佳 兄掌 带帽 梳子")
 def test_a_reading_looked_up_with_numpy_finds_what_the_translate_finds(
     scorer: Scorer, monkeypatch: pytest.MonkeyPatch, text: str
 ) -> None:
-    """Once numpy is loaded, a text's sound is read through a table of code points instead of str.translate:
-    the same spellings are found, with either engine."""
+    """After TABLE_AFTER texts, or once numpy is loaded, a text's sound is read through a table of code points
+    instead of str.translate: the same spellings are found, with either engine."""
     import sys
 
     from pipelines.scoring.homophones import ReadingFinder

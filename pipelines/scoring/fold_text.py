@@ -18,14 +18,12 @@ Pinyin and pinyin initials of watchlist terms are produced here too (:func:`piny
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, product
 from pathlib import Path
-from typing import Any
 
 from . import cache as disk_cache
 
@@ -272,7 +270,7 @@ class NormText:
         original = self.original
         patterns = self._table.patterns
         if patterns is not None:
-            marked = self._marked if self._marked is not None else patterns.mark(original)
+            marked = self._marked if self._marked is not None else patterns.drop("\x00", original)
             units = marked.encode("utf-16-le")
             size = len(original)
             # all characters in the BMP (one UTF-16 unit each), and as many kept as the text has: each kept
@@ -309,16 +307,6 @@ class NormText:
         return offsets[start], offsets[end - 1] + 1
 
 
-# From how many characters a text is folded through a table of code points (_Patterns.drop_long) rather than by
-# regular expressions: below it the table's fixed cost outweighs what the substitution pays per dropped character.
-LONG_TEXT = 64
-# How many long texts a process folds by the patterns before it builds the table (see _Patterns.drop_long).
-TABLE_AFTER = 10_000
-# what _Patterns' table of code points says of a character: dropped (0, so that numpy's compress leaves it out)
-_DROPPED, _KEPT, _CHANGED = 0, 1, 2
-_CHANGED_BYTE = bytes([_CHANGED])
-
-
 class _Patterns:
     """Regular expressions over the character classes: folding a text is one C-level substitution that
     drops characters, and a search for characters that change (rare in listings: capitals, full-width
@@ -337,56 +325,6 @@ class _Patterns:
             return translate(match.group(), table)
 
         self.fold_run = fold_run
-        self._classes = classes
-        self._kinds: Any = None  # code point -> _DROPPED, _KEPT or _CHANGED (numpy's take), built when it pays
-        self._waiting = TABLE_AFTER
-        self._frombuffer: Any = None
-        self._where: Any = None
-        self._dtype: Any = None
-
-    def _build_kinds(self) -> Any:
-        import numpy as np
-
-        # the Basic Multilingual Plane and one entry past it, which every character beyond it is clipped to: all
-        # of those are in the changed class and none is dropped
-        table = np.full(0x10001, _KEPT, dtype=np.uint8)
-        for start, stop in self._classes.dropped:
-            table[start : stop + 1] = _DROPPED
-        for start, stop in self._classes.changed:
-            table[start : stop + 1] = _CHANGED
-        table[0x10000] = _CHANGED
-        self._frombuffer, self._where, self._dtype = np.frombuffer, np.where, np.dtype(np.uint32)
-        self._kinds = table.take
-        return table.take
-
-    def _points_and_kinds(self, text: str) -> tuple[Any, Any]:
-        take = self._kinds if self._kinds is not None else self._build_kinds()
-        points = self._frombuffer(text.encode("utf-32-le", "surrogatepass"), self._dtype)
-        return points, take(points, mode="clip")
-
-    def drop_long(self, text: str) -> tuple[str, bool] | None:
-        """``drop("", text)`` for a long text, and whether a character of the changed class is left: for a text
-        of a few hundred characters, one lookup of its UTF-32 code points in a table (numpy) costs a fraction of
-        the substitution, which pays for every dropped character (a description's spaces and punctuation).
-        None (use the patterns) until the process has folded TABLE_AFTER long texts, unless numpy is loaded
-        already: importing it costs a process about 0.1 CPU s, what the table saves on some 10,000 texts, and a
-        crawl's scorer reads a few hundred listings."""
-        if self._kinds is None:
-            self._waiting -= 1
-            if self._waiting > 0 and "numpy" not in sys.modules:
-                return None
-        points, kinds = self._points_and_kinds(text)
-        folded = points.compress(kinds).tobytes().decode("utf-32-le", "surrogatepass")
-        return folded, _CHANGED_BYTE in kinds.tobytes()
-
-    def mark(self, text: str) -> str:
-        """``drop("\x00", text)``: ``text`` with its dropped characters replaced by NUL."""
-        if self._kinds is None or len(text) < LONG_TEXT or text.isascii():
-            return self.drop("\x00", text)
-        points, kinds = self._points_and_kinds(text)
-        return (
-            self._where(kinds == _DROPPED, 0, points).astype(self._dtype).tobytes().decode("utf-32-le", "surrogatepass")
-        )
 
 
 @cache
@@ -404,16 +342,14 @@ def _shared_table() -> _FoldTable:
 
 
 class Normaliser:
-    """Builds canonical text. Cheap to call: one regex substitution per text (for a text of LONG_TEXT characters
-    or more, one look-up of its code points in a table), plus a ``str.translate`` of the few characters that
-    change."""
+    """Builds canonical text. Cheap to call: one regex substitution per text, plus a ``str.translate`` of
+    the few characters that change."""
 
     def __init__(self, variants: Mapping[str, str] | None = None) -> None:
         self._table = _shared_table()
         patterns = self._table.patterns
         assert patterns is not None
         self._drop = patterns.drop
-        self._drop_long = patterns.drop_long
         self._changed_search = patterns.changed_search
         self._changed_sub = patterns.changed_sub
         self._fold_run = patterns.fold_run
@@ -430,9 +366,6 @@ class Normaliser:
         """The canonical form of ``text`` (no offsets): the same as ``text.translate(table)``."""
         if text.isascii():
             return text.translate(self._table)
-        if len(text) >= LONG_TEXT and (dropped := self._drop_long(text)) is not None:
-            text, changes = dropped
-            return self._changed_sub(self._fold_run, text) if changes else text
         text = self._drop("", text)
         if self._changed_search(text) is None:
             return text
@@ -443,9 +376,6 @@ class Normaliser:
         NUL (what :class:`NormText` needs for offsets, at the price of one ``str.replace``)."""
         if text.isascii():
             return text.translate(self._table), None
-        if len(text) >= LONG_TEXT and (dropped := self._drop_long(text)) is not None:
-            folded, changes = dropped  # NormText marks the text if it is asked for offsets
-            return (self._changed_sub(self._fold_run, folded) if changes else folded), None
         marked = self._drop("\x00", text)
         folded = marked.replace("\x00", "")
         if self._changed_search(folded) is None:

@@ -151,6 +151,10 @@ def usable(syllables: list[str], term: str) -> bool:
     return len(syllables) >= _MIN_SYLLABLES and len(syllables) == len(term)
 
 
+# How many texts a ReadingFinder reads by str.translate before it builds its numpy table (see __call__).
+TABLE_AFTER = 10_000
+
+
 class ReadingFinder:
     """Where the coded readings of terms occur in a folded text: ``(index in codes, start, end)``, in the order an
     overlapping Aho-Corasick scan reports them (by end, the longer of two first).
@@ -169,6 +173,7 @@ class ReadingFinder:
         self._table = table
         self._codes = codes
         self._take: Any = None
+        self._waiting = TABLE_AFTER  # texts read by translate before the table is built
         self._frombuffer: Any = None
         self._dtype: Any = None
         self._scan: Any = None
@@ -193,20 +198,22 @@ class ReadingFinder:
         return table.take
 
     def __call__(self, text: str) -> list[tuple[int, int, int]]:
-        if self._take is not None or "numpy" in sys.modules:
-            # a process that has loaded numpy anyway (a long sweep folds its descriptions with it) reads the
-            # text by one look-up of its UTF-32 code points: a third of the translate's cost. Only coded characters
-            # can make a match, so which uncoded character stands in a place changes nothing.
+        if self._take is None and self._waiting > 0 and "numpy" not in sys.modules:
+            self._waiting -= 1
+            reading = text.translate(self._table)
+            if self._scan is None:
+                return list(self._find(reading, overlapping=True))
+            coded = reading.encode("utf-32-le")
+        else:
+            # a process that has read TABLE_AFTER texts, or loaded numpy anyway, reads a text by one look-up of
+            # its UTF-32 code points: a third of the translate's time, which repays numpy's import (about 0.1 CPU
+            # s) over some 10,000 texts; a crawl's scorer reads a few hundred. Only coded characters can make a
+            # match, so which uncoded character stands in a place changes nothing.
             take = self._take if self._take is not None else self._build()
             points = self._frombuffer(text.encode("utf-32-le", "surrogatepass"), self._dtype)
             coded = take(points, mode="clip").tobytes()
             if self._scan is None:
                 return list(self._find(coded.decode("utf-32-le"), overlapping=True))
-        else:
-            reading = text.translate(self._table)
-            if self._scan is None:
-                return list(self._find(reading, overlapping=True))
-            coded = reading.encode("utf-32-le")
         found: list[tuple[int, int]] = []
         append = found.append
 
