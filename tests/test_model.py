@@ -323,6 +323,21 @@ def test_a_title_index_finds_every_ngram_of_the_model_that_occurs(grams: list[st
         assert index.find(title) == (sum(weights[number] for number in every), every), title
 
 
+def test_a_model_that_forgets_its_titles_works_each_out_again() -> None:
+    """`forget_titles` empties the per-title table (the scoring benchmark's titles never seen); what the model
+    gives afterwards is what it gave before."""
+    data = {"version": 1, "intercept": -0.4, "ngram_weights": {"象牙": 2.1, "手镯": 0.4},
+            "rule_weights": {"rule:score": 5.2}, "parameters": {"ngram_fields": "title"}}  # fmt: skip
+    model = Model(data)
+    listing, rules = {"title": "象牙手镯 老料", "price": 50.0}, {"score": 0, "is_lead": False, "rules": []}
+    before = model.predict(listing, rules)
+    assert len(model._by_title) == 1
+    model.forget_titles()
+    assert model._by_title == {}
+    assert model.predict(listing, rules) == before
+    assert len(model._by_title) == 1
+
+
 def test_a_title_seen_before_gives_what_a_fresh_model_gives() -> None:
     """What a title's n-grams give is kept per title: a listing whose title the model has seen, with other rules,
     another price and the probability going the other way, gets what a model that never saw the title gives,

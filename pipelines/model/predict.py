@@ -194,6 +194,11 @@ class Model:
             entry[1 if up else 2] = names
         return probability, list(names)  # a copy: the result's owner may change its list
 
+    def forget_titles(self) -> None:
+        """Empty the per-title table, so that the next listings are scored as titles never seen: what a sweep of
+        new listings costs (the scoring benchmark measures both)."""
+        self._by_title.clear()
+
     def _title_entry(self, title: str) -> list[Any]:
         """``[intercept + the weights of the title's n-grams, names if up, names if down, the n-grams' numbers]``
         for a normalised title, the names left None until asked; kept in ``_by_title``, emptied when full."""
