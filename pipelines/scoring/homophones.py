@@ -159,11 +159,12 @@ class ReadingFinder:
     """Where the coded readings of terms occur in a folded text: ``(index in codes, start, end)``, in the order an
     overlapping Aho-Corasick scan reports them (by end, the longer of two first).
 
-    The text's reading is ``text.translate(table)``: a character without a code stays as it is, and only coded
-    characters can make a match (folded text has no private-use characters, the codes'). The translate looks up
-    every character in the dict (about 0.06 µs each, some 6 µs for a listing), where a numpy lookup of the UTF-32
-    code points took 2 µs but its import took 0.1 CPU s of every process that scores: the crawl's scorer reads a
-    few hundred listings with trade talk, not the tens of thousands that would repay that import. With Hyperscan
+    The text's reading is ``text.translate(table)`` for a process's first ``TABLE_AFTER`` texts: a character
+    without a code stays as it is, and only coded characters can make a match (folded text has no private-use
+    characters, the codes'). The translate looks up every character in the dict (about 0.06 µs each, some 6 µs
+    for a listing); a numpy look-up of the UTF-32 code points takes a third of that, but numpy's import costs
+    0.1 CPU s, which a crawl's scorer (a few hundred listings with trade talk) would never earn back. So the numpy
+    table is built only after ``TABLE_AFTER`` texts, or at once where numpy is loaded already. With Hyperscan
     the reading's UTF-32 bytes are scanned, for the codes' UTF-32 bytes, and a match that does not start on a
     character's first byte is dropped; otherwise the reading is scanned with ``ahocorasick-rs``."""
 
