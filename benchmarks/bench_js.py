@@ -282,7 +282,7 @@ def missed_targets(result: dict[str, Any]) -> list[str]:
         if vs_crawlee < TARGET_VS_CRAWLEE:
             missed.append(f"pages/s {vs_crawlee:.2f}× Crawlee's (target ≥ {TARGET_VS_CRAWLEE}×)")
     else:
-        missed.append("no Crawlee figures (its environment could not be installed)")
+        missed.append(f"no Crawlee figures ({result.get('crawlee_missing', 'its environment could not be installed')})")
     if tw["pss_mb"] > TARGET_PSS_MB:
         missed.append(f"peak PSS {tw['pss_mb']:,.0f} MB (target ≤ {TARGET_PSS_MB:,.0f} MB)")
     if tw["overhead_s"] >= TARGET_OVERHEAD_S:
@@ -353,6 +353,8 @@ def main() -> None:
         result = measure(
             base_url, keywords=args.keywords, max_pages=args.max_pages, repeat=args.repeat, crawlee=crawlee
         )
+    if args.no_crawlee:
+        result["crawlee_missing"] = "left out by --no-crawlee"
     print(table(result))
     print(f"({time.monotonic() - started:.0f} s; repeat {args.repeat}, medians; {ROOT})")
     if args.json:
