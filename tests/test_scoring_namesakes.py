@@ -64,6 +64,37 @@ def test_bred_words_without_papers_or_beside_evasion_keep_the_lead(
     assert "bred_term" not in rules
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "how"),
+    [
+        # a pet turtle (protected only in the wild) with a dealer's way of asking to talk in private
+        ("小乌龟 宠物 阳台养 加V", "自家繁殖的小乌龟，宠物龟好养活，价格加V聊，懂的来", "wild_only"),
+        # a cattery's kitten with its pedigree papers and the same talk
+        ("豹猫 幼猫 猫舍 纯种", "猫舍繁育的孟加拉猫，带血统证，私信约看猫，懂的来", "licence"),
+    ],
+)
+def test_dealer_talk_alone_does_not_undo_a_bred_claim(scorer: Scorer, title: str, description: str, how: str) -> None:
+    is_lead, _category, rules = rules_of(scorer, title, description)
+    assert not is_lead
+    assert how in rules["bred_term"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # the same talk with the papers denied: the claim of breeding is the seller's word alone
+        ("小乌龟 宠物 阳台养 加V", "自家繁殖的小乌龟，宠物龟，没有任何证件，价格加V聊"),
+        ("豹猫 幼猫 猫舍", "猫舍繁育的豹猫，带血统证，没有其他手续，私信"),
+        # goods hidden from the platform
+        ("小乌龟 宠物 阳台养", "宠物龟，平台上不方便说名字，私信"),
+    ],
+)
+def test_a_bred_claim_falls_where_papers_are_denied_or_goods_hidden(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert "bred_term" not in rules_of(scorer, title, description)[2]
+
+
 def test_every_wild_only_species_of_the_national_list_carries_the_note(scorer: Scorer) -> None:
     with NATIONAL_LIST.open(encoding="utf-8-sig") as handle:
         wild_only = sum(1 for row in csv.DictReader(handle) if "仅限野外种群" in (row.get("备注") or ""))

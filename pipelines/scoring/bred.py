@@ -1,5 +1,7 @@
 """Bred animals, not taken from the wild: a listing that says so (人工繁殖, 猫舍) and names a species protected only in
-the wild, or shows the papers of a legal trade in bred animals, sells legal goods unless it talks evasion."""
+the wild, or shows the papers of a legal trade in bred animals, sells legal goods unless it hides them, claims wild
+provenance or says it has no papers. A dealer's talk alone (私聊, 懂的来) does not undo the claim: pet shops and
+catteries talk so too."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from .shown import WILDLIFE_PREFIX
 
 
 class BredClaims:
-    """The words of breeding and licence papers, the species protected only in the wild, and the negations that
-    deny a claim (没有繁育证)."""
+    """The words of breeding and licence papers, the species protected only in the wild, the negations that
+    deny a claim (没有繁育证) and a denial of papers (没有手续, 无证件)."""
 
     def __init__(
         self,
@@ -21,11 +23,13 @@ class BredClaims:
         licences: re.Pattern[str] | None,
         wild_only: frozenset[tuple[str, str]],
         term_negations: tuple[str, ...],
+        papers_denied: re.Pattern[str] | None,
     ) -> None:
         self._bred = bred
         self._licences = licences
         self._wild_only = wild_only
         self._term_negations = term_negations
+        self._papers_denied = papers_denied
 
     def bred_animal(
         self,
@@ -35,15 +39,15 @@ class BredClaims:
     ) -> dict[str, Any] | None:
         """The ``bred_term`` rule when the listing's animal is bred, not taken from the wild: it says so (人工繁殖,
         猫舍, 家养) and either names a species the national list protects only in the wild (乌龟 as a pet) or shows
-        the papers of a legal trade in bred animals (驯养繁殖证明, 血统证), and it talks no evasion, concealment or
-        wild provenance (不是野生 denies it). None otherwise."""
+        the papers of a legal trade in bred animals (驯养繁殖证明, 血统证), and it neither hides the goods, nor claims
+        wild provenance (不是野生 denies it), nor says it has no papers (没有手续). None otherwise."""
         terms = sorted({ref.term for ref, *_ in live if ref.category.startswith(WILDLIFE_PREFIX)})
         if not terms:
             return None
         negations = self._term_negations
         for signals, view, start, _end in signal_places:
             for sig in signals:
-                if sig.kind in ("evasion", "conceal") or (
+                if sig.kind == "conceal" or (
                     sig.kind == "provenance" and not negated_before(view.norm.text, start, negations)
                 ):
                     return None
@@ -53,6 +57,9 @@ class BredClaims:
         wild_only = sorted({ref.term for ref, *_ in live if (ref.category, ref.term) in self._wild_only})
         licence = self._first_unnegated(self._licences, views, negations)
         if not wild_only and licence is None:
+            return None
+        denied = self._papers_denied
+        if denied is not None and any(denied.search(view.norm.text) for view in views):
             return None
         how = {"licence": licence} if licence is not None else {"wild_only": wild_only}
         return {"rule": "bred_term", "terms": terms, "bred": bred, **how, "points": 0}

@@ -341,7 +341,9 @@ class Scorer:
             hunted=tables.hunted,
             caught_animals=tables.caught_animals,
         )
-        self._bred_claims = BredClaims(self._bred, tables.licences, tables.wild_only, self._term_negations)
+        self._bred_claims = BredClaims(
+            self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
+        )
         self._goods = GoodsPatterns(
             self._shown,
             self.weights,
