@@ -149,6 +149,23 @@ def test_a_list_of_colours_is_no_term_read_across_it(scorer: Scorer, title: str)
     assert verdict(scorer, title)[2] == set()
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("钢笔 礼盒 套装", "送笔袋和擦布一条。烟灰缸另购，私聊"),  # 条。烟 ends one sentence and begins the next
+        ("儿童 洗漱 套装", "送一只卡通小象。牙刷另购，私聊"),  # 象。牙
+    ],
+)
+def test_no_term_is_read_across_the_end_of_a_sentence(scorer: Scorer, title: str, description: str) -> None:
+    assert verdict(scorer, title, description)[2] == set()
+
+
+def test_a_term_spread_by_a_separator_inside_a_sentence_is_still_found(scorer: Scorer) -> None:
+    is_lead, category, _mechanisms, rules = verdict(scorer, "条*烟 免税 一手货源 私聊")
+    assert is_lead and category == "prohibited.tobacco"
+    assert "obfuscation" in rules
+
+
 # 2a. pinyin of a species of the national list: counts beside a product form or trade talk, never alone
 @pytest.mark.parametrize(
     ("title", "term", "category"),

@@ -139,8 +139,9 @@ _COMPOSITION_DENIAL = "不含"
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
-# characters that separate the items of a list: a term read across one (白、粉 in 黑、白、粉) is two words
-_LIST_SEPARATORS = re.compile("[、/／]")
+# characters that separate the items of a list or end a sentence: a term read across one (白、粉 in 黑、白、粉,
+# 象。牙 in 小象。牙刷) is two words; separators inside a word (象*牙, 犀.角) are a spelling that dodges a filter
+_LIST_SEPARATORS = re.compile("[、/／。！？]")
 
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
