@@ -37,6 +37,26 @@ def test_a_cover_marker_does_not_reach_into_the_next_clause(scorer: Scorer) -> N
     assert not result.is_lead and "innocence_cover" not in rules_of(result)
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "signal"),
+    [
+        ("跳刀 钢质好 带夹子", "寄出去拆开，写玩具 放心", "玩具"),
+        ("蝴蝶刀 开刃", "寄的时候写模型 刀柄刀身分开包", "模型"),
+    ],
+)
+def test_a_word_written_on_the_parcel_is_the_cover(scorer: Scorer, title: str, description: str, signal: str) -> None:
+    # 写 alone, a few characters before the innocence word in its clause: what the parcel is labelled as
+    result = score(scorer, title, description)
+    assert result.is_lead and result.category == "prohibited.weapons"
+    cover = next(rule for rule in result.rules if rule["rule"] == "innocence_cover")
+    assert cover["signal"] == signal and cover["cover"] == "写"
+
+
+def test_a_toy_in_the_title_is_no_cover(scorer: Scorer) -> None:
+    # 写作业 says what the child does: the toy of the title, away from any 写, still clears the knife
+    assert not score(scorer, "跳刀 玩具 塑料", "儿童 写作业 奖励 不伤手").is_lead
+
+
 def test_a_photo_the_seller_withholds_is_no_media_for_sale(scorer: Scorer) -> None:
     result = score(scorer, "刚下山 活的 一只 个头大", "照片不方便发，私聊，不走物流")
     assert result.is_lead and "innocence_withheld" in rules_of(result)
