@@ -50,6 +50,11 @@ controlled knife is: words whose first sense is one ("kitchen knife", "meat clea
 (厨 "kitchen", 骨 "bone", 水果 "fruit": ``signals.blade_uses``) names one too (剔骨刀, 厨师刀). Words that frame
 goods as a means of defence (防身 "self-protection") are ``signals.defence_words``.
 
+A term right before a word whose first sense is a brand or trademark (品牌 "brand name", 商标) names the brand, not
+the goods (雪豹品牌 冲锋衣): ``signals.brand_marks``; 牌 and 牌子 are not among them, their first senses being a tile
+and a sign (象牙牌 is an ivory plaque). Words whose first sense is a breed (品种 "breed/variety", 犬种 "dog breed")
+join ``signals.bred_provenance``: a listing that calls its animal a breed offers a bred one.
+
 An animal part is often written inside a word (苦胆 "gall bladder"), where the scorer cannot tell it from the
 same character inside an ordinary word (主角 "leading role", 大胆 "brazen"). The dictionary can: a word that holds
 a one-character part of the signals and whose first sense is a plain English noun phrase headed by an animal part
@@ -377,6 +382,31 @@ def plant_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
     return sorted(found)
 
 
+# the first senses of a word that marks a brand (品牌 "brand name", 商标 "trademark"); 牌 "mahjong tile/…/plate" and
+# 牌子 "sign/trademark" are left out: after a material they name a plaque (象牙牌) or a sign
+BRAND_SENSES = frozenset(("brand", "brand name", "trademark"))
+# the first senses of a word that says an animal is of a breed or cultivar (品种 "breed/variety", 犬种 "dog breed")
+BREED_SENSES = ("breed", "cultivar")
+
+
+def brand_marks(entries: list[tuple[str, str, str, int]]) -> list[str]:
+    """Words whose first sense is a brand or trademark (品牌, 商标): written right after a term, they make it the
+    name of a brand (雪豹品牌冲锋衣), not the goods."""
+    return sorted({word for word, first, _gloss, _line in entries if plain_sense(first) in BRAND_SENSES})
+
+
+def breed_words(entries: list[tuple[str, str, str, int]]) -> list[str]:
+    """Words of two characters whose first sense is a breed or cultivar, alone or of one animal (品种 "breed",
+    犬种 "dog breed"; not a verb, 繁殖 "to breed"): a listing that calls its animal a breed (家猫品种) offers a bred
+    one."""
+    found: set[str] = set()
+    for word, first, _gloss, _line in entries:
+        words = plain_sense(first).split()
+        if len(word) == 2 and 1 <= len(words) <= 2 and words[0] != "to" and words[-1] in BREED_SENSES:
+            found.add(word)
+    return sorted(found)
+
+
 # the English heads of a cage ("cage", "birdcage"): goods for keeping an animal, not the animal (画眉笼)
 CAGE_HEADS = frozenset(("cage", "birdcage"))
 
@@ -600,6 +630,8 @@ def build(data: Path) -> dict[str, object]:
             ),
             "plant_heads": plant_heads(entries),
             "cage_heads": cage_heads(entries),
+            "brand_marks": brand_marks(entries),
+            "bred_provenance": breed_words(entries),
             **everyday_blades(entries),
         },
     }

@@ -5,6 +5,7 @@ pattern, and a pesticide's number and formulation. Worded apart from the shipped
 from __future__ import annotations
 
 import csv
+import runpy
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,47 @@ def test_a_bred_claim_falls_where_papers_are_denied_or_goods_hidden(
     scorer: Scorer, title: str, description: str
 ) -> None:
     assert "bred_term" not in rules_of(scorer, title, description)[2]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["黑熊品牌 保温杯 户外 大容量 私聊 见面交易", "穿山甲 商标 电锤钻头 五金 加微信 不走平台"],
+)
+def test_a_term_right_before_a_brand_mark_names_the_brand(scorer: Scorer, title: str) -> None:
+    is_lead, _category, rules = rules_of(scorer, title, "")
+    assert not is_lead
+    assert rules["brand_term"]["marker"] in ("品牌", "商标")
+
+
+@pytest.mark.parametrize(("title", "category"), [("犀牛角 牌 老料 包浆 私聊", "wildlife.rhino_horn"),
+                                                 ("象牙 牌子 老料 无事牌 私聊", "wildlife.ivory")])  # fmt: skip
+def test_a_plaque_is_no_brand(scorer: Scorer, title: str, category: str) -> None:
+    # 牌 and 牌子 after a material are a plaque or a sign: the dictionary's first sense of neither is a brand
+    is_lead, found, rules = rules_of(scorer, title, "")
+    assert is_lead and found == category
+    assert "brand_term" not in rules
+
+
+def test_brand_marks_and_breed_words_come_from_the_dictionary() -> None:
+    script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "build_dictionary_aliases.py"))
+    glosses = {
+        "品牌": "brand name/trademark",
+        "商标": "trademark/logo",
+        "牌": "mahjong tile/playing card/game pieces/signboard/plate/tablet/medal",
+        "牌子": "sign/trademark/brand",
+        "品种": "breed/variety",
+        "犬种": "dog breed",
+        "繁殖": "to breed/to reproduce",
+    }
+    entries = [(word, gloss.split("/")[0], gloss, line) for line, (word, gloss) in enumerate(glosses.items(), 1)]
+    assert script["brand_marks"](entries) == ["品牌", "商标"]
+    assert script["breed_words"](entries) == ["品种", "犬种"]
+
+
+def test_an_animal_called_a_breed_with_its_papers_is_bred(scorer: Scorer) -> None:
+    is_lead, _category, rules = rules_of(scorer, "豹猫 幼猫 孟加拉 品种猫 带血统证 疫苗齐", "")
+    assert not is_lead
+    assert rules["bred_term"]["bred"] == "品种"
 
 
 def test_every_wild_only_species_of_the_national_list_carries_the_note(scorer: Scorer) -> None:

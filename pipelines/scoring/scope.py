@@ -127,7 +127,9 @@ class Scope:
         fitting_markers: Markers,
         fitting_words: frozenset[str],
         word_edges: WordEdges,
+        brand_marks: tuple[str, ...],
     ) -> None:
+        self._brand_marks = brand_marks
         self._before_term = before_term
         self._after_term = after_term
         self._gap_negations = gap_negations
@@ -324,13 +326,18 @@ class Scope:
         end: int,
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
     ) -> tuple[str, str] | None:
-        """(rule, word) when a term names other goods rather than being sold: a Latin brand right beside it (SK-II
-        神仙水); a creature's character joined to a prohibited term (白粉虱: a pest); goods made for an animal right
-        after its name (珊瑚灯, 乌龟缸) unless the listing talks evasion; or the head noun of other goods a few
-        characters after it in one clause (穿山甲 管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own
-        goods, or the listing talks trade or shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
+        """(rule, word) when a term names other goods rather than being sold: a word that marks a brand right after
+        it (雪豹品牌, 犀牛 商标) or a Latin brand right beside it (SK-II 神仙水); a creature's character joined to a
+        prohibited term (白粉虱: a pest); goods made for an animal right after its name (珊瑚灯, 乌龟缸) unless the
+        listing talks evasion; or the head noun of other goods a few characters after it in one clause (穿山甲
+        管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own goods, or the listing talks trade or
+        shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
         o_start, o_end = view.span(start, end)
         original = view.norm.original
+        mark_at = o_end + 1 if original.startswith(" ", o_end) else o_end
+        for mark in self._brand_marks:
+            if original.startswith(mark, mark_at):
+                return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
         if "-" in original:
             brand = _BRAND_BEFORE.search(original, max(0, o_start - 40), o_start) or _BRAND_AFTER.match(original, o_end)
             if brand is not None:

@@ -394,6 +394,7 @@ class Scorer:
             fitting_words=frozenset(
                 w for kind in watchlists.signals.fitting_kinds for w in watchlists.signals.innocence.get(kind, ())
             ),
+            brand_marks=tuple(sig_spec.brand_marks),
             word_edges=WordEdges.of_dictionary(
                 self._fold_words(
                     (
