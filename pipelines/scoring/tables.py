@@ -17,7 +17,7 @@ from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
-from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists
+from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, made_to_order
 
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
 # fewer sell them (not 手串, 标本, 活体)
@@ -108,7 +108,10 @@ class Tables:
         weight = float(spec.weight)
         code = spec.kind == "code_word"
         base_rule = spec.kind
-        requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in spec.requires) if f))
+        # a name that needs a word of making the goods to order (制作 of a certificate) takes the buyer's
+        # particulars chosen (信息自己提供, 要什么名字) as one too
+        made = made_to_order(category, self.watchlists.signals) if spec.requires and spec.kind == "trade_name" else ()
+        requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in (*spec.requires, *made)) if f))
 
         def add(text: str, rule: str, w: float = weight, is_code: bool = code, gated: tuple[str, ...] = ()) -> None:
             # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
@@ -312,6 +315,8 @@ class Tables:
             # what the goods are made of or give off (尼古丁, 蒸汽) tells them as what they do does
             for word in category.defining:
                 self._add(word, Signal("function", "defining", category.id, word, False, False))
+            for word in made_to_order(category, signals):
+                self._add(word, Signal("function", "particulars", category.id, word, False, False))
             shapes = tuple(dict.fromkeys(f for f in map(self.normaliser.fold, category.shapes) if f))
             if shapes:
                 self.shapes[category.id] = shapes
@@ -338,7 +343,7 @@ class Tables:
         self.trait_spread = {word: len(ids) for word, ids in spread.items()}
         functions: dict[str, set[str]] = {}
         for category in self.categories.values():
-            for word in (*category.functions, *category.defining):
+            for word in (*category.functions, *category.defining, *made_to_order(category, signals)):
                 functions.setdefault(word, set()).add(category.id)
         self.function_spread = {word: len(ids) for word, ids in functions.items()}
         # a diagnostic trait that one wildlife category alone lists, and the look-alikes a listing denies being

@@ -12,9 +12,10 @@ A watchlist file holds any of:
   function pattern), the ``defining`` properties of prohibited goods (what they are made of or give off:
   尼古丁 and 蒸汽 of e-cigarettes; they count as functions, but not right after a negation: 不含尼古丁), the
   everyday ``shapes`` the goods are sold in (笔, 棒 of an e-cigarette: company of a function or property only as
-  the head of a title word, 香薰笔), and the innocence kinds
-  that say nothing about the category's goods (``innocence_ignored``: a live animal that eats fruit is not
-  food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
+  the head of a title word, 香薰笔), the buyer's ``particulars`` goods made to order carry (名字, 照片 of a
+  forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), and the
+  innocence kinds that say nothing about the category's goods (``innocence_ignored``: a live animal that eats
+  fruit is not food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
   trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体, 苗子 ...).
 * ``signals``: listing-wide context (evasion and trade talk, innocence kinds), the words that negate an
   innocence word right after them (不是树脂), phrases in which an innocence word says nothing about the goods
@@ -133,6 +134,8 @@ class SignalSpec(_Model):
     made_into_markers: list[str] = Field(default_factory=list)
     reveal_markers: list[str] = Field(default_factory=list)
     refusal_markers: list[str] = Field(default_factory=list)
+    buyer_choice_before: list[str] = Field(default_factory=list)
+    buyer_choice_after: list[str] = Field(default_factory=list)
     showing_verbs: list[str] = Field(default_factory=list)
     service_verbs: list[str] = Field(default_factory=list)
     depictions: list[str] = Field(default_factory=list)
@@ -191,6 +194,7 @@ class CategorySpec(_Model):
     functions: list[str] = Field(default_factory=list)
     defining: list[str] = Field(default_factory=list)
     shapes: list[str] = Field(default_factory=list)
+    particulars: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
 
 
@@ -374,6 +378,7 @@ class Category:
     functions: list[str] = field(default_factory=list)
     defining: list[str] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
+    particulars: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -418,6 +423,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.functions.extend(spec.functions)
             cat.defining.extend(spec.defining)
             cat.shapes.extend(spec.shapes)
+            cat.particulars.extend(spec.particulars)
             cat.traits.extend(spec.traits)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
@@ -429,6 +435,15 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             weights.update(sig.weights)
     signals = SignalSpec(innocence=innocence, weights=weights, **lists)
     return Watchlists(categories, signals, list(files))
+
+
+def made_to_order(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What goods made to the buyer's particulars say of themselves (要什么名字, 信息随便填, 照片自己提供): each of
+    the category's ``particulars`` after a ``buyer_choice_before`` word or before a ``buyer_choice_after`` word,
+    generated so that no phrase is typed by hand."""
+    before = (b + noun for noun in category.particulars for b in signals.buyer_choice_before)
+    after = (noun + a for noun in category.particulars for a in signals.buyer_choice_after)
+    return tuple(dict.fromkeys((*before, *after)))
 
 
 def load_watchlists(

@@ -1,0 +1,54 @@
+"""A forged document carries whatever holder the buyer names: a particular of the holder (名字, 照片, 号码) with a
+word of the buyer's choice (要什么名字, 姓名随便填, 照片自己提供) is generated from two short lists, counts as a
+function of forged documents and gives a document's everyday name the word of making it to order it needs. Name
+labels, photo mugs and passport photos take particulars too, and stay quiet. Examples are worded apart from the
+shipped evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer
+from pipelines.scoring.watchlist import load_watchlists, made_to_order
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def test_the_phrases_are_generated_from_particulars_and_choice_words() -> None:
+    watchlists = load_watchlists()
+    phrases = made_to_order(watchlists.categories["prohibited.documents"], watchlists.signals)
+    assert {"要什么名字", "姓名随便", "照片自己提供"} <= set(phrases)
+    assert made_to_order(watchlists.categories["prohibited.weapons"], watchlists.signals) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "mechanism"),
+    [
+        ("小红本 烫金 带钢印", "姓名随便填 放钱包里够用 懂的来", "function_pattern"),
+        ("做个证 全国通用", "想要什么名字就写什么名字 照片你定 一周到手 全国可查", "function_pattern"),
+        # 行驶证 is everyday text: the particulars chosen are its word of making it to order
+        ("行驶证 一套 跟原版一样", "号码自己定 照片自己提供 私聊 不走平台", "term"),
+    ],
+)
+def test_a_document_made_to_the_buyers_particulars_is_a_lead(
+    scorer: Scorer, title: str, description: str, mechanism: str
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == "prohibited.documents"
+    assert result.hits[0].mechanism == mechanism
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("姓名贴 幼儿园 防水", "名字随便改 一套一百张 包邮"),
+        ("定制 马克杯 印照片", "照片自己提供 名字随意 生日礼物"),
+        ("证件照 拍摄 冲印", "护照签证照片都可以 背景随意 包邮"),
+    ],
+)
+def test_other_goods_made_to_order_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert not scorer.score({"title": title, "description": description}).is_lead
