@@ -75,6 +75,34 @@ def test_the_goods_identity_left_unsaid_is_concealment(scorer: Scorer) -> None:
     assert context["concealment"] == "名字不能说"
 
 
+def test_what_the_goods_are_left_to_the_reader_is_concealment(scorer: Scorer) -> None:
+    # a question of the goods' identity and a verb of the reader's knowing it, in one clause
+    result = score(scorer, "老货 骨头 一副 个头大", "具体是啥大家都知道，见面交易，不走物流")
+    assert result.is_lead and result.category == "wildlife.other"
+    context = next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
+    assert context["concealment"] == "是啥大家都知道"
+    result = score(scorer, "年货 大箱 36发", "里面是什么大家都知道，快递不收，只能自提")
+    assert result.is_lead and result.category == "prohibited.fireworks"
+    context = next(rule for rule in result.rules if rule["rule"] == "concealed_goods_context")
+    assert context["concealment"] == "是什么大家都知道"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("老货 骨头 一副 个头大", "不知道是什么骨头，见面交易，不走物流"),  # the seller does not know
+        ("年货 大箱 36发", "里面是什么颜色都有，快递不收，只能自提"),  # a question with no verb of knowing
+        ("年货 大箱 36发", "里面是什么，看图。大家都知道，快递不收"),  # the verb in another clause
+    ],
+)
+def test_a_question_of_the_goods_without_a_reader_who_knows_is_no_concealment(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = score(scorer, title, description)
+    assert not result.is_lead
+    assert "concealed_goods_context" not in rules_of(result)
+
+
 def test_a_cultivar_left_unnamed_stays_quiet(scorer: Scorer) -> None:
     assert not score(scorer, "多肉 盆栽 混搭 十棵", "品种不写了，随机发，私聊").is_lead
 

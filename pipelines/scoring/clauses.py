@@ -24,6 +24,11 @@ _WORD_ENDS = "的是刚都还也"
 _LIST_MARK = "、"  # the enumeration comma between the words of a list
 # characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
 _SHAPE_REACH = 2
+# folded characters between a question of the goods' identity and the verb that leaves it to the reader
+# (是什么鸟玩家都懂: 鸟玩家都)
+_READER_REACH = 4
+# what before a verb of knowing says nobody knows (不知道, 没懂)
+_NOT_KNOWING = frozenset("不没")
 
 
 def is_ascii_alnum(char: str) -> bool:
@@ -126,3 +131,22 @@ def shapes_a_term(view: FieldView, end: int, spans: list[tuple[int, int]] | None
     return bool(spans) and any(
         end <= ts <= end + _SHAPE_REACH and one_clause(view, end - 1, ts + 1) for ts, _te in spans or ()
     )
+
+
+def left_to_reader(view: FieldView, start: int, end: int, verbs: re.Pattern[str]) -> str | None:
+    """The phrase of a question of what the goods are (是什么, at folded ``start``-``end``) and a verb of the
+    reader's knowing it or of the seller's not telling it (``verbs``: 大家都知道是什么, 是什么鸟玩家都懂, 具体是什么
+    不写了), in one clause and at most a few characters apart, or None. A knowing verb right after a negation
+    (不知道是什么, 不懂) tells that nobody knows, not that the reader does."""
+    text = view.norm.text
+    for match in verbs.finditer(text, max(0, start - _READER_REACH - 3), min(len(text), end + _READER_REACH + 3)):
+        v_start, v_end = match.span()
+        if v_end <= start:
+            gap, first, last = start - v_end, v_start, end
+        elif v_start >= end:
+            gap, first, last = v_start - end, start, v_end
+        else:
+            continue
+        if gap <= _READER_REACH and text[v_start - 1 : v_start] not in _NOT_KNOWING and one_clause(view, first, last):
+            return text[first:last]
+    return None

@@ -56,6 +56,7 @@ from .clauses import (
     ascii_alnum_code,
     book_spans,
     count_after,
+    left_to_reader,
     negated_before,
     shapes_a_term,
     whole_words_across_spaces,
@@ -313,12 +314,17 @@ class Scorer:
         # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
-            else 3 if any(sig.kind == "conceal" for sig in signals)
+            else 3 if any(sig.kind in ("conceal", "question") for sig in signals)
             else 5 if any(sig.word in self._diagnostic for sig in signals if sig.label == "trait")
             else 4 if any(self._shown.is_trait(sig) for sig in signals)
             else 0
             for signals in self._by_kind[2]
         ]  # fmt: skip
+        # a question of what the goods are (是什么): concealment where a verb beside it leaves the answer to the reader
+        self._question_patterns = frozenset(
+            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind == "question" for sig in signals)
+        )
+        self._told_verbs = tables.told_verbs
         # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
         # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
         self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
@@ -656,6 +662,7 @@ class Scorer:
         line each: a word that no field holds is not in it either, since no word holds a line break)."""
         by_name = {view.name: view for view in views}
         kinds = self._kinds
+        questions = self._question_patterns
         terms: list[tuple[TermRef, FieldView, int, int]] = []
         masks: list[tuple[Mask, FieldView, int, int]] = []
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
@@ -675,7 +682,10 @@ class Scorer:
                 for phrase in phrases:
                     masks.append((phrase, view, start, end))
             if signals:
-                signal_places.append((signals, view, start, end))
+                if pattern_id in questions:
+                    signals = self._told_questions(signals, view, start, end)
+                if signals:
+                    signal_places.append((signals, view, start, end))
         masked_rules: list[dict[str, Any]] = []
         books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[TermRef, FieldView, int, int, int, int]] = []
@@ -1173,6 +1183,15 @@ class Scorer:
         original = view.norm.original
         after = original[o_end] if o_end < len(original) else " "
         return not after.isalnum() or after in _COUNTS
+
+    def _told_questions(self, signals: tuple[Signal, ...], view: FieldView, start: int, end: int) -> tuple[Signal, ...]:
+        """The signals of a pattern with its question of the goods' identity (是什么) made concealment where a verb
+        beside it leaves the answer to the reader (大家都知道是什么), and dropped where none does (是什么颜色)."""
+        told = None if self._told_verbs is None else left_to_reader(view, start, end, self._told_verbs)
+        if told is None:
+            return tuple(sig for sig in signals if sig.kind != "question")
+        concealment = Signal("conceal", "question", None, told, False, False)
+        return tuple(concealment if sig.kind == "question" else sig for sig in signals)
 
     @staticmethod
     def _trade_talk(signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]) -> bool:

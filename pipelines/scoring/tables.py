@@ -299,6 +299,12 @@ class Tables:
         paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
         for word in dict.fromkeys((*signals.concealment, *paired)):
             self._add(word, Signal("conceal", "conceal", None, word, False, False))
+        # a question of what the goods are (是什么) is concealment only with a verb that leaves it to the reader
+        # beside it (大家都知道), which the scorer looks for around each question found
+        for word in signals.identity_questions:
+            self._add(word, Signal("question", "question", None, word, False, False))
+        told = [fold(w) for w in (*signals.knowing_verbs, *signals.withholding_verbs)]
+        self.told_verbs = re.compile(alternatives(told)) if any(told) and signals.identity_questions else None
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)

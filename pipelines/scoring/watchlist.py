@@ -129,6 +129,8 @@ class SignalSpec(_Model):
     identity_nouns: list[str] = Field(default_factory=list)
     source_nouns: list[str] = Field(default_factory=list)
     withholding_verbs: list[str] = Field(default_factory=list)
+    identity_questions: list[str] = Field(default_factory=list)
+    knowing_verbs: list[str] = Field(default_factory=list)
     cover_markers: list[str] = Field(default_factory=list)
     cover_after_markers: list[str] = Field(default_factory=list)
     made_into_markers: list[str] = Field(default_factory=list)
