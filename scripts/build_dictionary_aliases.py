@@ -437,10 +437,16 @@ KNIFE_HEADS = frozenset(("knife",))
 # with such a first sense right before a knife character (厨 "kitchen" in 厨刀, 骨 "bone" in 剔骨刀) names an
 # everyday knife, as does a knife compound glossed with one ("paring knife", "meat cleaver")
 EVERYDAY_USES = frozenset(
-    ("kitchen", "cook", "chef", "cooking", "vegetable", "vegetables", "fruit", "paring", "meat", "butcher's",
+    ("kitchen", "cook", "chef", "cooking", "vegetable", "vegetables", "fruit", "meat", "butcher's",
      "butcher", "bread", "cheese", "steak", "bone", "pig", "pork", "hog", "fish", "carving", "to carve",
-     "woodwork", "carpentry", "utility", "putty", "pencil", "table", "slice", "to slice", "to peel", "to pare")
+     "woodwork", "carpentry", "putty", "pencil", "table", "slice", "to slice", "to peel", "to pare")
 )  # fmt: skip
+# uses that name a knife only as the modifier of a knife's gloss ("paring knife", "utility knife"): a word whose whole
+# first sense is one (功利 "utility") means usefulness, not a use of a knife
+KNIFE_MODIFIERS = frozenset(("paring", "utility"))
+# a parenthesis that narrows a sense to another thing's (球台 "table (for games using balls)", 起皮 "(of skin) to
+# peel"), where one of register or origin (芝士 "cheese (loanword)") leaves it as it is
+NARROWED = re.compile(r"\((?:for|of) ")
 # the English senses that frame goods as a means of defence (防身 "self-protection"): no everyday use
 DEFENCE_SENSES = ("self-protection", "self-defense", "self-defence")
 
@@ -462,15 +468,15 @@ def everyday_blades(entries: list[tuple[str, str, str, int]]) -> dict[str, list[
         words = plain.split()
         if any(plain.startswith(sense) for sense in DEFENCE_SENSES):
             defence.add(word)
-        if not words:
-            continue
+        if not words or first[:1].isupper():
+            continue  # a name (快船 "Los Angeles Clippers", 库克 "Cook (name)") is no goods and no use
         if len(word) == 1 and plain in ("knife", "scissors"):
             characters.add(word)
-        if 1 <= len(word) <= 2 and plain in EVERYDAY_USES:
+        if 1 <= len(word) <= 2 and plain in EVERYDAY_USES and not NARROWED.search(first):
             uses.add(word)
         if 2 <= len(word) <= 4 and 1 <= len(words) <= 3 and words[-1] in BLADE_HEADS:
             modifier = " ".join(words[:-1])
-            if words[-1] not in KNIFE_HEADS or modifier in EVERYDAY_USES:
+            if words[-1] not in KNIFE_HEADS or modifier in EVERYDAY_USES | KNIFE_MODIFIERS:
                 goods.add(word)
     return {
         "blade_goods": sorted(goods),

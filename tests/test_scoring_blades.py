@@ -5,6 +5,7 @@ controlled knife named, a defence framing or evasion of a ban keeps the listing 
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,26 @@ def test_everyday_blades_come_from_the_dictionary() -> None:
     assert "防身" in signals["defence_words"]
     # weapons the dictionary glosses as knives are never everyday goods
     assert not {"匕首", "弹簧刀", "猎刀", "刺刀", "折刀"} & set(signals["blade_goods"])
+    # names (快船 "Los Angeles Clippers", 库克 "Cook (name)"), a knife's modifier as a whole sense (功利 "utility")
+    # and senses narrowed to another thing (球台 "table (for games using balls)") are neither goods nor uses
+    assert not {"快船", "库克"} & set(signals["blade_goods"])
+    assert not {"功利", "库克", "球台", "起皮"} & set(signals["blade_uses"])
+
+
+def test_the_blade_lists_are_read_off_plain_first_senses() -> None:
+    script = runpy.run_path(str(ROOT / "scripts" / "build_dictionary_aliases.py"))
+    glosses = {
+        "菜刀": "kitchen knife/cleaver",
+        "快船": "Los Angeles Clippers (NBA team)",
+        "推子": "hair clippers",
+        "厨": "kitchen",
+        "芝士": "cheese (loanword)",
+        "库克": "Cook (name)/Captain James Cook (1728-1779), British navigator and explorer",
+        "功利": "utility",
+        "球台": "table (for games using balls)",
+        "起皮": "(of skin) to peel",
+    }
+    entries = [(word, gloss.split("/")[0], gloss, line) for line, (word, gloss) in enumerate(glosses.items(), 1)]
+    found = script["everyday_blades"](entries)
+    assert found["blade_goods"] == ["推子", "菜刀"]
+    assert found["blade_uses"] == ["厨", "芝士"]
