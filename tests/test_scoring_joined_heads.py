@@ -42,6 +42,14 @@ def test_a_wildlife_term_that_begins_a_plant_s_name_is_the_plant(
     assert any(r["rule"] == "plant_term" and r["marker"] == plant for r in result.rules)
 
 
+@pytest.mark.parametrize("title", ["麝香南瓜 种子 一包", "熊掌豆 种子 一袋"])
+def test_what_a_plant_s_listing_shows_is_no_goods_pattern(scorer: Scorer, title: str) -> None:
+    # 颗粒 of seeds and 私发 of pictures read as a pesticide's goods pattern, but the title names the plant it sells
+    result = score(scorer, title, "自家留的种子，颗粒饱满，发芽率高，当天发货。价格私聊，加个微信报价，多图可私发。")
+    assert result.score == 0
+    assert not any(r["rule"] == "goods_pattern_context" for r in result.rules)
+
+
 @pytest.mark.parametrize(
     "title",
     [

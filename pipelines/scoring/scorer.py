@@ -873,7 +873,8 @@ class Scorer:
                 or (None if named else self._animals.trade_pattern(signal_places, views))
                 or self._goods.function_pattern(signal_places, views)
                 or self._animals.diagnostic_trait(signal_places, views)
-                or self._goods.goods_pattern(signal_places, views)
+                # a title that names a plant (麝香葡萄) sells it: what the goods pattern reads (颗粒饱满) describes it
+                or (None if self._names_a_plant(masked_rules) else self._goods.goods_pattern(signal_places, views))
             )
             if pattern is not None and pattern[1]["rule"] == _TRAIT_PATTERN:
                 everyday = self._blades.set_aside(views, signal_places, pattern[0][0].category)
@@ -1075,6 +1076,10 @@ class Scorer:
         if text[end] in self._adjacent_forms.get(category_id, ""):
             return True
         return any(text.startswith(form, end) for form in self._form_words(self.categories[category_id]))
+
+    @staticmethod
+    def _names_a_plant(masked_rules: list[dict[str, Any]]) -> bool:
+        return any(r["rule"] == "plant_term" and r.get("field") == "title" for r in masked_rules)
 
     def _namesake_described(
         self,
