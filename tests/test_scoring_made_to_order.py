@@ -1,8 +1,8 @@
 """A forged document carries whatever holder the buyer names: a particular of the holder (名字, 照片, 号码) with a
 word of the buyer's choice (要什么名字, 姓名随便填, 照片自己提供) is generated from two short lists, counts as a
 function of forged documents and gives a document's everyday name the word of making it to order it needs. Name
-labels, photo mugs and passport photos take particulars too, and stay quiet. Examples are worded apart from the
-shipped evaluation set.
+labels, photo mugs and passport photos take particulars too, and stay quiet. The kit a bank card is sold in
+(四件套) is a product form of documents, not bedding. Examples are worded apart from the shipped evaluation set.
 """
 
 from __future__ import annotations
@@ -52,3 +52,12 @@ def test_a_document_made_to_the_buyers_particulars_is_a_lead(
 )
 def test_other_goods_made_to_order_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
     assert not scorer.score({"title": title, "description": description}).is_lead
+
+
+def test_the_kit_a_bank_card_is_sold_in_is_no_bedding(scorer: Scorer) -> None:
+    # 四件套 is the card, U盾, phone card and ID copy sold together: a product form of documents, not home goods
+    kit = scorer.score({"title": "对公户 四件套 齐全", "description": "对公账户出售 U盾 手机卡 全套 实名可过 人脸能过"})
+    assert kit.is_lead and kit.category == "prohibited.documents"
+    assert not any(rule["rule"] == "innocence" for rule in kit.rules)
+    bedding = scorer.score({"title": "结婚 四件套 大红 纯棉", "description": "床单 被套 枕套 婚庆 喜庆 包邮"})
+    assert not bedding.is_lead
