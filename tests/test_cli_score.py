@@ -234,12 +234,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # precision 0.978 (992/1,014, 0.9783), disguised recall 0.868 (505/582, 0.8677), 22/521 (0.0422), category
 # accuracy 0.970 (0.9698). Recall and disguised recall fell with the set's growth (the batch's listings of
 # unnamed species and goods told only by what they are were found less often), so those floors follow them down;
-# the others are raised, rounded.
+# the others are raised, rounded. With 三步倒 beside a word of rodents read as the rat poison: category accuracy
+# 0.971 (963/992, 0.9708), the rest unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR = {
     "recall": 0.911,
     "precision": 0.978,
     "disguised": 0.867,
-    "category_accuracy": 0.969,
+    "category_accuracy": 0.970,
     "hard_negatives_flagged": 0.043,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -298,12 +299,13 @@ TEST_PART_FLOOR = {
 # Grown to 1,769 by the tenth batch, the seed rebuilt with its dev rows: recall 0.920 (1,001/1,088, 0.9200),
 # precision 0.978 (1,001/1,023, 0.9785), disguised recall 0.876 (510/582, 0.8763), 22/521 (0.0422), category
 # accuracy 0.968 (0.9680); the seed of 1,636 would have found one lead fewer. Recall and disguised recall fell
-# with the set's growth, so those floors follow them down; the others are raised, rounded.
+# with the set's growth, so those floors follow them down; the others are raised, rounded. With 三步倒 beside a
+# word of rodents read as the rat poison: category accuracy 0.969 (970/1,001), the rest unchanged; the floor follows.
 TEST_PART_FLOOR_WITH_SEED = {
     "recall": 0.920,
     "precision": 0.978,
     "disguised": 0.876,
-    "category_accuracy": 0.968,
+    "category_accuracy": 0.969,
     "hard_negatives_flagged": 0.043,
 }
 

@@ -134,3 +134,18 @@ def test_a_dictionary_alias_of_prohibited_goods_needs_their_context(scorer: Scor
     # 白面儿 "heroin" is also flour; 几号 "(slang) heroin" was rejected on review, as it asks a date
     assert not _score(scorer, "白面儿 五斤装 家用", "高筋面粉，蒸馒头包子")[0]
     assert not _score(scorer, "几号发货 一克 黄金 吊坠", "足金999，几号能到")[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("三步倒 老鼠 克星", "仓库耗子多 撒一点 第二天全没了 私发", "prohibited.pesticides"),
+        ("三步倒 麻醉 箭头", "配弩用 打猎 一盒十支", "prohibited.weapons"),
+    ],
+)
+def test_a_street_name_of_two_goods_is_told_by_its_context(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    # 三步倒 names tetramine and a crossbow's tranquilliser dart: beside a word of rodents it is the rat poison
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == category
