@@ -47,7 +47,7 @@ WILD_ONLY_NOTE = "仅限野外种群 / wild populations only"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class TermSpec(_Model):
