@@ -24,8 +24,8 @@ from . import cache as disk_cache
 
 log = logging.getLogger(__name__)
 
-_VERSION = 4  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
-# 4: tables only the pattern objects read are no longer the scorer's attributes
+_VERSION = 5  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
+# 4: tables only the pattern objects read are no longer the scorer's attributes; 5: nor the pattern table's lists
 _PREFIX = "scorer-"
 KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of

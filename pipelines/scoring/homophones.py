@@ -99,6 +99,32 @@ class HomophoneTable:
         return " ".join(self.syllables[ord(c) - _CODE_BASE] for c in code)
 
 
+class WordPairs:
+    """A set of two-character words, as membership tests ask it, held as the second characters of each first
+    character: a scorer keeps some 110,000 of them (`HomophoneTable.joins`), which as a frozenset cost a cached
+    scorer's loading 20 ms (a string each, hashed again), and as some 4,000 strings about 1 ms. Words of another
+    length are kept as they are."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        seconds: dict[str, list[str]] = {}
+        others = []
+        for word in words:
+            if len(word) == 2:
+                seconds.setdefault(word[0], []).append(word[1])
+            else:
+                others.append(word)
+        self._seconds = {first: "".join(sorted(set(chars))) for first, chars in seconds.items()}
+        self._others = frozenset(others)
+
+    def __contains__(self, text: object) -> bool:
+        if isinstance(text, str) and len(text) == 2:
+            return text[1] in self._seconds.get(text[0], "")
+        return text in self._others
+
+    def __len__(self) -> int:
+        return sum(map(len, self._seconds.values())) + len(self._others)
+
+
 def build_table(terms: Mapping[str, list[str]]) -> HomophoneTable:
     """Tables for ``terms`` (folded term -> its syllables), from the on-disk cache when it has them."""
     name = "homophones-" + disk_cache.key(

@@ -68,7 +68,7 @@ from .fold_text import (
 )
 from .goods import GoodsPatterns
 from .hits import SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
-from .homophones import FREE_SPELLING, ReadingFinder
+from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
 from .markers import Markers
 from .matcher import Matcher, build_matcher
@@ -255,7 +255,7 @@ class Scorer:
         # the animal parts a generic animal word names with a possessive (大笨象的牙, 山猫的皮), longest first
         self._possessed_parts = tuple(sorted(set(fold_all(watchlists.signals.animal_parts)), key=len, reverse=True))
         tables = Tables(watchlists, self.weights, self.normaliser, term_negations)
-        self._patterns = tables.patterns
+        patterns = tables.patterns
         self._adjacent_forms = tables.adjacent_forms
         self._shape_joins = tables.shape_joins
         # the tables the scoring below reads itself; those only the pattern objects read go to them directly
@@ -265,14 +265,18 @@ class Scorer:
         self._lookalike_denial = tables.lookalike_denial
         self._shown = ShownGoods(self._commerce, self._trait_spread)
         save_pinyin_cache()
-        self._pattern_list = list(self._patterns)
-        self._payloads = [self._patterns[p] for p in self._pattern_list]
-        self._by_kind: tuple[list[tuple[TermRef, ...]], list[tuple[Mask, ...]], list[tuple[Signal, ...]]] = (
-            [tuple(x for x in ps if isinstance(x, TermRef)) for ps in self._payloads],
-            [tuple(x for x in ps if isinstance(x, Mask)) for ps in self._payloads],
-            [tuple(x for x in ps if isinstance(x, Signal)) for ps in self._payloads],
+        self._pattern_list = list(patterns)
+        # What the matcher's patterns stand for, by pattern id (`_kinds`), and the spellings themselves (`_written`):
+        # all scoring reads of them. The pattern table's own lists and their split by kind serve this build only,
+        # so a cached scorer does not hold (and unpickle) some 45,000 lists and tuples more.
+        self._written = frozenset(self._pattern_list)
+        payloads = [patterns[p] for p in self._pattern_list]
+        by_kind: tuple[list[tuple[TermRef, ...]], list[tuple[Mask, ...]], list[tuple[Signal, ...]]] = (
+            [tuple(x for x in ps if isinstance(x, TermRef)) for ps in payloads],
+            [tuple(x for x in ps if isinstance(x, Mask)) for ps in payloads],
+            [tuple(x for x in ps if isinstance(x, Signal)) for ps in payloads],
         )
-        self._kinds = list(zip(*self._by_kind, strict=True))
+        self._kinds = list(zip(*by_kind, strict=True))
         self._homophone_codes: dict[int, str] = {}
         self._homophone_find: Any = None  # a ReadingFinder when the watchlists have homophones
         homophones = tables.homophones(self._pattern_list)
@@ -284,13 +288,13 @@ class Scorer:
             self._homophone_codes = homophones.codes
             self._homophone_context_patterns = homophones.context_patterns
             self._homophone_skip, self._homophone_words = homophones.skip, homophones.ordinary
-            self._homophone_joins = homophones.joins
+            self._homophone_joins = WordPairs(homophones.joins)
             self._homophone_automaton_codes = homophones.automaton_codes
             self._homophone_find = ReadingFinder(homophones.codes, homophones.automaton_codes, engine)
         # capitals (RH, ＨＭ) are two letters that ordinary words and units contain (500ml, PS): a pattern that is
         # only capitals makes no term by itself, and a listing with no other term is read for them only if it
         # also talks trade, as they need
-        term_refs = self._by_kind[0]
+        term_refs = by_kind[0]
         self._term_patterns = frozenset(
             i for i, refs in enumerate(term_refs) if any(r.rule != "capitals" for r in refs)
         )
@@ -298,17 +302,17 @@ class Scorer:
             i for i, refs in enumerate(term_refs) if any(r.rule == "capitals" for r in refs)
         )
         self._talk_patterns = frozenset(
-            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind in TALK for sig in signals)
+            i for i, signals in enumerate(by_kind[2]) if any(sig.kind in TALK for sig in signals)
         )
         # a product form or trait of prohibited goods: with talk, the anchor of the goods pattern
         self._goods_patterns = frozenset(
-            i for i, signals in enumerate(self._by_kind[2])
+            i for i, signals in enumerate(by_kind[2])
             if any(sig.kind in ("form", "suspicious") and (sig.category or "").startswith(GOODS_FAMILY)
                    and sig.word not in self._commerce for sig in signals)
         )  # fmt: skip
         # a function of prohibited goods (打电话就能听, 升空): the anchor of the function pattern, talk or not
         self._function_patterns = frozenset(
-            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind == "function" for sig in signals)
+            i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "function" for sig in signals)
         )
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
@@ -318,11 +322,11 @@ class Scorer:
             else 5 if any(sig.word in self._diagnostic for sig in signals if sig.label == "trait")
             else 4 if any(self._shown.is_trait(sig) for sig in signals)
             else 0
-            for signals in self._by_kind[2]
+            for signals in by_kind[2]
         ]  # fmt: skip
         # a question of what the goods are (是什么): concealment where a verb beside it leaves the answer to the reader
         self._question_patterns = frozenset(
-            i for i, signals in enumerate(self._by_kind[2]) if any(sig.kind == "question" for sig in signals)
+            i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "question" for sig in signals)
         )
         self._told_verbs = tables.told_verbs
         # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
@@ -509,7 +513,7 @@ class Scorer:
         found = self._homophone_find(joined)
         if not found:
             return []
-        skip, spellings, patterns = self._homophone_skip, self._homophone_spellings, self._patterns
+        skip, spellings, patterns = self._homophone_skip, self._homophone_spellings, self._written
         first, goods, ordinary = self._homophone_first, self._homophone_goods, self._homophone_words
         out = []
         for index, start, end in found:
