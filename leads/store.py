@@ -63,6 +63,7 @@ _SPACE = re.compile(r"\s+")
 _LEADS = Lead.__table__  # type: ignore[attr-defined]
 _SNAPSHOTS = ListingSnapshot.__table__  # type: ignore[attr-defined]
 _LISTINGS = Listing.__table__  # type: ignore[attr-defined]
+_SELLERS = Seller.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,18 @@ class Sighting:
 
 
 class InsertedRow:
-    """A row a batch has just inserted, as the values it was inserted with (and its id), read as attributes like
-    a model object: what recording its sighting reads of it, without the ORM object and the session's
-    bookkeeping of it (`_insert_rows(..., tracked=False)`)."""
+    """A row a batch has just inserted (the values it was inserted with, and its id) or read with a plain select,
+    read as attributes like a model object: what recording its sighting reads of it, without the ORM object and
+    the session's bookkeeping of it (`_insert_rows(..., tracked=False)`, `prefetch_sightings`)."""
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         self.__dict__.update(values)
 
     def __getattr__(self, name: str) -> Any:  # for the type checker: the columns are set in __init__
         raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:  # for the type checker: a seller's changes are set
+        self.__dict__[name] = value
 
 
 @dataclass
@@ -100,8 +104,11 @@ class KnownRows:
     batch is retried). `record_sighting(..., known=...)` then needs no select of its own per listing.
     """
 
-    sellers: dict[tuple[str, str], Seller] = field(default_factory=dict)
-    # a listing the prefetch inserted is a plain row (`InsertedRow`) until the batch sees it a second time
+    # the batch's sellers as plain rows; those whose last sight or name changed are written by `store_sellers`
+    sellers: dict[tuple[str, str], Seller | InsertedRow] = field(default_factory=dict)
+    changed_sellers: dict[int, InsertedRow] = field(default_factory=dict)  # by seller pk
+    # a listing is a plain row (`InsertedRow`) until the batch updates it: a stored one as its sighting is
+    # recorded, one the prefetch inserted when the batch sees it a second time
     listings: dict[tuple[str, str], Listing | InsertedRow] = field(default_factory=dict)
     leads: dict[int, Lead | None] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
     seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
@@ -159,7 +166,7 @@ def upsert_seller(
     name: str | None,
     seen_at: datetime,
     known: KnownRows | None = None,
-) -> Seller | None:
+) -> Seller | InsertedRow | None:
     """The seller of a listing, created on first sight; keyed by seller id, or by name when there is none."""
     name = _norm(name) or None
     key = _seller_key(seller_id, name)
@@ -167,10 +174,13 @@ def upsert_seller(
         return None
     if known is not None and (platform, key) in known.sellers:
         cached = known.sellers[platform, key]
-        if seen_at > cached.last_seen:  # assigned only when it changes: an unchanged row costs the flush nothing
-            cached.last_seen = seen_at
+        changed = False
+        if seen_at > cached.last_seen:  # assigned only when it changes: an unchanged row is not written
+            cached.last_seen, changed = seen_at, True
         if name and name != cached.name:
-            cached.name = name
+            cached.name, changed = name, True
+        if changed and isinstance(cached, InsertedRow):
+            known.changed_sellers[cached.id] = cached
         return cached
 
     def find() -> Seller | None:
@@ -254,7 +264,7 @@ def upsert_listing(
         if (platform, listing_id) in known.fresh:  # inserted (with its first snapshot) for this very sighting
             known.fresh.discard((platform, listing_id))
             return cached, True, False  # type: ignore[return-value]  # read as a Listing
-        if isinstance(cached, InsertedRow):  # seen again in its batch: updated as an object the session tracks
+        if isinstance(cached, InsertedRow):  # stored before, or seen again in its batch: updated as a tracked object
             (cached,) = _tracked(session, Listing, [vars(cached)])
             known.listings[platform, listing_id] = cached
         existing = cached
@@ -355,6 +365,20 @@ def _priority(
     )
 
 
+def store_sellers(session: Session, known: KnownRows) -> None:
+    """Write the last sight and name of the batch's sellers that changed, in one statement: a batch's sellers are
+    read and recorded as plain rows (`prefetch_sightings`), most of them seen again, where objects the session
+    tracks cost an object per row to read and a flush of each to write."""
+    changed, known.changed_sellers = known.changed_sellers, {}
+    if changed:
+        session.connection().execute(
+            update(_SELLERS)
+            .where(_SELLERS.c.id == bindparam("seller_pk"))
+            .values(name=bindparam("new_name"), last_seen=bindparam("new_last_seen")),
+            [{"seller_pk": pk, "new_name": row.name, "new_last_seen": row.last_seen} for pk, row in changed.items()],
+        )
+
+
 def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Recompute the priority of the undecided leads (of these sellers only, when given).
 
@@ -453,16 +477,17 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
         key = _seller_key(listing.get("seller_id"), _norm(listing.get("seller")) or None)
         if key is not None:
             seller_keys.setdefault(platform, set()).add(key)
+    connection = session.connection()
     for platform, keys in seller_keys.items():
-        for seller in session.exec(
-            select(Seller).where(Seller.platform == platform, col(Seller.seller_key).in_(sorted(keys)))
+        for row in connection.execute(
+            sa_select(_SELLERS).where(_SELLERS.c.platform == platform, _SELLERS.c.seller_key.in_(sorted(keys)))
         ):
-            known.sellers[platform, seller.seller_key] = seller
+            known.sellers[platform, row.seller_key] = InsertedRow(row._asdict())
     for platform, ids in listing_keys.items():
-        for row in session.exec(
-            select(Listing).where(Listing.platform == platform, col(Listing.listing_id).in_(sorted(ids)))
+        for row in connection.execute(
+            sa_select(_LISTINGS).where(_LISTINGS.c.platform == platform, _LISTINGS.c.listing_id.in_(sorted(ids)))
         ):
-            known.listings[platform, row.listing_id] = row
+            known.listings[platform, row.listing_id] = InsertedRow(row._asdict())
     campaigns = {args["campaign"] for args, _ in batch if args.get("campaign")}
     if campaigns:
         known.campaigns = set(session.exec(select(Campaign.name).where(col(Campaign.name).in_(sorted(campaigns)))))
@@ -485,7 +510,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
                 },
             )
     if new_sellers:
-        inserted = _insert_rows(session, Seller, list(new_sellers.values()))
+        inserted = _insert_rows(session, Seller, list(new_sellers.values()), tracked=False)
         known.sellers.update(zip(new_sellers, inserted, strict=True))
     new_listings: dict[tuple[str, str], dict[str, Any]] = {}
     for args, seen_at in batch:
@@ -542,12 +567,12 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     # a seller inserted above has no lead yet: only the sellers already stored are counted
     seller_pks = sorted({row.id for key, row in known.sellers.items() if key not in new_sellers and row.id is not None})
     if seller_pks:
-        counts = session.exec(
-            select(Listing.seller_pk, func.count())
-            .select_from(Lead)
-            .join(Listing, col(Lead.listing_id) == col(Listing.id))
-            .where(col(Listing.seller_pk).in_(seller_pks))
-            .group_by(col(Listing.seller_pk))
+        counts = connection.execute(
+            sa_select(_LISTINGS.c.seller_pk, func.count())
+            .select_from(_LEADS)
+            .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
+            .where(_LISTINGS.c.seller_pk.in_(seller_pks))
+            .group_by(_LISTINGS.c.seller_pk)
         )
         for seller_pk, count in counts:
             if seller_pk is not None:

@@ -45,7 +45,7 @@ from leads.db import (
     run_write,
 )
 from leads.evidence import BlobBatch, evidence_root, same_as_latest_capture, store_capture
-from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise
+from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise, store_sellers
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
             outcomes: list[Outcome] = [
                 _store(session, args, capture, known, home=home, blobs=blobs) for args, capture in batch
             ]
+            store_sellers(session, known)
             moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
             reprioritise(session, seller_pks=known.grown_sellers, now=max(moments, default=None))
             blobs.finish()  # the batch's evidence files are durable before its rows commit

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from scrapy.exceptions import DropItem
 from sqlmodel import Session, func, select
 
 from crawler.items import ListingItem
-from leads.db import get_engine
+from leads.db import get_engine, run_write
 from leads.models import AuditEvent, Lead, Listing, ListingSnapshot
 from pipelines.normalise_item import NormaliseListingPipeline
 from pipelines.score import ScoreListingPipeline, crawl_scorer
@@ -609,3 +610,63 @@ def test_a_batch_that_fails_leaves_no_temporary_evidence_file(store_url: str, tw
     assert digests and all(blob_path(root, digest).exists() for digest in digests)
     assert not list(root.glob("sha256/??/.*.tmp"))
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
+
+
+def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_does(tw_home: Path):
+    """A batch reads its sellers and stored listings as plain rows, writes the sellers that changed at its end
+    and a listing seen again as a tracked object: sellers (name, first and last sight), listings and their
+    snapshots come out as recording the same sightings one by one leaves them."""
+    from leads.models import Seller
+    from leads.store import record_sighting
+    from leads.writer import write_batch
+    from tests.leadstore_support import later, listing, score
+
+    def seen(number: int, seller: str, seller_id: str, hours: float, **changes: Any) -> dict[str, Any]:
+        values = listing(str(number), seller=seller, seller_id=seller_id, **changes)
+        return {"listing": values, "score": score(20, is_lead=False), "seen_at": later(hours)}
+
+    batches = [
+        [seen(1, "古玩老张", "s1", 0), seen(2, "小李", "s2", 1)],
+        [seen(3, "张记古玩", "s1", 3), seen(1, "张记古玩", "s1", 2, title="老象牙手镯 降价"), seen(5, "王五", "s3", 2)],
+        [seen(7, "小李 二手", "s2", 0.5), seen(2, "王五", "s3", 4), seen(1, "张记古玩", "s1", 5)],
+    ]
+    batched, one_by_one = f"sqlite:///{tw_home / 'batched.db'}", f"sqlite:///{tw_home / 'one_by_one.db'}"
+    for batch in batches:
+        outcomes = write_batch([(args, None) for args in batch], engine=get_engine(batched), home=tw_home)
+        assert not [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for args in batch:
+            run_write(lambda session, args=args: record_sighting(session, **args, home=tw_home), url=one_by_one)
+
+    def stored(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int]:
+        with Session(get_engine(url)) as session:
+            sellers = session.exec(select(Seller).order_by(Seller.seller_key)).all()
+            listings = session.exec(select(Listing).order_by(Listing.listing_id)).all()
+            return (
+                [(row.seller_key, row.name, row.first_seen, row.last_seen) for row in sellers],
+                [
+                    (
+                        row.listing_id,
+                        row.title,
+                        row.seller,
+                        row.times_seen,
+                        row.first_seen,
+                        row.last_seen,
+                        row.content_hash,
+                    )
+                    for row in listings
+                ],
+                session.exec(select(func.count()).select_from(ListingSnapshot)).one(),
+            )
+
+    assert stored(batched) == stored(one_by_one)
+    sellers, listings, snapshots = stored(batched)
+    assert sellers == [
+        ("s1", "张记古玩", later(0), later(5)),
+        ("s2", "小李 二手", later(1), later(1)),
+        ("s3", "王五", later(2), later(4)),
+    ]
+    assert [(row[0], row[1], row[3], row[5]) for row in listings[:2]] == [
+        ("1", "老象牙手镯 包老保真", 3, later(5)),
+        ("2", "老象牙手镯 包老保真", 2, later(4)),
+    ]
+    assert snapshots == 8  # five listings; the first changed twice (title and seller, title back), the second once
