@@ -149,3 +149,17 @@ def test_a_street_name_of_two_goods_is_told_by_its_context(
     # 三步倒 names tetramine and a crossbow's tranquilliser dart: beside a word of rodents it is the rat poison
     result = scorer.score({"title": title, "description": description})
     assert result.is_lead and result.category == category
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("B.C.K 原粉 两斤", "打过的地方寸草不生 私聊 发物流"), ("D-S-Q 原粉 一小包", "粮仓用 私聊")],
+)
+def test_initials_written_apart_before_a_technical_powder_are_the_banned_pesticide(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    # 原粉, the technical powder, is a form pesticides are sold in, as 原药 and 原液 are: initials spelt apart
+    # (B.C.K of 百草枯, D-S-Q of 毒鼠强) stand for the term right before it
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert result.hits[0].mechanism == "generated_variant"
