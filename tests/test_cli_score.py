@@ -235,9 +235,11 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # accuracy 0.970 (0.9698). Recall and disguised recall fell with the set's growth (the batch's listings of
 # unnamed species and goods told only by what they are were found less often), so those floors follow them down;
 # the others are raised, rounded. With 三步倒 beside a word of rodents read as the rat poison: category accuracy
-# 0.971 (963/992, 0.9708), the rest unchanged; the floor follows, rounded down.
+# 0.971 (963/992, 0.9708), the rest unchanged; the floor follows, rounded down. A function of the goods outdoing
+# the innocence they are filed under (一摔就响 beside 儿童) then gave recall 0.913 (993/1,088, 0.9127), the rest
+# unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR = {
-    "recall": 0.911,
+    "recall": 0.912,
     "precision": 0.978,
     "disguised": 0.867,
     "category_accuracy": 0.970,

@@ -98,3 +98,27 @@ def test_watchlist_explain_names_the_function_pattern_and_its_words() -> None:
     assert result.exit_code == 0, result.output
     assert "function pattern of prohibited goods" in result.stdout
     assert "function_pattern_context" in result.stdout and "三颗一盒" in result.stdout
+
+
+# a toy that explodes when thrown, a stage prop that rises and bursts: what they do says what they are; a function
+# denied, or the function pattern's own anchor, leaves the innocence standing
+OUTDONE = [
+    ("擦炮 儿童 玩具 一盒", "小孩玩的，地上一划就着，扔出去一摔就响", ("儿童", "一摔就响")),
+    ("舞台 道具 冷焰火 一箱", "婚礼道具，点着以后升空，天上开花", ("道具", "升空")),
+    ("儿童 玩具 礼花 彩带", "手拉的彩带礼花，不会升空，没有火药", None),
+    ("电子鞭炮 LED 插电", "插电就响，响的声音逼真，不用火，城区禁放的地方也能用", None),
+]
+
+
+@pytest.mark.parametrize(("title", "description", "outdone"), OUTDONE)
+def test_a_function_of_the_goods_outdoes_the_innocence_they_are_filed_under(
+    scorer: Scorer, title: str, description: str, outdone: tuple[str, str] | None
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    rule = next((r for r in result.rules if r["rule"] == "innocence_outdone"), None)
+    assert result.is_lead is (outdone is not None)
+    if outdone is None:
+        assert rule is None
+    else:
+        assert result.category == "prohibited.fireworks" and rule is not None
+        assert outdone[0] in rule["signals"].values() and outdone[1] in rule["functions"]

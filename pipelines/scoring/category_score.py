@@ -4,6 +4,7 @@ the best hit's points, corroboration, product form, evasion and trade talk, pric
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from .clauses import count_after
@@ -50,8 +51,12 @@ class CategoryScorer:
         signals: list[Signal],
         price: float | None,
         live_goods: bool = False,
+        acting: Sequence[str] = (),
     ) -> tuple[int, list[dict[str, Any]]]:
-        """The category's score and the rules that make it, from its live term hits and the listing's signals."""
+        """The category's score and the rules that make it, from its live term hits and the listing's signals.
+        ``acting``: the category's functions the listing shows, not negated (升空 炸开, 一摔就响): goods that do what
+        the category's goods do are those goods, whatever harmless kind the listing files them under (儿童, 道具),
+        so its innocence words say nothing."""
         w = self.weights
         cid = category.id
         severity = category.severity
@@ -99,6 +104,12 @@ class CategoryScorer:
                     fired[kind] = [sig.word]
                 elif sig.word not in words:
                     words.append(sig.word)
+        # a pattern anchored on a function (响的 of a function pattern) is challenged by the innocence, not outdone:
+        # only a function beside its anchor says more
+        anchors = {ref.term for ref, *_place in items if ref.rule in PATTERN_RULES}
+        outdone = innocence_kinds if any(word not in anchors for word in acting) else None
+        if outdone:
+            innocence_kinds = {}
         penalty = (
             min(w["innocence_cap"], sum(w.get(f"innocence_{kind}", w["innocence"]) for kind in innocence_kinds))
             if innocence_kinds
@@ -143,6 +154,9 @@ class CategoryScorer:
             }
         ]
         total = ref.weight * factor * severity
+        if outdone:
+            rules.append({"rule": "innocence_outdone", "category": cid, "signals": dict(sorted(outdone.items())),
+                          "functions": [w for w in acting if w not in anchors], "points": 0})  # fmt: skip
         if innocence_kinds:
             if ref.code and homonyms and not named:
                 rules.append(

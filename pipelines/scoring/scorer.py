@@ -199,6 +199,10 @@ class Scorer:
         fold_all = self._fold_words
         term_negations = fold_all(watchlists.signals.term_negations)
         self._term_negations = term_negations
+        # what denies a function (不会升空, 不是隐藏款)
+        self._function_denials = tuple(
+            dict.fromkeys((*self._negations, *term_negations, *fold_all(watchlists.signals.inability_markers)))
+        )
         self._before_term = Markers(
             (
                 ("negated_term", term_negations),
@@ -999,10 +1003,16 @@ class Scorer:
         rules: dict[str, list[dict[str, Any]]] = {}
         categories = self.categories
         score_category = self._category_scorer.score
+        acting = self._acting(signal_places, by_category)
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
             scores[category_id], rules[category_id] = score_category(
-                categories[category_id], items, shared + scoped if scoped else shared, price, live_goods
+                categories[category_id],
+                items,
+                shared + scoped if scoped else shared,
+                price,
+                live_goods,
+                acting.get(category_id, ()),
             )
         if len(scores) == 1:
             ranked = list(scores)
@@ -1192,6 +1202,29 @@ class Scorer:
         original = view.norm.original
         after = original[o_end] if o_end < len(original) else " "
         return not after.isalnum() or after in _COUNTS
+
+    def _acting(
+        self,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        by_category: Mapping[str, object],
+    ) -> dict[str, list[str]]:
+        """Per category hit, the functions of its goods the listing shows (升空, 一摔就响), none right after a
+        negation (不是隐藏款 says the camera is no hidden one)."""
+        acting: dict[str, list[str]] = {}
+        negations = self._function_denials
+        for signals, view, start, _end in signal_places:
+            for sig in signals:
+                category = sig.category
+                if (
+                    sig.label == "function"
+                    and category is not None
+                    and category in by_category
+                    and not negated_before(view.norm.text, start, negations)
+                ):
+                    words = acting.setdefault(category, [])
+                    if sig.word not in words:
+                        words.append(sig.word)
+        return acting
 
     def _told_questions(self, signals: tuple[Signal, ...], view: FieldView, start: int, end: int) -> tuple[Signal, ...]:
         """The signals of a pattern with its question of the goods' identity (是什么) made concealment where a verb

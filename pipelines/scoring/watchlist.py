@@ -103,6 +103,7 @@ class SignalSpec(_Model):
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
     negations: list[str] = Field(default_factory=list)
+    inability_markers: list[str] = Field(default_factory=list)
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
