@@ -219,3 +219,19 @@ def test_english_evasion_is_talk_of_the_trade_pattern(scorer: Scorer, talk: str)
 @pytest.mark.parametrize("description", ["free shipping, cash on delivery", "casino chips, shipping in 3 days"])
 def test_english_shipping_words_without_a_refusal_are_no_talk(scorer: Scorer, description: str) -> None:
     assert not score(scorer, "野生 骨 一副 老货", description).is_lead
+
+
+def test_a_part_counted_with_a_measure_word_is_the_goods(scorer: Scorer) -> None:
+    # 一块角: the count makes the character a word of its own, where 角 inside a word (角度, 主角) is none
+    result = score(scorer, "边境带回 一块角", "边境那边带回来的一块角，不是水牛角，见面交易")
+    assert result.is_lead and trade_context(result)["part"] == "角"
+    assert not score(scorer, "牛角梳 一把", "一块角做的梳子，不是塑料").is_lead
+
+
+def test_goods_of_one_category_counted_as_animals_are_the_animal_alive(scorer: Scorer) -> None:
+    # 小猴一只: a primate's goods word counted as animals names a live one, of wild provenance here
+    result = score(scorer, "小猴 一只 野外来的", "长尾小猴一只，野外来的，会爬树")
+    assert result.is_lead and result.category == "wildlife.primate"
+    assert trade_context(result)["counted"] == "小猴"
+    # without a word of the wild it is a pet shop's, or a toy's
+    assert not score(scorer, "小猴 一只 亲人", "长尾小猴一只，会爬树，自己来拿").is_lead

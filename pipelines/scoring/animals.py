@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .clauses import negated_before, stands_after_a_word, stands_alone
+from .clauses import count_after, negated_before, stands_after_a_word, stands_alone
 from .payloads import FieldView, Signal, TermRef
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -290,6 +290,10 @@ class AnimalPatterns:
         # the denial of a farmed or imitation look-alike (不是家养的, 非牛角, 不是人工繁殖的) claims the wild, real
         # animal: beside a word of provenance it stands in for the talk, and without one for the provenance
         denied = self._denied_lookalike(views) if not talk or not provenance else None
+        if part is None and provenance:
+            part = self._counted_animal(signal_places)
+            if part is not None:
+                route["counted"] = part[0].word
         if part is None:
             caught = self._caught_animal(views) or self._caught_goods(views)
             if caught is not None:
@@ -318,7 +322,7 @@ class AnimalPatterns:
             elif not (
                 provenance
                 and part is not None
-                and (part[0].word in self._live_words or part[0].label in ("fresh", "caught"))
+                and (part[0].word in self._live_words or part[0].label in ("fresh", "caught", "counted"))
                 and not self._names_farmed(views)
             ):
                 return None
@@ -362,7 +366,7 @@ class AnimalPatterns:
         elif sig.label == "caught" and self._caught_animals.get(sig.word):
             shown = self._caught_animals[sig.word]  # a bird caught (山里刚抓的鸟) is a live bird
             route["part_of"] = shown
-        elif sig.label == "caught_goods":
+        elif sig.label in ("caught_goods", "counted"):
             shown = sig.category  # goods taken from the sea (海里捞的红枝) are of the one category that sells them
             route["part_of"] = shown
         if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
@@ -395,6 +399,17 @@ class AnimalPatterns:
                     capture = view.norm.text[match.start() : start - len(match.group("gap"))].removesuffix("的")
                     sig = Signal("part", "caught", None, match.group("animal"), False, False)
                     return (sig, view, start, end), capture
+        return None
+
+    def _counted_animal(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+    ) -> tuple[Signal, FieldView, int, int] | None:
+        """The first goods word of one wildlife category (小猴 of a primate) followed by a count of animals (一只,
+        两条) in its clause: the animal itself is counted, so it is sold alive."""
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                if sig.kind == "form" and self._own_goods.get(sig.word) == sig.category and count_after(view, end, 2):
+                    return Signal("part", "counted", sig.category, sig.word, False, False), view, start, end
         return None
 
     def _hunted_by(self, views: list[FieldView]) -> str | None:

@@ -19,6 +19,9 @@ _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 _PART_AFTER = "的带"
 _PART_BEFORE = "粉"
 _PART_SIZES = "大小整"  # a word of size between a word of provenance and a part (野生大胆, 野生小胆)
+# measure words of goods: after a count (一块角, 两个胆, 一副骨) a one-character part is the goods counted
+_PART_MEASURES = "块个根副张截片支对只"
+_COUNT_CHARS = frozenset("0123456789一二两三四五六七八九十百千几")
 # what may end the word before a form of a live animal (刚下山的 活的, 是活的)
 _WORD_ENDS = "的是刚都还也"
 _LIST_MARK = "、"  # the enumeration comma between the words of a list
@@ -98,6 +101,7 @@ def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str
     after_word = (
         not before.isalnum()
         or before in _PART_AFTER
+        or (before in _PART_MEASURES and o_start > 1 and text[o_start - 2] in _COUNT_CHARS)
         or any(folded[:start].endswith(w) or folded[:head].endswith(w) for w in provenance)
     )
     return after_word and (not after.isalnum() or after in _PART_BEFORE)
