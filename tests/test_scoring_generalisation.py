@@ -688,8 +688,10 @@ def test_two_code_words_of_one_term_corroborate_each_other(scorer: Scorer) -> No
 def test_the_words_a_trade_name_needs_count_as_its_evidence(scorer: Scorer) -> None:
     result = scorer.score({"title": "鼠药 原粉 急性 一小包", "description": "拌米里用，效果猛。"})
     suspicious = next(r for r in result.rules if r["rule"] == "suspicious")
+    form = next(r for r in result.rules if r["rule"] == "product_form")
     assert result.is_lead and result.category == "prohibited.pesticides"
-    assert set(suspicious["signals"]) == {"原粉", "急性"}
+    # 急性 counts as a suspicious word; 原粉, which the name needs too, is a product form of pesticides
+    assert set(suspicious["signals"]) == {"急性"} and form["form"] == "原粉"
 
 
 def test_a_trade_word_inside_an_innocent_phrase_is_that_phrase(scorer: Scorer) -> None:
