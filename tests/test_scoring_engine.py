@@ -280,13 +280,13 @@ def test_trade_signals_and_price_raise_the_score(scorer: Scorer) -> None:
 
 
 def test_hits_point_at_original_text(scorer: Scorer) -> None:
-    listing = {"title": "出 象*牙 手镯", "description": "描述：犀。角杯，懂的来"}
+    listing = {"title": "出 象*牙 手镯", "description": "描述：犀.角杯，懂的来"}
     result = scorer.score(listing)
     assert result.hits
     for hit in result.hits:
         assert isinstance(hit, Hit)
         assert listing[hit.field][hit.start : hit.end] == hit.matched
-    assert {h.matched for h in result.hits} >= {"象*牙", "犀。角杯"}
+    assert {h.matched for h in result.hits} >= {"象*牙", "犀.角杯"}
 
 
 def test_result_is_json_serialisable(scorer: Scorer) -> None:
