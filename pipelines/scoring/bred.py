@@ -45,15 +45,15 @@ class BredClaims:
         if not terms:
             return None
         negations = self._term_negations
+        bred = self._first_unnegated(self._bred, views, negations)  # rare, and searched in C: read first
+        if bred is None:
+            return None
         for signals, view, start, _end in signal_places:
             for sig in signals:
                 if sig.kind == "conceal" or (
                     sig.kind == "provenance" and not negated_before(view.norm.text, start, negations)
                 ):
                     return None
-        bred = self._first_unnegated(self._bred, views, negations)
-        if bred is None:
-            return None
         wild_only = sorted({ref.term for ref, *_ in live if (ref.category, ref.term) in self._wild_only})
         licence = self._first_unnegated(self._licences, views, negations)
         if not wild_only and licence is None:

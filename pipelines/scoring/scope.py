@@ -6,6 +6,7 @@ every innocence signal."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,12 @@ class SellerTalk:
         return None
 
 
+def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern that finds any of ``words`` (a substring test in C rather than one per word), None for none."""
+    found = sorted({word for word in words if word}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, found))) if found else None
+
+
 class Scope:
     """The marker words and tables the scope of terms and innocence words reads (built once per scorer)."""
 
@@ -130,15 +137,18 @@ class Scope:
         brand_marks: tuple[str, ...],
     ) -> None:
         self._brand_marks = brand_marks
+        self._brand_firsts = frozenset(mark[0] for mark in brand_marks if mark)
         self._before_term = before_term
         self._after_term = after_term
         self._gap_negations = gap_negations
         self._negation_gap = negation_gap
         self._imitation_words = imitation_words
         # those that fit in the gap between a negation and a term (the rest are never inside it)
-        self._gap_imitations = tuple(w for w in imitation_words if len(w) <= negation_gap)
+        self._gap_imitations = _any_of(w for w in imitation_words if len(w) <= negation_gap)
         self._covers = covers
         self._made_into = made_into
+        # any cover or made-into marker at all: most words have none before them, and then none is looked for
+        self._cover_words = _any_of((*covers, *made_into))
         self._flavours = flavours
         self._media_words = media_words
         self._refusals = refusals
@@ -175,7 +185,7 @@ class Scope:
                 between = text[start - skip : start]
                 if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
                     break
-                if any(w in between for w in self._gap_imitations):
+                if self._gap_imitations is not None and self._gap_imitations.search(between):
                     break  # 不是人工麝香 denies the imitation: the goods are the real thing
                 negation = self._gap_negations.ending_at(text, start - skip)
                 if negation is not None:
@@ -249,8 +259,9 @@ class Scope:
             # the cover may name the goods in a few words before the word (外包装写婚庆道具): the marker ends within
             # _COVER_REACH characters before it, in the same clause
             before = view.norm.text[max(0, start - _COVER_REACH - 8) : start]
+            markers_here = self._cover_words is not None and self._cover_words.search(before) is not None
             for rule, markers in (("innocence_cover", self._covers), ("innocence_made_into", self._made_into)):
-                for cover in markers:
+                for cover in markers if markers_here else ():
                     at = before.rfind(cover)
                     if (
                         at >= 0
@@ -335,9 +346,10 @@ class Scope:
         o_start, o_end = view.span(start, end)
         original = view.norm.original
         mark_at = o_end + 1 if original.startswith(" ", o_end) else o_end
-        for mark in self._brand_marks:
-            if original.startswith(mark, mark_at):
-                return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
+        if original[mark_at : mark_at + 1] in self._brand_firsts:
+            for mark in self._brand_marks:
+                if original.startswith(mark, mark_at):
+                    return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
         if "-" in original:
             brand = _BRAND_BEFORE.search(original, max(0, o_start - 40), o_start) or _BRAND_AFTER.match(original, o_end)
             if brand is not None:

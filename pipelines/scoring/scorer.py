@@ -992,8 +992,10 @@ class Scorer:
         if covers:  # a word the listing declares as its cover is the cover wherever it repeats it
             for scope, sigs in by_scope.items():
                 by_scope[scope] = [x for x in sigs if x.kind != "innocence" or x.word not in covers]
-        captured = self._capture is not None and self._capture.search(joined) is not None
-        if captured or self._sold_wild(by_scope, signal_places, views):
+        if self._own_traits_shown(by_scope) and (
+            (self._capture is not None and self._capture.search(joined) is not None)
+            or self._sold_wild(by_scope, signal_places, views)
+        ):
             self._drop_captured_traits(by_scope, masked_rules)
         shared = by_scope.get(None, [])
         # a live animal for sale (活体, 幼鸟, 可上手): its cage, feed and colours are the animal's, not the goods
@@ -1058,6 +1060,17 @@ class Scorer:
             scope is not None and scope.startswith(WILDLIFE_PREFIX) and self._shows_form(scope, views)
             for scope in by_scope
         )
+
+    def _own_traits_shown(self, by_scope: dict[str | None, list[Signal]]) -> bool:
+        """Whether a wildlife category's own innocence word (学舌) counts in the listing: only then can a capture
+        told or a wild animal sold change anything (:meth:`_drop_captured_traits`), so only then are they read."""
+        own_innocence = self._own_innocence
+        for scope, sigs in by_scope.items():
+            if scope is not None and scope.startswith(WILDLIFE_PREFIX):
+                own = own_innocence.get(scope)
+                if own and any(sig.kind == "innocence" and sig.word in own for sig in sigs):
+                    return True
+        return False
 
     def _drop_captured_traits(self, by_scope: dict[str | None, list[Signal]], rules: list[dict[str, Any]]) -> None:
         """A listing that tells the capture of its animal (山上掏的鸟崽) sells a wild one: a wildlife category's own
