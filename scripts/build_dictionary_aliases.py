@@ -34,7 +34,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
 
 Prohibited goods have their street, loan and old names too (K仔 "ketamine (slang)", 克他命 "ketamine (loanword)",
 海洛英 "heroin", 散弹枪 "shotgun", 电枪 "stun gun/Taser"): an entry whose first sense is one of the English names a
-prohibited term lists (``english`` in prohibited.yaml) is an alias of that term, in its category. Such a word
+prohibited term lists (``english`` in prohibited.yaml), or the singular of a plural one (花炮 "firecracker"), is an
+alias of that term, in its category. Such a word
 counts only beside what a listing that sells the goods says (the term's own ``requires``, otherwise the category's
 product forms, traits and functions), as a slang word is also everyday text.
 
@@ -169,6 +170,15 @@ def same_species(epithet: str, rows: list[dict[str, str]]) -> dict[str, str] | N
         if listed[:4] == epithet[:4] and SequenceMatcher(None, listed, epithet).ratio() >= 0.9:
             return row
     return None
+
+
+def number_forms(name: str) -> tuple[str, ...]:
+    """An English name as written and, if it is a plural, its singular (``firecrackers`` and ``firecracker``): the
+    dictionary glosses a countable thing in the singular (花炮 "firecracker"). Never the other way: a plural may
+    name something else (``weed`` is cannabis, ``weeds`` a garden's)."""
+    if name.endswith("s") and not name.endswith("ss"):
+        return name, name[:-1]
+    return (name,)
 
 
 def plain_sense(first: str) -> str:
@@ -499,7 +509,8 @@ def prohibited_aliases(
         for spec in category.terms:
             requires = sorted(dict.fromkeys(spec.requires)) or context  # one list each: the YAML writes it once
             for name in spec.english:
-                by_english.setdefault(name.lower(), (category.id, spec, requires))
+                for form in number_forms(name.lower()):
+                    by_english.setdefault(form, (category.id, spec, requires))
     aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
     for word, first, gloss, line in entries:
         if len(word) < 2 or word in known or word in rejected:

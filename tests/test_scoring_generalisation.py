@@ -73,6 +73,24 @@ def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialec
     assert not module.DIALECT.search("monkey (Macaca mulatta)")
 
 
+def test_a_prohibited_terms_plural_english_name_finds_the_singular_gloss(scorer: Scorer) -> None:
+    # the watchlist lists "firecrackers"; the dictionary glosses 花炮 "firecracker": one thing, whichever number
+    spec = importlib.util.spec_from_file_location("build_aliases", ROOT / "scripts" / "build_dictionary_aliases.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from pipelines.scoring.watchlist import load_watchlists, shipped_paths
+
+    entries = [("花炮", "firecracker", "firecracker", 1), ("杂草", "weeds", "weeds", 2)]
+    found = module.prohibited_aliases(load_watchlists(shipped_paths()), entries, set(), {})
+    assert [item["term"] for item in found["prohibited.fireworks"]] == ["花炮"]
+    # "weed" is listed, "weeds" is not: a plural is never made from a singular (杂草 is a garden's weeds)
+    assert all(item["term"] != "杂草" for items in found.values() for item in items)
+    result = scorer.score({"title": "花炮 一箱 年货", "description": "三十六发，私信，只能自提"})
+    assert result.is_lead and result.category == "prohibited.fireworks"
+    assert any(h.mechanism == "dictionary_alias" and h.matched == "花炮" for h in result.hits)
+
+
 # 2. spellings generated from a term: emoji, two pinyin initials with a product form, full-width letters
 @pytest.mark.parametrize(
     ("title", "category"),
