@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from .payloads import FieldView
 
 # a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
-COUNTED = "0-9一二两三四五六七八九十百千几"
+COUNTED = "0123456789一二两三四五六七八九十百千几"
 # a count and a classifier of animals (一只, 两条, 三头, 一对): Chinese counts animals with these measure words
 _COUNTED_ANIMALS = re.compile(f"[{COUNTED}][只条头对]")
 _COUNT_REACH = 6  # folded characters after a species name within which a count of animals offers it
@@ -21,7 +21,7 @@ _PART_BEFORE = "粉"
 _PART_SIZES = "大小整"  # a word of size between a word of provenance and a part (野生大胆, 野生小胆)
 # measure words of goods: after a count (一块角, 两个胆, 一副骨) a one-character part is the goods counted
 _PART_MEASURES = "块个根副张截片支对只"
-_COUNT_CHARS = frozenset("0123456789一二两三四五六七八九十百千几")
+_COUNT_CHARS = frozenset(COUNTED)
 # what may end the word before a form of a live animal (刚下山的 活的, 是活的)
 _WORD_ENDS = "的是刚都还也"
 _LIST_MARK = "、"  # the enumeration comma between the words of a list
