@@ -3,7 +3,18 @@ for at every hit, so it is kept cheap."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The words escaped for a regex, longest first."""
+    return [re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True)]
+
+
+def alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of the words, longest first."""
+    return "|".join(longest_first(words))
 
 
 class Markers:

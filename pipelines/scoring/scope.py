@@ -12,7 +12,7 @@ from typing import Any
 
 from .clauses import breaks_clause, one_clause, starts_a_word, whole_words_across_spaces
 from .fold_text import is_cjk
-from .markers import Markers
+from .markers import Markers, alternatives
 from .payloads import TALK, FieldView, Signal, TermRef
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .words import WordEdges
@@ -96,8 +96,8 @@ class SellerTalk:
 
 def _any_of(words: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern that finds any of ``words`` (a substring test in C rather than one per word), None for none."""
-    found = sorted({word for word in words if word}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, found))) if found else None
+    pattern = alternatives(words)
+    return re.compile(pattern) if pattern else None
 
 
 class Scope:

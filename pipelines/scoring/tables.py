@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from .clauses import COUNTED, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, usable
+from .markers import alternatives, longest_first
 from .payloads import Mask, Payload, Signal, TermRef
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
@@ -460,16 +461,6 @@ class Tables:
             ordinary=table.ordinary,
             joins=table.joins,
         )
-
-
-def longest_first(words: Iterable[str]) -> list[str]:
-    """The words escaped for a regex, longest first."""
-    return [re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True)]
-
-
-def alternatives(words: Iterable[str]) -> str:
-    """A regex alternation of the words, longest first."""
-    return "|".join(longest_first(words))
 
 
 def capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re.Pattern[str] | None:
