@@ -106,10 +106,13 @@ class CategoryScorer:
                     words.append(sig.word)
         # a pattern anchored on a function (响的 of a function pattern) is challenged by the innocence, not outdone:
         # only a function beside its anchor says more
-        anchors = {ref.term for ref, *_place in items if ref.rule in PATTERN_RULES}
-        outdone = innocence_kinds if any(word not in anchors for word in acting) else None
-        if outdone:
-            innocence_kinds = {}
+        outdone: dict[str, str] = {}
+        outdoing: list[str] = []
+        if innocence_kinds and acting:
+            anchors = {ref.term for ref, *_place in items if ref.rule in PATTERN_RULES}
+            outdoing = [word for word in acting if word not in anchors]
+            if outdoing:
+                outdone, innocence_kinds = innocence_kinds, {}
         penalty = (
             min(w["innocence_cap"], sum(w.get(f"innocence_{kind}", w["innocence"]) for kind in innocence_kinds))
             if innocence_kinds
@@ -156,7 +159,7 @@ class CategoryScorer:
         total = ref.weight * factor * severity
         if outdone:
             rules.append({"rule": "innocence_outdone", "category": cid, "signals": dict(sorted(outdone.items())),
-                          "functions": [w for w in acting if w not in anchors], "points": 0})  # fmt: skip
+                          "functions": outdoing, "points": 0})  # fmt: skip
         if innocence_kinds:
             if ref.code and homonyms and not named:
                 rules.append(
