@@ -101,7 +101,8 @@ class KnownRows:
 
     Made by `prefetch_sightings` inside the batch's write transaction (which holds the SQLite write lock, and
     on PostgreSQL fails on a unique key if another writer inserts the same listing meanwhile, so the whole
-    batch is retried). `record_sighting(..., known=...)` then needs no select of its own per listing.
+    batch is retried). `record_sighting(..., known=...)` then needs no select of its own per listing; the
+    sellers it changes are plain rows, written by `store_sellers` once the batch is recorded.
     """
 
     # the batch's sellers as plain rows; those whose last sight or name changed are written by `store_sellers`

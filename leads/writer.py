@@ -1,14 +1,15 @@
 """The store writer: batches of listings written to the lead store, by one of two backends behind one interface.
 
 A batch is stored in one transaction: its sellers, listings and leads are read in a few queries
-(`leads.store.prefetch_sightings`), then `leads.store.record_sighting` records each listing in order, and a
-listing that is (or already was) a lead gets its page capture stored as a new evidence version in the same
-transaction, so a lead and its evidence commit together (the batch's evidence files are written, synced together
-and linked before the commit, `leads.evidence.BlobBatch`; an unchanged page adds no new version). The
-transaction is retried as a whole on lock, serialisation and unique-key races, so several crawl processes can
-write one store at once; if it fails otherwise, its listings are written one by one (each evidence file synced as
-it is written) so that one bad listing costs only itself. An evidence capture that cannot be stored (an evidence
-or file system error) is rolled back on its own; it never costs the listing.
+(`leads.store.prefetch_sightings`), then `leads.store.record_sighting` records each listing in order (the sellers whose
+last sight or name changed are written after the last, `leads.store.store_sellers`), and a listing that is (or already
+was) a lead gets its page capture stored as a new evidence version in the same transaction, so a lead and its evidence
+commit together (the batch's evidence files are written, synced together and linked before the commit,
+`leads.evidence.BlobBatch`; an unchanged page adds no new version). The transaction is retried as a whole on lock,
+serialisation and unique-key races, so several crawl processes can write one store at once; if it fails otherwise, its
+listings are written one by one (each evidence file synced as it is written) so that one bad listing costs only itself.
+An evidence capture that cannot be stored (an evidence or file system error) is rolled back on its own; it never costs
+the listing.
 
 A backend (`StoreWriter`) is looked up by name in `STORE_WRITERS`, as Scrapy's files pipeline looks up its
 stores in `STORE_SCHEMES`: `process` (`ProcessWriter`, what static crawls run) writes in a process of its own,
