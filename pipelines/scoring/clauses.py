@@ -87,8 +87,8 @@ def book_spans(text: str) -> list[tuple[int, int]]:
 
 def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str] = ()) -> bool:
     """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆, 带皮带骨, right after a
-    word of wild provenance (野生鞭, 野生大胆), or ground to powder (胆粉); never inside another word (骨瓷, 角落, 胆大,
-    牛角梳)."""
+    word of wild provenance (野生鞭, 野生大胆) or of a count and a measure word (一块角, 两个胆), or ground to powder
+    (胆粉); never inside another word (骨瓷, 角落, 胆大, 牛角梳)."""
     if end - start > 1:
         return True
     o_start, o_end = view.span(start, end)
