@@ -403,6 +403,8 @@ def test_a_probability_is_rounded_as_the_built_in_rounds_it(probability: float) 
 def test_a_model_file_reads_the_same_from_its_cache_and_never_from_an_entry_of_other_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import pipelines.scoring.cache  # noqa: F401  # the cache is kept in a process with the scorer loaded
+
     monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
     seed = json.loads(registry.SEED_FILE.read_text(encoding="utf-8"))
     path = registry.model_path(1, tmp_path)
