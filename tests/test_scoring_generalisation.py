@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,11 +63,17 @@ def test_a_dialect_alias_needs_the_animal_or_its_goods(scorer: Scorer) -> None:
     assert verdict(scorer, "马骝 公仔 毛绒 玩具 生日礼物")[2] == set()
 
 
-def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialect() -> None:
+def alias_script() -> Any:
+    """scripts/build_dictionary_aliases.py as a module (it is no package's)."""
     spec = importlib.util.spec_from_file_location("build_aliases", ROOT / "scripts" / "build_dictionary_aliases.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialect() -> None:
+    module = alias_script()
     assert module.DIALECT.search("monkey (dialect)")
     assert module.DIALECT.search("(coll.) snake")
     assert not module.DIALECT.search("monkey")
@@ -75,10 +82,7 @@ def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialec
 
 def test_a_prohibited_terms_plural_english_name_finds_the_singular_gloss(scorer: Scorer) -> None:
     # the watchlist lists "firecrackers"; the dictionary glosses 花炮 "firecracker": one thing, whichever number
-    spec = importlib.util.spec_from_file_location("build_aliases", ROOT / "scripts" / "build_dictionary_aliases.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = alias_script()
     from pipelines.scoring.watchlist import load_watchlists, shipped_paths
 
     entries = [("花炮", "firecracker", "firecracker", 1), ("杂草", "weeds", "weeds", 2)]
