@@ -83,7 +83,7 @@ class Sighting:
 class InsertedRow:
     """A row a batch has just inserted (the values it was inserted with, and its id) or read with a plain select,
     read as attributes like a model object: what recording its sighting reads of it, without the ORM object and
-    the session's bookkeeping of it (`_insert_rows(..., tracked=False)`, `prefetch_sightings`)."""
+    the session's bookkeeping of it (`_insert_rows`, `prefetch_sightings`)."""
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         self.__dict__.update(values)
@@ -511,7 +511,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
                 },
             )
     if new_sellers:
-        inserted = _insert_rows(session, Seller, list(new_sellers.values()), tracked=False)
+        inserted = _insert_rows(session, Seller, list(new_sellers.values()), key=("platform", "seller_key"))
         known.sellers.update(zip(new_sellers, inserted, strict=True))
     new_listings: dict[tuple[str, str], dict[str, Any]] = {}
     for args, seen_at in batch:
@@ -532,7 +532,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
             "content_hash": content_hash(values),
         }
     if new_listings:
-        inserted_listings = _insert_rows(session, Listing, list(new_listings.values()), tracked=False)
+        inserted_listings = _insert_rows(session, Listing, list(new_listings.values()), key=("platform", "listing_id"))
         known.listings.update(zip(new_listings, inserted_listings, strict=True))
         known.fresh.update(new_listings)
         session.connection().execute(
@@ -581,22 +581,21 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     return known
 
 
-def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]], *, tracked: bool = True) -> list[Any]:
-    """Insert new rows of `model` in one multi-row INSERT ... RETURNING of their ids only, and give them back as
-    model objects in the session's identity map, as if they had been read: later changes to them (a seller seen
-    again in the same batch) are flushed as updates. Building the objects from the values already at hand costs
-    a fraction of an ORM insert that reads every column back into new objects. With `tracked=False` they come
-    back as plain rows (`InsertedRow`), for rows that are mostly only read: a listing's first sighting."""
+def _insert_rows(
+    session: Session, model: type[Any], rows: list[dict[str, Any]], *, key: tuple[str, ...]
+) -> list[InsertedRow]:
+    """Insert new rows of `model` in one multi-row INSERT ... RETURNING of their ids and their unique `key`
+    columns, and give them back as plain rows (`InsertedRow`) with their ids, far cheaper than an ORM insert that
+    reads every column back into new objects. Each id is matched to its row by the key: SQLite does not promise
+    the order of RETURNING's rows, so asking SQLAlchemy for the rows' order makes it insert them one by one."""
     table = model.__table__
     # as the ORM does, a None leaves the column to its default (image_text's "" rather than NULL)
     complete = [{**model_defaults(model), **{name: v for name, v in row.items() if v is not None}} for row in rows]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = session.connection().execute(statement, complete).scalars().all()
-    for pk, values in zip(ids, complete, strict=True):
-        values["id"] = pk
-    if not tracked:
-        return [InsertedRow(values) for values in complete]
-    return _tracked(session, model, complete)
+    statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
+    ids = {tuple(returned): pk for pk, *returned in session.connection().execute(statement, complete)}
+    for values in complete:
+        values["id"] = ids[tuple(values[name] for name in key)]
+    return [InsertedRow(values) for values in complete]
 
 
 def _tracked(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[Any]:
