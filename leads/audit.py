@@ -107,6 +107,9 @@ class _Head:
 _HEADS = "audit_heads"  # session.info: {transaction or savepoint: _Head}
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+# One statement object for every event: SQLAlchemy keys its compiled-statement cache by a walk of the statement,
+# which it remembers on the object (a new insert() per event walked it again for each of a batch's events).
+_INSERT_EVENT = insert(_EVENTS)
 
 
 def _current(session: OrmSession) -> Any:
@@ -231,7 +234,7 @@ def append_event(
     }
     row["hash"] = event_hash(row)
     row["key_id"], row["mac"] = key.id, key.mac("event", key.id, row["seq"], row["hash"])
-    session.connection().execute(insert(_EVENTS), row)
+    session.connection().execute(_INSERT_EVENT, row)
     head.seq, head.hash, head.key_id, head.key, head.written = row["seq"], row["hash"], key.id, key, False
     loaded = session.identity_map.get(session.identity_key(AuditHead, 1))
     if loaded is not None:  # an AuditHead read earlier in this session: read it again when next used

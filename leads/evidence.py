@@ -485,6 +485,9 @@ class StoredCapture:
 
 _EVIDENCE = Evidence.__table__  # type: ignore[attr-defined]
 _EVIDENCE_FILES = EvidenceFile.__table__  # type: ignore[attr-defined]
+# one statement object each for every capture, as `leads.audit` does for its events
+_INSERT_EVIDENCE = insert(_EVIDENCE).returning(_EVIDENCE.c.id)
+_INSERT_EVIDENCE_FILES = insert(_EVIDENCE_FILES)
 
 
 def store_capture(
@@ -524,9 +527,9 @@ def store_capture(
         "manifest_sha256": written.manifest_sha256,
     }
     connection = session.connection()  # plain rows: no model object to build, no flush of the whole session
-    evidence_pk = connection.execute(insert(_EVIDENCE).returning(_EVIDENCE.c.id), values).scalar_one()
+    evidence_pk = connection.execute(_INSERT_EVIDENCE, values).scalar_one()
     connection.execute(
-        insert(_EVIDENCE_FILES), [{"evidence_pk": evidence_pk, **file_fields(e)} for e in written.entries]
+        _INSERT_EVIDENCE_FILES, [{"evidence_pk": evidence_pk, **file_fields(e)} for e in written.entries]
     )
     return StoredCapture(evidence_pk, version)
 

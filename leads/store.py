@@ -64,6 +64,8 @@ _LEADS = Lead.__table__  # type: ignore[attr-defined]
 _SNAPSHOTS = ListingSnapshot.__table__  # type: ignore[attr-defined]
 _LISTINGS = Listing.__table__  # type: ignore[attr-defined]
 _SELLERS = Seller.__table__  # type: ignore[attr-defined]
+# one statement object for every new lead, as `leads.audit` does for its events
+_INSERT_LEAD = insert(_LEADS).returning(_LEADS.c.id)
 
 
 @dataclass(frozen=True)
@@ -715,7 +717,7 @@ def record_sighting(
         values["priority"] = _priority(
             session, values, stored.seller_pk, stored.first_seen, stored=False, now=seen_at, known=known
         )
-        lead_pk = session.connection().execute(insert(_LEADS).returning(_LEADS.c.id), values).scalar_one()
+        lead_pk = session.connection().execute(_INSERT_LEAD, values).scalar_one()
         if campaign:
             link_campaign(session, lead_pk, campaign, found=True, seen_at=seen_at, known=known)
         if known is not None:
