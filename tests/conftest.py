@@ -13,6 +13,7 @@ import pytest
 pytest_plugins = ["tests.demo_market_fixture"] if (Path(__file__).parent / "demo_market_fixture.py").exists() else []
 
 REALPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages"
+SHARED_DATA = REALPAGES.parent / "data"
 POSTGRES_ADMIN_URL = os.environ.get("TRADEWATCH_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TRADEWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -85,11 +86,22 @@ def redis_url() -> str:
     return REDIS_URL
 
 
+def _shared_folder(path: Path, what: str) -> Path:
+    """A folder of third-party material beside the project: a skip where it is absent, a failure under CI=true."""
+    if not path.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing", pytrace=False)
+        pytest.skip(f"{what} not present at {path}")
+    return path
+
+
 @pytest.fixture
 def realpages() -> Path:
     """The saved real marketplace pages beside the project (third-party material, never copied in)."""
-    if not REALPAGES.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{REALPAGES} is missing", pytrace=False)
-        pytest.skip(f"saved real pages not present at {REALPAGES}")
-    return REALPAGES
+    return _shared_folder(REALPAGES, "saved real pages")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The reference data beside the project (the national list, the firearms lexicon) that build scripts read."""
+    return _shared_folder(SHARED_DATA, "the reference data")
