@@ -87,6 +87,16 @@ def test_what_the_goods_are_left_to_the_reader_is_concealment(scorer: Scorer) ->
     assert context["concealment"] == "是什么大家都知道"
 
 
+def test_a_verb_of_four_characters_at_the_reach_leaves_the_goods_to_the_reader(scorer: Scorer) -> None:
+    # 电话里说 four characters after 是什么 (货色价格): the reach counts characters between, whatever the verb's length
+    result = score(scorer, "年货 大箱 36发", "里面是什么货色价格电话里说，快递不收，只能自提")
+    assert result.is_lead and result.category == "prohibited.fireworks"
+    context = next(rule for rule in result.rules if rule["rule"] == "concealed_goods_context")
+    assert context["concealment"] == "是什么货色价格电话里说"
+    # one character further (货色和价格) the verb is out of reach
+    assert not score(scorer, "年货 大箱 36发", "里面是什么货色和价格电话里说，快递不收，只能自提").is_lead
+
+
 @pytest.mark.parametrize(
     ("title", "description"),
     [

@@ -137,13 +137,14 @@ def shapes_a_term(view: FieldView, end: int, spans: list[tuple[int, int]] | None
     )
 
 
-def left_to_reader(view: FieldView, start: int, end: int, verbs: re.Pattern[str]) -> str | None:
+def left_to_reader(view: FieldView, start: int, end: int, verbs: re.Pattern[str], longest: int) -> str | None:
     """The phrase of a question of what the goods are (是什么, at folded ``start``-``end``) and a verb of the
-    reader's knowing it or of the seller's not telling it (``verbs``: 大家都知道是什么, 是什么鸟玩家都懂, 具体是什么
-    不写了), in one clause and at most a few characters apart, or None. A knowing verb right after a negation
-    (不知道是什么, 不懂) tells that nobody knows, not that the reader does."""
+    reader's knowing it or of the seller's not telling it (``verbs``, none longer than ``longest``: 大家都知道是什么,
+    是什么鸟玩家都懂, 具体是什么不写了), in one clause and at most a few characters apart, or None. A knowing verb
+    right after a negation (不知道是什么, 不懂) tells that nobody knows, not that the reader does."""
     text = view.norm.text
-    for match in verbs.finditer(text, max(0, start - _READER_REACH - 3), min(len(text), end + _READER_REACH + 3)):
+    reach = _READER_REACH + longest  # the search window holds a verb of any length at the reach
+    for match in verbs.finditer(text, max(0, start - reach), min(len(text), end + reach)):
         v_start, v_end = match.span()
         if v_end <= start:
             gap, first, last = start - v_end, v_start, end

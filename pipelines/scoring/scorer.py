@@ -333,6 +333,7 @@ class Scorer:
             i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "question" for sig in signals)
         )
         self._told_verbs = tables.told_verbs
+        self._told_longest = tables.told_longest
         # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
         # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
         self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
@@ -1242,7 +1243,9 @@ class Scorer:
     def _told_questions(self, signals: tuple[Signal, ...], view: FieldView, start: int, end: int) -> tuple[Signal, ...]:
         """The signals of a pattern with its question of the goods' identity (是什么) made concealment where a verb
         beside it leaves the answer to the reader (大家都知道是什么), and dropped where none does (是什么颜色)."""
-        told = None if self._told_verbs is None else left_to_reader(view, start, end, self._told_verbs)
+        told = (
+            None if self._told_verbs is None else left_to_reader(view, start, end, self._told_verbs, self._told_longest)
+        )
         if told is None:
             return tuple(sig for sig in signals if sig.kind != "question")
         concealment = Signal("conceal", "question", None, told, False, False)

@@ -306,6 +306,7 @@ class Tables:
             self._add(word, Signal("question", "question", None, word, False, False))
         told = [fold(w) for w in (*signals.knowing_verbs, *signals.withholding_verbs)]
         self.told_verbs = re.compile(alternatives(told)) if any(told) and signals.identity_questions else None
+        self.told_longest = max(map(len, told), default=0)  # how far past the reach a verb found there may end
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
