@@ -228,6 +228,18 @@ def test_a_part_counted_with_a_measure_word_is_the_goods(scorer: Scorer) -> None
     assert not score(scorer, "牛角梳 一把", "一块角做的梳子，不是塑料").is_lead
 
 
+@pytest.mark.parametrize("counted", ["兩塊角", "２块角"])
+def test_a_count_in_traditional_or_full_width_characters_counts_the_part(scorer: Scorer, counted: str) -> None:
+    # the count and the measure word are read folded, as the part is
+    result = score(scorer, f"边境带回 {counted}", f"边境那边带回来的{counted}，不是水牛角，见面交易")
+    assert result.is_lead and trade_context(result)["part"] == "角"
+
+
+def test_a_count_written_apart_from_its_measure_word_counts_nothing(scorer: Scorer) -> None:
+    # folding drops the space, but 一 块角 is no count of the part: the count and measure word stand together
+    assert not score(scorer, "边境带回 一 块角", "边境那边带回来的一 块角，不是水牛角，见面交易").is_lead
+
+
 def test_goods_of_one_category_counted_as_animals_are_the_animal_alive(scorer: Scorer) -> None:
     # 小猴一只: a primate's goods word counted as animals names a live one, of wild provenance here
     result = score(scorer, "小猴 一只 野外来的", "长尾小猴一只，野外来的，会爬树")

@@ -101,7 +101,12 @@ def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str
     after_word = (
         not before.isalnum()
         or before in _PART_AFTER
-        or (before in _PART_MEASURES and o_start > 1 and text[o_start - 2] in _COUNT_CHARS)
+        or (  # a count and a measure word read folded (兩塊角, ２块角), written together and before the part
+            start > 1
+            and folded[start - 1] in _PART_MEASURES
+            and folded[start - 2] in _COUNT_CHARS
+            and view.offsets()[start - 2] == o_start - 2
+        )
         or any(folded[:start].endswith(w) or folded[:head].endswith(w) for w in provenance)
     )
     return after_word and (not after.isalnum() or after in _PART_BEFORE)
