@@ -98,7 +98,11 @@ def test_a_bred_claim_falls_where_papers_are_denied_or_goods_hidden(
 
 @pytest.mark.parametrize(
     "title",
-    ["黑熊品牌 保温杯 户外 大容量 私聊 见面交易", "穿山甲 商标 电锤钻头 五金 加微信 不走平台"],
+    [
+        "黑熊品牌 保温杯 户外 大容量 私聊 见面交易",
+        "穿山甲 商标 电锤钻头 五金 加微信 不走平台",
+        "黑熊\u3000品牌 保温杯 户外 大容量 私聊 见面交易",  # a full-width space is a space too
+    ],
 )
 def test_a_term_right_before_a_brand_mark_names_the_brand(scorer: Scorer, title: str) -> None:
     is_lead, _category, rules = rules_of(scorer, title, "")

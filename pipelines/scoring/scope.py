@@ -345,7 +345,7 @@ class Scope:
         shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
         o_start, o_end = view.span(start, end)
         original = view.norm.original
-        mark_at = o_end + 1 if original.startswith(" ", o_end) else o_end
+        mark_at = o_end + 1 if original[o_end : o_end + 1].isspace() else o_end  # 犀牛 商标, full-width too
         if original[mark_at : mark_at + 1] in self._brand_firsts:
             for mark in self._brand_marks:
                 if original.startswith(mark, mark_at):
