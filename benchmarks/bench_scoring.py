@@ -239,7 +239,7 @@ def run(count: int = 20000, repeats: int = 3, labels: int | None = None) -> list
         )
         row(
             "typical mix: rules + model",
-            model_rate,
+            round(1 / min(combined)),
             "listings/s",
             f"{min(combined) * 1e6:.1f} µs CPU each; {len(model_data['ngram_weights']):,} n-grams; "
             f"model lifted {100 * lifted / len(typical):.1f}%",
@@ -262,7 +262,8 @@ def run(count: int = 20000, repeats: int = 3, labels: int | None = None) -> list
             "target (with model)",
             TARGET_WITH_MODEL,
             "listings/s",
-            f"{'met' if model_rate >= TARGET_WITH_MODEL else 'NOT met'}: {model_rate / TARGET_WITH_MODEL:.2f}x",
+            f"{'met' if model_rate >= TARGET_WITH_MODEL else 'NOT met'}: {model_rate / TARGET_WITH_MODEL:.2f}x, "
+            "judged on the slowest of the model rows",
         )
         row(
             "target (typical mix)",
