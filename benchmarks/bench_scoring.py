@@ -204,7 +204,7 @@ def run(count: int = 20000, repeats: int = 3, labels: int | None = None) -> list
             return combine(result.to_dict(), listing, threshold=threshold, folded=result.folded)
 
         # what a fresh install's sweep does: the rules and the seed model shipped with tradewatch
-        seed_data = read_seed()
+        seed_data = read_seed(cached=True)
         assert seed_data is not None, "pipelines/model/seed.json is missing"
         seed_model = Model(seed_data)
         seed = ScoreCombiner(seed_model, get_settings().model_lift_probability)

@@ -403,8 +403,6 @@ def test_a_probability_is_rounded_as_the_built_in_rounds_it(probability: float) 
 def test_a_model_file_reads_the_same_from_its_cache_and_never_from_an_entry_of_other_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipelines.scoring.cache  # noqa: F401  # the cache is kept in a process with the scorer loaded
-
     monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
     seed = json.loads(registry.SEED_FILE.read_text(encoding="utf-8"))
     path = registry.model_path(1, tmp_path)
@@ -413,7 +411,9 @@ def test_a_model_file_reads_the_same_from_its_cache_and_never_from_an_entry_of_o
     parsed: list[int] = []
     real_loads = json.loads
     monkeypatch.setattr(json, "loads", lambda text: parsed.append(1) or real_loads(text))
-    first, again = registry.read(1, tmp_path), registry.read(1, tmp_path)
+    assert registry.read(1, tmp_path) == seed and not (tmp_path / "cache").exists()  # describing a model: no entry
+    parsed.clear()
+    first, again = registry.read(1, tmp_path, cached=True), registry.read(1, tmp_path, cached=True)
     assert len(parsed) == 1  # the second read came from the cache
     assert (
         first == again == seed
@@ -422,7 +422,7 @@ def test_a_model_file_reads_the_same_from_its_cache_and_never_from_an_entry_of_o
     )
     changed = {**seed, "intercept": seed["intercept"] + 1.5}
     path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
-    assert registry.read(1, tmp_path) == changed  # other bytes: parsed, not the first file's entry
+    assert registry.read(1, tmp_path, cached=True) == changed  # other bytes: parsed, not the first file's entry
     for entry in (tmp_path / "cache" / "scoring").glob("model-*"):
         entry.write_bytes(b"\x00 not marshal data")
-    assert registry.read(1, tmp_path) == changed  # a damaged entry: parsed again
+    assert registry.read(1, tmp_path, cached=True) == changed  # a damaged entry: parsed again

@@ -90,11 +90,11 @@ def train(
         sources=sources,
     )
     version = registry.save(data, home)
-    data = registry.read(version, home)
+    data = registry.read(version, home, cached=True)
     previous = registry.current_version(home)
     refused = False
     if use and refuse_worse and previous is not None:
-        refused = is_worse(data, registry.read(previous, home))
+        refused = is_worse(data, registry.read(previous, home, cached=True))
     in_use = use and not refused
     details = {
         "version": version,
@@ -113,7 +113,7 @@ def train(
 def use_version(version: int, *, officer: str, url: str | None = None, home: Path | None = None) -> dict[str, Any]:
     """Make a saved version the one sweeps and `score` use (rolling back is the same step)."""
     previous = registry.current_version(home)
-    data = registry.set_current(version, home)
+    data = registry.set_current(version, home, cached=True)
     record("model_use", officer, {"version": version, "previous": previous, "data_hash": data["data_hash"]}, url=url)
     return data
 
@@ -152,7 +152,8 @@ def retrain_job(spec: JobSpec, timetable: Timetable, now: datetime) -> dict[str,
         "f1": f1,
     }
     if trained.refused:
-        old_f1 = (registry.read(trained.previous).get("cross_validation") or {}).get("f1") if trained.previous else None
+        old = registry.read(trained.previous, cached=True) if trained.previous else {}
+        old_f1 = (old.get("cross_validation") or {}).get("f1")
         details["note"] = (
             f"新模型第 {trained.version} 版交叉验证 F1 {f1} 低于在用第 {trained.previous} 版的 {old_f1}，未替换 / "
             f"new model {trained.version}'s cross-validated F1 {f1} is worse than {old_f1} of version "

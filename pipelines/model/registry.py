@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import marshal
 import re
-import sys
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,29 +54,30 @@ def save(data: dict[str, Any], home: Path | None = None) -> int:
     return version
 
 
-def read(version: int, home: Path | None = None) -> dict[str, Any]:
-    """A saved model's data; NotFound when there is no such version, TradewatchError when the file is broken."""
+def read(version: int, home: Path | None = None, *, cached: bool = False) -> dict[str, Any]:
+    """A saved model's data; NotFound when there is no such version, TradewatchError when the file is broken.
+    ``cached``: keep the parse in the scorer's on-disk cache (see `_parsed`)."""
     path = model_path(version, home)
     try:
-        return _read_file(path)
+        return _read_file(path, cached)
     except FileNotFoundError:
         raise NotFound(f"没有第 {version} 版模型 / no model version {version}") from None
 
 
-def read_seed() -> dict[str, Any] | None:
+def read_seed(*, cached: bool = False) -> dict[str, Any] | None:
     """The data of the seed model shipped with tradewatch (:mod:`pipelines.model.seed`), or None when the
-    package holds none."""
+    package holds none. ``cached``: keep the parse in the scorer's on-disk cache (see `_parsed`)."""
     try:
-        return _read_file(SEED_FILE)
+        return _read_file(SEED_FILE, cached)
     except FileNotFoundError:
         return None
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def _read_file(path: Path, cached: bool) -> dict[str, Any]:
     """A model file's data, checked; FileNotFoundError when it is missing, TradewatchError when it is broken."""
     try:
         content = path.read_bytes()
-        data = _parsed(content)
+        data = _parsed(content, cached)
     except FileNotFoundError:
         raise
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -89,21 +89,23 @@ def _read_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _parsed(content: bytes) -> Any:
-    """The JSON of a model file; in a process that has the scorer loaded (a crawl, `score`, `eval`), kept in the
-    scorer's on-disk cache as marshal data under a hash of the file's bytes. The seed's 0.9 MB (mostly the
-    per-category n-grams that only a lift without a category reads) take json 20-25 ms to parse, marshal a third
-    of that, and every crawl process reads the model in use as it starts. A process that only describes a model
-    (`stats`, `model list`) does not load the scorer's package for this. A missing or unreadable entry only means
-    the JSON is parsed; the entry holds plain values (marshal builds them, runs nothing), checked as the file's."""
-    disk_cache = sys.modules.get("pipelines.scoring.cache")
-    if disk_cache is None:
+def _parsed(content: bytes, cached: bool) -> Any:
+    """The JSON of a model file; when ``cached`` (a caller about to score with it: a crawl, `score`, `eval`,
+    training), kept in the scorer's on-disk cache as marshal data under a hash of the file's bytes. The seed's
+    0.9 MB (mostly the per-category n-grams that only a lift without a category reads) take json 20-25 ms to
+    parse, marshal a third of that, and every crawl process reads the model in use as it starts. A caller that
+    only describes a model (`stats`, `model list`) leaves it off, as the cache's import loads the scorer's
+    package. A missing or unreadable entry only means the JSON is parsed; the entry holds plain values (marshal
+    builds them, runs nothing), checked as the file's."""
+    if not cached:
         return json.loads(content.decode("utf-8"))
+    from pipelines.scoring import cache as disk_cache  # loads the scorer's package: only for a caller that scores
+
     name = "model-" + disk_cache.key("model", marshal.version, content)
-    cached = disk_cache.read_bytes(name)
-    if cached is not None:
+    entry = disk_cache.read_bytes(name)
+    if entry is not None:
         with suppress(EOFError, ValueError, TypeError):  # a truncated or foreign entry: parsed again
-            return marshal.loads(cached)
+            return marshal.loads(entry)
     data = json.loads(content.decode("utf-8"))
     with suppress(ValueError):  # nested deeper than marshal goes: parsed again next time
         disk_cache.write_bytes(name, marshal.dumps(data))
@@ -118,23 +120,23 @@ def current_version(home: Path | None = None) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def set_current(version: int, home: Path | None = None) -> dict[str, Any]:
-    """Make a saved version the one in use (after reading it whole); returns its data."""
-    data = read(version, home)
+def set_current(version: int, home: Path | None = None, *, cached: bool = False) -> dict[str, Any]:
+    """Make a saved version the one in use (after reading it whole); returns its data. ``cached`` as for `read`."""
+    data = read(version, home, cached=cached)
     write_text_atomically(models_dir(home) / "current", f"{version}\n")
     return data
 
 
-def current_data(home: Path | None = None) -> dict[str, Any] | None:
+def current_data(home: Path | None = None, *, cached: bool = False) -> dict[str, Any] | None:
     version = current_version(home)
-    return None if version is None else read(version, home)
+    return None if version is None else read(version, home, cached=cached)
 
 
-def in_use_data(home: Path | None = None) -> dict[str, Any] | None:
+def in_use_data(home: Path | None = None, *, cached: bool = False) -> dict[str, Any] | None:
     """The data of the model sweeps use: the bureau's own in use, else the seed shipped with tradewatch
-    (:mod:`pipelines.model.seed`), else None (the rules alone decide)."""
-    data = current_data(home)
-    return data if data is not None else read_seed()
+    (:mod:`pipelines.model.seed`), else None (the rules alone decide). ``cached`` as for `read`."""
+    data = current_data(home, cached=cached)
+    return data if data is not None else read_seed(cached=cached)
 
 
 def is_seed(data: dict[str, Any]) -> bool:
@@ -145,7 +147,7 @@ def load_current(home: Path | None = None) -> Model | None:
     """The model in use (the bureau's own, else the seed), ready to score, or None: the rules alone decide."""
     from pipelines.model.predict import Model  # the scoring tables: only to score, not to describe a model
 
-    data = in_use_data(home)
+    data = in_use_data(home, cached=True)
     return None if data is None else Model(data)
 
 
@@ -158,5 +160,5 @@ def current_combiner(home: Path | None = None) -> ScoreCombiner:
     """The model in use with its configured lift probability, for sweeps, re-checks, `score` and `eval`."""
     from pipelines.model.predict import Model, ScoreCombiner
 
-    data = in_use_data(home)
+    data = in_use_data(home, cached=True)
     return ScoreCombiner(None if data is None else Model(data), get_settings().model_lift_probability)
