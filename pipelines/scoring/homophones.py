@@ -121,9 +121,6 @@ class WordPairs:
             return text[1] in self._seconds.get(text[0], "")
         return text in self._others
 
-    def __len__(self) -> int:
-        return sum(map(len, self._seconds.values())) + len(self._others)
-
 
 def build_table(terms: Mapping[str, list[str]]) -> HomophoneTable:
     """Tables for ``terms`` (folded term -> its syllables), from the on-disk cache when it has them."""
