@@ -240,12 +240,16 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # unchanged; the floor follows, rounded down. Brand marks and breed words from the dictionary, a sentence's end
 # parting a term, and a bred claim kept against dealer talk then gave precision 0.979 (993/1,014, 0.9793) and
 # 21/521 (0.0403), the rest unchanged; the floor and the ceiling follow, rounded.
+# Grown to 1,926 by the eleventh batch (157 of its 500 fell into the part, many of them goods never named):
+# recall 0.906 (1,082/1,194, 0.9062), precision 0.979 (1,082/1,105, 0.9792), disguised recall 0.857 (553/645,
+# 0.8574), 23/557 (0.0413), category accuracy 0.970 (0.9704). Recall, disguised recall and the hard negatives
+# moved with the set's growth, so those follow them, rounded; the others hold.
 TEST_PART_FLOOR = {
-    "recall": 0.912,
+    "recall": 0.906,
     "precision": 0.979,
-    "disguised": 0.867,
+    "disguised": 0.857,
     "category_accuracy": 0.970,
-    "hard_negatives_flagged": 0.041,
+    "hard_negatives_flagged": 0.042,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -307,12 +311,16 @@ TEST_PART_FLOOR = {
 # word of rodents read as the rat poison: category accuracy 0.969 (970/1,001), the rest unchanged; the floor follows.
 # The brand marks, sentence ends and bred claims of the floor above then gave precision 0.979 (1,001/1,022,
 # 0.9795) and 21/521 (0.0403), the rest unchanged; the floor and the ceiling follow, rounded.
+# Grown to 1,926 by the eleventh batch, the seed rebuilt with its dev rows: recall 0.917 (1,095/1,194, 0.9171),
+# precision 0.979 (1,095/1,118, 0.9794), disguised recall 0.870 (561/645, 0.8698), 23/557 (0.0413), category
+# accuracy 0.968 (0.9680); the seed of 1,769 would have found four leads fewer (1,091). Recall, disguised recall,
+# category and the hard negatives moved with the set's growth, so those follow them, rounded; precision holds.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.920,
+    "recall": 0.917,
     "precision": 0.979,
-    "disguised": 0.876,
-    "category_accuracy": 0.969,
-    "hard_negatives_flagged": 0.041,
+    "disguised": 0.869,
+    "category_accuracy": 0.968,
+    "hard_negatives_flagged": 0.042,
 }
 
 
