@@ -21,6 +21,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import css2xpath
 
+from crawler.css_scope import split_scope
 from crawler.profiles import URL_FIELDS, FieldSelector, JsonItems, ListingFields, Profile
 
 Node = Selector | SelectorList | Mapping[str, Any]
@@ -57,8 +58,44 @@ def _compiled(css: str | None, xpath: str | None) -> etree.XPath | None:
         return None
 
 
-def _fast_strings(node: Node, spec: FieldSelector) -> list[str] | None:
-    """`_strings(select(node, spec), spec.attr)` evaluated on lxml directly, without a parsel Selector per match.
+# The elements a shared scope found in one node (`Scopes`: scope XPath -> them, None until first asked for), or
+# _UNSCOPED when the scope's query could not be run and each field's whole query is run instead.
+Scopes = dict[str, "list[Any] | None"]
+_UNSCOPED: list[Any] = []
+
+
+def _scope_elements(root: Any, scope: str) -> list[Any]:
+    compiled = _compiled(None, scope)
+    if compiled is None:
+        return _UNSCOPED
+    try:
+        found = compiled(root)
+    except etree.XPathError:
+        return _UNSCOPED
+    return found if isinstance(found, list) else _UNSCOPED
+
+
+def _narrowed(root: Any, css: str, scopes: Scopes) -> tuple[Any, etree.XPath] | list[str] | None:
+    """Where a CSS field is looked for when its scope is shared (crawler.css_scope): (the one element its scope
+    found, the rest of its query); [] when the scope found nothing (nor would the whole query); None when the
+    whole query is run from the node (no shared scope, or one found more than once)."""
+    split = split_scope(css)
+    if split is None or split[0] not in scopes:
+        return None
+    within = scopes[split[0]]
+    if within is None:
+        within = scopes[split[0]] = _scope_elements(root, split[0])
+    if within is _UNSCOPED or len(within) > 1:
+        return None
+    if not within:
+        return []
+    rest = _compiled(None, split[1])
+    return None if rest is None else (within[0], rest)
+
+
+def _fast_strings(node: Node, spec: FieldSelector, scopes: Scopes | None = None) -> list[str] | None:
+    """`_strings(select(node, spec), spec.attr)` evaluated on lxml directly, without a parsel Selector per match;
+    within the field's scope when `scopes` shares it (found once for every field of the node that starts with it).
 
     None when the fast path does not apply (not an HTML element selector, extra namespaces, a query that yields
     a number or boolean); the caller then goes through parsel.
@@ -71,8 +108,15 @@ def _fast_strings(node: Node, spec: FieldSelector) -> list[str] | None:
     compiled = _compiled(spec.css, spec.xpath)
     if compiled is None:
         return None
+    context = root
+    if scopes and spec.css:
+        narrowed = _narrowed(root, spec.css, scopes)
+        if isinstance(narrowed, list):
+            return narrowed
+        if narrowed is not None:
+            context, compiled = narrowed
     try:
-        found = compiled(root)
+        found = compiled(context)
     except etree.XPathError:
         return None
     if not isinstance(found, list):
@@ -154,7 +198,7 @@ def _json_path(path: str, data: Any) -> Any:
         raise FieldError(f"JSON path {path!r}: {error}") from error
 
 
-def _apply(node: Node, spec: FieldSelector, single: bool) -> str | None:
+def _apply(node: Node, spec: FieldSelector, single: bool, scopes: Scopes | None) -> str | None:
     first = spec.first or (single and "join" not in spec.model_fields_set)
     # a listing held as JSON: the path, then the text steps (Selectors first: an ABC check costs more)
     if not isinstance(node, Selector | SelectorList) and isinstance(node, Mapping):
@@ -163,7 +207,7 @@ def _apply(node: Node, spec: FieldSelector, single: bool) -> str | None:
             found = next((part for part in found if part not in (None, "")), None)
         text = _regex(_as_text(found, spec.join), spec.regex)
     else:
-        strings = _fast_strings(node, spec)
+        strings = _fast_strings(node, spec, scopes)
         if strings is None:
             strings = _strings(select(node, spec), spec.attr)
         parts = [part for part in strings if part.strip()]
@@ -182,17 +226,18 @@ def _apply(node: Node, spec: FieldSelector, single: bool) -> str | None:
     return text or None
 
 
-def extract_field(node: Node, spec: FieldSelector, *, single: bool = False) -> str | None:
+def extract_field(node: Node, spec: FieldSelector, *, single: bool = False, scopes: Scopes | None = None) -> str | None:
     """The field's value after every step; the fallbacks in turn when nothing is found; None when absent.
 
     `single`: the field holds one address (`url`, `image_url`, the next page's link), so only the first match is
-    kept unless the selector gives `join` itself. Raises FieldError when a step fails at run time.
+    kept unless the selector gives `join` itself. `scopes`: the node's shared scopes (`extract_row`). Raises
+    FieldError when a step fails at run time.
     """
-    value = _apply(node, spec, single)
+    value = _apply(node, spec, single, scopes)
     for alternative in spec.fallback:
         if value is not None:
             break
-        value = extract_field(node, alternative, single=single)
+        value = extract_field(node, alternative, single=single, scopes=scopes)
     return value
 
 
@@ -207,9 +252,10 @@ class Row:
 def extract_row(node: Node, fields: ListingFields) -> Row:
     """All fields that have a value (missing fields are left out so coverage can be counted), and field errors."""
     row = Row()
+    scopes: Scopes | None = dict.fromkeys(fields.shared_scopes) if fields.shared_scopes else None
     for name, spec in fields.selector_items:
         try:
-            value = extract_field(node, spec, single=name in URL_FIELDS)
+            value = extract_field(node, spec, single=name in URL_FIELDS, scopes=scopes)
         except FieldError as error:
             row.errors[name] = str(error)
             continue

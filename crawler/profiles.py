@@ -55,6 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.config import get_settings
 from core.errors import InputFileError, TradewatchError, describe_validation_error
 from core.workdays import BUREAU_TIMEZONE
+from crawler import css_scope
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
@@ -223,6 +224,12 @@ class ListingFields(_Strict):
         """`selectors()` as pairs, worked out once: extraction reads them for every listing of every page."""
         known = {name: getattr(self, name) for name in type(self).model_fields if name != "extra"}
         return tuple({**{name: spec for name, spec in known.items() if spec is not None}, **self.extra}.items())
+
+    @cached_property
+    def shared_scopes(self) -> frozenset[str]:
+        """The CSS scopes (as XPath: `div.item` of `div.item h1.title::text`) that two or more of these selectors
+        start with: extraction finds each once per page or listing and looks for those fields within it."""
+        return css_scope.shared_scopes([spec.css for _, spec in self.selector_items if spec.css])
 
 
 URL_FIELDS = frozenset({"url", "image_url"})  # one address each: the first match unless `join` is given
