@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
 from core.errors import TradewatchError
@@ -224,6 +225,9 @@ class ProcessWriter:
         fork = self.start_method == "fork"
         if fork:
             close_pooled_connections()
+            # The crawl process configures the store's models anyway (its run records): done before the fork, the
+            # writer inherits them configured instead of configuring them again at its first batch.
+            configure_mappers()
         context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         child_requests, self._requests = context.Pipe(duplex=False)  # (receiving end, sending end)
         self._results, child_results = context.Pipe(duplex=False)

@@ -670,3 +670,30 @@ def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_doe
         ("2", "老象牙手镯 包老保真", 2, later(4)),
     ]
     assert snapshots == 8  # five listings; the first changed twice (title and seller, title back), the second once
+
+
+def test_a_forked_writer_inherits_the_models_configured(store_url: str, tmp_path):
+    """The crawl process configures the store's models before it forks its writer, which then has nothing to
+    configure (a fresh interpreter, as a crawl child is: the mappers of this test process are long configured)."""
+    code = f"""
+import threading
+from leads.models import Lead
+from leads.writer import ProcessWriter
+assert threading.active_count() == 1 and not Lead.__mapper__.configured
+writer = ProcessWriter({store_url!r}, None)
+assert writer.start_method == "fork", writer.start_method
+print(Lead.__mapper__.configured)
+writer.stop()
+"""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRADEWATCH_HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]
