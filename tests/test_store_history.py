@@ -40,6 +40,11 @@ def test_listing_seen_three_times_with_a_price_change(store_url: str):
 def test_whitespace_only_edits_are_not_a_change():
     assert content_hash(listing(title="老象牙手镯  包老保真 ")) == content_hash(listing())
     assert content_hash(listing(seller="古玩小李")) != content_hash(listing())
+    # any Unicode whitespace (a full-width or no-break space, a tab, a line break) counts as one space, and none at
+    # the ends; the check value is the one stores already hold for the listing
+    spaced = listing(title="\u3000老象牙手镯\u00a0\t包老保真\n", description=" 祖传老货，懂的来，私聊看实物 \u3000")
+    assert content_hash(spaced) == content_hash(listing())
+    assert content_hash(listing()) == "a589dd82b5027e324a2e3c0c526db6701888de9b7bee705bfbfe543358cca5b1"
 
 
 def test_a_listing_below_the_threshold_gets_no_lead(store_url: str):
