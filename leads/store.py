@@ -382,13 +382,21 @@ def store_sellers(session: Session, known: KnownRows) -> None:
         )
 
 
-def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, now: datetime | None = None) -> int:
+def reprioritise(
+    session: Session,
+    *,
+    seller_pks: Iterable[int] | None = None,
+    now: datetime | None = None,
+    seller_leads: Mapping[int, int] | None = None,
+) -> int:
     """Recompute the priority of the undecided leads (of these sellers only, when given).
 
     A seller's further lead raises all their leads, the earlier ones too: otherwise the order in which a sweep
     happened to store a repeat seller's listings would decide which of them ranks higher. The leads are read
     and updated as plain rows (the store writer does this once a batch, mostly for leads it has just inserted
     as rows, which the ORM would load as new objects), and only the priorities that changed are written.
+    `seller_leads`: how many leads each of `seller_pks` has, where the caller knows (a batch's `KnownRows`, kept
+    as its leads are created), instead of counting them again.
     """
     statement = (
         sa_select(
@@ -411,6 +419,9 @@ def reprioritise(session: Session, *, seller_pks: Iterable[int] | None = None, n
     rows = connection.execute(statement).all()
     sellers = sorted({row.seller_pk for row in rows if row.seller_pk is not None})
     counts = KnownRows(seller_leads=dict.fromkeys(sellers, 0))  # one grouped count, not one per lead
+    if seller_leads is not None:
+        counts.seller_leads.update((pk, seller_leads[pk]) for pk in sellers if pk in seller_leads)
+        sellers = [pk for pk in sellers if pk not in seller_leads]
     for start in range(0, len(sellers), 5_000):
         chunk = sellers[start : start + 5_000]
         grouped = (

@@ -98,7 +98,9 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
             ]
             store_sellers(session, known)
             moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
-            reprioritise(session, seller_pks=known.grown_sellers, now=max(moments, default=None))
+            reprioritise(
+                session, seller_pks=known.grown_sellers, now=max(moments, default=None), seller_leads=known.seller_leads
+            )
             blobs.finish()  # the batch's evidence files are durable before its rows commit
         finally:
             blobs.discard()

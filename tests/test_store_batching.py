@@ -672,6 +672,65 @@ def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_doe
     assert snapshots == 8  # five listings; the first changed twice (title and seller, title back), the second once
 
 
+def test_a_batch_leaves_its_sellers_leads_ranked_as_counting_them_in_the_store_does(store_url: str, tw_home: Path):
+    """A batch re-ranks the leads of each seller who gained a further lead with the counts it kept as it created
+    them: the priorities are those that counting every seller's leads in the store gives."""
+    from leads.store import reprioritise
+    from leads.writer import write_batch
+    from tests.leadstore_support import later, listing, score
+
+    def seen(number: int, seller_id: str, hours: float, value: int = 85, **changes: Any) -> dict[str, Any]:
+        values = listing(str(number), seller=f"卖家{seller_id}", seller_id=seller_id, **changes)
+        return {"listing": values, "score": score(value, is_lead=value >= 50), "seen_at": later(hours)}
+
+    batches = [
+        [seen(1, "s1", 0), seen(2, "s2", 0), seen(3, "s3", 0, value=20)],
+        [seen(4, "s1", 30), seen(5, "s1", 30, value=70), seen(3, "s3", 30), seen(6, "s3", 30)],
+        [seen(10, "s1", 60), seen(7, "s2", 60), seen(8, "s2", 60), seen(9, "s4", 60, value=20)],
+    ]
+    engine = get_engine(store_url)
+    for number, batch in enumerate(batches):
+        outcomes = write_batch([(args, None) for args in batch], engine=engine, home=tw_home)
+        assert not [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        with Session(engine) as session:
+            stored = dict(session.exec(select(Lead.id, Lead.priority)).all())
+            sellers = {args["listing"]["seller_id"] for args in batch}
+            pks = session.exec(
+                select(Listing.seller_pk).join(Lead, Lead.listing_id == Listing.id).distinct()  # type: ignore[arg-type]
+            ).all()
+            reprioritise(session, seller_pks=[pk for pk in pks if pk is not None], now=batch[0]["seen_at"])
+            session.flush()
+            recounted = dict(session.exec(select(Lead.id, Lead.priority)).all())
+            session.rollback()
+        # the leads of this batch's sellers rank as a recount ranks them at the batch's time
+        touched = {
+            lead_pk
+            for lead_pk, seller_id in _seller_of_each_lead(engine).items()
+            if seller_id in sellers and _leads_per_seller(engine)[seller_id] > 1
+        }
+        assert bool(touched) == (number > 0)  # from the second batch on, sellers gain further leads
+        assert {pk: stored[pk] for pk in touched} == {pk: recounted[pk] for pk in touched}
+
+
+def _seller_of_each_lead(engine: Any) -> dict[int, str]:
+    from leads.models import Seller
+
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Lead.id, Seller.seller_key)
+            .join(Listing, Lead.listing_id == Listing.id)  # type: ignore[arg-type]
+            .join(Seller, Listing.seller_pk == Seller.id)  # type: ignore[arg-type]
+        ).all()
+    return {lead_pk: key for lead_pk, key in rows if lead_pk is not None}
+
+
+def _leads_per_seller(engine: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in _seller_of_each_lead(engine).values():
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def test_a_forked_writer_inherits_the_models_configured(store_url: str, tmp_path):
     """The crawl process configures the store's models before it forks its writer, which then has nothing to
     configure (a fresh interpreter, as a crawl child is: the mappers of this test process are long configured)."""
