@@ -53,7 +53,9 @@ def _compiled(css: str | None, xpath: str | None) -> etree.XPath | None:
         return None
     namespaces = {prefix: uri for prefix, uri in _EXSLT.items() if f"{prefix}:" in query}
     try:
-        return etree.XPath(query, namespaces=namespaces, smart_strings=False)
+        # EXSLT's regular expressions only where the query names their prefix: lxml registers them for every
+        # evaluation otherwise, though a query that does not name the prefix cannot call them.
+        return etree.XPath(query, namespaces=namespaces, smart_strings=False, regexp="re" in namespaces)
     except (etree.XPathError, ValueError):
         return None
 

@@ -1,5 +1,6 @@
-"""Item-page fields that share a leading CSS scope (`div.item h1.title`, `div.item span.price`) find the scope
-once and look within it: the values are exactly those of each field's whole query, whatever the page holds."""
+"""Fields run as compiled lxml queries give what parsel gives: item-page fields that share a leading CSS scope
+(`div.item h1.title`, `div.item span.price`) find the scope once and look within it, and the values are exactly
+those of each field's whole query, whatever the page holds; an XPath field may call EXSLT's functions."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from parsel import Selector
 
 from crawler.css_scope import split_scope
-from crawler.extract import _strings, extract_field, parse_item, select
-from crawler.profiles import ListingFields, load_profile
+from crawler.extract import _fast_strings, _strings, extract_field, parse_item, select
+from crawler.profiles import FieldSelector, ListingFields, load_profile
 
 DEMO = load_profile("demo")
 URL = "http://127.0.0.1:8765/plain/item/100231"
@@ -79,3 +80,13 @@ def test_a_scope_is_shared_only_by_selectors_that_start_with_it() -> None:
     assert split_scope("div.item > h1::text") == (scope, "./h1/text()")
     assert split_scope("a.seller::text") is None  # one compound: nothing to share
     assert split_scope("div.item p::text, div.note p::text") is None  # a group: each part has its own scope
+
+
+def test_an_xpath_field_may_call_exslt_regular_expressions_and_sets() -> None:
+    links_html = '<a href="/item/12">老象牙</a><a href="/shop/3">店铺</a><a href="/item/12">老象牙</a>'
+    page = Selector(text=f"<html><body>{links_html}</body></html>")
+    links = FieldSelector(xpath=r'//a[re:test(@href, "^/item/\d+$")]/@href', join=" ")
+    assert extract_field(page, links) == "/item/12 /item/12"
+    assert _fast_strings(page, links) == ["/item/12", "/item/12"]  # run by lxml itself, not handed to parsel
+    names = FieldSelector(xpath="set:distinct(//a/text())", join=",")
+    assert extract_field(page, names) == "老象牙,店铺"
