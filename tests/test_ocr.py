@@ -425,12 +425,13 @@ def test_the_perceptual_hash_is_imagehash_s() -> None:
     assert [perceptual_hash(image) for image in images] == [str(imagehash.phash(image)) for image in images]
 
 
-def test_a_worker_imports_neither_scipy_nor_the_main_module_nor_the_configuration(
+def test_a_worker_imports_neither_scipy_nor_numpy_ma_nor_the_main_module_nor_the_configuration(
     tmp_path: Path, rhino_photo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker's start-up is part of every sweep with photos: it hashes and reads photos without scipy, is not
-    made to import the main module of the process that started it (the CLI, a sweep's child, a script), and
-    reads the text of photos with the settings the pool was given, not the configuration's own imports."""
+    """A worker's start-up is part of every sweep with photos: it hashes and reads photos without scipy or
+    numpy.ma, is not made to import the main module of the process that started it (the CLI, a sweep's child, a
+    script), and reads the text of photos with the settings the pool was given, not the configuration's own
+    imports."""
     import sys
     import types
 
@@ -446,7 +447,7 @@ def test_a_worker_imports_neither_scipy_nor_the_main_module_nor_the_configuratio
         reading = asyncio.run(pool.read(rhino_photo, sha, ocr=True))  # the first photo starts the worker
         assert pool._executor is not None
         probe = pool._executor.submit(modules_loaded).result(timeout=300)
-        scipy_loaded, main_loaded, config_loaded, asyncio_loaded = probe
+        scipy_loaded, main_loaded, config_loaded, asyncio_loaded, masked_loaded = probe
     finally:
         pool.close()
     assert reading.phash and reading.problem is None and reading.lines
@@ -454,3 +455,4 @@ def test_a_worker_imports_neither_scipy_nor_the_main_module_nor_the_configuratio
     assert not main_loaded and not (tmp_path / "imported").exists()
     assert not config_loaded
     assert not asyncio_loaded  # the pool's own module is not the worker's
+    assert not masked_loaded  # the hash's median is taken without numpy.ma

@@ -6,11 +6,13 @@ from __future__ import annotations
 import sys
 
 
-def modules_loaded() -> tuple[bool, bool, bool, bool]:
+def modules_loaded() -> tuple[bool, bool, bool, bool, bool]:
     """(scipy imported, the starting process's main module imported, the configuration imported, asyncio
-    imported)."""
+    imported, numpy's masked arrays imported)."""
     main = "__mp_main__" in sys.modules and hasattr(sys.modules["__mp_main__"], "MARK")
-    return "scipy" in sys.modules, main, "core.config" in sys.modules, "asyncio" in sys.modules
+    loaded = ("scipy", "core.config", "asyncio", "numpy.ma")
+    scipy, config, asyncio, masked = (name in sys.modules for name in loaded)
+    return scipy, main, config, asyncio, masked
 
 
 def blas_threads() -> list[int]:
