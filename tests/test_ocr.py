@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import platform
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -19,7 +20,7 @@ from crawler.demo_market.photos import PHOTOS, FontMissing, cjk_font_path, photo
 from pipelines.images.pool import ImagePool, ReadingCache
 from pipelines.images.reading import BROKEN, NOT_AN_IMAGE, TOO_LARGE, read_image
 from tests.image_support import write_hostile
-from tests.worker_probe import blas_threads, mark_at_exit, modules_loaded
+from tests.worker_probe import blas_threads, faults_of_a_block_freed_and_taken_again, mark_at_exit, modules_loaded
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
 MAX_PIXELS = 30_000_000
@@ -236,6 +237,20 @@ def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loa
             pool.close()
         assert niceness == min(19, os.nice(0) + 5)
         assert loaded is warm  # a sweep that only hashes photos does not load the recogniser
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc is the one tuned")
+def test_a_worker_takes_a_freed_block_again_without_faulting_its_pages_in_anew(tmp_path: Path) -> None:
+    """The recogniser's tensors are allocated and freed at each run: a worker reuses the memory of a freed block
+    of 64 MiB (which glibc would map and unmap each time: 16,384 page faults at every use) from its heap."""
+    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path / "readings"))
+    try:
+        pool.start()
+        assert pool._executor is not None
+        faults = pool._executor.submit(faults_of_a_block_freed_and_taken_again, 64).result(timeout=300)
+    finally:
+        pool.close()
+    assert faults < 1_000
 
 
 def test_a_workers_maths_library_runs_on_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

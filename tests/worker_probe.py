@@ -31,3 +31,14 @@ def mark_at_exit(path: str) -> int:
 
     atexit.register(Path(path).write_text, "torn down")
     return os.getpid()
+
+
+def faults_of_a_block_freed_and_taken_again(megabytes: int) -> int:
+    """The page faults of filling a block of `megabytes` that was filled and freed just before, in the worker
+    that runs this."""
+    import resource
+
+    bytearray(megabytes << 20)  # zeroed as it is made (each of its pages written), and freed at once
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    bytearray(megabytes << 20)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
