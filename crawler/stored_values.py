@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,7 @@ def _codes_by_sign() -> dict[str, tuple[str, ...]]:
     return {sign: tuple(sorted(codes)) for sign, codes in found.items()}
 
 
+@lru_cache(maxsize=512)
 def currency_code(sign: str | None, fallback: str | None = None) -> str | None:
     """The ISO 4217 code of a currency sign or code as a page shows it; `fallback` (the profile's) otherwise."""
     text = (sign or "").strip().rstrip(".")
@@ -92,6 +93,20 @@ def parse_price(raw: Any, fallback_currency: str | None = None) -> StoredPrice:
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
         return StoredPrice(float(raw), fallback_currency)
     text = str(raw)
+    plain = _PLAIN_PRICE.fullmatch(text)
+    if plain is not None:  # read as price-parser reads it, without its dozen regular expressions
+        sign = plain.group(1)
+        return StoredPrice(float(text[len(sign) :]), currency_code(sign or None, fallback_currency))
+    return read_price_text(text, fallback_currency)
+
+
+# Most listings show a price as a sign and a plain number (`¥1366.90`, `￥380`, `12800`): whole units without
+# separators and at most two decimals (three would be read as thousands: price-parser reads `¥1.299` as 1299).
+_PLAIN_PRICE = re.compile(r"([¥￥$]?)(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,2})?")
+
+
+def read_price_text(text: str, fallback_currency: str | None = None) -> StoredPrice:
+    """A price as price-parser reads it, with the signs it does not know (`元`, `RMB`, `руб`) read as well."""
     extra = _EXTRA_SIGN.search(text)
     price = Price.fromstring(text.replace(extra.group(0), " ") if extra else text)
     if price.amount is None or price.amount < 0 or not price.amount.is_finite():

@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ListingItem
 from crawler.page_check import PageCheck, check_page
 from crawler.profiles import Profile
-from crawler.stored_values import currency_code, parse_posted, parse_price
+from crawler.stored_values import currency_code, parse_posted, parse_price, read_price_text
 from pipelines.normalise_item import NormaliseListingPipeline
 
 PAGES = Path(__file__).parent / "pages"
@@ -129,6 +131,24 @@ def test_a_windows_1251_page_is_read_in_the_profiles_currency_and_time_zone():
 def test_price_parser_forms_and_the_profiles_fallback(shown, fallback, expected):
     price = parse_price(shown, fallback)
     assert (price.amount, price.currency) == expected
+
+
+# A sign and digits with or without decimals (the plain shape read without price-parser, and its near misses:
+# leading zeros, three decimals, a bare point), and any short text of signs, digits and separators.
+PRICE_LIKE = st.one_of(
+    st.from_regex(r"[¥￥$]?[0-9]{1,14}(\.[0-9]{0,4})?", fullmatch=True),
+    st.text(alphabet="¥￥$0123456789.,元 -", max_size=14),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(shown=PRICE_LIKE, fallback=st.sampled_from([None, "CNY", "JPY", "USD", "TWD"]))
+@example(shown="¥1366.90", fallback="CNY")
+@example(shown="¥1.299", fallback="CNY")  # three decimals: thousands, as price-parser reads them
+@example(shown="¥01366", fallback=None)
+@example(shown="$5", fallback="TWD")
+def test_a_plain_price_is_read_as_price_parser_reads_it(shown, fallback):
+    assert parse_price(shown, fallback) == read_price_text(shown, fallback)
 
 
 def test_a_currency_shown_apart_from_the_price_is_read_as_an_iso_code():
