@@ -322,6 +322,29 @@ def test_workers_load_the_models_optimised_once_and_read_the_same_text(
     assert not copies[0].exists()  # removed, to be made again
 
 
+def test_a_copy_laid_out_for_one_cpu_is_not_loaded_on_another(tmp_path: Path) -> None:
+    """A copy optimised at ONNX Runtime's "all" level has its convolutions laid out for the vector width of the
+    CPU that made it: it is named by that CPU's model and instruction sets (not its clock), and a machine whose
+    CPU cannot be named makes a copy for every CPU instead."""
+    from pipelines.images.models import _name, cpu_identity
+
+    def identity(clock: str, flags: str) -> str | None:
+        second = "processor\t: 1\nmodel name\t: 英特尔 Xeon\nflags\t\t: fpu sse2\n"
+        first = f"processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: 英特尔 Xeon\ncpu MHz\t\t: {clock}\n"
+        (tmp_path / "cpuinfo").write_text(f"{first}flags\t\t: {flags}\n\n{second}", encoding="utf-8")
+        return cpu_identity(tmp_path / "cpuinfo")
+
+    avx2, avx512 = identity("2000.0", "fpu sse2 avx2 fma"), identity("2000.0", "fpu sse2 avx2 fma avx512f")
+    assert avx2 is not None and avx512 is not None and avx2 != avx512
+    assert identity("2394.6", "fpu sse2 avx2 fma") == avx2  # the clock changes, the layout does not
+    (tmp_path / "cpuinfo").write_text("processor\t: 0\nBogoMIPS\t: 50.00\n", encoding="utf-8")
+    assert cpu_identity(tmp_path / "cpuinfo") is None and cpu_identity(tmp_path / "missing") is None
+    source = tmp_path / "ch_PP-OCRv4_det_infer.onnx"
+    source.write_bytes(b"model")
+    names = [_name(source, "1.32.0", cpu) for cpu in (avx2, avx512, None)]
+    assert len(set(names)) == 3 and all(name.startswith("ch_PP-OCRv4_det_infer-") for name in names)
+
+
 def test_the_crawls_of_a_sweep_share_its_pool_and_leave_it_open(tw_home: Path) -> None:
     from scrapy.settings import Settings
 
