@@ -498,12 +498,15 @@ def store_capture(
     home: Path | None = None,
     first: bool = False,
     blobs: BlobBatch | None = None,
+    file_rows: list[dict[str, Any]] | None = None,
 ) -> StoredCapture:
     """Store one capture of the lead's page as a new evidence version (files first, then the rows).
 
     `first`: the lead was created in this transaction, so this is its version 1 (no query for the last one).
     The file rows go in one multi-row INSERT: a lead's capture has half a dozen files, and the store writer
-    stores one capture per new lead. `blobs`: the files' batch (`write_capture`)."""
+    stores one capture per new lead. `blobs`: the files' batch (`write_capture`). `file_rows`: the file rows
+    are added to this list instead, for the caller to insert with its batch's others (`insert_file_rows`) in
+    the same transaction, before anything reads them."""
     if first:  # the lead's row was inserted in this very transaction
         version = 1
     else:
@@ -528,10 +531,20 @@ def store_capture(
     }
     connection = session.connection()  # plain rows: no model object to build, no flush of the whole session
     evidence_pk = connection.execute(_INSERT_EVIDENCE, values).scalar_one()
-    connection.execute(
-        _INSERT_EVIDENCE_FILES, [{"evidence_pk": evidence_pk, **file_fields(e)} for e in written.entries]
-    )
+    rows = [{"evidence_pk": evidence_pk, **file_fields(e)} for e in written.entries]
+    if file_rows is None:
+        connection.execute(_INSERT_EVIDENCE_FILES, rows)
+    else:
+        file_rows.extend(rows)
     return StoredCapture(evidence_pk, version)
+
+
+def insert_file_rows(session: Session, file_rows: list[dict[str, Any]]) -> None:
+    """Insert the file rows that `store_capture` set aside in `file_rows` (in the order they were added, so
+    they get the ids they would have got one capture at a time), and empty it."""
+    if file_rows:
+        session.connection().execute(_INSERT_EVIDENCE_FILES, file_rows)
+        file_rows.clear()
 
 
 def same_as_latest_capture(session: Session, *, lead_pk: int, body: bytes, status: int) -> bool:

@@ -46,7 +46,7 @@ from leads.db import (
     refresh_planner_statistics,
     run_write,
 )
-from leads.evidence import BlobBatch, evidence_root, same_as_latest_capture, store_capture
+from leads.evidence import BlobBatch, evidence_root, insert_file_rows, same_as_latest_capture, store_capture
 from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise, store_sellers
 
 log = logging.getLogger(__name__)
@@ -91,11 +91,14 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
 
     def write_all(session: Session) -> list[Outcome]:
         blobs = BlobBatch(evidence_root(home))
+        file_rows: list[dict[str, Any]] = []  # the new leads' evidence file rows, inserted together
         try:
             known = prefetch_sightings(session, [args for args, _ in batch])
             outcomes: list[Outcome] = [
-                _store(session, args, capture, known, home=home, blobs=blobs) for args, capture in batch
+                _store(session, args, capture, known, home=home, blobs=blobs, file_rows=file_rows)
+                for args, capture in batch
             ]
+            insert_file_rows(session, file_rows)
             store_sellers(session, known)
             moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
             reprioritise(
@@ -135,8 +138,10 @@ def _store(
     *,
     home: Path | None,
     blobs: BlobBatch | None,
+    file_rows: list[dict[str, Any]] | None = None,
 ) -> Stored:
-    """One listing, and the evidence of its lead, in the batch's transaction (its files in `blobs`, if given)."""
+    """One listing, and the evidence of its lead, in the batch's transaction (its files in `blobs`, if given; a
+    new lead's file rows in `file_rows`, if given, for the batch to insert in one statement)."""
     sighting = record_sighting(session, **args, known=known, home=home)
     if sighting.lead_pk is None:
         return Stored(sighting)
@@ -148,8 +153,12 @@ def _store(
             # A new lead's first capture writes its files before any of its rows, and nothing after the files can
             # fail with an evidence or file system error: there is no row to roll back, so no savepoint (whose
             # start flushes the session: one flush per new lead instead of one per batch).
-            captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, first=True, blobs=blobs)
+            captured = store_capture(
+                session, lead_pk=lead_pk, capture=capture, home=home, first=True, blobs=blobs, file_rows=file_rows
+            )
         else:
+            if file_rows:  # the batch's earlier captures, before this one is compared with its lead's latest
+                insert_file_rows(session, file_rows)
             with session.begin_nested():  # a capture that fails is rolled back alone; the listing stays
                 if same_as_latest_capture(session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]):
                     return Stored(sighting, "unchanged")

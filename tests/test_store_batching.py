@@ -439,6 +439,65 @@ def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
+def test_a_batchs_evidence_rows_are_those_of_its_captures_stored_one_at_a_time(tw_home: Path):
+    """A batch inserts its new leads' evidence file rows together, yet its evidence comes out row for row (ids
+    included) as capturing one listing at a time leaves it: a lead seen again in the batch with its page
+    unchanged adds no version, one whose page changed adds one."""
+    from dataclasses import asdict
+
+    from sqlmodel import col
+
+    from leads.models import Evidence, EvidenceFile
+    from leads.writer import write_batch
+    from pipelines.store import capture_values
+    from tests.crawl_support import page_capture
+
+    def seen(number: int, body: str = "<html><body>象牙手镯 老料</body></html>") -> Any:
+        listing = item(number)
+        args = {
+            "listing": listing.listing_fields() | {"price": 100.0, "currency": "CNY"},
+            "score": {"score": 90, "is_lead": True, "category": "wildlife.ivory"},
+            "campaign": None,
+            "seen_at": listing.fetched_at,
+        }
+        return args, capture_values(page_capture(body=f"{body}{number}".encode()))
+
+    entries = [seen(3), seen(6), seen(3), seen(9), seen(6, body="<html><body>象牙手镯 已售</body></html>")]
+    batched, one_by_one = f"sqlite:///{tw_home / 'batched.db'}", f"sqlite:///{tw_home / 'one_by_one.db'}"
+    outcomes = write_batch(entries, engine=get_engine(batched), home=tw_home)
+    singly = [write_batch([entry], engine=get_engine(one_by_one), home=tw_home)[0] for entry in entries]
+    assert [getattr(outcome, "evidence", outcome) for outcome in outcomes] == [
+        "captured",
+        "captured",
+        "unchanged",
+        "captured",
+        "captured",
+    ]
+    assert [asdict(outcome) for outcome in outcomes] == [asdict(outcome) for outcome in singly]  # type: ignore[arg-type]
+
+    def stored(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Each version, and each file with the body's digest (a WARC's record ids, and so the digests of the
+        files that name it, are new in every capture)."""
+        with Session(get_engine(url)) as session:
+            versions = session.exec(
+                select(Evidence.id, Evidence.lead_pk, Evidence.version).order_by(col(Evidence.id))
+            ).all()
+            files = session.exec(
+                select(EvidenceFile.id, EvidenceFile.evidence_pk, EvidenceFile.name, EvidenceFile.sha256).order_by(
+                    col(EvidenceFile.id)
+                )
+            ).all()
+        return [tuple(row) for row in versions], [
+            (pk, evidence_pk, name, sha if name.startswith("response-body") else None)
+            for pk, evidence_pk, name, sha in files
+        ]
+
+    assert stored(batched) == stored(one_by_one)
+    versions, files = stored(batched)
+    assert [version for _, _, version in versions] == [1, 1, 1, 2]
+    assert [evidence_pk for _, evidence_pk, _, _ in files] == [pk for pk in (1, 2, 3, 4) for _ in range(5)]
+
+
 def test_evidence_that_cannot_be_written_costs_neither_the_lead_nor_the_batch(
     store_url: str, tw_home, monkeypatch: pytest.MonkeyPatch
 ):
