@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 import jmespath
 from lxml import etree
@@ -27,6 +27,30 @@ from crawler.profiles import URL_FIELDS, FieldSelector, JsonItems, ListingFields
 Node = Selector | SelectorList | Mapping[str, Any]
 log = logging.getLogger(__name__)
 _SPACES = re.compile(r"\s+")
+
+
+# -- links ---------------------------------------------------------------------------------------------------
+
+# A link that is a plain path from the site's root (`/plain/item/690787`, `/static/img/1.svg?v=2`): segments of
+# unreserved characters, none of them `.` or `..` or empty, and at most a query of the same characters. Joined
+# to a page's address it is the page's scheme and host followed by the link, as `urljoin` makes it.
+_ROOT_PATH = re.compile(r"(?:/(?!\.\.?(?:[/?]|$))[A-Za-z0-9._~%+-]+)+/?(?:\?[A-Za-z0-9._~%+=&-]+)?")
+
+
+@lru_cache(maxsize=64)
+def _site(page_url: str) -> str | None:
+    """`scheme://host` of an http(s) page address, as `urljoin` reads them; None for any other."""
+    parts = urlsplit(page_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
+def absolute(page_url: str, link: str) -> str:
+    """`urljoin(page_url, link)`, without parsing both addresses again for the commonest links (a plain path)."""
+    if link[:1] == "/" and _ROOT_PATH.fullmatch(link):
+        site = _site(page_url)
+        if site is not None:
+            return site + link
+    return urljoin(page_url, link)
 
 
 # -- one field ----------------------------------------------------------------------------------------------
@@ -439,9 +463,9 @@ def parse_results(profile: Profile, page: Selector, url: str, *, rendered: bool 
         for name, detail in row.errors.items():
             result.error_details.setdefault(name, detail)
         if "url" in fields:
-            fields["url"] = urljoin(url, fields["url"])
+            fields["url"] = absolute(url, fields["url"])
         if "image_url" in fields:
-            fields["image_url"] = urljoin(url, fields["image_url"])
+            fields["image_url"] = absolute(url, fields["image_url"])
         ident = listing_id(profile, fields)
         lacking = _missing(profile, fields, ident)
         if lacking:
@@ -495,7 +519,7 @@ def parse_item(profile: Profile, page: Selector, url: str, *, rendered: bool = F
     """Fields of an item page (links made absolute), and the block marker when the page is a block page instead."""
     row = extract_row(page, profile.item_page.fields) if profile.item_page else Row()
     for name in URL_FIELDS & row.values.keys():
-        row.values[name] = urljoin(url, row.values[name])
+        row.values[name] = absolute(url, row.values[name])
     blocked = None if row.values.get("title") else block_reason(profile, page, rendered=rendered)
     return ItemPage(row.values, row.errors, blocked)
 

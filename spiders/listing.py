@@ -32,7 +32,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeGuard
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -43,7 +43,7 @@ from twisted.internet.error import DNSLookupError
 from crawler.browser import SERVER_RESPONSE_WAIT, ServerResponse, read_server_response
 from crawler.browser_pages import release_page
 from crawler.encoding import content_type_text
-from crawler.extract import DUPLICATE, has_next_page, parse_item, parse_results
+from crawler.extract import DUPLICATE, absolute, has_next_page, parse_item, parse_results
 from crawler.items import ListingItem, PageCapture
 from crawler.middlewares.encoding import UNDECODABLE
 from crawler.profiles import FeedSpec, ListingFields, Profile, spider_profile
@@ -483,7 +483,7 @@ class ListingSpider(scrapy.Spider):
     @staticmethod
     def _image_urls(value: str, page_url: str) -> list[str]:
         """The photo addresses of an `images` value (matches joined by whitespace), absolute, each once."""
-        return list(dict.fromkeys(urljoin(page_url, part) for part in str(value).split() if part))
+        return list(dict.fromkeys(absolute(page_url, part) for part in str(value).split() if part))
 
     def listing_from(self, fields: dict[str, Any], capture: PageCapture | None) -> ListingItem | None:
         """The ListingItem for extracted fields; None (counted) when it is incomplete or older than `since`."""
