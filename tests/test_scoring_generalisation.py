@@ -569,6 +569,25 @@ def test_a_denied_ingredient_is_denied_wherever_the_listing_names_it(scorer: Sco
     assert not is_lead and "denied_elsewhere" in rules
 
 
+# an imitation the title names (仿犀角) is what is sold: the term means the imitation wherever the listing
+# names it, and what the listing shows of the animal's goods is the look-alike's
+def test_an_imitation_in_the_title_is_the_imitation_wherever_the_listing_names_it(scorer: Scorer) -> None:
+    description = "树脂做的犀角杯样子，工艺品，有意向私聊，量大从优"
+    is_lead, _category, _mechanisms, rules = verdict(scorer, "仿犀角 杯子 摆件 树脂", description)
+    assert not is_lead and "denied_elsewhere" in rules
+
+
+def test_an_imitation_named_in_the_description_only_leaves_the_title_term(scorer: Scorer) -> None:
+    lead_of(scorer, "犀角 杯 老料 雕工", "市面上仿犀角很多，我这个是真的，私聊", "wildlife.rhino_horn")
+
+
+def test_the_traits_of_an_imitated_animal_good_are_the_imitation(scorer: Scorer) -> None:
+    description = "树脂压制的，不是鸟头，加微详谈，量大从优"
+    is_lead, _category, _mechanisms, rules = verdict(scorer, "仿鹤顶红 雕件 红皮黄肉", description)
+    assert not is_lead and "pattern_of_denied" in rules
+    lead_of(scorer, "鹤顶红 雕件 红皮黄肉", "老件，加微详谈，量大从优", "wildlife.hornbill")
+
+
 # what a listing declares to the courier, and the flavour of the goods, are not what the goods are
 def test_the_declared_cover_is_not_innocence(scorer: Scorer) -> None:
     is_lead, category, _mechanisms, rules = verdict(scorer, "组合烟花 100发 过年", "外箱写的是工艺品，快递包邮")

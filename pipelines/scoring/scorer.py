@@ -120,6 +120,9 @@ _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context
 _TRAIT_PATTERN = "trait_pattern_context"
 # markers after a term that deny the goods are it wherever the listing names it (熊胆替代品, 跟穿山甲没关系)
 _DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
+# an imitation marker fused to a term of the title (仿鹤顶红 树脂 吊坠, 仿甲片 板材) says what is sold: an imitation,
+# wherever else the listing names the term (树脂做的鹤顶红风格, 看着像老甲片)
+_IMITATION_RULE = "imitation_term"
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
 # elsewhere in the listing, it names the same goods
 _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plant_term"))
@@ -760,7 +763,11 @@ class Scorer:
             )
             if marker is not None:
                 scoped_spans.append((view, start, end))
-                if marker[0] in _DENYING_RULES or marker[1].startswith(self._composition_denial):
+                if (
+                    marker[0] in _DENYING_RULES
+                    or marker[1].startswith(self._composition_denial)
+                    or (marker[0] == _IMITATION_RULE and view is first_view)
+                ):
                     denied.add((ref.category, ref.term))
                 elif marker[0] in _READ_AS_OTHER_GOODS:
                     read_aside.add((ref.category, view.norm.text[start:end]))
@@ -885,6 +892,15 @@ class Scorer:
                 # a title that names a plant (麝香葡萄) sells it: what the goods pattern reads (颗粒饱满) describes it
                 or (None if self._names_a_plant(masked_rules) else self._goods.goods_pattern(signal_places, views))
             )
+            if (
+                pattern is not None
+                and pattern[0][0].category.startswith(WILDLIFE_PREFIX)
+                and any(category == pattern[0][0].category for category, _term in denied)
+            ):
+                # the listing denies an animal's goods (仿鹤顶红, 山羊角 代替羚羊角): what it shows of them (红皮) is
+                # the look-alike's; an imitation of prohibited goods (仿真) is their usual disguise
+                masked_rules.append({"rule": "pattern_of_denied", "category": pattern[0][0].category, "points": 0})
+                pattern = None
             if pattern is not None and pattern[1]["rule"] == _TRAIT_PATTERN:
                 everyday = self._blades.set_aside(views, signal_places, pattern[0][0].category)
                 if everyday is not None:  # 开刃 锋利 of a kitchen knife (厨刀, 剔骨刀) describe the knife
