@@ -102,12 +102,21 @@ def test_a_bred_claim_falls_where_papers_are_denied_or_goods_hidden(
         "黑熊品牌 保温杯 户外 大容量 私聊 见面交易",
         "穿山甲 商标 电锤钻头 五金 加微信 不走平台",
         "黑熊\u3000品牌 保温杯 户外 大容量 私聊 见面交易",  # a full-width space is a space too
+        "穿山甲 商標 電錘鑽頭 五金 加微信 不走平台",  # the traditional form is the same mark
     ],
 )
 def test_a_term_right_before_a_brand_mark_names_the_brand(scorer: Scorer, title: str) -> None:
     is_lead, _category, rules = rules_of(scorer, title, "")
     assert not is_lead
     assert rules["brand_term"]["marker"] in ("品牌", "商标")
+
+
+@pytest.mark.parametrize("title", ["犀牛 牌 双肩包 户外 防水 私聊 量大从优", "金丝猴牌 奶糖 老牌子 加微信 批发"])
+def test_an_animal_s_name_right_before_pai_names_the_brand(scorer: Scorer, title: str) -> None:
+    # an animal is no material of a plaque: 牌 after its name, written apart or not, is the brand's
+    is_lead, _category, rules = rules_of(scorer, title, "")
+    assert not is_lead
+    assert rules["brand_term"]["marker"] == "牌"
 
 
 @pytest.mark.parametrize(("title", "category"), [("犀牛角 牌 老料 包浆 私聊", "wildlife.rhino_horn"),

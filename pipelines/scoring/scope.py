@@ -17,6 +17,8 @@ from .payloads import TALK, FieldView, Signal, TermRef
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .words import WordEdges
 
+# the mark of a brand after an animal's name (白鹤牌); after goods' name it is their plaque (象牙牌)
+BRAND_MARK = "牌"
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
 _GAP_STOPS = frozenset("是的了")
 # how far (folded characters) a negation reaches across a noun phrase to an innocence word, and the words of
@@ -137,7 +139,7 @@ class Scope:
         brand_marks: tuple[str, ...],
     ) -> None:
         self._brand_marks = brand_marks
-        self._brand_firsts = frozenset(mark[0] for mark in brand_marks if mark)
+        self._brand_firsts = frozenset(mark[0] for mark in (*brand_marks, BRAND_MARK) if mark)
         self._before_term = before_term
         self._after_term = after_term
         self._gap_negations = gap_negations
@@ -329,6 +331,20 @@ class Scope:
                 return candidate
         return None
 
+    def brand_mark(self, ref: TermRef, view: FieldView, end: int) -> str | None:
+        """The mark of a brand right after a term, read in the folded text, where spaces and traditional forms are
+        gone (犀牛 商標, 雪豹品牌): a word whose first sense is a brand or trademark, or 牌 after an animal's name
+        (白鹤牌 绿茶, 犀牛 牌 双肩包), which after goods' name is their plaque (象牙牌)."""
+        text = view.norm.text
+        if text[end : end + 1] not in self._brand_firsts:
+            return None
+        for mark in self._brand_marks:
+            if text.startswith(mark, end):
+                return mark
+        if (ref.rule == "species" or ref.requires) and text.startswith(BRAND_MARK, end):
+            return BRAND_MARK
+        return None
+
     def names_goods(
         self,
         ref: TermRef,
@@ -343,13 +359,11 @@ class Scope:
         listing talks evasion; or the head noun of other goods a few characters after it in one clause (穿山甲
         管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own goods, or the listing talks trade or
         shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
+        mark = self.brand_mark(ref, view, end)
+        if mark is not None:
+            return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
         o_start, o_end = view.span(start, end)
         original = view.norm.original
-        mark_at = o_end + 1 if original[o_end : o_end + 1].isspace() else o_end  # 犀牛 商标, full-width too
-        if original[mark_at : mark_at + 1] in self._brand_firsts:
-            for mark in self._brand_marks:
-                if original.startswith(mark, mark_at):
-                    return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
         if "-" in original:
             brand = _BRAND_BEFORE.search(original, max(0, o_start - 40), o_start) or _BRAND_AFTER.match(original, o_end)
             if brand is not None:

@@ -130,8 +130,6 @@ _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plan
 # that lacks context: 猪婆龙苗 hides its goods): the title says
 # what is sold, so talk that hides the goods (平台上不方便说) hides nothing
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
-# the mark of a brand after a name (白鹤牌)
-_BRAND_MARK = "牌"
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
 # characters between a wildlife term and the plant's name it begins (掌 in 虎掌菌)
@@ -412,7 +410,7 @@ class Scorer:
             fitting_words=frozenset(
                 w for kind in watchlists.signals.fitting_kinds for w in watchlists.signals.innocence.get(kind, ())
             ),
-            brand_marks=tuple(sig_spec.brand_marks),
+            brand_marks=fold_all(sig_spec.brand_marks),
             word_edges=WordEdges.of_dictionary(
                 self._fold_words(
                     (
@@ -741,10 +739,11 @@ class Scorer:
                     and any(sig.kind in _NAME_CONTEXT for signals, *_ in signal_places for sig in signals)
                 )
             ):
-                if view.norm.text.startswith(_BRAND_MARK, end):
+                brand = self._scoping.brand_mark(ref, view, end)
+                if brand is not None:
                     # a name that needs context, made a brand (白鹤牌 绿茶): the goods are the brand's
                     masked_rules.append({"rule": "brand_term", "category": ref.category, "term": ref.term,
-                                         "marker": _BRAND_MARK, "field": view.name, "points": 0})  # fmt: skip
+                                         "marker": brand, "field": view.name, "points": 0})  # fmt: skip
                     continue
                 masked_rules.append(
                     {
