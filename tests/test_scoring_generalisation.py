@@ -934,6 +934,22 @@ def test_a_namesake_in_the_title_does_not_cover_trade_talk_about_the_real_goods(
     assert result.is_lead and result.category == "prohibited.weapons"
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("家用 电动 打钉枪 装修", "锂电款，不用火药，量大从优，私聊"),
+        ("电子鞭炮 开业 庆典 不用火药", "插电就响，城区禁放也能用，私聊"),
+    ],
+)
+def test_what_a_namesake_in_the_title_lacks_is_no_goods_whatever_the_talk(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """不用火药 says what the namesake works without, in the title too and beside a dealer's talk."""
+    result = scorer.score({"title": title, "description": description})
+    assert not result.is_lead
+    assert any(rule["rule"] == "namesake_described" for rule in result.rules)
+
+
 def test_an_innocence_word_after_wei_is_negated(scorer: Scorer) -> None:
     """未染色 says the coral is not dyed: the colour word is no innocence."""
     result = scorer.score({"title": "红珊瑚 原枝 天然 未染色", "description": "颜色深红，没有证书"})

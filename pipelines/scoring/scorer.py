@@ -1132,15 +1132,26 @@ class Scorer:
     ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
         """A title that names a namesake of a family's goods (射钉枪, 电子鞭炮) and no term says what is sold: a term
         of that family in the description alone (不用火药) describes the namesake, unless the listing talks trade,
-        evasion or concealment (水枪 玩具 …其实是真枪 私聊)."""
+        evasion or concealment (水枪 玩具 …其实是真枪 私聊). A term of that family right after a negation, in any
+        field, says what the namesake lacks (电子鞭炮 不用火药, 城区禁放也能用), whatever the listing's talk."""
         families = {
             rule["category"].split(".", 1)[0]
             for rule in masked_rules
             if rule["rule"] in _NAMESAKE_RULES and rule["field"] == "title"
         }
-        if not families or any(item[1].name == "title" for item in live) or self._trade_talk(signal_places):
+        if not families:
             return live
-        dropped = [item for item in live if not item[0].code and item[0].category.split(".", 1)[0] in families]
+        negations = self._negations
+        lacks = [
+            item
+            for item in live
+            if item[0].category.split(".", 1)[0] in families and negated_before(item[1].norm.text, item[2], negations)
+        ]
+        if any(item[1].name == "title" and item not in lacks for item in live) or self._trade_talk(signal_places):
+            dropped = lacks
+        else:
+            dropped = [item for item in live if not item[0].code and item[0].category.split(".", 1)[0] in families]
+            dropped += [item for item in lacks if item not in dropped]
         # a code word inside a dropped name is that name again (山甲 in 穿山甲牌)
         kept = [
             item
