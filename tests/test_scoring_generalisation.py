@@ -588,6 +588,15 @@ def test_the_traits_of_an_imitated_animal_good_are_the_imitation(scorer: Scorer)
     lead_of(scorer, "鹤顶红 雕件 红皮黄肉", "老件，加微详谈，量大从优", "wildlife.hornbill")
 
 
+# a listing that names the goods in the open as other goods (象牙果, a plant) has no hidden name left for a code
+# word: the code word meets the listing's innocence as the open name does
+def test_a_code_word_beside_its_name_set_aside_as_a_plant_meets_the_innocence(scorer: Scorer) -> None:
+    description = "南美的象牙果车的珠子，植物果实，量大从优，私聊"
+    is_lead, _category, _mechanisms, rules = verdict(scorer, "白料 佛珠 象牙果 108颗", description)
+    assert not is_lead and "plant_term" in rules and "code_word_overrides_innocence" not in rules
+    lead_of(scorer, "白料 佛珠 108颗 老料", "植物纹路不明显，量大从优，私聊", "wildlife.ivory")
+
+
 # what a listing declares to the courier, and the flavour of the goods, are not what the goods are
 def test_the_declared_cover_is_not_innocence(scorer: Scorer) -> None:
     is_lead, category, _mechanisms, rules = verdict(scorer, "组合烟花 100发 过年", "外箱写的是工艺品，快递包邮")

@@ -52,11 +52,13 @@ class CategoryScorer:
         price: float | None,
         live_goods: bool = False,
         acting: Sequence[str] = (),
+        named_aside: bool = False,
     ) -> tuple[int, list[dict[str, Any]]]:
         """The category's score and the rules that make it, from its live term hits and the listing's signals.
         ``acting``: the category's functions the listing shows, not negated (升空 炸开, 一摔就响): goods that do what
         the category's goods do are those goods, whatever harmless kind the listing files them under (儿童, 道具),
-        so its innocence words say nothing."""
+        so its innocence words say nothing. ``named_aside``: the listing names the category's goods in the open as
+        other goods (象牙果, 犀牛牌), so a code word of them is no hidden name either."""
         w = self.weights
         cid = category.id
         severity = category.severity
@@ -128,8 +130,9 @@ class CategoryScorer:
         )
 
         # a code word hides the name; where the listing names the goods in the open as well, the code word is
-        # that name again and no longer stands above the listing's innocence (穿山甲 钥匙扣 甲片)
-        named = any(not item[0].code for item in items)
+        # that name again and no longer stands above the listing's innocence (穿山甲 钥匙扣 甲片), as where it names
+        # them as other goods (白料手串 象牙果: the plant's beads)
+        named = named_aside or any(not item[0].code for item in items)
         if named:
             code_penalty = penalty
         best_points = -math.inf

@@ -1022,6 +1022,7 @@ class Scorer:
         categories = self.categories
         score_category = self._category_scorer.score
         acting = self._acting(signal_places, by_category)
+        aside = {r["category"] for r in masked_rules if r["rule"] in _READ_AS_OTHER_GOODS}
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
             scores[category_id], rules[category_id] = score_category(
@@ -1031,6 +1032,7 @@ class Scorer:
                 price,
                 live_goods,
                 acting.get(category_id, ()),
+                category_id in aside,
             )
         if len(scores) == 1:
             ranked = list(scores)
