@@ -9,7 +9,7 @@ from parsel import Selector
 
 from crawler.css_scope import split_scope
 from crawler.extract import _fast_strings, _strings, extract_field, parse_item, select
-from crawler.profiles import FieldSelector, ListingFields, load_profile
+from crawler.profiles import URL_FIELDS, FieldSelector, ListingFields, load_profile
 
 DEMO = load_profile("demo")
 URL = "http://127.0.0.1:8765/plain/item/100231"
@@ -46,9 +46,13 @@ def test_fields_within_a_shared_scope_are_those_of_their_whole_queries(html: str
     expected = whole_query(page, fields)
     scopes = dict.fromkeys(fields.shared_scopes)
     for name, spec in fields.selector_items:
-        alone = extract_field(page, spec, single=name in {"url", "image_url"})
-        within = extract_field(page, spec, single=name in {"url", "image_url"}, scopes=scopes)
+        alone = extract_field(page, spec, single=name in URL_FIELDS)
+        within = extract_field(page, spec, single=name in URL_FIELDS, scopes=scopes)
         assert within == alone, name
+    # the scope was looked for, and what it found kept for the node's other fields: one block here, two (each
+    # field's whole query run instead) or none
+    blocks = {ONE_ITEM: 1, TWO_ITEMS: 3, NO_ITEM: 0}[html]
+    assert [len(found) if found is not None else None for found in scopes.values()] == [blocks]
     item = parse_item(DEMO, page, URL)
     if html is TWO_ITEMS:  # every block's matches, in page order, as the whole query finds them
         assert expected["images"] == ["/a.jpg", "/b.jpg", "/c.jpg"]
