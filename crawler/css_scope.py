@@ -12,9 +12,10 @@ from functools import lru_cache
 
 from cssselect import SelectorError, parse
 from cssselect.parser import CombinedSelector, Tree
-from parsel.csstranslator import _translator, css2xpath
+from parsel.csstranslator import HTMLTranslator, css2xpath
 
 _PREFIX = "descendant-or-self::"  # what parsel puts before every CSS query's path
+_TRANSLATOR = HTMLTranslator()  # as css2xpath translates (parsel's own instance is private)
 
 
 @lru_cache(maxsize=1024)
@@ -34,7 +35,7 @@ def split_scope(css: str) -> tuple[str, str] | None:
     first: CombinedSelector = tree
     while isinstance(first.selector, CombinedSelector):
         first = first.selector
-    prefix = _PREFIX + str(_translator.xpath(first.selector))
+    prefix = _PREFIX + str(_TRANSLATOR.xpath(first.selector))
     if not full.startswith(prefix + "/"):
         return None
     return prefix, "." + full[len(prefix) :]
