@@ -151,6 +151,25 @@ def test_a_plain_price_is_read_as_price_parser_reads_it(shown, fallback):
     assert parse_price(shown, fallback) == read_price_text(shown, fallback)
 
 
+def test_a_plain_price_is_read_without_price_parser(monkeypatch: pytest.MonkeyPatch):
+    """The commonest prices skip price-parser's regular expressions; a price with separators still needs it."""
+    import crawler.stored_values
+
+    def refused(text: str) -> None:
+        raise AssertionError(f"price-parser asked to read {text!r}")
+
+    monkeypatch.setattr(crawler.stored_values.Price, "fromstring", refused)
+    shown = [parse_price(text, "CNY") for text in ("¥1366.90", "￥380", "12800", "$5")]
+    assert [(price.amount, price.currency) for price in shown] == [
+        (1366.9, "CNY"),
+        (380.0, "CNY"),
+        (12800.0, "CNY"),
+        (5.0, "USD"),
+    ]
+    with pytest.raises(AssertionError, match="price-parser"):
+        parse_price("¥12,800", "CNY")
+
+
 def test_a_currency_shown_apart_from_the_price_is_read_as_an_iso_code():
     assert currency_code("¥") == "CNY"
     assert currency_code("руб.") == "RUB"
