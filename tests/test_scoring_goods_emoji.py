@@ -43,6 +43,8 @@ def test_a_pictograph_takes_the_category_whose_word_its_annotation_is() -> None:
     assert by_char["🚬"][0] == "prohibited.tobacco"
     assert by_char["🗡"][0] == "prohibited.weapons"
     assert "CLDR zh" in by_char["🧨"][1]["source"]
+    # Miscellaneous Symbols and Pictographs are read too: 🎆 is annotated 焰火 and 🎇 烟花, both words of fireworks
+    assert by_char["🎆"][0] == by_char["🎇"][0] == "prohibited.fireworks"
     # the kitchen knife (菜刀) and the pill (药丸) are no word of any category
     assert "🔪" not in by_char and "💊" not in by_char
     # 🔫 is annotated 水枪, an innocent phrase of weapons: it is read by its English name, and needs weapon context
@@ -55,6 +57,8 @@ def test_a_goods_pictograph_stays_in_the_canonical_form_and_others_are_dropped()
     normaliser = Normaliser()
     assert normaliser.fold("🧨 一箱") == "🧨一箱"
     assert normaliser.fold("好货🔥 一箱") == "好货一箱"  # 🔥 is decoration, dropped like punctuation
+    assert normaliser.fold("🎆 一箱") == "🎆一箱"
+    assert normaliser.fold("好货🌟 一箱") == "好货一箱"  # a star of the same block is decoration
     assert normaliser.normalise("a🚬b").original_span(1, 2) == (1, 2)
 
 
@@ -64,6 +68,7 @@ def test_a_goods_pictograph_stays_in_the_canonical_form_and_others_are_dropped()
         ("🧨 整箱 年货", "一箱十二盒 顺丰不收 只能自提", "prohibited.fireworks"),
         ("🚬 整条 外地代购", "到手一条十包", "prohibited.tobacco"),
         ("🔫 全金属 打6mm钢珠", "射程二十米 分两箱寄", "prohibited.weapons"),
+        ("🎆🎆 年货", "整箱发 不走快递 私聊", "prohibited.fireworks"),
     ],
 )
 def test_a_goods_pictograph_with_its_context_is_a_lead(
@@ -82,6 +87,7 @@ def test_a_goods_pictograph_with_its_context_is_a_lead(
         ("🔫 儿童 玩具 泼水节", "打水仗 背包式"),
         ("🧨 新年 窗花 贴纸", "红色喜庆 一套十张"),  # the pictograph drawn on decorations, no goods form
         ("🚬 陶瓷 烟灰缸", "办公室 客厅 摆件"),
+        ("🎆 新年 贺卡", "手绘 一套六张"),
     ],
 )
 def test_a_goods_pictograph_without_its_context_is_no_lead(scorer: Scorer, title: str, description: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .clauses import count_after
-from .fold_text import emoji_names, is_cjk
+from .fold_text import FIRST_PICTOGRAPH, emoji_names, is_cjk
 from .hits import PATTERN_RULES, SHAPE_RULES
 from .payloads import FieldView, Signal, TermRef
 from .shown import WILDLIFE_PREFIX
@@ -262,7 +262,7 @@ class CategoryScorer:
         text = view.norm.original
         original = text[o_start:o_end]
         folded = view.norm.text[start:end]
-        if any(ord(c) >= 0x1F400 and c in emoji_names() for c in original):
+        if any(ord(c) >= FIRST_PICTOGRAPH and c in emoji_names() for c in original):
             return "emoji"  # 🦏角
         if len(original) != len(folded):
             if any(not (c.isalnum() or c.isspace()) for c in original):

@@ -142,8 +142,11 @@ class _MaskTable(dict[int, str]):
         return result
 
 
-# Animal pictographs (🐘, 🦏, 🐅 …): sellers write 🦏角 for 犀牛角. Only these blocks are read as words; every
-# other emoji is dropped like punctuation.
+# The first pictograph read as a word: Miscellaneous Symbols and Pictographs (🎆 fireworks, 🎇 a sparkler) and the
+# blocks after it. Below it (⚔, ☠, 🀄) every symbol is dropped like punctuation.
+FIRST_PICTOGRAPH = 0x1F300
+# Animal pictographs (🐘, 🦏, 🐅 …): sellers write 🦏角 for 犀牛角. Only these blocks are read as animals' names; every
+# other emoji is dropped like punctuation unless it is a pictograph of prohibited goods.
 _ANIMAL_EMOJI = ((0x1F400, 0x1F43F), (0x1F54A, 0x1F54A), (0x1F577, 0x1F578), (0x1F980, 0x1F9AF),
                  (0x1FAB0, 0x1FABF), (0x1FACE, 0x1FACF))  # fmt: skip
 
@@ -212,7 +215,7 @@ class _FoldTable(dict[int, "str | int | None"]):
         self.patterns: _Patterns | None = None
 
     def fold(self, char: str) -> str:
-        if ord(char) >= 0x1F400:
+        if ord(char) >= FIRST_PICTOGRAPH:
             name = emoji_names().get(char)
             if name is not None:
                 return self.fold_text(name)

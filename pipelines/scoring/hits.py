@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fold_text import FIRST_PICTOGRAPH
+
 SHAPE_RULES = frozenset(("split", "lookalike"))  # a character written by its parts (:mod:`.shapes`)
 # Explanation rules that say a term hit means something else in this listing (what a learned model must not
 # overrule): a namesake phrase, a negated, imitated or substituted term, a gemstone's code word.
@@ -86,7 +88,7 @@ PATTERN_RULES = frozenset(
 
 
 def has_emoji(text: str) -> bool:
-    return any(ord(c) >= 0x1F400 for c in text)
+    return any(ord(c) >= FIRST_PICTOGRAPH for c in text)
 
 
 def mechanism(rule: str, source: str | None, matched: str) -> str:
