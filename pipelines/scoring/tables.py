@@ -18,7 +18,7 @@ from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
-from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, made_to_order
+from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, generated_functions, made_to_order, told_by_harm
 
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
 # fewer sell them (not 手串, 标本, 活体)
@@ -110,8 +110,13 @@ class Tables:
         code = spec.kind == "code_word"
         base_rule = spec.kind
         # a name that needs a word of making the goods to order (制作 of a certificate) takes the buyer's
-        # particulars chosen (信息自己提供, 要什么名字) as one too
-        made = made_to_order(category, self.watchlists.signals) if spec.requires and spec.kind == "trade_name" else ()
+        # particulars chosen (信息自己提供, 要什么名字) as one too, and one that needs a word of a banned poison (剧毒
+        # of a rat poison) the harm it tells (闻到就死)
+        made = (
+            generated_functions(category, self.watchlists.signals)
+            if spec.requires and spec.kind == "trade_name"
+            else ()
+        )
         requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in (*spec.requires, *made)) if f))
 
         def add(text: str, rule: str, w: float = weight, is_code: bool = code, gated: tuple[str, ...] = ()) -> None:
@@ -325,6 +330,8 @@ class Tables:
                 self._add(word, Signal("function", "defining", category.id, word, False, False))
             for word in made_to_order(category, signals):
                 self._add(word, Signal("function", "particulars", category.id, word, False, False))
+            for word in told_by_harm(category, signals):
+                self._add(word, Signal("function", "function", category.id, word, False, False))
             shapes = tuple(dict.fromkeys(f for f in map(self.normaliser.fold, category.shapes) if f))
             if shapes:
                 self.shapes[category.id] = shapes
@@ -351,7 +358,7 @@ class Tables:
         self.trait_spread = {word: len(ids) for word, ids in spread.items()}
         functions: dict[str, set[str]] = {}
         for category in self.categories.values():
-            for word in (*category.functions, *category.defining, *made_to_order(category, signals)):
+            for word in (*category.functions, *category.defining, *generated_functions(category, signals)):
                 functions.setdefault(word, set()).add(category.id)
         self.function_spread = {word: len(ids) for word, ids in functions.items()}
         # a diagnostic trait that one wildlife category alone lists, and the look-alikes a listing denies being

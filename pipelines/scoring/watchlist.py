@@ -99,6 +99,9 @@ class SignalSpec(_Model):
     english_only: list[str] = Field(default_factory=list)
     ban_holders: list[str] = Field(default_factory=list)
     ban_verbs: list[str] = Field(default_factory=list)
+    exposure_verbs: list[str] = Field(default_factory=list)
+    exposure_links: list[str] = Field(default_factory=list)
+    exposure_doses: list[str] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
@@ -198,6 +201,7 @@ class CategorySpec(_Model):
     defining: list[str] = Field(default_factory=list)
     shapes: list[str] = Field(default_factory=list)
     particulars: list[str] = Field(default_factory=list)
+    harms: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
 
 
@@ -382,6 +386,7 @@ class Category:
     defining: list[str] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
     particulars: list[str] = field(default_factory=list)
+    harms: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -427,6 +432,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.defining.extend(spec.defining)
             cat.shapes.extend(spec.shapes)
             cat.particulars.extend(spec.particulars)
+            cat.harms.extend(spec.harms)
             cat.traits.extend(spec.traits)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
@@ -447,6 +453,20 @@ def made_to_order(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     before = (b + noun for noun in category.particulars for b in signals.buyer_choice_before)
     after = (noun + a for noun in category.particulars for a in signals.buyer_choice_after)
     return tuple(dict.fromkeys((*before, *after)))
+
+
+def told_by_harm(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a poison sold by its effect says of itself (闻到就死, 吃了就倒, 沾上就死; 一粒倒, 一滴就死): each of the
+    category's ``harms`` after an ``exposure_verbs`` word and an ``exposure_links`` word, or right after an
+    ``exposure_doses`` word or after it and 就, generated so that no phrase is typed by hand."""
+    met = (verb + link for verb in signals.exposure_verbs for link in signals.exposure_links)
+    dosed = (dose + link for dose in signals.exposure_doses for link in ("", "就"))
+    return tuple(dict.fromkeys(way + harm for way in (*met, *dosed) for harm in category.harms))
+
+
+def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """The category's functions generated from its data: goods made to order and a poison told by its effect."""
+    return (*made_to_order(category, signals), *told_by_harm(category, signals))
 
 
 def load_watchlists(

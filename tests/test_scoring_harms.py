@@ -1,0 +1,51 @@
+"""A poison told by what meeting it does (闻到就死, 吃了就倒, 沾上就死): each of a category's ``harms`` after a word
+of meeting it and of how soon it acts is generated from three short lists, counts as a function of the category and
+gives an everyday poison's name (老鼠药) the word of a banned product it needs. A trap that rats cannot leave and a
+drink that knocks people out take other words and stay the category's or another's. Examples are worded apart from
+the shipped evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer
+from pipelines.scoring.watchlist import load_watchlists, told_by_harm
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+def test_the_phrases_are_generated_from_harms_and_exposure_words() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_harm(watchlists.categories["prohibited.pesticides"], watchlists.signals))
+    assert {"闻到就死", "吃了就倒", "沾上就死", "舔一口就死", "一粒倒", "一滴就死"} <= phrases
+    # 喝了就倒 tells a knockout drug, 碰就倒 a stun gun: neither is a poison's
+    assert not {"喝了就倒", "碰就倒"} & phrases
+    assert told_by_harm(watchlists.categories["prohibited.weapons"], watchlists.signals) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("灭鼠药 农村 仓库用", "老鼠吃了就死 不用等第二天 不写品名 私聊"),
+        ("老鼠药 一袋", "沾上就死 一窝都跑不了 快递单写饲料"),
+        ("诱饵 颗粒 一包", "老鼠一粒倒 家里有狗的别买 私聊"),
+    ],
+)
+def test_a_rat_poison_told_by_its_harm_is_a_lead(scorer: Scorer, title: str, description: str) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == "prohibited.pesticides"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("粘鼠板 加厚 家用", "老鼠粘上跑不掉 二十张装 包邮"),
+        ("灭鼠药 正规厂家 农药登记证", "按说明使用 对人畜低毒 超市同款"),
+    ],
+)
+def test_rat_goods_without_a_harm_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert not scorer.score({"title": title, "description": description}).is_lead
