@@ -88,6 +88,50 @@ def english_capitals(english: list[str]) -> list[Spelling]:
     return list(dict.fromkeys(out))
 
 
+# English plurals that are no regular ending (tiger teeth, wolves, butterfly knives) and the British spellings of
+# American ones (driver licence, tranquiliser dart): rules of the language, applied to every English name
+_IRREGULAR_PLURALS = {"tooth": "teeth", "foot": "feet", "goose": "geese", "mouse": "mice", "louse": "lice"}
+_BRITISH = ((re.compile(r"(?<=[cf])ense\b"), "ence"), (re.compile(r"(?<=[a-z])iz(?=e|ation)"), "is"))
+
+
+def english_forms(name: str, uncountable: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """An English name as listed, its plural and its British spelling (``driver license``: ``driver licenses``,
+    ``driver licence``, ``driver licences``): a seller writes the goods in the plural (passports, ID cards,
+    pangolin scales) and in the spelling of his school, and a listed name must find them. The plural is made on the
+    last word by the rules of English (y to ies, s/x/ch/sh to es, f/fe to ves, tooth to teeth); a name that ends
+    in s is left as it is (cannabis, cigarettes), and so is one whose plural is another word (``uncountable``:
+    weeds of a garden)."""
+    forms = [name]
+    british = name
+    for pattern, replacement in _BRITISH:
+        british = pattern.sub(replacement, british)
+    if british != name:
+        forms.append(british)
+    if name.lower() not in uncountable:
+        forms += [plural for form in list(forms) if (plural := _plural(form))]
+    return tuple(dict.fromkeys(forms))
+
+
+def _plural(name: str) -> str | None:
+    head, _sep, last = name.rpartition(" ")
+    lower = last.lower()
+    if not lower.replace("-", "").isalpha() or lower.endswith("s") or len(lower) < 3:
+        return None
+    if lower in _IRREGULAR_PLURALS:
+        plural = _IRREGULAR_PLURALS[lower]
+    elif lower.endswith(("x", "z", "ch", "sh")):
+        plural = last + "es"
+    elif lower.endswith("y") and lower[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif lower.endswith("fe"):
+        plural = last[:-2] + "ves"
+    elif lower.endswith(("lf", "af", "rf")):
+        plural = last[:-1] + "ves"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
 @cache
 def _emoji_endings() -> dict[str, list[str]]:
     """Animal emoji names by each ending they may share with a name (熊猫 under 猫)."""

@@ -17,7 +17,7 @@ from .payloads import Mask, Payload, Signal, TermRef
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
-from .spellings import digit_spellings, emoji_spellings, english_capitals, pinyin_spellings
+from .spellings import digit_spellings, emoji_spellings, english_capitals, english_forms, pinyin_spellings
 from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, generated_functions, made_to_order, told_by_harm
 
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
@@ -84,6 +84,7 @@ class Tables:
         self._one_char_parts = frozenset(
             f for f in (normaliser.fold(word) for word in watchlists.signals.animal_parts) if len(f) == 1
         )
+        self._uncountable = frozenset(word.lower() for word in watchlists.signals.english_uncountable)
         self._build()
         self._build_shapes()
 
@@ -157,7 +158,8 @@ class Tables:
         # name: like its pinyin, it counts beside a product form of the category or trade talk
         english_needs = self._homophone_context(category) if spec.kind == "species" else ()
         for word in spec.english:
-            add(word, "english", gated=english_needs)
+            for form in english_forms(word, self._uncountable):
+                add(form, "english", gated=english_needs)
         for word in spec.variants:
             add(word, "variant", weight, code)
             self.normaliser.add_variant(word, spec.term)

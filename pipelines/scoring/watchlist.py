@@ -97,6 +97,7 @@ class SignalSpec(_Model):
     english_channels: list[str] = Field(default_factory=list)
     english_handovers: list[str] = Field(default_factory=list)
     english_only: list[str] = Field(default_factory=list)
+    english_uncountable: list[str] = Field(default_factory=list)
     ban_holders: list[str] = Field(default_factory=list)
     ban_verbs: list[str] = Field(default_factory=list)
     exposure_verbs: list[str] = Field(default_factory=list)

@@ -1,0 +1,56 @@
+"""English names are found in the plural and in British spelling (passports, ID cards, driver licence, tiger
+teeth), made by the rules of English from each listed name, except where the plural is another word (weeds of a
+garden). Examples are worded apart from the shipped evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer
+from pipelines.scoring.spellings import english_forms
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load(threshold=60)
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        ("passport", {"passports"}),
+        ("driver license", {"driver licence", "driver licenses", "driver licences"}),
+        ("butterfly knife", {"butterfly knives"}),
+        ("tiger tooth", {"tiger teeth"}),
+        ("e-cigarette", {"e-cigarettes"}),
+        ("tranquilizer dart", {"tranquiliser dart", "tranquiliser darts"}),
+    ],
+)
+def test_a_name_gives_its_plural_and_british_spelling(name: str, forms: set[str]) -> None:
+    assert forms <= set(english_forms(name))
+
+
+def test_a_name_ending_in_s_or_whose_plural_is_another_word_stays_as_listed() -> None:
+    assert english_forms("cannabis") == ("cannabis",)
+    assert english_forms("fireworks") == ("fireworks",)
+    assert english_forms("weed", frozenset({"weed"})) == ("weed",)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Novelty ID cards", "Realistic, hologram, made with your photo and details", "prohibited.documents"),
+        ("Driver licences and passports", "Custom made, scannable, any name you want", "prohibited.documents"),
+        ("Switchblades lot of 5", "sharp, spring assisted, ships in parts", "prohibited.weapons"),
+    ],
+)
+def test_goods_named_in_the_plural_or_british_spelling_are_leads(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == category
+
+
+def test_a_garden_listing_of_weeds_is_no_drug(scorer: Scorer) -> None:
+    assert not scorer.score({"title": "Garden tool for pulling weeds", "description": "stainless steel"}).is_lead
