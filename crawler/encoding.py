@@ -116,8 +116,12 @@ def decode_html(body: bytes, *, content_type: str | bytes | None = None, overrid
             if encoding.startswith("utf-32"):
                 python_name = "utf-32"
             return Decoded(text, python_name, meta_charset(body) or header_charset(content_type), "bom")
-    declared_names = [override, header_charset(content_type), meta_charset(body)]
-    declared = next((name for name in declared_names if name), None)
+    # What the page claims: the override, else the server's header, else its own <meta> (searched for only then:
+    # a real page's head can hold hundreds of KB of scripts, and a page that decodes as UTF-8 needs no more).
+    header = header_charset(content_type)
+    claimed = override or header
+    meta = None if claimed else meta_charset(body)
+    declared = claimed or meta or None
     if body.isascii():
         return Decoded(body.decode("ascii"), "utf-8", declared, "ascii")
     # An explicit override is believed before the UTF-8 check: the bureau knows this site.
@@ -126,7 +130,9 @@ def decode_html(body: bytes, *, content_type: str | bytes | None = None, overrid
         text = _strict(body, "utf-8")
         if text is not None:
             return Decoded(text, "utf-8", declared, "utf-8")
-    candidates += [normalise_name(name) for name in declared_names[1:]]
+    if claimed:
+        meta = meta_charset(body)  # not searched for above
+    candidates += [normalise_name(name) for name in (header, meta)]
     if _UTF8_CJK_RUN.search(body):
         text = _strict(body, "utf-8")
         if text is not None:  # an override said otherwise, but the bytes are UTF-8 through and through

@@ -9,6 +9,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler import encoding
 from crawler.encoding import UndecodableError, decode_html
 from crawler.middlewares.encoding import UNDECODABLE, PageEncodingMiddleware
 
@@ -33,6 +34,23 @@ def test_a_declared_charset_the_bytes_contradict_is_overruled():
     assert decoded.encoding == "utf-8"
     assert decoded.declared == "GBK"
     assert "穿山甲鳞片" in decoded.text
+
+
+def test_a_page_without_a_header_charset_is_declared_by_its_meta():
+    decoded = decode_html(page('<meta charset="gbk">').encode("utf-8"), content_type="text/html")
+    assert (decoded.encoding, decoded.declared) == ("utf-8", "gbk")
+
+
+def test_a_utf8_page_its_server_declares_is_read_without_searching_its_head(monkeypatch: pytest.MonkeyPatch):
+    def searched(body: bytes) -> str | None:
+        raise AssertionError("the page's head was searched for a charset")
+
+    body = page('<meta charset="utf-8">').encode("utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(encoding, "meta_charset", searched)
+        decoded = decode_html(body, content_type="text/html; charset=utf-8")
+    assert (decoded.encoding, decoded.declared, decoded.how) == ("utf-8", "utf-8", "utf-8")
+    assert decoded.text == body.decode("utf-8")
 
 
 def test_utf16_with_a_bom_under_a_utf8_meta():
