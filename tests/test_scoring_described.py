@@ -86,6 +86,16 @@ def test_a_part_the_seller_says_was_hunted_needs_no_talk(scorer: Scorer) -> None
     assert not score(scorer, "野生 放养 鸡骨头 一副", "自己打的鸡，炖汤用").is_lead
 
 
+def test_a_part_placed_in_the_wild_needs_no_talk(scorer: Scorer) -> None:
+    result = score(scorer, "海里的 大龟壳 一整个", "渔船上带回来的，晒干了，放家里占地方")
+    assert result.is_lead
+    assert rule(result, "trade_pattern_context")["place"] == "海里的大"
+    # a word of wild provenance elsewhere in the listing does not place the part: without talk it stays quiet
+    assert not score(scorer, "大龟壳 一整个 野生", "晒干了，放家里占地方").is_lead
+    # a farmed animal's part taken from the hills is farm produce
+    assert not score(scorer, "山里的 土鸡 骨头 一副", "晒干了，炖汤用").is_lead
+
+
 def test_a_size_word_between_provenance_and_a_part(scorer: Scorer) -> None:
     result = score(scorer, "野生小胆 晾干", "一个三十克，不走快递，当面交易")
     assert result.is_lead

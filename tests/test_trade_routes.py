@@ -106,6 +106,8 @@ def test_a_one_character_part_inside_a_word_stays_quiet(scorer: Scorer) -> None:
         ("兽皮 一整张 挂墙 收藏", "没有任何证件，私聊，只同城自提", "papers", "没有任何证件"),
         # a place of the wild right before the goods
         ("深林里的 皮子 一整张", "只当面交易，不走快递", "place", "林里的"),
+        # ... or a few characters before a one-character part, in its clause
+        ("山里大个子的胆 一个", "晒干的，只当面交易", "place", "山里大个子的"),
         # a source withheld is provenance the seller will not tell
         ("头骨 一个 带牙 完整", "出处别问，不走快递", None, None),
     ],
@@ -117,6 +119,10 @@ def test_provenance_told_without_a_word_of_it(
     assert result.is_lead and result.category.startswith("wildlife.")
     if route is not None:
         assert trade_context(result)[route] == shown
+
+
+def test_a_place_of_the_wild_in_another_clause_tells_no_provenance(scorer: Scorer) -> None:
+    assert not score(scorer, "老家在山里，胆 一个 晒干的", "只当面交易，不走快递").is_lead
 
 
 def test_a_wild_young_animal_needs_no_talk(scorer: Scorer) -> None:

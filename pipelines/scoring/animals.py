@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .clauses import count_after, negated_before, stands_after_a_word, stands_alone
+from .clauses import PLACE_REACH, count_after, negated_before, one_clause, stands_after_a_word, stands_alone
 from .payloads import FieldView, Signal, TermRef
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -47,7 +47,8 @@ class AnimalPatterns:
         term_negations: tuple[str, ...],
         namesake_kinds: frozenset[str],
         papers_denied: re.Pattern[str] | None = None,
-        wild_place_before: re.Pattern[str] | None = None,
+        wild_places: re.Pattern[str] | None = None,
+        wild_places_longest: int = 0,
         caught: re.Pattern[str] | None = None,
         hunted: re.Pattern[str] | None = None,
         caught_animals: dict[str, str | None] | None = None,
@@ -66,7 +67,8 @@ class AnimalPatterns:
         self._term_negations = term_negations
         self._namesake_kinds = namesake_kinds
         self._papers_denied = papers_denied
-        self._wild_place_before = wild_place_before
+        self._wild_places = wild_places
+        self._wild_places_longest = wild_places_longest
         self._caught = caught
         self._hunted = hunted
         self._caught_animals = caught_animals or {}
@@ -243,7 +245,7 @@ class AnimalPatterns:
         concealment: str | None = None
         talk = False
         talk_places: list[tuple[FieldView, int, int]] = []
-        placed: str | None = None  # a place of the wild right before a part (深山皮子)
+        placed: str | None = None  # a place of the wild a few characters before a part (深山皮子)
         for signals, view, start, end in signal_places:
             for sig in signals:
                 if sig.kind == "part" and sig.label == "fresh":
@@ -251,9 +253,8 @@ class AnimalPatterns:
                 elif sig.kind == "part" and stands_alone(view, start, end):
                     if part is None:
                         part = (sig, view, start, end)
-                    if placed is None and self._wild_place_before is not None:
-                        before = self._wild_place_before.search(view.norm.text, max(0, start - 4), start)
-                        placed = None if before is None else before.group()
+                    if placed is None:
+                        placed = self._place_before(view, start)
                 elif (
                     sig.kind == "provenance"
                     and sig.word not in provenance
@@ -268,6 +269,11 @@ class AnimalPatterns:
         if TRADE_PATTERN_CATEGORY not in self.categories:
             return None
         route: dict[str, Any] = {}
+        if part is None and placed is None:
+            # a one-character part a few characters after a place of the wild (山里大家伙的胆)
+            found = self._placed_single_part(views)
+            if found is not None:
+                part, placed = found
         if not provenance and self._capture is not None:
             capture = next((m.group() for view in views if (m := self._capture.search(view.norm.text))), None)
             if capture is not None:
@@ -318,6 +324,10 @@ class AnimalPatterns:
                 route["denied"] = denied
             elif provenance and part is not None and (hunted := self._hunted_by(views)) is not None:
                 route["hunted"] = hunted  # a part the seller says he or a neighbour hunted (老乡自己打的)
+            elif placed is not None and part is not None and not self._names_farmed(views):
+                # a part the seller places in the wild itself (海里的龟壳, 山里大家伙的胆) says where the animal was
+                # taken, which no ordinary goods need to tell
+                route["place"] = placed
             # a live animal of wild provenance (野生 幼崽, 山上掏的 雏鸟) is the offence itself: it needs no talk
             elif not (
                 provenance
@@ -383,6 +393,30 @@ class AnimalPatterns:
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, **route, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _place_before(self, view: FieldView, start: int) -> str | None:
+        """A place of the wild (深山, 山里, 海里) that ends at most a few characters before folded ``start``, in the
+        same clause (深山皮子, 海里的龟壳, 山里大家伙的胆): the text from the place to the goods, or None."""
+        pattern = self._wild_places
+        if pattern is None:
+            return None
+        text = view.norm.text
+        for match in pattern.finditer(text, max(0, start - PLACE_REACH - self._wild_places_longest), start):
+            if start - match.end() <= PLACE_REACH and one_clause(view, match.start(), start + 1):
+                return text[match.start() : start]
+        return None
+
+    def _placed_single_part(self, views: list[FieldView]) -> tuple[tuple[Signal, FieldView, int, int], str] | None:
+        """The first one-character part (胆, 骨, 掌) standing as a word of its own a few characters after a place of
+        the wild in its clause (山里大家伙的胆), and the place."""
+        if self._single_parts is None or self._wild_places is None:
+            return None
+        for view in views:
+            for match in self._single_parts.finditer(view.norm.text):
+                start, end = match.span()
+                if stands_alone(view, start, end) and (place := self._place_before(view, start)) is not None:
+                    return (Signal("part", "part", None, match.group(), False, False), view, start, end), place
+        return None
 
     def _caught_animal(self, views: list[FieldView]) -> tuple[tuple[Signal, FieldView, int, int], str] | None:
         """The first generic animal word written right after a capture (山里刚抓的鸟, 林子里逮的彩色长尾鸟), within

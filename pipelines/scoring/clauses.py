@@ -22,6 +22,8 @@ _PART_SIZES = "大小整"  # a word of size between a word of provenance and a p
 # measure words of goods: after a count (一块角, 两个胆, 一副骨) a one-character part is the goods counted
 _PART_MEASURES = "块个根副张截片支对只"
 _COUNT_CHARS = frozenset(COUNTED)
+# folded characters of description (大家伙的, 的) a part may stand after a place of the wild, in one clause
+PLACE_REACH = 4
 # what may end the word before a form of a live animal (刚下山的 活的, 是活的)
 _WORD_ENDS = "的是刚都还也"
 _LIST_MARK = "、"  # the enumeration comma between the words of a list

@@ -338,6 +338,7 @@ class Scorer:
         # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
         # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
         self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
+        self._capture_or_place = tables.capture_or_place
         self._animals = AnimalPatterns(
             self._shown,
             self.weights,
@@ -353,7 +354,8 @@ class Scorer:
             term_negations=self._term_negations,
             namesake_kinds=self._namesake_kinds,
             papers_denied=tables.papers_denied,
-            wild_place_before=tables.wild_place_before,
+            wild_places=tables.wild_places,
+            wild_places_longest=tables.wild_places_longest,
             caught=tables.caught,
             hunted=tables.hunted,
             caught_animals=tables.caught_animals,
@@ -644,8 +646,9 @@ class Scorer:
                     or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))
                 )
                 and self._function_patterns.isdisjoint(ids)
-                # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance
-                and (self._capture is None or not self._capture.search(joined))
+                # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
+                # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
+                and (self._capture_or_place is None or not self._capture_or_place.search(joined))
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table

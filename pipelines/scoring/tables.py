@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from .clauses import COUNTED, is_ascii_alnum
+from .clauses import COUNTED, PLACE_REACH, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, usable
 from .markers import alternatives, longest_first
@@ -292,10 +292,17 @@ class Tables:
             if negations and any(papers)
             else None
         )
-        # a place of the wild right before the goods (深山皮子, 海里龟的标本, 山里的香包) tells their provenance
+        # a place of the wild a few characters before the goods (深山皮子, 海里龟的标本, 山里大家伙的胆) tells their
+        # provenance
         places = [fold(w) for w in signals.capture_places]
-        self.wild_place_before = re.compile(f"(?:{alternatives(places)})的?$") if any(places) else None
         self.wild_places = re.compile(alternatives(places)) if any(places) else None
+        self.wild_places_longest = max(map(len, places), default=0)
+        # what lets a listing with no term be read for a capture or a wild place's part: one search, each branch
+        # starting with its word (see capture_pattern)
+        parts = self.single_parts
+        placed = [f"{place}.{{0,{PLACE_REACH}}}?{parts.pattern}" for place in longest_first(places) if place and parts]
+        captures = [self.capture.pattern] if self.capture is not None else []
+        self.capture_or_place = re.compile("|".join((*captures, *placed))) if captures or placed else None
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))
         self.live_words = frozenset(signals.live_forms)
