@@ -103,6 +103,18 @@ def test_a_size_word_between_provenance_and_a_part(scorer: Scorer) -> None:
     assert not score(scorer, "大胆 撞色 野生风 卫衣", "不走快递，当面交易").is_lead
 
 
+def test_a_counted_part_after_a_word_of_size_or_place_on_the_animal(scorer: Scorer) -> None:
+    result = score(scorer, "林区带回的 前掌两只", "老林子里的，只见面交易，不问来路")
+    assert result.is_lead and rule(result, "trade_pattern_context")["part"] == "掌"
+    # counted as people, 大胆 is still "bold"
+    assert not score(scorer, "大胆一个人 野生 徒步", "不走快递，当面交易").is_lead
+
+
+def test_goods_of_one_category_placed_in_the_wild_are_of_that_category(scorer: Scorer) -> None:
+    result = score(scorer, "山里 大掌 一对 冻着", "山里的大掌一对，没有手续，只能自提")
+    assert result.is_lead and result.category == "wildlife.bear"
+
+
 def test_wild_provenance_counts_as_trade_talk_of_an_animal(scorer: Scorer) -> None:
     result = score(scorer, "珊瑚 断枝 活体", "野采，自取")
     assert "野采" in rule(result, "trade")["signals"]  # type: ignore[operator]

@@ -379,6 +379,9 @@ class AnimalPatterns:
         elif sig.label in ("caught_goods", "counted"):
             shown = sig.category  # goods taken from the sea (海里捞的红枝) are of the one category that sells them
             route["part_of"] = shown
+        elif placed is not None and sig.word in self._own_goods:
+            shown = self._own_goods[sig.word]  # ... and so are goods placed in the wild (山里 大掌 一对)
+            route["part_of"] = shown
         if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
             shown = self._shown.shown_category(signal_places, family, 2, True)[0]
         if shown is None and not route.keys().isdisjoint(_TOLD_ASIDE):

@@ -19,6 +19,10 @@ _BOOK_TITLE = re.compile(r"《[^《》]{0,60}》|〈[^〈〉]{0,60}〉")
 _PART_AFTER = "的带"
 _PART_BEFORE = "粉"
 _PART_SIZES = "大小整"  # a word of size between a word of provenance and a part (野生大胆, 野生小胆)
+# ... and the words of size or place on the animal that may start a part's word before a count of pieces (大掌 一对,
+# 前掌两只), with the measure words of pieces: not 个, which counts people too (大胆一个人 is "bold alone")
+_PART_MODIFIERS = "大小整前后"
+_PIECE_MEASURES = "块根副张截片支对只"
 # measure words of goods: after a count (一块角, 两个胆, 一副骨) a one-character part is the goods counted
 _PART_MEASURES = "块个根副张截片支对只"
 _COUNT_CHARS = frozenset(COUNTED)
@@ -90,7 +94,8 @@ def book_spans(text: str) -> list[tuple[int, int]]:
 def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str] = ()) -> bool:
     """A one-character part (胆, 骨, 角) only as a word of its own: 野生 骨 一副, 野生的胆, 带皮带骨, right after a
     word of wild provenance (野生鞭, 野生大胆) or of a count and a measure word (一块角, 两个胆), or ground to powder
-    (胆粉); never inside another word (骨瓷, 角落, 胆大, 牛角梳)."""
+    (胆粉), or after a word of size or place on the animal and before a count (大掌 一对, 前掌两只); never inside
+    another word (骨瓷, 角落, 胆大, 牛角梳)."""
     if end - start > 1:
         return True
     o_start, o_end = view.span(start, end)
@@ -111,7 +116,19 @@ def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str
         )
         or any(folded[:start].endswith(w) or folded[:head].endswith(w) for w in provenance)
     )
-    return after_word and (not after.isalnum() or after in _PART_BEFORE)
+    if after_word and (not after.isalnum() or after in _PART_BEFORE):
+        return True
+    # a word of size or place on the animal before the part, and a count of pieces after it: the part is the goods
+    # counted (大掌 一对, 前掌两只; never 大胆 alone, "bold")
+    return (
+        start > 0
+        and folded[start - 1] in _PART_MODIFIERS
+        and view.offsets()[start - 1] == o_start - 1
+        and (o_start < 2 or not text[o_start - 2].isalnum())
+        and len(folded) > end + 1
+        and folded[end] in _COUNT_CHARS
+        and folded[end + 1] in _PIECE_MEASURES
+    )
 
 
 def stands_after_a_word(view: FieldView, start: int, end: int) -> bool:
