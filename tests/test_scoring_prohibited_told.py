@@ -59,6 +59,19 @@ def test_a_ban_told_aside_is_evasion_talk(scorer: Scorer) -> None:
     assert "国家不让卖" in evasion["signals"]
 
 
+def test_a_use_the_seller_will_not_ask_about_is_evasion_talk(scorer: Scorer) -> None:
+    told = "吸在车下面，手机实时看轨迹，对方一点都不知道"
+    lead, category, _hits, rules = _score(scorer, "强磁款 小盒子 贴车底", told + "，用途别问")
+    assert lead and category == "prohibited.surveillance"
+    evasion = next(r for r in rules if r["rule"] == "evasion")
+    assert "用途别问" in evasion["signals"]
+    lead, *_ = _score(scorer, "强磁款 小盒子 贴车底", told)
+    assert not lead  # the talk is what makes the described goods a lead
+    # a shop that asks what the tool is for is no evasion
+    lead, *_ = _score(scorer, "强磁 吸盘 工具架", "磁铁吸在车下面放工具，请问用途再推荐型号")
+    assert not lead
+
+
 def test_the_ban_pairs_are_generated_from_two_short_lists() -> None:
     signals = load_watchlists().signals
     assert "国家" in signals.ban_holders and "禁放" in signals.ban_verbs

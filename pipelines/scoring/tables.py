@@ -217,6 +217,9 @@ class Tables:
             *(f"{only} {way}" for way in signals.english_handovers for only in signals.english_only),
             # a ban told aside (国家不让卖, 城里禁放, 快递不让走): the seller knows the goods may not be sold or sent
             *(f"{holder}{verb}" for holder in signals.ban_holders for verb in signals.ban_verbs),
+            # a use the seller will not ask about (不问用途, 用途别问): whatever the buyer does with the goods
+            *(f"{verb}{noun}" for noun in signals.purpose_nouns for verb in signals.withholding_verbs if "问" in verb),
+            *(f"{noun}{verb}" for noun in signals.purpose_nouns for verb in signals.withholding_verbs if "问" in verb),
         )
         for word in dict.fromkeys((*signals.evasion, *english)):
             self._add(word, Signal("evasion", "evasion", None, word, False, False))

@@ -133,6 +133,7 @@ class SignalSpec(_Model):
     concealment: list[str] = Field(default_factory=list)
     identity_nouns: list[str] = Field(default_factory=list)
     source_nouns: list[str] = Field(default_factory=list)
+    purpose_nouns: list[str] = Field(default_factory=list)
     withholding_verbs: list[str] = Field(default_factory=list)
     identity_questions: list[str] = Field(default_factory=list)
     knowing_verbs: list[str] = Field(default_factory=list)
