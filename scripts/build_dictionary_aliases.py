@@ -60,9 +60,10 @@ An animal part is often written inside a word (苦胆 "gall bladder"), where the
 same character inside an ordinary word (主角 "leading role", 大胆 "brazen"). The dictionary can: a word that holds
 a one-character part of the signals and whose first sense is a plain English noun phrase headed by an animal part
 ("gall bladder", "antler", "pelt", "wolf cub") is a *part compound* (``signals.part_compounds``), which the trade
-pattern reads as that part; a verb sense ("to brush one's teeth"), a sense with a modifier (a thing made of the part,
-"bone china"; a person's bone, "pubic bone"; a food, "tofu skin"), a farmed animal's part (牛角 "cow horn") or a word
-the watchlists already hold is not.
+pattern reads as that part, and so is a word for a turtle's shell without a part's character (龟板 "tortoise
+plastron", 鳖甲 "turtle shell"); a verb sense ("to brush one's teeth"), a sense with a modifier (a thing made of the
+part, "bone china"; a person's bone, "pubic bone"; a food, "tofu skin"), a farmed animal's part (牛角 "cow horn") or
+a word the watchlists already hold is not.
 
 Every alias records the dictionary line it came from. ``scripts/dictionary_alias_review.yaml`` holds the
 reviewed decisions: rejected candidates, each with a reason. The output is
@@ -311,9 +312,13 @@ def generic_animals(
 
 # the English heads of an animal part or a young animal, as a dictionary's first sense ends ("skin" is also a
 # person's skin and a cover: 皮肤, 蒙皮)
+# the shell of a turtle, which its words often name by the plate (龟板 "tortoise plastron", 鳖甲 "turtle shell")
+# rather than by a part's character: such a word is that part, the shell (壳)
+SHELL_HEADS = frozenset(("tortoise plastron", "turtle shell", "tortoise shell", "tortoiseshell"))
+SHELL = "壳"
 PART_HEADS = frozenset(
     ("gall bladder", "gall", "horn", "antler", "bone", "bones", "skeleton", "pelt", "hide", "fur", "tusk",
-     "claw", "paw", "paws", "fledgling", "nestling", "cub", "scale", "scales", "pizzle")
+     "claw", "paw", "paws", "fledgling", "nestling", "cub", "scale", "scales", "pizzle", *SHELL_HEADS)
 )  # fmt: skip
 # English words before the head: a modifier names a person's bone (pubic bone), a food (tofu skin, pork skin), an
 # instrument (bugle horn) or a tale (painted skin) as often as an animal's part
@@ -350,10 +355,10 @@ def part_compounds(
     for word, first, gloss, line in entries:
         if not 2 <= len(word) <= 3 or word in found or word in known or word in parts:
             continue
-        part = next((p for p in singles if p in word), None)
+        head = part_head(first)
+        part = next((p for p in singles if p in word), SHELL if head in SHELL_HEADS else None)
         if part is None or word[0] in provenance_ends or any(animal in word for animal in farmed):
             continue
-        head = part_head(first)
         if head is not None:
             found[word] = {"word": word, "part": part, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
     return sorted(found.values(), key=lambda item: item["word"])

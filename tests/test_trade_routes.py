@@ -207,9 +207,11 @@ def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
         ("牛角", "cow horn", "cow horn", 6),
         ("鹿角", "antler", "antler/deer horn", 7),
         ("生皮", "pelt", "pelt/raw hide", 8),  # 野生 皮肤 holds it
+        ("龟板", "tortoise plastron", "tortoise plastron/turtle shell", 9),  # a turtle's shell, no part's character
+        ("贝壳", "shell", "shell/conch/cowry", 10),  # a seashell is no animal part sold
     ]
-    found = module.part_compounds(entries, ["胆", "角", "牙", "骨", "皮"], ["牛"], set(), ["野生"])
-    assert [(item["word"], item["part"]) for item in found] == [("苦胆", "胆"), ("鹿角", "角")]
+    found = module.part_compounds(entries, ["胆", "角", "牙", "骨", "皮", "壳"], ["牛"], set(), ["野生"])
+    assert [(item["word"], item["part"]) for item in found] == [("苦胆", "胆"), ("鹿角", "角"), ("龟板", "壳")]
     assert found[0]["source"] == "CC-CEDICT line 1: 苦胆 /gall bladder/"
 
 
