@@ -49,3 +49,10 @@ def test_a_rat_poison_told_by_its_harm_is_a_lead(scorer: Scorer, title: str, des
 )
 def test_rat_goods_without_a_harm_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
     assert not scorer.score({"title": title, "description": description}).is_lead
+
+
+@pytest.mark.xfail(strict=True, reason="一粒倒 is matched inside 一粒倒入: a generated harm has no word boundary yet")
+def test_a_dose_poured_out_is_no_harm(scorer: Scorer) -> None:
+    """倒 of 一粒倒入 pours (dào), it does not fell (dǎo): a registered rat poison's instructions tell no harm."""
+    result = scorer.score({"title": "灭鼠 老鼠药 家用", "description": "每次一粒倒入 鼠洞 正规厂家 农药登记证"})
+    assert not result.is_lead

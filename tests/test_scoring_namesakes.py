@@ -320,3 +320,10 @@ def test_a_term_the_listing_says_it_has_nothing_to_do_with_is_denied(scorer: Sco
 def test_an_answer_in_another_clause_denies_nothing(scorer: Scorer) -> None:
     is_lead, category, _rules = rules_of(scorer, "穿山甲 甲片 一两", "穿山甲片，没关系，私聊")
     assert is_lead and category == "wildlife.pangolin"
+
+
+@pytest.mark.xfail(strict=True, reason="牌 after a species name is read as a brand, even of its own material")
+def test_a_plaque_of_an_animal_s_material_is_no_brand(scorer: Scorer) -> None:
+    # 砗磲 is the animal and its shell: 砗磲牌 is a carved plaque of it, as 象牙牌 is of ivory
+    is_lead, category, _rules = rules_of(scorer, "天然砗磲牌 吊坠 老料", "砗磲牌子 手工雕刻 懂的来 私聊")
+    assert is_lead and category == "wildlife.other"
