@@ -51,8 +51,26 @@ def test_rat_goods_without_a_harm_stay_quiet(scorer: Scorer, title: str, descrip
     assert not scorer.score({"title": title, "description": description}).is_lead
 
 
-@pytest.mark.xfail(strict=True, reason="一粒倒 is matched inside 一粒倒入: a generated harm has no word boundary yet")
 def test_a_dose_poured_out_is_no_harm(scorer: Scorer) -> None:
     """倒 of 一粒倒入 pours (dào), it does not fell (dǎo): a registered rat poison's instructions tell no harm."""
     result = scorer.score({"title": "灭鼠 老鼠药 家用", "description": "每次一粒倒入 鼠洞 正规厂家 农药登记证"})
     assert not result.is_lead
+    assert any(rule["rule"] == "phrase_not_a_word" and rule["word"] == "倒入" for rule in result.rules)
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["用量 一小勺倒入 温水 搅匀后拌饵 按说明书", "拆开后一滴倒掉也无妨 农药登记证齐全"],
+)
+def test_a_dose_poured_is_no_harm_whatever_the_dose(scorer: Scorer, description: str) -> None:
+    assert not scorer.score({"title": "老鼠药 正规登记 一盒", "description": description}).is_lead
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["老鼠一粒倒地 不写品名 私聊", "吃了就倒下 走不了几步 私聊", "一滴倒，入口就见效 私聊"],
+)
+def test_a_harm_told_on_is_still_a_harm(scorer: Scorer, description: str) -> None:
+    """A word that reads the harm as the phrase does (倒下, 倒地: dǎo) tells it further, and a break ends it."""
+    result = scorer.score({"title": "灭鼠药 仓库用", "description": description})
+    assert result.is_lead and result.category == "prohibited.pesticides"

@@ -322,8 +322,28 @@ def test_an_answer_in_another_clause_denies_nothing(scorer: Scorer) -> None:
     assert is_lead and category == "wildlife.pangolin"
 
 
-@pytest.mark.xfail(strict=True, reason="牌 after a species name is read as a brand, even of its own material")
 def test_a_plaque_of_an_animal_s_material_is_no_brand(scorer: Scorer) -> None:
     # 砗磲 is the animal and its shell: 砗磲牌 is a carved plaque of it, as 象牙牌 is of ivory
     is_lead, category, _rules = rules_of(scorer, "天然砗磲牌 吊坠 老料", "砗磲牌子 手工雕刻 懂的来 私聊")
     assert is_lead and category == "wildlife.other"
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("砗磲牌子 挂件 一块", "老料 私聊 懂的来", "wildlife.other"),
+        ("玳瑁牌 吊坠 老货", "玳瑁牌子 手工打磨 懂的来", "wildlife.hawksbill"),
+    ],
+)
+def test_a_plaque_is_told_by_the_goods_form_it_begins_or_precedes(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    is_lead, found, rules = rules_of(scorer, title, description)
+    assert is_lead and found == category
+    assert "brand_term" not in rules
+
+
+def test_a_brand_mark_before_other_goods_is_still_a_brand(scorer: Scorer) -> None:
+    is_lead, _category, rules = rules_of(scorer, "白鹤牌 绿茶 一斤", "明前茶 真空包装 包邮")
+    assert not is_lead
+    assert rules["brand_term"]["marker"] == "牌"

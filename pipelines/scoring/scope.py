@@ -137,8 +137,12 @@ class Scope:
         fitting_words: frozenset[str],
         word_edges: WordEdges,
         brand_marks: tuple[str, ...],
+        plaque_forms: tuple[str, ...] = (),
     ) -> None:
         self._brand_marks = brand_marks
+        # the forms of wildlife goods that 牌 begins (牌子) or stands before (牌 吊坠): there it is a plaque
+        self._plaque_forms = tuple(form for form in plaque_forms if form.startswith(BRAND_MARK))
+        self._after_plaque = tuple(form for form in plaque_forms if len(form) > 1)
         self._brand_firsts = frozenset(mark[0] for mark in (*brand_marks, BRAND_MARK) if mark)
         self._before_term = before_term
         self._after_term = after_term
@@ -334,14 +338,20 @@ class Scope:
     def brand_mark(self, ref: TermRef, view: FieldView, end: int) -> str | None:
         """The mark of a brand right after a term, read in the folded text, where spaces and traditional forms are
         gone (犀牛 商標, 雪豹品牌): a word whose first sense is a brand or trademark, or 牌 after an animal's name
-        (白鹤牌 绿茶, 犀牛 牌 双肩包), which after goods' name is their plaque (象牙牌)."""
+        (白鹤牌 绿茶, 犀牛 牌 双肩包), which after goods' name is their plaque (象牙牌), and so is 牌 that begins a form
+        of wildlife goods or stands before one (砗磲牌子, 砗磲牌 吊坠: a plaque carved of the shell)."""
         text = view.norm.text
         if text[end : end + 1] not in self._brand_firsts:
             return None
         for mark in self._brand_marks:
             if text.startswith(mark, end):
                 return mark
-        if (ref.rule == "species" or ref.requires) and text.startswith(BRAND_MARK, end):
+        if (
+            (ref.rule == "species" or ref.requires)
+            and text.startswith(BRAND_MARK, end)
+            and not any(text.startswith(form, end) for form in self._plaque_forms)
+            and not any(text.startswith(form, end + len(BRAND_MARK)) for form in self._after_plaque)
+        ):
             return BRAND_MARK
         return None
 

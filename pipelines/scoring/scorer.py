@@ -78,8 +78,8 @@ from .scope import Scope, SellerTalk
 from .shapes import creature_characters
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
 from .tables import Tables, fold_words, form_words
-from .watchlist import Category, Watchlists, expand_paths, load_watchlists
-from .words import WordEdges
+from .watchlist import Category, Watchlists, expand_paths, generated_functions, load_watchlists
+from .words import PhraseEnds, WordEdges
 
 FIELDS = ("title", "description", "image_text")  # image_text: the text read in the listing's photos (OCR)
 
@@ -333,6 +333,18 @@ class Scorer:
         self._question_patterns = frozenset(
             i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "question" for sig in signals)
         )
+        # a phrase generated from the watchlists' data (一粒倒, 要什么名字) ends where its last word does: not inside
+        # a dictionary word that reads its last character otherwise (一粒倒入 pours)
+        generated = {
+            phrase
+            for category in self.categories.values()
+            for phrase in generated_functions(category, watchlists.signals)
+        }
+        self._generated_words = frozenset(generated)
+        self._phrase_ends = PhraseEnds.of_phrases(self._fold_words(generated))
+        self._generated_patterns = frozenset(
+            i for i, signals in enumerate(by_kind[2]) if any(sig.word in generated for sig in signals)
+        )
         self._told_verbs = tables.told_verbs
         self._told_longest = tables.told_longest
         # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
@@ -413,6 +425,14 @@ class Scorer:
                 w for kind in watchlists.signals.fitting_kinds for w in watchlists.signals.innocence.get(kind, ())
             ),
             brand_marks=fold_all(sig_spec.brand_marks),
+            plaque_forms=fold_all(
+                dict.fromkeys(
+                    form
+                    for category in self.categories.values()
+                    if category.id.startswith(WILDLIFE_PREFIX)
+                    for form in category.product_forms
+                )
+            ),
             word_edges=WordEdges.of_dictionary(
                 self._fold_words(
                     (
@@ -680,6 +700,9 @@ class Scorer:
         masks: list[tuple[Mask, FieldView, int, int]] = []
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
         first_view, later_views = views[0], views[1:]
+        generated_patterns, generated = self._generated_patterns, self._generated_words
+        # a generated phrase (folded) -> the rule that read it as no word of the listing (一粒倒 of 一粒倒入)
+        cut_phrases: dict[str, dict[str, Any]] = {}
         for pattern_id, start, end in matches:
             refs, phrases, signals = kinds[pattern_id]
             view = first_view
@@ -697,9 +720,16 @@ class Scorer:
             if signals:
                 if pattern_id in questions:
                     signals = self._told_questions(signals, view, start, end)
+                if pattern_id in generated_patterns:
+                    signals = self._worded(signals, view, start, end, cut_phrases)
                 if signals:
                     signal_places.append((signals, view, start, end))
         masked_rules: list[dict[str, Any]] = []
+        if cut_phrases:
+            masked_rules.extend(cut_phrases.values())
+            for signals, view, start, end in signal_places:
+                if view.norm.text[start:end] in cut_phrases and any(sig.word in generated for sig in signals):
+                    cut_phrases.pop(view.norm.text[start:end], None)  # written whole elsewhere in the listing
         books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[TermRef, FieldView, int, int, int, int]] = []
         scoped_spans: list[tuple[FieldView, int, int]] = []
@@ -729,7 +759,7 @@ class Scorer:
                 continue
             if (
                 ref.requires
-                and not any(w in joined for w in ref.requires)
+                and not any(w in joined and w not in cut_phrases for w in ref.requires)
                 and not (
                     ref.rule == "species"
                     and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
@@ -1270,6 +1300,25 @@ class Scorer:
                     if sig.word not in words:
                         words.append(sig.word)
         return acting
+
+    def _worded(
+        self,
+        signals: tuple[Signal, ...],
+        view: FieldView,
+        start: int,
+        end: int,
+        cut_phrases: dict[str, dict[str, Any]],
+    ) -> tuple[Signal, ...]:
+        """The signals of a pattern without its generated phrases where the listing runs the phrase's last character
+        into a word that reads it otherwise (一粒倒入 鼠洞 pours: 倒入, not 一粒倒), noted in ``cut_phrases``."""
+        crossing = self._phrase_ends.crossed(view, start, end)
+        if crossing is None:
+            return signals
+        phrase = view.norm.text[start:end]
+        cut_phrases[phrase] = {"rule": "phrase_not_a_word", "signal": phrase, "word": crossing, "field": view.name,
+                               "points": 0}  # fmt: skip
+        generated = self._generated_words
+        return tuple(sig for sig in signals if sig.word not in generated)
 
     def _told_questions(self, signals: tuple[Signal, ...], view: FieldView, start: int, end: int) -> tuple[Signal, ...]:
         """The signals of a pattern with its question of the goods' identity (是什么) made concealment where a verb

@@ -101,3 +101,65 @@ class WordEdges:
                     if not any(breaks_clause(c) or c.isspace() for c in view.norm.original[o_lo:o_hi]):
                         return found
         return None
+
+
+def _reading_as_last(char: str, phrases: Mapping[str, list[list[str]]], first: str) -> str:
+    """The reading a character mostly has where it ends a word of pypinyin's phrases (打倒, 晕倒: dǎo), else its
+    first reading: a generated phrase ends in it as those words do."""
+    tally: dict[str, int] = {}
+    for word, readings in phrases.items():
+        if len(word) > 1 and word[-1] == char and len(readings) == len(word):
+            tally[readings[-1][0]] = tally.get(readings[-1][0], 0) + 1
+    return max(tally, key=lambda r: (tally[r], r)) if tally else first
+
+
+class PhraseEnds:
+    """Where a generated phrase (一粒倒, 吃了就死, 要什么名字) ends in a listing: not where its last character begins
+    a dictionary word that reads that character otherwise than the phrase does (倒入 reads dào, to pour into:
+    一粒倒入 鼠洞 pours, where 一粒倒 fells, dǎo). A word that reads it the phrase's way goes on telling it
+    (吃了就倒下, 倒地), and the watchlists' own terms are never cut this way. The words are jieba's, their
+    readings pypinyin's phrases (a word it lacks reads the character's first reading)."""
+
+    def __init__(self, after: Mapping[str, Iterable[str]]) -> None:
+        # the phrase's last character -> the characters after it that make it another word (倒 -> 入, 掉, 水)
+        self._after = {char: tuple(sorted(rest, key=len, reverse=True)) for char, rest in after.items() if rest}
+
+    @classmethod
+    def of_phrases(cls, phrases: Iterable[str]) -> PhraseEnds:
+        """The words that cut these (folded) phrases short, from the on-disk cache when it has them."""
+        lasts = sorted({phrase[-1] for phrase in phrases if phrase})
+        name = "phrase-ends-" + disk_cache.key(
+            "phrase-ends", _VERSION, disk_cache.package_version("jieba"), disk_cache.package_version("pypinyin"), lasts
+        )
+        data = disk_cache.read_json(name)
+        if isinstance(data, dict) and all(isinstance(v, list) for v in data.values()):
+            return cls(data)
+        from pypinyin import pinyin_dict
+        from pypinyin.phrases_dict import phrases_dict
+
+        firsts = {c: pinyin_dict.pinyin_dict.get(ord(c), "").split(",")[0] for c in lasts}
+        own = {c: _reading_as_last(c, phrases_dict, firsts[c]) for c in lasts}
+        after: dict[str, list[str]] = {c: [] for c in lasts}
+        for word, count, _tag in dictionary_words():
+            if count < _MIN_COUNT or not 1 < len(word) <= _OUTSIDE + 1 or word[0] not in own:
+                continue
+            readings = phrases_dict.get(word)
+            reading = readings[0][0] if readings and len(readings) == len(word) else firsts[word[0]]
+            if reading and reading != own[word[0]]:
+                after[word[0]].append(word[1:])
+        disk_cache.write_json(name, after)
+        return cls(after)
+
+    def crossed(self, view: FieldView, start: int, end: int) -> str | None:
+        """The dictionary word the phrase at ``start:end`` of the folded text runs into at its end, written without
+        a break (倒入 of 一粒倒入), if any."""
+        text = view.norm.text
+        rest = self._after.get(text[end - 1]) if end > start else None
+        if not rest:
+            return None
+        for more in rest:
+            if text.startswith(more, end):
+                o_lo, o_hi = view.span(end - 1, end + len(more))
+                if not any(breaks_clause(c) or c.isspace() for c in view.norm.original[o_lo:o_hi]):
+                    return text[end - 1] + more
+        return None
