@@ -2,9 +2,11 @@
 
 All timestamps are timezone-aware UTC. The schema is created and changed only by the Alembic migrations in
 `leads/migrations`; a model change without a migration fails `tests/test_migrations.py`.
-"""
 
-from __future__ import annotations
+The annotations here are evaluated as the classes are defined (no `from __future__ import annotations`):
+pydantic would otherwise compile and evaluate each of the fields' annotation strings as it builds the models, at
+every start-up of a process that imports the store.
+"""
 
 from collections.abc import Callable
 from datetime import date, datetime
