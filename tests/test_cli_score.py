@@ -248,10 +248,10 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # (0.0359), the rest unchanged; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR = {
     "recall": 0.906,
-    "precision": 0.981,
+    "precision": 0.982,
     "disguised": 0.857,
     "category_accuracy": 0.970,
-    "hard_negatives_flagged": 0.036,
+    "hard_negatives_flagged": 0.035,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -321,10 +321,10 @@ TEST_PART_FLOOR = {
 # rest unchanged; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR_WITH_SEED = {
     "recall": 0.917,
-    "precision": 0.981,
+    "precision": 0.982,
     "disguised": 0.869,
     "category_accuracy": 0.968,
-    "hard_negatives_flagged": 0.036,
+    "hard_negatives_flagged": 0.035,
 }
 
 

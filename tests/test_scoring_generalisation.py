@@ -959,6 +959,28 @@ def test_what_a_namesake_in_the_title_lacks_is_no_goods_whatever_the_talk(
     assert any(rule["rule"] == "namesake_described" for rule in result.rules)
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("电子礼炮 开业 庆典", "插电就响，不用火药，量大从优"),
+        ("LED烟花 婚礼 布置", "遥控点亮，不用火药，私聊"),
+        ("电子烟花 开业 婚庆", "充电款，不用火药，声音大"),
+    ],
+)
+def test_the_electronic_form_of_any_firework_is_a_namesake(scorer: Scorer, title: str, description: str) -> None:
+    """电子 and LED make an electronic namesake of one firework in the listed phrases (电子鞭炮, LED鞭炮), so of every
+    word of fireworks: 电子礼炮 lacks 火药 as 电子鞭炮 does, and 电子烟花 is no 电子烟 followed by 花."""
+    result = scorer.score({"title": title, "description": description})
+    assert not result.is_lead
+    assert any(rule["rule"] == "namesake_described" for rule in result.rules)
+
+
+@pytest.mark.parametrize("title", ["电子烟 花果口味 一次性", "电子烟 烟花图案 外壳"])
+def test_an_e_cigarette_written_apart_from_a_firework_is_still_one(scorer: Scorer, title: str) -> None:
+    result = scorer.score({"title": title, "description": "量大从优 私聊 不走平台"})
+    assert result.is_lead and result.category == "prohibited.tobacco"
+
+
 def test_an_innocence_word_after_wei_is_negated(scorer: Scorer) -> None:
     """未染色 says the coral is not dyed: the colour word is no innocence."""
     result = scorer.score({"title": "红珊瑚 原枝 天然 未染色", "description": "颜色深红，没有证书"})

@@ -55,6 +55,7 @@ from .category_score import CategoryScorer
 from .clauses import (
     ascii_alnum_code,
     book_spans,
+    breaks_clause,
     count_after,
     left_to_reader,
     negated_before,
@@ -340,6 +341,19 @@ class Scorer:
             for category in self.categories.values()
             for phrase in generated_functions(category, watchlists.signals)
         }
+        # an innocent phrase that ends in a name of its category (电子烟花: 烟花) -> where that name starts in it: a
+        # term of another category that runs into that name (电子烟 of 电子烟花) is the phrase's word, not a term
+        names = {
+            category.id: {self.normaliser.fold(n) for spec in category.terms for n in (spec.term, *spec.aliases)}
+            for category in self.categories.values()
+        }
+        self._mask_heads: dict[tuple[str, str], int] = {}
+        for key, masks in zip(self._pattern_list, by_kind[1], strict=True):
+            for mask in masks:
+                if mask.category is not None:
+                    heads = [len(key) - len(n) for n in names[mask.category] if n and n != key and key.endswith(n)]
+                    if heads:
+                        self._mask_heads[(mask.category, key)] = min(heads)
         self._generated_words = frozenset(generated)
         self._phrase_ends = PhraseEnds.of_phrases(self._fold_words(generated))
         self._generated_patterns = frozenset(
@@ -844,7 +858,11 @@ class Scorer:
                         if mview is view
                         and ms <= start
                         and end <= me
-                        and (m.category is None or m.category == category_id)
+                        and (
+                            m.category is None
+                            or m.category == category_id
+                            or self._runs_into_head(m, view, ms, me, start, end)
+                        )
                         and (
                             not pictograph
                             or whole_words_across_spaces(view.norm.original, offsets[ms], offsets[me - 1] + 1)
@@ -898,8 +916,8 @@ class Scorer:
                 masked_rules.append({"rule": "read_aside_elsewhere", "words": sorted({w for _c, w in read_aside}),
                                      "points": 0})  # fmt: skip
                 live = kept
-        if live and masked_rules:
-            live = self._namesake_described(live, masked_rules, signal_places)
+        if live and (masked_rules or masks):
+            live = self._namesake_described(live, masked_rules, signal_places, masks, first_view)
         if live and self._bred is not None:
             bred = self._bred_claims.bred_animal(live, views, signal_places)
             if bred is not None:
@@ -1164,16 +1182,24 @@ class Scorer:
         live: list[tuple[TermRef, FieldView, int, int, int, int]],
         masked_rules: list[dict[str, Any]],
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        masks: list[tuple[Mask, FieldView, int, int]],
+        title: FieldView,
     ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
-        """A title that names a namesake of a family's goods (射钉枪, 电子鞭炮) and no term says what is sold: a term
-        of that family in the description alone (不用火药) describes the namesake, unless the listing talks trade,
-        evasion or concealment (水枪 玩具 …其实是真枪 私聊). A term of that family right after a negation, in any
-        field, says what the namesake lacks (电子鞭炮 不用火药, 城区禁放也能用), whatever the listing's talk."""
+        """A title that names a namesake of a family's goods (射钉枪, 电子鞭炮, or an innocent phrase of prohibited
+        goods around no term: 电子礼炮) and no term says what is sold: a term of that family in the description
+        alone (不用火药) describes the namesake, unless the listing talks trade, evasion or concealment (水枪 玩具
+        …其实是真枪 私聊). A term of that family right after a negation, in any field, says what the namesake lacks
+        (电子鞭炮 不用火药, 城区禁放也能用), whatever the listing's talk."""
         families = {
             rule["category"].split(".", 1)[0]
             for rule in masked_rules
             if rule["rule"] in _NAMESAKE_RULES and rule["field"] == "title"
         }
+        families.update(
+            mask.category.split(".", 1)[0]
+            for mask, view, _start, _end in masks
+            if view is title and mask.category is not None and mask.category.startswith(GOODS_FAMILY)
+        )
         if not families:
             return live
         negations = self._negations
@@ -1300,6 +1326,15 @@ class Scorer:
                     if sig.word not in words:
                         words.append(sig.word)
         return acting
+
+    def _runs_into_head(self, mask: Mask, view: FieldView, ms: int, me: int, start: int, end: int) -> bool:
+        """Whether a term inside an innocent phrase of another category runs into the name that ends the phrase,
+        written as one word (电子烟 of 电子烟花: 烟花 is fireworks', so the phrase's namesake is an LED firework)."""
+        head = self._mask_heads.get((mask.category or "", view.norm.text[ms:me]))
+        if head is None or not start < ms + head < end:
+            return False
+        o_start, o_end = view.span(ms, me)
+        return not any(c.isspace() or breaks_clause(c) for c in view.norm.original[o_start:o_end])
 
     def _worded(
         self,

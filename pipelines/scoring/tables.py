@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from .clauses import COUNTED, PLACE_REACH, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
-from .homophones import build_table, usable
+from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
 from .payloads import Mask, Payload, Signal, TermRef
 from .scope import NEGATION_STOPS
@@ -78,6 +78,7 @@ class Tables:
         # per category: the everyday shapes its goods are sold in (笔, 棒 of an e-cigarette), folded
         self.shapes: dict[str, tuple[str, ...]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
+        self._nouns: frozenset[str] | None = None  # jieba's nouns, read once a modified namesake needs them
         self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
         self._shape_terms: dict[str, list[TermRef]] = {}
@@ -105,6 +106,29 @@ class Tables:
         if len(folded) < 3 or folded[-1] not in self._one_char_parts or not all(map(is_cjk, folded)):
             return None
         return folded[:-1] + _POSSESSIVE + folded[-1]
+
+    def _modified_namesakes(self, category: Category) -> tuple[str, ...]:
+        """The namesakes of prohibited goods that a modifier makes of every word of them (电子礼炮, LED烟花 of
+        fireworks): a category's innocence word that its own innocent phrases put right before one of its names
+        (电子鞭炮, LED鞭炮) makes the same namesake of each of its names and of each of its suspicious words that
+        jieba's dictionary takes for a noun (礼炮), as the listed phrases are generated from, never typed one by one."""
+        if not category.id.startswith(GOODS_FAMILY):
+            return ()
+        fold = self.normaliser.fold
+        names = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)} - {""}
+        modifiers = {fold(word) for word in category.innocence} - {""}
+        used = {
+            modifier
+            for phrase in map(fold, category.innocent_phrases)
+            for modifier in modifiers
+            if phrase.startswith(modifier) and phrase[len(modifier) :] in names
+        }
+        if not used:
+            return ()
+        if self._nouns is None:
+            self._nouns = frozenset(word for word, _count, tag in dictionary_words() if tag == "n")
+        goods = names | {fold(word) for word in category.suspicious if word in self._nouns}
+        return tuple(modifier + word for modifier in sorted(used) for word in sorted(goods) if len(word) > 1)
 
     def _add_term(self, category: Category, spec: TermSpec) -> None:
         weight = float(spec.weight)
@@ -328,6 +352,8 @@ class Tables:
             for spec in category.terms:
                 self._add_term(category, spec)
             for phrase in category.innocent_phrases:
+                self._add(phrase, Mask(category.id, phrase))
+            for phrase in self._modified_namesakes(category):
                 self._add(phrase, Mask(category.id, phrase))
             for word in category.innocence:
                 self._add(word, Signal("innocence", "category", category.id, word, False, False))
