@@ -235,6 +235,10 @@ class ProcessWriter:
         self.start_method = _start_method()
         fork = self.start_method == "fork"
         if fork:
+            # The store's engine made now (no connection opened; the crawl process makes it anyway as it opens
+            # the store): the writer inherits its dialect and database driver imported instead of importing them
+            # again for an engine of its own.
+            get_engine(database_url, migrate=False)
             close_pooled_connections()
             # The crawl process configures the store's models anyway (its run records): done before the fork, the
             # writer inherits them configured instead of configuring them again at its first batch.

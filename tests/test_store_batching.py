@@ -815,3 +815,38 @@ writer.stop()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True"]
+
+
+def test_a_forked_writer_inherits_the_stores_database_driver_imported(tmp_path):
+    """The writer's engine needs the store's dialect and database driver: the crawl process imports them before
+    it forks its writer (it makes its own engine of the store anyway), so the writer starts without importing."""
+    found, store_url = tmp_path / "found", f"sqlite:///{tmp_path / 'store.db'}"
+    code = f"""
+import sys
+import leads.writer
+from leads.writer import ProcessWriter
+assert "sqlalchemy.dialects.sqlite" not in sys.modules
+writer_main = leads.writer._writer_main
+
+def probe(*args):
+    with open({str(found)!r}, "w") as file:
+        file.write(str("sqlalchemy.dialects.sqlite" in sys.modules and "sqlite3" in sys.modules))
+    writer_main(*args)
+
+leads.writer._writer_main = probe
+writer = ProcessWriter({store_url!r}, None)
+assert writer.start_method == "fork", writer.start_method
+writer.stop()
+"""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRADEWATCH_HOME": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert found.read_text() == "True"
