@@ -981,6 +981,26 @@ def test_an_e_cigarette_written_apart_from_a_firework_is_still_one(scorer: Score
     assert result.is_lead and result.category == "prohibited.tobacco"
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("额温枪 家用 红外测温", "一秒出结果 量大从优 私聊"),
+        ("玻璃胶枪 加厚 省力款", "五金批发 私聊 量大优惠"),
+        ("无线 高压洗地漆枪 家装", "喷涂均匀 私聊"),
+    ],
+)
+def test_a_tool_named_by_what_it_works_on_is_that_tool(scorer: Scorer, title: str, description: str) -> None:
+    """The word before 枪 in a listed tool (测温枪, 胶枪, 喷漆枪) names the tool in any name that ends in it."""
+    result = scorer.score({"title": title, "description": description})
+    assert not result.is_lead
+
+
+@pytest.mark.parametrize("title", ["气枪 高压 打鸟", "盒子枪 老式 能打", "水弹枪 改装 钢珠"])
+def test_a_gun_whose_name_ends_like_no_tool_is_still_a_gun(scorer: Scorer, title: str) -> None:
+    result = scorer.score({"title": title, "description": "私聊 不走平台"})
+    assert result.is_lead and result.category == "prohibited.weapons"
+
+
 def test_an_innocence_word_after_wei_is_negated(scorer: Scorer) -> None:
     """未染色 says the coral is not dyed: the colour word is no innocence."""
     result = scorer.score({"title": "红珊瑚 原枝 天然 未染色", "description": "颜色深红，没有证书"})

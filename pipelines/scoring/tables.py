@@ -125,10 +125,39 @@ class Tables:
         }
         if not used:
             return ()
+        nouns = self._dictionary_nouns()
+        goods = names | {fold(word) for word in category.suspicious if word in nouns}
+        return tuple(modifier + word for modifier in sorted(used) for word in sorted(goods) if len(word) > 1)
+
+    def _tools_by_last_word(self, category: Category) -> tuple[str, ...]:
+        """The tools named by what they work on before a one-character name of the goods (测温枪, 胶枪, 喷漆枪 of
+        枪): the last two characters of each such listed innocent phrase name the same tool in any name ending in
+        them (额温枪 as 测温枪, 玻璃胶枪 as 胶枪), unless they are, or end, a name of the category (手枪, 气枪,
+        水弹枪), or the phrase is a noun of jieba's dictionary whole (电子枪: its last word is 电子, not 子)."""
+        fold = self.normaliser.fold
+        names = {
+            fold(name) for spec in category.terms for name in (spec.term, *spec.aliases, *spec.variants)
+        } - {""}  # fmt: skip
+        singles = {name for name in names if len(name) == 1}
+        if not singles:
+            return ()
+        tools = []
+        for phrase in map(fold, category.innocent_phrases):
+            tail = phrase[-2:]
+            if (
+                len(phrase) > 2
+                and tail[-1] in singles
+                and is_cjk(tail[0])
+                and not any(n.endswith(tail) for n in names)
+                and phrase not in self._dictionary_nouns()
+            ):
+                tools.append(tail)
+        return tuple(dict.fromkeys(tools))
+
+    def _dictionary_nouns(self) -> frozenset[str]:
         if self._nouns is None:
             self._nouns = frozenset(word for word, _count, tag in dictionary_words() if tag == "n")
-        goods = names | {fold(word) for word in category.suspicious if word in self._nouns}
-        return tuple(modifier + word for modifier in sorted(used) for word in sorted(goods) if len(word) > 1)
+        return self._nouns
 
     def _add_term(self, category: Category, spec: TermSpec) -> None:
         weight = float(spec.weight)
@@ -353,7 +382,7 @@ class Tables:
                 self._add_term(category, spec)
             for phrase in category.innocent_phrases:
                 self._add(phrase, Mask(category.id, phrase))
-            for phrase in self._modified_namesakes(category):
+            for phrase in (*self._modified_namesakes(category), *self._tools_by_last_word(category)):
                 self._add(phrase, Mask(category.id, phrase))
             for word in category.innocence:
                 self._add(word, Signal("innocence", "category", category.id, word, False, False))
