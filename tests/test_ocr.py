@@ -494,3 +494,30 @@ def test_a_worker_imports_neither_scipy_nor_numpy_ma_nor_the_main_module_nor_the
     assert not config_loaded
     assert not asyncio_loaded  # the pool's own module is not the worker's
     assert not masked_loaded  # the hash's median is taken without numpy.ma
+
+
+def test_the_recogniser_is_built_from_a_json_copy_of_its_configuration_without_pyyaml(tmp_path: Path) -> None:
+    """RapidOCR's configuration file is YAML: it is read once into a JSON copy in the cache, and a worker builds
+    the recogniser from that copy without importing PyYAML (its import and parse were part of every start-up)."""
+    import json
+    import subprocess
+    import sys
+
+    from rapidocr_onnxruntime.utils import read_yaml
+
+    from pipelines.images.models import _config_file, default_config
+
+    made = default_config(tmp_path)
+    (copy,) = tmp_path.glob("config-*.json")
+    assert made == read_yaml(_config_file()) == json.loads(copy.read_text(encoding="utf-8"))
+    assert default_config(tmp_path) == made and default_config(None) == made
+    code = f"""
+import sys
+from pathlib import Path
+from pipelines.images.models import default_config, recogniser
+engine = recogniser(default_config(Path({str(tmp_path)!r})), det_limit_side_len=32, intra_op_num_threads=1)
+print("yaml" in sys.modules, engine.text_score, engine.text_det.limit_side_len)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", str(made["Global"]["text_score"]), "32"]

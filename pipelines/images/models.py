@@ -10,15 +10,22 @@ instead of 0.1 (three models, load 24), and it computes the very same outputs. E
 "extended" level, which is the same on every CPU, and the layout is still made at each load. Each copy is
 also named by the ONNX Runtime version and the original file's name, size and time, so a new wheel or runtime
 never loads a stale one. Building a copy costs about 0.3 CPU s, once; a cache that cannot be written only
-means the wheel's models are loaded.
+means the wheel's models are loaded. RapidOCR's own configuration is kept there too, as JSON, so that a worker
+needs no YAML parser (`default_config`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
+import importlib.util
+import json
 import os
+import sys
+import types
 from pathlib import Path
+from typing import Any
 
 PARTS = (("Det", "det_model_path"), ("Cls", "cls_model_path"), ("Rec", "rec_model_path"))
 
@@ -31,13 +38,81 @@ def configured_folder() -> Path | None:
     return None if folder is None else folder / "ocr"
 
 
-def _sources() -> dict[str, Path]:
-    """RapidOCR's own model files, by the keyword that names each for its constructor."""
-    from rapidocr_onnxruntime.main import DEFAULT_CFG_PATH
-    from rapidocr_onnxruntime.utils import read_yaml, update_model_path
+def _config_file() -> Path:
+    """RapidOCR's own configuration file, found without importing the package."""
+    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent / "config.yaml"
 
-    config = update_model_path(read_yaml(str(DEFAULT_CFG_PATH)))
-    return {keyword: Path(config[part]["model_path"]) for part, keyword in PARTS}
+
+def default_config(folder: Path | None) -> dict[str, Any]:
+    """RapidOCR's own configuration (its YAML file) as a dict, read from a JSON copy in `folder` (named by the
+    file's size and time), made from the YAML file where missing. A worker then imports no YAML parser: PyYAML's
+    import and its pure-Python parse of the file, which RapidOCR's constructor and `_sources` each made, were
+    about 0.02 CPU s of each worker's start-up."""
+    source = _config_file()
+    status = source.stat()
+    key = f"{source}\0{status.st_size}\0{status.st_mtime_ns}"
+    target = None if folder is None else folder / f"config-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    if target is not None:
+        with contextlib.suppress(OSError, ValueError):
+            config = json.loads(target.read_text(encoding="utf-8"))
+            if isinstance(config, dict):
+                return config
+    from rapidocr_onnxruntime.utils import read_yaml
+
+    config = read_yaml(source)
+    if target is not None:
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(config), encoding="utf-8")
+            temporary.replace(target)
+        except OSError:  # a read-only or full cache: the YAML file is read again next time
+            temporary.unlink(missing_ok=True)
+    return config
+
+
+class _YamlWhenUsed(types.ModuleType):
+    """Stands for PyYAML in RapidOCR's modules, which import it as they load but use it only to read their
+    configuration file, which `recogniser` gives them as a dict: PyYAML is imported if it is ever used."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module("yaml"), name)
+
+
+def _import_rapidocr() -> Any:
+    """RapidOCR's main module, imported without PyYAML (nothing else in a worker imports it)."""
+    if "rapidocr_onnxruntime.utils" in sys.modules or "yaml" in sys.modules:
+        return importlib.import_module("rapidocr_onnxruntime.main")
+    sys.modules["yaml"] = _YamlWhenUsed("yaml")
+    try:
+        return importlib.import_module("rapidocr_onnxruntime.main")
+    finally:
+        if isinstance(sys.modules.get("yaml"), _YamlWhenUsed):
+            del sys.modules["yaml"]
+
+
+def recogniser(config: dict[str, Any], **options: Any) -> Any:
+    """RapidOCR's recogniser built with `config` as its own configuration (`default_config`) and `options`."""
+    main = _import_rapidocr()
+    default = main.DEFAULT_CFG_PATH
+    read_file = main.read_yaml
+
+    def read(path: str | Path) -> dict[str, Any]:
+        return copy.deepcopy(config) if Path(path) == default else read_file(path)
+
+    main.read_yaml = read  # RapidOCR reads its configuration file through this name of its module
+    try:
+        return main.RapidOCR(**options)
+    finally:
+        main.read_yaml = read_file
+
+
+def _sources(config: dict[str, Any]) -> dict[str, Path]:
+    """RapidOCR's own model files, by the keyword that names each for its constructor."""
+    paths = _import_rapidocr().update_model_path(copy.deepcopy(config))
+    return {keyword: Path(paths[part]["model_path"]) for part, keyword in PARTS}
 
 
 CPU_FIELDS = ("vendor_id", "model name", "flags", "CPU implementer", "CPU part", "Features")
@@ -80,15 +155,16 @@ def _optimise(source: Path, target: Path, *, for_cpu: bool) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def optimised_models(folder: Path) -> dict[str, str]:
+def optimised_models(folder: Path, config: dict[str, Any]) -> dict[str, str]:
     """RapidOCR's keyword arguments that load each model's optimised copy from `folder`, made where missing;
-    {} where that fails (a read-only or full cache): the wheel's models are then loaded as they are."""
+    {} where that fails (a read-only or full cache): the wheel's models are then loaded as they are. `config` is
+    RapidOCR's configuration (`default_config`)."""
     import onnxruntime
 
     try:
         cpu = cpu_identity()
         paths = {}
-        for keyword, source in _sources().items():
+        for keyword, source in _sources(config).items():
             target = folder / _name(source, onnxruntime.__version__, cpu)
             if not target.is_file():
                 folder.mkdir(parents=True, exist_ok=True)

@@ -128,20 +128,19 @@ def _engine() -> Any:
     some, else from the wheel."""
     global _ENGINE
     if _ENGINE is None:
-        from rapidocr_onnxruntime import RapidOCR
-
-        from pipelines.images.models import discard, optimised_models
+        from pipelines.images.models import default_config, discard, optimised_models, recogniser
 
         options = {"intra_op_num_threads": 1, "inter_op_num_threads": 1, "det_limit_side_len": 32}
         folder = _model_cache()
-        paths = optimised_models(folder) if folder is not None else {}
+        config = default_config(folder)
+        paths = optimised_models(folder, config) if folder is not None else {}
         try:
-            _ENGINE = RapidOCR(**options, **paths)
+            _ENGINE = recogniser(config, **options, **paths)
         except Exception:  # an optimised copy that cannot be loaded (a damaged file): the wheel's models
             if not paths:
                 raise
             discard(paths)
-            _ENGINE = RapidOCR(**options)
+            _ENGINE = recogniser(config, **options)
     return _ENGINE
 
 
