@@ -246,12 +246,19 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # moved with the set's growth, so those follow them, rounded; the others hold. Brand marks read in the folded
 # text with 牌 after an animal's name (犀牛 牌 双肩包) then gave precision 0.982 (1,082/1,102, 0.9819) and 20/557
 # (0.0359), the rest unchanged; the floor and the ceiling follow, rounded.
+# Grown to 2,079 by the twelfth batch (153 of its 477 fell into the part, 46 of them goods never named and 39
+# dealer-talk or evasive look-alikes): recall 0.894 (1,158/1,295, 0.8942), precision 0.977 (1,158/1,185, 0.9772),
+# disguised recall 0.839 (603/719, 0.8387), 27/596 (0.0453), category accuracy 0.965 (0.9646). Every figure fell
+# with the set's growth (the batch's goods told only by what they are were found less often, and its look-alikes
+# written in dealer talk were flagged more often), so the floors and the ceiling follow them, rounded. With the
+# namesakes of fireworks and of tools before 枪 (a8e7ff6, 2890201): precision 0.978 (1,158/1,184, 0.9780) and 26/596
+# (0.0436), the rest unchanged; the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR = {
-    "recall": 0.906,
-    "precision": 0.982,
-    "disguised": 0.857,
-    "category_accuracy": 0.970,
-    "hard_negatives_flagged": 0.035,
+    "recall": 0.894,
+    "precision": 0.978,
+    "disguised": 0.838,
+    "category_accuracy": 0.964,
+    "hard_negatives_flagged": 0.044,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -319,12 +326,18 @@ TEST_PART_FLOOR = {
 # category and the hard negatives moved with the set's growth, so those follow them, rounded; precision holds.
 # The brand marks of the floor above then gave precision 0.982 (1,095/1,115, 0.9821) and 20/557 (0.0359), the
 # rest unchanged; the floor and the ceiling follow, rounded.
+# Grown to 2,079 by the twelfth batch, the seed rebuilt with its dev rows: recall 0.909 (1,177/1,295, 0.9089),
+# precision 0.978 (1,177/1,204, 0.9776), disguised recall 0.858 (617/719, 0.8581), 27/596 (0.0453), category
+# accuracy 0.963 (0.9626); the seed of 1,926 would have found three leads fewer (1,174). Every figure fell with
+# the set's growth, as the rules' did, so the floors and the ceiling follow them, rounded. With the namesakes of
+# fireworks and of tools before 枪: precision 0.978 (1,177/1,203, 0.9784) and 26/596 (0.0436), the rest unchanged;
+# the floor and the ceiling follow, rounded.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.917,
-    "precision": 0.982,
-    "disguised": 0.869,
-    "category_accuracy": 0.968,
-    "hard_negatives_flagged": 0.035,
+    "recall": 0.908,
+    "precision": 0.978,
+    "disguised": 0.858,
+    "category_accuracy": 0.962,
+    "hard_negatives_flagged": 0.044,
 }
 
 

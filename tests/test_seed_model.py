@@ -30,8 +30,9 @@ LIFTED_AT_LEAST = 3
 # whose rules read the imitation and the negation: never lifted.
 # (老货 in the title: without it, the seed learnt again with the function pattern of prohibited goods gives 0.888,
 # just under the lift probability; 私聊 in the description: without it, the seed learnt again with the diagnostic
-# traits of wildlife gives 0.860)
-HARD_NEGATIVE = {"title": "白色老料 不含象牙 树脂 雕件 懂的来 老货", "description": "树脂材质 私聊"}
+# traits of wildlife gives 0.860; the seed learnt again with the twelfth batch's look-alikes in dealer talk gives
+# it 0.828, and 0.936 with the heirloom provenance of the disguised pool in place of 老货)
+HARD_NEGATIVE = {"title": "祖上传下来的 白色老料 不含象牙 树脂 雕件 懂的来", "description": "树脂材质 私聊"}
 # Ordinary second-hand goods whose descriptions talk the way dealers in wildlife do (私聊, 懂的来, 同城面交,
 # 不走快递): a seed that learnt n-grams of the labelled set's descriptions too lifted three of them (0.91-0.97).
 DEALER_TALK = [
