@@ -99,3 +99,23 @@ def test_a_page_declared_cjk_is_never_read_as_cp1252(charset: str):
         decode_html(body_bytes)
     with pytest.raises(UndecodableError):
         decode_html(body_bytes.replace(charset.encode(), b"x"), content_type=f"text/html; charset={charset}")
+
+
+@pytest.mark.parametrize("charset", ["UTF-8", "utf8", '"utf-8"'])
+@pytest.mark.parametrize("text", ["<html><body><p>山核桃 手串</p></body></html>", "<html><body>plain</body></html>"])
+def test_a_utf8_page_reads_as_scrapy_reads_it(charset: str, text: str):
+    crawler = get_crawler()
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    middleware = PageEncodingMiddleware.from_crawler(crawler)
+    request = Request("http://127.0.0.1/plain/item/7")
+
+    def fetched() -> HtmlResponse:
+        headers = {"Content-Type": f"text/html; charset={charset}"}
+        return HtmlResponse(request.url, body=text.encode(), request=request, headers=headers)
+
+    read = middleware.process_response(request, fetched())
+    assert isinstance(read, HtmlResponse)
+    as_scrapy_reads_it = fetched()
+    assert (read.encoding, read.text) == (as_scrapy_reads_it.encoding, as_scrapy_reads_it.text) == ("utf-8", text)
+    assert read.selector.css("body ::text").getall() == as_scrapy_reads_it.selector.css("body ::text").getall()
+    assert read.replace(url="http://127.0.0.1/plain/item/8").text == text
