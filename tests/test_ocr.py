@@ -516,8 +516,27 @@ import sys
 from pathlib import Path
 from pipelines.images.models import default_config, recogniser
 engine = recogniser(default_config(Path({str(tmp_path)!r})), det_limit_side_len=32, intra_op_num_threads=1)
-print("yaml" in sys.modules, engine.text_score, engine.text_det.limit_side_len)
+print("yaml" in sys.modules, "shapely" in sys.modules, engine.text_score, engine.text_det.limit_side_len)
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", str(made["Global"]["text_score"]), "32"]
+    assert done.stdout.split() == ["False", "False", str(made["Global"]["text_score"]), "32"]
+
+
+def test_the_text_boxes_are_widened_by_shapelys_area_and_perimeter_to_the_last_bit() -> None:
+    """RapidOCR's detector widens each box by its area over its perimeter (shapely's Polygon, in GEOS): the
+    stand-in a worker gives it computes both as GEOS does, so the boxes, and the text read, are the same."""
+    import cv2
+    import numpy as np
+    from shapely.geometry import Polygon
+
+    from pipelines.images.models import BoxPolygon
+
+    rng = np.random.default_rng(7)
+    for n in range(3000):
+        centre, size = tuple(rng.uniform(0, 2000, 2)), tuple(rng.uniform(0.5, 700, 2))
+        box = cv2.boxPoints((centre, size, float(rng.uniform(-90, 90)))).astype(np.float32)
+        if n % 3 == 0:
+            box = np.round(box).astype(np.float32)  # boxes on whole pixels, as a detector's often are
+        ours, theirs = BoxPolygon(box), Polygon(box)
+        assert (ours.area, ours.length) == (theirs.area, theirs.length)

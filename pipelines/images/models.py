@@ -20,7 +20,9 @@ import contextlib
 import copy
 import hashlib
 import importlib.util
+import itertools
 import json
+import math
 import os
 import sys
 import types
@@ -81,16 +83,62 @@ class _YamlWhenUsed(types.ModuleType):
         return getattr(importlib.import_module("yaml"), name)
 
 
+class BoxPolygon:
+    """A text box as RapidOCR's detector uses shapely's Polygon: its area and perimeter only (to widen the box by
+    area / perimeter), computed in the order GEOS computes them, so to the last bit of each double. Shapely's
+    import (GEOS and its own modules) was about 0.015 CPU s of each worker's start-up, for these two sums."""
+
+    def __init__(self, points: Any) -> None:
+        ring = [(float(x), float(y)) for x, y in points]
+        if ring and ring[0] != ring[-1]:
+            ring.append(ring[0])  # closed, as shapely closes a polygon's shell
+        self.ring = ring
+
+    @property
+    def area(self) -> float:
+        """GEOS's Area::ofRing: the shoelace formula from the first point's x."""
+        ring = self.ring
+        if len(ring) < 3:
+            return 0.0
+        x0 = ring[0][0]
+        total = 0.0
+        for i in range(1, len(ring) - 1):
+            total += (ring[i][0] - x0) * (ring[i - 1][1] - ring[i + 1][1])
+        return abs(total / 2.0)
+
+    @property
+    def length(self) -> float:
+        """GEOS's Length::ofLine: the sides' lengths summed in order."""
+        total = 0.0
+        for (x0, y0), (x1, y1) in itertools.pairwise(self.ring):
+            dx, dy = x1 - x0, y1 - y0
+            total += math.sqrt(dx * dx + dy * dy)
+        return total
+
+
+def _stand_ins() -> dict[str, types.ModuleType]:
+    """What RapidOCR's modules are given for PyYAML and shapely's geometry while they are imported."""
+    geometry = types.ModuleType("shapely.geometry")
+    geometry.Polygon = BoxPolygon  # type: ignore[attr-defined]
+    shapely = types.ModuleType("shapely")
+    shapely.geometry = geometry  # type: ignore[attr-defined]
+    return {"yaml": _YamlWhenUsed("yaml"), "shapely": shapely, "shapely.geometry": geometry}
+
+
 def _import_rapidocr() -> Any:
-    """RapidOCR's main module, imported without PyYAML (nothing else in a worker imports it)."""
-    if "rapidocr_onnxruntime.utils" in sys.modules or "yaml" in sys.modules:
+    """RapidOCR's main module, imported without PyYAML or shapely (a worker imports neither otherwise); where
+    either was imported already, or RapidOCR was, it is imported as it is."""
+    names = ("yaml", "shapely", "shapely.geometry", "rapidocr_onnxruntime.utils")
+    if any(name in sys.modules for name in names):
         return importlib.import_module("rapidocr_onnxruntime.main")
-    sys.modules["yaml"] = _YamlWhenUsed("yaml")
+    stand_ins = _stand_ins()
+    sys.modules.update(stand_ins)
     try:
         return importlib.import_module("rapidocr_onnxruntime.main")
     finally:
-        if isinstance(sys.modules.get("yaml"), _YamlWhenUsed):
-            del sys.modules["yaml"]
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 def recogniser(config: dict[str, Any], **options: Any) -> Any:
