@@ -1001,6 +1001,23 @@ def test_a_gun_whose_name_ends_like_no_tool_is_still_a_gun(scorer: Scorer, title
     assert result.is_lead and result.category == "prohibited.weapons"
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("鹤顶红色 连衣裙 女 显白", "雪纺 收腰 私聊"), ("大地红色 羊毛围巾", "过年喜庆 送长辈 私聊")],
+)
+def test_a_colour_named_after_goods_whose_name_ends_in_a_colour_is_that_colour(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """鹤顶红 ends in 红, a colour the dictionary knows as 红色: 鹤顶红色 is the colour, as 珊瑚红 is."""
+    assert not scorer.score({"title": title, "description": description}).is_lead
+
+
+def test_the_lustre_of_goods_named_for_a_colour_is_no_colour(scorer: Scorer) -> None:
+    """色泽 is a word: 鹤顶红色泽油润 describes the casque, not a colour named after it."""
+    result = scorer.score({"title": "鹤顶红 老料 挂件", "description": "鹤顶红色泽油润 私聊"})
+    assert result.is_lead and result.category == "wildlife.hornbill"
+
+
 def test_an_innocence_word_after_wei_is_negated(scorer: Scorer) -> None:
     """未染色 says the coral is not dyed: the colour word is no innocence."""
     result = scorer.score({"title": "红珊瑚 原枝 天然 未染色", "description": "颜色深红，没有证书"})

@@ -354,6 +354,9 @@ class Scorer:
                     heads = [len(key) - len(n) for n in names[mask.category] if n and n != key and key.endswith(n)]
                     if heads:
                         self._mask_heads[(mask.category, key)] = min(heads)
+        # a colour named after goods (鹤顶红色) stands only where its 色 ends a word (not 鹤顶红色泽, the lustre)
+        self._colour_patterns = frozenset(i for i, key in enumerate(self._pattern_list) if key in tables.colour_names)
+        self._colour_ends = PhraseEnds.of_phrases(tables.colour_names, any_reading=True)
         self._generated_words = frozenset(generated)
         self._phrase_ends = PhraseEnds.of_phrases(self._fold_words(generated))
         self._generated_patterns = frozenset(
@@ -715,6 +718,7 @@ class Scorer:
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
         first_view, later_views = views[0], views[1:]
         generated_patterns, generated = self._generated_patterns, self._generated_words
+        colours = self._colour_patterns
         # a generated phrase (folded) -> the rule that read it as no word of the listing (一粒倒 of 一粒倒入)
         cut_phrases: dict[str, dict[str, Any]] = {}
         for pattern_id, start, end in matches:
@@ -728,7 +732,7 @@ class Scorer:
             if refs:
                 for ref in refs:
                     terms.append((ref, view, start, end))
-            if phrases:
+            if phrases and not (pattern_id in colours and self._colour_ends.crossed(view, start, end)):
                 for phrase in phrases:
                     masks.append((phrase, view, start, end))
             if signals:

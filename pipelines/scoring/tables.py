@@ -58,6 +58,10 @@ class HomophoneTables:
     joins: frozenset[str]
 
 
+# the character that makes a colour's name of a word (珊瑚色, 象牙色)
+_COLOUR = "色"
+
+
 class Tables:
     """Builds the matcher's patterns and the word tables from the watchlists (:meth:`Scorer.__init__` reads them)."""
 
@@ -79,6 +83,10 @@ class Tables:
         self.shapes: dict[str, tuple[str, ...]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         self._nouns: frozenset[str] | None = None  # jieba's nouns, read once a modified namesake needs them
+        # the colours named after goods whose name ends in a colour (鹤顶红色), folded: each stands only where its
+        # 色 ends a word (not 鹤顶红色泽)
+        self.colour_names: set[str] = set()
+        self._colours: frozenset[str] | None = None
         self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
         self._shape_terms: dict[str, list[TermRef]] = {}
@@ -153,6 +161,33 @@ class Tables:
             ):
                 tools.append(tail)
         return tuple(dict.fromkeys(tools))
+
+    def _colours_named_after(self, category: Category) -> tuple[str, ...]:
+        """The colour named after a name of the category that ends in a colour's character (鹤顶红色, as 珊瑚红 and
+        珊瑚色 are colours): the characters are those the listed innocent phrases put after a name whose 色 they
+        list too (象牙白 beside 象牙色, 珊瑚红 beside 珊瑚色) that jieba's dictionary takes for an adjective with a
+        word of their own and 色 (红色, 白色: not 塔 of 象牙塔, nor 粉 of 珊瑚粉, a powder too), so no colour is typed
+        here."""
+        fold = self.normaliser.fold
+        if self._colours is None:
+            short = {word: tag for word, _count, tag in dictionary_words() if len(word) <= 2}
+            adjectives = {c for c, tag in short.items() if len(c) == 1 and tag == "a" and c + _COLOUR in short}
+            phrases = {
+                fold(p)
+                for p in (
+                    *self.watchlists.signals.innocent_phrases,
+                    *(p for c in self.categories.values() for p in c.innocent_phrases),
+                )
+            }
+            self._colours = frozenset(
+                phrase[-1]
+                for phrase in phrases
+                if len(phrase) > 2 and phrase[-1] in adjectives and phrase[:-1] + _COLOUR in phrases
+            )
+        names = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)}
+        return tuple(
+            sorted(name + _COLOUR for name in names if len(name) > 1 and is_cjk(name[-1]) and name[-1] in self._colours)
+        )
 
     def _dictionary_nouns(self) -> frozenset[str]:
         if self._nouns is None:
@@ -384,6 +419,9 @@ class Tables:
                 self._add(phrase, Mask(category.id, phrase))
             for phrase in (*self._modified_namesakes(category), *self._tools_by_last_word(category)):
                 self._add(phrase, Mask(category.id, phrase))
+            for phrase in self._colours_named_after(category):
+                self._add(phrase, Mask(category.id, phrase))
+                self.colour_names.add(phrase)
             for word in category.innocence:
                 self._add(word, Signal("innocence", "category", category.id, word, False, False))
             traits = frozenset(category.traits)

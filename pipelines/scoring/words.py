@@ -125,11 +125,18 @@ class PhraseEnds:
         self._after = {char: tuple(sorted(rest, key=len, reverse=True)) for char, rest in after.items() if rest}
 
     @classmethod
-    def of_phrases(cls, phrases: Iterable[str]) -> PhraseEnds:
-        """The words that cut these (folded) phrases short, from the on-disk cache when it has them."""
+    def of_phrases(cls, phrases: Iterable[str], any_reading: bool = False) -> PhraseEnds:
+        """The words that cut these (folded) phrases short, from the on-disk cache when it has them; with
+        ``any_reading``, every word their last character begins (色泽 cuts 鹤顶红色 short: the lustre of the casque,
+        not the colour named after it)."""
         lasts = sorted({phrase[-1] for phrase in phrases if phrase})
         name = "phrase-ends-" + disk_cache.key(
-            "phrase-ends", _VERSION, disk_cache.package_version("jieba"), disk_cache.package_version("pypinyin"), lasts
+            "phrase-ends",
+            _VERSION,
+            disk_cache.package_version("jieba"),
+            disk_cache.package_version("pypinyin"),
+            lasts,
+            any_reading,
         )
         data = disk_cache.read_json(name)
         if isinstance(data, dict) and all(isinstance(v, list) for v in data.values()):
@@ -145,7 +152,7 @@ class PhraseEnds:
                 continue
             readings = phrases_dict.get(word)
             reading = readings[0][0] if readings and len(readings) == len(word) else firsts[word[0]]
-            if reading and reading != own[word[0]]:
+            if any_reading or (reading and reading != own[word[0]]):
                 after[word[0]].append(word[1:])
         disk_cache.write_json(name, after)
         return cls(after)
