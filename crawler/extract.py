@@ -37,9 +37,18 @@ _SPACES = re.compile(r"\s+")
 _ROOT_PATH = re.compile(r"(?:/(?!\.\.?(?:[/?]|$))[A-Za-z0-9._~%+-]+)+/?(?:\?[A-Za-z0-9._~%+=&-]+)?")
 
 
+# The `scheme://host` of an http(s) address that `urlsplit` reads as written: a lower-case scheme at its very start,
+# and a host (port, user) of plain ASCII characters without brackets, ended by the path, query, fragment or the end.
+_PLAIN_SITE = re.compile(r"https?://[A-Za-z0-9.:@%_~!$&'()*+,;=-]*(?=[/?#]|\Z)")
+
+
 @lru_cache(maxsize=64)
 def _site(page_url: str) -> str | None:
-    """`scheme://host` of an http(s) page address, as `urljoin` reads them; None for any other."""
+    """`scheme://host` of an http(s) page address, as `urljoin` reads them; None for any other. An item page's
+    address is new to the cache every time: the commonest ones are read with one regular expression."""
+    plain = _PLAIN_SITE.match(page_url)
+    if plain is not None:
+        return plain.group()
     parts = urlsplit(page_url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
 
