@@ -110,46 +110,78 @@ def _scope_elements(root: Any, scope: str) -> list[Any]:
     return found if isinstance(found, list) else _UNSCOPED
 
 
-def _narrowed(root: Any, css: str, scopes: Scopes) -> tuple[Any, etree.XPath] | list[str] | None:
-    """Where a CSS field is looked for when its scope is shared (crawler.css_scope): (the one element its scope
-    found, the rest of its query); [] when the scope found nothing (nor would the whole query); None when the
-    whole query is run from the node (no shared scope, or one found more than once)."""
-    split = split_scope(css)
-    if split is None or split[0] not in scopes:
-        return None
-    within = scopes[split[0]]
-    if within is None:
-        within = scopes[split[0]] = _scope_elements(root, split[0])
-    if within is _UNSCOPED or len(within) > 1:
-        return None
-    if not within:
-        return []
-    rest = _compiled(None, split[1])
-    return None if rest is None else (within[0], rest)
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a field's query needs on lxml, worked out once per selector (it runs on every listing of every page):
+    the whole query compiled (None: parsel runs it), and for a CSS query whose scope can be shared
+    (crawler.css_scope) that scope's XPath and the rest of the query compiled (None where lxml refuses it)."""
+
+    compiled: etree.XPath | None
+    scope: str | None
+    rest: etree.XPath | None
 
 
-def _fast_strings(node: Node, spec: FieldSelector, scopes: Scopes | None = None) -> list[str] | None:
-    """`_strings(select(node, spec), spec.attr)` evaluated on lxml directly, without a parsel Selector per match;
-    within the field's scope when `scopes` shares it (found once for every field of the node that starts with it).
+# FieldSelector id -> (the selector, kept so that its id stays its own; its plan). A crawl has a few dozen; a
+# process that reloads profiles again and again starts afresh past _MAX_PLANS.
+_PLANS: dict[int, tuple[FieldSelector, _Plan]] = {}
+_MAX_PLANS = 4096
 
-    None when the fast path does not apply (not an HTML element selector, extra namespaces, a query that yields
-    a number or boolean); the caller then goes through parsel.
-    """
-    if not isinstance(node, Selector) or node.type != "html" or not (spec.css or spec.xpath):
+
+def _plan(spec: FieldSelector) -> _Plan:
+    known = _PLANS.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    split = split_scope(spec.css) if spec.css else None
+    plan = _Plan(
+        _compiled(spec.css, spec.xpath),
+        split[0] if split is not None else None,
+        _compiled(None, split[1]) if split is not None else None,
+    )
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[id(spec)] = (spec, plan)
+    return plan
+
+
+def _fast_root(node: Node) -> Any | None:
+    """The lxml element a node's fields are queried on directly (`_fast_strings`); None when the fast path does
+    not apply to the node (not an HTML element selector, extra namespaces): its fields then go through parsel."""
+    if not isinstance(node, Selector) or node.type != "html":
         return None
     root = node.root
     if not hasattr(root, "xpath") or not node.namespaces.keys() <= _EXSLT.keys():
         return None
-    compiled = _compiled(spec.css, spec.xpath)
+    return root
+
+
+def _fast_strings(node: Node, spec: FieldSelector, scopes: Scopes | None = None, root: Any = None) -> list[str] | None:
+    """`_strings(select(node, spec), spec.attr)` evaluated on lxml directly, without a parsel Selector per match;
+    within the field's scope when `scopes` shares it (found once for every field of the node that starts with it).
+    `root`: the node's `_fast_root`, when the caller has it already.
+
+    None when the fast path does not apply (not an HTML element selector, extra namespaces, a query that yields
+    a number or boolean); the caller then goes through parsel.
+    """
+    if root is None:
+        root = _fast_root(node)
+        if root is None:
+            return None
+    plan = _plan(spec)
+    compiled = plan.compiled
     if compiled is None:
         return None
     context = root
-    if scopes and spec.css:
-        narrowed = _narrowed(root, spec.css, scopes)
-        if isinstance(narrowed, list):
-            return narrowed
-        if narrowed is not None:
-            context, compiled = narrowed
+    if scopes and plan.scope is not None and plan.scope in scopes:
+        # the field's scope found once for the node: looked in when it found one element, nothing found when
+        # it found none (nor would the whole query), the whole query run from the node otherwise
+        within = scopes[plan.scope]
+        if within is None:
+            within = scopes[plan.scope] = _scope_elements(root, plan.scope)
+        if within is not _UNSCOPED and len(within) <= 1:
+            if not within:
+                return []
+            if plan.rest is not None:
+                context, compiled = within[0], plan.rest
     try:
         found = compiled(context)
     except etree.XPathError:
@@ -233,7 +265,7 @@ def _json_path(path: str, data: Any) -> Any:
         raise FieldError(f"JSON path {path!r}: {error}") from error
 
 
-def _apply(node: Node, spec: FieldSelector, single: bool, scopes: Scopes | None) -> str | None:
+def _apply(node: Node, spec: FieldSelector, single: bool, scopes: Scopes | None, root: Any = None) -> str | None:
     first = spec.first or (single and "join" not in spec.model_fields_set)
     # a listing held as JSON: the path, then the text steps (Selectors first: an ABC check costs more)
     if not isinstance(node, Selector | SelectorList) and isinstance(node, Mapping):
@@ -242,7 +274,7 @@ def _apply(node: Node, spec: FieldSelector, single: bool, scopes: Scopes | None)
             found = next((part for part in found if part not in (None, "")), None)
         text = _regex(_as_text(found, spec.join), spec.regex)
     else:
-        strings = _fast_strings(node, spec, scopes)
+        strings = _fast_strings(node, spec, scopes, root) if root is not False else None
         if strings is None:
             strings = _strings(select(node, spec), spec.attr)
         parts = [part for part in strings if part.strip()]
@@ -261,18 +293,20 @@ def _apply(node: Node, spec: FieldSelector, single: bool, scopes: Scopes | None)
     return text or None
 
 
-def extract_field(node: Node, spec: FieldSelector, *, single: bool = False, scopes: Scopes | None = None) -> str | None:
+def extract_field(
+    node: Node, spec: FieldSelector, *, single: bool = False, scopes: Scopes | None = None, root: Any = None
+) -> str | None:
     """The field's value after every step; the fallbacks in turn when nothing is found; None when absent.
 
     `single`: the field holds one address (`url`, `image_url`, the next page's link), so only the first match is
-    kept unless the selector gives `join` itself. `scopes`: the node's shared scopes (`extract_row`). Raises
-    FieldError when a step fails at run time.
+    kept unless the selector gives `join` itself. `scopes`: the node's shared scopes, `root`: its `_fast_root`
+    (False when it has none), both from `extract_row`. Raises FieldError when a step fails at run time.
     """
-    value = _apply(node, spec, single, scopes)
+    value = _apply(node, spec, single, scopes, root)
     for alternative in spec.fallback:
         if value is not None:
             break
-        value = extract_field(node, alternative, single=single, scopes=scopes)
+        value = extract_field(node, alternative, single=single, scopes=scopes, root=root)
     return value
 
 
@@ -288,9 +322,12 @@ def extract_row(node: Node, fields: ListingFields) -> Row:
     """All fields that have a value (missing fields are left out so coverage can be counted), and field errors."""
     row = Row()
     scopes: Scopes | None = dict.fromkeys(fields.shared_scopes) if fields.shared_scopes else None
+    root = _fast_root(node)
+    if root is None:
+        root = False  # known to have none: not looked for again by each field
     for name, spec in fields.selector_items:
         try:
-            value = extract_field(node, spec, single=name in URL_FIELDS, scopes=scopes)
+            value = extract_field(node, spec, single=name in URL_FIELDS, scopes=scopes, root=root)
         except FieldError as error:
             row.errors[name] = str(error)
             continue

@@ -94,3 +94,12 @@ def test_an_xpath_field_may_call_exslt_regular_expressions_and_sets() -> None:
     assert _fast_strings(page, links) == ["/item/12", "/item/12"]  # run by lxml itself, not handed to parsel
     names = FieldSelector(xpath="set:distinct(//a/text())", join=",")
     assert extract_field(page, names) == "老象牙,店铺"
+
+
+def test_each_selector_is_read_as_its_own_query_however_many_come_and_go() -> None:
+    page = Selector(text='<html><body><p class="a">甲</p><p class="b">乙</p><a href="/x">丙</a></body></html>')
+    for round_number in range(50):  # selectors made and dropped: a new one may take a dropped one's address
+        css = ("p.a::text", "p.b::text", "a::attr(href)")[round_number % 3]
+        spec = FieldSelector(css=css)
+        assert extract_field(page, spec) == {"p.a::text": "甲", "p.b::text": "乙", "a::attr(href)": "/x"}[css]
+        del spec
