@@ -540,3 +540,65 @@ def test_the_text_boxes_are_widened_by_shapelys_area_and_perimeter_to_the_last_b
             box = np.round(box).astype(np.float32)  # boxes on whole pixels, as a detector's often are
         ours, theirs = BoxPolygon(box), Polygon(box)
         assert (ours.area, ours.length) == (theirs.area, theirs.length)
+
+
+@pytest.mark.parametrize("damaged", ["{not json", "null", "{}", '{"Global": {}}', "\udcff"])
+def test_a_damaged_copy_of_the_configuration_is_made_again_from_its_yaml(tmp_path: Path, damaged: str) -> None:
+    import json
+
+    from rapidocr_onnxruntime.utils import read_yaml
+
+    from pipelines.images.models import _config_file, default_config
+
+    expected = read_yaml(_config_file())
+    default_config(tmp_path)
+    (copy,) = tmp_path.glob("config-*.json")
+    copy.write_bytes(damaged.encode("utf-8", "surrogateescape"))
+    assert default_config(tmp_path) == expected
+    assert json.loads(copy.read_text(encoding="utf-8")) == expected
+
+
+def test_a_configuration_json_would_change_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy must read back as the YAML file reads: a configuration JSON cannot hold as it is is read each time."""
+    import rapidocr_onnxruntime.utils
+
+    from pipelines.images.models import default_config
+
+    for config in ({"Global": {1: "one"}}, {"Global": {"since": {1, 2}}}):
+        monkeypatch.setattr(rapidocr_onnxruntime.utils, "read_yaml", lambda _path, config=config: config)
+        assert default_config(tmp_path) == config
+        assert not list(tmp_path.glob("config-*.json"))
+
+
+def test_a_rapidocr_that_imports_more_than_the_stand_ins_give_is_imported_as_it_is() -> None:
+    """Should RapidOCR import more of shapely or PyYAML than the stand-ins give, it loads with both imported."""
+    import subprocess
+    import sys
+
+    code = """
+import sys, types
+import pipelines.images.models as models
+given = models._stand_ins
+def fewer():
+    stand_ins = given()
+    stand_ins["shapely.geometry"] = types.ModuleType("shapely.geometry")  # no Polygon
+    return stand_ins
+models._stand_ins = fewer
+main = models._import_rapidocr()
+from rapidocr_onnxruntime.ch_ppocr_det import utils
+import shapely.geometry
+print(main.__name__, utils.Polygon is shapely.geometry.Polygon)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["rapidocr_onnxruntime.main", "True"]
+
+
+def test_the_box_stand_in_answers_anything_else_as_shapely_does() -> None:
+    from shapely.geometry import Polygon
+
+    from pipelines.images.models import BoxPolygon
+
+    box = [(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0)]
+    assert BoxPolygon(box).centroid.equals(Polygon(box).centroid)
+    assert BoxPolygon(box).bounds == Polygon(box).bounds

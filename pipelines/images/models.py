@@ -43,7 +43,8 @@ def configured_folder() -> Path | None:
 def _config_file() -> Path:
     """RapidOCR's own configuration file, found without importing the package."""
     spec = importlib.util.find_spec("rapidocr_onnxruntime")
-    assert spec is not None and spec.origin is not None
+    if spec is None or spec.origin is None:  # as importing it would say
+        raise ModuleNotFoundError("No module named 'rapidocr_onnxruntime'", name="rapidocr_onnxruntime")
     return Path(spec.origin).parent / "config.yaml"
 
 
@@ -59,20 +60,29 @@ def default_config(folder: Path | None) -> dict[str, Any]:
     if target is not None:
         with contextlib.suppress(OSError, ValueError):
             config = json.loads(target.read_text(encoding="utf-8"))
-            if isinstance(config, dict):
+            if _is_config(config):
                 return config
     from rapidocr_onnxruntime.utils import read_yaml
 
     config = read_yaml(source)
-    if target is not None:
+    try:
+        text = json.dumps(config)
+    except (TypeError, ValueError):  # a value JSON cannot hold: the YAML file is read every time
+        return config
+    if target is not None and json.loads(text) == config:  # a copy that reads back as anything else is not kept
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(config), encoding="utf-8")
+            temporary.write_text(text, encoding="utf-8")
             temporary.replace(target)
         except OSError:  # a read-only or full cache: the YAML file is read again next time
             temporary.unlink(missing_ok=True)
     return config
+
+
+def _is_config(config: Any) -> bool:
+    """Whether a copy read back has RapidOCR's sections (a damaged or foreign file is made again from the YAML)."""
+    return isinstance(config, dict) and all(isinstance(config.get(part), dict) for part in ("Global", *dict(PARTS)))
 
 
 class _YamlWhenUsed(types.ModuleType):
@@ -115,6 +125,14 @@ class BoxPolygon:
             total += math.sqrt(dx * dx + dy * dy)
         return total
 
+    def __getattr__(self, name: str) -> Any:
+        """Anything else a RapidOCR asks of its Polygon is shapely's own answer (shapely imported then)."""
+        if name == "ring":  # not set yet (a copy being made): no geometry to ask
+            raise AttributeError(name)
+        from shapely.geometry import Polygon
+
+        return getattr(Polygon(self.ring), name)
+
 
 def _stand_ins() -> dict[str, types.ModuleType]:
     """What RapidOCR's modules are given for PyYAML and shapely's geometry while they are imported."""
@@ -135,10 +153,14 @@ def _import_rapidocr() -> Any:
     sys.modules.update(stand_ins)
     try:
         return importlib.import_module("rapidocr_onnxruntime.main")
+    except ImportError:  # a RapidOCR that imports more of either: its modules imported again, as they are
+        for name in [name for name in sys.modules if name.partition(".")[0] == "rapidocr_onnxruntime"]:
+            del sys.modules[name]
     finally:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
+    return importlib.import_module("rapidocr_onnxruntime.main")
 
 
 def recogniser(config: dict[str, Any], **options: Any) -> Any:
