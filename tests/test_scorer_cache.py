@@ -151,3 +151,15 @@ def test_scorers_built_under_different_hash_seeds_explain_a_listing_in_the_same_
     needs = [rule for rule in outputs[0]["rules"] if rule["rule"] == "needs_context"]
     assert needs and len(needs[0]["requires"]) > 10  # the listing shows a long list of context words
     assert outputs[0] == outputs[1]
+
+
+def test_a_damaged_table_of_phrase_ends_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.scoring.words import PhraseEnds
+
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path))
+    made = PhraseEnds.of_phrases(["一粒倒"])._after
+    assert "入" in made["倒"]
+    (table,) = [path for path in tmp_path.rglob("phrase-ends-*") if path.is_file()]
+    for damaged in ({"倒": [1]}, {"倒": [None, "入"]}, {"倒": "入"}):
+        table.write_text(json.dumps(damaged), encoding="utf-8")
+        assert PhraseEnds.of_phrases(["一粒倒"])._after == made

@@ -139,7 +139,9 @@ class PhraseEnds:
             any_reading,
         )
         data = disk_cache.read_json(name)
-        if isinstance(data, dict) and all(isinstance(v, list) for v in data.values()):
+        if isinstance(data, dict) and all(
+            isinstance(v, list) and all(isinstance(w, str) for w in v) for v in data.values()
+        ):  # a damaged table is made again
             return cls(data)
         from pypinyin import pinyin_dict
         from pypinyin.phrases_dict import phrases_dict
