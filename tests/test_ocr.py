@@ -602,3 +602,4 @@ def test_the_box_stand_in_answers_anything_else_as_shapely_does() -> None:
     box = [(0.0, 0.0), (4.0, 0.0), (4.0, 2.0), (0.0, 2.0)]
     assert BoxPolygon(box).centroid.equals(Polygon(box).centroid)
     assert BoxPolygon(box).bounds == Polygon(box).bounds
+    assert not hasattr(BoxPolygon(box), "__setstate__")  # protocols (copy, pickle) are not passed on

@@ -127,7 +127,7 @@ class BoxPolygon:
 
     def __getattr__(self, name: str) -> Any:
         """Anything else a RapidOCR asks of its Polygon is shapely's own answer (shapely imported then)."""
-        if name == "ring":  # not set yet (a copy being made): no geometry to ask
+        if name == "ring" or name.startswith("__"):  # not set yet, or a protocol (copy, numpy): not geometry
             raise AttributeError(name)
         from shapely.geometry import Polygon
 
