@@ -975,6 +975,16 @@ def test_the_electronic_form_of_any_firework_is_a_namesake(scorer: Scorer, title
     assert any(rule["rule"] == "namesake_described" for rule in result.rules)
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("宠物隐蔽摄录器材 远程看", "对方不知道 私聊 不走平台"), ("宠物针孔摄像头 高清", "对方不知道 私聊")],
+)
+def test_a_covert_device_is_no_namesake_whoever_it_serves(scorer: Scorer, title: str, description: str) -> None:
+    """宠物定位器 is a pet's tracker, so 宠物 makes namesakes of trackers and cameras: never of a covert name."""
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == "prohibited.surveillance"
+
+
 @pytest.mark.parametrize("title", ["电子烟 花果口味 一次性", "电子烟 烟花图案 外壳"])
 def test_an_e_cigarette_written_apart_from_a_firework_is_still_one(scorer: Scorer, title: str) -> None:
     result = scorer.score({"title": title, "description": "量大从优 私聊 不走平台"})

@@ -117,25 +117,34 @@ class Tables:
 
     def _modified_namesakes(self, category: Category) -> tuple[str, ...]:
         """The namesakes of prohibited goods that a modifier makes of every word of them (电子礼炮, LED烟花 of
-        fireworks): a category's innocence word that its own innocent phrases put right before one of its names
-        (电子鞭炮, LED鞭炮) makes the same namesake of each of its names and of each of its suspicious words that
-        jieba's dictionary takes for a noun (礼炮), as the listed phrases are generated from, never typed one by one."""
+        fireworks): a category's innocence word that its own innocent phrases put right before a name of one of its
+        terms (电子鞭炮, LED鞭炮) makes the same namesake of each name of that term and of each of the category's
+        suspicious words that jieba's dictionary takes for a noun (礼炮), as the listed phrases are generated from,
+        never typed one by one. Not of a name that holds another of those suspicious words, nor of one that a name
+        holds (宠物定位器 makes no 宠物隐蔽摄录器材, no 宠物针孔): covertness is the banned kind whoever it serves."""
         if not category.id.startswith(GOODS_FAMILY):
             return ()
         fold = self.normaliser.fold
-        names = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)} - {""}
         modifiers = {fold(word) for word in category.innocence} - {""}
-        used = {
-            modifier
-            for phrase in map(fold, category.innocent_phrases)
-            for modifier in modifiers
-            if phrase.startswith(modifier) and phrase[len(modifier) :] in names
-        }
-        if not used:
-            return ()
+        suspicious = {fold(word) for word in category.suspicious} - {""}
         nouns = self._dictionary_nouns()
-        goods = names | {fold(word) for word in category.suspicious if word in nouns}
-        return tuple(modifier + word for modifier in sorted(used) for word in sorted(goods) if len(word) > 1)
+        every_name = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)}
+        # a suspicious noun inside a name (针孔 of 针孔摄像头, 隐形 of 隐形摄像头) qualifies the goods as covert
+        goods_words = {
+            w
+            for w in (fold(word) for word in category.suspicious if word in nouns)
+            if not any(w in n for n in every_name)
+        }
+        phrases = set(map(fold, category.innocent_phrases))
+        out: list[str] = []
+        for spec in category.terms:
+            names = {fold(name) for name in (spec.term, *spec.aliases)} - {""}
+            used = {m for m in modifiers for name in names if m + name in phrases}
+            if not used:
+                continue
+            goods = {n for n in names if not any(s in n and s != n for s in suspicious)} | goods_words
+            out.extend(m + word for m in sorted(used) for word in sorted(goods) if len(word) > 1)
+        return tuple(dict.fromkeys(out))
 
     def _tools_by_last_word(self, category: Category) -> tuple[str, ...]:
         """The tools named by what they work on before a one-character name of the goods (测温枪, 胶枪, 喷漆枪 of
