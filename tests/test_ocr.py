@@ -603,3 +603,19 @@ def test_the_box_stand_in_answers_anything_else_as_shapely_does() -> None:
     assert BoxPolygon(box).centroid.equals(Polygon(box).centroid)
     assert BoxPolygon(box).bounds == Polygon(box).bounds
     assert not hasattr(BoxPolygon(box), "__setstate__")  # protocols (copy, pickle) are not passed on
+
+
+def test_a_configuration_file_moved_is_found_where_rapidocr_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    import rapidocr_onnxruntime.main
+
+    from pipelines.images import models
+
+    real = importlib.util.find_spec("rapidocr_onnxruntime")
+    assert real is not None
+    moved = SimpleNamespace(origin=str(tmp_path / "__init__.py"))  # a package without config.yaml beside it
+    monkeypatch.setattr(models.importlib.util, "find_spec", lambda name: moved if name == real.name else None)
+    assert models._config_file() == Path(rapidocr_onnxruntime.main.DEFAULT_CFG_PATH)

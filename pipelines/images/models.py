@@ -41,11 +41,13 @@ def configured_folder() -> Path | None:
 
 
 def _config_file() -> Path:
-    """RapidOCR's own configuration file, found without importing the package."""
+    """RapidOCR's own configuration file, found without importing the package where it lies beside it (as in
+    1.4), else where its main module says: a release that moves it still gets its own."""
     spec = importlib.util.find_spec("rapidocr_onnxruntime")
     if spec is None or spec.origin is None:  # as importing it would say
         raise ModuleNotFoundError("No module named 'rapidocr_onnxruntime'", name="rapidocr_onnxruntime")
-    return Path(spec.origin).parent / "config.yaml"
+    path = Path(spec.origin).parent / "config.yaml"
+    return path if path.is_file() else Path(_import_rapidocr().DEFAULT_CFG_PATH)
 
 
 def default_config(folder: Path | None) -> dict[str, Any]:
