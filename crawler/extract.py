@@ -128,6 +128,7 @@ _MAX_PLANS = 4096
 
 
 def _plan(spec: FieldSelector) -> _Plan:
+    """The selector's plan, kept by its identity: looked up by its strings, it cost three cached look-ups a field."""
     known = _PLANS.get(id(spec))
     if known is not None and known[0] is spec:
         return known[1]

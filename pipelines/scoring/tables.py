@@ -199,6 +199,7 @@ class Tables:
         )
 
     def _dictionary_nouns(self) -> frozenset[str]:
+        """jieba's nouns (tag n), read once and only when a namesake needs them: the dictionary is large."""
         if self._nouns is None:
             self._nouns = frozenset(word for word, _count, tag in dictionary_words() if tag == "n")
         return self._nouns
