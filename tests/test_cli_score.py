@@ -252,13 +252,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # with the set's growth (the batch's goods told only by what they are were found less often, and its look-alikes
 # written in dealer talk were flagged more often), so the floors and the ceiling follow them, rounded. With the
 # namesakes of fireworks and of tools before 枪 (a8e7ff6, 2890201): precision 0.978 (1,158/1,184, 0.9780) and 26/596
-# (0.0436), the rest unchanged; the floor and the ceiling follow, rounded.
+# (0.0436), the rest unchanged; the floor and the ceiling follow, rounded. A dealer's voice no longer undoing a
+# plain name's reading as other goods: precision 0.979 (1,158/1,183, 0.9789) and 25/596 (0.0419), the rest
+# unchanged; the ceiling follows, rounded.
 TEST_PART_FLOOR = {
     "recall": 0.894,
     "precision": 0.978,
     "disguised": 0.838,
     "category_accuracy": 0.964,
-    "hard_negatives_flagged": 0.044,
+    "hard_negatives_flagged": 0.042,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -331,13 +333,15 @@ TEST_PART_FLOOR = {
 # accuracy 0.963 (0.9626); the seed of 1,926 would have found three leads fewer (1,174). Every figure fell with
 # the set's growth, as the rules' did, so the floors and the ceiling follow them, rounded. With the namesakes of
 # fireworks and of tools before 枪: precision 0.978 (1,177/1,203, 0.9784) and 26/596 (0.0436), the rest unchanged;
-# the floor and the ceiling follow, rounded.
+# the floor and the ceiling follow, rounded. With a dealer's voice no longer undoing a plain name's reading as
+# other goods: precision 0.979 (1,177/1,202, 0.9792) and 25/596 (0.0419), the rest unchanged; the floor and the
+# ceiling follow, rounded.
 TEST_PART_FLOOR_WITH_SEED = {
     "recall": 0.908,
-    "precision": 0.978,
+    "precision": 0.979,
     "disguised": 0.858,
     "category_accuracy": 0.962,
-    "hard_negatives_flagged": 0.044,
+    "hard_negatives_flagged": 0.042,
 }
 
 

@@ -81,6 +81,53 @@ def test_dealer_talk_alone_does_not_undo_a_bred_claim(scorer: Scorer, title: str
 
 
 @pytest.mark.parametrize(
+    ("title", "description", "rule"),
+    [
+        # other goods' head noun after the name, in a dealer's voice
+        ("穿山甲 工具 套装 五金店", "老板实在人，量大从优，私聊报价，不走平台", "head_term"),
+        ("犀牛 建模 软件 安装包", "懂的来，私信发链接，老客户优惠", "head_term"),
+        # goods made for the animal, sold by a dealer
+        ("乌龟缸 带晒台 大号", "量大从优，私聊，不走平台", "accessory_term"),
+    ],
+)
+def test_dealer_talk_alone_does_not_undo_a_reading_as_other_goods(
+    scorer: Scorer, title: str, description: str, rule: str
+) -> None:
+    is_lead, _category, rules = rules_of(scorer, title, description)
+    assert not is_lead
+    assert rule in rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # the goods of the animal beside the namesake: a part, a live animal, wild provenance, concealment
+        ("穿山甲 工具 套装", "还有头骨，私聊", "wildlife.pangolin"),
+        ("鹦鹉 笼子 连鸟一起", "笼子里是活体金刚鹦鹉，不走平台", "wildlife.live_bird"),
+        ("犀牛 软件 教学", "其实是老料，懂的都懂，私聊", "wildlife.rhino_horn"),
+        # a code word is a disguise already: its trade talk is enough
+        ("溜冰 工具 一整套", "料也有，老客户优惠，私聊", "prohibited.drugs"),
+    ],
+)
+def test_goods_of_the_animal_or_a_code_word_with_talk_undo_the_other_reading(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    _is_lead, found, rules = rules_of(scorer, title, description)
+    assert found == category
+    assert "head_term" not in rules and "accessory_term" not in rules
+
+
+def test_a_namesake_title_keeps_its_description_terms_under_dealer_talk(scorer: Scorer) -> None:
+    # an electronic firecracker described by the real thing it imitates, with a dealer's way of selling
+    is_lead, _category, rules = rules_of(scorer, "电子鞭炮 乔迁 开业", "声音跟真鞭炮一样响，量大从优，私聊")
+    assert not is_lead
+    assert "namesake_described" in rules
+    # a reveal still says the namesake is a cover: the description's terms stand
+    _is_lead, category, rules = rules_of(scorer, "电子鞭炮 乔迁 开业", "其实是真鞭炮，大地红一万响，私聊")
+    assert category == "prohibited.fireworks" and "namesake_described" not in rules
+
+
+@pytest.mark.parametrize(
     ("title", "description"),
     [
         # the same talk with the papers denied: the claim of breeding is the seller's word alone

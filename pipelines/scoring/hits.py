@@ -82,6 +82,8 @@ MECHANISMS = (
     "diagnostic_trait",
 )
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *SHAPE_RULES))
+# the rules of a term found in disguise: a spelling generated from it or read like it
+DISGUISED_RULES = _GENERATED_RULES | {"homophone"}
 PATTERN_RULES = frozenset(
     ("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern", "function_pattern", "diagnostic_trait")
 )

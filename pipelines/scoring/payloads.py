@@ -10,6 +10,9 @@ from .fold_text import NormText
 
 # signals of the talk of a trade: what capitals (RH, ＨＭ) need beside them
 TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
+# the signals that speak of an animal or of hidden goods rather than of the sale (头骨, 活体, 野生, 懂的都懂):
+# what undoes a listing's reading of a term as other goods, where a dealer's voice (私聊, 量大从优) does not
+GOODS_EVIDENCE = frozenset(("provenance", "conceal", "part", "live", "english_live"))
 
 
 def _by_fields(self: Any) -> tuple[Any, ...]:

@@ -12,8 +12,9 @@ from typing import Any
 
 from .clauses import breaks_clause, one_clause, starts_a_word, whole_words_across_spaces
 from .fold_text import is_cjk
+from .hits import DISGUISED_RULES
 from .markers import Markers, alternatives
-from .payloads import TALK, FieldView, Signal, TermRef
+from .payloads import GOODS_EVIDENCE, TALK, FieldView, Signal, TermRef
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .words import WordEdges
 
@@ -365,10 +366,11 @@ class Scope:
     ) -> tuple[str, str] | None:
         """(rule, word) when a term names other goods rather than being sold: a word that marks a brand right after
         it (雪豹品牌, 犀牛 商标) or a Latin brand right beside it (SK-II 神仙水); a creature's character joined to a
-        prohibited term (白粉虱: a pest); goods made for an animal right after its name (珊瑚灯, 乌龟缸) unless the
-        listing talks evasion; or the head noun of other goods a few characters after it in one clause (穿山甲
-        管道疏通机, 鸳鸯戏水刺绣枕套), unless that noun is the category's own goods, or the listing talks trade or
-        shows a trait of the category's goods (监听 软件 看对方聊天记录)."""
+        prohibited term (白粉虱: a pest); goods made for an animal right after its name (珊瑚灯, 乌龟缸); or the head
+        noun of other goods a few characters after it in one clause (穿山甲 管道疏通机, 鸳鸯戏水刺绣枕套), unless that
+        noun is the category's own goods. Goods of the category the listing shows (:meth:`goods_shown`: 活体, a
+        trait such as 监听 软件 看对方聊天记录) undo either reading; a dealer's voice alone (私聊, 量大从优) does
+        not."""
         mark = self.brand_mark(ref, view, end)
         if mark is not None:
             return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
@@ -404,9 +406,7 @@ class Scope:
                 None,
             )
         )
-        if accessory is not None and not any(
-            sig.kind in ("evasion", "conceal") for signals, *_ in signal_places for sig in signals
-        ):
+        if accessory is not None and not self.goods_shown(ref, signal_places, view, start, end, traits=False):
             return accessory  # goods for the animal (珊瑚灯, 龟粮): its traits (海缸) are theirs too
         own = self._own_goods.get(ref.category, frozenset())
         chinese = 0
@@ -415,17 +415,42 @@ class Scope:
         for at in range(end, min(end + _HEAD_SPAN, len(text))):
             head = heads.starting_at(text, at) if firsts is None or text[at] in firsts else None
             if head is not None and head[1] not in own and one_clause(view, start, at + len(head[1])):
-                shown = any(
-                    sig.kind in TALK or (sig.kind == "suspicious" and sig.category == ref.category)
-                    for signals, *_ in signal_places
-                    for sig in signals
-                )
-                return None if shown else head
+                return None if self.goods_shown(ref, signal_places, view, start, end) else head
             if is_cjk(text[at]):
                 chinese += 1
                 if chinese > _HEAD_REACH:
                     break
         return None
+
+    @staticmethod
+    def goods_shown(
+        ref: TermRef,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        view: FieldView,
+        start: int,
+        end: int,
+        *,
+        traits: bool = True,
+    ) -> bool:
+        """Whether the listing shows the goods of a term at ``start:end`` that it might read as other goods: a part
+        or a live animal, wild provenance, concealment (懂的都懂) or, with ``traits``, a trait of the term's category
+        (goods made for an animal share its traits: 海缸 of a coral lamp). A dealer's voice
+        alone (私聊, 量大从优) does not undo the reading of a name written plainly: sellers of drill bits and woven
+        sacks talk so too. A name in disguise (a code word, a spelling broken up or generated: 溜冰 工具, 穿.山.甲)
+        is hidden already, and its trade or evasion talk shows the goods."""
+        o_start, o_end = view.span(start, end)
+        plain = (
+            not ref.code
+            and ref.rule not in DISGUISED_RULES
+            and view.norm.original[o_start:o_end].lower() == view.norm.text[start:end]
+        )
+        evidence = GOODS_EVIDENCE if plain else TALK
+        category_id = ref.category
+        for signals, *_ in signal_places:
+            for sig in signals:
+                if sig.kind in evidence or (traits and sig.kind == "suspicious" and sig.category == category_id):
+                    return True
+        return False
 
     def _scoped_out(self, view: FieldView, start: int, end: int, word: str, rules: list[dict[str, Any]]) -> bool:
         """True when the sentence around an innocence word says it is not the goods: a colour word that describes

@@ -74,7 +74,7 @@ from .joined_heads import JoinedHeads
 from .markers import Markers
 from .matcher import Matcher, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
-from .payloads import TALK, FieldView, Mask, Signal, TermRef
+from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
 from .scope import Scope, SellerTalk
 from .shapes import creature_characters
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
@@ -1191,9 +1191,10 @@ class Scorer:
     ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
         """A title that names a namesake of a family's goods (射钉枪, 电子鞭炮, or an innocent phrase of prohibited
         goods around no term: 电子礼炮) and no term says what is sold: a term of that family in the description
-        alone (不用火药) describes the namesake, unless the listing talks trade, evasion or concealment (水枪 玩具
-        …其实是真枪 私聊). A term of that family right after a negation, in any field, says what the namesake lacks
-        (电子鞭炮 不用火药, 城区禁放也能用), whatever the listing's talk."""
+        alone (不用火药) describes the namesake, unless the listing shows that family's goods: concealment or a
+        reveal (水枪 玩具 …其实是真枪), a part, a live animal, wild provenance or a trait. A dealer's voice alone
+        (私聊, 量大从优) does not: sellers of namesakes talk so too. A term of that family right after a negation,
+        in any field, says what the namesake lacks (电子鞭炮 不用火药, 城区禁放也能用), whatever the listing's talk."""
         families = {
             rule["category"].split(".", 1)[0]
             for rule in masked_rules
@@ -1212,7 +1213,14 @@ class Scorer:
             for item in live
             if item[0].category.split(".", 1)[0] in families and negated_before(item[1].norm.text, item[2], negations)
         ]
-        if any(item[1].name == "title" and item not in lacks for item in live) or self._trade_talk(signal_places):
+        reveals = self._reveals
+        shown = any(marker in item[1].norm.text for item in live for marker in reveals) or any(
+            sig.kind in GOODS_EVIDENCE
+            or (sig.kind == "suspicious" and sig.category is not None and sig.category.split(".", 1)[0] in families)
+            for signals, *_ in signal_places
+            for sig in signals
+        )
+        if shown or any(item[1].name == "title" and item not in lacks for item in live):
             dropped = lacks
         else:
             dropped = [item for item in live if not item[0].code and item[0].category.split(".", 1)[0] in families]
@@ -1260,8 +1268,8 @@ class Scorer:
         self, ref: TermRef, view: FieldView, start: int, end: int, places: list[Any]
     ) -> tuple[str, str] | None:
         """(rule, name) when a wildlife term begins the name of other goods that a dictionary word ends: a plant
-        (虎掌菌, 麝香百合), whatever the listing says, or a cage for the animal (画眉笼) unless the listing talks
-        evasion or concealment (``places``: the listing's signals and where they are)."""
+        (虎掌菌, 麝香百合), whatever the listing says, or a cage for the animal (画眉笼) unless the listing shows the
+        animal or its goods (``places``: the listing's signals and where they are; a dealer's voice is not that)."""
         if not ref.category.startswith(WILDLIFE_PREFIX) or self._head_firsts.isdisjoint(
             view.norm.text[end : end + _PLANT_GAP + 1]
         ):
@@ -1270,9 +1278,7 @@ class Scorer:
         if plant is not None:
             return "plant_term", plant
         cage = self._cage_heads.named(view, start, end)
-        if cage is not None and not any(
-            sig.kind in ("evasion", "conceal") for signals, *_ in places for sig in signals
-        ):
+        if cage is not None and not self._scoping.goods_shown(ref, places, view, start, end, traits=False):
             return "accessory_term", cage
         return None
 
