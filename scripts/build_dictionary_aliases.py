@@ -43,7 +43,10 @@ A plant is often named after an animal or its part (虎掌菌 "tiger's paw" mush
 of one or two characters whose sense is a plant, a fungus or a fruit (菌 "fungus", 百合 "lily") are *plant heads*
 (``signals.plant_heads``); a wildlife term joined to one, a character or two apart, is the plant's name. Words
 that name a cage (笼 "basket/cage", 鸟笼 "birdcage") are *cage heads* (``signals.cage_heads``): joined to an
-animal's name and ending the word (画眉笼), they name goods for keeping it, not the animal.
+animal's name and ending the word (画眉笼), they name goods for keeping it, not the animal. Words whose first sense
+is manufactured goods of a kind no wildlife is made into nor prohibited goods hide in (钻头 "drill bit", 双肩包
+"backpack", 显卡 "video card", 麻布 "sackcloth") are *goods heads* (``signals.goods_heads``), beside those written
+in ``signals.yaml``: a term a few characters before one names that product's brand or motif (穿山甲 钻头).
 
 Kitchen, butcher's, fruit and carving knives, scissors and razors are everyday goods, sharp (开刃, 锋利) as a
 controlled knife is: words whose first sense is one ("kitchen knife", "meat cleaver", "scissors") are *blade goods*
@@ -441,6 +444,49 @@ def cage_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
     return sorted(found)
 
 
+# the English heads of manufactured goods no wildlife is made into and no prohibited goods hide in (tools,
+# machines, bags and sacks, household textiles, a computer's cards): a dictionary word whose first sense is one,
+# alone or with one modifier ("drill bit" is named whole, "bit" alone being "a bit"), is a *goods head*
+# (``signals.goods_heads``). Phones, chargers, computers and printers are left out: spyware, covert cameras and
+# forged papers are made in and on them (Spyware 手机, 充电器 of a camera)
+GOODS_HEADS = frozenset(
+    ("tool", "machine", "excavator", "hardware", "spanner", "wrench", "screwdriver", "pliers", "backpack",
+     "knapsack", "rucksack", "schoolbag", "satchel", "sack", "sackcloth", "tablecloth", "pillowcase", "towel")
+)  # fmt: skip
+GOODS_SENSES = frozenset(
+    ("drill bit", "electric drill", "impact drill", "pneumatic drill", "video card", "graphics card", "sound card")
+)  # fmt: skip
+# modifiers that make a goods head the goods of an animal's material (骨器 "bone tool"), a blade (刀具 "cutting
+# tool", the namesake of a controlled knife), a recorder (录音机, a bug's namesake) or no goods at all (时光机 "time
+# machine")
+GOODS_HEAD_MODIFIERS_OUT = frozenset(
+    ("bone", "stone", "ivory", "horn", "shell", "leather", "cutting", "planing", "recording", "answering", "time",
+     "slot")
+)  # fmt: skip
+
+
+def goods_heads(entries: list[tuple[str, str, str, int]], terms: Sequence[str], forms: set[str]) -> list[str]:
+    """Words of two or three characters whose first sense is manufactured goods of a kind no wildlife is made into
+    nor prohibited goods hide in (钻头 "drill bit", 双肩包 "backpack", 显卡 "video card", 麻布 "sackcloth"): a
+    watchlist term a few characters before one names its brand or motif (穿山甲 钻头). Not a word holding a term
+    (老虎机) nor a category's own product form."""
+    found: set[str] = set()
+    for word, first, _gloss, _line in entries:
+        if not 2 <= len(word) <= 3 or any(c.isascii() for c in word) or word in forms:
+            continue
+        sense = plain_sense(first)
+        words = sense.split()
+        if not (
+            sense in GOODS_SENSES
+            or (1 <= len(words) <= 2 and words[-1] in GOODS_HEADS and not GOODS_HEAD_MODIFIERS_OUT.intersection(words))
+        ):
+            continue
+        if words[0] in ("to", "a") or any(term in word for term in terms):
+            continue
+        found.add(word)
+    return sorted(found)
+
+
 # the English heads of everyday cutting goods ("kitchen knife", "scissors", "razor"): a knife only with a modifier
 # of kitchen, food or craft use (EVERYDAY_USES), the others whatever modifies them; never a weapon's sense
 BLADE_HEADS = frozenset(
@@ -652,6 +698,9 @@ def build(data: Path) -> dict[str, object]:
             ),
             "plant_heads": plant_heads(entries),
             "cage_heads": cage_heads(entries),
+            "goods_heads": goods_heads(
+                entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
+            ),
             "brand_marks": brand_marks(entries),
             "bred_provenance": breed_words(entries),
             **everyday_blades(entries),

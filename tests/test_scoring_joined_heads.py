@@ -1,7 +1,8 @@
 """Other goods named after an animal or its part, worded apart from the shipped evaluation set: a wildlife term that
 begins a plant's name (a dictionary word for a plant, fungus or fruit ends the word: 虎头菇, 熊掌菌, 象牙兰) is the
 plant, whatever the listing says; one joined to a word for a cage (画眉笼) is goods for keeping the animal unless
-the listing talks evasion. The animal's goods written apart from such a word stay leads."""
+the listing shows the animal; one a few characters before the dictionary's word for manufactured goods (钻头,
+双肩包) is their brand or motif. The animal's goods written apart from such a word stay leads."""
 
 from __future__ import annotations
 
@@ -81,3 +82,30 @@ def test_plant_and_cage_heads_come_from_the_dictionary() -> None:
     # verbs and figures of speech are no heads: 种 "to plant", 华 "magnificent/.../flower", 荐 "to recommend"
     assert not {"种", "华", "荐", "栽"} & plants
     assert {"笼", "鸟笼"} <= cages and "罐笼" not in cages
+
+
+def test_goods_heads_come_from_the_dictionary() -> None:
+    heads = set(yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]["goods_heads"])
+    assert {"钻头", "双肩包", "显卡", "麻布", "麻袋", "扳手"} <= heads
+    # quantities, blades, recorders, phones and a word holding a term are none: 一点 "a bit", 刀具 "cutting tool",
+    # 录音机, 手机 (spyware is sold on one), 老虎机 "slot machine", 骨器 "bone tool"
+    assert not {"一点", "刀具", "录音机", "手机", "老虎机", "骨器"} & heads
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("穿山甲 钻头 合金 开孔器", "五金店老板自己用的，量大从优，私聊"),
+        ("犀牛 双肩包 旅行 大容量", "老货清仓，懂的来，不走平台"),
+        ("大麻 麻袋 装粮食", "结实耐用，量大从优"),
+    ],
+)
+def test_a_term_before_the_dictionary_s_goods_is_their_name(scorer: Scorer, title: str, description: str) -> None:
+    result = score(scorer, title, description)
+    assert not result.is_lead
+    assert any(r["rule"] == "head_term" for r in result.rules)
+
+
+def test_the_animal_s_parts_beside_the_dictionary_s_goods_stay_a_lead(scorer: Scorer) -> None:
+    result = score(scorer, "穿山甲 钻头 一套", "另有野生的头骨，私聊")
+    assert result.is_lead and result.category == "wildlife.pangolin"

@@ -34,6 +34,8 @@ _HEAD_SPAN = 8
 # no brand here, nor an English compound in lower case after its hyphen (Wild-caught hooded pitta, hand-raised)
 _BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-(?![a-z]+\s?$)[A-Za-z]+\s?$")
 _BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-(?![a-z]+(?![A-Za-z0-9-]))[A-Za-z]+(?![A-Za-z0-9-])")
+# the signals of a category's own words: its traits and the functions of its goods (看微信 of spyware)
+_OWN_WORDS = frozenset(("suspicious", "function"))
 # how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
 _COVER_REACH = 6
 # how many characters a depiction may stand after a verb of the seller's service (可以提供更多照片)
@@ -434,7 +436,8 @@ class Scope:
     ) -> bool:
         """Whether the listing shows the goods of a term at ``start:end`` that it might read as other goods: a part
         or a live animal, wild provenance, concealment (懂的都懂) or, with ``traits``, a trait of the term's category
-        (goods made for an animal share its traits: 海缸 of a coral lamp). A dealer's voice
+        or a function of its goods (Spyware 手机 … 看微信; goods made for an animal share its traits: 海缸 of a coral
+        lamp). A dealer's voice
         alone (私聊, 量大从优) does not undo the reading of a name written plainly: sellers of drill bits and woven
         sacks talk so too. A name in disguise (a code word, a spelling broken up or generated: 溜冰 工具, 穿.山.甲)
         is hidden already, and its trade or evasion talk shows the goods."""
@@ -448,7 +451,7 @@ class Scope:
         category_id = ref.category
         for signals, *_ in signal_places:
             for sig in signals:
-                if sig.kind in evidence or (traits and sig.kind == "suspicious" and sig.category == category_id):
+                if sig.kind in evidence or (traits and sig.kind in _OWN_WORDS and sig.category == category_id):
                     return True
         return False
 
