@@ -47,6 +47,8 @@ animal's name and ending the word (画眉笼), they name goods for keeping it, n
 is manufactured goods of a kind no wildlife is made into nor prohibited goods hide in (钻头 "drill bit", 双肩包
 "backpack", 显卡 "video card", 麻布 "sackcloth") are *goods heads* (``signals.goods_heads``), beside those written
 in ``signals.yaml``: a term a few characters before one names that product's brand or motif (穿山甲 钻头).
+Characters that name a shop (店 "inn/shop/store") are *shop heads* (``signals.shop_heads``): ending a word that an
+animal's name begins (犀牛旗舰店), they name the shop.
 
 Kitchen, butcher's, fruit and carving knives, scissors and razors are everyday goods, sharp (开刃, 锋利) as a
 controlled knife is: words whose first sense is one ("kitchen knife", "meat cleaver", "scissors") are *blade goods*
@@ -444,6 +446,23 @@ def cage_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
     return sorted(found)
 
 
+# the senses of a character that names a shop (店 "inn/shop/store", 铺 "…/shop/store")
+SHOP_SENSES = frozenset(("shop", "store"))
+
+
+def shop_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
+    """Characters one of whose first two senses is a shop or a store (店, 铺): ending a word that begins with an
+    animal's name, a character or two after it (犀牛旗舰店, 穿山甲五金店), they name a shop, not its goods."""
+    found: set[str] = set()
+    for word, _first, gloss, _line in entries:
+        if len(word) != 1 or word.isascii():
+            continue
+        senses = [plain_sense(sense) for sense in gloss.split("/") if sense and not sense.startswith("CL:")]
+        if SHOP_SENSES.intersection(senses[:2]):
+            found.add(word)
+    return sorted(found)
+
+
 # the English heads of manufactured goods no wildlife is made into and no prohibited goods hide in (tools,
 # machines, bags and sacks, household textiles, a computer's cards): a dictionary word whose first sense is one,
 # alone or with one modifier ("drill bit" is named whole, "bit" alone being "a bit"), is a *goods head*
@@ -698,6 +717,7 @@ def build(data: Path) -> dict[str, object]:
             ),
             "plant_heads": plant_heads(entries),
             "cage_heads": cage_heads(entries),
+            "shop_heads": shop_heads(entries),
             "goods_heads": goods_heads(
                 entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
             ),

@@ -2,7 +2,8 @@
 begins a plant's name (a dictionary word for a plant, fungus or fruit ends the word: 虎头菇, 熊掌菌, 象牙兰) is the
 plant, whatever the listing says; one joined to a word for a cage (画眉笼) is goods for keeping the animal unless
 the listing shows the animal; one a few characters before the dictionary's word for manufactured goods (钻头,
-双肩包) is their brand or motif. The animal's goods written apart from such a word stay leads."""
+双肩包) is their brand or motif, and one that begins a shop's name (犀牛旗舰店) names the shop. The animal's goods
+written apart from such a word, or sold by such a shop, stay leads."""
 
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ def test_plant_and_cage_heads_come_from_the_dictionary() -> None:
     # verbs and figures of speech are no heads: 种 "to plant", 华 "magnificent/.../flower", 荐 "to recommend"
     assert not {"种", "华", "荐", "栽"} & plants
     assert {"笼", "鸟笼"} <= cages and "罐笼" not in cages
+    assert "店" in set(signals["shop_heads"])
 
 
 def test_goods_heads_come_from_the_dictionary() -> None:
@@ -109,3 +111,30 @@ def test_a_term_before_the_dictionary_s_goods_is_their_name(scorer: Scorer, titl
 def test_the_animal_s_parts_beside_the_dictionary_s_goods_stay_a_lead(scorer: Scorer) -> None:
     result = score(scorer, "穿山甲 钻头 一套", "另有野生的头骨，私聊")
     assert result.is_lead and result.category == "wildlife.pangolin"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("犀牛旗舰店 新款 登山包", "店庆活动，老客户优惠，私聊"),
+        ("穿山甲五金店 电动 扳手", "本店实体经营，量大从优"),
+        ("店名叫穿山甲 五金 批发", "实体店，私聊报价"),
+    ],
+)
+def test_a_shop_named_after_an_animal_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    result = score(scorer, title, description)
+    assert not result.is_lead
+    assert any(r["rule"] in ("shop_term", "head_term") for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # the shop sells the animal's goods: a product form of its category, or the animal's parts
+        ("象牙店 清仓 手镯 挂件", "老料，私聊", "wildlife.ivory"),
+        ("虎骨馆 存货", "还有虎牙，野生，私聊", "wildlife.tiger_leopard"),
+    ],
+)
+def test_a_shop_of_the_animal_s_goods_stays_a_lead(scorer: Scorer, title: str, description: str, category: str) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and result.category == category

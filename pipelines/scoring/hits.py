@@ -29,6 +29,7 @@ CLEARING_RULES = frozenset(
         "accessory_term",
         "creature_term",
         "plant_term",
+        "shop_term",
         "everyday_goods",
     )
 )

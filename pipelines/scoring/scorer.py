@@ -111,7 +111,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
 # the same family then describe those goods too (:meth:`Scorer._namesake_described`)
-_NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term", "plant_term"))
+_NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term", "plant_term", "shop_term"))
 # the signals that give a species name, or its English name, the context its own words need
 _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
@@ -126,7 +126,7 @@ _DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
 _IMITATION_RULE = "imitation_term"
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
 # elsewhere in the listing, it names the same goods
-_READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plant_term"))
+_READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plant_term", "shop_term"))
 # rules that set aside a term the title names its goods by (白鹤牌 of tea, 七彩山鸡 of a farm, not a name
 # that lacks context: 猪婆龙苗 hides its goods): the title says
 # what is sold, so talk that hides the goods (平台上不方便说) hides nothing
@@ -135,6 +135,10 @@ _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RU
 _POSSESSIVE = "的"
 # characters between a wildlife term and the plant's name it begins (掌 in 虎掌菌)
 _PLANT_GAP = 2
+# characters between an animal's name and the shop character ending the shop's name (旗舰 in 犀牛旗舰店)
+_SHOP_GAP = 2
+# how far after a term any joined head may start
+_JOINED_REACH = max(_PLANT_GAP, _SHOP_GAP) + 1
 # a negation that says what the goods are made of (不含虎骨) holds for the term wherever else the listing names it
 # (虎骨贴); 不是 and 没有 may be said of one thing among others (没有猛犸 but 非料)
 _COMPOSITION_DENIAL = "不含"
@@ -249,8 +253,9 @@ class Scorer:
         self._commerce = frozenset((*watchlists.signals.commerce, *fold_all(watchlists.signals.commerce)))
         self._plant_heads = JoinedHeads(fold_all(watchlists.signals.plant_heads), _PLANT_GAP)
         self._cage_heads = JoinedHeads(fold_all(watchlists.signals.cage_heads), 0)
-        # the characters either kind of head starts with: most wildlife terms have none after them
-        self._head_firsts = self._plant_heads.firsts | self._cage_heads.firsts
+        self._shop_heads = JoinedHeads(fold_all(watchlists.signals.shop_heads), _SHOP_GAP)
+        # the characters any kind of head starts with: most wildlife terms have none after them
+        self._head_firsts = self._plant_heads.firsts | self._cage_heads.firsts | self._shop_heads.firsts
         self._blades = EverydayBlades(
             fold_all(watchlists.signals.blade_goods),
             fold_all(watchlists.signals.blade_characters),
@@ -807,7 +812,7 @@ class Scorer:
                     }
                 )
                 continue
-            marker = self._joined_goods(ref, view, start, end, signal_places) or (
+            marker = self._joined_goods(ref, view, start, end, signal_places, views) or (
                 self._scoping.term_scope(view, start, end)
                 or self._scoping.names_goods(ref, view, start, end, signal_places)
             )
@@ -1265,13 +1270,15 @@ class Scorer:
         )
 
     def _joined_goods(
-        self, ref: TermRef, view: FieldView, start: int, end: int, places: list[Any]
+        self, ref: TermRef, view: FieldView, start: int, end: int, places: list[Any], views: list[FieldView]
     ) -> tuple[str, str] | None:
         """(rule, name) when a wildlife term begins the name of other goods that a dictionary word ends: a plant
         (虎掌菌, 麝香百合), whatever the listing says, or a cage for the animal (画眉笼) unless the listing shows the
-        animal or its goods (``places``: the listing's signals and where they are; a dealer's voice is not that)."""
+        animal or its goods (``places``: the listing's signals and where they are; a dealer's voice is not that);
+        or the name of a shop (犀牛旗舰店, 穿山甲五金店) unless the listing shows the animal, its traits or one of
+        its category's product forms (象牙店 … 手镯: a shop of the goods)."""
         if not ref.category.startswith(WILDLIFE_PREFIX) or self._head_firsts.isdisjoint(
-            view.norm.text[end : end + _PLANT_GAP + 1]
+            view.norm.text[end : end + _JOINED_REACH]
         ):
             return None
         plant = self._plant_heads.named(view, start, end)
@@ -1280,6 +1287,13 @@ class Scorer:
         cage = self._cage_heads.named(view, start, end)
         if cage is not None and not self._scoping.goods_shown(ref, places, view, start, end, traits=False):
             return "accessory_term", cage
+        shop = self._shop_heads.named(view, start, end)
+        if (
+            shop is not None
+            and not self._scoping.goods_shown(ref, places, view, start, end)
+            and not self._shows_form(ref.category, views)
+        ):
+            return "shop_term", shop
         return None
 
     def _sells_possessed_part(

@@ -113,6 +113,7 @@ class SignalSpec(_Model):
     part_compounds: list[PartCompound] = Field(default_factory=list)
     plant_heads: list[str] = Field(default_factory=list)
     cage_heads: list[str] = Field(default_factory=list)
+    shop_heads: list[str] = Field(default_factory=list)
     brand_marks: list[str] = Field(default_factory=list)
     blade_goods: list[str] = Field(default_factory=list)
     blade_characters: list[str] = Field(default_factory=list)
