@@ -619,3 +619,21 @@ def test_a_configuration_file_moved_is_found_where_rapidocr_says(
     moved = SimpleNamespace(origin=str(tmp_path / "__init__.py"))  # a package without config.yaml beside it
     monkeypatch.setattr(models.importlib.util, "find_spec", lambda name: moved if name == real.name else None)
     assert models._config_file() == Path(rapidocr_onnxruntime.main.DEFAULT_CFG_PATH)
+
+
+def test_a_configuration_changed_in_place_is_read_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A configuration file rewritten with the same size and time (a release installed over another) is read anew."""
+    import os
+
+    from pipelines.images import models
+
+    source = tmp_path / "config.yaml"
+    monkeypatch.setattr(models, "_config_file", lambda: source)
+    sections = "Det: {}\nCls: {}\nRec: {}\n"
+    source.write_text("Global:\n    text_score: 0.5\n" + sections, encoding="utf-8")
+    stamp = source.stat().st_mtime_ns
+    assert models.default_config(tmp_path / "cache")["Global"] == {"text_score": 0.5}
+    assert len(list((tmp_path / "cache").glob("config-*.json"))) == 1
+    source.write_text("Global:\n    text_score: 0.7\n" + sections, encoding="utf-8")
+    os.utime(source, ns=(stamp, stamp))
+    assert models.default_config(tmp_path / "cache")["Global"] == {"text_score": 0.7}

@@ -52,13 +52,13 @@ def _config_file() -> Path:
 
 def default_config(folder: Path | None) -> dict[str, Any]:
     """RapidOCR's own configuration (its YAML file) as a dict, read from a JSON copy in `folder` (named by the
-    file's size and time), made from the YAML file where missing. A worker then imports no YAML parser: PyYAML's
+    file's content), made from the YAML file where missing. A worker then imports no YAML parser: PyYAML's
     import and its pure-Python parse of the file, which RapidOCR's constructor and `_sources` each made, were
     about 0.02 CPU s of each worker's start-up."""
     source = _config_file()
-    status = source.stat()
-    key = f"{source}\0{status.st_size}\0{status.st_mtime_ns}"
-    target = None if folder is None else folder / f"config-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+    # named by the file's bytes (about 2 kB): a release that changes it keeps its size and time is not read stale
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = None if folder is None else folder / f"config-{digest}.json"
     if target is not None:
         with contextlib.suppress(OSError, ValueError):
             config = json.loads(target.read_text(encoding="utf-8"))
