@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
+import scrapy.http.response.text
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
@@ -103,7 +104,10 @@ def test_a_page_declared_cjk_is_never_read_as_cp1252(charset: str):
 
 @pytest.mark.parametrize("charset", ["UTF-8", "utf8", '"utf-8"'])
 @pytest.mark.parametrize("text", ["<html><body><p>山核桃 手串</p></body></html>", "<html><body>plain</body></html>"])
-def test_a_utf8_page_reads_as_scrapy_reads_it(charset: str, text: str):
+def test_a_utf8_page_reads_as_scrapy_reads_it(charset: str, text: str, monkeypatch: pytest.MonkeyPatch):
+    def decoded_again(*_args: object) -> None:
+        raise AssertionError("the page's body was decoded again")
+
     crawler = get_crawler()
     crawler.stats.open_spider()  # type: ignore[union-attr]
     middleware = PageEncodingMiddleware.from_crawler(crawler)
@@ -115,6 +119,9 @@ def test_a_utf8_page_reads_as_scrapy_reads_it(charset: str, text: str):
 
     read = middleware.process_response(request, fetched())
     assert isinstance(read, HtmlResponse)
+    with monkeypatch.context() as patch:  # the page is not decoded again: its text and encoding were given to it
+        patch.setattr(scrapy.http.response.text, "html_to_unicode", decoded_again)
+        assert (read.encoding, read.text) == ("utf-8", text)
     as_scrapy_reads_it = fetched()
     assert (read.encoding, read.text) == (as_scrapy_reads_it.encoding, as_scrapy_reads_it.text) == ("utf-8", text)
     assert read.selector.css("body ::text").getall() == as_scrapy_reads_it.selector.css("body ::text").getall()
