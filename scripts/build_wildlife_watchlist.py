@@ -11,6 +11,8 @@
   (a family, a name without its size word), that is a dictionary word (jieba's dictionary, CC-CEDICT) or that has
   two characters counts only with the animal's goods; one that the dictionary knows as an everyday word of its
   own (北山羊 -> 山羊 "goat") is not made. Each records the name it was cut from.
+* the family and order names of the list's mammals, birds and reptiles (猫科, 鸮形目), each counting only with the
+  animal's goods, under the one named category of its species (:func:`taxon_names`).
 * ``pipelines/watchlists/prohibited_weapons_lexicon.yaml``: firearm and explosive terms distilled from the
   firearms-explosives lexicon (sales phrases stripped to the goods they name).
 
@@ -195,6 +197,9 @@ CEDICT_ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 # A first sense in plain English words (no Latin name, no explanation): the dictionary's everyday word for a
 # thing of its own, "goat", "parrot", "eel", of which the listed species are a few
 EVERYDAY_SENSE = re.compile(r"^[a-z][a-z -]*$")
+# the classes whose families and orders sellers name a part or a live animal by (猫科 骨头, 鸮形目 活体)
+TAXON_CLASSES = ("哺乳纲", "鸟纲", "爬行纲")
+TAXON_NAMES_SHOWN = 5  # listed species a taxon's provenance names
 FAMILY_MEMBERS = 3  # listed species whose names end with their family's name, for that name to stand for them
 SHORT_FORM_ALONE = 3  # the length from which a short form that is no dictionary word needs no context
 SHORT_FORM_SOURCE = "(national list)"  # the end of a short form's provenance: GENERATED_FROM_LIST of the scorer
@@ -341,6 +346,28 @@ def short_forms(rows: list[dict[str, str]], known: set[str]) -> dict[str, dict[s
     return out
 
 
+def taxon_names(rows: list[dict[str, str]], known: set[str], farmed: list[str]) -> dict[str, dict[str, object]]:
+    """The list's family and order names as sellers write them (猫科 大骨头, 鸮形目 活体): a land vertebrate's taxon
+    names the kind of animal a part or a live one comes from without naming the species. Each stands for its listed
+    species and the one category among them that is not ``wildlife.other`` (猫科: the tiger and leopards beside the
+    small cats), or ``wildlife.other`` where all are; a taxon of several such categories (食肉目) names none, and one
+    whose name holds a farmed animal's (牛科, 鸡形目) is a farm's as much as the wild's."""
+    taxa: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        if any(c in row["纲"] for c in TAXON_CLASSES):
+            for rank in ("科", "目"):
+                taxa[clean(row[rank])].append(row)
+    out: dict[str, dict[str, object]] = {}
+    for taxon, members in sorted(taxa.items()):
+        if not all(is_cjk_char(c) for c in taxon) or taxon in known or any(animal in taxon for animal in farmed):
+            continue
+        specific = {category_for(row) for row in members} - {"wildlife.other"}
+        if len(specific) > 1:
+            continue
+        out[taxon] = {"rows": members, "category": next(iter(specific), "wildlife.other")}
+    return out
+
+
 def _jieba_words() -> frozenset[str]:
     global _JIEBA_WORDS
     if _JIEBA_WORDS is None:
@@ -353,9 +380,10 @@ def _jieba_words() -> frozenset[str]:
 _JIEBA_WORDS: frozenset[str] | None = None
 
 
-def other_terms(out: Path) -> tuple[set[str], dict[str, list[str]], list[str]]:
+def other_terms(out: Path) -> tuple[set[str], dict[str, list[str]], list[str], list[str]]:
     """Every term and spelling of the other shipped watchlists, each category's product forms of two or more
-    characters (the goods a gated short form needs beside it) and the words of a live animal for sale (手养)."""
+    characters (the goods a gated short form needs beside it), the words of a live animal for sale (手养) and the
+    farmed animals (牛, 鸡)."""
     sys.path.insert(0, str(ROOT))
     from pipelines.scoring.watchlist import load_watchlists
 
@@ -367,13 +395,14 @@ def other_terms(out: Path) -> tuple[set[str], dict[str, list[str]], list[str]]:
         for spec in category.terms:
             known.update((spec.term, *spec.aliases, *spec.code_words, *spec.tcm, *spec.variants))
         forms[category.id] = [f for f in category.product_forms if len(f) > 1 and f not in AMBIGUOUS_CONTEXT]
-    return known, forms, [w for w in lists.signals.live_forms if w not in AMBIGUOUS_CONTEXT]
+    live = [w for w in lists.signals.live_forms if w not in AMBIGUOUS_CONTEXT]
+    return known, forms, live, list(lists.signals.farmed_animals)
 
 
 def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
     rows = read_species(data / "national-protected-wildlife-2021.csv")
-    known, forms, live_forms = other_terms(out)
+    known, forms, live_forms, farmed = other_terms(out)
     from pipelines.scoring.watchlist import WILD_ONLY_NOTE  # importable once other_terms put the project on the path
 
     context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
@@ -445,6 +474,26 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
             short["requires"] = gated[category]
         short["source"] = f"{found['how']} of {cut_from} {SHORT_FORM_SOURCE}"
         grouped[category].append(short)
+    for taxon, found in taxon_names(rows, known, farmed).items():
+        members, category = found["rows"], str(found["category"])
+        assert isinstance(members, list)
+        if category not in gated:
+            gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
+        members = sorted(members, key=lambda row: category_for(row) != category)  # the category's species first
+        shown = "、".join(str(row["name"]) for row in members[:TAXON_NAMES_SHOWN])
+        more = "…" if len(members) > TAXON_NAMES_SHOWN else ""
+        grouped[category].append(
+            {
+                "term": taxon,
+                "weight": min(WEIGHT.get(row["保护级别"].strip(), 50) for row in members),
+                "kind": "species",
+                # a taxon holds unlisted species too: it counts only where the listing sells the animal or its goods
+                "requires": gated[category],
+                # a zoologist's name, which no seller dodges: no spellings generated from it (maoke, 猫ke, 毛科)
+                "auto_pinyin": False,
+                "source": f"taxon of {shown}{more} {SHORT_FORM_SOURCE}",
+            }
+        )
     categories = [{"id": cid, "terms": grouped[cid]} for cid in sorted(grouped)]
     return {
         "version": 1,

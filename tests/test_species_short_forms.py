@@ -94,3 +94,30 @@ def test_a_dictionary_alias_with_a_second_sense_counts_with_the_animal(scorer: S
 def test_a_listed_name_that_is_an_everyday_word_counts_with_a_live_animal_word(scorer: Scorer) -> None:
     result = scorer.score({"title": "小熊猫 手养 亲人", "description": "吃苹果和竹叶，私聊，不走物流，只能自提。"})
     assert result.is_lead and result.category == "wildlife.other"
+
+
+@pytest.mark.parametrize(
+    ("title", "taxon", "category"),
+    [
+        ("猫科 整副 骨架 老货 收藏", "猫科", "wildlife.tiger_leopard"),  # the one named category among small cats
+        ("鸮形目 幼鸟 两只 山货", "鸮形目", "wildlife.live_bird"),
+        ("犬科 头骨 标本 一个 老货 私聊", "犬科", "wildlife.other"),
+        ("鲮鲤科 鳞片 半斤 老方子用", "鲮鲤科", "wildlife.pangolin"),
+    ],
+)
+def test_a_family_or_order_of_the_list_beside_the_goods_names_the_animal(
+    scorer: Scorer, title: str, taxon: str, category: str
+) -> None:
+    result = scorer.score({"title": title})
+    assert result.is_lead and result.category == category
+    hit = next(h for h in result.hits if h.term == taxon)
+    assert hit.source is not None and hit.source.startswith("taxon of ")
+
+
+def test_a_taxon_counts_only_with_the_goods_and_never_for_farmed_animals(
+    scorer: Scorer, short_forms: dict[str, dict[str, object]]
+) -> None:
+    assert not scorer.score({"title": "猫科动物 科普 绘本 儿童"}).is_lead  # a taxon holds unlisted species too
+    assert all("requires" in short_forms[taxon] for taxon in ("猫科", "鸮形目", "犬科"))
+    # a farm's animal shares its family or order (牛科, 鸡形目); one of several named categories (食肉目) names none
+    assert not {"牛科", "鸡形目", "鸭科", "兔科", "食肉目"} & set(short_forms)
