@@ -254,11 +254,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # namesakes of fireworks and of tools before 枪 (a8e7ff6, 2890201): precision 0.978 (1,158/1,184, 0.9780) and 26/596
 # (0.0436), the rest unchanged; the floor and the ceiling follow, rounded. A dealer's voice no longer undoing a
 # plain name's reading as other goods: precision 0.979 (1,158/1,183, 0.9789) and 25/596 (0.0419), the rest
-# unchanged; the ceiling follows, rounded.
+# unchanged; the ceiling follows, rounded. What befalls a weed's root, generated as the word of a banned product a
+# herbicide's name needs (除草药 草死根烂), then gave recall 0.896 (1,160/1,295, 0.8958) and disguised recall 0.841
+# (605/719, 0.8414), the rest unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR = {
-    "recall": 0.894,
+    "recall": 0.895,
     "precision": 0.978,
-    "disguised": 0.838,
+    "disguised": 0.841,
     "category_accuracy": 0.964,
     "hard_negatives_flagged": 0.042,
 }
@@ -335,11 +337,13 @@ TEST_PART_FLOOR = {
 # fireworks and of tools before 枪: precision 0.978 (1,177/1,203, 0.9784) and 26/596 (0.0436), the rest unchanged;
 # the floor and the ceiling follow, rounded. With a dealer's voice no longer undoing a plain name's reading as
 # other goods: precision 0.979 (1,177/1,202, 0.9792) and 25/596 (0.0419), the rest unchanged; the floor and the
-# ceiling follow, rounded.
+# ceiling follow, rounded. What befalls a weed's root, as the rules' floor above, then
+# gave recall 0.910 (1,179/1,295, 0.9104) and disguised recall 0.861 (619/719, 0.8609), the rest unchanged; the
+# floor follows, rounded down.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.908,
+    "recall": 0.910,
     "precision": 0.979,
-    "disguised": 0.858,
+    "disguised": 0.860,
     "category_accuracy": 0.962,
     "hard_negatives_flagged": 0.042,
 }

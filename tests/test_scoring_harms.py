@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer
-from pipelines.scoring.watchlist import load_watchlists, told_by_harm
+from pipelines.scoring.watchlist import load_watchlists, told_by_harm, told_by_victim
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +74,37 @@ def test_a_harm_told_on_is_still_a_harm(scorer: Scorer, description: str) -> Non
     """A word that reads the harm as the phrase does (倒下, 倒地: dǎo) tells it further, and a break ends it."""
     result = scorer.score({"title": "灭鼠药 仓库用", "description": description})
     assert result.is_lead and result.category == "prohibited.pesticides"
+
+
+def test_what_befalls_a_weeds_root_is_generated_from_victims_and_decay_words() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_victim(watchlists.categories["prohibited.pesticides"], watchlists.signals))
+    assert {"根烂", "根都死", "根全枯", "断根", "绝根"} <= phrases
+    # 烂根 and 根腐 are what a potted plant's grower fears (防烂根, 根腐病), not what a herbicide does
+    assert not {"烂根", "根腐"} & phrases
+    assert told_by_victim(watchlists.categories["prohibited.weapons"], watchlists.signals) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("除草药 老款 大桶", "打一遍 根全烂 明年都不长 私聊"),
+        ("除草剂 果园 荒地", "草死根也死 不是市面上那种 量大从优"),
+    ],
+)
+def test_a_herbicide_told_by_killing_the_root_is_a_lead(scorer: Scorer, title: str, description: str) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == "prohibited.pesticides"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("除草剂 草甘膦 正规厂家", "内吸传导 根都死 农药登记证齐全"),  # a registered herbicide kills roots too
+        ("多肉 营养土 颗粒", "透气 不烂根 根都不会烂"),
+    ],
+)
+def test_a_root_killed_by_registered_goods_or_a_plants_root_stays_quiet(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert not scorer.score({"title": title, "description": description}).is_lead

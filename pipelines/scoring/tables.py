@@ -18,7 +18,16 @@ from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .spellings import digit_spellings, emoji_spellings, english_capitals, english_forms, pinyin_spellings
-from .watchlist import WILD_ONLY_NOTE, Category, TermSpec, Watchlists, generated_functions, made_to_order, told_by_harm
+from .watchlist import (
+    WILD_ONLY_NOTE,
+    Category,
+    TermSpec,
+    Watchlists,
+    generated_functions,
+    made_to_order,
+    told_by_harm,
+    told_by_victim,
+)
 
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
 # fewer sell them (not 手串, 标本, 活体)
@@ -211,8 +220,9 @@ class Tables:
         # a name that needs a word of making the goods to order (制作 of a certificate) takes the buyer's
         # particulars chosen (信息自己提供, 要什么名字) as one too, and one that needs a word of a banned poison (剧毒
         # of a rat poison) the harm it tells (闻到就死)
+        signals = self.watchlists.signals
         made = (
-            generated_functions(category, self.watchlists.signals)
+            (*generated_functions(category, signals), *told_by_victim(category, signals))
             if spec.requires and spec.kind == "trade_name"
             else ()
         )
@@ -453,11 +463,17 @@ class Tables:
             # the words a product or trade name needs beside it (急性 原粉 of a rat poison, 制作 of a certificate) say
             # the listing sells the banned kind: they count as the category's suspicious words; a species name's
             # context (活体, 标本) only says an animal is meant
+            # ... and so does what befalls the poison's victims (根都烂), which a trade name takes as such a word
+            named = any(spec.requires and spec.kind == "trade_name" for spec in category.terms)
+            victims = told_by_victim(category, signals) if named else ()
             for spec in category.terms:
                 if spec.kind != "species":
                     for word in spec.requires:
                         if word not in category.suspicious and word not in category.product_forms:
                             self._add(word, Signal("context", "context", category.id, word, False, False))
+            for word in victims:
+                if word not in category.suspicious and word not in category.product_forms:
+                    self._add(word, Signal("context", "context", category.id, word, False, False))
             adjacent = []
             for word in category.product_forms:
                 folded = self.normaliser.fold(word)

@@ -103,6 +103,9 @@ class SignalSpec(_Model):
     exposure_verbs: list[str] = Field(default_factory=list)
     exposure_links: list[str] = Field(default_factory=list)
     exposure_doses: list[str] = Field(default_factory=list)
+    decay_states: list[str] = Field(default_factory=list)
+    decay_links: list[str] = Field(default_factory=list)
+    decay_actions: list[str] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
@@ -205,6 +208,7 @@ class CategorySpec(_Model):
     shapes: list[str] = Field(default_factory=list)
     particulars: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
+    victims: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
 
 
@@ -390,6 +394,8 @@ class Category:
     shapes: list[str] = field(default_factory=list)
     particulars: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
+    # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
+    victims: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -436,6 +442,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.shapes.extend(spec.shapes)
             cat.particulars.extend(spec.particulars)
             cat.harms.extend(spec.harms)
+            cat.victims.extend(spec.victims)
             cat.traits.extend(spec.traits)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
@@ -465,6 +472,22 @@ def told_by_harm(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     met = (verb + link for verb in signals.exposure_verbs for link in signals.exposure_links)
     dosed = (dose + link for dose in signals.exposure_doses for link in ("", "就"))
     return tuple(dict.fromkeys(way + harm for way in (*met, *dosed) for harm in category.harms))
+
+
+def told_by_victim(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a poison says of what it kills when that tells the banned kind (草死根烂, 根都烂, 断根 of a herbicide that
+    kills the weed's root): each of the category's ``victims`` before a ``decay_states`` word, directly or across a
+    ``decay_links`` word, or after a ``decay_actions`` word, generated so that no phrase is typed by hand. They are
+    the word of a banned product an everyday name needs (除草剂 根都烂), not functions: a registered herbicide kills
+    roots too, and its name (草甘膦) still clears the listing."""
+    states = (
+        victim + link + state
+        for victim in category.victims
+        for link in ("", *signals.decay_links)
+        for state in signals.decay_states
+    )
+    actions = (action + victim for victim in category.victims for action in signals.decay_actions)
+    return tuple(dict.fromkeys((*states, *actions)))
 
 
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
