@@ -60,7 +60,7 @@ def keep_freed_memory() -> None:
 def start_worker(nice: int, warm: bool, models: Path | None) -> None:
     """Run by each worker as it starts: end with the sweep, keep numpy's maths library to one thread and freed
     memory for reuse, lower its priority by `nice`, keep the recogniser's optimised models in `models`, and with
-    `warm` load the recogniser and run it once now rather than on the first photo."""
+    `warm` load the recogniser now rather than on the first photo."""
     _exit_with_parent()
     keep_freed_memory()
     for name, value in SINGLE_THREADED.items():
