@@ -1150,3 +1150,9 @@ def test_a_term_beside_goods_words_it_does_not_name_stays_a_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
     lead_of(scorer, title, description, category)
+
+
+def test_a_code_word_ending_in_a_colour_names_no_colour(scorer: Scorer) -> None:
+    """A code word is dealers' talk, not the name of a material a colour is named after."""
+    result = scorer.score({"title": "一红二黑三白色 老货 原件", "description": "懂的来 私聊 不走平台"})
+    assert result.is_lead and result.category == "wildlife.ivory"

@@ -185,7 +185,8 @@ class Tables:
         珊瑚色 are colours): the characters are those the listed innocent phrases put after a name whose 色 they
         list too (象牙白 beside 象牙色, 珊瑚红 beside 珊瑚色) that jieba's dictionary takes for an adjective with a
         word of their own and 色 (红色, 白色: not 塔 of 象牙塔, nor 粉 of 珊瑚粉, a powder too), so no colour is typed
-        here."""
+        here. A code word names no colour: 一红二黑三白 grades ivory in dealers' talk, and 一红二黑三白色 is that
+        talk, not a colour."""
         fold = self.normaliser.fold
         if self._colours is None:
             short = {word: tag for word, _count, tag in dictionary_words() if len(word) <= 2}
@@ -202,7 +203,9 @@ class Tables:
                 for phrase in phrases
                 if len(phrase) > 2 and phrase[-1] in adjectives and phrase[:-1] + _COLOUR in phrases
             )
-        names = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)}
+        names = {
+            fold(name) for spec in category.terms if spec.kind != "code_word" for name in (spec.term, *spec.aliases)
+        }
         return tuple(
             sorted(name + _COLOUR for name in names if len(name) > 1 and is_cjk(name[-1]) and name[-1] in self._colours)
         )
