@@ -3,6 +3,7 @@ when a watchlist, the campaign terms or the entry itself changed, and scoring ex
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -70,6 +71,11 @@ def test_a_cached_scorer_is_loaded_and_scores_as_the_built_one(watchlists: Path,
             listing["title"], listing["description"]
         )
     assert len(list((watchlists.parent / "cache" / "scoring").glob("scorer-*"))) == 1
+    # the entry holds each distinct payload record once, and the loaded table is the built one's
+    assert repr(loaded._kinds) == repr(built._kinds)
+    records = [record for row in loaded._kinds for part in row for record in part]
+    assert len({id(record) for record in records}) == len({(type(r), repr(r)) for r in records}) < len(records)
+    assert gc.isenabled()  # paused while the entry loads only
 
 
 def test_the_threshold_is_the_callers_not_the_cached_ones(watchlists: Path, builds: list[int]) -> None:
@@ -110,6 +116,7 @@ def test_an_unreadable_entry_is_built_again(watchlists: Path, builds: list[int])
     again = Scorer.load([watchlists], threshold=60)
     assert len(builds) == 2
     assert _scores(again) == expected
+    assert gc.isenabled()
 
 
 def test_no_entry_with_the_cache_off(watchlists: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ as the installed code is (`TRADEWATCH_CACHE_DIR=off` turns it off).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -24,8 +25,9 @@ from . import cache as disk_cache
 
 log = logging.getLogger(__name__)
 
-_VERSION = 5  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
+_VERSION = 6  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
 # 4: tables only the pattern objects read are no longer the scorer's attributes; 5: nor the pattern table's lists
+# 6: equal payload records and tuples of them shared
 _PREFIX = "scorer-"
 KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of
@@ -66,11 +68,18 @@ def load(name: str) -> Any | None:
     data = disk_cache.read_bytes(name)
     if data is None:
         return None
+    # The entry's ~100,000 containers would each count towards the collector's thresholds and set off scans of
+    # the whole growing heap (over a third of the loading's time); none of them is garbage.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return pickle.loads(data)  # our own entry, named by the hash of what it was built from
     except Exception as error:  # a truncated or foreign file: build again
         log.debug("scorer cache entry %s unreadable: %s", name, error)
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def cached(name: str) -> bool:

@@ -490,6 +490,7 @@ class Scorer:
     def __getstate__(self) -> dict[str, Any]:
         state = {name: value for name, value in self.__dict__.items() if name not in self._REBUILT}
         state["_normaliser_variants"] = dict(self.normaliser.variants)  # the watchlists' spellings, for display
+        state["_kinds"] = _shared_kinds(self._kinds)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -1436,3 +1437,20 @@ def _price(value: Any) -> float | None:
             return None
         number = float(match.group())
     return number if math.isfinite(number) and number >= 0 else None
+
+
+def _shared_kinds(kinds: Sequence[tuple[tuple[Any, ...], ...]]) -> list[tuple[tuple[Any, ...], ...]]:
+    """The pattern table's payloads with each equal record and tuple as one object: about half of them repeat
+    (a term's spellings share its record), and the pickle of a cached scorer then holds and rebuilds each once.
+    Records are equal here only if their reprs are (1 and 1.0, True and 1 stay apart)."""
+    records: dict[Any, Any] = {}
+    groups: dict[tuple[int, ...], tuple[Any, ...]] = {}
+
+    def group(items: Iterable[Any]) -> tuple[Any, ...]:
+        members = tuple(items)
+        return groups.setdefault(tuple(map(id, members)), members)
+
+    def record(payload: Any) -> Any:
+        return records.setdefault((type(payload), repr(payload)), payload)
+
+    return [group(group(map(record, part)) for part in row) for row in kinds]
