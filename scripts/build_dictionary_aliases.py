@@ -70,6 +70,10 @@ plastron", 鳖甲 "turtle shell"); a verb sense ("to brush one's teeth"), a sens
 part, "bone china"; a person's bone, "pubic bone"; a food, "tofu skin"), a farmed animal's part (牛角 "cow horn") or
 a word the watchlists already hold is not.
 
+The dictionary's senses of a prohibited term's Chinese names are English phrases of its goods: one that holds
+another category's English name (除草剂 "weed killer", a pesticide, holds the drugs' ``weed``) is an innocent
+phrase of that category, so that the longer name says what the listing sells.
+
 Every alias records the dictionary line it came from. ``scripts/dictionary_alias_review.yaml`` holds the
 reviewed decisions: rejected candidates, each with a reason. The output is
 ``pipelines/watchlists/dictionary_aliases.yaml``; re-run after a dictionary or list update.
@@ -602,6 +606,34 @@ def prohibited_aliases(
     return aliases
 
 
+def english_namesakes(watchlists: Watchlists, entries: list[tuple[str, str, str, int]]) -> dict[str, list[str]]:
+    """English phrases that hold another category's English name but name a category's own goods: the senses the
+    dictionary gives a prohibited term's Chinese names (除草剂 "weed killer", a pesticide, holds the drugs' "weed").
+    Each is an innocent phrase of the category whose name it holds, as the longer name says what is sold."""
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for word, _first, gloss, _line in entries:
+        by_word[word].append(gloss)
+    english: dict[str, set[str]] = defaultdict(set)  # category id -> its English names
+    own: dict[str, set[str]] = defaultdict(set)  # category id -> senses of its Chinese names
+    for category in watchlists.categories.values():
+        if not category.id.startswith(PROHIBITED):
+            continue
+        for spec in category.terms:
+            english[category.id].update(name.lower() for name in spec.english)
+            for word in (spec.term, *spec.aliases):
+                for gloss in by_word.get(word, ()):
+                    own[category.id].update(plain_sense(sense) for sense in gloss.split("/") if sense.strip())
+    namesakes: dict[str, list[str]] = defaultdict(list)
+    for category_id, senses in own.items():
+        for sense in sorted(senses):
+            if sense in english[category_id] or not re.fullmatch(r"[a-z][a-z -]*", sense):
+                continue
+            for other, names in sorted(english.items()):
+                if other != category_id and any(re.search(rf"\b{re.escape(n)}\b", sense) for n in names):
+                    namesakes[other].append(sense)
+    return namesakes
+
+
 def build(data: Path) -> dict[str, object]:
     review = yaml.safe_load(REVIEW.read_text(encoding="utf-8")) or {}
     rejected = {str(item["word"]): str(item["reason"]) for item in review.get("reject", [])}
@@ -699,9 +731,14 @@ def build(data: Path) -> dict[str, object]:
         aliases[category_id].extend(words)
     for category_id, words in prohibited_aliases(watchlists, entries, known, rejected).items():
         aliases[category_id].extend(words)
+    english = english_namesakes(watchlists, entries)
     categories: list[dict[str, object]] = [
-        {"id": category_id, "terms": sorted(terms, key=lambda t: str(t["term"]))}
-        for category_id, terms in sorted(aliases.items())
+        {
+            "id": category_id,
+            "terms": sorted(aliases.get(category_id, []), key=lambda t: str(t["term"])),
+            **({"innocent_phrases": english[category_id]} if category_id in english else {}),
+        }
+        for category_id in sorted({*aliases, *english})
     ]
     return {
         "version": 1,

@@ -339,12 +339,13 @@ TEST_PART_FLOOR = {
 # other goods: precision 0.979 (1,177/1,202, 0.9792) and 25/596 (0.0419), the rest unchanged; the floor and the
 # ceiling follow, rounded. What befalls a weed's root, as the rules' floor above, then
 # gave recall 0.910 (1,179/1,295, 0.9104) and disguised recall 0.861 (619/719, 0.8609), the rest unchanged; the
-# floor follows, rounded down.
+# floor follows, rounded down. With the English of 除草剂 ("weed killer") an innocent phrase of the drugs' "weed":
+# category accuracy 0.9635, the rest unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR_WITH_SEED = {
     "recall": 0.910,
     "precision": 0.979,
     "disguised": 0.860,
-    "category_accuracy": 0.962,
+    "category_accuracy": 0.963,
     "hard_negatives_flagged": 0.042,
 }
 

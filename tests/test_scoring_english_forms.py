@@ -54,3 +54,25 @@ def test_goods_named_in_the_plural_or_british_spelling_are_leads(
 
 def test_a_garden_listing_of_weeds_is_no_drug(scorer: Scorer) -> None:
     assert not scorer.score({"title": "Garden tool for pulling weeds", "description": "stainless steel"}).is_lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lawn weed killer ready to use, 2L", "Weed-killer for patios and gravel paths", "WEED KILLER refill 1 gallon"],
+)
+def test_a_weed_killer_is_no_drug(scorer: Scorer, text: str) -> None:
+    """The dictionary's English of 除草剂 holds the drugs' ``weed``: the longer phrase says what is sold."""
+    result = scorer.score({"title": text})
+    assert not result.is_lead and "prohibited.drugs" not in {hit.category for hit in result.hits}
+
+
+def test_a_banned_herbicide_sold_as_weed_killer_reads_as_a_pesticide(scorer: Scorer) -> None:
+    result = scorer.score({"title": "Original paraquat, weed killer 20% liquid", "description": "kills roots fast"})
+    assert result.is_lead and result.category == "prohibited.pesticides"
+
+
+def test_weed_outside_the_phrase_still_counts(scorer: Scorer) -> None:
+    result = scorer.score(
+        {"title": "Premium weed 3.5g, discreet delivery", "description": "hits harder than weed killer"}
+    )
+    assert result.is_lead and result.category == "prohibited.drugs"
