@@ -99,6 +99,7 @@ def explain_cmd(
         "trade_pattern": _("trade pattern"),
         "goods_pattern": _("trade pattern of prohibited goods (product forms and traits of one category)"),
         "function_pattern": _("function pattern of prohibited goods (what the goods do, with company)"),
+        "calibre_pattern": _("calibre of a weapon beside its barrel or a count of rounds"),
         "diagnostic_trait": _("diagnostic trait of one category (a mark that tells its material or animal)"),
     }
     # a spelling generated from a term says how it was made from it

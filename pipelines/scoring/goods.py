@@ -5,9 +5,10 @@ the listing shows."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
-from .clauses import whole_words_across_spaces
+from .clauses import COUNTED, whole_words_across_spaces
 from .payloads import FieldView, Signal, TermRef
 from .shown import GOODS_FAMILY, ShownGoods
 
@@ -18,6 +19,47 @@ _GOODS_PATTERN_MIN = 3
 # must show for the function pattern with evasion or trade talk; without the talk, this many must be functions or
 # traits, and one of them a trait or a further word beside them (:meth:`GoodsPatterns.function_pattern`)
 _FUNCTION_PATTERN_WORDS = 2
+# the category a calibre with its barrel or rounds tells (:class:`CalibreWords`)
+CALIBRE_CATEGORY = "prohibited.weapons"
+
+
+class CalibreWords:
+    """A bare calibre right after or before a barrel word (内径5.5, 4.5口径) or a few characters before a count of
+    rounds (5.5 一盒 500颗), generated from the lists of signals.yaml: goods sold by their bore or ammunition need
+    no name. A calibre followed by a measure unit (5.5寸, 9mm, 4.5元) measures something else. Read in the text as
+    written, since folding drops a calibre's decimal point; a text without a character every calibre holds (the
+    point: ``mark``) is not searched, so that ordinary listings pay one substring test."""
+
+    def __init__(
+        self, calibres: list[str], barrel_words: list[str], round_units: list[str], measure_units: list[str]
+    ) -> None:
+        def either(words: list[str]) -> str:
+            return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+        unit = f"(?!\\s*(?:{either(measure_units)}))" if measure_units else ""
+        bore = f"(?<![\\d.])(?:{either(calibres)})(?![\\d.]){unit}"
+        ways = []
+        if barrel_words:
+            ways.append(f"(?:{either(barrel_words)})\\s*[为是:：]?\\s*{bore}")
+            ways.append(f"(?<![\\d.])(?:{either(calibres)})\\s*(?:{either(barrel_words)})")
+        if round_units:
+            ways.append(f"{bore}[^\\d]{{0,12}}?(?<![\\d.])[{COUNTED}]+\\s*(?:{either(round_units)})")
+        self._pattern = re.compile("|".join(ways), re.IGNORECASE)
+        shared = set(calibres[0]).intersection(*calibres[1:]) - set("0123456789")
+        self.mark = min(shared) if shared else ""
+
+    @classmethod
+    def build(
+        cls, calibres: list[str], barrel_words: list[str], round_units: list[str], measure_units: list[str]
+    ) -> CalibreWords | None:
+        if not calibres or not (barrel_words or round_units):
+            return None
+        return cls(calibres, barrel_words, round_units, measure_units)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.mark not in text:
+            return None
+        return self._pattern.search(text)
 
 
 class GoodsPatterns:
@@ -35,8 +77,10 @@ class GoodsPatterns:
         trait_spread: dict[str, int],
         shapes: dict[str, tuple[str, ...]] | None = None,
         negations: tuple[str, ...] = (),
+        calibre: CalibreWords | None = None,
     ) -> None:
         self._shown = shown
+        self._calibre = calibre
         self.weights = weights
         self._commerce = commerce
         self._counted = counted
@@ -219,3 +263,25 @@ class GoodsPatterns:
             "points": 0,
         }
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def calibre_pattern(
+        self, views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """A weapon told by its calibre beside a barrel word or a count of rounds (:class:`CalibreWords`), at the
+        first place a field shows one."""
+        if self._calibre is None:
+            return None
+        for view in views:
+            match = self._calibre.search(view.norm.original)
+            if match is not None:
+                o_start, o_end = match.span()
+                offsets = view.norm.offsets()[:-1]
+                start, end = bisect_left(offsets, o_start), bisect_left(offsets, o_end)
+                word = view.norm.text[start:end]
+                ref = TermRef(
+                    CALIBRE_CATEGORY, word, "calibre_pattern", self.weights["trade_pattern"], False, False, False
+                )
+                explanation = {"rule": "calibre_pattern_context", "category": CALIBRE_CATEGORY, "words": match.group(),
+                               "points": 0}  # fmt: skip
+                return (ref, view, start, end, o_start, o_end), explanation
+        return None

@@ -80,13 +80,22 @@ MECHANISMS = (
     "trade_pattern",
     "goods_pattern",
     "function_pattern",
+    "calibre_pattern",
     "diagnostic_trait",
 )
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *SHAPE_RULES))
 # the rules of a term found in disguise: a spelling generated from it or read like it
 DISGUISED_RULES = _GENERATED_RULES | {"homophone"}
 PATTERN_RULES = frozenset(
-    ("trade_pattern", "concealed_goods", "trait_pattern", "goods_pattern", "function_pattern", "diagnostic_trait")
+    (
+        "trade_pattern",
+        "concealed_goods",
+        "trait_pattern",
+        "goods_pattern",
+        "function_pattern",
+        "calibre_pattern",
+        "diagnostic_trait",
+    )
 )
 
 
@@ -95,7 +104,7 @@ def has_emoji(text: str) -> bool:
 
 
 def mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule in ("goods_pattern", "function_pattern", "diagnostic_trait"):
+    if rule in ("goods_pattern", "function_pattern", "calibre_pattern", "diagnostic_trait"):
         return rule
     if rule in PATTERN_RULES:
         return "trade_pattern"

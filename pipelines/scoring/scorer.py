@@ -67,7 +67,7 @@ from .fold_text import (
     NormText,
     save_pinyin_cache,
 )
-from .goods import GoodsPatterns
+from .goods import CALIBRE_CATEGORY, CalibreWords, GoodsPatterns
 from .hits import SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
 from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
@@ -397,6 +397,16 @@ class Scorer:
         self._bred_claims = BredClaims(
             self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
         )
+        self._calibre = (
+            CalibreWords.build(
+                watchlists.signals.calibres,
+                watchlists.signals.barrel_words,
+                watchlists.signals.round_units,
+                watchlists.signals.measure_units,
+            )
+            if CALIBRE_CATEGORY in watchlists.categories
+            else None
+        )
         self._goods = GoodsPatterns(
             self._shown,
             self.weights,
@@ -407,6 +417,7 @@ class Scorer:
             trait_spread=self._trait_spread,
             shapes=tables.shapes,
             negations=term_negations,
+            calibre=self._calibre,
         )
         self._scoping = Scope(
             before_term=self._before_term,
@@ -656,7 +667,14 @@ class Scorer:
             joined += "\n" + image_folded
         found = self._scan(joined)
         folded = (title_text, description_text)
-        if not found:
+        # a calibre is read in the fields as written (folding drops its point), only in those with its mark
+        calibre = self._calibre
+        calibred = (
+            calibre is not None
+            and (calibre.mark in title or calibre.mark in description or calibre.mark in image_text)
+            and any(calibre.search(text) for text in (title, description, image_text))
+        )
+        if not found and not calibred:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
         # is read for them
@@ -692,6 +710,8 @@ class Scorer:
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
                 and (self._capture_or_place is None or not self._capture_or_place.search(joined))
+                # a calibre beside its barrel or rounds (内径5.5) may be all a weapon's listing shows
+                and not calibred
             ):
                 return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
         table = self._fold_table
@@ -948,6 +968,7 @@ class Scorer:
                 or self._animals.trait_pattern(signal_places, views)
                 or (None if named else self._animals.trade_pattern(signal_places, views))
                 or self._goods.function_pattern(signal_places, views)
+                or self._goods.calibre_pattern(views)
                 or self._animals.diagnostic_trait(signal_places, views)
                 # a title that names a plant (麝香葡萄) sells it: what the goods pattern reads (颗粒饱满) describes it
                 or (None if self._names_a_plant(masked_rules) else self._goods.goods_pattern(signal_places, views))
