@@ -803,18 +803,21 @@ assert writer.start_method == "fork", writer.start_method
 print(Lead.__mapper__.configured)
 writer.stop()
 """
+    done = _fresh_interpreter(code, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]
+
+
+def _fresh_interpreter(code: str, home):
+    """Run ``code`` in a new interpreter with its own tradewatch home: what a crawl child imports and configures
+    is only seen in a process that has not already done so, as this test process has."""
     import os
     import subprocess
     import sys
 
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TRADEWATCH_HOME": str(tmp_path)},
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "TRADEWATCH_HOME": str(home)}
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True"]
 
 
 def test_a_forked_writer_inherits_the_stores_database_driver_imported(tmp_path):
@@ -838,15 +841,6 @@ writer = ProcessWriter({store_url!r}, None)
 assert writer.start_method == "fork", writer.start_method
 writer.stop()
 """
-    import os
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TRADEWATCH_HOME": str(tmp_path)},
-    )
+    done = _fresh_interpreter(code, tmp_path)
     assert done.returncode == 0, done.stderr
     assert found.read_text() == "True"
