@@ -91,7 +91,8 @@ class Tables:
         # per category: the everyday shapes its goods are sold in (笔, 棒 of an e-cigarette), folded
         self.shapes: dict[str, tuple[str, ...]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
-        self._nouns: frozenset[str] | None = None  # jieba's nouns, read once a modified namesake needs them
+        # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
+        self._dictionary_words: tuple[frozenset[str], frozenset[str]] | None = None
         # the colours named after goods whose name ends in a colour (鹤顶红色), folded: each stands only where its
         # 色 ends a word (not 鹤顶红色泽)
         self.colour_names: set[str] = set()
@@ -189,8 +190,7 @@ class Tables:
         talk, not a colour."""
         fold = self.normaliser.fold
         if self._colours is None:
-            short = {word: tag for word, _count, tag in dictionary_words() if len(word) <= 2}
-            adjectives = {c for c, tag in short.items() if len(c) == 1 and tag == "a" and c + _COLOUR in short}
+            adjectives = self._dictionary()[1]
             phrases = {
                 fold(p)
                 for p in (
@@ -210,11 +210,23 @@ class Tables:
             sorted(name + _COLOUR for name in names if len(name) > 1 and is_cjk(name[-1]) and name[-1] in self._colours)
         )
 
+    def _dictionary(self) -> tuple[frozenset[str], frozenset[str]]:
+        """jieba's nouns (tag n) and its one-character adjectives (tag a) that make a word with 色 (红: 红色), read in
+        one pass and only when a table needs them: the dictionary is large."""
+        if self._dictionary_words is None:
+            nouns: set[str] = set()
+            short: dict[str, str] = {}
+            for word, _count, tag in dictionary_words():
+                if tag == "n":
+                    nouns.add(word)
+                if len(word) <= 2:
+                    short[word] = tag
+            adjectives = frozenset(c for c, tag in short.items() if len(c) == 1 and tag == "a" and c + _COLOUR in short)
+            self._dictionary_words = (frozenset(nouns), adjectives)
+        return self._dictionary_words
+
     def _dictionary_nouns(self) -> frozenset[str]:
-        """jieba's nouns (tag n), read once and only when a namesake needs them: the dictionary is large."""
-        if self._nouns is None:
-            self._nouns = frozenset(word for word, _count, tag in dictionary_words() if tag == "n")
-        return self._nouns
+        return self._dictionary()[0]
 
     def _add_term(self, category: Category, spec: TermSpec) -> None:
         weight = float(spec.weight)
