@@ -679,10 +679,10 @@ def build(data: Path) -> dict[str, object]:
         provenance = f"CC-CEDICT line {line}: {word} /{gloss}/"
         target: tuple[str, int, str] | None = None
         for genus, epithet in LATIN.findall(gloss):
-            row = by_latin.get(f"{genus} {epithet}") if epithet else None
-            row = row or by_genus.get(genus) or (same_species(epithet, genus_rows[genus]) if epithet else None)
-            if row is not None:
-                target = (category_for(row), WEIGHT.get(row["保护级别"].strip(), 50), row["name"])
+            named: dict[str, str] | None = by_latin.get(f"{genus} {epithet}") if epithet else None
+            named = named or by_genus.get(genus) or (same_species(epithet, genus_rows[genus]) if epithet else None)
+            if named is not None:
+                target = (category_for(named), WEIGHT.get(named["保护级别"].strip(), 50), named["name"])
                 break
         if target is None:
             sense = plain_sense(first)
