@@ -241,7 +241,7 @@ class ListingSpider(scrapy.Spider):
         paging = self._feed_profiles[feed.name].pagination
         url = feed.page_url(self.profile.base_url, paging.first_page)
         if feed.kind == "sitemap":
-            return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, meta={"feed": feed.name})
+            return self._sitemap_request(url, feed)
         return self._request(url, self.parse_results, {"feed": feed.name, "page_number": 1})
 
     def _count_term(self, keyword: str) -> None:
@@ -257,6 +257,11 @@ class ListingSpider(scrapy.Spider):
         self.crawler.stats.set_value("tradewatch/terms", terms)
 
     # -- sitemaps ---------------------------------------------------------------------------------------
+
+    def _sitemap_request(self, url: str, feed: FeedSpec) -> scrapy.Request:
+        """A request of one of a feed's sitemaps, with only what `parse_sitemap` reads: the meta of the sitemap
+        index that lists it holds what the downloader set for that page (its slot, depth, retries, redirects)."""
+        return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, meta={"feed": feed.name})
 
     def parse_sitemap(self, response: Response, **_: Any) -> Iterator[scrapy.Request]:
         """A sitemap feed through Scrapy's sitemap support: an index is followed, a URL set's item pages
@@ -276,7 +281,7 @@ class ListingSpider(scrapy.Spider):
         if sitemap.type == "sitemapindex":
             for url in locations:
                 if self._spend():
-                    yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, meta=response.meta)
+                    yield self._sitemap_request(url, feed)
             return
         assert feed.item_pattern is not None
         pattern = re.compile(feed.item_pattern)

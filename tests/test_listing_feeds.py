@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from scrapy.http import XmlResponse
+from scrapy.utils.test import get_crawler
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -18,6 +20,7 @@ from leads.db import get_engine
 from leads.models import CrawlRun, Lead, Listing
 from leads.sweep_memory import TermYield, by_yield
 from pipelines.scoring import Scorer
+from spiders.listing import ListingSpider
 from spiders.search_variants import with_variants
 from spiders.sweep_params import SweepParams
 
@@ -102,6 +105,30 @@ def test_a_sitemap_feed_is_swept_through_scrapys_sitemap_support(demo_market: st
     with Session(get_engine()) as session:
         stored = set(session.exec(select(Listing.listing_id)))
     assert len(stored) == 6 and stored <= set(build_catalogue().by_id)
+
+
+def test_a_sitemap_index_passes_on_only_the_feed_not_what_the_downloader_set_for_it():
+    """The index's request meta holds its download slot, depth, retries, redirects and proxy: a sitemap it lists
+    is requested afresh, as the feed's first sitemap is, so it gets its own slot and its own retries."""
+    crawler = get_crawler(ListingSpider)
+    spider = ListingSpider.from_crawler(crawler, platform="demo", feeds="sitemap", base_url="http://market.test")
+    feed = spider.feeds[0]
+    index = spider.feed_request(feed)
+    downloaded = {"download_slot": "market.test", "depth": 1, "retry_times": 2, "redirect_times": 1,
+                  "redirect_urls": [index.url], "download_latency": 0.4, "proxy": "http://10.0.0.9:3128"}  # fmt: skip
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>http://cdn.market.test/sitemap-1.xml</loc></sitemap>"
+        b"<sitemap><loc>http://cdn.market.test/sitemap-2.xml</loc></sitemap></sitemapindex>"
+    )
+    request = index.replace(meta={**index.meta, **downloaded})
+    children = list(spider.parse_sitemap(XmlResponse(index.url, body=body, request=request)))
+    assert [child.url for child in children] == [
+        "http://cdn.market.test/sitemap-1.xml",
+        "http://cdn.market.test/sitemap-2.xml",
+    ]
+    assert all(child.meta == index.meta == {"feed": "sitemap"} for child in children)
+    assert all(child.callback == spider.parse_sitemap and child.errback == spider.on_error for child in children)
 
 
 def test_a_budget_stops_the_sweep_and_says_so(demo_market: str, tw_home: Path):
