@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer, ScoreResult
+from tests.scoring_support import assert_clear, assert_lead, score
 
 
 @pytest.fixture(scope="module")
@@ -16,25 +17,20 @@ def scorer() -> Scorer:
     return Scorer.load(threshold=60)
 
 
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
-
-
 def rules_of(result: ScoreResult) -> set[str]:
     return {rule["rule"] for rule in result.rules}
 
 
 def test_a_cover_named_in_a_few_words_is_still_the_cover(scorer: Scorer) -> None:
-    result = score(scorer, "组合烟花 49发 礼盒", "快递发，外包装写生日派对道具，不包破损")
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    result = assert_lead(scorer, "组合烟花 49发 礼盒", "prohibited.fireworks", "快递发，外包装写生日派对道具，不包破损")
     cover = next(rule for rule in result.rules if rule["rule"] == "innocence_cover")
     assert cover["signal"] == "道具" and cover["cover"] == "包装写"
 
 
 def test_a_cover_marker_does_not_reach_into_the_next_clause(scorer: Scorer) -> None:
     # 物流写 ends its clause: 道具 of the next one describes the goods
-    result = score(scorer, "冷光喷泉 电子 婚庆道具", "物流写清楚地址，道具是电子的不会着火")
-    assert not result.is_lead and "innocence_cover" not in rules_of(result)
+    result = assert_clear(scorer, "冷光喷泉 电子 婚庆道具", "物流写清楚地址，道具是电子的不会着火")
+    assert "innocence_cover" not in rules_of(result)
 
 
 @pytest.mark.parametrize(
@@ -46,15 +42,14 @@ def test_a_cover_marker_does_not_reach_into_the_next_clause(scorer: Scorer) -> N
 )
 def test_a_word_written_on_the_parcel_is_the_cover(scorer: Scorer, title: str, description: str, signal: str) -> None:
     # 写 alone, a few characters before the innocence word in its clause: what the parcel is labelled as
-    result = score(scorer, title, description)
-    assert result.is_lead and result.category == "prohibited.weapons"
+    result = assert_lead(scorer, title, "prohibited.weapons", description)
     cover = next(rule for rule in result.rules if rule["rule"] == "innocence_cover")
     assert cover["signal"] == signal and cover["cover"] == "写"
 
 
 def test_a_toy_in_the_title_is_no_cover(scorer: Scorer) -> None:
     # 写作业 says what the child does: the toy of the title, away from any 写, still clears the knife
-    assert not score(scorer, "跳刀 玩具 塑料", "儿童 写作业 奖励 不伤手").is_lead
+    assert_clear(scorer, "跳刀 玩具 塑料", "儿童 写作业 奖励 不伤手")
 
 
 def test_a_photo_the_seller_withholds_is_no_media_for_sale(scorer: Scorer) -> None:
@@ -64,37 +59,35 @@ def test_a_photo_the_seller_withholds_is_no_media_for_sale(scorer: Scorer) -> No
 
 def test_a_photo_sold_as_a_photo_stays_media(scorer: Scorer) -> None:
     # a refusal with no verb of showing after it (不褪色) says something about the photo itself
-    result = score(scorer, "丹顶鹤 摄影 照片 装裱 挂画", "照片不褪色，实木框，包邮")
-    assert not result.is_lead and "innocence_withheld" not in rules_of(result)
+    result = assert_clear(scorer, "丹顶鹤 摄影 照片 装裱 挂画", "照片不褪色，实木框，包邮")
+    assert "innocence_withheld" not in rules_of(result)
 
 
 def test_the_goods_identity_left_unsaid_is_concealment(scorer: Scorer) -> None:
-    result = score(scorer, "老皮子 一张 花纹好", "名字不能说，懂的来，见面交易，不走物流")
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(scorer, "老皮子 一张 花纹好", "wildlife.other", "名字不能说，懂的来，见面交易，不走物流")
     context = next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
     assert context["concealment"] == "名字不能说"
 
 
 def test_what_the_goods_are_left_to_the_reader_is_concealment(scorer: Scorer) -> None:
     # a question of the goods' identity and a verb of the reader's knowing it, in one clause
-    result = score(scorer, "老货 骨头 一副 个头大", "具体是啥大家都知道，见面交易，不走物流")
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(scorer, "老货 骨头 一副 个头大", "wildlife.other", "具体是啥大家都知道，见面交易，不走物流")
     context = next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
     assert context["concealment"] == "是啥大家都知道"
-    result = score(scorer, "年货 大箱 36发", "里面是什么大家都知道，快递不收，只能自提")
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    result = assert_lead(scorer, "年货 大箱 36发", "prohibited.fireworks", "里面是什么大家都知道，快递不收，只能自提")
     context = next(rule for rule in result.rules if rule["rule"] == "concealed_goods_context")
     assert context["concealment"] == "是什么大家都知道"
 
 
 def test_a_verb_of_four_characters_at_the_reach_leaves_the_goods_to_the_reader(scorer: Scorer) -> None:
     # 电话里说 four characters after 是什么 (货色价格): the reach counts characters between, whatever the verb's length
-    result = score(scorer, "年货 大箱 36发", "里面是什么货色价格电话里说，快递不收，只能自提")
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    result = assert_lead(
+        scorer, "年货 大箱 36发", "prohibited.fireworks", "里面是什么货色价格电话里说，快递不收，只能自提"
+    )
     context = next(rule for rule in result.rules if rule["rule"] == "concealed_goods_context")
     assert context["concealment"] == "是什么货色价格电话里说"
     # one character further (货色和价格) the verb is out of reach
-    assert not score(scorer, "年货 大箱 36发", "里面是什么货色和价格电话里说，快递不收，只能自提").is_lead
+    assert_clear(scorer, "年货 大箱 36发", "里面是什么货色和价格电话里说，快递不收，只能自提")
 
 
 @pytest.mark.parametrize(
@@ -108,13 +101,12 @@ def test_a_verb_of_four_characters_at_the_reach_leaves_the_goods_to_the_reader(s
 def test_a_question_of_the_goods_without_a_reader_who_knows_is_no_concealment(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    result = score(scorer, title, description)
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert "concealed_goods_context" not in rules_of(result)
 
 
 def test_a_cultivar_left_unnamed_stays_quiet(scorer: Scorer) -> None:
-    assert not score(scorer, "多肉 盆栽 混搭 十棵", "品种不写了，随机发，私聊").is_lead
+    assert_clear(scorer, "多肉 盆栽 混搭 十棵", "品种不写了，随机发，私聊")
 
 
 def test_hidden_goods_shown_by_an_animal_part_are_never_told_by_delivery_words(scorer: Scorer) -> None:
@@ -138,8 +130,7 @@ def test_hidden_goods_with_only_delivery_words_keep_their_category(scorer: Score
 def test_a_product_or_young_one_after_a_colloquial_name_sells_the_animal(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = score(scorer, title, description)
-    assert result.is_lead and result.category == category
+    assert_lead(scorer, title, category, description)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +142,7 @@ def test_a_product_or_young_one_after_a_colloquial_name_sells_the_animal(
     ],
 )
 def test_a_colloquial_name_in_other_goods_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_photos_the_seller_offers_are_no_media_for_sale(scorer: Scorer) -> None:
@@ -160,8 +151,8 @@ def test_photos_the_seller_offers_are_no_media_for_sale(scorer: Scorer) -> None:
 
 
 def test_a_photo_print_for_sale_stays_media(scorer: Scorer) -> None:
-    result = score(scorer, "东北虎 摄影 照片 装框 客厅挂画", "高清打印照片，实木框，尺寸六十乘九十")
-    assert not result.is_lead and "innocence_service" not in rules_of(result)
+    result = assert_clear(scorer, "东北虎 摄影 照片 装框 客厅挂画", "高清打印照片，实木框，尺寸六十乘九十")
+    assert "innocence_service" not in rules_of(result)
 
 
 def test_the_trade_of_the_buyers_is_not_the_goods(scorer: Scorer) -> None:
@@ -171,8 +162,7 @@ def test_the_trade_of_the_buyers_is_not_the_goods(scorer: Scorer) -> None:
 
 def test_goods_made_for_a_use_keep_their_innocence(scorer: Scorer) -> None:
     # a mould makes drinks: 做 without a buyer after it is what the goods are for
-    result = score(scorer, "熊掌造型 硅胶模具", "熊掌造型的硅胶模具，做饮料做冰块都好看，可定做logo")
-    assert not result.is_lead
+    result = assert_clear(scorer, "熊掌造型 硅胶模具", "熊掌造型的硅胶模具，做饮料做冰块都好看，可定做logo")
     assert not {"innocence_buyer", "innocence_use"} & rules_of(result)
 
 
@@ -189,8 +179,8 @@ def test_the_vessel_the_goods_travel_in_is_not_the_goods(scorer: Scorer) -> None
 
 
 def test_food_sold_in_a_jar_stays_food(scorer: Scorer) -> None:
-    result = score(scorer, "熊猫 饼干 罐头 礼盒", "熊猫造型饼干，铁罐装，送小朋友")
-    assert not result.is_lead and "innocence_vessel" not in rules_of(result)
+    result = assert_clear(scorer, "熊猫 饼干 罐头 礼盒", "熊猫造型饼干，铁罐装，送小朋友")
+    assert "innocence_vessel" not in rules_of(result)
 
 
 def test_a_caught_birds_trait_is_no_innocence(scorer: Scorer) -> None:
@@ -199,8 +189,8 @@ def test_a_caught_birds_trait_is_no_innocence(scorer: Scorer) -> None:
 
 
 def test_a_bred_bird_keeps_its_papers(scorer: Scorer) -> None:
-    result = score(scorer, "八哥 人工繁育 会学舌", "人工繁育的八哥，有驯养证，会学舌，笼子一起送")
-    assert not result.is_lead and "innocence_captured" not in rules_of(result)
+    result = assert_clear(scorer, "八哥 人工繁育 会学舌", "人工繁育的八哥，有驯养证，会学舌，笼子一起送")
+    assert "innocence_captured" not in rules_of(result)
 
 
 @pytest.mark.parametrize(
@@ -211,19 +201,17 @@ def test_a_bred_bird_keeps_its_papers(scorer: Scorer) -> None:
     ],
 )
 def test_seller_talk_look_alikes_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_a_praised_print_stays_media(scorer: Scorer) -> None:
     # 的 ends a verb's reach: 拍得好看的照片 praises the print, and 看 is no service anyway
-    result = score(scorer, "雪豹 照片 高清 冲印", "雪山上拍得好看的照片，冲印后发你的照片都是原图，装框另算")
-    assert not result.is_lead
+    assert_clear(scorer, "雪豹 照片 高清 冲印", "雪山上拍得好看的照片，冲印后发你的照片都是原图，装框另算")
 
 
 def test_a_title_named_by_an_innocent_phrase_hides_nothing(scorer: Scorer) -> None:
     # the dictionary's namesake (象拔蚌, a clam) names the goods: fresh and talk of the platform are a fishmonger's
-    result = score(scorer, "象拔蚌 鲜活 两只", "鲜活象拔蚌两只，平台上不方便说，加V看视频")
-    assert not result.is_lead
+    result = assert_clear(scorer, "象拔蚌 鲜活 两只", "鲜活象拔蚌两只，平台上不方便说，加V看视频")
     assert "trade_pattern_context" not in rules_of(result)
     # the same talk with no name for the goods, and an animal of wild provenance, is still the trade pattern
     hidden = score(scorer, "鲜活 两只 刚到", "鲜活的，平台上不方便说，加V看视频，山里刚抓的")

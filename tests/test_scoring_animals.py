@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.scoring import Scorer, ScoreResult
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead, score
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
@@ -32,10 +33,6 @@ def animal_terms() -> dict[str, dict[str, object]]:
     }
 
 
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
-
-
 @pytest.mark.parametrize(
     ("title", "term", "category"),
     [
@@ -48,8 +45,7 @@ def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
 def test_a_generic_animal_word_of_wild_provenance_sold_is_a_lead(
     scorer: Scorer, title: str, term: str, category: str
 ) -> None:
-    result = score(scorer, title)
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.term == term)
     assert hit.rule == "animal" and hit.mechanism == "dictionary_alias"
     assert hit.source and hit.source.startswith("CC-CEDICT line ")
@@ -65,8 +61,7 @@ def test_a_generic_animal_word_of_wild_provenance_sold_is_a_lead(
     ],
 )
 def test_a_generic_animal_word_needs_a_wild_one_sold(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert not result.is_lead
+    result = assert_clear(scorer, title)
     assert any(r["rule"] == "needs_wild_animal" for r in result.rules)
 
 
@@ -95,16 +90,14 @@ def test_farmed_and_pet_animals_are_no_generic_animal_words(animal_terms: dict[s
 
 
 def test_a_listed_species_offered_as_a_pair_is_a_live_animal_its_feed_does_not_clear(scorer: Scorer) -> None:
-    result = score(scorer, "勺嘴鹬 一对 野生 吃鸟粮")
-    assert result.is_lead and result.category == "wildlife.live_bird"
+    result = assert_lead(scorer, "勺嘴鹬 一对 野生 吃鸟粮", "wildlife.live_bird")
     assert not [r for r in result.rules if r["rule"] == "innocence"]
 
 
 def test_wild_provenance_in_english_gives_a_species_name_its_context(scorer: Scorer) -> None:
     assert score(scorer, "wild caught 脊蛇 adult 私聊").is_lead
-    assert not score(scorer, "脊蛇 adult 私聊").is_lead
+    assert_clear(scorer, "脊蛇 adult 私聊")
 
 
 def test_a_shell_is_the_goods_of_a_listed_mollusc(scorer: Scorer) -> None:
-    result = score(scorer, "大珠母贝 贝壳 野生 大个")
-    assert result.is_lead and result.category == "wildlife.other"
+    assert_lead(scorer, "大珠母贝 贝壳 野生 大个", "wildlife.other")

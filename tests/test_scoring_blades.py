@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.scoring import Scorer, ScoreResult
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
@@ -20,10 +21,6 @@ ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer.load(threshold=60)
-
-
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
 
 
 @pytest.mark.parametrize(
@@ -37,8 +34,7 @@ def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
     ],
 )
 def test_sharp_everyday_cutting_goods_are_no_lead(scorer: Scorer, title: str, goods: str) -> None:
-    result = score(scorer, title)
-    assert not result.is_lead
+    result = assert_clear(scorer, title)
     assert any(r["rule"] == "everyday_goods" and r["goods"] == goods for r in result.rules)
 
 
@@ -52,23 +48,17 @@ def test_sharp_everyday_cutting_goods_are_no_lead(scorer: Scorer, title: str, go
     ],
 )
 def test_sharp_knives_framed_as_weapons_stay_leads(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert result.is_lead
-    assert result.category == "prohibited.weapons"
+    result = assert_lead(scorer, title, "prohibited.weapons")
     assert not any(r["rule"] == "everyday_goods" for r in result.rules)
 
 
 @pytest.mark.parametrize("title", ["三棱刮刀 开刃 锋利 私聊", "手工 三棱刮刀 全钢"])
 def test_the_three_edged_scraper_is_a_controlled_knife(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert result.is_lead
-    assert result.category == "prohibited.weapons"
+    assert_lead(scorer, title, "prohibited.weapons")
 
 
 def test_a_controlled_knife_beside_a_kitchen_knife_stays_a_lead(scorer: Scorer) -> None:
-    result = score(scorer, "菜刀 弹簧刀 套装 开刃 锋利 私聊")
-    assert result.is_lead
-    assert result.category == "prohibited.weapons"
+    assert_lead(scorer, "菜刀 弹簧刀 套装 开刃 锋利 私聊", "prohibited.weapons")
 
 
 def test_everyday_blades_come_from_the_dictionary() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer
+from tests.scoring_support import assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +26,7 @@ def scorer() -> Scorer:
     ],
 )
 def test_a_calibre_beside_its_barrel_or_rounds_is_a_weapons_lead(scorer: Scorer, title: str) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead, (title, result.score)
-    assert result.category == "prohibited.weapons"
+    result = assert_lead(scorer, title, "prohibited.weapons")
     assert "calibre_pattern" in {h.mechanism for h in result.hits}
     assert any(r["rule"] == "calibre_pattern_context" for r in result.rules)
 

@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import load_watchlists
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,7 @@ def test_the_carrier_kinds_are_category_data() -> None:
     ],
 )
 def test_a_covert_device_in_an_everyday_carrier_is_a_lead(scorer: Scorer, title: str, description: str) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == "prohibited.surveillance"
+    result = assert_lead(scorer, title, "prohibited.surveillance", description)
     assert not any(rule["rule"] == "innocence" for rule in result.rules)
 
 
@@ -44,11 +44,10 @@ def test_a_covert_device_in_an_everyday_carrier_is_a_lead(scorer: Scorer, title:
     ],
 )
 def test_toys_and_home_goods_alone_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    assert not scorer.score({"title": title, "description": description}).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_a_toy_still_clears_a_weapon(scorer: Scorer) -> None:
     # the same kind of word beside a gun's term: a toy is what the goods are
-    result = scorer.score({"title": "玩具 弹夹 儿童 塑料", "description": "小朋友玩的 安全"})
-    assert not result.is_lead
+    result = assert_clear(scorer, "玩具 弹夹 儿童 塑料", "小朋友玩的 安全")
     assert any(rule["rule"] == "innocence" for rule in result.rules)

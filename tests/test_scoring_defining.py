@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import load_watchlists
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,7 @@ def test_the_defining_properties_and_shapes_are_category_data() -> None:
 def test_goods_told_by_what_they_hold_or_do_are_a_lead(
     scorer: Scorer, title: str, description: str, category: str, word: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category, description)
     hit = next(h for h in result.hits if h.category == category)
     assert hit.mechanism == "function_pattern" and hit.term == word
 
@@ -49,8 +49,7 @@ def test_goods_told_by_what_they_hold_or_do_are_a_lead(
     ],
 )
 def test_ordinary_goods_sharing_the_words_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert not any(h.mechanism == "function_pattern" for h in result.hits)
 
 

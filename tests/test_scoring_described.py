@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer, ScoreResult
+from tests.scoring_support import assert_clear, assert_lead, score
 
 
 @pytest.fixture(scope="module")
@@ -14,17 +15,17 @@ def scorer() -> Scorer:
     return Scorer.load(threshold=60)
 
 
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
-
-
 def rule(result: ScoreResult, name: str) -> dict[str, object]:
     return next(r for r in result.rules if r["rule"] == name)
 
 
 def test_a_shell_of_wild_provenance_is_an_animal_part(scorer: Scorer) -> None:
-    result = score(scorer, "老 梳子 天然 壳 磨的", "不是亚克力，底色焦黄带斑纹，海里的老东西，别问来源，只面交")
-    assert result.is_lead and result.category == "wildlife.hawksbill"
+    result = assert_lead(
+        scorer,
+        "老 梳子 天然 壳 磨的",
+        "wildlife.hawksbill",
+        "不是亚克力，底色焦黄带斑纹，海里的老东西，别问来源，只面交",
+    )
     assert rule(result, "trade_pattern_context")["part"] == "壳"
 
 
@@ -36,12 +37,11 @@ def test_a_shell_of_wild_provenance_is_an_animal_part(scorer: Scorer) -> None:
     ],
 )
 def test_shells_of_ordinary_goods_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_tortoiseshell_told_by_its_marks_and_a_denied_resin(scorer: Scorer) -> None:
-    result = score(scorer, "老料片 黑斑 泡热水能弯", "不是树脂做的，懂的来")
-    assert result.is_lead and result.category == "wildlife.hawksbill"
+    assert_lead(scorer, "老料片 黑斑 泡热水能弯", "wildlife.hawksbill", "不是树脂做的，懂的来")
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,7 @@ def test_tortoiseshell_told_by_its_marks_and_a_denied_resin(scorer: Scorer) -> N
 def test_an_animal_word_after_a_capture_is_a_live_wild_animal(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = score(scorer, title, description)
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category, description)
     assert "caught" in rule(result, "trade_pattern_context")
 
 
@@ -69,12 +68,11 @@ def test_an_animal_word_after_a_capture_is_a_live_wild_animal(
     ],
 )
 def test_no_animal_caught_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_goods_word_after_a_capture_is_a_wild_part(scorer: Scorer) -> None:
-    result = score(scorer, "海底捞上来的粉枝 一整枝", "天然没上色，不是玻璃钢的，别问来源")
-    assert result.is_lead and result.category == "wildlife.coral"
+    result = assert_lead(scorer, "海底捞上来的粉枝 一整枝", "wildlife.coral", "天然没上色，不是玻璃钢的，别问来源")
     assert rule(result, "trade_pattern_context")["caught_goods"] == "枝"
 
 
@@ -83,7 +81,7 @@ def test_a_part_the_seller_says_was_hunted_needs_no_talk(scorer: Scorer) -> None
     assert result.is_lead
     assert rule(result, "trade_pattern_context")["hunted"] == "自己打的"
     # a farmed animal the seller killed is farm produce
-    assert not score(scorer, "野生 放养 鸡骨头 一副", "自己打的鸡，炖汤用").is_lead
+    assert_clear(scorer, "野生 放养 鸡骨头 一副", "自己打的鸡，炖汤用")
 
 
 def test_a_part_placed_in_the_wild_needs_no_talk(scorer: Scorer) -> None:
@@ -91,28 +89,27 @@ def test_a_part_placed_in_the_wild_needs_no_talk(scorer: Scorer) -> None:
     assert result.is_lead
     assert rule(result, "trade_pattern_context")["place"] == "海里的大"
     # a word of wild provenance elsewhere in the listing does not place the part: without talk it stays quiet
-    assert not score(scorer, "大龟壳 一整个 野生", "晒干了，放家里占地方").is_lead
+    assert_clear(scorer, "大龟壳 一整个 野生", "晒干了，放家里占地方")
     # a farmed animal's part taken from the hills is farm produce
-    assert not score(scorer, "山里的 土鸡 骨头 一副", "晒干了，炖汤用").is_lead
+    assert_clear(scorer, "山里的 土鸡 骨头 一副", "晒干了，炖汤用")
 
 
 def test_a_size_word_between_provenance_and_a_part(scorer: Scorer) -> None:
     result = score(scorer, "野生小胆 晾干", "一个三十克，不走快递，当面交易")
     assert result.is_lead
     # 大胆 as "bold" stays a word
-    assert not score(scorer, "大胆 撞色 野生风 卫衣", "不走快递，当面交易").is_lead
+    assert_clear(scorer, "大胆 撞色 野生风 卫衣", "不走快递，当面交易")
 
 
 def test_a_counted_part_after_a_word_of_size_or_place_on_the_animal(scorer: Scorer) -> None:
     result = score(scorer, "林区带回的 前掌两只", "老林子里的，只见面交易，不问来路")
     assert result.is_lead and rule(result, "trade_pattern_context")["part"] == "掌"
     # counted as people, 大胆 is still "bold"
-    assert not score(scorer, "大胆一个人 野生 徒步", "不走快递，当面交易").is_lead
+    assert_clear(scorer, "大胆一个人 野生 徒步", "不走快递，当面交易")
 
 
 def test_goods_of_one_category_placed_in_the_wild_are_of_that_category(scorer: Scorer) -> None:
-    result = score(scorer, "山里 大掌 一对 冻着", "山里的大掌一对，没有手续，只能自提")
-    assert result.is_lead and result.category == "wildlife.bear"
+    assert_lead(scorer, "山里 大掌 一对 冻着", "wildlife.bear", "山里的大掌一对，没有手续，只能自提")
 
 
 def test_wild_provenance_counts_as_trade_talk_of_an_animal(scorer: Scorer) -> None:
@@ -124,7 +121,7 @@ def test_aquascaping_does_not_clear_a_live_coral(scorer: Scorer) -> None:
     live = score(scorer, "活体珊瑚 断枝 野采", "适合海水缸造景，包活")
     assert not any(r["rule"] == "innocence" for r in live.rules)
     # without a live animal, aquascaping still reads as a decoration
-    assert not score(scorer, "珊瑚 枝 鱼缸造景 摆件").is_lead
+    assert_clear(scorer, "珊瑚 枝 鱼缸造景 摆件")
 
 
 def test_a_list_of_look_alikes_compared_with(scorer: Scorer) -> None:
@@ -134,4 +131,4 @@ def test_a_list_of_look_alikes_compared_with(scorer: Scorer) -> None:
 
 def test_the_hill_name_of_a_musk_pod(scorer: Scorer) -> None:
     assert score(scorer, "香包 一个 带毛", "高原上来的，味道冲").category == "wildlife.musk"
-    assert not score(scorer, "车载香包 薰衣草味", "整个车都香").is_lead
+    assert_clear(scorer, "车载香包 薰衣草味", "整个车都香")

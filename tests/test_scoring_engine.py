@@ -14,6 +14,7 @@ from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
 from pipelines.scoring.fold_text import Normaliser, NormText
 from pipelines.scoring.markers import Markers
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -143,9 +144,7 @@ def test_both_engines_score_the_eval_set_identically() -> None:
     ],
 )
 def test_offers_are_leads(scorer: Scorer, title: str, category: str) -> None:
-    result = scorer.score({"title": title, "description": ""})
-    assert result.is_lead, result.rules
-    assert result.category == category
+    result = assert_lead(scorer, title, category)
     assert result.family == category.split(".")[0]
 
 
@@ -165,8 +164,7 @@ def test_offers_are_leads(scorer: Scorer, title: str, category: str) -> None:
     ],
 )
 def test_hard_negatives_are_not_leads(scorer: Scorer, title: str) -> None:
-    result = scorer.score({"title": title, "description": ""})
-    assert not result.is_lead, result.rules
+    assert_clear(scorer, title)
 
 
 def test_negated_or_neutral_innocence_does_not_count(scorer: Scorer) -> None:
@@ -177,8 +175,7 @@ def test_negated_or_neutral_innocence_does_not_count(scorer: Scorer) -> None:
     assert chained.is_lead, chained.rules
     specimen = scorer.score({"title": "天鹅标本 整只", "description": "眼睛是玻璃的"})
     assert specimen.is_lead and any(r["rule"] == "innocence_neutral" for r in specimen.rules)
-    imitation = scorer.score({"title": "象牙手镯", "description": "树脂材质，仿制品"})
-    assert not imitation.is_lead
+    assert_clear(scorer, "象牙手镯", "树脂材质，仿制品")
 
 
 def test_plain_names_and_live_species_reach_the_threshold_alone(scorer: Scorer) -> None:
@@ -199,23 +196,21 @@ def test_obfuscation_is_an_evasion_signal(scorer: Scorer) -> None:
 
 
 def test_trade_names_need_their_context(scorer: Scorer) -> None:
-    assert not scorer.score({"title": "防辐射服 孕妇装 宝宝"}).is_lead
+    assert_clear(scorer, "防辐射服 孕妇装 宝宝")
     assert not scorer.score({"title": "辐射 检测 私聊"}).hits
-    live = scorer.score({"title": "辐射 苗子", "description": "背甲漂亮，私聊"})
-    assert live.is_lead and live.category == "wildlife.live_reptile"
-    assert not scorer.score({"title": "金刚菩提 手串 老货 包老"}).is_lead
-    assert not scorer.score({"title": "端午香囊 艾草 整个"}).is_lead
+    assert_lead(scorer, "辐射 苗子", "wildlife.live_reptile", "背甲漂亮，私聊")
+    assert_clear(scorer, "金刚菩提 手串 老货 包老")
+    assert_clear(scorer, "端午香囊 艾草 整个")
     assert scorer.score({"title": "天然 香囊 整个", "description": "渠道货 加V"}).category == "wildlife.musk"
 
 
 def test_virtual_and_shaped_goods_are_not_leads(scorer: Scorer) -> None:
-    assert not scorer.score({"title": "鹤顶红 游戏道具 账号", "description": "游戏里的道具名字，不是实物"}).is_lead
-    assert not scorer.score({"title": "犀牛角造型手机支架", "description": "卡通犀牛造型，桌面摆件"}).is_lead
+    assert_clear(scorer, "鹤顶红 游戏道具 账号", "游戏里的道具名字，不是实物")
+    assert_clear(scorer, "犀牛角造型手机支架", "卡通犀牛造型，桌面摆件")
 
 
 def test_a_hit_straddling_an_earlier_hit_of_another_category_is_dropped(scorer: Scorer) -> None:
-    result = scorer.score({"title": "抹香鲸牙雕件"})
-    assert result.category == "wildlife.other" and result.is_lead
+    result = assert_lead(scorer, "抹香鲸牙雕件", "wildlife.other")
     assert "wildlife.ivory" not in result.categories
 
 
@@ -398,3 +393,13 @@ def test_a_reading_looked_up_with_numpy_finds_what_the_translate_finds(
             expected = by_translate(text)
             assert by_translate._take is None
         assert by_table(text) == expected
+
+
+def test_a_failed_scoring_assertion_shows_how_the_listing_was_read(scorer: Scorer) -> None:
+    with pytest.raises(AssertionError) as lead:
+        assert_clear(scorer, "犀角杯 老料", "老货 包老 私聊")
+    assert "lead True, category wildlife.rhino_horn" in str(lead.value)
+    assert "hit '犀角杯' -> 犀牛角" in str(lead.value) and "rule {'rule': 'product_form'" in str(lead.value)
+    with pytest.raises(AssertionError) as clear:
+        assert_lead(scorer, "犀牛角造型手机支架", "wildlife.rhino_horn", "卡通犀牛造型，桌面摆件")
+    assert "lead False" in str(clear.value) and "'rule': 'shape_term'" in str(clear.value)

@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.spellings import english_forms
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +49,11 @@ def test_a_name_ending_in_s_or_whose_plural_is_another_word_stays_as_listed() ->
 def test_goods_named_in_the_plural_or_british_spelling_are_leads(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
+    assert_lead(scorer, title, category, description)
 
 
 def test_a_garden_listing_of_weeds_is_no_drug(scorer: Scorer) -> None:
-    assert not scorer.score({"title": "Garden tool for pulling weeds", "description": "stainless steel"}).is_lead
+    assert_clear(scorer, "Garden tool for pulling weeds", "stainless steel")
 
 
 @pytest.mark.parametrize(
@@ -62,17 +62,13 @@ def test_a_garden_listing_of_weeds_is_no_drug(scorer: Scorer) -> None:
 )
 def test_a_weed_killer_is_no_drug(scorer: Scorer, text: str) -> None:
     """The dictionary's English of 除草剂 holds the drugs' ``weed``: the longer phrase says what is sold."""
-    result = scorer.score({"title": text})
-    assert not result.is_lead and "prohibited.drugs" not in {hit.category for hit in result.hits}
+    result = assert_clear(scorer, text)
+    assert "prohibited.drugs" not in {hit.category for hit in result.hits}
 
 
 def test_a_banned_herbicide_sold_as_weed_killer_reads_as_a_pesticide(scorer: Scorer) -> None:
-    result = scorer.score({"title": "Original paraquat, weed killer 20% liquid", "description": "kills roots fast"})
-    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert_lead(scorer, "Original paraquat, weed killer 20% liquid", "prohibited.pesticides", "kills roots fast")
 
 
 def test_weed_outside_the_phrase_still_counts(scorer: Scorer) -> None:
-    result = scorer.score(
-        {"title": "Premium weed 3.5g, discreet delivery", "description": "hits harder than weed killer"}
-    )
-    assert result.is_lead and result.category == "prohibited.drugs"
+    assert_lead(scorer, "Premium weed 3.5g, discreet delivery", "prohibited.drugs", "hits harder than weed killer")

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from pipelines.scoring import Scorer
+from pipelines.scoring import Scorer, ScoreResult
 from pipelines.scoring.watchlist import load_watchlists
+from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
 @pytest.fixture(scope="module")
@@ -19,10 +20,8 @@ def scorer() -> Scorer:
     return Scorer.load(threshold=60)
 
 
-def _context(scorer: Scorer, title: str, description: str) -> tuple[bool, str | None, set[str], dict | None]:
-    result = scorer.score({"title": title, "description": description})
-    context = next((r for r in result.rules if r["rule"] == "function_pattern_context"), None)
-    return result.is_lead, result.category, {h.mechanism for h in result.hits}, context
+def function_context(result: ScoreResult) -> dict | None:
+    return rules_by_name(result).get("function_pattern_context")
 
 
 @pytest.mark.parametrize(
@@ -40,9 +39,9 @@ def _context(scorer: Scorer, title: str, description: str) -> tuple[bool, str | 
 def test_goods_told_by_what_they_do_are_leads_of_their_category(
     scorer: Scorer, title: str, description: str, category: str, function: str
 ) -> None:
-    is_lead, got, mechanisms, context = _context(scorer, title, description)
-    assert is_lead and got == category
-    assert mechanisms == {"function_pattern"}
+    result = assert_lead(scorer, title, category, description)
+    assert mechanisms_of(result) == {"function_pattern"}
+    context = function_context(result)
     assert context is not None and function in context["functions"] and context["category"] == category
 
 
@@ -61,23 +60,20 @@ def test_goods_told_by_what_they_do_are_leads_of_their_category(
     ],
 )
 def test_a_function_without_company_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    is_lead, _got, mechanisms, context = _context(scorer, title, description)
-    assert not is_lead and "function_pattern" not in mechanisms and context is None
+    result = assert_clear(scorer, title, description)
+    assert "function_pattern" not in mechanisms_of(result) and function_context(result) is None
 
 
 def test_a_live_animal_leaves_the_listing_to_the_wildlife_patterns(scorer: Scorer) -> None:
     """隐藏 and 别人不知道 are functions of covert cameras, but beside a live animal (活体) the goods are an
     animal, which the wildlife patterns judge."""
-    is_lead, _got, _mechanisms, context = _context(
-        scorer, "活体 一只 好养", "别人不知道的品种，能拍能录视频看状态，隐藏在纸箱里发"
-    )
-    assert not is_lead and context is None
+    result = assert_clear(scorer, "活体 一只 好养", "别人不知道的品种，能拍能录视频看状态，隐藏在纸箱里发")
+    assert function_context(result) is None
 
 
 def test_a_word_inside_another_one_shown_is_not_counted_twice(scorer: Scorer) -> None:
     """别人看不出来 holds the trait 看不出来: one word, so it and a product form make no lead without talk."""
-    is_lead, _got, _mechanisms, context = _context(scorer, "便携 夜视 小巧", "别人看不出来")
-    assert not is_lead and context is None
+    assert function_context(assert_clear(scorer, "便携 夜视 小巧", "别人看不出来")) is None
 
 
 def test_functions_are_the_words_of_one_category_and_not_its_traits() -> None:

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from pipelines.scoring import Scorer, ScoreResult
+from pipelines.scoring import Scorer
 from pipelines.scoring.evaluate import load_records, locked_part_digest
+from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL_LIST = ROOT.parent / "shared" / "data" / "national-protected-wildlife-2021.csv"
@@ -30,13 +31,7 @@ def scorer() -> Scorer:
 
 def verdict(scorer: Scorer, title: str, description: str = "") -> tuple[bool, str | None, set[str], set[str]]:
     result = scorer.score({"title": title, "description": description})
-    return result.is_lead, result.category, {h.mechanism for h in result.hits}, {r["rule"] for r in result.rules}
-
-
-def lead_of(scorer: Scorer, title: str, description: str, category: str) -> ScoreResult:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
-    return result
+    return result.is_lead, result.category, mechanisms_of(result), set(rules_by_name(result))
 
 
 # 1. colloquial and folk names, from CC-CEDICT's glosses
@@ -52,8 +47,7 @@ def lead_of(scorer: Scorer, title: str, description: str, category: str) -> Scor
     ],
 )
 def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, category: str) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     alias = next(h for h in result.hits if h.mechanism == "dictionary_alias")
     assert alias.source and alias.source.startswith("CC-CEDICT line ")
 
@@ -90,8 +84,7 @@ def test_a_prohibited_terms_plural_english_name_finds_the_singular_gloss(scorer:
     assert [item["term"] for item in found["prohibited.fireworks"]] == ["花炮"]
     # "weed" is listed, "weeds" is not: a plural is never made from a singular (杂草 is a garden's weeds)
     assert all(item["term"] != "杂草" for items in found.values() for item in items)
-    result = scorer.score({"title": "花炮 一箱 年货", "description": "三十六发，私信，只能自提"})
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    result = assert_lead(scorer, "花炮 一箱 年货", "prohibited.fireworks", "三十六发，私信，只能自提")
     assert any(h.mechanism == "dictionary_alias" and h.matched == "花炮" for h in result.hits)
 
 
@@ -106,8 +99,7 @@ def test_a_prohibited_terms_plural_english_name_finds_the_singular_gloss(scorer:
     ],
 )
 def test_generated_spellings_are_found(scorer: Scorer, title: str, category: str) -> None:
-    is_lead, got, mechanisms, _rules = verdict(scorer, title)
-    assert is_lead and got == category
+    mechanisms = mechanisms_of(assert_lead(scorer, title, category))
     assert "generated_variant" in mechanisms
 
 
@@ -125,8 +117,8 @@ def test_initials_written_apart_are_no_hit_without_goods(scorer: Scorer, title: 
 
 
 def test_initials_written_apart_beside_their_goods_are_found(scorer: Scorer) -> None:
-    is_lead, category, mechanisms, _rules = verdict(scorer, "X Y 手镯 老料 满纹 懂的来")
-    assert is_lead and category == "wildlife.ivory" and "generated_variant" in mechanisms
+    mechanisms = mechanisms_of(assert_lead(scorer, "X Y 手镯 老料 满纹 懂的来", "wildlife.ivory"))
+    assert "generated_variant" in mechanisms
 
 
 @pytest.mark.parametrize(
@@ -138,8 +130,7 @@ def test_initials_written_apart_right_before_a_short_form_are_found(
 ) -> None:
     # a one-character form (仁, 丝) is too short to count anywhere in the listing, but the next word after the
     # initials names the goods they stand for
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.rule == "initials")
     assert hit.term == term and hit.mechanism == "generated_variant"
 
@@ -151,8 +142,7 @@ def test_initials_written_apart_right_before_a_short_form_are_found(
 def test_initials_mixed_with_the_rest_of_the_name_are_found(
     scorer: Scorer, title: str, written: str, category: str
 ) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     assert any(h.rule == "initials" and h.matched.startswith(written) for h in result.hits)
 
 
@@ -183,8 +173,7 @@ def test_no_term_is_read_across_the_end_of_a_sentence(scorer: Scorer, title: str
 
 
 def test_a_term_spread_by_a_separator_inside_a_sentence_is_still_found(scorer: Scorer) -> None:
-    is_lead, category, _mechanisms, rules = verdict(scorer, "条*烟 免税 一手货源 私聊")
-    assert is_lead and category == "prohibited.tobacco"
+    rules = rules_by_name(assert_lead(scorer, "条*烟 免税 一手货源 私聊", "prohibited.tobacco"))
     assert "obfuscation" in rules
 
 
@@ -197,8 +186,7 @@ def test_a_term_spread_by_a_separator_inside_a_sentence_is_still_found(scorer: S
     ],
 )
 def test_pinyin_of_a_species_is_found_with_context(scorer: Scorer, title: str, term: str, category: str) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.rule == "pinyin")
     assert (hit.term, hit.mechanism) == (term, "generated_variant")
 
@@ -216,8 +204,7 @@ def test_pinyin_of_a_species_alone_is_no_hit(scorer: Scorer, title: str) -> None
 
 # 2b'. an animal emoji drawn over the end of a name, overlapping the character before it (🐼 is 熊猫)
 def test_an_emoji_over_the_end_of_a_name_is_found(scorer: Scorer) -> None:
-    result = scorer.score({"title": "小熊🐼 活体 一只 可上手 私聊"})
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(scorer, "小熊🐼 活体 一只 可上手 私聊", "wildlife.other")
     hit = next(h for h in result.hits if h.rule == "emoji")
     assert (hit.term, hit.matched, hit.mechanism) == ("小熊猫", "小熊🐼", "generated_variant")
 
@@ -234,7 +221,7 @@ def test_an_animal_emoji_is_not_read_into_a_phrase_across_a_space(scorer: Scorer
 def test_a_wild_animal_sold_alive_keeps_its_traits_out_of_innocence(scorer: Scorer) -> None:
     # 学舌 of a talking bird is the wild one's trait once the listing says 野生 and 幼鸟; bred, it still counts
     assert scorer.score({"title": "鹩哥 野生 幼鸟 会学舌 两只"}).is_lead
-    assert not scorer.score({"title": "鹩哥 不是野生 幼鸟 会学舌 人工繁育"}).is_lead
+    assert_clear(scorer, "鹩哥 不是野生 幼鸟 会学舌 人工繁育")
 
 
 def test_an_english_novelty_document_is_a_forged_one_but_not_its_cover(scorer: Scorer) -> None:
@@ -259,8 +246,7 @@ def test_a_name_spelt_with_the_emoji_name_written_out_is_no_emoji_spelling(score
 def test_characters_written_by_their_parts_are_found(
     scorer: Scorer, title: str, term: str, rule: str, category: str
 ) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.rule == rule)
     assert (hit.term, hit.mechanism) == (term, "generated_variant")
     assert hit.matched.startswith(title.split()[0])  # 能胆 粉 is 熊胆粉 with its radical dropped
@@ -293,8 +279,7 @@ def test_parts_of_characters_in_ordinary_words_are_no_hit(scorer: Scorer, title:
     ],
 )
 def test_homophones_of_terms_are_found(scorer: Scorer, title: str, term: str, reading: str, category: str) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.mechanism == "homophone")
     assert (hit.term, hit.reading) == (term, reading)
     assert hit.matched == title.split()[0]
@@ -327,8 +312,7 @@ def test_a_dictionary_word_reading_like_a_term_counts_right_before_its_goods(
     scorer: Scorer, title: str, goods: str
 ) -> None:
     # 带帽 is a word of jieba's dictionary that reads like 玳瑁: beside the goods of hawksbill it is the disguise
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == "wildlife.hawksbill"
+    result = assert_lead(scorer, title, "wildlife.hawksbill")
     hit = next(h for h in result.hits if h.mechanism == "homophone")
     assert (hit.term, hit.matched, hit.reading) == ("玳瑁", "带帽", "dai mao")
     assert title.split()[1].startswith(goods)
@@ -349,10 +333,9 @@ def test_a_word_reading_like_a_term_without_its_goods_next_is_no_homophone(score
 
 # 3. unknown species, known trade
 def test_trade_pattern_without_a_species_word(scorer: Scorer) -> None:
-    is_lead, category, mechanisms, rules = verdict(
-        scorer, "老猎户刚打的 整只 皮毛完整", "山里下套弄的，不走物流，同城见面交易，别问是什么"
-    )
-    assert is_lead and category == "wildlife.other"
+    description = "山里下套弄的，不走物流，同城见面交易，别问是什么"
+    result = assert_lead(scorer, "老猎户刚打的 整只 皮毛完整", "wildlife.other", description)
+    mechanisms, rules = mechanisms_of(result), rules_by_name(result)
     assert mechanisms == {"trade_pattern"} and "trade_pattern_context" in rules
 
 
@@ -361,7 +344,7 @@ def test_trade_pattern_without_a_species_word(scorer: Scorer) -> None:
     ["野生土蜂蜜 一斤装 同城自提", "黄牛角梳 野生 手工打磨", "骨瓷餐具 野外露营 私聊优惠"],
 )
 def test_trade_pattern_needs_part_provenance_and_talk(scorer: Scorer, title: str) -> None:
-    assert not verdict(scorer, title)[0]
+    assert_clear(scorer, title)
 
 
 # 3a. prohibited goods described by what they do: traits of one prohibited category, with evasion talk or three
@@ -378,7 +361,7 @@ def test_trade_pattern_needs_part_provenance_and_talk(scorer: Scorer, title: str
 def test_traits_of_a_prohibited_category_describe_its_goods(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = lead_of(scorer, title, description, category)
+    result = assert_lead(scorer, title, category, description)
     assert {h.rule for h in result.hits} == {"trait_pattern"}
     assert any(r["rule"] == "trait_pattern_context" and len(r["traits"]) >= 2 for r in result.rules)
 
@@ -408,7 +391,7 @@ def test_delivery_words_and_one_trait_make_no_pattern(scorer: Scorer, title: str
 def test_colours_of_prohibited_goods_do_not_clear_them(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    assert not any(r["rule"] == "innocence" for r in lead_of(scorer, title, description, category).rules)
+    assert not any(r["rule"] == "innocence" for r in assert_lead(scorer, title, category, description).rules)
 
 
 # 4. hard negatives through the scope of negation, imitation and substitute markers, and homonym kinds
@@ -422,13 +405,13 @@ def test_colours_of_prohibited_goods_do_not_clear_them(
     ],
 )
 def test_markers_next_to_a_term_clear_it(scorer: Scorer, title: str, rule: str) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, title)
-    assert not is_lead and rule in rules
+    rules = rules_by_name(assert_clear(scorer, title))
+    assert rule in rules
 
 
 def test_a_gemstone_reads_a_code_word_as_its_namesake(scorer: Scorer) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "翡翠 白料 手镯 A货 带证书")
-    assert not is_lead and "homonym" in rules
+    rules = rules_by_name(assert_clear(scorer, "翡翠 白料 手镯 A货 带证书"))
+    assert "homonym" in rules
 
 
 # 5. every species of the national list matches, ambiguous names only with context
@@ -438,7 +421,7 @@ def test_red_panda_for_sale_is_a_lead(scorer: Scorer) -> None:
 
 @pytest.mark.parametrize("title", ["小熊猫 毛绒玩具 公仔", "鸳鸯火锅 底料 麻辣", "大天鹅 羽绒服 女款"])
 def test_ambiguous_species_names_need_context(scorer: Scorer, title: str) -> None:
-    assert not verdict(scorer, title)[0]
+    assert_clear(scorer, title)
 
 
 def test_every_species_of_the_national_list_has_a_match_term(scorer: Scorer) -> None:
@@ -466,7 +449,7 @@ def test_every_species_of_the_national_list_has_a_match_term(scorer: Scorer) -> 
 # 6. ordinary products whose names hold a watchlist word
 @pytest.mark.parametrize("title", ["猕猴桃 新鲜 五斤装 产地直发", "老虎菜 凉拌 预制菜", "热熔胶枪 送胶棒 手工DIY"])
 def test_ordinary_products_are_not_leads(scorer: Scorer, title: str) -> None:
-    assert not verdict(scorer, title)[0]
+    assert_clear(scorer, title)
 
 
 # one character left by folding (槍 to 枪) or a one-character alias (弩) ends countless ordinary product names: it
@@ -475,13 +458,12 @@ def test_ordinary_products_are_not_leads(scorer: Scorer, title: str) -> None:
     "title", ["额温枪 家用 婴儿", "电子体温枪 红外线 母婴款", "洗车水枪 高压 家用", "弩弓座 配件 收纳"]
 )
 def test_a_one_character_form_in_an_ordinary_product_name_is_not_a_hit(scorer: Scorer, title: str) -> None:
-    assert not verdict(scorer, title)[0]
+    assert_clear(scorer, title)
 
 
 @pytest.mark.parametrize("title", ["高压 槍 可发射 出售", "弩 出售 私聊 隐秘发货"])
 def test_a_one_character_form_beside_a_product_form_or_evasion_is_a_lead(scorer: Scorer, title: str) -> None:
-    is_lead, category, _mechanisms, _rules = verdict(scorer, title)
-    assert is_lead and category == "prohibited.weapons"
+    assert_lead(scorer, title, "prohibited.weapons")
 
 
 # 7. scores spread: more evidence ranks higher, and 100 is not a ceiling every strong lead shares
@@ -509,7 +491,7 @@ def test_the_locked_test_part_is_unchanged() -> None:
     ],
 )
 def test_lawful_look_alikes_are_not_leads(scorer: Scorer, title: str, description: str) -> None:
-    assert not verdict(scorer, title, description)[0]
+    assert_clear(scorer, title, description)
 
 
 @pytest.mark.parametrize("title", ["熊胆粉 散装 没有批号 私人转让 私聊", "猛犸牙 手镯 老货 懂的来 私聊"])
@@ -534,8 +516,8 @@ def test_the_same_goods_without_papers_or_with_trade_talk_are_leads(scorer: Scor
 def test_unnamed_goods_take_the_category_their_traits_show(
     scorer: Scorer, title: str, description: str, category: str, context: str
 ) -> None:
-    is_lead, got, mechanisms, rules = verdict(scorer, title, description)
-    assert is_lead and got == category
+    result = assert_lead(scorer, title, category, description)
+    mechanisms, rules = mechanisms_of(result), rules_by_name(result)
     assert mechanisms == {"trade_pattern"} and context in rules
 
 
@@ -551,13 +533,13 @@ def test_unnamed_goods_take_the_category_their_traits_show(
     ],
 )
 def test_pattern_words_alone_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    assert not verdict(scorer, title, description)[0]
+    assert_clear(scorer, title, description)
 
 
 # the reach of a negation: across a modifier, never across an imitation word; a 不含 denial holds listing-wide
 def test_a_negation_reaches_a_term_across_a_modifier(scorer: Scorer) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "平安扣 猛犸材质", "不含现代象牙，附检测证书")
-    assert not is_lead and "negated_term" in rules
+    rules = rules_by_name(assert_clear(scorer, "平安扣 猛犸材质", "不含现代象牙，附检测证书"))
+    assert "negated_term" in rules
 
 
 def test_denying_the_imitation_affirms_the_goods(scorer: Scorer) -> None:
@@ -565,47 +547,49 @@ def test_denying_the_imitation_affirms_the_goods(scorer: Scorer) -> None:
 
 
 def test_a_denied_ingredient_is_denied_wherever_the_listing_names_it(scorer: Scorer) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "虎骨膏 关节 正品", "老字号，现在不含虎骨成分")
-    assert not is_lead and "denied_elsewhere" in rules
+    rules = rules_by_name(assert_clear(scorer, "虎骨膏 关节 正品", "老字号，现在不含虎骨成分"))
+    assert "denied_elsewhere" in rules
 
 
 # an imitation the title names (仿犀角) is what is sold: the term means the imitation wherever the listing
 # names it, and what the listing shows of the animal's goods is the look-alike's
 def test_an_imitation_in_the_title_is_the_imitation_wherever_the_listing_names_it(scorer: Scorer) -> None:
     description = "树脂做的犀角杯样子，工艺品，有意向私聊，量大从优"
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "仿犀角 杯子 摆件 树脂", description)
-    assert not is_lead and "denied_elsewhere" in rules
+    rules = rules_by_name(assert_clear(scorer, "仿犀角 杯子 摆件 树脂", description))
+    assert "denied_elsewhere" in rules
 
 
 def test_an_imitation_named_in_the_description_only_leaves_the_title_term(scorer: Scorer) -> None:
-    lead_of(scorer, "犀角 杯 老料 雕工", "市面上仿犀角很多，我这个是真的，私聊", "wildlife.rhino_horn")
+    assert_lead(scorer, "犀角 杯 老料 雕工", "wildlife.rhino_horn", "市面上仿犀角很多，我这个是真的，私聊")
 
 
 def test_the_traits_of_an_imitated_animal_good_are_the_imitation(scorer: Scorer) -> None:
     description = "树脂压制的，不是鸟头，加微详谈，量大从优"
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "仿鹤顶红 雕件 红皮黄肉", description)
-    assert not is_lead and "pattern_of_denied" in rules
-    lead_of(scorer, "鹤顶红 雕件 红皮黄肉", "老件，加微详谈，量大从优", "wildlife.hornbill")
+    rules = rules_by_name(assert_clear(scorer, "仿鹤顶红 雕件 红皮黄肉", description))
+    assert "pattern_of_denied" in rules
+    assert_lead(scorer, "鹤顶红 雕件 红皮黄肉", "wildlife.hornbill", "老件，加微详谈，量大从优")
 
 
 # a listing that names the goods in the open as other goods (象牙果, a plant) has no hidden name left for a code
 # word: the code word meets the listing's innocence as the open name does
 def test_a_code_word_beside_its_name_set_aside_as_a_plant_meets_the_innocence(scorer: Scorer) -> None:
     description = "南美的象牙果车的珠子，植物果实，量大从优，私聊"
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "白料 佛珠 象牙果 108颗", description)
-    assert not is_lead and "plant_term" in rules and "code_word_overrides_innocence" not in rules
-    lead_of(scorer, "白料 佛珠 108颗 老料", "植物纹路不明显，量大从优，私聊", "wildlife.ivory")
+    rules = rules_by_name(assert_clear(scorer, "白料 佛珠 象牙果 108颗", description))
+    assert "plant_term" in rules and "code_word_overrides_innocence" not in rules
+    assert_lead(scorer, "白料 佛珠 108颗 老料", "wildlife.ivory", "植物纹路不明显，量大从优，私聊")
 
 
 # what a listing declares to the courier, and the flavour of the goods, are not what the goods are
 def test_the_declared_cover_is_not_innocence(scorer: Scorer) -> None:
-    is_lead, category, _mechanisms, rules = verdict(scorer, "组合烟花 100发 过年", "外箱写的是工艺品，快递包邮")
-    assert is_lead and category == "prohibited.fireworks" and "innocence_cover" in rules
+    rules = rules_by_name(
+        assert_lead(scorer, "组合烟花 100发 过年", "prohibited.fireworks", "外箱写的是工艺品，快递包邮")
+    )
+    assert "innocence_cover" in rules
 
 
 def test_a_flavour_is_not_food(scorer: Scorer) -> None:
-    is_lead, category, _mechanisms, rules = verdict(scorer, "一次性 可吸 水果口味", "含尼古丁，十支一盒")
-    assert is_lead and category == "prohibited.tobacco" and "innocence_flavour" in rules
+    rules = rules_by_name(assert_lead(scorer, "一次性 可吸 水果口味", "prohibited.tobacco", "含尼古丁，十支一盒"))
+    assert "innocence_flavour" in rules
 
 
 # namesakes by the kind of goods: a goldfish variety, a minted coin, nail tips
@@ -613,7 +597,7 @@ def test_a_flavour_is_not_food(scorer: Scorer) -> None:
     "title", ["锦鲤 鹤顶红 鱼苗 十条", "大熊猫 纪念银币 一盎司 正规发行", "甲片 穿戴甲 美甲 短款 24片"]
 )
 def test_goods_of_a_namesake_kind_are_not_leads(scorer: Scorer, title: str) -> None:
-    assert not verdict(scorer, title)[0]
+    assert_clear(scorer, title)
 
 
 # everyday nouns that are goods of a category only with a word of forging, hiding or nicotine
@@ -627,29 +611,28 @@ def test_goods_of_a_namesake_kind_are_not_leads(scorer: Scorer, title: str) -> N
 def test_everyday_nouns_with_their_trade_words_are_leads(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    is_lead, got, _mechanisms, _rules = verdict(scorer, title, description)
-    assert is_lead and got == category
+    assert_lead(scorer, title, category, description)
 
 
 @pytest.mark.parametrize("title", ["护照夹 皮质 旅行 收纳", "摄像头 家用 监控 手机远程", "营业执照 办理指南 流程"])
 def test_everyday_nouns_alone_are_not_leads(scorer: Scorer, title: str) -> None:
-    assert not verdict(scorer, title)[0]
+    assert_clear(scorer, title)
 
 
 def test_a_live_birds_cage_and_feed_are_not_innocence(scorer: Scorer) -> None:
-    is_lead, category, _mechanisms, rules = verdict(scorer, "画眉 活体 公鸟 会叫", "带鸟笼和鸟粮一起给")
-    assert is_lead and category == "wildlife.live_bird" and "innocence" not in rules
-    assert not verdict(scorer, "鸟笼 竹制 画眉笼 老手艺", "配鸟粮盒，不含鸟")[0]
+    rules = rules_by_name(assert_lead(scorer, "画眉 活体 公鸟 会叫", "wildlife.live_bird", "带鸟笼和鸟粮一起给"))
+    assert "innocence" not in rules
+    assert_clear(scorer, "鸟笼 竹制 画眉笼 老手艺", "配鸟粮盒，不含鸟")
 
 
 def test_a_comparison_is_not_the_goods(scorer: Scorer) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, "白玉萝卜 新鲜 五斤", "又长又白，形状像象牙，脆甜")
-    assert not is_lead and "simile_term" in rules
+    rules = rules_by_name(assert_clear(scorer, "白玉萝卜 新鲜 五斤", "又长又白，形状像象牙，脆甜"))
+    assert "simile_term" in rules
 
 
 def test_a_code_word_beside_the_open_name_is_that_name_and_innocence_counts(scorer: Scorer) -> None:
     # 甲片 hides 穿山甲 only where the name is not written: here it is the leather keyring's scales
-    assert not verdict(scorer, "穿山甲 甲片 钥匙扣", "卷起来的造型，皮革手工，挂包用")[0]
+    assert_clear(scorer, "穿山甲 甲片 钥匙扣", "卷起来的造型，皮革手工，挂包用")
     assert verdict(scorer, "甲片 炮制 下奶 一两", "私聊")[0]
 
 
@@ -674,8 +657,7 @@ def test_an_innocence_word_the_sentence_takes_back_does_not_count(
 
 def test_a_word_declared_as_the_cover_is_the_cover_wherever_the_listing_repeats_it(scorer: Scorer) -> None:
     description = "说是水果刀，其实是匕首款，双刃开锋，刃长十八公分，快递单写厨具，懂的拍。"
-    result = scorer.score({"title": "水果刀 大号 开锋 随身", "description": description})
-    assert result.is_lead and result.category == "prohibited.weapons"
+    result = assert_lead(scorer, "水果刀 大号 开锋 随身", "prohibited.weapons", description)
     assert not any(r["rule"] == "innocence" for r in result.rules)
 
 
@@ -691,7 +673,7 @@ def test_a_word_declared_as_the_cover_is_the_cover_wherever_the_listing_repeats_
 def test_colour_choices_imitations_and_lawful_covers_still_clear_the_goods(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    assert not scorer.score({"title": title, "description": description}).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_an_innocence_word_split_by_punctuation_was_never_written(scorer: Scorer) -> None:
@@ -701,9 +683,11 @@ def test_an_innocence_word_split_by_punctuation_was_never_written(scorer: Scorer
 
 
 def test_a_whole_hide_sold_with_concealment_is_a_trade_pattern(scorer: Scorer) -> None:
-    lead, category, mechanisms, _rules = verdict(scorer, "野生 皮子 整张 老货", "不能写名字，只能当面交易。")
-    assert lead and category == "wildlife.other" and mechanisms == {"trade_pattern"}
-    assert not scorer.score({"title": "野生 整张 老货 地毯"}).is_lead  # no talk that hides the deal
+    mechanisms = mechanisms_of(
+        assert_lead(scorer, "野生 皮子 整张 老货", "wildlife.other", "不能写名字，只能当面交易。")
+    )
+    assert mechanisms == {"trade_pattern"}
+    assert_clear(scorer, "野生 整张 老货 地毯")  # no talk that hides the deal
 
 
 def test_a_name_inside_a_longer_name_of_another_category_gives_way(scorer: Scorer) -> None:
@@ -712,16 +696,15 @@ def test_a_name_inside_a_longer_name_of_another_category_gives_way(scorer: Score
 
 
 def test_what_a_live_animal_eats_is_not_food_for_sale(scorer: Scorer) -> None:
-    result = scorer.score({"title": "盔犀鸟 幼鸟 活体", "description": "平时喂水果和面包虫，没有手续，同城自提。"})
-    assert result.is_lead and result.category == "wildlife.hornbill"
+    result = assert_lead(scorer, "盔犀鸟 幼鸟 活体", "wildlife.hornbill", "平时喂水果和面包虫，没有手续，同城自提。")
     assert not any(r["rule"] == "innocence" for r in result.rules)
 
 
 def test_the_traits_of_one_category_stand_in_for_wild_provenance_in_the_trade_pattern(scorer: Scorer) -> None:
     description = "黄底，长两米，没有任何手续，面交。"
-    lead, category, mechanisms, _rules = verdict(scorer, "一整张 黑条纹 皮 带头带爪", description)
-    assert lead and category == "wildlife.tiger_leopard" and mechanisms == {"trade_pattern"}
-    assert not scorer.score({"title": "黑条纹 整张 皮 地毯", "description": "人造毛，私聊。"}).is_lead
+    mechanisms = mechanisms_of(assert_lead(scorer, "一整张 黑条纹 皮 带头带爪", "wildlife.tiger_leopard", description))
+    assert mechanisms == {"trade_pattern"}
+    assert_clear(scorer, "黑条纹 整张 皮 地毯", "人造毛，私聊。")
 
 
 def test_a_comparison_reaches_across_a_short_modifier(scorer: Scorer) -> None:
@@ -745,10 +728,7 @@ def test_the_words_a_trade_name_needs_count_as_its_evidence(scorer: Scorer) -> N
 
 
 def test_a_trade_word_inside_an_innocent_phrase_is_that_phrase(scorer: Scorer) -> None:
-    result = scorer.score(
-        {"title": "防偷拍 检测仪 出差 酒店", "description": "能查出针孔摄像头和窃听器，无线信号也能测。"}
-    )
-    assert not result.is_lead
+    result = assert_clear(scorer, "防偷拍 检测仪 出差 酒店", "能查出针孔摄像头和窃听器，无线信号也能测。")
     assert not any("偷拍" in r.get("signals", ()) for r in result.rules if r["rule"] == "suspicious")
 
 
@@ -759,30 +739,28 @@ def test_a_word_that_holds_an_imitation_character_is_not_an_imitation(scorer: Sc
 
 def test_what_the_platform_only_lets_a_seller_call_the_goods_is_a_cover(scorer: Scorer) -> None:
     description = "平台上只能叫零食，收到就知道了，中华和软玉溪都有。"
-    result = scorer.score({"title": "零食 一条 外烟 免税", "description": description})
-    assert result.is_lead and result.category == "prohibited.tobacco"
+    result = assert_lead(scorer, "零食 一条 外烟 免税", "prohibited.tobacco", description)
     assert any(r["rule"] == "innocence_cover" for r in result.rules)
 
 
 def test_what_the_goods_were_made_into_is_still_the_goods(scorer: Scorer) -> None:
     description = "一整张豹皮，老人留下的，后来做成了地毯，铜钱花纹清楚，不走快递，面交。"
-    result = scorer.score({"title": "豹皮 整张 地毯 老的", "description": description})
-    assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    result = assert_lead(scorer, "豹皮 整张 地毯 老的", "wildlife.tiger_leopard", description)
     assert any(r["rule"] == "innocence_made_into" for r in result.rules)
     assert not any(r["rule"] == "innocence" for r in result.rules)  # the title's 地毯 is the same rug
 
 
 def test_the_fallback_category_does_not_compete_with_a_species_trait(scorer: Scorer) -> None:
     # 山里 is a trait of wildlife.other (provenance); 大猫 says which animal
-    result = scorer.score({"title": "山里 老猎户 留下的 大猫 爪子 两只", "description": "晒干的，不走物流，只能面交。"})
-    assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    result = assert_lead(
+        scorer, "山里 老猎户 留下的 大猫 爪子 两只", "wildlife.tiger_leopard", "晒干的，不走物流，只能面交。"
+    )
     assert {h.mechanism for h in result.hits} == {"trade_pattern"}
 
 
 def test_a_pattern_anchored_in_the_description_weighs_as_in_the_title(scorer: Scorer) -> None:
     description = "晚上往天上打特别好看，说名字会被删，图片里有，快递可发。"
-    result = scorer.score({"title": "手持 三十六发 一盒十支", "description": description})
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    result = assert_lead(scorer, "手持 三十六发 一盒十支", "prohibited.fireworks", description)
     first = result.rules[0]
     assert first["rule"] == "term:concealed_goods" and first["field"] == "description" and first["field_factor"] == 1.0
 
@@ -800,7 +778,7 @@ def test_a_pattern_anchored_in_the_description_weighs_as_in_the_title(scorer: Sc
 def test_capitals_of_a_name_beside_goods_and_trade_talk_are_found(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = lead_of(scorer, title, description, category)
+    result = assert_lead(scorer, title, category, description)
     assert {(h.rule, h.mechanism) for h in result.hits} == {("capitals", "generated_variant")}
 
 
@@ -818,37 +796,37 @@ def test_capitals_without_their_goods_and_trade_talk_are_no_hit(scorer: Scorer, 
 
 # the reach of a negation over an innocence word: across a noun phrase, not across 是, 的, a space or punctuation
 def test_a_negation_reaches_an_innocence_word_across_a_noun_phrase(scorer: Scorer) -> None:
-    is_lead, category, _mechanisms, rules = verdict(scorer, "气枪 全金属 长管", "不是那种塑料玩具，私聊")
-    assert is_lead and category == "prohibited.weapons" and "innocence_negated" in rules
+    rules = rules_by_name(assert_lead(scorer, "气枪 全金属 长管", "prohibited.weapons", "不是那种塑料玩具，私聊"))
+    assert "innocence_negated" in rules
 
 
 @pytest.mark.parametrize("description", ["不是象牙 树脂仿品", "不是象牙是树脂的", "这不是象牙，树脂"])
 def test_a_negation_does_not_reach_past_a_contrast_or_a_break(scorer: Scorer, description: str) -> None:
-    assert not verdict(scorer, "象牙 手镯", description)[0]
+    assert_clear(scorer, "象牙 手镯", description)
 
 
 def test_a_categorys_own_goods_are_not_its_innocence(scorer: Scorer) -> None:
     # 糖果 is how the drugs category's pills are sold; for the drugs category it is no food
-    result = lead_of(scorer, "夜场 糖果 嗨一晚 十颗起", "私聊，老客户介绍", "prohibited.drugs")
+    result = assert_lead(scorer, "夜场 糖果 嗨一晚 十颗起", "prohibited.drugs", "私聊，老客户介绍")
     assert not any(r["rule"] == "innocence" for r in result.rules if r.get("category") == "prohibited.drugs")
 
 
 # a dictionary's English gloss bridges a folk name and a listed species; a Latin name spelt differently still
 # names its species; a word inside another category's term stays that term's
 def test_a_folk_name_with_a_misspelt_latin_name_is_the_species(scorer: Scorer) -> None:
-    result = lead_of(scorer, "石鲮鱼 鳞片 干的", "老家带的，私聊", "wildlife.pangolin")
+    result = assert_lead(scorer, "石鲮鱼 鳞片 干的", "wildlife.pangolin", "老家带的，私聊")
     alias = next(h for h in result.hits if h.mechanism == "dictionary_alias")
     assert alias.source and "Manis" in alias.source
 
 
 def test_a_dictionary_alias_inside_another_categorys_term_gives_way(scorer: Scorer) -> None:
-    assert lead_of(scorer, "山猫骨 泡酒", "私聊", "wildlife.tiger_leopard")
+    assert assert_lead(scorer, "山猫骨 泡酒", "wildlife.tiger_leopard", "私聊")
 
 
 # Hard negatives and categories decided by what a word is, not by a term it holds
 def test_a_dictionary_animal_holding_another_categorys_term_is_that_animal(scorer: Scorer) -> None:
     # 麝香猫 "civet" holds musk's 麝香: sold, the civet is wildlife of no category of its own, never musk
-    result = lead_of(scorer, "出 麝香猫 幼崽 两只 私聊", "", "wildlife.other")
+    result = assert_lead(scorer, "出 麝香猫 幼崽 两只 私聊", "wildlife.other")
     hit = next(h for h in result.hits if h.term == "麝香猫")
     assert hit.mechanism == "dictionary_alias" and hit.source and "civet" in hit.source
     assert "wildlife.musk" not in result.categories
@@ -858,13 +836,13 @@ def test_a_dictionary_animal_holding_another_categorys_term_is_that_animal(score
 
 @pytest.mark.parametrize("title", ["石虎骨 一副 懂的来", "狸子皮一张 带尾 私聊"])
 def test_a_species_name_with_a_part_of_its_category_after_it_sells_the_animal(scorer: Scorer, title: str) -> None:
-    result = lead_of(scorer, title, "", "wildlife.other")
+    result = assert_lead(scorer, title, "wildlife.other")
     assert not any(r["rule"] == "needs_context" for r in result.rules)
 
 
 def test_a_longer_word_after_a_species_name_is_not_its_part(scorer: Scorer) -> None:
-    result = scorer.score({"title": "大天鹅羽绒服 女款 加厚"})
-    assert not result.is_lead and any(r["rule"] == "needs_context" for r in result.rules)
+    result = assert_clear(scorer, "大天鹅羽绒服 女款 加厚")
+    assert any(r["rule"] == "needs_context" for r in result.rules)
 
 
 def test_a_flavour_is_read_in_one_clause_only(scorer: Scorer) -> None:
@@ -884,8 +862,7 @@ def test_a_flavour_is_read_in_one_clause_only(scorer: Scorer) -> None:
 def test_a_term_the_listing_says_its_goods_are_not_is_no_hit(
     scorer: Scorer, title: str, description: str, marker: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(r["rule"] == "negated_term" and r["marker"] == marker for r in result.rules)
 
 
@@ -902,8 +879,8 @@ def test_a_term_the_listing_says_its_goods_are_not_is_no_hit(
 def test_prohibited_goods_sold_by_their_trade_alone_are_leads(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    is_lead, got, mechanisms, rules = verdict(scorer, title, description)
-    assert is_lead and got == category
+    result = assert_lead(scorer, title, category, description)
+    mechanisms, rules = mechanisms_of(result), rules_by_name(result)
     assert mechanisms == {"goods_pattern"} and "goods_pattern_context" in rules
 
 
@@ -920,27 +897,24 @@ def test_prohibited_goods_sold_by_their_trade_alone_are_leads(
 def test_trade_talk_without_the_goods_of_one_prohibited_category_is_no_lead(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    assert not verdict(scorer, title, description)[0]
+    assert_clear(scorer, title, description)
 
 
 def test_delivery_words_do_not_decide_the_category_of_concealed_goods(scorer: Scorer) -> None:
     """发货 and 快递 are fireworks' traits (they may not be posted) but every listing says them: beside a word of
     another category's goods they no longer make concealed goods fireworks."""
-    result = scorer.score({"title": "老牌 杀虫 原药 一瓶", "description": "一瓶兑两桶水，懂的来，发货写化肥，快递发"})
-    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert_lead(scorer, "老牌 杀虫 原药 一瓶", "prohibited.pesticides", "一瓶兑两桶水，懂的来，发货写化肥，快递发")
 
 
 def test_a_term_in_the_description_of_a_namesake_named_in_the_title_describes_it(scorer: Scorer) -> None:
     """打钉枪 in the title is a tool; its description's 不用火药 says how it works, not that explosives are sold."""
-    result = scorer.score({"title": "家用 电动 打钉枪 装修", "description": "锂电款，不用火药，五金店正品，送钉子两盒"})
-    assert not result.is_lead
+    result = assert_clear(scorer, "家用 电动 打钉枪 装修", "锂电款，不用火药，五金店正品，送钉子两盒")
     assert any(rule["rule"] == "namesake_described" for rule in result.rules)
 
 
 def test_a_namesake_in_the_title_does_not_cover_trade_talk_about_the_real_goods(scorer: Scorer) -> None:
     """A seller who titles the goods as a namesake and talks trade in the description keeps the description's term."""
-    result = scorer.score({"title": "水枪 大号", "description": "其实是真枪，带钢珠，懂的私聊"})
-    assert result.is_lead and result.category == "prohibited.weapons"
+    assert_lead(scorer, "水枪 大号", "prohibited.weapons", "其实是真枪，带钢珠，懂的私聊")
 
 
 @pytest.mark.parametrize(
@@ -954,8 +928,7 @@ def test_what_a_namesake_in_the_title_lacks_is_no_goods_whatever_the_talk(
     scorer: Scorer, title: str, description: str
 ) -> None:
     """不用火药 says what the namesake works without, in the title too and beside a dealer's talk."""
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(rule["rule"] == "namesake_described" for rule in result.rules)
 
 
@@ -970,8 +943,7 @@ def test_what_a_namesake_in_the_title_lacks_is_no_goods_whatever_the_talk(
 def test_the_electronic_form_of_any_firework_is_a_namesake(scorer: Scorer, title: str, description: str) -> None:
     """电子 and LED make an electronic namesake of one firework in the listed phrases (电子鞭炮, LED鞭炮), so of every
     word of fireworks: 电子礼炮 lacks 火药 as 电子鞭炮 does, and 电子烟花 is no 电子烟 followed by 花."""
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(rule["rule"] == "namesake_described" for rule in result.rules)
 
 
@@ -981,14 +953,12 @@ def test_the_electronic_form_of_any_firework_is_a_namesake(scorer: Scorer, title
 )
 def test_a_covert_device_is_no_namesake_whoever_it_serves(scorer: Scorer, title: str, description: str) -> None:
     """宠物定位器 is a pet's tracker, so 宠物 makes namesakes of trackers and cameras: never of a covert name."""
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == "prohibited.surveillance"
+    assert_lead(scorer, title, "prohibited.surveillance", description)
 
 
 @pytest.mark.parametrize("title", ["电子烟 花果口味 一次性", "电子烟 烟花图案 外壳"])
 def test_an_e_cigarette_written_apart_from_a_firework_is_still_one(scorer: Scorer, title: str) -> None:
-    result = scorer.score({"title": title, "description": "量大从优 私聊 不走平台"})
-    assert result.is_lead and result.category == "prohibited.tobacco"
+    assert_lead(scorer, title, "prohibited.tobacco", "量大从优 私聊 不走平台")
 
 
 @pytest.mark.parametrize(
@@ -1001,14 +971,12 @@ def test_an_e_cigarette_written_apart_from_a_firework_is_still_one(scorer: Score
 )
 def test_a_tool_named_by_what_it_works_on_is_that_tool(scorer: Scorer, title: str, description: str) -> None:
     """The word before 枪 in a listed tool (测温枪, 胶枪, 喷漆枪) names the tool in any name that ends in it."""
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    assert_clear(scorer, title, description)
 
 
 @pytest.mark.parametrize("title", ["气枪 高压 打鸟", "盒子枪 老式 能打", "水弹枪 改装 钢珠"])
 def test_a_gun_whose_name_ends_like_no_tool_is_still_a_gun(scorer: Scorer, title: str) -> None:
-    result = scorer.score({"title": title, "description": "私聊 不走平台"})
-    assert result.is_lead and result.category == "prohibited.weapons"
+    assert_lead(scorer, title, "prohibited.weapons", "私聊 不走平台")
 
 
 @pytest.mark.parametrize(
@@ -1019,26 +987,24 @@ def test_a_colour_named_after_goods_whose_name_ends_in_a_colour_is_that_colour(
     scorer: Scorer, title: str, description: str
 ) -> None:
     """鹤顶红 ends in 红, a colour the dictionary knows as 红色: 鹤顶红色 is the colour, as 珊瑚红 is."""
-    assert not scorer.score({"title": title, "description": description}).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_the_lustre_of_goods_named_for_a_colour_is_no_colour(scorer: Scorer) -> None:
     """色泽 is a word: 鹤顶红色泽油润 describes the casque, not a colour named after it."""
-    result = scorer.score({"title": "鹤顶红 老料 挂件", "description": "鹤顶红色泽油润 私聊"})
-    assert result.is_lead and result.category == "wildlife.hornbill"
+    assert_lead(scorer, "鹤顶红 老料 挂件", "wildlife.hornbill", "鹤顶红色泽油润 私聊")
 
 
 def test_an_innocence_word_after_wei_is_negated(scorer: Scorer) -> None:
     """未染色 says the coral is not dyed: the colour word is no innocence."""
-    result = scorer.score({"title": "红珊瑚 原枝 天然 未染色", "description": "颜色深红，没有证书"})
-    assert result.is_lead and result.category == "wildlife.coral"
+    result = assert_lead(scorer, "红珊瑚 原枝 天然 未染色", "wildlife.coral", "颜色深红，没有证书")
     assert any(r["rule"] == "innocence_negated" and r["negation"] == "未" for r in result.rules)
 
 
 def test_photos_and_videos_offered_are_sale_talk_not_media_goods(scorer: Scorer) -> None:
     offered = scorer.score({"title": "东北虎 幼崽 活体", "description": "照片视频都有，同城自提"})
-    poster = scorer.score({"title": "东北虎 幼崽 照片 海报", "description": "装饰画"})
-    assert offered.is_lead and not poster.is_lead
+    assert_clear(scorer, "东北虎 幼崽 照片 海报", "装饰画")
+    assert offered.is_lead
 
 
 @pytest.mark.parametrize(
@@ -1054,7 +1020,7 @@ def test_the_tibetan_antelope_is_its_own_species_not_saiga_horn(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
     """The national list has 藏羚 and 高鼻羚羊 as two rows; the saiga category is saiga horn."""
-    lead_of(scorer, title, description, category)
+    assert_lead(scorer, title, category, description)
 
 
 def test_every_national_list_row_of_the_saiga_category_is_the_saiga() -> None:
@@ -1078,13 +1044,14 @@ def test_every_national_list_row_of_the_saiga_category_is_the_saiga() -> None:
     ],
 )
 def test_a_term_before_a_shape_marker_is_the_shape_of_other_goods(scorer: Scorer, title: str, description: str) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, title, description)
-    assert not is_lead and "shape_term" in rules
+    rules = rules_by_name(assert_clear(scorer, title, description))
+    assert "shape_term" in rules
 
 
 def test_a_shape_word_before_the_goods_is_their_shape_not_innocence(scorer: Scorer) -> None:
-    is_lead, category, _mechanisms, rules = verdict(scorer, "蜡烛造型的冷烟花 婚礼 整箱", "室内可放，量大从优")
-    assert is_lead and category == "prohibited.fireworks"
+    rules = rules_by_name(
+        assert_lead(scorer, "蜡烛造型的冷烟花 婚礼 整箱", "prohibited.fireworks", "室内可放，量大从优")
+    )
     assert "innocence_shape_of_goods" in rules and "innocence" not in rules
 
 
@@ -1093,8 +1060,7 @@ def test_a_shape_word_before_the_goods_is_their_shape_not_innocence(scorer: Scor
     [("红色 鞭炮 挂饰 春节 门口", "绒布做的，十串一包"), ("鞭炮挂件 新年 装饰 一对", "不能点燃，挂客厅喜庆")],
 )
 def test_an_ornament_is_not_goods_that_are_never_made_into_one(scorer: Scorer, title: str, description: str) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(r["rule"] == "innocence" and "decoration" in r["signals"] for r in result.rules)
 
 
@@ -1109,7 +1075,7 @@ def test_an_ornament_is_not_goods_that_are_never_made_into_one(scorer: Scorer, t
 def test_an_ornament_says_nothing_about_goods_sold_as_ornaments(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = lead_of(scorer, title, description, category)
+    result = assert_lead(scorer, title, category, description)
     assert not any(r["rule"] == "innocence" for r in result.rules)
 
 
@@ -1127,8 +1093,8 @@ def test_an_ornament_says_nothing_about_goods_sold_as_ornaments(
 def test_a_term_that_names_other_goods_is_their_brand_motif_or_part(
     scorer: Scorer, title: str, description: str, rule: str
 ) -> None:
-    is_lead, _category, _mechanisms, rules = verdict(scorer, title, description)
-    assert not is_lead and rule in rules
+    rules = rules_by_name(assert_clear(scorer, title, description))
+    assert rule in rules
 
 
 @pytest.mark.parametrize(
@@ -1149,10 +1115,9 @@ def test_a_term_that_names_other_goods_is_their_brand_motif_or_part(
 def test_a_term_beside_goods_words_it_does_not_name_stays_a_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    lead_of(scorer, title, description, category)
+    assert_lead(scorer, title, category, description)
 
 
 def test_a_code_word_ending_in_a_colour_names_no_colour(scorer: Scorer) -> None:
     """A code word is dealers' talk, not the name of a material a colour is named after."""
-    result = scorer.score({"title": "一红二黑三白色 老货 原件", "description": "懂的来 私聊 不走平台"})
-    assert result.is_lead and result.category == "wildlife.ivory"
+    assert_lead(scorer, "一红二黑三白色 老货 原件", "wildlife.ivory", "懂的来 私聊 不走平台")

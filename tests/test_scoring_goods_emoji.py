@@ -13,6 +13,7 @@ import yaml
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.fold_text import Normaliser
+from tests.scoring_support import assert_clear, assert_lead
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "pipelines" / "watchlists" / "goods_emoji.yaml"
@@ -74,8 +75,7 @@ def test_a_goods_pictograph_stays_in_the_canonical_form_and_others_are_dropped()
 def test_a_goods_pictograph_with_its_context_is_a_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category, description)
     hit = next(h for h in result.hits if h.category == category)
     assert hit.mechanism == "generated_variant" and hit.source and hit.source.startswith("emoji ")
 
@@ -91,5 +91,4 @@ def test_a_goods_pictograph_with_its_context_is_a_lead(
     ],
 )
 def test_a_goods_pictograph_without_its_context_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert not result.is_lead
+    assert_clear(scorer, title, description)

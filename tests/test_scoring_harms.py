@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import load_watchlists, told_by_harm, told_by_victim
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,7 @@ def test_the_phrases_are_generated_from_harms_and_exposure_words() -> None:
     ],
 )
 def test_a_rat_poison_told_by_its_harm_is_a_lead(scorer: Scorer, title: str, description: str) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert_lead(scorer, title, "prohibited.pesticides", description)
 
 
 @pytest.mark.parametrize(
@@ -48,13 +48,12 @@ def test_a_rat_poison_told_by_its_harm_is_a_lead(scorer: Scorer, title: str, des
     ],
 )
 def test_rat_goods_without_a_harm_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
-    assert not scorer.score({"title": title, "description": description}).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_a_dose_poured_out_is_no_harm(scorer: Scorer) -> None:
     """倒 of 一粒倒入 pours (dào), it does not fell (dǎo): a registered rat poison's instructions tell no harm."""
-    result = scorer.score({"title": "灭鼠 老鼠药 家用", "description": "每次一粒倒入 鼠洞 正规厂家 农药登记证"})
-    assert not result.is_lead
+    result = assert_clear(scorer, "灭鼠 老鼠药 家用", "每次一粒倒入 鼠洞 正规厂家 农药登记证")
     assert any(rule["rule"] == "phrase_not_a_word" and rule["word"] == "倒入" for rule in result.rules)
 
 
@@ -63,7 +62,7 @@ def test_a_dose_poured_out_is_no_harm(scorer: Scorer) -> None:
     ["用量 一小勺倒入 温水 搅匀后拌饵 按说明书", "拆开后一滴倒掉也无妨 农药登记证齐全"],
 )
 def test_a_dose_poured_is_no_harm_whatever_the_dose(scorer: Scorer, description: str) -> None:
-    assert not scorer.score({"title": "老鼠药 正规登记 一盒", "description": description}).is_lead
+    assert_clear(scorer, "老鼠药 正规登记 一盒", description)
 
 
 @pytest.mark.parametrize(
@@ -72,8 +71,7 @@ def test_a_dose_poured_is_no_harm_whatever_the_dose(scorer: Scorer, description:
 )
 def test_a_harm_told_on_is_still_a_harm(scorer: Scorer, description: str) -> None:
     """A word that reads the harm as the phrase does (倒下, 倒地: dǎo) tells it further, and a break ends it."""
-    result = scorer.score({"title": "灭鼠药 仓库用", "description": description})
-    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert_lead(scorer, "灭鼠药 仓库用", "prohibited.pesticides", description)
 
 
 def test_what_befalls_a_weeds_root_is_generated_from_victims_and_decay_words() -> None:
@@ -93,8 +91,7 @@ def test_what_befalls_a_weeds_root_is_generated_from_victims_and_decay_words() -
     ],
 )
 def test_a_herbicide_told_by_killing_the_root_is_a_lead(scorer: Scorer, title: str, description: str) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == "prohibited.pesticides"
+    assert_lead(scorer, title, "prohibited.pesticides", description)
 
 
 @pytest.mark.parametrize(
@@ -107,4 +104,4 @@ def test_a_herbicide_told_by_killing_the_root_is_a_lead(scorer: Scorer, title: s
 def test_a_root_killed_by_registered_goods_or_a_plants_root_stays_quiet(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    assert not scorer.score({"title": title, "description": description}).is_lead
+    assert_clear(scorer, title, description)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.scoring import Scorer, ScoreResult
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead, score
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
@@ -21,10 +22,6 @@ ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer.load(threshold=60)
-
-
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
 
 
 @pytest.mark.parametrize(
@@ -39,8 +36,7 @@ def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
 def test_a_wildlife_term_that_begins_a_plant_s_name_is_the_plant(
     scorer: Scorer, title: str, description: str, plant: str
 ) -> None:
-    result = score(scorer, title, description)
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(r["rule"] == "plant_term" and r["marker"] == plant for r in result.rules)
 
 
@@ -66,8 +62,7 @@ def test_the_animal_s_goods_apart_from_a_plant_word_stay_leads(scorer: Scorer, t
 
 @pytest.mark.parametrize("title", ["画眉笼 红木 老师傅手工 一手货源", "鹩哥鸟笼 竹编 手工 一手货源"])
 def test_a_cage_joined_to_a_bird_s_name_is_goods_for_keeping_it(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert not result.is_lead
+    result = assert_clear(scorer, title)
     assert any(r["rule"] == "accessory_term" for r in result.rules)
 
 
@@ -103,14 +98,12 @@ def test_goods_heads_come_from_the_dictionary() -> None:
     ],
 )
 def test_a_term_before_the_dictionary_s_goods_is_their_name(scorer: Scorer, title: str, description: str) -> None:
-    result = score(scorer, title, description)
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(r["rule"] == "head_term" for r in result.rules)
 
 
 def test_the_animal_s_parts_beside_the_dictionary_s_goods_stay_a_lead(scorer: Scorer) -> None:
-    result = score(scorer, "穿山甲 钻头 一套", "另有野生的头骨，私聊")
-    assert result.is_lead and result.category == "wildlife.pangolin"
+    assert_lead(scorer, "穿山甲 钻头 一套", "wildlife.pangolin", "另有野生的头骨，私聊")
 
 
 @pytest.mark.parametrize(
@@ -122,8 +115,7 @@ def test_the_animal_s_parts_beside_the_dictionary_s_goods_stay_a_lead(scorer: Sc
     ],
 )
 def test_a_shop_named_after_an_animal_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    result = score(scorer, title, description)
-    assert not result.is_lead
+    result = assert_clear(scorer, title, description)
     assert any(r["rule"] in ("shop_term", "head_term") for r in result.rules)
 
 
@@ -136,5 +128,4 @@ def test_a_shop_named_after_an_animal_is_no_lead(scorer: Scorer, title: str, des
     ],
 )
 def test_a_shop_of_the_animal_s_goods_stays_a_lead(scorer: Scorer, title: str, description: str, category: str) -> None:
-    result = score(scorer, title, description)
-    assert result.is_lead and result.category == category
+    assert_lead(scorer, title, category, description)

@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import load_watchlists, made_to_order
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,7 @@ def test_the_phrases_are_generated_from_particulars_and_choice_words() -> None:
 def test_a_document_made_to_the_buyers_particulars_is_a_lead(
     scorer: Scorer, title: str, description: str, mechanism: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == "prohibited.documents"
+    result = assert_lead(scorer, title, "prohibited.documents", description)
     assert result.hits[0].mechanism == mechanism
 
 
@@ -51,13 +51,13 @@ def test_a_document_made_to_the_buyers_particulars_is_a_lead(
     ],
 )
 def test_other_goods_made_to_order_are_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    assert not scorer.score({"title": title, "description": description}).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_the_kit_a_bank_card_is_sold_in_is_no_bedding(scorer: Scorer) -> None:
     # 四件套 is the card, U盾, phone card and ID copy sold together: a product form of documents, not home goods
-    kit = scorer.score({"title": "对公户 四件套 齐全", "description": "对公账户出售 U盾 手机卡 全套 实名可过 人脸能过"})
-    assert kit.is_lead and kit.category == "prohibited.documents"
+    kit = assert_lead(
+        scorer, "对公户 四件套 齐全", "prohibited.documents", "对公账户出售 U盾 手机卡 全套 实名可过 人脸能过"
+    )
     assert not any(rule["rule"] == "innocence" for rule in kit.rules)
-    bedding = scorer.score({"title": "结婚 四件套 大红 纯棉", "description": "床单 被套 枕套 婚庆 喜庆 包邮"})
-    assert not bedding.is_lead
+    assert_clear(scorer, "结婚 四件套 大红 纯棉", "床单 被套 枕套 婚庆 喜庆 包邮")

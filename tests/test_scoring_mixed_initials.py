@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.spellings import pinyin_spellings
+from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +29,10 @@ def test_a_two_character_name_gives_both_mixed_spellings() -> None:
     [("Q支 散件 自己装 包教会", "prohibited.weapons"), ("X牙 手镯 老料 一只", "wildlife.ivory")],
 )
 def test_a_mixed_spelling_beside_a_product_form_is_its_term(scorer: Scorer, title: str, category: str) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     assert any(h.rule == "initials" and h.category == category for h in result.hits)
 
 
 @pytest.mark.parametrize("title", ["Q支 口红 滋润 不拔干", "Q弹 麻薯 夹心 一盒", "X牙 美白 牙膏 清新"])
 def test_a_mixed_spelling_without_a_product_form_is_nothing(scorer: Scorer, title: str) -> None:
-    assert not scorer.score({"title": title}).is_lead
+    assert_clear(scorer, title)

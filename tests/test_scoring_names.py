@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from pipelines.scoring import Scorer, ScoreResult
+from tests.scoring_support import assert_clear, assert_lead, score
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIES = ROOT / "pipelines" / "watchlists" / "wildlife_species.yaml"
@@ -18,10 +19,6 @@ SPECIES = ROOT / "pipelines" / "watchlists" / "wildlife_species.yaml"
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer.load(threshold=60)
-
-
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
 
 
 def rules_of(result: ScoreResult, rule: str) -> list[dict[str, object]]:
@@ -41,15 +38,13 @@ def rules_of(result: ScoreResult, rule: str) -> list[dict[str, object]]:
 def test_english_name_of_a_listed_species_beside_its_goods_is_a_lead(
     scorer: Scorer, title: str, term: str, category: str
 ) -> None:
-    result = score(scorer, title)
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     assert any(h.term == term and h.rule == "english" for h in result.hits)
 
 
 @pytest.mark.parametrize("title", ["Snow Leopard 苹果系统 安装光盘", "tortoiseshell cat 玩偶 毛绒 摆件"])
 def test_english_name_of_a_species_without_goods_or_talk_is_no_hit(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert not result.is_lead
+    result = assert_clear(scorer, title)
     assert not any(h.rule == "english" and h.category.startswith("wildlife.") for h in result.hits)
 
 
@@ -86,8 +81,7 @@ def test_english_names_come_from_the_dictionary() -> None:
 def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
     scorer: Scorer, title: str, term: str, category: str
 ) -> None:
-    result = score(scorer, title)
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.term == term)
     # a watchlist term, shown with what it names: no dictionary gave it
     assert hit.mechanism == "term"
@@ -109,8 +103,7 @@ def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
     ],
 )
 def test_trade_names_of_goods_say_their_category(scorer: Scorer, title: str, category: str) -> None:
-    result = score(scorer, title)
-    assert result.is_lead and result.category == category
+    assert_lead(scorer, title, category)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +120,7 @@ def test_trade_names_of_goods_say_their_category(scorer: Scorer, title: str, cat
     ],
 )
 def test_trade_names_without_the_animal_or_its_goods_are_no_lead(scorer: Scorer, title: str) -> None:
-    assert not score(scorer, title).is_lead
+    assert_clear(scorer, title)
 
 
 def test_every_trade_name_records_where_it_is_attested() -> None:
@@ -141,49 +134,44 @@ def test_every_trade_name_records_where_it_is_attested() -> None:
 
 
 def test_a_count_of_animals_after_a_species_name_is_a_product_form(scorer: Scorer) -> None:
-    counted = score(scorer, "红隼 出 两只 已经会站手")
-    assert counted.is_lead and counted.category == "wildlife.live_bird"
+    counted = assert_lead(scorer, "红隼 出 两只 已经会站手", "wildlife.live_bird")
     assert [r["form"] for r in rules_of(counted, "product_form")] == ["两只"]
-    assert not score(scorer, "红隼 出 会站手").is_lead
+    assert_clear(scorer, "红隼 出 会站手")
 
 
 def test_a_count_in_another_clause_offers_nothing(scorer: Scorer) -> None:
-    result = score(scorer, "红隼 国画，两只 装裱 送框")
-    assert not rules_of(result, "product_form") and not result.is_lead
+    result = assert_clear(scorer, "红隼 国画，两只 装裱 送框")
+    assert not rules_of(result, "product_form")
 
 
 def test_an_ambiguous_species_name_counted_right_after_is_the_animal(scorer: Scorer) -> None:
-    result = score(scorer, "灰 鹤 一只 大鸟 庄园 观赏")
-    assert result.is_lead and result.category == "wildlife.live_bird"
-    assert not score(scorer, "灰鹤 牌 电风扇 一台").is_lead
+    assert_lead(scorer, "灰 鹤 一只 大鸟 庄园 观赏", "wildlife.live_bird")
+    assert_clear(scorer, "灰鹤 牌 电风扇 一台")
     # a count a word later belongs to another animal's name (鹰嘴 is a turtle): 鹰 still needs its context
     kept = score(scorer, "鹰嘴 一只 山坑 很凶")
     assert not any(h.term == "鹰" for h in kept.hits)
 
 
 def test_a_trade_name_written_apart_is_found(scorer: Scorer) -> None:
-    result = score(scorer, "野 生 六 眼 龟 苗 两 只")
-    assert result.is_lead and result.category == "wildlife.live_reptile"
+    assert_lead(scorer, "野 生 六 眼 龟 苗 两 只", "wildlife.live_reptile")
 
 
 # --- what a listing gives along with a live animal, and English negations
 
 
 def test_pet_supplies_given_with_a_live_animal_do_not_clear_it(scorer: Scorer) -> None:
-    result = score(scorer, "网纹蟒 活体 1米2 温顺 可上手", "送饲养箱和加热灯，同城自提")
-    assert result.is_lead and result.category == "wildlife.live_reptile"
+    result = assert_lead(scorer, "网纹蟒 活体 1米2 温顺 可上手", "wildlife.live_reptile", "送饲养箱和加热灯，同城自提")
     assert not rules_of(result, "innocence")
 
 
 def test_pet_supplies_sold_alone_are_no_lead(scorer: Scorer) -> None:
-    assert not score(scorer, "爬宠 加热灯 陶瓷 100W 蟒蛇 适用").is_lead
+    assert_clear(scorer, "爬宠 加热灯 陶瓷 100W 蟒蛇 适用")
 
 
 @pytest.mark.parametrize(("title", "negation"), [("Tiger claw pendant, genuine, not resin", "not"),
                                                    ("Tiger claw pendant, non-resin, old stock", "non")])  # fmt: skip
 def test_an_english_negation_denies_the_imitation_material(scorer: Scorer, title: str, negation: str) -> None:
-    result = score(scorer, title)
-    assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    result = assert_lead(scorer, title, "wildlife.tiger_leopard")
     assert {"rule": "innocence_negated", "signal": "resin", "negation": negation, "field": "title", "points": 0} in (
         result.rules
     )
@@ -191,8 +179,7 @@ def test_an_english_negation_denies_the_imitation_material(scorer: Scorer, title
 
 @pytest.mark.parametrize("title", ["Tiger claw pendant, carved resin", "Tiger claw pendant, knot resin cord"])
 def test_the_end_of_another_english_word_is_no_negation(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert not result.is_lead
+    result = assert_clear(scorer, title)
     assert not rules_of(result, "innocence_negated")
 
 
@@ -200,9 +187,8 @@ def test_the_end_of_another_english_word_is_no_negation(scorer: Scorer, title: s
 
 
 def test_a_whole_animal_is_the_context_a_dictionary_name_needs(scorer: Scorer) -> None:
-    result = score(scorer, "石鲮鱼 整只 晒干的 老家的")
-    assert result.is_lead and result.category == "wildlife.pangolin"
-    assert not score(scorer, "石鲮鱼 中药 图谱 书").is_lead
+    assert_lead(scorer, "石鲮鱼 整只 晒干的 老家的", "wildlife.pangolin")
+    assert_clear(scorer, "石鲮鱼 中药 图谱 书")
 
 
 @pytest.mark.parametrize(
@@ -219,8 +205,7 @@ def test_a_whole_animal_is_the_context_a_dictionary_name_needs(scorer: Scorer) -
 def test_english_name_with_english_provenance_rearing_or_youth_is_a_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    result = score(scorer, title, description)
-    assert result.is_lead and result.category == category
+    assert_lead(scorer, title, category, description)
 
 
 def test_a_lower_case_compound_is_no_latin_brand(scorer: Scorer) -> None:
@@ -234,7 +219,7 @@ def test_a_lower_case_compound_is_no_latin_brand(scorer: Scorer) -> None:
     ["Python 3 programming, 2nd edition, wild caught exceptions chapter", "python 皮纹 手提包 压纹 人造革"],
 )
 def test_english_species_name_of_other_things_is_no_lead(scorer: Scorer, title: str) -> None:
-    assert not score(scorer, title).is_lead
+    assert_clear(scorer, title)
 
 
 @pytest.mark.parametrize(
@@ -242,12 +227,11 @@ def test_english_species_name_of_other_things_is_no_lead(scorer: Scorer, title: 
     ["Snow leopard baby blanket, soft fleece", "Snow Leopard live night, band tickets", "Rubik cube, crane pattern"],
 )
 def test_english_words_of_babies_shows_and_cubes_are_no_context(scorer: Scorer, title: str) -> None:
-    assert not score(scorer, title).is_lead
+    assert_clear(scorer, title)
 
 
 def test_an_innocence_word_read_across_a_space_is_no_word(scorer: Scorer) -> None:
     # 生鲜 (fresh food) is the end of 野生 and the start of 鲜活, written apart
-    result = score(scorer, "石爬子 野生 鲜活 三斤 同城送")
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(scorer, "石爬子 野生 鲜活 三斤 同城送", "wildlife.other")
     assert not rules_of(result, "innocence")
     assert rules_of(score(scorer, "熊掌 树 脂 摆件"), "innocence")  # a word spelt apart is still the word

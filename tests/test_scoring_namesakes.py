@@ -13,6 +13,7 @@ import pytest
 from pipelines.model.predict import cleared_by_rules
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import WILD_ONLY_NOTE
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name
 
 NATIONAL_LIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "national-protected-wildlife-2021.csv"
 
@@ -20,11 +21,6 @@ NATIONAL_LIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "natio
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer.load(threshold=60)
-
-
-def rules_of(scorer: Scorer, title: str, description: str) -> tuple[bool, str | None, dict[str, dict]]:
-    result = scorer.score({"title": title, "description": description})
-    return result.is_lead, result.category, {r["rule"]: r for r in result.rules}
 
 
 @pytest.mark.parametrize(
@@ -41,8 +37,7 @@ def rules_of(scorer: Scorer, title: str, description: str) -> tuple[bool, str | 
 def test_a_bred_animal_with_papers_or_of_a_wild_only_species_is_no_lead(
     scorer: Scorer, title: str, description: str, how: str
 ) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title, description))
     assert how in rules["bred_term"]
 
 
@@ -60,8 +55,7 @@ def test_a_bred_animal_with_papers_or_of_a_wild_only_species_is_no_lead(
 def test_bred_words_without_papers_or_beside_evasion_keep_the_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    is_lead, found, rules = rules_of(scorer, title, description)
-    assert is_lead and found == category
+    rules = rules_by_name(assert_lead(scorer, title, category, description))
     assert "bred_term" not in rules
 
 
@@ -75,8 +69,7 @@ def test_bred_words_without_papers_or_beside_evasion_keep_the_lead(
     ],
 )
 def test_dealer_talk_alone_does_not_undo_a_bred_claim(scorer: Scorer, title: str, description: str, how: str) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title, description))
     assert how in rules["bred_term"]
 
 
@@ -93,8 +86,7 @@ def test_dealer_talk_alone_does_not_undo_a_bred_claim(scorer: Scorer, title: str
 def test_dealer_talk_alone_does_not_undo_a_reading_as_other_goods(
     scorer: Scorer, title: str, description: str, rule: str
 ) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title, description))
     assert rule in rules
 
 
@@ -112,19 +104,18 @@ def test_dealer_talk_alone_does_not_undo_a_reading_as_other_goods(
 def test_goods_of_the_animal_or_a_code_word_with_talk_undo_the_other_reading(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    _is_lead, found, rules = rules_of(scorer, title, description)
-    assert found == category
-    assert "head_term" not in rules and "accessory_term" not in rules
+    result = scorer.score({"title": title, "description": description})
+    assert result.category == category
+    assert "head_term" not in rules_by_name(result) and "accessory_term" not in rules_by_name(result)
 
 
 def test_a_namesake_title_keeps_its_description_terms_under_dealer_talk(scorer: Scorer) -> None:
     # an electronic firecracker described by the real thing it imitates, with a dealer's way of selling
-    is_lead, _category, rules = rules_of(scorer, "电子鞭炮 乔迁 开业", "声音跟真鞭炮一样响，量大从优，私聊")
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, "电子鞭炮 乔迁 开业", "声音跟真鞭炮一样响，量大从优，私聊"))
     assert "namesake_described" in rules
     # a reveal still says the namesake is a cover: the description's terms stand
-    _is_lead, category, rules = rules_of(scorer, "电子鞭炮 乔迁 开业", "其实是真鞭炮，大地红一万响，私聊")
-    assert category == "prohibited.fireworks" and "namesake_described" not in rules
+    result = scorer.score({"title": "电子鞭炮 乔迁 开业", "description": "其实是真鞭炮，大地红一万响，私聊"})
+    assert result.category == "prohibited.fireworks" and "namesake_described" not in rules_by_name(result)
 
 
 @pytest.mark.parametrize(
@@ -140,7 +131,7 @@ def test_a_namesake_title_keeps_its_description_terms_under_dealer_talk(scorer: 
 def test_a_bred_claim_falls_where_papers_are_denied_or_goods_hidden(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    assert "bred_term" not in rules_of(scorer, title, description)[2]
+    assert "bred_term" not in rules_by_name(scorer.score({"title": title, "description": description}))
 
 
 @pytest.mark.parametrize(
@@ -153,16 +144,14 @@ def test_a_bred_claim_falls_where_papers_are_denied_or_goods_hidden(
     ],
 )
 def test_a_term_right_before_a_brand_mark_names_the_brand(scorer: Scorer, title: str) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, "")
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title))
     assert rules["brand_term"]["marker"] in ("品牌", "商标")
 
 
 @pytest.mark.parametrize("title", ["犀牛 牌 双肩包 户外 防水 私聊 量大从优", "金丝猴牌 奶糖 老牌子 加微信 批发"])
 def test_an_animal_s_name_right_before_pai_names_the_brand(scorer: Scorer, title: str) -> None:
     # an animal is no material of a plaque: 牌 after its name, written apart or not, is the brand's
-    is_lead, _category, rules = rules_of(scorer, title, "")
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title))
     assert rules["brand_term"]["marker"] == "牌"
 
 
@@ -170,8 +159,7 @@ def test_an_animal_s_name_right_before_pai_names_the_brand(scorer: Scorer, title
                                                  ("象牙 牌子 老料 无事牌 私聊", "wildlife.ivory")])  # fmt: skip
 def test_a_plaque_is_no_brand(scorer: Scorer, title: str, category: str) -> None:
     # 牌 and 牌子 after a material are a plaque or a sign: the dictionary's first sense of neither is a brand
-    is_lead, found, rules = rules_of(scorer, title, "")
-    assert is_lead and found == category
+    rules = rules_by_name(assert_lead(scorer, title, category))
     assert "brand_term" not in rules
 
 
@@ -192,8 +180,7 @@ def test_brand_marks_and_breed_words_come_from_the_dictionary() -> None:
 
 
 def test_an_animal_called_a_breed_with_its_papers_is_bred(scorer: Scorer) -> None:
-    is_lead, _category, rules = rules_of(scorer, "豹猫 幼猫 孟加拉 品种猫 带血统证 疫苗齐", "")
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, "豹猫 幼猫 孟加拉 品种猫 带血统证 疫苗齐"))
     assert rules["bred_term"]["bred"] == "品种"
 
 
@@ -216,40 +203,37 @@ def test_every_wild_only_species_of_the_national_list_carries_the_note(scorer: S
     ],
 )
 def test_goods_made_for_an_animal_are_not_the_animal(scorer: Scorer, title: str, description: str) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead and "accessory_term" in rules
+    rules = rules_by_name(assert_clear(scorer, title, description))
+    assert "accessory_term" in rules
 
 
 def test_goods_for_an_animal_with_evasion_stay_a_lead(scorer: Scorer) -> None:
-    is_lead, category, rules = rules_of(scorer, "珊瑚缸 整缸转让 野采", "缸里都是海里直采的，懂的来，私聊")
-    assert is_lead and category == "wildlife.coral"
+    rules = rules_by_name(
+        assert_lead(scorer, "珊瑚缸 整缸转让 野采", "wildlife.coral", "缸里都是海里直采的，懂的来，私聊")
+    )
     assert "accessory_term" not in rules
 
 
 def test_a_pest_named_after_a_prohibited_good_is_no_lead(scorer: Scorer) -> None:
-    is_lead, _category, rules = rules_of(scorer, "白粉虱 黄板 诱虫 大棚", "大棚白粉虱和蚜虫用，一包二十张")
-    assert not is_lead and rules["creature_term"]["marker"] == "虱"
-    is_lead, category, _rules = rules_of(scorer, "白粉 现货 一克起", "同城，老地方见，懂的来")
-    assert is_lead and category == "prohibited.drugs"
+    rules = rules_by_name(assert_clear(scorer, "白粉虱 黄板 诱虫 大棚", "大棚白粉虱和蚜虫用，一包二十张"))
+    assert rules["creature_term"]["marker"] == "虱"
+    assert_lead(scorer, "白粉 现货 一克起", "prohibited.drugs", "同城，老地方见，懂的来")
 
 
 def test_a_coin_with_an_animal_is_a_namesake_no_model_may_lift(scorer: Scorer) -> None:
-    coin = {"title": "熊猫金币 大熊猫 纪念币 一盎司", "description": "央行发行的大熊猫纪念金币，原盒带证书，私聊"}
-    result = scorer.score(coin)
-    assert not result.is_lead
-    assert cleared_by_rules(result.to_dict())
+    coin = assert_clear(scorer, "熊猫金币 大熊猫 纪念币 一盎司", "央行发行的大熊猫纪念金币，原盒带证书，私聊")
+    assert cleared_by_rules(coin.to_dict())
     lead = scorer.score({"title": "大熊猫 皮 一张 老货", "description": "山里来的，私聊"})
     assert lead.is_lead and not cleared_by_rules(lead.to_dict())
 
 
 def test_beads_named_as_amber_in_the_title_make_no_trait_pattern(scorer: Scorer) -> None:
-    is_lead, _category, rules = rules_of(scorer, "琥珀 老料 圆珠 手串 天然", "缅甸琥珀，天然无优化，附证书，老料")
-    assert not is_lead and rules["homonym"]["signals"]
+    rules = rules_by_name(assert_clear(scorer, "琥珀 老料 圆珠 手串 天然", "缅甸琥珀，天然无优化，附证书，老料"))
+    assert rules["homonym"]["signals"]
 
 
 def test_amber_as_a_colour_in_the_description_clears_nothing(scorer: Scorer) -> None:
-    is_lead, category, _rules = rules_of(scorer, "玳瑁 手镯 老件", "颜色像琥珀，带深斑，老物件，私聊")
-    assert is_lead and category == "wildlife.hawksbill"
+    assert_lead(scorer, "玳瑁 手镯 老件", "wildlife.hawksbill", "颜色像琥珀，带深斑，老物件，私聊")
 
 
 @pytest.mark.parametrize(
@@ -268,8 +252,7 @@ def test_amber_as_a_colour_in_the_description_clears_nothing(scorer: Scorer) -> 
     ],
 )
 def test_the_goods_word_decides_the_category(scorer: Scorer, title: str, description: str, category: str) -> None:
-    is_lead, found, _rules = rules_of(scorer, title, description)
-    assert is_lead and found == category
+    assert_lead(scorer, title, category, description)
 
 
 @pytest.mark.parametrize(
@@ -277,8 +260,7 @@ def test_the_goods_word_decides_the_category(scorer: Scorer, title: str, descrip
     [("1605 房间 出租 朝南", "十六楼，拎包入住"), ("红象牙木 手串 非洲 木料", "红象牙木，木质细密")],
 )
 def test_a_number_or_a_wood_named_like_goods_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    is_lead, _category, _rules = rules_of(scorer, title, description)
-    assert not is_lead
+    assert_clear(scorer, title, description)
 
 
 @pytest.mark.parametrize(
@@ -293,14 +275,12 @@ def test_a_number_or_a_wood_named_like_goods_is_no_lead(scorer: Scorer, title: s
 def test_a_word_the_listing_reads_in_another_sense_keeps_it_where_it_repeats(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title, description))
     assert "read_aside_elsewhere" in rules
 
 
 def test_the_code_word_alone_is_still_a_lead(scorer: Scorer) -> None:
-    is_lead, category, _rules = rules_of(scorer, "冰糖 一克 懂的来", "冰糖，纯度高，一克起，懂的来，见面交易")
-    assert is_lead and category == "prohibited.drugs"
+    assert_lead(scorer, "冰糖 一克 懂的来", "prohibited.drugs", "冰糖，纯度高，一克起，懂的来，见面交易")
 
 
 @pytest.mark.parametrize(
@@ -319,8 +299,7 @@ def test_the_code_word_alone_is_still_a_lead(scorer: Scorer) -> None:
 def test_talk_that_hides_nothing_the_title_names_is_no_concealed_goods(
     scorer: Scorer, title: str, description: str, rule: str
 ) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title, description))
     assert rule in rules and "concealed_goods_context" not in rules and "trade_pattern_context" not in rules
 
 
@@ -335,8 +314,7 @@ def test_talk_that_hides_nothing_the_title_names_is_no_concealed_goods(
 def test_a_name_without_a_brand_mark_keeps_the_lead(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    is_lead, found, _rules = rules_of(scorer, title, description)
-    assert is_lead and found == category
+    assert_lead(scorer, title, category, description)
 
 
 @pytest.mark.parametrize(
@@ -348,31 +326,26 @@ def test_a_name_without_a_brand_mark_keeps_the_lead(
     ],
 )
 def test_an_animal_depicted_on_a_stamp_or_merchandise_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
-    is_lead, _category, rules = rules_of(scorer, title, description)
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, title, description))
     assert "innocence" in rules
 
 
 def test_a_stamp_of_a_drug_trade_is_its_own_product_form(scorer: Scorer) -> None:
-    is_lead, category, _rules = rules_of(scorer, "LSD 邮票 一张", "邮票纸，贴舌头，懂的来")
-    assert is_lead and category == "prohibited.drugs"
+    assert_lead(scorer, "LSD 邮票 一张", "prohibited.drugs", "邮票纸，贴舌头，懂的来")
 
 
 def test_a_term_the_listing_says_it_has_nothing_to_do_with_is_denied(scorer: Scorer) -> None:
-    is_lead, _category, rules = rules_of(scorer, "穿山龙 切片 一斤", "穿山龙切片，跟穿山甲没关系，是植物的根，私聊")
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, "穿山龙 切片 一斤", "穿山龙切片，跟穿山甲没关系，是植物的根，私聊"))
     assert rules["unrelated_term"]["marker"] == "没关系"
 
 
 def test_an_answer_in_another_clause_denies_nothing(scorer: Scorer) -> None:
-    is_lead, category, _rules = rules_of(scorer, "穿山甲 甲片 一两", "穿山甲片，没关系，私聊")
-    assert is_lead and category == "wildlife.pangolin"
+    assert_lead(scorer, "穿山甲 甲片 一两", "wildlife.pangolin", "穿山甲片，没关系，私聊")
 
 
 def test_a_plaque_of_an_animal_s_material_is_no_brand(scorer: Scorer) -> None:
     # 砗磲 is the animal and its shell: 砗磲牌 is a carved plaque of it, as 象牙牌 is of ivory
-    is_lead, category, _rules = rules_of(scorer, "天然砗磲牌 吊坠 老料", "砗磲牌子 手工雕刻 懂的来 私聊")
-    assert is_lead and category == "wildlife.other"
+    assert_lead(scorer, "天然砗磲牌 吊坠 老料", "wildlife.other", "砗磲牌子 手工雕刻 懂的来 私聊")
 
 
 @pytest.mark.parametrize(
@@ -385,12 +358,10 @@ def test_a_plaque_of_an_animal_s_material_is_no_brand(scorer: Scorer) -> None:
 def test_a_plaque_is_told_by_the_goods_form_it_begins_or_precedes(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
-    is_lead, found, rules = rules_of(scorer, title, description)
-    assert is_lead and found == category
+    rules = rules_by_name(assert_lead(scorer, title, category, description))
     assert "brand_term" not in rules
 
 
 def test_a_brand_mark_before_other_goods_is_still_a_brand(scorer: Scorer) -> None:
-    is_lead, _category, rules = rules_of(scorer, "白鹤牌 绿茶 一斤", "明前茶 真空包装 包邮")
-    assert not is_lead
+    rules = rules_by_name(assert_clear(scorer, "白鹤牌 绿茶 一斤", "明前茶 真空包装 包邮"))
     assert rules["brand_term"]["marker"] == "牌"

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import load_watchlists
+from tests.scoring_support import assert_lead
 
 
 @pytest.fixture(scope="module")
@@ -160,8 +161,7 @@ def test_a_street_name_of_two_goods_is_told_by_its_context(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
     # 三步倒 names tetramine and a crossbow's tranquilliser dart: beside a word of rodents it is the rat poison
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
+    assert_lead(scorer, title, category, description)
 
 
 @pytest.mark.parametrize(
@@ -173,6 +173,5 @@ def test_initials_written_apart_before_a_technical_powder_are_the_banned_pestici
 ) -> None:
     # 原粉, the technical powder, is a form pesticides are sold in, as 原药 and 原液 are: initials spelt apart
     # (B.C.K of 百草枯, D-S-Q of 毒鼠强) stand for the term right before it
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == "prohibited.pesticides"
+    result = assert_lead(scorer, title, "prohibited.pesticides", description)
     assert result.hits[0].mechanism == "generated_variant"

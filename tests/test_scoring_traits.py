@@ -13,17 +13,12 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer.load(threshold=60)
-
-
-def _diagnostic(scorer: Scorer, title: str, description: str) -> tuple[bool, str | None, dict | None, set[str]]:
-    result = scorer.score({"title": title, "description": description})
-    context = next((r for r in result.rules if r["rule"] == "diagnostic_trait_context"), None)
-    return result.is_lead, result.category, context, {h.mechanism for h in result.hits}
 
 
 # one trait, each kind of support
@@ -45,9 +40,9 @@ def _diagnostic(scorer: Scorer, title: str, description: str) -> tuple[bool, str
 def test_a_diagnostic_trait_with_support_is_a_lead_of_its_category(
     scorer: Scorer, title: str, description: str, category: str, support: str
 ) -> None:
-    is_lead, got, context, mechanisms = _diagnostic(scorer, title, description)
-    assert is_lead and got == category
-    assert mechanisms == {"diagnostic_trait"}
+    result = assert_lead(scorer, title, category, description)
+    assert mechanisms_of(result) == {"diagnostic_trait"}
+    context = rules_by_name(result).get("diagnostic_trait_context")
     assert context is not None and context["category"] == category
     assert any(support in word for word in (*context["support"], *context["denied"], *context["traits"]))
 
@@ -68,8 +63,7 @@ def test_a_diagnostic_trait_with_support_is_a_lead_of_its_category(
 def test_a_trait_without_support_or_beside_ordinary_goods_is_no_lead(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    is_lead, _category, _context, _mechanisms = _diagnostic(scorer, title, description)
-    assert not is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_denial_of_a_look_alike_is_one_pattern_over_substitutes() -> None:

@@ -10,6 +10,7 @@ from pipelines.scoring import Scorer
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.payloads import FieldView
 from pipelines.scoring.words import WordEdges
+from tests.scoring_support import assert_clear
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +74,7 @@ def test_a_gemstone_that_is_the_goods_still_clears(scorer: Scorer) -> None:
 
 
 def test_an_imitation_stays_cleared_beside_a_fitting(scorer: Scorer) -> None:
-    result = scorer.score({"title": "仿象牙 手串 配南红隔珠", "description": ""})
-    assert not result.is_lead
+    result = assert_clear(scorer, "仿象牙 手串 配南红隔珠")
     assert "imitation_term" in {r["rule"] for r in result.rules}
 
 

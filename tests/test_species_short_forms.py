@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECIES = ROOT / "pipelines" / "watchlists" / "wildlife_species.yaml"
@@ -48,8 +49,7 @@ def short_forms() -> dict[str, dict[str, object]]:
 def test_a_short_form_of_a_listed_name_is_a_lead_and_says_where_it_came_from(
     scorer: Scorer, title: str, description: str, term: str, cut_from: str, category: str
 ) -> None:
-    result = scorer.score({"title": title, "description": description})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category, description)
     hit = next(h for h in result.hits if h.term == term)
     assert hit.mechanism == "generated_variant"
     assert hit.source is not None and hit.source.startswith(cut_from) and hit.source.endswith("(national list)")
@@ -66,7 +66,7 @@ def test_a_short_form_of_a_listed_name_is_a_lead_and_says_where_it_came_from(
     ],
 )
 def test_ordinary_listings_with_a_short_form_stay_quiet(scorer: Scorer, title: str) -> None:
-    assert not scorer.score({"title": title}).is_lead
+    assert_clear(scorer, title)
 
 
 def test_a_short_form_inside_its_full_name_is_not_a_second_name(scorer: Scorer) -> None:
@@ -92,8 +92,7 @@ def test_a_dictionary_alias_with_a_second_sense_counts_with_the_animal(scorer: S
 
 
 def test_a_listed_name_that_is_an_everyday_word_counts_with_a_live_animal_word(scorer: Scorer) -> None:
-    result = scorer.score({"title": "小熊猫 手养 亲人", "description": "吃苹果和竹叶，私聊，不走物流，只能自提。"})
-    assert result.is_lead and result.category == "wildlife.other"
+    assert_lead(scorer, "小熊猫 手养 亲人", "wildlife.other", "吃苹果和竹叶，私聊，不走物流，只能自提。")
 
 
 @pytest.mark.parametrize(
@@ -108,8 +107,7 @@ def test_a_listed_name_that_is_an_everyday_word_counts_with_a_live_animal_word(s
 def test_a_family_or_order_of_the_list_beside_the_goods_names_the_animal(
     scorer: Scorer, title: str, taxon: str, category: str
 ) -> None:
-    result = scorer.score({"title": title})
-    assert result.is_lead and result.category == category
+    result = assert_lead(scorer, title, category)
     hit = next(h for h in result.hits if h.term == taxon)
     assert hit.source is not None and hit.source.startswith("taxon of ")
 
@@ -117,7 +115,7 @@ def test_a_family_or_order_of_the_list_beside_the_goods_names_the_animal(
 def test_a_taxon_counts_only_with_the_goods_and_never_for_farmed_animals(
     scorer: Scorer, short_forms: dict[str, dict[str, object]]
 ) -> None:
-    assert not scorer.score({"title": "猫科动物 科普 绘本 儿童"}).is_lead  # a taxon holds unlisted species too
+    assert_clear(scorer, "猫科动物 科普 绘本 儿童")  # a taxon holds unlisted species too
     assert all("requires" in short_forms[taxon] for taxon in ("猫科", "鸮形目", "犬科"))
     # a farm's animal shares its family or order (牛科, 鸡形目); one of several named categories (食肉目) names none
     assert not {"牛科", "鸡形目", "鸭科", "兔科", "食肉目"} & set(short_forms)

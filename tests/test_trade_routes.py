@@ -7,6 +7,7 @@ import pytest
 
 from pipelines.scoring import Scorer, ScoreResult
 from pipelines.scoring.spellings import digit_spellings
+from tests.scoring_support import assert_clear, assert_lead, score
 
 
 @pytest.fixture(scope="module")
@@ -14,29 +15,25 @@ def scorer() -> Scorer:
     return Scorer.load(threshold=60)
 
 
-def score(scorer: Scorer, title: str, description: str = "") -> ScoreResult:
-    return scorer.score({"title": title, "description": description})
-
-
 def trade_context(result: ScoreResult) -> dict[str, object]:
     return next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
 
 
 def test_a_capture_in_the_wild_is_provenance(scorer: Scorer) -> None:
-    result = score(scorer, "林子里前天逮的 活体 一只 尾巴蓬松", "别问叫什么，只能上门提货，不走快递")
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(
+        scorer, "林子里前天逮的 活体 一只 尾巴蓬松", "wildlife.other", "别问叫什么，只能上门提货，不走快递"
+    )
     assert {h.mechanism for h in result.hits} == {"trade_pattern"}
     assert trade_context(result)["capture"] == "林子里前天逮"
 
 
 def test_a_capture_on_a_farm_stays_quiet(scorer: Scorer) -> None:
     # no place of the wild and no catching: a farmer's own produce
-    assert not score(scorer, "自家院里养的 活体 兔子 两只", "不走快递，同城自提").is_lead
+    assert_clear(scorer, "自家院里养的 活体 兔子 两只", "不走快递，同城自提")
 
 
 def test_an_animal_sold_alive_or_just_killed_is_a_part_of_the_trade(scorer: Scorer) -> None:
-    result = score(scorer, "后山下来的野物 活的 两只", "没有检疫，只能当面交易，不走物流")
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(scorer, "后山下来的野物 活的 两只", "wildlife.other", "没有检疫，只能当面交易，不走物流")
     assert trade_context(result)["fresh"] == "活的"
 
 
@@ -49,7 +46,7 @@ def test_an_animal_sold_alive_or_just_killed_is_a_part_of_the_trade(scorer: Scor
     ],
 )
 def test_farm_produce_alive_or_just_killed_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 @pytest.mark.parametrize(
@@ -67,8 +64,9 @@ def test_a_farmed_name_denied_or_wild_does_not_stop_the_trade_pattern(
 
 
 def test_concealing_the_animal_stands_in_for_provenance(scorer: Scorer) -> None:
-    result = score(scorer, "爪 一副 老货 晒干的", "什么爪子懂的都懂，不多说。只接受见面交易，不走快递")
-    assert result.is_lead and result.category == "wildlife.other"
+    result = assert_lead(
+        scorer, "爪 一副 老货 晒干的", "wildlife.other", "什么爪子懂的都懂，不多说。只接受见面交易，不走快递"
+    )
     assert trade_context(result)["concealment"] == "懂的都懂"
 
 
@@ -93,7 +91,7 @@ def test_a_one_character_part_stands_beside_provenance_powder_or_hide(
 
 
 def test_a_one_character_part_inside_a_word_stays_quiet(scorer: Scorer) -> None:
-    assert not score(scorer, "野生 骨瓷 皮革 胆大 角落", "不走物流，见面交易").is_lead
+    assert_clear(scorer, "野生 骨瓷 皮革 胆大 角落", "不走物流，见面交易")
 
 
 @pytest.mark.parametrize(
@@ -122,7 +120,7 @@ def test_provenance_told_without_a_word_of_it(
 
 
 def test_a_place_of_the_wild_in_another_clause_tells_no_provenance(scorer: Scorer) -> None:
-    assert not score(scorer, "老家在山里，胆 一个 晒干的", "只当面交易，不走快递").is_lead
+    assert_clear(scorer, "老家在山里，胆 一个 晒干的", "只当面交易，不走快递")
 
 
 def test_a_wild_young_animal_needs_no_talk(scorer: Scorer) -> None:
@@ -140,12 +138,11 @@ def test_a_wild_young_animal_needs_no_talk(scorer: Scorer) -> None:
     ],
 )
 def test_the_new_provenance_routes_need_an_animal_part(scorer: Scorer, title: str, description: str) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_a_numeral_written_in_digits_is_a_generated_variant(scorer: Scorer) -> None:
-    result = score(scorer, "老式 2踢脚 一箱", "快递不发，只能自提")
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    result = assert_lead(scorer, "老式 2踢脚 一箱", "prohibited.fireworks", "快递不发，只能自提")
     hit = next(h for h in result.hits if h.rule == "digits")
     assert hit.mechanism == "generated_variant" and hit.term == "烟花"
 
@@ -158,15 +155,14 @@ def test_digit_spellings_only_of_names_long_enough() -> None:
     "title", ["婚庆 冷光喷泉 一箱 室外", "冷焰火 舞台 开场 整箱", "仙女棒 手持 拍照 一盒", "sparklers 婚礼 入场"]
 )
 def test_fireworks_named_by_their_product_form(scorer: Scorer, title: str) -> None:
-    result = score(scorer, title)
-    assert result.is_lead and result.category == "prohibited.fireworks"
+    assert_lead(scorer, title, "prohibited.fireworks")
 
 
 @pytest.mark.parametrize(
     "title", ["冷光 美白 牙齿 仪器", "庭院 喷泉 水泵 静音", "电子仙女棒 LED 发光 儿童", "2号 电池 一板"]
 )
 def test_look_alikes_of_firework_forms_stay_quiet(scorer: Scorer, title: str) -> None:
-    assert not score(scorer, title).is_lead
+    assert_clear(scorer, title)
 
 
 def test_a_part_the_dictionary_names_inside_a_word_is_that_part(scorer: Scorer) -> None:
@@ -186,7 +182,7 @@ def test_a_part_the_dictionary_names_inside_a_word_is_that_part(scorer: Scorer) 
 def test_a_part_character_inside_a_word_of_another_sense_is_no_part(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    assert not score(scorer, title, description).is_lead
+    assert_clear(scorer, title, description)
 
 
 def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
@@ -226,14 +222,14 @@ def test_english_evasion_is_talk_of_the_trade_pattern(scorer: Scorer, talk: str)
 
 @pytest.mark.parametrize("description", ["free shipping, cash on delivery", "casino chips, shipping in 3 days"])
 def test_english_shipping_words_without_a_refusal_are_no_talk(scorer: Scorer, description: str) -> None:
-    assert not score(scorer, "野生 骨 一副 老货", description).is_lead
+    assert_clear(scorer, "野生 骨 一副 老货", description)
 
 
 def test_a_part_counted_with_a_measure_word_is_the_goods(scorer: Scorer) -> None:
     # 一块角: the count makes the character a word of its own, where 角 inside a word (角度, 主角) is none
     result = score(scorer, "边境带回 一块角", "边境那边带回来的一块角，不是水牛角，见面交易")
     assert result.is_lead and trade_context(result)["part"] == "角"
-    assert not score(scorer, "牛角梳 一把", "一块角做的梳子，不是塑料").is_lead
+    assert_clear(scorer, "牛角梳 一把", "一块角做的梳子，不是塑料")
 
 
 @pytest.mark.parametrize("counted", ["兩塊角", "２块角"])
@@ -245,13 +241,12 @@ def test_a_count_in_traditional_or_full_width_characters_counts_the_part(scorer:
 
 def test_a_count_written_apart_from_its_measure_word_counts_nothing(scorer: Scorer) -> None:
     # folding drops the space, but 一 块角 is no count of the part: the count and measure word stand together
-    assert not score(scorer, "边境带回 一 块角", "边境那边带回来的一 块角，不是水牛角，见面交易").is_lead
+    assert_clear(scorer, "边境带回 一 块角", "边境那边带回来的一 块角，不是水牛角，见面交易")
 
 
 def test_goods_of_one_category_counted_as_animals_are_the_animal_alive(scorer: Scorer) -> None:
     # 小猴一只: a primate's goods word counted as animals names a live one, of wild provenance here
-    result = score(scorer, "小猴 一只 野外来的", "长尾小猴一只，野外来的，会爬树")
-    assert result.is_lead and result.category == "wildlife.primate"
+    result = assert_lead(scorer, "小猴 一只 野外来的", "wildlife.primate", "长尾小猴一只，野外来的，会爬树")
     assert trade_context(result)["counted"] == "小猴"
     # without a word of the wild it is a pet shop's, or a toy's
-    assert not score(scorer, "小猴 一只 亲人", "长尾小猴一只，会爬树，自己来拿").is_lead
+    assert_clear(scorer, "小猴 一只 亲人", "长尾小猴一只，会爬树，自己来拿")
