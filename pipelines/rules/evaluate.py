@@ -19,7 +19,7 @@ from typing import Any
 
 from core.errors import InputFileError
 
-from ..scoring.evaluate import read_labelled
+from ..scoring.evaluate import Counts, read_labelled
 from .scorer import ClauseScorer
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval_set"
@@ -73,15 +73,11 @@ def check_lock(test: list[dict[str, Any]], lock_path: Path = TEST_LOCK) -> None:
         )
 
 
-@dataclass
-class PartFigures:
+@dataclass(kw_only=True)
+class PartFigures(Counts):
     """Counts and figures of one part; `misses` and `false_alarms` name the clauses (dev only)."""
 
     name: str
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    tn: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
     false_alarms: list[dict[str, Any]] = field(default_factory=list)
 
@@ -89,25 +85,14 @@ class PartFigures:
     def total(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
     def to_dict(self) -> dict[str, Any]:
+        counts = super().to_dict()
+        del counts["f1"]
         return {
             "part": self.name,
             "clauses": self.total,
             "unfair": self.tp + self.fn,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "tn": self.tn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
+            **counts,
             "misses": self.misses,
             "false_alarms": self.false_alarms,
         }
@@ -118,23 +103,14 @@ def evaluate_part(
 ) -> PartFigures:
     """Counts of one part; with `list_clauses` off (the locked test part) misses and false alarms are only
     counted, so that reading the figures never shows which wording to tune on."""
-    figures = PartFigures(name)
+    figures = PartFigures(name=name)
     for record in records:
         result = scorer.score(str(record["text"]))
         expected, predicted = bool(record["unfair"]), result.unfair
-        brief = {"id": record["id"], "score": result.score, "text": record["text"]}
-        if expected and predicted:
-            figures.tp += 1
-        elif predicted:
-            figures.fp += 1
-            if list_clauses:
-                figures.false_alarms.append(brief)
-        elif expected:
-            figures.fn += 1
-            if list_clauses:
-                figures.misses.append(brief)
-        else:
-            figures.tn += 1
+        figures.add(expected, predicted)
+        if list_clauses and expected != predicted:
+            brief = {"id": record["id"], "score": result.score, "text": record["text"]}
+            (figures.false_alarms if predicted else figures.misses).append(brief)
     return figures
 
 
