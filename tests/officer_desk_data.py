@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlmodel import Session, select
+
 from core.workdays import WorkCalendar
 from leads import queue
-from leads.db import run_write
+from leads.db import get_engine, run_write
+from leads.models import AuditEvent, Lead
 from leads.store import record_sighting
 
 SEEN = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -15,6 +19,8 @@ CALENDAR = WorkCalendar.of(holidays=[], workdays=[])
 HOSTILE_TITLE = (
     "象牙\x1b]52;c;ZXZpbA==\x07手镯\x1b[2J\x9b31m[link=http://evil.example]点我[/link]\u202eRLO\u2066LRI\u2069"
 )
+# what none of HOSTILE_TITLE's controls, escapes and bidi marks may leave in what an officer sees
+UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def add_lead(
@@ -127,3 +133,17 @@ def send_notice(lead_id: int, officer: str, recipient: str = "platform", *, veri
     )
     assert notice.id is not None
     return notice.id
+
+
+def lead_of(lead_id: int) -> Lead:
+    """The lead as stored now, read in a session of its own."""
+    with Session(get_engine()) as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        return lead
+
+
+def events_of(lead_id: int) -> list[AuditEvent]:
+    """The lead's audit trail, oldest first."""
+    with Session(get_engine()) as session:
+        return list(session.exec(select(AuditEvent).where(AuditEvent.lead_pk == lead_id).order_by(AuditEvent.seq)))

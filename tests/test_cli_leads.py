@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from cli.app import app
 from core.statuses import LeadStatus
-from leads.db import get_engine
 from leads.models import AuditEvent, Lead, Listing
-from tests.officer_desk_data import HOSTILE_TITLE, act, add_lead, set_due
+from tests.officer_desk_data import HOSTILE_TITLE, UNSAFE, act, add_lead, events_of, lead_of, set_due
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "250", "TRADEWATCH_LANG": "en"}
-UNSAFE_BYTES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def run(*args: str, officer: str | None = None, lang: str = "en", **env: str):
@@ -27,18 +23,6 @@ def run(*args: str, officer: str | None = None, lang: str = "en", **env: str):
     if officer is not None:
         environment["TRADEWATCH_OFFICER"] = officer
     return runner.invoke(app, list(args), env=environment)
-
-
-def lead_of(lead_id: int) -> Lead:
-    with Session(get_engine()) as session:
-        lead = session.get(Lead, lead_id)
-        assert lead is not None
-        return lead
-
-
-def events_of(lead_id: int) -> list[AuditEvent]:
-    with Session(get_engine()) as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.lead_pk == lead_id).order_by(AuditEvent.seq)))
 
 
 def assert_one_line_error(result, code: int, *fragments: str) -> None:
@@ -193,7 +177,7 @@ def test_scraped_control_characters_never_reach_the_terminal(tw_home):
         result = runner.invoke(app, args, env=WIDE)
         assert result.exit_code == 0, result.output
         raw = result.stdout_bytes.decode("utf-8")
-        assert not UNSAFE_BYTES.search(raw), (args, [c for c in raw if UNSAFE_BYTES.match(c)])
+        assert not UNSAFE.search(raw), (args, [c for c in raw if UNSAFE.match(c)])
         assert "\\x1b" in raw or "\\u001b" in raw
     shown = runner.invoke(app, ["leads", "show", str(lead_id)], env=WIDE).output
     assert "[link=http://evil.example]点我[/link]" in shown  # markup shown as text, not interpreted

@@ -14,10 +14,7 @@ from cli.i18n import set_language
 from cli.tui.app import ReasonScreen, TriageApp, parse_filter
 from core.statuses import LeadStatus
 from leads.db import get_engine
-from leads.models import AuditEvent, Lead
-from tests.officer_desk_data import HOSTILE_TITLE, add_lead
-
-UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from tests.officer_desk_data import HOSTILE_TITLE, UNSAFE, add_lead, events_of, lead_of
 
 
 @pytest.fixture(autouse=True)
@@ -25,18 +22,6 @@ def english():
     set_language("en")
     yield
     set_language(None)
-
-
-def lead_of(lead_id: int) -> Lead:
-    with Session(get_engine()) as session:
-        lead = session.get(Lead, lead_id)
-        assert lead is not None
-        return lead
-
-
-def events_of(lead_id: int) -> list[AuditEvent]:
-    with Session(get_engine()) as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.lead_pk == lead_id).order_by(AuditEvent.seq)))
 
 
 def screen_text(app: TriageApp) -> str:
