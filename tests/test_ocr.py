@@ -322,6 +322,41 @@ def test_workers_load_the_models_optimised_once_and_read_the_same_text(
     assert not copies[0].exists()  # removed, to be made again
 
 
+@pytest.mark.parametrize("cpu_named", [True, False])
+def test_copies_laid_out_for_this_cpu_load_unoptimised_and_read_the_same_boxes_and_scores(
+    tmp_path: Path, rhino_photo: Path, monkeypatch: pytest.MonkeyPatch, cpu_named: bool
+) -> None:
+    """Copies optimised at the "all" level for this CPU are loaded with ONNX Runtime's graph optimisation off
+    (its passes find nothing left to do), and find the same boxes with the same scores, to the last bit, as the
+    wheel's models optimised at load; copies made for any CPU ("extended") still get the layout at each load.
+    RapidOCR's own session options are left as they were for any recogniser built after."""
+    import numpy as np
+    import onnxruntime
+    from PIL import Image
+
+    from pipelines.images import models
+
+    if not cpu_named:
+        monkeypatch.setattr(models, "cpu_identity", lambda: None)
+    photo = np.asarray(Image.open(rhino_photo).convert("RGB"))[:, :, ::-1]
+    config = models.default_config(tmp_path)
+    paths, as_saved = models.optimised_models(tmp_path / "ocr", config)
+    assert len(paths) == 3 and as_saved is cpu_named
+    from_copies = models.recogniser(config, as_saved=as_saved, **paths)
+    from_wheel = models.recogniser(config)
+    levels = onnxruntime.GraphOptimizationLevel
+    loaded = [
+        {part.get_session_options().graph_optimization_level for part in sessions}
+        for sessions in (
+            [engine.text_det.infer.session, engine.text_cls.infer.session, engine.text_rec.session.session]
+            for engine in (from_copies, from_wheel)
+        )
+    ]
+    assert loaded == [{levels.ORT_DISABLE_ALL if cpu_named else levels.ORT_ENABLE_ALL}, {levels.ORT_ENABLE_ALL}]
+    found, _elapsed = from_copies(photo)
+    assert found and repr(found) == repr(from_wheel(photo)[0])
+
+
 def test_a_copy_laid_out_for_one_cpu_is_not_loaded_on_another(tmp_path: Path) -> None:
     """A copy optimised at ONNX Runtime's "all" level has its convolutions laid out for the vector width of the
     CPU that made it: it is named by that CPU's model and instruction sets (not its clock), and a machine whose

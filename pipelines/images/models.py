@@ -6,8 +6,9 @@ RapidOCR's three models about 0.1 CPU s of each OCR worker's start-up, which eve
 graph is optimised once and saved (`SessionOptions.optimized_model_filepath`), then loaded in its place. The
 layout depends on the CPU, so on a machine whose CPU can be named (`/proc/cpuinfo`'s model and instruction
 sets) the graph is saved at the "all" level and its copy named by that CPU too: loading it then costs 0.07 CPU s
-instead of 0.1 (three models, load 24), and it computes the very same outputs. Elsewhere it is saved at the
-"extended" level, which is the same on every CPU, and the layout is still made at each load. Each copy is
+instead of 0.1 (three models, load 24), and it computes the very same outputs; such a copy is loaded with the
+runtime's optimisation off, as its passes would find nothing left to do (`recogniser`). Elsewhere it is saved at
+the "extended" level, which is the same on every CPU, and the layout is still made at each load. Each copy is
 also named by the ONNX Runtime version and the original file's name, size and time, so a new wheel or runtime
 never loads a stale one. Building a copy costs about 0.3 CPU s, once; a cache that cannot be written only
 means the wheel's models are loaded. RapidOCR's own configuration is kept there too, as JSON, so that a worker
@@ -165,8 +166,11 @@ def _import_rapidocr() -> Any:
     return importlib.import_module("rapidocr_onnxruntime.main")
 
 
-def recogniser(config: dict[str, Any], **options: Any) -> Any:
-    """RapidOCR's recogniser built with `config` as its own configuration (`default_config`) and `options`."""
+def recogniser(config: dict[str, Any], *, as_saved: bool = False, **options: Any) -> Any:
+    """RapidOCR's recogniser built with `config` as its own configuration (`default_config`) and `options`. With
+    `as_saved` its models are copies optimised at ONNX Runtime's "all" level for this CPU (`optimised_models`),
+    loaded with the runtime's graph optimisation off: every pass it would run again finds nothing left to do, and
+    running them was about a third of loading the three models (ONNX Runtime's "offline mode")."""
     main = _import_rapidocr()
     default = main.DEFAULT_CFG_PATH
     read_file = main.read_yaml
@@ -175,10 +179,27 @@ def recogniser(config: dict[str, Any], **options: Any) -> Any:
         return copy.deepcopy(config) if Path(path) == default else read_file(path)
 
     main.read_yaml = read  # RapidOCR reads its configuration file through this name of its module
+    session = importlib.import_module("rapidocr_onnxruntime.utils").OrtInferSession  # each model's session
+    own_options = session.__dict__["_init_sess_opts"]  # RapidOCR's options of a session (a staticmethod)
+    if as_saved:
+        session._init_sess_opts = staticmethod(_unoptimised(own_options.__func__))
     try:
         return main.RapidOCR(**options)
     finally:
         main.read_yaml = read_file
+        session._init_sess_opts = own_options
+
+
+def _unoptimised(session_options: Any) -> Any:
+    """RapidOCR's session options (`session_options(config)`) with ONNX Runtime's graph optimisation off."""
+    import onnxruntime
+
+    def options(config: dict[str, Any]) -> Any:
+        made = session_options(config)
+        made.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        return made
+
+    return options
 
 
 def _sources(config: dict[str, Any]) -> dict[str, Path]:
@@ -227,10 +248,11 @@ def _optimise(source: Path, target: Path, *, for_cpu: bool) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def optimised_models(folder: Path, config: dict[str, Any]) -> dict[str, str]:
-    """RapidOCR's keyword arguments that load each model's optimised copy from `folder`, made where missing;
-    {} where that fails (a read-only or full cache): the wheel's models are then loaded as they are. `config` is
-    RapidOCR's configuration (`default_config`)."""
+def optimised_models(folder: Path, config: dict[str, Any]) -> tuple[dict[str, str], bool]:
+    """RapidOCR's keyword arguments that load each model's optimised copy from `folder`, made where missing, and
+    whether the copies were optimised at the "all" level for this CPU (then loaded as they are saved,
+    `recogniser`'s `as_saved`); ({}, False) where that fails (a read-only or full cache): the wheel's models are
+    then loaded as they are. `config` is RapidOCR's configuration (`default_config`)."""
     import onnxruntime
 
     try:
@@ -243,8 +265,8 @@ def optimised_models(folder: Path, config: dict[str, Any]) -> dict[str, str]:
                 _optimise(source, target, for_cpu=cpu is not None)
             paths[keyword] = str(target)
     except Exception:  # ONNX Runtime's own errors have no common base; the copies are only an optimisation
-        return {}
-    return paths
+        return {}, False
+    return paths, cpu is not None
 
 
 def discard(paths: dict[str, str]) -> None:

@@ -130,12 +130,12 @@ def _engine() -> Any:
     if _ENGINE is None:
         from pipelines.images.models import default_config, discard, optimised_models, recogniser
 
-        options = {"intra_op_num_threads": 1, "inter_op_num_threads": 1, "det_limit_side_len": 32}
+        options: dict[str, Any] = {"intra_op_num_threads": 1, "inter_op_num_threads": 1, "det_limit_side_len": 32}
         folder = _model_cache()
         config = default_config(folder)
-        paths = optimised_models(folder, config) if folder is not None else {}
+        paths, as_saved = optimised_models(folder, config) if folder is not None else ({}, False)
         try:
-            _ENGINE = recogniser(config, **options, **paths)
+            _ENGINE = recogniser(config, as_saved=as_saved, **options, **paths)
         except Exception:  # an optimised copy that cannot be loaded (a damaged file): the wheel's models
             if not paths:
                 raise
