@@ -74,47 +74,28 @@ def test_watchlist_explain_shows_normalised_text_hits_and_rules() -> None:
     assert any(rule["rule"] == "evasion" for rule in data["rules"])
 
 
-def test_watchlist_explain_names_a_homophone_and_its_reading() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "凶掌 冻品 私聊"])
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["凶掌 冻品 私聊"], ["homophone of 熊掌 (xiong zhang)"]),
+        (["wa wa yu 野生 活的 一条"], ["pinyin of 大鲵"]),
+        (["能掌 冷冻 两只 私聊"], ["look-alike of 熊掌"]),
+        (["RH 扳指 老货 私聊"], ["capitals standing for 犀牛角"]),
+        (["老式 2踢脚 一箱", "-d", "快递不发"], ["numerals of 烟花 written as digits"]),
+        (
+            ["林子里前天逮的 活体 一只", "-d", "只能上门提货，不走快递"],
+            ["trade_pattern_context", "'capture': '林子里前天逮'"],
+        ),
+        (
+            ["老款 长家伙 零件 全齐", "-d", "到手自己装，只见面交易"],
+            ["trade pattern of prohibited goods", "goods_pattern_context"],
+        ),
+    ],
+)
+def test_watchlist_explain_names_the_mechanism_and_the_term_it_stands_for(args: list[str], shown: list[str]) -> None:
+    result = runner.invoke(app, ["watchlist", "explain", *args])
     assert result.exit_code == 0, result.output
-    assert "homophone of 熊掌 (xiong zhang)" in result.stdout
-
-
-def test_watchlist_explain_names_the_term_a_pinyin_spelling_stands_for() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "wa wa yu 野生 活的 一条"])
-    assert result.exit_code == 0, result.output
-    assert "pinyin of 大鲵" in result.stdout
-
-
-def test_watchlist_explain_names_the_term_a_look_alike_stands_for() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "能掌 冷冻 两只 私聊"])
-    assert result.exit_code == 0, result.output
-    assert "look-alike of 熊掌" in result.stdout
-
-
-def test_watchlist_explain_names_the_term_capitals_stand_for() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "RH 扳指 老货 私聊"])
-    assert result.exit_code == 0, result.output
-    assert "capitals standing for 犀牛角" in result.stdout
-
-
-def test_watchlist_explain_names_a_numeral_written_as_digits() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "老式 2踢脚 一箱", "-d", "快递不发"])
-    assert result.exit_code == 0, result.output
-    assert "numerals of 烟花 written as digits" in result.stdout
-
-
-def test_watchlist_explain_shows_the_route_of_a_trade_pattern() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "林子里前天逮的 活体 一只", "-d", "只能上门提货，不走快递"])
-    assert result.exit_code == 0, result.output
-    assert "trade_pattern_context" in result.stdout and "'capture': '林子里前天逮'" in result.stdout
-
-
-def test_watchlist_explain_names_the_trade_pattern_of_prohibited_goods() -> None:
-    result = runner.invoke(app, ["watchlist", "explain", "老款 长家伙 零件 全齐", "-d", "到手自己装，只见面交易"])
-    assert result.exit_code == 0, result.output
-    assert "trade pattern of prohibited goods" in result.stdout
-    assert "goods_pattern_context" in result.stdout
+    assert all(fragment in result.stdout for fragment in shown), result.stdout
 
 
 def test_watchlist_terms_lists_search_terms() -> None:
