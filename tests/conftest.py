@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary tradewatch home, the real PostgreSQL and Redis, the demo marketplace."""
+"""Shared fixtures: a temporary tradewatch home, the real PostgreSQL and Redis, the demo marketplace, the scorer."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pipelines.scoring import Scorer
 
 pytest_plugins = ["tests.demo_market_fixture"] if (Path(__file__).parent / "demo_market_fixture.py").exists() else []
 
@@ -105,3 +109,11 @@ def realpages() -> Path:
 def shared_data() -> Path:
     """The reference data beside the project (the national list, the firearms lexicon) that build scripts read."""
     return _shared_folder(SHARED_DATA, "the reference data")
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    """The shipped watchlists at the lead threshold the scoring tests are written for (a module may define its own)."""
+    from pipelines.scoring import Scorer
+
+    return Scorer.load(threshold=60)

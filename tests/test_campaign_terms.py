@@ -28,11 +28,6 @@ CODE_WORD = "糖霜料"
 LISTING = {"title": "糖霜料手串 老料 108颗", "description": "老糖霜料手串，包浆厚，私聊看实物", "price": 3600.0}
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 @pytest.mark.parametrize(
     ("keywords", "expected"),
     [

@@ -12,11 +12,6 @@ from pipelines.scoring import Scorer, ScoreResult
 from tests.scoring_support import assert_clear, assert_lead, score
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def rules_of(result: ScoreResult) -> set[str]:
     return {rule["rule"] for rule in result.rules}
 

@@ -18,11 +18,6 @@ ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
 
 
 @pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
-@pytest.fixture(scope="module")
 def animal_terms() -> dict[str, dict[str, object]]:
     data = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
     return {

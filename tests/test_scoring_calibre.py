@@ -11,11 +11,6 @@ from pipelines.scoring import Scorer
 from tests.scoring_support import assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 @pytest.mark.parametrize(
     "title",
     [

@@ -12,11 +12,6 @@ from pipelines.scoring.watchlist import load_watchlists
 from tests.scoring_support import assert_clear, assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def test_the_carrier_kinds_are_category_data() -> None:
     categories = load_watchlists().categories
     assert {"toy", "apparel_home"} <= set(categories["prohibited.surveillance"].innocence_ignored)

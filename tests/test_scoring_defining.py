@@ -13,11 +13,6 @@ from pipelines.scoring.watchlist import load_watchlists
 from tests.scoring_support import assert_clear, assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def test_the_defining_properties_and_shapes_are_category_data() -> None:
     tobacco = load_watchlists().categories["prohibited.tobacco"]
     assert "尼古丁" in tobacco.defining and "笔" in tobacco.shapes

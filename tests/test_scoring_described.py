@@ -10,11 +10,6 @@ from pipelines.scoring import Scorer, ScoreResult
 from tests.scoring_support import assert_clear, assert_lead, score
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def rule(result: ScoreResult, name: str) -> dict[str, object]:
     return next(r for r in result.rules if r["rule"] == name)
 

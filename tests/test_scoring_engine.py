@@ -18,11 +18,6 @@ from tests.scoring_support import assert_clear, assert_lead
 
 
 @pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
-@pytest.fixture(scope="module")
 def normaliser() -> Normaliser:
     return Normaliser()
 

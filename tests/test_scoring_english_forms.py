@@ -12,11 +12,6 @@ from pipelines.scoring.spellings import english_forms
 from tests.scoring_support import assert_clear, assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 @pytest.mark.parametrize(
     ("name", "forms"),
     [

@@ -15,11 +15,6 @@ from pipelines.scoring.watchlist import load_watchlists
 from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def function_context(result: ScoreResult) -> dict | None:
     return rules_by_name(result).get("function_pattern_context")
 

@@ -24,11 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NATIONAL_LIST = ROOT.parent / "shared" / "data" / "national-protected-wildlife-2021.csv"
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def verdict(scorer: Scorer, title: str, description: str = "") -> tuple[bool, str | None, set[str], set[str]]:
     result = scorer.score({"title": title, "description": description})
     return result.is_lead, result.category, mechanisms_of(result), set(rules_by_name(result))

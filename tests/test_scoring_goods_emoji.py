@@ -19,11 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "pipelines" / "watchlists" / "goods_emoji.yaml"
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def _build_module():
     spec = importlib.util.spec_from_file_location("build_goods_emoji", ROOT / "scripts" / "build_goods_emoji.py")
     assert spec is not None and spec.loader is not None

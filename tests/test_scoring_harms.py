@@ -14,11 +14,6 @@ from pipelines.scoring.watchlist import load_watchlists, told_by_harm, told_by_v
 from tests.scoring_support import assert_clear, assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def test_the_phrases_are_generated_from_harms_and_exposure_words() -> None:
     watchlists = load_watchlists()
     phrases = set(told_by_harm(watchlists.categories["prohibited.pesticides"], watchlists.signals))

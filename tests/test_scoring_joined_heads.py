@@ -19,11 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 @pytest.mark.parametrize(
     ("title", "description", "plant"),
     [

@@ -14,11 +14,6 @@ from pipelines.scoring.watchlist import load_watchlists, made_to_order
 from tests.scoring_support import assert_clear, assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def test_the_phrases_are_generated_from_particulars_and_choice_words() -> None:
     watchlists = load_watchlists()
     phrases = made_to_order(watchlists.categories["prohibited.documents"], watchlists.signals)

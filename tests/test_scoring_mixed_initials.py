@@ -12,11 +12,6 @@ from pipelines.scoring.spellings import pinyin_spellings
 from tests.scoring_support import assert_clear, assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def test_a_two_character_name_gives_both_mixed_spellings() -> None:
     texts = {s.text: s for s in pinyin_spellings(["枪支"], plain=True)}
     assert texts["q支"].needs == "forms" and texts["枪z"].needs == "forms"

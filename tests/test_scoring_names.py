@@ -16,11 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SPECIES = ROOT / "pipelines" / "watchlists" / "wildlife_species.yaml"
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def rules_of(result: ScoreResult, rule: str) -> list[dict[str, object]]:
     return [r for r in result.rules if r["rule"] == rule]
 

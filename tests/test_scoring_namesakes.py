@@ -18,11 +18,6 @@ from tests.scoring_support import assert_clear, assert_lead, rules_by_name
 NATIONAL_LIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "national-protected-wildlife-2021.csv"
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 @pytest.mark.parametrize(
     ("title", "description", "how"),
     [

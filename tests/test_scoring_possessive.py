@@ -16,11 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def score(scorer: Scorer, title: str) -> ScoreResult:
     return scorer.score({"title": title})
 

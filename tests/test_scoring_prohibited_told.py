@@ -13,11 +13,6 @@ from pipelines.scoring.watchlist import load_watchlists
 from tests.scoring_support import assert_lead
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def _score(scorer: Scorer, title: str, description: str = "") -> tuple[bool, str | None, list, list]:
     result = scorer.score({"title": title, "description": description})
     return result.is_lead, result.category, result.hits, result.rules

@@ -16,11 +16,6 @@ from pipelines.scoring import Scorer
 from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 # one trait, each kind of support
 @pytest.mark.parametrize(
     ("title", "description", "category", "support"),

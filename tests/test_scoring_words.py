@@ -4,18 +4,11 @@ from the shipped evaluation set."""
 
 from __future__ import annotations
 
-import pytest
-
 from pipelines.scoring import Scorer
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.payloads import FieldView
 from pipelines.scoring.words import WordEdges
 from tests.scoring_support import assert_clear
-
-
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
 
 
 def innocence_rules(scorer: Scorer, title: str, description: str = "") -> tuple[bool, dict[str, dict]]:

@@ -17,11 +17,6 @@ SPECIES = ROOT / "pipelines" / "watchlists" / "wildlife_species.yaml"
 
 
 @pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
-@pytest.fixture(scope="module")
 def short_forms() -> dict[str, dict[str, object]]:
     data = yaml.safe_load(SPECIES.read_text(encoding="utf-8"))
     return {

@@ -10,11 +10,6 @@ from pipelines.scoring.spellings import digit_spellings
 from tests.scoring_support import assert_clear, assert_lead, score
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load(threshold=60)
-
-
 def trade_context(result: ScoreResult) -> dict[str, object]:
     return next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
 
