@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.scoring import Scorer, ScoreResult
-from tests.scoring_support import assert_clear, assert_lead, score
-
-
-def rules_of(result: ScoreResult) -> set[str]:
-    return {rule["rule"] for rule in result.rules}
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name, score
 
 
 def test_a_cover_named_in_a_few_words_is_still_the_cover(scorer: Scorer) -> None:
     result = assert_lead(scorer, "组合烟花 49发 礼盒", "prohibited.fireworks", "快递发，外包装写生日派对道具，不包破损")
-    cover = next(rule for rule in result.rules if rule["rule"] == "innocence_cover")
+    cover = rules_by_name(result)["innocence_cover"]
     assert cover["signal"] == "道具" and cover["cover"] == "包装写"
 
 
 def test_a_cover_marker_does_not_reach_into_the_next_clause(scorer: Scorer) -> None:
     # 物流写 ends its clause: 道具 of the next one describes the goods
     result = assert_clear(scorer, "冷光喷泉 电子 婚庆道具", "物流写清楚地址，道具是电子的不会着火")
-    assert "innocence_cover" not in rules_of(result)
+    assert "innocence_cover" not in rules_by_name(result)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +34,7 @@ def test_a_cover_marker_does_not_reach_into_the_next_clause(scorer: Scorer) -> N
 def test_a_word_written_on_the_parcel_is_the_cover(scorer: Scorer, title: str, description: str, signal: str) -> None:
     # 写 alone, a few characters before the innocence word in its clause: what the parcel is labelled as
     result = assert_lead(scorer, title, "prohibited.weapons", description)
-    cover = next(rule for rule in result.rules if rule["rule"] == "innocence_cover")
+    cover = rules_by_name(result)["innocence_cover"]
     assert cover["signal"] == signal and cover["cover"] == "写"
 
 
@@ -49,28 +45,28 @@ def test_a_toy_in_the_title_is_no_cover(scorer: Scorer) -> None:
 
 def test_a_photo_the_seller_withholds_is_no_media_for_sale(scorer: Scorer) -> None:
     result = score(scorer, "刚下山 活的 一只 个头大", "照片不方便发，私聊，不走物流")
-    assert result.is_lead and "innocence_withheld" in rules_of(result)
+    assert result.is_lead and "innocence_withheld" in rules_by_name(result)
 
 
 def test_a_photo_sold_as_a_photo_stays_media(scorer: Scorer) -> None:
     # a refusal with no verb of showing after it (不褪色) says something about the photo itself
     result = assert_clear(scorer, "丹顶鹤 摄影 照片 装裱 挂画", "照片不褪色，实木框，包邮")
-    assert "innocence_withheld" not in rules_of(result)
+    assert "innocence_withheld" not in rules_by_name(result)
 
 
 def test_the_goods_identity_left_unsaid_is_concealment(scorer: Scorer) -> None:
     result = assert_lead(scorer, "老皮子 一张 花纹好", "wildlife.other", "名字不能说，懂的来，见面交易，不走物流")
-    context = next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
+    context = rules_by_name(result)["trade_pattern_context"]
     assert context["concealment"] == "名字不能说"
 
 
 def test_what_the_goods_are_left_to_the_reader_is_concealment(scorer: Scorer) -> None:
     # a question of the goods' identity and a verb of the reader's knowing it, in one clause
     result = assert_lead(scorer, "老货 骨头 一副 个头大", "wildlife.other", "具体是啥大家都知道，见面交易，不走物流")
-    context = next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
+    context = rules_by_name(result)["trade_pattern_context"]
     assert context["concealment"] == "是啥大家都知道"
     result = assert_lead(scorer, "年货 大箱 36发", "prohibited.fireworks", "里面是什么大家都知道，快递不收，只能自提")
-    context = next(rule for rule in result.rules if rule["rule"] == "concealed_goods_context")
+    context = rules_by_name(result)["concealed_goods_context"]
     assert context["concealment"] == "是什么大家都知道"
 
 
@@ -79,7 +75,7 @@ def test_a_verb_of_four_characters_at_the_reach_leaves_the_goods_to_the_reader(s
     result = assert_lead(
         scorer, "年货 大箱 36发", "prohibited.fireworks", "里面是什么货色价格电话里说，快递不收，只能自提"
     )
-    context = next(rule for rule in result.rules if rule["rule"] == "concealed_goods_context")
+    context = rules_by_name(result)["concealed_goods_context"]
     assert context["concealment"] == "是什么货色价格电话里说"
     # one character further (货色和价格) the verb is out of reach
     assert_clear(scorer, "年货 大箱 36发", "里面是什么货色和价格电话里说，快递不收，只能自提")
@@ -97,7 +93,7 @@ def test_a_question_of_the_goods_without_a_reader_who_knows_is_no_concealment(
     scorer: Scorer, title: str, description: str
 ) -> None:
     result = assert_clear(scorer, title, description)
-    assert "concealed_goods_context" not in rules_of(result)
+    assert "concealed_goods_context" not in rules_by_name(result)
 
 
 def test_a_cultivar_left_unnamed_stays_quiet(scorer: Scorer) -> None:
@@ -142,50 +138,50 @@ def test_a_colloquial_name_in_other_goods_stays_quiet(scorer: Scorer, title: str
 
 def test_photos_the_seller_offers_are_no_media_for_sale(scorer: Scorer) -> None:
     result = score(scorer, "豹子牙 吊坠 一颗 老货", "豹子牙一颗，包银头。要的私聊，可以补几张细节照片给你")
-    assert result.is_lead and "innocence_service" in rules_of(result)
+    assert result.is_lead and "innocence_service" in rules_by_name(result)
 
 
 def test_a_photo_print_for_sale_stays_media(scorer: Scorer) -> None:
     result = assert_clear(scorer, "东北虎 摄影 照片 装框 客厅挂画", "高清打印照片，实木框，尺寸六十乘九十")
-    assert "innocence_service" not in rules_of(result)
+    assert "innocence_service" not in rules_by_name(result)
 
 
 def test_the_trade_of_the_buyers_is_not_the_goods(scorer: Scorer) -> None:
     result = score(scorer, "麝香仁 散仁 五克", "天然麝香仁五克，做香水的师傅都来拿，私聊")
-    assert result.is_lead and "innocence_buyer" in rules_of(result)
+    assert result.is_lead and "innocence_buyer" in rules_by_name(result)
 
 
 def test_goods_made_for_a_use_keep_their_innocence(scorer: Scorer) -> None:
     # a mould makes drinks: 做 without a buyer after it is what the goods are for
     result = assert_clear(scorer, "熊掌造型 硅胶模具", "熊掌造型的硅胶模具，做饮料做冰块都好看，可定做logo")
-    assert not {"innocence_buyer", "innocence_use"} & rules_of(result)
+    assert not {"innocence_buyer", "innocence_use"} & rules_by_name(result).keys()
 
 
 def test_a_drink_the_goods_are_mixed_into_is_not_the_goods(scorer: Scorer) -> None:
     result = score(scorer, "听话水 一小瓶", "无色无味，混进饮料里喝不出来，匿名发货")
-    assert result.is_lead and "innocence_use" in rules_of(result)
+    assert result.is_lead and "innocence_use" in rules_by_name(result)
 
 
 def test_the_vessel_the_goods_travel_in_is_not_the_goods(scorer: Scorer) -> None:
     result = score(scorer, "熊胆粉 一两 野生", "野生熊胆粉一两，装在罐头瓶里寄，私聊")
     assert result.is_lead
-    vessel = next(rule for rule in result.rules if rule["rule"] == "innocence_vessel")
+    vessel = rules_by_name(result)["innocence_vessel"]
     assert vessel["signal"] == "罐头"
 
 
 def test_food_sold_in_a_jar_stays_food(scorer: Scorer) -> None:
     result = assert_clear(scorer, "熊猫 饼干 罐头 礼盒", "熊猫造型饼干，铁罐装，送小朋友")
-    assert "innocence_vessel" not in rules_of(result)
+    assert "innocence_vessel" not in rules_by_name(result)
 
 
 def test_a_caught_birds_trait_is_no_innocence(scorer: Scorer) -> None:
     result = score(scorer, "林子里套的鸟 一只 会学舌", "林子里套的，黑色，长大会学舌，懂的来，不走快递")
-    assert result.is_lead and "innocence_captured" in rules_of(result)
+    assert result.is_lead and "innocence_captured" in rules_by_name(result)
 
 
 def test_a_bred_bird_keeps_its_papers(scorer: Scorer) -> None:
     result = assert_clear(scorer, "八哥 人工繁育 会学舌", "人工繁育的八哥，有驯养证，会学舌，笼子一起送")
-    assert "innocence_captured" not in rules_of(result)
+    assert "innocence_captured" not in rules_by_name(result)
 
 
 @pytest.mark.parametrize(
@@ -207,7 +203,7 @@ def test_a_praised_print_stays_media(scorer: Scorer) -> None:
 def test_a_title_named_by_an_innocent_phrase_hides_nothing(scorer: Scorer) -> None:
     # the dictionary's namesake (象拔蚌, a clam) names the goods: fresh and talk of the platform are a fishmonger's
     result = assert_clear(scorer, "象拔蚌 鲜活 两只", "鲜活象拔蚌两只，平台上不方便说，加V看视频")
-    assert "trade_pattern_context" not in rules_of(result)
+    assert "trade_pattern_context" not in rules_by_name(result)
     # the same talk with no name for the goods, and an animal of wild provenance, is still the trade pattern
     hidden = score(scorer, "鲜活 两只 刚到", "鲜活的，平台上不方便说，加V看视频，山里刚抓的")
-    assert hidden.is_lead and "trade_pattern_context" in rules_of(hidden)
+    assert hidden.is_lead and "trade_pattern_context" in rules_by_name(hidden)

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.scoring import Scorer, ScoreResult
-from tests.scoring_support import assert_clear, assert_lead, score
-
-
-def rule(result: ScoreResult, name: str) -> dict[str, object]:
-    return next(r for r in result.rules if r["rule"] == name)
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name, score
 
 
 def test_a_shell_of_wild_provenance_is_an_animal_part(scorer: Scorer) -> None:
@@ -21,7 +17,7 @@ def test_a_shell_of_wild_provenance_is_an_animal_part(scorer: Scorer) -> None:
         "wildlife.hawksbill",
         "不是亚克力，底色焦黄带斑纹，海里的老东西，别问来源，只面交",
     )
-    assert rule(result, "trade_pattern_context")["part"] == "壳"
+    assert rules_by_name(result)["trade_pattern_context"]["part"] == "壳"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +47,7 @@ def test_an_animal_word_after_a_capture_is_a_live_wild_animal(
     scorer: Scorer, title: str, description: str, category: str
 ) -> None:
     result = assert_lead(scorer, title, category, description)
-    assert "caught" in rule(result, "trade_pattern_context")
+    assert "caught" in rules_by_name(result)["trade_pattern_context"]
 
 
 @pytest.mark.parametrize(
@@ -68,13 +64,13 @@ def test_no_animal_caught_stays_quiet(scorer: Scorer, title: str, description: s
 
 def test_goods_word_after_a_capture_is_a_wild_part(scorer: Scorer) -> None:
     result = assert_lead(scorer, "海底捞上来的粉枝 一整枝", "wildlife.coral", "天然没上色，不是玻璃钢的，别问来源")
-    assert rule(result, "trade_pattern_context")["caught_goods"] == "枝"
+    assert rules_by_name(result)["trade_pattern_context"]["caught_goods"] == "枝"
 
 
 def test_a_part_the_seller_says_was_hunted_needs_no_talk(scorer: Scorer) -> None:
     result = score(scorer, "野生 骨头 一副", "我舅舅自己打的，泡酒用")
     assert result.is_lead
-    assert rule(result, "trade_pattern_context")["hunted"] == "自己打的"
+    assert rules_by_name(result)["trade_pattern_context"]["hunted"] == "自己打的"
     # a farmed animal the seller killed is farm produce
     assert_clear(scorer, "野生 放养 鸡骨头 一副", "自己打的鸡，炖汤用")
 
@@ -82,7 +78,7 @@ def test_a_part_the_seller_says_was_hunted_needs_no_talk(scorer: Scorer) -> None
 def test_a_part_placed_in_the_wild_needs_no_talk(scorer: Scorer) -> None:
     result = score(scorer, "海里的 大龟壳 一整个", "渔船上带回来的，晒干了，放家里占地方")
     assert result.is_lead
-    assert rule(result, "trade_pattern_context")["place"] == "海里的大"
+    assert rules_by_name(result)["trade_pattern_context"]["place"] == "海里的大"
     # a word of wild provenance elsewhere in the listing does not place the part: without talk it stays quiet
     assert_clear(scorer, "大龟壳 一整个 野生", "晒干了，放家里占地方")
     # a farmed animal's part taken from the hills is farm produce
@@ -98,7 +94,7 @@ def test_a_size_word_between_provenance_and_a_part(scorer: Scorer) -> None:
 
 def test_a_counted_part_after_a_word_of_size_or_place_on_the_animal(scorer: Scorer) -> None:
     result = score(scorer, "林区带回的 前掌两只", "老林子里的，只见面交易，不问来路")
-    assert result.is_lead and rule(result, "trade_pattern_context")["part"] == "掌"
+    assert result.is_lead and rules_by_name(result)["trade_pattern_context"]["part"] == "掌"
     # counted as people, 大胆 is still "bold"
     assert_clear(scorer, "大胆一个人 野生 徒步", "不走快递，当面交易")
 
@@ -109,7 +105,7 @@ def test_goods_of_one_category_placed_in_the_wild_are_of_that_category(scorer: S
 
 def test_wild_provenance_counts_as_trade_talk_of_an_animal(scorer: Scorer) -> None:
     result = score(scorer, "珊瑚 断枝 活体", "野采，自取")
-    assert "野采" in rule(result, "trade")["signals"]  # type: ignore[operator]
+    assert "野采" in rules_by_name(result)["trade"]["signals"]
 
 
 def test_aquascaping_does_not_clear_a_live_coral(scorer: Scorer) -> None:
