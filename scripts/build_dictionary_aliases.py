@@ -49,6 +49,11 @@ is manufactured goods of a kind no wildlife is made into nor prohibited goods hi
 in ``signals.yaml``: a term a few characters before one names that product's brand or motif (穿山甲 钻头).
 Characters that name a shop (店 "inn/shop/store") are *shop heads* (``signals.shop_heads``): ending a word that an
 animal's name begins (犀牛旗舰店), they name the shop.
+Words whose first sense is goods measured by their bore that no gun is (软管 "hose", 轴承 "bearing", 垫圈
+"washer") are *bore goods* (``signals.bore_goods``), and characters that end several of them and mean such goods
+themselves (管 "tube, pipe") head them in compounds the dictionary lacks (硅胶管: ``signals.bore_characters``): a
+bare calibre beside a barrel word that is a diameter of anything (内径 "internal diameter": ``signals.bore_measures``,
+not 口径 "caliber") in a listing of them measures them.
 
 Kitchen, butcher's, fruit and carving knives, scissors and razors are everyday goods, sharp (开刃, 锋利) as a
 controlled knife is: words whose first sense is one ("kitchen knife", "meat cleaver", "scissors") are *blade goods*
@@ -510,6 +515,61 @@ def goods_heads(entries: list[tuple[str, str, str, int]], terms: Sequence[str], 
     return sorted(found)
 
 
+# the English heads of goods measured by their bore that no gun is (a hose, a pipe, a bearing, a washer, a valve):
+# a word whose first sense is one, alone or with one modifier, is *bore goods* (``signals.bore_goods``), and a
+# character that ends several of them and lists the head among its own senses (管 "tube, pipe") heads such goods in
+# compounds the dictionary lacks (硅胶管). A bare calibre beside a barrel word (内径5.5) in their listing is their bore
+BORE_HEADS = frozenset(
+    ("tube", "pipe", "hose", "tubing", "bearing", "washer", "gasket", "spacer", "shim", "valve", "nozzle", "bushing",
+     "flange", "faucet")
+)  # fmt: skip
+# modifiers that make a bore head a gun's, a smoker's or a body's (枪管 "gun barrel" is a barrel word already)
+BORE_MODIFIERS_OUT = frozenset(("gun", "opium", "smoking", "tobacco", "reed", "brass"))
+# heads that English shares with a manner, a garment or a machine (仪态 "bearing", 长袜 "hose", 洗衣机 "washer"):
+# bore goods only where the first sense narrows them to the part ("(mechanical) bearing", "washer (on bolt)") or
+# the gloss calls them a tube or pipe too (软管 "hose/flexible tube")
+BORE_AMBIGUOUS = frozenset(("bearing", "washer", "hose"))
+BORE_NARROWED = ("(mechanical)", "(on bolt)")
+# how many bore goods a character must end to head such goods in compounds of its own
+BORE_CHARACTER_MIN = 5
+
+
+def bore_goods(
+    entries: list[tuple[str, str, str, int]], terms: Sequence[str], barrel_words: Sequence[str]
+) -> dict[str, list[str]]:
+    """``bore_goods``, words of two or three characters whose first sense is goods measured by their bore that no
+    gun is (软管 "hose", 轴承 "bearing", 垫圈 "washer"), not a word holding a term; ``bore_characters``, the
+    characters that end at least BORE_CHARACTER_MIN of them and list one of the heads among their own senses (管);
+    ``bore_measures``, the barrel words whose first sense is a diameter of anything (内径 "internal diameter"), not
+    a gun's calibre (口径 "caliber", 膛径): only beside one of them does a calibre measure other goods."""
+    measures = set()
+    for word, first, _gloss, _line in entries:
+        if word in barrel_words and "diameter" in first and not {"caliber", "calibre", "gun"} & set(first.split()):
+            measures.add(word)
+    words: set[str] = set()
+    for word, first, gloss, _line in entries:
+        if not 2 <= len(word) <= 3 or any(c.isascii() for c in word) or first[:1].isupper():
+            continue
+        sense = plain_sense(first).split()
+        if not 1 <= len(sense) <= 2 or sense[-1] not in BORE_HEADS or sense[0] in ("to", "a"):
+            continue
+        if BORE_MODIFIERS_OUT.intersection(sense) or "weapon" in first or any(term in word for term in terms):
+            continue
+        if sense[-1] in BORE_AMBIGUOUS and not (
+            any(narrowed in first for narrowed in BORE_NARROWED)
+            or any(other.split()[-1:] in (["tube"], ["pipe"]) for other in gloss.split("/"))
+        ):
+            continue
+        words.add(word)
+    ends = Counter(word[-1] for word in words)
+    senses: dict[str, set[str]] = defaultdict(set)
+    for word, _first, gloss, _line in entries:
+        if len(word) == 1 and ends.get(word, 0) >= BORE_CHARACTER_MIN:
+            senses[word].update(plain_sense(sense) for sense in gloss.split("/"))
+    characters = sorted(char for char, found in senses.items() if BORE_HEADS & found)
+    return {"bore_goods": sorted(words), "bore_characters": characters, "bore_measures": sorted(measures)}
+
+
 # the English heads of everyday cutting goods ("kitchen knife", "scissors", "razor"): a knife only with a modifier
 # of kitchen, food or craft use (EVERYDAY_USES), the others whatever modifies them; never a weapon's sense
 BLADE_HEADS = frozenset(
@@ -758,6 +818,7 @@ def build(data: Path) -> dict[str, object]:
             "goods_heads": goods_heads(
                 entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
             ),
+            **bore_goods(entries, plain_terms, shipped_signals.barrel_words),
             "brand_marks": brand_marks(entries),
             "bred_provenance": breed_words(entries),
             **everyday_blades(entries),

@@ -5,10 +5,15 @@ Examples are worded apart from the shipped evaluation set.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from pipelines.scoring import Scorer
 from tests.scoring_support import assert_lead
+
+ALIASES = Path(__file__).resolve().parents[1] / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
 
 
 @pytest.mark.parametrize(
@@ -41,3 +46,42 @@ def test_a_number_that_measures_other_goods_is_no_calibre(scorer: Scorer, title:
     result = scorer.score({"title": title})
     assert not any(r["rule"] == "calibre_pattern_context" for r in result.rules), title
     assert result.category != "prohibited.weapons"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "食品级 硅胶管 内径5.5 外径9 耐高温",
+        "深沟球轴承 内径4.5 外径12 一套",
+        "鱼缸 增氧 软管 内径5.5 两米",
+        "不锈钢 阀门 内径4.5 接头",
+    ],
+)
+def test_a_diameter_of_goods_measured_by_their_bore_is_no_calibre(scorer: Scorer, title: str) -> None:
+    """内径 is a diameter of anything: beside a hose, a bearing or a word that 管 ends (硅胶管), from the
+    dictionary's senses, its number is that goods' bore."""
+    result = scorer.score({"title": title, "description": "现货 量大优惠"})
+    assert not any(r["rule"] == "calibre_pattern_context" for r in result.rules), title
+    assert result.category != "prohibited.weapons"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "内径5.5 枪管 加长款 私聊",
+        "硅胶管 内径4.5 一盒 400颗 顺丰",
+        "精密 软管 口径5.5 订做",
+    ],
+)
+def test_a_calibre_beside_a_barrel_rounds_or_a_gun_word_stays_a_weapon(scorer: Scorer, title: str) -> None:
+    """The barrel itself (枪管), a count of rounds or 口径, a gun's calibre, keep the reading whatever else the
+    listing names."""
+    assert_lead(scorer, title, "prohibited.weapons")
+
+
+def test_bore_goods_come_from_the_dictionary() -> None:
+    """The bore goods, their head characters and the diameters of anything are generated from CC-CEDICT."""
+    signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
+    assert {"软管", "轴承", "垫圈"} <= set(signals["bore_goods"])
+    assert "管" in signals["bore_characters"]
+    assert signals["bore_measures"] == ["内径"]

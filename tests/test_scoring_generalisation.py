@@ -959,6 +959,42 @@ def test_an_e_cigarette_written_apart_from_a_firework_is_still_one(scorer: Score
 @pytest.mark.parametrize(
     ("title", "description"),
     [
+        ("电子烟花生味 换弹款", "通用一代 量大从优"),
+        ("电子烟花香味 小烟 新到", "三颗一盒 私聊"),
+        ("电子烟花 大容量", "含尼古丁 私聊 不走平台"),
+    ],
+)
+def test_an_e_cigarette_whose_flavour_runs_on_from_hua_is_no_firework(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """电子烟花生味 is 电子烟 in 花生 + 味: 花 begins a dictionary word that a flavour marker ends, a taste no
+    firework has; nicotine tells the e-cigarette wherever it stands."""
+    assert_lead(scorer, title, "prohibited.tobacco", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("电子烟花 乔迁 开业", "无烟无味 环保 可重复使用"), ("电子烟花筒 生日派对", "充电款 无味 安全")],
+)
+def test_an_electronic_firework_without_smell_stays_a_namesake(scorer: Scorer, title: str, description: str) -> None:
+    """无味 across a space, or 花筒 after 烟花, is no flavour of an e-cigarette."""
+    assert assert_clear(scorer, title, description).category != "prohibited.tobacco"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("大地红色 两万响 挂鞭", "结婚开业 送货上门"), ("大地红色 整盘 5000响", "量大从优")],
+)
+def test_a_colour_named_after_goods_clears_nothing_where_the_goods_are_counted(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """两万响 counts firecrackers in their own unit: 大地红色 is then the colour of the goods sold."""
+    assert_lead(scorer, title, "prohibited.fireworks", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
         ("额温枪 家用 红外测温", "一秒出结果 量大从优 私聊"),
         ("玻璃胶枪 加厚 省力款", "五金批发 私聊 量大优惠"),
         ("无线 高压洗地漆枪 家装", "喷涂均匀 私聊"),

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from .payloads import FieldView
 
-# a count right before a one-character unit of a category's goods (36发, 100响, 一桶): the unit is a product form
-COUNTED = "0123456789一二两三四五六七八九十百千几"
+# a count right before a one-character unit of a category's goods (36发, 一万响, 一桶): the unit is a product form
+COUNTED = "0123456789一二两三四五六七八九十百千万几"
 # a count and a classifier of animals (一只, 两条, 三头, 一对): Chinese counts animals with these measure words
 _COUNTED_ANIMALS = re.compile(f"[{COUNTED}][只条头对]")
 _COUNT_REACH = 6  # folded characters after a species name within which a count of animals offers it

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 from .clauses import COUNTED, whole_words_across_spaces
@@ -26,12 +27,23 @@ CALIBRE_CATEGORY = "prohibited.weapons"
 class CalibreWords:
     """A bare calibre right after or before a barrel word (内径5.5, 4.5口径) or a few characters before a count of
     rounds (5.5 一盒 500颗), generated from the lists of signals.yaml: goods sold by their bore or ammunition need
-    no name. A calibre followed by a measure unit (5.5寸, 9mm, 4.5元) measures something else. Read in the text as
-    written, since folding drops a calibre's decimal point; a text without a character every calibre holds (the
-    point: ``mark``) is not searched, so that ordinary listings pay one substring test."""
+    no name. A calibre followed by a measure unit (5.5寸, 9mm, 4.5元) measures something else, and so does one
+    beside a diameter of anything (``bore_measures``: 内径, not 口径 "caliber") in a listing of other goods measured
+    by their bore (内径5.5 外径8 硅胶管, 轴承 内径5.5: ``bore_goods`` and the ``bore_characters`` that end such
+    goods' names, from the dictionary) unless the listing counts rounds or names the barrel itself (枪管, a barrel
+    word ending in one of those characters). Read in the
+    text as written, since folding drops a calibre's decimal point; a text without a character every calibre holds
+    (the point: ``mark``) is not searched, so that ordinary listings pay one substring test."""
 
     def __init__(
-        self, calibres: list[str], barrel_words: list[str], round_units: list[str], measure_units: list[str]
+        self,
+        calibres: list[str],
+        barrel_words: list[str],
+        round_units: list[str],
+        measure_units: list[str],
+        bore_goods: Sequence[str] = (),
+        bore_characters: Sequence[str] = (),
+        bore_measures: Sequence[str] = (),
     ) -> None:
         def either(words: list[str]) -> str:
             return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -42,24 +54,59 @@ class CalibreWords:
         if barrel_words:
             ways.append(f"(?:{either(barrel_words)})\\s*[为是:：]?\\s*{bore}")
             ways.append(f"(?<![\\d.])(?:{either(calibres)})\\s*(?:{either(barrel_words)})")
-        if round_units:
-            ways.append(f"{bore}[^\\d]{{0,12}}?(?<![\\d.])[{COUNTED}]+\\s*(?:{either(round_units)})")
+        rounds = f"{bore}[^\\d]{{0,12}}?(?<![\\d.])[{COUNTED}]+\\s*(?:{either(round_units)})" if round_units else ""
+        if rounds:
+            ways.append(rounds)
         self._pattern = re.compile("|".join(ways), re.IGNORECASE)
+        self._rounds = re.compile(rounds, re.IGNORECASE) if rounds else None
+        # other goods measured by their bore: a word of them, or a character of them ending a word (硅胶管)
+        characters = "".join(sorted(set(bore_characters)))
+        goods = [either(list(bore_goods))] if bore_goods else []
+        if characters:
+            goods.append(f"[{re.escape(characters)}](?![\\u4e00-\\u9fff])")
+        self._bore_goods = re.compile("|".join(goods)) if goods else None
+        # a barrel word that ends in one of those characters is the barrel (枪管), not other goods
+        self._barrels = tuple(w for w in barrel_words if w[-1:] and w[-1] in characters)
+        self._measures = tuple(bore_measures)
         shared = set(calibres[0]).intersection(*calibres[1:]) - set("0123456789")
         self.mark = min(shared) if shared else ""
 
     @classmethod
     def build(
-        cls, calibres: list[str], barrel_words: list[str], round_units: list[str], measure_units: list[str]
+        cls,
+        calibres: list[str],
+        barrel_words: list[str],
+        round_units: list[str],
+        measure_units: list[str],
+        **bore: Sequence[str],
     ) -> CalibreWords | None:
+        """The calibre words, or None where no barrel word nor unit of rounds tells a calibre; ``bore``: the
+        dictionary's ``bore_goods``, ``bore_characters`` and ``bore_measures``."""
         if not calibres or not (barrel_words or round_units):
             return None
-        return cls(calibres, barrel_words, round_units, measure_units)
+        return cls(calibres, barrel_words, round_units, measure_units, **bore)
 
     def search(self, text: str) -> re.Match[str] | None:
         if self.mark not in text:
             return None
         return self._pattern.search(text)
+
+    def other_bore(self, match: re.Match[str], texts: list[str]) -> str | None:
+        """The goods of another kind measured by their bore that the listing's ``texts`` name (软管, 硅胶管), where
+        the calibre's ``match`` is a diameter of anything (内径5.5) and the listing neither counts rounds nor names
+        the barrel (枪管)."""
+        if self._bore_goods is None or not any(m in match.group() for m in self._measures):
+            return None
+        found = None
+        for text in texts:
+            if (self._rounds is not None and self._rounds.search(text)) or any(b in text for b in self._barrels):
+                return None
+            if found is None:
+                for match in self._bore_goods.finditer(text):
+                    if not any(text.endswith(b, 0, match.end()) for b in self._barrels):
+                        found = match.group()
+                        break
+        return found
 
 
 class GoodsPatterns:
@@ -274,6 +321,8 @@ class GoodsPatterns:
         for view in views:
             match = self._calibre.search(view.norm.original)
             if match is not None:
+                if self._calibre.other_bore(match, [v.norm.original for v in views]) is not None:
+                    return None  # the bore of a hose or a bearing (内径5.5 硅胶管)
                 o_start, o_end = match.span()
                 offsets = view.norm.offsets()[:-1]
                 start, end = bisect_left(offsets, o_start), bisect_left(offsets, o_end)

@@ -272,6 +272,7 @@ class Scorer:
         # the tables the scoring below reads itself; those only the pattern objects read go to them directly
         self._single_parts, self._capture, self._diagnostic = tables.single_parts, tables.capture, tables.diagnostic
         self._bred, self._trait_spread, self._counted = tables.bred, tables.trait_spread, tables.counted
+        self._counted_units = tables.counted_units
         self._licences = tables.licences
         self._lookalike_denial = tables.lookalike_denial
         self._shown = ShownGoods(self._commerce, self._trait_spread)
@@ -359,6 +360,8 @@ class Scorer:
                     heads = [len(key) - len(n) for n in names[mask.category] if n and n != key and key.endswith(n)]
                     if heads:
                         self._mask_heads[(mask.category, key)] = min(heads)
+        # the dictionary words an innocent phrase whose name a term runs into ends inside (花果 of 电子烟花果味)
+        self._head_run_ends = PhraseEnds.of_phrases({key for _category, key in self._mask_heads}, any_reading=True)
         # a colour named after goods (鹤顶红色) stands only where its 色 ends a word (not 鹤顶红色泽, the lustre)
         self._colour_patterns = frozenset(i for i, key in enumerate(self._pattern_list) if key in tables.colour_names)
         self._colour_ends = PhraseEnds.of_phrases(tables.colour_names, any_reading=True)
@@ -403,6 +406,9 @@ class Scorer:
                 watchlists.signals.barrel_words,
                 watchlists.signals.round_units,
                 watchlists.signals.measure_units,
+                bore_goods=watchlists.signals.bore_goods,
+                bore_characters=watchlists.signals.bore_characters,
+                bore_measures=watchlists.signals.bore_measures,
             )
             if CALIBRE_CATEGORY in watchlists.categories
             else None
@@ -747,6 +753,7 @@ class Scorer:
         colours = self._colour_patterns
         # a generated phrase (folded) -> the rule that read it as no word of the listing (一粒倒 of 一粒倒入)
         cut_phrases: dict[str, dict[str, Any]] = {}
+        colour_masks: list[tuple[Mask, FieldView, int, int]] = []
         for pattern_id, start, end in matches:
             refs, phrases, signals = kinds[pattern_id]
             view = first_view
@@ -758,7 +765,10 @@ class Scorer:
             if refs:
                 for ref in refs:
                     terms.append((ref, view, start, end))
-            if phrases and not (pattern_id in colours and self._colour_ends.crossed(view, start, end)):
+            if phrases and pattern_id in colours:
+                if not self._colour_ends.crossed(view, start, end):
+                    colour_masks.extend((phrase, view, start, end) for phrase in phrases)
+            elif phrases:
                 for phrase in phrases:
                     masks.append((phrase, view, start, end))
             if signals:
@@ -768,6 +778,8 @@ class Scorer:
                     signals = self._worded(signals, view, start, end, cut_phrases)
                 if signals:
                     signal_places.append((signals, view, start, end))
+        if colour_masks:
+            masks.extend(m for m in colour_masks if not self._goods_shown_by_count(m[0].category, views, signal_places))
         masked_rules: list[dict[str, Any]] = []
         if cut_phrases:
             masked_rules.extend(cut_phrases.values())
@@ -891,7 +903,10 @@ class Scorer:
                         and (
                             m.category is None
                             or m.category == category_id
-                            or self._runs_into_head(m, view, ms, me, start, end)
+                            or (
+                                self._runs_into_head(m, view, ms, me, start, end)
+                                and not self._read_through(ref, view, ms, me, signal_places)
+                            )
                         )
                         and (
                             not pictograph
@@ -1381,6 +1396,59 @@ class Scorer:
             return False
         o_start, o_end = view.span(ms, me)
         return not any(c.isspace() or breaks_clause(c) for c in view.norm.original[o_start:o_end])
+
+    def _goods_shown_by_count(
+        self,
+        category_id: str | None,
+        views: list[FieldView],
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+    ) -> bool:
+        """Whether a listing with a colour named after a category's goods (大地红色) shows those goods themselves:
+        a count in one of the category's units (一万响), what its goods do (升空, 炸开), or an animal's part, a live
+        animal, wild provenance or concealment. The colour of the goods is then the goods' own (大地红色 一万响
+        sells firecrackers). A trait the goods share with festive things (过年) shows nothing of them."""
+        if category_id is None:
+            return False
+        units = self._counted_units
+        if self._counted is not None:
+            for view in views:
+                for match in self._counted.finditer(view.norm.text):
+                    if category_id in units[match.group(1)]:
+                        return True
+        return any(
+            sig.kind in GOODS_EVIDENCE or (sig.kind == "function" and sig.category == category_id)
+            for signals, *_ in signal_places
+            for sig in signals
+        )
+
+    def _read_through(
+        self,
+        ref: TermRef,
+        view: FieldView,
+        ms: int,
+        me: int,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+    ) -> bool:
+        """Whether a term that runs into the name ending another category's innocent phrase is read the other way:
+        the phrase's last character begins a dictionary word that a flavour marker ends, all written as one
+        (电子烟花果味 is 电子烟 in 花果 + 味, a taste no firework has), or the listing names what the term's goods hold
+        or taste of (尼古丁, 口味)."""
+        word = self._head_run_ends.crossed(view, ms, me)
+        if word is not None:
+            after = me - 1 + len(word)
+            text = view.norm.text
+            for flavour in self._flavours:
+                if text.startswith(flavour, after):
+                    o_lo, o_hi = view.span(me - 1, after + len(flavour))
+                    if not any(breaks_clause(c) or c.isspace() for c in view.norm.original[o_lo:o_hi]):
+                        return True
+        category_id, flavours = ref.category, self._flavours
+        return any(
+            sig.category == category_id
+            and (sig.label == "defining" or (sig.kind == "form" and sig.word.endswith(flavours)))
+            for signals, *_ in signal_places
+            for sig in signals
+        )
 
     def _worded(
         self,
