@@ -237,12 +237,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # plain name's reading as other goods: precision 0.979 (1,158/1,183, 0.9789) and 25/596 (0.0419), the rest
 # unchanged; the ceiling follows, rounded. What befalls a weed's root, generated as the word of a banned product a
 # herbicide's name needs (除草药 草死根烂), then gave recall 0.896 (1,160/1,295, 0.8958) and disguised recall 0.841
-# (605/719, 0.8414), the rest unchanged; the floor follows, rounded down.
+# (605/719, 0.8414), the rest unchanged; the floor follows, rounded down. Goods shown with a trait in the title and
+# moved out of sight in two phrases of evasion (私聊, 不走快递) then gave recall 0.899 (1,164/1,295, 0.8988),
+# disguised recall 0.847 (609/719, 0.8470) and category accuracy 0.966 (0.9656), the rest unchanged; the floor
+# follows, rounded down.
 TEST_PART_FLOOR = {
-    "recall": 0.895,
+    "recall": 0.898,
     "precision": 0.978,
-    "disguised": 0.841,
-    "category_accuracy": 0.964,
+    "disguised": 0.847,
+    "category_accuracy": 0.965,
     "hard_negatives_flagged": 0.042,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -321,11 +324,13 @@ TEST_PART_FLOOR = {
 # ceiling follow, rounded. What befalls a weed's root, as the rules' floor above, then
 # gave recall 0.910 (1,179/1,295, 0.9104) and disguised recall 0.861 (619/719, 0.8609), the rest unchanged; the
 # floor follows, rounded down. With the English of 除草剂 ("weed killer") an innocent phrase of the drugs' "weed":
-# category accuracy 0.9635, the rest unchanged; the floor follows, rounded down.
+# category accuracy 0.9635, the rest unchanged; the floor follows, rounded down. With goods moved out of sight in
+# two phrases of evasion, as the rules' floor above: recall 0.913 (1,182/1,295, 0.9127), disguised recall 0.865
+# (622/719, 0.8651), the rest unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.910,
+    "recall": 0.912,
     "precision": 0.979,
-    "disguised": 0.860,
+    "disguised": 0.865,
     "category_accuracy": 0.963,
     "hard_negatives_flagged": 0.042,
 }

@@ -18,6 +18,10 @@ from .watchlist import Category
 TRAIT_PATTERN_MIN = 2
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
+# distinct phrases of evasion or concealment, and points of one category's goods shown (a trait 2, a product form
+# 1), that make goods no word names a lead (:meth:`AnimalPatterns.evaded_goods`)
+EVADED_TALK_MIN = 2
+EVADED_SHOWN_MIN = 3
 _WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 # routes of the trade pattern that tell provenance or talk without a word of it
 _TOLD_ASIDE = frozenset(("denied", "papers", "place"))
@@ -107,6 +111,40 @@ class AnimalPatterns:
         ref = TermRef(category, sig.word, "concealed_goods", self.weights["concealed_goods"], False, False, False)
         o_start, o_end = view.span(start, end)
         explanation = {"rule": "concealed_goods_context", "category": category, "concealment": sig.word,
+                       "traits": traits, "points": 0}  # fmt: skip
+        return (ref, view, start, end, o_start, o_end), explanation
+
+    def evaded_goods(
+        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """A listing that moves the deal out of sight in EVADED_TALK_MIN or more distinct phrases of evasion or
+        concealment (私聊, 不走快递, 见面交易) and shows the goods of one category (a trait of it among its words, in
+        all EVADED_SHOWN_MIN points of :meth:`shown_category`, words of delivery and sale left out), with a word of
+        that category in the title, when no term names the goods and no innocence word says they are ordinary,
+        sells them: the talk stands in for their name, as a concealment phrase does. A hit of that category at
+        its first talk phrase."""
+        talk: list[tuple[Signal, FieldView, int, int]] = []
+        for signals, view, start, end in signal_places:
+            for sig in signals:
+                if sig.kind == "innocence":
+                    return None
+                if sig.kind in ("evasion", "conceal") and all(sig.word != said.word for said, *_ in talk):
+                    talk.append((sig, view, start, end))
+        if len(talk) < EVADED_TALK_MIN:
+            return None
+        category, traits = self._shown.shown_category(
+            signal_places, "", EVADED_SHOWN_MIN, True, commerce_fallback=False
+        )
+        if category is None:
+            return None
+        # the title says what is sold: the goods shown in the description alone may be another listing's subject
+        titled = [place for place in signal_places if place[1].name == "title"]
+        if self._shown.shown_category(titled, category, 1, commerce_fallback=False)[0] != category:
+            return None
+        sig, view, start, end = talk[0]
+        ref = TermRef(category, sig.word, "evaded_goods", self.weights["concealed_goods"], False, False, False)
+        o_start, o_end = view.span(start, end)
+        explanation = {"rule": "evaded_goods_context", "category": category, "talk": [said.word for said, *_ in talk],
                        "traits": traits, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
 

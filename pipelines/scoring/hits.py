@@ -90,6 +90,7 @@ PATTERN_RULES = frozenset(
     (
         "trade_pattern",
         "concealed_goods",
+        "evaded_goods",
         "trait_pattern",
         "goods_pattern",
         "function_pattern",

@@ -116,7 +116,7 @@ _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand
 _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
-_DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context"))
+_DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context", "evaded_goods_context"))
 # the pattern of a category's traits, which everyday goods of a namesake kind may show too (开刃 of a kitchen knife)
 _TRAIT_PATTERN = "trait_pattern_context"
 # markers after a term that deny the goods are it wherever the listing names it (熊胆替代品, 跟穿山甲没关系)
@@ -987,6 +987,7 @@ class Scorer:
                 or self._animals.diagnostic_trait(signal_places, views)
                 # a title that names a plant (麝香葡萄) sells it: what the goods pattern reads (颗粒饱满) describes it
                 or (None if self._names_a_plant(masked_rules) else self._goods.goods_pattern(signal_places, views))
+                or (None if named else self._animals.evaded_goods(signal_places, views))
             )
             if (
                 pattern is not None
