@@ -240,11 +240,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # (605/719, 0.8414), the rest unchanged; the floor follows, rounded down. Goods shown with a trait in the title and
 # moved out of sight in two phrases of evasion (私聊, 不走快递) then gave recall 0.899 (1,164/1,295, 0.8988),
 # disguised recall 0.847 (609/719, 0.8470) and category accuracy 0.966 (0.9656), the rest unchanged; the floor
-# follows, rounded down.
+# follows, rounded down. Dealer talk of supply (一手货源, 渠道) counting as one of those phrases then gave recall
+# 0.900 (1,165/1,295, 0.8996) and disguised recall 0.848 (610/719, 0.8484), the rest unchanged; the floor follows,
+# rounded down.
 TEST_PART_FLOOR = {
-    "recall": 0.898,
+    "recall": 0.899,
     "precision": 0.978,
-    "disguised": 0.847,
+    "disguised": 0.848,
     "category_accuracy": 0.965,
     "hard_negatives_flagged": 0.042,
 }
@@ -326,11 +328,13 @@ TEST_PART_FLOOR = {
 # floor follows, rounded down. With the English of 除草剂 ("weed killer") an innocent phrase of the drugs' "weed":
 # category accuracy 0.9635, the rest unchanged; the floor follows, rounded down. With goods moved out of sight in
 # two phrases of evasion, as the rules' floor above: recall 0.913 (1,182/1,295, 0.9127), disguised recall 0.865
-# (622/719, 0.8651), the rest unchanged; the floor follows, rounded down.
+# (622/719, 0.8651), the rest unchanged; the floor follows, rounded down. With dealer talk of supply as one of
+# them: recall 0.914 (1,183/1,295, 0.9135), disguised recall 0.867 (623/719, 0.8665), the rest unchanged; the
+# floor follows, rounded down.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.912,
+    "recall": 0.913,
     "precision": 0.979,
-    "disguised": 0.865,
+    "disguised": 0.866,
     "category_accuracy": 0.963,
     "hard_negatives_flagged": 0.042,
 }

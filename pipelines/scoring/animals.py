@@ -21,6 +21,7 @@ _TRAIT_PATTERN_ALONE = 3
 # distinct phrases of evasion or concealment, and points of one category's goods shown (a trait 2, a product form
 # 1), that make goods no word names a lead (:meth:`AnimalPatterns.evaded_goods`)
 EVADED_TALK_MIN = 2
+_EVADED_TALK = ("evasion", "conceal", "trade")
 EVADED_SHOWN_MIN = 3
 _WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 # routes of the trade pattern that tell provenance or talk without a word of it
@@ -118,19 +119,26 @@ class AnimalPatterns:
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
     ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
         """A listing that moves the deal out of sight in EVADED_TALK_MIN or more distinct phrases of evasion or
-        concealment (私聊, 不走快递, 见面交易) and shows the goods of one category (a trait of it among its words, in
-        all EVADED_SHOWN_MIN points of :meth:`shown_category`, words of delivery and sale left out), with a word of
-        that category in the title, when no term names the goods and no innocence word says they are ordinary,
-        sells them: the talk stands in for their name, as a concealment phrase does. A hit of that category at
-        its first talk phrase."""
+        concealment (私聊, 不走快递, 见面交易), one of them maybe dealer talk of supply (一手货源, 渠道), and shows
+        the goods of one category (a trait of it among its words, in all EVADED_SHOWN_MIN points of
+        :meth:`shown_category`, words of delivery and sale left out), with a word of that category in the title,
+        when no term names the goods and no innocence word says they are ordinary, sells them: the talk stands in
+        for their name, as a concealment phrase does. A hit of that category at its first talk phrase."""
         talk: list[tuple[Signal, FieldView, int, int]] = []
         for signals, view, start, end in signal_places:
-            for sig in signals:
-                if sig.kind == "innocence":
-                    return None
-                if sig.kind in ("evasion", "conceal") and all(sig.word != said.word for said, *_ in talk):
-                    talk.append((sig, view, start, end))
-        if len(talk) < EVADED_TALK_MIN:
+            if any(sig.kind == "innocence" for sig in signals):
+                return None
+            if any(sig.kind in ("suspicious", "form") for sig in signals):
+                continue  # a word of the goods (可验 of a document) is not talk about the deal
+            said = next((sig for sig in signals if sig.kind in _EVADED_TALK), None)
+            if said is None or any(
+                said.word == other.word or (view is other_view and start < other_end and other_start < end)
+                for other, other_view, other_start, other_end in talk
+            ):
+                continue  # the same phrase again, or one inside another (货源 in 一手货源)
+            talk.append((said, view, start, end))
+        # dealer talk of supply (一手货源, 渠道) counts beside a phrase that moves the deal out of sight, not alone
+        if len(talk) < EVADED_TALK_MIN or all(said.kind == "trade" for said, *_ in talk):
             return None
         category, traits = self._shown.shown_category(
             signal_places, "", EVADED_SHOWN_MIN, True, commerce_fallback=False
