@@ -505,24 +505,31 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     campaigns = {args["campaign"] for args, _ in batch if args.get("campaign")}
     if campaigns:
         known.campaigns = set(session.exec(select(Campaign.name).where(col(Campaign.name).in_(sorted(campaigns)))))
-    # New sellers and new listings: inserted in the order first seen, each with its first sighting's values,
-    # in one multi-row INSERT ... RETURNING per table (far cheaper than one ORM flush per row).
+    # New sellers and new listings: inserted in the order first seen, in one multi-row INSERT ... RETURNING per
+    # table (far cheaper than one ORM flush per row). A listing gets its first sighting's values; a seller also
+    # the last sight and name its later sightings in the batch give it (as `upsert_seller` would set them), so
+    # that the batch does not write it a second time (`store_sellers`).
     new_sellers: dict[tuple[str, str], dict[str, Any]] = {}
     for args, seen_at in batch:
         listing = args["listing"]
         name = _norm(listing.get("seller")) or None
         key = _seller_key(listing.get("seller_id"), name)
-        if key is not None and (listing["platform"], key) not in known.sellers:
-            new_sellers.setdefault(
-                (listing["platform"], key),
-                {
-                    "platform": listing["platform"],
-                    "seller_key": key,
-                    "name": name,
-                    "first_seen": seen_at,
-                    "last_seen": seen_at,
-                },
-            )
+        if key is None or (listing["platform"], key) in known.sellers:
+            continue
+        seller = new_sellers.get((listing["platform"], key))
+        if seller is None:
+            new_sellers[listing["platform"], key] = {
+                "platform": listing["platform"],
+                "seller_key": key,
+                "name": name,
+                "first_seen": seen_at,
+                "last_seen": seen_at,
+            }
+            continue
+        if seen_at > seller["last_seen"]:
+            seller["last_seen"] = seen_at
+        if name:
+            seller["name"] = name
     if new_sellers:
         inserted = _insert_rows(session, Seller, list(new_sellers.values()), key=("platform", "seller_key"))
         known.sellers.update(zip(new_sellers, inserted, strict=True))
