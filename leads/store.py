@@ -610,7 +610,8 @@ def _insert_rows(
     the order of RETURNING's rows, so asking SQLAlchemy for the rows' order makes it insert them one by one."""
     table = model.__table__
     # as the ORM does, a None leaves the column to its default (image_text's "" rather than NULL)
-    complete = [{**model_defaults(model), **{name: v for name, v in row.items() if v is not None}} for row in rows]
+    given = [{name: v for name, v in row.items() if v is not None} for row in rows]
+    complete = [{**model_defaults(model, values), **values} for values in given]
     statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
     ids = {tuple(returned): pk for pk, *returned in session.connection().execute(statement, complete)}
     for values in complete:
