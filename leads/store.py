@@ -7,6 +7,7 @@ queue only when its content changed materially since the dismissal and it now sc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -18,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import configure_mappers, instrumentation, make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from core.statuses import LeadStatus
@@ -102,14 +102,16 @@ class KnownRows:
     Made by `prefetch_sightings` inside the batch's write transaction (which holds the SQLite write lock, and
     on PostgreSQL fails on a unique key if another writer inserts the same listing meanwhile, so the whole
     batch is retried). `record_sighting(..., known=...)` then needs no select of its own per listing; the
-    sellers it changes are plain rows, written by `store_sellers` once the batch is recorded.
+    sellers and listings it changes are plain rows, written by `store_changes` once the batch is recorded.
     """
 
-    # the batch's sellers as plain rows; those whose last sight or name changed are written by `store_sellers`
+    # the batch's sellers as plain rows; those whose last sight or name changed are written by `store_changes`
     sellers: dict[tuple[str, str], Seller | InsertedRow] = field(default_factory=dict)
     changed_sellers: dict[int, InsertedRow] = field(default_factory=dict)  # by seller pk
-    # a listing is a plain row (`InsertedRow`) until the batch updates it: a stored one as its sighting is
-    # recorded, one the prefetch inserted when the batch sees it a second time
+    # stored listings seen again, by listing pk: the plain row and the columns to write (`store_changes`)
+    changed_listings: dict[int, tuple[InsertedRow, set[str]]] = field(default_factory=dict)
+    snapshots: list[dict[str, Any]] = field(default_factory=list)  # their new snapshots, in the order taken
+    # every listing is a plain row (`InsertedRow`): stored before the batch, or inserted by its prefetch
     listings: dict[tuple[str, str], Listing | InsertedRow] = field(default_factory=dict)
     leads: dict[int, Lead | None] = field(default_factory=dict)  # by listing pk, for every listing in `listings`
     seller_leads: dict[int, int] = field(default_factory=dict)  # leads per seller pk, for every seller above
@@ -267,9 +269,9 @@ def upsert_listing(
         if (platform, listing_id) in known.fresh:  # inserted (with its first snapshot) for this very sighting
             known.fresh.discard((platform, listing_id))
             return cached, True, False  # type: ignore[return-value]  # read as a Listing
-        if isinstance(cached, InsertedRow):  # stored before, or seen again in its batch: updated as a tracked object
-            (cached,) = _tracked(session, Listing, [vars(cached)])
-            known.listings[platform, listing_id] = cached
+        if isinstance(cached, InsertedRow):  # stored before, or seen again in its batch: its plain row is updated
+            changed = _resight_row(cached, listing, seen_at, seller_pk, known)
+            return cached, False, changed  # type: ignore[return-value]  # read as a Listing
         existing = cached
     else:
         existing = _find_listing(session, platform, listing_id)
@@ -303,6 +305,80 @@ def upsert_listing(
             session.flush()
         session.add(_snapshot(existing, seen_at, digest))
     return existing, False, changed
+
+
+def _resight_row(
+    row: InsertedRow, listing: Mapping[str, Any], seen_at: datetime, seller_pk: int | None, known: KnownRows
+) -> bool:
+    """A further sighting of a stored listing recorded on its plain row, as `upsert_listing` records it on a
+    model object: the columns whose values change are noted in `known.changed_listings`, for `store_changes` to
+    write once the batch is recorded. Returns whether its content changed (a new snapshot is due)."""
+    changes: dict[str, Any] = {}
+    for name in LISTING_FIELDS:
+        value = listing.get(name)
+        if value not in (None, "") and value != getattr(row, name):
+            changes[name] = value
+    if seller_pk is not None and seller_pk != row.seller_pk:
+        changes["seller_pk"] = seller_pk
+    if seen_at > row.last_seen:
+        changes["last_seen"] = seen_at
+    if seen_at < row.first_seen:
+        changes["first_seen"] = seen_at
+    changes["times_seen"] = row.times_seen + 1
+    for name, value in changes.items():
+        setattr(row, name, value)
+    digest = content_hash(vars(row))
+    changed = digest != row.content_hash
+    if changed:
+        row.content_hash = digest
+        changes["content_hash"] = digest
+        known.snapshots.append(
+            {
+                "listing_pk": row.id,
+                "seen_at": seen_at,
+                **{name: getattr(row, name) for name in CONTENT_FIELDS},
+                "content_hash": digest,
+            }
+        )
+    known.changed_listings.setdefault(row.id, (row, set()))[1].update(changes)
+    return changed
+
+
+def store_changes(session: Session, known: KnownRows) -> None:
+    """Write what a batch's sightings changed in its plain rows (`KnownRows`), once its last sighting is
+    recorded: the sellers' last sight and name, the stored listings' changed columns and their new snapshots."""
+    _store_sellers(session, known)
+    _store_listings(session, known)
+
+
+def _store_listings(session: Session, known: KnownRows) -> None:
+    """Write the columns that the batch's sightings changed in the listings stored before it (`_resight_row`):
+    one statement for each set of columns, the listings that changed the same ones together, and their new
+    snapshots in one, where a model object per listing and per snapshot cost an object to make and its share
+    of the session's flushes."""
+    changed, known.changed_listings = known.changed_listings, {}
+    snapshots, known.snapshots = known.snapshots, []
+    if snapshots:
+        session.connection().execute(insert(_SNAPSHOTS), snapshots)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for pk, (row, names) in changed.items():
+        columns = tuple(sorted(names))
+        groups.setdefault(columns, []).append(
+            {"listing_pk": pk, **{f"new_{name}": getattr(row, name) for name in columns}}
+        )
+    for columns, rows in groups.items():
+        session.connection().execute(_listing_update(columns), rows)
+
+
+@functools.cache
+def _listing_update(columns: tuple[str, ...]) -> Any:
+    """One statement object for each set of a listing's columns written together, as for a new lead: SQLAlchemy
+    keys its compiled-statement cache by a walk of the statement, which it remembers on the object."""
+    return (
+        update(_LISTINGS)
+        .where(_LISTINGS.c.id == bindparam("listing_pk"))
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
 
 
 def seller_lead_count(session: Session, seller_pk: int | None) -> int:
@@ -368,7 +444,7 @@ def _priority(
     )
 
 
-def store_sellers(session: Session, known: KnownRows) -> None:
+def _store_sellers(session: Session, known: KnownRows) -> None:
     """Write the last sight and name of the batch's sellers that changed, in one statement: a batch's sellers are
     read and recorded as plain rows (`prefetch_sightings`), most of them seen again, where objects the session
     tracks cost an object per row to read and a flush of each to write."""
@@ -508,7 +584,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     # New sellers and new listings: inserted in the order first seen, in one multi-row INSERT ... RETURNING per
     # table (far cheaper than one ORM flush per row). A listing gets its first sighting's values; a seller also
     # the last sight and name its later sightings in the batch give it (as `upsert_seller` would set them), so
-    # that the batch does not write it a second time (`store_sellers`).
+    # that the batch does not write it a second time (`store_changes`).
     new_sellers: dict[tuple[str, str], dict[str, Any]] = {}
     for args, seen_at in batch:
         listing = args["listing"]
@@ -617,22 +693,6 @@ def _insert_rows(
     for values in complete:
         values["id"] = ids[tuple(values[name] for name in key)]
     return [InsertedRow(values) for values in complete]
-
-
-def _tracked(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[Any]:
-    """Objects of `model` for rows stored already (ids included) in the session, as if they had been read."""
-    configure_mappers()  # a no-op once done; the objects below need their attributes instrumented
-    manager = instrumentation.manager_of_class(model)
-    objects = []
-    for values in rows:
-        created = manager.new_instance()  # as the ORM makes a row it reads: no validation, no change history
-        state = instance_state(created)
-        state.dict.update(values)
-        state._commit_all(state.dict)  # as the ORM's loading does once it has filled a new row's object
-        make_transient_to_detached(created)
-        objects.append(created)
-    session.add_all(objects)
-    return objects
 
 
 def link_campaign(

@@ -1,8 +1,8 @@
 """The store writer: batches of listings written to the lead store, by one of two backends behind one interface.
 
 A batch is stored in one transaction: its sellers, listings and leads are read in a few queries
-(`leads.store.prefetch_sightings`), then `leads.store.record_sighting` records each listing in order (the sellers whose
-last sight or name changed are written after the last, `leads.store.store_sellers`), and a listing that is (or already
+(`leads.store.prefetch_sightings`), then `leads.store.record_sighting` records each listing in order (the sellers and
+stored listings that changed are written after the last, `leads.store.store_changes`), and a listing that is (or already
 was) a lead gets its page capture stored as a new evidence version in the same transaction, so a lead and its evidence
 commit together (the batch's evidence files are written, synced together and linked before the commit,
 `leads.evidence.BlobBatch`; an unchanged page adds no new version). The transaction is retried as a whole on lock,
@@ -47,7 +47,14 @@ from leads.db import (
     run_write,
 )
 from leads.evidence import BlobBatch, evidence_root, insert_file_rows, same_as_latest_capture, store_capture
-from leads.store import KnownRows, Sighting, prefetch_sightings, record_sighting, reprioritise, store_sellers
+from leads.store import (
+    KnownRows,
+    Sighting,
+    prefetch_sightings,
+    record_sighting,
+    reprioritise,
+    store_changes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +106,7 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
                 for args, capture in batch
             ]
             insert_file_rows(session, file_rows)
-            store_sellers(session, known)
+            store_changes(session, known)
             moments = [args["seen_at"] for args, _ in batch if args.get("seen_at") is not None]
             reprioritise(
                 session, seller_pks=known.grown_sellers, now=max(moments, default=None), seller_leads=known.seller_leads

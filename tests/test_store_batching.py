@@ -256,31 +256,39 @@ def test_a_listing_seen_twice_in_one_batch_is_one_listing_with_history(store_url
         assert session.exec(select(Listing)).one().times_seen == 2
 
 
-def test_listings_first_seen_in_a_batch_are_recorded_as_plain_rows_until_seen_again(store_url: str):
-    """A batch's new listings are inserted by its prefetch and recorded without an object the session tracks
-    (nothing of them to flush); one seen a second time in the batch becomes one, and its change is stored."""
+def test_a_batchs_listings_are_recorded_as_plain_rows_and_their_changes_written_at_its_end(store_url: str):
+    """A batch's listings, new or stored, are recorded without an object the session tracks (nothing of them to
+    flush), a listing seen a second time in the batch too; what its sightings changed is written once its last
+    is recorded (`store_changes`), with the new snapshot."""
     from leads.db import run_write
-    from leads.store import prefetch_sightings, record_sighting
+    from leads.store import prefetch_sightings, record_sighting, store_changes
     from tests.leadstore_support import T0, later, listing, score
 
     first = [{"listing": listing(str(number)), "score": score(), "seen_at": T0} for number in (1, 2, 3)]
     again = {"listing": listing("2", title="老象牙手镯 降价"), "score": score(), "seen_at": later(1)}
 
-    def write(session: Session) -> tuple[list[str], list[str]]:
+    def write(session: Session) -> tuple[list[str], str]:
         known = prefetch_sightings(session, [*first, again])
         for args in first:
             assert record_sighting(session, **args, known=known).listing_created
-        tracked_before = sorted(obj.listing_id for obj in session.identity_map.values() if isinstance(obj, Listing))
-        assert not record_sighting(session, **again, known=known).listing_created
-        tracked_after = sorted(obj.listing_id for obj in session.identity_map.values() if isinstance(obj, Listing))
-        return tracked_before, tracked_after
+        sighting = record_sighting(session, **again, known=known)
+        assert not sighting.listing_created and sighting.snapshot_created
+        tracked = sorted(obj.listing_id for obj in session.identity_map.values() if isinstance(obj, Listing))
+        before_the_end = session.connection().execute(select(Listing.title).where(Listing.listing_id == "2"))
+        store_changes(session, known)
+        return tracked, before_the_end.scalar_one()
 
-    assert run_write(write, url=store_url) == ([], ["2"])
+    assert run_write(write, url=store_url) == ([], "老象牙手镯 包老保真")
     with Session(get_engine(store_url)) as session:
         stored = {row.listing_id: row for row in session.exec(select(Listing))}
+        snapshots = session.exec(select(ListingSnapshot).order_by(ListingSnapshot.id)).all()
     assert sorted(stored) == ["1", "2", "3"]
     assert stored["2"].title == "老象牙手镯 降价" and stored["2"].times_seen == 2
+    assert stored["2"].last_seen == later(1) and stored["2"].first_seen == T0
     assert [stored[key].times_seen for key in ("1", "3")] == [1, 1]
+    assert [(row.listing_pk, row.title, row.seen_at) for row in snapshots[3:]] == [
+        (stored["2"].id, "老象牙手镯 降价", later(1))
+    ]
 
 
 def test_one_bad_listing_costs_only_itself(store_url: str, monkeypatch: pytest.MonkeyPatch):
@@ -672,9 +680,10 @@ def test_a_batch_that_fails_leaves_no_temporary_evidence_file(store_url: str, tw
 
 
 def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_does(tw_home: Path):
-    """A batch reads its sellers and stored listings as plain rows, writes the sellers that changed at its end
-    and a listing seen again as a tracked object: sellers (name, first and last sight), listings and their
-    snapshots come out as recording the same sightings one by one leaves them."""
+    """A batch reads its sellers and stored listings as plain rows and writes those that changed at its end:
+    sellers (name, first and last sight), listings (a field seen empty keeps its value, a listing seen before its
+    first sight or at another seller) and their snapshots come out as recording the same sightings one by one
+    leaves them."""
     from leads.models import Seller
     from leads.store import record_sighting
     from leads.writer import write_batch
@@ -688,6 +697,7 @@ def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_doe
         [seen(1, "古玩老张", "s1", 0), seen(2, "小李", "s2", 1)],
         [seen(3, "张记古玩", "s1", 3), seen(1, "张记古玩", "s1", 2, title="老象牙手镯 降价"), seen(5, "王五", "s3", 2)],
         [seen(7, "小李 二手", "s2", 0.5), seen(2, "王五", "s3", 4), seen(1, "张记古玩", "s1", 5)],
+        [seen(3, "张记古玩", "s1", -1, description="", price=9800.0), seen(7, "王五", "s3", 6, description="")],
     ]
     batched, one_by_one = f"sqlite:///{tw_home / 'batched.db'}", f"sqlite:///{tw_home / 'one_by_one.db'}"
     for batch in batches:
@@ -706,7 +716,10 @@ def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_doe
                     (
                         row.listing_id,
                         row.title,
+                        row.description,
+                        row.price,
                         row.seller,
+                        row.seller_pk,
                         row.times_seen,
                         row.first_seen,
                         row.last_seen,
@@ -714,7 +727,12 @@ def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_doe
                     )
                     for row in listings
                 ],
-                session.exec(select(func.count()).select_from(ListingSnapshot)).one(),
+                [
+                    (row.listing_pk, row.seen_at, row.title, row.price, row.seller, row.content_hash)
+                    for row in session.exec(
+                        select(ListingSnapshot).order_by(ListingSnapshot.listing_pk, ListingSnapshot.id)
+                    )
+                ],
             )
 
     assert stored(batched) == stored(one_by_one)
@@ -722,13 +740,18 @@ def test_a_batch_leaves_sellers_and_listings_as_listing_by_listing_recording_doe
     assert sellers == [
         ("s1", "张记古玩", later(0), later(5)),
         ("s2", "小李 二手", later(1), later(1)),
-        ("s3", "王五", later(2), later(4)),
+        ("s3", "王五", later(2), later(6)),
     ]
-    assert [(row[0], row[1], row[3], row[5]) for row in listings[:2]] == [
+    assert [(row[0], row[1], row[6], row[8]) for row in listings[:2]] == [
         ("1", "老象牙手镯 包老保真", 3, later(5)),
         ("2", "老象牙手镯 包老保真", 2, later(4)),
     ]
-    assert snapshots == 8  # five listings; the first changed twice (title and seller, title back), the second once
+    assert [(row[0], row[2], row[3], row[6], row[7]) for row in (listings[2], listings[4])] == [
+        ("3", "祖传老货，懂的来，私聊看实物", 9800.0, 2, later(-1)),  # seen empty: the description stays
+        ("7", "祖传老货，懂的来，私聊看实物", 12800.0, 2, later(0.5)),
+    ]
+    # five listings; the first changed twice (title and seller, title back), the second once, the last two once
+    assert len(snapshots) == 10
 
 
 def test_a_batch_leaves_its_sellers_leads_ranked_as_counting_them_in_the_store_does(store_url: str, tw_home: Path):
