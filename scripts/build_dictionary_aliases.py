@@ -46,7 +46,10 @@ that name a cage (笼 "basket/cage", 鸟笼 "birdcage") are *cage heads* (``sign
 animal's name and ending the word (画眉笼), they name goods for keeping it, not the animal. Words whose first sense
 is manufactured goods of a kind no wildlife is made into nor prohibited goods hide in (钻头 "drill bit", 双肩包
 "backpack", 显卡 "video card", 麻布 "sackcloth") are *goods heads* (``signals.goods_heads``), beside those written
-in ``signals.yaml``: a term a few characters before one names that product's brand or motif (穿山甲 钻头).
+in ``signals.yaml``: a term a few characters before one names that product's brand or motif (穿山甲 钻头). The
+characters that end several of them and mean such goods themselves (夹 "folder", 钳 "pliers") are
+``signals.goods_characters``: right after a prohibited name and ending the word, one names goods of that kind
+(代开发票夹), unless a name of the category ends in it (弹夹).
 Characters that name a shop (店 "inn/shop/store") are *shop heads* (``signals.shop_heads``): ending a word that an
 animal's name begins (犀牛旗舰店), they name the shop.
 Words whose first sense is goods measured by their bore that no gun is (软管 "hose", 轴承 "bearing", 垫圈
@@ -479,10 +482,12 @@ def shop_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
 # forged papers are made in and on them (Spyware 手机, 充电器 of a camera)
 GOODS_HEADS = frozenset(
     ("tool", "machine", "excavator", "hardware", "spanner", "wrench", "screwdriver", "pliers", "backpack",
-     "knapsack", "rucksack", "schoolbag", "satchel", "sack", "sackcloth", "tablecloth", "pillowcase", "towel")
+     "knapsack", "rucksack", "schoolbag", "satchel", "sack", "sackcloth", "tablecloth", "pillowcase", "towel",
+     "folder", "wallet", "mousetrap")
 )  # fmt: skip
 GOODS_SENSES = frozenset(
-    ("drill bit", "electric drill", "impact drill", "pneumatic drill", "video card", "graphics card", "sound card")
+    ("drill bit", "electric drill", "impact drill", "pneumatic drill", "video card", "graphics card", "sound card",
+     "selfie stick", "paper clip")
 )  # fmt: skip
 # modifiers that make a goods head the goods of an animal's material (骨器 "bone tool"), a blade (刀具 "cutting
 # tool", the namesake of a controlled knife), a recorder (录音机, a bug's namesake) or no goods at all (时光机 "time
@@ -513,6 +518,22 @@ def goods_heads(entries: list[tuple[str, str, str, int]], terms: Sequence[str], 
             continue
         found.add(word)
     return sorted(found)
+
+
+# how many goods heads a character must end to head such goods written on after a prohibited name (发票夹)
+GOODS_CHARACTER_MIN = 5
+
+
+def goods_characters(entries: list[tuple[str, str, str, int]], heads: Sequence[str]) -> list[str]:
+    """The characters that end at least GOODS_CHARACTER_MIN goods heads and list one of the goods heads' English
+    heads among their own senses (夹 "folder", 钳 "pliers", 巾 "towel", 机 "machine"): right after a prohibited
+    name and ending the word (代开发票夹), such a character names goods of that kind."""
+    ends = Counter(word[-1] for word in heads)
+    senses: dict[str, set[str]] = defaultdict(set)
+    for word, _first, gloss, _line in entries:
+        if len(word) == 1 and ends.get(word, 0) >= GOODS_CHARACTER_MIN:
+            senses[word].update(plain_sense(sense) for sense in gloss.split("/"))
+    return sorted(char for char, found in senses.items() if found & (GOODS_HEADS | GOODS_SENSES))
 
 
 # the English heads of goods measured by their bore that no gun is (a hose, a pipe, a bearing, a washer, a valve):
@@ -800,6 +821,9 @@ def build(data: Path) -> dict[str, object]:
         }
         for category_id in sorted({*aliases, *english})
     ]
+    heads = goods_heads(
+        entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
+    )
     return {
         "version": 1,
         "description": "词典别名与同名词 / Dictionary aliases of protected animals, prohibited goods and namesakes",
@@ -815,9 +839,8 @@ def build(data: Path) -> dict[str, object]:
             "plant_heads": plant_heads(entries),
             "cage_heads": cage_heads(entries),
             "shop_heads": shop_heads(entries),
-            "goods_heads": goods_heads(
-                entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
-            ),
+            "goods_heads": heads,
+            "goods_characters": goods_characters(entries, heads),
             **bore_goods(entries, plain_terms, shipped_signals.barrel_words),
             "brand_marks": brand_marks(entries),
             "bred_provenance": breed_words(entries),

@@ -124,3 +124,42 @@ def test_a_shop_named_after_an_animal_is_no_lead(scorer: Scorer, title: str, des
 )
 def test_a_shop_of_the_animal_s_goods_stays_a_lead(scorer: Scorer, title: str, description: str, category: str) -> None:
     assert_lead(scorer, title, category, description)
+
+
+def test_goods_heads_name_folders_wallets_and_selfie_sticks_and_their_characters() -> None:
+    signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
+    assert {"文件夹", "皮夹", "自拍杆", "捕鼠器"} <= set(signals["goods_heads"])
+    # 夹 "folder" and 钳 "pliers" end several goods heads and are such goods themselves; 包 "bag" ends too few
+    assert {"夹", "钳"} <= set(signals["goods_characters"])
+    assert "包" not in signals["goods_characters"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("甩棍 自拍杆 三节伸缩", "旅游拍照用，铝合金，量大从优"),
+        ("代开发票夹 真皮 A4", "会计办公收纳，量大从优"),
+        ("代 开 发 票 夹 透明 插袋", "财务办公 收纳整理"),
+    ],
+)
+def test_a_prohibited_name_before_other_goods_or_their_character_names_those_goods(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """自拍杆 "selfie stick" is a goods head from the dictionary; 夹 ending the word a prohibited name begins
+    (发票夹) is a folder, where no name of the category ends in it."""
+    assert_clear(scorer, title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "category", "description"),
+    [
+        ("弹夹 通用 加厚", "prohibited.weapons", "配件齐全 私聊 不走平台"),
+        ("代开发票 各行业 可验真", "prohibited.documents", "当天出票 私聊"),
+        ("玳瑁夹 老货 发饰", "wildlife.hawksbill", "懂的来 私聊"),
+    ],
+)
+def test_a_name_that_ends_in_the_character_or_an_animal_material_keeps_its_reading(
+    scorer: Scorer, title: str, category: str, description: str
+) -> None:
+    """弹夹 is a name of weapons, and an animal's material before 夹 is the clip's material (玳瑁发夹)."""
+    assert_lead(scorer, title, category, description)

@@ -124,6 +124,7 @@ class Scope:
         showing: tuple[str, ...],
         talk: SellerTalk,
         goods_heads: Markers,
+        goods_characters: dict[str, frozenset[str]],
         accessory_heads: Markers,
         creatures: frozenset[str],
         own_goods: dict[str, frozenset[str]],
@@ -164,6 +165,9 @@ class Scope:
         self._showing = showing
         self._talk = talk
         self._goods_heads = goods_heads
+        # per prohibited category: the characters of other goods (夹, 钳) that none of its names ends in (弹夹 of
+        # weapons); an animal's material before one is that goods' material (玳瑁发夹), so wildlife has none
+        self._goods_characters = goods_characters
         self._accessory_heads = accessory_heads
         self._creatures = creatures
         self._own_goods = own_goods
@@ -392,6 +396,14 @@ class Scope:
             # 白粉虱, 白粉蝶 written as one word: a pest, not the goods; a creature the category's own traits name
             # (打鸟 of an air gun) is its prey
             return "creature_term", after
+        head_char = text[end : end + 1]
+        if head_char and head_char in self._goods_characters.get(ref.category, ()):
+            # 代开发票夹 (a folder), 老虎钳: a character of other goods ending the word the name begins
+            _h_start, h_end = view.span(end, end + 1)
+            if not is_cjk(original[h_end : h_end + 1] or " ") and not self.goods_shown(
+                ref, signal_places, view, start, end, traits=False
+            ):
+                return "head_term", text[start:end] + head_char
         # the head follows the name in the same word (珊瑚灯, not 蓝点颏 笼子), or ends a name written as one word (an
         # alias 珊瑚缸): the goods still follow two characters of it
         accessory = (

@@ -447,6 +447,11 @@ class Scorer:
                 packing_markers=fold_all(sig_spec.packing_markers),
             ),
             goods_heads=self._goods_heads,
+            goods_characters={
+                category_id: frozenset(watchlists.signals.goods_characters) - {name[-1] for name in own if name}
+                for category_id, own in names.items()
+                if category_id.startswith(GOODS_FAMILY)
+            },
             accessory_heads=self._accessory_heads,
             creatures=self._creatures,
             own_goods=self._own_goods,
