@@ -21,6 +21,7 @@ from .spellings import digit_spellings, emoji_spellings, english_capitals, engli
 from .watchlist import (
     WILD_ONLY_NOTE,
     Category,
+    MarkParaphrases,
     TermSpec,
     Watchlists,
     generated_functions,
@@ -38,6 +39,16 @@ _DENIAL_GAP = 3
 _CAUGHT_GAP = 4
 # the possessive between an animal's name and its part (大猫的骨)
 _POSSESSIVE = "的"
+
+
+def mark_paraphrases(word: str, paraphrases: Iterable[MarkParaphrases]) -> tuple[str, ...]:
+    """The ways a seller writes a mark named by ``word`` (交叉纹 as 交叉的纹路, 交叉纹理): its stem, two characters
+    or more, before each paraphrase of the mark word it ends in (``mark_paraphrases`` of signals.yaml)."""
+    for paraphrase in paraphrases:
+        stem = word.removesuffix(paraphrase.mark)
+        if stem != word and len(stem) >= 2:
+            return tuple(stem + way for way in paraphrase.ways)
+    return ()
 
 
 def fold_words(fold: Callable[[str], str], words: Iterable[str]) -> tuple[str, ...]:
@@ -462,7 +473,8 @@ class Tables:
             traits = frozenset(category.traits)
             for word in category.suspicious:
                 label = "trait" if word in traits else "suspicious"
-                self._add(word, Signal("suspicious", label, category.id, word, False, False))
+                for text in (word, *mark_paraphrases(word, signals.mark_paraphrases)):
+                    self._add(text, Signal("suspicious", label, category.id, word, False, False))
             for word in category.functions:
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # what the goods are made of or give off (尼古丁, 蒸汽) tells them as what they do does

@@ -82,6 +82,13 @@ class PartCompound(_Model):
     source: str | None = Field(default=None, description="The dictionary line that says so.")
 
 
+class MarkParaphrases(_Model):
+    """The ways sellers write a mark (纹 as 纹路, 的纹理) that a trait or suspicious word ends in."""
+
+    mark: str = Field(min_length=1)
+    ways: list[str] = Field(default_factory=list)
+
+
 class CaughtAnimal(_Model):
     """A generic word for an animal (鸟, 小家伙) that, right after a capture, is the live animal caught."""
 
@@ -143,6 +150,7 @@ class SignalSpec(_Model):
     caught_animals: list[CaughtAnimal] = Field(default_factory=list)
     concealment: list[str] = Field(default_factory=list)
     identity_nouns: list[str] = Field(default_factory=list)
+    mark_paraphrases: list[MarkParaphrases] = Field(default_factory=list)
     source_nouns: list[str] = Field(default_factory=list)
     purpose_nouns: list[str] = Field(default_factory=list)
     withholding_verbs: list[str] = Field(default_factory=list)
