@@ -10,6 +10,7 @@ from core.config import get_settings
 from crawler.profiles import Profile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import FrameType, ModuleType
 
     from scrapy.crawler import CrawlerProcess
@@ -91,10 +92,59 @@ def crawl_settings(profile: Profile, log_file: Path | None) -> dict[str, object]
     return values
 
 
+# Scrapy components that raise NotConfigured or do nothing under the settings they are given, each beside the test
+# of those settings. Scrapy would import and instantiate each for every crawl (the feed exporter's modules too).
+# DepthMiddleware does nothing a crawl reads when depth is neither limited, prioritised nor counted by level: it
+# would only wrap every callback's output and keep `request_depth_max`, a statistic no report of tradewatch shows.
+_IDLE_COMPONENTS: dict[str, tuple[str, Callable[[Settings], bool]]] = {
+    "scrapy.extensions.feedexport.FeedExporter": (
+        "EXTENSIONS",
+        lambda settings: not settings["FEEDS"] and not settings["FEED_URI"],
+    ),
+    "scrapy.extensions.spiderstate.SpiderState": ("EXTENSIONS", lambda settings: not settings["JOBDIR"]),
+    "scrapy.extensions.memdebug.MemoryDebugger": (
+        "EXTENSIONS",
+        lambda settings: not settings.getbool("MEMDEBUG_ENABLED"),
+    ),
+    "scrapy.extensions.closespider.CloseSpider": (
+        "EXTENSIONS",
+        lambda settings: (
+            not any(
+                settings.getfloat(f"CLOSESPIDER_{name}")
+                for name in ("TIMEOUT", "ITEMCOUNT", "PAGECOUNT", "ERRORCOUNT", "TIMEOUT_NO_ITEM", "PAGECOUNT_NO_ITEM")
+            )
+        ),
+    ),
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": (
+        "DOWNLOADER_MIDDLEWARES",
+        lambda settings: not settings.getbool("HTTPCACHE_ENABLED"),
+    ),
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": (
+        "SPIDER_MIDDLEWARES",
+        lambda settings: (
+            not settings.getint("DEPTH_LIMIT")
+            and not settings.getint("DEPTH_PRIORITY")
+            and not settings.getbool("DEPTH_STATS_VERBOSE")
+        ),
+    ),
+}
+
+
+def leave_out_idle_components(settings: Settings) -> None:
+    """Disable the Scrapy components (`_IDLE_COMPONENTS`) that these settings leave with nothing to do."""
+    for path, (setting, idle) in _IDLE_COMPONENTS.items():
+        if idle(settings):
+            components = settings.getdict(setting)
+            components[path] = None
+            settings.set(setting, components)
+
+
 def platform_settings(base: Settings, profile: Profile, log_file: Path | None) -> Settings:
-    """The project's settings with one platform's crawl settings over them."""
+    """The project's settings with one platform's crawl settings over them, less the Scrapy components they leave
+    idle."""
     settings = base.copy()
     settings.setdict(crawl_settings(profile, log_file))
+    leave_out_idle_components(settings)
     return settings
 
 
@@ -105,6 +155,9 @@ def crawler_process(base: Settings, profiles: list[Profile], log_file: Path | No
     settings = platform_settings(base, profiles[0], log_file)
     # Logging goes through loguru (core.logging_setup), set up before the crawl starts.
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    # Each crawl is given its spider class: the process's spider loader, which would import every module of the
+    # spiders package (the recheck and rules spiders too) to list their spiders by name, has nothing to find.
+    settings.set("SPIDER_MODULES", [])
     return CrawlerProcess(settings)
 
 

@@ -531,3 +531,46 @@ def test_a_sweep_that_crawls_here_builds_with_the_collector_off_from_its_start(
     assert gc.isenabled()  # no spider opened to switch it on: on again as the sweep returns
     sweep.run_sweep(request)  # crawled by a child process: this one goes on with its collector
     assert collecting == [False, True]
+
+
+def test_a_platform_crawl_leaves_out_the_scrapy_components_its_settings_leave_idle():
+    from scrapy.utils.conf import build_component_list
+    from scrapy.utils.project import get_project_settings
+
+    from crawler.profiles import load_profile
+    from runners.crawl_settings import platform_settings
+
+    def components(settings: Any) -> list[str]:
+        return [
+            path
+            for setting in ("EXTENSIONS", "SPIDER_MIDDLEWARES", "DOWNLOADER_MIDDLEWARES")
+            for path in build_component_list(settings.get_component_priority_dict_with_base(setting))
+        ]
+
+    profile = load_profile("demo")
+    used = components(platform_settings(get_project_settings(), profile, None))
+    idle = ["FeedExporter", "SpiderState", "MemoryDebugger", "CloseSpider", "HttpCacheMiddleware", "DepthMiddleware"]
+    assert [path for path in used if path.rsplit(".", 1)[1] in idle] == []
+    assert "scrapy.spidermiddlewares.referer.RefererMiddleware" in used and "crawler.run_record.RunRecorder" in used
+    # a setting that gives a component work keeps it
+    base = get_project_settings()
+    base.setdict({"CLOSESPIDER_ITEMCOUNT": 500, "DEPTH_LIMIT": 3, "FEEDS": {"listings.jsonl": {"format": "jsonlines"}}})
+    kept = components(platform_settings(base, profile, None))
+    assert "scrapy.extensions.closespider.CloseSpider" in kept
+    assert "scrapy.spidermiddlewares.depth.DepthMiddleware" in kept
+    assert "scrapy.extensions.feedexport.FeedExporter" in kept
+
+
+def test_a_crawl_process_imports_no_spider_but_its_crawl_s(tmp_path: Path):
+    """The crawl is given its spider class: Scrapy's spider loader would import every module of the spiders
+    package (the recheck and rules spiders) to list spiders by name."""
+    code = (
+        "import json, os, sys\n"
+        "os.environ['SCRAPY_SETTINGS_MODULE'] = 'crawler.settings'\n"
+        "from scrapy.utils.project import get_project_settings\n"
+        "from crawler.profiles import load_profile\n"
+        "from runners.crawl_settings import crawler_process\n"
+        "process = crawler_process(get_project_settings(), [load_profile('demo')], None)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m in ('spiders.rules', 'spiders.recheck'))))\n"
+    )
+    assert _printed_json(code, tmp_path) == []
