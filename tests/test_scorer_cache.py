@@ -170,3 +170,30 @@ def test_a_damaged_table_of_phrase_ends_is_made_again(tmp_path: Path, monkeypatc
     for damaged in ({"倒": [1]}, {"倒": [None, "入"]}, {"倒": "入"}):
         table.write_text(json.dumps(damaged), encoding="utf-8")
         assert PhraseEnds.of_phrases(["一粒倒"])._after == made
+
+
+def test_a_library_s_version_is_read_from_its_metadata_s_headers_alone(tmp_path: Path) -> None:
+    """The entry's key names each library by the version importlib.metadata gives, without parsing the rest of
+    its metadata (the long description) with the email package."""
+    code = (
+        "import json, sys\n"
+        "from importlib import metadata\n"
+        "from pipelines.scoring import built, cache\n"
+        "names = [*built._LIBRARIES, 'scrapy', 'tradewatch-no-such-library']\n"
+        "versions = {name: cache.package_version(name) for name in names}\n"
+        "parsed = 'email.feedparser' in sys.modules\n"
+        "def version(name):\n"
+        "    try:\n"
+        "        return metadata.version(name)\n"
+        "    except metadata.PackageNotFoundError:\n"
+        "        return 'unknown'\n"
+        "print(json.dumps([versions, {name: version(name) for name in names}, parsed]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    versions, expected, parsed = json.loads(done.stdout.strip().splitlines()[-1])
+    assert versions == expected
+    assert versions["tradewatch-no-such-library"] == "unknown" and versions["scrapy"] != "unknown"
+    assert parsed is False
+

@@ -45,12 +45,21 @@ def key(*parts: object) -> str:
 
 @cache
 def package_version(name: str) -> str:
+    """The installed version of distribution `name` ("unknown" when it is not installed), read from the Version
+    field among the headers of its metadata. `importlib.metadata.version` parses the whole file with the email
+    package, long description included: about 0.6 ms a library, and a process that loads a cached scorer names
+    ten of them in the entry's key."""
     from importlib import metadata
 
     try:
-        return metadata.version(name)
+        distribution = metadata.distribution(name)
     except metadata.PackageNotFoundError:
         return "unknown"
+    text = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO") or ""
+    for line in text.split("\n\n", 1)[0].splitlines():  # the headers end at the first blank line
+        if line.startswith("Version:"):
+            return line.removeprefix("Version:").strip()
+    return distribution.version
 
 
 def read_bytes(name: str) -> bytes | None:
