@@ -197,3 +197,20 @@ def test_a_library_s_version_is_read_from_its_metadata_s_headers_alone(tmp_path:
     assert versions["tradewatch-no-such-library"] == "unknown" and versions["scrapy"] != "unknown"
     assert parsed is False
 
+
+def test_a_pickled_record_comes_back_equal_frozen_and_of_its_class() -> None:
+    import dataclasses
+    import pickle
+
+    from pipelines.scoring.payloads import Mask, Signal, TermRef
+
+    records = [
+        TermRef("wildlife_pangolin", "穿山甲", "alias", 0.8, True, False, True, ("鳞片",), "CC-CEDICT"),
+        Mask("wildlife_ivory", "象牙白"),
+        Signal("trade", "trade", None, "私聊", False, False),
+    ]
+    for record in records:
+        loaded = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(loaded) is type(record) and loaded == record and hash(loaded) == hash(record)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            loaded.category = "other"  # type: ignore[misc]

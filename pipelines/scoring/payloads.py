@@ -3,6 +3,7 @@ the small records every part of the scorer passes around."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +17,10 @@ GOODS_EVIDENCE = frozenset(("provenance", "conceal", "part", "live", "english_li
 
 
 def _by_fields(self: Any) -> tuple[Any, ...]:
-    """Pickles a slotted dataclass as its constructor's arguments: loading a cached scorer (tens of thousands of
-    these) then takes a fraction of the time that dataclasses' generic __setstate__ does."""
-    return type(self), tuple(getattr(self, name) for name in self.__slots__)
+    """Pickles a slotted dataclass as its fields, which its class's function of `_rebuilder` makes it from again:
+    loading a cached scorer (tens of thousands of these) then takes a fraction of the time that dataclasses'
+    generic __setstate__ does."""
+    return _REBUILT[type(self)], tuple(getattr(self, name) for name in self.__slots__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,28 @@ class Signal:
 
 
 Payload = TermRef | Mask | Signal
+
+
+def _rebuilder(cls: type) -> Callable[..., Any]:
+    """A function of this module (so that a pickle names it) that makes an instance of the frozen slotted dataclass
+    `cls` from its fields' values, each stored through its slot's descriptor, bound beforehand. The class's own
+    __init__ stores each through `object.__setattr__` (a frozen class refuses assignment), which looks the field
+    up again every time: a cached scorer's records are made again in two thirds of the time."""
+    fields: tuple[str, ...] = cls.__dict__["__slots__"]
+    setters = {f"_set_{field}": cls.__dict__[field].__set__ for field in fields}
+    name = f"_rebuilt_{cls.__name__}"
+    bound = ", ".join(f"{setter}={setter}" for setter in setters)
+    stores = "".join(f"    _set_{field}(self, {field})\n" for field in fields)
+    head = f"def {name}({', '.join(fields)}, *, _new=_new, _cls=_cls, {bound}):\n"
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
+    exec(f"{head}    self = _new(_cls)\n{stores}    return self\n", namespace)  # as dataclasses makes __init__
+    function: Callable[..., Any] = namespace[name]
+    function.__module__ = __name__
+    globals()[name] = function
+    return function
+
+
+_REBUILT = {cls: _rebuilder(cls) for cls in (TermRef, Mask, Signal)}
 
 
 @dataclass
