@@ -489,6 +489,17 @@ def test_lawful_look_alikes_are_not_leads(scorer: Scorer, title: str, descriptio
     assert_clear(scorer, title, description)
 
 
+def test_a_medicine_under_a_drug_approval_number_outweighs_a_dealer_voice(scorer: Scorer) -> None:
+    """A drug approval number makes the pharmacy's licensed product of the animal's name, as a gemstone makes a
+    namesake of a code word: its weight outweighs the product form and a dealer's talk beside it."""
+    assert_clear(scorer, "熊胆粉 正规药房 引流熊胆", "国药准字号 包装完好 量大从优 私聊")
+
+
+@pytest.mark.xfail(strict=True, reason="a licensed product offered beside wild goods is read as the licensed one")
+def test_a_licensed_product_offered_beside_wild_goods_is_a_lead(scorer: Scorer) -> None:
+    assert_lead(scorer, "熊胆粉 引流 国药准字", "wildlife.bear", "另有野生熊胆 懂的来 私聊")
+
+
 @pytest.mark.parametrize("title", ["熊胆粉 散装 没有批号 私人转让 私聊", "猛犸牙 手镯 老货 懂的来 私聊"])
 def test_the_same_goods_without_papers_or_with_trade_talk_are_leads(scorer: Scorer, title: str) -> None:
     assert verdict(scorer, title)[0]
