@@ -242,12 +242,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # disguised recall 0.847 (609/719, 0.8470) and category accuracy 0.966 (0.9656), the rest unchanged; the floor
 # follows, rounded down. Dealer talk of supply (一手货源, 渠道) counting as one of those phrases then gave recall
 # 0.900 (1,165/1,295, 0.8996) and disguised recall 0.848 (610/719, 0.8484), the rest unchanged; the floor follows,
-# rounded down.
+# rounded down. A generic animal word of wild provenance counted out or beside evasion talk (野生 小鸟 两只), and a
+# farmed animal named only as a hunter's prey or in a tag (会抓兔子, 【闲鱼】) no longer making farm produce, then
+# gave recall 0.900 (1,166/1,295, 0.9004), disguised recall 0.850 (611/719, 0.8498) and category accuracy 0.967
+# (0.9666), the rest unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR = {
-    "recall": 0.899,
+    "recall": 0.900,
     "precision": 0.978,
-    "disguised": 0.848,
-    "category_accuracy": 0.965,
+    "disguised": 0.849,
+    "category_accuracy": 0.966,
     "hard_negatives_flagged": 0.042,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a

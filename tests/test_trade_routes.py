@@ -245,3 +245,41 @@ def test_goods_of_one_category_counted_as_animals_are_the_animal_alive(scorer: S
     assert trade_context(result)["counted"] == "小猴"
     # without a word of the wild it is a pet shop's, or a toy's
     assert_clear(scorer, "小猴 一只 亲人", "长尾小猴一只，会爬树，自己来拿")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("野生 小鸟 三只 带笼子", "", "wildlife.live_bird"),  # counted out
+        ("山里的 雀 野的", "懂的私聊，不走快递", "wildlife.live_bird"),  # with evasion talk
+    ],
+)
+def test_a_generic_animal_word_of_wild_provenance_sold_by_count_or_talk_is_the_live_animal(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    assert trade_context(result)["counted"] in ("小鸟", "雀")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("小鸟 三只 鹦鹉店", "手养亲人，可上手"),  # no word of the wild: a pet shop's
+        ("人工繁育 小鸟 三只 非野生", "有驯养繁殖证明，手养亲人"),  # bred, with papers, the wild denied
+        ("野生 鸟语林 门票 三张", ""),  # the generic word inside another word
+    ],
+)
+def test_a_generic_animal_word_without_the_wild_or_inside_a_word_stays_quiet(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_a_farmed_animal_the_animal_hunts_or_a_tag_names_does_not_make_farm_produce(scorer: Scorer) -> None:
+    # 会逮鸡: what the bird hunts; 【闲鱼】: where the listing comes from; neither is the goods
+    result = assert_lead(scorer, "山上刚下来的 大鸟 一只 会逮鸡", "wildlife.live_bird")
+    assert trade_context(result)["part"] == "鸟"
+    assert_lead(scorer, "【闲鱼】山里刚抓的鸟 两只", "wildlife.live_bird")
+    # a farmed animal named as the goods still is farm produce
+    assert_clear(scorer, "后山刚抓的 鸡 两只 散养", "")
+    assert_clear(scorer, "【土鸡】山里刚抓的鸡 两只", "")

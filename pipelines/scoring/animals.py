@@ -57,6 +57,8 @@ class AnimalPatterns:
         caught: re.Pattern[str] | None = None,
         hunted: re.Pattern[str] | None = None,
         caught_animals: dict[str, str | None] | None = None,
+        generic_animals: re.Pattern[str] | None = None,
+        hunting_verbs: tuple[str, ...] = (),
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -77,6 +79,8 @@ class AnimalPatterns:
         self._caught = caught
         self._hunted = hunted
         self._caught_animals = caught_animals or {}
+        self._generic = generic_animals
+        self._hunting_verbs = hunting_verbs
         # the goods words (product forms) that one wildlife category alone sells (枝 of coral, 镜框 of tortoiseshell)
         owners: dict[str, set[str]] = {}
         for category in categories.values():
@@ -343,7 +347,7 @@ class AnimalPatterns:
         # animal: beside a word of provenance it stands in for the talk, and without one for the provenance
         denied = self._denied_lookalike(views) if not talk or not provenance else None
         if part is None and provenance:
-            part = self._counted_animal(signal_places)
+            part = self._counted_animal(signal_places) or self._counted_generic(views, talk)
             if part is not None:
                 route["counted"] = part[0].word
         if part is None:
@@ -495,6 +499,26 @@ class AnimalPatterns:
                     return Signal("part", "counted", sig.category, sig.word, False, False), view, start, end
         return None
 
+    def _counted_generic(self, views: list[FieldView], talk: bool) -> tuple[Signal, FieldView, int, int] | None:
+        """The first generic animal word (鸟, 小鸟) ending a word of the original text and followed by a count of
+        animals in its clause (野生 小鸟 两只), or anywhere in a listing with evasion talk (小鸟 野的 懂的来): the
+        animal sold alive, of the category the word names; a word that names none (小家伙) says too little."""
+        if self._generic is None:
+            return None
+        for view in views:
+            for match in self._generic.finditer(view.norm.text):
+                start, end = match.span()
+                o_end = view.span(start, end)[1]
+                after = view.norm.original[o_end : o_end + 1]
+                category = self._caught_animals[match.group()]
+                if (
+                    category is not None
+                    and (not after.isalnum() or after in _CAUGHT_AFTER)
+                    and (talk or count_after(view, end, 2) is not None)
+                ):
+                    return Signal("part", "counted", category, match.group(), False, False), view, start, end
+        return None
+
     def _hunted_by(self, views: list[FieldView]) -> str | None:
         """A doer and a verb of hunting (自己打的, 刚套的), unless the listing names a farmed animal (自己抓的鸡)."""
         if self._hunted is None or self._names_farmed(views):
@@ -549,9 +573,10 @@ class AnimalPatterns:
         return next((m.group() for view in views if (m := pattern.search(view.norm.text))), None)
 
     def _names_farmed(self, views: list[FieldView]) -> bool:
-        """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭) or as the
-        wild kind (野兔, 野鸭)."""
-        return self._names_undenied(self._farmed, views, _WILD_KIND)
+        """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭), as the
+        wild kind (野兔, 野鸭), as the prey a verb of hunting takes (会抓兔子: what the animal sold hunts) or inside a
+        tag in corner brackets (【闲鱼】: the marketplace or group the listing comes from)."""
+        return self._names_undenied(self._farmed, views, _WILD_KIND, after=self._hunting_verbs, tags=True)
 
     def _names_undenied(
         self,
@@ -559,9 +584,12 @@ class AnimalPatterns:
         views: list[FieldView],
         wild_kind: str,
         inside: Sequence[tuple[FieldView, int, int]] = (),
+        after: Sequence[str] = (),
+        tags: bool = False,
     ) -> bool:
         """Whether a word of ``pattern`` stands in the listing neither right after a negation nor, if ``wild_kind``
-        is given, right after it, nor within one of the ``inside`` places."""
+        is given, right after it, nor right after one of the words ``after``, nor within one of the ``inside``
+        places, nor, with ``tags``, inside a tag in corner brackets."""
         if pattern is None:
             return False
         negations = self._term_negations
@@ -572,7 +600,18 @@ class AnimalPatterns:
                 if (
                     not (wild_kind and before.endswith(wild_kind))
                     and not any(before.endswith(w) for w in negations)
+                    and not any(before.endswith(w) for w in after)
+                    and not (tags and _in_tag(view, match.start(), match.end()))
                     and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
                 ):
                     return True
         return False
+
+
+def _in_tag(view: FieldView, start: int, end: int) -> bool:
+    """Whether folded ``start:end`` lies inside a tag in corner brackets of the original text (【闲鱼】, 【转自群】)."""
+    original = view.norm.original
+    if "【" not in original:
+        return False
+    o_start, o_end = view.span(start, end)
+    return original.rfind("【", 0, o_start) > original.rfind("】", 0, o_start) and "】" in original[o_end:]

@@ -376,6 +376,7 @@ class Scorer:
         # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
         self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
         self._capture_or_place = tables.capture_or_place
+        self._generic_animals = tables.generic_animals
         self._animals = AnimalPatterns(
             self._shown,
             self.weights,
@@ -396,6 +397,8 @@ class Scorer:
             caught=tables.caught,
             hunted=tables.hunted,
             caught_animals=tables.caught_animals,
+            generic_animals=tables.generic_animals,
+            hunting_verbs=tables.hunting_verbs,
         )
         self._bred_claims = BredClaims(
             self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
@@ -711,7 +714,15 @@ class Scorer:
                 and 5 not in kinds
                 and traits < TRAIT_PATTERN_MIN
                 and not (1 in kinds and traits)
-                and (2 not in kinds or not (1 in kinds or (self._single_parts and self._single_parts.search(joined))))
+                # beside provenance, a part (胆) or a generic animal word that may be counted out (野生 小鸟 两只)
+                and (
+                    2 not in kinds
+                    or not (
+                        1 in kinds
+                        or (self._single_parts and self._single_parts.search(joined))
+                        or (self._generic_animals and self._generic_animals.search(joined))
+                    )
+                )
                 and (1 not in kinds or not any(p is not None and p.search(joined) for p in self._part_provenance))
                 and (
                     self._talk_patterns.isdisjoint(ids)

@@ -413,9 +413,11 @@ class Tables:
         doers, hunting = [fold(w) for w in signals.capture_doers], [fold(w) for w in signals.hunting_verbs]
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
+        self.hunting_verbs = tuple(verb for verb in hunting if verb)
         # a generic animal word a few characters after a capture (山里刚抓的鸟, 林子里逮的彩色长尾鸟): the animal caught
         caught = {fold(animal.word): animal.category for animal in signals.caught_animals if fold(animal.word)}
         self.caught_animals = caught
+        self.generic_animals = re.compile(alternatives(caught)) if caught else None
         self.caught = (
             re.compile(f"(?:{self.capture.pattern})的?(?P<gap>.{{0,{_CAUGHT_GAP}}}?)(?P<animal>{alternatives(caught)})")
             if self.capture is not None and caught
