@@ -13,6 +13,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
 * an entry whose first sense is the one a species of the national list has in the dictionary is an alias of
   that species: the English name bridges a folk name and the list's name (山猫 "lynx" is 猞猁 "lynx"), and a
   Latin name the list spells differently still names its genus (石鲮鱼 "pangolin (Manis pentadactylata)");
+* an entry that the dictionary gives as another writing of a species' name on the national list (蝳蝐 "variant
+  of 玳瑁") is an alias of that species;
 * every alias is a species term that counts only in a listing that sells the animal or a part of it
   (``requires``), as the ambiguous names of the national list do;
 * an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
@@ -161,6 +163,8 @@ GENERIC_CLASSES = ("哺乳纲", "鸟纲", "爬行纲", "两栖纲")
 # also holds everyday and farmed kinds (Columba: the rock dove; Bos: the yak)
 GENUS_CLASSES = ("爬行纲", "两栖纲")
 KIND_OF = re.compile(r"\bkind of ([a-z]+)")
+# a sense that gives the word as another writing of a word (蝳蝐 "variant of 玳瑁[dai4 mao4]"): its simplified form
+VARIANT_OF = re.compile(r"^(?:old |archaic )?variant of (?:[^\[|/]+\|)?([^\[|/]+)\[")
 GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese|slang)[^)]*\)")
 OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
 PROHIBITED = "prohibited."  # the family whose terms' English names find street and loan names
@@ -751,6 +755,7 @@ def build(data: Path) -> dict[str, object]:
 
     source_path, entries = read_cedict()
     by_sense = species_senses(species, entries)
+    by_name = {row["name"]: row for row in species}
     aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
     namesakes: list[str] = []
     seen: set[str] = set()
@@ -759,7 +764,12 @@ def build(data: Path) -> dict[str, object]:
             continue
         provenance = f"CC-CEDICT line {line}: {word} /{gloss}/"
         target: tuple[str, int, str] | None = None
-        for genus, epithet in LATIN.findall(gloss):
+        # another writing of a species' name on the national list names that species
+        variant = next((m.group(1) for sense in gloss.split("/") if (m := VARIANT_OF.match(sense))), None)
+        if variant in by_name:
+            named_row = by_name[variant]
+            target = (category_for(named_row), WEIGHT.get(named_row["保护级别"].strip(), 50), variant)
+        for genus, epithet in [] if target else LATIN.findall(gloss):
             named: dict[str, str] | None = by_latin.get(f"{genus} {epithet}") if epithet else None
             named = named or by_genus.get(genus) or (same_species(epithet, genus_rows[genus]) if epithet else None)
             if named is not None:

@@ -245,11 +245,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # rounded down. A generic animal word of wild provenance counted out or beside evasion talk (野生 小鸟 两只), and a
 # farmed animal named only as a hunter's prey or in a tag (会抓兔子, 【闲鱼】) no longer making farm produce, then
 # gave recall 0.900 (1,166/1,295, 0.9004), disguised recall 0.850 (611/719, 0.8498) and category accuracy 0.967
-# (0.9666), the rest unchanged; the floor follows, rounded down.
+# (0.9666), the rest unchanged; the floor follows, rounded down. Another writing of a listed species' name that
+# CC-CEDICT gives (蝳蝐 "variant of 玳瑁") as an alias then gave recall 0.901 (1,167/1,295, 0.9012) and disguised
+# recall 0.851 (612/719, 0.8512), the rest unchanged; the floor follows, rounded down.
 TEST_PART_FLOOR = {
-    "recall": 0.900,
+    "recall": 0.901,
     "precision": 0.978,
-    "disguised": 0.849,
+    "disguised": 0.851,
     "category_accuracy": 0.966,
     "hard_negatives_flagged": 0.042,
 }

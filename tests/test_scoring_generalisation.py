@@ -39,6 +39,7 @@ def verdict(scorer: Scorer, title: str, description: str = "") -> tuple[bool, st
         ("红熊猫 幼崽 活体 私聊", "wildlife.other"),  # gloss "red panda", the dictionary's sense of 小熊猫
         ("羱羊角 一对 老货 私聊", "wildlife.other"),  # gloss "ibex", the dictionary's sense of 北山羊
         ("马骝 幼崽 活体 会翻跟头", "wildlife.primate"),  # gloss "monkey (dialect)": a region's word, not 猴子
+        ("蝳蝐 发梳 一把 民国老件", "wildlife.hawksbill"),  # gloss "variant of 玳瑁": another writing of the name
     ],
 )
 def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, category: str) -> None:
@@ -67,6 +68,18 @@ def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialec
     assert module.DIALECT.search("(coll.) snake")
     assert not module.DIALECT.search("monkey")
     assert not module.DIALECT.search("monkey (Macaca mulatta)")
+
+
+def test_another_writing_of_a_name_is_read_off_the_gloss() -> None:
+    module = alias_script()
+    assert module.VARIANT_OF.match("variant of 玳瑁[dai4 mao4]").group(1) == "玳瑁"
+    assert module.VARIANT_OF.match("old variant of 黿|鼋[yuan2]").group(1) == "鼋"
+    assert not module.VARIANT_OF.match("see 玳瑁[dai4 mao4]")
+
+
+def test_another_writing_of_a_word_that_names_no_listed_species_is_no_alias(scorer: Scorer) -> None:
+    # 幅射 is glossed "variant of 辐射" (radiation): 辐射 is a term, but no species of the national list
+    assert verdict(scorer, "防幅射 孕妇装 活体 检测")[2] == set()
 
 
 def test_a_prohibited_terms_plural_english_name_finds_the_singular_gloss(scorer: Scorer) -> None:
