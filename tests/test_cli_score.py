@@ -335,12 +335,15 @@ TEST_PART_FLOOR = {
 # two phrases of evasion, as the rules' floor above: recall 0.913 (1,182/1,295, 0.9127), disguised recall 0.865
 # (622/719, 0.8651), the rest unchanged; the floor follows, rounded down. With dealer talk of supply as one of
 # them: recall 0.914 (1,183/1,295, 0.9135), disguised recall 0.867 (623/719, 0.8665), the rest unchanged; the
-# floor follows, rounded down.
+# floor follows, rounded down. With the seed reading the classes of a title's words (dictionary concepts, the
+# watchlists' talk: pipelines/model/meaning.py): recall 0.917 (1,188/1,295, 0.9174), precision 0.979 (0.9794),
+# disguised recall 0.871 (626/719, 0.8707), 25/596, category accuracy 0.965 (0.9646); the floor follows, rounded
+# down.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.913,
+    "recall": 0.917,
     "precision": 0.979,
-    "disguised": 0.866,
-    "category_accuracy": 0.963,
+    "disguised": 0.870,
+    "category_accuracy": 0.964,
     "hard_negatives_flagged": 0.042,
 }
 

@@ -6,9 +6,9 @@ listing is scored instead by a model of the same recipe learnt from the other fo
 
 Learning those fold models is most of an evaluation's time (the per-category regression, several seconds a
 fold), and they depend only on what they learn from: they are kept in the scoring cache, named by a hash of the
-dev rows as the model sees them (n-grams, the rules' result, labels), the recipe's code and settings and the
-libraries' versions, so a second `tradewatch eval` of the same set and rules reuses them, and any change
-learns them again.
+dev rows as the model sees them (n-grams, the rules' result, meaning features and their classes, labels), the
+recipe's code and settings and the libraries' versions, so a second `tradewatch eval` of the same set and rules
+reuses them, and any change learns them again.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def cross_validated_combine(
     return add, len(folds_learnt)
 
 
-_RECIPE = ("train.py", "features.py", "seed.py", "evaluate.py")  # the code a fold model is learnt by
+_RECIPE = ("train.py", "features.py", "meaning.py", "seed.py", "evaluate.py")  # the code a fold model is learnt by
 
 
 def _fold_models(rows: Sequence[Row], folds: int) -> list[tuple[list[int], dict[str, Any]]] | None:
@@ -82,11 +82,12 @@ def _fold_models(rows: Sequence[Row], folds: int) -> list[tuple[list[int], dict[
             *(cache.package_version(p) for p in ("scikit-learn", "numpy", "scipy")),
             *((here / f).read_bytes() for f in _RECIPE),
             json.dumps(
-                [[r.example.label, r.example.category, r.grams, r.rules, r.folded] for r in rows],
+                [[r.example.label, r.example.category, r.grams, r.rules, r.folded, r.meaning] for r in rows],
                 ensure_ascii=False,
                 sort_keys=True,
                 default=str,
             ),
+            json.dumps(rows[0].classes if rows else None, ensure_ascii=False, sort_keys=True),
         )
         + ".json"
     )

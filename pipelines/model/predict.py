@@ -1,7 +1,8 @@
 """Scoring with the bureau's model: a probability per listing, and how it combines with the rules' score.
 
-The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), so scoring
-needs neither scikit-learn nor anything that could run code from the model file. Its n-grams are found in the
+The model is a linear classifier stored as plain weights (see :mod:`pipelines.model.registry`), with the words of
+its meaning classes (:mod:`pipelines.model.meaning`), so scoring needs neither scikit-learn, nor the dictionary,
+nor anything that could run code from the model file. Its n-grams are found in the
 normalised text by compiled code (the sweep scores every listing, and looking up each of a listing's n-grams in
 Python costs a large share of what the rules cost): an Aho-Corasick automaton over the title for a model of the
 title alone (:class:`TitleIndex`), one walk of a trie over title and description for an older model of both
@@ -30,6 +31,7 @@ from pipelines.model.features import (
     rule_features,
     title_only,
 )
+from pipelines.model.meaning import MeaningWeights
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.hits import CLEARING_RULES
 
@@ -128,6 +130,9 @@ class Model:
             self._index = NgramIndex(self._grams, weights)
         # normalised title -> what its n-grams give (see _title_entry), for a model of the title alone
         self._by_title: dict[str, list[Any]] = {}
+        # the classes of words a model reads besides n-grams (pipelines.model.meaning); none in older models
+        meaning = data.get("meaning")
+        self._meaning = MeaningWeights(meaning) if meaning else None
         categories = data.get("categories") or {}
         self.category_intercepts = {str(c): float(b) for c, b in (categories.get("intercepts") or {}).items()}
         self._category_data: Mapping[str, Mapping[str, float]] = categories.get("ngram_weights") or {}
@@ -159,6 +164,9 @@ class Model:
             ngram_logit, numbers = self._index.find(title + FIELD_SEPARATOR + description)
             found = numbers.tolist()
             logit = self.intercept + ngram_logit
+            meaning = self._meaning
+            if meaning is not None:
+                logit += meaning.logit(title)
         if rules.get("rules"):
             rule_weights = self.rule_weights
             for name, value in rule_features(rules, listing.get("price")).items():
@@ -200,12 +208,16 @@ class Model:
         self._by_title.clear()
 
     def _title_entry(self, title: str) -> list[Any]:
-        """``[intercept + the weights of the title's n-grams, names if up, names if down, the n-grams' numbers]``
-        for a normalised title, the names left None until asked; kept in ``_by_title``, emptied when full."""
+        """``[intercept + the weights of the title's n-grams and meaning features, names if up, names if down, the
+        n-grams' numbers]`` for a normalised title, the names left None until asked; kept in ``_by_title``, emptied
+        when full."""
         by_title = self._by_title
         if len(by_title) >= _TITLES_KEPT:
             by_title.clear()
         ngram_logit, found = self._index.find(title)
+        meaning = self._meaning
+        if meaning is not None:
+            ngram_logit += meaning.logit(title)
         entry: list[Any] = [self.intercept + ngram_logit, None, None, found]
         by_title[title] = entry
         return entry

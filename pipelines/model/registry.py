@@ -1,9 +1,10 @@
 """The bureau's saved models under ``TRADEWATCH_HOME/models/``: one JSON file per version and a pointer to the
 one in use.
 
-A model file is plain JSON (n-gram and rule-feature weights, the intercept, and what it was trained on:
-version, time, a hash of the training data, label counts, cross-validated figures). Loading it never runs
-code, unlike a pickle. ``current`` names the version in use; changing it is one command and an audit event.
+A model file is plain JSON (n-gram, rule-feature and meaning weights with the meaning classes' words, the
+intercept, and what it was trained on: version, time, a hash of the training data, label counts,
+cross-validated figures). Loading it never runs code, unlike a pickle. ``current`` names the version in use;
+changing it is one command and an audit event.
 """
 
 from __future__ import annotations
