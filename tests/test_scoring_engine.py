@@ -351,7 +351,7 @@ def test_broken_watchlist_reports_file_and_line(tmp_path: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(max_size=80) | st.text(alphabet="象牙犀角製品ＸＩＡＮＧ ™ﬁ①🐘，。*.\u200b《》Aa", max_size=40))
+@given(st.text(max_size=80) | st.text(alphabet="象牙犀角製品ＸＩＡＮＧ ™ﬁ①🐘，。*.\u200b《》Aa\n\x00、", max_size=40))
 def test_fast_fold_equals_the_translate_table(normaliser: Normaliser, text: str) -> None:
     folded = normaliser.fold(text)
     assert folded == text.translate(normaliser._table)

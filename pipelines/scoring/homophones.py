@@ -176,18 +176,22 @@ def usable(syllables: list[str], term: str) -> bool:
 
 # How many texts a ReadingFinder reads by str.translate before it builds its numpy table (see __call__).
 TABLE_AFTER = 10_000
+# What an uncoded character reads as in a translated reading: no code is a space.
+_UNCODED = ord(" ")
 
 
 class ReadingFinder:
     """Where the coded readings of terms occur in a folded text: ``(index in codes, start, end)``, in the order an
     overlapping Aho-Corasick scan reports them (by end, the longer of two first).
 
-    The text's reading is ``text.translate(table)`` for a process's first ``TABLE_AFTER`` texts: a character
-    without a code stays as it is, and only coded characters can make a match (folded text has no private-use
-    characters, the codes'). The translate looks up every character in the dict (about 0.06 µs each, some 6 µs
-    for a listing); a numpy look-up of the UTF-32 code points takes a third of that, but numpy's import costs
-    0.1 CPU s, which a crawl's scorer (a few hundred listings with trade talk) would never earn back. So the numpy
-    table is built only after ``TABLE_AFTER`` texts, or at once where numpy is loaded already. With Hyperscan
+    The text's reading is ``text.translate(by_point)`` for a process's first ``TABLE_AFTER`` texts: a list of the
+    code of every code point up to the last coded one, where a character without a code reads as a space, and
+    only coded characters can make a match (folded text has no private-use characters, the codes'; a character
+    past the list stays as it is). A list is indexed where the dict of codes hashed and compared a new integer
+    for every character: 410 instructions a character against 640. A numpy look-up of the UTF-32 code points
+    takes a quarter of that, but numpy's import costs 0.1 CPU s, which a crawl's scorer (a few hundred listings
+    with trade talk) would never earn back. So the numpy table is built only after ``TABLE_AFTER`` texts, or at
+    once where numpy is loaded already. With Hyperscan
     the reading's UTF-32 bytes are scanned, for the codes' UTF-32 bytes, and a match that does not start on a
     character's first byte is dropped; otherwise the reading is scanned with ``ahocorasick-rs``."""
 
@@ -195,6 +199,11 @@ class ReadingFinder:
         from .matcher import hyperscan_available, load_database
 
         self._table = table
+        # what str.translate reads: code point -> its code's code point, or a space's (see above)
+        points = {code: ord(code) for code in set(table.values())}
+        self._by_point = [_UNCODED] * (max(table, default=-1) + 1)
+        for point, code in table.items():
+            self._by_point[point] = points[code]
         self._codes = codes
         self._take: Any = None
         self._waiting = TABLE_AFTER  # texts read by translate before the table is built
@@ -224,7 +233,7 @@ class ReadingFinder:
     def __call__(self, text: str) -> list[tuple[int, int, int]]:
         if self._take is None and self._waiting > 0 and "numpy" not in sys.modules:
             self._waiting -= 1
-            reading = text.translate(self._table)
+            reading = text.translate(self._by_point)
             if self._scan is None:
                 return list(self._find(reading, overlapping=True))
             coded = reading.encode("utf-32-le")
