@@ -360,3 +360,25 @@ def test_a_plaque_is_told_by_the_goods_form_it_begins_or_precedes(
 def test_a_brand_mark_before_other_goods_is_still_a_brand(scorer: Scorer) -> None:
     rules = rules_by_name(assert_clear(scorer, "白鹤牌 绿茶 一斤", "明前茶 真空包装 包邮"))
     assert rules["brand_term"]["marker"] == "牌"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # the balm's brand 虎标 in English on its pack, sold wholesale
+        ("虎标万金油 Tiger Balm 红色 30g", "新加坡产 批发价 量大从优"),
+        # a rice cooker of the Tiger brand, 虎牌 in Chinese, from a wholesaler
+        ("Tiger虎牌电饭煲 日本原装 3L", "正品保证 一手货源 支持批发"),
+    ],
+)
+def test_a_species_english_name_beside_its_chinese_namesake_is_the_namesake(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert "english_of_namesake" in rules_by_name(assert_clear(scorer, title, description))
+
+
+def test_english_parts_and_a_plain_english_name_stay_leads(scorer: Scorer) -> None:
+    # a part's English name is no namesake's, whatever innocent phrase of the category the title holds
+    assert_lead(scorer, "虎皮鹦鹉 顺带出 tiger skin 整张", "wildlife.tiger_leopard", "私聊 一手货源")
+    # with no namesake in the field, the English name with trade talk is the animal
+    assert_lead(scorer, "Tiger 幼崽 活体 出售", "wildlife.tiger_leopard", "一手货源 私聊")

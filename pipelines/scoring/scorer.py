@@ -130,6 +130,8 @@ _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plan
 # rules that set aside a term the title names its goods by (白鹤牌 of tea, 七彩山鸡 of a farm, not a name
 # that lacks context: 猪婆龙苗 hides its goods): the title says
 # what is sold, so talk that hides the goods (平台上不方便说) hides nothing
+# the masks by which a Chinese name is a namesake's, whose English name in the same field is that namesake's too
+_ENGLISH_NAMESAKE_RULES = frozenset(("brand_term", "innocent_phrase"))
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
@@ -978,6 +980,7 @@ class Scorer:
                                      "points": 0})  # fmt: skip
                 live = kept
         if live and (masked_rules or masks):
+            live = self._english_of_namesake(live, masked_rules, masks)
             live = self._namesake_described(live, masked_rules, signal_places, masks, first_view)
         if live and self._bred is not None:
             bred = self._bred_claims.bred_animal(live, views, signal_places)
@@ -1239,6 +1242,29 @@ class Scorer:
     @staticmethod
     def _names_a_plant(masked_rules: list[dict[str, Any]]) -> bool:
         return any(r["rule"] == "plant_term" and r.get("field") == "title" for r in masked_rules)
+
+    @staticmethod
+    def _english_of_namesake(
+        live: list[tuple[TermRef, FieldView, int, int, int, int]],
+        masked_rules: list[dict[str, Any]],
+        masks: list[tuple[Mask, FieldView, int, int]],
+    ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
+        """A species' English name (one that needs context, not a part's: tiger skin) in a field where a Chinese
+        name of its category is a brand (虎牌) or in an innocent phrase of it (虎标万金油) is that namesake's English
+        name (Tiger Balm, a Tiger thermos), not the animal."""
+        namesakes = {
+            (rule["category"], rule["field"]) for rule in masked_rules if rule["rule"] in _ENGLISH_NAMESAKE_RULES
+        }
+        namesakes.update((mask.category, view.name) for mask, view, _start, _end in masks if mask.category)
+        kept = [
+            item
+            for item in live
+            if item[0].rule != "english" or not item[0].requires or (item[0].category, item[1].name) not in namesakes
+        ]
+        if len(kept) < len(live):
+            masked_rules.append({"rule": "english_of_namesake", "terms": sorted({i[0].term for i in live} - {
+                i[0].term for i in kept}), "points": 0})  # fmt: skip
+        return kept
 
     def _namesake_described(
         self,
