@@ -31,9 +31,9 @@ class CalibreWords:
     beside a diameter of anything (``bore_measures``: 内径, not 口径 "caliber") in a listing of other goods measured
     by their bore (内径5.5 外径8 硅胶管, 轴承 内径5.5: ``bore_goods`` and the ``bore_characters`` that end such
     goods' names, from the dictionary) unless the listing counts rounds or names the barrel itself (枪管, a barrel
-    word ending in one of those characters). Read in the
-    text as written, since folding drops a calibre's decimal point; a text without a character every calibre holds
-    (the point: ``mark``) is not searched, so that ordinary listings pay one substring test."""
+    word ending in one of those characters). Read in the text as written, since folding drops a calibre's decimal
+    point; a text without a character every calibre holds (the point: ``mark``) is not searched, so that ordinary
+    listings pay one substring test."""
 
     def __init__(
         self,
@@ -102,9 +102,9 @@ class CalibreWords:
             if (self._rounds is not None and self._rounds.search(text)) or any(b in text for b in self._barrels):
                 return None
             if found is None:
-                for match in self._bore_goods.finditer(text):
-                    if not any(text.endswith(b, 0, match.end()) for b in self._barrels):
-                        found = match.group()
+                for goods in self._bore_goods.finditer(text):
+                    if not any(text.endswith(b, 0, goods.end()) for b in self._barrels):
+                        found = goods.group()
                         break
         return found
 
