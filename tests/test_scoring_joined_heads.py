@@ -163,3 +163,21 @@ def test_a_name_that_ends_in_the_character_or_an_animal_material_keeps_its_readi
 ) -> None:
     """弹夹 is a name of weapons, and an animal's material before 夹 is the clip's material (玳瑁发夹)."""
     assert_lead(scorer, title, category, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("气枪机 配件 钢珠", "一手货源 私聊 不走快递"),
+        ("仿真枪机 金属 全套", "可发射 私聊"),
+        ("弩机 扳机 配件", "私聊 一手货源"),
+    ],
+)
+def test_a_character_ending_a_gun_part_keeps_a_weapon_name_before_it(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """机 ends the dictionary's gun parts (扳机 "(gun) trigger", 枪机 "bolt of gun"), so after a weapon's name it is
+    the weapon's own part, never a machine of other goods."""
+    signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
+    assert "机" not in signals["goods_characters"]
+    assert_lead(scorer, title, "prohibited.weapons", description)
