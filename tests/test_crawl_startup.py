@@ -561,7 +561,7 @@ def test_a_platform_crawl_leaves_out_the_scrapy_components_its_settings_leave_id
     assert "scrapy.extensions.feedexport.FeedExporter" in kept
 
 
-def test_a_crawl_process_imports_no_spider_but_its_crawl_s(tmp_path: Path):
+def test_a_crawl_process_imports_no_spider_module_but_its_own(tmp_path: Path):
     """The crawl is given its spider class: Scrapy's spider loader would import every module of the spiders
     package (the recheck and rules spiders) to list spiders by name."""
     code = (
