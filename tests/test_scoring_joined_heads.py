@@ -181,3 +181,10 @@ def test_a_character_ending_a_gun_part_keeps_a_weapon_name_before_it(
     signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
     assert "机" not in signals["goods_characters"]
     assert_lead(scorer, title, "prohibited.weapons", description)
+
+
+def test_a_goods_character_after_a_gap_does_not_end_a_name_written_solid(scorer: Scorer) -> None:
+    """钳 "pliers" heads other goods only when written on from the name (老虎钳); after a name written solid and a
+    gap it is a word of its own, and 麻醉枪 stays the weapon; a name spelled out with gaps still takes it across one."""
+    assert_lead(scorer, "麻醉枪 钳 全套", "prohibited.weapons", "私聊 一手货源 不走快递")
+    assert_clear(scorer, "代 开 发 票 夹 透明 插袋", "财务办公 收纳整理")

@@ -398,10 +398,15 @@ class Scope:
             return "creature_term", after
         head_char = text[end : end + 1]
         if head_char and head_char in self._goods_characters.get(ref.category, ()):
-            # 代开发票夹 (a folder), 老虎钳: a character of other goods ending the word the name begins
-            _h_start, h_end = view.span(end, end + 1)
-            if not is_cjk(original[h_end : h_end + 1] or " ") and not self.goods_shown(
-                ref, signal_places, view, start, end, traits=False
+            # 代开发票夹 (a folder), 老虎钳: a character of other goods ending the word the name begins, written as
+            # the name is (代 开 发 票 夹 spaced out; a name written solid, 麻醉枪 钳, is not joined across a gap)
+            h_start, h_end = view.span(end, end + 1)
+            n_start, n_end = view.span(start, end)
+            joined = h_start == n_end or n_end - n_start != end - start
+            if (
+                joined
+                and not is_cjk(original[h_end : h_end + 1] or " ")
+                and not self.goods_shown(ref, signal_places, view, start, end, traits=False)
             ):
                 return "head_term", text[start:end] + head_char
         # the head follows the name in the same word (珊瑚灯, not 蓝点颏 笼子), or ends a name written as one word (an
