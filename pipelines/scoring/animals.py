@@ -347,7 +347,7 @@ class AnimalPatterns:
         # animal: beside a word of provenance it stands in for the talk, and without one for the provenance
         denied = self._denied_lookalike(views) if not talk or not provenance else None
         if part is None and provenance:
-            part = self._counted_animal(signal_places) or self._counted_generic(views, talk)
+            part = self._counted_animal(signal_places)
             if part is not None:
                 route["counted"] = part[0].word
         if part is None:
@@ -357,6 +357,12 @@ class AnimalPatterns:
                 if capture not in provenance:
                     provenance.append(capture)
                 route[part[0].label] = part[0].word
+        if part is None and provenance:
+            # a generic animal word (小鸟) counted out or beside evasion talk, where no capture names it: the capture,
+            # where there is one, says more of how the animal was taken
+            part = self._counted_generic(views, talk)
+            if part is not None:
+                route["counted"] = part[0].word
         if (
             part is None
             and provenance
