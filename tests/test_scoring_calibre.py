@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.scoring import Scorer
-from tests.scoring_support import assert_lead
+from pipelines.scoring import Scorer, ScoreResult
+from tests.scoring_support import assert_lead, rules_by_name
 
 ALIASES = Path(__file__).resolve().parents[1] / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
+
+
+def assert_no_calibre(result: ScoreResult, title: str) -> None:
+    """No calibre was read in the listing, and it is no weapon."""
+    assert "calibre_pattern_context" not in rules_by_name(result), title
+    assert result.category != "prohibited.weapons"
 
 
 @pytest.mark.parametrize(
@@ -43,9 +49,7 @@ def test_a_calibre_beside_its_barrel_or_rounds_is_a_weapons_lead(scorer: Scorer,
     ],
 )
 def test_a_number_that_measures_other_goods_is_no_calibre(scorer: Scorer, title: str) -> None:
-    result = scorer.score({"title": title})
-    assert not any(r["rule"] == "calibre_pattern_context" for r in result.rules), title
-    assert result.category != "prohibited.weapons"
+    assert_no_calibre(scorer.score({"title": title}), title)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +64,7 @@ def test_a_number_that_measures_other_goods_is_no_calibre(scorer: Scorer, title:
 def test_a_diameter_of_goods_measured_by_their_bore_is_no_calibre(scorer: Scorer, title: str) -> None:
     """内径 is a diameter of anything: beside a hose, a bearing or a word that 管 ends (硅胶管), from the
     dictionary's senses, its number is that goods' bore."""
-    result = scorer.score({"title": title, "description": "现货 量大优惠"})
-    assert not any(r["rule"] == "calibre_pattern_context" for r in result.rules), title
-    assert result.category != "prohibited.weapons"
+    assert_no_calibre(scorer.score({"title": title, "description": "现货 量大优惠"}), title)
 
 
 @pytest.mark.parametrize(
