@@ -574,3 +574,46 @@ def test_a_crawl_process_imports_no_spider_module_but_its_own(tmp_path: Path):
         "print(json.dumps(sorted(m for m in sys.modules if m in ('spiders.rules', 'spiders.recheck'))))\n"
     )
     assert _printed_json(code, tmp_path) == []
+
+
+def test_a_sweep_that_reads_photos_starts_its_ocr_workers_with_its_first_photo_not_as_it_is_built(
+    tw_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A worker's start-up and the recogniser's loading cost more CPU than the rest of a short sweep's start-up:
+    a sweep whose listings show no photo must start none. The sweep's pool is handed to its crawls unstarted,
+    ready to load the recogniser as its first photo is requested."""
+    import scrapy.crawler
+
+    from pipelines.images.download import ListingImagesPipeline
+    from pipelines.images.pool import ImagePool
+    from runners import sweep
+
+    real_crawler = scrapy.crawler.Crawler
+    pools: list[ImagePool] = []
+    started: list[bool] = []
+
+    class Built:
+        def __init__(self, spider: object, settings: Any, init_reactor: bool = False) -> None:
+            pools.append(settings["TRADEWATCH_IMAGE_POOL"])
+            self.stats = None
+
+    class Process:
+        def crawl(self, crawler: Built, **_: object) -> None:
+            pass
+
+        def start(self) -> None:
+            started.append(pools[0]._executor is not None)
+
+    monkeypatch.setattr(scrapy.crawler, "Crawler", Built)
+    monkeypatch.setattr(sweep, "crawler_process", lambda *_: Process())
+    monkeypatch.setattr(sweep, "start_store_writers", lambda *_: None)
+    assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"]))) == []
+    (pool,) = pools
+    assert started == [False] and pool.warm is True  # unstarted while the crawl runs, to read text once started
+    # its first photo's request starts it
+    monkeypatch.setattr(scrapy.crawler, "Crawler", real_crawler)
+    crawler = project_crawler(TRADEWATCH_IMAGE_POOL=pool)
+    requested: list[bool] = []
+    monkeypatch.setattr(ImagePool, "start", lambda self: requested.append(self is pool))
+    ListingImagesPipeline.from_crawler(crawler).start_readers()
+    assert requested == [True]
