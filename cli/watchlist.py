@@ -101,6 +101,7 @@ def explain_cmd(
         "function_pattern": _("function pattern of prohibited goods (what the goods do, with company)"),
         "calibre_pattern": _("calibre of a weapon beside its barrel or a count of rounds"),
         "diagnostic_trait": _("diagnostic trait of one category (a mark that tells its material or animal)"),
+        "remedy_pattern": _("remedy pattern (a medicine told by what it cures in its pharmacopoeia's words)"),
     }
     # a spelling generated from a term says how it was made from it
     generated = {

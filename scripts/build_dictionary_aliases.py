@@ -84,6 +84,10 @@ The dictionary's senses of a prohibited term's Chinese names are English phrases
 another category's English name (除草剂 "weed killer", a pesticide, holds the drugs' ``weed``) is an innocent
 phrase of that category, so that the longer name says what the listing sells.
 
+An entry of two characters that shares a sense with an action of a wildlife category's ``remedies`` (催奶 "to
+promote lactation" with 下乳 "to promote lactation (TCM)"; a mark of medicine in a sense is dropped before they are
+compared) is a *remedy synonym* (``signals.remedy_synonyms``): the remedy pattern reads it as that action.
+
 Every alias records the dictionary line it came from. ``scripts/dictionary_alias_review.yaml`` holds the
 reviewed decisions: rejected candidates, each with a reason. The output is
 ``pipelines/watchlists/dictionary_aliases.yaml``; re-run after a dictionary or list update.
@@ -115,6 +119,7 @@ from build_wildlife_watchlist import (
     read_species,
 )
 
+from pipelines.scoring.remedies import ACTION_LENGTH, actions
 from pipelines.scoring.watchlist import TermSpec, Watchlists, load_watchlists
 
 REVIEW = Path(__file__).resolve().parent / "dictionary_alias_review.yaml"
@@ -382,6 +387,36 @@ def part_compounds(
             continue
         if head is not None:
             found[word] = {"word": word, "part": part, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
+    return sorted(found.values(), key=lambda item: item["word"])
+
+
+# a sense's mark that it is meant in medicine ("to promote lactation (TCM)"): the same sense without it is the same
+MEDICAL_MARK = re.compile(r"\s*\((?:TCM|Chinese medicine|in Chinese medicine|medicine)\)\s*|^\(TCM\)\s*")
+
+
+def medical_senses(gloss: str) -> set[str]:
+    """The senses of a gloss, each without its mark of medicine, in lower case."""
+    return {MEDICAL_MARK.sub("", sense).strip().lower() for sense in gloss.split("/") if sense.strip()}
+
+
+def remedy_synonyms(
+    entries: list[tuple[str, str, str, int]], actions: Sequence[str], action_length: int
+) -> list[dict[str, str]]:
+    """Words of the dictionary that say what an action of a monograph says (催奶 and 催乳 "to promote lactation"
+    are 下乳 "to promote lactation (TCM)"): entries of the action's length that share a sense with it, each with
+    the action and the dictionary line. Sellers write the everyday word for what the medicine does."""
+    glosses: dict[str, set[str]] = defaultdict(set)
+    for word, _first, gloss, _line in entries:
+        if word in actions:
+            glosses[word] |= medical_senses(gloss)
+    found: dict[str, dict[str, str]] = {}
+    for word, _first, gloss, line in entries:
+        if len(word) != action_length or word in actions or word in found:
+            continue
+        senses = medical_senses(gloss)
+        action = next((a for a in actions if glosses[a] & senses), None)
+        if action is not None:
+            found[word] = {"word": word, "action": action, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
     return sorted(found.values(), key=lambda item: item["word"])
 
 
@@ -865,6 +900,11 @@ def build(data: Path) -> dict[str, object]:
             "brand_marks": brand_marks(entries),
             "bred_provenance": breed_words(entries),
             **everyday_blades(entries),
+            "remedy_synonyms": remedy_synonyms(
+                entries,
+                sorted({a for c in watchlists.categories.values() for r in c.remedies for a in actions(r)}),
+                ACTION_LENGTH,
+            ),
         },
     }
 

@@ -82,6 +82,7 @@ MECHANISMS = (
     "function_pattern",
     "calibre_pattern",
     "diagnostic_trait",
+    "remedy_pattern",
 )
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *SHAPE_RULES))
 # the rules of a term found in disguise: a spelling generated from it or read like it
@@ -96,6 +97,7 @@ PATTERN_RULES = frozenset(
         "function_pattern",
         "calibre_pattern",
         "diagnostic_trait",
+        "remedy_pattern",
     )
 )
 
@@ -105,7 +107,7 @@ def has_emoji(text: str) -> bool:
 
 
 def mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule in ("goods_pattern", "function_pattern", "calibre_pattern", "diagnostic_trait"):
+    if rule in ("goods_pattern", "function_pattern", "calibre_pattern", "diagnostic_trait", "remedy_pattern"):
         return rule
     if rule in PATTERN_RULES:
         return "trade_pattern"

@@ -33,7 +33,9 @@ How a listing is scored (every step that changes the score is reported in ``rule
    One diagnostic trait of a wildlife category (交叉纹 of ivory, 毛发纤维 of rhino horn: its ``traits``) with a
    product form of that category, wild provenance, evasion or the denial of a look-alike (不是牛角, 非塑料, 非猫非狗)
    is a ``diagnostic_trait`` hit of that category (:mod:`.animals`; bred animals: :mod:`.bred`; prohibited goods
-   sold by their trade or function: :mod:`.goods`; the category shown: :mod:`.shown`).
+   sold by their trade or function: :mod:`.goods`; the category shown: :mod:`.shown`). A medicine told by two
+   actions of one category's monograph (凉血 解毒 定惊 of rhino horn) and sold by the gram with trade talk is a
+   ``remedy_pattern`` hit of that category (:mod:`.remedies`).
 7. The listing's score is its best category's, its points spread to 0-100 (:mod:`.spread`); ``categories`` lists
    all categories hit, best first (the result and its hits: :mod:`.hits`).
 """
@@ -75,6 +77,7 @@ from .markers import Markers
 from .matcher import Matcher, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
 from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
+from .remedies import REMEDY_MIN, Remedies
 from .scope import Scope, SellerTalk
 from .shapes import creature_characters
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
@@ -338,6 +341,10 @@ class Scorer:
             else 0
             for signals in by_kind[2]
         ]  # fmt: skip
+        # an action of a medicine of a wildlife category (凉血, 通经): two make the anchor of the remedy pattern
+        self._remedy_patterns = frozenset(
+            i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "remedy" for sig in signals)
+        )
         # a question of what the goods are (是什么): concealment where a verb beside it leaves the answer to the reader
         self._question_patterns = frozenset(
             i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "question" for sig in signals)
@@ -430,6 +437,7 @@ class Scorer:
             negations=term_negations,
             calibre=self._calibre,
         )
+        self._remedies = Remedies(self.weights, self._lookalike_denial)
         self._scoping = Scope(
             before_term=self._before_term,
             after_term=self._after_term,
@@ -731,6 +739,7 @@ class Scorer:
                     or (self._goods_patterns.isdisjoint(ids) and not (self._counted and self._counted.search(joined)))
                 )
                 and self._function_patterns.isdisjoint(ids)
+                and len(self._remedy_patterns.intersection(ids)) < REMEDY_MIN
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
                 and (self._capture_or_place is None or not self._capture_or_place.search(joined))
@@ -1004,6 +1013,7 @@ class Scorer:
                 or self._goods.function_pattern(signal_places, views)
                 or self._goods.calibre_pattern(views)
                 or self._animals.diagnostic_trait(signal_places, views)
+                or (None if named else self._remedy(signal_places, views, listing))
                 # a title that names a plant (麝香葡萄) sells it: what the goods pattern reads (颗粒饱满) describes it
                 or (None if self._names_a_plant(masked_rules) else self._goods.goods_pattern(signal_places, views))
                 or (None if named else self._animals.evaded_goods(signal_places, views))
@@ -1238,6 +1248,15 @@ class Scorer:
         if text[end] in self._adjacent_forms.get(category_id, ""):
             return True
         return any(text.startswith(form, end) for form in self._form_words(self.categories[category_id]))
+
+    def _remedy(
+        self,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        views: list[FieldView],
+        listing: Mapping[str, Any],
+    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
+        """The remedy pattern of the listing (:mod:`.remedies`), which weighs its price per gram."""
+        return self._remedies.remedy_pattern(signal_places, views, _price(listing.get("price")))
 
     @staticmethod
     def _names_a_plant(masked_rules: list[dict[str, Any]]) -> bool:

@@ -14,6 +14,7 @@ from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
 from .payloads import Mask, Payload, Signal, TermRef
+from .remedies import actions
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
@@ -479,6 +480,14 @@ class Tables:
                     self._add(text, Signal("suspicious", label, category.id, word, False, False))
             for word in category.functions:
                 self._add(word, Signal("function", "function", category.id, word, False, False))
+            # what the material does as a medicine (清热, 凉血 of rhino horn's 清热凉血): the remedy pattern's words,
+            # and the dictionary's words for the same action (催奶 "to promote lactation" for 下乳)
+            own = {action for remedy in category.remedies for action in actions(remedy)}
+            for action in sorted(own):
+                self._add(action, Signal("remedy", "remedy", category.id, action, False, False))
+            for synonym in signals.remedy_synonyms:
+                if synonym.action in own:
+                    self._add(synonym.word, Signal("remedy", "remedy", category.id, synonym.action, False, False))
             # what the goods are made of or give off (尼古丁, 蒸汽) tells them as what they do does
             for word in category.defining:
                 self._add(word, Signal("function", "defining", category.id, word, False, False))

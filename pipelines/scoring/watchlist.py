@@ -74,6 +74,14 @@ class TermSpec(_Model):
     source: str | None = Field(default=None, description="Where a generated term came from (a dictionary line).")
 
 
+class RemedySynonym(_Model):
+    """A dictionary word that says what an action of a monograph says (催奶 "to promote lactation" for 下乳)."""
+
+    word: str = Field(min_length=2)
+    action: str = Field(min_length=2)
+    source: str | None = Field(default=None, description="The dictionary line that says so.")
+
+
 class PartCompound(_Model):
     """A dictionary word that holds a one-character animal part and means that part (苦胆 "gall bladder")."""
 
@@ -128,6 +136,7 @@ class SignalSpec(_Model):
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
+    remedy_synonyms: list[RemedySynonym] = Field(default_factory=list)
     plant_heads: list[str] = Field(default_factory=list)
     cage_heads: list[str] = Field(default_factory=list)
     shop_heads: list[str] = Field(default_factory=list)
@@ -226,6 +235,7 @@ class CategorySpec(_Model):
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
+    remedies: list[str] = Field(default_factory=list)
 
 
 class WatchlistFile(_Model):
@@ -414,6 +424,9 @@ class Category:
     victims: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
+    # what the material does as a medicine, in the words of its pharmacopoeia monograph (清热凉血 解毒定惊 of rhino
+    # horn): the remedy pattern reads a medicine sold by its effect from them
+    remedies: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -460,6 +473,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
             cat.traits.extend(spec.traits)
+            cat.remedies.extend(spec.remedies)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
         if sig is not None:
