@@ -26,7 +26,6 @@ from crawler.profiles import URL_FIELDS, FieldSelector, JsonItems, ListingFields
 
 Node = Selector | SelectorList | Mapping[str, Any]
 log = logging.getLogger(__name__)
-_SPACES = re.compile(r"\s+")
 
 
 # -- links ---------------------------------------------------------------------------------------------------
@@ -225,12 +224,15 @@ def _strings(found: SelectorList, attr: str | None) -> list[str]:
 
 
 def _whitespace(text: str, mode: str) -> str:
+    """Runs of whitespace as one space, the ends trimmed (`lines`: within each line, empty lines left out).
+    `str.split()` cuts at exactly the characters `\\s` matches in a text pattern (both ask Unicode's space
+    property), so `" ".join(text.split())` is `re.sub(r"\\s+", " ", text).strip()` without the regex engine."""
     if mode == "keep":
         return text
     if mode == "lines":
-        lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+        lines = (" ".join(line.split()) for line in text.splitlines())
         return "\n".join(line for line in lines if line)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _as_text(value: Any, join: str) -> str:

@@ -27,7 +27,9 @@ def clean_text(value: Any, *, multiline: bool = False) -> str:
     NUL characters are removed: PostgreSQL text cannot hold them, and no marketplace text needs them.
     """
     text = unicodedata.normalize("NFC", str(value or "").replace("\x00", ""))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    # the runs collapsed in the whole text at once: none of their characters ends a line, so each line is as
+    # it would be collapsed alone
+    lines = (line.strip() for line in _SPACES.sub(" ", text).splitlines())
     return ("\n" if multiline else " ").join(line for line in lines if line)
 
 
