@@ -248,12 +248,17 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # (0.9666), the rest unchanged; the floor follows, rounded down. Another writing of a listed species' name that
 # CC-CEDICT gives (蝳蝐 "variant of 玳瑁") as an alias then gave recall 0.901 (1,167/1,295, 0.9012) and disguised
 # recall 0.851 (612/719, 0.8512), the rest unchanged; the floor follows, rounded down.
+# Grown to 2,226 by the thirteenth batch (147 of its 492 fell into the part, 45 of them goods never named and 47
+# hard negatives): recall 0.884 (1,224/1,384, 0.8844), precision 0.978 (1,224/1,252, 0.9776), disguised recall
+# 0.826 (652/789, 0.8264), 28/643 (0.0435), category accuracy 0.959 (0.9592). Every figure fell with the set's
+# growth (the batch's goods told only by what they are and its folk names were found less often), so the floors
+# and the ceiling follow them, rounded.
 TEST_PART_FLOOR = {
-    "recall": 0.901,
-    "precision": 0.978,
-    "disguised": 0.851,
-    "category_accuracy": 0.966,
-    "hard_negatives_flagged": 0.042,
+    "recall": 0.884,
+    "precision": 0.977,
+    "disguised": 0.826,
+    "category_accuracy": 0.959,
+    "hard_negatives_flagged": 0.044,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -338,13 +343,16 @@ TEST_PART_FLOOR = {
 # floor follows, rounded down. With the seed reading the classes of a title's words (dictionary concepts, the
 # watchlists' talk: pipelines/model/meaning.py): recall 0.917 (1,188/1,295, 0.9174), precision 0.979 (0.9794),
 # disguised recall 0.871 (626/719, 0.8707), 25/596, category accuracy 0.965 (0.9646); the floor follows, rounded
-# down.
+# down. Grown to 2,226 by the thirteenth batch, the seed rebuilt with its dev rows: recall 0.913 (1,263/1,384,
+# 0.9126), precision 0.978 (1,263/1,292, 0.9776), disguised recall 0.867 (684/789, 0.8669), 29/643 (0.0451),
+# category accuracy 0.953 (0.9533). Every figure fell with the set's growth, as the rules' did, so the floors and
+# the ceiling follow them, rounded.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.917,
-    "precision": 0.979,
-    "disguised": 0.870,
-    "category_accuracy": 0.964,
-    "hard_negatives_flagged": 0.042,
+    "recall": 0.912,
+    "precision": 0.977,
+    "disguised": 0.866,
+    "category_accuracy": 0.953,
+    "hard_negatives_flagged": 0.046,
 }
 
 
