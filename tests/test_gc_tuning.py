@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -118,3 +119,25 @@ def test_a_lasting_build_leaves_a_collector_switched_off_by_someone_else_off(fre
     with gc_tuning.lasting_build():
         pass
     assert not gc.isenabled()
+
+
+def test_the_frozen_objects_are_counted_only_for_a_debug_log(
+    fresh_collector: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    """Counting the frozen objects walks every one of them (about 0.01 CPU s at a crawl's start): a crawl
+    that does not log at debug level does not count them."""
+    counted: list[int] = []
+    count = gc.get_freeze_count
+
+    def counting() -> int:
+        counted.append(count())
+        return counted[-1]
+
+    monkeypatch.setattr(gc, "get_freeze_count", counting)
+    caplog.set_level(logging.INFO, logger=gc_tuning.__name__)
+    gc_tuning.GarbageCollectorTuning(threshold=0).spider_opened()
+    assert counted == []
+    monkeypatch.setattr(gc_tuning, "_frozen", False)
+    caplog.set_level(logging.DEBUG, logger=gc_tuning.__name__)
+    gc_tuning.GarbageCollectorTuning(threshold=0).spider_opened()
+    assert len(counted) == 1 and f"{counted[0]} objects frozen" in caplog.text
