@@ -1,7 +1,9 @@
 """The crawl process's per-item work without the network: a demo sweep's pages, saved once, replayed through the
-spider's callbacks, the encoding middleware and the normalise and score pipelines (the store's writer, Scrapy's
-engine and the downloader are left out). What it measures is what tradewatch adds to each page beside parsing
-it, in a form that a profiler or an instruction count can take apart.
+downloader middlewares' handling of a response (every one a crawl runs, in its order: decompression, encoding,
+the meta refresh check, the counts), the spider's callbacks and the normalise and score pipelines (the store's
+writer, Scrapy's engine, the downloader and the middlewares' handling of a request are left out). What it
+measures is what tradewatch adds to each page beside parsing it, in a form that a profiler or an instruction
+count can take apart.
 
     python benchmarks/bench_item_path.py --save /tmp/demo-pages.pickle         # fetch the sweep's pages once
     python benchmarks/bench_item_path.py --pages /tmp/demo-pages.pickle --repeat 5 --digest
@@ -24,6 +26,7 @@ import asyncio
 import dataclasses
 import gc
 import hashlib
+import inspect
 import json
 import os
 import pickle
@@ -60,20 +63,22 @@ def _spider(base_url: str, keywords: str) -> Any:
 
 
 async def _walk(spider: Any, fetch: Callable[[str], Page], sink: Callable[[Any], None]) -> None:
-    """Every request the spider makes, answered by `fetch`, through the encoding middleware to its callback."""
+    """Every request the spider makes, answered by `fetch`, through the downloader middlewares' `process_response`
+    (as a crawl runs them) to its callback."""
     from scrapy import Request
+    from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
     from scrapy.http import HtmlResponse
 
-    from crawler.middlewares.encoding import PageEncodingMiddleware
-
-    encoding = PageEncodingMiddleware(spider.crawler)
+    middlewares = DownloaderMiddlewareManager.from_crawler(spider.crawler).methods["process_response"]
     queue = [request async for request in spider.start()]
     while queue:
         request = queue.pop(0)
         status, headers, body, url = fetch(request.url)
-        response = encoding.process_response(
-            request, HtmlResponse(url, status=status, headers=headers, body=body, request=request)
-        )
+        response = HtmlResponse(url, status=status, headers=headers, body=body, request=request)
+        for process_response in middlewares:
+            response = process_response(request=request, response=response)
+            if inspect.isawaitable(response):  # the polite retries' middleware is a coroutine
+                response = await response
         out = request.callback(response)
         results = [found async for found in out] if hasattr(out, "__aiter__") else list(out)
         for found in results:
