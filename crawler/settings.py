@@ -50,7 +50,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.destination_guard.DestinationGuardMiddleware": 40,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.PoliteRetryMiddleware": 550,
-    "crawler.middlewares.encoding.PageEncodingMiddleware": 580,
+    # Responses pass from the highest number down: the encoding is decided once the body is decompressed (590)
+    # and before the meta refresh check (580) reads the text, which otherwise made Scrapy work the encoding out
+    # and decode the body on its own first, every page decoded twice.
+    "crawler.middlewares.encoding.PageEncodingMiddleware": 585,
     # Scrapy's size, decompression and redirect limits, with every refusal counted (crawler/middlewares/limits.py)
     "crawler.middlewares.limits.DownloadFailureStatsMiddleware": 560,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,

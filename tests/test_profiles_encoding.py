@@ -126,3 +126,39 @@ def test_a_utf8_page_reads_as_scrapy_reads_it(charset: str, text: str, monkeypat
     assert (read.encoding, read.text) == (as_scrapy_reads_it.encoding, as_scrapy_reads_it.text) == ("utf-8", text)
     assert read.selector.css("body ::text").getall() == as_scrapy_reads_it.selector.css("body ::text").getall()
     assert read.replace(url="http://127.0.0.1/plain/item/8").text == text
+
+
+def test_a_crawl_decodes_a_utf8_page_once_whatever_middleware_reads_it(monkeypatch: pytest.MonkeyPatch):
+    """The encoding is decided before any downloader middleware of a crawl reads a response's text (the meta
+    refresh check does): Scrapy would otherwise work it out and decode the body on its own first."""
+    import asyncio
+    import inspect
+
+    from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+
+    from crawler import settings
+
+    values = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+    crawler = get_crawler(settings_dict=values)
+    crawler.stats.open_spider()  # type: ignore[union-attr]
+    chain = DownloaderMiddlewareManager.from_crawler(crawler).methods["process_response"]
+    request = Request("http://127.0.0.1/plain/item/7")
+    text = '<html><head><meta name="keywords" content="手串"></head><body>山核桃</body></html>'
+    fetched = HtmlResponse(request.url, body=text.encode(), request=request,
+                           headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+
+    def decoded_by_scrapy(*_args: object) -> None:
+        raise AssertionError("Scrapy decoded the page's body itself")
+
+    async def through_the_chain() -> object:
+        response: object = fetched
+        for process_response in chain:
+            response = process_response(request=request, response=response)
+            if inspect.isawaitable(response):
+                response = await response
+        return response
+
+    monkeypatch.setattr(scrapy.http.response.text, "html_to_unicode", decoded_by_scrapy)
+    read = asyncio.run(through_the_chain())
+    assert isinstance(read, HtmlResponse)
+    assert (read.encoding, read.text) == ("utf-8", text)
