@@ -113,3 +113,32 @@ def test_a_function_of_the_goods_outdoes_the_innocence_they_are_filed_under(
     else:
         assert result.category == "prohibited.fireworks" and rule is not None
         assert outdone[0] in rule["signals"].values() and outdone[1] in rule["functions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "function"),
+    [
+        ("电子小卡 照片信息你来定", "做好的卡能过闸机，车站酒店都能刷，加急两天，私聊发资料", "能过闸机"),
+        ("出境用 小本 新版", "可过海关，边检刷得过，名字随便写，私聊", "可过海关"),
+    ],
+)
+def test_a_document_told_by_the_check_it_passes_is_a_lead(
+    scorer: Scorer, title: str, description: str, function: str
+) -> None:
+    """过闸机, 可过海关 are generated from the documents' ``checkpoints`` and the ``passing_verbs``: functions."""
+    result = assert_lead(scorer, title, "prohibited.documents", description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"], context
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a ship passes a lock (过闸), a traveller the customs (过海关): no goods of the documents beside them
+        ("三峡游轮 船票 两日游", "游船过闸全程观光，船上有导游讲解，私聊订票"),
+        ("海外代购 面霜 正品", "直邮过海关，小票齐全，量大私聊"),
+        ("护照包 证件收纳 旅行", "出国过海关拿证件方便，防水面料，多卡位"),
+    ],
+)
+def test_a_check_passed_by_ordinary_goods_or_people_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert function_context(assert_clear(scorer, title, description)) is None

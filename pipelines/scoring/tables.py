@@ -27,6 +27,7 @@ from .watchlist import (
     Watchlists,
     generated_functions,
     made_to_order,
+    passing_checks,
     told_by_harm,
     told_by_victim,
 )
@@ -493,7 +494,7 @@ class Tables:
                 self._add(word, Signal("function", "defining", category.id, word, False, False))
             for word in made_to_order(category, signals):
                 self._add(word, Signal("function", "particulars", category.id, word, False, False))
-            for word in told_by_harm(category, signals):
+            for word in (*passing_checks(category, signals), *told_by_harm(category, signals)):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             shapes = tuple(dict.fromkeys(f for f in map(self.normaliser.fold, category.shapes) if f))
             if shapes:

@@ -13,7 +13,9 @@ A watchlist file holds any of:
   尼古丁 and 蒸汽 of e-cigarettes; they count as functions, but not right after a negation: 不含尼古丁), the
   everyday ``shapes`` the goods are sold in (笔, 棒 of an e-cigarette: company of a function or property only as
   the head of a title word, 香薰笔), the buyer's ``particulars`` goods made to order carry (名字, 照片 of a
-  forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), and the
+  forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), the
+  ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
+  functions), and the
   innocence kinds that say nothing about the category's goods (``innocence_ignored``: a live animal that eats
   fruit is not food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
   trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体, 苗子 ...).
@@ -116,6 +118,7 @@ class SignalSpec(_Model):
     ban_holders: list[str] = Field(default_factory=list)
     ban_verbs: list[str] = Field(default_factory=list)
     exposure_verbs: list[str] = Field(default_factory=list)
+    passing_verbs: list[str] = Field(default_factory=list)
     exposure_links: list[str] = Field(default_factory=list)
     exposure_doses: list[str] = Field(default_factory=list)
     calibres: list[str] = Field(default_factory=list)
@@ -232,6 +235,7 @@ class CategorySpec(_Model):
     defining: list[str] = Field(default_factory=list)
     shapes: list[str] = Field(default_factory=list)
     particulars: list[str] = Field(default_factory=list)
+    checkpoints: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
@@ -419,6 +423,8 @@ class Category:
     defining: list[str] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
     particulars: list[str] = field(default_factory=list)
+    # the checks a forged document is made to pass (闸机, 海关): after a ``passing_verbs`` word, functions
+    checkpoints: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
     victims: list[str] = field(default_factory=list)
@@ -470,6 +476,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.defining.extend(spec.defining)
             cat.shapes.extend(spec.shapes)
             cat.particulars.extend(spec.particulars)
+            cat.checkpoints.extend(spec.checkpoints)
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
             cat.traits.extend(spec.traits)
@@ -493,6 +500,12 @@ def made_to_order(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     before = (b + noun for noun in category.particulars for b in signals.buyer_choice_before)
     after = (noun + a for noun in category.particulars for a in signals.buyer_choice_after)
     return tuple(dict.fromkeys((*before, *after)))
+
+
+def passing_checks(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a forged document says it does (过闸机, 可过海关, 刷得过边检): each of the category's ``checkpoints``
+    after a ``passing_verbs`` word, generated so that no phrase is typed by hand."""
+    return tuple(dict.fromkeys(verb + check for check in category.checkpoints for verb in signals.passing_verbs))
 
 
 def told_by_harm(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -521,8 +534,9 @@ def told_by_victim(category: Category, signals: SignalSpec) -> tuple[str, ...]:
 
 
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
-    """The category's functions generated from its data: goods made to order and a poison told by its effect."""
-    return (*made_to_order(category, signals), *told_by_harm(category, signals))
+    """The category's functions generated from its data: goods made to order, a document told by the checks it
+    passes and a poison told by its effect."""
+    return (*made_to_order(category, signals), *passing_checks(category, signals), *told_by_harm(category, signals))
 
 
 def load_watchlists(
