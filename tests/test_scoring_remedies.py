@@ -80,6 +80,10 @@ def test_the_dictionary_word_for_an_action_counts_as_the_action(scorer: Scorer) 
         ("老药片 通经", "老药片，通经，10克一份，私聊，不走快递", 900),
         # two categories' actions in a tie (清热解毒 is rhino horn's, bear bile's and hawksbill's alike)
         ("祖传药粉 清热解毒", "祖传药粉，清热解毒，10克一瓶，私聊，不走快递", 900),
+        # a herb's claims wander across monographs: 活血 is none of rhino horn's, 凉血 解毒 are
+        ("伊朗西红花 活血化瘀 凉血解毒", "西红花，活血化瘀，凉血解毒，2克一瓶，私聊批发", 60),
+        # cordyceps sold at a protected material's price by the words of the gecko's monograph, which is left out
+        ("高原野生虫草 补肺益肾", "今年新采的野生虫草，补肺益肾，纳气定喘，5克一盒，量大私聊", 900),
     ],
 )
 def test_actions_without_the_trade_are_no_lead(scorer: Scorer, title: str, description: str, price: float) -> None:

@@ -9,6 +9,8 @@ the pattern reads those: an action (清热, 解毒) is shared by many materials,
 * the listing must show two actions or more (written anywhere, in any order) of which one wildlife category lists
   more than any other: an action two categories list counts for both (清热 明目 is bear bile's, which lists both,
   not saiga horn's or rhino horn's, which list one each), and a tie names none (清热解毒 of a herbal tea);
+* that category must list every action the listing shows: a material's seller repeats its monograph, where a
+  herb's claims wander across several (活血 凉血 解毒 of saffron are pangolin's, musk's and rhino horn's);
 * and the goods sold by the gram: at a price per gram far above herbs' (10克一瓶 3200), or, where the listing
   gives no weight, by weight (按克, 论两); with another kind of corroboration beside it: evasion or concealment
   talk, wild provenance, dealer talk, or a look-alike denied (不是水牛角, 非替代品). A herbalist's listing says
@@ -106,6 +108,8 @@ class Remedies:
         most, category = counts[0]
         if most < REMEDY_MIN or (len(counts) > 1 and counts[1][0] == most):
             return None
+        if any(word not in shown[category] for words in shown.values() for word in words):
+            return None  # a herb's claims wander across monographs (活血 凉血 解毒 of saffron): one material's do not
         texts = [view.norm.original for view in views]
         per_gram = price_per_gram(texts, price)
         if per_gram is not None and per_gram >= PRICE_PER_GRAM_MIN:
