@@ -69,7 +69,10 @@ goods as a means of defence (防身 "self-protection") are ``signals.defence_wor
 A term right before a word whose first sense is a brand or trademark (品牌 "brand name", 商标) names the brand, not
 the goods (雪豹品牌 冲锋衣): ``signals.brand_marks``; 牌 and 牌子 are not among them, their first senses being a tile
 and a sign (象牙牌 is an ivory plaque). Words whose first sense is a breed (品种 "breed/variety", 犬种 "dog breed")
-join ``signals.bred_provenance``: a listing that calls its animal a breed offers a bred one.
+join ``signals.bred_provenance``: a listing that calls its animal a breed offers a bred one. Words whose first
+sense names a breed of a pet animal in a parenthesis (二哈 "husky (dog)", 八哥狗 "pug (breed of dog)"), the pet
+being the one of ``signals.pet_animals`` whose own first sense is that animal (狗 "dog"), are
+``signals.pet_breeds``: beside one, slang of prohibited goods that holds the pet's name (气狗) means the pet.
 
 An animal part is often written inside a word (苦胆 "gall bladder"), where the scorer cannot tell it from the
 same character inside an ordinary word (主角 "leading role", 大胆 "brazen"). The dictionary can: a word that holds
@@ -476,6 +479,28 @@ def breed_words(entries: list[tuple[str, str, str, int]]) -> list[str]:
         if len(word) == 2 and 1 <= len(words) <= 2 and words[0] != "to" and words[-1] in BREED_SENSES:
             found.add(word)
     return sorted(found)
+
+
+# a first sense that names a breed of an animal by a parenthesis (二哈 "silly but cute husky (dog)", 博美犬
+# "Pomeranian (dog breed)", 八哥狗 "pug (breed of dog)"; not 灵猫 "civet (arboreal cat)" nor 搜狗 "Sougou (searching
+# dog) search engine"): the animal's English name is the first sense of a pet animal's own word (狗 "dog")
+BREED_OF = re.compile(r"\((?:sled )?([a-z]+)(?: breed)?\)$|\(breed of ([a-z]+)\)$")
+
+
+def pet_breeds(entries: list[tuple[str, str, str, int]], pets: Sequence[str]) -> list[dict[str, str]]:
+    """Dictionary words whose first sense is a breed of one of the pet animals (二哈 "husky (dog)" of 狗), each with
+    the pet and the dictionary line: a listing that names such a breed sells that pet, so a code word holding the
+    pet's name (气狗 of an air gun) means the pet there."""
+    english = {plain_sense(first): word for word, first, _gloss, _line in entries if word in pets}
+    found: dict[str, dict[str, str]] = {}
+    for word, first, gloss, line in entries:
+        if len(word) < 2 or word in found or any(c.isascii() for c in word):
+            continue
+        match = BREED_OF.search(first.strip())
+        pet = english.get(match.group(1) or match.group(2)) if match else None
+        if pet is not None:
+            found[word] = {"word": word, "pet": pet, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
+    return sorted(found.values(), key=lambda item: item["word"])
 
 
 # the English heads of a cage ("cage", "birdcage"): goods for keeping an animal, not the animal (画眉笼)
@@ -899,6 +924,7 @@ def build(data: Path) -> dict[str, object]:
             **bore_goods(entries, plain_terms, shipped_signals.barrel_words),
             "brand_marks": brand_marks(entries),
             "bred_provenance": breed_words(entries),
+            "pet_breeds": pet_breeds(entries, shipped_signals.pet_animals),
             **everyday_blades(entries),
             "remedy_synonyms": remedy_synonyms(
                 entries,

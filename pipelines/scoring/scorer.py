@@ -246,6 +246,11 @@ class Scorer:
         self._differences = fold_all(sig_spec.difference_markers)
         self._comparatives = fold_all(sig_spec.comparative_markers)
         self._lessers = fold_all(sig_spec.lesser_markers)
+        # the breeds of each pet animal the dictionary names (二哈 "husky (dog)" of 狗)
+        breeds: dict[str, list[str]] = {}
+        for breed in sig_spec.pet_breeds:
+            breeds.setdefault(self.normaliser.fold(breed.pet), []).append(self.normaliser.fold(breed.word))
+        self._pet_breeds = {pet: tuple(words) for pet, words in breeds.items()}
         self._negation_gap = int(self.weights["term_negation_gap"])
         self._gap_negations = Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
@@ -988,6 +993,8 @@ class Scorer:
                 masked_rules.append({"rule": "read_aside_elsewhere", "words": sorted({w for _c, w in read_aside}),
                                      "points": 0})  # fmt: skip
                 live = kept
+        if live and self._pet_breeds:
+            live = self._pets_named(live, joined, masked_rules)
         if live and (masked_rules or masks):
             live = self._english_of_namesake(live, masked_rules, masks)
             live = self._namesake_described(live, masked_rules, signal_places, masks, first_view)
@@ -1257,6 +1264,29 @@ class Scorer:
     ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
         """The remedy pattern of the listing (:mod:`.remedies`), which weighs its price per gram."""
         return self._remedies.remedy_pattern(signal_places, views, _price(listing.get("price")))
+
+    def _pets_named(
+        self, live: list[tuple[TermRef, FieldView, int, int, int, int]], joined: str, rules: list[dict[str, Any]]
+    ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
+        """Drops the hits of prohibited goods written with a pet animal's name (气狗 of an air gun, 狗粮 of its
+        pellets) in a listing that names a breed of that pet from the dictionary (二哈, 哈士奇): the listing sells
+        the pet, or goods for it, and the name is the pet's."""
+        kept = []
+        for item in live:
+            ref, view, start, end = item[0], item[1], item[2], item[3]
+            if not ref.category.startswith(WILDLIFE_PREFIX):
+                word = view.norm.text[start:end]
+                named = next(
+                    ((pet, breed) for pet, breeds in self._pet_breeds.items() if pet in word
+                     for breed in breeds if breed in joined),
+                    None,
+                )  # fmt: skip
+                if named is not None:
+                    rules.append({"rule": "pet_breed_named", "category": ref.category, "term": ref.term,
+                                  "pet": named[0], "breed": named[1], "field": view.name, "points": 0})  # fmt: skip
+                    continue
+            kept.append(item)
+        return kept
 
     @staticmethod
     def _names_a_plant(masked_rules: list[dict[str, Any]]) -> bool:

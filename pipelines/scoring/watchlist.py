@@ -84,6 +84,14 @@ class RemedySynonym(_Model):
     source: str | None = Field(default=None, description="The dictionary line that says so.")
 
 
+class PetBreed(_Model):
+    """A dictionary word whose first sense is a breed of a pet animal (二哈 "husky (dog)" of 狗)."""
+
+    word: str = Field(min_length=2)
+    pet: str = Field(min_length=1)
+    source: str | None = Field(default=None, description="The dictionary line that says so.")
+
+
 class PartCompound(_Model):
     """A dictionary word that holds a one-character animal part and means that part (苦胆 "gall bladder")."""
 
@@ -140,6 +148,7 @@ class SignalSpec(_Model):
     animal_parts: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
     remedy_synonyms: list[RemedySynonym] = Field(default_factory=list)
+    pet_breeds: list[PetBreed] = Field(default_factory=list)
     plant_heads: list[str] = Field(default_factory=list)
     cage_heads: list[str] = Field(default_factory=list)
     shop_heads: list[str] = Field(default_factory=list)
