@@ -56,16 +56,18 @@ def _crawl_here(request: SweepRequest) -> list[int]:
     base = get_project_settings()
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
     with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
-    # One OCR pool for the sweep. Its workers start when the sweep requests its first photo (they start up and,
-    # where the sweep reads the text of its photos, load the recogniser while the photo downloads), and never in a
-    # sweep whose listings show none: a worker's start-up costs more CPU than the rest of a short sweep's beside
-    # Scrapy's own.
+    # One OCR pool for the sweep. A sweep that reads the text of its photos starts the workers now, so that they
+    # start up and load the recogniser while Scrapy builds the crawls, not inside the crawl on its first photos
+    # (bench_ocr's OCR on/off pages/s ratio); one that only hashes its photos starts them when it requests its
+    # first photo, and one whose platforms show none never does.
     reads_text = request.params.ocr and any(profile.ocr for profile in with_photos)
     pool = image_pool(warm=reads_text)
     try:
         start_store_writers(base, profiles)  # first: a writer forks only while this process has one thread
         if renders_js:  # Playwright's driver starts while the crawls are built, not once their engine starts
             start_driver_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"])
+        if reads_text:
+            pool.start()
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
         for profile in profiles:

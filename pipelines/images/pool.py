@@ -4,11 +4,11 @@ The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work 
 `queue_limit` images are with the pool at once; the item that would be one more waits for a slot, and so
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
 
-The workers start all at once: when a sweep requests its first photo (`ListingImagesPipeline`, so that they
-start up, and load the recogniser where the sweep reads the text of its photos, while the photos download), else
-with the first photo that needs reading (one not in the cache): a sweep that meets no photo starts none (a
-worker's start-up and the recogniser's loading cost about a CPU second, more than the rest of a short sweep's
-start-up beside Scrapy's own). `nice` can lower the workers'
+The workers start all at once: before the crawls are built when a sweep reads the text of its photos
+(`runners.sweep`), else when it requests its first photo (`ListingImagesPipeline`, so that they start up while
+the photos download), else with the first photo that needs reading (one not in the cache): a sweep that meets no
+photo starts none (a worker's start-up and the recogniser's loading cost about a CPU
+second, more than the rest of a short sweep's start-up beside Scrapy's own). `nice` can lower the workers'
 CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: measured on a
 shared machine, a lower priority made the crawl wait longer for its photos (likely because Linux shares the
 CPU between sessions core by core, and a low-priority worker wins its session a smaller share of its core).
