@@ -72,34 +72,15 @@ class Hit:
 GENERATED_FROM_LIST = "(national list)"
 # the start of the provenance of a trade name of a listed species that the build script writes from its table
 TRADE_NAME_SOURCE = "trade name of "
-MECHANISMS = (
-    "term",
-    "dictionary_alias",
-    "generated_variant",
-    "homophone",
-    "trade_pattern",
-    "goods_pattern",
-    "function_pattern",
-    "calibre_pattern",
-    "diagnostic_trait",
-    "remedy_pattern",
-)
+# the patterns that are mechanisms of their own, each named by its rule (the other patterns are trade patterns):
+# a new one is added here alone
+OWN_PATTERNS = ("goods_pattern", "function_pattern", "calibre_pattern", "diagnostic_trait", "remedy_pattern")
+MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", *OWN_PATTERNS)
 _GENERATED_RULES = frozenset(("pinyin", "initials", "capitals", "variant", "emoji", "digits", *SHAPE_RULES))
 # the rules of a term found in disguise: a spelling generated from it or read like it
 DISGUISED_RULES = _GENERATED_RULES | {"homophone"}
-PATTERN_RULES = frozenset(
-    (
-        "trade_pattern",
-        "concealed_goods",
-        "evaded_goods",
-        "trait_pattern",
-        "goods_pattern",
-        "function_pattern",
-        "calibre_pattern",
-        "diagnostic_trait",
-        "remedy_pattern",
-    )
-)
+_OWN_PATTERN_RULES = frozenset(OWN_PATTERNS)
+PATTERN_RULES = frozenset(("trade_pattern", "concealed_goods", "evaded_goods", "trait_pattern", *OWN_PATTERNS))
 
 
 def has_emoji(text: str) -> bool:
@@ -107,7 +88,7 @@ def has_emoji(text: str) -> bool:
 
 
 def mechanism(rule: str, source: str | None, matched: str) -> str:
-    if rule in ("goods_pattern", "function_pattern", "calibre_pattern", "diagnostic_trait", "remedy_pattern"):
+    if rule in _OWN_PATTERN_RULES:
         return rule
     if rule in PATTERN_RULES:
         return "trade_pattern"
