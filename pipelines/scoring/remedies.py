@@ -118,11 +118,13 @@ class Remedies:
             weighed = next((m.group() for text in texts for m in [_BY_WEIGHT.search(text)] if m), None)
             if weighed is not None:
                 support["price"] = weighed
+        if "price" not in support:
+            return None  # sold by the packet or the jin, as herbs are
         pattern = self._lookalike_denial
-        denied = [] if pattern is None else [m.group() for view in views for m in pattern.finditer(view.norm.text)]
-        if denied:
-            support["denied"] = denied[0]
-        if len(support) < _SUPPORT_MIN or "price" not in support:
+        denied = None if pattern is None else next(filter(None, (pattern.search(v.norm.text) for v in views)), None)
+        if denied is not None:
+            support["denied"] = denied.group()
+        if len(support) < _SUPPORT_MIN:
             return None
         words = shown[category]
         # the hit stands at the first action the listing shows, weighed as a trade pattern is
