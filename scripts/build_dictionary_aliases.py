@@ -402,22 +402,20 @@ def medical_senses(gloss: str) -> set[str]:
     return {MEDICAL_MARK.sub("", sense).strip().lower() for sense in gloss.split("/") if sense.strip()}
 
 
-def remedy_synonyms(
-    entries: list[tuple[str, str, str, int]], actions: Sequence[str], action_length: int
-) -> list[dict[str, str]]:
-    """Words of the dictionary that say what an action of a monograph says (催奶 and 催乳 "to promote lactation"
+def remedy_synonyms(entries: list[tuple[str, str, str, int]], known: Sequence[str]) -> list[dict[str, str]]:
+    """Words of the dictionary that say what one of the ``known`` actions says (催奶 and 催乳 "to promote lactation"
     are 下乳 "to promote lactation (TCM)"): entries of the action's length that share a sense with it, each with
     the action and the dictionary line. Sellers write the everyday word for what the medicine does."""
     glosses: dict[str, set[str]] = defaultdict(set)
     for word, _first, gloss, _line in entries:
-        if word in actions:
+        if word in known:
             glosses[word] |= medical_senses(gloss)
     found: dict[str, dict[str, str]] = {}
     for word, _first, gloss, line in entries:
-        if len(word) != action_length or word in actions or word in found:
+        if len(word) != ACTION_LENGTH or word in known or word in found:
             continue
         senses = medical_senses(gloss)
-        action = next((a for a in actions if glosses[a] & senses), None)
+        action = next((a for a in known if glosses[a] & senses), None)
         if action is not None:
             found[word] = {"word": word, "action": action, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
     return sorted(found.values(), key=lambda item: item["word"])
@@ -927,9 +925,7 @@ def build(data: Path) -> dict[str, object]:
             "pet_breeds": pet_breeds(entries, shipped_signals.pet_animals),
             **everyday_blades(entries),
             "remedy_synonyms": remedy_synonyms(
-                entries,
-                sorted({a for c in watchlists.categories.values() for r in c.remedies for a in actions(r)}),
-                ACTION_LENGTH,
+                entries, sorted({a for c in watchlists.categories.values() for r in c.remedies for a in actions(r)})
             ),
         },
     }

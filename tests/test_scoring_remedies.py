@@ -6,6 +6,9 @@ each lead below has such a twin. Examples are worded apart from the shipped eval
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -130,3 +133,20 @@ def test_watchlist_explain_names_the_remedy_pattern_and_its_actions() -> None:
     assert result.exit_code == 0, result.output
     assert "remedy pattern" in result.stdout
     assert "remedy_pattern_context" in result.stdout and "排脓" in result.stdout
+
+
+def test_remedy_synonyms_share_a_sense_with_an_action_once_its_mark_of_medicine_is_dropped() -> None:
+    script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "scripts" / "build_dictionary_aliases.py"))
+    glosses = {
+        "下乳": "to promote lactation (TCM)",
+        "催奶": "to promote lactation",
+        "催乳剂": "to promote lactation",  # not of an action's length
+        "凉血": "to cool the blood (TCM)",
+        "冷血": "cold-blooded",
+        "通经": "(TCM) to promote menstruation",
+        "调经": "to regulate menstruation",
+    }
+    entries = [(word, gloss.split("/")[0], gloss, line) for line, (word, gloss) in enumerate(glosses.items(), 1)]
+    found = script["remedy_synonyms"](entries, ["下乳", "凉血", "通经"])
+    assert [(item["word"], item["action"]) for item in found] == [("催奶", "下乳")]
+    assert found[0]["source"] == "CC-CEDICT line 2: 催奶 /to promote lactation/"
