@@ -79,6 +79,8 @@ def test_the_dictionary_word_for_an_action_counts_as_the_action(scorer: Scorer) 
         ("跌打老药 活血止痛 消肿", "祖传跌打药，活血止痛，消肿，私聊，不走快递", 80),
         # by the gram at a protected material's price, but with no talk beside it
         ("老角粉 清热凉血 解毒定惊", "老角粉，清热凉血，解毒定惊，2克一份", 600),
+        # sold by the gram (按克卖), but at a herb's price per gram (500克 25元): the price given decides
+        ("王不留行 通经下乳 消肿", "王不留行籽，通经下乳，消肿排脓，按克卖，500克25元，私聊，不走快递", 25),
         # one action only
         ("老药片 通经", "老药片，通经，10克一份，私聊，不走快递", 900),
         # two categories' actions in a tie (清热解毒 is rhino horn's, bear bile's and hawksbill's alike)

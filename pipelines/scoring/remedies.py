@@ -112,12 +112,12 @@ class Remedies:
             return None  # a herb's claims wander across monographs (活血 凉血 解毒 of saffron): one material's do not
         texts = [view.norm.original for view in views]
         per_gram = price_per_gram(texts, price)
-        if per_gram is not None and per_gram >= PRICE_PER_GRAM_MIN:
-            support["price"] = f"{per_gram:.0f}/g"
-        else:
+        if per_gram is None:  # no price or no weight to tell it by: a sale by weight (按克) tells it
             weighed = next((m.group() for text in texts for m in [_BY_WEIGHT.search(text)] if m), None)
             if weighed is not None:
                 support["price"] = weighed
+        elif per_gram >= PRICE_PER_GRAM_MIN:  # a herb's price per gram, given, is not outdone by 按克
+            support["price"] = f"{per_gram:.0f}/g"
         if "price" not in support:
             return None  # sold by the packet or the jin, as herbs are
         pattern = self._lookalike_denial
