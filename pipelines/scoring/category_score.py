@@ -4,7 +4,7 @@ the best hit's points, corroboration, product form, evasion and trade talk, pric
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from .clauses import count_after
@@ -16,6 +16,8 @@ from .spread import spread_score
 from .watchlist import Category
 
 _OBFUSCATED_RULES = frozenset(("pinyin", "variant", "homophone", "emoji", *SHAPE_RULES))
+# the talk of how goods are sold, not of what they are: nothing against a material the listing states
+_DEALER_VOICE = ("evasion", "trade", "conceal")
 
 
 class CategoryScorer:
@@ -53,12 +55,15 @@ class CategoryScorer:
         live_goods: bool = False,
         acting: Sequence[str] = (),
         named_aside: bool = False,
+        stated: Collection[str] = (),
     ) -> tuple[int, list[dict[str, Any]]]:
         """The category's score and the rules that make it, from its live term hits and the listing's signals.
         ``acting``: the category's functions the listing shows, not negated (升空 炸开, 一摔就响): goods that do what
         the category's goods do are those goods, whatever harmless kind the listing files them under (儿童, 道具),
         so its innocence words say nothing. ``named_aside``: the listing names the category's goods in the open as
-        other goods (象牙果, 犀牛牌), so a code word of them is no hidden name either."""
+        other goods (象牙果, 犀牛牌), so a code word of them is no hidden name either. ``stated``: innocence words the
+        listing states as the goods' material (水牛角雕的, 树脂做的): counted here, such a word says what the goods
+        are, against a code word too, and a dealer's voice (evasion, trade and concealment talk) adds nothing."""
         w = self.weights
         cid = category.id
         severity = category.severity
@@ -132,7 +137,14 @@ class CategoryScorer:
         # a code word hides the name; where the listing names the goods in the open as well, the code word is
         # that name again and no longer stands above the listing's innocence (穿山甲 钥匙扣 甲片), as where it names
         # them as other goods (白料手串 象牙果: the plant's beads)
-        named = named_aside or any(not item[0].code for item in items)
+        material = (
+            next((s.word for s in signals if s.word in stated and innocence_kinds.get(s.label) == s.word), None)
+            if stated and innocence_kinds
+            else None
+        )
+        if material is not None:  # what the goods are made of weighs as much as any number of words of innocence
+            penalty = w["innocence_cap"]
+        named = named_aside or material is not None or any(not item[0].code for item in items)
         if named:
             code_penalty = penalty
         best_points = -math.inf
@@ -221,6 +233,9 @@ class CategoryScorer:
             rules.append({"rule": "product_form", "category": cid, "form": form, "points": w["form"]})
             total += w["form"]
 
+        if material is not None:
+            voiced = sorted(word for kind in _DEALER_VOICE for word in fired.pop(kind, ()))
+            rules.append({"rule": "material_stated", "category": cid, "signal": material, "talk": voiced, "points": 0})
         if fired:
             context_points = 0.0
             for kind, weight in (("evasion", "evasion"), ("trade", "trade"), ("suspicious", "suspicious"),

@@ -61,6 +61,7 @@ from .clauses import (
     count_after,
     left_to_reader,
     negated_before,
+    one_clause,
     shapes_a_term,
     whole_words_across_spaces,
 )
@@ -138,6 +139,10 @@ _ENGLISH_NAMESAKE_RULES = frozenset(("brand_term", "innocent_phrase"))
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
+# how far before a material (folded characters) a denial of it is read, in its clause (不是仿的塑料片)
+_MATERIAL_REACH = 8
+# how far before a copula a vessel may stand as what the copula speaks of (瓶子是玻璃的)
+_VESSEL_REACH = 3
 # characters between a wildlife term and the plant's name it begins (掌 in 虎掌菌)
 _PLANT_GAP = 2
 # characters between an animal's name and the shop character ending the shop's name (旗舰 in 犀牛旗舰店)
@@ -251,6 +256,26 @@ class Scorer:
         for breed in sig_spec.pet_breeds:
             breeds.setdefault(self.normaliser.fold(breed.pet), []).append(self.normaliser.fold(breed.word))
         self._pet_breeds = {pet: tuple(words) for pet, words in breeds.items()}
+        # the innocence words that are materials: those of the material kinds, and a category's own that end in an
+        # animal's part of one character (水牛角, 骆驼骨: another animal's part), not its topics (宠物, 香水)
+        # words of those kinds that claim rather than name a substance (仿, 高仿, 假的, 不是真: an imitation marker, a
+        # negation or 的 in them) are no material
+        one_char_parts = frozenset(p for p in fold_all(sig_spec.animal_parts) if len(p) == 1)
+        claims = (*fold_all(sig_spec.imitation_markers), *self._negations, _POSSESSIVE)
+        self._material_words = frozenset(
+            w
+            for w in (
+                *fold_all(w for kind in sig_spec.material_kinds for w in sig_spec.innocence.get(kind, ())),
+                *(w for c in self.categories.values() for w in fold_all(c.innocence) if w[-1] in one_char_parts),
+            )
+            if not any(claim in w for claim in claims)
+        )
+        self._material_before = fold_all(sig_spec.material_before)
+        self._material_after = fold_all(sig_spec.material_after)
+        self._material_vessels = fold_all(sig_spec.vessel_heads)
+        # a negation of two characters or more reaches across the clause to a material (不是仿的塑料片); one of one
+        # character only right before it, as it does an innocence word
+        self._long_negations = tuple(n for n in self._negations if len(n) > 1)
         self._negation_gap = int(self.weights["term_negation_gap"])
         self._gap_negations = Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
@@ -1103,6 +1128,7 @@ class Scorer:
         negations = self._negations
         negated_ends: set[tuple[str, int]] = set()
         covers: set[str] = set()
+        stated: set[str] = set()
         for payloads, view, start, end in signal_places:
             spans_here = term_spans.get(view.name)
             if spans_here and any(start < te and ts < end for ts, te in spans_here):
@@ -1132,6 +1158,8 @@ class Scorer:
                             covers.add(sig.word)
                     if cleared:
                         continue
+                    if sig.word in self._material_words and self._material_stated(view, start, end, by_category):
+                        stated.add(sig.word)
                 scope = sig.category
                 if scope is None or scope in by_category:
                     in_scope = by_scope.get(scope)
@@ -1167,6 +1195,7 @@ class Scorer:
                 live_goods,
                 acting.get(category_id, ()),
                 category_id in aside,
+                stated,
             )
         if len(scores) == 1:
             ranked = list(scores)
@@ -1287,6 +1316,38 @@ class Scorer:
                     continue
             kept.append(item)
         return kept
+
+    def _material_stated(self, view: FieldView, start: int, end: int, categories: Iterable[str]) -> bool:
+        """Whether the innocence word at ``start:end`` is stated as what the goods are made of, in one clause
+        and not denied there (不是仿的塑料片): after a copula (其实是山羊绒, 材质是牛骨; not said of a vessel,
+        壶是玻璃的), or before a verb of making and 的 (水牛角雕的, 树脂做的; not the vessel of 塑料的瓶子). A bare
+        的 counts where the clause or the goods' name follows it (牦牛骨的, 树脂的手串; not 人工的不值这个价). A
+        material right before the goods' name (塑料片, 玻璃瓶) is left alone: it may be a vessel's or other goods'."""
+        text = view.norm.text
+        before = text[max(0, start - _MATERIAL_REACH) : start]
+        for negation in self._long_negations:
+            at = before.rfind(negation)
+            if at >= 0 and one_clause(view, start - len(before) + at, end):
+                return False
+        vessels = self._material_vessels
+        for marker in self._material_before:
+            said_of = start - len(marker)
+            if said_of >= 0 and text.startswith(marker, said_of):
+                subject = text[max(0, said_of - _VESSEL_REACH) : said_of]
+                if any(v in subject for v in vessels):  # 壶是玻璃的, 瓶子是玻璃的
+                    return False
+                if one_clause(view, said_of, end):
+                    return True
+                break
+        for marker in self._material_after:
+            if text.startswith(marker, end):
+                after = end + len(marker)
+                if not one_clause(view, start, after) or any(text.startswith(v, after) for v in vessels):
+                    return False
+                if marker != _POSSESSIVE or after >= len(text) or not one_clause(view, start, after + 1):
+                    return True
+                return any(self._form_follows(category_id, view, after) for category_id in categories)
+        return False
 
     @staticmethod
     def _names_a_plant(masked_rules: list[dict[str, Any]]) -> bool:
