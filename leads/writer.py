@@ -46,7 +46,17 @@ from leads.db import (
     refresh_planner_statistics,
     run_write,
 )
-from leads.evidence import BlobBatch, evidence_root, insert_file_rows, same_as_latest_capture, store_capture
+from leads.evidence import (
+    BlobBatch,
+    LatestCapture,
+    evidence_root,
+    insert_file_rows,
+    latest_captures,
+    same_as_latest_capture,
+    same_capture,
+    sha256_bytes,
+    store_capture,
+)
 from leads.store import (
     KnownRows,
     Sighting,
@@ -101,8 +111,9 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
         file_rows: list[dict[str, Any]] = []  # the new leads' evidence file rows, inserted together
         try:
             known = prefetch_sightings(session, [args for args, _ in batch])
+            latest = latest_captures(session, _leads_seen_again(batch, known))
             outcomes: list[Outcome] = [
-                _store(session, args, capture, known, home=home, blobs=blobs, file_rows=file_rows)
+                _store(session, args, capture, known, home=home, blobs=blobs, file_rows=file_rows, latest=latest)
                 for args, capture in batch
             ]
             insert_file_rows(session, file_rows)
@@ -137,6 +148,20 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
     return results
 
 
+def _leads_seen_again(batch: list[Entry], known: KnownRows) -> list[int]:
+    """The stored leads of the batch's listings that come with a page capture: what their captures are compared
+    with is read for the batch in one query (`latest_captures`)."""
+    pks = []
+    for args, capture in batch:
+        if capture is None:
+            continue
+        listing = known.listings.get((args["listing"]["platform"], str(args["listing"]["listing_id"])))
+        lead = known.leads.get(listing.id) if listing is not None and listing.id is not None else None
+        if lead is not None and lead.id is not None:
+            pks.append(lead.id)
+    return pks
+
+
 def _store(
     session: Session,
     args: dict[str, Any],
@@ -146,9 +171,11 @@ def _store(
     home: Path | None,
     blobs: BlobBatch | None,
     file_rows: list[dict[str, Any]] | None = None,
+    latest: dict[int, LatestCapture] | None = None,
 ) -> Stored:
     """One listing, and the evidence of its lead, in the batch's transaction (its files in `blobs`, if given; a
-    new lead's file rows in `file_rows`, if given, for the batch to insert in one statement)."""
+    new lead's file rows in `file_rows`, if given, for the batch to insert in one statement; `latest`: the newest
+    capture of the batch's stored leads, `latest_captures`, kept up to date as their captures are stored)."""
     sighting = record_sighting(session, **args, known=known, home=home)
     if sighting.lead_pk is None:
         return Stored(sighting)
@@ -164,12 +191,22 @@ def _store(
                 session, lead_pk=lead_pk, capture=capture, home=home, first=True, blobs=blobs, file_rows=file_rows
             )
         else:
-            if file_rows:  # the batch's earlier captures, before this one is compared with its lead's latest
+            # An unchanged page is told by what the batch read of its lead's newest capture (a lead created earlier
+            # in the batch is read from the store), and costs no savepoint.
+            if latest is not None and lead_pk in latest:
+                same = same_capture(latest[lead_pk], body=capture["body"], status=capture["status"])
+            else:
+                if file_rows:  # the batch's earlier captures, before this one is compared with its lead's latest
+                    insert_file_rows(session, file_rows)
+                same = same_as_latest_capture(session, lead_pk=lead_pk, body=capture["body"], status=capture["status"])
+            if same:
+                return Stored(sighting, "unchanged")
+            if file_rows:  # the batch's earlier captures first: file rows keep the ids of capture order
                 insert_file_rows(session, file_rows)
             with session.begin_nested():  # a capture that fails is rolled back alone; the listing stays
-                if same_as_latest_capture(session, lead_pk=lead_pk, body=capture["body"], status=capture["status"]):
-                    return Stored(sighting, "unchanged")
                 captured = store_capture(session, lead_pk=lead_pk, capture=capture, home=home, blobs=blobs)
+            if latest is not None:
+                latest[lead_pk] = (int(capture["status"]), sha256_bytes(capture["body"]))
     except (TradewatchError, OSError) as error:
         return Stored(sighting, "failed", error=str(error))
     return Stored(sighting, "captured", evidence_version=captured.version)

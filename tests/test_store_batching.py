@@ -447,6 +447,24 @@ def test_both_writers_store_the_same_batch_with_its_evidence(store_url: str, tw_
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
+SOLD = "<html><body>象牙手镯 已售</body></html>"
+
+
+def lead_seen(number: int, body: str = "<html><body>象牙手镯 老料</body></html>") -> Any:
+    """A lead's sighting and its page capture, as the store pipeline hands them to the writer."""
+    from pipelines.store import capture_values
+    from tests.crawl_support import page_capture
+
+    listing = item(number)
+    args = {
+        "listing": listing.listing_fields() | {"price": 100.0, "currency": "CNY"},
+        "score": {"score": 90, "is_lead": True, "category": "wildlife.ivory"},
+        "campaign": None,
+        "seen_at": listing.fetched_at,
+    }
+    return args, capture_values(page_capture(body=f"{body}{number}".encode()))
+
+
 def test_a_batchs_evidence_rows_are_those_of_its_captures_stored_one_at_a_time(tw_home: Path):
     """A batch inserts its new leads' evidence file rows together, yet its evidence comes out row for row (ids
     included) as capturing one listing at a time leaves it: a lead seen again in the batch with its page
@@ -457,20 +475,8 @@ def test_a_batchs_evidence_rows_are_those_of_its_captures_stored_one_at_a_time(t
 
     from leads.models import Evidence, EvidenceFile
     from leads.writer import write_batch
-    from pipelines.store import capture_values
-    from tests.crawl_support import page_capture
 
-    def seen(number: int, body: str = "<html><body>象牙手镯 老料</body></html>") -> Any:
-        listing = item(number)
-        args = {
-            "listing": listing.listing_fields() | {"price": 100.0, "currency": "CNY"},
-            "score": {"score": 90, "is_lead": True, "category": "wildlife.ivory"},
-            "campaign": None,
-            "seen_at": listing.fetched_at,
-        }
-        return args, capture_values(page_capture(body=f"{body}{number}".encode()))
-
-    entries = [seen(3), seen(6), seen(3), seen(9), seen(6, body="<html><body>象牙手镯 已售</body></html>")]
+    entries = [lead_seen(3), lead_seen(6), lead_seen(3), lead_seen(9), lead_seen(6, body=SOLD)]
     batched, one_by_one = f"sqlite:///{tw_home / 'batched.db'}", f"sqlite:///{tw_home / 'one_by_one.db'}"
     outcomes = write_batch(entries, engine=get_engine(batched), home=tw_home)
     singly = [write_batch([entry], engine=get_engine(one_by_one), home=tw_home)[0] for entry in entries]
@@ -504,6 +510,45 @@ def test_a_batchs_evidence_rows_are_those_of_its_captures_stored_one_at_a_time(t
     versions, files = stored(batched)
     assert [version for _, _, version in versions] == [1, 1, 1, 2]
     assert [evidence_pk for _, evidence_pk, _, _ in files] == [pk for pk in (1, 2, 3, 4) for _ in range(5)]
+
+
+def test_a_batch_compares_the_pages_of_its_stored_leads_with_their_newest_captures_in_one_query(
+    store_url: str, tw_home: Path
+):
+    """Leads stored before a batch: whether each page changed is told by one read of their newest captures for
+    the whole batch, with no savepoint for an unchanged page, and the versions come out as one listing at a
+    time stores them (a lead seen twice in the batch is compared with the capture the batch stored for it)."""
+    from sqlalchemy import event
+
+    from leads.writer import write_batch
+
+    engine = get_engine(store_url)
+    first = write_batch([lead_seen(number) for number in (3, 6, 9, 12)], engine=engine, home=tw_home)
+    assert [outcome.evidence for outcome in first] == ["captured"] * 4  # type: ignore[union-attr]
+    statements: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        unchanged = write_batch([lead_seen(number) for number in (3, 6, 9, 12)], engine=engine, home=tw_home)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert [outcome.evidence for outcome in unchanged] == ["unchanged"] * 4  # type: ignore[union-attr]
+    evidence_reads = [text for text in statements if text.lstrip().upper().startswith("SELECT") and "evidence" in text]
+    assert len(evidence_reads) == 1, evidence_reads
+    assert not [text for text in statements if "SAVEPOINT" in text.upper()]
+
+    again = [lead_seen(3), lead_seen(6, body=SOLD), lead_seen(6, body=SOLD), lead_seen(9, body=SOLD), lead_seen(9)]
+    outcomes = write_batch(again, engine=engine, home=tw_home)
+    assert [(o.evidence, o.evidence_version) for o in outcomes] == [  # type: ignore[union-attr]
+        ("unchanged", None),
+        ("captured", 2),
+        ("unchanged", None),
+        ("captured", 2),
+        ("captured", 3),
+    ]
 
 
 def test_evidence_that_cannot_be_written_costs_neither_the_lead_nor_the_batch(
