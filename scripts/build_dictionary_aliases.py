@@ -176,6 +176,8 @@ VARIANT_OF = re.compile(r"^(?:old |archaic )?variant of (?:[^\[|/]+\|)?([^\[|/]+
 GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese|slang)[^)]*\)")
 OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
 PROHIBITED = "prohibited."  # the family whose terms' English names find street and loan names
+# parts of a gloss that give no sense of the word: a measure word, another writing, a cross-reference
+NOT_A_SENSE = re.compile(r"^(?:CL:|also written|(?:old |archaic )?variant of|see |same as )")
 
 
 def read_cedict() -> tuple[Path, list[tuple[str, str, str, int]]]:
@@ -723,12 +725,28 @@ def everyday_blades(entries: list[tuple[str, str, str, int]]) -> dict[str, list[
     }
 
 
+def sole_senses(entries: list[tuple[str, str, str, int]]) -> dict[str, str]:
+    """Word -> its one sense, for the words the dictionary gives a single entry with a single sense (冰毒
+    "methamphetamine", 驾照 "driver's license"); a measure word, another writing or a cross-reference is no sense.
+    A word of several senses (白粉 "face powder/chalk powder/heroin") says nothing certain of a namesake."""
+    found: dict[str, list[list[str]]] = defaultdict(list)
+    for word, _first, gloss, _line in entries:
+        found[word].append([s.strip() for s in gloss.split("/") if s.strip() and not NOT_A_SENSE.match(s.strip())])
+    return {word: glosses[0][0].lower() for word, glosses in found.items() if len(glosses) == 1 == len(glosses[0])}
+
+
 def prohibited_aliases(
     watchlists: Watchlists, entries: list[tuple[str, str, str, int]], known: set[str], rejected: dict[str, str]
 ) -> dict[str, list[dict[str, object]]]:
-    """Aliases of prohibited terms: entries whose first sense is one of a term's English names (K仔 "ketamine
-    (slang)" for 毒品), each needing the context of its term or category, with its dictionary line."""
+    """Aliases of prohibited terms, each needing the context of its term or category, with its dictionary line:
+    entries whose first sense is one of a term's English names (K仔 "ketamine (slang)" for 毒品), and entries whose
+    first sense is the one sense the dictionary gives one of the term's Chinese names (甲基安非他命 "methamphetamine"
+    as 冰毒 has it, 驾驶执照 "driver's license" as 驾照), the English sense bridging a chemist's, an old or a formal
+    name and the sellers' one. A sense that names goods of two categories bridges none."""
     by_english: dict[str, tuple[str, TermSpec, list[str]]] = {}
+    by_sense: dict[str, tuple[str, TermSpec, list[str], str]] = {}
+    sense_categories: dict[str, set[str]] = defaultdict(set)
+    senses = sole_senses(entries)
     for category in watchlists.categories.values():
         if not category.id.startswith(PROHIBITED):
             continue
@@ -738,24 +756,34 @@ def prohibited_aliases(
             for name in spec.english:
                 for form in number_forms(name.lower()):
                     by_english.setdefault(form, (category.id, spec, requires))
+            for name in (spec.term, *spec.aliases):
+                sense = senses.get(name)
+                if sense:
+                    by_sense.setdefault(sense, (category.id, spec, requires, name))
+                    sense_categories[sense].add(category.id)
     aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
     for word, first, gloss, line in entries:
         if len(word) < 2 or word in known or word in rejected:
             continue
         found = by_english.get(plain_sense(first))
-        if found is not None:
-            category_id, spec, requires = found
-            known.add(word)
-            aliases[category_id].append(
-                {
-                    "term": word,
-                    "weight": spec.code_weight or spec.weight,
-                    "kind": "trade_name",
-                    "note": f"= {spec.term} ({plain_sense(first)})",
-                    "requires": requires,
-                    "source": f"CC-CEDICT line {line}: {word} /{gloss}/",
-                }
-            )
+        note = plain_sense(first)
+        if found is None:
+            bridged = by_sense.get(first.strip().lower())
+            if bridged is None or len(sense_categories[first.strip().lower()]) > 1:
+                continue
+            found, note = bridged[:3], f"{plain_sense(first)}, as {bridged[3]}"
+        category_id, spec, requires = found
+        known.add(word)
+        aliases[category_id].append(
+            {
+                "term": word,
+                "weight": spec.code_weight or spec.weight,
+                "kind": "trade_name",
+                "note": f"= {spec.term} ({note})",
+                "requires": requires,
+                "source": f"CC-CEDICT line {line}: {word} /{gloss}/",
+            }
+        )
     return aliases
 
 

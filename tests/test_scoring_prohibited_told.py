@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer
-from pipelines.scoring.watchlist import load_watchlists
+from pipelines.scoring.watchlist import load_watchlists, shipped_paths
 from tests.scoring_support import assert_lead
+from tests.test_scoring_generalisation import alias_script
 
 
 def _score(scorer: Scorer, title: str, description: str = "") -> tuple[bool, str | None, list, list]:
@@ -143,6 +144,60 @@ def test_a_dictionary_alias_of_prohibited_goods_needs_their_context(scorer: Scor
     # 白面儿 "heroin" is also flour; 几号 "(slang) heroin" was rejected on review, as it asks a date
     assert not _score(scorer, "白面儿 五斤装 家用", "高筋面粉，蒸馒头包子")[0]
     assert not _score(scorer, "几号发货 一克 黄金 吊坠", "足金999，几号能到")[0]
+
+
+def test_a_name_sharing_the_one_sense_of_a_terms_name_is_an_alias_of_that_term() -> None:
+    # 甲基安非他命 is glossed "methamphetamine", the one sense 冰毒 (an alias of 毒品) has; 香粉 "face powder" shares
+    # a sense of 白粉, which has three (face powder, chalk, heroin); 木仓 "bullet" would bridge 子弹 were it not for
+    # a word of another category with that one sense too
+    entries = [
+        ("冰毒", "methamphetamine", "methamphetamine", 1),
+        ("甲基安非他命", "methamphetamine", "methamphetamine/CL:克[ke4]", 2),
+        ("白粉", "face powder", "face powder/chalk powder/heroin", 3),
+        ("香粉", "face powder", "face powder/talcum powder", 4),
+        ("子弹", "bullet", "bullet/CL:粒[li4]", 5),
+        ("烟花", "bullet", "bullet", 6),
+        ("木仓", "bullet", "bullet", 7),
+    ]
+    known = {"冰毒", "白粉", "子弹", "烟花"}  # the watchlists' own names are no aliases
+    written = [path for path in shipped_paths() if path.name != "dictionary_aliases.yaml"]  # as the script reads
+    found = alias_script().prohibited_aliases(load_watchlists(written), entries, known, {})
+    terms = {str(item["term"]): item for items in found.values() for item in items}
+    assert set(terms) == {"甲基安非他命"}
+    alias = terms["甲基安非他命"]
+    assert alias["note"] == "= 毒品 (methamphetamine, as 冰毒)"
+    assert alias["source"] == "CC-CEDICT line 2: 甲基安非他命 /methamphetamine/CL:克[ke4]/"
+    assert "纯度高" in alias["requires"]  # the drugs' own talk: a chemist's name alone is a textbook's
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category", "alias"),
+    [
+        ("甲基安非他命 一小包", "纯度高，同城可送，一克起", "prohibited.drugs", "甲基安非他命"),
+        ("驾驶执照 照片用你的", "三天出，官网可查，钢印齐全", "prohibited.documents", "驾驶执照"),
+        ("枪弹 一盒 老规矩", "全金属的，打猎用，私聊", "prohibited.weapons", "枪弹"),
+    ],
+)
+def test_a_formal_or_old_name_of_prohibited_goods_is_read_through_the_dictionary(
+    scorer: Scorer, title: str, description: str, category: str, alias: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    hit = next(h for h in result.hits if h.matched == alias)
+    assert hit.mechanism == "dictionary_alias" and hit.source.startswith("CC-CEDICT line ")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("甲基安非他命 检测试纸 十条装", "尿检板，单位入职体检用，一盒十条"),
+        ("驾驶执照 皮套 真皮 卡套", "证件保护套，男女通用，包邮"),
+        ("枪杆子里出政权 书法 横幅", "手写书法作品，装裱好，送朋友"),
+    ],
+)
+def test_a_dictionary_name_of_prohibited_goods_without_their_trade_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert not _score(scorer, title, description)[0]
 
 
 @pytest.mark.parametrize(
