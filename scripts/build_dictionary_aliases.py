@@ -787,6 +787,41 @@ def prohibited_aliases(
     return aliases
 
 
+# a first sense as English words a seller writes: one to three words of letters, after "to " of a verb is cut
+ENGLISH_WORDS = re.compile(r"[a-z][a-z-]*(?: [a-z][a-z-]*){0,2}")
+
+
+def english_talk(
+    watchlists: Watchlists, entries: list[tuple[str, str, str, int]], rejected: dict[str, str]
+) -> dict[str, dict[str, list[str]]]:
+    """The English of each prohibited category's talk: the first sense the dictionary gives each of its product forms
+    and suspicious words of two or more characters (批发 "wholesale", 一次性 "one-off", 纯度 "purity", 气瓶 "gas
+    cylinder"), so that a listing written in English (fireworks 100 shots, wholesale) is read as its Chinese twin
+    (烟花 100发 批发), where its English goods' name alone stood bare. A sense the review rejects (上天 "heaven",
+    代购 "buy") is left out."""
+    first_senses: dict[str, str] = {}
+    for word, first, _gloss, _line in entries:
+        first_senses.setdefault(word, first)
+    talk: dict[str, dict[str, list[str]]] = {}
+    for category in watchlists.categories.values():
+        if not category.id.startswith(PROHIBITED):
+            continue
+        found: dict[str, list[str]] = {}
+        seen: set[str] = set()
+        for field, words in (("product_forms", category.product_forms), ("suspicious", category.suspicious)):
+            for word in words:
+                first = first_senses.get(word)
+                if len(word) < 2 or first is None or NOT_A_SENSE.match(first):
+                    continue
+                sense = plain_sense(first).removeprefix("to ")
+                if ENGLISH_WORDS.fullmatch(sense) and sense not in rejected and sense not in seen:
+                    seen.add(sense)
+                    found.setdefault(field, []).append(sense)
+        if found:
+            talk[category.id] = {field: sorted(senses) for field, senses in found.items()}
+    return talk
+
+
 def english_namesakes(watchlists: Watchlists, entries: list[tuple[str, str, str, int]]) -> dict[str, list[str]]:
     """English phrases that hold another category's English name but name a category's own goods: the senses the
     dictionary gives a prohibited term's Chinese names (除草剂 "weed killer", a pesticide, holds the drugs' "weed").
@@ -919,13 +954,16 @@ def build(data: Path) -> dict[str, object]:
     for category_id, words in prohibited_aliases(watchlists, entries, known, rejected).items():
         aliases[category_id].extend(words)
     english = english_namesakes(watchlists, entries)
+    rejected_senses = {str(item["sense"]): str(item["reason"]) for item in review.get("reject_senses", [])}
+    talk = english_talk(watchlists, entries, rejected_senses)
     categories: list[dict[str, object]] = [
         {
             "id": category_id,
             "terms": sorted(aliases.get(category_id, []), key=lambda t: str(t["term"])),
             **({"innocent_phrases": english[category_id]} if category_id in english else {}),
+            **talk.get(category_id, {}),
         }
-        for category_id in sorted({*aliases, *english})
+        for category_id in sorted({*aliases, *english, *talk})
     ]
     heads = goods_heads(
         entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}

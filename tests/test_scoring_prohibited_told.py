@@ -200,6 +200,47 @@ def test_a_dictionary_name_of_prohibited_goods_without_their_trade_is_no_lead(
     assert not _score(scorer, title, description)[0]
 
 
+def test_a_prohibited_categorys_talk_is_read_in_the_english_the_dictionary_gives_it() -> None:
+    # 批发 "wholesale" and 快递 "express delivery" are the fireworks' talk; 上天 "heaven" is rejected on review and a
+    # word of one character (发) or of no English sense is left out
+    entries = [
+        ("批发", "wholesale", "wholesale/bulk trade/distribution", 1),
+        ("快递", "express delivery", "express delivery", 2),
+        ("上天", "Heaven", "Heaven/Providence/God", 3),
+        ("发", "to send out", "to send out/to show (one's feeling)", 4),
+        ("引线", "fuse (for an explosive device)", "fuse (for an explosive device)/electrical lead", 5),
+    ]
+    written = [path for path in shipped_paths() if path.name != "dictionary_aliases.yaml"]
+    talk = alias_script().english_talk(load_watchlists(written), entries, {"heaven": "the heavens"})
+    assert talk["prohibited.fireworks"] == {
+        "product_forms": ["fuse", "wholesale"],
+        "suspicious": ["express delivery"],
+    }
+    assert "heaven" not in str(talk) and "send out" not in str(talk)
+
+
+def test_an_english_listing_of_prohibited_goods_gets_the_talk_of_their_trade(scorer: Scorer) -> None:
+    result = scorer.score(
+        {"title": "Firecrackers, red, 1000 pops", "description": "Express delivery to your door, whole sky of sparks"}
+    )
+    assert result.is_lead and result.category == "prohibited.fireworks"
+    talk = next(r for r in result.rules if r["rule"] == "suspicious")
+    assert set(talk["signals"]) >= {"express delivery", "whole sky"}
+    bare = scorer.score({"title": "Firecrackers, red, 1000 pops", "description": "To your door, lots of sparks"})
+    assert result.score > bare.score
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Garden hose 30 m, wholesale", "Express delivery, high pressure nozzle, kit with fittings"),
+        ("Wireless baby monitor, night vision", "Real time view on your phone, visible camera for the nursery"),
+    ],
+)
+def test_the_english_talk_of_a_trade_alone_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert not _score(scorer, title, description)[0]
+
+
 @pytest.mark.parametrize(
     ("title", "description", "category"),
     [
