@@ -822,6 +822,62 @@ def english_talk(
     return talk
 
 
+def english_names(
+    watchlists: Watchlists,
+    entries: list[tuple[str, str, str, int]],
+    talk: dict[str, dict[str, list[str]]],
+    rejected: dict[str, str],
+) -> dict[str, list[dict[str, object]]]:
+    """English names of prohibited goods read off the dictionary: the first sense of each Chinese name of a term (雷管
+    "detonator", 迷幻蘑菇 "magic mushroom", 催泪弹 "tear-gas grenade", 弹簧刀 "flick knife"), one to three words that
+    are none of the watchlists' English names, is an alias of the term, as the English a seller writes in a listing
+    of either language, with the term's weight. It needs what the term needs (the making of a certificate to
+    order); a name of one word (bullet, cyanide) may name other goods too, so it also needs the category's context,
+    in Chinese or in the English of its talk (``english_talk``). A sense the review rejects (白粉 "face powder", a
+    bare "gun") is left out."""
+    by_word: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for word, first, gloss, line in entries:
+        by_word[word].append((first, gloss, line))
+    listed = {
+        form
+        for category in watchlists.categories.values()
+        for spec in category.terms
+        for name in spec.english
+        for form in number_forms(name.lower())
+    }
+    seen: set[str] = set()
+    names: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for category in watchlists.categories.values():
+        if not category.id.startswith(PROHIBITED):
+            continue
+        english = [w for field in ("product_forms", "suspicious") for w in talk.get(category.id, {}).get(field, [])]
+        context = sorted(dict.fromkeys([*category.product_forms, *category.suspicious, *category.functions, *english]))
+        for spec in category.terms:
+            own = sorted(dict.fromkeys(spec.requires))
+            for chinese in (spec.term, *spec.aliases):
+                for first, gloss, line in by_word.get(chinese, ()):
+                    sense = re.sub(r"^an? ", "", plain_sense(first))
+                    if NOT_A_SENSE.match(first) or not ENGLISH_WORDS.fullmatch(sense) or sense.startswith("to "):
+                        continue
+                    if sense in listed or sense in seen or sense in rejected:
+                        continue
+                    seen.add(sense)
+                    # a name of two or more words names the goods (magic mushroom, flick knife) as the watchlists'
+                    # own English names do; one word (bullet, cyanide) may name other things too
+                    requires = own or ([] if " " in sense else [w for w in context if w != sense])
+                    names[category.id].append(
+                        {
+                            "term": sense,
+                            "weight": spec.weight,
+                            "kind": "trade_name",
+                            "note": f"= {spec.term} (English of {chinese})",
+                            **({"requires": requires} if requires else {}),
+                            "source": f"CC-CEDICT line {line}: {chinese} /{gloss}/",
+                        }
+                    )
+    return names
+
+
 def english_namesakes(watchlists: Watchlists, entries: list[tuple[str, str, str, int]]) -> dict[str, list[str]]:
     """English phrases that hold another category's English name but name a category's own goods: the senses the
     dictionary gives a prohibited term's Chinese names (除草剂 "weed killer", a pesticide, holds the drugs' "weed").
@@ -956,6 +1012,8 @@ def build(data: Path) -> dict[str, object]:
     english = english_namesakes(watchlists, entries)
     rejected_senses = {str(item["sense"]): str(item["reason"]) for item in review.get("reject_senses", [])}
     talk = english_talk(watchlists, entries, rejected_senses)
+    for category_id, words in english_names(watchlists, entries, talk, rejected_senses).items():
+        aliases[category_id].extend(words)
     categories: list[dict[str, object]] = [
         {
             "id": category_id,

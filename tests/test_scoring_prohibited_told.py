@@ -242,6 +242,35 @@ def test_the_english_talk_of_a_trade_alone_is_no_lead(scorer: Scorer, title: str
 
 
 @pytest.mark.parametrize(
+    ("title", "category", "chinese"),
+    [
+        ("Methamphetamine crystal, purity 99%", "prohibited.drugs", "冰毒"),
+        ("Flick knife, spring-loaded, black handle", "prohibited.weapons", "弹簧刀"),
+        ("Bullet, 100 rounds, cash on delivery", "prohibited.weapons", "子弹"),
+    ],
+)
+def test_the_dictionarys_english_of_a_prohibited_name_is_an_english_name_of_the_goods(
+    scorer: Scorer, title: str, category: str, chinese: str
+) -> None:
+    result = assert_lead(scorer, title, category)
+    hit = next(h for h in result.hits if h.mechanism == "dictionary_alias")
+    assert hit.matched in title
+    assert hit.source.startswith("CC-CEDICT line ") and f": {chinese} /" in hit.source
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Bullet journal notebook A5, dotted pages",  # one word needs the trade's context, and is not its own
+        "Hemp rope 10 m, natural fibre, wholesale",  # 大麻 "hemp" is rejected on review: the fibre plant
+        "Face powder, translucent, 10 g",  # 白粉's first sense is make-up
+    ],
+)
+def test_an_english_word_of_the_dictionary_that_names_other_goods_is_no_lead(scorer: Scorer, title: str) -> None:
+    assert not _score(scorer, title)[0]
+
+
+@pytest.mark.parametrize(
     ("title", "description", "category"),
     [
         ("三步倒 老鼠 克星", "仓库耗子多 撒一点 第二天全没了 私发", "prohibited.pesticides"),
