@@ -15,10 +15,11 @@ A watchlist file holds any of:
   the head of a title word, 香薰笔), the buyer's ``particulars`` goods made to order carry (名字, 照片 of a
   forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), the
   ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
-  functions), and the
-  innocence kinds that say nothing about the category's goods (``innocence_ignored``: a live animal that eats
-  fruit is not food for sale). A term with ``requires`` counts only when one of those words is in the same listing (a
-  trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体, 苗子 ...).
+  functions), the ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its
+  monograph, which the remedy pattern reads), and the innocence kinds that say nothing about the category's goods
+  (``innocence_ignored``: a live animal that eats fruit is not food for sale). A term with ``requires`` counts
+  only when one of those words is in the same listing (a trade name that is an everyday word elsewhere: 辐射 for
+  radiated tortoises needs 龟, 活体, 苗子 ...).
 * ``signals``: listing-wide context (evasion and trade talk, innocence kinds), the words that negate an
   innocence word right after them (不是树脂), phrases in which an innocence word says nothing about the goods
   (玻璃眼 of a specimen) and the scoring weights.
