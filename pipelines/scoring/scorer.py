@@ -800,6 +800,7 @@ class Scorer:
         """The result of a listing whose scan found ``matches`` in ``joined`` (its fields' normalised texts, one
         line each: a word that no field holds is not in it either, since no word holds a line break)."""
         by_name = {view.name: view for view in views}
+        price = _price(listing.get("price"))
         kinds = self._kinds
         questions = self._question_patterns
         terms: list[tuple[TermRef, FieldView, int, int]] = []
@@ -1045,7 +1046,7 @@ class Scorer:
                 or self._goods.function_pattern(signal_places, views)
                 or self._goods.calibre_pattern(views)
                 or self._animals.diagnostic_trait(signal_places, views)
-                or (None if named else self._remedy(signal_places, views, listing))
+                or (None if named else self._remedies.remedy_pattern(signal_places, views, price))
                 # a title that names a plant (麝香葡萄) sells it: what the goods pattern reads (颗粒饱满) describes it
                 or (None if self._names_a_plant(masked_rules) else self._goods.goods_pattern(signal_places, views))
                 or (None if named else self._animals.evaded_goods(signal_places, views))
@@ -1178,7 +1179,6 @@ class Scorer:
         shared = by_scope.get(None, [])
         # a live animal for sale (活体, 幼鸟, 可上手): its cage, feed and colours are the animal's, not the goods
         live_goods = any(sig.kind == "live" for sig in shared)
-        price = _price(listing.get("price"))
         scores: dict[str, int] = {}
         rules: dict[str, list[dict[str, Any]]] = {}
         categories = self.categories
@@ -1284,15 +1284,6 @@ class Scorer:
         if text[end] in self._adjacent_forms.get(category_id, ""):
             return True
         return any(text.startswith(form, end) for form in self._form_words(self.categories[category_id]))
-
-    def _remedy(
-        self,
-        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
-        views: list[FieldView],
-        listing: Mapping[str, Any],
-    ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
-        """The remedy pattern of the listing (:mod:`.remedies`), which weighs its price per gram."""
-        return self._remedies.remedy_pattern(signal_places, views, _price(listing.get("price")))
 
     def _pets_named(
         self, live: list[tuple[TermRef, FieldView, int, int, int, int]], joined: str, rules: list[dict[str, Any]]
