@@ -423,6 +423,74 @@ def remedy_synonyms(entries: list[tuple[str, str, str, int]], known: Sequence[st
     return sorted(found.values(), key=lambda item: item["word"])
 
 
+# the senses of a character's own entry that say nothing of what it names: a bracketed hint ("(jade)") or a pointer
+# to the word it is written in ("see 猞猁[she1 li4]")
+EMPTY_SENSE = re.compile(r"^(?:\([^)]*\)|see .*)$")
+# the kinds of terms whose name a dealer shortens: names of the animal or its goods, not code words or trade names
+SHORTENED_KINDS = ("name", "product", "species")
+
+
+def _sense_words(gloss: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", plain_sense(gloss.replace("/", " , "))))
+
+
+def shorthands(entries: list[tuple[str, str, str, int]], watchlists: Watchlists) -> list[dict[str, str]]:
+    """Characters a dealer writes for a wildlife term before a part (瑁甲 for 玳瑁's shell, 兕角 for rhino horn):
+
+    * a character of a listed name that the dictionary uses only inside that name (瑁: 玳瑁, 玳瑁壳, 玳瑁眼镜), whose
+      own entry, if any, says nothing else (瑁 "(jade)"; not 骝 "bay horse", which 马骝 "monkey" holds);
+    * a character whose own first sense is the animal of a category (兕 "rhinoceros (possibly female) or bull", 罴
+      "brown bear") and that no name of the category holds (犀 is the term's own): before a part it names the
+      category's goods, its first term (兕角 as 犀牛角).
+
+    Each with the term, its category and the dictionary line; the scorer reads the character before a part."""
+    words: dict[str, tuple[str, str, int]] = {}
+    by_char: dict[str, set[str]] = defaultdict(set)
+    for word, first, gloss, line in entries:
+        if word in words:
+            continue
+        words[word] = (first, gloss, line)
+        if len(word) > 1:
+            for char in word:
+                by_char[char].add(word)
+    found: dict[str, dict[str, str]] = {}
+    wildlife = [c for c in watchlists.categories.values() if c.id.startswith("wildlife.")]
+    held = {char for c in watchlists.categories.values() for s in c.terms for n in (s.term, *s.aliases) for char in n}
+    for category in wildlife:
+        for spec in category.terms:
+            name = spec.term
+            if spec.kind not in SHORTENED_KINDS or len(name) < 2 or name not in words:
+                continue
+            for char in dict.fromkeys(name):
+                compounds = by_char.get(char, set())
+                if char in found or not compounds or any(name not in word for word in compounds):
+                    continue
+                own = words.get(char)
+                if own is not None and not (
+                    EMPTY_SENSE.match(own[0]) or _sense_words(own[1]) & _sense_words(words[name][1])
+                ):
+                    continue
+                _first, gloss, line = words[name]
+                source = f"CC-CEDICT line {line}: {name} /{gloss}/; every entry holding {char} holds {name}"
+                found[char] = {"char": char, "term": name, "category": category.id, "source": source}
+    for word, (first, gloss, line) in words.items():
+        if len(word) != 1 or word in found or word in held or any(c.isascii() for c in word):
+            continue
+        # the sense's pieces that are a bare animal's name, a word or two ("rhinoceros", "brown bear"): not a verb
+        # ("to bear"), nor a thing of the animal ("roar of a tiger", "year of the Tiger")
+        pieces = [p.strip() for p in re.split(r"[;,]| or ", plain_sense(first))]
+        named = [p for p in pieces if EVERYDAY_HEAD.match(p) and not p.startswith("to ") and " of " not in f" {p} "]
+        for category in wildlife:
+            animals = CATEGORY_ANIMALS.get(category.id, ())
+            animal = next((a for a in animals for p in named if p == a or p.endswith(f" {a}")), None)
+            if animal is None or not category.terms:
+                continue
+            found[word] = {"char": word, "term": category.terms[0].term, "category": category.id,
+                           "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}  # fmt: skip
+            break
+    return sorted(found.values(), key=lambda item: (item["category"], item["char"]))
+
+
 # the English heads of a plant, a fungus or the fruit of one ("fungus", "lily", "grape"): a word of the dictionary
 # with such a sense that a wildlife term stands right before is the head of a plant's name (虎掌菌, 麝香百合)
 PLANT_HEADS = frozenset(
@@ -1038,6 +1106,7 @@ def build(data: Path) -> dict[str, object]:
             "part_compounds": part_compounds(
                 entries, shipped_signals.animal_parts, farmed, known, shipped_signals.wild_provenance
             ),
+            "shorthands": shorthands(entries, watchlists),
             "plant_heads": plant_heads(entries),
             "cage_heads": cage_heads(entries),
             "shop_heads": shop_heads(entries),

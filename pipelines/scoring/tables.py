@@ -343,6 +343,28 @@ class Tables:
                            False, needs[spelling.needs])  # fmt: skip
             self._add(spelling.text, ref)
 
+    def _add_shorthands(self) -> None:
+        """A dealer's shorthand of a wildlife term (瑁 for 玳瑁, 兕 for rhino horn: ``signals.shorthands``, read from
+        the dictionary) right before a one-character part or product form of wildlife goods (瑁甲, 兕角, 罴胆) is
+        that term, a spelling generated from it: it counts, as initials do, beside a product form of the term's
+        category or trade talk."""
+        fold = self.normaliser.fold
+        signals = self.watchlists.signals
+        wildlife = [c for c in self.categories.values() if c.id.startswith(WILDLIFE_PREFIX)]
+        words = (*signals.animal_parts, *(form for c in wildlife for form in c.product_forms))
+        parts = sorted({f for f in map(fold, words) if len(f) == 1 and is_cjk(f)})
+        factor = self.weights["initials_factor"]
+        for short in signals.shorthands:
+            category = self.categories.get(short.category)
+            spec = next((s for s in category.terms if s.term == short.term), None) if category else None
+            char = fold(short.char)
+            if category is None or spec is None or len(char) != 1:
+                continue
+            ref = TermRef(category.id, spec.term, "shorthand", spec.weight * factor, False, False, False,
+                          self._homophone_context(category), short.source)  # fmt: skip
+            for part in parts:
+                self._add(char + part, ref)
+
     def _build(self) -> None:
         """The patterns of every signal word, phrase and term, and the word tables read beside them."""
         signals = self.watchlists.signals
@@ -462,6 +484,7 @@ class Tables:
         told = [fold(w) for w in (*signals.knowing_verbs, *signals.withholding_verbs)]
         self.told_verbs = re.compile(alternatives(told)) if any(told) and signals.identity_questions else None
         self.told_longest = max(map(len, told), default=0)  # how far past the reach a verb found there may end
+        self._add_shorthands()
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)

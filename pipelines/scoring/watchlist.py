@@ -101,6 +101,15 @@ class PartCompound(_Model):
     source: str | None = Field(default=None, description="The dictionary line that says so.")
 
 
+class Shorthand(_Model):
+    """A character a dealer writes for a wildlife term before a part (瑁甲 for 玳瑁's shell, 兕角 for rhino horn)."""
+
+    char: str = Field(min_length=1, max_length=1)
+    term: str = Field(min_length=1)
+    category: str = Field(pattern=r"^wildlife\.[a-z][a-z0-9_]*$")
+    source: str | None = Field(default=None, description="The dictionary line that says so.")
+
+
 class MarkParaphrases(_Model):
     """The ways sellers write a mark (纹 as 纹路, 的纹理) that a trait or suspicious word ends in."""
 
@@ -150,6 +159,7 @@ class SignalSpec(_Model):
     part_compounds: list[PartCompound] = Field(default_factory=list)
     remedy_synonyms: list[RemedySynonym] = Field(default_factory=list)
     pet_breeds: list[PetBreed] = Field(default_factory=list)
+    shorthands: list[Shorthand] = Field(default_factory=list)
     plant_heads: list[str] = Field(default_factory=list)
     cage_heads: list[str] = Field(default_factory=list)
     shop_heads: list[str] = Field(default_factory=list)
