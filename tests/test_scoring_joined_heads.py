@@ -188,3 +188,11 @@ def test_a_goods_character_after_a_gap_does_not_end_a_name_written_solid(scorer:
     gap it is a word of its own, and 麻醉枪 stays the weapon; a name spelled out with gaps still takes it across one."""
     assert_lead(scorer, "麻醉枪 钳 全套", "prohibited.weapons", "私聊 一手货源 不走快递")
     assert_clear(scorer, "代 开 发 票 夹 透明 插袋", "财务办公 收纳整理")
+
+
+def test_a_name_read_across_a_space_into_a_cage_is_no_bird(scorer: Scorer) -> None:
+    # 野生 and 鸟笼 are two words: no 野生鸟 is written, whatever talk the listing has
+    result = assert_clear(scorer, "野生 鸟笼 两只 竹编", "手工编的鸟笼，私聊")
+    assert any(r["rule"] == "accessory_term" for r in result.rules)
+    # the bird itself, written apart, is still one
+    assert score(scorer, "野生 鸟 两只", "山里网的，私聊").is_lead

@@ -283,3 +283,31 @@ def test_a_farmed_animal_the_animal_hunts_or_a_tag_names_does_not_make_farm_prod
     # a farmed animal named as the goods still is farm produce
     assert_clear(scorer, "后山刚抓的 鸡 两只 散养", "")
     assert_clear(scorer, "【土鸡】山里刚抓的鸡 两只", "")
+
+
+def test_a_snare_that_caught_the_animal_is_a_capture(scorer: Scorer) -> None:
+    # the snare (套子, the tool 套 names) does what a doer does: the seller says the animal was poached
+    result = assert_lead(scorer, "骨头 一副 套子套的", "wildlife.other", "泡酒用的，便宜出")
+    assert trade_context(result)["hunted"] == "套子套的"
+    # a phone case is no snare, and nothing was caught with it
+    assert_clear(scorer, "手机套子 一个 硅胶 套子来的", "旧的，送人，同城自提")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"), [("生口 黄雀 两只", "刚上笼，私聊"), ("野口 黄雀 两只", "私聊，不走快递")]
+)
+def test_a_bird_keepers_word_for_a_wild_caught_bird_is_provenance(scorer: Scorer, title: str, description: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.live_bird", description)
+    assert trade_context(result)["provenance"] == [title.split()[0]]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("熟口 黄雀 两只", "人工繁殖的，刚上笼，私聊"),  # tame, bred at home
+        ("野口英世 传记 一本", "老版本，懂的来，私聊"),  # the surname, no animal
+        ("一次性卫生口罩 50只", "独立包装，私聊，不走快递"),  # 生口 straddles 卫生 and 口罩
+    ],
+)
+def test_no_wild_caught_bird_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)

@@ -35,7 +35,10 @@ class JoinedHeads:
             return None
         original = view.norm.original
         size = len(text)
-        o_start = view.span(start, end)[0]
+        o_start, o_end = view.span(start, end)
+        # a name written across a space (野生 鸟笼) joins a head with its last word only (鸟笼: a cage)
+        written = original[o_start:o_end]
+        o_start += next((len(written) - i for i, c in enumerate(reversed(written)) if c.isspace()), 0)
         for gap in range(self._gap + 1):
             at = end + gap
             if at >= size:

@@ -1466,7 +1466,11 @@ class Scorer:
         if plant is not None:
             return "plant_term", plant
         cage = self._cage_heads.named(view, start, end)
-        if cage is not None and not self._scoping.goods_shown(ref, places, view, start, end, traits=False):
+        if cage is not None and (
+            # a name read across a space whose last word is the cage's (野生 鸟笼) is no name the listing writes
+            _written_apart(view, start, end)
+            or not self._scoping.goods_shown(ref, places, view, start, end, traits=False)
+        ):
             return "accessory_term", cage
         shop = self._shop_heads.named(view, start, end)
         if (
@@ -1657,6 +1661,12 @@ class Scorer:
             "normalised_description": self.normaliser.canonical(description) if description else "",
             **result.to_dict(),
         }
+
+
+def _written_apart(view: FieldView, start: int, end: int) -> bool:
+    """Whether the text at ``start:end`` of the folded text is written with a space inside it (野生 鸟)."""
+    o_start, o_end = view.span(start, end)
+    return any(c.isspace() for c in view.norm.original[o_start:o_end])
 
 
 def _price(value: Any) -> float | None:

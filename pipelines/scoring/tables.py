@@ -82,6 +82,8 @@ class HomophoneTables:
 
 # the character that makes a colour's name of a word (珊瑚色, 象牙色)
 _COLOUR = "色"
+# the character that makes a tool's name of a verb (套子 of 套)
+_TOOL = "子"
 
 
 class Tables:
@@ -428,13 +430,18 @@ class Tables:
             for spec in category.terms
             if spec.note == WILD_ONLY_NOTE
         )
+        # the tool a verb of hunting names with 子 (套子, the snare of 套), where jieba's dictionary has it as a noun,
+        # does the capture as a doer does (套子套的, 套子来的)
+        hunting = [fold(w) for w in signals.hunting_verbs]
+        nouns = self._dictionary_nouns()
+        tools = [verb + _TOOL for verb in hunting if verb and verb + _TOOL in nouns]
+        doers = [*(fold(w) for w in signals.capture_doers), *tools]
         self.capture = capture_pattern(
             [fold(w) for w in signals.capture_places],
-            [fold(w) for w in signals.capture_doers],
+            doers,
             [fold(w) for w in (*signals.hunting_verbs, *signals.capture_verbs)],
         )
-        # a doer right before a verb of hunting and 的 (自己打的, 老乡套的): the seller says the animal was poached
-        doers, hunting = [fold(w) for w in signals.capture_doers], [fold(w) for w in signals.hunting_verbs]
+        # a doer right before a verb of hunting and 的 (自己打的, 套子套的): the seller says the animal was poached
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
         self.hunting_verbs = tuple(verb for verb in hunting if verb)
