@@ -207,3 +207,11 @@ def test_a_title_named_by_an_innocent_phrase_hides_nothing(scorer: Scorer) -> No
     # the same talk with no name for the goods, and an animal of wild provenance, is still the trade pattern
     hidden = score(scorer, "鲜活 两只 刚到", "鲜活的，平台上不方便说，加V看视频，山里刚抓的")
     assert hidden.is_lead and "trade_pattern_context" in rules_by_name(hidden)
+
+
+def test_a_name_beside_its_identity_left_to_the_reader_is_the_goods(scorer: Scorer) -> None:
+    # 懂行的都知道是什么 leaves to the reader what 猢狲 is: the name needs no live animal's word, and the listing is a
+    # primate's, not concealed goods of whatever category its delivery words would suggest
+    assert_lead(scorer, "猢狲 小只 会握手", "wildlife.primate", "懂行的都知道是什么，只能上门自取，私聊")
+    # a question that names the goods itself (是什么茶) leaves nothing unsaid about 白鹤
+    assert_clear(scorer, "白鹤 茶叶 一斤", "是什么茶懂的都懂，私聊")

@@ -311,3 +311,11 @@ def test_a_bird_keepers_word_for_a_wild_caught_bird_is_provenance(scorer: Scorer
 )
 def test_no_wild_caught_bird_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
     assert_clear(scorer, title, description)
+
+
+def test_goods_bought_up_in_the_wild_are_a_capture(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "皮子 一张 整张带头", "wildlife.other", "山里收的，私聊，不走快递")
+    assert trade_context(result)["capture"] == "山里收"
+    # bought in town, or a mushroom bought in the hills: nothing wild and animal
+    assert_clear(scorer, "皮子 一张 整张带头", "城里收的，私聊，不走快递")
+    assert_clear(scorer, "野生 蘑菇 干货 一斤", "山里收的，私聊")

@@ -118,6 +118,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term", "plant_term", "shop_term"))
 # the signals that give a species name, or its English name, the context its own words need
 _NAME_CONTEXT = frozenset(("provenance", "english_live"))
+# ... and so does a question of what the goods are that the seller leaves to the reader, with its verb and nothing
+# between (懂的人都知道是什么, 是啥懂的都懂): the name is the goods he will not spell out
+_TOLD_QUESTION = "question"
 
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context", "evaded_goods_context"))
@@ -410,6 +413,7 @@ class Scorer:
             i for i, signals in enumerate(by_kind[2]) if any(sig.word in generated for sig in signals)
         )
         self._told_verbs = tables.told_verbs
+        self._bare_told = tables.bare_told
         self._told_longest = tables.told_longest
         # what tells a part's wild provenance without a word of it: a denied look-alike (不是牛角), papers denied
         # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
@@ -883,7 +887,11 @@ class Scorer:
                 # hooded pitta); a count is not (Python 3)
                 and not (
                     ref.rule in ("species", "english")
-                    and any(sig.kind in _NAME_CONTEXT for signals, *_ in signal_places for sig in signals)
+                    and any(
+                        sig.kind in _NAME_CONTEXT or (sig.label == _TOLD_QUESTION and sig.word in self._bare_told)
+                        for signals, *_ in signal_places
+                        for sig in signals
+                    )
                 )
             ):
                 brand = self._scoping.brand_mark(ref, view, end)
@@ -1625,7 +1633,7 @@ class Scorer:
         )
         if told is None:
             return tuple(sig for sig in signals if sig.kind != "question")
-        concealment = Signal("conceal", "question", None, told, False, False)
+        concealment = Signal("conceal", _TOLD_QUESTION, None, told, False, False)
         return tuple(concealment if sig.kind == "question" else sig for sig in signals)
 
     @staticmethod

@@ -490,6 +490,9 @@ class Tables:
             self._add(word, Signal("question", "question", None, word, False, False))
         told = [fold(w) for w in (*signals.knowing_verbs, *signals.withholding_verbs)]
         self.told_verbs = re.compile(alternatives(told)) if any(told) and signals.identity_questions else None
+        # such a question with its verb and nothing between (知道是什么, 是啥懂; not 是什么茶懂, which names the goods)
+        questions = [fold(w) for w in signals.identity_questions]
+        self.bare_told = frozenset(w for q in questions for v in told if q and v for w in (q + v, v + q))
         self.told_longest = max(map(len, told), default=0)  # how far past the reach a verb found there may end
         self._add_shorthands()
         for category in self.categories.values():
