@@ -152,3 +152,25 @@ def test_remedy_synonyms_share_a_sense_with_an_action_once_its_mark_of_medicine_
     found = script["remedy_synonyms"](entries, ["下乳", "凉血", "通经"])
     assert [(item["word"], item["action"]) for item in found] == [("催奶", "下乳")]
     assert found[0]["source"] == "CC-CEDICT line 2: 催奶 /to promote lactation/"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("深山野生 天麻 平肝息风", "云南深山野生天麻，平肝息风，一斤装。"),
+        ("野生钩藤 平肝息风 清热", "山里野生钩藤，平肝息风，清热，500克一袋。"),
+        ("野生天麻 平肝息风", "深山野生天麻，平肝息风，私聊。"),
+    ],
+)
+def test_a_wild_herb_told_by_a_medicine_s_effects_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    result = scored(scorer, title, description, None)
+    assert not result.is_lead, explanation(result, title, description)
+    assert "trait_pattern_context" not in rules_by_name(result)
+
+
+def test_a_medicine_s_effects_beside_its_material_are_its_traits(scorer: Scorer) -> None:
+    title, description = "野生 老角 平肝息风 息风", "山里来的整支老角，平肝息风，懂的来。"
+    result = scored(scorer, title, description, None)
+    assert result.is_lead and result.category == "wildlife.saiga", explanation(result, title, description)
+    context = rules_by_name(result)["trait_pattern_context"]
+    assert {"平肝息风", "息风"} <= set(context["traits"])

@@ -11,6 +11,7 @@ from typing import Any
 
 from .clauses import PLACE_REACH, count_after, negated_before, one_clause, stands_after_a_word, stands_alone
 from .payloads import FieldView, Signal, TermRef
+from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
 
@@ -89,6 +90,15 @@ class AnimalPatterns:
                     owners.setdefault(form, set()).add(category.id)
         self._own_goods = {form: next(iter(ids)) for form, ids in owners.items() if len(ids) == 1}
         self._own_goods_longest = max(map(len, self._own_goods), default=0)
+        # what a medicine does, in the monographs' words (清热, 平肝息风): every herb seller writes it of legal herbs
+        # (天麻 平肝息风), so it is a trait of a category's goods only beside a product form of that category
+        cures = {action for cat in categories.values() for remedy in cat.remedies for action in actions(remedy)}
+        self._cures = frozenset(
+            word
+            for category in categories.values()
+            for word in category.suspicious
+            if all(action in cures for action in actions(word))
+        )
 
     def concealed_goods(
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
@@ -188,23 +198,45 @@ class AnimalPatterns:
         )
 
     def trait_pattern(
-        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+        self,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        views: list[FieldView],
+        price: float | None,
     ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
         """A listing that describes its goods instead of naming them: two or more traits that belong to one
         category alone (鸟头, 红皮 of a hornbill; 偷听, 对方不知道 of a hidden recorder), with evasion, trade or
         wild-provenance talk, or three traits of one prohibited category, when no term names them, is a hit of
-        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
+        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet. What a
+        medicine does (平肝息风, 清热) is a trait only beside a product form or diagnostic mark of its category (老角
+        平肝息风), or in a listing that sells by the gram as the remedy pattern asks (:func:`.remedies.sold_by_weight`):
+        herb sellers write it too (野生天麻 平肝息风)."""
         traits: dict[str, list[tuple[str, FieldView, int, int]]] = {}
         talk = False
+        forms: set[str] = set()
         for signals, view, start, end in signal_places:
             for sig in signals:
                 kind = sig.kind
                 if kind in ("evasion", "trade", "provenance", "conceal"):
                     talk = True
+                elif kind == "form" and sig.category is not None:
+                    forms.add(sig.category)
                 elif sig.category is not None and self._shown.is_trait(sig):  # (is_trait asks it too; mypy reads this)
+                    if sig.label == "trait":  # a diagnostic mark (竹丝纹) shows the material as a form does
+                        forms.add(sig.category)
                     shown = traits.setdefault(sig.category, [])
                     if all(word != sig.word for word, *_ in shown):
                         shown.append((sig.word, view, start, end))
+        # a medicine's effect (平肝息风) tells the category's goods only beside its material (角, 粉, a diagnostic mark
+        # of it: 竹丝纹) or its sale by the gram (10克起 6800)
+        cures = self._cures
+        if any(word in cures for shown in traits.values() for word, *_ in shown) and (
+            sold_by_weight(views, price) is None
+        ):
+            traits = {
+                cid: kept
+                for cid, shown in traits.items()
+                if (kept := shown if cid in forms else [place for place in shown if place[0] not in cures])
+            }
         # a banned function (偷听, 炸石头, 不用考) says more than an animal's looks: only prohibited goods may go
         # without the talk
         need = TRAIT_PATTERN_MIN if talk else _TRAIT_PATTERN_ALONE

@@ -75,6 +75,17 @@ def price_per_gram(texts: Iterable[str], price: float | None) -> float | None:
     return None
 
 
+def sold_by_weight(views: Iterable[FieldView], price: float | None) -> str | None:
+    """How the listing sells a medicine as the protected materials are sold: at a price per gram far above herbs'
+    (``"320/g"``), or, where no price per gram can be told, by weight (按克, 论两). None if neither: a herb's price
+    per gram, given, is not outdone by 按克."""
+    texts = [view.norm.original for view in views]
+    per_gram = price_per_gram(texts, price)
+    if per_gram is None:
+        return next((m.group() for text in texts for m in [_BY_WEIGHT.search(text)] if m), None)
+    return f"{per_gram:.0f}/g" if per_gram >= PRICE_PER_GRAM_MIN else None
+
+
 class Remedies:
     """The remedy pattern (see the module's doc), over the signals the scan found: ``remedy`` signals, one per
     category that lists the action."""
@@ -110,16 +121,10 @@ class Remedies:
             return None
         if any(word not in shown[category] for words in shown.values() for word in words):
             return None  # a herb's claims wander across monographs (活血 凉血 解毒 of saffron): one material's do not
-        texts = [view.norm.original for view in views]
-        per_gram = price_per_gram(texts, price)
-        if per_gram is None:  # no price or no weight to tell it by: a sale by weight (按克) tells it
-            weighed = next((m.group() for text in texts for m in [_BY_WEIGHT.search(text)] if m), None)
-            if weighed is not None:
-                support["price"] = weighed
-        elif per_gram >= PRICE_PER_GRAM_MIN:  # a herb's price per gram, given, is not outdone by 按克
-            support["price"] = f"{per_gram:.0f}/g"
-        if "price" not in support:
+        weighed = sold_by_weight(views, price)
+        if weighed is None:
             return None  # sold by the packet or the jin, as herbs are
+        support["price"] = weighed
         pattern = self._lookalike_denial
         denied = None if pattern is None else next(filter(None, (pattern.search(v.norm.text) for v in views)), None)
         if denied is not None:

@@ -1049,7 +1049,7 @@ class Scorer:
             )
             pattern = (
                 (None if named else self._animals.concealed_goods(signal_places, views))
-                or self._animals.trait_pattern(signal_places, views)
+                or self._animals.trait_pattern(signal_places, views, price)
                 or (None if named else self._animals.trade_pattern(signal_places, views))
                 or self._goods.function_pattern(signal_places, views)
                 or self._goods.calibre_pattern(views)
