@@ -46,8 +46,8 @@ def test_an_unseen_animal_part_and_wild_provenance_light_their_classes(index: Me
 
 # Animals no watchlist names, a part or product of them sold as wild with papers denied: the rules score each 0,
 # and the n-grams of the labelled set know none of the names. The meaning features raise each toward a lead (the
-# seed of this commit: 0.61, 0.70 and 0.68, against 0.44, 0.57 and 0.61 for the seed before them), though not yet to
-# the lift probability.
+# seed of 252a49f: 0.61, 0.70 and 0.68, against 0.44, 0.57 and 0.61 for the seed before them; the seed of 2073e7a,
+# learnt with the thirteenth batch: 0.84, 0.82 and 0.79), though not yet to the lift probability.
 UNSEEN_ANIMALS = [
     {"title": title, "description": "山里刚下来，没有手续，不走物流，只能见面交易"}
     for title in ("野生 獾子 整皮 带头", "野生 獾 油 一瓶", "野生 山獭 干货")
