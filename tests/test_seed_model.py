@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipelines.model import registry
 from pipelines.model.registry import SEED_FILE, read_seed
 from pipelines.model.seed import dev_hash, dev_records, is_stale
@@ -28,12 +30,12 @@ DISGUISED = [
 # The seed learnt again with the thirteenth batch's dev rows lifts two (0.924 and 0.919; the next are 0.761 and
 # 0.662), so the share follows it down to two.
 LIFTED_AT_LEAST = 2
-# A hard negative the seed would lift on its words (its probability is above the seed's lift probability), but
-# whose rules read the imitation and the negation: never lifted.
-# (老货 in the title: without it, the seed learnt again with the function pattern of prohibited goods gives 0.888,
-# just under the lift probability; 私聊 in the description: without it, the seed learnt again with the diagnostic
-# traits of wildlife gives 0.860; the seed learnt again with the twelfth batch's look-alikes in dealer talk gives
-# it 0.828, and 0.936 with the heirloom provenance of the disguised pool in place of 老货)
+# A hard negative the seed would lift on its words (its probability is above the lift probability a bureau set),
+# but whose rules read the imitation and the negation: never lifted. The rules' verdict is among the model's
+# features, so each change of the rules moves the seed's probability: 0.94 with the seed of 2073e7a, 0.60 since
+# 03f74a5 reads 树脂材质 as the goods' material, which silences the dealer talk beside it. The test lowers the lift
+# below it (as a bureau may), so that only the rules' innocence keeps it from being lifted.
+HARD_LIFT = 0.5
 HARD_NEGATIVE = {"title": "祖上传下来的 白色老料 不含象牙 树脂 雕件 懂的来", "description": "树脂材质 私聊"}
 # Ordinary second-hand goods whose descriptions talk the way dealers in wildlife do (私聊, 懂的来, 同城面交,
 # 不走快递): a seed that learnt n-grams of the labelled set's descriptions too lifted three of them (0.91-0.97).
@@ -103,9 +105,14 @@ def test_the_seed_lifts_disguised_listings_with_a_category_from_the_model(tw_hom
     assert len(lifted) >= LIFTED_AT_LEAST, lifted
 
 
-def test_the_seed_does_not_lift_a_hard_negative_the_rules_cleared(tw_home: Path) -> None:
-    (out,) = score_lines(_jsonl(HARD_NEGATIVE))
-    assert out["model"]["seed"] is True and out["model"]["probability"] >= 0.9
+def test_the_seed_does_not_lift_a_hard_negative_the_rules_cleared(
+    tw_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRADEWATCH_MODEL_LIFT_PROBABILITY", str(HARD_LIFT))
+    heirloom, _category = DISGUISED[0]  # the same talk with no look-alike read: lifted at this lift
+    (control, out) = score_lines(_jsonl(heirloom, HARD_NEGATIVE))
+    assert control["is_lead"] is True and control["model"]["lifted"] is True, control["model"]
+    assert out["model"]["seed"] is True and out["model"]["probability"] >= HARD_LIFT
     assert out["is_lead"] is False and out["model"]["lifted"] is False
     assert "category_from_model" not in next(rule for rule in out["rules"] if rule["rule"] == "model")
 
