@@ -162,10 +162,25 @@ def clean(value: str) -> str:
     return value.replace("\u3000", "").replace("#", "").strip()
 
 
+# A name's note in brackets (西藏马鹿（包括白臀鹿）): never part of the name, which it would make unmatchable
+BRACKETED = re.compile(r"[（(]([^）)]*)[）)]")
+
+
 def species_name(raw: str) -> str:
-    name = clean(raw).lstrip("*")
+    name = BRACKETED.sub("", clean(raw).lstrip("*"))
     name = re.sub(r"(属|科|目)所有种$", "", name)
     return name
+
+
+def included_names(raw: str) -> list[str]:
+    """The animals a row's bracketed note says it includes (西藏马鹿（包括白臀鹿） -> 白臀鹿): names of its own."""
+    return [
+        species_name(name)
+        for note in BRACKETED.findall(clean(raw))
+        if note.startswith("包括")
+        for name in re.split(r"[、，,和及]", note.removeprefix("包括"))
+        if len(species_name(name)) >= 2
+    ]
 
 
 def read_species(path: Path) -> list[dict[str, str]]:
@@ -416,10 +431,11 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
             "kind": "species",
             "protection": f"国家{level}",
         }
-        latin = row["学名"].strip()
+        latin = BRACKETED.sub("", row["学名"]).strip()
         if latin and not latin.endswith("spp."):
             entry["latin"] = [latin]
         aliases = [species_name(o) for o in re.findall(r"原名“([^”]+)”", row.get("备注", ""))]
+        aliases += included_names(row["种"])
         aliases = [a for a in aliases if len(a) >= 2]
         traditional = "".join(TRADITIONAL_OF.get(c, c) for c in row["name"])
         if traditional != row["name"]:

@@ -65,6 +65,19 @@ def test_watchlist_check_passes_on_shipped_and_fails_with_line(tmp_path: Path) -
     assert f"{broken}:" in bad.stdout
 
 
+def test_watchlist_check_rejects_a_note_in_brackets_inside_a_spelling(tmp_path: Path) -> None:
+    # folding keeps the note's characters: the code word would match only 猪肉冰毒, never what sellers write
+    noted = tmp_path / "noted.yaml"
+    noted.write_text(
+        "categories:\n  - id: prohibited.drugs\n    search_terms: [冰毒]\n    terms:\n      - term: 冰毒\n"
+        "        weight: 90\n        code_words: [猪肉 (冰毒)]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["watchlist", "check", str(noted)])
+    assert result.exit_code != 0
+    assert "猪肉 (冰毒)" in result.stdout and "brackets" in result.stdout
+
+
 def test_watchlist_explain_shows_normalised_text_hits_and_rules() -> None:
     result = runner.invoke(app, ["watchlist", "explain", "象*牙製品 老料", "-d", "私聊", "--json"])
     assert result.exit_code == 0, result.output

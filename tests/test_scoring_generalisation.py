@@ -454,6 +454,13 @@ def test_every_species_of_the_national_list_has_a_match_term(scorer: Scorer) -> 
     assert missing == []
 
 
+def test_an_animal_the_list_says_a_species_includes_is_that_species(scorer: Scorer) -> None:
+    # the list's row 西藏马鹿（包括白臀鹿）: its name without the note, and the included animal as an alias of it
+    for title in ("西藏马鹿 鹿角 一对 野生 私聊", "白臀鹿 鹿角 一对 野生 私聊"):
+        result = assert_lead(scorer, title, "wildlife.other")
+        assert any(hit.term == "西藏马鹿" for hit in result.hits), title
+
+
 # 6. ordinary products whose names hold a watchlist word
 @pytest.mark.parametrize("title", ["猕猴桃 新鲜 五斤装 产地直发", "老虎菜 凉拌 预制菜", "热熔胶枪 送胶棒 手工DIY"])
 def test_ordinary_products_are_not_leads(scorer: Scorer, title: str) -> None:

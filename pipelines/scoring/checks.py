@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from .fold_text import Normaliser
 from .watchlist import LoadedFile, Problem, expand_paths, merge, parse_file
 
 DESIGN_CATEGORIES = CATEGORY_IDS
+# a note written into a spelling (猪肉 (冰毒)); a note belongs in a YAML comment or the term's `note`
+BRACKETED_NOTE = re.compile(r"[(（][^)）]*[)）]")
 
 
 @dataclass
@@ -56,11 +59,23 @@ def check_watchlists(paths: Sequence[Path | str] | None = None) -> CheckReport:
         for category in item.model.categories:
             for term in category.terms:
                 line = item.term_lines.get((category.id, term.term))
-                for spelling in [term.term, *term.aliases, *term.code_words, *term.variants]:
+                for spelling in [
+                    term.term,
+                    *term.aliases,
+                    *term.code_words,
+                    *term.variants,
+                    *term.english,
+                    *term.latin,
+                ]:
                     folded = normaliser.fold(spelling)
                     if not folded:
                         report.problems.append(
                             Problem(item.path, line, f"{category.id}: {spelling!r} has no letters or digits")
+                        )
+                    elif BRACKETED_NOTE.search(spelling):
+                        # folding drops the brackets, not the note: 猪肉 (冰毒) would match only 猪肉冰毒
+                        report.problems.append(
+                            Problem(item.path, line, f"{category.id}: {spelling!r} holds a note in brackets")
                         )
     lists = merge(loaded)
     report.categories = len(lists.categories)
