@@ -25,8 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, inspect, update
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
@@ -110,6 +110,15 @@ _EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
 # One statement object for every event: SQLAlchemy keys its compiled-statement cache by a walk of the statement,
 # which it remembers on the object (a new insert() per event walked it again for each of a batch's events).
 _INSERT_EVENT = insert(_EVENTS)
+# the head's read and write, once per transaction (the store writer's every batch): built once, as the insert above
+_SELECT_HEAD = select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.key_id).where(_HEAD.c.id == 1).with_for_update()
+_UPDATE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(
+        seq=bindparam("new_seq"), hash=bindparam("new_hash"), key_id=bindparam("new_key_id"), mac=bindparam("new_mac")
+    )
+)
 
 
 def _current(session: OrmSession) -> Any:
@@ -135,9 +144,7 @@ def _locked_head(session: OrmSession) -> _Head:
             heads[current] = replace(nearest, released=False)
         return heads[current]
     connection = session.connection()
-    row = connection.execute(
-        select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.key_id).where(_HEAD.c.id == 1).with_for_update()
-    ).first()
+    row = connection.execute(_SELECT_HEAD).first()
     if row is None:  # a store whose migration did not seed the head row
         connection.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS_HASH))
         head = _Head(0, GENESIS_HASH, None)
@@ -157,9 +164,13 @@ def _write_head(session: OrmSession) -> None:
     if head is None or head.written or head.key is None:
         return
     session.connection().execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == 1)
-        .values(seq=head.seq, hash=head.hash, key_id=head.key_id, mac=head_mac(head.key, head.seq, head.hash))
+        _UPDATE_HEAD,
+        {
+            "new_seq": head.seq,
+            "new_hash": head.hash,
+            "new_key_id": head.key_id,
+            "new_mac": head_mac(head.key, head.seq, head.hash),
+        },
     )
     heads[current] = replace(head, written=True, released=False)
 

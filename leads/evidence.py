@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, func, insert
+from sqlalchemy import and_, bindparam, func, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -581,23 +581,29 @@ def latest_captures(session: Session, lead_pks: Iterable[int]) -> dict[int, Late
     latest: dict[int, LatestCapture] = dict.fromkeys(pks)
     for start in range(0, len(pks), 5_000):
         chunk = pks[start : start + 5_000]
-        newest = (
-            sa_select(_EVIDENCE.c.lead_pk, func.max(_EVIDENCE.c.version).label("version"))
-            .where(_EVIDENCE.c.lead_pk.in_(chunk))
-            .group_by(_EVIDENCE.c.lead_pk)
-            .subquery()
-        )
-        rows = session.connection().execute(
-            sa_select(_EVIDENCE.c.lead_pk, _EVIDENCE.c.status, _EVIDENCE_FILES.c.sha256)
-            .join(newest, and_(_EVIDENCE.c.lead_pk == newest.c.lead_pk, _EVIDENCE.c.version == newest.c.version))
-            .outerjoin(
-                _EVIDENCE_FILES,
-                and_(_EVIDENCE_FILES.c.evidence_pk == _EVIDENCE.c.id, _EVIDENCE_FILES.c.kind == "response_body"),
-            )
-        )
-        for lead_pk, status, sha256 in rows:
+        for lead_pk, status, sha256 in session.connection().execute(_latest_captures(), {"lead_pks": chunk}):
             latest[lead_pk] = (status, sha256)
     return latest
+
+
+@cache
+def _latest_captures() -> Any:
+    """`latest_captures`' statement, built once (the store writer runs it for every batch with leads seen again):
+    SQLAlchemy keys its compiled-statement cache by a walk of the statement, which it remembers on the object."""
+    newest = (
+        sa_select(_EVIDENCE.c.lead_pk, func.max(_EVIDENCE.c.version).label("version"))
+        .where(_EVIDENCE.c.lead_pk.in_(bindparam("lead_pks", expanding=True)))
+        .group_by(_EVIDENCE.c.lead_pk)
+        .subquery()
+    )
+    return (
+        sa_select(_EVIDENCE.c.lead_pk, _EVIDENCE.c.status, _EVIDENCE_FILES.c.sha256)
+        .join(newest, and_(_EVIDENCE.c.lead_pk == newest.c.lead_pk, _EVIDENCE.c.version == newest.c.version))
+        .outerjoin(
+            _EVIDENCE_FILES,
+            and_(_EVIDENCE_FILES.c.evidence_pk == _EVIDENCE.c.id, _EVIDENCE_FILES.c.kind == "response_body"),
+        )
+    )
 
 
 def same_capture(latest: LatestCapture, *, body: bytes, status: int) -> bool:

@@ -62,8 +62,39 @@ _LEADS = Lead.__table__  # type: ignore[attr-defined]
 _SNAPSHOTS = ListingSnapshot.__table__  # type: ignore[attr-defined]
 _LISTINGS = Listing.__table__  # type: ignore[attr-defined]
 _SELLERS = Seller.__table__  # type: ignore[attr-defined]
-# one statement object for every new lead, as `leads.audit` does for its events
+# One statement object each for every batch, built once, as `leads.audit` does for its events: SQLAlchemy keys its
+# compiled-statement cache by a walk of the statement, which it remembers on the object; a statement built anew for
+# each batch costs its construction and that walk every time (about a third of a small batch's own work). The lists
+# of keys are expanding parameters, given when the statement runs.
 _INSERT_LEAD = insert(_LEADS).returning(_LEADS.c.id)
+_INSERT_SNAPSHOTS = insert(_SNAPSHOTS)
+_SELECT_SELLERS = sa_select(_SELLERS).where(
+    _SELLERS.c.platform == bindparam("platform"), _SELLERS.c.seller_key.in_(bindparam("keys", expanding=True))
+)
+_SELECT_LISTINGS = sa_select(_LISTINGS).where(
+    _LISTINGS.c.platform == bindparam("platform"), _LISTINGS.c.listing_id.in_(bindparam("keys", expanding=True))
+)
+_SELECT_LEADS_OF_LISTINGS = select(Lead).where(col(Lead.listing_id).in_(bindparam("listing_pks", expanding=True)))
+_SELECT_CAMPAIGNS = select(Campaign.name).where(col(Campaign.name).in_(bindparam("names", expanding=True)))
+_SELECT_LEAD_CAMPAIGNS = select(LeadCampaign.lead_pk, LeadCampaign.campaign).where(
+    col(LeadCampaign.lead_pk).in_(bindparam("lead_pks", expanding=True)),
+    col(LeadCampaign.campaign).in_(bindparam("names", expanding=True)),
+)
+_COUNT_SELLER_LEADS = (
+    sa_select(_LISTINGS.c.seller_pk, func.count())
+    .select_from(_LEADS)
+    .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
+    .where(_LISTINGS.c.seller_pk.in_(bindparam("seller_pks", expanding=True)))
+    .group_by(_LISTINGS.c.seller_pk)
+)
+_UPDATE_SELLERS = (
+    update(_SELLERS)
+    .where(_SELLERS.c.id == bindparam("seller_pk"))
+    .values(name=bindparam("new_name"), last_seen=bindparam("new_last_seen"))
+)
+_UPDATE_PRIORITIES = (
+    update(_LEADS).where(_LEADS.c.id == bindparam("lead_pk")).values(priority=bindparam("new_priority"))
+)
 
 
 @dataclass(frozen=True)
@@ -359,7 +390,7 @@ def _store_listings(session: Session, known: KnownRows) -> None:
     changed, known.changed_listings = known.changed_listings, {}
     snapshots, known.snapshots = known.snapshots, []
     if snapshots:
-        session.connection().execute(insert(_SNAPSHOTS), snapshots)
+        session.connection().execute(_INSERT_SNAPSHOTS, snapshots)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for pk, (row, names) in changed.items():
         columns = tuple(sorted(names))
@@ -451,9 +482,7 @@ def _store_sellers(session: Session, known: KnownRows) -> None:
     changed, known.changed_sellers = known.changed_sellers, {}
     if changed:
         session.connection().execute(
-            update(_SELLERS)
-            .where(_SELLERS.c.id == bindparam("seller_pk"))
-            .values(name=bindparam("new_name"), last_seen=bindparam("new_last_seen")),
+            _UPDATE_SELLERS,
             [{"seller_pk": pk, "new_name": row.name, "new_last_seen": row.last_seen} for pk, row in changed.items()],
         )
 
@@ -474,25 +503,14 @@ def reprioritise(
     `seller_leads`: how many leads each of `seller_pks` has, where the caller knows (a batch's `KnownRows`, kept
     as its leads are created), instead of counting them again.
     """
-    statement = (
-        sa_select(
-            _LEADS.c.id,
-            _LEADS.c.priority,
-            *(_LEADS.c[name] for name in _PRIORITY_INPUTS),
-            _LISTINGS.c.seller_pk,
-            _LISTINGS.c.first_seen,
-        )
-        .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
-        .where(_LEADS.c.status.in_(LeadStatus.UNDECIDED))
-    )
+    parameters: dict[str, Any] = {}
     if seller_pks is not None:
-        pks = sorted(set(seller_pks))
-        if not pks:
+        parameters["seller_pks"] = sorted(set(seller_pks))
+        if not parameters["seller_pks"]:
             return 0
-        statement = statement.where(_LISTINGS.c.seller_pk.in_(pks))
     session.flush()  # the session's pending changes (a lead re-scored in this batch) are what the rows say
     connection = session.connection()
-    rows = connection.execute(statement).all()
+    rows = connection.execute(_undecided_leads(seller_pks is not None), parameters).all()
     sellers = sorted({row.seller_pk for row in rows if row.seller_pk is not None})
     counts = KnownRows(seller_leads=dict.fromkeys(sellers, 0))  # one grouped count, not one per lead
     if seller_leads is not None:
@@ -500,14 +518,7 @@ def reprioritise(
         sellers = [pk for pk in sellers if pk not in seller_leads]
     for start in range(0, len(sellers), 5_000):
         chunk = sellers[start : start + 5_000]
-        grouped = (
-            sa_select(_LISTINGS.c.seller_pk, func.count())
-            .select_from(_LEADS)
-            .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
-            .where(_LISTINGS.c.seller_pk.in_(chunk))
-            .group_by(_LISTINGS.c.seller_pk)
-        )
-        for seller_pk, number in connection.execute(grouped):
+        for seller_pk, number in connection.execute(_COUNT_SELLER_LEADS, {"seller_pks": chunk}):
             if seller_pk is not None:
                 counts.seller_leads[seller_pk] = int(number)
     changed = []
@@ -524,15 +535,31 @@ def reprioritise(
         if priority != row.priority:
             changed.append({"lead_pk": row.id, "new_priority": priority})
     if changed:
-        connection.execute(
-            update(_LEADS).where(_LEADS.c.id == bindparam("lead_pk")).values(priority=bindparam("new_priority")),
-            changed,
-        )
+        connection.execute(_UPDATE_PRIORITIES, changed)
         for values in changed:  # a lead the session holds as an object shows its new priority too
             loaded = session.identity_map.get(session.identity_key(Lead, values["lead_pk"]))
             if loaded is not None:
                 set_committed_value(loaded, "priority", values["new_priority"])
     return len(rows)
+
+
+@functools.cache
+def _undecided_leads(of_sellers: bool) -> Any:
+    """`reprioritise`'s statement (of the sellers given as `seller_pks` only, if `of_sellers`), built once."""
+    statement = (
+        sa_select(
+            _LEADS.c.id,
+            _LEADS.c.priority,
+            *(_LEADS.c[name] for name in _PRIORITY_INPUTS),
+            _LISTINGS.c.seller_pk,
+            _LISTINGS.c.first_seen,
+        )
+        .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
+        .where(_LEADS.c.status.in_(LeadStatus.UNDECIDED))
+    )
+    if of_sellers:
+        statement = statement.where(_LISTINGS.c.seller_pk.in_(bindparam("seller_pks", expanding=True)))
+    return statement
 
 
 def _score_fields(score: dict[str, Any]) -> dict[str, Any]:
@@ -569,18 +596,14 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
             seller_keys.setdefault(platform, set()).add(key)
     connection = session.connection()
     for platform, keys in seller_keys.items():
-        for row in connection.execute(
-            sa_select(_SELLERS).where(_SELLERS.c.platform == platform, _SELLERS.c.seller_key.in_(sorted(keys)))
-        ):
+        for row in connection.execute(_SELECT_SELLERS, {"platform": platform, "keys": sorted(keys)}):
             known.sellers[platform, row.seller_key] = InsertedRow(row._asdict())
     for platform, ids in listing_keys.items():
-        for row in connection.execute(
-            sa_select(_LISTINGS).where(_LISTINGS.c.platform == platform, _LISTINGS.c.listing_id.in_(sorted(ids)))
-        ):
+        for row in connection.execute(_SELECT_LISTINGS, {"platform": platform, "keys": sorted(ids)}):
             known.listings[platform, row.listing_id] = InsertedRow(row._asdict())
     campaigns = {args["campaign"] for args, _ in batch if args.get("campaign")}
     if campaigns:
-        known.campaigns = set(session.exec(select(Campaign.name).where(col(Campaign.name).in_(sorted(campaigns)))))
+        known.campaigns = set(session.exec(_SELECT_CAMPAIGNS, params={"names": sorted(campaigns)}))
     # New sellers and new listings: inserted in the order first seen, in one multi-row INSERT ... RETURNING per
     # table (far cheaper than one ORM flush per row). A listing gets its first sighting's values; a seller also
     # the last sight and name its later sightings in the batch give it (as `upsert_seller` would set them), so
@@ -632,7 +655,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
         known.listings.update(zip(new_listings, inserted_listings, strict=True))
         known.fresh.update(new_listings)
         session.connection().execute(
-            insert(_SNAPSHOTS),
+            _INSERT_SNAPSHOTS,
             [
                 {
                     "listing_pk": created.id,
@@ -647,16 +670,14 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     known.leads = dict.fromkeys(listing_pks)
     old_pks = [row.id for key, row in known.listings.items() if key not in known.fresh and row.id is not None]
     if old_pks:
-        for lead in session.exec(select(Lead).where(col(Lead.listing_id).in_(old_pks))):
+        for lead in session.exec(_SELECT_LEADS_OF_LISTINGS, params={"listing_pks": old_pks}):
             known.leads[lead.listing_id] = lead
     old_leads = [lead.id for lead in known.leads.values() if lead is not None and lead.id is not None]
     if campaigns and old_leads:
         known.lead_campaigns = {
             (lead_pk, name)
             for lead_pk, name in session.exec(
-                select(LeadCampaign.lead_pk, LeadCampaign.campaign).where(
-                    col(LeadCampaign.lead_pk).in_(old_leads), col(LeadCampaign.campaign).in_(sorted(campaigns))
-                )
+                _SELECT_LEAD_CAMPAIGNS, params={"lead_pks": old_leads, "names": sorted(campaigns)}
             )
         }
     seller_pks = sorted({seller.id for seller in known.sellers.values() if seller.id is not None})
@@ -664,14 +685,7 @@ def prefetch_sightings(session: Session, sightings: Iterable[Mapping[str, Any]])
     # a seller inserted above has no lead yet: only the sellers already stored are counted
     seller_pks = sorted({row.id for key, row in known.sellers.items() if key not in new_sellers and row.id is not None})
     if seller_pks:
-        counts = connection.execute(
-            sa_select(_LISTINGS.c.seller_pk, func.count())
-            .select_from(_LEADS)
-            .join(_LISTINGS, _LEADS.c.listing_id == _LISTINGS.c.id)
-            .where(_LISTINGS.c.seller_pk.in_(seller_pks))
-            .group_by(_LISTINGS.c.seller_pk)
-        )
-        for seller_pk, count in counts:
+        for seller_pk, count in connection.execute(_COUNT_SELLER_LEADS, {"seller_pks": seller_pks}):
             if seller_pk is not None:
                 known.seller_leads[seller_pk] = int(count)
     return known
@@ -688,11 +702,18 @@ def _insert_rows(
     # as the ORM does, a None leaves the column to its default (image_text's "" rather than NULL)
     given = [{name: v for name, v in row.items() if v is not None} for row in rows]
     complete = [{**model_defaults(model, values), **values} for values in given]
-    statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
-    ids = {tuple(returned): pk for pk, *returned in session.connection().execute(statement, complete)}
+    ids = {
+        tuple(returned): pk for pk, *returned in session.connection().execute(_insert_returning(table, key), complete)
+    }
     for values in complete:
         values["id"] = ids[tuple(values[name] for name in key)]
     return [InsertedRow(values) for values in complete]
+
+
+@functools.cache
+def _insert_returning(table: Any, key: tuple[str, ...]) -> Any:
+    """`_insert_rows`' statement for a table, built once (as the statements above)."""
+    return insert(table).returning(table.c.id, *(table.c[name] for name in key))
 
 
 def link_campaign(
