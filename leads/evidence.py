@@ -361,10 +361,14 @@ def build_warc(capture: Mapping[str, Any], captured_at: datetime, tools: Mapping
     return buffer.getvalue()
 
 
+# the encoder `json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)` makes, made once
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _json_bytes(data: Any) -> bytes:
     """One line of JSON: without `indent`, json uses its C encoder, several times faster than the Python one an
     indented dump needs (a new lead's capture writes three of these in the store writer)."""
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, default=str) + "\n").encode()
+    return (_JSON_LINE.encode(data) + "\n").encode()
 
 
 @dataclass(frozen=True)

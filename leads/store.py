@@ -152,19 +152,26 @@ class KnownRows:
     grown_sellers: set[int] = field(default_factory=set)  # sellers who gained a further lead in this batch
 
 
+_NUMBERS = (float, int)  # a tuple made once: `float | int` in the check made a new union on every call
+
+
 def _norm(value: Any) -> Any:
     if value is None:
         return None
-    if isinstance(value, float | int):
+    if isinstance(value, _NUMBERS):
         return round(float(value), 2)
     # runs of whitespace as one space, none at the ends: what `re.sub(r"\s+", " ", text).strip()` gives (split()
     # and `\s` know the same whitespace), at a third of its cost, six fields of every listing a batch records
     return " ".join(str(value).split())
 
 
+# what `json.dumps(..., ensure_ascii=False)` encodes with, made once instead of for every listing's check value
+_CANONICAL = json.JSONEncoder(ensure_ascii=False)
+
+
 def content_hash(values: dict[str, Any]) -> str:
     """A check value of the fields whose change matters (whitespace-only edits do not count)."""
-    canonical = json.dumps({name: _norm(values.get(name)) for name in CONTENT_FIELDS}, ensure_ascii=False)
+    canonical = _CANONICAL.encode({name: _norm(values.get(name)) for name in CONTENT_FIELDS})
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
