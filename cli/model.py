@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.i18n import _
+from cli.i18n import N_, _
 from cli.output import console, fail, print_json
 
 model_app = typer.Typer(
@@ -67,7 +67,10 @@ def _print_figures(figures: dict[str, Any] | None) -> None:
         )
 
 
-def _summary(data: dict[str, Any], current: int | None) -> dict[str, Any]:
+def _summary(data: dict[str, Any], current: int | None, *, rules: bool = False) -> dict[str, Any]:
+    """What `model list`, `show` and `train` say of a model; ``rules``: with how the rules it was trained on
+    compare with today's (``same``, ``changed``, ``other_rows`` or ``unknown``; see pipelines.model.fingerprint),
+    which scores the labelled set's dev rows unless a sweep or an earlier call left it in the cache."""
     from pipelines.model.registry import age_days
 
     cross = data.get("cross_validation") or {}
@@ -85,14 +88,35 @@ def _summary(data: dict[str, Any], current: int | None) -> dict[str, Any]:
         "f1": cross.get("f1"),
         "ngrams": len(data["ngram_weights"]),
         **({"trained_on": data.get("trained_on")} if seed else {}),
+        **({"rules": _rules_status(data)} if rules else {}),
     }
 
 
-def _seed_summary(current: int | None) -> dict[str, Any] | None:
+def _rules_status(data: dict[str, Any]) -> str:
+    from pipelines.model.fingerprint import status
+
+    return status(data)
+
+
+# What `model show` says of the rules a model was trained on, by `_rules_status`.
+_RULES_LINES = {
+    "same": N_("Rules: the same as when it was trained"),
+    "changed": N_(
+        "Rules: other than when it was trained (watchlists or scoring changed): retrain it (tradewatch model train)"
+    ),
+    "other_rows": N_(
+        "Rules: the rules or the labelled set's dev part changed since it was trained: retrain it "
+        "(tradewatch model train)"
+    ),
+    "unknown": N_("Rules: not known (trained before tradewatch recorded them)"),
+}
+
+
+def _seed_summary(current: int | None, *, rules: bool = False) -> dict[str, Any] | None:
     from pipelines.model.registry import read_seed
 
     data = read_seed()
-    return None if data is None else _summary(data, current)
+    return None if data is None else _summary(data, current, rules=rules)
 
 
 def _print_model(summary: dict[str, Any]) -> None:
@@ -130,6 +154,8 @@ def _print_model(summary: dict[str, Any]) -> None:
     )
     out.print(_("Training data SHA-256: {hash}").format(hash=summary["data_hash"]), markup=False)
     out.print(_("N-gram weights: {count}").format(count=summary["ngrams"]), markup=False)
+    if "rules" in summary:
+        out.print(_(_RULES_LINES[summary["rules"]]), markup=False)
     _print_figures(summary["cross_validation"])
 
 
@@ -232,7 +258,8 @@ def show_cmd(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one model: when and by whom it was trained, its labels, data hash and cross-validated figures.
+    """Show one model: when and by whom it was trained, its labels, data hash, cross-validated figures, and
+    whether the rules it was trained on are still those of today.
 
     Example:
 
@@ -244,10 +271,10 @@ def show_cmd(
     current = registry.current_version()
     if version is None:
         version = current
-    seed = _seed_summary(current) if version is None or version == 0 else None
+    seed = _seed_summary(current, rules=True) if version is None or version == 0 else None
     if seed is None and version in (None, 0):
         fail(_("No model trained yet: the rules alone score listings"), 4)
-    summary = seed if seed is not None else _summary(registry.read(version), current)
+    summary = seed if seed is not None else _summary(registry.read(version), current, rules=True)
     if as_json:
         print_json(summary)
         return

@@ -32,11 +32,28 @@ def crawl_here(request: SweepRequest) -> list[int]:
     the crawls are built, until the first spider opens (`crawler.gc_tuning`)."""
     from crawler.gc_tuning import pause_collector, resume_collector
 
+    warn_of_model_rules()
     paused = pause_collector()
     try:
         return _crawl_here(request)
     finally:
         resume_collector(paused)
+
+
+def warn_of_model_rules() -> None:
+    """One warning line in the sweep's log when the bureau's model in use was trained on other rules than the
+    sweep scores with (`pipelines.model.fingerprint.sweep_note`). Never stops the sweep."""
+    from loguru import logger
+
+    try:
+        from pipelines.model.fingerprint import sweep_note
+
+        note = sweep_note()
+    except Exception as error:  # a broken model or watchlist is reported by the crawl itself
+        logger.debug("the model's rules could not be compared: {}", error)
+        return
+    if note:
+        logger.warning(note)
 
 
 def _crawl_here(request: SweepRequest) -> list[int]:

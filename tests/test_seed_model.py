@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.model import registry
+from pipelines.model.fingerprint import FIELD
 from pipelines.model.registry import SEED_FILE, read_seed
-from pipelines.model.seed import dev_hash, dev_records, is_stale
+from pipelines.model.seed import dev_hash, dev_records, is_stale, staleness
 from tests.model_support import run, score_lines
 
 # Disguised listings with no watchlist term, which the rules alone leave below the threshold; none of them is a
@@ -52,12 +53,14 @@ def _jsonl(*records: dict) -> str:
     return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 
 
-def test_the_shipped_seed_is_learnt_from_the_current_dev_rows() -> None:
-    """Fails when dev rows were added or changed without `python scripts/build_seed_model.py`."""
+def test_the_shipped_seed_is_learnt_from_the_current_dev_rows_and_rules() -> None:
+    """Fails when dev rows, watchlists or scoring changed without `python scripts/build_seed_model.py`: the rules'
+    verdict is among the seed's features, so a change of the rules moves its probabilities without a rebuild."""
     data = read_seed()
     assert data is not None and SEED_FILE.name == "seed.json"
     records = dev_records()
-    assert not is_stale(data), "pipelines/model/seed.json is stale: run python scripts/build_seed_model.py"
+    reason = staleness(data)
+    assert reason is None, reason
     assert data["trained_on"] == {
         "set": "pipelines/eval_set/listings.jsonl",
         "part": "dev",
@@ -68,9 +71,27 @@ def test_the_shipped_seed_is_learnt_from_the_current_dev_rows() -> None:
     # one row more or one row edited is another hash
     assert dev_hash([*records, {"title": "外婆的 白色长牙 手镯", "expect_lead": True}]) != dev_hash(records)
     assert dev_hash([{**records[0], "expect_lead": not records[0]["expect_lead"]}, *records[1:]]) != dev_hash(records)
+    assert data[FIELD]["rows_hash"] == dev_hash(records) and data[FIELD]["rows"] == len(records)
     cross = data["cross_validation"]
     assert cross["recall"] > cross["rules"]["recall"] and cross["precision"] >= 0.95
     assert cross["category_accuracy"] is not None and len(data["categories"]["intercepts"]) >= 20
+
+
+def test_a_seed_learnt_on_other_rules_or_before_fingerprints_is_stale_in_one_line_naming_the_rebuild() -> None:
+    data = read_seed()
+    assert data is not None
+    other_rules = {**data, FIELD: {**data[FIELD], "sha256": "0" * 64}}
+    assert is_stale(other_rules)
+    assert staleness(other_rules) == (
+        "pipelines/model/seed.json is stale: the rules (watchlists, scoring or folding) read the dev rows "
+        "otherwise than when it was learnt; run python scripts/build_seed_model.py"
+    )
+    without = {key: value for key, value in data.items() if key != FIELD}
+    assert staleness(without) == (
+        "pipelines/model/seed.json records no fingerprint of the rules it read; run python scripts/build_seed_model.py"
+    )
+    other_rows = {**data, "trained_on": {**data["trained_on"], "rows_hash": "1" * 64}}
+    assert "the labelled set's dev rows changed; run python scripts/build_seed_model.py" in str(staleness(other_rows))
 
 
 def test_the_seed_is_in_use_on_a_fresh_home_and_says_so(tw_home: Path) -> None:

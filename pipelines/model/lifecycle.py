@@ -18,7 +18,7 @@ from core.config import get_settings
 from leads.audit import append_event
 from leads.db import get_engine, run_write
 from leads.timetable import SCHEDULER_ACTOR, JobSpec, Timetable
-from pipelines.model import registry
+from pipelines.model import fingerprint, registry
 from pipelines.model.labels import Example, file_examples, store_examples
 from pipelines.model.train import MIN_PER_CLASS, TooFewLabels, is_worse, train_model
 from pipelines.scoring.scorer import Scorer
@@ -89,6 +89,9 @@ def train(
         created_by=officer,
         sources=sources,
     )
+    # the rules as this model read them (the shipped watchlists and the bureau's own), which a sweep and
+    # `tradewatch model show` compare with the rules of the day: an upgrade or a watchlist edit may change them
+    data[fingerprint.FIELD] = fingerprint.current(shipped_only=False)
     version = registry.save(data, home)
     data = registry.read(version, home, cached=True)
     previous = registry.current_version(home)

@@ -398,13 +398,15 @@ def train_model(
     sources: dict[str, int],
     seed: int = SEED,
     category_folds: bool = False,
+    rows: Sequence[Row] | None = None,
 ) -> dict[str, Any]:
     """A model trained on every example, with its cross-validated figures and what it was trained on, and
     per-category weights where its positives name two categories or more (their accuracy cross-validated too
-    with ``category_folds``: five more fits of the slowest part, so for the seed's build, not every retraining)."""
+    with ``category_folds``: five more fits of the slowest part, so for the seed's build, not every retraining).
+    ``rows``: the examples as ``featurise`` gives them with this scorer, when the caller has them already."""
     positive = sum(1 for e in examples if e.label)
     _check_counts(positive, len(examples) - positive)
-    rows = featurise(examples, scorer)
+    rows = featurise(examples, scorer) if rows is None else rows
     design = Design.build(rows)
     weights = design.fit(seed=seed)
     weights.pop("parameters")

@@ -1,0 +1,140 @@
+"""A model knows which rules it was trained on: the rules' verdict is among its features, so a model learnt before
+a change of the rules (an upgrade, a watchlist edit) reads other features than it was learnt on."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from cli.app import app
+from pipelines.model import fingerprint, registry
+from pipelines.model.fingerprint import CHANGED, FIELD, OTHER_ROWS, SAME, UNKNOWN, compare, compute
+from pipelines.scoring.scorer import ScoreResult
+from runners import sweep
+from runners.child import work_here
+from tests.model_support import ENV, record_verdicts, run, runner
+
+ROWS = [
+    {"title": "象牙手镯 老货", "description": "懂的来 私聊", "price": 6800, "expect_lead": True},
+    {"title": "树脂手镯 仿象牙白", "description": "树脂材质", "price": 39, "expect_lead": False},
+    {"title": "猫粮 进口", "description": "同城面交", "expect_lead": False},
+]
+
+
+class _Rules:
+    """A scorer whose verdict is given: ``rules`` of each title, a score and a threshold."""
+
+    def __init__(self, rules: dict[str, list[dict[str, Any]]], threshold: int = 60) -> None:
+        self.rules = rules
+        self.threshold = threshold
+
+    def score(self, listing: dict[str, Any]) -> ScoreResult:
+        fired = self.rules.get(listing["title"], [])
+        score = 70 if fired else 0
+        return ScoreResult(score, score >= self.threshold, None, None, rules=fired, folded=(listing["title"], ""))
+
+
+IVORY = {ROWS[0]["title"]: [{"rule": "term:material", "score": 70}, {"rule": "trade"}]}
+
+
+def test_the_fingerprint_changes_with_the_rules_features_and_with_nothing_else() -> None:
+    first = compute(_Rules(IVORY), ROWS)
+    assert first["version"] == fingerprint.FINGERPRINT_VERSION and first["rows"] == 3
+    assert compute(_Rules(IVORY), list(reversed(ROWS))) == first  # the rows' order does not count
+    assert compute(_Rules(IVORY, threshold=90), ROWS) == first  # nor the threshold, which no feature reads
+    one_rule_less = {ROWS[0]["title"]: IVORY[ROWS[0]["title"]][:1]}
+    assert compute(_Rules(one_rule_less), ROWS)["sha256"] != first["sha256"]
+    assert compare(first, compute(_Rules(one_rule_less), ROWS)) == CHANGED
+    assert compare(first, compute(_Rules(IVORY), ROWS[:2])) == OTHER_ROWS
+    assert compare(first, first) == SAME
+    assert compare(None, first) == UNKNOWN  # a model trained before fingerprints were recorded
+
+
+def test_the_fingerprint_does_not_depend_on_the_hash_seed() -> None:
+    code = (
+        "import json, sys; from pipelines.model.fingerprint import row_hash; "
+        "print(row_hash({'score': 70, 'rules': [{'rule': 'trade'}, {'rule': 'term:material'}, "
+        "{'rule': 'category_score', 'category': 'wildlife.ivory', 'score': 70}]}, ('象牙', ''), 100))"
+    )
+    hashes = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2")
+    }
+    assert len(hashes) == 1, hashes
+
+
+@pytest.fixture
+def trained(tw_home: Path) -> dict[str, Any]:
+    record_verdicts()
+    result = run("model", "train", "--no-dev-rows", "--json")
+    assert result.exit_code == 0, result.output
+    return registry.read(1, tw_home)
+
+
+def _rules_now(monkeypatch: pytest.MonkeyPatch, recorded: dict[str, Any], **changes: Any) -> None:
+    monkeypatch.setattr(fingerprint, "current", lambda *, shipped_only: {**recorded, **changes})
+
+
+def test_a_bureau_model_records_its_rules_and_show_says_when_they_changed(
+    trained: dict[str, Any], tw_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded = trained[FIELD]
+    assert recorded == fingerprint.current(shipped_only=False)  # the shipped watchlists and the bureau's own
+    assert recorded["rows"] == len(fingerprint.dev_records())
+    shown = run("model", "show")
+    assert shown.exit_code == 0 and "Rules: the same as when it was trained" in shown.stdout
+    assert json.loads(run("model", "show", "--json").stdout)["rules"] == SAME
+
+    _rules_now(monkeypatch, recorded, sha256="0" * 64)  # an upgrade or a watchlist edit reads the rows otherwise
+    shown = run("model", "show")
+    assert "Rules: other than when it was trained" in shown.stdout and "tradewatch model train" in shown.stdout
+    assert json.loads(run("model", "show", "--json").stdout)["rules"] == CHANGED
+    chinese = runner.invoke(app, ["model", "show"], env={**ENV, "TRADEWATCH_LANG": "zh"})
+    assert "规则：与训练时不同" in chinese.stdout and "请重新训练" in chinese.stdout
+    _rules_now(monkeypatch, recorded, sha256="0" * 64, rows_hash="1" * 64)
+    assert json.loads(run("model", "show", "--json").stdout)["rules"] == OTHER_ROWS
+
+
+def test_a_model_saved_before_fingerprints_says_unknown_and_never_fails(trained: dict[str, Any], tw_home: Path) -> None:
+    path = registry.model_path(1, tw_home)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data[FIELD]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    shown = run("model", "show")
+    assert shown.exit_code == 0 and "Rules: not known (trained before tradewatch recorded them)" in shown.stdout
+    assert fingerprint.sweep_note(tw_home) is None
+
+
+class _Sweep(BaseModel):
+    log_file: Path
+
+
+def test_a_sweep_logs_one_warning_line_when_the_model_in_use_read_other_rules(
+    trained: dict[str, Any], tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweep, "_crawl_here", lambda request: [1, 2])  # two crawls, no request sent
+    log = tmp_path / "same.log"
+    assert work_here("sweep", _Sweep(log_file=log), sweep.crawl_here, what=sweep.WHAT) == [1, 2]
+    assert "WARNING" not in log.read_text(encoding="utf-8")
+
+    _rules_now(monkeypatch, trained[FIELD], sha256="0" * 64)
+    log = tmp_path / "changed.log"
+    assert work_here("sweep", _Sweep(log_file=log), sweep.crawl_here, what=sweep.WHAT) == [1, 2]
+    warnings = [line for line in log.read_text(encoding="utf-8").splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, warnings
+    assert "在用的第 1 版模型训练时的规则与现在不同" in warnings[0]
+    assert "model version 1 in use was trained on other rules than today's" in warnings[0]
+    assert "tradewatch model train" in warnings[0]
