@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.model.features import rule_features
-from pipelines.model.labels import record_example
-from pipelines.scoring.evaluate import read_labelled, records_digest, shipped_eval_set, split_of
+
+# The labelled set's reading (pipelines.scoring.evaluate, pipelines.model.labels and the store's models they
+# load) is imported where it is needed: a sweep without a bureau's model of its own reads none of it.
 
 # Bumped when what a row's hash covers changes: a fingerprint of another version is never compared.
 FINGERPRINT_VERSION = 1
@@ -37,6 +38,8 @@ SAME, CHANGED, OTHER_ROWS, UNKNOWN = "same", "changed", "other_rows", "unknown"
 
 def dev_records(path: Path | None = None) -> list[dict[str, Any]]:
     """The dev part of the labelled set (the shipped one by default), in file order."""
+    from pipelines.scoring.evaluate import read_labelled, shipped_eval_set, split_of
+
     target = path or shipped_eval_set()
     return [record for _line, record in read_labelled(target) if split_of(record) == "dev"]
 
@@ -57,6 +60,8 @@ def combine(row_hashes: Iterable[str]) -> str:
 
 def compute(scorer: Any, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The fingerprint of ``scorer``'s rules over labelled rows (the dev part's), as a model records it."""
+    from pipelines.model.labels import record_example
+
     hashes = []
     for number, record in enumerate(records, start=1):
         example = record_example(record, f"dev:{number}")
@@ -70,6 +75,8 @@ def compute(scorer: Any, records: Sequence[dict[str, Any]]) -> dict[str, Any]:
 def recorded(records: Sequence[dict[str, Any]], row_hashes: Iterable[str]) -> dict[str, Any]:
     """The fingerprint as a model records it, from the hash of each of ``records`` (:func:`row_hash`): a caller
     that scored the rows already (the seed's build) need not score them again."""
+    from pipelines.scoring.evaluate import records_digest
+
     return {
         "version": FINGERPRINT_VERSION,
         "sha256": combine(row_hashes),
@@ -90,6 +97,7 @@ def current(*, shipped_only: bool) -> dict[str, Any]:
     sweep scores). Read from the on-disk cache when the same watchlists, code and labelled set were seen."""
     from pipelines.scoring import built
     from pipelines.scoring import cache as disk_cache
+    from pipelines.scoring.evaluate import shipped_eval_set
     from pipelines.scoring.scorer import Scorer
     from pipelines.scoring.watchlist import expand_paths, shipped_paths
 
@@ -149,6 +157,8 @@ def sweep_note(home: Path | None = None) -> str | None:
     today's rules is cached, some 4 s of scoring once per change when it is not."""
     from pipelines.model import registry
 
+    if registry.current_version(home) is None:  # the seed in use, or no model: nothing read but a missing file
+        return None
     data = registry.current_data(home, cached=True)
     if data is None:
         return None
