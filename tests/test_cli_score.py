@@ -266,11 +266,16 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # 0.826 (652/789, 0.8264), 28/643 (0.0435), category accuracy 0.959 (0.9592). Every figure fell with the set's
 # growth (the batch's goods told only by what they are and its folk names were found less often), so the floors
 # and the ceiling follow them, rounded.
+# Grown by the fourteenth blind batch to 2,366 (140 of its 490 fell into the part, 65 of them disguised leads and
+# 39 hard negatives): recall 0.871 (1,286/1,476, 0.8713), precision 0.979 (1,286/1,313, 0.9794), disguised recall
+# 0.807 (689/854, 0.8068), 27/682 (0.0396), category accuracy 0.959 (0.9588). Recall, disguised recall and
+# category accuracy fell with the set's growth (goods told only by their marks, look or effects, and folk names no
+# list gives, were found less often), so those floors follow them, rounded down; precision and the ceiling hold.
 TEST_PART_FLOOR = {
-    "recall": 0.884,
+    "recall": 0.871,
     "precision": 0.977,
-    "disguised": 0.826,
-    "category_accuracy": 0.959,
+    "disguised": 0.806,
+    "category_accuracy": 0.958,
     "hard_negatives_flagged": 0.044,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -360,10 +365,14 @@ TEST_PART_FLOOR = {
 # 0.9126), precision 0.978 (1,263/1,292, 0.9776), disguised recall 0.867 (684/789, 0.8669), 29/643 (0.0451),
 # category accuracy 0.953 (0.9533). Every figure fell with the set's growth, as the rules' did, so the floors and
 # the ceiling follow them, rounded.
+# Grown by the fourteenth blind batch to 2,366, the seed rebuilt with its dev rows: recall 0.909 (1,341/1,476,
+# 0.9085), precision 0.980 (1,341/1,369, 0.9795), disguised recall 0.861 (735/854, 0.8607), 28/682 (0.0411),
+# category accuracy 0.955 (0.9545). Recall and disguised recall fell with the set's growth, as the rules' did, so
+# those floors follow them, rounded down; precision, category accuracy and the ceiling hold.
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.912,
+    "recall": 0.908,
     "precision": 0.977,
-    "disguised": 0.866,
+    "disguised": 0.860,
     "category_accuracy": 0.953,
     "hard_negatives_flagged": 0.046,
 }
