@@ -15,9 +15,11 @@ from pipelines.scoring.evaluate import shipped_eval_set
 
 
 def write_labels(path: Path, *, flip_every: int | None = None) -> None:
-    """The project's labelled set; with ``flip_every``, every n-th label turned over (careless labelling)."""
+    """Every fourth row of the project's labelled set (a bureau's worth of verdicts, and four times quicker to
+    train on than the whole set); with ``flip_every``, every n-th of them turned over (careless labelling)."""
     lines = []
-    for number, line in enumerate(shipped_eval_set().read_text(encoding="utf-8").splitlines()):
+    rows = shipped_eval_set().read_text(encoding="utf-8").splitlines()[::4]
+    for number, line in enumerate(rows):
         record = json.loads(line)
         if flip_every and number % flip_every == 0:
             record["expect_lead"] = not record["expect_lead"]
