@@ -8,8 +8,8 @@ fingerprint of the rules (pipelines/model/fingerprint.py) is stale. The shipped 
 (a bureau's own are left out), and the file records the rows' hash and counts, the rules' fingerprint, the dev
 part's cross-validated figures and the date.
 
-Takes some 100 s of CPU for 5,300 dev rows (a little under two minutes on an idle machine, four to five when
-other work shares its two cores). Commit the new file with the test and dev figures before and after, rules
+Takes some 70 s of CPU for 5,300 dev rows (a little over a minute on an idle machine, three to four when other
+work shares its two cores). Commit the new file with the test and dev figures before and after, rules
 alone and with the seed (`tradewatch eval --json` and `tradewatch eval --json --rules-only`).
 
 Usage:

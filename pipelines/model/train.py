@@ -139,12 +139,11 @@ class Design:
         weights = classifier.coef_[0]
         split = self.ngram_count
         names = self.names
-        ngram_weights = {n: round(float(w), 6) for n, w in zip(names[:split], weights[:split], strict=True)}
         others = {n: round(float(w), 6) for n, w in zip(names[split:], weights[split:], strict=True) if w}
         data: dict[str, Any] = {
             "parameters": {"ngram_fields": NGRAM_FIELDS},
             "intercept": round(float(classifier.intercept_[0]), 6),
-            "ngram_weights": strongest(ngram_weights, _max_ngrams(max_ngrams)),
+            "ngram_weights": strongest_of(names[:split], weights[:split], _max_ngrams(max_ngrams)),
             "rule_weights": {n: w for n, w in others.items() if not n.startswith(MEANING_PREFIX)},
         }
         if self.classes is not None:
@@ -167,6 +166,26 @@ def strongest(weights: dict[str, float], limit: int) -> dict[str, float]:
     """
     kept = sorted(((abs(w), g) for g, w in weights.items() if w), key=lambda pair: (-pair[0], pair[1]))[:limit]
     return {gram: weights[gram] for _, gram in sorted(kept, key=lambda pair: pair[1])}
+
+
+def strongest_of(names: Sequence[str], weights: Any, limit: int) -> dict[str, float]:
+    """``strongest`` of the n-grams ``names`` with their fitted ``weights`` (a numpy array) rounded to six places.
+
+    Only the weights that can be among the ``limit`` strongest are rounded and sorted: those within 1e-6 of the
+    limit-th largest magnitude (rounding moves none by more than 5e-7 and keeps their order), so the result is
+    the same as rounding all. The seed's build fits the per-category model six times over 70,000 n-grams and
+    some thirty categories: rounding and sorting every weight took a third of the build's time (profiled).
+    """
+    import numpy as np
+
+    magnitudes = np.abs(weights)
+    count = len(magnitudes)
+    if 0 < limit < count:
+        cut = np.partition(magnitudes, count - limit)[count - limit]
+        keep: Any = np.flatnonzero(magnitudes >= cut - 1e-6)
+    else:
+        keep = range(count)
+    return strongest({str(names[i]): round(float(weights[i]), 6) for i in keep}, limit)
 
 
 def fit(rows: Sequence[Row], *, seed: int = SEED, max_ngrams: int | None = None) -> dict[str, Any]:
@@ -202,8 +221,7 @@ def fit_categories(
     return {
         "intercepts": {c: round(float(b), 6) for c, b in zip(classes, intercepts, strict=True)},
         "ngram_weights": {
-            c: strongest({n: round(float(w), 6) for n, w in zip(names, weights, strict=True)}, max_ngrams)
-            for c, weights in zip(classes, coef, strict=True)
+            c: strongest_of(names, weights, max_ngrams) for c, weights in zip(classes, coef, strict=True)
         },
     }
 
