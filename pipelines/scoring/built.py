@@ -25,9 +25,10 @@ from . import cache as disk_cache
 
 log = logging.getLogger(__name__)
 
-_VERSION = 7  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
+_VERSION = 8  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
 # 4: tables only the pattern objects read are no longer the scorer's attributes; 5: nor the pattern table's lists
 # 6: equal payload records and tuples of them shared; 7: the records made again by functions of their own
+# 8: the watchlists' models pickled on their own, unpickled when read; the homophone table flat
 _PREFIX = "scorer-"
 KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of

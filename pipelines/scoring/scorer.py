@@ -43,7 +43,9 @@ How a listing is scored (every step that changes the score is reported in ``rule
 from __future__ import annotations
 
 import math
+import pickle
 import re
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
@@ -181,6 +183,8 @@ def _hit_order(hit: Hit) -> tuple[bool, int, int]:
 class Scorer:
     """Scores listings against the watchlists. Build once (:meth:`load`), call :meth:`score` per listing."""
 
+    _watchlists_pickle: bytes  # a scorer loaded from its cache entry: its watchlists, not yet unpickled
+
     def __init__(
         self,
         watchlists: Watchlists,
@@ -188,7 +192,7 @@ class Scorer:
         threshold: int,
         engine: str | None = None,
     ) -> None:
-        self.watchlists = watchlists
+        self._watchlists: Watchlists | None = watchlists
         self._engine = engine
         self.threshold = threshold
         self.categories: dict[str, Category] = watchlists.categories
@@ -556,15 +560,30 @@ class Scorer:
         self._scan = self.matcher.scan
         self._fold_marked = self.normaliser.fold_marked
 
+    @property
+    def watchlists(self) -> Watchlists:
+        """The watchlists the scorer was built from, as parsed. Scoring never reads them (model training and term
+        suggestions do): a scorer loaded from its cache entry unpickles them when they are first read."""
+        if self._watchlists is None:
+            self._watchlists = pickle.loads(self._watchlists_pickle)
+        return self._watchlists
+
     def __getstate__(self) -> dict[str, Any]:
         state = {name: value for name, value in self.__dict__.items() if name not in self._REBUILT}
         state["_normaliser_variants"] = dict(self.normaliser.variants)  # the watchlists' spellings, for display
         state["_kinds"] = _shared_kinds(self._kinds)
+        # The watchlists' own models (some 4,000 pydantic objects, each rebuilt by a __setstate__ in Python, about a
+        # tenth of loading the entry) go into it as one pickle of their own, unpickled only where they are read.
+        if self._watchlists is not None:  # else loaded from an entry and never read: its pickle is in the state
+            state["_watchlists_pickle"] = pickle.dumps(self.watchlists, protocol=pickle.HIGHEST_PROTOCOL)
+        state["_watchlists"] = None
+        state["_homophone_codes"] = _flat_codes(self._homophone_codes)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state = dict(state)
         variants = state.pop("_normaliser_variants", {})
+        state["_homophone_codes"] = _table_of_codes(state["_homophone_codes"])
         codes = state.get("_homophone_automaton_codes")
         finder = ReadingFinder(state["_homophone_codes"], codes, state["_engine"]) if codes else None
         self.__dict__.update(state, _homophone_find=finder)
@@ -1688,6 +1707,25 @@ def _price(value: Any) -> float | None:
             return None
         number = float(match.group())
     return number if math.isfinite(number) and number >= 0 else None
+
+
+def _flat_codes(table: Mapping[int, str]) -> tuple[bytes, str] | Mapping[int, str]:
+    """The homophone table (code point -> its one-character code, some 40,000 entries) as the code points' bytes
+    (unsigned 32-bit, this machine's order: the entry is read where it was written) and the codes as one string:
+    a cached scorer then rebuilds it from two objects in C (`_table_of_codes`) instead of unpickling 80,000 keys
+    and values one by one. A table with a code of another length is kept as it is."""
+    points = array("I", table)
+    if points.itemsize != 4 or any(len(code) != 1 for code in table.values()):
+        return table
+    return points.tobytes(), "".join(table.values())
+
+
+def _table_of_codes(flat: tuple[bytes, str] | Mapping[int, str]) -> Mapping[int, str]:
+    """The homophone table `_flat_codes` made flat, in its order."""
+    if not isinstance(flat, tuple):
+        return flat
+    points, codes = flat
+    return dict(zip(array("I", points), codes, strict=True))
 
 
 def _shared_kinds(kinds: Sequence[tuple[tuple[Any, ...], ...]]) -> list[tuple[tuple[Any, ...], ...]]:
