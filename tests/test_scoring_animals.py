@@ -96,3 +96,31 @@ def test_wild_provenance_in_english_gives_a_species_name_its_context(scorer: Sco
 
 def test_a_shell_is_the_goods_of_a_listed_mollusc(scorer: Scorer) -> None:
     assert_lead(scorer, "大珠母贝 贝壳 野生 大个", "wildlife.other")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "野生大草龟 一只 四斤多",
+        "河里摸到的草龟 老龟 三斤",
+        "中华草龟 野外抓的 背甲完整",
+    ],
+)
+def test_the_farm_trade_name_of_a_turtle_protected_in_the_wild_only_taken_from_the_wild_is_a_lead(
+    scorer: Scorer, title: str
+) -> None:
+    result = assert_lead(scorer, title, "wildlife.live_reptile")
+    assert any(h.term == "草龟" for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "草龟苗 外塘养殖 十只包邮",  # the farm trade's goods: no word of the wild
+        "非野生 草龟 养殖场直发",  # the wild denied: a context word after a negation is none
+        "草龟 不是野生的 自家繁殖",
+    ],
+)
+def test_a_farmed_turtle_sold_by_its_trade_name_is_clear(scorer: Scorer, title: str) -> None:
+    result = assert_clear(scorer, title)
+    assert any(r["rule"] in ("needs_context", "bred_term") for r in result.rules)

@@ -295,3 +295,11 @@ def test_initials_written_apart_before_a_technical_powder_are_the_banned_pestici
     # (B.C.K of 百草枯, D-S-Q of 毒鼠强) stand for the term right before it
     result = assert_lead(scorer, title, "prohibited.pesticides", description)
     assert result.hits[0].mechanism == "generated_variant"
+
+
+def test_a_context_word_the_listing_denies_gives_a_trade_name_no_context(scorer: Scorer) -> None:
+    # 隐藏 is the word a camera's trade name needs to be a covert camera; 不是隐藏款 says the camera is not one
+    is_lead, _category, _hits, rules = _score(scorer, "婴儿监控摄像头 不是隐藏款 机身很大")
+    assert not is_lead
+    assert any(r["rule"] == "needs_context" and r["term"] == "隐蔽摄录器材" for r in rules)
+    assert _score(scorer, "婴儿监控摄像头 隐藏款 机身很小")[:2] == (True, "prohibited.surveillance")

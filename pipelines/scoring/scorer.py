@@ -817,6 +817,17 @@ class Scorer:
         result.folded = folded
         return result
 
+    def _stated(self, joined: str, word: str) -> bool:
+        """Whether ``word`` stands in ``joined`` once other than right after a negation (野生 of 野生草龟, not of
+        非野生 草龟): a context word the listing denies gives a name no context."""
+        negations = self._term_negations
+        at = joined.find(word)
+        while at >= 0:
+            if not negated_before(joined, at, negations):
+                return True
+            at = joined.find(word, at + 1)
+        return False
+
     def _score_matches(
         self, listing: Mapping[str, Any], views: list[FieldView], matches: list[tuple[int, int, int]], joined: str
     ) -> ScoreResult:
@@ -896,7 +907,7 @@ class Scorer:
                 continue
             if (
                 ref.requires
-                and not any(w in joined and w not in cut_phrases for w in ref.requires)
+                and not any(w in joined and w not in cut_phrases and self._stated(joined, w) for w in ref.requires)
                 and not (
                     ref.rule == "species"
                     and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
