@@ -109,6 +109,22 @@ def test_a_new_version_of_a_library_the_tables_come_from_builds_again(
     assert len(builds) == 2
 
 
+def test_a_change_in_a_subfolder_of_the_scoring_code_names_another_entry(tmp_path: Path) -> None:
+    """The entry is named by every file of the scoring package, a subfolder's included: code or data moved into
+    one must not leave a scorer built from its old text in use. Compiled files follow the sources and are left
+    out, or a first import would name another entry than the next."""
+    package = tmp_path / "scoring"
+    (package / "tables").mkdir(parents=True)
+    (package / "scorer.py").write_text("A = 1\n", encoding="utf-8")
+    (package / "tables" / "words.yaml").write_text("- 熊胆\n", encoding="utf-8")
+    before = built.tree_digest(package)
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "scorer.cpython-312.pyc").write_bytes(b"compiled")
+    assert built.tree_digest(package) == before
+    (package / "tables" / "words.yaml").write_text("- 穿山甲\n", encoding="utf-8")
+    assert built.tree_digest(package) != before
+
+
 def test_an_unreadable_entry_is_built_again(watchlists: Path, builds: list[int]) -> None:
     expected = _scores(Scorer.load([watchlists], threshold=60))
     (entry,) = (watchlists.parent / "cache" / "scoring").glob("scorer-*")

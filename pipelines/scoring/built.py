@@ -3,10 +3,10 @@ command that scores does not build it again from the watchlists: parsing the fil
 took about 0.4 s of CPU per process, more than the rest of a crawl's start-up beside Scrapy's own.
 
 An entry is named by a hash of everything the scorer is built from: the watchlist files (names and bytes),
-the campaign terms, the matcher engine, every file of the scoring package and the versions of the libraries
-its tables come from. A stale entry is therefore never read; one that cannot be read, unpickled or written
-only means the scorer is built in-process. The entry is a pickle in the user's own cache directory, trusted
-as the installed code is (`TRADEWATCH_CACHE_DIR=off` turns it off).
+the campaign terms, the matcher engine, every file of the scoring package (its subfolders' too) and the
+versions of the libraries its tables come from. A stale entry is therefore never read; one that cannot be
+read, unpickled or written only means the scorer is built in-process. The entry is a pickle in the user's own
+cache directory, trusted as the installed code is (`TRADEWATCH_CACHE_DIR=off` turns it off).
 """
 
 from __future__ import annotations
@@ -38,15 +38,22 @@ _LIBRARIES = (
 )
 
 
+def tree_digest(root: Path) -> str:
+    """A hash of every file under `root`, its subfolders' included (names and bytes), but compiled ones: they
+    follow the sources, and counting them would name another entry once a first import had written them."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.relative_to(root).parts and path.suffix != ".pyc":
+            name, data = path.relative_to(root).as_posix().encode(), path.read_bytes()
+            digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+            digest.update(data)
+    return digest.hexdigest()
+
+
 @cache
 def _package_digest() -> str:
-    """A hash of the scoring package's own files: changed code builds a different scorer."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """A hash of the scoring package's own files: changed code or data builds a different scorer."""
+    return tree_digest(Path(__file__).parent)
 
 
 def entry_name(
