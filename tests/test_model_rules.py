@@ -22,7 +22,7 @@ from runners.child import work_here
 from tests.model_support import ENV, record_verdicts, run, runner
 
 ROWS = [
-    {"title": "象牙手镯 老货", "description": "懂的来 私聊", "price": 6800, "expect_lead": True},
+    {"title": "象牙手镯 老料 包浆", "description": "懂的来 私聊", "price": 6800, "expect_lead": True},
     {"title": "树脂手镯 仿象牙白", "description": "树脂材质", "price": 39, "expect_lead": False},
     {"title": "猫粮 进口", "description": "同城面交", "expect_lead": False},
 ]
@@ -86,6 +86,23 @@ def trained(tw_home: Path) -> dict[str, Any]:
 
 def _rules_now(monkeypatch: pytest.MonkeyPatch, recorded: dict[str, Any], **changes: Any) -> None:
     monkeypatch.setattr(fingerprint, "current", lambda *, shipped_only: {**recorded, **changes})
+
+
+def test_the_cached_fingerprint_is_keyed_by_every_module_of_the_model_package_it_is_computed_by() -> None:
+    """A cached fingerprint is read back while the files it is keyed by are unchanged: a module of
+    pipelines.model that the computation imports (how a row becomes a listing, what a model reads) must be
+    among them, or an edit of it would leave the old fingerprint in use."""
+    import ast
+
+    source = Path(fingerprint.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module.rsplit(".", 1)[1] + ".py"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipelines.model.")
+    }
+    assert imported  # the computation reads the model package's features, labels and predictions
+    assert imported | {"fingerprint.py"} <= set(fingerprint.CODE)
+    assert all((Path(fingerprint.__file__).parent / name).is_file() for name in fingerprint.CODE)
 
 
 def test_a_bureau_model_records_its_rules_and_show_says_when_they_changed(

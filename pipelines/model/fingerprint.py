@@ -13,7 +13,8 @@ threshold is left out, as it is of the features: a bureau that moves its thresho
 
 Computing it scores every dev row (some 4 s for 5,300 rows): a model's training does it once, and a sweep or
 `tradewatch model show` reads it from the scorer's on-disk cache, under a hash of the watchlists, the scoring
-code, the labelled set's file and this module's code, so it is computed once per change of any of them.
+code, the labelled set's file and the code of this package it is computed by (:data:`CODE`), so it is
+computed once per change of any of them.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ FINGERPRINT_VERSION = 1
 # The key of a model's data that holds its fingerprint (absent from models trained before it was recorded).
 FIELD = "rules_fingerprint"
 SAME, CHANGED, OTHER_ROWS, UNKNOWN = "same", "changed", "other_rows", "unknown"
+# The files of this package a fingerprint is computed by (the scoring package's are in the scorer's entry name):
+# how a labelled row becomes a listing, what a model reads of it, and this module. The cached fingerprint is
+# keyed by them, so a change of any of them computes it again.
+CODE = ("fingerprint.py", "labels.py", "features.py", "predict.py")
 
 
 def dev_records(path: Path | None = None) -> list[dict[str, Any]]:
@@ -111,9 +116,7 @@ def current(*, shipped_only: bool) -> dict[str, Any]:
             FINGERPRINT_VERSION,
             name,
             shipped_eval_set().read_bytes(),
-            here.read_bytes(),
-            here.with_name("features.py").read_bytes(),
-            here.with_name("predict.py").read_bytes(),
+            *(here.with_name(file).read_bytes() for file in CODE),
         )
         stored = disk_cache.read_bytes(entry)
         if stored is not None:
