@@ -327,6 +327,25 @@ def test_a_trained_model_keeps_only_its_strongest_ngrams(tw_home: Path, monkeypa
     )
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([0.0, 0.25, -0.25, 1e-7, -4e-7, 0.1234565, -0.1234565, 0.1234574, 0.5, -0.5000004, 2.0]),
+        min_size=0,
+        max_size=40,
+    ),
+    st.integers(min_value=0, max_value=45),
+)
+def test_the_strongest_of_fitted_weights_are_those_of_all_weights_rounded(weights: list[float], limit: int) -> None:
+    """The build rounds only the weights that can be among the strongest: ties, weights that rounding makes equal
+    or zero and limits beyond the count keep exactly what rounding every weight and keeping the strongest keeps."""
+    import numpy as np
+
+    names = [f"g{index:02d}" for index in range(len(weights))]
+    expected = train.strongest({n: round(w, 6) for n, w in zip(names, weights, strict=True)}, limit)
+    assert train.strongest_of(names, np.array(weights, dtype=float), limit) == expected
+
+
 @pytest.mark.parametrize(
     "grams",
     [
