@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -374,13 +375,68 @@ TEST_PART_FLOOR = {
 # recall 0.908 (1,340/1,476, 0.9079), disguised recall 0.859 (734/854, 0.8595), the rest unchanged. A rebuilt
 # seed moves by a lead either way without any rule aimed at this part, so these two floors follow it, rounded
 # down; the rules' own floors above did not move.
+# Since then the policy is stated rather than applied after the fact: the rules alone keep exact floors (above),
+# while the rules with the seed keep the leads and disguised leads found when measured (1,340 of 1,476 and 734 of
+# 854 above) as counts, with a tolerance of SEED_TOLERANCE leads below each, because a seed rebuilt on the same
+# rules can move one lead either way. Counts, not rounded ratios: a ratio rounded down tolerates anything from
+# nothing to a lead and more, depending on where the measured figure fell. The other with-seed floors stay exact.
+SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "recall": 0.907,
+    "leads_found": 1_340,
+    "disguised_found": 734,
     "precision": 0.977,
-    "disguised": 0.859,
     "category_accuracy": 0.953,
     "hard_negatives_flagged": 0.046,
 }
+
+
+def floor_misses(test: dict[str, Any], floor: dict[str, float]) -> list[str]:
+    """The figures of an evaluated part (`tradewatch eval --json`) under ``floor``: a ratio floor is exact, a
+    count floor (the rules with the seed) allows SEED_TOLERANCE leads fewer."""
+    figures = {
+        "recall": test["leads"]["recall"],
+        "precision": test["leads"]["precision"],
+        "disguised": test["disguised"]["recall"],
+        "category_accuracy": test["category_accuracy"],
+        "leads_found": test["leads"]["tp"] + SEED_TOLERANCE,
+        "disguised_found": test["disguised"]["tp"] + SEED_TOLERANCE,
+    }
+    hard = test["by_kind"]["hard_negative"]
+    misses = [
+        f"{name} {figures[name]} < {value}"
+        for name, value in floor.items()
+        if name in figures and figures[name] < value
+    ]
+    if hard["fp"] > floor["hard_negatives_flagged"] * (hard["fp"] + hard["tn"]):
+        misses.append(f"hard negatives flagged {hard['fp']}/{hard['fp'] + hard['tn']}")
+    return misses
+
+
+def _measured(leads: tuple[int, int], disguised: tuple[int, int]) -> dict[str, Any]:
+    """An evaluated part with these (found, of) leads and disguised leads, every other figure at its best."""
+
+    def counts(found: int, of: int) -> dict[str, Any]:
+        return {"tp": found, "fn": of - found, "recall": round(found / of, 4), "precision": 1.0}
+
+    return {
+        "leads": counts(*leads),
+        "disguised": counts(*disguised),
+        "category_accuracy": 1.0,
+        "by_kind": {"hard_negative": {"fp": 0, "tn": 682}},
+    }
+
+
+def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> None:
+    """The stated tolerance, and nothing more: one lead (or one disguised lead) under the with-seed figure when
+    measured holds, two do not; under the rules' floors one lead fewer than measured is a miss."""
+    leads, disguised = TEST_PART_FLOOR_WITH_SEED["leads_found"], TEST_PART_FLOOR_WITH_SEED["disguised_found"]
+    assert floor_misses(_measured((leads, 1_476), (disguised, 854)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert floor_misses(_measured((leads - 1, 1_476), (disguised - 1, 854)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert len(floor_misses(_measured((leads - 2, 1_476), (disguised, 854)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    assert len(floor_misses(_measured((leads, 1_476), (disguised - 2, 854)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    # The rules alone: measured 1,286 of 1,476 (recall 0.8713) and 689 of 854 (0.8068); one fewer of each misses.
+    assert floor_misses(_measured((1_286, 1_476), (689, 854)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_285, 1_476), (688, 854)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
@@ -394,12 +450,8 @@ def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part(
     assert test["total"] >= 550 and data["dev"]["total"] >= 1400
     assert test["listed"] is False and isinstance(test["misses"], int)  # counted, never listed
     assert "counted, not listed" in runner.invoke(app, ["eval", *args]).stdout
-    hard = test["by_kind"]["hard_negative"]
-    assert hard["tn"] >= 150 and hard["fp"] <= floor["hard_negatives_flagged"] * (hard["fp"] + hard["tn"])
-    assert test["leads"]["recall"] >= floor["recall"]
-    assert test["leads"]["precision"] >= floor["precision"]
-    assert test["disguised"]["recall"] >= floor["disguised"]
-    assert test["category_accuracy"] >= floor["category_accuracy"]
+    assert test["by_kind"]["hard_negative"]["tn"] >= 150
+    assert floor_misses(test, floor) == []
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13: the scorer does not yet reach the targets on independent text")
