@@ -619,3 +619,63 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
     assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"], ocr=False))) == []
     (pool,) = pools
     assert started == [False] and pool.warm is False
+
+
+# What a static sweep's crawl process never imports. The store's modules (SQLAlchemy, SQLModel and the models) and
+# pydantic's stay: the process records its crawl run and reads the sweep's memory through the store, and the
+# store writer, forked from it before Scrapy is built, inherits them instead of importing them a second time.
+LEFT_TO_OTHER_PROCESSES = {
+    # the OCR workers' own: a worker is spawned and imports them itself
+    "numpy": "OCR worker",
+    "cv2": "OCR worker",
+    "onnxruntime": "OCR worker",
+    "rapidocr_onnxruntime": "OCR worker",
+    "scipy": "nobody (the perceptual hash is numpy's)",
+    # the store writer's own, imported after the fork
+    "warcio": "store writer",
+    # the JS path's and the command line's
+    "playwright": "JS sweeps",
+    "scrapy_playwright": "JS sweeps",
+    "rich": "command line",
+    "typer": "command line",
+    "apscheduler": "scheduler",
+    "alembic": "migrations (the store is at its head)",
+    "redis": "distributed sweeps",
+    "scrapy_redis": "distributed sweeps",
+}
+
+
+def test_a_static_sweep_s_crawl_process_imports_only_what_it_uses(demo_market: str, tmp_path: Path):
+    """A whole sweep of the static demo (listings, leads, their evidence: the writer busy), as `python -m
+    runners.sweep` runs it: afterwards the crawl process holds none of the packages other processes use."""
+    request = SweepRequest(
+        platforms=["demo"],
+        params=SweepParams(keywords=["象牙"], max_pages=1),
+        base_url=demo_market,
+        log_file=tmp_path / "sweep.log",
+        distributed=False,
+    )
+    request_file = tmp_path / "request.json"
+    request_file.write_text(request.model_dump_json(), encoding="utf-8")
+    code = (
+        "import json, sys\n"
+        "from runners.child import child_main\n"
+        "from runners.sweep import SweepRequest, crawl_here\n"
+        f"sys.argv = ['runners.sweep', {str(request_file)!r}]\n"
+        "assert child_main('sweep', SweepRequest, crawl_here) == 0\n"
+        "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
+    )
+    store = get_engine(f"sqlite:///{tmp_path / 'home' / 'tradewatch.db'}")  # migrated before, as an officer's is
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(tmp_path / "home"), "TRADEWATCH_LANG": "en"}
+    for name in ("TRADEWATCH_DATABASE_URL", "TRADEWATCH_REDIS_URL"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    answer = next(line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX))
+    (run_id,) = json.loads(answer[len(RESULT_PREFIX) :])["result"]
+    with Session(store) as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None and run.outcome == "ok" and run.leads_new > 0  # the writer stored leads' evidence
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert {"scrapy", "sqlalchemy", "pipelines"} <= loaded  # the list is the crawl process's
+    assert sorted(loaded & set(LEFT_TO_OTHER_PROCESSES)) == []
