@@ -245,12 +245,28 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     "鹩哥": [("秦吉了", "the old and southern name of the hill myna, Gracula religiosa (《本草纲目》 秦吉了)")],
     "游隼": [("鸭虎", "the falconers' name of the peregrine falcon, Falco peregrinus, which strikes ducks")],
     "豹猫": [("金钱猫", "the southern folk name of the leopard cat, Prionailurus bengalensis, for its coin spots")],
-    "脆蛇蜥": [("脆蛇", "the materia-medica and market name of the dried glass lizard, Ophisaurus harti")],
+    "脆蛇蜥": [
+        ("脆蛇", "the materia-medica and market name of the dried glass lizard, Ophisaurus harti"),
+        ("碎蛇", "the Guizhou and Yunnan name of 脆蛇: the glass lizard's tail breaks off at a touch (中药大辞典)"),
+        ("金蛇", "the materia-medica name of the dried glass lizard (中药大辞典 金蛇: 脆蛇蜥的全体), for its colour"),
+    ],
     "青石爬鮡": [
         ("青石爬", "the Sichuan name of Euchiloglanis davidi, a torrent catfish sold as food"),
         ("石爬子", "the Sichuan name of the torrent catfishes of Euchiloglanis, of which 青石爬鮡 is the listed one"),
     ],
     "穿山甲": [("石鲮", "石鲮鱼 (the materia-medica name of the pangolin, CC-CEDICT) as sellers write it short")],
+    # CC-CEDICT glosses 犴 only as an4 "jail"; the moose is han1 in the Northeast and among the Oroqen and Evenki
+    "驼鹿": [
+        ("犴达罕", "the Oroqen and Evenki name of the moose, Alces alces, used across the Greater Khingan (大兴安岭)"),
+        ("罕达犴", "another writing of 犴达罕, the moose, in Heilongjiang and Inner Mongolia"),
+        ("犴鼻", "the moose's nose, one of the Northeast's old banquet delicacies (犴鼻子), sold dried"),
+    ],
+    "西黑冠长臂猿": [
+        ("黑长臂猿", "the older name of the black crested gibbon, Nomascus concolor (Hylobates concolor), in Yunnan"),
+    ],
+    "威氏鼷鹿": [
+        ("鼠鹿", "the common name of the chevrotains (mouse-deer, Tragulus), of which 鼷鹿 is the listed one"),
+    ],
 }
 
 

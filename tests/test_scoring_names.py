@@ -71,6 +71,15 @@ def test_english_names_come_from_the_dictionary() -> None:
         ("石爬子 野生 活的 河里捞的 五条", "石爬子", "wildlife.other"),
         ("脆蛇 野生 晒干 两条 私聊", "脆蛇", "wildlife.live_reptile"),
         ("石鲮 鳞片 半斤 老家带的 私聊", "石鲮", "wildlife.pangolin"),
+        # the Oroqen name of the moose and its dried nose; the glass lizard's other names; mouse-deer; the old
+        # name of the black crested gibbon
+        ("犴达罕 鹿角 一对 鄂伦春 猎户 收的", "犴达罕", "wildlife.other"),
+        ("罕达犴 皮张 整张 山里 老货", "罕达犴", "wildlife.other"),
+        ("犴鼻 干货 两个 大兴安岭 野的", "犴鼻", "wildlife.other"),
+        ("碎蛇 干货 一条 野生 私聊", "碎蛇", "wildlife.live_reptile"),
+        ("金蛇 干货 两条 野生 入药", "金蛇", "wildlife.live_reptile"),
+        ("鼠鹿 幼崽 一只 东南亚 带回", "鼠鹿", "wildlife.other"),
+        ("黑长臂猿 幼崽 一只 边境 私聊", "黑长臂猿", "wildlife.primate"),
     ],
 )
 def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
@@ -112,6 +121,11 @@ def test_trade_names_of_goods_say_their_category(scorer: Scorer, title: str, cat
         "秦吉了 唐诗 书法 字画",  # a poem
         "金钱猫 毛绒玩具 抱枕",  # a plush toy
         "鸭虎 卡通 贴纸 一套",  # a sticker
+        "金蛇 吊坠 足金 蛇年 生肖",  # a gold pendant of the year of the snake
+        "金蛇狂舞 钢琴谱 民乐",  # a piece of music
+        "犴达罕 纪录片 画册",  # a film and its book
+        "鼠鹿 绘本 儿童 科普",  # a children's book
+        "碎蛇 纹身贴 一张",  # a tattoo sticker
     ],
 )
 def test_trade_names_without_the_animal_or_its_goods_are_no_lead(scorer: Scorer, title: str) -> None:
@@ -121,7 +135,7 @@ def test_trade_names_without_the_animal_or_its_goods_are_no_lead(scorer: Scorer,
 def test_every_trade_name_records_where_it_is_attested() -> None:
     data = yaml.safe_load(SPECIES.read_text(encoding="utf-8"))
     trade = [t for c in data["categories"] for t in c["terms"] if str(t.get("source", "")).startswith("trade name of")]
-    assert {t["term"] for t in trade} >= {"石龟", "六眼龟", "枫叶龟", "过山风", "蓝点颏"}
+    assert {t["term"] for t in trade} >= {"石龟", "六眼龟", "枫叶龟", "过山风", "蓝点颏", "犴达罕", "碎蛇", "鼠鹿"}
     assert all(t.get("requires") and len(str(t["source"])) > len("trade name of ") + 10 for t in trade)
 
 
