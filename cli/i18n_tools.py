@@ -4,8 +4,9 @@
     python -m cli.i18n_tools compile   # write the .mo files next to the .po files (Babel)
     python -m cli.i18n_tools check     # list msgids missing or untranslated in a catalogue; exit 1 if any
 
-Msgids come from `_()`, `N_()` and `ngettext()` calls in the `cli` package and from the help texts of the
-command groups listed in `TRANSLATED_COMMANDS`.
+Msgids come from `_()`, `N_()` and `ngettext()` calls in the `cli` package, from the help texts of the
+command groups listed in `TRANSLATED_GROUPS`, and from the messages the library defines for the CLI to
+translate (`error_msgids`, `library_msgids`).
 """
 
 from __future__ import annotations
@@ -116,9 +117,20 @@ def error_msgids() -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def library_msgids() -> dict[str, list[tuple[str, int]]]:
+    """Messages the library defines for the CLI to translate, beside the errors': what the rules' fingerprint of
+    a model says (`pipelines.model.fingerprint`)."""
+    from pipelines.model import fingerprint
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name, value in (*fingerprint.RULES_LINES.items(), ("SWEEP_NOTE", fingerprint.SWEEP_NOTE)):
+        found.setdefault(value, []).append((f"pipelines/model/fingerprint.py ({name})", 0))
+    return found
+
+
 def all_msgids() -> dict[str, list[tuple[str, int]]]:
     merged = code_msgids()
-    for msgid, where in (*command_msgids().items(), *error_msgids().items()):
+    for msgid, where in (*command_msgids().items(), *error_msgids().items(), *library_msgids().items()):
         merged.setdefault(msgid, []).extend(where)
     return merged
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.i18n import N_, _
+from cli.i18n import _
 from cli.output import console, fail, print_json
+
+if TYPE_CHECKING:
+    from pipelines.model.fingerprint import Today
 
 model_app = typer.Typer(
     help="The bureau's model: learnt from officers' verdicts, it re-ranks the queue beside the rules.",
@@ -67,8 +70,8 @@ def _print_figures(figures: dict[str, Any] | None) -> None:
         )
 
 
-def _summary(data: dict[str, Any], current: int | None, *, rules: bool = False) -> dict[str, Any]:
-    """What `model list`, `show` and `train` say of a model; ``rules``: with how the rules it was trained on
+def _summary(data: dict[str, Any], current: int | None, *, rules: Today | None = None) -> dict[str, Any]:
+    """What `model list`, `show` and `train` say of a model; with ``rules``, how the rules it was trained on
     compare with today's (``same``, ``changed``, ``other_rows`` or ``unknown``; see pipelines.model.fingerprint),
     which scores the labelled set's dev rows unless a sweep or an earlier call left it in the cache."""
     from pipelines.model.registry import age_days
@@ -88,31 +91,23 @@ def _summary(data: dict[str, Any], current: int | None, *, rules: bool = False) 
         "f1": cross.get("f1"),
         "ngrams": len(data["ngram_weights"]),
         **({"trained_on": data.get("trained_on")} if seed else {}),
-        **({"rules": _rules_status(data)} if rules else {}),
+        **({"rules": rules.status(data)} if rules is not None else {}),
     }
 
 
-def _rules_status(data: dict[str, Any]) -> str:
-    from pipelines.model.fingerprint import status
+def _today() -> Today:
+    from pipelines.model.fingerprint import Today
 
-    return status(data)
-
-
-# What `model show` says of the rules a model was trained on, by `_rules_status`.
-_RULES_LINES = {
-    "same": N_("Rules: the same as when it was trained"),
-    "changed": N_(
-        "Rules: other than when it was trained (watchlists or scoring changed): retrain it (tradewatch model train)"
-    ),
-    "other_rows": N_(
-        "Rules: the rules or the labelled set's dev part changed since it was trained: retrain it "
-        "(tradewatch model train)"
-    ),
-    "unknown": N_("Rules: not known (trained before tradewatch recorded them)"),
-}
+    return Today()
 
 
-def _seed_summary(current: int | None, *, rules: bool = False) -> dict[str, Any] | None:
+def _rules_line(status: str) -> str:
+    from pipelines.model.fingerprint import RULES_LINES
+
+    return _(RULES_LINES[status])
+
+
+def _seed_summary(current: int | None, *, rules: Today | None = None) -> dict[str, Any] | None:
     from pipelines.model.registry import read_seed
 
     data = read_seed()
@@ -155,7 +150,7 @@ def _print_model(summary: dict[str, Any]) -> None:
     out.print(_("Training data SHA-256: {hash}").format(hash=summary["data_hash"]), markup=False)
     out.print(_("N-gram weights: {count}").format(count=summary["ngrams"]), markup=False)
     if "rules" in summary:
-        out.print(_(_RULES_LINES[summary["rules"]]), markup=False)
+        out.print(_rules_line(summary["rules"]), markup=False)
     _print_figures(summary["cross_validation"])
 
 
@@ -218,7 +213,8 @@ def train_cmd(
 
 @model_app.command("list")
 def list_cmd(as_json: JsonOption = False) -> None:
-    """List the saved models, newest first, with their labels and cross-validated F1.
+    """List the saved models, newest first, with their labels, cross-validated F1 and whether the rules each was
+    trained on are still those of today.
 
     Example:
 
@@ -227,8 +223,9 @@ def list_cmd(as_json: JsonOption = False) -> None:
     from pipelines.model import registry
 
     current = registry.current_version()
-    summaries = [_summary(registry.read(version), current) for version in reversed(registry.versions())]
-    seed = _seed_summary(current)
+    today = _today()
+    summaries = [_summary(registry.read(version), current, rules=today) for version in reversed(registry.versions())]
+    seed = _seed_summary(current, rules=today)
     if seed is not None:
         summaries.append(seed)
     if as_json:
@@ -249,6 +246,7 @@ def list_cmd(as_json: JsonOption = False) -> None:
             ),
             markup=False,
         )
+        out.print("    " + _rules_line(summary["rules"]), markup=False)
 
 
 @model_app.command("show")
@@ -271,10 +269,10 @@ def show_cmd(
     current = registry.current_version()
     if version is None:
         version = current
-    seed = _seed_summary(current, rules=True) if version is None or version == 0 else None
+    seed = _seed_summary(current, rules=_today()) if version is None or version == 0 else None
     if seed is None and version in (None, 0):
         fail(_("No model trained yet: the rules alone score listings"), 4)
-    summary = seed if seed is not None else _summary(registry.read(version), current, rules=True)
+    summary = seed if seed is not None else _summary(registry.read(version), current, rules=_today())
     if as_json:
         print_json(summary)
         return

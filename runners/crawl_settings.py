@@ -1,4 +1,5 @@
-"""The Scrapy settings of one platform's crawl, and the store writers a crawl process starts before its crawls."""
+"""The Scrapy settings of one platform's crawl, and what a crawl process does before its crawls: start the store
+writers, and warn when the model it scores with was trained on other rules."""
 
 from __future__ import annotations
 
@@ -171,3 +172,20 @@ def start_store_writers(base: Settings, profiles: list[Profile]) -> None:
     for profile in profiles:
         name = JS_STORE_WRITER if profile.render.mode == "js" else base["TRADEWATCH_STORE_WRITER"]
         store_writer(name).start_early(settings.resolved_database_url, settings.resolved_home)
+
+
+def warn_of_model_rules() -> None:
+    """One warning line in the crawl process's log when the bureau's model in use was trained on other rules than
+    the crawls score with (`pipelines.model.fingerprint.sweep_note`): a sweep's process, and each worker of a
+    distributed sweep, which scores with the model of its own machine. Never stops the crawls."""
+    from loguru import logger
+
+    try:
+        from pipelines.model.fingerprint import sweep_note
+
+        note = sweep_note()
+    except Exception as error:  # a broken model or watchlist is reported by the crawl itself
+        logger.debug("the model's rules could not be compared: {}", error)
+        return
+    if note:
+        logger.warning(note)

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 from core.config import get_settings
 from core.errors import TradewatchError
 from runners.child import child_main, run_child, work_here
-from runners.crawl_settings import crawler_process, import_http_handler, platform_settings, start_store_writers
+from runners.crawl_settings import (
+    crawler_process,
+    import_http_handler,
+    platform_settings,
+    start_store_writers,
+    warn_of_model_rules,
+)
 from runners.process_exit import leave
 from runners.sweep_request import SweepRequest, SweepResult
 
@@ -38,22 +44,6 @@ def crawl_here(request: SweepRequest) -> list[int]:
         return _crawl_here(request)
     finally:
         resume_collector(paused)
-
-
-def warn_of_model_rules() -> None:
-    """One warning line in the sweep's log when the bureau's model in use was trained on other rules than the
-    sweep scores with (`pipelines.model.fingerprint.sweep_note`). Never stops the sweep."""
-    from loguru import logger
-
-    try:
-        from pipelines.model.fingerprint import sweep_note
-
-        note = sweep_note()
-    except Exception as error:  # a broken model or watchlist is reported by the crawl itself
-        logger.debug("the model's rules could not be compared: {}", error)
-        return
-    if note:
-        logger.warning(note)
 
 
 def _crawl_here(request: SweepRequest) -> list[int]:

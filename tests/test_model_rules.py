@@ -152,6 +152,86 @@ def test_a_sweep_logs_one_warning_line_when_the_model_in_use_read_other_rules(
     assert work_here("sweep", _Sweep(log_file=log), sweep.crawl_here, what=sweep.WHAT) == [1, 2]
     warnings = [line for line in log.read_text(encoding="utf-8").splitlines() if "WARNING" in line]
     assert len(warnings) == 1, warnings
-    assert "在用的第 1 版模型训练时的规则与现在不同" in warnings[0]
-    assert "model version 1 in use was trained on other rules than today's" in warnings[0]
+    # the line `model show` says of the same model, from the same definition
+    assert warnings[0].endswith("Model version 1 in use. " + fingerprint.RULES_LINES[CHANGED])
     assert "tradewatch model train" in warnings[0]
+
+
+class _Spec:
+    """An open distributed sweep whose profiles cannot be read: the worker stops right after its start."""
+
+    def load_profiles(self) -> list[Any]:
+        raise RuntimeError("stopped after the worker's start")
+
+
+def test_a_distributed_sweeps_worker_logs_the_same_warning_once_and_only_for_an_open_sweep(
+    trained: dict[str, Any], tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker scores with the model of its own machine, so each worker's log says when that model is stale;
+    a worker that finds the sweep done already crawls nothing and says nothing."""
+    from core.errors import TradewatchError
+    from runners.distributed import worker
+
+    state = {"sweep": "open"}
+    monkeypatch.setattr(worker, "connect", lambda url: object())
+    monkeypatch.setattr(worker, "load_spec", lambda server, sweep_id: _Spec())
+    monkeypatch.setattr(worker, "sweep_state", lambda server, sweep_id: state["sweep"])
+    _rules_now(monkeypatch, trained[FIELD], rows_hash="1" * 64)
+
+    def work(request: worker.WorkerRequest) -> bool:
+        return worker.crawl_sweep("redis://unused", request.sweep_id)
+
+    log = tmp_path / "worker.log"
+    with pytest.raises(TradewatchError, match="stopped after the worker's start"):
+        work_here("worker", worker.WorkerRequest(sweep_id="s1", log_file=log), work, what=worker.WHAT)
+    warnings = [line for line in log.read_text(encoding="utf-8").splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].endswith("Model version 1 in use. " + fingerprint.RULES_LINES[OTHER_ROWS])
+
+    state["sweep"] = "done"
+    log = tmp_path / "done.log"
+    assert work_here("worker", worker.WorkerRequest(sweep_id="s1", log_file=log), work, what=worker.WHAT) is False
+    assert "WARNING" not in log.read_text(encoding="utf-8")
+
+
+def test_model_list_says_each_models_rules_and_reads_todays_fingerprint_once_for_the_list(
+    trained: dict[str, Any], tw_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("model", "train", "--no-dev-rows", "--keep", "--json").exit_code == 0
+    seed = registry.read_seed()
+    assert seed is not None
+    asked: list[bool] = []
+    changes: dict[str, Any] = {}
+
+    def today(*, shipped_only: bool) -> dict[str, Any]:
+        asked.append(shipped_only)
+        return seed[FIELD] if shipped_only else {**trained[FIELD], **changes}
+
+    monkeypatch.setattr(fingerprint, "current", today)
+    listed = run("model", "list")
+    assert listed.exit_code == 0, listed.output
+    assert sorted(asked) == [False, True]  # once for the bureau's two models, once for the seed
+    lines = listed.stdout.splitlines()
+    assert [line.split("version ")[1].split()[0] for line in lines[::2]] == ["2", "1", "seed"]
+    assert [line.strip() for line in lines[1::2]] == [fingerprint.RULES_LINES[SAME]] * 3
+    assert [model["rules"] for model in json.loads(run("model", "list", "--json").stdout)] == [SAME] * 3
+
+    changes["sha256"] = "0" * 64  # a watchlist edit: the bureau's models read other rules, the seed the same
+    assert [model["rules"] for model in json.loads(run("model", "list", "--json").stdout)] == [CHANGED, CHANGED, SAME]
+    chinese = runner.invoke(app, ["model", "list"], env={**ENV, "TRADEWATCH_LANG": "zh"}).stdout.splitlines()
+    assert [line.strip() for line in chinese[1::2]] == [
+        "规则：与训练时不同（关注清单或评分已更新），请重新训练（tradewatch model train）",
+    ] * 2 + ["规则：与训练时相同"]
+
+
+def test_what_a_model_says_of_its_rules_is_defined_once_and_translated_by_the_catalogue() -> None:
+    """`model show`, `model list` and a sweep's log say the rules' status from pipelines.model.fingerprint; the
+    catalogue holds each of those lines, in Chinese too."""
+    from cli.i18n_tools import all_msgids, load_catalog
+
+    said = [*fingerprint.RULES_LINES.values(), fingerprint.SWEEP_NOTE]
+    assert set(fingerprint.RULES_LINES) == {SAME, CHANGED, OTHER_ROWS, UNKNOWN}
+    assert set(said) <= set(all_msgids())
+    chinese = load_catalog("zh")
+    assert all(chinese.get(msgid) is not None and chinese.get(msgid).string for msgid in said)
+    assert chinese.get(fingerprint.SWEEP_NOTE).string.format(version=3, rules="") == "在用的第 3 版模型。"

@@ -11,10 +11,10 @@ Each row's features are hashed as sorted JSON and the row hashes are sorted befo
 the fingerprint depends neither on the rows' order nor on ``PYTHONHASHSEED``. Whether the score reaches the
 threshold is left out, as it is of the features: a bureau that moves its threshold reads the same features.
 
-Computing it scores every dev row (some 4 s for 5,300 rows): a model's training does it once, and a sweep or
-`tradewatch model show` reads it from the scorer's on-disk cache, under a hash of the watchlists, the scoring
-code, the labelled set's file and the code of this package it is computed by (:data:`CODE`), so it is
-computed once per change of any of them.
+Computing it scores every dev row (some 4 s for 5,300 rows): a model's training does it once, and a sweep (each
+worker of a distributed one), `tradewatch model show` and `model list` read it from the scorer's on-disk cache,
+under a hash of the watchlists, the scoring code, the labelled set's file and the code of this package it is
+computed by (:data:`CODE`), so it is computed once per change of any of them.
 """
 
 from __future__ import annotations
@@ -35,6 +35,21 @@ FINGERPRINT_VERSION = 1
 # The key of a model's data that holds its fingerprint (absent from models trained before it was recorded).
 FIELD = "rules_fingerprint"
 SAME, CHANGED, OTHER_ROWS, UNKNOWN = "same", "changed", "other_rows", "unknown"
+# What each status says, the one definition of each: English msgids that the command line's catalogue translates
+# (`cli.i18n_tools` collects them) for `tradewatch model show` and `list`; a sweep's log says them in English.
+RULES_LINES = {
+    SAME: "Rules: the same as when it was trained",
+    CHANGED: (
+        "Rules: other than when it was trained (watchlists or scoring changed): retrain it (tradewatch model train)"
+    ),
+    OTHER_ROWS: (
+        "Rules: the rules or the labelled set's dev part changed since it was trained: retrain it "
+        "(tradewatch model train)"
+    ),
+    UNKNOWN: "Rules: not known (trained before tradewatch recorded them)",
+}
+# A sweep's warning when the bureau's model in use is stale: its version and its status's line.
+SWEEP_NOTE = "Model version {version} in use. {rules}"
 # The files of this package a fingerprint is computed by (the scoring package's are in the scorer's entry name):
 # how a labelled row becomes a listing, what a model reads of it, and this module. The cached fingerprint is
 # keyed by them, so a change of any of them computes it again.
@@ -144,20 +159,34 @@ def compare(recorded: Any, now: dict[str, Any]) -> str:
     return SAME if recorded.get("sha256") == now.get("sha256") else CHANGED
 
 
+class Today:
+    """Today's fingerprints, each read from the cache (or computed) once however many models are compared with
+    them: the shipped watchlists alone for the seed, with the bureau's own for the bureau's models."""
+
+    def __init__(self) -> None:
+        self._now: dict[bool, dict[str, Any]] = {}
+
+    def status(self, data: dict[str, Any]) -> str:
+        """How the rules a model's data was trained on compare with the rules now (see :func:`compare`)."""
+        recorded = data.get(FIELD)
+        if not isinstance(recorded, dict):
+            return UNKNOWN
+        shipped_only = bool(data.get("seed"))
+        if shipped_only not in self._now:
+            self._now[shipped_only] = current(shipped_only=shipped_only)
+        return compare(recorded, self._now[shipped_only])
+
+
 def status(data: dict[str, Any]) -> str:
-    """How the rules a model's data was trained on compare with the rules now (see :func:`compare`): the seed's
-    with the shipped watchlists alone, a bureau's with the shipped and its own."""
-    recorded = data.get(FIELD)
-    if not isinstance(recorded, dict):
-        return UNKNOWN
-    return compare(recorded, current(shipped_only=bool(data.get("seed"))))
+    """How the rules one model's data was trained on compare with the rules now (see :class:`Today`)."""
+    return Today().status(data)
 
 
-def sweep_note(home: Path | None = None) -> str | None:
-    """One line for a sweep's log when the bureau's model in use was trained on other rules than today's (or
-    before the labelled set's dev part changed), else None. The seed model is left to its test: it ships with
-    the rules it was learnt on. Costs a hash of the watchlists and the labelled set when the fingerprint of
-    today's rules is cached, some 4 s of scoring once per change when it is not."""
+def stale_model(home: Path | None = None) -> tuple[int, str] | None:
+    """The version of the bureau's model in use and its status (``changed`` or ``other_rows``) when it was trained
+    on other rules than today's (or before the labelled set's dev part changed), else None. The seed model is left
+    to its test: it ships with the rules it was learnt on. Costs a hash of the watchlists and the labelled set when
+    the fingerprint of today's rules is cached, some 4 s of scoring once per change when it is not."""
     from pipelines.model import registry
 
     if registry.current_version(home) is None:  # the seed in use, or no model: nothing read but a missing file
@@ -166,17 +195,13 @@ def sweep_note(home: Path | None = None) -> str | None:
     if data is None:
         return None
     state = status(data)
-    version = data["version"]
-    if state == CHANGED:
-        return (
-            f"在用的第 {version} 版模型训练时的规则与现在不同（关注清单或评分已更新），请重新训练（tradewatch model "
-            f"train） / model version {version} in use was trained on other rules than today's (watchlists or "
-            "scoring changed): retrain it (tradewatch model train)"
-        )
-    if state == OTHER_ROWS:
-        return (
-            f"在用的第 {version} 版模型训练后，规则或标注集开发部分已更新，请重新训练（tradewatch model train） / "
-            f"the rules or the labelled set's dev part changed since model version {version} in use was trained: "
-            "retrain it (tradewatch model train)"
-        )
-    return None
+    return (data["version"], state) if state in (CHANGED, OTHER_ROWS) else None
+
+
+def sweep_note(home: Path | None = None) -> str | None:
+    """The line a sweep logs when the bureau's model in use is stale (:func:`stale_model`), else None."""
+    stale = stale_model(home)
+    if stale is None:
+        return None
+    version, state = stale
+    return SWEEP_NOTE.format(version=version, rules=RULES_LINES[state])

@@ -59,7 +59,13 @@ def worker_settings(
 
 def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = None) -> bool:
     """Work on the sweep in this process until it is done. Returns False when there was nothing to do."""
-    from runners.crawl_settings import crawler_process, import_http_handler, platform_settings, start_store_writers
+    from runners.crawl_settings import (
+        crawler_process,
+        import_http_handler,
+        platform_settings,
+        start_store_writers,
+        warn_of_model_rules,
+    )
 
     import_http_handler()
     from scrapy.utils.project import get_project_settings
@@ -71,6 +77,7 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
     spec = load_spec(server, sweep_id)
     if spec is None or sweep_state(server, sweep_id) != "open":
         return False
+    warn_of_model_rules()
     profiles = spec.load_profiles()
     worker_id = new_worker_id()
     lease = lease_seconds or get_settings().lease_seconds
