@@ -144,6 +144,15 @@ def explain_cmd(
             ),
             markup=False,
         )
+        # a function generated from a trigger and its effect says what it is made of, one line each
+        for phrase, parts in rule.get("effects", {}).items():
+            out.print(
+                "    "
+                + _("Told by its effect: {phrase} = {parts} (trigger + link + effect)").format(
+                    phrase=phrase, parts=parts
+                ),
+                markup=False,
+            )
 
 
 @watchlist_app.command("terms")

@@ -272,10 +272,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # 0.807 (689/854, 0.8068), 27/682 (0.0396), category accuracy 0.959 (0.9588). Recall, disguised recall and
 # category accuracy fell with the set's growth (goods told only by their marks, look or effects, and folk names no
 # list gives, were found less often), so those floors follow them, rounded down; precision and the ceiling hold.
+# Goods told by their effect (a trigger, a link and an effect: 人就倒, 手机全没信号), a means of defence as a
+# weapon's trait, a course as innocence and 网上 among those who ban then gave recall 0.873 (1,288/1,476, 0.8726),
+# precision 0.980 (0.9802), disguised recall 0.809 (691/854, 0.8091), 26/682 (0.0381), category accuracy 0.959
+# (0.9589); the recall and disguised floors follow, to the fourth place where the third would let a lead go
+# (1,287 of 1,476 is 0.8720).
 TEST_PART_FLOOR = {
-    "recall": 0.871,
+    "recall": 0.8726,
     "precision": 0.977,
-    "disguised": 0.806,
+    "disguised": 0.809,
     "category_accuracy": 0.958,
     "hard_negatives_flagged": 0.044,
 }
@@ -380,10 +385,11 @@ TEST_PART_FLOOR = {
 # 854 above) as counts, with a tolerance of SEED_TOLERANCE leads below each, because a seed rebuilt on the same
 # rules can move one lead either way. Counts, not rounded ratios: a ratio rounded down tolerates anything from
 # nothing to a lead and more, depending on where the measured figure fell. The other with-seed floors stay exact.
+# Goods told by their effect, with the seed rebuilt on those rules: 1,342 leads and 736 disguised leads found.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_340,
-    "disguised_found": 734,
+    "leads_found": 1_342,
+    "disguised_found": 736,
     "precision": 0.977,
     "category_accuracy": 0.953,
     "hard_negatives_flagged": 0.046,
@@ -434,9 +440,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 1_476), (disguised - 1, 854)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 1_476), (disguised, 854)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 1_476), (disguised - 2, 854)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,286 of 1,476 (recall 0.8713) and 689 of 854 (0.8068); one fewer of each misses.
-    assert floor_misses(_measured((1_286, 1_476), (689, 854)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_285, 1_476), (688, 854)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,288 of 1,476 (recall 0.8726) and 691 of 854 (0.8091); one fewer of each misses.
+    assert floor_misses(_measured((1_288, 1_476), (691, 854)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_287, 1_476), (690, 854)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -117,7 +117,8 @@ class CategoryScorer:
         outdoing: list[str] = []
         if innocence_kinds and acting:
             anchors = {ref.term for ref, *_place in items if ref.rule in PATTERN_RULES}
-            outdoing = [word for word in acting if word not in anchors]
+            # a shorter reading inside the anchor (对方马上倒 in 对方马上倒地) is the anchor again
+            outdoing = [word for word in acting if not any(word in anchor for anchor in anchors)]
             if outdoing:
                 outdone, innocence_kinds = innocence_kinds, {}
         penalty = (

@@ -125,8 +125,10 @@ class GoodsPatterns:
         shapes: dict[str, tuple[str, ...]] | None = None,
         negations: tuple[str, ...] = (),
         calibre: CalibreWords | None = None,
+        effect_parts: dict[str, tuple[str, str, str]] | None = None,
     ) -> None:
         self._shown = shown
+        self._effect_parts = effect_parts or {}
         self._calibre = calibre
         self.weights = weights
         self._commerce = commerce
@@ -247,9 +249,12 @@ class GoodsPatterns:
         commerce = self._commerce
         talk = False
         shown: dict[str, dict[str, tuple[int, FieldView, int, int]]] = {}
+        effects: set[str] = set()
         for signals, view, start, end in signal_places:
             for sig in signals:
                 kind = sig.kind
+                if sig.label == "effect":
+                    effects.add(sig.word)
                 if kind in ("live", "provenance") or (kind == "part" and sig.label != "fresh"):
                     return None
                 whole = whole_words_across_spaces(view.norm.original, *view.span(start, end))
@@ -309,6 +314,10 @@ class GoodsPatterns:
             "talk": talk,
             "points": 0,
         }
+        told_effects = [w for w in told if w in effects]
+        if told_effects:
+            # a function generated from a trigger and its effect says what it was made of (手机 + 全 + 没信号)
+            explanation["effects"] = {w: " + ".join(self._effect_parts[w]) for w in sorted(told_effects)}
         return (ref, view, start, end, o_start, o_end), explanation
 
     def calibre_pattern(

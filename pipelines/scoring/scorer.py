@@ -115,6 +115,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "concealment": 12,
     "term_negation_gap": 2,
 }
+# the labels of a function shown (升空, and one generated from a trigger and its effect: 一摔就响) that outdo innocence
+_ACTING = frozenset(("function", "effect"))
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
 # the same family then describe those goods too (:meth:`Scorer._namesake_described`)
 _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term", "plant_term", "shop_term"))
@@ -474,6 +476,7 @@ class Scorer:
             shapes=tables.shapes,
             negations=term_negations,
             calibre=self._calibre,
+            effect_parts=tables.effect_parts,
         )
         self._remedies = Remedies(self.weights, self._lookalike_denial)
         self._scoping = Scope(
@@ -1564,7 +1567,7 @@ class Scorer:
             for sig in signals:
                 category = sig.category
                 if (
-                    sig.label == "function"
+                    sig.label in _ACTING
                     and category is not None
                     and category in by_category
                     and not negated_before(view.norm.text, start, negations)

@@ -28,6 +28,7 @@ from .watchlist import (
     generated_functions,
     made_to_order,
     passing_checks,
+    told_by_effect,
     told_by_harm,
     told_by_victim,
 )
@@ -105,6 +106,8 @@ class Tables:
         self.adjacent_forms: dict[str, str] = {}
         # per category: the everyday shapes its goods are sold in (笔, 棒 of an e-cigarette), folded
         self.shapes: dict[str, tuple[str, ...]] = {}
+        # a function generated from a trigger and its effect -> the words it is made of (手机, 全, 没信号)
+        self.effect_parts: dict[str, tuple[str, str, str]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
         self._dictionary_words: tuple[frozenset[str], frozenset[str]] | None = None
@@ -529,6 +532,9 @@ class Tables:
                 self._add(word, Signal("function", "particulars", category.id, word, False, False))
             for word in (*passing_checks(category, signals), *told_by_harm(category, signals)):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
+            for word, made_of in told_by_effect(category, signals).items():
+                self._add(word, Signal("function", "effect", category.id, word, False, False))
+                self.effect_parts[word] = made_of
             shapes = tuple(dict.fromkeys(f for f in map(self.normaliser.fold, category.shapes) if f))
             if shapes:
                 self.shapes[category.id] = shapes

@@ -15,11 +15,13 @@ A watchlist file holds any of:
   the head of a title word, 香薰笔), the buyer's ``particulars`` goods made to order carry (名字, 照片 of a
   forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), the
   ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
-  functions), the ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its
-  monograph, which the remedy pattern reads), and the innocence kinds that say nothing about the category's goods
-  (``innocence_ignored``: a live animal that eats fruit is not food for sale). A term with ``requires`` counts
-  only when one of those words is in the same listing (a trade name that is an everyday word elsewhere: 辐射 for
-  radiated tortoises needs 龟, 活体, 苗子 ...).
+  functions), the ``triggers`` and ``effects`` of goods told by what follows their use (摔 and 响, 人 and
+  倒地: across a word of ``effect_links``, 一摔就响, they are functions), the ``remedies`` of a wildlife
+  category's material (清热凉血 of rhino horn: the actions of its monograph, which the remedy pattern reads),
+  and the innocence kinds that say nothing about the category's goods (``innocence_ignored``: a live animal
+  that eats fruit is not food for sale). A term with ``requires`` counts only when one of those words is in the
+  same listing (a trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体,
+  苗子 ...).
 * ``signals``: listing-wide context (evasion and trade talk, innocence kinds), the words that negate an
   innocence word right after them (不是树脂), phrases in which an innocence word says nothing about the goods
   (玻璃眼 of a specimen) and the scoring weights.
@@ -149,6 +151,7 @@ class SignalSpec(_Model):
     decay_states: list[str] = Field(default_factory=list)
     decay_links: list[str] = Field(default_factory=list)
     decay_actions: list[str] = Field(default_factory=list)
+    effect_links: list[str] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
@@ -261,6 +264,8 @@ class CategorySpec(_Model):
     checkpoints: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
+    triggers: list[str] = Field(default_factory=list)
+    effects: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
 
@@ -451,6 +456,10 @@ class Category:
     harms: list[str] = field(default_factory=list)
     # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
     victims: list[str] = field(default_factory=list)
+    # what sets the goods off or what they are used on (摔, 点 of a firecracker; 人 of a stun device; 手机 of a
+    # jammer), and what follows it (响, 倒地, 没信号): across an ``effect_links`` word, functions
+    triggers: list[str] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     # what the material does as a medicine, in the words of its pharmacopoeia monograph (清热凉血 解毒定惊 of rhino
@@ -502,6 +511,8 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.checkpoints.extend(spec.checkpoints)
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
+            cat.triggers.extend(spec.triggers)
+            cat.effects.extend(spec.effects)
             cat.traits.extend(spec.traits)
             cat.remedies.extend(spec.remedies)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
@@ -556,10 +567,29 @@ def told_by_victim(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*states, *actions)))
 
 
+def told_by_effect(category: Category, signals: SignalSpec) -> dict[str, tuple[str, str, str]]:
+    """What goods sold by what they do say of themselves (一摔就响 of a firecracker, 人就倒 of a stun device,
+    手机全没信号 of a jammer): each of the category's ``triggers`` before one of its ``effects`` across an
+    ``effect_links`` word, generated so that no phrase is typed by hand, with the words each is made of. A link
+    is never empty: 人倒 starts 老人倒车, and a phone without signal (手机没信号) is the trouble a repeater sells its
+    cure for, where a jammer boasts that every phone around (手机全没信号) has none."""
+    return {
+        trigger + link + effect: (trigger, link, effect)
+        for trigger in category.triggers
+        for link in signals.effect_links
+        for effect in category.effects
+    }
+
+
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """The category's functions generated from its data: goods made to order, a document told by the checks it
-    passes and a poison told by its effect."""
-    return (*made_to_order(category, signals), *passing_checks(category, signals), *told_by_harm(category, signals))
+    passes, a poison told by its harm and goods told by their effect."""
+    return (
+        *made_to_order(category, signals),
+        *passing_checks(category, signals),
+        *told_by_harm(category, signals),
+        *told_by_effect(category, signals),
+    )
 
 
 def load_watchlists(
