@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
@@ -158,6 +159,7 @@ def sweep(
     if result.sweep_id:
         out.print(_("Distributed sweep: {sweep_id}").format(sweep_id=result.sweep_id), markup=False)
     out.print(_("Log: {path}").format(path=result.log_file), markup=False)
+    _warn_of_stale_model(out)
     if any(run.finish_reason == STORE_UNAVAILABLE for run in runs):
         raise StoreUnavailable(
             where=store_location(), reason=_("the store was lost during the sweep; what was committed is kept")
@@ -173,6 +175,28 @@ def sweep(
             for run in failed
         )
         fail(_("sweep did not complete normally: {platforms}").format(platforms=names), code=3)
+
+
+def _warn_of_stale_model(out: Console) -> None:
+    """The officer's own line, in their language, when the bureau's model the sweep scored with was trained on
+    other rules than today's: the crawl's log says it too, but an officer reads the terminal. Only a bureau that
+    trained a model of its own reads the fingerprint (`pipelines.model.fingerprint`)."""
+    from pipelines.model import registry
+
+    if registry.current_version() is None:
+        return
+    from pipelines.model.fingerprint import RULES_LINES, SWEEP_NOTE, stale_model
+
+    try:
+        stale = stale_model()
+    except Exception as error:  # a broken model is reported by `tradewatch model show`; the sweep is done
+        from loguru import logger
+
+        logger.debug("the model's rules could not be compared: {}", error)
+        return
+    if stale is not None:
+        version, state = stale
+        out.print(_(SWEEP_NOTE).format(version=version, rules=_(RULES_LINES[state])), markup=False, style="yellow")
 
 
 def _check_feeds(request: SweepRequest) -> None:

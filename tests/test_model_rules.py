@@ -235,3 +235,25 @@ def test_what_a_model_says_of_its_rules_is_defined_once_and_translated_by_the_ca
     chinese = load_catalog("zh")
     assert all(chinese.get(msgid) is not None and chinese.get(msgid).string for msgid in said)
     assert chinese.get(fingerprint.SWEEP_NOTE).string.format(version=3, rules="") == "在用的第 3 版模型。"
+
+
+def test_the_officer_running_a_sweep_reads_the_stale_model_line_in_their_language(
+    trained: dict[str, Any], tw_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crawl's log says it in English; the officer at the terminal reads it in Chinese or English, from the
+    same definition, and reads nothing while the model's rules are today's."""
+    from types import SimpleNamespace
+
+    ran = SimpleNamespace(run_ids=[], sweep_id=None, log_file=tmp_path / "sweep.log")
+    monkeypatch.setattr(sweep, "run_sweep", lambda request, here: ran)  # no crawl: the summary and its lines
+
+    def said(lang: str) -> str:
+        result = runner.invoke(app, ["sweep", "-p", "demo", "-k", "象牙"], env={**ENV, "TRADEWATCH_LANG": lang})
+        assert result.exit_code != 0  # no run was recorded: that says so after the summary
+        return result.stdout
+
+    assert "Model version" not in said("en") and "模型" not in said("zh")
+    _rules_now(monkeypatch, trained[FIELD], sha256="0" * 64)
+    assert "Model version 1 in use. " + fingerprint.RULES_LINES[CHANGED] in said("en").replace("\n", " ")
+    chinese = said("zh")
+    assert "规则：与训练时不同" in chinese and "请重新训练" in chinese
