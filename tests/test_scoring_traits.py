@@ -61,6 +61,16 @@ def test_a_trait_without_support_or_beside_ordinary_goods_is_no_lead(
     assert_clear(scorer, title, description)
 
 
+def test_a_mark_written_apart_in_one_clause_is_the_mark(scorer: Scorer) -> None:
+    """交叉的细网格纹 is ivory's 交叉纹 with words between its modifier and its head, read without listing it."""
+    result = assert_lead(scorer, "老料印章一方 侧面交叉的细网格纹", "wildlife.ivory", "没有票据，只在同城当面交易")
+    context = rules_by_name(result)["diagnostic_trait_context"]
+    assert context["traits"] == ["交叉纹"]
+    # the same words across a clause, and the mark apart with no support, are nothing
+    assert_clear(scorer, "老镯子 可以交叉叠戴，纹路清晰", "没有票据，只在同城当面交易")
+    assert_clear(scorer, "复古手镯 交叉的菱形纹 设计", "925银 百搭 送女友")
+
+
 def test_denial_of_a_look_alike_is_one_pattern_over_substitutes() -> None:
     """Every imitation word, farmed or pet animal and a wildlife category's innocence word is a look-alike."""
     scorer = Scorer.load(threshold=60)

@@ -9,7 +9,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .clauses import PLACE_REACH, count_after, negated_before, one_clause, stands_after_a_word, stands_alone
+from .clauses import (
+    PLACE_REACH,
+    SPLIT_TRAIT_GAP,
+    count_after,
+    negated_before,
+    one_clause,
+    stands_after_a_word,
+    stands_alone,
+)
 from .payloads import FieldView, Signal, TermRef
 from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
@@ -60,6 +68,8 @@ class AnimalPatterns:
         caught_animals: dict[str, str | None] | None = None,
         generic_animals: re.Pattern[str] | None = None,
         hunting_verbs: tuple[str, ...] = (),
+        split_traits: re.Pattern[str] | None = None,
+        split_trait_words: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -82,6 +92,8 @@ class AnimalPatterns:
         self._caught_animals = caught_animals or {}
         self._generic = generic_animals
         self._hunting_verbs = hunting_verbs
+        self._split_traits = split_traits
+        self._split_trait_words = split_trait_words or {}
         # the goods words (product forms) that one wildlife category alone sells (枝 of coral, 镜框 of tortoiseshell)
         owners: dict[str, set[str]] = {}
         for category in categories.values():
@@ -196,6 +208,36 @@ class AnimalPatterns:
             for view in views
             for match in self._single_parts.finditer(view.norm.text)
         )
+
+    def split_traits(
+        self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+    ) -> list[tuple[tuple[Signal, ...], FieldView, int, int]]:
+        """The diagnostic marks written with words between modifier and head in one clause (交叉的网格纹, 交叉弧线纹
+        of ivory's 交叉纹), as signals of the mark, where the listing does not write the mark whole already."""
+        pattern = self._split_traits
+        if pattern is None:
+            return []
+        shown = {sig.word for signals, *_ in signal_places for sig in signals if sig.label == "trait"}
+        found: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
+        words = self._split_trait_words
+        for view in views:
+            text = view.norm.text
+            for match in pattern.finditer(text):
+                modifier, start = match.group(1), match.start()
+                # the first head after the modifier that makes a mark with it (交叉弧线纹: not 线 but 纹)
+                end = next(
+                    (at + 1 for at in range(match.start(2), match.end(1) + SPLIT_TRAIT_GAP + 1)
+                     if (modifier, text[at : at + 1]) in words),
+                    None,
+                )  # fmt: skip
+                if end is None or not one_clause(view, start, end):
+                    continue
+                word = words[(modifier, text[end - 1])]
+                if word not in shown:
+                    shown.add(word)
+                    sig = Signal("suspicious", "trait", self._diagnostic[word], word, False, False)
+                    found.append(((sig,), view, start, end))
+        return found
 
     def trait_pattern(
         self,

@@ -28,6 +28,8 @@ _PART_MEASURES = "块个根副张截片支对只"
 _COUNT_CHARS = frozenset(COUNTED)
 # folded characters of description (大家伙的, 的) a part may stand after a place of the wild, in one clause
 PLACE_REACH = 4
+# folded characters a diagnostic mark's modifier may stand before its head, in one clause (交叉的菱形网格纹)
+SPLIT_TRAIT_GAP = 5
 # what may end the word before a form of a live animal (刚下山的 活的, 是活的)
 _WORD_ENDS = "的是刚都还也"
 _LIST_MARK = "、"  # the enumeration comma between the words of a list

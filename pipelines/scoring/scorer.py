@@ -448,7 +448,10 @@ class Scorer:
             caught_animals=tables.caught_animals,
             generic_animals=tables.generic_animals,
             hunting_verbs=tables.hunting_verbs,
+            split_traits=tables.split_traits,
+            split_trait_words=tables.split_trait_words,
         )
+        self._split_traits = tables.split_traits
         self._bred_claims = BredClaims(
             self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
         )
@@ -796,6 +799,8 @@ class Scorer:
                 )
                 and self._function_patterns.isdisjoint(ids)
                 and len(self._remedy_patterns.intersection(ids)) < REMEDY_MIN
+                # a diagnostic mark written apart (交叉的网格纹) is a trait the scan cannot see
+                and (self._split_traits is None or not self._split_traits.search(joined))
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
                 and (self._capture_or_place is None or not self._capture_or_place.search(joined))
@@ -1080,6 +1085,9 @@ class Scorer:
             named = any(r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules) or any(
                 view is first_view for _mask, view, _start, _end in masks
             )
+            split = self._animals.split_traits(views, signal_places)
+            if split:  # 交叉的网格纹: a diagnostic mark written apart is the mark
+                signal_places = signal_places + split
             pattern = (
                 (None if named else self._animals.concealed_goods(signal_places, views))
                 or self._animals.trait_pattern(signal_places, views, price)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from .clauses import COUNTED, PLACE_REACH, is_ascii_alnum
+from .clauses import COUNTED, PLACE_REACH, SPLIT_TRAIT_GAP, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
@@ -38,6 +38,10 @@ from .watchlist import (
 _HOMOPHONE_GOODS_SPREAD_MAX = 3
 # characters (folded) a denial may reach across to the look-alike it denies (不是家养的猪)
 _DENIAL_GAP = 3
+# a diagnostic mark of three characters or more whose head ends two or more marks (纹, 线) may be written with
+# characters between its modifier and its head (交叉的菱形网格纹: SPLIT_TRAIT_GAP)
+_SPLIT_TRAIT_MIN = 3
+_SPLIT_TRAIT_HEADS = 2
 # characters of description (彩色长尾) a capture's animal word may stand after the capture
 _CAUGHT_GAP = 4
 # the possessive between an animal's name and its part (大猫的骨)
@@ -580,6 +584,7 @@ class Tables:
             if len(ids) == 1 and next(iter(ids)).startswith(WILDLIFE_PREFIX)
         }  # fmt: skip
         self.lookalike_denial = self._denial_pattern()
+        self.split_traits, self.split_trait_words = self._split_trait_pattern()
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
@@ -590,6 +595,26 @@ class Tables:
         units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
         self.counted_units = units
         self.counted = re.compile(f"[{COUNTED}]([{re.escape(''.join(units))}])") if units else None
+
+    def _split_trait_pattern(self) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], str]]:
+        """Diagnostic marks written with words between their modifier and their head (交叉的网格纹, 交叉弧线纹 of
+        交叉纹; 铜钱样的斑 of 铜钱斑): the heads are the characters that end two or more of the wildlife categories'
+        diagnostic traits (纹, 线, 斑, 鳞), so no mark needs its variants listed. The pattern, and (modifier, head) ->
+        the trait."""
+        ends: dict[str, int] = {}
+        for word in self.diagnostic:
+            ends[word[-1]] = ends.get(word[-1], 0) + 1
+        fold = self.normaliser.fold
+        words = {
+            (fold(word)[:-1], fold(word)[-1]): word
+            for word in self.diagnostic
+            if len(word) >= _SPLIT_TRAIT_MIN and ends[word[-1]] >= _SPLIT_TRAIT_HEADS
+        }
+        if not words:
+            return None, {}
+        modifiers = alternatives(modifier for modifier, _head in words)
+        heads = "".join(sorted({re.escape(head) for _modifier, head in words}))
+        return re.compile(f"({modifiers})[^\\s\\d]{{1,{SPLIT_TRAIT_GAP}}}?([{heads}])"), words
 
     def _denial_pattern(self) -> re.Pattern[str] | None:
         """A term negation a few characters before a common substitute (不是牛角, 非塑料, 不是家养的猪, 非猫非狗): the
