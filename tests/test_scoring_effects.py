@@ -45,6 +45,18 @@ def test_the_phrases_are_generated_from_triggers_effects_and_links() -> None:
             "人一下就倒",
         ),
         (
+            "自卫小刀 口袋款",
+            "侧键一推，刀刃就自动弹出并锁住，单刃十公分，私聊",
+            "prohibited.weapons",
+            "刀刃就自动弹出",
+        ),
+        (
+            "喜庆红纸筒 一盘八千响",
+            "点了连响三分钟，私聊，整盘发",
+            "prohibited.fireworks",
+            "点了连响",
+        ),
+        (
             "年货小纸包 一盒四十个",
             "往墙角一扔就响，一箱二十盒，私聊下单",
             "prohibited.fireworks",
