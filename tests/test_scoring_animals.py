@@ -124,3 +124,12 @@ def test_the_farm_trade_name_of_a_turtle_protected_in_the_wild_only_taken_from_t
 def test_a_farmed_turtle_sold_by_its_trade_name_is_clear(scorer: Scorer, title: str) -> None:
     result = assert_clear(scorer, title)
     assert any(r["rule"] in ("needs_context", "bred_term") for r in result.rules)
+
+
+def test_the_wild_denied_is_a_bred_animal_and_no_talk_of_provenance(scorer: Scorer) -> None:
+    """非野生 says the animal was not taken from the wild: for a species protected only in the wild it is a claim of
+    breeding, and the word 野生 after the negation is no wild provenance; the same listing saying 野生 is a lead."""
+    result = assert_clear(scorer, "乌龟 非野生 三只 巴掌大", "私聊 同城")
+    bred = next(r for r in result.rules if r["rule"] == "bred_term")
+    assert bred["bred"] == "非野生"
+    assert_lead(scorer, "乌龟 野生 三只 巴掌大", "wildlife.live_reptile", "私聊 同城")

@@ -46,6 +46,8 @@ class BredClaims:
             return None
         negations = self._term_negations
         bred = self._first_unnegated(self._bred, views, negations)  # rare, and searched in C: read first
+        if bred is None and any((ref.category, ref.term) in self._wild_only for ref, *_ in live):
+            bred = self._wild_denied(signal_places)  # 非野生 of a species protected in the wild only: a bred one
         if bred is None:
             return None
         for signals, view, start, _end in signal_places:
@@ -63,6 +65,16 @@ class BredClaims:
             return None
         how = {"licence": licence} if licence is not None else {"wild_only": wild_only}
         return {"rule": "bred_term", "terms": terms, "bred": bred, **how, "points": 0}
+
+    def _wild_denied(self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]) -> str | None:
+        """The first word of wild provenance right after a negation (非野生, 不是野生), with the negation."""
+        for signals, view, start, end in signal_places:
+            if any(sig.kind == "provenance" for sig in signals):
+                text = view.norm.text
+                negation = next((w for w in self._term_negations if text[max(0, start - 3) : start].endswith(w)), None)
+                if negation:
+                    return text[start - len(negation) : end]
+        return None
 
     def _first_unnegated(
         self, pattern: re.Pattern[str] | None, views: list[FieldView], negations: tuple[str, ...]
