@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pipelines.scoring import Hit, Scorer, ScoreResult
 from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
 from pipelines.scoring.fold_text import Normaliser, NormText
+from pipelines.scoring.homophones import ReadingFinder
 from pipelines.scoring.markers import Markers
 from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
 from tests.scoring_support import assert_clear, assert_lead
@@ -363,28 +364,35 @@ def test_fast_fold_equals_the_translate_table(normaliser: Normaliser, text: str)
     assert norm.offsets() == NormText(text, folded, normaliser._table, marked).offsets()
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet="川穿船山衫钾甲假佳兄熊掌带玳帽瑁毛鳞片下奶懂的来象芽牙 \n0a", max_size=60))
-@example("川山钾 鳞片 下奶 懂的来\n船衫佳 兄掌 带帽 梳子")
-def test_a_reading_looked_up_with_numpy_finds_what_the_translate_finds(
-    scorer: Scorer, monkeypatch: pytest.MonkeyPatch, text: str
-) -> None:
-    """After TABLE_AFTER texts, or once numpy is loaded, a text's sound is read through a table of code points
-    instead of str.translate: the same spellings are found, with either engine."""
-    import sys
-
-    from pipelines.scoring.homophones import ReadingFinder
-
+@pytest.fixture(scope="module")
+def reading_finders(scorer: Scorer) -> dict[str, tuple[ReadingFinder, ReadingFinder]]:
+    """Per engine, the scorer's reading finder made again twice: one with its table of code points built, one
+    left to read by str.translate (each example below checks it did). Made once, not once per example."""
     finder = scorer._homophone_find
     assert finder is not None
+    finders: dict[str, tuple[ReadingFinder, ReadingFinder]] = {}
     for engine in ("hyperscan", "ahocorasick"):
         if engine == "hyperscan" and not hyperscan_available():
             continue
         by_table = ReadingFinder(finder._table, finder._codes, engine)
         by_table._build()
+        finders[engine] = (by_table, ReadingFinder(finder._table, finder._codes, engine))
+    return finders
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="川穿船山衫钾甲假佳兄熊掌带玳帽瑁毛鳞片下奶懂的来象芽牙 \n0a", max_size=60))
+@example("川山钾 鳞片 下奶 懂的来\n船衫佳 兄掌 带帽 梳子")
+def test_a_reading_looked_up_with_numpy_finds_what_the_translate_finds(
+    reading_finders: dict[str, tuple[ReadingFinder, ReadingFinder]], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """After TABLE_AFTER texts, or once numpy is loaded, a text's sound is read through a table of code points
+    instead of str.translate: the same spellings are found, with either engine."""
+    import sys
+
+    for by_table, by_translate in reading_finders.values():
         with monkeypatch.context() as patched:
             patched.delitem(sys.modules, "numpy", raising=False)
-            by_translate = ReadingFinder(finder._table, finder._codes, engine)
             expected = by_translate(text)
             assert by_translate._take is None
         assert by_table(text) == expected
