@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from leads.rules import PageSighting, list_versions, record_sighting, versions_d
 from leads.rules_models import RectificationNotice, RuleFinding, RulesEvidenceFile, RulesVersion
 from pipelines.rules import ClauseScorer
 from pipelines.rules_page import scored_clauses
+from tests.demo_market_fixture import running_market
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en", "COLUMNS": "200"})
 AGREEMENT = "用户协议"
@@ -49,25 +51,30 @@ def findings() -> list[RuleFinding]:
         return list(session.exec(select(RuleFinding).order_by(col(RuleFinding.id))))
 
 
-@pytest.fixture
-def three_versions(demo_market_factory, tw_home: Path) -> str:
-    """Sweep the demo's rules pages at versions 1, 2 and 3; a notice is sent between 2 and 3."""
-    base_url = demo_market_factory()
-    result = sweep(base_url)
-    assert result.exit_code == 0, result.output
-    set_version(base_url, 2)
-    assert sweep(base_url).exit_code == 0
-    by_text = {finding.clause_text: finding.id for finding in findings()}
-    for clause, kind in ((demo.NO_RETURNS, "rectification"), (demo.NOTICE_UNFAIR, "interview")):
-        finding_id = by_text[clause]
-        for action in ("claim", "verify"):
-            run_write(lambda s, a=action, f=finding_id: transition(s, f, a, officer="王芳", reason="格式条款"))
-        sent = runner.invoke(app, ["rules", "notice", str(finding_id), "--kind", kind, "--officer", "王芳"])
-        assert sent.exit_code == 0, sent.output
-    set_version(base_url, 3)
-    third = sweep(base_url)
-    assert third.exit_code == 0, third.output
-    return third.output
+@pytest.fixture(scope="module")
+def three_versions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Sweep the demo's rules pages at versions 1, 2 and 3; a notice is sent between 2 and 3. Swept once for the
+    module into a home of its own, set for the tests that read what the sweeps stored."""
+    home = tmp_path_factory.mktemp("rules-watch") / "home"
+    with pytest.MonkeyPatch.context() as patch, running_market() as base_url:
+        patch.setenv("TRADEWATCH_HOME", str(home))
+        patch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
+        patch.delenv("TRADEWATCH_REDIS_URL", raising=False)
+        result = sweep(base_url)
+        assert result.exit_code == 0, result.output
+        set_version(base_url, 2)
+        assert sweep(base_url).exit_code == 0
+        by_text = {finding.clause_text: finding.id for finding in findings()}
+        for clause, kind in ((demo.NO_RETURNS, "rectification"), (demo.NOTICE_UNFAIR, "interview")):
+            finding_id = by_text[clause]
+            for action in ("claim", "verify"):
+                run_write(lambda s, a=action, f=finding_id: transition(s, f, a, officer="王芳", reason="格式条款"))
+            sent = runner.invoke(app, ["rules", "notice", str(finding_id), "--kind", kind, "--officer", "王芳"])
+            assert sent.exit_code == 0, sent.output
+        set_version(base_url, 3)
+        third = sweep(base_url)
+        assert third.exit_code == 0, third.output
+        yield third.output
 
 
 def test_three_versions_are_stored_and_the_diffs_name_exactly_the_changed_clauses(three_versions: str):
