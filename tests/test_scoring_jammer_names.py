@@ -25,5 +25,14 @@ def test_a_jammer_named_or_spelt_in_pinyin_is_a_lead(
     assert mechanism in mechanisms_of(result)
 
 
-def test_a_filter_against_interference_is_no_jammer(scorer: Scorer) -> None:
-    assert_clear(scorer, "电脑音箱 抗干扰器 消除电流声", "共地隔离，插上就没有滋滋声，包邮，私聊")
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("电脑音箱 抗干扰器 消除电流声", "共地隔离，插上就没有滋滋声，包邮，私聊"),
+        # an app that blocks adverts, a sticker that blocks radiation
+        ("广告屏蔽器 安卓 免root", "弹窗全拦，一键安装"),
+        ("防辐射屏蔽器 孕妇 手机贴", "贴在手机背面，包邮"),
+    ],
+)
+def test_a_filter_or_a_blocker_of_other_things_is_no_jammer(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)

@@ -35,6 +35,7 @@ def test_opium_beside_its_preparing_or_weighing_is_a_lead(scorer: Scorer, title:
     ("title", "description"),
     [
         ("YSL Opium 女士香水 90ml", "专柜正品，瓶身有划痕，私聊，同城可面交"),
+        ("圣罗兰黑鸦片香水 正品", "香精纯度高，留香持久，包邮"),  # a perfume's 纯度 is its essence's
         ("Black Opium eau de parfum 30ml", "Bought duty free, used twice, message me for more photos"),
         ("鸦片战争 中国近代史 全新未拆", "历史读物，包邮，私聊"),
     ],
