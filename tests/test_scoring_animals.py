@@ -128,8 +128,10 @@ def test_a_farmed_turtle_sold_by_its_trade_name_is_clear(scorer: Scorer, title: 
 
 def test_the_wild_denied_is_a_bred_animal_and_no_talk_of_provenance(scorer: Scorer) -> None:
     """非野生 says the animal was not taken from the wild: for a species protected only in the wild it is a claim of
-    breeding, and the word 野生 after the negation is no wild provenance; the same listing saying 野生 is a lead."""
+    breeding, and the word 野生 after the negation is no wild provenance; the same listing saying 野生, or asking
+    是不是野生 (a question, which denies nothing), is a lead."""
     result = assert_clear(scorer, "乌龟 非野生 三只 巴掌大", "私聊 同城")
     bred = next(r for r in result.rules if r["rule"] == "bred_term")
     assert bred["bred"] == "非野生"
     assert_lead(scorer, "乌龟 野生 三只 巴掌大", "wildlife.live_reptile", "私聊 同城")
+    assert_lead(scorer, "乌龟 是不是野生 自己看 三只 巴掌大", "wildlife.live_reptile", "私聊 同城")

@@ -67,13 +67,15 @@ class BredClaims:
         return {"rule": "bred_term", "terms": terms, "bred": bred, **how, "points": 0}
 
     def _wild_denied(self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]) -> str | None:
-        """The first word of wild provenance right after a negation (非野生, 不是野生), with the negation."""
+        """The first word of wild provenance right after a negation (非野生, 不是野生), with the negation. A question
+        that sets the word beside its negation (是不是野生) denies nothing, so it is no claim."""
         for signals, view, start, end in signal_places:
             if any(sig.kind == "provenance" for sig in signals):
                 text = view.norm.text
                 negation = next((w for w in self._term_negations if text[max(0, start - 3) : start].endswith(w)), None)
-                if negation:
-                    return text[start - len(negation) : end]
+                at = start - len(negation) if negation else 0
+                if negation and not (negation[0] == "不" and text[at - 1 : at] == negation[1:2]):
+                    return text[at:end]
         return None
 
     def _first_unnegated(
