@@ -249,8 +249,11 @@ def test_examples_keep_no_label_for_duplicates() -> None:
 def _straightforward(model: Model, listing: dict, rules: dict) -> tuple[float, list[str]]:
     """The model's definition, computed the plain way: every distinct n-gram of the normalised title (what a
     model reads, features.NGRAM_FIELDS) looked up in the weights, rule features added, the strongest telling
-    n-grams named."""
-    grams = ngrams(fold_fields(Normaliser(), listing)[0])
+    n-grams named; every character of an unweighed word's occurrence cut from the title first."""
+    title = fold_fields(Normaliser(), listing)[0]
+    words = model.data["parameters"].get("unweighed", [])
+    cut = {i for w in words for s in range(len(title)) if title.startswith(w, s) for i in range(s, s + len(w))}
+    grams = ngrams("".join("\n" if i in cut else c for i, c in enumerate(title)))
     found = [(weight, gram) for gram in grams if (weight := model.ngram_weights.get(gram))]
     logit = model.intercept + sum(weight for weight, _ in found)
     logit += sum(
@@ -383,6 +386,31 @@ def test_a_model_that_forgets_its_titles_works_each_out_again() -> None:
     assert model._by_title == {}
     assert model.predict(listing, rules) == before
     assert len(model._by_title) == 1
+
+
+def test_the_unweighed_words_add_nothing_to_a_title_and_no_ngram_holds_a_piece_of_one() -> None:
+    """A model records the words cut from a title before its n-grams are looked up (the signal list commerce):
+    批发 and 顺丰 weigh nothing, nor does an n-gram reaching into one (线批), nor one within overlapping words
+    (一件代发货 holds 一件代发 and 发货); the goods' n-grams still count. A model without the record reads them."""
+    weights = {"批发": 3.0, "线批": 2.0, "顺丰": 1.5, "代发": 1.0, "货": 0.7, "充电": 0.4, "电线": 0.3}
+    unweighed = ["批发", "顺丰", "发顺丰", "一件代发", "发货"]
+    data = {"version": 1, "intercept": 0.0, "ngram_weights": weights, "rule_weights": {},
+            "parameters": {"ngram_fields": "title", "unweighed": unweighed}}  # fmt: skip
+    listing, rules = {"title": "充电线批发 发顺丰 一件代发货"}, {"score": 0, "is_lead": False, "rules": []}
+    cut = Model(data).predict(listing, rules)
+    assert cut.probability == pytest.approx(1 / (1 + math.exp(-(0.4 + 0.3))))
+    assert cut.ngrams == ["充电", "电线"]
+    read = Model({**data, "parameters": {"ngram_fields": "title"}}).predict(listing, rules)
+    assert read.probability == pytest.approx(1 / (1 + math.exp(-sum(weights.values()))))
+
+
+def test_training_takes_no_ngram_from_an_unweighed_word_and_records_the_words(tw_home: Path) -> None:
+    examples = [e for e in file_examples(DEFAULT_SET)[:3000] if "批发" in e.title or "包邮" in e.title]
+    rows = train.featurise(examples + file_examples(DEFAULT_SET)[:200], Scorer.load())
+    assert len(examples) >= 10
+    assert not any(piece in gram for row in rows for gram in row.grams for piece in ("批发", "包邮", "\n"))
+    parameters = train.fit(rows)["parameters"]
+    assert {"批发", "包邮", "正品"} <= set(parameters["unweighed"])
 
 
 def test_a_title_seen_before_gives_what_a_fresh_model_gives() -> None:

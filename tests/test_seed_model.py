@@ -48,6 +48,17 @@ DEALER_TALK = [
     {"title": "茶叶 老白茶 饼", "description": "2015年的寿眉饼，存放干燥，老茶客懂的来，私聊，不议价"},
 ]
 
+# Ordinary phone accessories titled the way wholesalers write (批发, 包邮, 正品, 一件代发: the signal list commerce).
+# A seed learnt 批发 from the labelled set's wholesale vapes and fireworks (weight 1.67 once the fifteenth batch
+# joined) and with 手机 and 充电 lifted real charging cables of the saved JD and 1688 search pages at 0.956, the
+# rules silent; no commerce word weighs in the model's n-grams (features.UNWEIGHED_LIST). Beside them a disguised
+# lead titled the same way, which the goods' own words still lift.
+WHOLESALE_ORDINARY = [
+    {"title": "苹果数据线批发 手机充电线 快充 包邮 正品 厂家直销"},
+    {"title": "安卓手机充电线 批发 一件代发 厂家直发 快充线"},
+]
+WHOLESALE_LEAD = ({"title": "小朋友玩的 往地上一扔就响 一箱 批发 包邮"}, "prohibited.fireworks")
+
 
 def _jsonl(*records: dict) -> str:
     return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
@@ -142,6 +153,17 @@ def test_the_seed_leaves_ordinary_goods_sold_with_dealer_talk_well_below_its_lif
     for listing, out in zip(DEALER_TALK, score_lines(_jsonl(*DEALER_TALK)), strict=True):
         assert out["is_lead"] is False and out["model"]["lifted"] is False, listing
         assert out["model"]["seed"] is True and out["model"]["probability"] < 0.75, listing
+
+
+def test_the_seed_weighs_no_wholesale_talk_yet_lifts_a_lead_sold_with_it(tw_home: Path) -> None:
+    lead, category = WHOLESALE_LEAD
+    *ordinary, out = score_lines(_jsonl(*WHOLESALE_ORDINARY, lead))
+    for listing, scored in zip(WHOLESALE_ORDINARY, ordinary, strict=True):
+        assert scored["score"] == 0 and scored["is_lead"] is False, listing  # the rules read nothing
+        assert scored["model"]["lifted"] is False and scored["model"]["probability"] < 0.9, scored["model"]
+        assert not any(word in gram for gram in scored["model"]["ngrams"] for word in ("批发", "包邮", "正品", "代发"))
+    assert out["model"]["lifted"] is True and out["is_lead"] is True, out["model"]
+    assert out["category"] == category
 
 
 def test_eval_says_what_it_scored_with(tw_home: Path) -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+import ahocorasick_rs
 
 from pipelines.scoring.fold_text import Normaliser
 
@@ -28,6 +30,13 @@ NGRAM_FIELDS = "title"
 # Joins the normalised title and description into the one text scoring searches: it never belongs to a
 # normalised text, so no n-gram holds it and none is found across the two fields.
 FIELD_SEPARATOR = "\n"
+# The signal list whose words weigh nothing in a model's n-grams: ``commerce`` (批发, 包邮, 正品, 一件代发 …), what
+# every shop says of selling and delivery, never which goods it sells. The labelled leads' wholesale vapes and
+# fireworks taught a model 批发 as a sign of an offence (weight 1.67 once the fifteenth batch joined), and with 手机
+# and 充电 it lifted a real charging cable (typec充电线…数据线批发) at 0.956 with the rules silent. The words are cut
+# from the title before its n-grams are taken, in training and scoring alike, and recorded in the model's
+# ``parameters`` (``unweighed``), so a model scores as it was taught; the rules still read them.
+UNWEIGHED_LIST = "commerce"
 # Upper bounds of the price bands (CNY); a price above the last is the last band. A listing without a usable
 # price has a band of its own, the first of PRICE_BAND_NAMES.
 PRICE_BANDS = (10, 100, 1000, 10000)
@@ -80,11 +89,36 @@ def has_chinese(text: str) -> bool:
     return _CHINESE.search(text) is not None
 
 
+class Unweighed:
+    """Cuts a model's unweighed words out of a normalised title: every character of each occurrence (overlapping
+    ones too) becomes FIELD_SEPARATOR, so that no n-gram holds any part of one. Found by an Aho-Corasick automaton
+    (compiled code); a title holds none of them as a rule, and is then returned as it is."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted({word for word in words if word})
+        self._matches = ahocorasick_rs.AhoCorasick(self.words).find_matches_as_indexes if self.words else None
+
+    def cut(self, title: str) -> str:
+        if self._matches is None:
+            return title
+        found = self._matches(title, overlapping=True)  # (number, start, end), in characters
+        if not found:
+            return title
+        characters = list(title)
+        for _number, start, end in found:
+            characters[start:end] = FIELD_SEPARATOR * (end - start)
+        return "".join(characters)
+
+
 def title_ngrams(title: str) -> set[str]:
     """The n-grams a model learns from a normalised title: those holding a Chinese character. The labelled
     listings in English are nearly all offences (79 of the dev part's 84), so n-grams of Latin letters and digits
     taught a model that a headphone's model number (XBA-300AP) looks like a lead; the rules read those."""
-    return {gram for gram in ngrams(title) if len(gram) > 1 and _CHINESE.search(gram)}
+    return {
+        gram
+        for gram in ngrams(title)
+        if len(gram) > 1 and FIELD_SEPARATOR not in gram and _CHINESE.search(gram)  # none across a cut word
+    }
 
 
 def price_band(price: Any) -> str:

@@ -24,6 +24,7 @@ from pipelines.model.features import (
     FIELD_SEPARATOR,
     PRICE_BAND_NAMES,
     PRICE_BANDS,
+    Unweighed,
     fold_fields,
     has_chinese,
     ngrams,
@@ -120,6 +121,8 @@ class Model:
         # the seed shipped with tradewatch (learnt from the evaluation set's dev part), not a bureau's own
         self.is_seed = bool(data.get("seed"))
         self.title_only = title_only(data.get("parameters"))
+        # the words cut from a title before its n-grams are looked up, as in training (features.UNWEIGHED_LIST)
+        self._unweighed = Unweighed((data.get("parameters") or {}).get("unweighed") or ())
         weights = [weight for weight, _ in longer + singles]
         self._index: _Index
         if self.title_only:
@@ -214,7 +217,7 @@ class Model:
         by_title = self._by_title
         if len(by_title) >= _TITLES_KEPT:
             by_title.clear()
-        ngram_logit, found = self._index.find(title)
+        ngram_logit, found = self._index.find(self._unweighed.cut(title))
         meaning = self._meaning
         if meaning is not None:
             ngram_logit += meaning.logit(title)

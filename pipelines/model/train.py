@@ -16,7 +16,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.config import get_settings
-from pipelines.model.features import NGRAM_FIELDS, NGRAM_SIZES, fold_fields, ngrams, rule_features, title_ngrams
+from pipelines.model.features import (
+    NGRAM_FIELDS,
+    NGRAM_SIZES,
+    UNWEIGHED_LIST,
+    Unweighed,
+    fold_fields,
+    ngrams,
+    rule_features,
+    title_ngrams,
+)
 from pipelines.model.labels import Example, data_hash
 from pipelines.model.meaning import MEANING_PREFIX, MeaningIndex, classes_for
 from pipelines.model.predict import Model, cleared_by_rules, is_combined_lead, lift_allowed
@@ -59,20 +68,26 @@ class Row:
     folded: tuple[str, str] | None = None
     meaning: dict[str, float] = field(default_factory=dict)
     classes: dict[str, list[str]] | None = None
+    unweighed: list[str] | None = None  # the words cut from the title before its n-grams (shared by all rows)
 
 
 def featurise(examples: Sequence[Example], scorer: Scorer) -> list[Row]:
     """Each example scored once by the rules; its n-grams are taken from the title as the scorer normalised
     it (``NGRAM_FIELDS``), those holding a Chinese character (``title_ngrams``), and the meaning features of that
-    title from the classes of the scorer's watchlists and the dictionary."""
+    title from the classes of the scorer's watchlists and the dictionary; the unweighed words (``UNWEIGHED_LIST``)
+    are cut from the title before its n-grams are taken."""
     classes = classes_for(scorer.watchlists.signals, scorer.normaliser.fold)
     index = MeaningIndex(classes)
+    fold = scorer.normaliser.fold
+    unweighed = sorted({f for w in getattr(scorer.watchlists.signals, UNWEIGHED_LIST) if (f := fold(w))})
+    cutter = Unweighed(unweighed)
     rows = []
     for example in examples:
         result = scorer.score(example.listing())
         folded = result.folded or fold_fields(scorer.normaliser, example.listing())
         meaning = index.features(folded[0])
-        rows.append(Row(example, sorted(title_ngrams(folded[0])), result.to_dict(), folded, meaning, classes))
+        grams = sorted(title_ngrams(cutter.cut(folded[0])))
+        rows.append(Row(example, grams, result.to_dict(), folded, meaning, classes, unweighed))
     return rows
 
 
@@ -89,6 +104,7 @@ class Design:
     names: list[str]
     ngram_count: int
     classes: dict[str, list[str]] | None = None  # the meaning classes of the rows' features
+    unweighed: list[str] | None = None  # the words cut from the rows' titles before their n-grams
 
     @classmethod
     def build(cls, rows: Sequence[Row]) -> Design:
@@ -110,7 +126,14 @@ class Design:
         names = [*text.get_feature_names_out(), *rule.get_feature_names_out()]
         labels = np.array([row.example.label for row in rows], dtype=bool)
         classes = next((row.classes for row in rows if row.classes is not None), None)
-        return cls(matrix, labels, names, len(text.vocabulary_), classes)
+        unweighed = next((row.unweighed for row in rows if row.unweighed is not None), None)
+        return cls(matrix, labels, names, len(text.vocabulary_), classes, unweighed)
+
+    def parameters(self) -> dict[str, Any]:
+        """What a model of these rows records of how its n-grams are read (see ``Model``)."""
+        if self.unweighed is None:
+            return {"ngram_fields": NGRAM_FIELDS}
+        return {"ngram_fields": NGRAM_FIELDS, "unweighed": list(self.unweighed)}
 
     def fit(self, indices: Any = None, *, seed: int = SEED, max_ngrams: int | None = None) -> dict[str, Any]:
         """The weights of a model trained on the rows at ``indices`` (all rows by default), keeping the
@@ -141,7 +164,7 @@ class Design:
         names = self.names
         others = {n: round(float(w), 6) for n, w in zip(names[split:], weights[split:], strict=True) if w}
         data: dict[str, Any] = {
-            "parameters": {"ngram_fields": NGRAM_FIELDS},
+            "parameters": self.parameters(),
             "intercept": round(float(classifier.intercept_[0]), 6),
             "ngram_weights": strongest_of(names[:split], weights[:split], _max_ngrams(max_ngrams)),
             "rule_weights": {n: w for n, w in others.items() if not n.startswith(MEANING_PREFIX)},
@@ -443,7 +466,7 @@ def train_model(
         "cross_validation": cross_validation,
         "categories": categories,
         "parameters": {
-            "ngram_fields": NGRAM_FIELDS,
+            **design.parameters(),
             "ngram_sizes": list(NGRAM_SIZES),
             "C": REGULARISATION_C,
             "seed": seed,
