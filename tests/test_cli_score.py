@@ -283,12 +283,18 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # unchanged; the floors follow, the recall's to the fourth place (1,290 of 1,476 is 0.8740). Precision, category
 # accuracy and hard negatives, which those changes raised (27 false alarms to 26) without their floors following,
 # follow too: precision 0.980 (1,291/1,317, 0.9803), category accuracy 0.959 (0.9589), 26/682 (0.0381).
+# Grown by the fifteenth blind batch to 2,509 (143 of its 489 fell into the part, 76 of them disguised leads and
+# 20 hard negatives): recall 0.869 (1,379/1,587, 0.8689), precision 0.982 (1,379/1,405, 0.9815), disguised recall
+# 0.806 (750/930, 0.8065), 26/702 (0.0370), category accuracy 0.958 (0.9579). Recall, disguised recall and
+# category accuracy fell with the set's growth (folk names of birds and marine animals, and goods told only by
+# their look or use, were found less often), so those floors follow them, the recall's to the fourth place (1,378
+# of 1,587 is 0.8683); precision and the ceiling, which the batch raised and lowered, follow it too.
 TEST_PART_FLOOR = {
-    "recall": 0.8746,
-    "precision": 0.980,
-    "disguised": 0.812,
-    "category_accuracy": 0.9588,
-    "hard_negatives_flagged": 0.0382,
+    "recall": 0.8689,
+    "precision": 0.981,
+    "disguised": 0.806,
+    "category_accuracy": 0.9578,
+    "hard_negatives_flagged": 0.0371,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -395,13 +401,19 @@ TEST_PART_FLOOR = {
 # with opium as a term of its own, 1,343 and 737; with diagnostic marks written apart (交叉的网格纹), 1,344 and 738.
 # The other with-seed floors, left where they were measured before, follow the figures then: precision 0.980
 # (1,344/1,372, 0.9796; one lead fewer, 0.9796, still holds), category accuracy 0.955 (0.9546), 28/682 (0.0411).
+# Commerce words cut from the title's n-grams (7c55060), the seed rebuilt: 1,343 and 737, within the tolerance.
+# Grown by the fifteenth blind batch to 2,509, the seed rebuilt with its dev rows: recall 0.907 (1,439/1,587,
+# 0.9067), precision 0.982 (1,439/1,466, 0.9816), disguised recall 0.861 (801/930, 0.8613), 27/702 (0.0385),
+# category accuracy 0.953 (0.9527). The counts follow the grown part; category accuracy fell with the set's growth,
+# as the rules' did, so its floor follows it; precision (one lead fewer, 0.9816, still holds) and the ceiling
+# follow the figures.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_344,
-    "disguised_found": 738,
-    "precision": 0.9795,
-    "category_accuracy": 0.9545,
-    "hard_negatives_flagged": 0.0411,
+    "leads_found": 1_439,
+    "disguised_found": 801,
+    "precision": 0.9815,
+    "category_accuracy": 0.9526,
+    "hard_negatives_flagged": 0.0385,
 }
 
 
@@ -437,7 +449,7 @@ def _measured(leads: tuple[int, int], disguised: tuple[int, int]) -> dict[str, A
         "leads": counts(*leads),
         "disguised": counts(*disguised),
         "category_accuracy": 1.0,
-        "by_kind": {"hard_negative": {"fp": 0, "tn": 682}},
+        "by_kind": {"hard_negative": {"fp": 0, "tn": 702}},
     }
 
 
@@ -445,13 +457,13 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     """The stated tolerance, and nothing more: one lead (or one disguised lead) under the with-seed figure when
     measured holds, two do not; under the rules' floors one lead fewer than measured is a miss."""
     leads, disguised = TEST_PART_FLOOR_WITH_SEED["leads_found"], TEST_PART_FLOOR_WITH_SEED["disguised_found"]
-    assert floor_misses(_measured((leads, 1_476), (disguised, 854)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert floor_misses(_measured((leads - 1, 1_476), (disguised - 1, 854)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert len(floor_misses(_measured((leads - 2, 1_476), (disguised, 854)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    assert len(floor_misses(_measured((leads, 1_476), (disguised - 2, 854)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,291 of 1,476 (recall 0.8747) and 694 of 854 (0.8126); one fewer of each misses.
-    assert floor_misses(_measured((1_291, 1_476), (694, 854)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_290, 1_476), (693, 854)), TEST_PART_FLOOR)) == 2
+    assert floor_misses(_measured((leads, 1_587), (disguised, 930)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert floor_misses(_measured((leads - 1, 1_587), (disguised - 1, 930)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert len(floor_misses(_measured((leads - 2, 1_587), (disguised, 930)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    assert len(floor_misses(_measured((leads, 1_587), (disguised - 2, 930)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    # The rules alone: measured 1,379 of 1,587 (recall 0.8689) and 750 of 930 (0.8065); one fewer of each misses.
+    assert floor_misses(_measured((1_379, 1_587), (750, 930)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_378, 1_587), (749, 930)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
