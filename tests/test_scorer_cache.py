@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from pipelines.scoring.watchlist import expand_paths, shipped_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 
-LISTINGS = [
+LISTINGS: list[dict[str, Any]] = [
     {"title": "正品犀牛角手镯 老料", "description": "边境过来的货，不走物流，见面交易", "price": 8800.0},
     {"title": "穿山甲鳞片 通乳下奶", "description": "野生的，懂的来，私聊", "price": 260.0},
     {"title": "兄掌 山货 刚下山", "description": "送礼佳品，冷链包邮", "price": 1200.0},
@@ -275,7 +276,7 @@ def test_a_pickled_record_comes_back_equal_frozen_and_of_its_class() -> None:
 
     from pipelines.scoring.payloads import Mask, Signal, TermRef
 
-    records = [
+    records: list[Any] = [
         TermRef("wildlife_pangolin", "穿山甲", "alias", 0.8, True, False, True, ("鳞片",), "CC-CEDICT"),
         Mask("wildlife_ivory", "象牙白"),
         Signal("trade", "trade", None, "私聊", False, False),
@@ -284,4 +285,4 @@ def test_a_pickled_record_comes_back_equal_frozen_and_of_its_class() -> None:
         loaded = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert type(loaded) is type(record) and loaded == record and hash(loaded) == hash(record)
         with pytest.raises(dataclasses.FrozenInstanceError):
-            loaded.category = "other"  # type: ignore[misc]
+            loaded.category = "other"
