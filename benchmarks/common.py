@@ -135,9 +135,11 @@ def cpu_by_process(tree: TreeRun, own_cpu_s: float | None = None) -> dict[str, f
 
 def process_kind(process: Any, root: Any) -> str:
     """What a process of a measured tree is: `main` (the command), `forked` (a child forked from it: same command
-    line, such as the store writer), `spawned` (a multiprocessing worker, such as OCR), `resource tracker`,
-    `chromium`, or its name."""
+    line, such as the store writer), `spawned` (a multiprocessing worker, such as OCR, spawned or, forked, named
+    as an OCR worker), `resource tracker`, `chromium`, or its name."""
     import psutil
+
+    from pipelines.images.worker import WORKER_NAME
 
     if process.pid == root.pid:
         return "main"
@@ -153,6 +155,8 @@ def process_kind(process: Any, root: Any) -> str:
         return "spawned"
     if "chrom" in name.lower() or "headless_shell" in name:
         return "chromium"
+    if name == WORKER_NAME:
+        return "spawned"
     with suppress(psutil.Error):
         if command == root.cmdline():
             return "forked"
@@ -278,7 +282,9 @@ class TreePeak:
                 for proc in [root, *root.children(recursive=True)]:
                     with suppress(psutil.Error):
                         times = proc.cpu_times()
-                        kind = self._cpu[proc.pid][0] if proc.pid in self._cpu else process_kind(proc, root)
+                        known = self._cpu.get(proc.pid)
+                        # a forked process is asked again: it may name itself once it runs (an OCR worker)
+                        kind = known[0] if known and known[0] != "forked" else process_kind(proc, root)
                         self._cpu[proc.pid] = (kind, times.user + times.system)
                         memory = proc.memory_full_info()
                         rss += memory.rss

@@ -74,7 +74,7 @@ def _crawl_here(request: SweepRequest) -> list[int]:
         if renders_js:  # Playwright's driver starts while the crawls are built, not once their engine starts
             start_driver_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"])
         if reads_text:
-            pool.start()
+            pool.start(fork=True)  # after the writer, also forked, and before any thread or the reactor
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
         for profile in profiles:

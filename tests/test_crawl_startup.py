@@ -608,11 +608,18 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
     monkeypatch.setattr(scrapy.crawler, "Crawler", Built)
     monkeypatch.setattr(sweep, "crawler_process", lambda *_: Process())
     monkeypatch.setattr(sweep, "start_store_writers", lambda *_: None)
-    monkeypatch.setattr(ImagePool, "start", lambda self: setattr(self, "_executor", object()))
+    forks: list[bool] = []
+
+    def start(self: ImagePool, *, fork: bool = False) -> None:
+        forks.append(fork)
+        self._executor = object()  # type: ignore[assignment]
+
+    monkeypatch.setattr(ImagePool, "start", start)
     monkeypatch.setattr(ImagePool, "close", lambda self, **_: None)
     assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"]))) == []
     (pool,) = pools
     assert started == [True] and pool.warm is True
+    assert forks == [True]  # forked from the crawl process where it runs no other thread yet
     pools.clear()
     started.clear()
     # a sweep that only hashes its photos starts them with its first photo

@@ -417,7 +417,7 @@ from pathlib import Path
 from pipelines.images.pool import ImagePool, ReadingCache
 
 pool = ImagePool(workers=1, queue_limit=2, max_pixels=1000, cache=ReadingCache(Path(sys.argv[1])))
-pool.start()
+pool.start(fork=sys.argv[2] == "fork")
 while not pool.worker_pids():
     time.sleep(0.05)
 print(*pool.worker_pids(), flush=True)
@@ -425,9 +425,10 @@ time.sleep(600)
 """
 
 
-def test_a_worker_ends_when_the_sweep_that_started_it_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["spawn", "fork"])
+def test_a_worker_ends_when_the_sweep_that_started_it_is_killed(tmp_path: Path, start: str) -> None:
     """A sweep killed outright (SIGKILL, the out-of-memory killer) cannot close its pool: its OCR workers must
-    not stay behind, each holding the recogniser's memory."""
+    not stay behind, each holding the recogniser's memory, whether spawned or forked from the sweep."""
     import os
     import signal
     import subprocess
@@ -436,7 +437,7 @@ def test_a_worker_ends_when_the_sweep_that_started_it_is_killed(tmp_path: Path) 
 
     workers: list[int] = []
     owner = subprocess.Popen(
-        [sys.executable, "-c", _POOL_OWNER, str(tmp_path / "readings")],
+        [sys.executable, "-c", _POOL_OWNER, str(tmp_path / "readings"), start],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
@@ -457,6 +458,58 @@ def test_a_worker_ends_when_the_sweep_that_started_it_is_killed(tmp_path: Path) 
         owner.kill()
         for pid in filter(_running, workers):
             os.kill(pid, signal.SIGKILL)
+
+
+_FORKING_OWNER = """
+import asyncio, gc, hashlib, json, signal, sys, threading
+from multiprocessing import resource_tracker
+from pathlib import Path
+from pipelines.images.pool import ImagePool, ReadingCache
+from tests.worker_probe import crawl_state_left_behind
+
+photo, readings = Path(sys.argv[1]), Path(sys.argv[2])
+if sys.argv[3] == "busy":  # another thread runs (the reactor's, the scorer's): a fork would copy its locks
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+gc.disable()  # as a crawl process is while it builds its crawls
+signal.signal(signal.SIGINT, lambda *_: None)  # a handler of the crawl process's own
+pool = ImagePool(workers=1, queue_limit=2, max_pixels=30_000_000, cache=ReadingCache(readings))
+pool.start(fork=True)
+(pid,) = pool.worker_pids()
+reading = asyncio.run(pool.read(photo, hashlib.sha256(photo.read_bytes()).hexdigest(), ocr=True))
+state = pool._executor.submit(crawl_state_left_behind).result(timeout=300)
+name = Path(f"/proc/{pid}/comm").read_text().strip()
+tracker = resource_tracker._resource_tracker._pid is not None
+pool.close()
+print(json.dumps([name, tracker, reading.text, *state]))
+"""
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="workers are forked on Linux only")
+def test_a_crawl_process_with_one_thread_forks_its_workers_and_starts_no_resource_tracker(
+    tmp_path: Path, rhino_photo: Path
+) -> None:
+    """Started early by a crawl process that runs no other thread, the pool forks its workers: no new interpreter,
+    and no resource tracker beside them (a spawned pool's named semaphores need one). A forked worker reads text
+    as a spawned one does, with the cycle collector on and Python's own Ctrl-C, whatever the crawl process had
+    set, and is named for the process table. With another thread running, the workers are spawned."""
+    import json
+    import subprocess
+    import sys
+
+    answers = {}
+    for threads in ("idle", "busy"):
+        done = subprocess.run(
+            [sys.executable, "-c", _FORKING_OWNER, str(rhino_photo), str(tmp_path / threads), threads],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        assert done.returncode == 0, done.stderr
+        answers[threads] = json.loads(done.stdout.strip().splitlines()[-1])
+    for threads, (name, tracker, text, collecting, interruptible) in answers.items():
+        assert "犀牛角杯" in text.replace(" ", "") and collecting and interruptible, threads
+        assert (name == "tradewatch-ocr") is (threads == "idle") and tracker is (threads == "busy"), threads
 
 
 def _running(pid: int) -> bool:

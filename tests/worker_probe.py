@@ -42,3 +42,12 @@ def faults_of_a_block_freed_and_taken_again(megabytes: int) -> int:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     bytearray(megabytes << 20)
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def crawl_state_left_behind() -> tuple[bool, bool]:
+    """(the cycle collector on, Ctrl-C raising KeyboardInterrupt) in the worker that runs this: what a worker
+    forked from a crawl process must not inherit of it."""
+    import gc
+    import signal
+
+    return gc.isenabled(), signal.getsignal(signal.SIGINT) is signal.default_int_handler

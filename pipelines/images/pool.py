@@ -5,10 +5,11 @@ The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work 
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
 
 The workers start all at once: before the crawls are built when a sweep reads the text of its photos
-(`runners.sweep`), else when it requests its first photo (`ListingImagesPipeline`, so that they start up while
-the photos download), else with the first photo that needs reading (one not in the cache): a sweep that meets no
-photo starts none (a worker's start-up and the recogniser's loading cost about a CPU
-second, more than the rest of a short sweep's start-up beside Scrapy's own). `nice` can lower the workers'
+(`runners.sweep`; forked from the crawl process then, where it runs no other thread yet), else when it requests
+its first photo (`ListingImagesPipeline`, so that they start up while the photos download), else with the first
+photo that needs reading (one not in the cache): a sweep that meets no photo starts none (a worker's start-up and
+the recogniser's loading cost about a CPU second, more than the rest of a short sweep's start-up beside Scrapy's
+own). `nice` can lower the workers'
 CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: measured on a
 shared machine, a lower priority made the crawl wait longer for its photos (likely because Linux shares the
 CPU between sessions core by core, and a low-priority worker wins its session a smaller share of its core).
@@ -20,6 +21,7 @@ import asyncio
 import json
 import os
 import sys
+import threading
 import types
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.images.reading import ImageReading, read_image
-from pipelines.images.worker import WorkerContext, start_worker
+from pipelines.images.worker import ForkedWorkerContext, WorkerContext, start_worker
 
 FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
 
@@ -111,17 +113,24 @@ class ImagePool:
             assert self._executor is not None
         return self._executor
 
-    def start(self) -> None:
-        """Start every worker now (the first photo that needs reading does, if nothing did before)."""
+    def start(self, *, fork: bool = False) -> None:
+        """Start every worker now (the first photo that needs reading does, if nothing did before).
+
+        `fork`: the caller is a crawl process that has built nothing of its crawls yet (no reactor, no sockets);
+        the workers are then forked from it if it runs no other thread (Linux), else spawned as always. A forked
+        worker starts without a new interpreter, its imports of multiprocessing's start-up and multiprocessing's
+        resource tracker beside it (a spawned pool's locks are named semaphores that the tracker must clean up):
+        about 0.1 CPU s less per sweep that reads text."""
         if self._executor is not None:
             return
-        # spawn: a worker never inherits the crawl's reactor, sockets or threads; and it leaves without the
-        # interpreter's teardown once the pool is closed (`WorkerContext`)
+        forked = fork and sys.platform.startswith("linux") and threading.active_count() == 1
+        # spawned otherwise: a worker never inherits the crawl's reactor, sockets or threads; either way it leaves
+        # without the interpreter's teardown once the pool is closed (`WorkerContext`, `ForkedWorkerContext`)
         executor = ProcessPoolExecutor(
             self.workers,
-            mp_context=WorkerContext(),
+            mp_context=ForkedWorkerContext() if forked else WorkerContext(),
             initializer=start_worker,
-            initargs=(self.nice, self.warm, self.models),
+            initargs=(self.nice, self.warm, self.models, forked),
         )
         self._executor = executor
         with _main_module_hidden():

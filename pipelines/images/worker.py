@@ -4,13 +4,15 @@ need not import the pool's asyncio (about 0.02 CPU s of its start-up)."""
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import sys
 import threading
 from contextlib import suppress
-from multiprocessing.context import SpawnContext, SpawnProcess
+from multiprocessing.context import ForkContext, ForkProcess, SpawnContext, SpawnProcess
 from pathlib import Path
 
 from pipelines.images.reading import use_model_cache, warm_up
@@ -57,10 +59,23 @@ def keep_freed_memory() -> None:
         mallopt(M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
 
 
-def start_worker(nice: int, warm: bool, models: Path | None) -> None:
+def _forget_the_crawl() -> None:
+    """In a worker forked from the crawl process: Python's default signal handling (Ctrl-C interrupts it as it
+    would a spawned worker, whatever handlers the crawl process had set), and the cycle collector on (the crawl
+    process switches it off while it builds its crawls) for what the worker allocates, not for what it inherited."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.freeze()
+    gc.enable()
+
+
+def start_worker(nice: int, warm: bool, models: Path | None, forked: bool = False) -> None:
     """Run by each worker as it starts: end with the sweep, keep numpy's maths library to one thread and freed
     memory for reuse, lower its priority by `nice`, keep the recogniser's optimised models in `models`, and with
-    `warm` load the recogniser now rather than on the first photo."""
+    `warm` load the recogniser now rather than on the first photo. `forked`: the worker was forked from the crawl
+    process (`ForkedWorkerContext`)."""
+    if forked:
+        _forget_the_crawl()
     _exit_with_parent()
     keep_freed_memory()
     for name, value in SINGLE_THREADED.items():
@@ -73,6 +88,13 @@ def start_worker(nice: int, warm: bool, models: Path | None) -> None:
         warm_up()
 
 
+def _leave() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(0)
+
+
 class _LeavingProcess(SpawnProcess):
     """A spawned pool worker that leaves as soon as its work is done, the way the store writer does: the pool
     told it to stop and has its last answer, and it holds nothing to flush or close but its standard streams,
@@ -81,13 +103,36 @@ class _LeavingProcess(SpawnProcess):
 
     def run(self) -> None:
         super().run()
-        for stream in (sys.stdout, sys.stderr):
-            with suppress(Exception):
-                stream.flush()
-        os._exit(0)
+        _leave()
+
+
+class _LeavingForkedProcess(ForkProcess):
+    """A forked pool worker that leaves as `_LeavingProcess` does, and is named `WORKER_NAME` for the process
+    table (its command line is the crawl process's)."""
+
+    def run(self) -> None:
+        _name_process(WORKER_NAME)
+        super().run()
+        _leave()
+
+
+WORKER_NAME = "tradewatch-ocr"  # at most 15 bytes: the kernel's limit for a process's name
+
+
+def _name_process(name: str) -> None:
+    """Name this process (Linux's `comm`, what ps and top show) where the C library allows it."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(15, name.encode()[:15], 0, 0, 0)  # PR_SET_NAME
 
 
 class WorkerContext(SpawnContext):
     """multiprocessing's spawn context, whose processes are `_LeavingProcess`: the pool's `mp_context`."""
 
     Process = _LeavingProcess
+
+
+class ForkedWorkerContext(ForkContext):
+    """multiprocessing's fork context, whose processes are `_LeavingForkedProcess`: the pool's `mp_context` when it
+    starts in a crawl process that runs no other thread yet (`ImagePool.start`)."""
+
+    Process = _LeavingForkedProcess
