@@ -289,12 +289,18 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # category accuracy fell with the set's growth (folk names of birds and marine animals, and goods told only by
 # their look or use, were found less often), so those floors follow them, the recall's to the fourth place (1,378
 # of 1,587 is 0.8683); precision and the ceiling, which the batch raised and lowered, follow it too.
+# Grown by the sixteenth blind batch to 2,667 (158 of its 502 fell into the part, 91 of them disguised leads and
+# 31 hard negatives): recall 0.863 (1,470/1,704, 0.8627), precision 0.980 (1,470/1,500, 0.9800), disguised recall
+# 0.798 (815/1,021, 0.7982), 30/733 (0.0409), category accuracy 0.957 (0.9565). Every figure fell with the set's
+# growth (goods told only by their look, use or effect were found less often, look-alikes that share a trade's
+# words flagged more often), so the floors and the ceiling follow them, the recall's to the fourth place (1,469 of
+# 1,704 is 0.8621).
 TEST_PART_FLOOR = {
-    "recall": 0.8689,
-    "precision": 0.981,
-    "disguised": 0.806,
-    "category_accuracy": 0.9578,
-    "hard_negatives_flagged": 0.0371,
+    "recall": 0.8627,
+    "precision": 0.980,
+    "disguised": 0.798,
+    "category_accuracy": 0.9564,
+    "hard_negatives_flagged": 0.0410,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -407,13 +413,18 @@ TEST_PART_FLOOR = {
 # category accuracy 0.953 (0.9527). The counts follow the grown part; category accuracy fell with the set's growth,
 # as the rules' did, so its floor follows it; precision (one lead fewer, 0.9816, still holds) and the ceiling
 # follow the figures.
+# Grown by the sixteenth blind batch to 2,667, the seed rebuilt with its dev rows: recall 0.904 (1,541/1,704,
+# 0.9043), precision 0.980 (1,541/1,572, 0.9803), disguised recall 0.860 (878/1,021, 0.8599), 31/733 (0.0423),
+# category accuracy 0.952 (0.9520). The counts follow the grown part; precision, category accuracy and the
+# ceiling fell with the set's growth, as the rules' did, so they follow the figures (one lead fewer, 0.9803,
+# still holds).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_439,
-    "disguised_found": 801,
-    "precision": 0.9815,
-    "category_accuracy": 0.9526,
-    "hard_negatives_flagged": 0.0385,
+    "leads_found": 1_541,
+    "disguised_found": 878,
+    "precision": 0.9802,
+    "category_accuracy": 0.9519,
+    "hard_negatives_flagged": 0.0423,
 }
 
 
@@ -449,7 +460,7 @@ def _measured(leads: tuple[int, int], disguised: tuple[int, int]) -> dict[str, A
         "leads": counts(*leads),
         "disguised": counts(*disguised),
         "category_accuracy": 1.0,
-        "by_kind": {"hard_negative": {"fp": 0, "tn": 702}},
+        "by_kind": {"hard_negative": {"fp": 0, "tn": 733}},
     }
 
 
@@ -457,13 +468,13 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     """The stated tolerance, and nothing more: one lead (or one disguised lead) under the with-seed figure when
     measured holds, two do not; under the rules' floors one lead fewer than measured is a miss."""
     leads, disguised = TEST_PART_FLOOR_WITH_SEED["leads_found"], TEST_PART_FLOOR_WITH_SEED["disguised_found"]
-    assert floor_misses(_measured((leads, 1_587), (disguised, 930)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert floor_misses(_measured((leads - 1, 1_587), (disguised - 1, 930)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert len(floor_misses(_measured((leads - 2, 1_587), (disguised, 930)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    assert len(floor_misses(_measured((leads, 1_587), (disguised - 2, 930)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,379 of 1,587 (recall 0.8689) and 750 of 930 (0.8065); one fewer of each misses.
-    assert floor_misses(_measured((1_379, 1_587), (750, 930)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_378, 1_587), (749, 930)), TEST_PART_FLOOR)) == 2
+    assert floor_misses(_measured((leads, 1_704), (disguised, 1_021)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert floor_misses(_measured((leads - 1, 1_704), (disguised - 1, 1_021)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert len(floor_misses(_measured((leads - 2, 1_704), (disguised, 1_021)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    assert len(floor_misses(_measured((leads, 1_704), (disguised - 2, 1_021)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    # The rules alone: measured 1,470 of 1,704 (recall 0.8627) and 815 of 1,021 (0.7982); one fewer of each misses.
+    assert floor_misses(_measured((1_470, 1_704), (815, 1_021)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_469, 1_704), (814, 1_021)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
