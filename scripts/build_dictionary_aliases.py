@@ -52,6 +52,11 @@ in ``signals.yaml``: a term a few characters before one names that product's bra
 characters that end several of them and mean such goods themselves (夹 "folder", 钳 "pliers") are
 ``signals.goods_characters``: right after a prohibited name and ending the word, one names goods of that kind
 (代开发票夹), unless a name of the category ends in it (弹夹).
+Words whose first sense is an ordinary product of a kind no animal is made into and no prohibited goods hide in
+(地板 "floor", 鱼 "fish", 气球 "balloon", 牙套 "orthodontic brace", 放大器 "amplifier") are *product heads*
+(``signals.product_heads``, with their kind); ending a word of a title, one names what the listing sells, and a mark
+or an effect that makes a pattern hit there without a name of the goods is that product's. The dictionary's words
+that end in a one-character head and name something else (鲸鱼 "whale") are ``signals.product_head_others``.
 Characters that name a shop (店 "inn/shop/store") are *shop heads* (``signals.shop_heads``): ending a word that an
 animal's name begins (犀牛旗舰店), they name the shop.
 Words whose first sense is goods measured by their bore that no gun is (软管 "hose", 轴承 "bearing", 垫圈
@@ -108,6 +113,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -678,6 +684,71 @@ def goods_characters(entries: list[tuple[str, str, str, int]], heads: Sequence[s
     )
 
 
+# the English heads of ordinary products, by kind, that a title may name as what it sells (地板 "floor", 气球
+# "balloon", 牙套 "orthodontic brace", 放大器 "amplifier"): a dictionary word whose first sense is one, alone or
+# with one modifier, is a *product head* (``signals.product_heads``). Kinds no animal is made into and no
+# prohibited goods hide in: floors and wall coverings, fish, toys, dental care, signal equipment, furniture.
+# Fabrics, bedding and clothing are not among them (a leopard's skin is sold as a 褥子, an otter's as a 围脖), nor
+# phones, chargers, sockets, clocks and lamps (covert cameras are built into them)
+PRODUCT_HEADS = {
+    "flooring": frozenset(("floor", "flooring", "floorboard", "parquet", "floor tile", "ceramic tile", "wallpaper")),
+    "fish": frozenset(("fish",)),
+    "toy": frozenset(("balloon", "toy", "yo-yo")),
+    "dental": frozenset(("orthodontic brace", "denture", "dentures", "toothbrush", "toothpaste", "dental floss")),
+    "signal_equipment": frozenset(("amplifier", "router", "modem", "subwoofer")),
+    "furniture": frozenset(("sofa", "wardrobe", "bookcase", "bookshelf", "desk", "cupboard", "cabinet")),
+}
+# modifiers that make such a head a place, a role or no goods (谷底 "valley floor", 服务台 "service desk", 飞鱼
+# "flying fish", 健慰器 "sex toy"), or a fish of the sharks' and rays' class (软骨鱼 "cartilaginous fish")
+PRODUCT_MODIFIERS_OUT = frozenset(
+    ("threshing", "ocean", "valley", "top", "ground", "first", "dance", "emergency", "service", "front",
+     "information", "control", "operating", "judge's", "cartilaginous", "flying", "lantern", "putrid", "sex")
+)  # fmt: skip
+
+
+# first senses that give no meaning of a character's own: a variant's pointer, a surname
+_NO_SENSE = ("variant of", "old variant", "surname")
+
+
+def product_heads(entries: list[tuple[str, str, str, int]], terms: Sequence[str]) -> dict[str, list[Any]]:
+    """``product_heads``, words of one to three characters whose first sense is an ordinary product of a
+    PRODUCT_HEADS kind (地板 "floor", 鱼 "fish", 牙套 "orthodontic brace"), each with its kind and dictionary line: a
+    title that names one sells that product, and a mark or an effect it shows is the product's. A one-character word
+    only where every sense the dictionary gives the character is of that kind (鱼 "fish", not 台 "desk/platform/
+    typhoon"); not a word holding a term, nor one whose first sense a parenthesis narrows to another thing (内阁
+    "(government) cabinet"). ``product_head_others``: the dictionary's words that end in a one-character head and
+    name something else (鲸鱼 "whale", 掌柜 "shopkeeper"); a compound it lacks (鞋柜) is the head's kind."""
+    kind_of = {head: kind for kind, heads in PRODUCT_HEADS.items() for head in heads}
+    senses: dict[str, list[str]] = defaultdict(list)
+    for word, first, _gloss, _line in entries:
+        if len(word) == 1 and not first[:1].isupper() and not first.startswith(_NO_SENSE):
+            senses[word].append(first)
+    found: dict[str, dict[str, str]] = {}
+    for word, first, gloss, line in entries:
+        if not 1 <= len(word) <= 3 or any(c.isascii() for c in word) or first[:1] == "(" or first[:1].isupper():
+            continue
+        sense = plain_sense(first)
+        words = sense.split()
+        if word in found or not 1 <= len(words) <= 2 or words[0] in ("to", "a"):
+            continue
+        kind = kind_of.get(sense) or kind_of.get(words[-1])
+        if kind is None or PRODUCT_MODIFIERS_OUT.intersection(words) or any(term in word for term in terms):
+            continue
+        if len(word) == 1 and any(kind_of.get(plain_sense(other)) != kind for other in senses[word]):
+            continue
+        found[word] = {"word": word, "kind": kind, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
+    singles = {word for word in found if len(word) == 1}
+    others = {
+        word
+        for word, _first, _gloss, _line in entries
+        if 2 <= len(word) <= 4 and word[-1] in singles and word not in found and not any(c.isascii() for c in word)
+    }
+    return {
+        "product_heads": sorted(found.values(), key=lambda item: item["word"]),
+        "product_head_others": sorted(others),
+    }
+
+
 # the English heads of goods measured by their bore that no gun is (a hose, a pipe, a bearing, a washer, a valve):
 # a word whose first sense is one, alone or with one modifier, is *bore goods* (``signals.bore_goods``), and a
 # character that ends several of them and lists the head among its own senses (管 "tube, pipe") heads such goods in
@@ -1112,6 +1183,7 @@ def build(data: Path) -> dict[str, object]:
             "shop_heads": shop_heads(entries),
             "goods_heads": heads,
             "goods_characters": goods_characters(entries, heads),
+            **product_heads(entries, plain_terms),
             **bore_goods(entries, plain_terms, shipped_signals.barrel_words),
             "brand_marks": brand_marks(entries),
             "bred_provenance": breed_words(entries),

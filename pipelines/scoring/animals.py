@@ -681,14 +681,14 @@ class AnimalPatterns:
                     not (wild_kind and before.endswith(wild_kind))
                     and not any(before.endswith(w) for w in negations)
                     and not any(before.endswith(w) for w in after)
-                    and not (tags and _in_tag(view, match.start(), match.end()))
+                    and not (tags and in_tag(view, match.start(), match.end()))
                     and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
                 ):
                     return True
         return False
 
 
-def _in_tag(view: FieldView, start: int, end: int) -> bool:
+def in_tag(view: FieldView, start: int, end: int) -> bool:
     """Whether folded ``start:end`` lies inside a tag in corner brackets of the original text (【闲鱼】, 【转自群】)."""
     original = view.norm.original
     if "【" not in original:

@@ -31,6 +31,7 @@ CLEARING_RULES = frozenset(
         "plant_term",
         "shop_term",
         "everyday_goods",
+        "ordinary_product",
     )
 )
 

@@ -80,6 +80,7 @@ from .markers import Markers
 from .matcher import Matcher, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
 from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
+from .products import ProductHeads
 from .remedies import REMEDY_MIN, Remedies
 from .scope import Scope, SellerTalk
 from .shapes import creature_characters
@@ -126,6 +127,12 @@ _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 # between (懂的人都知道是什么, 是啥懂的都懂): the name is the goods he will not spell out
 _TOLD_QUESTION = "question"
 
+# the patterns a mark or an effect makes without a name of the goods, which the product a title names describes
+_PRODUCT_DESCRIBED = frozenset(
+    ("diagnostic_trait_context", "trade_pattern_context", "function_pattern_context", "trait_pattern_context")
+)
+# what says goods are the wild animal's or hidden whatever the title names: wild provenance, concealment
+_GOODS_HIDDEN = frozenset(("provenance", "conceal"))
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context", "evaded_goods_context"))
 # the pattern of a category's traits, which everyday goods of a namesake kind may show too (开刃 of a kitchen knife)
@@ -298,6 +305,11 @@ class Scorer:
         self._plant_heads = JoinedHeads(fold_all(watchlists.signals.plant_heads), _PLANT_GAP)
         self._cage_heads = JoinedHeads(fold_all(watchlists.signals.cage_heads), 0)
         self._shop_heads = JoinedHeads(fold_all(watchlists.signals.shop_heads), _SHOP_GAP)
+        self._products = ProductHeads(
+            {self._fold_words((h.word,))[0]: h.kind for h in watchlists.signals.product_heads},
+            fold_all(watchlists.signals.product_head_others),
+            {c.id: fold_all(c.product_forms) for c in watchlists.categories.values()},
+        )
         # the characters any kind of head starts with: most wildlife terms have none after them
         self._head_firsts = self._plant_heads.firsts | self._cage_heads.firsts | self._shop_heads.firsts
         self._blades = EverydayBlades(
@@ -1114,6 +1126,11 @@ class Scorer:
                 if everyday is not None:  # 开刃 锋利 of a kitchen knife (厨刀, 剔骨刀) describe the knife
                     masked_rules.append(everyday)
                     pattern = None
+            if pattern is not None and pattern[1]["rule"] in _PRODUCT_DESCRIBED:
+                product = self._ordinary_product(first_view, signal_places, pattern[0][0].category)
+                if product is not None:  # 人字纹 地板: the mark is the floor's pattern
+                    masked_rules.append(product)
+                    pattern = None
             if pattern is not None and pattern[0][0].category.startswith(WILDLIFE_PREFIX):
                 homonym = self._animals.homonym_goods(signal_places)
                 if homonym is not None and pattern[1]["rule"] in _DESCRIBED_PATTERNS:
@@ -1388,6 +1405,19 @@ class Scorer:
                     return True
                 return any(self._form_follows(category_id, view, after) for category_id in categories)
         return False
+
+    def _ordinary_product(
+        self, title: FieldView, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], category: str
+    ) -> dict[str, Any] | None:
+        """The rule that sets a pattern hit aside where the title names an ordinary product no goods of the category
+        are (人字纹 地板, 满身鳞片 的鱼, 派对氦气球 整个人都飘起来), and the listing neither claims wild provenance nor
+        hides what it sells: the marks and effects it shows are the product's."""
+        if any(sig.kind in _GOODS_HIDDEN for signals, *_place in signal_places for sig in signals):
+            return None
+        found = self._products.named(title, category)
+        if found is None:
+            return None
+        return {"rule": "ordinary_product", "category": category, "head": found[0], "kind": found[1], "points": 0}
 
     @staticmethod
     def _names_a_plant(masked_rules: list[dict[str, Any]]) -> bool:

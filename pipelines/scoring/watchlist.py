@@ -103,6 +103,15 @@ class PartCompound(_Model):
     source: str | None = Field(default=None, description="The dictionary line that says so.")
 
 
+class ProductHead(_Model):
+    """A dictionary word whose first sense is an ordinary product of a kind no animal is made into and no prohibited
+    goods hide in (地板 "floor", 牙套 "orthodontic brace")."""
+
+    word: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+    source: str | None = Field(default=None, description="The dictionary line that says so.")
+
+
 class Shorthand(_Model):
     """A character a dealer writes for a wildlife term before a part (瑁甲 for 玳瑁's shell, 兕角 for rhino horn)."""
 
@@ -164,6 +173,8 @@ class SignalSpec(_Model):
     pet_breeds: list[PetBreed] = Field(default_factory=list)
     shorthands: list[Shorthand] = Field(default_factory=list)
     plant_heads: list[str] = Field(default_factory=list)
+    product_heads: list[ProductHead] = Field(default_factory=list)
+    product_head_others: list[str] = Field(default_factory=list)
     cage_heads: list[str] = Field(default_factory=list)
     shop_heads: list[str] = Field(default_factory=list)
     brand_marks: list[str] = Field(default_factory=list)
