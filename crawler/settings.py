@@ -71,7 +71,7 @@ TRADEWATCH_DNS_RESOLVER = "crawler.destination_guard.resolve_host"
 ITEM_PIPELINES = {
     "pipelines.normalise_item.NormaliseListingPipeline": 100,
     # Listing photos: downloaded through Scrapy's media machinery, then hashed and read (OCR) in a process pool.
-    "pipelines.images.download.ListingImagesPipeline": 150,
+    "pipelines.images.download.PhotoDownloadsPipeline": 150,
     "pipelines.images.download.ReadImagesPipeline": 160,
     "pipelines.score.ScoreListingPipeline": 200,
     # The store also keeps each lead's page as evidence, in the lead's own transaction in its writer.

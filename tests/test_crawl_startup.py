@@ -282,6 +282,40 @@ def test_a_crawl_s_scorer_reads_a_few_hundred_listings_without_loading_numpy(tmp
     assert numpy_loaded is False
 
 
+def test_a_crawl_builds_scrapy_s_media_machinery_with_its_first_listing_that_shows_a_photo(tmp_path: Path):
+    """Scrapy's files pipeline, and the item adapters it imports (itemadapter, pydantic's version 1: about 0.06 CPU
+    s of a crawl process), come with the first listing that shows a photo; a listing without one passes as that
+    pipeline would pass it, with no photo read."""
+    code = (
+        "import asyncio, json, sys\n"
+        "import scrapy\n"
+        "from crawler.items import ListingItem\n"
+        "from pipelines.images.download import PhotoDownloadsPipeline\n"
+        "from pipelines.images.photos import ImageBudget\n"
+        "from tests.crawl_support import project_crawler\n"
+        "crawler = project_crawler(TRADEWATCH_IMAGE_BUDGET=ImageBudget(0))\n"
+        "crawler.spider = scrapy.Spider(name='demo')\n"
+        "crawler.stats.open_spider()\n"
+        "pipeline = PhotoDownloadsPipeline.from_crawler(crawler)\n"
+        "plain = ListingItem(platform='demo', listing_id='100001', url='http://127.0.0.1:8765/', title='手镯')\n"
+        "plain.image_readings = [{'path': 'images/stale'}]\n"
+        "out = asyncio.run(pipeline.process_item(plain))\n"
+        "loaded = [m in sys.modules for m in ('scrapy.pipelines.files', 'itemadapter', 'pydantic.v1')]\n"
+        "before = [out.image_readings, pipeline.downloads is None, *loaded]\n"
+        "shown = ListingItem(platform='demo', listing_id='100002', url='http://127.0.0.1:8765/', title='手镯')\n"
+        "shown.images = ['http://127.0.0.1:8765/static/photo/card-ivory.jpg']\n"
+        "out = asyncio.run(pipeline.process_item(shown))\n"  # the budget is spent: no photo is downloaded
+        "after = [out.image_readings, type(pipeline.downloads).__name__, 'scrapy.pipelines.files' in sys.modules]\n"
+        "print(json.dumps([before, after, crawler.stats.get_value('tradewatch/images/over_budget')]))\n"
+    )
+    from crawler.settings import ITEM_PIPELINES
+
+    assert "pipelines.images.download.PhotoDownloadsPipeline" in ITEM_PIPELINES  # what crawls run
+    before, after, over_budget = _printed_json(code, tmp_path)
+    assert before == [[], True, False, False, False]
+    assert after == [[], "ListingImagesPipeline", True] and over_budget == 1
+
+
 def test_a_crawl_process_leaves_rich_out(tmp_path: Path):
     """Rich draws the command line's output: a crawl child (the scheduler's) makes scraped text safe with
     `safe_str` and never builds a Rich Text."""

@@ -140,7 +140,8 @@ def test_ocr_command_prints_text_and_names_bad_files(rhino_photo: Path, tmp_path
 
 def test_a_sweep_downloads_photos_within_its_budget(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crawler.items import ListingItem
-    from pipelines.images.download import ImageBudget, ListingImagesPipeline
+    from pipelines.images.media import ListingImagesPipeline
+    from pipelines.images.photos import ImageBudget
     from tests.crawl_support import project_crawler
 
     monkeypatch.setenv("TRADEWATCH_SWEEP_IMAGE_BUDGET", "3")
@@ -171,7 +172,8 @@ def test_the_sweeps_pool_starts_as_its_first_photos_are_requested(tw_home: Path)
     """Its workers start up while the photos download, behind the pages queued before them; a listing without
     photos, or over the budget, starts none."""
     from crawler.items import ListingItem
-    from pipelines.images.download import ImageBudget, ListingImagesPipeline
+    from pipelines.images.media import ListingImagesPipeline
+    from pipelines.images.photos import ImageBudget
     from tests.crawl_support import project_crawler
 
     class Pool(ImagePool):

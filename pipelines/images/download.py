@@ -1,10 +1,12 @@
 """Listing photos downloaded through Scrapy's media machinery, then hashed and read in the pool.
 
-`ListingImagesPipeline` is Scrapy's FilesPipeline: photo requests go through the downloader like pages do, so
-the destination guard, allowed domains, robots.txt, politeness, retries and size caps apply to them. A photo is
-stored once, by its content hash, under `TRADEWATCH_HOME/images/`. Its header is checked before it is stored:
-SVG and other non-raster files, and photos with too many pixels (decompression bombs) are counted
-(`tradewatch/images/skipped/<problem>`) and dropped; the listing goes on without them.
+`ListingImagesPipeline` (`pipelines.images.media`) is Scrapy's FilesPipeline: photo requests go through the
+downloader like pages do, so the destination guard, allowed domains, robots.txt, politeness, retries and size caps
+apply to them. A photo is stored once, by its content hash, under `TRADEWATCH_HOME/images/`. Its header is checked
+before it is stored: SVG and other non-raster files, and photos with too many pixels (decompression bombs) are
+counted (`tradewatch/images/skipped/<problem>`) and dropped; the listing goes on without them. A crawl runs it
+through `PhotoDownloadsPipeline`, which builds it with the first listing that shows a photo: a sweep that meets
+none never imports Scrapy's media machinery.
 
 `ReadImagesPipeline` hands each stored photo to the OCR pool (pipelines/images/pool.py) and sets the listing's
 `image_text` and `image_readings`. Stats: `tradewatch/images/requested|stored|over_budget|failed|read|ocr`.
@@ -13,131 +15,48 @@ SVG and other non-raster files, and photos with too many pixels (decompression b
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from io import BytesIO
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.http import Response
-from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FilesPipeline
-from scrapy.pipelines.media import FileException, FileInfoOrError
 
 from core.config import get_settings
 from crawler.items import ListingItem
 from pipelines.images.models import configured_folder
+from pipelines.images.photos import IMAGES_FOLDER, ImageBudget
 from pipelines.images.pool import ImagePool, ReadingCache
-from pipelines.images.reading import ImageProblem, check_header
 
-IMAGES_FOLDER = "images"  # under the home: photos by content hash, and the readings cache
-PHOTOS_PER_LISTING = 8
+if TYPE_CHECKING:
+    from pipelines.images.media import ListingImagesPipeline
 
-
-class ImageBudget:
-    """Photos a sweep may still download, shared by the crawls of its platforms (`TRADEWATCH_IMAGE_BUDGET`)."""
-
-    def __init__(self, total: int) -> None:
-        self.left = total
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> ImageBudget:
-        return self  # Scrapy copies a crawl's settings; the budget stays the sweep's one counter
-
-    def __copy__(self) -> ImageBudget:
-        return self
-
-    def take(self, wanted: int) -> int:
-        """How many of `wanted` photos may be downloaded; they are spent."""
-        granted = max(0, min(wanted, self.left))
-        self.left -= granted
-        return granted
+__all__ = ["ImageBudget", "PhotoDownloadsPipeline", "ReadImagesPipeline", "image_pool"]
 
 
-def photo_path(sha256: str) -> str:
-    """Where a photo is stored, relative to the images folder: by content, so each photo is kept once."""
-    return f"{sha256[:2]}/{sha256}"
+class PhotoDownloadsPipeline:
+    """`ListingImagesPipeline`, built and opened with the first listing that shows a photo. A listing without one
+    passes as that pipeline would pass it (no photo requested, no photo read)."""
 
-
-class ListingImagesPipeline(FilesPipeline):
-    """Downloads each listing's photos (at most `PHOTOS_PER_LISTING`, and the sweep's image budget)."""
-
-    def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
-        super().__init__(store_uri, crawler=crawler)
-        settings = get_settings()
-        self.root = Path(store_uri)
-        self.max_pixels = settings.image_max_pixels
-        self.max_bytes = settings.image_max_bytes
-        shared = crawler.settings.get("TRADEWATCH_IMAGE_BUDGET")
-        self.budget: ImageBudget = (
-            shared if isinstance(shared, ImageBudget) else ImageBudget(settings.sweep_image_budget)
-        )
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.downloads: ListingImagesPipeline | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ListingImagesPipeline:
-        return cls(str(get_settings().resolved_home / IMAGES_FOLDER), crawler=crawler)
+    def from_crawler(cls, crawler: Crawler) -> PhotoDownloadsPipeline:
+        return cls(crawler)
 
-    def count(self, key: str, value: int = 1) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"tradewatch/images/{key}", value)
+    def _opened(self) -> ListingImagesPipeline:
+        if self.downloads is None:
+            from pipelines.images.media import ListingImagesPipeline
 
-    def get_media_requests(self, item: Any, info: Any) -> list[Request]:
-        if not isinstance(item, ListingItem) or not item.images:
-            return []
-        urls = item.images[:PHOTOS_PER_LISTING]
-        allowed = self.budget.take(len(urls))
-        if allowed < len(urls):
-            self.count("over_budget", len(urls) - allowed)
-        self.count("requested", allowed)
-        if allowed:
-            self.start_readers()
-        meta = {"download_maxsize": self.max_bytes, "download_warnsize": self.max_bytes}
-        return [Request(url, callback=NO_CALLBACK, meta=meta) for url in urls[:allowed]]
+            downloads = ListingImagesPipeline.from_crawler(self.crawler)
+            downloads.open_spider()
+            self.downloads = downloads
+        return self.downloads
 
-    def start_readers(self) -> None:
-        """Start the sweep's OCR workers as its first photos are requested: they start up (and load the
-        recogniser) while the photos download, queued behind pages, instead of after them. A sweep whose
-        listings show no photo starts none."""
-        pool = self.crawler.settings.get("TRADEWATCH_IMAGE_POOL")
-        if isinstance(pool, ImagePool):
-            pool.start()
-
-    def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
-        return None  # stored by content: what a photo is is known only once it is downloaded
-
-    def file_path(
-        self, request: Request, response: Response | None = None, info: Any = None, *, item: Any = None
-    ) -> str:
-        if response is None:
-            return "by-url/" + hashlib.sha1(request.url.encode(), usedforsecurity=False).hexdigest()
-        return photo_path(hashlib.sha256(response.body).hexdigest())
-
-    async def file_downloaded(self, response: Response, request: Request, info: Any, *, item: Any = None) -> str:
-        try:
-            check_header(response.body, self.max_pixels)
-        except ImageProblem as problem:
-            self.count(f"skipped/{problem.problem}")
-            raise FileException(f"{problem.problem}: {problem.detail}") from None
-        sha256 = hashlib.sha256(response.body).hexdigest()
-        path = photo_path(sha256)
-        if not (self.root / path).exists():
-            await asyncio.to_thread(self.store.persist_file, path, BytesIO(response.body), info)
-            self.count("stored")
-        return sha256
-
-    def item_completed(self, results: list[FileInfoOrError], item: Any, info: Any) -> Any:
-        if not isinstance(item, ListingItem):
-            return item
-        readings = []
-        for result in results:
-            if result[0]:
-                value = result[1]
-                readings.append(
-                    {"url": value["url"], "path": f"{IMAGES_FOLDER}/{value['path']}", "sha256": value["checksum"]}
-                )
-            else:
-                self.count("failed")
-        item.image_readings = readings
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, ListingItem) and item.images:
+            return await self._opened().process_item(item)
+        if isinstance(item, ListingItem):
+            item.image_readings = []
         return item
 
 
