@@ -272,6 +272,8 @@ class TreePeak:
     def _run(self) -> None:
         import psutil
 
+        from pipelines.images.worker import WORKER_NAME
+
         try:
             root = psutil.Process(self.pid)
         except psutil.NoSuchProcess:
@@ -282,9 +284,9 @@ class TreePeak:
                 for proc in [root, *root.children(recursive=True)]:
                     with suppress(psutil.Error):
                         times = proc.cpu_times()
-                        known = self._cpu.get(proc.pid)
-                        # a forked process is asked again: it may name itself once it runs (an OCR worker)
-                        kind = known[0] if known and known[0] != "forked" else process_kind(proc, root)
+                        kind = self._cpu[proc.pid][0] if proc.pid in self._cpu else process_kind(proc, root)
+                        if kind == "forked" and proc.name() == WORKER_NAME:  # named once it runs
+                            kind = "spawned"
                         self._cpu[proc.pid] = (kind, times.user + times.system)
                         memory = proc.memory_full_info()
                         rss += memory.rss
