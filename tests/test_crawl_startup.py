@@ -94,9 +94,11 @@ def test_the_spider_screenshots_what_the_pipeline_will_make_a_lead(tw_home: Path
     crawler = project_crawler()
     pipeline = ScoreListingPipeline.from_crawler(crawler)
     crawler.signals.send_catch_log(signals.spider_opened, spider=None)
-    # an example the seed lifts well clear of its lift probability (0.98), so that relearning it on a grown set
-    # does not move it under
-    disguised = {"title": "祖上传下来的 白色老料 雕件 来路早 懂的来", "description": "见面交易", "price": None}
+    # an example the seed lifts well clear of its lift probability (0.986 against 0.9), so that relearning it on
+    # a grown set does not move it under (a bile sold by its look and origin, no species named; the example
+    # before it, an heirloom carving told only by dealer talk, fell to 0.82 once the sixteenth blind batch's
+    # look-alikes taught the seed that such talk alone sells legal goods too)
+    disguised = {"title": "山货 黑色老胆 晒干的 整个", "description": "山里老乡自己弄的 懂的来 不发物流", "price": None}
     assert crawl_scorer(crawler).score(disguised).is_lead is False  # the rules alone
     assert would_be_lead(crawler, disguised) is True
     assert pipeline.score(disguised)["model"]["lifted"] is True
