@@ -57,6 +57,9 @@ Words whose first sense is an ordinary product of a kind no animal is made into 
 (``signals.product_heads``, with their kind); ending a word of a title, one names what the listing sells, and a mark
 or an effect that makes a pattern hit there without a name of the goods is that product's. The dictionary's words
 that end in a one-character head and name something else (鲸鱼 "whale") are ``signals.product_head_others``.
+Words whose first sense is a place of the wild (沙滩 "beach", 河滩 "river bank", 礁石 "reef", 沼泽地 "marsh") are
+*capture sites* (``signals.capture_sites``): a verb of catching or gathering a few characters after one (礁石上逮的)
+tells the wild provenance of what was caught there, as the hand-listed ``capture_places`` (山里, 海里) do.
 Characters that name a shop (店 "inn/shop/store") are *shop heads* (``signals.shop_heads``): ending a word that an
 animal's name begins (犀牛旗舰店), they name the shop.
 Words whose first sense is goods measured by their bore that no gun is (软管 "hose", 轴承 "bearing", 垫圈
@@ -526,6 +529,35 @@ def plant_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
         if head(first) in PLANT_HEADS or (
             len(word) == 1 and set(heads) <= PLANT_HEADS | MICROBE_HEADS and PLANT_HEADS.intersection(heads)
         ):
+            found.add(word)
+    return sorted(found)
+
+
+# the head nouns of a first sense that names a place of the wild: land and shore where animals live untended
+# (沙滩 "beach", 河滩 "shoal", 礁石 "reef", 山涧 "mountain stream"); seas, rivers and streams are left out, as their
+# senses are mostly proper names (黄海, 珠江) or figures (数据流 "data stream", 主流)
+WILD_PLACE_HEADS = frozenset(
+    ("beach", "coast", "shore", "seashore", "seaside", "riverside", "riverbank", "lakeside", "shoal", "reef",
+     "plateau", "highland", "woods", "forest", "jungle", "grove", "woodland", "rainforest", "thicket", "grassland",
+     "prairie", "marsh", "swamp", "wetland", "brook", "creek", "gully", "ravine", "gorge", "valley", "cave",
+     "cavern", "cliff", "hill", "hills", "hillside", "mountain", "mountains", "wilderness", "seacoast")
+)  # fmt: skip
+# two-word senses whose head alone names something else too (a bank, a stream of data)
+WILD_PLACE_PAIRS = frozenset(("river bank", "mountain stream"))
+WILD_PLACE_SENSE = re.compile(r"^[a-z]+(?: [a-z]+)?$")
+
+
+def capture_sites(entries: list[tuple[str, str, str, int]], farmed: Sequence[str]) -> list[str]:
+    """Words of two or three characters whose first sense is a place of the wild (沙滩 "beach", 河滩 "shoal", 树林
+    "woods", 山涧 "mountain stream"): a plain noun of at most two lower-case words, so no proper name (硅谷 "Silicon
+    Valley") and no figure with a comment; not a word that names a farmed animal. A verb of catching or gathering
+    a few characters after one (河滩上捡到的, 礁石上逮的) tells the provenance of what was caught there."""
+    found: set[str] = set()
+    for word, first, _gloss, _line in entries:
+        if not 2 <= len(word) <= 3 or any(c.isascii() for c in word) or any(f in word for f in farmed):
+            continue
+        sense = first.strip().removeprefix("the ")
+        if WILD_PLACE_SENSE.match(sense) and (sense.split()[-1] in WILD_PLACE_HEADS or sense in WILD_PLACE_PAIRS):
             found.add(word)
     return sorted(found)
 
@@ -1179,6 +1211,7 @@ def build(data: Path) -> dict[str, object]:
             ),
             "shorthands": shorthands(entries, watchlists),
             "plant_heads": plant_heads(entries),
+            "capture_sites": capture_sites(entries, shipped_signals.farmed_animals),
             "cage_heads": cage_heads(entries),
             "shop_heads": shop_heads(entries),
             "goods_heads": heads,

@@ -319,3 +319,15 @@ def test_goods_bought_up_in_the_wild_are_a_capture(scorer: Scorer) -> None:
     # bought in town, or a mushroom bought in the hills: nothing wild and animal
     assert_clear(scorer, "皮子 一张 整张带头", "城里收的，私聊，不走快递")
     assert_clear(scorer, "野生 蘑菇 干货 一斤", "山里收的，私聊")
+
+
+def test_a_place_of_the_wild_from_the_dictionary_tells_a_capture(scorer: Scorer) -> None:
+    # 沼泽地 "marsh" is no hand-listed place: the dictionary's sense makes it one of the wild
+    result = assert_lead(scorer, "沼泽地里套的 活体 一只 毛色灰黄", "wildlife.other", "只能自提，不走物流")
+    assert trade_context(result)["capture"] == "沼泽地里套"
+
+
+def test_a_place_of_the_wild_without_a_capture_stays_quiet(scorer: Scorer) -> None:
+    # the place alone tells nothing of how the animal was got, nor does a souvenir of the beach
+    assert_clear(scorer, "沼泽地里 活体 一只 毛色灰黄", "只能自提，不走物流")
+    assert_clear(scorer, "海滩上的贝壳 一对 摆件", "不走快递，同城自提")

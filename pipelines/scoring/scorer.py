@@ -382,6 +382,9 @@ class Scorer:
         self._function_patterns = frozenset(
             i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "function" for sig in signals)
         )
+        self._site_patterns = frozenset(
+            i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "site" for sig in signals)
+        )
         # per pattern: 1 an animal part, 2 a word of wild provenance (the trade pattern needs both), 3 talk that
         # hides what the goods are (the concealed-goods pattern), 0 none of them
         self._trade_anchors = [
@@ -437,6 +440,7 @@ class Scorer:
         # (没有手续), a place of the wild (深山皮子); a listing with a part is read further if it shows one
         self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
         self._capture_or_place = tables.capture_or_place
+        self._site_capture = tables.site_capture
         self._generic_animals = tables.generic_animals
         self._animals = AnimalPatterns(
             self._shown,
@@ -816,6 +820,12 @@ class Scorer:
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
                 and (self._capture_or_place is None or not self._capture_or_place.search(joined))
+                # ... and so is one after a place of the wild the dictionary names (河滩上捡到的), where one stands
+                and (
+                    self._site_capture is None
+                    or self._site_patterns.isdisjoint(ids)
+                    or not self._site_capture.search(joined)
+                )
                 # a calibre beside its barrel or rounds (内径5.5) may be all a weapon's listing shows
                 and not calibred
             ):

@@ -443,11 +443,16 @@ class Tables:
         nouns = self._dictionary_nouns()
         tools = [verb + _TOOL for verb in hunting if verb and verb + _TOOL in nouns]
         doers = [*(fold(w) for w in signals.capture_doers), *tools]
-        self.capture = capture_pattern(
-            [fold(w) for w in signals.capture_places],
-            doers,
-            [fold(w) for w in (*signals.hunting_verbs, *signals.capture_verbs)],
-        )
+        capture_verbs = [fold(w) for w in (*signals.hunting_verbs, *signals.capture_verbs)]
+        hand_capture = capture_pattern([fold(w) for w in signals.capture_places], doers, capture_verbs)
+        # the dictionary's places of the wild (河滩, 礁石: capture_sites) tell a capture with its verb only; a part
+        # placed there without one (海滩 贝壳) is an ordinary souvenir's. Each is a pattern of the scan too (kind
+        # ``site``), so that a listing is searched for their captures only where one stands.
+        sites = [site for site in (fold(w) for w in signals.capture_sites) if site]
+        self.site_capture = capture_pattern(sites, [], capture_verbs) if sites else None
+        for site in sites:
+            self._add(site, Signal("site", "site", None, site, False, False))
+        self.capture = capture_pattern([fold(w) for w in (*signals.capture_places, *sites)], doers, capture_verbs)
         # a doer right before a verb of hunting and 的 (自己打的, 套子套的): the seller says the animal was poached
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
@@ -478,7 +483,7 @@ class Tables:
         # starting with its word (see capture_pattern)
         parts = self.single_parts
         placed = [f"{place}.{{0,{PLACE_REACH}}}?{parts.pattern}" for place in longest_first(places) if place and parts]
-        captures = [self.capture.pattern] if self.capture is not None else []
+        captures = [hand_capture.pattern] if hand_capture is not None else []
         self.capture_or_place = re.compile("|".join((*captures, *placed))) if captures or placed else None
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))

@@ -190,6 +190,7 @@ class SignalSpec(_Model):
     pet_animals: list[str] = Field(default_factory=list)
     papers: list[str] = Field(default_factory=list)
     capture_places: list[str] = Field(default_factory=list)
+    capture_sites: list[str] = Field(default_factory=list)
     capture_doers: list[str] = Field(default_factory=list)
     capture_verbs: list[str] = Field(default_factory=list)
     hunting_verbs: list[str] = Field(default_factory=list)
