@@ -71,6 +71,21 @@ def test_a_mark_written_apart_in_one_clause_is_the_mark(scorer: Scorer) -> None:
     assert_clear(scorer, "复古手镯 交叉的菱形纹 设计", "925银 百搭 送女友")
 
 
+@pytest.mark.parametrize("title", ["黑条白纹 斑马纹 地毯", "黑条白纹 加厚 地毯 客厅", "黑条红纹 地毯 私聊"])
+def test_a_colour_right_before_the_head_of_a_mark_written_apart_is_a_mark_of_its_own(
+    scorer: Scorer, title: str
+) -> None:
+    # 黑条白纹 is black bars and white stripes (a zebra's), not the tiger's 黑条纹 read across 白
+    result = assert_clear(scorer, title)
+    assert "diagnostic_trait_context" not in rules_by_name(result)
+
+
+def test_a_colour_elsewhere_in_a_mark_written_apart_leaves_the_mark() -> None:
+    scorer = Scorer.load(threshold=60)
+    result = assert_lead(scorer, "老料印章 侧面交叉的白色网格纹 私聊", "wildlife.ivory")
+    assert rules_by_name(result)["diagnostic_trait_context"]["traits"] == ["交叉纹"]
+
+
 def test_denial_of_a_look_alike_is_one_pattern_over_substitutes() -> None:
     """Every imitation word, farmed or pet animal and a wildlife category's innocence word is a look-alike."""
     scorer = Scorer.load(threshold=60)

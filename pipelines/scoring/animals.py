@@ -70,6 +70,7 @@ class AnimalPatterns:
         hunting_verbs: tuple[str, ...] = (),
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
+        split_colours: frozenset[str] = frozenset(),
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -94,6 +95,7 @@ class AnimalPatterns:
         self._hunting_verbs = hunting_verbs
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
+        self._split_colours = split_colours
         # the goods words (product forms) that one wildlife category alone sells (枝 of coral, 镜框 of tortoiseshell)
         owners: dict[str, set[str]] = {}
         for category in categories.values():
@@ -213,7 +215,9 @@ class AnimalPatterns:
         self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
     ) -> list[tuple[tuple[Signal, ...], FieldView, int, int]]:
         """The diagnostic marks written with words between modifier and head in one clause (交叉的网格纹, 交叉弧线纹
-        of ivory's 交叉纹), as signals of the mark, where the listing does not write the mark whole already."""
+        of ivory's 交叉纹), as signals of the mark, where the listing does not write the mark whole already. A colour
+        right before the head gives the head a mark of its own (黑条白纹: black bars and white stripes, a zebra's, not
+        the tiger's 黑条纹)."""
         pattern = self._split_traits
         if pattern is None:
             return []
@@ -231,6 +235,8 @@ class AnimalPatterns:
                     None,
                 )  # fmt: skip
                 if end is None or not one_clause(view, start, end):
+                    continue
+                if text[end - 2] in self._split_colours:
                     continue
                 word = words[(modifier, text[end - 1])]
                 if word not in shown:

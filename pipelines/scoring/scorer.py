@@ -466,6 +466,7 @@ class Scorer:
             hunting_verbs=tables.hunting_verbs,
             split_traits=tables.split_traits,
             split_trait_words=tables.split_trait_words,
+            split_colours=tables.split_colours,
         )
         self._split_traits = tables.split_traits
         self._bred_claims = BredClaims(

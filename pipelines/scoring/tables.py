@@ -87,6 +87,9 @@ class HomophoneTables:
 
 # the character that makes a colour's name of a word (珊瑚色, 象牙色)
 _COLOUR = "色"
+# how often jieba's dictionary must count an adjective's noun with 色 for the adjective to be a colour (白色 2,756,
+# 浅色 203; not 好色 132, "lecherous", nor 纯色 17)
+_COLOUR_NOUN_MIN = 150
 # the character that makes a tool's name of a verb (套子 of 套)
 _TOOL = "子"
 
@@ -114,7 +117,7 @@ class Tables:
         self.effect_parts: dict[str, tuple[str, str, str]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
-        self._dictionary_words: tuple[frozenset[str], frozenset[str]] | None = None
+        self._dictionary_words: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
         # the colours named after goods whose name ends in a colour (鹤顶红色), folded: each stands only where its
         # 色 ends a word (not 鹤顶红色泽)
         self.colour_names: set[str] = set()
@@ -232,19 +235,23 @@ class Tables:
             sorted(name + _COLOUR for name in names if len(name) > 1 and is_cjk(name[-1]) and name[-1] in self._colours)
         )
 
-    def _dictionary(self) -> tuple[frozenset[str], frozenset[str]]:
-        """jieba's nouns (tag n) and its one-character adjectives (tag a) that make a word with 色 (红: 红色), read in
-        one pass and only when a table needs them: the dictionary is large."""
+    def _dictionary(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """jieba's nouns (tag n), its one-character adjectives (tag a) that make a word with 色 (红: 红色) and those of
+        them whose noun with 色 is common (the colours: 白色, 浅色), read in one pass and only when a table needs
+        them: the dictionary is large."""
         if self._dictionary_words is None:
             nouns: set[str] = set()
             short: dict[str, str] = {}
-            for word, _count, tag in dictionary_words():
+            colours: set[str] = set()
+            for word, count, tag in dictionary_words():
                 if tag == "n":
                     nouns.add(word)
+                    if len(word) == 2 and word[1] == _COLOUR and count >= _COLOUR_NOUN_MIN:
+                        colours.add(word[0])
                 if len(word) <= 2:
                     short[word] = tag
             adjectives = frozenset(c for c, tag in short.items() if len(c) == 1 and tag == "a" and c + _COLOUR in short)
-            self._dictionary_words = (frozenset(nouns), adjectives)
+            self._dictionary_words = (frozenset(nouns), adjectives, adjectives & colours)
         return self._dictionary_words
 
     def _dictionary_nouns(self) -> frozenset[str]:
@@ -590,6 +597,9 @@ class Tables:
         }  # fmt: skip
         self.lookalike_denial = self._denial_pattern()
         self.split_traits, self.split_trait_words = self._split_trait_pattern()
+        # the colours a split mark's head may carry of its own (白 of 黑条白纹): jieba's adjectives with a common
+        # noun of their colour (白色, 浅色), read only where a mark can be split
+        self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
