@@ -51,6 +51,10 @@ from crawler.stored_values import parse_posted, read_values
 from spiders.sweep_params import SweepParams
 
 _LISTING_FIELDS = set(ListingFields.model_fields) - {"listing_id", "extra"}  # the rest go to `extra`
+# An item page is fetched before any result page waiting beside it. Otherwise the next result page, yielded last
+# and so taken first, is fetched as soon as its predecessor is read, and item requests pile up in the scheduler
+# faster than they are fetched: over a long sweep the crawl process held thousands of them, growing with the sweep.
+ITEM_PAGE_PRIORITY = 1
 
 
 class ListingSpider(scrapy.Spider):
@@ -193,7 +197,11 @@ class ListingSpider(scrapy.Spider):
 
     def _request(self, url: str, callback: Any, meta: dict[str, Any], *, item_page: bool = False) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=callback, errback=self.on_error, meta={**meta, **self._render_meta(item_page=item_page)}
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={**meta, **self._render_meta(item_page=item_page)},
+            priority=ITEM_PAGE_PRIORITY if item_page else 0,
         )
 
     # -- the server's own response of a rendered page ---------------------------------------------------------
