@@ -296,12 +296,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # words flagged more often), so the floors and the ceiling follow them, the recall's to the fourth place (1,469 of
 # 1,704 is 0.8621). Captures at places of the wild the dictionary names (礁石上逮的, 海边收的) then gave recall
 # 0.863 (1,471/1,704, 0.8633) and disguised recall 0.799 (816/1,021, 0.7992), the rest unchanged; the floors
-# follow, the recall's to the fourth place (1,470 of 1,704 is 0.8627).
+# follow, the recall's to the fourth place (1,470 of 1,704 is 0.8627). A bird sold mounted, frozen or as feathers
+# filed under wildlife.other, and a snake caught in the wild a live reptile, then gave recall 0.864 (1,473/1,704,
+# 0.8644), disguised recall 0.801 (818/1,021, 0.8012) and category accuracy 0.9566 (1,409/1,473, 0.95655), the rest
+# unchanged; the floors follow, the recall's to the fourth place (1,472 of 1,704 is 0.8638).
 TEST_PART_FLOOR = {
-    "recall": 0.8632,
+    "recall": 0.8644,
     "precision": 0.980,
-    "disguised": 0.799,
-    "category_accuracy": 0.9564,
+    "disguised": 0.801,
+    "category_accuracy": 0.9565,
     "hard_negatives_flagged": 0.0410,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -474,9 +477,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 1_704), (disguised - 1, 1_021)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 1_704), (disguised, 1_021)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 1_704), (disguised - 2, 1_021)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,471 of 1,704 (recall 0.8633) and 816 of 1,021 (0.7992); one fewer of each misses.
-    assert floor_misses(_measured((1_471, 1_704), (816, 1_021)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_470, 1_704), (815, 1_021)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,473 of 1,704 (recall 0.8644) and 818 of 1,021 (0.8012); one fewer of each misses.
+    assert floor_misses(_measured((1_473, 1_704), (818, 1_021)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_472, 1_704), (817, 1_021)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -469,6 +469,9 @@ class Scorer:
             split_colours=tables.split_colours,
         )
         self._split_traits = tables.split_traits
+        self._parts_categories = tables.parts_categories
+        self._dead_forms = tables.dead_forms
+        self._alive_forms = tables.alive_forms
         self._bred_claims = BredClaims(
             self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
         )
@@ -1289,6 +1292,11 @@ class Scorer:
         all_rules.extend(masked_rules)
         best = ranked[0]
         score = scores[best]
+        parts = self._parts_categories.get(best)
+        if parts is not None and "title" in by_name and self._sold_as_parts(by_name["title"].norm.text, joined):
+            all_rules.append({"rule": "sold_as_parts", "category": best, "filed_as": parts, "points": 0})
+            ranked = [parts, *(c for c in ranked if c != parts)]
+            best = parts
         return ScoreResult(
             score=score,
             is_lead=score >= self.threshold,
@@ -1298,6 +1306,13 @@ class Scorer:
             hits=hits,
             rules=all_rules,
         )
+
+    def _sold_as_parts(self, title: str, joined: str) -> bool:
+        """Whether a listing of a live-animal category sells the animal dead or its parts, as its title says (金雕标本
+        展翅, 整只冻品, 孔雀尾羽; a description's 飞羽是黑的 is a live bird's trait), and says nothing of a live one
+        (活体, 活的): the categories file those goods apart."""
+        dead, alive = self._dead_forms, self._alive_forms
+        return dead is not None and dead.search(title) is not None and (alive is None or alive.search(joined) is None)
 
     def _sold_wild(
         self,

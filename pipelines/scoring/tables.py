@@ -495,6 +495,17 @@ class Tables:
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))
         self.live_words = frozenset(signals.live_forms)
+        # the goods of a live-animal category sold dead or as parts (金雕标本, 整只冻品), filed apart: what tells them
+        # (dead_forms) and what tells a live animal instead (live_forms, fresh_forms), both read in the folded text
+        dead = [fold(w) for w in signals.dead_forms if fold(w)]
+        alive = [fold(w) for w in (*signals.live_forms, *signals.fresh_forms) if fold(w)]
+        self.dead_forms = re.compile(alternatives(dead)) if dead else None
+        self.alive_forms = re.compile(alternatives(alive)) if alive else None
+        self.parts_categories = {
+            pair.live: pair.parts
+            for pair in signals.parts_categories
+            if pair.live in self.categories and pair.parts in self.categories
+        }
         for word in signals.english_live_forms:  # whole English words: the context of a species' English name
             self._add(word, Signal("english_live", "live", None, word, False, False))
         for word in signals.namesake_materials:

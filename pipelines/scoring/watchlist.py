@@ -135,6 +135,13 @@ class CaughtAnimal(_Model):
     category: str | None = Field(default=None, description="The category it names; None: the listing's traits.")
 
 
+class PartsCategory(_Model):
+    """The category that files the dead animals and parts of a live-animal category's goods."""
+
+    live: str = Field(pattern=CATEGORY_ID)
+    parts: str = Field(pattern=CATEGORY_ID)
+
+
 class SignalSpec(_Model):
     """Listing-wide context words and the points they carry."""
 
@@ -229,6 +236,8 @@ class SignalSpec(_Model):
     material_after: list[str] = Field(default_factory=list)
     flavour_markers: list[str] = Field(default_factory=list)
     live_forms: list[str] = Field(default_factory=list)
+    dead_forms: list[str] = Field(default_factory=list)
+    parts_categories: list[PartsCategory] = Field(default_factory=list)
     english_live_forms: list[str] = Field(default_factory=list)
     commerce: list[str] = Field(default_factory=list)
     accessory_kinds: list[str] = Field(default_factory=list)

@@ -1,0 +1,46 @@
+"""The form sold decides between a live-animal category and the one that files parts, worded apart from the shipped
+evaluation set: a bird sold mounted, frozen or as tail feathers is filed under wildlife.other, a live one under
+wildlife.live_bird, whatever else the listing says of its plumage or feed; a snake caught in the wild is a live
+reptile, not an unnamed animal."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_lead, score
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "红隼标本 展翅 带底座 老件",  # mounted
+        "苍鹰 标本 立姿 玻璃罩",
+        "白鹇 两只 整只冻品 野味",  # frozen
+        "绿孔雀 尾羽 五根 天然",  # tail feathers
+    ],
+)
+def test_a_bird_sold_dead_or_as_parts_is_filed_apart_from_live_birds(scorer: Scorer, title: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.other")
+    assert result.categories[0] == "wildlife.other"
+    filed = next(r for r in result.rules if r["rule"] == "sold_as_parts")
+    assert filed["category"] == "wildlife.live_bird" and filed["filed_as"] == "wildlife.other"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("红隼 活体 幼鸟 可上手", ""),
+        ("雕鸮 活的 一只 标本级羽色", ""),  # a word of a live bird outweighs the specimen it is likened to
+        # a part in the description is the live bird's trait or its feed, not the goods
+        ("黑颈鹤 一只 成鸟 庄园观赏", "飞羽是黑的，平时吃冷冻小鱼。"),
+    ],
+)
+def test_a_live_bird_stays_a_live_bird(scorer: Scorer, title: str, description: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.live_bird", description)
+    assert not any(r["rule"] == "sold_as_parts" for r in result.rules)
+
+
+def test_a_snake_caught_in_the_wild_is_a_live_reptile(scorer: Scorer) -> None:
+    assert_lead(scorer, "山上刚抓的蛇 活的 一米多", "wildlife.live_reptile")
+    assert score(scorer, "林子里逮的蛇 两条 活的").category == "wildlife.live_reptile"
