@@ -1,8 +1,8 @@
 """The product a title names, worded apart from the shipped evaluation set: where no term names the goods, a mark of
-an animal's goods (人字纹 of ivory, 鳞片 of a pangolin) or an effect of prohibited goods (人都飘, 察觉不到, 没信号)
-in a title that sells flooring, a fish, a balloon, a dental brace or a signal amplifier describes that product. The
-goods' own product forms, wild provenance, concealment, a dictionary word that names something else and a
-marketplace's tag keep the lead."""
+an animal's goods (人字纹 of ivory, 鳞片 of a pangolin) or a trait of a gun (自己组装) in a title that sells flooring,
+furniture or a fish describes that product. The goods' own product forms, wild provenance, concealment, a dictionary
+word that names something else and a marketplace's tag keep the lead, and so do drugs and covert cameras, which ride
+in or hide in ordinary products."""
 
 from __future__ import annotations
 
@@ -26,13 +26,9 @@ from tests.scoring_support import assert_clear, assert_lead, rules_by_name
         ("交叉纹 地板砖 私聊", "地板砖", "flooring"),
         ("人字纹 墙纸 北欧风 私聊", "墙纸", "flooring"),
         ("交叉纹 书柜 实木 私聊", "书柜", "furniture"),
+        ("鞋柜 多层 自己组装 私聊", "柜", "furniture"),
         ("满身鳞片 的鱼 活的 私聊", "鱼", "fish"),
         ("全身是鳞 活鱼 鲜活 私聊", "活鱼", "fish"),
-        ("派对氦气球 整个人都飘起来", "气球", "toy"),
-        ("婚礼气球 拱门 整个人都飘起来", "气球", "toy"),
-        ("隐形牙套 谁都察觉不到", "牙套", "dental"),
-        ("手机信号放大器 手机都没信号 隐蔽安装", "放大器", "signal_equipment"),
-        ("路由器 穿墙王 手机都没信号 隐蔽安装", "路由器", "signal_equipment"),
     ],
 )
 def test_a_mark_or_an_effect_describes_the_ordinary_product_the_title_names(
@@ -53,6 +49,11 @@ def test_a_mark_or_an_effect_describes_the_ordinary_product_the_title_names(
         ("满身鳞片 鲸鱼 活的 私聊", "wildlife.pangolin"),  # 鲸鱼 "whale" is no fish the dictionary sells
         ("【闲鱼】会抱人 小猴 私聊", "wildlife.primate"),  # the marketplace's tag names no product
         ("满身鳞片 气球状 私聊", "wildlife.pangolin"),  # 气球 inside a longer word heads nothing
+        # drugs and covert cameras ride in or hide in ordinary products: laughing gas in a party balloon, a camera in
+        # a toothbrush or a bookcase; what such a listing says of their effect stays theirs
+        ("派对气球 吸一口整个人都飘起来 私聊", "prohibited.drugs"),
+        ("电动牙刷 高清 手机远程看 谁都察觉不到", "prohibited.surveillance"),
+        ("书柜 摆件 内置高清 远程看 谁都发现不了", "prohibited.surveillance"),
     ],
 )
 def test_a_mark_stays_a_lead_where_no_ordinary_product_sells_it(scorer: Scorer, title: str, category: str) -> None:

@@ -1,8 +1,10 @@
 """The ordinary product a title names: a head noun of the dictionary's product heads (地板 "floor", 气球 "balloon",
 牙套 "orthodontic brace", 放大器 "amplifier", ``signals.product_heads``) that ends a word of the title. Where no
-watchlist term names the goods, a mark or an effect the listing shows (人字纹 said of ivory, 鳞片 of a pangolin,
-人都飘 of drugs) then describes that product: herringbone flooring, a scaly fish, a floating balloon. A head that ends a
-product form of the category (地毯 of a tiger's skin) may be the goods themselves and clears nothing."""
+watchlist term names the goods, a mark or a trait the listing shows (人字纹 said of ivory, 鳞片 of a pangolin, 自己组装
+of a gun) then describes that product: herringbone flooring, a scaly fish, a shoe cabinet. A head that ends a product
+form of the category (地毯 of a tiger's skin) may be the goods themselves and clears nothing. The scorer does not ask
+for drugs and covert cameras, which ride in or hide in such products (laughing gas in a party balloon, a camera in a
+toothbrush)."""
 
 from __future__ import annotations
 

@@ -127,12 +127,16 @@ _NAME_CONTEXT = frozenset(("provenance", "english_live"))
 # between (懂的人都知道是什么, 是啥懂的都懂): the name is the goods he will not spell out
 _TOLD_QUESTION = "question"
 
-# the patterns a mark or an effect makes without a name of the goods, which the product a title names describes
+# the patterns a mark, a trait or an effect makes without a name of the goods, which the ordinary product a title
+# names describes (人字纹 地板, 自己组装 鞋柜)
 _PRODUCT_DESCRIBED = frozenset(
     ("diagnostic_trait_context", "trade_pattern_context", "function_pattern_context", "trait_pattern_context")
 )
 # what says goods are the wild animal's or hidden whatever the title names: wild provenance, concealment
 _GOODS_HIDDEN = frozenset(("provenance", "conceal"))
+# the categories whose goods ride in or hide in ordinary products (laughing gas in a party balloon, a camera in a
+# toothbrush or a bookcase): what a listing says of their effect stays theirs whatever product the title names
+_PRODUCT_CARRIED = frozenset(("prohibited.drugs", "prohibited.surveillance"))
 # the patterns that read an animal from what a listing shows of it, where goods of another kind may show the same
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context", "evaded_goods_context"))
 # the pattern of a category's traits, which everyday goods of a namesake kind may show too (开刃 of a kitchen knife)
@@ -1140,7 +1144,11 @@ class Scorer:
                 if everyday is not None:  # 开刃 锋利 of a kitchen knife (厨刀, 剔骨刀) describe the knife
                     masked_rules.append(everyday)
                     pattern = None
-            if pattern is not None and pattern[1]["rule"] in _PRODUCT_DESCRIBED:
+            if (
+                pattern is not None
+                and pattern[1]["rule"] in _PRODUCT_DESCRIBED
+                and pattern[0][0].category not in _PRODUCT_CARRIED
+            ):
                 product = self._ordinary_product(first_view, signal_places, pattern[0][0].category)
                 if product is not None:  # 人字纹 地板: the mark is the floor's pattern
                     masked_rules.append(product)
@@ -1436,8 +1444,8 @@ class Scorer:
         self, title: FieldView, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], category: str
     ) -> dict[str, Any] | None:
         """The rule that sets a pattern hit aside where the title names an ordinary product no goods of the category
-        are (人字纹 地板, 满身鳞片 的鱼, 派对氦气球 整个人都飘起来), and the listing neither claims wild provenance nor
-        hides what it sells: the marks and effects it shows are the product's."""
+        are (人字纹 地板, 满身鳞片 的鱼, 鞋柜 … 自己组装), and the listing neither claims wild provenance nor hides
+        what it sells: the marks and traits it shows are the product's."""
         if any(sig.kind in _GOODS_HIDDEN for signals, *_place in signal_places for sig in signals):
             return None
         found = self._products.named(title, category)
