@@ -148,6 +148,55 @@ def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worke
         redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
 
 
+def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server, monkeypatch):
+    """A worker killed between recording a request in the dupe filter and pushing it would leave it seen by every
+    worker and queued by none: the scheduler does both in one Redis script, never with a separate check."""
+    from scrapy_redis.dupefilter import RFPDupeFilter
+
+    from crawler.distributed.scheduler import ReliableScheduler
+
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    sweep_id = sweeps.new_sweep_id()
+    base = keys.sweep_key(sweep_id, "demo")
+    sweeps.register_worker(redis_server, sweep_id, "w-one", lease_seconds=30)
+    queue = ReliableQueue(redis_server, spider, base, worker_id="w-one")
+    dupefilter = RFPDupeFilter(redis_server, key=keys.sweep_key(sweep_id, "demo", "dupefilter"))
+
+    def separate_check(request: Request) -> bool:
+        raise AssertionError("the dupe filter was asked apart from the push")
+
+    monkeypatch.setattr(dupefilter, "request_seen", separate_check)
+    scheduler = object.__new__(ReliableScheduler)
+    scheduler.server, scheduler.queue, scheduler.df, scheduler.stats, scheduler.spider = (
+        redis_server,
+        queue,
+        dupefilter,
+        None,
+        spider,
+    )
+    scheduler._reported = {}
+    item = Request("http://127.0.0.1:1/plain/item/7", callback=spider.parse_item)
+    try:
+        assert scheduler.enqueue_request(item) is True
+        assert redis_server.sismember(dupefilter.key, dupefilter.request_fingerprint(item))
+        assert len(queue) == 1
+        assert scheduler.enqueue_request(item.replace()) is False  # seen: not queued twice
+        assert len(queue) == 1
+        assert scheduler.enqueue_request(item.replace(dont_filter=True)) is True  # skips the filter
+        assert len(queue) == 2
+        popped = queue.pop()
+        assert popped is not None
+        # a redirect of a popped request: queued and the original acknowledged in the same transaction
+        redirect = Request("http://127.0.0.1:1/plain/item/8", meta={keys.LEASE_ID: popped.meta[keys.LEASE_ID]})
+        assert scheduler.enqueue_request(redirect) is True
+        assert queue.in_flight() == 0 and len(queue) == 2
+        again = Request("http://127.0.0.1:1/plain/item/8", meta={keys.LEASE_ID: queue.pop().meta[keys.LEASE_ID]})
+        assert scheduler.enqueue_request(again) is False  # seen: acknowledged, not queued
+        assert queue.in_flight() == 0 and len(queue) == 1
+    finally:
+        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+
+
 def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):
     """Two workers reserving slots for one domain get slots `download_delay` apart, in total, not each."""
     from scrapy.utils.test import get_crawler

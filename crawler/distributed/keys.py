@@ -60,6 +60,17 @@ redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) * 1e12 - seq, member)
 return seq
 """
 
+# Record a request's fingerprint in the dupe filter and push it in one step: a worker killed between the two would
+# leave the request marked seen and never queued, so no worker would fetch it. Returns 1 when pushed, 0 when the
+# fingerprint was there already (ARGV[3] empty: a request that skips the filter, always pushed).
+SEEN_PUSH_SCRIPT = """
+if ARGV[3] ~= '' and redis.call('SADD', KEYS[3], ARGV[3]) == 0 then return 0 end
+local seq = redis.call('INCR', KEYS[2])
+local member = string.format('%012d', seq) .. '|' .. ARGV[2]
+redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) * 1e12 - seq, member)
+return 1
+"""
+
 # Move every request a dead worker held back to the queue (skipped while its heartbeat lives).
 REAP_SCRIPT = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider
 from scrapy_redis.queue import Base as RedisQueueBase
 
-from crawler.distributed.keys import LEASE_ID, POP_SCRIPT, PUSH_SCRIPT, heartbeat_key
+from crawler.distributed.keys import LEASE_ID, POP_SCRIPT, PUSH_SCRIPT, SEEN_PUSH_SCRIPT, heartbeat_key
 from crawler.distributed.serializer import JsonRequestSerializer
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class ReliableQueue(RedisQueueBase):
         self.seq_key = f"{self.key}:seq"
         self._pop = server.register_script(POP_SCRIPT)
         self._push = server.register_script(PUSH_SCRIPT)
+        self._seen_push = server.register_script(SEEN_PUSH_SCRIPT)
 
     @property
     def queue_key(self) -> str:
@@ -54,6 +55,18 @@ class ReliableQueue(RedisQueueBase):
             )
         if pipe is None:
             target.execute()
+
+    def push_unseen(self, request: Request, fingerprint: str, dupefilter_key: str, *, pipe: Any = None) -> Any:
+        """Push `request` unless `fingerprint` is in the dupe filter, recording it there in the same step.
+
+        Without a `pipe`, returns whether it was pushed; with one, the answer is among the pipeline's results.
+        An empty fingerprint (a request that skips the filter) is always pushed."""
+        pushed = self._seen_push(
+            keys=[self.queue_key, self.seq_key, dupefilter_key],
+            args=[-request.priority, self.encode(request), fingerprint],
+            client=pipe if pipe is not None else self.server,
+        )
+        return pushed if pipe is not None else bool(pushed)
 
     def pop(self, timeout: int = 0) -> Request | None:
         member = self._pop(keys=[self.queue_key, self.processing_key(), heartbeat_key(self.worker_id)])

@@ -85,24 +85,24 @@ class ReliableScheduler(RedisScheduler):
     # -- requests -----------------------------------------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
+        # The dupe filter's fingerprint and the push go to Redis in one script: recorded apart, a worker killed
+        # between them would leave the request seen by every worker and queued by none.
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         lease = request.meta.get(LEASE_ID)
         if lease is None:
-            if not request.dont_filter and self.df.request_seen(request):
+            if not self.queue.push_unseen(request, fingerprint, self.df.key):
                 self.df.log(request, self.spider)
                 return False
-            self.queue.push(request)
             if self.stats:
                 self.stats.inc_value("scheduler/enqueued/redis")
             return True
-        # A successor of a popped request (redirect, retry): queue it and acknowledge the original at once.
-        fresh = not request.dont_filter and self.df.request_seen(request)
+        # A successor of a popped request (redirect, retry): queue it and acknowledge the original in one step.
         pipe = self.server.pipeline(transaction=True)
-        if not fresh:
-            self.queue.push_many([request], pipe=pipe)
+        self.queue.push_unseen(request, fingerprint, self.df.key, pipe=pipe)
         self.queue.ack(lease, pipe=pipe)
         self._stats_into(pipe)
-        pipe.execute()
-        if fresh:
+        pushed = bool(pipe.execute()[0])
+        if not pushed:
             self.df.log(request, self.spider)
             return False
         if self.stats:
