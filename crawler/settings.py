@@ -96,6 +96,9 @@ TRADEWATCH_STORE_RECOVERY_SECONDS = 60
 # Scrapy's in-memory stats, without the per-read deprecation shim that cost more than the counting (crawl_stats.py).
 STATS_CLASS = "crawler.crawl_stats.CrawlStats"
 
+# Closest to the spider: a page's cached selector is dropped once its callback is done (crawler/selector_release.py).
+SPIDER_MIDDLEWARES = {"crawler.selector_release.SelectorRelease": 990}
+
 EXTENSIONS = {
     "crawler.run_record.RunRecorder": 100,
     "crawler.gc_tuning.GarbageCollectorTuning": 900,
