@@ -534,7 +534,9 @@ def test_the_same_goods_without_papers_or_with_trade_talk_are_leads(scorer: Scor
         ("老手镯 人字纹 油润", "平台不让写名字，懂行的来", "wildlife.ivory", "concealed_goods_context"),
         ("户外 长管 配件齐 打猎", "快递单写五金，你懂的", "prohibited.weapons", "concealed_goods_context"),
         ("鸟头 盔 红皮 整块", "南洋过来的，私聊", "wildlife.hornbill", "trait_pattern_context"),
-        ("大蜥蜴 活的 会咬人", "河边抓的，没证，自提", "wildlife.live_reptile", "trait_pattern_context"),
+        # told as caught where or by whom (河边抓的, 自己抓的) the lizard is read as an animal term of its own; with a
+        # bare 抓的 only its traits tell the category
+        ("大蜥蜴 活的 会咬人", "抓的，没证，自提", "wildlife.live_reptile", "trait_pattern_context"),
         ("野生 鳞片 炒过 通乳 一两", "没有手续，私聊", "wildlife.pangolin", "trade_pattern_context"),
         ("越南带回 角料 酒杯 马蹄底", "不走物流，见面交易", "wildlife.rhino_horn", "trade_pattern_context"),
     ],

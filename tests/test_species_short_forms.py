@@ -37,7 +37,8 @@ def short_forms() -> dict[str, dict[str, object]]:
             "short form of 泰国圆斑蝰",
             "wildlife.live_reptile",
         ),
-        ("秋沙鸭 标本 老货 转让", "", "秋沙鸭", "short form of 中华秋沙鸭", "wildlife.live_bird"),
+        # a bird sold mounted is filed under wildlife.other, as the labelled set files specimens
+        ("秋沙鸭 标本 老货 转让", "", "秋沙鸭", "short form of 中华秋沙鸭", "wildlife.other"),
         ("柱星螅 摆件 一大枝", "潜水带上来的，枝杈多。", "柱星螅", "family name of 扇形柱星螅", "wildlife.coral"),
     ],
 )
