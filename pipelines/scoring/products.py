@@ -16,9 +16,6 @@ from .fold_text import is_cjk
 from .markers import alternatives
 from .payloads import FieldView
 
-# the longest dictionary word that ends in a one-character head and names something else (甩手掌柜)
-_OTHER_LONGEST = 4
-
 
 class ProductHeads:
     """The product heads (folded word -> kind), the dictionary's words that end in a one-character head and name
@@ -27,6 +24,7 @@ class ProductHeads:
     def __init__(self, heads: Mapping[str, str], others: Iterable[str], forms: Mapping[str, Iterable[str]]) -> None:
         self._kinds = {word: kind for word, kind in heads.items() if word}
         self._others = frozenset(others)
+        self._others_longest = max(map(len, self._others), default=1)  # 甩手掌柜: how far back to look
         pattern = alternatives(self._kinds)
         self._pattern = re.compile(pattern) if pattern else None
         self._own = {
@@ -52,7 +50,7 @@ class ProductHeads:
                 continue  # 气球状, 地板砖: the head of no word here
             if len(head) == 1 and any(
                 text[match.start() - back : match.end()] in self._others
-                for back in range(1, min(_OTHER_LONGEST, match.end()))
+                for back in range(1, min(self._others_longest, match.end()))
             ):
                 continue
             return head, self._kinds[head]
