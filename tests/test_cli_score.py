@@ -300,11 +300,17 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # filed under wildlife.other, and a snake caught in the wild a live reptile, then gave recall 0.864 (1,473/1,704,
 # 0.8644), disguised recall 0.801 (818/1,021, 0.8012) and category accuracy 0.9566 (1,409/1,473, 0.95655), the rest
 # unchanged; the floors follow, the recall's to the fourth place (1,472 of 1,704 is 0.8638).
+# Grown by the seventeenth blind batch to 2,799 (132 of its 491 fell into the part, 59 of them disguised leads and
+# 29 hard negatives): recall 0.860 (1,548/1,799, 0.8605), precision 0.980 (1,548/1,579, 0.9804), disguised recall
+# 0.794 (858/1,080, 0.7944), 31/762 (0.0407), category accuracy 0.955 (1,479/1,548, 0.9554). Recall, disguised
+# recall and category accuracy fell with the set's growth (goods told only by their look, use or provenance, and
+# trade names no list gives, were found less often), so those floors follow them, the recall's to the fourth place
+# (1,547 of 1,799 is 0.8599); precision and the ceiling hold.
 TEST_PART_FLOOR = {
-    "recall": 0.8644,
+    "recall": 0.8605,
     "precision": 0.980,
-    "disguised": 0.801,
-    "category_accuracy": 0.9565,
+    "disguised": 0.794,
+    "category_accuracy": 0.9554,
     "hard_negatives_flagged": 0.0410,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -423,13 +429,18 @@ TEST_PART_FLOOR = {
 # category accuracy 0.952 (0.9520). The counts follow the grown part; precision, category accuracy and the
 # ceiling fell with the set's growth, as the rules' did, so they follow the figures (one lead fewer, 0.9803,
 # still holds).
+# Grown by the seventeenth blind batch to 2,799, the seed rebuilt with its dev rows: recall 0.905 (1,628/1,799,
+# 0.9049), precision 0.980 (1,628/1,661, 0.9801), disguised recall 0.861 (930/1,080, 0.8611), 33/762 (0.0433),
+# category accuracy 0.948 (1,544/1,628, 0.9484). The counts follow the grown part; precision, category accuracy
+# and the ceiling fell with the set's growth (two false alarms more, more leads filed under a neighbouring
+# category), so they follow the figures (one lead fewer, 0.9801, still holds).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_541,
-    "disguised_found": 878,
-    "precision": 0.9802,
-    "category_accuracy": 0.9519,
-    "hard_negatives_flagged": 0.0423,
+    "leads_found": 1_628,
+    "disguised_found": 930,
+    "precision": 0.9801,
+    "category_accuracy": 0.9484,
+    "hard_negatives_flagged": 0.0434,
 }
 
 
@@ -465,7 +476,7 @@ def _measured(leads: tuple[int, int], disguised: tuple[int, int]) -> dict[str, A
         "leads": counts(*leads),
         "disguised": counts(*disguised),
         "category_accuracy": 1.0,
-        "by_kind": {"hard_negative": {"fp": 0, "tn": 733}},
+        "by_kind": {"hard_negative": {"fp": 0, "tn": 762}},
     }
 
 
@@ -473,13 +484,13 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     """The stated tolerance, and nothing more: one lead (or one disguised lead) under the with-seed figure when
     measured holds, two do not; under the rules' floors one lead fewer than measured is a miss."""
     leads, disguised = TEST_PART_FLOOR_WITH_SEED["leads_found"], TEST_PART_FLOOR_WITH_SEED["disguised_found"]
-    assert floor_misses(_measured((leads, 1_704), (disguised, 1_021)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert floor_misses(_measured((leads - 1, 1_704), (disguised - 1, 1_021)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert len(floor_misses(_measured((leads - 2, 1_704), (disguised, 1_021)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    assert len(floor_misses(_measured((leads, 1_704), (disguised - 2, 1_021)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,473 of 1,704 (recall 0.8644) and 818 of 1,021 (0.8012); one fewer of each misses.
-    assert floor_misses(_measured((1_473, 1_704), (818, 1_021)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_472, 1_704), (817, 1_021)), TEST_PART_FLOOR)) == 2
+    assert floor_misses(_measured((leads, 1_799), (disguised, 1_080)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert floor_misses(_measured((leads - 1, 1_799), (disguised - 1, 1_080)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert len(floor_misses(_measured((leads - 2, 1_799), (disguised, 1_080)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    assert len(floor_misses(_measured((leads, 1_799), (disguised - 2, 1_080)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    # The rules alone: measured 1,548 of 1,799 (recall 0.8605) and 858 of 1,080 (0.7944); one fewer of each misses.
+    assert floor_misses(_measured((1_548, 1_799), (858, 1_080)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_547, 1_799), (857, 1_080)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
