@@ -120,7 +120,7 @@ def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worke
     base = keys.sweep_key(sweep_id, "demo")
     alive, dead = "w-alive", "w-dead"
     sweeps.register_worker(redis_server, sweep_id, alive, lease_seconds=30)
-    sweeps.register_worker(redis_server, sweep_id, dead, lease_seconds=0.3)
+    sweeps.register_worker(redis_server, sweep_id, dead, lease_seconds=30)
     redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
     queues = {w: ReliableQueue(redis_server, spider, base, worker_id=w) for w in (alive, dead)}
     urls = [f"http://127.0.0.1:1/plain/item/{n}" for n in range(4)]
@@ -133,7 +133,10 @@ def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worke
         assert len(queues[alive]) == 1 and queues[dead].in_flight() == 2
         assert not sweeps.is_done(redis_server, sweep_id, ["demo"])
         queues[alive].ack(first.meta[keys.LEASE_ID])
-        time.sleep(0.5)  # the dead worker's heartbeat expires
+        # The dead worker's heartbeat lapses (expired at once rather than waited for: a loaded machine could let a
+        # short lease lapse before the worker's own pops).
+        redis_server.pexpire(keys.heartbeat_key(dead), 1)
+        time.sleep(0.05)
         assert queues[dead].pop() is None  # a worker whose heartbeat expired gets nothing more
         assert sweeps.reap(redis_server, sweep_id, ["demo"]) == 2
         assert queues[dead].in_flight() == 0
@@ -195,6 +198,45 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server, monkeypat
         assert queue.in_flight() == 0 and len(queue) == 1
     finally:
         redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+
+
+def test_the_coordinator_seeds_a_sweep_in_one_transaction(redis_server, monkeypatch):
+    """Seeding records the start requests' fingerprints, pushes them and marks the sweep seeded together: a
+    coordinator stopped before its transaction is sent leaves nothing marked seen, and seeding again (a retry)
+    queues no start request twice."""
+    from crawler.profiles import load_profile
+
+    profile = load_profile("demo").with_base_url("http://127.0.0.1:1")
+    spec = sweeps.SweepSpec(
+        sweep_id=sweeps.new_sweep_id(), profiles=[profile.model_dump(mode="json")], params={"keywords": KEYWORDS}
+    )
+    base = keys.sweep_key(spec.sweep_id, "demo")
+    try:
+        real_pipeline = redis_server.pipeline
+
+        def stopped_pipeline(*args: Any, **kwargs: Any) -> Any:
+            pipe = real_pipeline(*args, **kwargs)
+            pipe.execute = lambda *a, **k: (_ for _ in ()).throw(ConnectionError("coordinator stopped"))
+            return pipe
+
+        monkeypatch.setattr(redis_server, "pipeline", stopped_pipeline)
+        with pytest.raises(ConnectionError):
+            coordinator.seed(redis_server, spec)
+        monkeypatch.undo()
+        assert not redis_server.keys(keys.sweep_key(spec.sweep_id, "*"))  # nothing half-seeded
+
+        assert coordinator.seed(redis_server, spec) == 2  # one search page per keyword
+        spider = ListingSpider(platform=profile, keywords=KEYWORDS)
+        queue = ReliableQueue(redis_server, spider, base, worker_id="w-one")
+        assert len(queue) == 2
+        assert redis_server.scard(f"{base}:dupefilter") == 2
+        assert redis_server.get(keys.sweep_key(spec.sweep_id, "seeded")) is not None
+        assert coordinator.seed(redis_server, spec) == 0  # seeded again: nothing queued twice
+        assert len(queue) == 2
+    finally:
+        stale = redis_server.keys(keys.sweep_key(spec.sweep_id, "*"))
+        if stale:
+            redis_server.delete(*stale)
 
 
 def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):

@@ -45,10 +45,12 @@ def seed(server: Redis, spec: SweepSpec) -> int:
     """Write the spec and put every start request of every platform in the queue. Returns how many."""
     import asyncio
 
+    # One transaction: the start requests' fingerprints, their pushes and the "seeded" mark land together or not
+    # at all, so a coordinator stopped halfway leaves no request marked seen that no worker will fetch.
     pipe = server.pipeline(transaction=True)
     pipe.set(sweep_key(spec.sweep_id, "spec"), spec.model_dump_json())
     pipe.set(sweep_key(spec.sweep_id, "state"), "open")
-    total = 0
+    pushes = 0
     for profile in spec.load_profiles():
         spider = _spider_for(profile, spec.params)
 
@@ -59,13 +61,15 @@ def seed(server: Redis, spec: SweepSpec) -> int:
         base = sweep_key(spec.sweep_id, profile.name)
         queue = ReliableQueue(server, spider, base, worker_id="coordinator")
         dupefilter = RFPDupeFilter(server, key=f"{base}:dupefilter")
-        fresh = [request for request in requests if not dupefilter.request_seen(request)]
-        queue.push_many(fresh, pipe=pipe)
-        total += len(fresh)
+        for request in requests:
+            fingerprint = "" if request.dont_filter else dupefilter.request_fingerprint(request)
+            queue.push_unseen(request, fingerprint, dupefilter.key, pipe=pipe)
+            pushes += 1
     pipe.set(sweep_key(spec.sweep_id, "seeded"), "1")
     pipe.zadd(SWEEPS_KEY, {spec.sweep_id: time.time()})
-    pipe.execute()
-    return total
+    results = pipe.execute()
+    # The pushes' answers follow the spec and state writes; 1 where pushed, 0 where a duplicate start request.
+    return sum(int(answer) for answer in results[2 : 2 + pushes])
 
 
 def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | None = None) -> SweepSpec:
