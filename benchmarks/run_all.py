@@ -35,6 +35,15 @@ SECTIONS = ("crawl", "js", "ocr", "scoring", "store", "leads", "memory", "distri
 Row = tuple[str, str, str, str]  # benchmark, measured, baseline or target, verdict
 
 
+class ScriptFailed(RuntimeError):
+    """A benchmark script exited non-zero; what it printed on stdout is kept (a missed target exits 1 after its
+    table and its figures)."""
+
+    def __init__(self, message: str, stdout: str) -> None:
+        super().__init__(message)
+        self.stdout = stdout
+
+
 def _script(name: str, *args: str, timeout: float = 3600) -> str:
     completed = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / name), *args],
@@ -47,7 +56,7 @@ def _script(name: str, *args: str, timeout: float = 3600) -> str:
     )
     if completed.returncode:
         tail = "\n".join(completed.stderr.strip().splitlines()[-5:])
-        raise RuntimeError(f"{name} failed (exit {completed.returncode}): {tail}")
+        raise ScriptFailed(f"{name} failed (exit {completed.returncode}): {tail}", completed.stdout)
     return completed.stdout
 
 
@@ -167,8 +176,8 @@ def leads(quick: bool) -> list[Row]:
     try:
         # the first full run builds a store of a million leads for each engine (cached after that)
         text = _script("bench_leads_list.py", *args, timeout=3 * 3600)
-    except RuntimeError as error:  # a missed target exits 1 after printing its table
-        text = str(error)
+    except ScriptFailed as error:  # a missed target exits 1 after printing its table and figures
+        text = error.stdout or str(error)
     line = next((line for line in reversed(text.splitlines()) if line.startswith(RESULT_PREFIX)), None)
     if line is None:
         raise RuntimeError(text.strip().splitlines()[-1] if text.strip() else "bench_leads_list.py printed nothing")

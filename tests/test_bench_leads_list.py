@@ -100,3 +100,28 @@ def test_generated_rows_hold_what_the_store_writes(tw_home: Path) -> None:
                 warnings.simplefilter("error")
                 generated.model_dump(mode="json")
         assert session.get(Listing, 1).images == []
+
+
+def test_a_missed_target_still_reports_its_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench_leads_list.py exits 1 when a command is slower than its target, after printing its figures: the
+    summary table shows those figures with the target marked missed, not the whole section as failed."""
+    import run_all
+
+    figures = {
+        "leads": 1_000_000,
+        "runs": 5,
+        "help": {"case": "tradewatch --help", "wall": 0.09, "cpu": 0.08, "query": None, "rows": None},
+        "engines": [
+            {"engine": "postgresql", "rows": [{"case": "stats", "wall": 2.54, "cpu": 0.4, "query": None, "rows": 1}]}
+        ],
+        "load": 9.0,
+    }
+
+    def missed(name: str, *args: str, timeout: float = 0) -> str:
+        stdout = "table\n" + run_all.RESULT_PREFIX + json.dumps(figures) + "\n"
+        raise run_all.ScriptFailed(f"{name} failed (exit 1): slow", stdout)
+
+    monkeypatch.setattr(run_all, "_script", missed)
+    rows = run_all.leads(quick=False)
+    stats = next(row for row in rows if "stats" in row[0])
+    assert "2.54 s" in stats[1] and "MISSED" in stats[3]
