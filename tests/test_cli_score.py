@@ -305,12 +305,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # 0.794 (858/1,080, 0.7944), 31/762 (0.0407), category accuracy 0.955 (1,479/1,548, 0.9554). Recall, disguised
 # recall and category accuracy fell with the set's growth (goods told only by their look, use or provenance, and
 # trade names no list gives, were found less often), so those floors follow them, the recall's to the fourth place
-# (1,547 of 1,799 is 0.8599); precision and the ceiling hold.
+# (1,547 of 1,799 is 0.8599); precision and the ceiling hold. A shell from the sea that no name tells filed under
+# wildlife.hawksbill then gave category accuracy 0.959 (1,484/1,548, 0.9587), the rest unchanged; its floor follows.
 TEST_PART_FLOOR = {
     "recall": 0.8605,
     "precision": 0.980,
     "disguised": 0.794,
-    "category_accuracy": 0.9554,
+    "category_accuracy": 0.9586,
     "hard_negatives_flagged": 0.0410,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -433,13 +434,15 @@ TEST_PART_FLOOR = {
 # 0.9049), precision 0.980 (1,628/1,661, 0.9801), disguised recall 0.861 (930/1,080, 0.8611), 33/762 (0.0433),
 # category accuracy 0.948 (1,544/1,628, 0.9484). The counts follow the grown part; precision, category accuracy
 # and the ceiling fell with the set's growth (two false alarms more, more leads filed under a neighbouring
-# category), so they follow the figures (one lead fewer, 0.9801, still holds).
+# category), so they follow the figures (one lead fewer, 0.9801, still holds). A shell from the sea that no name
+# tells filed under wildlife.hawksbill, the seed rebuilt: category accuracy 0.951 (1,549/1,628, 0.9515), the rest
+# unchanged; its floor follows.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
     "leads_found": 1_628,
     "disguised_found": 930,
     "precision": 0.9801,
-    "category_accuracy": 0.9484,
+    "category_accuracy": 0.9514,
     "hard_negatives_flagged": 0.0434,
 }
 

@@ -73,7 +73,7 @@ from .fold_text import (
     save_pinyin_cache,
 )
 from .goods import CALIBRE_CATEGORY, CalibreWords, GoodsPatterns
-from .hits import SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
+from .hits import PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
 from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
 from .markers import Markers
@@ -476,6 +476,7 @@ class Scorer:
         self._parts_categories = tables.parts_categories
         self._dead_forms = tables.dead_forms
         self._alive_forms = tables.alive_forms
+        self._origin_categories = tables.origin_categories
         self._bred_claims = BredClaims(
             self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
         )
@@ -1305,6 +1306,12 @@ class Scorer:
             all_rules.append({"rule": "sold_as_parts", "category": best, "filed_as": parts, "points": 0})
             ranked = [parts, *(c for c in ranked if c != parts)]
             best = parts
+        elif self._origin_categories:
+            origin = self._filed_by_origin(best, hits, joined)
+            if origin is not None:
+                all_rules.append({"rule": "filed_by_origin", "category": best, "filed_as": origin, "points": 0})
+                ranked = [origin, *(c for c in ranked if c != origin)]
+                best = origin
         return ScoreResult(
             score=score,
             is_lead=score >= self.threshold,
@@ -1321,6 +1328,22 @@ class Scorer:
         (活体, 活的): the categories file those goods apart."""
         dead, alive = self._dead_forms, self._alive_forms
         return dead is not None and dead.search(title) is not None and (alive is None or alive.search(joined) is None)
+
+    def _filed_by_origin(self, best: str, hits: list[Hit], joined: str) -> str | None:
+        """The category a listing's goods can only be when no name of the category it is filed under tells them (a
+        code word, 甲片, or goods a pattern reads, 老壳) and it states their origin and kind (海里的 + 壳: a sea
+        turtle's shell, not a pangolin's scales); None where nothing moves it."""
+        family = best.partition(".")[0]
+        for origins, goods, category in self._origin_categories:
+            if (
+                category != best
+                and category.partition(".")[0] == family
+                and origins.search(joined) is not None
+                and goods.search(joined) is not None
+                and not any(h.category == best and h.rule != "code_word" and h.rule not in PATTERN_RULES for h in hits)
+            ):
+                return category
+        return None
 
     def _sold_wild(
         self,

@@ -506,6 +506,15 @@ class Tables:
             for pair in signals.parts_categories
             if pair.live in self.categories and pair.parts in self.categories
         }
+        # goods told by no name of their category whose origin and kind the listing states (海里的 + 壳): the category
+        # such goods can only be, with one search for the origin and one for the kind, both in the folded text
+        self.origin_categories = tuple(
+            (re.compile(alternatives(origins)), re.compile(alternatives(goods)), spec.category)
+            for spec in signals.origin_categories
+            if spec.category in self.categories
+            and (origins := [fold(w) for w in spec.origins if fold(w)])
+            and (goods := [fold(w) for w in spec.goods if fold(w)])
+        )
         for word in signals.english_live_forms:  # whole English words: the context of a species' English name
             self._add(word, Signal("english_live", "live", None, word, False, False))
         for word in signals.namesake_materials:

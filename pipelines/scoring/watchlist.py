@@ -142,6 +142,15 @@ class PartsCategory(_Model):
     parts: str = Field(pattern=CATEGORY_ID)
 
 
+class OriginCategory(_Model):
+    """Goods told only by a code word or an unnamed pattern whose origin and kind the listing states (a shell from
+    the sea), filed under the one category such goods can be."""
+
+    origins: list[str] = Field(min_length=1)
+    goods: list[str] = Field(min_length=1)
+    category: str = Field(pattern=CATEGORY_ID)
+
+
 class SignalSpec(_Model):
     """Listing-wide context words and the points they carry."""
 
@@ -238,6 +247,7 @@ class SignalSpec(_Model):
     live_forms: list[str] = Field(default_factory=list)
     dead_forms: list[str] = Field(default_factory=list)
     parts_categories: list[PartsCategory] = Field(default_factory=list)
+    origin_categories: list[OriginCategory] = Field(default_factory=list)
     english_live_forms: list[str] = Field(default_factory=list)
     commerce: list[str] = Field(default_factory=list)
     accessory_kinds: list[str] = Field(default_factory=list)

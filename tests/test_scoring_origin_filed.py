@@ -1,0 +1,46 @@
+"""Goods no name of their category tells are filed by the origin and kind the listing states, worded apart from the
+shipped evaluation set: a shell, shell plate or carapace from the sea is a sea turtle's (wildlife.hawksbill), not
+pangolin scales that a code word (甲片) suggests nor a live reptile; a listing that names its animal keeps the
+name's category."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_lead, explanation, score
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("海里捞上来的老龟板 一整块 懂的来", ""),  # an unnamed goods pattern that read a live reptile
+        ("南海渔船带回的背甲 十三片 不方便说", ""),
+        ("海边收的甲片 透光 做发簪", ""),  # pangolin's code word
+        ("龟甲片 手链 老料", "真海龟的，不是树脂。"),  # a sea turtle named in the description
+    ],
+)
+def test_a_shell_from_the_sea_is_a_sea_turtles(scorer: Scorer, title: str, description: str) -> None:
+    result = score(scorer, title, description)
+    assert result.category == "wildlife.hawksbill", explanation(result, title, description)
+    filed = next(r for r in result.rules if r["rule"] == "filed_by_origin")
+    assert filed["filed_as"] == "wildlife.hawksbill" and filed["category"] != "wildlife.hawksbill"
+
+
+def test_the_origin_changes_the_category_not_the_score(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "海里带上来的老龟板 一整块 懂的来", "wildlife.hawksbill", "不方便说品种，只面交。")
+    assert [r["points"] for r in result.rules if r["rule"] == "filed_by_origin"] == [0]
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("砗磲 原壳 海边收的 一对", "wildlife.other"),  # a named shellfish
+        ("野生金钱龟 背甲 海南带回 活体", "wildlife.live_reptile"),  # a named freshwater turtle
+        ("穿山甲片 海边老乡收的", "wildlife.pangolin"),  # pangolin named
+    ],
+)
+def test_a_named_animal_keeps_its_category(scorer: Scorer, title: str, category: str) -> None:
+    result = score(scorer, title)
+    assert result.category == category, explanation(result, title, "")
+    assert not any(r["rule"] == "filed_by_origin" for r in result.rules)
