@@ -63,10 +63,11 @@ def _crawl_here(request: SweepRequest) -> list[int]:
     base = get_project_settings()
     budget = ImageBudget(get_settings().sweep_image_budget)  # one for the sweep, whatever its platforms
     with_photos = [profile for profile in profiles if profile.shows_photos] if budget.left else []
-    # One OCR pool for the sweep. A sweep that reads the text of its photos starts the workers now, so that they
-    # start up and load the recogniser while Scrapy builds the crawls, not inside the crawl on its first photos
-    # (bench_ocr's OCR on/off pages/s ratio); one that only hashes its photos starts them when it requests its
-    # first photo, and one whose platforms show none never does.
+    # One OCR pool for the sweep. A sweep that reads the text of its photos forks the workers now, while the
+    # process runs one thread and before Scrapy builds the crawls, and they load the recogniser (importing numpy,
+    # ONNX Runtime, OpenCV and RapidOCR) as the sweep requests its first photo, while it downloads: a sweep that
+    # meets no photo pays a fork, not the recogniser. One that only hashes its photos starts them when it
+    # requests its first photo, and one whose platforms show none never does.
     reads_text = request.params.ocr and any(profile.ocr for profile in with_photos)
     pool = image_pool(warm=reads_text)
     try:
@@ -74,7 +75,7 @@ def _crawl_here(request: SweepRequest) -> list[int]:
         if renders_js:  # Playwright's driver starts while the crawls are built, not once their engine starts
             start_driver_early(base["TWISTED_REACTOR"], base["ASYNCIO_EVENT_LOOP"])
         if reads_text:
-            pool.start(fork=True)  # after the writer, also forked, and before any thread or the reactor
+            pool.start(fork=True, load=False)  # after the writer, also forked, and before any thread or the reactor
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
         for profile in profiles:

@@ -627,11 +627,11 @@ def test_a_crawl_process_imports_no_spider_module_but_its_own(tmp_path: Path):
 def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_built(
     tw_home: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """A sweep that reads the text of its photos starts its OCR workers (warm: the recogniser loads as they
-    start) before Scrapy builds the crawls, so that their start-up overlaps the build. Started with the first
-    photo instead, it falls inside the crawl: bench_ocr's OCR on/off pages/s ratio fell from 0.80 to 0.66 and
-    0.81 in the same window (load 12-18), and from 0.80-1.00 to 0.73-0.80 earlier, against its 0.8 target, to
-    save some 0.25 CPU s only in a sweep that meets no photo."""
+    """A sweep that reads the text of its photos forks its OCR workers before Scrapy builds the crawls, so that
+    their start-up overlaps the build (spawned with the first photo instead, it fell inside the crawl: bench_ocr's
+    OCR on/off pages/s ratio fell from 0.80 to 0.66 and 0.81 in the same window, load 12-18). They load the
+    recogniser as the first photo is requested (`ImagePool.prepare`), not as they start: a sweep that meets no
+    photo pays a fork, not the recogniser's libraries and models (about 0.3 CPU s)."""
     import scrapy.crawler
 
     from pipelines.images.pool import ImagePool
@@ -657,9 +657,11 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
     monkeypatch.setattr(sweep, "crawler_process", lambda *_: Process())
     monkeypatch.setattr(sweep, "start_store_writers", lambda *_: None)
     forks: list[bool] = []
+    loads: list[bool] = []
 
-    def start(self: ImagePool, *, fork: bool = False) -> None:
+    def start(self: ImagePool, *, fork: bool = False, load: bool = True) -> None:
         forks.append(fork)
+        loads.append(load)
         self._executor = object()  # type: ignore[assignment]
 
     monkeypatch.setattr(ImagePool, "start", start)
@@ -668,6 +670,7 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
     (pool,) = pools
     assert started == [True] and pool.warm is True
     assert forks == [True]  # forked from the crawl process where it runs no other thread yet
+    assert loads == [False]  # the recogniser loads with the first photo's request
     pools.clear()
     started.clear()
     # a sweep that only hashes its photos starts them with its first photo

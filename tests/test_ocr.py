@@ -241,6 +241,29 @@ def test_pool_starts_its_workers_early_at_lower_priority_with_the_recogniser_loa
         assert loaded is warm  # a sweep that only hashes photos does not load the recogniser
 
 
+def test_workers_started_without_the_recogniser_load_it_when_the_first_photo_is_requested(tmp_path: Path) -> None:
+    """A sweep that reads text starts its workers before its crawl but without the recogniser, which they load as
+    its first photo is requested (`prepare`): a sweep that meets no photo never loads it."""
+    pool = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path), warm=True)
+    try:
+        pool.start(load=False)
+        assert pool._executor is not None and len(pool.worker_pids()) == 1
+        _, loaded = pool._executor.submit(recogniser_loaded).result(timeout=300)
+        assert loaded is False
+        pool.prepare()
+        pool.prepare()  # the first photo's request loads it, the next ones find it loaded
+        _, loaded = pool._executor.submit(recogniser_loaded).result(timeout=300)
+        assert loaded is True and len(pool.worker_pids()) == 1
+    finally:
+        pool.close()
+    unstarted = ImagePool(workers=1, queue_limit=2, max_pixels=MAX_PIXELS, cache=ReadingCache(tmp_path))
+    try:
+        unstarted.prepare()  # a pool no sweep started early starts with the first photo's request
+        assert len(unstarted.worker_pids()) == 1
+    finally:
+        unstarted.close()
+
+
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc is the one tuned")
 def test_a_worker_takes_a_freed_block_again_without_faulting_its_pages_in_anew(tmp_path: Path) -> None:
     """The recogniser's tensors are allocated and freed at each run: a worker reuses the memory of a freed block

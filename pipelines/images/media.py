@@ -61,12 +61,12 @@ class ListingImagesPipeline(FilesPipeline):
         return [Request(url, callback=NO_CALLBACK, meta=meta) for url in urls[:allowed]]
 
     def start_readers(self) -> None:
-        """Start the sweep's OCR workers as its first photos are requested: they start up (and load the
-        recogniser) while the photos download, queued behind pages, instead of after them. A sweep whose
-        listings show no photo starts none."""
+        """Get the sweep's OCR workers ready as its first photos are requested: they start up (or, forked before
+        the crawl, load the recogniser) while the photos download, queued behind pages, instead of after them. A
+        sweep whose listings show no photo starts none, or loads no recogniser in those it forked."""
         pool = self.crawler.settings.get("TRADEWATCH_IMAGE_POOL")
         if isinstance(pool, ImagePool):
-            pool.start()
+            pool.prepare()
 
     def media_to_download(self, request: Request, info: Any, *, item: Any = None) -> None:
         return None  # stored by content: what a photo is is known only once it is downloaded

@@ -5,11 +5,12 @@ The reactor awaits a future of the pool (`asyncio.wrap_future`), never the work 
 holds Scrapy's item slots, which slows the downloader: back-pressure instead of a growing backlog.
 
 The workers start all at once: before the crawls are built when a sweep reads the text of its photos
-(`runners.sweep`; forked from the crawl process then, where it runs no other thread yet), else when it requests
-its first photo (`ListingImagesPipeline`, so that they start up while the photos download), else with the first
-photo that needs reading (one not in the cache): a sweep that meets no photo starts none (a worker's start-up and
-the recogniser's loading cost about a CPU second, more than the rest of a short sweep's start-up beside Scrapy's
-own). `nice` can lower the workers'
+(`runners.sweep`; forked from the crawl process then, where it runs no other thread yet, and loading the
+recogniser only as the sweep requests its first photo), else when it requests its first photo
+(`ListingImagesPipeline`, so that they start up while the photos download), else with the first photo that needs
+reading (one not in the cache): a sweep that meets no photo starts none, or loads no recogniser in the workers it
+forked (the recogniser's libraries and models cost about 0.3 CPU s, more than the rest of a short sweep's start-up
+beside Scrapy's own). `nice` can lower the workers'
 CPU priority (TRADEWATCH_OCR_NICE): other work then gets the cores first. It is 0 by default: measured on a
 shared machine, a lower priority made the crawl wait longer for its photos (likely because Linux shares the
 CPU between sessions core by core, and a low-priority worker wins its session a smaller share of its core).
@@ -30,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pipelines.images.reading import ImageReading, read_image
+from pipelines.images.reading import ImageReading, read_image, warm_up
 from pipelines.images.worker import ForkedWorkerContext, WorkerContext, start_worker
 
 FAILED = "failed"  # the worker process died on the image (memory, a crash in a decoder)
@@ -101,6 +102,7 @@ class ImagePool:
         self.workers, self.queue_limit, self.max_pixels, self.cache = workers, queue_limit, max_pixels, cache
         self.detect_side, self.nice, self.warm, self.models = detect_side, nice, warm, models
         self._executor: ProcessPoolExecutor | None = None
+        self._unloaded = False  # workers started warm but without the recogniser, which `prepare` loads
         self._slots: asyncio.Semaphore | None = None
         self._pending: dict[tuple[str, bool], asyncio.Future[ImageReading]] = {}
         self.submitted = 0
@@ -113,16 +115,18 @@ class ImagePool:
             assert self._executor is not None
         return self._executor
 
-    def start(self, *, fork: bool = False) -> None:
+    def start(self, *, fork: bool = False, load: bool = True) -> None:
         """Start every worker now (the first photo that needs reading does, if nothing did before).
 
         `fork`: the caller is a crawl process that has built nothing of its crawls yet (no reactor, no sockets);
         the workers are then forked from it if it runs no other thread (Linux), else spawned as always. A forked
         worker starts without a new interpreter, its imports of multiprocessing's start-up and multiprocessing's
         resource tracker beside it (a spawned pool's locks are named semaphores that the tracker must clean up):
-        about 0.1 CPU s less per sweep that reads text."""
+        about 0.1 CPU s less per sweep that reads text. `load` False: a warm pool's workers start without the
+        recogniser (and its libraries) and load it when `prepare` is called, as the sweep requests its first photo."""
         if self._executor is not None:
             return
+        self._unloaded = self.warm and not load
         forked = fork and sys.platform.startswith("linux") and threading.active_count() == 1
         # spawned otherwise: a worker never inherits the crawl's reactor, sockets or threads; either way it leaves
         # without the interpreter's teardown once the pool is closed (`WorkerContext`, `ForkedWorkerContext`)
@@ -130,12 +134,25 @@ class ImagePool:
             self.workers,
             mp_context=ForkedWorkerContext() if forked else WorkerContext(),
             initializer=start_worker,
-            initargs=(self.nice, self.warm, self.models, forked),
+            initargs=(self.nice, self.warm and load, self.models, forked),
         )
         self._executor = executor
         with _main_module_hidden():
             for _ in range(self.workers):
                 executor.submit(os.getpid)  # each submission finding no idle worker starts one
+
+    def prepare(self) -> None:
+        """Get the workers ready for photos: start them if none runs, and have workers started without the
+        recogniser (`start(load=False)`) load it now, while the first photos download. A forked worker's start
+        costs little; importing numpy, ONNX Runtime, OpenCV and RapidOCR and loading the recogniser cost about
+        0.3 CPU s, which a sweep that meets no photo no longer pays."""
+        if self._executor is None:
+            self.start()
+            return
+        if self._unloaded:
+            self._unloaded = False
+            for _ in range(self.workers):
+                self._executor.submit(warm_up)  # an idle worker takes each; a worker loaded already returns at once
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ImagePool:
         return self  # Scrapy copies a crawl's settings; the crawls of a sweep share its one pool
