@@ -1,7 +1,7 @@
 """Goods no name of their category tells are filed by the origin and kind the listing states, worded apart from the
 shipped evaluation set: a shell, shell plate or carapace from the sea is a sea turtle's (wildlife.hawksbill), not
-pangolin scales that a code word (甲片) suggests nor a live reptile; a listing that names its animal keeps the
-name's category."""
+pangolin scales that a code word (甲片) suggests nor a live reptile; a horn from Africa is a rhino's, not a saiga's,
+and Africa moves no ivory; a listing that names its animal keeps the name's category."""
 
 from __future__ import annotations
 
@@ -44,3 +44,22 @@ def test_a_named_animal_keeps_its_category(scorer: Scorer, title: str, category:
     result = score(scorer, title)
     assert result.category == category, explanation(result, title, "")
     assert not any(r["rule"] == "filed_by_origin" for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("非洲带回的角 一整支 根部粗", "朋友在那边工作带回来的，退烧很灵，名字不方便写，只面交。"),
+        ("南非带回来的角 整支 退烧", "底部蜂窝纹，名字不方便写，只面交。"),
+    ],
+)
+def test_a_horn_from_africa_is_a_rhinos_not_a_saigas(scorer: Scorer, title: str, description: str) -> None:
+    result = score(scorer, title, description)
+    assert result.category == "wildlife.rhino_horn", explanation(result, title, description)
+    filed = next(r for r in result.rules if r["rule"] == "filed_by_origin")
+    assert filed["category"] == "wildlife.saiga"
+
+
+def test_africa_moves_no_ivory_to_rhino_horn(scorer: Scorer) -> None:
+    result = score(scorer, "非洲 白料 手镯 老货", "不是牛角，懂的来")
+    assert result.category == "wildlife.ivory", explanation(result, "非洲 白料 手镯 老货", "不是牛角，懂的来")

@@ -1334,10 +1334,10 @@ class Scorer:
         code word, 甲片, or goods a pattern reads, 老壳) and it states their origin and kind (海里的 + 壳: a sea
         turtle's shell, not a pangolin's scales); None where nothing moves it."""
         family = best.partition(".")[0]
-        for origins, goods, category in self._origin_categories:
+        for origins, goods, category, instead_of in self._origin_categories:
             if (
                 category != best
-                and category.partition(".")[0] == family
+                and (best in instead_of if instead_of else category.partition(".")[0] == family)
                 and origins.search(joined) is not None
                 and goods.search(joined) is not None
                 and not any(h.category == best and h.rule != "code_word" and h.rule not in PATTERN_RULES for h in hits)

@@ -509,7 +509,12 @@ class Tables:
         # goods told by no name of their category whose origin and kind the listing states (海里的 + 壳): the category
         # such goods can only be, with one search for the origin and one for the kind, both in the folded text
         self.origin_categories = tuple(
-            (re.compile(alternatives(origins)), re.compile(alternatives(goods)), spec.category)
+            (
+                re.compile(alternatives(origins)),
+                re.compile(alternatives(goods)),
+                spec.category,
+                frozenset(spec.instead_of),
+            )
             for spec in signals.origin_categories
             if spec.category in self.categories
             and (origins := [fold(w) for w in spec.origins if fold(w)])

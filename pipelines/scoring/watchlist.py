@@ -149,6 +149,9 @@ class OriginCategory(_Model):
     origins: list[str] = Field(min_length=1)
     goods: list[str] = Field(min_length=1)
     category: str = Field(pattern=CATEGORY_ID)
+    instead_of: list[str] = Field(
+        default_factory=list, description="The categories it takes the goods from; empty: any of its family."
+    )
 
 
 class SignalSpec(_Model):
