@@ -331,3 +331,14 @@ def test_a_place_of_the_wild_without_a_capture_stays_quiet(scorer: Scorer) -> No
     # the place alone tells nothing of how the animal was got, nor does a souvenir of the beach
     assert_clear(scorer, "沼泽地里 活体 一只 毛色灰黄", "只能自提，不走物流")
     assert_clear(scorer, "海滩上的贝壳 一对 摆件", "不走快递，同城自提")
+
+
+@pytest.mark.parametrize("refusal", ["不接受托运", "不能走物流", "不寄快递"])
+def test_a_route_refused_is_evasion_talk(scorer: Scorer, refusal: str) -> None:
+    result = assert_lead(scorer, "野生 兽皮 一张 带爪", "wildlife.other", f"{refusal}，上门自取")
+    assert trade_context(result)["part"]
+
+
+def test_a_bulky_article_not_sent_stays_quiet(scorer: Scorer) -> None:
+    # 不发 is a seller's note on bulky goods, not a route refused
+    assert_clear(scorer, "实木 衣柜 两门 九成新", "不发快递，自己来搬")

@@ -387,6 +387,8 @@ class Tables:
         # English evasion and bans told aside as generated pairs (no shipping, cash only, 国家不让卖)
         english = (
             *(f"{refusal} {channel}" for refusal in signals.english_refusals for channel in signals.english_channels),
+            # a route refused (不走托运, 不接受物流): the parcel that records the deal is kept out of it
+            *(f"{refusal}{route}" for refusal in signals.route_refusals for route in signals.routes),
             *(f"{way} {only}" for way in signals.english_handovers for only in signals.english_only),
             *(f"{only} {way}" for way in signals.english_handovers for only in signals.english_only),
             # a ban told aside (国家不让卖, 城里禁放, 快递不让走): the seller knows the goods may not be sold or sent

@@ -158,6 +158,8 @@ class SignalSpec(_Model):
     """Listing-wide context words and the points they carry."""
 
     evasion: list[str] = Field(default_factory=list)
+    route_refusals: list[str] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=list)
     english_refusals: list[str] = Field(default_factory=list)
     english_channels: list[str] = Field(default_factory=list)
     english_handovers: list[str] = Field(default_factory=list)
