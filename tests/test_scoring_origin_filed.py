@@ -63,3 +63,25 @@ def test_a_horn_from_africa_is_a_rhinos_not_a_saigas(scorer: Scorer, title: str,
 def test_africa_moves_no_ivory_to_rhino_horn(scorer: Scorer) -> None:
     result = score(scorer, "非洲 白料 手镯 老货", "不是牛角，懂的来")
     assert result.category == "wildlife.ivory", explanation(result, "非洲 白料 手镯 老货", "不是牛角，懂的来")
+
+
+def test_a_city_named_beside_a_code_word_moves_nothing(scorer: Scorer) -> None:
+    """上海上门自提 (pick-up in Shanghai) holds 海上 but says nothing of where the goods come from."""
+    result = assert_lead(scorer, "甲片 老货 一小包 懂的来", "wildlife.pangolin", "上海上门自提，不发快递。")
+    assert not any(r["rule"] == "filed_by_origin" for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("阿卡 原枝 深海料 懂的来", "配贝壳底座，私聊", "wildlife.coral"),  # red coral is itself from the deep sea
+        ("白料 手镯 懂的来", "海边收的，带壳盒", "wildlife.ivory"),  # ivory's code word, sold near the sea
+    ],
+)
+def test_goods_not_mistaken_for_a_shell_keep_their_category(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    """Only the categories a sea turtle's shell is mistaken for move (instead_of): a code word of goods that
+    come from the sea themselves, or of goods sold near it beside a 壳, keeps its category."""
+    result = assert_lead(scorer, title, category, description)
+    assert not any(r["rule"] == "filed_by_origin" for r in result.rules)
