@@ -120,6 +120,8 @@ def test_a_function_of_the_goods_outdoes_the_innocence_they_are_filed_under(
     [
         ("电子小卡 照片信息你来定", "做好的卡能过闸机，车站酒店都能刷，加急两天，私聊发资料", "能过闸机"),
         ("出境用 小本 新版", "可过海关，边检刷得过，名字随便写，私聊", "可过海关"),
+        ("住店用 卡 新做", "换成你的照片，前台能过刷卡，私聊发资料", "能过刷卡"),
+        ("芯片卡 一张 五天好", "可以过机器，号码随你定，懂的来", "过机器"),
     ],
 )
 def test_a_document_told_by_the_check_it_passes_is_a_lead(
@@ -142,3 +144,46 @@ def test_a_document_told_by_the_check_it_passes_is_a_lead(
 )
 def test_a_check_passed_by_ordinary_goods_or_people_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
     assert function_context(assert_clear(scorer, title, description)) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "function"),
+    [
+        ("本科 硕士 都有 五天拿", "带红章和钢印，学信网都能查到，付定金开工", "学信网都能查到"),
+        ("各类本子 一周拿", "做好以后能网上查，钢印清楚，先付一半，私信发资料", "能网上查"),
+        ("普票 专票 都有 按点算", "税务系统也能验，点数低，懂的私", "系统也能验"),
+    ],
+)
+def test_a_document_told_by_the_registry_it_claims_is_a_lead(
+    scorer: Scorer, title: str, description: str, function: str
+) -> None:
+    """学信网都能查到, 能网上查 are generated from the documents' ``registries`` with the ``lookup_modals`` and the
+    ``lookup_verbs``: functions that, with company, name no document and still tell a forged one."""
+    result = assert_lead(scorer, title, "prohibited.documents", description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"], context
+
+
+def test_a_check_report_made_to_order_is_a_forged_document(scorer: Scorer) -> None:
+    """体检报告 is a document's name: with a word of making it to order (代做) it is a forged one."""
+    assert_lead(scorer, "入职用 体检报告 代做", "prohibited.documents", "各项都合格，两天寄到")
+
+
+def test_the_registry_claimed_makes_a_document_name_a_forged_document(scorer: Scorer) -> None:
+    """A document's name needs a word of making one to order; the registry it is said to be found in is one."""
+    result = assert_lead(scorer, "雅思 成绩单 加急", "prohibited.documents", "成绩单官网也能查，分数你说了算")
+    assert "成绩单" in {hit.matched for hit in result.hits}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # goods checked by their own code or a product register: no document, no company of its category
+        ("进口 奶粉 罐装 正品", "每罐有追溯码，网上能查到批次，保质期新鲜"),
+        ("二手 手机 国行 在保", "序列号官网可以查到，保修到明年，同城面交"),
+        # a course whose certificate is looked up after an exam is a course
+        ("焊工证 考前培训 周末班", "培训机构组织报名，本人参加考试，考过后官网可查，不承诺通过"),
+    ],
+)
+def test_a_registry_of_ordinary_goods_or_a_course_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)

@@ -362,7 +362,7 @@ def test_trade_pattern_needs_part_provenance_and_talk(scorer: Scorer, title: str
     [
         ("微型录音笔 偷听 对方不知情", "放包里就行，私聊", "prohibited.surveillance"),
         ("自制 响炮 炸石头 点火", "每个带引线，只发熟人", "prohibited.fireworks"),
-        ("证书 不用考 官网能查", "交钱出证，一周到手", "prohibited.documents"),
+        ("证书 不用考 带钢印", "交钱出证，一周到手", "prohibited.documents"),
         ("果园 老药 禁用 高毒", "库存不多，私聊发图", "prohibited.pesticides"),
     ],
 )

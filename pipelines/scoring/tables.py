@@ -30,6 +30,7 @@ from .watchlist import (
     passing_checks,
     told_by_effect,
     told_by_harm,
+    told_by_lookup,
     told_by_victim,
 )
 
@@ -575,6 +576,10 @@ class Tables:
                 self._add(word, Signal("function", "particulars", category.id, word, False, False))
             for word in (*passing_checks(category, signals), *told_by_harm(category, signals)):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
+            # a claim that the document is found in an official system (网上能查) tells a forged one, but a genuine
+            # course or service says as much of what it leads to (培训 ... 官网可查): it outdoes no innocence
+            for word in told_by_lookup(category, signals):
+                self._add(word, Signal("function", "lookup", category.id, word, False, False))
             for word, made_of in told_by_effect(category, signals).items():
                 self._add(word, Signal("function", "effect", category.id, word, False, False))
                 self.effect_parts[word] = made_of

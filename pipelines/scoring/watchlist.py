@@ -15,9 +15,11 @@ A watchlist file holds any of:
   the head of a title word, 香薰笔), the buyer's ``particulars`` goods made to order carry (名字, 照片 of a
   forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), the
   ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
-  functions), the ``triggers`` and ``effects`` of goods told by what follows their use (摔 and 响, 人 and
-  倒地: across a word of ``effect_links``, 一摔就响, they are functions), the ``remedies`` of a wildlife
-  category's material (清热凉血 of rhino horn: the actions of its monograph, which the remedy pattern reads),
+  functions), the ``registries`` a genuine document is looked up in (网上, 官网, 学信网, 税务系统: with a word of
+  looking it up, 网上能查, 可上网查, they are functions), the ``triggers`` and ``effects`` of goods told by what
+  follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
+  ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its monograph, which the
+  remedy pattern reads),
   and the innocence kinds that say nothing about the category's goods (``innocence_ignored``: a live animal
   that eats fruit is not food for sale). A term with ``requires`` counts only when one of those words is in the
   same listing (a trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体,
@@ -169,6 +171,8 @@ class SignalSpec(_Model):
     ban_verbs: list[str] = Field(default_factory=list)
     exposure_verbs: list[str] = Field(default_factory=list)
     passing_verbs: list[str] = Field(default_factory=list)
+    lookup_modals: list[str] = Field(default_factory=list)
+    lookup_verbs: list[str] = Field(default_factory=list)
     exposure_links: list[str] = Field(default_factory=list)
     exposure_doses: list[str] = Field(default_factory=list)
     calibres: list[str] = Field(default_factory=list)
@@ -298,6 +302,7 @@ class CategorySpec(_Model):
     shapes: list[str] = Field(default_factory=list)
     particulars: list[str] = Field(default_factory=list)
     checkpoints: list[str] = Field(default_factory=list)
+    registries: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
@@ -489,6 +494,9 @@ class Category:
     particulars: list[str] = field(default_factory=list)
     # the checks a forged document is made to pass (闸机, 海关): after a ``passing_verbs`` word, functions
     checkpoints: list[str] = field(default_factory=list)
+    # the official systems a genuine document is looked up in (网上, 官网, 学信网): with a ``lookup_modals`` and a
+    # ``lookup_verbs`` word (网上能查, 可上网查), functions
+    registries: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
     victims: list[str] = field(default_factory=list)
@@ -545,6 +553,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.shapes.extend(spec.shapes)
             cat.particulars.extend(spec.particulars)
             cat.checkpoints.extend(spec.checkpoints)
+            cat.registries.extend(spec.registries)
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
             cat.triggers.extend(spec.triggers)
@@ -576,6 +585,22 @@ def passing_checks(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """What a forged document says it does (过闸机, 可过海关, 刷得过边检): each of the category's ``checkpoints``
     after a ``passing_verbs`` word, generated so that no phrase is typed by hand."""
     return tuple(dict.fromkeys(verb + check for check in category.checkpoints for verb in signals.passing_verbs))
+
+
+def told_by_lookup(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a forged document promises the buyer's checker (网上能查, 可上网查, 学信网可查, 税务系统可验): each of the
+    category's ``registries`` before or after a ``lookup_modals`` word and before a ``lookup_verbs`` word, generated
+    so that no phrase is typed by hand. A bare 可查 is everyday text (序列号可查 of a phone, 溯源码可查 of bird's nest);
+    the official system named is what a genuine document alone is entered into."""
+    return tuple(
+        dict.fromkeys(
+            way + verb
+            for registry in category.registries
+            for modal in signals.lookup_modals
+            for way in (registry + modal, modal + registry)
+            for verb in signals.lookup_verbs
+        )
+    )
 
 
 def told_by_harm(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -623,6 +648,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
     return (
         *made_to_order(category, signals),
         *passing_checks(category, signals),
+        *told_by_lookup(category, signals),
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
     )
