@@ -85,3 +85,11 @@ def test_goods_not_mistaken_for_a_shell_keep_their_category(
     come from the sea themselves, or of goods sold near it beside a 壳, keeps its category."""
     result = assert_lead(scorer, title, category, description)
     assert not any(r["rule"] == "filed_by_origin" for r in result.rules)
+
+
+def test_an_origin_denied_moves_nothing(scorer: Scorer) -> None:
+    """不是非洲的 says where the horn is not from: the fever remedy stays a saiga's."""
+    title, description = "带回来的角 一整支 退烧", "不是非洲的，边境朋友带过来，退烧很灵，名字不方便写，只面交。"
+    result = score(scorer, title, description)
+    assert result.category == "wildlife.saiga", explanation(result, title, description)
+    assert not any(r["rule"] == "filed_by_origin" for r in result.rules)

@@ -1332,14 +1332,16 @@ class Scorer:
     def _filed_by_origin(self, best: str, hits: list[Hit], joined: str) -> str | None:
         """The category a listing's goods can only be when no name of the category it is filed under tells them (a
         code word, 甲片, or goods a pattern reads, 老壳) and it states their origin and kind (海里的 + 壳: a sea
-        turtle's shell, not a pangolin's scales); None where nothing moves it."""
+        turtle's shell, not a pangolin's scales); None where nothing moves it. An origin denied (不是非洲那种) tells
+        nothing."""
         family = best.partition(".")[0]
+        negations = self._term_negations
         for origins, goods, category, instead_of in self._origin_categories:
             if (
                 category != best
                 and (best in instead_of if instead_of else category.partition(".")[0] == family)
-                and origins.search(joined) is not None
                 and goods.search(joined) is not None
+                and any(not negated_before(joined, m.start(), negations) for m in origins.finditer(joined))
                 and not any(h.category == best and h.rule != "code_word" and h.rule not in PATTERN_RULES for h in hits)
             ):
                 return category
