@@ -307,10 +307,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # trade names no list gives, were found less often), so those floors follow them, the recall's to the fourth place
 # (1,547 of 1,799 is 0.8599); precision and the ceiling hold. A shell from the sea that no name tells filed under
 # wildlife.hawksbill then gave category accuracy 0.959 (1,484/1,548, 0.9587), the rest unchanged; its floor follows.
+# A forged document told by the registry it claims (网上能查) then gave recall 0.862 (1,550/1,799, 0.8616) and
+# disguised recall 0.796 (860/1,080, 0.7963), the rest unchanged; the floors follow, the recall's to the fourth place
+# (1,549 of 1,799 is 0.8610).
 TEST_PART_FLOOR = {
-    "recall": 0.8605,
+    "recall": 0.8616,
     "precision": 0.980,
-    "disguised": 0.794,
+    "disguised": 0.796,
     "category_accuracy": 0.9586,
     "hard_negatives_flagged": 0.0410,
 }
@@ -436,11 +439,12 @@ TEST_PART_FLOOR = {
 # and the ceiling fell with the set's growth (two false alarms more, more leads filed under a neighbouring
 # category), so they follow the figures (one lead fewer, 0.9801, still holds). A shell from the sea that no name
 # tells filed under wildlife.hawksbill, the seed rebuilt: category accuracy 0.951 (1,549/1,628, 0.9515), the rest
-# unchanged; its floor follows.
+# unchanged; its floor follows. A forged document told by the registry it claims, the seed rebuilt: recall 0.906
+# (1,629/1,799, 0.9055), disguised recall 0.862 (931/1,080), the rest unchanged; the counts follow.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_628,
-    "disguised_found": 930,
+    "leads_found": 1_629,
+    "disguised_found": 931,
     "precision": 0.9801,
     "category_accuracy": 0.9514,
     "hard_negatives_flagged": 0.0434,
@@ -491,9 +495,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 1_799), (disguised - 1, 1_080)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 1_799), (disguised, 1_080)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 1_799), (disguised - 2, 1_080)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,548 of 1,799 (recall 0.8605) and 858 of 1,080 (0.7944); one fewer of each misses.
-    assert floor_misses(_measured((1_548, 1_799), (858, 1_080)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_547, 1_799), (857, 1_080)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,550 of 1,799 (recall 0.8616) and 860 of 1,080 (0.7963); one fewer of each misses.
+    assert floor_misses(_measured((1_550, 1_799), (860, 1_080)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_549, 1_799), (859, 1_080)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
