@@ -14,7 +14,13 @@ from pipelines.scoring.checks import DESIGN_CATEGORIES, check_watchlists
 from pipelines.scoring.fold_text import Normaliser, NormText
 from pipelines.scoring.homophones import ReadingFinder
 from pipelines.scoring.markers import Markers
-from pipelines.scoring.matcher import AhoCorasickMatcher, HyperscanMatcher, hyperscan_available
+from pipelines.scoring.matcher import (
+    AhoCorasickMatcher,
+    HyperscanMatcher,
+    StartWords,
+    build_matcher,
+    hyperscan_available,
+)
 from tests.scoring_support import assert_clear, assert_lead
 
 
@@ -108,6 +114,28 @@ PATTERNS = ["象牙", "牙手", "xiangya", "ya", "象牙手镯", "穿山甲", "�
 @given(st.text(alphabet="象牙手镯穿山甲片xiangy ", max_size=40))
 def test_hyperscan_and_ahocorasick_agree(text: str) -> None:
     assert HyperscanMatcher(PATTERNS).find(text) == AhoCorasickMatcher(PATTERNS).find(text)
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "ahocorasick"])
+def test_start_words_are_scanned_with_the_patterns_and_never_found_as_patterns(engine: str) -> None:
+    if engine == "hyperscan" and not hyperscan_available():
+        pytest.skip("hyperscan not installed")
+    # 交叉 starts a mark written apart (交叉的网格纹), 山里 a capture (山里刚抓的): neither is a pattern
+    starts = StartWords([["交叉"], ["山里", "自己套的"]])
+    matcher = build_matcher(PATTERNS, engine, starts.words)
+    text = "交叉的网格纹象牙手镯山里刚抓的"
+    found = matcher.scan(text)
+    assert starts.mask(found, len(PATTERNS)) == 0b11
+    assert matcher.resolve(text, found) == matcher.find(text) == build_matcher(PATTERNS, engine).find(text)
+    assert all(PATTERNS[index] == text[start:end] for index, start, end in matcher.find(text))
+    assert starts.mask(matcher.scan("象牙手镯 自己用的"), len(PATTERNS)) == 0  # 自己 alone starts no capture
+
+
+def test_a_regex_without_start_words_is_always_searched_and_one_without_a_pattern_never() -> None:
+    starts = StartWords([None, [], ["交叉", ""], ["山里"]])
+    assert starts.words == ["山里"]  # an empty word would start a match anywhere: its regex is always searched
+    assert starts.mask([], 7) == 0b0101
+    assert starts.mask([(3, 2), (7, 5)], 7) == 0b1101  # id 3 is a pattern's, 7 the first start word's
 
 
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")

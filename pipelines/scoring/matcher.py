@@ -23,11 +23,14 @@ Match = tuple[int, int, int]
 class Matcher(Protocol):
     engine: str
 
-    def find(self, text: str) -> list[Match]: ...
+    def find(self, text: str) -> list[Match]:
+        """Every occurrence of every pattern (never of a start word), sorted."""
+        ...
 
     def scan(self, text: str) -> list[tuple[int, int]]:
         """Raw matches, cheap to produce: ``(pattern id, engine-specific position)`` in any order, with
-        repeats. Enough to tell which patterns occur; :meth:`resolve` turns them into :meth:`find`'s list."""
+        repeats. Enough to tell which patterns occur; :meth:`resolve` turns them into :meth:`find`'s list. Start
+        words (:class:`StartWords`) come with ids past the patterns'."""
         ...
 
     def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]: ...
@@ -36,21 +39,24 @@ class Matcher(Protocol):
 class AhoCorasickMatcher:
     engine = "ahocorasick-rs"
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, patterns: Sequence[str], starts: Sequence[str] = ()) -> None:
         import ahocorasick_rs
 
         self.patterns = list(patterns)
-        self._lengths = [len(p) for p in self.patterns]
+        self._count = len(self.patterns)
+        everything = [*self.patterns, *starts]
+        self._lengths = [len(p) for p in everything]
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(self.patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
-            if self.patterns
-            else None
+            ahocorasick_rs.AhoCorasick(everything, matchkind=ahocorasick_rs.MatchKind.Standard) if everything else None
         )
 
     def find(self, text: str) -> list[Match]:
         if self._automaton is None or not text:
             return []
-        return sorted(self._automaton.find_matches_as_indexes(text, overlapping=True), key=_order)
+        count = self._count
+        return sorted(
+            (m for m in self._automaton.find_matches_as_indexes(text, overlapping=True) if m[0] < count), key=_order
+        )
 
     def scan(self, text: str) -> list[tuple[int, int]]:
         if self._automaton is None or not text:
@@ -58,8 +64,8 @@ class AhoCorasickMatcher:
         return [(index, end) for index, _start, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
 
     def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]:
-        lengths = self._lengths
-        out = [(index, end - lengths[index], end) for index, end in set(found)]
+        lengths, count = self._lengths, self._count
+        out = [(index, end - lengths[index], end) for index, end in set(found) if index < count]
         out.sort(key=_order)
         return out
 
@@ -79,13 +85,15 @@ def _hs_literal(pattern: str, encoding: str) -> bytes:
 class HyperscanMatcher:
     engine = "hyperscan"
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, patterns: Sequence[str], starts: Sequence[str] = ()) -> None:
         import hyperscan
 
         self.patterns = list(patterns)
-        self._byte_lengths = [len(p.encode("utf-8")) for p in self.patterns]
-        self._lengths = [len(p) for p in self.patterns]
-        self._db = load_database(self.patterns) if self.patterns else None
+        self._count = len(self.patterns)
+        everything = [*self.patterns, *starts]
+        self._byte_lengths = [len(p.encode("utf-8")) for p in everything]
+        self._lengths = [len(p) for p in everything]
+        self._db = load_database(everything) if everything else None
         self._scan = self._db.scan if self._db is not None else None
         self._hs_error = hyperscan.error
 
@@ -103,8 +111,12 @@ class HyperscanMatcher:
         over a copy of the text where every continuation byte is 0x01 and every other byte 0x00."""
         if not found:
             return []
-        byte_lengths = self._byte_lengths
-        byte_matches = [(to - byte_lengths[pattern_id], to, pattern_id) for pattern_id, to in set(found)]
+        byte_lengths, known = self._byte_lengths, self._count
+        byte_matches = [
+            (to - byte_lengths[pattern_id], to, pattern_id) for pattern_id, to in set(found) if pattern_id < known
+        ]
+        if not byte_matches:
+            return []
         byte_matches.sort()
         if text.isascii():
             return [(pattern_id, start, end) for start, end, pattern_id in byte_matches]
@@ -187,8 +199,42 @@ def hyperscan_available() -> bool:
     return True
 
 
-def build_matcher(patterns: Sequence[str], engine: str | None = None) -> Matcher:
-    """A matcher over ``patterns``: Hyperscan if importable (or ``engine="hyperscan"``), else Aho-Corasick."""
+def build_matcher(patterns: Sequence[str], engine: str | None = None, starts: Sequence[str] = ()) -> Matcher:
+    """A matcher over ``patterns``: Hyperscan if importable (or ``engine="hyperscan"``), else Aho-Corasick. Its scan
+    also reports ``starts`` (ids from ``len(patterns)`` on), which :meth:`Matcher.find` and
+    :meth:`Matcher.resolve` leave out."""
     if engine == "ahocorasick" or (engine is None and not hyperscan_available()):
-        return AhoCorasickMatcher(patterns)
-    return HyperscanMatcher(patterns)
+        return AhoCorasickMatcher(patterns, starts)
+    return HyperscanMatcher(patterns, starts)
+
+
+class StartWords:
+    """Which of some regexes can match a text, told by words one of which starts every match of each (林子, 自己套的
+    of a capture; 交叉 of a mark written apart). ``re`` searches a pattern with no literal prefix by trying every
+    character of the text, some fifty instructions each; the words are scanned for with the watchlists' patterns
+    (the matcher's ``starts``), and most listings hold none of them, so most of those searches are not made.
+
+    ``groups[i]`` lists the words of regex ``i``: None when no word starts every match (the regex is always
+    searched), empty when there is no regex (never)."""
+
+    def __init__(self, groups: Sequence[Sequence[str] | None]) -> None:
+        bits: dict[str, int] = {}
+        self.always = 0
+        for index, words in enumerate(groups):
+            if words is None or any(not word for word in words):  # an empty start is no start: any text may match
+                self.always |= 1 << index
+                continue
+            for word in words:
+                bits[word] = bits.get(word, 0) | 1 << index
+        self.words = list(bits)
+        self._bits = [bits[word] for word in self.words]
+
+    def mask(self, found: list[tuple[int, int]], first: int) -> int:
+        """A bit (``1 << i``) for each regex ``i`` that may match the text a scan found ``found`` in, its start words
+        having ids from ``first`` on."""
+        mask = self.always
+        bits = self._bits
+        for index, _end in found:
+            if index >= first:
+                mask |= bits[index - first]
+        return mask

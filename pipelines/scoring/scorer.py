@@ -77,7 +77,7 @@ from .hits import PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mecha
 from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
 from .markers import Markers
-from .matcher import Matcher, build_matcher
+from .matcher import Matcher, StartWords, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
 from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
 from .products import ProductHeads
@@ -155,6 +155,8 @@ _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plan
 # the masks by which a Chinese name is a namesake's, whose English name in the same field is that namesake's too
 _ENGLISH_NAMESAKE_RULES = frozenset(("brand_term", "innocent_phrase"))
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
+# the bits of StartWords (Scorer._starts) of the searches of a listing with no term
+_SPLIT_TRAITS, _CAPTURE_OR_PLACE = 1, 2
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
 # how far before a material (folded characters) a denial of it is read, in its clause (不是仿的塑料片)
@@ -473,6 +475,17 @@ class Scorer:
             split_colours=tables.split_colours,
         )
         self._split_traits = tables.split_traits
+        # the two searches of the text a listing with no term pays for: made only where a word that starts a match
+        # of theirs stands (_SPLIT_TRAITS, _CAPTURE_OR_PLACE)
+        self._starts = StartWords(
+            (
+                tables.split_trait_starts if tables.split_traits is not None else (),
+                tables.capture_or_place_starts if tables.capture_or_place is not None else (),
+            )
+        )
+        # the scan reports the start words with ids past the patterns': no trade anchor (0) for any of them
+        self._starts_first = len(self._pattern_list)
+        self._trade_anchors.extend([0] * len(self._starts.words))
         self._parts_categories = tables.parts_categories
         self._dead_forms = tables.dead_forms
         self._alive_forms = tables.alive_forms
@@ -587,7 +600,7 @@ class Scorer:
 
     def _attach(self) -> None:
         self._fold_table = self.normaliser._table
-        self.matcher: Matcher = build_matcher(self._pattern_list, self._engine)
+        self.matcher: Matcher = build_matcher(self._pattern_list, self._engine, self._starts.words)
         self._scan = self.matcher.scan
         self._fold_marked = self.normaliser.fold_marked
 
@@ -825,10 +838,18 @@ class Scorer:
                 and self._function_patterns.isdisjoint(ids)
                 and len(self._remedy_patterns.intersection(ids)) < REMEDY_MIN
                 # a diagnostic mark written apart (交叉的网格纹) is a trait the scan cannot see
-                and (self._split_traits is None or not self._split_traits.search(joined))
+                and not (
+                    (starts := self._starts.mask(found, self._starts_first)) & _SPLIT_TRAITS
+                    and self._split_traits is not None
+                    and self._split_traits.search(joined)
+                )
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
-                and (self._capture_or_place is None or not self._capture_or_place.search(joined))
+                and not (
+                    starts & _CAPTURE_OR_PLACE
+                    and self._capture_or_place is not None
+                    and self._capture_or_place.search(joined)
+                )
                 # ... and so is one after a place of the wild the dictionary names (河滩上捡到的), where one stands
                 and (
                     self._site_capture is None

@@ -495,6 +495,15 @@ class Tables:
         placed = [f"{place}.{{0,{PLACE_REACH}}}?{parts.pattern}" for place in longest_first(places) if place and parts]
         captures = [hand_capture.pattern] if hand_capture is not None else []
         self.capture_or_place = re.compile("|".join((*captures, *placed))) if captures or placed else None
+        # the words one of which starts every match of it: a place of the wild, or a doer's capture whole (自己套的)
+        self.capture_or_place_starts = (
+            (
+                *(place for place in places if place),
+                *(doer + verb + "的" for doer in doers for verb in capture_verbs if doer and verb),
+            )
+            if self.capture_or_place is not None
+            else ()
+        )
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))
         self.live_words = frozenset(signals.live_forms)
@@ -629,6 +638,8 @@ class Tables:
         }  # fmt: skip
         self.lookalike_denial = self._denial_pattern()
         self.split_traits, self.split_trait_words = self._split_trait_pattern()
+        # its modifiers start every match of it (an empty one would let it match anywhere: see StartWords)
+        self.split_trait_starts = tuple(modifier for modifier, _head in self.split_trait_words)
         # the colours a split mark's head may carry of its own (白 of 黑条白纹): jieba's adjectives with a common
         # noun of their colour (白色, 浅色), read only where a mark can be split
         self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
