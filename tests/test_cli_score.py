@@ -310,12 +310,19 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # A forged document told by the registry it claims (网上能查) then gave recall 0.862 (1,550/1,799, 0.8616) and
 # disguised recall 0.796 (860/1,080, 0.7963), the rest unchanged; the floors follow, the recall's to the fourth place
 # (1,549 of 1,799 is 0.8610).
+# Grown by the eighteenth blind batch to 2,953 (154 of its 497 fell into the part: 104 leads, 72 of them of the
+# disguised kinds, and 41 hard negatives; the rules unchanged, so every move is the new rows'): recall 0.861
+# (1,638/1,903, 0.8607), precision 0.976 (1,638/1,678, 0.9762), disguised recall 0.799 (920/1,152, 0.7986),
+# 40/803 (0.0498), category accuracy 0.956 (1,566/1,638, 0.9560). The batch's rows there found 88 of their 104
+# leads and flagged 9 of their 41 look-alikes, so recall, precision, category accuracy and the ceiling follow the
+# figures down by what those rows brought, the recall's to the fourth place (1,637 of 1,903 is 0.8602); disguised
+# recall rose.
 TEST_PART_FLOOR = {
-    "recall": 0.8616,
-    "precision": 0.980,
-    "disguised": 0.796,
-    "category_accuracy": 0.9586,
-    "hard_negatives_flagged": 0.0410,
+    "recall": 0.8607,
+    "precision": 0.9761,
+    "disguised": 0.798,
+    "category_accuracy": 0.9560,
+    "hard_negatives_flagged": 0.0499,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -441,13 +448,18 @@ TEST_PART_FLOOR = {
 # tells filed under wildlife.hawksbill, the seed rebuilt: category accuracy 0.951 (1,549/1,628, 0.9515), the rest
 # unchanged; its floor follows. A forged document told by the registry it claims, the seed rebuilt: recall 0.906
 # (1,629/1,799, 0.9055), disguised recall 0.862 (931/1,080), the rest unchanged; the counts follow.
+# Grown by the eighteenth blind batch to 2,953, the seed rebuilt with its dev rows: recall 0.906 (1,724/1,903,
+# 0.9059), precision 0.976 (1,724/1,766, 0.9762), disguised recall 0.865 (996/1,152, 0.8646), 42/803 (0.0523),
+# category accuracy 0.948 (1,635/1,724, 0.9484). The counts follow the grown part; precision, category accuracy
+# and the ceiling fell with the batch's rows (nine false alarms more, all hard negatives of the batch), so they
+# follow the figures (one lead fewer, 0.9762, still holds; the category floor sits under 0.94838).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_629,
-    "disguised_found": 931,
-    "precision": 0.9801,
-    "category_accuracy": 0.9514,
-    "hard_negatives_flagged": 0.0434,
+    "leads_found": 1_724,
+    "disguised_found": 996,
+    "precision": 0.9762,
+    "category_accuracy": 0.9483,
+    "hard_negatives_flagged": 0.0524,
 }
 
 
@@ -483,7 +495,7 @@ def _measured(leads: tuple[int, int], disguised: tuple[int, int]) -> dict[str, A
         "leads": counts(*leads),
         "disguised": counts(*disguised),
         "category_accuracy": 1.0,
-        "by_kind": {"hard_negative": {"fp": 0, "tn": 762}},
+        "by_kind": {"hard_negative": {"fp": 0, "tn": 803}},
     }
 
 
@@ -491,13 +503,13 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     """The stated tolerance, and nothing more: one lead (or one disguised lead) under the with-seed figure when
     measured holds, two do not; under the rules' floors one lead fewer than measured is a miss."""
     leads, disguised = TEST_PART_FLOOR_WITH_SEED["leads_found"], TEST_PART_FLOOR_WITH_SEED["disguised_found"]
-    assert floor_misses(_measured((leads, 1_799), (disguised, 1_080)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert floor_misses(_measured((leads - 1, 1_799), (disguised - 1, 1_080)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert len(floor_misses(_measured((leads - 2, 1_799), (disguised, 1_080)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    assert len(floor_misses(_measured((leads, 1_799), (disguised - 2, 1_080)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,550 of 1,799 (recall 0.8616) and 860 of 1,080 (0.7963); one fewer of each misses.
-    assert floor_misses(_measured((1_550, 1_799), (860, 1_080)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_549, 1_799), (859, 1_080)), TEST_PART_FLOOR)) == 2
+    assert floor_misses(_measured((leads, 1_903), (disguised, 1_152)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert floor_misses(_measured((leads - 1, 1_903), (disguised - 1, 1_152)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert len(floor_misses(_measured((leads - 2, 1_903), (disguised, 1_152)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    assert len(floor_misses(_measured((leads, 1_903), (disguised - 2, 1_152)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    # The rules alone: measured 1,638 of 1,903 (recall 0.8607) and 920 of 1,152 (0.7986); one fewer of each misses.
+    assert floor_misses(_measured((1_638, 1_903), (920, 1_152)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_637, 1_903), (919, 1_152)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
