@@ -47,7 +47,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jmespath
 import yaml
-from babel.numbers import list_currencies
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -546,7 +545,11 @@ class Profile(_Strict):
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str | None) -> str | None:
-        if value is not None and value not in list_currencies():
+        if value is None:
+            return value
+        from babel.numbers import list_currencies  # only for a profile that names its currency
+
+        if value not in list_currencies():
             raise ValueError(f"{value!r} is not an ISO 4217 currency code (CNY, EUR, RUB, USD, ...)")
         return value
 

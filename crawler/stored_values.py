@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from babel.numbers import list_currencies
-from price_parser import Price
-from price_parser._currencies import CURRENCIES
+if TYPE_CHECKING:
+    from price_parser._currencies import CurrencyInfo
 
 # Signs several currencies share, read the way a Chinese bureau reads them unless the profile's `currency`
 # is one of the currencies that use the sign.
@@ -38,14 +37,24 @@ _DIGITS = re.compile(r"^\d{9,14}(?:\.\d+)?$")  # Unix seconds (9-10 digits) or m
 
 @cache
 def _iso_codes() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
     return frozenset(list_currencies())
+
+
+@cache
+def _currencies() -> dict[str, CurrencyInfo]:
+    """price-parser's table of currencies (its package's import compiles a dozen regular expressions)."""
+    from price_parser._currencies import CURRENCIES
+
+    return CURRENCIES
 
 
 @cache
 def _codes_by_sign() -> dict[str, tuple[str, ...]]:
     """Every sign price-parser knows, with the ISO 4217 codes that use it."""
     found: dict[str, set[str]] = {}
-    for code, info in CURRENCIES.items():
+    for code, info in _currencies().items():
         if code not in _iso_codes():
             continue
         for sign in (info["s"], info["sn"], *info.get("sn2", [])):
@@ -59,6 +68,14 @@ def currency_code(sign: str | None, fallback: str | None = None) -> str | None:
     text = (sign or "").strip().rstrip(".")
     if not text:
         return fallback
+    preferred = PREFERRED.get(text)
+    if preferred is not None and fallback in (None, preferred):
+        return preferred  # what the tables below answer (no preferred sign is a code), without loading them
+    return _code_from_tables(text, fallback)
+
+
+def _code_from_tables(text: str, fallback: str | None) -> str | None:
+    """`currency_code` of a stripped, non-empty sign, read from Babel's codes and price-parser's signs."""
     if text.upper() in _iso_codes():
         return text.upper()
     if text in EXTRA_SIGNS:
@@ -75,7 +92,7 @@ def currency_code(sign: str | None, fallback: str | None = None) -> str | None:
 
 def _written_with(code: str, sign: str) -> bool:
     """Whether the currency's own sign ends with this bare sign ('NT$' and '$', 'CN¥' and '¥')."""
-    info = CURRENCIES.get(code)
+    info = _currencies().get(code)
     signs = (info["s"], info["sn"], *info.get("sn2", [])) if info else ()
     return not sign.isalnum() and any(own.endswith(sign) for own in signs)
 
@@ -107,6 +124,8 @@ _PLAIN_PRICE = re.compile(r"([¥￥$]?)(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,2})?")
 
 def read_price_text(text: str, fallback_currency: str | None = None) -> StoredPrice:
     """A price as price-parser reads it, with the signs it does not know (`元`, `RMB`, `руб`) read as well."""
+    from price_parser import Price
+
     extra = _EXTRA_SIGN.search(text)
     price = Price.fromstring(text.replace(extra.group(0), " ") if extra else text)
     if price.amount is None or price.amount < 0 or not price.amount.is_finite():

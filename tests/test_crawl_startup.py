@@ -698,6 +698,9 @@ LEFT_TO_OTHER_PROCESSES = {
     "typer": "command line",
     "apscheduler": "scheduler",
     "alembic": "migrations (the store is at its head)",
+    # the demo's prices are a sign and a plain number, and its profile names no currency
+    "babel": "profiles naming their currency, prices written with other signs",
+    "price_parser": "prices written otherwise than a sign and a plain number",
     "redis": "distributed sweeps",
     "scrapy_redis": "distributed sweeps",
 }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +17,14 @@ from scrapy.utils.test import get_crawler
 from crawler.items import ListingItem
 from crawler.page_check import PageCheck, check_page
 from crawler.profiles import Profile
-from crawler.stored_values import currency_code, parse_posted, parse_price, read_price_text
+from crawler.stored_values import (
+    PREFERRED,
+    _code_from_tables,
+    currency_code,
+    parse_posted,
+    parse_price,
+    read_price_text,
+)
 from pipelines.normalise_item import NormaliseListingPipeline
 
 PAGES = Path(__file__).parent / "pages"
@@ -153,12 +164,12 @@ def test_a_plain_price_is_read_as_price_parser_reads_it(shown, fallback):
 
 def test_a_plain_price_is_read_without_price_parser(monkeypatch: pytest.MonkeyPatch):
     """The commonest prices skip price-parser's regular expressions; a price with separators still needs it."""
-    import crawler.stored_values
+    import price_parser
 
     def refused(text: str) -> None:
         raise AssertionError(f"price-parser asked to read {text!r}")
 
-    monkeypatch.setattr(crawler.stored_values.Price, "fromstring", refused)
+    monkeypatch.setattr(price_parser.Price, "fromstring", refused)
     shown = [parse_price(text, "CNY") for text in ("¥1366.90", "￥380", "12800", "$5")]
     assert [(price.amount, price.currency) for price in shown] == [
         (1366.9, "CNY"),
@@ -175,6 +186,43 @@ def test_a_currency_shown_apart_from_the_price_is_read_as_an_iso_code():
     assert currency_code("руб.") == "RUB"
     assert currency_code("eur") == "EUR"
     assert currency_code("", "USD") == "USD"
+
+
+def test_a_preferred_sign_is_read_as_the_currency_tables_read_it():
+    """A sign the bureau reads one way (¥ as yuan) with no profile currency, or with that one, is answered
+    without Babel's and price-parser's tables; with any other profile currency the tables still decide."""
+    from babel.numbers import list_currencies
+
+    for sign in PREFERRED:
+        stripped = sign.strip().rstrip(".")
+        for fallback in (None, *sorted(list_currencies())):
+            assert currency_code(sign, fallback) == _code_from_tables(stripped, fallback), (sign, fallback)
+    assert currency_code("¥", "JPY") == "JPY"  # a Japanese shop's yen sign stays yen
+    assert currency_code("$", "HKD") == "HKD"
+
+
+def test_plain_prices_are_read_without_loading_babel_or_price_parser():
+    """A sweep whose prices are a sign and a plain number (`¥1366.90`) never imports Babel or price-parser:
+    their import and currency tables cost a crawl process some 50 ms of CPU at start-up."""
+    code = (
+        "import json, sys\n"
+        "from crawler.profiles import load_profile\n"
+        "from crawler.stored_values import parse_price\n"
+        "load_profile('demo')\n"
+        "read = [parse_price(text).__dict__ for text in ('¥1366.90', '￥380', '12800', '$5')]\n"
+        "print(json.dumps([read, sorted({m.split('.')[0] for m in sys.modules} & {'babel', 'price_parser'})]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    read, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert read == [
+        {"amount": 1366.9, "currency": "CNY"},
+        {"amount": 380.0, "currency": "CNY"},
+        {"amount": 12800.0, "currency": None},
+        {"amount": 5.0, "currency": "USD"},
+    ]
+    assert loaded == []
 
 
 @pytest.mark.parametrize(
