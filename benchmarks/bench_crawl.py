@@ -121,10 +121,13 @@ def _bare(base_url: str, keywords: list[str], max_pages: int, settings: dict[str
 
 def sweep_figures(platform: str, base_url: str, keywords: list[str], max_pages: int) -> dict[str, Any]:
     """A tradewatch sweep of one platform in this process, every pipeline on; its figures, outcome and leads
-    as its crawl run recorded them. Before the crawl it imports what a crawl child (`python -m runners.sweep`)
-    imports before it: the store's modules, which the figures are read with, come in the crawl as they do
-    there, with the cycle collector off (`crawl_here`), not before it with the collector on (about 0.1 CPU s
-    of collections that no crawl child pays)."""
+    as its crawl run recorded them. It starts as a crawl child (`python -m runners.sweep_child`) does: the cycle
+    collector paused first, then what the child imports before the crawl; the store's modules, which the figures
+    are read with, come in the crawl as they do there, not before it (about 0.1 CPU s of collections that no
+    crawl child pays)."""
+    from crawler.gc_tuning import pause_collector
+
+    pause_collector()
     from core.logging_setup import setup_logging
     from runners.sweep import SweepRequest, crawl_here
     from spiders.sweep_params import SweepParams

@@ -2,7 +2,7 @@
 
 Python's own exit clears every module and frees every object one by one after the work is done: about 0.2 s of
 CPU after a crawl, for memory the kernel takes back at once. A process that has nothing left to do once its
-command or its crawl returned (the `tradewatch` program, `python -m runners.sweep` and the other crawl children)
+command or its crawl returned (the `tradewatch` program, `python -m runners.sweep_child` and the other crawl children)
 leaves with `leave` instead. Only standard-library modules are imported here: `tradewatch --help` leaves this
 way too.
 """

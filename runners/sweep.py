@@ -1,7 +1,7 @@
 """Running sweeps: each crawl in a child process of its own (`runners.child`).
 
 `run_sweep()` is what the CLI and the scheduler call: it validates the request here, then runs
-`python -m runners.sweep REQUEST_FILE`, whose answer is the crawl run ids; or, with Redis, a distributed sweep
+`python -m runners.sweep_child REQUEST_FILE`, whose answer is the crawl run ids; or, with Redis, a distributed sweep
 (`runners.distributed.coordinator`). The `tradewatch sweep` command, a process that exits after its one sweep,
 crawls in itself (`here=True`).
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from core.config import get_settings
 from core.errors import TradewatchError
-from runners.child import child_main, run_child, work_here
+from runners.child import run_child, work_here
 from runners.crawl_settings import (
     crawler_process,
     import_http_handler,
@@ -23,7 +23,6 @@ from runners.crawl_settings import (
     start_store_writers,
     warn_of_model_rules,
 )
-from runners.process_exit import leave
 from runners.sweep_request import SweepRequest, SweepResult
 
 if TYPE_CHECKING:
@@ -180,9 +179,5 @@ def _run_sweep(
     if here:
         run_ids = work_here("sweep", request, crawl_here, what=WHAT)
     else:
-        run_ids = run_child("runners.sweep", request, what=WHAT, log_file=request.log_file, timeout=timeout)
+        run_ids = run_child("runners.sweep_child", request, what=WHAT, log_file=request.log_file, timeout=timeout)
     return SweepResult(run_ids=run_ids, log_file=request.log_file)
-
-
-if __name__ == "__main__":
-    leave(child_main("sweep", SweepRequest, crawl_here))

@@ -1,6 +1,6 @@
 """Crash safety: sweeps killed with SIGKILL at random moments lose nothing and leave nothing half-done.
 
-Real sweep processes (`python -m runners.sweep REQUEST_FILE`, as `run_sweep` starts them) crawl a slowed-down
+Real sweep processes (`python -m runners.sweep_child REQUEST_FILE`, as `run_sweep` starts them) crawl a slowed-down
 demo marketplace and are killed, process group and all, after seeded random delays. A final sweep then runs
 to completion. Afterwards every listing and lead exists exactly once, the leads are those an uninterrupted
 sweep makes, every evidence file referenced is complete on disk with its recorded SHA-256 and size, the audit
@@ -61,7 +61,7 @@ def _kill_sweeps(request: SweepRequest, store_url: str, kills: int, seed: int) -
     for number in range(kills):
         runs_before = _run_count(store_url)
         child = subprocess.Popen(
-            [sys.executable, "-m", "runners.sweep", str(request_file)],
+            [sys.executable, "-m", "runners.sweep_child", str(request_file)],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

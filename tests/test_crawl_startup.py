@@ -371,13 +371,13 @@ def test_a_sweep_child_leaves_without_teardown_once_its_run_is_committed_and_its
     request_file = tmp_path / "request.json"
     request_file.write_text(request.model_dump_json(), encoding="utf-8")
     torn_down = tmp_path / "torn-down"
-    # `python -m runners.sweep FILE`, with an exit handler that must run and an object whose finaliser only
+    # `python -m runners.sweep_child FILE`, with an exit handler that must run and an object whose finaliser only
     # Python's module teardown would call
     code = (
         _teardown_marker(torn_down) + "import atexit, runpy, sys\n"
         "atexit.register(lambda: print('exit handler ran', flush=True))\n"
-        f"sys.argv = ['runners.sweep', {str(request_file)!r}]\n"
-        "runpy.run_module('runners.sweep', run_name='__main__', alter_sys=True)\n"
+        f"sys.argv = ['runners.sweep_child', {str(request_file)!r}]\n"
+        "runpy.run_module('runners.sweep_child', run_name='__main__', alter_sys=True)\n"
     )
     home = tmp_path / "home"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(home), "TRADEWATCH_LANG": "en", RUN_TAG: tag}
@@ -581,6 +581,28 @@ def test_the_collector_is_paused_before_scrapy_is_imported(tmp_path: Path):
     assert _printed_json(code, tmp_path) == []
 
 
+def test_a_sweep_child_imports_its_modules_with_the_collector_paused(tmp_path: Path):
+    """`python -m runners.sweep_child` pauses the collector before it imports the sweep's modules (pydantic, the
+    settings, the store's models, the profiles), whose long-lived objects set off some seventy collections, about
+    20 ms of a child's start-up, before `crawl_here` paused it; the first spider to open switches it on."""
+    code = (
+        "import gc, json, runpy, sys\n"
+        "collections = []\n"
+        "def counted(phase, info):\n"
+        "    if phase == 'start' and 'pydantic' in sys.modules:\n"  # from the sweep's first import on
+        "        collections.append(info['generation'])\n"
+        "gc.callbacks.append(counted)\n"
+        f"sys.argv = ['runners.sweep_child', {str(tmp_path / 'missing.json')!r}]\n"
+        "try:\n"
+        "    runpy.run_module('runners.sweep_child', run_name='__main__', alter_sys=True)\n"
+        "except FileNotFoundError:\n"  # the request is read once every module is in
+        "    pass\n"
+        "from crawler import gc_tuning\n"
+        "print(json.dumps([collections, gc.isenabled(), gc_tuning._paused, 'runners.sweep' in sys.modules]))\n"
+    )
+    assert _printed_json(code, tmp_path) == [[], False, True, True]
+
+
 def test_a_platform_crawl_leaves_out_the_scrapy_components_its_settings_leave_idle():
     from scrapy.utils.conf import build_component_list
     from scrapy.utils.project import get_project_settings
@@ -708,7 +730,7 @@ LEFT_TO_OTHER_PROCESSES = {
 
 def test_a_static_sweep_s_crawl_process_imports_only_what_it_uses(demo_market: str, tmp_path: Path):
     """A whole sweep of the static demo (listings, leads, their evidence: the writer busy), as `python -m
-    runners.sweep` runs it: afterwards the crawl process holds none of the packages other processes use."""
+    runners.sweep_child` runs it: afterwards the crawl process holds none of the packages other processes use."""
     request = SweepRequest(
         platforms=["demo"],
         params=SweepParams(keywords=["象牙"], max_pages=1),
@@ -722,7 +744,7 @@ def test_a_static_sweep_s_crawl_process_imports_only_what_it_uses(demo_market: s
         "import json, sys\n"
         "from runners.child import child_main\n"
         "from runners.sweep import SweepRequest, crawl_here\n"
-        f"sys.argv = ['runners.sweep', {str(request_file)!r}]\n"
+        f"sys.argv = ['runners.sweep_child', {str(request_file)!r}]\n"
         "assert child_main('sweep', SweepRequest, crawl_here) == 0\n"
         "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})))\n"
     )
