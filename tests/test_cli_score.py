@@ -452,13 +452,15 @@ TEST_PART_FLOOR = {
 # 0.9059), precision 0.976 (1,724/1,766, 0.9762), disguised recall 0.865 (996/1,152, 0.8646), 42/803 (0.0523),
 # category accuracy 0.948 (1,635/1,724, 0.9484). The counts follow the grown part; precision, category accuracy
 # and the ceiling fell with the batch's rows (nine false alarms more, all hard negatives of the batch), so they
-# follow the figures (one lead fewer, 0.9762, still holds; the category floor sits under 0.94838).
+# follow the figures (one lead fewer, 0.9762, still holds; the category floor sits under 0.94838). A lead the rules
+# file under wildlife.other on trade talk alone (胆, 爪子, 活体) taking the seed's category: category accuracy 0.956
+# (1,648/1,724, 0.9559), the rest unchanged; its floor follows.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
     "leads_found": 1_724,
     "disguised_found": 996,
     "precision": 0.9762,
-    "category_accuracy": 0.9483,
+    "category_accuracy": 0.9559,
     "hard_negatives_flagged": 0.0524,
 }
 
