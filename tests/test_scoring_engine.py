@@ -106,14 +106,26 @@ def test_markers_found_at_a_position_as_by_a_probe_per_length(text: str) -> None
 # ------------------------------------------------------------------------------------------ matcher
 
 
-PATTERNS = ["象牙", "牙手", "xiangya", "ya", "象牙手镯", "穿山甲", "甲片"]
+PATTERNS = ["象牙", "牙手", "xiangya", "ya", "象牙手镯", "穿山甲", "甲片", "🧨", "🧨引线"]
 
 
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="象牙手镯穿山甲片xiangy ", max_size=40))
+@given(st.text(alphabet="象牙手镯穿山甲片引线xiangy 🧨🐘", max_size=40))
 def test_hyperscan_and_ahocorasick_agree(text: str) -> None:
     assert HyperscanMatcher(PATTERNS).find(text) == AhoCorasickMatcher(PATTERNS).find(text)
+
+
+@pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
+def test_hyperscan_finds_no_pattern_across_two_characters_and_counts_characters_past_the_bmp() -> None:
+    # the UTF-16 bytes of 禫愀一 (ab 79 00 61 00 4e) hold those of "ya" (79 00 61 00) one byte in
+    assert HyperscanMatcher(PATTERNS).find("\u79ab\u6100\u4e00") == []
+    text = "🐘🧨引线 象牙"
+    assert [(PATTERNS[i], s, e) for i, s, e in HyperscanMatcher(PATTERNS).find(text)] == [
+        ("🧨", 1, 2),
+        ("🧨引线", 1, 4),
+        ("象牙", 5, 7),
+    ]
 
 
 @pytest.mark.parametrize("engine", ["hyperscan", "ahocorasick"])

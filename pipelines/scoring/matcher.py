@@ -5,9 +5,12 @@ compiled once into a single Hyperscan database where the platform has Hyperscan,
 automaton (``ahocorasick-rs``) otherwise. Both report every occurrence of every pattern, overlapping ones
 included, as ``(pattern id, start, end)`` in character offsets, sorted; tests check they agree.
 
-The Hyperscan database is compiled in literal mode over the UTF-8 bytes of each pattern (UTF-8 is
-self-synchronising, so a byte match of a whole pattern is a character match). Hyperscan reports the end of
-a match; since every pattern is a literal, its start is the end minus the pattern's length, which is what
+The Hyperscan database is compiled over the UTF-16-LE bytes of each pattern, and a text is scanned as UTF-16-LE:
+a Chinese character is two bytes there against three in UTF-8, and CPython copies a text of the Basic
+Multilingual Plane into UTF-16 where it encodes UTF-8 character by character (together some 8,000 instructions a
+listing less). A byte match of a whole pattern that ends on an even byte is a character match (no pattern starts
+with a low surrogate); one that ends on an odd byte straddles two characters and is dropped. Hyperscan reports the
+end of a match; since every pattern is a literal, its start is the end minus the pattern's length, which is what
 ``HS_FLAG_SOM_LEFTMOST`` would report, without its compile and scan cost.
 """
 
@@ -74,7 +77,8 @@ def _order(match: Match) -> tuple[int, int, int]:
     return match[1], match[2], match[0]
 
 
-_CONTINUATION = bytes(1 if 0x80 <= byte < 0xC0 else 0 for byte in range(256))
+# what the Hyperscan database is compiled over and a text scanned as (see the module's docstring)
+_ENCODING = "utf-16-le"
 
 
 def _hs_literal(pattern: str, encoding: str) -> bytes:
@@ -91,47 +95,42 @@ class HyperscanMatcher:
         self.patterns = list(patterns)
         self._count = len(self.patterns)
         everything = [*self.patterns, *starts]
-        self._byte_lengths = [len(p.encode("utf-8")) for p in everything]
-        self._lengths = [len(p) for p in everything]
-        self._db = load_database(everything) if everything else None
+        # in UTF-16 code units (a character past the Basic Multilingual Plane is two)
+        self._unit_lengths = [len(p.encode(_ENCODING)) // 2 for p in everything]
+        self._db = load_database(everything, _ENCODING) if everything else None
         self._scan = self._db.scan if self._db is not None else None
         self._hs_error = hyperscan.error
 
     def scan(self, text: str) -> list[tuple[int, int]]:
-        """``(pattern id, end byte in the UTF-8 text)`` per match: the callback only appends a tuple."""
+        """``(pattern id, end byte in the UTF-16-LE text)`` per match: the callback only appends a tuple (of a
+        match that ends between two characters)."""
         if self._scan is None or not text:
             return []
         found: list[tuple[int, int]] = []
-        self._scan(text.encode("utf-8"), match_event_handler=_append_match, context=found.append)
+        self._scan(text.encode(_ENCODING), match_event_handler=_append_match, context=found.append)
         return found
 
     def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]:
-        """Character offsets of raw matches, sorted, repeats removed. A byte offset becomes a character
-        offset by subtracting the UTF-8 continuation bytes before it, counted in C with ``bytes.count``
-        over a copy of the text where every continuation byte is 0x01 and every other byte 0x00."""
+        """Character offsets of raw matches, sorted, repeats removed. A UTF-16 code unit is a character unless
+        the text has characters past the Basic Multilingual Plane (an emoji): each of those takes two units."""
         if not found:
             return []
-        byte_lengths, known = self._byte_lengths, self._count
-        byte_matches = [
-            (to - byte_lengths[pattern_id], to, pattern_id) for pattern_id, to in set(found) if pattern_id < known
+        units, known = self._unit_lengths, self._count
+        unit_matches = [
+            (to // 2 - units[pattern_id], to // 2, pattern_id) for pattern_id, to in set(found) if pattern_id < known
         ]
-        if not byte_matches:
+        if not unit_matches:
             return []
-        byte_matches.sort()
-        if text.isascii():
-            return [(pattern_id, start, end) for start, end, pattern_id in byte_matches]
-        marks = text.encode("utf-8").translate(_CONTINUATION)
-        count = marks.count
-        lengths = self._lengths
-        out: list[Match] = []
-        # the matches go by start: each start's character offset is the last one's plus the characters between
-        last_byte = last_char = 0
-        for start_byte, _end, pattern_id in byte_matches:
-            if start_byte != last_byte:
-                last_char += start_byte - last_byte - count(1, last_byte, start_byte)
-                last_byte = start_byte
-            out.append((pattern_id, last_char, last_char + lengths[pattern_id]))
-        return out
+        unit_matches.sort()
+        if len(text.encode(_ENCODING)) == 2 * len(text):
+            return [(pattern_id, start, end) for start, end, pattern_id in unit_matches]
+        to_char: list[int] = []  # UTF-16 unit offset -> character offset
+        for index, char in enumerate(text):
+            to_char.append(index)
+            if ord(char) > 0xFFFF:
+                to_char.append(index)  # its low surrogate: no match starts or ends there
+        to_char.append(len(text))
+        return [(pattern_id, to_char[start], to_char[end]) for start, end, pattern_id in unit_matches]
 
     def find(self, text: str) -> list[Match]:
         return self.resolve(text, self.scan(text))
@@ -139,8 +138,9 @@ class HyperscanMatcher:
 
 def _append_match(pattern_id: int, _from: int, to: int, _flags: int, append: Callable[[tuple[int, int]], None]) -> None:
     """Hyperscan's match callback: the list's ``append`` comes as the scan's context, so no closure is made per
-    scan."""
-    append((pattern_id, to))
+    scan. A match ending on an odd byte of the UTF-16 text ends inside a character: no match of the pattern."""
+    if not to & 1:
+        append((pattern_id, to))
 
 
 _DATABASE_VERSION = 1
