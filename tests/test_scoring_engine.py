@@ -143,6 +143,22 @@ def test_start_words_are_scanned_with_the_patterns_and_never_found_as_patterns(e
     assert starts.mask(matcher.scan("象牙手镯 自己用的"), len(PATTERNS)) == 0  # 自己 alone starts no capture
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["山里刚抓的鸟 两只", "林子里逮的彩色长尾鸟", "海里捞的红枝", "自己套的 懂的来", "交叉的网格纹 老料", "深山里的胆"],
+)
+def test_the_shipped_searches_are_skipped_only_where_they_find_nothing(scorer: Scorer, text: str) -> None:
+    # a split mark, a capture or a wild place's part in a listing with no term, a capture: each found here must
+    # have a word that starts it in the scan, else the scorer would not search for it
+    folded = scorer.normaliser.fold(text)
+    mask = scorer._starts.mask(scorer._scan(folded), scorer._starts_first)
+    searches = (scorer._split_traits, scorer._capture_or_place, scorer._capture)
+    found = [bit for bit, pattern in enumerate(searches) if pattern is not None and pattern.search(folded)]
+    assert found and all(mask & 1 << bit for bit in found)
+    ordinary = scorer.normaliser.fold("自己用的 九成新 同城自提")
+    assert scorer._starts.mask(scorer._scan(ordinary), scorer._starts_first) == 0
+
+
 def test_a_regex_without_start_words_is_always_searched_and_one_without_a_pattern_never() -> None:
     starts = StartWords([None, [], ["交叉", ""], ["山里"]])
     assert starts.words == ["山里"]  # an empty word would start a match anywhere: its regex is always searched

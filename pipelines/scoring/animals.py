@@ -363,12 +363,16 @@ class AnimalPatterns:
         return self._names_undenied(self._pets, views, "", inside)
 
     def trade_pattern(
-        self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]], views: list[FieldView]
+        self,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        views: list[FieldView],
+        captured: bool = True,
     ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
         """An animal part or live animal of wild provenance (or showing the traits of one wildlife category),
         offered with evasion talk, when no watchlist term names the species: the first part becomes a hit of
         TRADE_PATTERN_CATEGORY, or of the category shown. The provenance may be told as a capture (山里刚抓的),
-        and talk that hides what the animal is (是什么牙懂的都懂) stands in for it."""
+        and talk that hides what the animal is (是什么牙懂的都懂) stands in for it. ``captured`` False: no word that
+        starts a capture stands in the listing, so it is not searched for one."""
         part: tuple[Signal, FieldView, int, int] | None = None
         fresh: list[tuple[Signal, FieldView, int, int]] = []
         provenance: list[str] = []
@@ -404,7 +408,7 @@ class AnimalPatterns:
             found = self._placed_single_part(views)
             if found is not None:
                 part, placed = found
-        if not provenance and self._capture is not None:
+        if not provenance and captured and self._capture is not None:
             capture = next((m.group() for view in views if (m := self._capture.search(view.norm.text))), None)
             if capture is not None:
                 provenance.append(capture)
@@ -431,7 +435,7 @@ class AnimalPatterns:
             if part is not None:
                 route["counted"] = part[0].word
         if part is None:
-            caught = self._caught_animal(views) or self._caught_goods(views)
+            caught = (self._caught_animal(views) or self._caught_goods(views)) if captured else None
             if caught is not None:
                 part, capture = caught
                 if capture not in provenance:

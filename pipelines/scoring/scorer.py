@@ -155,8 +155,9 @@ _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plan
 # the masks by which a Chinese name is a namesake's, whose English name in the same field is that namesake's too
 _ENGLISH_NAMESAKE_RULES = frozenset(("brand_term", "innocent_phrase"))
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
-# the bits of StartWords (Scorer._starts) of the searches of a listing with no term
-_SPLIT_TRAITS, _CAPTURE_OR_PLACE = 1, 2
+# the bits of StartWords (Scorer._starts): a mark written apart, a capture or a wild place's part (read in a listing
+# with no term), a capture
+_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE = 1, 2, 4
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
 # how far before a material (folded characters) a denial of it is read, in its clause (不是仿的塑料片)
@@ -475,12 +476,13 @@ class Scorer:
             split_colours=tables.split_colours,
         )
         self._split_traits = tables.split_traits
-        # the two searches of the text a listing with no term pays for: made only where a word that starts a match
-        # of theirs stands (_SPLIT_TRAITS, _CAPTURE_OR_PLACE)
+        # searches of the whole text with no literal prefix, made only where a word that starts a match of theirs
+        # stands (_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE)
         self._starts = StartWords(
             (
                 tables.split_trait_starts if tables.split_traits is not None else (),
                 tables.capture_or_place_starts if tables.capture_or_place is not None else (),
+                tables.capture_starts if tables.capture is not None else (),
             )
         )
         # the scan reports the start words with ids past the patterns': no trade anchor (0) for any of them
@@ -797,6 +799,7 @@ class Scorer:
         )
         if not found and not calibred:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
+        starts = self._starts.mask(found, self._starts_first)
         # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
         # is read for them
         ids = set(map(_first, found))
@@ -839,9 +842,7 @@ class Scorer:
                 and len(self._remedy_patterns.intersection(ids)) < REMEDY_MIN
                 # a diagnostic mark written apart (交叉的网格纹) is a trait the scan cannot see
                 and not (
-                    (starts := self._starts.mask(found, self._starts_first)) & _SPLIT_TRAITS
-                    and self._split_traits is not None
-                    and self._split_traits.search(joined)
+                    starts & _SPLIT_TRAITS and self._split_traits is not None and self._split_traits.search(joined)
                 )
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
@@ -873,7 +874,7 @@ class Scorer:
         matches = self.matcher.resolve(joined, found)
         if homophones:
             matches = matches + homophones
-        result = self._score_matches(listing, views, matches, joined)
+        result = self._score_matches(listing, views, matches, joined, starts)
         result.folded = folded
         return result
 
@@ -889,10 +890,16 @@ class Scorer:
         return False
 
     def _score_matches(
-        self, listing: Mapping[str, Any], views: list[FieldView], matches: list[tuple[int, int, int]], joined: str
+        self,
+        listing: Mapping[str, Any],
+        views: list[FieldView],
+        matches: list[tuple[int, int, int]],
+        joined: str,
+        starts: int,
     ) -> ScoreResult:
         """The result of a listing whose scan found ``matches`` in ``joined`` (its fields' normalised texts, one
-        line each: a word that no field holds is not in it either, since no word holds a line break)."""
+        line each: a word that no field holds is not in it either, since no word holds a line break); ``starts``:
+        the searches a word of the listing may start a match of (:class:`StartWords`)."""
         by_name = {view.name: view for view in views}
         price = _price(listing.get("price"))
         kinds = self._kinds
@@ -1137,13 +1144,13 @@ class Scorer:
             named = any(r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules) or any(
                 view is first_view for _mask, view, _start, _end in masks
             )
-            split = self._animals.split_traits(views, signal_places)
+            split = self._animals.split_traits(views, signal_places) if starts & _SPLIT_TRAITS else []
             if split:  # 交叉的网格纹: a diagnostic mark written apart is the mark
                 signal_places = signal_places + split
             pattern = (
                 (None if named else self._animals.concealed_goods(signal_places, views))
                 or self._animals.trait_pattern(signal_places, views, price)
-                or (None if named else self._animals.trade_pattern(signal_places, views))
+                or (None if named else self._animals.trade_pattern(signal_places, views, bool(starts & _CAPTURE)))
                 or self._goods.function_pattern(signal_places, views)
                 or self._goods.calibre_pattern(views)
                 or self._animals.diagnostic_trait(signal_places, views)
@@ -1282,7 +1289,7 @@ class Scorer:
             for scope, sigs in by_scope.items():
                 by_scope[scope] = [x for x in sigs if x.kind != "innocence" or x.word not in covers]
         if self._own_traits_shown(by_scope) and (
-            (self._capture is not None and self._capture.search(joined) is not None)
+            (starts & _CAPTURE and self._capture is not None and self._capture.search(joined) is not None)
             or self._sold_wild(by_scope, signal_places, views)
         ):
             self._drop_captured_traits(by_scope, masked_rules)

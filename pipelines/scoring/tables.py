@@ -463,6 +463,15 @@ class Tables:
         for site in sites:
             self._add(site, Signal("site", "site", None, site, False, False))
         self.capture = capture_pattern([fold(w) for w in (*signals.capture_places, *sites)], doers, capture_verbs)
+        # the words one of which starts every match of it (see capture_or_place_starts below)
+        self.capture_starts = (
+            (
+                *(place for place in (fold(w) for w in (*signals.capture_places, *sites)) if place),
+                *(doer + verb + "的" for doer in doers for verb in capture_verbs if doer and verb),
+            )
+            if self.capture is not None
+            else ()
+        )
         # a doer right before a verb of hunting and 的 (自己打的, 套子套的): the seller says the animal was poached
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
