@@ -427,8 +427,10 @@ class Normaliser:
         if text.isascii():
             return text.translate(self._table), None
         marked = self._mark_separators(text)
-        if self._unusual_search(marked) is None:  # nothing else is dropped, nothing changes
-            return marked.replace("\x00", ""), marked
+        # searched without the separators, which the search would read character by character to find nothing
+        folded = marked.replace("\x00", "")
+        if self._unusual_search(folded) is None:  # nothing else is dropped, nothing changes
+            return folded, marked
         marked = self._drop_others("\x00", marked)
         folded = marked.replace("\x00", "")
         if self._changed_search(folded) is None:
