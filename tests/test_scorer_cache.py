@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.scoring import Scorer, built
+from pipelines.scoring import Scorer, built, programs
 from pipelines.scoring import scorer as scorer_module
 from pipelines.scoring.watchlist import expand_paths, shipped_paths
 
@@ -286,3 +286,84 @@ def test_a_pickled_record_comes_back_equal_frozen_and_of_its_class() -> None:
         assert type(loaded) is type(record) and loaded == record and hash(loaded) == hash(record)
         with pytest.raises(dataclasses.FrozenInstanceError):
             loaded.category = "other"
+
+
+def test_a_cached_scorer_s_regular_expressions_are_made_from_their_programs_not_compiled(
+    first_build: tuple[Path, Scorer], watchlists: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry keeps each regular expression as the program `re` compiled it to: loading it parses and compiles
+    none (the capture phrases' alternations of some 5,000 characters were a third of the loading), and each
+    pattern is the one compiling its text makes (text, flags and program: `re.Pattern.__eq__`)."""
+    import re
+
+    _, built_scorer = first_build
+    expected = {name: value for name, value in vars(built_scorer).items() if isinstance(value, re.Pattern)}
+    assert any(len(pattern.pattern) > 4000 for pattern in expected.values())  # the capture phrases among them
+
+    compiled: list[str] = []
+    real_compile = re._compile
+
+    def counted(pattern: Any, flags: Any) -> Any:
+        compiled.append(str(pattern)[:40])
+        return real_compile(pattern, flags)
+
+    monkeypatch.setattr(re, "_compile", counted)
+    loaded = Scorer.load([watchlists], threshold=60)
+    monkeypatch.setattr(re, "_compile", real_compile)
+    assert len(builds) == 0
+    assert [text for text in compiled if len(text) == 40] == []  # none of the long ones (the fold's own are cached)
+    patterns = {name: value for name, value in vars(loaded).items() if isinstance(value, re.Pattern)}
+    assert patterns.keys() == expected.keys()
+    for name, pattern in patterns.items():
+        assert pattern == expected[name] == re.compile(pattern.pattern, pattern.flags), name
+    assert _scores(loaded) == _scores(built_scorer)
+
+
+def test_a_pattern_comes_back_from_its_program_as_compiling_its_text_makes_it() -> None:
+    import pickle
+    import re
+
+    patterns = [
+        re.compile(r"(?P<gap>.{0,3}?)(?P<animal>穿山甲|象牙)(?<![\d.])\d+(?:\.\d+)?"),
+        re.compile(r"[A-Zª²-³µ]+|ｒｈ", re.IGNORECASE),
+        re.compile(rb"\x00+"),
+        re.compile(r"^ivory$", re.MULTILINE | re.ASCII),
+    ]
+    for pattern in patterns:
+        loaded = pickle.loads(built.dumps(pattern))
+        assert type(loaded) is re.Pattern and loaded == pattern
+        assert loaded.groupindex == pattern.groupindex and loaded.groups == pattern.groups
+    caught = pickle.loads(built.dumps(patterns[0])).search("山里逮的穿山甲12.5")
+    assert caught is not None and caught.group("animal") == "穿山甲"
+    assert programs.from_program("穿山甲", re.UNICODE, [0], 0, {}, (None,)) == re.compile("穿山甲")  # a refused program
+
+
+def test_the_canonical_form_s_character_classes_are_made_from_the_programs_kept_for_them(tmp_path: Path) -> None:
+    """The canonical form's four character classes (some 2,500 ranges each) are compiled by the first process of
+    a cache directory and made from their kept programs by the next, equal to compiling their text."""
+    code = (
+        "import json, re\n"
+        "real, compiled = re._compile, []\n"
+        "def counted(pattern, flags):\n"
+        "    compiled.append(len(str(pattern)))\n"
+        "    return real(pattern, flags)\n"
+        "re._compile = counted\n"
+        "from pipelines.scoring.fold_text import Normaliser\n"
+        "normaliser = Normaliser()\n"
+        "re._compile = real\n"
+        "patterns = [normaliser._drop_others.__self__, normaliser._unusual_search.__self__,\n"
+        "            normaliser._changed_search.__self__, normaliser._changed_sub.__self__]\n"
+        "same = [p == re.compile(p.pattern) for p in patterns]\n"
+        "sizes = sorted(len(p.pattern) for p in patterns)\n"
+        "print(json.dumps([sorted(n for n in compiled if n in sizes), same, normaliser.fold('ＲＨ犀角，飾品')]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_CACHE_DIR": str(tmp_path / "cache")}
+    answers = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        answers.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    (first_compiled, first_same, first_fold), (then_compiled, then_same, then_fold) = answers
+    assert len(first_compiled) == 4 and then_compiled == []
+    assert first_same == then_same == [True] * 4
+    assert first_fold == then_fold == "rh犀角饰品"

@@ -13,22 +13,26 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import logging
 import pickle
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import cache as disk_cache
+from . import programs
 
 log = logging.getLogger(__name__)
 
-_VERSION = 8  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
+_VERSION = 9  # 2: the payload records moved to .payloads; 3: the category scorer to .category_score (class paths);
 # 4: tables only the pattern objects read are no longer the scorer's attributes; 5: nor the pattern table's lists
 # 6: equal payload records and tuples of them shared; 7: the records made again by functions of their own
 # 8: the watchlists' models pickled on their own, unpickled when read; the homophone table flat
+# 9: regular expressions stored as the programs `re` compiled them to (`programs`)
 _PREFIX = "scorer-"
 KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
 # the libraries whose data the scorer's tables are made of
@@ -67,6 +71,7 @@ def entry_name(
         return None
     terms = json.dumps({name: list(words) for name, words in (extra_terms or {}).items()}, ensure_ascii=False)
     versions = [disk_cache.package_version(name) for name in _LIBRARIES]
+    versions.append(programs.ENGINE)  # the format of the regular expressions' programs
     parts = [part for name, data in files for part in (name, data)]
     return _PREFIX + disk_cache.key("scorer", _VERSION, _package_digest(), versions, engine, terms, *parts)
 
@@ -99,7 +104,7 @@ def cached(name: str) -> bool:
 def save(name: str, scorer: Any) -> None:
     """Store the scorer under `name` if it can be pickled."""
     try:
-        data = pickle.dumps(scorer, protocol=pickle.HIGHEST_PROTOCOL)
+        data = dumps(scorer)
     except (pickle.PicklingError, TypeError, AttributeError) as error:
         log.debug("scorer not cached: %s", error)
         return
@@ -118,3 +123,21 @@ def _prune() -> None:
             path.unlink(missing_ok=True)
     except OSError:  # another process pruned meanwhile, or the directory is not ours to clean
         pass
+
+
+def dumps(scorer: Any) -> bytes:
+    """The scorer pickled, its regular expressions as their compiled programs (`programs`): unpickling them
+    parses and compiles none (the capture phrases' alternations of some 5,000 characters were a third of
+    loading an entry)."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(scorer)
+    return buffer.getvalue()
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is re.Pattern:
+            kept = programs.program(obj)
+            if kept is not None:
+                return programs.from_program, kept
+        return NotImplemented

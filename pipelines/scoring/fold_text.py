@@ -26,6 +26,7 @@ from itertools import compress, product
 from pathlib import Path
 
 from . import cache as disk_cache
+from . import programs
 
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # is_cjk writes them out
 _CLASSES_VERSION = 1
@@ -351,16 +352,21 @@ class _Patterns:
         self.separators = tuple(char for char in SEPARATORS if table[ord(char)] is None)
         # NUL stands for a dropped character in a marked text: dropping it again would change nothing
         others = _without(classes.dropped, {0, *map(ord, self.separators)})
-        self.drop_others: Callable[[str, str], str] = re.compile(f"[{_class_body(others)}]").sub
         # a dropped character other than the separators, or one that changes: most texts have neither, and one
         # search of the text tells so
         unusual = _class_body(_union(others, classes.changed))
-        self.unusual_search = re.compile(f"[{unusual}\U00010000-\U0010ffff]").search
         changed_class = f"[{_class_body(classes.changed)}\U00010000-\U0010ffff]"
         # whether a text has a character that changes: a search for one character is a scan for the first
-        # character of the class, half the cost of a search for a run, which tries a match at every place
-        self.changed_search = re.compile(changed_class).search
-        self.changed_sub = re.compile(changed_class + "+").sub
+        # character of the class, half the cost of a search for a run, which tries a match at every place.
+        # Classes of some 2,500 ranges each: made from the programs the last process compiled them to
+        drop, unusual_pattern, changed, changed_run = programs.compile_kept(
+            "fold-classes",
+            [f"[{_class_body(others)}]", f"[{unusual}\U00010000-\U0010ffff]", changed_class, changed_class + "+"],
+        )
+        self.drop_others: Callable[[str, str], str] = drop.sub
+        self.unusual_search = unusual_pattern.search
+        self.changed_search = changed.search
+        self.changed_sub = changed_run.sub
         translate = str.translate
 
         def fold_run(match: re.Match[str]) -> str:
