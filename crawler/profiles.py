@@ -55,6 +55,7 @@ from core.config import get_settings
 from core.errors import InputFileError, TradewatchError, describe_validation_error
 from core.workdays import BUREAU_TIMEZONE
 from crawler import css_scope
+from crawler.stored_values import iso_currency_codes
 
 PACKAGED_PROFILES = Path(__file__).with_name("platforms")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
@@ -545,11 +546,7 @@ class Profile(_Strict):
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        from babel.numbers import list_currencies  # only for a profile that names its currency
-
-        if value not in list_currencies():
+        if value is not None and value not in iso_currency_codes():
             raise ValueError(f"{value!r} is not an ISO 4217 currency code (CNY, EUR, RUB, USD, ...)")
         return value
 

@@ -36,7 +36,8 @@ _DIGITS = re.compile(r"^\d{9,14}(?:\.\d+)?$")  # Unix seconds (9-10 digits) or m
 
 
 @cache
-def _iso_codes() -> frozenset[str]:
+def iso_currency_codes() -> frozenset[str]:
+    """Babel's ISO 4217 codes, imported on first use (a sweep of plain prices never needs them)."""
     from babel.numbers import list_currencies
 
     return frozenset(list_currencies())
@@ -55,7 +56,7 @@ def _codes_by_sign() -> dict[str, tuple[str, ...]]:
     """Every sign price-parser knows, with the ISO 4217 codes that use it."""
     found: dict[str, set[str]] = {}
     for code, info in _currencies().items():
-        if code not in _iso_codes():
+        if code not in iso_currency_codes():
             continue
         for sign in (info["s"], info["sn"], *info.get("sn2", [])):
             found.setdefault(sign, set()).add(code)
@@ -76,7 +77,7 @@ def currency_code(sign: str | None, fallback: str | None = None) -> str | None:
 
 def _code_from_tables(text: str, fallback: str | None) -> str | None:
     """`currency_code` of a stripped, non-empty sign, read from Babel's codes and price-parser's signs."""
-    if text.upper() in _iso_codes():
+    if text.upper() in iso_currency_codes():
         return text.upper()
     if text in EXTRA_SIGNS:
         return EXTRA_SIGNS[text]
