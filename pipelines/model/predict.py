@@ -35,6 +35,7 @@ from pipelines.model.features import (
 from pipelines.model.meaning import MeaningWeights
 from pipelines.scoring.fold_text import Normaliser
 from pipelines.scoring.hits import CLEARING_RULES
+from pipelines.scoring.shown import TRADE_PATTERN_CATEGORY, WILDLIFE_PREFIX
 
 # How many n-grams the explanation names.
 EXPLAINED_NGRAMS = 3
@@ -330,11 +331,6 @@ def lift_allowed(title: str) -> bool:
     return has_chinese(title)
 
 
-# The catch-all wildlife category, and the family every category the model may put in its place belongs to.
-UNNAMED_ANIMAL = "wildlife.other"
-WILDLIFE_DOT = "wildlife."
-
-
 def named_by_talk_alone(result: Mapping[str, Any]) -> bool:
     """Whether the rules filed a listing under its category on the trade talk alone (a part or form word: 胆,
     爪子, 活体), no name of an animal: the talk of every animal's goods files under the catch-all wildlife
@@ -425,9 +421,9 @@ class ScoreCombiner:
             result["score"] = int(result["score"]) + points
             result["is_lead"] = True
         told = result.get("category") if result["is_lead"] else None
-        if (lifted and not told) or (told == UNNAMED_ANIMAL and named_by_talk_alone(result)):
+        if (lifted and not told) or (told == TRADE_PATTERN_CATEGORY and named_by_talk_alone(result)):
             category = model.category(folded or fold_fields(model.normaliser, listing))
-            if category is not None and category != told and (not told or category.startswith(WILDLIFE_DOT)):
+            if category is not None and category != told and (not told or category.startswith(WILDLIFE_PREFIX)):
                 result["category"] = category
                 result["family"] = category.split(".", 1)[0]
                 result["categories"] = [category, *(c for c in result.get("categories", ()) if c != category)]
