@@ -317,11 +317,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # leads and flagged 9 of their 41 look-alikes, so recall, precision, category accuracy and the ceiling follow the
 # figures down by what those rows brought, the recall's to the fourth place (1,637 of 1,903 is 0.8602); disguised
 # recall rose.
+# A deal kept to a handover (只见面, 现金交易) and papers or a source left unasked (别问手续, 别打听来路) as generated
+# talk then gave recall 0.862 (1,641/1,903, 0.8623) and disguised recall 0.801 (923/1,152, 0.8012); the floors
+# follow. Category accuracy fell to 0.9549 (1,567/1,641) with the three leads found, two of them filed under a
+# neighbouring category: the leads filed right rose by one (1,566 -> 1,567), so its floor follows the ratio down.
 TEST_PART_FLOOR = {
-    "recall": 0.8607,
+    "recall": 0.8623,
     "precision": 0.9761,
-    "disguised": 0.798,
-    "category_accuracy": 0.9560,
+    "disguised": 0.801,
+    "category_accuracy": 0.9549,
     "hard_negatives_flagged": 0.0499,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -454,11 +458,13 @@ TEST_PART_FLOOR = {
 # and the ceiling fell with the batch's rows (nine false alarms more, all hard negatives of the batch), so they
 # follow the figures (one lead fewer, 0.9762, still holds; the category floor sits under 0.94838). A lead the rules
 # file under wildlife.other on trade talk alone (胆, 爪子, 活体) taking the seed's category: category accuracy 0.956
-# (1,648/1,724, 0.9559), the rest unchanged; its floor follows.
+# (1,648/1,724, 0.9559), the rest unchanged; its floor follows. The generated talk of handovers and unasked papers,
+# the seed rebuilt: 1,726 leads and 998 disguised leads found, category accuracy 0.9560 (1,650/1,726); the counts
+# follow.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_724,
-    "disguised_found": 996,
+    "leads_found": 1_726,
+    "disguised_found": 998,
     "precision": 0.9762,
     "category_accuracy": 0.9559,
     "hard_negatives_flagged": 0.0524,
@@ -509,9 +515,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 1_903), (disguised - 1, 1_152)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 1_903), (disguised, 1_152)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 1_903), (disguised - 2, 1_152)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,638 of 1,903 (recall 0.8607) and 920 of 1,152 (0.7986); one fewer of each misses.
-    assert floor_misses(_measured((1_638, 1_903), (920, 1_152)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_637, 1_903), (919, 1_152)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,641 of 1,903 (recall 0.8623) and 923 of 1,152 (0.8012); one fewer of each misses.
+    assert floor_misses(_measured((1_641, 1_903), (923, 1_152)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_640, 1_903), (922, 1_152)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -136,6 +136,33 @@ def test_the_new_provenance_routes_need_an_animal_part(scorer: Scorer, title: st
     assert_clear(scorer, title, description)
 
 
+@pytest.mark.parametrize(
+    "talk", ["只见面，地点我定", "仅限当面，外地勿扰", "价格实在，现金交易", "别问手续，便宜出", "不要打听证件"]
+)
+def test_a_deal_kept_to_a_handover_or_papers_left_unasked_is_talk(scorer: Scorer, talk: str) -> None:
+    # generated pairs: a word of "only" before a handover that leaves no record, the handover before 交易, and a
+    # refused question before a word of papers
+    result = score(scorer, "野生 骨 一副 老货", talk)
+    assert result.is_lead and trade_context(result)["part"] == "骨"
+
+
+def test_a_source_the_buyer_must_not_ask_about_is_provenance(scorer: Scorer) -> None:
+    result = score(scorer, "头骨 一个 带牙 完整", "别打听来路，不走快递")
+    assert result.is_lead and trade_context(result)["provenance"] == ["别打听来路"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("实木 老榆木 八仙桌 一张", "太重了不发货，只见面，自己拉走"),  # bulky furniture handed over in person
+        ("布偶猫 幼猫 两只 已驱虫", "猫舍繁育，只能见面，现金交易"),  # a bred pet
+        ("二手 冰箱 双开门 九成新", "只见面交易，现金交易，自己搬"),  # an appliance
+    ],
+)
+def test_ordinary_goods_handed_over_in_person_for_cash_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
 def test_a_numeral_written_in_digits_is_a_generated_variant(scorer: Scorer) -> None:
     result = assert_lead(scorer, "老式 2踢脚 一箱", "prohibited.fireworks", "快递不发，只能自提")
     hit = next(h for h in result.hits if h.rule == "digits")

@@ -385,6 +385,8 @@ class Tables:
     def _build(self) -> None:
         """The patterns of every signal word, phrase and term, and the word tables read beside them."""
         signals = self.watchlists.signals
+        # the withholding verbs that refuse a question (别问, 不要打听): a noun after them is what goes unasked
+        asking = [verb for verb in signals.withholding_verbs if any(ask in verb for ask in signals.asking_verbs)]
         # English evasion and bans told aside as generated pairs (no shipping, cash only, 国家不让卖)
         english = (
             *(f"{refusal} {channel}" for refusal in signals.english_refusals for channel in signals.english_channels),
@@ -395,8 +397,13 @@ class Tables:
             # a ban told aside (国家不让卖, 城里禁放, 快递不让走): the seller knows the goods may not be sold or sent
             *(f"{holder}{verb}" for holder in signals.ban_holders for verb in signals.ban_verbs),
             # a use the seller will not ask about (不问用途, 用途别问): whatever the buyer does with the goods
-            *(f"{verb}{noun}" for noun in signals.purpose_nouns for verb in signals.withholding_verbs if "问" in verb),
-            *(f"{noun}{verb}" for noun in signals.purpose_nouns for verb in signals.withholding_verbs if "问" in verb),
+            *(f"{verb}{noun}" for noun in signals.purpose_nouns for verb in asking),
+            *(f"{noun}{verb}" for noun in signals.purpose_nouns for verb in asking),
+            # a deal kept to a handover that leaves no record (只见面, 只能当面, 仅限现金) or done in one (现金交易)
+            *(f"{only}{way}" for way in signals.handovers for only in signals.only_words),
+            *(f"{way}{deal}" for way in signals.handovers for deal in signals.deal_words),
+            # papers the buyer is told not to ask about (别问手续, 别打听证件): the goods have none
+            *(f"{verb}{paper}" for paper in signals.papers if not paper.isascii() for verb in asking),
         )
         for word in dict.fromkeys((*signals.evasion, *english)):
             self._add(word, Signal("evasion", "evasion", None, word, False, False))
@@ -425,7 +432,7 @@ class Tables:
         # a source withheld (来源别问, 不问来路) is provenance the seller will not tell: pairs of the two lists
         withheld = (
             *(noun + verb for noun in signals.source_nouns for verb in signals.withholding_verbs),
-            *(verb + noun for noun in signals.source_nouns for verb in signals.withholding_verbs if "问" in verb),
+            *(verb + noun for noun in signals.source_nouns for verb in asking),
         )
         for word in dict.fromkeys((*signals.wild_provenance, *withheld)):
             self._add(word, Signal("provenance", "provenance", None, word, False, False))
