@@ -469,16 +469,9 @@ class Tables:
         self.site_capture = capture_pattern(sites, [], capture_verbs) if sites else None
         for site in sites:
             self._add(site, Signal("site", "site", None, site, False, False))
-        self.capture = capture_pattern([fold(w) for w in (*signals.capture_places, *sites)], doers, capture_verbs)
-        # the words one of which starts every match of it (see capture_or_place_starts below)
-        self.capture_starts = (
-            (
-                *(place for place in (fold(w) for w in (*signals.capture_places, *sites)) if place),
-                *(doer + verb + "的" for doer in doers for verb in capture_verbs if doer and verb),
-            )
-            if self.capture is not None
-            else ()
-        )
+        capture_places = [fold(w) for w in (*signals.capture_places, *sites)]
+        self.capture = capture_pattern(capture_places, doers, capture_verbs)
+        self.capture_starts = capture_starts(capture_places, doers, capture_verbs) if self.capture is not None else ()
         # a doer right before a verb of hunting and 的 (自己打的, 套子套的): the seller says the animal was poached
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
@@ -511,14 +504,9 @@ class Tables:
         placed = [f"{place}.{{0,{PLACE_REACH}}}?{parts.pattern}" for place in longest_first(places) if place and parts]
         captures = [hand_capture.pattern] if hand_capture is not None else []
         self.capture_or_place = re.compile("|".join((*captures, *placed))) if captures or placed else None
-        # the words one of which starts every match of it: a place of the wild, or a doer's capture whole (自己套的)
+        # every match of it starts as one of hand_capture's does, or with a place of the wild
         self.capture_or_place_starts = (
-            (
-                *(place for place in places if place),
-                *(doer + verb + "的" for doer in doers for verb in capture_verbs if doer and verb),
-            )
-            if self.capture_or_place is not None
-            else ()
+            capture_starts(places, doers, capture_verbs) if self.capture_or_place is not None else ()
         )
         for word in signals.live_forms:
             self._add(word, Signal("live", "live", None, word, False, False))
@@ -790,3 +778,13 @@ def capture_pattern(places: list[str], doers: list[str], verbs: list[str]) -> re
     forms = [f"{place}.{{0,3}}?(?:{verb})" for place in longest_first(places)]
     forms += [f"{doer}(?:{verb})的" for doer in longest_first(doers)]
     return re.compile("|".join(forms))
+
+
+def capture_starts(places: list[str], doers: list[str], verbs: list[str]) -> tuple[str, ...]:
+    """The words one of which starts every match of ``capture_pattern(places, doers, verbs)``, each branch's
+    own: its place, or its doer's capture whole (自己套的, where 自己 alone would stand in most listings); the
+    scorer searches a listing for the pattern only where one stands (``StartWords``)."""
+    return (
+        *(place for place in places if place),
+        *(doer + verb + "的" for doer in doers for verb in verbs if doer and verb),
+    )
