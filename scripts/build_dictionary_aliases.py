@@ -404,6 +404,24 @@ def part_compounds(
     return sorted(found.values(), key=lambda item: item["word"])
 
 
+def part_containers(
+    entries: list[tuple[str, str, str, int]], parts: Sequence[str], compounds: Sequence[str]
+) -> list[dict[str, str]]:
+    """Dictionary words that hold a part word of two characters or more and mean something else (边角料 "scrap"
+    holds 角料, 标本兼治 holds 标本, 眼皮子 "eyelid" holds 皮子), each with the part and the dictionary line: the
+    scorer reads the part inside one as that word, no part. A word whose first sense is an animal part itself
+    (乌龟壳 "tortoise shell", 骨头架子 "skeleton") is left out."""
+    words = sorted({word for word in (*parts, *compounds) if len(word) > 1}, key=len, reverse=True)
+    found: dict[str, dict[str, str]] = {}
+    for word, first, gloss, line in entries:
+        if word in found or part_head(first) is not None:
+            continue
+        part = next((p for p in words if p in word and p != word), None)
+        if part is not None:
+            found[word] = {"word": word, "part": part, "source": f"CC-CEDICT line {line}: {word} /{gloss}/"}
+    return sorted(found.values(), key=lambda item: item["word"])
+
+
 # a sense's mark that it is meant in medicine ("to promote lactation (TCM)"): the same sense without it is the same
 MEDICAL_MARK = re.compile(r"\s*\((?:TCM|Chinese medicine|in Chinese medicine|medicine)\)\s*|^\(TCM\)\s*")
 
@@ -1194,6 +1212,7 @@ def build(data: Path) -> dict[str, object]:
         }
         for category_id in sorted({*aliases, *english, *talk})
     ]
+    compounds = part_compounds(entries, shipped_signals.animal_parts, farmed, known, shipped_signals.wild_provenance)
     heads = goods_heads(
         entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
     )
@@ -1206,9 +1225,8 @@ def build(data: Path) -> dict[str, object]:
         "categories": categories,
         "signals": {
             "innocent_phrases": sorted(namesakes),
-            "part_compounds": part_compounds(
-                entries, shipped_signals.animal_parts, farmed, known, shipped_signals.wild_provenance
-            ),
+            "part_compounds": compounds,
+            "part_containers": part_containers(entries, shipped_signals.animal_parts, [c["word"] for c in compounds]),
             "shorthands": shorthands(entries, watchlists),
             "plant_heads": plant_heads(entries),
             "capture_sites": capture_sites(entries, shipped_signals.farmed_animals),

@@ -3,6 +3,8 @@ look-alike that must stay quiet. Examples are worded apart from the labelled set
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pipelines.scoring import Scorer, ScoreResult
@@ -207,7 +209,8 @@ def test_a_part_character_inside_a_word_of_another_sense_is_no_part(
     assert_clear(scorer, title, description)
 
 
-def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
+def _alias_builder() -> Any:
+    """scripts/build_dictionary_aliases.py as a module, for its functions over made-up dictionary entries."""
     import importlib.util
     from pathlib import Path
 
@@ -216,6 +219,11 @@ def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
+    module = _alias_builder()
     entries = [
         ("苦胆", "gall bladder", "gall bladder", 1),
         ("大胆", "brazen", "brazen/bold", 2),
@@ -231,6 +239,38 @@ def test_part_compounds_are_the_words_a_gloss_calls_a_part() -> None:
     found = module.part_compounds(entries, ["胆", "角", "牙", "骨", "皮", "壳"], ["牛"], set(), ["野生"])
     assert [(item["word"], item["part"]) for item in found] == [("苦胆", "胆"), ("鹿角", "角"), ("龟板", "壳")]
     assert found[0]["source"] == "CC-CEDICT line 1: 苦胆 /gall bladder/"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "野生 老山檀香 边角料 一包",  # 边角料 "scrap" holds the part word 角料
+        "野生 黄花梨 眼皮子底下 摆件",  # 眼皮子 "eyelid" holds 皮子
+    ],
+)
+def test_a_part_word_inside_a_dictionary_word_of_another_sense_is_no_part(scorer: Scorer, title: str) -> None:
+    assert_clear(scorer, title, "私聊，不走快递")
+
+
+def test_a_part_word_standing_alone_is_still_the_part(scorer: Scorer) -> None:
+    result = score(scorer, "野生 角料 一块 老货", "私聊，不走快递")
+    assert result.is_lead and trade_context(result)["part"] == "角料"
+    # a named category's scrap stays its goods: the container takes the part word only
+    assert_lead(scorer, "象牙 边角料 一包 按克", "wildlife.ivory", "私聊，不走快递")
+
+
+def test_part_containers_are_the_longer_words_a_gloss_gives_another_sense() -> None:
+    module = _alias_builder()
+    entries = [
+        ("边角料", "scrap", "scrap/bits and pieces left over", 1),
+        ("乌龟壳", "tortoise shell", "tortoise shell", 2),  # means the part itself
+        ("眼皮子", "eyelid", "eyelid", 3),
+        ("角料", "horn material", "horn material", 4),  # the part word, not a longer one
+        ("主角", "leading role", "leading role", 5),  # holds a one-character part only
+    ]
+    found = module.part_containers(entries, ["角料", "皮子", "角"], ["龟壳"])
+    assert [(item["word"], item["part"]) for item in found] == [("眼皮子", "皮子"), ("边角料", "角料")]
+    assert found[1]["source"] == "CC-CEDICT line 1: 边角料 /scrap/bits and pieces left over/"
 
 
 @pytest.mark.parametrize(

@@ -410,6 +410,16 @@ class Scorer:
         self._question_patterns = frozenset(
             i for i, signals in enumerate(by_kind[2]) if any(sig.kind == "question" for sig in signals)
         )
+        # a part word inside a dictionary word of another sense (角料 of 边角料 "scrap", 皮子 of 嘴皮子): the pattern
+        # ids of such parts -> each longer word and where the part starts in it
+        containers: dict[str, list[tuple[str, int]]] = {}
+        for container in watchlists.signals.part_containers:
+            part, word = self.normaliser.fold(container.part), self.normaliser.fold(container.word)
+            if part and part in word:
+                containers.setdefault(part, []).append((word, word.index(part)))
+        self._part_containers = {
+            i: tuple(containers[key]) for i, key in enumerate(self._pattern_list) if key in containers
+        }
         # a phrase generated from the watchlists' data (一粒倒, 要什么名字) ends where its last word does: not inside
         # a dictionary word that reads its last character otherwise (一粒倒入 pours)
         generated = {
@@ -904,6 +914,7 @@ class Scorer:
         price = _price(listing.get("price"))
         kinds = self._kinds
         questions = self._question_patterns
+        containers = self._part_containers
         terms: list[tuple[TermRef, FieldView, int, int]] = []
         masks: list[tuple[Mask, FieldView, int, int]] = []
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]] = []
@@ -933,6 +944,8 @@ class Scorer:
             if signals:
                 if pattern_id in questions:
                     signals = self._told_questions(signals, view, start, end)
+                if pattern_id in containers:
+                    signals = self._outside_containers(signals, view, start, containers[pattern_id])
                 if pattern_id in generated_patterns:
                     signals = self._worded(signals, view, start, end, cut_phrases)
                 if signals:
@@ -1782,6 +1795,22 @@ class Scorer:
                                "points": 0}  # fmt: skip
         generated = self._generated_words
         return tuple(sig for sig in signals if sig.word not in generated)
+
+    @staticmethod
+    def _outside_containers(
+        signals: tuple[Signal, ...], view: FieldView, start: int, containers: tuple[tuple[str, int], ...]
+    ) -> tuple[Signal, ...]:
+        """The signals of a part word without the part where the listing writes it inside a dictionary word of
+        another sense, without a break (边角料 holds 角料, 眼皮子 holds 皮子): there it names no animal's part."""
+        text, original = view.norm.text, view.norm.original
+        for word, at in containers:
+            begin = start - at
+            if begin < 0 or not text.startswith(word, begin):
+                continue
+            o_start, o_end = view.span(begin, begin + len(word))
+            if not any(breaks_clause(c) or c.isspace() for c in original[o_start:o_end]):
+                return tuple(sig for sig in signals if sig.kind != "part")
+        return signals
 
     def _told_questions(self, signals: tuple[Signal, ...], view: FieldView, start: int, end: int) -> tuple[Signal, ...]:
         """The signals of a pattern with its question of the goods' identity (是什么) made concealment where a verb

@@ -105,6 +105,14 @@ class PartCompound(_Model):
     source: str | None = Field(default=None, description="The dictionary line that says so.")
 
 
+class PartContainer(_Model):
+    """A dictionary word that holds a part word and means something else (边角料 "scrap" holds 角料)."""
+
+    word: str = Field(min_length=3)
+    part: str = Field(min_length=2)
+    source: str | None = Field(default=None, description="The dictionary line that says so.")
+
+
 class ProductHead(_Model):
     """A dictionary word whose first sense is an ordinary product of a kind no animal is made into and no prohibited
     goods hide in (地板 "floor", 牙套 "orthodontic brace")."""
@@ -197,6 +205,7 @@ class SignalSpec(_Model):
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
+    part_containers: list[PartContainer] = Field(default_factory=list)
     remedy_synonyms: list[RemedySynonym] = Field(default_factory=list)
     pet_breeds: list[PetBreed] = Field(default_factory=list)
     shorthands: list[Shorthand] = Field(default_factory=list)
