@@ -487,14 +487,8 @@ class Scorer:
         )
         self._split_traits = tables.split_traits
         # searches of the whole text with no literal prefix, made only where a word that starts a match of theirs
-        # stands (_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE)
-        self._starts = StartWords(
-            (
-                tables.split_trait_starts if tables.split_traits is not None else (),
-                tables.capture_or_place_starts if tables.capture_or_place is not None else (),
-                tables.capture_starts if tables.capture is not None else (),
-            )
-        )
+        # stands (_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE); the tables give none where there is no search
+        self._starts = StartWords((tables.split_trait_starts, tables.capture_or_place_starts, tables.capture_starts))
         # the scan reports the start words with ids past the patterns': no trade anchor (0) for any of them
         self._starts_first = len(self._pattern_list)
         self._trade_anchors.extend([0] * len(self._starts.words))
