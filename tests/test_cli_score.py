@@ -321,10 +321,13 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # talk then gave recall 0.862 (1,641/1,903, 0.8623) and disguised recall 0.801 (923/1,152, 0.8012); the floors
 # follow. Category accuracy fell to 0.9549 (1,567/1,641) with the three leads found, two of them filed under a
 # neighbouring category: the leads filed right rose by one (1,566 -> 1,567), so its floor follows the ratio down.
+# An invoice told by the buyer's books (可以抵扣, 报销专用) then gave recall 0.863 (1,642/1,903, 0.8628) and
+# disguised recall 0.802 (924/1,152, 0.8021), the rest unchanged; the floors follow, the recall's to the fourth
+# place (1,641 of 1,903 is 0.8623).
 TEST_PART_FLOOR = {
-    "recall": 0.8623,
+    "recall": 0.8628,
     "precision": 0.9761,
-    "disguised": 0.801,
+    "disguised": 0.802,
     "category_accuracy": 0.9549,
     "hard_negatives_flagged": 0.0499,
 }
@@ -460,7 +463,8 @@ TEST_PART_FLOOR = {
 # file under wildlife.other on trade talk alone (胆, 爪子, 活体) taking the seed's category: category accuracy 0.956
 # (1,648/1,724, 0.9559), the rest unchanged; its floor follows. The generated talk of handovers and unasked papers,
 # the seed rebuilt: 1,726 leads and 998 disguised leads found, category accuracy 0.9560 (1,650/1,726); the counts
-# follow.
+# follow. An invoice told by the buyer's books, the seed rebuilt: 1,725 leads and 997 disguised leads found, one
+# fewer of each, within the tolerance (the rules found one more); category accuracy 0.9559; the floors hold.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
     "leads_found": 1_726,
@@ -515,9 +519,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 1_903), (disguised - 1, 1_152)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 1_903), (disguised, 1_152)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 1_903), (disguised - 2, 1_152)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,641 of 1,903 (recall 0.8623) and 923 of 1,152 (0.8012); one fewer of each misses.
-    assert floor_misses(_measured((1_641, 1_903), (923, 1_152)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_640, 1_903), (922, 1_152)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,642 of 1,903 (recall 0.8628) and 924 of 1,152 (0.8021); one fewer of each misses.
+    assert floor_misses(_measured((1_642, 1_903), (924, 1_152)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_641, 1_903), (923, 1_152)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

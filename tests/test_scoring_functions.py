@@ -187,3 +187,36 @@ def test_the_registry_claimed_makes_a_document_name_a_forged_document(scorer: Sc
 )
 def test_a_registry_of_ordinary_goods_or_a_course_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
     assert_clear(scorer, title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "function"),
+    [
+        ("专票 普票 各类目", "都能开，开出来可以抵扣，税点低，私聊报金额", "可以抵扣"),
+        ("餐饮票 住宿票 小额", "报销专用，税点低，按张算，懂的来", "报销专用"),
+        ("票据 长期合作", "做账报账都行，点数低，加微信", "做账报账"),
+    ],
+)
+def test_an_invoice_told_by_the_buyer_s_books_is_a_forged_document(
+    scorer: Scorer, title: str, description: str, function: str
+) -> None:
+    """可以抵扣, 报销专用, 做账报账 are generated from the documents' ``uses`` with the ``lookup_modals``, the
+    ``use_markers`` or another use: what a bought invoice is for, with company, tells one without naming it."""
+    result = assert_lead(scorer, title, "prohibited.documents", description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"], context
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a shop that issues its own invoice for goods sold
+        ("办公椅 人体工学 公司采购", "可开发票，可以抵扣，企业采购量大优惠，包邮"),
+        # a bookkeeping service or course: the books are its work, not an invoice's use
+        ("代理记账 小规模 公司", "专业会计做账报税，正规代理记账公司，按月收费"),
+    ],
+)
+def test_an_invoice_issued_with_goods_or_bookkeeping_work_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)

@@ -31,6 +31,7 @@ from .watchlist import (
     told_by_effect,
     told_by_harm,
     told_by_lookup,
+    told_by_use,
     told_by_victim,
 )
 
@@ -587,7 +588,11 @@ class Tables:
                 self._add(word, Signal("function", "defining", category.id, word, False, False))
             for word in made_to_order(category, signals):
                 self._add(word, Signal("function", "particulars", category.id, word, False, False))
-            for word in (*passing_checks(category, signals), *told_by_harm(category, signals)):
+            for word in (
+                *passing_checks(category, signals),
+                *told_by_use(category, signals),
+                *told_by_harm(category, signals),
+            ):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # a claim that the document is found in an official system (网上能查) tells a forged one, but a genuine
             # course or service says as much of what it leads to (培训 ... 官网可查): it outdoes no innocence

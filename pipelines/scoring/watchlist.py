@@ -16,7 +16,9 @@ A watchlist file holds any of:
   forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), the
   ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
   functions), the ``registries`` a genuine document is looked up in (网上, 官网, 学信网, 税务系统: with a word of
-  looking it up, 网上能查, 可上网查, they are functions), the ``triggers`` and ``effects`` of goods told by what
+  looking it up, 网上能查, 可上网查, they are functions), the bookkeeping ``uses`` a bought document is put to (抵扣,
+  报销 of an invoice: after a word that it can be, 可抵扣, or before a word of purpose, 报销用, they are functions),
+  the ``triggers`` and ``effects`` of goods told by what
   follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
   ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its monograph, which the
   remedy pattern reads),
@@ -184,6 +186,7 @@ class SignalSpec(_Model):
     passing_verbs: list[str] = Field(default_factory=list)
     lookup_modals: list[str] = Field(default_factory=list)
     lookup_verbs: list[str] = Field(default_factory=list)
+    purpose_markers: list[str] = Field(default_factory=list)
     exposure_links: list[str] = Field(default_factory=list)
     exposure_doses: list[str] = Field(default_factory=list)
     calibres: list[str] = Field(default_factory=list)
@@ -316,6 +319,7 @@ class CategorySpec(_Model):
     particulars: list[str] = Field(default_factory=list)
     checkpoints: list[str] = Field(default_factory=list)
     registries: list[str] = Field(default_factory=list)
+    uses: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
@@ -510,6 +514,9 @@ class Category:
     # the official systems a genuine document is looked up in (网上, 官网, 学信网): with a ``lookup_modals`` and a
     # ``lookup_verbs`` word (网上能查, 可上网查), functions
     registries: list[str] = field(default_factory=list)
+    # what a bought invoice is for in the buyer's books (抵扣, 报销): after a ``lookup_modals`` word (可抵扣) or
+    # before a ``purpose_markers`` word (报销用), functions
+    uses: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
     victims: list[str] = field(default_factory=list)
@@ -567,6 +574,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.particulars.extend(spec.particulars)
             cat.checkpoints.extend(spec.checkpoints)
             cat.registries.extend(spec.registries)
+            cat.uses.extend(spec.uses)
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
             cat.triggers.extend(spec.triggers)
@@ -612,6 +620,23 @@ def told_by_lookup(category: Category, signals: SignalSpec) -> tuple[str, ...]:
             for modal in signals.lookup_modals
             for way in (registry + modal, modal + registry)
             for verb in signals.lookup_verbs
+        )
+    )
+
+
+def told_by_use(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a bought invoice is for (可抵扣, 能报销, 报销用, 做账用, 抵扣报销): each of the category's ``uses`` after a
+    ``lookup_modals`` word, before a ``purpose_markers`` word or beside another use, generated so that no phrase is
+    typed by hand. A shop that issues a genuine invoice says 可开发票; the buyer's books named as the purpose are
+    the trade's."""
+    uses = category.uses
+    return tuple(
+        dict.fromkeys(
+            (
+                *(modal + use for use in uses for modal in signals.lookup_modals),
+                *(use + marker for use in uses for marker in signals.purpose_markers),
+                *(use + other for use in uses for other in uses if other != use),
+            )
         )
     )
 
@@ -662,6 +687,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *made_to_order(category, signals),
         *passing_checks(category, signals),
         *told_by_lookup(category, signals),
+        *told_by_use(category, signals),
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
     )
