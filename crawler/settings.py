@@ -96,6 +96,11 @@ TRADEWATCH_STORE_RECOVERY_SECONDS = 60
 # Scrapy's in-memory stats, without the per-read deprecation shim that cost more than the counting (crawl_stats.py).
 STATS_CLASS = "crawler.crawl_stats.CrawlStats"
 
+# Scrapy reads a generator callback's source again (tokenising it, then walking its syntax tree) for every response it
+# gets, as its cache of the check is keyed by the bound method a request holds, gone with the request: about 100 ms
+# of CPU a demo sweep for `parse_results`. The spider's callbacks are checked once, by the tests, instead.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 # Closest to the spider: a page's cached selector is dropped once its callback is done (crawler/selector_release.py).
 SPIDER_MIDDLEWARES = {"crawler.selector_release.SelectorRelease": 990}
 

@@ -1,0 +1,46 @@
+"""The spiders' generator callbacks return no value: checked here once, as the crawls do not check it per response."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import scrapy
+from scrapy.utils.misc import is_generator_with_return_value
+from scrapy.utils.project import get_project_settings
+
+from spiders.listing import ListingSpider
+from spiders.recheck import RecheckSpider
+from spiders.rules import RulesSpider
+
+SPIDERS = [ListingSpider, RecheckSpider, RulesSpider]
+
+
+def _generator_methods(spider: type[scrapy.Spider]) -> list[str]:
+    own = [name for name, value in vars(spider).items() if inspect.isgeneratorfunction(value)]
+    return sorted(own)
+
+
+@pytest.mark.parametrize("spider", SPIDERS, ids=lambda spider: spider.__name__)
+def test_no_generator_callback_returns_a_value(spider):
+    names = _generator_methods(spider)
+    assert names, f"{spider.__name__} has no generator callback to check"
+    returning = [name for name in names if is_generator_with_return_value(getattr(spider, name))]
+    assert returning == []
+
+
+def test_the_check_sees_a_generator_that_returns_a_value():
+    class Returning(scrapy.Spider):
+        name = "returning"
+
+        def parse(self, response, **_):
+            yield response
+            return 1
+
+    assert _generator_methods(Returning) == ["parse"]
+    assert is_generator_with_return_value(Returning.parse)
+
+
+def test_crawls_do_not_check_the_callbacks_per_response(monkeypatch):
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    assert get_project_settings().getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
