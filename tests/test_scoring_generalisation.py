@@ -40,6 +40,8 @@ def verdict(scorer: Scorer, title: str, description: str = "") -> tuple[bool, st
         ("羱羊角 一对 老货 私聊", "wildlife.other"),  # gloss "ibex", the dictionary's sense of 北山羊
         ("马骝 幼崽 活体 会翻跟头", "wildlife.primate"),  # gloss "monkey (dialect)": a region's word, not 猴子
         ("蝳蝐 发梳 一把 民国老件", "wildlife.hawksbill"),  # gloss "variant of 玳瑁": another writing of the name
+        ("白鳍豚骨 一块 长江老渔民留的", "wildlife.other"),  # gloss "see 白鱀豚|白𬶨豚": the entry of the list's name
+        ("青鼬皮 一张 毛色金黄 老山货", "wildlife.other"),  # gloss "weasel/Martes flavigula (zoology)", 黄喉貂
     ],
 )
 def test_dictionary_aliases_name_the_species(scorer: Scorer, title: str, category: str) -> None:
@@ -70,11 +72,30 @@ def test_a_generic_animal_name_is_no_alias_unless_the_dictionary_calls_it_dialec
     assert not module.DIALECT.search("monkey (Macaca mulatta)")
 
 
-def test_another_writing_of_a_name_is_read_off_the_gloss() -> None:
+def test_another_writing_or_name_of_a_word_is_read_off_the_gloss() -> None:
     module = alias_script()
-    assert module.VARIANT_OF.match("variant of 玳瑁[dai4 mao4]").group(1) == "玳瑁"
-    assert module.VARIANT_OF.match("old variant of 黿|鼋[yuan2]").group(1) == "鼋"
-    assert not module.VARIANT_OF.match("see 玳瑁[dai4 mao4]")
+    assert module.referred_names("variant of 玳瑁[dai4 mao4]") == ["玳瑁"]
+    assert module.referred_names("old variant of 黿|鼋[yuan2]") == ["黿", "鼋"]
+    # a cross-reference gives the entry that holds the sense, in both writings: the list may use either
+    assert module.referred_names("see 白鱀豚|白𬶨豚[bai2 ji4 tun2]") == ["白鱀豚", "白𬶨豚"]
+    assert module.referred_names("common name for 麋鹿[mi2 lu4], Père David's deer") == ["麋鹿"]
+    assert module.referred_names("hawksbill turtle/see also 玳瑁[dai4 mao4]") == []
+    assert module.referred_names("tortoiseshell") == []
+
+
+def test_a_latin_name_is_read_in_brackets_or_as_a_sense_of_its_own() -> None:
+    module = alias_script()
+    assert module.latin_names("weasel/Martes flavigula (zoology)") == [("Martes", "flavigula")]
+    assert module.latin_names("giant salamander (Andrias davidianus)") == [("Andrias", "davidianus")]
+    # a longer sense is none; one of two words is a candidate the national list confirms or not (Chinese painting)
+    assert module.latin_names("Chinese style painting/fine brushwork") == []
+
+
+def test_a_common_name_for_an_animal_is_that_animal() -> None:
+    module = alias_script()
+    assert module.folk_sense("common name for cormorant") == "cormorant"
+    assert module.folk_sense("common name for 花斑癣, tinea versicolor") == "common name for 花斑癣, tinea versicolor"
+    assert module.generic_sense("common name for cormorant") == "cormorant"
 
 
 def test_another_writing_of_a_word_that_names_no_listed_species_is_no_alias(scorer: Scorer) -> None:
