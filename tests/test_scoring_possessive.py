@@ -1,7 +1,7 @@
-"""An animal's part written with a possessive, worded apart from the shipped evaluation set: a folk or dictionary
-name of an animal (大象, 山猫) then 的 and a part (牙, 皮) is the animal's part where the listing sells it, and a
-watchlist name of a part (大猫骨, 山君爪) is the same name written 大猫的骨; the bare animal, a toy, an imitation
-and a farmed animal's part are not."""
+"""An animal's part written with a possessive or joined to the name, worded apart from the shipped evaluation set:
+a folk or dictionary name of an animal (大象, 山猫) then 的 and a part (牙, 皮), or the part written right after it as
+one word (山猫皮), is the animal's part where the listing sells it, and a watchlist name of a part (大猫骨, 山君爪) is
+the same name written 大猫的骨; the bare animal, a toy, an imitation and a farmed animal's part are not."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def score(scorer: Scorer, title: str) -> ScoreResult:
         ("大象的牙 手串 老料 懂的来", "大象", "wildlife.ivory"),
         ("大笨象的牙 原料 两根 私聊", "大笨象", "wildlife.ivory"),
         ("山猫的皮 一整张 不走快递", "山猫", "wildlife.other"),
+        ("山猫皮 一张 花斑 老皮", "山猫", "wildlife.other"),  # the part joined, the pelt counted
+        ("长虫皮 两张 晒干的", "长虫", "wildlife.live_reptile"),
     ],
 )
 def test_a_folk_animal_name_with_its_part_sold_is_a_lead(scorer: Scorer, title: str, term: str, category: str) -> None:
@@ -43,6 +45,10 @@ def test_a_folk_animal_name_with_its_part_sold_is_a_lead(scorer: Scorer, title: 
         "大象的牙 树脂 仿真 摆件",  # an imitation
         "山猫的皮 卡通 贴纸",  # a part, but nothing sold as one
         "牛的角 梳子 私聊",  # a farmed animal's part
+        "山猫 皮 一张",  # the part written apart: not the name of the animal's part
+        "山猫皮一样的花纹 抱枕",  # 一样 ("like") is no count of pieces
+        "山猫皮纹 钱包",  # a longer word: a pattern
+        "大象皮 手机壳",  # the part joined, but nothing sold as one
     ],
 )
 def test_a_possessive_part_needs_the_animal_s_goods_sold(scorer: Scorer, title: str) -> None:
@@ -57,6 +63,12 @@ def test_a_part_s_name_is_also_written_with_a_possessive(scorer: Scorer, title: 
     result = score(scorer, title)
     assert result.is_lead and result.category == "wildlife.tiger_leopard"
     assert any(h.matched == matched and h.rule == "code_word" for h in result.hits)
+
+
+def test_a_joined_part_that_a_longer_term_names_is_that_term(scorer: Scorer) -> None:
+    # 山猫骨 is a tiger's code word: the folk word inside it with the joined part does not make it a lynx's bone
+    result = score(scorer, "老山猫骨 泡酒 私聊")
+    assert result.is_lead and result.category == "wildlife.tiger_leopard"
 
 
 def test_an_elephant_word_rejected_as_ivory_is_a_generic_animal_word() -> None:

@@ -127,10 +127,14 @@ def stands_alone(view: FieldView, start: int, end: int, provenance: Sequence[str
         and folded[start - 1] in _PART_MODIFIERS
         and view.offsets()[start - 1] == o_start - 1
         and (o_start < 2 or not text[o_start - 2].isalnum())
-        and len(folded) > end + 1
-        and folded[end] in _COUNT_CHARS
-        and folded[end + 1] in _PIECE_MEASURES
+        and counts_pieces(folded, end)
     )
+
+
+def counts_pieces(folded: str, at: int) -> bool:
+    """Whether a count of pieces (一张, 两副, 一对) starts at ``at`` of a folded text: after a part's name, the part is
+    the goods counted."""
+    return len(folded) > at + 1 and folded[at] in _COUNT_CHARS and folded[at + 1] in _PIECE_MEASURES
 
 
 def stands_after_a_word(view: FieldView, start: int, end: int) -> bool:

@@ -61,6 +61,7 @@ from .clauses import (
     book_spans,
     breaks_clause,
     count_after,
+    counts_pieces,
     left_to_reader,
     negated_before,
     one_clause,
@@ -973,7 +974,7 @@ class Scorer:
             if (
                 ref.rule == "animal"
                 and not self._sells_wild_animal(ref.category, view, end, signal_places, views)
-                and not self._sells_possessed_part(ref.category, view, end, signal_places, views)
+                and not self._sells_possessed_part(ref.category, view, start, end, signal_places, views, terms)
             ):
                 # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
                 masked_rules.append({"rule": "needs_wild_animal", "category": ref.category, "term": ref.term,
@@ -1655,23 +1656,38 @@ class Scorer:
         return None
 
     def _sells_possessed_part(
-        self, category_id: str, view: FieldView, end: int, places: list[Any], views: list[FieldView]
+        self,
+        category_id: str,
+        view: FieldView,
+        start: int,
+        end: int,
+        places: list[Any],
+        views: list[FieldView],
+        terms: list[tuple[TermRef, FieldView, int, int]],
     ) -> bool:
-        """Whether a generic animal word (大笨象 "elephant", 山猫 "lynx") is written with a possessive and one of the
-        animal's parts (大笨象的牙, 山猫的皮) in a listing that sells it: trade, evasion or provenance talk (in
-        ``places``, the listing's signals), a product form of the category, or a count after the part. A farmed
-        animal's part (牛的角) has no such word, and the bare word (大象 玩具) no part."""
+        """Whether a generic animal word (大笨象 "elephant", 山猫 "lynx") is written with one of the animal's parts,
+        after a possessive (大笨象的牙, 山猫的皮) or joined to it as one word (山猫皮 一张), in a listing that sells
+        it: trade, evasion or provenance talk (in ``places``, the listing's signals), a product form of the category,
+        or a count after the part (of animals, or of the joined part's pieces: 皮一张). A farmed animal's part
+        (牛的角) has no such word, the bare word (大象 玩具) no part, and a longer word is something else (大象皮纹),
+        as is a word and part that another of the listing's ``terms`` names whole (山猫骨, a tiger's code word)."""
         text = view.norm.text
-        if not text.startswith(_POSSESSIVE, end):
-            return False
-        at = end + len(_POSSESSIVE)
+        joined = not text.startswith(_POSSESSIVE, end)
+        at = end if joined else end + len(_POSSESSIVE)
         part = next((p for p in self._possessed_parts if text.startswith(p, at)), None)
         if part is None:
+            return False
+        if joined and (
+            view.span(at, at + 1)[0] != view.span(end - 1, end)[1]  # written apart (山猫 骨)
+            or not self._ends_word(view, at + len(part))
+            or any(v is view and s <= start and e >= at + len(part) and e > end for _r, v, s, e in terms)
+        ):
             return False
         return (
             self._trade_talk(places)
             or self._shows_form(category_id, views)
             or count_after(view, at + len(part)) is not None
+            or (joined and counts_pieces(text, at + len(part)))
         )
 
     def _names_a_part(self, category_id: str, view: FieldView, end: int) -> bool:
@@ -1681,7 +1697,13 @@ class Scorer:
         text = view.norm.text
         if end >= len(text) or text[end] not in self._adjacent_forms.get(category_id, ""):
             return False
-        o_end = view.span(end, end + 1)[1]
+        return self._ends_word(view, end + 1)
+
+    @staticmethod
+    def _ends_word(view: FieldView, end: int) -> bool:
+        """Whether a word of the normalised text ends at ``end`` as written: before a separator, the field's end or
+        a count (皮 一张, 骨两副)."""
+        o_end = view.span(end - 1, end)[1]
         original = view.norm.original
         after = original[o_end] if o_end < len(original) else " "
         return not after.isalnum() or after in _COUNTS
