@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from typer.testing import Result
+
     from pipelines.scoring import Scorer
 
 pytest_plugins = ["tests.demo_market_fixture"] if (Path(__file__).parent / "demo_market_fixture.py").exists() else []
@@ -117,3 +119,27 @@ def scorer() -> Scorer:
     from pipelines.scoring import Scorer
 
     return Scorer.load(threshold=60)
+
+
+@pytest.fixture(scope="session")
+def shipped_eval(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Result]:
+    """`tradewatch eval ARGS` of the shipped set on a fresh home (the seed model in use), in English: run once a
+    session per arguments, as each run scores every labelled listing and several test files read the same output."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    home = tmp_path_factory.mktemp("eval") / "home"
+    runner = CliRunner(env={"TRADEWATCH_LANG": "en"})
+    runs: dict[tuple[str, ...], Result] = {}
+
+    def run(*args: str) -> Result:
+        if args not in runs:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("TRADEWATCH_HOME", str(home))
+                patch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
+                patch.delenv("TRADEWATCH_REDIS_URL", raising=False)
+                runs[args] = runner.invoke(app, ["eval", *args])
+        return runs[args]
+
+    return run

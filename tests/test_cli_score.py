@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from cli.app import app
 
@@ -531,22 +532,24 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
 def test_shipped_eval_set_keeps_its_measured_floor_on_the_locked_test_part(
-    tw_home: Path, args: list[str], floor: dict[str, float]
+    shipped_eval: Callable[..., Result], args: list[str], floor: dict[str, float]
 ) -> None:
-    result = runner.invoke(app, ["eval", "--json", *args])
+    result = shipped_eval("--json", *args)
     data = json.loads(result.stdout)
     assert set(data) == {"dev", "test"}
     test = data["test"]
     assert test["total"] >= 550 and data["dev"]["total"] >= 1400
     assert test["listed"] is False and isinstance(test["misses"], int)  # counted, never listed
-    assert "counted, not listed" in runner.invoke(app, ["eval", *args]).stdout
+    assert "counted, not listed" in shipped_eval(*args).stdout
     assert test["by_kind"]["hard_negative"]["tn"] >= 150
     assert floor_misses(test, floor) == []
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13: the scorer does not yet reach the targets on independent text")
-def test_shipped_eval_set_meets_the_acceptance_figures_on_its_locked_test_part() -> None:
-    result = runner.invoke(app, ["eval", "--json"])
+def test_shipped_eval_set_meets_the_acceptance_figures_on_its_locked_test_part(
+    shipped_eval: Callable[..., Result],
+) -> None:
+    result = shipped_eval("--json")
     data = json.loads(result.stdout)
     assert set(data) == {"dev", "test"}
     test = data["test"]

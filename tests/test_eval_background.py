@@ -4,10 +4,11 @@ shipped set, whose listings are counted, never listed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from cli.app import app
 from crawler.page_check import check_page
@@ -75,13 +76,13 @@ def test_background_excludes_the_other_sets(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "only one of" in result.output
 
 
-def test_the_locked_test_part_is_counted_not_listed() -> None:
-    data = json.loads(runner.invoke(app, ["eval", "--json"]).stdout)
+def test_the_locked_test_part_is_counted_not_listed(shipped_eval: Callable[..., Result]) -> None:
+    data = json.loads(shipped_eval("--json").stdout)
     assert data["dev"]["listed"] is True and isinstance(data["dev"]["misses"], list)
     test = data["test"]
     assert test["listed"] is False
     assert test["misses"] == test["leads"]["fn"] and test["false_alarms"] == test["leads"]["fp"]
-    text = runner.invoke(app, ["eval"]).stdout
+    text = shipped_eval().stdout
     test_section = text[text.index("Part test") :]
     assert "line " not in test_section and "counted, not listed" in test_section
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from pipelines.model import registry
 from pipelines.model.fingerprint import FIELD
@@ -186,8 +188,8 @@ def test_eval_says_what_it_scored_with(tw_home: Path) -> None:
     assert "Scored with the rules alone" in run("eval", "--catalogue", "demo", "--rules-only").stdout
 
 
-def test_eval_of_the_shipped_set_cross_validates_the_dev_part(tw_home: Path) -> None:
-    data = json.loads(run("eval", "--json").stdout)
+def test_eval_of_the_shipped_set_cross_validates_the_dev_part(shipped_eval: Callable[..., Result]) -> None:
+    data = json.loads(shipped_eval("--json").stdout)
     assert set(data) == {"dev", "test"}
     assert data["dev"]["scored_with"]["dev_folds"] == 5 and data["dev"]["scored_with"]["model"] == "seed"
     assert "dev_folds" not in data["test"]["scored_with"]
