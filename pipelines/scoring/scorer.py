@@ -973,7 +973,7 @@ class Scorer:
                 capitals.add((ref.category, view.name, start))
             if (
                 ref.rule == "animal"
-                and not self._sells_wild_animal(ref.category, view, end, signal_places, views)
+                and not self._sells_wild_animal(ref.category, view, end, signal_places, views, bool(starts & _CAPTURE))
                 and not self._sells_possessed_part(ref.category, view, start, end, signal_places, views, terms)
             ):
                 # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
@@ -1603,17 +1603,19 @@ class Scorer:
         end: int,
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
         views: list[FieldView],
+        captured: bool,
     ) -> bool:
         """Whether a listing that names an animal by a generic word (长虫 "snake") sells a wild one: a word of
         wild provenance not negated (野生, not 不是野生) or a capture (山上套的), with a live animal (活的, 幼崽), an
         animal part, a product form of the category or a count of animals (一条) after the word: the trade
-        pattern, with the animal known; evasion talk (私聊, 没有手续) sells it as well."""
+        pattern, with the animal known; evasion talk (私聊, 没有手续) sells it as well. ``captured``: a start word
+        of a capture stands in the listing (:class:`StartWords`); without one the capture's search is not made."""
         negations = self._term_negations
         wild = any(
             sig.kind == "provenance" and not negated_before(place.norm.text, start, negations)
             for signals, place, start, _end in signal_places
             for sig in signals
-        ) or (self._capture is not None and any(self._capture.search(v.norm.text) for v in views))
+        ) or (captured and self._capture is not None and any(self._capture.search(v.norm.text) for v in views))
         if not wild:
             return False
         sold = any(sig.kind in ("live", "part", "evasion") for signals, *_ in signal_places for sig in signals)
