@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -248,12 +248,8 @@ class ReadingFinder:
             if self._scan is None:
                 return list(self._find(coded.decode("utf-32-le"), overlapping=True))
         found: list[tuple[int, int]] = []
-        append = found.append
-
-        def on_match(index: int, _from: int, to: int, _flags: int, _context: object) -> None:
-            append((index, to))
-
-        self._scan(coded, match_event_handler=on_match)
+        # by position (data, match_event_handler, flags, context): keywords would make the call build a dict
+        self._scan(coded, _append_match, 0, found.append)
         if not found:
             return []
         lengths = self._byte_lengths
@@ -262,6 +258,12 @@ class ReadingFinder:
         ]
         matches.sort(key=_by_end_longest_first)
         return matches
+
+
+def _append_match(index: int, _from: int, to: int, _flags: int, append: Callable[[tuple[int, int]], None]) -> None:
+    """Hyperscan's match callback: the list's ``append`` comes as the scan's context, so no closure is made per
+    text."""
+    append((index, to))
 
 
 def _by_end_longest_first(match: tuple[int, int, int]) -> tuple[int, int]:

@@ -107,7 +107,8 @@ class HyperscanMatcher:
         if self._scan is None or not text:
             return []
         found: list[tuple[int, int]] = []
-        self._scan(text.encode(_ENCODING), match_event_handler=_append_match, context=found.append)
+        # by position (data, match_event_handler, flags, context): keywords would make the call build a dict
+        self._scan(text.encode(_ENCODING), _append_match, 0, found.append)
         return found
 
     def resolve(self, text: str, found: list[tuple[int, int]]) -> list[Match]:
