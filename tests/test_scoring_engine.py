@@ -137,10 +137,11 @@ def test_start_words_are_scanned_with_the_patterns_and_never_found_as_patterns(e
     matcher = build_matcher(PATTERNS, engine, starts.words)
     text = "交叉的网格纹象牙手镯山里刚抓的"
     found = matcher.scan(text)
-    assert starts.mask(found, len(PATTERNS)) == 0b11
+    assert starts.mask({index for index, _end in found}, len(PATTERNS)) == 0b11
     assert matcher.resolve(text, found) == matcher.find(text) == build_matcher(PATTERNS, engine).find(text)
     assert all(PATTERNS[index] == text[start:end] for index, start, end in matcher.find(text))
-    assert starts.mask(matcher.scan("象牙手镯 自己用的"), len(PATTERNS)) == 0  # 自己 alone starts no capture
+    ordinary = {index for index, _end in matcher.scan("象牙手镯 自己用的")}
+    assert starts.mask(ordinary, len(PATTERNS)) == 0  # 自己 alone starts no capture
 
 
 @pytest.mark.parametrize(
@@ -151,19 +152,20 @@ def test_the_shipped_searches_are_skipped_only_where_they_find_nothing(scorer: S
     # a split mark, a capture or a wild place's part in a listing with no term, a capture: each found here must
     # have a word that starts it in the scan, else the scorer would not search for it
     folded = scorer.normaliser.fold(text)
-    mask = scorer._starts.mask(scorer._scan(folded), scorer._starts_first)
+    mask = scorer._starts.mask({index for index, _end in scorer._scan(folded)}, scorer._starts_first)
     searches = (scorer._split_traits, scorer._capture_or_place, scorer._capture)
     found = [bit for bit, pattern in enumerate(searches) if pattern is not None and pattern.search(folded)]
     assert found and all(mask & 1 << bit for bit in found)
     ordinary = scorer.normaliser.fold("自己用的 九成新 同城自提")
-    assert scorer._starts.mask(scorer._scan(ordinary), scorer._starts_first) == 0
+    assert scorer._starts.mask({index for index, _end in scorer._scan(ordinary)}, scorer._starts_first) == 0
 
 
 def test_a_regex_without_start_words_is_always_searched_and_one_without_a_pattern_never() -> None:
     starts = StartWords([None, [], ["交叉", ""], ["山里"]])
     assert starts.words == ["山里"]  # an empty word would start a match anywhere: its regex is always searched
-    assert starts.mask([], 7) == 0b0101
-    assert starts.mask([(3, 2), (7, 5)], 7) == 0b1101  # id 3 is a pattern's, 7 the first start word's
+    assert starts.mask(set(), 7) == 0b0101
+    assert starts.mask({3, 7}, 7) == 0b1101  # id 3 is a pattern's, 7 the first start word's
+    assert starts.mask({3, 6}, 7) == 0b0101  # patterns' ids only: no start word
 
 
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")

@@ -17,7 +17,7 @@ end of a match; since every pattern is a literal, its start is the end minus the
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 Match = tuple[int, int, int]
@@ -230,12 +230,14 @@ class StartWords:
         self.words = list(bits)
         self._bits = [bits[word] for word in self.words]
 
-    def mask(self, found: list[tuple[int, int]], first: int) -> int:
-        """A bit (``1 << i``) for each regex ``i`` that may match the text a scan found ``found`` in, its start words
-        having ids from ``first`` on."""
+    def mask(self, ids: Collection[int], first: int) -> int:
+        """A bit (``1 << i``) for each regex ``i`` that may match a text whose scan found the ids ``ids`` (of patterns
+        and start words, each once), its start words having ids from ``first`` on."""
         mask = self.always
-        bits = self._bits
-        for index, _end in found:
-            if index >= first:
-                mask |= bits[index - first]
+        # most texts hold no start word: the highest id tells so in one call
+        if ids and max(ids) >= first:
+            bits = self._bits
+            for index in ids:
+                if index >= first:
+                    mask |= bits[index - first]
         return mask

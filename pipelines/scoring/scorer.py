@@ -804,10 +804,10 @@ class Scorer:
         )
         if not found and not calibred:
             return ScoreResult(0, self.threshold <= 0, None, None, folded=folded)
-        starts = self._starts.mask(found, self._starts_first)
+        ids = set(map(_first, found))
+        starts = self._starts.mask(ids, self._starts_first)
         # a homophone needs a product form or trade talk, which are patterns: only a listing with a pattern hit
         # is read for them
-        ids = set(map(_first, found))
         homophones = (
             self._homophones(joined, not self._talk_patterns.isdisjoint(ids))
             if self._homophone_find is not None and not self._homophone_context_patterns.isdisjoint(ids)
