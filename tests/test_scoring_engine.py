@@ -168,6 +168,19 @@ def test_a_regex_without_start_words_is_always_searched_and_one_without_a_patter
     assert starts.mask({3, 6}, 7) == 0b0101  # patterns' ids only: no start word
 
 
+def test_a_word_a_term_requires_is_told_present_by_the_id_of_its_own_pattern(scorer: Scorer) -> None:
+    # whether a listing holds a term's context word is read from the scan's ids: each id must be the word's pattern
+    required = {word for refs, _phrases, _signals in scorer._kinds for ref in refs for word in ref.requires}
+    assert scorer._required_ids and set(scorer._required_ids) <= required
+    assert all(scorer._pattern_list[index] == word for word, index in scorer._required_ids.items())
+    patterns = set(scorer._pattern_list)
+    assert {word for word in required if word in patterns} == set(scorer._required_ids)  # every one that is a pattern
+    text = scorer.normaliser.fold("野生 活体 包邮")
+    ids = {index for index, _end in scorer._scan(text)}
+    held = {word for word, index in scorer._required_ids.items() if index in ids}
+    assert held and held == {word for word in scorer._required_ids if word in text}
+
+
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")
 def test_both_engines_score_the_eval_set_identically() -> None:
     fast = Scorer.load(threshold=60, engine="hyperscan")

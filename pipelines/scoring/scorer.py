@@ -371,6 +371,17 @@ class Scorer:
         # only capitals makes no term by itself, and a listing with no other term is read for them only if it
         # also talks trade, as they need
         term_refs = by_kind[0]
+        # the pattern id of each word a term requires as context (all but a few are patterns): whether the listing
+        # holds the word is then whether its scan found that id, where a search of the text for each of a term's
+        # some fifty words cost a few thousand instructions a listing
+        pattern_ids = {pattern: index for index, pattern in enumerate(self._pattern_list)}
+        self._required_ids = {
+            word: pattern_ids[word]
+            for refs, _phrases, _signals in self._kinds
+            for ref in refs
+            for word in ref.requires
+            if word in pattern_ids
+        }
         self._term_patterns = frozenset(
             i for i, refs in enumerate(term_refs) if any(r.rule != "capitals" for r in refs)
         )
@@ -879,7 +890,7 @@ class Scorer:
         matches = self.matcher.resolve(joined, found)
         if homophones:
             matches = matches + homophones
-        result = self._score_matches(listing, views, matches, joined, starts)
+        result = self._score_matches(listing, views, matches, joined, starts, ids)
         result.folded = folded
         return result
 
@@ -901,10 +912,12 @@ class Scorer:
         matches: list[tuple[int, int, int]],
         joined: str,
         starts: int,
+        ids: set[int],
     ) -> ScoreResult:
         """The result of a listing whose scan found ``matches`` in ``joined`` (its fields' normalised texts, one
         line each: a word that no field holds is not in it either, since no word holds a line break); ``starts``:
-        the searches a word of the listing may start a match of (:class:`StartWords`)."""
+        the searches a word of the listing may start a match of (:class:`StartWords`); ``ids``: the ids the scan
+        found, of patterns and start words (a pattern is in ``joined`` exactly where its id is among them)."""
         by_name = {view.name: view for view in views}
         price = _price(listing.get("price"))
         kinds = self._kinds
@@ -961,6 +974,7 @@ class Scorer:
         read_aside: set[tuple[str, str]] = set()
         capitals: set[tuple[str, str, int]] = set()
         boundary_ok = self._boundary_ok
+        required_ids = self._required_ids
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
                 continue
@@ -982,7 +996,12 @@ class Scorer:
                 continue
             if (
                 ref.requires
-                and not any(w in joined and w not in cut_phrases and self._stated(joined, w) for w in ref.requires)
+                and not any(
+                    (w in joined if (word_id := required_ids.get(w)) is None else word_id in ids)
+                    and w not in cut_phrases
+                    and self._stated(joined, w)
+                    for w in ref.requires
+                )
                 and not (
                     ref.rule == "species"
                     and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
