@@ -648,7 +648,9 @@ class Scorer:
         state["_homophone_codes"] = _table_of_codes(state["_homophone_codes"])
         codes = state.get("_homophone_automaton_codes")
         finder = ReadingFinder(state["_homophone_codes"], codes, state["_engine"]) if codes else None
-        self.__dict__.update(state, _homophone_find=finder)
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._homophone_find = finder
         self.normaliser = Normaliser()
         self.normaliser.variants.update(variants)
         self._attach()
