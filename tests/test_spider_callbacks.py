@@ -6,19 +6,28 @@ import inspect
 
 import pytest
 import scrapy
+from scrapy.settings import Settings
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.misc import is_generator_with_return_value
 from scrapy.utils.project import get_project_settings
 
+from crawler import settings as crawl_settings
 from spiders.listing import ListingSpider
-from spiders.recheck import RecheckSpider
-from spiders.rules import RulesSpider
 
-SPIDERS = [ListingSpider, RecheckSpider, RulesSpider]
+
+def _project_spiders() -> list[type[scrapy.Spider]]:
+    """Every spider the crawls can run, as Scrapy finds them (SPIDER_MODULES): a new one is checked unlisted."""
+    loader = get_spider_loader(Settings({"SPIDER_MODULES": crawl_settings.SPIDER_MODULES}))
+    return [loader.load(name) for name in loader.list()]
+
+
+SPIDERS = _project_spiders()
 
 
 def _generator_methods(spider: type[scrapy.Spider]) -> list[str]:
-    own = [name for name, value in vars(spider).items() if inspect.isgeneratorfunction(value)]
-    return sorted(own)
+    """The generator functions a spider has of the project's writing, its own and inherited (Scrapy's are not ours)."""
+    ours = [cls for cls in spider.__mro__ if not cls.__module__.startswith(("scrapy.", "builtins"))]
+    return sorted({name for cls in ours for name, value in vars(cls).items() if inspect.isgeneratorfunction(value)})
 
 
 @pytest.mark.parametrize("spider", SPIDERS, ids=lambda spider: spider.__name__)
@@ -27,6 +36,10 @@ def test_no_generator_callback_returns_a_value(spider):
     assert names, f"{spider.__name__} has no generator callback to check"
     returning = [name for name in names if is_generator_with_return_value(getattr(spider, name))]
     assert returning == []
+
+
+def test_the_project_s_spiders_are_all_found() -> None:
+    assert ListingSpider in SPIDERS and len(SPIDERS) == len(set(SPIDERS)) >= 3
 
 
 def test_the_check_sees_a_generator_that_returns_a_value():
