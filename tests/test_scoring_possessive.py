@@ -47,7 +47,7 @@ def test_a_folk_animal_name_with_its_part_sold_is_a_lead(scorer: Scorer, title: 
         "牛的角 梳子 私聊",  # a farmed animal's part
         "山猫 皮 一张",  # the part written apart: not the name of the animal's part
         "山猫皮一样的花纹 抱枕",  # 一样 ("like") is no count of pieces
-        "山猫皮纹 钱包",  # a longer word: a pattern
+        "山猫皮纹 钱包 私聊 包邮",  # a longer word, a pattern, though the listing sells
         "大象皮 手机壳",  # the part joined, but nothing sold as one
     ],
 )
@@ -69,6 +69,8 @@ def test_a_joined_part_that_a_longer_term_names_is_that_term(scorer: Scorer) -> 
     # 山猫骨 is a tiger's code word: the folk word inside it with the joined part does not make it a lynx's bone
     result = score(scorer, "老山猫骨 泡酒 私聊")
     assert result.is_lead and result.category == "wildlife.tiger_leopard"
+    # the folk word stays a generic animal word that no wild one sold lets through: not read with the bone joined
+    assert [r["rule"] for r in result.rules if r.get("term") == "山猫"] == ["needs_wild_animal"]
 
 
 def test_an_elephant_word_rejected_as_ivory_is_a_generic_animal_word() -> None:
