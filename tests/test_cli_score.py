@@ -470,11 +470,13 @@ TEST_PART_FLOOR = {
 # and 996 disguised leads found, one fewer of each again, while the rules alone find what they found and the seed
 # finds one lead more on dev (two gained, one lost); the counts follow the measured figures down by two. A folk
 # animal name with its part joined (山猫皮 一张), the seed rebuilt: 1,725 leads and 997 disguised leads found; the
-# counts follow.
+# counts follow. A trait the seller denies (不是野外抓的, 没有针孔偷拍功能) counting for nothing, the seed rebuilt:
+# 1,723 leads and 996 disguised leads found, two and one fewer, while the rules alone find what they found and the
+# seed finds one dev lead more (two dev false alarms fewer); the counts follow the measured figures down.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_725,
-    "disguised_found": 997,
+    "leads_found": 1_723,
+    "disguised_found": 996,
     "precision": 0.9762,
     "category_accuracy": 0.9559,
     "hard_negatives_flagged": 0.0524,

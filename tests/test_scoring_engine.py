@@ -234,6 +234,28 @@ def test_hard_negatives_are_not_leads(scorer: Scorer, title: str) -> None:
     assert_clear(scorer, title)
 
 
+def _trait_words(result: ScoreResult) -> set[str]:
+    return {word for r in result.rules if r["rule"] in ("suspicious", "trade") for word in r["signals"]}
+
+
+def test_a_denied_trait_does_not_count(scorer: Scorer) -> None:
+    """A trait the seller denies in its clause (不是野外抓的, 没有针孔偷拍功能) is no evidence; the denial of papers
+    (没有进口手续) or of a farm (不是养殖场的) is, and 不是开刃的工艺品 denies the craft piece, not the edge."""
+    caught = {"title": "蝎子 养殖 活的 一斤", "description": "养殖场东亚钳蝎活的，野外抓的，顺丰发活体。"}
+    denied = {**caught, "description": "养殖场东亚钳蝎活的，不是野外抓的，顺丰发活体。"}
+    assert scorer.score(denied).score < scorer.score(caught).score
+    assert {r["signal"] for r in scorer.score(denied).rules if r["rule"] == "negated_signal"} == {"野外", "抓的"}
+    camera = {"title": "家用摄像头 手机远程看", "description": "放客厅看宝宝，针孔偷拍功能"}
+    no_pinhole = {**camera, "description": "放客厅看宝宝，没有针孔偷拍功能"}
+    assert scorer.score(no_pinhole).score < scorer.score(camera).score
+    papers = scorer.score({"title": "拇指猴 活体", "description": "没有进口手续，同城交接"})
+    farm = scorer.score({"title": "熊胆粉 野生", "description": "不是养殖场的，私聊"})
+    blade = scorer.score({"title": "三棱军刺 原品", "description": "不是开刃的工艺品，是真东西"})
+    for result in (papers, farm, blade):
+        assert not any(r["rule"] == "negated_signal" for r in result.rules), result.rules
+    assert "养殖场" in _trait_words(farm) and "开刃" in _trait_words(blade)
+
+
 def test_negated_or_neutral_innocence_does_not_count(scorer: Scorer) -> None:
     negated = scorer.score({"title": "象牙手镯", "description": "火烧测试过，不是树脂"})
     assert negated.is_lead and not any(r["rule"] == "innocence" for r in negated.rules)

@@ -208,6 +208,33 @@ class Scope:
             return None  # 甲片，没关系 answers something else: only 跟穿山甲没关系 in one clause denies the goods
         return after
 
+    def negation_before(self, view: FieldView, start: int, end: int) -> str | None:
+        """The negation (and the modifier after it) that denies the word at ``start:end``, in its clause: right
+        before it (没有针孔) or a short modifier away (不是野外抓的); None without one, or when the clause goes on
+        after a 的 to the noun the negation denies instead (不是开刃的工艺品 denies a craft piece)."""
+        text = view.norm.text
+        found = None
+        marker = self._before_term.ending_at(text, start)
+        if marker is not None:
+            if marker[0] != "negated_term":
+                return None
+            found = start - len(marker[1]), marker[1]
+        else:
+            for skip in range(1, min(self._negation_gap, start - 2) + 1):
+                between = text[start - skip : start]
+                if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
+                    break
+                negation = self._gap_negations.ending_at(text, start - skip)
+                if negation is not None:
+                    found = start - skip - len(negation[1]), negation[1] + between
+                    break
+        if found is None or not one_clause(view, found[0], end):
+            return None
+        at = text.find(_OF, end, end + _NEGATION_REACH)
+        if at >= 0 and at + 1 < len(text) and is_cjk(text[at + 1]) and one_clause(view, found[0], at + 2):
+            return None
+        return found[1]
+
     def innocence_cleared(
         self,
         view: FieldView,

@@ -77,7 +77,7 @@ from .goods import CALIBRE_CATEGORY, CalibreWords, GoodsPatterns
 from .hits import PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
 from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
-from .markers import Markers
+from .markers import Markers, alternatives
 from .matcher import Matcher, StartWords, build_matcher
 from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
 from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
@@ -176,6 +176,9 @@ _JOINED_REACH = max(_PLANT_GAP, _SHOP_GAP) + 1
 _COMPOSITION_DENIAL = "不含"
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
+# the signals of the goods' nature that a negation right before them denies (不是野外抓的): the seller vouches against
+# them, so they do not count
+_DENIABLE_KINDS = frozenset(("suspicious", "trade"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list or end a sentence: a term read across one (白、粉 in 黑、白、粉,
@@ -237,6 +240,12 @@ class Scorer:
         self._made_into = self._fold_words(watchlists.signals.made_into_markers)
         self._flavours = self._fold_words(watchlists.signals.flavour_markers)
         fold_all = self._fold_words
+        # words of a legal trade (手续, 证书, 养殖场, 驯养证): their denial (没有证书, 不是养殖场, 没有进口手续) is
+        # itself evidence, never a denial of the goods' nature
+        signals = watchlists.signals
+        legitimacy = (*signals.papers, *signals.licence_papers, *signals.bred_provenance)
+        self._legitimacy = re.compile(alternatives(fold_all(legitimacy)))
+        self._legitimacy_of: dict[str, bool] = {}  # signal word -> whether it holds a word of a legal trade
         term_negations = fold_all(watchlists.signals.term_negations)
         self._term_negations = term_negations
         # what denies a function (不会升空, 不是隐藏款)
@@ -301,6 +310,7 @@ class Scorer:
         # character only right before it, as it does an innocence word
         self._long_negations = tuple(n for n in self._negations if len(n) > 1)
         self._negation_gap = int(self.weights["term_negation_gap"])
+        self._negation_ends = frozenset(word[-1] for word in term_negations if word)
         self._gap_negations = Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
         self._imitation_words = fold_all(
@@ -1286,11 +1296,29 @@ class Scorer:
             ):
                 continue
             cleared: bool | None = None
+            trait_negation: str | None = None
+            asked = False
             # a trade word inside an innocent phrase is that phrase's (偷拍 in 防偷拍)
             in_phrase = bool(masks) and any(mv is view and ms <= start and end <= me for _m, mv, ms, me in masks)
             for sig in payloads:
                 if sig.kind == "neutral" or (in_phrase and sig.kind in ("suspicious", "context")):
                     continue
+                if sig.kind in _DENIABLE_KINDS and not self._is_legitimacy(sig.word):
+                    if not asked:
+                        asked = True
+                        # the last character of a negation within reach before the word, or none can deny it
+                        before = view.norm.text[max(0, start - self._negation_gap - 1) : start]
+                        if not self._negation_ends.isdisjoint(before):
+                            trait_negation = self._scoping.negation_before(view, start, end)
+                            if trait_negation is not None and self._legitimacy.match(view.norm.text, end):
+                                trait_negation = None  # 没有进口手续 denies the papers
+                            if trait_negation is not None:
+                                masked_rules.append(
+                                    {"rule": "negated_signal", "signal": sig.word, "negation": trait_negation,
+                                     "field": view.name, "points": 0}
+                                )  # fmt: skip
+                    if trait_negation is not None:
+                        continue
                 if sig.kind == "innocence":
                     if cleared is None and sig.word in self._shape_words and shapes_a_term(view, end, spans_here):
                         # 蜡烛造型冷烟花: the shape of the goods named right after it, not other goods
@@ -1730,6 +1758,13 @@ class Scorer:
         original = view.norm.original
         after = original[o_end] if o_end < len(original) else " "
         return not after.isalnum() or after in _COUNTS
+
+    def _is_legitimacy(self, word: str) -> bool:
+        """Whether a signal word holds a word of a legal trade (证书 of 证), read once per word."""
+        known = self._legitimacy_of.get(word)
+        if known is None:
+            known = self._legitimacy_of[word] = self._legitimacy.search(word) is not None
+        return known
 
     def _acting(
         self,
