@@ -32,14 +32,18 @@ def _service_missing(what: str, how: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture
-def tw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh TRADEWATCH_HOME with its own SQLite store, for the whole process and its children."""
-    home = tmp_path / "home"
+def _use_fresh_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
+    """Point the process and its children at ``home``, with its own SQLite store and no Redis."""
     monkeypatch.setenv("TRADEWATCH_HOME", str(home))
     monkeypatch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
     monkeypatch.delenv("TRADEWATCH_REDIS_URL", raising=False)
     return home
+
+
+@pytest.fixture
+def tw_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh TRADEWATCH_HOME with its own SQLite store, for the whole process and its children."""
+    return _use_fresh_home(monkeypatch, tmp_path / "home")
 
 
 @pytest.fixture
@@ -136,9 +140,7 @@ def shipped_eval(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Resu
     def run(*args: str) -> Result:
         if args not in runs:
             with pytest.MonkeyPatch.context() as patch:
-                patch.setenv("TRADEWATCH_HOME", str(home))
-                patch.delenv("TRADEWATCH_DATABASE_URL", raising=False)
-                patch.delenv("TRADEWATCH_REDIS_URL", raising=False)
+                _use_fresh_home(patch, home)
                 runs[args] = runner.invoke(app, ["eval", *args])
         return runs[args]
 
