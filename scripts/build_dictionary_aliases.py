@@ -387,7 +387,8 @@ SHELL_HEADS = frozenset(("tortoise plastron", "turtle shell", "tortoise shell", 
 SHELL = "壳"
 PART_HEADS = frozenset(
     ("gall bladder", "gall", "horn", "antler", "bone", "bones", "skeleton", "pelt", "hide", "fur", "tusk",
-     "claw", "paw", "paws", "fledgling", "nestling", "cub", "scale", "scales", "pizzle", *SHELL_HEADS)
+     "claw", "paw", "paws", "fledgling", "nestling", "cub", "scale", "scales", "pizzle", "musk gland",
+     "perfume gland", "scent gland", *SHELL_HEADS)
 )  # fmt: skip
 # English words before the head: a modifier names a person's bone (pubic bone), a food (tofu skin, pork skin), an
 # instrument (bugle horn) or a tale (painted skin) as often as an animal's part
@@ -425,7 +426,7 @@ def part_compounds(
         if not 2 <= len(word) <= 3 or word in found or word in known or word in parts:
             continue
         head = part_head(first)
-        part = next((p for p in singles if p in word), SHELL if head in SHELL_HEADS else None)
+        part = SHELL if head in SHELL_HEADS else next((p for p in singles if p in word), None)
         if part is None or word[0] in provenance_ends or any(animal in word for animal in farmed):
             continue
         if head is not None:
@@ -1241,7 +1242,9 @@ def build(data: Path) -> dict[str, object]:
         }
         for category_id in sorted({*aliases, *english, *talk})
     ]
-    compounds = part_compounds(entries, shipped_signals.animal_parts, farmed, known, shipped_signals.wild_provenance)
+    # a part's character that names one only inside a word (甲 of 鳞甲 "scale", 腺 of 香腺 "musk gland") is read there
+    parts = [*shipped_signals.animal_parts, *shipped_signals.inner_parts]
+    compounds = part_compounds(entries, parts, farmed, known, shipped_signals.wild_provenance)
     heads = goods_heads(
         entries, plain_terms, {form for c in watchlists.categories.values() for form in c.product_forms}
     )

@@ -409,3 +409,54 @@ def test_a_route_refused_is_evasion_talk(scorer: Scorer, refusal: str) -> None:
 def test_a_bulky_article_not_sent_stays_quiet(scorer: Scorer) -> None:
     # 不发 is a seller's note on bulky goods, not a route refused
     assert_clear(scorer, "实木 衣柜 两门 九成新", "不发快递，自己来搬")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "part"),
+    [
+        ("老渔民手里 整副背甲 挂墙", "海里来的，没有任何手续，只能见面交易", "背甲"),  # the carapace
+        ("腹甲 一块 溪里的", "野外溪沟里抓的，价格私聊，不走快递", "腹甲"),  # the plastron
+        ("山上老家伙的后掌 两只", "冻着的，现金交易，不走物流", "后掌"),  # after 的: a word of its own
+    ],
+)
+def test_a_part_named_by_its_place_on_the_animal_is_the_part(
+    scorer: Scorer, title: str, description: str, part: str
+) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and trade_context(result)["part"] == part
+
+
+def test_a_fore_paw_placed_in_the_wild_is_the_one_category_that_sells_paws(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "山里大个头的前掌 一对", "wildlife.bear", "冻着的，现金交易，不走物流")
+    assert trade_context(result)["part_of"] == "wildlife.bear"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("以前掌柜留下的 老算盘", "野生黄杨木框，私聊，当面交易"),  # 前 ends 以前: no paw
+        ("学会以后掌握野外取火", "野外生存培训，私聊报名，不走平台"),  # 后 ends 以后
+        ("甲鱼 野生 背甲 裙边厚", "私聊，当面交易"),  # a farmed animal's carapace, for the pot
+        ("猫咪 前爪 受伤", "山里带回来的小野猫，有懂的私聊"),  # a pet's paw
+        ("宠物龟 背甲 发白", "野外放生过的，求懂的私聊"),  # a pet turtle
+        ("巴西龟 两只 背甲8cm", "腹甲干净，宠物龟，不走快递，同城见面"),
+        ("人工繁育 陆龟 背甲20cm", "有证，当面交易，不走物流"),
+    ],
+)
+def test_a_place_on_the_body_inside_a_word_or_of_a_tame_animal_is_no_part(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_part_compounds_may_hold_a_character_that_is_a_part_only_inside_a_word() -> None:
+    module = _alias_builder()
+    entries = [
+        ("香腺", "perfume gland", "perfume gland/musk gland", 1),
+        ("鳞甲", "scale", "scale/plate of armor", 2),
+        ("腺体", "gland", "gland", 3),  # a person's gland as much as an animal's
+        ("指甲", "fingernail", "fingernail", 4),
+        ("龟甲", "tortoiseshell", "tortoiseshell", 5),  # a shell word is the shell
+    ]
+    found = module.part_compounds(entries, ["胆", "甲", "腺"], ["牛"], set(), ["野生"])
+    assert [(item["word"], item["part"]) for item in found] == [("香腺", "腺"), ("鳞甲", "甲"), ("龟甲", "壳")]

@@ -18,7 +18,7 @@ from .clauses import (
     stands_after_a_word,
     stands_alone,
 )
-from .payloads import FieldView, Signal, TermRef
+from .payloads import PLACED_PART, FieldView, Signal, TermRef
 from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -71,6 +71,7 @@ class AnimalPatterns:
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
+        bred: re.Pattern[str] | None = None,
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -96,6 +97,7 @@ class AnimalPatterns:
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
+        self._bred = bred
         # the goods words (product forms) that one wildlife category alone sells (枝 of coral, 镜框 of tortoiseshell)
         owners: dict[str, set[str]] = {}
         for category in categories.values():
@@ -380,10 +382,17 @@ class AnimalPatterns:
         talk = False
         talk_places: list[tuple[FieldView, int, int]] = []
         placed: str | None = None  # a place of the wild a few characters before a part (深山皮子)
+        tame: bool | None = None  # whether the listing names a farmed animal or a pet, asked once a placed part stands
         for signals, view, start, end in signal_places:
             for sig in signals:
                 if sig.kind == "part" and sig.label == "fresh":
                     fresh.append((sig, view, start, end))
+                elif (
+                    sig.kind == "part"
+                    and sig.label == PLACED_PART
+                    and (tame := self._names_tame(views, signal_places) if tame is None else tame)
+                ):
+                    continue  # a soft-shelled turtle's carapace for the pot (甲鱼 背甲), a cat's fore paw (猫 前爪)
                 elif sig.kind == "part" and stands_alone(view, start, end):
                     if part is None:
                         part = (sig, view, start, end)
@@ -403,7 +412,7 @@ class AnimalPatterns:
         if TRADE_PATTERN_CATEGORY not in self.categories:
             return None
         route: dict[str, Any] = {}
-        if part is None and placed is None:
+        if placed is None:
             # a one-character part a few characters after a place of the wild (山里大家伙的胆)
             found = self._placed_single_part(views)
             if found is not None:
@@ -519,8 +528,8 @@ class AnimalPatterns:
         elif sig.label in ("caught_goods", "counted"):
             shown = sig.category  # goods taken from the sea (海里捞的红枝) are of the one category that sells them
             route["part_of"] = shown
-        elif placed is not None and sig.word in self._own_goods:
-            shown = self._own_goods[sig.word]  # ... and so are goods placed in the wild (山里 大掌 一对)
+        elif placed is not None and (goods := self._goods_of_part(sig)) is not None:
+            shown = goods  # ... and so are goods placed in the wild (山里 大掌 一对, 山里大家伙的前掌)
             route["part_of"] = shown
         if shown is None:  # one trait alone (锥形, 黑毛) still names the category better than none
             shown = self._shown.shown_category(signal_places, family, 2, True)[0]
@@ -536,6 +545,25 @@ class AnimalPatterns:
         explanation = {"rule": "trade_pattern_context", "category": category, "part": sig.word,
                        "provenance": provenance, **route, "points": 0}  # fmt: skip
         return (ref, view, start, end, o_start, o_end), explanation
+
+    def _names_tame(
+        self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+    ) -> bool:
+        """Whether the listing names a farmed animal, an ordinary pet or a bred one (宠物龟, 人工繁殖), not to deny
+        it: a part named by its place on the animal (背甲, 前爪) is then that animal's."""
+        return (
+            self._names_farmed(views)
+            or self._names_pet(views, signal_places)
+            or self._names_undenied(self._bred, views, "")
+        )
+
+    def _goods_of_part(self, sig: Signal) -> str | None:
+        """The one wildlife category whose goods word the part is (掌 of a bear), or whose goods word ends a part
+        named by its place on the animal (前掌: 掌)."""
+        own = self._own_goods.get(sig.word)
+        if own is None and sig.label == PLACED_PART:
+            own = self._own_goods.get(sig.word[-1])
+        return own
 
     def _place_before(self, view: FieldView, start: int) -> str | None:
         """A place of the wild (深山, 山里, 海里) that ends at most a few characters before folded ``start``, in the

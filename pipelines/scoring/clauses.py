@@ -26,6 +26,8 @@ _PIECE_MEASURES = "块根副张截片支对只"
 # measure words of goods: after a count (一块角, 两个胆, 一副骨) a one-character part is the goods counted
 _PART_MEASURES = "块个根副张截片支对只"
 _COUNT_CHARS = frozenset(COUNTED)
+# what may stand before a measure word of goods that a part follows (一副背甲, 整副背甲)
+_MEASURE_COUNTS = _COUNT_CHARS | {"整"}
 # folded characters of description (大家伙的, 的) a part may stand after a place of the wild, in one clause
 PLACE_REACH = 4
 # folded characters a diagnostic mark's modifier may stand before its head, in one clause (交叉的菱形网格纹)
@@ -135,6 +137,20 @@ def counts_pieces(folded: str, at: int) -> bool:
     """Whether a count of pieces (一张, 两副, 一对) starts at ``at`` of a folded text: after a part's name, the part is
     the goods counted."""
     return len(folded) > at + 1 and folded[at] in _COUNT_CHARS and folded[at + 1] in _PIECE_MEASURES
+
+
+def starts_a_part(view: FieldView, start: int) -> bool:
+    """A part named by its place on the animal (背甲, 前掌) only where the place starts a word: after a break, 的 or
+    带 (大家伙的前掌), or a measure word of goods after a count or 整 (一副背甲, 整副背甲); never inside another word
+    (以前掌柜, 然后掌握, 背后皮包)."""
+    o_start = view.span(start, start + 1)[0]
+    text = view.norm.original
+    before = text[o_start - 1] if o_start else " "
+    return (
+        not before.isalnum()
+        or before in _PART_AFTER
+        or (before in _PART_MEASURES and o_start > 1 and text[o_start - 2] in _MEASURE_COUNTS)
+    )
 
 
 def stands_after_a_word(view: FieldView, start: int, end: int) -> bool:

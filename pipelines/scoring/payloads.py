@@ -14,6 +14,8 @@ TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 # the signals that speak of an animal or of hidden goods rather than of the sale (头骨, 活体, 野生, 懂的都懂):
 # what undoes a listing's reading of a term as other goods, where a dealer's voice (私聊, 量大从优) does not
 GOODS_EVIDENCE = frozenset(("provenance", "conceal", "part", "live", "english_live"))
+# the label of a part named by its place on the animal (背甲, 前掌): its last character is the part
+PLACED_PART = "placed"
 
 
 def _by_fields(self: Any) -> tuple[Any, ...]:

@@ -66,6 +66,7 @@ from .clauses import (
     negated_before,
     one_clause,
     shapes_a_term,
+    starts_a_part,
     whole_words_across_spaces,
 )
 from .fold_text import (
@@ -442,6 +443,9 @@ class Scorer:
         self._part_containers = {
             i: tuple(containers[key]) for i, key in enumerate(self._pattern_list) if key in containers
         }
+        # a part named by its place on the animal (背甲, 前掌): the pattern ids of such words, read only where the place
+        # starts a word
+        self._placed_parts = frozenset(i for i, key in enumerate(self._pattern_list) if key in tables.placed_parts)
         # a phrase generated from the watchlists' data (一粒倒, 要什么名字) ends where its last word does: not inside
         # a dictionary word that reads its last character otherwise (一粒倒入 pours)
         generated = {
@@ -490,6 +494,7 @@ class Scorer:
             single_parts=self._single_parts,
             farmed=tables.farmed,
             pets=tables.pets,
+            bred=tables.bred,
             diagnostic=self._diagnostic,
             lookalike_denial=self._lookalike_denial,
             trait_spread=self._trait_spread,
@@ -966,6 +971,8 @@ class Scorer:
                     signals = self._told_questions(signals, view, start, end)
                 if pattern_id in containers:
                     signals = self._outside_containers(signals, view, start, containers[pattern_id])
+                if pattern_id in self._placed_parts and not starts_a_part(view, start):
+                    signals = tuple(sig for sig in signals if sig.kind != "part")
                 if pattern_id in generated_patterns:
                     signals = self._worded(signals, view, start, end, cut_phrases)
                 if signals:

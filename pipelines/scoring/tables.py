@@ -13,7 +13,7 @@ from .clauses import COUNTED, PLACE_REACH, SPLIT_TRAIT_GAP, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
-from .payloads import Mask, Payload, Signal, TermRef
+from .payloads import PLACED_PART, Mask, Payload, Signal, TermRef
 from .remedies import actions
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
@@ -426,6 +426,14 @@ class Tables:
             else:
                 self._add(word, Signal("part", "part", None, word, False, False))
         self.single_parts = re.compile(f"[{re.escape(''.join(single))}]") if single else None
+        # a part named by its place on the animal (背甲 the carapace, 前掌 a fore paw: no dictionary's words): a place
+        # before a one-character or inner part; the scorer keeps it only where the place starts a word (大家伙的前掌,
+        # never 以前掌柜)
+        heads = [*single, *(f for f in map(self.normaliser.fold, signals.inner_parts) if len(f) == 1)]
+        positions = [f for f in map(self.normaliser.fold, signals.part_positions) if len(f) == 1]
+        self.placed_parts = frozenset(position + head for position in positions for head in heads)
+        for word in sorted(self.placed_parts):
+            self._add(word, Signal("part", PLACED_PART, None, word, False, False))
         # a word the dictionary glosses as an animal part (苦胆 "gall bladder") is that part, where the part's
         # character inside another word (主角, 大胆) is not
         for compound in signals.part_compounds:

@@ -207,6 +207,8 @@ class SignalSpec(_Model):
     inability_markers: list[str] = Field(default_factory=list)
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
+    inner_parts: list[str] = Field(default_factory=list)
+    part_positions: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
     part_containers: list[PartContainer] = Field(default_factory=list)
     remedy_synonyms: list[RemedySynonym] = Field(default_factory=list)
