@@ -303,3 +303,31 @@ def test_a_context_word_the_listing_denies_gives_a_trade_name_no_context(scorer:
     assert not is_lead
     assert any(r["rule"] == "needs_context" and r["term"] == "隐蔽摄录器材" for r in rules)
     assert _score(scorer, "婴儿监控摄像头 隐藏款 机身很小")[:2] == (True, "prohibited.surveillance")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("代开 增值税专用发票 税点低", ""),
+        ("专票 代开 税点低", "建材劳务都能开"),
+    ],
+)
+def test_an_invoice_kind_is_company_of_a_function_of_forged_invoices(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    # the kinds of VAT invoice are the goods a forged-invoice seller issues: beside 代开 and 税点 they are company
+    result = assert_lead(scorer, title, "prohibited.documents", description)
+    context = next(r for r in result.rules if r["rule"] == "function_pattern_context")
+    assert "代开" in context["functions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("办公椅 人体工学 可开专票", "正规公司 增值税专用发票 13个点"),
+        ("增值税发票 打印纸 一箱", "针式打印机用 发票专用纸"),
+    ],
+)
+def test_an_invoice_kind_alone_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    lead, _category, _hits, _rules = _score(scorer, title, description)
+    assert not lead
