@@ -504,3 +504,26 @@ def test_a_model_file_reads_the_same_from_its_cache_and_never_from_an_entry_of_o
     for entry in (tmp_path / "cache" / "scoring").glob("model-*"):
         entry.write_bytes(b"\x00 not marshal data")
     assert registry.read(1, tmp_path, cached=True) == changed  # a damaged entry: parsed again
+
+
+def _row(grams: list[str], label: bool) -> train.Row:
+    example = Example(title="".join(grams), description="", price=None, label=label, source="t")
+    return train.Row(example, grams, {"score": 0, "rules": []})
+
+
+def test_a_word_seen_mostly_in_innocent_listings_gets_no_positive_weight(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 玻璃 is in 11 titles, 3 of them leads (27 %, against 33 of 63 in all): the cases, which carry it in innocent
+    # titles, take its negatives, and among the specimens it alone tells the leads, so a plain fit weighs it up
+    rows = [
+        *(_row(["手机壳", "玻璃"], False) for _ in range(8)),
+        *(_row(["手机壳"], False) for _ in range(12)),
+        *(_row(["标本", "玻璃"], True) for _ in range(3)),
+        *(_row(["标本"], False) for _ in range(10)),
+        *(_row(["象牙"], True) for _ in range(30)),
+    ]
+    weights = train.fit(rows)["ngram_weights"]
+    assert weights.get("玻璃", 0.0) <= 0
+    assert weights["象牙"] > 0 and weights["手机壳"] < 0  # the words their rows agree with keep their sign
+    with monkeypatch.context() as patch:  # without the check the same rows weigh it up: the case the check is for
+        patch.setattr(train, "sign_inconsistent", lambda *_: [])
+        assert train.fit(rows)["ngram_weights"]["玻璃"] > 0
