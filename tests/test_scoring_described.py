@@ -94,7 +94,8 @@ def test_a_size_word_between_provenance_and_a_part(scorer: Scorer) -> None:
 
 def test_a_counted_part_after_a_word_of_size_or_place_on_the_animal(scorer: Scorer) -> None:
     result = score(scorer, "林区带回的 前掌两只", "老林子里的，只见面交易，不问来路")
-    assert result.is_lead and rules_by_name(result)["trade_pattern_context"]["part"] == "掌"
+    # the place on the animal is read with its part (a placed part, as 背甲 and 腹甲 are)
+    assert result.is_lead and rules_by_name(result)["trade_pattern_context"]["part"] == "前掌"
     # counted as people, 大胆 is still "bold"
     assert_clear(scorer, "大胆一个人 野生 徒步", "不走快递，当面交易")
 
