@@ -23,6 +23,7 @@ import os
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -268,8 +269,35 @@ def tool_versions(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
+# zlib's default level for the WARC's gzip members, where warcio compresses at 9: on real marketplace pages (some
+# 370 KB of HTML) level 9 took 8.8 ms of CPU a page against 4.8 ms at 6, for a file 1.4 % smaller
+WARC_GZIP_LEVEL = 6
+
+
+class _GzipMembers:
+    """Where warcio writes an uncompressed WARC (`gzip=False`): each record becomes a gzip member of its own, as
+    warcio's own `gzip=True` makes them (it flushes its output at the end of every record), so a reader can still
+    seek to each record; compressed at WARC_GZIP_LEVEL."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        self.out = out
+        self._member: Any = None
+
+    def write(self, data: bytes) -> None:
+        if self._member is None:
+            self._member = zlib.compressobj(WARC_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out.write(self._member.compress(data))
+
+    def flush(self) -> None:
+        """The record is written: its member ends."""
+        if self._member is not None:
+            self.out.write(self._member.flush())
+            self._member = None
+
+
 def build_warc(capture: Mapping[str, Any], captured_at: datetime, tools: Mapping[str, str]) -> bytes:
-    """A gzipped WARC 1.0 file: warcinfo, the response, the request, and the redirect chain as metadata.
+    """A gzipped WARC 1.0 file: warcinfo, the response, the request, and the redirect chain as metadata, each
+    record a gzip member of its own (`_GzipMembers`).
 
     Every record is given its payload's length: warcio then digests the payload once, as it writes it, where a
     record of unknown length is copied into a temporary file and digested twice (about a fifth of the WARC's cost)."""
@@ -277,7 +305,7 @@ def build_warc(capture: Mapping[str, Any], captured_at: datetime, tools: Mapping
     from warcio.warcwriter import WARCWriter
 
     buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
+    writer = WARCWriter(_GzipMembers(buffer), gzip=False)
     date = _warc_date(captured_at)
     software = ", ".join(f"{name}/{version}" for name, version in tools.items())
     writer.write_record(

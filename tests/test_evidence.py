@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+import zlib
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,15 +22,17 @@ from leads.db import get_engine
 from leads.evidence import (
     BlobBatch,
     blob_path,
+    build_warc,
     evidence_root,
     export_bundle,
     lead_evidence,
     put_blob,
     sha256_bytes,
+    tool_versions,
     verify_evidence,
 )
 from leads.models import EvidenceFile
-from pipelines.store import StoreListingPipeline
+from pipelines.store import StoreListingPipeline, capture_values
 from tests.crawl_support import PAGE, PNG, page_capture, project_crawler
 from tests.leadstore_support import listing, score, sight
 
@@ -151,6 +154,24 @@ def test_warcio_check_passes_on_the_warc_we_write(tw_home: Path):
         index = subprocess.run([str(WARCIO), "index", str(path)], capture_output=True, text=True, check=True)
         types = [json.loads(line)["warc-type"] for line in index.stdout.splitlines()]
         assert types == ["warcinfo", "response", "request", "metadata"]
+
+
+def test_each_warc_record_is_a_gzip_member_of_its_own_compressed_below_the_maximum_level():
+    data = build_warc(capture_values(page_capture()), datetime(2026, 3, 5, 9, 30, tzinfo=UTC), tool_versions())
+    members = []
+    while data:
+        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        members.append((data[8], inflater.decompress(data)))  # byte 8 of a gzip header: XFL, 2 at level 9
+        data = inflater.unused_data
+    kinds = [next(line for line in record.split(b"\r\n") if line.startswith(b"WARC-Type: ")) for _, record in members]
+    assert kinds == [
+        b"WARC-Type: warcinfo",
+        b"WARC-Type: response",
+        b"WARC-Type: request",
+        b"WARC-Type: metadata",
+    ]
+    assert all(record.startswith(b"WARC/1.0\r\n") and record.endswith(b"\r\n\r\n") for _, record in members)
+    assert {extra_flags for extra_flags, _ in members} == {0}  # zlib's default level, not its slowest
 
 
 def test_verify_reports_one_changed_byte_with_lead_and_file(store_url: str, tw_home: Path):
