@@ -373,6 +373,7 @@ def _writer_main(database_url: str, home: str | None, requests: Any, results: An
     _die_with_parent(crawl_pid)
     forget_inherited_engines()  # forked: the crawl process's engines stay its own
     gc.freeze()  # what it started with lives on: the cycle collector need not walk it (nor copy its pages)
+    gc.enable()  # forked while the crawl process had it off: what the writer allocates must still be collected
     engine = get_engine(database_url, migrate=False)
     root = Path(home) if home else None
     while True:

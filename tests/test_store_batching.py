@@ -628,6 +628,47 @@ def test_a_writer_started_before_any_other_thread_is_forked_and_stores_like_a_sp
     assert counts(store_url) == {"listings": 2, "leads": 1, "snapshots": 2, "created": 1}
 
 
+# A crawl process that forks its writer while its cycle collector is off (as while it builds its crawls).
+_WRITER_COLLECTOR = """
+import gc, pickle, sys
+from pathlib import Path
+import leads.writer as writer_module
+
+def write_batch(batch, **kwargs):
+    Path(sys.argv[4]).write_text(f"{gc.isenabled()} {gc.get_freeze_count() > 0}")
+    return original(batch, **kwargs)
+
+original, writer_module.write_batch = writer_module.write_batch, write_batch
+url, home, entries = sys.argv[1], Path(sys.argv[2]), pickle.loads(Path(sys.argv[3]).read_bytes())
+gc.disable()
+writer = writer_module.ProcessWriter.open(url, home)
+writer.write(entries)
+writer.stop()
+print(writer.start_method, writer.process.exitcode)
+"""
+
+
+def test_a_forked_writer_collects_cycles_of_its_own_whatever_the_crawl_process_had(store_url: str, tw_home, tmp_path):
+    """A long sweep's writer would otherwise grow without bound: forked while the crawl process has its collector
+    off, it must switch it on for what it allocates (what it inherited stays frozen)."""
+    import pickle
+    import subprocess
+    import sys
+
+    get_engine(store_url)
+    batch, seen = tmp_path / "batch.pickle", tmp_path / "collector"
+    batch.write_bytes(pickle.dumps(_batch_entries()))
+    done = subprocess.run(
+        [sys.executable, "-c", _WRITER_COLLECTOR, store_url, str(tw_home), str(batch), str(seen)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["fork", "0"]
+    assert seen.read_text() == "True True"
+
+
 def test_a_writer_started_beside_other_threads_is_spawned(store_url: str, tw_home):
     import threading
 
