@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # Signs several currencies share, read the way a Chinese bureau reads them unless the profile's `currency`
 # is one of the currencies that use the sign.
-PREFERRED = {"¥": "CNY", "￥": "CNY", "$": "USD", "£": "GBP", "kr": "SEK", "R$": "BRL", "₽": "RUB", "р.": "RUB"}
+PREFERRED = {"¥": "CNY", "￥": "CNY", "$": "USD", "£": "GBP", "kr": "SEK", "R$": "BRL", "₽": "RUB"}
 # Signs price-parser does not know (Chinese units, the rouble written out) or reads as no currency (US$).
 EXTRA_SIGNS = {
     "元": "CNY", "块": "CNY", "人民币": "CNY", "RMB": "CNY", "руб": "RUB", "₽": "RUB",
