@@ -1738,7 +1738,7 @@ class Scorer:
         if joined and (
             view.span(at, at + 1)[0] != view.span(end - 1, end)[1]  # written apart (山猫 骨)
             or not self._ends_word(view, at + len(part))
-            or any(v is view and s <= start and e >= at + len(part) and e > end for _r, v, s, e in terms)
+            or any(v is view and s <= start and e >= at + len(part) for _r, v, s, e in terms)
         ):
             return False
         return (
