@@ -169,16 +169,24 @@ def test_a_regex_without_start_words_is_always_searched_and_one_without_a_patter
 
 
 def test_a_word_a_term_requires_is_told_present_by_the_id_of_its_own_pattern(scorer: Scorer) -> None:
-    # whether a listing holds a term's context word is read from the scan's ids: each id must be the word's pattern
-    required = {word for refs, _phrases, _signals in scorer._kinds for ref in refs for word in ref.requires}
-    assert scorer._required_ids and set(scorer._required_ids) <= required
-    assert all(scorer._pattern_list[index] == word for word, index in scorer._required_ids.items())
+    # whether a listing holds a term's context word is read from the scan's ids: each id must be the word's pattern,
+    # and a word that is no pattern is searched for in the text
+    refs = [ref for refs, _phrases, _signals in scorer._kinds for ref in refs if ref.requires]
+    assert refs and {ref.requires for ref in refs} == set(scorer._context_ids)
     patterns = set(scorer._pattern_list)
-    assert {word for word in required if word in patterns} == set(scorer._required_ids)  # every one that is a pattern
+    for requires, (scanned, unscanned) in scorer._context_ids.items():
+        assert {scorer._pattern_list[index] for index in scanned} == {word for word in requires if word in patterns}
+        assert set(unscanned) == {word for word in requires if word not in patterns}
     text = scorer.normaliser.fold("野生 活体 包邮")
     ids = {index for index, _end in scorer._scan(text)}
-    held = {word for word, index in scorer._required_ids.items() if index in ids}
-    assert held and held == {word for word in scorer._required_ids if word in text}
+    required = {word for ref in refs for word in ref.requires}
+    held = {scorer._pattern_list[index] for scanned, _ in scorer._context_ids.values() for index in scanned & ids}
+    assert held and held == {word for word in required if word in patterns and word in text}
+    species = next(ref for ref in refs if ref.rule == "species" and "野生" in ref.requires)
+    assert scorer._context_stated(species.requires, text, ids, {})
+    assert not scorer._context_stated(species.requires, text, ids, {word: {} for word in required})  # all cut
+    denied = scorer.normaliser.fold("非野生")  # a context word right after a negation gives the name no context
+    assert not scorer._context_stated(species.requires, denied, {index for index, _end in scorer._scan(denied)}, {})
 
 
 @pytest.mark.skipif(not hyperscan_available(), reason="hyperscan not installed")

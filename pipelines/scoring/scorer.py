@@ -382,16 +382,19 @@ class Scorer:
         # only capitals makes no term by itself, and a listing with no other term is read for them only if it
         # also talks trade, as they need
         term_refs = by_kind[0]
-        # the pattern id of each word a term requires as context (all but a few are patterns): whether the listing
-        # holds the word is then whether its scan found that id, where a search of the text for each of a term's
-        # some fifty words cost a few thousand instructions a listing
+        # the words a term requires as context, by the pattern ids of those that are patterns (all but a few) and
+        # the others: which of them the listing holds is then one intersection with the ids its scan found, where a
+        # search of the text for each of a term's some fifty words cost a few thousand instructions a listing, and a
+        # look-up of each word's id still some two thousand
         pattern_ids = {pattern: index for index, pattern in enumerate(self._pattern_list)}
-        self._required_ids = {
-            word: pattern_ids[word]
+        self._context_ids = {
+            ref.requires: (
+                frozenset(pattern_ids[word] for word in ref.requires if word in pattern_ids),
+                tuple(word for word in ref.requires if word not in pattern_ids),
+            )
             for refs, _phrases, _signals in self._kinds
             for ref in refs
-            for word in ref.requires
-            if word in pattern_ids
+            if ref.requires
         }
         self._term_patterns = frozenset(
             i for i, refs in enumerate(term_refs) if any(r.rule != "capitals" for r in refs)
@@ -911,6 +914,15 @@ class Scorer:
         result.folded = folded
         return result
 
+    def _context_stated(
+        self, requires: tuple[str, ...], joined: str, ids: set[int], cut_phrases: Mapping[str, Any]
+    ) -> bool:
+        """Whether the listing states one of a term's context words (``requires``): holds it (``ids``: what its scan
+        found), not only inside a phrase read as no word (``cut_phrases``) and not only right after a negation."""
+        scanned, unscanned = self._context_ids[requires]
+        held = [*map(self._pattern_list.__getitem__, scanned.intersection(ids)), *(w for w in unscanned if w in joined)]
+        return any(w not in cut_phrases and self._stated(joined, w) for w in held)
+
     def _stated(self, joined: str, word: str) -> bool:
         """Whether ``word`` stands in ``joined`` once other than right after a negation (野生 of 野生草龟, not of
         非野生 草龟): a context word the listing denies gives a name no context."""
@@ -993,7 +1005,6 @@ class Scorer:
         read_aside: set[tuple[str, str]] = set()
         capitals: set[tuple[str, str, int]] = set()
         boundary_ok = self._boundary_ok
-        required_ids = self._required_ids
         for ref, view, start, end in terms:
             if (ref.ascii_start or ref.ascii_end) and not boundary_ok(view, start, end, ref.ascii_start, ref.ascii_end):
                 continue
@@ -1015,12 +1026,7 @@ class Scorer:
                 continue
             if (
                 ref.requires
-                and not any(
-                    (w in joined if (word_id := required_ids.get(w)) is None else word_id in ids)
-                    and w not in cut_phrases
-                    and self._stated(joined, w)
-                    for w in ref.requires
-                )
+                and not self._context_stated(ref.requires, joined, ids, cut_phrases)
                 and not (
                     ref.rule == "species"
                     and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
