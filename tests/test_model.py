@@ -527,3 +527,26 @@ def test_a_word_seen_mostly_in_innocent_listings_gets_no_positive_weight(monkeyp
     with monkeypatch.context() as patch:  # without the check the same rows weigh it up: the case the check is for
         patch.setattr(train, "sign_inconsistent", lambda *_: [])
         assert train.fit(rows)["ngram_weights"]["玻璃"] > 0
+
+
+def test_a_missing_price_gets_no_weight_however_its_rows_lean(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every listing without a price a lead (as the labelled set's writers left them), every priced one innocent
+    def priced(grams: list[str], price: float | None, label: bool) -> train.Row:
+        example = Example(title="".join(grams), description="", price=price, label=label, source="t")
+        return train.Row(example, grams, {"score": 0, "rules": []})
+
+    rows = [
+        *(priced(["老料", "雕件"], None, True) for _ in range(20)),
+        *(priced(["手机壳", "透明"], 25.0, False) for _ in range(20)),
+        *(priced(["象牙", "手镯"], 12000.0, True) for _ in range(10)),
+    ]
+    data = train.fit(rows)
+    assert "price:none" not in data["rule_weights"]
+    assert data["rule_weights"]["price:<100"] < 0 < data["rule_weights"]["price:>=10000"]  # prices still weigh
+    listing, rules = {"title": "充电线 手机", "price": None}, {"score": 0, "rules": []}  # a title read off its page
+    cut = Model({"version": 1, **data}).predict(listing, rules).probability
+    with monkeypatch.context() as patch:  # without the cut the same rows weigh a missing price up, and lift it
+        patch.setattr(train, "UNWEIGHED_BAND", "price:unweighed")
+        weighed = train.fit(rows)
+        assert weighed["rule_weights"]["price:none"] > 0
+        assert Model({"version": 1, **weighed}).predict(listing, rules).probability > cut + 0.1

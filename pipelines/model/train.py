@@ -19,6 +19,7 @@ from core.config import get_settings
 from pipelines.model.features import (
     NGRAM_FIELDS,
     NGRAM_SIZES,
+    UNWEIGHED_BAND,
     UNWEIGHED_LIST,
     Unweighed,
     fold_fields,
@@ -95,6 +96,13 @@ def _identity(grams: list[str]) -> list[str]:
     return grams
 
 
+def _weighed(row: Row) -> dict[str, float]:
+    """A row's rule and meaning features, but for the price band no model weighs (``UNWEIGHED_BAND``)."""
+    features = {**rule_features(row.rules, row.example.price), **row.meaning}
+    features.pop(UNWEIGHED_BAND, None)
+    return features
+
+
 @dataclass
 class Design:
     """The feature matrix of a list of rows, built once and sliced for each fold of the cross-validation."""
@@ -120,7 +128,7 @@ class Design:
         matrix = hstack(
             [
                 text.fit_transform([row.grams for row in rows]),
-                rule.fit_transform([{**rule_features(row.rules, row.example.price), **row.meaning} for row in rows]),
+                rule.fit_transform([_weighed(row) for row in rows]),
             ]
         ).tocsr()
         names = [*text.get_feature_names_out(), *rule.get_feature_names_out()]
