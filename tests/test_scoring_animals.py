@@ -85,6 +85,30 @@ def test_farmed_and_pet_animals_are_no_generic_animal_words(animal_terms: dict[s
     assert not {str(term["note"]) for term in animal_terms.values()} & farmed_senses
     # a word whose sense is an animal's but which names a thing is no animal: 吊机 "crane", 印章 "seal"
     assert "吊机" not in animal_terms and "印章" not in animal_terms
+    # ... nor one of whose senses is a thing (铁轨 "rail/railroad track"), nor a one-sense word that ends with no
+    # creature's character (封条 "seal")
+    assert "铁轨" not in animal_terms and "封条" not in animal_terms and "亚洲" not in animal_terms
+
+
+def test_a_word_every_sense_of_which_is_an_animal_needs_no_creature_s_character(
+    scorer: Scorer, animal_terms: dict[str, dict[str, object]]
+) -> None:
+    # 守宫 "gecko/house lizard" ends with 宫 (a palace), but both its senses name the lizard
+    assert animal_terms["守宫"]["category"] == "wildlife.live_reptile"
+    assert_lead(scorer, "守宫 野生 活体 两只 石缝里抓的", "wildlife.live_reptile")
+    assert_clear(scorer, "守宫砂 古风 红痣 贴纸")
+
+
+def test_a_species_alias_inside_a_prohibited_term_is_kept_for_the_animal(scorer: Scorer) -> None:
+    # 仙鹤 "red-crowned crane (Grus japonensis)" is also the brand of 仙鹤气枪: the air gun's hit is the longer one
+    aliases = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))
+    crane = next(t for c in aliases["categories"] for t in c["terms"] if t["term"] == "仙鹤")
+    assert crane["note"] == "= 丹顶鹤" and crane["requires"]
+    assert_lead(scorer, "仙鹤 活的 一只 滩涂上捡的 翅膀有伤", "wildlife.live_bird")
+    assert_lead(scorer, "仙鹤 标本 一只 老物件", "wildlife.other")  # a dead bird's specimen is filed as parts
+    result = assert_lead(scorer, "仙鹤气枪 配件 全套", "prohibited.weapons")
+    assert not any(h.term == "仙鹤" for h in result.hits)
+    assert_clear(scorer, "仙鹤 刺绣 挂画 松鹤延年")
 
 
 def test_a_listed_species_offered_as_a_pair_is_a_live_animal_its_feed_does_not_clear(scorer: Scorer) -> None:

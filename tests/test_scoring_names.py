@@ -1,6 +1,7 @@
 """Names the scorer did not know or under-weighed, worded apart from the shipped evaluation set: English names of
-listed species from CC-CEDICT's glosses, trade names of listed species with their attestation, a count of animals
-after a species name, pet supplies given with a live animal, and English negations of an imitation material."""
+listed species from CC-CEDICT's glosses, trade and folk names of listed species with their attestation, the young of
+an animal written after its name (山狸子崽), a count of animals after a species name, pet supplies given with a live
+animal, and English negations of an imitation material."""
 
 from __future__ import annotations
 
@@ -80,6 +81,17 @@ def test_english_names_come_from_the_dictionary() -> None:
         ("金蛇 干货 两条 野生 入药", "金蛇", "wildlife.live_reptile"),
         ("鼠鹿 幼崽 一只 东南亚 带回", "鼠鹿", "wildlife.other"),
         ("黑长臂猿 幼崽 一只 边境 私聊", "黑长臂猿", "wildlife.primate"),
+        # folk names of hunters, fishermen and bird keepers
+        ("九节狸 活的 一只 山上套的", "九节狸", "wildlife.other"),
+        ("蜜狗皮 整张 老猎户家里的", "蜜狗", "wildlife.other"),
+        ("山驴 头骨 带角 老物件 转让", "山驴", "wildlife.other"),
+        ("明克鲸 冻肉 两公斤 船上带的", "明克鲸", "wildlife.other"),
+        ("火烧鳊 活的 三条 江边网的", "火烧鳊", "wildlife.other"),
+        ("羌活鱼 干货 十条 高山溪沟里捉的", "羌活鱼", "wildlife.other"),
+        ("五爪金龙 幼体 一条 水塘边抓的", "五爪金龙", "wildlife.live_reptile"),
+        ("熊猫鸭 一对 冬天水库边网的", "熊猫鸭", "wildlife.live_bird"),
+        ("老鹳 活的 一对 湖边田里逮的", "老鹳", "wildlife.live_bird"),
+        ("车渠 原壳 两扇 海边老渔民的", "车渠", "wildlife.other"),
     ],
 )
 def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
@@ -126,6 +138,11 @@ def test_trade_names_of_goods_say_their_category(scorer: Scorer, title: str, cat
         "犴达罕 纪录片 画册",  # a film and its book
         "鼠鹿 绘本 儿童 科普",  # a children's book
         "碎蛇 纹身贴 一张",  # a tattoo sticker
+        "青羊区 牛肉面 外卖 两份",  # a district of Chengdu, the dictionary's place name
+        "熊猫鸭 卡通 玩偶 儿童",  # a toy duck
+        "车渠 佛珠 仿品 树脂",  # resin beads
+        "五爪金龙 刺绣 龙袍 戏服",  # a five-clawed dragon embroidered
+        "象鱼 陶瓷 摆件 创意",  # a ceramic ornament
     ],
 )
 def test_trade_names_without_the_animal_or_its_goods_are_no_lead(scorer: Scorer, title: str) -> None:
@@ -137,6 +154,37 @@ def test_every_trade_name_records_where_it_is_attested() -> None:
     trade = [t for c in data["categories"] for t in c["terms"] if str(t.get("source", "")).startswith("trade name of")]
     assert {t["term"] for t in trade} >= {"石龟", "六眼龟", "枫叶龟", "过山风", "蓝点颏", "犴达罕", "碎蛇", "鼠鹿"}
     assert all(t.get("requires") and len(str(t["source"])) > len("trade name of ") + 10 for t in trade)
+
+
+def test_a_trade_name_of_a_species_listed_in_the_wild_only_clears_when_bred(scorer: Scorer) -> None:
+    # 胭脂鱼 is listed for its wild populations: under its fishermen's name a farm's fry are no lead either
+    data = yaml.safe_load(SPECIES.read_text(encoding="utf-8"))
+    terms = {t["term"]: t for c in data["categories"] for t in c["terms"]}
+    assert terms["火烧鳊"].get("note") == terms["胭脂鱼"].get("note") and terms["胭脂鱼"].get("note")
+    assert "note" not in terms["九节狸"]  # 大灵猫 is listed whatever its origin
+    assert_clear(scorer, "火烧鳊 鱼苗 人工繁殖 养殖场直供 活体")
+
+
+# --- the young of a listed animal, written right after its name
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("金钱猫崽 两只 刚睁眼 老乡捡的", "wildlife.other"),
+        ("黑熊崽 一只 山上带下来的", "wildlife.bear"),
+    ],
+)
+def test_a_young_animal_character_after_a_species_name_sells_the_animal(
+    scorer: Scorer, title: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category)
+    assert any(r["rule"] == "product_form" and r["form"] in ("崽", "雏") for r in result.rules)
+
+
+@pytest.mark.parametrize("title", ["金钱猫 崽崽 卡通 头像 定制", "豹猫 图案 仔裤 牛仔 复古"])
+def test_a_young_animal_character_inside_another_word_is_no_young_animal(scorer: Scorer, title: str) -> None:
+    assert_clear(scorer, title)
 
 
 # --- a count of animals after a species name; a species name written apart
