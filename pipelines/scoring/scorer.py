@@ -148,6 +148,13 @@ _DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
 # an imitation marker fused to a term of the title (仿鹤顶红 树脂 吊坠, 仿甲片 板材) says what is sold: an imitation,
 # wherever else the listing names the term (树脂做的鹤顶红风格, 看着像老甲片)
 _IMITATION_RULE = "imitation_term"
+# a term before a shape word (匕首造型): the shape of other goods, unless the listing shows the real goods' marks
+_SHAPE_RULE = "shape_term"
+# the innocence kinds a mark of the real goods outweighs: a shape (造型, 外形) and a toy (玩具, 儿童) of them are no
+# longer what is sold where the goods are 开刃
+_GENUINE_OVER = frozenset(("shape", "toy"))
+# the one-character denial of a mark of the real goods (不开刃), beside the signals' negations
+_NOT = "不"
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
 # elsewhere in the listing, it names the same goods
 _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plant_term", "shop_term"))
@@ -253,6 +260,10 @@ class Scorer:
         self._function_denials = tuple(
             dict.fromkeys((*self._negations, *term_negations, *fold_all(watchlists.signals.inability_markers)))
         )
+        # what the real goods of a category have that no shape or toy of them has (开刃 of a knife), and what denies
+        # it (未开刃, 不开刃)
+        self._genuine = {c.id: fold_all(c.genuine) for c in self.categories.values() if c.genuine}
+        self._genuine_denials = (*self._function_denials, _NOT)
         self._before_term = Markers(
             (
                 ("negated_term", term_negations),
@@ -1064,6 +1075,13 @@ class Scorer:
                 self._scoping.term_scope(view, start, end)
                 or self._scoping.names_goods(ref, view, start, end, signal_places)
             )
+            if marker is not None and marker[0] == _SHAPE_RULE and ref.category in self._genuine:
+                genuine = self._genuine_shown(ref.category, views)
+                if genuine is not None:
+                    # 匕首造型 of a knife that is 开刃: the shape of the goods themselves, not of other goods
+                    masked_rules.append({"rule": "genuine_over_shape", "category": ref.category, "term": ref.term,
+                                         "marker": marker[1], "genuine": genuine, "points": 0})  # fmt: skip
+                    marker = None
             if marker is not None:
                 scoped_spans.append((view, start, end))
                 if (
@@ -1374,10 +1392,19 @@ class Scorer:
         aside = {r["category"] for r in masked_rules if r["rule"] in _READ_AS_OTHER_GOODS}
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
+            signals_here = shared + scoped if scoped else shared
+            if category_id in self._genuine and any(sig.label in _GENUINE_OVER for sig in signals_here):
+                genuine = self._genuine_shown(category_id, views)
+                if genuine is not None:
+                    # a knife 开刃 in the shape of a dagger (匕首造型) is the dagger: its shape clears nothing
+                    outweighed = sorted({sig.label for sig in signals_here if sig.label in _GENUINE_OVER})
+                    signals_here = [sig for sig in signals_here if sig.label not in _GENUINE_OVER]
+                    masked_rules.append({"rule": "genuine_over_innocence", "category": category_id,
+                                         "kinds": outweighed, "genuine": genuine, "points": 0})  # fmt: skip
             scores[category_id], rules[category_id] = score_category(
                 categories[category_id],
                 items,
-                shared + scoped if scoped else shared,
+                signals_here,
                 price,
                 live_goods,
                 acting.get(category_id, ()),
@@ -1464,6 +1491,20 @@ class Scorer:
             scope is not None and scope.startswith(WILDLIFE_PREFIX) and self._shows_form(scope, views)
             for scope in by_scope
         )
+
+    def _genuine_shown(self, category: str, views: list[FieldView]) -> str | None:
+        """The first mark of the category's real goods (``genuine``: 开刃, 真刀) a field shows, not right after a
+        denial (未开刃, 不是真刀); None without one."""
+        denials = self._genuine_denials
+        for view in views:
+            text = view.norm.text
+            for word in self._genuine[category]:
+                at = text.find(word)
+                while at >= 0:
+                    if not any(text.endswith(denial, 0, at) for denial in denials):
+                        return word
+                    at = text.find(word, at + 1)
+        return None
 
     def _own_traits_shown(self, by_scope: dict[str | None, list[Signal]]) -> bool:
         """Whether a wildlife category's own innocence word (学舌) counts in the listing: only then can a capture

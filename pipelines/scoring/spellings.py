@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from .fold_text import emoji_names, pinyin_forms, pinyin_initials
+from .fold_text import emoji_names, pinyin_forms, pinyin_initials, syllables
 
 # what a spelling needs in the listing: nothing, a product form of its category or trade/evasion talk, a
 # product form of its category (which also tells XY for 象牙 beside 手镯 from XY for 香烟), or, for capitals
@@ -23,6 +23,7 @@ from .fold_text import emoji_names, pinyin_forms, pinyin_initials
 Needs = Literal["", "context", "forms", "goods_and_talk"]
 
 _MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong", are ordinary syllables)
+_ONE_SPELT_FROM = 4  # characters from which a name is written with one of them as its pinyin (代开fa票)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,10 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
         for form in pinyin_forms(name):
             if len(form) >= _MIN_PINYIN or not form.isascii():
                 out.append(Spelling(form, "pinyin", loose))
+        if plain:
+            out += [Spelling(form, "pinyin", "") for form in one_spelt(name)]
+            # one character of three or more written as its initial (百c枯, 百草k): beside a product form
+            out += [Spelling(form, "initials", "forms") for form in one_initial(name)]
         initials = pinyin_initials(name)
         if len(initials) >= 3:
             out.append(Spelling(initials, "initials", loose))
@@ -59,6 +64,30 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
                 out.append(Spelling(initials[0] + name[1], "initials", "forms"))
                 out.append(Spelling(name[0] + initials[1], "initials", "forms"))
     return list(dict.fromkeys(out))
+
+
+def one_spelt(name: str) -> list[str]:
+    """A name of _ONE_SPELT_FROM characters or more with one of them written as its pinyin (代开fa票, 增值税专用fa票):
+    the character a keyword filter is dodged on, the rest left as typed. The characters left are the name's all
+    but one, as plain as the name itself; a shorter name has its every mix of pinyin and characters
+    (:func:`.pinyin_forms`)."""
+    if len(name) < _ONE_SPELT_FROM:
+        return []
+    reading = syllables(name)
+    if not reading:
+        return []
+    return [name[:at] + syllable + name[at + 1 :] for at, syllable in enumerate(reading)]
+
+
+def one_initial(name: str) -> list[str]:
+    """A name of three characters or more with one of them written as its pinyin initial (百c枯, 百草k): too short
+    to stand alone, as two initials are, it counts beside a product form of its category."""
+    if len(name) < 3:
+        return []
+    initials = pinyin_initials(name)
+    if len(initials) != len(name):
+        return []
+    return [name[:at] + initial + name[at + 1 :] for at, initial in enumerate(initials)]
 
 
 _DIGITS = str.maketrans("〇零一二两三四五六七八九", "001223456789")

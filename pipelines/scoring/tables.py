@@ -28,6 +28,7 @@ from .watchlist import (
     generated_functions,
     made_to_order,
     passing_checks,
+    swapped_heads,
     told_by_effect,
     told_by_harm,
     told_by_lookup,
@@ -183,6 +184,22 @@ class Tables:
             out.extend(m + word for m in sorted(used) for word in sorted(goods) if len(word) > 1)
         return tuple(dict.fromkeys(out))
 
+    def _swapped_innocent_phrases(self, category: Category) -> tuple[str, ...]:
+        """The innocent phrases of a category of goods that hold a name of it ending in a device head, with that
+        head swapped as the name's is (抗干扰器: 抗干扰仪, 抗干扰设备): the generated name is innocent there too."""
+        if not category.id.startswith(GOODS_FAMILY):
+            return ()
+        groups = self.watchlists.signals.device_heads
+        names = {name for spec in category.terms for name in (spec.term, *spec.aliases)}
+        out = [
+            phrase.replace(name, other)
+            for phrase in category.innocent_phrases
+            for name in names
+            if name in phrase
+            for other in swapped_heads(name, groups)
+        ]
+        return tuple(dict.fromkeys(p for p in out if p not in category.innocent_phrases))
+
     def _tools_by_last_word(self, category: Category) -> tuple[str, ...]:
         """The tools named by what they work on before a one-character name of the goods (测温枪, 胶枪, 喷漆枪 of
         枪): the last two characters of each such listed innocent phrase name the same tool in any name ending in
@@ -291,6 +308,17 @@ class Tables:
         add(spec.term, base_rule)
         for alias in spec.aliases:
             add(alias, "alias" if base_rule in ("name", "product") else base_rule)
+        if category.id.startswith(GOODS_FAMILY):
+            # a device named with another head of its name's group (窃听仪 of 窃听器, 电击棍 of 电击棒): the same goods,
+            # beside a word of the category's goods or of a trade kept out of sight
+            context = self._device_context(category)
+            listed = (spec.term, *spec.aliases)
+            for name in listed:
+                for other in swapped_heads(name, self.watchlists.signals.device_heads):
+                    if other not in listed:
+                        # a word of the name itself (窃听 of 窃听仪) is no company of it
+                        gated = tuple(w for w in context if w not in other)
+                        add(other, "alias" if base_rule in ("name", "product") else base_rule, gated=gated)
         code_weight = float(spec.code_weight or spec.weight)
         for word in spec.code_words:
             add(word, "code_word", code_weight, True)
@@ -567,7 +595,7 @@ class Tables:
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
-            for phrase in category.innocent_phrases:
+            for phrase in (*category.innocent_phrases, *self._swapped_innocent_phrases(category)):
                 self._add(phrase, Mask(category.id, phrase))
             for phrase in (*self._modified_namesakes(category), *self._tools_by_last_word(category)):
                 self._add(phrase, Mask(category.id, phrase))
@@ -717,6 +745,16 @@ class Tables:
             context = tuple(dict.fromkeys((*form_words(self.normaliser.fold, category), *(w for w in evasion if w))))
             self._short_context[category.id] = context
         return context
+
+    def _device_context(self, category: Category) -> tuple[str, ...]:
+        """What a device name with a swapped head needs beside it: a product form, trait or function of the
+        category, trade, evasion or concealment talk."""
+        fold = self.normaliser.fold
+        words = (
+            *self._homophone_context(category),
+            *fold_words(fold, (*category.suspicious, *category.functions, *self.watchlists.signals.concealment)),
+        )
+        return tuple(dict.fromkeys(w for w in words if len(w) > 1))
 
     def _homophone_context(self, category: Category) -> tuple[str, ...]:
         """What a homophone or another generated spelling needs in the listing: a product form of the category,

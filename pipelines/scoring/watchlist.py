@@ -21,7 +21,8 @@ A watchlist file holds any of:
   the ``triggers`` and ``effects`` of goods told by what
   follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
   ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its monograph, which the
-  remedy pattern reads),
+  remedy pattern reads), the ``genuine`` marks of the real goods (开刃, 真刀 of a knife: shown and not denied, a shape
+  word after a term, 匕首造型, no longer makes it the shape of other goods, and shape and toy words clear nothing),
   and the innocence kinds that say nothing about the category's goods (``innocence_ignored``: a live animal
   that eats fruit is not food for sale). A term with ``requires`` counts only when one of those words is in the
   same listing (a trade name that is an everyday word elsewhere: 辐射 for radiated tortoises needs 龟, 活体,
@@ -200,6 +201,7 @@ class SignalSpec(_Model):
     decay_links: list[str] = Field(default_factory=list)
     decay_actions: list[str] = Field(default_factory=list)
     effect_links: list[str] = Field(default_factory=list)
+    device_heads: list[list[str]] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
     innocent_phrases: list[str] = Field(default_factory=list)
@@ -327,6 +329,7 @@ class CategorySpec(_Model):
     triggers: list[str] = Field(default_factory=list)
     effects: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
+    genuine: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
 
 
@@ -528,6 +531,10 @@ class Category:
     effects: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
+    # what the real goods have that no shape, model or toy of them has (开刃, 真刀 of a knife): shown and not denied, a
+    # shape word after a term (匕首造型) no longer reads it as the shape of other goods, nor do shape and toy words
+    # count as innocence
+    genuine: list[str] = field(default_factory=list)
     # what the material does as a medicine, in the words of its pharmacopoeia monograph (清热凉血 解毒定惊 of rhino
     # horn): the remedy pattern reads a medicine sold by its effect from them
     remedies: list[str] = field(default_factory=list)
@@ -582,6 +589,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.triggers.extend(spec.triggers)
             cat.effects.extend(spec.effects)
             cat.traits.extend(spec.traits)
+            cat.genuine.extend(spec.genuine)
             cat.remedies.extend(spec.remedies)
             cat.suspicious.extend(w for w in spec.traits if w not in cat.suspicious)
         sig = loaded.model.signals
@@ -693,6 +701,18 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
     )
+
+
+def swapped_heads(name: str, groups: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The name with the device head it ends in (``device_heads`` of signals.yaml) swapped for each other head of its
+    group (窃听器: 窃听仪, 窃听设备; 电击棒: 电击棍). A name whose head follows fewer than two characters (气棒) is an
+    everyday word whose head cannot be swapped (充气棒 is no 充气器)."""
+    for group in groups:
+        for head in group:
+            stem = name[: -len(head)] if head and name.endswith(head) else ""
+            if len(stem) >= 2:
+                return tuple(stem + other for other in group if other and other != head)
+    return ()
 
 
 def load_watchlists(

@@ -1,0 +1,168 @@
+"""Prohibited goods named in ways no watchlist line spells out: a device's name with another head of its group
+(电击棍 of 电击棒, 监听仪 of 监听器), a long name with one character written as its pinyin (代开fa票) or one of three
+characters or more with one as its initial (百c枯), pinyin written with its tones (窃tīng器), a knife's shape word
+beside the marks of a real blade (匕首造型 开刃), the goods of the firearms-explosives lexicon's knife and explosive
+lines (黑索金, 自动跳刀), street names of prescription drugs (紫水, 小白片) and a forged seal's (萝卜章), a pesticide
+packed in plastic and one sold by its number (3911). Examples are worded apart from the shipped evaluation set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipelines.scoring import Scorer
+from pipelines.scoring.spellings import one_initial, one_spelt, pinyin_spellings
+from pipelines.scoring.watchlist import swapped_heads
+from tests.scoring_support import assert_clear, assert_lead
+
+ROOT = Path(__file__).resolve().parents[1]
+GROUPS = (("器", "仪", "设备"), ("棒", "棍"))
+
+
+def test_a_device_head_is_swapped_within_its_group_only() -> None:
+    assert swapped_heads("监听器", GROUPS) == ("监听仪", "监听设备")
+    assert swapped_heads("电击棒", GROUPS) == ("电击棍",)
+    # a head after a single character is an everyday word's (充气棒 is no 充气器), and a head of another group stays
+    assert swapped_heads("气棒", GROUPS) == ()
+    assert swapped_heads("仿真枪", GROUPS) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("电击棍 充电款 夜跑随身", "按一下蓝光噼啪响，碰一下人就倒，快递写手电筒", "prohibited.weapons"),
+        ("监听仪 插卡 远程", "放在车里，打电话就能听到车里说话，私聊", "prohibited.surveillance"),
+        ("手机信号屏蔽仪 会议室 大功率", "开机后周围手机全没信号，外箱写路由器", "prohibited.surveillance"),
+        # a bulk texter that needs no SIM card: a fake base station
+        ("群发设备 面包车款", "开到商场门口，附近的手机都能收到，不用手机卡", "prohibited.surveillance"),
+    ],
+)
+def test_a_device_named_with_another_head_is_a_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    assert any(hit.matched in title and hit.category == category for hit in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # an instrument named like a jammer with nothing of its trade, and a filter of interference in a speaker
+        ("干扰仪 电磁兼容 实验室 二手", "高校实验室淘汰，功能正常，附说明书"),
+        ("音响 抗干扰仪 消除电流声", "接上就没有滋滋声，包邮"),
+        # a bulk texter of a messaging app, which sends through the user's own account
+        ("微信群发设备 营销软件 永久版", "一键群发好友，不限条数，包安装"),
+    ],
+)
+def test_a_swapped_head_without_the_trade_or_inside_an_innocent_phrase_is_nothing(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_a_long_name_is_spelt_with_one_character_in_pinyin() -> None:
+    assert one_spelt("代开发票") == ["dai开发票", "代kai发票", "代开fa票", "代开发piao"]
+    assert one_spelt("手枪") == []  # a short name has its every mix (:func:`pinyin_forms`) instead
+    plain = {s.text: s.needs for s in pinyin_spellings(["代开发票"], plain=True)}
+    assert plain["代开发piao"] == ""
+    # a species of the national list (not plain) is not spelt so: its name alone could be anything
+    assert "中华qiu沙鸭" not in {s.text for s in pinyin_spellings(["中华秋沙鸭"], plain=False)}
+
+
+def test_a_name_with_one_character_as_its_initial_counts_beside_a_product_form(scorer: Scorer) -> None:
+    assert one_initial("百草枯") == ["b草枯", "百c枯", "百草k"]
+    assert {s.text: s.needs for s in pinyin_spellings(["百草枯"], plain=True)}["百c枯"] == "forms"
+    assert_lead(scorer, "百c枯 原液 一桶", "prohibited.pesticides", "老配方，私聊")
+    assert_clear(scorer, "百c枯 是什么 求科普", "听老人说过这个名字")
+
+
+def test_a_name_with_one_character_in_pinyin_is_a_lead(scorer: Scorer) -> None:
+    assert_lead(scorer, "增值税发piao代开 各行业", "prohibited.documents", "金额随你定，月底冲账找我")
+    assert_lead(scorer, "代开发piao 建材 劳务", "prohibited.documents", "点数好商量")
+
+
+def test_a_real_blade_in_a_shape_is_the_blade(scorer: Scorer) -> None:
+    result = assert_lead(
+        scorer,
+        "户外匕首 全钢 带鞘",
+        "prohibited.weapons",
+        "经典匕首造型，刀身已开刃，钢材是D2，硬度高，走物流写五金",
+    )
+    assert {"genuine_over_shape", "genuine_over_innocence"} <= {rule["rule"] for rule in result.rules}
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("匕首造型 开瓶器 钥匙扣", "锌合金，未开刃，送朋友小礼物"),
+        ("匕首造型 书签 金属 文创", "不开刃，博物馆文创店买的，包邮"),
+    ],
+)
+def test_a_dagger_shape_with_no_real_blade_is_other_goods(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_the_lexicon_adds_its_knives_and_explosives_and_not_the_hand_list_s_names() -> None:
+    lexicon = yaml.safe_load((ROOT / "pipelines/watchlists/prohibited_weapons_lexicon.yaml").read_text("utf-8"))
+    terms = {t["term"] for c in lexicon["categories"] for t in c["terms"]}
+    assert {"黑索金", "自动跳刀", "防卫电棍"} <= terms
+    # names prohibited.yaml gives weapons already (one word, one term), and a knife shop's words
+    assert not {"军刺", "气枪", "炸药", "军刀", "阳江刀具"} & terms
+    # a possessive names the goods before it: no how-to phrase is a term
+    assert not any("的" in t or "制造" in t for t in terms)
+
+
+def test_a_lexicon_explosive_is_a_lead(scorer: Scorer) -> None:
+    assert_lead(scorer, "黑索金 工业级 一公斤", "prohibited.weapons", "矿上用剩的，只能自提，私聊")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("紫水 六瓶 兑雪碧", "老版的，喝两口就上头，只发熟人", "prohibited.drugs"),
+        ("小白片 一板 没处方", "睡不着吃半片，一觉睡死到天亮，私聊", "prohibited.drugs"),
+        ("萝卜章 各种单位 当天出", "发图过来照着刻，一比一，私聊", "prohibited.documents"),
+    ],
+)
+def test_a_street_name_with_its_trade_is_a_lead(scorer: Scorer, title: str, description: str, category: str) -> None:
+    assert_lead(scorer, title, category, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("紫水晶 手链 巴西 原石", "颜色很正，盘久了会更透"),
+        ("紫水 钢笔墨水 60ml", "颜色很正，不堵笔，包邮"),
+        ("维生素C 小白片 一瓶", "每天一片，提高免疫力，正规药店购买"),
+    ],
+)
+def test_a_street_name_in_everyday_goods_is_nothing(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_a_banned_pesticide_packed_in_plastic_film_is_still_a_lead(scorer: Scorer) -> None:
+    result = assert_lead(
+        scorer,
+        "克百威颗粒 三公斤",
+        "prohibited.pesticides",
+        "撒地里治线虫，编织袋装，里面一层塑料膜",
+    )
+    assert not any(rule["rule"] == "innocence" for rule in result.rules)
+
+
+def test_the_number_phorate_is_sold_under_is_a_lead_beside_the_pests_of_the_soil(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "3911 拌玉米种 一公斤", "prohibited.pesticides", "防蝼蛄地老虎，老配方，私聊")
+    # 地老虎 is the cutworm, not a tiger
+    assert not any(hit.category.startswith("wildlife.") for hit in result.hits)
+
+
+def test_the_number_alone_is_nothing(scorer: Scorer) -> None:
+    assert_clear(scorer, "轴承 3911 内径55 全新", "工厂库存，包邮")
+
+
+def test_pinyin_with_its_tones_is_the_pinyin(scorer: Scorer) -> None:
+    assert scorer.normaliser.fold("窃tīng器 lǜ Café") == "窃ting器lucafe"
+    assert_lead(scorer, "窃tīng器 插卡 远程", "prohibited.surveillance", "放车里，私聊")
