@@ -24,6 +24,7 @@ Needs = Literal["", "context", "forms", "goods_and_talk"]
 
 _MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong", are ordinary syllables)
 _ONE_SPELT_FROM = 4  # characters from which a name is written with one of them as its pinyin (代开fa票)
+_ONE_INITIAL_FROM = 3  # characters from which a name is written with one of them as its initial (百c枯)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +81,9 @@ def one_spelt(name: str) -> list[str]:
 
 
 def one_initial(name: str) -> list[str]:
-    """A name of three characters or more with one of them written as its pinyin initial (百c枯, 百草k): too short
-    to stand alone, as two initials are, it counts beside a product form of its category."""
-    if len(name) < 3:
+    """A name of _ONE_INITIAL_FROM characters or more with one of them written as its pinyin initial (百c枯, 百草k):
+    too short to stand alone, as two initials are, it counts beside a product form of its category."""
+    if len(name) < _ONE_INITIAL_FROM:
         return []
     initials = pinyin_initials(name)
     if len(initials) != len(name):
