@@ -1,7 +1,8 @@
 """The generated watchlists are what their build scripts write. Each script runs once into a copy of the watchlist
 folder (a script reads the other watchlists beside the file it writes) under an arbitrary hash seed, and the
 shipped files must be byte-identical to its output: a term added to a hand-written list (a ``requires`` word of
-prohibited.yaml) or a script change not followed by a re-run fails here with the command that mends it.
+prohibited.yaml) or a script change not followed by a re-run fails here with the command that mends it. The
+species builder also refuses a trade name it cannot place under a listed species.
 """
 
 from __future__ import annotations
@@ -58,3 +59,23 @@ def test_each_shipped_generated_watchlist_is_what_its_script_writes(generated: t
                 f"`python scripts/{script}` and commit the result. First differences:\n" + "\n".join(list(diff)[:40]),
                 pytrace=False,
             )
+
+
+def test_the_species_builder_refuses_a_trade_name_of_a_species_the_list_does_not_name(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A trade name is a term of its species' category: one keyed by a name the national list does not hold (a
+    typo, a renamed species) would have no category and must stop the build, not vanish from it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_wildlife_watchlist", ROOT / "scripts" / "build_wildlife_watchlist.py"
+    )
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    monkeypatch.setattr(builder, "TRADE_NAMES", {**builder.TRADE_NAMES, "九节狸猫": [("九节狸", "not a listed name")]})
+    for path in WATCHLISTS.glob("*.yaml"):
+        shutil.copyfile(path, tmp_path / path.name)
+    with pytest.raises(SystemExit, match="九节狸猫"):
+        builder.build_species(shared_data, out=tmp_path)
