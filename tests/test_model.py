@@ -511,6 +511,33 @@ def _row(grams: list[str], label: bool) -> train.Row:
     return train.Row(example, grams, {"score": 0, "rules": []})
 
 
+def test_a_meaning_class_seen_mostly_in_innocent_listings_gets_no_positive_weight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the class of food words is in 11 titles, 3 of them leads: the rows of the n-gram check above, with the word a
+    # class of the meaning features instead
+    food = "meaning:talk:innocence:food"
+    classes = {"talk:innocence:food": ["饼干"]}
+
+    def row(grams: list[str], label: bool, *, eaten: bool = False) -> train.Row:
+        example = Example(title="".join(grams), description="", price=None, label=label, source="t")
+        return train.Row(
+            example, grams, {"score": 0, "rules": []}, meaning={food: 1.0} if eaten else {}, classes=classes
+        )
+
+    rows = [
+        *(row(["手机壳"], False, eaten=True) for _ in range(8)),
+        *(row(["手机壳"], False) for _ in range(12)),
+        *(row(["标本"], True, eaten=True) for _ in range(3)),
+        *(row(["标本"], False) for _ in range(10)),
+        *(row(["象牙"], True) for _ in range(30)),
+    ]
+    assert train.fit(rows)["meaning"]["weights"].get(food, 0.0) <= 0
+    with monkeypatch.context() as patch:  # without the check the same rows weigh it up: the case the check is for
+        patch.setattr(train, "sign_inconsistent", lambda *_: [])
+        assert train.fit(rows)["meaning"]["weights"][food] > 0
+
+
 def test_a_word_seen_mostly_in_innocent_listings_gets_no_positive_weight(monkeypatch: pytest.MonkeyPatch) -> None:
     # 玻璃 is in 11 titles, 3 of them leads (27 %, against 33 of 63 in all): the cases, which carry it in innocent
     # titles, take its negatives, and among the specimens it alone tells the leads, so a plain fit weighs it up
