@@ -977,6 +977,20 @@ def sole_senses(entries: list[tuple[str, str, str, int]]) -> dict[str, str]:
     return {word: glosses[0][0].lower() for word, glosses in found.items() if len(glosses) == 1 == len(glosses[0])}
 
 
+def erhua_namesakes(entries: list[tuple[str, str, str, int]]) -> set[str]:
+    """The words ending in 儿 whose first sense is not that of the word without it (白面儿 "heroin" beside 白面
+    "wheat flour"): 儿 is how speech ends a word, so the spoken form names the plain word's goods too (自家石磨的
+    白面儿 is flour), and the word is no alias of prohibited goods."""
+    first_of: dict[str, str] = {}
+    for word, first, _gloss, _line in entries:
+        first_of.setdefault(word, first.strip().lower())
+    return {
+        word
+        for word, first in first_of.items()
+        if len(word) > 2 and word.endswith("儿") and first_of.get(word[:-1], first) != first
+    }
+
+
 def prohibited_aliases(
     watchlists: Watchlists, entries: list[tuple[str, str, str, int]], known: set[str], rejected: dict[str, str]
 ) -> dict[str, list[dict[str, object]]]:
@@ -1004,8 +1018,9 @@ def prohibited_aliases(
                     by_sense.setdefault(sense, (category.id, spec, requires, name))
                     sense_categories[sense].add(category.id)
     aliases: dict[str, list[dict[str, object]]] = defaultdict(list)
+    spoken = erhua_namesakes(entries)
     for word, first, gloss, line in entries:
-        if len(word) < 2 or word in known or word in rejected:
+        if len(word) < 2 or word in known or word in rejected or word in spoken:
             continue
         found = by_english.get(plain_sense(first))
         note = plain_sense(first)

@@ -517,12 +517,17 @@ TEST_PART_FLOOR = {
 # seed rebuilt on those rules finds 3 fewer here and flags one look-alike more, within what a rebuild moves on this
 # part. Decided on dev, so the counts, precision and the ceiling follow the measured figures (45 of 880 holds, 46 does
 # not), and the category floor rises.
+# Trades, uses and wild provenance denied (不做偷拍用途, 不是野生的), styles, brand readings, and meaning classes
+# whose weight disagrees with their rows' lead rate unweighed, the seed rebuilt: 1,907 leads and 1,111 disguised
+# found, precision 0.977 (1,907/1,952, 0.9769), 45/880, category accuracy 0.952 (0.9518). The rules alone find the
+# same here and flag 6 fewer of dev's look-alikes; the counts and precision follow, and the category floor follows
+# the figure down by what the seed's new leads brought.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 1_898,
-    "disguised_found": 1_105,
-    "precision": 0.9768,
-    "category_accuracy": 0.9526,
+    "leads_found": 1_907,
+    "disguised_found": 1_111,
+    "precision": 0.9769,
+    "category_accuracy": 0.9518,
     "hard_negatives_flagged": 0.0512,
 }
 

@@ -141,7 +141,8 @@ def test_a_street_name_from_the_dictionary_is_an_alias_of_its_term(scorer: Score
 
 
 def test_a_dictionary_alias_of_prohibited_goods_needs_their_context(scorer: Scorer) -> None:
-    # 白面儿 "heroin" is also flour; 几号 "(slang) heroin" was rejected on review, as it asks a date
+    # 白面儿 "heroin" is flour in speech as 白面 is, so no alias at all; 几号 "(slang) heroin" was rejected on review,
+    # as it asks a date
     assert not _score(scorer, "白面儿 五斤装 家用", "高筋面粉，蒸馒头包子")[0]
     assert not _score(scorer, "几号发货 一克 黄金 吊坠", "足金999，几号能到")[0]
 

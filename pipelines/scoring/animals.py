@@ -252,11 +252,14 @@ class AnimalPatterns:
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
         views: list[FieldView],
         price: float | None,
+        phrased: frozenset[str | None] = frozenset(),
     ) -> tuple[tuple[TermRef, FieldView, int, int, int, int], dict[str, Any]] | None:
         """A listing that describes its goods instead of naming them: two or more traits that belong to one
         category alone (鸟头, 红皮 of a hornbill; 偷听, 对方不知道 of a hidden recorder), with evasion, trade or
         wild-provenance talk, or three traits of one prohibited category, when no term names them, is a hit of
-        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet. What a
+        that category at its first trait; a listing that names an ordinary pet (仓鼠 昼伏夜出) sells that pet, and
+        one whose title names its goods by an innocent phrase of other categories (``phrased``: 玄凤鹦鹉 of a bred
+        parrot) sells those goods, whose traits (亲人, 带证) the listing tells. What a
         medicine does (平肝息风, 清热) is a trait only beside a product form or diagnostic mark of its category (老角
         平肝息风), or in a listing that sells by the gram as the remedy pattern asks (:func:`.remedies.sold_by_weight`):
         herb sellers write it too (野生天麻 平肝息风)."""
@@ -295,6 +298,8 @@ class AnimalPatterns:
             if len(shown) >= need and (talk or not cid.startswith(WILDLIFE_PREFIX))
         ]  # fmt: skip
         if len(best) != 1 or (best[0].startswith(WILDLIFE_PREFIX) and self._names_pet(views, signal_places)):
+            return None
+        if phrased and best[0] not in phrased:
             return None
         category = best[0]
         word, view, start, end = traits[category][0]

@@ -142,6 +142,8 @@ class Scope:
         word_edges: WordEdges,
         brand_marks: tuple[str, ...],
         plaque_forms: tuple[str, ...] = (),
+        trade_denials: Markers | None = None,
+        commerce: frozenset[str] = frozenset(),
     ) -> None:
         self._brand_marks = brand_marks
         # the forms of wildlife goods that 牌 begins (牌子) or stands before (牌 吊坠): there it is a plaque
@@ -151,6 +153,8 @@ class Scope:
         self._before_term = before_term
         self._after_term = after_term
         self._gap_negations = gap_negations
+        self._trade_denials = trade_denials
+        self._commerce = commerce
         self._negation_gap = negation_gap
         self._imitation_words = imitation_words
         # those that fit in the gap between a negation and a term (the rest are never inside it)
@@ -192,6 +196,11 @@ class Scope:
         marker = self._before_term.ending_at(text, start)
         if marker is not None:
             return marker
+        if self._trade_denials is not None and end - start > 1:
+            # a denial whose verb begins the term: 不卖 of 卖烟, 不做 of 做假证
+            marker = self._trade_denials.ending_at(text, start + 1)
+            if marker is not None:
+                return marker
         gap = self._negation_gap
         if gap and start > 2:
             for skip in range(1, min(gap, start - 2) + 1):
@@ -208,10 +217,11 @@ class Scope:
             return None  # 甲片，没关系 answers something else: only 跟穿山甲没关系 in one clause denies the goods
         return after
 
-    def negation_before(self, view: FieldView, start: int, end: int) -> str | None:
+    def negation_before(self, view: FieldView, start: int, end: int, *, modifier: bool = False) -> str | None:
         """The negation (and the modifier after it) that denies the word at ``start:end``, in its clause: right
         before it (没有针孔) or a short modifier away (不是野外抓的); None without one, or when the clause goes on
-        after a 的 to the noun the negation denies instead (不是开刃的工艺品 denies a craft piece)."""
+        after a 的 to the noun the negation denies instead (不是开刃的工艺品 denies a craft piece). A ``modifier``
+        (wild provenance: 野生) is denied all the same: 不是野生的绿孔雀 says the peafowl is not wild."""
         text = view.norm.text
         found = None
         marker = self._before_term.ending_at(text, start)
@@ -230,6 +240,8 @@ class Scope:
                     break
         if found is None or not one_clause(view, found[0], end):
             return None
+        if modifier:
+            return found[1]
         at = text.find(_OF, end, end + _NEGATION_REACH)
         if at >= 0 and at + 1 < len(text) and is_cjk(text[at + 1]) and one_clause(view, found[0], at + 2):
             return None
@@ -468,8 +480,8 @@ class Scope:
                     break
         return None
 
-    @staticmethod
     def goods_shown(
+        self,
         ref: TermRef,
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
         view: FieldView,
@@ -484,7 +496,8 @@ class Scope:
         lamp). A dealer's voice
         alone (私聊, 量大从优) does not undo the reading of a name written plainly: sellers of drill bits and woven
         sacks talk so too. A name in disguise (a code word, a spelling broken up or generated: 溜冰 工具, 穿.山.甲)
-        is hidden already, and its trade or evasion talk shows the goods."""
+        is hidden already, and its trade or evasion talk shows the goods. A trait of delivery and sale (``commerce``:
+        同城, 发顺丰, listed as traits of drugs and tobacco) is every shop's and shows no goods."""
         o_start, o_end = view.span(start, end)
         plain = (
             not ref.code
@@ -493,9 +506,12 @@ class Scope:
         )
         evidence = GOODS_EVIDENCE if plain else TALK
         category_id = ref.category
+        commerce = self._commerce
         for signals, *_ in signal_places:
             for sig in signals:
-                if sig.kind in evidence or (traits and sig.kind in _OWN_WORDS and sig.category == category_id):
+                if sig.kind in evidence or (
+                    traits and sig.kind in _OWN_WORDS and sig.category == category_id and sig.word not in commerce
+                ):
                     return True
         return False
 

@@ -264,9 +264,10 @@ class Scorer:
         # it (未开刃, 不开刃)
         self._genuine = {c.id: fold_all(c.genuine) for c in self.categories.values() if c.genuine}
         self._genuine_denials = (*self._function_denials, _NOT)
+        trade_denials = fold_all(watchlists.signals.trade_denials)
         self._before_term = Markers(
             (
-                ("negated_term", term_negations),
+                ("negated_term", (*term_negations, *trade_denials)),
                 ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
                 ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
                 ("simile_term", fold_all(watchlists.signals.simile_markers)),
@@ -322,8 +323,8 @@ class Scorer:
         # character only right before it, as it does an innocence word
         self._long_negations = tuple(n for n in self._negations if len(n) > 1)
         self._negation_gap = int(self.weights["term_negation_gap"])
-        self._negation_ends = frozenset(word[-1] for word in term_negations if word)
-        self._gap_negations = Markers((("negated_term", [w for w in term_negations if len(w) > 1]),))
+        self._negation_ends = frozenset(word[-1] for word in (*term_negations, *trade_denials) if word)
+        self._gap_negations = Markers((("negated_term", [w for w in (*term_negations, *trade_denials) if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
         self._imitation_words = fold_all(
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
@@ -537,8 +538,13 @@ class Scorer:
         self._dead_forms = tables.dead_forms
         self._alive_forms = tables.alive_forms
         self._origin_categories = tables.origin_categories
+        # a claim of wild provenance the seller denies trading in (不卖野外的) is none either
         self._bred_claims = BredClaims(
-            self._bred, tables.licences, tables.wild_only, self._term_negations, tables.papers_denied
+            self._bred,
+            tables.licences,
+            tables.wild_only,
+            (*self._term_negations, *trade_denials),
+            tables.papers_denied,
         )
         self._calibre = (
             CalibreWords.build(
@@ -571,6 +577,8 @@ class Scorer:
             before_term=self._before_term,
             after_term=self._after_term,
             gap_negations=self._gap_negations,
+            trade_denials=Markers((("negated_term", trade_denials),)),
+            commerce=self._commerce,
             negation_gap=self._negation_gap,
             imitation_words=self._imitation_words,
             covers=self._covers,
@@ -1189,7 +1197,9 @@ class Scorer:
                 masked_rules.append({"rule": "denied_elsewhere", "terms": sorted({t for _c, t in denied}), "points": 0})
                 live = kept
         if read_aside and live:  # a word the listing shows in another sense (老冰糖) has it where it repeats (冰糖)
-            kept = [i for i in live if (i[0].category, i[1].norm.text[i[2] : i[3]]) not in read_aside]
+            aside = [i for i in live if (i[0].category, i[1].norm.text[i[2] : i[3]]) in read_aside]
+            # with the hits inside it there (山甲 inside 穿山甲 of 穿山甲牌 潜孔钻), as a negated term's are
+            kept = [i for i in live if not any(a[1] is i[1] and a[2] <= i[2] and i[3] <= a[3] for a in aside)]
             if len(kept) < len(live):
                 masked_rules.append({"rule": "read_aside_elsewhere", "words": sorted({w for _c, w in read_aside}),
                                      "points": 0})  # fmt: skip
@@ -1211,15 +1221,18 @@ class Scorer:
         if not live:
             # a title that names its goods by a term set aside, or by an innocent phrase (象拔蚌, 麝香葡萄), hides
             # nothing: its talk is a seller's, not concealment
-            named = any(r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules) or any(
-                view is first_view for _mask, view, _start, _end in masks
+            # the categories of the innocent phrases in the title (玄凤鹦鹉, a bred parrot): it names the animal whose
+            # traits (亲人, 带证) the listing tells
+            phrased = frozenset(mask.category for mask, view, _start, _end in masks if view is first_view)
+            named = bool(phrased) or any(
+                r["rule"] in _TITLE_NAMES_GOODS and r.get("field") == "title" for r in masked_rules
             )
             split = self._animals.split_traits(views, signal_places) if starts & _SPLIT_TRAITS else []
             if split:  # 交叉的网格纹: a diagnostic mark written apart is the mark
                 signal_places = signal_places + split
             pattern = (
                 (None if named else self._animals.concealed_goods(signal_places, views))
-                or self._animals.trait_pattern(signal_places, views, price)
+                or self._animals.trait_pattern(signal_places, views, price, phrased)
                 or (None if named else self._animals.trade_pattern(signal_places, views, bool(starts & _CAPTURE)))
                 or self._goods.function_pattern(signal_places, views)
                 or self._goods.calibre_pattern(views)
@@ -1340,7 +1353,9 @@ class Scorer:
                         # the last character of a negation within reach before the word, or none can deny it
                         before = view.norm.text[max(0, start - self._negation_gap - 1) : start]
                         if not self._negation_ends.isdisjoint(before):
-                            trait_negation = self._scoping.negation_before(view, start, end)
+                            trait_negation = self._scoping.negation_before(
+                                view, start, end, modifier=any(s.kind == "provenance" for s in payloads)
+                            )
                             if trait_negation is not None and self._legitimacy.match(view.norm.text, end):
                                 trait_negation = None  # 没有进口手续 denies the papers
                             if trait_negation is not None:

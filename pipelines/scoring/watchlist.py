@@ -281,6 +281,7 @@ class SignalSpec(_Model):
     commerce: list[str] = Field(default_factory=list)
     accessory_kinds: list[str] = Field(default_factory=list)
     term_negations: list[str] = Field(default_factory=list)
+    trade_denials: list[str] = Field(default_factory=list)
     imitation_markers: list[str] = Field(default_factory=list)
     substitute_markers: list[str] = Field(default_factory=list)
     unrelated_markers: list[str] = Field(default_factory=list)

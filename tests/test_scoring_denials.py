@@ -1,0 +1,95 @@
+"""Hard negatives that name goods they do not sell (issue 13, false alarms): a term after a denial of its trade or
+use (不卖任何电子烟, 不做偷拍用途), a term naming the style of other goods (沙图什风格), wild provenance denied across
+a 的 (不是野生的绿孔雀) or by a denial of trading in it (不卖野外的), a breeder's permit named without 证 (驯养繁殖
+许可), a trait of delivery and sale (同城) that shows no goods, traits told of an animal the title names by an
+innocent phrase, a name read as a brand (穿山甲牌) with the code word inside it where it repeats, and a spoken form
+(白面儿) whose plain word names flour. Each look-alike has the lead that must stay a lead. Examples are worded apart
+from the labelled set."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from pipelines.scoring import Scorer
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_term_after_a_denial_of_its_trade_is_not_the_goods(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "一次性打火机 批发", "普通打火机，只卖打火机，不卖任何电子烟，别问了。")
+    assert rules_by_name(result)["negated_term"]["marker"].startswith("不卖")
+    assert_lead(scorer, "电子烟 一次性 水果味", "prohibited.tobacco", "电子烟批发，口味齐全，私聊。")
+
+
+def test_a_use_the_seller_denies_is_not_the_goods(scorer: Scorer) -> None:
+    result = assert_clear(
+        scorer, "家用看护摄像头 婴儿房", "看护摄像头，手机远程看，不做偷拍用途，居心不良的别来，老人小孩都能看。"
+    )
+    denied = rules_by_name(result)["negated_term"]
+    assert denied["marker"] == "不做" and denied["category"] == "prohibited.surveillance"
+    assert all(hit.matched != "偷拍" for hit in result.hits)
+    assert_lead(
+        scorer, "微型摄像头 隐藏式 针孔", "prohibited.surveillance", "针孔摄像头，藏在充电头里，偷拍用，懂的来私聊。"
+    )
+
+
+def test_a_term_before_a_style_names_the_style_of_other_goods(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "沙图什风格 披肩 山羊绒", "沙图什风格的山羊绒披肩，柔软保暖，过年送礼，私聊。")
+    assert rules_by_name(result)["shape_term"]["marker"] == "风格"
+    assert_lead(scorer, "沙图什 披肩 藏羚羊绒 老货", "wildlife.other", "真沙图什，藏羚羊绒的，老货，私聊，不走平台。")
+
+
+def test_wild_provenance_denied_before_the_animal_is_a_bred_animal(scorer: Scorer) -> None:
+    result = assert_clear(
+        scorer, "蓝孔雀 一对 养殖", "养殖场出的蓝孔雀一对，有驯养繁殖许可，不是野生的绿孔雀，农家乐观赏用。"
+    )
+    assert rules_by_name(result)["bred_term"]["licence"] == "繁殖许可"
+    assert_lead(scorer, "绿孔雀 一只 野生", "wildlife.live_bird", "山里抓的野生绿孔雀，活体，私聊，不走快递。")
+
+
+def test_wild_ones_the_seller_will_not_sell_are_no_claim_of_wild_provenance(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "中华草龟 苗 十只", "养殖场的草龟苗，人工孵化，不卖野外的，适合新手。")
+    assert "bred_term" in rules_by_name(result)
+    assert_lead(scorer, "中华草龟 野生 老龟", "wildlife.live_reptile", "野外抓的草龟，老龟，私聊，同城面交。")
+
+
+def test_a_trait_of_delivery_and_sale_shows_no_goods(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "大麻 纤维 麻布 桌布", "大麻纤维的桌布，棉麻混纺，同城自提。")
+    assert rules_by_name(result)["head_term"]["category"] == "prohibited.drugs"
+    assert_lead(scorer, "大麻 叶子 新货", "prohibited.drugs", "大麻叶子，新货，同城，懂的来私聊。")
+
+
+def test_traits_of_an_animal_the_title_names_by_an_innocent_phrase_are_its_own(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "牡丹鹦鹉 一对 人工繁殖 带证", "牡丹鹦鹉一对，人工繁殖，带证，亲人，同城面交，私聊。")
+    assert "trait_pattern_context" not in rules_by_name(result)
+    # traits of the category the phrase names still tell its goods (羚羊挂角, an idiom, of a saiga's horn)
+    assert_lead(scorer, "羚羊挂角 原角 整支 老料", "wildlife.saiga", "羚羊挂角原角一支，老料，环节十个，只约同城见面。")
+
+
+def test_a_name_read_as_a_brand_takes_the_code_word_inside_it_along(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "穿山甲 破碎锤 二手 工地", "二手穿山甲牌液压破碎锤一台，工地撤场，成色好，价格可谈。")
+    assert not result.hits and "read_aside_elsewhere" in rules_by_name(result)
+    assert_lead(scorer, "穿山甲 甲片 整片 野生", "wildlife.pangolin", "野生穿山甲甲片，整片，私聊，不走快递。")
+
+
+def test_a_spoken_form_of_flour_is_no_name_of_heroin(scorer: Scorer) -> None:
+    result = assert_clear(scorer, "白面儿 五斤 纯的 石磨", "自家石磨磨的白面儿，纯的，五斤一袋，同城。")
+    assert not result.hits
+
+
+def test_a_spoken_form_whose_plain_word_names_other_goods_is_no_alias() -> None:
+    spec = importlib.util.spec_from_file_location("build_aliases", ROOT / "scripts" / "build_dictionary_aliases.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    entries = [  # (word, first sense, gloss, line) as read_cedict gives them
+        ("白面", "wheat flour", "wheat flour/flour/heroin", 1),
+        ("白面儿", "heroin", "heroin", 2),
+        ("烟卷", "cigarette", "cigarette/cigar", 3),
+        ("烟卷儿", "cigarette", "cigarette/CL:棵[ke1]", 4),
+        ("冰毒儿", "methamphetamine", "methamphetamine", 5),  # no plain word in the dictionary: nothing to share
+    ]
+    # 白面儿 is flour in speech as 白面 is; 烟卷儿 is the cigarette 烟卷 is
+    assert module.erhua_namesakes(entries) == {"白面儿"}
