@@ -12,7 +12,7 @@ import importlib.util
 from pathlib import Path
 
 from pipelines.scoring import Scorer
-from tests.scoring_support import assert_clear, assert_lead, rules_by_name
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name, score
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +47,13 @@ def test_wild_provenance_denied_before_the_animal_is_a_bred_animal(scorer: Score
     )
     assert rules_by_name(result)["bred_term"]["licence"] == "繁殖许可"
     assert_lead(scorer, "绿孔雀 一只 野生", "wildlife.live_bird", "山里抓的野生绿孔雀，活体，私聊，不走快递。")
+
+
+def test_wild_provenance_denied_across_a_de_is_no_trait_of_the_named_animal(scorer: Scorer) -> None:
+    # with no licence to clear it, the 野生 of 不是野生的绿孔雀 is denied: no suspicious trait of the peafowl
+    result = score(scorer, "蓝孔雀 一对 养殖", "养殖场出的蓝孔雀一对，不是野生的绿孔雀，农家乐观赏用。")
+    assert rules_by_name(result)["negated_signal"]["signal"] == "野生"
+    assert not any(rule["rule"] == "suspicious" and "野生" in rule["signals"] for rule in result.rules)
 
 
 def test_wild_ones_the_seller_will_not_sell_are_no_claim_of_wild_provenance(scorer: Scorer) -> None:
