@@ -1404,7 +1404,7 @@ class Scorer:
         categories = self.categories
         score_category = self._category_scorer.score
         acting = self._acting(signal_places, by_category)
-        aside = {r["category"] for r in masked_rules if r["rule"] in _READ_AS_OTHER_GOODS}
+        read_as_other = {r["category"] for r in masked_rules if r["rule"] in _READ_AS_OTHER_GOODS}
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
             signals_here = shared + scoped if scoped else shared
@@ -1423,7 +1423,7 @@ class Scorer:
                 price,
                 live_goods,
                 acting.get(category_id, ()),
-                category_id in aside,
+                category_id in read_as_other,
                 stated,
             )
         if len(scores) == 1:
