@@ -35,6 +35,13 @@ def test_a_use_the_seller_denies_is_not_the_goods(scorer: Scorer) -> None:
     )
 
 
+def test_a_use_the_seller_denies_is_no_context_for_a_name_that_needs_one(scorer: Scorer) -> None:
+    """A name that counts only beside a word of its use (摄像头 beside 偷拍) gets none from the use denied."""
+    result = assert_clear(scorer, "家用监控 摄像头 无线", "正规监控，不做偷拍，手机远程看家里老人小孩，支持回放。")
+    assert "needs_context" in rules_by_name(result)
+    assert_lead(scorer, "家用 摄像头 无线", "prohibited.surveillance", "不做偷拍用途 隐藏安装 看不出来，懂的私聊。")
+
+
 def test_a_term_before_a_style_names_the_style_of_other_goods(scorer: Scorer) -> None:
     result = assert_clear(scorer, "沙图什风格 披肩 山羊绒", "沙图什风格的山羊绒披肩，柔软保暖，过年送礼，私聊。")
     assert rules_by_name(result)["shape_term"]["marker"] == "风格"
@@ -58,7 +65,8 @@ def test_wild_provenance_denied_across_a_de_is_no_trait_of_the_named_animal(scor
 
 def test_wild_ones_the_seller_will_not_sell_are_no_claim_of_wild_provenance(scorer: Scorer) -> None:
     result = assert_clear(scorer, "中华草龟 苗 十只", "养殖场的草龟苗，人工孵化，不卖野外的，适合新手。")
-    assert "bred_term" in rules_by_name(result)
+    denied = [r for r in result.rules if r["rule"] == "negated_signal" and r["signal"] == "野外"]
+    assert denied and denied[0]["negation"] == "不卖" and denied[0]["points"] == 0
     assert_lead(scorer, "中华草龟 野生 老龟", "wildlife.live_reptile", "野外抓的草龟，老龟，私聊，同城面交。")
 
 

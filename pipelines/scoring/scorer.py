@@ -265,9 +265,11 @@ class Scorer:
         self._genuine = {c.id: fold_all(c.genuine) for c in self.categories.values() if c.genuine}
         self._genuine_denials = (*self._function_denials, _NOT)
         trade_denials = fold_all(watchlists.signals.trade_denials)
+        # what denies a term: a negation (非野生) or a denied trade or use (不做偷拍, 不卖)
+        self._term_denials = denials = (*term_negations, *trade_denials)
         self._before_term = Markers(
             (
-                ("negated_term", (*term_negations, *trade_denials)),
+                ("negated_term", denials),
                 ("imitation_term", fold_all(watchlists.signals.imitation_markers)),
                 ("substitute_term", fold_all(watchlists.signals.substitute_markers)),
                 ("simile_term", fold_all(watchlists.signals.simile_markers)),
@@ -323,8 +325,8 @@ class Scorer:
         # character only right before it, as it does an innocence word
         self._long_negations = tuple(n for n in self._negations if len(n) > 1)
         self._negation_gap = int(self.weights["term_negation_gap"])
-        self._negation_ends = frozenset(word[-1] for word in (*term_negations, *trade_denials) if word)
-        self._gap_negations = Markers((("negated_term", [w for w in (*term_negations, *trade_denials) if len(w) > 1]),))
+        self._negation_ends = frozenset(word[-1] for word in denials if word)
+        self._gap_negations = Markers((("negated_term", [w for w in denials if len(w) > 1]),))
         self._composition_denial = _COMPOSITION_DENIAL
         self._imitation_words = fold_all(
             (*watchlists.signals.imitation_markers, *watchlists.signals.innocence.get("imitation", ()))
@@ -543,7 +545,7 @@ class Scorer:
             self._bred,
             tables.licences,
             tables.wild_only,
-            (*self._term_negations, *trade_denials),
+            denials,
             tables.papers_denied,
         )
         self._calibre = (
@@ -943,9 +945,10 @@ class Scorer:
         return any(w not in cut_phrases and self._stated(joined, w) for w in held)
 
     def _stated(self, joined: str, word: str) -> bool:
-        """Whether ``word`` stands in ``joined`` once other than right after a negation (野生 of 野生草龟, not of
-        非野生 草龟): a context word the listing denies gives a name no context."""
-        negations = self._term_negations
+        """Whether ``word`` stands in ``joined`` once other than right after a negation or a denied trade or use
+        (野生 of 野生草龟, not of 非野生 草龟; 偷拍 not of 不做偷拍): a context word the listing denies gives a name no
+        context."""
+        negations = self._term_denials
         at = joined.find(word)
         while at >= 0:
             if not negated_before(joined, at, negations):
