@@ -41,7 +41,7 @@ from scrapy_playwright._utils import (
     _maybe_execute_page_init_callback,
     _set_redirect_meta,
 )
-from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
 
 from crawler.browser_driver import EarlyDriverProvider
 from crawler.browser_pages import PagePool
@@ -319,6 +319,18 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             await super()._close()  # closes what is left: contexts, the browser (gracefully), the driver
         finally:
             await self.proxy.close()
+
+    async def _create_browser_context(
+        self, name: str, context_kwargs: dict[str, Any] | None, spider: Spider | None = None
+    ) -> BrowserContextWrapper:
+        """A context of a configured name (`PLAYWRIGHT_CONTEXTS`) is always created as configured. Its start-up
+        creation may not happen (an error in the engine-started launch is logged and the crawl goes on), and a
+        closed context or a disconnected browser loses it; the first page that finds none then creates it, with
+        the request's `playwright_context_kwargs` in scrapy-playwright: no user agent (Chromium's
+        `HeadlessChrome` one on the page's own requests), service workers and downloads allowed."""
+        configured = self.config.startup_context_kwargs.get(name)
+        kwargs = configured if configured is not None else context_kwargs
+        return await super()._create_browser_context(name=name, context_kwargs=kwargs, spider=spider)
 
     async def _create_page(self, request: Request, spider: Spider) -> Page:
         """A new page, put in the request's meta at once so that a failure after it still finds it."""

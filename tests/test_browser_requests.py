@@ -1,6 +1,7 @@
 """What the browser sends for a JS download: the Scrapy request's own method, body and headers on its navigation,
 Scrapy's user agent on the page's own requests too, and no request at all for a blocked image, also when the
-page is a reused one whose route was set when it opened."""
+page is a reused one whose route was set when it opened, and when the crawl's browser context is created by a
+download rather than at start-up."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 
@@ -31,11 +32,23 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 from scrapy_playwright.page import PageMethod
 from crawler.browser import playwright_settings
+from crawler.browser_driver import EarlyDriverProvider
+from crawler.browser_proxy import GuardedPlaywrightDownloadHandler
 
-base = sys.argv[1]
+base, mode = sys.argv[1], sys.argv[2]
 meta = {"playwright": True, "playwright_context": "tradewatch",
         "playwright_page_methods": [PageMethod("wait_for_selector", "li.listing")]}
 seen = []
+
+class FirstLaunchFails(EarlyDriverProvider):
+    # the launch at the engine's start fails, as a timed-out one does; the first download then launches
+    failed = 0
+
+    async def launch_browser(self):
+        if not FirstLaunchFails.failed:
+            FirstLaunchFails.failed += 1
+            raise TimeoutError("BrowserType.launch: Timeout 30000ms exceeded.")
+        return await super().launch_browser()
 
 class Search(scrapy.Spider):
     name = "search"
@@ -43,8 +56,11 @@ class Search(scrapy.Spider):
     async def start(self):
         yield scrapy.Request(f"{base}/search?q=象牙", meta=meta, callback=self.parse_first)
 
-    def parse_first(self, response):
+    async def parse_first(self, response):
         seen.append(response.css("li.listing::text").getall())
+        if mode == "context closed mid-crawl":
+            handler = GuardedPlaywrightDownloadHandler.from_crawler(self.crawler)
+            await handler.context_wrappers["tradewatch"].context.close()
         yield scrapy.FormRequest(f"{base}/search", formdata={"q": "犀角"}, meta=meta, callback=self.parse_second)
 
     def parse_second(self, response):
@@ -54,12 +70,16 @@ settings = get_project_settings()
 settings.setdict(playwright_settings(["127.0.0.1"]))
 settings.setdict({"TRADEWATCH_ALLOWED_HOSTS": ["127.0.0.1"], "CONCURRENT_REQUESTS": 1, "ROBOTSTXT_OBEY": False,
                   "ITEM_PIPELINES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "WARNING"})
+if mode == "start-up launch failed":
+    settings.set("PLAYWRIGHT_BROWSER_PROVIDER", FirstLaunchFails)
 process = CrawlerProcess(settings)
 crawler = process.create_crawler(Search)
 process.crawl(crawler)
 process.start()
 stats = crawler.stats.get_stats()
-print("RESULT " + json.dumps({"seen": seen, "reused": stats.get("tradewatch/js/pages_reused", 0)}, ensure_ascii=False))
+print("RESULT " + json.dumps({"seen": seen, "reused": stats.get("tradewatch/js/pages_reused", 0),
+                             "contexts": stats.get("playwright/context_count", 0),
+                             "failed_launches": FirstLaunchFails.failed}, ensure_ascii=False))
 """
 
 
@@ -109,17 +129,13 @@ def recording_site() -> Iterator[tuple[str, list[dict[str, str]]]]:
         server.server_close()
 
 
-def test_a_reused_page_sends_the_form_post_and_scrapys_user_agent_and_never_requests_a_blocked_image(
-    recording_site: tuple[str, list[dict[str, str]]], tw_home: Path, tmp_path: Path
-):
-    from crawler.settings import USER_AGENT
-
-    base, received = recording_site
+def run_crawl(base: str, tmp_path: Path, mode: str = "") -> dict[str, Any]:
+    """Run CRAWL in a process of its own (`mode` forces a context created by a download) and return its RESULT."""
     root = Path(__file__).resolve().parents[1]
     script = tmp_path / "crawl.py"  # a file: Scrapy reads its callbacks' source
     script.write_text(CRAWL, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(script), base],
+        [sys.executable, str(script), base, mode],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
@@ -128,14 +144,56 @@ def test_a_reused_page_sends_the_form_post_and_scrapys_user_agent_and_never_requ
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(done.stdout.split("RESULT ", 1)[1])
+    result: dict[str, Any] = json.loads(done.stdout.split("RESULT ", 1)[1])
+    result["log"] = done.stderr[-2000:]  # an error the crawl logged and went on from (a failed launch) shows here
+    return result
+
+
+def test_a_reused_page_sends_the_form_post_and_scrapys_user_agent_and_never_requests_a_blocked_image(
+    recording_site: tuple[str, list[dict[str, str]]], tw_home: Path, tmp_path: Path
+):
+    from crawler.settings import USER_AGENT
+
+    base, received = recording_site
+    result = run_crawl(base, tmp_path)
 
     assert result["seen"] == [["老象牙手镯"], ["老象牙手镯"]]  # rendered by the page's script, both times
     assert result["reused"] == 1  # the form's download navigated the first download's page again
+    assert (result["contexts"], result["failed_launches"]) == (1, 0)  # the context created at start-up
     documents = [row for row in received if row["path"].startswith("/search")]
     assert [row["method"] for row in documents] == ["GET", "POST"]
     assert "q=%E7%8A%80%E8%A7%92" in documents[1]["body"]  # the FormRequest's body, on the reused page
     api = [row for row in received if row["path"].startswith("/api/")]
     assert len(api) == 2
-    assert {row["user-agent"] for row in documents + api} == {USER_AGENT}
+    assert {row["user-agent"] for row in documents + api} == {USER_AGENT}, result["log"]
     assert not [row for row in received if row["path"].startswith("/photo/")]  # a blocked image is never requested
+
+
+@pytest.mark.parametrize(
+    ("mode", "failed_launches", "contexts", "reused"),
+    [
+        # the error is logged and the crawl goes on: its first download launches Chromium and creates the context
+        ("start-up launch failed", 1, 1, 1),
+        # the second download finds no context (nor its idle page) and creates both again
+        ("context closed mid-crawl", 0, 2, 0),
+    ],
+)
+def test_a_context_a_download_creates_is_the_configured_one_and_sends_scrapys_user_agent(
+    mode: str,
+    failed_launches: int,
+    contexts: int,
+    reused: int,
+    recording_site: tuple[str, list[dict[str, str]]],
+    tw_home: Path,
+    tmp_path: Path,
+):
+    from crawler.settings import USER_AGENT
+
+    base, received = recording_site
+    result = run_crawl(base, tmp_path, mode)
+
+    assert result["seen"] == [["老象牙手镯"], ["老象牙手镯"]]
+    assert (result["failed_launches"], result["contexts"], result["reused"]) == (failed_launches, contexts, reused)
+    api = [row for row in received if row["path"].startswith("/api/")]
+    assert len(api) == 2  # the page's own fetch, which goes with the context's user agent
+    assert {row["user-agent"] for row in received} == {USER_AGENT}  # not Chromium's HeadlessChrome one
