@@ -50,6 +50,8 @@ COUNT_NAMES: dict[str, str] = {
     "retries": N_("Retries"),
     "retries_429": N_("Retries after 429 (too many requests)"),
     "retries_503": N_("Retries after 503 (unavailable)"),
+    "browser_launch_failed": N_("Browser launches failed"),
+    "browser_launch_recovered": N_("Browser launches recovered"),
 }
 
 
@@ -72,6 +74,7 @@ REASON_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?P<count>\d+) page\(s\) could not be decoded$"), N_("{count} page(s) could not be decoded")),
     (re.compile(r"^(?P<count>\d+) page\(s\) were not web pages \(a picture, PDF or download\)$"),
      N_("{count} page(s) were not web pages (a picture, PDF or download)")),
+    (re.compile(r"^the browser did not start: (?P<error>.+)$"), N_("the browser did not start: {error}")),
 ]  # fmt: skip
 
 

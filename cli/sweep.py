@@ -13,11 +13,18 @@ from sqlmodel import Session
 
 from cli.i18n import _, localise_message
 from cli.output import console, fail
-from cli.runs import outcome_label
+from cli.runs import outcome_label, reason_text
 from core.errors import StoreUnavailable
 from core.failures import store_location
-from crawler.run_health import STORE_UNAVAILABLE
+from crawler.run_health import (
+    BROWSER_UNAVAILABLE,
+    LAUNCH_FAILED_STAT,
+    LAUNCH_RECOVERED_STAT,
+    REASONS_STAT,
+    STORE_UNAVAILABLE,
+)
 from leads.db import get_engine
+from leads.models import CrawlRun
 from leads.runs import get_run
 from runners.sweep_request import SweepRequest
 
@@ -156,6 +163,14 @@ def sweep(
                 ),
                 markup=False,
             )
+        recovered = int(stats.get(LAUNCH_RECOVERED_STAT) or 0)
+        if recovered and run.finish_reason != BROWSER_UNAVAILABLE:
+            out.print(
+                _(
+                    "{platform}: the browser failed to start {failed} time(s) and was started again; the sweep went on"
+                ).format(platform=run.platform, failed=stats.get(LAUNCH_FAILED_STAT)),
+                markup=False,
+            )
     if result.sweep_id:
         out.print(_("Distributed sweep: {sweep_id}").format(sweep_id=result.sweep_id), markup=False)
     out.print(_("Log: {path}").format(path=result.log_file), markup=False)
@@ -168,13 +183,16 @@ def sweep(
     if len(runs) < len(result.run_ids) or not runs:
         fail(_("the sweep recorded no run"))
     if failed:
-        from crawler.run_health import REASONS_STAT
-
         names = ", ".join(
-            f"{run.platform} ({'; '.join([outcome_label(run.outcome), *(run.stats or {}).get(REASONS_STAT, [])])})"
+            f"{run.platform} ({'; '.join([outcome_label(run.outcome), *map(reason_text, _reasons(run))])})"
             for run in failed
         )
         fail(_("sweep did not complete normally: {platforms}").format(platforms=names), code=3)
+
+
+def _reasons(run: CrawlRun) -> list[str]:
+    """Why the run was judged so, as its record keeps it (English, see crawler.run_health.assess)."""
+    return [str(reason) for reason in (run.stats or {}).get(REASONS_STAT, [])]
 
 
 def _warn_of_stale_model(out: Console) -> None:

@@ -44,6 +44,7 @@ from scrapy_playwright._utils import (
 from scrapy_playwright.handler import DEFAULT_CONTEXT_NAME, BrowserContextWrapper, ScrapyPlaywrightDownloadHandler
 
 from crawler.browser_driver import EarlyDriverProvider
+from crawler.browser_launches import LaunchRecord
 from crawler.browser_pages import PagePool
 from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, destination_addresses, policy_for, resolver_for
 from crawler.destinations import DestinationPolicy, ForbiddenDestination
@@ -284,6 +285,7 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self._policy: DestinationPolicy | None = None
         self.proxy = ResolvingProxy(self._destination, self._refused)
         self.pages = PagePool(self.config.max_pages_per_context, self._count)
+        self.launches = LaunchRecord(crawler)
         self._downloads: weakref.WeakKeyDictionary[Page, _Download] = weakref.WeakKeyDictionary()
         for context in self.config.startup_context_kwargs.values():  # sub-resources go with Scrapy's user agent too
             context.setdefault("user_agent", crawler.settings.get("USER_AGENT"))
@@ -308,8 +310,34 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
             self.crawler.stats.inc_value(key)
 
     async def _launch(self) -> None:
+        """The engine-started launch. A failed browser launch is counted and told by `_maybe_launch_browser`
+        (the crawl goes on, its first JS page launches again), not left to Scrapy's "Error caught on signal
+        handler" with its traceback."""
         await self.proxy.start()
-        await super()._launch()
+        try:
+            await super()._launch()
+        except Exception as error:
+            if error is not self.launches.last_error:
+                raise
+            logger.debug("the start-up browser launch failed", exc_info=True)
+
+    async def _maybe_launch_browser(self) -> None:
+        """scrapy-playwright's launch under its lock, with every launch counted (crawler/browser_launches.py):
+        once the browser did not start `LAUNCH_ATTEMPTS` times in a row, a download fails at once instead of
+        launching again."""
+        async with self.browser_launch_lock:
+            if hasattr(self, "browser"):
+                return
+            self.launches.check()
+            try:
+                browser = await self.browser_provider.launch_browser()
+            except Exception as error:
+                self.launches.failed(error)
+                raise
+            self.launches.launched()
+            self.browser = browser
+            self.stats.inc_value("playwright/browser_count")
+            self.browser.on("disconnected", self._browser_disconnected_callback)
 
     async def _close(self) -> None:
         try:
@@ -324,7 +352,7 @@ class GuardedPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
         self, name: str, context_kwargs: dict[str, Any] | None, spider: Spider | None = None
     ) -> BrowserContextWrapper:
         """A context of a configured name (`PLAYWRIGHT_CONTEXTS`) is always created as configured. Its start-up
-        creation may not happen (an error in the engine-started launch is logged and the crawl goes on), and a
+        creation may not happen (a failed engine-started launch is counted and the crawl goes on), and a
         closed context or a disconnected browser loses it; the first page that finds none then creates it, with
         the request's `playwright_context_kwargs` in scrapy-playwright: no user agent (Chromium's
         `HeadlessChrome` one on the page's own requests), service workers and downloads allowed."""

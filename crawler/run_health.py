@@ -3,7 +3,8 @@
 `assess()` is a pure function of the stats, the finish reason and the profile's thresholds. Outcomes:
 
 - `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
-  was committed before stays;
+  was committed before stays; the scorer could not be loaded; or the browser of a JS sweep did not start
+  (`browser_unavailable`, crawler/browser_launches.py);
 - `blocked`: block pages were seen (captcha, login wall, anti-bot shell), or the sweep was stopped for one;
 - `unreachable`: the site never gave a result page; the reason names the cause where the stats show it
   (a refused private address, robots.txt, DNS, HTTP 5xx, HTTP 404 on every search);
@@ -29,6 +30,10 @@ NORMAL_FINISH = "finished"
 STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline lost the lead store
 SCORER_FAILED = "scorer_failed"  # finish reason: the crawl's scorer could not be loaded (a broken watchlist)
 SCORER_FAILED_STAT = "tradewatch/scoring/failed"  # the first line of what was wrong
+BROWSER_UNAVAILABLE = "browser_unavailable"  # finish reason: the browser of a JS sweep did not start
+LAUNCH_FAILED_STAT = "tradewatch/browser/launch_failed"  # the browser's failed launches
+LAUNCH_RECOVERED_STAT = "tradewatch/browser/launch_recovered"  # launches that succeeded after failed ones
+LAUNCH_ERROR_STAT = "tradewatch/browser/launch_error"  # the first line of the last failed launch's error
 DEFAULT_FIELDS = ("title", "url", "price")
 REASONS_STAT = "tradewatch/health/reasons"  # the run's stats keep why it was judged so
 
@@ -114,6 +119,8 @@ def assess(
         return Health(FAILED, ["store unavailable"], coverage)
     if finish_reason == SCORER_FAILED:
         return Health(FAILED, [f"scorer not loaded: {stats.get(SCORER_FAILED_STAT) or 'see the log'}"], coverage)
+    if finish_reason == BROWSER_UNAVAILABLE:
+        return Health(FAILED, [f"the browser did not start: {stats.get(LAUNCH_ERROR_STAT) or 'see the log'}"], coverage)
     if blocked or finish_reason == BLOCKED:
         return Health(BLOCKED, [f"{blocked} block page(s) seen; the sweep was stopped"], coverage)
     if responses == 0 or search_pages == 0:
@@ -187,6 +194,8 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "retries": _count(stats, "tradewatch/retries/count"),
         "retries_429": _count(stats, "tradewatch/retries/429"),
         "retries_503": _count(stats, "tradewatch/retries/503"),
+        "browser_launch_failed": _count(stats, LAUNCH_FAILED_STAT),
+        "browser_launch_recovered": _count(stats, LAUNCH_RECOVERED_STAT),
         "errors": errors(stats),
         "fields": {
             name: {

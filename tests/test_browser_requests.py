@@ -1,7 +1,7 @@
 """What the browser sends for a JS download: the Scrapy request's own method, body and headers on its navigation,
 Scrapy's user agent on the page's own requests too, and no request at all for a blocked image, also when the
 page is a reused one whose route was set when it opened, and when the crawl's browser context is created by a
-download rather than at start-up."""
+download rather than at start-up (a failed start-up launch counted, with the launch that recovered from it)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,10 @@ process.start()
 stats = crawler.stats.get_stats()
 print("RESULT " + json.dumps({"seen": seen, "reused": stats.get("tradewatch/js/pages_reused", 0),
                              "contexts": stats.get("playwright/context_count", 0),
-                             "failed_launches": FirstLaunchFails.failed}, ensure_ascii=False))
+                             "failed_launches": FirstLaunchFails.failed,
+                             "launch_stats": [stats.get("tradewatch/browser/launch_failed", 0),
+                                              stats.get("tradewatch/browser/launch_recovered", 0)]},
+                            ensure_ascii=False))
 """
 
 
@@ -145,7 +148,7 @@ def run_crawl(base: str, tmp_path: Path, mode: str = "") -> dict[str, Any]:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result: dict[str, Any] = json.loads(done.stdout.split("RESULT ", 1)[1])
-    result["log"] = done.stderr[-2000:]  # an error the crawl logged and went on from (a failed launch) shows here
+    result["log"] = done.stderr  # what the crawl logged and went on from (a failed launch) shows here
     return result
 
 
@@ -160,12 +163,13 @@ def test_a_reused_page_sends_the_form_post_and_scrapys_user_agent_and_never_requ
     assert result["seen"] == [["老象牙手镯"], ["老象牙手镯"]]  # rendered by the page's script, both times
     assert result["reused"] == 1  # the form's download navigated the first download's page again
     assert (result["contexts"], result["failed_launches"]) == (1, 0)  # the context created at start-up
+    assert result["launch_stats"] == [0, 0]
     documents = [row for row in received if row["path"].startswith("/search")]
     assert [row["method"] for row in documents] == ["GET", "POST"]
     assert "q=%E7%8A%80%E8%A7%92" in documents[1]["body"]  # the FormRequest's body, on the reused page
     api = [row for row in received if row["path"].startswith("/api/")]
     assert len(api) == 2
-    assert {row["user-agent"] for row in documents + api} == {USER_AGENT}, result["log"]
+    assert {row["user-agent"] for row in documents + api} == {USER_AGENT}, result["log"][-2000:]
     assert not [row for row in received if row["path"].startswith("/photo/")]  # a blocked image is never requested
 
 
@@ -194,6 +198,10 @@ def test_a_context_a_download_creates_is_the_configured_one_and_sends_scrapys_us
 
     assert result["seen"] == [["老象牙手镯"], ["老象牙手镯"]]
     assert (result["failed_launches"], result["contexts"], result["reused"]) == (failed_launches, contexts, reused)
+    # a failed start-up launch is counted, and so is the launch that recovered from it, with a warning for each
+    assert result["launch_stats"] == [failed_launches, failed_launches]
+    assert ("the crawl recovered and goes on" in result["log"]) is bool(failed_launches)
+    assert "Error caught on signal handler" not in result["log"]
     api = [row for row in received if row["path"].startswith("/api/")]
     assert len(api) == 2  # the page's own fetch, which goes with the context's user agent
     assert {row["user-agent"] for row in received} == {USER_AGENT}  # not Chromium's HeadlessChrome one

@@ -1,0 +1,120 @@
+"""A JS sweep whose browser does not start says so: in the crawl's stats and log, in the run's record, and to the
+officer. One that never starts stops the sweep with one line and exit code 3; one that fails once and then
+starts goes on, and the run and the sweep's summary show that it recovered."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from crawler.browser_launches import LAUNCH_ATTEMPTS
+from crawler.run_health import (
+    BROWSER_UNAVAILABLE,
+    LAUNCH_ERROR_STAT,
+    LAUNCH_FAILED_STAT,
+    LAUNCH_RECOVERED_STAT,
+    assess,
+)
+from leads.db import get_engine
+from leads.models import CrawlRun
+
+ROOT = Path(__file__).resolve().parents[1]
+SIGNAL_ERROR = "Error caught on signal handler"  # Scrapy's own line for an error raised at the engine's start
+
+FAILS_ONCE = """
+import sys
+from crawler.browser_driver import EarlyDriverProvider
+
+launch = EarlyDriverProvider.launch_browser
+failed = []
+
+async def fails_once(self):  # the start-up launch times out, as it may on a loaded machine
+    if not failed:
+        failed.append(1)
+        raise TimeoutError("BrowserType.launch: Timeout 30000ms exceeded.")
+    return await launch(self)
+
+EarlyDriverProvider.launch_browser = fails_once
+from cli.app import main
+main()
+"""
+SWEEP = """
+from cli.app import main
+main()
+"""
+
+
+def sweep(code: str, base_url: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`tradewatch sweep` of demo-js for three keywords (two requests at most), in Chinese, in a process of its own."""
+    args = ["--platform", "demo-js", "--keywords", "象牙,穿山甲,犀角", "--base-url", base_url, "--budget", "2"]
+    return subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', 'sweep', *{args!r}]\n{code}"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(home), "TRADEWATCH_LANG": "zh", **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def recorded_run(home: Path) -> tuple[CrawlRun, str]:
+    """The sweep's one run and its crawl's log."""
+    with Session(get_engine()) as session:
+        (run,) = session.exec(select(CrawlRun)).all()
+    (log,) = (home / "logs").glob("sweep-*.log")
+    return run, log.read_text(encoding="utf-8")
+
+
+def test_a_run_whose_browser_did_not_start_is_failed_with_the_launch_error():
+    stats = {"downloader/response_count": 1, "tradewatch/errors/request": 3, LAUNCH_FAILED_STAT: 2,
+             LAUNCH_ERROR_STAT: "BrowserType.launch: Timeout 30000ms exceeded."}  # fmt: skip
+    health = assess(stats, BROWSER_UNAVAILABLE)
+    # not "unreachable" (no response from the site): the site was never asked
+    assert (health.outcome, health.reasons) == ("failed", ["the browser did not start: " + stats[LAUNCH_ERROR_STAT]])
+
+
+@pytest.mark.browser
+def test_a_browser_that_never_starts_stops_the_sweep_with_one_line_and_a_failed_run(
+    demo_market: str, tw_home: Path, tmp_path: Path
+):
+    missing = tmp_path / "chromium"  # a configured Chromium that is not there
+    done = sweep(SWEEP, demo_market, tw_home, TRADEWATCH_CHROMIUM_PATH=str(missing))
+
+    assert done.returncode == 3, done.stderr
+    told = [line for line in done.stderr.splitlines() if "浏览器未能启动" in line]
+    assert len(told) == 1 and "executable doesn't exist" in told[0] and "失败" in told[0], done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    run, log = recorded_run(tw_home)
+    assert (run.outcome, run.finish_reason) == ("failed", BROWSER_UNAVAILABLE)
+    stats = run.stats or {}
+    # the start-up launch and the first page's; the other keywords' pages fail at once, without a launch
+    assert (stats[LAUNCH_FAILED_STAT], stats.get(LAUNCH_RECOVERED_STAT, 0)) == (LAUNCH_ATTEMPTS, 0)
+    assert str(missing) in stats[LAUNCH_ERROR_STAT]
+    assert "WARNING | sweep | crawler.browser_launches: the browser did not start (attempt 1 of 2" in log
+    assert "no JS page can be read, the crawl is stopped" in log
+    assert SIGNAL_ERROR not in log
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_browser_that_fails_once_then_starts_recovers_and_the_run_and_the_summary_say_so(
+    demo_market: str, tw_home: Path
+):
+    done = sweep(FAILS_ONCE, demo_market, tw_home)
+
+    assert done.returncode == 0, done.stderr
+    assert "demo-js：浏览器启动失败 1 次，已重新启动，抓取继续进行" in done.stdout
+    run, log = recorded_run(tw_home)
+    assert run.outcome == "ok" and run.pages > 0  # the first page launched the browser and was read
+    stats = run.stats or {}
+    assert (stats[LAUNCH_FAILED_STAT], stats[LAUNCH_RECOVERED_STAT]) == (1, 1)
+    assert "the browser did not start (attempt 1 of 2: BrowserType.launch: Timeout 30000ms exceeded.)" in log
+    assert "WARNING | sweep | crawler.browser_launches: the browser started at attempt 2" in log
+    assert "the crawl recovered" in log
+    assert SIGNAL_ERROR not in log
