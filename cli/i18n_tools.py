@@ -119,12 +119,16 @@ def error_msgids() -> dict[str, list[tuple[str, int]]]:
 
 def library_msgids() -> dict[str, list[tuple[str, int]]]:
     """Messages the library defines for the CLI to translate, beside the errors': what the rules' fingerprint of
-    a model says (`pipelines.model.fingerprint`)."""
+    a model says (`pipelines.model.fingerprint`), and why a run was judged so (`cli.runs.recorded_reasons`)."""
+    from cli.runs import recorded_reasons
+    from crawler.run_health import SEE_THE_LOG
     from pipelines.model import fingerprint
 
     found: dict[str, list[tuple[str, int]]] = {}
     for name, value in (*fingerprint.RULES_LINES.items(), ("SWEEP_NOTE", fingerprint.SWEEP_NOTE)):
         found.setdefault(value, []).append((f"pipelines/model/fingerprint.py ({name})", 0))
+    for reason in (*recorded_reasons(), SEE_THE_LOG):
+        found.setdefault(reason, []).append(("a run's recorded reasons (cli/runs.py)", 0))
     return found
 
 

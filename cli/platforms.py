@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cli.i18n import N_, _
 from cli.output import console, fail, print_json
+from cli.runs import outcome_label, reason_text
 
 platforms_app = typer.Typer(help="Platform profiles: list, check against a saved page, create.", no_args_is_help=True)
 
@@ -266,7 +267,7 @@ def check(
     if result.health.outcome != "ok":
         fail(
             _("a sweep of such pages would be {outcome}: {reasons}").format(
-                outcome=result.health.outcome, reasons="; ".join(result.health.reasons)
+                outcome=outcome_label(result.health.outcome), reasons="; ".join(map(reason_text, result.health.reasons))
             ),
             code=3,
         )

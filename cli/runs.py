@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,7 @@ from sqlmodel import Session
 
 from cli.i18n import N_, _, localise_message
 from cli.output import console, fail, print_json
+from core.safe_text import safe_str
 
 runs_app = typer.Typer(help="Recorded sweeps (crawl runs) and their outcome.", no_args_is_help=True)
 
@@ -55,36 +57,47 @@ COUNT_NAMES: dict[str, str] = {
 }
 
 
-# The health reasons a run records (English, see crawler.run_health.assess), for the officer's language.
-REASON_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?P<count>\d+) block page\(s\) seen; the sweep was stopped$"),
-     N_("{count} block page(s) seen; the sweep was stopped")),
-    (re.compile(r"^no response from the site$"), N_("no response from the site")),
-    (re.compile(r"^no result page could be read \((?P<count>\d+) failed requests\)$"),
-     N_("no result page could be read ({count} failed requests)")),
-    (re.compile(r"^finish reason (?P<reason>.+)$"), N_("finish reason {reason}")),
-    (re.compile(r"^(?P<count>\d+) result page\(s\) answered but no listing was parsed$"),
-     N_("{count} result page(s) answered but no listing was parsed")),
-    (re.compile(r"^coverage of (?P<field>\S+) (?P<share>\d+%) is under (?P<minimum>\d+%)$"),
-     N_("coverage of {field} {share} is under {minimum}")),
-    (re.compile(r"^(?P<failed>\d+) failed requests of (?P<responses>\d+) responses$"),
-     N_("{failed} failed requests of {responses} responses")),
-    (re.compile(r"^(?P<count>\d+) result page\(s\) without parsable listings$"),
-     N_("{count} result page(s) without parsable listings")),
-    (re.compile(r"^(?P<count>\d+) page\(s\) could not be decoded$"), N_("{count} page(s) could not be decoded")),
-    (re.compile(r"^(?P<count>\d+) page\(s\) were not web pages \(a picture, PDF or download\)$"),
-     N_("{count} page(s) were not web pages (a picture, PDF or download)")),
-    (re.compile(r"^the browser did not start: (?P<error>.+)$"), N_("the browser did not start: {error}")),
-]  # fmt: skip
+# Recorded reasons are English templates with `{name}` fields (crawler.run_health, leads.runs); each is its own
+# msgid (cli.i18n_tools.library_msgids), so a new reason reaches the catalogues without a second copy here.
+FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """The template as a regular expression whose named groups are its fields."""
+    parts = FIELD.split(template)  # literal, name, literal, name, ..., literal
+    return re.compile(
+        "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)" for index, part in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+def recorded_reasons() -> tuple[str, ...]:
+    """Every reason (health reason or finish reason) the project records for a run, as templates."""
+    from crawler.run_health import REASONS
+    from leads.runs import FINISH_REASONS
+
+    return (*REASONS, *FINISH_REASONS)
+
+
+@cache
+def reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((_pattern(template), template) for template in recorded_reasons())
 
 
 def reason_text(reason: str) -> str:
-    """A recorded health reason in the current language (an unknown one as it is)."""
-    for pattern, msgid in REASON_PATTERNS:
-        match = pattern.match(reason)
+    """A recorded reason in the current language; what it quotes (a URL, an error text) is made safe for a
+    terminal, and an unknown reason is shown as it is, made safe."""
+    from crawler.run_health import SEE_THE_LOG
+
+    for pattern, msgid in reason_patterns():
+        match = pattern.fullmatch(reason)
         if match:
-            return _(msgid).format(**match.groupdict())
-    return localise_message(reason)
+            fields = {
+                name: _(SEE_THE_LOG) if value == SEE_THE_LOG else safe_str(value)
+                for name, value in match.groupdict().items()
+            }
+            return _(msgid).format(**fields)
+    return safe_str(localise_message(reason))
 
 
 def outcome_label(outcome: str | None) -> str:
@@ -214,7 +227,7 @@ def show(
         ),
         markup=False,
     )
-    out.print(_("Finish reason: {reason}").format(reason=row["finish_reason"] or "-"), markup=False)
+    out.print(_("Finish reason: {reason}").format(reason=reason_text(row["finish_reason"] or "-")), markup=False)
     for reason in reasons:
         out.print(_("Reason: {reason}").format(reason=reason_text(str(reason))), markup=False)
     table = Table(title=_("Numbers"))

@@ -36,6 +36,41 @@ LAUNCH_RECOVERED_STAT = "tradewatch/browser/launch_recovered"  # launches that s
 LAUNCH_ERROR_STAT = "tradewatch/browser/launch_error"  # the first line of the last failed launch's error
 DEFAULT_FIELDS = ("title", "url", "price")
 REASONS_STAT = "tradewatch/health/reasons"  # the run's stats keep why it was judged so
+# Stats that hold text, not a count: a distributed sweep carries them across its workers (the last one written
+# wins) so the run it judges on the summed counts still says what went wrong.
+TEXT_STATS = (SCORER_FAILED_STAT, LAUNCH_ERROR_STAT)
+
+# Why a run was judged so, as its record keeps it: English, with `{name}` fields filled in. The command line
+# shows each in the officer's language (cli.runs), so every reason `assess` can give is one of these.
+STORE_LOST = "store unavailable"
+SCORER_NOT_LOADED = "scorer not loaded: {error}"
+BROWSER_NOT_STARTED = "the browser did not start: {error}"
+SEE_THE_LOG = "see the log"  # the {error} above when the stats kept none
+BLOCK_PAGES_SEEN = "{count} block page(s) seen; the sweep was stopped"
+REFUSED_PRIVATE = "refused: private address (allow it in allow_private_hosts)"
+ROBOTS_DISALLOWS = "robots.txt disallows"
+DNS_FAILURE = "DNS failure"
+HTTP_5XX = "HTTP 5xx"
+HTTP_404_EVERYWHERE = "HTTP 404 on every search"
+NO_RESPONSE = "no response from the site ({count} failed requests)"
+NO_RESULT_PAGE = "no result page could be read ({count} failed requests)"
+ABNORMAL_FINISH = "finish reason {reason}"
+NOTHING_PARSED = "{count} result page(s) answered but no listing was parsed"
+NOTHING_PARSED_REJECTED = (
+    "{count} result page(s) answered but no listing was parsed; {rejects} matched listing(s) rejected"
+)
+LOW_COVERAGE = "coverage of {field} {share} is under {minimum}"
+MANY_FAILED = "{failed} failed requests of {responses} responses"
+UNPARSED_PAGES = "{count} result page(s) without parsable listings"
+UNDECODABLE_PAGES = "{count} page(s) could not be decoded"
+NOT_TEXT_PAGES = "{count} page(s) were not web pages (a picture, PDF or download)"
+EVIDENCE_NOT_STORED = "evidence of {count} lead(s) could not be stored (see the log)"
+REASONS = (
+    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, BLOCK_PAGES_SEEN, REFUSED_PRIVATE, ROBOTS_DISALLOWS,
+    DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE, NO_RESULT_PAGE, ABNORMAL_FINISH, NOTHING_PARSED,
+    NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES, UNDECODABLE_PAGES, NOT_TEXT_PAGES,
+    EVIDENCE_NOT_STORED,
+)  # fmt: skip
 
 
 def _count(stats: Mapping[str, Any], key: str) -> int:
@@ -81,14 +116,14 @@ def _http_errors(stats: Mapping[str, Any], low: int, high: int) -> int:
 UNREACHABLE_CAUSES: tuple[tuple[Callable[[Mapping[str, Any]], bool], str], ...] = (
     (
         lambda stats: _count(stats, FORBIDDEN_STAT) + _count(stats, BROWSER_FORBIDDEN_STAT) > 0,
-        "refused: private address (allow it in allow_private_hosts)",
+        REFUSED_PRIVATE,
     ),
-    (lambda stats: _count(stats, "robotstxt/forbidden") > 0, "robots.txt disallows"),
-    (lambda stats: _count(stats, "tradewatch/errors/dns") > 0, "DNS failure"),
-    (lambda stats: _http_errors(stats, 500, 599) > 0, "HTTP 5xx"),
+    (lambda stats: _count(stats, "robotstxt/forbidden") > 0, ROBOTS_DISALLOWS),
+    (lambda stats: _count(stats, "tradewatch/errors/dns") > 0, DNS_FAILURE),
+    (lambda stats: _http_errors(stats, 500, 599) > 0, HTTP_5XX),
     (
         lambda stats: _http_errors(stats, 404, 404) > 0 and _http_errors(stats, 404, 404) == errors(stats),
-        "HTTP 404 on every search",
+        HTTP_404_EVERYWHERE,
     ),
 )
 
@@ -116,43 +151,44 @@ def assess(
     search_pages = _count(stats, "tradewatch/pages/search") + _count(stats, "tradewatch/pages/sitemap")
     blocked = _count(stats, "tradewatch/pages/blocked")
     if finish_reason == STORE_UNAVAILABLE:
-        return Health(FAILED, ["store unavailable"], coverage)
+        return Health(FAILED, [STORE_LOST], coverage)
     if finish_reason == SCORER_FAILED:
-        return Health(FAILED, [f"scorer not loaded: {stats.get(SCORER_FAILED_STAT) or 'see the log'}"], coverage)
+        return Health(FAILED, [SCORER_NOT_LOADED.format(error=stats.get(SCORER_FAILED_STAT) or SEE_THE_LOG)], coverage)
     if finish_reason == BROWSER_UNAVAILABLE:
-        return Health(FAILED, [f"the browser did not start: {stats.get(LAUNCH_ERROR_STAT) or 'see the log'}"], coverage)
+        error = stats.get(LAUNCH_ERROR_STAT) or SEE_THE_LOG
+        return Health(FAILED, [BROWSER_NOT_STARTED.format(error=error)], coverage)
     if blocked or finish_reason == BLOCKED:
-        return Health(BLOCKED, [f"{blocked} block page(s) seen; the sweep was stopped"], coverage)
+        return Health(BLOCKED, [BLOCK_PAGES_SEEN.format(count=blocked)], coverage)
     if responses == 0 or search_pages == 0:
-        default = "no response from the site" if responses == 0 else "no result page could be read"
-        causes = unreachable_causes(stats) or [f"{default} ({errors(stats)} failed requests)"]
+        default = NO_RESPONSE if responses == 0 else NO_RESULT_PAGE
+        causes = unreachable_causes(stats) or [default.format(count=errors(stats))]
         return Health(UNREACHABLE, causes, coverage)
     if finish_reason != NORMAL_FINISH:
-        return Health(BROKEN, [f"finish reason {finish_reason!r}"], coverage)
+        return Health(BROKEN, [ABNORMAL_FINISH.format(reason=repr(finish_reason))], coverage)
     unparsed = _count(stats, "tradewatch/pages/unparsed")
     if _count(stats, "tradewatch/items/yielded") == 0 and unparsed:
         rejects = _count(stats, "tradewatch/results/seen")
-        why = f"; {rejects} matched listing(s) rejected" if rejects else ""
-        return Health(BROKEN, [f"{unparsed} result page(s) answered but no listing was parsed{why}"], coverage)
+        why = NOTHING_PARSED_REJECTED if rejects else NOTHING_PARSED
+        return Health(BROKEN, [why.format(count=unparsed, rejects=rejects)], coverage)
     reasons = [
-        f"coverage of {name} {share:.0%} is under {min_coverage:.0%}"
+        LOW_COVERAGE.format(field=name, share=f"{share:.0%}", minimum=f"{min_coverage:.0%}")
         for name, share in coverage.items()
         if share < min_coverage
     ]
     failed = errors(stats)
     if failed and failed > max_error_ratio * max(responses, 1):
-        reasons.append(f"{failed} failed requests of {responses} responses")
+        reasons.append(MANY_FAILED.format(failed=failed, responses=responses))
     if unparsed:
-        reasons.append(f"{unparsed} result page(s) without parsable listings")
+        reasons.append(UNPARSED_PAGES.format(count=unparsed))
     undecodable = _count(stats, "tradewatch/pages/undecodable")
     if undecodable:
-        reasons.append(f"{undecodable} page(s) could not be decoded")
+        reasons.append(UNDECODABLE_PAGES.format(count=undecodable))
     not_text = _count(stats, "tradewatch/pages/not_text")
     if not_text:
-        reasons.append(f"{not_text} page(s) were not web pages (a picture, PDF or download)")
+        reasons.append(NOT_TEXT_PAGES.format(count=not_text))
     no_evidence = _count(stats, "tradewatch/evidence/failed")
     if no_evidence:  # e.g. the disk is full: the leads are stored, their evidence is not
-        reasons.append(f"evidence of {no_evidence} lead(s) could not be stored (see the log)")
+        reasons.append(EVIDENCE_NOT_STORED.format(count=no_evidence))
     return Health(DEGRADED if reasons else OK, reasons, coverage)
 
 

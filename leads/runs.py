@@ -14,6 +14,10 @@ from leads.db import get_engine, run_write
 from leads.models import CrawlRun, utcnow
 
 INTERRUPTED = "interrupted"
+# Finish reasons this module records, in English (the command line shows them in the officer's language).
+PROCESS_ENDED = "process ended without finishing"
+PROCESS_FAILED = "process failed: {error}"
+FINISH_REASONS = (PROCESS_ENDED, PROCESS_FAILED)
 
 
 def start_run(session: Session, *, platform: str, keywords: Sequence[str], campaign: str | None) -> int:
@@ -87,7 +91,7 @@ def mark_interrupted_runs(session: Session, *, now: datetime | None = None) -> l
             continue
         run.finished_at = now or utcnow()
         run.outcome = INTERRUPTED
-        run.finish_reason = "process ended without finishing"
+        run.finish_reason = PROCESS_ENDED
         session.add(run)
         marked.append(run.id)
     return marked
@@ -104,7 +108,7 @@ def record_failed_sweep(
 ) -> list[int]:
     """Mark the runs a dead sweep child left unfinished as failed, and add a failed run for each platform
     the child never recorded. Returns the run ids."""
-    reason = f"process failed: {error}"[:500]
+    reason = PROCESS_FAILED.format(error=error)[:500]
     finished = utcnow()
 
     def work(session: Session) -> list[int]:

@@ -402,3 +402,45 @@ def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
     assert spec.sweep_id not in sweeps.open_sweeps(redis_server)
     (run,) = stored(postgres_url)["runs"]
     assert run.finish_reason == "abandoned" and run.finished_at is not None and run.outcome != "ok"
+
+
+def test_a_distributed_run_whose_browser_did_not_start_says_why(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
+):
+    """The coordinator judges the run on the workers' summed stats: the launch error, a text, is kept with the
+    counts, so the run says why the browser did not start and not "see the log"."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from crawler.distributed.scheduler import ReliableScheduler
+    from crawler.run_health import BROWSER_UNAVAILABLE, LAUNCH_ERROR_STAT, LAUNCH_FAILED_STAT
+    from tests.crawl_support import project_crawler
+
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    spec = coordinator.start_sweep(
+        redis_server,
+        SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url=demo_market_factory()),
+    )
+    error = "BrowserType.launch: Executable doesn't exist at /opt/chromium/chrome"
+    for worker, (failed, text) in enumerate([(2, error), (1, None)]):  # the second worker's stats have no text
+        crawler = project_crawler(
+            TRADEWATCH_SWEEP_ID=spec.sweep_id, TRADEWATCH_SWEEP_PLATFORM="demo", TRADEWATCH_WORKER_ID=f"w{worker}"
+        )
+        crawler.stats.set_value(LAUNCH_FAILED_STAT, failed)
+        if text:
+            crawler.stats.set_value(LAUNCH_ERROR_STAT, text)
+        scheduler = ReliableScheduler(redis_server, crawler)
+        scheduler.flush_stats()
+        scheduler.flush_stats()  # a second flush adds nothing
+        redis_server.rpush(keys.sweep_key(spec.sweep_id, "finish_reasons"), BROWSER_UNAVAILABLE)
+
+    assert coordinator.finish_sweep(redis_server, spec)
+
+    (run,) = stored(postgres_url)["runs"]
+    assert (run.finish_reason, run.outcome) == (BROWSER_UNAVAILABLE, "failed")
+    assert run.stats[LAUNCH_FAILED_STAT] == 3 and run.stats[LAUNCH_ERROR_STAT] == error
+    assert run.stats["tradewatch/health/reasons"] == [f"the browser did not start: {error}"]
+    assert not redis_server.exists(f"{keys.sweep_key(spec.sweep_id, 'demo')}:texts")  # closed with the sweep
+    shown = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["runs", "show", str(run.id)])
+    assert shown.exit_code == 0, shown.output
+    assert f"原因：浏览器未能启动：{error}" in " ".join(shown.output.split())  # as wrapped on the terminal

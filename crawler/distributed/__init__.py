@@ -37,6 +37,7 @@ code on the workers), with bytes, header maps and Playwright page methods tagged
 
 Key layout (prefix `tradewatch:sweep:<id>`): `:spec`, `:state` (open|done), `:workers` (set), `:seeded`;
 per platform `:<platform>:requests` (sorted set), `:<platform>:seq`, `:<platform>:dupefilter` (set),
-`:<platform>:processing:<worker>` (hash), `:<platform>:stats` (hash). `tradewatch:worker:<id>` is a heartbeat,
+`:<platform>:processing:<worker>` (hash), `:<platform>:stats` (hash of counters), `:<platform>:texts` (hash of the
+stats that are words, e.g. why the browser did not start). `tradewatch:worker:<id>` is a heartbeat,
 `tradewatch:rate:<domain>` a domain's next free slot (ms on Redis's clock), `tradewatch:sweeps` the open sweeps.
 """

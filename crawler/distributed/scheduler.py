@@ -13,6 +13,7 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from crawler.distributed.keys import LEASE_ID, connect, new_worker_id, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import register_worker
+from crawler.run_health import TEXT_STATS
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -39,6 +40,7 @@ class ReliableScheduler(RedisScheduler):
         self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS")
         self.base_key = sweep_key(self.sweep_id, self.platform)
         self._reported: dict[str, float] = {}
+        self._reported_texts: dict[str, str] = {}
         self._pending_cache: tuple[float, bool] = (0.0, False)
 
     @classmethod
@@ -147,6 +149,11 @@ class ReliableScheduler(RedisScheduler):
                 else:
                     pipe.hincrbyfloat(key, name, delta)
                 self._reported[name] = value
+        for name in TEXT_STATS:  # what went wrong, in words: the last worker to say it is kept
+            text = self.stats.get_value(name)
+            if isinstance(text, str) and text != self._reported_texts.get(name):
+                pipe.hset(f"{self.base_key}:texts", name, text)
+                self._reported_texts[name] = text
 
     def flush_stats(self) -> None:
         pipe = self.server.pipeline(transaction=True)

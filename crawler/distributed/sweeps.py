@@ -112,13 +112,17 @@ def open_sweeps(server: Redis) -> list[str]:
     return [raw.decode() if isinstance(raw, bytes) else str(raw) for raw in members]
 
 
-def sweep_stats(server: Redis, sweep_id: str, platform: str) -> dict[str, int | float]:
+def sweep_stats(server: Redis, sweep_id: str, platform: str) -> dict[str, int | float | str]:
+    """The platform's stats summed over every worker, with the texts (crawler.run_health.TEXT_STATS) they left."""
     raw = server.hgetall(sweep_key(sweep_id, platform, "stats"))
-    out: dict[str, int | float] = {}
+    out: dict[str, int | float | str] = {}
     for key, value in raw.items():
         name = key.decode() if isinstance(key, bytes) else key
         text = value.decode() if isinstance(value, bytes) else value
         out[name] = int(text) if text.lstrip("-").isdigit() else float(text)
+    for key, value in server.hgetall(sweep_key(sweep_id, platform, "texts")).items():
+        name = key.decode() if isinstance(key, bytes) else key
+        out[name] = value.decode() if isinstance(value, bytes) else value
     return out
 
 
@@ -130,6 +134,6 @@ def close_sweep(server: Redis, spec: SweepSpec) -> None:
     pipe.zrem(SWEEPS_KEY, spec.sweep_id)
     for platform in spec.platforms:
         base = sweep_key(spec.sweep_id, platform)
-        pipe.delete(f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats")
+        pipe.delete(f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats", f"{base}:texts")
     pipe.delete(sweep_key(spec.sweep_id, "seeded"), sweep_key(spec.sweep_id, "workers"))
     pipe.execute()
