@@ -1,18 +1,22 @@
 """A JS sweep whose browser does not start says so: in the crawl's stats and log, in the run's record, and to the
 officer. One that never starts stops the sweep with one line and exit code 3; one that fails once and then
-starts goes on, and the run and the sweep's summary show that it recovered."""
+starts goes on, and the run and the sweep's summary show that it recovered. The launch is counted by replacing
+private methods of scrapy-playwright's handler, so the installed release is checked to still have and call them."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from sqlmodel import Session, select
 
 from crawler.browser_launches import LAUNCH_ATTEMPTS
+from crawler.browser_proxy import GuardedPlaywrightDownloadHandler
 from crawler.run_health import (
     BROWSER_UNAVAILABLE,
     LAUNCH_ERROR_STAT,
@@ -69,6 +73,26 @@ def recorded_run(home: Path) -> tuple[CrawlRun, str]:
         (run,) = session.exec(select(CrawlRun)).all()
     (log,) = (home / "logs").glob("sweep-*.log")
     return run, log.read_text(encoding="utf-8")
+
+
+def test_the_private_methods_the_handler_replaces_are_the_installed_scrapy_playwright_s():
+    """A release that renames one, changes its arguments or stops calling it would bypass the replacement
+    silently: failed launches neither counted nor stopping the crawl, a context created without Scrapy's user agent."""
+    theirs = vars(ScrapyPlaywrightDownloadHandler)
+    replaced = [
+        name
+        for name, value in vars(GuardedPlaywrightDownloadHandler).items()
+        if inspect.isfunction(value) and name.startswith("_") and not name.startswith("__") and name in theirs
+    ]
+    assert {"_launch", "_maybe_launch_browser", "_create_browser_context", "_create_page"} <= set(replaced)
+    for name in replaced:
+        ours = inspect.signature(getattr(GuardedPlaywrightDownloadHandler, name)).parameters
+        assert list(ours) == list(inspect.signature(theirs[name]).parameters), name
+    # how scrapy-playwright reaches the replaced launch and context creation: at start-up and from a download
+    source = {name: inspect.getsource(getattr(ScrapyPlaywrightDownloadHandler, name)) for name in replaced}
+    assert "self._create_browser_context(" in source["_launch"]
+    assert "self._create_browser_context(" in source["_create_page"]
+    assert "self._maybe_launch_browser()" in source["_create_browser_context"]
 
 
 def test_a_run_whose_browser_did_not_start_is_failed_with_the_launch_error():
