@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
+from cli.app import app
 from crawler.browser_launches import LAUNCH_ATTEMPTS
 from crawler.browser_proxy import GuardedPlaywrightDownloadHandler
 from crawler.run_health import (
@@ -22,10 +24,13 @@ from crawler.run_health import (
     LAUNCH_ERROR_STAT,
     LAUNCH_FAILED_STAT,
     LAUNCH_RECOVERED_STAT,
+    REASONS_STAT,
     assess,
+    counts,
 )
 from leads.db import get_engine
 from leads.models import CrawlRun
+from leads.runs import finish_run, start_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SIGNAL_ERROR = "Error caught on signal handler"  # Scrapy's own line for an error raised at the engine's start
@@ -103,6 +108,26 @@ def test_a_run_whose_browser_did_not_start_is_failed_with_the_launch_error():
     assert (health.outcome, health.reasons) == ("failed", ["the browser did not start: " + stats[LAUNCH_ERROR_STAT]])
 
 
+def test_runs_show_tells_the_officer_that_the_browser_did_not_start_and_how_often_it_failed(tw_home: Path):
+    stats = {"tradewatch/errors/request": 3, LAUNCH_FAILED_STAT: 2, LAUNCH_RECOVERED_STAT: 1,
+             LAUNCH_ERROR_STAT: "BrowserType.launch: Timeout 30000ms exceeded."}  # fmt: skip
+    health = assess(stats, BROWSER_UNAVAILABLE)
+    with Session(get_engine()) as session:
+        run_id = start_run(session, platform="demo-js", keywords=["象牙", "穿山甲"], campaign="2024清风行动")
+        stats[REASONS_STAT] = health.reasons
+        finish_run(session, run_id, finish_reason=BROWSER_UNAVAILABLE, outcome=health.outcome,
+                   counts=counts(stats), stats=stats)  # fmt: skip
+        session.commit()
+
+    shown = CliRunner(env={"TRADEWATCH_LANG": "zh", "COLUMNS": "160"}).invoke(app, ["runs", "show", str(run_id)])
+
+    assert shown.exit_code == 0, shown.output
+    assert "浏览器未能启动：BrowserType.launch: Timeout 30000ms exceeded." in shown.output
+    rows = {line.split("│")[1].split()[0]: line.split("│")[2].strip() for line in shown.output.splitlines()
+            if line.startswith("│") and "browser_launch" in line}  # fmt: skip
+    assert rows == {"浏览器启动失败次数": "2", "浏览器启动失败后恢复次数": "1"}, shown.output
+
+
 @pytest.mark.browser
 def test_a_browser_that_never_starts_stops_the_sweep_with_one_line_and_a_failed_run(
     demo_market: str, tw_home: Path, tmp_path: Path
@@ -120,7 +145,8 @@ def test_a_browser_that_never_starts_stops_the_sweep_with_one_line_and_a_failed_
     # the start-up launch and the first page's; the other keywords' pages fail at once, without a launch
     assert (stats[LAUNCH_FAILED_STAT], stats.get(LAUNCH_RECOVERED_STAT, 0)) == (LAUNCH_ATTEMPTS, 0)
     assert str(missing) in stats[LAUNCH_ERROR_STAT]
-    assert "WARNING | sweep | crawler.browser_launches: the browser did not start (attempt 1 of 2" in log
+    warned = f"WARNING | sweep | crawler.browser_launches: the browser did not start (attempt 1 of {LAUNCH_ATTEMPTS}"
+    assert warned in log
     assert "no JS page can be read, the crawl is stopped" in log
     assert SIGNAL_ERROR not in log
 
@@ -138,7 +164,10 @@ def test_a_browser_that_fails_once_then_starts_recovers_and_the_run_and_the_summ
     assert run.outcome == "ok" and run.pages > 0  # the first page launched the browser and was read
     stats = run.stats or {}
     assert (stats[LAUNCH_FAILED_STAT], stats[LAUNCH_RECOVERED_STAT]) == (1, 1)
-    assert "the browser did not start (attempt 1 of 2: BrowserType.launch: Timeout 30000ms exceeded.)" in log
+    warned = (
+        f"the browser did not start (attempt 1 of {LAUNCH_ATTEMPTS}: BrowserType.launch: Timeout 30000ms exceeded.)"
+    )
+    assert warned in log
     assert "WARNING | sweep | crawler.browser_launches: the browser started at attempt 2" in log
     assert "the crawl recovered" in log
     assert SIGNAL_ERROR not in log
