@@ -54,6 +54,7 @@ COUNT_NAMES: dict[str, str] = {
     "retries_503": N_("Retries after 503 (unavailable)"),
     "browser_launch_failed": N_("Browser launches failed"),
     "browser_launch_recovered": N_("Browser launches recovered"),
+    "never_read": N_("Requests never read (no worker could read them)"),
 }
 
 

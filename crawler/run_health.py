@@ -34,6 +34,7 @@ BROWSER_UNAVAILABLE = "browser_unavailable"  # finish reason: the browser of a J
 LAUNCH_FAILED_STAT = "tradewatch/browser/launch_failed"  # the browser's failed launches
 LAUNCH_RECOVERED_STAT = "tradewatch/browser/launch_recovered"  # launches that succeeded after failed ones
 LAUNCH_ERROR_STAT = "tradewatch/browser/launch_error"  # the first line of the last failed launch's error
+NEVER_READ_STAT = "tradewatch/sweep/never_read"  # queued requests of a distributed sweep no worker could read
 DEFAULT_FIELDS = ("title", "url", "price")
 REASONS_STAT = "tradewatch/health/reasons"  # the run's stats keep why it was judged so
 # Stats that hold text, not a count: a distributed sweep carries them across its workers (the last one written
@@ -232,6 +233,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "retries_503": _count(stats, "tradewatch/retries/503"),
         "browser_launch_failed": _count(stats, LAUNCH_FAILED_STAT),
         "browser_launch_recovered": _count(stats, LAUNCH_RECOVERED_STAT),
+        "never_read": _count(stats, NEVER_READ_STAT),
         "errors": errors(stats),
         "fields": {
             name: {

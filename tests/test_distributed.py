@@ -444,3 +444,76 @@ def test_a_distributed_run_whose_browser_did_not_start_says_why(
     shown = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["runs", "show", str(run.id)])
     assert shown.exit_code == 0, shown.output
     assert f"原因：浏览器未能启动：{error}" in " ".join(shown.output.split())  # as wrapped on the terminal
+
+
+def test_a_platform_is_given_up_only_when_every_worker_still_in_the_sweep_has_left_it(redis_server):
+    """One worker whose browser did not start hands back what it held and leaves; its queue is dropped, and
+    counted in the run's stats, only once no worker in the sweep is still on the platform: another machine's
+    worker may have a browser. A worker that finished, or was stopped by its operator (it may be started again),
+    gave nothing up."""
+    from crawler.run_health import BROWSER_UNAVAILABLE, NEVER_READ_STAT
+
+    spider = ListingSpider(platform="demo-js", keywords="象牙")
+    sweep_id = sweeps.new_sweep_id()
+    base = keys.sweep_key(sweep_id, "demo-js")
+    for worker in ("w-nobrowser", "w-browser"):
+        sweeps.register_worker(redis_server, sweep_id, worker, lease_seconds=30)
+    redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
+    queue = ReliableQueue(redis_server, spider, base, worker_id="w-nobrowser")
+    queue.push_many([Request(f"http://127.0.0.1:1/js/item/{n}", callback=spider.parse_item) for n in range(3)])
+    try:
+        assert queue.pop() is not None and queue.in_flight() == 1
+        sweeps.leave_platform(redis_server, sweep_id, "demo-js", "w-nobrowser", BROWSER_UNAVAILABLE)
+        assert queue.in_flight() == 0 and len(queue) == 3  # handed back, not held by a worker that left
+        assert sweeps.drop_unread(redis_server, sweep_id, ["demo-js"]) == {}  # w-browser may still read them
+        assert len(queue) == 3
+
+        assert sweeps.given_up(["finished", "shutdown"]) is None
+        redis_server.srem(keys.sweep_key(sweep_id, "workers"), "w-browser")  # its process ended
+        assert sweeps.drop_unread(redis_server, sweep_id, ["demo-js"]) == {"demo-js": 3}
+        assert len(queue) == 0 and sweeps.is_done(redis_server, sweep_id, ["demo-js"])
+        assert sweeps.sweep_stats(redis_server, sweep_id, "demo-js")[NEVER_READ_STAT] == 3
+    finally:
+        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(150)  # without its workers' finish, the coordinator waited for the queue forever
+def test_a_distributed_js_sweep_whose_workers_browser_does_not_start_fails_with_one_line(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch, tmp_path
+):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from crawler.run_health import BROWSER_UNAVAILABLE, LAUNCH_ERROR_STAT, NEVER_READ_STAT
+
+    missing = tmp_path / "chromium"  # a configured Chromium that is not there, on the worker's machine
+    monkeypatch.setenv("TRADEWATCH_CHROMIUM_PATH", str(missing))
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    # more search pages than the worker takes at once (its concurrency), so some are still queued when it gives up
+    keywords = ["象牙", "穿山甲", "犀角", "虎骨", "熊胆", "玳瑁", "羚羊角", "海马干", "鹦鹉", "砗磲", "盔犀鸟", "麝香"]
+    market = demo_market_factory()
+    done = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
+        app, ["sweep", "-p", "demo-js", "-k", ",".join(keywords), "--base-url", market, "--distributed"]
+    )
+
+    assert done.exit_code == 3, done.output
+    told = [line for line in done.output.splitlines() if "浏览器未能启动" in line]
+    assert len(told) == 1 and "失败" in told[0] and "executable doesn't exist" in told[0], done.output
+    (run,) = stored(postgres_url)["runs"]
+    assert (run.outcome, run.finish_reason) == ("failed", BROWSER_UNAVAILABLE)
+    stats = run.stats or {}
+    assert str(missing) in stats[LAUNCH_ERROR_STAT]
+    # Every seeded search page either failed (no browser to read it) or is counted as never read: none is lost.
+    assert stats[NEVER_READ_STAT] > 0
+    assert stats["tradewatch/responses/failed"] + stats[NEVER_READ_STAT] == len(keywords), stats
+    assert not [path for path in market_hits(market) if path != "/robots.txt"]  # no page was read
+    sweep_id = stats["tradewatch/sweep_id"]
+    assert sweeps.sweep_state(redis_server, sweep_id) == "done"
+    assert not redis_server.exists(f"{keys.sweep_key(sweep_id, 'demo-js')}:requests")
+    shown = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["runs", "show", str(run.id)])
+    assert shown.exit_code == 0, shown.output
+    assert any(
+        "从未读取的请求" in line and line.split()[-2] == str(stats[NEVER_READ_STAT])
+        for line in shown.output.splitlines()
+    )

@@ -22,7 +22,7 @@ from crawler.distributed.keys import (
     sweep_key,
 )
 from crawler.distributed.scheduler import ReliableScheduler
-from crawler.distributed.sweeps import is_done, reap, register_worker, sweep_state
+from crawler.distributed.sweeps import is_done, leave_platform, reap, register_worker, sweep_state
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class SweepWorkerExtension:
         settings = crawler.settings
         self.sweep_id = settings["TRADEWATCH_SWEEP_ID"]
         self.platforms = settings.getlist("TRADEWATCH_SWEEP_PLATFORMS")
+        self.platform = settings["TRADEWATCH_SWEEP_PLATFORM"]
         self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS")
         self.server = connect(settings["TRADEWATCH_REDIS_URL"])
         self.loop: Any = None
@@ -95,6 +96,7 @@ class SweepWorkerExtension:
         scheduler = self.scheduler
         if scheduler is not None:
             scheduler.flush_stats()
+        leave_platform(self.server, self.sweep_id, self.platform, self.worker_id, reason)
         self.server.rpush(sweep_key(self.sweep_id, "finish_reasons"), reason)
         self.server.expire(sweep_key(self.sweep_id, "finish_reasons"), KEEP_SECONDS)
 

@@ -71,13 +71,22 @@ redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) * 1e12 - seq, member)
 return 1
 """
 
-# Move every request a dead worker held back to the queue (skipped while its heartbeat lives).
+# Move every request a dead worker held back to the queue (skipped while its heartbeat KEYS[3] lives; without
+# KEYS[3], a worker handing back what it holds, always).
 REAP_SCRIPT = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+if KEYS[3] and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 local held = redis.call('HVALS', KEYS[1])
 for _, member in ipairs(held) do redis.call('ZADD', KEYS[2], ARGV[1], member) end
 redis.call('DEL', KEYS[1])
 return #held
+"""
+
+# Drop a platform's queue that no worker will read, adding how many requests it held to the stat ARGV[1].
+DROP_QUEUE_SCRIPT = """
+local n = redis.call('ZCARD', KEYS[1])
+redis.call('DEL', KEYS[1])
+if n > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], n) end
+return n
 """
 
 # GCRA reservation: the caller may send at (returned ms from now); the domain's next slot moves by interval.

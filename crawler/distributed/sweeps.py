@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from crawler.distributed.keys import KEEP_SECONDS, REAP_SCRIPT, REQUEUED_SCORE, SWEEPS_KEY, heartbeat_key, sweep_key
+from crawler.distributed.keys import (
+    DROP_QUEUE_SCRIPT,
+    KEEP_SECONDS,
+    REAP_SCRIPT,
+    REQUEUED_SCORE,
+    SWEEPS_KEY,
+    heartbeat_key,
+    sweep_key,
+)
+from crawler.run_health import NEVER_READ_STAT, NORMAL_FINISH
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -51,6 +60,61 @@ def reap(server: Redis, sweep_id: str, platforms: Iterable[str]) -> int:
         if not alive:
             server.srem(sweep_key(sweep_id, "workers"), worker_id)
     return moved
+
+
+# A worker stopped by its operator (Ctrl-C, SIGTERM) may be started again: the sweep waits for it, or another.
+STOPPED = "shutdown"
+
+
+def leave_platform(server: Redis, sweep_id: str, platform: str, worker_id: str, reason: str) -> None:
+    """Record that the worker's crawl of `platform` closed, and why. A worker that gave up (any reason but
+    finished or stopped, e.g. its browser did not start) hands back what it holds first, so that the queue
+    says what no worker read."""
+    base = sweep_key(sweep_id, platform)
+    pipe = server.pipeline(transaction=True)
+    if given_up([reason]):
+        script = server.register_script(REAP_SCRIPT)
+        script(keys=[f"{base}:processing:{worker_id}", f"{base}:requests"], args=[REQUEUED_SCORE], client=pipe)
+    pipe.hset(f"{base}:left", worker_id, reason)
+    pipe.expire(f"{base}:left", KEEP_SECONDS)
+    pipe.execute()
+
+
+def left_reasons(server: Redis, sweep_id: str, platform: str) -> dict[str, str]:
+    """Why each worker that left the platform's crawl left it, by worker id."""
+    raw = server.hgetall(sweep_key(sweep_id, platform, "left"))
+    return {_text(worker): _text(reason) for worker, reason in raw.items()}
+
+
+def given_up(reasons: Iterable[str]) -> str | None:
+    """The first reason among `reasons` that says a worker gave up, if any."""
+    return next((reason for reason in reasons if reason not in (NORMAL_FINISH, STOPPED)), None)
+
+
+def drop_unread(server: Redis, sweep_id: str, platforms: Iterable[str]) -> dict[str, int]:
+    """Drop the queue of each platform that no worker will read: a worker gave up on it and every worker still in
+    the sweep has left it. How many requests each held is added to its stats (`NEVER_READ_STAT`), so its run says
+    so; without this the sweep would wait for an empty queue forever. Returns the dropped counts by platform."""
+    script = server.register_script(DROP_QUEUE_SCRIPT)
+    present = {_text(worker) for worker in server.smembers(sweep_key(sweep_id, "workers"))}
+    dropped: dict[str, int] = {}
+    for platform in platforms:
+        reasons = left_reasons(server, sweep_id, platform)
+        reason = given_up(reasons.values())
+        if reason is None or present - set(reasons):
+            continue
+        base = sweep_key(sweep_id, platform)
+        count = int(script(keys=[f"{base}:requests", f"{base}:stats"], args=[NEVER_READ_STAT]))
+        if count:
+            log.warning(
+                "no worker will read %s of sweep %s (%s): %d request(s) dropped", platform, sweep_id, reason, count
+            )
+            dropped[platform] = count
+    return dropped
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
 
 
 def is_done(server: Redis, sweep_id: str, platforms: Iterable[str]) -> bool:
@@ -134,6 +198,8 @@ def close_sweep(server: Redis, spec: SweepSpec) -> None:
     pipe.zrem(SWEEPS_KEY, spec.sweep_id)
     for platform in spec.platforms:
         base = sweep_key(spec.sweep_id, platform)
-        pipe.delete(f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats", f"{base}:texts")
+        pipe.delete(
+            f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats", f"{base}:texts", f"{base}:left"
+        )
     pipe.delete(sweep_key(spec.sweep_id, "seeded"), sweep_key(spec.sweep_id, "workers"))
     pipe.execute()

@@ -17,7 +17,10 @@ from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import (
     SweepSpec,
     close_sweep,
+    drop_unread,
+    given_up,
     is_done,
+    left_reasons,
     load_spec,
     new_sweep_id,
     reap,
@@ -101,11 +104,13 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
 def wait_until_done(
     server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False
 ) -> bool:
-    """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile).
+    """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile, and
+    dropping, counted, the queue of a platform every worker gave up on: see `drop_unread`).
     With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while deadline is None or time.monotonic() < deadline:
         reap(server, spec.sweep_id, spec.platforms)
+        drop_unread(server, spec.sweep_id, spec.platforms)
         if drop_queued:
             server.delete(*(f"{sweep_key(spec.sweep_id, platform)}:requests" for platform in spec.platforms))
         if is_done(server, spec.sweep_id, spec.platforms):
@@ -127,7 +132,7 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
     coordinator was lost. Returns False when someone else had finished it already."""
     from sqlmodel import Session
 
-    from crawler.run_health import REASONS_STAT, assess, counts
+    from crawler.run_health import NORMAL_FINISH, REASONS_STAT, assess, counts
     from leads.db import get_engine
     from leads.runs import finish_run
 
@@ -138,15 +143,18 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
         r.decode() if isinstance(r, bytes) else r
         for r in server.lrange(sweep_key(spec.sweep_id, "finish_reasons"), 0, -1)
     ]
-    reasons = set(finished)
-    if reason is None:
-        reason = next(iter(reasons - {"finished"}), "finished")
     profiles = {profile.name: profile for profile in spec.load_profiles()}
     with Session(get_engine(database_url)) as session:
         for platform, run_id in spec.run_ids.items():
             stats: dict[str, Any] = dict(sweep_stats(server, spec.sweep_id, platform))
+            # Why the platform's workers left it; a sweep's older workers told only why any of them left.
+            left = list(left_reasons(server, spec.sweep_id, platform).values()) or finished
+            stopped = next((why for why in left if why != NORMAL_FINISH), NORMAL_FINISH)
+            platform_reason = reason or given_up(left) or stopped
             profile = profiles[platform]
-            health = assess(stats, reason, min_coverage=profile.health.min_coverage, fields=profile.health.fields)
+            health = assess(
+                stats, platform_reason, min_coverage=profile.health.min_coverage, fields=profile.health.fields
+            )
             stats.update(
                 {
                     "tradewatch/outcome": health.outcome,
@@ -156,7 +164,14 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
                     **{f"tradewatch/coverage/{name}": share for name, share in health.coverage.items()},
                 }
             )
-            finish_run(session, run_id, finish_reason=reason, outcome=health.outcome, counts=counts(stats), stats=stats)
+            finish_run(
+                session,
+                run_id,
+                finish_reason=platform_reason,
+                outcome=health.outcome,
+                counts=counts(stats),
+                stats=stats,
+            )
         session.commit()
     server.delete(sweep_key(spec.sweep_id, "finish_reasons"))
     close_sweep(server, spec)
