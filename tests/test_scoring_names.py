@@ -47,10 +47,61 @@ def test_english_name_of_a_species_without_goods_or_talk_is_no_hit(scorer: Score
 def test_english_names_come_from_the_dictionary() -> None:
     data = yaml.safe_load(SPECIES.read_text(encoding="utf-8"))
     english = {t["term"]: t.get("english", []) for c in data["categories"] for t in c["terms"]}
+    sources = {t["term"]: t.get("english_sources", {}) for c in data["categories"] for t in c["terms"]}
     assert "snow leopard" in english["雪豹"]
     assert "tortoiseshell" in english["玳瑁"]
     # a name of four letters or fewer ("ox", "owl") is inside too many English words to be written out
     assert all(len(name) >= 5 for names in english.values() for name in names)
+    # written as the dictionary writes it, a bird's label and its Latin name cut
+    assert "Elliot's pheasant" in english["白颈长尾雉"]
+    # found by the Latin name under another headword: 黄羊 "Mongolian gazelle/Procapra gutturosa" is 蒙原羚
+    assert "Mongolian gazelle" in english["蒙原羚"]
+    assert sources["蒙原羚"]["Mongolian gazelle"].startswith("CC-CEDICT line ")
+    assert ": 黄羊 /Mongolian gazelle/" in sources["蒙原羚"]["Mongolian gazelle"]
+    # a sense that gives another listed species' Latin name is that species' (Otus semitorques is 北领角鸮)
+    assert "Japanese scops owl" in english["北领角鸮"] and "Japanese scops owl" not in english["领角鸮"]
+    # the senses of a name's entry that name no animal: 马鹿 "red deer/fool/idiot", 小天鹅 "Little Swan (PRC
+    # appliance brand)", 鸳鸯 "(fig.) affectionate couple"
+    assert "idiot" not in english["马鹿"] and "red deer" in english["马鹿"]
+    assert "Little Swan" not in english["小天鹅"]
+    assert not any("couple" in name for name in english["鸳鸯"])
+    # every name says which dictionary line gave it
+    assert all(set(sources[term]) == set(names) for term, names in english.items())
+
+
+@pytest.mark.parametrize(
+    ("title", "term", "category", "headword"),
+    [
+        # an English name only the dictionary gives, found by the Latin name under another headword
+        ("Mongolian gazelle 羊角 一对 牧区收的 私聊", "蒙原羚", "wildlife.other", "黄羊"),
+        # ... and under the list's own name, with capitals and an apostrophe, written into the Chinese text
+        ("收来的REEVES'S PHEASANT活体一只", "白冠长尾雉", "wildlife.live_bird", "白冠长尾雉"),
+        ("Ural owl 活体 一只 山里网的", "长尾林鸮", "wildlife.live_bird", "长尾林鸮"),
+    ],
+)
+def test_english_name_only_the_dictionary_gives_is_a_lead_shown_with_its_line(
+    scorer: Scorer, title: str, term: str, category: str, headword: str
+) -> None:
+    result = assert_lead(scorer, title, category)
+    hit = next(h for h in result.hits if h.term == term and h.rule == "english")
+    # shown as the dictionary aliases are: found in the dictionary, with the line that says so
+    assert hit.mechanism == "dictionary_alias"
+    assert hit.source and hit.source.startswith("CC-CEDICT line ") and f": {headword} /" in hit.source
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a one-word English name of a species (灰背隼 "merlin", 蟒蛇 "python") with no goods nor trade talk
+        "Merlin 魔法师 手办 摆件",
+        "python 入门 教材 二手",
+        # a name inside a longer English word is none: Ural owl in Neural owlet
+        "Neural owlet 活体 摆件 私聊",
+    ],
+)
+def test_english_name_alone_or_inside_a_word_is_no_species_hit(scorer: Scorer, title: str) -> None:
+    result = assert_clear(scorer, title)
+    assert not any(h.rule == "english" for h in result.hits)
 
 
 # --- trade names of listed species

@@ -291,13 +291,20 @@ class Tables:
         )
         requires = tuple(dict.fromkeys(f for f in (self.normaliser.fold(w) for w in (*spec.requires, *made)) if f))
 
-        def add(text: str, rule: str, w: float = weight, is_code: bool = code, gated: tuple[str, ...] = ()) -> None:
+        def add(
+            text: str,
+            rule: str,
+            w: float = weight,
+            is_code: bool = code,
+            gated: tuple[str, ...] = (),
+            source: str | None = spec.source,
+        ) -> None:
             # a form that folds to one character (槍 to 枪, 弩) is the last character of countless ordinary product
             # names (额温枪, 水枪): like two initials, it counts only beside one of the category's product forms or
             # a word that moves the deal out of sight
             key = self.normaliser.fold(text)
             needs = requires or gated or (self._short_form_context(category) if len(key) == 1 else ())
-            ref = TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, spec.source)
+            ref = TermRef(category.id, spec.term, rule, w, is_code, False, False, needs, source)
             self._add(text, ref, key)
             if len(key) == 1 and is_cjk(key):
                 # and so does the character written as its two parts (木仓 for 枪)
@@ -341,7 +348,7 @@ class Tables:
         english_needs = self._homophone_context(category) if spec.kind == "species" else ()
         for word in spec.english:
             for form in english_forms(word, self._uncountable):
-                add(form, "english", gated=english_needs)
+                add(form, "english", gated=english_needs, source=spec.english_sources.get(word))
         for word in spec.variants:
             add(word, "variant", weight, code)
             self.normaliser.add_variant(word, spec.term)

@@ -72,6 +72,9 @@ class TermSpec(_Model):
     tcm: list[str] = Field(default_factory=list)
     latin: list[str] = Field(default_factory=list)
     english: list[str] = Field(default_factory=list)
+    english_sources: dict[str, str] = Field(
+        default_factory=dict, description="Where a generated English name came from (a dictionary line), by name."
+    )
     pinyin: list[str] = Field(default_factory=list)
     variants: list[str] = Field(default_factory=list)
     auto_pinyin: bool | None = None
