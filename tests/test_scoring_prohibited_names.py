@@ -68,8 +68,16 @@ def test_a_long_name_is_spelt_with_one_character_in_pinyin() -> None:
     assert one_spelt("手枪") == []  # a short name has its every mix (:func:`pinyin_forms`) instead
     plain = {s.text: s.needs for s in pinyin_spellings(["代开发票"], plain=True)}
     assert plain["代开发piao"] == ""
-    # a species of the national list (not plain) is not spelt so: its name alone could be anything
-    assert "中华qiu沙鸭" not in {s.text for s in pinyin_spellings(["中华秋沙鸭"], plain=False)}
+    # a species of the national list (not plain) is spelt so beside a product form or trade talk alone: its name
+    # alone could be anything
+    assert {s.text: s.needs for s in pinyin_spellings(["中华秋沙鸭"], plain=False)}["中华qiu沙鸭"] == "context"
+
+
+def test_a_species_name_with_one_character_in_pinyin_counts_beside_its_goods(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "白颈长尾zhi 活体 一对 山里的", "wildlife.live_bird")
+    assert any(h.term == "白颈长尾雉" and h.rule == "pinyin" for h in result.hits)
+    # without a product form or trade talk it is no name: a sticker's motif
+    assert not any(h.term == "白颈长尾雉" for h in assert_clear(scorer, "白颈长尾zhi 贴纸 图案 卡通").hits)
 
 
 def test_a_name_with_one_character_as_its_initial_counts_beside_a_product_form(scorer: Scorer) -> None:

@@ -47,6 +47,10 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
             out += [Spelling(form, "pinyin", "") for form in one_spelt(name)]
             # one character of three or more written as its initial (百c枯, 百草k): beside a product form
             out += [Spelling(form, "initials", "forms") for form in one_initial(name)]
+        else:
+            # a species' name of four characters or more with one of them in pinyin (中华雀mei, 红颈绿啄木niao), which
+            # the mixes of a shorter name (猕hou) do not reach: beside a product form or trade talk, as its pinyin
+            out += [Spelling(form, "pinyin", "context") for form in one_spelt(name)]
         initials = pinyin_initials(name)
         if len(initials) >= 3:
             out.append(Spelling(initials, "initials", loose))
