@@ -356,11 +356,14 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # gecko), so recall, disguised recall and category accuracy follow the figures down by what those rows brought, to
 # the fourth place (1,892 of 2,224 is 0.8507, 1,081 of 1,360 is 0.7949); precision rose, and the ceiling sits at the
 # measured figure (43 of 921 holds, 44 does not).
+# Every listed species given the English names the dictionary gives it, by its Chinese name or Latin binomial, and
+# a long species name with one character in pinyin (红颈绿啄木niao): the leads the same, category accuracy 0.948
+# (1,795/1,893, 0.9482); that floor follows, to the fourth place.
 TEST_PART_FLOOR = {
     "recall": 0.8511,
     "precision": 0.9777,
     "disguised": 0.7955,
-    "category_accuracy": 0.9472,
+    "category_accuracy": 0.9482,
     "hard_negatives_flagged": 0.0467,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -540,12 +543,15 @@ TEST_PART_FLOOR = {
 # practice 私聊 时间); the part's older rows found 1,906 (1,906 before) and 1,112 disguised (1,110), with 45 false
 # alarms as before. The counts follow the grown part, precision rose, category accuracy fell with the batch's rows, so
 # its floor follows the figure, and the ceiling sits at the measured figure (47 of 921 holds, 48 does not).
+# The English names of listed species from the dictionary and a long species name with one character in pinyin, the
+# seed learnt again on those rules: 2,004 leads found (1,175 disguised), precision 0.9771 (2,004/2,051), 47/921,
+# category accuracy 0.950 (1,904/2,004, 0.9501); the counts and the category floor follow.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_001,
-    "disguised_found": 1_172,
+    "leads_found": 2_004,
+    "disguised_found": 1_175,
     "precision": 0.9771,
-    "category_accuracy": 0.9495,
+    "category_accuracy": 0.9501,
     "hard_negatives_flagged": 0.0511,
 }
 
