@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
-from cli.i18n import _, localise_message
+from cli.i18n import N_, _, localise_message
 from cli.output import console, fail
 from cli.runs import outcome_label, reason_text
 from core.errors import StoreUnavailable
@@ -25,8 +25,14 @@ from crawler.run_health import (
 )
 from leads.db import get_engine
 from leads.models import CrawlRun
-from leads.runs import get_run
+from leads.runs import INTERRUPTED, get_run
 from runners.sweep_request import SweepRequest
+
+INTERRUPTED_EXIT = 130  # a sweep stopped by Ctrl-C or SIGTERM: the shell's code for a command ended by Ctrl-C
+START_THE_BROWSER = N_(
+    "install Chromium (make setup, or scripts/ensure-browser.sh) or set TRADEWATCH_CHROMIUM_PATH to it, "
+    "then sweep again"
+)
 
 HELP = """Search one or more platforms for keywords, score every listing and store the leads.
 
@@ -182,12 +188,20 @@ def sweep(
     failed = [run for run in runs if run.outcome != "ok"]
     if len(runs) < len(result.run_ids) or not runs:
         fail(_("the sweep recorded no run"))
+    names = _(", ").join(run_line(run) for run in failed)
+    if any(run.outcome == INTERRUPTED for run in failed):
+        fail(_("sweep interrupted: {platforms}").format(platforms=names), code=INTERRUPTED_EXIT)
     if failed:
-        names = ", ".join(
-            f"{run.platform} ({'; '.join([outcome_label(run.outcome), *map(reason_text, _reasons(run))])})"
-            for run in failed
-        )
         fail(_("sweep did not complete normally: {platforms}").format(platforms=names), code=3)
+
+
+def run_line(run: CrawlRun) -> str:
+    """A run that was not ok, in one line: its platform, outcome and reasons, and what to do when its browser
+    did not start."""
+    parts = [outcome_label(run.outcome), *map(reason_text, _reasons(run))]
+    if run.finish_reason == BROWSER_UNAVAILABLE:
+        parts.append(_(START_THE_BROWSER))
+    return _("{platform} ({details})").format(platform=run.platform, details=_("; ").join(parts))
 
 
 def _reasons(run: CrawlRun) -> list[str]:

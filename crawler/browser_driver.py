@@ -7,6 +7,9 @@ driver on its event loop, so Node loads while Scrapy builds the crawl; `EarlyDri
 browser provider (`PLAYWRIGHT_BROWSER_PROVIDER`), then takes that driver instead of starting one. A driver no
 crawl took (the crawl failed before its engine started) is stopped by `stop_unused_driver`.
 
+A crawl closed while its browser is still launching (Ctrl-C while Chromium starts, or hangs) ends that launch
+first (`close`): Playwright's driver would otherwise wait for it, up to the launch timeout, before it exits.
+
 The provider also ends the browser at the crawl's close (`end_browser`): once its contexts are closed, the browser's
 process group is killed and its profile folder removed, instead of Playwright's graceful close, in which
 Chromium takes 0.2-0.4 s to shut down a profile that is thrown away after.
@@ -115,12 +118,21 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
         self.browser_type = getattr(self.playwright, self.config.browser_type_name)
 
     async def launch_browser(self) -> Browser:
-        browser = await super().launch_browser()
+        self._launching = getattr(self, "_launching", 0) + 1
+        try:
+            browser = await super().launch_browser()
+        finally:
+            self._launching -= 1
         local = not (self.config.cdp_url or self.config.connect_url)
         self._process: asyncio.Future[BrowserProcess | None] | None = (
             asyncio.ensure_future(browser_process(browser)) if local else None
         )
         return browser
+
+    async def close(self) -> None:
+        if getattr(self, "_launching", 0):
+            end_launching_browsers()
+        await super().close()
 
     async def end_browser(self, browser: Browser) -> None:
         """End a browser this provider launched at once, its contexts closed: SIGKILL to its process group (its
@@ -145,6 +157,27 @@ class EarlyDriverProvider(PlaywrightBrowserProvider):
             await asyncio.wait_for(gone.wait(), END_TIMEOUT)
         if found.profile:
             shutil.rmtree(found.profile, ignore_errors=True)
+
+
+def end_launching_browsers() -> None:
+    """SIGKILL to the process group of every process the Playwright drivers of this process started: called only
+    when the crawl closes with a launch still under way, when the browser those processes are is not the crawl's
+    yet. The launch then fails at once, and the driver, with nothing left to wait for, exits."""
+    import psutil
+
+    for driver in psutil.Process().children():
+        try:
+            if "run-driver" not in driver.cmdline():
+                continue
+            started = driver.children()
+        except psutil.Error:
+            continue
+        for process in started:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                if os.getpgid(process.pid) == process.pid:  # Playwright starts Chromium leading a group of its own
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    os.kill(process.pid, signal.SIGKILL)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 `assess()` is a pure function of the stats, the finish reason and the profile's thresholds. Outcomes:
 
+- `interrupted`: the sweep was stopped by Ctrl-C or SIGTERM (finish reason `shutdown`), at whatever stage: the
+  run keeps what was read until then;
 - `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
   was committed before stays; the scorer could not be loaded; or the browser of a JS sweep did not start
   (`browser_unavailable`, crawler/browser_launches.py);
@@ -22,11 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.destination_guard import BROWSER_FORBIDDEN_STAT, FORBIDDEN_STAT
+from leads.runs import INTERRUPTED
 
 OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE = "ok", "degraded", "broken", "blocked", "unreachable"
 FAILED = "failed"
-OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE, FAILED)
+OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE, FAILED, INTERRUPTED)
 NORMAL_FINISH = "finished"
+SHUTDOWN = "shutdown"  # Scrapy's finish reason when a signal (Ctrl-C, SIGTERM) stopped the crawl
 STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline lost the lead store
 SCORER_FAILED = "scorer_failed"  # finish reason: the crawl's scorer could not be loaded (a broken watchlist)
 SCORER_FAILED_STAT = "tradewatch/scoring/failed"  # the first line of what was wrong
@@ -46,6 +50,7 @@ TEXT_STATS = (SCORER_FAILED_STAT, LAUNCH_ERROR_STAT)
 STORE_LOST = "store unavailable"
 SCORER_NOT_LOADED = "scorer not loaded: {error}"
 BROWSER_NOT_STARTED = "the browser did not start: {error}"
+STOPPED_BY_SIGNAL = "stopped by Ctrl-C or a stop signal; the {pages} page(s) and {listings} listing(s) read are kept"
 SEE_THE_LOG = "see the log"  # the {error} above when the stats kept none
 BLOCK_PAGES_SEEN = "{count} block page(s) seen; the sweep was stopped"
 REFUSED_PRIVATE = "refused: private address (allow it in allow_private_hosts)"
@@ -67,10 +72,10 @@ UNDECODABLE_PAGES = "{count} page(s) could not be decoded"
 NOT_TEXT_PAGES = "{count} page(s) were not web pages (a picture, PDF or download)"
 EVIDENCE_NOT_STORED = "evidence of {count} lead(s) could not be stored (see the log)"
 REASONS = (
-    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, BLOCK_PAGES_SEEN, REFUSED_PRIVATE, ROBOTS_DISALLOWS,
-    DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE, NO_RESULT_PAGE, ABNORMAL_FINISH, NOTHING_PARSED,
-    NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES, UNDECODABLE_PAGES, NOT_TEXT_PAGES,
-    EVIDENCE_NOT_STORED,
+    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, STOPPED_BY_SIGNAL, BLOCK_PAGES_SEEN, REFUSED_PRIVATE,
+    ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE, NO_RESULT_PAGE, ABNORMAL_FINISH,
+    NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES, UNDECODABLE_PAGES,
+    NOT_TEXT_PAGES, EVIDENCE_NOT_STORED,
 )  # fmt: skip
 
 
@@ -158,6 +163,9 @@ def assess(
     if finish_reason == BROWSER_UNAVAILABLE:
         error = stats.get(LAUNCH_ERROR_STAT) or SEE_THE_LOG
         return Health(FAILED, [BROWSER_NOT_STARTED.format(error=error)], coverage)
+    if finish_reason == SHUTDOWN:
+        read = counts(stats)  # as the run's own columns keep them
+        return Health(INTERRUPTED, [STOPPED_BY_SIGNAL.format(pages=read["pages"], listings=read["listings"])], coverage)
     if blocked or finish_reason == BLOCKED:
         return Health(BLOCKED, [BLOCK_PAGES_SEEN.format(count=blocked)], coverage)
     if responses == 0 or search_pages == 0:
@@ -194,7 +202,7 @@ def assess(
 
 
 def judge(stats: Mapping[str, Any], finish_reason: str, **thresholds: Any) -> str:
-    """The run's outcome: ok, degraded, broken, blocked or unreachable."""
+    """The run's outcome: ok, degraded, broken, blocked, unreachable, failed or interrupted."""
     return assess(stats, finish_reason, **thresholds).outcome
 
 

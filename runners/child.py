@@ -15,6 +15,7 @@ A process that runs nothing after the crawl (the `tradewatch` command itself) do
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from core.errors import TradewatchError
 
 RESULT_PREFIX = "TRADEWATCH-RESULT "
 FAILED_EXIT = 2
+STOP_SECONDS = 15.0  # how long an interrupted parent gives its child to close its crawls before killing it
 
 Request = TypeVar("Request", bound=BaseModel)
 
@@ -86,10 +88,18 @@ class ChildCrawl:
             self.close()
 
     def close(self) -> None:
-        """Kill a child still running (a parent interrupted while waiting) and remove the temporary files."""
+        """Stop a child still running (a parent interrupted while waiting) and remove the temporary files. The
+        child is asked first (SIGTERM: its crawls close and record their runs as interrupted), and killed only
+        when it has not ended within `STOP_SECONDS`."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+            self.process.terminate()
+            try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(STOP_SECONDS)
+            finally:  # a second Ctrl-C while it closes kills it at once
+                if self.process.poll() is None:
+                    self.process.kill()
+                    self.process.wait()
         self._stdout.close()
         self._stderr.close()
         self.request_path.unlink(missing_ok=True)

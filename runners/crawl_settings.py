@@ -151,7 +151,7 @@ def platform_settings(base: Settings, profile: Profile, log_file: Path | None) -
 
 def crawler_process(base: Settings, profiles: list[Profile], log_file: Path | None) -> CrawlerProcess:
     """The process that runs the crawls of `profiles` (its own settings are the first platform's)."""
-    from scrapy.crawler import CrawlerProcess
+    from crawler.crawl_process import StoppingCrawlerProcess
 
     settings = platform_settings(base, profiles[0], log_file)
     # Logging goes through loguru (core.logging_setup), set up before the crawl starts.
@@ -159,7 +159,7 @@ def crawler_process(base: Settings, profiles: list[Profile], log_file: Path | No
     # Each crawl is given its spider class: the process's spider loader, which would import every module of the
     # spiders package (the recheck and rules spiders too) to list their spiders by name, has nothing to find.
     settings.set("SPIDER_MODULES", [])
-    return CrawlerProcess(settings)
+    return StoppingCrawlerProcess(settings)
 
 
 def start_store_writers(base: Settings, profiles: list[Profile]) -> None:

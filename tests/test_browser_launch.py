@@ -16,7 +16,9 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from cli import i18n
 from cli.app import app
+from cli.sweep import run_line
 from crawler.browser_launches import LAUNCH_ATTEMPTS
 from crawler.browser_proxy import GuardedPlaywrightDownloadHandler
 from crawler.run_health import (
@@ -33,6 +35,9 @@ from leads.models import CrawlRun
 from leads.runs import finish_run, start_run
 
 ROOT = Path(__file__).resolve().parents[1]
+START_ZH = (
+    "请安装 Chromium（make setup 或 scripts/ensure-browser.sh），或将 TRADEWATCH_CHROMIUM_PATH 设为其路径，然后重新抓取"
+)
 SIGNAL_ERROR = "Error caught on signal handler"  # Scrapy's own line for an error raised at the engine's start
 
 FAILS_ONCE = """
@@ -128,6 +133,30 @@ def test_runs_show_tells_the_officer_that_the_browser_did_not_start_and_how_ofte
     assert rows == {"浏览器启动失败次数": "2", "浏览器启动失败后恢复次数": "1"}, shown.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "demo-js（失败；浏览器未能启动：BrowserType.launch: Timeout 30000ms exceeded.；"
+               f"{START_ZH}）"),
+        ("en", "demo-js (failed; the browser did not start: BrowserType.launch: Timeout 30000ms exceeded.; install "
+               "Chromium (make setup, or scripts/ensure-browser.sh) or set TRADEWATCH_CHROMIUM_PATH to it, then sweep "
+               "again)"),
+    ],
+)  # fmt: skip
+def test_the_sweep_s_line_for_a_browser_that_did_not_start_says_what_to_do_in_the_officer_s_language(
+    lang: str, line: str
+):
+    health = assess({LAUNCH_FAILED_STAT: 2, LAUNCH_ERROR_STAT: "BrowserType.launch: Timeout 30000ms exceeded."},
+                    BROWSER_UNAVAILABLE)  # fmt: skip
+    run = CrawlRun(platform="demo-js", outcome=health.outcome, finish_reason=BROWSER_UNAVAILABLE,
+                   stats={REASONS_STAT: health.reasons})  # fmt: skip
+    i18n.set_language(lang)
+    try:
+        assert run_line(run) == line
+    finally:
+        i18n.set_language(None)
+
+
 @pytest.mark.browser
 def test_a_browser_that_never_starts_stops_the_sweep_with_one_line_and_a_failed_run(
     demo_market: str, tw_home: Path, tmp_path: Path
@@ -137,7 +166,9 @@ def test_a_browser_that_never_starts_stops_the_sweep_with_one_line_and_a_failed_
 
     assert done.returncode == 3, done.stderr
     told = [line for line in done.stderr.splitlines() if "浏览器未能启动" in line]
-    assert len(told) == 1 and "executable doesn't exist" in told[0] and "失败" in told[0], done.stderr
+    assert len(told) == 1 and "executable doesn't exist" in told[0], done.stderr
+    assert told[0].startswith("错误：抓取未正常完成：demo-js（失败；浏览器未能启动："), done.stderr
+    assert told[0].endswith(f"；{START_ZH}）"), done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     run, log = recorded_run(tw_home)
     assert (run.outcome, run.finish_reason) == ("failed", BROWSER_UNAVAILABLE)

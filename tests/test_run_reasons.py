@@ -87,10 +87,10 @@ def test_a_search_url_that_is_404_everywhere_says_so(demo_market, tw_home, tmp_p
 # What a reason quotes, by its field: an error text with an escape sequence in it, as a page or a library may give.
 DETAILS = {
     "count": "3", "rejects": "2", "failed": "7", "responses": "40", "field": "price", "share": "45%",
-    "minimum": "80%", "reason": "'timeout'", "error": "无法连接浏览器\x1b]8;;http://例子.cn\x07点击\x1b]8;;\x07",
+    "minimum": "80%", "reason": "'timeout'", "pages": "12", "listings": "30", "error": "无法连接浏览器\x1b]8;;http://例子.cn\x07点击\x1b]8;;\x07",
 }  # fmt: skip
 # Names that stay as they are in Chinese: protocols, a file and a setting the officer types.
-KEPT = ("robots.txt", "allow_private_hosts", "HTTP", "DNS", "PDF", "5xx")
+KEPT = ("robots.txt", "allow_private_hosts", "HTTP", "DNS", "PDF", "5xx", "Ctrl-C")
 
 
 @pytest.fixture
@@ -148,6 +148,7 @@ SCENARIOS = [
     ({**NOTHING_READ, "tradewatch/errors/request": 2}, "finished"),
     ({"downloader/response_count": 2, "tradewatch/errors/request": 2, "tradewatch/errors/http_403": 2}, "finished"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2}, "closespider_timeout"),
+    ({"downloader/response_count": 5, "tradewatch/pages/search": 2}, "shutdown"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2, "tradewatch/pages/unparsed": 2}, "finished"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2, "tradewatch/pages/unparsed": 2,
       "tradewatch/results/seen": 6}, "finished"),

@@ -38,7 +38,8 @@ HEALTHY = {
         ({}, "blocked", "blocked"),
         ({"downloader/response_count": 0, "tradewatch/pages/search": 0}, "finished", "unreachable"),
         ({"tradewatch/pages/search": 0, "tradewatch/errors/request": 3}, "finished", "unreachable"),
-        ({}, "shutdown", "broken"),
+        ({}, "shutdown", "interrupted"),
+        ({"downloader/response_count": 0, "tradewatch/pages/search": 0}, "shutdown", "interrupted"),
         ({"tradewatch/results/seen": 0, "tradewatch/items/yielded": 0, "tradewatch/pages/unparsed": 2}, "finished",
          "broken"),
         ({"tradewatch/field/price/present": 20}, "finished", "degraded"),
@@ -49,6 +50,14 @@ HEALTHY = {
 )  # fmt: skip
 def test_judge(change, reason, outcome):
     assert judge({**HEALTHY, **change}, reason) == outcome
+
+
+def test_an_interrupted_run_says_how_much_it_read():
+    health = assess({**HEALTHY, "tradewatch/pages/item": 3}, "shutdown")
+    pages = HEALTHY["tradewatch/pages/search"] + 3
+    assert health.reasons == [
+        f"stopped by Ctrl-C or a stop signal; the {pages} page(s) and 40 listing(s) read are kept"
+    ]
 
 
 def test_coverage_uses_the_profile_threshold_and_fields():

@@ -1,0 +1,115 @@
+"""Ctrl-C or SIGTERM ends a sweep within seconds at whatever stage it is, its run recorded as interrupted with
+what was read, one closing line saying so, and no browser left behind: while the browser is still starting
+(its launch hangs), and while pages are being read."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlmodel import Session, select
+
+from cli.sweep import INTERRUPTED_EXIT
+from crawler.run_health import SHUTDOWN
+from leads.db import get_engine
+from leads.models import CrawlRun
+
+ROOT = Path(__file__).resolve().parents[1]
+HANGS = """#!/bin/sh
+echo $$ > "{pid_file}"
+exec sleep 300
+"""  # a Chromium that never answers: the launch waits for it up to Playwright's 30 s timeout
+
+
+def start_sweep(platform: str, base_url: str, home: Path, **env: str) -> subprocess.Popen[str]:
+    """`tradewatch sweep` in Chinese, in a process of its own."""
+    args = ["sweep", "--platform", platform, "--keywords", "象牙,穿山甲,犀角", "--base-url", base_url]
+    return subprocess.Popen(
+        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(home), "TRADEWATCH_LANG": "zh", **env},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def the_run() -> CrawlRun:
+    with Session(get_engine()) as session:
+        (run,) = session.exec(select(CrawlRun)).all()
+    return run
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_sweep_interrupted_while_its_browser_starts_records_its_run_as_interrupted_and_leaves_no_browser(
+    demo_market: str, tw_home: Path, tmp_path: Path, signum: signal.Signals
+):
+    pid_file = tmp_path / "chromium.pid"
+    chromium = tmp_path / "chromium"
+    chromium.write_text(HANGS.format(pid_file=pid_file), encoding="utf-8")
+    chromium.chmod(0o755)
+    sweep = start_sweep("demo-js", demo_market, tw_home, TRADEWATCH_CHROMIUM_PATH=str(chromium))
+    try:
+        wait_for(lambda: pid_file.exists() and pid_file.read_text().strip() != "", "the browser's launch")
+        started = [child.pid for child in psutil.Process(sweep.pid).children(recursive=True)]
+        browser = int(pid_file.read_text())
+        assert browser in started  # the driver's child, launching
+
+        sweep.send_signal(signum)
+        out, err = sweep.communicate(timeout=15)  # seconds, not the launch's 30 s timeout
+    finally:
+        if sweep.poll() is None:
+            sweep.kill()
+
+    assert sweep.returncode == INTERRUPTED_EXIT, err
+    run = the_run()
+    assert (run.outcome, run.finish_reason, run.pages, run.listings) == ("interrupted", SHUTDOWN, 0, 0)
+    assert run.finished_at is not None
+    told = [line for line in err.splitlines() if line.startswith("错误：")]
+    assert told == [
+        "错误：抓取被中断：demo-js（已中断；被 Ctrl-C 或停止信号中止；已读取的 0 个页面和 0 条商品已保存）"
+    ], err
+    assert "Traceback" not in out + err
+    assert [pid for pid in started if alive(pid)] == []  # neither the browser nor Playwright's driver
+
+
+def test_a_sweep_interrupted_while_it_reads_pages_keeps_what_it_read(demo_market_factory, tw_home: Path):
+    base_url = demo_market_factory(slow_ms=400)  # a crawl of a few seconds
+    sweep = start_sweep("demo", base_url, tw_home)
+    try:
+        logs = tw_home / "logs"
+        wait_for(lambda: any("Spider opened" in log.read_text() for log in logs.glob("sweep-*.log")), "the crawl")
+        time.sleep(1.5)  # some pages answered, more to come
+        sweep.send_signal(signal.SIGINT)
+        out, err = sweep.communicate(timeout=30)
+    finally:
+        if sweep.poll() is None:
+            sweep.kill()
+
+    assert sweep.returncode == INTERRUPTED_EXIT, err
+    run = the_run()
+    assert (run.outcome, run.finish_reason) == ("interrupted", SHUTDOWN)
+    kept = f"已读取的 {run.pages} 个页面和 {run.listings} 条商品已保存"
+    assert f"错误：抓取被中断：demo（已中断；被 Ctrl-C 或停止信号中止；{kept}）" in err
+    assert "Traceback" not in out + err
