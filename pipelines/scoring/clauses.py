@@ -35,6 +35,8 @@ SPLIT_TRAIT_GAP = 5
 # what may end the word before a form of a live animal (刚下山的 活的, 是活的)
 _WORD_ENDS = "的是刚都还也"
 _LIST_MARK = "、"  # the enumeration comma between the words of a list
+# quotation marks: a label quoted (写'玩具', 写“工艺品”) is one clause with what writes it
+_QUOTES = str.maketrans("", "", "'\"“”‘’「」『』")
 # characters a shape word may reach across to the goods it shapes (蜡烛造型的冷烟花)
 _SHAPE_REACH = 2
 # folded characters between a question of the goods' identity and the verb that leaves it to the reader
@@ -57,15 +59,19 @@ def breaks_clause(char: str) -> bool:
     return not (char.isalnum() or char.isspace())
 
 
-def one_clause(view: FieldView, start: int, end: int, in_lists: bool = False) -> bool:
+def one_clause(view: FieldView, start: int, end: int, in_lists: bool = False, quoted: bool = False) -> bool:
     """True when no punctuation lies between folded positions ``start`` and ``end`` in the original text; with
     ``in_lists``, the enumeration comma (、) of a list of words does not end the clause (跟骨头、树脂、塑料都不一样
-    compares the goods with each of the three)."""
+    compares the goods with each of the three); with ``quoted``, neither do quotation marks (外箱写'玩具')."""
     if start < 0 or end > len(view.norm.text):
         return False
     o_start, o_end = view.span(start, end)
     text = view.norm.original[o_start:o_end]
-    return not any(breaks_clause(c) for c in (text.replace(_LIST_MARK, "") if in_lists else text))
+    if in_lists:
+        text = text.replace(_LIST_MARK, "")
+    if quoted:
+        text = text.translate(_QUOTES)
+    return not any(breaks_clause(c) for c in text)
 
 
 def whole_words_across_spaces(text: str, start: int, end: int) -> bool:

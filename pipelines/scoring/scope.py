@@ -318,7 +318,7 @@ class Scope:
                     if (
                         at >= 0
                         and len(before) - at - len(cover) <= _COVER_REACH
-                        and one_clause(view, start - len(before) + at, end)
+                        and one_clause(view, start - len(before) + at, end, quoted=True)
                     ):
                         rules.append({"rule": rule, "signal": word, "cover": cover, "field": view.name, "points": 0})
                         return True

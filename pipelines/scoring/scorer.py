@@ -153,6 +153,12 @@ _SHAPE_RULE = "shape_term"
 # the innocence kinds a mark of the real goods outweighs: a shape (造型, 外形) and a toy (玩具, 儿童) of them are no
 # longer what is sold where the goods are 开刃
 _GENUINE_OVER = frozenset(("shape", "toy"))
+# the innocence kinds that speak of a specimen's or a part's display and use (展翅造型, 亚克力罩子, 做饰品, 科普摆件)
+# where the title names a listed species and a part of its body: said elsewhere, they do not make it other goods
+_DISPLAY_KINDS = ("imitation", "shape", "decoration", "media")
+# the rules by which a term names a listed species plainly (not a generic word such as 动物标本, a code word, a
+# pattern or a disguised spelling)
+_NAMING_RULES = frozenset(("species", "latin"))
 # the one-character denial of a mark of the real goods (不开刃), beside the signals' negations
 _NOT = "不"
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
@@ -264,6 +270,15 @@ class Scorer:
         # it (未开刃, 不开刃)
         self._genuine = {c.id: fold_all(c.genuine) for c in self.categories.values() if c.genuine}
         self._genuine_denials = (*self._function_denials, _NOT)
+        self._display_words = frozenset(
+            fold_all(w for kind in _DISPLAY_KINDS for w in watchlists.signals.innocence.get(kind, ()))
+        )
+        body_forms = set(fold_all(watchlists.signals.body_forms))
+        self._body_forms = {
+            c.id: tuple(f for f in fold_all(c.product_forms) if f in body_forms)
+            for c in self.categories.values()
+            if c.id.startswith(WILDLIFE_PREFIX)
+        }
         trade_denials = fold_all(watchlists.signals.trade_denials)
         # what denies a term: a negation (非野生) or a denied trade or use (不做偷拍, 不卖)
         self._term_denials = denials = (*term_negations, *trade_denials)
@@ -1419,6 +1434,8 @@ class Scorer:
                     signals_here = [sig for sig in signals_here if sig.label not in _GENUINE_OVER]
                     masked_rules.append({"rule": "genuine_over_innocence", "category": category_id,
                                          "kinds": outweighed, "genuine": genuine, "points": 0})  # fmt: skip
+            if category_id in self._body_forms:
+                signals_here = self._drop_display_words(category_id, items, signals_here, views, stated, masked_rules)
             scores[category_id], rules[category_id] = score_category(
                 categories[category_id],
                 items,
@@ -1523,6 +1540,46 @@ class Scorer:
                         return word
                     at = text.find(word, at + 1)
         return None
+
+    def _drop_display_words(
+        self,
+        category: str,
+        items: list[tuple[TermRef, FieldView, int, int, int, int]],
+        signals: list[Signal],
+        views: list[FieldView],
+        stated: set[str],
+        rules: list[dict[str, Any]],
+    ) -> list[Signal]:
+        """The signals without the innocence words of display and use, where the listing names a listed species
+        plainly and its title a part of its body (东方白鹳标本, 瓶鼻海豚牙, 玉带海雕 尾羽): such words speak of the
+        specimen's pose, case and use (展翅造型, 亚克力罩子, 做饰品), not of other goods. A word of them the title
+        says (树脂 鹗 摆件) but a shape, a material stated (树脂做的) and the category's own words (人工繁育, 繁育证)
+        still count."""
+        display = self._display_words
+        if not any(sig.kind == "innocence" and sig.word in display for sig in signals):
+            return signals
+        title = next((view for view in views if view.name == "title"), None)
+        if title is None or not any(ref.rule in _NAMING_RULES for ref, *_ in items):
+            return signals
+        text = title.norm.text
+        part = next((form for form in self._body_forms[category] if form in text), None)
+        if part is None:
+            return signals
+        dropped = sorted(
+            {
+                sig.word
+                for sig in signals
+                if sig.kind == "innocence"
+                and sig.word in display
+                and sig.word not in stated
+                and (sig.word not in text or sig.word in self._shape_words)
+            }
+        )
+        if not dropped:
+            return signals
+        rules.append({"rule": "display_of_named_part", "category": category, "part": part, "signals": dropped,
+                      "points": 0})  # fmt: skip
+        return [sig for sig in signals if sig.kind != "innocence" or sig.word not in dropped]
 
     def _own_traits_shown(self, by_scope: dict[str | None, list[Signal]]) -> bool:
         """Whether a wildlife category's own innocence word (学舌) counts in the listing: only then can a capture

@@ -212,6 +212,7 @@ class SignalSpec(_Model):
     inability_markers: list[str] = Field(default_factory=list)
     neutral_phrases: list[str] = Field(default_factory=list)
     animal_parts: list[str] = Field(default_factory=list)
+    body_forms: list[str] = Field(default_factory=list)
     inner_parts: list[str] = Field(default_factory=list)
     part_positions: list[str] = Field(default_factory=list)
     part_compounds: list[PartCompound] = Field(default_factory=list)
