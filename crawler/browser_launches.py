@@ -50,7 +50,12 @@ class LaunchRecord:
             raise BrowserUnavailable(f"the browser did not start: {first_line(self.last_error)}")
 
     def failed(self, error: BaseException) -> None:
-        """A launch failed: counted, told, and after `LAUNCH_ATTEMPTS` in a row the crawl is stopped."""
+        """A launch failed: counted, told, and after `LAUNCH_ATTEMPTS` in a row the crawl is stopped. A launch
+        ended because the crawl is stopping (Ctrl-C, SIGTERM: crawler/browser_driver.py kills it) is not the
+        browser's failure: told as such, not counted."""
+        if not getattr(self.crawler, "crawling", True):
+            logger.info("the browser's launch was ended because the crawl is stopping (%s)", first_line(error))
+            return
         self.failed_in_a_row += 1
         self.last_error = error
         stats = self.crawler.stats

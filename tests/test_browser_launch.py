@@ -6,12 +6,16 @@ private methods of scrapy-playwright's handler, so the installed release is chec
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -19,7 +23,7 @@ from typer.testing import CliRunner
 from cli import i18n
 from cli.app import app
 from cli.sweep import run_line
-from crawler.browser_launches import LAUNCH_ATTEMPTS
+from crawler.browser_launches import LAUNCH_ATTEMPTS, LaunchRecord
 from crawler.browser_proxy import GuardedPlaywrightDownloadHandler
 from crawler.run_health import (
     BROWSER_UNAVAILABLE,
@@ -103,6 +107,27 @@ def test_the_private_methods_the_handler_replaces_are_the_installed_scrapy_playw
     assert "self._create_browser_context(" in source["_launch"]
     assert "self._create_browser_context(" in source["_create_page"]
     assert "self._maybe_launch_browser()" in source["_create_browser_context"]
+
+
+@pytest.mark.parametrize("crawling", [True, False])
+def test_a_launch_ended_because_the_crawl_stops_is_not_told_or_counted_as_a_browser_that_did_not_start(
+    crawling: bool, caplog: pytest.LogCaptureFixture
+):
+    crawler = SimpleNamespace(crawling=crawling, engine=None, settings=Settings())
+    crawler.stats = MemoryStatsCollector(crawler)
+    record = LaunchRecord(crawler)  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO, logger="crawler.browser_launches"):
+        record.failed(RuntimeError("BrowserType.launch: Target page, context or browser has been closed"))
+    told = [r.getMessage() for r in caplog.records]
+    if crawling:  # a launch that failed on its own: counted, and the crawl goes on
+        assert crawler.stats.get_value(LAUNCH_FAILED_STAT) == 1
+        assert len(told) == 1 and "the crawl goes on" in told[0], told
+    else:  # the crawl is stopping (Ctrl-C, SIGTERM) and ended the launch itself
+        assert crawler.stats.get_value(LAUNCH_FAILED_STAT) is None and record.failed_in_a_row == 0
+        assert told == [
+            "the browser's launch was ended because the crawl is stopping "
+            "(BrowserType.launch: Target page, context or browser has been closed)"
+        ]
 
 
 def test_a_run_whose_browser_did_not_start_is_failed_with_the_launch_error():
