@@ -1,14 +1,19 @@
-"""A child's work done in the process that asks for it (`runners.child.work_here`): the same log and errors."""
+"""A child's work done in the process that asks for it (`runners.child.work_here`): the same log and errors; a
+child still running when its parent is interrupted is asked to stop (SIGTERM), and killed only if it does not."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
 
 from core.errors import StoreUnavailable, TradewatchError
-from runners.child import work_here
+from runners import child
+from runners.child import ChildCrawl, work_here
 
 
 class Job(BaseModel):
@@ -47,3 +52,47 @@ def test_tradewatch_and_infrastructure_errors_reach_the_caller_as_they_are(tmp_p
     with pytest.raises(type(error)) as raised:
         work_here("sweep", Job(log_file=tmp_path / "run.log"), work, what=("抓取", "sweep"))
     assert raised.value is error
+
+
+# A child that tells when it is ready, then waits; on SIGTERM it writes down the signal it got and exits 0
+# (as a crawl closes its runs), unless told to ignore it.
+STOPPABLE = """
+import os, pathlib, signal, sys, time
+here = pathlib.Path(os.environ["STOPPABLE_DIR"])
+def stop(signum, frame):
+    (here / "stopped").write_text(signal.Signals(signum).name)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, signal.SIG_IGN if (here / "ignore").exists() else stop)
+(here / "ready").write_text("yes")
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("ignores_sigterm", [False, True])
+def test_a_child_still_running_is_asked_to_stop_and_killed_only_when_it_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ignores_sigterm: bool
+):
+    (tmp_path / "stoppable_child.py").write_text(STOPPABLE, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("STOPPABLE_DIR", str(tmp_path))
+    monkeypatch.setattr(child, "STOP_SECONDS", 1.0)
+    if ignores_sigterm:
+        (tmp_path / "ignore").touch()
+    crawl = ChildCrawl("stoppable_child", Job(log_file=tmp_path / "job.log"), what=("测试", "test"))
+    try:
+        deadline = time.monotonic() + 60  # a loaded machine starts Python slowly
+        while not (tmp_path / "ready").exists():
+            assert crawl.process.poll() is None and time.monotonic() < deadline, "the child did not start"
+            time.sleep(0.05)
+        crawl.close()
+    finally:
+        if crawl.process.poll() is None:
+            crawl.process.kill()
+            crawl.process.wait()
+    if ignores_sigterm:  # killed after STOP_SECONDS
+        assert crawl.process.returncode == -signal.SIGKILL
+        assert not (tmp_path / "stopped").exists()
+    else:  # not killed: it stopped on its own, on SIGTERM
+        assert crawl.process.returncode == 0
+        assert (tmp_path / "stopped").read_text() == "SIGTERM"
+    assert not crawl.request_path.exists()
