@@ -34,6 +34,11 @@ START_THE_BROWSER = N_(
     "then sweep again"
 )
 
+SWEEP_LEFT_OPEN = N_(
+    "sweep {sweep} interrupted: it stays open for workers on other machines; "
+    "tradewatch worker --finish {sweep} records its runs"
+)
+
 HELP = """Search one or more platforms for keywords, score every listing and store the leads.
 
 Example:
@@ -137,7 +142,13 @@ def sweep(
     _check_feeds(request)
     from cli.app import one_command_process
 
-    result = run_sweep(request, here=one_command_process())
+    try:
+        result = run_sweep(request, here=one_command_process())
+    except KeyboardInterrupt as interrupt:  # a sweep in a child process, or a distributed sweep's coordinator
+        sweep_id = getattr(interrupt, "sweep_id", None)
+        if sweep_id:
+            fail(_(SWEEP_LEFT_OPEN).format(sweep=sweep_id), code=INTERRUPTED_EXIT)
+        fail(_("sweep interrupted"), code=INTERRUPTED_EXIT)
     with Session(get_engine()) as session:
         runs = [run for run in (get_run(session, run_id) for run_id in result.run_ids) if run]
     table = Table(title=_("Sweep summary"))

@@ -11,15 +11,22 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import Mock
 
 import psutil
 import pytest
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
+import runners.sweep
+from cli.app import app
 from cli.sweep import INTERRUPTED_EXIT
 from crawler.run_health import SHUTDOWN
 from leads.db import get_engine
 from leads.models import CrawlRun
+from runners.distributed import coordinator
+from runners.distributed.coordinator import SweepLeftOpen
 
 ROOT = Path(__file__).resolve().parents[1]
 HANGS = """#!/bin/sh
@@ -113,3 +120,48 @@ def test_a_sweep_interrupted_while_it_reads_pages_keeps_what_it_read(demo_market
     kept = f"已读取的 {run.pages} 个页面和 {run.listings} 条商品已保存"
     assert f"错误：抓取被中断：demo（已中断；被 Ctrl-C 或停止信号中止；{kept}）" in err
     assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("interrupt", "line"),
+    [
+        (KeyboardInterrupt(), "错误：抓取被中断"),
+        (SweepLeftOpen("20261207T021500-a1b2c3"),
+         "错误：抓取 20261207T021500-a1b2c3 被中断：它仍为其他机器上的工作进程保持开放；"
+         "tradewatch worker --finish 20261207T021500-a1b2c3 可记录其运行结果"),
+    ],
+)  # fmt: skip
+def test_a_sweep_interrupted_in_its_parent_exits_130_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, tw_home: Path, interrupt: KeyboardInterrupt, line: str
+):
+    """A sweep crawled in a child process, or a distributed sweep's coordinator, sees Ctrl-C as KeyboardInterrupt:
+    not click's "Aborted!" and exit 1."""
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise interrupt
+
+    monkeypatch.setattr(runners.sweep, "run_sweep", interrupted)
+    done = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["sweep", "-p", "demo", "-k", "象牙", "--local"])
+    assert done.exit_code == INTERRUPTED_EXIT, done.output
+    assert done.output.strip().splitlines() == [line]
+
+
+def test_an_interrupted_coordinator_stops_its_workers_and_names_the_sweep_it_leaves_open(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    spec = SimpleNamespace(sweep_id="20261207T021500-a1b2c3", platforms=["demo"])
+    workers = [SimpleNamespace(close=Mock()) for _ in range(2)]
+    monkeypatch.setattr(coordinator, "connect", lambda url: object())
+    monkeypatch.setattr(coordinator, "start_sweep", lambda server, request: spec)
+    monkeypatch.setattr(coordinator, "start_worker", lambda sweep_id, log_file: workers.pop())
+    started = list(workers)
+
+    def wait(*_: object, **__: object) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(coordinator, "wait_until_done", wait)
+    request = SimpleNamespace(log_file=None)
+    with pytest.raises(SweepLeftOpen) as raised:
+        coordinator.run_distributed_sweep(request, redis_url="redis://localhost:6379/0", local_workers=2)  # type: ignore[arg-type]
+    assert raised.value.sweep_id == spec.sweep_id
+    assert [worker.close.call_count for worker in started] == [1, 1]

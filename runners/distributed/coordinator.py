@@ -204,6 +204,15 @@ def take_over_sweep(
     return spec
 
 
+class SweepLeftOpen(KeyboardInterrupt):
+    """The coordinator was interrupted (Ctrl-C): its workers were stopped, the sweep stays open in Redis for
+    workers elsewhere and for `tradewatch worker --finish`."""
+
+    def __init__(self, sweep_id: str) -> None:
+        super().__init__(sweep_id)
+        self.sweep_id = sweep_id
+
+
 def run_distributed_sweep(
     request: SweepRequest, *, redis_url: str, local_workers: int = 1, timeout: float | None = None
 ) -> tuple[list[int], str]:
@@ -215,11 +224,13 @@ def run_distributed_sweep(
     workers = [start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers)]
     try:
         done = wait_until_done(server, spec, timeout=timeout)
-    except BaseException:
+    except BaseException as error:
         # The coordinator cannot go on (Redis lost, interrupted): stop its workers now. What they committed
         # stays; `tradewatch worker --finish` finishes the sweep from any machine later.
         for worker in workers:
             worker.close()
+        if isinstance(error, KeyboardInterrupt):
+            raise SweepLeftOpen(spec.sweep_id) from error
         raise
     for worker in workers:
         try:
