@@ -81,8 +81,19 @@ redis.call('DEL', KEYS[1])
 return #held
 """
 
-# Drop a platform's queue that no worker will read, adding how many requests it held to the stat ARGV[1].
+# Drop a platform's queue KEYS[1] that no worker will read, adding how many requests it held to the stat ARGV[1]
+# in KEYS[2]: only when a worker gave up on it (a reason in KEYS[3], worker -> reason, not among ARGV[2..]) and
+# every worker of the sweep (KEYS[4]) has left it, judged in the script so that no worker joins meanwhile.
 DROP_QUEUE_SCRIPT = """
+local left = redis.call('HGETALL', KEYS[3])
+local kept = {}
+for i = 2, #ARGV do kept[ARGV[i]] = true end
+local gave_up = false
+for i = 2, #left, 2 do if not kept[left[i]] then gave_up = true end end
+if not gave_up then return 0 end
+for _, worker in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  if redis.call('HEXISTS', KEYS[3], worker) == 0 then return 0 end
+end
 local n = redis.call('ZCARD', KEYS[1])
 redis.call('DEL', KEYS[1])
 if n > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], n) end

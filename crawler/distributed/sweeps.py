@@ -64,6 +64,7 @@ def reap(server: Redis, sweep_id: str, platforms: Iterable[str]) -> int:
 
 # A worker stopped by its operator (Ctrl-C, SIGTERM) may be started again: the sweep waits for it, or another.
 STOPPED = "shutdown"
+NOT_GIVEN_UP = (NORMAL_FINISH, STOPPED)
 
 
 def leave_platform(server: Redis, sweep_id: str, platform: str, worker_id: str, reason: str) -> None:
@@ -88,7 +89,7 @@ def left_reasons(server: Redis, sweep_id: str, platform: str) -> dict[str, str]:
 
 def given_up(reasons: Iterable[str]) -> str | None:
     """The first reason among `reasons` that says a worker gave up, if any."""
-    return next((reason for reason in reasons if reason not in (NORMAL_FINISH, STOPPED)), None)
+    return next((reason for reason in reasons if reason not in NOT_GIVEN_UP), None)
 
 
 def drop_unread(server: Redis, sweep_id: str, platforms: Iterable[str]) -> dict[str, int]:
@@ -96,16 +97,17 @@ def drop_unread(server: Redis, sweep_id: str, platforms: Iterable[str]) -> dict[
     the sweep has left it. How many requests each held is added to its stats (`NEVER_READ_STAT`), so its run says
     so; without this the sweep would wait for an empty queue forever. Returns the dropped counts by platform."""
     script = server.register_script(DROP_QUEUE_SCRIPT)
-    present = {_text(worker) for worker in server.smembers(sweep_key(sweep_id, "workers"))}
     dropped: dict[str, int] = {}
     for platform in platforms:
-        reasons = left_reasons(server, sweep_id, platform)
-        reason = given_up(reasons.values())
-        if reason is None or present - set(reasons):
-            continue
         base = sweep_key(sweep_id, platform)
-        count = int(script(keys=[f"{base}:requests", f"{base}:stats"], args=[NEVER_READ_STAT]))
+        count = int(
+            script(
+                keys=[f"{base}:requests", f"{base}:stats", f"{base}:left", sweep_key(sweep_id, "workers")],
+                args=[NEVER_READ_STAT, *NOT_GIVEN_UP],
+            )
+        )
         if count:
+            reason = given_up(left_reasons(server, sweep_id, platform).values())
             log.warning(
                 "no worker will read %s of sweep %s (%s): %d request(s) dropped", platform, sweep_id, reason, count
             )
