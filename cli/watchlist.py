@@ -112,6 +112,7 @@ def explain_cmd(
         "lookalike": _("look-alike of {term}"),
         "emoji": _("emoji spelling of {term}"),
         "digits": _("numerals of {term} written as digits"),
+        "numerals": _("digits of {term} written as Chinese numerals"),
         "shorthand": _("dealer's shorthand of {term} (a character the dictionary gives only for it) before a part"),
     }
     for hit in data["hits"]:

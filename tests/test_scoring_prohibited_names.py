@@ -1,9 +1,11 @@
 """Prohibited goods named in ways no watchlist line spells out: a device's name with another head of its group
-(电击棍 of 电击棒, 监听仪 of 监听器), a long name with one character written as its pinyin (代开fa票) or one of three
-characters or more with one as its initial (百c枯), pinyin written with its tones (窃tīng器), a knife's shape word
-beside the marks of a real blade (匕首造型 开刃), the goods of the firearms-explosives lexicon's knife and explosive
-lines (黑索金, 自动跳刀), street names of prescription drugs (紫水, 小白片) and a forged seal's (萝卜章), a pesticide
-packed in plastic and one sold by its number (3911). Examples are worded apart from the shipped evaluation set.
+(电击棍 of 电击棒, 监听仪 of 监听器), a long name with one or two characters written as their pinyin (代开fa票,
+代kai发piao) or one of three characters or more with one as its initial (百c枯), a product form in pinyin (专piao),
+pinyin written with its tones (窃tīng器), a knife's shape word beside the marks of a real blade (匕首造型 开刃), the
+goods of the firearms-explosives lexicon's knife and explosive lines (黑索金, 自动跳刀), street names of prescription
+drugs (紫水, 小白片) and a forged seal's (萝卜章), market names of goods (钻天猴, 听声宝, 云霄货), a pesticide packed in
+plastic and one sold by its number (3911), in digits or in Chinese numerals (三九一一). Examples are worded apart
+from the shipped evaluation set.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 import yaml
 
 from pipelines.scoring import Scorer
-from pipelines.scoring.spellings import one_initial, one_spelt, pinyin_spellings
+from pipelines.scoring.spellings import numeral_spellings, one_initial, one_spelt, pinyin_spellings
 from pipelines.scoring.watchlist import swapped_heads
 from tests.scoring_support import assert_clear, assert_lead
 
@@ -64,7 +66,7 @@ def test_a_swapped_head_without_the_trade_or_inside_an_innocent_phrase_is_nothin
 
 
 def test_a_long_name_is_spelt_with_one_character_in_pinyin() -> None:
-    assert one_spelt("代开发票") == ["dai开发票", "代kai发票", "代开fa票", "代开发piao"]
+    assert one_spelt("代开发票")[:4] == ["dai开发票", "代kai发票", "代开fa票", "代开发piao"]
     assert one_spelt("手枪") == []  # a short name has its every mix (:func:`pinyin_forms`) instead
     plain = {s.text: s.needs for s in pinyin_spellings(["代开发票"], plain=True)}
     assert plain["代开发piao"] == ""
@@ -78,6 +80,78 @@ def test_a_species_name_with_one_character_in_pinyin_counts_beside_its_goods(sco
     assert any(h.term == "白颈长尾雉" and h.rule == "pinyin" for h in result.hits)
     # without a product form or trade talk it is no name: a sticker's motif
     assert not any(h.term == "白颈长尾雉" for h in assert_clear(scorer, "白颈长尾zhi 贴纸 图案 卡通").hits)
+
+
+def test_a_name_of_up_to_six_characters_is_spelt_with_two_in_pinyin() -> None:
+    assert {"代kai发piao", "daikai发票", "代开fapiao"} <= set(one_spelt("代开发票"))
+    assert "zhen孔she像头" in one_spelt("针孔摄像头")
+    # a longer name keeps all but one of its characters: two spelt of seven leave it no plainer than a mix
+    assert len(one_spelt("增值税专用发票")) == len("增值税专用发票")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("zhen孔 she像机 烟感款", "吸顶装，宾馆民宿都能装", "prohibited.surveillance"),
+        ("dai开 发piao 餐饮 住宿 会议费", "点数私聊，月底冲账找我", "prohibited.documents"),
+    ],
+)
+def test_a_name_with_two_characters_in_pinyin_is_a_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    assert any(hit.rule == "pinyin" and hit.mechanism == "generated_variant" for hit in result.hits)
+
+
+def test_a_product_form_in_pinyin_is_the_form(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "普piao 代开 税点低 各行业", "prohibited.documents")
+    assert {"普票"} == {rule["form"] for rule in result.rules if rule["rule"] == "product_form"}
+    # the goods' form spelt so still needs what the form needs: alone it is no lead
+    assert_clear(scorer, "zhuan票 普piao 学习资料", "会计考试复习用")
+
+
+def test_a_code_number_is_spelt_in_chinese_numerals() -> None:
+    assert [s.text for s in numeral_spellings(["1605", "36", "二踢脚"])] == ["一六〇五", "一六零五"]
+
+
+def test_a_code_number_in_chinese_numerals_is_a_lead_beside_its_context(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "一六〇五 乳油 一瓶", "prohibited.pesticides", "打棉铃虫蚜虫，库房翻出来的，私聊")
+    hit = next(h for h in result.hits if h.rule == "numerals")
+    assert hit.term == "1605" and hit.mechanism == "generated_variant"
+    assert_clear(scorer, "门牌号 三九一一 铜制 定做", "按要求刻字，包邮")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("钻天猴 五十支一把 带响", "农村过年放的那种，快递不收走物流", "prohibited.fireworks"),
+        ("听声宝 插卡款 声控录音", "放办公室抽屉里，老板都在用", "prohibited.surveillance"),
+        ("断网神器 便携 八天线", "一开周围手机没信号，考场会场都行", "prohibited.surveillance"),
+        ("古巴手卷 半盒十支 带雪松片", "朋友海外寄回来的，私聊", "prohibited.tobacco"),
+        ("云霄货 中支 一件五十条", "包装和正品一样，开店的老板私聊", "prohibited.tobacco"),
+        ("神农丹 颗粒 一袋五公斤", "种姜撒一次管一季，老库存", "prohibited.pesticides"),
+        ("氯硝西泮 0.5mg 三板", "自己用剩的，不用处方，私聊", "prohibited.drugs"),
+    ],
+)
+def test_a_market_name_of_prohibited_goods_is_a_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    assert_lead(scorer, title, category, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("听声宝 老人助听器 声音放大", "充电款，耳背的老人戴着听得清"),
+        ("断网神器 孩子定时上网 路由器", "家长手机设置，到点自动断网"),
+        ("云霄货 枇杷 新鲜 五斤装", "福建云霄产地直发，口感甜"),
+        ("神农丹 养生丸 老字号", "滋补调理，一天两粒"),
+    ],
+)
+def test_a_market_name_that_is_also_everyday_goods_needs_its_trade(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
 
 
 def test_a_name_with_one_character_as_its_initial_counts_beside_a_product_form(scorer: Scorer) -> None:

@@ -78,7 +78,7 @@ TRADE_NAME_SOURCE = "trade name of "
 OWN_PATTERNS = ("goods_pattern", "function_pattern", "calibre_pattern", "diagnostic_trait", "remedy_pattern")
 MECHANISMS = ("term", "dictionary_alias", "generated_variant", "homophone", "trade_pattern", *OWN_PATTERNS)
 _GENERATED_RULES = frozenset(
-    ("pinyin", "initials", "capitals", "variant", "emoji", "digits", "shorthand", *SHAPE_RULES)
+    ("pinyin", "initials", "capitals", "variant", "emoji", "digits", "numerals", "shorthand", *SHAPE_RULES)
 )
 # the rules of a term found in disguise: a spelling generated from it or read like it
 DISGUISED_RULES = _GENERATED_RULES | {"homophone"}

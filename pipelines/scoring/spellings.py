@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 from typing import Literal
 
 from .fold_text import emoji_names, pinyin_forms, pinyin_initials, syllables
@@ -24,13 +25,14 @@ Needs = Literal["", "context", "forms", "goods_and_talk"]
 
 _MIN_PINYIN = 5  # letters of a full-pinyin spelling (shorter ones, like "xiong", are ordinary syllables)
 _ONE_SPELT_FROM = 4  # characters from which a name is written with one of them as its pinyin (代开fa票)
+_TWO_SPELT_UPTO = 6  # characters up to which a name is also written with two of them as their pinyin (代kai发piao)
 _ONE_INITIAL_FROM = 3  # characters from which a name is written with one of them as its initial (百c枯)
 
 
 @dataclass(frozen=True, slots=True)
 class Spelling:
     text: str
-    rule: str  # pinyin (full or mixed), initials, capitals, or emoji
+    rule: str  # pinyin (full or mixed), initials, capitals, emoji, digits or numerals
     needs: Needs
 
 
@@ -72,16 +74,20 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
 
 
 def one_spelt(name: str) -> list[str]:
-    """A name of _ONE_SPELT_FROM characters or more with one of them written as its pinyin (代开fa票, 增值税专用fa票):
-    the character a keyword filter is dodged on, the rest left as typed. The characters left are the name's all
-    but one, as plain as the name itself; a shorter name has its every mix of pinyin and characters
-    (:func:`.pinyin_forms`)."""
+    """A name of _ONE_SPELT_FROM characters or more with one of them written as its pinyin (代开fa票, 增值税专用fa票)
+    and, up to _TWO_SPELT_UPTO characters, with two (代kai发piao, zhen孔she像头): the characters a keyword filter is
+    dodged on, the rest left as typed. The characters left are at least half the name, as plain as the name itself;
+    a shorter name has its every mix of pinyin and characters (:func:`.pinyin_forms`)."""
     if len(name) < _ONE_SPELT_FROM:
         return []
     reading = syllables(name)
     if not reading:
         return []
-    return [name[:at] + syllable + name[at + 1 :] for at, syllable in enumerate(reading)]
+    out = [name[:at] + syllable + name[at + 1 :] for at, syllable in enumerate(reading)]
+    if len(name) <= _TWO_SPELT_UPTO:
+        for first, second in combinations(range(len(name)), 2):
+            out.append(name[:first] + reading[first] + name[first + 1 : second] + reading[second] + name[second + 1 :])
+    return out
 
 
 def one_initial(name: str) -> list[str]:
@@ -96,6 +102,9 @@ def one_initial(name: str) -> list[str]:
 
 
 _DIGITS = str.maketrans("〇零一二两三四五六七八九", "001223456789")
+# a number read out digit by digit: 〇 or 零 for nought, never 两 (a count, not a digit)
+_NUMERALS = ("〇一二三四五六七八九", "零一二三四五六七八九")
+_CODE_DIGITS_FROM = 3  # digits from which a number is a code (3911), not a count or size (36, 2mg)
 
 
 def digit_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
@@ -107,6 +116,17 @@ def digit_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
         digits = name.translate(_DIGITS)
         if digits != name and len(name) >= 3:
             out.append(Spelling(digits, "digits", "" if plain else "context"))
+    return list(dict.fromkeys(out))
+
+
+def numeral_spellings(names: list[str]) -> list[Spelling]:
+    """A name that is a number of _CODE_DIGITS_FROM digits or more (3911 of phorate, 1605 of parathion) written
+    digit by digit in Chinese numerals (三九一一, 一六〇五), as it is said aloud and as a seller writes it to keep the
+    number out of a search. It needs what the number needs: a number alone could be anything."""
+    out: list[Spelling] = []
+    for name in names:
+        if len(name) >= _CODE_DIGITS_FROM and name.isascii() and name.isdigit():
+            out += [Spelling("".join(table[int(d)] for d in name), "numerals", "") for table in _NUMERALS]
     return list(dict.fromkeys(out))
 
 

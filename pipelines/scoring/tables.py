@@ -18,7 +18,14 @@ from .remedies import actions
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
-from .spellings import digit_spellings, emoji_spellings, english_capitals, english_forms, pinyin_spellings
+from .spellings import (
+    digit_spellings,
+    emoji_spellings,
+    english_capitals,
+    english_forms,
+    numeral_spellings,
+    pinyin_spellings,
+)
 from .watchlist import (
     WILD_ONLY_NOTE,
     Category,
@@ -376,8 +383,9 @@ class Tables:
                  "goods_and_talk": requires or tuple(form for form in forms if len(form) > 1)}  # fmt: skip
         initials_factor = self.weights["initials_factor"]
         factors = {"pinyin": pinyin_factor, "initials": initials_factor, "capitals": initials_factor,
-                   "emoji": pinyin_factor, "digits": pinyin_factor}  # fmt: skip
-        spellings = english_capitals(spec.english)
+                   "emoji": pinyin_factor, "digits": pinyin_factor, "numerals": pinyin_factor}  # fmt: skip
+        # a code number of any kind of term (3911) said in Chinese numerals (三九一一) needs what the number needs
+        spellings = [*english_capitals(spec.english), *numeral_spellings([spec.term, *spec.aliases])]
         if auto or (generated and spec.auto_pinyin is None):
             # a species of the national list in pinyin (huamei) could be anything without context
             names = [self.normaliser.fold(name) for name in (spec.term, *spec.aliases, *spec.tcm)]
@@ -667,7 +675,13 @@ class Tables:
                 if len(folded) == 1:
                     adjacent.append(folded)
                 else:
-                    self._add(word, Signal("form", "form", category.id, word, False, False))
+                    form = Signal("form", "form", category.id, word, False, False)
+                    self._add(word, form)
+                    if category.id.startswith(GOODS_FAMILY):
+                        # the goods' form is dodged in pinyin as their name is (专piao, zhuan票 of 专票)
+                        for spelling in pinyin_spellings([folded], plain=True):
+                            if spelling.rule == "pinyin":
+                                self._add(spelling.text, form)
             self.adjacent_forms[category.id] = "".join(dict.fromkeys(adjacent))
         spread: dict[str, set[str]] = {}
         for category in self.categories.values():
