@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .clauses import breaks_clause, one_clause, starts_a_word, whole_words_across_spaces
+from .clauses import COUNTED, breaks_clause, one_clause, starts_a_word, whole_words_across_spaces
 from .fold_text import is_cjk
 from .hits import DISGUISED_RULES
 from .markers import Markers, alternatives
@@ -45,6 +45,11 @@ _TRADE_VERB = "做"
 _OF = "的"
 # how far after a media word a refusal and a verb of showing are read for (照片 不方便发)
 _WITHHELD_REACH = 7
+
+
+def _in_ratio(text: str, at: int, length: int) -> bool:
+    """Whether the marker at ``at`` stands between two numbers (一比一, 1比6): a ratio or scale, not a comparison."""
+    return at > 0 and at + length < len(text) and text[at - 1] in COUNTED and text[at + length] in COUNTED
 
 
 @dataclass(frozen=True)
@@ -246,6 +251,23 @@ class Scope:
         if at >= 0 and at + 1 < len(text) and is_cjk(text[at + 1]) and one_clause(view, found[0], at + 2):
             return None
         return found[1]
+
+    def set_apart(self, view: FieldView, start: int, end: int) -> str | None:
+        """The marker that makes the word at ``start:end`` a likeness or a difference, not a claim: right after a
+        simile (口感接近野生, 像野生的) or inside a comparison that sets the goods apart from it (跟野生原种不是一回事);
+        None otherwise."""
+        text = view.norm.text
+        marker = self._before_term.ending_at(text, start)
+        if marker is not None:
+            return marker[1] if marker[0] == "simile_term" else None
+        before = text[max(0, start - 4) : start]
+        if before and any(m in before for m in self._comparisons):
+            rest = text[end : end + 14]
+            for difference in self._differences:
+                at = rest.find(difference)
+                if at >= 0 and one_clause(view, start - 1, end + at + len(difference), in_lists=True):
+                    return difference
+        return None
 
     def innocence_cleared(
         self,
@@ -535,6 +557,8 @@ class Scope:
             if before:
                 # 比 right before the word or a short modifier away (比现在的树脂货重)
                 at, comparative = max(((before.rfind(m), m) for m in self._comparatives), default=(-1, ""))
+                if at >= 0 and _in_ratio(text, start - len(before) + at, len(comparative)):
+                    at = -1  # 一比一金属模型: a scale, not a comparison
                 if at >= 0 and one_clause(view, start - len(before) + at, end):
                     how = {"rule": "innocence_compared", "marker": comparative}
                 elif any(m in before for m in self._comparisons):

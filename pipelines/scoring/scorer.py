@@ -10,8 +10,9 @@ How a listing is scored (every step that changes the score is reported in ``rule
    is context for a species name too), a generic animal word (kind ``animal``: 长虫 "snake") unless the listing
    sells a wild one (wild provenance with a live animal, a part, a product form, a count or evasion), and a term
    hit that starts inside an earlier hit of another category and runs past it (牙雕 in 鲸牙雕件: read left
-   to right, the listing says 鲸牙), or a hit inside a longer hit of another category (犀鸟 in 盔犀鸟)
-   (:mod:`.overlaps`; positions in the text: :mod:`.clauses`).
+   to right, the listing says 鲸牙), or a hit inside a longer hit of another category (犀鸟 in 盔犀鸟), even one set
+   aside for want of context (虎 in 壁虎), and, in a listing without trade talk, a short form of an innocent phrase
+   the title names (虎皮 after 虎皮鹦鹉) (:mod:`.overlaps`; positions in the text: :mod:`.clauses`).
 3. Per category: the best hit gives ``weight x field factor x category severity``; other distinct terms of
    the category add a little (corroboration); a product form (手镯, 鳞片, 活体, or 皮/骨/牙 right after a
    species name) adds; evasion and trade talk (私聊, 加V, 懂的来, 老货, 包老) and category-scoped
@@ -80,7 +81,14 @@ from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
 from .markers import Markers, alternatives
 from .matcher import Matcher, StartWords, build_matcher
-from .overlaps import cut_from_list, drop_inner_code_words, drop_owned_code_words, drop_straddling
+from .overlaps import (
+    cut_from_list,
+    drop_inner_code_words,
+    drop_inside_unsold,
+    drop_owned_code_words,
+    drop_short_forms,
+    drop_straddling,
+)
 from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
 from .products import ProductHeads
 from .remedies import REMEDY_MIN, Remedies
@@ -191,8 +199,8 @@ _COMPOSITION_DENIAL = "不含"
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
 # the signals of the goods' nature that a negation right before them denies (不是野外抓的): the seller vouches against
-# them, so they do not count
-_DENIABLE_KINDS = frozenset(("suspicious", "trade"))
+# them, so they do not count; denied wild provenance (不是野生的) is no trade talk either
+_DENIABLE_KINDS = frozenset(("suspicious", "trade", "provenance"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list or end a sentence: a term read across one (白、粉 in 黑、白、粉,
@@ -1037,6 +1045,11 @@ class Scorer:
         books: dict[str, list[tuple[int, int]]] = {}
         live: list[tuple[TermRef, FieldView, int, int, int, int]] = []
         scoped_spans: list[tuple[FieldView, int, int]] = []
+        # names written out but set aside for want of context (壁虎 with no wild one sold): what they hold is still
+        # their name (a spelling, 麝 香 毛 of 麝香猫, is no name to hold another)
+        unsold: list[tuple[TermRef, FieldView, int, int]] = []
+        # short forms of an innocent phrase the title names (虎皮 after 虎皮鹦鹉): the phrase again, signals and all
+        short_forms: list[tuple[FieldView, int, int]] = []
         denied: set[tuple[str, str]] = set()
         # (category, word) of terms the listing itself shows in another sense (老冰糖, 烟花图案)
         read_aside: set[tuple[str, str]] = set()
@@ -1060,6 +1073,8 @@ class Scorer:
                 # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
                 masked_rules.append({"rule": "needs_wild_animal", "category": ref.category, "term": ref.term,
                                      "field": view.name, "points": 0})  # fmt: skip
+                if view.norm.text[start:end] == ref.term:
+                    unsold.append((ref, view, start, end))
                 continue
             if (
                 ref.requires
@@ -1096,6 +1111,8 @@ class Scorer:
                         "points": 0,
                     }
                 )
+                if view.norm.text[start:end] == ref.term:
+                    unsold.append((ref, view, start, end))
                 continue
             marker = self._joined_goods(ref, view, start, end, signal_places, views) or (
                 self._scoping.term_scope(view, start, end)
@@ -1207,6 +1224,8 @@ class Scorer:
                     denied.add((ref.category, ref.term))  # the listing is about the book wherever it names it
                     continue
             live.append((ref, view, start, end, o_start, o_end))
+        if unsold and live:
+            live = drop_inside_unsold(live, unsold, masked_rules)
         if scoped_spans:  # 山甲 inside a negated 不含穿山甲 is negated with it
             live = [i for i in live if not any(v is i[1] and s <= i[2] and i[3] <= e for v, s, e in scoped_spans)]
         if denied and live:  # a term the listing itself denies (不含虎骨) means the same elsewhere in it (虎骨贴)
@@ -1224,6 +1243,14 @@ class Scorer:
                 live = kept
         if live and self._pet_breeds:
             live = self._pets_named(live, joined, masked_rules)
+        if (
+            live
+            and any(mv is first_view and me - ms > 2 for _m, mv, ms, me in masks)
+            and not any(sig.kind in TALK for sigs, *_ in signal_places for sig in sigs)
+            and not any(marker in joined for marker in self._reveals)
+        ):
+            # a listing that talks trade or reveals the goods (象牙白手镯 …其实是真象牙, 私聊) may name them in full
+            live = drop_short_forms(live, masks, masked_rules, short_forms)
         if live and (masked_rules or masks):
             live = self._english_of_namesake(live, masked_rules, masks)
             live = self._namesake_described(live, masked_rules, signal_places, masks, first_view)
@@ -1315,6 +1342,8 @@ class Scorer:
                 term_spans[view.name] = [(start, end)]
             else:
                 spans_here.append((start, end))
+        for view, start, end in short_forms:
+            term_spans.setdefault(view.name, []).append((start, end))
         hits: list[Hit] = []
         for (term, category_id, field_name), found in places.items():
             # one hit per term and place: the widest span wins over spans inside it
@@ -1379,6 +1408,14 @@ class Scorer:
                             if trait_negation is not None:
                                 masked_rules.append(
                                     {"rule": "negated_signal", "signal": sig.word, "negation": trait_negation,
+                                     "field": view.name, "points": 0}
+                                )  # fmt: skip
+                        if trait_negation is None and any(s.kind == "provenance" for s in payloads):
+                            # wild provenance compared with, not claimed (口感接近野生, 跟野生原种不是一回事)
+                            trait_negation = self._scoping.set_apart(view, start, end)
+                            if trait_negation is not None:
+                                masked_rules.append(
+                                    {"rule": "compared_signal", "signal": sig.word, "marker": trait_negation,
                                      "field": view.name, "points": 0}
                                 )  # fmt: skip
                     if trait_negation is not None:
