@@ -1,7 +1,8 @@
 """Animals named by a generic word, and listed species a listing offers alive, worded apart from the shipped
 evaluation set: dictionary words for a kind of animal the national list protects (四脚蛇 "lizard") make a lead
-only when the listing sells a wild one; a count of animals lets a live animal's feed describe it; wild
-provenance in English gives a species name its context; a shell is the goods of a listed mollusc."""
+only when the listing sells a wild one, of the category the word names; a count of animals lets a live animal's
+feed describe it; wild provenance in English gives a species name its context; a shell is the goods of a listed
+mollusc; a falconer's name of a hawk (兔虎) and an idiom (生龙活虎) name no tiger."""
 
 from __future__ import annotations
 
@@ -162,3 +163,22 @@ def test_the_wild_denied_is_a_bred_animal_and_no_talk_of_provenance(scorer: Scor
     assert bred["bred"] == "非野生"
     assert_lead(scorer, "乌龟 野生 三只 巴掌大", "wildlife.live_reptile", "私聊 同城")
     assert_lead(scorer, "乌龟 是不是野生 自己看 三只 巴掌大", "wildlife.live_reptile", "私聊 同城")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "刚下山 大蛇 两条 活体 开车来拉",
+        "有毒的蛇 活体 一条 山货 不寄",
+    ],
+)
+def test_a_live_animal_called_by_a_generic_word_is_of_the_category_the_word_names(scorer: Scorer, title: str) -> None:
+    """活体 is a live bird's, a live reptile's or a primate's: the listing's own word for the animal (蛇) decides."""
+    result = assert_lead(scorer, title, "wildlife.live_reptile", "见面交易，私聊。")
+    assert next(r for r in result.rules if r["rule"] == "trade_pattern_context")["part_of"] == "wildlife.live_reptile"
+
+
+def test_a_falconer_s_name_and_an_idiom_are_no_tiger(scorer: Scorer) -> None:
+    """兔虎 names a goshawk, and 虎 in an idiom of the dictionary (生龙活虎) a manner, not the animal."""
+    result = assert_lead(scorer, "兔虎 成年母鸟 已经熬好", "wildlife.live_bird", "个头大，生龙活虎，拿兔子很猛。")
+    assert "wildlife.tiger_leopard" not in result.categories

@@ -1108,15 +1108,34 @@ def test_the_tibetan_antelope_is_its_own_species_not_saiga_horn(
     assert_lead(scorer, title, category, description)
 
 
-def test_every_national_list_row_of_the_saiga_category_is_the_saiga() -> None:
+def _national_list_by_category() -> dict[str, list[dict[str, str]]]:
+    """The national list's rows by the category the watchlist build files each species under."""
     spec = importlib.util.spec_from_file_location("build_wildlife", ROOT / "scripts" / "build_wildlife_watchlist.py")
     assert spec is not None and spec.loader is not None
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     with NATIONAL_LIST.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    saiga = {build.species_name(row["种"]) for row in rows if build.category_for(row) == "wildlife.saiga"}
-    assert saiga == {"高鼻羚羊"}
+    by_category: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_category.setdefault(build.category_for(row), []).append({**row, "name": build.species_name(row["种"])})
+    return by_category
+
+
+def test_every_national_list_row_of_the_saiga_category_is_the_saiga() -> None:
+    assert {row["name"] for row in _national_list_by_category()["wildlife.saiga"]} == {"高鼻羚羊"}
+
+
+def test_the_tiger_and_leopard_category_holds_the_cats_alone() -> None:
+    """Seals are named 豹 too (斑海豹, 环海豹): a name that ends in 豹 is a leopard's only in the cat family."""
+    by_category = _national_list_by_category()
+    cats = by_category["wildlife.tiger_leopard"]
+    assert cats and all("猫科" in row["科"] for row in cats)
+    assert {"西太平洋斑海豹", "环海豹"} <= {row["name"] for row in by_category["wildlife.other"]}
+
+
+def test_a_seal_s_goods_are_no_leopard_s(scorer: Scorer) -> None:
+    assert_lead(scorer, "斑海豹 毛皮 两张 北方老货", "wildlife.other", "野生的，私聊。")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The form sold decides between a live-animal category and the one that files parts, worded apart from the shipped
 evaluation set: a bird sold mounted, frozen or as tail feathers is filed under wildlife.other, a live one under
-wildlife.live_bird, whatever else the listing says of its plumage or feed; a snake caught in the wild is a live
-reptile, not an unnamed animal."""
+wildlife.live_bird, whatever else the listing says of its plumage or feed; a reptile sold dried, as a skin or a gall
+bladder is filed under wildlife.other too, a live one under wildlife.live_reptile; a snake caught in the wild is a
+live reptile, not an unnamed animal."""
 
 from __future__ import annotations
 
@@ -44,3 +45,41 @@ def test_a_live_bird_stays_a_live_bird(scorer: Scorer, title: str, description: 
 def test_a_snake_caught_in_the_wild_is_a_live_reptile(scorer: Scorer) -> None:
     assert_lead(scorer, "山上刚抓的蛇 活的 一米多", "wildlife.live_reptile")
     assert score(scorer, "林子里逮的蛇 两条 活的").category == "wildlife.live_reptile"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "金环蛇 晒干 盘成一盘 药酒料",  # dried
+        "大壁虎干 五对 广西货 药材",
+        "缅甸蟒 蛇皮 整张 四米二",  # a skin
+        "眼镜王蛇 蛇胆 十颗 干货",  # gall bladders
+        "山瑞鳖甲 两块 老药铺收的",  # a soft-shelled turtle's carapace, a medicine
+    ],
+)
+def test_a_reptile_sold_dried_or_as_parts_is_filed_apart_from_live_reptiles(scorer: Scorer, title: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.other", "野生的，私聊。")
+    filed = next(r for r in result.rules if r["rule"] == "sold_as_parts")
+    assert filed["category"] == "wildlife.live_reptile" and filed["filed_as"] == "wildlife.other"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("大壁虎 活体 三对 叫声响", "野外抓的，晒干的是另一个价。"),  # a dead form in the description alone
+        # a word of a live animal outweighs the dried goods it denies
+        ("金环蛇 活的 一米五 不是干货", "野外抓的，私聊。"),
+    ],
+)
+def test_a_live_reptile_stays_a_live_reptile(scorer: Scorer, title: str, description: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.live_reptile", description)
+    assert not any(r["rule"] == "sold_as_parts" for r in result.rules)
+
+
+def test_a_turtle_shell_from_the_sea_sold_dead_is_a_sea_turtles(scorer: Scorer) -> None:
+    """Filed apart as a dead reptile's goods, a shell the listing places in the sea is still filed by its origin."""
+    result = assert_lead(scorer, "海里的龟 标本 带壳 挂墙用", "wildlife.hawksbill", "渔民送的，背甲完整，私聊。")
+    assert [r["rule"] for r in result.rules if r["rule"] in ("sold_as_parts", "filed_by_origin")] == [
+        "sold_as_parts",
+        "filed_by_origin",
+    ]

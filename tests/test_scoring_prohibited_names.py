@@ -4,8 +4,9 @@
 pinyin written with its tones (窃tīng器), a knife's shape word beside the marks of a real blade (匕首造型 开刃), the
 goods of the firearms-explosives lexicon's knife and explosive lines (黑索金, 自动跳刀), street names of prescription
 drugs (紫水, 小白片) and a forged seal's (萝卜章), market names of goods (钻天猴, 听声宝, 云霄货), a pesticide packed in
-plastic and one sold by its number (3911), in digits or in Chinese numerals (三九一一). Examples are worded apart
-from the shipped evaluation set.
+plastic and one sold by its number (3911), in digits or in Chinese numerals (三九一一), fireworks materials apart from
+civil explosives (黑火药, 雷管), a cigarette's flavour capsule (爆珠) and a drug in e-liquid (太空油). Examples are
+worded apart from the shipped evaluation set.
 """
 
 from __future__ import annotations
@@ -191,14 +192,46 @@ def test_the_lexicon_adds_its_knives_and_explosives_and_not_the_hand_list_s_name
     lexicon = yaml.safe_load((ROOT / "pipelines/watchlists/prohibited_weapons_lexicon.yaml").read_text("utf-8"))
     terms = {t["term"] for c in lexicon["categories"] for t in c["terms"]}
     assert {"黑索金", "自动跳刀", "防卫电棍"} <= terms
-    # names prohibited.yaml gives weapons already (one word, one term), and a knife shop's words
-    assert not {"军刺", "气枪", "炸药", "军刀", "阳江刀具"} & terms
+    # names prohibited.yaml gives already (one word, one term), a weapon's or a fireworks material's (黑火药), and a
+    # knife shop's words
+    assert not {"军刺", "气枪", "炸药", "黑火药", "军刀", "阳江刀具"} & terms
     # a possessive names the goods before it: no how-to phrase is a term
     assert not any("的" in t or "制造" in t for t in terms)
 
 
 def test_a_lexicon_explosive_is_a_lead(scorer: Scorer) -> None:
     assert_lead(scorer, "黑索金 工业级 一公斤", "prohibited.weapons", "矿上用剩的，只能自提，私聊")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # the materials of fireworks are fireworks (烟花爆竹安全管理条例 第二条), a detonator and its fuse explosives
+        ("颗粒黑火药 半斤装 自己做礼花", "硝硫碳配好的，私聊", "prohibited.fireworks"),
+        ("烟火药 两公斤 做喷花用", "自己配的，不走快递", "prohibited.fireworks"),
+        ("引火线 防潮 二十米一卷", "燃速均匀，私聊", "prohibited.fireworks"),
+        ("电雷管 导火索 矿上剩的", "一起出，只能自提", "prohibited.weapons"),
+    ],
+)
+def test_fireworks_materials_and_civil_explosives_are_filed_apart(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    assert_lead(scorer, title, category, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # a cigarette's flavour capsule reads as 爆竹, and e-cigarette words carry a drug named beside them
+        ("细支 薄荷爆珠 整条 外文包装", "免税渠道，私聊", "prohibited.tobacco"),
+        ("太空油 通用烟弹 一口就飘", "老客户都懂，私聊", "prohibited.drugs"),
+    ],
+)
+def test_the_goods_word_decides_between_tobacco_and_its_neighbours(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    assert "prohibited.fireworks" not in result.categories
 
 
 @pytest.mark.parametrize(

@@ -533,6 +533,11 @@ class AnimalPatterns:
         elif sig.label in ("caught_goods", "counted"):
             shown = sig.category  # goods taken from the sea (海里捞的红枝) are of the one category that sells them
             route["part_of"] = shown
+        elif (sig.word in self._live_words or sig.label == "fresh") and (
+            named := self._counted_generic(views, True)
+        ) is not None:
+            shown = named[0].category  # a live animal the listing calls by a generic word (大蛇 一条 活体)
+            route["part_of"] = shown
         elif placed is not None and (goods := self._goods_of_part(sig)) is not None:
             shown = goods  # ... and so are goods placed in the wild (山里 大掌 一对, 山里大家伙的前掌)
             route["part_of"] = shown

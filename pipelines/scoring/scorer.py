@@ -560,7 +560,6 @@ class Scorer:
         self._starts_first = len(self._pattern_list)
         self._trade_anchors.extend([0] * len(self._starts.words))
         self._parts_categories = tables.parts_categories
-        self._dead_forms = tables.dead_forms
         self._alive_forms = tables.alive_forms
         self._origin_categories = tables.origin_categories
         # a claim of wild provenance the seller denies trading in (不卖野外的) is none either
@@ -1498,12 +1497,14 @@ class Scorer:
         all_rules.extend(masked_rules)
         best = ranked[0]
         score = scores[best]
-        parts = self._parts_categories.get(best)
-        if parts is not None and "title" in by_name and self._sold_as_parts(by_name["title"].norm.text, joined):
+        filed = self._parts_categories.get(best)
+        title_view = by_name.get("title")
+        if filed is not None and title_view is not None and self._sold_as_parts(filed[1], title_view.norm.text, joined):
+            parts = filed[0]
             all_rules.append({"rule": "sold_as_parts", "category": best, "filed_as": parts, "points": 0})
             ranked = [parts, *(c for c in ranked if c != parts)]
             best = parts
-        elif self._origin_categories:
+        if self._origin_categories:  # a live reptile's shell sold dead (海里 龟 标本) is then a sea turtle's
             origin = self._filed_by_origin(best, hits, joined)
             if origin is not None:
                 all_rules.append({"rule": "filed_by_origin", "category": best, "filed_as": origin, "points": 0})
@@ -1519,12 +1520,13 @@ class Scorer:
             rules=all_rules,
         )
 
-    def _sold_as_parts(self, title: str, joined: str) -> bool:
+    def _sold_as_parts(self, dead: re.Pattern[str], title: str, joined: str) -> bool:
         """Whether a listing of a live-animal category sells the animal dead or its parts, as its title says (金雕标本
-        展翅, 整只冻品, 孔雀尾羽; a description's 飞羽是黑的 is a live bird's trait), and says nothing of a live one
-        (活体, 活的): the categories file those goods apart."""
-        dead, alive = self._dead_forms, self._alive_forms
-        return dead is not None and dead.search(title) is not None and (alive is None or alive.search(joined) is None)
+        展翅, 整只冻品, 孔雀尾羽, 蛤蚧干; a description's 飞羽是黑的 is a live bird's trait), and says nothing of a
+        live one (活体, 活的): the categories file those goods apart. ``dead``: the words of the category's dead
+        goods."""
+        alive = self._alive_forms
+        return dead.search(title) is not None and (alive is None or alive.search(joined) is None)
 
     def _filed_by_origin(self, best: str, hits: list[Hit], joined: str) -> str | None:
         """The category a listing's goods can only be when no name of the category it is filed under tells them (a

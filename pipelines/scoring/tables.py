@@ -127,7 +127,7 @@ class Tables:
         self.effect_parts: dict[str, tuple[str, str, str]] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
-        self._dictionary_words: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+        self._dictionary_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
         # the colours named after goods whose name ends in a colour (鹤顶红色), folded: each stands only where its
         # 色 ends a word (not 鹤顶红色泽)
         self.colour_names: set[str] = set()
@@ -261,24 +261,37 @@ class Tables:
             sorted(name + _COLOUR for name in names if len(name) > 1 and is_cjk(name[-1]) and name[-1] in self._colours)
         )
 
-    def _dictionary(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """jieba's nouns (tag n), its one-character adjectives (tag a) that make a word with 色 (红: 红色) and those of
-        them whose noun with 色 is common (the colours: 白色, 浅色), read in one pass and only when a table needs
-        them: the dictionary is large."""
+    def _dictionary(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+        """jieba's nouns (tag n), its one-character adjectives (tag a) that make a word with 色 (红: 红色), those of
+        them whose noun with 色 is common (the colours: 白色, 浅色) and its idioms (tag i: 虎背熊腰), read in one pass
+        and only when a table needs them: the dictionary is large."""
         if self._dictionary_words is None:
             nouns: set[str] = set()
             short: dict[str, str] = {}
             colours: set[str] = set()
+            idioms: set[str] = set()
             for word, count, tag in dictionary_words():
                 if tag == "n":
                     nouns.add(word)
                     if len(word) == 2 and word[1] == _COLOUR and count >= _COLOUR_NOUN_MIN:
                         colours.add(word[0])
+                elif tag == "i":
+                    idioms.add(word)
                 if len(word) <= 2:
                     short[word] = tag
             adjectives = frozenset(c for c, tag in short.items() if len(c) == 1 and tag == "a" and c + _COLOUR in short)
-            self._dictionary_words = (frozenset(nouns), adjectives, adjectives & colours)
+            self._dictionary_words = (frozenset(nouns), adjectives, adjectives & colours, frozenset(idioms))
         return self._dictionary_words
+
+    def _idioms_holding(self, category: Category) -> tuple[str, ...]:
+        """The dictionary's idioms that hold a one-character name of the category (虎背熊腰, 狼吞虎咽, 如虎添翼 of
+        虎): an idiom speaks of a build or a manner, never of the animal's goods."""
+        fold = self.normaliser.fold
+        names = {fold(n) for spec in category.terms if spec.kind != "code_word" for n in (spec.term, *spec.aliases)}
+        singles = {name for name in names if len(name) == 1 and is_cjk(name)}
+        if not singles:
+            return ()
+        return tuple(sorted(idiom for idiom in self._dictionary()[3] if not singles.isdisjoint(idiom)))
 
     def _dictionary_nouns(self) -> frozenset[str]:
         return self._dictionary()[0]
@@ -565,14 +578,15 @@ class Tables:
         self.live_words = frozenset(signals.live_forms)
         # the goods of a live-animal category sold dead or as parts (金雕标本, 整只冻品), filed apart: what tells them
         # (dead_forms) and what tells a live animal instead (live_forms, fresh_forms), both read in the folded text
-        dead = [fold(w) for w in signals.dead_forms if fold(w)]
         alive = [fold(w) for w in (*signals.live_forms, *signals.fresh_forms) if fold(w)]
-        self.dead_forms = re.compile(alternatives(dead)) if dead else None
         self.alive_forms = re.compile(alternatives(alive)) if alive else None
+        # live category -> (the category of its parts, what tells its goods sold dead)
         self.parts_categories = {
-            pair.live: pair.parts
+            pair.live: (pair.parts, re.compile(alternatives(dead)))
             for pair in signals.parts_categories
-            if pair.live in self.categories and pair.parts in self.categories
+            if pair.live in self.categories
+            and pair.parts in self.categories
+            and (dead := [fold(w) for w in (*signals.dead_forms, *pair.dead_forms) if fold(w)])
         }
         # goods told by no name of their category whose origin and kind the listing states (海里的 + 壳): the category
         # such goods can only be, with one search for the origin and one for the kind, both in the folded text
@@ -612,7 +626,11 @@ class Tables:
                 self._add_term(category, spec)
             for phrase in (*category.innocent_phrases, *self._swapped_innocent_phrases(category)):
                 self._add(phrase, Mask(category.id, phrase))
-            for phrase in (*self._modified_namesakes(category), *self._tools_by_last_word(category)):
+            for phrase in (
+                *self._modified_namesakes(category),
+                *self._tools_by_last_word(category),
+                *self._idioms_holding(category),
+            ):
                 self._add(phrase, Mask(category.id, phrase))
             for phrase in self._colours_named_after(category):
                 self._add(phrase, Mask(category.id, phrase))

@@ -156,6 +156,9 @@ class PartsCategory(_Model):
 
     live: str = Field(pattern=CATEGORY_ID)
     parts: str = Field(pattern=CATEGORY_ID)
+    dead_forms: list[str] = Field(
+        default_factory=list, description="The goods of this category alone sold dead, beside the shared dead_forms."
+    )
 
 
 class OriginCategory(_Model):
