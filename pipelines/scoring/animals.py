@@ -18,7 +18,7 @@ from .clauses import (
     stands_after_a_word,
     stands_alone,
 )
-from .payloads import PLACED_PART, FieldView, Signal, TermRef
+from .payloads import PLACED_PART, YOUNG_PART, FieldView, Signal, TermRef
 from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -37,6 +37,10 @@ _WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野�
 _TOLD_ASIDE = frozenset(("denied", "papers", "place"))
 # what may follow a caught animal's word (鸟一对, 鸟崽两只, 小家伙的)
 _CAUGHT_AFTER = frozenset("一二两三四五六七八九十几只对个的")
+# characters before a farmed animal's word that may hold the verb of feeding it is the food of (吃一只活鸡)
+_FEED_REACH = 4
+# characters before a young animal's word that may hold the farmed animal or pet whose young it is (小狗崽, 猫崽子)
+_TAME_REACH = 3
 # characters of description (红, 活石头) a capture's animal or goods word may stand after the capture
 _CAUGHT_GAP = 4
 
@@ -61,6 +65,9 @@ class AnimalPatterns:
         term_negations: tuple[str, ...],
         namesake_kinds: frozenset[str],
         papers_denied: re.Pattern[str] | None = None,
+        offline: re.Pattern[str] | None = None,
+        offline_wholes: frozenset[str] = frozenset(),
+        tame_before: re.Pattern[str] | None = None,
         wild_places: re.Pattern[str] | None = None,
         wild_places_longest: int = 0,
         caught: re.Pattern[str] | None = None,
@@ -68,6 +75,7 @@ class AnimalPatterns:
         caught_animals: dict[str, str | None] | None = None,
         generic_animals: re.Pattern[str] | None = None,
         hunting_verbs: tuple[str, ...] = (),
+        feeding_verbs: tuple[str, ...] = (),
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
@@ -87,6 +95,9 @@ class AnimalPatterns:
         self._term_negations = term_negations
         self._namesake_kinds = namesake_kinds
         self._papers_denied = papers_denied
+        self._offline = offline
+        self._offline_wholes = offline_wholes
+        self._tame_before = tame_before
         self._wild_places = wild_places
         self._wild_places_longest = wild_places_longest
         self._caught = caught
@@ -94,6 +105,7 @@ class AnimalPatterns:
         self._caught_animals = caught_animals or {}
         self._generic = generic_animals
         self._hunting_verbs = hunting_verbs
+        self._feeding_verbs = feeding_verbs
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
@@ -387,6 +399,7 @@ class AnimalPatterns:
         talk = False
         talk_places: list[tuple[FieldView, int, int]] = []
         placed: str | None = None  # a place of the wild a few characters before a part (深山皮子)
+        solid: tuple[Signal, FieldView, int, int] | None = None  # the first part that is more than a whole (整只)
         tame: bool | None = None  # whether the listing names a farmed animal or a pet, asked once a placed part stands
         for signals, view, start, end in signal_places:
             for sig in signals:
@@ -398,9 +411,13 @@ class AnimalPatterns:
                     and (tame := self._names_tame(views, signal_places) if tame is None else tame)
                 ):
                     continue  # a soft-shelled turtle's carapace for the pot (甲鱼 背甲), a cat's fore paw (猫 前爪)
+                elif sig.kind == "part" and sig.label == YOUNG_PART and self._young_of_tame(view, start):
+                    continue  # a kitten or a piglet (猫崽子, 猪崽)
                 elif sig.kind == "part" and stands_alone(view, start, end):
                     if part is None:
                         part = (sig, view, start, end)
+                    if solid is None and sig.word not in self._offline_wholes:
+                        solid = (sig, view, start, end)
                     if placed is None:
                         placed = self._place_before(view, start)
                 elif (
@@ -473,6 +490,15 @@ class AnimalPatterns:
             part = next((place for place in fresh if stands_after_a_word(*place[1:])), None)
             if part is not None:
                 route["fresh"] = part[0].word
+        if not talk and provenance and part is not None and self._offline is not None:
+            # goods handed over only in person (同城自提, 不发快递), where no farmed animal is named: wild goods kept
+            # out of the courier's record. A whole (整只) is no part for it, a live or young animal or one the listing
+            # found otherwise (caught, counted) is
+            kept = part if part[0].word not in self._offline_wholes else solid
+            offline = next((m.group() for view in views if (m := self._offline.search(view.norm.text))), None)
+            if offline is not None and kept is not None and not self._names_farmed(views):
+                part, talk = kept, True
+                route["offline"] = offline
         if not talk:
             if provenance and denied is not None:
                 route["denied"] = denied
@@ -566,6 +592,12 @@ class AnimalPatterns:
             or self._names_pet(views, signal_places)
             or self._names_undenied(self._bred, views, "")
         )
+
+    def _young_of_tame(self, view: FieldView, start: int) -> bool:
+        """Whether a farmed animal or a pet ends right before the young animal's word at ``start``, or before 小 and
+        it (猫崽子, 小狗崽, 甲鱼小崽子)."""
+        pattern = self._tame_before
+        return pattern is not None and pattern.search(view.norm.text, max(0, start - _TAME_REACH), start) is not None
 
     def _goods_of_part(self, sig: Signal) -> str | None:
         """The one wildlife category whose goods word the part is (掌 of a bear), or whose goods word ends a part
@@ -702,9 +734,12 @@ class AnimalPatterns:
 
     def _names_farmed(self, views: list[FieldView]) -> bool:
         """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭), as the
-        wild kind (野兔, 野鸭), as the prey a verb of hunting takes (会抓兔子: what the animal sold hunts) or inside a
-        tag in corner brackets (【闲鱼】: the marketplace or group the listing comes from)."""
-        return self._names_undenied(self._farmed, views, _WILD_KIND, after=self._hunting_verbs, tags=True)
+        wild kind (野兔, 野鸭), as the prey a verb of hunting takes (会抓兔子: what the animal sold hunts), as the food
+        a few characters after a verb of feeding (吃一只活鸡, 喂鸡蛋: what it eats) or inside a tag in corner
+        brackets (【闲鱼】: the marketplace or group the listing comes from)."""
+        return self._names_undenied(
+            self._farmed, views, _WILD_KIND, after=self._hunting_verbs, tags=True, fed=self._feeding_verbs
+        )
 
     def _names_undenied(
         self,
@@ -714,10 +749,12 @@ class AnimalPatterns:
         inside: Sequence[tuple[FieldView, int, int]] = (),
         after: Sequence[str] = (),
         tags: bool = False,
+        fed: Sequence[str] = (),
     ) -> bool:
         """Whether a word of ``pattern`` stands in the listing neither right after a negation nor, if ``wild_kind``
-        is given, right after it, nor right after one of the words ``after``, nor within one of the ``inside``
-        places, nor, with ``tags``, inside a tag in corner brackets."""
+        is given, right after it, nor right after one of the words ``after``, nor within _FEED_REACH characters
+        after one of the words ``fed``, nor within one of the ``inside`` places, nor, with ``tags``, inside a tag
+        in corner brackets."""
         if pattern is None:
             return False
         negations = self._term_negations
@@ -729,6 +766,7 @@ class AnimalPatterns:
                     not (wild_kind and before.endswith(wild_kind))
                     and not any(before.endswith(w) for w in negations)
                     and not any(before.endswith(w) for w in after)
+                    and not (fed and any(w in text[max(0, match.start() - _FEED_REACH) : match.start()] for w in fed))
                     and not (tags and in_tag(view, match.start(), match.end()))
                     and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
                 ):

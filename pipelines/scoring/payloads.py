@@ -16,6 +16,7 @@ TALK = frozenset(("evasion", "trade", "provenance", "conceal"))
 GOODS_EVIDENCE = frozenset(("provenance", "conceal", "part", "live", "english_live"))
 # the label of a part named by its place on the animal (背甲, 前掌): its last character is the part
 PLACED_PART = "placed"
+YOUNG_PART = "young"  # the label of a young animal's word (崽子), a part of the trade pattern
 
 
 def _by_fields(self: Any) -> tuple[Any, ...]:

@@ -13,7 +13,7 @@ from .clauses import COUNTED, PLACE_REACH, SPLIT_TRAIT_GAP, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
-from .payloads import PLACED_PART, Mask, Payload, Signal, TermRef
+from .payloads import PLACED_PART, YOUNG_PART, Mask, Payload, Signal, TermRef
 from .remedies import actions
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
@@ -490,6 +490,8 @@ class Tables:
         self.placed_parts = frozenset(position + head for position in positions for head in heads)
         for word in sorted(self.placed_parts):
             self._add(word, Signal("part", PLACED_PART, None, word, False, False))
+        for word in signals.young_animals:
+            self._add(word, Signal("part", YOUNG_PART, None, word, False, False))
         # a word the dictionary glosses as an animal part (苦胆 "gall bladder") is that part, where the part's
         # character inside another word (主角, 大胆) is not
         for compound in signals.part_compounds:
@@ -499,7 +501,18 @@ class Tables:
             *(noun + verb for noun in signals.source_nouns for verb in signals.withholding_verbs),
             *(verb + noun for noun in signals.source_nouns for verb in asking),
         )
-        for word in dict.fromkeys((*signals.wild_provenance, *withheld)):
+        # a place the goods came from with the way they came (东南亚过来), told with a link and another verb of
+        # coming (东南亚那边带过来)
+        arrivals = signals.arrival_verbs
+        abroad = {
+            word[: -len(verb)]
+            for word in signals.wild_provenance
+            for verb in arrivals
+            if len(word) > len(verb) and word.endswith(verb)
+        }
+        links = ("", *signals.origin_links)
+        arrived = (origin + link + verb for origin in sorted(abroad) for link in links for verb in arrivals)
+        for word in dict.fromkeys((*signals.wild_provenance, *withheld, *arrived)):
             self._add(word, Signal("provenance", "provenance", None, word, False, False))
         for word in signals.fresh_forms:
             self._add(word, Signal("part", "fresh", None, word, False, False))
@@ -541,6 +554,7 @@ class Tables:
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
         self.hunting_verbs = tuple(verb for verb in hunting if verb)
+        self.feeding_verbs = tuple(verb for verb in map(fold, signals.feeding_verbs) if verb)
         # a generic animal word a few characters after a capture (山里刚抓的鸟, 林子里逮的彩色长尾鸟): the animal caught
         caught = {fold(animal.word): animal.category for animal in signals.caught_animals if fold(animal.word)}
         self.caught_animals = caught
@@ -563,6 +577,16 @@ class Tables:
         places = [fold(w) for w in signals.capture_places]
         self.wild_places = re.compile(alternatives(places)) if any(places) else None
         self.wild_places_longest = max(map(len, places), default=0)
+        # goods kept off the parcel routes (自提, 不发快递, 快递不发): the trade pattern's talk where nothing else is
+        routes = [fold(w) for w in signals.routes]
+        refusals = [fold(w) for w in signals.send_refusals]
+        offline = [
+            *map(fold, signals.offline_notes),
+            *(refusal + route for refusal in refusals for route in routes),
+            *(route + refusal for refusal in refusals for route in routes),
+        ]
+        self.offline = re.compile(alternatives(offline)) if any(offline) else None
+        self.offline_wholes = frozenset(map(fold, signals.offline_wholes))
         # what lets a listing with no term be read for a capture or a wild place's part: one search, each branch
         # starting with its word (see capture_pattern)
         parts = self.single_parts
@@ -728,6 +752,10 @@ class Tables:
         # noun of their colour (白色, 浅色), read only where a mark can be split
         self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
+        # a farmed animal or a pet right before a young animal's word, or before 小 and it (猫崽子, 小狗崽, 甲鱼小崽子):
+        # its young
+        tame = [fold(w) for w in (*signals.farmed_animals, *signals.pet_animals)]
+        self.tame_before = re.compile(f"(?:{alternatives(tame)})小?$") if any(tame) else None
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
         for category_id, chars in self.adjacent_forms.items():

@@ -1,0 +1,84 @@
+"""The trade pattern read where its parts are worded apart from the lists: goods kept off every parcel route by a
+note on the handover (自提, 不发快递), an animal's food that names a farmed animal, a young animal (崽子) and a
+place abroad told with "over there" (东南亚那边带过来). Each with the look-alike that must stay quiet; examples
+are worded apart from the labelled set."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.scoring import Scorer, ScoreResult
+from tests.scoring_support import assert_clear, explanation, score
+
+
+def trade_context(result: ScoreResult) -> dict[str, object]:
+    return next(rule for rule in result.rules if rule["rule"] == "trade_pattern_context")
+
+
+@pytest.mark.parametrize(
+    ("description", "note"),
+    [
+        ("老乡自己熏的，野的，只能同城自提", "自提"),
+        ("野生的，太大了寄不了，快递不发，上门看", "快递不发"),
+        ("纯野生，不发物流，买家开车来拉", "不发物流"),
+    ],
+)
+def test_a_wild_part_kept_off_the_parcel_routes_is_a_trade_pattern(scorer: Scorer, description: str, note: str) -> None:
+    result = score(scorer, "整只 带爪 黑毛 冻的", description)
+    assert result.is_lead, explanation(result, "整只 带爪 黑毛 冻的", description)
+    assert trade_context(result)["offline"] == note
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("野生 鲈鱼 整只 冰鲜", "今早出海的野生鲈鱼，同城自提，不发快递"),  # seafood of a fishmonger
+        ("野生 土鸡 整只 现杀", "山上散养的，同城自提"),  # a farmed animal
+        ("二手 整张 皮子 沙发垫", "纯手工，自提"),  # no word of wild provenance
+        ("野生 松茸菌 整只 带土", "今早山上采的，同城自提"),  # a whole, which mushrooms are sold as too
+    ],
+)
+def test_a_handover_note_without_a_wild_part_stays_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_a_handover_note_alone_is_no_evasion_talk(scorer: Scorer) -> None:
+    # the note is talk of the trade pattern only: it adds no evasion points to a species named
+    result = score(scorer, "红木 茶盘 整块 老料", "同城自提，快递不发")
+    assert not result.is_lead
+
+
+def test_a_farmed_animal_the_animal_eats_is_no_farm_produce(scorer: Scorer) -> None:
+    for food in ("一顿吃一只活鸡", "每周喂两个鸡蛋"):
+        description = f"野生的，{food}，不发快递，自己来拉"
+        result = score(scorer, "林子里逮的 花蛇 活的", description)
+        assert result.is_lead, explanation(result, "林子里逮的 花蛇 活的", description)
+    # a farmed animal named as goods of its own still is farm produce
+    assert_clear(scorer, "林子里逮的 花蛇 活的", "野生的，另有散养土鸡，不发快递，自己来拉")
+
+
+@pytest.mark.parametrize("young", ["小崽子", "崽子", "小崽", "幼兽"])
+def test_a_young_animal_is_a_part_of_the_trade_pattern(scorer: Scorer, young: str) -> None:
+    title = f"林场带回的 {young} 一只 花斑"
+    result = score(scorer, title, "边境那边的，野的，私聊，懂的来")
+    assert result.is_lead, explanation(result, title, "")
+    assert trade_context(result)["part"] in young
+
+
+@pytest.mark.parametrize(
+    "title", ["小猫崽子 三只 野外捡的", "土狗崽子 一窝 野外捡的", "小猪崽 两只 野的", "野的 草鱼小崽子 一袋"]
+)
+def test_the_young_of_a_pet_or_farmed_animal_stays_quiet(scorer: Scorer, title: str) -> None:
+    assert_clear(scorer, title, "私聊，懂的来")
+
+
+@pytest.mark.parametrize("origin", ["越南那边带过来的", "边境那边带来的", "东南亚那边过来的"])
+def test_a_place_abroad_told_with_over_there_is_wild_provenance(scorer: Scorer, origin: str) -> None:
+    description = f"{origin}，背甲有花，私聊"
+    result = score(scorer, "背甲 高拱 一只 十二公分", description)
+    assert result.is_lead, explanation(result, "背甲 高拱 一只 十二公分", description)
+    assert any(origin.startswith(word) for word in trade_context(result)["provenance"])  # type: ignore[attr-defined]
+
+
+def test_a_place_at_home_told_with_over_there_is_no_provenance(scorer: Scorer) -> None:
+    assert_clear(scorer, "背甲 高拱 一只 十二公分", "广东那边带过来的，背甲有花，私聊")
