@@ -364,12 +364,19 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # (1,897/2,224, 0.8530), precision 0.978 (1,897/1,940, 0.9778), disguised recall 0.797 (1,084/1,360, 0.7971),
 # 43/921, category accuracy 0.948 (1,799/1,897, 0.9483); the floors follow, to the fourth place (1,896 is 0.8525,
 # 1,083 is 0.7963).
+# Prohibited names with two syllables in pinyin, forms in pinyin, code numbers in Chinese numerals and market names;
+# look-alikes that point back at other things (虎 of 壁虎, 虎皮 of 虎皮鹦鹉, denied or likened wild provenance, the
+# steps of a genuine issue); categories decided by the goods' form and names (dried reptiles, 黑火药, seals); wild goods
+# kept off the parcel routes and young animals in the trade pattern: recall 0.856 (1,903/2,224, 0.8557), precision
+# 0.978 (1,903/1,945, 0.9784), disguised recall 0.801 (1,089/1,360, 0.8007), 42/921 (0.0456), category accuracy
+# 0.956 (1,819/1,903, 0.9559); the floors follow, to the fourth place (1,902 is 0.8552, 1,088 is 0.8000, 1,818 of
+# 1,903 is 0.9553), and the ceiling sits at the measured figure (42 of 921 holds, 43 does not).
 TEST_PART_FLOOR = {
-    "recall": 0.8529,
-    "precision": 0.9777,
-    "disguised": 0.7970,
-    "category_accuracy": 0.9483,
-    "hard_negatives_flagged": 0.0467,
+    "recall": 0.8556,
+    "precision": 0.9784,
+    "disguised": 0.8007,
+    "category_accuracy": 0.9558,
+    "hard_negatives_flagged": 0.0457,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -556,13 +563,16 @@ TEST_PART_FLOOR = {
 # (0.9506). The rules alone find 4 more here with no more false alarms; the rebuilt seed lifts
 # 3 fewer of them (one lead and two disguised below the figures before), a rebuild's move: the counts follow the
 # measured figures and the category floor rises.
+# The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,008 leads (1,177 disguised),
+# precision 0.9781 (2,008/2,053), 45/921 (0.0489), category accuracy 0.959 (1,926/2,008, 0.9592): the counts follow,
+# precision and category accuracy rise, and the ceiling sits at the measured figure (45 of 921 holds, 46 does not).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_003,
-    "disguised_found": 1_173,
-    "precision": 0.9771,
-    "category_accuracy": 0.9506,
-    "hard_negatives_flagged": 0.0511,
+    "leads_found": 2_008,
+    "disguised_found": 1_177,
+    "precision": 0.9780,
+    "category_accuracy": 0.9591,
+    "hard_negatives_flagged": 0.0489,
 }
 
 
@@ -610,9 +620,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_224), (disguised - 1, 1_360)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_224), (disguised, 1_360)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_224), (disguised - 2, 1_360)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 1,897 of 2,224 (recall 0.8530) and 1,084 of 1,360 (0.7971); one fewer of each misses.
-    assert floor_misses(_measured((1_897, 2_224), (1_084, 1_360)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((1_896, 2_224), (1_083, 1_360)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 1,903 of 2,224 (recall 0.8557) and 1,089 of 1,360 (0.8007); one fewer of each misses.
+    assert floor_misses(_measured((1_903, 2_224), (1_089, 1_360)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((1_902, 2_224), (1_088, 1_360)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
