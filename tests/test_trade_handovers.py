@@ -43,9 +43,13 @@ def test_a_handover_note_without_a_wild_part_stays_quiet(scorer: Scorer, title: 
 
 
 def test_a_handover_note_alone_is_no_evasion_talk(scorer: Scorer) -> None:
-    # the note is talk of the trade pattern only: it adds no evasion points to a species named
-    result = score(scorer, "红木 茶盘 整块 老料", "同城自提，快递不发")
-    assert not result.is_lead
+    # the note is talk of the trade pattern only: beside a species named it adds no evasion points, where a
+    # dealer's talk does (so the species' listing is one that evasion would raise)
+    plain = score(scorer, "绿孔雀 一只 成年")
+    noted = score(scorer, "绿孔雀 一只 成年", "同城自提，快递不发")
+    assert noted.score == plain.score, explanation(noted, "绿孔雀 一只 成年", "同城自提，快递不发")
+    assert all(rule["rule"] != "evasion" for rule in noted.rules)
+    assert score(scorer, "绿孔雀 一只 成年", "私聊，懂的来").score > plain.score
 
 
 def test_a_farmed_animal_the_animal_eats_is_no_farm_produce(scorer: Scorer) -> None:
@@ -66,7 +70,7 @@ def test_a_young_animal_is_a_part_of_the_trade_pattern(scorer: Scorer, young: st
 
 
 @pytest.mark.parametrize(
-    "title", ["小猫崽子 三只 野外捡的", "土狗崽子 一窝 野外捡的", "小猪崽 两只 野的", "野的 草鱼小崽子 一袋"]
+    "title", ["小猫崽子 三只 野外捡的", "土狗崽子 一窝 野外捡的", "小猪崽子 两只 野的", "野的 草鱼小崽子 一袋"]
 )
 def test_the_young_of_a_pet_or_farmed_animal_stays_quiet(scorer: Scorer, title: str) -> None:
     assert_clear(scorer, title, "私聊，懂的来")

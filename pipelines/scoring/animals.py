@@ -39,7 +39,7 @@ _TOLD_ASIDE = frozenset(("denied", "papers", "place"))
 _CAUGHT_AFTER = frozenset("一二两三四五六七八九十几只对个的")
 # characters before a farmed animal's word that may hold the verb of feeding it is the food of (吃一只活鸡)
 _FEED_REACH = 4
-# characters before a young animal's word that may hold the farmed animal or pet whose young it is (小狗崽, 猫崽子)
+# characters before a young animal's word that may hold the farmed animal or pet whose young it is (小狗崽子, 猫崽子)
 _TAME_REACH = 3
 # characters of description (红, 活石头) a capture's animal or goods word may stand after the capture
 _CAUGHT_GAP = 4
@@ -595,7 +595,7 @@ class AnimalPatterns:
 
     def _young_of_tame(self, view: FieldView, start: int) -> bool:
         """Whether a farmed animal or a pet ends right before the young animal's word at ``start``, or before 小 and
-        it (猫崽子, 小狗崽, 甲鱼小崽子)."""
+        it (猫崽子, 小狗崽子, 甲鱼小崽子)."""
         pattern = self._tame_before
         return pattern is not None and pattern.search(view.norm.text, max(0, start - _TAME_REACH), start) is not None
 

@@ -752,8 +752,8 @@ class Tables:
         # noun of their colour (白色, 浅色), read only where a mark can be split
         self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
-        # a farmed animal or a pet right before a young animal's word, or before 小 and it (猫崽子, 小狗崽, 甲鱼小崽子):
-        # its young
+        # a farmed animal or a pet right before a young animal's word, or before 小 and it (猫崽子, 小狗崽子,
+        # 甲鱼小崽子): its young
         tame = [fold(w) for w in (*signals.farmed_animals, *signals.pet_animals)]
         self.tame_before = re.compile(f"(?:{alternatives(tame)})小?$") if any(tame) else None
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
