@@ -45,6 +45,8 @@ _TRADE_VERB = "做"
 _OF = "的"
 # how far after a media word a refusal and a verb of showing are read for (照片 不方便发)
 _WITHHELD_REACH = 7
+# how far after the word a comparison sets apart the word of its difference is read for (和野生原种完全不同)
+_DIFFERENCE_REACH = 14
 
 
 def _in_ratio(text: str, at: int, length: int) -> bool:
@@ -260,13 +262,19 @@ class Scope:
         marker = self._before_term.ending_at(text, start)
         if marker is not None:
             return marker[1] if marker[0] == "simile_term" else None
-        before = text[max(0, start - 4) : start]
-        if before and any(m in before for m in self._comparisons):
-            rest = text[end : end + 14]
-            for difference in self._differences:
-                at = rest.find(difference)
-                if at >= 0 and one_clause(view, start - 1, end + at + len(difference), in_lists=True):
-                    return difference
+        return self._difference_after(view, start, end, text[max(0, start - 4) : start])
+
+    def _difference_after(self, view: FieldView, start: int, end: int, before: str) -> str | None:
+        """The word of difference (不同, 两回事) that a comparison in ``before`` (和, 跟) sets the word at
+        ``start:end`` apart by, in the same clause: an innocence word (和骨雕塑料差别很大) and wild provenance
+        (和野生原种完全不同) are read apart the same way."""
+        if not before or not any(m in before for m in self._comparisons):
+            return None
+        rest = view.norm.text[end : end + _DIFFERENCE_REACH]
+        for difference in self._differences:
+            at = rest.find(difference)
+            if at >= 0 and one_clause(view, start - 1, end + at + len(difference), in_lists=True):
+                return difference
         return None
 
     def innocence_cleared(
@@ -561,13 +569,8 @@ class Scope:
                     at = -1  # 一比一金属模型: a scale, not a comparison
                 if at >= 0 and one_clause(view, start - len(before) + at, end):
                     how = {"rule": "innocence_compared", "marker": comparative}
-                elif any(m in before for m in self._comparisons):
-                    rest = text[end : end + 14]
-                    for difference in self._differences:
-                        at = rest.find(difference)
-                        if at >= 0 and one_clause(view, start - 1, end + at + len(difference), in_lists=True):
-                            how = {"rule": "innocence_compared", "marker": difference}
-                            break
+                elif (difference := self._difference_after(view, start, end, before)) is not None:
+                    how = {"rule": "innocence_compared", "marker": difference}
             if how is None:
                 # the word the goods outdo, a few characters before the marker (草甘膦都比不上, 现在的农药比不了)
                 rest = text[end : end + 8]
