@@ -16,6 +16,21 @@ def trade_context(result: ScoreResult) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
+    "description",
+    [
+        "老乡自己熏的，野的，不支持自提，顺丰到付",
+        "老乡自己熏的，野的，谢绝面交，只走快递",
+        "老乡自己熏的，野的，不能自取",
+    ],
+)
+def test_a_handover_the_seller_refuses_is_no_trade_pattern(scorer: Scorer, description: str) -> None:
+    """A note refused (不支持自提) says the goods are shipped: no talk of keeping them off the courier's record."""
+    result = score(scorer, "整只 带爪 黑毛 冻的", description)
+    assert not result.is_lead, explanation(result, "整只 带爪 黑毛 冻的", description)
+    assert score(scorer, "整只 带爪 黑毛 冻的", "老乡自己熏的，野的，只能同城自提").is_lead
+
+
+@pytest.mark.parametrize(
     ("description", "note"),
     [
         ("老乡自己熏的，野的，只能同城自提", "自提"),

@@ -580,12 +580,17 @@ class Tables:
         # goods kept off the parcel routes (自提, 不发快递, 快递不发): the trade pattern's talk where nothing else is
         routes = [fold(w) for w in signals.routes]
         refusals = [fold(w) for w in signals.send_refusals]
-        offline = [
-            *map(fold, signals.offline_notes),
-            *(refusal + route for refusal in refusals for route in routes),
-            *(route + refusal for refusal in refusals for route in routes),
-        ]
-        self.offline = re.compile(alternatives(offline)) if any(offline) else None
+        # a note right after a refusal of it (不支持自提) is none: one fixed-width look-behind per refusal word
+        refused = "".join(f"(?<!{re.escape(fold(w))})" for w in signals.handover_refusals if fold(w))
+        notes = alternatives(map(fold, signals.offline_notes))
+        refusals_of_routes = alternatives(
+            [
+                *(refusal + route for refusal in refusals for route in routes),
+                *(route + refusal for refusal in refusals for route in routes),
+            ]
+        )
+        offline = [f"{refused}(?:{notes})" if notes else "", refusals_of_routes]
+        self.offline = re.compile("|".join(filter(None, offline))) if any(offline) else None
         self.offline_wholes = frozenset(map(fold, signals.offline_wholes))
         # what lets a listing with no term be read for a capture or a wild place's part: one search, each branch
         # starting with its word (see capture_pattern)

@@ -238,6 +238,7 @@ class SignalSpec(_Model):
     origin_links: list[str] = Field(default_factory=list)
     fresh_forms: list[str] = Field(default_factory=list)
     offline_notes: list[str] = Field(default_factory=list)
+    handover_refusals: list[str] = Field(default_factory=list)
     offline_wholes: list[str] = Field(default_factory=list)
     young_animals: list[str] = Field(default_factory=list)
     feeding_verbs: list[str] = Field(default_factory=list)
