@@ -162,3 +162,13 @@ def describe_validation_error(
     if not bilingual:
         return "; ".join(parts)
     return "；".join(chinese) + " / " + "; ".join(english)
+
+
+def first_line(error: BaseException | str) -> str:
+    """The first line of an error's message that says something, stripped: what a record, a stat or a log line
+    keeps of an error whose full text (a driver's context, a browser's call log) goes to the log. An exception
+    whose message says nothing is named by its class."""
+    for line in str(error).splitlines():
+        if line.strip():
+            return line.strip()
+    return type(error).__name__ if isinstance(error, BaseException) else ""

@@ -18,6 +18,7 @@ from core.errors import (
     StoreCorrupt,
     StoreUnavailable,
     TradewatchError,
+    first_line,
 )
 from core.safe_text import mask_url
 
@@ -35,15 +36,12 @@ def _chain(error: BaseException) -> list[BaseException]:
     return seen
 
 
-def _first_line(error: BaseException) -> str:
+def _driver_line(error: BaseException) -> str:
     """The driver's own first line, without SQLAlchemy's `(module.Class)` prefix and background link."""
     original = getattr(error, "orig", None)
-    text = str(original if original is not None else error).strip()
-    for line in text.splitlines():
-        line = re.sub(r"^\([\w.]+\)\s*", "", line.strip())
-        if line:
-            return line.removeprefix("FATAL:").strip().rstrip(".")
-    return type(error).__name__
+    text = str(original if original is not None else error)
+    line = first_line("\n".join(re.sub(r"^\([\w.]+\)\s*", "", line.strip()) for line in text.splitlines()))
+    return line.removeprefix("FATAL:").strip().rstrip(".") if line else type(error).__name__
 
 
 def _module(error: BaseException) -> str:
@@ -90,14 +88,14 @@ def infrastructure_error(error: BaseException) -> InfrastructureError | None:
         if isinstance(link, InfrastructureError):
             return link
     if is_store_unavailable(error):
-        return StoreUnavailable(where=store_location(), reason=_first_line(_store_link(error)))
+        return StoreUnavailable(where=store_location(), reason=_driver_line(_store_link(error)))
     for link in _chain(error):
         module, name = _module(link), type(link).__name__
         corrupt = name == "DatabaseError" or any(marker in str(link).lower() for marker in _CORRUPT)
         if module.startswith("sqlalchemy") and name in ("DatabaseError", "OperationalError") and corrupt:
-            return StoreCorrupt(where=store_location(), reason=_first_line(link))
+            return StoreCorrupt(where=store_location(), reason=_driver_line(link))
         if module.startswith("redis") and name in ("ConnectionError", "TimeoutError", "BusyLoadingError"):
-            return FrontierUnavailable(where=_redis_where(), reason=_first_line(link))
+            return FrontierUnavailable(where=_redis_where(), reason=_driver_line(link))
         if isinstance(link, OSError) and link.errno in _DISK_FULL:
             where = link.filename if link.filename is not None else "the data folder"
             return DiskError(where=where, reason=link.strerror or str(link))

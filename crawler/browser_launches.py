@@ -18,6 +18,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from core.errors import first_line
 from crawler.run_health import BROWSER_UNAVAILABLE, LAUNCH_ERROR_STAT, LAUNCH_FAILED_STAT, LAUNCH_RECOVERED_STAT
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,6 @@ LAUNCH_ATTEMPTS = 2
 
 class BrowserUnavailable(RuntimeError):
     """The browser did not start after `LAUNCH_ATTEMPTS` launches: a download fails at once, without a launch."""
-
-
-def first_line(error: BaseException) -> str:
-    return str(error).splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 class LaunchRecord:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from core.config import get_settings
+from core.errors import first_line
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -268,7 +269,7 @@ def run_write(
             if attempt == attempts or not is_retryable(error):
                 raise
             delay = min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0)
-            log.warning("write failed (%s), retrying in %.2fs", str(error).splitlines()[0], delay)
+            log.warning("write failed (%s), retrying in %.2fs", first_line(error), delay)
             time.sleep(delay)
     raise AssertionError("unreachable")
 

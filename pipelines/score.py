@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from core.errors import first_line
 from crawler.gc_tuning import lasting_build
 from crawler.items import ListingItem
 from crawler.run_health import SCORER_FAILED, SCORER_FAILED_STAT
@@ -150,7 +151,7 @@ class ScoreListingPipeline:
 
     def _stop_crawl(self, error: BaseException) -> None:
         logger.opt(exception=error).critical("the scorer could not be loaded: closing the spider")
-        self.stats.set_value(SCORER_FAILED_STAT, str(error).splitlines()[0] if str(error) else type(error).__name__)
+        self.stats.set_value(SCORER_FAILED_STAT, first_line(error))
         engine = getattr(self.crawler, "engine", None)
         if engine is not None:
             self._closing = asyncio.ensure_future(engine.close_spider_async(reason=SCORER_FAILED))

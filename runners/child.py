@@ -26,7 +26,7 @@ from typing import IO, Any, TypeVar
 
 from pydantic import BaseModel
 
-from core.errors import TradewatchError
+from core.errors import TradewatchError, first_line
 
 RESULT_PREFIX = "TRADEWATCH-RESULT "
 FAILED_EXIT = 2
@@ -156,7 +156,7 @@ def work_here(run_name: str, request: Request, work: Callable[[Request], Any], *
         if infrastructure_error(error) is not None or isinstance(error, TradewatchError):
             raise
         zh, en = what
-        failed = f"{type(error).__name__}: {error}".splitlines()[0]
+        failed = first_line(f"{type(error).__name__}: {error}")
         raise TradewatchError(f"{zh}失败 / {en} failed: {failed}; log: {log_file}") from error
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from loguru import logger
 from sqlmodel import Session
 
-from core.errors import TradewatchError
+from core.errors import TradewatchError, first_line
 from leads.campaigns import get_campaign
 from leads.db import get_engine
 from leads.models import utcnow
@@ -115,7 +115,7 @@ def sweep_job(
         run_ids = record_failed_sweep(
             platforms=platforms, keywords=keywords, campaign=campaign, after_id=before, started=started, error=message
         )
-        return {"failed": True, "error": message.splitlines()[0], "run_ids": run_ids}
+        return {"failed": True, "error": first_line(error), "run_ids": run_ids}
     return {"run_ids": result.run_ids, "outcomes": run_outcomes(result.run_ids), "log": str(result.log_file)}
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from loguru import logger
 
 from core.config import get_settings
-from core.errors import TradewatchError
+from core.errors import TradewatchError, first_line
 from crawler.profiles import check_platforms
 from leads import job_records, store_jobs
 from leads import timetable as timetables
@@ -89,8 +89,7 @@ def execute(job_id: str, timetable_path: str | None = None, signature: str = "",
         details = run_job(spec, timetable, now=started)
     except Exception as error:  # every failure is recorded; the scheduler carries on with the next job
         logger.exception("job {} failed: {}", job_id, error)
-        message = str(error).splitlines()[0] if str(error) else repr(error)
-        job_records.finish_slot(run_id, finished=now(), outcome="failed", details={}, error=message)
+        job_records.finish_slot(run_id, finished=now(), outcome="failed", details={}, error=first_line(error))
         return {"outcome": "failed", "error": str(error)}
     outcome = "failed" if details.get("failed") else "ok"
     job_records.finish_slot(run_id, finished=now(), outcome=outcome, details=details, error=details.get("error"))

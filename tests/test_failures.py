@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cli.app import app
-from core.errors import ConfigurationError, FrontierUnavailable, StoreCorrupt, StoreUnavailable
+from core.errors import ConfigurationError, FrontierUnavailable, StoreCorrupt, StoreUnavailable, first_line
 from tests.conftest import POSTGRES_ADMIN_URL
 
 runner = CliRunner(env={"TRADEWATCH_LANG": "en"})  # assertions below are in English
@@ -105,3 +105,22 @@ def test_the_failure_is_told_in_chinese_too(tw_home: Path, monkeypatch: pytest.M
 def test_help_works_whatever_the_settings(tw_home: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TRADEWATCH_LEAD_THRESHOLD", "abc")
     assert runner.invoke(app, ["leads", "list", "--help"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (RuntimeError("抓取进程失败 / sweep process failed (exit -9): Killed\n  (the child's log)"),
+         "抓取进程失败 / sweep process failed (exit -9): Killed"),
+        (RuntimeError("\n  BrowserType.launch: Executable doesn't exist at /opt/chromium/chrome\n╔══ call log"),
+         "BrowserType.launch: Executable doesn't exist at /opt/chromium/chrome"),
+        (TimeoutError(), "TimeoutError"),
+        (ValueError("  \n "), "ValueError"),
+        ("\r\n数据库被锁定 database is locked\n", "数据库被锁定 database is locked"),
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_the_first_line_of_an_error_is_the_first_that_says_something(error: BaseException | str, line: str):
+    """What a run's record, a job's record or a stat keeps of an error: never an empty line when the message
+    starts with one, never an IndexError for an empty message."""
+    assert first_line(error) == line

@@ -149,6 +149,36 @@ def test_a_crashed_sweep_child_is_a_failed_run_and_the_scheduler_goes_on(
     assert sched.running
 
 
+@pytest.mark.parametrize(
+    "error",
+    [TradewatchError("\n抓取进程失败 / sweep process failed (exit -9): Killed"), TradewatchError("")],
+    ids=["message after a blank line", "empty message"],
+)
+def test_a_failed_sweep_job_records_the_line_that_says_why(tw_home, clock, monkeypatch, error):
+    def failing_run_sweep(request, *, timeout=None):
+        raise error
+
+    monkeypatch.setattr("runners.sweep.run_sweep", failing_run_sweep)
+    write_timetable(tw_home, NIGHTLY)
+    clock.set(local(2025, 3, 11, 2, 0))
+    assert scheduler_module.execute("nightly-sweep")["outcome"] == "failed"
+    (nightly,) = runs_of("nightly-sweep")
+    assert nightly.outcome == "failed"
+    assert nightly.error == (str(error).strip() or "TradewatchError")
+
+
+def test_a_job_that_raises_records_the_line_that_says_why(tw_home, clock, monkeypatch):
+    def raising(spec, timetable, now):
+        raise RuntimeError("\n  连接被重置 connection reset by peer\n  (the driver's context)")
+
+    monkeypatch.setitem(scheduler_module.JOB_KINDS, "feed", raising)
+    write_timetable(tw_home, {"feed": {"time": "07:30"}})
+    clock.set(local(2025, 3, 11, 7, 30))
+    assert scheduler_module.execute("feed")["outcome"] == "failed"
+    (feed,) = runs_of("feed")
+    assert (feed.outcome, feed.error) == ("failed", "连接被重置 connection reset by peer")
+
+
 def _schedule_process(home: Path, timetable: Path) -> subprocess.Popen:
     env = {**os.environ, "TRADEWATCH_HOME": str(home)}
     env.pop("TRADEWATCH_DATABASE_URL", None)
