@@ -209,10 +209,16 @@ def sweep(
 def run_line(run: CrawlRun) -> str:
     """A run that was not ok, in one line: its platform, outcome and reasons, and what to do when its browser
     did not start."""
+    return _("{platform} ({details})").format(platform=run.platform, details=run_details(run))
+
+
+def run_details(run: CrawlRun) -> str:
+    """A run's outcome in the officer's language, with why it was judged so and what to do when its browser
+    did not start (only the outcome for a run that went well)."""
     parts = [outcome_label(run.outcome), *map(reason_text, _reasons(run))]
     if run.finish_reason == BROWSER_UNAVAILABLE:
         parts.append(_(START_THE_BROWSER))
-    return _("{platform} ({details})").format(platform=run.platform, details=_("; ").join(parts))
+    return _("; ").join(parts)
 
 
 def _reasons(run: CrawlRun) -> list[str]:

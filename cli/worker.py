@@ -96,6 +96,7 @@ def worker(
 def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | None) -> None:
     from sqlmodel import Session
 
+    from cli.sweep import run_details
     from core.errors import TradewatchError
     from leads.db import get_engine
     from leads.runs import get_run
@@ -110,7 +111,7 @@ def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | No
     with Session(get_engine()) as session:
         for platform, run_id in spec.run_ids.items():
             run = get_run(session, run_id)
-            outcome = run.outcome if run is not None else "?"
+            outcome = run_details(run) if run is not None else "?"
             out.print(
                 _("run {run} ({platform}): {outcome}").format(run=run_id, platform=platform, outcome=outcome),
                 markup=False,

@@ -385,6 +385,34 @@ def test_a_sweep_whose_coordinator_is_gone_is_finished_from_another_machine(
     assert again.exit_code != 0 and spec.sweep_id in again.output
 
 
+def test_finishing_a_sweep_whose_workers_were_stopped_tells_the_officer_why_in_their_language(tw_home, redis_server):
+    """`worker --finish` shows each run as `tradewatch sweep` and `tradewatch runs` do: the outcome in the
+    officer's language and why, not the outcome's key."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    spec = coordinator.start_sweep(
+        redis_server,
+        SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url="http://127.0.0.1:1"),
+    )
+    base = keys.sweep_key(spec.sweep_id, "demo")
+    redis_server.delete(f"{base}:requests")  # worked off by a worker then stopped by its operator (Ctrl-C)
+    sweeps.leave_platform(redis_server, spec.sweep_id, "demo", "w-stopped", sweeps.STOPPED)
+    try:
+        result = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
+            app, ["worker", "--finish", spec.sweep_id, "--timeout", "30"]
+        )
+    finally:
+        redis_server.delete(*redis_server.keys(keys.sweep_key(spec.sweep_id, "*")))
+    assert result.exit_code == 0, result.output
+    (run,) = stored()["runs"]
+    assert run.outcome == "interrupted"
+    shown = " ".join(result.output.split())  # as wrapped on the terminal
+    assert f"抓取运行 {run.id}（demo）：已中断；被 Ctrl-C 或停止信号中止；已读取的 0 个页面和 0 条商品已保存" in shown
+    assert "interrupted" not in result.output
+
+
 def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
     demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
 ):
