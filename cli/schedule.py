@@ -35,7 +35,15 @@ JOB_TITLES: dict[str, str] = {
     "rechecks": N_("Re-check listings"),
     "daily-report": N_("Daily report"),
 }
-JOB_OUTCOMES: dict[str, str] = {"ok": N_("ok"), "failed": N_("failed"), "skipped": N_("skipped")}
+# How a job's run ended (leads.job_records): a job that crawled follows its crawl runs.
+JOB_OUTCOMES: dict[str, str] = {
+    "running": N_("running"),
+    "ok": N_("ok"),
+    "failed": N_("failed"),
+    "partial": N_("partial"),
+    "interrupted": N_("interrupted"),
+    "skipped": N_("skipped"),
+}
 # What a job's result says, key by key (`schedule run-job`); a key missing here is shown as it is.
 RESULT_LABELS: dict[str, str] = {
     "queued": N_("Leads queued"),
@@ -95,7 +103,8 @@ def job_when(when: str) -> str:
     return localise_message(when)
 
 
-def job_outcome(outcome: str | None) -> str:
+def job_outcome_label(outcome: str | None) -> str:
+    """How a job's run ended, in the current language."""
     if not outcome:
         return "—"
     return _(JOB_OUTCOMES[outcome]) if outcome in JOB_OUTCOMES else outcome
@@ -185,7 +194,7 @@ def list_command(timetable: TimetableOption = None, as_json: JsonOption = False)
             job_when(job.when),
             _local(job.next_run),
             _local(job.last_run.slot) if job.last_run else "—",
-            job_outcome(job.last_run.outcome if job.last_run else None),
+            job_outcome_label(job.last_run.outcome if job.last_run else None),
         )
     console().print(table)
 
@@ -204,7 +213,9 @@ def run_job_command(
 
         tradewatch schedule run-job feed
     """
-    from scheduler import find_spec, load_timetable, now, run_job
+    from cli.sweep import INTERRUPTED_EXIT
+    from leads import job_records
+    from scheduler import find_spec, job_outcome, load_timetable, now, run_job
 
     loaded = load_timetable(timetable)
     details = run_job(find_spec(job_id, loaded), loaded, now=now())
@@ -217,6 +228,12 @@ def run_job_command(
             out.print(f"  {line}", markup=False)
     if details.get("failed"):
         fail(_("job {job} failed: {error}").format(job=job_id, error=localise_message(str(details.get("error")))))
+    outcome = job_outcome(details)
+    if outcome != job_records.OK:  # as its crawl runs ended: `tradewatch runs` says why
+        fail(
+            _("job {job}: {outcome}; see tradewatch runs").format(job=job_id, outcome=job_outcome_label(outcome)),
+            code=INTERRUPTED_EXIT if outcome == job_records.INTERRUPTED else 3,
+        )
 
 
 @schedule_app.command("waiting")

@@ -13,10 +13,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from leads.db import get_engine, run_write
+from leads.runs import INTERRUPTED  # a crawl of the job was stopped (Ctrl-C, SIGTERM, its process killed)
 from leads.schedule_models import JobRun
 from leads.timetable import TIMEZONE, Timetable, all_specs
 
 JOBSTORE_TABLE = "apscheduler_jobs"
+
+# How a job's run ended (`JobRun.outcome`): a job that crawls follows its crawl runs (`scheduler.job_outcome`).
+RUNNING = "running"
+OK = "ok"
+FAILED = "failed"  # the job raised or its crawl failed, or none of its platforms was read
+PARTIAL = "partial"  # some of its platforms were read, others failed, were blocked or unreachable
+SKIPPED = "skipped"  # its slot had run already (never recorded: the slot's own record says how it went)
+JOB_OUTCOMES = (RUNNING, OK, FAILED, PARTIAL, INTERRUPTED)
 
 
 def last_fire_time(trigger: Any, moment: datetime) -> datetime:

@@ -30,7 +30,7 @@ class JobRun(StoreModel, table=True):
     slot: datetime = _utc()
     started_at: datetime = _utc()
     finished_at: datetime | None = _utc(nullable=True)
-    outcome: str = Field(default="running", max_length=16, description="running, ok, failed")
+    outcome: str = Field(default="running", max_length=16, description="running, ok, failed, partial, interrupted")
     error: str | None = None
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

@@ -35,9 +35,11 @@ from loguru import logger
 from core.config import get_settings
 from core.errors import TradewatchError, first_line
 from crawler.profiles import check_platforms
+from crawler.run_health import DEGRADED, OK
 from leads import job_records, store_jobs
 from leads import timetable as timetables
 from leads.db import get_engine
+from leads.runs import INTERRUPTED
 from leads.scheduler_lock import SchedulerLock
 from leads.timetable import TIMEZONE, JobSpec, Timetable, all_specs, find_spec
 from pipelines.model import lifecycle
@@ -78,23 +80,42 @@ def execute(job_id: str, timetable_path: str | None = None, signature: str = "",
         spec = find_spec(job_id, timetable)
     except TradewatchError as error:
         logger.error("job {} cannot run: {}", job_id, error)
-        return {"outcome": "failed", "error": str(error)}
+        return {"outcome": job_records.FAILED, "error": str(error)}
     slot = job_records.last_fire_time(spec.trigger, started)
     run_id = job_records.claim_slot(job_id, slot, started=started)
     if run_id is None:
         logger.info("job {} already ran for {}; skipped", job_id, slot.astimezone(TIMEZONE))
-        return {"outcome": "skipped", "slot": slot}
+        return {"outcome": job_records.SKIPPED, "slot": slot}
     logger.info("job {} starts (scheduled for {})", job_id, slot.astimezone(TIMEZONE).isoformat())
     try:
         details = run_job(spec, timetable, now=started)
     except Exception as error:  # every failure is recorded; the scheduler carries on with the next job
         logger.exception("job {} failed: {}", job_id, error)
-        job_records.finish_slot(run_id, finished=now(), outcome="failed", details={}, error=first_line(error))
-        return {"outcome": "failed", "error": str(error)}
-    outcome = "failed" if details.get("failed") else "ok"
+        job_records.finish_slot(run_id, finished=now(), outcome=job_records.FAILED, details={}, error=first_line(error))
+        return {"outcome": job_records.FAILED, "error": str(error)}
+    outcome = job_outcome(details)
     job_records.finish_slot(run_id, finished=now(), outcome=outcome, details=details, error=details.get("error"))
     logger.info("job {} finished: {} {}", job_id, outcome, _summary(details))
     return {"outcome": outcome, **details}
+
+
+# Run outcomes of platforms that were read: a degraded run read listings, with gaps its own record names.
+READ = (OK, DEGRADED)
+
+
+def job_outcome(details: dict[str, Any]) -> str:
+    """How a job's run ended, from what it returned: `failed` when it says so; for a job that crawled, as its
+    crawl runs ended (`outcomes`, platform -> run outcome): `interrupted` when any run was, `failed` when no
+    platform was read, `partial` when some were not, else `ok`."""
+    if details.get("failed"):
+        return job_records.FAILED
+    outcomes = list((details.get("outcomes") or {}).values())
+    if INTERRUPTED in outcomes:
+        return job_records.INTERRUPTED
+    unread = [outcome for outcome in outcomes if outcome not in READ]
+    if unread:
+        return job_records.FAILED if len(unread) == len(outcomes) else job_records.PARTIAL
+    return job_records.OK
 
 
 def _summary(details: dict[str, Any]) -> str:

@@ -179,6 +179,84 @@ def test_a_job_that_raises_records_the_line_that_says_why(tw_home, clock, monkey
     assert (feed.outcome, feed.error) == ("failed", "连接被重置 connection reset by peer")
 
 
+def recorded_sweep(monkeypatch: pytest.MonkeyPatch, tw_home: Path, outcomes: dict[str, str]) -> None:
+    """Sweeps whose crawl runs end as `outcomes` (platform -> run outcome)."""
+    from leads.runs import finish_run
+
+    def fake_run_sweep(request, *, timeout=None):
+        def work(session):
+            ids = []
+            for platform, outcome in outcomes.items():
+                run_id = start_run(session, platform=platform, keywords=request.params.keywords, campaign=None)
+                finish_run(session, run_id, finish_reason="finished", outcome=outcome, counts={}, stats={})
+                ids.append(run_id)
+            return ids
+
+        return SweepResult(run_ids=run_write(work), log_file=tw_home / "logs" / "fake.log")
+
+    monkeypatch.setattr("runners.sweep.run_sweep", fake_run_sweep)
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "job", "shown"),
+    [
+        ({"demo": "ok", "demo-gbk": "degraded"}, "ok", "正常"),
+        ({"demo": "interrupted", "demo-gbk": "ok"}, "interrupted", "已中断"),
+        ({"demo": "ok", "demo-gbk": "failed"}, "partial", "部分完成"),
+        ({"demo": "blocked", "demo-gbk": "ok"}, "partial", "部分完成"),
+        ({"demo": "unreachable", "demo-gbk": "failed"}, "failed", "失败"),
+    ],
+)
+def test_a_sweep_job_ends_as_its_crawl_runs_did_and_the_schedule_says_so(
+    tw_home, clock, monkeypatch, outcomes, job, shown
+):
+    """A nightly sweep whose crawl was interrupted, or whose platforms were not all read, is not an `ok` job."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    recorded_sweep(monkeypatch, tw_home, outcomes)
+    write_timetable(tw_home, {"nightly_sweep": {**NIGHTLY["nightly_sweep"], "platforms": ["demo", "demo-gbk"]}})
+    clock.set(local(2025, 3, 11, 2, 0))
+    assert scheduler_module.execute("nightly-sweep")["outcome"] == job
+    (nightly,) = runs_of("nightly-sweep")
+    assert nightly.outcome == job and nightly.details["outcomes"] == outcomes
+    listed = CliRunner(env={"TRADEWATCH_LANG": "zh", "COLUMNS": "200"}).invoke(app, ["schedule", "list"])
+    assert listed.exit_code == 0, listed.output
+    (row,) = [line for line in listed.output.splitlines() if "nightly-sweep" in line]
+    assert row.split("│")[-2].strip() == shown
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "code", "line"),
+    [
+        ({"demo": "interrupted"}, 130, "错误：任务 nightly-sweep：已中断；详见 tradewatch runs"),
+        ({"demo": "ok", "demo-gbk": "blocked"}, 3, "错误：任务 nightly-sweep：部分完成；详见 tradewatch runs"),
+        ({"demo": "ok"}, 0, None),
+    ],
+)
+def test_running_a_sweep_job_now_exits_as_its_crawl_runs_ended(tw_home, monkeypatch, outcomes, code, line):
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    recorded_sweep(monkeypatch, tw_home, outcomes)
+    timetable = write_timetable(tw_home, {"nightly_sweep": {**NIGHTLY["nightly_sweep"], "platforms": list(outcomes)}})
+    ran = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
+        app, ["schedule", "run-job", "nightly-sweep", "--timetable", str(timetable)]
+    )
+    assert ran.exit_code == code, ran.output
+    assert (ran.output.strip().splitlines()[-1] if line else None) == line
+
+
+def test_every_job_outcome_has_a_label():
+    from cli.schedule import JOB_OUTCOMES
+    from leads.job_records import JOB_OUTCOMES as RECORDED
+    from leads.job_records import SKIPPED
+
+    assert set(JOB_OUTCOMES) == {*RECORDED, SKIPPED}
+
+
 def _schedule_process(home: Path, timetable: Path) -> subprocess.Popen:
     env = {**os.environ, "TRADEWATCH_HOME": str(home)}
     env.pop("TRADEWATCH_DATABASE_URL", None)
