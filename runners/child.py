@@ -20,7 +20,8 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -87,15 +88,15 @@ class ChildCrawl:
         finally:
             self.close()
 
-    def close(self) -> None:
+    def close(self, grace: float = STOP_SECONDS) -> None:
         """Stop a child still running (a parent interrupted while waiting) and remove the temporary files. The
         child is asked first (SIGTERM: its crawls close and record their runs as interrupted), and killed only
-        when it has not ended within `STOP_SECONDS`."""
+        when it has not ended within `grace` seconds."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
                 with contextlib.suppress(subprocess.TimeoutExpired):
-                    self.process.wait(STOP_SECONDS)
+                    self.process.wait(grace)
             finally:  # a second Ctrl-C while it closes kills it at once
                 if self.process.poll() is None:
                     self.process.kill()
@@ -103,6 +104,24 @@ class ChildCrawl:
         self._stdout.close()
         self._stderr.close()
         self.request_path.unlink(missing_ok=True)
+
+
+def close_all(children: Iterable[ChildCrawl]) -> None:
+    """Stop children together: every one is asked at once (SIGTERM), they share `STOP_SECONDS` to close their
+    crawls, and whichever has not ended by then is killed. Closing them one after another would give each its
+    own wait, so that the last was asked only after the others had closed."""
+    children = list(children)
+    for child in children:
+        if child.process.poll() is None:
+            child.process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    try:
+        for child in children:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.process.wait(max(0.0, deadline - time.monotonic()))
+    finally:  # a second Ctrl-C while they close kills them at once
+        for child in children:
+            child.close(grace=0.0)
 
 
 def run_child(

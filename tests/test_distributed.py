@@ -413,6 +413,77 @@ def test_finishing_a_sweep_whose_workers_were_stopped_tells_the_officer_why_in_t
     assert "interrupted" not in result.output
 
 
+def test_a_coordinator_stopped_by_sigterm_ends_as_with_ctrl_c(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch, tmp_path
+):
+    """`kill` of a distributed `tradewatch sweep`: its workers are stopped, its run recorded as interrupted with
+    what was read, one line names the sweep left open, and it exits as an interrupted sweep does."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    from cli.sweep import INTERRUPTED_EXIT
+    from tests.test_sweep_interrupt import alive
+
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    market = demo_market_factory(slow_ms=300)
+    args = [
+        "sweep",
+        "-p",
+        "demo",
+        "-k",
+        "象牙,穿山甲,手机,沙发",
+        "--base-url",
+        market,
+        "--distributed",
+        "--workers",
+        "2",
+    ]
+    sweep = subprocess.Popen(
+        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh"},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 120  # two worker processes start up first: slow on a loaded machine
+        while sum(item_hits(market).values()) < 5:
+            assert time.monotonic() < deadline and sweep.poll() is None, "the sweep did not get going"
+            time.sleep(0.1)
+        workers = psutil.Process(sweep.pid).children(recursive=True)
+        assert len(workers) >= 2
+        sweep.send_signal(signal.SIGTERM)
+        out, err = sweep.communicate(timeout=40)
+    finally:
+        left = [worker for worker in workers if alive(worker.pid)]
+        for process in [*left, psutil.Process(sweep.pid)] if sweep.poll() is None else left:
+            process.kill()
+    (run,) = stored(postgres_url)["runs"]
+    sweep_id = run.stats.get("tradewatch/sweep_id") if run.stats else None
+    try:
+        assert sweep.returncode == INTERRUPTED_EXIT, err
+        assert left == []  # every worker stopped with it
+        assert (run.outcome, run.finish_reason) == ("interrupted", "shutdown") and run.finished_at is not None
+        assert run.pages > 0 and run.stats["tradewatch/health/reasons"] == [
+            f"stopped by Ctrl-C or a stop signal; the {run.pages} page(s) and {run.listings} listing(s) read are kept"
+        ]
+        told = [line for line in err.splitlines() if line.startswith("错误：")]
+        assert told == [
+            f"错误：抓取 {sweep_id} 被中断：它仍为其他机器上的工作进程保持开放；"
+            f"tradewatch worker --finish {sweep_id} 可记录其运行结果"
+        ], err
+        assert "Traceback" not in out + err
+        assert sweep_id in sweeps.open_sweeps(redis_server)  # left open for `worker --finish`
+    finally:
+        if sweep_id:
+            redis_server.zrem(keys.SWEEPS_KEY, sweep_id)
+            redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+
+
 def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
     demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
 ):

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from unittest.mock import Mock
 
 import psutil
 import pytest
@@ -146,22 +145,46 @@ def test_a_sweep_interrupted_in_its_parent_exits_130_with_one_line(
     assert done.output.strip().splitlines() == [line]
 
 
-def test_an_interrupted_coordinator_stops_its_workers_and_names_the_sweep_it_leaves_open(
-    monkeypatch: pytest.MonkeyPatch,
+def test_an_interrupted_coordinator_stops_its_workers_together_and_records_its_runs_interrupted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
+    """Workers that do not close when asked are killed after one shared wait, not one wait each; the runs are
+    recorded as interrupted, and the sweep named as left open."""
+    from crawler.run_health import SHUTDOWN
+    from runners import child
+    from runners.distributed.worker import WorkerRequest
+
+    monkeypatch.setattr(child, "STOP_SECONDS", 2.0)
     spec = SimpleNamespace(sweep_id="20261207T021500-a1b2c3", platforms=["demo"])
-    workers = [SimpleNamespace(close=Mock()) for _ in range(2)]
-    monkeypatch.setattr(coordinator, "connect", lambda url: object())
-    monkeypatch.setattr(coordinator, "start_sweep", lambda server, request: spec)
-    monkeypatch.setattr(coordinator, "start_worker", lambda sweep_id, log_file: workers.pop())
-    started = list(workers)
+    started: list[child.ChildCrawl] = []
+    recorded: list[dict[str, object]] = []
+
+    def stubborn_worker(sweep_id: str, log_file: Path | None) -> child.ChildCrawl:
+        started.append(
+            child.ChildCrawl(
+                "tests.stubborn_child", WorkerRequest(sweep_id=sweep_id), what=("分布式抓取工作进程", "sweep worker")
+            )
+        )
+        return started[-1]
 
     def wait(*_: object, **__: object) -> bool:
+        for worker in started:
+            wait_for(worker.request_path.with_suffix(".ready").exists, "the worker to ignore SIGTERM", seconds=30)
         raise KeyboardInterrupt
 
+    monkeypatch.setattr(coordinator, "connect", lambda url: object())
+    monkeypatch.setattr(coordinator, "start_sweep", lambda server, request: spec)
+    monkeypatch.setattr(coordinator, "start_worker", stubborn_worker)
     monkeypatch.setattr(coordinator, "wait_until_done", wait)
+    monkeypatch.setattr(
+        coordinator, "record_runs", lambda server, sweep, **how: recorded.append({"spec": sweep, **how})
+    )
     request = SimpleNamespace(log_file=None)
     with pytest.raises(SweepLeftOpen) as raised:
-        coordinator.run_distributed_sweep(request, redis_url="redis://localhost:6379/0", local_workers=2)  # type: ignore[arg-type]
+        began = time.monotonic()
+        coordinator.run_distributed_sweep(request, redis_url="redis://localhost:6379/0", local_workers=3)  # type: ignore[arg-type]
+    took = time.monotonic() - began
     assert raised.value.sweep_id == spec.sweep_id
-    assert [worker.close.call_count for worker in started] == [1, 1]
+    assert [worker.process.poll() for worker in started] == [-signal.SIGKILL] * 3
+    assert 2.0 <= took < 4.0, took  # one shared wait of 2 s; one after another took 6 s
+    assert recorded == [{"spec": spec, "reason": SHUTDOWN}]

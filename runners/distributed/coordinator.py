@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from core.errors import TradewatchError
+from core.errors import TradewatchError, first_line
 from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import (
@@ -27,6 +31,7 @@ from crawler.distributed.sweeps import (
     sweep_state,
     sweep_stats,
 )
+from runners.child import ChildCrawl, close_all
 from runners.distributed.worker import start_worker
 
 if TYPE_CHECKING:
@@ -130,15 +135,24 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
 
     Only one caller finishes a sweep (a claim on Redis): its coordinator, or whoever took it over after the
     coordinator was lost. Returns False when someone else had finished it already."""
+    claim = sweep_key(spec.sweep_id, "finisher")
+    if not server.set(claim, f"{socket.gethostname()}:{os.getpid()}", nx=True, ex=KEEP_SECONDS):
+        return False
+    record_runs(server, spec, database_url=database_url, reason=reason)
+    server.delete(sweep_key(spec.sweep_id, "finish_reasons"))
+    close_sweep(server, spec)
+    return True
+
+
+def record_runs(server: Redis, spec: SweepSpec, *, database_url: str | None = None, reason: str | None = None) -> None:
+    """Judge each platform's run on the summed stats of every worker so far and record it in the lead store
+    (`reason`, when given, is every run's finish reason). The sweep itself is left as it is."""
     from sqlmodel import Session
 
     from crawler.run_health import NORMAL_FINISH, REASONS_STAT, assess, counts
     from leads.db import get_engine
     from leads.runs import finish_run
 
-    claim = sweep_key(spec.sweep_id, "finisher")
-    if not server.set(claim, f"{socket.gethostname()}:{os.getpid()}", nx=True, ex=KEEP_SECONDS):
-        return False
     finished = [
         r.decode() if isinstance(r, bytes) else r
         for r in server.lrange(sweep_key(spec.sweep_id, "finish_reasons"), 0, -1)
@@ -173,9 +187,6 @@ def finish_sweep(server: Redis, spec: SweepSpec, *, database_url: str | None = N
                 stats=stats,
             )
         session.commit()
-    server.delete(sweep_key(spec.sweep_id, "finish_reasons"))
-    close_sweep(server, spec)
-    return True
 
 
 ABANDONED = "abandoned"
@@ -205,12 +216,44 @@ def take_over_sweep(
 
 
 class SweepLeftOpen(KeyboardInterrupt):
-    """The coordinator was interrupted (Ctrl-C): its workers were stopped, the sweep stays open in Redis for
-    workers elsewhere and for `tradewatch worker --finish`."""
+    """The coordinator was interrupted (Ctrl-C, SIGTERM): its workers were stopped and its runs recorded as
+    interrupted with what was read; the sweep stays open in Redis for workers elsewhere and for `tradewatch
+    worker --finish`, which records the runs again when the sweep is done."""
 
     def __init__(self, sweep_id: str) -> None:
         super().__init__(sweep_id)
         self.sweep_id = sweep_id
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a `kill`, a service manager stopping the sweep) ends the coordinator as Ctrl-C does. Only the
+    main thread can take a signal: a coordinator in another thread (the scheduler's) keeps its caller's
+    handling."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        log.warning("signal %d received: stopping the sweep's workers", signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _record_interrupted(server: Redis, spec: SweepSpec) -> None:
+    """Record the runs of an interrupted sweep as interrupted, with what its workers read (finish reason
+    `shutdown`), so that none is left `running`; never raises (the interruption is what the caller reports)."""
+    from crawler.run_health import SHUTDOWN
+
+    try:
+        record_runs(server, spec, reason=SHUTDOWN)
+    except Exception as error:  # Redis or the store lost as well: the runs are marked when their process is gone
+        log.warning("the runs of interrupted sweep %s could not be recorded: %s", spec.sweep_id, first_line(error))
 
 
 def run_distributed_sweep(
@@ -219,24 +262,26 @@ def run_distributed_sweep(
     """Seed the sweep, start `local_workers` workers here, wait until every worker's share is done, finish
     the runs. Returns (run ids, sweep id). Workers on other machines join with `tradewatch worker`."""
     server = connect(redis_url)
-    spec = start_sweep(server, request)
-    log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
-    workers = [start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers)]
-    try:
-        done = wait_until_done(server, spec, timeout=timeout)
-    except BaseException as error:
-        # The coordinator cannot go on (Redis lost, interrupted): stop its workers now. What they committed
-        # stays; `tradewatch worker --finish` finishes the sweep from any machine later.
-        for worker in workers:
-            worker.close()
-        if isinstance(error, KeyboardInterrupt):
-            raise SweepLeftOpen(spec.sweep_id) from error
-        raise
-    for worker in workers:
+    with _sigterm_interrupts():
+        spec = start_sweep(server, request)
+        log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
+        workers: list[ChildCrawl] = []
         try:
-            worker.result(timeout=60)
-        except TradewatchError as error:  # the sweep's state in Redis says what was done, not the worker
-            log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
+            workers.extend(start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers))
+            done = wait_until_done(server, spec, timeout=timeout)
+            for worker in workers:
+                try:
+                    worker.result(timeout=60)
+                except TradewatchError as error:  # the sweep's state in Redis says what was done, not the worker
+                    log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
+        except BaseException as error:
+            # The coordinator cannot go on (Redis lost, interrupted): stop its workers now, together. What they
+            # committed stays; `tradewatch worker --finish` finishes the sweep from any machine later.
+            close_all(workers)
+            if isinstance(error, KeyboardInterrupt):
+                _record_interrupted(server, spec)
+                raise SweepLeftOpen(spec.sweep_id) from error
+            raise
     if not done:
         finish_sweep(server, spec, reason="timeout")
         raise TradewatchError(f"抓取超时 / sweep {spec.sweep_id} timed out after {timeout} s")
