@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import compile_project, create_store, load_average, market, median, report, run_child
+from common import compile_project, create_store, load_average, market, median, own_cache, report, run_child
 
 DEFAULT_KEYWORDS = "包邮,全新,二手"
 CPU_TARGET = 1.2  # tradewatch's CPU per page at most this many times bare Scrapy's
@@ -198,25 +198,33 @@ def _by_process(results: list[dict[str, Any]]) -> dict[str, float]:
     }
 
 
+def _run_side(
+    side: str, base_url: str, keywords: str, max_pages: int, bare_settings: str, cache: dict[str, str]
+) -> dict[str, Any]:
+    """One side's sweep in a child of its own, in a fresh home (and, for tradewatch, a fresh store)."""
+    with tempfile.TemporaryDirectory(prefix="tw-bench-") as home:
+        env = {"TRADEWATCH_HOME": home, "TRADEWATCH_DATABASE_URL": "", "TRADEWATCH_REDIS_URL": ""}
+        env = {**env, **cache, "TRADEWATCH_ALLOWED_HOSTS": '["127.0.0.1"]'}
+        if side == "tradewatch":
+            create_store(env)
+        args = [__file__, "--child", side, "--base-url", base_url, "--keywords", keywords]
+        if side == "bare":
+            args += ["--bare-settings", bare_settings]
+        return run_child([*args, "--max-pages", str(max_pages)], env=env)
+
+
 def measure(base_url: str, *, keywords: str, max_pages: int, repeat: int) -> dict[str, Any]:
     """Alternate bare / tradewatch `repeat` times (order flipped every round); medians and the ratio."""
     compile_project()
     bare_settings = json.dumps(_bare_settings())
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], "tradewatch": []}
     loads: list[str] = []
-    for round_number in range(repeat):
-        order = ["bare", "tradewatch"] if round_number % 2 == 0 else ["tradewatch", "bare"]
-        for side in order:
-            loads.append(load_average())
-            with tempfile.TemporaryDirectory(prefix="tw-bench-") as home:
-                env = {"TRADEWATCH_HOME": home, "TRADEWATCH_DATABASE_URL": "", "TRADEWATCH_REDIS_URL": ""}
-                env = {**env, "TRADEWATCH_ALLOWED_HOSTS": '["127.0.0.1"]'}
-                if side == "tradewatch":
-                    create_store(env)
-                args = [__file__, "--child", side, "--base-url", base_url, "--keywords", keywords]
-                if side == "bare":
-                    args += ["--bare-settings", bare_settings]
-                runs[side].append(run_child([*args, "--max-pages", str(max_pages)], env=env))
+    with tempfile.TemporaryDirectory(prefix="tw-bench-") as home, own_cache({"TRADEWATCH_HOME": home}) as cache:
+        for round_number in range(repeat):
+            order = ["bare", "tradewatch"] if round_number % 2 == 0 else ["tradewatch", "bare"]
+            for side in order:
+                loads.append(load_average())
+                runs[side].append(_run_side(side, base_url, keywords, max_pages, bare_settings, cache))
     out: dict[str, Any] = {"runs": runs, "load": loads}
     for side, results in runs.items():
         out[side] = {
