@@ -5,8 +5,9 @@
 - `interrupted`: the sweep was stopped by Ctrl-C or SIGTERM (finish reason `shutdown`), at whatever stage: the
   run keeps what was read until then;
 - `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
-  was committed before stays; the scorer could not be loaded; or the browser of a JS sweep did not start
-  (`browser_unavailable`, crawler/browser_launches.py);
+  was committed before stays; the scorer could not be loaded; the browser of a JS sweep did not start
+  (`browser_unavailable`, crawler/browser_launches.py); or every worker of a distributed sweep was lost
+  (`workers_lost`, runners/distributed/coordinator.py);
 - `blocked`: block pages were seen (captcha, login wall, anti-bot shell), or the sweep was stopped for one;
 - `unreachable`: the site never gave a result page; the reason names the cause where the stats show it
   (a refused private address, robots.txt, DNS, HTTP 5xx, HTTP 404 on every search);
@@ -35,6 +36,7 @@ STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline los
 SCORER_FAILED = "scorer_failed"  # finish reason: the crawl's scorer could not be loaded (a broken watchlist)
 SCORER_FAILED_STAT = "tradewatch/scoring/failed"  # the first line of what was wrong
 BROWSER_UNAVAILABLE = "browser_unavailable"  # finish reason: the browser of a JS sweep did not start
+WORKERS_LOST = "workers_lost"  # finish reason: a distributed sweep's workers were lost and none took their place
 LAUNCH_FAILED_STAT = "tradewatch/browser/launch_failed"  # the browser's failed launches
 LAUNCH_RECOVERED_STAT = "tradewatch/browser/launch_recovered"  # launches that succeeded after failed ones
 LAUNCH_ERROR_STAT = "tradewatch/browser/launch_error"  # the first line of the last failed launch's error
@@ -50,6 +52,10 @@ TEXT_STATS = (SCORER_FAILED_STAT, LAUNCH_ERROR_STAT)
 STORE_LOST = "store unavailable"
 SCORER_NOT_LOADED = "scorer not loaded: {error}"
 BROWSER_NOT_STARTED = "the browser did not start: {error}"
+NO_WORKER_LEFT = (
+    "every worker of the sweep was lost (killed, or its machine stopped) and none took its place; "
+    "{count} request(s) never read"
+)
 STOPPED_BY_SIGNAL = "stopped by Ctrl-C or a stop signal; the {pages} page(s) and {listings} listing(s) read are kept"
 SEE_THE_LOG = "see the log"  # the {error} above when the stats kept none
 BLOCK_PAGES_SEEN = "{count} block page(s) seen; the sweep was stopped"
@@ -72,10 +78,10 @@ UNDECODABLE_PAGES = "{count} page(s) could not be decoded"
 NOT_TEXT_PAGES = "{count} page(s) were not web pages (a picture, PDF or download)"
 EVIDENCE_NOT_STORED = "evidence of {count} lead(s) could not be stored (see the log)"
 REASONS = (
-    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, STOPPED_BY_SIGNAL, BLOCK_PAGES_SEEN, REFUSED_PRIVATE,
-    ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE, NO_RESULT_PAGE, ABNORMAL_FINISH,
-    NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES, UNDECODABLE_PAGES,
-    NOT_TEXT_PAGES, EVIDENCE_NOT_STORED,
+    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, NO_WORKER_LEFT, STOPPED_BY_SIGNAL, BLOCK_PAGES_SEEN,
+    REFUSED_PRIVATE, ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE, NO_RESULT_PAGE,
+    ABNORMAL_FINISH, NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES,
+    UNDECODABLE_PAGES, NOT_TEXT_PAGES, EVIDENCE_NOT_STORED,
 )  # fmt: skip
 
 
@@ -163,6 +169,8 @@ def assess(
     if finish_reason == BROWSER_UNAVAILABLE:
         error = stats.get(LAUNCH_ERROR_STAT) or SEE_THE_LOG
         return Health(FAILED, [BROWSER_NOT_STARTED.format(error=error)], coverage)
+    if finish_reason == WORKERS_LOST:
+        return Health(FAILED, [NO_WORKER_LEFT.format(count=_count(stats, NEVER_READ_STAT))], coverage)
     if finish_reason == SHUTDOWN:
         read = counts(stats)  # as the run's own columns keep them
         return Health(INTERRUPTED, [STOPPED_BY_SIGNAL.format(pages=read["pages"], listings=read["listings"])], coverage)

@@ -7,12 +7,16 @@ import itertools
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import yaml
 from scrapy import FormRequest, Request
@@ -30,6 +34,7 @@ from runners.distributed.worker import start_worker
 from runners.sweep import SweepRequest, run_sweep
 from spiders.listing import ListingSpider
 from spiders.sweep_params import SweepParams
+from tests.test_sweep_interrupt import alive
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -413,33 +418,13 @@ def test_finishing_a_sweep_whose_workers_were_stopped_tells_the_officer_why_in_t
     assert "interrupted" not in result.output
 
 
-def test_a_coordinator_stopped_by_sigterm_ends_as_with_ctrl_c(
-    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch, tmp_path
-):
-    """`kill` of a distributed `tradewatch sweep`: its workers are stopped, its run recorded as interrupted with
-    what was read, one line names the sweep left open, and it exits as an interrupted sweep does."""
-    import subprocess
-    import sys
-
-    import psutil
-
-    from cli.sweep import INTERRUPTED_EXIT
-    from tests.test_sweep_interrupt import alive
-
-    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
-    market = demo_market_factory(slow_ms=300)
-    args = [
-        "sweep",
-        "-p",
-        "demo",
-        "-k",
-        "象牙,穿山甲,手机,沙发",
-        "--base-url",
-        market,
-        "--distributed",
-        "--workers",
-        "2",
-    ]
+@contextmanager
+def distributed_sweep_process(market: str, server: Any) -> Iterator[tuple[subprocess.Popen[str], list[psutil.Process]]]:
+    """`tradewatch sweep --distributed --workers 2` in Chinese in a process of its own, once its workers read
+    item pages: the process and its workers (with their store writers). Whatever is left of them is killed,
+    and the sweep dropped from Redis."""
+    keywords = "象牙,穿山甲,手机,沙发"
+    args = ["sweep", "-p", "demo", "-k", keywords, "--base-url", market, "--distributed", "--workers", "2"]
     sweep = subprocess.Popen(
         [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
         env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh"},
@@ -456,21 +441,38 @@ def test_a_coordinator_stopped_by_sigterm_ends_as_with_ctrl_c(
             time.sleep(0.1)
         workers = psutil.Process(sweep.pid).children(recursive=True)
         assert len(workers) >= 2
+        yield sweep, workers
+    finally:
+        for process in [worker for worker in workers if alive(worker.pid)]:
+            process.kill()
+        if sweep.poll() is None:
+            sweep.kill()
+        for key in server.keys(keys.sweep_key("*", "spec")):  # this market's sweep, finished or left open
+            spec = sweeps.SweepSpec.model_validate_json(server.get(key) or "{}")
+            if any(profile.get("base_url") == market for profile in spec.profiles):
+                server.zrem(keys.SWEEPS_KEY, spec.sweep_id)
+                server.delete(*server.keys(keys.sweep_key(spec.sweep_id, "*")))
+
+
+def test_a_coordinator_stopped_by_sigterm_ends_as_with_ctrl_c(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
+):
+    """`kill` of a distributed `tradewatch sweep`: its workers are stopped, its run recorded as interrupted with
+    what was read, one line names the sweep left open, and it exits as an interrupted sweep does."""
+    from cli.sweep import INTERRUPTED_EXIT
+
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    with distributed_sweep_process(demo_market_factory(slow_ms=300), redis_server) as (sweep, workers):
         sweep.send_signal(signal.SIGTERM)
         out, err = sweep.communicate(timeout=40)
-    finally:
-        left = [worker for worker in workers if alive(worker.pid)]
-        for process in [*left, psutil.Process(sweep.pid)] if sweep.poll() is None else left:
-            process.kill()
-    (run,) = stored(postgres_url)["runs"]
-    sweep_id = run.stats.get("tradewatch/sweep_id") if run.stats else None
-    try:
         assert sweep.returncode == INTERRUPTED_EXIT, err
-        assert left == []  # every worker stopped with it
+        assert [worker for worker in workers if alive(worker.pid)] == []  # every worker stopped with it
+        (run,) = stored(postgres_url)["runs"]
         assert (run.outcome, run.finish_reason) == ("interrupted", "shutdown") and run.finished_at is not None
         assert run.pages > 0 and run.stats["tradewatch/health/reasons"] == [
             f"stopped by Ctrl-C or a stop signal; the {run.pages} page(s) and {run.listings} listing(s) read are kept"
         ]
+        sweep_id = run.stats["tradewatch/sweep_id"]
         told = [line for line in err.splitlines() if line.startswith("错误：")]
         assert told == [
             f"错误：抓取 {sweep_id} 被中断：它仍为其他机器上的工作进程保持开放；"
@@ -478,10 +480,38 @@ def test_a_coordinator_stopped_by_sigterm_ends_as_with_ctrl_c(
         ], err
         assert "Traceback" not in out + err
         assert sweep_id in sweeps.open_sweeps(redis_server)  # left open for `worker --finish`
-    finally:
-        if sweep_id:
-            redis_server.zrem(keys.SWEEPS_KEY, sweep_id)
-            redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+
+
+@pytest.mark.timeout(240)  # before, the coordinator waited for its killed workers forever
+def test_a_sweep_whose_workers_are_all_killed_fails_with_why_within_a_bounded_time(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
+):
+    """Every worker SIGKILLed mid-sweep: once their leases expire and no worker joins for two more, the
+    coordinator drops what is queued, counted, and fails the platform saying why, in one line."""
+    from crawler.run_health import NEVER_READ_STAT, NO_WORKER_LEFT, WORKERS_LOST
+
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "2")
+    with distributed_sweep_process(demo_market_factory(slow_ms=300), redis_server) as (sweep, workers):
+        for worker in workers:
+            worker.kill()
+        killed = time.monotonic()
+        out, err = sweep.communicate(timeout=120)
+        took = time.monotonic() - killed
+        assert sweep.returncode == 3, err
+        assert took < 30, took  # a lease for the reap, two with no worker, the final look: about 6 s
+        (run,) = stored(postgres_url)["runs"]
+        never_read = run.stats[NEVER_READ_STAT]
+        assert never_read > 0
+        assert (run.outcome, run.finish_reason) == ("failed", WORKERS_LOST)
+        assert run.stats["tradewatch/health/reasons"] == [NO_WORKER_LEFT.format(count=never_read)]
+        told = [line for line in err.splitlines() if line.startswith("错误：")]
+        assert told == [
+            "错误：抓取未正常完成：demo（失败；抓取的工作进程全部丢失（被强制终止或所在机器停止），"
+            f"且没有其他工作进程接替；{never_read} 个请求未被读取）"
+        ], err
+        assert "Traceback" not in out + err
+        assert sweeps.sweep_state(redis_server, run.stats["tradewatch/sweep_id"]) == "done"
 
 
 def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
@@ -574,6 +604,43 @@ def test_a_platform_is_given_up_only_when_every_worker_still_in_the_sweep_has_le
         assert sweeps.sweep_stats(redis_server, sweep_id, "demo-js")[NEVER_READ_STAT] == 3
     finally:
         redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+
+
+def test_a_sweep_is_orphaned_only_when_its_workers_were_lost_and_none_is_left(redis_server):
+    """A worker that ends leaves the sweep itself and is not lost; one whose heartbeat expired is taken off it as
+    lost, and its requests go back to the queue. Only then, with no worker left, is the queue dropped, counted,
+    and the platform marked as left for its lost workers; a worker that joins again stops that."""
+    from crawler.run_health import NEVER_READ_STAT, WORKERS_LOST
+
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    sweep_id = sweeps.new_sweep_id()
+    base = keys.sweep_key(sweep_id, "demo")
+    redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
+    try:
+        for worker in ("w-ended", "w-killed"):
+            sweeps.register_worker(redis_server, sweep_id, worker, lease_seconds=30)
+        queue = ReliableQueue(redis_server, spider, base, worker_id="w-killed")
+        queue.push_many([Request(f"http://127.0.0.1:1/plain/item/{n}", callback=spider.parse_item) for n in range(3)])
+        assert queue.pop() is not None
+        redis_server.srem(keys.sweep_key(sweep_id, "workers"), "w-ended")  # it ended: off the sweep, then its beat
+        redis_server.delete(keys.heartbeat_key("w-ended"))
+        assert not sweeps.workers_lost(redis_server, sweep_id)  # w-killed still beats
+
+        redis_server.delete(keys.heartbeat_key("w-killed"))  # its lease expired
+        assert sweeps.reap(redis_server, sweep_id, ["demo"]) == 1 and len(queue) == 3
+        assert sweeps.workers_lost(redis_server, sweep_id)
+        sweeps.register_worker(redis_server, sweep_id, "w-late", lease_seconds=30)
+        assert not sweeps.workers_lost(redis_server, sweep_id)
+        assert sweeps.drop_orphaned(redis_server, sweep_id, ["demo"]) is None and len(queue) == 3
+
+        redis_server.srem(keys.sweep_key(sweep_id, "workers"), "w-late")
+        assert sweeps.drop_orphaned(redis_server, sweep_id, ["demo"]) == {"demo": 3}
+        assert len(queue) == 0 and sweeps.is_done(redis_server, sweep_id, ["demo"])
+        assert sweeps.sweep_stats(redis_server, sweep_id, "demo")[NEVER_READ_STAT] == 3
+        assert sweeps.given_up(sweeps.left_reasons(redis_server, sweep_id, "demo").values()) == WORKERS_LOST
+    finally:
+        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        redis_server.delete(*(keys.heartbeat_key(worker) for worker in ("w-ended", "w-killed", "w-late")))
 
 
 @pytest.mark.browser

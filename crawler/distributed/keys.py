@@ -100,6 +100,21 @@ if n > 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], n) end
 return n
 """
 
+# Drop a platform's queue KEYS[1] when no worker is left in the sweep (KEYS[4] empty), judged in the script so that
+# no worker joins meanwhile: how many requests it held is added to the stat ARGV[1] in KEYS[2], and the platform
+# is marked as left for the reason ARGV[2] (in KEYS[3], worker -> reason, under the name ARGV[3]). Returns -1
+# when a worker is in the sweep, else how many requests were dropped.
+DROP_ORPHANED_SCRIPT = """
+if redis.call('SCARD', KEYS[4]) > 0 then return -1 end
+local n = redis.call('ZCARD', KEYS[1])
+if n == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HINCRBY', KEYS[2], ARGV[1], n)
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+return n
+"""
+
 # GCRA reservation: the caller may send at (returned ms from now); the domain's next slot moves by interval.
 RESERVE_SCRIPT = """
 local t = redis.call('TIME')

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from crawler.distributed.keys import (
+    DROP_ORPHANED_SCRIPT,
     DROP_QUEUE_SCRIPT,
     KEEP_SECONDS,
     REAP_SCRIPT,
@@ -20,7 +21,7 @@ from crawler.distributed.keys import (
     heartbeat_key,
     sweep_key,
 )
-from crawler.run_health import NEVER_READ_STAT, NORMAL_FINISH
+from crawler.run_health import NEVER_READ_STAT, NORMAL_FINISH, WORKERS_LOST
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -38,7 +39,9 @@ def register_worker(server: Redis, sweep_id: str, worker_id: str, lease_seconds:
 
 
 def reap(server: Redis, sweep_id: str, platforms: Iterable[str]) -> int:
-    """Requeue what workers whose heartbeat expired were holding; returns how many requests went back."""
+    """Requeue what workers whose heartbeat expired were holding, and take them off the sweep as lost (a worker
+    that ends leaves the sweep itself; one that comes back joins again with its next beat). Returns how many
+    requests went back."""
     script = server.register_script(REAP_SCRIPT)
     moved = 0
     platforms = list(platforms)
@@ -58,8 +61,55 @@ def reap(server: Redis, sweep_id: str, platforms: Iterable[str]) -> int:
                 )
             moved += result
         if not alive:
-            server.srem(sweep_key(sweep_id, "workers"), worker_id)
+            pipe = server.pipeline(transaction=True)
+            pipe.srem(sweep_key(sweep_id, "workers"), worker_id)
+            pipe.sadd(sweep_key(sweep_id, "lost"), worker_id)
+            pipe.expire(sweep_key(sweep_id, "lost"), KEEP_SECONDS)
+            pipe.execute()
     return moved
+
+
+def workers_lost(server: Redis, sweep_id: str) -> bool:
+    """No worker is in the sweep, and some were lost (their heartbeat expired without their leaving it): the
+    sweep waits for nobody but workers that may never come."""
+    pipe = server.pipeline(transaction=True)
+    pipe.scard(sweep_key(sweep_id, "workers"))
+    pipe.scard(sweep_key(sweep_id, "lost"))
+    present, lost = pipe.execute()
+    return not present and bool(lost)
+
+
+LOST_WORKERS = "lost workers"  # the name under which a platform given up for its lost workers is marked as left
+
+
+def drop_orphaned(server: Redis, sweep_id: str, platforms: Iterable[str]) -> dict[str, int] | None:
+    """Drop the queue of each platform of a sweep that no worker is left in, counted in its stats
+    (`NEVER_READ_STAT`), and mark the platform as left for `WORKERS_LOST`, so that its run says why. None when
+    a worker is in the sweep after all; else the dropped counts by platform (platforms with nothing queued are
+    left as they are)."""
+    args = [NEVER_READ_STAT, WORKERS_LOST, LOST_WORKERS, KEEP_SECONDS]
+    dropped = _drop_queues(server, sweep_id, platforms, DROP_ORPHANED_SCRIPT, args)
+    for platform, count in (dropped or {}).items():
+        log.error("no worker is left in sweep %s: %d request(s) of %s dropped", sweep_id, count, platform)
+    return dropped
+
+
+def _drop_queues(
+    server: Redis, sweep_id: str, platforms: Iterable[str], source: str, args: list[Any]
+) -> dict[str, int] | None:
+    """Run a script that drops a platform's queue (its keys: the queue, the stats, why workers left, the sweep's
+    workers) on each platform: the dropped counts by platform, or None when the script refused (-1)."""
+    script = server.register_script(source)
+    dropped: dict[str, int] = {}
+    for platform in platforms:
+        base = sweep_key(sweep_id, platform)
+        keys = [f"{base}:requests", f"{base}:stats", f"{base}:left", sweep_key(sweep_id, "workers")]
+        count = int(script(keys=keys, args=args))
+        if count < 0:
+            return None
+        if count:
+            dropped[platform] = count
+    return dropped
 
 
 # A worker stopped by its operator (Ctrl-C, SIGTERM) may be started again: the sweep waits for it, or another.
@@ -96,22 +146,10 @@ def drop_unread(server: Redis, sweep_id: str, platforms: Iterable[str]) -> dict[
     """Drop the queue of each platform that no worker will read: a worker gave up on it and every worker still in
     the sweep has left it. How many requests each held is added to its stats (`NEVER_READ_STAT`), so its run says
     so; without this the sweep would wait for an empty queue forever. Returns the dropped counts by platform."""
-    script = server.register_script(DROP_QUEUE_SCRIPT)
-    dropped: dict[str, int] = {}
-    for platform in platforms:
-        base = sweep_key(sweep_id, platform)
-        count = int(
-            script(
-                keys=[f"{base}:requests", f"{base}:stats", f"{base}:left", sweep_key(sweep_id, "workers")],
-                args=[NEVER_READ_STAT, *NOT_GIVEN_UP],
-            )
-        )
-        if count:
-            reason = given_up(left_reasons(server, sweep_id, platform).values())
-            log.warning(
-                "no worker will read %s of sweep %s (%s): %d request(s) dropped", platform, sweep_id, reason, count
-            )
-            dropped[platform] = count
+    dropped = _drop_queues(server, sweep_id, platforms, DROP_QUEUE_SCRIPT, [NEVER_READ_STAT, *NOT_GIVEN_UP]) or {}
+    for platform, count in dropped.items():
+        reason = given_up(left_reasons(server, sweep_id, platform).values())
+        log.warning("no worker will read %s of sweep %s (%s): %d request(s) dropped", platform, sweep_id, reason, count)
     return dropped
 
 
@@ -203,5 +241,7 @@ def close_sweep(server: Redis, spec: SweepSpec) -> None:
         pipe.delete(
             f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats", f"{base}:texts", f"{base}:left"
         )
-    pipe.delete(sweep_key(spec.sweep_id, "seeded"), sweep_key(spec.sweep_id, "workers"))
+    pipe.delete(
+        sweep_key(spec.sweep_id, "seeded"), sweep_key(spec.sweep_id, "workers"), sweep_key(spec.sweep_id, "lost")
+    )
     pipe.execute()

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
 
+from core.config import get_settings
 from core.errors import TradewatchError, first_line
 from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import (
     SweepSpec,
     close_sweep,
+    drop_orphaned,
     drop_unread,
     given_up,
     is_done,
@@ -30,6 +32,7 @@ from crawler.distributed.sweeps import (
     reap,
     sweep_state,
     sweep_stats,
+    workers_lost,
 )
 from runners.child import ChildCrawl, close_all
 from runners.distributed.worker import start_worker
@@ -106,18 +109,32 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
     return spec
 
 
+# A sweep whose workers were all lost (killed: their heartbeats expired) is given up after this many leases with
+# no worker in it, the time another machine's idle worker needs to join (`tradewatch worker` looks every 2 s).
+LOST_AFTER_LEASES = 2
+
+
 def wait_until_done(
-    server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False
-) -> bool:
+    server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False,
+    lost_after: float | None = None,
+) -> bool:  # fmt: skip
     """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile, and
     dropping, counted, the queue of a platform every worker gave up on: see `drop_unread`).
-    With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish."""
+    With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish.
+    With `lost_after`, a sweep whose workers were lost and that no worker has joined for `lost_after` seconds
+    is given up: what is queued is dropped, counted, and its platforms' runs will say so (`drop_orphaned`)."""
     deadline = None if timeout is None else time.monotonic() + timeout
+    alone_since: float | None = None
     while deadline is None or time.monotonic() < deadline:
         reap(server, spec.sweep_id, spec.platforms)
         drop_unread(server, spec.sweep_id, spec.platforms)
         if drop_queued:
             server.delete(*(f"{sweep_key(spec.sweep_id, platform)}:requests" for platform in spec.platforms))
+        if lost_after is not None:
+            alone_since = (alone_since or time.monotonic()) if workers_lost(server, spec.sweep_id) else None
+            if alone_since is not None and time.monotonic() - alone_since >= lost_after:
+                drop_orphaned(server, spec.sweep_id, spec.platforms)
+                alone_since = None
         if is_done(server, spec.sweep_id, spec.platforms):
             server.set(sweep_key(spec.sweep_id, "state"), "done", ex=KEEP_SECONDS)
             # Idle workers now close; wait (briefly) for their final stats.
@@ -268,7 +285,8 @@ def run_distributed_sweep(
         workers: list[ChildCrawl] = []
         try:
             workers.extend(start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers))
-            done = wait_until_done(server, spec, timeout=timeout)
+            lost_after = LOST_AFTER_LEASES * get_settings().lease_seconds
+            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after)
             for worker in workers:
                 try:
                     worker.result(timeout=60)

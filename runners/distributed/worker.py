@@ -108,8 +108,9 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
         process.start()
     finally:
         stop_unused_writers()
-    server.delete(heartbeat_key(worker_id))
+    # Off the sweep first, then the heartbeat: a reap between the two would take this worker for a lost one.
     server.srem(sweep_key(sweep_id, "workers"), worker_id)
+    server.delete(heartbeat_key(worker_id))
     return True
 
 
