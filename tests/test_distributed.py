@@ -683,3 +683,28 @@ def test_a_distributed_js_sweep_whose_workers_browser_does_not_start_fails_with_
         "从未读取的请求" in line and line.split()[-2] == str(stats[NEVER_READ_STAT])
         for line in shown.output.splitlines()
     )
+
+
+def test_a_stalled_worker_that_beats_again_is_not_lost_when_its_operator_stops_it(redis_server):
+    """A worker whose machine stalled past its lease is reaped as lost; its next beat joins it again. Stopped by
+    its operator afterwards, it leaves the sweep as any stopped worker does: the sweep waits for another and
+    its queue is not dropped as that of lost workers."""
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    sweep_id = sweeps.new_sweep_id()
+    base = keys.sweep_key(sweep_id, "demo")
+    redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
+    try:
+        sweeps.register_worker(redis_server, sweep_id, "w-stalled", lease_seconds=30)
+        queue = ReliableQueue(redis_server, spider, base, worker_id="w-stalled")
+        queue.push_many([Request(f"http://127.0.0.1:1/plain/item/{n}", callback=spider.parse_item) for n in range(2)])
+        redis_server.delete(keys.heartbeat_key("w-stalled"))  # a GC pause or a loaded machine past the lease
+        sweeps.reap(redis_server, sweep_id, ["demo"])
+        assert sweeps.workers_lost(redis_server, sweep_id)
+        sweeps.register_worker(redis_server, sweep_id, "w-stalled", lease_seconds=30)  # its next beat
+        redis_server.srem(keys.sweep_key(sweep_id, "workers"), "w-stalled")  # Ctrl-C: it leaves the sweep
+        redis_server.delete(keys.heartbeat_key("w-stalled"))
+        assert not sweeps.workers_lost(redis_server, sweep_id)
+        assert len(queue) == 2  # kept for the next worker
+    finally:
+        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        redis_server.delete(keys.heartbeat_key("w-stalled"))

@@ -32,9 +32,12 @@ log = logging.getLogger(__name__)
 
 
 def register_worker(server: Redis, sweep_id: str, worker_id: str, lease_seconds: float) -> None:
+    """Join the sweep (again, with every beat) and keep the heartbeat; a worker taken for lost while it was
+    stalled is lost no more: it may still end by its operator's stop, and the sweep then waits for another."""
     pipe = server.pipeline(transaction=True)
     pipe.set(heartbeat_key(worker_id), str(time.time()), px=int(lease_seconds * 1000))
     pipe.sadd(sweep_key(sweep_id, "workers"), worker_id)
+    pipe.srem(sweep_key(sweep_id, "lost"), worker_id)
     pipe.execute()
 
 
