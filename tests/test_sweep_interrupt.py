@@ -188,3 +188,44 @@ def test_an_interrupted_coordinator_stops_its_workers_together_and_records_its_r
     assert [worker.process.poll() for worker in started] == [-signal.SIGKILL] * 3
     assert 2.0 <= took < 4.0, took  # one shared wait of 2 s; one after another took 6 s
     assert recorded == [{"spec": spec, "reason": SHUTDOWN}]
+
+
+def test_a_second_stop_signal_while_the_coordinator_stops_still_records_its_runs(monkeypatch: pytest.MonkeyPatch):
+    """`kill` sent twice (or Ctrl-C then `kill`): the second signal while the workers close kills them at once,
+    a third while the runs are recorded is ignored, and the sweep is still named as left open with its runs
+    recorded as interrupted; SIGTERM's handling is given back afterwards."""
+    spec = SimpleNamespace(sweep_id="20261207T021500-d4e5f6", platforms=["demo"])
+    recorded: list[dict[str, object]] = []
+    closed: list[object] = []
+
+    def wait(*_: object, **__: object) -> bool:
+        os.kill(os.getpid(), signal.SIGTERM)  # the first `kill`
+        time.sleep(5)
+        return True
+
+    def close_all(workers: object) -> None:
+        closed.append(workers)
+        os.kill(os.getpid(), signal.SIGTERM)  # a second one while the workers close
+        time.sleep(5)
+
+    def record_runs(server: object, sweep: object, **how: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # and a third while the runs are recorded
+        time.sleep(0.2)
+        recorded.append({"spec": sweep, **how})
+
+    monkeypatch.setattr(coordinator, "connect", lambda url: object())
+    monkeypatch.setattr(coordinator, "start_sweep", lambda server, request: spec)
+    monkeypatch.setattr(coordinator, "wait_until_done", wait)
+    monkeypatch.setattr(coordinator, "close_all", close_all)
+    monkeypatch.setattr(coordinator, "record_runs", record_runs)
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt) as raised:  # a bare one before: the runs left `running`, no sweep named
+        coordinator.run_distributed_sweep(
+            SimpleNamespace(log_file=None),  # type: ignore[arg-type]
+            redis_url="redis://localhost:6379/0",
+            local_workers=0,
+        )
+    assert isinstance(raised.value, SweepLeftOpen) and raised.value.sweep_id == spec.sweep_id
+    assert closed == [[]]
+    assert recorded == [{"spec": spec, "reason": SHUTDOWN}]
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -262,6 +262,21 @@ def _sigterm_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM are ignored meanwhile (main thread only): the coordinator is ending already, and a
+    signal more must not leave its runs `running` halfway through recording them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _record_interrupted(server: Redis, spec: SweepSpec) -> None:
     """Record the runs of an interrupted sweep as interrupted, with what its workers read (finish reason
     `shutdown`), so that none is left `running`; never raises (the interruption is what the caller reports)."""
@@ -294,11 +309,15 @@ def run_distributed_sweep(
                     log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
         except BaseException as error:
             # The coordinator cannot go on (Redis lost, interrupted): stop its workers now, together. What they
-            # committed stays; `tradewatch worker --finish` finishes the sweep from any machine later.
-            close_all(workers)
-            if isinstance(error, KeyboardInterrupt):
-                _record_interrupted(server, spec)
-                raise SweepLeftOpen(spec.sweep_id) from error
+            # committed stays; `tradewatch worker --finish` finishes the sweep from any machine later. A second
+            # Ctrl-C or SIGTERM while they close kills them at once, and the runs are recorded all the same.
+            try:
+                close_all(workers)
+            finally:
+                if isinstance(error, KeyboardInterrupt):
+                    with _stop_signals_held():
+                        _record_interrupted(server, spec)
+                    raise SweepLeftOpen(spec.sweep_id) from error
             raise
     if not done:
         finish_sweep(server, spec, reason="timeout")
