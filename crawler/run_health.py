@@ -2,8 +2,9 @@
 
 `assess()` is a pure function of the stats, the finish reason and the profile's thresholds. Outcomes:
 
-- `interrupted`: the sweep was stopped by Ctrl-C or SIGTERM (finish reason `shutdown`), at whatever stage: the
-  run keeps what was read until then;
+- `interrupted`: the sweep was stopped by Ctrl-C or SIGTERM (finish reason `shutdown`), or a distributed sweep
+  was abandoned (`worker --finish --abandon`, finish reason `abandoned`), at whatever stage: the run keeps what
+  was read until then, and says which it was even when nothing was read;
 - `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
   was committed before stays; the scorer could not be loaded; the browser of a JS sweep did not start
   (`browser_unavailable`, crawler/browser_launches.py); or every worker of a distributed sweep was lost
@@ -32,6 +33,7 @@ FAILED = "failed"
 OUTCOMES = (OK, DEGRADED, BROKEN, BLOCKED, UNREACHABLE, FAILED, INTERRUPTED)
 NORMAL_FINISH = "finished"
 SHUTDOWN = "shutdown"  # Scrapy's finish reason when a signal (Ctrl-C, SIGTERM) stopped the crawl
+ABANDONED = "abandoned"  # finish reason: a distributed sweep whose queue was dropped (`worker --finish --abandon`)
 STORE_UNAVAILABLE = "store_unavailable"  # finish reason: the store pipeline lost the lead store
 SCORER_FAILED = "scorer_failed"  # finish reason: the crawl's scorer could not be loaded (a broken watchlist)
 SCORER_FAILED_STAT = "tradewatch/scoring/failed"  # the first line of what was wrong
@@ -57,6 +59,10 @@ NO_WORKER_LEFT = (
     "{count} request(s) never read"
 )
 STOPPED_BY_SIGNAL = "stopped by Ctrl-C or a stop signal; the {pages} page(s) and {listings} listing(s) read are kept"
+SWEEP_ABANDONED = (
+    "the sweep was abandoned: what was still queued was dropped; the {pages} page(s) and {listings} listing(s) read "
+    "are kept"
+)
 SEE_THE_LOG = "see the log"  # the {error} above when the stats kept none
 BLOCK_PAGES_SEEN = "{count} block page(s) seen; the sweep was stopped"
 REFUSED_PRIVATE = "refused: private address (allow it in allow_private_hosts)"
@@ -78,9 +84,9 @@ UNDECODABLE_PAGES = "{count} page(s) could not be decoded"
 NOT_TEXT_PAGES = "{count} page(s) were not web pages (a picture, PDF or download)"
 EVIDENCE_NOT_STORED = "evidence of {count} lead(s) could not be stored (see the log)"
 REASONS = (
-    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, NO_WORKER_LEFT, STOPPED_BY_SIGNAL, BLOCK_PAGES_SEEN,
-    REFUSED_PRIVATE, ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE, NO_RESULT_PAGE,
-    ABNORMAL_FINISH, NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES,
+    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, NO_WORKER_LEFT, STOPPED_BY_SIGNAL, SWEEP_ABANDONED,
+    BLOCK_PAGES_SEEN, REFUSED_PRIVATE, ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE,
+    NO_RESULT_PAGE, ABNORMAL_FINISH, NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES,
     UNDECODABLE_PAGES, NOT_TEXT_PAGES, EVIDENCE_NOT_STORED,
 )  # fmt: skip
 
@@ -171,9 +177,10 @@ def assess(
         return Health(FAILED, [BROWSER_NOT_STARTED.format(error=error)], coverage)
     if finish_reason == WORKERS_LOST:
         return Health(FAILED, [NO_WORKER_LEFT.format(count=_count(stats, NEVER_READ_STAT))], coverage)
-    if finish_reason == SHUTDOWN:
+    if finish_reason in (SHUTDOWN, ABANDONED):  # stopped on purpose: never judged on what it had no time to read
         read = counts(stats)  # as the run's own columns keep them
-        return Health(INTERRUPTED, [STOPPED_BY_SIGNAL.format(pages=read["pages"], listings=read["listings"])], coverage)
+        why = STOPPED_BY_SIGNAL if finish_reason == SHUTDOWN else SWEEP_ABANDONED
+        return Health(INTERRUPTED, [why.format(pages=read["pages"], listings=read["listings"])], coverage)
     if blocked or finish_reason == BLOCKED:
         return Health(BLOCKED, [BLOCK_PAGES_SEEN.format(count=blocked)], coverage)
     if responses == 0 or search_pages == 0:

@@ -27,6 +27,7 @@ from crawler.demo_market.catalogue import build_catalogue
 from crawler.distributed import keys, serializer, sweeps
 from crawler.distributed.components import SharedRateLimitMiddleware
 from crawler.distributed.queue import ReliableQueue
+from crawler.run_health import SWEEP_ABANDONED
 from leads.db import dispose_engines, get_engine
 from leads.models import AuditEvent, CrawlRun, Lead, Listing
 from runners.distributed import coordinator
@@ -530,7 +531,10 @@ def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
     assert not redis_server.exists(queue)
     assert spec.sweep_id not in sweeps.open_sweeps(redis_server)
     (run,) = stored(postgres_url)["runs"]
-    assert run.finish_reason == "abandoned" and run.finished_at is not None and run.outcome != "ok"
+    assert run.finish_reason == "abandoned" and run.finished_at is not None
+    # no worker read anything: the run says it was abandoned, not that the site did not answer
+    assert (run.outcome, run.pages, run.listings) == ("interrupted", 0, 0)
+    assert run.stats["tradewatch/health/reasons"] == [SWEEP_ABANDONED.format(pages=0, listings=0)]
 
 
 def test_a_distributed_run_whose_browser_did_not_start_says_why(

@@ -15,14 +15,17 @@ from cli.app import app
 from cli.runs import FIELD, reason_patterns, reason_text, recorded_reasons
 from crawler.profiles import PACKAGED_PROFILES
 from crawler.run_health import (
+    ABANDONED,
     BLOCKED,
     BROWSER_UNAVAILABLE,
     LAUNCH_ERROR_STAT,
+    NEVER_READ_STAT,
     REASONS,
     SCORER_FAILED,
     SCORER_FAILED_STAT,
     SEE_THE_LOG,
     STORE_UNAVAILABLE,
+    WORKERS_LOST,
     assess,
 )
 
@@ -149,6 +152,8 @@ SCENARIOS = [
     ({"downloader/response_count": 2, "tradewatch/errors/request": 2, "tradewatch/errors/http_403": 2}, "finished"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2}, "closespider_timeout"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2}, "shutdown"),
+    (NOTHING_READ, ABANDONED),
+    ({NEVER_READ_STAT: 3}, WORKERS_LOST),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2, "tradewatch/pages/unparsed": 2}, "finished"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2, "tradewatch/pages/unparsed": 2,
       "tradewatch/results/seen": 6}, "finished"),

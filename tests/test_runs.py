@@ -40,6 +40,8 @@ HEALTHY = {
         ({"tradewatch/pages/search": 0, "tradewatch/errors/request": 3}, "finished", "unreachable"),
         ({}, "shutdown", "interrupted"),
         ({"downloader/response_count": 0, "tradewatch/pages/search": 0}, "shutdown", "interrupted"),
+        ({"downloader/response_count": 0, "tradewatch/pages/search": 0}, "abandoned", "interrupted"),
+        ({"tradewatch/pages/item": 3}, "abandoned", "interrupted"),
         ({"tradewatch/results/seen": 0, "tradewatch/items/yielded": 0, "tradewatch/pages/unparsed": 2}, "finished",
          "broken"),
         ({"tradewatch/field/price/present": 20}, "finished", "degraded"),
@@ -50,6 +52,14 @@ HEALTHY = {
 )  # fmt: skip
 def test_judge(change, reason, outcome):
     assert judge({**HEALTHY, **change}, reason) == outcome
+
+
+def test_an_abandoned_sweep_that_read_nothing_says_it_was_abandoned_not_unreachable():
+    health = assess({}, "abandoned")
+    assert (health.outcome, health.reasons) == (
+        "interrupted",
+        ["the sweep was abandoned: what was still queued was dropped; the 0 page(s) and 0 listing(s) read are kept"],
+    )
 
 
 def test_an_interrupted_run_says_how_much_it_read():

@@ -206,9 +206,6 @@ def record_runs(server: Redis, spec: SweepSpec, *, database_url: str | None = No
         session.commit()
 
 
-ABANDONED = "abandoned"
-
-
 def take_over_sweep(
     server: Redis, sweep_id: str, *, abandon: bool = False, timeout: float | None = None,
     database_url: str | None = None,
@@ -216,8 +213,11 @@ def take_over_sweep(
     """Finish an open sweep whose coordinator is gone (its machine died, or its `tradewatch sweep` was killed),
     as the coordinator would have: wait until the workers have worked off its queue, then judge and finish its
     runs. With `abandon`, drop what is still queued now instead: the workers finish the pages they hold and
-    leave, and the runs are finished as `abandoned` on what was crawled. Raises TradewatchError for a sweep
-    that is unknown or not open, or still not done after `timeout` seconds (it then stays open)."""
+    leave, and the runs are finished as `abandoned` (judged interrupted) on what was crawled. Raises
+    TradewatchError for a sweep that is unknown or not open, or still not done after `timeout` seconds (it then
+    stays open)."""
+    from crawler.run_health import ABANDONED
+
     spec = load_spec(server, sweep_id)
     if spec is None or sweep_state(server, sweep_id) != "open":
         raise TradewatchError(f"没有进行中的分布式抓取 {sweep_id} / no open sweep {sweep_id}")
