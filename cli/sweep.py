@@ -196,9 +196,15 @@ def sweep(
         raise StoreUnavailable(
             where=store_location(), reason=_("the store was lost during the sweep; what was committed is kept")
         )
-    failed = [run for run in runs if run.outcome != "ok"]
     if len(runs) < len(result.run_ids) or not runs:
         fail(_("the sweep recorded no run"))
+    exit_as_runs_ended(runs)
+
+
+def exit_as_runs_ended(runs: list[CrawlRun]) -> None:
+    """A sweep's runs that did not all go well end the command with one line naming them: exit 130 when one was
+    interrupted, else 3 (`tradewatch sweep`, `tradewatch worker --finish`)."""
+    failed = [run for run in runs if run.outcome != "ok"]
     names = _(", ").join(run_line(run) for run in failed)
     if any(run.outcome == INTERRUPTED for run in failed):
         fail(_("sweep interrupted: {platforms}").format(platforms=names), code=INTERRUPTED_EXIT)

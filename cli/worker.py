@@ -96,7 +96,7 @@ def worker(
 def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | None) -> None:
     from sqlmodel import Session
 
-    from cli.sweep import run_details
+    from cli.sweep import exit_as_runs_ended, run_details
     from core.errors import TradewatchError
     from leads.db import get_engine
     from leads.runs import get_run
@@ -109,6 +109,7 @@ def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | No
     except TradewatchError as error:
         fail(str(error))
     with Session(get_engine()) as session:
+        runs = []
         for platform, run_id in spec.run_ids.items():
             run = get_run(session, run_id)
             outcome = run_details(run) if run is not None else "?"
@@ -116,6 +117,10 @@ def _finish(server: object, sweep_id: str, *, abandon: bool, timeout: float | No
                 _("run {run} ({platform}): {outcome}").format(run=run_id, platform=platform, outcome=outcome),
                 markup=False,
             )
+            runs.extend([run] if run is not None else [])
+    if len(runs) < len(spec.run_ids):
+        fail(_("the sweep recorded no run"))
+    exit_as_runs_ended(runs)  # as `tradewatch sweep` exits: 130 for an interrupted run, 3 for one that went wrong
 
 
 def register(app: typer.Typer) -> None:

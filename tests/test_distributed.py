@@ -391,9 +391,19 @@ def test_a_sweep_whose_coordinator_is_gone_is_finished_from_another_machine(
     assert again.exit_code != 0 and spec.sweep_id in again.output
 
 
-def test_finishing_a_sweep_whose_workers_were_stopped_tells_the_officer_why_in_their_language(tw_home, redis_server):
+@pytest.mark.parametrize(
+    ("why", "code", "shown"),
+    [
+        (sweeps.STOPPED, 130, "已中断；被 Ctrl-C 或停止信号中止；已读取的 0 个页面和 0 条商品已保存"),
+        ("browser_unavailable", 3, "失败；浏览器未能启动："),
+    ],
+)  # fmt: skip
+def test_finishing_a_sweep_tells_the_officer_why_in_their_language_and_exits_as_a_sweep_does(
+    tw_home, redis_server, why, code, shown
+):
     """`worker --finish` shows each run as `tradewatch sweep` and `tradewatch runs` do: the outcome in the
-    officer's language and why, not the outcome's key."""
+    officer's language and why, not the outcome's key; and it exits as `tradewatch sweep` does for such runs
+    (130 interrupted, 3 failed), with one line, where it exited 0 whatever the runs were."""
     from typer.testing import CliRunner
 
     from cli.app import app
@@ -403,20 +413,21 @@ def test_finishing_a_sweep_whose_workers_were_stopped_tells_the_officer_why_in_t
         SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url="http://127.0.0.1:1"),
     )
     base = keys.sweep_key(spec.sweep_id, "demo")
-    redis_server.delete(f"{base}:requests")  # worked off by a worker then stopped by its operator (Ctrl-C)
-    sweeps.leave_platform(redis_server, spec.sweep_id, "demo", "w-stopped", sweeps.STOPPED)
+    redis_server.delete(f"{base}:requests")  # worked off by a worker then stopped by its operator, or given up
+    sweeps.leave_platform(redis_server, spec.sweep_id, "demo", "w-left", why)
     try:
         result = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
             app, ["worker", "--finish", spec.sweep_id, "--timeout", "30"]
         )
     finally:
         redis_server.delete(*redis_server.keys(keys.sweep_key(spec.sweep_id, "*")))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == code, result.output
     (run,) = stored()["runs"]
-    assert run.outcome == "interrupted"
-    shown = " ".join(result.output.split())  # as wrapped on the terminal
-    assert f"抓取运行 {run.id}（demo）：已中断；被 Ctrl-C 或停止信号中止；已读取的 0 个页面和 0 条商品已保存" in shown
-    assert "interrupted" not in result.output
+    shown_output = " ".join(result.output.split())  # as wrapped on the terminal
+    assert f"抓取运行 {run.id}（demo）：{shown}" in shown_output
+    assert run.outcome not in result.output
+    told = "错误：抓取被中断：demo（" if code == 130 else "错误：抓取未正常完成：demo（"
+    assert shown_output.count("错误：") == 1 and told in shown_output
 
 
 @contextmanager
