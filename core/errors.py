@@ -167,8 +167,21 @@ def describe_validation_error(
 def first_line(error: BaseException | str) -> str:
     """The first line of an error's message that says something, stripped: what a record, a stat or a log line
     keeps of an error whose full text (a driver's context, a browser's call log) goes to the log. An exception
-    whose message says nothing is named by its class."""
-    for line in str(error).splitlines():
+    whose message says nothing is named by its class; so is one whose message cannot be told (its `__str__`
+    raises): this is called while another error is handled, and must not replace it. A message given as bytes
+    (a child's output) is read as UTF-8, not shown as its repr."""
+    for line in _message(error).splitlines():
         if line.strip():
             return line.strip()
     return type(error).__name__ if isinstance(error, BaseException) else ""
+
+
+def _message(error: BaseException | str) -> str:
+    if isinstance(error, str):
+        return error
+    if len(error.args) == 1 and isinstance(error.args[0], bytes | bytearray):
+        return bytes(error.args[0]).decode("utf-8", "replace")
+    try:
+        return str(error)
+    except Exception:  # a broken __str__ says nothing
+        return ""

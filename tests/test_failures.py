@@ -124,3 +124,25 @@ def test_the_first_line_of_an_error_is_the_first_that_says_something(error: Base
     """What a run's record, a job's record or a stat keeps of an error: never an empty line when the message
     starts with one, never an IndexError for an empty message."""
     assert first_line(error) == line
+
+
+class Unspeakable(RuntimeError):
+    """An error of a library whose message cannot be built (its __str__ raises)."""
+
+    def __str__(self) -> str:
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (Unspeakable("抓取失败"), "Unspeakable"),
+        (OSError("子进程输出：\n象牙制品 已下架".encode()), "子进程输出："),
+        (RuntimeError(b"\xe7\x8a\x80\xe8\xa7\x92 \xff"), "犀角 \ufffd"),
+    ],
+)  # fmt: skip
+def test_the_first_line_of_an_error_that_cannot_be_told_or_came_as_bytes(error: BaseException, line: str):
+    """Called while another error is handled (a job's record, a run's stat): an error whose message cannot be
+    built is named by its class instead of raising in its handler, and a message in bytes is read as UTF-8
+    text, not recorded as its repr (b'\\xe8...')."""
+    assert first_line(error) == line
