@@ -430,6 +430,45 @@ def test_finishing_a_sweep_tells_the_officer_why_in_their_language_and_exits_as_
     assert shown_output.count("错误：") == 1 and told in shown_output
 
 
+@pytest.mark.timeout(60)
+def test_finishing_a_sweep_whose_workers_were_all_lost_gives_it_up_as_its_coordinator_would(
+    tw_home, redis_server, monkeypatch
+):
+    """The coordinator and its only worker killed together: `worker --finish` does not wait for a queue nobody
+    reads (before, it waited until its --timeout and left the sweep open); two leases after the reap it drops
+    the queue, counted, and records the run as failed for its lost workers."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from crawler.run_health import NEVER_READ_STAT, WORKERS_LOST
+
+    monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "1")
+    spec = coordinator.start_sweep(
+        redis_server,
+        SweepRequest(platforms=["demo"], params=SweepParams(keywords=KEYWORDS), base_url="http://127.0.0.1:1"),
+    )
+    base = keys.sweep_key(spec.sweep_id, "demo")
+    queued = redis_server.zcard(f"{base}:requests")
+    sweeps.register_worker(redis_server, spec.sweep_id, "w-killed", lease_seconds=1)
+    held = ReliableQueue(redis_server, ListingSpider(platform="demo", keywords="象牙"), base, worker_id="w-killed")
+    assert held.pop() is not None
+    redis_server.delete(keys.heartbeat_key("w-killed"))  # SIGKILLed: its lease runs out
+    try:
+        began = time.monotonic()
+        result = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
+            app, ["worker", "--finish", spec.sweep_id, "--timeout", "30"]
+        )
+        took = time.monotonic() - began
+    finally:
+        redis_server.delete(*redis_server.keys(keys.sweep_key(spec.sweep_id, "*")))
+    assert result.exit_code == 3, result.output
+    assert took < 10, took  # two leases of 1 s and a look or two
+    (run,) = stored()["runs"]
+    assert (run.outcome, run.finish_reason) == ("failed", WORKERS_LOST)
+    assert run.stats[NEVER_READ_STAT] == queued  # the one it held went back to the queue first
+    assert "抓取的工作进程全部丢失" in " ".join(result.output.split())
+
+
 @contextmanager
 def distributed_sweep_process(market: str, server: Any) -> Iterator[tuple[subprocess.Popen[str], list[psutil.Process]]]:
     """`tradewatch sweep --distributed --workers 2` in Chinese in a process of its own, once its workers read

@@ -114,6 +114,11 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
 LOST_AFTER_LEASES = 2
 
 
+def lost_after() -> float:
+    """Seconds with no worker in a sweep whose workers were lost before it is given up (`wait_until_done`)."""
+    return LOST_AFTER_LEASES * get_settings().lease_seconds
+
+
 def wait_until_done(
     server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False,
     lost_after: float | None = None,
@@ -211,11 +216,11 @@ def take_over_sweep(
     database_url: str | None = None,
 ) -> SweepSpec:  # fmt: skip
     """Finish an open sweep whose coordinator is gone (its machine died, or its `tradewatch sweep` was killed),
-    as the coordinator would have: wait until the workers have worked off its queue, then judge and finish its
-    runs. With `abandon`, drop what is still queued now instead: the workers finish the pages they hold and
-    leave, and the runs are finished as `abandoned` (judged interrupted) on what was crawled. Raises
-    TradewatchError for a sweep that is unknown or not open, or still not done after `timeout` seconds (it then
-    stays open)."""
+    as the coordinator would have: wait until the workers have worked off its queue (or, its workers all lost,
+    give up its platforms as the coordinator does), then judge and finish its runs. With `abandon`, drop what
+    is still queued now instead: the workers finish the pages they hold and leave, and the runs are finished
+    as `abandoned` (judged interrupted) on what was crawled. Raises TradewatchError for a sweep that is unknown
+    or not open, or still not done after `timeout` seconds (it then stays open)."""
     from crawler.run_health import ABANDONED
 
     spec = load_spec(server, sweep_id)
@@ -226,7 +231,7 @@ def take_over_sweep(
             raise TradewatchError(f"抓取 {sweep_id} 的工作进程未退出 / the workers of sweep {sweep_id} did not leave")
         finish_sweep(server, spec, database_url=database_url, reason=ABANDONED)
         return spec
-    if not wait_until_done(server, spec, timeout=timeout):
+    if not wait_until_done(server, spec, timeout=timeout, lost_after=lost_after()):
         raise TradewatchError(f"抓取 {sweep_id} 仍未完成 / sweep {sweep_id} is not done after {timeout} s")
     finish_sweep(server, spec, database_url=database_url)
     return spec
@@ -300,8 +305,7 @@ def run_distributed_sweep(
         workers: list[ChildCrawl] = []
         try:
             workers.extend(start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers))
-            lost_after = LOST_AFTER_LEASES * get_settings().lease_seconds
-            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after)
+            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after())
             for worker in workers:
                 try:
                     worker.result(timeout=60)
