@@ -45,15 +45,38 @@ STATUS_TEXT = {
     "escalated": "已上报 Escalated",
     "overdue": "超期 Overdue",
 }
-OUTCOME_TEXT = {
-    "ok": "正常 ok",
-    "degraded": "降级 degraded",
-    "broken": "失效 broken",
-    "blocked": "被拦截 blocked",
-    "unreachable": "无法连接 unreachable",
-    "failed": "失败 failed",
-    None: "未结束 unfinished",
+# How a crawl run (crawler.run_health) or a scheduled job (leads.job_records) ended, in the words `tradewatch runs`
+# and `schedule list` use: the English is their message id, the Chinese its translation in the catalogue
+# (tests/test_report.py holds the two to each other).
+OUTCOME_WORDS = {
+    "ok": "正常",
+    "degraded": "部分异常",
+    "broken": "失效",
+    "blocked": "被拦截",
+    "unreachable": "无法连接",
+    "failed": "失败",
+    "interrupted": "已中断",
+    "partial": "部分完成",
+    "running": "进行中",
+    "skipped": "已跳过",
 }
+OUTCOME_TEXT = {outcome: f"{zh} {outcome}" for outcome, zh in OUTCOME_WORDS.items()}
+STILL_RUNNING = "running"
+UNFINISHED = "unfinished"  # a run without an outcome yet, as the report's numbers count it (run_health)
+WENT_WELL = frozenset({"ok", STILL_RUNNING})  # every other outcome is highlighted
+
+
+def outcome_text(outcome: str | None) -> str:
+    """A run's or a job's outcome in the report's two languages; a run without one is still running."""
+    key = STILL_RUNNING if outcome in (None, UNFINISHED) else str(outcome)
+    return OUTCOME_TEXT.get(key, key)
+
+
+def went_badly(outcome: str | None) -> bool:
+    """The outcome is one the report highlights: anything but ok or still running."""
+    return (STILL_RUNNING if outcome in (None, UNFINISHED) else outcome) not in WENT_WELL
+
+
 ACTIVITY = {
     "created": "新增线索 new leads",
     "enqueue": "入队 queued",
@@ -231,7 +254,7 @@ def run_health(runs: list[CrawlRun]) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = {}
     for run in runs:
         table.setdefault(run.platform, {})
-        key = run.outcome or "unfinished"
+        key = run.outcome or UNFINISHED
         table[run.platform][key] = table[run.platform].get(key, 0) + 1
     return table
 
@@ -420,7 +443,7 @@ def _charts(
     ]
     if runs:
         health = {
-            f"{platform} · {OUTCOME_TEXT.get(outcome, outcome)}": count
+            f"{platform} · {outcome_text(outcome)}": count
             for platform, outcomes in run_health(runs).items()
             for outcome, count in outcomes.items()
         }
@@ -449,7 +472,8 @@ def render_html(report: Report) -> str:
         numbers=report.numbers,
         tables=report.tables,
         status_text=STATUS_TEXT,
-        outcome_text=OUTCOME_TEXT,
+        outcome_text=outcome_text,
+        went_badly=went_badly,
         activity_text=ACTIVITY,
         report_statuses=[status.value for status in REPORT_STATUSES],
         data_json=data,

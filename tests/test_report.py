@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from parsel import Selector
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -17,7 +18,9 @@ from leads.db import get_engine, run_write
 from leads.feed import FeedSettings, feed_queue
 from leads.models import Lead
 from leads.queue import claim, dismiss, verify
+from leads.reports import outcome_text
 from leads.runs import finish_run, start_run
+from leads.schedule_models import JobRun
 from leads.stats import queue_stats
 from tests.leadstore_support import listing, sight
 from tests.scheduler_support import write_timetable
@@ -174,3 +177,70 @@ def test_a_past_day_shows_the_statuses_and_deadlines_of_that_day(tw_home: Path):
     assert "lead statuses as at the end of that day" in html and "老象牙手镯" in html  # listed as overdue
     now = runner.invoke(app, ["stats", "--json"])
     assert json.loads(now.stdout)["by_status"] != data["by_status"]  # today's queue is another
+
+
+def test_the_report_names_every_outcome_as_runs_and_schedule_list_do():
+    """One vocabulary: the report's Chinese and English for an outcome are what `tradewatch runs` and `schedule
+    list` show in each language, for every outcome a run or a job can have."""
+    from cli import i18n
+    from cli.runs import outcome_label
+    from cli.schedule import JOB_OUTCOMES, job_outcome_label
+    from crawler.run_health import OUTCOMES
+
+    shown: dict[str, list[str]] = {}
+    try:
+        for lang in ("zh", "en"):
+            i18n.set_language(lang)
+            for outcome in (*OUTCOMES, None):
+                shown.setdefault(f"run {outcome}", []).append(outcome_label(outcome))
+            for outcome in JOB_OUTCOMES:
+                shown.setdefault(f"job {outcome}", []).append(job_outcome_label(outcome))
+    finally:
+        i18n.set_language("en")
+    for key, (zh, en) in shown.items():
+        outcome = key.split(" ", 1)[1]
+        assert zh != en, key  # the catalogue translates it
+        assert outcome_text(None if outcome == "None" else outcome) == f"{zh} {en}", key
+
+
+def outcome_rows(page: Selector, heading: str, *, name: int, outcome: int) -> dict[str, tuple[str, str]]:
+    """The rows of the table under `heading`: each row's name, the outcome it shows and its highlight class."""
+    return {
+        row.xpath(f"td[{name}]/text()").get(): (row.xpath(f"td[{outcome}]/text()").get(), row.attrib.get("class"))
+        for row in page.xpath(f"//h2[contains(., '{heading}')]/following-sibling::table[1]//tr[td]")
+    }
+
+
+def test_the_daily_report_shows_every_outcome_in_both_languages_and_highlights_those_that_went_badly(tw_home: Path):
+    now = scheduler_module.now()
+    runs = {"demo": "ok", "jd": "interrupted", "taobao": "degraded", "xianyu": "unreachable", "pinduoduo": None}
+    jobs = {"feed": "ok", "nightly-sweep": "partial", "rechecks": "interrupted", "deadlines": "failed",
+            "daily-report": "running"}  # fmt: skip
+
+    def work(session) -> None:
+        for platform, outcome in runs.items():
+            run_id = start_run(session, platform=platform, keywords=["穿山甲鳞片"], campaign=None)
+            if outcome:
+                finish_run(session, run_id, finish_reason="finished", outcome=outcome, counts={}, stats={})
+        for job_id, outcome in jobs.items():
+            session.add(JobRun(job_id=job_id, slot=now, started_at=now, outcome=outcome))
+
+    run_write(work)
+    out = tw_home / "report.html"
+    result = runner.invoke(app, ["report", "daily", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = Selector(text=out.read_text(encoding="utf-8"))
+    assert outcome_rows(page, "Runs and their health", name=2, outcome=4) == {
+        "demo": ("正常 ok", ""),
+        "jd": ("已中断 interrupted", "bad"),
+        "taobao": ("部分异常 degraded", "bad"),
+        "xianyu": ("无法连接 unreachable", "bad"),
+        "pinduoduo": ("进行中 running", ""),
+    }
+    assert outcome_rows(page, "Scheduled jobs", name=1, outcome=3) == {
+        "feed": ("正常 ok", ""),
+        "nightly-sweep": ("部分完成 partial", "bad"),
+        "rechecks": ("已中断 interrupted", "bad"),
+        "deadlines": ("失败 failed", "bad"),
+        "daily-report": ("进行中 running", ""),
+    }
