@@ -218,7 +218,12 @@ def run_job_command(
     from scheduler import find_spec, job_outcome, load_timetable, now, run_job
 
     loaded = load_timetable(timetable)
-    details = run_job(find_spec(job_id, loaded), loaded, now=now())
+    spec = find_spec(job_id, loaded)
+    try:
+        details = run_job(spec, loaded, now=now())
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM on its sweep: its runs are recorded as interrupted, as with `sweep`
+        interrupted = job_outcome_label(job_records.INTERRUPTED)
+        fail(_("job {job}: {outcome}; see tradewatch runs").format(job=job_id, outcome=interrupted), INTERRUPTED_EXIT)
     if as_json:
         print_json(details)
     else:

@@ -249,6 +249,25 @@ def test_running_a_sweep_job_now_exits_as_its_crawl_runs_ended(tw_home, monkeypa
     assert (ran.output.strip().splitlines()[-1] if line else None) == line
 
 
+def test_a_sweep_job_run_now_and_interrupted_exits_130_with_one_line(tw_home, monkeypatch):
+    """Ctrl-C on `schedule run-job nightly-sweep` reaches it as KeyboardInterrupt from its sweep's child, as on
+    `tradewatch sweep`: one line and 130, not click's "Aborted!" and exit 1."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    def interrupted(request, *, timeout=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("runners.sweep.run_sweep", interrupted)
+    timetable = write_timetable(tw_home, NIGHTLY)
+    ran = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
+        app, ["schedule", "run-job", "nightly-sweep", "--timetable", str(timetable)]
+    )
+    assert ran.exit_code == 130, ran.output
+    assert ran.output.strip().splitlines() == ["错误：任务 nightly-sweep：已中断；详见 tradewatch runs"]
+
+
 def test_every_job_outcome_has_a_label():
     from cli.schedule import JOB_OUTCOMES
     from leads.job_records import JOB_OUTCOMES as RECORDED
