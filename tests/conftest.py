@@ -84,7 +84,9 @@ def store_url(request: pytest.FixtureRequest, tw_home: Path, monkeypatch: pytest
 
 
 @pytest.fixture
-def redis_url() -> str:
+def redis_url() -> Iterator[str]:
+    """The machine's Redis, shared with other test runs: a test that leaves a sweep open there fails (and the
+    sweep is dropped, so the next test starts clean)."""
     host, port = "127.0.0.1", 6379
     try:
         socket.create_connection((host, port), timeout=2).close()
@@ -93,7 +95,18 @@ def redis_url() -> str:
             f"Redis ({host}:{port}: {error})",
             "start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ''",
         )
-    return REDIS_URL
+    from crawler.distributed.keys import connect
+    from crawler.distributed.sweeps import open_sweeps
+    from tests.redis_support import forget_sweep, sweeps_left_open
+
+    server = connect(REDIS_URL)
+    before = set(open_sweeps(server))
+    yield REDIS_URL
+    left = sweeps_left_open(server, before)
+    for sweep_id in left:
+        forget_sweep(server, sweep_id)
+    if left:
+        pytest.fail(f"the test left sweep(s) open in Redis: {', '.join(left)}", pytrace=False)
 
 
 def _shared_folder(path: Path, what: str) -> Path:

@@ -35,6 +35,7 @@ from runners.distributed.worker import start_worker
 from runners.sweep import SweepRequest, run_sweep
 from spiders.listing import ListingSpider
 from spiders.sweep_params import SweepParams
+from tests.redis_support import forget_sweep, forget_sweeps_of
 from tests.test_sweep_interrupt import alive
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
@@ -154,7 +155,7 @@ def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worke
             queues[alive].ack(request.meta[keys.LEASE_ID])
         assert sweeps.is_done(redis_server, sweep_id, ["demo"])
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        forget_sweep(redis_server, sweep_id)
 
 
 def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server, monkeypatch):
@@ -203,7 +204,7 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server, monkeypat
         assert scheduler.enqueue_request(again) is False  # seen: acknowledged, not queued
         assert queue.in_flight() == 0 and len(queue) == 1
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        forget_sweep(redis_server, sweep_id)
 
 
 def test_the_coordinator_seeds_a_sweep_in_one_transaction(redis_server, monkeypatch):
@@ -240,9 +241,7 @@ def test_the_coordinator_seeds_a_sweep_in_one_transaction(redis_server, monkeypa
         assert coordinator.seed(redis_server, spec) == 0  # seeded again: nothing queued twice
         assert len(queue) == 2
     finally:
-        stale = redis_server.keys(keys.sweep_key(spec.sweep_id, "*"))
-        if stale:
-            redis_server.delete(*stale)
+        forget_sweep(redis_server, spec.sweep_id)
 
 
 def test_the_shared_rate_limit_spaces_requests_across_workers(redis_server):
@@ -420,7 +419,7 @@ def test_finishing_a_sweep_tells_the_officer_why_in_their_language_and_exits_as_
             app, ["worker", "--finish", spec.sweep_id, "--timeout", "30"]
         )
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(spec.sweep_id, "*")))
+        forget_sweep(redis_server, spec.sweep_id)
     assert result.exit_code == code, result.output
     (run,) = stored()["runs"]
     shown_output = " ".join(result.output.split())  # as wrapped on the terminal
@@ -460,7 +459,7 @@ def test_finishing_a_sweep_whose_workers_were_all_lost_gives_it_up_as_its_coordi
         )
         took = time.monotonic() - began
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(spec.sweep_id, "*")))
+        forget_sweep(redis_server, spec.sweep_id)
     assert result.exit_code == 3, result.output
     assert took < 10, took  # two leases of 1 s and a look or two
     (run,) = stored()["runs"]
@@ -498,11 +497,7 @@ def distributed_sweep_process(market: str, server: Any) -> Iterator[tuple[subpro
             process.kill()
         if sweep.poll() is None:
             sweep.kill()
-        for key in server.keys(keys.sweep_key("*", "spec")):  # this market's sweep, finished or left open
-            spec = sweeps.SweepSpec.model_validate_json(server.get(key) or "{}")
-            if any(profile.get("base_url") == market for profile in spec.profiles):
-                server.zrem(keys.SWEEPS_KEY, spec.sweep_id)
-                server.delete(*server.keys(keys.sweep_key(spec.sweep_id, "*")))
+        forget_sweeps_of(server, market)  # this market's sweep, finished or left open
 
 
 def test_a_coordinator_stopped_by_sigterm_ends_as_with_ctrl_c(
@@ -657,7 +652,7 @@ def test_a_platform_is_given_up_only_when_every_worker_still_in_the_sweep_has_le
         assert len(queue) == 0 and sweeps.is_done(redis_server, sweep_id, ["demo-js"])
         assert sweeps.sweep_stats(redis_server, sweep_id, "demo-js")[NEVER_READ_STAT] == 3
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        forget_sweep(redis_server, sweep_id)
 
 
 def test_a_sweep_is_orphaned_only_when_its_workers_were_lost_and_none_is_left(redis_server):
@@ -693,7 +688,7 @@ def test_a_sweep_is_orphaned_only_when_its_workers_were_lost_and_none_is_left(re
         assert sweeps.sweep_stats(redis_server, sweep_id, "demo")[NEVER_READ_STAT] == 3
         assert sweeps.given_up(sweeps.left_reasons(redis_server, sweep_id, "demo").values()) == WORKERS_LOST
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        forget_sweep(redis_server, sweep_id)
         redis_server.delete(*(keys.heartbeat_key(worker) for worker in ("w-ended", "w-killed", "w-late")))
 
 
@@ -760,5 +755,5 @@ def test_a_stalled_worker_that_beats_again_is_not_lost_when_its_operator_stops_i
         assert not sweeps.workers_lost(redis_server, sweep_id)
         assert len(queue) == 2  # kept for the next worker
     finally:
-        redis_server.delete(*redis_server.keys(keys.sweep_key(sweep_id, "*")))
+        forget_sweep(redis_server, sweep_id)
         redis_server.delete(keys.heartbeat_key("w-stalled"))

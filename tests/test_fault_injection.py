@@ -19,11 +19,13 @@ import yaml
 from sqlmodel import Session, func, select
 
 from crawler.demo_market.catalogue import build_catalogue
+from crawler.distributed.keys import connect
 from leads.audit import verify_chain
 from leads.db import dispose_engines, get_engine
 from leads.evidence import evidence_root, verify_evidence
 from leads.models import AuditEvent, CrawlRun, Evidence, Lead, Listing
 from tests.fault_support import proxy_to, small_tmpfs
+from tests.redis_support import forget_sweeps_of
 
 pytestmark = [pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,16 +167,19 @@ def test_redis_restarted_in_the_middle_of_a_distributed_sweep(
     market = demo_market_factory(slow_ms=60)
     monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
     monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "3")
-    with proxy_to(redis_url) as proxy:
-        monkeypatch.setenv("TRADEWATCH_REDIS_URL", proxy.url(redis_url))
-        process = start_sweep(
-            "--profile", str(slow_profile(tmp_path)), "--keywords", KEYWORDS, "--base-url", market, "--workers", "2"
-        )
-        wait_for(lambda: count(postgres_url, Listing) >= 5, 120, "the sweep stored nothing")
-        proxy.cut()
-        time.sleep(2)
-        proxy.restore()
-        code, _out, err = finish(process)
+    try:
+        with proxy_to(redis_url) as proxy:
+            monkeypatch.setenv("TRADEWATCH_REDIS_URL", proxy.url(redis_url))
+            process = start_sweep(
+                "--profile", str(slow_profile(tmp_path)), "--keywords", KEYWORDS, "--base-url", market, "--workers", "2"
+            )
+            wait_for(lambda: count(postgres_url, Listing) >= 5, 120, "the sweep stored nothing")
+            proxy.cut()
+            time.sleep(2)
+            proxy.restore()
+            code, _out, err = finish(process)
+    finally:  # a coordinator that lost Redis (exit 75) leaves its sweep open for `worker --finish`
+        forget_sweeps_of(connect(redis_url), market)
     # requests a worker held while cut off are fetched again once its lease expires: seen twice, stored once
     state = assert_committed_once_and_verifiable(postgres_url, tw_home, refetched=True)
     assert_clear_failure(code, err, {75: "Redis unavailable", 3: "sweep did not complete normally"})
