@@ -560,6 +560,32 @@ def test_a_sweep_whose_workers_are_all_killed_fails_with_why_within_a_bounded_ti
         assert sweeps.sweep_state(redis_server, run.stats["tradewatch/sweep_id"]) == "done"
 
 
+@pytest.mark.timeout(240)
+def test_a_sweep_whose_workers_stall_past_their_leases_waits_for_them_and_ends_well(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
+):
+    """Both local workers stalled (SIGSTOP: a machine under load 12, a long GC pause) for three times the time
+    after which lost workers are given up: their leases expire and they are reaped, but their processes live,
+    so the coordinator waits for them; they beat again, join again, and the sweep ends as read in full (before,
+    its queue was dropped as that of lost workers and its run failed, exit 3)."""
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "1")
+    with distributed_sweep_process(demo_market_factory(slow_ms=300), redis_server) as (sweep, workers):
+        for worker in workers:
+            worker.suspend()
+        try:
+            time.sleep(3 * coordinator.LOST_AFTER_LEASES * 1 + 1)
+        finally:
+            for worker in workers:
+                if alive(worker.pid):
+                    worker.resume()
+        _out, err = sweep.communicate(timeout=180)
+        assert sweep.returncode == 0, err
+        (run,) = stored(postgres_url)["runs"]
+        assert (run.outcome, run.finish_reason) == ("ok", "finished")
+        assert not (run.stats or {}).get("tradewatch/sweep/never_read")
+
+
 def test_abandoning_a_sweep_drops_its_queue_and_records_its_runs(
     demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch
 ):

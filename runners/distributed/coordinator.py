@@ -8,7 +8,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -121,13 +121,15 @@ def lost_after() -> float:
 
 def wait_until_done(
     server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False,
-    lost_after: float | None = None,
+    lost_after: float | None = None, running: Callable[[], bool] | None = None,
 ) -> bool:  # fmt: skip
     """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile, and
     dropping, counted, the queue of a platform every worker gave up on: see `drop_unread`).
     With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish.
     With `lost_after`, a sweep whose workers were lost and that no worker has joined for `lost_after` seconds
-    is given up: what is queued is dropped, counted, and its platforms' runs will say so (`drop_orphaned`)."""
+    is given up: what is queued is dropped, counted, and its platforms' runs will say so (`drop_orphaned`);
+    not while `running` says a worker of this machine is still running: one whose heartbeat expired while its
+    process lives is stalled (a long page, a loaded machine), not lost, and joins again with its next beat."""
     deadline = None if timeout is None else time.monotonic() + timeout
     alone_since: float | None = None
     while deadline is None or time.monotonic() < deadline:
@@ -136,7 +138,8 @@ def wait_until_done(
         if drop_queued:
             server.delete(*(f"{sweep_key(spec.sweep_id, platform)}:requests" for platform in spec.platforms))
         if lost_after is not None:
-            alone_since = (alone_since or time.monotonic()) if workers_lost(server, spec.sweep_id) else None
+            lost = workers_lost(server, spec.sweep_id) and not (running is not None and running())
+            alone_since = (alone_since or time.monotonic()) if lost else None
             if alone_since is not None and time.monotonic() - alone_since >= lost_after:
                 drop_orphaned(server, spec.sweep_id, spec.platforms)
                 alone_since = None
@@ -305,7 +308,11 @@ def run_distributed_sweep(
         workers: list[ChildCrawl] = []
         try:
             workers.extend(start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers))
-            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after())
+
+            def running() -> bool:  # a local worker's process that lives is stalled at worst, not lost
+                return any(worker.process.poll() is None for worker in workers)
+
+            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after(), running=running)
             for worker in workers:
                 try:
                     worker.result(timeout=60)
