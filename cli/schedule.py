@@ -215,12 +215,14 @@ def run_job_command(
     """
     from cli.sweep import INTERRUPTED_EXIT
     from leads import job_records
+    from runners.child import sigterm_interrupts
     from scheduler import find_spec, job_outcome, load_timetable, now, run_job
 
     loaded = load_timetable(timetable)
     spec = find_spec(job_id, loaded)
     try:
-        details = run_job(spec, loaded, now=now())
+        with sigterm_interrupts():  # a `kill` stops its sweep's child too, instead of leaving it crawling
+            details = run_job(spec, loaded, now=now())
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM on its sweep: its runs are recorded as interrupted, as with `sweep`
         interrupted = job_outcome_label(job_records.INTERRUPTED)
         fail(_("job {job}: {outcome}; see tradewatch runs").format(job=job_id, outcome=interrupted), INTERRUPTED_EXIT)

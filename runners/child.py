@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -34,6 +37,29 @@ FAILED_EXIT = 2
 STOP_SECONDS = 15.0  # how long an interrupted parent gives its child to close its crawls before killing it
 
 Request = TypeVar("Request", bound=BaseModel)
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a `kill`, a service manager stopping the command) ends a parent that waits for its children as
+    Ctrl-C does, with KeyboardInterrupt: it asks them to stop (`ChildCrawl.close`), so their crawls record their
+    runs as interrupted, instead of dying at once and leaving them crawling with nobody waiting. Only the main
+    thread can take a signal: elsewhere (the scheduler's threads) the caller's handling stays."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: object) -> None:
+        log.warning("signal %d received: stopping", signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class ChildTimedOut(TradewatchError):

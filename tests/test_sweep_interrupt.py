@@ -229,3 +229,49 @@ def test_a_second_stop_signal_while_the_coordinator_stops_still_records_its_runs
     assert closed == [[]]
     assert recorded == [{"spec": spec, "reason": SHUTDOWN}]
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_sweep_job_run_now_and_killed_stops_its_sweep_and_says_so(demo_market_factory, tw_home: Path):
+    """`kill` of `tradewatch schedule run-job nightly-sweep`, whose sweep crawls in a child process: before, the
+    command died at once (exit -15) and left its child crawling with nobody waiting; now the child is asked to
+    stop, its run is recorded as interrupted, and the command exits 130 with one line."""
+    import yaml
+
+    tw_home.mkdir(parents=True, exist_ok=True)
+    timetable = tw_home / "schedule.yaml"
+    nightly = {"time": "02:00", "platforms": ["demo"], "keywords": ["象牙", "穿山甲", "犀角"]}
+    timetable.write_text(
+        yaml.safe_dump({"base_url": demo_market_factory(slow_ms=400), "nightly_sweep": nightly}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    args = ["schedule", "run-job", "nightly-sweep", "--timetable", str(timetable)]
+    job = subprocess.Popen(
+        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(tw_home), "TRADEWATCH_LANG": "zh"},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    children: list[psutil.Process] = []
+    try:
+        logs = tw_home / "logs"
+        wait_for(lambda: any("Spider opened" in log.read_text() for log in logs.glob("sweep-*.log")), "the crawl")
+        children = psutil.Process(job.pid).children(recursive=True)
+        assert children  # the sweep's child
+        job.send_signal(signal.SIGTERM)
+        out, err = job.communicate(timeout=40)
+        wait_for(lambda: not any(alive(child.pid) for child in children), "the sweep's child to end", seconds=20)
+    finally:
+        for child in children:
+            if alive(child.pid):
+                child.kill()
+        if job.poll() is None:
+            job.kill()
+    assert job.returncode == INTERRUPTED_EXIT, err
+    assert [line for line in err.splitlines() if line.startswith("错误：")] == [
+        "错误：任务 nightly-sweep：已中断；详见 tradewatch runs"
+    ], err
+    assert "Traceback" not in out + err
+    run = the_run()
+    assert (run.outcome, run.finish_reason) == ("interrupted", SHUTDOWN) and run.finished_at is not None

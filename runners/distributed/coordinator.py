@@ -34,7 +34,7 @@ from crawler.distributed.sweeps import (
     sweep_stats,
     workers_lost,
 )
-from runners.child import ChildCrawl, close_all
+from runners.child import ChildCrawl, close_all, sigterm_interrupts
 from runners.distributed.worker import start_worker
 
 if TYPE_CHECKING:
@@ -251,26 +251,6 @@ class SweepLeftOpen(KeyboardInterrupt):
 
 
 @contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a `kill`, a service manager stopping the sweep) ends the coordinator as Ctrl-C does. Only the
-    main thread can take a signal: a coordinator in another thread (the scheduler's) keeps its caller's
-    handling."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, _frame: object) -> None:
-        log.warning("signal %d received: stopping the sweep's workers", signum)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@contextmanager
 def _stop_signals_held() -> Iterator[None]:
     """Ctrl-C and SIGTERM are ignored meanwhile (main thread only): the coordinator is ending already, and a
     signal more must not leave its runs `running` halfway through recording them."""
@@ -302,7 +282,7 @@ def run_distributed_sweep(
     """Seed the sweep, start `local_workers` workers here, wait until every worker's share is done, finish
     the runs. Returns (run ids, sweep id). Workers on other machines join with `tradewatch worker`."""
     server = connect(redis_url)
-    with _sigterm_interrupts():
+    with sigterm_interrupts():
         spec = start_sweep(server, request)
         log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
         workers: list[ChildCrawl] = []
