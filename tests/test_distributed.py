@@ -8,7 +8,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from runners.sweep import SweepRequest, run_sweep
 from spiders.listing import ListingSpider
 from spiders.sweep_params import SweepParams
 from tests.redis_support import forget_sweep, forget_sweeps_of
-from tests.test_sweep_interrupt import alive
+from tests.test_sweep_interrupt import alive, start_command
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
@@ -475,14 +474,7 @@ def distributed_sweep_process(market: str, server: Any) -> Iterator[tuple[subpro
     and the sweep dropped from Redis."""
     keywords = "象牙,穿山甲,手机,沙发"
     args = ["sweep", "-p", "demo", "-k", keywords, "--base-url", market, "--distributed", "--workers", "2"]
-    sweep = subprocess.Popen(
-        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh"},
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    sweep = start_command(args)
     workers: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 120  # two worker processes start up first: slow on a loaded machine

@@ -34,17 +34,22 @@ exec sleep 300
 """  # a Chromium that never answers: the launch waits for it up to Playwright's 30 s timeout
 
 
-def start_sweep(platform: str, base_url: str, home: Path, **env: str) -> subprocess.Popen[str]:
-    """`tradewatch sweep` in Chinese, in a process of its own."""
-    args = ["sweep", "--platform", platform, "--keywords", "象牙,穿山甲,犀角", "--base-url", base_url]
+def start_command(args: list[str], **env: str) -> subprocess.Popen[str]:
+    """`tradewatch ARGS` in Chinese, in a process of its own (with the test's environment and `env`)."""
     return subprocess.Popen(
         [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(home), "TRADEWATCH_LANG": "zh", **env},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh", **env},
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def start_sweep(platform: str, base_url: str, home: Path, **env: str) -> subprocess.Popen[str]:
+    """`tradewatch sweep` in Chinese, in a process of its own."""
+    args = ["sweep", "--platform", platform, "--keywords", "象牙,穿山甲,犀角", "--base-url", base_url]
+    return start_command(args, TRADEWATCH_HOME=str(home), **env)
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
@@ -245,14 +250,7 @@ def test_a_sweep_job_run_now_and_killed_stops_its_sweep_and_says_so(demo_market_
         encoding="utf-8",
     )
     args = ["schedule", "run-job", "nightly-sweep", "--timetable", str(timetable)]
-    job = subprocess.Popen(
-        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_HOME": str(tw_home), "TRADEWATCH_LANG": "zh"},
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    job = start_command(args, TRADEWATCH_HOME=str(tw_home))
     children: list[psutil.Process] = []
     try:
         logs = tw_home / "logs"
