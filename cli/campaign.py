@@ -211,7 +211,11 @@ def run_command(
     """
     from cli.i18n import localise_message
     from cli.runs import outcome_label
+    from cli.sweep import INTERRUPTED_EXIT
+    from leads import job_records
+    from runners.child import sigterm_interrupts
     from runners.scheduled import sweep_job
+    from scheduler import job_outcome
 
     with Session(get_engine()) as session:
         campaign = get_campaign(session, name)
@@ -219,15 +223,19 @@ def run_command(
         fail(_("campaign {name} is closed").format(name=repr(name)))
     if not campaign.keywords or not campaign.platforms:
         fail(_("campaign {name} has no keywords or platforms (create it first)").format(name=repr(name)))
-    result = sweep_job(
-        platforms=list(campaign.platforms),
-        keywords=list(campaign.keywords),
-        campaign=campaign.name,
-        max_pages=max_pages or campaign.max_pages,
-        base_url=base_url,
-        timeout=None,
-        feeds=list(campaign.feeds or []),
-    )
+    try:
+        with sigterm_interrupts():  # a `kill` stops the sweep's child too, instead of leaving it crawling
+            result = sweep_job(
+                platforms=list(campaign.platforms),
+                keywords=list(campaign.keywords),
+                campaign=campaign.name,
+                max_pages=max_pages or campaign.max_pages,
+                base_url=base_url,
+                timeout=None,
+                feeds=list(campaign.feeds or []),
+            )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the child recorded its runs as interrupted
+        fail(_("sweep interrupted"), code=INTERRUPTED_EXIT)
     out = console()
     if result.get("failed"):
         fail(_("campaign sweep failed: {error}").format(error=localise_message(str(result.get("error")))))
@@ -237,6 +245,11 @@ def run_command(
     runs = ", ".join(str(run_id) for run_id in result["run_ids"])
     out.print(_("Done: runs {runs} ({outcomes})").format(runs=runs, outcomes=outcomes), markup=False)
     out.print(_("Log: {path}").format(path=result.get("log")), markup=False)
+    outcome = job_outcome(result)  # as `tradewatch sweep` and `schedule run-job` exit for such runs
+    if outcome == job_records.INTERRUPTED:
+        fail(_("sweep interrupted: {platforms}").format(platforms=outcomes), code=INTERRUPTED_EXIT)
+    if outcome != job_records.OK:
+        fail(_("sweep did not complete normally: {platforms}").format(platforms=outcomes), code=3)
 
 
 @campaign_app.command("close")

@@ -188,3 +188,32 @@ def test_a_campaign_counts_older_leads_it_sees_again_apart_from_those_it_found(s
     assert page.exit_code == 0, page.output
     html = (tw_home / "qingfeng.html").read_text(encoding="utf-8")
     assert "Found by this campaign<b>1</b>" in html and "Seen again by this campaign<b>2</b>" in html
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "code", "line"),
+    [
+        ({"demo": "interrupted"}, 130, "错误：抓取被中断：demo: 已中断"),
+        ({"demo": "failed"}, 3, "错误：抓取未正常完成：demo: 失败"),
+        ({"demo": "degraded"}, 0, None),
+        (KeyboardInterrupt(), 130, "错误：抓取被中断"),
+    ],
+)  # fmt: skip
+def test_campaign_run_exits_as_its_sweep_ended(tw_home: Path, monkeypatch, outcomes, code, line):
+    """`campaign run` exits as `tradewatch sweep` and `schedule run-job` do: 130 for an interrupted sweep (also
+    one stopped while it ran: no word was said before), 3 when its platforms were not read (exit 0 before)."""
+    from tests.test_scheduler import recorded_sweep
+
+    assert create().exit_code == 0
+    if isinstance(outcomes, BaseException):
+
+        def stopped(request, *, timeout=None):
+            raise outcomes
+
+        monkeypatch.setattr("runners.sweep.run_sweep", stopped)
+    else:
+        recorded_sweep(monkeypatch, tw_home, outcomes)
+    result = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(app, ["campaign", "run", NAME])
+    assert result.exit_code == code, result.output
+    told = [text for text in result.output.splitlines() if text.startswith("错误：")]
+    assert told == ([line] if line else [])
