@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from pipelines.scoring import Scorer, ScoreResult
-from pipelines.scoring.watchlist import load_watchlists
+from pipelines.scoring.watchlist import load_watchlists, told_by_missing_marks
 from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
@@ -217,6 +217,48 @@ def test_an_invoice_told_by_the_buyer_s_books_is_a_forged_document(
     ],
 )
 def test_an_invoice_issued_with_goods_or_bookkeeping_work_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_untaxed_goods_are_told_by_the_duty_marks_they_lack() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_missing_marks(watchlists.categories["prohibited.tobacco"], watchlists.signals))
+    assert {"没有税票", "无税", "没条码", "无中文警示", "没贴防伪"} <= phrases
+    # a bare mark is no phrase, and goods sold without a duty mark are the tobacco monopoly's alone
+    assert "条码" not in phrases
+    assert told_by_missing_marks(watchlists.categories["prohibited.weapons"], watchlists.signals) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "function"),
+    [
+        ("硬盒口粮 五条起", "包装上没有税票，也没有中文警示，一条一百二，私聊", "没有税票"),
+        # goods brought across a border are smuggling talk, and a word of provenance inside the crossing with them
+        ("红盒细支 两条起", "边境那边过来的，没有条码，两条起拿", "没有条码"),
+    ],
+)
+def test_cigarettes_told_by_a_missing_duty_mark_are_a_tobacco_lead(
+    scorer: Scorer, title: str, description: str, function: str
+) -> None:
+    result = assert_lead(scorer, title, "prohibited.tobacco", description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"] and context["talk"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # goods of other trades go without a bar code or Chinese label too
+        ("散装手工饼干 一箱", "自家做的，没有条码，一箱十斤，同城配送"),
+        ("海淘奶粉 无中文标", "海外直邮，罐身没有中文，一箱六罐，包邮"),
+        ("越南过来的咖啡豆 一件", "越南那边带过来的咖啡豆，没有中文，一件十包，私聊"),
+        # cigarettes from home with a mark missing are told by nothing else
+        ("红盒细支 两条起", "老家带的，没有条码，两条起拿"),
+    ],
+)
+def test_a_missing_mark_without_tobacco_company_or_talk_is_no_lead(
     scorer: Scorer, title: str, description: str
 ) -> None:
     assert_clear(scorer, title, description)

@@ -126,8 +126,10 @@ class GoodsPatterns:
         negations: tuple[str, ...] = (),
         calibre: CalibreWords | None = None,
         effect_parts: dict[str, tuple[str, str, str]] | None = None,
+        crossings: frozenset[str] = frozenset(),
     ) -> None:
         self._shown = shown
+        self._crossings = crossings
         self._effect_parts = effect_parts or {}
         self._calibre = calibre
         self.weights = weights
@@ -242,7 +244,8 @@ class GoodsPatterns:
         concealment or trade talk the company must be a trait, or a third word with a second function or trait:
         an ordinary camera 能拍 远程 and a drone that 升空 上天 name what ordinary goods do. A word two categories
         list tells neither; a listing that shows an animal's part, a live animal or wild provenance is wildlife's
-        (its trade pattern)."""
+        (its trade pattern), but goods brought across a border (越南过来) without either are smuggled: that is
+        talk."""
         if not any(sig.kind == "function" for signals, *_place in signal_places for sig in signals):
             return None  # the pattern is anchored on a function: without one, nothing below can make it
         spread = self._trait_spread
@@ -250,11 +253,20 @@ class GoodsPatterns:
         talk = False
         shown: dict[str, dict[str, tuple[int, FieldView, int, int]]] = {}
         effects: set[str] = set()
+        # goods brought across a border (越南过来), with no animal's part or live animal, are smuggled: talk, and so is
+        # a word of provenance inside the crossing (边境那边 of 边境那边过来)
+        crossed = [
+            (view, start, end) for signals, view, start, end in signal_places
+            if any(sig.kind == "provenance" and sig.word in self._crossings for sig in signals)
+        ]  # fmt: skip
         for signals, view, start, end in signal_places:
             for sig in signals:
                 kind = sig.kind
                 if sig.label == "effect":
                     effects.add(sig.word)
+                if kind == "provenance" and any(v is view and s <= start and end <= e for v, s, e in crossed):
+                    talk = True
+                    continue
                 if kind in ("live", "provenance") or (kind == "part" and sig.label != "fresh"):
                     return None
                 whole = whole_words_across_spaces(view.norm.original, *view.span(start, end))

@@ -599,6 +599,7 @@ class Scorer:
             negations=term_negations,
             calibre=self._calibre,
             effect_parts=tables.effect_parts,
+            crossings=tables.crossings,
         )
         self._remedies = Remedies(self.weights, self._lookalike_denial)
         self._scoping = Scope(

@@ -39,6 +39,7 @@ from .watchlist import (
     told_by_effect,
     told_by_harm,
     told_by_lookup,
+    told_by_missing_marks,
     told_by_use,
     told_by_victim,
 )
@@ -125,6 +126,8 @@ class Tables:
         self.shapes: dict[str, tuple[str, ...]] = {}
         # a function generated from a trigger and its effect -> the words it is made of (手机, 全, 没信号)
         self.effect_parts: dict[str, tuple[str, str, str]] = {}
+        # the generated arrivals from a place abroad (越南过来, 边境那边带过来): smuggling talk of prohibited goods
+        self.crossings: frozenset[str] = frozenset()
         self._short_context: dict[str, tuple[str, ...]] = {}
         # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
         self._dictionary_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
@@ -511,7 +514,10 @@ class Tables:
             if len(word) > len(verb) and word.endswith(verb)
         }
         links = ("", *signals.origin_links)
-        arrived = (origin + link + verb for origin in sorted(abroad) for link in links for verb in arrivals)
+        arrived = tuple(origin + link + verb for origin in sorted(abroad) for link in links for verb in arrivals)
+        # goods brought across a border (越南过来, 边境那边带过来) are the wild provenance of an animal's part and the
+        # smuggling of other goods: the function pattern reads them as talk
+        self.crossings = frozenset(arrived)
         for word in dict.fromkeys((*signals.wild_provenance, *withheld, *arrived)):
             self._add(word, Signal("provenance", "provenance", None, word, False, False))
         for word in signals.fresh_forms:
@@ -690,6 +696,7 @@ class Tables:
                 *passing_checks(category, signals),
                 *told_by_use(category, signals),
                 *told_by_harm(category, signals),
+                *told_by_missing_marks(category, signals),
             ):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # a claim that the document is found in an official system (网上能查) tells a forged one, but a genuine

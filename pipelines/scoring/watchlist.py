@@ -207,6 +207,7 @@ class SignalSpec(_Model):
     decay_links: list[str] = Field(default_factory=list)
     decay_actions: list[str] = Field(default_factory=list)
     effect_links: list[str] = Field(default_factory=list)
+    lacking_words: list[str] = Field(default_factory=list)
     device_heads: list[list[str]] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
@@ -344,6 +345,7 @@ class CategorySpec(_Model):
     victims: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
     effects: list[str] = Field(default_factory=list)
+    duty_marks: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     genuine: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
@@ -545,6 +547,9 @@ class Category:
     # jammer), and what follows it (响, 倒地, 没信号): across an ``effect_links`` word, functions
     triggers: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
+    # the marks duty-paid goods of the category bear (税票, 条码, 中文警示 of cigarettes): after a ``lacking_words``
+    # word (没有条码, 无中文警示), functions: goods that go without them were smuggled or made untaxed
+    duty_marks: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     # what the real goods have that no shape, model or toy of them has (开刃, 真刀 of a knife): shown and not denied, a
@@ -604,6 +609,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.victims.extend(spec.victims)
             cat.triggers.extend(spec.triggers)
             cat.effects.extend(spec.effects)
+            cat.duty_marks.extend(spec.duty_marks)
             cat.traits.extend(spec.traits)
             cat.genuine.extend(spec.genuine)
             cat.remedies.extend(spec.remedies)
@@ -706,9 +712,17 @@ def told_by_effect(category: Category, signals: SignalSpec) -> dict[str, tuple[s
     }
 
 
+def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What untaxed or smuggled goods say of themselves (没有税票, 无中文警示, 没贴条码 of cigarettes): each of the
+    category's ``duty_marks`` after a ``lacking_words`` word, generated so that no phrase is typed by hand. Goods
+    sold in the shops bear the marks of their duty and of the market they were made for; a seller who points out
+    that they lack them sells goods that bypassed both."""
+    return tuple(dict.fromkeys(lack + mark for mark in category.duty_marks for lack in signals.lacking_words))
+
+
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """The category's functions generated from its data: goods made to order, a document told by the checks it
-    passes, a poison told by its harm and goods told by their effect."""
+    passes, a poison told by its harm, goods told by their effect and untaxed goods told by the marks they lack."""
     return (
         *made_to_order(category, signals),
         *passing_checks(category, signals),
@@ -716,6 +730,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *told_by_use(category, signals),
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
+        *told_by_missing_marks(category, signals),
     )
 
 
