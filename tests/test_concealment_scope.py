@@ -38,6 +38,26 @@ def test_a_word_written_on_the_parcel_is_the_cover(scorer: Scorer, title: str, d
     assert cover["signal"] == signal and cover["cover"] == "写"
 
 
+@pytest.mark.parametrize(
+    ("description", "signal", "cover"),
+    [
+        ("往地上一扔就响，快递不收，我这边夹在玩具里寄", "玩具", "夹在"),
+        ("往地上一扔就响，快递不收，我这边换成零食盒子发", "零食", "换成"),
+    ],
+)
+def test_goods_hidden_inside_other_goods_are_covered_by_them(
+    scorer: Scorer, description: str, signal: str, cover: str
+) -> None:
+    result = assert_lead(scorer, "年货小纸炮 一箱四十盒", "prohibited.fireworks", description)
+    assert rules_by_name(result)["innocence_cover"] == {
+        "rule": "innocence_cover",
+        "signal": signal,
+        "cover": cover,
+        "field": "description",
+        "points": 0,
+    }
+
+
 def test_a_toy_in_the_title_is_no_cover(scorer: Scorer) -> None:
     # 写作业 says what the child does: the toy of the title, away from any 写, still clears the knife
     assert_clear(scorer, "跳刀 玩具 塑料", "儿童 写作业 奖励 不伤手")

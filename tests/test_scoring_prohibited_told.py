@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.scoring import Scorer
 from pipelines.scoring.watchlist import load_watchlists, shipped_paths
-from tests.scoring_support import assert_lead
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name
 from tests.test_scoring_generalisation import alias_script
 
 
@@ -67,6 +67,15 @@ def test_a_use_the_seller_will_not_ask_about_is_evasion_talk(scorer: Scorer) -> 
     # a shop that asks what the tool is for is no evasion
     lead, *_ = _score(scorer, "强磁 吸盘 工具架", "磁铁吸在车下面放工具，请问用途再推荐型号")
     assert not lead
+
+
+def test_a_courier_that_refuses_the_goods_is_a_ban_told_aside(scorer: Scorer) -> None:
+    told = "往地上一扔就响，一箱四十盒"
+    result = assert_lead(scorer, "年货小纸炮 过年", "prohibited.fireworks", told + "，快递不收")
+    assert "快递不收" in rules_by_name(result)["evasion"]["signals"]
+    assert_clear(scorer, "年货小纸炮 过年", told)  # the talk is what makes the described goods a lead
+    # a parcel too big for the courier is no ban
+    assert_clear(scorer, "大号毛绒玩具熊 一米二", "体积太大，快递不收，只能物流，同城自提")
 
 
 def test_the_ban_pairs_are_generated_from_two_short_lists() -> None:
