@@ -47,6 +47,22 @@ def test_initials_of_a_trade_name_need_its_trade_word(scorer: Scorer, title: str
     assert not any(h.category == "prohibited.surveillance" for h in hits)
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "term", "matched"),
+    [
+        ("kuai le qi 一罐 派对", "同城闪送 私聊", "笑气", "kuai le qi"),
+        ("xiao shu zhi 一克", "懂的来 私聊", "毒品", "xiao shu zhi"),
+    ],
+)
+def test_a_code_word_spelt_in_pinyin_is_the_code_word_beside_its_trade(
+    scorer: Scorer, title: str, description: str, term: str, matched: str
+) -> None:
+    result = assert_lead(scorer, title, "prohibited.drugs", description)
+    assert any(h.term == term and h.matched == matched and h.rule == "pinyin" for h in result.hits)
+    # without a product form or trade talk the spelling could be anything
+    assert_clear(scorer, matched + " 手工 DIY", "干树枝 装饰 拍照道具")
+
+
 def test_a_ban_told_aside_is_evasion_talk(scorer: Scorer) -> None:
     lead, category, _hits, rules = _score(
         scorer, "除草 老药 原装 一瓶", "国家不让卖了，最后几桶，一瓶兑一桶水，太阳一晒草就枯"

@@ -73,6 +73,12 @@ def pinyin_spellings(names: list[str], *, plain: bool) -> list[Spelling]:
     return list(dict.fromkeys(out))
 
 
+def code_word_spellings(word: str) -> list[str]:
+    """The full pinyin of a folded code word (liubing of 溜冰) long enough not to be an ordinary syllable; mixed forms
+    (liu冰) are left out: half a code word is too short a word to tell anything."""
+    return [form for form in pinyin_forms(word, mixed=False) if len(form) >= _MIN_PINYIN]
+
+
 def one_spelt(name: str) -> list[str]:
     """A name of _ONE_SPELT_FROM characters or more with one of them written as its pinyin (代开fa票, 增值税专用fa票)
     and, up to _TWO_SPELT_UPTO characters, with two (代kai发piao, zhen孔she像头): the characters a keyword filter is

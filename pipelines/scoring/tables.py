@@ -19,6 +19,7 @@ from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX
 from .spellings import (
+    code_word_spellings,
     digit_spellings,
     emoji_spellings,
     english_capitals,
@@ -757,6 +758,7 @@ class Tables:
             if len(ids) == 1 and next(iter(ids)).startswith(WILDLIFE_PREFIX)
         }  # fmt: skip
         self.lookalike_denial = self._denial_pattern()
+        self._add_code_word_pinyin()
         self.split_traits, self.split_trait_words = self._split_trait_pattern()
         # its modifiers start every match of it (an empty one would let it match anywhere: see StartWords)
         self.split_trait_starts = tuple(modifier for modifier, _head in self.split_trait_words)
@@ -777,6 +779,29 @@ class Tables:
         units = {char: ids for char, ids in units.items() if len(ids) == 1}  # 克 of drugs and pesticides tells neither
         self.counted_units = units
         self.counted = re.compile(f"[{COUNTED}]([{re.escape(''.join(units))}])") if units else None
+
+    def _add_code_word_pinyin(self) -> None:
+        """A code word of prohibited goods (溜冰 of ice, 气狗 of an air gun) written in full pinyin (liubing, liu bing),
+        as their names are: beside a product form of the category or trade talk, like a species' pinyin. A spelling
+        that is already a pattern (baozhu, the pinyin of 爆竹 as of 爆珠) is another word's and is left to it."""
+        fold, factor = self.normaliser.fold, self.weights["pinyin_factor"]
+        found: dict[str, list[TermRef]] = {}
+        for category in self.categories.values():
+            if not category.id.startswith(GOODS_FAMILY):
+                continue
+            context = self._homophone_context(category)
+            for spec in category.terms:
+                if spec.auto_pinyin is False:
+                    continue
+                weight = float(spec.code_weight or spec.weight) * factor
+                for word in spec.code_words:
+                    for spelling in code_word_spellings(fold(word)):
+                        ref = TermRef(category.id, spec.term, "pinyin", weight, True, False, False, context)
+                        found.setdefault(spelling, []).append(ref)
+        for spelling, refs in found.items():
+            if spelling not in self.patterns:
+                for ref in refs:
+                    self._add(spelling, ref)
 
     def _split_trait_pattern(self) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], str]]:
         """Diagnostic marks written with words between their modifier and their head (交叉的网格纹, 交叉弧线纹 of
