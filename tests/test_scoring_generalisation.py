@@ -231,6 +231,37 @@ def test_pinyin_of_a_species_alone_is_no_hit(scorer: Scorer, title: str) -> None
     assert verdict(scorer, title)[2] == set()
 
 
+# 2a'. a species' name spelled oddly finds its context in the talk that says the name is hidden on purpose (a name
+# not written in full, a fear of removal, the pinyin told as such) or that the animal is sold alive (手养): the very
+# reason for the odd spelling; generated pairs of two lists, never listed
+@pytest.mark.parametrize(
+    ("title", "description", "term", "category"),
+    [
+        ("小ling猫 一只 尾巴一节黑一节白", "名字不敢写全，喂碎肉，夜里活泼", "小灵猫", "wildlife.other"),
+        ("白枕he 一只 腿长", "拼音写是怕被下架，秋天稻田里的", "白枕鹤", "wildlife.live_bird"),
+        ("草xiao 一只 脸像猴子", "全名写了被屏蔽，晚上叫", "草鸮", "wildlife.live_bird"),
+        ("林she 小公 手养", "吃树叶和豆子，已经不怕人", "林麝", "wildlife.musk"),
+    ],
+)
+def test_a_spelling_of_a_species_counts_beside_talk_of_hiding_its_name_or_a_live_animal(
+    scorer: Scorer, title: str, description: str, term: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    assert any(h.term == term and h.rule == "pinyin" for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("草xiao 一只 脸像猴子", "晚上叫"),  # the same spelling with no such talk
+        ("拼音写字本 一年级 看拼音写词语", "小学语文同步练习，字母表，怕被撕坏可以包书皮"),  # the pairs name no goods
+        ("黑环 手链 海边渔民编的", "贝壳串的黑环手链，渔民手工"),  # a fisherman is no context of a homophone (黑鹮)
+    ],
+)
+def test_talk_of_hiding_a_name_is_needed_and_names_nothing_itself(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
 # 2b'. an animal emoji drawn over the end of a name, overlapping the character before it (🐼 is 熊猫)
 def test_an_emoji_over_the_end_of_a_name_is_found(scorer: Scorer) -> None:
     result = assert_lead(scorer, "小熊🐼 活体 一只 可上手 私聊", "wildlife.other")

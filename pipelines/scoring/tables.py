@@ -143,6 +143,21 @@ class Tables:
             f for f in (normaliser.fold(word) for word in watchlists.signals.animal_parts) if len(f) == 1
         )
         self._uncountable = frozenset(word.lower() for word in watchlists.signals.english_uncountable)
+        signals = watchlists.signals
+        # the concealment phrases generated from two lists, never listed: a noun for what the goods are and a verb
+        # of not telling it (品种不写), a fear of the listing's removal (怕被下架, 写了被屏蔽), and a name's odd writing
+        # told as such (拼音写, 写字母, 字母自己拼)
+        ways = signals.spelling_ways
+        self._withheld = tuple(
+            dict.fromkeys(
+                (
+                    *(noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs),
+                    *(fear + removal for fear in signals.removal_fears for removal in signals.removals),
+                    *(way + verb for way in ways for verb in signals.spelling_verbs),
+                    *(verb + way for way in ways for verb in signals.spelling_verbs),
+                )
+            )
+        )
         self._build()
         self._build_shapes()
 
@@ -643,8 +658,7 @@ class Tables:
         for word in signals.namesake_materials:
             self._add(word, Signal("material", "material", None, word, False, False))
         # a noun for what the goods are and a verb of not telling it (品种不写) make a concealment phrase of their own
-        paired = (noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs)
-        for word in dict.fromkeys((*signals.concealment, *paired)):
+        for word in dict.fromkeys((*signals.concealment, *self._withheld)):
             self._add(word, Signal("conceal", "conceal", None, word, False, False))
         # a question of what the goods are (是什么) is concealment only with a verb that leaves it to the reader
         # beside it (大家都知道), which the scorer looks for around each question found
@@ -866,7 +880,14 @@ class Tables:
         context = self._spelling_context.get(category.id)
         if context is None:
             signals, fold = self.watchlists.signals, self.normaliser.fold
-            words = (*form_words(fold, category), *fold_words(fold, (*signals.trade, *signals.evasion)))
+            talk = (*signals.trade, *signals.evasion)
+            if category.id.startswith(WILDLIFE_PREFIX):
+                # an animal's name spelled oddly is sold as the animal where the listing says it is a live one
+                # (活体, 手养) or that it hides the name on purpose (名字不能写, 拼音写, 怕被下架): the very reason
+                # for the odd spelling. Not every word of wild provenance: 渔民 and 山里 are said of fish and fruit,
+                # and a homophone of an everyday word (黑环 of 黑鹮) would find it beside one
+                talk = (*talk, *signals.live_forms, *signals.concealment, *self._withheld)
+            words = (*form_words(fold, category), *fold_words(fold, talk))
             context = tuple(dict.fromkeys(w for w in words if len(w) > 1))
             self._spelling_context[category.id] = context
         return context
