@@ -67,3 +67,39 @@ def test_a_banned_herbicide_sold_as_weed_killer_reads_as_a_pesticide(scorer: Sco
 
 def test_weed_outside_the_phrase_still_counts(scorer: Scorer) -> None:
     assert_lead(scorer, "Premium weed 3.5g, discreet delivery", "prohibited.drugs", "hits harder than weed killer")
+
+
+@pytest.mark.parametrize(
+    ("name", "forms"),
+    [
+        (
+            "bottle-nosed dolphin",
+            {"bottlenosed dolphin", "bottle nosed dolphin", "bottle-nose dolphin", "bottlenose dolphin"},
+        ),
+        ("black-necked crane", {"blackneck crane", "black-neck cranes"}),
+        ("spotted-bellied eagle-owl", {"spotted-belly eagle-owl", "spotted bellied eagle owl"}),
+        ("long-tailed goral", {"longtail goral", "longtailed gorals"}),
+        ("Rusty-naped pitta", {"Rustynape pitta"}),
+    ],
+)
+def test_a_hyphened_name_gives_its_joined_and_spaced_forms_and_the_noun_of_an_ed_adjective(
+    name: str, forms: set[str]
+) -> None:
+    assert forms <= set(english_forms(name))
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("Bottle-nose dolphin 牙齿 吊坠", "海边老渔民的，没有来源证明", "wildlife.other"),  # bottle-nosed dolphin
+        ("blackneck crane 幼鸟 一只", "高原带回，私聊", "wildlife.live_bird"),  # black-necked crane
+    ],
+)
+def test_a_species_named_by_another_writing_of_its_hyphened_english_name_is_a_lead(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    assert_lead(scorer, title, category, description)
+
+
+def test_the_joined_form_alone_names_nothing(scorer: Scorer) -> None:
+    assert_clear(scorer, "Blackneck 运动鞋 黑色 43码", "全新")

@@ -161,7 +161,7 @@ def english_forms(name: str, uncountable: frozenset[str] = frozenset()) -> tuple
     last word by the rules of English (y to ies, s/x/ch/sh to es, f/fe to ves, tooth to teeth); a name that ends
     in s is left as it is (cannabis, cigarettes), and so is one whose plural is another word (``uncountable``:
     weeds of a garden)."""
-    forms = [name]
+    forms = [name, *_unhyphenated(name)]
     british = name
     for pattern, replacement in _BRITISH:
         british = pattern.sub(replacement, british)
@@ -170,6 +170,53 @@ def english_forms(name: str, uncountable: frozenset[str] = frozenset()) -> tuple
     if name.lower() not in uncountable:
         forms += [plural for form in list(forms) if (plural := _plural(form))]
     return tuple(dict.fromkeys(forms))
+
+
+# a word of two parts joined by a hyphen (bottle-nosed, blue-cheeked): its parts, and a compound adjective in -ed
+_HYPHENED = re.compile(r"\b([A-Za-z]+)-([A-Za-z]+)\b")
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+def _unhyphenated(name: str) -> list[str]:
+    """A name whose word is written with a hyphen (``bottle-nosed dolphin``) as sellers write it too: joined
+    (``bottlenosed dolphin``), spaced (``bottle nosed dolphin``) and, for a compound adjective in -ed, as the noun
+    it is made of, hyphened or joined (``bottle-nose dolphin``, ``bottlenose dolphin``): rules of English spelling,
+    for every English name."""
+    if not _HYPHENED.search(name):
+        return []
+    forms = [_HYPHENED.sub(r"\1\2", name), _HYPHENED.sub(r"\1 \2", name)]
+
+    def noun(match: re.Match[str]) -> str:
+        second = match.group(2)
+        stem = _ed_stem(second) if second.lower().endswith("ed") and len(second) > 4 else second
+        return f"{match.group(1)}-{stem}"
+
+    hyphened = _HYPHENED.sub(noun, name)
+    forms += [hyphened, hyphened.replace("-", "")]
+    return list(dict.fromkeys(f for f in forms if f != name))
+
+
+def _ed_stem(word: str) -> str:
+    """The noun an adjective in -ed is made of, by the rules of English spelling: ``nosed`` nose, ``cheeked``
+    cheek, ``spotted`` spot, ``bellied`` belly (a doubled last consonant is one, ``i`` was ``y``, and a word of one
+    syllable that ends in a single vowel and a consonant lost its silent ``e``)."""
+    stem = word[:-2]
+    lower = stem.lower()
+    if lower.endswith("i"):
+        return stem[:-1] + "y"
+    if len(lower) >= 2 and lower[-1] == lower[-2] and lower[-1] not in "aeiouls":
+        return stem[:-1]
+    if lower[-1] in "aeiou":
+        return stem + "e"
+    one_syllable = len(_VOWELS.findall(lower)) == 1
+    if (
+        one_syllable
+        and lower[-1] not in "wxy"
+        and lower[-2:-1] in tuple("aeiou")
+        and lower[-3:-2] not in tuple("aeiou")
+    ):
+        return stem + "e"
+    return stem
 
 
 def _plural(name: str) -> str | None:
