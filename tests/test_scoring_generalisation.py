@@ -705,6 +705,34 @@ def test_a_live_birds_cage_and_feed_are_not_innocence(scorer: Scorer) -> None:
     assert_clear(scorer, "鸟笼 竹制 画眉笼 老手艺", "配鸟粮盒，不含鸟")
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "marker"),
+    [
+        ("鹩哥 一岁 会讲你好", "附赠两包饲料，同城面交，私聊", "附赠"),
+        ("红嘴相思鸟 一对 叫口好", "野外的，鸟笼另算，私聊", "另算"),
+    ],
+)
+def test_an_extra_that_comes_with_the_goods_or_is_priced_apart_is_no_innocence(
+    scorer: Scorer, title: str, description: str, marker: str
+) -> None:
+    rules = rules_by_name(assert_lead(scorer, title, "wildlife.live_bird", description))
+    assert rules["innocence_extra"]["marker"] == marker
+    assert "innocence" not in rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("八哥 鸟笼 竹编 大号", "全新竹编鸟笼，附送食罐"),  # the cage is the goods, its extra another
+        ("老虎 毛绒玩具 送小孩", "生日礼物，一起送两个小的"),  # the toy given to a child is the goods
+    ],
+)
+def test_goods_that_are_the_innocence_word_stay_clear_beside_an_extra(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
 def test_a_comparison_is_not_the_goods(scorer: Scorer) -> None:
     rules = rules_by_name(assert_clear(scorer, "白玉萝卜 新鲜 五斤", "又长又白，形状像象牙，脆甜"))
     assert "simile_term" in rules

@@ -38,6 +38,7 @@ _BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-(?![a-z]+(?![A-Za-z0-9-]))[A-Za-z]+(
 _OWN_WORDS = frozenset(("suspicious", "function"))
 # how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
 _COVER_REACH = 6
+_EXTRA_REACH = 3  # characters between an innocence word and the marker that makes it an extra (附赠一包饲料)
 # how many characters a depiction may stand after a verb of the seller's service (可以提供更多照片)
 _SERVICE_REACH = 4
 # 做 X 的 + a buyer noun names the buyers' trade (做香水的朋友)
@@ -151,6 +152,8 @@ class Scope:
         plaque_forms: tuple[str, ...] = (),
         trade_denials: Markers | None = None,
         commerce: frozenset[str] = frozenset(),
+        extras_before: tuple[str, ...] = (),
+        extras_after: tuple[str, ...] = (),
     ) -> None:
         self._brand_marks = brand_marks
         # the forms of wildlife goods that 牌 begins (牌子) or stands before (牌 吊坠): there it is a plaque
@@ -194,6 +197,29 @@ class Scope:
         self._fitting_markers = fitting_markers
         self._fitting_words = fitting_words
         self._word_edges = word_edges
+        self._extras_before = extras_before
+        self._extras_after = extras_after
+
+    def _extra(self, view: FieldView, start: int, end: int) -> str | None:
+        """The marker that makes an innocence word an extra that comes with the goods or is priced apart from them
+        (附赠一包饲料, 鸟笼另算, 笼子不含在内): a few characters before or after it, in one clause; the goods sold are
+        something else."""
+        text = view.norm.text
+        before = text[max(0, start - _EXTRA_REACH - 2) : start]
+        for marker in self._extras_before:
+            at = before.rfind(marker)
+            if (
+                at >= 0
+                and len(before) - at - len(marker) <= _EXTRA_REACH
+                and one_clause(view, start - len(before) + at, end)
+            ):
+                return marker
+        following = text[end : end + _EXTRA_REACH + 5]
+        for marker in self._extras_after:
+            at = following.find(marker)
+            if 0 <= at <= _EXTRA_REACH and one_clause(view, start, end + at + len(marker)):
+                return marker
+        return None
 
     def term_scope(self, view: FieldView, start: int, end: int) -> tuple[str, str] | None:
         """(rule, marker) when a term hit is negated, imitated or substituted by the word next to it, names the
@@ -337,6 +363,10 @@ class Scope:
                     rules.append({"rule": "innocence_flavour", "signal": word, "flavour": flavour, "field": view.name,
                                   "points": 0})  # fmt: skip
                     return True
+        extra = self._extra(view, start, end)
+        if extra is not None:
+            rules.append({"rule": "innocence_extra", "signal": word, "marker": extra, "field": view.name, "points": 0})
+            return True
         if start and (self._covers or self._made_into):
             # the cover may name the goods in a few words before the word (外包装写婚庆道具): the marker ends within
             # _COVER_REACH characters before it, in the same clause

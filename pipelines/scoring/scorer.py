@@ -608,6 +608,8 @@ class Scorer:
             gap_negations=self._gap_negations,
             trade_denials=Markers((("negated_term", trade_denials),)),
             commerce=self._commerce,
+            extras_before=fold_all(sig_spec.extras_before),
+            extras_after=fold_all(sig_spec.extras_after),
             negation_gap=self._negation_gap,
             imitation_words=self._imitation_words,
             covers=self._covers,

@@ -271,6 +271,8 @@ class SignalSpec(_Model):
     cover_markers: list[str] = Field(default_factory=list)
     cover_after_markers: list[str] = Field(default_factory=list)
     made_into_markers: list[str] = Field(default_factory=list)
+    extras_before: list[str] = Field(default_factory=list)
+    extras_after: list[str] = Field(default_factory=list)
     reveal_markers: list[str] = Field(default_factory=list)
     refusal_markers: list[str] = Field(default_factory=list)
     buyer_choice_before: list[str] = Field(default_factory=list)
