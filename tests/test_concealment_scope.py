@@ -235,3 +235,24 @@ def test_a_name_beside_its_identity_left_to_the_reader_is_the_goods(scorer: Scor
     assert_lead(scorer, "猢狲 小只 会握手", "wildlife.primate", "懂行的都知道是什么，只能上门自取，私聊")
     # a question that names the goods itself (是什么茶) leaves nothing unsaid about 白鹤
     assert_clear(scorer, "白鹤 茶叶 一斤", "是什么茶懂的都懂，私聊")
+
+
+def test_a_photo_refused_right_before_it_is_withheld(scorer: Scorer) -> None:
+    # the refusal and the verb of showing before the media word (不留照片, 不发视频) withhold it as after it
+    result = assert_lead(scorer, "眼镜王蛇 一条 野外刚抓", "wildlife.live_reptile", "不留照片，当面看，不走快递")
+    rules = rules_by_name(result)
+    assert rules["innocence_withheld"]["signal"] == "照片" and "innocence" not in rules
+
+
+def test_a_photo_for_sale_with_a_negative_withheld_stays_media(scorer: Scorer) -> None:
+    assert_clear(scorer, "雪豹 摄影照片 装裱 高清", "不留底片，照片可以装框")
+
+
+def test_a_basin_or_box_the_animal_is_kept_in_is_the_vessel(scorer: Scorer) -> None:
+    result = assert_lead(scorer, "金钱龟 一只 野外的 溪边捡的", "wildlife.live_reptile", "养在塑料盆里，私聊，只面交")
+    vessel = rules_by_name(result)["innocence_vessel"]
+    assert vessel["signal"] == "塑料" and vessel["marker"] == "盆"
+
+
+def test_a_plastic_basin_for_sale_stays_plastic(scorer: Scorer) -> None:
+    assert_clear(scorer, "塑料盆 大号 加厚 洗衣盆", "家用塑料盆，盒装发货")

@@ -405,8 +405,15 @@ class Scope:
 
     def _withheld(self, view: FieldView, start: int, end: int) -> bool:
         """True when a refusal follows a media word (at once or one character later: 照片都不发) and a verb of showing
-        follows the refusal within three characters, all in one clause (照片不方便发, 视频不给看)."""
-        following = view.norm.text[end : end + _WITHHELD_REACH]
+        follows the refusal within three characters, all in one clause (照片不方便发, 视频不给看), or when a refusal
+        and a verb of showing stand right before it (不留照片, 不发视频)."""
+        text = view.norm.text
+        for refusal in self._refusals:
+            for verb in self._showing:
+                told = refusal + verb
+                if text.startswith(told, start - len(told)) and one_clause(view, start - len(told), end):
+                    return True
+        following = text[end : end + _WITHHELD_REACH]
         for refusal in self._refusals:
             at = following.find(refusal)
             if 0 <= at <= 1:
