@@ -256,3 +256,22 @@ def test_a_basin_or_box_the_animal_is_kept_in_is_the_vessel(scorer: Scorer) -> N
 
 def test_a_plastic_basin_for_sale_stays_plastic(scorer: Scorer) -> None:
     assert_clear(scorer, "塑料盆 大号 加厚 洗衣盆", "家用塑料盆，盒装发货")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category", "negation"),
+    [
+        ("羚羊角粉 五克 小儿退热", "纯的，没掺山羊角，懂的来", "wildlife.saiga", "没掺"),
+        ("犀角片 五克 凉血", "没有掺杂水牛角，私聊，不走快递", "wildlife.rhino_horn", "没有掺杂"),
+    ],
+)
+def test_a_look_alike_the_goods_are_not_mixed_with_is_denied(
+    scorer: Scorer, title: str, description: str, category: str, negation: str
+) -> None:
+    # a purity claim names what the goods are not mixed with: another animal's horn or hoof, no innocence
+    rules = rules_by_name(assert_lead(scorer, title, category, description))
+    assert rules["innocence_negated"]["negation"] == negation
+
+
+def test_honey_not_mixed_with_sugar_stays_honey(scorer: Scorer) -> None:
+    assert_clear(scorer, "农家土蜂蜜 两斤装", "不掺糖，自家山里放的蜂")
