@@ -262,3 +262,27 @@ def test_a_missing_mark_without_tobacco_company_or_talk_is_no_lead(
     scorer: Scorer, title: str, description: str
 ) -> None:
     assert_clear(scorer, title, description)
+
+
+def test_a_word_the_category_s_names_need_is_company_of_a_function(scorer: Scorer) -> None:
+    # 考场 is what a jammer's trade name needs beside it (断网神器 考场): it tells a jammer as a trait does
+    result = assert_lead(
+        scorer, "桌上放的小盒子 一开手机全都没信号", "prohibited.surveillance", "考场和会议室用，八根天线，插电就能用"
+    )
+    context = function_context(result)
+    assert context is not None and context["company"] == ["考场"]
+
+
+def test_a_denied_function_is_no_function(scorer: Scorer) -> None:
+    # 不是隐藏款 says the camera is no hidden one: with the camera's words beside it, still no lead
+    result = assert_clear(scorer, "店门口 监控摄像头 室外", "装在墙上看得见，不是隐藏款，手机远程看，夜视清楚")
+    assert function_context(result) is None
+
+
+def test_a_step_the_goods_spare_the_buyer_denies_no_function(scorer: Scorer) -> None:
+    # 无需对方手机: the tracker needs no access to the phone; what it does (对方手机) still tells it
+    result = assert_lead(
+        scorer, "定位小盒 放车上", "prohibited.surveillance", "无需对方手机，藏在座椅下面，出轨的跑不掉"
+    )
+    context = function_context(result)
+    assert context is not None and context["functions"] == ["对方手机"]

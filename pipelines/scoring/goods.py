@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
-from .clauses import COUNTED, whole_words_across_spaces
+from .clauses import COUNTED, negated_before, whole_words_across_spaces
 from .payloads import FieldView, Signal, TermRef
 from .shown import GOODS_FAMILY, ShownGoods
 
@@ -122,8 +122,10 @@ class GoodsPatterns:
         counted_units: dict[str, list[str]],
         function_spread: dict[str, int],
         trait_spread: dict[str, int],
+        context_spread: dict[str, int] | None = None,
         shapes: dict[str, tuple[str, ...]] | None = None,
         negations: tuple[str, ...] = (),
+        function_denials: tuple[str, ...] = (),
         calibre: CalibreWords | None = None,
         effect_parts: dict[str, tuple[str, str, str]] | None = None,
         crossings: frozenset[str] = frozenset(),
@@ -138,8 +140,10 @@ class GoodsPatterns:
         self._counted_units = counted_units
         self._function_spread = function_spread
         self._trait_spread = trait_spread
+        self._context_spread = context_spread or {}
         self._shapes = shapes or {}
         self._negations = negations
+        self._function_denials = function_denials
 
     def _counted_forms(self, views: list[FieldView]) -> list[tuple[str, str, FieldView, int, int]]:
         """(category, words, view, start, end) of each one-character unit of prohibited goods after a count (36发,
@@ -248,7 +252,7 @@ class GoodsPatterns:
         talk."""
         if not any(sig.kind == "function" for signals, *_place in signal_places for sig in signals):
             return None  # the pattern is anchored on a function: without one, nothing below can make it
-        spread = self._trait_spread
+        spread, needed = self._trait_spread, self._context_spread
         commerce = self._commerce
         talk = False
         shown: dict[str, dict[str, tuple[int, FieldView, int, int]]] = {}
@@ -259,11 +263,17 @@ class GoodsPatterns:
             (view, start, end) for signals, view, start, end in signal_places
             if any(sig.kind == "provenance" and sig.word in self._crossings for sig in signals)
         ]  # fmt: skip
+        # the words shown only as what a category's trade names need (定制 of a certificate), and the functions that
+        # are the buyer's particulars chosen (名字随意)
+        needed_only: set[str] = set()
+        particulars: set[str] = set()
         for signals, view, start, end in signal_places:
             for sig in signals:
                 kind = sig.kind
                 if sig.label == "effect":
                     effects.add(sig.word)
+                elif sig.label == "particulars":
+                    particulars.add(sig.word)
                 if kind == "provenance" and any(v is view and s <= start and end <= e for v, s, e in crossed):
                     talk = True
                     continue
@@ -272,19 +282,25 @@ class GoodsPatterns:
                 whole = whole_words_across_spaces(view.norm.original, *view.span(start, end))
                 if sig.label == "defining" and self._negated(view.norm.text, start):
                     continue  # 不含尼古丁 says what the goods are not
+                if kind == "function" and negated_before(view.norm.text, start, self._function_denials):
+                    continue  # 不是隐藏的, 不会升空: what the goods do not do
                 if kind in ("evasion", "conceal", "trade") and sig.word not in commerce:
                     talk = talk or whole  # 包过 read across 大礼包 过年 is no talk
                 elif (
-                    kind in ("function", "suspicious", "form")
+                    kind in ("function", "suspicious", "form", "context")
                     and sig.category is not None
                     and sig.category.startswith(GOODS_FAMILY)
                     and sig.word not in commerce
-                    and (kind == "function" or spread.get(sig.word, 0) == 1)
+                    and (kind == "function" or (needed if kind == "context" else spread).get(sig.word, 0) == 1)
                     and whole
                 ):
-                    # 2 a function, 1 a trait, 0 a product form
-                    rank = 2 if kind == "function" else 1 if kind == "suspicious" else 0
+                    # 2 a function, 1 a trait or a word the category's trade names need (镜头, 考场), 0 a product form
+                    rank = 2 if kind == "function" else 1 if kind in ("suspicious", "context") else 0
                     words = shown.setdefault(sig.category, {})
+                    if kind == "context" and sig.word not in words:
+                        needed_only.add(sig.word)
+                    elif kind != "context":
+                        needed_only.discard(sig.word)
                     if rank > words.get(sig.word, (-1,))[0]:
                         words[sig.word] = (rank, view, start, end)
         for category_id, word, view, start, end in self._counted_forms(views):
@@ -301,6 +317,10 @@ class GoodsPatterns:
                            for o, p in found.items())
             }  # fmt: skip
             told = [w for w, (rank, *_p) in words.items() if rank == 2 and functions.get(w) == 1]
+            if told and particulars.issuperset(told):
+                # goods made to the buyer's particulars (名字随意 照片自己提供) are every custom shop's: a word of
+                # making to order that a document's name needs (定制) is no company of them
+                words = {w: place for w, place in words.items() if w not in needed_only}
             ranks = [rank for rank, *_p in words.values()]
             strong = sum(1 for rank in ranks if rank > 0)
             alone = strong >= _FUNCTION_PATTERN_WORDS and (1 in ranks or len(words) > _FUNCTION_PATTERN_WORDS)

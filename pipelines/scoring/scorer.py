@@ -167,6 +167,8 @@ _DISPLAY_KINDS = ("imitation", "shape", "decoration", "media")
 # the rules by which a term names a listed species plainly (not a generic word such as 动物标本, a code word, a
 # pattern or a disguised spelling)
 _NAMING_RULES = frozenset(("species", "latin"))
+# the endings of the negations that say a step is needless (无需, 不用, 不需要), not that the goods do not act
+_NEEDLESS = ("用", "需", "需要")
 # the one-character denial of a mark of the real goods (不开刃), beside the signals' negations
 _NOT = "不"
 # rules that read a term as the name of other goods (烟花 图案, 白鹤牌): where the same word stands again
@@ -595,8 +597,12 @@ class Scorer:
             counted_units=tables.counted_units,
             function_spread=tables.function_spread,
             trait_spread=self._trait_spread,
+            context_spread=tables.context_spread,
             shapes=tables.shapes,
             negations=term_negations,
+            # a word that a step is needless (无需对方手机, 不用本人) says what the goods spare the buyer, not what
+            # they fail to do
+            function_denials=tuple(w for w in self._function_denials if not w.endswith(_NEEDLESS)),
             calibre=self._calibre,
             effect_parts=tables.effect_parts,
             crossings=tables.crossings,

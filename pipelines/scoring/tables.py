@@ -129,6 +129,9 @@ class Tables:
         self.effect_parts: dict[str, tuple[str, str, str]] = {}
         # the generated arrivals from a place abroad (越南过来, 边境那边带过来): smuggling talk of prohibited goods
         self.crossings: frozenset[str] = frozenset()
+        # the number of categories whose trade names need a word (镜头 of a camera, 考场 of a jammer) or that list it as
+        # a trait or product form: a word one category alone needs is a trait of its goods in the function pattern
+        self.context_spread: dict[str, int] = {}
         self._short_context: dict[str, tuple[str, ...]] = {}
         # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
         self._dictionary_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
@@ -671,6 +674,7 @@ class Tables:
         self.bare_told = frozenset(w for q in questions for v in told if q and v for w in (q + v, v + q))
         self.told_longest = max(map(len, told), default=0)  # how far past the reach a verb found there may end
         self._add_shorthands()
+        needed: dict[str, set[str]] = {}
         for category in self.categories.values():
             for spec in category.terms:
                 self._add_term(category, spec)
@@ -735,9 +739,11 @@ class Tables:
                     for word in spec.requires:
                         if word not in category.suspicious and word not in category.product_forms:
                             self._add(word, Signal("context", "context", category.id, word, False, False))
+                            needed.setdefault(word, set()).add(category.id)
             for word in victims:
                 if word not in category.suspicious and word not in category.product_forms:
                     self._add(word, Signal("context", "context", category.id, word, False, False))
+                    needed.setdefault(word, set()).add(category.id)
             adjacent = []
             for word in category.product_forms:
                 folded = self.normaliser.fold(word)
@@ -757,6 +763,7 @@ class Tables:
             for word in (*category.suspicious, *category.product_forms):
                 spread.setdefault(word, set()).add(category.id)
         self.trait_spread = {word: len(ids) for word, ids in spread.items()}
+        self.context_spread = {word: len(ids | spread.get(word, set())) for word, ids in needed.items()}
         functions: dict[str, set[str]] = {}
         for category in self.categories.values():
             for word in (*category.functions, *category.defining, *generated_functions(category, signals)):
