@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from pipelines.scoring import Scorer, ScoreResult
-from pipelines.scoring.watchlist import load_watchlists, told_by_missing_marks
+from pipelines.scoring.watchlist import load_watchlists, told_by_likeness, told_by_missing_marks
 from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
@@ -286,3 +286,27 @@ def test_a_step_the_goods_spare_the_buyer_denies_no_function(scorer: Scorer) -> 
     )
     context = function_context(result)
     assert context is not None and context["functions"] == ["对方手机"]
+
+
+def test_a_forgery_s_likeness_to_the_genuine_one_is_generated_from_data() -> None:
+    watchlists = load_watchlists()
+    phrases = told_by_likeness(watchlists.categories["prohibited.documents"], watchlists.signals)
+    assert {"跟真的一样", "和备案的一模一样", "与原件没区别"} <= set(phrases)
+    assert not told_by_likeness(watchlists.categories["prohibited.fireworks"], watchlists.signals)
+
+
+def test_a_seal_said_to_match_the_one_on_record_is_a_forged_document(scorer: Scorer) -> None:
+    # 公章 is a document's name that needs a word of making it to order: its likeness to the seal on record is one
+    result = assert_lead(scorer, "公章 财务章 刻制 当天取", "prohibited.documents", "和备案的一模一样，发图就行，私聊")
+    assert "和备案的一模一样" in rules_by_name(result)["suspicious"]["signals"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("驾照 卡套 真皮", "卡套尺寸和原件一样大，放驾驶证刚好"),  # a holder's size: the likeness outdoes no innocence
+        ("插电 鞭炮 一挂 开业", "电子的，插上就响，声音跟真的一样，不冒烟"),  # a likeness without a document's words
+    ],
+)
+def test_a_likeness_of_other_goods_is_no_forged_document(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)

@@ -39,6 +39,7 @@ from .watchlist import (
     swapped_heads,
     told_by_effect,
     told_by_harm,
+    told_by_likeness,
     told_by_lookup,
     told_by_missing_marks,
     told_by_use,
@@ -722,6 +723,10 @@ class Tables:
             # course or service says as much of what it leads to (培训 ... 官网可查): it outdoes no innocence
             for word in told_by_lookup(category, signals):
                 self._add(word, Signal("function", "lookup", category.id, word, False, False))
+            # ... and so does a likeness to the genuine article (跟真的一样), which a card holder says of its size
+            # (和原件一样大) and an electric firecracker of its bang
+            for word in told_by_likeness(category, signals):
+                self._add(word, Signal("function", "likeness", category.id, word, False, False))
             for word, made_of in told_by_effect(category, signals).items():
                 self._add(word, Signal("function", "effect", category.id, word, False, False))
                 self.effect_parts[word] = made_of

@@ -194,6 +194,8 @@ class SignalSpec(_Model):
     lookup_modals: list[str] = Field(default_factory=list)
     lookup_verbs: list[str] = Field(default_factory=list)
     purpose_markers: list[str] = Field(default_factory=list)
+    likeness_markers: list[str] = Field(default_factory=list)
+    likeness_endings: list[str] = Field(default_factory=list)
     exposure_links: list[str] = Field(default_factory=list)
     exposure_doses: list[str] = Field(default_factory=list)
     calibres: list[str] = Field(default_factory=list)
@@ -347,6 +349,7 @@ class CategorySpec(_Model):
     checkpoints: list[str] = Field(default_factory=list)
     registries: list[str] = Field(default_factory=list)
     uses: list[str] = Field(default_factory=list)
+    originals: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
@@ -546,6 +549,9 @@ class Category:
     # what a bought invoice is for in the buyer's books (抵扣, 报销): after a ``lookup_modals`` word (可抵扣) or
     # before a ``purpose_markers`` word (报销用), functions
     uses: list[str] = field(default_factory=list)
+    # the genuine article a forgery is said to match (真的, 原件, 备案的): with a ``likeness_markers`` word before and
+    # a ``likeness_endings`` word after (跟真的一样, 和备案的一模一样), functions
+    originals: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
     victims: list[str] = field(default_factory=list)
@@ -611,6 +617,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.checkpoints.extend(spec.checkpoints)
             cat.registries.extend(spec.registries)
             cat.uses.extend(spec.uses)
+            cat.originals.extend(spec.originals)
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
             cat.triggers.extend(spec.triggers)
@@ -679,6 +686,22 @@ def told_by_use(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     )
 
 
+def told_by_likeness(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a forgery says of itself (跟真的一样, 和备案的一模一样, 与原件没区别): each of the category's
+    ``originals`` after a ``likeness_markers`` word and before a ``likeness_endings`` word, directly or across 的,
+    generated so that no phrase is typed by hand. Imitation goods say as much of their looks (声音跟真的一样 of an
+    electric firecracker): a function, it makes a lead only with the company of the category's words."""
+    return tuple(
+        dict.fromkeys(
+            marker + original + link + ending
+            for original in category.originals
+            for marker in signals.likeness_markers
+            for link in ("", "的")
+            for ending in signals.likeness_endings
+        )
+    )
+
+
 def told_by_harm(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """What a poison sold by its effect says of itself (闻到就死, 吃了就倒, 沾上就死; 一粒倒, 一滴就死): each of the
     category's ``harms`` after an ``exposure_verbs`` word and an ``exposure_links`` word, or right after an
@@ -728,12 +751,14 @@ def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str,
 
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """The category's functions generated from its data: goods made to order, a document told by the checks it
-    passes, a poison told by its harm, goods told by their effect and untaxed goods told by the marks they lack."""
+    passes, by the system it is looked up in, by the buyer's books or by its likeness to the genuine one, a poison
+    told by its harm, goods told by their effect and untaxed goods told by the marks they lack."""
     return (
         *made_to_order(category, signals),
         *passing_checks(category, signals),
         *told_by_lookup(category, signals),
         *told_by_use(category, signals),
+        *told_by_likeness(category, signals),
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
         *told_by_missing_marks(category, signals),
