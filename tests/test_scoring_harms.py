@@ -100,3 +100,15 @@ def test_a_root_killed_by_registered_goods_or_a_plants_root_stays_quiet(
     scorer: Scorer, title: str, description: str
 ) -> None:
     assert_clear(scorer, title, description)
+
+
+def test_a_root_that_rots_joins_the_traits_of_a_banned_herbicide(scorer: Scorer) -> None:
+    # 老配方 and 停产 are two traits of the category; what befalls the weed's root is the third
+    result = assert_lead(scorer, "自家存的除草水 一桶", "prohibited.pesticides", "老配方，喷上三天连根都烂，早停产了")
+    traits = next(rule for rule in result.rules if rule["rule"] == "trait_pattern_context")["traits"]
+    assert "根都烂" in traits
+
+
+def test_a_root_that_rots_makes_no_pattern_of_its_own(scorer: Scorer) -> None:
+    # a registered herbicide kills the root too: without the category's own traits, nothing
+    assert_clear(scorer, "果园 除草水 一桶", "喷上三天连根都烂，一桶兑水二十次，正规登记")

@@ -63,6 +63,7 @@ class AnimalPatterns:
         lookalike_denial: re.Pattern[str] | None,
         trait_spread: dict[str, int],
         term_negations: tuple[str, ...],
+        victim_words: frozenset[str] = frozenset(),
         namesake_kinds: frozenset[str],
         papers_denied: re.Pattern[str] | None = None,
         offline: re.Pattern[str] | None = None,
@@ -92,6 +93,7 @@ class AnimalPatterns:
         self._diagnostic = diagnostic
         self._lookalike_denial = lookalike_denial
         self._trait_spread = trait_spread
+        self._victim_words = victim_words
         self._term_negations = term_negations
         self._namesake_kinds = namesake_kinds
         self._papers_denied = papers_denied
@@ -276,6 +278,8 @@ class AnimalPatterns:
         平肝息风), or in a listing that sells by the gram as the remedy pattern asks (:func:`.remedies.sold_by_weight`):
         herb sellers write it too (野生天麻 平肝息风)."""
         traits: dict[str, list[tuple[str, FieldView, int, int]]] = {}
+        # what befalls a poison's victims (根都烂, 断根 of a banned herbicide)
+        needed: dict[str, list[tuple[str, FieldView, int, int]]] = {}
         talk = False
         forms: set[str] = set()
         for signals, view, start, end in signal_places:
@@ -285,6 +289,8 @@ class AnimalPatterns:
                     talk = True
                 elif kind == "form" and sig.category is not None:
                     forms.add(sig.category)
+                elif kind == "context" and sig.category is not None and sig.word in self._victim_words:
+                    needed.setdefault(sig.category, []).append((sig.word, view, start, end))
                 elif sig.category is not None and self._shown.is_trait(sig):  # (is_trait asks it too; mypy reads this)
                     if sig.label == "trait":  # a diagnostic mark (竹丝纹) shows the material as a form does
                         forms.add(sig.category)
@@ -302,6 +308,13 @@ class AnimalPatterns:
                 for cid, shown in traits.items()
                 if (kept := shown if cid in forms else [place for place in shown if place[0] not in cures])
             }
+        # what befalls the victims of a poison joins the traits its category's own words show (停产 老配方 with 根都烂):
+        # never a pattern of its own, since a registered herbicide kills roots too
+        for cid, words in needed.items():
+            own = traits.get(cid, [])
+            for place in words if own else ():
+                if all(place[0] != word for word, *_ in own):
+                    own.append(place)
         # a banned function (偷听, 炸石头, 不用考) says more than an animal's looks: only prohibited goods may go
         # without the talk
         need = TRAIT_PATTERN_MIN if talk else _TRAIT_PATTERN_ALONE

@@ -541,6 +541,7 @@ class Scorer:
             lookalike_denial=self._lookalike_denial,
             trait_spread=self._trait_spread,
             term_negations=self._term_negations,
+            victim_words=frozenset(tables.victim_words),
             namesake_kinds=self._namesake_kinds,
             papers_denied=tables.papers_denied,
             offline=tables.offline,

@@ -133,6 +133,8 @@ class Tables:
         # the number of categories whose trade names need a word (镜头 of a camera, 考场 of a jammer) or that list it as
         # a trait or product form: a word one category alone needs is a trait of its goods in the function pattern
         self.context_spread: dict[str, int] = {}
+        # what befalls a poison's victims (根都烂, 断根): the mark of a banned product, a trait in the trait pattern
+        self.victim_words: set[str] = set()
         self._short_context: dict[str, tuple[str, ...]] = {}
         # jieba's nouns and colour adjectives (see _dictionary), read once a table needs them
         self._dictionary_words: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
@@ -749,6 +751,7 @@ class Tables:
                 if word not in category.suspicious and word not in category.product_forms:
                     self._add(word, Signal("context", "context", category.id, word, False, False))
                     needed.setdefault(word, set()).add(category.id)
+                    self.victim_words.add(word)
             adjacent = []
             for word in category.product_forms:
                 folded = self.normaliser.fold(word)
