@@ -11,7 +11,12 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from pipelines.scoring import Scorer, ScoreResult
-from pipelines.scoring.watchlist import load_watchlists, told_by_likeness, told_by_missing_marks
+from pipelines.scoring.watchlist import (
+    load_watchlists,
+    told_by_appearance,
+    told_by_likeness,
+    told_by_missing_marks,
+)
 from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
 
@@ -310,3 +315,27 @@ def test_a_seal_said_to_match_the_one_on_record_is_a_forged_document(scorer: Sco
 )
 def test_a_likeness_of_other_goods_is_no_forged_document(scorer: Scorer, title: str, description: str) -> None:
     assert_clear(scorer, title, description)
+
+
+def test_a_disguise_is_generated_from_data() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_appearance(watchlists.categories["prohibited.surveillance"], watchlists.signals))
+    assert {"外观就是个", "外形像", "看起来就是一"} <= phrases
+    assert "外观是" not in phrases  # 外观是白色 says the colour
+    assert not told_by_appearance(watchlists.categories["prohibited.drugs"], watchlists.signals)
+
+
+def test_a_device_that_passes_for_an_everyday_thing_is_covert_surveillance(scorer: Scorer) -> None:
+    result = assert_lead(
+        scorer,
+        "台灯 卧室 高清 远程看",
+        "prohibited.surveillance",
+        "外观就是个普通台灯，能正常开灯，灯罩里有镜头，手机远程看",
+    )
+    context = function_context(result)
+    assert context is not None and context["functions"] == ["外观就是个"]
+
+
+def test_a_device_that_looks_like_itself_is_no_disguise(scorer: Scorer) -> None:
+    # before the device's own name the disguise says nothing: it is no word of hiding a recorder (录音笔 needs one)
+    assert_clear(scorer, "采访录音笔 降噪 转文字", "外观就是普通录音笔，一键录音，转文字快，学生上课用")

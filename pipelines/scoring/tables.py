@@ -37,6 +37,7 @@ from .watchlist import (
     made_to_order,
     passing_checks,
     swapped_heads,
+    told_by_appearance,
     told_by_effect,
     told_by_harm,
     told_by_likeness,
@@ -329,8 +330,14 @@ class Tables:
         # particulars chosen (信息自己提供, 要什么名字) as one too, and one that needs a word of a banned poison (剧毒
         # of a rat poison) the harm it tells (闻到就死)
         signals = self.watchlists.signals
+        # ... but not a disguise (外观就是个): before the device's own name (外观就是普通录音笔) it says the device
+        # looks like one
+        disguises = set(told_by_appearance(category, signals))
         made = (
-            (*generated_functions(category, signals), *told_by_victim(category, signals))
+            (
+                *(f for f in generated_functions(category, signals) if f not in disguises),
+                *told_by_victim(category, signals),
+            )
             if spec.requires and spec.kind == "trade_name"
             else ()
         )
@@ -729,6 +736,9 @@ class Tables:
             # (和原件一样大) and an electric firecracker of its bang
             for word in told_by_likeness(category, signals):
                 self._add(word, Signal("function", "likeness", category.id, word, False, False))
+            # ... and so does a disguise (外观就是个), which a home camera may say of its plain look
+            for word in told_by_appearance(category, signals):
+                self._add(word, Signal("function", "appearance", category.id, word, False, False))
             for word, made_of in told_by_effect(category, signals).items():
                 self._add(word, Signal("function", "effect", category.id, word, False, False))
                 self.effect_parts[word] = made_of

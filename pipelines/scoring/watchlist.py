@@ -196,6 +196,7 @@ class SignalSpec(_Model):
     purpose_markers: list[str] = Field(default_factory=list)
     likeness_markers: list[str] = Field(default_factory=list)
     likeness_endings: list[str] = Field(default_factory=list)
+    appearance_links: list[str] = Field(default_factory=list)
     exposure_links: list[str] = Field(default_factory=list)
     exposure_doses: list[str] = Field(default_factory=list)
     calibres: list[str] = Field(default_factory=list)
@@ -350,6 +351,7 @@ class CategorySpec(_Model):
     registries: list[str] = Field(default_factory=list)
     uses: list[str] = Field(default_factory=list)
     originals: list[str] = Field(default_factory=list)
+    appearances: list[str] = Field(default_factory=list)
     harms: list[str] = Field(default_factory=list)
     victims: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
@@ -552,6 +554,9 @@ class Category:
     # the genuine article a forgery is said to match (真的, 原件, 备案的): with a ``likeness_markers`` word before and
     # a ``likeness_endings`` word after (跟真的一样, 和备案的一模一样), functions
     originals: list[str] = field(default_factory=list)
+    # the words of the goods' look (外观, 外形, 看起来): before an ``appearance_links`` word (外观就是个, 外形像), the
+    # everyday thing the goods pass for follows: functions
+    appearances: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     # what a poison's harm befalls that tells the banned kind (根 of a weed, which an ordinary herbicide spares)
     victims: list[str] = field(default_factory=list)
@@ -618,6 +623,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.registries.extend(spec.registries)
             cat.uses.extend(spec.uses)
             cat.originals.extend(spec.originals)
+            cat.appearances.extend(spec.appearances)
             cat.harms.extend(spec.harms)
             cat.victims.extend(spec.victims)
             cat.triggers.extend(spec.triggers)
@@ -702,6 +708,14 @@ def told_by_likeness(category: Category, signals: SignalSpec) -> tuple[str, ...]
     )
 
 
+def told_by_appearance(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What goods disguised as an everyday thing say of themselves (外观就是个普通充电头, 外形像充电宝, 看起来就是
+    一支笔): each of the category's ``appearances`` before an ``appearance_links`` word, generated so that no phrase
+    is typed by hand. A look-alike says as much of what it imitates (看着像老料): a function, it makes a lead only
+    with the company of the category's words."""
+    return tuple(dict.fromkeys(look + link for look in category.appearances for link in signals.appearance_links))
+
+
 def told_by_harm(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """What a poison sold by its effect says of itself (闻到就死, 吃了就倒, 沾上就死; 一粒倒, 一滴就死): each of the
     category's ``harms`` after an ``exposure_verbs`` word and an ``exposure_links`` word, or right after an
@@ -751,14 +765,16 @@ def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str,
 
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """The category's functions generated from its data: goods made to order, a document told by the checks it
-    passes, by the system it is looked up in, by the buyer's books or by its likeness to the genuine one, a poison
-    told by its harm, goods told by their effect and untaxed goods told by the marks they lack."""
+    passes, by the system it is looked up in, by the buyer's books or by its likeness to the genuine one, goods
+    disguised as an everyday thing, a poison told by its harm, goods told by their effect and untaxed goods told by
+    the marks they lack."""
     return (
         *made_to_order(category, signals),
         *passing_checks(category, signals),
         *told_by_lookup(category, signals),
         *told_by_use(category, signals),
         *told_by_likeness(category, signals),
+        *told_by_appearance(category, signals),
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
         *told_by_missing_marks(category, signals),
