@@ -56,3 +56,16 @@ def test_the_kit_a_bank_card_is_sold_in_is_no_bedding(scorer: Scorer) -> None:
     )
     assert not any(rule["rule"] == "innocence" for rule in kit.rules)
     assert_clear(scorer, "结婚 四件套 大红 纯棉", "床单 被套 枕套 婚庆 喜庆 包邮")
+
+
+def test_an_invoice_made_to_the_buyer_s_sum_and_payer_is_a_forged_document(scorer: Scorer) -> None:
+    # 抬头 and 金额 are the particulars of an invoice: chosen by the buyer, they join the buyer's books (报销用)
+    result = assert_lead(
+        scorer, "住宿票 报销用 按张", "prohibited.documents", "要什么抬头都能写，金额随你定，财务看不出来"
+    )
+    context = next(rule for rule in result.rules if rule["rule"] == "function_pattern_context")
+    assert {"要什么抬头", "金额随你定"} <= set(context["functions"])
+
+
+def test_a_shop_asking_for_the_payer_of_its_own_invoice_is_no_lead(scorer: Scorer) -> None:
+    assert_clear(scorer, "奶茶 套餐 可开发票", "需要发票的在备注写抬头和税号，金额按实付开")
