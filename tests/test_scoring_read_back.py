@@ -25,6 +25,14 @@ def test_a_one_character_name_inside_a_gecko_is_the_gecko(scorer: Scorer) -> Non
     assert_lead(scorer, "东北虎 幼崽 一只", "wildlife.tiger_leopard", "东北虎幼崽一只，活体，私聊，只面交。")
 
 
+def test_a_name_written_in_another_form_still_holds_the_name_inside_it(scorer: Scorer) -> None:
+    # 大麻𫛚 is the bittern 大麻鳽 in the national list's variant character: written out, not spelled like it, so
+    # its 大麻 is the bird's name, not the drug's
+    result = assert_clear(scorer, "大麻𫛚 观鸟 图鉴 手绘 私聊", "")
+    assert rules_by_name(result)["inside_other_name"]["name"] == "大麻鳽"
+    assert_lead(scorer, "大麻 叶子 干货 私聊", "prohibited.drugs", "大麻叶子干货，懂的来，不走快递。")
+
+
 def test_a_spelling_that_merely_sounds_like_a_longer_name_holds_nothing(scorer: Scorer) -> None:
     # 麝 香 毛 sounds like 麝香猫 but is musk written apart: the musk stays musk
     assert_lead(scorer, "麝 香 毛壳 两枚", "wildlife.musk", "麝 香毛壳两枚，天然，味道冲，私聊，不走快递。")

@@ -76,7 +76,7 @@ from .fold_text import (
     save_pinyin_cache,
 )
 from .goods import CALIBRE_CATEGORY, CalibreWords, GoodsPatterns
-from .hits import PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
+from .hits import DISGUISED_RULES, PATTERN_RULES, SHAPE_RULES, Hit, ScoreResult, has_emoji, mechanism
 from .homophones import FREE_SPELLING, ReadingFinder, WordPairs
 from .joined_heads import JoinedHeads
 from .markers import Markers, alternatives
@@ -1086,7 +1086,7 @@ class Scorer:
                 # a generic animal word (长虫, 盐蛇) names no species: only a wild one sold alive or as goods is a lead
                 masked_rules.append({"rule": "needs_wild_animal", "category": ref.category, "term": ref.term,
                                      "field": view.name, "points": 0})  # fmt: skip
-                if view.norm.text[start:end] == ref.term:
+                if ref.rule not in DISGUISED_RULES:  # a name written out, or a synonym; not a spelling of one
                     unsold.append((ref, view, start, end))
                 continue
             if (
@@ -1124,7 +1124,7 @@ class Scorer:
                         "points": 0,
                     }
                 )
-                if view.norm.text[start:end] == ref.term:
+                if ref.rule not in DISGUISED_RULES:  # a name written out, or a synonym; not a spelling of one
                     unsold.append((ref, view, start, end))
                 continue
             marker = self._joined_goods(ref, view, start, end, signal_places, views) or (
