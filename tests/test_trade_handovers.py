@@ -91,6 +91,23 @@ def test_the_young_of_a_pet_or_farmed_animal_stays_quiet(scorer: Scorer, title: 
     assert_clear(scorer, title, "私聊，懂的来")
 
 
+@pytest.mark.parametrize("title", ["山上套的 野兔崽子 两只", "芦苇荡里掏的 野鸭小崽子 一窝"])
+def test_the_young_of_a_farmed_animals_wild_kind_is_a_part_of_the_trade_pattern(scorer: Scorer, title: str) -> None:
+    # 野 before 兔, 鸭 names the wild kind, as it does before a farmed animal named as goods
+    result = score(scorer, title, "私聊，懂的来")
+    assert result.is_lead, explanation(result, title, "私聊，懂的来")
+    assert trade_context(result)["part"] in title
+
+
+@pytest.mark.parametrize(("before", "tame"), [("鳄鱼", False), ("犀牛", False), ("疣鼻天鹅", False), ("土鸡", True)])
+def test_a_wild_name_ending_in_a_farmed_one_is_no_farmed_animal(scorer: Scorer, before: str, tame: bool) -> None:
+    # 鱼 ends 鳄鱼 and 牛 ends 犀牛: the young after a name the wildlife categories list are that wild animal's
+    pattern = scorer._animals._tame_before
+    assert pattern is not None
+    found = pattern.search(f"江边的{before}")
+    assert (found is not None and found.group("wild") is None) is tame
+
+
 @pytest.mark.parametrize("origin", ["越南那边带过来的", "边境那边带来的", "东南亚那边过来的"])
 def test_a_place_abroad_told_with_over_there_is_wild_provenance(scorer: Scorer, origin: str) -> None:
     description = f"{origin}，背甲有花，私聊"

@@ -18,7 +18,7 @@ from .clauses import (
     stands_after_a_word,
     stands_alone,
 )
-from .payloads import PLACED_PART, YOUNG_PART, FieldView, Signal, TermRef
+from .payloads import PLACED_PART, WILD_KIND, YOUNG_PART, FieldView, Signal, TermRef
 from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -32,7 +32,6 @@ _TRAIT_PATTERN_ALONE = 3
 EVADED_TALK_MIN = 2
 _EVADED_TALK = ("evasion", "conceal", "trade")
 EVADED_SHOWN_MIN = 3
-_WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 # routes of the trade pattern that tell provenance or talk without a word of it
 _TOLD_ASIDE = frozenset(("denied", "papers", "place"))
 # what may follow a caught animal's word (鸟一对, 鸟崽两只, 小家伙的)
@@ -40,7 +39,7 @@ _CAUGHT_AFTER = frozenset("一二两三四五六七八九十几只对个的")
 # characters before a farmed animal's word that may hold the verb of feeding it is the food of (吃一只活鸡)
 _FEED_REACH = 4
 # characters before a young animal's word that may hold the farmed animal or pet whose young it is (小狗崽子, 猫崽子)
-_TAME_REACH = 3
+_TAME_WINDOW = 8  # the longest name before a young animal's word (a wild one ending in a farmed one: 扬子鳄鱼), and 小
 # characters of description (红, 活石头) a capture's animal or goods word may stand after the capture
 _CAUGHT_GAP = 4
 
@@ -608,9 +607,13 @@ class AnimalPatterns:
 
     def _young_of_tame(self, view: FieldView, start: int) -> bool:
         """Whether a farmed animal or a pet ends right before the young animal's word at ``start``, or before 小 and
-        it (猫崽子, 小狗崽子, 甲鱼小崽子)."""
+        it (猫崽子, 小狗崽子, 甲鱼小崽子), and neither its wild kind (野兔崽子) nor a wild animal's name ends there
+        (鳄鱼崽子, 犀牛崽子)."""
         pattern = self._tame_before
-        return pattern is not None and pattern.search(view.norm.text, max(0, start - _TAME_REACH), start) is not None
+        if pattern is None:
+            return False
+        found = pattern.search(view.norm.text, max(0, start - _TAME_WINDOW), start)
+        return found is not None and found.group("wild") is None
 
     def _goods_of_part(self, sig: Signal) -> str | None:
         """The one wildlife category whose goods word the part is (掌 of a bear), or whose goods word ends a part
@@ -751,7 +754,7 @@ class AnimalPatterns:
         a few characters after a verb of feeding (吃一只活鸡, 喂鸡蛋: what it eats) or inside a tag in corner
         brackets (【闲鱼】: the marketplace or group the listing comes from)."""
         return self._names_undenied(
-            self._farmed, views, _WILD_KIND, after=self._hunting_verbs, tags=True, fed=self._feeding_verbs
+            self._farmed, views, WILD_KIND, after=self._hunting_verbs, tags=True, fed=self._feeding_verbs
         )
 
     def _names_undenied(

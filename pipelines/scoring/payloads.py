@@ -17,6 +17,7 @@ GOODS_EVIDENCE = frozenset(("provenance", "conceal", "part", "live", "english_li
 # the label of a part named by its place on the animal (背甲, 前掌): its last character is the part
 PLACED_PART = "placed"
 YOUNG_PART = "young"  # the label of a young animal's word (崽子), a part of the trade pattern
+WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 
 
 def _by_fields(self: Any) -> tuple[Any, ...]:

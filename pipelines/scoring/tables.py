@@ -13,7 +13,7 @@ from .clauses import COUNTED, PLACE_REACH, SPLIT_TRAIT_GAP, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
-from .payloads import PLACED_PART, YOUNG_PART, Mask, Payload, Signal, TermRef
+from .payloads import PLACED_PART, WILD_KIND, YOUNG_PART, Mask, Payload, Signal, TermRef
 from .remedies import actions
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
@@ -806,9 +806,14 @@ class Tables:
         self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a farmed animal or a pet right before a young animal's word, or before 小 and it (猫崽子, 小狗崽子,
-        # 甲鱼小崽子): its young
+        # 甲鱼小崽子): its young. Its wild kind (野兔崽子) and a wildlife name it ends (鳄鱼崽子, 犀牛崽子: the names
+        # the wildlife categories list) are wild: the group ``wild`` of the match, which starts first
         tame = [fold(w) for w in (*signals.farmed_animals, *signals.pet_animals)]
-        self.tame_before = re.compile(f"(?:{alternatives(tame)})小?$") if any(tame) else None
+        self.tame_before = (
+            re.compile(f"(?:(?P<wild>{alternatives(self._wild_of_tame(tame))})|{alternatives(tame)})小?$")
+            if any(tame)
+            else None
+        )
         # a prohibited category's one-character units (发, 响, 桶) read as its product forms after a count (36发)
         units: dict[str, list[str]] = {}
         for category_id, chars in self.adjacent_forms.items():
@@ -841,6 +846,24 @@ class Tables:
             if spelling not in self.patterns:
                 for ref in refs:
                     self._add(spelling, ref)
+
+    def _wild_of_tame(self, tame: list[str]) -> list[str]:
+        """The wild kinds of farmed animals and pets (野兔, 野鸭: WILD_KIND before one) and the names the wildlife
+        categories list that end in one (鳄鱼, 犀牛, 岩羊), folded."""
+        fold = self.normaliser.fold
+        tame_words = [w for w in tame if w]
+        wild = {WILD_KIND + w for w in tame_words}
+        for category in self.categories.values():
+            if not category.id.startswith(WILDLIFE_PREFIX):
+                continue
+            for spec in category.terms:
+                for name in (spec.term, *spec.aliases):
+                    folded = fold(name)
+                    if all(map(is_cjk, folded)) and any(
+                        len(folded) > len(w) and folded.endswith(w) for w in tame_words
+                    ):
+                        wild.add(folded)
+        return sorted(wild)
 
     def _split_trait_pattern(self) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], str]]:
         """Diagnostic marks written with words between their modifier and their head (交叉的网格纹, 交叉弧线纹 of
