@@ -633,6 +633,23 @@ def capture_sites(entries: list[tuple[str, str, str, int]], farmed: Sequence[str
     return sorted(found)
 
 
+def eating_words(entries: list[tuple[str, str, str, int]], verbs: Sequence[str], farmed: Sequence[str]) -> list[str]:
+    """Words of two characters holding a verb of feeding (吃, 喂) whose first entry's first sense is no verb (好吃
+    "tasty", 小吃 "snack", 可吃 "edible", 贪吃 "gluttonous", 吃货 "foodie"): the verb inside one feeds nothing, so a
+    farmed animal after it is not what the animal sold eats (好吃的土鸡). Not a word that names a farmed animal
+    (吃鸡 "PUBG" is still 吃 and 鸡 in 吃鸡肉)."""
+    seen: set[str] = set()
+    found: set[str] = set()
+    for word, first, _gloss, _line in entries:
+        if word in seen:
+            continue  # the first entry of a word (好吃 hǎochī "tasty" before hàochī "to be fond of eating")
+        seen.add(word)
+        verbal = plain_sense(first).startswith("to ")
+        if len(word) == 2 and any(v in word for v in verbs) and not any(f in word for f in farmed) and not verbal:
+            found.add(word)
+    return sorted(found)
+
+
 # the first senses of a word that marks a brand (品牌 "brand name", 商标 "trademark"); 牌 "mahjong tile/…/plate" and
 # 牌子 "sign/trademark" are left out: after a material they name a plaque (象牙牌) or a sign
 BRAND_SENSES = frozenset(("brand", "brand name", "trademark"))
@@ -1307,6 +1324,7 @@ def build(data: Path) -> dict[str, object]:
             "shorthands": shorthands(entries, watchlists),
             "plant_heads": plant_heads(entries),
             "capture_sites": capture_sites(entries, shipped_signals.farmed_animals),
+            "eating_words": eating_words(entries, shipped_signals.feeding_verbs, farmed),
             "cage_heads": cage_heads(entries),
             "shop_heads": shop_heads(entries),
             "goods_heads": heads,

@@ -76,6 +76,12 @@ def test_a_farmed_animal_the_animal_eats_is_no_farm_produce(scorer: Scorer) -> N
     assert_clear(scorer, "林子里逮的 花蛇 活的", "野生的，另有散养土鸡，不发快递，自己来拉")
 
 
+@pytest.mark.parametrize("goods", ["另有好吃的土鸡", "顺便卖点小吃鸭脖"])
+def test_a_verb_of_feeding_inside_a_word_that_is_none_feeds_nothing(scorer: Scorer, goods: str) -> None:
+    # 好吃 "tasty" and 小吃 "snack" are no verbs: the farmed animal after them is goods of its own, farm produce
+    assert_clear(scorer, "林子里逮的 花蛇 活的", f"野生的，{goods}，不发快递，自己来拉")
+
+
 @pytest.mark.parametrize("young", ["小崽子", "崽子", "小崽", "幼兽"])
 def test_a_young_animal_is_a_part_of_the_trade_pattern(scorer: Scorer, young: str) -> None:
     title = f"林场带回的 {young} 一只 花斑"

@@ -76,6 +76,7 @@ class AnimalPatterns:
         generic_animals: re.Pattern[str] | None = None,
         hunting_verbs: tuple[str, ...] = (),
         feeding_verbs: tuple[str, ...] = (),
+        eating_words: dict[str, tuple[tuple[str, int], ...]] | None = None,
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
@@ -107,6 +108,7 @@ class AnimalPatterns:
         self._generic = generic_animals
         self._hunting_verbs = hunting_verbs
         self._feeding_verbs = feeding_verbs
+        self._eating_words = eating_words or {}
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
@@ -782,11 +784,24 @@ class AnimalPatterns:
                     not (wild_kind and before.endswith(wild_kind))
                     and not any(before.endswith(w) for w in negations)
                     and not any(before.endswith(w) for w in after)
-                    and not (fed and any(w in text[max(0, match.start() - _FEED_REACH) : match.start()] for w in fed))
+                    and not (fed and self._fed(text, match.start(), fed))
                     and not (tags and in_tag(view, match.start(), match.end()))
                     and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
                 ):
                     return True
+        return False
+
+    def _fed(self, text: str, at: int, verbs: Sequence[str]) -> bool:
+        """Whether one of the verbs of feeding ``verbs`` stands within _FEED_REACH characters before folded ``at``
+        as a verb (吃一只活鸡, 喂鸡蛋), not inside a word that is none (好吃的土鸡, 小吃)."""
+        start = max(0, at - _FEED_REACH)
+        for verb in verbs:
+            found = text.find(verb, start, at)
+            while found >= 0:
+                words = self._eating_words.get(verb, ())
+                if not any(text.startswith(word, found - place) for word, place in words if found >= place):
+                    return True
+                found = text.find(verb, found + 1, at)
         return False
 
 

@@ -555,6 +555,7 @@ class Scorer:
             generic_animals=tables.generic_animals,
             hunting_verbs=tables.hunting_verbs,
             feeding_verbs=tables.feeding_verbs,
+            eating_words=tables.eating_words,
             split_traits=tables.split_traits,
             split_trait_words=tables.split_trait_words,
             split_colours=tables.split_colours,

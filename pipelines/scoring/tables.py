@@ -590,6 +590,12 @@ class Tables:
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
         self.hunting_verbs = tuple(verb for verb in hunting if verb)
         self.feeding_verbs = tuple(verb for verb in map(fold, signals.feeding_verbs) if verb)
+        # the words that hold a verb of feeding and are no verb (好吃 "tasty", 小吃 "snack"), by the verb, each with
+        # where the verb stands in it: the verb there feeds nothing (好吃的土鸡)
+        eating = [w for w in map(fold, signals.eating_words) if w]
+        self.eating_words = {
+            verb: tuple((word, word.index(verb)) for word in eating if verb in word) for verb in self.feeding_verbs
+        }
         # a generic animal word a few characters after a capture (山里刚抓的鸟, 林子里逮的彩色长尾鸟): the animal caught
         caught = {fold(animal.word): animal.category for animal in signals.caught_animals if fold(animal.word)}
         self.caught_animals = caught
