@@ -56,6 +56,22 @@ def test_wild_provenance_denied_before_the_animal_is_a_bred_animal(scorer: Score
     assert_lead(scorer, "绿孔雀 一只 野生", "wildlife.live_bird", "山里抓的野生绿孔雀，活体，私聊，不走快递。")
 
 
+def test_a_negation_denies_the_wild_provenance_of_the_noun_phrase_it_denies(scorer: Scorer) -> None:
+    # 不是 denies 山里那种野生豹猫 as a whole: 野生 a modifier after 山里 is denied with it, so the cattery's
+    # papers stand
+    result = assert_clear(
+        scorer, "孟加拉豹猫 幼猫 一只", "猫舍自繁的孟加拉豹猫，不是山里那种野生豹猫，血统证书齐全，疫苗已打。"
+    )
+    assert rules_by_name(result)["bred_term"]["licence"] == "血统证"
+    # a negation that ends its clause denies nothing after it
+    assert_lead(
+        scorer,
+        "豹猫 幼崽 血统证书",
+        "wildlife.other",
+        "不是网上那些繁育的，山里野生豹猫，猫舍寄养过几天，私聊，不走快递。",
+    )
+
+
 def test_wild_provenance_denied_across_a_de_is_no_trait_of_the_named_animal(scorer: Scorer) -> None:
     # with no licence to clear it, the 野生 of 不是野生的绿孔雀 is denied: no suspicious trait of the peafowl
     result = score(scorer, "蓝孔雀 一对 养殖", "养殖场出的蓝孔雀一对，不是野生的绿孔雀，农家乐观赏用。")

@@ -6,6 +6,7 @@ catteries talk so too."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .clauses import negated_before
@@ -36,6 +37,8 @@ class BredClaims:
         live: list[tuple[TermRef, FieldView, int, int, int, int]],
         views: list[FieldView],
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        denied_in_phrase: Callable[[FieldView, int, list[tuple[tuple[Signal, ...], FieldView, int, int]]], str | None]
+        | None = None,
     ) -> dict[str, Any] | None:
         """The ``bred_term`` rule when the listing's animal is bred, not taken from the wild: it says so (人工繁殖,
         猫舍, 家养) and either names a species the national list protects only in the wild (乌龟 as a pet) or shows
@@ -53,9 +56,11 @@ class BredClaims:
         for signals, view, start, _end in signal_places:
             for sig in signals:
                 if sig.kind == "conceal" or (
-                    sig.kind == "provenance" and not negated_before(view.norm.text, start, negations)
+                    sig.kind == "provenance"
+                    and not negated_before(view.norm.text, start, negations)
+                    and (denied_in_phrase is None or denied_in_phrase(view, start, signal_places) is None)
                 ):
-                    return None
+                    return None  # wild provenance claimed, unless denied (不是野生, 不是山里那个野生豹猫)
         wild_only = sorted({ref.term for ref, *_ in live if (ref.category, ref.term) in self._wild_only})
         licence = self._first_unnegated(self._licences, views, negations)
         if not wild_only and licence is None:

@@ -21,6 +21,9 @@ from .words import WordEdges
 # the mark of a brand after an animal's name (白鹤牌); after goods' name it is their plaque (象牙牌)
 BRAND_MARK = "牌"
 # characters that end a negation's reach toward a term (不是树脂的犀角 does not negate 犀角)
+# the signals of the goods' nature that a negation right before them denies (不是野外抓的): the seller vouches against
+# them, so they do not count; denied wild provenance (不是野生的) is no trade talk either
+DENIABLE_KINDS = frozenset(("suspicious", "trade", "provenance"))
 _GAP_STOPS = frozenset("是的了")
 # how far (folded characters) a negation reaches across a noun phrase to an innocence word, and the words of
 # contrast that end its reach (不是象牙是树脂 says 树脂)
@@ -279,6 +282,28 @@ class Scope:
         if at >= 0 and at + 1 < len(text) and is_cjk(text[at + 1]) and one_clause(view, found[0], at + 2):
             return None
         return found[1]
+
+    def denied_in_phrase(
+        self,
+        view: FieldView,
+        start: int,
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+    ) -> str | None:
+        """The negation of a word a negation denies a short modifier before the word at ``start``, in one noun
+        phrase and clause: it denies that word too (不是山里那个野生豹猫: 山里 and 野生 alike). None otherwise."""
+        text = view.norm.text
+        gap = self._negation_gap
+        for signals, place_view, place_start, place_end in signal_places:
+            if place_view is not view or not 0 <= start - place_end <= gap or place_start >= start:
+                continue
+            between = text[place_end:start]
+            if not all(is_cjk(c) and c not in _GAP_STOPS for c in between):
+                continue
+            if any(sig.kind in DENIABLE_KINDS for sig in signals) and one_clause(view, place_start, start + 1):
+                negation = self.negation_before(view, place_start, place_end, modifier=True)
+                if negation is not None:
+                    return negation
+        return None
 
     def set_apart(self, view: FieldView, start: int, end: int) -> str | None:
         """The marker that makes the word at ``start:end`` a likeness or a difference, not a claim: right after a

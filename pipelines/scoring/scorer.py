@@ -92,7 +92,7 @@ from .overlaps import (
 from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
 from .products import ProductHeads
 from .remedies import REMEDY_MIN, Remedies
-from .scope import Scope, SellerTalk
+from .scope import DENIABLE_KINDS, Scope, SellerTalk
 from .shapes import creature_characters
 from .shown import GOODS_FAMILY, WILDLIFE_PREFIX, ShownGoods
 from .tables import Tables, fold_words, form_words
@@ -200,9 +200,6 @@ _JOINED_REACH = max(_PLANT_GAP, _SHOP_GAP) + 1
 _COMPOSITION_DENIAL = "不含"
 # innocence clearings that make the word a cover for the whole listing
 _COVER_RULES = frozenset(("innocence_cover", "innocence_revealed", "innocence_made_into"))
-# the signals of the goods' nature that a negation right before them denies (不是野外抓的): the seller vouches against
-# them, so they do not count; denied wild provenance (不是野生的) is no trade talk either
-_DENIABLE_KINDS = frozenset(("suspicious", "trade", "provenance"))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what may follow a part's name: 皮一张, 骨两副
 # characters that separate the items of a list or end a sentence: a term read across one (白、粉 in 黑、白、粉,
@@ -1269,7 +1266,7 @@ class Scorer:
             live = self._english_of_namesake(live, masked_rules, masks)
             live = self._namesake_described(live, masked_rules, signal_places, masks, first_view)
         if live and self._bred is not None:
-            bred = self._bred_claims.bred_animal(live, views, signal_places)
+            bred = self._bred_claims.bred_animal(live, views, signal_places, self._scoping.denied_in_phrase)
             if bred is not None:
                 live = [item for item in live if not item[0].category.startswith(WILDLIFE_PREFIX)]
                 masked_rules.append(bred)
@@ -1408,22 +1405,24 @@ class Scorer:
             for sig in payloads:
                 if sig.kind == "neutral" or (in_phrase and sig.kind in ("suspicious", "context")):
                     continue
-                if sig.kind in _DENIABLE_KINDS and not self._is_legitimacy(sig.word):
+                if sig.kind in DENIABLE_KINDS and not self._is_legitimacy(sig.word):
                     if not asked:
                         asked = True
                         # the last character of a negation within reach before the word, or none can deny it
                         before = view.norm.text[max(0, start - self._negation_gap - 1) : start]
+                        provenance = any(s.kind == "provenance" for s in payloads)
                         if not self._negation_ends.isdisjoint(before):
-                            trait_negation = self._scoping.negation_before(
-                                view, start, end, modifier=any(s.kind == "provenance" for s in payloads)
-                            )
+                            trait_negation = self._scoping.negation_before(view, start, end, modifier=provenance)
                             if trait_negation is not None and self._legitimacy.match(view.norm.text, end):
                                 trait_negation = None  # 没有进口手续 denies the papers
-                            if trait_negation is not None:
-                                masked_rules.append(
-                                    {"rule": "negated_signal", "signal": sig.word, "negation": trait_negation,
-                                     "field": view.name, "points": 0}
-                                )  # fmt: skip
+                        if trait_negation is None and provenance:
+                            # 不是山里那个野生豹猫: the negation denies the noun phrase, the provenance in it too
+                            trait_negation = self._scoping.denied_in_phrase(view, start, signal_places)
+                        if trait_negation is not None:
+                            masked_rules.append(
+                                {"rule": "negated_signal", "signal": sig.word, "negation": trait_negation,
+                                 "field": view.name, "points": 0}
+                            )  # fmt: skip
                         if trait_negation is None and any(s.kind == "provenance" for s in payloads):
                             # wild provenance compared with, not claimed (口感接近野生, 跟野生原种不是一回事)
                             trait_negation = self._scoping.set_apart(view, start, end)
