@@ -780,27 +780,34 @@ def goods_heads(entries: list[tuple[str, str, str, int]], terms: Sequence[str], 
 
 # how many goods heads a character must end to head such goods written on after a prohibited name (发票夹)
 GOODS_CHARACTER_MIN = 5
-# a sense naming a part of a gun ("(gun) trigger" 扳机, "bolt of gun" 枪机): a character ending such a word may be
-# the weapon's own part after its name (气枪机, 弩机), so it never heads other goods there
+# a sense naming a part of a gun ("(gun) trigger" 扳机, "bolt of gun" 枪机): a goods character ending such a word is
+# the weapon's own part after a name of the weapons (气枪机), no other goods
 GUN_PART = re.compile(r"\(gun\)|\bof (?:a )?gun\b")
 
 
 def goods_characters(entries: list[tuple[str, str, str, int]], heads: Sequence[str]) -> list[str]:
     """The characters that end at least GOODS_CHARACTER_MIN goods heads and list one of the goods heads' English
     heads among their own senses (夹 "folder", 钳 "pliers", 巾 "towel", 机 "machine"): right after a prohibited
-    name and ending the word (代开发票夹), such a character names goods of that kind. A character that also ends a
-    word glossed as a gun's part (机: 扳机 "(gun) trigger", 枪机 "bolt of gun") is left out: after a weapon's name it
-    is the weapon's own part (气枪机 配件)."""
+    name and ending the word (代开发票夹, 冷焰火机), such a character names goods of that kind, except in a category
+    with a name that a gun's part ending in it begins with (``gun_parts``: 枪机 of 气枪机 is the weapon's own part)."""
     ends = Counter(word[-1] for word in heads)
     senses: dict[str, set[str]] = defaultdict(set)
-    gun_parts: set[str] = set()
     for word, _first, gloss, _line in entries:
         if len(word) == 1 and ends.get(word, 0) >= GOODS_CHARACTER_MIN:
             senses[word].update(plain_sense(sense) for sense in gloss.split("/"))
-        elif len(word) > 1 and GUN_PART.search(gloss):
-            gun_parts.add(word[-1])
+    return sorted(char for char, found in senses.items() if found & (GOODS_HEADS | GOODS_SENSES))
+
+
+def gun_parts(entries: list[tuple[str, str, str, int]], characters: Sequence[str]) -> list[str]:
+    """The words glossed as a gun's part (扳机 "(gun) trigger", 枪机 "bolt of gun") that end in one of the goods
+    ``characters``: in a category with a name ending as such a part begins (枪 of 气枪), the character is the
+    weapon's own part (气枪机 配件, 弩机), no other goods."""
     return sorted(
-        char for char, found in senses.items() if found & (GOODS_HEADS | GOODS_SENSES) and char not in gun_parts
+        {
+            word
+            for word, _first, gloss, _line in entries
+            if len(word) > 1 and word[-1] in characters and GUN_PART.search(gloss)
+        }
     )
 
 
@@ -1328,7 +1335,8 @@ def build(data: Path) -> dict[str, object]:
             "cage_heads": cage_heads(entries),
             "shop_heads": shop_heads(entries),
             "goods_heads": heads,
-            "goods_characters": goods_characters(entries, heads),
+            "goods_characters": (characters := goods_characters(entries, heads)),
+            "gun_parts": gun_parts(entries, characters),
             **product_heads(entries, plain_terms),
             **bore_goods(entries, plain_terms, shipped_signals.barrel_words),
             "brand_marks": brand_marks(entries),

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pipelines.scoring import Scorer
-from tests.scoring_support import assert_clear, assert_lead, score
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name, score
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIASES = ROOT / "pipelines" / "watchlists" / "dictionary_aliases.yaml"
@@ -179,8 +179,26 @@ def test_a_character_ending_a_gun_part_keeps_a_weapon_name_before_it(
     """机 ends the dictionary's gun parts (扳机 "(gun) trigger", 枪机 "bolt of gun"), so after a weapon's name it is
     the weapon's own part, never a machine of other goods."""
     signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
-    assert "机" not in signals["goods_characters"]
+    assert "枪机" in signals["gun_parts"]
     assert_lead(scorer, title, "prohibited.weapons", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("冷焰火机 舞台 一台 婚庆", "钛粉冷光花，不烫手，可遥控，同城送货，可租可买"),
+        ("烟花机 出租 婚礼 舞台", "电动喷花的机器，一晚起租，同城上门，私聊档期"),
+    ],
+)
+def test_a_machine_after_a_name_of_other_goods_is_that_machine(scorer: Scorer, title: str, description: str) -> None:
+    """机 "machine" ends many goods heads: after a name of fireworks, ending the word, it is the stage machine that
+    sprays cold sparks, not the fireworks; no name of fireworks ends in it, and no gun part begins with one."""
+    signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
+    assert "机" in signals["goods_characters"]
+    result = assert_clear(scorer, title, description)
+    assert rules_by_name(result)["head_term"]["category"] == "prohibited.fireworks"
+    # the fireworks themselves, with no machine after their name, stay a lead
+    assert_lead(scorer, "冷焰火 喷泉 婚庆 一箱", "prohibited.fireworks", "室外燃放，快递发货写道具，私聊")
 
 
 def test_a_goods_character_after_a_gap_does_not_end_a_name_written_solid(scorer: Scorer) -> None:

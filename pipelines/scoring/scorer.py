@@ -607,6 +607,7 @@ class Scorer:
             crossings=tables.crossings,
         )
         self._remedies = Remedies(self.weights, self._lookalike_denial)
+        gun_parts = [part for part in fold_all(watchlists.signals.gun_parts) if len(part) > 1]
         self._scoping = Scope(
             before_term=self._before_term,
             after_term=self._after_term,
@@ -634,7 +635,10 @@ class Scorer:
             ),
             goods_heads=self._goods_heads,
             goods_characters={
-                category_id: frozenset(watchlists.signals.goods_characters) - {name[-1] for name in own if name}
+                category_id: frozenset(watchlists.signals.goods_characters)
+                - {name[-1] for name in own if name}
+                # 机 ends 枪机 "bolt of gun": in a category with a name ending 枪 it is the weapon's part (气枪机, 弩机)
+                - {part[-1] for part in gun_parts if any(name.endswith(part[:-1]) for name in own)}
                 for category_id, own in names.items()
                 if category_id.startswith(GOODS_FAMILY)
             },

@@ -315,6 +315,7 @@ class SignalSpec(_Model):
     shape_markers: list[str] = Field(default_factory=list)
     goods_heads: list[str] = Field(default_factory=list)
     goods_characters: list[str] = Field(default_factory=list)
+    gun_parts: list[str] = Field(default_factory=list)
     accessory_heads: list[str] = Field(default_factory=list)
     fitting_heads: list[str] = Field(default_factory=list)
     fitting_markers: list[str] = Field(default_factory=list)
