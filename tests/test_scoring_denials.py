@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 from pipelines.scoring import Scorer
 from tests.scoring_support import assert_clear, assert_lead, rules_by_name, score
 
@@ -54,6 +56,22 @@ def test_wild_provenance_denied_before_the_animal_is_a_bred_animal(scorer: Score
     )
     assert rules_by_name(result)["bred_term"]["licence"] == "繁殖许可"
     assert_lead(scorer, "绿孔雀 一只 野生", "wildlife.live_bird", "山里抓的野生绿孔雀，活体，私聊，不走快递。")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "marker"),
+    [
+        ("证件照 精修 换底色 冲印", "照相馆拍证件照，换底色、精修、冲印都行，只管拍照不办证，门店在地铁口。", "不办"),
+        ("驾校 科目一 辅导班 报名", "驾校报名辅导，名额有限，本班不包过，加微信详聊，懂的来。", "不包"),
+    ],
+)
+def test_a_denial_of_the_documents_trade_denies_its_names(
+    scorer: Scorer, title: str, description: str, marker: str
+) -> None:
+    # 办 (issuing: 办证) and 包 (guaranteeing: 包过) are the documents trade's verbs: 不办证, 不包过 deny it
+    result = assert_clear(scorer, title, description)
+    assert rules_by_name(result)["negated_term"]["marker"] == marker
+    assert_lead(scorer, "驾照 办证 包过 加急", "prohibited.documents", "不用考试，三天拿证，私聊。")
 
 
 def test_a_negation_denies_the_wild_provenance_of_the_noun_phrase_it_denies(scorer: Scorer) -> None:
