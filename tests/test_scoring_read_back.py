@@ -95,6 +95,17 @@ def test_the_steps_of_a_genuine_issue_clear_papers_a_forger_waives(scorer: Score
     assert_lead(scorer, "刻章 公章 合同章 加急", "prohibited.documents", waived)
 
 
+def test_the_steps_of_a_genuine_issue_say_what_a_trade_word_of_the_documents_trade_means(scorer: Scorer) -> None:
+    # 一条龙 of a school held to 本人参加考试 is its one-stop tutoring, not a forger's code word
+    result = assert_clear(
+        scorer,
+        "成人本科 报名辅导 一条龙",
+        "正规成人高考报名，本人参加考试，考试合格才能毕业，从报名到毕业一条龙辅导，名额有限，私聊报名。",
+    )
+    assert "code_word_overrides_innocence" not in rules_by_name(result)
+    assert_lead(scorer, "学历 一条龙 包过 免考", "prohibited.documents", "不用本人到场，一条龙包过，私聊。")
+
+
 def test_a_scale_is_no_comparison_that_clears_an_innocence_word(scorer: Scorer) -> None:
     # 一比一 is the model's scale: its 比 compares nothing, so 模型 still says what is sold
     result = assert_clear(
