@@ -281,3 +281,17 @@ def test_the_number_alone_is_nothing(scorer: Scorer) -> None:
 def test_pinyin_with_its_tones_is_the_pinyin(scorer: Scorer) -> None:
     assert scorer.normaliser.fold("窃tīng器 lǜ Café") == "窃ting器lucafe"
     assert_lead(scorer, "窃tīng器 插卡 远程", "prohibited.surveillance", "放车里，私聊")
+
+
+def test_a_business_licence_an_agent_applies_for_is_no_forged_document(scorer: Scorer) -> None:
+    # the law lets an agent file a registration: 代办 is a registration agent's trade, not a forger's making to
+    # order, as it is for an identity card or a diploma
+    assert_clear(
+        scorer,
+        "个体户 营业执照 代办 核名",
+        "代办个体户营业执照，核名、提交材料、领照全程跑腿，三个工作日下证，私聊报价。",
+    )
+    assert_lead(scorer, "毕业证 代办 加急", "prohibited.documents", "代办毕业证，三个工作日出，私聊报价。")
+    # a licence made to order, or rented out, which the law forbids, is the forged or illicit document
+    assert_lead(scorer, "营业执照 定制 钢印", "prohibited.documents", "营业执照定制，钢印齐全，信息按你要求，私聊。")
+    assert_lead(scorer, "营业执照 出租 挂靠", "prohibited.documents", "公司营业执照出租，挂靠开票都行，按月付，私聊。")
