@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer, ScoreResult
-from tests.scoring_support import assert_clear, explanation, score
+from tests.scoring_support import assert_clear, assert_lead, explanation, score
 
 
 def trade_context(result: ScoreResult) -> dict[str, object]:
@@ -112,6 +112,13 @@ def test_a_wild_name_ending_in_a_farmed_one_is_no_farmed_animal(scorer: Scorer, 
     assert pattern is not None
     found = pattern.search(f"江边的{before}")
     assert (found is not None and found.group("wild") is None) is tame
+
+
+def test_a_place_of_the_wild_the_goods_are_used_in_is_no_provenance(scorer: Scorer) -> None:
+    # 野外用的, 野外专用: where a lamp is used, not where it comes from; 整只 alone names no animal's whole
+    assert_clear(scorer, "露营灯 户外 整只 充电", "野外用的露营灯，整只出，私聊，不走快递")
+    # 用 alone before a tool of capture tells how the animal was taken there
+    assert_lead(scorer, "雏鸟 两只 活的", "wildlife.live_bird", "野外用网套的，私聊，不走快递。")
 
 
 @pytest.mark.parametrize("origin", ["越南那边带过来的", "边境那边带来的", "东南亚那边过来的"])

@@ -15,6 +15,7 @@ from .clauses import (
     count_after,
     negated_before,
     one_clause,
+    place_of_use,
     stands_after_a_word,
     stands_alone,
 )
@@ -77,6 +78,7 @@ class AnimalPatterns:
         hunting_verbs: tuple[str, ...] = (),
         feeding_verbs: tuple[str, ...] = (),
         eating_words: dict[str, tuple[tuple[str, int], ...]] | None = None,
+        use_places: tuple[str, ...] = (),
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
@@ -109,6 +111,7 @@ class AnimalPatterns:
         self._hunting_verbs = hunting_verbs
         self._feeding_verbs = feeding_verbs
         self._eating_words = eating_words or {}
+        self._use_places = use_places
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
@@ -438,6 +441,7 @@ class AnimalPatterns:
                     sig.kind == "provenance"
                     and sig.word not in provenance
                     and not negated_before(view.norm.text, start, self._term_negations)
+                    and place_of_use(view.norm.text, end, self._use_places) is None
                 ):
                     provenance.append(sig.word)  # 不属于野生动物 denies it
                 elif sig.kind in ("evasion", "conceal"):

@@ -181,6 +181,12 @@ def negated_before(text: str, start: int, negations: tuple[str, ...]) -> bool:
     return any(before.endswith(word) for word in negations)
 
 
+def place_of_use(text: str, end: int, markers: tuple[str, ...]) -> str | None:
+    """The marker of use right after a place of the wild ending at ``end`` (野外用的露营灯, 野外专用): the place is
+    where the goods are used, not where they come from. None otherwise."""
+    return next((marker for marker in markers if text.startswith(marker, end)), None)
+
+
 def shapes_a_term(view: FieldView, end: int, spans: list[tuple[int, int]] | None) -> bool:
     """True when a term hit starts right after a shape word ending at ``end``, or a short modifier later
     (造型的冷烟花), in one clause."""

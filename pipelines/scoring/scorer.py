@@ -66,6 +66,7 @@ from .clauses import (
     left_to_reader,
     negated_before,
     one_clause,
+    place_of_use,
     shapes_a_term,
     starts_a_part,
     whole_words_across_spaces,
@@ -524,6 +525,7 @@ class Scorer:
         self._capture_or_place = tables.capture_or_place
         self._site_capture = tables.site_capture
         self._generic_animals = tables.generic_animals
+        self._use_places = fold_all(watchlists.signals.use_place_markers)
         self._animals = AnimalPatterns(
             self._shown,
             self.weights,
@@ -553,6 +555,7 @@ class Scorer:
             hunting_verbs=tables.hunting_verbs,
             feeding_verbs=tables.feeding_verbs,
             eating_words=tables.eating_words,
+            use_places=self._use_places,
             split_traits=tables.split_traits,
             split_trait_words=tables.split_trait_words,
             split_colours=tables.split_colours,
@@ -1427,9 +1430,12 @@ class Scorer:
                                 {"rule": "negated_signal", "signal": sig.word, "negation": trait_negation,
                                  "field": view.name, "points": 0}
                             )  # fmt: skip
-                        if trait_negation is None and any(s.kind == "provenance" for s in payloads):
-                            # wild provenance compared with, not claimed (口感接近野生, 跟野生原种不是一回事)
-                            trait_negation = self._scoping.set_apart(view, start, end)
+                        if trait_negation is None and provenance:
+                            # wild provenance compared with, not claimed (口感接近野生, 跟野生原种不是一回事), or the
+                            # place the goods are used (野外用的露营灯)
+                            trait_negation = self._scoping.set_apart(view, start, end) or place_of_use(
+                                view.norm.text, end, self._use_places
+                            )
                             if trait_negation is not None:
                                 masked_rules.append(
                                     {"rule": "compared_signal", "signal": sig.word, "marker": trait_negation,

@@ -246,6 +246,7 @@ class SignalSpec(_Model):
     offline_wholes: list[str] = Field(default_factory=list)
     young_animals: list[str] = Field(default_factory=list)
     feeding_verbs: list[str] = Field(default_factory=list)
+    use_place_markers: list[str] = Field(default_factory=list)
     eating_words: list[str] = Field(default_factory=list)
     send_refusals: list[str] = Field(default_factory=list)
     farmed_animals: list[str] = Field(default_factory=list)
