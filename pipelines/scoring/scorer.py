@@ -127,6 +127,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "concealment": 12,
     "term_negation_gap": 2,
 }
+# how far (folded characters) before wild provenance a negation of its noun phrase may end (不是山里那个野生)
+_PHRASE_REACH = 16
 # the labels of a function shown (升空, and one generated from a trigger and its effect: 一摔就响) that outdo innocence
 _ACTING = frozenset(("function", "effect"))
 # rules that say a title's term names other goods (a brand, motif or part of them): the description's terms of
@@ -1422,7 +1424,8 @@ class Scorer:
                             trait_negation = self._scoping.negation_before(view, start, end, modifier=provenance)
                             if trait_negation is not None and self._legitimacy.match(view.norm.text, end):
                                 trait_negation = None  # 没有进口手续 denies the papers
-                        if trait_negation is None and provenance:
+                        reach = view.norm.text[max(0, start - _PHRASE_REACH) : start]
+                        if trait_negation is None and provenance and not self._negation_ends.isdisjoint(reach):
                             # 不是山里那个野生豹猫: the negation denies the noun phrase, the provenance in it too
                             trait_negation = self._scoping.denied_in_phrase(view, start, signal_places)
                         if trait_negation is not None:
