@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer
-from pipelines.scoring.watchlist import load_watchlists, shipped_paths
+from pipelines.scoring.watchlist import counted_forms, load_watchlists, shipped_paths, told_by_skipped_step
 from tests.scoring_support import assert_clear, assert_lead, rules_by_name
 from tests.test_scoring_generalisation import alias_script
 
@@ -70,6 +70,14 @@ def test_a_ban_told_aside_is_evasion_talk(scorer: Scorer) -> None:
     assert lead and category == "prohibited.pesticides"
     evasion = next(r for r in rules if r["rule"] == "evasion")
     assert "国家不让卖" in evasion["signals"]
+
+
+@pytest.mark.parametrize("ban", ["国家不让生产", "国家不让用"])
+def test_a_ban_on_making_or_using_the_goods_is_evasion_talk(scorer: Scorer, ban: str) -> None:
+    title = "杀虫 老药 乳油 一瓶"
+    result = assert_lead(scorer, title, "prohibited.pesticides", f"虫子一碰就死，{ban}了，家里还剩几瓶")
+    assert ban in rules_by_name(result)["evasion"]["signals"]
+    assert_clear(scorer, title, "虫子一碰就死，家里还剩几瓶")  # the ban is what makes the described goods a lead
 
 
 def test_a_use_the_seller_will_not_ask_about_is_evasion_talk(scorer: Scorer) -> None:
@@ -357,3 +365,38 @@ def test_an_invoice_kind_is_company_of_a_function_of_forged_invoices(
 def test_an_invoice_kind_alone_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
     lead, _category, _hits, _rules = _score(scorer, title, description)
     assert not lead
+
+
+@pytest.mark.parametrize("count", ["8000口", "八千口", "一万口", "12000口"])
+def test_a_puff_count_is_a_product_form_of_e_cigarettes(scorer: Scorer, count: str) -> None:
+    told = "一支能抽一个月，平台不让卖，私聊"
+    result = assert_lead(scorer, f"蜜桃味 随身款 {count}", "prohibited.tobacco", told)
+    assert rules_by_name(result)["product_form"]["form"] == count
+    assert_clear(scorer, "蜜桃味 随身款", told)  # the count is what makes the told use a lead
+    # a count of wells drilled is no puff count without an e-cigarette's use
+    assert_clear(scorer, "打井队 承接 农田灌溉", "已打井2000口，经验丰富，私聊报价")
+
+
+def test_puff_counts_are_generated_in_thousands_not_typed() -> None:
+    forms = counted_forms(["口"])
+    assert {"6000口", "八千口", "两万口", "1.5万口"} <= set(forms)
+    assert "一口" not in forms and "两口" not in forms  # a small count is everyday speech
+    tobacco = load_watchlists().categories["prohibited.tobacco"]
+    assert "五千口" in tobacco.product_forms
+
+
+@pytest.mark.parametrize("skipped", ["无需考试", "不需要本人到场"])
+def test_a_document_issued_without_its_issuing_step_is_a_forgery(scorer: Scorer, skipped: str) -> None:
+    result = assert_lead(scorer, "驾照 C1 拿本", "prohibited.documents", f"{skipped}，一个月出证")
+    assert result.category == "prohibited.documents"
+    assert_clear(scorer, "驾照 C1 拿本", "一个月出证")  # the skipped step is what tells the forgery
+    # a clinic that does the check names the step without skipping it
+    assert_clear(scorer, "健康证 体检 门诊", "本院提供健康证体检，空腹抽血，三个工作日出证")
+
+
+def test_skipped_steps_are_generated_from_the_documents_procedures() -> None:
+    watchlists = load_watchlists()
+    documents = watchlists.categories["prohibited.documents"]
+    phrases = told_by_skipped_step(documents, watchlists.signals)
+    assert {"不用体检", "免考试", "无需本人到场", "不需要培训"} <= set(phrases)
+    assert not set(phrases) & set(documents.suspicious)

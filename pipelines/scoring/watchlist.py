@@ -5,7 +5,8 @@ A watchlist file holds any of:
 * ``categories``: a list of categories, each with its ``id`` (``family.name``), severity, legal basis,
   ``search_terms`` (what a sweep types into a search box), match ``terms`` (each with weight, aliases,
   code words, traditional-medicine, Latin, English and pinyin names, homophone variants), the
-  ``product_forms`` that matter, ``innocent_phrases`` (longer words that contain a term but mean something
+  ``product_forms`` that matter (and ``counted_forms``: measure words after which a count of thousands is a form,
+  6000口 of an e-cigarette's puffs), ``innocent_phrases`` (longer words that contain a term but mean something
   else, e.g. 象牙白), category-scoped ``innocence`` / ``suspicious`` context words, its diagnostic ``traits``
   (the marks experts tell its material or animal by, 交叉纹 of ivory; suspicious words too), the ``functions`` of
   prohibited goods (what they do: 打电话就能听, 升空, 代开; they make a lead with company, see the scorer's
@@ -16,9 +17,10 @@ A watchlist file holds any of:
   forged document: with a word of the buyer's choice, 要什么名字, 信息随便填, they are functions), the
   ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
   functions), the ``registries`` a genuine document is looked up in (网上, 官网, 学信网, 税务系统: with a word of
-  looking it up, 网上能查, 可上网查, they are functions), the bookkeeping ``uses`` a bought document is put to (抵扣,
-  报销 of an invoice: after a word that it can be, 可抵扣, or before a word of purpose, 报销用, they are functions),
-  the ``triggers`` and ``effects`` of goods told by what
+  looking it up, 网上能查, 可上网查, they are functions), the ``procedures`` a genuine document is issued after
+  (体检, 考试: after a word that skips them, 不用体检, 免考试, they are functions), the bookkeeping ``uses`` a
+  bought document is put to (抵扣, 报销 of an invoice: after a word that it can be, 可抵扣, or before a word of
+  purpose, 报销用, they are functions), the ``triggers`` and ``effects`` of goods told by what
   follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
   ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its monograph, which the
   remedy pattern reads), the ``genuine`` marks of the real goods (开刃, 真刀 of a knife: shown and not denied, a shape
@@ -192,6 +194,7 @@ class SignalSpec(_Model):
     exposure_verbs: list[str] = Field(default_factory=list)
     passing_verbs: list[str] = Field(default_factory=list)
     lookup_modals: list[str] = Field(default_factory=list)
+    skip_markers: list[str] = Field(default_factory=list)
     lookup_verbs: list[str] = Field(default_factory=list)
     purpose_markers: list[str] = Field(default_factory=list)
     likeness_markers: list[str] = Field(default_factory=list)
@@ -340,6 +343,7 @@ class CategorySpec(_Model):
     legal_basis: dict[str, str] | None = None
     ordinary_price_max: float | None = Field(default=None, gt=0)
     product_forms: list[str] = Field(default_factory=list)
+    counted_forms: list[str] = Field(default_factory=list)
     search_terms: list[str] = Field(default_factory=list)
     terms: list[TermSpec] = Field(default_factory=list)
     innocent_phrases: list[str] = Field(default_factory=list)
@@ -352,6 +356,7 @@ class CategorySpec(_Model):
     particulars: list[str] = Field(default_factory=list)
     checkpoints: list[str] = Field(default_factory=list)
     registries: list[str] = Field(default_factory=list)
+    procedures: list[str] = Field(default_factory=list)
     uses: list[str] = Field(default_factory=list)
     originals: list[str] = Field(default_factory=list)
     appearances: list[str] = Field(default_factory=list)
@@ -551,6 +556,9 @@ class Category:
     # the official systems a genuine document is looked up in (网上, 官网, 学信网): with a ``lookup_modals`` and a
     # ``lookup_verbs`` word (网上能查, 可上网查), functions
     registries: list[str] = field(default_factory=list)
+    # the steps a genuine document is issued after (体检, 考试, 本人到场): after a ``skip_markers`` word (不用体检,
+    # 免考试), functions
+    procedures: list[str] = field(default_factory=list)
     # what a bought invoice is for in the buyer's books (抵扣, 报销): after a ``lookup_modals`` word (可抵扣) or
     # before a ``purpose_markers`` word (报销用), functions
     uses: list[str] = field(default_factory=list)
@@ -612,6 +620,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             if spec.ordinary_price_max is not None:
                 cat.ordinary_price_max = spec.ordinary_price_max
             cat.product_forms.extend(spec.product_forms)
+            cat.product_forms.extend(f for f in counted_forms(spec.counted_forms) if f not in cat.product_forms)
             cat.search_terms.extend(spec.search_terms)
             cat.terms.extend(spec.terms)
             cat.innocent_phrases.extend(spec.innocent_phrases)
@@ -624,6 +633,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.particulars.extend(spec.particulars)
             cat.checkpoints.extend(spec.checkpoints)
             cat.registries.extend(spec.registries)
+            cat.procedures.extend(spec.procedures)
             cat.uses.extend(spec.uses)
             cat.originals.extend(spec.originals)
             cat.appearances.extend(spec.appearances)
@@ -645,6 +655,24 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             weights.update(sig.weights)
     signals = SignalSpec(innocence=innocence, weights=weights, **lists)
     return Watchlists(categories, signals, list(files))
+
+
+_THOUSANDS_ZH = ("一", "两", "二", "三", "四", "五", "六", "七", "八", "九")
+
+
+def counted_forms(measures: Sequence[str]) -> tuple[str, ...]:
+    """Product forms told by a count in thousands (6000口, 八千口, 一万口, 1.5万口 of a disposable e-cigarette's
+    puffs): each of a category's ``counted_forms`` measure words after a round count of thousands up to twenty
+    thousand, in Arabic digits or Chinese numerals, generated so that no count is typed by hand. A count of
+    thousands is what goods sold by the measure print on their box; a small count (一口, 两口) is everyday speech."""
+    counts = (
+        *(f"{k}000" for k in range(1, 21)),
+        *(f"{k}千" for k in range(1, 10)),
+        *(f"{n}千" for n in _THOUSANDS_ZH),
+        *(f"{n}万" for n in ("1", "2", "一", "两", "二")),
+        *(f"1.{k}万" for k in range(1, 10)),
+    )
+    return tuple(dict.fromkeys(count + measure for measure in measures for count in counts))
 
 
 def made_to_order(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -676,6 +704,15 @@ def told_by_lookup(category: Category, signals: SignalSpec) -> tuple[str, ...]:
             for verb in signals.lookup_verbs
         )
     )
+
+
+def told_by_skipped_step(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a document issued without its issuing step says (不用体检, 免考试, 无需本人到场): each of the category's
+    ``procedures`` after a ``skip_markers`` word, generated so that no phrase is typed by hand. A genuine health
+    certificate or licence is issued only after the check, the exam or the holder's visit; a clinic that does the
+    check says 体检 without a word that skips it. A phrase the category lists as suspicious (免体检) stays one."""
+    phrases = (skip + step for step in category.procedures for skip in signals.skip_markers)
+    return tuple(dict.fromkeys(p for p in phrases if p not in category.suspicious))
 
 
 def told_by_use(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -775,6 +812,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *made_to_order(category, signals),
         *passing_checks(category, signals),
         *told_by_lookup(category, signals),
+        *told_by_skipped_step(category, signals),
         *told_by_use(category, signals),
         *told_by_likeness(category, signals),
         *told_by_appearance(category, signals),
