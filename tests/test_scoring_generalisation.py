@@ -262,6 +262,15 @@ def test_talk_of_hiding_a_name_is_needed_and_names_nothing_itself(scorer: Scorer
     assert_clear(scorer, title, description)
 
 
+def test_the_exercise_of_writing_characters_for_their_pinyin_is_no_concealment(scorer: Scorer) -> None:
+    # 看拼音写词语 is a primary-school exercise: a workbook naming animals in its words hides no name
+    result = scorer.score({"title": "二年级语文 看拼音写词语 专项练习", "description": "课文生字：金丝猴 丹顶鹤 熊猫"})
+    assert "concealment" not in {r["rule"] for r in result.rules}
+    # the seller's own pinyin told as such still is
+    told = scorer.score({"title": "金丝hou 一只 手养", "description": "名字用拼音写，怕被下架"})
+    assert "concealment" in {r["rule"] for r in told.rules}
+
+
 # 2b'. an animal emoji drawn over the end of a name, overlapping the character before it (🐼 is 熊猫)
 def test_an_emoji_over_the_end_of_a_name_is_found(scorer: Scorer) -> None:
     result = assert_lead(scorer, "小熊🐼 活体 一只 可上手 私聊", "wildlife.other")

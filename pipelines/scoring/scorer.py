@@ -1414,6 +1414,12 @@ class Scorer:
             for sig in payloads:
                 if sig.kind == "neutral" or (in_phrase and sig.kind in ("suspicious", "context")):
                     continue
+                if (
+                    sig.kind == "conceal"
+                    and neutral
+                    and any(nv is view and ns <= start and end <= ne for nv, ns, ne, _w in neutral)
+                ):
+                    continue  # 拼音写 inside 看拼音写 (an exercise) tells no name written oddly
                 if sig.kind in DENIABLE_KINDS and not self._is_legitimacy(sig.word):
                     if not asked:
                         asked = True
