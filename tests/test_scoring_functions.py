@@ -295,6 +295,7 @@ def test_a_forgery_s_likeness_to_the_genuine_one_is_generated_from_data() -> Non
     watchlists = load_watchlists()
     phrases = told_by_likeness(watchlists.categories["prohibited.documents"], watchlists.signals)
     assert {"跟真的一样", "和备案的一模一样", "与原件没区别"} <= set(phrases)
+    assert not {"和原车一样", "和原厂一样"} & set(phrases)  # every car part's fit
     assert not told_by_likeness(watchlists.categories["prohibited.fireworks"], watchlists.signals)
 
 
@@ -309,6 +310,9 @@ def test_a_seal_said_to_match_the_one_on_record_is_a_forged_document(scorer: Sco
     [
         ("驾照 卡套 真皮", "卡套尺寸和原件一样大，放驾驶证刚好"),  # a holder's size: the likeness outdoes no innocence
         ("插电 鞭炮 一挂 开业", "电子的，插上就响，声音跟真的一样，不冒烟"),  # a likeness without a document's words
+        # a car part fits like the maker's own: 和原车一样 is no likeness of a licence plate, even made to order
+        ("车牌框 不锈钢 牌照架", "孔位和原车一样，可定制字样，免打孔安装"),
+        ("行驶证套 汽车 真皮卡包", "车标可定制，做工和原厂一样"),
     ],
 )
 def test_a_likeness_of_other_goods_is_no_forged_document(scorer: Scorer, title: str, description: str) -> None:
