@@ -180,6 +180,8 @@ class Scope:
         self._media_words = media_words
         self._refusals = refusals
         self._showing = showing
+        # a refusal and a verb of showing right before a depiction (不留照片, 不发视频), joined once here
+        self._refused_showing = tuple(refusal + verb for refusal in refusals for verb in showing)
         self._talk = talk
         self._goods_heads = goods_heads
         # per prohibited category: the characters of other goods (夹, 钳) that none of its names ends in (弹夹 of
@@ -433,11 +435,9 @@ class Scope:
         follows the refusal within three characters, all in one clause (照片不方便发, 视频不给看), or when a refusal
         and a verb of showing stand right before it (不留照片, 不发视频)."""
         text = view.norm.text
-        for refusal in self._refusals:
-            for verb in self._showing:
-                told = refusal + verb
-                if text.startswith(told, start - len(told)) and one_clause(view, start - len(told), end):
-                    return True
+        for told in self._refused_showing:
+            if text.startswith(told, start - len(told)) and one_clause(view, start - len(told), end):
+                return True
         following = text[end : end + _WITHHELD_REACH]
         for refusal in self._refusals:
             at = following.find(refusal)
