@@ -291,8 +291,10 @@ class Scope:
         start: int,
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
     ) -> str | None:
-        """The negation of a word a negation denies a short modifier before the word at ``start``, in one noun
-        phrase and clause: it denies that word too (不是山里那个野生豹猫: 山里 and 野生 alike). None otherwise."""
+        """The negation before a deniable signal (a trait, trade talk or provenance) that ends at most the negation
+        gap before the word at ``start``, with only CJK characters other than 是的了 between, in one clause: the
+        negation denies the whole noun phrase, that word too (不是山里那个野生豹猫: 山里 and 野生 alike). None
+        otherwise."""
         text = view.norm.text
         gap = self._negation_gap
         for signals, place_view, place_start, place_end in signal_places:
