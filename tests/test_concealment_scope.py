@@ -161,6 +161,20 @@ def test_photos_the_seller_offers_are_no_media_for_sale(scorer: Scorer) -> None:
     assert result.is_lead and "innocence_service" in rules_by_name(result)
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("穿山甲片 整片 带筋", "穿山甲片一斤，干货无杂质。要的私聊，可以发不同角度的照片给你看"),
+        ("玳瑁 原片 一张 老料", "玳瑁原片一张，纹路清晰，私聊，能提供高清的照片"),
+    ],
+)
+def test_photos_the_seller_offers_with_a_modifier_are_no_media_for_sale(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and "innocence_service" in rules_by_name(result)
+
+
 def test_a_photo_print_for_sale_stays_media(scorer: Scorer) -> None:
     result = assert_clear(scorer, "东北虎 摄影 照片 装框 客厅挂画", "高清打印照片，实木框，尺寸六十乘九十")
     assert "innocence_service" not in rules_by_name(result)

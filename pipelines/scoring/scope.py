@@ -76,14 +76,16 @@ class SellerTalk:
         """(rule, marker) when the innocence word at ``start:end`` is talk about the listing, in one clause."""
         text = view.norm.text
         if word in self.depictions:
-            before = text[max(0, start - _SERVICE_REACH - 2) : start]
+            before = text[max(0, start - _SERVICE_REACH - 3) : start]
             for verb in self.service_verbs:
                 at = before.rfind(verb)
                 gap = before[at + len(verb) :]
+                # a modifier of the depiction ending in 的 (发其他尺寸的照片, 提供高清的照片) is still the seller's
+                modifier = gap[:-1] if gap.endswith(_OF) else gap
                 if (
                     at >= 0
-                    and len(gap) <= _SERVICE_REACH
-                    and not any(c in _GAP_STOPS for c in gap)
+                    and len(modifier) <= _SERVICE_REACH
+                    and not any(c in _GAP_STOPS for c in modifier)
                     and one_clause(view, start - len(before) + at, end)
                 ):
                     return "innocence_service", verb
