@@ -196,6 +196,18 @@ def test_a_drink_the_goods_are_mixed_into_is_not_the_goods(scorer: Scorer) -> No
     assert result.is_lead and "innocence_use" in rules_by_name(result)
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("鹿角珊瑚 整枝 原色 海里的", "鹿角珊瑚一整枝，潜水捞上来的，晒干了。放鱼缸造景或者客厅摆着都好看，私聊"),
+        ("砗磲 整扇 老渔民家的", "砗磲一整扇，四十公分，海里的老货。当盆景底座或者放门口都行，不走快递"),
+    ],
+)
+def test_a_use_among_alternatives_the_goods_suit_is_not_the_goods(scorer: Scorer, title: str, description: str) -> None:
+    result = score(scorer, title, description)
+    assert result.is_lead and "innocence_use" in rules_by_name(result)
+
+
 def test_the_vessel_the_goods_travel_in_is_not_the_goods(scorer: Scorer) -> None:
     result = score(scorer, "熊胆粉 一两 野生", "野生熊胆粉一两，装在罐头瓶里寄，私聊")
     assert result.is_lead

@@ -83,3 +83,30 @@ def test_a_turtle_shell_from_the_sea_sold_dead_is_a_sea_turtles(scorer: Scorer) 
         "sold_as_parts",
         "filed_by_origin",
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("绿海龟 活体 一只 背甲三十公分", "渔船上带回来的，私聊。"),
+        ("红海龟 幼体 两只 刚孵出来", "海边沙滩挖的蛋孵的，私聊。"),
+    ],
+)
+def test_a_sea_turtle_sold_alive_is_a_live_reptile(scorer: Scorer, title: str, description: str) -> None:
+    """The category of a sea turtle's goods (its shell, tortoiseshell) gives a live one to the live reptiles."""
+    result = assert_lead(scorer, title, "wildlife.live_reptile", description)
+    filed = next(r for r in result.rules if r["rule"] == "sold_alive")
+    assert filed["category"] == "wildlife.hawksbill" and filed["filed_as"] == "wildlife.live_reptile"
+
+
+def test_a_sea_turtle_shell_stays_the_sea_turtles(scorer: Scorer) -> None:
+    """A dead word in the title (标本) keeps the goods a sea turtle's, though the seller says it was caught alive."""
+    result = assert_lead(scorer, "绿海龟 标本 活的时候抓的 整只", "wildlife.hawksbill", "私聊。")
+    assert not any(r["rule"] == "sold_alive" for r in result.rules)
+
+
+def test_a_live_turtle_from_the_sea_is_no_shell_of_its_origin(scorer: Scorer) -> None:
+    """A live turtle the listing places in the sea, with its shell's size, is not filed as a sea turtle's shell."""
+    result = score(scorer, "大头龟 海里捞的 活的 壳长四十", "渔民网到的，野生，私聊。")
+    assert result.is_lead and result.category != "wildlife.hawksbill"
+    assert not any(r["rule"] == "filed_by_origin" for r in result.rules)

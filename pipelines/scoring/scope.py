@@ -44,6 +44,10 @@ _COVER_REACH = 6
 _EXTRA_REACH = 3  # characters between an innocence word and the marker that makes it an extra (附赠一包饲料)
 # how many characters a depiction may stand after a verb of the seller's service (可以提供更多照片)
 _SERVICE_REACH = 4
+# how far before a word of suiting (都好看) an alternative (或) and the innocence word may stand
+# (鱼缸造景或者书架摆件都好看)
+_SUIT_REACH = 16
+_ALTERNATIVE = "或"
 # 做 X 的 + a buyer noun names the buyers' trade (做香水的朋友)
 _TRADE_VERB = "做"
 _OF = "的"
@@ -71,6 +75,20 @@ class SellerTalk:
     vessel_heads: tuple[str, ...]
     vessel_after: tuple[str, ...]
     packing_markers: tuple[str, ...]
+    suit_markers: tuple[str, ...] = ()
+
+    def suits(self, view: FieldView, start: int, end: int) -> str | None:
+        """The word of suiting (都好看, 都行) when the innocence word at ``start:end`` is one of the alternative uses
+        the goods suit, joined by 或 in one clause (放鱼缸造景或者书架摆件都好看): a use, not the goods."""
+        text = view.norm.text
+        for marker in self.suit_markers:
+            at = text.find(marker, end, end + _SUIT_REACH)
+            if at < 0:
+                continue
+            joined = text.rfind(_ALTERNATIVE, max(0, start - _SUIT_REACH), at)
+            if joined >= 0 and one_clause(view, min(joined, start), at + len(marker)):
+                return marker
+        return None
 
     def about_listing(self, view: FieldView, start: int, end: int, word: str) -> tuple[str, str] | None:
         """(rule, marker) when the innocence word at ``start:end`` is talk about the listing, in one clause."""
@@ -96,6 +114,9 @@ class SellerTalk:
                 and one_clause(view, start - len(marker), end)
             ):
                 return "innocence_use", marker
+        suited = self.suits(view, start, end)
+        if suited is not None:
+            return "innocence_use", suited
         if start and text[start - 1] == _TRADE_VERB and text.startswith(_OF, end):
             buyer = next((n for n in self.buyer_nouns if text.startswith(n, end + 1)), None)
             if buyer is not None and one_clause(view, start - 1, end + 1 + len(buyer)):

@@ -570,6 +570,7 @@ class Scorer:
         self._starts_first = len(self._pattern_list)
         self._trade_anchors.extend([0] * len(self._starts.words))
         self._parts_categories = tables.parts_categories
+        self._alive_categories = tables.alive_categories
         self._alive_forms = tables.alive_forms
         self._origin_categories = tables.origin_categories
         # a claim of wild provenance the seller denies trading in (不卖野外的) is none either
@@ -637,6 +638,7 @@ class Scorer:
                 vessel_heads=fold_all(sig_spec.vessel_heads),
                 vessel_after=fold_all(sig_spec.vessel_after),
                 packing_markers=fold_all(sig_spec.packing_markers),
+                suit_markers=fold_all(sig_spec.suit_markers),
             ),
             goods_heads=self._goods_heads,
             goods_characters={
@@ -1537,8 +1539,17 @@ class Scorer:
             all_rules.append({"rule": "sold_as_parts", "category": best, "filed_as": parts, "points": 0})
             ranked = [parts, *(c for c in ranked if c != parts)]
             best = parts
-        if self._origin_categories:  # a live reptile's shell sold dead (海里 龟 标本) is then a sea turtle's
+        alive = self._alive_categories.get(best)
+        sold_alive = alive is not None and title_view is not None and self._sold_alive(alive[1], title_view.norm.text)
+        if sold_alive and alive is not None:  # the animal sold alive is not the shell its origin tells (背甲 of 海龟)
+            all_rules.append({"rule": "sold_alive", "category": best, "filed_as": alive[0], "points": 0})
+            ranked = [alive[0], *(c for c in ranked if c != alive[0])]
+            best = alive[0]
+        elif self._origin_categories:  # a live reptile's shell sold dead (海里 龟 标本) is then a sea turtle's
             origin = self._filed_by_origin(best, hits, joined)
+            shell = self._alive_categories.get(origin or "")
+            if shell is not None and title_view is not None and self._sold_alive(shell[1], title_view.norm.text):
+                origin = None  # a live animal from the sea (橄榄龟 海里的 活的) is no sea turtle's shell
             if origin is not None:
                 all_rules.append({"rule": "filed_by_origin", "category": best, "filed_as": origin, "points": 0})
                 ranked = [origin, *(c for c in ranked if c != origin)]
@@ -1552,6 +1563,13 @@ class Scorer:
             hits=hits,
             rules=all_rules,
         )
+
+    def _sold_alive(self, dead: re.Pattern[str], title: str) -> bool:
+        """Whether a listing of a category of an animal's goods (a sea turtle's shell) sells the animal alive, as its
+        title says (橄榄龟 活体, 幼体), and names none of its dead goods there (标本, 吊坠): the live category files
+        it."""
+        alive = self._alive_forms
+        return alive is not None and alive.search(title) is not None and dead.search(title) is None
 
     def _sold_as_parts(self, dead: re.Pattern[str], title: str, joined: str) -> bool:
         """Whether a listing of a live-animal category sells the animal dead or its parts, as its title says (金雕标本

@@ -658,6 +658,16 @@ class Tables:
             and pair.parts in self.categories
             and (dead := [fold(w) for w in (*signals.dead_forms, *pair.dead_forms) if fold(w)])
         }
+        # the categories of an animal's goods (a sea turtle's shell) whose listing sells the animal alive, with the
+        # live category that files it and the words of its dead goods
+        self.alive_categories = {
+            goods: (pair.live, dead_goods)
+            for pair in signals.parts_categories
+            if pair.live in self.categories
+            and (dead_goods := self.parts_categories.get(pair.live, (None, None))[1]) is not None
+            for goods in pair.goods_of
+            if goods in self.categories
+        }
         # goods told by no name of their category whose origin and kind the listing states (海里的 + 壳): the category
         # such goods can only be, with one search for the origin and one for the kind, both in the folded text
         self.origin_categories = tuple(

@@ -161,6 +161,10 @@ class PartsCategory(_Model):
     dead_forms: list[str] = Field(
         default_factory=list, description="The goods of this category alone sold dead, beside the shared dead_forms."
     )
+    goods_of: list[str] = Field(
+        default_factory=list,
+        description="Categories of the animal's goods (a sea turtle's shell) whose listing sells the animal alive.",
+    )
 
 
 class OriginCategory(_Model):
@@ -289,6 +293,7 @@ class SignalSpec(_Model):
     service_verbs: list[str] = Field(default_factory=list)
     depictions: list[str] = Field(default_factory=list)
     use_markers: list[str] = Field(default_factory=list)
+    suit_markers: list[str] = Field(default_factory=list)
     buyer_nouns: list[str] = Field(default_factory=list)
     vessel_heads: list[str] = Field(default_factory=list)
     vessel_after: list[str] = Field(default_factory=list)
