@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer
-from tests.scoring_support import assert_clear, assert_lead, rules_by_name
+from tests.scoring_support import assert_clear, assert_lead, rules_by_name, score
 
 DEALER_TALK = "包浆厚，懂的来，私聊，不走平台"
 
@@ -56,3 +56,18 @@ def test_a_denied_material_or_one_of_something_else_keeps_the_lead(
 ) -> None:
     rules = rules_by_name(assert_lead(scorer, title, category, description))
     assert "material_stated" not in rules
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("犀角杯 老件 整只", "市面上都是牦牛角雕的，这个是真的，懂的来，私聊"),
+        ("象牙 手镯 老料 白润", "外面都是骆驼骨，这个是真的，懂的来，私聊"),
+    ],
+)
+def test_a_material_of_other_sellers_goods_is_not_the_listings(scorer: Scorer, title: str, description: str) -> None:
+    assert "material_stated" not in rules_by_name(score(scorer, title, description))
+
+
+def test_a_material_of_other_sellers_goods_leaves_the_dealer_talk(scorer: Scorer) -> None:
+    assert_lead(scorer, "犀角杯 老件 整只", "wildlife.rhino_horn", "市面上都是牦牛角雕的，这个是真的，懂的来，私聊")

@@ -192,6 +192,8 @@ _POSSESSIVE = "的"
 _MATERIAL_REACH = 8
 # how far before a copula a vessel may stand as what the copula speaks of (瓶子是玻璃的)
 _VESSEL_REACH = 3
+# how far before a stated material a word of other sellers' goods makes it theirs (药店买不到真的，都是合成的)
+_OTHERS_REACH = 12
 # characters between a wildlife term and the plant's name it begins (掌 in 虎掌菌)
 _PLANT_GAP = 2
 # characters between an animal's name and the shop character ending the shop's name (旗舰 in 犀牛旗舰店)
@@ -346,6 +348,7 @@ class Scorer:
         self._material_before = fold_all(sig_spec.material_before)
         self._material_after = fold_all(sig_spec.material_after)
         self._material_vessels = fold_all(sig_spec.vessel_heads)
+        self._material_others = fold_all(sig_spec.material_others)
         # a negation of two characters or more reaches across the clause to a material (不是仿的塑料片); one of one
         # character only right before it, as it does an innocence word
         self._long_negations = tuple(n for n in self._negations if len(n) > 1)
@@ -1755,6 +1758,9 @@ class Scorer:
             if said_of >= 0 and text.startswith(marker, said_of):
                 subject = text[max(0, said_of - _VESSEL_REACH) : said_of]
                 if any(v in subject for v in vessels):  # 壶是玻璃的, 瓶子是玻璃的
+                    return False
+                others = text[max(0, said_of - _OTHERS_REACH) : said_of]
+                if any(o in others for o in self._material_others):  # 别家都是合成的: other shops' goods
                     return False
                 if one_clause(view, said_of, end):
                     return True

@@ -307,6 +307,7 @@ class SignalSpec(_Model):
     material_kinds: list[str] = Field(default_factory=list)
     material_before: list[str] = Field(default_factory=list)
     material_after: list[str] = Field(default_factory=list)
+    material_others: list[str] = Field(default_factory=list)
     flavour_markers: list[str] = Field(default_factory=list)
     live_forms: list[str] = Field(default_factory=list)
     dead_forms: list[str] = Field(default_factory=list)
