@@ -387,11 +387,16 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # disguised recall 0.804 (1,139/1,416, 0.8044), 42/950 (0.0442), category accuracy 0.958 (1,920/2,004, 0.9581); the
 # floors follow, to the fourth place (2,003 is 0.8585, 1,138 is 0.8037, 1,919 of 2,004 is 0.9576), and the ceiling
 # sits at the measured figure (42 of 950 holds, 43 does not).
+# Puff counts, skipped issuing steps and bans on making or using; photos offered with a modifier, sea turtles sold
+# alive, uses among alternatives, other sellers' material; 看拼音写 and a car part's fit read back: recall 0.860
+# (2,006/2,333, 0.8598), precision 0.980 (2,006/2,048, 0.9795), disguised recall 0.805 (1,140/1,416, 0.8051), 42/950,
+# category accuracy 0.959 (1,923/2,006, 0.9586); the floors follow, to the fourth place (2,005 is 0.8594, 1,139 is
+# 0.8044, 1,922 of 2,006 is 0.9581).
 TEST_PART_FLOOR = {
-    "recall": 0.8589,
+    "recall": 0.8597,
     "precision": 0.9795,
-    "disguised": 0.8043,
-    "category_accuracy": 0.9580,
+    "disguised": 0.8050,
+    "category_accuracy": 0.9585,
     "hard_negatives_flagged": 0.0443,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -592,12 +597,15 @@ TEST_PART_FLOOR = {
 # The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,114 leads (1,232 disguised),
 # precision 0.9796 (2,114/2,158), 44/950 (0.0463), category accuracy 0.961 (2,031/2,114, 0.9607): the counts follow,
 # precision and category accuracy rise, and the ceiling sits at the measured figure (44 of 950 holds, 45 does not).
+# The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,115 leads (1,233 disguised),
+# precision 0.9796 (2,115/2,159), 44/950, category accuracy 0.961 (2,033/2,115, 0.9612): the counts and the category
+# floor follow.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_114,
-    "disguised_found": 1_232,
+    "leads_found": 2_115,
+    "disguised_found": 1_233,
     "precision": 0.9796,
-    "category_accuracy": 0.9606,
+    "category_accuracy": 0.9611,
     "hard_negatives_flagged": 0.0464,
 }
 
@@ -646,9 +654,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_333), (disguised - 1, 1_416)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_333), (disguised, 1_416)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_333), (disguised - 2, 1_416)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 2,004 of 2,333 (recall 0.8590) and 1,139 of 1,416 (0.8044); one fewer of each misses.
-    assert floor_misses(_measured((2_004, 2_333), (1_139, 1_416)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((2_003, 2_333), (1_138, 1_416)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 2,006 of 2,333 (recall 0.8598) and 1,140 of 1,416 (0.8051); one fewer of each misses.
+    assert floor_misses(_measured((2_006, 2_333), (1_140, 1_416)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((2_005, 2_333), (1_139, 1_416)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
