@@ -663,6 +663,12 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
     return Watchlists(categories, signals, list(files))
 
 
+def _each_after(words: Sequence[str], befores: Sequence[str]) -> tuple[str, ...]:
+    """Each of ``words`` after each of ``befores`` (没有 + 税票), once each, in the words' order: the phrases the
+    generators below make from a category's list and a signal list."""
+    return tuple(dict.fromkeys(before + word for word in words for before in befores))
+
+
 _THOUSANDS_ZH = ("一", "两", "二", "三", "四", "五", "六", "七", "八", "九")
 
 
@@ -678,7 +684,7 @@ def counted_forms(measures: Sequence[str]) -> tuple[str, ...]:
         *(f"{n}万" for n in ("1", "2", "一", "两", "二")),
         *(f"1.{k}万" for k in range(1, 10)),
     )
-    return tuple(dict.fromkeys(count + measure for measure in measures for count in counts))
+    return _each_after(measures, counts)
 
 
 def made_to_order(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -693,7 +699,7 @@ def made_to_order(category: Category, signals: SignalSpec) -> tuple[str, ...]:
 def passing_checks(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """What a forged document says it does (过闸机, 可过海关, 刷得过边检): each of the category's ``checkpoints``
     after a ``passing_verbs`` word, generated so that no phrase is typed by hand."""
-    return tuple(dict.fromkeys(verb + check for check in category.checkpoints for verb in signals.passing_verbs))
+    return _each_after(category.checkpoints, signals.passing_verbs)
 
 
 def told_by_lookup(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -717,8 +723,8 @@ def told_by_skipped_step(category: Category, signals: SignalSpec) -> tuple[str, 
     ``procedures`` after a ``skip_markers`` word, generated so that no phrase is typed by hand. A genuine health
     certificate or licence is issued only after the check, the exam or the holder's visit; a clinic that does the
     check says 体检 without a word that skips it. A phrase the category lists as suspicious (免体检) stays one."""
-    phrases = (skip + step for step in category.procedures for skip in signals.skip_markers)
-    return tuple(dict.fromkeys(p for p in phrases if p not in category.suspicious))
+    phrases = _each_after(category.procedures, signals.skip_markers)
+    return tuple(p for p in phrases if p not in category.suspicious)
 
 
 def told_by_use(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -806,7 +812,7 @@ def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str,
     category's ``duty_marks`` after a ``lacking_words`` word, generated so that no phrase is typed by hand. Goods
     sold in the shops bear the marks of their duty and of the market they were made for; a seller who points out
     that they lack them sells goods that bypassed both."""
-    return tuple(dict.fromkeys(lack + mark for mark in category.duty_marks for lack in signals.lacking_words))
+    return _each_after(category.duty_marks, signals.lacking_words)
 
 
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
