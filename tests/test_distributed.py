@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -775,3 +776,138 @@ def test_a_stalled_worker_that_beats_again_is_not_lost_when_its_operator_stops_i
     finally:
         forget_sweep(redis_server, sweep_id)
         redis_server.delete(keys.heartbeat_key("w-stalled"))
+
+
+# A worker's extension on a real reactor in a process of its own, holding one request of the sweep, whose reactor
+# is then kept busy on its own thread (a slow parse) for `argv[2]` seconds: it prints `blocked` and `moved` around it.
+BLOCKED_WORKER = """
+import sys, time
+from types import SimpleNamespace
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from twisted.internet import reactor
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+from crawler.distributed.components import SweepWorkerExtension
+from crawler.distributed.keys import connect
+from crawler.distributed.queue import ReliableQueue
+from spiders.listing import ListingSpider
+
+sweep_id, block, url = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+settings = {
+    "TWISTED_REACTOR_ENABLED": True, "TRADEWATCH_REDIS_URL": url, "TRADEWATCH_SWEEP_ID": sweep_id,
+    "TRADEWATCH_SWEEP_PLATFORM": "demo", "TRADEWATCH_SWEEP_PLATFORMS": ["demo"],
+    "TRADEWATCH_WORKER_ID": "w-" + sweep_id, "TRADEWATCH_LEASE_SECONDS": 2,
+}
+crawler = get_crawler(Spider, settings)
+crawler.engine = SimpleNamespace(scheduler=None)  # an engine that schedules nothing
+extension = SweepWorkerExtension.from_crawler(crawler)
+
+def parse():
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    queue = ReliableQueue(connect(url), spider, f"tradewatch:sweep:{sweep_id}:demo", worker_id="w-" + sweep_id)
+    assert queue.pop() is not None
+    print("blocked", flush=True)
+    end = time.monotonic() + block
+    while time.monotonic() < end:
+        sum(range(1000))
+    print("moved", flush=True)
+
+reactor.callWhenRunning(extension.spider_opened, Spider("demo"))
+reactor.callLater(0.5, parse)
+reactor.run()
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_whose_reactor_is_blocked_past_its_lease_is_not_lost_and_one_killed_is(redis_server, redis_url):
+    """The heartbeat beats from a thread of its own: a worker whose reactor is busy on one page for three leases
+    keeps its lease and what it holds (before, its beats stopped with its reactor: it was reaped as lost while
+    alive, and its request fetched again by another worker). Killed, it is lost within two leases as before."""
+    lease = 2.0
+    sweep_id = sweeps.new_sweep_id()
+    worker_id = f"w-{sweep_id}"
+    base = keys.sweep_key(sweep_id, "demo")
+    spider = ListingSpider(platform="demo", keywords="象牙")
+    ReliableQueue(redis_server, spider, base, worker_id="seed").push_many(
+        [Request("http://127.0.0.1:1/plain/item/7", callback=spider.parse_item)]
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", BLOCKED_WORKER, sweep_id, str(3 * lease), redis_url],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert worker.stdout is not None
+        assert worker.stdout.readline() == "blocked\n"
+        moved = False
+        while not moved:  # as every other worker does, reap lost workers while this one's reactor is busy
+            assert worker.poll() is None
+            sweeps.reap(redis_server, sweep_id, ["demo"])
+            assert not sweeps.workers_lost(redis_server, sweep_id), "taken for lost while its reactor was busy"
+            moved = select_ready(worker.stdout, 0.2) and worker.stdout.readline() == "moved\n"
+        assert redis_server.hlen(f"{base}:processing:{worker_id}") == 1  # what it holds stays its own
+        assert redis_server.zcard(f"{base}:requests") == 0
+
+        worker.kill()
+        worker.wait(timeout=10)
+        killed = time.monotonic()
+        while not sweeps.workers_lost(redis_server, sweep_id):
+            assert time.monotonic() - killed < 2 * lease, "a killed worker was not taken for lost"
+            sweeps.reap(redis_server, sweep_id, ["demo"])
+            time.sleep(0.1)
+        assert redis_server.zcard(f"{base}:requests") == 1  # its request went back to the queue
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        forget_sweep(redis_server, sweep_id)
+        redis_server.delete(keys.heartbeat_key(worker_id))
+
+
+def select_ready(stream: Any, timeout: float) -> bool:
+    import select
+
+    return bool(select.select([stream], [], [], timeout)[0])
+
+
+def test_a_heartbeat_stops_with_its_crawl_and_when_its_reactor_hangs(redis_server, redis_url):
+    """Beats only while the crawl lives: not once its reactor stopped running or has not turned for
+    `hung_after` (a hung crawl gives its requests up), again once it turns; never after `stop()`."""
+    from crawler.distributed.components import Heartbeat
+
+    sweep_id = sweeps.new_sweep_id()
+    worker_id = f"w-{sweep_id}"
+    beat = keys.heartbeat_key(worker_id)
+    running = [True]
+    heartbeat = Heartbeat(
+        redis_url, sweep_id, worker_id, 0.5, reactor_running=lambda: running[0], hung_after=1.5, every=0.05
+    )
+
+    def alive_after(seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if turning[0]:
+                heartbeat.turned()
+            time.sleep(0.05)
+        return bool(redis_server.exists(beat))
+
+    turning = [True]
+    try:
+        heartbeat.start()
+        assert alive_after(1.0)
+        turning[0] = False  # the reactor hangs: beats go on for `hung_after`, then the lease runs out
+        assert alive_after(1.0)
+        assert not alive_after(1.5)
+        turning[0] = True  # it turns again: the worker beats, and is in the sweep again
+        assert alive_after(0.5)
+        assert worker_id.encode() in redis_server.smembers(keys.sweep_key(sweep_id, "workers"))
+        running[0] = False  # the reactor stopped
+        assert not alive_after(1.0)
+        running[0] = True
+        assert alive_after(0.5)
+        heartbeat.stop()
+        assert not alive_after(1.0)
+        assert not heartbeat._thread.is_alive()
+    finally:
+        heartbeat.stop()
+        forget_sweep(redis_server, sweep_id)
+        redis_server.delete(beat)

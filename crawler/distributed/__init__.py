@@ -19,10 +19,11 @@ How a sweep runs with `TRADEWATCH_REDIS_URL` set:
    with it: its response went through the callback, every item it yielded went through the item pipelines
    (so its listings and leads are stored), and the requests it made are in the queue; or it failed for good.
    A redirect or retry puts its successor in the queue and acknowledges the original in one transaction.
-   Each worker keeps a heartbeat key with a TTL (`TRADEWATCH_LEASE_SECONDS`); any worker (and the
-   coordinator) moves the processing hash of a worker whose heartbeat has expired back to the queue, so
-   the requests of a worker killed mid-sweep are taken up by the others. Requeued requests skip the dupe
-   filter.
+   Each worker keeps a heartbeat key with a TTL (`TRADEWATCH_LEASE_SECONDS`), beaten from a thread of its
+   own: a reactor busy for longer than the lease keeps it, a hung one (`HUNG_AFTER_SECONDS`) loses it. Any
+   worker (and the coordinator) moves the processing hash of a worker whose heartbeat has expired back to the
+   queue, so the requests of a worker killed mid-sweep are taken up by the others. Requeued requests skip the
+   dupe filter.
 4. The sweep is *done* when its queue is empty and no worker holds a request (read in one MULTI). Idle
    workers keep their spider open (`spider_idle` + `DontCloseSpider`) until then, and close.
 5. Politeness is shared: the profile's `download_delay` is enforced per domain across all workers by a GCRA

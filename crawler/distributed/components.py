@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ from scrapy.http import Response
 
 from crawler.distributed.keys import (
     HEARTBEAT_SECONDS,
+    HUNG_AFTER_SECONDS,
     KEEP_SECONDS,
     PENALISE_SCRIPT,
     PREFIX,
@@ -27,9 +30,78 @@ from crawler.distributed.sweeps import is_done, leave_platform, reap, register_w
 log = logging.getLogger(__name__)
 
 
+class Heartbeat:
+    """Keeps a worker's lease from a daemon thread of its own, on a Redis connection of its own, so that a
+    reactor blocked for longer than the lease (a slow parse, a long callback) does not get the live worker
+    taken for lost and its requests fetched twice.
+
+    It beats only while the crawl lives: the process (a killed worker's thread dies with it, and its lease runs
+    out as before), the thread that runs the reactor, the reactor itself, and the reactor's turning, which the
+    reactor reports with `turned()`: a reactor that has not turned for `hung_after` seconds is taken for hung
+    and left to lose its lease, so that its requests go to other workers; if it turns again, the beats resume
+    and the worker joins the sweep again. `stop()` ends the beats for good."""
+
+    def __init__(
+        self,
+        redis_url: str,
+        sweep_id: str,
+        worker_id: str,
+        lease_seconds: float,
+        *,
+        reactor_running: Callable[[], bool],
+        hung_after: float = HUNG_AFTER_SECONDS,
+        every: float = HEARTBEAT_SECONDS / 4,
+    ) -> None:
+        self.server = connect(redis_url)
+        self.sweep_id = sweep_id
+        self.worker_id = worker_id
+        self.lease_seconds = lease_seconds
+        self.reactor_running = reactor_running
+        self.hung_after = hung_after
+        self.every = every
+        self.reactor_thread = threading.current_thread()
+        self._turned = time.monotonic()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat {worker_id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def turned(self) -> None:
+        """Called on each turn of the reactor's loop: the crawl still moves."""
+        self._turned = time.monotonic()
+
+    def alive(self) -> bool:
+        return (
+            not self._stopped.is_set()
+            and self.reactor_thread.is_alive()
+            and self.reactor_running()
+            and time.monotonic() - self._turned < self.hung_after
+        )
+
+    def stop(self) -> None:
+        """No beat after this returns (unless one is stuck on Redis for longer than the wait)."""
+        self._stopped.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            if not self.reactor_thread.is_alive():
+                return
+            if self.alive():
+                try:
+                    # Re-joining with every beat: a worker that missed its lease (a stalled machine, a hung
+                    # reactor) was taken off the sweep by a reap, and the sweep must see what it pops from now on.
+                    register_worker(self.server, self.sweep_id, self.worker_id, self.lease_seconds)
+                except Exception as error:  # a Redis hiccup must not stop the beats; the lease covers short ones
+                    log.warning("heartbeat failed: %s", error)
+            self._stopped.wait(self.every)
+
+
 class SweepWorkerExtension:
-    """Keeps the worker's heartbeat, requeues dead workers' requests, and keeps the spider open until the
-    whole sweep is done (not just this worker's share)."""
+    """Keeps the worker's heartbeat (`Heartbeat`), requeues dead workers' requests, and keeps the spider open
+    until the whole sweep is done (not just this worker's share)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -38,8 +110,10 @@ class SweepWorkerExtension:
         self.platforms = settings.getlist("TRADEWATCH_SWEEP_PLATFORMS")
         self.platform = settings["TRADEWATCH_SWEEP_PLATFORM"]
         self.lease_seconds = settings.getfloat("TRADEWATCH_LEASE_SECONDS")
-        self.server = connect(settings["TRADEWATCH_REDIS_URL"])
+        self.redis_url = settings["TRADEWATCH_REDIS_URL"]
+        self.server = connect(self.redis_url)
         self.loop: Any = None
+        self.heartbeat: Heartbeat | None = None
         self._last_reap = 0.0
 
     @classmethod
@@ -48,6 +122,7 @@ class SweepWorkerExtension:
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.stop_beating, signal=signals.engine_stopped)
         return extension
 
     @property
@@ -61,29 +136,44 @@ class SweepWorkerExtension:
         return str(self.crawler.settings["TRADEWATCH_WORKER_ID"])
 
     def spider_opened(self, spider: Spider) -> None:
-        from twisted.internet import task
+        from twisted.internet import reactor, task
 
         run_id = self.crawler.settings.getint("TRADEWATCH_RUN_ID", 0)
         if run_id and self.crawler.stats is not None:
             self.crawler.stats.set_value("tradewatch/run_id", run_id)
             self.crawler.stats.set_value("tradewatch/sweep_id", self.sweep_id)
-        self.loop = task.LoopingCall(self.beat)
+        self.heartbeat = Heartbeat(
+            self.redis_url,
+            self.sweep_id,
+            self.worker_id,
+            self.lease_seconds,
+            reactor_running=lambda: bool(getattr(reactor, "running", False)),
+        )
+        self.heartbeat.start()
+        self.loop = task.LoopingCall(self.tick)
         self.loop.start(HEARTBEAT_SECONDS / 4, now=True)
 
-    def beat(self) -> None:
+    def tick(self) -> None:
+        """A turn of the reactor: tell the heartbeat the crawl moves, reap dead workers now and then, and have
+        the engine look at the shared queue."""
+        if self.heartbeat is not None:
+            self.heartbeat.turned()
         now = time.monotonic()
-        try:
-            # Re-joining with every beat: a worker that missed its lease (a stalled machine) was taken off the
-            # sweep by a reap, and the sweep must see what it pops from now on.
-            register_worker(self.server, self.sweep_id, self.worker_id, self.lease_seconds)
-            if now - self._last_reap > HEARTBEAT_SECONDS:
-                self._last_reap = now
+        if now - self._last_reap > HEARTBEAT_SECONDS:
+            self._last_reap = now
+            try:
                 reap(self.server, self.sweep_id, self.platforms)
-        except Exception as error:  # a Redis hiccup must not stop the loop; the lease TTL covers short ones
-            log.warning("heartbeat failed: %s", error)
+            except Exception as error:  # a Redis hiccup must not stop the loop; the next turn reaps
+                log.warning("reaping lost workers failed: %s", error)
         scheduler = self.scheduler
         if scheduler is not None:
             scheduler.poke()
+
+    def stop_beating(self) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
 
     def spider_idle(self, spider: Spider) -> None:
         if sweep_state(self.server, self.sweep_id) == "done" or is_done(self.server, self.sweep_id, self.platforms):
@@ -91,8 +181,7 @@ class SweepWorkerExtension:
         raise DontCloseSpider
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
+        self.stop_beating()
         scheduler = self.scheduler
         if scheduler is not None:
             scheduler.flush_stats()

@@ -17,6 +17,9 @@ PREFIX = "tradewatch"
 SWEEPS_KEY = f"{PREFIX}:sweeps"
 LEASE_ID = "tradewatch_lease"  # request.meta key of the popped request's lease
 HEARTBEAT_SECONDS = 1.0
+# A worker's reactor that has not turned for this long is taken for hung: its heartbeat stops and its requests go
+# to other workers once its lease runs out. A reactor blocked for less (a slow parse) keeps its lease.
+HUNG_AFTER_SECONDS = 300.0
 KEEP_SECONDS = 7 * 86_400  # spec and state of a finished sweep are kept this long
 REQUEUED_SCORE = -1e15  # requeued requests go to the front of the queue
 
