@@ -106,10 +106,10 @@ def _user_cache() -> Path:
 def own_cache(env: dict[str, str], warm: str = WARM_CACHE) -> Iterator[dict[str, str]]:
     """A cache folder of the benchmark's own (TRADEWATCH_CACHE_DIR), made warm (`warm`, run once in a child with
     `env`) before anything is timed; yields the variable for the children's environment. A sweep's cost is
-    measured with a warm cache, as an officer's sweeps run: in the user's shared cache, the scorer's entries are
-    pruned to the newest eight (`pipelines.scoring.built.KEEP`), so other checkouts' sweeps and tests on the same
-    machine evict its entry, and a timed sweep that finds it gone builds it again (2-3 CPU s, more than the
-    sweep's crawl). The folder starts as a copy of the user's cache, whose entries are named by what they hold, so
+    measured with a warm cache, as an officer's sweeps run: in the user's shared cache, other checkouts' sweeps
+    and tests on the same machine may evict its entry (`pipelines.scoring.built` prunes the least recently used
+    beyond a size budget), and a timed sweep that finds it gone builds it again (2-3 CPU s, more than the sweep's
+    crawl). The folder starts as a copy of the user's cache, whose entries are named by what they hold, so
     only what is missing there is built. A cache folder set in the environment is used as it is (`off` included),
     made warm too."""
     chosen = os.environ.get("TRADEWATCH_CACHE_DIR")

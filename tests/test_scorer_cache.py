@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -195,18 +196,52 @@ def test_no_entry_with_the_cache_off(
     assert not (tmp_path / "cache").exists()
 
 
-def test_only_the_newest_entries_are_kept(
-    watchlists: Path, entries: Path, builds: list[int], monkeypatch: pytest.MonkeyPatch
+def _aged(path: Path, days: float) -> None:
+    os.utime(path, (time.time() - days * 86_400,) * 2)
+
+
+def test_an_entry_used_recently_outlives_many_other_builds_and_one_unused_for_long_goes(
+    watchlists: Path, entries: Path, builds: list[int]
 ) -> None:
-    monkeypatch.setattr(built, "KEEP", 2)
+    """Checkouts and test runs sharing the user's cache each keep the entry they use: one built three days ago
+    and loaded since is kept through twenty builds of other watchlists (before, the eight newest were kept, and
+    an entry loaded every day went once eight others were built); one not used for a month goes."""
     (shipped,) = entries.glob("scorer-*")
-    for age, name in enumerate(("scorer-older", "scorer-oldest"), start=1):
-        (entries / name).write_bytes(b"an entry of replaced watchlists")
-        os.utime(entries / name, (shipped.stat().st_mtime - age * 60,) * 2)
-    Scorer.load([watchlists], threshold=60, extra_terms={"wildlife.other": ["熊胆"]})
-    assert len(builds) == 1
-    newest = built.entry_name(expand_paths([watchlists]), {"wildlife.other": ["熊胆"]}, None)
-    assert {path.name for path in entries.glob("scorer-*")} == {newest, shipped.name}
+    _aged(shipped, days=3)
+    Scorer.load([watchlists], threshold=60)  # this checkout's start-up: read from the cache, not built
+    assert len(builds) == 0
+    stale = entries / "scorer-of-watchlists-replaced-a-month-ago"
+    stale.write_bytes(b"an entry of replaced watchlists")
+    _aged(stale, days=30)
+    for n in range(20):  # other checkouts' and tests' watchlists, each built and stored in turn
+        built.save(f"scorer-other-{n:02d}", {"terms": ["象牙", f"词{n}"]})
+    assert shipped.exists()
+    assert not stale.exists()
+    assert len(list(entries.glob("scorer-other-*"))) == 20
+    Scorer.load([watchlists], threshold=60)
+    assert len(builds) == 0
+
+
+def test_the_least_recently_used_entries_go_beyond_the_size_budget(
+    entries: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within `BUDGET_BYTES`, the entries used last are kept, and the one just stored always is."""
+    monkeypatch.setenv("TRADEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    entries.mkdir(parents=True)
+    size = len(built.dumps({"terms": ["穿山甲鳞片", "0"]}))
+    monkeypatch.setattr(built, "BUDGET_BYTES", 3 * size)
+    for n, days in enumerate((0.5, 2.0, 1.0, 3.0)):
+        path = entries / f"scorer-used-{n}-days-{days}"
+        path.write_bytes(built.dumps({"terms": ["穿山甲鳞片", str(n)]}))
+        _aged(path, days)
+    assert built.load("scorer-used-3-days-3.0") is not None  # loaded now: the most recently used
+    built.save("scorer-new", {"terms": ["穿山甲鳞片", "4"]})
+    assert {path.name for path in entries.glob("scorer-*")} == {
+        "scorer-new", "scorer-used-3-days-3.0", "scorer-used-0-days-0.5"
+    }  # fmt: skip
+    monkeypatch.setattr(built, "BUDGET_BYTES", size // 2)
+    built.save("scorer-big", {"terms": ["穿山甲鳞片", "5"]})
+    assert {path.name for path in entries.glob("scorer-*")} == {"scorer-big"}
 
 
 _EXPLAIN = """

