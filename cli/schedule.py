@@ -120,7 +120,8 @@ def _local(moment: object) -> str:
 def run_command(timetable: TimetableOption = None) -> None:
     """Start the scheduler in the foreground (stop with Ctrl-C); its log goes to the screen and TRADEWATCH_HOME/logs/.
 
-    Only one scheduler may drive a store; a second one refuses.
+    Only one scheduler may drive a store; a second one refuses. Stopped (Ctrl-C, SIGTERM) while jobs run, it
+    stops their crawls, which record their runs as interrupted, and exits 130 naming the jobs.
 
     Example:
 
@@ -129,12 +130,15 @@ def run_command(timetable: TimetableOption = None) -> None:
     from loguru import logger
 
     from core.logging_setup import setup_logging
-    from scheduler import load_timetable, run_forever
+    from scheduler import INTERRUPTED_EXIT, load_timetable, run_forever
 
     loaded = load_timetable(timetable)
     log_path = setup_logging("scheduler", console=True)
     logger.info("log file {}", log_path)
-    run_forever(loaded)
+    interrupted = run_forever(loaded)
+    if interrupted:  # stopped (SIGTERM, Ctrl-C) while they ran: their crawls recorded their runs as interrupted
+        line = _("scheduler stopped; jobs interrupted: {jobs}; see tradewatch runs")
+        fail(line.format(jobs=", ".join(interrupted)), INTERRUPTED_EXIT)
 
 
 @schedule_app.command("check")

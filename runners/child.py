@@ -11,6 +11,10 @@ output goes to temporary files, never to pipes, so a long crawl that writes much
 
 A process that runs nothing after the crawl (the `tradewatch` command itself) does the work in itself instead
 (`work_here`), with the same log and the same errors: no second interpreter starts and waits beside the crawl.
+
+A process whose threads wait for children (the scheduler, whose jobs run in threads, which no signal reaches)
+stops them all at once from its main thread with `stop_children`: each is asked as Ctrl-C asks it, the threads
+waiting for them get KeyboardInterrupt once it has ended, and no child starts any more.
 """
 
 from __future__ import annotations
@@ -39,6 +43,12 @@ STOP_SECONDS = 15.0  # how long an interrupted parent gives its child to close i
 Request = TypeVar("Request", bound=BaseModel)
 
 log = logging.getLogger(__name__)
+
+# The children running in this process, and whether `stop_children` stopped them (no child starts after that).
+_children: set[ChildCrawl] = set()
+_children_lock = threading.Lock()
+_stopping = threading.Event()
+_hurry = threading.Event()
 
 
 @contextlib.contextmanager
@@ -80,17 +90,25 @@ class ChildCrawl:
     ) -> None:
         self.what = what
         self.log_file = log_file
+        self.stopped = False  # by `stop_children`: the caller gets KeyboardInterrupt once the child has ended
         with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
             handle.write(request.model_dump_json())
             self.request_path = Path(handle.name)
         self._stdout: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115  (closed in close())
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", module, str(self.request_path)],
-            stdout=self._stdout,
-            stderr=self._stderr,
-            stdin=subprocess.DEVNULL,
-        )
+        with _children_lock:
+            if _stopping.is_set():  # the process is stopping its children: this one does not start
+                self._stdout.close()
+                self._stderr.close()
+                self.request_path.unlink(missing_ok=True)
+                raise KeyboardInterrupt
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", module, str(self.request_path)],
+                stdout=self._stdout,
+                stderr=self._stderr,
+                stdin=subprocess.DEVNULL,
+            )
+            _children.add(self)
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the child and return its result; raises ChildTimedOut (the child killed) or TradewatchError."""
@@ -103,6 +121,8 @@ class ChildCrawl:
                 self.process.kill()
                 self.process.wait()
                 raise ChildTimedOut(f"{zh}超时 / {en} timed out after {timeout} s{where}") from None
+            if self.stopped:  # as when Ctrl-C reaches a parent that waits: the child closed its crawls first
+                raise KeyboardInterrupt
             for line in reversed(_read(self._stdout).splitlines()):
                 if line.startswith(RESULT_PREFIX):
                     answer = json.loads(line[len(RESULT_PREFIX) :])
@@ -130,6 +150,40 @@ class ChildCrawl:
         self._stdout.close()
         self._stderr.close()
         self.request_path.unlink(missing_ok=True)
+        with _children_lock:
+            _children.discard(self)
+
+
+def stop_children(grace: float = STOP_SECONDS) -> int:
+    """Stop every child this process runs, from a thread other than those waiting for them, and start no more:
+    all are asked at once (SIGTERM: their crawls close and record their runs as interrupted) and share `grace`
+    seconds to end, or `hurry_children` cuts it short; whichever still runs then is killed. The threads waiting
+    for them get KeyboardInterrupt (`ChildCrawl.result`) and close them. Returns how many were running."""
+    with _children_lock:
+        _stopping.set()
+        children = [child for child in _children if child.process.poll() is None]
+        for child in children:
+            child.stopped = True
+            child.process.terminate()
+    deadline = time.monotonic() + grace
+    while any(child.process.poll() is None for child in children):
+        if _hurry.is_set() or time.monotonic() >= deadline:
+            for child in children:
+                if child.process.poll() is None:
+                    child.process.kill()
+            break
+        time.sleep(0.1)
+    return len(children)
+
+
+def hurry_children() -> None:
+    """Kill at once the children `stop_children` is waiting for (a second stop signal)."""
+    _hurry.set()
+
+
+def stopping_children() -> bool:
+    """`stop_children` was called: whoever waits for work of this process's children stops waiting."""
+    return _stopping.is_set()
 
 
 def close_all(children: Iterable[ChildCrawl]) -> None:

@@ -13,6 +13,9 @@
 - `JOB_KINDS` maps each kind of job to its body: store-only jobs in `leads.store_jobs`, jobs that crawl in
   `runners.scheduled` (every crawl a child process; a child that dies is a failed crawl run, and the
   scheduler goes on).
+- SIGTERM or Ctrl-C stops the scheduler and the jobs it is running: their crawl children are asked to stop
+  (`runners.child.stop_children`: their crawls record their runs as interrupted), the jobs are recorded
+  `interrupted`, and `run_forever` returns their ids once every job has ended, for one line and exit 130.
 
 The job bodies take the moment as an argument and the module clock is `now()`, so tests drive the real
 APScheduler with a controlled clock.
@@ -45,8 +48,15 @@ from leads.timetable import TIMEZONE, JobSpec, Timetable, all_specs, find_spec
 from pipelines.model import lifecycle
 from pipelines.scoring.watchlist import watchlist_search_terms
 from runners import scheduled
+from runners.child import hurry_children, stop_children
 
 CAMPAIGN_REFRESH_SECONDS = 300
+INTERRUPTED_EXIT = 130  # as `tradewatch sweep`: the shell's code for a command ended by Ctrl-C
+
+# The jobs `execute` is running, and those a stop of the scheduler interrupted.
+_jobs_changed = threading.Condition()
+_running_jobs: set[str] = set()
+_interrupted_jobs: list[str] = []
 
 JobBody = Callable[[JobSpec, Timetable, datetime], dict[str, Any]]
 # Each kind of job and what it runs: (the job, the timetable, the moment) -> the details recorded for the run.
@@ -87,16 +97,37 @@ def execute(job_id: str, timetable_path: str | None = None, signature: str = "",
         logger.info("job {} already ran for {}; skipped", job_id, slot.astimezone(TIMEZONE))
         return {"outcome": job_records.SKIPPED, "slot": slot}
     logger.info("job {} starts (scheduled for {})", job_id, slot.astimezone(TIMEZONE).isoformat())
+    with _jobs_changed:
+        _running_jobs.add(job_id)
     try:
         details = run_job(spec, timetable, now=started)
+    except KeyboardInterrupt as error:  # the scheduler is stopping: it stopped the job's crawls, which say so
+        return _interrupted(job_id, run_id, error)
     except Exception as error:  # every failure is recorded; the scheduler carries on with the next job
         logger.exception("job {} failed: {}", job_id, error)
         job_records.finish_slot(run_id, finished=now(), outcome=job_records.FAILED, details={}, error=first_line(error))
         return {"outcome": job_records.FAILED, "error": str(error)}
+    finally:
+        with _jobs_changed:
+            _running_jobs.discard(job_id)
+            _jobs_changed.notify_all()
     outcome = job_outcome(details)
     job_records.finish_slot(run_id, finished=now(), outcome=outcome, details=details, error=details.get("error"))
     logger.info("job {} finished: {} {}", job_id, outcome, _summary(details))
     return {"outcome": outcome, **details}
+
+
+def _interrupted(job_id: str, run_id: int, error: KeyboardInterrupt) -> dict[str, Any]:
+    """Record a job its scheduler's stop interrupted (a distributed sweep names the sweep it left open)."""
+    sweep_id = getattr(error, "sweep_id", None)
+    details = {"sweep_id": sweep_id} if isinstance(sweep_id, str) else {}
+    logger.warning("job {} interrupted: the scheduler is stopping {}", job_id, _summary(details))
+    job_records.finish_slot(
+        run_id, finished=now(), outcome=job_records.INTERRUPTED, details=details, error="scheduler stopped"
+    )
+    with _jobs_changed:
+        _interrupted_jobs.append(job_id)
+    return {"outcome": job_records.INTERRUPTED, **details}
 
 
 # Run outcomes of platforms that were read: a degraded run read listings, with gaps its own record names.
@@ -219,7 +250,16 @@ def sync_jobs(scheduler: Any, timetable: Timetable, timetable_path: str | None) 
 
 @contextmanager
 def _signals_stop(scheduler: Any) -> Iterator[None]:
+    """SIGTERM and Ctrl-C stop the scheduler; one more while its jobs stop kills their children at once."""
+
+    received: list[int] = []
+
     def stop(signum: int, _frame: object) -> None:
+        if received:
+            logger.warning("signal {} received again: killing the running jobs' crawls", signum)
+            hurry_children()
+            return
+        received.append(signum)
         logger.info("signal {} received, stopping the scheduler", signum)
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
 
@@ -231,8 +271,24 @@ def _signals_stop(scheduler: Any) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def run_forever(timetable: Timetable, *, on_ready: Callable[[Any], None] | None = None) -> None:
-    """Take the store's scheduler lock and run the timetable until SIGTERM or Ctrl-C."""
+def stop_running_jobs() -> list[str]:
+    """Once the scheduler has stopped: stop the jobs still running (their crawl children asked to stop, then
+    killed after `runners.child.STOP_SECONDS`), wait until each has recorded how it ended, and return the ids
+    of those interrupted."""
+    with _jobs_changed:
+        running = sorted(_running_jobs)
+    if running:
+        logger.warning("stopping the running jobs: {}", ", ".join(running))
+        stopped = stop_children()
+        logger.info("{} crawl process(es) stopped; waiting for the jobs to record how they ended", stopped)
+    with _jobs_changed:
+        _jobs_changed.wait_for(lambda: not _running_jobs)
+        return sorted(set(_interrupted_jobs))
+
+
+def run_forever(timetable: Timetable, *, on_ready: Callable[[Any], None] | None = None) -> list[str]:
+    """Take the store's scheduler lock and run the timetable until SIGTERM or Ctrl-C. Returns the ids of the
+    jobs the stop interrupted (their runs recorded as interrupted), once every job has ended."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     url = get_settings().resolved_database_url
@@ -244,7 +300,12 @@ def run_forever(timetable: Timetable, *, on_ready: Callable[[Any], None] | None 
         logger.info("scheduler started (pid {}, store {}, timetable {})", os.getpid(), _safe_url(url), timetable.source)
         with _signals_stop(scheduler):
             scheduler.start()
-        logger.info("scheduler stopped")
+            interrupted = stop_running_jobs()
+        if interrupted:
+            logger.warning("scheduler stopped; jobs interrupted: {}", ", ".join(interrupted))
+        else:
+            logger.info("scheduler stopped")
+    return interrupted
 
 
 def _safe_url(url: str) -> str:
@@ -264,8 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         timetable = load_timetable(Path(args[0]) if args else None)
         log_path = setup_logging("scheduler", console=True)
         logger.info("log file {}", log_path)
-        run_forever(timetable)
+        interrupted = run_forever(timetable)
     except TradewatchError as error:
         sys.stderr.write(f"Error: {error}\n")
         return error.exit_code
+    if interrupted:
+        jobs = ", ".join(interrupted)
+        sys.stderr.write(f"Error: 定时任务已停止，以下任务已中断 / scheduler stopped, jobs interrupted: {jobs}\n")
+        return INTERRUPTED_EXIT
     return 0

@@ -34,7 +34,7 @@ from crawler.distributed.sweeps import (
     sweep_stats,
     workers_lost,
 )
-from runners.child import ChildCrawl, close_all, sigterm_interrupts
+from runners.child import ChildCrawl, close_all, sigterm_interrupts, stopping_children
 from runners.distributed.worker import start_worker
 
 if TYPE_CHECKING:
@@ -129,10 +129,13 @@ def wait_until_done(
     With `lost_after`, a sweep whose workers were lost and that no worker has joined for `lost_after` seconds
     is given up: what is queued is dropped, counted, and its platforms' runs will say so (`drop_orphaned`);
     not while `running` says a worker of this machine is still running: one whose heartbeat expired while its
-    process lives is stalled (a long page, a loaded machine), not lost, and joins again with its next beat."""
+    process lives is stalled (a long page, a loaded machine), not lost, and joins again with its next beat.
+    Raises KeyboardInterrupt once this process stops its children (`runners.child.stop_children`)."""
     deadline = None if timeout is None else time.monotonic() + timeout
     alone_since: float | None = None
     while deadline is None or time.monotonic() < deadline:
+        if stopping_children():  # the process is stopping (the scheduler's jobs have no signal of their own)
+            raise KeyboardInterrupt
         reap(server, spec.sweep_id, spec.platforms)
         drop_unread(server, spec.sweep_id, spec.platforms)
         if drop_queued:
