@@ -119,9 +119,11 @@ def error_msgids() -> dict[str, list[tuple[str, int]]]:
 
 def library_msgids() -> dict[str, list[tuple[str, int]]]:
     """Messages the library defines for the CLI to translate, beside the errors': what the rules' fingerprint of
-    a model says (`pipelines.model.fingerprint`), and why a run was judged so (`cli.runs.recorded_reasons`)."""
+    a model says (`pipelines.model.fingerprint`), why a run was judged so (`cli.runs.recorded_reasons`), and the
+    scheduled jobs' names (`leads.timetable.JOB_NAMES`)."""
     from cli.runs import recorded_reasons
     from crawler.run_health import SEE_THE_LOG
+    from leads.timetable import CAMPAIGN_JOB_NAME, JOB_NAMES
     from pipelines.model import fingerprint
 
     found: dict[str, list[tuple[str, int]]] = {}
@@ -129,6 +131,8 @@ def library_msgids() -> dict[str, list[tuple[str, int]]]:
         found.setdefault(value, []).append((f"pipelines/model/fingerprint.py ({name})", 0))
     for reason in (*recorded_reasons(), SEE_THE_LOG):
         found.setdefault(reason, []).append(("a run's recorded reasons (cli/runs.py)", 0))
+    for job_id, (_zh, en) in (*JOB_NAMES.items(), ("campaign:NAME", CAMPAIGN_JOB_NAME)):
+        found.setdefault(en, []).append((f"leads/timetable.py (JOB_NAMES {job_id})", 0))
     return found
 
 

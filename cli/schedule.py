@@ -28,13 +28,6 @@ TimetableOption = Annotated[
 ]
 
 
-JOB_TITLES: dict[str, str] = {
-    "nightly-sweep": N_("Nightly sweep"),
-    "feed": N_("Feed the verification queue"),
-    "deadlines": N_("Deadline check"),
-    "rechecks": N_("Re-check listings"),
-    "daily-report": N_("Daily report"),
-}
 # How a job's run ended (leads.job_records): a job that crawled follows its crawl runs.
 JOB_OUTCOMES: dict[str, str] = {
     "running": N_("running"),
@@ -87,11 +80,13 @@ _DAILY = re.compile(r"^每天 daily (?P<time>.+)$")
 
 
 def job_title(job_id: str, title: str) -> str:
-    """A job's title in the current language."""
-    if job_id in JOB_TITLES:
-        return _(JOB_TITLES[job_id])
-    if job_id.startswith("campaign:"):
-        return _("Campaign {name}").format(name=job_id.split(":", 1)[1])
+    """A job's name in the current language (`leads.timetable.JOB_NAMES`, whose English are message ids)."""
+    from leads.timetable import CAMPAIGN_JOB_NAME, CAMPAIGN_JOB_PREFIX, JOB_NAMES
+
+    if job_id in JOB_NAMES:
+        return _(JOB_NAMES[job_id][1])
+    if job_id.startswith(CAMPAIGN_JOB_PREFIX):
+        return _(CAMPAIGN_JOB_NAME[1]).format(name=job_id.removeprefix(CAMPAIGN_JOB_PREFIX))
     return localise_message(title)
 
 

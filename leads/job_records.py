@@ -4,6 +4,8 @@ most once whatever happens to the processes), and the next run times APScheduler
 from __future__ import annotations
 
 import json
+import os
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from leads.db import get_engine, run_write
-from leads.runs import INTERRUPTED  # a crawl of the job was stopped (Ctrl-C, SIGTERM, its process killed)
+from leads.models import utcnow
+from leads.runs import (
+    INTERRUPTED,  # a crawl of the job was stopped (Ctrl-C, SIGTERM, its process killed)
+    why_abandoned,
+)
 from leads.schedule_models import JobRun
 from leads.timetable import TIMEZONE, Timetable, all_specs
 
@@ -49,7 +55,11 @@ def claim_slot(job_id: str, slot: datetime, *, started: datetime, engine: Engine
         existing = session.exec(select(JobRun).where(JobRun.job_id == job_id, JobRun.slot == slot)).first()
         if existing is not None:
             return None
-        run = JobRun(job_id=job_id, slot=slot, started_at=started)
+        # While it runs, the record names its process, so that one left `running` by a scheduler that died
+        # reads as interrupted (`mark_interrupted_job_runs`); how it ended replaces these details.
+        run = JobRun(
+            job_id=job_id, slot=slot, started_at=started, details={"host": socket.gethostname(), "pid": os.getpid()}
+        )
         session.add(run)
         session.flush()
         return run.id
@@ -78,6 +88,25 @@ def finish_slot(
     run_write(work)
 
 
+def mark_interrupted_job_runs(session: Session, *, now: datetime | None = None) -> list[int]:
+    """Job runs left `running` by a scheduler that is gone (killed, power cut) are marked `interrupted`, as
+    `leads.runs.mark_interrupted_runs` marks crawl runs: this machine's whose process has ended, and those whose
+    process cannot be checked from here left running since an earlier day. Returns their ids."""
+    now = now or utcnow()
+    marked = []
+    for run in session.exec(select(JobRun).where(JobRun.outcome == RUNNING)):
+        assert run.id is not None
+        details = run.details or {}
+        pid = details.get("pid")
+        reason = why_abandoned(details.get("host"), pid if isinstance(pid, int) else None, run.started_at, now=now)
+        if reason is None:
+            continue
+        run.finished_at, run.outcome, run.error = now, INTERRUPTED, reason
+        session.add(run)
+        marked.append(run.id)
+    return marked
+
+
 def job_runs(session: Session, *, job_id: str | None = None, limit: int = 50) -> list[JobRun]:
     statement = select(JobRun).order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc()).limit(limit)
     if job_id:
@@ -99,6 +128,7 @@ def planned_jobs(timetable: Timetable, *, moment: datetime) -> list[PlannedJob]:
     """Every job with its next run time: as stored by the scheduler when it has run, else from the trigger."""
     moment = moment.astimezone(TIMEZONE)
     stored = stored_next_runs()
+    run_write(mark_interrupted_job_runs)  # a last run left `running` by a scheduler that is gone reads interrupted
     out = []
     with Session(get_engine()) as session:
         for spec in all_specs(timetable):

@@ -25,12 +25,13 @@ from core.errors import TradewatchError
 from core.statuses import LeadStatus
 from core.workdays import BUREAU_TZ, WorkCalendar, load_calendar, local_date
 from leads.audit import anchor_head
-from leads.db import get_engine
+from leads.db import get_engine, run_write
 from leads.deadlines import DUE_SOON_WORKING_DAYS, due_soon_days, find_deadlines
 from leads.lead_query import LeadFilter
 from leads.models import AuditEvent, CrawlRun, Lead, LeadCampaign, Listing, utcnow
 from leads.schedule_models import FeedHold, JobRun
 from leads.stats import queue_stats
+from leads.timetable import job_title
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CJK_FONTS = ("WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei")
@@ -237,6 +238,15 @@ def new_leads_per_day(session: Session, end_day: date, days: int = 14, campaign:
     return series
 
 
+def mark_abandoned() -> None:
+    """Mark the crawl runs and job runs whose process is gone (or left from an earlier day) as interrupted, as
+    `tradewatch runs` and `schedule list` do, before a report reads them: none reads `running` that is not."""
+    from leads.job_records import mark_interrupted_job_runs
+    from leads.runs import mark_interrupted_runs
+
+    run_write(lambda session: (mark_interrupted_runs(session), mark_interrupted_job_runs(session)))
+
+
 def run_rows(
     session: Session, start: datetime | None, end: datetime | None, campaign: str | None = None
 ) -> list[CrawlRun]:
@@ -311,6 +321,7 @@ def daily_report(
     day = day or today
     start, end = day_bounds(day)
     past = None
+    mark_abandoned()
     with Session(get_engine()) as session:
         if day < today:
             # a past day: the statuses and due dates of then, from the audit trail, not today's
@@ -376,6 +387,7 @@ def campaign_report(
     calendar = calendar or load_calendar()
     day = day or local_date(utcnow())
     lead_filter = LeadFilter(campaign=name)
+    mark_abandoned()
     with Session(get_engine()) as session:
         campaign = get_campaign(session, name)
         numbers, by = _common(session, lead_filter, day, calendar, working_days)
@@ -474,6 +486,7 @@ def render_html(report: Report) -> str:
         status_text=STATUS_TEXT,
         outcome_text=outcome_text,
         went_badly=went_badly,
+        job_title=job_title,
         activity_text=ACTIVITY,
         report_statuses=[status.value for status in REPORT_STATUSES],
         data_json=data,

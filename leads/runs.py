@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.workdays import local_date
 from leads.db import get_engine, run_write
 from leads.models import CrawlRun, utcnow
 
@@ -17,7 +18,8 @@ INTERRUPTED = "interrupted"
 # Finish reasons this module records, in English (the command line shows them in the officer's language).
 PROCESS_ENDED = "process ended without finishing"
 PROCESS_FAILED = "process failed: {error}"
-FINISH_REASONS = (PROCESS_ENDED, PROCESS_FAILED)
+LEFT_UNFINISHED = "left unfinished since an earlier day by a process that cannot be checked from this machine"
+FINISH_REASONS = (PROCESS_ENDED, PROCESS_FAILED, LEFT_UNFINISHED)
 
 
 def start_run(session: Session, *, platform: str, keywords: Sequence[str], campaign: str | None) -> int:
@@ -75,23 +77,31 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def why_abandoned(host: str | None, pid: int | None, started: datetime, *, now: datetime) -> str | None:
+    """Why a record its process left open (a crawl run, a scheduled job's run) no longer runs: PROCESS_ENDED
+    when the process, on this machine, has ended; LEFT_UNFINISHED when it cannot be checked from here (another
+    machine's, or none recorded) and the record dates from before the bureau's current day. None when it may
+    still run."""
+    if host == socket.gethostname() and pid is not None:
+        return None if pid == os.getpid() or _process_alive(pid) else PROCESS_ENDED
+    return LEFT_UNFINISHED if local_date(started) < local_date(now) else None
+
+
 def mark_interrupted_runs(session: Session, *, now: datetime | None = None) -> list[int]:
-    """Runs started on this machine whose process is gone without finishing (killed, power cut) are marked
-    `interrupted`, so nobody mistakes them for still running. Runs of other machines are left alone."""
-    host = socket.gethostname()
-    open_runs = session.exec(
-        select(CrawlRun).where(
-            col(CrawlRun.finished_at).is_(None), CrawlRun.host == host, col(CrawlRun.pid).is_not(None)
-        )
-    )
+    """Runs whose process is gone without finishing (killed, power cut) are marked `interrupted`, so nobody
+    mistakes them for still running: this machine's whose process has ended, and those whose process cannot
+    be checked from here left unfinished since an earlier day (`why_abandoned`); a run its process finishes
+    after all is recorded again as it ended."""
+    now = now or utcnow()
     marked = []
-    for run in open_runs:
-        assert run.pid is not None and run.id is not None
-        if run.pid == os.getpid() or _process_alive(run.pid):
+    for run in session.exec(select(CrawlRun).where(col(CrawlRun.finished_at).is_(None))):
+        assert run.id is not None
+        reason = why_abandoned(run.host, run.pid, run.started_at, now=now)
+        if reason is None:
             continue
-        run.finished_at = now or utcnow()
+        run.finished_at = now
         run.outcome = INTERRUPTED
-        run.finish_reason = PROCESS_ENDED
+        run.finish_reason = reason
         session.add(run)
         marked.append(run.id)
     return marked

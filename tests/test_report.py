@@ -238,9 +238,89 @@ def test_the_daily_report_shows_every_outcome_in_both_languages_and_highlights_t
         "pinduoduo": ("进行中 running", ""),
     }
     assert outcome_rows(page, "Scheduled jobs", name=1, outcome=3) == {
-        "feed": ("正常 ok", ""),
-        "nightly-sweep": ("部分完成 partial", "bad"),
-        "rechecks": ("已中断 interrupted", "bad"),
-        "deadlines": ("失败 failed", "bad"),
-        "daily-report": ("进行中 running", ""),
+        "线索入队 / Feed the verification queue": ("正常 ok", ""),
+        "夜间巡查 / Nightly sweep": ("部分完成 partial", "bad"),
+        "商品复查 / Re-check listings": ("已中断 interrupted", "bad"),
+        "期限检查 / Deadline check": ("失败 failed", "bad"),
+        "日报 / Daily report": ("进行中 running", ""),
+    }
+
+
+def test_the_report_names_every_job_as_schedule_list_does():
+    """The report's Chinese and English name of a job are what `schedule list` shows in each language."""
+    from cli import i18n
+    from cli.schedule import job_title
+    from leads.timetable import JOB_NAMES, job_name
+
+    jobs = [*JOB_NAMES, "campaign:2025清风行动"]
+    shown: dict[str, list[str]] = {}
+    try:
+        for lang in ("zh", "en"):
+            i18n.set_language(lang)
+            for job_id in jobs:
+                shown.setdefault(job_id, []).append(job_title(job_id, ""))
+    finally:
+        i18n.set_language("en")
+    assert {job_id: job_name(job_id) for job_id in jobs} == {job_id: tuple(names) for job_id, names in shown.items()}
+
+
+def test_the_daily_report_reads_runs_whose_process_is_gone_as_interrupted(tw_home: Path):
+    """A crawl run or a job's run whose process was killed, or left unfinished since an earlier day by a process
+    this machine cannot check, reads interrupted in the report, today's and a past day's, as `tradewatch runs`
+    and `schedule list` show it; before, it read 进行中 running for ever. One whose process lives still runs."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from leads.job_records import claim_slot
+    from leads.models import CrawlRun
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    here = {"host": socket.gethostname(), "pid": gone.pid}
+    now = scheduler_module.now()
+    earlier = now - timedelta(days=2)
+
+    def work(session) -> None:
+        for platform, host, pid, started in (
+            ("demo", here["host"], gone.pid, now),  # killed today
+            ("jd", "采集机-2", 4242, earlier),  # another machine's, two days ago
+            ("taobao", here["host"], os.getpid(), now),  # this process: still running
+        ):
+            run_id = start_run(session, platform=platform, keywords=["穿山甲鳞片"], campaign=None)
+            run = session.get(CrawlRun, run_id)
+            run.host, run.pid, run.started_at = host, pid, started
+            session.add(run)
+        session.add(JobRun(job_id="nightly-sweep", slot=now, started_at=now, details=here))
+        session.add(JobRun(job_id="feed", slot=earlier, started_at=earlier))  # recorded before runs named a process
+
+    run_write(work)
+    claim_slot("daily-report", now, started=now)  # this process's: still running
+    pages = {}
+    for name, day in (("today", None), ("earlier", local_date(earlier))):
+        out = tw_home / f"{name}.html"
+        args = ["report", "daily", "--out", str(out), *(["--date", day.isoformat()] if day else [])]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        pages[name] = Selector(text=out.read_text(encoding="utf-8"))
+    assert outcome_rows(pages["today"], "Runs and their health", name=2, outcome=4) == {
+        "demo": ("已中断 interrupted", "bad"),
+        "taobao": ("进行中 running", ""),
+    }
+    assert outcome_rows(pages["earlier"], "Runs and their health", name=2, outcome=4) == {
+        "jd": ("已中断 interrupted", "bad")
+    }
+    assert outcome_rows(pages["today"], "Scheduled jobs", name=1, outcome=3) == {
+        "夜间巡查 / Nightly sweep": ("已中断 interrupted", "bad"),
+        "日报 / Daily report": ("进行中 running", ""),
+    }
+    assert outcome_rows(pages["earlier"], "Scheduled jobs", name=1, outcome=3) == {
+        "线索入队 / Feed the verification queue": ("已中断 interrupted", "bad")
+    }
+    shown = json.loads(runner.invoke(app, ["runs", "list", "--json"]).stdout)
+    assert {run["platform"]: run["outcome"] for run in shown} == {
+        "demo": "interrupted",
+        "jd": "interrupted",
+        "taobao": None,
     }
