@@ -170,13 +170,15 @@ def first_line(error: BaseException | str) -> str:
     whose message says nothing is named by its class; so is one whose message cannot be told (its `__str__`
     raises): this is called while another error is handled, and must not replace it. A message given as bytes
     (a child's output) is read as UTF-8, not shown as its repr."""
-    for line in _message(error).splitlines():
+    for line in error_text(error).splitlines():
         if line.strip():
             return line.strip()
     return type(error).__name__ if isinstance(error, BaseException) else ""
 
 
-def _message(error: BaseException | str) -> str:
+def error_text(error: BaseException | str) -> str:
+    """An error's whole message, never raising: empty for one that cannot be told (its `__str__` raises), and
+    a message given as bytes read as UTF-8."""
     if isinstance(error, str):
         return error
     if len(error.args) == 1 and isinstance(error.args[0], bytes | bytearray):

@@ -18,6 +18,7 @@ from core.errors import (
     StoreCorrupt,
     StoreUnavailable,
     TradewatchError,
+    error_text,
     first_line,
 )
 from core.safe_text import mask_url
@@ -37,11 +38,14 @@ def _chain(error: BaseException) -> list[BaseException]:
 
 
 def _driver_line(error: BaseException) -> str:
-    """The driver's own first line, without SQLAlchemy's `(module.Class)` prefix and background link."""
+    """The driver's own first line that says something, without SQLAlchemy's `(module.Class)` prefix and
+    background link or the server's `FATAL:` (a bare one says nothing: the next line does, or the class)."""
     original = getattr(error, "orig", None)
-    text = str(original if original is not None else error)
-    line = first_line("\n".join(re.sub(r"^\([\w.]+\)\s*", "", line.strip()) for line in text.splitlines()))
-    return line.removeprefix("FATAL:").strip().rstrip(".") if line else type(error).__name__
+    source = original if isinstance(original, BaseException) else error
+    lines = (
+        re.sub(r"^\([\w.]+\)\s*", "", line.strip()).removeprefix("FATAL:") for line in error_text(source).splitlines()
+    )
+    return first_line("\n".join(lines)).rstrip(".") or type(source).__name__
 
 
 def _module(error: BaseException) -> str:

@@ -229,7 +229,8 @@ def _failure(report: dict[str, Any]) -> TradewatchError:
     kind = getattr(errors, str(report.get("kind")), None)
     if isinstance(kind, type) and issubclass(kind, errors.InfrastructureError):
         return kind(**report.get("params", {}))
-    return TradewatchError(str(report))
+    unknown = first_line(str(report.get("kind")))
+    return TradewatchError(f"子进程报告了未知的故障 / the child reported an unknown failure: {unknown}")
 
 
 def _answer(answer: dict[str, Any]) -> None:
@@ -276,8 +277,8 @@ def child_main(run_name: str, request_type: type[Request], work: Callable[[Reque
         if known is None and not isinstance(error, TradewatchError):
             raise
         logger.opt(exception=error).error("{} failed: {}", run_name, error)
-        if known is None:
-            sys.stderr.write(f"{error}\n")
+        if known is None:  # the parent names the child's last line on standard error: the one that says why
+            sys.stderr.write(f"{first_line(error)}\n")
             return FAILED_EXIT
         _answer({"failure": {"kind": type(known).__name__, "params": known.params}})
         return known.exit_code

@@ -110,12 +110,12 @@ def sweep_job(
     try:
         result = sweep.run_sweep(request, timeout=timeout)
     except TradewatchError as error:
-        message = str(error)
-        logger.error("sweep failed: {}", message)
+        logger.error("sweep failed: {}", error)
+        message = first_line(error)  # what the runs' records keep; the whole text is in the log
         run_ids = record_failed_sweep(
             platforms=platforms, keywords=keywords, campaign=campaign, after_id=before, started=started, error=message
         )
-        return {"failed": True, "error": first_line(error), "run_ids": run_ids}
+        return {"failed": True, "error": message, "run_ids": run_ids}
     return {"run_ids": result.run_ids, "outcomes": run_outcomes(result.run_ids), "log": str(result.log_file)}
 
 

@@ -90,7 +90,7 @@ def execute(job_id: str, timetable_path: str | None = None, signature: str = "",
         spec = find_spec(job_id, timetable)
     except TradewatchError as error:
         logger.error("job {} cannot run: {}", job_id, error)
-        return {"outcome": job_records.FAILED, "error": str(error)}
+        return {"outcome": job_records.FAILED, "error": first_line(error)}
     slot = job_records.last_fire_time(spec.trigger, started)
     run_id = job_records.claim_slot(job_id, slot, started=started)
     if run_id is None:
@@ -105,8 +105,9 @@ def execute(job_id: str, timetable_path: str | None = None, signature: str = "",
         return _interrupted(job_id, run_id, error)
     except Exception as error:  # every failure is recorded; the scheduler carries on with the next job
         logger.exception("job {} failed: {}", job_id, error)
-        job_records.finish_slot(run_id, finished=now(), outcome=job_records.FAILED, details={}, error=first_line(error))
-        return {"outcome": job_records.FAILED, "error": str(error)}
+        failed = first_line(error)
+        job_records.finish_slot(run_id, finished=now(), outcome=job_records.FAILED, details={}, error=failed)
+        return {"outcome": job_records.FAILED, "error": failed}
     finally:
         with _jobs_changed:
             _running_jobs.discard(job_id)

@@ -96,3 +96,39 @@ def test_a_child_still_running_is_asked_to_stop_and_killed_only_when_it_does_not
         assert crawl.process.returncode == 0
         assert (tmp_path / "stopped").read_text() == "SIGTERM"
     assert not crawl.request_path.exists()
+
+
+# A child whose work fails with a message of several lines, the first saying why.
+FAILING = """
+from pathlib import Path
+from pydantic import BaseModel
+from core.errors import TradewatchError
+from runners.child import child_main
+
+class Job(BaseModel):
+    log_file: Path
+
+def work(job):
+    raise TradewatchError("\\n平台配置 demo 无效 / profile demo is invalid\\n  listing.title: 缺少必填项")
+
+raise SystemExit(child_main("failing", Job, work))
+"""
+
+
+def test_a_child_that_fails_is_named_by_the_first_line_of_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The parent names the child's last line on standard error; the child writes there the line of its error
+    that says why, not its whole message, whose last line (a detail, the driver's context) said nothing."""
+    (tmp_path / "failing_child.py").write_text(FAILING, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    log = tmp_path / "job.log"
+    with pytest.raises(TradewatchError) as raised:
+        ChildCrawl("failing_child", Job(log_file=log), what=("抓取", "sweep"), log_file=log).result(timeout=120)
+    assert str(raised.value) == (
+        f"抓取进程失败 / sweep process failed (exit 2): 平台配置 demo 无效 / profile demo is invalid; log: {log}"
+    )
+    assert "listing.title: 缺少必填项" in log.read_text(encoding="utf-8")  # the whole message is in the log
+
+
+def test_a_failure_of_a_kind_the_parent_does_not_know_is_one_line():
+    error = child._failure({"kind": "QuotaExceeded\nRetry later", "params": {"where": "x"}})
+    assert str(error) == "子进程报告了未知的故障 / the child reported an unknown failure: QuotaExceeded"

@@ -126,6 +126,29 @@ def test_the_first_line_of_an_error_is_the_first_that_says_something(error: Base
     assert first_line(error) == line
 
 
+def driver_error(message: str) -> Exception:
+    """An error of the PostgreSQL driver whose message is `message`."""
+    return type("OperationalError", (Exception,), {"__module__": "psycopg"})(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('FATAL:  database "leads" does not exist', 'database "leads" does not exist'),
+        ("FATAL:\n  the database system is shutting down.", "the database system is shutting down"),
+        ("FATAL:", "OperationalError"),
+        ("\n", "OperationalError"),
+    ],
+)
+def test_the_store_unavailable_says_the_drivers_line_that_says_something(message: str, reason: str):
+    """A bare `FATAL:` from the server says nothing: the reason is the line after it, or the error's class,
+    never an empty reason (`lead store unavailable at ...: . Check that...`)."""
+    from core.failures import infrastructure_error
+
+    known = infrastructure_error(driver_error(message))
+    assert isinstance(known, StoreUnavailable) and known.params["reason"] == reason
+
+
 class Unspeakable(RuntimeError):
     """An error of a library whose message cannot be built (its __str__ raises)."""
 

@@ -161,10 +161,14 @@ def test_a_failed_sweep_job_records_the_line_that_says_why(tw_home, clock, monke
     monkeypatch.setattr("runners.sweep.run_sweep", failing_run_sweep)
     write_timetable(tw_home, NIGHTLY)
     clock.set(local(2025, 3, 11, 2, 0))
-    assert scheduler_module.execute("nightly-sweep")["outcome"] == "failed"
+    line = str(error).strip() or "TradewatchError"
+    ran = scheduler_module.execute("nightly-sweep")
+    assert (ran["outcome"], ran["error"]) == ("failed", line)
     (nightly,) = runs_of("nightly-sweep")
     assert nightly.outcome == "failed"
-    assert nightly.error == (str(error).strip() or "TradewatchError")
+    assert nightly.error == line
+    with Session(get_engine()) as session:  # and the crawl runs it recorded as failed
+        assert [run.finish_reason for run in session.exec(select(CrawlRun))] == [f"process failed: {line}"]
 
 
 def test_a_job_that_raises_records_the_line_that_says_why(tw_home, clock, monkeypatch):
@@ -174,9 +178,20 @@ def test_a_job_that_raises_records_the_line_that_says_why(tw_home, clock, monkey
     monkeypatch.setitem(scheduler_module.JOB_KINDS, "feed", raising)
     write_timetable(tw_home, {"feed": {"time": "07:30"}})
     clock.set(local(2025, 3, 11, 7, 30))
-    assert scheduler_module.execute("feed")["outcome"] == "failed"
+    assert scheduler_module.execute("feed") == {"outcome": "failed", "error": "连接被重置 connection reset by peer"}
     (feed,) = runs_of("feed")
     assert (feed.outcome, feed.error) == ("failed", "连接被重置 connection reset by peer")
+
+
+def test_a_job_whose_timetable_is_broken_answers_the_line_that_says_why(tw_home, clock, monkeypatch):
+    def broken(path=None):
+        raise TradewatchError("\nschedule.yaml:3: 时间格式无效 / bad time\n  feed.time: '25:00'")
+
+    monkeypatch.setattr(scheduler_module, "load_timetable", broken)
+    assert scheduler_module.execute("feed") == {
+        "outcome": "failed",
+        "error": "schedule.yaml:3: 时间格式无效 / bad time",
+    }
 
 
 def recorded_sweep(monkeypatch: pytest.MonkeyPatch, tw_home: Path, outcomes: dict[str, str]) -> None:
