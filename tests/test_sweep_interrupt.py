@@ -321,3 +321,39 @@ def test_a_scheduler_stopped_while_its_sweep_crawls_stops_it_and_records_it_inte
     assert_interrupted(scheduler, out, err, "错误：定时任务已停止，以下任务已中断：nightly-sweep；详见 tradewatch runs")
     (job,) = runs_of("nightly-sweep")
     assert (job.outcome, job.finished_at is not None) == ("interrupted", True)
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "Redis lost"])
+def test_a_coordinator_stopped_while_it_seeds_records_its_runs_at_once(
+    monkeypatch: pytest.MonkeyPatch, tw_home: Path, redis_url: str, stop: str
+):
+    """`kill` of a distributed sweep while its coordinator seeds the queue, or Redis lost then: before, the runs
+    it had just opened stayed `running` until a later `tradewatch runs` found their process gone; now they are
+    recorded at once, interrupted (or failed, saying why), before the coordinator gives up."""
+    from crawler.run_health import SHUTDOWN
+    from runners.sweep_request import SweepRequest
+    from spiders.sweep_params import SweepParams
+
+    def stopped_seed(server: object, spec: object) -> int:
+        if stop == "SIGTERM":
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(10)  # SIGTERM's handler raises in here
+            raise AssertionError("SIGTERM did not stop the seeding")
+        raise ConnectionError("连接被拒绝 Connection refused\n  (redis-py's context)")
+
+    monkeypatch.setattr(coordinator, "seed", stopped_seed)
+    request = SweepRequest(platforms=["demo", "demo-gbk"], params=SweepParams(keywords=["象牙"]))
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt if stop == "SIGTERM" else ConnectionError):
+        coordinator.run_distributed_sweep(request, redis_url=redis_url, local_workers=1)
+    assert signal.getsignal(signal.SIGTERM) is before
+    with Session(get_engine()) as session:
+        runs = list(session.exec(select(CrawlRun)))
+    recorded = (
+        ("interrupted", SHUTDOWN) if stop == "SIGTERM" else ("failed", "process failed: 连接被拒绝 Connection refused")
+    )
+    assert {run.platform: (run.outcome, run.finish_reason) for run in runs} == {
+        "demo": recorded,
+        "demo-gbk": recorded,
+    }
+    assert all(run.finished_at is not None for run in runs)

@@ -84,7 +84,9 @@ def seed(server: Redis, spec: SweepSpec) -> int:
 
 
 def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | None = None) -> SweepSpec:
-    """Record one crawl run per platform, write the spec and seed the queue. Returns the spec."""
+    """Record one crawl run per platform, write the spec and seed the queue. Returns the spec. Stopped (Ctrl-C,
+    SIGTERM) or failed while it seeds, it records those runs at once as interrupted or failed before it raises,
+    rather than leaving them `running` until their process is found gone."""
     from sqlmodel import Session
 
     from leads.db import get_engine
@@ -105,8 +107,35 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
         params=params,
         run_ids=run_ids,
     )
-    seed(server, spec)
+    try:
+        seed(server, spec)
+    except BaseException as error:
+        with _stop_signals_held():  # a second signal must not leave them `running` halfway through
+            _record_unseeded(run_ids, error, database_url=database_url)
+        raise
     return spec
+
+
+def _record_unseeded(run_ids: dict[str, int], error: BaseException, *, database_url: str | None) -> None:
+    """Finish the runs of a sweep stopped (`interrupted`, finish reason `shutdown`) or failed while it was
+    seeded: no worker read anything for them. Never raises (what stopped the seeding is what the caller
+    reports); runs it cannot record are marked when their process is found gone."""
+    from sqlmodel import Session
+
+    from crawler.run_health import FAILED, SHUTDOWN
+    from leads.db import get_engine
+    from leads.runs import INTERRUPTED, PROCESS_FAILED, finish_run
+
+    stopped = isinstance(error, KeyboardInterrupt)
+    reason = SHUTDOWN if stopped else PROCESS_FAILED.format(error=first_line(error))[:500]
+    try:
+        with Session(get_engine(database_url)) as session:
+            for run_id in run_ids.values():
+                outcome = INTERRUPTED if stopped else FAILED
+                finish_run(session, run_id, finish_reason=reason, outcome=outcome, counts={}, stats={})
+            session.commit()
+    except Exception as failure:  # the store lost as well
+        log.warning("the runs of a sweep stopped while seeded could not be recorded: %s", first_line(failure))
 
 
 # A sweep whose workers were all lost (killed: their heartbeats expired) is given up after this many leases with
@@ -287,9 +316,9 @@ def run_distributed_sweep(
     server = connect(redis_url)
     with sigterm_interrupts():
         spec = start_sweep(server, request)
-        log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
         workers: list[ChildCrawl] = []
         try:
+            log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
             workers.extend(start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers))
 
             def running() -> bool:  # a local worker's process that lives is stalled at worst, not lost
