@@ -41,8 +41,8 @@ from crawler.profiles import check_platforms
 from crawler.run_health import DEGRADED, OK
 from leads import job_records, store_jobs
 from leads import timetable as timetables
-from leads.db import get_engine
-from leads.runs import INTERRUPTED
+from leads.db import get_engine, run_write
+from leads.runs import INTERRUPTED, mark_interrupted_runs
 from leads.scheduler_lock import SchedulerLock
 from leads.timetable import TIMEZONE, JobSpec, Timetable, all_specs, find_spec
 from pipelines.model import lifecycle
@@ -275,7 +275,9 @@ def _signals_stop(scheduler: Any) -> Iterator[None]:
 def stop_running_jobs() -> list[str]:
     """Once the scheduler has stopped: stop the jobs still running (their crawl children asked to stop, then
     killed after `runners.child.STOP_SECONDS`), wait until each has recorded how it ended, and return the ids
-    of those interrupted."""
+    of those interrupted. A crawl that ended without closing its run (killed, or stopped in the moment between
+    opening its spider and starting its engine, when Scrapy's stop finds no engine running) has its run
+    recorded interrupted here, not left `running` until someone looks."""
     with _jobs_changed:
         running = sorted(_running_jobs)
     if running:
@@ -284,7 +286,12 @@ def stop_running_jobs() -> list[str]:
         logger.info("{} crawl process(es) stopped; waiting for the jobs to record how they ended", stopped)
     with _jobs_changed:
         _jobs_changed.wait_for(lambda: not _running_jobs)
-        return sorted(set(_interrupted_jobs))
+        interrupted = sorted(set(_interrupted_jobs))
+    if running:
+        left = run_write(mark_interrupted_runs)
+        if left:
+            logger.warning("runs left open by the stopped crawls, recorded as interrupted: {}", left)
+    return interrupted
 
 
 def run_forever(timetable: Timetable, *, on_ready: Callable[[Any], None] | None = None) -> list[str]:

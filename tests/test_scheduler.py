@@ -432,3 +432,36 @@ def test_watchlist_terms_feed_the_nightly_sweep(tw_home, clock, sweeps):
     assert scheduler_module.execute("nightly-sweep")["outcome"] == "ok"
     keywords = sweeps[0]["keywords"]
     assert keywords[0] == "象牙" and "穿山甲" in keywords and len(keywords) > 2
+
+
+def test_a_stopped_scheduler_records_the_runs_its_stopped_crawls_left_open(tw_home, monkeypatch):
+    """A crawl child stopped in the moment between opening its spider and starting its engine ends without
+    closing its run (Scrapy's stop finds no engine running): once the stopped jobs have ended, its run is
+    recorded interrupted, not left `running` until someone runs `tradewatch runs`."""
+    from leads.models import CrawlRun
+    from leads.runs import PROCESS_ENDED
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+
+    def open_run(session) -> int:
+        run_id = start_run(session, platform="demo", keywords=["穿山甲鳞片"], campaign=None)
+        session.get(CrawlRun, run_id).pid = gone.pid
+        return run_id
+
+    run_id = run_write(open_run)
+
+    def stop_children() -> int:  # the job's child ends, and the job records itself interrupted
+        with scheduler_module._jobs_changed:
+            scheduler_module._running_jobs.discard("nightly-sweep")
+            scheduler_module._interrupted_jobs.append("nightly-sweep")
+            scheduler_module._jobs_changed.notify_all()
+        return 1
+
+    monkeypatch.setattr(scheduler_module, "_running_jobs", {"nightly-sweep"})
+    monkeypatch.setattr(scheduler_module, "_interrupted_jobs", [])
+    monkeypatch.setattr(scheduler_module, "stop_children", stop_children)
+    assert scheduler_module.stop_running_jobs() == ["nightly-sweep"]
+    with Session(get_engine()) as session:
+        run = session.get(CrawlRun, run_id)
+        assert (run.outcome, run.finish_reason) == ("interrupted", PROCESS_ENDED) and run.finished_at is not None

@@ -75,6 +75,7 @@ def stopped_while_crawling(command: subprocess.Popen[str], home: Path, seconds: 
         wait_for(
             lambda: any("Spider opened" in log.read_text() for log in logs.glob("sweep-*.log")), "the crawl", seconds
         )
+        time.sleep(1.5)  # its engine runs (a stop in the moment before finds none to stop and leaves the run open)
         children = psutil.Process(command.pid).children(recursive=True)
         assert children  # the process that crawls
         command.send_signal(signal.SIGTERM)
