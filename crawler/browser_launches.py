@@ -18,7 +18,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from core.errors import first_line
+from core.errors import error_text, first_line
+from crawler.closing import close_crawl
 from crawler.run_health import BROWSER_UNAVAILABLE, LAUNCH_ERROR_STAT, LAUNCH_FAILED_STAT, LAUNCH_RECOVERED_STAT
 
 logger = logging.getLogger(__name__)
@@ -74,11 +75,9 @@ class LaunchRecord:
             LAUNCH_ATTEMPTS,
             first_line(error),
         )
-        if str(error).strip() != first_line(error):
+        if error_text(error).strip() != first_line(error):
             logger.info("the browser's last launch error in full: %s", error)  # Playwright's call log, the browser's
-        engine = getattr(self.crawler, "engine", None)
-        if engine is not None:
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=BROWSER_UNAVAILABLE))
+        self._closing = close_crawl(self.crawler, BROWSER_UNAVAILABLE)
 
     def launched(self) -> None:
         """A launch succeeded: a recovery when failed ones came before it."""

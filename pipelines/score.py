@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from core.errors import first_line
+from crawler.closing import close_crawl
 from crawler.gc_tuning import lasting_build
 from crawler.items import ListingItem
 from crawler.run_health import SCORER_FAILED, SCORER_FAILED_STAT
@@ -152,9 +153,7 @@ class ScoreListingPipeline:
     def _stop_crawl(self, error: BaseException) -> None:
         logger.opt(exception=error).critical("the scorer could not be loaded: closing the spider")
         self.stats.set_value(SCORER_FAILED_STAT, first_line(error))
-        engine = getattr(self.crawler, "engine", None)
-        if engine is not None:
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=SCORER_FAILED))
+        self._closing = close_crawl(self.crawler, SCORER_FAILED)
 
     @property
     def scorer(self) -> Scorer:

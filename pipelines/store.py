@@ -42,6 +42,7 @@ from scrapy.exceptions import DropItem
 
 from core.config import get_settings
 from core.failures import is_store_unavailable
+from crawler.closing import close_crawl
 from crawler.items import ListingItem, PageCapture
 from crawler.run_health import STORE_UNAVAILABLE
 from leads.writer import Entry, Outcome, Stored, StoreWriter, StoreWriterDied, store_writer
@@ -244,9 +245,7 @@ class StoreListingPipeline:
         self._stopping = True
         log.critical("%s (%s): closing the spider", reason, error)
         self.stats.set_value(stat, 1)
-        engine = getattr(self.crawler, "engine", None)
-        if engine is not None:
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
+        self._closing = close_crawl(self.crawler, reason)
 
     def _opened(self) -> StoreWriter:
         if self._writer is None:
