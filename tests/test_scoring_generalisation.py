@@ -1023,6 +1023,33 @@ def test_delivery_words_do_not_decide_the_category_of_concealed_goods(scorer: Sc
     assert_lead(scorer, "老牌 杀虫 原药 一瓶", "prohibited.pesticides", "一瓶兑两桶水，懂的来，发货写化肥，快递发")
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        # a barrel's calibre (口径) beside the wholesale and delivery words every shop says
+        ("4.5 圆头 一盒三百粒 批发", "4.5口径的，看好口径再拍，快递单写鱼坠，发货快", "prohibited.weapons"),
+        # what befalls the one it touches (对方一下就倒); what it passes for (外观就是个充电宝) is the concealment
+        (
+            "强光手电 夜跑 女生款",
+            "外观就是个手电，遇到坏人按一下，对方一下就倒，地铁安检看不出来，快递写手电筒，包邮",
+            "prohibited.weapons",
+        ),
+    ],
+)
+def test_a_function_tells_the_category_of_concealed_goods(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    """The concealment is the company a function asks for: the function tells the goods as a trait does, where
+    the words of delivery and sale alone would have made them fireworks."""
+    result = assert_lead(scorer, title, category, description)
+    assert "concealed_goods_context" in rules_by_name(result)
+
+
+def test_what_concealed_goods_pass_for_tells_no_category(scorer: Scorer) -> None:
+    """What the goods look like (外观就是个口红) is the concealment said again, not a function of covert cameras."""
+    assert_clear(scorer, "口红 充电宝 迷你 女生款", "外观就是个口红，快递写化妆品")
+
+
 def test_a_term_in_the_description_of_a_namesake_named_in_the_title_describes_it(scorer: Scorer) -> None:
     """打钉枪 in the title is a tool; its description's 不用火药 says how it works, not that explosives are sold."""
     result = assert_clear(scorer, "家用 电动 打钉枪 装修", "锂电款，不用火药，五金店正品，送钉子两盒")

@@ -153,7 +153,8 @@ class AnimalPatterns:
             sig.kind in ("part", "live", "provenance") for signals, *_ in signal_places for sig in signals
         ) or self._shows_single_part(views)
         family = WILDLIFE_PREFIX if animal else ""
-        category, traits = self._shown.shown_category(signal_places, family, 1.5)
+        # the concealment is the company a function (口径 of a barrel) asks for: it tells the goods as a trait does
+        category, traits = self._shown.shown_category(signal_places, family, 1.5, functions=True)
         if category is None:
             return None
         sig, view, start, end = conceal

@@ -37,6 +37,7 @@ class ShownGoods:
         need_trait: bool = False,
         counted: Iterable[tuple[str, str]] = (),
         commerce_fallback: bool = True,
+        functions: bool = False,
     ) -> tuple[str | None, list[str]]:
         """The one category (of ``family`` if given) whose goods the listing shows most of, and the words shown:
         its traits (``suspicious`` words: 通乳, 马蹄底) count 2, its product forms (鳞片, 角料) 1, and a word that
@@ -45,14 +46,19 @@ class ShownGoods:
         read after a count (36发); words of delivery and sale (``commerce``: 发货, 快递) count for a category without
         a word of its own only where those of the others name none, and never without ``commerce_fallback``.
         A function (``functions``: 隐藏, 上天) is not counted: one alone would decide a category, where the function
-        pattern asks for company."""
+        pattern asks for company; with ``functions`` (the caller has that company, a concealment phrase) it counts
+        as a trait (5.5口径 of pellets sent as 渔具铅坠)."""
         shown: dict[str, dict[str, int]] = {}
         commerce = self._commerce
         for signals, _view, _start, _end in signal_places:
             for sig in signals:
                 if (
                     sig.category is not None
-                    and sig.kind in ("suspicious", "form")
+                    and (
+                        sig.kind in ("suspicious", "form")
+                        # what the goods pass for (外观就是个手电) is the concealment again, not the goods
+                        or (functions and sig.kind == "function" and sig.label != "appearance")
+                    )
                     and sig.category.startswith(family)
                     and sig.category != TRADE_PATTERN_CATEGORY  # its traits tell provenance, not the animal
                 ):
