@@ -343,3 +343,34 @@ def test_an_innocence_word_read_across_a_space_is_no_word(scorer: Scorer) -> Non
     result = assert_lead(scorer, "石爬子 野生 鲜活 三斤 同城送", "wildlife.other")
     assert not rules_of(result, "innocence")
     assert rules_of(score(scorer, "熊掌 树 脂 摆件"), "innocence")  # a word spelt apart is still the word
+
+
+# --- 铳 ("gun"), the head of the old and home-made guns' names
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("祖上传下来的 鸟铳 一杆", "以前上山打猎用的，铁管还好，能打"),
+        ("老式 抬铳 三眼铳 各一", "都能响，配了点黑火药"),
+        ("山里收的 土铳", "打野兔用的，木托有点裂"),
+    ],
+)
+def test_a_gun_named_by_its_head_character_beside_firing_is_a_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = assert_lead(scorer, title, "prohibited.weapons", description)
+    assert any(hit.term == "铳" for hit in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("铳梦 漫画 全九册 能打折吗", "经典科幻漫画，书角有点磨损"),  # 铳 begins another word: a comic's name
+        ("鸟铳 仿古 铜摆件 书房", "工艺品，实心铸铜，不能拆"),  # no word of firing or hunting
+    ],
+)
+def test_the_gun_character_beginning_a_word_or_without_firing_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)

@@ -74,6 +74,7 @@ from .clauses import (
 from .fold_text import (
     Normaliser,
     NormText,
+    is_cjk,
     save_pinyin_cache,
 )
 from .goods import CALIBRE_CATEGORY, CalibreWords, GoodsPatterns
@@ -1175,6 +1176,13 @@ class Scorer:
                 and self._joined(view.norm.original, o_start, o_end)
             ):
                 continue  # nor is a two-character short form of a listed name (鼠兔 in 仓鼠兔子)
+            if (
+                end - start == 1
+                and ref.rule == "trade_name"
+                and ref.category.startswith(GOODS_FAMILY)
+                and not _heads_word(view.norm.original, o_start, o_end)
+            ):
+                continue  # a goods character (铳 "gun") heads its word (火铳, 铳 一支); 铳梦 is a comic's name
             if _LIST_SEPARATORS.search(view.norm.original, o_start, o_end) or (
                 ref.rule in _INITIALS_RULES
                 and not view.norm.original[o_start:o_end].isalnum()
@@ -2155,6 +2163,12 @@ class Scorer:
             "normalised_description": self.normaliser.canonical(description) if description else "",
             **result.to_dict(),
         }
+
+
+def _heads_word(original: str, o_start: int, o_end: int) -> bool:
+    """Whether the one character at ``o_start:o_end`` ends the word it is in (火铳 一支: a modifier before it) or
+    stands alone, rather than begin another word (铳梦, 铳剑), as the head of a Chinese compound comes last."""
+    return (o_start > 0 and is_cjk(original[o_start - 1])) or o_end >= len(original) or not is_cjk(original[o_end])
 
 
 def _written_apart(view: FieldView, start: int, end: int) -> bool:
