@@ -104,6 +104,35 @@ def test_goods_of_the_animal_or_a_code_word_with_talk_undo_the_other_reading(
     assert "head_term" not in rules_by_name(result) and "accessory_term" not in rules_by_name(result)
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("溜冰 工具+料 新手", "料是晶体，按克算，玻璃壶一套三件"),
+        ("liu bing 工具+料", "晶体也有，只做熟客"),
+    ],
+)
+def test_a_code_word_beside_a_form_of_its_goods_undoes_the_other_reading(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """A name in disguise (溜冰) beside a form of its own goods (晶体) sells them: 工具 is their kit."""
+    result = assert_lead(scorer, title, "prohibited.drugs", description)
+    assert "head_term" not in rules_by_name(result)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("溜冰 工具 护膝 护肘", "儿童轮滑护具一套，头盔另配"),  # no form of the drug: skating gear
+        ("大麻 纤维 工具包", "帆布工具包，克重380，结实耐用"),  # a name written plainly: the bag's material
+        ("鴛鴦 刺繡 靠墊一對 新婚", ""),  # an animal's form (一对 of birds) is every pair of goods'
+    ],
+)
+def test_a_form_word_undoes_no_plain_name_nor_a_disguise_without_it(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
 def test_a_namesake_title_keeps_its_description_terms_under_dealer_talk(scorer: Scorer) -> None:
     # an electronic firecracker described by the real thing it imitates, with a dealer's way of selling
     rules = rules_by_name(assert_clear(scorer, "电子鞭炮 乔迁 开业", "声音跟真鞭炮一样响，量大从优，私聊"))

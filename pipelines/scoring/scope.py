@@ -39,6 +39,7 @@ _BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-(?![a-z]+\s?$)[A-Za-z
 _BRAND_AFTER = re.compile(r"\s?[A-Za-z]{2,}-(?![a-z]+(?![A-Za-z0-9-]))[A-Za-z]+(?![A-Za-z0-9-])")
 # the signals of a category's own words: its traits and the functions of its goods (看微信 of spyware)
 _OWN_WORDS = frozenset(("suspicious", "function"))
+_OWN_WORDS_DISGUISED = _OWN_WORDS | {"form"}
 # how many characters an innocence word may stand after a cover marker and still be the cover (包装写 婚庆 道具)
 _COVER_REACH = 6
 _EXTRA_REACH = 3  # characters between an innocence word and the marker that makes it an extra (附赠一包饲料)
@@ -623,11 +624,15 @@ class Scope:
         )
         evidence = GOODS_EVIDENCE if plain else TALK
         category_id = ref.category
+        # a name of prohibited goods in disguise beside a form of its own goods (溜冰 工具 … 晶体) sells them: a name
+        # written plainly (大麻纤维 袜子 克重) is the other goods' material or motif, and their measures are its forms'
+        # words too; an animal's forms (一对 of birds) are every pair of goods' (鴛鴦 枕套一對)
+        own = _OWN_WORDS if plain or not category_id.startswith(GOODS_FAMILY) else _OWN_WORDS_DISGUISED
         commerce = self._commerce
         for signals, *_ in signal_places:
             for sig in signals:
                 if sig.kind in evidence or (
-                    traits and sig.kind in _OWN_WORDS and sig.category == category_id and sig.word not in commerce
+                    traits and sig.kind in own and sig.category == category_id and sig.word not in commerce
                 ):
                     return True
         return False
