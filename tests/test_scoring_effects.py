@@ -62,6 +62,12 @@ def test_the_phrases_are_generated_from_triggers_effects_and_links() -> None:
             "prohibited.fireworks",
             "扔就响",
         ),
+        (
+            "老厂 清塘粉 一瓶",
+            "晚上撒进去，天亮前鱼就浮上来，原药兑水，一瓶一亩塘",
+            "prohibited.pesticides",
+            "鱼就浮上来",
+        ),
     ],
 )
 def test_goods_told_by_their_effect_are_leads_of_their_category(
@@ -84,6 +90,8 @@ def test_goods_told_by_their_effect_are_leads_of_their_category(
         ("儿童玩具枪 声光", "按一下就响，带灯光，电池款，包邮"),
         # invisible insoles promise that nobody notices them: no one is filmed unawares
         ("隐形增高鞋垫 男士内增高", "穿上别人完全察觉不到，包邮"),
+        # a pond short of oxygen: the fish come up gasping (浮头), an aerator's cure
+        ("鱼塘增氧颗粒 速溶", "天热缺氧鱼都浮头了，撒一把颗粒十分钟缓解，一桶十斤，包邮"),
     ],
 )
 def test_an_effect_of_other_goods_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
