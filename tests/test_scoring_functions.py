@@ -341,3 +341,36 @@ def test_a_device_that_passes_for_an_everyday_thing_is_covert_surveillance(score
 def test_a_device_that_looks_like_itself_is_no_disguise(scorer: Scorer) -> None:
     # before the device's own name the disguise says nothing: it is no word of hiding a recorder (录音笔 needs one)
     assert_clear(scorer, "采访录音笔 降噪 转文字", "外观就是普通录音笔，一键录音，转文字快，学生上课用")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "category", "function"),
+    [
+        # the consent lawful tracking takes, skipped: a covert tracker
+        (
+            "黑色小盒 强磁 超长待机",
+            "往车底一放，手机上随时看轨迹，不需要对方同意",
+            "prohibited.surveillance",
+            "不需要对方同意",
+        ),
+    ],
+)
+def test_goods_told_by_the_step_they_skip_are_leads(
+    scorer: Scorer, title: str, description: str, category: str, function: str
+) -> None:
+    result = assert_lead(scorer, title, category, description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a child's watch says the consent it takes; nothing is skipped
+        ("儿童定位手表 4G 实时位置", "家长手机随时看孩子位置，绑定前需要对方同意，包邮"),
+        # a clinic's check skips nothing but the queue
+        ("入职体检 套餐 一人", "不用排队，当天出报告，医院盖章"),
+    ],
+)
+def test_a_step_said_not_skipped_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)

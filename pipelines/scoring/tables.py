@@ -43,6 +43,7 @@ from .watchlist import (
     told_by_likeness,
     told_by_lookup,
     told_by_missing_marks,
+    told_by_skipped_step,
     told_by_use,
     told_by_victim,
 )
@@ -739,6 +740,7 @@ class Tables:
                 self._add(word, Signal("function", "particulars", category.id, word, False, False))
             for word in (
                 *passing_checks(category, signals),
+                *told_by_skipped_step(category, signals),
                 *told_by_use(category, signals),
                 *told_by_harm(category, signals),
                 *told_by_missing_marks(category, signals),
