@@ -19,7 +19,7 @@ from .clauses import (
     stands_after_a_word,
     stands_alone,
 )
-from .payloads import PLACED_PART, WILD_KIND, YOUNG_PART, FieldView, Signal, TermRef
+from .payloads import PLACED_PART, REHEADED, WILD_KIND, YOUNG_PART, FieldView, Signal, TermRef
 from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -348,13 +348,26 @@ class AnimalPatterns:
         look-alike (不是牛角, 非塑料, 非猫非狗), is a hit of that category at its first trait. A listing that names
         an ordinary pet (仓鼠 昼伏夜出) sells that pet."""
         traits: dict[str, list[tuple[str, FieldView, int, int]]] = {}
+        reheaded: set[str] = set()  # the marks shown only ended in another head (铜钱纹 of 铜钱斑)
+        part = False
         for signals, view, start, end in signal_places:
             for sig in signals:
-                owner = self._diagnostic.get(sig.word) if sig.label == "trait" else None
+                part = part or sig.kind == "part"
+                owner = self._diagnostic.get(sig.word) if sig.label in ("trait", REHEADED) else None
                 if owner is not None and owner == sig.category:
                     shown = traits.setdefault(owner, [])
                     if all(word != sig.word for word, *_ in shown):
                         shown.append((sig.word, view, start, end))
+                        if sig.label == REHEADED:
+                            reheaded.add(sig.word)
+                    elif sig.label == "trait":
+                        reheaded.discard(sig.word)
+        # a mark ended in another head is a motif of carvings and prints too (铜钱纹 紫檀手串): it tells the
+        # animal only on its part (铜钱纹 皮子)
+        if not part:
+            traits = {
+                cid: kept for cid, shown in traits.items() if (kept := [p for p in shown if p[0] not in reheaded])
+            }
         if not traits:
             return None
         most = max(map(len, traits.values()))

@@ -17,6 +17,8 @@ GOODS_EVIDENCE = frozenset(("provenance", "conceal", "part", "live", "english_li
 # the label of a part named by its place on the animal (背甲, 前掌): its last character is the part
 PLACED_PART = "placed"
 YOUNG_PART = "young"  # the label of a young animal's word (崽子), a part of the trade pattern
+# the label of a diagnostic mark ended in another head sellers use for it (铜钱纹 of 铜钱斑): the mark beside a part
+REHEADED = "reheaded"
 WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 
 

@@ -91,7 +91,7 @@ from .overlaps import (
     drop_short_forms,
     drop_straddling,
 )
-from .payloads import GOODS_EVIDENCE, TALK, FieldView, Mask, Signal, TermRef
+from .payloads import GOODS_EVIDENCE, REHEADED, TALK, FieldView, Mask, Signal, TermRef
 from .products import ProductHeads
 from .remedies import REMEDY_MIN, Remedies
 from .scope import DENIABLE_KINDS, Scope, SellerTalk
@@ -155,6 +155,8 @@ _PRODUCT_CARRIED = frozenset(("prohibited.drugs", "prohibited.surveillance"))
 _DESCRIBED_PATTERNS = frozenset(("trait_pattern_context", "trade_pattern_context", "evaded_goods_context"))
 # the pattern of a category's traits, which everyday goods of a namesake kind may show too (开刃 of a kitchen knife)
 _TRAIT_PATTERN = "trait_pattern_context"
+# the labels of a diagnostic mark's signals: as listed, or ended in another head (铜钱纹 of 铜钱斑)
+_DIAGNOSTIC_LABELS = frozenset(("trait", REHEADED))
 # markers after a term that deny the goods are it wherever the listing names it (熊胆替代品, 跟穿山甲没关系)
 _DENYING_RULES = frozenset(("substitute_term", "unrelated_term"))
 # an imitation marker fused to a term of the title (仿鹤顶红 树脂 吊坠, 仿甲片 板材) says what is sold: an imitation,
@@ -466,7 +468,7 @@ class Scorer:
         self._trade_anchors = [
             1 if any(sig.kind == "part" for sig in signals) else 2 if any(sig.kind == "provenance" for sig in signals)
             else 3 if any(sig.kind in ("conceal", "question") for sig in signals)
-            else 5 if any(sig.word in self._diagnostic for sig in signals if sig.label == "trait")
+            else 5 if any(sig.word in self._diagnostic for sig in signals if sig.label in _DIAGNOSTIC_LABELS)
             else 4 if any(self._shown.is_trait(sig) for sig in signals)
             else 0
             for signals in by_kind[2]

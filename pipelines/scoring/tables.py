@@ -13,7 +13,7 @@ from .clauses import COUNTED, PLACE_REACH, SPLIT_TRAIT_GAP, is_ascii_alnum
 from .fold_text import Normaliser, is_cjk, syllables
 from .homophones import build_table, dictionary_words, usable
 from .markers import alternatives, longest_first
-from .payloads import PLACED_PART, WILD_KIND, YOUNG_PART, Mask, Payload, Signal, TermRef
+from .payloads import PLACED_PART, REHEADED, WILD_KIND, YOUNG_PART, Mask, Payload, Signal, TermRef
 from .remedies import actions
 from .scope import NEGATION_STOPS
 from .shapes import shape_spellings
@@ -70,6 +70,18 @@ def mark_paraphrases(word: str, paraphrases: Iterable[MarkParaphrases]) -> tuple
         stem = word.removesuffix(paraphrase.mark)
         if stem != word and len(stem) >= 2:
             return tuple(stem + way for way in paraphrase.ways)
+    return ()
+
+
+def mark_heads(word: str, paraphrases: Iterable[MarkParaphrases], colours: frozenset[str]) -> tuple[str, ...]:
+    """The mark named by ``word`` ended in each other head sellers use for it (铜钱斑 as 铜钱纹, 铜钱花: ``heads`` of
+    ``mark_paraphrases``), its stem two characters or more and telling the mark's shape, not its colour: a stem
+    that ends in a colour (黄底黑斑) makes each head a mark of its own, since black stripes on yellow (黄底黑纹) are a
+    tiger's, not a tortoiseshell's spots."""
+    for paraphrase in paraphrases:
+        stem = word.removesuffix(paraphrase.mark)
+        if stem != word and len(stem) >= 2:
+            return () if stem[-1] in colours else tuple(stem + head for head in paraphrase.heads)
     return ()
 
 
@@ -719,10 +731,16 @@ class Tables:
             for word in category.innocence:
                 self._add(word, Signal("innocence", "category", category.id, word, False, False))
             traits = frozenset(category.traits)
+            # the colours a mark's stem may end in (黑 of 黄底黑斑), which keep its head from being swapped
+            colours = self._dictionary()[2] if any(p.heads for p in signals.mark_paraphrases) else frozenset()
             for word in category.suspicious:
                 label = "trait" if word in traits else "suspicious"
                 for text in (word, *mark_paraphrases(word, signals.mark_paraphrases)):
                     self._add(text, Signal("suspicious", label, category.id, word, False, False))
+                # the same mark ended in another head (铜钱纹 of 铜钱斑) is a motif of carvings and prints too: a
+                # diagnostic mark only beside an animal's part (see ``Animals.diagnostic_trait``)
+                for text in mark_heads(word, signals.mark_paraphrases, colours):
+                    self._add(text, Signal("suspicious", REHEADED, category.id, word, False, False))
             for word in category.functions:
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # what the material does as a medicine (清热, 凉血 of rhino horn's 清热凉血): the remedy pattern's words,

@@ -144,6 +144,8 @@ class MarkParaphrases(_Model):
 
     mark: str = Field(min_length=1)
     ways: list[str] = Field(default_factory=list)
+    # other heads sellers end the same mark in (铜钱斑 as 铜钱纹, 铜钱花), after a stem that ends in no colour
+    heads: list[str] = Field(default_factory=list)
 
 
 class CaughtAnimal(_Model):
