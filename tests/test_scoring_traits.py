@@ -103,3 +103,11 @@ def test_explain_names_the_mechanism() -> None:
     assert result.exit_code == 0, result.output
     assert "diagnostic_trait_context" in result.output
     assert "交叉纹" in result.output
+
+
+def test_a_material_before_colour_names_a_colour_not_the_goods(scorer: Scorer) -> None:
+    # 琥珀色 is the colour of the shell held to the light, not amber the title sells
+    description = "海边老渔民那收的，热水一泡能弯，火烧有头发焦味，不走平台，私下出"
+    assert_lead(scorer, "老梳子 琥珀色 带黑斑", "wildlife.hawksbill", description)
+    # amber named as the material still says what the goods are
+    assert_clear(scorer, "琥珀 老料 手串", "天然带证书，透光有花，私聊，不走平台")

@@ -26,6 +26,8 @@ from .watchlist import Category
 
 # traits of one wildlife category alone a listing must show for the trait pattern
 TRAIT_PATTERN_MIN = 2
+# the word a material before it makes a colour of (琥珀色)
+COLOUR_WORD = "色"
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
 # distinct phrases of evasion or concealment, and points of one category's goods shown (a trait 2, a product form
@@ -209,16 +211,21 @@ class AnimalPatterns:
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
     ) -> dict[str, str] | None:
         """The namesake kinds and materials the title names its goods by (蜜蜡 of amber beads, 纪念币), none negated
-        (不是南红): goods of another kind, whose looks are not an animal's traits. None if it names none."""
+        (不是南红): goods of another kind, whose looks are not an animal's traits. A material right before 色 names
+        a colour (琥珀色 of a tortoiseshell bangle held to the light), not what the goods are. None if it names
+        none."""
         found: dict[str, str] = {}
         negations = self._term_negations
-        for signals, view, start, _end in signal_places:
+        for signals, view, start, end in signal_places:
             if view.name != "title":
                 continue
+            text = view.norm.text
             for sig in signals:
+                if sig.kind == "material" and text.startswith(COLOUR_WORD, end):
+                    continue
                 if (
                     sig.kind == "material" or (sig.kind == "innocence" and sig.label in self._namesake_kinds)
-                ) and not negated_before(view.norm.text, start, negations):
+                ) and not negated_before(text, start, negations):
                     found.setdefault(sig.label, sig.word)
         return found or None
 
