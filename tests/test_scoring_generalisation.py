@@ -867,6 +867,14 @@ def test_what_the_goods_were_made_into_is_still_the_goods(scorer: Scorer) -> Non
     assert not any(r["rule"] == "innocence" for r in result.rules)  # the title's 地毯 is the same rug
 
 
+def test_what_the_goods_may_be_made_into_is_still_the_goods(scorer: Scorer) -> None:
+    # 适合做摆件 says what a buyer may make of the horns, not that they are an ornament
+    result = assert_lead(scorer, "羚羊角 一对 老的", "wildlife.saiga", "适合做摆件，私聊")
+    assert any(r["rule"] == "innocence_made_into" for r in result.rules)
+    # a material stated still says what the goods are
+    assert_clear(scorer, "牦牛角 一对 老的", "适合做摆件，私聊")
+
+
 def test_the_fallback_category_does_not_compete_with_a_species_trait(scorer: Scorer) -> None:
     # 山里 is a trait of wildlife.other (provenance); 大猫 says which animal
     result = assert_lead(
