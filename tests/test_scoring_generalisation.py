@@ -1295,6 +1295,9 @@ def test_an_ornament_says_nothing_about_goods_sold_as_ornaments(
         ("Rhino 7 建模 课程 零基础", "犀牛软件入门到精通，网盘发送", "head_term"),
         ("摩托车 排气 消音器 改装 钛合金", "摩托车排气消音器，声浪浑厚，直接替换原车", "part_term"),
         ("KO-LA 神仙水 喷雾 补水", "KO-LA神仙水补水喷雾，随身带", "brand_term"),
+        # a case or holder names the paper it is made for, not the paper
+        ("学位证书 外壳 定制 批量", "学位证书外壳定制，烫金字，红色绒面，学校批量订购，私聊报价", "head_term"),
+        ("户口本 皮套 定制", "户口本皮套，牛皮定制，可以烫金刻字，私聊", "head_term"),
     ],
 )
 def test_a_term_that_names_other_goods_is_their_brand_motif_or_part(
@@ -1302,6 +1305,11 @@ def test_a_term_that_names_other_goods_is_their_brand_motif_or_part(
 ) -> None:
     rules = rules_by_name(assert_clear(scorer, title, description))
     assert rule in rules
+
+
+def test_a_case_given_with_the_paper_leaves_the_paper_sold(scorer: Scorer) -> None:
+    # the case is a gift beside the paper, not the head of its name
+    assert_lead(scorer, "毕业证 外壳 可查 学信网", "prohibited.documents", "毕业证办理，学信网可查，送外壳，私聊")
 
 
 @pytest.mark.parametrize(
