@@ -48,6 +48,14 @@ def test_a_short_form_of_the_phrase_the_title_names_is_that_phrase(scorer: Score
     assert_lead(scorer, "象牙白 手镯 老料", "wildlife.ivory", "象牙白手镯，其实是真象牙，老料。")
 
 
+def test_a_short_form_beside_a_denied_wild_provenance_is_still_the_phrase(scorer: Scorer) -> None:
+    # 不是野外抓的 denies wild provenance: it claims none, and the short form stays the bird's
+    result = assert_clear(scorer, "虎皮鹦鹉 一对 自家繁殖", "自家繁殖的虎皮，很亲人，不是野外抓的，会上手，同城自提。")
+    assert "虎皮" in rules_by_name(result)["short_form_of_phrase"]["terms"]
+    # wild provenance claimed is talk that may name the skin in full
+    assert_lead(scorer, "虎皮鹦鹉 一对 另出老货", "wildlife.tiger_leopard", "虎皮鹦鹉一对，另出野生虎皮，老货，私聊。")
+
+
 def test_a_signal_inside_a_short_form_belongs_to_the_phrase(scorer: Scorer) -> None:
     # 偷拍 after 偷拍检测器 is the detector again: neither a name of a hidden camera nor a suspicious word
     told = "出差住酒店先扫一遍，能查出针孔摄像头，也能查窃听器，防止被偷拍，小巧好带。"

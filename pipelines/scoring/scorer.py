@@ -986,6 +986,23 @@ class Scorer:
         result.folded = folded
         return result
 
+    def _talks_trade(self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]) -> bool:
+        """Whether the listing talks trade (私聊, 懂的来) or claims wild provenance: a provenance it denies
+        (不是野外的, 非野生) is no claim, and the short form of the title's phrase is still that phrase's."""
+        gap = self._negation_gap
+        ends = self._negation_ends
+        for signals, view, start, end in signal_places:
+            kinds = {sig.kind for sig in signals}
+            if kinds.isdisjoint(TALK):
+                continue
+            if (
+                "provenance" not in kinds
+                or ends.isdisjoint(view.norm.text[max(0, start - gap - 1) : start])
+                or self._scoping.negation_before(view, start, end, modifier=True) is None
+            ):
+                return True
+        return False
+
     def _context_stated(
         self, requires: tuple[str, ...], joined: str, ids: set[int], cut_phrases: Mapping[str, Any]
     ) -> bool:
@@ -1281,7 +1298,7 @@ class Scorer:
         if (
             live
             and any(mv is first_view and me - ms > 2 for _m, mv, ms, me in masks)
-            and not any(sig.kind in TALK for sigs, *_ in signal_places for sig in sigs)
+            and not self._talks_trade(signal_places)
             and not any(marker in joined for marker in self._reveals)
         ):
             # a listing that talks trade or reveals the goods (象牙白手镯 …其实是真象牙, 私聊) may name them in full
