@@ -56,6 +56,14 @@ def test_a_short_form_beside_a_denied_wild_provenance_is_still_the_phrase(scorer
     assert_lead(scorer, "虎皮鹦鹉 一对 另出老货", "wildlife.tiger_leopard", "虎皮鹦鹉一对，另出野生虎皮，老货，私聊。")
 
 
+def test_a_pictograph_right_before_a_phrase_holding_its_name_pictures_the_phrase(scorer: Scorer) -> None:
+    # 🦜 stands for 鹦鹉; right before 虎皮鹦鹉, a bred budgerigar's name, it is that bird's picture
+    result = assert_clear(scorer, "🦜虎皮鹦鹉 两只 自家繁殖", "🦜虎皮鹦鹉两只，手养会站手，自家繁殖，价格私聊。")
+    assert all(hit.category != "wildlife.live_bird" for hit in result.hits)
+    # the pictograph alone still names a parrot
+    assert_lead(scorer, "🦜一对 手养 会说话", "wildlife.live_bird", "🦜一对，手养会说话，懂的来私聊，不走快递。")
+
+
 def test_a_signal_inside_a_short_form_belongs_to_the_phrase(scorer: Scorer) -> None:
     # 偷拍 after 偷拍检测器 is the detector again: neither a name of a hidden camera nor a suspicious word
     told = "出差住酒店先扫一遍，能查出针孔摄像头，也能查窃听器，防止被偷拍，小巧好带。"

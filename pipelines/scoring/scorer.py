@@ -1243,6 +1243,21 @@ class Scorer:
                     ),
                     None,
                 )
+                if mask is None and pictograph:
+                    # a pictograph right before a phrase that holds its name (🦜虎皮鹦鹉) pictures that phrase
+                    word = view.norm.text[start:end]
+                    mask = next(
+                        (
+                            m
+                            for m, mview, ms, me in masks
+                            if mview is view
+                            and end <= ms
+                            and not view.norm.text[end:ms].strip()
+                            and word in view.norm.text[ms:me]
+                            and (m.category is None or m.category == category_id)
+                        ),
+                        None,
+                    )
                 if mask is not None:
                     if ref.code:  # an everyday word used as a code word (冰糖) read in its everyday sense here
                         read_aside.add((ref.category, view.norm.text[start:end]))
