@@ -142,6 +142,15 @@ def test_a_namesake_title_keeps_its_description_terms_under_dealer_talk(scorer: 
     assert result.category == "prohibited.fireworks" and "namesake_described" not in rules_by_name(result)
 
 
+def test_a_stage_smoke_machine_title_keeps_its_fluid_a_fluid(scorer: Scorer) -> None:
+    # a smoke machine (烟雾机) runs on 烟油 too: named in the title, it is what the description's fluid is for
+    told = "1500W烟雾机，加专用烟油就出雾，演出、婚礼、酒吧都能用，私聊"
+    rules = rules_by_name(assert_clear(scorer, "舞台 烟雾机 1500W 演出", told))
+    assert "namesake_described" in rules
+    # e-liquid sold under its own name stays a lead
+    assert_lead(scorer, "烟油 30ml 口味全", "prohibited.tobacco", "烟油30ml，口味全，大烟雾，私聊，发顺丰")
+
+
 @pytest.mark.parametrize(
     ("title", "description"),
     [
