@@ -201,6 +201,12 @@ def test_no_term_is_read_across_the_end_of_a_sentence(scorer: Scorer, title: str
     assert verdict(scorer, title, description)[2] == set()
 
 
+def test_a_two_character_spelling_is_not_read_across_a_clause_break(scorer: Scorer) -> None:
+    # 头，拍 ends 镜头 and begins 拍人像: two clauses, not 偷拍 spelled 头拍
+    assert_clear(scorer, "索尼 微单 A7M3 二手", "送一个50mm定焦镜头，拍人像很好看，快门两万，私聊")
+    assert_lead(scorer, "头拍 神器 隐蔽", "prohibited.surveillance", "头拍神器，私聊")
+
+
 def test_a_term_spread_by_a_separator_inside_a_sentence_is_still_found(scorer: Scorer) -> None:
     rules = rules_by_name(assert_lead(scorer, "条*烟 免税 一手货源 私聊", "prohibited.tobacco"))
     assert "obfuscation" in rules

@@ -213,6 +213,9 @@ _COUNTS = frozenset("0123456789一二两三四五六七八九十半整")  # what
 # characters that separate the items of a list or end a sentence: a term read across one (白、粉 in 黑、白、粉,
 # 象。牙 in 小象。牙刷) is two words; separators inside a word (象*牙, 犀.角) are a spelling that dodges a filter
 _LIST_SEPARATORS = re.compile("[、/／。！？]")
+# ... and a clause break (，；：) inside a two-character spelling (头，拍 of 镜头，拍vlog): the two characters end
+# and begin the words of two clauses, not one spelling written apart
+_CLAUSE_BREAKS = re.compile("[，,；;：:]")
 
 # short initials of a term that count only where they stand next to the goods (X Y 手串)
 _INITIALS_RULES = frozenset(("initials", "capitals"))
@@ -1202,7 +1205,14 @@ class Scorer:
                 and not _heads_word(view.norm.original, o_start, o_end)
             ):
                 continue  # a goods character (铳 "gun") heads its word (火铳, 铳 一支); 铳梦 is a comic's name
-            if _LIST_SEPARATORS.search(view.norm.original, o_start, o_end) or (
+            if (
+                _LIST_SEPARATORS.search(view.norm.original, o_start, o_end)
+                or (
+                    ref.rule == "variant"
+                    and end - start == 2
+                    and _CLAUSE_BREAKS.search(view.norm.original, o_start, o_end)
+                )
+            ) or (
                 ref.rule in _INITIALS_RULES
                 and not view.norm.original[o_start:o_end].isalnum()
                 and not self._shows_form(ref.category, views)
