@@ -30,7 +30,8 @@ wheel) glosses each word in English and often gives the Latin name, so:
   gives the word as one's common name reads as that name: 水老鸦 "common name for cormorant") is a
   *generic animal* word (kind ``animal``): no species, so it makes a lead only with wild provenance and a live
   animal or a product form (the scorer's trade pattern). The head nouns are read off the dictionary's senses of
-  the list's own land vertebrates (by name, or by a Latin genus of the list: 蛤蚧 "tokay gecko (Gekko gecko)"),
+  the list's own land vertebrates (by name, by a Latin genus of the list: 蛤蚧 "tokay gecko (Gekko gecko)", or,
+  for a name the dictionary lacks, by the longest word it ends with: 巨松鼠 ends with 松鼠 "squirrel"),
   each with the category most of them have; heads the dictionary also gives a farmed or pet animal (鸡 "fowl",
   甲鱼 "turtle", 猫 "cat") are left out, and the word must end with a creature's character (虫, 鸟, 鱼 in it) or
   with the last character of a listed name (虎, 蛇, 猴), so that 吊机 "crane" or 印章 "seal" is no animal, unless
@@ -298,6 +299,9 @@ def sense_head(sense: str) -> str:
     return words[-1] if words else ""
 
 
+WILD_QUALIFIER = "野"  # 野骆驼, 野牦牛: the wild form of a farmed animal
+
+
 def protected_heads(
     species: list[dict[str, str]], entries: list[tuple[str, str, str, int]], farmed: Sequence[str]
 ) -> dict[str, str]:
@@ -321,6 +325,17 @@ def protected_heads(
         kind = KIND_OF.search(sense)
         head = kind.group(1) if kind else sense_head(sense)
         if row is not None and EVERYDAY_HEAD.match(head):
+            counts[head][category_for(row)] += 1
+    # a listed name the dictionary lacks is its kind's name with a word before it (巨松鼠: 松鼠 "squirrel"): the
+    # longest such ending the dictionary has, with an everyday first sense, names the kind
+    firsts = {word: first for word, first, _gloss, _line in entries}
+    for name, row in by_name.items():
+        if name in firsts:
+            continue
+        # 野骆驼 is the wild one of a farmed kind: its kind's name is the farmed animal's
+        ending = next((name[i:] for i in range(1, len(name) - 1) if name[i:] in firsts), None)
+        head = plain_sense(firsts[ending]) if ending and not name.startswith(WILD_QUALIFIER) else ""
+        if EVERYDAY_HEAD.match(head) and " " not in head:
             counts[head][category_for(row)] += 1
     return {head: found.most_common(1)[0][0] for head, found in counts.items() if head not in excluded}
 

@@ -148,8 +148,12 @@ def category_for(row: dict[str, str]) -> str:
         return "wildlife.saiga"
     if "犀鸟科" in family:
         return "wildlife.hornbill"
-    if "海龟科" in family or "棱皮龟科" in family:
+    # the hard-shelled sea turtles, whose scutes are tortoiseshell; the leatherback (棱皮龟科) has none, and its
+    # shell is filed as another animal's goods
+    if "海龟科" in family:
         return "wildlife.hawksbill"
+    if "棱皮龟科" in family:
+        return "wildlife.other"
     if "鸟纲" in cls:
         return "wildlife.live_bird"
     if "爬行纲" in cls:  # amphibians (两栖纲: 大鲵, 蝾螈, 蛙) are not reptiles: they fall to wildlife.other
@@ -309,6 +313,8 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     "东方白鹳": [("老鹳", "the northern folk name of the storks (鹳), the oriental stork, Ciconia boyciana, first")],
     "白琵鹭": [("饭勺鸟", "the folk name of the spoonbills (Platalea), for the spoon-shaped tip of the bill")],
     "斑头秋沙鸭": [("熊猫鸭", "the birders' name of the smew, Mergellus albellus (白秋沙鸭), for its eye-patch")],
+    # the list writes 普通鵟 with a private-use code point, read as 𫛭 (PRIVATE_USE)
+    "普通𫛭": [("土豹", "the falconers' name of the buzzards (Buteo), 普通鵟 first, also 土豹子: a hawk, not a cat")],
     # folk and market names of listed reptiles, amphibians and fish
     "圆鼻巨蜥": [("五爪金龙", "the Guangdong and Guangxi name of the water monitor, Varanus salvator (原名 巨蜥)")],
     "东方蝰": [("草原蝰", "the steppe viper, Vipera renardi, by its English name written in Chinese (东方蝰)")],
@@ -316,6 +322,7 @@ TRADE_NAMES: dict[str, list[tuple[str, str]]] = {
     "胭脂鱼": [("火烧鳊", "the Yangtze fishermen's name of the Chinese sucker, Myxocyprinus asiaticus, for its red")],
     "松江鲈": [("四鳃鲈", "the old name of the roughskin sculpin, Trachidermus fasciatus, for its gill-like folds")],
     "白鲟": [("象鱼", "the Yangtze fishermen's name of the Chinese paddlefish, Psephurus gladius, for its snout")],
+    "棱皮龟": [("革龟", "the older name of the leatherback, Dermochelys coriacea, for the leathery skin of its shell")],
     # the older writing of a listed shell's name
     "无鳞砗磲": [("车渠", "the older writing of 砗磲 (giant clams, Tridacna), one of the seven Buddhist treasures")],
 }

@@ -78,6 +78,20 @@ def test_generic_animal_words_come_from_the_dictionary_by_the_list_s_kinds(
         assert str(term["source"]).startswith("CC-CEDICT line ")
 
 
+def test_the_kind_a_listed_name_ends_with_is_a_generic_animal_word(
+    scorer: Scorer, animal_terms: dict[str, dict[str, object]]
+) -> None:
+    # the dictionary has no 巨松鼠 (the black giant squirrel, level II), but its ending 松鼠 "squirrel": the kind
+    assert animal_terms["松鼠"]["category"] == "wildlife.other"
+    assert animal_terms["松鼠"]["note"] == "= squirrel"
+    result = assert_lead(scorer, "黑色大松鼠 活的 一只 林子里套的", "wildlife.other", "个头像猫，尾巴很长，会咬人。")
+    assert any(h.term == "松鼠" and h.rule == "animal" for h in result.hits)
+    # a bred pet squirrel, and nuts, are no lead; the wild form of a farmed kind (野骆驼) makes no camel a kind
+    assert_clear(scorer, "魔王松鼠 活体 人工繁殖 宠物店 包活")
+    assert_clear(scorer, "三只松鼠 坚果 礼盒 一箱")
+    assert "骆驼" not in animal_terms
+
+
 def test_farmed_and_pet_animals_are_no_generic_animal_words(animal_terms: dict[str, dict[str, object]]) -> None:
     # the senses the dictionary gives a farmed or pet animal (鸡 "fowl", 鱼 "fish", 猫 "cat") name no protected kind
     for word in ("鸡", "鸭", "鱼", "猫", "狗", "甲鱼", "牛蛙", "家鸡", "鸽子", "兔子"):

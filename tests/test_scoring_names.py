@@ -143,6 +143,10 @@ def test_english_name_alone_or_inside_a_word_is_no_species_hit(scorer: Scorer, t
         ("熊猫鸭 一对 冬天水库边网的", "熊猫鸭", "wildlife.live_bird"),
         ("老鹳 活的 一对 湖边田里逮的", "老鹳", "wildlife.live_bird"),
         ("车渠 原壳 两扇 海边老渔民的", "车渠", "wildlife.other"),
+        # the falconers' buzzard; the leatherback's older name, filed as the
+        # leatherback is: no tortoiseshell
+        ("土豹 活的 一只 今年秋天网的", "土豹", "wildlife.live_bird"),
+        ("革龟 标本 一只 渔船上带回的老物件", "革龟", "wildlife.other"),
     ],
 )
 def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
@@ -153,6 +157,14 @@ def test_trade_name_of_a_listed_species_is_a_lead_with_its_source(
     # a watchlist term, shown with what it names: no dictionary gave it
     assert hit.mechanism == "term"
     assert hit.source and hit.source.startswith("trade name of ")
+
+
+def test_the_leatherback_is_no_tortoiseshell_turtle(scorer: Scorer) -> None:
+    # 棱皮龟 has no scutes: its goods are filed as another animal's, where the hard-shelled sea turtles' are
+    # tortoiseshell's (hawksbill)
+    assert_lead(scorer, "棱皮龟 活体 一只 渔民网到的", "wildlife.other")
+    assert_lead(scorer, "玳瑁 手镯 老料 透光", "wildlife.hawksbill")
+    assert_lead(scorer, "海龟壳 一个 渔民家里的老物件", "wildlife.hawksbill")
 
 
 @pytest.mark.parametrize(
