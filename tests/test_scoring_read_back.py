@@ -64,6 +64,27 @@ def test_a_pictograph_right_before_a_phrase_holding_its_name_pictures_the_phrase
     assert_lead(scorer, "🦜一对 手养 会说话", "wildlife.live_bird", "🦜一对，手养会说话，懂的来私聊，不走快递。")
 
 
+def test_a_short_form_of_the_phrase_stays_that_phrase_where_wild_talk_is_denied(scorer: Scorer) -> None:
+    # 不是野外的 denies the wild: no trade talk that would let the listing name a tiger's skin beside the budgerigar
+    told = "家里孵出来的虎皮，不是野外的，虎皮本来就好养，会上手，每只四十。"
+    result = score(scorer, "虎皮鹦鹉 幼鸟 手养 一窝", told)
+    assert "虎皮" in rules_by_name(result)["short_form_of_phrase"]["terms"]
+    assert result.category != "wildlife.tiger_leopard"
+    # wild talk claimed, not denied, still lets the listing sell the skin it names
+    assert_lead(scorer, "虎皮鹦鹉 鸟笼 转让", "wildlife.tiger_leopard", "另有虎皮，野外来的老货，整张带头，私聊。")
+
+
+def test_a_name_that_starts_inside_a_longer_name_set_aside_is_that_name(scorer: Scorer) -> None:
+    # 土豹子 is the falconers' buzzard: its 豹子 starts inside 土豹 and is no leopard, with or without context
+    told = "今年秋天网的土豹子，刚熬了三天，还没上手，送鹰帽和一个铜挂件，懂鹰的来看。"
+    result = score(scorer, "土豹子 新鹰 刚熬 送挂件", told)
+    assert rules_by_name(result)["inside_other_name"]["name"] == "土豹"
+    assert all(hit.category != "wildlife.tiger_leopard" for hit in result.hits)
+    # counted after its noun suffix 子, the buzzard is sold; 豹子 of its own stays the leopard
+    assert_lead(scorer, "土豹子 一只 已过拳", "wildlife.live_bird", "土豹子一只，熬好了，能追野兔。")
+    assert_lead(scorer, "豹子皮 整张 老货", "wildlife.tiger_leopard", "豹子皮一整张，带头带爪，老货，私聊。")
+
+
 def test_a_signal_inside_a_short_form_belongs_to_the_phrase(scorer: Scorer) -> None:
     # 偷拍 after 偷拍检测器 is the detector again: neither a name of a hidden camera nor a suspicious word
     told = "出差住酒店先扫一遍，能查出针孔摄像头，也能查窃听器，防止被偷拍，小巧好带。"

@@ -131,8 +131,10 @@ def drop_inside_unsold(
     unsold: list[tuple[TermRef, FieldView, int, int]],
     masked_rules: list[dict[str, Any]],
 ) -> list[tuple[TermRef, FieldView, int, int, int, int]]:
-    """The hits that lie inside no longer name of another category which the listing gives no context: 虎 in
-    壁虎 is the gecko's name, not the tiger's, whether or not the gecko is sold as a wild one."""
+    """The hits that lie inside no longer name of another category which the listing gives no context, nor start
+    inside one and run past its end: 虎 in 壁虎 is the gecko's name, not the tiger's, whether or not the gecko is sold
+    as a wild one, and 豹子 of 土豹子 (土豹, the falconers' buzzard) no leopard's, as ``drop_straddling`` reads names
+    that both count."""
     kept = []
     for item in live:
         ref, view, start, end = item[0], item[1], item[2], item[3]
@@ -142,9 +144,7 @@ def drop_inside_unsold(
                 for other, oview, ostart, oend in unsold
                 if oview is view
                 and other.category != ref.category
-                and ostart <= start
-                and end <= oend
-                and oend - ostart > end - start
+                and ((ostart <= start and end <= oend and oend - ostart > end - start) or ostart < start < oend < end)
             ),
             None,
         )

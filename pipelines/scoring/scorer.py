@@ -137,6 +137,9 @@ _ACTING = frozenset(("function", "effect"))
 _NAMESAKE_RULES = frozenset(("innocent_phrase", "head_term", "part_term", "brand_term", "plant_term", "shop_term"))
 # the signals that give a species name, or its English name, the context its own words need
 _NAME_CONTEXT = frozenset(("provenance", "english_live"))
+# the noun suffix after an animal's name, which leaves it the same name (土豹子, 鹞子, 獐子): a count after it counts
+# right after the name
+_NOUN_SUFFIX = "子"
 # ... and so does a question of what the goods are that the seller leaves to the reader, with its verb and nothing
 # between (懂的人都知道是什么, 是啥懂的都懂): the name is the goods he will not spell out
 _TOLD_QUESTION = "question"
@@ -1129,7 +1132,10 @@ class Scorer:
                 and not self._context_stated(ref.requires, joined, ids, cut_phrases)
                 and not (
                     ref.rule == "species"
-                    and (self._names_a_part(ref.category, view, end) or count_after(view, end, 2) is not None)
+                    and (
+                        self._names_a_part(ref.category, view, end)
+                        or count_after(view, end + view.norm.text.startswith(_NOUN_SUFFIX, end), 2) is not None
+                    )
                 )
                 # wild provenance in any language (wild caught) and a live or young animal in English (chick, baby)
                 # are context the name's words give in Chinese, for the name and for its English name (Wild-caught
@@ -1326,7 +1332,8 @@ class Scorer:
             and not self._talks_trade(signal_places)
             and not any(marker in joined for marker in self._reveals)
         ):
-            # a listing that talks trade or reveals the goods (象牙白手镯 …其实是真象牙, 私聊) may name them in full
+            # a listing that talks trade or reveals the goods (象牙白手镯 …其实是真象牙, 私聊) may name them in full;
+            # talk it denies (不是野外的) is none
             live = drop_short_forms(live, masks, masked_rules, short_forms)
         if live and (masked_rules or masks):
             live = self._english_of_namesake(live, masked_rules, masks)
