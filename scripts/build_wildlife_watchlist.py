@@ -6,8 +6,9 @@
   ``species`` terms of the category that covers their trade. A species name alone is below the lead
   threshold; a product form, trade talk or price makes it a lead.
 * short forms of the list's names, by rule (:func:`short_forms`): the name without the place or the size and
-  direction word before it (泰国圆斑蝰 -> 圆斑蝰, 中华秋沙鸭 -> 秋沙鸭), and a family's name without 科 where it ends
-  the names of three or more of its listed species (柱星螅科 -> 柱星螅). A short form that names a wider group
+  direction word before it (泰国圆斑蝰 -> 圆斑蝰, 中华秋沙鸭 -> 秋沙鸭), a family's name without 科 where it ends
+  the names of three or more of its listed species (柱星螅科 -> 柱星螅), and a dictionary word that ends three or
+  more of a family's names (海蛇 of the sea snakes of 眼镜蛇科). A short form that names a wider group
   (a family, a name without its size word), that is a dictionary word (jieba's dictionary, CC-CEDICT) or that has
   two characters counts only with the animal's goods; one that the dictionary knows as an everyday word of its
   own (北山羊 -> 山羊 "goat") is not made. Each records the name it was cut from.
@@ -472,8 +473,9 @@ def _qualifier(word: str, tag: str, cedict: dict[str, list[CedictEntry]]) -> str
 
 def short_forms(rows: list[dict[str, str]], known: set[str]) -> dict[str, dict[str, object]]:
     """The forms sellers cut from the list's names, each with the rows it stands for and whether it is a dictionary
-    word: a name without its leading qualifiers (place, proper name, direction, size), and a family's name without
-    科 where it ends the names of FAMILY_MEMBERS or more of its listed species. A form that is a listed name or
+    word: a name without its leading qualifiers (place, proper name, direction, size), a family's name without 科
+    where it ends the names of FAMILY_MEMBERS or more of its listed species, and a dictionary word that ends as many
+    of them (海蛇). A form that is a listed name or
     another watchlist term, that stands for species of two categories, or that the dictionary knows as an everyday
     word of its own, is left out."""
     import jieba
@@ -517,6 +519,21 @@ def short_forms(rows: list[dict[str, str]], known: set[str]) -> dict[str, dict[s
         if len(named) >= FAMILY_MEMBERS:
             for row in named:
                 add(stem, row, "family name", True)
+        # a word that ends the names of FAMILY_MEMBERS or more of a family's species, and not only as the end of
+        # a longer ending they share, names their group as the family's name does (海蛇 of the 15 sea snakes of
+        # 眼镜蛇科, 海雕 of the sea eagles); a fragment no dictionary knows (罗鲑 of 哲罗鲑) is none
+        for size in (2, 3):
+            ending: dict[str, list[dict[str, str]]] = defaultdict(list)
+            for row in members:
+                if len(row["name"]) > size:
+                    ending[row["name"][-size:]].append(row)
+            for form, shared in ending.items():
+                longer = {row["name"][-size - 1 :] for row in shared}
+                if len(shared) < FAMILY_MEMBERS or form == stem or (len(longer) == 1 and size < 3):
+                    continue
+                if form in cedict or form in _jieba_words():
+                    for row in shared:
+                        add(form, row, "common ending", True)
     out = {}
     for form, entry in sorted(found.items()):
         rows_of = entry["rows"]

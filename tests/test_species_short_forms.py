@@ -1,5 +1,6 @@
 """Species named by the part of their list name that sellers write: the name without its place or direction word
-(泰国圆斑蝰 -> 圆斑蝰), or the family's name that ends the names of its listed species (柱星螅科 -> 柱星螅). The forms
+(泰国圆斑蝰 -> 圆斑蝰), the family's name that ends the names of its listed species (柱星螅科 -> 柱星螅), or a
+dictionary word that ends many of them (海蛇 of the sea snakes of 眼镜蛇科). The forms
 are cut by rule in scripts/build_wildlife_watchlist.py; each hit says which list name it was cut from."""
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def short_forms() -> dict[str, dict[str, object]]:
         # a bird sold mounted is filed under wildlife.other, as the labelled set files specimens
         ("秋沙鸭 标本 老货 转让", "", "秋沙鸭", "short form of 中华秋沙鸭", "wildlife.other"),
         ("柱星螅 摆件 一大枝", "潜水带上来的，枝杈多。", "柱星螅", "family name of 扇形柱星螅", "wildlife.coral"),
+        # the word that ends the names of many of a family's species (15 sea snakes of 眼镜蛇科 end in 海蛇)
+        ("海蛇 活体 两条 渔船网上来的", "", "海蛇", "common ending of 蓝灰扁尾海蛇", "wildlife.live_reptile"),
+        ("海雕 活体 一只 海边网到的", "", "海雕", "common ending of 白腹海雕", "wildlife.live_bird"),
     ],
 )
 def test_a_short_form_of_a_listed_name_is_a_lead_and_says_where_it_came_from(
@@ -59,6 +63,7 @@ def test_a_short_form_of_a_listed_name_is_a_lead_and_says_where_it_came_from(
         "仓鼠兔子 笼子 通用 活体",  # 鼠兔 (伊犁鼠兔) read across two words
         "珠母贝 大号 原壳 海南",  # 大珠母贝 without 大 is every pearl oyster: it needs the goods beside it
         "锹甲 活体 一对 成虫",  # the list names two stag beetles of hundreds: no family name for them
+        "海蛇 毛绒玩具 儿童 海洋馆",  # a common ending is a dictionary word: it needs the goods beside it
     ],
 )
 def test_ordinary_listings_with_a_short_form_stay_quiet(scorer: Scorer, title: str) -> None:
@@ -78,6 +83,8 @@ def test_forms_that_the_dictionary_knows_as_something_of_their_own_are_not_made(
     assert short_forms and not {"山羊", "鹦鹉", "壁虎", "体鲟", "熊猫"} & set(short_forms)
     assert "requires" not in short_forms["圆斑蝰"]  # no dictionary word, three characters: a name of its own
     assert "requires" in short_forms["斑羚"]  # a dictionary word: only with the goods
+    # a fragment that ends several names but is no word (罗鲑 of 哲罗鲑, 色鸫 of 八色鸫) is no group's name
+    assert "requires" in short_forms["海蛇"] and not {"罗鲑", "色鸫", "臂猿", "木鸟"} & set(short_forms)
 
 
 def test_a_dictionary_alias_with_a_second_sense_counts_with_the_animal(scorer: Scorer) -> None:
