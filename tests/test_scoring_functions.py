@@ -374,3 +374,24 @@ def test_goods_told_by_the_step_they_skip_are_leads(
 )
 def test_a_step_said_not_skipped_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
     assert_clear(scorer, title, description)
+
+
+def test_blotter_paper_put_under_the_tongue_is_a_drug_lead(scorer: Scorer) -> None:
+    # LSD's blotter paper (纸片, 吸水纸) is the trait that keeps company with the tongue it is put under
+    result = assert_lead(scorer, "方格小纸片 放舌头下面 一格一次", "prohibited.drugs", "吸水纸印的，量少出")
+    context = function_context(result)
+    assert context is not None and "舌头下" in context["functions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # paper cut for a child's craft, and a lab's blotting paper, say no tongue
+        ("儿童手工 彩色纸片 剪贴画 一包", "幼儿园做贴画用，颜色鲜艳"),
+        ("吸水纸 实验室 滤纸 100张", "化学实验用，吸水性好"),
+        # a medicine held under the tongue names no paper
+        ("硝酸甘油片 舌下含服 心绞痛", "药店正品，遵医嘱"),
+    ],
+)
+def test_paper_or_a_medicine_under_the_tongue_alone_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
