@@ -1342,3 +1342,22 @@ def test_a_term_beside_goods_words_it_does_not_name_stays_a_lead(
 def test_a_code_word_ending_in_a_colour_names_no_colour(scorer: Scorer) -> None:
     """A code word is dealers' talk, not the name of a material a colour is named after."""
     assert_lead(scorer, "一红二黑三白色 老货 原件", "wildlife.ivory", "懂的来 私聊 不走平台")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # the empty bottle or box is what a collector buys, across the words between it and the name, and what the
+        # listing says of the old contents (老酒) is the bottle's
+        ("虎骨酒 老酒 空瓶 收藏", "九十年代虎骨酒的瓶子，商标清楚，瓶里没酒，摆柜子里好看"),
+        ("熊胆粉 老包装 空盒 收藏", "早年熊胆粉的包装盒，只有盒子没有粉，收集老药盒的来"),
+    ],
+)
+def test_an_empty_bottle_or_box_of_wildlife_goods_is_the_container(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert "head_term" in rules_by_name(assert_clear(scorer, title, description))
+
+
+def test_empty_bottles_given_with_wild_goods_leave_the_goods_sold(scorer: Scorer) -> None:
+    assert_lead(scorer, "野生虎骨 泡酒 送空瓶", "wildlife.tiger_leopard", "山里野生虎骨一根，泡酒用，送两个空瓶，私聊")

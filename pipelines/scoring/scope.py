@@ -33,6 +33,10 @@ NEGATION_STOPS = frozenset("是的但而却就")
 # Latin letters and digits between them (Rhino 8 建模教程) are a model or version and do not count
 _HEAD_REACH = 2
 _HEAD_SPAN = 8
+# an empty container (a goods head that starts so: 空瓶, 空盒) is what is sold wherever it stands in the span after
+# a term, across the words between, and what the listing says of its contents is the bottle's (虎骨酒 老酒 空瓶):
+# the collector's bottle, not what it held
+_EMPTY = "空"
 # a Latin brand of letters joined by a hyphen right beside a term (SK-II 神仙水); a model with digits (AK-47) is
 # no brand here, nor an English compound in lower case after its hyphen (Wild-caught hooded pitta, hand-raised)
 _BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-(?![a-z]+\s?$)[A-Za-z]+\s?$")
@@ -591,11 +595,18 @@ class Scope:
         for at in range(end, min(end + _HEAD_SPAN, len(text))):
             head = heads.starting_at(text, at) if firsts is None or text[at] in firsts else None
             if head is not None and head[1] not in own and one_clause(view, start, at + len(head[1])):
+                if head[1].startswith(_EMPTY):
+                    break
                 return None if self.goods_shown(ref, signal_places, view, start, end) else head
             if is_cjk(text[at]):
                 chinese += 1
                 if chinese > _HEAD_REACH:
                     break
+        at = text.find(_EMPTY, end, end + _HEAD_SPAN)
+        head = None if at < 0 else heads.starting_at(text, at)
+        if head is not None and head[1].startswith(_EMPTY) and one_clause(view, start, at + len(head[1])):
+            # what the listing says of the contents (老酒) is the bottle's
+            return None if self.goods_shown(ref, signal_places, view, start, end, traits=False) else head
         return None
 
     def goods_shown(
