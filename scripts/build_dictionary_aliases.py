@@ -749,14 +749,14 @@ def shop_heads(entries: list[tuple[str, str, str, int]]) -> list[str]:
 
 
 # the English heads of manufactured goods no wildlife is made into and no prohibited goods hide in (tools,
-# machines, bags and sacks, household textiles, a computer's cards): a dictionary word whose first sense is one,
-# alone or with one modifier ("drill bit" is named whole, "bit" alone being "a bit"), is a *goods head*
-# (``signals.goods_heads``). Phones, chargers, computers and printers are left out: spyware, covert cameras and
-# forged papers are made in and on them (Spyware 手机, 充电器 of a camera)
+# machines, pumps and augers, bags and sacks, household textiles, a computer's cards): a dictionary word whose
+# first sense is one, alone or with one modifier ("drill bit" is named whole, "bit" alone being "a bit"), is a
+# *goods head* (``signals.goods_heads``). Phones, chargers, computers and printers are left out: spyware, covert
+# cameras and forged papers are made in and on them (Spyware 手机, 充电器 of a camera)
 GOODS_HEADS = frozenset(
     ("tool", "machine", "excavator", "hardware", "spanner", "wrench", "screwdriver", "pliers", "backpack",
      "knapsack", "rucksack", "schoolbag", "satchel", "sack", "sackcloth", "tablecloth", "pillowcase", "towel",
-     "folder", "wallet", "mousetrap")
+     "folder", "wallet", "mousetrap", "pump", "inflator", "auger")
 )  # fmt: skip
 GOODS_SENSES = frozenset(
     ("drill bit", "electric drill", "impact drill", "pneumatic drill", "video card", "graphics card", "sound card",
@@ -793,6 +793,7 @@ def goods_heads(entries: list[tuple[str, str, str, int]], terms: Sequence[str], 
     return sorted(found)
 
 
+_ARTICLE = re.compile(r"^an? ")
 # how many goods heads a character must end to head such goods written on after a prohibited name (发票夹)
 GOODS_CHARACTER_MIN = 5
 # a sense naming a part of a gun ("(gun) trigger" 扳机, "bolt of gun" 枪机): a goods character ending such a word is
@@ -809,7 +810,8 @@ def goods_characters(entries: list[tuple[str, str, str, int]], heads: Sequence[s
     senses: dict[str, set[str]] = defaultdict(set)
     for word, _first, gloss, _line in entries:
         if len(word) == 1 and ends.get(word, 0) >= GOODS_CHARACTER_MIN:
-            senses[word].update(plain_sense(sense) for sense in gloss.split("/"))
+            # a sense with its article (钻 "an auger") names the goods as the bare noun does
+            senses[word].update(_ARTICLE.sub("", plain_sense(sense)) for sense in gloss.split("/"))
     return sorted(char for char, found in senses.items() if found & (GOODS_HEADS | GOODS_SENSES))
 
 

@@ -214,3 +214,32 @@ def test_a_name_read_across_a_space_into_a_cage_is_no_bird(scorer: Scorer) -> No
     assert any(r["rule"] == "accessory_term" for r in result.rules)
     # the bird itself, written apart, is still one
     assert score(scorer, "野生 鸟 两只", "山里网的，私聊").is_lead
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("手枪钻 12V 充电式 两电一充", "装修打孔拧螺丝都行，送十个钻头，量大从优"),
+        ("锂电手枪钻 家用 小型", "木工师傅用剩的，电池还能用半天，同城自提"),
+        ("气枪水泵 洗车 家用", "接水管就能用，清洗汽车空调，同城自提"),
+    ],
+)
+def test_a_drill_or_a_pump_after_a_gun_name_is_that_tool(scorer: Scorer, title: str, description: str) -> None:
+    """The dictionary glosses 钻 "an auger" and ends seven drills and augers in it (电钻, 冲击钻, 螺丝钻), and
+    glosses 水泵 "water pump": a gun's name before them (手枪钻 "pistol drill") names the tool's shape."""
+    signals = yaml.safe_load(ALIASES.read_text(encoding="utf-8"))["signals"]
+    assert "钻" in signals["goods_characters"]
+    assert {"水泵", "气筒", "螺丝钻"} <= set(signals["goods_heads"])
+    assert_clear(scorer, title, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("出手枪 带钻石纹握把", "金属仿真，可发射钢珠，私聊"),
+        ("手枪 钻 全新 可发射", "不走平台 私聊"),
+    ],
+)
+def test_a_gun_name_not_joined_to_a_drill_stays_a_lead(scorer: Scorer, title: str, description: str) -> None:
+    """钻 must end the word the gun's name begins: 钻石 "diamond" goes on, and a 钻 written apart is no drill."""
+    assert_lead(scorer, title, "prohibited.weapons", description)
