@@ -400,3 +400,23 @@ def test_skipped_steps_are_generated_from_the_documents_procedures() -> None:
     phrases = told_by_skipped_step(documents, watchlists.signals)
     assert {"不用体检", "免考试", "无需本人到场", "不需要培训"} <= set(phrases)
     assert not set(phrases) & set(documents.suspicious)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("远程看对方手机 相册同步", "他拍的照片你这边都能看到，全程不用碰手机，懂的来"),
+        ("看对方手机相册 聊天记录", "删掉的照片也能恢复，苹果安卓都行，懂的来"),
+    ],
+)
+def test_the_target_s_photos_are_no_media_goods_beside_a_covert_device(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """A covert device or spyware takes pictures: 照片 in its listing are the ones it captures, not prints for
+    sale, so media innocence says nothing about the category."""
+    result = assert_lead(scorer, title, "prohibited.surveillance", description)
+    assert "innocence" not in rules_by_name(result)
+
+
+def test_a_doorbell_camera_with_its_photos_stays_clear(scorer: Scorer) -> None:
+    assert_clear(scorer, "可视门铃 家用 高清", "门口来人手机就能看，照片清晰，送安装")
