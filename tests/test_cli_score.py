@@ -400,12 +400,20 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # disguised recall follow the figures down by what those rows brought, to the fourth place (2,101 of 2,456 is 0.8555,
 # 1,189 of 1,482 is 0.8023); precision and category accuracy rose (2,015 of 2,102 is 0.9586), and the ceiling sits at
 # the measured figure (42 of 999 holds, 43 does not).
+# Concealed goods told by what they do, 铳 heading a gun's word, drug slang beside its form, fish floating up, skipped
+# steps; coin spots renamed, 琥珀色 a colour, goods made into others; paper holders, budgerigars and their
+# pictograph, stage smoke oil, no spelling across a clause break; the leatherback and the falconers' 土豹, names read
+# inside longer names, group names of a family's species; blotter paper, empty bottles, pistol drills and a covert
+# device's photos: recall 0.858 (2,108/2,456, 0.8583), precision 0.981 (2,108/2,149, 0.9809), disguised recall 0.806
+# (1,194/1,482, 0.8057), 41/999 (0.0410), category accuracy 0.961 (2,026/2,108, 0.9611); the floors follow, to the
+# fourth place (2,107 is 0.8579, 1,193 is 0.8050, 2,025 of 2,108 is 0.9606), and the ceiling sits at the measured
+# figure (41 of 999 holds, 42 does not).
 TEST_PART_FLOOR = {
-    "recall": 0.8558,
-    "precision": 0.9804,
-    "disguised": 0.8029,
-    "category_accuracy": 0.9590,
-    "hard_negatives_flagged": 0.0421,
+    "recall": 0.8583,
+    "precision": 0.9809,
+    "disguised": 0.8056,
+    "category_accuracy": 0.9611,
+    "hard_negatives_flagged": 0.0411,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -615,13 +623,16 @@ TEST_PART_FLOOR = {
 # (2,115 before) and 1,235 disguised (1,233), with 45 false alarms (44 before). The counts follow the grown part,
 # precision rose, category accuracy fell with the batch's rows, so its floor follows the figure, and the ceiling sits
 # at the measured figure (45 of 999 holds, 46 does not).
+# The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,222 leads (1,292 disguised),
+# precision 0.9806 (2,222/2,266), 44/999 (0.0440), category accuracy 0.961 (2,136/2,222, 0.9613): the counts follow,
+# precision and category accuracy rise, and the ceiling sits at the measured figure (44 of 999 holds, 45 does not).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_221,
-    "disguised_found": 1_291,
-    "precision": 0.9801,
-    "category_accuracy": 0.9599,
-    "hard_negatives_flagged": 0.0451,
+    "leads_found": 2_222,
+    "disguised_found": 1_292,
+    "precision": 0.9805,
+    "category_accuracy": 0.9612,
+    "hard_negatives_flagged": 0.0441,
 }
 
 
@@ -669,9 +680,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_456), (disguised - 1, 1_482)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_456), (disguised, 1_482)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_456), (disguised - 2, 1_482)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 2,102 of 2,456 (recall 0.8559) and 1,190 of 1,482 (0.8030); one fewer of each misses.
-    assert floor_misses(_measured((2_102, 2_456), (1_190, 1_482)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((2_101, 2_456), (1_189, 1_482)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 2,108 of 2,456 (recall 0.8583) and 1,194 of 1,482 (0.8057); one fewer of each misses.
+    assert floor_misses(_measured((2_108, 2_456), (1_194, 1_482)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((2_107, 2_456), (1_193, 1_482)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
