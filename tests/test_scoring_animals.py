@@ -224,3 +224,11 @@ def test_a_net_is_a_verb_of_capture(scorer: Scorer) -> None:
 )
 def test_a_species_name_without_a_capture_stays_clear(scorer: Scorer, title: str) -> None:
     assert_clear(scorer, title)
+
+
+def test_what_the_goods_are_made_into_is_no_part_of_them(scorer: Scorer) -> None:
+    # herbs sold to make sachets (做香囊) offer no musk pod, evasion talk and all
+    assert_clear(scorer, "艾叶 天然 干货 中药", "天然艾叶，晒干的，一斤装。泡脚、做香囊都行。加V详聊，不讲价。")
+    assert_clear(scorer, "丁香 天然 花蕾 香料", "天然丁香，可以做成香包挂车里。加V报价。")
+    # the pod itself, sold with the talk, stays a lead
+    assert_lead(scorer, "天然 香囊 一个 带毛", "wildlife.musk", "整个的，原香，加V详聊，不讲价。")
