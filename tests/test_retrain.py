@@ -50,7 +50,7 @@ def test_retrain_refuses_a_worse_model_and_the_daily_report_says_so(tw_home: Pat
     assert "not replaced" in second["note"]
 
     html = unescape(write_daily_report(local_date(scheduler.now())).read_text(encoding="utf-8"))
-    assert "retrain" in html
+    assert "重新训练模型 / Retrain the bureau's model" in html  # the job named as `schedule list` names it
     assert f"new model 2's cross-validated F1 {second['f1']} is worse than {first['f1']} of version 1" in html
 
 
