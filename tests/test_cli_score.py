@@ -408,15 +408,11 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # (1,194/1,482, 0.8057), 41/999 (0.0410), category accuracy 0.961 (2,026/2,108, 0.9611); the floors follow, to the
 # fourth place (2,107 is 0.8579, 1,193 is 0.8050, 2,025 of 2,108 is 0.9606), and the ceiling sits at the measured
 # figure (41 of 999 holds, 42 does not).
-# Fish poison by its trade name, capture talk as a species name's context, goods made into sachets: recall 0.859
-# (2,109/2,456, 0.8587), precision 0.981 (2,109/2,150, 0.9809), disguised recall 0.806 (1,195/1,482, 0.8063), 41/999,
-# category accuracy 0.962 (2,028/2,109, 0.9616); the floors follow, to the fourth place (2,108 is 0.8583, 1,194 is
-# 0.8057, 2,027 of 2,109 is 0.9611).
 TEST_PART_FLOOR = {
-    "recall": 0.8587,
+    "recall": 0.8583,
     "precision": 0.9809,
-    "disguised": 0.8063,
-    "category_accuracy": 0.9615,
+    "disguised": 0.8056,
+    "category_accuracy": 0.9611,
     "hard_negatives_flagged": 0.0411,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -630,16 +626,13 @@ TEST_PART_FLOOR = {
 # The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,222 leads (1,292 disguised),
 # precision 0.9806 (2,222/2,266), 44/999 (0.0440), category accuracy 0.961 (2,136/2,222, 0.9613): the counts follow,
 # precision and category accuracy rise, and the ceiling sits at the measured figure (44 of 999 holds, 45 does not).
-# The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,222 leads (1,292 disguised),
-# precision 0.9810 (2,222/2,265), 43/999 (0.0430), category accuracy 0.962 (2,137/2,222, 0.9617): precision and
-# category accuracy rise, and the ceiling sits at the measured figure (43 of 999 holds, 44 does not).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
     "leads_found": 2_222,
     "disguised_found": 1_292,
-    "precision": 0.9810,
-    "category_accuracy": 0.9617,
-    "hard_negatives_flagged": 0.0431,
+    "precision": 0.9805,
+    "category_accuracy": 0.9612,
+    "hard_negatives_flagged": 0.0441,
 }
 
 
@@ -687,9 +680,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_456), (disguised - 1, 1_482)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_456), (disguised, 1_482)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_456), (disguised - 2, 1_482)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 2,109 of 2,456 (recall 0.8587) and 1,195 of 1,482 (0.8063); one fewer of each misses.
-    assert floor_misses(_measured((2_109, 2_456), (1_195, 1_482)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((2_108, 2_456), (1_194, 1_482)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 2,108 of 2,456 (recall 0.8583) and 1,194 of 1,482 (0.8057); one fewer of each misses.
+    assert floor_misses(_measured((2_108, 2_456), (1_194, 1_482)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((2_107, 2_456), (1_193, 1_482)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])

@@ -196,39 +196,3 @@ def test_a_falconer_s_name_and_an_idiom_are_no_tiger(scorer: Scorer) -> None:
     """兔虎 names a goshawk, and 虎 in an idiom of the dictionary (生龙活虎) a manner, not the animal."""
     result = assert_lead(scorer, "兔虎 成年母鸟 已经熬好", "wildlife.live_bird", "个头大，生龙活虎，拿兔子很猛。")
     assert "wildlife.tiger_leopard" not in result.categories
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
-        "银鸡 公 长尾 前几天山上抓的",  # a capture told is wild provenance: the trade name needs no other word
-        "银鸡 母的 羽色漂亮 林子里抓的",
-    ],
-)
-def test_a_capture_gives_a_species_name_its_context(scorer: Scorer, title: str) -> None:
-    result = assert_lead(scorer, title, "wildlife.live_bird")
-    assert not any(r["rule"] == "needs_context" for r in result.rules)
-
-
-def test_a_net_is_a_verb_of_capture(scorer: Scorer) -> None:
-    result = score(scorer, "银鸡 公 长尾 林子里网的")
-    assert any(h.term == "银鸡" for h in result.hits)
-
-
-@pytest.mark.parametrize(
-    "title",
-    [
-        "银鸡 公 长尾 自家孵的 笼养三年",  # no capture: the name still wants its context
-        "草龟 背甲黑亮 外塘养殖 出售",
-    ],
-)
-def test_a_species_name_without_a_capture_stays_clear(scorer: Scorer, title: str) -> None:
-    assert_clear(scorer, title)
-
-
-def test_what_the_goods_are_made_into_is_no_part_of_them(scorer: Scorer) -> None:
-    # herbs sold to make sachets (做香囊) offer no musk pod, evasion talk and all
-    assert_clear(scorer, "艾叶 天然 干货 中药", "天然艾叶，晒干的，一斤装。泡脚、做香囊都行。加V详聊，不讲价。")
-    assert_clear(scorer, "丁香 天然 花蕾 香料", "天然丁香，可以做成香包挂车里。加V报价。")
-    # the pod itself, sold with the talk, stays a lead
-    assert_lead(scorer, "天然 香囊 一个 带毛", "wildlife.musk", "整个的，原香，加V详聊，不讲价。")

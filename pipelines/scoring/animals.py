@@ -45,8 +45,6 @@ _FEED_REACH = 4
 _TAME_WINDOW = 8  # the longest name before a young animal's word (a wild one ending in a farmed one: 扬子鳄鱼), and 小
 # characters of description (红, 活石头) a capture's animal or goods word may stand after the capture
 _CAUGHT_GAP = 4
-# verbs of making right before a part's word: what the goods are made into (做香囊, 做成香包), not the goods
-_MADE_INTO = ("做", "做成", "制成")
 
 
 class AnimalPatterns:
@@ -453,8 +451,6 @@ class AnimalPatterns:
                     continue  # a soft-shelled turtle's carapace for the pot (甲鱼 背甲), a cat's fore paw (猫 前爪)
                 elif sig.kind == "part" and sig.label == YOUNG_PART and self._young_of_tame(view, start):
                     continue  # a kitten or a piglet (猫崽子, 猪崽)
-                elif sig.kind == "part" and view.norm.text[max(0, start - 2) : start].endswith(_MADE_INTO):
-                    continue  # what the goods are made into (冰片 做香囊, 做成香包) is no part they are
                 elif sig.kind == "part" and stands_alone(view, start, end):
                     if part is None:
                         part = (sig, view, start, end)

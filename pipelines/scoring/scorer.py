@@ -1148,13 +1148,6 @@ class Scorer:
                         for sig in signals
                     )
                 )
-                # a capture told (山上抓的, 树林里网的) is wild provenance as well: the named animal taken from the wild
-                and not (
-                    ref.rule == "species"
-                    and starts & _CAPTURE
-                    and self._capture is not None
-                    and self._capture.search(joined) is not None
-                )
             ):
                 brand = self._scoping.brand_mark(ref, view, end)
                 if brand is not None:
