@@ -4,11 +4,13 @@ what was read, one closing line saying so, and no browser left behind: while the
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -59,6 +61,37 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) ->
         time.sleep(0.1)
 
 
+def nightly_job(home: Path, base_url: str) -> list[str]:
+    """The arguments of `tradewatch schedule run-job nightly-sweep`, its timetable (under `home`) sweeping the demo
+    marketplace at `base_url`."""
+    import yaml
+
+    home.mkdir(parents=True, exist_ok=True)
+    timetable = home / "schedule.yaml"
+    nightly = {"time": "02:00", "platforms": ["demo"], "keywords": ["象牙", "穿山甲", "犀角"]}
+    timetable.write_text(
+        yaml.safe_dump({"base_url": base_url, "nightly_sweep": nightly}, allow_unicode=True), encoding="utf-8"
+    )
+    return ["schedule", "run-job", "nightly-sweep", "--timetable", str(timetable)]
+
+
+def until(command: subprocess.Popen[str], condition: Callable[[], bool], what: str) -> None:
+    """Wait until `condition` holds, however long a loaded machine takes (pytest's timeout is the limit); fails
+    at once, with its error output, when `command` ends first."""
+    while not condition():
+        if command.poll() is not None:
+            pytest.fail(f"the command ended before {what}: {command.stderr.read() if command.stderr else ''}")
+        time.sleep(0.1)
+
+
+def items_requested(base_url: str) -> int:
+    """How many item pages the demo marketplace at `base_url` was asked for: once one is, search pages were read
+    and the crawl's engine runs."""
+    with urllib.request.urlopen(f"{base_url}/admin/stats", timeout=10) as response:
+        hits: dict[str, int] = json.load(response)["hits"]
+    return sum(count for path, count in hits.items() if "/item/" in path)
+
+
 def alive(pid: int) -> bool:
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
@@ -66,20 +99,20 @@ def alive(pid: int) -> bool:
         return False
 
 
-def stopped_while_crawling(command: subprocess.Popen[str], home: Path, seconds: float = 60.0) -> tuple[str, str]:
-    """SIGTERM to `command` once its sweep crawls in a process of its own (a child, a local worker): its output,
-    once it and that process have ended (whichever has not, within a while, is killed)."""
+def stopped_once(
+    command: subprocess.Popen[str], ready: Callable[[], bool], what: str, stop: Callable[[], None] | None = None
+) -> tuple[str, str]:
+    """SIGTERM to `command` (or `stop()`) once `ready()` holds (`what`): its output, once it and the processes it
+    started have ended (whichever has not, within a while, is killed)."""
     children: list[psutil.Process] = []
     try:
-        logs = home / "logs"
-        wait_for(
-            lambda: any("Spider opened" in log.read_text() for log in logs.glob("sweep-*.log")), "the crawl", seconds
-        )
-        time.sleep(1.5)  # its engine runs (a stop in the moment before finds none to stop and leaves the run open)
+        until(command, ready, what)
         children = psutil.Process(command.pid).children(recursive=True)
-        assert children  # the process that crawls
-        command.send_signal(signal.SIGTERM)
-        out, err = command.communicate(timeout=40)
+        if stop is None:
+            command.send_signal(signal.SIGTERM)
+        else:
+            stop()
+        out, err = command.communicate()
         wait_for(lambda: not any(alive(child.pid) for child in children), "the crawl's process to end", seconds=20)
     finally:
         for child in children:
@@ -88,6 +121,17 @@ def stopped_while_crawling(command: subprocess.Popen[str], home: Path, seconds: 
         if command.poll() is None:
             command.kill()
     return out, err
+
+
+def stopped_while_crawling(command: subprocess.Popen[str], base_url: str) -> tuple[str, str]:
+    """SIGTERM to `command` once its sweep reads item pages of the demo marketplace at `base_url` in a process of
+    its own (a child, a local worker): its output, once it and that process have ended."""
+
+    def stop_the_crawl() -> None:
+        assert psutil.Process(command.pid).children(recursive=True)  # the process that crawls
+        command.send_signal(signal.SIGTERM)
+
+    return stopped_once(command, lambda: items_requested(base_url) > 0, "the crawl read pages", stop_the_crawl)
 
 
 def assert_interrupted(command: subprocess.Popen[str], out: str, err: str, line: str) -> None:
@@ -142,19 +186,15 @@ def test_a_sweep_interrupted_while_its_browser_starts_records_its_run_as_interru
 def test_a_sweep_interrupted_while_it_reads_pages_keeps_what_it_read(demo_market_factory, tw_home: Path):
     base_url = demo_market_factory(slow_ms=400)  # a crawl of a few seconds
     sweep = start_sweep("demo", base_url, tw_home)
-    try:
-        logs = tw_home / "logs"
-        wait_for(lambda: any("Spider opened" in log.read_text() for log in logs.glob("sweep-*.log")), "the crawl")
-        time.sleep(1.5)  # some pages answered, more to come
-        sweep.send_signal(signal.SIGINT)
-        out, err = sweep.communicate(timeout=30)
-    finally:
-        if sweep.poll() is None:
-            sweep.kill()
+    # Ctrl-C once some pages were read, more to come; its output once it ended, however long a loaded machine takes.
+    out, err = stopped_once(
+        sweep, lambda: items_requested(base_url) > 0, "the crawl read pages", lambda: sweep.send_signal(signal.SIGINT)
+    )
 
     assert sweep.returncode == INTERRUPTED_EXIT, err
     run = the_run()
     assert (run.outcome, run.finish_reason) == ("interrupted", SHUTDOWN)
+    assert run.pages > 0 and run.listings > 0  # the item pages asked for were read and their listings kept
     kept = f"已读取的 {run.pages} 个页面和 {run.listings} 条商品已保存"
     assert f"错误：抓取被中断：demo（已中断；被 Ctrl-C 或停止信号中止；{kept}）" in err
     assert "Traceback" not in out + err
@@ -274,18 +314,9 @@ def test_a_sweep_job_run_now_and_killed_stops_its_sweep_and_says_so(demo_market_
     """`kill` of `tradewatch schedule run-job nightly-sweep`, whose sweep crawls in a child process: before, the
     command died at once (exit -15) and left its child crawling with nobody waiting; now the child is asked to
     stop, its run is recorded as interrupted, and the command exits 130 with one line."""
-    import yaml
-
-    tw_home.mkdir(parents=True, exist_ok=True)
-    timetable = tw_home / "schedule.yaml"
-    nightly = {"time": "02:00", "platforms": ["demo"], "keywords": ["象牙", "穿山甲", "犀角"]}
-    timetable.write_text(
-        yaml.safe_dump({"base_url": demo_market_factory(slow_ms=400), "nightly_sweep": nightly}, allow_unicode=True),
-        encoding="utf-8",
-    )
-    args = ["schedule", "run-job", "nightly-sweep", "--timetable", str(timetable)]
-    job = start_command(args, TRADEWATCH_HOME=str(tw_home))
-    out, err = stopped_while_crawling(job, tw_home)
+    base_url = demo_market_factory(slow_ms=400)
+    job = start_command(nightly_job(tw_home, base_url), TRADEWATCH_HOME=str(tw_home))
+    out, err = stopped_while_crawling(job, base_url)
     assert_interrupted(job, out, err, "错误：任务 nightly-sweep：已中断；详见 tradewatch runs")
 
 
@@ -315,7 +346,7 @@ def test_a_scheduler_stopped_while_its_sweep_crawls_stops_it_and_records_it_inte
     timetable.write_text(yaml.safe_dump({"base_url": base_url, "nightly_sweep": nightly}), encoding="utf-8")
     scheduler = start_command(["schedule", "run", "--timetable", str(timetable)], **env)
     try:
-        out, err = stopped_while_crawling(scheduler, tw_home, seconds=150)
+        out, err = stopped_while_crawling(scheduler, base_url)
     finally:
         if distributed:  # the interrupted sweep is left open for workers elsewhere; this test's own is dropped
             forget_sweeps_of(connect(env["TRADEWATCH_REDIS_URL"]), base_url)
