@@ -275,9 +275,8 @@ def _signals_stop(scheduler: Any) -> Iterator[None]:
 def stop_running_jobs() -> list[str]:
     """Once the scheduler has stopped: stop the jobs still running (their crawl children asked to stop, then
     killed after `runners.child.STOP_SECONDS`), wait until each has recorded how it ended, and return the ids
-    of those interrupted. A crawl that ended without closing its run (killed, or stopped in the moment between
-    opening its spider and starting its engine, when Scrapy's stop finds no engine running) has its run
-    recorded interrupted here, not left `running` until someone looks."""
+    of those interrupted. A crawl that ended without closing its run (killed when it did not close in time) has
+    its run recorded interrupted here, not left `running` until someone looks."""
     with _jobs_changed:
         running = sorted(_running_jobs)
     if running:

@@ -1,6 +1,6 @@
 """Ctrl-C or SIGTERM ends a sweep within seconds at whatever stage it is, its run recorded as interrupted with
-what was read, one closing line saying so, and no browser left behind: while the browser is still starting
-(its launch hangs), and while pages are being read."""
+what was read, one closing line saying so, and no browser left behind: while its spider opens, while the browser
+is still starting (its launch hangs), and while pages are being read."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from leads.db import get_engine
 from leads.models import CrawlRun
 from runners.distributed import coordinator
 from runners.distributed.coordinator import SweepLeftOpen
+from tests.held_opening import HELD_LINE, OPENING_FAILED
 
 ROOT = Path(__file__).resolve().parents[1]
 HANGS = """#!/bin/sh
@@ -90,6 +91,11 @@ def items_requested(base_url: str) -> int:
     with urllib.request.urlopen(f"{base_url}/admin/stats", timeout=10) as response:
         hits: dict[str, int] = json.load(response)["hits"]
     return sum(count for path, count in hits.items() if "/item/" in path)
+
+
+def logged(home: Path, line: str) -> bool:
+    """Some sweep log under `home` has `line`."""
+    return any(line in log.read_text(encoding="utf-8") for log in (home / "logs").glob("sweep-*.log"))
 
 
 def alive(pid: int) -> bool:
@@ -197,6 +203,45 @@ def test_a_sweep_interrupted_while_it_reads_pages_keeps_what_it_read(demo_market
     assert run.pages > 0 and run.listings > 0  # the item pages asked for were read and their listings kept
     kept = f"已读取的 {run.pages} 个页面和 {run.listings} 条商品已保存"
     assert f"错误：抓取被中断：demo（已中断；被 Ctrl-C 或停止信号中止；{kept}）" in err
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("command", ["sweep", "run-job"])
+def test_a_sweep_stopped_while_its_spider_opens_records_its_run_interrupted_at_once(
+    demo_market: str, tw_home: Path, command: str
+):
+    """SIGTERM while the spider opens, its run recorded as started and its engine not started yet (held there by
+    tests/held_opening.py), crawled in the command's own process (`tradewatch sweep`) or in a child process
+    (`schedule run-job`): before, Scrapy's stop found no engine to stop, the reactor stopped, and the run stayed
+    `running` until `tradewatch runs` or a report marked it; now the crawl is stopped as its engine starts, and its
+    run is recorded interrupted at once, by the crawl itself."""
+    held = "tests.held_opening"
+    if command == "sweep":
+        process = start_sweep("demo", demo_market, tw_home, SCRAPY_SETTINGS_MODULE=held)
+        line = "错误：抓取被中断：demo（已中断；被 Ctrl-C 或停止信号中止；已读取的 0 个页面和 0 条商品已保存）"
+    else:
+        job = nightly_job(tw_home, demo_market)
+        process = start_command(job, TRADEWATCH_HOME=str(tw_home), SCRAPY_SETTINGS_MODULE=held)
+        line = "错误：任务 nightly-sweep：已中断；详见 tradewatch runs"
+    out, err = stopped_once(process, lambda: logged(tw_home, HELD_LINE), "the spider opened")
+
+    assert_interrupted(process, out, err, line)  # finish reason `shutdown`: the crawl's own record
+    assert (the_run().pages, the_run().listings) == (0, 0)
+    assert logged(tw_home, "Spider closed (shutdown)")
+
+
+def test_a_sweep_stopped_while_its_spider_opens_whose_opening_then_fails_ends_with_its_run_recorded(
+    demo_market: str, tw_home: Path
+):
+    """The stop waits for the spider's opening to be done: an opening that fails closes the spider itself, and the
+    stop ends with it instead of waiting for an engine that never starts (held by tests/held_opening.py)."""
+    sweep = start_sweep("demo", demo_market, tw_home, SCRAPY_SETTINGS_MODULE="tests.held_opening_fails")
+    out, err = stopped_once(sweep, lambda: logged(tw_home, HELD_LINE), "the spider opened")
+
+    run = the_run()
+    assert (run.finish_reason, run.finished_at is not None) == (OPENING_FAILED, True)
+    assert sweep.returncode == 3, err  # a run that did not complete normally
+    assert len([told for told in err.splitlines() if told.startswith("错误：")]) == 1, err
     assert "Traceback" not in out + err
 
 
