@@ -12,6 +12,12 @@ output goes to temporary files, never to pipes, so a long crawl that writes much
 A process that runs nothing after the crawl (the `tradewatch` command itself) does the work in itself instead
 (`work_here`), with the same log and the same errors: no second interpreter starts and waits beside the crawl.
 
+A child leads a process group of its own, with the processes it starts: Ctrl-C in a terminal, SIGINT to the
+terminal's whole foreground group, reaches only the parent, which asks its child to stop once. In the parent's
+group the child would take the terminal's SIGINT for its graceful stop and its parent's request as a second signal,
+Scrapy's forced stop, which ends the reactor without closing the spider and leaves its run `running`. A second
+Ctrl-C kills the child at once, the parent's doing (`ChildCrawl.close`).
+
 A process whose threads wait for children (the scheduler, whose jobs run in threads, which no signal reaches)
 stops them all at once from its main thread with `stop_children`: each is asked as Ctrl-C asks it, the threads
 waiting for them get KeyboardInterrupt once it has ended, and no child starts any more.
@@ -107,6 +113,7 @@ class ChildCrawl:
                 stdout=self._stdout,
                 stderr=self._stderr,
                 stdin=subprocess.DEVNULL,
+                process_group=0,  # the parent alone forwards a terminal's Ctrl-C (see the module's docstring)
             )
             _children.add(self)
 

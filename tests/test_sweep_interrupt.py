@@ -37,8 +37,10 @@ exec sleep 300
 """  # a Chromium that never answers: the launch waits for it up to Playwright's 30 s timeout
 
 
-def start_command(args: list[str], **env: str) -> subprocess.Popen[str]:
-    """`tradewatch ARGS` in Chinese, in a process of its own (with the test's environment and `env`)."""
+def start_command(args: list[str], *, own_group: bool = False, **env: str) -> subprocess.Popen[str]:
+    """`tradewatch ARGS` in Chinese, in a process of its own (with the test's environment and `env`); with
+    `own_group`, leading a process group of its own, as a terminal runs a command: Ctrl-C there is SIGINT to the
+    whole group (`os.killpg`)."""
     return subprocess.Popen(
         [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
         env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh", **env},
@@ -46,6 +48,7 @@ def start_command(args: list[str], **env: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        process_group=0 if own_group else None,
     )
 
 
@@ -129,13 +132,18 @@ def stopped_once(
     return out, err
 
 
-def stopped_while_crawling(command: subprocess.Popen[str], base_url: str) -> tuple[str, str]:
-    """SIGTERM to `command` once its sweep reads item pages of the demo marketplace at `base_url` in a process of
-    its own (a child, a local worker): its output, once it and that process have ended."""
+def stopped_while_crawling(
+    command: subprocess.Popen[str], base_url: str, stop: Callable[[], None] | None = None
+) -> tuple[str, str]:
+    """SIGTERM to `command` (or `stop()`) once its sweep reads item pages of the demo marketplace at `base_url`
+    in a process of its own (a child, a local worker): its output, once it and that process have ended."""
 
     def stop_the_crawl() -> None:
         assert psutil.Process(command.pid).children(recursive=True)  # the process that crawls
-        command.send_signal(signal.SIGTERM)
+        if stop is None:
+            command.send_signal(signal.SIGTERM)
+        else:
+            stop()
 
     return stopped_once(command, lambda: items_requested(base_url) > 0, "the crawl read pages", stop_the_crawl)
 
@@ -363,6 +371,23 @@ def test_a_sweep_job_run_now_and_killed_stops_its_sweep_and_says_so(demo_market_
     job = start_command(nightly_job(tw_home, base_url), TRADEWATCH_HOME=str(tw_home))
     out, err = stopped_while_crawling(job, base_url)
     assert_interrupted(job, out, err, "错误：任务 nightly-sweep：已中断；详见 tradewatch runs")
+
+
+def test_one_ctrl_c_stops_a_crawl_child_once_and_gracefully(demo_market_factory, tw_home: Path):
+    """Ctrl-C in a terminal is SIGINT to its whole foreground process group, here `tradewatch schedule run-job
+    nightly-sweep`, whose sweep crawls in a child process, and the command asks its child to stop as well: before,
+    the child took the terminal's SIGINT for its graceful stop and its parent's SIGTERM for a second one, Scrapy's
+    "forcing unclean shutdown", and its run was left `running` for `tradewatch runs` to mark; now the child is
+    asked once, by its parent, closes its spider, and its run is recorded interrupted with what it read."""
+    base_url = demo_market_factory(slow_ms=400)
+    job = start_command(nightly_job(tw_home, base_url), own_group=True, TRADEWATCH_HOME=str(tw_home))
+    out, err = stopped_while_crawling(job, base_url, stop=lambda: os.killpg(job.pid, signal.SIGINT))
+
+    assert_interrupted(job, out, err, "错误：任务 nightly-sweep：已中断；详见 tradewatch runs")
+    (log,) = (tw_home / "logs").glob("sweep-*.log")
+    told = [line for line in log.read_text(encoding="utf-8").splitlines() if "scrapy.crawler: Received" in line]
+    assert len(told) == 1 and "shutting down gracefully" in told[0], told
+    assert "Spider closed (shutdown)" in log.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
