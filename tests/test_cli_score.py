@@ -408,12 +408,21 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # (1,194/1,482, 0.8057), 41/999 (0.0410), category accuracy 0.961 (2,026/2,108, 0.9611); the floors follow, to the
 # fourth place (2,107 is 0.8579, 1,193 is 0.8050, 2,025 of 2,108 is 0.9606), and the ceiling sits at the measured
 # figure (41 of 999 holds, 42 does not).
+# Grown by the twenty-fourth blind batch to 3,891 (145 of its 484 fell into the part: 100 leads, 56 of them of the
+# disguised kinds, 39 hard negatives and 6 ordinary listings; the rules unchanged, so every move is the new rows'):
+# recall 0.854 (2,182/2,556, 0.8537), precision 0.980 (2,182/2,226, 0.9802), disguised recall 0.800 (1,230/1,538,
+# 0.7997), 44/1,038 (0.0424), category accuracy 0.962 (2,098/2,182, 0.9615). The batch's rows there found 74 of their
+# 100 leads (36 of 56 disguised, 72 of the 74 filed right) and flagged three of their 39 look-alikes (a
+# shuffleboard table 沙狐球, dyed chalcedony beads sold as 红珊瑚 色, a photographer's 证件照 一条龙), so recall,
+# disguised recall and precision follow the figures down by what those rows brought, to the fourth place (2,181 of
+# 2,556 is 0.8533, 1,229 of 1,538 is 0.7991); category accuracy rose (2,097 of 2,182 is 0.9610), and the ceiling sits
+# at the measured figure (44 of 1,038 holds, 45 does not).
 TEST_PART_FLOOR = {
-    "recall": 0.8583,
-    "precision": 0.9809,
-    "disguised": 0.8056,
-    "category_accuracy": 0.9611,
-    "hard_negatives_flagged": 0.0411,
+    "recall": 0.8536,
+    "precision": 0.9802,
+    "disguised": 0.7997,
+    "category_accuracy": 0.9615,
+    "hard_negatives_flagged": 0.0424,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -626,13 +635,20 @@ TEST_PART_FLOOR = {
 # The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,222 leads (1,292 disguised),
 # precision 0.9806 (2,222/2,266), 44/999 (0.0440), category accuracy 0.961 (2,136/2,222, 0.9613): the counts follow,
 # precision and category accuracy rise, and the ceiling sits at the measured figure (44 of 999 holds, 45 does not).
+# Grown by the twenty-fourth blind batch to 3,891, the seed rebuilt with its dev rows and without the title-wide class
+# of gathering verbs (meaning.py): recall 0.902 (2,305/2,556, 0.9018), precision 0.980 (2,305/2,351, 0.9804),
+# disguised recall 0.869 (1,336/1,538, 0.8687), 46/1,038 (0.0443), category accuracy 0.962 (2,218/2,305, 0.9623). The
+# batch's rows there found 80 of their 100 leads (42 of 56 disguised, 77 of the 80 filed right) and flagged the same
+# three of their 39 look-alikes as the rules; the part's older rows found 2,225 (2,222 before) and 1,294 disguised
+# (1,292), with 43 false alarms (44 before). The counts follow the grown part, precision fell with the batch's three
+# look-alikes, category accuracy rose, and the ceiling sits at the measured figure (46 of 1,038 holds, 47 does not).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_222,
-    "disguised_found": 1_292,
-    "precision": 0.9805,
-    "category_accuracy": 0.9612,
-    "hard_negatives_flagged": 0.0441,
+    "leads_found": 2_305,
+    "disguised_found": 1_336,
+    "precision": 0.9804,
+    "category_accuracy": 0.9622,
+    "hard_negatives_flagged": 0.0444,
 }
 
 
@@ -668,7 +684,7 @@ def _measured(leads: tuple[int, int], disguised: tuple[int, int]) -> dict[str, A
         "leads": counts(*leads),
         "disguised": counts(*disguised),
         "category_accuracy": 1.0,
-        "by_kind": {"hard_negative": {"fp": 0, "tn": 999}},
+        "by_kind": {"hard_negative": {"fp": 0, "tn": 1_038}},
     }
 
 
@@ -676,13 +692,13 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     """The stated tolerance, and nothing more: one lead (or one disguised lead) under the with-seed figure when
     measured holds, two do not; under the rules' floors one lead fewer than measured is a miss."""
     leads, disguised = TEST_PART_FLOOR_WITH_SEED["leads_found"], TEST_PART_FLOOR_WITH_SEED["disguised_found"]
-    assert floor_misses(_measured((leads, 2_456), (disguised, 1_482)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert floor_misses(_measured((leads - 1, 2_456), (disguised - 1, 1_482)), TEST_PART_FLOOR_WITH_SEED) == []
-    assert len(floor_misses(_measured((leads - 2, 2_456), (disguised, 1_482)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    assert len(floor_misses(_measured((leads, 2_456), (disguised - 2, 1_482)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 2,108 of 2,456 (recall 0.8583) and 1,194 of 1,482 (0.8057); one fewer of each misses.
-    assert floor_misses(_measured((2_108, 2_456), (1_194, 1_482)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((2_107, 2_456), (1_193, 1_482)), TEST_PART_FLOOR)) == 2
+    assert floor_misses(_measured((leads, 2_556), (disguised, 1_538)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert floor_misses(_measured((leads - 1, 2_556), (disguised - 1, 1_538)), TEST_PART_FLOOR_WITH_SEED) == []
+    assert len(floor_misses(_measured((leads - 2, 2_556), (disguised, 1_538)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    assert len(floor_misses(_measured((leads, 2_556), (disguised - 2, 1_538)), TEST_PART_FLOOR_WITH_SEED)) == 1
+    # The rules alone: measured 2,182 of 2,556 (recall 0.8537) and 1,230 of 1,538 (0.7997); one fewer of each misses.
+    assert floor_misses(_measured((2_182, 2_556), (1_230, 1_538)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((2_181, 2_556), (1_229, 1_538)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
