@@ -7,8 +7,8 @@
   was read until then, and says which it was even when nothing was read;
 - `failed`: the lead store became unavailable mid-run (finish reason `store_unavailable`): fetching stopped, what
   was committed before stays; the scorer could not be loaded; the browser of a JS sweep did not start
-  (`browser_unavailable`, crawler/browser_launches.py); or every worker of a distributed sweep was lost
-  (`workers_lost`, runners/distributed/coordinator.py);
+  (`browser_unavailable`, crawler/browser_launches.py); or every worker of a distributed sweep was lost, or
+  ended before it joined (`workers_lost`, runners/distributed/coordinator.py);
 - `blocked`: block pages were seen (captcha, login wall, anti-bot shell), or the sweep was stopped for one;
 - `unreachable`: the site never gave a result page; the reason names the cause where the stats show it
   (a refused private address, robots.txt, DNS, HTTP 5xx, HTTP 404 on every search);
@@ -43,6 +43,7 @@ LAUNCH_FAILED_STAT = "tradewatch/browser/launch_failed"  # the browser's failed 
 LAUNCH_RECOVERED_STAT = "tradewatch/browser/launch_recovered"  # launches that succeeded after failed ones
 LAUNCH_ERROR_STAT = "tradewatch/browser/launch_error"  # the first line of the last failed launch's error
 NEVER_READ_STAT = "tradewatch/sweep/never_read"  # queued requests of a distributed sweep no worker could read
+WORKER_FAILED_STAT = "tradewatch/sweep/worker_failed"  # why a local worker of a distributed sweep ended unjoined
 DEFAULT_FIELDS = ("title", "url", "price")
 REASONS_STAT = "tradewatch/health/reasons"  # the run's stats keep why it was judged so
 # Stats that hold text, not a count: a distributed sweep carries them across its workers (the last one written
@@ -57,6 +58,9 @@ BROWSER_NOT_STARTED = "the browser did not start: {error}"
 NO_WORKER_LEFT = (
     "every worker of the sweep was lost (killed, or its machine stopped) and none took its place; "
     "{count} request(s) never read"
+)
+NO_WORKER_JOINED = (
+    "a worker ended before it joined the sweep ({error}) and none took its place; {count} request(s) never read"
 )
 STOPPED_BY_SIGNAL = "stopped by Ctrl-C or a stop signal; the {pages} page(s) and {listings} listing(s) read are kept"
 SWEEP_ABANDONED = (
@@ -84,10 +88,10 @@ UNDECODABLE_PAGES = "{count} page(s) could not be decoded"
 NOT_TEXT_PAGES = "{count} page(s) were not web pages (a picture, PDF or download)"
 EVIDENCE_NOT_STORED = "evidence of {count} lead(s) could not be stored (see the log)"
 REASONS = (
-    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, NO_WORKER_LEFT, STOPPED_BY_SIGNAL, SWEEP_ABANDONED,
-    BLOCK_PAGES_SEEN, REFUSED_PRIVATE, ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE, NO_RESPONSE,
-    NO_RESULT_PAGE, ABNORMAL_FINISH, NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED, UNPARSED_PAGES,
-    UNDECODABLE_PAGES, NOT_TEXT_PAGES, EVIDENCE_NOT_STORED,
+    STORE_LOST, SCORER_NOT_LOADED, BROWSER_NOT_STARTED, NO_WORKER_LEFT, NO_WORKER_JOINED, STOPPED_BY_SIGNAL,
+    SWEEP_ABANDONED, BLOCK_PAGES_SEEN, REFUSED_PRIVATE, ROBOTS_DISALLOWS, DNS_FAILURE, HTTP_5XX, HTTP_404_EVERYWHERE,
+    NO_RESPONSE, NO_RESULT_PAGE, ABNORMAL_FINISH, NOTHING_PARSED, NOTHING_PARSED_REJECTED, LOW_COVERAGE, MANY_FAILED,
+    UNPARSED_PAGES, UNDECODABLE_PAGES, NOT_TEXT_PAGES, EVIDENCE_NOT_STORED,
 )  # fmt: skip
 
 
@@ -176,7 +180,11 @@ def assess(
         error = stats.get(LAUNCH_ERROR_STAT) or SEE_THE_LOG
         return Health(FAILED, [BROWSER_NOT_STARTED.format(error=error)], coverage)
     if finish_reason == WORKERS_LOST:
-        return Health(FAILED, [NO_WORKER_LEFT.format(count=_count(stats, NEVER_READ_STAT))], coverage)
+        never_read = _count(stats, NEVER_READ_STAT)
+        unjoined = stats.get(WORKER_FAILED_STAT)
+        if unjoined:  # a worker that crashed on its way up: say why
+            return Health(FAILED, [NO_WORKER_JOINED.format(error=unjoined, count=never_read)], coverage)
+        return Health(FAILED, [NO_WORKER_LEFT.format(count=never_read)], coverage)
     if finish_reason in (SHUTDOWN, ABANDONED):  # stopped on purpose: never judged on what it had no time to read
         read = counts(stats)  # as the run's own columns keep them
         why = STOPPED_BY_SIGNAL if finish_reason == SHUTDOWN else SWEEP_ABANDONED

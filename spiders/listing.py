@@ -312,6 +312,10 @@ class ListingSpider(scrapy.Spider):
         page = failure.request.meta.get("playwright_page")
         if page is not None:
             await release_page(page)
+        from crawler.distributed.components import LeaseLost
+
+        if failure.check(LeaseLost):  # another worker of a distributed sweep reads it: no failure of the site
+            return
         self.count("errors/request")
         if failure.check(HttpError):
             self.count(f"errors/http_{failure.value.response.status}")

@@ -53,6 +53,13 @@ def redis_server(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[An
         server.delete(key)
 
 
+def opened(server: Any) -> str:
+    """A new sweep's id, among the open sweeps: a worker joins only an open sweep."""
+    sweep_id = sweeps.new_sweep_id()
+    server.zadd(keys.SWEEPS_KEY, {sweep_id: time.time()})
+    return sweep_id
+
+
 def expected_ids(keywords: list[str]) -> set[str]:
     catalogue = build_catalogue()
     return {listing.listing_id for keyword in keywords for listing in catalogue.search(keyword)}
@@ -123,7 +130,7 @@ def test_requests_survive_the_json_serialiser_with_their_callbacks():
 
 def test_popped_requests_are_held_until_acknowledged_and_requeued_when_the_worker_dies(redis_server):
     spider = ListingSpider(platform="demo", keywords="象牙")
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     base = keys.sweep_key(sweep_id, "demo")
     alive, dead = "w-alive", "w-dead"
     sweeps.register_worker(redis_server, sweep_id, alive, lease_seconds=30)
@@ -166,7 +173,7 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server, monkeypat
     from crawler.distributed.scheduler import ReliableScheduler
 
     spider = ListingSpider(platform="demo", keywords="象牙")
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     base = keys.sweep_key(sweep_id, "demo")
     sweeps.register_worker(redis_server, sweep_id, "w-one", lease_seconds=30)
     queue = ReliableQueue(redis_server, spider, base, worker_id="w-one")
@@ -184,7 +191,7 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(redis_server, monkeypat
         None,
         spider,
     )
-    scheduler._reported = {}
+    scheduler._reported, scheduler.gone, scheduler.sweep_id = {}, False, sweep_id
     item = Request("http://127.0.0.1:1/plain/item/7", callback=spider.parse_item)
     try:
         assert scheduler.enqueue_request(item) is True
@@ -651,7 +658,7 @@ def test_a_platform_is_given_up_only_when_every_worker_still_in_the_sweep_has_le
     from crawler.run_health import BROWSER_UNAVAILABLE, NEVER_READ_STAT
 
     spider = ListingSpider(platform="demo-js", keywords="象牙")
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     base = keys.sweep_key(sweep_id, "demo-js")
     for worker in ("w-nobrowser", "w-browser"):
         sweeps.register_worker(redis_server, sweep_id, worker, lease_seconds=30)
@@ -681,7 +688,7 @@ def test_a_sweep_is_orphaned_only_when_its_workers_were_lost_and_none_is_left(re
     from crawler.run_health import NEVER_READ_STAT, WORKERS_LOST
 
     spider = ListingSpider(platform="demo", keywords="象牙")
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     base = keys.sweep_key(sweep_id, "demo")
     redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
     try:
@@ -758,7 +765,7 @@ def test_a_stalled_worker_that_beats_again_is_not_lost_when_its_operator_stops_i
     its operator afterwards, it leaves the sweep as any stopped worker does: the sweep waits for another and
     its queue is not dropped as that of lost workers."""
     spider = ListingSpider(platform="demo", keywords="象牙")
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     base = keys.sweep_key(sweep_id, "demo")
     redis_server.set(keys.sweep_key(sweep_id, "seeded"), "1")
     try:
@@ -825,7 +832,7 @@ def test_a_worker_whose_reactor_is_blocked_past_its_lease_is_not_lost_and_one_ki
     keeps its lease and what it holds (before, its beats stopped with its reactor: it was reaped as lost while
     alive, and its request fetched again by another worker). Killed, it is lost within two leases as before."""
     lease = 2.0
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     worker_id = f"w-{sweep_id}"
     base = keys.sweep_key(sweep_id, "demo")
     spider = ListingSpider(platform="demo", keywords="象牙")
@@ -874,7 +881,7 @@ def test_a_heartbeat_stops_with_its_crawl_and_when_its_reactor_hangs(redis_serve
     `hung_after` (a hung crawl gives its requests up), again once it turns; never after `stop()`."""
     from crawler.distributed.components import Heartbeat
 
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = opened(redis_server)
     worker_id = f"w-{sweep_id}"
     beat = keys.heartbeat_key(worker_id)
     running = [True]
@@ -911,3 +918,138 @@ def test_a_heartbeat_stops_with_its_crawl_and_when_its_reactor_hangs(redis_serve
         heartbeat.stop()
         forget_sweep(redis_server, sweep_id)
         redis_server.delete(beat)
+
+
+def test_a_heartbeat_of_a_sweep_finished_meanwhile_joins_nothing_and_says_it_is_gone(redis_server, redis_url):
+    """A worker back after its sweep was finished (or its keys dropped by its coordinator) does not join it again:
+    its beat brings none of the sweep's keys back, the beats end, and `gone` tells the crawl to stop."""
+    from crawler.distributed.components import Heartbeat
+
+    sweep_id = opened(redis_server)
+    worker_id = f"w-{sweep_id}"
+    heartbeat = Heartbeat(redis_url, sweep_id, worker_id, 0.5, reactor_running=lambda: True, every=0.05)
+    try:
+        heartbeat.start()
+        time.sleep(0.3)
+        assert redis_server.sismember(keys.sweep_key(sweep_id, "workers"), worker_id)
+        assert not heartbeat.gone.is_set()
+        forget_sweep(redis_server, sweep_id)  # its coordinator finished it (or dropped its keys) meanwhile
+        assert heartbeat.gone.wait(2.0)
+        heartbeat._thread.join(timeout=2.0)
+        assert not heartbeat._thread.is_alive()
+        assert redis_server.keys(keys.sweep_key(sweep_id, "*")) == []
+        assert not sweeps.register_worker(redis_server, sweep_id, worker_id, lease_seconds=30)
+        assert redis_server.keys(keys.sweep_key(sweep_id, "*")) == []
+    finally:
+        heartbeat.stop()
+        forget_sweep(redis_server, sweep_id)
+        redis_server.delete(keys.heartbeat_key(worker_id))
+
+
+def listings_seen(url: str) -> dict[str, int]:
+    """How many times the store saw each listing, by listing id."""
+    with Session(get_engine(url)) as session:
+        return dict(session.exec(select(Listing.listing_id, Listing.times_seen)).all())  # type: ignore[arg-type]
+
+
+@pytest.mark.timeout(300)
+def test_a_worker_away_past_its_lease_whose_sweep_ended_meanwhile_stops_and_records_nothing_twice(
+    demo_market_factory, tw_home, postgres_url, redis_server, monkeypatch, tmp_path
+):
+    """A worker paused (a network pause, a stalled machine) while it holds pages: its lease runs out, the other
+    worker reads what it held, and the sweep is finished and closed. Back, it does not join the closed sweep
+    again: it stops, stores none of the pages it had in hand (each listing seen once, each lead created once),
+    brings none of the sweep's keys back into Redis, and leaves the finished run as it was recorded (before, it
+    parsed and stored them a second time and wrote its stats and finish reason into the closed sweep)."""
+    keywords = ["象牙", "穿山甲", "手机", "沙发"]
+    monkeypatch.setenv("TRADEWATCH_DATABASE_URL", postgres_url)
+    monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "1")
+    market = demo_market_factory(slow_ms=400)
+    request = SweepRequest(
+        profile_files=[slow_profile(tmp_path, concurrency=2)], params=SweepParams(keywords=keywords), base_url=market
+    )
+    spec = coordinator.start_sweep(redis_server, request)
+    away_id = f"w-away-{spec.sweep_id}"
+    held = f"{keys.sweep_key(spec.sweep_id, spec.platforms[0])}:processing:{away_id}"
+    away = start_worker(spec.sweep_id, tmp_path / "away.log", worker_id=away_id)
+    other = start_worker(spec.sweep_id, tmp_path / "other.log")
+    try:
+        paused = psutil.Process(away.process.pid)
+        deadline = time.monotonic() + 180  # two worker processes start up first: slow on a loaded machine
+        while True:  # paused while it holds item pages (their requests sent, their responses not read yet)
+            assert time.monotonic() < deadline, "the worker never held a page"
+            assert away.process.poll() is None and other.process.poll() is None
+            if sum(item_hits(market).values()) >= 3 and redis_server.hlen(held):
+                paused.suspend()
+                if redis_server.hlen(held):
+                    break
+                paused.resume()
+            time.sleep(0.05)
+        assert coordinator.wait_until_done(redis_server, spec, timeout=120)
+        assert coordinator.finish_sweep(redis_server, spec)
+        recorded = stored(postgres_url)["runs"][0]
+        assert redis_server.hlen(held) == 0  # what it held went back to the queue, and the other worker read it
+        assert other.result(timeout=60) == {"worked": True}
+
+        paused.resume()
+        assert away.result(timeout=60) == {"worked": True}
+    finally:
+        for worker in (away, other):
+            if worker.process.poll() is None:
+                psutil.Process(worker.process.pid).resume()
+            worker.close()
+    expected = expected_ids(keywords)
+    after = stored(postgres_url)
+    assert sorted(after["listings"]) == sorted(expected)
+    assert set(listings_seen(postgres_url).values()) == {1}  # no listing stored a second time
+    assert after["created_events"] == len(after["leads"])
+    (run,) = after["runs"]
+    assert (run.finished_at, run.stats, run.outcome) == (recorded.finished_at, recorded.stats, "ok")
+    left = {key.decode() for key in redis_server.keys(keys.sweep_key(spec.sweep_id, "*"))}
+    assert left <= {keys.sweep_key(spec.sweep_id, name) for name in ("spec", "state", "finisher")}, left
+    told = [line for line in (tmp_path / "away.log").read_text(encoding="utf-8").splitlines() if "was away" in line]
+    assert len(told) == 1 and spec.sweep_id in told[0], told
+
+
+@pytest.mark.timeout(120)  # before, the coordinator waited for a worker that never came, for ever
+def test_a_local_worker_that_crashes_before_it_joins_is_counted_lost_and_the_run_says_so(
+    tw_home, redis_server, monkeypatch
+):
+    """The coordinator's only worker dies on its way up (the OOM killer, a broken install), before it joined the
+    sweep: no lease of it ever runs out, so nothing counted it lost and the coordinator waited for ever. Now the
+    coordinator sees its process end unjoined at its next look, says so in one line, and gives the sweep up as
+    for lost workers: the run failed, saying why, with what was queued counted as never read."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+    from crawler.run_health import NEVER_READ_STAT, NO_WORKER_JOINED, WORKER_FAILED_STAT, WORKERS_LOST
+    from runners.distributed import worker as worker_module
+
+    def crashing_worker(*args: Any, **kwargs: Any) -> Any:
+        child = worker_module.start_worker(*args, **kwargs)
+        child.process.kill()  # before its interpreter is even up: long before it joins
+        return child
+
+    monkeypatch.setattr(coordinator, "start_worker", crashing_worker)
+    monkeypatch.setenv("TRADEWATCH_LEASE_SECONDS", "1")
+    began = time.monotonic()
+    result = CliRunner(env={"TRADEWATCH_LANG": "zh"}).invoke(
+        app,
+        ["sweep", "-p", "demo", "-k", ",".join(KEYWORDS), "--base-url", "http://127.0.0.1:1", "--distributed"],
+    )
+    took = time.monotonic() - began
+    (run,) = stored()["runs"]
+    sweep_id = run.stats["tradewatch/sweep_id"]
+    try:
+        assert result.exit_code == 3, result.output
+        assert took < 30, took  # the look after its end, two leases of 1 s with no worker, and the final look
+        crashed = run.stats[WORKER_FAILED_STAT]
+        assert "exit -9" in crashed
+        assert (run.outcome, run.finish_reason) == ("failed", WORKERS_LOST)
+        assert run.stats[NEVER_READ_STAT] == len(KEYWORDS)
+        assert run.stats["tradewatch/health/reasons"] == [NO_WORKER_JOINED.format(error=crashed, count=len(KEYWORDS))]
+        shown = " ".join(result.output.split())  # as wrapped on the terminal
+        assert shown.count("错误：") == 1 and "一个工作进程在加入抓取前即已结束" in shown, result.output
+        assert sweeps.sweep_state(redis_server, sweep_id) == "done"
+    finally:
+        forget_sweep(redis_server, sweep_id)

@@ -25,6 +25,7 @@ from crawler.run_health import (
     SCORER_FAILED_STAT,
     SEE_THE_LOG,
     STORE_UNAVAILABLE,
+    WORKER_FAILED_STAT,
     WORKERS_LOST,
     assess,
 )
@@ -154,6 +155,7 @@ SCENARIOS = [
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2}, "shutdown"),
     (NOTHING_READ, ABANDONED),
     ({NEVER_READ_STAT: 3}, WORKERS_LOST),
+    ({NEVER_READ_STAT: 2, WORKER_FAILED_STAT: "sweep worker process failed (exit -9): no output"}, WORKERS_LOST),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2, "tradewatch/pages/unparsed": 2}, "finished"),
     ({"downloader/response_count": 5, "tradewatch/pages/search": 2, "tradewatch/pages/unparsed": 2,
       "tradewatch/results/seen": 6}, "finished"),

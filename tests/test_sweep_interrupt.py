@@ -291,12 +291,9 @@ def test_an_interrupted_coordinator_stops_its_workers_together_and_records_its_r
     started: list[child.ChildCrawl] = []
     recorded: list[dict[str, object]] = []
 
-    def stubborn_worker(sweep_id: str, log_file: Path | None) -> child.ChildCrawl:
-        started.append(
-            child.ChildCrawl(
-                "tests.stubborn_child", WorkerRequest(sweep_id=sweep_id), what=("分布式抓取工作进程", "sweep worker")
-            )
-        )
+    def stubborn_worker(sweep_id: str, log_file: Path | None, *, worker_id: str | None = None) -> child.ChildCrawl:
+        request = WorkerRequest(sweep_id=sweep_id, worker_id=worker_id)
+        started.append(child.ChildCrawl("tests.stubborn_child", request, what=("分布式抓取工作进程", "sweep worker")))
         return started[-1]
 
     def wait(*_: object, **__: object) -> bool:

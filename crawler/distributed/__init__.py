@@ -32,11 +32,22 @@ How a sweep runs with `TRADEWATCH_REDIS_URL` set:
 6. Each worker adds its stats to the platform's run in Redis (a hash of counters, updated with every
    acknowledgement and at close); when the sweep is done, the coordinator judges the run on the summed
    stats and finishes it in the lead store. One run per platform, whatever the number of workers.
+7. A worker joins only an open sweep (`tradewatch:sweeps`), with every beat. One away past its lease (a network
+   pause, a stalled machine) whose sweep was finished or dropped meanwhile joins nothing when it is back: it
+   stops (finish reason `sweep_gone`) and writes nothing more to the sweep (pushes and stats are refused in the
+   same Lua scripts). Whether its sweep is still open or not, a page whose lease it lost is neither fetched,
+   parsed nor stored by it (`LeaseGuardMiddleware`, and `LeaseGuardPipeline` just before the store): the
+   worker that took the page over is the only one to record it, unless the lease ran out while the page's
+   listings were already in the store's batch (at most `TRADEWATCH_STORE_MAX_WAIT_MS` and its commit).
+8. A coordinator names its local workers; one whose process ends before it joined (a crash on its way up) is
+   counted as lost at once, and the sweep given up as for lost workers if none takes its place; its runs say
+   why (`tradewatch/sweep/worker_failed`).
 
 Requests are stored as JSON (never pickle: whoever can write to the Redis server must not be able to run
 code on the workers), with bytes, header maps and Playwright page methods tagged.
 
-Key layout (prefix `tradewatch:sweep:<id>`): `:spec`, `:state` (open|done), `:workers` (set), `:seeded`;
+Key layout (prefix `tradewatch:sweep:<id>`): `:spec`, `:state` (open|done), `:workers` (set), `:lost` (set),
+`:joined` (set: every worker that ever joined), `:seeded`;
 per platform `:<platform>:requests` (sorted set), `:<platform>:seq`, `:<platform>:dupefilter` (set),
 `:<platform>:processing:<worker>` (hash), `:<platform>:stats` (hash of counters), `:<platform>:texts` (hash of the
 stats that are words, e.g. why the browser did not start). `tradewatch:worker:<id>` is a heartbeat,

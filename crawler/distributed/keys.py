@@ -43,6 +43,29 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+# Join a sweep (again, with every beat) while it is open: KEYS[1] the open sweeps, KEYS[2] the heartbeat (set to
+# ARGV[4] for ARGV[2] ms), KEYS[3] the sweep's workers, KEYS[4] its lost workers, KEYS[5] every worker that ever
+# joined it; ARGV[1] the worker, ARGV[3] the sweep. Returns 0, joining nothing, for a sweep finished (`close_sweep`)
+# or whose keys were dropped: its worker must stop, and bring none of its keys back.
+JOIN_SCRIPT = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+redis.call('SADD', KEYS[5], ARGV[1])
+return 1
+"""
+
+# Count a worker that never joined the sweep (KEYS[1], every worker that joined) as lost (KEYS[2], expiring after
+# ARGV[2] s): a local worker whose process ended before it joined. Returns 1 when counted, 0 when it had joined (its
+# lease then tells whether it was lost).
+LOST_UNJOINED_SCRIPT = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+"""
+
 # Pop the first request of the queue into the worker's processing hash; refuse when the worker is not alive.
 POP_SCRIPT = """
 if redis.call('EXISTS', KEYS[3]) == 0 then return false end
@@ -65,12 +88,30 @@ return seq
 
 # Record a request's fingerprint in the dupe filter and push it in one step: a worker killed between the two would
 # leave the request marked seen and never queued, so no worker would fetch it. Returns 1 when pushed, 0 when the
-# fingerprint was there already (ARGV[3] empty: a request that skips the filter, always pushed).
+# fingerprint was there already (ARGV[3] empty: a request that skips the filter, always pushed). A worker's push
+# names its sweep (ARGV[4], among the open sweeps KEYS[4]) and, for the successor of a request it holds (a redirect,
+# a retry), that request's lease (ARGV[5], in its processing hash KEYS[5]), acknowledged in the same step: -1, and
+# nothing written, when the sweep is no longer open or the lease no longer held (another worker has the request).
 SEEN_PUSH_SCRIPT = """
+if ARGV[4] ~= '' and not redis.call('ZSCORE', KEYS[4], ARGV[4]) then return -1 end
+if ARGV[5] ~= '' and redis.call('HDEL', KEYS[5], ARGV[5]) == 0 then return -1 end
 if ARGV[3] ~= '' and redis.call('SADD', KEYS[3], ARGV[3]) == 0 then return 0 end
 local seq = redis.call('INCR', KEYS[2])
 local member = string.format('%012d', seq) .. '|' .. ARGV[2]
 redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) * 1e12 - seq, member)
+return 1
+"""
+
+# Add a worker's stats to its platform's run while its sweep (ARGV[1]) is open (KEYS[1] the open sweeps): KEYS[2]
+# the counters, KEYS[3] the texts; then ARGV in threes: 'i' (an integer added), 'f' (a float added) or 't' (a text
+# set), the stat's name, the value. Returns 0, writing nothing, for a sweep finished or dropped meanwhile.
+STATS_SCRIPT = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+for i = 2, #ARGV, 3 do
+  if ARGV[i] == 'i' then redis.call('HINCRBY', KEYS[2], ARGV[i + 1], ARGV[i + 2])
+  elseif ARGV[i] == 'f' then redis.call('HINCRBYFLOAT', KEYS[2], ARGV[i + 1], ARGV[i + 2])
+  else redis.call('HSET', KEYS[3], ARGV[i + 1], ARGV[i + 2]) end
+end
 return 1
 """
 

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider
 from scrapy_redis.queue import Base as RedisQueueBase
 
-from crawler.distributed.keys import LEASE_ID, POP_SCRIPT, PUSH_SCRIPT, SEEN_PUSH_SCRIPT, heartbeat_key
+from crawler.distributed.keys import (
+    LEASE_ID,
+    POP_SCRIPT,
+    PUSH_SCRIPT,
+    SEEN_PUSH_SCRIPT,
+    SWEEPS_KEY,
+    heartbeat_key,
+)
 from crawler.distributed.serializer import JsonRequestSerializer
 
 if TYPE_CHECKING:
@@ -56,17 +63,22 @@ class ReliableQueue(RedisQueueBase):
         if pipe is None:
             target.execute()
 
-    def push_unseen(self, request: Request, fingerprint: str, dupefilter_key: str, *, pipe: Any = None) -> Any:
+    def push_unseen(
+        self, request: Request, fingerprint: str, dupefilter_key: str, *, pipe: Any = None, sweep_id: str = "",
+        lease: str = "",
+    ) -> Any:  # fmt: skip
         """Push `request` unless `fingerprint` is in the dupe filter, recording it there in the same step.
 
-        Without a `pipe`, returns whether it was pushed; with one, the answer is among the pipeline's results.
-        An empty fingerprint (a request that skips the filter) is always pushed."""
+        With `sweep_id`, only while that sweep is open; with `lease`, only while this worker holds that request
+        (the one `request` succeeds), which is acknowledged in the same step. Without a `pipe`, returns 1 when
+        pushed, 0 when seen already, -1 when refused for the sweep or the lease; with one, the answer is among the
+        pipeline's results. An empty fingerprint (a request that skips the filter) is always pushed."""
         pushed = self._seen_push(
-            keys=[self.queue_key, self.seq_key, dupefilter_key],
-            args=[-request.priority, self.encode(request), fingerprint],
+            keys=[self.queue_key, self.seq_key, dupefilter_key, SWEEPS_KEY, self.processing_key()],
+            args=[-request.priority, self.encode(request), fingerprint, sweep_id, lease],
             client=pipe if pipe is not None else self.server,
         )
-        return pushed if pipe is not None else bool(pushed)
+        return pushed if pipe is not None else int(pushed)
 
     def pop(self, timeout: int = 0) -> Request | None:
         member = self._pop(keys=[self.queue_key, self.processing_key(), heartbeat_key(self.worker_id)])

@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 
-from crawler.distributed.keys import LEASE_ID, connect, new_worker_id, sweep_key
+from crawler.distributed.keys import LEASE_ID, STATS_SCRIPT, SWEEPS_KEY, connect, new_worker_id, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import register_worker
 from crawler.run_health import TEXT_STATS
@@ -42,6 +42,10 @@ class ReliableScheduler(RedisScheduler):
         self._reported: dict[str, float] = {}
         self._reported_texts: dict[str, str] = {}
         self._pending_cache: tuple[float, bool] = (0.0, False)
+        self._add_stats = server.register_script(STATS_SCRIPT)
+        # The sweep was finished or dropped while this worker was away (set by its extension, or when it cannot
+        # join): nothing more is written to it, which would only bring its keys back.
+        self.gone = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReliableScheduler:
@@ -73,7 +77,7 @@ class ReliableScheduler(RedisScheduler):
 
         slot.remove_request = remove_request
         self._slot = slot
-        register_worker(self.server, self.sweep_id, self.worker_id, self.lease_seconds)
+        self.gone = not register_worker(self.server, self.sweep_id, self.worker_id, self.lease_seconds)
 
     def close(self, reason: str) -> None:
         self.flush_stats()
@@ -88,24 +92,22 @@ class ReliableScheduler(RedisScheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         # The dupe filter's fingerprint and the push go to Redis in one script: recorded apart, a worker killed
-        # between them would leave the request seen by every worker and queued by none.
+        # between them would leave the request seen by every worker and queued by none. Nothing is pushed into a
+        # sweep no longer open, nor for a request this worker no longer holds (it was away past its lease).
+        if self.gone:
+            return False
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
         lease = request.meta.get(LEASE_ID)
         if lease is None:
-            if not self.queue.push_unseen(request, fingerprint, self.df.key):
+            pushed = self.queue.push_unseen(request, fingerprint, self.df.key, sweep_id=self.sweep_id)
+        else:  # a successor of a popped request (redirect, retry): queue it and acknowledge the original in one step
+            pipe = self.server.pipeline(transaction=True)
+            self.queue.push_unseen(request, fingerprint, self.df.key, pipe=pipe, sweep_id=self.sweep_id, lease=lease)
+            self._stats_into(pipe)
+            pushed = int(pipe.execute()[0])
+        if pushed <= 0:
+            if pushed == 0:
                 self.df.log(request, self.spider)
-                return False
-            if self.stats:
-                self.stats.inc_value("scheduler/enqueued/redis")
-            return True
-        # A successor of a popped request (redirect, retry): queue it and acknowledge the original in one step.
-        pipe = self.server.pipeline(transaction=True)
-        self.queue.push_unseen(request, fingerprint, self.df.key, pipe=pipe)
-        self.queue.ack(lease, pipe=pipe)
-        self._stats_into(pipe)
-        pushed = bool(pipe.execute()[0])
-        if not pushed:
-            self.df.log(request, self.spider)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
@@ -126,6 +128,8 @@ class ReliableScheduler(RedisScheduler):
         return pending
 
     def acknowledge(self, lease: str) -> None:
+        if self.gone:
+            return
         pipe = self.server.pipeline(transaction=True)
         self.queue.ack(lease, pipe=pipe)
         self._stats_into(pipe)
@@ -134,9 +138,11 @@ class ReliableScheduler(RedisScheduler):
     # -- stats --------------------------------------------------------------------------------------------
 
     def _stats_into(self, pipe: Any) -> None:
+        """Add what the stats gained since the last report to the platform's run in Redis, in `pipe` (nothing is
+        written once the sweep is no longer open: its keys would only come back)."""
         if self.stats is None:
             return
-        key = f"{self.base_key}:stats"
+        args: list[Any] = [self.sweep_id]
         for name, value in self.stats.get_stats().items():
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
@@ -144,18 +150,20 @@ class ReliableScheduler(RedisScheduler):
                 continue
             delta = value - self._reported.get(name, 0)
             if delta:
-                if isinstance(value, int):
-                    pipe.hincrby(key, name, int(delta))
-                else:
-                    pipe.hincrbyfloat(key, name, delta)
+                args.extend(("i", name, int(delta)) if isinstance(value, int) else ("f", name, delta))
                 self._reported[name] = value
         for name in TEXT_STATS:  # what went wrong, in words: the last worker to say it is kept
             text = self.stats.get_value(name)
             if isinstance(text, str) and text != self._reported_texts.get(name):
-                pipe.hset(f"{self.base_key}:texts", name, text)
+                args.extend(("t", name, text))
                 self._reported_texts[name] = text
+        if len(args) > 1:
+            keys = [SWEEPS_KEY, f"{self.base_key}:stats", f"{self.base_key}:texts"]
+            self._add_stats(keys=keys, args=args, client=pipe)
 
     def flush_stats(self) -> None:
+        if self.gone:
+            return
         pipe = self.server.pipeline(transaction=True)
         self._stats_into(pipe)
         pipe.execute()

@@ -14,7 +14,9 @@ from pydantic import BaseModel, Field
 from crawler.distributed.keys import (
     DROP_ORPHANED_SCRIPT,
     DROP_QUEUE_SCRIPT,
+    JOIN_SCRIPT,
     KEEP_SECONDS,
+    LOST_UNJOINED_SCRIPT,
     REAP_SCRIPT,
     REQUEUED_SCORE,
     SWEEPS_KEY,
@@ -31,14 +33,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def register_worker(server: Redis, sweep_id: str, worker_id: str, lease_seconds: float) -> None:
+def register_worker(server: Redis, sweep_id: str, worker_id: str, lease_seconds: float) -> bool:
     """Join the sweep (again, with every beat) and keep the heartbeat; a worker taken for lost while it was
-    stalled is lost no more: it may still end by its operator's stop, and the sweep then waits for another."""
-    pipe = server.pipeline(transaction=True)
-    pipe.set(heartbeat_key(worker_id), str(time.time()), px=int(lease_seconds * 1000))
-    pipe.sadd(sweep_key(sweep_id, "workers"), worker_id)
-    pipe.srem(sweep_key(sweep_id, "lost"), worker_id)
-    pipe.execute()
+    stalled is lost no more: it may still end by its operator's stop, and the sweep then waits for another.
+    False, joining nothing, when the sweep is no longer open (finished, or its keys dropped by its coordinator):
+    the worker must stop, not bring the sweep's keys back."""
+    script = server.register_script(JOIN_SCRIPT)
+    keys = [
+        SWEEPS_KEY,
+        heartbeat_key(worker_id),
+        sweep_key(sweep_id, "workers"),
+        sweep_key(sweep_id, "lost"),
+        sweep_key(sweep_id, "joined"),
+    ]
+    return bool(int(script(keys=keys, args=[worker_id, int(lease_seconds * 1000), sweep_id, str(time.time())])))
+
+
+def count_lost_unless_joined(server: Redis, sweep_id: str, worker_id: str) -> bool:
+    """Count a worker whose process ended as lost when it never joined the sweep (one that joined is lost when
+    its lease runs out, `reap`): without this, a worker that crashed on its way up was waited for for ever.
+    Returns whether it was counted."""
+    script = server.register_script(LOST_UNJOINED_SCRIPT)
+    keys = [sweep_key(sweep_id, "joined"), sweep_key(sweep_id, "lost")]
+    return bool(int(script(keys=keys, args=[worker_id, KEEP_SECONDS])))
 
 
 def reap(server: Redis, sweep_id: str, platforms: Iterable[str]) -> int:
@@ -213,6 +230,11 @@ def sweep_state(server: Redis, sweep_id: str) -> str | None:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
+def is_open(server: Redis, sweep_id: str) -> bool:
+    """Among the open sweeps: not finished (`close_sweep`), its keys not dropped."""
+    return server.zscore(SWEEPS_KEY, sweep_id) is not None
+
+
 def open_sweeps(server: Redis) -> list[str]:
     """Open sweeps, oldest first."""
     members: list[Any] = list(server.zrange(SWEEPS_KEY, 0, -1))
@@ -244,7 +266,5 @@ def close_sweep(server: Redis, spec: SweepSpec) -> None:
         pipe.delete(
             f"{base}:requests", f"{base}:seq", f"{base}:dupefilter", f"{base}:stats", f"{base}:texts", f"{base}:left"
         )
-    pipe.delete(
-        sweep_key(spec.sweep_id, "seeded"), sweep_key(spec.sweep_id, "workers"), sweep_key(spec.sweep_id, "lost")
-    )
+    pipe.delete(*(sweep_key(spec.sweep_id, name) for name in ("seeded", "workers", "lost", "joined")))
     pipe.execute()

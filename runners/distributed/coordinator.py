@@ -8,8 +8,9 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider
@@ -17,11 +18,12 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 
 from core.config import get_settings
 from core.errors import TradewatchError, first_line
-from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, sweep_key
+from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, new_worker_id, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import (
     SweepSpec,
     close_sweep,
+    count_lost_unless_joined,
     drop_orphaned,
     drop_unread,
     given_up,
@@ -148,17 +150,72 @@ def lost_after() -> float:
     return LOST_AFTER_LEASES * get_settings().lease_seconds
 
 
+class LocalWorkers:
+    """The workers a coordinator starts on its own machine, each under a worker id it gives it, so that it tells
+    one whose process ended before it joined the sweep (a crash on its way up: a broken install, the OOM killer)
+    from one still on its way: the first is counted as lost at once (`count_unjoined`), as a worker that joined
+    is when its lease runs out, and the sweep is given up as for lost workers if none takes its place."""
+
+    def __init__(self, server: Redis, spec: SweepSpec, count: int, log_file: Path | None = None) -> None:
+        self.server = server
+        self.spec = spec
+        self.children: dict[str, ChildCrawl] = {}
+        self.ended: dict[str, str | None] = {}  # worker id -> why it ended unjoined (None: it had joined)
+        for _ in range(count):
+            worker_id = new_worker_id()
+            self.children[worker_id] = start_worker(spec.sweep_id, log_file, worker_id=worker_id)
+
+    def running(self) -> bool:
+        """A local worker's process lives: stalled at worst, not lost."""
+        return any(child.process.poll() is None for child in self.children.values())
+
+    def count_unjoined(self) -> None:
+        """Count each worker whose process ended before it joined the sweep as lost, saying why in one line and in
+        the runs' stats (`WORKER_FAILED_STAT`), so a sweep no worker will read is given up, not waited for."""
+        from crawler.run_health import WORKER_FAILED_STAT
+
+        for worker_id, child in self.children.items():
+            if worker_id in self.ended or child.process.poll() is None:
+                continue
+            if not count_lost_unless_joined(self.server, self.spec.sweep_id, worker_id):
+                self.ended[worker_id] = None  # it joined: its own end, or its lease, says how it went
+                continue
+            try:
+                child.result(timeout=0)
+                why = f"exit {child.process.returncode}"
+            except TradewatchError as error:
+                why = first_line(error)
+            self.ended[worker_id] = why
+            log.error("a local worker of sweep %s ended before it joined, counted as lost: %s", self.spec.sweep_id, why)
+            pipe = self.server.pipeline(transaction=True)
+            for platform in self.spec.platforms:
+                pipe.hset(sweep_key(self.spec.sweep_id, platform, "texts"), WORKER_FAILED_STAT, why)
+            pipe.execute()
+
+    def wait(self, timeout: float) -> None:
+        """Wait for the workers not reported on yet; a failed one is a warning (the sweep's state in Redis says
+        what was done, not the worker)."""
+        for worker_id, child in self.children.items():
+            if self.ended.get(worker_id) is not None:  # its failure was read and reported
+                continue
+            try:
+                child.result(timeout=timeout)
+            except TradewatchError as error:
+                log.warning("a local worker of sweep %s: %s", self.spec.sweep_id, error)
+
+
 def wait_until_done(
     server: Redis, spec: SweepSpec, *, timeout: float | None = None, poll: float = 0.5, drop_queued: bool = False,
-    lost_after: float | None = None, running: Callable[[], bool] | None = None,
+    lost_after: float | None = None, local: LocalWorkers | None = None,
 ) -> bool:  # fmt: skip
     """Wait until the sweep is done and every worker has left it (requeueing for dead workers meanwhile, and
     dropping, counted, the queue of a platform every worker gave up on: see `drop_unread`).
     With `drop_queued`, whatever is queued is dropped at every look, so only the pages workers hold finish.
     With `lost_after`, a sweep whose workers were lost and that no worker has joined for `lost_after` seconds
     is given up: what is queued is dropped, counted, and its platforms' runs will say so (`drop_orphaned`);
-    not while `running` says a worker of this machine is still running: one whose heartbeat expired while its
-    process lives is stalled (a long page, a loaded machine), not lost, and joins again with its next beat.
+    not while a worker of this machine (`local`) is still running: one whose heartbeat expired while its
+    process lives is stalled (a long page, a loaded machine), not lost, and joins again with its next beat. A
+    local worker whose process ended before it joined is counted as lost at the next look.
     Raises KeyboardInterrupt once this process stops its children (`runners.child.stop_children`)."""
     deadline = None if timeout is None else time.monotonic() + timeout
     alone_since: float | None = None
@@ -169,8 +226,10 @@ def wait_until_done(
         drop_unread(server, spec.sweep_id, spec.platforms)
         if drop_queued:
             server.delete(*(f"{sweep_key(spec.sweep_id, platform)}:requests" for platform in spec.platforms))
+        if local is not None:
+            local.count_unjoined()
         if lost_after is not None:
-            lost = workers_lost(server, spec.sweep_id) and not (running is not None and running())
+            lost = workers_lost(server, spec.sweep_id) and not (local is not None and local.running())
             alone_since = (alone_since or time.monotonic()) if lost else None
             if alone_since is not None and time.monotonic() - alone_since >= lost_after:
                 drop_orphaned(server, spec.sweep_id, spec.platforms)
@@ -316,26 +375,18 @@ def run_distributed_sweep(
     server = connect(redis_url)
     with sigterm_interrupts():
         spec = start_sweep(server, request)
-        workers: list[ChildCrawl] = []
+        local: LocalWorkers | None = None
         try:
             log.info("sweep %s seeded for %s", spec.sweep_id, ", ".join(spec.platforms))
-            workers.extend(start_worker(spec.sweep_id, request.log_file) for _ in range(local_workers))
-
-            def running() -> bool:  # a local worker's process that lives is stalled at worst, not lost
-                return any(worker.process.poll() is None for worker in workers)
-
-            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after(), running=running)
-            for worker in workers:
-                try:
-                    worker.result(timeout=60)
-                except TradewatchError as error:  # the sweep's state in Redis says what was done, not the worker
-                    log.warning("a local worker of sweep %s: %s", spec.sweep_id, error)
+            local = LocalWorkers(server, spec, local_workers, request.log_file)
+            done = wait_until_done(server, spec, timeout=timeout, lost_after=lost_after(), local=local)
+            local.wait(timeout=60)
         except BaseException as error:
             # The coordinator cannot go on (Redis lost, interrupted): stop its workers now, together. What they
             # committed stays; `tradewatch worker --finish` finishes the sweep from any machine later. A second
             # Ctrl-C or SIGTERM while they close kills them at once, and the runs are recorded all the same.
             try:
-                close_all(workers)
+                close_all(list(local.children.values()) if local is not None else [])
             finally:
                 if isinstance(error, KeyboardInterrupt):
                     with _stop_signals_held():

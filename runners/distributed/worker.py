@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from scrapy import Spider
+from scrapy.settings import Settings
 
 from core.config import get_settings
 from core.errors import TradewatchError
@@ -29,15 +30,18 @@ log = logging.getLogger(__name__)
 
 
 def worker_settings(
-    *, redis_url: str, sweep_id: str, platform: str, platforms: list[str], worker_id: str, run_id: int | None,
-    download_delay: float, lease_seconds: float,
+    base: Settings, *, redis_url: str, sweep_id: str, platform: str, platforms: list[str], worker_id: str,
+    run_id: int | None, download_delay: float, lease_seconds: float,
 ) -> dict[str, Any]:  # fmt: skip
-    """Scrapy settings that make a crawl a worker of a distributed sweep (layered over the per-platform ones)."""
-    from scrapy.utils.project import get_project_settings
-
-    base = get_project_settings()
+    """Scrapy settings that make a crawl a worker of a distributed sweep, layered over the platform's (`base`),
+    whose components they extend."""
     middlewares = dict(base.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares["crawler.distributed.components.LeaseGuardMiddleware"] = 530  # before a slot is reserved
     middlewares["crawler.distributed.components.SharedRateLimitMiddleware"] = 540
+    spider_middlewares = dict(base.getdict("SPIDER_MIDDLEWARES"))
+    spider_middlewares["crawler.distributed.components.LeaseTagMiddleware"] = 900
+    pipelines = dict(base.getdict("ITEM_PIPELINES"))
+    pipelines["crawler.distributed.components.LeaseGuardPipeline"] = 290  # just before the store (300)
     extensions = dict(base.getdict("EXTENSIONS"))
     extensions["crawler.run_record.RunRecorder"] = None
     extensions["crawler.distributed.components.SweepWorkerExtension"] = 100
@@ -53,12 +57,17 @@ def worker_settings(
         "TRADEWATCH_SHARED_DOWNLOAD_DELAY": download_delay,
         "DOWNLOAD_DELAY": 0,  # the shared limiter spaces requests across workers instead
         "DOWNLOADER_MIDDLEWARES": middlewares,
+        "SPIDER_MIDDLEWARES": spider_middlewares,
+        "ITEM_PIPELINES": pipelines,
         "EXTENSIONS": extensions,
     }
 
 
-def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = None) -> bool:
-    """Work on the sweep in this process until it is done. Returns False when there was nothing to do."""
+def crawl_sweep(
+    redis_url: str, sweep_id: str, *, lease_seconds: float | None = None, worker_id: str | None = None
+) -> bool:
+    """Work on the sweep in this process until it is done (as `worker_id`, when its starter named it). Returns
+    False when there was nothing to do."""
     from runners.crawl_settings import (
         crawler_process,
         import_http_handler,
@@ -79,9 +88,10 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
         return False
     warn_of_model_rules()
     profiles = spec.load_profiles()
-    worker_id = new_worker_id()
+    worker_id = worker_id or new_worker_id()
     lease = lease_seconds or get_settings().lease_seconds
-    register_worker(server, sweep_id, worker_id, lease)
+    if not register_worker(server, sweep_id, worker_id, lease):  # finished or dropped meanwhile
+        return False
     base = get_project_settings()
     start_store_writers(base, profiles)
     process = crawler_process(base, profiles, None)
@@ -94,7 +104,7 @@ def crawl_sweep(redis_url: str, sweep_id: str, *, lease_seconds: float | None = 
         settings = platform_settings(base, profile, None)
         settings.setdict(
             worker_settings(
-                redis_url=redis_url, sweep_id=sweep_id, platform=profile.name, platforms=spec.platforms,
+                settings, redis_url=redis_url, sweep_id=sweep_id, platform=profile.name, platforms=spec.platforms,
                 worker_id=worker_id, run_id=spec.run_ids.get(profile.name),
                 download_delay=profile.politeness.download_delay, lease_seconds=lease,
             ),
@@ -130,15 +140,18 @@ WHAT = ("分布式抓取工作进程", "sweep worker")
 
 
 class WorkerRequest(BaseModel):
-    """What a worker process is asked to do: work on one sweep, logging to `log_file`."""
+    """What a worker process is asked to do: work on one sweep, logging to `log_file`, as `worker_id` when its
+    starter names it (a coordinator, to tell whether its own workers joined)."""
 
     sweep_id: str
     log_file: Path | None = None
+    worker_id: str | None = None
 
 
-def start_worker(sweep_id: str, log_file: Path | None = None) -> ChildCrawl:
+def start_worker(sweep_id: str, log_file: Path | None = None, *, worker_id: str | None = None) -> ChildCrawl:
     """A worker of the sweep in a child process of its own; its result is whether the sweep was open."""
-    return ChildCrawl("runners.distributed.worker", WorkerRequest(sweep_id=sweep_id, log_file=log_file), what=WHAT)
+    request = WorkerRequest(sweep_id=sweep_id, log_file=log_file, worker_id=worker_id)
+    return ChildCrawl("runners.distributed.worker", request, what=WHAT)
 
 
 def work_on_sweep(sweep_id: str, log_file: Path | None = None) -> bool:
@@ -174,7 +187,7 @@ def _work(request: WorkerRequest) -> dict[str, bool]:
     redis_url = get_settings().redis_url
     if not redis_url:
         raise TradewatchError("工作进程需要 Redis / a worker needs TRADEWATCH_REDIS_URL")
-    return {"worked": crawl_sweep(redis_url, request.sweep_id)}
+    return {"worked": crawl_sweep(redis_url, request.sweep_id, worker_id=request.worker_id)}
 
 
 if __name__ == "__main__":
