@@ -293,7 +293,7 @@ def test_an_interrupted_coordinator_stops_its_workers_together_and_records_its_r
 
     def stubborn_worker(sweep_id: str, log_file: Path | None, *, worker_id: str | None = None) -> child.ChildCrawl:
         request = WorkerRequest(sweep_id=sweep_id, worker_id=worker_id)
-        started.append(child.ChildCrawl("tests.stubborn_child", request, what=("分布式抓取工作进程", "sweep worker")))
+        started.append(child.ChildCrawl("tests.stubborn_child", request, what=("分布式抓取工作", "sweep worker")))
         return started[-1]
 
     def wait(*_: object, **__: object) -> bool:

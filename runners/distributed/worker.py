@@ -136,7 +136,8 @@ def queued_spider_class(spider_cls: type[Spider]) -> type[Spider]:
     return type(spider_cls.__name__, (spider_cls,), {"start": start, "__module__": spider_cls.__module__})
 
 
-WHAT = ("分布式抓取工作进程", "sweep worker")
+# The child's own name in messages that add 进程 (process) after it: 分布式抓取工作进程失败, not 工作进程进程
+WHAT = ("分布式抓取工作", "sweep worker")
 
 
 class WorkerRequest(BaseModel):
