@@ -35,13 +35,17 @@ def err_console() -> Console:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one error line (markup-free, control characters escaped) and exit with `code`."""
+    """Print one error line (markup-free, control characters escaped) and exit with `code`; with `code` all the
+    same where the line cannot be written (the command's terminal was closed, which is why it stops)."""
     from cli.i18n import _
     from core.safe_text import safe_str
 
-    err_console().print(
-        _("Error: {message}").format(message=safe_str(message)), markup=False, highlight=False, soft_wrap=True
-    )
+    try:
+        err_console().print(
+            _("Error: {message}").format(message=safe_str(message)), markup=False, highlight=False, soft_wrap=True
+        )
+    except OSError:
+        sys.stderr = None  # type: ignore[assignment]  # nothing is written there any more, nor flushed at exit
     raise typer.Exit(code)
 
 

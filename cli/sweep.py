@@ -228,7 +228,10 @@ def run_details(run: CrawlRun) -> str:
 
 
 def _reasons(run: CrawlRun) -> list[str]:
-    """Why the run was judged so, as its record keeps it (English, see crawler.run_health.assess)."""
+    """Why the run was judged so, as its record keeps it (English, see crawler.run_health.assess); for a run its
+    crawl never finished (stopped by force, its process gone), why it was recorded so (leads.runs)."""
+    if not run.stats and run.finish_reason:
+        return [run.finish_reason]
     return [str(reason) for reason in (run.stats or {}).get(REASONS_STAT, [])]
 
 

@@ -1,5 +1,9 @@
-"""The crawl process: Ctrl-C or SIGTERM closes every crawl, also one whose spider is opening or whose engine is
-still starting.
+"""The crawl process: Ctrl-C, SIGTERM or SIGHUP closes every crawl, also one whose spider is opening or whose
+engine is still starting.
+
+SIGHUP (the terminal of `tradewatch sweep` closed) stops the crawls as Scrapy's handlers of SIGINT and SIGTERM do,
+gracefully the first time and at once the second, instead of ending the process with its runs `running`; not in a
+process started with it ignored (`nohup`, `core.stop_signals`).
 
 Scrapy's graceful stop stops a crawler only once its engine runs. Two moments come before that. While the spider
 opens (its components and the `spider_opened` handlers at work, the run already recorded as started) the stop
@@ -14,6 +18,7 @@ handlers close.
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from scrapy import signals
@@ -22,10 +27,38 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList
 
+from core.stop_signals import stop_signals
+
 
 class StoppingCrawlerProcess(CrawlerProcess):
+    # Set by the first stop signal: the crawls were asked to stop (a crawl that never opened was stopped, not lost).
+    stop_signal: int | None = None
+    forced = False  # by the second: the reactor stopped without closing the spiders, their runs left open
+    _hangup: signal.Signals | None = None  # SIGHUP, where it stops the crawls
+
     def stop(self) -> Deferred[Any]:
         return DeferredList([deferred_from_coro(stop_crawler(crawler)) for crawler in self.crawlers])
+
+    def start(self, stop_after_crawl: bool = True, install_signal_handlers: bool = True) -> None:
+        hangup = getattr(signal, "SIGHUP", None)
+        if install_signal_handlers and hangup in stop_signals():  # read now, before any handler of it is set
+            self._hangup = hangup
+            self._on_hangup(self._signal_shutdown)  # the stop it asks for waits for the reactor to run
+        super().start(stop_after_crawl, install_signal_handlers)
+
+    def _on_hangup(self, handler: Any) -> None:
+        if self._hangup is not None:
+            signal.signal(self._hangup, handler)
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.stop_signal = signum
+        super()._signal_shutdown(signum, frame)
+        self._on_hangup(self._signal_kill)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        self.forced = True
+        super()._signal_kill(signum, frame)
+        self._on_hangup(signal.SIG_IGN)
 
 
 async def stop_crawler(crawler: Crawler) -> None:

@@ -19,7 +19,8 @@ INTERRUPTED = "interrupted"
 PROCESS_ENDED = "process ended without finishing"
 PROCESS_FAILED = "process failed: {error}"
 LEFT_UNFINISHED = "left unfinished since an earlier day by a process that cannot be checked from this machine"
-FINISH_REASONS = (PROCESS_ENDED, PROCESS_FAILED, LEFT_UNFINISHED)
+FORCED_STOP = "stopped by force before it closed (a second stop, or no close within the wait)"
+FINISH_REASONS = (PROCESS_ENDED, PROCESS_FAILED, LEFT_UNFINISHED, FORCED_STOP)
 
 
 def start_run(session: Session, *, platform: str, keywords: Sequence[str], campaign: str | None) -> int:
@@ -102,6 +103,23 @@ def mark_interrupted_runs(session: Session, *, now: datetime | None = None) -> l
         run.finished_at = now
         run.outcome = INTERRUPTED
         run.finish_reason = reason
+        session.add(run)
+        marked.append(run.id)
+    return marked
+
+
+def mark_stopped_by_force(session: Session, *, pid: int, now: datetime | None = None) -> list[int]:
+    """The runs left open by a crawl process of this machine stopped by force (a second stop signal, or no close
+    within its parent's wait) are marked `interrupted` (FORCED_STOP) at once, not when someone next looks: by its
+    parent once it has killed it, or by itself once its crawls have stopped. Returns their ids."""
+    now = now or utcnow()
+    marked = []
+    left = select(CrawlRun).where(
+        col(CrawlRun.finished_at).is_(None), CrawlRun.host == socket.gethostname(), CrawlRun.pid == pid
+    )
+    for run in session.exec(left):
+        assert run.id is not None
+        run.finished_at, run.outcome, run.finish_reason = now, INTERRUPTED, FORCED_STOP
         session.add(run)
         marked.append(run.id)
     return marked

@@ -370,6 +370,8 @@ def stop_unused_writers() -> None:
 def _writer_main(database_url: str, home: str | None, requests: Any, results: Any, crawl_pid: int) -> None:
     """The writer process: batches in, outcomes out, until told to stop or the crawl process is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl decides when to stop; it flushes first
+    if hasattr(signal, "SIGHUP"):  # a closed terminal's hangup reaches the crawl's whole group, as Ctrl-C does
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     _die_with_parent(crawl_pid)
     forget_inherited_engines()  # forked: the crawl process's engines stay its own
     gc.freeze()  # what it started with lives on: the cycle collector need not walk it (nor copy its pages)

@@ -16,7 +16,9 @@ A child leads a process group of its own, with the processes it starts: Ctrl-C i
 terminal's whole foreground group, reaches only the parent, which asks its child to stop once. In the parent's
 group the child would take the terminal's SIGINT for its graceful stop and its parent's request as a second signal,
 Scrapy's forced stop, which ends the reactor without closing the spider and leaves its run `running`. A second
-Ctrl-C kills the child at once, the parent's doing (`ChildCrawl.close`).
+Ctrl-C kills the child at once, the parent's doing (`ChildCrawl.close`), as does a child that has not closed within
+`STOP_SECONDS`; the parent then records the runs the child left open as interrupted. A closed terminal's SIGHUP
+reaches only the parent too, which stops as on SIGTERM (`sigterm_interrupts`).
 
 A process whose threads wait for children (the scheduler, whose jobs run in threads, which no signal reaches)
 stops them all at once from its main thread with `stop_children`: each is asked as Ctrl-C asks it, the threads
@@ -41,6 +43,7 @@ from typing import IO, Any, TypeVar
 from pydantic import BaseModel
 
 from core.errors import TradewatchError, first_line
+from core.stop_signals import stop_signals
 
 RESULT_PREFIX = "TRADEWATCH-RESULT "
 FAILED_EXIT = 2
@@ -59,10 +62,12 @@ _hurry = threading.Event()
 
 @contextlib.contextmanager
 def sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a `kill`, a service manager stopping the command) ends a parent that waits for its children as
-    Ctrl-C does, with KeyboardInterrupt: it asks them to stop (`ChildCrawl.close`), so their crawls record their
-    runs as interrupted, instead of dying at once and leaving them crawling with nobody waiting. Only the main
-    thread can take a signal: elsewhere (the scheduler's threads) the caller's handling stays."""
+    """SIGTERM (a `kill`, a service manager stopping the command) and SIGHUP (its terminal closed) end a parent
+    that waits for its children as Ctrl-C does, with KeyboardInterrupt: it asks them to stop (`ChildCrawl.close`),
+    so their crawls record their runs as interrupted, instead of dying at once and leaving them crawling with
+    nobody waiting (a child leads a group of its own: the terminal's hangup does not reach it). A parent started
+    with SIGHUP ignored (`nohup`) goes on (`core.stop_signals`). Only the main thread can take a signal: elsewhere
+    (the scheduler's threads) the caller's handling stays."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -71,11 +76,12 @@ def sigterm_interrupts() -> Iterator[None]:
         log.warning("signal %d received: stopping", signum)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in stop_signals() if signum != signal.SIGINT}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class ChildTimedOut(TradewatchError):
@@ -97,6 +103,7 @@ class ChildCrawl:
         self.what = what
         self.log_file = log_file
         self.stopped = False  # by `stop_children`: the caller gets KeyboardInterrupt once the child has ended
+        self.killed = False  # by a forced stop: its runs left open are recorded as it is closed
         with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
             handle.write(request.model_dump_json())
             self.request_path = Path(handle.name)
@@ -144,21 +151,28 @@ class ChildCrawl:
     def close(self, grace: float = STOP_SECONDS) -> None:
         """Stop a child still running (a parent interrupted while waiting) and remove the temporary files. The
         child is asked first (SIGTERM: its crawls close and record their runs as interrupted), and killed only
-        when it has not ended within `grace` seconds."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self.process.wait(grace)
-            finally:  # a second Ctrl-C while it closes kills it at once
-                if self.process.poll() is None:
-                    self.process.kill()
-                    self.process.wait()
-        self._stdout.close()
-        self._stderr.close()
-        self.request_path.unlink(missing_ok=True)
-        with _children_lock:
-            _children.discard(self)
+        when it has not ended within `grace` seconds; the runs a killed child left open are recorded interrupted
+        then (`leads.runs.FORCED_STOP`)."""
+        try:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    with contextlib.suppress(subprocess.TimeoutExpired):
+                        self.process.wait(grace)
+                finally:  # a second Ctrl-C while it closes kills it at once
+                    if self.process.poll() is None:
+                        self.killed = True
+                        self.process.kill()
+                        self.process.wait()
+        finally:
+            if self.killed:
+                self.killed = False  # recorded once
+                record_stopped_by_force(self.process.pid)
+            self._stdout.close()
+            self._stderr.close()
+            self.request_path.unlink(missing_ok=True)
+            with _children_lock:
+                _children.discard(self)
 
 
 def stop_children(grace: float = STOP_SECONDS) -> int:
@@ -177,6 +191,7 @@ def stop_children(grace: float = STOP_SECONDS) -> int:
         if _hurry.is_set() or time.monotonic() >= deadline:
             for child in children:
                 if child.process.poll() is None:
+                    child.killed = True  # its runs are recorded as the thread waiting for it closes it
                     child.process.kill()
             break
         time.sleep(0.1)
@@ -221,6 +236,25 @@ def run_child(
 ) -> Any:
     """Run `python -m module` with `request` and return its result (see `ChildCrawl.result`)."""
     return ChildCrawl(module, request, what=what, log_file=log_file).result(timeout)
+
+
+def record_stopped_by_force(pid: int) -> None:
+    """Record the runs that the crawl process `pid`, stopped by force (killed and ended, or this process once its
+    crawls are stopped), left open as interrupted, at once rather than when `tradewatch runs` or a report next
+    looks. Never raises: the stop is what the caller reports, and a store that cannot be written now has them
+    marked when next looked at (their process is gone)."""
+    from leads.db import run_write
+    from leads.runs import mark_stopped_by_force
+
+    try:
+        marked = run_write(lambda session: mark_stopped_by_force(session, pid=pid))
+    except Exception as error:
+        log.warning("the runs of crawl process %d, stopped by force, could not be recorded: %s", pid, first_line(error))
+        return
+    if marked:
+        log.warning(
+            "crawl process %d stopped by force before it closed; its runs recorded interrupted: %s", pid, marked
+        )
 
 
 def _read(output: IO[bytes]) -> str:

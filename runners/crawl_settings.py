@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from types import FrameType, ModuleType
 
-    from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
+
+    from crawler.crawl_process import StoppingCrawlerProcess
 
 # A JS crawl writes the store in its own thread: its crawl thread mostly waits on Chromium, so the writes cost
 # it no pages, and a writer process (an interpreter with the store's imports, and multiprocessing's resource
@@ -149,7 +150,7 @@ def platform_settings(base: Settings, profile: Profile, log_file: Path | None) -
     return settings
 
 
-def crawler_process(base: Settings, profiles: list[Profile], log_file: Path | None) -> CrawlerProcess:
+def crawler_process(base: Settings, profiles: list[Profile], log_file: Path | None) -> StoppingCrawlerProcess:
     """The process that runs the crawls of `profiles` (its own settings are the first platform's)."""
     from crawler.crawl_process import StoppingCrawlerProcess
 

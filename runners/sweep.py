@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.config import get_settings
-from core.errors import TradewatchError
-from runners.child import run_child, work_here
+from core.errors import TradewatchError, first_line
+from runners.child import record_stopped_by_force, run_child, work_here
 from runners.crawl_settings import (
     crawler_process,
     import_http_handler,
@@ -30,6 +30,18 @@ if TYPE_CHECKING:
     from spiders.sweep_params import SweepParams
 
 WHAT = ("抓取", "sweep")
+
+
+class SweepDidNotStart(TradewatchError):
+    """A platform's crawl failed as its spider opened, before its run was recorded (a component that could not
+    start, and said so otherwise than with CloseSpider): one line naming the platforms and the error; the
+    traceback is in the sweep's log."""
+
+    msgid = "the sweep of {platforms} failed as it started, before its run was recorded: {error}; log: {log}"
+
+    def __init__(self, *, platforms: str, error: str, log: str) -> None:
+        self.params = {"platforms": platforms, "error": error, "log": log}
+        super().__init__(self.msgid.format(**self.params))
 
 
 def crawl_here(request: SweepRequest) -> list[int]:
@@ -77,6 +89,7 @@ def _crawl_here(request: SweepRequest) -> list[int]:
             pool.start(fork=True, load=False)  # after the writer, also forked, and before any thread or the reactor
         process = crawler_process(base, profiles, request.log_file)
         crawlers: list[Crawler] = []
+        failures: dict[str, BaseException] = {}  # by platform: the crawls that failed, with their error
         for profile in profiles:
             settings = platform_settings(base, profile, request.log_file)
             settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
@@ -84,7 +97,7 @@ def _crawl_here(request: SweepRequest) -> list[int]:
             crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
             crawlers.append(crawler)
             keywords, known = sweep_memory(profile, request.params)
-            process.crawl(
+            crawl = process.crawl(
                 crawler,
                 platform=profile,
                 keywords=keywords,
@@ -97,13 +110,50 @@ def _crawl_here(request: SweepRequest) -> list[int]:
                 budget=request.params.budget,
                 known=known,
             )
+            crawl.addErrback(_crawl_failed, profile.name, failures)
         process.start()
+        if process.forced:  # a second stop signal: the spiders were not closed, their runs not finished
+            record_stopped_by_force(os.getpid())
     finally:
         stop_unused_writers()
         pool.close()
         if renders_js:
             stop_unused_driver()
-    return [int(crawler.stats.get_value("tradewatch/run_id")) for crawler in crawlers if crawler.stats]
+    run_ids = {
+        profile.name: crawler.stats.get_value("tradewatch/run_id") if crawler.stats else None
+        for profile, crawler in zip(profiles, crawlers, strict=True)
+    }
+    not_started = [platform for platform, run_id in run_ids.items() if run_id is None]
+    if not_started:
+        _not_started(not_started, failures, stopped=process.stop_signal is not None, log_file=request.log_file)
+    return [int(run_id) for run_id in run_ids.values() if run_id is not None]
+
+
+def _crawl_failed(failure: Any, platform: str, failures: dict[str, BaseException]) -> None:
+    """A crawl that failed (its spider's opening, before or after its run was recorded): its traceback to the log,
+    its error kept for `_not_started`."""
+    from loguru import logger
+
+    failures[platform] = failure.value
+    logger.error("the crawl of {} failed:\n{}", platform, failure.getTraceback())
+
+
+def _not_started(
+    platforms: list[str], failures: dict[str, BaseException], *, stopped: bool, log_file: Path | None
+) -> None:
+    """Raise for the crawls of `platforms`, which recorded no run: the error of one that failed as it opened, as
+    it is when the store, the disk or a setting failed it (`core.failures`) or as SweepDidNotStart; or
+    KeyboardInterrupt for a sweep stopped before they opened."""
+    from core.failures import infrastructure_error
+
+    failed = [failures[platform] for platform in platforms if platform in failures]
+    if not failed and stopped:
+        raise KeyboardInterrupt
+    if failed and (isinstance(failed[0], TradewatchError) or infrastructure_error(failed[0]) is not None):
+        raise failed[0]
+    # Without an error, the run's record failed as the spider opened (a handler's error, logged by Scrapy).
+    error = first_line(f"{type(failed[0]).__name__}: {failed[0]}") if failed else "未记录运行 / no run was recorded"
+    raise SweepDidNotStart(platforms=", ".join(platforms), error=error, log=str(log_file))
 
 
 def sweep_memory(profile: Profile, params: SweepParams) -> tuple[list[str], dict[str, tuple[str | None, str | None]]]:

@@ -37,6 +37,7 @@ from loguru import logger
 
 from core.config import get_settings
 from core.errors import TradewatchError, first_line
+from core.stop_signals import stop_signals
 from crawler.profiles import check_platforms
 from crawler.run_health import DEGRADED, OK
 from leads import job_records, store_jobs
@@ -251,7 +252,8 @@ def sync_jobs(scheduler: Any, timetable: Timetable, timetable_path: str | None) 
 
 @contextmanager
 def _signals_stop(scheduler: Any) -> Iterator[None]:
-    """SIGTERM and Ctrl-C stop the scheduler; one more while its jobs stop kills their children at once."""
+    """SIGTERM, Ctrl-C and SIGHUP (its terminal closed; not under `nohup`: `core.stop_signals`) stop the
+    scheduler; one more while its jobs stop kills their children at once."""
 
     received: list[int] = []
 
@@ -264,7 +266,7 @@ def _signals_stop(scheduler: Any) -> Iterator[None]:
         logger.info("signal {} received, stopping the scheduler", signum)
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}, daemon=True).start()
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous = {sig: signal.signal(sig, stop) for sig in stop_signals()}
     try:
         yield
     finally:
@@ -275,8 +277,9 @@ def _signals_stop(scheduler: Any) -> Iterator[None]:
 def stop_running_jobs() -> list[str]:
     """Once the scheduler has stopped: stop the jobs still running (their crawl children asked to stop, then
     killed after `runners.child.STOP_SECONDS`), wait until each has recorded how it ended, and return the ids
-    of those interrupted. A crawl that ended without closing its run (killed when it did not close in time) has
-    its run recorded interrupted here, not left `running` until someone looks."""
+    of those interrupted. A crawl killed when it did not close in time has its runs recorded interrupted as its
+    job's thread closes it (`runners.child.ChildCrawl.close`); one left open all the same (that record failed) is
+    marked here, not left `running` until someone looks."""
     with _jobs_changed:
         running = sorted(_running_jobs)
     if running:

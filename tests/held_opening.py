@@ -3,7 +3,9 @@
 the crawl is asked to stop. A crawl process started with `SCRAPY_SETTINGS_MODULE=tests.held_opening` logs
 `HELD_LINE` once it is held there: a stop signal sent then reaches it in that moment, every time. With
 `HELD_OPENING_FAILS` (`SCRAPY_SETTINGS_MODULE=tests.held_opening_fails`) the opening then fails instead, as a
-component that cannot start fails it (`CloseSpider`).
+component that cannot start fails it (`CloseSpider`); with `HELD_OPENING_FOREVER`
+(`SCRAPY_SETTINGS_MODULE=tests.held_opening_forever`) it is held whatever the stop, as a component stuck in its
+start-up holds it: the crawl never closes, and only a kill ends it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ HELD_LINE = "the spider's opening is held until the crawl is asked to stop"
 OPENING_FAILED = "the opening failed"
 EXTENSIONS = {**_PROJECT_EXTENSIONS, "tests.held_opening.HoldOpening": 1000}  # after the run recorder's
 HELD_OPENING_FAILS = False
+HELD_OPENING_FOREVER = False
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,7 @@ class HoldOpening:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.fails = crawler.settings.getbool("HELD_OPENING_FAILS")
+        self.forever = crawler.settings.getbool("HELD_OPENING_FOREVER")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HoldOpening:
@@ -39,7 +43,7 @@ class HoldOpening:
 
     async def spider_opened(self, spider: Spider) -> None:
         logger.info(HELD_LINE)
-        while self.crawler.crawling:  # Scrapy's stop of a crawl sets it false first
+        while self.crawler.crawling or self.forever:  # Scrapy's stop of a crawl sets it false first
             await asyncio.sleep(0.05)
         if self.fails:
             raise CloseSpider(OPENING_FAILED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -68,6 +69,18 @@ time.sleep(120)
 """
 
 
+def started(module: str, tmp_path: Path) -> ChildCrawl:
+    """The child `module` (a file in `tmp_path`), once it has written `tmp_path/ready`."""
+    crawl = ChildCrawl(module, Job(log_file=tmp_path / "job.log"), what=("测试", "test"))
+    deadline = time.monotonic() + 60  # a loaded machine starts Python slowly
+    while not (tmp_path / "ready").exists():
+        if crawl.process.poll() is not None or time.monotonic() > deadline:
+            crawl.close(grace=0.0)
+            pytest.fail("the child did not start")
+        time.sleep(0.05)
+    return crawl
+
+
 @pytest.mark.parametrize("ignores_sigterm", [False, True])
 def test_a_child_still_running_is_asked_to_stop_and_killed_only_when_it_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ignores_sigterm: bool
@@ -78,12 +91,8 @@ def test_a_child_still_running_is_asked_to_stop_and_killed_only_when_it_does_not
     monkeypatch.setattr(child, "STOP_SECONDS", 1.0)
     if ignores_sigterm:
         (tmp_path / "ignore").touch()
-    crawl = ChildCrawl("stoppable_child", Job(log_file=tmp_path / "job.log"), what=("测试", "test"))
+    crawl = started("stoppable_child", tmp_path)
     try:
-        deadline = time.monotonic() + 60  # a loaded machine starts Python slowly
-        while not (tmp_path / "ready").exists():
-            assert crawl.process.poll() is None and time.monotonic() < deadline, "the child did not start"
-            time.sleep(0.05)
         crawl.close()
     finally:
         if crawl.process.poll() is None:
@@ -132,3 +141,54 @@ def test_a_child_that_fails_is_named_by_the_first_line_of_its_error(tmp_path: Pa
 def test_a_failure_of_a_kind_the_parent_does_not_know_is_one_line():
     error = child._failure({"kind": "QuotaExceeded\nRetry later", "params": {"where": "x"}})
     assert str(error) == "子进程报告了未知的故障 / the child reported an unknown failure: QuotaExceeded"
+
+
+# A crawl that records its run as started, then does not close when asked (SIGTERM ignored) until it is killed.
+RECORDS_AND_HANGS = """
+import os, pathlib, signal, time
+from leads.db import run_write
+from leads.runs import start_run
+here = pathlib.Path(os.environ["STOPPABLE_DIR"])
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+run_write(lambda session: start_run(session, platform="demo", keywords=["象牙", "穿山甲"], campaign=None))
+(here / "ready").write_text("yes")
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("how", ["close", "stop_children"])
+def test_a_child_killed_by_a_forced_stop_has_its_runs_recorded_interrupted_at_once(
+    tmp_path: Path, tw_home: Path, monkeypatch: pytest.MonkeyPatch, how: str
+):
+    """A child its parent kills (it did not close within the wait, or a second stop came): the runs it left open
+    are recorded interrupted as the parent closes it, stopped by force, not left `running` until someone looks;
+    another process's open run is left alone."""
+    from sqlmodel import Session, select
+
+    from leads.db import get_engine, run_write
+    from leads.models import CrawlRun
+    from leads.runs import FORCED_STOP, start_run
+
+    (tmp_path / "records_and_hangs.py").write_text(RECORDS_AND_HANGS, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("STOPPABLE_DIR", str(tmp_path))
+    mine = run_write(lambda session: start_run(session, platform="demo-gbk", keywords=["犀角"], campaign=None))
+    crawl = started("records_and_hangs", tmp_path)
+    try:
+        if how == "close":
+            crawl.close(grace=0.5)
+        else:  # the scheduler's way: its main thread kills, the thread that waits for the child closes it
+            monkeypatch.setattr(child, "_stopping", threading.Event())  # children start again after the test
+            assert child.stop_children(grace=0.5) == 1
+            with pytest.raises(KeyboardInterrupt):
+                crawl.result()
+    finally:
+        if crawl.process.poll() is None:
+            crawl.process.kill()
+            crawl.process.wait()
+    assert crawl.process.returncode == -signal.SIGKILL
+    with Session(get_engine()) as session:
+        runs = {run.platform: run for run in session.exec(select(CrawlRun))}
+    assert (runs["demo"].outcome, runs["demo"].finish_reason) == ("interrupted", FORCED_STOP)
+    assert runs["demo"].finished_at is not None and runs["demo"].pid == crawl.process.pid
+    assert (runs["demo-gbk"].id, runs["demo-gbk"].finished_at) == (mine, None)  # this process's, still running

@@ -18,6 +18,7 @@ import pytest
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from sqlmodel import Session
+from twisted.internet.defer import Deferred, succeed
 
 from crawler.browser import DRIVER_NODE_OPTIONS, NODE_COMPILE_CACHE, NODE_OPTIONS, driver_environment
 from crawler.items import ListingItem
@@ -666,11 +667,13 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
         def __init__(self, spider: object, settings: Any, init_reactor: bool = False) -> None:
             pools.append(settings["TRADEWATCH_IMAGE_POOL"])
             started.append(pools[-1]._executor is not None)
-            self.stats = None
+            self.stats = SimpleNamespace(get_value={"tradewatch/run_id": 7}.get)  # as the run's record leaves them
 
     class Process:
-        def crawl(self, crawler: Built, **_: object) -> None:
-            pass
+        forced = False
+
+        def crawl(self, crawler: Built, **_: object) -> Deferred[None]:
+            return succeed(None)
 
         def start(self) -> None:
             pass
@@ -688,7 +691,7 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
 
     monkeypatch.setattr(ImagePool, "start", start)
     monkeypatch.setattr(ImagePool, "close", lambda self, **_: None)
-    assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"]))) == []
+    assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"]))) == [7]
     (pool,) = pools
     assert started == [True] and pool.warm is True
     assert forks == [True]  # forked from the crawl process where it runs no other thread yet
@@ -696,7 +699,7 @@ def test_a_sweep_that_reads_photos_starts_its_ocr_workers_before_its_crawl_is_bu
     pools.clear()
     started.clear()
     # a sweep that only hashes its photos starts them with its first photo
-    assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"], ocr=False))) == []
+    assert sweep.crawl_here(SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"], ocr=False))) == [7]
     (pool,) = pools
     assert started == [False] and pool.warm is False
 

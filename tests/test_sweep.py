@@ -169,3 +169,45 @@ def test_the_tradewatch_command_crawls_in_its_own_process(demo_market: str, tw_h
     text = log.read_text(encoding="utf-8")
     assert "Spider closed (finished)" in text
     assert "Remote control" not in text  # no HTTP server that runs code sent to it
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "错误：抓取 demo, demo-gbk 在启动时失败，尚未记录运行："
+               "ValueError: 代理池为空；日志：/srv/tw/logs/sweep.log"),
+        ("en", "Error: the sweep of demo, demo-gbk failed as it started, before its run was recorded: "
+               "ValueError: 代理池为空; log: /srv/tw/logs/sweep.log"),
+    ],
+)  # fmt: skip
+def test_a_sweep_that_failed_as_it_started_is_one_line_in_the_officers_language(
+    monkeypatch: pytest.MonkeyPatch, tw_home: Path, lang: str, line: str
+):
+    import runners.sweep
+
+    def not_started(*_: object, **__: object) -> None:
+        runners.sweep._not_started(
+            ["demo", "demo-gbk"],
+            {"demo": ValueError("代理池为空\n  (the pool's file was empty)")},
+            stopped=False,
+            log_file=Path("/srv/tw/logs/sweep.log"),
+        )
+
+    monkeypatch.setattr(runners.sweep, "run_sweep", not_started)
+    done = CliRunner(env={"TRADEWATCH_LANG": lang}).invoke(app, ["sweep", "-p", "demo", "-k", "象牙", "--local"])
+    assert done.exit_code == 2, done.output
+    assert done.output.strip().splitlines() == [line]
+
+
+def test_a_crawl_that_recorded_no_run_is_reported_as_what_stopped_it():
+    """Which error a sweep whose crawls recorded no run raises: the store's own error as it is (its exit code),
+    KeyboardInterrupt for a sweep stopped before its spiders opened."""
+    from core.errors import StoreUnavailable
+    from runners.sweep import _not_started
+
+    lost = StoreUnavailable(where="/srv/tw/tradewatch.db", reason="磁盘已满")
+    with pytest.raises(StoreUnavailable) as raised:
+        _not_started(["demo"], {"demo": lost}, stopped=False, log_file=None)
+    assert raised.value is lost
+    with pytest.raises(KeyboardInterrupt):
+        _not_started(["demo"], {}, stopped=True, log_file=None)

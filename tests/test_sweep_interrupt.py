@@ -26,23 +26,28 @@ from cli.sweep import INTERRUPTED_EXIT
 from crawler.run_health import SHUTDOWN
 from leads.db import get_engine
 from leads.models import CrawlRun
+from leads.runs import FORCED_STOP
 from runners.distributed import coordinator
 from runners.distributed.coordinator import SweepLeftOpen
 from tests.held_opening import HELD_LINE, OPENING_FAILED
+from tests.opening_fails_early import NO_PROXY
 
 ROOT = Path(__file__).resolve().parents[1]
+FORCED_STOP_ZH = "被强制停止，未能正常收尾（再次收到停止信号，或未在等待时间内收尾）"
 HANGS = """#!/bin/sh
 echo $$ > "{pid_file}"
 exec sleep 300
 """  # a Chromium that never answers: the launch waits for it up to Playwright's 30 s timeout
 
 
-def start_command(args: list[str], *, own_group: bool = False, **env: str) -> subprocess.Popen[str]:
+def start_command(
+    args: list[str], *, own_group: bool = False, nohup: bool = False, **env: str
+) -> subprocess.Popen[str]:
     """`tradewatch ARGS` in Chinese, in a process of its own (with the test's environment and `env`); with
     `own_group`, leading a process group of its own, as a terminal runs a command: Ctrl-C there is SIGINT to the
-    whole group (`os.killpg`)."""
+    whole group (`os.killpg`); with `nohup`, run by nohup(1), SIGHUP ignored."""
     return subprocess.Popen(
-        [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"],
+        [*(["nohup"] if nohup else []), *command_line(args)],
         env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh", **env},
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -50,6 +55,55 @@ def start_command(args: list[str], *, own_group: bool = False, **env: str) -> su
         text=True,
         process_group=0 if own_group else None,
     )
+
+
+def command_line(args: list[str]) -> list[str]:
+    return [sys.executable, "-c", f"import sys; sys.argv = ['tradewatch', *{args!r}]\nfrom cli.app import main\nmain()"]
+
+
+class Terminal:
+    """`tradewatch ARGS` in Chinese run in a terminal of its own: a pseudo-terminal its standard input and output,
+    and its controlling terminal, the command leading the session as an officer's shell would. `close()` closes
+    the terminal as its window is closed: the kernel hangs it up, SIGHUP to the command, whose writes to it fail
+    from then on."""
+
+    def __init__(self, args: list[str], **env: str) -> None:
+        import fcntl
+        import pty
+        import termios
+        import threading
+
+        self.master, follower = pty.openpty()
+        self.command = subprocess.Popen(
+            command_line(args),
+            env={**os.environ, "PYTHONPATH": str(ROOT), "TRADEWATCH_LANG": "zh", **env},
+            cwd=ROOT,
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            start_new_session=True,
+            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),  # after setsid, in the child
+        )
+        os.close(follower)
+        self.output = b""
+        self._closing = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)  # the terminal shows what is written
+        self._reader.start()
+
+    def _read(self) -> None:
+        import select
+
+        while not self._closing.is_set():
+            if select.select([self.master], [], [], 0.1)[0]:
+                try:
+                    self.output += os.read(self.master, 65536)
+                except OSError:  # hung up: the command and its session are gone
+                    return
+
+    def close(self) -> None:
+        self._closing.set()
+        self._reader.join()
+        os.close(self.master)
 
 
 def start_sweep(platform: str, base_url: str, home: Path, **env: str) -> subprocess.Popen[str]:
@@ -456,3 +510,152 @@ def test_a_coordinator_stopped_while_it_seeds_records_its_runs_at_once(
         "demo-gbk": recorded,
     }
     assert all(run.finished_at is not None for run in runs)
+
+
+def test_closing_the_terminal_of_a_sweep_job_stops_its_crawl_child_and_records_its_run_interrupted(
+    demo_market_factory, tw_home: Path
+):
+    """The officer closes the terminal of `tradewatch schedule run-job nightly-sweep` while its sweep crawls in a
+    child process, which leads a process group of its own: the terminal's hangup reaches only the command. Before,
+    the command died of it and left its child crawling with nobody to report to (its run then read `ok`); now the
+    command stops its child as on SIGTERM, the run is recorded interrupted with what was read, and it exits 130,
+    no process left."""
+    base_url = demo_market_factory(slow_ms=400)
+    terminal = Terminal(nightly_job(tw_home, base_url), TRADEWATCH_HOME=str(tw_home))
+    try:
+        stopped_while_crawling(terminal.command, base_url, stop=terminal.close)
+    finally:
+        if not terminal._closing.is_set():
+            terminal.close()
+
+    assert terminal.command.returncode == INTERRUPTED_EXIT, terminal.output  # its one line had no terminal left
+    run = the_run()
+    assert (run.outcome, run.finish_reason, run.finished_at is not None) == ("interrupted", SHUTDOWN, True)
+    assert run.pages > 0 and run.listings > 0
+    (log,) = (tw_home / "logs").glob("sweep-*.log")
+    told = [line for line in log.read_text(encoding="utf-8").splitlines() if "scrapy.crawler: Received" in line]
+    assert len(told) == 1 and "Received SIGTERM, shutting down gracefully" in told[0], told  # its parent's request
+
+
+def test_a_sweep_whose_terminal_hangs_up_stops_gracefully_and_keeps_what_it_read(demo_market_factory, tw_home: Path):
+    """`tradewatch sweep` crawls in its own process, its store writer beside it in its group: the hangup a closed
+    terminal sends the whole group closes the crawl as Ctrl-C does (the writer, which the crawl stops, ignores
+    it), instead of ending the command with its run `running`."""
+    base_url = demo_market_factory(slow_ms=400)
+    args = ["sweep", "--platform", "demo", "--keywords", "象牙,穿山甲,犀角", "--base-url", base_url]
+    sweep = start_command(args, own_group=True, TRADEWATCH_HOME=str(tw_home))
+    out, err = stopped_once(
+        sweep,
+        lambda: items_requested(base_url) > 0,
+        "the crawl read pages",
+        lambda: os.killpg(sweep.pid, signal.SIGHUP),
+    )
+
+    assert sweep.returncode == INTERRUPTED_EXIT, err
+    run = the_run()
+    assert (run.outcome, run.finish_reason) == ("interrupted", SHUTDOWN)
+    assert run.pages > 0 and run.listings > 0
+    kept = f"已读取的 {run.pages} 个页面和 {run.listings} 条商品已保存"
+    assert [line for line in err.splitlines() if line.startswith("错误：")] == [
+        f"错误：抓取被中断：demo（已中断；被 Ctrl-C 或停止信号中止；{kept}）"
+    ], err
+    assert "Traceback" not in out + err
+    assert logged(tw_home, "Received SIGHUP, shutting down gracefully")
+
+
+def test_a_sweep_job_run_under_nohup_sweeps_on_when_its_terminal_hangs_up(demo_market_factory, tw_home: Path):
+    """`nohup tradewatch schedule run-job nightly-sweep`, meant to outlive its terminal: its hangup stays ignored,
+    and the sweep reads on to its end."""
+    base_url = demo_market_factory(slow_ms=400)
+    job = start_command(nightly_job(tw_home, base_url), nohup=True, TRADEWATCH_HOME=str(tw_home))
+    out, err = stopped_while_crawling(job, base_url, stop=lambda: job.send_signal(signal.SIGHUP))
+
+    assert job.returncode == 0, err
+    assert "Traceback" not in out + err
+    run = the_run()
+    assert (run.outcome, run.finish_reason) == ("ok", "finished")
+    assert not logged(tw_home, "scrapy.crawler: Received")
+
+
+@pytest.mark.parametrize("command", ["sweep", "run-job"])
+def test_a_second_stop_signal_to_a_crawl_that_does_not_close_records_its_run_interrupted_at_once(
+    demo_market: str, tw_home: Path, command: str
+):
+    """`kill` twice of a sweep whose crawl does not close when asked (its opening held whatever the stop,
+    tests/held_opening_forever.py), crawled in the command's own process (`tradewatch sweep`: the second signal
+    is Scrapy's forced stop, which ends the reactor without closing the spider) or in a child process
+    (`schedule run-job`, which kills its child at the second signal). Before, its run was left `running` until
+    `tradewatch runs` or a report marked it (and `tradewatch sweep` exited 3, "did not complete normally"); now
+    the command records it interrupted, stopped by force, before it exits 130."""
+    held = "tests.held_opening_forever"
+    if command == "sweep":
+        process = start_sweep("demo", demo_market, tw_home, SCRAPY_SETTINGS_MODULE=held)
+        line = f"错误：抓取被中断：demo（已中断；{FORCED_STOP_ZH}）"
+    else:
+        job = nightly_job(tw_home, demo_market)
+        process = start_command(job, TRADEWATCH_HOME=str(tw_home), SCRAPY_SETTINGS_MODULE=held)
+        line = "错误：任务 nightly-sweep：已中断；详见 tradewatch runs"
+
+    def twice() -> None:
+        process.send_signal(signal.SIGTERM)
+        until(process, lambda: logged(tw_home, "Received SIGTERM, shutting down gracefully"), "the crawl was asked")
+        process.send_signal(signal.SIGTERM)
+
+    out, err = stopped_once(process, lambda: logged(tw_home, HELD_LINE), "the spider opened", twice)
+
+    assert process.returncode == INTERRUPTED_EXIT, err
+    assert [told for told in err.splitlines() if told.startswith("错误：")] == [line], err
+    assert "Traceback" not in out + err
+    run = the_run()  # read as the command left it: nothing else has looked at it since
+    assert (run.outcome, run.finish_reason, run.finished_at is not None) == ("interrupted", FORCED_STOP, True)
+
+
+def test_a_sweep_whose_opening_fails_before_its_run_is_recorded_says_so_in_one_line(demo_market: str, tw_home: Path):
+    """A component that cannot start fails the spider's opening (otherwise than with CloseSpider) before its run
+    is recorded (tests/opening_fails_early.py): before, the command said `sweep failed: TypeError: int() argument
+    ...`; now one line names the platform and the component's error, and the log holds its traceback."""
+    sweep = start_sweep("demo", demo_market, tw_home, SCRAPY_SETTINGS_MODULE="tests.opening_fails_early")
+    out, err = sweep.communicate()
+
+    assert sweep.returncode == 2, err
+    (log,) = (tw_home / "logs").glob("sweep-*.log")
+    assert [line for line in err.splitlines() if line.startswith("错误：")] == [
+        f"错误：抓取 demo 在启动时失败，尚未记录运行：ValueError: {NO_PROXY}；日志：{log}"
+    ], err
+    assert "Traceback" not in out + err
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" in text and f"ValueError: {NO_PROXY}" in text
+    with Session(get_engine()) as session:
+        assert session.exec(select(CrawlRun)).all() == []
+
+
+def test_a_closed_terminal_stops_a_parent_as_sigterm_does_unless_it_runs_under_nohup():
+    """SIGHUP (the terminal closed) ends a command that waits for its crawl child (`sigterm_interrupts`) and the
+    scheduler (`_signals_stop`) as SIGTERM does; started with SIGHUP ignored (`nohup`), they leave it ignored."""
+    from runners.child import sigterm_interrupts
+    from scheduler import _signals_stop
+
+    stopped: list[bool] = []
+    scheduler = SimpleNamespace(shutdown=lambda wait: stopped.append(wait))
+    before = signal.getsignal(signal.SIGHUP)
+    try:
+        for started_with in (signal.SIG_DFL, signal.SIG_IGN):
+            signal.signal(signal.SIGHUP, started_with)
+            with sigterm_interrupts():
+                handled = signal.getsignal(signal.SIGHUP)
+                assert (handled == signal.SIG_IGN) == (started_with == signal.SIG_IGN)
+                if handled != signal.SIG_IGN:
+                    with pytest.raises(KeyboardInterrupt):
+                        os.kill(os.getpid(), signal.SIGHUP)
+                        time.sleep(5)  # the handler raises in here
+            assert signal.getsignal(signal.SIGHUP) == started_with
+            with _signals_stop(scheduler):
+                handled = signal.getsignal(signal.SIGHUP)
+                assert (handled == signal.SIG_IGN) == (started_with == signal.SIG_IGN)
+                if handled != signal.SIG_IGN:
+                    os.kill(os.getpid(), signal.SIGHUP)
+                    wait_for(lambda: stopped == [False], "the scheduler to be stopped", seconds=5)
+            assert signal.getsignal(signal.SIGHUP) == started_with
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    assert stopped == [False]  # stopped once, not under nohup

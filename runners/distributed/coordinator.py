@@ -18,6 +18,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 
 from core.config import get_settings
 from core.errors import TradewatchError, first_line
+from core.stop_signals import stop_signals
 from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, new_worker_id, sweep_key
 from crawler.distributed.queue import ReliableQueue
 from crawler.distributed.sweeps import (
@@ -343,12 +344,12 @@ class SweepLeftOpen(KeyboardInterrupt):
 
 @contextmanager
 def _stop_signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM are ignored meanwhile (main thread only): the coordinator is ending already, and a
-    signal more must not leave its runs `running` halfway through recording them."""
+    """Ctrl-C, SIGTERM and SIGHUP are ignored meanwhile (main thread only): the coordinator is ending already,
+    and a signal more must not leave its runs `running` halfway through recording them."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in stop_signals()}
     try:
         yield
     finally:
