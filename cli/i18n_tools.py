@@ -120,15 +120,18 @@ def error_msgids() -> dict[str, list[tuple[str, int]]]:
 def library_msgids() -> dict[str, list[tuple[str, int]]]:
     """Messages the library defines for the CLI to translate, beside the errors': what the rules' fingerprint of
     a model says (`pipelines.model.fingerprint`), why a run was judged so (`cli.runs.recorded_reasons`), the
-    scheduled jobs' names (`leads.timetable.JOB_NAMES`), and the sweep's errors that carry a msgid."""
+    scheduled jobs' names (`leads.timetable.JOB_NAMES`), and the sweep's and crawl children's errors that carry a msgid."""
     from cli.runs import recorded_reasons
     from crawler.run_health import SEE_THE_LOG
     from leads.timetable import CAMPAIGN_JOB_NAME, JOB_NAMES
     from pipelines.model import fingerprint
+    from runners.child import CHILD_ERROR_MSGIDS
     from runners.sweep import SweepDidNotStart
 
     found: dict[str, list[tuple[str, int]]] = {}
     found.setdefault(SweepDidNotStart.msgid, []).append(("runners/sweep.py (SweepDidNotStart)", 0))
+    for msgid in CHILD_ERROR_MSGIDS:
+        found.setdefault(msgid, []).append(("runners/child.py (a crawl child's failure)", 0))
     for name, value in (*fingerprint.RULES_LINES.items(), ("SWEEP_NOTE", fingerprint.SWEEP_NOTE)):
         found.setdefault(value, []).append((f"pipelines/model/fingerprint.py ({name})", 0))
     for reason in (*recorded_reasons(), SEE_THE_LOG):

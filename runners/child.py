@@ -126,15 +126,15 @@ class ChildCrawl:
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the child and return its result; raises ChildTimedOut (the child killed) or TradewatchError."""
-        zh, en = self.what
-        where = f"; log: {self.log_file}" if self.log_file else ""
         try:
             try:
                 code = self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-                raise ChildTimedOut(f"{zh}超时 / {en} timed out after {timeout} s{where}") from None
+                raise _child_error(
+                    ChildTimedOut, "{what} timed out after {seconds} s", self.what, self.log_file, seconds=timeout
+                ) from None
             if self.stopped:  # as when Ctrl-C reaches a parent that waits: the child closed its crawls first
                 raise KeyboardInterrupt
             for line in reversed(_read(self._stdout).splitlines()):
@@ -144,7 +144,14 @@ class ChildCrawl:
                         raise _failure(answer["failure"])
                     return answer["result"]
             last = (_read(self._stderr).strip().splitlines() or ["no output"])[-1]
-            raise TradewatchError(f"{zh}进程失败 / {en} process failed (exit {code}): {last}{where}")
+            raise _child_error(
+                TradewatchError,
+                "{what} process failed (exit {code}): {last}",
+                self.what,
+                self.log_file,
+                code=code,
+                last=last,
+            )
         finally:
             self.close()
 
@@ -257,6 +264,34 @@ def record_stopped_by_force(pid: int) -> None:
         )
 
 
+# The legacy one-line form's Chinese side (the log, run records); the catalogue translates each msgid whole.
+_CHINESE_HEAD = {
+    "{what} timed out after {seconds} s": "超时",
+    "{what} process failed (exit {code}): {last}": "进程失败",
+    "{what} failed: {failed}": "失败",
+}
+
+# every msgid a child error may carry, for the catalogues (cli.i18n_tools)
+CHILD_ERROR_MSGIDS = tuple(m + tail for m in _CHINESE_HEAD for tail in ("", "; log: {log}"))
+
+
+def _child_error(
+    kind: type[TradewatchError], msgid: str, what: tuple[str, str], log_file: Path | None, **params: Any
+) -> TradewatchError:
+    """A child's failure: its str the bilingual line logs and run records keep ("抓取进程失败 / sweep process failed
+    …"), with `msgid` and `params` so that an officer reading Chinese sees the detail and the log path too, not the
+    Chinese head alone (cli.i18n.localise_error)."""
+    zh, en = what
+    head = _CHINESE_HEAD[msgid]
+    if log_file is not None:
+        msgid += "; log: {log}"
+        params["log"] = str(log_file)
+    error = kind(f"{zh}{head} / {msgid.format(what=en, **params)}")
+    error.msgid = msgid  # type: ignore[attr-defined]
+    error.params = {"what": f"{zh} / {en}", **params}  # type: ignore[attr-defined]
+    return error
+
+
 def _read(output: IO[bytes]) -> str:
     output.flush()
     output.seek(0)
@@ -296,9 +331,8 @@ def work_here(run_name: str, request: Request, work: Callable[[Request], Any], *
         logger.opt(exception=error).error("{} failed: {}", run_name, error)
         if infrastructure_error(error) is not None or isinstance(error, TradewatchError):
             raise
-        zh, en = what
         failed = first_line(f"{type(error).__name__}: {error}")
-        raise TradewatchError(f"{zh}失败 / {en} failed: {failed}; log: {log_file}") from error
+        raise _child_error(TradewatchError, "{what} failed: {failed}", what, log_file, failed=failed) from error
 
 
 def child_main(run_name: str, request_type: type[Request], work: Callable[[Request], Any]) -> int:

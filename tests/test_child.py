@@ -136,6 +136,31 @@ def test_a_child_that_fails_is_named_by_the_first_line_of_its_error(tmp_path: Pa
         f"抓取进程失败 / sweep process failed (exit 2): 平台配置 demo 无效 / profile demo is invalid; log: {log}"
     )
     assert "listing.title: 缺少必填项" in log.read_text(encoding="utf-8")  # the whole message is in the log
+    # the officer's language shows the whole line: the exit code, the child's reason and the log, not the head alone
+    assert localised(raised.value, "zh") == f"抓取进程失败（退出码 2）：平台配置 demo 无效；日志：{log}"
+    assert localised(raised.value, "en") == f"sweep process failed (exit 2): profile demo is invalid; log: {log}"
+
+
+def localised(error: BaseException, lang: str) -> str:
+    from cli.i18n import get_language, localise_error, set_language
+
+    before = get_language()
+    set_language(lang)
+    try:
+        return localise_error(error)
+    finally:
+        set_language(before)
+
+
+def test_an_unexpected_error_reads_whole_in_either_language(tmp_path: Path):
+    def work(job: Job) -> None:
+        raise ValueError("坏值")
+
+    log = tmp_path / "run.log"
+    with pytest.raises(TradewatchError) as raised:
+        work_here("sweep", Job(log_file=log), work, what=("抓取", "sweep"))
+    assert localised(raised.value, "zh") == f"抓取失败：ValueError: 坏值；日志：{log}"
+    assert localised(raised.value, "en") == f"sweep failed: ValueError: 坏值; log: {log}"
 
 
 def test_a_failure_of_a_kind_the_parent_does_not_know_is_one_line():
