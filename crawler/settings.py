@@ -89,6 +89,9 @@ TRADEWATCH_STORE_WRITER = "process"
 TRADEWATCH_STORE_BATCH = 200
 TRADEWATCH_STORE_FLUSH_MS = 250
 TRADEWATCH_STORE_MAX_WAIT_MS = 2000
+# The crawl's run records each listing once, whichever of its workers read it (a unique key in the store decides):
+# set for the workers of a distributed sweep (runners/distributed/worker.py); one process's crawl reads a listing once.
+TRADEWATCH_STORE_ONCE_PER_RUN = False
 # A sweep that lost the lead store stops fetching and waits this long for it to come back to record its run as
 # failed (after that the failure is only in the sweep's log).
 TRADEWATCH_STORE_RECOVERY_SECONDS = 60

@@ -422,3 +422,14 @@ class CrawlRun(StoreModel, table=True):
     stats: dict[str, Any] = _json_dict()
     host: str | None = Field(default=None, max_length=255, description="Machine the crawl ran on.")
     pid: int | None = Field(default=None, description="Process id of the crawl, to notice one that was killed.")
+
+
+class RunListing(StoreModel, table=True):
+    """A listing a distributed run recorded (by its platform's listing id): the run records each listing once,
+    whichever of its workers read it. A worker away past its lease may still have the listings of a page another
+    worker took over in its store's batch; the batch claims its listings here first, in its own transaction
+    (`leads.store.claim_run_listings`), and records only those it claimed, so the unique key, not a look before the
+    write, decides which worker stores the listing."""
+
+    run_id: int = Field(foreign_key="crawlrun.id", primary_key=True)
+    listing_id: str = Field(primary_key=True, max_length=256)

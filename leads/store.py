@@ -31,6 +31,7 @@ from leads.models import (
     LeadCampaign,
     Listing,
     ListingSnapshot,
+    RunListing,
     Seller,
     model_defaults,
     utcnow,
@@ -723,6 +724,37 @@ def _insert_returning(table: Any, key: tuple[str, ...]) -> Any:
     return insert(table).returning(table.c.id, *(table.c[name] for name in key))
 
 
+def _dialect_insert(session: Session, model: type[Any]) -> PostgresqlInsert | SqliteInsert:
+    """An INSERT of `model` that can say ON CONFLICT, in the store's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(model)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(model)
+
+
+def claim_run_listings(session: Session, claims: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Claim listings (run id, the platform's listing id) for their runs, in the session's transaction: the
+    claims that no transaction made before are returned, the others (another worker of the run recorded the
+    listing) are not, and their listings must not be recorded again. One INSERT … ON CONFLICT DO NOTHING for
+    them all: a claim made by a transaction not yet committed waits for it (PostgreSQL's unique index; SQLite's
+    write lock, taken as the transaction begins), so two workers cannot both claim a listing."""
+    # in the order of their keys, so that two batches claiming some of the same listings wait for each other
+    # instead of locking each other out (PostgreSQL)
+    rows = [{"run_id": run_id, "listing_id": listing_id} for run_id, listing_id in sorted(set(claims))]
+    if not rows:
+        return set()
+    table = RunListing.__table__  # type: ignore[attr-defined]
+    statement = (
+        _dialect_insert(session, RunListing)
+        .on_conflict_do_nothing(index_elements=["run_id", "listing_id"])
+        .returning(table.c.run_id, table.c.listing_id)
+    )
+    return {(run_id, listing_id) for run_id, listing_id in session.connection().execute(statement, rows)}
+
+
 def link_campaign(
     session: Session, lead_pk: int, campaign: str, *, found: bool, seen_at: datetime, known: KnownRows | None = None
 ) -> None:
@@ -732,19 +764,10 @@ def link_campaign(
         if (lead_pk, campaign) in known.lead_campaigns:
             return
         known.lead_campaigns.add((lead_pk, campaign))
-    statement: PostgresqlInsert | SqliteInsert
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        statement = postgresql.insert(LeadCampaign)
-    else:
-        from sqlalchemy.dialects import sqlite
-
-        statement = sqlite.insert(LeadCampaign)
     session.execute(
-        statement.values(lead_pk=lead_pk, campaign=campaign, found=found, first_seen_at=seen_at).on_conflict_do_nothing(
-            index_elements=["lead_pk", "campaign"]
-        )
+        _dialect_insert(session, LeadCampaign)
+        .values(lead_pk=lead_pk, campaign=campaign, found=found, first_seen_at=seen_at)
+        .on_conflict_do_nothing(index_elements=["lead_pk", "campaign"])
     )
 
 

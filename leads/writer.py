@@ -5,11 +5,13 @@ A batch is stored in one transaction: its sellers, listings and leads are read i
 stored listings that changed are written after the last, `leads.store.store_changes`), and a listing that is (or already
 was) a lead gets its page capture stored as a new evidence version in the same transaction, so a lead and its evidence
 commit together (the batch's evidence files are written, synced together and linked before the commit,
-`leads.evidence.BlobBatch`; an unchanged page adds no new version). The transaction is retried as a whole on lock,
-serialisation and unique-key races, so several crawl processes can write one store at once; if it fails otherwise, its
-listings are written one by one (each evidence file synced as it is written) so that one bad listing costs only itself.
-An evidence capture that cannot be stored (an evidence or file system error) is rolled back on its own; it never costs
-the listing.
+`leads.evidence.BlobBatch`; an unchanged page adds no new version). A distributed run records each listing once,
+whichever of its workers read it: its entries (`ONCE_PER_RUN`) are claimed for their run first, in the same transaction
+(`leads.store.claim_run_listings`, a unique key), and one another worker recorded already is written no more
+(`RecordedAlready`). The transaction is retried as a whole on lock, serialisation and unique-key races, so several crawl
+processes can write one store at once; if it fails otherwise, its listings are written one by one (each evidence file
+synced as it is written) so that one bad listing costs only itself. An evidence capture that cannot be stored (an
+evidence or file system error) is rolled back on its own; it never costs the listing.
 
 A backend (`StoreWriter`) is looked up by name in `STORE_WRITERS`, as Scrapy's files pipeline looks up its
 stores in `STORE_SCHEMES`: `process` (`ProcessWriter`, what static crawls run) writes in a process of its own,
@@ -60,6 +62,7 @@ from leads.evidence import (
 from leads.store import (
     KnownRows,
     Sighting,
+    claim_run_listings,
     prefetch_sightings,
     record_sighting,
     reprioritise,
@@ -79,8 +82,19 @@ class Stored:
     error: str | None = None
 
 
-Outcome = Stored | BaseException
-Entry = tuple[dict[str, Any], Mapping[str, Any] | None]  # record_sighting's arguments, and the page capture
+@dataclass(frozen=True)
+class RecordedAlready:
+    """An entry whose run had recorded its listing already (another worker of a distributed sweep read the same
+    listing, or the page it came from after this worker's lease on it ran out): nothing was written."""
+
+    run_id: int
+    listing_id: str
+
+
+Outcome = Stored | RecordedAlready | BaseException
+# record_sighting's arguments, and the page capture; the arguments may also hold ONCE_PER_RUN
+Entry = tuple[dict[str, Any], Mapping[str, Any] | None]
+ONCE_PER_RUN = "once_per_run"  # an entry's run records its listing once (a distributed run, several workers)
 
 
 class WriteFailed(Exception):
@@ -107,14 +121,16 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
     """In the writer: the batch in one transaction, or listing by listing if that fails."""
 
     def write_all(session: Session) -> list[Outcome]:
+        claimed = _claim(session, batch)  # first: a claim another transaction holds is waited for
+        kept = [entry for entry, ok in zip(batch, claimed, strict=True) if ok]
         blobs = BlobBatch(evidence_root(home))
         file_rows: list[dict[str, Any]] = []  # the new leads' evidence file rows, inserted together
         try:
-            known = prefetch_sightings(session, [args for args, _ in batch])
-            latest = latest_captures(session, _leads_seen_again(batch, known))
-            outcomes: list[Outcome] = [
+            known = prefetch_sightings(session, [args for args, _ in kept])
+            latest = latest_captures(session, _leads_seen_again(kept, known))
+            stored = [
                 _store(session, args, capture, known, home=home, blobs=blobs, file_rows=file_rows, latest=latest)
-                for args, capture in batch
+                for args, capture in kept
             ]
             insert_file_rows(session, file_rows)
             store_changes(session, known)
@@ -125,7 +141,8 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
             blobs.finish()  # the batch's evidence files are durable before its rows commit
         finally:
             blobs.discard()
-        return outcomes
+        written = iter(stored)
+        return [next(written) if ok else _recorded_already(args) for (args, _), ok in zip(batch, claimed, strict=True)]
 
     try:
         return run_write(write_all, engine=engine)
@@ -137,7 +154,9 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
     for entry in batch:
         args = entry[0]
 
-        def write_one(session: Session, entry: Entry = entry) -> Stored:
+        def write_one(session: Session, entry: Entry = entry) -> Outcome:
+            if not _claim(session, [entry])[0]:
+                return _recorded_already(entry[0])
             return _store(session, *entry, None, home=home, blobs=None)  # each file synced as it is written
 
         try:
@@ -146,6 +165,32 @@ def write_batch(batch: list[Entry], *, engine: Any, home: Path | None) -> list[O
             log.error("listing %s/%s not stored: %s", args["listing"]["platform"], args["listing"]["listing_id"], error)
             results.append(error)
     return results
+
+
+def _run_claim(args: Mapping[str, Any]) -> tuple[int, str] | None:
+    """What an entry claims for its run (run id, listing id), if its run records each listing once."""
+    if not args.get(ONCE_PER_RUN) or args.get("run_id") is None:
+        return None
+    return int(args["run_id"]), str(args["listing"]["listing_id"])
+
+
+def _claim(session: Session, batch: list[Entry]) -> list[bool]:
+    """Whether each entry is to be recorded: it claims nothing, or it claimed its listing for its run (of a
+    listing twice in the batch, the first)."""
+    wanted = [_run_claim(args) for args, _ in batch]
+    claimed = claim_run_listings(session, [key for key in wanted if key is not None])
+    keep = []
+    for key in wanted:
+        if key is None:
+            keep.append(True)
+            continue
+        keep.append(key in claimed)
+        claimed.discard(key)
+    return keep
+
+
+def _recorded_already(args: Mapping[str, Any]) -> RecordedAlready:
+    return RecordedAlready(int(args["run_id"]), str(args["listing"]["listing_id"]))
 
 
 def _leads_seen_again(batch: list[Entry], known: KnownRows) -> list[int]:
@@ -176,6 +221,8 @@ def _store(
     """One listing, and the evidence of its lead, in the batch's transaction (its files in `blobs`, if given; a
     new lead's file rows in `file_rows`, if given, for the batch to insert in one statement; `latest`: the newest
     capture of the batch's stored leads, `latest_captures`, kept up to date as their captures are stored)."""
+    if ONCE_PER_RUN in args:  # the writer's, not the sighting's
+        args = {name: value for name, value in args.items() if name != ONCE_PER_RUN}
     sighting = record_sighting(session, **args, known=known, home=home)
     if sighting.lead_pk is None:
         return Stored(sighting)

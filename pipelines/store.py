@@ -15,13 +15,18 @@ after its batch is committed, so the lead and its evidence are stored before a d
 request. The lead's id is left on the item (`item.extra["lead_pk"]`), and the evidence version stored, if any, as
 `item.extra["evidence_version"]`.
 
+A distributed run records each listing once, whichever of its workers read it (TRADEWATCH_STORE_ONCE_PER_RUN, set
+for a sweep's workers): a worker away past its lease may still have in its batch the listings of a page another
+worker took over and stored. The writer claims each listing for the run in the batch's transaction and writes no
+listing another worker recorded already; its item is dropped (`tradewatch/listings/duplicate`).
+
 TRADEWATCH_STORE_WRITER names the writer (`leads.writer.STORE_WRITERS`): `process`, what crawls run, is a process
 of its own, opened when the spider opens and stopped, after its last batch, when it closes; batches go to it as
 plain values. A writer process that dies fails every pending and later item and closes the spider
 (`store_writer_died`); it is in the crawl's process group, so killing the crawl kills it too and leaves only
 committed batches. `thread` writes in a thread of the crawl process.
 
-Stats: `tradewatch/listings/new|seen_again|changed`, `tradewatch/leads/new|updated|requeued`,
+Stats: `tradewatch/listings/new|seen_again|changed|duplicate`, `tradewatch/leads/new|updated|requeued`,
 `tradewatch/store/batches`, `tradewatch/store/failed`, `tradewatch/store/writer_died`, `tradewatch/store/unavailable`
 (the store's connection failed: the spider closes with `store_unavailable` and its run is recorded as failed),
 `tradewatch/evidence/captured|unchanged|no_capture|failed|screenshots`.
@@ -45,7 +50,16 @@ from core.failures import is_store_unavailable
 from crawler.closing import close_crawl
 from crawler.items import ListingItem, PageCapture
 from crawler.run_health import STORE_UNAVAILABLE
-from leads.writer import Entry, Outcome, Stored, StoreWriter, StoreWriterDied, store_writer
+from leads.writer import (
+    ONCE_PER_RUN,
+    Entry,
+    Outcome,
+    RecordedAlready,
+    Stored,
+    StoreWriter,
+    StoreWriterDied,
+    store_writer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +102,7 @@ class StoreListingPipeline:
         self.flush_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_FLUSH_MS") / 1000
         self.max_wait_seconds = crawler.settings.getfloat("TRADEWATCH_STORE_MAX_WAIT_MS") / 1000
         self.backend = store_writer(crawler.settings["TRADEWATCH_STORE_WRITER"])
+        self.once_per_run = crawler.settings.getbool("TRADEWATCH_STORE_ONCE_PER_RUN")
         home = crawler.settings.get("TRADEWATCH_HOME")
         self.home = Path(home).expanduser().resolve() if home else None
         self._batch: list[tuple[Entry, asyncio.Future[Outcome]]] = []
@@ -138,13 +153,16 @@ class StoreListingPipeline:
 
     def _sighting_args(self, item: ListingItem) -> dict[str, Any]:
         run_id = self.stats.get_value("tradewatch/run_id") if self.stats is not None else None
-        return {
+        args = {
             "listing": item.listing_fields(),
             "score": item.score or {},
             "campaign": item.campaign,
             "seen_at": item.fetched_at,
             "run_id": run_id,
         }
+        if self.once_per_run:
+            args[ONCE_PER_RUN] = True
+        return args
 
     def process_item(self, item: ListingItem) -> ListingItem | Coroutine[Any, Any, ListingItem]:
         """In a crawl (an event loop runs): a coroutine that resolves when the item's batch is committed.
@@ -200,6 +218,12 @@ class StoreListingPipeline:
             if getattr(outcome, "store_unavailable", False) or is_store_unavailable(outcome):
                 self._store_lost(outcome)
             raise DropItem(f"listing {item.platform}/{item.listing_id} not stored: {outcome}") from outcome
+        if isinstance(outcome, RecordedAlready):
+            self.stats.inc_value("tradewatch/listings/duplicate")
+            raise DropItem(
+                f"listing {item.platform}/{item.listing_id} not stored: run {outcome.run_id} recorded it already "
+                "(another worker of the sweep read it)"
+            )
         self._record(item, outcome)
         return item
 

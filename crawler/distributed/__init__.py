@@ -37,8 +37,10 @@ How a sweep runs with `TRADEWATCH_REDIS_URL` set:
    stops (finish reason `sweep_gone`) and writes nothing more to the sweep (pushes and stats are refused in the
    same Lua scripts). Whether its sweep is still open or not, a page whose lease it lost is neither fetched,
    parsed nor stored by it (`LeaseGuardMiddleware`, and `LeaseGuardPipeline` just before the store): the
-   worker that took the page over is the only one to record it, unless the lease ran out while the page's
-   listings were already in the store's batch (at most `TRADEWATCH_STORE_MAX_WAIT_MS` and its commit).
+   worker that took the page over is the only one to record it. A lease that ran out while the page's listings
+   were already in the store's batch is left to the store: a distributed run records each listing once
+   (`TRADEWATCH_STORE_ONCE_PER_RUN`), the batch claiming its listings for the run under a unique key in its own
+   transaction (`leads.store.claim_run_listings`), so whichever worker commits second writes nothing.
 8. A coordinator names its local workers; one whose process ends before it joined (a crash on its way up) is
    counted as lost at once, and the sweep given up as for lost workers if none takes its place; its runs say
    why (`tradewatch/sweep/worker_failed`).

@@ -306,7 +306,8 @@ class LeaseTagMiddleware:
 class LeaseGuardPipeline(_LeaseGuard):
     """Item pipeline, just before the store: a listing whose page's lease this worker lost while the listing went
     through the pipelines (its photos, its scoring) is dropped, not stored: the worker that took the page over
-    stores it. What is left is the store's own batch (`TRADEWATCH_STORE_MAX_WAIT_MS` at most) and commit."""
+    stores it. A lease lost while the listing waits in the store's batch (`TRADEWATCH_STORE_MAX_WAIT_MS` at most)
+    is the store's to settle: the run records each listing once, whichever worker commits first."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeaseGuardPipeline:

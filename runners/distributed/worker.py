@@ -59,6 +59,9 @@ def worker_settings(
         "DOWNLOADER_MIDDLEWARES": middlewares,
         "SPIDER_MIDDLEWARES": spider_middlewares,
         "ITEM_PIPELINES": pipelines,
+        # a worker away past its lease may still have in its store's batch the listings of a page another worker
+        # took over: the store records each listing of the run once (a unique key decides which worker's)
+        "TRADEWATCH_STORE_ONCE_PER_RUN": True,
         "EXTENSIONS": extensions,
     }
 
