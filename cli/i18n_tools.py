@@ -120,7 +120,8 @@ def error_msgids() -> dict[str, list[tuple[str, int]]]:
 def library_msgids() -> dict[str, list[tuple[str, int]]]:
     """Messages the library defines for the CLI to translate, beside the errors': what the rules' fingerprint of
     a model says (`pipelines.model.fingerprint`), why a run was judged so (`cli.runs.recorded_reasons`), the
-    scheduled jobs' names (`leads.timetable.JOB_NAMES`), and the sweep's and crawl children's errors that carry a msgid."""
+    scheduled jobs' names (`leads.timetable.JOB_NAMES`), and the errors of the sweep and of crawl children that
+    carry a msgid."""
     from cli.runs import recorded_reasons
     from crawler.run_health import SEE_THE_LOG
     from leads.timetable import CAMPAIGN_JOB_NAME, JOB_NAMES
