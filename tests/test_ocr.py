@@ -168,6 +168,78 @@ def test_a_sweep_downloads_photos_within_its_budget(tw_home: Path, monkeypatch: 
     assert crawlers[0].stats.get_value("tradewatch/images/requested") == 2
 
 
+def test_a_photo_two_crawls_store_at_once_is_whole_for_the_one_that_finds_it_stored(
+    tw_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crawls of a sweep each download a photo that both platforms show (099004 on demo and on demo-gbk):
+    the one that finds it under its content path while the other still writes it must find all of it. Read
+    half-written, it is a broken photo, and its listings lose the words in it and their leads."""
+    import io
+    import threading
+
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from pipelines.images.media import ListingImagesPipeline
+    from pipelines.images.photos import photo_path
+    from tests.crawl_support import project_crawler
+
+    body = photo_bytes("shared-hornbill")
+    url = "http://127.0.0.1:8765/static/photo/shared-hornbill.jpg"
+    half_written, go_on = threading.Event(), threading.Event()
+    real_open = io.open
+
+    class PausedHalfway:
+        """A file the first crawl's store writes: half of what it is given, then a pause until `go_on`."""
+
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> PausedHalfway:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            self.handle.flush()
+            half_written.set()
+            go_on.wait(30)
+            return self.handle.write(data[len(data) // 2 :]) + len(data) // 2
+
+    def open_pausing_once(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(file, mode, *args, **kwargs)
+        if mode != "wb" or half_written.is_set() or threading.current_thread() is threading.main_thread():
+            return handle
+        return PausedHalfway(handle)
+
+    crawlers = [project_crawler() for _ in range(2)]
+    for crawler in crawlers:
+        crawler.stats.open_spider()
+    first, second = (ListingImagesPipeline.from_crawler(crawler) for crawler in crawlers)
+    request, response = Request(url), Response(url, body=body)
+
+    async def store_twice() -> bytes:
+        storing = asyncio.ensure_future(first.file_downloaded(response, request, object()))
+        try:
+            assert await asyncio.to_thread(half_written.wait, 30)
+            sha256 = await second.file_downloaded(response, request, object())
+            return (second.root / photo_path(sha256)).read_bytes()
+        finally:
+            go_on.set()
+            await storing
+
+    monkeypatch.setattr(io, "open", open_pausing_once)
+    found = asyncio.run(store_twice())
+    monkeypatch.undo()
+    assert len(found) == len(body) and found == body
+    assert [path.read_bytes() == body for path in (tw_home / "images").glob("??/*")] == [True]  # one copy, whole
+
+
 def test_the_sweeps_pool_starts_as_its_first_photos_are_requested(tw_home: Path) -> None:
     """Its workers start up while the photos download, behind the pages queued before them; a listing without
     photos, or over the budget, starts none."""

@@ -8,25 +8,47 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from io import BytesIO
+from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.files import FilesPipeline, FilesStoreProtocol, FSFilesStore
 from scrapy.pipelines.media import FileException, FileInfoOrError
 
 from core.config import get_settings
+from core.files import write_bytes_atomically
 from crawler.items import ListingItem
 from pipelines.images.photos import IMAGES_FOLDER, PHOTOS_PER_LISTING, ImageBudget, photo_path
 from pipelines.images.pool import ImagePool
 from pipelines.images.reading import ImageProblem, check_header
 
 
+class PhotoStore(FSFilesStore):
+    """Scrapy's store of files in a folder, whose files appear under their path only once whole: a photo is
+    written beside its path and renamed onto it. A photo's path is its content hash, so another crawl of the sweep
+    (or another sweep on the same home) that downloads the same photo while it is being written finds no file and
+    writes its own copy, rather than reading the first one half-written, which would read as broken."""
+
+    def persist_file(
+        self, path: str | PathLike[str], buf: BytesIO, info: Any, meta: Any = None, headers: Any = None
+    ) -> None:
+        absolute_path = self._get_filesystem_path(path)
+        self._mkdir(absolute_path.parent, info)
+        write_bytes_atomically(absolute_path, buf.getvalue(), sync=False)  # a photo can be downloaded again
+
+
 class ListingImagesPipeline(FilesPipeline):
     """Downloads each listing's photos (at most `PHOTOS_PER_LISTING`, and the sweep's image budget)."""
+
+    STORE_SCHEMES: ClassVar[dict[str, type[FilesStoreProtocol]]] = {
+        **FilesPipeline.STORE_SCHEMES,
+        "": PhotoStore,
+        "file": PhotoStore,
+    }
 
     def __init__(self, store_uri: str, *, crawler: Crawler) -> None:
         super().__init__(store_uri, crawler=crawler)
