@@ -196,3 +196,50 @@ def test_a_falconer_s_name_and_an_idiom_are_no_tiger(scorer: Scorer) -> None:
     """兔虎 names a goshawk, and 虎 in an idiom of the dictionary (生龙活虎) a manner, not the animal."""
     result = assert_lead(scorer, "兔虎 成年母鸟 已经熬好", "wildlife.live_bird", "个头大，生龙活虎，拿兔子很猛。")
     assert "wildlife.tiger_leopard" not in result.categories
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "银鸡 公 长尾 前几天山上抓的",  # a capture told is wild provenance: the trade name needs no other word
+        "银鸡 母的 羽色漂亮 林子里抓的",
+    ],
+)
+def test_a_capture_gives_a_species_name_its_context(scorer: Scorer, title: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.live_bird")
+    assert not any(r["rule"] == "needs_context" for r in result.rules)
+
+
+def test_a_net_is_a_verb_of_capture(scorer: Scorer) -> None:
+    result = score(scorer, "银鸡 公 长尾 林子里网的")
+    assert any(h.term == "银鸡" for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "银鸡 公 长尾 自家孵的 笼养三年",  # no capture: the name still wants its context
+        "草龟 背甲黑亮 外塘养殖 出售",
+    ],
+)
+def test_a_species_name_without_a_capture_stays_clear(scorer: Scorer, title: str) -> None:
+    assert_clear(scorer, title)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a pet the title offers: the capture is how the kitten came home, not a wildcat's wild provenance
+        ("小猫咪 送养 已驱虫", "前几天山上捡回来的小野猫，很粘人，懂的私聊"),
+        # a kept animal: the same
+        ("小野猫 送人 自己来接", "山里带回来的，当宠物养了半年，懂的私聊"),
+    ],
+)
+def test_a_capture_beside_a_pet_gives_no_name_its_context(scorer: Scorer, title: str, description: str) -> None:
+    result = assert_clear(scorer, title, description)
+    assert any(r["rule"] == "needs_context" and r["term"] == "野猫" for r in result.rules)
+
+
+def test_a_dog_in_the_yard_leaves_the_capture_its_context(scorer: Scorer) -> None:
+    # a pet only the description mentions is not what the listing offers
+    assert_lead(scorer, "银鸡 母 长尾 林子里网的", "wildlife.live_bird", "院子里有条狗它也不怕，自提。")

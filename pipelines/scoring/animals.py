@@ -408,16 +408,33 @@ class AnimalPatterns:
         return (ref, view, start, end, o_start, o_end), explanation
 
     def _names_pet(
-        self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+        self,
+        views: list[FieldView],
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        names: Sequence[tuple[FieldView, int, int]] = (),
     ) -> bool:
         """Whether the listing names an ordinary pet (猫, 仓鼠) other than to deny it (非猫非狗) or inside a word of a
-        wildlife category (大猫 of a tiger)."""
+        wildlife category (大猫 of a tiger) or inside one of the wildlife ``names`` written (豹猫). A category's word
+        of innocence (猫咪 beside 玳瑁 "tortoiseshell") names the pet itself."""
         inside = [
             (view, start, end)
             for signals, view, start, end in signal_places
-            if any((sig.category or "").startswith(WILDLIFE_PREFIX) for sig in signals)
+            if any((sig.category or "").startswith(WILDLIFE_PREFIX) and sig.kind != "innocence" for sig in signals)
         ]
-        return self._names_undenied(self._pets, views, "", inside)
+        return self._names_undenied(self._pets, views, "", [*inside, *names])
+
+    def names_kept_animal(
+        self,
+        views: list[FieldView],
+        signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        names: Sequence[tuple[FieldView, int, int]],
+    ) -> bool:
+        """Whether the listing's title names an ordinary pet outside the wildlife ``names`` written (猫咪 beside
+        野猫: the pet is what it offers; a dog in the yard of its description is not) or the listing a kept or bred
+        animal (宠物, 家养), not to deny it: a capture it tells (山里带回来的小野猫) is then how a pet came home,
+        not the wild provenance of a name."""
+        titles = [view for view in views if view.name == "title"]
+        return self._names_pet(titles, signal_places, names) or self._names_undenied(self._bred, views, "")
 
     def trade_pattern(
         self,

@@ -1148,6 +1148,19 @@ class Scorer:
                         for sig in signals
                     )
                 )
+                # a capture told (山上抓的, 树林里网的) is wild provenance as well: the named animal taken from the
+                # wild, unless the listing offers a pet or a kept animal (猫咪 beside 山里带回来的小野猫: a pet's story)
+                and not (
+                    ref.rule == "species"
+                    and starts & _CAPTURE
+                    and self._capture is not None
+                    and self._capture.search(joined) is not None
+                    and not self._animals.names_kept_animal(
+                        views,
+                        signal_places,
+                        [(v, s, e) for r, v, s, e in terms if r.category.startswith(WILDLIFE_PREFIX)],
+                    )
+                )
             ):
                 brand = self._scoping.brand_mark(ref, view, end)
                 if brand is not None:
