@@ -243,3 +243,12 @@ def test_a_capture_beside_a_pet_gives_no_name_its_context(scorer: Scorer, title:
 def test_a_dog_in_the_yard_leaves_the_capture_its_context(scorer: Scorer) -> None:
     # a pet only the description mentions is not what the listing offers
     assert_lead(scorer, "银鸡 母 长尾 林子里网的", "wildlife.live_bird", "院子里有条狗它也不怕，自提。")
+
+
+def test_what_the_goods_are_made_into_is_no_part_of_them(scorer: Scorer) -> None:
+    # herbs sold to make sachets (做香囊) offer no musk pod, evasion talk and all
+    assert_clear(scorer, "艾叶 天然 干货 中药", "天然艾叶，晒干的，一斤装。泡脚、做香囊都行。加V详聊，不讲价。")
+    assert_clear(scorer, "丁香 天然 花蕾 香料", "天然丁香，可以做成香包挂车里。加V报价。")
+    # the pod itself, sold with the talk, stays a lead
+    assert_lead(scorer, "天然 香囊 一个 带毛", "wildlife.musk", "整个的，原香，加V详聊，不讲价。")
+    assert_clear(scorer, "薰衣草干花 一斤 新疆", "今年新货，可以做成香囊放衣柜，加V详聊，不讲价")

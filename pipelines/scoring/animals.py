@@ -45,6 +45,9 @@ _FEED_REACH = 4
 _TAME_WINDOW = 8  # the longest name before a young animal's word (a wild one ending in a farmed one: 扬子鳄鱼), and 小
 # characters of description (红, 活石头) a capture's animal or goods word may stand after the capture
 _CAUGHT_GAP = 4
+# the bare verb of making, beside the made_into markers (做成, 可以做): a part's word right after it is what the goods
+# make (做香囊); not a marker of innocence, where 做装饰 says what a displayed part is for
+_MAKING_VERB = "做"
 
 
 class AnimalPatterns:
@@ -85,6 +88,7 @@ class AnimalPatterns:
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
         bred: re.Pattern[str] | None = None,
+        made_into: tuple[str, ...] = (),
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -118,6 +122,8 @@ class AnimalPatterns:
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
         self._bred = bred
+        self._made_into = (*made_into, _MAKING_VERB)
+        self._made_into_longest = max(map(len, self._made_into))
         # the goods words (product forms) that one wildlife category alone sells (枝 of coral, 镜框 of tortoiseshell)
         owners: dict[str, set[str]] = {}
         for category in categories.values():
@@ -468,6 +474,10 @@ class AnimalPatterns:
                     continue  # a soft-shelled turtle's carapace for the pot (甲鱼 背甲), a cat's fore paw (猫 前爪)
                 elif sig.kind == "part" and sig.label == YOUNG_PART and self._young_of_tame(view, start):
                     continue  # a kitten or a piglet (猫崽子, 猪崽)
+                elif sig.kind == "part" and view.norm.text[max(0, start - self._made_into_longest) : start].endswith(
+                    self._made_into
+                ):
+                    continue  # what the goods are made into (冰片 做香囊, 可以做成香包) is no part they are
                 elif sig.kind == "part" and stands_alone(view, start, end):
                     if part is None:
                         part = (sig, view, start, end)

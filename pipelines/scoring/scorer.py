@@ -573,6 +573,7 @@ class Scorer:
             split_traits=tables.split_traits,
             split_trait_words=tables.split_trait_words,
             split_colours=tables.split_colours,
+            made_into=self._made_into,
         )
         self._split_traits = tables.split_traits
         # searches of the whole text with no literal prefix, made only where a word that starts a match of theirs
