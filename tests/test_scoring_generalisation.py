@@ -406,6 +406,24 @@ def test_a_word_reading_like_a_term_without_its_goods_next_is_no_homophone(score
     assert "homophone" not in verdict(scorer, title)[2]
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # 离食 (weaned) reads like the nuthatch 丽䴓 with none of its characters; 手养 begins the next clause
+        ("玄凤幼鸟 手养 一窝三只", "刚离食，手养会上手，懂鸟的来，价格私聊"),
+        # 带帽 (hooded) reads like 玳瑁; the bangle is another clause's
+        ("冬季 儿童外套 带帽，手镯 另送", "懂的来，私聊，不退不换"),
+    ],
+)
+def test_a_pun_before_a_clause_break_is_no_homophone(scorer: Scorer, title: str, description: str) -> None:
+    assert "homophone" not in verdict(scorer, title, description)[2]
+
+
+def test_a_pun_right_before_the_goods_stays_a_homophone(scorer: Scorer) -> None:
+    # the same words with the bangle right after 带帽: the disguise
+    assert "homophone" in verdict(scorer, "老物件 带帽 手镯 一只", "懂的来，私聊，不退不换")[2]
+
+
 # 3. unknown species, known trade
 def test_trade_pattern_without_a_species_word(scorer: Scorer) -> None:
     description = "山里下套弄的，不走物流，同城见面交易，别问是什么"

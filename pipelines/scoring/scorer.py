@@ -852,11 +852,24 @@ class Scorer:
         original, joins = view.norm.original, self._homophone_joins
         if original[max(o_start - 1, 0) : o_start + 1] in joins or original[o_end - 1 : o_end + 1] in joins:
             return False
+        if (_CLAUSE_BREAKS.match(original, o_end) or _LIST_SEPARATORS.match(original, o_end)) and self._pun(
+            homophone, view.norm.text[start:end]
+        ):
+            return False  # a pun counts right before the goods (带帽 梳子), not before another clause (刚离食，手养)
         return not any(
             other is view and ref.rule != "homophone" and s < end and start < e
             and (ref.term != homophone.term or not (start <= s and e <= end))
             for ref, other, s, e in terms
         )  # fmt: skip
+
+    def _pun(self, homophone: TermRef, written: str) -> bool:
+        """Whether a homophone's written form reads like the term only as a pun, which :meth:`_homophones` lets
+        count right before the term's goods: a dictionary word or a pattern (带帽 for 玳瑁), or two syllables with
+        none of the term's characters in place (离食 for 丽䴓)."""
+        term = self.normaliser.fold(homophone.term)
+        return written in self._homophone_skip or (
+            len(written) < FREE_SPELLING and not any(a == b for a, b in zip(written, term, strict=False))
+        )
 
     def _joined(self, original: str, o_start: int, o_end: int) -> bool:
         """Whether a short spelling by shape makes a dictionary word with a character beside it (能骨 in 可能骨折)."""
