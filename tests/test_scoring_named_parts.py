@@ -91,3 +91,26 @@ def test_weaning_to_the_cage_tells_a_wild_caught_songbird(scorer: Scorer) -> Non
 def test_a_specimen_stated_as_resin_stays_clear(scorer: Scorer) -> None:
     result = assert_clear(scorer, "白尾海雕标本 展翅 老件", "白尾海雕标本是树脂做的，展翅造型，放书房很好看。")
     assert not any(r["rule"] == "display_of_named_part" and "树脂" in r["signals"] for r in result.rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "穿山鳞 一两 老货 炮制好的",  # 穿山 for 穿山甲, right before its scales
+        "穿 山 鳞片 一公斤 药材",
+        "穿山片 十克 下奶",
+    ],
+)
+def test_the_pangolin_s_short_form_before_its_scales_names_it(scorer: Scorer, title: str) -> None:
+    assert_lead(scorer, title, "wildlife.pangolin", "价格私聊，不走快递")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("穿山龙 干片 500克 祛风湿", "中药材，泡酒煲汤都行，私聊"),  # the herb's slices
+        ("北仑 穿山片区 二手房 两室", "私聊，可以随时看房"),  # a district of Ningbo
+    ],
+)
+def test_the_pangolin_s_short_form_elsewhere_is_no_name(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
