@@ -5,8 +5,8 @@ pinyin written with its tones (窃tīng器), a knife's shape word beside the mar
 goods of the firearms-explosives lexicon's knife and explosive lines (黑索金, 自动跳刀), street names of prescription
 drugs (紫水, 小白片) and a forged seal's (萝卜章), market names of goods (钻天猴, 听声宝, 云霄货), a pesticide packed in
 plastic and one sold by its number (3911), in digits or in Chinese numerals (三九一一), fireworks materials apart from
-civil explosives (黑火药, 雷管), a cigarette's flavour capsule (爆珠) and a drug in e-liquid (太空油). Examples are
-worded apart from the shipped evaluation set.
+civil explosives (黑火药, 雷管), a cigarette's flavour capsule (爆珠), a drug in e-liquid (太空油) and fish poison
+(闹鱼药). Examples are worded apart from the shipped evaluation set.
 """
 
 from __future__ import annotations
@@ -295,3 +295,12 @@ def test_a_business_licence_an_agent_applies_for_is_no_forged_document(scorer: S
     # a licence made to order, or rented out, which the law forbids, is the forged or illicit document
     assert_lead(scorer, "营业执照 定制 钢印", "prohibited.documents", "营业执照定制，钢印齐全，信息按你要求，私聊。")
     assert_lead(scorer, "营业执照 出租 挂靠", "prohibited.documents", "公司营业执照出租，挂靠开票都行，按月付，私聊。")
+
+
+def test_fish_poison_sold_by_its_trade_name_is_a_lead(scorer: Scorer) -> None:
+    # no lawful product is sold to kill the fish of a river (渔业法 forbids 毒鱼): the trade name alone is the offence
+    assert_lead(scorer, "闹鱼药 老牌子 一包管半条河", "prohibited.pesticides", "小河沟用，下去半小时见效，私聊。")
+    assert_lead(scorer, "特效毒鱼粉 两斤装", "prohibited.pesticides", "水库用，量大优惠，发货隐蔽。")
+    # the aquarium's fish medicine, and a poisonous fish, are not fish poison
+    assert_clear(scorer, "观赏鱼药 白点净 鱼缸专用", "治白点病烂鳃，按说明用量，对水草无害。")
+    assert_clear(scorer, "有毒鱼类图鉴 河豚 石头鱼", "科普读物，讲毒鱼的辨认，九成新。")
