@@ -523,6 +523,7 @@ class Scorer:
         # the dictionary words an innocent phrase whose name a term runs into ends inside (花果 of 电子烟花果味)
         self._head_run_ends = PhraseEnds.of_phrases({key for _category, key in self._mask_heads}, any_reading=True)
         # a colour named after goods (鹤顶红色) stands only where its 色 ends a word (not 鹤顶红色泽, the lustre)
+        self._tool_names = frozenset(tables.tool_names)
         self._colour_patterns = frozenset(i for i, key in enumerate(self._pattern_list) if key in tables.colour_names)
         self._colour_ends = PhraseEnds.of_phrases(tables.colour_names, any_reading=True)
         self._generated_words = frozenset(generated)
@@ -1302,7 +1303,9 @@ class Scorer:
                         None,
                     )
                 if mask is not None:
-                    if ref.code:  # an everyday word used as a code word (冰糖) read in its everyday sense here
+                    # an everyday word used as a code word (冰糖) read in its everyday sense here, and a name inside a
+                    # tool's full name (气枪 of 吹尘气枪): the listing's word for that tool wherever it repeats
+                    if ref.code or mask.phrase in self._tool_names:
                         read_aside.add((ref.category, view.norm.text[start:end]))
                     masked_rules.append(
                         {

@@ -155,6 +155,8 @@ class Tables:
         # the colours named after goods whose name ends in a colour (鹤顶红色), folded: each stands only where its
         # 色 ends a word (not 鹤顶红色泽)
         self.colour_names: set[str] = set()
+        # the tools named in full (吹尘气枪): the name inside one is the tool's wherever the listing repeats it
+        self.tool_names: set[str] = set()
         self._colours: frozenset[str] | None = None
         self._spelling_context: dict[str, tuple[str, ...]] = {}
         self._homophone_terms: dict[str, tuple[list[str], list[TermRef]]] = {}
@@ -270,6 +272,26 @@ class Tables:
             ):
                 tools.append(tail)
         return tuple(dict.fromkeys(tools))
+
+    def _tools_named_in_full(self, category: Category) -> tuple[str, ...]:
+        """The tools named by what they work on before a one-character name of the goods (吹尘枪, 喷漆枪 of 枪), with
+        that character written out as a two-character name of the category ending in it, a noun of jieba's
+        dictionary (吹尘气枪, 喷漆气枪: a compressor's blow gun, a 气枪 in the workshop's word): the same tool. Of
+        the phrases whose last two characters name tools (:meth:`_tools_by_last_word`); the name written alone
+        elsewhere in the listing is the tool's short name (``tool_names``)."""
+        fold = self.normaliser.fold
+        names = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)} - {""}
+        tails = set(self._tools_by_last_word(category))
+        nouns = self._dictionary_nouns()
+        return tuple(
+            dict.fromkeys(
+                phrase[:-1] + name
+                for phrase in map(fold, category.innocent_phrases)
+                if len(phrase) > 2 and phrase[-2:] in tails
+                for name in sorted(names)
+                if len(name) == 2 and name in nouns and name[-1] == phrase[-1]
+            )
+        )
 
     def _colours_named_after(self, category: Category) -> tuple[str, ...]:
         """The colour named after a name of the category that ends in a colour's character (鹤顶红色, as 珊瑚红 and
@@ -725,6 +747,9 @@ class Tables:
                 *self._idioms_holding(category),
             ):
                 self._add(phrase, Mask(category.id, phrase))
+            for phrase in self._tools_named_in_full(category):
+                self._add(phrase, Mask(category.id, phrase))
+                self.tool_names.add(phrase)
             for phrase in self._colours_named_after(category):
                 self._add(phrase, Mask(category.id, phrase))
                 self.colour_names.add(phrase)
