@@ -6,7 +6,7 @@ goods of the firearms-explosives lexicon's knife and explosive lines (黑索金,
 drugs (紫水, 小白片) and a forged seal's (萝卜章), market names of goods (钻天猴, 听声宝, 云霄货), a pesticide packed in
 plastic and one sold by its number (3911), in digits or in Chinese numerals (三九一一), fireworks materials apart from
 civil explosives (黑火药, 雷管), a cigarette's flavour capsule (爆珠), a drug in e-liquid (太空油) and fish poison
-(闹鱼药). Examples are worded apart from the shipped evaluation set.
+(闹鱼药), and a rat poison sold as its bait (鼠饵). Examples are worded apart from the shipped evaluation set.
 """
 
 from __future__ import annotations
@@ -304,3 +304,11 @@ def test_fish_poison_sold_by_its_trade_name_is_a_lead(scorer: Scorer) -> None:
     # the aquarium's fish medicine, and a poisonous fish, are not fish poison
     assert_clear(scorer, "观赏鱼药 白点净 鱼缸专用", "治白点病烂鳃，按说明用量，对水草无害。")
     assert_clear(scorer, "有毒鱼类图鉴 河豚 石头鱼", "科普读物，讲毒鱼的辨认，九成新。")
+
+
+def test_a_rat_poison_sold_as_its_bait_is_a_banned_one_beside_a_word_of_one(scorer: Scorer) -> None:
+    # a rat poison is sold as the bait it is mixed into (鼠饵), and a word of a banned one makes it that
+    assert_lead(scorer, "强效鼠饵 老配方", "prohibited.pesticides", "无色无味，一点点拌进玉米里，不写名字发货。")
+    # a registered bait and an empty bait box are everyday goods
+    assert_clear(scorer, "灭鼠饵剂 颗粒 家用", "正规厂家，有农药登记证，放在鼠洞旁边，三天见效。")
+    assert_clear(scorer, "鼠饵盒 塑料 加厚", "装饵用的空盒子，不含药，仓库餐馆常用。")
