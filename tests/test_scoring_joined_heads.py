@@ -243,3 +243,29 @@ def test_a_drill_or_a_pump_after_a_gun_name_is_that_tool(scorer: Scorer, title: 
 def test_a_gun_name_not_joined_to_a_drill_stays_a_lead(scorer: Scorer, title: str, description: str) -> None:
     """钻 must end the word the gun's name begins: 钻石 "diamond" goes on, and a 钻 written apart is no drill."""
     assert_lead(scorer, title, "prohibited.weapons", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("气枪打气筒 高压款 自行车用", "高压打气筒，轮胎皮球都能打，别想多了，就是个打气筒，小区门口自取。"),
+        ("气枪水泵 高压 洗车", "高压的，院子里冲地能打很远，其实就是个普通水泵，接水管就能用。"),
+    ],
+)
+def test_a_tool_the_listing_says_its_goods_are_takes_the_traits_it_shows(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """高压 and 能打 of a pump named after a gun (气枪打气筒) are the pump's where the listing says the goods are the
+    pump (就是个打气筒, 其实就是个普通水泵)."""
+    result = assert_clear(scorer, title, description)
+    assert "head_term" in rules_by_name(result)
+
+
+def test_a_gun_said_to_look_like_a_tool_is_still_a_gun(scorer: Scorer) -> None:
+    # 外观就是个打气筒 names the gun's disguise, not the goods: its 高压 and 能打 are the gun's
+    assert_lead(scorer, "气枪打气筒 高压 能打", "prohibited.weapons", "外观就是个打气筒，实际高压能打，私聊。")
+
+
+def test_spyware_named_after_a_phone_keeps_its_own_forms(scorer: Scorer) -> None:
+    # the category's own goods (远程, 实时) beside spyware's name stay counted: no tool is said to be the goods
+    assert_lead(scorer, "手机监听软件 远程安装", "prohibited.surveillance", "对方聊天记录实时同步，私聊。")

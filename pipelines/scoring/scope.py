@@ -6,7 +6,7 @@ every innocence signal."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,10 @@ _HEAD_SPAN = 8
 # a term, across the words between, and what the listing says of its contents is the bottle's (虎骨酒 老酒 空瓶):
 # the collector's bottle, not what it held
 _EMPTY = "空"
+# the word of an ordinary thing between an identity link and the thing (就是个普通打气筒)
+_ORDINARY = "普通"
+# how many characters may stand between a word of the goods' look and an identity link (外观上就是个)
+_LOOK_GAP = 2
 # a Latin brand of letters joined by a hyphen right beside a term (SK-II 神仙水); a model with digits (AK-47) is
 # no brand here, nor an English compound in lower case after its hyphen (Wild-caught hooded pitta, hand-raised)
 _BRAND_BEFORE = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{2,}-(?![a-z]+\s?$)[A-Za-z]+\s?$")
@@ -185,8 +189,14 @@ class Scope:
         commerce: frozenset[str] = frozenset(),
         extras_before: tuple[str, ...] = (),
         extras_after: tuple[str, ...] = (),
+        identity_links: tuple[str, ...] = (),
+        looks: tuple[str, ...] = (),
     ) -> None:
         self._brand_marks = brand_marks
+        # what says the goods are a thing (就是个, 是一), and the words of their look that make it their disguise
+        # (外观就是个充电头): signals.yaml's appearance_links and the categories' appearances
+        self._identity_links = identity_links
+        self._looks = looks
         # the forms of wildlife goods that 牌 begins (牌子) or stands before (牌 吊坠): there it is a plaque
         self._plaque_forms = tuple(form for form in plaque_forms if form.startswith(BRAND_MARK))
         self._after_plaque = tuple(form for form in plaque_forms if len(form) > 1)
@@ -530,14 +540,16 @@ class Scope:
         start: int,
         end: int,
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
+        views: Sequence[FieldView] = (),
     ) -> tuple[str, str] | None:
         """(rule, word) when a term names other goods rather than being sold: a word that marks a brand right after
         it (雪豹品牌, 犀牛 商标) or a Latin brand right beside it (SK-II 神仙水); a creature's character joined to a
         prohibited term (白粉虱: a pest); goods made for an animal right after its name (珊瑚灯, 乌龟缸); or the head
         noun of other goods a few characters after it in one clause (穿山甲 管道疏通机, 鸳鸯戏水刺绣枕套), unless that
         noun is the category's own goods. Goods of the category the listing shows (:meth:`goods_shown`: 活体, a
-        trait such as 监听 软件 看对方聊天记录) undo either reading; a dealer's voice alone (私聊, 量大从优) does
-        not."""
+        trait such as 监听 软件 看对方聊天记录) undo either reading, unless the listing (``views``: its fields) says
+        the goods are the other goods' word (气枪打气筒 … 就是个打气筒: its 高压 is the pump's); a dealer's voice
+        alone (私聊, 量大从优) does not."""
         mark = self.brand_mark(ref, view, end)
         if mark is not None:
             return "brand_term", mark  # 雪豹品牌 冲锋衣: the brand's goods
@@ -597,7 +609,9 @@ class Scope:
             if head is not None and head[1] not in own and one_clause(view, start, at + len(head[1])):
                 if head[1].startswith(_EMPTY):
                     break
-                return None if self.goods_shown(ref, signal_places, view, start, end) else head
+                if not self.goods_shown(ref, signal_places, view, start, end):
+                    return head
+                return head if self._said_to_be(views, text[end : at + len(head[1])]) else None
             if is_cjk(text[at]):
                 chinese += 1
                 if chinese > _HEAD_REACH:
@@ -608,6 +622,22 @@ class Scope:
             # what the listing says of the contents (老酒) is the bottle's
             return None if self.goods_shown(ref, signal_places, view, start, end, traits=False) else head
         return None
+
+    def _said_to_be(self, views: Sequence[FieldView], goods: str) -> bool:
+        """Whether a listing's text says its goods are ``goods`` (就是个打气筒, 其实就是个普通打气筒): an identity link
+        right before the word, or before 普通 and the word, and no word of the goods' look before the link (外观就是个
+        打气筒 names a disguise, not the goods)."""
+        for field in views:
+            text = field.norm.text
+            for link in self._identity_links:
+                for said in (link + goods, link + _ORDINARY + goods):
+                    at = text.find(said)
+                    while at >= 0:
+                        # the look a few characters before (外观就是个: 就 stands before the link 是个 too)
+                        if not any(look in text[max(0, at - len(look) - _LOOK_GAP) : at] for look in self._looks):
+                            return True
+                        at = text.find(said, at + 1)
+        return False
 
     def goods_shown(
         self,

@@ -655,6 +655,8 @@ class Scorer:
                 suit_markers=fold_all(sig_spec.suit_markers),
             ),
             goods_heads=self._goods_heads,
+            identity_links=fold_all(sig_spec.appearance_links),
+            looks=fold_all(look for category in watchlists.categories.values() for look in category.appearances),
             goods_characters={
                 category_id: frozenset(watchlists.signals.goods_characters)
                 - {name[-1] for name in own if name}
@@ -1198,7 +1200,7 @@ class Scorer:
                 continue
             marker = self._joined_goods(ref, view, start, end, signal_places, views) or (
                 self._scoping.term_scope(view, start, end)
-                or self._scoping.names_goods(ref, view, start, end, signal_places)
+                or self._scoping.names_goods(ref, view, start, end, signal_places, views)
             )
             if marker is not None and marker[0] == _SHAPE_RULE and ref.category in self._genuine:
                 genuine = self._genuine_shown(ref.category, views)
