@@ -1,6 +1,7 @@
 """Prohibited goods told without their name: a trade name dodged by its pinyin or initials (zhen孔, SXT), a ban the
 seller tells aside (国家不让卖, 城里禁放), a street or loan name from the dictionary (克他命 "ketamine"), a product
-the goods outdo (草甘膦比不了), a covert device told by going unnoticed. Each with the
+the goods outdo (草甘膦比不了), a covert device told by going unnoticed, a person found through their number
+(手机号查机主, 手机号定位). Each with the
 ordinary listing it must leave alone. Examples are worded apart from the shipped evaluation set.
 """
 
@@ -9,7 +10,13 @@ from __future__ import annotations
 import pytest
 
 from pipelines.scoring import Scorer
-from pipelines.scoring.watchlist import counted_forms, load_watchlists, shipped_paths, told_by_skipped_step
+from pipelines.scoring.watchlist import (
+    counted_forms,
+    load_watchlists,
+    shipped_paths,
+    told_by_search,
+    told_by_skipped_step,
+)
 from tests.scoring_support import assert_clear, assert_lead, rules_by_name
 from tests.test_scoring_generalisation import alias_script
 
@@ -420,3 +427,37 @@ def test_the_target_s_photos_are_no_media_goods_beside_a_covert_device(
 
 def test_a_doorbell_camera_with_its_photos_stays_clear(scorer: Scorer) -> None:
     assert_clear(scorer, "可视门铃 家用 高清", "门口来人手机就能看，照片清晰，送安装")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("找人服务 手机号查机主", "发个手机号过来，当天给你机主姓名和住址，私聊，不留记录。"),
+        ("车牌号定位 追车找人", "给个车牌号就能查到车现在在哪，实时位置，精确到小区，不用对方同意。"),
+    ],
+)
+def test_a_person_found_through_their_number_is_a_surveillance_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    """A number the buyer gives before a word of finding (手机号查, 车牌号定位, 车牌号就能查到) or such a word before
+    what is found (查机主, 查到实时位置): generated from the category's subjects, searches and findings."""
+    assert_lead(scorer, title, "prohibited.surveillance", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("儿童电话手表 实时定位 防水", "家长手机上随时查到位置，支持视频通话，学生款。"),
+        ("手机号码 靓号 吉祥号", "三网都有，手机号码查询归属地免费，私聊选号。"),
+    ],
+)
+def test_a_child_s_watch_and_a_number_shop_find_nobody(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_the_searches_for_a_person_are_generated_from_the_surveillance_data() -> None:
+    watchlists = load_watchlists()
+    surveillance = watchlists.categories["prohibited.surveillance"]
+    phrases = set(told_by_search(surveillance, watchlists.signals))
+    assert {"手机号查", "手机号就能查到", "车牌号定位", "查机主", "查到实时位置"} <= phrases
+    assert not phrases & set(surveillance.suspicious)

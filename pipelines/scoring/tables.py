@@ -43,6 +43,7 @@ from .watchlist import (
     told_by_likeness,
     told_by_lookup,
     told_by_missing_marks,
+    told_by_search,
     told_by_skipped_step,
     told_by_use,
     told_by_victim,
@@ -791,7 +792,7 @@ class Tables:
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # a claim that the document is found in an official system (网上能查) tells a forged one, but a genuine
             # course or service says as much of what it leads to (培训 ... 官网可查): it outdoes no innocence
-            for word in told_by_lookup(category, signals):
+            for word in (*told_by_lookup(category, signals), *told_by_search(category, signals)):
                 self._add(word, Signal("function", "lookup", category.id, word, False, False))
             # ... and so does a likeness to the genuine article (跟真的一样), which a card holder says of its size
             # (和原件一样大) and an electric firecracker of its bang

@@ -18,7 +18,9 @@ A watchlist file holds any of:
   ``checkpoints`` a forged document is made to pass (闸机, 海关: after a word of passing, 过闸机, they are
   functions), the ``registries`` a genuine document is looked up in (网上, 官网, 学信网, 税务系统: with a word of
   looking it up, 网上能查, 可上网查, they are functions), the ``procedures`` a genuine document is issued after
-  (体检, 考试: after a word that skips them, 不用体检, 免考试, they are functions), the bookkeeping ``uses`` a
+  (体检, 考试: after a word that skips them, 不用体检, 免考试, they are functions), the ``subjects`` a person is
+  found by, the ``searches`` that find them and the ``findings`` a search turns up (手机号, 查, 机主: 手机号查,
+  查机主, 手机号就能查到, they are functions), the bookkeeping ``uses`` a
   bought document is put to (抵扣, 报销 of an invoice: after a word that it can be, 可抵扣, or before a word of
   purpose, 报销用, they are functions), the ``triggers`` and ``effects`` of goods told by what
   follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
@@ -365,6 +367,9 @@ class CategorySpec(_Model):
     checkpoints: list[str] = Field(default_factory=list)
     registries: list[str] = Field(default_factory=list)
     procedures: list[str] = Field(default_factory=list)
+    subjects: list[str] = Field(default_factory=list)
+    searches: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)
     uses: list[str] = Field(default_factory=list)
     originals: list[str] = Field(default_factory=list)
     appearances: list[str] = Field(default_factory=list)
@@ -567,6 +572,12 @@ class Category:
     # the steps a genuine document is issued after (体检, 考试, 本人到场): after a ``skip_markers`` word (不用体检,
     # 免考试), functions
     procedures: list[str] = field(default_factory=list)
+    # the data a person is found by (手机号, 身份证号), the words of finding them (查, 查到, 定位) and what is found of
+    # them (机主, 住址, 实时位置): a subject before a search, directly or across a ``lookup_modals`` word (手机号查,
+    # 手机号就能查到), or a search before a finding (查机主, 查到实时位置), functions
+    subjects: list[str] = field(default_factory=list)
+    searches: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
     # what a bought invoice is for in the buyer's books (抵扣, 报销): after a ``lookup_modals`` word (可抵扣) or
     # before a ``purpose_markers`` word (报销用), functions
     uses: list[str] = field(default_factory=list)
@@ -642,6 +653,9 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.checkpoints.extend(spec.checkpoints)
             cat.registries.extend(spec.registries)
             cat.procedures.extend(spec.procedures)
+            cat.subjects.extend(spec.subjects)
+            cat.searches.extend(spec.searches)
+            cat.findings.extend(spec.findings)
             cat.uses.extend(spec.uses)
             cat.originals.extend(spec.originals)
             cat.appearances.extend(spec.appearances)
@@ -727,6 +741,27 @@ def told_by_skipped_step(category: Category, signals: SignalSpec) -> tuple[str, 
     check says 体检 without a word that skips it. A phrase the category lists as suspicious (免体检) stays one."""
     phrases = _each_after(category.procedures, signals.skip_markers)
     return tuple(p for p in phrases if p not in category.suspicious)
+
+
+def told_by_search(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a service that finds people through their data says it does (手机号查机主, 给个手机号就能查到实时位置,
+    手机号定位): each of the category's ``subjects`` before one of its ``searches``, directly or across a
+    ``lookup_modals`` word, and each search before one of its ``findings``, generated so that no phrase is typed by
+    hand. A number or a place alone is everyday text (手机号 of a phone shop, 实时位置 of a
+    child's watch); the person behind it looked up is the trade (刑法第二百五十三条之一)."""
+    return tuple(
+        dict.fromkeys(
+            (
+                *(
+                    subject + modal + way
+                    for subject in category.subjects
+                    for modal in ("", *signals.lookup_modals)
+                    for way in category.searches
+                ),
+                *(search + finding for search in category.searches for finding in category.findings),
+            )
+        )
+    )
 
 
 def told_by_use(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -827,6 +862,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *passing_checks(category, signals),
         *told_by_lookup(category, signals),
         *told_by_skipped_step(category, signals),
+        *told_by_search(category, signals),
         *told_by_use(category, signals),
         *told_by_likeness(category, signals),
         *told_by_appearance(category, signals),
