@@ -1191,13 +1191,14 @@ def test_a_tool_named_by_what_it_works_on_is_that_tool(scorer: Scorer, title: st
     [
         ("汽修工具 喷漆气枪 九成新", "店里换了新的，这把喷漆气枪闲置，气枪接头是快插的，同城自提。"),
         ("空压机配件 气枪 带快插", "厂里拆下来的吹尘气枪，吹灰吹铁屑都行，管子另送。"),
+        ("卡式炉喷火枪 烧烤点炭", "接卡式气罐的喷火枪，炙烤牛排、点木炭都好用，火力可调。"),
     ],
 )
 def test_a_tool_named_in_full_names_the_tool_wherever_its_name_repeats(
     scorer: Scorer, title: str, description: str
 ) -> None:
-    """A listed tool (喷漆枪, 吹尘枪) with its 枪 written out as a gun's name (喷漆气枪, 吹尘气枪) is the same tool,
-    and the name written alone elsewhere in the listing (气枪) is that tool's short name."""
+    """A listed tool (喷漆枪, 吹尘枪, 喷枪) with its 枪 written out as a gun's name (喷漆气枪, 吹尘气枪, 喷火枪) is the
+    same tool, and the name written alone elsewhere in the listing (气枪) is that tool's short name."""
     result = assert_clear(scorer, title, description)
     assert "read_aside_elsewhere" in rules_by_name(result) or "气枪" not in title
 
@@ -1205,6 +1206,8 @@ def test_a_tool_named_in_full_names_the_tool_wherever_its_name_repeats(
 def test_an_air_gun_beside_a_tool_it_is_not_is_still_a_gun(scorer: Scorer) -> None:
     # a paint finish (喷漆工艺) is no spray gun: the air gun that names no tool stays one
     assert_lead(scorer, "PCP气枪 全金属 打鸟", "prohibited.weapons", "气枪喷漆工艺，能打穿木板，私聊。")
+    # 水手 is a sailor: 水手枪 joins no water gun (水枪) to a pistol's name
+    assert_lead(scorer, "老水手枪 全金属 可发射", "prohibited.weapons", "跑船的水手枪，能打钢珠，私聊。")
 
 
 @pytest.mark.parametrize("title", ["气枪 高压 打鸟", "盒子枪 老式 能打", "水弹枪 改装 钢珠"])

@@ -277,20 +277,30 @@ class Tables:
     def _tools_named_in_full(self, category: Category) -> tuple[str, ...]:
         """The tools named by what they work on before a one-character name of the goods (吹尘枪, 喷漆枪 of 枪), with
         that character written out as a two-character name of the category ending in it, a noun of jieba's
-        dictionary (吹尘气枪, 喷漆气枪: a compressor's blow gun, a 气枪 in the workshop's word): the same tool. Of
-        the phrases whose last two characters name tools (:meth:`_tools_by_last_word`); the name written alone
-        elsewhere in the listing is the tool's short name (``tool_names``)."""
+        dictionary (吹尘气枪, 喷漆气枪: a compressor's blow gun, a 气枪 in the workshop's word; 喷火枪 of 喷枪, a
+        blowtorch): the same tool. Of the phrases whose last two characters name tools (:meth:`_tools_by_last_word`)
+        and the tools of two characters; the name written alone elsewhere in the listing is the tool's short name
+        (``tool_names``)."""
         fold = self.normaliser.fold
         names = {fold(name) for spec in category.terms for name in (spec.term, *spec.aliases)} - {""}
         tails = set(self._tools_by_last_word(category))
+        singles = {tail[-1] for tail in tails}
         nouns = self._dictionary_nouns()
+        # a tool of two characters ending in the same name names itself (喷枪: 喷火枪 is the blowtorch)
+        tools = [
+            phrase
+            for phrase in map(fold, category.innocent_phrases)
+            if (phrase[-2:] in tails if len(phrase) > 2 else len(phrase) == 2 and phrase[-1] in singles)
+            and is_cjk(phrase[0])
+            and phrase not in names
+        ]
         return tuple(
             dict.fromkeys(
-                phrase[:-1] + name
-                for phrase in map(fold, category.innocent_phrases)
-                if len(phrase) > 2 and phrase[-2:] in tails
+                tool[:-1] + name
+                for tool in tools
                 for name in sorted(names)
-                if len(name) == 2 and name in nouns and name[-1] == phrase[-1]
+                # the tool's word and the name's first character may make another noun (水手 of 水手枪): no tool
+                if len(name) == 2 and name in nouns and name[-1] == tool[-1] and tool[-2] + name[0] not in nouns
             )
         )
 
