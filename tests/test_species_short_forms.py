@@ -122,3 +122,40 @@ def test_a_taxon_counts_only_with_the_goods_and_never_for_farmed_animals(
     assert all("requires" in short_forms[taxon] for taxon in ("猫科", "鸮形目", "犬科"))
     # a farm's animal shares its family or order (牛科, 鸡形目); one of several named categories (食肉目) names none
     assert not {"牛科", "鸡形目", "鸭科", "兔科", "食肉目"} & set(short_forms)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "term", "cut_from"),
+    [
+        # a bird keeper calls a babbler by its character and a diminutive: 鹛 ends twenty-one listed names
+        ("鹛子 一只 山里粘的 叫口好", "挂笼听叫，只限同城自提。", "鹛子", "diminutive of "),
+        ("鹬儿 一笼 八只 滩涂上网的", "活的，长嘴，做菜还是放生随你。", "鹬儿", "diminutive of "),
+        ("隼仔 手养 已上拳", "今年秋天下的，只跟玩鹰的老手交易。", "隼仔", "diminutive of "),
+    ],
+)
+def test_a_birds_character_with_a_diminutive_beside_the_animal_names_the_bird(
+    scorer: Scorer, title: str, description: str, term: str, cut_from: str
+) -> None:
+    result = assert_lead(scorer, title, "wildlife.live_bird", description)
+    hit = next(h for h in result.hits if h.term == term)
+    assert hit.source is not None and hit.source.startswith(cut_from) and hit.source.endswith("(national list)")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "鹛子 刺绣 挂画 手工",  # the bird on a picture: no animal sold
+        "虎皮鹦鹉仔 手养 一对 会叫",  # 鹉 ends only 鹦鹉, a bred pet's name
+        "信鸽仔 一对 赛鸽 血统",  # 鸽子 is the dictionary's word: an everyday bird
+        "木雕仔 摆件 一对 手工",  # 雕 is also "to carve"
+    ],
+)
+def test_a_diminutive_needs_the_animal_and_never_names_pets_or_carvings(scorer: Scorer, title: str) -> None:
+    assert_clear(scorer, title)
+
+
+def test_diminutives_are_made_of_wild_birds_characters_only(short_forms: dict[str, dict[str, object]]) -> None:
+    assert {"鹛子", "鹬子", "隼仔", "鸮儿"} <= set(short_forms)
+    assert "requires" in short_forms["鹛子"]  # a keeper's word for any bird of the kind: only beside the animal
+    # farmed birds, everyday ones whose 子 the dictionary has, a character of one word only, a verb, a reptile's
+    assert not {"鸡仔", "鹅仔", "鸽仔", "燕儿", "鹉仔", "雕仔", "蛇仔", "鹞儿"} & set(short_forms)
