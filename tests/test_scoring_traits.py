@@ -111,3 +111,21 @@ def test_a_material_before_colour_names_a_colour_not_the_goods(scorer: Scorer) -
     assert_lead(scorer, "老梳子 琥珀色 带黑斑", "wildlife.hawksbill", description)
     # amber named as the material still says what the goods are
     assert_clear(scorer, "琥珀 老料 手串", "天然带证书，透光有花，私聊，不走平台")
+
+
+# the Pharmacopoeia's test of bear bile: a pinch in water sinks as a yellow thread, not spreading (黄线下沉而不扩散)
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("深山 干胆 一个 老猎户的", "掰一小粒丢进清水里，一条黄线旋转着往下沉，下沉不散，懂的来。"),
+        ("金黄碎块 五克 一瓶 野外的", "入水像一根金线往下沉，不散不浑，不是养殖场抽的。"),
+    ],
+)
+def test_bile_that_sinks_in_water_without_spreading_is_bear_bile(scorer: Scorer, title: str, description: str) -> None:
+    result = assert_lead(scorer, title, "wildlife.bear", description)
+    assert any(hit.term == "下沉不散" for hit in result.hits)
+
+
+def test_the_water_test_of_a_spice_sold_as_such_is_no_lead(scorer: Scorer) -> None:
+    # saffron is tried in water too (一条黄线): the trait alone, beside ordinary goods, sells nothing of a bear
+    assert_clear(scorer, "藏红花 一克 罐装 正品", "泡水后一条黄线下沉不散，水慢慢变黄，支持七天无理由。")
