@@ -56,6 +56,36 @@ def test_a_possessive_part_needs_the_animal_s_goods_sold(scorer: Scorer, title: 
 
 
 @pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("大象身上的料 手镯 老货", "细纹一圈圈的，你懂的，不走快递"),
+        ("大象身上来的 挂件 观音", "别问是什么，平台不让写，见面交易"),
+        ("大象家的 手串 108颗", "名字不能写，懂的人看图就知道"),
+    ],
+)
+def test_goods_said_to_come_from_the_animal_are_its_goods_where_the_listing_hides_them(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = scorer.score({"title": title, "description": description})
+    assert result.is_lead and result.category == "wildlife.ivory"
+    assert any(h.term == "大象" and h.rule == "animal" for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("大象家的 小叶紫檀 手串", "喜欢的私聊"),  # a shop's name: it talks trade, hides nothing
+        ("大象身上的 毛绒玩具", "儿童礼物，不走平台"),  # no goods of ivory shown
+        ("大象身上的花纹 手镯 印花", "包邮，七天无理由"),  # a print, sold openly
+    ],
+)
+def test_goods_of_the_animal_s_kind_or_body_need_them_hidden_and_shown(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert not scorer.score({"title": title, "description": description}).is_lead
+
+
+@pytest.mark.parametrize(
     ("title", "matched"),
     [("山君的爪 一对 老货", "山君的爪"), ("大猫的皮 整张 见面交易", "大猫的皮"), ("大猫的骨头 一副 私聊", "大猫的骨")],
 )

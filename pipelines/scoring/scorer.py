@@ -194,6 +194,15 @@ _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RU
 _SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE = 1, 2, 4
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
+# ... and the longer ones that say the goods come from the animal's body or kind (大象身上的料, 🐘家的 手镯), which
+# need no part after them: the goods are what the listing sells, where it hides them: by evasion or concealment
+# (你懂的, 平台不让写) after the body, by concealment after the kind (a shop's name, 大象家的 手串 私聊, evades
+# nothing); longest first
+_SOURCE_POSSESSIVES = {
+    "身上来的": frozenset(("evasion", "conceal")),
+    "身上的": frozenset(("evasion", "conceal")),
+    "家的": frozenset(("conceal",)),
+}
 # how far before a material (folded characters) a denial of it is read, in its clause (不是仿的塑料片)
 _MATERIAL_REACH = 8
 # how far before a copula a vessel may stand as what the copula speaks of (瓶子是玻璃的)
@@ -2037,13 +2046,22 @@ class Scorer:
         it: trade, evasion or provenance talk (in ``places``, the listing's signals), a product form of the category,
         or a count after the part (of animals, or of the joined part's pieces: 皮一张). A farmed animal's part
         (牛的角) has no such word, the bare word (大象 玩具) no part, and a longer word is something else (大象皮纹),
-        as is a word and part that another of the listing's ``terms`` names whole (山猫骨, a tiger's code word)."""
+        as is a word and part that another of the listing's ``terms`` names whole (山猫骨, a tiger's code word).
+        Goods said to come from the animal's body or kind (大象身上的料, 🐘家的 老手镯) are its goods where the
+        listing hides what it sells (:data:`_SOURCE_POSSESSIVES`) and shows a product form of the category."""
         text = view.norm.text
-        joined = not text.startswith(_POSSESSIVE, end)
-        at = end if joined else end + len(_POSSESSIVE)
+        source = next((p for p in _SOURCE_POSSESSIVES if text.startswith(p, end)), None)
+        joined = source is None and not text.startswith(_POSSESSIVE, end)
+        at = end if joined else end + len(source or _POSSESSIVE)
         part = next((p for p in self._possessed_parts if text.startswith(p, at)), None)
         if part is None:
-            return False
+            # the goods told as the animal's, unnamed (大象身上的料 手串, 🐘家的 老手镯): a product form of the
+            # category, hidden as the possessive asks
+            return (
+                source is not None
+                and any(sig.kind in _SOURCE_POSSESSIVES[source] for signals, *_ in places for sig in signals)
+                and self._shows_form(category_id, views)
+            )
         if joined and (
             view.span(at, at + 1)[0] != view.span(end - 1, end)[1]  # written apart (山猫 骨)
             or not self._ends_word(view, at + len(part))
