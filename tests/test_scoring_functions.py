@@ -14,6 +14,7 @@ from pipelines.scoring import Scorer, ScoreResult
 from pipelines.scoring.watchlist import (
     load_watchlists,
     told_by_appearance,
+    told_by_dose,
     told_by_likeness,
     told_by_missing_marks,
 )
@@ -264,6 +265,46 @@ def test_cigarettes_told_by_a_missing_duty_mark_are_a_tobacco_lead(
 def test_a_missing_mark_without_tobacco_company_or_talk_is_no_lead(
     scorer: Scorer, title: str, description: str
 ) -> None:
+    assert_clear(scorer, title, description)
+
+
+def test_a_drug_is_told_by_its_dose_counted_out() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_dose(watchlists.categories["prohibited.drugs"], watchlists.signals))
+    assert {"半格", "半张", "半片", "一格一次", "一张一次"} <= phrases
+    # a bare unit is no phrase, and no other category counts out a dose
+    assert "格" not in phrases and "一张" not in phrases
+    assert told_by_dose(watchlists.categories["prohibited.tobacco"], watchlists.signals) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "function"),
+    [
+        # a blotter cut into squares, one a time, with no word of trade talk
+        ("彩虹小方块 一版五十格", "印在吸水纸上的，一格一次，颜色会动", "一格一次"),
+        # a beginner's half dose of pills beside doing without a prescription
+        ("进口小蓝片 一板八粒", "没处方也能拿，吃了劲大，第一次的朋友先试半粒", "半粒"),
+    ],
+)
+def test_a_dose_counted_out_with_a_drug_s_company_is_a_drug_lead(
+    scorer: Scorer, title: str, description: str, function: str
+) -> None:
+    result = assert_lead(scorer, title, "prohibited.drugs", description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a pet's dewormer and a vitamin are dosed by the half tablet too, with no word of a drug's company
+        ("猫咪体内驱虫药 一盒六片", "两公斤以下的小猫每次半片，拌在罐头里喂，三个月一次"),
+        ("维生素C咀嚼片 一瓶一百片", "每天一片一次，饭后嚼碎，儿童减半"),
+        # stamps are sold by the sheet and the half sheet
+        ("生肖邮票 整版 原胶", "集邮收藏，整版或者半张都可以出，品相好"),
+    ],
+)
+def test_a_dose_counted_out_without_a_drug_s_company_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
     assert_clear(scorer, title, description)
 
 

@@ -38,6 +38,7 @@ from .watchlist import (
     passing_checks,
     swapped_heads,
     told_by_appearance,
+    told_by_dose,
     told_by_effect,
     told_by_harm,
     told_by_likeness,
@@ -798,6 +799,7 @@ class Tables:
                 *told_by_use(category, signals),
                 *told_by_harm(category, signals),
                 *told_by_missing_marks(category, signals),
+                *told_by_dose(category, signals),
             ):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # a claim that the document is found in an official system (网上能查) tells a forged one, but a genuine

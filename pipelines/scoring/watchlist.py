@@ -24,6 +24,8 @@ A watchlist file holds any of:
   bought document is put to (抵扣, 报销 of an invoice: after a word that it can be, 可抵扣, or before a word of
   purpose, 报销用, they are functions), the ``triggers`` and ``effects`` of goods told by what
   follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
+  ``doses`` a drug is taken by (格, 张 of a blotter: 半格, 一张一次 with a word of ``dose_portions`` or ``dose_rates``,
+  they are functions), the
   ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its monograph, which the
   remedy pattern reads), the ``genuine`` marks of the real goods (开刃, 真刀 of a knife: shown and not denied, a shape
   word after a term, 匕首造型, no longer makes it the shape of other goods, and shape and toy words clear nothing),
@@ -222,6 +224,8 @@ class SignalSpec(_Model):
     decay_actions: list[str] = Field(default_factory=list)
     effect_links: list[str] = Field(default_factory=list)
     lacking_words: list[str] = Field(default_factory=list)
+    dose_portions: list[str] = Field(default_factory=list)
+    dose_rates: list[str] = Field(default_factory=list)
     device_heads: list[list[str]] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
@@ -378,6 +382,7 @@ class CategorySpec(_Model):
     triggers: list[str] = Field(default_factory=list)
     effects: list[str] = Field(default_factory=list)
     duty_marks: list[str] = Field(default_factory=list)
+    doses: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     genuine: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
@@ -597,6 +602,9 @@ class Category:
     # the marks duty-paid goods of the category bear (税票, 条码, 中文警示 of cigarettes): after a ``lacking_words``
     # word (没有条码, 无中文警示), functions: goods that go without them were smuggled or made untaxed
     duty_marks: list[str] = field(default_factory=list)
+    # the units a drug is taken by (格, 张 of a blotter; 片, 粒 of a pill): a portion of one (半格) or one of them a
+    # time (一张一次), words of ``dose_portions`` and ``dose_rates``, are functions: a dose told out
+    doses: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     # what the real goods have that no shape, model or toy of them has (开刃, 真刀 of a knife): shown and not denied, a
@@ -664,6 +672,7 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.triggers.extend(spec.triggers)
             cat.effects.extend(spec.effects)
             cat.duty_marks.extend(spec.duty_marks)
+            cat.doses.extend(spec.doses)
             cat.traits.extend(spec.traits)
             cat.genuine.extend(spec.genuine)
             cat.remedies.extend(spec.remedies)
@@ -852,11 +861,21 @@ def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str,
     return _each_after(category.duty_marks, signals.lacking_words)
 
 
+def told_by_dose(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a drug's seller says of the dose (新手半张起步, 先从半片开始, 一格一次 of a blotter cut into squares): a
+    ``dose_portions`` word before each of the category's ``doses`` and one of them before a ``dose_rates`` word,
+    generated so that no phrase is typed by hand. A shop measures goods by the piece and the box; only what is
+    taken does a seller count out by the half-square and by the time it lasts."""
+    portions = _each_after(category.doses, signals.dose_portions)
+    rates = tuple("一" + dose + rate for dose in category.doses for rate in signals.dose_rates)
+    return tuple(dict.fromkeys((*portions, *rates)))
+
+
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """The category's functions generated from its data: goods made to order, a document told by the checks it
     passes, by the system it is looked up in, by the buyer's books or by its likeness to the genuine one, goods
     disguised as an everyday thing, a poison told by its harm, goods told by their effect and untaxed goods told by
-    the marks they lack."""
+    the marks they lack, and a drug told by its dose."""
     return (
         *made_to_order(category, signals),
         *passing_checks(category, signals),
@@ -869,6 +888,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *told_by_harm(category, signals),
         *told_by_effect(category, signals),
         *told_by_missing_marks(category, signals),
+        *told_by_dose(category, signals),
     )
 
 
