@@ -268,6 +268,12 @@ def test_a_missing_mark_without_tobacco_company_or_talk_is_no_lead(
     assert_clear(scorer, title, description)
 
 
+def test_counterfeit_cigarettes_are_told_by_their_likeness_to_the_genuine_ones() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_likeness(watchlists.categories["prohibited.tobacco"], watchlists.signals))
+    assert {"和正品差不多", "跟专卖店的一样", "与专柜没区别"} <= phrases
+
+
 def test_a_drug_is_told_by_its_dose_counted_out() -> None:
     watchlists = load_watchlists()
     phrases = set(told_by_dose(watchlists.categories["prohibited.drugs"], watchlists.signals))
@@ -278,18 +284,22 @@ def test_a_drug_is_told_by_its_dose_counted_out() -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "description", "function"),
+    ("title", "description", "category", "function"),
     [
         # a blotter cut into squares, one a time, with no word of trade talk
-        ("彩虹小方块 一版五十格", "印在吸水纸上的，一格一次，颜色会动", "一格一次"),
+        ("彩虹小方块 一版五十格", "印在吸水纸上的，一格一次，颜色会动", "prohibited.drugs", "一格一次"),
         # a beginner's half dose of pills beside doing without a prescription
-        ("进口小蓝片 一板八粒", "没处方也能拿，吃了劲大，第一次的朋友先试半粒", "半粒"),
+        ("进口小蓝片 一板八粒", "没处方也能拿，吃了劲大，第一次的朋友先试半粒", "prohibited.drugs", "半粒"),
+        # cigarettes rolled in a back room, said to taste as the genuine ones do
+        ("细支 厂家直发", "小作坊卷的，口感和正品差不多，五十条起，私聊", "prohibited.tobacco", "和正品差不多"),
+        # a smoker's wink: those who smoked them know, beside the cartons
+        ("白盒 整条", "抽过的都知道，劲大，一件起发", "prohibited.tobacco", "抽过的"),
     ],
 )
-def test_a_dose_counted_out_with_a_drug_s_company_is_a_drug_lead(
-    scorer: Scorer, title: str, description: str, function: str
+def test_a_dose_a_likeness_or_a_smoker_s_word_with_its_category_s_company_is_a_lead(
+    scorer: Scorer, title: str, description: str, category: str, function: str
 ) -> None:
-    result = assert_lead(scorer, title, "prohibited.drugs", description)
+    result = assert_lead(scorer, title, category, description)
     context = function_context(result)
     assert context is not None and function in context["functions"]
 
@@ -302,9 +312,14 @@ def test_a_dose_counted_out_with_a_drug_s_company_is_a_drug_lead(
         ("维生素C咀嚼片 一瓶一百片", "每天一片一次，饭后嚼碎，儿童减半"),
         # stamps are sold by the sheet and the half sheet
         ("生肖邮票 整版 原胶", "集邮收藏，整版或者半张都可以出，品相好"),
+        # replica trainers and a tissue pack say as much as cigarettes, with no word of cigarettes beside it
+        ("复刻跑鞋 一双", "做工和正品差不多，鞋盒齐全，私聊"),
+        ("原木抽纸 一提十包", "抽过的都知道不掉屑，整箱更便宜"),
     ],
 )
-def test_a_dose_counted_out_without_a_drug_s_company_is_no_lead(scorer: Scorer, title: str, description: str) -> None:
+def test_a_dose_a_likeness_or_a_smoker_s_word_without_its_category_s_company_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
     assert_clear(scorer, title, description)
 
 
