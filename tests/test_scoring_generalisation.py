@@ -700,6 +700,15 @@ def test_the_declared_cover_is_not_innocence(scorer: Scorer) -> None:
     assert "innocence_cover" in rules
 
 
+def test_the_note_on_the_waybill_is_the_declared_cover(scorer: Scorer) -> None:
+    rules = rules_by_name(
+        assert_lead(scorer, "外贸原单 硬盒 整条", "prohibited.tobacco", "盒子上没有税标，物流备注食品，懂的来")
+    )
+    assert "innocence_cover" in rules
+    # the buyer's note at checkout is no cover: a box of snacks stays food
+    assert_clear(scorer, "进口零食大礼盒 整箱", "拍下备注口味，食品都是正规进口，懂的来")
+
+
 def test_a_flavour_is_not_food(scorer: Scorer) -> None:
     rules = rules_by_name(assert_lead(scorer, "一次性 可吸 水果口味", "prohibited.tobacco", "含尼古丁，十支一盒"))
     assert "innocence_flavour" in rules
@@ -719,6 +728,8 @@ def test_goods_of_a_namesake_kind_are_not_leads(scorer: Scorer, title: str) -> N
     [
         ("护照 定制 各国 加急", "", "prohibited.documents"),
         ("摄像头 伪装成闹钟", "放卧室对方不知道", "prohibited.surveillance"),
+        # a vehicle's plate is a document the traffic police issue (CC-CEDICT 号牌 "license plate")
+        ("蓝色号牌 一副 铝板", "钢印反光膜都有，一比一压字", "prohibited.documents"),
     ],
 )
 def test_everyday_nouns_with_their_trade_words_are_leads(
@@ -727,7 +738,16 @@ def test_everyday_nouns_with_their_trade_words_are_leads(
     assert_lead(scorer, title, category, description)
 
 
-@pytest.mark.parametrize("title", ["护照夹 皮质 旅行 收纳", "摄像头 家用 监控 手机远程", "营业执照 办理指南 流程"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "护照夹 皮质 旅行 收纳",
+        "摄像头 家用 监控 手机远程",
+        "营业执照 办理指南 流程",
+        "二手电动车 有牌照 可过户",
+        "儿童平衡车 小车牌 定制宝宝名字 装饰",
+    ],
+)
 def test_everyday_nouns_alone_are_not_leads(scorer: Scorer, title: str) -> None:
     assert_clear(scorer, title)
 
