@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from pipelines.scoring import Scorer
-from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
+from tests.scoring_support import assert_clear, assert_lead, explanation, mechanisms_of, rules_by_name, score
 
 
 # one trait, each kind of support
@@ -129,3 +129,47 @@ def test_bile_that_sinks_in_water_without_spreading_is_bear_bile(scorer: Scorer,
 def test_the_water_test_of_a_spice_sold_as_such_is_no_lead(scorer: Scorer) -> None:
     # saffron is tried in water too (一条黄线): the trait alone, beside ordinary goods, sells nothing of a bear
     assert_clear(scorer, "藏红花 一克 罐装 正品", "泡水后一条黄线下沉不散，水慢慢变黄，支持七天无理由。")
+
+
+# a pelt told by its ground colour and mark (pelt_marks of signals.yaml): the mark beside a pelt is the trait of the
+# big cats' skins, within a few characters of its ground in one clause
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("老皮子 一张 头尾齐全", "金黄底上一圈圈黑色圆环，皮板硝得很软，老人手里留下的，没有手续，不走快递。"),
+        ("高原收的老皮 一整张", "灰白底色带黑色环斑，毛很厚，尾巴又粗又长，来源别问，只能当面交易。"),
+        # black spots on yellow are a tortoiseshell's too: beside a pelt they are a leopard's
+        ("黄底黑斑 皮子 一整张", "深山里收来的老物件，只收现金，不走物流。"),
+    ],
+)
+def test_a_pelts_ground_and_mark_beside_a_pelt_is_its_categorys_trait(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = assert_lead(scorer, title, "wildlife.tiger_leopard", description)
+    shown = [word for rule in result.rules for word in (*rule.get("signals", ()), *rule.get("traits", ()))]
+    assert any(word.startswith(("金黄底", "灰白底", "黄底黑斑")) for word in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a rug's print shows no pelt
+        ("黄底黑纹 地毯 客厅 加厚", "短毛绒面料，防滑底，包邮，七天无理由退换，不走物流的偏远地区请先联系。"),
+        # an imitation pelt
+        ("仿真毛皮 黄底黑圈 坐垫", "人造毛，不掉毛，可机洗，没有手续费，当面交易也可以。"),
+        # a cat's coat
+        ("黄毛黑纹 小猫 三个月", "皮毛顺滑，很亲人，已驱虫，只能当面交易。"),
+        # ground and mark in two clauses
+        ("老皮子 一张", "黄底，边上补过，黑色条纹的布包着，没有手续，不走快递。"),
+    ],
+)
+def test_a_pelts_colours_without_a_pelt_or_beside_ordinary_goods_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    result = score(scorer, title, description)
+    assert not any(hit.rule == "diagnostic_trait" for hit in result.hits), explanation(result, title, description)
+
+
+def test_black_spots_on_yellow_without_a_pelt_stay_a_tortoiseshells(scorer: Scorer) -> None:
+    description = "老梳子，热水里能弯，焦发味，没有手续，不走快递。"
+    assert_lead(scorer, "老梳子 黄底黑斑 民国", "wildlife.hawksbill", description)

@@ -19,7 +19,7 @@ from .clauses import (
     stands_after_a_word,
     stands_alone,
 )
-from .payloads import PLACED_PART, REHEADED, WILD_KIND, YOUNG_PART, FieldView, Signal, TermRef
+from .payloads import PELT_MARK, PLACED_PART, REHEADED, WILD_KIND, YOUNG_PART, FieldView, Signal, TermRef
 from .remedies import actions, sold_by_weight
 from .shown import TRADE_PATTERN_CATEGORY, TRAIT_SPREAD_MAX, WILDLIFE_PREFIX, ShownGoods
 from .watchlist import Category
@@ -87,6 +87,9 @@ class AnimalPatterns:
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
+        pelt_marks: re.Pattern[str] | None = None,
+        pelt_forms: dict[str, tuple[str, ...]] | None = None,
+        pelt_categories: dict[str, str] | None = None,
         bred: re.Pattern[str] | None = None,
         made_into: tuple[str, ...] = (),
     ) -> None:
@@ -121,6 +124,9 @@ class AnimalPatterns:
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
+        self._pelt_marks = pelt_marks
+        self._pelt_forms = pelt_forms or {}
+        self._pelt_categories = pelt_categories or {}
         self._bred = bred
         self._made_into = (*made_into, _MAKING_VERB)
         self._made_into_longest = max(map(len, self._made_into))
@@ -279,6 +285,46 @@ class AnimalPatterns:
                     found.append(((sig,), view, start, end))
         return found
 
+    def pelt_marks(
+        self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
+    ) -> list[tuple[tuple[Signal, ...], FieldView, int, int]]:
+        """A pelt told by its ground colour and mark in one clause (黄底黑圈, 灰白底色带黑色环斑) where the listing
+        shows a pelt (皮子, 毛皮): the mark as a diagnostic trait of the pelts' category, which the words of other
+        wildlife categories inside it (黄底黑斑, 黑斑 of a tortoiseshell) no longer tell. Without a pelt the colours
+        are a tortoiseshell's or a rug's print, and ``signal_places`` are returned as they are."""
+        pattern = self._pelt_marks
+        if pattern is None:
+            return signal_places
+        texts = [view.norm.text for view in views]
+        shown = {cid for cid, forms in self._pelt_forms.items() if any(f in text for text in texts for f in forms)}
+        marks: list[tuple[str, FieldView, int, int]] = []
+        for view in views:
+            for match in pattern.finditer(view.norm.text):
+                category = self._pelt_categories.get(match.lastgroup or "")
+                if category in shown and one_clause(view, match.start(), match.end()):
+                    marks.append((category, view, match.start(), match.end()))
+        if not marks:
+            return signal_places
+
+        def other_mark(sig: Signal, view: FieldView, start: int, end: int) -> bool:
+            return (
+                sig.kind == "suspicious"
+                and (sig.category or "").startswith(WILDLIFE_PREFIX)
+                and any(
+                    view is seen and at <= start and end <= to and sig.category != cid for cid, seen, at, to in marks
+                )
+            )
+
+        kept = []
+        for signals, view, start, end in signal_places:
+            own = tuple(sig for sig in signals if not other_mark(sig, view, start, end))
+            if own:
+                kept.append((own, view, start, end))
+        for category, view, start, end in marks:
+            sig = Signal("suspicious", PELT_MARK, category, view.norm.text[start:end], False, False)
+            kept.append(((sig,), view, start, end))
+        return kept
+
     def trait_pattern(
         self,
         signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]],
@@ -366,7 +412,11 @@ class AnimalPatterns:
         for signals, view, start, end in signal_places:
             for sig in signals:
                 part = part or sig.kind == "part"
-                owner = self._diagnostic.get(sig.word) if sig.label in ("trait", REHEADED) else None
+                owner = (
+                    sig.category if sig.label == PELT_MARK
+                    else self._diagnostic.get(sig.word) if sig.label in ("trait", REHEADED)
+                    else None
+                )  # fmt: skip
                 if owner is not None and owner == sig.category:
                     shown = traits.setdefault(owner, [])
                     if all(word != sig.word for word, *_ in shown):

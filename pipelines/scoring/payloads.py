@@ -19,6 +19,8 @@ PLACED_PART = "placed"
 YOUNG_PART = "young"  # the label of a young animal's word (崽子), a part of the trade pattern
 # the label of a diagnostic mark ended in another head sellers use for it (铜钱纹 of 铜钱斑): the mark beside a part
 REHEADED = "reheaded"
+# the label of a pelt's ground colour and mark (黄底黑圈) shown beside a pelt: a diagnostic trait of its category
+PELT_MARK = "pelt_mark"
 WILD_KIND = "野"  # before a farmed animal's name, its wild kind (野兔, 野鸭)
 
 

@@ -190,8 +190,8 @@ _READ_AS_OTHER_GOODS = frozenset(("shape_term", "head_term", "brand_term", "plan
 _ENGLISH_NAMESAKE_RULES = frozenset(("brand_term", "innocent_phrase"))
 _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RULES))
 # the bits of StartWords (Scorer._starts): a mark written apart, a capture or a wild place's part (read in a listing
-# with no term), a capture
-_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE = 1, 2, 4
+# with no term), a capture, a pelt's ground colour and mark
+_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE, _PELT_MARKS = 1, 2, 4, 8
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
 # ... and the longer ones that say the goods come from the animal's body or kind (大象身上的料, 🐘家的 手镯), which
@@ -583,12 +583,18 @@ class Scorer:
             split_traits=tables.split_traits,
             split_trait_words=tables.split_trait_words,
             split_colours=tables.split_colours,
+            pelt_marks=tables.pelt_marks,
+            pelt_forms=tables.pelt_forms,
+            pelt_categories=tables.pelt_categories,
             made_into=self._made_into,
         )
         self._split_traits = tables.split_traits
         # searches of the whole text with no literal prefix, made only where a word that starts a match of theirs
         # stands (_SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE); the tables give none where there is no search
-        self._starts = StartWords((tables.split_trait_starts, tables.capture_or_place_starts, tables.capture_starts))
+        self._pelt_marks = tables.pelt_marks
+        self._starts = StartWords(
+            (tables.split_trait_starts, tables.capture_or_place_starts, tables.capture_starts, tables.pelt_starts)
+        )
         # the scan reports the start words with ids past the patterns': no trade anchor (0) for any of them
         self._starts_first = len(self._pattern_list)
         self._trade_anchors.extend([0] * len(self._starts.words))
@@ -984,6 +990,8 @@ class Scorer:
                 and not (
                     starts & _SPLIT_TRAITS and self._split_traits is not None and self._split_traits.search(joined)
                 )
+                # and so is a pelt's ground colour and mark (黄底黑圈)
+                and not (starts & _PELT_MARKS and self._pelt_marks is not None and self._pelt_marks.search(joined))
                 # an animal or goods word after a capture (山里刚抓的鸟, 海里捞的红枝) is a part of wild provenance,
                 # and so is a one-character part a few characters after a place of the wild (山里大家伙的胆)
                 and not (
@@ -1400,6 +1408,8 @@ class Scorer:
             split = self._animals.split_traits(views, signal_places) if starts & _SPLIT_TRAITS else []
             if split:  # 交叉的网格纹: a diagnostic mark written apart is the mark
                 signal_places = signal_places + split
+            if starts & _PELT_MARKS:  # 黄底黑圈 beside a pelt: the mark of its category's pelt
+                signal_places = self._animals.pelt_marks(views, signal_places)
             pattern = (
                 (None if named else self._animals.concealed_goods(signal_places, views))
                 or self._animals.trait_pattern(signal_places, views, price, phrased)

@@ -152,6 +152,26 @@ class MarkParaphrases(_Model):
     heads: list[str] = Field(default_factory=list)
 
 
+class PeltMarks(_Model):
+    """A pelt told by its ground colour and mark (黄底黑圈, 灰白底色带黑色环斑) rather than named: a colour before a
+    ground, then an ink before a mark, generated; a diagnostic trait of ``category`` only beside one of ``forms``."""
+
+    category: str = Field(min_length=1)
+    colours: list[str] = Field(default_factory=list)
+    grounds: list[str] = Field(default_factory=list)
+    inks: list[str] = Field(default_factory=list)
+    marks: list[str] = Field(default_factory=list)
+    forms: list[str] = Field(default_factory=list)
+
+    def ground_words(self) -> list[str]:
+        """Each colour before each ground (黄底, 灰白底色)."""
+        return [colour + ground for colour in self.colours for ground in self.grounds]
+
+    def mark_words(self) -> list[str]:
+        """Each ink before each mark (黑圈, 黑色环斑)."""
+        return [ink + mark for ink in self.inks for mark in self.marks]
+
+
 class CaughtAnimal(_Model):
     """A generic word for an animal (鸟, 小家伙) that, right after a capture, is the live animal caught."""
 
@@ -282,6 +302,7 @@ class SignalSpec(_Model):
     spelling_ways: list[str] = Field(default_factory=list)
     spelling_verbs: list[str] = Field(default_factory=list)
     mark_paraphrases: list[MarkParaphrases] = Field(default_factory=list)
+    pelt_marks: list[PeltMarks] = Field(default_factory=list)
     source_nouns: list[str] = Field(default_factory=list)
     purpose_nouns: list[str] = Field(default_factory=list)
     withholding_verbs: list[str] = Field(default_factory=list)
