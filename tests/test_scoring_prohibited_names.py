@@ -312,3 +312,25 @@ def test_a_rat_poison_sold_as_its_bait_is_a_banned_one_beside_a_word_of_one(scor
     # a registered bait and an empty bait box are everyday goods
     assert_clear(scorer, "灭鼠饵剂 颗粒 家用", "正规厂家，有农药登记证，放在鼠洞旁边，三天见效。")
     assert_clear(scorer, "鼠饵盒 塑料 加厚", "装饵用的空盒子，不含药，仓库餐馆常用。")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("2-溴苯丙酮 现货 含量98", "公斤起发，化工厂直供，之前一直给老客户走货，量大可谈。"),
+        ("黄樟油 桶装 原料", "纯黄樟油，25公斤一桶，可做提取，私聊报价。"),
+        ("N-苯乙基-4-哌啶酮 高纯", "实验室合成，纯度99，克级到公斤级都有，私聊。"),
+        ("麻黄浸膏粉 大包装", "麻黄浸膏粉一公斤装，长期供应，需要的老板私聊。"),
+    ],
+)
+def test_a_precursor_of_the_first_class_is_a_drugs_lead(scorer: Scorer, title: str, description: str) -> None:
+    # the first class of 易制毒化学品分类和品种目录: sold to no one without a licence, and to the public never
+    result = assert_lead(scorer, title, "prohibited.drugs", description)
+    assert any(hit.term == "易制毒原料" for hit in result.hits)
+
+
+def test_a_chemical_of_the_lower_classes_or_with_an_everyday_use_is_no_precursor(scorer: Scorer) -> None:
+    # propiophenone, acetone and piperonal (a perfume's) are sold freely, to registered buyers or to anyone
+    assert_clear(scorer, "苯丙酮 分析纯 500g", "试剂级，学校实验室采购，开票，附检测报告。")
+    assert_clear(scorer, "丙酮 工业级 清洗剂", "去胶去油污，20升一桶，物流发货。")
+    assert_clear(scorer, "胡椒醛 天然香料 调香用", "香水调配常用，10毫升分装，有樱桃和杏仁的香气。")
