@@ -237,12 +237,22 @@ def test_untaxed_goods_are_told_by_the_duty_marks_they_lack() -> None:
     assert told_by_missing_marks(watchlists.categories["prohibited.weapons"], watchlists.signals) == ()
 
 
+def test_the_market_a_duty_mark_is_of_may_stand_before_it() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_missing_marks(watchlists.categories["prohibited.tobacco"], watchlists.signals))
+    assert {"没有国内税标", "无大陆的中文警示", "没贴内地条码"} <= phrases
+    # a market alone is no mark
+    assert "没有国内" not in phrases
+
+
 @pytest.mark.parametrize(
     ("title", "description", "function"),
     [
         ("硬盒口粮 五条起", "包装上没有税票，也没有中文警示，一条一百二，私聊", "没有税票"),
         # goods brought across a border are smuggling talk, and a word of provenance inside the crossing with them
         ("红盒细支 两条起", "边境那边过来的，没有条码，两条起拿", "没有条码"),
+        # cigarettes made for another market lack the home market's marks
+        ("韩国 爱喜 细支 整条", "朋友从首尔带回来的，韩文包装，没有国内税票，一条一百，私聊", "没有国内税票"),
     ],
 )
 def test_cigarettes_told_by_a_missing_duty_mark_are_a_tobacco_lead(
@@ -260,6 +270,7 @@ def test_cigarettes_told_by_a_missing_duty_mark_are_a_tobacco_lead(
         ("散装手工饼干 一箱", "自家做的，没有条码，一箱十斤，同城配送"),
         ("海淘奶粉 无中文标", "海外直邮，罐身没有中文，一箱六罐，包邮"),
         ("越南过来的咖啡豆 一件", "越南那边带过来的咖啡豆，没有中文，一件十包，私聊"),
+        ("日本带回 护手霜 三支装", "朋友从日本带回来的，日文包装，没有国内条码，三支一起出"),
     ],
 )
 def test_a_missing_mark_without_tobacco_company_or_talk_is_no_lead(

@@ -246,6 +246,7 @@ class SignalSpec(_Model):
     lacking_words: list[str] = Field(default_factory=list)
     dose_portions: list[str] = Field(default_factory=list)
     dose_rates: list[str] = Field(default_factory=list)
+    duty_markets: list[str] = Field(default_factory=list)
     device_heads: list[list[str]] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
     innocence: dict[str, list[str]] = Field(default_factory=dict)
@@ -878,8 +879,10 @@ def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str,
     """What untaxed or smuggled goods say of themselves (没有税票, 无中文警示, 没贴条码 of cigarettes): each of the
     category's ``duty_marks`` after a ``lacking_words`` word, generated so that no phrase is typed by hand. Goods
     sold in the shops bear the marks of their duty and of the market they were made for; a seller who points out
-    that they lack them sells goods that bypassed both."""
-    return _each_after(category.duty_marks, signals.lacking_words)
+    that they lack them sells goods that bypassed both. The market a mark is of may stand between (没有国内税标,
+    无大陆的中文警示): goods made for another market lack ours."""
+    markets = ("", *(market + tie for market in signals.duty_markets for tie in ("", "的")))
+    return _each_after(category.duty_marks, [word + market for word in signals.lacking_words for market in markets])
 
 
 def told_by_dose(category: Category, signals: SignalSpec) -> tuple[str, ...]:
