@@ -334,3 +334,14 @@ def test_a_chemical_of_the_lower_classes_or_with_an_everyday_use_is_no_precursor
     assert_clear(scorer, "苯丙酮 分析纯 500g", "试剂级，学校实验室采购，开票，附检测报告。")
     assert_clear(scorer, "丙酮 工业级 清洗剂", "去胶去油污，20升一桶，物流发货。")
     assert_clear(scorer, "胡椒醛 天然香料 调香用", "香水调配常用，10毫升分装，有樱桃和杏仁的香气。")
+
+
+def test_a_document_s_imitation_copy_is_its_forgery_unless_a_prop(scorer: Scorer) -> None:
+    # 仿真件 is the forger's word for the copy (营业执照 仿真件), as 高仿 is
+    assert_lead(
+        scorer, "营业执照 正副本 仿真件", "prohibited.documents", "仿真件做工好，公司名字随便填，扫码能跳，私聊。"
+    )
+    assert_lead(scorer, "房产证 仿真件 现做", "prohibited.documents", "拿去办事看不出来，两天出，私聊。")
+    # a film crew's prop says what it is, and the document's name alone sells nothing
+    assert_clear(scorer, "营业执照 仿真件 影视道具", "剧组拍戏用的，印有样本字样，不能用于任何用途。")
+    assert_clear(scorer, "营业执照 办理 咨询", "公司注册、营业执照办理指南，免费咨询。")
