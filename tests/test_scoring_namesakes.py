@@ -420,3 +420,34 @@ def test_english_parts_and_a_plain_english_name_stay_leads(scorer: Scorer) -> No
     assert_lead(scorer, "虎皮鹦鹉 顺带出 tiger skin 整张", "wildlife.tiger_leopard", "私聊 一手货源")
     # with no namesake in the field, the English name with trade talk is the animal
     assert_lead(scorer, "Tiger 幼崽 活体 出售", "wildlife.tiger_leopard", "一手货源 私聊")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "pet"),
+    [
+        # the red-eared slider, a pet of the trade the list does not protect, and 乌龟 as the everyday word for it
+        ("巴西龟 小乌龟 五只 苗子", "自家缸里的巴西龟下的蛋孵的，五只一起带走，送个晒台，私聊，不发快递", "巴西龟"),
+        ("鳄龟 乌龟 一对 宝宝", "小鳄龟一对，养了半年，能吃能拉，同城自提，私聊", "鳄龟"),
+    ],
+)
+def test_a_wild_only_name_beside_an_unprotected_pet_of_its_kind_is_that_pet(
+    scorer: Scorer, title: str, description: str, pet: str
+) -> None:
+    rules = rules_by_name(assert_clear(scorer, title, description))
+    assert rules["bred_term"]["bred"] == pet
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # the pet named only to be denied
+        ("乌龟 老龟 一只 背甲", "不是巴西龟，老家水库边收来的，私聊，不走快递"),
+        # the pet beside the wild one: wild provenance claimed
+        ("乌龟 巴西龟 一起出", "乌龟是野生的，溪沟里抓的，巴西龟送你，私聊"),
+    ],
+)
+def test_an_unprotected_pet_denied_or_beside_a_wild_claim_leaves_the_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    rules = rules_by_name(assert_lead(scorer, title, "wildlife.live_reptile", description))
+    assert "bred_term" not in rules

@@ -25,10 +25,12 @@ class BredClaims:
         wild_only: frozenset[tuple[str, str]],
         term_negations: tuple[str, ...],
         papers_denied: re.Pattern[str] | None,
+        wild_only_kin: dict[tuple[str, str], tuple[str, ...]] | None = None,
     ) -> None:
         self._bred = bred
         self._licences = licences
         self._wild_only = wild_only
+        self._wild_only_kin = wild_only_kin or {}
         self._term_negations = term_negations
         self._papers_denied = papers_denied
 
@@ -51,6 +53,8 @@ class BredClaims:
         bred = self._first_unnegated(self._bred, views, negations)  # rare, and searched in C: read first
         if bred is None and any((ref.category, ref.term) in self._wild_only for ref, *_ in live):
             bred = self._wild_denied(signal_places)  # 非野生 of a species protected in the wild only: a bred one
+            if bred is None:
+                bred = self._pet_kin(live, views)  # 巴西龟 beside 乌龟: the everyday word for the pet
         if bred is None:
             return None
         for signals, view, start, _end in signal_places:
@@ -81,6 +85,20 @@ class BredClaims:
                 at = start - len(negation) if negation else 0
                 if negation and not (negation[0] == "不" and text[at - 1 : at] == negation[1:2]):
                     return text[at:end]
+        return None
+
+    def _pet_kin(self, live: list[tuple[TermRef, FieldView, int, int, int, int]], views: list[FieldView]) -> str | None:
+        """The first pet of the trade, unprotected (巴西龟), whose kind a live name protected only in the wild
+        (乌龟) is the everyday word for, where the listing names it unnegated (不是巴西龟 names none)."""
+        kin = self._wild_only_kin
+        if not kin:
+            return None
+        for ref, *_ in live:
+            for phrase in kin.get((ref.category, ref.term), ()):
+                for view in views:
+                    at = view.norm.text.find(phrase)
+                    if at >= 0 and not negated_before(view.norm.text, at, self._term_negations):
+                        return phrase
         return None
 
     def _first_unnegated(

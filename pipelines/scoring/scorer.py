@@ -609,6 +609,7 @@ class Scorer:
             tables.wild_only,
             denials,
             tables.papers_denied,
+            tables.wild_only_kin,
         )
         self._calibre = (
             CalibreWords.build(

@@ -614,6 +614,24 @@ class Tables:
             for spec in category.terms
             if spec.note == WILD_ONLY_NOTE
         )
+        # an animal of the pet trade that the list does not protect, named among the category's innocent phrases
+        # (巴西龟, the red-eared slider), is the kind a two-character name protected only in the wild stands for
+        # where the listing names both (巴西龟 小乌龟): that name (乌龟) is then the everyday word for the pet
+        self.wild_only_kin = {
+            (category.id, spec.term): kin
+            for category in self.categories.values()
+            for spec in category.terms
+            if spec.note == WILD_ONLY_NOTE and len(spec.term) == 2
+            if (
+                kin := tuple(
+                    dict.fromkeys(
+                        fold(phrase)
+                        for phrase in category.innocent_phrases
+                        if len(phrase) > 1 and phrase.endswith(spec.term[-1]) and spec.term not in phrase
+                    )
+                )
+            )
+        }
         # the tool a verb of hunting names with 子 (套子, the snare of 套), where jieba's dictionary has it as a noun,
         # does the capture as a doer does (套子套的, 套子来的)
         hunting = [fold(w) for w in signals.hunting_verbs]
