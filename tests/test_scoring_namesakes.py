@@ -451,3 +451,11 @@ def test_an_unprotected_pet_denied_or_beside_a_wild_claim_leaves_the_lead(
 ) -> None:
     rules = rules_by_name(assert_lead(scorer, title, "wildlife.live_reptile", description))
     assert "bred_term" not in rules
+
+
+def test_tea_words_say_a_listings_leaves_are_teas(scorer: Scorer) -> None:
+    rules = rules_by_name(
+        assert_clear(scorer, "叶子 茶 雨前 一斤装", "今年雨前的新茶，自家茶园炒的，叶子完整，不走平台，私聊")
+    )
+    assert rules["homonym"]["signals"] == {"tea": "雨前"}
+    assert_lead(scorer, "叶子 新货 劲大 卷着抽", "prohibited.drugs", "一克起，同城闪送，懂的来，私聊")
