@@ -763,6 +763,9 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
                 "kind": "species",
                 # a keeper's word for any bird of the kind, listed or not: it counts only beside the animal or goods
                 "requires": gated[category],
+                # a spoken form already: its spellings would read everyday words (盒子 as 鹤子, 婴儿 as 鹰儿, 孙子 as
+                # 隼子) and put 子, 儿 and 仔 into every listing's homophone reading
+                "auto_pinyin": False,
                 "source": f"diminutive of {shown}{more} {SHORT_FORM_SOURCE}",
             }
         )
