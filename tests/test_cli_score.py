@@ -417,12 +417,21 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # disguised recall and precision follow the figures down by what those rows brought, to the fourth place (2,181 of
 # 2,556 is 0.8533, 1,229 of 1,538 is 0.7991); category accuracy rose (2,097 of 2,182 is 0.9610), and the ceiling sits
 # at the measured figure (44 of 1,038 holds, 45 does not).
+# Captures told beside a species name (with pets kept clean), goods made into sachets, puns across a clause break, 穿山
+# before scales; bird keepers' diminutives (without spellings of their own), bear bile's water test, goods said to
+# come from an animal's body; pelts by ground colour and mark; fish poison's trade names, tools named in full, rat bait,
+# a pump said to be one, lookups by a person's number; doses counted out, cigarettes likened to the genuine, vehicle
+# plates, waybill notes; first-class precursors, duty marks of a market, imitation copies of a licence; pet turtles
+# beside a wild-only name, tea's seasons: recall 0.857 (2,191/2,556, 0.8572), precision 0.981 (2,191/2,234, 0.9808),
+# disguised recall 0.806 (1,239/1,538, 0.8056), 43/1,038 (0.0414), category accuracy 0.963 (2,109/2,191, 0.9626);
+# the floors follow, to the fourth place (2,190 is 0.8568, 1,238 is 0.8049, 2,108 of 2,191 is 0.9621), and the
+# ceiling sits at the measured figure (43 of 1,038 holds, 44 does not).
 TEST_PART_FLOOR = {
-    "recall": 0.8536,
-    "precision": 0.9802,
-    "disguised": 0.7997,
-    "category_accuracy": 0.9615,
-    "hard_negatives_flagged": 0.0424,
+    "recall": 0.8572,
+    "precision": 0.9808,
+    "disguised": 0.8056,
+    "category_accuracy": 0.9626,
+    "hard_negatives_flagged": 0.0415,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
 # fresh install scores, measured on the same 815 listings with the seed rebuilt from the grown dev part: recall
@@ -642,13 +651,18 @@ TEST_PART_FLOOR = {
 # three of their 39 look-alikes as the rules; the part's older rows found 2,225 (2,222 before) and 1,294 disguised
 # (1,292), with 43 false alarms (44 before). The counts follow the grown part, precision fell with the batch's three
 # look-alikes, category accuracy rose, and the ceiling sits at the measured figure (46 of 1,038 holds, 47 does not).
+# The rules of the TEST_PART_FLOOR row above and the seed learnt again on them: 2,303 leads (1,334 disguised),
+# precision 0.9808 (2,303/2,348), 45/1,038 (0.0434), category accuracy 0.964 (2,219/2,303, 0.9635). The counts fall
+# by two (2,305 and 1,336 before): the seed learnt on the new rules finds fewer of the part's leads than the old seed
+# did on them (2,308), while its cross-validated dev recall rose (5,540 -> 5,559 of 5,928); precision and category
+# accuracy rise, and the ceiling sits at the measured figure (45 of 1,038 holds, 46 does not).
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_305,
-    "disguised_found": 1_336,
-    "precision": 0.9804,
-    "category_accuracy": 0.9622,
-    "hard_negatives_flagged": 0.0444,
+    "leads_found": 2_303,
+    "disguised_found": 1_334,
+    "precision": 0.9808,
+    "category_accuracy": 0.9635,
+    "hard_negatives_flagged": 0.0434,
 }
 
 
@@ -696,9 +710,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_556), (disguised - 1, 1_538)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_556), (disguised, 1_538)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_556), (disguised - 2, 1_538)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 2,182 of 2,556 (recall 0.8537) and 1,230 of 1,538 (0.7997); one fewer of each misses.
-    assert floor_misses(_measured((2_182, 2_556), (1_230, 1_538)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((2_181, 2_556), (1_229, 1_538)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 2,191 of 2,556 (recall 0.8572) and 1,239 of 1,538 (0.8056); one fewer of each misses.
+    assert floor_misses(_measured((2_191, 2_556), (1_239, 1_538)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((2_190, 2_556), (1_238, 1_538)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
