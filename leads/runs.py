@@ -134,25 +134,29 @@ def record_failed_sweep(
     started: datetime,
     error: str,
 ) -> list[int]:
-    """Mark the runs a dead sweep child left unfinished as failed, and add a failed run for each platform
-    the child never recorded. Returns the run ids."""
+    """Record a sweep whose child failed: the runs it left unfinished are marked failed, and a failed run is added
+    for each platform it recorded no run for. A sweep's runs are those of its platforms and campaign recorded after
+    `after_id` (`latest_run_id` as it started); one that finished stays as it ended, so that no platform reads both
+    completed and failed. Returns the ids of the sweep's runs, those that finished included."""
     reason = PROCESS_FAILED.format(error=error)[:500]
     finished = utcnow()
 
     def work(session: Session) -> list[int]:
         ids = []
-        left = session.exec(
-            select(CrawlRun).where(
+        recorded = session.exec(
+            select(CrawlRun)
+            .where(
                 col(CrawlRun.id) > after_id,
                 col(CrawlRun.platform).in_(platforms),
-                col(CrawlRun.finished_at).is_(None),
                 CrawlRun.campaign == campaign,
             )
+            .order_by(col(CrawlRun.id))
         )
         seen = set()
-        for run in left:
-            run.finished_at, run.outcome, run.finish_reason = finished, "failed", reason
-            session.add(run)
+        for run in recorded:
+            if run.finished_at is None:
+                run.finished_at, run.outcome, run.finish_reason = finished, "failed", reason
+                session.add(run)
             seen.add(run.platform)
             ids.append(run.id)
         for platform in platforms:

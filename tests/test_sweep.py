@@ -211,3 +211,29 @@ def test_a_crawl_that_recorded_no_run_is_reported_as_what_stopped_it():
     assert raised.value is lost
     with pytest.raises(KeyboardInterrupt):
         _not_started(["demo"], {}, stopped=True, log_file=None)
+
+
+def test_a_failed_sweep_of_several_platforms_records_a_failed_run_only_for_those_that_recorded_none(
+    demo_market: str, tw_home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A sweep job of two platforms whose crawl child fails because one crawl failed as it opened
+    (tests/opening_fails_for_one.py), while the other crawled to its end: the finished platform keeps its one run
+    as it ended, and only the platform that recorded none gets a failed run. Before, the finished platform read
+    both completed and failed."""
+    from runners.scheduled import sweep_job
+    from tests.opening_fails_early import NO_PROXY
+    from tests.opening_fails_for_one import FAILS
+
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "tests.opening_fails_for_one")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
+    result = sweep_job(
+        platforms=["demo", FAILS], keywords=["象牙"], campaign=None, max_pages=1, base_url=demo_market, timeout=120
+    )
+
+    assert result["failed"] and NO_PROXY in result["error"], result
+    with Session(get_engine()) as session:
+        runs = list(session.exec(select(CrawlRun).order_by(CrawlRun.id)))
+    assert [(run.platform, run.outcome) for run in runs] == [("demo", "ok"), (FAILS, "failed")]
+    assert runs[0].listings > 0 and runs[0].finish_reason == "finished"
+    assert runs[1].finish_reason == f"process failed: {result['error']}"[:500]
+    assert result["run_ids"] == [run.id for run in runs]
