@@ -704,6 +704,13 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
                 }
             )
     gated: dict[str, list[str]] = {}  # category id -> what a gated short form needs beside it
+
+    def gate(category: str) -> list[str]:
+        """What a gated name of the category needs beside it: the listing sells the animal or its goods."""
+        if category not in gated:
+            gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
+        return gated[category]
+
     for form, found in short_forms(rows, known).items():
         members = found["rows"]
         assert isinstance(members, list)
@@ -723,52 +730,35 @@ def build_species(data: Path, out: Path = DEFAULT_OUT) -> dict[str, object]:
             # a family's or a wider group's name holds unlisted species too, a dictionary word is also an ordinary
             # word, and two characters are read across two words (鼠兔 in 仓鼠兔子): they count only where the
             # listing sells the animal or its goods
-            if category not in gated:
-                gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
-            short["requires"] = gated[category]
+            short["requires"] = gate(category)
         short["source"] = f"{found['how']} of {cut_from} {SHORT_FORM_SOURCE}"
         grouped[category].append(short)
+
+    def group_term(term: str, members: list[dict[str, str]], category: str, how: str) -> dict[str, object]:
+        """A name standing for several listed species (a taxon, a diminutive): it holds unlisted ones too, so it
+        counts only where the listing sells the animal or its goods, and generates no spellings of its own (a
+        zoologist's name no seller dodges; a spoken form whose spellings would read everyday words, 盒子 as 鹤子)."""
+        shown = "、".join(str(row["name"]) for row in members[:TAXON_NAMES_SHOWN])
+        more = "…" if len(members) > TAXON_NAMES_SHOWN else ""
+        return {
+            "term": term,
+            "weight": min(WEIGHT.get(row["保护级别"].strip(), 50) for row in members),
+            "kind": "species",
+            "requires": gate(category),
+            "auto_pinyin": False,
+            "source": f"{how} of {shown}{more} {SHORT_FORM_SOURCE}",
+        }
+
     for taxon, found in taxon_names(rows, known, farmed).items():
         members, category = found["rows"], str(found["category"])
         assert isinstance(members, list)
-        if category not in gated:
-            gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
         members = sorted(members, key=lambda row: category_for(row) != category)  # the category's species first
-        shown = "、".join(str(row["name"]) for row in members[:TAXON_NAMES_SHOWN])
-        more = "…" if len(members) > TAXON_NAMES_SHOWN else ""
-        grouped[category].append(
-            {
-                "term": taxon,
-                "weight": min(WEIGHT.get(row["保护级别"].strip(), 50) for row in members),
-                "kind": "species",
-                # a taxon holds unlisted species too: it counts only where the listing sells the animal or its goods
-                "requires": gated[category],
-                # a zoologist's name, which no seller dodges: no spellings generated from it (maoke, 猫ke, 毛科)
-                "auto_pinyin": False,
-                "source": f"taxon of {shown}{more} {SHORT_FORM_SOURCE}",
-            }
-        )
+        grouped[category].append(group_term(taxon, members, category, "taxon"))
     for form, found in diminutives(rows, known, farmed).items():
         members = found["rows"]
         assert isinstance(members, list)
         category = category_for(members[0])
-        if category not in gated:
-            gated[category] = [*context, *(f for f in forms.get(category, []) if f not in context)]
-        shown = "、".join(str(row["name"]) for row in members[:TAXON_NAMES_SHOWN])
-        more = "…" if len(members) > TAXON_NAMES_SHOWN else ""
-        grouped[category].append(
-            {
-                "term": form,
-                "weight": min(WEIGHT.get(row["保护级别"].strip(), 50) for row in members),
-                "kind": "species",
-                # a keeper's word for any bird of the kind, listed or not: it counts only beside the animal or goods
-                "requires": gated[category],
-                # a spoken form already: its spellings would read everyday words (盒子 as 鹤子, 婴儿 as 鹰儿, 孙子 as
-                # 隼子) and put 子, 儿 and 仔 into every listing's homophone reading
-                "auto_pinyin": False,
-                "source": f"diminutive of {shown}{more} {SHORT_FORM_SOURCE}",
-            }
-        )
+        grouped[category].append(group_term(form, members, category, "diminutive"))
     categories = [{"id": cid, "terms": grouped[cid]} for cid in sorted(grouped)]
     return {
         "version": 1,
