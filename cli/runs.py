@@ -122,6 +122,7 @@ def _row(run: Any) -> dict[str, Any]:
         "platform": run.platform,
         "keywords": run.keywords,
         "campaign": run.campaign,
+        "sweep_id": run.sweep_id,
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "finish_reason": run.finish_reason,

@@ -47,6 +47,7 @@ class RunRecorder:
                 platform=profile.name if profile else spider.name,
                 keywords=params.keywords if params else [],
                 campaign=params.campaign if params else None,
+                sweep_id=self.crawler.settings.get("TRADEWATCH_SWEEP_ID"),  # set by the sweep (runners.sweep)
             )
             session.commit()
         assert self.crawler.stats is not None

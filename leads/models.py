@@ -422,6 +422,12 @@ class CrawlRun(StoreModel, table=True):
     stats: dict[str, Any] = _json_dict()
     host: str | None = Field(default=None, max_length=255, description="Machine the crawl ran on.")
     pid: int | None = Field(default=None, description="Process id of the crawl, to notice one that was killed.")
+    sweep_id: str | None = Field(
+        default=None,
+        index=True,
+        max_length=64,
+        description="The sweep that recorded the run (one per sweep, whatever its platforms); none before 0018.",
+    )
 
 
 class RunListing(StoreModel, table=True):

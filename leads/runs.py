@@ -23,14 +23,17 @@ FORCED_STOP = "stopped by force before it closed (a second stop, or no close wit
 FINISH_REASONS = (PROCESS_ENDED, PROCESS_FAILED, LEFT_UNFINISHED, FORCED_STOP)
 
 
-def start_run(session: Session, *, platform: str, keywords: Sequence[str], campaign: str | None) -> int:
-    """Record a run as started by this process on this machine."""
+def start_run(
+    session: Session, *, platform: str, keywords: Sequence[str], campaign: str | None, sweep_id: str | None = None
+) -> int:
+    """Record a run as started by this process on this machine, for the sweep `sweep_id`."""
     run = CrawlRun(
         platform=platform,
         keywords=list(keywords),
         campaign=campaign,
         host=socket.gethostname(),
         pid=os.getpid(),
+        sweep_id=sweep_id,
     )
     session.add(run)
     session.flush()
@@ -130,28 +133,21 @@ def record_failed_sweep(
     platforms: list[str],
     keywords: list[str],
     campaign: str | None,
-    after_id: int,
+    sweep_id: str,
     started: datetime,
     error: str,
 ) -> list[int]:
-    """Record a sweep whose child failed: the runs it left unfinished are marked failed, and a failed run is added
-    for each platform it recorded no run for. A sweep's runs are those of its platforms and campaign recorded after
-    `after_id` (`latest_run_id` as it started); one that finished stays as it ended, so that no platform reads both
-    completed and failed. Returns the ids of the sweep's runs, those that finished included."""
+    """Record the sweep `sweep_id` whose child failed: the runs it left unfinished are marked failed, and a failed
+    run is added for each platform it recorded no run for. A sweep's runs are those recorded with its id, never
+    those of another sweep of the same platforms running at the same time; one that finished stays as it ended, so
+    that no platform reads both completed and failed. Returns the ids of the sweep's runs, those that finished
+    included."""
     reason = PROCESS_FAILED.format(error=error)[:500]
     finished = utcnow()
 
     def work(session: Session) -> list[int]:
         ids = []
-        recorded = session.exec(
-            select(CrawlRun)
-            .where(
-                col(CrawlRun.id) > after_id,
-                col(CrawlRun.platform).in_(platforms),
-                CrawlRun.campaign == campaign,
-            )
-            .order_by(col(CrawlRun.id))
-        )
+        recorded = session.exec(select(CrawlRun).where(CrawlRun.sweep_id == sweep_id).order_by(col(CrawlRun.id)))
         seen = set()
         for run in recorded:
             if run.finished_at is None:
@@ -171,6 +167,7 @@ def record_failed_sweep(
                 outcome="failed",
                 finish_reason=reason,
                 errors=1,
+                sweep_id=sweep_id,
             )
             session.add(run)
             session.flush()
@@ -178,12 +175,6 @@ def record_failed_sweep(
         return [run_id for run_id in ids if run_id is not None]
 
     return run_write(work)
-
-
-def latest_run_id() -> int:
-    """The id of the newest crawl run (0 for none): runs recorded after it belong to a sweep started now."""
-    with Session(get_engine()) as session:
-        return session.exec(select(CrawlRun.id).order_by(col(CrawlRun.id).desc()).limit(1)).first() or 0
 
 
 def run_outcomes(run_ids: Sequence[int]) -> dict[str, str | None]:

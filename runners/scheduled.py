@@ -19,11 +19,11 @@ from core.errors import TradewatchError, first_line
 from leads.campaigns import get_campaign
 from leads.db import get_engine
 from leads.models import utcnow
-from leads.runs import latest_run_id, record_failed_sweep, run_outcomes
+from leads.runs import record_failed_sweep, run_outcomes
 from leads.timetable import JobSpec, Timetable
 from pipelines.scoring.watchlist import watchlist_search_terms
 from runners import recheck, rules, sweep
-from runners.sweep_request import SweepRequest
+from runners.sweep_request import SweepRequest, new_sweep_id
 from spiders.sweep_params import SweepParams
 
 
@@ -92,7 +92,8 @@ def sweep_job(
     budget: int | None = None,
 ) -> dict[str, Any]:
     """One sweep in a child process (`tradewatch campaign run` too). A child that fails is recorded as failed
-    crawl runs; never raises for it."""
+    crawl runs, those it recorded found by the sweep's id (another sweep of the same platforms may run meanwhile);
+    never raises for it."""
     request = SweepRequest(
         platforms=platforms,
         params=SweepParams(
@@ -104,19 +105,30 @@ def sweep_job(
             budget=budget,
         ),
         base_url=base_url,
+        sweep_id=new_sweep_id(),
     )
+    assert request.sweep_id is not None
     started = started or utcnow()
-    before = latest_run_id()
     try:
         result = sweep.run_sweep(request, timeout=timeout)
     except TradewatchError as error:
         logger.error("sweep failed: {}", error)
         message = first_line(error)  # what the runs' records keep; the whole text is in the log
         run_ids = record_failed_sweep(
-            platforms=platforms, keywords=keywords, campaign=campaign, after_id=before, started=started, error=message
+            platforms=platforms,
+            keywords=keywords,
+            campaign=campaign,
+            sweep_id=request.sweep_id,
+            started=started,
+            error=message,
         )
-        return {"failed": True, "error": message, "run_ids": run_ids}
-    return {"run_ids": result.run_ids, "outcomes": run_outcomes(result.run_ids), "log": str(result.log_file)}
+        return {"failed": True, "error": message, "run_ids": run_ids, "sweep_id": request.sweep_id}
+    return {
+        "run_ids": result.run_ids,
+        "outcomes": run_outcomes(result.run_ids),
+        "log": str(result.log_file),
+        "sweep_id": request.sweep_id,
+    }
 
 
 def rules_sweep_job(spec: JobSpec, timetable: Timetable, now: datetime) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from runners.crawl_settings import (
     start_store_writers,
     warn_of_model_rules,
 )
-from runners.sweep_request import SweepRequest, SweepResult
+from runners.sweep_request import SweepRequest, SweepResult, new_sweep_id
 
 if TYPE_CHECKING:
     from crawler.profiles import Profile
@@ -92,6 +92,7 @@ def _crawl_here(request: SweepRequest) -> list[int]:
         failures: dict[str, BaseException] = {}  # by platform: the crawls that failed, with their error
         for profile in profiles:
             settings = platform_settings(base, profile, request.log_file)
+            settings.set("TRADEWATCH_SWEEP_ID", request.sweep_id)  # on the crawl's run (crawler.run_record)
             settings.set("TRADEWATCH_IMAGE_BUDGET", budget)
             settings.set("TRADEWATCH_IMAGE_POOL", pool)
             crawler = Crawler(ListingSpider, settings, init_reactor=not crawlers)
@@ -211,6 +212,8 @@ def _run_sweep(
     get_engine(get_settings().resolved_database_url)  # and a store that cannot be opened
     if request.log_file is None:
         request = request.model_copy(update={"log_file": default_log_file()})
+    if request.sweep_id is None:  # made here, before the child starts: the sweep's runs are found by it
+        request = request.model_copy(update={"sweep_id": new_sweep_id()})
     assert request.log_file is not None
     if distributed:
         if not redis_url:

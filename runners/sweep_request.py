@@ -3,6 +3,8 @@ their keywords, and where it runs."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field, PrivateAttr, field_validator
@@ -24,6 +26,10 @@ class SweepRequest(BaseModel):
         default=None, description="Share the sweep through Redis (default: when TRADEWATCH_REDIS_URL is set)."
     )
     local_workers: int = Field(default=1, ge=0, description="Distributed sweeps: workers to start on this machine.")
+    sweep_id: str | None = Field(
+        default=None,
+        description="The sweep's id, on each crawl run it records (`run_sweep` makes one for a request without).",
+    )
 
     @field_validator("platforms")
     @classmethod
@@ -57,7 +63,13 @@ class SweepRequest(BaseModel):
         return profiles
 
 
+def new_sweep_id() -> str:
+    """A new sweep's id: when it started (UTC, to the second) and six random hex digits, for the sweeps started in
+    the same second (a distributed sweep's key in Redis too, which `tradewatch worker --finish` names)."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
 class SweepResult(BaseModel):
     run_ids: list[int]
     log_file: Path
-    sweep_id: str | None = None
+    sweep_id: str | None = None  # a distributed sweep's, as officers name it to its workers

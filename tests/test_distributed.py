@@ -33,6 +33,7 @@ from leads.models import AuditEvent, CrawlRun, Lead, Listing
 from runners.distributed import coordinator
 from runners.distributed.worker import start_worker
 from runners.sweep import SweepRequest, run_sweep
+from runners.sweep_request import new_sweep_id
 from spiders.listing import ListingSpider
 from spiders.sweep_params import SweepParams
 from tests.redis_support import forget_sweep, forget_sweeps_of
@@ -55,7 +56,7 @@ def redis_server(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[An
 
 def opened(server: Any) -> str:
     """A new sweep's id, among the open sweeps: a worker joins only an open sweep."""
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = new_sweep_id()
     server.zadd(keys.SWEEPS_KEY, {sweep_id: time.time()})
     return sweep_id
 
@@ -222,7 +223,7 @@ def test_the_coordinator_seeds_a_sweep_in_one_transaction(redis_server, monkeypa
 
     profile = load_profile("demo").with_base_url("http://127.0.0.1:1")
     spec = sweeps.SweepSpec(
-        sweep_id=sweeps.new_sweep_id(), profiles=[profile.model_dump(mode="json")], params={"keywords": KEYWORDS}
+        sweep_id=new_sweep_id(), profiles=[profile.model_dump(mode="json")], params={"keywords": KEYWORDS}
     )
     base = keys.sweep_key(spec.sweep_id, "demo")
     try:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -127,3 +128,51 @@ def test_a_run_whose_process_was_killed_is_shown_as_interrupted(tw_home: Path):
     with Session(get_engine()) as session:
         run = session.get(CrawlRun, run_id)
         assert run.outcome == "interrupted" and run.finished_at is not None
+
+
+@pytest.mark.parametrize("theirs_outcome", [None, "ok"], ids=["the other still crawls", "the other finished"])
+def test_a_failed_sweep_marks_and_counts_only_its_own_runs_not_those_of_a_sweep_beside_it(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, theirs_outcome: str | None
+):
+    """The nightly sweep of demo and demo-gbk runs while an officer's sweep of demo-gbk for the same campaign starts
+    beside it; the nightly child records its run of demo, then dies. Its failure marks its own open run failed and
+    adds a failed run for demo-gbk, which it never crawled: the officer's run of demo-gbk, started after the nightly
+    sweep, stays as it is (crawling, or finished) and is not among the nightly sweep's runs."""
+    from core.errors import TradewatchError
+    from leads.db import run_write
+    from runners.scheduled import sweep_job
+    from runners.sweep_request import new_sweep_id
+
+    campaign, theirs_sweep = "2024清风行动", new_sweep_id()
+    recorded: dict[str, Any] = {}
+
+    def dying_run_sweep(request: Any, *, timeout: float | None = None) -> Any:
+        def work(session: Session) -> tuple[int, int]:
+            theirs = start_run(
+                session, platform="demo-gbk", keywords=["穿山甲鳞片"], campaign=campaign, sweep_id=theirs_sweep
+            )
+            if theirs_outcome:
+                finish_run(session, theirs, finish_reason="finished", outcome=theirs_outcome, counts={}, stats={})
+            mine = start_run(session, platform="demo", keywords=["象牙"], campaign=campaign, sweep_id=request.sweep_id)
+            return theirs, mine
+
+        recorded["sweep_id"] = request.sweep_id
+        recorded["theirs"], recorded["mine"] = run_write(work)
+        raise TradewatchError("抓取进程失败 / sweep process failed (exit -9): Killed")
+
+    monkeypatch.setattr("runners.sweep.run_sweep", dying_run_sweep)
+    result = sweep_job(
+        platforms=["demo", "demo-gbk"], keywords=["象牙"], campaign=campaign, max_pages=1, base_url=None, timeout=None
+    )
+
+    assert result["failed"] and result["sweep_id"] == recorded["sweep_id"] != theirs_sweep
+    with Session(get_engine()) as session:
+        mine = [session.get(CrawlRun, run_id) for run_id in result["run_ids"]]
+        theirs = session.get(CrawlRun, recorded["theirs"])
+        assert [(run.id == recorded["mine"], run.platform, run.outcome) for run in mine] == [
+            (True, "demo", "failed"),
+            (False, "demo-gbk", "failed"),
+        ]
+        assert {run.sweep_id for run in mine} == {recorded["sweep_id"]}
+        assert (theirs.outcome, theirs.finished_at is None) == (theirs_outcome, theirs_outcome is None)
+        assert theirs.finish_reason == ("finished" if theirs_outcome else None)

@@ -127,7 +127,11 @@ def test_a_crashed_sweep_child_is_a_failed_run_and_the_scheduler_goes_on(
 ):
     def crashing_run_sweep(request, *, timeout=None):
         # the child got as far as opening its run for the first platform, then died
-        run_write(lambda session: start_run(session, platform="demo", keywords=["象牙"], campaign=None))
+        run_write(
+            lambda session: start_run(
+                session, platform="demo", keywords=["象牙"], campaign=None, sweep_id=request.sweep_id
+            )
+        )
         raise TradewatchError("抓取进程失败 / sweep process failed (exit -9): Killed")
 
     monkeypatch.setattr("runners.sweep.run_sweep", crashing_run_sweep)

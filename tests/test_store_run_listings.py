@@ -23,6 +23,7 @@ from leads.runs import start_run
 from leads.store import claim_run_listings, record_sighting
 from leads.writer import ONCE_PER_RUN, RecordedAlready, Stored, write_batch
 from pipelines.store import StoreListingPipeline
+from runners.sweep_request import new_sweep_id
 from spiders.listing import ListingSpider
 from tests.crawl_support import project_crawler
 from tests.leadstore_support import T0, listing, score
@@ -113,7 +114,7 @@ def test_a_page_taken_over_while_its_listing_waits_in_the_store_batch_is_recorde
     listing: it is dropped, not seen a second time (before: seen twice, its price history and the run's
     counts with it)."""
     server = keys.connect(redis_url)
-    sweep_id = sweeps.new_sweep_id()
+    sweep_id = new_sweep_id()
     server.zadd(keys.SWEEPS_KEY, {sweep_id: 0})
     run_id = new_run(store_url)
     try:

@@ -237,3 +237,4 @@ def test_a_failed_sweep_of_several_platforms_records_a_failed_run_only_for_those
     assert runs[0].listings > 0 and runs[0].finish_reason == "finished"
     assert runs[1].finish_reason == f"process failed: {result['error']}"[:500]
     assert result["run_ids"] == [run.id for run in runs]
+    assert {run.sweep_id for run in runs} == {result["sweep_id"]}  # the child's run too, with the parent's id

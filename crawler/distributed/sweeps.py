@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -214,10 +213,6 @@ class SweepSpec(BaseModel):
     @property
     def platforms(self) -> list[str]:
         return [str(data["name"]) for data in self.profiles]
-
-
-def new_sweep_id() -> str:
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
 def load_spec(server: Redis, sweep_id: str) -> SweepSpec | None:

@@ -31,7 +31,6 @@ from crawler.distributed.sweeps import (
     is_done,
     left_reasons,
     load_spec,
-    new_sweep_id,
     reap,
     sweep_state,
     sweep_stats,
@@ -39,6 +38,7 @@ from crawler.distributed.sweeps import (
 )
 from runners.child import ChildCrawl, close_all, sigterm_interrupts, stopping_children
 from runners.distributed.worker import start_worker
+from runners.sweep_request import new_sweep_id
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -97,15 +97,20 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
 
     profiles = request.load_profiles()
     params = request.params.model_dump(mode="json", include={"keywords", "campaign", "max_pages", "since", "ocr"})
+    sweep_id = request.sweep_id or new_sweep_id()  # `run_sweep` made it, for the store's runs and Redis alike
     run_ids: dict[str, int] = {}
     with Session(get_engine(database_url)) as session:
         for profile in profiles:
             run_ids[profile.name] = start_run(
-                session, platform=profile.name, keywords=request.params.keywords, campaign=request.params.campaign
+                session,
+                platform=profile.name,
+                keywords=request.params.keywords,
+                campaign=request.params.campaign,
+                sweep_id=sweep_id,
             )
         session.commit()
     spec = SweepSpec(
-        sweep_id=new_sweep_id(),
+        sweep_id=sweep_id,
         profiles=[profile.model_dump(mode="json") for profile in profiles],
         params=params,
         run_ids=run_ids,
