@@ -40,6 +40,12 @@ class Settings(BaseModel):
         gt=0,
         description="Distributed sweeps: how long a silent worker keeps its requests before others take them.",
     )
+    run_listing_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="Distributed sweeps: days the listing claims of a finished run are kept (its workers record "
+        "nothing more); the next distributed sweep deletes older ones.",
+    )
     officer: str | None = Field(default=None, description="The acting officer's identity.")
     lang: str | None = Field(default=None, description="Language of officer-facing text: zh or en.")
     chromium_path: str | None = Field(default=None, description="Chromium executable for JS-rendered sites.")

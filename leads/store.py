@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -27,6 +27,7 @@ from core.workdays import VERIFICATION_WORKING_DAYS, WorkCalendar, load_calendar
 from leads.audit import SYSTEM_ACTOR, append_event
 from leads.models import (
     Campaign,
+    CrawlRun,
     Lead,
     LeadCampaign,
     Listing,
@@ -753,6 +754,15 @@ def claim_run_listings(session: Session, claims: Iterable[tuple[int, str]]) -> s
         .returning(table.c.run_id, table.c.listing_id)
     )
     return {(run_id, listing_id) for run_id, listing_id in session.connection().execute(statement, rows)}
+
+
+def prune_run_listings(session: Session, *, finished_before: datetime) -> int:
+    """Delete the listing claims of the runs finished before `finished_before`, in the session's transaction: a
+    finished run's workers record nothing more, so its claims would only grow the table. Those of runs still open
+    stay. Returns how many were deleted."""
+    finished = sa_select(col(CrawlRun.id)).where(col(CrawlRun.finished_at) < finished_before)
+    result = session.connection().execute(delete(RunListing).where(col(RunListing.run_id).in_(finished)))
+    return int(result.rowcount)
 
 
 def link_campaign(

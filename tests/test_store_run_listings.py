@@ -13,13 +13,14 @@ from scrapy import Request
 from scrapy.exceptions import DropItem
 from sqlmodel import Session, func, select
 
+from core.config import get_settings
 from crawler.distributed import keys, sweeps
 from crawler.distributed.components import LeaseGuardPipeline
 from crawler.distributed.queue import ReliableQueue
 from crawler.items import ListingItem
 from leads.db import get_engine, run_write
-from leads.models import AuditEvent, Listing, ListingSnapshot, RunListing
-from leads.runs import start_run
+from leads.models import AuditEvent, Listing, ListingSnapshot, RunListing, utcnow
+from leads.runs import finish_run, start_run
 from leads.store import claim_run_listings, record_sighting
 from leads.writer import ONCE_PER_RUN, RecordedAlready, Stored, write_batch
 from pipelines.store import StoreListingPipeline
@@ -213,3 +214,32 @@ def test_each_run_records_a_listing_once_and_a_single_process_crawl_as_before(
     assert [type(outcome) for outcome in written] == [Stored, RecordedAlready, Stored, Stored]
     assert written[1] == RecordedAlready(first, LISTING_ID)
     assert seen(store_url) == {"times_seen": 3, "snapshots": 1, "created": 1, "claims": 2}
+
+
+def test_a_distributed_sweep_deletes_the_listing_claims_of_runs_finished_past_their_retention(
+    store_url: str, redis_url: str
+):
+    """As a distributed sweep starts, the claims of a run finished 40 days ago go (kept 30 days by default: its
+    workers record nothing more); those of a run finished yesterday and of a run still crawling stay."""
+    from runners.distributed import coordinator
+    from runners.sweep_request import SweepRequest
+    from spiders.sweep_params import SweepParams
+
+    assert get_settings().run_listing_retention_days == 30
+    old, recent, crawling = new_run(store_url), new_run(store_url), new_run(store_url)
+    listings = (LISTING_ID, "100232")
+
+    def work(session: Session) -> None:
+        for run_id, days in ((old, 40), (recent, 1)):
+            run = finish_run(session, run_id, finish_reason="finished", outcome="ok", counts={}, stats={})
+            run.finished_at = utcnow() - timedelta(days=days)
+        claim_run_listings(session, [(run, listing_id) for run in (old, recent, crawling) for listing_id in listings])
+
+    run_write(work, url=store_url)
+    server = keys.connect(redis_url)
+    request = SweepRequest(platforms=["demo"], params=SweepParams(keywords=["象牙"]))
+    spec = coordinator.start_sweep(server, request, database_url=store_url)
+    forget_sweep(server, spec.sweep_id)
+    with Session(get_engine(store_url)) as session:
+        claims = sorted(session.exec(select(RunListing.run_id, RunListing.listing_id)).all())
+    assert claims == sorted((run, listing_id) for run in (recent, crawling) for listing_id in listings)

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,11 +90,15 @@ def seed(server: Redis, spec: SweepSpec) -> int:
 def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | None = None) -> SweepSpec:
     """Record one crawl run per platform, write the spec and seed the queue. Returns the spec. Stopped (Ctrl-C,
     SIGTERM) or failed while it seeds, it records those runs at once as interrupted or failed before it raises,
-    rather than leaving them `running` until their process is found gone."""
+    rather than leaving them `running` until their process is found gone. The listing claims of the runs finished
+    more than `run_listing_retention_days` ago go as the runs are recorded (the claims grow with every distributed
+    sweep, and only these make them)."""
     from sqlmodel import Session
 
     from leads.db import get_engine
+    from leads.models import utcnow
     from leads.runs import start_run
+    from leads.store import prune_run_listings
 
     profiles = request.load_profiles()
     params = request.params.model_dump(mode="json", include={"keywords", "campaign", "max_pages", "since", "ocr"})
@@ -108,7 +113,11 @@ def start_sweep(server: Redis, request: SweepRequest, *, database_url: str | Non
                 campaign=request.params.campaign,
                 sweep_id=sweep_id,
             )
+        retention = timedelta(days=get_settings().run_listing_retention_days)
+        pruned = prune_run_listings(session, finished_before=utcnow() - retention)
         session.commit()
+    if pruned:
+        log.info("listing claims of runs finished over %s ago deleted: %d", retention, pruned)
     spec = SweepSpec(
         sweep_id=sweep_id,
         profiles=[profile.model_dump(mode="json") for profile in profiles],
