@@ -225,6 +225,8 @@ def main() -> None:
     import gc
     import logging
 
+    from core.job_control import ctrl_z_pauses_descendants
+
     global _one_command
     _one_command = True
 
@@ -236,11 +238,14 @@ def main() -> None:
     # Library log records of the command's own process never reach the terminal (Python's last-resort
     # handler would print warnings there); runs log to their files (core.logging_setup), failures as one line.
     logging.getLogger().addHandler(logging.NullHandler())
-    try:
-        app()
-    except SystemExit as done:
-        _leave(done.code)
-    _leave(0)
+    # Ctrl-Z pauses what crawls outside the command's process group too (a crawl child, Chromium), and `fg` or
+    # `bg` resumes it with the command.
+    with ctrl_z_pauses_descendants():
+        try:
+            app()
+        except SystemExit as done:
+            _leave(done.code)
+        _leave(0)
 
 
 def _leave(code: object) -> NoReturn:

@@ -18,7 +18,9 @@ group the child would take the terminal's SIGINT for its graceful stop and its p
 Scrapy's forced stop, which ends the reactor without closing the spider and leaves its run `running`. A second
 Ctrl-C kills the child at once, the parent's doing (`ChildCrawl.close`), as does a child that has not closed within
 `STOP_SECONDS`; the parent then records the runs the child left open as interrupted. A closed terminal's SIGHUP
-reaches only the parent too, which stops as on SIGTERM (`sigterm_interrupts`).
+reaches only the parent too, which stops as on SIGTERM (`sigterm_interrupts`). Nor does Ctrl-Z reach the child: the
+`tradewatch` program stops its descendants outside its group as it stops, and continues them as it is continued
+(`core.job_control`); the time they spent stopped does not count against a child's timeout.
 
 A process whose threads wait for children (the scheduler, whose jobs run in threads, which no signal reaches)
 stops them all at once from its main thread with `stop_children`: each is asked as Ctrl-C asks it, the threads
@@ -43,6 +45,7 @@ from typing import IO, Any, TypeVar
 from pydantic import BaseModel
 
 from core.errors import TradewatchError, first_line
+from core.job_control import running_clock
 from core.stop_signals import stop_signals
 
 RESULT_PREFIX = "TRADEWATCH-RESULT "
@@ -128,7 +131,7 @@ class ChildCrawl:
         """Wait for the child and return its result; raises ChildTimedOut (the child killed) or TradewatchError."""
         try:
             try:
-                code = self.process.wait(timeout)
+                code = self._wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -154,6 +157,20 @@ class ChildCrawl:
             )
         finally:
             self.close()
+
+    def _wait(self, timeout: float | None) -> int:
+        """The child's exit code once it ends; TimeoutExpired after `timeout` seconds of this process's running
+        time: a Ctrl-Z stops the child with it, and the time both spent stopped is not the child's
+        (`core.job_control`)."""
+        if timeout is None:
+            return self.process.wait()
+        deadline = running_clock() + timeout
+        while True:
+            try:
+                return self.process.wait(max(0.0, deadline - running_clock()))
+            except subprocess.TimeoutExpired:
+                if running_clock() >= deadline:
+                    raise
 
     def close(self, grace: float = STOP_SECONDS) -> None:
         """Stop a child still running (a parent interrupted while waiting) and remove the temporary files. The

@@ -217,3 +217,85 @@ def test_a_child_killed_by_a_forced_stop_has_its_runs_recorded_interrupted_at_on
     assert (runs["demo"].outcome, runs["demo"].finish_reason) == ("interrupted", FORCED_STOP)
     assert runs["demo"].finished_at is not None and runs["demo"].pid == crawl.process.pid
     assert (runs["demo-gbk"].id, runs["demo-gbk"].finished_at) == (mine, None)  # this process's, still running
+
+
+# A child that tells when it is ready and answers once told to go (a file), polling for it.
+WAITING = """
+import os, pathlib, time
+from pydantic import BaseModel
+from runners.child import child_main
+
+here = pathlib.Path(os.environ["STOPPABLE_DIR"])
+
+class Job(BaseModel):
+    log_file: pathlib.Path
+
+def work(job):
+    (here / "ready").write_text("yes")
+    while not (here / "go").exists():
+        time.sleep(0.05)
+    return "读完 / done"
+
+raise SystemExit(child_main("waiting", Job, work))
+"""
+
+# A parent in a terminal's foreground group that handles Ctrl-Z as the `tradewatch` program does and waits for
+# its child, `TIMEOUT` seconds at most, once the child is ready.
+PATIENT_PARENT = """
+import os, pathlib, sys, time
+from pydantic import BaseModel
+from core.job_control import ctrl_z_pauses_descendants
+from runners.child import ChildCrawl
+
+here = pathlib.Path(os.environ["STOPPABLE_DIR"])
+
+class Job(BaseModel):
+    log_file: pathlib.Path
+
+with ctrl_z_pauses_descendants():
+    crawl = ChildCrawl("waiting_child", Job(log_file=here / "job.log"), what=("测试", "test"))
+    while not (here / "ready").exists():
+        time.sleep(0.05)
+    (here / "child.pid").write_text(str(crawl.process.pid))
+    print(crawl.result(timeout=float(sys.argv[1])), flush=True)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_time_stopped_by_ctrl_z_does_not_count_against_a_child_s_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Ctrl-Z stops a parent and its child (which leads a group of its own) for longer than the child's timeout,
+    and `fg` continues both: before, the parent's wait had run out while both were stopped, and it killed its
+    child as timed out the moment they went on; now only running time counts, and the child answers."""
+    import subprocess
+    import sys
+
+    from tests.test_sweep_interrupt import state, wait_for
+
+    timeout = 3.0
+    (tmp_path / "waiting_child.py").write_text(WAITING, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("STOPPABLE_DIR", str(tmp_path))
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PATIENT_PARENT, str(timeout)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        process_group=0,  # as a terminal runs a command
+    )
+    try:
+        wait_for(lambda: (tmp_path / "child.pid").exists() and parent.poll() is None, "the parent to wait", 60)
+        waited = int((tmp_path / "child.pid").read_text())
+        os.killpg(parent.pid, signal.SIGTSTP)  # Ctrl-Z
+        wait_for(lambda: state(parent.pid) == state(waited) == "T", "both to stop", seconds=30)
+        time.sleep(timeout + 1)  # stopped for longer than the timeout: the case under test, not a wait
+        (tmp_path / "go").touch()
+        os.killpg(parent.pid, signal.SIGCONT)  # fg
+        out, err = parent.communicate(timeout=60)
+    finally:
+        if parent.poll() is None:
+            os.killpg(parent.pid, signal.SIGCONT)
+            parent.kill()
+    assert parent.returncode == 0, err
+    assert out.strip() == "读完 / done"

@@ -822,3 +822,41 @@ def test_a_configuration_changed_in_place_is_read_anew(tmp_path: Path, monkeypat
     source.write_text("Global:\n    text_score: 0.7\n" + sections, encoding="utf-8")
     os.utime(source, ns=(stamp, stamp))
     assert models.default_config(tmp_path / "cache")["Global"] == {"text_score": 0.7}
+
+
+_HUNG_UP_OWNER = """
+import asyncio, hashlib, json, os, signal, sys
+from pathlib import Path
+from pipelines.images.pool import ImagePool, ReadingCache
+
+photo, readings = Path(sys.argv[1]), Path(sys.argv[2])
+pool = ImagePool(workers=1, queue_limit=2, max_pixels=30_000_000, cache=ReadingCache(readings))
+pool.start(fork=sys.argv[3] == "fork")
+before = pool._executor.submit(os.getpid).result(timeout=300)
+os.kill(before, signal.SIGHUP)  # the terminal's hangup, which reaches the sweep's whole group
+reading = asyncio.run(pool.read(photo, hashlib.sha256(photo.read_bytes()).hexdigest(), ocr=True))
+after = pool._executor.submit(os.getpid).result(timeout=300) if pool._executor else None
+pool.close()
+print(json.dumps([reading.problem, before == after, reading.text]))
+"""
+
+
+@pytest.mark.parametrize("start", ["spawn", "fork"])
+def test_a_worker_outlives_the_terminal_s_hangup_and_reads_on(tmp_path: Path, rhino_photo: Path, start: str) -> None:
+    """`tradewatch sweep` crawls in the command's own process, its OCR workers in its group: a closed terminal's
+    SIGHUP reaches them all, and the sweep takes it for a graceful stop that still reads the listings in hand.
+    Before, the workers died of it and those photos' readings failed; now a worker ignores it and reads on."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _HUNG_UP_OWNER, str(rhino_photo), str(tmp_path / "readings"), start],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    problem, same_worker, text = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (problem, same_worker) == (None, True) and "犀牛角杯" in text.replace(" ", ""), done.stdout

@@ -659,3 +659,71 @@ def test_a_closed_terminal_stops_a_parent_as_sigterm_does_unless_it_runs_under_n
     finally:
         signal.signal(signal.SIGHUP, before)
     assert stopped == [False]  # stopped once, not under nohup
+
+
+def state(pid: int) -> str:
+    """The process's state as the kernel gives it in /proc/PID/stat ('T': stopped), or '' once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+@pytest.mark.parametrize(
+    ("command", "platform"), [("run-job", "demo"), ("sweep", "demo-js")], ids=["crawl-child", "chromium"]
+)
+def test_ctrl_z_pauses_a_sweep_with_every_process_it_started_and_fg_resumes_them(
+    demo_market_factory, tw_home: Path, command: str, platform: str
+):
+    """Ctrl-Z in the terminal of a sweep: SIGTSTP to the command's process group, then the shell's `fg`, SIGCONT to
+    the same group. `schedule run-job nightly-sweep` crawls in a child process that leads a group of its own with
+    the processes it starts; `tradewatch sweep` of a JS platform crawls in itself, but Playwright starts Chromium
+    in a session of its own. Before, neither heard the terminal: the command stopped, the crawl child or Chromium
+    went on in the background, and `fg` resumed nothing that could be seen; now every process the command started
+    stops with it and goes on with it, and the sweep reads to its end."""
+    import yaml
+
+    base_url = demo_market_factory(slow_ms=400)
+    if command == "run-job":
+        args = nightly_job(tw_home, base_url)
+        timetable = yaml.safe_load((tw_home / "schedule.yaml").read_text(encoding="utf-8"))
+        assert timetable["nightly_sweep"]["platforms"] == [platform]
+    else:
+        args = ["sweep", "--platform", platform, "--keywords", "象牙,穿山甲,犀角", "--base-url", base_url]
+    process = start_command(args, own_group=True, TRADEWATCH_HOME=str(tw_home))
+
+    def started() -> list[int]:
+        """The command's descendants, and every member of a process group one of them leads."""
+        descendants = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
+        return sorted(descendants | {p.pid for p in psutil.process_iter() if _group(p.pid) in descendants})
+
+    try:
+        until(process, lambda: items_requested(base_url) > 0, "the crawl read pages")
+        assert any(_group(pid) != process.pid for pid in started())  # the crawl child, or Chromium
+        os.killpg(process.pid, signal.SIGTSTP)  # Ctrl-Z
+        wait_for(lambda: state(process.pid) == "T", "the command to stop", seconds=30)
+        wait_for(lambda: all(state(pid) in ("T", "") for pid in started()), "what it started to stop", seconds=30)
+        stopped = started()
+
+        os.killpg(process.pid, signal.SIGCONT)  # fg
+        wait_for(lambda: "T" not in {state(pid) for pid in [process.pid, *stopped]}, "all to go on", seconds=30)
+        out, err = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGCONT)
+            process.kill()
+
+    assert process.returncode == 0, err
+    assert "Traceback" not in out + err
+    run = the_run()
+    assert (run.platform, run.outcome, run.finish_reason) == (platform, "ok", "finished")
+    assert run.pages > 0 and run.listings > 0
+
+
+def _group(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None

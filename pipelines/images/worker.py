@@ -69,13 +69,23 @@ def _forget_the_crawl() -> None:
     gc.enable()
 
 
+def _ignore_hangup() -> None:
+    """A closed terminal's hangup reaches the whole group of a sweep that crawls in the command's own process, its
+    workers with it: the sweep takes it for a graceful stop and reads the photos of the listings it still has in
+    hand, so a worker must not die of it (their readings would fail). A worker ends when the pool closes or the
+    sweep is gone (`_exit_with_parent`), as the store writer, which ignores it too."""
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
 def start_worker(nice: int, warm: bool, models: Path | None, forked: bool = False) -> None:
-    """Run by each worker as it starts: end with the sweep, keep numpy's maths library to one thread and freed
-    memory for reuse, lower its priority by `nice`, keep the recogniser's optimised models in `models`, and with
-    `warm` load the recogniser now rather than on the first photo. `forked`: the worker was forked from the crawl
-    process (`ForkedWorkerContext`)."""
+    """Run by each worker as it starts: outlive a terminal's hangup but end with the sweep, keep numpy's maths
+    library to one thread and freed memory for reuse, lower its priority by `nice`, keep the recogniser's optimised
+    models in `models`, and with `warm` load the recogniser now rather than on the first photo. `forked`: the worker
+    was forked from the crawl process (`ForkedWorkerContext`)."""
     if forked:
         _forget_the_crawl()
+    _ignore_hangup()
     _exit_with_parent()
     keep_freed_memory()
     for name, value in SINGLE_THREADED.items():

@@ -19,6 +19,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 
 from core.config import get_settings
 from core.errors import TradewatchError, first_line
+from core.job_control import running_clock
 from core.stop_signals import stop_signals
 from crawler.distributed.keys import KEEP_SECONDS, SWEEPS_KEY, connect, new_worker_id, sweep_key
 from crawler.distributed.queue import ReliableQueue
@@ -232,9 +233,9 @@ def wait_until_done(
     process lives is stalled (a long page, a loaded machine), not lost, and joins again with its next beat. A
     local worker whose process ended before it joined is counted as lost at the next look.
     Raises KeyboardInterrupt once this process stops its children (`runners.child.stop_children`)."""
-    deadline = None if timeout is None else time.monotonic() + timeout
+    deadline = None if timeout is None else running_clock() + timeout  # time stopped by Ctrl-Z left out
     alone_since: float | None = None
-    while deadline is None or time.monotonic() < deadline:
+    while deadline is None or running_clock() < deadline:
         if stopping_children():  # the process is stopping (the scheduler's jobs have no signal of their own)
             raise KeyboardInterrupt
         reap(server, spec.sweep_id, spec.platforms)
