@@ -18,8 +18,7 @@ from sqlmodel import Session
 from core.errors import TradewatchError, first_line
 from leads.campaigns import get_campaign
 from leads.db import get_engine
-from leads.models import utcnow
-from leads.runs import record_failed_sweep, run_outcomes
+from leads.runs import run_outcomes
 from leads.timetable import JobSpec, Timetable
 from pipelines.scoring.watchlist import watchlist_search_terms
 from runners import recheck, rules, sweep
@@ -42,7 +41,6 @@ def nightly_sweep_job(spec: JobSpec, timetable: Timetable, now: datetime) -> dic
         max_pages=entry.max_pages,
         base_url=timetable.base_url,
         timeout=entry.timeout_minutes * 60,
-        started=now,
         feeds=entry.feeds,
         all_feeds=entry.all_feeds,
         budget=entry.budget,
@@ -60,7 +58,6 @@ def campaign_sweep_job(spec: JobSpec, timetable: Timetable, now: datetime) -> di
         max_pages=campaign.max_pages,
         base_url=timetable.base_url,
         timeout=None,
-        started=now,
         feeds=list(campaign.feeds or []),
     )
 
@@ -86,14 +83,12 @@ def sweep_job(
     max_pages: int | None,
     base_url: str | None,
     timeout: float | None,
-    started: datetime | None = None,
     feeds: list[str] | None = None,
     all_feeds: bool = False,
     budget: int | None = None,
 ) -> dict[str, Any]:
     """One sweep in a child process (`tradewatch campaign run` too). A child that fails is recorded as failed
-    crawl runs, those it recorded found by the sweep's id (another sweep of the same platforms may run meanwhile);
-    never raises for it."""
+    crawl runs by `run_sweep`, as every sweep is; the job answers `failed` with their ids and never raises for it."""
     request = SweepRequest(
         platforms=platforms,
         params=SweepParams(
@@ -107,22 +102,12 @@ def sweep_job(
         base_url=base_url,
         sweep_id=new_sweep_id(),
     )
-    assert request.sweep_id is not None
-    started = started or utcnow()
     try:
         result = sweep.run_sweep(request, timeout=timeout)
     except TradewatchError as error:
         logger.error("sweep failed: {}", error)
-        message = first_line(error)  # what the runs' records keep; the whole text is in the log
-        run_ids = record_failed_sweep(
-            platforms=platforms,
-            keywords=keywords,
-            campaign=campaign,
-            sweep_id=request.sweep_id,
-            started=started,
-            error=message,
-        )
-        return {"failed": True, "error": message, "run_ids": run_ids, "sweep_id": request.sweep_id}
+        message = first_line(error)  # what the job's record keeps, as its runs' do; the whole text is in the log
+        return {"failed": True, "error": message, "run_ids": sweep.failed_runs(error), "sweep_id": request.sweep_id}
     return {
         "run_ids": result.run_ids,
         "outcomes": run_outcomes(result.run_ids),

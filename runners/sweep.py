@@ -3,11 +3,13 @@
 `run_sweep()` is what the CLI and the scheduler call: it validates the request here, then runs
 `python -m runners.sweep_child REQUEST_FILE`, whose answer is the crawl run ids; or, with Redis, a distributed sweep
 (`runners.distributed.coordinator`). The `tradewatch sweep` command, a process that exits after its one sweep,
-crawls in itself (`here=True`).
+crawls in itself (`here=True`). A sweep that fails once started (its child crashed, timed out or was killed) is
+recorded there, whoever started it: its unfinished runs failed, a failed run for each platform it never reached.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from spiders.sweep_params import SweepParams
 
 WHAT = ("抓取", "sweep")
+
+log = logging.getLogger(__name__)
 
 
 class SweepDidNotStart(TradewatchError):
@@ -205,16 +209,16 @@ def _run_sweep(
     request: SweepRequest, timeout: float | None, *, here: bool, distributed: bool, redis_url: str | None
 ) -> SweepResult:
     from leads.db import get_engine
+    from leads.models import utcnow
     from pipelines.scoring import Scorer
 
-    request.load_profiles()  # refuse bad profiles before any process or request starts
+    profiles = request.load_profiles()  # refuse bad profiles before any process or request starts
     Scorer.check()  # and broken watchlists (the crawl loads its scorer only once its first requests are out)
     get_engine(get_settings().resolved_database_url)  # and a store that cannot be opened
     if request.log_file is None:
         request = request.model_copy(update={"log_file": default_log_file()})
     if request.sweep_id is None:  # made here, before the child starts: the sweep's runs are found by it
         request = request.model_copy(update={"sweep_id": new_sweep_id()})
-    assert request.log_file is not None
     if distributed:
         if not redis_url:
             raise TradewatchError("分布式抓取需要 Redis / a distributed sweep needs TRADEWATCH_REDIS_URL")
@@ -223,6 +227,20 @@ def _run_sweep(
             raise TradewatchError(
                 "订阅源和请求预算只能在本机抓取 / feeds and request budgets are swept on one machine: use --local"
             )
+    started = utcnow()  # the sweep starts: refused before here, it records no run; failed from here, it does
+    try:
+        return _sweep(request, timeout, here=here, distributed=distributed, redis_url=redis_url)
+    except Exception as error:  # not KeyboardInterrupt: an interrupted sweep's runs are recorded interrupted
+        _record_failed(request, [profile.name for profile in profiles], started, error)
+        raise
+
+
+def _sweep(
+    request: SweepRequest, timeout: float | None, *, here: bool, distributed: bool, redis_url: str | None
+) -> SweepResult:
+    assert request.log_file is not None
+    if distributed:
+        assert redis_url is not None
         from runners.distributed.coordinator import run_distributed_sweep
 
         run_ids, sweep_id = run_distributed_sweep(
@@ -234,3 +252,34 @@ def _run_sweep(
     else:
         run_ids = run_child("runners.sweep_child", request, what=WHAT, log_file=request.log_file, timeout=timeout)
     return SweepResult(run_ids=run_ids, log_file=request.log_file)
+
+
+def _record_failed(request: SweepRequest, platforms: list[str], started: datetime, error: BaseException) -> None:
+    """Record the sweep that failed once started (`leads.runs.record_failed_sweep`), whoever started it: the
+    runs it left unfinished failed, with the line that says why, and a failed run for each platform it recorded
+    none for. Runs that ended stay as they are: those its crawls finished, and those a distributed coordinator
+    finished itself (failed as it seeded, or judged at its timeout). The ids of the sweep's runs go on the error
+    (`failed_runs`). Never raises: the failure is what the caller reports; runs the store cannot take now are
+    marked interrupted once their process is found gone."""
+    from leads.runs import record_failed_sweep
+
+    assert request.sweep_id is not None
+    try:
+        run_ids = record_failed_sweep(
+            platforms=platforms,
+            keywords=list(request.params.keywords),
+            campaign=request.params.campaign,
+            sweep_id=request.sweep_id,
+            started=started,
+            error=first_line(error),  # what the runs' records keep; the whole text is in the sweep's log
+        )
+    except Exception as failure:  # the store lost as well
+        log.warning("the runs of failed sweep %s could not be recorded: %s", request.sweep_id, first_line(failure))
+        run_ids = []
+    error.sweep_run_ids = run_ids  # type: ignore[attr-defined]
+
+
+def failed_runs(error: BaseException) -> list[int]:
+    """The ids of the runs of a sweep that failed, as `run_sweep` recorded them (none for a sweep that failed
+    before it started: a bad profile, a broken watchlist)."""
+    return list(getattr(error, "sweep_run_ids", []))

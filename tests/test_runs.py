@@ -146,7 +146,7 @@ def test_a_failed_sweep_marks_and_counts_only_its_own_runs_not_those_of_a_sweep_
     campaign, theirs_sweep = "2024清风行动", new_sweep_id()
     recorded: dict[str, Any] = {}
 
-    def dying_run_sweep(request: Any, *, timeout: float | None = None) -> Any:
+    def dying_child(module: str, request: Any, **_: Any) -> Any:
         def work(session: Session) -> tuple[int, int]:
             theirs = start_run(
                 session, platform="demo-gbk", keywords=["穿山甲鳞片"], campaign=campaign, sweep_id=theirs_sweep
@@ -160,7 +160,7 @@ def test_a_failed_sweep_marks_and_counts_only_its_own_runs_not_those_of_a_sweep_
         recorded["theirs"], recorded["mine"] = run_write(work)
         raise TradewatchError("抓取进程失败 / sweep process failed (exit -9): Killed")
 
-    monkeypatch.setattr("runners.sweep.run_sweep", dying_run_sweep)
+    monkeypatch.setattr("runners.sweep.run_child", dying_child)
     result = sweep_job(
         platforms=["demo", "demo-gbk"], keywords=["象牙"], campaign=campaign, max_pages=1, base_url=None, timeout=None
     )

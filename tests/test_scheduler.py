@@ -125,7 +125,7 @@ def test_the_same_slot_never_runs_twice(tw_home, clock, sweeps):
 def test_a_crashed_sweep_child_is_a_failed_run_and_the_scheduler_goes_on(
     tw_home, clock, monkeypatch, manual_schedulers
 ):
-    def crashing_run_sweep(request, *, timeout=None):
+    def crashing_child(module, request, **_):
         # the child got as far as opening its run for the first platform, then died
         run_write(
             lambda session: start_run(
@@ -134,7 +134,7 @@ def test_a_crashed_sweep_child_is_a_failed_run_and_the_scheduler_goes_on(
         )
         raise TradewatchError("抓取进程失败 / sweep process failed (exit -9): Killed")
 
-    monkeypatch.setattr("runners.sweep.run_sweep", crashing_run_sweep)
+    monkeypatch.setattr("runners.sweep.run_child", crashing_child)  # the sweep's failure is recorded by run_sweep
     data = {
         "nightly_sweep": {"time": "02:00", "platforms": ["demo", "demo-gbk"], "keywords": ["象牙"]},
         "feed": {"time": "07:30"},
@@ -159,10 +159,10 @@ def test_a_crashed_sweep_child_is_a_failed_run_and_the_scheduler_goes_on(
     ids=["message after a blank line", "empty message"],
 )
 def test_a_failed_sweep_job_records_the_line_that_says_why(tw_home, clock, monkeypatch, error):
-    def failing_run_sweep(request, *, timeout=None):
+    def failing_child(module, request, **_):
         raise error
 
-    monkeypatch.setattr("runners.sweep.run_sweep", failing_run_sweep)
+    monkeypatch.setattr("runners.sweep.run_child", failing_child)
     write_timetable(tw_home, NIGHTLY)
     clock.set(local(2025, 3, 11, 2, 0))
     line = str(error).strip() or "TradewatchError"

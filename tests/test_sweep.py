@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, func, select
@@ -238,3 +240,69 @@ def test_a_failed_sweep_of_several_platforms_records_a_failed_run_only_for_those
     assert runs[1].finish_reason == f"process failed: {result['error']}"[:500]
     assert result["run_ids"] == [run.id for run in runs]
     assert {run.sweep_id for run in runs} == {result["sweep_id"]}  # the child's run too, with the parent's id
+
+
+# A sweep's child that records its run of the first platform, as its crawl opens, then dies before it reaches the
+# second: killed (as the OOM killer ends it), or crashed (Chromium taking it down) with a traceback on its stderr.
+DIES_AFTER_ITS_FIRST_RUN = """
+import json, os, signal, sys
+from pathlib import Path
+from leads.db import run_write
+from leads.runs import start_run
+
+request = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+run_write(
+    lambda session: start_run(
+        session,
+        platform=request["platforms"][0],
+        keywords=request["params"]["keywords"],
+        campaign=request["params"]["campaign"],
+        sweep_id=request["sweep_id"],
+    )
+)
+if os.environ["DIES"] == "killed":
+    os.kill(os.getpid(), signal.SIGKILL)
+raise RuntimeError("浏览器崩溃 Target page, context or browser has been closed")
+"""
+
+
+@pytest.mark.parametrize(
+    ("dies", "why"),
+    [("killed", "(exit -9): no output"),
+     ("crashed", "(exit 1): RuntimeError: 浏览器崩溃 Target page, context or browser has been closed")],
+)  # fmt: skip
+def test_an_officers_sweep_whose_child_dies_ends_every_run_recorded_and_says_so_in_one_line(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies: str, why: str
+):
+    """`tradewatch sweep` of demo and demo-gbk whose crawl child records its run of demo, then dies before it
+    reaches demo-gbk. Before, only the scheduler's sweep job recorded a failed sweep: the officer's command said
+    one line and left demo's run crawling, and demo-gbk with no run at all. Now `run_sweep` records it, whoever
+    started it: demo's run failed with the line that says why, a failed run for demo-gbk, both of the sweep."""
+    import runners.sweep
+    from runners import child
+
+    (tmp_path / "dies_after_its_first_run.py").write_text(DIES_AFTER_ITS_FIRST_RUN, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), str(Path(__file__).resolve().parents[1])]))
+    monkeypatch.setenv("DIES", dies)
+
+    def dying_child(module: str, request: object, **options: Any) -> Any:
+        assert module == "runners.sweep_child"
+        return child.run_child("dies_after_its_first_run", request, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runners.sweep, "run_child", dying_child)
+    done = sweep("-p", "demo", "-p", "demo-gbk", "-k", "象牙", "--campaign", "2024清风行动", "--local")
+
+    assert done.exit_code == 2, done.output  # as before: the child's failure, a TradewatchError
+    (line,) = done.output.strip().splitlines()  # one line, no traceback
+    assert line.startswith(f"Error: sweep process failed {why}; log: "), line
+    with Session(get_engine()) as session:
+        runs = list(session.exec(select(CrawlRun).order_by(CrawlRun.id)))
+    assert [(run.platform, run.outcome, run.finished_at is not None) for run in runs] == [
+        ("demo", "failed", True),  # the child's, left unfinished
+        ("demo-gbk", "failed", True),  # never reached
+    ]
+    assert runs[0].pid not in (None, os.getpid())  # recorded by the child
+    reason = f"process failed: 抓取进程失败 / sweep process failed {why}; log: "
+    assert all((run.finish_reason or "").startswith(reason) for run in runs), [run.finish_reason for run in runs]
+    assert runs[0].sweep_id is not None and {run.sweep_id for run in runs} == {runs[0].sweep_id}
+    assert {run.campaign for run in runs} == {"2024清风行动"}

@@ -613,7 +613,9 @@ def test_a_second_stop_signal_to_a_crawl_that_does_not_close_records_its_run_int
 def test_a_sweep_whose_opening_fails_before_its_run_is_recorded_says_so_in_one_line(demo_market: str, tw_home: Path):
     """A component that cannot start fails the spider's opening (otherwise than with CloseSpider) before its run
     is recorded (tests/opening_fails_early.py): before, the command said `sweep failed: TypeError: int() argument
-    ...`; now one line names the platform and the component's error, and the log holds its traceback."""
+    ...`; now one line names the platform and the component's error, and the log holds its traceback. The sweep,
+    crawled in the command's own process, is recorded as the scheduler's is: a failed run for the platform,
+    saying why."""
     sweep = start_sweep("demo", demo_market, tw_home, SCRAPY_SETTINGS_MODULE="tests.opening_fails_early")
     out, err = sweep.communicate()
 
@@ -626,7 +628,12 @@ def test_a_sweep_whose_opening_fails_before_its_run_is_recorded_says_so_in_one_l
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text and f"ValueError: {NO_PROXY}" in text
     with Session(get_engine()) as session:
-        assert session.exec(select(CrawlRun)).all() == []
+        (run,) = session.exec(select(CrawlRun)).all()
+    assert (run.platform, run.outcome, run.finished_at is not None) == ("demo", "failed", True)
+    assert run.finish_reason == (
+        f"process failed: the sweep of demo failed as it started, before its run was recorded: ValueError: {NO_PROXY}"
+        f"; log: {log}"
+    )
 
 
 def test_a_closed_terminal_stops_a_parent_as_sigterm_does_unless_it_runs_under_nohup():
