@@ -15,8 +15,10 @@ from pipelines.scoring.watchlist import (
     load_watchlists,
     told_by_appearance,
     told_by_dose,
+    told_by_effect,
     told_by_likeness,
     told_by_missing_marks,
+    told_by_wakefulness,
 )
 from tests.scoring_support import assert_clear, assert_lead, mechanisms_of, rules_by_name
 
@@ -292,6 +294,61 @@ def test_a_drug_is_told_by_its_dose_counted_out() -> None:
     # a bare unit is no phrase, and no other category counts out a dose
     assert "格" not in phrases and "一张" not in phrases
     assert told_by_dose(watchlists.categories["prohibited.tobacco"], watchlists.signals) == ()
+
+
+def test_a_stimulant_is_told_by_how_long_its_taker_stays_up() -> None:
+    watchlists = load_watchlists()
+    phrases = set(told_by_wakefulness(watchlists.categories["prohibited.drugs"], watchlists.signals))
+    assert {"通宵不困", "三天不困", "整晚都不累", "小时就不困"} <= phrases
+    # a working day is no span of a drug's (a shoe is worn 一整天不累), and a party is 整晚都嗨 without one
+    assert not {"整天不累", "一天不累", "整晚都嗨"} & phrases
+    assert told_by_wakefulness(watchlists.categories["prohibited.tobacco"], watchlists.signals) == ()
+
+
+def test_a_drug_is_told_by_its_taker_s_whole_self_without_a_link() -> None:
+    watchlists = load_watchlists()
+    phrases = told_by_effect(watchlists.categories["prohibited.drugs"], watchlists.signals)
+    assert {"整个人飘", "身体轻飘飘", "浑身都放空"} <= set(phrases)
+    assert phrases["整个人飘"] == ("整个人", "", "飘")
+    # a bare person still needs a link (人飘 would start 老人飘), and a stun device has no takers
+    assert "人飘" not in phrases
+    assert "整个人倒" not in told_by_effect(watchlists.categories["prohibited.weapons"], watchlists.signals)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "function"),
+    [
+        # a crystal that keeps its user up for days, with trade talk
+        ("白色小晶体 一克", "熬夜的朋友都说好，吸一口两天不困，私聊", "两天不困"),
+        # party sweets that keep one going all night
+        ("彩色糖果 十颗起", "派对前吃一颗，通宵都不累，同城面交，懂的来", "通宵都不累"),
+        # a powdered drink whose high is told by the whole body, with no word between
+        ("冲饮 粉末 小袋", "喝下去浑身轻飘飘，懂的来", "浑身轻飘飘"),
+    ],
+)
+def test_a_drug_told_by_wakefulness_or_its_taker_s_high_is_a_lead(
+    scorer: Scorer, title: str, description: str, function: str
+) -> None:
+    result = assert_lead(scorer, title, "prohibited.drugs", description)
+    context = function_context(result)
+    assert context is not None and function in context["functions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # coffee keeps one up through the working day, a trainer is walked in all day, a stay in the hills rests one
+        ("挂耳咖啡 一盒十包", "早上一杯精神一整天，加班不困，一包10克，私聊"),
+        ("气垫跑鞋 透气", "走一整天不累，鞋底软，私聊"),
+        ("山里民宿 两晚", "住两晚整个人都放空了，私聊订房"),
+        # a speaker for a night out, with no word of a drug's goods
+        ("蓝牙音箱 户外", "露营整晚都嗨，低音足，送收纳包，私聊"),
+    ],
+)
+def test_a_day_s_wakefulness_or_a_rest_without_a_drug_s_company_is_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,7 @@ from .watchlist import (
     told_by_skipped_step,
     told_by_use,
     told_by_victim,
+    told_by_wakefulness,
 )
 
 # goods that say which term a word reading like one stands for (带帽 梳子, 带帽 手镯), if this many categories or
@@ -818,6 +819,7 @@ class Tables:
                 *told_by_harm(category, signals),
                 *told_by_missing_marks(category, signals),
                 *told_by_dose(category, signals),
+                *told_by_wakefulness(category, signals),
             ):
                 self._add(word, Signal("function", "function", category.id, word, False, False))
             # a claim that the document is found in an official system (网上能查) tells a forged one, but a genuine

@@ -23,9 +23,11 @@ A watchlist file holds any of:
   查机主, 手机号就能查到, they are functions), the bookkeeping ``uses`` a
   bought document is put to (抵扣, 报销 of an invoice: after a word that it can be, 可抵扣, or before a word of
   purpose, 报销用, they are functions), the ``triggers`` and ``effects`` of goods told by what
-  follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions), the
+  follows their use (摔 and 响, 人 and 倒地: across a word of ``effect_links``, 一摔就响, they are functions; the
+  ``takers`` of a drug, 整个人 and 浑身, before an effect with or without such a word, 整个人飘), the
   ``doses`` a drug is taken by (格, 张 of a blotter: 半格, 一张一次 with a word of ``dose_portions`` or ``dose_rates``,
-  they are functions), the
+  they are functions), the ``wakeful`` states a stimulant's taker stays in (不困, 不累: after a word of
+  ``wake_spans``, 通宵不困, 三天不困, they are functions), the
   ``remedies`` of a wildlife category's material (清热凉血 of rhino horn: the actions of its monograph, which the
   remedy pattern reads), the ``genuine`` marks of the real goods (开刃, 真刀 of a knife: shown and not denied, a shape
   word after a term, 匕首造型, no longer makes it the shape of other goods, and shape and toy words clear nothing),
@@ -246,6 +248,8 @@ class SignalSpec(_Model):
     lacking_words: list[str] = Field(default_factory=list)
     dose_portions: list[str] = Field(default_factory=list)
     dose_rates: list[str] = Field(default_factory=list)
+    wake_spans: list[str] = Field(default_factory=list)
+    wake_links: list[str] = Field(default_factory=list)
     duty_markets: list[str] = Field(default_factory=list)
     device_heads: list[list[str]] = Field(default_factory=list)
     trade: list[str] = Field(default_factory=list)
@@ -403,8 +407,10 @@ class CategorySpec(_Model):
     victims: list[str] = Field(default_factory=list)
     triggers: list[str] = Field(default_factory=list)
     effects: list[str] = Field(default_factory=list)
+    takers: list[str] = Field(default_factory=list)
     duty_marks: list[str] = Field(default_factory=list)
     doses: list[str] = Field(default_factory=list)
+    wakeful: list[str] = Field(default_factory=list)
     traits: list[str] = Field(default_factory=list)
     genuine: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
@@ -621,12 +627,17 @@ class Category:
     # jammer), and what follows it (响, 倒地, 没信号): across an ``effect_links`` word, functions
     triggers: list[str] = field(default_factory=list)
     effects: list[str] = field(default_factory=list)
+    # the whole of the person a drug is taken by (整个人, 浑身): before an effect, directly or across an
+    # ``effect_links`` word (整个人飘, 身体轻飘飘), functions; no everyday word ends in them as 老人 ends in 人
+    takers: list[str] = field(default_factory=list)
     # the marks duty-paid goods of the category bear (税票, 条码, 中文警示 of cigarettes): after a ``lacking_words``
     # word (没有条码, 无中文警示), functions: goods that go without them were smuggled or made untaxed
     duty_marks: list[str] = field(default_factory=list)
     # the units a drug is taken by (格, 张 of a blotter; 片, 粒 of a pill): a portion of one (半格) or one of them a
     # time (一张一次), words of ``dose_portions`` and ``dose_rates``, are functions: a dose told out
     doses: list[str] = field(default_factory=list)
+    # what a stimulant's taker stays (不困, 不累): after a ``wake_spans`` word (通宵不困, 三天不困), functions
+    wakeful: list[str] = field(default_factory=list)
     # the diagnostic marks of the material or animal (交叉纹 of ivory, 毛发纤维 of rhino horn): suspicious words too
     traits: list[str] = field(default_factory=list)
     # what the real goods have that no shape, model or toy of them has (开刃, 真刀 of a knife): shown and not denied, a
@@ -693,8 +704,10 @@ def merge(files: Sequence[LoadedFile]) -> Watchlists:
             cat.victims.extend(spec.victims)
             cat.triggers.extend(spec.triggers)
             cat.effects.extend(spec.effects)
+            cat.takers.extend(spec.takers)
             cat.duty_marks.extend(spec.duty_marks)
             cat.doses.extend(spec.doses)
+            cat.wakeful.extend(spec.wakeful)
             cat.traits.extend(spec.traits)
             cat.genuine.extend(spec.genuine)
             cat.remedies.extend(spec.remedies)
@@ -867,12 +880,18 @@ def told_by_effect(category: Category, signals: SignalSpec) -> dict[str, tuple[s
     ``effect_links`` word, generated so that no phrase is typed by hand, with the words each is made of. A link
     is never empty: 人倒 starts 老人倒车, and a phone without signal (手机没信号) is the trouble a repeater sells its
     cure for, where a jammer boasts that every phone around (手机全没信号) has none."""
-    return {
+    told = {
         trigger + link + effect: (trigger, link, effect)
         for trigger in category.triggers
         for link in signals.effect_links
         for effect in category.effects
     }
+    # the whole of a drug's taker (整个人, 浑身) needs no link: it starts no everyday word, as 人 starts 老人倒车
+    for taker in category.takers:
+        for link in ("", *signals.effect_links):
+            for effect in category.effects:
+                told.setdefault(taker + link + effect, (taker, link, effect))
+    return told
 
 
 def told_by_missing_marks(category: Category, signals: SignalSpec) -> tuple[str, ...]:
@@ -895,11 +914,25 @@ def told_by_dose(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*portions, *rates)))
 
 
+def told_by_wakefulness(category: Category, signals: SignalSpec) -> tuple[str, ...]:
+    """What a stimulant's seller boasts of (一颗通宵不困, 三天不困, 整晚都不累): a ``wake_spans`` word before
+    one of the category's ``wakeful`` states, directly or across a ``wake_links`` word, generated so that no phrase
+    is typed by hand. Coffee keeps a drinker up for an evening; a span through the night or over days is a drug's."""
+    return tuple(
+        dict.fromkeys(
+            span + link + state
+            for span in signals.wake_spans
+            for link in signals.wake_links
+            for state in category.wakeful
+        )
+    )
+
+
 def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, ...]:
     """The category's functions generated from its data: goods made to order, a document told by the checks it
     passes, by the system it is looked up in, by the buyer's books or by its likeness to the genuine one, goods
     disguised as an everyday thing, a poison told by its harm, goods told by their effect and untaxed goods told by
-    the marks they lack, and a drug told by its dose."""
+    the marks they lack, and a drug told by its dose and by how long its taker stays up."""
     return (
         *made_to_order(category, signals),
         *passing_checks(category, signals),
@@ -913,6 +946,7 @@ def generated_functions(category: Category, signals: SignalSpec) -> tuple[str, .
         *told_by_effect(category, signals),
         *told_by_missing_marks(category, signals),
         *told_by_dose(category, signals),
+        *told_by_wakefulness(category, signals),
     )
 
 
