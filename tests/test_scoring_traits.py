@@ -170,6 +170,37 @@ def test_a_pelts_colours_without_a_pelt_or_beside_ordinary_goods_is_no_lead(
     assert not any(hit.rule == "diagnostic_trait" for hit in result.hits), explanation(result, title, description)
 
 
+# a tortoiseshell told the same way (pelt_marks of signals.yaml): its amber or yellow ground and dark clouds beside
+# the shell worked or raw, which a leopard's ground and mark (黄底黑斑) shares: the goods shown tell the category
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("老发簪 一支 民国", "金黄底子上一团团深褐色云斑，对光透亮，来源别问，只能当面交易。"),
+        ("旧镜框 一副", "蜜黄底带红褐色花斑，压过的老料，没有手续，不走快递。"),
+        ("老梳子 一把", "琥珀金底子上散着黑褐色云纹，南洋带回，懂的来。"),
+    ],
+)
+def test_a_tortoiseshells_ground_and_clouds_beside_its_shell_are_its_trait(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_lead(scorer, title, "wildlife.hawksbill", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # acetate frames and resin pins printed to look like it, and a rug's print beside no shell
+        ("板材眼镜框 复古", "琥珀黄底带黑褐色花斑，醋酸板材，轻便不压鼻，包邮。"),
+        ("复古发簪 树脂", "黄底黑花，树脂材质，七天无理由，没有手续费。"),
+        ("黄底黑花 地毯 客厅", "短毛绒面料，防滑底，包邮，不走物流的偏远地区请先联系。"),
+    ],
+)
+def test_a_tortoiseshells_colours_on_an_imitation_or_no_shell_are_no_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_clear(scorer, title, description)
+
+
 def test_black_spots_on_yellow_without_a_pelt_stay_a_tortoiseshells(scorer: Scorer) -> None:
     description = "老梳子，热水里能弯，焦发味，没有手续，不走快递。"
     assert_lead(scorer, "老梳子 黄底黑斑 民国", "wildlife.hawksbill", description)

@@ -89,7 +89,7 @@ class AnimalPatterns:
         split_colours: frozenset[str] = frozenset(),
         pelt_marks: re.Pattern[str] | None = None,
         pelt_forms: dict[str, tuple[str, ...]] | None = None,
-        pelt_categories: dict[str, str] | None = None,
+        pelt_patterns: dict[str, re.Pattern[str]] | None = None,
         bred: re.Pattern[str] | None = None,
         made_into: tuple[str, ...] = (),
     ) -> None:
@@ -126,7 +126,7 @@ class AnimalPatterns:
         self._split_colours = split_colours
         self._pelt_marks = pelt_marks
         self._pelt_forms = pelt_forms or {}
-        self._pelt_categories = pelt_categories or {}
+        self._pelt_patterns = pelt_patterns or {}
         self._bred = bred
         self._made_into = (*made_into, _MAKING_VERB)
         self._made_into_longest = max(map(len, self._made_into))
@@ -289,7 +289,8 @@ class AnimalPatterns:
         self, views: list[FieldView], signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
     ) -> list[tuple[tuple[Signal, ...], FieldView, int, int]]:
         """A pelt told by its ground colour and mark in one clause (黄底黑圈, 灰白底色带黑色环斑) where the listing
-        shows a pelt (皮子, 毛皮): the mark as a diagnostic trait of the pelts' category, which the words of other
+        shows a pelt (皮子, 毛皮), or a tortoiseshell by its own (琥珀黄底带黑褐色云斑) beside its shell (壳料, 镜框):
+        each category's own marks beside its own goods, as a diagnostic trait of that category, which the words of other
         wildlife categories inside it (黄底黑斑, 黑斑 of a tortoiseshell) no longer tell. Without a pelt the colours
         are a tortoiseshell's or a rug's print, and ``signal_places`` are returned as they are."""
         pattern = self._pelt_marks
@@ -299,10 +300,12 @@ class AnimalPatterns:
         shown = {cid for cid, forms in self._pelt_forms.items() if any(f in text for text in texts for f in forms)}
         marks: list[tuple[str, FieldView, int, int]] = []
         for view in views:
-            for match in pattern.finditer(view.norm.text):
-                category = self._pelt_categories.get(match.lastgroup or "")
-                if category in shown and one_clause(view, match.start(), match.end()):
-                    marks.append((category, view, match.start(), match.end()))
+            if pattern.search(view.norm.text) is None:
+                continue
+            for category in sorted(shown & self._pelt_patterns.keys()):
+                for match in self._pelt_patterns[category].finditer(view.norm.text):
+                    if one_clause(view, match.start(), match.end()):
+                        marks.append((category, view, match.start(), match.end()))
         if not marks:
             return signal_places
 

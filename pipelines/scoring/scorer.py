@@ -585,7 +585,7 @@ class Scorer:
             split_colours=tables.split_colours,
             pelt_marks=tables.pelt_marks,
             pelt_forms=tables.pelt_forms,
-            pelt_categories=tables.pelt_categories,
+            pelt_patterns=tables.pelt_patterns,
             made_into=self._made_into,
         )
         self._split_traits = tables.split_traits

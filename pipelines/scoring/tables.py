@@ -898,9 +898,7 @@ class Tables:
         # the colours a split mark's head may carry of its own (白 of 黑条白纹): jieba's adjectives with a common
         # noun of their colour (白色, 浅色), read only where a mark can be split
         self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
-        self.pelt_marks, self.pelt_starts, self.pelt_forms = self._pelt_marks()
-        # the category of each entry of pelt_marks, by its group's name in the pattern
-        self.pelt_categories = {f"c{index}": pelts.category for index, pelts in enumerate(signals.pelt_marks)}
+        self.pelt_marks, self.pelt_starts, self.pelt_forms, self.pelt_patterns = self._pelt_marks()
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a farmed animal or a pet right before a young animal's word, or before 小 and it (猫崽子, 小狗崽子,
         # 甲鱼小崽子): its young. Its wild kind (野兔崽子) and a wildlife name it ends (鳄鱼崽子, 犀牛崽子: the names
@@ -982,28 +980,32 @@ class Tables:
         heads = "".join(sorted({re.escape(head) for _modifier, head in words}))
         return re.compile(f"({modifiers})[^\\s\\d]{{1,{SPLIT_TRAIT_GAP}}}?([{heads}])"), words
 
-    def _pelt_marks(self) -> tuple[re.Pattern[str] | None, tuple[str, ...], dict[str, tuple[str, ...]]]:
+    def _pelt_marks(
+        self,
+    ) -> tuple[re.Pattern[str] | None, tuple[str, ...], dict[str, tuple[str, ...]], dict[str, re.Pattern[str]]]:
         """A pelt's ground colour, then within a few characters its mark (黄底黑圈, 灰白底色带黑色环斑, 黄色底子上一个个
-        黑圈: ``pelt_marks`` of signals.yaml, generated): one pattern for all (a match's ground is the group named
-        ``c`` and the index of its entry, every match starting with one), the grounds that start it, and per category
-        the pelts it needs beside its marks, all folded."""
+        黑圈: ``pelt_marks`` of signals.yaml, generated): one pattern for all (every match starting with a ground),
+        the grounds that start it, per category the pelts it needs beside its marks, and per category a pattern of
+        its own marks (the ground and mark of one category may be another's too: 黄底黑斑 of a leopard's pelt and of
+        a tortoiseshell comb, where the goods shown beside them tell which), all folded."""
         fold = self.normaliser.fold
-        groups: list[str] = []
+        own: dict[str, str] = {}
         starts: list[str] = []
         forms: dict[str, tuple[str, ...]] = {}
         gap = f"[^\\s\\d]{{0,{SPLIT_TRAIT_GAP}}}?"  # the scorer asks that ground and mark share one clause
-        for index, pelts in enumerate(self.watchlists.signals.pelt_marks):
+        for pelts in self.watchlists.signals.pelt_marks:
             grounds = fold_words(fold, pelts.ground_words())
             marks = fold_words(fold, pelts.mark_words())
             pelt_forms = fold_words(fold, pelts.forms)
             if pelts.category not in self.categories or not grounds or not marks or not pelt_forms:
                 continue
-            groups.append(f"(?P<c{index}>{alternatives(grounds)}){gap}(?:{alternatives(marks)})")
+            own[pelts.category] = f"(?:{alternatives(grounds)}){gap}(?:{alternatives(marks)})"
             starts.extend(grounds)
             forms[pelts.category] = pelt_forms
-        if not groups:
-            return None, (), {}
-        return re.compile("|".join(groups)), tuple(dict.fromkeys(starts)), forms
+        if not own:
+            return None, (), {}, {}
+        patterns = {category: re.compile(group) for category, group in own.items()}
+        return re.compile("|".join(own.values())), tuple(dict.fromkeys(starts)), forms, patterns
 
     def _denial_pattern(self) -> re.Pattern[str] | None:
         """A term negation a few characters before a common substitute (不是牛角, 非塑料, 不是家养的猪, 非猫非狗): the
