@@ -299,5 +299,18 @@ def test_a_look_alike_the_goods_are_not_mixed_with_is_denied(
     assert rules["innocence_negated"]["negation"] == negation
 
 
+@pytest.mark.parametrize("denial", ["不算", "算不上"])
+def test_goods_said_not_to_count_as_a_toy_are_not_a_toy(scorer: Scorer, denial: str) -> None:
+    # 不算玩具 says the goods are more than the harmless kind they might be filed under: it vouches for them
+    rules = rules_by_name(assert_lead(scorer, "弩 狩猎款 成人", "prohibited.weapons", f"{denial}玩具，力道大，私聊"))
+    assert rules["innocence_negated"]["negation"] == denial
+    assert "innocence" not in rules
+
+
+def test_a_toy_crossbow_that_is_not_dear_stays_a_toy(scorer: Scorer) -> None:
+    # 不算 before another word (不算贵) denies nothing of the toy
+    assert_clear(scorer, "木制弩 小号", "儿童玩具，塑料箭头，不算贵")
+
+
 def test_honey_not_mixed_with_sugar_stays_honey(scorer: Scorer) -> None:
     assert_clear(scorer, "农家土蜂蜜 两斤装", "不掺糖，自家山里放的蜂")
