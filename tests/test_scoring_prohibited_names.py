@@ -329,6 +329,14 @@ def test_a_precursor_of_the_first_class_is_a_drugs_lead(scorer: Scorer, title: s
     assert any(hit.term == "易制毒原料" for hit in result.hits)
 
 
+def test_a_precursor_offered_for_industrial_use_is_still_a_lead(scorer: Scorer) -> None:
+    # a precursor's licensed trade is an industrial one: 工业用 names its use, it does not make it ordinary goods
+    result = assert_lead(scorer, "伪麻黄素 工业用 现货", "prohibited.drugs", "实验室和化工厂采购，公斤起发，可开票。")
+    assert not any(rule["rule"] == "innocence" for rule in result.rules)
+    # an anti-drug test kit is still one, whatever use the listing names
+    assert_clear(scorer, "麻黄素检测试纸 工业用", "禁毒宣传用，一盒五十条。")
+
+
 def test_a_chemical_of_the_lower_classes_or_with_an_everyday_use_is_no_precursor(scorer: Scorer) -> None:
     # propiophenone, acetone and piperonal (a perfume's) are sold freely, to registered buyers or to anyone
     assert_clear(scorer, "苯丙酮 分析纯 500g", "试剂级，学校实验室采购，开票，附检测报告。")
