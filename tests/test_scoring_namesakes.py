@@ -253,6 +253,28 @@ def test_a_pest_named_after_a_prohibited_good_is_no_lead(scorer: Scorer) -> None
     assert_lead(scorer, "白粉 现货 一克起", "prohibited.drugs", "同城，老地方见，懂的来")
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "name"),
+    [
+        ("斐豹蛱蝶 标本 展翅 一只", "常见蝴蝶，学校生物课教具，带相框", "豹蛱"),
+        ("虎斑鱼 一条 野生", "河里钓的，养了两年，换缸出", "虎斑鱼"),
+        ("狼蛛 活体 一只 宠物", "人工繁殖的，吃面包虫", "狼蛛"),
+    ],
+)
+def test_a_one_character_animal_name_that_begins_another_creature_s_is_that_creature(
+    scorer: Scorer, title: str, description: str, name: str
+) -> None:
+    # 豹 of 豹蛱蝶, 虎 of 虎斑鱼: a character with 虫, 鱼 or 鸟 written right after names another animal
+    rules = rules_by_name(assert_clear(scorer, title, description))
+    assert rules["creature_term"]["marker"] == name
+
+
+def test_a_one_character_animal_name_before_its_own_goods_stays_a_lead(scorer: Scorer) -> None:
+    # 蛋 of 鹰蛋 is the bird's egg (a form of its goods), not another creature; 豹 皮 is the leopard's
+    assert_lead(scorer, "鹰蛋 两枚 野外捡的", "wildlife.live_bird", "山崖上掏的，私聊")
+    assert_lead(scorer, "豹 皮 整张 老货", "wildlife.tiger_leopard", "山里来的，私聊")
+
+
 def test_a_coin_with_an_animal_is_a_namesake_no_model_may_lift(scorer: Scorer) -> None:
     coin = assert_clear(scorer, "熊猫金币 大熊猫 纪念币 一盎司", "央行发行的大熊猫纪念金币，原盒带证书，私聊")
     assert cleared_by_rules(coin.to_dict())

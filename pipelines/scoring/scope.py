@@ -33,6 +33,8 @@ NEGATION_STOPS = frozenset("是的但而却就")
 # Latin letters and digits between them (Rhino 8 建模教程) are a model or version and do not count
 _HEAD_REACH = 2
 _HEAD_SPAN = 8
+# how far after a one-character animal name a creature's character makes it another creature's name (豹 of 豹蛱蝶)
+_CREATURE_REACH = 2
 # an empty container (a goods head that starts so: 空瓶, 空盒) is what is sold wherever it stands in the span after
 # a term, across the words between, and what the listing says of its contents is the bottle's (虎骨酒 老酒 空瓶):
 # the collector's bottle, not what it held
@@ -569,6 +571,10 @@ class Scope:
             # 白粉虱, 白粉蝶 written as one word: a pest, not the goods; a creature the category's own traits name
             # (打鸟 of an air gun) is its prey
             return "creature_term", after
+        if o_end - o_start == 1 and ref.category.startswith(WILDLIFE_PREFIX):
+            other = self._creature_after(ref.category, original, o_end)
+            if other is not None:
+                return "creature_term", original[o_start:o_end] + other
         head_char = text[end : end + 1]
         if head_char and head_char in self._goods_characters.get(ref.category, ()):
             # 代开发票夹 (a folder), 老虎钳: a character of other goods ending the word the name begins, written as
@@ -621,6 +627,19 @@ class Scope:
         if head is not None and head[1].startswith(_EMPTY) and one_clause(view, start, at + len(head[1])):
             # what the listing says of the contents (老酒) is the bottle's
             return None if self.goods_shown(ref, signal_places, view, start, end, traits=False) else head
+        return None
+
+    def _creature_after(self, category_id: str, original: str, o_end: int) -> str | None:
+        """The rest of another creature's name that a one-character animal name begins (虎 of 虎鲸, 豹 of 斐豹蛱蝶,
+        虎 of 虎斑鱼): a creature's character (with 虫, 鱼 or 鸟) right after it or one character later, written
+        solid; the animal's own goods (蛋 of 鹰蛋, a word of the category's forms) are not another creature."""
+        word = ""
+        for char in original[o_end : o_end + _CREATURE_REACH]:
+            if not is_cjk(char):
+                break
+            word += char
+            if char in self._creatures and not any(char in form for form in self._own_goods.get(category_id, ())):
+                return word
         return None
 
     def _said_to_be(self, views: Sequence[FieldView], goods: str) -> bool:
