@@ -329,6 +329,13 @@ def test_a_precursor_of_the_first_class_is_a_drugs_lead(scorer: Scorer, title: s
     assert any(hit.term == "易制毒原料" for hit in result.hits)
 
 
+def test_a_smoker_s_pipe_is_no_gun(scorer: Scorer) -> None:
+    # 烟枪 and 老烟枪 are a smoker's pipe and a heavy smoker: the 枪 inside them is no gun
+    assert_clear(scorer, "石楠木烟斗 老烟枪 手工 弯柄", "老烟枪都喜欢的款式，配皮套，不带烟丝，懂的来")
+    # a bare 枪 beside a gun's traits stays a lead, whatever the listing says of smokers
+    assert_lead(scorer, "枪 全金属 可发射", "prohibited.weapons", "老烟枪都懂，私聊")
+
+
 def test_a_precursor_offered_for_industrial_use_is_still_a_lead(scorer: Scorer) -> None:
     # a precursor's licensed trade is an industrial one: 工业用 names its use, it does not make it ordinary goods
     result = assert_lead(scorer, "伪麻黄素 工业用 现货", "prohibited.drugs", "实验室和化工厂采购，公斤起发，可开票。")
