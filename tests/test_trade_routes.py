@@ -460,3 +460,24 @@ def test_part_compounds_may_hold_a_character_that_is_a_part_only_inside_a_word()
     ]
     found = module.part_compounds(entries, ["胆", "甲", "腺"], ["牛"], set(), ["野生"])
     assert [(item["word"], item["part"]) for item in found] == [("香腺", "腺"), ("鳞甲", "甲"), ("龟甲", "壳")]
+
+
+def suspicious_words(scorer: Scorer, title: str, description: str) -> set[str]:
+    result = score(scorer, title, description)
+    return {word for rule in result.rules if rule["rule"] == "suspicious" for word in rule["signals"]}
+
+
+def test_a_capture_told_with_a_verb_of_hunting_is_suspicious(scorer: Scorer) -> None:
+    # 逮, 网 as 抓: the seller says the bird was taken in the wild, as the listed 抓的 says
+    assert_lead(scorer, "山里刚逮的活鸟 大个", "wildlife.live_bird", "尾巴很长，头上一撮毛")
+    assert "网的" in suspicious_words(scorer, "画眉 公鸟", "后山林子里网的")
+    assert "网的" in suspicious_words(scorer, "画眉 公鸟", "坝子边山上网到的")
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["从山里打的回来，路上颠了一下", "笼子是山上网购的，一起送", "自己打的过来送货"],
+)
+def test_a_taxi_ride_or_online_shopping_is_no_capture(scorer: Scorer, description: str) -> None:
+    # 打的 a taxi ride, 网购 online shopping: no verb of hunting took the bird
+    assert suspicious_words(scorer, "画眉 公鸟", description).isdisjoint({"打的", "网的"})

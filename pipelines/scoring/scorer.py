@@ -192,6 +192,8 @@ _TITLE_NAMES_GOODS = frozenset(("needs_wild_animal", "shape_term", *_NAMESAKE_RU
 # the bits of StartWords (Scorer._starts): a mark written apart, a capture or a wild place's part (read in a listing
 # with no term), a capture, a pelt's ground colour and mark
 _SPLIT_TRAITS, _CAPTURE_OR_PLACE, _CAPTURE, _PELT_MARKS = 1, 2, 4, 8
+# what follows a verb of hunting that took the animal (网的, 网到的, 逮住的), not a ride (打的回来, 打的去山里)
+_CAPTURED_BY = re.compile("[到住]?的(?![回去过来到])")
 # the possessive between an animal's word and its part (山猫的皮)
 _POSSESSIVE = "的"
 # ... and the longer ones that say the goods come from the animal's body or kind (大象身上的料, 🐘家的 手镯), which
@@ -548,6 +550,7 @@ class Scorer:
         self._part_provenance = (self._lookalike_denial, tables.papers_denied, tables.wild_places)
         self._capture_or_place = tables.capture_or_place
         self._site_capture = tables.site_capture
+        self._hunting_capture, self._hunting_verbs = tables.hunting_capture, tables.hunting_verbs
         self._generic_animals = tables.generic_animals
         self._use_places = fold_all(watchlists.signals.use_place_markers)
         self._animals = AnimalPatterns(
@@ -1608,9 +1611,16 @@ class Scorer:
         score_category = self._category_scorer.score
         acting = self._acting(signal_places, by_category)
         read_as_other = {r["category"] for r in masked_rules if r["rule"] in _READ_AS_OTHER_GOODS}
+        hunted = (
+            self._hunted_capture(joined)
+            if starts & _CAPTURE and any(cid.startswith(WILDLIFE_PREFIX) for cid in by_category)
+            else None
+        )
         for category_id, items in by_category.items():
             scoped = by_scope.get(category_id)
             signals_here = shared + scoped if scoped else shared
+            if hunted is not None and category_id.startswith(WILDLIFE_PREFIX):
+                signals_here = [*signals_here, Signal("suspicious", "capture", category_id, hunted, False, False)]
             if category_id in self._genuine and any(sig.label in _GENUINE_OVER for sig in signals_here):
                 genuine = self._genuine_shown(category_id, views)
                 if genuine is not None:
@@ -1709,6 +1719,19 @@ class Scorer:
                 and not any(h.category == best and h.rule != "code_word" and h.rule not in PATTERN_RULES for h in hits)
             ):
                 return category
+        return None
+
+    def _hunted_capture(self, text: str) -> str | None:
+        """The verb of a capture told with a verb of hunting and 的 (山上网的, 林子里打的, 山里刚网到的), as a wildlife
+        category's suspicious word (网的, as the listed 抓的: the same verb counts once), or None. A verb that begins
+        another word (网购, 网店) or a 的 that goes somewhere (打的回来, a taxi ride) tells no capture."""
+        if self._hunting_capture is None:
+            return None
+        for match in self._hunting_capture.finditer(text):
+            told = match.group().removesuffix("的")
+            # a doer's capture ends in its 的 (自己套的), a place's in the verb (山上网)
+            if _CAPTURED_BY.match(text, match.end() - (told != match.group())):
+                return next((verb + "的" for verb in self._hunting_verbs if told.endswith(verb)), None)
         return None
 
     def _sold_wild(

@@ -655,6 +655,9 @@ class Tables:
         hunted = f"(?:{alternatives(doers)})(?:{alternatives(hunting)})的"
         self.hunted = re.compile(hunted) if any(doers) and any(hunting) else None
         self.hunting_verbs = tuple(verb for verb in hunting if verb)
+        # a capture told with a verb of hunting (山上网的, 林子里打的, 山里刚逮的, 自己套的): the seller says the animal
+        # was taken from the wild, which a wildlife category reads as it reads its suspicious 抓的
+        self.hunting_capture = capture_pattern(capture_places, doers, list(self.hunting_verbs))
         self.feeding_verbs = tuple(verb for verb in map(fold, signals.feeding_verbs) if verb)
         # the words that hold a verb of feeding and are no verb (好吃 "tasty", 小吃 "snack"), by the verb, each with
         # where the verb stands in it: the verb there feeds nothing (好吃的土鸡)
