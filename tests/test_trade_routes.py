@@ -481,3 +481,10 @@ def test_a_capture_told_with_a_verb_of_hunting_is_suspicious(scorer: Scorer) -> 
 def test_a_taxi_ride_or_online_shopping_is_no_capture(scorer: Scorer, description: str) -> None:
     # 打的 a taxi ride, 网购 online shopping: no verb of hunting took the bird
     assert suspicious_words(scorer, "画眉 公鸟", description).isdisjoint({"打的", "网的"})
+
+
+def test_a_coop_the_wild_bird_is_kept_in_names_no_farmed_animal(scorer: Scorer) -> None:
+    # 鸡笼: the coop the caught bird waits in, not a chicken for sale
+    assert_lead(scorer, "山里刚逮的活鸟 一只", "wildlife.live_bird", "长尾巴，先放在鸡笼里，喂点米")
+    # a chicken named apart from its coop is still farm produce
+    assert_clear(scorer, "后山刚抓的鸡 两只", "散养的，装鸡笼带走")

@@ -92,6 +92,7 @@ class AnimalPatterns:
         pelt_patterns: dict[str, re.Pattern[str]] | None = None,
         bred: re.Pattern[str] | None = None,
         made_into: tuple[str, ...] = (),
+        cages: tuple[str, ...] = (),
     ) -> None:
         self._shown = shown
         self.weights = weights
@@ -100,6 +101,7 @@ class AnimalPatterns:
         self._live_words = live_words
         self._single_parts = single_parts
         self._farmed = farmed
+        self._cages = cages
         self._pets = pets
         self._diagnostic = diagnostic
         self._lookalike_denial = lookalike_denial
@@ -859,9 +861,16 @@ class AnimalPatterns:
         """Whether the listing names a farmed animal (土鸡 现杀, 活的 鲫鱼) other than to deny it (不是牛鞭), as the
         wild kind (野兔, 野鸭), as the prey a verb of hunting takes (会抓兔子: what the animal sold hunts), as the food
         a few characters after a verb of feeding (吃一只活鸡, 喂鸡蛋: what it eats) or inside a tag in corner
-        brackets (【闲鱼】: the marketplace or group the listing comes from)."""
+        brackets (【闲鱼】: the marketplace or group the listing comes from), nor as the animal a cage is for (鸡笼:
+        the coop a wild bird is kept in)."""
         return self._names_undenied(
-            self._farmed, views, WILD_KIND, after=self._hunting_verbs, tags=True, fed=self._feeding_verbs
+            self._farmed,
+            views,
+            WILD_KIND,
+            after=self._hunting_verbs,
+            tags=True,
+            fed=self._feeding_verbs,
+            heads=self._cages,
         )
 
     def _names_undenied(
@@ -873,11 +882,12 @@ class AnimalPatterns:
         after: Sequence[str] = (),
         tags: bool = False,
         fed: Sequence[str] = (),
+        heads: Sequence[str] = (),
     ) -> bool:
         """Whether a word of ``pattern`` stands in the listing neither right after a negation nor, if ``wild_kind``
         is given, right after it, nor right after one of the words ``after``, nor within _FEED_REACH characters
-        after one of the words ``fed``, nor within one of the ``inside`` places, nor, with ``tags``, inside a tag
-        in corner brackets."""
+        after one of the words ``fed``, nor right before one of the words ``heads`` (a cage: 鸡笼), nor within one
+        of the ``inside`` places, nor, with ``tags``, inside a tag in corner brackets."""
         if pattern is None:
             return False
         negations = self._term_negations
@@ -890,6 +900,7 @@ class AnimalPatterns:
                     and not any(before.endswith(w) for w in negations)
                     and not any(before.endswith(w) for w in after)
                     and not (fed and self._fed(text, match.start(), fed))
+                    and not any(text.startswith(head, match.end()) for head in heads)
                     and not (tags and in_tag(view, match.start(), match.end()))
                     and not any(v is view and s <= match.start() and match.end() <= e for v, s, e in inside)
                 ):

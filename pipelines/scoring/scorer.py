@@ -589,6 +589,7 @@ class Scorer:
             pelt_marks=tables.pelt_marks,
             pelt_forms=tables.pelt_forms,
             pelt_patterns=tables.pelt_patterns,
+            cages=tuple(fold_all(watchlists.signals.cage_heads)),
             made_into=self._made_into,
         )
         self._split_traits = tables.split_traits
