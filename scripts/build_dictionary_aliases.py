@@ -193,6 +193,8 @@ KIND_OF = re.compile(r"\bkind of ([a-z]+)")
 REFERS_TO = re.compile(r"^(?:(?:old |archaic )?variant of|see|same as|common name for) (?!also )([^\[/ ]+)\[")
 # a sense that is a Latin binomial written bare, not in brackets (青鼬 "Martes flavigula (zoology)")
 BARE_LATIN = re.compile(r"^([A-Z][a-z]+) ([a-z]{3,})(?: \([a-z]+\))?$")
+# ... or after the English name and a comma, closing the sense (江猪 "Chinese river dolphin, Lipotes vexillifer")
+TRAILING_LATIN = re.compile(r", ([A-Z][a-z]+) ([a-z]{3,})$")
 # a sense that gives the word as the common name of an animal the dictionary names in English (水老鸦 "common name
 # for cormorant"): the word names that animal
 FOLK_NAME = re.compile(r"^(?:common|colloquial|popular) name for ([a-z][a-z -]*)$")
@@ -230,9 +232,11 @@ def referred_names(gloss: str) -> list[str]:
 
 
 def latin_names(gloss: str) -> list[tuple[str, str]]:
-    """(genus, epithet or "") of the Latin names a gloss may give, in brackets or as a sense of two words of their
-    own ("Chinese painting" is one too): the caller keeps those the national list names."""
-    bare = [(m.group(1), m.group(2)) for s in gloss.split("/") if (m := BARE_LATIN.match(s.strip()))]
+    """(genus, epithet or "") of the Latin names a gloss may give, in brackets, as a sense of two words of their
+    own ("Chinese painting" is one too) or after a sense's English name and a comma: the caller keeps those the
+    national list names."""
+    senses = [s.strip() for s in gloss.split("/")]
+    bare = [(m.group(1), m.group(2)) for s in senses if (m := BARE_LATIN.match(s) or TRAILING_LATIN.search(s))]
     return [*LATIN.findall(gloss), *bare]
 
 

@@ -386,3 +386,11 @@ def test_the_gun_character_beginning_a_word_or_without_firing_is_no_lead(
     scorer: Scorer, title: str, description: str
 ) -> None:
     assert_clear(scorer, title, description)
+
+
+def test_a_latin_name_after_the_english_one_makes_a_dictionary_alias(scorer: Scorer) -> None:
+    # CC-CEDICT: 江猪 /Chinese river dolphin, Lipotes vexillifer/ (白鱀豚 of the national list), the Latin name after a
+    # comma rather than in brackets
+    assert_lead(scorer, "江猪 头骨 一个", "wildlife.other", "老渔民留下的，完整")
+    # a toy of the animal sells no part of it
+    assert_clear(scorer, "江猪 毛绒玩偶 一个", "儿童玩具，全新")
