@@ -360,3 +360,21 @@ def test_a_document_s_imitation_copy_is_its_forgery_unless_a_prop(scorer: Scorer
     # a film crew's prop says what it is, and the document's name alone sells nothing
     assert_clear(scorer, "营业执照 仿真件 影视道具", "剧组拍戏用的，印有样本字样，不能用于任何用途。")
     assert_clear(scorer, "营业执照 办理 咨询", "公司注册、营业执照办理指南，免费咨询。")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("单位公章 合同章 三小时出", "按你发的印模照做，跟原来那枚分不出来，顺丰寄，微信聊。"),
+        ("财务章 发票专用章 急用", "不需要营业执照也能刻，圆形椭圆都有，今天下单明天到。"),
+    ],
+)
+def test_a_unit_s_seal_copied_or_cut_without_its_licence_is_a_forged_document(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_lead(scorer, title, "prohibited.documents", description)
+
+
+def test_a_unit_s_seal_as_shop_goods_or_a_holder_is_nothing(scorer: Scorer) -> None:
+    assert_clear(scorer, "财务章 合同章 收纳盒 带锁", "办公室放印章用的收纳盒，四格，带密码锁。")
+    assert_clear(scorer, "公章 光敏印油 10ml", "公章、财务章通用光敏印油，红色，一瓶可补充多次。")
