@@ -204,6 +204,21 @@ def test_a_lexicon_explosive_is_a_lead(scorer: Scorer) -> None:
 
 
 @pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("震源药柱 物探队余货 两箱", "一箱二十四公斤，自己开车来拉。"),
+        ("导爆索 十米一卷 另有导爆管", "隧道工程剩下的，低价转，电话联系。"),
+    ],
+)
+def test_a_civil_explosive_of_the_national_list_is_a_lead(scorer: Scorer, title: str, description: str) -> None:
+    assert_lead(scorer, title, "prohibited.weapons", description)
+
+
+def test_a_blasting_course_book_is_no_explosive(scorer: Scorer) -> None:
+    assert_clear(scorer, "爆破工程 教材 第三版", "讲导爆索、导爆管起爆网路的设计，九成新，有笔记。")
+
+
+@pytest.mark.parametrize(
     ("title", "description", "category"),
     [
         # the materials of fireworks are fireworks (烟花爆竹安全管理条例 第二条), a detonator and its fuse explosives
