@@ -126,6 +126,9 @@ def test_a_code_number_in_chinese_numerals_is_a_lead_beside_its_context(scorer: 
     ("title", "description", "category"),
     [
         ("钻天猴 五十支一把 带响", "农村过年放的那种，快递不收走物流", "prohibited.fireworks"),
+        ("冲天雷 一捆十根", "飞得老高再炸，乡下空地放，自提", "prohibited.fireworks"),
+        ("雷鸣弹 一盒六个", "一个顶一挂鞭，同城自提不寄", "prohibited.fireworks"),
+        ("地老鼠 一盒一百个", "点着在地上乱窜，过年小孩玩，走物流", "prohibited.fireworks"),
         ("听声宝 插卡款 声控录音", "放办公室抽屉里，老板都在用", "prohibited.surveillance"),
         ("断网神器 便携 八天线", "一开周围手机没信号，考场会场都行", "prohibited.surveillance"),
         ("古巴手卷 半盒十支 带雪松片", "朋友海外寄回来的，私聊", "prohibited.tobacco"),
@@ -147,6 +150,7 @@ def test_a_market_name_of_prohibited_goods_is_a_lead(
         ("断网神器 孩子定时上网 路由器", "家长手机设置，到点自动断网"),
         ("云霄货 枇杷 新鲜 五斤装", "福建云霄产地直发，口感甜"),
         ("神农丹 养生丸 老字号", "滋补调理，一天两粒"),
+        ("地老鼠 烤串 云南小吃", "田里抓的竹鼠做的烧烤，麻辣味"),
     ],
 )
 def test_a_market_name_that_is_also_everyday_goods_needs_its_trade(
