@@ -397,3 +397,23 @@ def test_a_unit_s_seal_copied_or_cut_without_its_licence_is_a_forged_document(
 def test_a_unit_s_seal_as_shop_goods_or_a_holder_is_nothing(scorer: Scorer) -> None:
     assert_clear(scorer, "财务章 合同章 收纳盒 带锁", "办公室放印章用的收纳盒，四格，带密码锁。")
     assert_clear(scorer, "公章 光敏印油 10ml", "公章、财务章通用光敏印油，红色，一瓶可补充多次。")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        # a copy with the marks of a genuine pack is a counterfeit cigarette, not a model
+        ("高仿 黄鹤楼 硬盒", "条盒小盒钢印都有，和店里的放一起认不出，五十条起批。"),
+        # 中华's packs cut short in the trade
+        ("软华 厂家货 整件", "烟盒防伪标齐全，开小卖部的老板拿得多，私聊。"),
+    ],
+)
+def test_a_counterfeit_cigarette_with_the_marks_of_a_genuine_pack_is_a_lead(
+    scorer: Scorer, title: str, description: str
+) -> None:
+    assert_lead(scorer, title, "prohibited.tobacco", description)
+
+
+def test_a_prop_cigarette_or_soft_fabric_is_nothing(scorer: Scorer) -> None:
+    assert_clear(scorer, "仿真香烟 拍戏道具 一盒", "剧组用的道具烟，塑料做的，不能点。")
+    assert_clear(scorer, "纯棉短袖 柔软中带弹性", "面料柔软中带弹性，整条街的小店都在卖这款，两件包邮。")

@@ -168,8 +168,9 @@ _IMITATION_RULE = "imitation_term"
 # a term before a shape word (匕首造型): the shape of other goods, unless the listing shows the real goods' marks
 _SHAPE_RULE = "shape_term"
 # the innocence kinds a mark of the real goods outweighs: a shape (造型, 外形) and a toy (玩具, 儿童) of them are no
-# longer what is sold where the goods are 开刃
-_GENUINE_OVER = frozenset(("shape", "toy"))
+# longer what is sold where the goods are 开刃, and a copy with the real goods' marks (高仿 软中华 钢印) is a
+# counterfeit of them, not a model
+_GENUINE_OVER = frozenset(("shape", "toy", "imitation"))
 # the innocence kinds that speak of a specimen's or a part's display and use (展翅造型, 亚克力罩子, 做饰品, 科普摆件)
 # where the title names a listed species and a part of its body: said elsewhere, they do not make it other goods
 _DISPLAY_KINDS = ("imitation", "shape", "decoration", "media")
@@ -1224,7 +1225,7 @@ class Scorer:
                 self._scoping.term_scope(view, start, end)
                 or self._scoping.names_goods(ref, view, start, end, signal_places, views)
             )
-            if marker is not None and marker[0] == _SHAPE_RULE and ref.category in self._genuine:
+            if marker is not None and marker[0] in (_SHAPE_RULE, _IMITATION_RULE) and ref.category in self._genuine:
                 genuine = self._genuine_shown(ref.category, views)
                 if genuine is not None:
                     # 匕首造型 of a knife that is 开刃: the shape of the goods themselves, not of other goods
