@@ -120,6 +120,34 @@ def test_a_cultivar_left_unnamed_stays_quiet(scorer: Scorer) -> None:
     assert_clear(scorer, "多肉 盆栽 混搭 十棵", "品种不写了，随机发，私聊")
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("鳞片 半斤 炮制好的 下奶", "老家山里收的，片片金黄，别问药名，量少", "wildlife.pangolin"),
+        ("纽扣 款 小镜头 录像", "缝在衣服上看不出来，发货不写东西名字", "prohibited.surveillance"),
+        ("纽扣 款 小镜头 录像", "缝在衣服上看不出来，不敢挂名字", "prohibited.surveillance"),
+    ],
+)
+def test_a_name_refused_before_its_noun_is_concealment(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    # generated pairs: a verb of naming refused (别问, 不写, 不敢挂) before a noun of what the goods are, the goods'
+    # own name (药名, 东西名字) among them
+    assert_lead(scorer, title, category, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("多肉 盆栽 混搭 十棵", "别问品种名字，随机发，私聊"),  # a cultivar mix
+        ("二手 童书 一箱", "书名不写了，别问名字，整箱卖"),  # a box of books
+        ("感冒 冲剂 一盒", "家里多的，别问药名，看图"),  # a household medicine
+    ],
+)
+def test_ordinary_goods_whose_name_is_refused_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
 def test_hidden_goods_shown_by_an_animal_part_are_never_told_by_delivery_words(scorer: Scorer) -> None:
     # 顺丰 and 包邮 are fireworks' delivery traits, but a tooth is an animal's
     result = score(scorer, "老货 牙 一个 包浆", "是什么牙懂的都懂，顺丰包邮")

@@ -22,7 +22,7 @@ def test_the_defining_properties_and_shapes_are_category_data() -> None:
     ("title", "description", "category", "word"),
     [
         ("柠檬味 舒缓笔 尼古丁3%", "含尼古丁 揣兜里 走路也能抽 一支顶一周 两支包邮", "prohibited.tobacco", "尼古丁"),
-        ("冰爽蒸汽杆 一次性 迷你", "薄荷味 吸一口很凉 别写名字 私下交易", "prohibited.tobacco", "蒸汽"),
+        ("冰爽蒸汽杆 一次性 迷你", "薄荷味 吸一口很凉 私聊 私下交易", "prohibited.tobacco", "蒸汽"),
         ("元宵 放的 大礼盒", "点着以后空中开花 一盒三十六发 只能自提 不走快递", "prohibited.fireworks", "空中开花"),
     ],
 )

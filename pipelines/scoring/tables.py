@@ -173,10 +173,17 @@ class Tables:
         # of not telling it (品种不写), a fear of the listing's removal (怕被下架, 写了被屏蔽), and a name's odd writing
         # told as such (拼音写, 写字母, 字母自己拼)
         ways = signals.spelling_ways
+        # the goods' own name (药名, 东西名字, 货的名字) is a noun for what they are too, and a verb of naming told
+        # refused before it (别说名字, 别问药名, 不敢挂名字) withholds it as the verb after it does (名字不写)
+        names = (
+            *signals.identity_nouns,
+            *(goods + name for goods in signals.goods_nouns for name in signals.name_nouns),
+        )
         self._withheld = tuple(
             dict.fromkeys(
                 (
-                    *(noun + verb for noun in signals.identity_nouns for verb in signals.withholding_verbs),
+                    *(noun + verb for noun in names for verb in signals.withholding_verbs),
+                    *(verb + noun for noun in names for verb in signals.naming_verbs),
                     *(fear + removal for fear in signals.removal_fears for removal in signals.removals),
                     *(way + verb for way in ways for verb in signals.spelling_verbs),
                     *(verb + way for way in ways for verb in signals.spelling_verbs),
