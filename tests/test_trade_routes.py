@@ -139,7 +139,17 @@ def test_the_new_provenance_routes_need_an_animal_part(scorer: Scorer, title: st
 
 
 @pytest.mark.parametrize(
-    "talk", ["只见面，地点我定", "仅限当面，外地勿扰", "价格实在，现金交易", "别问手续，便宜出", "不要打听证件"]
+    "talk",
+    [
+        "只见面，地点我定",
+        "仅限当面，外地勿扰",
+        "价格实在，现金交易",
+        "别问手续，便宜出",
+        "不要打听证件",
+        "只在本地见面，地点我定",  # the handover kept to a place near the seller
+        "电话里不谈，价格见面说",  # talk of the goods refused where it is heard
+        "网上不说，价格另谈",
+    ],
 )
 def test_a_deal_kept_to_a_handover_or_papers_left_unasked_is_talk(scorer: Scorer, talk: str) -> None:
     # generated pairs: a word of "only" before a handover that leaves no record, the handover before 交易, and a
@@ -159,6 +169,8 @@ def test_a_source_the_buyer_must_not_ask_about_is_provenance(scorer: Scorer) -> 
         ("实木 老榆木 八仙桌 一张", "太重了不发货，只见面，自己拉走"),  # bulky furniture handed over in person
         ("布偶猫 幼猫 两只 已驱虫", "猫舍繁育，只能见面，现金交易"),  # a bred pet
         ("二手 冰箱 双开门 九成新", "只见面交易，现金交易，自己搬"),  # an appliance
+        ("实木 老榆木 八仙桌 一张", "太重了，只在本地见面交易，电话里不谈价，自己拉走"),
+        ("布偶猫 幼猫 两只 已驱虫", "猫舍繁育，只在同城见面，网上不聊价"),
     ],
 )
 def test_ordinary_goods_handed_over_in_person_for_cash_stay_quiet(scorer: Scorer, title: str, description: str) -> None:

@@ -117,6 +117,8 @@ class HomophoneTables:
 
 # the character that makes a colour's name of a word (珊瑚色, 象牙色)
 _COLOUR = "色"
+# the word that puts a place before its verb (只在本地见面, 不在网上说)
+_AT = "在"
 # how often jieba's dictionary must count an adjective's noun with 色 for the adjective to be a colour (白色 2,756,
 # 浅色 203; not 好色 132, "lecherous", nor 纯色 17)
 _COLOUR_NOUN_MIN = 150
@@ -546,6 +548,23 @@ class Tables:
             # a deal kept to a handover that leaves no record (只见面, 只能当面, 仅限现金) or done in one (现金交易)
             *(f"{only}{way}" for way in signals.handovers for only in signals.only_words),
             *(f"{way}{deal}" for way in signals.handovers for deal in signals.deal_words),
+            # the same kept to a place near the seller (只在本地见面, 仅限同城当面): the place names no route
+            *(
+                f"{only}{link}{place}{way}"
+                for way in signals.handovers
+                for only in signals.only_words
+                for link in ("", _AT)
+                for place in signals.local_places
+            ),
+            # talk of the goods refused where it is heard or kept (电话里不谈, 网上不说, 不在平台说): the deal is
+            # talked of only face to face
+            *(
+                text
+                for place in signals.talk_places
+                for refusal in signals.talk_refusals
+                for verb in signals.talk_verbs
+                for text in (f"{place}{refusal}{verb}", f"{refusal}{_AT}{place}{verb}")
+            ),
             # papers the buyer is told not to ask about (别问手续, 别打听证件): the goods have none
             *(f"{verb}{paper}" for paper in signals.papers if not paper.isascii() for verb in asking),
         )
