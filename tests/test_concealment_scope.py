@@ -148,6 +148,30 @@ def test_ordinary_goods_whose_name_is_refused_stay_quiet(scorer: Scorer, title: 
     assert_clear(scorer, title, description)
 
 
+@pytest.mark.parametrize(
+    ("title", "description", "category"),
+    [
+        ("原液 一桶 除草 连根死", "老配方，现在买不到了，物流用别的品名发", "prohibited.pesticides"),
+        ("纽扣 款 小镜头 录像", "缝在衣服上看不出来，发货用其他名义", "prohibited.surveillance"),
+    ],
+)
+def test_goods_sent_under_another_name_are_concealed(
+    scorer: Scorer, title: str, description: str, category: str
+) -> None:
+    assert_lead(scorer, title, category, description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("多肉 盆栽 混搭 十棵", "这种还有别的名字，叫法不一样，同城自提"),  # a plant's other names
+        ("收纳箱 大号 三个", "快递单上写清楚地址和电话，包邮"),  # a note on delivery
+    ],
+)
+def test_other_names_and_notes_on_the_waybill_stay_quiet(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
 def test_hidden_goods_shown_by_an_animal_part_are_never_told_by_delivery_words(scorer: Scorer) -> None:
     # 顺丰 and 包邮 are fireworks' delivery traits, but a tooth is an animal's
     result = score(scorer, "老货 牙 一个 包浆", "是什么牙懂的都懂，顺丰包邮")

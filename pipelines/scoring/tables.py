@@ -186,6 +186,8 @@ class Tables:
                 (
                     *(noun + verb for noun in names for verb in signals.withholding_verbs),
                     *(verb + noun for noun in names for verb in signals.naming_verbs),
+                    # the goods sent or listed under another name (其他名义, 别的品名)
+                    *(other + name for other in signals.other_words for name in signals.cover_names),
                     *(fear + removal for fear in signals.removal_fears for removal in signals.removals),
                     *(way + verb for way in ways for verb in signals.spelling_verbs),
                     *(verb + way for way in ways for verb in signals.spelling_verbs),

@@ -309,6 +309,8 @@ class SignalSpec(_Model):
     goods_nouns: list[str] = Field(default_factory=list)
     name_nouns: list[str] = Field(default_factory=list)
     naming_verbs: list[str] = Field(default_factory=list)
+    other_words: list[str] = Field(default_factory=list)
+    cover_names: list[str] = Field(default_factory=list)
     removal_fears: list[str] = Field(default_factory=list)
     removals: list[str] = Field(default_factory=list)
     spelling_ways: list[str] = Field(default_factory=list)
