@@ -113,6 +113,28 @@ def test_a_material_before_colour_names_a_colour_not_the_goods(scorer: Scorer) -
     assert_clear(scorer, "琥珀 老料 手串", "天然带证书，透光有花，私聊，不走平台")
 
 
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("老发梳 琥珀黄底 黑褐云斑", "海里的壳料做的，不是树脂，火烫有头发味，懂的来"),  # amber before a colour
+        ("镜框 琥珀底 深褐花斑 老货", "壳料手工磨的，对光透，私聊"),  # amber before a ground
+    ],
+)
+def test_a_material_before_a_colour_or_a_ground_names_a_colour(scorer: Scorer, title: str, description: str) -> None:
+    assert_lead(scorer, title, "wildlife.hawksbill", description)
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("琥珀黄 蜜蜡 桶珠 手串", "老料，不是树脂，私聊"),  # amber's colour on amber itself
+        ("琥珀 吊坠 黄底 花斑", "波罗的海琥珀，天然，不是树脂，私聊"),  # amber, then a ground apart from it
+    ],
+)
+def test_amber_sold_as_amber_stays_quiet_beside_its_colour(scorer: Scorer, title: str, description: str) -> None:
+    assert_clear(scorer, title, description)
+
+
 # the Pharmacopoeia's test of bear bile: a pinch in water sinks as a yellow thread, not spreading (黄线下沉而不扩散)
 @pytest.mark.parametrize(
     ("title", "description"),

@@ -26,7 +26,7 @@ from .watchlist import Category
 
 # traits of one wildlife category alone a listing must show for the trait pattern
 TRAIT_PATTERN_MIN = 2
-# the word a material before it makes a colour of (琥珀色)
+# the word a material before it makes a colour of (琥珀色); the scorer adds colours and grounds (琥珀黄, 琥珀底)
 COLOUR_WORD = "色"
 # traits of one category alone that describe its goods well enough without any evasion or trade talk
 _TRAIT_PATTERN_ALONE = 3
@@ -87,6 +87,7 @@ class AnimalPatterns:
         split_traits: re.Pattern[str] | None = None,
         split_trait_words: dict[tuple[str, str], str] | None = None,
         split_colours: frozenset[str] = frozenset(),
+        colour_heads: tuple[str, ...] = (COLOUR_WORD,),
         pelt_marks: re.Pattern[str] | None = None,
         pelt_forms: dict[str, tuple[str, ...]] | None = None,
         pelt_patterns: dict[str, re.Pattern[str]] | None = None,
@@ -126,6 +127,7 @@ class AnimalPatterns:
         self._split_traits = split_traits
         self._split_trait_words = split_trait_words or {}
         self._split_colours = split_colours
+        self._colour_heads = colour_heads
         self._pelt_marks = pelt_marks
         self._pelt_forms = pelt_forms or {}
         self._pelt_patterns = pelt_patterns or {}
@@ -225,9 +227,9 @@ class AnimalPatterns:
         self, signal_places: list[tuple[tuple[Signal, ...], FieldView, int, int]]
     ) -> dict[str, str] | None:
         """The namesake kinds and materials the title names its goods by (蜜蜡 of amber beads, 纪念币), none negated
-        (不是南红): goods of another kind, whose looks are not an animal's traits. A material right before 色 names
-        a colour (琥珀色 of a tortoiseshell bangle held to the light), not what the goods are. None if it names
-        none."""
+        (不是南红): goods of another kind, whose looks are not an animal's traits. A material right before 色, a
+        colour or a ground (``colour_heads``: 琥珀色, 琥珀黄, 琥珀底 of a tortoiseshell bangle held to the light)
+        names a colour, not what the goods are. None if it names none."""
         found: dict[str, str] = {}
         negations = self._term_negations
         for signals, view, start, end in signal_places:
@@ -235,7 +237,7 @@ class AnimalPatterns:
                 continue
             text = view.norm.text
             for sig in signals:
-                if sig.kind == "material" and text.startswith(COLOUR_WORD, end):
+                if sig.kind == "material" and text.startswith(self._colour_heads, end):
                     continue
                 if (
                     sig.kind == "material" or (sig.kind == "innocence" and sig.label in self._namesake_kinds)

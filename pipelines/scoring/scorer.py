@@ -587,6 +587,7 @@ class Scorer:
             split_traits=tables.split_traits,
             split_trait_words=tables.split_trait_words,
             split_colours=tables.split_colours,
+            colour_heads=tables.colour_heads,
             pelt_marks=tables.pelt_marks,
             pelt_forms=tables.pelt_forms,
             pelt_patterns=tables.pelt_patterns,

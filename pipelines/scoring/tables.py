@@ -930,6 +930,17 @@ class Tables:
         # noun of their colour (白色, 浅色), read only where a mark can be split
         self.split_colours = self._dictionary()[2] if self.split_traits is not None else frozenset()
         self.pelt_marks, self.pelt_starts, self.pelt_forms, self.pelt_patterns = self._pelt_marks()
+        # what makes the material before it a colour (琥珀色, 琥珀黄, 琥珀底 of a tortoiseshell held to the light):
+        # 色, a colour of the dictionary (黄, 红) or a ground a pelt's or shell's mark is told on (底, 底色)
+        self.colour_heads = tuple(
+            dict.fromkeys(
+                (
+                    _COLOUR,
+                    *sorted(self._dictionary()[2]),
+                    *(fold(ground) for pelts in signals.pelt_marks for ground in pelts.grounds),
+                )
+            )
+        )
         self.pets = re.compile(alternatives(fold(w) for w in signals.pet_animals)) if signals.pet_animals else None
         # a farmed animal or a pet right before a young animal's word, or before 小 and it (猫崽子, 小狗崽子,
         # 甲鱼小崽子): its young. Its wild kind (野兔崽子) and a wildlife name it ends (鳄鱼崽子, 犀牛崽子: the names
