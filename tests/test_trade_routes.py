@@ -149,6 +149,8 @@ def test_the_new_provenance_routes_need_an_animal_part(scorer: Scorer, title: st
         "只在本地见面，地点我定",  # the handover kept to a place near the seller
         "电话里不谈，价格见面说",  # talk of the goods refused where it is heard
         "网上不说，价格另谈",
+        "只卖熟人，价格另谈",  # the deal kept to buyers the seller knows
+        "只接熟客，地点我定",
     ],
 )
 def test_a_deal_kept_to_a_handover_or_papers_left_unasked_is_talk(scorer: Scorer, talk: str) -> None:
@@ -171,6 +173,8 @@ def test_a_source_the_buyer_must_not_ask_about_is_provenance(scorer: Scorer) -> 
         ("二手 冰箱 双开门 九成新", "只见面交易，现金交易，自己搬"),  # an appliance
         ("实木 老榆木 八仙桌 一张", "太重了，只在本地见面交易，电话里不谈价，自己拉走"),
         ("布偶猫 幼猫 两只 已驱虫", "猫舍繁育，只在同城见面，网上不聊价"),
+        ("手工 蛋糕 定制", "只接熟客预订，提前三天，老客户优先"),  # a home bakery's regulars
+        ("二手 自行车 九成新", "只卖给认识的人，同城自提"),
     ],
 )
 def test_ordinary_goods_handed_over_in_person_for_cash_stay_quiet(scorer: Scorer, title: str, description: str) -> None:

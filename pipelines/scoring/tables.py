@@ -558,6 +558,13 @@ class Tables:
                 for link in ("", _AT)
                 for place in signals.local_places
             ),
+            # a deal kept to buyers the seller knows (只卖熟人, 只接熟客, 仅限老客户): no stranger sees the goods
+            *(
+                f"{only}{verb}{buyer}"
+                for only in signals.only_words
+                for verb in ("", *signals.serving_verbs)
+                for buyer in signals.acquaintances
+            ),
             # talk of the goods refused where it is heard or kept (电话里不谈, 网上不说, 不在平台说): the deal is
             # talked of only face to face
             *(

@@ -222,6 +222,8 @@ class SignalSpec(_Model):
     only_words: list[str] = Field(default_factory=list)
     deal_words: list[str] = Field(default_factory=list)
     local_places: list[str] = Field(default_factory=list)
+    acquaintances: list[str] = Field(default_factory=list)
+    serving_verbs: list[str] = Field(default_factory=list)
     talk_places: list[str] = Field(default_factory=list)
     talk_refusals: list[str] = Field(default_factory=list)
     talk_verbs: list[str] = Field(default_factory=list)
