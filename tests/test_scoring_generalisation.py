@@ -380,6 +380,34 @@ def test_ordinary_words_that_read_like_a_term_are_no_homophone(scorer: Scorer, t
 
 
 @pytest.mark.parametrize(
+    "title",
+    [
+        "整张狐皮 冬板 毛厚 私聊",  # reads like 整张虎皮; 狐皮 (fox fur) is a dictionary word
+        "带毛壳 板栗 山里的 一袋 私聊",  # reads like 玳瑁壳; 带毛 (furry) is a dictionary word
+    ],
+)
+def test_a_long_spelling_holding_a_word_of_its_own_is_no_homophone(scorer: Scorer, title: str) -> None:
+    # a product form kept as the term writes it, and the name written as a word of its own: the word says what it is
+    assert "homophone" not in verdict(scorer, title)[2]
+
+
+@pytest.mark.parametrize(
+    ("title", "term", "category"),
+    [
+        ("整张胡皮 冬板 毛厚 私聊", "虎皮", "wildlife.tiger_leopard"),  # 胡皮 is no word: written for 整张虎皮
+        # 金鸡 is a word, but 白腹 is none: the spelling is read whole, for 白腹锦鸡
+        ("白腹金鸡 公鸟 活体 懂的来", "白腹锦鸡", "wildlife.live_bird"),
+        ("带冒壳 一片 老货 私聊", "玳瑁", "wildlife.hawksbill"),  # 带冒 is no word: written for 玳瑁壳
+    ],
+)
+def test_a_long_spelling_without_a_word_of_its_own_stays_a_homophone(
+    scorer: Scorer, title: str, term: str, category: str
+) -> None:
+    result = assert_lead(scorer, title, category)
+    assert any(h.mechanism == "homophone" and h.term == term for h in result.hits)
+
+
+@pytest.mark.parametrize(
     ("title", "goods"),
     [("带帽 发簪 老物件 纹路自然", "发簪"), ("带帽 眼镜框 老式 黄斑 包浆", "眼镜"), ("带帽 手镯 一只 老货", "手镯")],
 )

@@ -843,9 +843,11 @@ class Scorer:
         out = []
         for index, start, end in found:
             written = joined[start:end]
-            stands = written not in skip and (
-                end - start >= FREE_SPELLING
-                or any(a == b for term in spellings[index] for a, b in zip(written, term, strict=True))
+            long = end - start >= FREE_SPELLING
+            stands = (
+                written not in skip
+                and (long or any(a == b for term in spellings[index] for a, b in zip(written, term, strict=True)))
+                and not (long and self._holds_own_word(index, written, spellings[index]))
             )
             # a dictionary word that reads like the term is a pun a seller can pick (带帽 for 玳瑁): it counts right
             # before the term's goods (带帽 梳子); two syllables with none of the term's characters that are no word
@@ -858,6 +860,26 @@ class Scorer:
                 continue
             out.append((first + index, start, end))
         return out
+
+    def _holds_own_word(self, index: int, written: str, terms: list[str]) -> bool:
+        """Whether a long spelling of a term made of a product form and a shorter name (整张虎皮, 玳瑁壳) keeps the
+        form as the term writes it and writes the name as a dictionary word that reads like it (整张狐皮: 狐皮 is fox
+        fur; 带毛壳: 带毛 is "furry"): the word keeps its own sense, as it would alone. A spelling whose kept part
+        is no product form (白腹 of 白腹金鸡 for 白腹锦鸡) is read whole, as every long spelling is."""
+        skip = self._homophone_skip
+        for term in terms:
+            for cut in range(1, len(written)):
+                head, tail = written[:cut], written[cut:]
+                if head == term[:cut] and tail != term[cut:] and len(tail) > 1 and tail in skip:
+                    kept = head
+                elif tail == term[cut:] and head != term[:cut] and len(head) > 1 and head in skip:
+                    kept = tail
+                else:
+                    continue
+                refs = self._kinds[self._homophone_first + index][0]
+                if any(kept in self._form_words(self.categories[ref.category]) for ref in refs):
+                    return True
+        return False
 
     def _homophone_stands(
         self,
