@@ -11,6 +11,7 @@ from typer.testing import Result
 
 from pipelines.model import registry
 from pipelines.model.fingerprint import FIELD
+from pipelines.model.predict import vetoes_lift
 from pipelines.model.registry import SEED_FILE, read_seed
 from pipelines.model.seed import dev_hash, dev_records, is_stale, staleness
 from tests.model_support import run, score_lines
@@ -164,6 +165,34 @@ def test_the_seed_does_not_lift_a_hard_negative_the_rules_cleared(
     assert out["model"]["seed"] is True and out["model"]["probability"] >= HARD_LIFT
     assert out["is_lead"] is False and out["model"]["lifted"] is False
     assert "category_from_model" not in next(rule for rule in out["rules"] if rule["rule"] == "model")
+
+
+def test_a_clearing_in_another_category_leaves_the_lift(tw_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 点火器 (an igniter) clears the firearm's 火器 in the weapons category only: beside 礼花弹 the listing is
+    # still lifted, as fireworks
+    monkeypatch.setenv("TRADEWATCH_MODEL_LIFT_PROBABILITY", str(HARD_LIFT))
+    (out,) = score_lines(_jsonl({"title": "电子点火器 礼花弹 套件 一箱", "description": "过年放的，同城自取"}))
+    assert {"rule": "innocent_phrase", "category": "prohibited.weapons", "phrase": "点火器"}.items() <= next(
+        rule for rule in out["rules"] if rule["rule"] == "innocent_phrase"
+    ).items()
+    assert out["is_lead"] is True and out["model"]["lifted"] is True
+    assert out["category"] == "prohibited.fireworks"
+
+
+@pytest.mark.parametrize(
+    ("categories", "vetoed"),
+    [
+        (("prohibited.weapons", None), True),
+        ((None, None), True),
+        (("prohibited.fireworks", "prohibited.weapons"), True),  # the rules' and the model's: either may file it
+        (("prohibited.fireworks", "prohibited.fireworks"), False),
+        (("wildlife.ivory", None), False),
+    ],
+)
+def test_a_clearing_vetoes_a_lift_into_its_own_category(categories: tuple[str | None, ...], vetoed: bool) -> None:
+    result = {"rules": [{"rule": "innocent_phrase", "category": "prohibited.weapons", "term": "火器", "points": 0}]}
+    assert vetoes_lift(result, *categories) is vetoed
+    assert vetoes_lift({"rules": []}, *categories) is False
 
 
 def test_the_seed_leaves_ordinary_goods_sold_with_dealer_talk_well_below_its_lift(tw_home: Path) -> None:

@@ -348,6 +348,19 @@ def cleared_by_rules(result: Mapping[str, Any]) -> bool:
     return any(rule.get("rule") in CLEARING_RULES for rule in result.get("rules", ()))
 
 
+def vetoes_lift(result: Mapping[str, Any], *categories: str | None) -> bool:
+    """Whether the rules' explanation clears a term hit in a category a lift could file the listing under
+    (``categories``: the rules' own and the model's). A clearing says what a word means in its own category only
+    (点火器, an igniter, holds the firearm's 火器: no weapon, and still a fireworks lead's igniter beside 礼花弹), so it
+    vetoes a lift into that category (不含象牙: not ivory, whatever weak pattern the rules read elsewhere); with no
+    category known, any clearing vetoes."""
+    cleared = {rule.get("category") for rule in result.get("rules", ()) if rule.get("rule") in CLEARING_RULES}
+    if not cleared:
+        return False
+    known = [category for category in categories if category is not None]
+    return not known or None in cleared or not cleared.isdisjoint(known)
+
+
 def combine(
     result: dict[str, Any],
     model: Model | None,
@@ -392,7 +405,8 @@ class ScoreCombiner:
         lift_probability = self.lift_probability
         exact, names = model._predict(listing, result, folded)
         probability = round_4(exact)
-        # the rules' explanation is read for a clearing only where the probability could lift the listing
+        # the rules' explanation is read for a clearing only where the probability could lift the listing, and
+        # the model's category is asked only where a clearing may veto the lift
         lifted = (
             not result["is_lead"]
             and probability >= lift_probability
@@ -400,7 +414,10 @@ class ScoreCombiner:
                 False,
                 probability,
                 lift_probability,
-                cleared=cleared_by_rules(result),
+                cleared=cleared_by_rules(result)
+                and vetoes_lift(
+                    result, result.get("category"), model.category(folded or fold_fields(model.normaliser, listing))
+                ),
                 chinese=lift_allowed((folded or fold_fields(model.normaliser, listing))[0]),
             )
         )
