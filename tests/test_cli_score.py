@@ -434,11 +434,20 @@ def test_eval_prints_figures(tmp_path: Path) -> None:
 # pressure washer, 洗车水枪 高压), so every ratio rises by what those rows brought and the floors follow, to the
 # fourth place (2,289 of 2,669 is 0.8576, 1,291 of 1,599 is 0.8074, 2,204 of 2,290 is 0.9624); the ceiling sits at
 # the measured figure (44 of 1,073 holds, 45 does not).
+# Hunting captures told as a category's suspicious word, cages after a farmed animal's name, Latin names after a
+# dictionary sense; a drug told by wakefulness and the taker's whole self, tortoiseshell by its ground and clouds; 不算
+# denying an innocence word, 工业用 no innocence of a drug, a one-character animal name beginning another creature's,
+# 烟枪; seals copied or cut without the licence, the civil explosives of the national list, fireworks' market names,
+# counterfeit cigarettes with a genuine pack's marks; the goods' name refused, handovers kept near, talk refused where
+# heard, goods sent under another name, amber as a colour, deals kept to known buyers; homophones that keep a product
+# form: recall 0.862 (2,301/2,669, 0.8621), precision 0.981 (2,301/2,345, 0.9812), disguised recall 0.814 (1,301/1,599,
+# 0.8136), 44/1,073 (0.0410), category accuracy 0.963 (2,217/2,301, 0.9635); the floors follow, to the fourth place
+# (2,300 is 0.8617, 1,300 is 0.8130, 2,216 of 2,301 is 0.9631), and the ceiling stays at the measured figure.
 TEST_PART_FLOOR = {
-    "recall": 0.8580,
-    "precision": 0.9811,
-    "disguised": 0.8080,
-    "category_accuracy": 0.9629,
+    "recall": 0.8621,
+    "precision": 0.9812,
+    "disguised": 0.8136,
+    "category_accuracy": 0.9635,
     "hard_negatives_flagged": 0.0411,
 }
 # The rules and the seed model shipped with tradewatch (learnt from the dev part, lifting at 0.9), as a sweep on a
@@ -671,12 +680,16 @@ TEST_PART_FLOOR = {
 # rows found 2,307 (2,303 before) and 1,338 disguised (1,334), with 45 false alarms (45 before). The counts follow the
 # grown part, precision rose, category accuracy fell with the batch's rows, so its floor follows the figure (2,318 is
 # 0.9630), and the ceiling sits at the measured figure (46 of 1,073 holds, 47 does not).
+# The rules of the TEST_PART_FLOOR row above and the seed learnt again on them (its lifts vetoed only by a clearing of
+# the lifted category): 2,414 leads (1,399 disguised), precision 0.9813 (2,414/2,460), 46/1,073 (0.0429), category
+# accuracy 0.964 (2,327/2,414, 0.9640). The counts rise by seven (2,407 and 1,392 before; the old seed on the new
+# rules found 2,416 and 1,401), precision and category accuracy rise, and the ceiling stays at the measured figure.
 SEED_TOLERANCE = 1
 TEST_PART_FLOOR_WITH_SEED = {
-    "leads_found": 2_407,
-    "disguised_found": 1_392,
-    "precision": 0.9812,
-    "category_accuracy": 0.9634,
+    "leads_found": 2_414,
+    "disguised_found": 1_399,
+    "precision": 0.9813,
+    "category_accuracy": 0.9640,
     "hard_negatives_flagged": 0.0429,
 }
 
@@ -725,9 +738,9 @@ def test_the_seed_floors_allow_one_lead_fewer_and_the_rules_floors_none() -> Non
     assert floor_misses(_measured((leads - 1, 2_669), (disguised - 1, 1_599)), TEST_PART_FLOOR_WITH_SEED) == []
     assert len(floor_misses(_measured((leads - 2, 2_669), (disguised, 1_599)), TEST_PART_FLOOR_WITH_SEED)) == 1
     assert len(floor_misses(_measured((leads, 2_669), (disguised - 2, 1_599)), TEST_PART_FLOOR_WITH_SEED)) == 1
-    # The rules alone: measured 2,290 of 2,669 (recall 0.8580) and 1,292 of 1,599 (0.8080); one fewer of each misses.
-    assert floor_misses(_measured((2_290, 2_669), (1_292, 1_599)), TEST_PART_FLOOR) == []
-    assert len(floor_misses(_measured((2_289, 2_669), (1_291, 1_599)), TEST_PART_FLOOR)) == 2
+    # The rules alone: measured 2,301 of 2,669 (recall 0.8621) and 1,301 of 1,599 (0.8136); one fewer of each misses.
+    assert floor_misses(_measured((2_301, 2_669), (1_301, 1_599)), TEST_PART_FLOOR) == []
+    assert len(floor_misses(_measured((2_300, 2_669), (1_300, 1_599)), TEST_PART_FLOOR)) == 2
 
 
 @pytest.mark.parametrize(("args", "floor"), [(["--rules-only"], TEST_PART_FLOOR), ([], TEST_PART_FLOOR_WITH_SEED)])
